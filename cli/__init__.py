@@ -1,0 +1,1 @@
+"""The `mediation` command line: parse, call one service, render. Thin by design."""

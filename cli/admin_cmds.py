@@ -1,0 +1,167 @@
+"""`mediation init`, `staff ...`, `workflow ...` and `demo`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _, name
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init(
+        ctx: typer.Context,
+        committee: str = typer.Option(..., "--committee", help=_(
+            "The committee's full name, e.g. 龙王港社区人民调解委员会.")),
+        prefix: str = typer.Option(..., "--prefix", help=_(
+            "The case-number prefix, e.g. 龙 gives (2026)龙人调字第1号.")),
+        director_name: str | None = typer.Option(None, "--director-name", help=_(
+            "The director's real name (default: the user name).")),
+        as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
+    ) -> None:
+        """Create the database (if needed) and a committee; you become its director."""
+        from mediation import committee as svc
+        from mediation.errors import InvalidInput
+        from mediation.i18n import msg
+        from mediation.storage import create_schema, engine_for
+
+        e = env(ctx)
+        if not e.user:
+            raise InvalidInput(msg("who are you? set MEDIATION_USER or pass --user"))
+        create_schema(engine_for(e.url()))
+        with e.uow(need_schema=False) as uow:
+            result = svc.init_committee(uow, name=committee, prefix=prefix, director=e.user,
+                                        director_name=director_name)
+            uow.commit()
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Committee {name} created; {user} is its director.",
+                               name=result["name"], user=result["director"]) + "\n")
+
+    staff = typer.Typer(help=_("Staff of the committee (directors manage them)."),
+                        no_args_is_help=True)
+    app.add_typer(staff, name="staff")
+
+    @staff.command("add")
+    def staff_add(
+        ctx: typer.Context,
+        username: str = typer.Argument(..., metavar="USER"),
+        full_name: str = typer.Option(..., "--name", help=_("The person's name.")),
+        role: str = typer.Option("mediator", "--role", help=_(
+            "director, mediator, auditor or clerk.")),
+        as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
+    ) -> None:
+        """Add a staff member."""
+        from mediation import committee as svc
+
+        row = env(ctx).act(svc.add_staff, username=username, name=full_name, role=role)
+        if as_json:
+            render.emit_json(row)
+        else:
+            sys.stdout.write(_("Added {user} ({name}) as {role}.", user=row["username"],
+                               name=row["name"], role=name("role", row["role"])) + "\n")
+
+    @staff.command("list")
+    def staff_list(ctx: typer.Context, as_json: bool = typer.Option(
+            False, "--json", help=_("Print one JSON document."))) -> None:
+        """List the committee's staff."""
+        from mediation import committee as svc
+
+        render.staff(env(ctx).act(svc.list_staff, write=False), as_json=as_json)
+
+    @staff.command("disable")
+    def staff_disable(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                      enable: bool = typer.Option(False, "--enable", help=_(
+                          "Enable the account again instead."))) -> None:
+        """Disable an account (it can then do nothing), or --enable it again."""
+        from mediation import committee as svc
+
+        row = env(ctx).act(svc.set_staff, username, active=enable)
+        sys.stdout.write(_("{user}: {state}.", user=row["username"],
+                           state=_("active") if row["active"] else _("disabled")) + "\n")
+
+    @staff.command("role")
+    def staff_role(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                   role: str = typer.Argument(..., metavar="ROLE")) -> None:
+        """Change a staff member's role."""
+        from mediation import committee as svc
+
+        row = env(ctx).act(svc.set_staff, username, role=role)
+        sys.stdout.write(_("{user} is now {role}.", user=row["username"],
+                           role=name("role", row["role"])) + "\n")
+
+    wf = typer.Typer(help=_("The workflow every case follows."), no_args_is_help=True)
+    app.add_typer(wf, name="workflow")
+
+    @wf.command("diagram")
+    def diagram() -> None:
+        """Print the state diagram (Mermaid), generated from the live machine."""
+        from mediation import workflow
+
+        sys.stdout.write(workflow.mermaid())
+
+    @wf.command("table")
+    def table(as_json: bool = typer.Option(False, "--json", help=_(
+            "Print one JSON document."))) -> None:
+        """Print the transition table: trigger, from, to, guards, legal basis."""
+        from mediation import workflow
+
+        rows = [{"trigger": t.trigger, "sources": [s.value for s in t.sources],
+                 "dest": t.dest.value if t.dest else None,
+                 "guards": [g.__name__ for g in t.guards], "basis": t.basis,
+                 "summary": t.summary} for t in workflow.TRANSITIONS]
+        if as_json:
+            render.emit_json(rows)
+            return
+        from rich.table import Table
+
+        from mediation.i18n import gettext_
+
+        out = Table()
+        for header in (_("Step"), _("From"), _("To"), _("Guards"), _("Legal basis")):
+            out.add_column(header, overflow="fold")
+        for r in rows:
+            out.add_row(f"{r['trigger']} ({name('trigger', r['trigger'])})",
+                        "、".join(name("state", s) for s in r["sources"]),
+                        name("state", r["dest"]) if r["dest"] else _("(stays)"),
+                        ", ".join(r["guards"]), gettext_(r["basis"]))
+        render.console().print(out)
+
+    @app.command("demo")
+    def demo(
+        ctx: typer.Context,
+        cases: int = typer.Option(0, "--cases", min=0, help=_(
+            "Also generate this many synthetic cases with realistic histories.")),
+        seed: int = typer.Option(2026, "--seed", help=_("Random seed for the synthetic cases.")),
+        fresh: bool = typer.Option(False, "--fresh", help=_(
+            "Delete an earlier demo database at this path first.")),
+        quiet: bool = typer.Option(False, "--quiet", help=_("Build it without showing it.")),
+    ) -> None:
+        """Build a populated example committee and show it."""
+        from mediation import demo as svc
+        from mediation import queries, workflow
+        from mediation.committee import resolve_actor
+
+        e = env(ctx)
+        summary = svc.build(e.url(), synthetic=cases, seed=seed, fresh=fresh)
+        sys.stderr.write(_("Demo database: {url} ({count} cases). Try: MEDIATION_DB={path} "
+                           "MEDIATION_USER={user} mediation case list",
+                           url=summary["url"], count=summary["cases"], path=summary["path"],
+                           user=summary["director"]) + "\n")
+        if quiet:
+            return
+        with e.uow(write=False) as uow:
+            actor = resolve_actor(uow, summary["director"])
+            rows = queries.list_cases(uow, actor, limit=25)
+            events = queries.history(uow, actor, summary["showcase"])
+        render.console().rule(_("Cases"))
+        render.case_list(rows, as_json=False)
+        render.console().rule(_("History of {number}", number=summary["showcase_number"]))
+        render.history(events, as_json=False)
+        render.console().rule(_("Workflow"))
+        sys.stdout.write(workflow.mermaid())

@@ -1,0 +1,328 @@
+"""`mediation case ...`: intake, every workflow step, show, list, history."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _
+
+
+def _json_opt() -> Any:
+    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
+
+
+def _version_opt() -> Any:
+    return typer.Option(
+        None, "--expect-version", metavar="N",
+        help=_("Refuse (exit 3) if the case is no longer at this version."),
+    )
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(_("{value!r} is not a date (YYYY-MM-DD)", value=value),
+                                 param_hint=option) from None
+
+
+def register(app: typer.Typer) -> None:
+    case = typer.Typer(help=_("Cases: intake, each workflow step, and reading them."),
+                       no_args_is_help=True)
+    app.add_typer(case, name="case")
+
+    @case.command("new")
+    def new(
+        ctx: typer.Context,
+        file: str | None = typer.Option(
+            None, "--file", "-f", metavar="FILE",
+            help=_("The case as JSON (see docs/case-json.md); '-' reads standard input. "
+                   "Without it, a guided intake asks at the terminal."),
+        ),
+        force: bool = typer.Option(
+            False, "--force", help=_("Register even if it looks like a duplicate (recorded).")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Register a new dispute (登记)."""
+        from mediation import intake
+
+        e = env(ctx)
+        if file is None:
+            if not sys.stdin.isatty():
+                raise typer.BadParameter(
+                    _("give --file FILE (or '-' for standard input); the guided intake needs "
+                      "a terminal"), param_hint="--file")
+            from cli.prompts import guided_intake
+
+            with e.uow(write=False) as uow:
+                from mediation.committee import resolve_actor
+
+                resolve_actor(uow, e.user)
+            record = guided_intake()
+        else:
+            if file == "-":
+                text, origin = sys.stdin.read(), "stdin"
+            else:
+                path = Path(file)
+                if not path.is_file():
+                    raise typer.BadParameter(_("no such file: {file}", file=file),
+                                             param_hint="--file")
+                text, origin = path.read_text(encoding="utf-8-sig"), path.name
+            record = intake.load_case_file(text, origin=origin)
+        result = e.act(intake.new_case, record, force=force)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Registered {number} (id {id}).", number=result["number"],
+                               id=result["id"]) + "\n")
+
+    @case.command("accept")
+    def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+               expect_version: int | None = _version_opt(), as_json: bool = _json_opt()) -> None:
+        """Accept the dispute (受理); the 30-day clock starts."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.accept, case_ref, expected_version=expect_version),
+                         as_json)
+
+    @case.command("decline")
+    def decline(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reason: str = typer.Option(..., "--reason", help=_(
+            "already_in_court, already_with_police, already_administrative, reserved_by_law, "
+            "party_refuses")),
+        advice: str = typer.Option(..., "--advice", help=_(
+            "The advice given: which court or authority to go to.")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Decline the dispute (不予受理), recording the reason and the advice given."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.decline, case_ref, reason=reason, advice=advice,
+                                      expected_version=expect_version), as_json)
+
+    @case.command("mediate")
+    def mediate(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        mediator: str | None = typer.Option(None, "--mediator", help=_(
+            "The lead mediator (主持人), a staff user name.")),
+        co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
+        rights_notified: bool = typer.Option(False, "--rights-notified", help=_(
+            "The parties have been told their rights and duties (权利义务告知).")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Start mediating: appoint mediators and record the rights notice."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.mediate, case_ref, mediator=mediator,
+                                      co_mediators=co, rights_notified=rights_notified,
+                                      expected_version=expect_version), as_json)
+
+    @case.command("session")
+    def session(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        minutes: str = typer.Option(..., "--minutes", help=_("The minutes (调解笔录).")),
+        place: str | None = typer.Option(None, "--place", help=_("Where it was held.")),
+        attendees: str | None = typer.Option(None, "--attendees", help=_("Who attended.")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Record a mediation session and its minutes."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.session, case_ref, minutes=minutes, place=place,
+                                      attendees=attendees, expected_version=expect_version),
+                         as_json)
+
+    @case.command("extend")
+    def extend(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        days: int = typer.Option(..., "--days", help=_("How many more days (1-30).")),
+        reason: str = typer.Option(..., "--reason", help=_("Why more time is needed.")),
+        consent: bool = typer.Option(False, "--consent", help=_(
+            "Both parties consented (recorded).")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Extend the one-month mediation period with the parties' consent."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.extend, case_ref, days=days, reason=reason,
+                                      consent=consent, expected_version=expect_version),
+                         as_json)
+
+    @case.command("agree")
+    def agree(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        terms: str = typer.Option(..., "--terms", help=_(
+            "The terms: obligations, manner, place, deadline.")),
+        written: bool = typer.Option(True, "--written/--oral", help=_(
+            "A written agreement (调解协议书) or an oral one (口头协议).")),
+        amount: str | None = typer.Option(None, "--amount", help=_("Amount in yuan.")),
+        due: str | None = typer.Option(None, "--due", help=_("Performance deadline, YYYY-MM-DD.")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Record the agreement reached (a new version after re-mediation)."""
+        from mediation import steps
+
+        value: Decimal | None = None
+        if amount is not None:
+            try:
+                value = Decimal(amount)
+            except InvalidOperation:
+                raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
+                                         param_hint="--amount") from None
+            if not value.is_finite() or value < 0:
+                raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
+                                         param_hint="--amount")
+        render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
+                                      amount=value, due=_parse_date(due, "--due"),
+                                      expected_version=expect_version), as_json)
+
+    @case.command("terminate")
+    def terminate(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reason: str = typer.Option(..., "--reason", help=_(
+            "no_agreement, party_withdrew, party_refused, referred_out, escalated_to_police")),
+        advice: str = typer.Option(..., "--advice", help=_(
+            "The advice given: court, arbitration or administrative route.")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """End mediation without agreement (终止调解)."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.terminate, case_ref, reason=reason, advice=advice,
+                                      expected_version=expect_version), as_json)
+
+    @case.command("confirm")
+    def confirm(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+                expect_version: int | None = _version_opt(),
+                as_json: bool = _json_opt()) -> None:
+        """The agreement takes effect (signed and sealed, or oral) (确认)."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.confirm, case_ref,
+                                      expected_version=expect_version), as_json)
+
+    @case.command("judicial")
+    def judicial(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        court: str | None = typer.Option(None, "--court", help=_("The court applied to.")),
+        filed: str | None = typer.Option(None, "--filed", help=_(
+            "Filing date, YYYY-MM-DD (default today).")),
+        result: str | None = typer.Option(None, "--result", help=_(
+            "The court's decision: confirmed or rejected.")),
+        decided: str | None = typer.Option(None, "--decided", help=_(
+            "Decision date, YYYY-MM-DD (default today).")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Judicial confirmation (司法确认): file it, or record the court's result."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.judicial, case_ref, court=court,
+                                      filed_on=_parse_date(filed, "--filed"), result=result,
+                                      decided_on=_parse_date(decided, "--decided"),
+                                      expected_version=expect_version), as_json)
+
+    @case.command("feedback")
+    def feedback(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        performance: str | None = typer.Option(None, "--performance", help=_(
+            "How the agreement is performed: full, partial, none.")),
+        satisfaction: str = typer.Option(..., "--satisfaction", help=_(
+            "satisfied, basically_satisfied, dissatisfied")),
+        note: str | None = typer.Option(None, "--note", help=_("What the visit found.")),
+        lawsuit: bool = typer.Option(False, "--lawsuit", help=_("A party has gone to court.")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Record the follow-up visit (回访) and close the case."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.feedback, case_ref, performance=performance,
+                                      satisfaction=satisfaction, note=note, lawsuit=lawsuit,
+                                      expected_version=expect_version), as_json)
+
+    @case.command("remediate")
+    def remediate(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reason: str = typer.Option(..., "--reason", help=_(
+            "Why: unlawful or plainly unfair, or judicial confirmation rejected.")),
+        consent: bool = typer.Option(False, "--consent", help=_(
+            "Both parties consented (recorded).")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Mediate again (重新调解); the old agreement stays, a new version follows."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.remediate, case_ref, reason=reason,
+                                      consent=consent, expected_version=expect_version),
+                         as_json)
+
+    @case.command("prevent")
+    def prevent(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        kind: str = typer.Option(..., "--kind", help=_(
+            "suicide, civil_to_criminal, group_petition, group_fight")),
+        persons: int = typer.Option(..., "--persons", help=_("Persons involved.")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Record an escalation prevented (防止激化), counted in cases and persons."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.prevent, case_ref, kind=kind, persons=persons,
+                                      expected_version=expect_version), as_json)
+
+    @case.command("show")
+    def show(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reveal: bool = typer.Option(False, "--reveal", help=_(
+            "Show full personal data (needs --reason; recorded).")),
+        reason: str | None = typer.Option(None, "--reason", help=_("Why you reveal.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Show one case file; personal data masked unless revealed."""
+        from mediation import queries
+
+        view = env(ctx).act(queries.case_view, case_ref, reveal=reveal, reason=reason,
+                            write=reveal)
+        render.case_view(view, as_json=as_json)
+
+    @case.command("list")
+    def list_(
+        ctx: typer.Context,
+        state: str | None = typer.Option(None, "--state", help=_(
+            "Only cases in this state.")),
+        overdue: bool = typer.Option(False, "--overdue", help=_(
+            "Only cases past the 30-day period without a consented extension.")),
+        mine: bool = typer.Option(False, "--mine", help=_("Only cases assigned to me.")),
+        category: str | None = typer.Option(None, "--category", help=_("Category code.")),
+        limit: int = typer.Option(200, "--limit", min=1, help=_("At most this many rows.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """List cases: by state, overdue, assigned to me."""
+        from mediation import queries
+        from mediation.cases import ALL_STATES
+
+        if state is not None and state not in ALL_STATES:
+            raise typer.BadParameter(
+                _("{value!r} is not a state; allowed: {allowed}", value=state,
+                  allowed=", ".join(ALL_STATES)), param_hint="--state")
+        rows = env(ctx).act(queries.list_cases, state=state, overdue=overdue, mine=mine,
+                            category=category, limit=limit, write=False)
+        render.case_list(rows, as_json=as_json)
+
+    @case.command("history")
+    def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+                as_json: bool = _json_opt()) -> None:
+        """Every step of one case, from the event log."""
+        from mediation import queries
+
+        render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)

@@ -1,0 +1,54 @@
+"""What every command needs: the database, the acting user, and one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from mediation.access import Actor
+    from mediation.storage import UnitOfWork
+
+T = TypeVar("T")
+
+
+@dataclass
+class Env:
+    db: str | None
+    user: str | None
+
+    def url(self) -> str:
+        from mediation.storage import database_url
+
+        return database_url(self.db)
+
+    @contextmanager
+    def uow(self, *, write: bool = True, need_schema: bool = True) -> Iterator[UnitOfWork]:
+        from mediation.storage import engine_for, require_schema, unit_of_work
+
+        engine = engine_for(self.url())
+        if need_schema:
+            require_schema(engine)
+        with unit_of_work(engine, write=write) as uow:
+            yield uow
+
+    def act(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
+        """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing."""
+        from mediation.committee import resolve_actor
+
+        with self.uow(write=write) as uow:
+            actor: Actor = resolve_actor(uow, self.user)
+            result = fn(uow, actor, *args, **kwargs)
+            if write:
+                uow.commit()
+            return result
+
+
+def env(ctx: typer.Context) -> Env:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Env)
+    return obj

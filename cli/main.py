@@ -1,0 +1,121 @@
+"""Entry point: global options, language, and turning typed errors into one clean line.
+
+The Typer app is built after the language is known (``--lang``, ``MEDIATION_LANG`` or ``LANG``) so
+that help texts come out in that language too. Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+from typer.exceptions import TyperException
+
+from mediation.errors import DuplicateSuspected, MediationError
+from mediation.i18n import _, language_from_env, normalise_language, set_language
+
+USAGE_EXIT = 2
+
+
+def _language_from_argv(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def choose_language(argv: Sequence[str]) -> None:
+    wanted = _language_from_argv(argv)
+    try:
+        set_language(normalise_language(wanted) if wanted else language_from_env())
+    except ValueError:
+        set_language("en")
+
+
+def build_app() -> typer.Typer:
+    from cli import admin_cmds, case_cmds
+    from cli.context import Env
+
+    app = typer.Typer(
+        name="mediation",
+        help=_("Case tracking for People's Mediation Committees (人民调解委员会)."),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def root(
+        ctx: typer.Context,
+        db: str | None = typer.Option(
+            None, "--db", envvar="MEDIATION_DB", show_envvar=True,
+            help=_("Database: a file path (SQLite) or a URL such as "
+                   "postgresql+psycopg://user@host/db."),
+        ),
+        user: str | None = typer.Option(
+            None, "--user", envvar="MEDIATION_USER", show_envvar=True,
+            help=_("Who is acting: a staff user name."),
+        ),
+        lang: str | None = typer.Option(
+            None, "--lang", envvar="MEDIATION_LANG", show_envvar=True,
+            help=_("Language of messages: zh or en (default from LANG)."),
+        ),
+    ) -> None:
+        if lang is not None:
+            try:
+                set_language(normalise_language(lang))
+            except ValueError:
+                raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
+        ctx.obj = Env(db=db, user=user)
+
+    case_cmds.register(app)
+    admin_cmds.register(app)
+    return app
+
+
+def _error_line(text: str) -> None:
+    sys.stderr.write(f"{_('error')}: {text}\n")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the documented contract)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    choose_language(args)
+    app = build_app()
+    try:
+        result = app(args=args, prog_name="mediation", standalone_mode=False)
+    except DuplicateSuspected as exc:
+        from cli import render
+
+        render.duplicates(exc.matches, exc.record)
+        _error_line(exc.render())
+        return exc.exit_code
+    except MediationError as exc:
+        _error_line(exc.render())
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt, EOFError):
+        sys.stderr.write("\n" + _("cancelled; nothing was written") + "\n")
+        return 130
+    except TyperException as exc:  # Typer's vendored click: usage errors and the like
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(exc.format_message() + "\n")
+            return USAGE_EXIT
+        where = getattr(ctx, "command_path", None) or "mediation"
+        _error_line(_("{message} (see `{command} --help`)",
+                      message=" ".join(exc.format_message().split()), command=where))
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    return int(result) if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,230 @@
+"""Rendering: one JSON document on stdout for ``--json``, Rich tables for people.
+
+Rich honours ``NO_COLOR``; labels and enumerated values are translated through mediation.i18n.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mediation.i18n import _, name
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mediation.cases import CaseSummary, CaseView, EventView
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def local_time(value: str | None) -> str:
+    """An ISO UTC timestamp shown in China Standard Time, to the minute."""
+    if not value:
+        return ""
+    if "T" not in value:
+        return value
+    from mediation.clock import LOCAL
+
+    dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return dt.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def category_name(code: str) -> str:
+    from mediation import categories
+    from mediation.i18n import get_language
+
+    cat = categories.get(code)
+    return f"{code} {cat.name(get_language())}" if cat else code
+
+
+def step_done(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+        return
+    sys.stdout.write(
+        _("{number}: now {state} (version {version}, event {event})",
+          number=result["number"], state=name("state", result["state"]),
+          version=result["version"], event=result.get("event", "-")) + "\n"
+    )
+
+
+def case_list(rows: list[CaseSummary], *, as_json: bool) -> None:
+    if as_json:
+        emit_json([r.model_dump() for r in rows])
+        return
+    from rich.table import Table
+
+    if not rows:
+        sys.stdout.write(_("No cases.") + "\n")
+        return
+    table = Table(show_lines=False)
+    for header in (_("ID"), _("Number"), _("State"), _("Category"), _("Applicants"),
+                   _("Respondents"), _("Mediator"), _("Deadline")):
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        deadline = local_time(r.deadline)[:10]
+        if r.overdue:
+            deadline = f"{deadline} {_('overdue')}"
+        table.add_row(str(r.id), r.number, name("state", r.state), category_name(r.category),
+                      "、".join(r.applicants), "、".join(r.respondents), r.lead_mediator or "",
+                      deadline)
+    console().print(table)
+
+
+def case_view(view: CaseView, *, as_json: bool) -> None:
+    if as_json:
+        emit_json(view.model_dump())
+        return
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{view.number}[/bold]  {view.committee}")
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column(overflow="fold")
+    facts.add_row(_("State"), f"{name('state', view.state)} ({_('version')} {view.version})")
+    facts.add_row(_("Category"), category_name(view.category))
+    facts.add_row(_("Source"), name("source", view.source)
+                  + (f" ({view.referral_ref})" if view.referral_ref else ""))
+    facts.add_row(_("Facts"), view.summary)
+    facts.add_row(_("Requests"), view.requests)
+    if view.amount:
+        facts.add_row(_("Amount (yuan)"), view.amount)
+    for key, value in view.dates.items():
+        if value:
+            facts.add_row(name("date", key), local_time(value))
+    if view.deadline:
+        facts.add_row(_("Deadline"), local_time(view.deadline)
+                      + (f" {_('overdue')}" if view.overdue else ""))
+    for label, value in ((_("Decline reason"), view.decline_reason),
+                         (_("Termination reason"), view.termination_reason)):
+        if value:
+            kind = "decline" if value == view.decline_reason else "terminate"
+            facts.add_row(label, name(kind, value))
+    if view.advice:
+        facts.add_row(_("Advice given"), view.advice)
+    if view.duplicate_of:
+        facts.add_row(_("Registered despite probable duplicate of"), view.duplicate_of)
+    out.print(facts)
+
+    parties = Table(title=_("Parties"))
+    for header in (_("Role"), _("Name"), _("ID number"), _("Phone"), _("Address"),
+                   _("Guardian")):
+        parties.add_column(header, overflow="fold")
+    for p in view.parties:
+        guardian = ""
+        if p.guardian:
+            guardian = " ".join(v for v in (p.guardian.get("name"), p.guardian.get("relation"),
+                                            p.guardian.get("phone")) if v)
+        parties.add_row(name("party", p.role), p.name, p.id_number or "", p.phone or "",
+                        p.address or "", guardian)
+    out.print(parties)
+    if view.mediators:
+        out.print(_("Mediators") + ": " + "、".join(
+            f"{m['name']}({m['username']})" + (f" {_('lead')}" if m["lead"] else "")
+            for m in view.mediators))
+    for s in view.sessions:
+        out.print(f"{_('Session')} {s['no']} {local_time(s['held_at'])}: {s['minutes']}")
+    for a in view.agreements:
+        status = _("superseded") if a.superseded_at else (
+            _("in effect") if a.effective_at else _("not yet in effect"))
+        extra = "".join(f" {label} {v}" for label, v in ((_("amount"), a.amount),
+                                                         (_("due"), a.due)) if v)
+        out.print(f"{_('Agreement')} v{a.version} ({name('form', a.form)}, {status}): "
+                  f"{a.terms}{extra}")
+    for e in view.extensions:
+        out.print(f"{_('Extension')}: +{e['days']} {_('days')} → {local_time(e['new_deadline'])}"
+                  f" ({e['reason']})")
+    for j in view.judicial_confirmations:
+        out.print(f"{_('Judicial confirmation')}: {j['court']} {j['filed_on']} "
+                  f"{name('judicial', j['result'])}")
+    for f in view.follow_ups:
+        perf = name("performance", f["performance"]) if f["performance"] else "-"
+        out.print(f"{_('Follow-up')} {local_time(f['visited_at'])}: {perf}, "
+                  f"{name('satisfaction', f['satisfaction'])}" + (f" ({f['note']})"
+                                                                   if f["note"] else ""))
+    for p in view.preventions:
+        out.print(f"{_('Escalation prevented')}: {name('prevention', p['kind'])} "
+                  f"{p['persons']} {_('persons')}")
+
+
+def history(rows: list[EventView], *, as_json: bool) -> None:
+    if as_json:
+        emit_json([r.model_dump() for r in rows])
+        return
+    from rich.table import Table
+
+    table = Table()
+    for header in (_("#"), _("Time"), _("Who"), _("Action"), _("State"), _("Reason"),
+                   _("Changes")):
+        table.add_column(header, overflow="fold")
+    for e in rows:
+        move = ""
+        if e.from_state or e.to_state:
+            a = name("state", e.from_state) if e.from_state else ""
+            b = name("state", e.to_state) if e.to_state else ""
+            move = b if a == b else f"{a} → {b}".strip()
+        changed = "; ".join(f"{k}: {_short(v)}" for k, v in e.changes.items())
+        table.add_row(str(e.seq), local_time(e.at), f"{e.actor} ({name('role', e.role)})",
+                      name("trigger", e.action), move, e.reason or "", changed)
+    console().print(table)
+
+
+def _short(change: Any) -> str:
+    if isinstance(change, list) and len(change) == 2:
+        before, after = change
+        text = f"{_fmt(before)} → {_fmt(after)}" if before is not None else _fmt(after)
+    else:
+        text = _fmt(change)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
+    """The new record and the cases it resembles, side by side (on stderr)."""
+    from rich.table import Table
+
+    table = Table(title=_("Probable duplicates"))
+    for header in (_("Number"), _("State"), _("Category"), _("Applicants"), _("Respondents"),
+                   _("Registered"), _("Why")):
+        table.add_column(header, overflow="fold")
+    table.add_row(_("(new)"), "", category_name(str(new["category"])),
+                  "、".join(new["applicants"]), "、".join(new["respondents"]), "", "",
+                  end_section=True)
+    for m in matches:
+        table.add_row(str(m["number"]), name("state", str(m["state"])),
+                      category_name(str(m["category"])), "、".join(m["applicants"]),
+                      "、".join(m["respondents"]), local_time(m["registered_at"]),
+                      name("duplicate", str(m["match"])))
+    console(stderr=True).print(table)
+
+
+def staff(rows: list[dict[str, Any]], *, as_json: bool) -> None:
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table()
+    for header in (_("User"), _("Name"), _("Role"), _("Active")):
+        table.add_column(header)
+    for r in rows:
+        table.add_row(r["username"], r["name"], name("role", r["role"]),
+                      _("yes") if r["active"] else _("no"))
+    console().print(table)

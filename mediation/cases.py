@@ -1,0 +1,633 @@
+"""Everything a case holds: the stored tables, the fixed vocabularies, and a schema per use case.
+
+- Tables (``SQLModel, table=True``): what is stored. Enumerated fields are stored as their string
+  values so that raw SQL, reports and both database backends read them plainly.
+- ``*In`` schemas: what comes in (a ``case.json`` file, the guided intake), validated field by
+  field with messages a mediator can act on.
+- ``*View`` schemas: what is shown. Personal data is masked unless the view is built with
+  ``reveal=True``, so masking lives in the types, not in the commands.
+
+Money is stored in fen (integer hundredths of a yuan) so that sums are exact in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from sqlalchemy import DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from mediation import identity
+from mediation.i18n import N_
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies
+
+
+class State(StrEnum):
+    intake = "intake"
+    accepted = "accepted"
+    declined = "declined"
+    mediating = "mediating"
+    agreed = "agreed"
+    terminated = "terminated"
+    confirmed = "confirmed"
+    closed = "closed"
+
+
+class Source(StrEnum):
+    application = "application"
+    proactive = "proactive"
+    grid = "grid"
+    court = "court"
+    police = "police"
+    petition = "petition"
+    government = "government"
+
+
+class PartyRole(StrEnum):
+    applicant = "applicant"
+    respondent = "respondent"
+
+
+class PartyKind(StrEnum):
+    person = "person"
+    legal_person = "legal_person"
+    organisation = "organisation"
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class IdType(StrEnum):
+    resident_id = "resident_id"
+    passport = "passport"
+    hk_macao_permit = "hk_macao_permit"
+    taiwan_permit = "taiwan_permit"
+    foreign_permanent = "foreign_permanent"
+    credit_code = "credit_code"
+    other = "other"
+
+
+class DeclineReason(StrEnum):
+    """Law art. 17; Rules arts. 22-23 (≈): when a committee must not accept."""
+
+    already_in_court = "already_in_court"
+    already_with_police = "already_with_police"
+    already_administrative = "already_administrative"
+    reserved_by_law = "reserved_by_law"
+    party_refuses = "party_refuses"
+
+
+class TerminateReason(StrEnum):
+    """Law art. 26: mediation ends without agreement."""
+
+    no_agreement = "no_agreement"
+    party_withdrew = "party_withdrew"
+    party_refused = "party_refused"
+    referred_out = "referred_out"
+    escalated_to_police = "escalated_to_police"
+
+
+class AgreementForm(StrEnum):
+    written = "written"
+    oral = "oral"
+
+
+class Performance(StrEnum):
+    full = "full"
+    partial = "partial"
+    none = "none"
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
+
+
+class JudicialResult(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
+class PreventionKind(StrEnum):
+    suicide = "suicide"
+    civil_to_criminal = "civil_to_criminal"
+    group_petition = "group_petition"
+    group_fight = "group_fight"
+
+
+class Role(StrEnum):
+    director = "director"
+    mediator = "mediator"
+    auditor = "auditor"
+    clerk = "clerk"
+    admin = "admin"
+
+
+class RiskLevel(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def yuan_to_fen(amount: Decimal | float | int | str) -> int:
+    return int((Decimal(str(amount)) * 100).to_integral_value())
+
+
+def fen_to_yuan(fen: int | None) -> str | None:
+    return None if fen is None else f"{Decimal(fen) / 100:.2f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+class Setting(SQLModel, table=True):
+    """Per-database settings: schema version, the key of the ID-number keyed hash."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Committee(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    prefix: str = Field(unique=True)
+    login_required: bool = False
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    username: str = Field(unique=True)
+    name: str
+    role: str
+    active: bool = True
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case sequence number used, per committee and year: numbers are gapless."""
+
+    __tablename__ = "case_counter"
+    committee_id: int = Field(foreign_key="committee.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("committee_id", "year", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    year: int
+    seq: int
+    number: str = Field(unique=True)
+    state: str = Field(index=True)
+    version: int = 1
+    category: str = Field(index=True)
+    source: str
+    referral_ref: str | None = None
+    summary: str
+    requests: str
+    risk_level: str = RiskLevel.low
+    persons_involved: int = 0
+    amount_fen: int | None = None
+    discovered_at: datetime | None = Field(default=None, sa_type=DateTime)
+    registered_at: datetime = Field(sa_type=DateTime)
+    registrar: str
+    duplicate_of: str | None = None
+    accepted_at: datetime | None = Field(default=None, sa_type=DateTime)
+    deadline: datetime | None = Field(default=None, sa_type=DateTime)
+    declined_at: datetime | None = Field(default=None, sa_type=DateTime)
+    decline_reason: str | None = None
+    rights_notified_at: datetime | None = Field(default=None, sa_type=DateTime)
+    mediation_started_at: datetime | None = Field(default=None, sa_type=DateTime)
+    lead_mediator: str | None = Field(default=None, index=True)
+    concluded_at: datetime | None = Field(default=None, sa_type=DateTime)
+    conclusion: str | None = None  # "agreement" or "termination"
+    termination_reason: str | None = None
+    advice: str | None = None
+    confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class Party(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    position: int
+    role: str
+    kind: str
+    name: str
+    sex: str | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    id_type: str | None = None
+    id_number: str | None = None
+    id_hash: str | None = Field(default=None, index=True)
+    phone: str | None = None
+    address: str | None = None
+    guardian_name: str | None = None
+    guardian_relation: str | None = None
+    guardian_phone: str | None = None
+
+
+class CaseMediator(SQLModel, table=True):
+    __tablename__ = "case_mediator"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    username: str
+    lead: bool
+    assigned_at: datetime = Field(sa_type=DateTime)
+
+
+class MediationSession(SQLModel, table=True):
+    __tablename__ = "mediation_session"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    no: int
+    held_at: datetime = Field(sa_type=DateTime)
+    place: str | None = None
+    attendees: str | None = None
+    minutes: str
+    recorded_by: str
+
+
+class Agreement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    version: int
+    form: str
+    terms: str
+    amount_fen: int | None = None
+    due: date | None = None
+    reached_at: datetime = Field(sa_type=DateTime)
+    effective_at: datetime | None = Field(default=None, sa_type=DateTime)
+    superseded_at: datetime | None = Field(default=None, sa_type=DateTime)
+    superseded_reason: str | None = None
+
+
+class Extension(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    days: int
+    reason: str
+    consent: bool
+    new_deadline: datetime = Field(sa_type=DateTime)
+    granted_at: datetime = Field(sa_type=DateTime)
+    granted_by: str
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "follow_up"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    visited_at: datetime = Field(sa_type=DateTime)
+    visitor: str
+    performance: str | None = None
+    satisfaction: str
+    lawsuit: bool = False
+    note: str | None = None
+
+
+class JudicialConfirmation(SQLModel, table=True):
+    __tablename__ = "judicial_confirmation"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    agreement_id: int = Field(foreign_key="agreement.id")
+    court: str
+    filed_on: date
+    result: str = JudicialResult.pending
+    decided_on: date | None = None
+
+
+class Prevention(SQLModel, table=True):
+    """An escalation prevented (防止激化): counted in cases (件) and persons (人)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str
+    persons: int
+    recorded_at: datetime = Field(sa_type=DateTime)
+    recorded_by: str
+
+
+class Event(SQLModel, table=True):
+    """One step on the record. Append-only, numbered without gaps, hash-chained (see eventlog)."""
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(index=True, sa_type=DateTime)
+    committee_id: int | None = Field(default=None, index=True)
+    case_id: int | None = Field(default=None, index=True)
+    actor: str = Field(index=True)
+    role: str
+    action: str
+    from_state: str | None = None
+    to_state: str | None = None
+    version: int | None = None
+    reason: str | None = None
+    changes: str = "{}"
+    prev_hash: str
+    hash: str
+
+
+class LogHead(SQLModel, table=True):
+    """The single row holding the last event's sequence number and hash."""
+
+    __tablename__ = "log_head"
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str
+
+
+# ---------------------------------------------------------------------------------------------
+# What comes in
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class GuardianIn(_In):
+    name: str = Field(min_length=1)
+    relation: str | None = None
+    phone: str | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        return _check_phone(v)
+
+
+def _check_phone(v: str | None) -> str | None:
+    if v is None or v == "":
+        return None
+    if not identity.phone_valid(v):
+        raise ValueError(N_("not a valid phone number (11-digit mobile or area code + number)"))
+    return identity.normalise_phone(v)
+
+
+class PartyIn(_In):
+    role: PartyRole
+    kind: PartyKind = PartyKind.person
+    name: str = Field(min_length=1, max_length=100)
+    sex: Sex | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    id_type: IdType | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    guardian: GuardianIn | None = None
+
+    @field_validator("guardian", mode="before")
+    @classmethod
+    def _guardian_text(cls, v: Any) -> Any:
+        return {"name": v} if isinstance(v, str) else v
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        return _check_phone(v)
+
+    @model_validator(mode="after")
+    def _identity(self) -> PartyIn:
+        if self.id_number:
+            if self.id_type is None:
+                self.id_type = IdType.resident_id
+            if self.id_type == IdType.resident_id:
+                problem = identity.resident_id_problem(self.id_number)
+                if problem:
+                    raise _FieldError("id_number", problem)
+                self.id_number = identity.normalise_resident_id(self.id_number)
+                if self.birth_date is None:
+                    self.birth_date = identity.birth_date_of_resident_id(self.id_number)
+                elif self.birth_date != identity.birth_date_of_resident_id(self.id_number):
+                    raise _FieldError(
+                        "birth_date", N_("does not match the birth date in the ID number")
+                    )
+        if self.kind == PartyKind.person and self.birth_date and self.guardian is None:
+            today = utcnow().date()
+            age = today.year - self.birth_date.year - (
+                (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+            )
+            if age < 18:
+                raise _FieldError(
+                    "guardian", N_("a minor takes part through a guardian; give the guardian")
+                )
+        return self
+
+
+class _FieldError(ValueError):
+    """A validation problem that belongs to a named field of the model being validated."""
+
+    def __init__(self, field: str, message_id: str) -> None:
+        super().__init__(message_id)
+        self.field = field
+        self.message_id = message_id
+
+
+class CaseIn(_In):
+    """The intake record: ``case.json`` or the guided prompts."""
+
+    category: str
+    source: Source
+    summary: str = Field(min_length=1, max_length=4000)
+    requests: str = Field(min_length=1, max_length=4000)
+    referral_ref: str | None = None
+    discovered_at: datetime | None = None
+    risk_level: RiskLevel = RiskLevel.low
+    persons_involved: int | None = Field(default=None, ge=1)
+    amount: Decimal | None = Field(default=None, ge=0)
+    parties: list[PartyIn] = Field(min_length=1)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        from mediation import categories
+
+        if categories.get(v) is None:
+            raise ValueError(N_("unknown category code"))
+        return v
+
+    @field_validator("discovered_at")
+    @classmethod
+    def _naive_utc(cls, v: datetime | None) -> datetime | None:
+        if v is not None and v.tzinfo is not None:
+            return v.astimezone(UTC).replace(tzinfo=None)
+        return v
+
+    @model_validator(mode="after")
+    def _referral(self) -> CaseIn:
+        referred = {Source.court, Source.police, Source.petition, Source.government}
+        if self.source in referred and not self.referral_ref:
+            raise _FieldError(
+                "referral_ref", N_("a referred case needs the referring body's reference")
+            )
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
+# What is shown
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+class PartyView(BaseModel):
+    role: str
+    kind: str
+    name: str
+    sex: str | None
+    ethnicity: str | None
+    birth_date: str | None
+    id_type: str | None
+    id_number: str | None
+    phone: str | None
+    address: str | None
+    guardian: dict[str, str | None] | None
+    masked: bool
+
+    @classmethod
+    def of(cls, p: Party, *, reveal: bool = False) -> PartyView:
+        idn = p.id_number if reveal else identity.mask_id(p.id_number)
+        phone = p.phone if reveal else identity.mask_phone(p.phone)
+        guardian = None
+        if p.guardian_name:
+            guardian = {
+                "name": p.guardian_name,
+                "relation": p.guardian_relation,
+                "phone": p.guardian_phone if reveal else identity.mask_phone(p.guardian_phone),
+            }
+        return cls(
+            role=p.role,
+            kind=p.kind,
+            name=p.name,
+            sex=p.sex,
+            ethnicity=p.ethnicity,
+            birth_date=iso(p.birth_date) if reveal else None,
+            id_type=p.id_type,
+            id_number=idn,
+            phone=phone,
+            address=p.address if reveal else identity.mask_address(p.address),
+            guardian=guardian,
+            masked=not reveal,
+        )
+
+
+class AgreementView(BaseModel):
+    version: int
+    form: str
+    terms: str
+    amount: str | None
+    due: str | None
+    reached_at: str | None
+    effective_at: str | None
+    superseded_at: str | None
+    superseded_reason: str | None
+
+    @classmethod
+    def of(cls, a: Agreement) -> AgreementView:
+        return cls(
+            version=a.version,
+            form=a.form,
+            terms=a.terms,
+            amount=fen_to_yuan(a.amount_fen),
+            due=iso(a.due),
+            reached_at=iso(a.reached_at),
+            effective_at=iso(a.effective_at),
+            superseded_at=iso(a.superseded_at),
+            superseded_reason=a.superseded_reason,
+        )
+
+
+class CaseSummary(BaseModel):
+    """One row of a case list."""
+
+    id: int
+    number: str
+    state: str
+    category: str
+    source: str
+    applicants: list[str]
+    respondents: list[str]
+    lead_mediator: str | None
+    registered_at: str | None
+    accepted_at: str | None
+    deadline: str | None
+    overdue: bool
+    version: int
+
+
+class CaseView(BaseModel):
+    """``case show``: the whole file, personal data masked unless revealed."""
+
+    id: int
+    number: str
+    committee: str
+    state: str
+    version: int
+    category: str
+    source: str
+    referral_ref: str | None
+    summary: str
+    requests: str
+    risk_level: str
+    persons_involved: int
+    amount: str | None
+    registrar: str
+    duplicate_of: str | None
+    dates: dict[str, str | None]
+    deadline: str | None
+    overdue: bool
+    decline_reason: str | None
+    termination_reason: str | None
+    advice: str | None
+    parties: list[PartyView]
+    mediators: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    agreements: list[AgreementView]
+    extensions: list[dict[str, Any]]
+    follow_ups: list[dict[str, Any]]
+    judicial_confirmations: list[dict[str, Any]]
+    preventions: list[dict[str, Any]]
+
+
+class EventView(BaseModel):
+    seq: int
+    at: str | None
+    case: str | None
+    actor: str
+    role: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    version: int | None
+    reason: str | None
+    changes: dict[str, Any]
+    hash: str
+
+
+ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)

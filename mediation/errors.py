@@ -1,0 +1,102 @@
+"""Typed errors that cross from the library to the CLI and become one clean line each.
+
+Each carries an exit code from the CLI contract (DESIGN.md): 1 refused by the domain (illegal
+transition, guard, permission, not found, invalid input), 3 concurrent-edit conflict,
+4 integrity failure. Usage errors (2) belong to the CLI parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mediation.i18n import Msg, join, msg, name
+
+
+class MediationError(Exception):
+    exit_code = 1
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.id)
+        self.message = message
+
+    def render(self) -> str:
+        return self.message.render()
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class NotFound(MediationError):
+    """An unknown case, staff member, committee or database."""
+
+
+class InvalidInput(MediationError):
+    """Input that fails validation: a malformed file, a bad ID number or phone, a bad date."""
+
+
+class PermissionDenied(MediationError):
+    """The actor's role lacks the permission the action needs."""
+
+
+class Refused(MediationError):
+    """The workflow refuses: the trigger is illegal in this state, or a guard failed.
+
+    The message names the case, its state, what was asked, why not, and what is allowed now.
+    """
+
+    def __init__(
+        self,
+        *,
+        case: str,
+        state: str,
+        action: str,
+        why: Msg,
+        allowed: Sequence[str],
+    ) -> None:
+        self.case = case
+        self.state = state
+        self.action = action
+        self.why = why
+        self.allowed = list(allowed)
+        super().__init__(msg("Case {case} is {state}; cannot {action}: {why}. {allowed}"))
+
+    def render(self) -> str:
+        allowed = (
+            msg("Allowed now: {actions}.", actions=join([name("trigger", a) for a in self.allowed]))
+            if self.allowed
+            else msg("Nothing more can be done to it.")
+        )
+        return msg(
+            "Case {case} is {state}; cannot {action}: {why}. {allowed}",
+            case=self.case,
+            state=name("state", self.state),
+            action=name("trigger", self.action),
+            why=self.why,
+            allowed=allowed,
+        ).render()
+
+
+class DuplicateSuspected(MediationError):
+    """Intake found probable duplicates; ``matches`` lists them for a side-by-side view."""
+
+    def __init__(self, matches: list[dict[str, object]], record: dict[str, object]) -> None:
+        self.matches = matches
+        self.record = record
+        numbers = join([str(m["number"]) for m in matches])
+        super().__init__(
+            msg(
+                "Probable duplicate of {numbers}; check them side by side, or use --force to "
+                "register it anyway (recorded).",
+                numbers=numbers,
+            )
+        )
+
+
+class Conflict(MediationError):
+    """A stale write: somebody changed the case since the caller read it."""
+
+    exit_code = 3
+
+
+class IntegrityFailure(MediationError):
+    exit_code = 4

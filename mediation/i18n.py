@@ -1,0 +1,112 @@
+"""The one translation layer. Every user-facing string goes through here.
+
+Catalogues are gettext files in ``data/locale/<lang>/LC_MESSAGES/mediation.po`` (compiled to ``.mo``
+beside them by ``make catalogues``). Sentences use their English text as the message id; names of
+enumerated things (states, triggers, sources, reasons...) use dotted keys such as ``state.intake``
+so that both catalogues, Chinese and English, carry a real entry for them.
+
+The library never prints: it builds :class:`Msg` values (an id and parameters) and the caller
+renders them in the language of the process, chosen with :func:`set_language`.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from mediation.paths import data_dir
+
+LANGUAGES: Final = ("zh", "en")
+_GNU_LANG: Final = {"zh": "zh_CN", "en": "en"}
+
+_current: str = "en"
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def language_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """``MEDIATION_LANG`` if set, otherwise Chinese when ``LANG`` (or ``LC_ALL``) is zh_*."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("MEDIATION_LANG", "").strip().lower()
+    if explicit:
+        return normalise_language(explicit)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def normalise_language(value: str) -> str:
+    v = value.strip().lower().replace("-", "_")
+    if v.startswith("zh"):
+        return "zh"
+    if v.startswith("en"):
+        return "en"
+    raise ValueError(value)
+
+
+def set_language(lang: str) -> None:
+    global _current
+    _current = normalise_language(lang)
+
+
+def get_language() -> str:
+    return _current
+
+
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    cat = _catalogues.get(lang)
+    if cat is None:
+        cat = gettext.translation(
+            "mediation",
+            localedir=str(data_dir() / "locale"),
+            languages=[_GNU_LANG[lang]],
+            fallback=True,
+        )
+        _catalogues[lang] = cat
+    return cat
+
+
+def gettext_(message_id: str, lang: str | None = None) -> str:
+    return _catalogue(lang or _current).gettext(message_id)
+
+
+def _(message_id: str, /, **params: object) -> str:
+    """Translate ``message_id`` into the current language and fill in ``params``."""
+    return Msg(message_id, params).render()
+
+
+def N_(message_id: str) -> str:
+    """Mark a string for extraction without translating it (for tables built at import)."""
+    return message_id
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message not yet rendered: its id and its parameters, which may be Msgs themselves."""
+
+    id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        values = {
+            k: (v.render(lang) if isinstance(v, Msg) else v) for k, v in self.params.items()
+        }
+        text = gettext_(self.id, lang)
+        return text.format(**values) if values else text
+
+
+def msg(message_id: str, /, **params: object) -> Msg:
+    return Msg(message_id, params)
+
+
+def name(kind: str, value: str, lang: str | None = None) -> str:
+    """The display name of an enumerated value, e.g. ``name("state", "intake")`` -> 登记."""
+    return gettext_(f"{kind}.{value}", lang)
+
+
+def join(items: list[str]) -> str:
+    return ("、" if _current == "zh" else ", ").join(items)

@@ -1,0 +1,234 @@
+"""Intake (登记): validate the record, catch probable duplicates, number the case, store it.
+
+One dispute is one case (一案一卷). A probable duplicate (a party with the same ID number in a case
+still open or registered within the window, or the same applicant and respondent names with the
+same category within the window) is refused unless the caller forces it; a forced intake records
+which case it resembled.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from mediation import categories, eventlog, identity
+from mediation.access import Actor, require
+from mediation.cases import (
+    Case,
+    CaseCounter,
+    CaseIn,
+    Party,
+    PartyRole,
+    State,
+    _FieldError,
+    yuan_to_fen,
+)
+from mediation.clock import local_date
+from mediation.committee import committee_of, hash_key
+from mediation.errors import DuplicateSuspected, InvalidInput
+from mediation.i18n import Msg, join, msg
+from mediation.storage import UnitOfWork
+from mediation.workflow import DUPLICATE_WINDOW_DAYS
+
+_FINISHED = (State.closed, State.declined)
+
+
+def parse_case(data: object, *, origin: str = "case.json") -> CaseIn:
+    """Validate an intake record; InvalidInput names the first bad field and what is allowed."""
+    if not isinstance(data, dict):
+        raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
+                               origin=origin))
+    try:
+        return CaseIn.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(_explain(exc, origin)) from None
+
+
+def load_case_file(text: str, *, origin: str) -> CaseIn:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
+                               origin=origin, line=exc.lineno, column=exc.colno,
+                               error=exc.msg)) from None
+    return parse_case(data, origin=origin)
+
+
+def _explain(exc: ValidationError, origin: str) -> Msg:
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"]]
+    ctx = err.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, _FieldError):
+        loc.append(cause.field)
+    where = ".".join(
+        f"[{p}]" if p.isdigit() else p for p in loc
+    ).replace(".[", "[") or "(record)"
+    value = err.get("input")
+    kind = err["type"]
+    why: Msg
+    if isinstance(cause, ValueError):
+        why = msg(str(cause))
+    elif kind == "missing":
+        why = msg("required")
+    elif kind == "extra_forbidden":
+        why = msg("unknown field")
+    elif kind in ("enum", "literal_error"):
+        why = msg("{value!r} is not allowed; allowed: {allowed}", value=value,
+                  allowed=str(ctx.get("expected", "")).replace("'", ""))
+    elif kind in ("string_too_short", "too_short"):
+        why = msg("must not be empty")
+    elif kind.startswith(("date", "datetime")):
+        why = msg("{value!r} is not a date (YYYY-MM-DD)", value=value)
+    elif kind in ("greater_than_equal", "greater_than"):
+        why = msg("{value!r} is too small", value=value)
+    else:
+        why = msg("{value!r} is not valid here", value=value)
+    if where == "category":
+        allowed = join(categories.codes())
+        return msg("{origin}: {field}: {why}; allowed: {allowed}", origin=origin, field=where,
+                   why=why, allowed=allowed)
+    return msg("{origin}: {field}: {why}", origin=origin, field=where, why=why)
+
+
+def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[str, Any]]:
+    s = uow.session
+    key = hash_key(uow)
+    since = uow.now() - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    hashes = [identity.keyed_hash(key, p.id_number) for p in record.parties if p.id_number]
+    found: dict[int, str] = {}
+    if hashes:
+        rows = s.exec(
+            select(Case.id)
+            .join(Party, col(Party.case_id) == Case.id)
+            .where(Case.committee_id == actor.committee_id, col(Party.id_hash).in_(hashes))
+            .where((Case.registered_at >= since) | col(Case.state).not_in(_FINISHED))
+        ).all()
+        for cid in rows:
+            if cid is not None:
+                found[cid] = "same_id_number"
+    applicants = {p.name for p in record.parties if p.role == PartyRole.applicant}
+    respondents = {p.name for p in record.parties if p.role == PartyRole.respondent}
+    names = applicants | respondents
+    candidates = s.exec(
+        select(Case.id, Party.name, Party.role)
+        .join(Party, col(Party.case_id) == Case.id)
+        .where(Case.committee_id == actor.committee_id, Case.category == record.category,
+               Case.registered_at >= since, col(Party.name).in_(names))
+    ).all()
+    by_case: dict[int, dict[str, set[str]]] = {}
+    for cid, pname, prole in candidates:
+        by_case.setdefault(cid, {}).setdefault(prole, set()).add(pname)
+    for cid, roles in by_case.items():
+        seen = roles.get(PartyRole.applicant, set()) | roles.get(PartyRole.respondent, set())
+        if (seen & applicants) and (seen & respondents) and cid not in found:
+            found[cid] = "same_names_and_category"
+    if not found:
+        return []
+    from mediation.queries import summaries
+
+    rows = summaries(uow, list(found))
+    return [{**r.model_dump(), "match": found[r.id]} for r in rows]
+
+
+def _next_number(uow: UnitOfWork, committee_id: int, year: int) -> int:
+    s = uow.session
+    res = s.execute(
+        update(CaseCounter)
+        .where(col(CaseCounter.committee_id) == committee_id, col(CaseCounter.year) == year)
+        .values(last=CaseCounter.last + 1)
+        .returning(CaseCounter.last)
+    ).first()
+    if res is not None:
+        return int(res[0])
+    s.add(CaseCounter(committee_id=committee_id, year=year, last=1))
+    s.flush()
+    return 1
+
+
+def new_case(
+    uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False
+) -> dict[str, Any]:
+    """Register a case in intake. Returns its summary (id, number, state, ...)."""
+    require(actor, "case.create")
+    s = uow.session
+    duplicates = find_duplicates(uow, actor, record)
+    if duplicates and not force:
+        raise DuplicateSuspected(duplicates, {
+            "category": record.category,
+            "applicants": [p.name for p in record.parties if p.role == PartyRole.applicant],
+            "respondents": [p.name for p in record.parties if p.role == PartyRole.respondent],
+        })
+    committee = committee_of(uow, actor)
+    now = uow.now()
+    year = local_date(now).year
+    seq = _next_number(uow, committee.id or 0, year)
+    number = f"({year}){committee.prefix}人调字第{seq}号"
+    persons = record.persons_involved or len(record.parties)
+    case = Case(
+        committee_id=actor.committee_id,
+        year=year,
+        seq=seq,
+        number=number,
+        state=State.intake,
+        version=1,
+        category=record.category,
+        source=record.source,
+        referral_ref=record.referral_ref,
+        summary=record.summary,
+        requests=record.requests,
+        risk_level=record.risk_level,
+        persons_involved=persons,
+        amount_fen=None if record.amount is None else yuan_to_fen(record.amount),
+        discovered_at=record.discovered_at,
+        registered_at=now,
+        registrar=actor.username,
+        duplicate_of=join([str(d["number"]) for d in duplicates]) if duplicates else None,
+    )
+    s.add(case)
+    s.flush()
+    assert case.id is not None
+    key = hash_key(uow)
+    for i, p in enumerate(record.parties):
+        s.add(Party(
+            case_id=case.id, position=i, role=p.role, kind=p.kind, name=p.name, sex=p.sex,
+            ethnicity=p.ethnicity, birth_date=p.birth_date, id_type=p.id_type,
+            id_number=p.id_number,
+            id_hash=identity.keyed_hash(key, p.id_number) if p.id_number else None,
+            phone=p.phone, address=p.address,
+            guardian_name=p.guardian.name if p.guardian else None,
+            guardian_relation=p.guardian.relation if p.guardian else None,
+            guardian_phone=p.guardian.phone if p.guardian else None,
+        ))
+    eventlog.append(
+        s, at=now, actor=actor.username, role=actor.role, action="new",
+        committee_id=actor.committee_id, case_id=case.id, from_state=None,
+        to_state=State.intake, version=1,
+        reason=f"forced: probable duplicate of {case.duplicate_of}" if duplicates else None,
+        changes={
+            "number": [None, number], "category": [None, record.category],
+            "source": [None, record.source], "referral_ref": [None, record.referral_ref],
+            "summary": [None, identity.scrub(record.summary)],
+            "requests": [None, identity.scrub(record.requests)],
+            "parties": [None, [
+                {"role": p.role, "kind": p.kind, "name": p.name,
+                 "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
+                for p in record.parties
+            ]],
+        },
+    )
+    return {"id": case.id, "number": number, "state": case.state, "category": case.category,
+            "source": case.source, "version": case.version,
+            "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "duplicate_of": case.duplicate_of}
+
+
+def case_count(uow: UnitOfWork, committee_id: int) -> int:
+    return int(uow.session.exec(
+        select(func.count()).select_from(Case).where(Case.committee_id == committee_id)
+    ).one())

@@ -1,0 +1,223 @@
+"""Reading cases: the whole file, lists of what is due, and a case's history.
+
+Everything returned is a view schema from ``cases.py``: personal data arrives masked unless the
+caller asked to reveal it, had the permission, and gave a reason (which is recorded as an event).
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import col, select
+
+from mediation import eventlog
+from mediation.access import Actor, require, require_on_case
+from mediation.cases import (
+    OPEN_STATES,
+    Agreement,
+    AgreementView,
+    Case,
+    CaseMediator,
+    CaseSummary,
+    CaseView,
+    Event,
+    EventView,
+    Extension,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+    Party,
+    PartyRole,
+    PartyView,
+    Prevention,
+    Role,
+    Staff,
+    fen_to_yuan,
+    iso,
+)
+from mediation.committee import committee_of
+from mediation.errors import InvalidInput
+from mediation.i18n import msg
+from mediation.steps import assigned_to, find_case
+from mediation.storage import UnitOfWork
+
+
+def _overdue(case: Case, uow: UnitOfWork) -> bool:
+    return (
+        case.state in OPEN_STATES and case.deadline is not None and case.deadline < uow.now()
+    )
+
+
+def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
+              reason: str | None = None) -> CaseView:
+    s = uow.session
+    case = find_case(uow, actor, ref)
+    assert case.id is not None
+    assigned = assigned_to(uow, case.id)
+    require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
+                    state=case.state)
+    if reveal:
+        require_on_case(actor, "case.reveal", case_number=case.number, assigned=assigned,
+                        state=case.state)
+        if not (reason or "").strip():
+            raise InvalidInput(msg("--reveal needs --reason: why the full personal data is "
+                                   "needed (it is recorded)"))
+        eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="reveal",
+                        committee_id=case.committee_id, case_id=case.id, reason=reason,
+                        changes={"fields": [None, ["id_number", "phone", "address",
+                                                   "birth_date"]]})
+    cid = case.id
+    parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
+    names = dict(s.exec(select(Staff.username, Staff.name)).all())
+    mediators = s.exec(select(CaseMediator).where(CaseMediator.case_id == cid)
+                       .order_by(col(CaseMediator.id))).all()
+    sessions = s.exec(select(MediationSession).where(MediationSession.case_id == cid)
+                      .order_by(col(MediationSession.no))).all()
+    agreements = s.exec(select(Agreement).where(Agreement.case_id == cid)
+                        .order_by(col(Agreement.version))).all()
+    extensions = s.exec(select(Extension).where(Extension.case_id == cid)
+                        .order_by(col(Extension.id))).all()
+    follow_ups = s.exec(select(FollowUp).where(FollowUp.case_id == cid)
+                        .order_by(col(FollowUp.id))).all()
+    judicial = s.exec(select(JudicialConfirmation).where(JudicialConfirmation.case_id == cid)
+                      .order_by(col(JudicialConfirmation.id))).all()
+    preventions = s.exec(select(Prevention).where(Prevention.case_id == cid)
+                         .order_by(col(Prevention.id))).all()
+    return CaseView(
+        id=cid,
+        number=case.number,
+        committee=committee_of(uow, actor).name,
+        state=case.state,
+        version=case.version,
+        category=case.category,
+        source=case.source,
+        referral_ref=case.referral_ref,
+        summary=case.summary,
+        requests=case.requests,
+        risk_level=case.risk_level,
+        persons_involved=case.persons_involved,
+        amount=fen_to_yuan(case.amount_fen),
+        registrar=case.registrar,
+        duplicate_of=case.duplicate_of,
+        dates={
+            "discovered": iso(case.discovered_at),
+            "registered": iso(case.registered_at),
+            "accepted": iso(case.accepted_at),
+            "declined": iso(case.declined_at),
+            "rights_notified": iso(case.rights_notified_at),
+            "mediation_started": iso(case.mediation_started_at),
+            "concluded": iso(case.concluded_at),
+            "confirmed": iso(case.confirmed_at),
+            "closed": iso(case.closed_at),
+        },
+        deadline=iso(case.deadline),
+        overdue=_overdue(case, uow),
+        decline_reason=case.decline_reason,
+        termination_reason=case.termination_reason,
+        advice=case.advice,
+        parties=[PartyView.of(p, reveal=reveal) for p in parties],
+        mediators=[{"username": m.username, "name": names.get(m.username, m.username),
+                    "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
+        sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": x.place,
+                   "attendees": x.attendees, "minutes": x.minutes,
+                   "recorded_by": x.recorded_by} for x in sessions],
+        agreements=[AgreementView.of(a) for a in agreements],
+        extensions=[{"days": e.days, "reason": e.reason, "consent": e.consent,
+                     "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
+                     "granted_by": e.granted_by} for e in extensions],
+        follow_ups=[{"visited_at": iso(f.visited_at), "visitor": f.visitor,
+                     "performance": f.performance, "satisfaction": f.satisfaction,
+                     "lawsuit": f.lawsuit, "note": f.note} for f in follow_ups],
+        judicial_confirmations=[{"court": j.court, "filed_on": iso(j.filed_on),
+                                 "result": j.result, "decided_on": iso(j.decided_on)}
+                                for j in judicial],
+        preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
+                     for p in preventions],
+    )
+
+
+def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
+    if not ids:
+        return []
+    rows = uow.session.exec(select(Case).where(col(Case.id).in_(ids))
+                            .order_by(col(Case.id))).all()
+    return _summarise(uow, list(rows))
+
+
+def _summarise(uow: UnitOfWork, rows: list[Case]) -> list[CaseSummary]:
+    ids = [c.id for c in rows]
+    parties = uow.session.exec(
+        select(Party.case_id, Party.role, Party.name).where(col(Party.case_id).in_(ids))
+        .order_by(col(Party.case_id), col(Party.position))
+    ).all()
+    names: dict[int, dict[str, list[str]]] = {}
+    for cid, role, pname in parties:
+        names.setdefault(cid, {}).setdefault(role, []).append(pname)
+    out = []
+    for c in rows:
+        assert c.id is not None
+        n = names.get(c.id, {})
+        out.append(CaseSummary(
+            id=c.id, number=c.number, state=c.state, category=c.category, source=c.source,
+            applicants=n.get(PartyRole.applicant, []), respondents=n.get(PartyRole.respondent, []),
+            lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
+            accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
+            overdue=_overdue(c, uow), version=c.version,
+        ))
+    return out
+
+
+def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
+               overdue: bool = False, mine: bool = False, category: str | None = None,
+               limit: int = 200) -> list[CaseSummary]:
+    require(actor, "case.read")
+    stmt = select(Case).where(Case.committee_id == actor.committee_id)
+    if state:
+        stmt = stmt.where(Case.state == state)
+    if category:
+        stmt = stmt.where(Case.category == category)
+    if overdue:
+        stmt = stmt.where(col(Case.state).in_(OPEN_STATES), col(Case.deadline) < uow.now())
+    if mine or actor.role == Role.mediator:
+        mine_ids = select(CaseMediator.case_id).where(CaseMediator.username == actor.username)
+        if actor.role == Role.mediator and not mine:
+            stmt = stmt.where(col(Case.id).in_(mine_ids) | (col(Case.state) == "intake"))
+        else:
+            stmt = stmt.where(col(Case.id).in_(mine_ids))
+    order = col(Case.deadline).asc() if overdue else col(Case.id).asc()
+    rows = uow.session.exec(stmt.order_by(order).limit(limit)).all()
+    return _summarise(uow, list(rows))
+
+
+def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
+    case = find_case(uow, actor, ref)
+    assert case.id is not None
+    require_on_case(actor, "case.read", case_number=case.number,
+                    assigned=assigned_to(uow, case.id), state=case.state)
+    rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
+                            .order_by(col(Event.seq))).all()
+    return [event_view(e, case.number) for e in rows]
+
+
+def event_view(e: Event, number: str | None) -> EventView:
+    return EventView(seq=e.seq, at=iso(e.at), case=number, actor=e.actor, role=e.role,
+                     action=e.action, from_state=e.from_state, to_state=e.to_state,
+                     version=e.version, reason=e.reason, changes=json.loads(e.changes),
+                     hash=e.hash)
+
+
+def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
+    """Each case's state and version as its events replay them (for checks and tests)."""
+    out: dict[int, tuple[str | None, int | None]] = {}
+    rows = uow.session.exec(
+        select(Event.case_id, Event.to_state, Event.version)
+        .where(col(Event.case_id).is_not(None), col(Event.version).is_not(None))
+        .order_by(col(Event.seq))
+    ).all()
+    for cid, to_state, version in rows:
+        if cid is None:
+            continue
+        state, _ = out.get(cid, (None, None))
+        out[cid] = (to_state if to_state is not None else state, version)
+    return out
+

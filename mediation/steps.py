@@ -1,0 +1,455 @@
+"""The workflow steps: one service function per trigger.
+
+Every step goes through :func:`_step`, which loads the case, checks the actor's permission,
+refuses a stale ``expected_version``, asks the workflow whether the trigger may fire (guards
+included), applies the step's own changes, bumps the version with a compare-and-set, and appends
+the event -- all in the caller's unit of work, so that the state, the version and the event commit
+together or not at all. The functions return plain dicts; they never print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from mediation import eventlog, identity, workflow
+from mediation.access import Actor, require_on_case
+from mediation.cases import (
+    Agreement,
+    Case,
+    CaseMediator,
+    Event,
+    Extension,
+    FollowUp,
+    JudicialConfirmation,
+    JudicialResult,
+    MediationSession,
+    Party,
+    PartyRole,
+    Prevention,
+    PreventionKind,
+    fen_to_yuan,
+    iso,
+    yuan_to_fen,
+)
+from mediation.clock import local_date
+from mediation.committee import assignable
+from mediation.errors import Conflict, InvalidInput, NotFound
+from mediation.i18n import join, msg
+from mediation.storage import UnitOfWork
+
+Changes = dict[str, list[Any]]
+Apply = Callable[[Case], Changes]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared machinery
+
+
+def find_case(uow: UnitOfWork, actor: Actor, ref: str | int) -> Case:
+    """A case of the actor's committee, by id or by its full number."""
+    text = str(ref).strip()
+    stmt = select(Case).where(Case.committee_id == actor.committee_id)
+    stmt = stmt.where(Case.id == int(text)) if text.isdigit() else stmt.where(Case.number == text)
+    case = uow.session.exec(stmt).first()
+    if case is None:
+        raise NotFound(msg("no case {ref} in this committee", ref=text))
+    return case
+
+
+def assigned_to(uow: UnitOfWork, case_id: int) -> set[str]:
+    rows = uow.session.exec(
+        select(CaseMediator.username).where(CaseMediator.case_id == case_id)
+    ).all()
+    return set(rows)
+
+
+def current_agreement(uow: UnitOfWork, case_id: int) -> Agreement | None:
+    return uow.session.exec(
+        select(Agreement)
+        .where(Agreement.case_id == case_id, col(Agreement.superseded_at).is_(None))
+        .order_by(col(Agreement.version).desc())
+    ).first()
+
+
+def _pending_judicial(uow: UnitOfWork, case_id: int) -> JudicialConfirmation | None:
+    return uow.session.exec(
+        select(JudicialConfirmation).where(
+            JudicialConfirmation.case_id == case_id,
+            JudicialConfirmation.result == JudicialResult.pending,
+        )
+    ).first()
+
+
+def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
+    assert case.id is not None
+    roles = uow.session.exec(select(Party.role).where(Party.case_id == case.id)).all()
+    agreement = current_agreement(uow, case.id)
+    return workflow.Subject(
+        number=case.number,
+        state=case.state,
+        category=case.category,
+        applicants=sum(1 for r in roles if r == PartyRole.applicant),
+        respondents=sum(1 for r in roles if r == PartyRole.respondent),
+        lead_mediator=case.lead_mediator,
+        rights_notified=case.rights_notified_at is not None,
+        has_agreement=agreement is not None,
+        agreement_effective_on=(
+            local_date(agreement.effective_at) if agreement and agreement.effective_at else None
+        ),
+        judicial_pending=_pending_judicial(uow, case.id) is not None,
+        deadline=case.deadline,
+    )
+
+
+def _check_version(uow: UnitOfWork, case: Case, expected: int | None) -> None:
+    if expected is not None and expected != case.version:
+        raise _conflict(uow, case)
+
+
+def _conflict(uow: UnitOfWork, case: Case) -> Conflict:
+    last = uow.session.exec(
+        select(Event).where(Event.case_id == case.id).order_by(col(Event.seq).desc())
+    ).first()
+    return Conflict(
+        msg(
+            "case {case} was changed by {actor} at {at} (now version {version}); "
+            "reload it and try again",
+            case=case.number,
+            actor=last.actor if last else "?",
+            at=iso(last.at) if last else "?",
+            version=case.version,
+        )
+    )
+
+
+def _step(
+    uow: UnitOfWork,
+    actor: Actor,
+    ref: str | int,
+    trigger: str,
+    inputs: dict[str, Any],
+    apply: Apply,
+    *,
+    expected_version: int | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    s = uow.session
+    case = find_case(uow, actor, ref)
+    assert case.id is not None
+    require_on_case(actor, "case.workflow", case_number=case.number,
+                    assigned=assigned_to(uow, case.id), state=case.state)
+    _check_version(uow, case, expected_version)
+    subject = subject_of(uow, case)
+    before = case.state
+    after = workflow.fire(subject, trigger, inputs)
+    old_version = case.version
+    # Compare-and-set on the version: a concurrent writer that got here first makes this fail.
+    bumped = s.execute(
+        update(Case).where(col(Case.id) == case.id, col(Case.version) == old_version)
+        .values(version=old_version + 1)
+    )
+    if bumped.rowcount != 1:
+        s.refresh(case)
+        raise _conflict(uow, case)
+    changes = apply(case)
+    if after != before:
+        changes = {"state": [before, after], **changes}
+    case.state = after
+    case.version = old_version + 1
+    s.add(case)
+    s.flush()
+    event = eventlog.append(
+        s, at=uow.now(), actor=actor.username, role=actor.role, action=trigger,
+        committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
+        version=case.version, reason=reason, changes=changes,
+    )
+    return {"id": case.id, "number": case.number, "state": case.state,
+            "version": case.version, "event": event.seq}
+
+
+def _set(case: Case, changes: Changes, field: str, value: Any) -> None:
+    before = getattr(case, field)
+    if before != value:
+        changes[field] = [_plain(before), _plain(value)]
+        setattr(case, field, value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return iso(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# One function per trigger
+
+
+def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
+           expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        ch: Changes = {}
+        now = uow.now()
+        _set(case, ch, "accepted_at", now)
+        _set(case, ch, "deadline", now + timedelta(days=workflow.CONCLUSION_DAYS))
+        return ch
+
+    return _step(uow, actor, ref, "accept", {}, apply, expected_version=expected_version)
+
+
+def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
+            expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        ch: Changes = {}
+        _set(case, ch, "declined_at", uow.now())
+        _set(case, ch, "decline_reason", reason)
+        _set(case, ch, "advice", advice.strip())
+        return ch
+
+    return _step(uow, actor, ref, "decline", {"reason": reason, "advice": advice}, apply,
+                 expected_version=expected_version, reason=reason)
+
+
+def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | None,
+            co_mediators: list[str] | None = None, rights_notified: bool = False,
+            expected_version: int | None = None) -> dict[str, Any]:
+    lead = assignable(uow, actor, mediator).username if mediator else None
+    co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
+
+    def apply(case: Case) -> Changes:
+        ch: Changes = {}
+        now = uow.now()
+        assert case.id is not None
+        if lead:
+            _set(case, ch, "lead_mediator", lead)
+        existing = assigned_to(uow, case.id)
+        for username, is_lead in [(lead, True), *((c, False) for c in co)]:
+            if username and username not in existing:
+                uow.session.add(CaseMediator(case_id=case.id, username=username, lead=is_lead,
+                                             assigned_at=now))
+        if co:
+            ch["co_mediators"] = [None, co]
+        if case.rights_notified_at is None:
+            _set(case, ch, "rights_notified_at", now)
+        _set(case, ch, "mediation_started_at", case.mediation_started_at or now)
+        return ch
+
+    return _step(uow, actor, ref, "mediate",
+                 {"mediator": lead, "rights_notified": rights_notified}, apply,
+                 expected_version=expected_version)
+
+
+def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
+            place: str | None = None, attendees: str | None = None,
+            expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        count = len(uow.session.exec(
+            select(MediationSession.id).where(MediationSession.case_id == case.id)).all())
+        row = MediationSession(case_id=case.id, no=count + 1, held_at=uow.now(), place=place,
+                               attendees=attendees, minutes=minutes.strip(),
+                               recorded_by=actor.username)
+        uow.session.add(row)
+        return {"session": [None, {"no": row.no, "place": place, "attendees": attendees,
+                                   "minutes": identity.scrub(row.minutes)}]}
+
+    return _step(uow, actor, ref, "session", {"minutes": minutes}, apply,
+                 expected_version=expected_version)
+
+
+def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
+           consent: bool, expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        now = uow.now()
+        base = max(case.deadline or now, now)
+        new_deadline = base + timedelta(days=days)
+        uow.session.add(Extension(case_id=case.id, days=days, reason=reason.strip(),
+                                  consent=consent, new_deadline=new_deadline, granted_at=now,
+                                  granted_by=actor.username))
+        ch: Changes = {"consent": [None, consent]}
+        _set(case, ch, "deadline", new_deadline)
+        return ch
+
+    return _step(uow, actor, ref, "extend",
+                 {"days": days, "reason": reason, "consent": consent}, apply,
+                 expected_version=expected_version, reason=reason)
+
+
+def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
+          amount: Decimal | None = None, due: date | None = None,
+          expected_version: int | None = None) -> dict[str, Any]:
+    if amount is not None and amount < 0:
+        raise InvalidInput(msg("--amount must not be negative"))
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        now = uow.now()
+        versions = uow.session.exec(
+            select(Agreement.version).where(Agreement.case_id == case.id)).all()
+        fen = None if amount is None else yuan_to_fen(amount)
+        a = Agreement(case_id=case.id, version=max(versions, default=0) + 1,
+                      form="written" if written else "oral", terms=terms.strip(),
+                      amount_fen=fen, due=due, reached_at=now)
+        uow.session.add(a)
+        ch: Changes = {"agreement": [None, {"version": a.version, "form": a.form,
+                                            "terms": identity.scrub(a.terms),
+                                            "amount": fen_to_yuan(fen), "due": iso(due)}]}
+        _set(case, ch, "concluded_at", now)
+        _set(case, ch, "conclusion", "agreement")
+        if fen is not None and case.amount_fen is None:
+            _set(case, ch, "amount_fen", fen)
+        return ch
+
+    return _step(uow, actor, ref, "agree", {"terms": terms}, apply,
+                 expected_version=expected_version)
+
+
+def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
+              expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        ch: Changes = {}
+        _set(case, ch, "concluded_at", uow.now())
+        _set(case, ch, "conclusion", "termination")
+        _set(case, ch, "termination_reason", reason)
+        _set(case, ch, "advice", advice.strip())
+        return ch
+
+    return _step(uow, actor, ref, "terminate", {"reason": reason, "advice": advice}, apply,
+                 expected_version=expected_version, reason=reason)
+
+
+def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
+            expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        now = uow.now()
+        agreement = current_agreement(uow, case.id)
+        assert agreement is not None  # the guard has_agreement holds
+        agreement.effective_at = now
+        uow.session.add(agreement)
+        ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
+                                                      "effective_at": iso(now)}]}
+        _set(case, ch, "confirmed_at", now)
+        return ch
+
+    return _step(uow, actor, ref, "confirm", {}, apply, expected_version=expected_version)
+
+
+def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
+             filed_on: date | None = None, result: str | None = None,
+             decided_on: date | None = None,
+             expected_version: int | None = None) -> dict[str, Any]:
+    """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
+    if result is not None and result not in (JudicialResult.confirmed, JudicialResult.rejected):
+        raise InvalidInput(msg("--result must be one of: {allowed}",
+                               allowed=join([JudicialResult.confirmed, JudicialResult.rejected])))
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        if result is None:
+            agreement = current_agreement(uow, case.id)
+            assert agreement is not None and agreement.id is not None
+            jc = JudicialConfirmation(case_id=case.id, agreement_id=agreement.id,
+                                      court=(court or "").strip(),
+                                      filed_on=filed_on or local_date(uow.now()))
+            uow.session.add(jc)
+            return {"judicial": [None, {"court": jc.court, "filed_on": iso(jc.filed_on),
+                                        "result": JudicialResult.pending}]}
+        pending = _pending_judicial(uow, case.id)
+        assert pending is not None
+        pending.result = result
+        pending.decided_on = decided_on or local_date(uow.now())
+        uow.session.add(pending)
+        return {"judicial": [JudicialResult.pending, {"result": result,
+                                                      "decided_on": iso(pending.decided_on)}]}
+
+    return _step(uow, actor, ref, "judicial",
+                 {"court": court, "filed_on": filed_on or local_date(uow.now()),
+                  "result": result}, apply, expected_version=expected_version)
+
+
+def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
+             performance: str | None = None, note: str | None = None, lawsuit: bool = False,
+             expected_version: int | None = None) -> dict[str, Any]:
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        now = uow.now()
+        fu = FollowUp(case_id=case.id, visited_at=now, visitor=actor.username,
+                      performance=performance, satisfaction=satisfaction, lawsuit=lawsuit,
+                      note=note)
+        uow.session.add(fu)
+        ch: Changes = {"follow_up": [None, {"performance": performance,
+                                            "satisfaction": satisfaction, "lawsuit": lawsuit,
+                                            "note": identity.scrub(note)}]}
+        _set(case, ch, "closed_at", now)
+        return ch
+
+    return _step(uow, actor, ref, "feedback",
+                 {"satisfaction": satisfaction, "performance": performance}, apply,
+                 expected_version=expected_version)
+
+
+def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
+              expected_version: int | None = None) -> dict[str, Any]:
+    """Back to mediating: the current agreement is superseded (kept), a new one will follow."""
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        now = uow.now()
+        ch: Changes = {}
+        agreement = current_agreement(uow, case.id)
+        if agreement is not None:
+            agreement.superseded_at = now
+            agreement.superseded_reason = reason.strip()
+            uow.session.add(agreement)
+            ch["agreement_superseded"] = [agreement.version, None]
+        ch["consent"] = [None, consent]
+        _set(case, ch, "concluded_at", None)
+        _set(case, ch, "conclusion", None)
+        _set(case, ch, "confirmed_at", None)
+        _set(case, ch, "deadline", now + timedelta(days=workflow.CONCLUSION_DAYS))
+        return ch
+
+    return _step(uow, actor, ref, "remediate", {"reason": reason, "consent": consent}, apply,
+                 expected_version=expected_version, reason=reason)
+
+
+def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
+            expected_version: int | None = None) -> dict[str, Any]:
+    if kind not in {k.value for k in PreventionKind}:
+        raise InvalidInput(msg("--kind must be one of: {allowed}",
+                               allowed=join([k.value for k in PreventionKind])))
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        uow.session.add(Prevention(case_id=case.id, kind=kind, persons=persons,
+                                   recorded_at=uow.now(), recorded_by=actor.username))
+        return {"prevention": [None, {"kind": kind, "persons": persons}]}
+
+    return _step(uow, actor, ref, "prevent", {"kind": kind, "persons": persons}, apply,
+                 expected_version=expected_version)
+
+
+STEPS: dict[str, Callable[..., dict[str, Any]]] = {
+    "accept": accept,
+    "decline": decline,
+    "mediate": mediate,
+    "session": session,
+    "extend": extend,
+    "agree": agree,
+    "terminate": terminate,
+    "confirm": confirm,
+    "judicial": judicial,
+    "feedback": feedback,
+    "remediate": remediate,
+    "prevent": prevent,
+}
+assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

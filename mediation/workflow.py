@@ -1,0 +1,372 @@
+"""THE state machine of a mediation case: every rule of the workflow is in this file.
+
+The transition table below lists, for each trigger, the states it may be fired from, the state it
+leads to (``None``: the case stays where it is and the step is recorded), the guards that must
+hold, and the legal basis (DOMAIN.md §1). One ``transitions.Machine`` is built from it once per
+process with ``model=None`` and ``auto_transitions=False``; a case is bound only for the duration
+of one trigger (the machine fires its event against a small :class:`Subject`), so the number of
+models the machine holds never grows.
+
+This module knows nothing about SQL or terminals. The services build a :class:`Subject` (the
+facts the guards read) and pass the step's inputs; :func:`fire` returns the destination state or
+raises :class:`~mediation.errors.Refused` naming the case, its state, what was asked, why not and
+what is allowed now.
+
+Rules marked ≈ in DOMAIN.md come from secondary sources; the numbers a committee may need to adjust
+are the constants right below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from mediation.cases import (
+    DeclineReason,
+    Performance,
+    Satisfaction,
+    State,
+    TerminateReason,
+)
+from mediation.errors import Refused
+from mediation.i18n import N_, Msg, join, msg, name
+
+CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
+JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
+MAX_EXTENSION_DAYS = 30  # ≈ local practice: one consented extension of up to a further month
+DUPLICATE_WINDOW_DAYS = 90  # same parties and category within this many days: probable duplicate
+
+
+@dataclass
+class Subject:
+    """The facts about one case that the guards read; the machine sets ``state`` on it."""
+
+    number: str
+    state: str
+    category: str | None = None
+    applicants: int = 0
+    respondents: int = 0
+    lead_mediator: str | None = None
+    rights_notified: bool = False
+    has_agreement: bool = False
+    agreement_effective_on: date | None = None
+    judicial_pending: bool = False
+    judicial_rejected: bool = False
+    deadline: datetime | None = None
+
+
+Inputs = Mapping[str, Any]
+Guard = Callable[[Subject, Inputs], Msg | None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards: each returns None when it holds, or the reason it does not.
+
+
+def has_category(s: Subject, _: Inputs) -> Msg | None:
+    return None if s.category else msg("the case has no dispute category")
+
+
+def has_both_sides(s: Subject, _: Inputs) -> Msg | None:
+    if s.applicants >= 1 and s.respondents >= 1:
+        return None
+    return msg("it needs at least one applicant and one respondent")
+
+
+def names_mediator(s: Subject, i: Inputs) -> Msg | None:
+    return None if (i.get("mediator") or s.lead_mediator) else msg("no mediator is named")
+
+
+def rights_notified(s: Subject, i: Inputs) -> Msg | None:
+    if i.get("rights_notified") or s.rights_notified:
+        return None
+    return msg("the parties have not been told their rights and duties (--rights-notified)")
+
+
+def minutes_given(_: Subject, i: Inputs) -> Msg | None:
+    return None if _text(i.get("minutes")) else msg("the session minutes are empty")
+
+
+def terms_given(_: Subject, i: Inputs) -> Msg | None:
+    return None if _text(i.get("terms")) else msg("the agreement has no terms")
+
+
+def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
+    def guard(_: Subject, i: Inputs) -> Msg | None:
+        reason = i.get("reason")
+        if reason in {r.value for r in allowed}:
+            return None
+        return msg(
+            "the reason must be one of: {allowed}",
+            allowed=join([f"{r.value} ({name(kind, r.value)})" for r in allowed]),
+        )
+
+    guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
+    return guard
+
+
+decline_reason_allowed = _reason_in("decline", DeclineReason)
+terminate_reason_allowed = _reason_in("terminate", TerminateReason)
+
+
+def advice_given(_: Subject, i: Inputs) -> Msg | None:
+    if _text(i.get("advice")):
+        return None
+    return msg("record the advice given to the parties (--advice: which court or authority)")
+
+
+def has_agreement(s: Subject, _: Inputs) -> Msg | None:
+    return None if s.has_agreement else msg("there is no agreement to confirm")
+
+
+def follow_up_recorded(s: Subject, i: Inputs) -> Msg | None:
+    if i.get("satisfaction") not in {v.value for v in Satisfaction}:
+        return msg(
+            "record the parties' satisfaction (--satisfaction: {allowed})",
+            allowed=join([v.value for v in Satisfaction]),
+        )
+    performance = i.get("performance")
+    if s.has_agreement and performance not in {v.value for v in Performance}:
+        return msg(
+            "record how the agreement is performed (--performance: {allowed})",
+            allowed=join([v.value for v in Performance]),
+        )
+    if not s.has_agreement and performance is not None:
+        return msg("there is no agreement whose performance could be recorded")
+    return None
+
+
+def consent_recorded(_: Subject, i: Inputs) -> Msg | None:
+    return None if i.get("consent") else msg("both parties' consent is not recorded (--consent)")
+
+
+def reason_given(_: Subject, i: Inputs) -> Msg | None:
+    return None if _text(i.get("reason")) else msg("give the reason (--reason)")
+
+
+def extension_within_limit(_: Subject, i: Inputs) -> Msg | None:
+    days = i.get("days")
+    if isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS:
+        return None
+    return msg("an extension is 1 to {max} days", max=MAX_EXTENSION_DAYS)
+
+
+def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
+    if i.get("result") is not None:
+        return None if s.judicial_pending else msg("no judicial confirmation has been filed")
+    if s.judicial_pending:
+        return msg("a judicial confirmation is already pending")
+    filed = i.get("filed_on")
+    if not _text(i.get("court")) or not isinstance(filed, date):
+        return msg("give the court (--court) and the filing date (--filed)")
+    effective = s.agreement_effective_on
+    if effective is not None and not (
+        effective <= filed <= effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
+    ):
+        return msg(
+            "judicial confirmation must be applied for within {days} days of the agreement "
+            "taking effect ({date})",
+            days=JUDICIAL_WINDOW_DAYS,
+            date=effective.isoformat(),
+        )
+    return None
+
+
+def prevention_recorded(_: Subject, i: Inputs) -> Msg | None:
+    persons = i.get("persons")
+    if isinstance(persons, int) and persons >= 1 and i.get("kind"):
+        return None
+    return msg("give the kind of escalation prevented and how many persons (at least 1)")
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The transition table
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    sources: tuple[State, ...]
+    dest: State | None  # None: the case stays in its state; the step is still recorded
+    guards: tuple[Guard, ...]
+    basis: str
+    summary: str = field(default="")
+
+
+S = State
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "accept", (S.intake,), S.accepted, (has_category, has_both_sides),
+        N_("Law art. 17"), N_("The committee accepts the dispute; the 30-day clock starts."),
+    ),
+    Transition(
+        "decline", (S.intake,), S.declined, (decline_reason_allowed, advice_given),
+        N_("Law art. 17; Rules arts. 22-23 ≈"),
+        N_("The committee declines, recording why and where the parties should go."),
+    ),
+    Transition(
+        "mediate", (S.accepted,), S.mediating, (names_mediator, rights_notified),
+        N_("Law arts. 19-20, 23 ≈; Rules art. 24 ≈"),
+        N_("Mediators are appointed and the parties told their rights and duties."),
+    ),
+    Transition(
+        "session", (S.mediating,), None, (minutes_given,),
+        N_("Law art. 22; Rules art. 33"), N_("A mediation session, with its minutes."),
+    ),
+    Transition(
+        "extend", (S.accepted, S.mediating), None,
+        (consent_recorded, reason_given, extension_within_limit),
+        N_("Rules art. 35 ≈"),
+        N_("The parties consent to mediation going on past the one-month period."),
+    ),
+    Transition(
+        "agree", (S.mediating,), S.agreed, (terms_given,),
+        N_("Law arts. 28-29"), N_("An agreement is reached, written or oral."),
+    ),
+    Transition(
+        "terminate", (S.accepted, S.mediating), S.terminated,
+        (terminate_reason_allowed, advice_given),
+        N_("Law art. 26"), N_("Mediation ends without agreement; the advice given is recorded."),
+    ),
+    Transition(
+        "confirm", (S.agreed,), S.confirmed, (has_agreement,),
+        N_("Law arts. 29-30"), N_("The agreement takes effect (signed and sealed, or oral)."),
+    ),
+    Transition(
+        "judicial", (S.confirmed,), None, (judicial_filing_in_time,),
+        N_("Law art. 33; SPC Interpretation [2011] No. 5"),
+        N_("Judicial confirmation: filed with a court, then confirmed or rejected."),
+    ),
+    Transition(
+        "feedback", (S.confirmed, S.terminated, S.declined), S.closed, (follow_up_recorded,),
+        N_("Law art. 31; local rules"),
+        N_("The follow-up visit is recorded and the case is closed and filed."),
+    ),
+    Transition(
+        "remediate", (S.agreed, S.confirmed), S.mediating, (reason_given, consent_recorded),
+        N_("Law art. 33; local rules"),
+        N_("With both parties' consent, mediate again; a new agreement version follows."),
+    ),
+    Transition(
+        "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
+        (prevention_recorded,),
+        N_("Rules art. 21 ≈"), N_("An escalation prevented is recorded (cases and persons)."),
+    ),
+)
+
+TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
+INITIAL = State.intake
+FINAL = (State.closed,)
+
+
+class _GuardFailed(Exception):
+    def __init__(self, why: Msg) -> None:
+        super().__init__(why.id)
+        self.why = why
+
+
+def _condition(guard: Guard) -> Callable[[Any], bool]:
+    def check(event: Any) -> bool:
+        why = guard(event.model, event.kwargs.get("inputs", {}))
+        if why is not None:
+            raise _GuardFailed(why)
+        return True
+
+    return check
+
+
+@cache
+def machine() -> Machine:
+    """The one Machine of this process, built from the table on first use."""
+    return Machine(
+        model=None,
+        states=[s.value for s in State],
+        transitions=[
+            {
+                "trigger": t.trigger,
+                "source": [s.value for s in t.sources],
+                "dest": "=" if t.dest is None else t.dest.value,
+                "conditions": [_condition(g) for g in t.guards],
+            }
+            for t in TRANSITIONS
+        ],
+        initial=INITIAL.value,
+        auto_transitions=False,
+        send_event=True,
+        model_attribute="state",
+    )
+
+
+def transition(trigger: str) -> Transition:
+    for t in TRANSITIONS:
+        if t.trigger == trigger:
+            return t
+    raise KeyError(trigger)
+
+
+def allowed_triggers(state: str) -> list[str]:
+    """The triggers that may be fired from ``state``, in table order."""
+    return [t.trigger for t in TRANSITIONS if state in t.sources]
+
+
+def fire(subject: Subject, trigger: str, inputs: Inputs) -> str:
+    """Fire ``trigger`` on ``subject``; return the new state or raise Refused.
+
+    ``subject.state`` is updated in place by the machine when the transition happens.
+    """
+    if trigger not in TRIGGERS:
+        raise KeyError(trigger)
+    before = subject.state
+    event = machine().events[trigger]
+    try:
+        event.trigger(subject, inputs=inputs)
+    except _GuardFailed as failed:
+        subject.state = before
+        raise Refused(
+            case=subject.number,
+            state=before,
+            action=trigger,
+            why=failed.why,
+            allowed=allowed_triggers(before),
+        ) from None
+    except MachineError:
+        subject.state = before
+        raise Refused(
+            case=subject.number,
+            state=before,
+            action=trigger,
+            why=msg("not allowed in this state"),
+            allowed=allowed_triggers(before),
+        ) from None
+    return subject.state
+
+
+def replay(actions: list[tuple[str, str | None]]) -> str | None:
+    """The state a case's events lead to: the ``to_state`` of the last event that has one."""
+    state: str | None = None
+    for _, to_state in actions:
+        if to_state is not None:
+            state = to_state
+    return state
+
+
+def mermaid() -> str:
+    """A Mermaid state diagram generated from the live machine (not from the table text)."""
+    m = machine()
+    lines = ["stateDiagram-v2", f"    [*] --> {m.initial}"]
+    for trigger, event in m.events.items():
+        for source, transitions in event.transitions.items():
+            for t in transitions:
+                dest = t.dest if t.dest is not None else source
+                lines.append(f"    {source} --> {dest} : {trigger}")
+    lines.extend(f"    {s.value} --> [*]" for s in FINAL)
+    return "\n".join(lines) + "\n"

@@ -125,11 +125,11 @@ def register(app: typer.Typer) -> None:
         out = Table()
         for header in (_("Step"), _("From"), _("To"), _("Guards"), _("Legal basis")):
             out.add_column(header, overflow="fold")
-        for r in rows:
-            out.add_row(f"{r['trigger']} ({name('trigger', r['trigger'])})",
-                        "、".join(name("state", s) for s in r["sources"]),
-                        name("state", r["dest"]) if r["dest"] else _("(stays)"),
-                        ", ".join(r["guards"]), gettext_(r["basis"]))
+        for t in workflow.TRANSITIONS:
+            out.add_row(f"{t.trigger} ({name('trigger', t.trigger)})",
+                        "、".join(name("state", s) for s in t.sources),
+                        name("state", t.dest) if t.dest else _("(stays)"),
+                        ", ".join(g.__name__ for g in t.guards), gettext_(t.basis))
         render.console().print(out)
 
     @app.command("demo")

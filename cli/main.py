@@ -79,7 +79,7 @@ def build_app() -> typer.Typer:
 
 
 def _error_line(text: str) -> None:
-    sys.stderr.write(f"{_('error')}: {text}\n")
+    sys.stderr.write(_("error: {message}", message=text) + "\n")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

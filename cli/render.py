@@ -75,7 +75,7 @@ def case_list(rows: list[CaseSummary], *, as_json: bool) -> None:
     for r in rows:
         deadline = local_time(r.deadline)[:10]
         if r.overdue:
-            deadline = f"{deadline} {_('overdue')}"
+            deadline = _("{date} (overdue)", date=deadline)
         table.add_row(str(r.id), r.number, name("state", r.state), category_name(r.category),
                       "、".join(r.applicants), "、".join(r.respondents), r.lead_mediator or "",
                       deadline)
@@ -93,10 +93,11 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column(overflow="fold")
-    facts.add_row(_("State"), f"{name('state', view.state)} ({_('version')} {view.version})")
+    facts.add_row(_("State"), _("{state} (version {version})", state=name("state", view.state),
+                                version=view.version))
     facts.add_row(_("Category"), category_name(view.category))
-    facts.add_row(_("Source"), name("source", view.source)
-                  + (f" ({view.referral_ref})" if view.referral_ref else ""))
+    source = name("source", view.source)
+    facts.add_row(_("Source"), f"{source} ({view.referral_ref})" if view.referral_ref else source)
     facts.add_row(_("Facts"), view.summary)
     facts.add_row(_("Requests"), view.requests)
     if view.amount:
@@ -105,13 +106,13 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         if value:
             facts.add_row(name("date", key), local_time(value))
     if view.deadline:
-        facts.add_row(_("Deadline"), local_time(view.deadline)
-                      + (f" {_('overdue')}" if view.overdue else ""))
-    for label, value in ((_("Decline reason"), view.decline_reason),
-                         (_("Termination reason"), view.termination_reason)):
-        if value:
-            kind = "decline" if value == view.decline_reason else "terminate"
-            facts.add_row(label, name(kind, value))
+        deadline = local_time(view.deadline)
+        facts.add_row(_("Deadline"), _("{date} (overdue)", date=deadline) if view.overdue
+                      else deadline)
+    if view.decline_reason:
+        facts.add_row(_("Decline reason"), name("decline", view.decline_reason))
+    if view.termination_reason:
+        facts.add_row(_("Termination reason"), name("terminate", view.termination_reason))
     if view.advice:
         facts.add_row(_("Advice given"), view.advice)
     if view.duplicate_of:
@@ -130,55 +131,65 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         parties.add_row(name("party", p.role), p.name, p.id_number or "", p.phone or "",
                         p.address or "", guardian)
     out.print(parties)
-    if view.mediators:
-        out.print(_("Mediators") + ": " + "、".join(
-            f"{m['name']}({m['username']})" + (f" {_('lead')}" if m["lead"] else "")
-            for m in view.mediators))
+    lines: list[str] = []
+    for m in view.mediators:
+        label = _("lead mediator") if m["lead"] else _("co-mediator")
+        lines.append(_("Mediator: {name} ({user}), {label}", name=m["name"], user=m["username"],
+                       label=label))
     for s in view.sessions:
-        out.print(f"{_('Session')} {s['no']} {local_time(s['held_at'])}: {s['minutes']}")
+        lines.append(_("Session {no}, {time}: {minutes}", no=s["no"],
+                       time=local_time(s["held_at"]), minutes=s["minutes"]))
     for a in view.agreements:
         status = _("superseded") if a.superseded_at else (
             _("in effect") if a.effective_at else _("not yet in effect"))
-        extra = "".join(f" {label} {v}" for label, v in ((_("amount"), a.amount),
-                                                         (_("due"), a.due)) if v)
-        out.print(f"{_('Agreement')} v{a.version} ({name('form', a.form)}, {status}): "
-                  f"{a.terms}{extra}")
+        lines.append(_("Agreement v{version} ({form}, {status}): {terms}", version=a.version,
+                       form=name("form", a.form), status=status, terms=a.terms))
+        if a.amount or a.due:
+            lines.append(_("    amount {amount} yuan, due {due}", amount=a.amount or "-",
+                           due=a.due or "-"))
     for e in view.extensions:
-        out.print(f"{_('Extension')}: +{e['days']} {_('days')} → {local_time(e['new_deadline'])}"
-                  f" ({e['reason']})")
+        lines.append(_("Extension: {days} more days, to {deadline} ({reason})", days=e["days"],
+                       deadline=local_time(e["new_deadline"]), reason=e["reason"]))
     for j in view.judicial_confirmations:
-        out.print(f"{_('Judicial confirmation')}: {j['court']} {j['filed_on']} "
-                  f"{name('judicial', j['result'])}")
+        lines.append(_("Judicial confirmation: {court}, filed {filed}, {result}",
+                       court=j["court"], filed=j["filed_on"],
+                       result=name("judicial", j["result"])))
     for f in view.follow_ups:
-        perf = name("performance", f["performance"]) if f["performance"] else "-"
-        out.print(f"{_('Follow-up')} {local_time(f['visited_at'])}: {perf}, "
-                  f"{name('satisfaction', f['satisfaction'])}" + (f" ({f['note']})"
-                                                                   if f["note"] else ""))
-    for p in view.preventions:
-        out.print(f"{_('Escalation prevented')}: {name('prevention', p['kind'])} "
-                  f"{p['persons']} {_('persons')}")
+        lines.append(_("Follow-up {time}: performance {performance}, {satisfaction}. {note}",
+                       time=local_time(f["visited_at"]),
+                       performance=name("performance", f["performance"])
+                       if f["performance"] else "-",
+                       satisfaction=name("satisfaction", f["satisfaction"]),
+                       note=f["note"] or ""))
+    for pr in view.preventions:
+        lines.append(_("Escalation prevented: {kind}, {persons} persons",
+                       kind=name("prevention", pr["kind"]), persons=pr["persons"]))
+    for line in lines:
+        out.print(line.rstrip(), markup=False)
 
 
 def history(rows: list[EventView], *, as_json: bool) -> None:
+    """One line per event (who, when, what, state), then its changed fields indented."""
     if as_json:
         emit_json([r.model_dump() for r in rows])
         return
-    from rich.table import Table
-
-    table = Table()
-    for header in (_("#"), _("Time"), _("Who"), _("Action"), _("State"), _("Reason"),
-                   _("Changes")):
-        table.add_column(header, overflow="fold")
+    out = console()
     for e in rows:
         move = ""
         if e.from_state or e.to_state:
             a = name("state", e.from_state) if e.from_state else ""
             b = name("state", e.to_state) if e.to_state else ""
-            move = b if a == b else f"{a} → {b}".strip()
-        changed = "; ".join(f"{k}: {_short(v)}" for k, v in e.changes.items())
-        table.add_row(str(e.seq), local_time(e.at), f"{e.actor} ({name('role', e.role)})",
-                      name("trigger", e.action), move, e.reason or "", changed)
-    console().print(table)
+            move = b if a == b else f"{a} → {b}".strip(" →")
+        head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=e.seq,
+                 time=local_time(e.at), actor=e.actor, role=name("role", e.role),
+                 action=name("trigger", e.action), move=move)
+        out.print(head.rstrip(), markup=False, style="bold")
+        if e.reason:
+            out.print("    " + _("reason: {reason}", reason=e.reason), markup=False)
+        for key, change in e.changes.items():
+            if key == "state":
+                continue
+            out.print(f"    {name('field', key)}: {_short(change)}", markup=False)
 
 
 def _short(change: Any) -> str:

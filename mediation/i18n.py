@@ -1,7 +1,9 @@
 """The one translation layer. Every user-facing string goes through here.
 
-Catalogues are gettext files in ``data/locale/<lang>/LC_MESSAGES/mediation.po`` (compiled to ``.mo``
-beside them by ``make catalogues``). Sentences use their English text as the message id; names of
+Catalogues are gettext files in ``data/locale/<lang>/LC_MESSAGES/<domain>.po``, compiled to ``.mo``
+beside them by ``make catalogues``; every domain found for a language is loaded (``mediation`` for
+the core, one more per feature such as ``stats`` or ``audit``), so features keep their own files.
+Sentences use their English text as the message id; names of
 enumerated things (states, triggers, sources, reasons...) use dotted keys such as ``state.intake``
 so that both catalogues, Chinese and English, carry a real entry for them.
 
@@ -60,12 +62,13 @@ def get_language() -> str:
 def _catalogue(lang: str) -> gettext.NullTranslations:
     cat = _catalogues.get(lang)
     if cat is None:
-        cat = gettext.translation(
-            "mediation",
-            localedir=str(data_dir() / "locale"),
-            languages=[_GNU_LANG[lang]],
-            fallback=True,
-        )
+        folder = data_dir() / "locale" / _GNU_LANG[lang] / "LC_MESSAGES"
+        cat = gettext.NullTranslations()
+        for mo in sorted(folder.glob("*.mo")):
+            with mo.open("rb") as fh:
+                layer = gettext.GNUTranslations(fh)
+            layer.add_fallback(cat)
+            cat = layer
         _catalogues[lang] = cat
     return cat
 
@@ -104,8 +107,13 @@ def msg(message_id: str, /, **params: object) -> Msg:
 
 
 def name(kind: str, value: str, lang: str | None = None) -> str:
-    """The display name of an enumerated value, e.g. ``name("state", "intake")`` -> 登记."""
-    return gettext_(f"{kind}.{value}", lang)
+    """The display name of an enumerated value, e.g. ``name("state", "intake")`` -> 登记.
+
+    Falls back to the value itself where a catalogue has no entry.
+    """
+    key = f"{kind}.{value}"
+    text = gettext_(key, lang)
+    return value if text == key else text
 
 
 def join(items: list[str]) -> str:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
 from mediation import categories, eventlog, identity
@@ -107,7 +107,7 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
             select(Case.id)
             .join(Party, col(Party.case_id) == Case.id)
             .where(Case.committee_id == actor.committee_id, col(Party.id_hash).in_(hashes))
-            .where((Case.registered_at >= since) | col(Case.state).not_in(_FINISHED))
+            .where(or_(col(Case.registered_at) >= since, col(Case.state).not_in(_FINISHED)))
         ).all()
         for cid in rows:
             if cid is not None:
@@ -123,6 +123,8 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
     ).all()
     by_case: dict[int, dict[str, set[str]]] = {}
     for cid, pname, prole in candidates:
+        if cid is None:
+            continue
         by_case.setdefault(cid, {}).setdefault(prole, set()).add(pname)
     for cid, roles in by_case.items():
         seen = roles.get(PartyRole.applicant, set()) | roles.get(PartyRole.respondent, set())
@@ -132,8 +134,7 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
         return []
     from mediation.queries import summaries
 
-    rows = summaries(uow, list(found))
-    return [{**r.model_dump(), "match": found[r.id]} for r in rows]
+    return [{**r.model_dump(), "match": found[r.id]} for r in summaries(uow, list(found))]
 
 
 def _next_number(uow: UnitOfWork, committee_id: int, year: int) -> int:
@@ -142,7 +143,7 @@ def _next_number(uow: UnitOfWork, committee_id: int, year: int) -> int:
         update(CaseCounter)
         .where(col(CaseCounter.committee_id) == committee_id, col(CaseCounter.year) == year)
         .values(last=CaseCounter.last + 1)
-        .returning(CaseCounter.last)
+        .returning(col(CaseCounter.last))
     ).first()
     if res is not None:
         return int(res[0])

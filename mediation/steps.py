@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import col, select
 
 from mediation import eventlog, identity, workflow
@@ -150,7 +150,7 @@ def _step(
     after = workflow.fire(subject, trigger, inputs)
     old_version = case.version
     # Compare-and-set on the version: a concurrent writer that got here first makes this fail.
-    bumped = s.execute(
+    bumped: CursorResult[Any] = s.execute(  # type: ignore[assignment]
         update(Case).where(col(Case.id) == case.id, col(Case.version) == old_version)
         .values(version=old_version + 1)
     )

@@ -1,0 +1,151 @@
+"""Shared fixtures: a real SQLite file per test, a committee with staff, and a CLI runner.
+
+Layers: tests/unit (no database), tests/property (Hypothesis), tests/integration (real SQLite file
+and PostgreSQL), tests/cli (end to end through the command line).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from sqlalchemy import Engine
+
+from mediation import committee
+from mediation.access import Actor
+from mediation.cases import utcnow
+from mediation.i18n import set_language
+from mediation.storage import UnitOfWork, create_schema, engine_for
+
+settings.register_profile(
+    "default", deadline=None, max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "ci", deadline=None, max_examples=60, derandomize=True, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("en")
+
+
+class Clock:
+    """A controllable clock for services: starts at a fixed instant, moves when told."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or utcnow().replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Room:
+    """A committee in a fresh database: its engine, clock, director and mediator."""
+
+    url: str
+    engine: Engine
+    clock: Clock
+    director: Actor
+    mediator: Actor
+
+    def uow(self, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write, clock=self.clock)
+
+    def run(self, fn: Callable[..., Any], actor: Actor | None = None, *args: Any,
+            **kwargs: Any) -> Any:
+        """Call a service in its own committed unit of work."""
+        with self.uow() as uow:
+            result = fn(uow, actor or self.director, *args, **kwargs)
+            uow.commit()
+            return result
+
+
+def make_room(url: str) -> Room:
+    engine = engine_for(url)
+    create_schema(engine)
+    clock = Clock()
+    with UnitOfWork(engine, clock=clock) as uow:
+        committee.init_committee(uow, name="龙王港社区人民调解委员会", prefix="龙",
+                                 director="wangfang", director_name="王芳")
+        director = committee.resolve_actor(uow, "wangfang")
+        committee.add_staff(uow, director, username="liming", name="李明", role="mediator")
+        committee.add_staff(uow, director, username="zhaomin", name="赵敏", role="mediator")
+        uow.commit()
+    with UnitOfWork(engine, clock=clock) as uow:
+        mediator = committee.resolve_actor(uow, "liming")
+    return Room(url=url, engine=engine, clock=clock, director=director, mediator=mediator)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return "sqlite:///" + str(tmp_path / "room.db")
+
+
+@pytest.fixture
+def room(db_url: str) -> Room:
+    return make_room(db_url)
+
+
+def case_record(**overrides: Any) -> dict[str, Any]:
+    """A valid case.json as a dict (the walkthrough's leak between neighbours)."""
+    import json
+
+    record: dict[str, Any] = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
+    record.update(overrides)
+    return record
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+    """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``."""
+    from cli.main import run
+
+    monkeypatch.setenv("MEDIATION_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("MEDIATION_USER", "wangfang")
+    monkeypatch.delenv("MEDIATION_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        for k, v in (env or {}).items():
+            monkeypatch.setenv(k, v)
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
+        try:
+            code = run(list(args))
+        finally:
+            monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+            monkeypatch.setattr(sys, "stderr", sys.__stderr__)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return invoke

@@ -1,0 +1,162 @@
+"""Maintain the message catalogues (data/locale/<lang>/LC_MESSAGES/<domain>.po).
+
+    python tools/catalogues.py missing     message ids used in code but in no catalogue
+    python tools/catalogues.py add DOMAIN  append the missing ids to DOMAIN.po (both languages)
+    python tools/catalogues.py compile     compile every .po to .mo (`make catalogues`)
+    python tools/catalogues.py check       exit 1 if anything is missing, untranslated or stale
+
+Message ids are extracted with Babel from calls to _(), N_(), msg() and gettext_() in mediation/
+and cli/ (not from inside f-strings: write whole sentences with named fields instead). Dotted keys
+for enumerated values (state.intake, trigger.accept, ...) are built at run time and listed by
+``enum_keys()`` from the vocabularies in mediation/cases.py and mediation/workflow.py.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "data" / "locale"
+LANGS = ("zh_CN", "en")
+KEYWORDS = {"_": None, "N_": None, "msg": None, "gettext_": None}
+
+
+def code_ids() -> set[str]:
+    ids: set[str] = set()
+    for folder in ("mediation", "cli"):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            text = message[0] if isinstance(message, tuple) else message
+            if text:
+                ids.add(text)
+    return ids
+
+
+def enum_keys() -> set[str]:
+    sys.path.insert(0, str(ROOT))
+    from mediation import cases, workflow
+
+    kinds = {
+        "state": cases.State, "source": cases.Source, "role": cases.Role,
+        "decline": cases.DeclineReason, "terminate": cases.TerminateReason,
+        "performance": cases.Performance, "satisfaction": cases.Satisfaction,
+        "form": cases.AgreementForm, "judicial": cases.JudicialResult,
+        "prevention": cases.PreventionKind, "party": cases.PartyRole, "kind": cases.PartyKind,
+        "sex": cases.Sex, "id_type": cases.IdType, "risk": cases.RiskLevel,
+    }
+    keys = {f"{k}.{v.value}" for k, enum in kinds.items() for v in enum}
+    keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}
+    keys |= {f"trigger.{a}" for a in ("new", "init", "staff_add", "staff_role", "staff_disable",
+                                       "reveal")}
+    keys |= {f"date.{d}" for d in ("discovered", "registered", "accepted", "declined",
+                                   "rights_notified", "mediation_started", "concluded",
+                                   "confirmed", "closed")}
+    keys |= {"duplicate.same_id_number", "duplicate.same_names_and_category"}
+    keys |= {t.basis for t in workflow.TRANSITIONS} | {t.summary for t in workflow.TRANSITIONS}
+    return keys
+
+
+def catalogues(lang: str) -> dict[Path, Catalog]:
+    folder = LOCALE / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as fh:
+            out[po] = read_po(fh, locale=lang)
+    return out
+
+
+def known(lang: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for cat in catalogues(lang).values():
+        for m in cat:
+            if m.id:
+                result[str(m.id)] = str(m.string or "")
+    return result
+
+
+def wanted() -> set[str]:
+    return code_ids() | enum_keys()
+
+
+def missing() -> set[str]:
+    zh = known("zh_CN")
+    return {m for m in wanted() if m not in zh}
+
+
+def _write(cat: Catalog, path: Path) -> None:
+    buf = io.BytesIO()
+    write_po(buf, cat, width=100, omit_header=False, sort_output=True)
+    path.write_bytes(buf.getvalue())
+
+
+def _mo_bytes(cat: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, cat)
+    return buf.getvalue()
+
+
+def add(domain: str) -> int:
+    todo = missing()
+    for lang in LANGS:
+        path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
+        cats = catalogues(lang)
+        cat = cats.get(path) or Catalog(locale=lang, domain=domain, project="mediation")
+        for mid in sorted(todo):
+            if mid not in cat:
+                cat.add(mid, "")
+        _write(cat, path)
+    return len(todo)
+
+
+def compile_all() -> None:
+    for lang in LANGS:
+        for po, cat in catalogues(lang).items():
+            po.with_suffix(".mo").write_bytes(_mo_bytes(cat))
+
+
+def problems() -> list[str]:
+    out = [f"missing from the catalogues: {m!r}" for m in sorted(missing())]
+    zh = known("zh_CN")
+    en = known("en")
+    for mid in sorted(wanted()):
+        if mid in zh and not zh[mid]:
+            out.append(f"zh_CN has no translation for {mid!r}")
+        if "." in mid and " " not in mid and mid in enum_keys() and not en.get(mid):
+            out.append(f"en has no text for the key {mid!r}")
+    for lang in LANGS:
+        for po, cat in catalogues(lang).items():
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.read_bytes() != _mo_bytes(cat):
+                out.append(f"{mo.relative_to(ROOT)} is stale: run `make catalogues`")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0] if argv else "check"
+    if cmd == "missing":
+        for m in sorted(missing()):
+            print(m)
+        return 0
+    if cmd == "add":
+        print(f"added {add(argv[1])} ids")
+        return 0
+    if cmd == "compile":
+        compile_all()
+        return 0
+    found = problems()
+    for p in found:
+        print(p)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

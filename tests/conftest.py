@@ -149,3 +149,12 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result
         return Result(code, out.getvalue(), err.getvalue())
 
     return invoke
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database (skipped when unreachable, failing when CI=true)."""
+    from tests.pg import fresh_database
+
+    with fresh_database() as url:
+        yield url

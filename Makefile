@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo/mediation-demo.db
 
-.PHONY: install demo test lint typecheck catalogues bench clean
+.PHONY: install demo test lint typecheck catalogues docs bench clean
 
 install: $(VENV)/.installed
 
@@ -21,6 +21,8 @@ demo: install
 lint: install
 	$(BIN)/ruff check mediation cli tests tools bench
 	$(BIN)/python tools/catalogues.py check
+	$(BIN)/python tools/clidoc.py --check
+	$(BIN)/python tools/workflowdoc.py --check
 
 typecheck: install
 	$(BIN)/mypy
@@ -30,6 +32,10 @@ test: lint typecheck
 
 catalogues: install
 	$(BIN)/python tools/catalogues.py compile
+
+docs: install
+	$(BIN)/python tools/clidoc.py
+	$(BIN)/python tools/workflowdoc.py
 
 bench: install
 	$(BIN)/python -m bench

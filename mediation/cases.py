@@ -495,6 +495,11 @@ def iso(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
+def shown_text(value: str | None, reveal: bool) -> str | None:
+    """Free text on screen: ID and phone numbers written inside it are masked unless revealed."""
+    return value if reveal else identity.scrub(value)
+
+
 class PartyView(BaseModel):
     role: str
     kind: str
@@ -548,11 +553,11 @@ class AgreementView(BaseModel):
     superseded_reason: str | None
 
     @classmethod
-    def of(cls, a: Agreement) -> AgreementView:
+    def of(cls, a: Agreement, *, reveal: bool = False) -> AgreementView:
         return cls(
             version=a.version,
             form=a.form,
-            terms=a.terms,
+            terms=shown_text(a.terms, reveal) or "",
             amount=fen_to_yuan(a.amount_fen),
             due=iso(a.due),
             reached_at=iso(a.reached_at),

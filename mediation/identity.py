@@ -23,7 +23,7 @@ _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 "
     "长孙 夏侯 轩辕 令狐 宇文 司徒 司空 端木 南宫".split()
 )
-_DISTRICT_RE = re.compile(r"^(.*?(?:省|自治区|市)?.*?(?:市|州|盟|地区)?.*?(?:区|县|旗|市))")
+_DISTRICT_RE = re.compile(r"(?<!自治)[区县旗]")
 
 
 def gb11643_check_char(first17: str) -> str:
@@ -96,12 +96,17 @@ def mask_name(value: str | None) -> str | None:
 
 
 def mask_address(value: str | None) -> str | None:
+    """Keep the address down to the district or county (区/县/旗, or a county-level 市)."""
     if not value:
         return value
-    m = _DISTRICT_RE.match(value.strip())
-    if m and len(m.group(1)) < len(value.strip()):
-        return m.group(1) + "***"
-    return "***"
+    v = value.strip()
+    m = _DISTRICT_RE.search(v)
+    if m is None:
+        cities = [i for i, ch in enumerate(v) if ch in "市州盟"]
+        m_end = cities[1] + 1 if len(cities) > 1 else (cities[0] + 1 if cities else 0)
+    else:
+        m_end = m.end()
+    return v[:m_end] + "***" if 0 < m_end < len(v) else "***"
 
 
 def keyed_hash(key: bytes, id_number: str) -> str:

@@ -9,6 +9,7 @@ which case it resembled.
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -79,8 +80,9 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     elif kind == "extra_forbidden":
         why = msg("unknown field")
     elif kind in ("enum", "literal_error"):
+        expected = re.split(r", | or ", str(ctx.get("expected", "")).replace("'", ""))
         why = msg("{value!r} is not allowed; allowed: {allowed}", value=value,
-                  allowed=str(ctx.get("expected", "")).replace("'", ""))
+                  allowed=join([e for e in expected if e]))
     elif kind in ("string_too_short", "too_short"):
         why = msg("must not be empty")
     elif kind.startswith(("date", "datetime")):

@@ -1,0 +1,185 @@
+"""Any trigger, from any state, with random inputs, against the real services and SQLite file.
+
+Invariants after every step: each case's state is legal; a refused trigger changed nothing (no
+event, no version bump); an accepted one added exactly one event and bumped the version by one;
+each case's state and version equal the replay of its events; the event sequence is gapless.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+from sqlmodel import col, func, select
+
+from mediation import intake, queries, steps, workflow
+from mediation.cases import ALL_STATES, Case, Event
+from mediation.clock import local_date
+from mediation.errors import MediationError
+from mediation.storage import _engines
+from tests.conftest import Room, case_record, make_room
+from tests.unit.test_workflow import GOOD
+
+maybe_text = st.sampled_from(["", "  ", "双方陈述事实", "告知向人民法院起诉", None])
+INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "accept": st.just({}),
+    "decline": st.fixed_dictionaries({
+        "reason": st.sampled_from(["already_in_court", "party_refuses", "bad_reason", ""]),
+        "advice": maybe_text.map(lambda v: v or "")}),
+    "mediate": st.fixed_dictionaries({
+        "mediator": st.sampled_from(["liming", "zhaomin", None]),
+        "rights_notified": st.booleans()}),
+    "session": st.fixed_dictionaries({"minutes": maybe_text.map(lambda v: v or "")}),
+    "extend": st.fixed_dictionaries({
+        "days": st.integers(-1, 40), "reason": maybe_text.map(lambda v: v or ""),
+        "consent": st.booleans()}),
+    "agree": st.fixed_dictionaries({
+        "terms": maybe_text.map(lambda v: v or ""), "written": st.booleans(),
+        "amount": st.one_of(st.none(), st.decimals(0, 100000, places=2)),
+        "due": st.one_of(st.none(), st.dates(date(2026, 1, 1), date(2027, 12, 31)))}),
+    "terminate": st.fixed_dictionaries({
+        "reason": st.sampled_from(["no_agreement", "party_withdrew", "nope"]),
+        "advice": maybe_text.map(lambda v: v or "")}),
+    "confirm": st.just({}),
+    "judicial": st.one_of(
+        st.fixed_dictionaries({"court": st.sampled_from(["岳麓区人民法院", ""]),
+                               "filed_on": st.dates(date(2026, 1, 1), date(2027, 12, 31))}),
+        st.fixed_dictionaries({"result": st.sampled_from(["confirmed", "rejected"])})),
+    "feedback": st.fixed_dictionaries({
+        "satisfaction": st.sampled_from(["satisfied", "dissatisfied", "meh"]),
+        "performance": st.sampled_from(["full", "partial", "none", None])}),
+    "remediate": st.fixed_dictionaries({
+        "reason": maybe_text.map(lambda v: v or ""), "consent": st.booleans()}),
+    "prevent": st.fixed_dictionaries({
+        "kind": st.sampled_from(["suicide", "group_fight", "flood"]),
+        "persons": st.integers(-1, 30)}),
+}
+
+
+HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session", "agree"],
+         "agreed": ["confirm"], "confirmed": ["judicial", "feedback", "remediate"]}
+
+
+def good_inputs(trigger: str, state: str, today: date) -> dict[str, Any]:
+    if trigger == "feedback":
+        return {"satisfaction": "satisfied",
+                "performance": "full" if state == "confirmed" else None}
+    if trigger == "judicial":
+        return {"court": "岳麓区人民法院", "filed_on": today}
+    if trigger == "agree":
+        return {**GOOD[trigger], "written": True}
+    return GOOD[trigger]
+
+
+class WorkflowMachine(RuleBasedStateMachine):
+    cases = Bundle("cases")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(prefix="mediation-stateful-"))
+        self.url = "sqlite:///" + str(self.dir / "room.db")
+        self.room: Room = make_room(self.url)
+        self.serial = 0
+
+    def teardown(self) -> None:
+        engine = _engines.pop(self.url, None)
+        if engine is not None:
+            engine.dispose()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _snapshot(self, case_id: int) -> tuple[int, int, str]:
+        with self.room.uow(write=False) as uow:
+            case = uow.session.get(Case, case_id)
+            assert case is not None
+            n = uow.session.exec(select(func.count()).select_from(Event)
+                                 .where(Event.case_id == case_id)).one()
+            return int(n), case.version, case.state
+
+    @initialize(target=cases)
+    def first_case(self) -> int:
+        return self._register()
+
+    def _register(self) -> int:
+        self.serial += 1
+        record = case_record(parties=[
+            {"role": "applicant", "name": f"甲{self.serial}"},
+            {"role": "respondent", "name": f"乙{self.serial}"}])
+        return int(self.room.run(intake.new_case, None, intake.parse_case(record))["id"])
+
+    @precondition(lambda self: self.serial < 4)
+    @rule(target=cases)
+    def register(self) -> int:
+        return self._register()
+
+    @rule(case_id=cases, trigger=st.sampled_from(workflow.TRIGGERS), data=st.data())
+    def fire(self, case_id: int, trigger: str, data: st.DataObject) -> None:
+        inputs = data.draw(INPUTS[trigger], label="inputs")
+        if "amount" in inputs and isinstance(inputs["amount"], Decimal):
+            inputs["amount"] = inputs["amount"].quantize(Decimal("0.01"))
+        self.fire_checked(case_id, trigger, inputs)
+
+    def fire_checked(self, case_id: int, trigger: str, inputs: dict[str, Any]) -> None:
+        before = self._snapshot(case_id)
+        try:
+            self.room.run(steps.STEPS[trigger], None, case_id, **inputs)
+        except MediationError:
+            assert self._snapshot(case_id) == before, "a refused trigger changed something"
+            event(f"{trigger} refused")
+            return
+        event(f"{trigger} done")
+        events, version, state = self._snapshot(case_id)
+        assert events == before[0] + 1 and version == before[1] + 1
+        dest = workflow.transition(trigger).dest
+        assert state == (dest.value if dest else before[2])
+
+    @rule(case_id=cases, data=st.data())
+    def advance(self, case_id: int, data: st.DataObject) -> None:
+        """An allowed trigger with inputs that satisfy its guards: reaches the deep states."""
+        state = self._snapshot(case_id)[2]
+        allowed = workflow.allowed_triggers(state)
+        if not allowed:
+            return
+        forward = HAPPY.get(state, allowed)
+        choice = st.one_of(st.sampled_from(forward), st.sampled_from(forward),
+                           st.sampled_from(allowed))
+        trigger = data.draw(choice, label="allowed trigger")
+        inputs = dict(good_inputs(trigger, state, local_date(self.room.clock.now)))
+        self.fire_checked(case_id, trigger, inputs)
+
+    @rule(case_id=cases, data=st.data())
+    def advance_again(self, case_id: int, data: st.DataObject) -> None:
+        """The same rule once more, so that long roads are as likely as random noise."""
+        self.advance(case_id, data)
+
+    @rule(days=st.integers(0, 40))
+    def time_passes(self, days: int) -> None:
+        self.room.clock.advance(days=days)
+
+    @invariant()
+    def states_are_legal_and_replayable(self) -> None:
+        with self.room.uow(write=False) as uow:
+            replay = queries.replayed_states(uow)
+            for case in uow.session.exec(select(Case)).all():
+                assert case.state in ALL_STATES
+                assert case.id is not None and replay[case.id] == (case.state, case.version)
+            seqs = uow.session.exec(select(Event.seq).order_by(col(Event.seq))).all()
+            assert list(seqs) == list(range(1, len(seqs) + 1))
+
+
+WorkflowMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=40,
+                                             deadline=None)
+TestWorkflow = WorkflowMachine.TestCase

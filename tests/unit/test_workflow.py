@@ -1,0 +1,162 @@
+"""The transition table, every guard, every refused transition (no database)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from mediation import workflow
+from mediation.cases import State
+from mediation.errors import Refused
+from mediation.workflow import Subject, fire
+
+# Inputs that satisfy every guard of each trigger, given a Subject built by `ready()`.
+GOOD: dict[str, dict[str, Any]] = {
+    "accept": {},
+    "decline": {"reason": "already_in_court", "advice": "向法院起诉"},
+    "mediate": {"mediator": "liming", "rights_notified": True},
+    "session": {"minutes": "双方陈述"},
+    "extend": {"days": 15, "reason": "等待材料", "consent": True},
+    "agree": {"terms": "赔偿500元"},
+    "terminate": {"reason": "no_agreement", "advice": "可向法院起诉"},
+    "confirm": {},
+    "judicial": {"court": "岳麓区人民法院", "filed_on": date(2026, 11, 5)},
+    "feedback": {"performance": "full", "satisfaction": "satisfied"},
+    "remediate": {"reason": "显失公平", "consent": True},
+    "prevent": {"kind": "suicide", "persons": 1},
+}
+
+
+def ready(state: str) -> Subject:
+    """A subject whose facts satisfy every guard that reads facts."""
+    return Subject(number="(2026)龙人调字第1号", state=state, category="02", applicants=1,
+                   respondents=1, has_agreement=state in ("agreed", "confirmed"),
+                   agreement_effective_on=date(2026, 11, 1))
+
+
+def test_every_trigger_has_good_inputs_and_the_table_is_explicit() -> None:
+    assert set(GOOD) == set(workflow.TRIGGERS)
+    for t in workflow.TRANSITIONS:
+        assert t.sources and t.basis, t.trigger
+
+
+def test_machine_has_no_back_doors() -> None:
+    m = workflow.machine()
+    assert not any(name.startswith("to_") for name in m.events)
+    assert set(m.events) == set(workflow.TRIGGERS)
+    assert m.models == []
+
+
+@pytest.mark.parametrize(("state", "trigger"),
+                         list(itertools.product([s.value for s in State], workflow.TRIGGERS)))
+def test_each_trigger_from_each_state(state: str, trigger: str) -> None:
+    subject = ready(state)
+    t = workflow.transition(trigger)
+    if state in t.sources:
+        if trigger == "feedback" and not subject.has_agreement:
+            inputs: dict[str, Any] = {"satisfaction": "satisfied"}
+        else:
+            inputs = GOOD[trigger]
+        assert fire(subject, trigger, inputs) == (t.dest or state)
+    else:
+        with pytest.raises(Refused) as refused:
+            fire(subject, trigger, GOOD[trigger])
+        assert subject.state == state
+        err = refused.value
+        assert err.allowed == workflow.allowed_triggers(state)
+        text = err.render()
+        assert "(2026)龙人调字第1号" in text and state in text and trigger in text
+        assert "not allowed in this state" in text
+
+
+# (trigger, state, subject overrides, input overrides, expected words of the reason)
+GUARD_FAILURES = [
+    ("accept", "intake", {"category": None}, {}, "no dispute category"),
+    ("accept", "intake", {"applicants": 0}, {}, "one applicant and one respondent"),
+    ("accept", "intake", {"respondents": 0}, {}, "one applicant and one respondent"),
+    ("decline", "intake", {}, {"reason": "bored"}, "reason must be one of"),
+    ("decline", "intake", {}, {"advice": " "}, "advice"),
+    ("mediate", "accepted", {}, {"mediator": None}, "no mediator"),
+    ("mediate", "accepted", {}, {"rights_notified": False}, "rights and duties"),
+    ("session", "mediating", {}, {"minutes": ""}, "minutes are empty"),
+    ("extend", "mediating", {}, {"consent": False}, "consent"),
+    ("extend", "mediating", {}, {"reason": ""}, "reason"),
+    ("extend", "accepted", {}, {"days": 0}, "1 to 30 days"),
+    ("extend", "accepted", {}, {"days": 31}, "1 to 30 days"),
+    ("agree", "mediating", {}, {"terms": "  "}, "no terms"),
+    ("terminate", "mediating", {}, {"reason": "tired"}, "reason must be one of"),
+    ("terminate", "accepted", {}, {"advice": None}, "advice"),
+    ("confirm", "agreed", {"has_agreement": False}, {}, "no agreement to confirm"),
+    ("judicial", "confirmed", {}, {"court": ""}, "court"),
+    ("judicial", "confirmed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
+    ("judicial", "confirmed", {"judicial_pending": True}, {}, "already pending"),
+    ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
+    ("feedback", "confirmed", {}, {"satisfaction": None}, "satisfaction"),
+    ("feedback", "confirmed", {}, {"performance": None}, "performed"),
+    ("feedback", "terminated", {}, {"performance": "full"}, "no agreement"),
+    ("remediate", "confirmed", {}, {"consent": False}, "consent"),
+    ("remediate", "agreed", {}, {"reason": ""}, "reason"),
+    ("prevent", "mediating", {}, {"persons": 0}, "persons"),
+]
+
+
+@pytest.mark.parametrize(("trigger", "state", "facts", "inputs", "why"), GUARD_FAILURES)
+def test_each_guard_refuses_with_its_reason(trigger: str, state: str, facts: dict[str, Any],
+                                            inputs: dict[str, Any], why: str) -> None:
+    subject = ready(state)
+    for k, v in facts.items():
+        setattr(subject, k, v)
+    with pytest.raises(Refused) as refused:
+        fire(subject, trigger, {**GOOD[trigger], **inputs})
+    assert subject.state == state
+    assert why in refused.value.render()
+
+
+def test_every_guard_is_exercised_by_a_failure_case() -> None:
+    exercised = {(t, g.__name__) for t, *_ in GUARD_FAILURES
+                 for g in workflow.transition(t).guards}
+    every = {(t.trigger, g.__name__) for t in workflow.TRANSITIONS for g in t.guards}
+    assert every == exercised
+
+
+def test_existing_facts_satisfy_mediate_without_inputs() -> None:
+    subject = ready("accepted")
+    subject.lead_mediator, subject.rights_notified = "liming", True
+    assert fire(subject, "mediate", {}) == "mediating"
+
+
+def test_judicial_filing_on_the_last_day_is_in_time() -> None:
+    subject = ready("confirmed")
+    last = date(2026, 11, 1) + timedelta(days=workflow.JUDICIAL_WINDOW_DAYS)
+    assert fire(subject, "judicial", {"court": "法院", "filed_on": last}) == "confirmed"
+
+
+def test_ten_thousand_triggers_keep_the_machine_bounded() -> None:
+    m = workflow.machine()
+    states = [s.value for s in State]
+    for i in range(10_000):
+        subject = ready(states[i % len(states)])
+        trigger = workflow.TRIGGERS[i % len(workflow.TRIGGERS)]
+        try:
+            fire(subject, trigger, GOOD[trigger])
+        except Refused:
+            pass
+    assert m.models == []
+    assert workflow.machine() is m
+
+
+def test_mermaid_is_generated_from_the_machine() -> None:
+    text = workflow.mermaid()
+    assert text.startswith("stateDiagram-v2")
+    for t in workflow.TRANSITIONS:
+        for s in t.sources:
+            assert f"{s.value} --> {(t.dest or s).value} : {t.trigger}" in text
+
+
+def test_replay_takes_the_last_state_bearing_event() -> None:
+    assert workflow.replay([("new", "intake"), ("accept", "accepted"),
+                            ("session", "accepted")]) == "accepted"
+    assert workflow.replay([]) is None

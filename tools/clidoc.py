@@ -1,0 +1,84 @@
+"""Write docs/cli.md from the live command tree: every command, its help and its options.
+
+    python tools/clidoc.py            rewrite docs/cli.md
+    python tools/clidoc.py --check    exit 1 if docs/cli.md is not what this would write
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+INTRO = """# Command reference
+
+Generated from the command tree by `python tools/clidoc.py` (`make docs`); the help texts are the
+same in Chinese with `mediation --lang zh COMMAND --help`.
+
+Global options, before the command: `--db URL` (or `MEDIATION_DB`: a file path means SQLite,
+or a URL such as `postgresql+psycopg://user@host/db`), `--user NAME` (or `MEDIATION_USER`),
+`--lang zh|en` (or `MEDIATION_LANG`; default from `LANG`).
+
+Exit codes: 0 done; 1 refused by the domain (illegal transition, failed guard, permission, not
+found, invalid input); 2 usage error; 3 concurrent-edit conflict; 4 integrity failure. Every
+refusal is one line on standard error; `--json` output is one JSON document on standard output.
+"""
+
+
+def commands() -> list[tuple[str, Any]]:
+    import typer
+
+    from cli.main import build_app
+    from mediation.i18n import set_language
+
+    set_language("en")
+    root = typer.main.get_command(build_app())
+    found: list[tuple[str, Any]] = []
+
+    def walk(prefix: str, cmd: Any) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name in sorted(subs):
+                walk(f"{prefix} {name}", subs[name])
+        else:
+            found.append((prefix, cmd))
+
+    walk("mediation", root)
+    return found
+
+
+def render() -> str:
+    parts = [INTRO]
+    for path, cmd in commands():
+        parts.append(f"## {path}\n")
+        parts.append((cmd.help or "").strip() + "\n")
+        args = [p for p in cmd.params if p.param_type_name == "argument"]
+        usage = " ".join([path, *((a.metavar or a.name or "").upper() for a in args), "[OPTIONS]"])
+        parts.append(f"```\n{usage}\n```\n")
+        opts = [p for p in cmd.params if p.param_type_name == "option" and p.name != "help"]
+        if opts:
+            for p in opts:
+                names = ", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts])
+                required = " (required)" if p.required else ""
+                parts.append(f"- {names}{required}: {(p.help or '').strip()}")
+            parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def main(argv: list[str]) -> int:
+    target = ROOT / "docs" / "cli.md"
+    text = render()
+    if "--check" in argv:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            print("docs/cli.md is out of date: run `python tools/clidoc.py`")
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,7 @@ that help texts come out in that language too. Heavy modules are imported inside
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ from mediation.errors import DuplicateSuspected, MediationError
 from mediation.i18n import _, language_from_env, normalise_language, set_language
 
 USAGE_EXIT = 2
+INTERNAL_EXIT = 70  # EX_SOFTWARE: not the user's fault
 
 
 def _language_from_argv(argv: Sequence[str]) -> str | None:
@@ -114,6 +116,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
+        if os.environ.get("MEDIATION_DEBUG"):
+            raise
+        _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "
+                      "MEDIATION_DEBUG=1 to see the details.", kind=type(exc).__name__,
+                      detail=" ".join(str(exc).split())[:300]))
+        return INTERNAL_EXIT
     return int(result) if isinstance(result, int) else 0
 
 

@@ -16,10 +16,15 @@ from mediation.cases import CaseIn, IdType, PartyKind, PartyRole, Sex, Source
 from mediation.i18n import _, get_language, name
 
 
+def _ask(label: str, **options: Any) -> str:
+    """One prompt, on standard error so that standard output stays the command's result."""
+    return str(typer.prompt(label, err=True, **options)).strip()
+
+
 def _choose(label: str, kind: str, values: list[str], default: str | None = None) -> str:
     listing = "  ".join(f"{v}={name(kind, v)}" for v in values)
     while True:
-        answer = str(typer.prompt(f"{label} [{listing}]", default=default)).strip()
+        answer = _ask(f"{label} [{listing}]", default=default)
         if answer in values:
             return answer
         typer.echo(_("{value!r} is not allowed; allowed: {allowed}", value=answer,
@@ -27,16 +32,16 @@ def _choose(label: str, kind: str, values: list[str], default: str | None = None
 
 
 def _optional(label: str) -> str | None:
-    answer = typer.prompt(label, default="", show_default=False).strip()
+    answer = _ask(label, default="", show_default=False)
     return answer or None
 
 
 def _category() -> str:
     lang = get_language()
     listing = "  ".join(f"{c.code}={c.name(lang)}" for c in categories.all_categories())
-    typer.echo(listing)
+    typer.echo(listing, err=True)
     while True:
-        code = str(typer.prompt(_("Category"))).strip()
+        code = _ask(_("Category"))
         if categories.get(code):
             return code
         typer.echo(_("unknown category code"), err=True)
@@ -66,10 +71,10 @@ def _phone() -> str | None:
 
 
 def _party(role: str) -> dict[str, Any]:
-    typer.echo(f"— {name('party', role)} —")
+    typer.echo(f"— {name('party', role)} —", err=True)
     party: dict[str, Any] = {"role": role}
     party["kind"] = _choose(_("Kind"), "kind", [k.value for k in PartyKind], PartyKind.person)
-    party["name"] = typer.prompt(_("Name")).strip()
+    party["name"] = _ask(_("Name"))
     if party["kind"] == PartyKind.person:
         party["sex"] = _choose(_("Sex"), "sex", [s.value for s in Sex])
         party["ethnicity"] = _optional(_("Ethnicity (empty if unknown)"))
@@ -92,11 +97,11 @@ def guided_intake() -> CaseIn:
                           Source.application),
     }
     if record["source"] not in (Source.application, Source.proactive, Source.grid):
-        record["referral_ref"] = typer.prompt(_("Referral reference")).strip()
-    record["summary"] = typer.prompt(_("Facts")).strip()
-    record["requests"] = typer.prompt(_("Requests")).strip()
+        record["referral_ref"] = _ask(_("Referral reference"))
+    record["summary"] = _ask(_("Facts"))
+    record["requests"] = _ask(_("Requests"))
     parties = [_party(PartyRole.applicant), _party(PartyRole.respondent)]
-    while typer.confirm(_("Add another party?"), default=False):
+    while typer.confirm(_("Add another party?"), default=False, err=True):
         role = _choose(_("Role"), "party", [r.value for r in PartyRole])
         parties.append(_party(role))
     record["parties"] = parties

@@ -23,8 +23,10 @@ or a URL such as `postgresql+psycopg://user@host/db`), `--user NAME` (or `MEDIAT
 `--lang zh|en` (or `MEDIATION_LANG`; default from `LANG`).
 
 Exit codes: 0 done; 1 refused by the domain (illegal transition, failed guard, permission, not
-found, invalid input); 2 usage error; 3 concurrent-edit conflict; 4 integrity failure. Every
-refusal is one line on standard error; `--json` output is one JSON document on standard output.
+found, invalid input); 2 usage error; 3 concurrent-edit conflict; 4 integrity failure; 70 an
+internal error (a bug, or the database unreachable: nothing is recorded; `MEDIATION_DEBUG=1` shows
+the traceback). Every refusal is one line on standard error; `--json` output is one JSON document
+on standard output.
 """
 
 

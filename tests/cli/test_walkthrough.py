@@ -166,3 +166,9 @@ def test_workflow_table_lists_every_trigger_with_its_basis(cli: Cli) -> None:
     assert [r["trigger"] for r in rows] == list(TRIGGERS)
     assert all(r["basis"] for r in rows)
     assert "人民调解法" in ok(cli("--lang", "zh", "workflow", "table")).out
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback(cli: Cli) -> None:
+    result = cli("--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "case", "list")
+    assert result.code == 70 and "internal error" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err

@@ -1,4 +1,4 @@
-"""The installed `mediation` command as a real process: exit codes, one-line errors, no traceback."""
+"""The installed `mediation` command as a real process: exit codes, one-line errors."""
 
 from __future__ import annotations
 

@@ -24,8 +24,9 @@ from tests.conftest import Room, case_record
 
 
 def new(room: Room, force: bool = False, **overrides: Any) -> dict[str, Any]:
-    return room.run(intake.new_case, None, intake.parse_case(case_record(**overrides)),
-                    force=force)  # type: ignore[no-any-return]
+    result: dict[str, Any] = room.run(intake.new_case, None,
+                                      intake.parse_case(case_record(**overrides)), force=force)
+    return result
 
 
 def counts(room: Room, case_id: int) -> tuple[int, int, str]:

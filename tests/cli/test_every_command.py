@@ -1,0 +1,107 @@
+"""Every core command runs, in Chinese and in English, with human and JSON output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, Result
+
+CORE_GROUPS = ("case", "staff", "workflow", "init", "demo")
+
+
+def core_commands() -> set[str]:
+    import sys
+
+    sys.path.insert(0, str(DATA.parent / "tools"))
+    import clidoc
+
+    return {p for p, _ in clidoc.commands() if p.split()[1] in CORE_GROUPS}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_path: Path,
+                                              lang: str) -> None:
+    ran: set[str] = set()
+
+    def ok(*args: str, input: str | None = None) -> Result:
+        result = cli("--lang", lang, *args, input=input)
+        assert result.code == 0, (args, result.err)
+        assert "Traceback" not in result.err
+        words = [a for a in args if not a.startswith("-")]
+        ran.add(" ".join(["mediation", *words[:2]]) if words[0] in ("case", "staff", "workflow")
+                else f"mediation {words[0]}")
+        return result
+
+    ok("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+       "--director-name", "王芳")
+    ok("staff", "add", "liming", "--name", "李明", "--role", "mediator")
+    ok("staff", "add", "chenjing", "--name", "陈静", "--role", "clerk")
+    ok("staff", "role", "chenjing", "auditor")
+    ok("staff", "disable", "chenjing")
+    ok("staff", "disable", "chenjing", "--enable")
+    staff = json.loads(ok("staff", "list", "--json").out)
+    assert {s["username"]: s["role"] for s in staff}["chenjing"] == "auditor"
+    assert ("调解员" if lang == "zh" else "mediator") in ok("staff", "list").out
+    ok("case", "new", "--file", str(DATA / "demo" / "case.json"))
+    ok("case", "accept", "1")
+    ok("case", "prevent", "1", "--kind", "civil_to_criminal", "--persons", "2")
+    ok("case", "extend", "1", "--days", "10", "--reason", "等待鉴定", "--consent")
+    ok("case", "mediate", "1", "--mediator", "liming", "--co", "wangfang", "--rights-notified")
+    ok("case", "session", "1", "--minutes", "第一次调解", "--place", "调解室",
+       "--attendees", "张三、李四")
+    ok("case", "agree", "1", "--terms", "赔偿500元", "--amount", "500", "--due", "2026-12-31")
+    ok("case", "confirm", "1")
+    ok("case", "judicial", "1", "--court", "岳麓区人民法院")
+    ok("case", "judicial", "1", "--result", "rejected")
+    ok("case", "remediate", "1", "--reason", "司法确认被驳回", "--consent")
+    ok("case", "agree", "1", "--oral", "--terms", "当场赔偿600元")
+    ok("case", "confirm", "1")
+    ok("case", "feedback", "1", "--performance", "partial", "--satisfaction",
+       "basically_satisfied", "--lawsuit")
+    text = (DATA / "demo" / "case.json").read_text("utf-8")
+    ok("case", "new", "--file", "-", "--force", input=text)
+    ok("case", "decline", "2", "--reason", "party_refuses", "--advice", "告知其他途径")
+    ok("case", "new", "--file", "-", "--force", input=text)
+    ok("case", "accept", "3")
+    ok("case", "terminate", "3", "--reason", "party_withdrew", "--advice", "可向法院起诉")
+    shown = ok("case", "show", "1").out
+    assert ("司法确认" if lang == "zh" else "Judicial confirmation") in shown
+    revealed = json.loads(ok("case", "show", "1", "--reveal", "--reason", "制作协议书",
+                             "--json").out)
+    assert revealed["parties"][0]["id_number"] == "430104198003120014"
+    assert len(json.loads(ok("case", "list", "--json").out)) == 3
+    ok("case", "list", "--overdue")
+    ok("case", "list", "--state", "closed", "--mine")
+    history = ok("case", "history", "1").out
+    assert ("重新调解" if lang == "zh" else "remediate") in history
+    ok("workflow", "diagram")
+    ok("workflow", "table")
+    result = cli("--lang", lang, "--db", str(tmp_path / "demo.db"), "demo", "--quiet")
+    assert result.code == 0, result.err
+    ran.add("mediation demo")
+    assert ran >= core_commands(), core_commands() - ran
+
+
+def test_demo_shows_the_list_a_history_and_the_workflow(cli: Callable[..., Result],
+                                                       tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    first = cli("--db", db, "demo", "--cases", "20")
+    assert first.code == 0, first.err
+    assert "stateDiagram-v2" in first.out and "龙人调字第1号" in first.out
+    again = cli("--db", db, "demo")
+    assert again.code == 1 and "--fresh" in again.err
+    fresh = cli("--db", db, "demo", "--fresh", "--quiet")
+    assert fresh.code == 0, fresh.err
+    cases = json.loads(cli("--db", db, "case", "list", "--json").out)
+    assert len(cases) == 9
+
+
+def test_demo_never_deletes_a_real_database(cli: Callable[..., Result]) -> None:
+    assert cli("init", "--committee", "真实调委会", "--prefix", "真").code == 0
+    refused = cli("demo", "--fresh")
+    assert refused.code == 1 and "not a demo database" in refused.err
+    assert cli("staff", "list").code == 0

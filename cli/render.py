@@ -69,8 +69,10 @@ def case_list(rows: list[CaseSummary], *, as_json: bool) -> None:
         sys.stdout.write(_("No cases.") + "\n")
         return
     table = Table(show_lines=False)
-    for header in (_("ID"), _("Number"), _("State"), _("Category"), _("Applicants"),
-                   _("Respondents"), _("Mediator"), _("Deadline")):
+    table.add_column(_("ID"), justify="right", no_wrap=True)
+    table.add_column(_("Number"), no_wrap=True)
+    for header in (_("State"), _("Category"), _("Applicants"), _("Respondents"), _("Mediator"),
+                   _("Deadline")):
         table.add_column(header, overflow="fold")
     for r in rows:
         deadline = local_time(r.deadline)[:10]

@@ -213,17 +213,18 @@ def new_case(
         committee_id=actor.committee_id, case_id=case.id, from_state=None,
         to_state=State.intake, version=1,
         reason=f"forced: probable duplicate of {case.duplicate_of}" if duplicates else None,
-        changes={
-            "number": [None, number], "category": [None, record.category],
-            "source": [None, record.source], "referral_ref": [None, record.referral_ref],
-            "summary": [None, identity.scrub(record.summary)],
-            "requests": [None, identity.scrub(record.requests)],
-            "parties": [None, [
+        changes={k: [None, v] for k, v in {
+            "number": number, "category": record.category, "source": record.source,
+            "referral_ref": record.referral_ref,
+            "summary": identity.scrub(record.summary),
+            "requests": identity.scrub(record.requests),
+            "amount": None if record.amount is None else str(record.amount),
+            "parties": [
                 {"role": p.role, "kind": p.kind, "name": p.name,
                  "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
                 for p in record.parties
-            ]],
-        },
+            ],
+        }.items() if v is not None},
     )
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from mediation import cases
 from mediation.errors import InvalidInput, NotFound
@@ -127,7 +127,10 @@ def _make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.migrate)."""
+    from mediation import migrate
+
+    migrate.upgrade(engine)
 
 
 def schema_exists(engine: Engine) -> bool:

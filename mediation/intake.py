@@ -138,18 +138,30 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
 
 
 def _next_number(uow: UnitOfWork, committee_id: int, year: int) -> int:
+    """The next gapless sequence number of a committee's year, from its counter row.
+
+    The row is created on first use with INSERT .. ON CONFLICT DO NOTHING, so two terminals
+    registering a committee's first case of the year at once both get a number (on PostgreSQL
+    the second waits for the first; SQLite's BEGIN IMMEDIATE serialises them anyway).
+    """
     s = uow.session
-    res = s.execute(
+    bump = (
         update(CaseCounter)
         .where(col(CaseCounter.committee_id) == committee_id, col(CaseCounter.year) == year)
         .values(last=CaseCounter.last + 1)
         .returning(col(CaseCounter.last))
-    ).first()
-    if res is not None:
-        return int(res[0])
-    s.add(CaseCounter(committee_id=committee_id, year=year, last=1))
-    s.flush()
-    return 1
+    )
+    res = s.execute(bump).first()
+    if res is None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        pg = s.get_bind().dialect.name == "postgresql"
+        insert = postgresql.insert if pg else sqlite.insert
+        s.execute(insert(CaseCounter).values(committee_id=committee_id, year=year, last=0)
+                  .on_conflict_do_nothing())
+        res = s.execute(bump).first()
+    assert res is not None
+    return int(res[0])
 
 
 def new_case(

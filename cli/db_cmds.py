@@ -75,3 +75,84 @@ def register(app: typer.Typer) -> None:
     def status(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
         """Show the revision, the known revisions, and any difference from the models."""
         _status(ctx, as_json, full=True)
+
+    @db.command("backup")
+    def backup(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE"),
+        force: bool = typer.Option(False, "--force", help=_("Overwrite FILE if it exists.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Write a consistent copy of the database while terminals keep working."""
+        from pathlib import Path
+
+        from mediation import maintenance
+        from mediation.storage import engine_for, require_schema
+
+        engine = engine_for(env(ctx).url())
+        require_schema(engine)
+        result = maintenance.backup(engine, Path(file), force=force)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Backup written to {file} ({size} bytes, {method}).",
+                               file=result["file"], size=result["bytes"],
+                               method=result["method"]) + "\n")
+
+    @db.command("restore")
+    def restore(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE"),
+        force: bool = typer.Option(False, "--force", help=_(
+            "Replace the database even if a terminal has it open (their unsaved work is lost).")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Replace the database with a backup, after checking the backup."""
+        from pathlib import Path
+
+        from mediation import maintenance
+        from mediation.storage import engine_for
+
+        result = maintenance.restore(engine_for(env(ctx).url()), Path(file), force=force)
+        if as_json:
+            render.emit_json(result)
+            return
+        sys.stdout.write(_("Restored {file} from {source} (schema revision {rev}).",
+                           file=result["file"], source=result["from"],
+                           rev=result["revision"]) + "\n")
+        if result["kept"]:
+            sys.stdout.write(_("The replaced database is kept as {kept}.",
+                               kept=result["kept"]) + "\n")
+        sys.stdout.write(_("Run `mediation db upgrade` if the backup is older than this "
+                           "program.") + "\n")
+
+    @db.command("check")
+    def check(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """Check integrity, foreign keys, the event log, and every case against its events.
+
+        Exits with 4 if anything fails.
+        """
+        from mediation import maintenance
+        from mediation.errors import IntegrityFailure
+        from mediation.i18n import msg
+
+        with env(ctx).uow(write=False) as uow:
+            results = maintenance.check(uow)
+        if as_json:
+            render.emit_json({"ok": all(c.ok for c in results),
+                              "checks": maintenance.as_dicts(results)})
+        else:
+            labels = {
+                "integrity": _("Database integrity"),
+                "foreign_keys": _("Foreign keys"),
+                "event_log": _("Event log numbering and head"),
+                "case_states": _("Case states against their events"),
+                "audit_chain": _("Audit hash chain"),
+            }
+            for c in results:
+                verdict = _("ok") if c.ok else _("FAILED")
+                sys.stdout.write(f"{verdict:8} {labels.get(c.name, c.name)}: {c.detail}\n")
+        failed = [c.name for c in results if not c.ok]
+        if failed:
+            raise IntegrityFailure(msg("the integrity check failed: {checks}",
+                                       checks=", ".join(failed)))

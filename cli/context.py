@@ -37,15 +37,22 @@ class Env:
             yield uow
 
     def act(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
-        """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing."""
-        from mediation.committee import resolve_actor
+        """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing.
 
-        with self.uow(write=write) as uow:
+        The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
+        serialization failure or deadlock, or a case changed under us (storage.transaction).
+        """
+        from mediation.committee import resolve_actor
+        from mediation.storage import engine_for, require_schema, transaction
+
+        engine = engine_for(self.url())
+        require_schema(engine)
+
+        def once(uow: UnitOfWork) -> T:
             actor: Actor = resolve_actor(uow, self.user)
-            result = fn(uow, actor, *args, **kwargs)
-            if write:
-                uow.commit()
-            return result
+            return fn(uow, actor, *args, **kwargs)
+
+        return transaction(engine, once, write=write)
 
 
 def env(ctx: typer.Context) -> Env:

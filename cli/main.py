@@ -38,7 +38,7 @@ def choose_language(argv: Sequence[str]) -> None:
 
 
 def build_app() -> typer.Typer:
-    from cli import admin_cmds, case_cmds
+    from cli import admin_cmds, case_cmds, db_cmds, import_cmds
     from cli.context import Env
 
     app = typer.Typer(
@@ -76,7 +76,9 @@ def build_app() -> typer.Typer:
         ctx.obj = Env(db=db, user=user)
 
     case_cmds.register(app)
+    import_cmds.register(app)
     admin_cmds.register(app)
+    db_cmds.register(app)
     return app
 
 

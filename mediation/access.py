@@ -29,6 +29,7 @@ POLICY: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({Role.director}),
     "staff.read": frozenset({Role.director, Role.mediator, Role.auditor}),
     "case.create": frozenset({Role.director, Role.mediator}),
+    "case.import": frozenset({Role.director}),
     "case.read": frozenset({Role.director, Role.mediator, Role.auditor}),
     "case.workflow": frozenset({Role.director, Role.mediator}),
     "case.assign": frozenset({Role.director}),

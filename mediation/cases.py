@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from sqlalchemy import DateTime, UniqueConstraint
+from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mediation import identity
@@ -192,7 +192,11 @@ class CaseCounter(SQLModel, table=True):
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("committee_id", "year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("committee_id", "year", "seq"),
+        # The working lists: a committee's cases by state, the overdue ones by deadline.
+        Index("ix_cases_committee_state_deadline", "committee_id", "state", "deadline"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     committee_id: int = Field(foreign_key="committee.id", index=True)

@@ -98,5 +98,14 @@ class Conflict(MediationError):
     exit_code = 3
 
 
+class ConcurrentUpdate(Conflict):
+    """The case changed between this transaction's read and its write, and the caller had not
+    named a version: the whole unit of work may safely run again (storage.transaction does)."""
+
+
+class Busy(MediationError):
+    """The database stayed busy (locked, or conflicting transactions) through every retry."""
+
+
 class IntegrityFailure(MediationError):
     exit_code = 4

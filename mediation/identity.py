@@ -16,9 +16,9 @@ from mediation.i18n import N_
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$", re.ASCII)
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", re.ASCII)
 _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 "
     "长孙 夏侯 轩辕 令狐 宇文 司徒 司空 端木 南宫".split()
@@ -114,8 +114,9 @@ def keyed_hash(key: bytes, id_number: str) -> str:
     return hmac.new(key, normalise_resident_id(id_number).encode(), hashlib.sha256).hexdigest()
 
 
-_EMBEDDED_ID_RE = re.compile(r"(?<![\dA-Za-z])([1-9]\d{5})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
-_EMBEDDED_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_EMBEDDED_ID_RE = re.compile(
+    r"(?<![\dA-Za-z])([1-9]\d{5})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])", re.ASCII)
+_EMBEDDED_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)", re.ASCII)
 
 
 def scrub(text: str | None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,6 +24,7 @@ from mediation.cases import (
     CaseCounter,
     CaseIn,
     Party,
+    PartyIn,
     PartyRole,
     State,
     _FieldError,
@@ -140,18 +141,77 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
 
 
 def _next_number(uow: UnitOfWork, committee_id: int, year: int) -> int:
+    """The next gapless sequence number of a committee's year, from its counter row.
+
+    The row is created on first use with INSERT .. ON CONFLICT DO NOTHING, so two terminals
+    registering a committee's first case of the year at once both get a number (on PostgreSQL
+    the second waits for the first; SQLite's BEGIN IMMEDIATE serialises them anyway).
+    """
     s = uow.session
-    res = s.execute(
+    bump = (
         update(CaseCounter)
         .where(col(CaseCounter.committee_id) == committee_id, col(CaseCounter.year) == year)
         .values(last=CaseCounter.last + 1)
         .returning(col(CaseCounter.last))
-    ).first()
-    if res is not None:
-        return int(res[0])
-    s.add(CaseCounter(committee_id=committee_id, year=year, last=1))
-    s.flush()
-    return 1
+    )
+    res = s.execute(bump).first()
+    if res is None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        pg = s.get_bind().dialect.name == "postgresql"
+        insert = postgresql.insert if pg else sqlite.insert
+        s.execute(insert(CaseCounter).values(committee_id=committee_id, year=year, last=0)
+                  .on_conflict_do_nothing())
+        res = s.execute(bump).first()
+    assert res is not None
+    return int(res[0])
+
+
+def case_fields(record: CaseIn, *, committee_id: int, year: int, seq: int, number: str,
+                now: datetime, registrar: str) -> dict[str, Any]:
+    """The columns of a new case row in intake (shared by new_case and the bulk import)."""
+    return {
+        "committee_id": committee_id, "year": year, "seq": seq, "number": number,
+        "state": State.intake.value, "version": 1, "category": record.category,
+        "source": record.source.value, "referral_ref": record.referral_ref,
+        "summary": record.summary, "requests": record.requests,
+        "risk_level": record.risk_level.value,
+        "persons_involved": record.persons_involved or len(record.parties),
+        "amount_fen": None if record.amount is None else yuan_to_fen(record.amount),
+        "discovered_at": record.discovered_at, "registered_at": now, "registrar": registrar,
+    }
+
+
+def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | None,
+                 key: bytes) -> dict[str, Any]:
+    """The columns of one party row (the ID number's keyed hash included)."""
+    return {
+        "case_id": case_id, "position": position, "role": p.role.value, "kind": p.kind.value,
+        "name": p.name, "sex": p.sex.value if p.sex else None, "ethnicity": p.ethnicity,
+        "birth_date": p.birth_date, "id_type": p.id_type.value if p.id_type else None,
+        "id_number": p.id_number,
+        "id_hash": identity.keyed_hash(key, p.id_number) if p.id_number else None,
+        "phone": p.phone, "address": p.address,
+        "guardian_name": p.guardian.name if p.guardian else None,
+        "guardian_relation": p.guardian.relation if p.guardian else None,
+        "guardian_phone": p.guardian.phone if p.guardian else None,
+    }
+
+
+def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
+    """The 'new' event's changes: personal data masked or scrubbed, never raw."""
+    return {k: [None, v] for k, v in {
+        "number": number, "category": record.category, "source": record.source,
+        "referral_ref": record.referral_ref,
+        "summary": identity.scrub(record.summary),
+        "requests": identity.scrub(record.requests),
+        "amount": None if record.amount is None else str(record.amount),
+        "parties": [
+            {"role": p.role, "kind": p.kind, "name": p.name,
+             "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
+            for p in record.parties
+        ],
+    }.items() if v is not None}
 
 
 def new_case(
@@ -172,59 +232,21 @@ def new_case(
     year = local_date(now).year
     seq = _next_number(uow, committee.id or 0, year)
     number = f"({year}){committee.prefix}人调字第{seq}号"
-    persons = record.persons_involved or len(record.parties)
-    case = Case(
-        committee_id=actor.committee_id,
-        year=year,
-        seq=seq,
-        number=number,
-        state=State.intake,
-        version=1,
-        category=record.category,
-        source=record.source,
-        referral_ref=record.referral_ref,
-        summary=record.summary,
-        requests=record.requests,
-        risk_level=record.risk_level,
-        persons_involved=persons,
-        amount_fen=None if record.amount is None else yuan_to_fen(record.amount),
-        discovered_at=record.discovered_at,
-        registered_at=now,
-        registrar=actor.username,
-        duplicate_of=join([str(d["number"]) for d in duplicates]) if duplicates else None,
-    )
+    case = Case(**case_fields(record, committee_id=actor.committee_id, year=year, seq=seq,
+                              number=number, now=now, registrar=actor.username),
+                duplicate_of=join([str(d["number"]) for d in duplicates]) if duplicates else None)
     s.add(case)
     s.flush()
     assert case.id is not None
     key = hash_key(uow)
     for i, p in enumerate(record.parties):
-        s.add(Party(
-            case_id=case.id, position=i, role=p.role, kind=p.kind, name=p.name, sex=p.sex,
-            ethnicity=p.ethnicity, birth_date=p.birth_date, id_type=p.id_type,
-            id_number=p.id_number,
-            id_hash=identity.keyed_hash(key, p.id_number) if p.id_number else None,
-            phone=p.phone, address=p.address,
-            guardian_name=p.guardian.name if p.guardian else None,
-            guardian_relation=p.guardian.relation if p.guardian else None,
-            guardian_phone=p.guardian.phone if p.guardian else None,
-        ))
+        s.add(Party(**party_fields(record, i, p, case_id=case.id, key=key)))
     eventlog.append(
         s, at=now, actor=actor.username, role=actor.role, action="new",
         committee_id=actor.committee_id, case_id=case.id, from_state=None,
         to_state=State.intake, version=1,
         reason=f"forced: probable duplicate of {case.duplicate_of}" if duplicates else None,
-        changes={k: [None, v] for k, v in {
-            "number": number, "category": record.category, "source": record.source,
-            "referral_ref": record.referral_ref,
-            "summary": identity.scrub(record.summary),
-            "requests": identity.scrub(record.requests),
-            "amount": None if record.amount is None else str(record.amount),
-            "parties": [
-                {"role": p.role, "kind": p.kind, "name": p.name,
-                 "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
-                for p in record.parties
-            ],
-        }.items() if v is not None},
+        changes=new_event_changes(record, number),
     )
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,

@@ -39,7 +39,7 @@ from mediation.cases import (
 )
 from mediation.clock import local_date
 from mediation.committee import assignable
-from mediation.errors import Conflict, InvalidInput, NotFound
+from mediation.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from mediation.i18n import join, msg
 from mediation.storage import UnitOfWork
 
@@ -112,11 +112,11 @@ def _check_version(uow: UnitOfWork, case: Case, expected: int | None) -> None:
         raise _conflict(uow, case)
 
 
-def _conflict(uow: UnitOfWork, case: Case) -> Conflict:
+def _conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflict:
     last = uow.session.exec(
         select(Event).where(Event.case_id == case.id).order_by(col(Event.seq).desc())
     ).first()
-    return Conflict(
+    return (ConcurrentUpdate if retryable else Conflict)(
         msg(
             "case {case} was changed by {actor} at {at} (now version {version}); "
             "reload it and try again",
@@ -156,7 +156,7 @@ def _step(
     )
     if bumped.rowcount != 1:
         s.refresh(case)
-        raise _conflict(uow, case)
+        raise _conflict(uow, case, retryable=expected_version is None)
     changes = apply(case)
     if after != before:
         changes = {"state": [before, after], **changes}

@@ -11,17 +11,19 @@
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from mediation import cases
 from mediation.errors import InvalidInput, NotFound
@@ -32,6 +34,7 @@ NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smbfs", "smb3", "sshfs", "fuse.sshfs", "afs", "9p", "davfs",
      "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "lustre", "gpfs"}
 )
+MOUNTS = Path("/proc/mounts")
 Clock = Callable[[], datetime]
 
 
@@ -59,7 +62,7 @@ def database_url(value: str | None) -> str:
 def filesystem_type(path: Path) -> str | None:
     """The type of the filesystem holding ``path``, from /proc/mounts (None where unknown)."""
     try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
+        mounts = MOUNTS.read_text().splitlines()
     except OSError:
         return None
     target = str(path.resolve())
@@ -77,7 +80,10 @@ def filesystem_type(path: Path) -> str | None:
 
 def _check_sqlite_path(url: str) -> Path:
     path = Path(make_url(url).database or "")
-    fstype = filesystem_type(path.parent if path.parent.exists() else Path("/"))
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    fstype = filesystem_type(existing)
     if fstype in NETWORK_FILESYSTEMS:
         raise InvalidInput(msg("{path} is on a network filesystem ({fstype}); SQLite's locking is "
                                "not safe there. Use PostgreSQL for terminals on several machines.",
@@ -127,7 +133,10 @@ def _make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.migrate)."""
+    from mediation import migrate
+
+    migrate.upgrade(engine)
 
 
 def schema_exists(engine: Engine) -> bool:
@@ -181,6 +190,69 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self._tx.rollback()
+
+
+RETRY_ATTEMPTS = 6
+RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+T = TypeVar("T")
+
+
+def retryable(exc: BaseException) -> bool:
+    """True for failures that re-running the whole transaction can cure.
+
+    PostgreSQL serialization failures and deadlocks; a case changed between this transaction's
+    read and its compare-and-set when the caller named no version (ConcurrentUpdate); and, as a
+    last resort, SQLite's "database is locked" (normally absorbed by busy_timeout).
+    """
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from mediation.errors import ConcurrentUpdate
+
+    if isinstance(exc, ConcurrentUpdate):
+        return True
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None),
+                                                           "sqlstate", None)
+        if state in RETRY_SQLSTATES:
+            return True
+        if isinstance(exc, OperationalError) and "database is locked" in str(orig):
+            return True
+    return False
+
+
+def transaction(
+    engine: Engine,
+    fn: Callable[[UnitOfWork], T],
+    *,
+    write: bool = True,
+    clock: Clock = cases.utcnow,
+    attempts: int = RETRY_ATTEMPTS,
+) -> T:
+    """Run ``fn(uow)`` in one unit of work, committed if ``write``; re-run it from the start
+    (a new transaction) on a :func:`retryable` failure, at most ``attempts`` times in all,
+    with a short randomised back-off. The last failure is raised as it is; a database still
+    busy after that becomes a clean :class:`~mediation.errors.Busy` error.
+    """
+    from mediation.errors import Busy, MediationError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            with UnitOfWork(engine, write=write, clock=clock) as uow:
+                result = fn(uow)
+                if write:
+                    uow.commit()
+                return result
+        except Exception as exc:
+            if not retryable(exc):
+                raise
+            if attempt == attempts:
+                if isinstance(exc, MediationError):
+                    raise
+                raise Busy(msg("the database stayed busy after {attempts} attempts; nothing "
+                               "was written, try again", attempts=attempts)) from exc
+            time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
+    raise AssertionError("unreachable")
 
 
 @contextmanager

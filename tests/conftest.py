@@ -1,7 +1,12 @@
-"""Shared fixtures: a real SQLite file per test, a committee with staff, and a CLI runner.
+"""Shared fixtures: a fresh database per test, a committee with staff, and a CLI runner.
 
 Layers: tests/unit (no database), tests/property (Hypothesis), tests/integration (real SQLite file
 and PostgreSQL), tests/cli (end to end through the command line).
+
+Backends: ``db_url`` (and so ``room`` and ``cli``) is parametrised over the ``backend`` fixture,
+``sqlite`` and ``postgres``; every test using them runs on both. The PostgreSQL half is marked
+``postgres`` (deselect with ``-m "not postgres"``); it is skipped when the server is unreachable,
+except when ``CI=true``, where it fails. ``MEDIATION_TEST_BACKENDS=sqlite`` runs one backend only.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -96,9 +102,36 @@ def make_room(url: str) -> Room:
     return Room(url=url, engine=engine, clock=clock, director=director, mediator=mediator)
 
 
+BACKENDS = [
+    b for b in os.environ.get("MEDIATION_TEST_BACKENDS", "sqlite,postgres").split(",") if b
+]
+
+
+@pytest.fixture(params=[
+    pytest.param(b, marks=[pytest.mark.postgres] if b == "postgres" else [], id=b)
+    for b in BACKENDS
+])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this test run: ``sqlite`` or ``postgres``."""
+    return str(request.param)
+
+
+@contextmanager
+def new_database(backend: str, path: Path) -> Iterator[str]:
+    """An empty database of ``backend``: a SQLite file at ``path``, or a fresh PostgreSQL one."""
+    if backend == "postgres":
+        from tests.pg import fresh_database
+
+        with fresh_database() as url:
+            yield url
+        return
+    yield "sqlite:///" + str(path)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return "sqlite:///" + str(tmp_path / "room.db")
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    with new_database(backend, tmp_path / "room.db") as url:
+        yield url
 
 
 @pytest.fixture
@@ -123,11 +156,21 @@ class Result:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+def cli_db(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The CLI's own database (distinct from ``room``'s): a path or a PostgreSQL URL."""
+    if backend == "sqlite":
+        yield str(tmp_path / "cli.db")
+        return
+    with new_database(backend, tmp_path / "cli.db") as url:
+        yield url
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str) -> Callable[..., Result]:
     """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``."""
     from cli.main import run
 
-    monkeypatch.setenv("MEDIATION_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("MEDIATION_DB", cli_db)
     monkeypatch.setenv("MEDIATION_USER", "wangfang")
     monkeypatch.delenv("MEDIATION_LANG", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")

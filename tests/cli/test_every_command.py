@@ -65,15 +65,20 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     text = (DATA / "demo" / "case.json").read_text("utf-8")
     ok("case", "new", "--file", "-", "--force", input=text)
     ok("case", "decline", "2", "--reason", "party_refuses", "--advice", "告知其他途径")
+    bulk = tmp_path / f"bulk-{lang}.jsonl"
+    bulk.write_text(json.dumps({**json.loads(text), "parties": [
+        {"role": "applicant", "name": "批量甲"}, {"role": "respondent", "name": "批量乙"}]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    ok("case", "import", str(bulk))
     ok("case", "new", "--file", "-", "--force", input=text)
-    ok("case", "accept", "3")
-    ok("case", "terminate", "3", "--reason", "party_withdrew", "--advice", "可向法院起诉")
+    ok("case", "accept", "4")
+    ok("case", "terminate", "4", "--reason", "party_withdrew", "--advice", "可向法院起诉")
     shown = ok("case", "show", "1").out
     assert ("司法确认" if lang == "zh" else "Judicial confirmation") in shown
     revealed = json.loads(ok("case", "show", "1", "--reveal", "--reason", "制作协议书",
                              "--json").out)
     assert revealed["parties"][0]["id_number"] == "430104198003120014"
-    assert len(json.loads(ok("case", "list", "--json").out)) == 3
+    assert len(json.loads(ok("case", "list", "--json").out)) == 4
     ok("case", "list", "--overdue")
     ok("case", "list", "--state", "closed", "--mine")
     history = ok("case", "history", "1").out
@@ -103,5 +108,6 @@ def test_demo_shows_the_list_a_history_and_the_workflow(cli: Callable[..., Resul
 def test_demo_never_deletes_a_real_database(cli: Callable[..., Result]) -> None:
     assert cli("init", "--committee", "真实调委会", "--prefix", "真").code == 0
     refused = cli("demo", "--fresh")
-    assert refused.code == 1 and "not a demo database" in refused.err
+    assert refused.code == 1
+    assert "not a demo database" in refused.err or "already holds data" in refused.err
     assert cli("staff", "list").code == 0

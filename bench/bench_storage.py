@@ -1,0 +1,370 @@
+"""Storage benchmarks: ratios against raw drivers measured in the same run.
+
+1. One committed transition (state, version, event; ``accept``) in-process, through
+   ``storage.transaction`` exactly as a command runs it, vs the same transaction written by hand
+   with raw sqlite3 (WAL, synchronous=FULL, BEGIN IMMEDIATE) and, when PostgreSQL is reachable,
+   raw psycopg. Issue 5 wants within 3x.
+2. Bulk import of N cases with validation (``mediation case import``'s service, --force) vs raw
+   sqlite3 ``executemany`` of the same rows, prebuilt, in one transaction. Issue 5 wants at
+   least 25% of raw speed.
+
+Sizes: ``MEDIATION_BENCH_STEPS`` (default 300 transitions), ``MEDIATION_BENCH_IMPORT_N``
+(default 50,000 cases; the issue's figure is 1,000,000). PostgreSQL: ``MEDIATION_BENCH_PG``
+(an admin URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+STEPS = int(os.environ.get("MEDIATION_BENCH_STEPS", "300"))
+WARM = 20
+NAIVE_N = 2000
+IMPORT_N = int(os.environ.get("MEDIATION_BENCH_IMPORT_N", "50000"))
+PG_ADMIN = os.environ.get("MEDIATION_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+GENESIS = "0" * 64
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+def _resident_id(i: int) -> str:
+    from mediation import identity
+
+    birth = datetime(1950, 1, 1) + timedelta(days=i % 18000)
+    first17 = f"{430100 + i // 18000 % 99:06d}{birth:%Y%m%d}{i // 1_782_000 % 1000:03d}"
+    return first17 + identity.gb11643_check_char(first17)
+
+
+def record(i: int) -> dict[str, Any]:
+    """A valid case.json with unique ID numbers (two parties)."""
+    rng = random.Random(i)
+    return {
+        "category": rng.choice(["01", "02", "03", "06", "10"]),
+        "source": "application",
+        "summary": f"第{i}号纠纷：楼上漏水致楼下天花板受损，双方协商未果。",
+        "requests": "请求赔偿维修费用并修复防水层。",
+        "amount": rng.randint(100, 20000),
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": "张三", "sex": "male",
+             "ethnicity": "汉族", "id_number": _resident_id(2 * i),
+             "phone": f"138{i % 100_000_000:08d}", "address": "湖南省长沙市岳麓区桐梓坡路8栋502"},
+            {"role": "respondent", "kind": "person", "name": "李四", "sex": "female",
+             "ethnicity": "汉族", "id_number": _resident_id(2 * i + 1),
+             "phone": f"139{i % 100_000_000:08d}", "address": "湖南省长沙市岳麓区桐梓坡路8栋602"},
+        ],
+    }
+
+
+def write_jsonl(path: Path, n: int) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps(record(i), ensure_ascii=False) + "\n")
+
+
+def _setup(url: str, cases: int = 0) -> Any:
+    from mediation import committee, intake
+    from mediation.cases import CaseIn
+    from mediation.storage import UnitOfWork, create_schema, engine_for
+
+    engine = engine_for(url)
+    create_schema(engine)
+    with UnitOfWork(engine) as uow:
+        committee.init_committee(uow, name="龙王港社区人民调解委员会", prefix="龙",
+                                 director="wangfang")
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        actor = committee.resolve_actor(uow, "wangfang")
+        for i in range(cases):
+            intake.new_case(uow, actor, CaseIn.model_validate(record(i)), force=True)
+        uow.commit()
+    return engine
+
+
+@contextmanager
+def _pg_database() -> Iterator[str | None]:
+    try:
+        import psycopg  # noqa: F401
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 3})
+        name = f"mediation_bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        print(f"   (PostgreSQL not reachable: {exc.__class__.__name__}; skipped)")
+        yield None
+        return
+    url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        from mediation.storage import _engines
+
+        eng = _engines.pop(url, None)
+        if eng is not None:
+            eng.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. One committed transition
+
+
+def _ours_transitions(engine: Any, ids: list[int]) -> None:
+    from mediation import committee, steps
+    from mediation.storage import UnitOfWork, transaction
+
+    for cid in ids:
+        def once(uow: UnitOfWork, cid: int = cid) -> Any:
+            actor = committee.resolve_actor(uow, "wangfang")
+            return steps.accept(uow, actor, cid)
+
+        transaction(engine, once)
+
+
+def _event_hash(prev: str, content: dict[str, Any]) -> str:
+    data = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(prev.encode() + b"\n" + data.encode()).hexdigest()
+
+
+def _raw_transition(cur: Any, cid: int, now: datetime, ph: str) -> None:
+    """The same transaction by hand, statement for statement: who acts, the case and the facts
+    its guards read, the compare-and-set, the step's changes, the event with its hash, the head.
+    """
+    def one(sql: str, *params: Any) -> Any:
+        cur.execute(sql.replace("?", ph), params)
+        return cur.fetchone()
+
+    def all_(sql: str, *params: Any) -> Any:
+        cur.execute(sql.replace("?", ph), params)
+        return cur.fetchall()
+
+    staff = one("SELECT id, committee_id, username, name, role, active, created_at FROM staff "
+                "WHERE username = ?", "wangfang")
+    case = one("SELECT id, committee_id, number, state, version, category, lead_mediator, "
+               "rights_notified_at, deadline FROM cases WHERE committee_id = ? AND id = ?",
+               staff[1], cid)
+    _, committee_id, _, state, version = case[:5]
+    all_("SELECT username FROM case_mediator WHERE case_id = ?", cid)
+    all_("SELECT role FROM party WHERE case_id = ?", cid)
+    one("SELECT id, version, effective_at FROM agreement WHERE case_id = ? AND superseded_at "
+        "IS NULL ORDER BY version DESC", cid)
+    one("SELECT id FROM judicial_confirmation WHERE case_id = ? AND result = ?", cid, "pending")
+    cur.execute("UPDATE cases SET version = ? WHERE id = ? AND version = ?".replace("?", ph),
+                (version + 1, cid, version))
+    assert cur.rowcount == 1
+    deadline = now + timedelta(days=30)
+    cur.execute("UPDATE cases SET state = ?, accepted_at = ?, deadline = ? WHERE id = ?"
+                .replace("?", ph), ("accepted", now, deadline, cid))
+    seq, prev = one("SELECT seq, hash FROM log_head WHERE id = ?"
+                    + (" FOR UPDATE" if ph == "%s" else ""), 1)
+    changes = {"state": [state, "accepted"], "accepted_at": [None, now.isoformat()],
+               "deadline": [None, deadline.isoformat()]}
+    content = {"seq": seq + 1, "at": now.isoformat(), "committee_id": committee_id,
+               "case_id": cid, "actor": "wangfang", "role": "director", "action": "accept",
+               "from_state": state, "to_state": "accepted", "version": version + 1,
+               "reason": None, "changes": changes}
+    h = _event_hash(prev, content)
+    cur.execute(("INSERT INTO event (seq, at, committee_id, case_id, actor, role, action, "
+                 "from_state, to_state, version, reason, changes, prev_hash, hash) VALUES "
+                 f"({', '.join(['?'] * 14)})").replace("?", ph),
+                (seq + 1, now, committee_id, cid, "wangfang", "director", "accept", state,
+                 "accepted", version + 1, None,
+                 json.dumps(changes, sort_keys=True, separators=(",", ":")), prev, h))
+    cur.execute("UPDATE log_head SET seq = ?, hash = ? WHERE id = ?".replace("?", ph),
+                (seq + 1, h, 1))
+
+
+def _raw_sqlite_transitions(path: str, ids: list[int]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    cur = conn.cursor()
+    for cid in ids:
+        cur.execute("BEGIN IMMEDIATE")
+        _raw_transition(cur, cid, datetime.now().replace(microsecond=0), "?")
+        cur.execute("COMMIT")
+    conn.close()
+
+
+def _raw_psycopg_transitions(url: str, ids: list[int]) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                         dbname=u.database) as conn:
+        for cid in ids:
+            with conn.transaction():
+                _raw_transition(conn.cursor(), cid, datetime.now().replace(microsecond=0), "%s")
+
+
+def _ids() -> tuple[list[int], list[int]]:
+    """Interleaved case ids (odd for us, even for raw): both touch the same kind of rows."""
+    n = STEPS + WARM
+    return list(range(1, 2 * n + 1, 2)), list(range(2, 2 * n + 1, 2))
+
+
+def bench_transition() -> list[tuple[str, float, float]]:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "bench.db")
+        engine = _setup("sqlite:///" + path, cases=2 * STEPS + 2 * WARM)
+        ours_ids, raw_ids = _ids()
+        _ours_transitions(engine, ours_ids[:WARM])
+        ours = _timed(lambda: _ours_transitions(engine, ours_ids[WARM:]))
+        engine.dispose()
+        _raw_sqlite_transitions(path, raw_ids[:WARM])
+        raw = _timed(lambda: _raw_sqlite_transitions(path, raw_ids[WARM:]))
+        results.append(("sqlite", ours, raw))
+    with _pg_database() as url:
+        if url is not None:
+            engine = _setup(url, cases=2 * STEPS + 2 * WARM)
+            ours_ids, raw_ids = _ids()
+            _ours_transitions(engine, ours_ids[:WARM])
+            ours = _timed(lambda: _ours_transitions(engine, ours_ids[WARM:]))
+            _raw_psycopg_transitions(url, raw_ids[:WARM])
+            raw = _timed(lambda: _raw_psycopg_transitions(url, raw_ids[WARM:]))
+            results.append(("postgresql", ours, raw))
+    for backend, ours, raw in results:
+        print(f"   transition on {backend}: ours {ours / STEPS * 1000:.2f} ms, raw "
+              f"{raw / STEPS * 1000:.2f} ms per committed step: {ours / raw:.2f}x raw "
+              f"(target <= 3x)")
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Bulk import
+
+
+def _raw_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]],
+                                   list[tuple[Any, ...]]]:
+    now = datetime.now().replace(microsecond=0)
+    cases, parties, events = [], [], []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh, start=1):
+            r = json.loads(line)
+            cases.append((i, 1, now.year, i, f"({now.year})龙人调字第{i}号", "intake", 1,
+                          r["category"], r["source"], None, r["summary"], r["requests"], "low",
+                          2, r["amount"] * 100, None, now, "wangfang", None))
+            for pos, p in enumerate(r["parties"]):
+                parties.append((i, pos, p["role"], p["kind"], p["name"], p["sex"],
+                                p["ethnicity"], None, "resident_id", p["id_number"], None,
+                                p["phone"], p["address"]))
+            events.append((i + 1, now, 1, i, "wangfang", "director", "new", None, "intake", 1,
+                           None, "{}", GENESIS, GENESIS))
+    return cases, parties, events
+
+
+def _raw_import(path: str, rows: tuple[list[Any], list[Any], list[Any]]) -> None:
+    cases, parties, events = rows
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(
+        "INSERT INTO cases (id, committee_id, year, seq, number, state, version, category, "
+        "source, referral_ref, summary, requests, risk_level, persons_involved, amount_fen, "
+        "discovered_at, registered_at, registrar, duplicate_of) VALUES "
+        f"({', '.join(['?'] * 19)})", cases)
+    conn.executemany(
+        "INSERT INTO party (case_id, position, role, kind, name, sex, ethnicity, birth_date, "
+        "id_type, id_number, id_hash, phone, address) VALUES "
+        f"({', '.join(['?'] * 13)})", parties)
+    conn.executemany(
+        "INSERT INTO event (seq, at, committee_id, case_id, actor, role, action, from_state, "
+        f"to_state, version, reason, changes, prev_hash, hash) VALUES ({', '.join(['?'] * 14)})",
+        events)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def bench_import() -> float:
+    from mediation import bulk, maintenance
+    from mediation.storage import UnitOfWork
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "cases.jsonl"
+        write_jsonl(src, IMPORT_N)
+        engine = _setup("sqlite:///" + str(Path(tmp) / "ours.db"))
+        ours = _timed(lambda: bulk.import_cases(engine, "wangfang", src, force=True))
+        with UnitOfWork(engine, write=False) as uow:
+            bad = [c for c in maintenance.check(uow) if not c.ok]
+        assert not bad, bad
+        engine.dispose()
+        raw_path = str(Path(tmp) / "raw.db")
+        _setup("sqlite:///" + raw_path).dispose()
+        rows = _raw_rows(src)
+        raw = _timed(lambda: _raw_import(raw_path, rows))
+        naive_n = min(IMPORT_N, NAIVE_N)
+        naive = _timed(lambda: _naive_import(str(Path(tmp) / "naive.db"), naive_n))
+    print(f"   bulk import of {IMPORT_N:,} cases (2 parties, 1 event each): ours {ours:.1f} s "
+          f"({IMPORT_N / ours:,.0f}/s, validated, hash-chained), raw executemany {raw:.1f} s "
+          f"({IMPORT_N / raw:,.0f}/s): {raw / ours:.0%} of raw speed (target >= 25%)")
+    print(f"   naive ORM route (one object per row, {naive_n:,} cases): "
+          f"{naive_n / naive:,.0f}/s: {(naive_n / naive) / (IMPORT_N / raw):.1%} of raw speed")
+    return raw / ours
+
+
+def _naive_import(path: str, n: int) -> None:
+    """The naive route: validate, then one ORM object per row (case, parties, event), flushed
+    one case at a time, in one transaction (no duplicate search)."""
+    from mediation import committee, eventlog, intake
+    from mediation.cases import Case, CaseIn, Party
+    from mediation.storage import UnitOfWork
+
+    engine = _setup("sqlite:///" + path)
+    with UnitOfWork(engine) as uow:
+        s = uow.session
+        actor = committee.resolve_actor(uow, "wangfang")
+        key = committee.hash_key(uow)
+        now = uow.now()
+        for i in range(n):
+            rec = CaseIn.model_validate(record(i))
+            number = f"({now.year})龙人调字第{i + 1}号"
+            case = Case(**intake.case_fields(rec, committee_id=actor.committee_id,
+                                             year=now.year, seq=i + 1, number=number, now=now,
+                                             registrar=actor.username))
+            s.add(case)
+            s.flush()
+            for pos, p in enumerate(rec.parties):
+                s.add(Party(**intake.party_fields(rec, pos, p, case_id=case.id, key=key)))
+            eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="new",
+                            committee_id=actor.committee_id, case_id=case.id,
+                            to_state="intake", version=1,
+                            changes=intake.new_event_changes(rec, number))
+        uow.commit()
+    engine.dispose()
+
+
+def main() -> None:
+    bench_transition()
+    bench_import()
+
+
+if __name__ == "__main__":
+    main()

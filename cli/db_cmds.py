@@ -1,0 +1,158 @@
+"""`mediation db ...`: schema migrations, backup, restore and the integrity check.
+
+These are operator commands: they act on the database itself (whoever can reach the file or the
+server can run them), so they need no staff user, except `db check`'s audit hook.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _
+
+
+def _json_opt() -> Any:
+    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
+
+
+def register(app: typer.Typer) -> None:
+    db = typer.Typer(help=_("The database: migrations, backup, restore, integrity check."),
+                     no_args_is_help=True)
+    app.add_typer(db, name="db")
+
+    @db.command("upgrade")
+    def upgrade(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """Migrate the schema to the newest revision (creating it if the database is empty)."""
+        from mediation import migrate
+        from mediation.storage import engine_for
+
+        before, after = migrate.upgrade(engine_for(env(ctx).url()))
+        if as_json:
+            render.emit_json({"before": before, "after": after})
+        elif before == after:
+            sys.stdout.write(_("The schema is up to date (revision {rev}).", rev=after) + "\n")
+        else:
+            sys.stdout.write(_("Schema migrated from {before} to {after}.",
+                               before=before or _("(empty)"), after=after) + "\n")
+
+    def _status(ctx: typer.Context, as_json: bool, full: bool) -> None:
+        from mediation import migrate
+        from mediation.storage import engine_for
+
+        engine = engine_for(env(ctx).url())
+        info = migrate.status(engine, with_drift=full)
+        if as_json:
+            render.emit_json(info)
+            return
+        out = sys.stdout
+        out.write(_("Database: {url}", url=info["url"]) + "\n")
+        out.write(_("Revision: {rev} (newest known: {head})",
+                    rev=info["current"] or _("(none)"), head=info["head"]) + "\n")
+        if full:
+            for r in info["revisions"]:
+                mark = "*" if r["applied"] else " "
+                out.write(f"  {mark} {r['revision']}  {r['message'].splitlines()[0]}\n")
+        if info["pending"]:
+            out.write(_("Pending: {revs}; run `mediation db upgrade`.",
+                        revs=", ".join(info["pending"])) + "\n")
+        elif full and info["drift"]:
+            out.write(_("The schema differs from the models in {count} place(s): {diffs}",
+                        count=len(info["drift"]), diffs="; ".join(info["drift"])) + "\n")
+        else:
+            out.write(_("Up to date.") + "\n")
+
+    @db.command("current")
+    def current(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """Show the schema revision of the database."""
+        _status(ctx, as_json, full=False)
+
+    @db.command("status")
+    def status(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """Show the revision, the known revisions, and any difference from the models."""
+        _status(ctx, as_json, full=True)
+
+    @db.command("backup")
+    def backup(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE"),
+        force: bool = typer.Option(False, "--force", help=_("Overwrite FILE if it exists.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Write a consistent copy of the database while terminals keep working."""
+        from pathlib import Path
+
+        from mediation import maintenance
+        from mediation.storage import engine_for, require_schema
+
+        engine = engine_for(env(ctx).url())
+        require_schema(engine)
+        result = maintenance.backup(engine, Path(file), force=force)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Backup written to {file} ({size} bytes, {method}).",
+                               file=result["file"], size=result["bytes"],
+                               method=result["method"]) + "\n")
+
+    @db.command("restore")
+    def restore(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE"),
+        force: bool = typer.Option(False, "--force", help=_(
+            "Replace the database even if a terminal has it open (their unsaved work is lost).")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Replace the database with a backup, after checking the backup."""
+        from pathlib import Path
+
+        from mediation import maintenance
+        from mediation.storage import engine_for
+
+        result = maintenance.restore(engine_for(env(ctx).url()), Path(file), force=force)
+        if as_json:
+            render.emit_json(result)
+            return
+        sys.stdout.write(_("Restored {file} from {source} (schema revision {rev}).",
+                           file=result["file"], source=result["from"],
+                           rev=result["revision"]) + "\n")
+        if result["kept"]:
+            sys.stdout.write(_("The replaced database is kept as {kept}.",
+                               kept=result["kept"]) + "\n")
+        sys.stdout.write(_("Run `mediation db upgrade` if the backup is older than this "
+                           "program.") + "\n")
+
+    @db.command("check")
+    def check(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """Check integrity, foreign keys, the event log, and every case against its events.
+
+        Exits with 4 if anything fails.
+        """
+        from mediation import maintenance
+        from mediation.errors import IntegrityFailure
+        from mediation.i18n import msg
+
+        with env(ctx).uow(write=False) as uow:
+            results = maintenance.check(uow)
+        if as_json:
+            render.emit_json({"ok": all(c.ok for c in results),
+                              "checks": maintenance.as_dicts(results)})
+        else:
+            labels = {
+                "integrity": _("Database integrity"),
+                "foreign_keys": _("Foreign keys"),
+                "event_log": _("Event log numbering and head"),
+                "case_states": _("Case states against their events"),
+                "audit_chain": _("Audit hash chain"),
+            }
+            for c in results:
+                verdict = _("ok") if c.ok else _("FAILED")
+                sys.stdout.write(f"{verdict:8} {labels.get(c.name, c.name)}: {c.detail}\n")
+        failed = [c.name for c in results if not c.ok]
+        if failed:
+            raise IntegrityFailure(msg("the integrity check failed: {checks}",
+                                       checks=", ".join(failed)))

@@ -1,0 +1,67 @@
+"""`mediation case import FILE.jsonl`: many cases at once, validated like case.json."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _
+
+
+def register(app: typer.Typer) -> None:
+    case = next(g.typer_instance for g in app.registered_groups if g.name == "case")
+    assert case is not None
+
+    @case.command("import")
+    def import_(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE.jsonl", help=_(
+            "One case per line, each a case.json object (see docs/case-json.md).")),
+        force: bool = typer.Option(False, "--force", help=_(
+            "Do not check for probable duplicates (same ID number).")),
+        skip_invalid: bool = typer.Option(False, "--skip-invalid", help=_(
+            "Import the valid records even if some are rejected.")),
+        batch: int = typer.Option(5000, "--batch", min=1, help=_(
+            "Cases per transaction.")),
+        as_json: bool = typer.Option(False, "--json", help=_(
+            "Print one JSON document on stdout.")),
+    ) -> None:
+        """Register many cases from a JSON Lines file; nothing is written if any is invalid."""
+        from pathlib import Path
+
+        from mediation import bulk
+        from mediation.storage import engine_for, require_schema
+
+        e = env(ctx)
+        engine = engine_for(e.url())
+        require_schema(engine)
+        tty = sys.stderr.isatty()
+
+        def progress(done: int) -> None:
+            if tty:
+                sys.stderr.write("\r" + _("{count} cases imported", count=done))
+                sys.stderr.flush()
+
+        try:
+            result = bulk.import_cases(engine, e.user, Path(file), force=force,
+                                       skip_invalid=skip_invalid, batch_size=batch,
+                                       progress=progress)
+        except bulk.ImportRejected as exc:
+            for r in exc.rejected:
+                sys.stderr.write(r.message + "\n")
+            raise
+        if tty:
+            sys.stderr.write("\n")
+        for r in result.rejected:
+            sys.stderr.write(_("skipped: {message}", message=r.message) + "\n")
+        if as_json:
+            render.emit_json(result.as_dict())
+        elif result.imported:
+            sys.stdout.write(_("Imported {count} cases: {first} to {last}.",
+                               count=result.imported, first=result.first,
+                               last=result.last) + "\n")
+        else:
+            sys.stdout.write(_("No case was imported.") + "\n")

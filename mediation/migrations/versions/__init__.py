@@ -1,0 +1,1 @@
+"""One module per schema revision, in order: v0001_initial, v0002_..., each with its docstring."""

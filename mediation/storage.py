@@ -127,7 +127,11 @@ def _make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
+    from mediation.audit_schema import install_triggers
+
     SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        install_triggers(conn)
 
 
 def schema_exists(engine: Engine) -> bool:

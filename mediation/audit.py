@@ -27,7 +27,7 @@ import hmac
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from sqlmodel import col
 from mediation import eventlog
 from mediation.access import Actor, require
 from mediation.cases import Case, Event, EventView, LogHead, iso
+from mediation.clock import start_of_local_day_utc
 from mediation.committee import committee_of
 from mediation.errors import IntegrityFailure, InvalidInput, NotFound
 from mediation.i18n import N_, Msg, msg
@@ -48,8 +49,8 @@ MAX_FINDINGS = 50
 CHECKPOINT_FORMAT = "mediation-checkpoint/1"
 MIN_KEY_BYTES = 16
 
-# Names of the actions that are not workflow triggers (the others are in the core catalogue).
-ACTION_NAMES = (N_("trigger.checkpoint"),)
+# Display names this feature adds: its own action and the fields its timelines show.
+NAMES = (N_("trigger.checkpoint"), N_("field.state"), N_("field.key_fingerprint"))
 
 
 class Kind(StrEnum):
@@ -445,15 +446,18 @@ def checkpoint(uow: UnitOfWork, actor: Actor, key_bytes: bytes) -> dict[str, Any
 # Timelines for a reviewer
 
 
-def _day_start(d: date | datetime) -> datetime:
-    return d if isinstance(d, datetime) else datetime.combine(d, time.min)
+def _local_day(d: date | datetime, *, end: bool = False) -> datetime:
+    """A date is a whole day in China Standard Time; a datetime is a naive-UTC instant."""
+    if isinstance(d, datetime):
+        return d
+    return start_of_local_day_utc(d + timedelta(days=1) if end else d)
 
 
 def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         actor_name: str | None = None, since: date | datetime | None = None,
         until: date | datetime | None = None, action: str | None = None,
         limit: int = 500) -> list[EventView]:
-    """The committee's events, oldest first, filtered. ``until`` is inclusive of that day."""
+    """The committee's events, oldest first, filtered; ``since`` and ``until`` days inclusive."""
     require(actor, "audit.read")
     stmt = select(Event, col(Case.number)).outerjoin(Case, col(Case.id) == col(Event.case_id)) \
         .where(col(Event.committee_id) == actor.committee_id)
@@ -464,10 +468,11 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     if action:
         stmt = stmt.where(col(Event.action) == action)
     if since is not None:
-        stmt = stmt.where(col(Event.at) >= _day_start(since))
+        stmt = stmt.where(col(Event.at) >= _local_day(since))
     if until is not None:
-        end = until if isinstance(until, datetime) else datetime.combine(until, time.max)
-        stmt = stmt.where(col(Event.at) <= end)
+        end = _local_day(until, end=True)
+        stmt = stmt.where(col(Event.at) < end if not isinstance(until, datetime)
+                          else col(Event.at) <= end)
     rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
     from mediation.queries import event_view
 

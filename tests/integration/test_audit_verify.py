@@ -113,3 +113,12 @@ def test_postgres_verifies_and_detects(pg_url: str) -> None:
     _tamper(room, "UPDATE event SET actor = 'ghost' WHERE seq = 4")
     result = _verify(room)
     assert result.first is not None and (result.first.seq, result.first.kind) == (4, Kind.hash)
+
+
+def test_events_hold_no_readable_personal_data(room: Room) -> None:
+    full_history(room)
+    with room.engine.connect() as conn:
+        changes = " ".join(r[0] for r in conn.execute(text("SELECT changes FROM event")))
+    for secret in ("430104198003120014", "13812345678", "\"张三\"", "桐梓坡路8栋502"):
+        assert secret not in changes
+    assert "张某" in changes and "430***********0014" in changes

@@ -32,7 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, String, and_, func, literal, or_, select, type_coerce
 from sqlmodel import col
 
 from mediation import eventlog
@@ -230,18 +230,51 @@ def _connection(uow: UnitOfWork) -> tuple[Connection, bool]:
     return uow.session.connection(), False
 
 
-def _rows(conn: Connection, batch: int) -> Iterator[Any]:
+_COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "from_state",
+            "to_state", "version", "reason", "changes", "prev_hash", "hash")
+
+
+def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
+    """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
+
+    On SQLite ``at`` arrives as its stored text (``YYYY-MM-DD HH:MM:SS.ffffff``), which
+    :func:`_at_text` turns into the canonical form without parsing a datetime per row.
+    """
     t = Event.__table__  # type: ignore[attr-defined]
+    cols = [t.c[c] for c in _COLUMNS]
+    if conn.dialect.name == "sqlite":
+        cols[1] = type_coerce(t.c.at, String).label("at")
     last = None
     while True:
-        stmt = select(t).order_by(t.c.seq).limit(batch)
+        stmt = select(*cols).order_by(t.c.seq).limit(batch)
         if last is not None:
             stmt = stmt.where(t.c.seq > last)
-        rows = conn.execute(stmt).all()
+        rows: Sequence[Any] = conn.execute(stmt).all()
         if not rows:
             return
         yield from rows
-        last = rows[-1].seq
+        last = rows[-1][0]
+
+
+def _at_text(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+        return value[:10] + "T" + value[11:] + "Z"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(value)
+    return value.strftime(eventlog.TIME_FORMAT)
+
+
+def _hash_of(row: tuple[Any, ...]) -> str:
+    """The chain hash of one streamed row: the same content as ``eventlog.content_of``."""
+    (seq, at, committee_id, case_id, actor, role, action, from_state, to_state, version,
+     reason, changes, prev_hash, _) = row
+    content = {"seq": seq, "at": _at_text(at), "committee_id": committee_id,
+               "case_id": case_id, "actor": actor, "role": role, "action": action,
+               "from_state": from_state, "to_state": to_state, "version": version,
+               "reason": reason, "changes": json.loads(changes)}
+    return eventlog.chain_hash(prev_hash, content)
 
 
 def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,
@@ -280,7 +313,7 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
     prev_seq, prev_hash = 0, eventlog.GENESIS
     for row in _rows(conn, batch):
         result.events += 1
-        seq = row.seq
+        seq, stored_prev, stored_hash = row[0], row[12], row[13]
         if seq != prev_seq + 1:
             missing = prev_seq + 1
             result.add(Finding(missing, Kind.seq_gap, msg(
@@ -288,34 +321,34 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
                 first=missing, last=seq - 1, before=prev_seq, after=seq) if seq > missing
                 else msg("event {seq} is out of order after {before}", seq=seq,
                          before=prev_seq)))
-        if row.prev_hash != prev_hash:
+        if stored_prev != prev_hash:
             result.add(Finding(seq, Kind.prev_hash, msg(
                 "its prev_hash is not the hash of the event before it: the chain is broken "
                 "here (an event was removed, inserted, reordered or rewritten)")))
         try:
-            computed = eventlog.chain_hash(row.prev_hash, eventlog.content_of(row))
+            computed = _hash_of(row)
         except (ValueError, TypeError, AttributeError):
             result.add(Finding(seq, Kind.content, msg(
                 "the event cannot be read (its changes are not JSON, or a field is malformed)")))
             computed = None
-        if computed is not None and computed != row.hash:
+        if computed is not None and computed != stored_hash:
             result.add(Finding(seq, Kind.hash, msg(
                 "its content does not match its hash: the event was altered after it was written")))
         while i < len(pending) and pending[i][1].seq <= seq:
             r, a = pending[i]
             if a.seq == seq:
                 r.found = True
-                if row.hash != a.hash or (computed is not None and computed != a.hash):
+                if stored_hash != a.hash or (computed is not None and computed != a.hash):
                     result.add(Finding(seq, Kind.anchor_mismatch, msg(
                         "the head published in {file} has hash {published}, the log now has "
                         "{actual}: history up to it was rewritten", file=a.source,
-                        published=a.hash[:16], actual=row.hash[:16])))
+                        published=a.hash[:16], actual=str(stored_hash)[:16])))
             else:
                 result.add(Finding(a.seq, Kind.anchor_missing, msg(
                     "the event {seq} published in {file} is no longer in the log",
                     seq=a.seq, file=a.source)))
             i += 1
-        prev_seq, prev_hash = seq, row.hash
+        prev_seq, prev_hash = seq, stored_hash
     for _r, a in pending[i:]:
         result.add(Finding(a.seq, Kind.anchor_missing, msg(
             "the head {seq} published in {file} is beyond the end of the log ({last}): the log "

@@ -307,6 +307,11 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
                     "was altered, or signed with another key)", file=a.source)))
         if a.seq == 0:
             r.found = a.hash == eventlog.GENESIS
+            if not r.found:
+                result.add(Finding(0, Kind.anchor_mismatch, msg(
+                    "the head published in {file} has hash {published}, the log now has "
+                    "{actual}: history up to it was rewritten", file=a.source,
+                    published=a.hash[:16], actual=eventlog.GENESIS[:16])))
     pending = [(r, a) for r, a in checks if a.seq > 0]
     i = 0
 

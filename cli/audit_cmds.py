@@ -47,7 +47,11 @@ def register(app: typer.Typer) -> None:
             "The checkpoint key file: check the checkpoints' signatures.")),
         as_json: bool = _json_opt(),
     ) -> None:
-        """Recompute the whole hash chain and check sequence, head, case replay and anchors."""
+        """Recompute the whole hash chain and check sequence, head, case replay and anchors.
+
+        Exit 0 when all holds; exit 4 with the first bad sequence number and what is wrong.
+        The format and what is checked: docs/audit.md.
+        """
         from mediation import audit as svc
 
         anchors = [svc.anchor_from_file(a) for a in anchor]
@@ -67,7 +71,11 @@ def register(app: typer.Typer) -> None:
         out: str | None = typer.Option(None, "--out", metavar="FILE", help=_(
             "Write the signed statement here (default: standard output).")),
     ) -> None:
-        """Write a signed (HMAC-SHA256) statement of the current head of the log."""
+        """Write a signed (HMAC-SHA256) statement of the current head of the log.
+
+        The checkpoint is recorded as an event first; the statement covers the head including it.
+        Keep the key away from the database host; `audit verify --anchor FILE --key KEY` checks it.
+        """
         from mediation import audit as svc
 
         key_bytes = svc.read_key(key)

@@ -30,7 +30,7 @@ def outsider_verify(path: str) -> int | None:
             content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if (row[0] != prev_seq + 1 or row[12] != prev_hash
                 or hashlib.sha256(data).hexdigest() != row[13]):
-            return min(row[0], prev_seq + 1)
+            return int(min(row[0], prev_seq + 1))
         prev_seq, prev_hash = row[0], row[13]
     head = db.execute("SELECT seq, hash FROM log_head").fetchone() or (0, "0" * 64)
     return None if tuple(head) == (prev_seq, prev_hash) else prev_seq + 1

@@ -58,13 +58,13 @@ def build(room: Room, history: list[tuple[int, str]], anchor_at: int) -> dict[st
             room.run(queries.case_view, None, cid, reveal=True, reason="核对")
         elif done < len(PATH):
             trigger = PATH[done]
-            kwargs: dict[str, Any] = {
+            extra: dict[str, dict[str, Any]] = {
                 "mediate": {"mediator": "liming", "rights_notified": True},
                 "session": {"minutes": "双方到场。"},
                 "agree": {"terms": "赔偿500元。", "written": True},
                 "feedback": {"satisfaction": "satisfied", "performance": "full"},
-            }.get(trigger, {})
-            room.run(steps.STEPS[trigger], None, cid, **kwargs)
+            }
+            room.run(steps.STEPS[trigger], None, cid, **extra.get(trigger, {}))
             cases[index] = (cid, done + 1)
     if not statement:
         statement = room.run(audit.checkpoint, None, KEY)

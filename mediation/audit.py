@@ -321,11 +321,15 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
         seq, stored_prev, stored_hash = row[0], row[12], row[13]
         if seq != prev_seq + 1:
             missing = prev_seq + 1
-            result.add(Finding(missing, Kind.seq_gap, msg(
-                "events {first} to {last} are missing (the log goes from {before} to {after})",
-                first=missing, last=seq - 1, before=prev_seq, after=seq) if seq > missing
-                else msg("event {seq} is out of order after {before}", seq=seq,
-                         before=prev_seq)))
+            if seq == missing + 1:
+                why = msg("event {seq} is missing (the log goes from {before} to {after})",
+                          seq=missing, before=prev_seq, after=seq)
+            elif seq > missing:
+                why = msg("events {first} to {last} are missing (the log goes from {before} "
+                          "to {after})", first=missing, last=seq - 1, before=prev_seq, after=seq)
+            else:
+                why = msg("event {seq} is out of order after {before}", seq=seq, before=prev_seq)
+            result.add(Finding(missing, Kind.seq_gap, why))
         if stored_prev != prev_hash:
             result.add(Finding(seq, Kind.prev_hash, msg(
                 "its prev_hash is not the hash of the event before it: the chain is broken "

@@ -34,6 +34,9 @@ POLICY: dict[str, frozenset[str]] = {
     "case.workflow": frozenset({Role.director, Role.mediator}),
     "case.assign": frozenset({Role.director}),
     "case.reveal": frozenset({Role.director, Role.mediator, Role.auditor}),
+    "audit.read": frozenset({Role.director, Role.auditor}),
+    "audit.verify": frozenset({Role.director, Role.auditor}),
+    "audit.checkpoint": frozenset({Role.auditor, Role.director}),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
@@ -25,11 +25,44 @@ GENESIS = "0" * 64
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))``."""
+    return _CANONICAL.encode(value)
 
 
-def content_of(e: Event) -> dict[str, Any]:
+class EventColumns(Protocol):
+    """An ``Event`` or a plain row of the event table (the verifier streams rows, not objects)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def committee_id(self) -> int | None: ...
+    @property
+    def case_id(self) -> int | None: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def from_state(self) -> str | None: ...
+    @property
+    def to_state(self) -> str | None: ...
+    @property
+    def version(self) -> int | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def changes(self) -> str: ...
+
+
+def content_of(e: EventColumns) -> dict[str, Any]:
     """The hashed content of an event: every column but ``prev_hash`` and ``hash``."""
     return {
         "seq": e.seq,

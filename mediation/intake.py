@@ -207,7 +207,8 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
         "requests": identity.scrub(record.requests),
         "amount": None if record.amount is None else str(record.amount),
         "parties": [
-            {"role": p.role, "kind": p.kind, "name": p.name,
+            {"role": p.role, "kind": p.kind,
+             "name": identity.mask_name(p.name) if p.kind == "person" else p.name,
              "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
             for p in record.parties
         ],

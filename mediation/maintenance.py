@@ -7,8 +7,8 @@
   program knows); a database still in use by a terminal is refused unless ``force``; the
   replaced file is kept beside it. PostgreSQL: ``pg_restore`` (the error says how).
 - :func:`check`: the database's own integrity check, foreign keys, the event log's numbering and
-  head, and every case's state and version against the replay of its events; the audit chain
-  verification plugs in at :func:`_audit_chain`.
+  head, and every case's state and version against the replay of its events, and the whole
+  audit hash chain (:func:`mediation.audit.verify`).
 """
 
 from __future__ import annotations
@@ -336,14 +336,15 @@ def _replay(uow: UnitOfWork) -> Check:
 
 
 def _audit_chain(uow: UnitOfWork) -> Check:
-    # ---------------------------------------------------------------------------------------
-    # MERGE HOOK (audit): call the hash-chain verification here, e.g.
-    #     from mediation import audit
-    #     result = audit.verify(uow.session)       # or however mediation.audit.verify is called
-    #     return Check("audit_chain", result.ok, result.detail)
-    # Until then the chain is not verified by `db check` (only its numbering and head, above).
-    # ---------------------------------------------------------------------------------------
-    return Check("audit_chain", True, "not verified here (mediation.audit is not wired in)")
+    """The whole hash chain recomputed by mediation.audit.verify (docs/audit.md)."""
+    from mediation import audit
+
+    result = audit.verify(uow)
+    first = result.first
+    if first is None:
+        return Check("audit_chain", True, f"{result.events} events, chain intact")
+    return Check("audit_chain", False, f"seq {first.seq}: {first.kind.value}: "
+                                       f"{first.detail.render()}")
 
 
 def database_label(engine: Engine) -> str:

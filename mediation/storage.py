@@ -133,7 +133,10 @@ def _make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.migrate)."""
+    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.migrate).
+
+    Revision 0003 installs the append-only triggers on the event table (mediation.audit_schema).
+    """
     from mediation import migrate
 
     migrate.upgrade(engine)

@@ -78,7 +78,7 @@ def test_check_passes_then_fails_with_exit_4_on_tampering(
     doc = json.loads(r.out)
     assert r.code == 4 and doc["ok"] is False
     bad = [c for c in doc["checks"] if not c["ok"]]
-    assert [c["name"] for c in bad] == ["case_states"]
+    assert [c["name"] for c in bad] == ["case_states", "audit_chain"]  # replay fails both
     assert "replay to accepted" in bad[0]["detail"]
 
 

@@ -1,0 +1,163 @@
+"""Audit verification: speed against raw hashlib over the same bytes, and constant memory.
+
+Builds a SQLite log of N chained events (default 100,000; ``MEDIATION_BENCH_AUDIT_EVENTS=1000000``
+for the issue's full size) with Core inserts: one case per five events (new, accept, mediate,
+session, agree), so the SQL case replay has real work. Then it measures, in the same run:
+
+- ``hashlib``: SHA-256 of exactly the bytes the chain hashes (prev_hash, newline, canonical
+  content), already in memory: the floor no verifier can beat;
+- ``raw read``: ``SELECT * FROM event ORDER BY seq`` through plain sqlite3, doing nothing;
+- ``verify``: ``mediation.audit.verify`` end to end (streaming, hashing, head, replay).
+
+and reports verify's time as a ratio of each. Memory: the peak traced by ``tracemalloc`` during
+``verify`` on a log of N/10 events and on one of N events; constant memory means the two peaks are
+about equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, update
+
+from mediation import audit, eventlog
+from mediation.cases import Case, Committee, Event, LogHead
+from mediation.storage import UnitOfWork, create_schema, engine_for
+
+DEFAULT_EVENTS = 100_000
+STEPS = [("new", None, "intake"), ("accept", "intake", "accepted"),
+         ("mediate", "accepted", "mediating"), ("session", "mediating", "mediating"),
+         ("agree", "mediating", "agreed")]
+CHUNK = 5_000
+
+
+def build(path: Path, n: int) -> tuple[Engine, float, int]:
+    """A log of ``n`` events; returns the engine, hashlib's time over the hash inputs, bytes."""
+    url = "sqlite:///" + str(path)
+    engine = engine_for(url)
+    create_schema(engine)
+    start = datetime(2026, 1, 1)
+    hash_time, total = 0.0, 0
+    prev = eventlog.GENESIS
+    with engine.begin() as conn:
+        conn.execute(insert(Committee.__table__), [  # type: ignore[attr-defined]
+            {"id": 1, "name": "基准调委会", "prefix": "基", "login_required": False,
+             "created_at": start}])
+        seq = 0
+        while seq < n:
+            events: list[dict[str, Any]] = []
+            cases: list[dict[str, Any]] = []
+            inputs: list[bytes] = []
+            for _ in range(min(CHUNK, n - seq)):
+                seq += 1
+                cid, k = (seq - 1) // len(STEPS) + 1, (seq - 1) % len(STEPS)
+                action, before, after = STEPS[k]
+                at = start + timedelta(seconds=seq)
+                changes = {"state": [before, after], "note": [None, f"第{seq}步 记录"]}
+                row = {"seq": seq, "at": at, "committee_id": 1, "case_id": cid, "actor": "liming",
+                       "role": "mediator", "action": action, "from_state": before,
+                       "to_state": after, "version": k + 1, "reason": None,
+                       "changes": eventlog.canonical_json(changes)}
+                content = dict(row, at=at.strftime(eventlog.TIME_FORMAT), changes=changes)
+                data = prev.encode("ascii") + b"\n" + eventlog.canonical_json(content).encode()
+                inputs.append(data)
+                row["prev_hash"] = prev
+                prev = hashlib.sha256(data).hexdigest()
+                row["hash"] = prev
+                events.append(row)
+                if k == 0:
+                    cases.append({"id": cid, "committee_id": 1, "year": 2026, "seq": cid,
+                                  "number": f"(2026)基人调字第{cid}号", "state": "intake",
+                                  "version": 1, "category": "02", "source": "application",
+                                  "summary": "-", "requests": "-", "risk_level": "low",
+                                  "persons_involved": 2, "registered_at": at,
+                                  "registrar": "liming"})
+                if cases:
+                    cases[-1]["state"], cases[-1]["version"] = after, k + 1
+            t0 = time.perf_counter()
+            for data in inputs:
+                hashlib.sha256(data).hexdigest()
+            hash_time += time.perf_counter() - t0
+            total += sum(len(d) for d in inputs)
+            last_case = events[-1]["case_id"]
+            conn.execute(insert(Event.__table__), events)  # type: ignore[attr-defined]
+            if cases:
+                conn.execute(insert(Case.__table__), cases)  # type: ignore[attr-defined]
+            # A case whose events straddle two chunks: bring its row up to date.
+            conn.execute(update(Case.__table__)  # type: ignore[attr-defined]
+                         .where(Case.__table__.c.id == last_case)  # type: ignore[attr-defined]
+                         .values(state=events[-1]["to_state"], version=events[-1]["version"]))
+        conn.execute(insert(LogHead.__table__),  # type: ignore[attr-defined]
+                     [{"id": 1, "seq": n, "hash": prev}])
+    db = sqlite3.connect(path)  # fold the WAL into the file, as a running database does routinely
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return engine, hash_time, total
+
+
+def run_verify(engine: Engine) -> audit.VerifyResult:
+    with UnitOfWork(engine, write=False) as uow:
+        return audit.verify(uow)
+
+
+def raw_read(path: Path) -> float:
+    db = sqlite3.connect(path)
+    t0 = time.perf_counter()
+    for _row in db.execute("SELECT * FROM event ORDER BY seq"):
+        pass
+    elapsed = time.perf_counter() - t0
+    db.close()
+    return elapsed
+
+
+def peak_memory(engine: Engine) -> int:
+    tracemalloc.start()
+    try:
+        result = run_verify(engine)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.ok, result.to_dict()
+    return peak
+
+
+def main() -> None:
+    n = int(os.environ.get("MEDIATION_BENCH_AUDIT_EVENTS", DEFAULT_EVENTS))
+    small = max(n // 10, 1000)
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"building logs of {small:,} and {n:,} events ...", flush=True)
+        small_engine, _, _ = build(Path(tmp) / "small.db", small)
+        engine, hash_time, total = build(Path(tmp) / "large.db", n)
+
+        t0 = time.perf_counter()
+        result = run_verify(engine)
+        verify_time = time.perf_counter() - t0
+        assert result.ok and result.events == n, result.to_dict()
+        read_time = raw_read(Path(tmp) / "large.db")
+
+        peak_small = peak_memory(small_engine)
+        peak_large = peak_memory(engine)
+        small_engine.dispose()
+        engine.dispose()
+
+    print(f"events verified:           {n:,} ({total / 1e6:.1f} MB hashed)")
+    print(f"raw hashlib (same bytes):  {hash_time:8.3f} s")
+    print(f"raw sqlite3 read:          {read_time:8.3f} s")
+    print(f"mediation audit verify:    {verify_time:8.3f} s  ({n / verify_time:,.0f} events/s)")
+    print(f"ratio verify / hashlib:    {verify_time / hash_time:8.1f} x")
+    print(f"ratio verify / raw read:   {verify_time / read_time:8.1f} x")
+    print(f"peak memory (tracemalloc) at {small:,} events: {peak_small / 1024:8.0f} KiB")
+    print(f"peak memory (tracemalloc) at {n:,} events: {peak_large / 1024:8.0f} KiB "
+          f"(ratio {peak_large / peak_small:.2f} for {n / small:.0f}x the events)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""`mediation audit ...`: verify the event log, sign checkpoints, and read timelines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _, name
+
+if TYPE_CHECKING:
+    from mediation.audit import VerifyResult
+    from mediation.cases import EventView
+
+
+def _json_opt() -> Any:
+    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(_("{value!r} is not a date (YYYY-MM-DD)", value=value),
+                                 param_hint=option) from None
+
+
+def register(app: typer.Typer) -> None:
+    audit = typer.Typer(help=_("Audit: verify the tamper-evident event log and review it."),
+                        no_args_is_help=True)
+    app.add_typer(audit, name="audit")
+
+    @audit.command("verify")
+    def verify(
+        ctx: typer.Context,
+        anchor: list[str] = typer.Option([], "--anchor", metavar="FILE", help=_(
+            "A published head to check: a nightly manifest.json or a checkpoint (repeatable).")),
+        key: str | None = typer.Option(None, "--key", metavar="FILE", help=_(
+            "The checkpoint key file: check the checkpoints' signatures.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Recompute the whole hash chain and check sequence, head, case replay and anchors.
+
+        Exit 0 when all holds; exit 4 with the first bad sequence number and what is wrong.
+        The format and what is checked: docs/audit.md.
+        """
+        from mediation import audit as svc
+
+        anchors = [svc.anchor_from_file(a) for a in anchor]
+        key_bytes = svc.read_key(key) if key else None
+        result = env(ctx).act(svc.run_verify, anchors, key=key_bytes, write=False)
+        if as_json:
+            render.emit_json(result.to_dict())
+        else:
+            _verify_report(result)
+        svc.require_ok(result)
+
+    @audit.command("checkpoint")
+    def checkpoint(
+        ctx: typer.Context,
+        key: str = typer.Option(..., "--key", metavar="FILE", help=_(
+            "The secret key file (at least 16 bytes; keep it away from the database host).")),
+        out: str | None = typer.Option(None, "--out", metavar="FILE", help=_(
+            "Write the signed statement here (default: standard output).")),
+    ) -> None:
+        """Write a signed (HMAC-SHA256) statement of the current head of the log.
+
+        The checkpoint is recorded as an event first; the statement covers the head including it.
+        Keep the key away from the database host; `audit verify --anchor FILE --key KEY` checks it.
+        """
+        from mediation import audit as svc
+
+        key_bytes = svc.read_key(key)
+        statement = env(ctx).act(svc.checkpoint, key_bytes)
+        text = json.dumps(statement, ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            Path(out).write_text(text, encoding="utf-8")
+        sys.stderr.write(_("Checkpoint of event {seq} ({hash}) signed by {user}.",
+                           seq=statement["log_head"]["seq"],
+                           hash=statement["log_head"]["hash"][:16],
+                           user=statement["signer"]["username"]) + "\n")
+
+    @audit.command("log")
+    def log(
+        ctx: typer.Context,
+        case: str | None = typer.Option(None, "--case", metavar="CASE", help=_(
+            "Only the events of this case (id or number).")),
+        actor: str | None = typer.Option(None, "--actor", metavar="USER", help=_(
+            "Only the events of this staff member.")),
+        since: str | None = typer.Option(None, "--since", metavar="DATE", help=_(
+            "From this day on (YYYY-MM-DD, China Standard Time).")),
+        until: str | None = typer.Option(None, "--until", metavar="DATE", help=_(
+            "Up to and including this day (YYYY-MM-DD, China Standard Time).")),
+        action: str | None = typer.Option(None, "--action", help=_(
+            "Only this action, e.g. accept, reveal, checkpoint.")),
+        limit: int = typer.Option(500, "--limit", min=1, help=_("At most this many events.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """The committee's event log as a readable timeline, oldest first."""
+        from mediation import audit as svc
+
+        rows = env(ctx).act(svc.log, case=case, actor_name=actor,
+                            since=_parse_date(since, "--since"),
+                            until=_parse_date(until, "--until"), action=action, limit=limit,
+                            write=False)
+        if as_json:
+            render.emit_json([r.model_dump() for r in rows])
+            return
+        if not rows:
+            sys.stdout.write(_("No events.") + "\n")
+            return
+        timeline(rows, with_case=True)
+
+    @audit.command("case")
+    def case_(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+              as_json: bool = _json_opt()) -> None:
+        """One case's whole record for a reviewer: who did what, when, why, before and after."""
+        from mediation import audit as svc
+        from mediation.cases import EventView
+
+        view = env(ctx).act(svc.case_timeline, case_ref, write=False)
+        if as_json:
+            render.emit_json(view)
+            return
+        out = render.console()
+        out.print(_("{number}: now {state}, version {version}, {count} events",
+                    number=view["number"], state=name("state", view["state"]),
+                    version=view["version"], count=len(view["events"])),
+                  markup=False, style="bold")
+        timeline([EventView(**e) for e in view["events"]], with_case=False)
+
+
+# Fields whose values are enumerated names, and the kind of name they are.
+VALUE_KINDS = {"state": "state", "source": "source", "role": "role", "decline_reason": "decline",
+               "termination_reason": "terminate", "risk_level": "risk"}
+
+
+def _value(value: Any, key: str) -> str:
+    if value is None:
+        return "—"
+    if key in VALUE_KINDS and isinstance(value, str):
+        return name(VALUE_KINDS[key], value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
+        return render.local_time(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def timeline(rows: list[EventView], *, with_case: bool) -> None:
+    """Per event: who did what when (and to which case), why, and each field before → after."""
+    out = render.console()
+    for e in rows:
+        move = ""
+        if e.from_state or e.to_state:
+            a = name("state", e.from_state) if e.from_state else ""
+            b = name("state", e.to_state) if e.to_state else ""
+            move = b if a == b else f"{a} → {b}".strip(" →")
+        head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=e.seq,
+                 time=render.local_time(e.at), actor=e.actor, role=name("role", e.role),
+                 action=name("trigger", e.action), move=move).rstrip()
+        if with_case and e.case:
+            head = _("{line} [case {case}]", line=head, case=e.case)
+        out.print(head, markup=False, style="bold")
+        if e.reason:
+            out.print("    " + _("reason: {reason}", reason=e.reason), markup=False)
+        for key, change in e.changes.items():
+            if isinstance(change, list) and len(change) == 2:
+                before, after = change
+                line = _("{field}: {before} → {after}", field=name("field", key),
+                         before=_value(before, key), after=_value(after, key))
+            else:
+                line = _("{field}: {value}", field=name("field", key), value=_value(change, key))
+            out.print("    " + line, markup=False)
+
+
+def _verify_report(result: VerifyResult) -> None:
+    err = sys.stderr
+    seq, value = result.head
+    if result.ok:
+        sys.stdout.write(_("The event log holds: {events} events, head {seq} ({hash}), {cases} "
+                           "cases replayed.", events=result.events, seq=seq, hash=value[:16],
+                           cases=result.cases) + "\n")
+    for a in result.anchors:
+        status = {
+            "none": _("unsigned"), "unchecked": _("signature not checked (no --key)"),
+            "valid": _("signature valid"), "invalid": _("signature INVALID"),
+        }[a.signature]
+        found = _("present") if a.found else _("NOT present")
+        line = _("anchor {file}: event {seq} {found}, {status}", file=a.source, seq=a.seq,
+                 found=found, status=status)
+        (sys.stdout if result.ok else err).write(line + "\n")
+    if not result.ok:
+        for f in sorted(result.findings, key=lambda f: (f.seq is None, f.seq or 0)):
+            where = _("event {seq}", seq=f.seq) if f.seq is not None else "-"
+            err.write(_("{where}: [{kind}] {detail}", where=where, kind=f.kind.value,
+                        detail=f.detail.render()) + "\n")
+        if result.more_findings:
+            err.write(_("... and {n} more problems", n=result.more_findings) + "\n")

@@ -1,0 +1,553 @@
+"""Audit: verify the event log, sign checkpoints of its head, and read it as timelines.
+
+:func:`verify` is the plain function other checks call (``mediation db check``); it needs no
+actor. It streams the event table in batches of ``batch`` rows ordered by ``seq`` (keyset
+pagination, so memory does not grow with the log) and checks, row by row:
+
+- ``seq`` starts at 1 and has no gaps;
+- ``prev_hash`` equals the previous row's stored ``hash`` (the genesis value for seq 1);
+- ``hash`` equals SHA-256 over ``prev_hash``, a newline and the canonical content (eventlog);
+- every anchor's head ``(seq, hash)`` is still in the log, unchanged.
+
+Each row is judged against its neighbours' *stored* values, so one altered row is reported at its
+own ``seq`` and does not drown the rest of the log in follow-on errors. Afterwards, with the
+stream done, it checks that the ``log_head`` row equals the last event, and replays every case in
+SQL (window functions and one join, evaluated by the database; see docs/audit.md for why this is
+preferred over a dictionary of every case in Python): each case's versioned events must count
+1, 2, 3... with each ``from_state`` the previous ``to_state``, and the last of them must equal the
+case row's current ``state`` and ``version``.
+
+The result is typed: ``ok`` or the first bad ``seq`` and the kind of problem (:class:`Kind`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, String, and_, func, literal, or_, select, type_coerce
+from sqlmodel import col
+
+from mediation import eventlog
+from mediation.access import Actor, require
+from mediation.cases import Case, Event, EventView, LogHead, iso
+from mediation.clock import start_of_local_day_utc
+from mediation.committee import committee_of
+from mediation.errors import IntegrityFailure, InvalidInput, NotFound
+from mediation.i18n import N_, Msg, msg
+from mediation.storage import UnitOfWork
+
+BATCH = 2000
+MAX_FINDINGS = 50
+CHECKPOINT_FORMAT = "mediation-checkpoint/1"
+MIN_KEY_BYTES = 16
+
+# Display names this feature adds: its own action and the fields its timelines show.
+NAMES = (N_("trigger.checkpoint"), N_("field.state"), N_("field.key_fingerprint"))
+
+
+class Kind(StrEnum):
+    """What is wrong at the first bad sequence number."""
+
+    seq_gap = "seq_gap"  # a sequence number is missing (or the log does not start at 1)
+    prev_hash = "prev_hash"  # prev_hash is not the previous event's hash
+    hash = "hash"  # the stored hash is not the hash of the content
+    content = "content"  # the row cannot be read as an event (bad JSON in changes, ...)
+    head = "head"  # the log_head row does not match the last event
+    replay = "replay"  # a case's state/version differs from the replay of its events
+    anchor_missing = "anchor_missing"  # a published head is beyond the end of the log
+    anchor_mismatch = "anchor_mismatch"  # the event at a published head has another hash
+    signature = "signature"  # a checkpoint's HMAC does not match (given --key)
+
+
+@dataclass(frozen=True)
+class Finding:
+    seq: int | None
+    kind: Kind
+    detail: Msg
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind.value, "detail": self.detail.render()}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A head published outside the database: a nightly manifest or a signed checkpoint."""
+
+    source: str
+    seq: int
+    hash: str
+    statement: dict[str, Any] | None = None  # the whole checkpoint, when it is one
+
+    @property
+    def signed(self) -> bool:
+        return self.statement is not None and "signature" in self.statement
+
+
+@dataclass
+class AnchorResult:
+    source: str
+    seq: int
+    hash: str
+    found: bool = False
+    signature: str = "none"  # none | unchecked | valid | invalid
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "seq": self.seq, "hash": self.hash, "found": self.found,
+                "signature": self.signature}
+
+
+@dataclass
+class VerifyResult:
+    events: int = 0
+    head: tuple[int, str] = (0, eventlog.GENESIS)
+    findings: list[Finding] = field(default_factory=list)
+    more_findings: int = 0
+    anchors: list[AnchorResult] = field(default_factory=list)
+    cases: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        """The problem at the lowest sequence number (problems without one come last)."""
+        if not self.findings:
+            return None
+        return min(self.findings, key=lambda f: (f.seq is None, f.seq or 0))
+
+    def add(self, finding: Finding) -> None:
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(finding)
+        else:
+            self.more_findings += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "cases": self.cases,
+            "head": {"seq": self.head[0], "hash": self.head[1]},
+            "first_bad_seq": first.seq if first else None,
+            "problem": first.to_dict() if first else None,
+            "findings": [f.to_dict() for f in sorted(
+                self.findings, key=lambda f: (f.seq is None, f.seq or 0))],
+            "more_findings": self.more_findings,
+            "anchors": [a.to_dict() for a in self.anchors],
+        }
+
+    def failure(self) -> IntegrityFailure:
+        first = self.first
+        assert first is not None
+        if first.seq is None:
+            return IntegrityFailure(msg("audit verification failed: {detail}",
+                                        detail=first.detail))
+        return IntegrityFailure(msg("audit verification failed at event {seq}: {detail}",
+                                    seq=first.seq, detail=first.detail))
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchors and keys
+
+
+def anchor_from_json(data: object, source: str) -> Anchor:
+    """An anchor from a manifest (``log_head``) or a checkpoint (``log_head`` + ``signature``)."""
+    head = data.get("log_head") if isinstance(data, dict) else None
+    seq = head.get("seq") if isinstance(head, dict) else None
+    value = head.get("hash") if isinstance(head, dict) else None
+    if (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0
+            or not isinstance(value, str) or len(value) != 64):
+        raise InvalidInput(msg("{file} holds no log head (\"log_head\": {{\"seq\": N, "
+                               "\"hash\": \"64 hex\"}})", file=source))
+    assert isinstance(data, dict)
+    statement = data if "signature" in data else None
+    return Anchor(source=source, seq=seq, hash=value.lower(), statement=statement)
+
+
+def anchor_from_file(path: str | Path) -> Anchor:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except OSError:
+        raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
+    except ValueError:
+        raise InvalidInput(msg("{file} is not JSON", file=str(p))) from None
+    return anchor_from_json(data, str(p))
+
+
+def read_key(path: str | Path) -> bytes:
+    """The HMAC key: the file's bytes without surrounding white space (at least 16 bytes)."""
+    try:
+        key = Path(path).read_bytes().strip()
+    except OSError:
+        raise InvalidInput(msg("cannot read {file}", file=str(path))) from None
+    if len(key) < MIN_KEY_BYTES:
+        raise InvalidInput(msg("the key in {file} is too short: use at least {n} random bytes "
+                               "(e.g. `openssl rand -hex 32 > {file}`)", file=str(path),
+                               n=MIN_KEY_BYTES))
+    return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def sign(statement: dict[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 over the canonical JSON of the statement without its ``signature``."""
+    body = {k: v for k, v in statement.items() if k != "signature"}
+    return hmac.new(key, eventlog.canonical_json(body).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signature_valid(statement: dict[str, Any], key: bytes) -> bool:
+    sig = statement.get("signature")
+    value = sig.get("value") if isinstance(sig, dict) else None
+    return isinstance(value, str) and hmac.compare_digest(value, sign(statement, key))
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification
+
+
+def _connection(uow: UnitOfWork) -> tuple[Connection, bool]:
+    """A connection that sees one consistent snapshot of the whole log.
+
+    SQLite: the unit of work's own transaction (a WAL read transaction is a snapshot).
+    PostgreSQL: a separate REPEATABLE READ connection, so that appends committed while we stream
+    do not make the head and the events disagree.
+    """
+    if uow.engine.dialect.name == "postgresql":
+        conn = uow.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        return conn, True
+    return uow.session.connection(), False
+
+
+_COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "from_state",
+            "to_state", "version", "reason", "changes", "prev_hash", "hash")
+
+
+def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
+    """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
+
+    On SQLite ``at`` arrives as its stored text (``YYYY-MM-DD HH:MM:SS.ffffff``), which
+    :func:`_at_text` turns into the canonical form without parsing a datetime per row.
+    """
+    t = Event.__table__  # type: ignore[attr-defined]
+    cols = [t.c[c] for c in _COLUMNS]
+    if conn.dialect.name == "sqlite":
+        cols[1] = type_coerce(t.c.at, String).label("at")
+    last = None
+    while True:
+        stmt = select(*cols).order_by(t.c.seq).limit(batch)
+        if last is not None:
+            stmt = stmt.where(t.c.seq > last)
+        rows: Sequence[Any] = conn.execute(stmt).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+def _at_text(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
+        return value[:10] + "T" + value[11:] + "Z"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(value)
+    return value.strftime(eventlog.TIME_FORMAT)
+
+
+def _hash_of(row: tuple[Any, ...]) -> str:
+    """The chain hash of one streamed row: the same content as ``eventlog.content_of``."""
+    (seq, at, committee_id, case_id, actor, role, action, from_state, to_state, version,
+     reason, changes, prev_hash, _) = row
+    content = {"seq": seq, "at": _at_text(at), "committee_id": committee_id,
+               "case_id": case_id, "actor": actor, "role": role, "action": action,
+               "from_state": from_state, "to_state": to_state, "version": version,
+               "reason": reason, "changes": json.loads(changes)}
+    return eventlog.chain_hash(prev_hash, content)
+
+
+def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,
+           batch: int = BATCH) -> VerifyResult:
+    """Check the whole log; see the module docstring. Never raises for a bad log."""
+    conn, own = _connection(uow)
+    try:
+        return _verify(conn, anchors, key, batch)
+    finally:
+        if own:
+            conn.close()
+
+
+def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
+            batch: int) -> VerifyResult:
+    result = VerifyResult()
+    checks = [(AnchorResult(a.source, a.seq, a.hash), a)
+              for a in sorted(anchors, key=lambda a: a.seq)]
+    result.anchors = [r for r, _ in checks]
+    for r, a in checks:
+        if a.statement is not None:
+            if key is None:
+                r.signature = "unchecked"
+            elif signature_valid(a.statement, key):
+                r.signature = "valid"
+            else:
+                r.signature = "invalid"
+                result.add(Finding(a.seq, Kind.signature, msg(
+                    "the signature of checkpoint {file} does not match the key (the statement "
+                    "was altered, or signed with another key)", file=a.source)))
+        if a.seq == 0:
+            r.found = a.hash == eventlog.GENESIS
+            if not r.found:
+                result.add(Finding(0, Kind.anchor_mismatch, msg(
+                    "the head published in {file} has hash {published}, the log now has "
+                    "{actual}: history up to it was rewritten", file=a.source,
+                    published=a.hash[:16], actual=eventlog.GENESIS[:16])))
+    pending = [(r, a) for r, a in checks if a.seq > 0]
+    i = 0
+
+    prev_seq, prev_hash = 0, eventlog.GENESIS
+    for row in _rows(conn, batch):
+        result.events += 1
+        seq, stored_prev, stored_hash = row[0], row[12], row[13]
+        if seq != prev_seq + 1:
+            missing = prev_seq + 1
+            if seq == missing + 1:
+                why = msg("event {seq} is missing (the log goes from {before} to {after})",
+                          seq=missing, before=prev_seq, after=seq)
+            elif seq > missing:
+                why = msg("events {first} to {last} are missing (the log goes from {before} "
+                          "to {after})", first=missing, last=seq - 1, before=prev_seq, after=seq)
+            else:
+                why = msg("event {seq} is out of order after {before}", seq=seq, before=prev_seq)
+            result.add(Finding(missing, Kind.seq_gap, why))
+        if stored_prev != prev_hash:
+            result.add(Finding(seq, Kind.prev_hash, msg(
+                "its prev_hash is not the hash of the event before it: the chain is broken "
+                "here (an event was removed, inserted, reordered or rewritten)")))
+        try:
+            computed = _hash_of(row)
+        except (ValueError, TypeError, AttributeError):
+            result.add(Finding(seq, Kind.content, msg(
+                "the event cannot be read (its changes are not JSON, or a field is malformed)")))
+            computed = None
+        if computed is not None and computed != stored_hash:
+            result.add(Finding(seq, Kind.hash, msg(
+                "its content does not match its hash: the event was altered after it was written")))
+        while i < len(pending) and pending[i][1].seq <= seq:
+            r, a = pending[i]
+            if a.seq == seq:
+                r.found = True
+                if stored_hash != a.hash or (computed is not None and computed != a.hash):
+                    result.add(Finding(seq, Kind.anchor_mismatch, msg(
+                        "the head published in {file} has hash {published}, the log now has "
+                        "{actual}: history up to it was rewritten", file=a.source,
+                        published=a.hash[:16], actual=str(stored_hash)[:16])))
+            else:
+                result.add(Finding(a.seq, Kind.anchor_missing, msg(
+                    "the event {seq} published in {file} is no longer in the log",
+                    seq=a.seq, file=a.source)))
+            i += 1
+        prev_seq, prev_hash = seq, stored_hash
+    for _r, a in pending[i:]:
+        result.add(Finding(a.seq, Kind.anchor_missing, msg(
+            "the head {seq} published in {file} is beyond the end of the log ({last}): the log "
+            "was truncated", seq=a.seq, file=a.source, last=prev_seq)))
+    result.head = (prev_seq, prev_hash)
+    _check_head(conn, result, prev_seq, prev_hash)
+    _check_replay(conn, result)
+    return result
+
+
+def _check_head(conn: Connection, result: VerifyResult, last_seq: int, last_hash: str) -> None:
+    t = LogHead.__table__  # type: ignore[attr-defined]
+    head = conn.execute(select(t.c.seq, t.c.hash).where(t.c.id == 1)).first()
+    if head is None:
+        if last_seq:
+            result.add(Finding(last_seq, Kind.head, msg("the log_head row is missing")))
+        return
+    if (head.seq, head.hash) != (last_seq, last_hash):
+        seq = min(head.seq, last_seq) + 1 if head.seq != last_seq else last_seq
+        result.add(Finding(seq, Kind.head, msg(
+            "the log head says event {head} ({head_hash}) but the last event is {last} "
+            "({last_hash}): events were added or removed behind the application's back",
+            head=head.seq, head_hash=head.hash[:16], last=last_seq, last_hash=last_hash[:16])))
+
+
+def _check_replay(conn: Connection, result: VerifyResult) -> None:
+    """Replay each case in SQL: constant memory here, the database does the grouping."""
+    e = Event.__table__  # type: ignore[attr-defined]
+    c = Case.__table__  # type: ignore[attr-defined]
+    result.cases = int(conn.execute(select(func.count()).select_from(c)).scalar_one())
+    versioned = and_(e.c.case_id.is_not(None), e.c.version.is_not(None))
+
+    # 1. Within each case: versions 1, 2, 3, ... and each from_state is the previous to_state.
+    w = {"partition_by": e.c.case_id, "order_by": e.c.seq}
+    steps = select(
+        e.c.seq, e.c.case_id, e.c.from_state, e.c.version,
+        func.lag(e.c.to_state).over(**w).label("prev_state"),
+        func.lag(e.c.version).over(**w).label("prev_version"),
+    ).where(versioned).subquery()
+    bad_step = conn.execute(
+        select(steps.c.seq, steps.c.case_id, steps.c.version, steps.c.prev_version)
+        .where(or_(
+            steps.c.version != func.coalesce(steps.c.prev_version, literal(0)) + 1,
+            and_(steps.c.prev_version.is_(None), steps.c.from_state.is_not(None)),
+            and_(steps.c.prev_version.is_not(None),
+                 steps.c.from_state.is_distinct_from(steps.c.prev_state)),
+        ))
+        .order_by(steps.c.seq).limit(1)
+    ).first()
+    if bad_step is not None:
+        result.add(Finding(bad_step.seq, Kind.replay, msg(
+            "case id {case}: this event does not follow from the one before it (version "
+            "{version} after {previous}, or its from-state is not the previous to-state)",
+            case=bad_step.case_id, version=bad_step.version,
+            previous=bad_step.prev_version if bad_step.prev_version is not None else "-")))
+
+    # 2. Each case row equals the last of its versioned events.
+    last = select(e.c.case_id, func.max(e.c.seq).label("seq")).where(versioned) \
+        .group_by(e.c.case_id).subquery()
+    le = e.alias("le")
+    mismatch = conn.execute(
+        select(c.c.id, c.c.state, c.c.version, le.c.seq, le.c.to_state,
+               le.c.version.label("event_version"))
+        .select_from(c.outerjoin(last, last.c.case_id == c.c.id)
+                     .outerjoin(le, le.c.seq == last.c.seq))
+        .where(or_(le.c.seq.is_(None), le.c.to_state.is_distinct_from(c.c.state),
+                   le.c.version.is_distinct_from(c.c.version)))
+        .order_by(le.c.seq).limit(1)
+    ).first()
+    if mismatch is not None:
+        if mismatch.seq is None:
+            result.add(Finding(None, Kind.replay, msg(
+                "case id {case} is {state} at version {version} but no event records it",
+                case=mismatch.id, state=mismatch.state, version=mismatch.version)))
+        else:
+            result.add(Finding(mismatch.seq, Kind.replay, msg(
+                "case id {case} is {state} at version {version}, but replaying its events gives "
+                "{replayed} at version {replayed_version}", case=mismatch.id,
+                state=mismatch.state, version=mismatch.version,
+                replayed=mismatch.to_state or "-", replayed_version=mismatch.event_version)))
+
+    # 3. No event of a case that does not exist.
+    orphan = conn.execute(
+        select(func.min(e.c.seq)).where(e.c.case_id.is_not(None),
+                                         e.c.case_id.not_in(select(c.c.id)))
+    ).scalar_one()
+    if orphan is not None:
+        result.add(Finding(int(orphan), Kind.replay, msg(
+            "the event belongs to a case that does not exist")))
+
+
+def run_verify(uow: UnitOfWork, actor: Actor, anchors: Sequence[Anchor] = (), *,
+               key: bytes | None = None) -> VerifyResult:
+    """The ``audit verify`` service: permission, then :func:`verify`."""
+    require(actor, "audit.verify")
+    return verify(uow, anchors, key=key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints
+
+
+def checkpoint(uow: UnitOfWork, actor: Actor, key_bytes: bytes) -> dict[str, Any]:
+    """Record a checkpoint event and return the signed statement of the head that includes it."""
+    require(actor, "audit.checkpoint")
+    if len(key_bytes) < MIN_KEY_BYTES:
+        raise InvalidInput(msg("the key is too short: use at least {n} random bytes",
+                               n=MIN_KEY_BYTES))
+    committee = committee_of(uow, actor)
+    now = uow.now()
+    eventlog.append(uow.session, at=now, actor=actor.username, role=actor.role,
+                    action="checkpoint", committee_id=actor.committee_id,
+                    changes={"key_fingerprint": [None, key_fingerprint(key_bytes)]})
+    seq, value = eventlog.head(uow.session)
+    statement: dict[str, Any] = {
+        "format": CHECKPOINT_FORMAT,
+        "log_head": {"seq": seq, "hash": value},
+        "at": now.strftime(eventlog.TIME_FORMAT),
+        "committee": {"id": committee.id, "name": committee.name},
+        "signer": {"username": actor.username, "role": actor.role},
+        "key_fingerprint": key_fingerprint(key_bytes),
+    }
+    statement["signature"] = {"alg": "HMAC-SHA256", "value": sign(statement, key_bytes)}
+    return statement
+
+
+# ---------------------------------------------------------------------------------------------
+# Timelines for a reviewer
+
+
+def _local_day(d: date | datetime, *, end: bool = False) -> datetime:
+    """A date is a whole day in China Standard Time; a datetime is a naive-UTC instant."""
+    if isinstance(d, datetime):
+        return d
+    return start_of_local_day_utc(d + timedelta(days=1) if end else d)
+
+
+def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
+        actor_name: str | None = None, since: date | datetime | None = None,
+        until: date | datetime | None = None, action: str | None = None,
+        limit: int = 500) -> list[EventView]:
+    """The committee's events, oldest first, filtered; ``since`` and ``until`` days inclusive."""
+    require(actor, "audit.read")
+    stmt = select(Event, col(Case.number)).outerjoin(Case, col(Case.id) == col(Event.case_id)) \
+        .where(col(Event.committee_id) == actor.committee_id)
+    if case is not None:
+        stmt = stmt.where(col(Event.case_id) == _case_id(uow, actor, case))
+    if actor_name:
+        stmt = stmt.where(col(Event.actor) == actor_name)
+    if action:
+        stmt = stmt.where(col(Event.action) == action)
+    if since is not None:
+        stmt = stmt.where(col(Event.at) >= _local_day(since))
+    if until is not None:
+        end = _local_day(until, end=True)
+        stmt = stmt.where(col(Event.at) < end if not isinstance(until, datetime)
+                          else col(Event.at) <= end)
+    rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
+    from mediation.queries import event_view
+
+    return [event_view(ev, number) for ev, number in rows]
+
+
+def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
+    text = str(ref).strip()
+    stmt = select(col(Case.id)).where(col(Case.committee_id) == actor.committee_id)
+    if text.isdigit():
+        stmt = stmt.where(col(Case.id) == int(text))
+    else:
+        stmt = stmt.where(col(Case.number) == text)
+    found = uow.session.execute(stmt).scalar_one_or_none()
+    if found is None:
+        raise NotFound(msg("no case {ref} in this committee", ref=text))
+    return int(found)
+
+
+def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:
+    """One case for a reviewer: its current state and every event, with before and after."""
+    require(actor, "audit.read")
+    cid = _case_id(uow, actor, ref)
+    case = uow.session.get(Case, cid)
+    assert case is not None
+    events = log(uow, actor, case=str(cid), limit=1_000_000)
+    return {"id": cid, "number": case.number, "state": case.state, "version": case.version,
+            "registered_at": iso(case.registered_at),
+            "events": [e.model_dump() for e in events]}
+
+
+def require_ok(result: VerifyResult) -> VerifyResult:
+    """Raise :class:`IntegrityFailure` (exit 4) unless the result is ok."""
+    if not result.ok:
+        raise result.failure()
+    return result

@@ -1,0 +1,52 @@
+"""The pieces of the audit format that need no database (docs/audit.md §2-6)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+import pytest
+
+from mediation import audit, eventlog
+from mediation.cases import Event
+from mediation.errors import InvalidInput
+
+
+def test_canonical_json_is_the_documented_one() -> None:
+    value = {"b": [None, True, 12], "a": "张三\n\"x\"\\\x01", "c": {}}
+    text = eventlog.canonical_json(value)
+    assert text == '{"a":"张三\\n\\"x\\"\\\\\\u0001","b":[null,true,12],"c":{}}'
+    assert text == json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_streamed_row_hashes_like_an_event() -> None:
+    e = Event(seq=7, at=datetime(2026, 11, 22, 23, 10, 5, 120), committee_id=1, case_id=None,
+              actor="sunli", role="auditor", action="reveal", reason="核对",
+              changes='{"fields":[null,["phone"]]}', prev_hash="a" * 64, hash="")
+    expected = eventlog.chain_hash(e.prev_hash, eventlog.content_of(e))
+    row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
+           None, "核对", '{"fields":[null,["phone"]]}', "a" * 64, "")
+    assert audit._hash_of(row) == expected
+    assert audit._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
+    data = ("a" * 64 + "\n" + eventlog.canonical_json(eventlog.content_of(e))).encode()
+    assert hashlib.sha256(data).hexdigest() == expected
+    assert eventlog.content_of(e)["at"] == "2026-11-22T23:10:05.000120Z"
+
+
+def test_signature_round_trip_and_tampering() -> None:
+    key = b"0123456789abcdef"
+    statement = {"format": audit.CHECKPOINT_FORMAT, "log_head": {"seq": 3, "hash": "b" * 64}}
+    statement["signature"] = {"alg": "HMAC-SHA256", "value": audit.sign(statement, key)}
+    assert audit.signature_valid(statement, key)
+    assert not audit.signature_valid(statement, key + b"x")
+    assert not audit.signature_valid(dict(statement, log_head={"seq": 4, "hash": "b" * 64}), key)
+    anchor = audit.anchor_from_json(statement, "cp.json")
+    assert anchor.signed and (anchor.seq, anchor.hash) == (3, "b" * 64)
+
+
+@pytest.mark.parametrize("data", [{}, {"log_head": {"seq": "3", "hash": "b" * 64}},
+                                  {"log_head": {"seq": 3, "hash": "short"}}, [1, 2]])
+def test_anchor_without_a_head_is_refused(data: object) -> None:
+    with pytest.raises(InvalidInput):
+        audit.anchor_from_json(data, "x.json")

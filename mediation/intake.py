@@ -197,18 +197,19 @@ def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | No
 
 
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
-    """The 'new' event's changes: personal data masked or scrubbed, never raw."""
-    return {
-        "number": [None, number], "category": [None, record.category],
-        "source": [None, record.source], "referral_ref": [None, record.referral_ref],
-        "summary": [None, identity.scrub(record.summary)],
-        "requests": [None, identity.scrub(record.requests)],
-        "parties": [None, [
+    """The 'new' event's changes: only the fields given; personal data masked or scrubbed."""
+    return {k: [None, v] for k, v in {
+        "number": number, "category": record.category, "source": record.source,
+        "referral_ref": record.referral_ref,
+        "summary": identity.scrub(record.summary),
+        "requests": identity.scrub(record.requests),
+        "amount": None if record.amount is None else str(record.amount),
+        "parties": [
             {"role": p.role, "kind": p.kind, "name": p.name,
              "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
             for p in record.parties
-        ]],
-    }
+        ],
+    }.items() if v is not None}
 
 
 def new_case(

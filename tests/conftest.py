@@ -177,13 +177,15 @@ def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str) -> Callable[..., Result]:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
 
-    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    def invoke(*args: str, input: str | io.StringIO | None = None,
+               env: dict[str, str] | None = None) -> Result:
         for k, v in (env or {}).items():
             monkeypatch.setenv(k, v)
         out, err = io.StringIO(), io.StringIO()
         monkeypatch.setattr(sys, "stdout", out)
         monkeypatch.setattr(sys, "stderr", err)
-        monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
+        stdin = input if isinstance(input, io.StringIO) else io.StringIO(input or "")
+        monkeypatch.setattr(sys, "stdin", stdin)
         try:
             code = run(list(args))
         finally:

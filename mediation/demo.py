@@ -161,15 +161,19 @@ def build(url: str, *, synthetic: int = 0, seed: int = 2026, fresh: bool = False
           ) -> dict[str, Any]:
     """Build the demo committee in the database at ``url`` (which must be empty, or a demo)."""
     path = ""
-    if url.startswith("sqlite"):
+    sqlite = url.startswith("sqlite")
+    if sqlite:
         path = make_url(url).database or ""
-        if fresh and path and Path(path).exists():
-            engine = engine_for(url)
+    if fresh and (not sqlite or (path and Path(path).exists())):
+        engine = engine_for(url)
+        if schema_exists(engine):
             with unit_of_work(engine, write=False) as uow:
-                marker = uow.session.get(Setting, "demo") if schema_exists(engine) else None
-            if schema_exists(engine) and marker is None:
+                marker = uow.session.get(Setting, "demo")
+            if marker is None:
+                shown = path or make_url(url).render_as_string(hide_password=True)
                 raise InvalidInput(msg("{path} is not a demo database; --fresh deletes only "
-                                       "demo databases", path=path))
+                                       "demo databases", path=shown))
+        if sqlite:
             engine.dispose()
             for suffix in ("", "-wal", "-shm"):
                 Path(path + suffix).unlink(missing_ok=True)

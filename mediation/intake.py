@@ -199,7 +199,7 @@ def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | No
 
 
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
-    """The 'new' event's changes: personal data masked or scrubbed, never raw."""
+    """The 'new' event's changes: only the fields given; personal data masked or scrubbed."""
     return {k: [None, v] for k, v in {
         "number": number, "category": record.category, "source": record.source,
         "referral_ref": record.referral_ref,

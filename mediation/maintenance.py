@@ -63,9 +63,14 @@ def _integrity(path: Path) -> str:
     return "; ".join(str(r[0]) for r in rows)
 
 
-def libpq_url(engine: Engine) -> str:
-    """The engine's URL as pg_dump/psql take it (``postgresql://...``, no driver name)."""
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+def libpq_url(engine: Engine) -> tuple[str, dict[str, str]]:
+    """The engine's URL as pg_dump/psql take it (``postgresql://...``, no driver name, no
+    password), and the environment that carries the password (never on the command line)."""
+    url = engine.url.set(drivername="postgresql")
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return url.set(password=None).render_as_string(hide_password=False), env
 
 
 def backup(engine: Engine, dest: Path, *, force: bool = False) -> dict[str, Any]:
@@ -107,9 +112,10 @@ def _pg_dump(engine: Engine, dest: Path) -> dict[str, Any]:
             "pg_dump --format=custom --file={file} '{url}' (it is not on the PATH here; "
             "see docs/deploy.md)", file=str(dest), url=shown))
     tmp = dest.with_name(dest.name + ".partial")
+    dbname, env = libpq_url(engine)
     done = subprocess.run(
-        [exe, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={libpq_url(engine)}"],
-        capture_output=True, text=True, check=False,
+        [exe, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={dbname}"],
+        capture_output=True, text=True, check=False, env=env,
     )
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)

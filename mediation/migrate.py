@@ -30,6 +30,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("version_locations", str(MIGRATIONS / "versions"))
     cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("file_template", "v%%(rev)s_%%(slug)s")  # importable module names
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,9 @@ def test_backup_is_consistent_while_a_terminal_writes(room: Room, tmp_path: Path
     assert result["bytes"] > 0
     if room.engine.dialect.name != "sqlite":
         assert result["method"].startswith("pg_dump")
+        listing = subprocess.run(["pg_restore", "--list", result["file"]],
+                                 capture_output=True, text=True, check=False)
+        assert listing.returncode == 0 and "TABLE DATA public event" in listing.stdout
         return
     copy = engine_for("sqlite:///" + result["file"])
     with UnitOfWork(copy, write=False) as uow:

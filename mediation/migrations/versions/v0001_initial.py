@@ -295,8 +295,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_judicial_confirmation_case_id", "judicial_confirmation", ["case_id"])
-    # MERGE HOOK (audit): install the append-only triggers on "event" here, with one line:
-    #   from mediation.audit_schema import install_triggers; install_triggers(op.get_bind())
+    # The append-only triggers on "event" come with revision 0003.
 
 
 def downgrade() -> None:

@@ -33,6 +33,8 @@ POLICY: dict[str, frozenset[str]] = {
     "case.workflow": frozenset({Role.director, Role.mediator}),
     "case.assign": frozenset({Role.director}),
     "case.reveal": frozenset({Role.director, Role.mediator, Role.auditor}),
+    "stats.read": frozenset({Role.director, Role.clerk}),
+    "report.export": frozenset({Role.director, Role.clerk}),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})

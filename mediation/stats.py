@@ -1,0 +1,590 @@
+"""Statistics that can be trusted: DOMAIN.md §5, computed by SQL aggregates (GROUP BY).
+
+Definitions (docs/statistics.md states them for readers, in Chinese and English):
+
+- Every figure is counted **by the date of the event** that makes it (China Standard Time):
+  intake by registration (``new``), accepted by ``accept``, declined by ``decline``.
+- A case's **conclusion** is its FIRST ``agree`` or ``terminate`` event. Re-mediation
+  (``remediate``) never creates a second conclusion: a re-mediated case is counted once, in the
+  period and with the outcome of its first conclusion, so a past period's figures never change
+  when a case is re-opened later. (A termination is final, so only an agreement can be followed
+  by another conclusion.)
+- **Success rate** = succeeded (first conclusion is an agreement, written or oral) ÷ concluded
+  (first conclusion in the period, agreement or termination after acceptance). Declined and open
+  cases are never in the denominator. ``None`` when nothing concluded. Shown with its Wilson 95%
+  score interval.
+- Intervals are measured between the first occurrence of each step and attributed to the period
+  of the later step; median and 90th percentile by nearest rank (the value at rank ⌈p·n⌉).
+- ``overdue`` is a point-in-time figure: cases open (accepted or mediating) whose deadline (30
+  days from acceptance, or as extended with consent) passed before ``as_of`` (the end of the
+  period, or now if that is earlier).
+
+Nothing here loads every case into Python: each figure is one aggregate query, grouped by the
+requested dimension; percentiles are picked in SQL with window functions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlmodel import SQLModel
+
+from mediation import categories
+from mediation.access import Actor, require
+from mediation.cases import OPEN_STATES, PreventionKind, Source
+from mediation.clock import local_date, start_of_local_day_utc
+from mediation.errors import InvalidInput
+from mediation.i18n import msg
+from mediation.storage import UnitOfWork
+
+Z95 = 1.959963984540054
+GROUP_BY = ("category", "mediator", "committee", "source", "month")
+CONCLUSIONS = ("agree", "terminate")
+INTERVALS = ("discovered_to_accepted", "accepted_to_concluded", "concluded_to_confirmed",
+             "confirmed_to_feedback", "whole")
+
+
+# ---------------------------------------------------------------------------------------------
+# Wilson score interval
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval for a proportion; None when ``n`` is 0."""
+    if n <= 0:
+        return None
+    if not 0 <= successes <= n:
+        raise ValueError("successes must be between 0 and n")
+    p = successes / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    # Guard against rounding at the ends: the interval always contains the point estimate.
+    return min(low, p), max(high, p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods (local calendar dates; ``end`` is exclusive)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # month | quarter | year | range | month_to_date
+    label: str
+    start: date
+    end: date  # exclusive
+
+    @property
+    def start_utc(self) -> datetime:
+        return start_of_local_day_utc(self.start)
+
+    @property
+    def end_utc(self) -> datetime:
+        return start_of_local_day_utc(self.end)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def view(self) -> dict[str, str]:
+        return {"kind": self.kind, "label": self.label, "from": self.start.isoformat(),
+                "to": self.last_day.isoformat()}
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def month(year: int, mon: int) -> Period:
+    start = date(year, mon, 1)
+    return Period("month", f"{year:04d}-{mon:02d}", start, _next_month(start))
+
+
+def quarter(year: int, q: int) -> Period:
+    start = date(year, 3 * (q - 1) + 1, 1)
+    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+    return Period("quarter", f"{year:04d}Q{q}", start, end)
+
+
+def year(y: int) -> Period:
+    return Period("year", f"{y:04d}", date(y, 1, 1), date(y + 1, 1, 1))
+
+
+def date_range(first: date, last: date) -> Period:
+    if last < first:
+        raise InvalidInput(msg("the period ends ({to}) before it starts ({start})",
+                               to=last.isoformat(), start=first.isoformat()))
+    return Period("range", f"{first.isoformat()}..{last.isoformat()}", first,
+                  last + timedelta(days=1))
+
+
+def month_to_date(today: date) -> Period:
+    start = today.replace(day=1)
+    return Period("month_to_date", f"{today:%Y-%m} (≤{today:%m-%d})", start,
+                  today + timedelta(days=1))
+
+
+def year_to_date(today: date) -> Period:
+    return Period("year_to_date", f"{today:%Y} (≤{today:%m-%d})", date(today.year, 1, 1),
+                  today + timedelta(days=1))
+
+
+def last_months(today: date, count: int = 12) -> list[Period]:
+    """The ``count`` calendar months ending with the one holding ``today`` (oldest first)."""
+    y, m = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append(month(y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out[::-1]
+
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
+_YEAR_RE = re.compile(r"^(\d{4})$")
+
+
+def parse_period(spec: str) -> Period:
+    """``2026-11`` (month), ``2026Q4`` (quarter), ``2026`` (year) or ``D..D`` (dates)."""
+    text = spec.strip()
+    if m := _MONTH_RE.match(text):
+        mon = int(m.group(2))
+        if 1 <= mon <= 12:
+            return month(int(m.group(1)), mon)
+    elif m := _QUARTER_RE.match(text):
+        return quarter(int(m.group(1)), int(m.group(2)))
+    elif m := _YEAR_RE.match(text):
+        return year(int(m.group(1)))
+    elif ".." in text:
+        first, _, last = text.partition("..")
+        return date_range(parse_date(first), parse_date(last))
+    raise InvalidInput(msg("not a period: {value} (use 2026-11, 2026Q4, 2026 or "
+                           "2026-01-01..2026-03-31)", value=spec))
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(msg("not a date: {value} (use YYYY-MM-DD)", value=value)) from None
+
+
+def period_from_options(*, month_: str | None = None, quarter_: str | None = None,
+                        year_: str | None = None, from_: str | None = None,
+                        to: str | None = None, spec: str | None = None,
+                        today: date) -> Period:
+    """The one period the options name; the current month to date when none is given."""
+    given = [x for x in (month_, quarter_, year_, spec) if x] + (
+        ["range"] if (from_ or to) else [])
+    if len(given) > 1:
+        raise InvalidInput(msg("give one period: --month, --quarter, --year, or --from/--to"))
+    if month_:
+        if not _MONTH_RE.match(month_.strip()):
+            raise InvalidInput(msg("not a month: {value} (use 2026-11)", value=month_))
+        return parse_period(month_)
+    if quarter_:
+        if not _QUARTER_RE.match(quarter_.strip()):
+            raise InvalidInput(msg("not a quarter: {value} (use 2026Q4)", value=quarter_))
+        return parse_period(quarter_)
+    if year_:
+        if not _YEAR_RE.match(year_.strip()):
+            raise InvalidInput(msg("not a year: {value} (use 2026)", value=year_))
+        return parse_period(year_)
+    if spec:
+        return parse_period(spec)
+    if from_ or to:
+        first = parse_date(from_) if from_ else date(today.year, 1, 1)
+        last = parse_date(to) if to else today
+        return date_range(first, last)
+    return month_to_date(today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures
+
+
+class Interval(BaseModel):
+    n: int
+    median_days: float | None
+    p90_days: float | None
+
+
+class Figures(BaseModel):
+    """The figures of one period (or of one group within it)."""
+
+    key: str | None = None
+    intake: int = 0
+    accepted: int = 0
+    declined: int = 0
+    terminated: int = 0
+    concluded: int = 0
+    succeeded: int = 0
+    success_rate: float | None = None
+    success_rate_ci95: list[float] | None = None
+    denominator: str = "concluded"
+    agreements: dict[str, int] = {}
+    judicial: dict[str, int] = {}
+    performance: dict[str, Any] = {}
+    amount_yuan: str = "0.00"
+    prevention: dict[str, dict[str, int]] = {}
+    sources: dict[str, int] = {}
+    overdue: int = 0
+    intervals: dict[str, Interval] = {}
+
+
+class Stats(Figures):
+    period: dict[str, str]
+    committees: list[int]
+    as_of: str
+    by: str | None = None
+    groups: list[Figures] | None = None
+
+
+def _blank() -> dict[str, Any]:
+    return {
+        "intake": 0, "accepted": 0, "declined": 0, "terminated": 0, "succeeded": 0,
+        "written": 0, "oral": 0, "filed": 0, "confirmed": 0, "rejected": 0,
+        "followed_up": 0, "full": 0, "partial": 0, "none": 0, "amount_fen": 0, "overdue": 0,
+        "prevention": {}, "prevention_total": (0, 0), "sources": {},
+        "intervals": {},
+    }
+
+
+def _figures(key: str | None, raw: dict[str, Any]) -> Figures:
+    concluded = raw["terminated"] + raw["succeeded"]
+    rate = raw["succeeded"] / concluded if concluded else None
+    ci = wilson(raw["succeeded"], concluded)
+    followed = raw["followed_up"]
+    prevention = {k.value: {"cases": 0, "persons": 0} for k in PreventionKind}
+    for kind, (n_cases, persons) in raw["prevention"].items():
+        prevention[kind] = {"cases": n_cases, "persons": persons}
+    prevention["total"] = {"cases": raw["prevention_total"][0],
+                           "persons": raw["prevention_total"][1]}
+    sources = {s.value: 0 for s in Source}
+    sources.update(raw["sources"])
+    intervals = {name: raw["intervals"].get(name, Interval(n=0, median_days=None,
+                                                           p90_days=None))
+                 for name in INTERVALS}
+    return Figures(
+        key=key,
+        intake=raw["intake"], accepted=raw["accepted"], declined=raw["declined"],
+        terminated=raw["terminated"], concluded=concluded, succeeded=raw["succeeded"],
+        success_rate=rate, success_rate_ci95=list(ci) if ci else None,
+        agreements={"written": raw["written"], "oral": raw["oral"]},
+        judicial={"filed": raw["filed"], "confirmed": raw["confirmed"],
+                  "rejected": raw["rejected"]},
+        performance={"followed_up": followed, "full": raw["full"], "partial": raw["partial"],
+                     "none": raw["none"], "rate": raw["full"] / followed if followed else None},
+        amount_yuan=f"{Decimal(raw['amount_fen']) / 100:.2f}",
+        prevention=prevention, sources=sources, overdue=raw["overdue"], intervals=intervals,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL building blocks
+
+
+def _t(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+class _Sql:
+    """Dialect-aware expressions for one computation."""
+
+    def __init__(self, dialect: str, by: str | None, period: Period) -> None:
+        self.sqlite = dialect == "sqlite"
+        self.by = by
+        self.period = period
+
+    def days(self, later: Any, earlier: Any) -> ColumnElement[Any]:
+        if self.sqlite:
+            return func.julianday(later) - func.julianday(earlier)
+        return func.extract("epoch", later - earlier) / 86400.0
+
+    def month_of(self, ts: Any, *, is_date: bool = False) -> ColumnElement[Any]:
+        if self.sqlite:
+            if is_date:
+                return func.strftime("%Y-%m", ts)
+            return func.strftime("%Y-%m", ts, "+8 hours")
+        shifted = ts if is_date else ts + literal_column("interval '8 hours'")
+        return func.to_char(shifted, "YYYY-MM")
+
+    def key(self, c: Any, ts: Any = None, *, is_date: bool = False,
+            fixed_month: str | None = None) -> ColumnElement[Any]:
+        """The group key of a row: by category (reporting code), mediator, ..., or month."""
+        by = self.by
+        if by is None:
+            return literal("", String)
+        if by == "category":
+            parents = [(cat.code, cat.parent) for cat in categories.all_categories()
+                       if cat.parent]
+            if not parents:
+                return c.c.category  # type: ignore[no-any-return]
+            return case(*[(c.c.category == code, literal(parent, String))
+                          for code, parent in parents], else_=c.c.category)
+        if by == "mediator":
+            return func.coalesce(c.c.lead_mediator, "-")
+        if by == "committee":
+            return cast(c.c.committee_id, String)
+        if by == "source":
+            return c.c.source  # type: ignore[no-any-return]
+        if fixed_month is not None:
+            return literal(fixed_month, String)
+        return self.month_of(ts, is_date=is_date)
+
+    def group(self, stmt: Any, key: Any, *more: Any, constant: bool = False) -> Any:
+        """GROUP BY the key (and ``more``), leaving out a constant key (PostgreSQL refuses it)."""
+        cols = list(more) if (self.by is None or constant) else [key, *more]
+        return stmt.group_by(*cols) if cols else stmt
+
+    def in_period(self, ts: Any) -> ColumnElement[bool]:
+        return and_(ts >= self.period.start_utc, ts < self.period.end_utc)
+
+    def in_period_dates(self, d: Any) -> ColumnElement[bool]:
+        return and_(d >= self.period.start, d < self.period.end)
+
+
+def _n(cond: Any) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def first_of(e: Any, actions: Sequence[str]) -> ColumnElement[bool]:
+    """True for an event that is its case's first event among ``actions``."""
+    e2 = e.alias()
+    return ~exists().where(e2.c.case_id == e.c.case_id, e2.c.action.in_(actions),
+                           e2.c.seq < e.c.seq)
+
+
+# ---------------------------------------------------------------------------------------------
+# The computation
+
+
+def compute(uow: UnitOfWork, actor: Actor, period: Period, by: str | None = None, *,
+            committee_ids: Sequence[int] | None = None,
+            as_of: datetime | None = None) -> Stats:
+    """The figures of ``period`` for the actor's committee (or ``committee_ids``), by SQL.
+
+    ``by`` (category, mediator, committee, source, month) adds ``groups``. ``as_of`` is the
+    instant ``overdue`` is measured at (default: the end of the period or now, whichever is
+    earlier).
+    """
+    require(actor, "stats.read")
+    if by is not None and by not in GROUP_BY:
+        raise InvalidInput(msg("--by must be one of: {allowed}", allowed=", ".join(GROUP_BY)))
+    ids = list(committee_ids) if committee_ids is not None else [actor.committee_id]
+    when = as_of if as_of is not None else min(period.end_utc, uow.now())
+    conn = uow.session.connection()
+    total = _collect(conn, _Sql(conn.dialect.name, None, period), ids, when)[""]
+    stats = Stats(**_figures(None, total).model_dump(), period=period.view(), committees=ids,
+                  as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by)
+    if by is not None:
+        raw = _collect(conn, _Sql(conn.dialect.name, by, period), ids, when)
+        stats.groups = [_figures(k, raw[k]) for k in sorted(raw)]
+    return stats
+
+
+def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, dict[str, Any]]:
+    e, c, a = _t("event"), _t("cases"), _t("agreement")
+    j, f, p = _t("judicial_confirmation"), _t("follow_up"), _t("prevention")
+    out: dict[str, dict[str, Any]] = {}
+
+    def row(key: Any) -> dict[str, Any]:
+        k = "" if key is None else str(key)
+        return out.setdefault(k, _blank())
+
+    if q.by is None:
+        row("")
+    scope = c.c.committee_id.in_(ids)
+    concl = e.c.action.in_(CONCLUSIONS)
+
+    # 1. Events: intake, accepted, declined, first conclusions (terminated / succeeded by form).
+    key = q.key(c, e.c.at).label("k")
+    counted = or_(e.c.action.in_(("new", "accept", "decline")),
+                  and_(concl, first_of(e, CONCLUSIONS)))
+    stmt = (
+        select(key,
+               _n(e.c.action == "new"), _n(e.c.action == "accept"),
+               _n(e.c.action == "decline"), _n(e.c.action == "terminate"),
+               _n(e.c.action == "agree"),
+               _n(and_(e.c.action == "agree", a.c.form == "written")),
+               _n(and_(e.c.action == "agree", a.c.form == "oral")),
+               func.coalesce(func.sum(case((concl, c.c.amount_fen), else_=None)), 0))
+        .select_from(e.join(c, c.c.id == e.c.case_id)
+                     .outerjoin(a, and_(a.c.case_id == e.c.case_id, a.c.version == 1,
+                                        e.c.action == "agree")))
+        .where(scope, q.in_period(e.c.at), counted)
+    )
+    stmt = q.group(stmt, key)
+    for k, new, acc, dec, term, agr, wr, oral, amount in conn.execute(stmt):
+        r = row(k)
+        r.update(intake=int(new), accepted=int(acc), declined=int(dec), terminated=int(term),
+                 succeeded=int(agr), written=int(wr), oral=int(oral), amount_fen=int(amount))
+
+    # 2. Source split of the intake.
+    key = q.key(c, e.c.at).label("k")
+    stmt = (select(key, c.c.source, func.count())
+            .select_from(e.join(c, c.c.id == e.c.case_id))
+            .where(scope, q.in_period(e.c.at), e.c.action == "new"))
+    stmt = q.group(stmt, key, c.c.source)
+    for k, source, n in conn.execute(stmt):
+        row(k)["sources"][source] = int(n)
+
+    # 3. Judicial confirmation: filed by filing date, confirmed/rejected by decision date.
+    key = q.key(c, j.c.filed_on, is_date=True).label("k")
+    stmt = (select(key, func.count()).select_from(j.join(c, c.c.id == j.c.case_id))
+            .where(scope, q.in_period_dates(j.c.filed_on)))
+    stmt = q.group(stmt, key)
+    for k, n in conn.execute(stmt):
+        row(k)["filed"] = int(n)
+    key = q.key(c, j.c.decided_on, is_date=True).label("k")
+    stmt = (select(key, _n(j.c.result == "confirmed"), _n(j.c.result == "rejected"))
+            .select_from(j.join(c, c.c.id == j.c.case_id))
+            .where(scope, j.c.decided_on.is_not(None), q.in_period_dates(j.c.decided_on)))
+    stmt = q.group(stmt, key)
+    for k, conf, rej in conn.execute(stmt):
+        row(k).update(confirmed=int(conf), rejected=int(rej))
+
+    # 4. Follow-ups of agreements: performance.
+    key = q.key(c, f.c.visited_at).label("k")
+    stmt = (select(key, func.count(), _n(f.c.performance == "full"),
+                   _n(f.c.performance == "partial"), _n(f.c.performance == "none"))
+            .select_from(f.join(c, c.c.id == f.c.case_id))
+            .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None)))
+    stmt = q.group(stmt, key)
+    for k, n, full, partial, none in conn.execute(stmt):
+        row(k).update(followed_up=int(n), full=int(full), partial=int(partial), none=int(none))
+
+    # 5. Escalations prevented: cases (件) and persons (人), per kind and in total.
+    key = q.key(c, p.c.recorded_at).label("k")
+    stmt = (select(key, p.c.kind, func.count(func.distinct(p.c.case_id)),
+                   func.coalesce(func.sum(p.c.persons), 0))
+            .select_from(p.join(c, c.c.id == p.c.case_id))
+            .where(scope, q.in_period(p.c.recorded_at)))
+    stmt = q.group(stmt, key, p.c.kind)
+    for k, kind, n, persons in conn.execute(stmt):
+        row(k)["prevention"][kind] = (int(n), int(persons))
+    key = q.key(c, p.c.recorded_at).label("k")
+    stmt = (select(key, func.count(func.distinct(p.c.case_id)),
+                   func.coalesce(func.sum(p.c.persons), 0))
+            .select_from(p.join(c, c.c.id == p.c.case_id))
+            .where(scope, q.in_period(p.c.recorded_at)))
+    stmt = q.group(stmt, key)
+    for k, n, persons in conn.execute(stmt):
+        row(k)["prevention_total"] = (int(n), int(persons))
+
+    # 6. Overdue, as of one instant.
+    as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
+    key = q.key(c, fixed_month=as_of_month).label("k")
+    stmt = (select(key, func.count()).select_from(c)
+            .where(scope, c.c.state.in_(OPEN_STATES), c.c.deadline < as_of))
+    stmt = q.group(stmt, key, constant=q.by == "month")
+    for k, n in conn.execute(stmt):
+        if n or q.by is None:
+            row(k)["overdue"] = int(n)
+
+    # 7. The five intervals: median and 90th percentile (nearest rank) picked in SQL.
+    for name, k, n, rank, days in conn.execute(_intervals_stmt(q, ids)):
+        r = row(k)
+        iv = r["intervals"].setdefault(name, {"n": int(n)})
+        if int(rank) == (int(n) + 1) // 2:
+            iv["median_days"] = round(float(days), 2)
+        if int(rank) == (int(n) * 9 + 9) // 10:
+            iv["p90_days"] = round(float(days), 2)
+    for r in out.values():
+        r["intervals"] = {name: Interval(**iv) for name, iv in r["intervals"].items()}
+    return out
+
+
+def _intervals_stmt(q: _Sql, ids: list[int]) -> Any:
+    e, c = _t("event"), _t("cases")
+    scope = c.c.committee_id.in_(ids)
+    joined = e.join(c, c.c.id == e.c.case_id)
+    discovered = func.coalesce(c.c.discovered_at, c.c.registered_at)
+
+    def first_at(actions: Sequence[str]) -> Any:
+        e4 = e.alias()
+        return (select(func.min(e4.c.at))
+                .where(e4.c.case_id == e.c.case_id, e4.c.action.in_(actions))
+                .scalar_subquery())
+
+    def part(name: str, action: str, since: Any, *extra: Any) -> Any:
+        d = q.days(e.c.at, since)
+        return (select(literal(name, String).label("name"), q.key(c, e.c.at).label("k"),
+                       d.label("d"))
+                .select_from(joined)
+                .where(scope, e.c.action == action, q.in_period(e.c.at), d.is_not(None), *extra))
+
+    parts = [
+        part("discovered_to_accepted", "accept", discovered),
+        part("accepted_to_concluded", "agree", c.c.accepted_at, first_of(e, CONCLUSIONS)),
+        part("accepted_to_concluded", "terminate", c.c.accepted_at, first_of(e, CONCLUSIONS)),
+        part("concluded_to_confirmed", "confirm", first_at(CONCLUSIONS),
+             first_of(e, ("confirm",))),
+        part("confirmed_to_feedback", "feedback", first_at(("confirm",))),
+        part("whole", "feedback", discovered),
+    ]
+    u = union_all(*parts).subquery("intervals")
+    part_by = (u.c.name, u.c.k)
+    w = select(u.c.name, u.c.k, u.c.d,
+               func.row_number().over(partition_by=part_by, order_by=u.c.d).label("rn"),
+               func.count().over(partition_by=part_by).label("n")).subquery("ranked")
+    n = cast(w.c.n, Integer)
+    return (select(w.c.name, w.c.k, w.c.n, w.c.rn, w.c.d)
+            .where(or_(w.c.rn == (n + 1) // 2, w.c.rn == (n * 9 + 9) // 10)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Presentation helpers shared by the CLI and the export
+
+
+COUNT_KEYS = frozenset({"intake", "accepted", "declined", "terminated", "concluded", "succeeded",
+                        "overdue", "written", "oral", "filed", "confirmed", "rejected",
+                        "followed_up", "full", "partial", "none", "cases", "persons", "n",
+                        *(s.value for s in Source)})
+SMALL = 5
+
+
+def suppress_small(value: Any, *, parent: str | None = None) -> Any:
+    """Counts from 1 to 4 become ``"<5"`` (0 stays 0: an absence identifies nobody)."""
+    if isinstance(value, dict):
+        return {k: suppress_small(v, parent=k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [suppress_small(v, parent=parent) for v in value]
+    if (parent in COUNT_KEYS and isinstance(value, int) and not isinstance(value, bool)
+            and 0 < value < SMALL):
+        return "<5"
+    return value
+
+
+def to_json(stats: Stats) -> dict[str, Any]:
+    """The ``--json`` document: the contract keys first, then the other figures."""
+    data = stats.model_dump()
+    data.pop("key", None)
+    if stats.groups is None:
+        data["groups"] = None
+    order = ["period", "intake", "accepted", "declined", "terminated", "concluded", "succeeded",
+             "success_rate", "success_rate_ci95", "intervals", "overdue", "groups"]
+    return {k: data[k] for k in order} | {k: v for k, v in data.items() if k not in order}

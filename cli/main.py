@@ -36,7 +36,7 @@ def choose_language(argv: Sequence[str]) -> None:
 
 
 def build_app() -> typer.Typer:
-    from cli import admin_cmds, case_cmds
+    from cli import admin_cmds, case_cmds, stats_cmds
     from cli.context import Env
 
     app = typer.Typer(
@@ -75,6 +75,7 @@ def build_app() -> typer.Typer:
 
     case_cmds.register(app)
     admin_cmds.register(app)
+    stats_cmds.register(app)
     return app
 
 

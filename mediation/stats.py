@@ -303,6 +303,17 @@ def _figures(key: str | None, raw: dict[str, Any]) -> Figures:
     )
 
 
+def monthly_series(stats: Stats, months: Sequence[Period]) -> list[Figures]:
+    """One Figures per month of ``months`` from a ``by="month"`` result (empty months filled)."""
+    groups = {g.key: g for g in stats.groups or []}
+    return [groups.get(m.label) or empty(m.label) for m in months]
+
+
+def empty(key: str | None = None) -> Figures:
+    """The figures of a group where nothing happened."""
+    return _figures(key, _blank())
+
+
 # ---------------------------------------------------------------------------------------------
 # SQL building blocks
 

@@ -36,17 +36,14 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     String,
     Table,
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     literal_column,
-    or_,
     select,
     union_all,
 )
@@ -382,13 +379,6 @@ def _n(cond: Any) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def first_of(e: Any, actions: Sequence[str]) -> ColumnElement[bool]:
-    """True for an event that is its case's first event among ``actions``."""
-    e2 = e.alias()
-    return ~exists().where(e2.c.case_id == e.c.case_id, e2.c.action.in_(actions),
-                           e2.c.seq < e.c.seq)
-
-
 # ---------------------------------------------------------------------------------------------
 # The computation
 
@@ -418,7 +408,7 @@ def compute(uow: UnitOfWork, actor: Actor, period: Period, by: str | None = None
 
 
 def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, dict[str, Any]]:
-    e, c, a = _t("event"), _t("cases"), _t("agreement")
+    c = _t("cases")
     j, f, p = _t("judicial_confirmation"), _t("follow_up"), _t("prevention")
     out: dict[str, dict[str, Any]] = {}
 
@@ -429,39 +419,33 @@ def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, d
     if q.by is None:
         row("")
     scope = c.c.committee_id.in_(ids)
-    concl = e.c.action.in_(CONCLUSIONS)
 
-    # 1. Events: intake, accepted, declined, first conclusions (terminated / succeeded by form).
-    key = q.key(c, e.c.at).label("k")
-    counted = or_(e.c.action.in_(("new", "accept", "decline")),
-                  and_(concl, first_of(e, CONCLUSIONS)))
-    stmt = (
-        select(key,
-               _n(e.c.action == "new"), _n(e.c.action == "accept"),
-               _n(e.c.action == "decline"), _n(e.c.action == "terminate"),
-               _n(e.c.action == "agree"),
-               _n(and_(e.c.action == "agree", a.c.form == "written")),
-               _n(and_(e.c.action == "agree", a.c.form == "oral")),
-               func.coalesce(func.sum(case((concl, c.c.amount_fen), else_=None)), 0))
-        .select_from(e.join(c, c.c.id == e.c.case_id)
-                     .outerjoin(a, and_(a.c.case_id == e.c.case_id, a.c.version == 1,
-                                        e.c.action == "agree")))
-        .where(scope, q.in_period(e.c.at), counted)
-    )
-    stmt = q.group(stmt, key)
-    for k, new, acc, dec, term, agr, wr, oral, amount in conn.execute(stmt):
-        r = row(k)
-        r.update(intake=int(new), accepted=int(acc), declined=int(dec), terminated=int(term),
-                 succeeded=int(agr), written=int(wr), oral=int(oral), amount_fen=int(amount))
-
-    # 2. Source split of the intake.
-    key = q.key(c, e.c.at).label("k")
-    stmt = (select(key, c.c.source, func.count())
-            .select_from(e.join(c, c.c.id == e.c.case_id))
-            .where(scope, q.in_period(e.c.at), e.c.action == "new"))
-    stmt = q.group(stmt, key, c.c.source)
-    for k, source, n in conn.execute(stmt):
-        row(k)["sources"][source] = int(n)
+    # 1-2. Everything the event log decides, from one pass over it: per-case milestones, then
+    # one GROUP BY giving the counts, the source split and the durations in 0.01-day buckets.
+    buckets: dict[tuple[str, str], dict[float, int]] = {}
+    for name, k, sub, bucket, n, amount in conn.execute(_facts_stmt(q, ids)):
+        r, n = row(k), int(n)
+        if name == "intake":
+            r["intake"] += n
+            r["sources"][sub] = r["sources"].get(sub, 0) + n
+        elif name == "accepted":
+            r["accepted"] += n
+        elif name == "declined":
+            r["declined"] += n
+        elif name == "concluded":
+            if sub == "terminate":
+                r["terminated"] += n
+            else:
+                r["succeeded"] += n
+                r[sub] += n
+            r["amount_fen"] += int(amount or 0)
+        interval = INTERVAL_OF.get(name)
+        if interval is not None and bucket is not None:
+            counts = buckets.setdefault(("" if k is None else str(k), interval), {})
+            b = round(float(bucket), 2)
+            counts[b] = counts.get(b, 0) + n
+    for (k, interval), counts in buckets.items():
+        row(k)["intervals"][interval] = _percentiles(counts)
 
     # 3. Judicial confirmation: filed by filing date, confirmed/rejected by decision date.
     key = q.key(c, j.c.filed_on, is_date=True).label("k")
@@ -516,55 +500,96 @@ def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, d
         if n or q.by is None:
             row(k)["overdue"] = int(n)
 
-    # 7. The five intervals: median and 90th percentile (nearest rank) picked in SQL.
-    for name, k, n, rank, days in conn.execute(_intervals_stmt(q, ids)):
-        r = row(k)
-        iv = r["intervals"].setdefault(name, {"n": int(n)})
-        if int(rank) == (int(n) + 1) // 2:
-            iv["median_days"] = round(float(days), 2)
-        if int(rank) == (int(n) * 9 + 9) // 10:
-            iv["p90_days"] = round(float(days), 2)
     for r in out.values():
         r["intervals"] = {name: Interval(**iv) for name, iv in r["intervals"].items()}
     return out
 
 
-def _intervals_stmt(q: _Sql, ids: list[int]) -> Any:
-    e, c = _t("event"), _t("cases")
+INTERVAL_OF = {"accepted": "discovered_to_accepted",
+               "accepted_to_concluded": "accepted_to_concluded",
+               "concluded_to_confirmed": "concluded_to_confirmed",
+               "confirmed_to_feedback": "confirmed_to_feedback", "whole": "whole"}
+
+
+def _facts_stmt(q: _Sql, ids: list[int]) -> Any:
+    """Counts, sums and duration buckets per (fact, group, sub-key).
+
+    ``m``: each case's milestones -- the first time of each step -- from a single GROUP BY over
+    the events before the period's end (cases with no event in the period are left out). A
+    case's conclusion is its first agree/terminate; it succeeded when an agreement exists (a
+    termination is final, so an agreement can only come before it). Each fact is one row per
+    case; they are grouped by (fact, group, sub-key, duration rounded to 0.01 day), so the rows
+    returned are bounded by the number of distinct rounded durations, not by the cases.
+    """
+    e, c, a = _t("event"), _t("cases"), _t("agreement")
+
+    def first(cond: Any) -> Any:
+        return func.min(case((cond, e.c.at), else_=None))
+
+    m = (select(e.c.case_id.label("case_id"),
+                first(e.c.action == "new").label("new_at"),
+                first(e.c.action == "accept").label("accept_at"),
+                first(e.c.action == "decline").label("decline_at"),
+                first(e.c.action.in_(CONCLUSIONS)).label("concl_at"),
+                func.max(case((e.c.action == "agree", 1), else_=0)).label("agreed"),
+                first(e.c.action == "confirm").label("confirm_at"),
+                first(e.c.action == "feedback").label("feedback_at"))
+         .where(e.c.committee_id.in_(ids), e.c.case_id.is_not(None),
+                e.c.at < q.period.end_utc)
+         .group_by(e.c.case_id)
+         .having(func.max(e.c.at) >= q.period.start_utc)
+         .cte("m"))
+    base = m.join(c, c.c.id == m.c.case_id)
     scope = c.c.committee_id.in_(ids)
-    joined = e.join(c, c.c.id == e.c.case_id)
     discovered = func.coalesce(c.c.discovered_at, c.c.registered_at)
+    zero = literal(0.0)
+    nothing = literal("", String)
 
-    def first_at(actions: Sequence[str]) -> Any:
-        e4 = e.alias()
-        return (select(func.min(e4.c.at))
-                .where(e4.c.case_id == e.c.case_id, e4.c.action.in_(actions))
-                .scalar_subquery())
+    def fact(name: str, ts: Any, d: Any, *, sub: Any = nothing, amount: Any = None,
+             source: Any = base, where: tuple[Any, ...] = ()) -> Any:
+        return (select(literal(name, String).label("name"), q.key(c, ts).label("k"),
+                       sub.label("sub"), d.label("d"),
+                       (amount if amount is not None else literal(0)).label("amount"))
+                .select_from(source).where(scope, q.in_period(ts), *where))
 
-    def part(name: str, action: str, since: Any, *extra: Any) -> Any:
-        d = q.days(e.c.at, since)
-        return (select(literal(name, String).label("name"), q.key(c, e.c.at).label("k"),
-                       d.label("d"))
-                .select_from(joined)
-                .where(scope, e.c.action == action, q.in_period(e.c.at), d.is_not(None), *extra))
-
+    outcome = case((m.c.agreed == 1, func.coalesce(a.c.form, "written")), else_="terminate")
     parts = [
-        part("discovered_to_accepted", "accept", discovered),
-        part("accepted_to_concluded", "agree", c.c.accepted_at, first_of(e, CONCLUSIONS)),
-        part("accepted_to_concluded", "terminate", c.c.accepted_at, first_of(e, CONCLUSIONS)),
-        part("concluded_to_confirmed", "confirm", first_at(CONCLUSIONS),
-             first_of(e, ("confirm",))),
-        part("confirmed_to_feedback", "feedback", first_at(("confirm",))),
-        part("whole", "feedback", discovered),
+        fact("intake", m.c.new_at, zero, sub=c.c.source),
+        fact("accepted", m.c.accept_at, q.days(m.c.accept_at, discovered)),
+        fact("declined", m.c.decline_at, zero),
+        fact("concluded", m.c.concl_at, zero, sub=outcome,
+             amount=func.coalesce(c.c.amount_fen, 0),
+             source=base.outerjoin(a, and_(a.c.case_id == m.c.case_id, a.c.version == 1))),
+        fact("accepted_to_concluded", m.c.concl_at, q.days(m.c.concl_at, c.c.accepted_at),
+             where=(c.c.accepted_at.is_not(None),)),
+        fact("concluded_to_confirmed", m.c.confirm_at, q.days(m.c.confirm_at, m.c.concl_at),
+             where=(m.c.concl_at.is_not(None),)),
+        fact("confirmed_to_feedback", m.c.feedback_at,
+             q.days(m.c.feedback_at, m.c.confirm_at), where=(m.c.confirm_at.is_not(None),)),
+        fact("whole", m.c.feedback_at, q.days(m.c.feedback_at, discovered)),
     ]
-    u = union_all(*parts).subquery("intervals")
-    part_by = (u.c.name, u.c.k)
-    w = select(u.c.name, u.c.k, u.c.d,
-               func.row_number().over(partition_by=part_by, order_by=u.c.d).label("rn"),
-               func.count().over(partition_by=part_by).label("n")).subquery("ranked")
-    n = cast(w.c.n, Integer)
-    return (select(w.c.name, w.c.k, w.c.n, w.c.rn, w.c.d)
-            .where(or_(w.c.rn == (n + 1) // 2, w.c.rn == (n * 9 + 9) // 10)))
+    u = union_all(*parts).subquery("facts")
+    bucket = func.round(u.c.d, 2).label("bucket")
+    return (select(u.c.name, u.c.k, u.c.sub, bucket, func.count(), func.sum(u.c.amount))
+            .group_by(u.c.name, u.c.k, u.c.sub, bucket))
+
+
+def _percentiles(counts: dict[float, int]) -> dict[str, Any]:
+    """Nearest-rank median and 90th percentile from durations counted per 0.01-day bucket.
+
+    Rounding is monotone, so the bucket holding the value of rank r is the rounded value of
+    rank r: the result equals rounding the exact order statistics.
+    """
+    n = sum(counts.values())
+    ranks = {"median_days": (n + 1) // 2, "p90_days": (n * 9 + 9) // 10}
+    out: dict[str, Any] = {"n": n, "median_days": None, "p90_days": None}
+    seen = 0
+    for value in sorted(counts):
+        before, seen = seen, seen + counts[value]
+        for field_name, rank in ranks.items():
+            if before < rank <= seen:
+                out[field_name] = value
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -72,10 +72,6 @@ def _quiet(stage: str, done: int, total: int | None) -> None:
     return None
 
 
-def _ts(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class _HashingWriter:
     """A binary file that is hashed as it is written, and fsynced when closed."""
 
@@ -123,6 +119,13 @@ class _CsvOut:
         return {**self.file.close(), "rows": self.rows}
 
 
+def _iso(conn: Any, column: Any) -> Any:
+    """A timestamp column formatted as ``YYYY-MM-DDTHH:MM:SSZ`` by the database (fast path)."""
+    if conn.dialect.name == "sqlite":
+        return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)
+    return func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+
+
 def _t(name: str) -> Any:
     from sqlmodel import SQLModel
 
@@ -138,9 +141,10 @@ def _write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
     parents = {cat.code: cat.reporting_code for cat in categories.all_categories()}
     out = _CsvOut(path, CASE_COLUMNS)
     stmt = (select(c.c.id, c.c.number, c.c.state, c.c.category, c.c.source, c.c.risk_level,
-                   c.c.persons_involved, c.c.amount_fen, c.c.discovered_at, c.c.registered_at,
-                   c.c.accepted_at, c.c.declined_at, c.c.concluded_at, c.c.conclusion,
-                   c.c.confirmed_at, c.c.closed_at, c.c.lead_mediator)
+                   c.c.persons_involved, c.c.amount_fen, _iso(conn, c.c.discovered_at),
+                   _iso(conn, c.c.registered_at), _iso(conn, c.c.accepted_at),
+                   _iso(conn, c.c.declined_at), _iso(conn, c.c.concluded_at), c.c.conclusion,
+                   _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator)
             .where(*where).order_by(c.c.id))
     done = 0
     progress("cases.csv", 0, total)
@@ -156,9 +160,9 @@ def _write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
         for r in batch:
             n = names.get(r[0], {})
             rows.append([r[1], r[2], r[3], parents.get(r[3], r[3]), r[4], r[5], r[6],
-                         fen_to_yuan(r[7]) or "", _ts(r[8]), _ts(r[9]), _ts(r[10]), _ts(r[11]),
-                         _ts(r[12]), r[13] or "", _ts(r[14]), _ts(r[15]), r[16] or "",
-                         "、".join(n.get("applicant", [])), "、".join(n.get("respondent", []))])
+                         "" if r[7] is None else fen_to_yuan(r[7]), *r[8:13], r[13],
+                         *r[14:16], r[16], "、".join(n.get("applicant", [])),
+                         "、".join(n.get("respondent", []))])
         out.rows_(rows)
         done += len(rows)
         progress("cases.csv", done, total)
@@ -172,17 +176,16 @@ def _write_events(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
     where = (e.c.committee_id == committee_id, e.c.at < end)
     total = int(conn.execute(select(func.count()).select_from(e).where(*where)).scalar_one())
     out = _CsvOut(path, EVENT_COLUMNS)
-    stmt = (select(e.c.seq, e.c.at, c.c.number, e.c.actor, e.c.role, e.c.action, e.c.from_state,
-                   e.c.to_state, e.c.version, e.c.reason, e.c.hash)
+    stmt = (select(e.c.seq, _iso(conn, e.c.at), c.c.number, e.c.actor, e.c.role, e.c.action,
+                   e.c.from_state, e.c.to_state, e.c.version, e.c.reason, e.c.hash)
             .select_from(e.outerjoin(c, c.c.id == e.c.case_id))
             .where(*where).order_by(e.c.seq))
     done = 0
     progress("events.csv", 0, total)
     result = conn.execution_options(yield_per=BATCH, stream_results=True).execute(stmt)
     for batch in result.partitions():
-        rows = [[r[0], _ts(r[1]), r[2] or "", r[3], r[4], r[5], r[6] or "", r[7] or "",
-                 "" if r[8] is None else r[8], identity.scrub(r[9]) or "", r[10]]
-                for r in batch]
+        scrub = identity.scrub
+        rows = [[*r[:9], None if r[9] is None else scrub(r[9]), r[10]] for r in batch]
         out.rows_(rows)
         done += len(rows)
         progress("events.csv", done, total)

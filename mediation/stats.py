@@ -36,6 +36,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
+    Numeric,
     String,
     Table,
     and_,
@@ -330,7 +331,7 @@ class _Sql:
     def days(self, later: Any, earlier: Any) -> ColumnElement[Any]:
         if self.sqlite:
             return func.julianday(later) - func.julianday(earlier)
-        return func.extract("epoch", later - earlier) / 86400.0
+        return cast(func.extract("epoch", later - earlier), Numeric) / literal(86400, Numeric)
 
     def month_of(self, ts: Any, *, is_date: bool = False) -> ColumnElement[Any]:
         if self.sqlite:
@@ -542,7 +543,7 @@ def _facts_stmt(q: _Sql, ids: list[int]) -> Any:
     base = m.join(c, c.c.id == m.c.case_id)
     scope = c.c.committee_id.in_(ids)
     discovered = func.coalesce(c.c.discovered_at, c.c.registered_at)
-    zero = literal(0.0)
+    zero = literal(0, Numeric) if not q.sqlite else literal(0.0)
     nothing = literal("", String)
 
     def fact(name: str, ts: Any, d: Any, *, sub: Any = nothing, amount: Any = None,

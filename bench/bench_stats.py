@@ -117,8 +117,8 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
 
 def generate(url: str, n: int, seed: int = 2026) -> None:
     from mediation import committee
-    from mediation.storage import UnitOfWork, create_schema, engine_for
     from mediation.stats import _t
+    from mediation.storage import UnitOfWork, create_schema, engine_for
 
     engine = engine_for(url)
     create_schema(engine)
@@ -134,7 +134,8 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
     cats, cw = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     srcs, sw = zip(*SOURCE_WEIGHTS.items(), strict=True)
     t_cases, t_party, t_event = _t("cases"), _t("party"), _t("event")
-    t_agreement, t_follow, t_judicial = _t("agreement"), _t("follow_up"), _t("judicial_confirmation")
+    t_agreement, t_follow = _t("agreement"), _t("follow_up")
+    t_judicial = _t("judicial_confirmation")
     t_prevention, t_head = _t("prevention"), _t("log_head")
     with engine.begin() as conn:
         seq = int(conn.execute(t_head.select()).one().seq)
@@ -151,9 +152,10 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
                     "id": cid, "committee_id": 1, "year": 2026, "seq": cid,
                     "number": f"(2026)龙人调字第{cid}号", "version": len(events),
                     "category": rng.choices(cats, cw)[0], "source": rng.choices(srcs, sw)[0],
-                    "summary": "双方因琐事发生纠纷。", "requests": "请求调解。", "risk_level": "low",
-                    "persons_involved": 2,
-                    "amount_fen": rng.randint(5, 2000) * 10000 if rng.random() < 0.3 else None,
+                    "summary": "双方因琐事发生纠纷。", "requests": "请求调解。",
+                    "risk_level": "low", "persons_involved": 2,
+                    "amount_fen": (rng.randint(5, 2000) * 10000 if rng.random() < 0.3
+                                   else None),
                     "discovered_at": start - timedelta(hours=rng.randint(0, 72)),
                     "registered_at": start, "registrar": "wangfang",
                     **{k: case.get(k) for k in ("state", "accepted_at", "deadline", "declined_at",

@@ -210,6 +210,9 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
                      "decided_on": (at + timedelta(days=10)).date()}
                     for cid, at in ids.items() if cid in agreement_ids])
         conn.execute(update(t_head).values(seq=seq, hash=f"{seq:064x}"))
+    with engine.connect() as conn:  # fold the write-ahead log into the file, as a quiet night would
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
 
 
 # ---------------------------------------------------------------------------------------------

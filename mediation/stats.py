@@ -19,8 +19,10 @@ Definitions (docs/statistics.md states them for readers, in Chinese and English)
   days from acceptance, or as extended with consent) passed before ``as_of`` (the end of the
   period, or now if that is earlier).
 
-Nothing here loads every case into Python: each figure is one aggregate query, grouped by the
-requested dimension; percentiles are picked in SQL with window functions.
+Nothing here loads every case into Python: one pass over the event log gives each case's
+milestones, and one GROUP BY over them gives the counts and the durations per 0.01-day bucket
+(the percentiles are read off the bucket counts); the other figures are one small aggregate each,
+all grouped by the requested dimension.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def choose_language(argv: Sequence[str]) -> None:
 
 
 def build_app() -> typer.Typer:
-    from cli import admin_cmds, audit_cmds, case_cmds, db_cmds, import_cmds
+    from cli import admin_cmds, audit_cmds, case_cmds, db_cmds, import_cmds, stats_cmds
     from cli.context import Env
 
     app = typer.Typer(
@@ -80,6 +80,7 @@ def build_app() -> typer.Typer:
     admin_cmds.register(app)
     db_cmds.register(app)
     audit_cmds.register(app)
+    stats_cmds.register(app)
     return app
 
 

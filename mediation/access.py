@@ -37,6 +37,8 @@ POLICY: dict[str, frozenset[str]] = {
     "audit.read": frozenset({Role.director, Role.auditor}),
     "audit.verify": frozenset({Role.director, Role.auditor}),
     "audit.checkpoint": frozenset({Role.auditor, Role.director}),
+    "stats.read": frozenset({Role.director, Role.clerk}),
+    "report.export": frozenset({Role.director, Role.clerk}),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})

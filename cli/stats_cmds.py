@@ -1,0 +1,297 @@
+"""`mediation stats`, `mediation report monthly` and `mediation export nightly`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _, name
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+SMALL_DENOMINATOR = 30
+
+
+def _today() -> Any:
+    from mediation.cases import utcnow
+    from mediation.clock import local_date
+
+    return local_date(utcnow())
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _interval_label(key: str) -> str:
+    labels = {
+        "discovered_to_accepted": _("discovered → accepted"),
+        "accepted_to_concluded": _("accepted → concluded"),
+        "concluded_to_confirmed": _("concluded → confirmed"),
+        "confirmed_to_feedback": _("confirmed → feedback"),
+        "whole": _("whole (discovered → feedback)"),
+    }
+    return labels.get(key, key)
+
+
+def _rate_sentence(doc: dict[str, Any]) -> str:
+    if doc["success_rate"] is None:
+        return _("Success rate: none — no case concluded in this period (the denominator is 0).")
+    low, high = doc["success_rate_ci95"]
+    return _("Success rate {rate} = {succeeded} succeeded ÷ {concluded} concluded (agreements + "
+             "terminations after acceptance; declined and open cases excluded); 95% Wilson "
+             "interval {low} – {high}.", rate=_pct(doc["success_rate"]),
+             succeeded=doc["succeeded"], concluded=doc["concluded"], low=_pct(low),
+             high=_pct(high))
+
+
+def _figures_table(doc: dict[str, Any]) -> Table:
+    from rich.table import Table
+
+    t = Table(show_header=True)
+    t.add_column(_("Figure"))
+    t.add_column(_("Value"), justify="right")
+    agreements, judicial, perf = doc["agreements"], doc["judicial"], doc["performance"]
+    rows: list[tuple[str, Any]] = [
+        (_("Intake (registered)"), doc["intake"]),
+        (_("Accepted"), doc["accepted"]),
+        (_("Declined (not in the denominator)"), doc["declined"]),
+        (_("Concluded (the denominator)"), doc["concluded"]),
+        (_("Succeeded (agreement)"), doc["succeeded"]),
+        (_("Terminated"), doc["terminated"]),
+        (_("Written / oral agreements"), f"{agreements['written']} / {agreements['oral']}"),
+        (_("Judicial confirmation: filed / confirmed / rejected"),
+         f"{judicial['filed']} / {judicial['confirmed']} / {judicial['rejected']}"),
+        (_("Fully performed, of followed-up agreements"),
+         f"{perf['full']} / {perf['followed_up']} ({_pct(perf['rate'])})"),
+        (_("Amount involved (yuan)"), doc["amount_yuan"]),
+        (_("Escalations prevented (cases / persons)"),
+         f"{doc['prevention']['total']['cases']} / {doc['prevention']['total']['persons']}"),
+    ]
+    for kind, v in doc["prevention"].items():
+        if kind != "total" and v["cases"] not in (0, "0"):
+            rows.append(("  " + name("prevention", kind), f"{v['cases']} / {v['persons']}"))
+    rows.append((_("Overdue (open past the deadline)"), doc["overdue"]))
+    for label, value in rows:
+        t.add_row(label, str(value))
+    sources = " · ".join(f"{name('source', k)} {v}" for k, v in doc["sources"].items()
+                         if v not in (0, "0"))
+    t.add_row(_("Sources of the intake"), sources or "—")
+    return t
+
+
+def _intervals_table(doc: dict[str, Any]) -> Table:
+    from rich.table import Table
+
+    t = Table(title=_("Intervals (days)"))
+    t.add_column(_("Step"))
+    t.add_column(_("Cases"), justify="right")
+    t.add_column(_("Median"), justify="right")
+    t.add_column(_("90th percentile"), justify="right")
+    for key, iv in doc["intervals"].items():
+        t.add_row(_interval_label(key), str(iv["n"]),
+                  "—" if iv["median_days"] is None else f"{iv['median_days']:.1f}",
+                  "—" if iv["p90_days"] is None else f"{iv['p90_days']:.1f}")
+    return t
+
+
+def _groups_table(doc: dict[str, Any], by: str) -> Table:
+    from rich.table import Table
+
+    t = Table(title=_("By {dimension}", dimension=_dimension(by)))
+    for header in (_("Group"), _("Intake"), _("Accepted"), _("Concluded"), _("Succeeded"),
+                   _("Success rate"), _("95% interval"), _("Overdue")):
+        if header == _("Group"):
+            t.add_column(header, no_wrap=True, max_width=24)
+        else:
+            t.add_column(header, justify="right")
+    for g in doc["groups"] or []:
+        ci = g["success_rate_ci95"]
+        key = g["key"]
+        label = (render.category_name(key) if by == "category" else
+                 name("source", key) if by == "source" else key)
+        t.add_row(label, str(g["intake"]), str(g["accepted"]), str(g["concluded"]),
+                  str(g["succeeded"]), _pct(g["success_rate"]),
+                  "—" if ci is None else f"{ci[0] * 100:.1f}–{ci[1] * 100:.1f}%",
+                  str(g["overdue"]))
+    return t
+
+
+def _dimension(by: str) -> str:
+    return {"category": _("category"), "mediator": _("mediator"), "committee": _("committee"),
+            "source": _("source"), "month": _("month")}.get(by, by)
+
+
+def _chart(series: list[Any]) -> str:
+    """Bars of concluded cases per month with the success rate beside each."""
+    top = max([f.concluded for f in series] + [1])
+    lines = [_("Last 12 months: concluded cases (bars) and success rate")]
+    for f in series:
+        bar = "█" * round(24 * f.concluded / top) if f.concluded else ""
+        lines.append(f"  {f.key}  {bar:<24} {f.concluded:>4}  {_pct(f.success_rate):>6}")
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("stats")
+    def stats_cmd(
+        ctx: typer.Context,
+        period: str | None = typer.Argument(None, metavar="[PERIOD]", help=_(
+            "A period: 2026-11, 2026Q4, 2026 or 2026-01-01..2026-03-31.")),
+        month: str | None = typer.Option(None, "--month", help=_("A month, e.g. 2026-11.")),
+        quarter: str | None = typer.Option(None, "--quarter", help=_(
+            "A quarter, e.g. 2026Q4.")),
+        year: str | None = typer.Option(None, "--year", help=_("A year, e.g. 2026.")),
+        from_: str | None = typer.Option(None, "--from", help=_("First day, YYYY-MM-DD.")),
+        to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
+        by: str | None = typer.Option(None, "--by", help=_(
+            "Group by category, mediator, committee, source or month.")),
+        as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
+        suppress_small: bool = typer.Option(False, "--suppress-small", help=_(
+            "Show counts from 1 to 4 as <5 (for publication).")),
+        chart: bool = typer.Option(True, "--chart/--no-chart", help=_(
+            "Show the chart of the last 12 months.")),
+    ) -> None:
+        """Statistics of a period (default: this month to date): success rate with its
+        denominator and Wilson interval, intake, intervals, overdue cases."""
+        from mediation import stats as svc
+
+        today = _today()
+        p = svc.period_from_options(month_=month, quarter_=quarter, year_=year, from_=from_,
+                                    to=to, spec=period, today=today)
+        result = env(ctx).act(svc.compute, p, by, write=False)
+        doc = svc.to_json(result)
+        if suppress_small:
+            doc = svc.suppress_small(doc)
+        if as_json:
+            render.emit_json(doc)
+            return
+        con = render.console()
+        con.rule(_("Statistics {period} ({start} – {end})", period=p.label,
+                   start=p.start.isoformat(), end=p.last_day.isoformat()))
+        sys.stdout.write(_rate_sentence(doc) + "\n")
+        if isinstance(result.concluded, int) and 0 < result.concluded < SMALL_DENOMINATOR:
+            sys.stdout.write(_("Small numbers: with only {n} concluded cases the interval is "
+                               "wide; do not compare rates on their own.",
+                               n=doc["concluded"]) + "\n")
+        con.print(_figures_table(doc))
+        con.print(_intervals_table(doc))
+        if by:
+            con.print(_groups_table(doc, by))
+        if chart and not suppress_small:
+            months = svc.last_months(min(p.last_day, today), 12)
+            trend = env(ctx).act(svc.compute, svc.date_range(months[0].start, months[-1].last_day),
+                                 "month", write=False)
+            sys.stdout.write(_chart(svc.monthly_series(trend, months)) + "\n")
+
+    report = typer.Typer(help=_("Reports for the Bureau of Justice."), no_args_is_help=True)
+    app.add_typer(report, name="report")
+
+    @report.command("monthly")
+    def report_monthly(
+        ctx: typer.Context,
+        month: str | None = typer.Option(None, "--month", help=_(
+            "The month, e.g. 2026-11 (default: this month to date).")),
+        out: Path = typer.Option(..., "--out", help=_("The .xlsx file to write.")),
+        lang: str | None = typer.Option(None, "--lang", help=_(
+            "Language of the headers: zh (default) or en.")),
+        as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
+    ) -> None:
+        """Write the monthly statistics sheet (15 categories and a total) as .xlsx."""
+        from mediation import report as svc
+        from mediation import stats
+        from mediation.errors import InvalidInput
+        from mediation.i18n import msg, normalise_language
+
+        try:
+            sheet_lang = normalise_language(lang) if lang else "zh"
+        except ValueError:
+            raise InvalidInput(msg("use zh or en")) from None
+        p = (stats.period_from_options(month_=month, today=_today()) if month
+             else stats.month_to_date(_today()))
+        if out.suffix.lower() != ".xlsx":
+            raise InvalidInput(msg("the report file must end in .xlsx: {path}", path=str(out)))
+        tmp = out.with_name(out.name + ".partial")
+        result = env(ctx).act(svc.monthly, p, tmp, lang=sheet_lang, write=False)
+        tmp.replace(out)
+        if as_json:
+            render.emit_json({**result, "file": str(out)})
+        else:
+            sys.stdout.write(_("Wrote {path}: {period}, {succeeded} succeeded of {concluded} "
+                               "concluded.", path=str(out), period=p.label,
+                               succeeded=result["succeeded"],
+                               concluded=result["concluded"]) + "\n")
+
+    export = typer.Typer(help=_("Exports for archiving and the Bureau of Justice."),
+                         no_args_is_help=True)
+    app.add_typer(export, name="export")
+
+    @export.command("nightly")
+    def export_nightly(
+        ctx: typer.Context,
+        out: Path = typer.Option(..., "--out", help=_("The folder that holds one folder per "
+                                                     "day.")),
+        day: str | None = typer.Option(None, "--date", help=_(
+            "The day to export, YYYY-MM-DD (default: yesterday, the last complete day).")),
+        as_json: bool = typer.Option(False, "--json", help=_("Print the manifest as JSON.")),
+    ) -> None:
+        """Write DIR/D/: cases.csv, events.csv (masked), stats.json, the monthly .xlsx,
+        trend.png and manifest.json, atomically."""
+        from datetime import timedelta
+
+        from mediation import export as svc
+        from mediation.stats import parse_date
+
+        d = parse_date(day) if day else _today() - timedelta(days=1)
+        with _progress() as progress:
+            manifest = env(ctx).act(svc.nightly, out, d, progress=progress, write=False)
+        if as_json:
+            render.emit_json(manifest)
+        else:
+            sys.stdout.write(_("Exported {date} to {folder}: {cases} cases, {events} events; "
+                               "log head {seq} {hash}.", date=d.isoformat(),
+                               folder=manifest["folder"], cases=manifest["rows"]["cases.csv"],
+                               events=manifest["rows"]["events.csv"],
+                               seq=manifest["log_head"]["seq"],
+                               hash=manifest["log_head"]["hash"][:16]) + "\n")
+
+
+class _progress:
+    """A Rich progress bar on a terminal; plain log lines on stderr otherwise (cron)."""
+
+    def __enter__(self) -> Any:
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar: Any = Progress(TextColumn("{task.description}"), BarColumn(),
+                                     MofNCompleteColumn(), console=render.console(stderr=True),
+                                     transient=True)
+            self.bar.__enter__()
+            tasks: dict[str, Any] = {}
+
+            def on_tty(stage: str, done: int, total: int | None) -> None:
+                if stage not in tasks:
+                    tasks[stage] = self.bar.add_task(stage, total=total)
+                self.bar.update(tasks[stage], completed=done, total=total)
+
+            return on_tty
+        self.bar = None
+
+        def plain(stage: str, done: int, total: int | None) -> None:
+            if done == 0 and stage.endswith(".csv"):
+                sys.stderr.write(_("export: {stage}: writing {total} rows",
+                                   stage=stage, total="?" if total is None else total) + "\n")
+            elif total is not None and done >= total:
+                sys.stderr.write(_("export: {stage}: done", stage=stage) + "\n")
+
+        return plain
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)

@@ -1,0 +1,629 @@
+"""Statistics that can be trusted: DOMAIN.md §5, computed by SQL aggregates (GROUP BY).
+
+Definitions (docs/statistics.md states them for readers, in Chinese and English):
+
+- Every figure is counted **by the date of the event** that makes it (China Standard Time):
+  intake by registration (``new``), accepted by ``accept``, declined by ``decline``.
+- A case's **conclusion** is its FIRST ``agree`` or ``terminate`` event. Re-mediation
+  (``remediate``) never creates a second conclusion: a re-mediated case is counted once, in the
+  period and with the outcome of its first conclusion, so a past period's figures never change
+  when a case is re-opened later. (A termination is final, so only an agreement can be followed
+  by another conclusion.)
+- **Success rate** = succeeded (first conclusion is an agreement, written or oral) ÷ concluded
+  (first conclusion in the period, agreement or termination after acceptance). Declined and open
+  cases are never in the denominator. ``None`` when nothing concluded. Shown with its Wilson 95%
+  score interval.
+- Intervals are measured between the first occurrence of each step and attributed to the period
+  of the later step; median and 90th percentile by nearest rank (the value at rank ⌈p·n⌉).
+- ``overdue`` is a point-in-time figure: cases open (accepted or mediating) whose deadline (30
+  days from acceptance, or as extended with consent) passed before ``as_of`` (the end of the
+  period, or now if that is earlier).
+
+Nothing here loads every case into Python: one pass over the event log gives each case's
+milestones, and one GROUP BY over them gives the counts and the durations per 0.01-day bucket
+(the percentiles are read off the bucket counts); the other figures are one small aggregate each,
+all grouped by the requested dimension.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlmodel import SQLModel
+
+from mediation import categories
+from mediation.access import Actor, require
+from mediation.cases import OPEN_STATES, PreventionKind, Source
+from mediation.clock import local_date, start_of_local_day_utc
+from mediation.errors import InvalidInput
+from mediation.i18n import msg
+from mediation.storage import UnitOfWork
+
+Z95 = 1.959963984540054
+GROUP_BY = ("category", "mediator", "committee", "source", "month")
+CONCLUSIONS = ("agree", "terminate")
+INTERVALS = ("discovered_to_accepted", "accepted_to_concluded", "concluded_to_confirmed",
+             "confirmed_to_feedback", "whole")
+
+
+# ---------------------------------------------------------------------------------------------
+# Wilson score interval
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval for a proportion; None when ``n`` is 0."""
+    if n <= 0:
+        return None
+    if not 0 <= successes <= n:
+        raise ValueError("successes must be between 0 and n")
+    p = successes / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    # Guard against rounding at the ends: the interval always contains the point estimate.
+    return min(low, p), max(high, p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods (local calendar dates; ``end`` is exclusive)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # month | quarter | year | range | month_to_date
+    label: str
+    start: date
+    end: date  # exclusive
+
+    @property
+    def start_utc(self) -> datetime:
+        return start_of_local_day_utc(self.start)
+
+    @property
+    def end_utc(self) -> datetime:
+        return start_of_local_day_utc(self.end)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def view(self) -> dict[str, str]:
+        return {"kind": self.kind, "label": self.label, "from": self.start.isoformat(),
+                "to": self.last_day.isoformat()}
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def month(year: int, mon: int) -> Period:
+    start = date(year, mon, 1)
+    return Period("month", f"{year:04d}-{mon:02d}", start, _next_month(start))
+
+
+def quarter(year: int, q: int) -> Period:
+    start = date(year, 3 * (q - 1) + 1, 1)
+    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+    return Period("quarter", f"{year:04d}Q{q}", start, end)
+
+
+def year(y: int) -> Period:
+    return Period("year", f"{y:04d}", date(y, 1, 1), date(y + 1, 1, 1))
+
+
+def date_range(first: date, last: date) -> Period:
+    if last < first:
+        raise InvalidInput(msg("the period ends ({to}) before it starts ({start})",
+                               to=last.isoformat(), start=first.isoformat()))
+    return Period("range", f"{first.isoformat()}..{last.isoformat()}", first,
+                  last + timedelta(days=1))
+
+
+def month_to_date(today: date) -> Period:
+    start = today.replace(day=1)
+    return Period("month_to_date", f"{today:%Y-%m} (≤{today:%m-%d})", start,
+                  today + timedelta(days=1))
+
+
+def year_to_date(today: date) -> Period:
+    return Period("year_to_date", f"{today:%Y} (≤{today:%m-%d})", date(today.year, 1, 1),
+                  today + timedelta(days=1))
+
+
+def last_months(today: date, count: int = 12) -> list[Period]:
+    """The ``count`` calendar months ending with the one holding ``today`` (oldest first)."""
+    y, m = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append(month(y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out[::-1]
+
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
+_YEAR_RE = re.compile(r"^(\d{4})$")
+
+
+def parse_period(spec: str) -> Period:
+    """``2026-11`` (month), ``2026Q4`` (quarter), ``2026`` (year) or ``D..D`` (dates)."""
+    text = spec.strip()
+    if m := _MONTH_RE.match(text):
+        mon = int(m.group(2))
+        if 1 <= mon <= 12:
+            return month(int(m.group(1)), mon)
+    elif m := _QUARTER_RE.match(text):
+        return quarter(int(m.group(1)), int(m.group(2)))
+    elif m := _YEAR_RE.match(text):
+        return year(int(m.group(1)))
+    elif ".." in text:
+        first, _, last = text.partition("..")
+        return date_range(parse_date(first), parse_date(last))
+    raise InvalidInput(msg("not a period: {value} (use 2026-11, 2026Q4, 2026 or "
+                           "2026-01-01..2026-03-31)", value=spec))
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(msg("not a date: {value} (use YYYY-MM-DD)", value=value)) from None
+
+
+def period_from_options(*, month_: str | None = None, quarter_: str | None = None,
+                        year_: str | None = None, from_: str | None = None,
+                        to: str | None = None, spec: str | None = None,
+                        today: date) -> Period:
+    """The one period the options name; the current month to date when none is given."""
+    given = [x for x in (month_, quarter_, year_, spec) if x] + (
+        ["range"] if (from_ or to) else [])
+    if len(given) > 1:
+        raise InvalidInput(msg("give one period: --month, --quarter, --year, or --from/--to"))
+    if month_:
+        if not _MONTH_RE.match(month_.strip()):
+            raise InvalidInput(msg("not a month: {value} (use 2026-11)", value=month_))
+        return parse_period(month_)
+    if quarter_:
+        if not _QUARTER_RE.match(quarter_.strip()):
+            raise InvalidInput(msg("not a quarter: {value} (use 2026Q4)", value=quarter_))
+        return parse_period(quarter_)
+    if year_:
+        if not _YEAR_RE.match(year_.strip()):
+            raise InvalidInput(msg("not a year: {value} (use 2026)", value=year_))
+        return parse_period(year_)
+    if spec:
+        return parse_period(spec)
+    if from_ or to:
+        first = parse_date(from_) if from_ else date(today.year, 1, 1)
+        last = parse_date(to) if to else today
+        return date_range(first, last)
+    return month_to_date(today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures
+
+
+class Interval(BaseModel):
+    n: int
+    median_days: float | None
+    p90_days: float | None
+
+
+class Figures(BaseModel):
+    """The figures of one period (or of one group within it)."""
+
+    key: str | None = None
+    intake: int = 0
+    accepted: int = 0
+    declined: int = 0
+    terminated: int = 0
+    concluded: int = 0
+    succeeded: int = 0
+    success_rate: float | None = None
+    success_rate_ci95: list[float] | None = None
+    denominator: str = "concluded"
+    agreements: dict[str, int] = {}
+    judicial: dict[str, int] = {}
+    performance: dict[str, Any] = {}
+    amount_yuan: str = "0.00"
+    prevention: dict[str, dict[str, int]] = {}
+    sources: dict[str, int] = {}
+    overdue: int = 0
+    intervals: dict[str, Interval] = {}
+
+
+class Stats(Figures):
+    period: dict[str, str]
+    committees: list[int]
+    as_of: str
+    by: str | None = None
+    groups: list[Figures] | None = None
+
+
+def _blank() -> dict[str, Any]:
+    return {
+        "intake": 0, "accepted": 0, "declined": 0, "terminated": 0, "succeeded": 0,
+        "written": 0, "oral": 0, "filed": 0, "confirmed": 0, "rejected": 0,
+        "followed_up": 0, "full": 0, "partial": 0, "none": 0, "amount_fen": 0, "overdue": 0,
+        "prevention": {}, "prevention_total": (0, 0), "sources": {},
+        "intervals": {},
+    }
+
+
+def _figures(key: str | None, raw: dict[str, Any]) -> Figures:
+    concluded = raw["terminated"] + raw["succeeded"]
+    rate = raw["succeeded"] / concluded if concluded else None
+    ci = wilson(raw["succeeded"], concluded)
+    followed = raw["followed_up"]
+    prevention = {k.value: {"cases": 0, "persons": 0} for k in PreventionKind}
+    for kind, (n_cases, persons) in raw["prevention"].items():
+        prevention[kind] = {"cases": n_cases, "persons": persons}
+    prevention["total"] = {"cases": raw["prevention_total"][0],
+                           "persons": raw["prevention_total"][1]}
+    sources = {s.value: 0 for s in Source}
+    sources.update(raw["sources"])
+    intervals = {name: raw["intervals"].get(name, Interval(n=0, median_days=None,
+                                                           p90_days=None))
+                 for name in INTERVALS}
+    return Figures(
+        key=key,
+        intake=raw["intake"], accepted=raw["accepted"], declined=raw["declined"],
+        terminated=raw["terminated"], concluded=concluded, succeeded=raw["succeeded"],
+        success_rate=rate, success_rate_ci95=list(ci) if ci else None,
+        agreements={"written": raw["written"], "oral": raw["oral"]},
+        judicial={"filed": raw["filed"], "confirmed": raw["confirmed"],
+                  "rejected": raw["rejected"]},
+        performance={"followed_up": followed, "full": raw["full"], "partial": raw["partial"],
+                     "none": raw["none"], "rate": raw["full"] / followed if followed else None},
+        amount_yuan=f"{Decimal(raw['amount_fen']) / 100:.2f}",
+        prevention=prevention, sources=sources, overdue=raw["overdue"], intervals=intervals,
+    )
+
+
+def monthly_series(stats: Stats, months: Sequence[Period]) -> list[Figures]:
+    """One Figures per month of ``months`` from a ``by="month"`` result (empty months filled)."""
+    groups = {g.key: g for g in stats.groups or []}
+    return [groups.get(m.label) or empty(m.label) for m in months]
+
+
+def empty(key: str | None = None) -> Figures:
+    """The figures of a group where nothing happened."""
+    return _figures(key, _blank())
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL building blocks
+
+
+def _t(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+class _Sql:
+    """Dialect-aware expressions for one computation."""
+
+    def __init__(self, dialect: str, by: str | None, period: Period) -> None:
+        self.sqlite = dialect == "sqlite"
+        self.by = by
+        self.period = period
+
+    def days(self, later: Any, earlier: Any) -> ColumnElement[Any]:
+        if self.sqlite:
+            return func.julianday(later) - func.julianday(earlier)
+        return cast(func.extract("epoch", later - earlier), Numeric) / literal(86400, Numeric)
+
+    def month_of(self, ts: Any, *, is_date: bool = False) -> ColumnElement[Any]:
+        if self.sqlite:
+            if is_date:
+                return func.strftime("%Y-%m", ts)
+            return func.strftime("%Y-%m", ts, "+8 hours")
+        shifted = ts if is_date else ts + literal_column("interval '8 hours'")
+        return func.to_char(shifted, "YYYY-MM")
+
+    def key(self, c: Any, ts: Any = None, *, is_date: bool = False,
+            fixed_month: str | None = None) -> ColumnElement[Any]:
+        """The group key of a row: by category (reporting code), mediator, ..., or month."""
+        by = self.by
+        if by is None:
+            return literal("", String)
+        if by == "category":
+            parents = [(cat.code, cat.parent) for cat in categories.all_categories()
+                       if cat.parent]
+            if not parents:
+                return c.c.category  # type: ignore[no-any-return]
+            return case(*[(c.c.category == code, literal(parent, String))
+                          for code, parent in parents], else_=c.c.category)
+        if by == "mediator":
+            return func.coalesce(c.c.lead_mediator, "-")
+        if by == "committee":
+            return cast(c.c.committee_id, String)
+        if by == "source":
+            return c.c.source  # type: ignore[no-any-return]
+        if fixed_month is not None:
+            return literal(fixed_month, String)
+        return self.month_of(ts, is_date=is_date)
+
+    def group(self, stmt: Any, key: Any, *more: Any, constant: bool = False) -> Any:
+        """GROUP BY the key (and ``more``), leaving out a constant key (PostgreSQL refuses it)."""
+        cols = list(more) if (self.by is None or constant) else [key, *more]
+        return stmt.group_by(*cols) if cols else stmt
+
+    def in_period(self, ts: Any) -> ColumnElement[bool]:
+        return and_(ts >= self.period.start_utc, ts < self.period.end_utc)
+
+    def in_period_dates(self, d: Any) -> ColumnElement[bool]:
+        return and_(d >= self.period.start, d < self.period.end)
+
+
+def _n(cond: Any) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The computation
+
+
+def compute(uow: UnitOfWork, actor: Actor, period: Period, by: str | None = None, *,
+            committee_ids: Sequence[int] | None = None,
+            as_of: datetime | None = None) -> Stats:
+    """The figures of ``period`` for the actor's committee (or ``committee_ids``), by SQL.
+
+    ``by`` (category, mediator, committee, source, month) adds ``groups``. ``as_of`` is the
+    instant ``overdue`` is measured at (default: the end of the period or now, whichever is
+    earlier).
+    """
+    require(actor, "stats.read")
+    if by is not None and by not in GROUP_BY:
+        raise InvalidInput(msg("--by must be one of: {allowed}", allowed=", ".join(GROUP_BY)))
+    ids = list(committee_ids) if committee_ids is not None else [actor.committee_id]
+    when = as_of if as_of is not None else min(period.end_utc, uow.now())
+    conn = uow.session.connection()
+    total = _collect(conn, _Sql(conn.dialect.name, None, period), ids, when)[""]
+    stats = Stats(**_figures(None, total).model_dump(), period=period.view(), committees=ids,
+                  as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by)
+    if by is not None:
+        raw = _collect(conn, _Sql(conn.dialect.name, by, period), ids, when)
+        stats.groups = [_figures(k, raw[k]) for k in sorted(raw)]
+    return stats
+
+
+def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, dict[str, Any]]:
+    c = _t("cases")
+    j, f, p = _t("judicial_confirmation"), _t("follow_up"), _t("prevention")
+    out: dict[str, dict[str, Any]] = {}
+
+    def row(key: Any) -> dict[str, Any]:
+        k = "" if key is None else str(key)
+        return out.setdefault(k, _blank())
+
+    if q.by is None:
+        row("")
+    scope = c.c.committee_id.in_(ids)
+
+    # 1-2. Everything the event log decides, from one pass over it: per-case milestones, then
+    # one GROUP BY giving the counts, the source split and the durations in 0.01-day buckets.
+    buckets: dict[tuple[str, str], dict[float, int]] = {}
+    for name, k, sub, bucket, n, amount in conn.execute(_facts_stmt(q, ids)):
+        r, n = row(k), int(n)
+        if name == "intake":
+            r["intake"] += n
+            r["sources"][sub] = r["sources"].get(sub, 0) + n
+        elif name == "accepted":
+            r["accepted"] += n
+        elif name == "declined":
+            r["declined"] += n
+        elif name == "concluded":
+            if sub == "terminate":
+                r["terminated"] += n
+            else:
+                r["succeeded"] += n
+                r[sub] += n
+            r["amount_fen"] += int(amount or 0)
+        interval = INTERVAL_OF.get(name)
+        if interval is not None and bucket is not None:
+            counts = buckets.setdefault(("" if k is None else str(k), interval), {})
+            b = round(float(bucket), 2)
+            counts[b] = counts.get(b, 0) + n
+    for (k, interval), counts in buckets.items():
+        row(k)["intervals"][interval] = _percentiles(counts)
+
+    # 3. Judicial confirmation: filed by filing date, confirmed/rejected by decision date.
+    key = q.key(c, j.c.filed_on, is_date=True).label("k")
+    stmt = (select(key, func.count()).select_from(j.join(c, c.c.id == j.c.case_id))
+            .where(scope, q.in_period_dates(j.c.filed_on)))
+    stmt = q.group(stmt, key)
+    for k, n in conn.execute(stmt):
+        row(k)["filed"] = int(n)
+    key = q.key(c, j.c.decided_on, is_date=True).label("k")
+    stmt = (select(key, _n(j.c.result == "confirmed"), _n(j.c.result == "rejected"))
+            .select_from(j.join(c, c.c.id == j.c.case_id))
+            .where(scope, j.c.decided_on.is_not(None), q.in_period_dates(j.c.decided_on)))
+    stmt = q.group(stmt, key)
+    for k, conf, rej in conn.execute(stmt):
+        row(k).update(confirmed=int(conf), rejected=int(rej))
+
+    # 4. Follow-ups of agreements: performance.
+    key = q.key(c, f.c.visited_at).label("k")
+    stmt = (select(key, func.count(), _n(f.c.performance == "full"),
+                   _n(f.c.performance == "partial"), _n(f.c.performance == "none"))
+            .select_from(f.join(c, c.c.id == f.c.case_id))
+            .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None)))
+    stmt = q.group(stmt, key)
+    for k, n, full, partial, none in conn.execute(stmt):
+        row(k).update(followed_up=int(n), full=int(full), partial=int(partial), none=int(none))
+
+    # 5. Escalations prevented: cases (件) and persons (人), per kind and in total.
+    key = q.key(c, p.c.recorded_at).label("k")
+    stmt = (select(key, p.c.kind, func.count(func.distinct(p.c.case_id)),
+                   func.coalesce(func.sum(p.c.persons), 0))
+            .select_from(p.join(c, c.c.id == p.c.case_id))
+            .where(scope, q.in_period(p.c.recorded_at)))
+    stmt = q.group(stmt, key, p.c.kind)
+    for k, kind, n, persons in conn.execute(stmt):
+        row(k)["prevention"][kind] = (int(n), int(persons))
+    key = q.key(c, p.c.recorded_at).label("k")
+    stmt = (select(key, func.count(func.distinct(p.c.case_id)),
+                   func.coalesce(func.sum(p.c.persons), 0))
+            .select_from(p.join(c, c.c.id == p.c.case_id))
+            .where(scope, q.in_period(p.c.recorded_at)))
+    stmt = q.group(stmt, key)
+    for k, n, persons in conn.execute(stmt):
+        row(k)["prevention_total"] = (int(n), int(persons))
+
+    # 6. Overdue, as of one instant.
+    as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
+    key = q.key(c, fixed_month=as_of_month).label("k")
+    stmt = (select(key, func.count()).select_from(c)
+            .where(scope, c.c.state.in_(OPEN_STATES), c.c.deadline < as_of))
+    stmt = q.group(stmt, key, constant=q.by == "month")
+    for k, n in conn.execute(stmt):
+        if n or q.by is None:
+            row(k)["overdue"] = int(n)
+
+    for r in out.values():
+        r["intervals"] = {name: Interval(**iv) for name, iv in r["intervals"].items()}
+    return out
+
+
+INTERVAL_OF = {"accepted": "discovered_to_accepted",
+               "accepted_to_concluded": "accepted_to_concluded",
+               "concluded_to_confirmed": "concluded_to_confirmed",
+               "confirmed_to_feedback": "confirmed_to_feedback", "whole": "whole"}
+
+
+def _facts_stmt(q: _Sql, ids: list[int]) -> Any:
+    """Counts, sums and duration buckets per (fact, group, sub-key).
+
+    ``m``: each case's milestones -- the first time of each step -- from a single GROUP BY over
+    the events before the period's end (cases with no event in the period are left out). A
+    case's conclusion is its first agree/terminate; it succeeded when an agreement exists (a
+    termination is final, so an agreement can only come before it). Each fact is one row per
+    case; they are grouped by (fact, group, sub-key, duration rounded to 0.01 day), so the rows
+    returned are bounded by the number of distinct rounded durations, not by the cases.
+    """
+    e, c, a = _t("event"), _t("cases"), _t("agreement")
+
+    def first(cond: Any) -> Any:
+        return func.min(case((cond, e.c.at), else_=None))
+
+    m = (select(e.c.case_id.label("case_id"),
+                first(e.c.action == "new").label("new_at"),
+                first(e.c.action == "accept").label("accept_at"),
+                first(e.c.action == "decline").label("decline_at"),
+                first(e.c.action.in_(CONCLUSIONS)).label("concl_at"),
+                func.max(case((e.c.action == "agree", 1), else_=0)).label("agreed"),
+                first(e.c.action == "confirm").label("confirm_at"),
+                first(e.c.action == "feedback").label("feedback_at"))
+         .where(e.c.committee_id.in_(ids), e.c.case_id.is_not(None),
+                e.c.at < q.period.end_utc)
+         .group_by(e.c.case_id)
+         .having(func.max(e.c.at) >= q.period.start_utc)
+         .cte("m"))
+    base = m.join(c, c.c.id == m.c.case_id)
+    scope = c.c.committee_id.in_(ids)
+    discovered = func.coalesce(c.c.discovered_at, c.c.registered_at)
+    zero = literal(0, Numeric) if not q.sqlite else literal(0.0)
+    nothing = literal("", String)
+
+    def fact(name: str, ts: Any, d: Any, *, sub: Any = nothing, amount: Any = None,
+             source: Any = base, where: tuple[Any, ...] = ()) -> Any:
+        return (select(literal(name, String).label("name"), q.key(c, ts).label("k"),
+                       sub.label("sub"), d.label("d"),
+                       (amount if amount is not None else literal(0)).label("amount"))
+                .select_from(source).where(scope, q.in_period(ts), *where))
+
+    outcome = case((m.c.agreed == 1, func.coalesce(a.c.form, "written")), else_="terminate")
+    parts = [
+        fact("intake", m.c.new_at, zero, sub=c.c.source),
+        fact("accepted", m.c.accept_at, q.days(m.c.accept_at, discovered)),
+        fact("declined", m.c.decline_at, zero),
+        fact("concluded", m.c.concl_at, zero, sub=outcome,
+             amount=func.coalesce(c.c.amount_fen, 0),
+             source=base.outerjoin(a, and_(a.c.case_id == m.c.case_id, a.c.version == 1))),
+        fact("accepted_to_concluded", m.c.concl_at, q.days(m.c.concl_at, c.c.accepted_at),
+             where=(c.c.accepted_at.is_not(None),)),
+        fact("concluded_to_confirmed", m.c.confirm_at, q.days(m.c.confirm_at, m.c.concl_at),
+             where=(m.c.concl_at.is_not(None),)),
+        fact("confirmed_to_feedback", m.c.feedback_at,
+             q.days(m.c.feedback_at, m.c.confirm_at), where=(m.c.confirm_at.is_not(None),)),
+        fact("whole", m.c.feedback_at, q.days(m.c.feedback_at, discovered)),
+    ]
+    u = union_all(*parts).subquery("facts")
+    bucket = func.round(u.c.d, 2).label("bucket")
+    return (select(u.c.name, u.c.k, u.c.sub, bucket, func.count(), func.sum(u.c.amount))
+            .group_by(u.c.name, u.c.k, u.c.sub, bucket))
+
+
+def _percentiles(counts: dict[float, int]) -> dict[str, Any]:
+    """Nearest-rank median and 90th percentile from durations counted per 0.01-day bucket.
+
+    Rounding is monotone, so the bucket holding the value of rank r is the rounded value of
+    rank r: the result equals rounding the exact order statistics.
+    """
+    n = sum(counts.values())
+    ranks = {"median_days": (n + 1) // 2, "p90_days": (n * 9 + 9) // 10}
+    out: dict[str, Any] = {"n": n, "median_days": None, "p90_days": None}
+    seen = 0
+    for value in sorted(counts):
+        before, seen = seen, seen + counts[value]
+        for field_name, rank in ranks.items():
+            if before < rank <= seen:
+                out[field_name] = value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Presentation helpers shared by the CLI and the export
+
+
+COUNT_KEYS = frozenset({"intake", "accepted", "declined", "terminated", "concluded", "succeeded",
+                        "overdue", "written", "oral", "filed", "confirmed", "rejected",
+                        "followed_up", "full", "partial", "none", "cases", "persons", "n",
+                        *(s.value for s in Source)})
+SMALL = 5
+
+
+def suppress_small(value: Any, *, parent: str | None = None) -> Any:
+    """Counts from 1 to 4 become ``"<5"`` (0 stays 0: an absence identifies nobody)."""
+    if isinstance(value, dict):
+        return {k: suppress_small(v, parent=k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [suppress_small(v, parent=parent) for v in value]
+    if (parent in COUNT_KEYS and isinstance(value, int) and not isinstance(value, bool)
+            and 0 < value < SMALL):
+        return "<5"
+    return value
+
+
+def to_json(stats: Stats) -> dict[str, Any]:
+    """The ``--json`` document: the contract keys first, then the other figures."""
+    data = stats.model_dump()
+    data.pop("key", None)
+    if stats.groups is None:
+        data["groups"] = None
+    order = ["period", "intake", "accepted", "declined", "terminated", "concluded", "succeeded",
+             "success_rate", "success_rate_ci95", "intervals", "overdue", "groups"]
+    return {k: data[k] for k in order} | {k: v for k, v in data.items() if k not in order}

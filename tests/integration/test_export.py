@@ -1,0 +1,180 @@
+"""The nightly export: checksums, masking, reproducibility, atomicity (also under SIGKILL)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from mediation import export
+from mediation.cases import Party
+from tests.property.stats_history import Built, History, build
+
+DAY = date(2026, 6, 30)
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
+FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _histories(n: int, seed: int = 7) -> list[History]:
+    rng = random.Random(seed)
+    return [History(category=rng.choice(["01", "0101", "02", "13"]),
+                    source=rng.choice(["application", "grid"]), committee=0,
+                    mediator=rng.randint(0, 1), start_hours=rng.randint(0, 24 * 90),
+                    discovered_hours=rng.randint(0, 48),
+                    amount=rng.choice([None, 500, 1200]),
+                    choices=[rng.randint(0, 99) for _ in range(8)],
+                    gaps=[rng.randint(1, 24 * 10) for _ in range(9)],
+                    written=[rng.random() < 0.7 for _ in range(3)]) for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    folder = tmp_path_factory.mktemp("export")
+    return build("sqlite:///" + str(folder / "export.db"), _histories(14))
+
+
+def _run(built: Built, out: Path, **kwargs: Any) -> dict[str, Any]:
+    with built.uow() as uow:
+        return export.nightly(uow, built.directors[0], out, DAY, **kwargs)
+
+
+def _read_all(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_manifest_rows_and_checksums(built: Built, tmp_path: Path) -> None:
+    manifest = _run(built, tmp_path)
+    folder = tmp_path / DAY.isoformat()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["cases.csv", "events.csv", "stats.json", "monthly-2026-06.xlsx", "trend.png",
+         "manifest.json"])
+    on_disk = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert on_disk == {k: v for k, v in manifest.items() if k != "folder"}
+    for name, entry in on_disk["files"].items():
+        data = (folder / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        assert len(data) == entry["bytes"]
+    cases = (folder / "cases.csv").read_bytes()
+    events = (folder / "events.csv").read_bytes()
+    assert cases.startswith(b"\xef\xbb\xbf") and events.startswith(b"\xef\xbb\xbf")
+    assert on_disk["rows"]["cases.csv"] == cases.count(b"\r\n") - 1 == 14
+    assert on_disk["rows"]["events.csv"] == events.count(b"\r\n") - 1
+    head = on_disk["log_head"]
+    assert isinstance(head["seq"], int) and re.fullmatch(r"[0-9a-f]{64}", head["hash"])
+    with built.uow() as uow:
+        from mediation import eventlog
+
+        assert (head["seq"], head["hash"]) == eventlog.head(uow.session)
+    stats = json.loads((folder / "stats.json").read_text("utf-8"))
+    assert stats["month_to_date"]["period"]["from"] == "2026-06-01"
+    assert stats["year_to_date"]["period"]["to"] == "2026-06-30"
+    assert (folder / "trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_full_id_or_phone_anywhere(built: Built, tmp_path: Path) -> None:
+    _run(built, tmp_path)
+    folder = tmp_path / DAY.isoformat()
+    with built.uow() as uow:
+        parties = uow.session.exec(select(Party)).all()
+        secrets = {p.id_number for p in parties if p.id_number} | {
+            p.phone for p in parties if p.phone} | {p.address for p in parties if p.address}
+    assert secrets
+    texts = []
+    for path in folder.iterdir():
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                texts += [z.read(n).decode("utf-8") for n in z.namelist()]
+        elif path.suffix in (".csv", ".json"):
+            texts.append(path.read_text("utf-8-sig"))
+    for text in texts:
+        assert not FULL_ID.search(text.replace("\r\n", "\n")), FULL_ID.search(text)
+        assert not FULL_MOBILE.search(text), FULL_MOBILE.search(text)
+        for secret in secrets:
+            assert secret not in text
+    header = (folder / "cases.csv").read_text("utf-8-sig").splitlines()[0]
+    assert not {"id_number", "phone", "address"} & set(header.split(","))
+    assert "张某" in (folder / "cases.csv").read_text("utf-8-sig")
+
+
+def test_second_run_is_byte_identical(built: Built, tmp_path: Path) -> None:
+    _run(built, tmp_path / "a")
+    first = _read_all(tmp_path / "a" / DAY.isoformat())
+    _run(built, tmp_path / "a")  # over the top of the first
+    _run(built, tmp_path / "b")
+    assert _read_all(tmp_path / "a" / DAY.isoformat()) == first
+    assert _read_all(tmp_path / "b" / DAY.isoformat()) == first
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [DAY.isoformat()]
+
+
+def test_failure_midway_leaves_nothing_complete_looking(built: Built, tmp_path: Path) -> None:
+    def boom(stage: str, done: int, total: int | None) -> None:
+        if stage == "events.csv" and done > 0:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        _run(built, tmp_path, progress=boom)
+    assert list(tmp_path.iterdir()) == []
+    # An earlier complete export of the same day survives a failed re-run untouched.
+    _run(built, tmp_path)
+    before = _read_all(tmp_path / DAY.isoformat())
+    with pytest.raises(RuntimeError):
+        _run(built, tmp_path, progress=boom)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [DAY.isoformat()]
+    assert _read_all(tmp_path / DAY.isoformat()) == before
+
+
+KILLED = """
+import sys, time
+from pathlib import Path
+from typing import Any
+from datetime import date
+from mediation import committee, export
+from mediation.storage import engine_for, unit_of_work
+
+def stall(stage, done, total):
+    if stage == "events.csv" and done > 0:
+        Path(sys.argv[3]).write_text("writing")
+        time.sleep(60)
+
+with unit_of_work(engine_for(sys.argv[1]), write=False) as uow:
+    actor = committee.resolve_actor(uow, "wangfang")
+    export.nightly(uow, actor, Path(sys.argv[2]), date(2026, 6, 30), progress=stall)
+"""
+
+
+def test_sigkill_midway_leaves_no_complete_looking_folder(built: Built, tmp_path: Path) -> None:
+    out, marker = tmp_path / "out", tmp_path / "marker"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, built.url, str(out), str(marker)],
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        for _ in range(600):
+            if marker.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert marker.exists(), "the exporter did not reach the events"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    names = [p.name for p in out.iterdir()]
+    assert DAY.isoformat() not in names
+    assert all(n.startswith(".") for n in names)  # only the hidden partial folder
+    _run(built, out)  # the next run completes and sweeps the dead run's partial folder
+    assert sorted(p.name for p in out.iterdir()) == [DAY.isoformat()]
+    assert (out / DAY.isoformat() / "manifest.json").exists()

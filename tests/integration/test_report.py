@@ -1,0 +1,108 @@
+"""The monthly report sheet, read back with openpyxl; the worked example of DOMAIN.md §5."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from mediation import categories, intake, report, stats, steps
+from tests.conftest import Room, case_record
+from tests.integration.test_export import _histories
+from tests.property.stats_history import Built, build
+
+APRIL = stats.month(2026, 4)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    folder = tmp_path_factory.mktemp("report")
+    return build("sqlite:///" + str(folder / "report.db"), _histories(16, seed=3))
+
+
+def _sheet(built: Built, path: Path, lang: str,
+           period: stats.Period = stats.year(2026)) -> tuple[dict[str, Any], Any, Any]:
+    with built.uow() as uow:
+        summary = report.monthly(uow, built.directors[0], period, path, lang=lang)
+        figures = stats.compute(uow, built.directors[0], period)
+    return summary, figures, load_workbook(path).active
+
+
+def test_rows_columns_and_totals(built: Built, tmp_path: Path) -> None:
+    summary, figures, ws = _sheet(built, tmp_path / "r.xlsx", "zh")
+    codes = [c.code for c in categories.reporting_categories()]
+    assert len(codes) == 15 and summary["rows"] == 15
+    assert [ws.cell(row=r, column=1).value for r in range(5, 20)] == codes
+    assert ws.cell(row=5, column=2).value == "婚姻家庭纠纷"
+    assert ws.cell(row=20, column=2).value == "合计"
+    assert ws.cell(row=3, column=3).value == "受理数（件）"
+    assert ws.cell(row=4, column=12).value == "件" and ws.cell(row=4, column=13).value == "人"
+    total = [ws.cell(row=20, column=c).value for c in range(3, 20)]
+    assert total[0:3] == [figures.accepted, figures.concluded, figures.succeeded]
+    assert total[3] == pytest.approx(figures.success_rate)
+    for col in (3, 4, 5, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19):
+        rows = [ws.cell(row=r, column=col).value or 0 for r in range(5, 20)]
+        assert sum(rows) == ws.cell(row=20, column=col).value, col
+    # 0101 (a local sub-category) is counted under 01.
+    with built.uow() as uow:
+        by = stats.compute(uow, built.directors[0], stats.year(2026), "category")
+    assert {g.key for g in by.groups or []} <= set(codes)
+    # A clean printable sheet.
+    assert ws.freeze_panes == "C5"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_area is not None and "$A$1:$S$" in str(ws.print_area)
+    assert ws.cell(row=5, column=3).border.left.style == "thin"
+
+
+def test_english_headers_and_reproducible(built: Built, tmp_path: Path) -> None:
+    _, _, ws = _sheet(built, tmp_path / "en.xlsx", "en", APRIL)
+    assert ws.cell(row=3, column=3).value == "Accepted (cases)"
+    assert ws.cell(row=20, column=2).value == "Total"
+    assert ws.cell(row=5, column=2).value == "Marriage and family"
+    _sheet(built, tmp_path / "en2.xlsx", "en", APRIL)
+    assert (tmp_path / "en.xlsx").read_bytes() == (tmp_path / "en2.xlsx").read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None and shutil.which("soffice") is None,
+                    reason="LibreOffice is not installed")
+def test_libreoffice_converts_it(built: Built, tmp_path: Path) -> None:
+    _sheet(built, tmp_path / "lo.xlsx", "zh")
+    office = shutil.which("libreoffice") or shutil.which("soffice") or "libreoffice"
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "lo.xlsx")], check=True, timeout=120, capture_output=True)
+    assert (tmp_path / "lo.pdf").stat().st_size > 1000
+
+
+def test_worked_example_85_mediated_85_succeeded(room: Room) -> None:
+    """100+ requests, 85 mediated, 85 succeeded: 100% with Wilson about [95.7%, 100%]."""
+    d = room.director
+    room.clock.now = datetime(2026, 5, 10, 1, 0)
+    with room.uow() as uow:  # one transaction: the services never commit on their own
+        for i in range(104):
+            record = intake.parse_case(case_record(discovered_at=None, parties=[
+                {"role": "applicant", "name": f"甲{i}"},
+                {"role": "respondent", "name": f"乙{i}"}]), origin="test")
+            cid = int(intake.new_case(uow, d, record, force=True)["id"])
+            room.clock.advance(minutes=5)
+            if i < 85:
+                steps.accept(uow, d, cid)
+                steps.mediate(uow, d, cid, mediator="liming", rights_notified=True)
+                steps.agree(uow, d, cid, terms="赔偿500元。", written=i % 3 != 0)
+            elif i < 95:
+                steps.decline(uow, d, cid, reason="already_in_court", advice="向法院起诉")
+            elif i < 100:
+                steps.accept(uow, d, cid)  # accepted, still open
+        uow.commit()
+    with room.uow(write=False) as uow:
+        s = stats.compute(uow, d, stats.month(2026, 5))
+    assert (s.intake, s.accepted, s.declined) == (104, 90, 10)
+    assert (s.concluded, s.succeeded, s.success_rate) == (85, 85, 1.0)
+    assert s.success_rate_ci95 is not None
+    low, high = s.success_rate_ci95
+    assert round(low, 3) == 0.957 and high == 1.0

@@ -1,0 +1,362 @@
+"""Random case histories built through the real services, and a brute-force statistics oracle.
+
+The oracle replays the event log in plain Python (and reads the judicial, follow-up and
+prevention rows) to recompute every figure of ``mediation.stats`` from the definitions, without
+SQL aggregates. Property tests compare the two.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+from sqlmodel import Session, select
+
+from mediation import categories, committee, intake, steps
+from mediation.access import Actor
+from mediation.cases import (
+    OPEN_STATES,
+    Case,
+    Event,
+    FollowUp,
+    JudicialConfirmation,
+    Prevention,
+)
+from mediation.clock import local_date
+from mediation.stats import CONCLUSIONS, INTERVALS, Figures, Interval, Period, _blank, _figures
+from mediation.storage import UnitOfWork, create_schema, engine_for
+from tests.conftest import Clock, case_record
+
+BASE = datetime(2026, 1, 28, 15, 30)  # 23:30 in China: local-day boundaries get crossed
+CATEGORIES = ["01", "0101", "02", "04", "13"]
+SOURCES = ["application", "grid", "proactive"]
+
+# From each state, the triggers a history may take next ("stop" ends it).
+NEXT: dict[str, list[str]] = {
+    "intake": ["accept", "accept", "accept", "decline", "prevent", "stop"],
+    "accepted": ["mediate", "mediate", "terminate", "extend", "stop"],
+    "mediating": ["agree", "agree", "agree", "terminate", "session", "prevent", "stop"],
+    "agreed": ["confirm", "confirm", "remediate", "stop"],
+    "confirmed": ["feedback", "feedback", "remediate", "judicial", "stop"],
+    "terminated": ["feedback", "stop"],
+    "declined": ["feedback", "stop"],
+    "closed": ["stop"],
+}
+
+
+@dataclass
+class History:
+    category: str
+    source: str
+    committee: int  # 0 or 1
+    mediator: int
+    start_hours: int
+    discovered_hours: int
+    amount: int | None
+    choices: list[int]
+    gaps: list[int]
+    written: list[bool] = field(default_factory=list)
+
+
+def histories(max_cases: int = 6, committees: int = 1) -> st.SearchStrategy[list[History]]:
+    one = st.builds(
+        History,
+        category=st.sampled_from(CATEGORIES),
+        source=st.sampled_from(SOURCES),
+        committee=st.integers(0, committees - 1),
+        mediator=st.integers(0, 1),
+        start_hours=st.integers(0, 24 * 60),
+        discovered_hours=st.integers(0, 72),
+        amount=st.one_of(st.none(), st.integers(1, 5000)),
+        choices=st.lists(st.integers(0, 99), min_size=0, max_size=9),
+        gaps=st.lists(st.integers(1, 24 * 25), min_size=9, max_size=9),
+        written=st.lists(st.booleans(), min_size=3, max_size=3),
+    )
+    return st.lists(one, min_size=1, max_size=max_cases)
+
+
+@dataclass
+class Built:
+    url: str
+    engine: Any
+    clock: Clock
+    directors: list[Actor]
+    committee_ids: list[int]
+
+    def uow(self, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write, clock=self.clock)
+
+
+PEOPLE = [("wangfang", "王芳", "龙", "liming"), ("zhangwei", "张伟", "虎", "zhaomin")]
+
+
+def setup(url: str, committees: int = 1) -> Built:
+    engine = engine_for(url)
+    create_schema(engine)
+    clock = Clock(BASE - timedelta(days=3))
+    directors, ids = [], []
+    for director, dname, prefix, mediator in PEOPLE[:committees]:
+        with UnitOfWork(engine, clock=clock) as uow:
+            made = committee.init_committee(uow, name=f"{prefix}社区人民调解委员会",
+                                            prefix=prefix, director=director,
+                                            director_name=dname)
+            actor = committee.resolve_actor(uow, director)
+            committee.add_staff(uow, actor, username=mediator, name="调解员", role="mediator")
+            uow.commit()
+        directors.append(actor)
+        ids.append(int(made["committee_id"]))
+    return Built(url, engine, clock, directors, ids)
+
+
+def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
+    """The (hour offset, trigger, params) of one history, walking the workflow's graph."""
+    state, t = "intake", h.start_hours
+    out: list[tuple[int, str, dict[str, Any]]] = []
+    agreements = 0
+    judicial_pending = False
+    confirmed_t = 0
+    for i, choice in enumerate(h.choices):
+        options = NEXT[state]
+        trigger = options[choice % len(options)]
+        if trigger == "stop":
+            break
+        if trigger == "judicial" and not judicial_pending:
+            if t + 1 - confirmed_t > 24 * 28:
+                break  # too late to file: the history ends here
+            t += 1
+        else:
+            t += h.gaps[i]
+        if trigger == "confirm":
+            confirmed_t = t
+        params: dict[str, Any] = {}
+        if trigger == "decline":
+            params = {"reason": "party_refuses", "advice": "告知向法院起诉"}
+        elif trigger == "mediate":
+            params = {"mediator": PEOPLE[h.committee][0 if h.mediator == 0 else 3],
+                      "rights_notified": True}
+        elif trigger == "terminate":
+            params = {"reason": "no_agreement", "advice": "可向法院起诉"}
+        elif trigger == "extend":
+            params = {"days": 10, "reason": "双方同意延长", "consent": True}
+        elif trigger == "session":
+            params = {"minutes": "双方陈述。"}
+        elif trigger == "agree":
+            params = {"terms": "赔偿并道歉。", "written": h.written[agreements % 3],
+                      "amount": Decimal(h.amount) if h.amount else None}
+            agreements += 1
+        elif trigger == "prevent":
+            params = {"kind": ["suicide", "group_fight"][choice % 2], "persons": 1 + choice % 4}
+        elif trigger == "remediate":
+            params = {"reason": "协议显失公平", "consent": True}
+            judicial_pending = False
+        elif trigger == "judicial":
+            if judicial_pending:
+                params = {"result": ["confirmed", "rejected"][choice % 2]}
+                judicial_pending = False
+            else:
+                params = {"court": "岳麓区人民法院"}
+                judicial_pending = True
+        elif trigger == "feedback":
+            params = {"satisfaction": "satisfied"}
+            if state == "confirmed":
+                params["performance"] = ["full", "partial", "none"][choice % 3]
+        out.append((t, trigger, params))
+        dest = {"accept": "accepted", "decline": "declined", "mediate": "mediating",
+                "agree": "agreed", "terminate": "terminated", "confirm": "confirmed",
+                "feedback": "closed", "remediate": "mediating"}.get(trigger)
+        state = dest or state
+    return out
+
+
+def build(url: str, hs: Sequence[History], committees: int = 1, *,
+          order: str = "time") -> Built:
+    """Register and run every history: in time order (``time``), or case by case with the
+    clock jumping back and forth (``cases``: list order; ``reversed``: the last case first)."""
+    b = setup(url, committees)
+    actions: list[tuple[int, int, int, str, dict[str, Any]]] = []
+    for index, h in enumerate(hs):
+        actions.append((h.start_hours, index, 0, "new", {}))
+        for step_no, (t, trigger, params) in enumerate(_plan(h)):
+            actions.append((t, index, step_no + 1, trigger, params))
+    if order == "time":
+        actions.sort(key=lambda a: (a[0], a[1], a[2]))
+    else:
+        actions.sort(key=lambda a: (-a[1] if order == "reversed" else a[1], a[2]))
+    ids: dict[int, int] = {}
+    for hours, index, _step, trigger, params in actions:
+        h = hs[index]
+        b.clock.now = BASE + timedelta(hours=hours)
+        actor = b.directors[h.committee]
+        with b.uow(write=True) as uow:
+            if trigger == "new":
+                record = case_record(
+                    category=h.category, source=h.source,
+                    discovered_at=(b.clock.now - timedelta(hours=h.discovered_hours)).isoformat(),
+                    amount=h.amount)
+                parsed = intake.parse_case(record, origin="test")
+                ids[index] = intake.new_case(uow, actor, parsed, force=True)["id"]
+            else:
+                steps.STEPS[trigger](uow, actor, ids[index], **params)
+            uow.commit()
+    return b
+
+
+# ---------------------------------------------------------------------------------------------
+# The oracle
+
+
+def _days(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / 86400
+
+
+def _nearest_rank(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    import math
+
+    return ordered[max(1, math.ceil(p * len(ordered))) - 1]
+
+
+def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
+           as_of: datetime) -> dict[str, Figures]:
+    cases = {c.id: c for c in session.exec(select(Case)).all() if c.committee_id in ids}
+    events = sorted(session.exec(select(Event)).all(), key=lambda e: e.seq)
+    events = [e for e in events if e.case_id in cases]
+    raw: dict[str, dict[str, Any]] = {}
+    spans: dict[str, dict[str, list[float]]] = {}
+
+    def in_p(ts: datetime) -> bool:
+        return period.start <= local_date(ts) < period.end
+
+    def in_pd(d: Any) -> bool:
+        return d is not None and period.start <= d < period.end
+
+    def key(c: Case, month: str) -> str:
+        if by is None:
+            return ""
+        if by == "category":
+            cat = categories.get(c.category)
+            return cat.reporting_code if cat else c.category
+        if by == "mediator":
+            return c.lead_mediator or "-"
+        if by == "committee":
+            return str(c.committee_id)
+        if by == "source":
+            return c.source
+        return month
+
+    def r(c: Case, month: str) -> dict[str, Any]:
+        return raw.setdefault(key(c, month), _blank())
+
+    def span(c: Case, month: str, name: str, d: float) -> None:
+        r(c, month)
+        spans.setdefault(key(c, month), {}).setdefault(name, []).append(d)
+
+    if by is None:
+        raw[""] = _blank()
+    first: dict[tuple[int, str], Event] = {}
+    for e in events:
+        assert e.case_id is not None
+        group = "conclusion" if e.action in CONCLUSIONS else e.action
+        first.setdefault((e.case_id, group), e)
+    for e in events:
+        assert e.case_id is not None
+        c = cases[e.case_id]
+        mon = local_date(e.at).strftime("%Y-%m")
+        if not in_p(e.at):
+            continue
+        discovered = c.discovered_at or c.registered_at
+        if e.action == "new":
+            x = r(c, mon)
+            x["intake"] += 1
+            x["sources"][c.source] = x["sources"].get(c.source, 0) + 1
+        elif e.action == "accept":
+            r(c, mon)["accepted"] += 1
+            span(c, mon, "discovered_to_accepted", _days(e.at, discovered))
+        elif e.action == "decline":
+            r(c, mon)["declined"] += 1
+        elif e.action in CONCLUSIONS and first[(e.case_id, "conclusion")] is e:
+            x = r(c, mon)
+            x["amount_fen"] += c.amount_fen or 0
+            assert c.accepted_at is not None
+            span(c, mon, "accepted_to_concluded", _days(e.at, c.accepted_at))
+            if e.action == "terminate":
+                x["terminated"] += 1
+            else:
+                x["succeeded"] += 1
+                form = json.loads(e.changes)["agreement"][1]["form"]
+                x[form] += 1
+        elif e.action == "confirm" and first[(e.case_id, "confirm")] is e:
+            concluded = first[(e.case_id, "conclusion")]
+            span(c, mon, "concluded_to_confirmed", _days(e.at, concluded.at))
+        elif e.action == "feedback":
+            confirmed = first.get((e.case_id, "confirm"))
+            if confirmed is not None:
+                span(c, mon, "confirmed_to_feedback", _days(e.at, confirmed.at))
+            span(c, mon, "whole", _days(e.at, discovered))
+    for j in session.exec(select(JudicialConfirmation)).all():
+        c2 = cases.get(j.case_id)
+        if c2 is None:
+            continue
+        if in_pd(j.filed_on):
+            r(c2, j.filed_on.strftime("%Y-%m"))["filed"] += 1
+        if j.decided_on is not None and in_pd(j.decided_on) and j.result != "pending":
+            r(c2, j.decided_on.strftime("%Y-%m"))[j.result] += 1
+    for f in session.exec(select(FollowUp)).all():
+        c2 = cases.get(f.case_id)
+        if c2 is None or f.performance is None or not in_p(f.visited_at):
+            continue
+        x = r(c2, local_date(f.visited_at).strftime("%Y-%m"))
+        x["followed_up"] += 1
+        x[f.performance] += 1
+    prevented: dict[str, dict[str, tuple[set[int], int]]] = {}
+    for p in session.exec(select(Prevention)).all():
+        c2 = cases.get(p.case_id)
+        if c2 is None or not in_p(p.recorded_at):
+            continue
+        k = key(c2, local_date(p.recorded_at).strftime("%Y-%m"))
+        r(c2, local_date(p.recorded_at).strftime("%Y-%m"))
+        for kind in (p.kind, "total"):
+            seen, persons = prevented.setdefault(k, {}).get(kind, (set(), 0))
+            prevented[k][kind] = (seen | {p.case_id}, persons + p.persons)
+    for k, kinds in prevented.items():
+        for kind, (seen, persons) in kinds.items():
+            if kind == "total":
+                raw[k]["prevention_total"] = (len(seen), persons)
+            else:
+                raw[k]["prevention"][kind] = (len(seen), persons)
+    as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
+    for c in cases.values():
+        if c.state in OPEN_STATES and c.deadline is not None and c.deadline < as_of:
+            r(c, as_of_month)["overdue"] += 1
+    for k, names in spans.items():
+        raw[k]["intervals"] = {
+            name: Interval(n=len(v), median_days=round(_nearest_rank(v, 0.5), 2),
+                           p90_days=round(_nearest_rank(v, 0.9), 2))
+            for name, v in names.items()}
+    return {k: _figures(k or None, v) for k, v in raw.items()}
+
+
+def same(a: Figures, b: Figures) -> list[str]:
+    """Differences between two sets of figures (interval days within 0.011)."""
+    da, db = a.model_dump(), b.model_dump()
+    problems = []
+    for k in Figures.model_fields:
+        if k == "key":
+            continue
+        if k == "intervals":
+            for name in INTERVALS:
+                x, y = da[k][name], db[k][name]
+                if x["n"] != y["n"]:
+                    problems.append(f"{name}.n {x['n']} != {y['n']}")
+                for q in ("median_days", "p90_days"):
+                    if (x[q] is None) != (y[q] is None) or (
+                            x[q] is not None and abs(x[q] - y[q]) > 0.011):
+                        problems.append(f"{name}.{q} {x[q]} != {y[q]}")
+        elif da[k] != db[k]:
+            problems.append(f"{k}: {da[k]!r} != {db[k]!r}")
+    return problems

@@ -20,6 +20,7 @@ T = TypeVar("T")
 class Env:
     db: str | None
     user: str | None
+    token_file: str | None = None
 
     def url(self) -> str:
         from mediation.storage import database_url
@@ -36,12 +37,23 @@ class Env:
         with unit_of_work(engine, write=write) as uow:
             yield uow
 
+    def actor(self, uow: UnitOfWork) -> Actor:
+        """Who is acting: a token (--token-file / MEDIATION_TOKEN_FILE, else the session file
+        written by ``mediation login``), or, where sign-in is not required, the user name."""
+        from pathlib import Path
+
+        from mediation import signin
+
+        if self.token_file:
+            token = signin.read_private(Path(self.token_file).expanduser())
+            return signin.actor_for(uow, user=self.user, token=token)
+        session = signin.load_session(self.url())
+        return signin.actor_for(uow, user=self.user, token=session, session=True)
+
     def act(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
         """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing."""
-        from mediation.committee import resolve_actor
-
         with self.uow(write=write) as uow:
-            actor: Actor = resolve_actor(uow, self.user)
+            actor: Actor = self.actor(uow)
             result = fn(uow, actor, *args, **kwargs)
             if write:
                 uow.commit()

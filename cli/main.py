@@ -36,7 +36,7 @@ def choose_language(argv: Sequence[str]) -> None:
 
 
 def build_app() -> typer.Typer:
-    from cli import admin_cmds, case_cmds
+    from cli import access_cmds, admin_cmds, case_cmds
     from cli.context import Env
 
     app = typer.Typer(
@@ -61,6 +61,11 @@ def build_app() -> typer.Typer:
             None, "--user", envvar="MEDIATION_USER", show_envvar=True,
             help=_("Who is acting: a staff user name."),
         ),
+        token_file: str | None = typer.Option(
+            None, "--token-file", envvar="MEDIATION_TOKEN_FILE", show_envvar=True,
+            metavar="FILE",
+            help=_("Act with the token in FILE (from `mediation token create`; for cron)."),
+        ),
         lang: str | None = typer.Option(
             None, "--lang", envvar="MEDIATION_LANG", show_envvar=True,
             help=_("Language of messages: zh or en (default from LANG)."),
@@ -71,10 +76,11 @@ def build_app() -> typer.Typer:
                 set_language(normalise_language(lang))
             except ValueError:
                 raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
-        ctx.obj = Env(db=db, user=user)
+        ctx.obj = Env(db=db, user=user, token_file=token_file)
 
     case_cmds.register(app)
     admin_cmds.register(app)
+    access_cmds.register(app)
     return app
 
 

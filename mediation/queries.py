@@ -7,11 +7,12 @@ caller asked to reveal it, had the permission, and gave a reason (which is recor
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlmodel import col, select
 
-from mediation import eventlog
-from mediation.access import Actor, require, require_on_case
+from mediation import eventlog, identity
+from mediation.access import Actor, require, require_on_case, sees_names
 from mediation.cases import (
     OPEN_STATES,
     Agreement,
@@ -68,6 +69,16 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
                                                    "birth_date"]]})
     cid = case.id
     parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
+    names_ok = reveal or sees_names(actor)
+    party_names = _names_of(parties)
+
+    def t(text: str | None) -> str | None:
+        """Free text as this reader may see it: numbers scrubbed, names too without access."""
+        if reveal:
+            return text
+        text = identity.scrub(text)
+        return text if names_ok else identity.redact_names(text, party_names)
+
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
     mediators = s.exec(select(CaseMediator).where(CaseMediator.case_id == cid)
                        .order_by(col(CaseMediator.id))).all()
@@ -92,8 +103,8 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         category=case.category,
         source=case.source,
         referral_ref=case.referral_ref,
-        summary=case.summary,
-        requests=case.requests,
+        summary=t(case.summary) or "",
+        requests=t(case.requests) or "",
         risk_level=case.risk_level,
         persons_involved=case.persons_involved,
         amount=fen_to_yuan(case.amount_fen),
@@ -114,26 +125,32 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         overdue=_overdue(case, uow),
         decline_reason=case.decline_reason,
         termination_reason=case.termination_reason,
-        advice=case.advice,
-        parties=[PartyView.of(p, reveal=reveal) for p in parties],
+        advice=t(case.advice),
+        parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
                     "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
         sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": x.place,
-                   "attendees": x.attendees, "minutes": x.minutes,
+                   "attendees": t(x.attendees), "minutes": t(x.minutes),
                    "recorded_by": x.recorded_by} for x in sessions],
-        agreements=[AgreementView.of(a) for a in agreements],
-        extensions=[{"days": e.days, "reason": e.reason, "consent": e.consent,
+        agreements=[AgreementView.of(a).model_copy(update={
+            "terms": t(a.terms) or "", "superseded_reason": t(a.superseded_reason)})
+            for a in agreements],
+        extensions=[{"days": e.days, "reason": t(e.reason), "consent": e.consent,
                      "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
                      "granted_by": e.granted_by} for e in extensions],
         follow_ups=[{"visited_at": iso(f.visited_at), "visitor": f.visitor,
                      "performance": f.performance, "satisfaction": f.satisfaction,
-                     "lawsuit": f.lawsuit, "note": f.note} for f in follow_ups],
+                     "lawsuit": f.lawsuit, "note": t(f.note)} for f in follow_ups],
         judicial_confirmations=[{"court": j.court, "filed_on": iso(j.filed_on),
                                  "result": j.result, "decided_on": iso(j.decided_on)}
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
                      for p in preventions],
     )
+
+
+def _names_of(parties: Sequence[Party]) -> list[str]:
+    return [n for p in parties for n in (p.name, p.guardian_name) if n]
 
 
 def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
@@ -144,7 +161,8 @@ def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
     return _summarise(uow, list(rows))
 
 
-def _summarise(uow: UnitOfWork, rows: list[Case]) -> list[CaseSummary]:
+def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
+               ) -> list[CaseSummary]:
     ids = [c.id for c in rows]
     parties = uow.session.exec(
         select(Party.case_id, Party.role, Party.name).where(col(Party.case_id).in_(ids))
@@ -152,7 +170,8 @@ def _summarise(uow: UnitOfWork, rows: list[Case]) -> list[CaseSummary]:
     ).all()
     names: dict[int, dict[str, list[str]]] = {}
     for cid, role, pname in parties:
-        names.setdefault(cid, {}).setdefault(role, []).append(pname)
+        shown = pname if names_ok else (identity.mask_name(pname) or "")
+        names.setdefault(cid, {}).setdefault(role, []).append(shown)
     out = []
     for c in rows:
         assert c.id is not None
@@ -186,7 +205,7 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
             stmt = stmt.where(col(Case.id).in_(mine_ids))
     order = col(Case.deadline).asc() if overdue else col(Case.id).asc()
     rows = uow.session.exec(stmt.order_by(order).limit(limit)).all()
-    return _summarise(uow, list(rows))
+    return _summarise(uow, list(rows), names_ok=sees_names(actor))
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
@@ -196,7 +215,19 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
                     assigned=assigned_to(uow, case.id), state=case.state)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
-    return [event_view(e, case.number) for e in rows]
+    views = [event_view(e, case.number) for e in rows]
+    if sees_names(actor):
+        return views
+    parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
+    return [redact_event(v, _names_of(parties)) for v in views]
+
+
+def redact_event(view: EventView, names: list[str]) -> EventView:
+    """An event as a reader without access to names sees it: full names masked (``张某``)."""
+    changes = json.loads(identity.redact_names(json.dumps(view.changes, ensure_ascii=False),
+                                               names) or "{}")
+    return view.model_copy(update={"changes": changes,
+                                   "reason": identity.redact_names(view.reason, names)})
 
 
 def event_view(e: Event, number: str | None) -> EventView:

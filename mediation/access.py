@@ -166,3 +166,14 @@ def audit_scope(actor: Actor) -> str:
         return "all"
     require_any(actor, "audit.read", "audit.read.own")
     return "own"
+
+
+def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
+                        current_lead: str | None) -> None:
+    """Appointing mediators while starting mediation: naming anyone but yourself (or the lead
+    already appointed) is an assignment, which needs ``case.assign``."""
+    if allowed(actor, "case.assign"):
+        return
+    if lead in (None, actor.username, current_lead) and not co:
+        return
+    raise denied(actor, "case.assign")

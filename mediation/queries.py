@@ -52,6 +52,7 @@ def _overdue(case: Case, uow: UnitOfWork) -> bool:
 def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
               reason: str | None = None) -> CaseView:
     s = uow.session
+    require(actor, "case.read")
     case = find_case(uow, actor, ref)
     assert case.id is not None
     assigned = assigned_to(uow, case.id)
@@ -209,6 +210,7 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
+    require(actor, "case.read")
     case = find_case(uow, actor, ref)
     assert case.id is not None
     require_on_case(actor, "case.read", case_number=case.number,

@@ -193,7 +193,7 @@ def register(app: typer.Typer) -> None:
             table.add_column(header)
         for r in rows:
             table.add_row(str(r["id"]), r["name"], r["prefix"],
-                          _("required") if r["login_required"] else _("not required"),
+                          _("sign-in required") if r["login_required"] else _("not required"),
                           str(r["staff"]), str(r["cases"]))
         render.console().print(table)
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from mediation.cases import Role
 from mediation.errors import PermissionDenied
-from mediation.i18n import msg, name
+from mediation.i18n import N_, msg, name
 
 
 @dataclass(frozen=True)
@@ -177,3 +177,13 @@ def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
     if lead in (None, actor.username, current_lead) and not co:
         return
     raise denied(actor, "case.assign")
+
+
+# Display names of the events this feature records, and of their changed fields (history, audit).
+EVENT_NAMES = (
+    N_("trigger.assign"), N_("trigger.login"), N_("trigger.login_failed"), N_("trigger.logout"),
+    N_("trigger.token_create"), N_("trigger.token_revoke"), N_("trigger.password_set"),
+    N_("trigger.committee_add"), N_("trigger.retention_set"), N_("trigger.anonymise"),
+    N_("field.why"), N_("field.failed"), N_("field.locked_until"), N_("field.token_id"),
+    N_("field.expires_at"), N_("field.retention_days"),
+)

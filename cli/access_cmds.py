@@ -62,16 +62,16 @@ def register(app: typer.Typer) -> None:
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
 
     @app.command("logout")
-    def logout(ctx: typer.Context) -> None:
+    def logout() -> None:
         """Sign out: end the session and delete the session file."""
         from mediation import signin
+        from mediation.storage import engine_for, unit_of_work
 
-        e = env(ctx)
-        token = signin.load_session(e.url())
+        data = signin.read_session()  # the session's own database, whatever --db says
         ended = None
-        if token:
-            with e.uow() as uow:
-                ended = signin.logout(uow, token)
+        if data:
+            with unit_of_work(engine_for(data["db"])) as uow:
+                ended = signin.logout(uow, data["token"])
                 uow.commit()
         signin.forget_session()
         if ended:

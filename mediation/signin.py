@@ -368,8 +368,8 @@ def save_session(db_url: str, result: dict[str, Any]) -> Path:
     return path
 
 
-def load_session(db_url: str) -> str | None:
-    """The session token for ``db_url`` from the session file, if there is one."""
+def read_session() -> dict[str, str] | None:
+    """The session file's content ({"db", "user", "token", "expires_at"}), if any."""
     path = session_path()
     if not path.exists():
         return None
@@ -377,10 +377,16 @@ def load_session(db_url: str) -> str | None:
         data = json.loads(read_private(path))
     except (ValueError, OSError):
         return None
-    if not isinstance(data, dict) or data.get("db") != db_url:
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str)
+                                             for k in ("db", "token")):
         return None
-    token = data.get("token")
-    return token if isinstance(token, str) else None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def load_session(db_url: str) -> str | None:
+    """The session token for ``db_url`` from the session file, if there is one."""
+    data = read_session()
+    return data["token"] if data and data["db"] == db_url else None
 
 
 def forget_session() -> None:

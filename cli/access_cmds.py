@@ -41,7 +41,8 @@ def _json_opt() -> Any:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("login")
+    @app.command("login", help=_(
+        "Sign in: keeps a session token (valid for a working day) in a private file."))
     def login(
         ctx: typer.Context,
         username: str = typer.Argument(..., metavar="USER"),
@@ -61,7 +62,8 @@ def register(app: typer.Typer) -> None:
                            user=result["user"], role=name("role", result["role"]),
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
 
-    @app.command("logout")
+    @app.command("logout", help=_(
+        "Sign out: end the session and delete the session file."))
     def logout() -> None:
         """Sign out: end the session and delete the session file."""
         from mediation import signin
@@ -83,7 +85,8 @@ def register(app: typer.Typer) -> None:
                         no_args_is_help=True)
     app.add_typer(token, name="token")
 
-    @token.command("create")
+    @token.command("create", help=_(
+        "Create a token for USER (e.g. a clerk's nightly export) and write it to FILE."))
     def token_create(
         ctx: typer.Context,
         username: str = typer.Argument(..., metavar="USER"),
@@ -114,7 +117,8 @@ def register(app: typer.Typer) -> None:
                                time=render.local_time(result["expires_at"]),
                                path=str(path)) + "\n")
 
-    @token.command("list")
+    @token.command("list", help=_(
+        "List tokens and sessions (never the tokens themselves)."))
     def token_list(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
         """List tokens and sessions (never the tokens themselves)."""
         from mediation import signin
@@ -133,7 +137,8 @@ def register(app: typer.Typer) -> None:
                           r["status"])
         render.console().print(table)
 
-    @token.command("revoke")
+    @token.command("revoke", help=_(
+        "Revoke a token or session at once."))
     def token_revoke(ctx: typer.Context,
                      token_id: int = typer.Argument(..., metavar="ID")) -> None:
         """Revoke a token or session at once."""
@@ -147,7 +152,8 @@ def register(app: typer.Typer) -> None:
                             no_args_is_help=True)
     app.add_typer(committee, name="committee")
 
-    @committee.command("add")
+    @committee.command("add", help=_(
+        "Add a committee and its director."))
     def committee_add(
         ctx: typer.Context,
         committee_name: str = typer.Option(..., "--name", help=_("The committee's full name.")),
@@ -176,7 +182,8 @@ def register(app: typer.Typer) -> None:
                                name=result["name"], user=result["director"],
                                role=name("role", result["role"])) + "\n")
 
-    @committee.command("list")
+    @committee.command("list", help=_(
+        "List the committees: names, prefixes, staff and case counts (no case content)."))
     def committee_list(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
         """List the committees: names, prefixes, staff and case counts (no case content)."""
         from mediation import committee as svc
@@ -201,7 +208,8 @@ def register(app: typer.Typer) -> None:
                             no_args_is_help=True)
     app.add_typer(retention, name="retention")
 
-    @retention.command("set")
+    @retention.command("set", help=_(
+        "Set the committee's retention period."))
     def retention_set(ctx: typer.Context, days: int = typer.Option(..., "--days", help=_(
             "Days after closing before a case is anonymised."))) -> None:
         """Set the committee's retention period."""
@@ -211,7 +219,8 @@ def register(app: typer.Typer) -> None:
         sys.stdout.write(_("Closed cases are anonymised {days} days after closing.",
                            days=result["days"]) + "\n")
 
-    @retention.command("show")
+    @retention.command("show", help=_(
+        "Show the retention period and how many closed cases are due."))
     def retention_show(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
         """Show the retention period and how many closed cases are due."""
         from mediation import retention as svc
@@ -225,7 +234,8 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(_("Retention: {days} days; {due} closed cases are due.",
                                days=result["days"], due=result["due"]) + "\n")
 
-    @retention.command("apply")
+    @retention.command("apply", help=_(
+        "Anonymise closed cases older than the period (recorded; safe to repeat)."))
     def retention_apply(
         ctx: typer.Context,
         dry_run: bool = typer.Option(False, "--dry-run", help=_(

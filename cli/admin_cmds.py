@@ -129,7 +129,8 @@ def register(app: typer.Typer) -> None:
         sys.stdout.write(_("{user} is now {role}.", user=row["username"],
                            role=name("role", row["role"])) + "\n")
 
-    @staff.command("password")
+    @staff.command("password", help=_(
+        "Set a password: your own, or (directors) a staff member's."))
     def staff_password(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
                        password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
                            "Read the new password from standard input instead of prompting."))

@@ -278,7 +278,8 @@ def register(app: typer.Typer) -> None:
         render.step_done(env(ctx).act(steps.prevent, case_ref, kind=kind, persons=persons,
                                       expected_version=expect_version), as_json)
 
-    @case.command("assign")
+    @case.command("assign", help=_(
+        "Appoint or replace the case's mediators (directors; recorded)."))
     def assign(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str = typer.Option(..., "--mediator", help=_(

@@ -17,19 +17,12 @@ from cli.context import env
 from mediation.i18n import _, name
 
 
-def read_password(from_stdin: bool, *, confirm: bool = False, optional: bool = False
-                  ) -> str | None:
-    """A password from standard input (first line) or a hidden prompt at a terminal.
-
-    ``optional``: without a terminal and without --password-stdin, no password (None); the
-    service then refuses if the committee requires one.
-    """
+def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
+    """A password from standard input (its first line) or a hidden prompt at a terminal."""
     if from_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        if optional:
-            return None
         raise typer.BadParameter(_("no terminal to ask for the password; use --password-stdin"),
                                  param_hint="--password-stdin")
     value: str = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=confirm)
@@ -53,7 +46,7 @@ def register(app: typer.Typer) -> None:
         from mediation import signin
 
         e = env(ctx)
-        password = read_password(password_stdin) or ""
+        password = read_password(password_stdin)
         with e.uow() as uow:
             result = signin.login(uow, username.strip(), password)
             uow.commit()

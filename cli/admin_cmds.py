@@ -85,11 +85,20 @@ def register(app: typer.Typer) -> None:
         """Add a staff member (with a password where sign-in is required)."""
         from cli.access_cmds import read_password
         from mediation import committee as svc
+        from mediation import signin
 
-        password = None if no_password else read_password(password_stdin, confirm=True,
-                                                          optional=True)
-        row = env(ctx).act(svc.add_staff, username=username, name=full_name, role=role,
-                           password=password, committee=committee)
+        e = env(ctx)
+        password = None
+        if password_stdin:
+            password = read_password(True)
+        elif not no_password:
+            with e.uow(write=False) as uow:  # ask only where the committee requires sign-in
+                target = svc.committee_by_prefix(uow, e.actor(uow), committee)
+                needed = signin.committee_requires_login(uow, target)
+            if needed:
+                password = read_password(False, confirm=True)
+        row = e.act(svc.add_staff, username=username, name=full_name, role=role,
+                    password=password, committee=committee)
         if as_json:
             render.emit_json(row)
         else:

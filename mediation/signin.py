@@ -143,7 +143,8 @@ def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
     now = uow.now()
     staff = s.exec(select(Staff).where(Staff.username == username)).first()
     if staff is None or staff.id is None:
-        eventlog.append(s, at=now, actor=username[:64], role="unknown", action="login_failed",
+        # The name typed is not recorded: it is often a password typed in the wrong field.
+        eventlog.append(s, at=now, actor="(unknown)", role="unknown", action="login_failed",
                         changes={"why": [None, "unknown_user"]})
         uow.commit()
         raise PermissionDenied(msg("sign-in failed: wrong user name or password"))
@@ -319,9 +320,8 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
     return _actor(staff)
 
 
-def login_required(uow: UnitOfWork, username: str) -> bool:
-    staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
-    committee = uow.session.get(Committee, staff.committee_id) if staff else None
+def committee_requires_login(uow: UnitOfWork, committee_id: int) -> bool:
+    committee = uow.session.get(Committee, committee_id)
     return bool(committee and committee.login_required)
 
 

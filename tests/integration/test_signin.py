@@ -90,7 +90,7 @@ def test_wrong_password_is_refused_and_recorded(guarded: Room) -> None:
         login(guarded, "nobody", PASSWORD)
     failed = events(guarded, "login_failed")
     assert [(e.actor, json.loads(e.changes)["why"][1]) for e in failed] == [
-        ("liming", "wrong_password"), ("nobody", "unknown_user")]
+        ("liming", "wrong_password"), ("(unknown)", "unknown_user")]
     assert all(PASSWORD not in e.changes and "not it" not in e.changes for e in failed)
 
 
@@ -201,6 +201,12 @@ def test_cli_init_requires_sign_in_by_default(cli: Callable[..., Any], tmp_path:
     assert stat.S_IMODE(session.parent.stat().st_mode) == 0o700
     assert PASSWORD not in session.read_text()
     assert cli("case", "list", env={"MEDIATION_USER": ""}).code == 0
+    unset = cli("staff", "add", "chenjing", "--name", "陈静", "--role", "clerk",
+                env={"MEDIATION_USER": ""})
+    assert unset.code == 2 and "--password-stdin" in unset.err  # no terminal to ask at
+    short = cli("staff", "add", "chenjing", "--name", "陈静", "--password-stdin", input="short\n",
+                env={"MEDIATION_USER": ""})
+    assert short.code == 1 and "at least 8 characters" in short.err
     added = cli("staff", "add", "chenjing", "--name", "陈静", "--role", "clerk",
                 "--password-stdin", input="clerk-password\n", env={"MEDIATION_USER": ""})
     assert added.code == 0, added.err

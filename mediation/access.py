@@ -125,9 +125,11 @@ def require_on_case(
     if actor.role == Role.mediator and actor.username not in assigned and state != "intake":
         raise PermissionDenied(
             msg(
-                "{user} ({role}) is not assigned to case {case}",
+                "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "
+                "acts only on cases assigned to them, or still in intake",
                 user=actor.username,
                 role=name("role", actor.role),
+                permission=permission,
                 case=case_number,
             )
         )

@@ -148,7 +148,7 @@ def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
                         changes={"why": [None, "unknown_user"]})
         uow.commit()
         raise PermissionDenied(msg("sign-in failed: wrong user name or password"))
-    cred = s.get(Credential, staff.id)
+    cred = s.get(Credential, staff.id, with_for_update=True)  # count failures one at a time
 
     def fail(why: str, error: Any) -> None:
         changes: dict[str, Any] = {"why": [None, why]}

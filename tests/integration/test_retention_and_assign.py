@@ -97,9 +97,9 @@ def test_mediators_reach_only_their_cases(room: Room) -> None:
         room.run(steps.accept, None, case_id)
     listed = {c.id for c in room.run(queries.list_cases, room.mediator)}
     assert listed == {mine}
-    with pytest.raises(PermissionDenied, match="not assigned"):
+    with pytest.raises(PermissionDenied, match="assigned to them"):
         room.run(queries.case_view, room.mediator, other)
-    with pytest.raises(PermissionDenied, match="not assigned"):
+    with pytest.raises(PermissionDenied, match="assigned to them"):
         room.run(queries.case_view, room.mediator, other, reveal=True, reason="看看")
     # naming someone else while starting mediation is an assignment: directors only
     with pytest.raises(PermissionDenied, match=r"case\.assign"):

@@ -535,7 +535,8 @@ class PartyView(BaseModel):
 
     @classmethod
     def of(cls, p: Party, *, reveal: bool = False, names: bool = True) -> PartyView:
-        """``names=False`` (roles without case access to names) masks names too (``张某``)."""
+        """``names=False`` (roles without access to names) masks persons' names too (``张某``);
+        the names of legal persons and organisations are not personal data and stay."""
         idn = p.id_number if reveal else identity.mask_id(p.id_number)
         phone = p.phone if reveal else identity.mask_phone(p.phone)
         show_names = reveal or names
@@ -549,7 +550,8 @@ class PartyView(BaseModel):
         return cls(
             role=p.role,
             kind=p.kind,
-            name=p.name if show_names else (identity.mask_name(p.name) or ""),
+            name=p.name if show_names or p.kind != PartyKind.person
+            else (identity.mask_name(p.name) or ""),
             sex=p.sex,
             ethnicity=p.ethnicity,
             birth_date=iso(p.birth_date) if reveal else None,

@@ -217,7 +217,8 @@ def new_case(
             "summary": [None, identity.scrub(record.summary)],
             "requests": [None, identity.scrub(record.requests)],
             "parties": [None, [
-                {"role": p.role, "kind": p.kind, "name": identity.mask_name(p.name),
+                {"role": p.role, "kind": p.kind,
+                 "name": identity.mask_name(p.name) if p.kind == "person" else p.name,
                  "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
                 for p in record.parties
             ]],

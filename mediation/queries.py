@@ -28,6 +28,7 @@ from mediation.cases import (
     JudicialConfirmation,
     MediationSession,
     Party,
+    PartyKind,
     PartyRole,
     PartyView,
     Prevention,
@@ -151,7 +152,9 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
 
 
 def _names_of(parties: Sequence[Party]) -> list[str]:
-    return [n for p in parties for n in (p.name, p.guardian_name) if n]
+    """Persons' names (parties and guardians): those masked for readers without access."""
+    return [n for p in parties
+            for n in ((p.name if p.kind == PartyKind.person else None), p.guardian_name) if n]
 
 
 def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
@@ -166,12 +169,14 @@ def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
                ) -> list[CaseSummary]:
     ids = [c.id for c in rows]
     parties = uow.session.exec(
-        select(Party.case_id, Party.role, Party.name).where(col(Party.case_id).in_(ids))
+        select(Party.case_id, Party.role, Party.name, Party.kind)
+        .where(col(Party.case_id).in_(ids))
         .order_by(col(Party.case_id), col(Party.position))
     ).all()
     names: dict[int, dict[str, list[str]]] = {}
-    for cid, role, pname in parties:
-        shown = pname if names_ok else (identity.mask_name(pname) or "")
+    for cid, role, pname, kind in parties:
+        masked = not names_ok and kind == PartyKind.person
+        shown = (identity.mask_name(pname) or "") if masked else pname
         names.setdefault(cid, {}).setdefault(role, []).append(shown)
     out = []
     for c in rows:

@@ -26,6 +26,7 @@ from mediation.cases import (
     FollowUp,
     MediationSession,
     Party,
+    PartyKind,
     Setting,
     State,
 )
@@ -98,7 +99,8 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
     s = uow.session
     assert case.id is not None
     parties = s.exec(select(Party).where(Party.case_id == case.id)).all()
-    names = [n for p in parties for n in (p.name, p.guardian_name) if n]
+    names = [n for p in parties
+             for n in ((p.name if p.kind == PartyKind.person else None), p.guardian_name) if n]
 
     def text(value: str | None) -> str | None:
         return identity.redact_names(identity.scrub(value), names)
@@ -106,7 +108,8 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
     fields: set[str] = set()
     for p in parties:
         for attr, value in (
-            ("name", identity.mask_name(p.name) or ""),
+            ("name", identity.mask_name(p.name) or "" if p.kind == PartyKind.person
+             else p.name),
             ("id_number", None), ("id_hash", None), ("phone", None),
             ("address", identity.mask_address(p.address)),
             ("birth_date", date(p.birth_date.year, 1, 1) if p.birth_date else None),

@@ -132,3 +132,17 @@ def test_finished_cases_cannot_be_reassigned(room: Room) -> None:
     case_id = closed_case(room)
     with pytest.raises(Refused):
         room.run(assignment.assign, None, case_id, mediator="zhaomin")
+
+
+def test_organisations_names_are_not_masked(room: Room) -> None:
+    room.run(add_staff, None, username="sunli", name="孙力", role="auditor")
+    with room.uow(write=False) as uow:
+        auditor = resolve_actor(uow, "sunli")
+    record = case_record()
+    record["parties"][1] = {"role": "respondent", "kind": "legal_person",
+                            "name": "长沙市某某物业管理有限公司"}
+    case_id = room.run(intake.new_case, None, intake.parse_case(record))["id"]
+    row = room.run(queries.list_cases, auditor)[0]
+    assert (row.applicants, row.respondents) == (["张某"], ["长沙市某某物业管理有限公司"])
+    view = room.run(queries.case_view, auditor, case_id)
+    assert [p.name for p in view.parties] == ["张某", "长沙市某某物业管理有限公司"]

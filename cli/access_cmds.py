@@ -25,7 +25,8 @@ def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
     if not sys.stdin.isatty():
         raise typer.BadParameter(_("no terminal to ask for the password; use --password-stdin"),
                                  param_hint="--password-stdin")
-    value: str = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=confirm)
+    value: str = typer.prompt(_("Password"), hide_input=True,
+                              confirmation_prompt=_("Password again") if confirm else False)
     return value
 
 

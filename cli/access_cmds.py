@@ -55,6 +55,10 @@ def register(app: typer.Typer) -> None:
         sys.stdout.write(_("Signed in as {user} ({role}) until {time}; session in {path}.",
                            user=result["user"], role=name("role", result["role"]),
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
+        if e.user and e.user != result["user"]:
+            sys.stderr.write(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
+                               "be refused while you are signed in as {signed}.", user=e.user,
+                               signed=result["user"]) + "\n")
 
     @app.command("logout", help=_(
         "Sign out: end the session and delete the session file."))

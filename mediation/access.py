@@ -189,3 +189,21 @@ EVENT_NAMES = (
     N_("field.why"), N_("field.failed"), N_("field.locked_until"), N_("field.token_id"),
     N_("field.expires_at"), N_("field.retention_days"),
 )
+
+
+def require_reveal(actor: Actor, *, case_number: str, assigned: set[str], registrar: str
+                   ) -> None:
+    """``--reveal`` on one case: a mediator only on their own cases (assigned to them, or
+    registered by them); intake alone is not enough."""
+    require(actor, "case.reveal")
+    if actor.role == Role.mediator and actor.username not in assigned | {registrar}:
+        raise PermissionDenied(
+            msg(
+                "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "
+                "reveals personal data only on their own cases",
+                user=actor.username,
+                role=name("role", actor.role),
+                permission="case.reveal",
+                case=case_number,
+            )
+        )

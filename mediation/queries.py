@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 
 from mediation import eventlog, identity
-from mediation.access import Actor, require, require_on_case, sees_names
+from mediation.access import Actor, require, require_on_case, require_reveal, sees_names
 from mediation.cases import (
     OPEN_STATES,
     Agreement,
@@ -60,8 +60,8 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
     require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
                     state=case.state)
     if reveal:
-        require_on_case(actor, "case.reveal", case_number=case.number, assigned=assigned,
-                        state=case.state)
+        require_reveal(actor, case_number=case.number, assigned=assigned,
+                       registrar=case.registrar)
         if not (reason or "").strip():
             raise InvalidInput(msg("--reveal needs --reason: why the full personal data is "
                                    "needed (it is recorded)"))

@@ -105,6 +105,14 @@ def test_mediators_reach_only_their_cases(room: Room) -> None:
     with pytest.raises(PermissionDenied, match=r"case\.assign"):
         room.run(steps.mediate, room.mediator, mine, mediator="zhaomin", rights_notified=True)
     room.run(steps.mediate, room.mediator, mine, mediator="liming", rights_notified=True)
+    # intake is open to every mediator, but revealing there needs the case to be their own
+    fresh = room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)["id"]
+    assert room.run(queries.case_view, room.mediator, fresh).parties[0].name == "张三"
+    with pytest.raises(PermissionDenied, match="only on their own cases"):
+        room.run(queries.case_view, room.mediator, fresh, reveal=True, reason="核对")
+    own = room.run(intake.new_case, room.mediator, intake.parse_case(case_record()),
+                   force=True)["id"]
+    room.run(queries.case_view, room.mediator, own, reveal=True, reason="核对")
 
 
 def test_auditor_sees_masked_names_and_may_reveal_with_a_reason(room: Room) -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
 from cli import render
 from cli.context import env
 from mediation.i18n import _, name
+
+
+def _committee_opt() -> Any:
+    return typer.Option(None, "--committee", metavar="PREFIX", help=_(
+        "Another committee, by its case-number prefix (district administrator)."))
 
 
 def register(app: typer.Typer) -> None:
@@ -21,9 +27,17 @@ def register(app: typer.Typer) -> None:
             "The case-number prefix, e.g. 龙 gives (2026)龙人调字第1号.")),
         director_name: str | None = typer.Option(None, "--director-name", help=_(
             "The director's real name (default: the user name).")),
+        no_login: bool = typer.Option(False, "--no-login", help=_(
+            "Do not require sign-in: MEDIATION_USER alone names the actor (a one-person room; "
+            "attribution only, not security).")),
+        admin: bool = typer.Option(False, "--admin", help=_(
+            "Become the district administrator instead of the director (a shared database).")),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
+            "Read your password from standard input instead of prompting.")),
         as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
     ) -> None:
         """Create the database (if needed) and a committee; you become its director."""
+        from cli.access_cmds import read_password
         from mediation import committee as svc
         from mediation.errors import InvalidInput
         from mediation.i18n import msg
@@ -32,16 +46,23 @@ def register(app: typer.Typer) -> None:
         e = env(ctx)
         if not e.user:
             raise InvalidInput(msg("who are you? set MEDIATION_USER or pass --user"))
+        password = None if no_login else read_password(password_stdin, confirm=True)
         create_schema(engine_for(e.url()))
         with e.uow(need_schema=False) as uow:
+            svc.check_can_init(uow)
             result = svc.init_committee(uow, name=committee, prefix=prefix, director=e.user,
-                                        director_name=director_name)
+                                        director_name=director_name, login_required=not no_login,
+                                        password=password, admin=admin)
             uow.commit()
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Committee {name} created; {user} is its director.",
-                               name=result["name"], user=result["director"]) + "\n")
+            sys.stdout.write(_("Committee {name} created; {user} is its {role}.",
+                               name=result["name"], user=result["director"],
+                               role=name("role", result["role"])) + "\n")
+            if result["login_required"]:
+                sys.stdout.write(_("Sign-in is required: run `mediation login {user}`.",
+                                   user=result["director"]) + "\n")
 
     staff = typer.Typer(help=_("Staff of the committee (directors manage them)."),
                         no_args_is_help=True)
@@ -53,13 +74,31 @@ def register(app: typer.Typer) -> None:
         username: str = typer.Argument(..., metavar="USER"),
         full_name: str = typer.Option(..., "--name", help=_("The person's name.")),
         role: str = typer.Option("mediator", "--role", help=_(
-            "director, mediator, auditor or clerk.")),
+            "director, mediator, auditor, clerk (administrators also: admin).")),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
+            "Read the new account's password from standard input instead of prompting.")),
+        no_password: bool = typer.Option(False, "--no-password", help=_(
+            "Set no password (only where sign-in is not required).")),
+        committee: str | None = _committee_opt(),
         as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
     ) -> None:
-        """Add a staff member."""
+        """Add a staff member (with a password where sign-in is required)."""
+        from cli.access_cmds import read_password
         from mediation import committee as svc
+        from mediation import signin
 
-        row = env(ctx).act(svc.add_staff, username=username, name=full_name, role=role)
+        e = env(ctx)
+        password = None
+        if password_stdin:
+            password = read_password(True)
+        elif not no_password:
+            with e.uow(write=False) as uow:  # ask only where the committee requires sign-in
+                target = svc.committee_by_prefix(uow, e.actor(uow), committee)
+                needed = signin.committee_requires_login(uow, target)
+            if needed:
+                password = read_password(False, confirm=True)
+        row = e.act(svc.add_staff, username=username, name=full_name, role=role,
+                    password=password, committee=committee)
         if as_json:
             render.emit_json(row)
         else:
@@ -67,33 +106,51 @@ def register(app: typer.Typer) -> None:
                                name=row["name"], role=name("role", row["role"])) + "\n")
 
     @staff.command("list")
-    def staff_list(ctx: typer.Context, as_json: bool = typer.Option(
-            False, "--json", help=_("Print one JSON document."))) -> None:
+    def staff_list(ctx: typer.Context, committee: str | None = _committee_opt(),
+                   as_json: bool = typer.Option(
+                       False, "--json", help=_("Print one JSON document."))) -> None:
         """List the committee's staff."""
         from mediation import committee as svc
 
-        render.staff(env(ctx).act(svc.list_staff, write=False), as_json=as_json)
+        render.staff(env(ctx).act(svc.list_staff, committee=committee, write=False),
+                     as_json=as_json)
 
     @staff.command("disable")
     def staff_disable(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
                       enable: bool = typer.Option(False, "--enable", help=_(
-                          "Enable the account again instead."))) -> None:
+                          "Enable the account again instead.")),
+                      committee: str | None = _committee_opt()) -> None:
         """Disable an account (it can then do nothing), or --enable it again."""
         from mediation import committee as svc
 
-        row = env(ctx).act(svc.set_staff, username, active=enable)
+        row = env(ctx).act(svc.set_staff, username, active=enable, committee=committee)
         sys.stdout.write(_("{user}: {state}.", user=row["username"],
                            state=_("active") if row["active"] else _("disabled")) + "\n")
 
     @staff.command("role")
     def staff_role(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
-                   role: str = typer.Argument(..., metavar="ROLE")) -> None:
+                   role: str = typer.Argument(..., metavar="ROLE"),
+                   committee: str | None = _committee_opt()) -> None:
         """Change a staff member's role."""
         from mediation import committee as svc
 
-        row = env(ctx).act(svc.set_staff, username, role=role)
+        row = env(ctx).act(svc.set_staff, username, role=role, committee=committee)
         sys.stdout.write(_("{user} is now {role}.", user=row["username"],
                            role=name("role", row["role"])) + "\n")
+
+    @staff.command("password", help=_(
+        "Set a password: your own, or (directors) a staff member's."))
+    def staff_password(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                       password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
+                           "Read the new password from standard input instead of prompting."))
+                       ) -> None:
+        """Set a password: your own, or (directors) a staff member's."""
+        from cli.access_cmds import read_password
+        from mediation import signin
+
+        password = read_password(password_stdin, confirm=True)
+        row = env(ctx).act(signin.change_password, username, password)
+        sys.stdout.write(_("Password set for {user}.", user=row["username"]) + "\n")
 
     wf = typer.Typer(help=_("The workflow every case follows."), no_args_is_help=True)
     app.add_typer(wf, name="workflow")

@@ -65,9 +65,7 @@ def register(app: typer.Typer) -> None:
             from cli.prompts import guided_intake
 
             with e.uow(write=False) as uow:
-                from mediation.committee import resolve_actor
-
-                resolve_actor(uow, e.user)
+                e.actor(uow)
             record = guided_intake()
         else:
             if file == "-":
@@ -279,6 +277,22 @@ def register(app: typer.Typer) -> None:
 
         render.step_done(env(ctx).act(steps.prevent, case_ref, kind=kind, persons=persons,
                                       expected_version=expect_version), as_json)
+
+    @case.command("assign", help=_(
+        "Appoint or replace the case's mediators (directors; recorded)."))
+    def assign(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        mediator: str = typer.Option(..., "--mediator", help=_(
+            "The lead mediator (主持人), a staff user name.")),
+        co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
+        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+    ) -> None:
+        """Appoint or replace the case's mediators (directors; recorded)."""
+        from mediation import assignment
+
+        render.step_done(env(ctx).act(assignment.assign, case_ref, mediator=mediator,
+                                      co_mediators=co, expected_version=expect_version),
+                         as_json)
 
     @case.command("show")
     def show(

@@ -20,6 +20,7 @@ T = TypeVar("T")
 class Env:
     db: str | None
     user: str | None
+    token_file: str | None = None
 
     def url(self) -> str:
         from mediation.storage import database_url
@@ -36,20 +37,32 @@ class Env:
         with unit_of_work(engine, write=write) as uow:
             yield uow
 
+    def actor(self, uow: UnitOfWork) -> Actor:
+        """Who is acting: a token (--token-file / MEDIATION_TOKEN_FILE, else the session file
+        written by ``mediation login``), or, where sign-in is not required, the user name."""
+        from pathlib import Path
+
+        from mediation import signin
+
+        if self.token_file:
+            token = signin.read_private(Path(self.token_file).expanduser())
+            return signin.actor_for(uow, user=self.user, token=token)
+        session = signin.load_session(self.url())
+        return signin.actor_for(uow, user=self.user, token=session, session=True)
+
     def act(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
         """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing.
 
         The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
         serialization failure or deadlock, or a case changed under us (storage.transaction).
         """
-        from mediation.committee import resolve_actor
         from mediation.storage import engine_for, require_schema, transaction
 
         engine = engine_for(self.url())
         require_schema(engine)
 
         def once(uow: UnitOfWork) -> T:
-            actor: Actor = resolve_actor(uow, self.user)
+            actor: Actor = self.actor(uow)
             return fn(uow, actor, *args, **kwargs)
 
         return transaction(engine, once, write=write)

@@ -38,7 +38,15 @@ def choose_language(argv: Sequence[str]) -> None:
 
 
 def build_app() -> typer.Typer:
-    from cli import admin_cmds, audit_cmds, case_cmds, db_cmds, import_cmds, stats_cmds
+    from cli import (
+        access_cmds,
+        admin_cmds,
+        audit_cmds,
+        case_cmds,
+        db_cmds,
+        import_cmds,
+        stats_cmds,
+    )
     from cli.context import Env
 
     app = typer.Typer(
@@ -63,6 +71,11 @@ def build_app() -> typer.Typer:
             None, "--user", envvar="MEDIATION_USER", show_envvar=True,
             help=_("Who is acting: a staff user name."),
         ),
+        token_file: str | None = typer.Option(
+            None, "--token-file", envvar="MEDIATION_TOKEN_FILE", show_envvar=True,
+            metavar="FILE",
+            help=_("Act with the token in FILE (from `mediation token create`; for cron)."),
+        ),
         lang: str | None = typer.Option(
             None, "--lang", envvar="MEDIATION_LANG", show_envvar=True,
             help=_("Language of messages: zh or en (default from LANG)."),
@@ -73,7 +86,7 @@ def build_app() -> typer.Typer:
                 set_language(normalise_language(lang))
             except ValueError:
                 raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
-        ctx.obj = Env(db=db, user=user)
+        ctx.obj = Env(db=db, user=user, token_file=token_file)
 
     case_cmds.register(app)
     import_cmds.register(app)
@@ -81,6 +94,7 @@ def build_app() -> typer.Typer:
     db_cmds.register(app)
     audit_cmds.register(app)
     stats_cmds.register(app)
+    access_cmds.register(app)
     return app
 
 

@@ -1,8 +1,28 @@
 """Who may do what: every authorisation decision is made here, never in the CLI.
 
-Deny by default. A permission is granted to roles in ``POLICY``; case-scoped permissions are
-further limited for mediators to the cases they are assigned to (or, at intake, any case of their
-committee still in intake).
+Deny by default. A permission is granted to roles in ``POLICY``; a permission that is in no entry
+is granted to nobody. Case-scoped permissions are further limited for mediators to the cases they
+are assigned to (or, at intake, any case of their committee still in intake).
+
+The role matrix (issue 6; docs/access.md explains it):
+
+========== ===================== ======================= ============ ================ ===========
+role       cases                 personal data           workflow     audit            statistics
+========== ===================== ======================= ============ ================ ===========
+mediator   assigned, and intake  masked; reveal on own   own cases    own events       none
+director   whole committee       reveal with a reason    all, assign  read, verify     all
+auditor    read only             masked; reveal+reason   none         read, verify,    audit
+                                 (names masked too)                   checkpoint       extracts
+clerk      none                  none                    none         none             stats,
+                                                                                       report,
+                                                                                       export
+admin      none (counts only)    none                    none         none             none
+========== ===================== ======================= ============ ================ ===========
+
+``admin`` is the district administrator of a shared (PostgreSQL) database: it manages committees
+and staff across committees and never sees case content.
+
+Every refusal names the user, the role and the missing permission (exit code 1).
 """
 
 from __future__ import annotations
@@ -11,7 +31,7 @@ from dataclasses import dataclass
 
 from mediation.cases import Role
 from mediation.errors import PermissionDenied
-from mediation.i18n import msg, name
+from mediation.i18n import N_, msg, name
 
 
 @dataclass(frozen=True)
@@ -24,40 +44,78 @@ class Actor:
 
 SYSTEM = Actor(username="system", name="system", role="system", committee_id=0)
 
+_D, _M, _A, _C, _X = Role.director, Role.mediator, Role.auditor, Role.clerk, Role.admin
+
+
+def _roles(*roles: Role) -> frozenset[str]:
+    return frozenset(r.value for r in roles)
+
+
 POLICY: dict[str, frozenset[str]] = {
-    "committee.manage": frozenset({Role.director}),
-    "staff.manage": frozenset({Role.director}),
-    "staff.read": frozenset({Role.director, Role.mediator, Role.auditor}),
-    "case.create": frozenset({Role.director, Role.mediator}),
-    "case.import": frozenset({Role.director}),
-    "case.read": frozenset({Role.director, Role.mediator, Role.auditor}),
-    "case.workflow": frozenset({Role.director, Role.mediator}),
-    "case.assign": frozenset({Role.director}),
-    "case.reveal": frozenset({Role.director, Role.mediator, Role.auditor}),
-    "audit.read": frozenset({Role.director, Role.auditor}),
-    "audit.verify": frozenset({Role.director, Role.auditor}),
-    "audit.checkpoint": frozenset({Role.auditor, Role.director}),
-    "stats.read": frozenset({Role.director, Role.clerk}),
-    "report.export": frozenset({Role.director, Role.clerk}),
+    # committees and staff
+    "committee.admin": _roles(_X),  # committee add|list across the database
+    "committee.settings": _roles(_D),  # per-committee settings (retention period)
+    "staff.manage": _roles(_D, _X),  # staff add|disable|role|password (admin: any committee)
+    "staff.read": _roles(_D, _M, _A, _X),
+    "token.manage": _roles(_D, _X),  # long-lived tokens for cron (e.g. a clerk's export)
+    # cases
+    "case.create": _roles(_D, _M),
+    "case.import": _roles(_D),  # bulk import of a back-catalogue (case import)
+    "case.read": _roles(_D, _M, _A),
+    "case.names": _roles(_D, _M),  # parties' full names without --reveal
+    "case.workflow": _roles(_D, _M),
+    "case.assign": _roles(_D),
+    "case.reveal": _roles(_D, _M, _A),
+    "retention.apply": _roles(_D),
+    # audit (names shared with the audit branch)
+    "audit.read": _roles(_D, _A),
+    "audit.read.own": _roles(_M),  # a mediator's own events only
+    "audit.verify": _roles(_D, _A),
+    "audit.checkpoint": _roles(_A, _D),
+    "audit.extract": _roles(_A),
+    # statistics and exports (names shared with the statistics/export branch)
+    "stats.read": _roles(_D, _C),
+    "report.export": _roles(_D, _C),
+    # database administration (PostgreSQL commands on the db branch)
+    "db.admin": _roles(_X, _D),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
+
+# Which roles each role may hand out (staff add / staff role): a director staffs their own
+# committee but cannot create administrators; the district administrator may give any role.
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.director: _roles(_D, _M, _A, _C),
+    Role.admin: _roles(_D, _M, _A, _C, _X),
+}
 
 
 def allowed(actor: Actor, permission: str) -> bool:
     return actor.role in POLICY.get(permission, frozenset())
 
 
+def denied(actor: Actor, permission: str) -> PermissionDenied:
+    return PermissionDenied(
+        msg(
+            "{user} ({role}) lacks the permission {permission}",
+            user=actor.username,
+            role=name("role", actor.role),
+            permission=permission,
+        )
+    )
+
+
 def require(actor: Actor, permission: str) -> None:
     if not allowed(actor, permission):
-        raise PermissionDenied(
-            msg(
-                "{user} ({role}) lacks the permission {permission}",
-                user=actor.username,
-                role=name("role", actor.role),
-                permission=permission,
-            )
-        )
+        raise denied(actor, permission)
+
+
+def require_any(actor: Actor, *permissions: str) -> str:
+    """The first of ``permissions`` the actor holds; refused naming the first one otherwise."""
+    for p in permissions:
+        if allowed(actor, p):
+            return p
+    raise denied(actor, permissions[0])
 
 
 def require_on_case(
@@ -68,9 +126,85 @@ def require_on_case(
     if actor.role == Role.mediator and actor.username not in assigned and state != "intake":
         raise PermissionDenied(
             msg(
-                "{user} ({role}) is not assigned to case {case}",
+                "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "
+                "acts only on cases assigned to them, or still in intake",
                 user=actor.username,
                 role=name("role", actor.role),
+                permission=permission,
+                case=case_number,
+            )
+        )
+
+
+def require_committee(actor: Actor, committee_id: int) -> None:
+    """Acting on another committee's staff or settings: only the district administrator."""
+    if committee_id != actor.committee_id:
+        require(actor, "committee.admin")
+
+
+def require_grant(actor: Actor, role: str) -> None:
+    """May ``actor`` give somebody the role ``role``?"""
+    if role not in GRANTABLE.get(actor.role, frozenset()):
+        raise PermissionDenied(
+            msg(
+                "{user} ({role}) may not give the role {granted}",
+                user=actor.username,
+                role=name("role", actor.role),
+                granted=name("role", role),
+            )
+        )
+
+
+def sees_names(actor: Actor) -> bool:
+    """Whether lists and case files show parties' full names (otherwise ``张某``)."""
+    return allowed(actor, "case.names")
+
+
+def audit_scope(actor: Actor) -> str:
+    """``"all"`` (director, auditor), ``"own"`` (a mediator: events they made) or refused.
+
+    For the audit commands: ``audit log`` filters events to ``actor.username`` when "own".
+    """
+    if allowed(actor, "audit.read"):
+        return "all"
+    require_any(actor, "audit.read", "audit.read.own")
+    return "own"
+
+
+def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
+                        current_lead: str | None) -> None:
+    """Appointing mediators while starting mediation: naming anyone but yourself (or the lead
+    already appointed) is an assignment, which needs ``case.assign``."""
+    if allowed(actor, "case.assign"):
+        return
+    if lead in (None, actor.username, current_lead) and not co:
+        return
+    raise denied(actor, "case.assign")
+
+
+# Display names of the events this feature records, and of their changed fields (history, audit).
+EVENT_NAMES = (
+    N_("trigger.assign"), N_("trigger.login"), N_("trigger.login_failed"), N_("trigger.logout"),
+    N_("trigger.token_create"), N_("trigger.token_revoke"), N_("trigger.password_set"),
+    N_("trigger.committee_add"), N_("trigger.retention_set"), N_("trigger.anonymise"),
+    N_("field.why"), N_("field.failed"), N_("field.locked_until"), N_("field.token_id"),
+    N_("field.expires_at"), N_("field.retention_days"),
+)
+
+
+def require_reveal(actor: Actor, *, case_number: str, assigned: set[str], registrar: str
+                   ) -> None:
+    """``--reveal`` on one case: a mediator only on their own cases (assigned to them, or
+    registered by them); intake alone is not enough."""
+    require(actor, "case.reveal")
+    if actor.role == Role.mediator and actor.username not in assigned | {registrar}:
+        raise PermissionDenied(
+            msg(
+                "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "
+                "reveals personal data only on their own cases",
+                user=actor.username,
+                role=name("role", actor.role),
+                permission="case.reveal",
                 case=case_number,
             )
         )

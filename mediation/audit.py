@@ -36,8 +36,8 @@ from sqlalchemy import Connection, String, and_, func, literal, or_, select, typ
 from sqlmodel import col
 
 from mediation import eventlog
-from mediation.access import Actor, require
-from mediation.cases import Case, Event, EventView, LogHead, iso
+from mediation.access import Actor, audit_scope, require, sees_names
+from mediation.cases import Case, Event, EventView, LogHead, Party, iso
 from mediation.clock import start_of_local_day_utc
 from mediation.committee import committee_of
 from mediation.errors import IntegrityFailure, InvalidInput, NotFound
@@ -499,10 +499,16 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         actor_name: str | None = None, since: date | datetime | None = None,
         until: date | datetime | None = None, action: str | None = None,
         limit: int = 500) -> list[EventView]:
-    """The committee's events, oldest first, filtered; ``since`` and ``until`` days inclusive."""
-    require(actor, "audit.read")
+    """The committee's events, oldest first, filtered; ``since`` and ``until`` days inclusive.
+
+    A mediator sees only the events they made (``access.audit_scope``); a reader without access
+    to parties' names (the auditor) sees them masked, also inside free text.
+    """
+    scope = audit_scope(actor)
     stmt = select(Event, col(Case.number)).outerjoin(Case, col(Case.id) == col(Event.case_id)) \
         .where(col(Event.committee_id) == actor.committee_id)
+    if scope == "own":
+        stmt = stmt.where(col(Event.actor) == actor.username)
     if case is not None:
         stmt = stmt.where(col(Event.case_id) == _case_id(uow, actor, case))
     if actor_name:
@@ -516,9 +522,15 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         stmt = stmt.where(col(Event.at) < end if not isinstance(until, datetime)
                           else col(Event.at) <= end)
     rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
-    from mediation.queries import event_view
+    from mediation.queries import event_view, redact_event
 
-    return [event_view(ev, number) for ev, number in rows]
+    views = [event_view(ev, number) for ev, number in rows]
+    if sees_names(actor):
+        return views
+    case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
+    names = list(uow.session.execute(
+        select(col(Party.name)).where(col(Party.case_id).in_(case_ids))).scalars())
+    return [redact_event(v, names) for v in views]
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
@@ -536,7 +548,7 @@ def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
 
 def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:
     """One case for a reviewer: its current state and every event, with before and after."""
-    require(actor, "audit.read")
+    audit_scope(actor)
     cid = _case_id(uow, actor, ref)
     case = uow.session.get(Case, cid)
     assert case is not None

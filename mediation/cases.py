@@ -181,6 +181,30 @@ class Staff(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
+class Credential(SQLModel, table=True):
+    """A staff member's password (an Argon2id hash) and the failed-attempt counter (signin.py)."""
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    password_hash: str
+    failed: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime)
+    changed_at: datetime = Field(sa_type=DateTime)
+
+
+class AccessToken(SQLModel, table=True):
+    """A sign-in session or a long-lived token for cron. Only the SHA-256 of the token is kept."""
+
+    __tablename__ = "access_token"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    kind: str  # "session" (mediation login) or "api" (mediation token create)
+    token_hash: str = Field(unique=True)
+    created_at: datetime = Field(sa_type=DateTime)
+    expires_at: datetime = Field(sa_type=DateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime)
+    created_by: str
+
+
 class CaseCounter(SQLModel, table=True):
     """The last case sequence number used, per committee and year: numbers are gapless."""
 
@@ -519,20 +543,24 @@ class PartyView(BaseModel):
     masked: bool
 
     @classmethod
-    def of(cls, p: Party, *, reveal: bool = False) -> PartyView:
+    def of(cls, p: Party, *, reveal: bool = False, names: bool = True) -> PartyView:
+        """``names=False`` (roles without access to names) masks persons' names too (``张某``);
+        the names of legal persons and organisations are not personal data and stay."""
         idn = p.id_number if reveal else identity.mask_id(p.id_number)
         phone = p.phone if reveal else identity.mask_phone(p.phone)
+        show_names = reveal or names
         guardian = None
         if p.guardian_name:
             guardian = {
-                "name": p.guardian_name,
+                "name": p.guardian_name if show_names else identity.mask_name(p.guardian_name),
                 "relation": p.guardian_relation,
                 "phone": p.guardian_phone if reveal else identity.mask_phone(p.guardian_phone),
             }
         return cls(
             role=p.role,
             kind=p.kind,
-            name=p.name,
+            name=p.name if show_names or p.kind != PartyKind.person
+            else (identity.mask_name(p.name) or ""),
             sex=p.sex,
             ethnicity=p.ethnicity,
             birth_date=iso(p.birth_date) if reveal else None,

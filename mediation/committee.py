@@ -9,8 +9,14 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import eventlog
-from mediation.access import ASSIGNABLE_ROLES, Actor, require
-from mediation.cases import Committee, Role, Setting, Staff
+from mediation.access import (
+    ASSIGNABLE_ROLES,
+    Actor,
+    require,
+    require_committee,
+    require_grant,
+)
+from mediation.cases import Case, Committee, Role, Setting, Staff
 from mediation.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.i18n import join, msg
 from mediation.storage import UnitOfWork
@@ -61,8 +67,18 @@ def init_committee(
     director: str,
     director_name: str | None = None,
     login_required: bool = False,
+    password: str | None = None,
+    admin: bool = False,
 ) -> dict[str, Any]:
-    """Create a committee and make ``director`` its director. The schema must exist."""
+    """Create a committee and make ``director`` its director. The schema must exist.
+
+    ``admin=True`` makes the user the district administrator instead (who then adds the
+    committee's director with ``staff add --committee``). With ``login_required`` a password is
+    needed: it is stored as an Argon2id hash.
+    """
+    if login_required and not password:
+        raise InvalidInput(msg("sign-in is required here, so the first user needs a password "
+                               "(prompted, or --password-stdin)"))
     s = uow.session
     name, prefix = name.strip(), prefix.strip()
     if not name:
@@ -88,22 +104,68 @@ def init_committee(
         committee_id=committee.id,
         username=director,
         name=(director_name or director).strip(),
-        role=Role.director,
+        role=Role.admin if admin else Role.director,
         created_at=now,
     )
     s.add(staff)
     s.flush()
+    if password:
+        from mediation.signin import set_password
+
+        set_password(uow, staff, password)
     eventlog.append(
         s,
         at=now,
         actor=director,
-        role=Role.director,
+        role=staff.role,
         action="init",
         committee_id=committee.id,
         changes={"committee": [None, name], "prefix": [None, prefix], "director": [None, director],
-                 "login_required": [None, login_required]},
+                 "login_required": [None, login_required], "role": [None, staff.role]},
     )
-    return {"committee_id": committee.id, "name": name, "prefix": prefix, "director": director}
+    return {"committee_id": committee.id, "name": name, "prefix": prefix, "director": director,
+            "role": staff.role, "login_required": login_required}
+
+
+def add_committee(uow: UnitOfWork, actor: Actor, *, name: str, prefix: str, director: str,
+                  director_name: str | None = None, password: str | None = None,
+                  login_required: bool = True) -> dict[str, Any]:
+    """``committee add`` (district administrator): a committee on a shared database."""
+    require(actor, "committee.admin")
+    result = init_committee(uow, name=name, prefix=prefix, director=director,
+                            director_name=director_name, login_required=login_required,
+                            password=password)
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action="committee_add", committee_id=result["committee_id"],
+                    changes={"committee": [None, result["name"]], "prefix": [None, prefix]})
+    return result
+
+
+def list_committees(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    """``committee list`` (district administrator): names and counts, never case content."""
+    require(actor, "committee.admin")
+    from sqlalchemy import func
+
+    s = uow.session
+    staff = dict(s.exec(select(Staff.committee_id, func.count()).group_by(col(Staff.committee_id)))
+                 .all())
+    cases = dict(s.exec(select(Case.committee_id, func.count()).group_by(col(Case.committee_id)))
+                 .all())
+    rows = s.exec(select(Committee).order_by(col(Committee.id))).all()
+    return [{"id": c.id, "name": c.name, "prefix": c.prefix, "login_required": c.login_required,
+             "staff": staff.get(c.id or 0, 0), "cases": cases.get(c.id or 0, 0),
+             "created_at": c.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")} for c in rows]
+
+
+def committee_by_prefix(uow: UnitOfWork, actor: Actor, prefix: str | None) -> int:
+    """The committee an action on staff targets: the actor's own, or (administrator) another."""
+    if prefix is None:
+        return actor.committee_id
+    row = uow.session.exec(select(Committee).where(Committee.prefix == prefix.strip())).first()
+    if row is None or row.id is None:
+        raise NotFound(msg("no committee with prefix {prefix}", prefix=prefix))
+    require_committee(actor, row.id)
+    return row.id
 
 
 def resolve_actor(uow: UnitOfWork, username: str | None) -> Actor:
@@ -128,33 +190,49 @@ def committee_of(uow: UnitOfWork, actor: Actor) -> Committee:
     return committee
 
 
-def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: str
-              ) -> dict[str, Any]:
+def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: str,
+              password: str | None = None, committee: str | None = None) -> dict[str, Any]:
+    """Add a staff member to the actor's committee (the administrator: to ``committee``)."""
     require(actor, "staff.manage")
     username, role = _check_username(username), _check_role(role)
+    require_grant(actor, role)
+    committee_id = committee_by_prefix(uow, actor, committee)
     s = uow.session
+    home = s.get(Committee, committee_id)
+    if home is not None and home.login_required and not password:
+        raise InvalidInput(msg("this committee requires sign-in: give the new account a "
+                               "password (prompted, or --password-stdin)"))
     if s.exec(select(Staff).where(Staff.username == username)).first() is not None:
         raise InvalidInput(msg("user {user} already exists in this database", user=username))
     if not name.strip():
         raise InvalidInput(msg("give the person's name (--name)"))
-    staff = Staff(committee_id=actor.committee_id, username=username, name=name.strip(),
+    staff = Staff(committee_id=committee_id, username=username, name=name.strip(),
                   role=role, created_at=uow.now())
     s.add(staff)
     s.flush()
+    if password:
+        from mediation.signin import set_password
+
+        set_password(uow, staff, password)
     eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="staff_add",
-                    committee_id=actor.committee_id,
+                    committee_id=committee_id,
                     changes={"username": [None, username], "name": [None, staff.name],
                              "role": [None, role]})
     return staff_view(staff)
 
 
 def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None = None,
-              active: bool | None = None) -> dict[str, Any]:
+              active: bool | None = None, committee: str | None = None) -> dict[str, Any]:
     require(actor, "staff.manage")
-    staff = find_staff(uow, actor, username)
+    staff = find_staff(uow, actor, username, committee=committee)
     changes: dict[str, list[Any]] = {}
+    if staff.role not in _grantable(actor):
+        require_grant(actor, staff.role)
     if role is not None and role != staff.role:
-        changes["role"] = [staff.role, _check_role(role)]
+        require_grant(actor, _check_role(role))
+        if staff.username == actor.username:
+            raise InvalidInput(msg("you cannot change your own role"))
+        changes["role"] = [staff.role, role]
         staff.role = role
     if active is not None and active != staff.active:
         if staff.username == actor.username and not active:
@@ -165,15 +243,23 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
         uow.session.add(staff)
         eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                         action="staff_role" if "role" in changes else "staff_disable",
-                        committee_id=actor.committee_id,
+                        committee_id=staff.committee_id,
                         changes={"username": [username, username], **changes})
     return staff_view(staff)
 
 
-def find_staff(uow: UnitOfWork, actor: Actor, username: str) -> Staff:
+def _grantable(actor: Actor) -> frozenset[str]:
+    from mediation.access import GRANTABLE
+
+    return GRANTABLE.get(actor.role, frozenset())
+
+
+def find_staff(uow: UnitOfWork, actor: Actor, username: str, *,
+               committee: str | None = None) -> Staff:
+    committee_id = committee_by_prefix(uow, actor, committee)
     staff = uow.session.exec(
         select(Staff).where(Staff.username == username,
-                            Staff.committee_id == actor.committee_id)
+                            Staff.committee_id == committee_id)
     ).first()
     if staff is None:
         raise NotFound(msg("unknown user {user} in this committee", user=username))
@@ -189,10 +275,12 @@ def assignable(uow: UnitOfWork, actor: Actor, username: str) -> Staff:
     return staff
 
 
-def list_staff(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+def list_staff(uow: UnitOfWork, actor: Actor, *, committee: str | None = None
+               ) -> list[dict[str, Any]]:
     require(actor, "staff.read")
+    committee_id = committee_by_prefix(uow, actor, committee)
     rows = uow.session.exec(
-        select(Staff).where(Staff.committee_id == actor.committee_id)
+        select(Staff).where(Staff.committee_id == committee_id)
         .order_by(col(Staff.id))
     ).all()
     return [staff_view(r) for r in rows]
@@ -200,3 +288,12 @@ def list_staff(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
 
 def staff_view(s: Staff) -> dict[str, Any]:
     return {"username": s.username, "name": s.name, "role": s.role, "active": s.active}
+
+
+def check_can_init(uow: UnitOfWork) -> None:
+    """``init`` on a database that already has a committee requiring sign-in is refused: on a
+    shared database only the district administrator adds committees (``committee add``)."""
+    if uow.session.exec(select(Committee).where(col(Committee.login_required))).first():
+        raise PermissionDenied(msg("this database already has committees that require sign-in; "
+                                   "the district administrator adds committees with "
+                                   "`mediation committee add`"))

@@ -125,3 +125,13 @@ def scrub(text: str | None) -> str | None:
         return text
     text = _EMBEDDED_ID_RE.sub(lambda m: m.group(0)[:3] + "*" * 11 + m.group(0)[-4:], text)
     return _EMBEDDED_MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+def redact_names(text: str | None, names: list[str]) -> str | None:
+    """Replace each party's full name written inside free text by its masked form (``张某``)."""
+    if not text:
+        return text
+    for full in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len,
+                       reverse=True):
+        text = text.replace(full, mask_name(full) or "")
+    return text

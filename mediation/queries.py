@@ -7,11 +7,12 @@ caller asked to reveal it, had the permission, and gave a reason (which is recor
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlmodel import col, select
 
-from mediation import eventlog
-from mediation.access import Actor, require, require_on_case
+from mediation import eventlog, identity
+from mediation.access import Actor, require, require_on_case, require_reveal, sees_names
 from mediation.cases import (
     OPEN_STATES,
     Agreement,
@@ -27,6 +28,7 @@ from mediation.cases import (
     JudicialConfirmation,
     MediationSession,
     Party,
+    PartyKind,
     PartyRole,
     PartyView,
     Prevention,
@@ -34,7 +36,6 @@ from mediation.cases import (
     Staff,
     fen_to_yuan,
     iso,
-    shown_text,
 )
 from mediation.committee import committee_of
 from mediation.errors import InvalidInput
@@ -52,14 +53,15 @@ def _overdue(case: Case, uow: UnitOfWork) -> bool:
 def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
               reason: str | None = None) -> CaseView:
     s = uow.session
+    require(actor, "case.read")
     case = find_case(uow, actor, ref)
     assert case.id is not None
     assigned = assigned_to(uow, case.id)
     require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
                     state=case.state)
     if reveal:
-        require_on_case(actor, "case.reveal", case_number=case.number, assigned=assigned,
-                        state=case.state)
+        require_reveal(actor, case_number=case.number, assigned=assigned,
+                       registrar=case.registrar)
         if not (reason or "").strip():
             raise InvalidInput(msg("--reveal needs --reason: why the full personal data is "
                                    "needed (it is recorded)"))
@@ -69,6 +71,16 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
                                                    "birth_date"]]})
     cid = case.id
     parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
+    names_ok = reveal or sees_names(actor)
+    party_names = _names_of(parties)
+
+    def t(text: str | None) -> str | None:
+        """Free text as this reader may see it: numbers scrubbed, names too without access."""
+        if reveal:
+            return text
+        text = identity.scrub(text)
+        return text if names_ok else identity.redact_names(text, party_names)
+
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
     mediators = s.exec(select(CaseMediator).where(CaseMediator.case_id == cid)
                        .order_by(col(CaseMediator.id))).all()
@@ -93,8 +105,8 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         category=case.category,
         source=case.source,
         referral_ref=case.referral_ref,
-        summary=shown_text(case.summary, reveal) or "",
-        requests=shown_text(case.requests, reveal) or "",
+        summary=t(case.summary) or "",
+        requests=t(case.requests) or "",
         risk_level=case.risk_level,
         persons_involved=case.persons_involved,
         amount=fen_to_yuan(case.amount_fen),
@@ -115,28 +127,34 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         overdue=_overdue(case, uow),
         decline_reason=case.decline_reason,
         termination_reason=case.termination_reason,
-        advice=shown_text(case.advice, reveal),
-        parties=[PartyView.of(p, reveal=reveal) for p in parties],
+        advice=t(case.advice),
+        parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
                     "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
         sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": x.place,
-                   "attendees": shown_text(x.attendees, reveal),
-                   "minutes": shown_text(x.minutes, reveal),
+                   "attendees": t(x.attendees), "minutes": t(x.minutes),
                    "recorded_by": x.recorded_by} for x in sessions],
-        agreements=[AgreementView.of(a, reveal=reveal) for a in agreements],
-        extensions=[{"days": e.days, "reason": shown_text(e.reason, reveal), "consent": e.consent,
+        agreements=[AgreementView.of(a).model_copy(update={
+            "terms": t(a.terms) or "", "superseded_reason": t(a.superseded_reason)})
+            for a in agreements],
+        extensions=[{"days": e.days, "reason": t(e.reason), "consent": e.consent,
                      "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
                      "granted_by": e.granted_by} for e in extensions],
         follow_ups=[{"visited_at": iso(f.visited_at), "visitor": f.visitor,
                      "performance": f.performance, "satisfaction": f.satisfaction,
-                     "lawsuit": f.lawsuit, "note": shown_text(f.note, reveal)}
-                    for f in follow_ups],
+                     "lawsuit": f.lawsuit, "note": t(f.note)} for f in follow_ups],
         judicial_confirmations=[{"court": j.court, "filed_on": iso(j.filed_on),
                                  "result": j.result, "decided_on": iso(j.decided_on)}
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
                      for p in preventions],
     )
+
+
+def _names_of(parties: Sequence[Party]) -> list[str]:
+    """Persons' names (parties and guardians): those masked for readers without access."""
+    return [n for p in parties
+            for n in ((p.name if p.kind == PartyKind.person else None), p.guardian_name) if n]
 
 
 def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
@@ -147,15 +165,19 @@ def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
     return _summarise(uow, list(rows))
 
 
-def _summarise(uow: UnitOfWork, rows: list[Case]) -> list[CaseSummary]:
+def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
+               ) -> list[CaseSummary]:
     ids = [c.id for c in rows]
     parties = uow.session.exec(
-        select(Party.case_id, Party.role, Party.name).where(col(Party.case_id).in_(ids))
+        select(Party.case_id, Party.role, Party.name, Party.kind)
+        .where(col(Party.case_id).in_(ids))
         .order_by(col(Party.case_id), col(Party.position))
     ).all()
     names: dict[int, dict[str, list[str]]] = {}
-    for cid, role, pname in parties:
-        names.setdefault(cid, {}).setdefault(role, []).append(pname)
+    for cid, role, pname, kind in parties:
+        masked = not names_ok and kind == PartyKind.person
+        shown = (identity.mask_name(pname) or "") if masked else pname
+        names.setdefault(cid, {}).setdefault(role, []).append(shown)
     out = []
     for c in rows:
         assert c.id is not None
@@ -189,17 +211,30 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
             stmt = stmt.where(col(Case.id).in_(mine_ids))
     order = col(Case.deadline).asc() if overdue else col(Case.id).asc()
     rows = uow.session.exec(stmt.order_by(order).limit(limit)).all()
-    return _summarise(uow, list(rows))
+    return _summarise(uow, list(rows), names_ok=sees_names(actor))
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
+    require(actor, "case.read")
     case = find_case(uow, actor, ref)
     assert case.id is not None
     require_on_case(actor, "case.read", case_number=case.number,
                     assigned=assigned_to(uow, case.id), state=case.state)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
-    return [event_view(e, case.number) for e in rows]
+    views = [event_view(e, case.number) for e in rows]
+    if sees_names(actor):
+        return views
+    parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
+    return [redact_event(v, _names_of(parties)) for v in views]
+
+
+def redact_event(view: EventView, names: list[str]) -> EventView:
+    """An event as a reader without access to names sees it: full names masked (``张某``)."""
+    changes = json.loads(identity.redact_names(json.dumps(view.changes, ensure_ascii=False),
+                                               names) or "{}")
+    return view.model_copy(update={"changes": changes,
+                                   "reason": identity.redact_names(view.reason, names)})
 
 
 def event_view(e: Event, number: str | None) -> EventView:

@@ -18,7 +18,7 @@ from sqlalchemy import CursorResult, update
 from sqlmodel import col, select
 
 from mediation import eventlog, identity, workflow
-from mediation.access import Actor, require_on_case
+from mediation.access import Actor, require, require_appointment, require_on_case
 from mediation.cases import (
     Agreement,
     Case,
@@ -140,6 +140,7 @@ def _step(
     reason: str | None = None,
 ) -> dict[str, Any]:
     s = uow.session
+    require(actor, "case.workflow")  # before looking the case up: no hint whether it exists
     case = find_case(uow, actor, ref)
     assert case.id is not None
     require_on_case(actor, "case.workflow", case_number=case.number,
@@ -220,8 +221,11 @@ def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advic
 def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | None,
             co_mediators: list[str] | None = None, rights_notified: bool = False,
             expected_version: int | None = None) -> dict[str, Any]:
+    require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
     co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
+    require_appointment(actor, lead=lead, co=co,
+                        current_lead=find_case(uow, actor, ref).lead_mediator)
 
     def apply(case: Case) -> Changes:
         ch: Changes = {}

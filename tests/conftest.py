@@ -166,10 +166,19 @@ def cli_db(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str) -> Callable[..., Result]:
-    """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``."""
+def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str, tmp_path: Path
+        ) -> Callable[..., Result]:
+    """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``.
+
+    Sign-in state stays inside the test: the session file is in ``tmp_path``, and Argon2 runs
+    at its low test cost (MEDIATION_ARGON2_FAST, docs/access.md).
+    """
     from cli.main import run
 
+    if "MEDIATION_SESSION_FILE" not in os.environ:  # a test's own fixture may have chosen one
+        monkeypatch.setenv("MEDIATION_SESSION_FILE", str(tmp_path / "session"))
+    monkeypatch.setenv("MEDIATION_ARGON2_FAST", "1")
+    monkeypatch.delenv("MEDIATION_TOKEN_FILE", raising=False)
     monkeypatch.setenv("MEDIATION_DB", cli_db)
     monkeypatch.setenv("MEDIATION_USER", "wangfang")
     monkeypatch.delenv("MEDIATION_LANG", raising=False)

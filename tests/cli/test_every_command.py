@@ -36,13 +36,14 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
                 else f"mediation {words[0]}")
         return result
 
-    ok("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+    ok("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
        "--director-name", "王芳")
     ok("staff", "add", "liming", "--name", "李明", "--role", "mediator")
     ok("staff", "add", "chenjing", "--name", "陈静", "--role", "clerk")
     ok("staff", "role", "chenjing", "auditor")
     ok("staff", "disable", "chenjing")
     ok("staff", "disable", "chenjing", "--enable")
+    ok("staff", "password", "chenjing", "--password-stdin", input="一个足够长的口令2026\n")
     staff = json.loads(ok("staff", "list", "--json").out)
     assert {s["username"]: s["role"] for s in staff}["chenjing"] == "auditor"
     assert ("调解员" if lang == "zh" else "mediator") in ok("staff", "list").out
@@ -51,6 +52,7 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "prevent", "1", "--kind", "civil_to_criminal", "--persons", "2")
     ok("case", "extend", "1", "--days", "10", "--reason", "等待鉴定", "--consent")
     ok("case", "mediate", "1", "--mediator", "liming", "--co", "wangfang", "--rights-notified")
+    ok("case", "assign", "1", "--mediator", "liming", "--co", "wangfang")
     ok("case", "session", "1", "--minutes", "第一次调解", "--place", "调解室",
        "--attendees", "张三、李四")
     ok("case", "agree", "1", "--terms", "赔偿500元", "--amount", "500", "--due", "2026-12-31")
@@ -106,7 +108,7 @@ def test_demo_shows_the_list_a_history_and_the_workflow(cli: Callable[..., Resul
 
 
 def test_demo_never_deletes_a_real_database(cli: Callable[..., Result]) -> None:
-    assert cli("init", "--committee", "真实调委会", "--prefix", "真").code == 0
+    assert cli("init", "--no-login", "--committee", "真实调委会", "--prefix", "真").code == 0
     refused = cli("demo", "--fresh")
     assert refused.code == 1
     assert "not a demo database" in refused.err or "already holds data" in refused.err

@@ -37,7 +37,8 @@ ANSWERS = [
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_guided_intake_asks_each_field_and_rechecks_bad_answers(
         cli: Callable[..., Result], lang: str) -> None:
-    assert cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙").code == 0
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
     out = cli("--lang", lang, "case", "new", "--json",
               input=Terminal("\n".join(ANSWERS) + "\n"))
     assert out.code == 0, out.err + out.out

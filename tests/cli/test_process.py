@@ -25,7 +25,7 @@ def test_the_command_end_to_end(tmp_path: Path) -> None:
     assert run("--help", db=db).returncode == 0
     missing = run("case", "list", db=db)
     assert missing.returncode == 1 and "mediation init" in missing.stderr
-    assert run("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+    assert run("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
                db=db).returncode == 0
     made = run("case", "new", "--file", str(DATA / "demo" / "case.json"), "--json", db=db)
     assert made.returncode == 0 and '"number"' in made.stdout

@@ -32,7 +32,7 @@ def new_case(cli: Cli, tmp_path: Path, n: int, **overrides: object) -> dict[str,
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
     L = ["--lang", lang]
-    ok(cli(*L, "init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli(*L, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
     ok(cli(*L, "staff", "add", "liming", "--name", "李明", "--role", "mediator"))
     first = new_case(cli, tmp_path, 1)
     assert first["id"] == 1 and first["state"] == "intake"
@@ -93,7 +93,7 @@ def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
 ])
 def test_a_refusal_is_one_line_naming_case_state_action_reason_and_what_is_allowed(
         cli: Cli, tmp_path: Path, lang: str, words: list[str]) -> None:
-    ok(cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
     new_case(cli, tmp_path, 1)
     before = ok(cli("case", "history", "1", "--json")).out
     result = cli("--lang", lang, "case", "confirm", "1")
@@ -117,7 +117,7 @@ def test_a_refusal_is_one_line_naming_case_state_action_reason_and_what_is_allow
 ])
 def test_bad_input_gets_one_line_and_the_documented_exit_code(
         cli: Cli, tmp_path: Path, args: list[str], code: int, words: str) -> None:
-    ok(cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
     new_case(cli, tmp_path, 1)
     result = cli(*args)
     assert result.code == code, (result.out, result.err)
@@ -126,7 +126,7 @@ def test_bad_input_gets_one_line_and_the_documented_exit_code(
 
 
 def test_a_malformed_file_names_the_field(cli: Cli, tmp_path: Path) -> None:
-    ok(cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
     record = case_record()
     record["parties"][0]["id_number"] = "430104198003120011"
     record["parties"][1]["phone"] = "12345"
@@ -140,7 +140,7 @@ def test_a_malformed_file_names_the_field(cli: Cli, tmp_path: Path) -> None:
 
 def test_a_probable_duplicate_is_shown_side_by_side_and_refused_unless_forced(
         cli: Cli, tmp_path: Path) -> None:
-    ok(cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
     path = DATA / "demo" / "case.json"
     ok(cli("case", "new", "--file", str(path)))
     refused = cli("case", "new", "--file", str(path))
@@ -152,7 +152,7 @@ def test_a_probable_duplicate_is_shown_side_by_side_and_refused_unless_forced(
 
 
 def test_case_new_from_stdin_and_without_input(cli: Cli) -> None:
-    ok(cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
     text = (DATA / "demo" / "case.json").read_text("utf-8")
     assert json.loads(ok(cli("case", "new", "--file", "-", "--json", input=text)).out)["id"] == 1
     no_tty = cli("case", "new")

@@ -58,7 +58,8 @@ def test_backup_is_consistent_while_a_terminal_writes(room: Room, tmp_path: Path
 
 
 def _init_with_case(cli: Callable[..., Any], tmp_path: Path) -> None:
-    assert cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙").code == 0
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case_record(), ensure_ascii=False), "utf-8")
     assert cli("case", "new", "--file", str(path)).code == 0

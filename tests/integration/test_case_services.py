@@ -201,7 +201,7 @@ def test_reveal_needs_a_reason_and_is_recorded(room: Room) -> None:
 def test_a_mediator_works_only_on_assigned_cases(room: Room) -> None:
     cid = new(room)["id"]
     room.run(steps.accept, room.mediator, cid)  # intake is open to mediators
-    with pytest.raises(PermissionDenied, match="not assigned"):
+    with pytest.raises(PermissionDenied, match="assigned to them"):
         room.run(steps.terminate, room.mediator, cid, reason="no_agreement", advice="起诉")
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
     room.run(steps.session, room.mediator, cid, minutes="第一次调解")

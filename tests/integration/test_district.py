@@ -46,7 +46,8 @@ def test_committees_on_one_database_number_their_own_cases(room: Room) -> None:
 
 
 def test_a_stale_write_is_refused_with_exit_3(cli: Callable[..., Any], tmp_path: Path) -> None:
-    assert cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙").code == 0
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case_record(), ensure_ascii=False), "utf-8")
     made = json.loads(cli("case", "new", "--file", str(path), "--json").out)

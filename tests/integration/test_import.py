@@ -23,7 +23,8 @@ def _jsonl(path: Path, records: list[Any]) -> Path:
 
 
 def _init(cli: Callable[..., Any]) -> None:
-    assert cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙").code == 0
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
 
 
 def test_import_numbers_gaplessly_and_chains_events_like_new_case(

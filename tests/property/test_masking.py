@@ -38,7 +38,7 @@ def test_list_and_show_never_print_full_ids_or_phones(
         cli: Callable[..., Result], applicant: dict[str, str], respondent: dict[str, str],
         text_id: str, text_phone: str) -> None:
     if cli("staff", "list").code != 0:
-        assert cli("init", "--committee", "测试调委会", "--prefix", "测").code == 0
+        assert cli("init", "--no-login", "--committee", "测试调委会", "--prefix", "测").code == 0
     record = {
         "category": "02", "source": "application",
         "summary": f"当事人自述身份证号{text_id}，电话{text_phone}。",

@@ -1,0 +1,256 @@
+"""`mediation login|logout`, `token ...`, `committee ...` and `retention ...`.
+
+Passwords are never options: they are prompted (hidden) at a terminal or read from standard
+input with ``--password-stdin``. Decisions are made in mediation.access and mediation.signin.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from mediation.i18n import _, name
+
+
+def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
+    """A password from standard input (its first line) or a hidden prompt at a terminal."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise typer.BadParameter(_("no terminal to ask for the password; use --password-stdin"),
+                                 param_hint="--password-stdin")
+    value: str = typer.prompt(_("Password"), hide_input=True,
+                              confirmation_prompt=_("Password again") if confirm else False)
+    return value
+
+
+def _json_opt() -> Any:
+    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("login", help=_(
+        "Sign in: keeps a session token (valid for a working day) in a private file."))
+    def login(
+        ctx: typer.Context,
+        username: str = typer.Argument(..., metavar="USER"),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
+            "Read the password from standard input instead of prompting.")),
+    ) -> None:
+        """Sign in: keeps a session token (valid for a working day) in a private file."""
+        from mediation import signin
+
+        e = env(ctx)
+        password = read_password(password_stdin)
+        with e.uow() as uow:
+            result = signin.login(uow, username.strip(), password)
+            uow.commit()
+        path = signin.save_session(e.url(), result)
+        sys.stdout.write(_("Signed in as {user} ({role}) until {time}; session in {path}.",
+                           user=result["user"], role=name("role", result["role"]),
+                           time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
+        if e.user and e.user != result["user"]:
+            sys.stderr.write(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
+                               "be refused while you are signed in as {signed}.", user=e.user,
+                               signed=result["user"]) + "\n")
+
+    @app.command("logout", help=_(
+        "Sign out: end the session and delete the session file."))
+    def logout() -> None:
+        """Sign out: end the session and delete the session file."""
+        from mediation import signin
+        from mediation.storage import engine_for, unit_of_work
+
+        data = signin.read_session()  # the session's own database, whatever --db says
+        ended = None
+        if data:
+            with unit_of_work(engine_for(data["db"])) as uow:
+                ended = signin.logout(uow, data["token"])
+                uow.commit()
+        signin.forget_session()
+        if ended:
+            sys.stdout.write(_("Signed out {user}.", user=ended["user"]) + "\n")
+        else:
+            sys.stderr.write(_("No session was open.") + "\n")
+
+    token = typer.Typer(help=_("Long-lived tokens for scripts and cron (directors)."),
+                        no_args_is_help=True)
+    app.add_typer(token, name="token")
+
+    @token.command("create", help=_(
+        "Create a token for USER (e.g. a clerk's nightly export) and write it to FILE."))
+    def token_create(
+        ctx: typer.Context,
+        username: str = typer.Argument(..., metavar="USER"),
+        days: int = typer.Option(..., "--days", help=_("How many days it stays valid.")),
+        out: str = typer.Option(..., "--out", metavar="FILE", help=_(
+            "Write the token to FILE (created readable by you only, 0600).")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Create a token for USER (e.g. a clerk's nightly export) and write it to FILE."""
+        from mediation import signin
+
+        path = Path(out).expanduser()
+        if path.exists():
+            raise typer.BadParameter(_("{path} exists; choose a new file", path=str(path)),
+                                     param_hint="--out")
+        e = env(ctx)
+        with e.uow() as uow:
+            result = signin.create_token(uow, e.actor(uow), username, days=days)
+            signin.write_private(path, result["token"] + "\n")
+            uow.commit()
+        shown = {k: v for k, v in result.items() if k != "token"} | {"file": str(path)}
+        if as_json:
+            render.emit_json(shown)
+        else:
+            sys.stdout.write(_("Token {id} for {user}, valid until {time}, written to {path}. "
+                               "Use it with --token-file or MEDIATION_TOKEN_FILE.",
+                               id=result["id"], user=result["user"],
+                               time=render.local_time(result["expires_at"]),
+                               path=str(path)) + "\n")
+
+    @token.command("list", help=_(
+        "List tokens and sessions (never the tokens themselves)."))
+    def token_list(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """List tokens and sessions (never the tokens themselves)."""
+        from mediation import signin
+
+        rows = env(ctx).act(signin.list_tokens, write=False)
+        if as_json:
+            render.emit_json(rows)
+            return
+        from rich.table import Table
+
+        table = Table()
+        for header in (_("ID"), _("User"), _("Kind"), _("Expires"), _("Status")):
+            table.add_column(header)
+        for r in rows:
+            table.add_row(str(r["id"]), r["user"], r["kind"], render.local_time(r["expires_at"]),
+                          r["status"])
+        render.console().print(table)
+
+    @token.command("revoke", help=_(
+        "Revoke a token or session at once."))
+    def token_revoke(ctx: typer.Context,
+                     token_id: int = typer.Argument(..., metavar="ID")) -> None:
+        """Revoke a token or session at once."""
+        from mediation import signin
+
+        row = env(ctx).act(signin.revoke_token, token_id)
+        sys.stdout.write(_("Token {id} of {user} revoked.", id=row["id"], user=row["user"])
+                         + "\n")
+
+    committee = typer.Typer(help=_("Committees on a shared database (district administrator)."),
+                            no_args_is_help=True)
+    app.add_typer(committee, name="committee")
+
+    @committee.command("add", help=_(
+        "Add a committee and its director."))
+    def committee_add(
+        ctx: typer.Context,
+        committee_name: str = typer.Option(..., "--name", help=_("The committee's full name.")),
+        prefix: str = typer.Option(..., "--prefix", help=_("Its case-number prefix.")),
+        director: str = typer.Option(..., "--director", metavar="USER", help=_(
+            "The user name of its director (created now).")),
+        director_name: str | None = typer.Option(None, "--director-name", help=_(
+            "The director's real name.")),
+        no_login: bool = typer.Option(False, "--no-login", help=_(
+            "Do not require sign-in in this committee.")),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
+            "Read the director's password from standard input instead of prompting.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Add a committee and its director."""
+        from mediation import committee as svc
+
+        password = None if no_login else read_password(password_stdin, confirm=True)
+        result = env(ctx).act(svc.add_committee, name=committee_name, prefix=prefix,
+                              director=director, director_name=director_name,
+                              password=password, login_required=not no_login)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Committee {name} created; {user} is its {role}.",
+                               name=result["name"], user=result["director"],
+                               role=name("role", result["role"])) + "\n")
+
+    @committee.command("list", help=_(
+        "List the committees: names, prefixes, staff and case counts (no case content)."))
+    def committee_list(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """List the committees: names, prefixes, staff and case counts (no case content)."""
+        from mediation import committee as svc
+
+        rows = env(ctx).act(svc.list_committees, write=False)
+        if as_json:
+            render.emit_json(rows)
+            return
+        from rich.table import Table
+
+        table = Table()
+        for header in (_("ID"), _("Committee"), _("Prefix"), _("Sign-in"), _("Staff"),
+                       _("Cases")):
+            table.add_column(header)
+        for r in rows:
+            table.add_row(str(r["id"]), r["name"], r["prefix"],
+                          _("sign-in required") if r["login_required"] else _("not required"),
+                          str(r["staff"]), str(r["cases"]))
+        render.console().print(table)
+
+    retention = typer.Typer(help=_("How long closed cases keep personal data (directors)."),
+                            no_args_is_help=True)
+    app.add_typer(retention, name="retention")
+
+    @retention.command("set", help=_(
+        "Set the committee's retention period."))
+    def retention_set(ctx: typer.Context, days: int = typer.Option(..., "--days", help=_(
+            "Days after closing before a case is anonymised."))) -> None:
+        """Set the committee's retention period."""
+        from mediation import retention as svc
+
+        result = env(ctx).act(svc.set_days, days)
+        sys.stdout.write(_("Closed cases are anonymised {days} days after closing.",
+                           days=result["days"]) + "\n")
+
+    @retention.command("show", help=_(
+        "Show the retention period and how many closed cases are due."))
+    def retention_show(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+        """Show the retention period and how many closed cases are due."""
+        from mediation import retention as svc
+
+        result = env(ctx).act(svc.show, write=False)
+        if as_json:
+            render.emit_json(result)
+        elif result["days"] is None:
+            sys.stdout.write(_("No retention period is set.") + "\n")
+        else:
+            sys.stdout.write(_("Retention: {days} days; {due} closed cases are due.",
+                               days=result["days"], due=result["due"]) + "\n")
+
+    @retention.command("apply", help=_(
+        "Anonymise closed cases older than the period (recorded; safe to repeat)."))
+    def retention_apply(
+        ctx: typer.Context,
+        dry_run: bool = typer.Option(False, "--dry-run", help=_(
+            "Only list the cases that would be anonymised.")),
+        as_json: bool = _json_opt(),
+    ) -> None:
+        """Anonymise closed cases older than the period (recorded; safe to repeat)."""
+        from mediation import retention as svc
+
+        result = env(ctx).act(svc.apply, dry_run=dry_run, write=not dry_run)
+        if as_json:
+            render.emit_json(result)
+            return
+        if dry_run:
+            sys.stdout.write(_("{count} cases would be anonymised: {numbers}",
+                               count=len(result["anonymised"]),
+                               numbers=", ".join(result["anonymised"]) or "-") + "\n")
+        else:
+            sys.stdout.write(_("{count} cases anonymised.", count=len(result["anonymised"]))
+                             + "\n")

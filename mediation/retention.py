@@ -1,0 +1,147 @@
+"""Retention: each committee sets how long closed cases keep the parties' personal data.
+
+``apply`` anonymises every closed case whose closing date is older than the period: parties'
+names (masked to ``张某``), ID numbers and their keyed hashes, phones, addresses (cut to the
+district), dates of birth (kept as the year), guardians; full names and numbers written inside
+the case's free text are masked too. What the statistics need stays: state, dates, category,
+source, amounts, roles, kinds, sex, ethnicity, agreements' form and performance. Each case
+anonymised is one ``anonymise`` event; a case already anonymised is skipped, so ``apply`` is
+idempotent. The event log itself never held raw personal data (see docs/access.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+
+from mediation import eventlog, identity
+from mediation.access import Actor, require
+from mediation.cases import (
+    Agreement,
+    Case,
+    Event,
+    Extension,
+    FollowUp,
+    MediationSession,
+    Party,
+    PartyKind,
+    Setting,
+    State,
+)
+from mediation.errors import InvalidInput, NotFound
+from mediation.i18n import msg
+from mediation.storage import UnitOfWork
+
+MAX_DAYS = 365 * 100
+ACTION = "anonymise"
+
+
+def _key(committee_id: int) -> str:
+    return f"retention_days.{committee_id}"
+
+
+def get_days(uow: UnitOfWork, committee_id: int) -> int | None:
+    row = uow.session.get(Setting, _key(committee_id))
+    return None if row is None else int(row.value)
+
+
+def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
+    require(actor, "committee.settings")
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_DAYS))
+    before = get_days(uow, actor.committee_id)
+    row = uow.session.get(Setting, _key(actor.committee_id)) or Setting(
+        key=_key(actor.committee_id), value="")
+    row.value = str(days)
+    uow.session.add(row)
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action="retention_set", committee_id=actor.committee_id,
+                    changes={"retention_days": [before, days]})
+    return {"days": days, "before": before}
+
+
+def show(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
+    require(actor, "committee.settings")
+    days = get_days(uow, actor.committee_id)
+    return {"days": days, "due": len(_due(uow, actor, days)) if days else 0}
+
+
+def _due(uow: UnitOfWork, actor: Actor, days: int) -> list[Case]:
+    cutoff = uow.now() - timedelta(days=days)
+    done = select(Event.case_id).where(Event.action == ACTION,
+                                       Event.committee_id == actor.committee_id)
+    return list(uow.session.exec(
+        select(Case).where(Case.committee_id == actor.committee_id, Case.state == State.closed,
+                           col(Case.closed_at).is_not(None), col(Case.closed_at) < cutoff,
+                           col(Case.id).not_in(done))
+        .order_by(col(Case.id))
+    ).all())
+
+
+def apply(uow: UnitOfWork, actor: Actor, *, dry_run: bool = False) -> dict[str, Any]:
+    require(actor, "retention.apply")
+    days = get_days(uow, actor.committee_id)
+    if days is None:
+        raise NotFound(msg("no retention period is set; a director sets one with "
+                           "`mediation retention set --days N`"))
+    cases = _due(uow, actor, days)
+    numbers = [c.number for c in cases]
+    if dry_run:
+        return {"days": days, "anonymised": numbers, "dry_run": True}
+    for case in cases:
+        _anonymise(uow, actor, case, days)
+    return {"days": days, "anonymised": numbers, "dry_run": False}
+
+
+def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
+    s = uow.session
+    assert case.id is not None
+    parties = s.exec(select(Party).where(Party.case_id == case.id)).all()
+    names = [n for p in parties
+             for n in ((p.name if p.kind == PartyKind.person else None), p.guardian_name) if n]
+
+    def text(value: str | None) -> str | None:
+        return identity.redact_names(identity.scrub(value), names)
+
+    fields: set[str] = set()
+    for p in parties:
+        for attr, value in (
+            ("name", identity.mask_name(p.name) or "" if p.kind == PartyKind.person
+             else p.name),
+            ("id_number", None), ("id_hash", None), ("phone", None),
+            ("address", identity.mask_address(p.address)),
+            ("birth_date", date(p.birth_date.year, 1, 1) if p.birth_date else None),
+            ("guardian_name", identity.mask_name(p.guardian_name)),
+            ("guardian_relation", p.guardian_relation), ("guardian_phone", None),
+        ):
+            if getattr(p, attr) != value:
+                setattr(p, attr, value)
+                fields.add(f"party.{attr}")
+        s.add(p)
+    for attr in ("summary", "requests", "advice", "referral_ref"):
+        old = getattr(case, attr)
+        new = text(old) if attr != "referral_ref" else old
+        if old != new:
+            setattr(case, attr, new)
+            fields.add(attr)
+    s.add(case)
+    for row_type, attrs in ((MediationSession, ("minutes", "attendees", "place")),
+                            (Agreement, ("terms", "superseded_reason")),
+                            (Extension, ("reason",)), (FollowUp, ("note",))):
+        for row in s.exec(select(row_type).where(row_type.case_id == case.id)).all():
+            for attr in attrs:
+                old = getattr(row, attr)
+                new = text(old)
+                if old != new:
+                    setattr(row, attr, new)
+                    fields.add(f"{row_type.__name__.lower()}.{attr}")
+            s.add(row)
+    s.flush()
+    eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action=ACTION,
+                    committee_id=case.committee_id, case_id=case.id,
+                    reason=f"retention {days} days",
+                    changes={"fields": [None, sorted(fields)],
+                             "closed_at": [None, case.closed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                                           if case.closed_at else None]})

@@ -1,0 +1,395 @@
+"""Sign-in: passwords (Argon2id), sessions and long-lived tokens, and who the actor is.
+
+- A committee either requires sign-in (the default for ``mediation init``) or not (``init
+  --no-login``: ``MEDIATION_USER`` then names the actor for attribution only, it proves nothing).
+- Passwords are stored as Argon2id hashes (argon2-cffi). ``MEDIATION_ARGON2_FAST=1`` lowers the
+  cost to the minimum; it exists for the test suite only and must never be set in production.
+- ``login`` issues a session token valid for a working day (:data:`SESSION_HOURS`); ``token
+  create`` issues a long-lived one for cron. Tokens are 256-bit random strings; the database keeps
+  only their SHA-256, so a copy of the database gives no usable token.
+- Five failed attempts in a row lock the account for fifteen minutes. Every attempt, failed or
+  not, is an event. A disabled account can do nothing, whatever token it holds.
+- Token files and the session file are created readable by their owner only (0600), and a token
+  file that others can read is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import stat
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from mediation import eventlog
+from mediation.access import Actor, require, require_committee
+from mediation.cases import AccessToken, Committee, Credential, Staff, iso
+from mediation.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.i18n import msg
+from mediation.storage import UnitOfWork
+
+SESSION_HOURS = 10
+MAX_FAILURES = 5
+LOCKOUT_MINUTES = 15
+MIN_PASSWORD = 8
+MAX_TOKEN_DAYS = 400
+TOKEN_PREFIX = "mdt_"
+FAST_ENV = "MEDIATION_ARGON2_FAST"
+
+
+# ---------------------------------------------------------------------------------------------
+# Passwords
+
+
+def _hasher() -> Any:
+    from argon2 import PasswordHasher, Type
+
+    if os.environ.get(FAST_ENV) == "1":  # tests only: see the module docstring
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+    return PasswordHasher(type=Type.ID)  # RFC 9106 "low memory": t=3, m=64 MiB, p=4
+
+
+def hash_password(password: str) -> str:
+    return str(_hasher().hash(password))
+
+
+def _verify(stored: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(_hasher().verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_rules(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(msg("the password must have at least {n} characters", n=MIN_PASSWORD))
+    return password
+
+
+def set_password(uow: UnitOfWork, staff: Staff, password: str) -> None:
+    """Store ``password`` for ``staff`` (no permission check: callers decide who may)."""
+    assert staff.id is not None
+    check_password_rules(password)
+    cred = uow.session.get(Credential, staff.id)
+    if cred is None:
+        cred = Credential(staff_id=staff.id, password_hash="", changed_at=uow.now())
+    cred.password_hash = hash_password(password)
+    cred.failed = 0
+    cred.locked_until = None
+    cred.changed_at = uow.now()
+    uow.session.add(cred)
+    uow.session.flush()
+
+
+def change_password(uow: UnitOfWork, actor: Actor, username: str, password: str
+                    ) -> dict[str, Any]:
+    """``staff password USER``: yourself, or (directors, the administrator) anyone you manage."""
+    staff = _staff(uow, username)
+    if staff.username != actor.username:
+        require(actor, "staff.manage")
+        require_committee(actor, staff.committee_id)
+    set_password(uow, staff, password)
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action="password_set", committee_id=staff.committee_id,
+                    changes={"username": [username, username]})
+    return {"username": staff.username}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+def _staff(uow: UnitOfWork, username: str) -> Staff:
+    staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
+    if staff is None:
+        raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
+                           user=username))
+    return staff
+
+
+def _issue(uow: UnitOfWork, staff: Staff, *, kind: str, lifetime: timedelta, by: str
+           ) -> tuple[str, AccessToken]:
+    assert staff.id is not None
+    token = new_token()
+    row = AccessToken(staff_id=staff.id, kind=kind, token_hash=token_hash(token),
+                      created_at=uow.now(), expires_at=uow.now() + lifetime, created_by=by)
+    uow.session.add(row)
+    uow.session.flush()
+    return token, row
+
+
+def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
+    """Check the password and open a session. Returns the token (to be kept in a 0600 file).
+
+    A failed attempt is recorded (and counted towards the lock-out) even though the sign-in
+    fails: this function commits the unit of work itself before refusing.
+    """
+    s = uow.session
+    now = uow.now()
+    staff = s.exec(select(Staff).where(Staff.username == username)).first()
+    if staff is None or staff.id is None:
+        # The name typed is not recorded: it is often a password typed in the wrong field.
+        eventlog.append(s, at=now, actor="(unknown)", role="unknown", action="login_failed",
+                        changes={"why": [None, "unknown_user"]})
+        uow.commit()
+        raise PermissionDenied(msg("sign-in failed: wrong user name or password"))
+    cred = s.get(Credential, staff.id, with_for_update=True)  # count failures one at a time
+
+    def fail(why: str, error: Any) -> None:
+        changes: dict[str, Any] = {"why": [None, why]}
+        if cred is not None and why == "wrong_password":
+            cred.failed += 1
+            changes["failed"] = [cred.failed - 1, cred.failed]
+            if cred.failed >= MAX_FAILURES:
+                cred.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+                cred.failed = 0
+                changes["locked_until"] = [None, iso(cred.locked_until)]
+            s.add(cred)
+        eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login_failed",
+                        committee_id=staff.committee_id, changes=changes)
+        uow.commit()
+        raise PermissionDenied(error)
+
+    if not staff.active:
+        fail("disabled", msg("user {user} is disabled", user=username))
+    if cred is None:
+        fail("no_password", msg("{user} has no password; a director sets one with "
+                                "`mediation staff password {user}`", user=username))
+    assert cred is not None
+    if cred.locked_until is not None and cred.locked_until > now:
+        minutes = max(1, int((cred.locked_until - now).total_seconds() + 59) // 60)
+        fail("locked", msg("too many failed attempts: {user} is locked for {minutes} more "
+                           "minutes", user=username, minutes=minutes))
+    if not _verify(cred.password_hash, password):
+        fail("wrong_password", msg("sign-in failed: wrong user name or password"))
+    if _hasher().check_needs_rehash(cred.password_hash):
+        cred.password_hash = hash_password(password)
+    cred.failed = 0
+    cred.locked_until = None
+    s.add(cred)
+    token, row = _issue(uow, staff, kind="session", lifetime=timedelta(hours=SESSION_HOURS),
+                        by=staff.username)
+    eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login",
+                    committee_id=staff.committee_id, changes={"token_id": [None, row.id]})
+    return {"user": staff.username, "role": staff.role, "token": token,
+            "expires_at": iso(row.expires_at)}
+
+
+def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
+    """End the session of ``token`` (recorded); None when it was unknown or already over."""
+    row = uow.session.exec(
+        select(AccessToken).where(AccessToken.token_hash == token_hash(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    row.revoked_at = uow.now()
+    uow.session.add(row)
+    staff = uow.session.get(Staff, row.staff_id)
+    assert staff is not None
+    eventlog.append(uow.session, at=uow.now(), actor=staff.username, role=staff.role,
+                    action="logout", committee_id=staff.committee_id,
+                    changes={"token_id": [row.id, None]})
+    return {"user": staff.username}
+
+
+def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int
+                 ) -> dict[str, Any]:
+    """A long-lived token for ``username`` (for cron: the clerk's nightly export)."""
+    require(actor, "token.manage")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_TOKEN_DAYS))
+    staff = _staff(uow, username)
+    require_committee(actor, staff.committee_id)
+    if not staff.active:
+        raise InvalidInput(msg("user {user} is disabled", user=username))
+    token, row = _issue(uow, staff, kind="api", lifetime=timedelta(days=days), by=actor.username)
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action="token_create", committee_id=staff.committee_id,
+                    changes={"token_id": [None, row.id], "username": [None, username],
+                             "expires_at": [None, iso(row.expires_at)]})
+    return {"id": row.id, "user": username, "token": token, "expires_at": iso(row.expires_at)}
+
+
+def list_tokens(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
+    require(actor, "token.manage")
+    stmt = select(AccessToken, Staff).join(Staff, col(Staff.id) == AccessToken.staff_id)
+    if not _is_admin(actor):
+        stmt = stmt.where(Staff.committee_id == actor.committee_id)
+    rows = uow.session.exec(stmt.order_by(col(AccessToken.id))).all()
+    now = uow.now()
+    return [{"id": t.id, "user": st.username, "kind": t.kind, "created_at": iso(t.created_at),
+             "expires_at": iso(t.expires_at), "created_by": t.created_by,
+             "status": "revoked" if t.revoked_at else ("expired" if t.expires_at <= now
+                                                       else "valid")}
+            for t, st in rows]
+
+
+def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> dict[str, Any]:
+    require(actor, "token.manage")
+    row = uow.session.get(AccessToken, token_id)
+    staff = uow.session.get(Staff, row.staff_id) if row else None
+    if row is None or staff is None:
+        raise NotFound(msg("no token {id}", id=token_id))
+    require_committee(actor, staff.committee_id)
+    if row.revoked_at is None:
+        row.revoked_at = uow.now()
+        uow.session.add(row)
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="token_revoke", committee_id=staff.committee_id,
+                        changes={"token_id": [row.id, None], "username": [staff.username,
+                                                                          staff.username]})
+    return {"id": row.id, "user": staff.username}
+
+
+def _is_admin(actor: Actor) -> bool:
+    from mediation.access import allowed
+
+    return allowed(actor, "committee.admin")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who is acting
+
+
+def _actor(staff: Staff) -> Actor:
+    return Actor(username=staff.username, name=staff.name, role=staff.role,
+                 committee_id=staff.committee_id)
+
+
+def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
+              session: bool = False) -> Actor:
+    """The acting staff member, from a token (session or cron) or, without sign-in, a name.
+
+    ``session=True`` marks a token read from the session file: when it is no longer valid the
+    caller falls back to the user name, and a committee that requires sign-in refuses that.
+    """
+    s = uow.session
+    now = uow.now()
+    if token:
+        row = s.exec(select(AccessToken).where(AccessToken.token_hash == token_hash(token))
+                     ).first()
+        problem = None
+        if row is None or row.revoked_at is not None:
+            problem = msg("the token is not valid (revoked or unknown); sign in again with "
+                          "`mediation login USER`")
+        elif row.expires_at <= now:
+            problem = msg("the session has expired; sign in again with `mediation login USER`")
+        if problem is None and row is not None:
+            staff = s.get(Staff, row.staff_id)
+            assert staff is not None
+            if not staff.active:
+                raise PermissionDenied(msg("user {user} is disabled", user=staff.username))
+            if user and user != staff.username:
+                raise PermissionDenied(msg(
+                    "signed in as {signed}, but MEDIATION_USER/--user names {user}; "
+                    "unset it or sign in as {user}", signed=staff.username, user=user))
+            return _actor(staff)
+        if not session:
+            assert problem is not None
+            raise PermissionDenied(problem)
+        if not user:
+            assert problem is not None
+            raise PermissionDenied(problem)
+    if not user:
+        raise InvalidInput(msg("who are you? sign in with `mediation login USER`, "
+                               "or (without required sign-in) set MEDIATION_USER"))
+    staff = s.exec(select(Staff).where(Staff.username == user)).first()
+    if staff is None:
+        raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
+                           user=user))
+    if not staff.active:
+        raise PermissionDenied(msg("user {user} is disabled", user=user))
+    committee = s.get(Committee, staff.committee_id)
+    if committee is not None and committee.login_required:
+        raise PermissionDenied(msg("this committee requires sign-in: run `mediation login {user}`"
+                                   " (or use --token-file)", user=user))
+    return _actor(staff)
+
+
+def committee_requires_login(uow: UnitOfWork, committee_id: int) -> bool:
+    committee = uow.session.get(Committee, committee_id)
+    return bool(committee and committee.login_required)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that hold tokens
+
+
+def session_path() -> Path:
+    explicit = os.environ.get("MEDIATION_SESSION_FILE", "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "mediation" / "session.json"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable and writable by its owner only (0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def read_private(path: Path) -> str:
+    """Read a token file; refuse one that group or others can read (like ssh does)."""
+    try:
+        st = path.stat()
+    except OSError:
+        raise NotFound(msg("no token file {path}", path=str(path))) from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise PermissionDenied(msg("the token file {path} can be read by others; "
+                                   "`chmod 600 {path}` first", path=str(path)))
+    return path.read_text(encoding="utf-8").strip()
+
+
+def save_session(db_url: str, result: dict[str, Any]) -> Path:
+    path = session_path()
+    write_private(path, json.dumps({"db": db_url, "user": result["user"],
+                                    "token": result["token"],
+                                    "expires_at": result["expires_at"]}) + "\n")
+    return path
+
+
+def read_session() -> dict[str, str] | None:
+    """The session file's content ({"db", "user", "token", "expires_at"}), if any."""
+    path = session_path()
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(read_private(path))
+    except (ValueError, OSError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str)
+                                             for k in ("db", "token")):
+        return None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def load_session(db_url: str) -> str | None:
+    """The session token for ``db_url`` from the session file, if there is one."""
+    data = read_session()
+    return data["token"] if data and data["db"] == db_url else None
+
+
+def forget_session() -> None:
+    path = session_path()
+    if path.exists():
+        path.unlink()

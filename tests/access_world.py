@@ -1,0 +1,79 @@
+"""A committee with one user per role, for the access tests (issue 6).
+
+Built through the services on a no-login database (``MEDIATION_USER`` picks the role): the policy
+is the same with sign-in, which tests/integration/test_signin.py covers on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mediation import assignment, intake, retention, signin
+from mediation.committee import add_staff, init_committee, resolve_actor
+from mediation.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
+
+USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
+         "admin": "quadmin"}
+ROLES = tuple(USERS)
+
+CASE: dict[str, Any] = {
+    "category": "02",
+    "source": "application",
+    "summary": "张三与李四系楼上楼下邻居，李四家卫生间漏水致张三家天花板受损。",
+    "requests": "请求李四赔偿维修费用500元并修复防水层。",
+    "amount": 500,
+    "parties": [
+        {"role": "applicant", "kind": "person", "name": "张三", "sex": "male",
+         "ethnicity": "汉族", "id_number": "430104198003120014", "phone": "13812345678",
+         "address": "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋502"},
+        {"role": "respondent", "kind": "person", "name": "李四", "sex": "male",
+         "ethnicity": "汉族", "id_number": "430104197511200024", "phone": "13987654321",
+         "address": "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋602"},
+    ],
+}
+
+
+def case_record() -> dict[str, Any]:
+    return copy.deepcopy(CASE)
+
+
+def build(path: Path) -> None:
+    """Committee 龙: an administrator, a director, two mediators, an auditor and a clerk;
+    case 1 in intake assigned to the mediator liming; a retention period; token 1 (clerk)."""
+    url = database_url(str(path))
+    engine = engine_for(url)
+    create_schema(engine)
+    with UnitOfWork(engine) as uow:
+        init_committee(uow, name="龙王港社区人民调解委员会", prefix="龙", director="quadmin",
+                       director_name="瞿管理", admin=True)
+        admin = resolve_actor(uow, "quadmin")
+        add_staff(uow, admin, username="wangfang", name="王芳", role="director", committee="龙")
+        director = resolve_actor(uow, "wangfang")
+        for user, name, role in (("liming", "李明", "mediator"), ("zhaomin", "赵敏", "mediator"),
+                                 ("sunli", "孙力", "auditor"), ("chenjing", "陈静", "clerk")):
+            add_staff(uow, director, username=user, name=name, role=role)
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        case = intake.new_case(uow, director, intake.parse_case(case_record()))
+        assignment.assign(uow, director, case["id"], mediator="liming")
+        retention.set_days(uow, director, 3650)
+        signin.create_token(uow, director, "chenjing", days=5)
+        uow.commit()
+    release(path)
+
+
+def release(path: Path) -> None:
+    """Close the cached engine of ``path`` (the tests create many small databases)."""
+    engine = _engines.pop(database_url(str(path)), None)
+    if engine is not None:
+        engine.dispose()
+
+
+def copy_db(template: Path, dest: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(template) + suffix)
+        if src.exists():
+            shutil.copyfile(src, str(dest) + suffix)

@@ -1,0 +1,221 @@
+"""The whole role matrix, over every command of the Typer app (issue 6).
+
+``EXPECTED`` names, for every command path, the arguments to run it with and the permission it
+needs (``None``: it acts for nobody, e.g. ``login`` or ``workflow diagram``). The command list is
+derived from the app itself: a command added without an entry here FAILS
+``test_every_command_has_an_entry``. Whether a role holds a permission comes from
+``access.POLICY`` (the one place decisions are made); this test checks that every command really
+asks for the permission in its entry, and that a refusal names the role and the permission.
+
+A permission may be a tuple of alternatives (the command runs for a role holding any of them, and
+a refusal names the first): ``("audit.read", "audit.read.own")`` for ``audit log``, which shows a
+mediator their own events (``access.audit_scope``).
+
+Adding a command: give it an entry with arguments that work on the world of
+tests/access_world.py (case 1 in intake, assigned to liming; token 1 of the clerk; a retention
+period). ``{case}``, ``{dir}`` (the test's folder: write ``--out`` files under it) and ``{user}``
+are filled in. tests/property/test_no_leaks.py then also runs it for the clerk and the auditor
+where they may, and checks its output and the files under ``{dir}`` for personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from mediation.access import POLICY
+from mediation.i18n import name
+from tests.access_world import ROLES, USERS, build, case_record, copy_db, release
+
+
+@dataclass(frozen=True)
+class Cmd:
+    permission: str | tuple[str, ...] | None
+    args: tuple[str, ...]
+    input: str | None = None
+    # Files the command may write, relative to the test's folder (checked by the masking test).
+    outputs: tuple[str, ...] = field(default=())
+
+
+# {case}: the case's id; {dir}: the test's folder (for --out files and case.json).
+EXPECTED: dict[str, Cmd] = {
+    "init": Cmd(None, ("init", "--committee", "新调委会", "--prefix", "新", "--no-login")),
+    "demo": Cmd(None, ("demo", "--quiet")),
+    "login": Cmd(None, ("login", "{user}", "--password-stdin"), input="not-the-password\n"),
+    "logout": Cmd(None, ("logout",)),
+    "workflow diagram": Cmd(None, ("workflow", "diagram")),
+    "workflow table": Cmd(None, ("workflow", "table")),
+    "case new": Cmd("case.create", ("case", "new", "-f", "{dir}/case.json", "--force")),
+    "case accept": Cmd("case.workflow", ("case", "accept", "{case}")),
+    "case decline": Cmd("case.workflow", ("case", "decline", "{case}", "--reason",
+                                          "party_refuses", "--advice", "去法院")),
+    "case mediate": Cmd("case.workflow", ("case", "mediate", "{case}", "--mediator", "liming",
+                                          "--rights-notified")),
+    "case session": Cmd("case.workflow", ("case", "session", "{case}", "--minutes", "第一次")),
+    "case extend": Cmd("case.workflow", ("case", "extend", "{case}", "--days", "10", "--reason",
+                                         "需要时间", "--consent")),
+    "case agree": Cmd("case.workflow", ("case", "agree", "{case}", "--terms", "赔偿500元")),
+    "case terminate": Cmd("case.workflow", ("case", "terminate", "{case}", "--reason",
+                                            "no_agreement", "--advice", "起诉")),
+    "case confirm": Cmd("case.workflow", ("case", "confirm", "{case}")),
+    "case judicial": Cmd("case.workflow", ("case", "judicial", "{case}", "--court", "岳麓区法院")),
+    "case feedback": Cmd("case.workflow", ("case", "feedback", "{case}", "--satisfaction",
+                                           "satisfied")),
+    "case remediate": Cmd("case.workflow", ("case", "remediate", "{case}", "--reason", "不公平",
+                                            "--consent")),
+    "case prevent": Cmd("case.workflow", ("case", "prevent", "{case}", "--kind", "group_fight",
+                                          "--persons", "3")),
+    "case assign": Cmd("case.assign", ("case", "assign", "{case}", "--mediator", "zhaomin")),
+    "case show": Cmd("case.read", ("case", "show", "{case}")),
+    "case list": Cmd("case.read", ("case", "list")),
+    "case history": Cmd("case.read", ("case", "history", "{case}")),
+    "staff add": Cmd("staff.manage", ("staff", "add", "newbie", "--name", "新人", "--role",
+                                      "mediator", "--no-password")),
+    "staff list": Cmd("staff.read", ("staff", "list")),
+    "staff disable": Cmd("staff.manage", ("staff", "disable", "zhaomin")),
+    "staff role": Cmd("staff.manage", ("staff", "role", "zhaomin", "auditor")),
+    "staff password": Cmd("staff.manage", ("staff", "password", "zhaomin", "--password-stdin"),
+                          input="a-new-password\n"),
+    "token create": Cmd("token.manage", ("token", "create", "chenjing", "--days", "5", "--out",
+                                         "{dir}/clerk.token")),
+    "token list": Cmd("token.manage", ("token", "list")),
+    "token revoke": Cmd("token.manage", ("token", "revoke", "1")),
+    "committee add": Cmd("committee.admin", ("committee", "add", "--name", "第二调委会",
+                                             "--prefix", "二", "--director", "erdir",
+                                             "--no-login")),
+    "committee list": Cmd("committee.admin", ("committee", "list")),
+    "retention set": Cmd("committee.settings", ("retention", "set", "--days", "365")),
+    "retention show": Cmd("committee.settings", ("retention", "show")),
+    "retention apply": Cmd("retention.apply", ("retention", "apply")),
+    "case import": Cmd("case.import", ("case", "import", "{dir}/case.jsonl", "--force")),
+    "stats": Cmd("stats.read", ("stats", "--year", "2026", "--json")),
+    "report monthly": Cmd("report.export", ("report", "monthly", "--month", "2026-11", "--out",
+                                            "{dir}/monthly.xlsx"), outputs=("monthly.xlsx",)),
+    "export nightly": Cmd("report.export", ("export", "nightly", "--out", "{dir}/export"),
+                          outputs=("export",)),
+    "audit verify": Cmd("audit.verify", ("audit", "verify", "--json")),
+    "audit checkpoint": Cmd("audit.checkpoint", ("audit", "checkpoint", "--key", "{dir}/key",
+                                                 "--out", "{dir}/checkpoint.json"),
+                            outputs=("checkpoint.json",)),
+    "audit log": Cmd(("audit.read", "audit.read.own"), ("audit", "log", "--json")),
+    "audit case": Cmd(("audit.read", "audit.read.own"), ("audit", "case", "{case}", "--json")),
+    # The database commands act on the database itself: whoever can run them already holds the
+    # SQLite file or the PostgreSQL credentials (docs/database.md); no committee role applies.
+    "db upgrade": Cmd(None, ("db", "upgrade")),
+    "db current": Cmd(None, ("db", "current")),
+    "db status": Cmd(None, ("db", "status")),
+    "db check": Cmd(None, ("db", "check")),
+    "db backup": Cmd(None, ("db", "backup", "{dir}/backup.db")),
+    "db restore": Cmd(None, ("db", "restore", "{dir}/missing.db")),
+}
+
+# The same command with an option that needs more than the command itself.
+VARIANTS: dict[str, tuple[str, Cmd]] = {
+    "case show --reveal": ("case show", Cmd("case.reveal", (
+        "case", "show", "{case}", "--reveal", "--reason", "核实身份"))),
+}
+
+
+def command_paths() -> list[str]:
+    from cli.main import build_app
+
+    root = typer.main.get_command(build_app())
+
+    def walk(cmd: Any, prefix: str) -> Iterator[str]:
+        subs = getattr(cmd, "commands", None)  # a group (Typer vendors its own click)
+        if subs:
+            for sub_name, sub in subs.items():
+                yield from walk(sub, f"{prefix} {sub_name}".strip())
+        else:
+            yield prefix
+
+    return sorted(walk(root, ""))
+
+
+def test_every_command_has_an_entry() -> None:
+    """A command without an entry in EXPECTED (or an entry for a command gone) fails here."""
+    paths = set(command_paths())
+    assert paths - set(EXPECTED) == set(), "add these commands to EXPECTED"
+    assert set(EXPECTED) - paths == set(), "these entries name no command"
+
+
+def alternatives(permission: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if permission is None:
+        return ()
+    return (permission,) if isinstance(permission, str) else permission
+
+
+def holds(role: str, permission: str | tuple[str, ...] | None) -> bool:
+    return permission is None or any(role in POLICY[p] for p in alternatives(permission))
+
+
+def test_every_permission_is_in_the_policy() -> None:
+    used = {p for c in EXPECTED.values() for p in alternatives(c.permission)}
+    used |= {p for _, c in VARIANTS.values() for p in alternatives(c.permission)}
+    assert used <= set(POLICY)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("matrix") / "template.db"
+    build(path)
+    return path
+
+
+def run_as(cli: Callable[..., object], template: Path, tmp_path: Path, role: str, cmd: Cmd
+           ) -> tuple[int, str, str]:
+    db = tmp_path / "cli.db"
+    copy_db(template, db)
+    (tmp_path / "case.json").write_text(__import__("json").dumps(case_record()), "utf-8")
+    (tmp_path / "case.jsonl").write_text(__import__("json").dumps(case_record()) + "\n", "utf-8")
+    (tmp_path / "key").write_bytes(b"0123456789abcdef0123456789abcdef")
+    user = USERS[role]
+    args = [a.format(case="1", dir=str(tmp_path), user=user) for a in cmd.args]
+    try:
+        result = cli(*args, input=cmd.input,
+                     env={"MEDIATION_USER": user, "MEDIATION_DB": str(db),
+                          "MEDIATION_SESSION_FILE": str(tmp_path / "session.json"),
+                          "MEDIATION_ARGON2_FAST": "1"})
+    finally:
+        release(db)
+    return result.code, result.out, result.err  # type: ignore[attr-defined]
+
+
+CASES = [(path, role) for path in sorted(EXPECTED) for role in ROLES] + [
+    (variant, role) for variant in sorted(VARIANTS) for role in ROLES]
+
+
+@pytest.mark.parametrize(("command", "role"), CASES)
+def test_role_matrix(cli: Callable[..., object], template: Path, tmp_path: Path, command: str,
+                     role: str) -> None:
+    if command in EXPECTED:
+        cmd = EXPECTED[command]
+        needed = [cmd.permission]
+    else:
+        base, cmd = VARIANTS[command]
+        needed = [EXPECTED[base].permission, cmd.permission]
+    code, _out, err = run_as(cli, template, tmp_path, role, cmd)
+    user = USERS[role]
+    missing = [alternatives(p)[0] for p in needed if not holds(role, p)]
+    if not missing:
+        assert "lacks the permission" not in err, (command, role, err)
+        assert "Traceback" not in err
+    else:
+        assert code == 1, (command, role, code, err)
+        role_name = name("role", role)
+        assert f"{user} ({role_name}) lacks the permission {missing[0]}" in err, err
+
+
+@pytest.mark.parametrize("role", ["clerk", "admin"])
+def test_refusal_in_chinese(cli: Callable[..., object], template: Path, tmp_path: Path,
+                            role: str) -> None:
+    cmd = Cmd("case.read", ("--lang", "zh", "case", "list"))
+    code, _out, err = run_as(cli, template, tmp_path, role, cmd)
+    assert code == 1
+    assert "case.read" in err and USERS[role] in err
+    assert {"clerk": "统计员", "admin": "区县管理员"}[role] in err, err

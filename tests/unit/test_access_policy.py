@@ -1,0 +1,95 @@
+"""The policy module itself (issue 6): shared names, deny by default, the refusal message."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation.access import (
+    GRANTABLE,
+    POLICY,
+    Actor,
+    allowed,
+    audit_scope,
+    require,
+    require_appointment,
+    require_grant,
+    sees_names,
+)
+from mediation.cases import Role
+from mediation.errors import PermissionDenied
+from mediation.i18n import set_language
+
+
+def actor(role: str) -> Actor:
+    return Actor(username="u", name="U", role=role, committee_id=1)
+
+
+# The names other branches use (COMMON.md); they must mean exactly this.
+SHARED = {
+    "stats.read": {"director", "clerk"},
+    "report.export": {"director", "clerk"},
+    "audit.read": {"director", "auditor"},
+    "audit.verify": {"director", "auditor"},
+    "audit.checkpoint": {"auditor", "director"},
+    "audit.extract": {"auditor"},
+}
+
+
+@pytest.mark.parametrize("permission", sorted(SHARED))
+def test_shared_permission_names(permission: str) -> None:
+    assert set(POLICY[permission]) == SHARED[permission]
+
+
+def test_the_matrix_of_the_issue() -> None:
+    roles_of = {p: set(r) for p, r in POLICY.items()}
+    assert roles_of["case.read"] == {"director", "mediator", "auditor"}
+    assert roles_of["case.workflow"] == {"director", "mediator"}
+    assert roles_of["case.assign"] == {"director"}
+    assert roles_of["case.reveal"] == {"director", "mediator", "auditor"}
+    assert roles_of["case.names"] == {"director", "mediator"}
+    assert roles_of["committee.admin"] == {"admin"}
+    clerk = {p for p, r in roles_of.items() if "clerk" in r}
+    assert clerk == {"stats.read", "report.export"}
+    admin = {p for p, r in roles_of.items() if "admin" in r}
+    assert not any(p.startswith(("case.", "audit.", "stats.", "report.")) for p in admin)
+    assert all(r <= {x.value for x in Role} for r in roles_of.values())
+
+
+def test_deny_by_default() -> None:
+    for role in Role:
+        assert not allowed(actor(role), "no.such.permission")
+    assert not allowed(actor("system"), "case.read")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "u (clerk) lacks the permission case.read"),
+    ("zh", "u（统计员）没有权限 case.read"),
+])
+def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
+    set_language(lang)
+    with pytest.raises(PermissionDenied) as info:
+        require(actor("clerk"), "case.read")
+    assert info.value.exit_code == 1
+    assert info.value.render() == expected
+
+
+def test_grants_and_appointments() -> None:
+    require_grant(actor("admin"), "admin")
+    with pytest.raises(PermissionDenied):
+        require_grant(actor("director"), "admin")
+    with pytest.raises(PermissionDenied):
+        require_grant(actor("mediator"), "mediator")
+    assert "admin" not in GRANTABLE[Role.director]
+    require_appointment(actor("mediator"), lead="u", co=[], current_lead=None)
+    require_appointment(actor("mediator"), lead="x", co=[], current_lead="x")
+    with pytest.raises(PermissionDenied, match=r"case\.assign"):
+        require_appointment(actor("mediator"), lead="x", co=[], current_lead=None)
+    require_appointment(actor("director"), lead="x", co=["y"], current_lead=None)
+
+
+def test_audit_scope_and_names() -> None:
+    assert audit_scope(actor("auditor")) == "all"
+    assert audit_scope(actor("mediator")) == "own"
+    with pytest.raises(PermissionDenied, match=r"audit\.read"):
+        audit_scope(actor("clerk"))
+    assert sees_names(actor("mediator")) and not sees_names(actor("auditor"))

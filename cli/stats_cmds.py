@@ -115,7 +115,8 @@ def _groups_table(doc: dict[str, Any], by: str) -> Table:
         ci = g["success_rate_ci95"]
         key = g["key"]
         label = (render.category_name(key) if by == "category" else
-                 name("source", key) if by == "source" else key)
+                 name("source", key) if by == "source" else
+                 _("(no mediator)") if by == "mediator" and key == "-" else key)
         t.add_row(label, str(g["intake"]), str(g["accepted"]), str(g["concluded"]),
                   str(g["succeeded"]), _pct(g["success_rate"]),
                   "—" if ci is None else f"{ci[0] * 100:.1f}–{ci[1] * 100:.1f}%",

@@ -178,3 +178,22 @@ def test_sigkill_midway_leaves_no_complete_looking_folder(built: Built, tmp_path
     _run(built, out)  # the next run completes and sweeps the dead run's partial folder
     assert sorted(p.name for p in out.iterdir()) == [DAY.isoformat()]
     assert (out / DAY.isoformat() / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("font", [None, "DejaVu Sans"])
+def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch,
+                                                 font: str | None,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """No CJK font: English labels; a font without the glyphs: still no warning spam."""
+    import warnings
+
+    from mediation import stats
+
+    monkeypatch.setattr(export, "cjk_font", lambda: font)
+    months = [stats.empty(m.label) for m in stats.last_months(DAY, 12)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = export.trend_png(months)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == export.trend_png(months)
+    assert caught == []
+    assert capsys.readouterr().err == ""

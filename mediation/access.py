@@ -72,12 +72,9 @@ POLICY: dict[str, frozenset[str]] = {
     "audit.read.own": _roles(_M),  # a mediator's own events only
     "audit.verify": _roles(_D, _A),
     "audit.checkpoint": _roles(_A, _D),
-    "audit.extract": _roles(_A),
     # statistics and exports (names shared with the statistics/export branch)
     "stats.read": _roles(_D, _C),
     "report.export": _roles(_D, _C),
-    # database administration (PostgreSQL commands on the db branch)
-    "db.admin": _roles(_X, _D),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})

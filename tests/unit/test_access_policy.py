@@ -31,7 +31,6 @@ SHARED = {
     "audit.read": {"director", "auditor"},
     "audit.verify": {"director", "auditor"},
     "audit.checkpoint": {"auditor", "director"},
-    "audit.extract": {"auditor"},
 }
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from cli import render
 from cli.context import env
+from cli.options import json_opt
 from mediation.i18n import _, name
 
 
@@ -29,9 +29,6 @@ def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
                               confirmation_prompt=_("Password again") if confirm else False)
     return value
 
-
-def _json_opt() -> Any:
-    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
 
 
 def register(app: typer.Typer) -> None:
@@ -91,7 +88,7 @@ def register(app: typer.Typer) -> None:
         days: int = typer.Option(..., "--days", help=_("How many days it stays valid.")),
         out: str = typer.Option(..., "--out", metavar="FILE", help=_(
             "Write the token to FILE (created readable by you only, 0600).")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Create a token for USER (e.g. a clerk's nightly export) and write it to FILE."""
         from mediation import signin
@@ -117,7 +114,7 @@ def register(app: typer.Typer) -> None:
 
     @token.command("list", help=_(
         "List tokens and sessions (never the tokens themselves)."))
-    def token_list(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def token_list(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """List tokens and sessions (never the tokens themselves)."""
         from mediation import signin
 
@@ -164,7 +161,7 @@ def register(app: typer.Typer) -> None:
             "Do not require sign-in in this committee.")),
         password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
             "Read the director's password from standard input instead of prompting.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Add a committee and its director."""
         from mediation import committee as svc
@@ -182,7 +179,7 @@ def register(app: typer.Typer) -> None:
 
     @committee.command("list", help=_(
         "List the committees: names, prefixes, staff and case counts (no case content)."))
-    def committee_list(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def committee_list(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """List the committees: names, prefixes, staff and case counts (no case content)."""
         from mediation import committee as svc
 
@@ -219,7 +216,7 @@ def register(app: typer.Typer) -> None:
 
     @retention.command("show", help=_(
         "Show the retention period and how many closed cases are due."))
-    def retention_show(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def retention_show(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Show the retention period and how many closed cases are due."""
         from mediation import retention as svc
 
@@ -238,7 +235,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         dry_run: bool = typer.Option(False, "--dry-run", help=_(
             "Only list the cases that would be anonymised.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Anonymise closed cases older than the period (recorded; safe to repeat)."""
         from mediation import retention as svc

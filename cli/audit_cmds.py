@@ -4,33 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli import render
 from cli.context import env
+from cli.options import json_opt, parse_date
 from mediation.i18n import _, name
 
 if TYPE_CHECKING:
     from mediation.audit import VerifyResult
-    from mediation.cases import EventView
 
 
-def _json_opt() -> Any:
-    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(_("{value!r} is not a date (YYYY-MM-DD)", value=value),
-                                 param_hint=option) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +32,7 @@ def register(app: typer.Typer) -> None:
             "A published head to check: a nightly manifest.json or a checkpoint (repeatable).")),
         key: str | None = typer.Option(None, "--key", metavar="FILE", help=_(
             "The checkpoint key file: check the checkpoints' signatures.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Recompute the whole hash chain and check sequence, head, case replay and anchors.
 
@@ -104,14 +91,14 @@ def register(app: typer.Typer) -> None:
         action: str | None = typer.Option(None, "--action", help=_(
             "Only this action, e.g. accept, reveal, checkpoint.")),
         limit: int = typer.Option(500, "--limit", min=1, help=_("At most this many events.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """The committee's event log as a readable timeline, oldest first."""
         from mediation import audit as svc
 
         rows = env(ctx).act(svc.log, case=case, actor_name=actor,
-                            since=_parse_date(since, "--since"),
-                            until=_parse_date(until, "--until"), action=action, limit=limit,
+                            since=parse_date(since, "--since"),
+                            until=parse_date(until, "--until"), action=action, limit=limit,
                             write=False)
         if as_json:
             render.emit_json([r.model_dump() for r in rows])
@@ -119,11 +106,11 @@ def register(app: typer.Typer) -> None:
         if not rows:
             sys.stdout.write(_("No events.") + "\n")
             return
-        timeline(rows, with_case=True)
+        render.timeline(rows, with_case=True)
 
     @audit.command("case")
     def case_(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-              as_json: bool = _json_opt()) -> None:
+              as_json: bool = json_opt()) -> None:
         """One case's whole record for a reviewer: who did what, when, why, before and after."""
         from mediation import audit as svc
         from mediation.cases import EventView
@@ -137,55 +124,10 @@ def register(app: typer.Typer) -> None:
                     number=view["number"], state=name("state", view["state"]),
                     version=view["version"], count=len(view["events"])),
                   markup=False, style="bold")
-        timeline([EventView(**e) for e in view["events"]], with_case=False)
+        render.timeline([EventView(**e) for e in view["events"]], with_case=False)
 
 
 # Fields whose values are enumerated names, and the kind of name they are.
-VALUE_KINDS = {"state": "state", "source": "source", "role": "role", "decline_reason": "decline",
-               "termination_reason": "terminate", "risk_level": "risk"}
-
-
-def _value(value: Any, key: str) -> str:
-    if value is None:
-        return "—"
-    if key in VALUE_KINDS and isinstance(value, str):
-        return name(VALUE_KINDS[key], value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
-        return render.local_time(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def timeline(rows: list[EventView], *, with_case: bool) -> None:
-    """Per event: who did what when (and to which case), why, and each field before → after."""
-    out = render.console()
-    for e in rows:
-        move = ""
-        if e.from_state or e.to_state:
-            a = name("state", e.from_state) if e.from_state else ""
-            b = name("state", e.to_state) if e.to_state else ""
-            move = b if a == b else f"{a} → {b}".strip(" →")
-        head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=e.seq,
-                 time=render.local_time(e.at), actor=e.actor, role=name("role", e.role),
-                 action=name("trigger", e.action), move=move).rstrip()
-        if with_case and e.case:
-            head = _("{line} [case {case}]", line=head, case=e.case)
-        out.print(head, markup=False, style="bold")
-        if e.reason:
-            out.print("    " + _("reason: {reason}", reason=e.reason), markup=False)
-        for key, change in e.changes.items():
-            if isinstance(change, list) and len(change) == 2:
-                before, after = change
-                line = _("{field}: {before} → {after}", field=name("field", key),
-                         before=_value(before, key), after=_value(after, key))
-            else:
-                line = _("{field}: {value}", field=name("field", key), value=_value(change, key))
-            out.print("    " + line, markup=False)
-
-
 def _verify_report(result: VerifyResult) -> None:
     err = sys.stderr
     seq, value = result.head

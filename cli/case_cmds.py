@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from cli import render
 from cli.context import env
+from cli.options import json_opt, parse_date, version_opt
 from mediation.i18n import _
-
-
-def _json_opt() -> Any:
-    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
-
-
-def _version_opt() -> Any:
-    return typer.Option(
-        None, "--expect-version", metavar="N",
-        help=_("Refuse (exit 3) if the case is no longer at this version."),
-    )
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(_("{value!r} is not a date (YYYY-MM-DD)", value=value),
-                                 param_hint=option) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +29,7 @@ def register(app: typer.Typer) -> None:
         ),
         force: bool = typer.Option(
             False, "--force", help=_("Register even if it looks like a duplicate (recorded).")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Register a new dispute (登记)."""
         from mediation import intake
@@ -86,7 +64,7 @@ def register(app: typer.Typer) -> None:
 
     @case.command("accept")
     def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-               expect_version: int | None = _version_opt(), as_json: bool = _json_opt()) -> None:
+               expect_version: int | None = version_opt(), as_json: bool = json_opt()) -> None:
         """Accept the dispute (受理); the 30-day clock starts."""
         from mediation import steps
 
@@ -101,7 +79,7 @@ def register(app: typer.Typer) -> None:
             "party_refuses")),
         advice: str = typer.Option(..., "--advice", help=_(
             "The advice given: which court or authority to go to.")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Decline the dispute (不予受理), recording the reason and the advice given."""
         from mediation import steps
@@ -117,7 +95,7 @@ def register(app: typer.Typer) -> None:
         co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
         rights_notified: bool = typer.Option(False, "--rights-notified", help=_(
             "The parties have been told their rights and duties (权利义务告知).")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Start mediating: appoint mediators and record the rights notice."""
         from mediation import steps
@@ -132,7 +110,7 @@ def register(app: typer.Typer) -> None:
         minutes: str = typer.Option(..., "--minutes", help=_("The minutes (调解笔录).")),
         place: str | None = typer.Option(None, "--place", help=_("Where it was held.")),
         attendees: str | None = typer.Option(None, "--attendees", help=_("Who attended.")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record a mediation session and its minutes."""
         from mediation import steps
@@ -148,7 +126,7 @@ def register(app: typer.Typer) -> None:
         reason: str = typer.Option(..., "--reason", help=_("Why more time is needed.")),
         consent: bool = typer.Option(False, "--consent", help=_(
             "Both parties consented (recorded).")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Extend the one-month mediation period with the parties' consent."""
         from mediation import steps
@@ -166,7 +144,7 @@ def register(app: typer.Typer) -> None:
             "A written agreement (调解协议书) or an oral one (口头协议).")),
         amount: str | None = typer.Option(None, "--amount", help=_("Amount in yuan.")),
         due: str | None = typer.Option(None, "--due", help=_("Performance deadline, YYYY-MM-DD.")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record the agreement reached (a new version after re-mediation)."""
         from mediation import steps
@@ -182,7 +160,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
                                          param_hint="--amount")
         render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
-                                      amount=value, due=_parse_date(due, "--due"),
+                                      amount=value, due=parse_date(due, "--due"),
                                       expected_version=expect_version), as_json)
 
     @case.command("terminate")
@@ -192,7 +170,7 @@ def register(app: typer.Typer) -> None:
             "no_agreement, party_withdrew, party_refused, referred_out, escalated_to_police")),
         advice: str = typer.Option(..., "--advice", help=_(
             "The advice given: court, arbitration or administrative route.")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """End mediation without agreement (终止调解)."""
         from mediation import steps
@@ -202,8 +180,8 @@ def register(app: typer.Typer) -> None:
 
     @case.command("confirm")
     def confirm(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-                expect_version: int | None = _version_opt(),
-                as_json: bool = _json_opt()) -> None:
+                expect_version: int | None = version_opt(),
+                as_json: bool = json_opt()) -> None:
         """The agreement takes effect (signed and sealed, or oral) (确认)."""
         from mediation import steps
 
@@ -220,14 +198,14 @@ def register(app: typer.Typer) -> None:
             "The court's decision: confirmed or rejected.")),
         decided: str | None = typer.Option(None, "--decided", help=_(
             "Decision date, YYYY-MM-DD (default today).")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Judicial confirmation (司法确认): file it, or record the court's result."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.judicial, case_ref, court=court,
-                                      filed_on=_parse_date(filed, "--filed"), result=result,
-                                      decided_on=_parse_date(decided, "--decided"),
+                                      filed_on=parse_date(filed, "--filed"), result=result,
+                                      decided_on=parse_date(decided, "--decided"),
                                       expected_version=expect_version), as_json)
 
     @case.command("feedback")
@@ -239,7 +217,7 @@ def register(app: typer.Typer) -> None:
             "satisfied, basically_satisfied, dissatisfied")),
         note: str | None = typer.Option(None, "--note", help=_("What the visit found.")),
         lawsuit: bool = typer.Option(False, "--lawsuit", help=_("A party has gone to court.")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record the follow-up visit (回访) and close the case."""
         from mediation import steps
@@ -255,7 +233,7 @@ def register(app: typer.Typer) -> None:
             "Why: unlawful or plainly unfair, or judicial confirmation rejected.")),
         consent: bool = typer.Option(False, "--consent", help=_(
             "Both parties consented (recorded).")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Mediate again (重新调解); the old agreement stays, a new version follows."""
         from mediation import steps
@@ -270,7 +248,7 @@ def register(app: typer.Typer) -> None:
         kind: str = typer.Option(..., "--kind", help=_(
             "suicide, civil_to_criminal, group_petition, group_fight")),
         persons: int = typer.Option(..., "--persons", help=_("Persons involved.")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record an escalation prevented (防止激化), counted in cases and persons."""
         from mediation import steps
@@ -285,7 +263,7 @@ def register(app: typer.Typer) -> None:
         mediator: str = typer.Option(..., "--mediator", help=_(
             "The lead mediator (主持人), a staff user name.")),
         co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
-        expect_version: int | None = _version_opt(), as_json: bool = _json_opt(),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Appoint or replace the case's mediators (directors; recorded)."""
         from mediation import assignment
@@ -300,7 +278,7 @@ def register(app: typer.Typer) -> None:
         reveal: bool = typer.Option(False, "--reveal", help=_(
             "Show full personal data (needs --reason; recorded).")),
         reason: str | None = typer.Option(None, "--reason", help=_("Why you reveal.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Show one case file; personal data masked unless revealed."""
         from mediation import queries
@@ -319,7 +297,7 @@ def register(app: typer.Typer) -> None:
         mine: bool = typer.Option(False, "--mine", help=_("Only cases assigned to me.")),
         category: str | None = typer.Option(None, "--category", help=_("Category code.")),
         limit: int = typer.Option(200, "--limit", min=1, help=_("At most this many rows.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """List cases: by state, overdue, assigned to me."""
         from mediation import queries
@@ -335,7 +313,7 @@ def register(app: typer.Typer) -> None:
 
     @case.command("history")
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-                as_json: bool = _json_opt()) -> None:
+                as_json: bool = json_opt()) -> None:
         """Every step of one case, from the event log."""
         from mediation import queries
 

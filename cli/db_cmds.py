@@ -7,17 +7,13 @@ server can run them), so they need no staff user, except `db check`'s audit hook
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import typer
 
 from cli import render
 from cli.context import env
+from cli.options import json_opt
 from mediation.i18n import _
-
-
-def _json_opt() -> Any:
-    return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +22,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db, name="db")
 
     @db.command("upgrade")
-    def upgrade(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def upgrade(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Migrate the schema to the newest revision (creating it if the database is empty)."""
         from mediation import migrate
         from mediation.storage import engine_for
@@ -67,12 +63,12 @@ def register(app: typer.Typer) -> None:
             out.write(_("Up to date.") + "\n")
 
     @db.command("current")
-    def current(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def current(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Show the schema revision of the database."""
         _status(ctx, as_json, full=False)
 
     @db.command("status")
-    def status(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def status(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Show the revision, the known revisions, and any difference from the models."""
         _status(ctx, as_json, full=True)
 
@@ -81,7 +77,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         file: str = typer.Argument(..., metavar="FILE"),
         force: bool = typer.Option(False, "--force", help=_("Overwrite FILE if it exists.")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Write a consistent copy of the database while terminals keep working."""
         from pathlib import Path
@@ -105,7 +101,7 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., metavar="FILE"),
         force: bool = typer.Option(False, "--force", help=_(
             "Replace the database even if a terminal has it open (their unsaved work is lost).")),
-        as_json: bool = _json_opt(),
+        as_json: bool = json_opt(),
     ) -> None:
         """Replace the database with a backup, after checking the backup."""
         from pathlib import Path
@@ -127,7 +123,7 @@ def register(app: typer.Typer) -> None:
                            "program.") + "\n")
 
     @db.command("check")
-    def check(ctx: typer.Context, as_json: bool = _json_opt()) -> None:
+    def check(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Check integrity, foreign keys, the event log, and every case against its events.
 
         Exits with 4 if anything fails.

@@ -171,10 +171,33 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
 
 
 def history(rows: list[EventView], *, as_json: bool) -> None:
-    """One line per event (who, when, what, state), then its changed fields indented."""
+    """A case's history: one JSON document, or the timeline for people."""
     if as_json:
         emit_json([r.model_dump() for r in rows])
         return
+    timeline(rows, with_case=False)
+
+
+_VALUE_KINDS = {"state": "state", "source": "source", "role": "role", "decline_reason": "decline",
+               "termination_reason": "terminate", "risk_level": "risk"}
+
+
+def _value(value: Any, key: str) -> str:
+    if value is None:
+        return "—"
+    if key in _VALUE_KINDS and isinstance(value, str):
+        return name(_VALUE_KINDS[key], value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
+        return local_time(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def timeline(rows: list[EventView], *, with_case: bool) -> None:
+    """Per event: who did what when (and to which case), why, and each field before → after."""
     out = console()
     for e in rows:
         move = ""
@@ -184,29 +207,20 @@ def history(rows: list[EventView], *, as_json: bool) -> None:
             move = b if a == b else f"{a} → {b}".strip(" →")
         head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=e.seq,
                  time=local_time(e.at), actor=e.actor, role=name("role", e.role),
-                 action=name("trigger", e.action), move=move)
-        out.print(head.rstrip(), markup=False, style="bold")
+                 action=name("trigger", e.action), move=move).rstrip()
+        if with_case and e.case:
+            head = _("{line} [case {case}]", line=head, case=e.case)
+        out.print(head, markup=False, style="bold")
         if e.reason:
             out.print("    " + _("reason: {reason}", reason=e.reason), markup=False)
         for key, change in e.changes.items():
-            if key == "state":
-                continue
-            out.print(f"    {name('field', key)}: {_short(change)}", markup=False)
-
-
-def _short(change: Any) -> str:
-    if isinstance(change, list) and len(change) == 2:
-        before, after = change
-        text = f"{_fmt(before)} → {_fmt(after)}" if before is not None else _fmt(after)
-    else:
-        text = _fmt(change)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+            if isinstance(change, list) and len(change) == 2:
+                before, after = change
+                line = _("{field}: {before} → {after}", field=name("field", key),
+                         before=_value(before, key), after=_value(after, key))
+            else:
+                line = _("{field}: {value}", field=name("field", key), value=_value(change, key))
+            out.print("    " + line, markup=False)
 
 
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:

@@ -170,12 +170,7 @@ def register(app: typer.Typer) -> None:
         result = env(ctx).act(svc.add_committee, name=committee_name, prefix=prefix,
                               director=director, director_name=director_name,
                               password=password, login_required=not no_login)
-        if as_json:
-            render.emit_json(result)
-        else:
-            sys.stdout.write(_("Committee {name} created; {user} is its {role}.",
-                               name=result["name"], user=result["director"],
-                               role=name("role", result["role"])) + "\n")
+        render.committee_created(result, as_json=as_json)
 
     @committee.command("list", help=_(
         "List the committees: names, prefixes, staff and case counts (no case content)."))

@@ -54,15 +54,10 @@ def register(app: typer.Typer) -> None:
                                         director_name=director_name, login_required=not no_login,
                                         password=password, admin=admin)
             uow.commit()
-        if as_json:
-            render.emit_json(result)
-        else:
-            sys.stdout.write(_("Committee {name} created; {user} is its {role}.",
-                               name=result["name"], user=result["director"],
-                               role=name("role", result["role"])) + "\n")
-            if result["login_required"]:
-                sys.stdout.write(_("Sign-in is required: run `mediation login {user}`.",
-                                   user=result["director"]) + "\n")
+        render.committee_created(result, as_json=as_json)
+        if not as_json and result["login_required"]:
+            sys.stdout.write(_("Sign-in is required: run `mediation login {user}`.",
+                               user=result["director"]) + "\n")
 
     staff = typer.Typer(help=_("Staff of the committee (directors manage them)."),
                         no_args_is_help=True)

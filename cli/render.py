@@ -242,6 +242,14 @@ def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
     console(stderr=True).print(table)
 
 
+def committee_created(result: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+        return
+    sys.stdout.write(_("Committee {name} created; {user} is its {role}.", name=result["name"],
+                       user=result["director"], role=name("role", result["role"])) + "\n")
+
+
 def staff(rows: list[dict[str, Any]], *, as_json: bool) -> None:
     if as_json:
         emit_json(rows)

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from mediation.audit import VerifyResult
 
 
-
-
 def register(app: typer.Typer) -> None:
     audit = typer.Typer(help=_("Audit: verify the tamper-evident event log and review it."),
                         no_args_is_help=True)

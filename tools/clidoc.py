@@ -71,15 +71,9 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    target = ROOT / "docs" / "cli.md"
-    text = render()
-    if "--check" in argv:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            print("docs/cli.md is out of date: run `python tools/clidoc.py`")
-            return 1
-        return 0
-    target.write_text(text, encoding="utf-8")
-    return 0
+    from docgen import write_or_check
+
+    return write_or_check(ROOT / "docs" / "cli.md", render(), argv, "python tools/clidoc.py")
 
 
 if __name__ == "__main__":

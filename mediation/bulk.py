@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -26,18 +27,18 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
-from typing import IO, Any, cast
+from typing import IO, Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
 from mediation import eventlog
 from mediation.access import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, Event, LogHead, Party, State
+from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party, State
 from mediation.clock import local_date
 from mediation.committee import committee_of, hash_key, resolve_actor
 from mediation.errors import InvalidInput
@@ -47,6 +48,8 @@ from mediation.storage import Clock, UnitOfWork, transaction
 from mediation.workflow import DUPLICATE_WINDOW_DAYS
 
 BATCH = 5000
+CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
+_DEFAULT_CACHE = -2000  # SQLite's default (2 MB), restored afterwards
 CHUNK = 2000  # lines per validation task
 PARALLEL_FROM = 20_000  # lines: below this, validating in-process is quicker than a pool
 _EPOCH = datetime(2000, 1, 1)
@@ -85,23 +88,39 @@ class ImportRejected(InvalidInput):
 # ---------------------------------------------------------------------------------------------
 # Pass 1: validation (pure; runs in worker processes for large files)
 
-# One prepared record, plain types only (cheap to spool): (line, case values in CASE_COLUMNS
-# order, party values in PARTY_COLUMNS order, the 'new' event's changes as canonical JSON with
-# the number left as a placeholder, the parties' ID hashes)
-Prepared = tuple[int, tuple[Any, ...], list[tuple[Any, ...]], str, list[str]]
-CASE_COLUMNS = ("committee_id", "year", "seq", "number", "state", "version", "category",
-                "source", "referral_ref", "summary", "requests", "risk_level",
-                "persons_involved", "amount_fen", "discovered_at", "registered_at", "registrar")
+# One prepared record, plain types only (cheap to spool, no dates or Decimals): (line, the case
+# values in CASE_COLUMNS order, the party rows in PARTY_COLUMNS order with the birth date as ISO
+# text, the 'new' event's changes as canonical JSON split around the case number, which is known
+# only when written, and the parties' ID hashes)
+Prepared = tuple[int, tuple[Any, ...], list[tuple[Any, ...]], tuple[str, str], list[str]]
+# The case columns that depend on the record; committee, year, number, registration time and
+# registrar are set per batch when written.
+CASE_COLUMNS = ("state", "version", "category", "source", "referral_ref", "summary", "requests",
+                "risk_level", "persons_involved", "amount_fen", "discovered_at")
+BATCH_COLUMNS = ("committee_id", "year", "seq", "number", "registered_at", "registrar")
 PARTY_COLUMNS = ("position", "role", "kind", "name", "sex", "ethnicity", "birth_date", "id_type",
                  "id_number", "id_hash", "phone", "address", "guardian_name",
                  "guardian_relation", "guardian_phone")
 EVENT_COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action",
                  "from_state", "to_state", "version", "reason", "changes", "prev_hash", "hash")
-_NUMBER = "\x00"  # placeholder for the case number, which is known only when written
+_NUMBER = "\x00"  # placeholder for the case number in the event's changes
 _NUMBER_JSON = '"number":[null,' + eventlog.canonical_json(_NUMBER) + "]"
+_BIRTH = PARTY_COLUMNS.index("birth_date")
+_DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
 def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
+    """Validate one line. The common case validates the JSON text directly (no intermediate
+    dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
+    then the schema), which decides and words the rejection."""
+    try:
+        record = CaseIn.model_validate_json(text)
+    except ValidationError:
+        return _prepare_loaded(line, text, key)
+    return _rows(line, record, key)
+
+
+def _prepare_loaded(line: int, text: str, key: bytes) -> Prepared | Rejected:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -111,20 +130,49 @@ def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
         record: CaseIn = parse_case(data, origin=_("line {line}", line=line))
     except InvalidInput as exc:
         return Rejected(line, exc.render())
+    return _rows(line, record, key)
+
+
+def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
     case = case_fields(record, committee_id=0, year=0, seq=0, number="", now=_EPOCH,
                        registrar="")
-    parties = [party_fields(record, i, p, case_id=None, key=key)
-               for i, p in enumerate(record.parties)]
-    hashes = [p["id_hash"] for p in parties if p["id_hash"]]
-    changes = eventlog.canonical_json(new_event_changes(record, _NUMBER))
-    return (line, tuple(case[c] for c in CASE_COLUMNS),
-            [tuple(p[c] for c in PARTY_COLUMNS) for p in parties], changes, hashes)
+    values = [case[c] for c in CASE_COLUMNS]
+    if values[_DISCOVERED] is not None:
+        values[_DISCOVERED] = values[_DISCOVERED].isoformat()
+    parties = []
+    hashes = []
+    for i, p in enumerate(record.parties):
+        fields = party_fields(record, i, p, case_id=None, key=key)
+        row = [fields[c] for c in PARTY_COLUMNS]
+        if row[_BIRTH] is not None:
+            row[_BIRTH] = row[_BIRTH].isoformat()
+        parties.append(tuple(row))
+        if fields["id_hash"]:
+            hashes.append(fields["id_hash"])
+    head, tail = eventlog.canonical_json(new_event_changes(record, _NUMBER)).split(
+        _NUMBER_JSON, 1)
+    return (line, tuple(values), parties, (head, tail), hashes)
 
 
-def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str]) -> list[Prepared | Rejected]:
-    lines, key, lang = args
+# What a validated chunk of lines comes back as: its prepared records pickled into one blob (the
+# parent spools it as it is), the rejected lines, the (line, ID hashes) of the prepared records
+# when duplicates are checked, and how many records the chunk held.
+Chunk = tuple[bytes, list[Rejected], list[tuple[int, list[str]]], int]
+
+
+def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool]) -> Chunk:
+    lines, key, lang, hashes = args
     set_language(lang)
-    return [_prepare(n, text, key) for n, text in lines]
+    good: list[Prepared] = []
+    bad: list[Rejected] = []
+    for n, text in lines:
+        item = _prepare(n, text, key)
+        if isinstance(item, Rejected):
+            bad.append(item)
+        else:
+            good.append(item)
+    seen = [(item[0], item[4]) for item in good if item[4]] if hashes else []
+    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, seen, len(lines)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
@@ -139,18 +187,17 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int) -> Iterator[Prepared | Rejected]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool) -> Iterator[Chunk]:
     lang = get_language()
     with path.open(encoding="utf-8-sig") as fh:
-        tasks = ((chunk, key, lang) for chunk in _chunks(fh))
+        tasks = ((chunk, key, lang, hashes) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
-                yield from _prepare_chunk(task)
+                yield _prepare_chunk(task)
             return
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(method).Pool(workers) as pool:
-            for results in pool.imap(_prepare_chunk, tasks, chunksize=1):
-                yield from results
+            yield from pool.imap(_prepare_chunk, tasks, chunksize=1)
 
 
 def _default_workers(path: Path) -> int:
@@ -222,27 +269,35 @@ def _new_ids(uow: UnitOfWork, n: int) -> list[int]:
     return list(range(start + 1, start + n + 1))
 
 
-def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
-                 rows: list[tuple[Any, ...]]) -> None:
-    """One driver-level executemany, each value through the column type's bind processor."""
+def _bind(uow: UnitOfWork, table: str, column: str) -> Callable[[Any], Any]:
+    """The column type's bind processor for this connection's dialect (what SQLAlchemy would
+    do to a value of the column before handing it to the driver); identity where there is none.
+    """
     from sqlmodel import SQLModel
 
+    dialect = uow.session.connection().dialect
+    proc = SQLModel.metadata.tables[table].c[column].type.dialect_impl(dialect).bind_processor(
+        dialect)
+    return (lambda v: v) if proc is None else proc
+
+
+def _from_iso(uow: UnitOfWork, table: str, column: str,
+              sample: date) -> Callable[[str], Any] | None:
+    """How a date or time spooled as ISO text becomes the driver's value for ``column``; None
+    when the ISO text already is that value (SQLite stores dates as ISO text)."""
+    proc = _bind(uow, table, column)
+    if proc(sample) == sample.isoformat():
+        return None
+    parse = datetime.fromisoformat if isinstance(sample, datetime) else date.fromisoformat
+    return lambda text: proc(parse(text))
+
+
+def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
+                 rows: list[tuple[Any, ...]]) -> None:
+    """One driver-level executemany of rows already in the driver's terms (see :func:`_bind`)."""
     conn = uow.session.connection()
-    dialect = conn.dialect
-    t = SQLModel.metadata.tables[table]
-    procs = [(i, proc) for i, c in enumerate(columns)
-             if (proc := t.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-    if procs:
-        converted = []
-        for row in rows:
-            values = list(row)
-            for i, proc in procs:
-                if values[i] is not None:
-                    values[i] = proc(values[i])
-            converted.append(tuple(values))
-        rows = converted
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {t.name} ({', '.join(columns)}) "
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
     conn.exec_driver_sql(sql, rows)
 
@@ -252,43 +307,67 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
     committee = committee_of(uow, actor)
     assert committee.id is not None
     conn = uow.session.connection()
+    if conn.dialect.name == "sqlite":
+        # Room for the indexes' pages between batches (the random ID-hash index above all),
+        # so that each batch does not read them back; reset when the import ends.
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
     now = uow.now().replace(tzinfo=None)
     year = local_date(now).year
     n = len(batch)
     first = _reserve(uow, committee.id, year, n)
     numbers = [f"({year}){committee.prefix}人调字第{first + i}号" for i in range(n)]
     ids = _new_ids(uow, n)
-    fixed = {"committee_id": committee.id, "year": year, "registered_at": now,
-             "registrar": actor.username}
-    pos = {c: CASE_COLUMNS.index(c) for c in (*fixed, "seq", "number")}
-    case_rows: list[tuple[Any, ...]] = []
-    party_rows: list[tuple[Any, ...]] = []
-    for (_ln, case, parties, _ch, _hs), cid, i in zip(batch, ids, range(n), strict=True):
-        values = list(case)
-        for c, v in fixed.items():
-            values[pos[c]] = v
-        values[pos["seq"]] = first + i
-        values[pos["number"]] = numbers[i]
-        case_rows.append((cid, *values))
-        party_rows.extend((cid, *p) for p in parties)
-    _executemany(uow, "cases", ("id", *CASE_COLUMNS), case_rows)
+
+    discovered = _from_iso(uow, "cases", "discovered_at", datetime(2001, 2, 3, 4, 5, 6, 7))
+    fixed = (committee.id, year)
+    tail = (_bind(uow, "cases", "registered_at")(now), actor.username)
+    case_rows = []
+    for (_ln, case, _ps, _ch, _hs), cid, seq, number in zip(
+            batch, ids, range(first, first + n), numbers, strict=True):
+        if discovered is not None and case[_DISCOVERED] is not None:
+            case = (*case[:_DISCOVERED], discovered(case[_DISCOVERED]), *case[_DISCOVERED + 1:])
+        case_rows.append((cid, *fixed, seq, number, *tail, *case))
+    _executemany(uow, "cases", ("id", *BATCH_COLUMNS, *CASE_COLUMNS), case_rows)
+
+    birth = _from_iso(uow, "party", "birth_date", date(2001, 2, 3))
+    if birth is None:
+        party_rows = [(cid, *p) for (_ln, _cs, parties, _ch, _hs), cid
+                      in zip(batch, ids, strict=True) for p in parties]
+    else:
+        party_rows = []
+        for (_ln, _cs, parties, _ch, _hs), cid in zip(batch, ids, strict=True):
+            for p in parties:
+                if p[_BIRTH] is not None:
+                    p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
+                party_rows.append((cid, *p))
     _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
 
+    # The 'new' events, chained from the head exactly as eventlog.append would chain them one
+    # by one. Their hashed content (eventlog.content_of) differs from event to event only in
+    # the case id, the changes and the sequence number, so its canonical JSON (sorted keys,
+    # compact) is assembled around those three, the changes being canonical JSON already.
     head = conn.execute(select(LogHead.__table__).where(  # type: ignore[attr-defined]
         col(LogHead.id) == 1).with_for_update()).one()
     seq, prev = int(head.seq), str(head.hash)
+    cj = eventlog.canonical_json
+    state = State.intake.value
+    before_case = (f'{{"action":"new","actor":{cj(actor.username)},'
+                   f'"at":{cj(now.strftime(eventlog.TIME_FORMAT))},"case_id":')
+    before_seq = (f',"committee_id":{cj(actor.committee_id)},"from_state":null,"reason":null,'
+                  f'"role":{cj(actor.role)},"seq":')
+    after_seq = f',"to_state":{cj(state)},"version":1}}'
+    at = _bind(uow, "event", "at")(now)
+    sha256 = hashlib.sha256
     events = []
-    for (_ln, _cs, _ps, changes, _hs), cid, number in zip(batch, ids, numbers, strict=True):
+    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
+            batch, ids, numbers, strict=True):
         seq += 1
-        row = {"seq": seq, "at": now, "committee_id": actor.committee_id, "case_id": cid,
-               "actor": actor.username, "role": actor.role, "action": "new",
-               "from_state": None, "to_state": State.intake.value, "version": 1,
-               "reason": None, "prev_hash": prev,
-               "changes": changes.replace(
-                   _NUMBER_JSON, '"number":[null,' + eventlog.canonical_json(number) + "]", 1)}
-        prev = row["hash"] = eventlog.chain_hash(
-            prev, eventlog.content_of(cast(Event, SimpleNamespace(**row))))
-        events.append(tuple(row[c] for c in EVENT_COLUMNS))
+        changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
+        content = f'{before_case}{cid},"changes":{changes}{before_seq}{seq}{after_seq}'
+        h = sha256(f"{prev}\n{content}".encode()).hexdigest()
+        events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
+                       None, state, 1, None, changes, prev, h))
+        prev = h
     _executemany(uow, "event", EVENT_COLUMNS, events)
     conn.execute(update(LogHead).where(col(LogHead.id) == 1).values(seq=seq, hash=prev))
     return numbers[0], numbers[-1]
@@ -323,23 +402,24 @@ def import_cases(
     actor, key = transaction(engine, who, write=False, **kw)
     result = ImportResult()
     seen: dict[str, int] = {}
+    duplicates: set[int] = set()  # lines that repeat an ID number of an earlier line
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
-        for item in _validated(path, key, workers or _default_workers(path)):
-            total += 1
-            if isinstance(item, Rejected):
-                result.rejected.append(item)
-                continue
-            if not force:
-                clash = next((seen[h] for h in item[4] if h in seen), None)
+        for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
+                                                   not force):
+            total += count
+            result.rejected.extend(bad)
+            pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            for line, ids in hashes:
+                clash = next((seen[h] for h in ids if h in seen), None)
                 if clash is not None:
-                    result.rejected.append(Rejected(item[0], msg(
+                    duplicates.add(line)
+                    result.rejected.append(Rejected(line, msg(
                         "line {line}: probable duplicate of line {other} (same ID number); "
-                        "use --force to import both", line=item[0], other=clash).render()))
+                        "use --force to import both", line=line, other=clash).render()))
                     continue
-                for h in item[4]:
-                    seen[h] = item[0]
-            pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                for h in ids:
+                    seen[h] = line
         if not force and seen:
             known = transaction(engine, lambda uow: _known_duplicates(uow, actor, set(seen)),
                                 write=False, **kw)
@@ -354,15 +434,21 @@ def import_cases(
         if result.rejected and not skip_invalid:
             raise ImportRejected(result.rejected, total)
         spool.seek(0)
-        for batch in _batches(spool, batch_size, set(clashes)):
-            first, last = transaction(
-                engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
-            result.first = result.first or first
-            result.last = last
-            result.imported += len(batch)
-            result.batches += 1
-            if progress is not None:
-                progress(result.imported)
+        try:
+            for batch in _batches(spool, batch_size, duplicates | set(clashes)):
+                first, last = transaction(
+                    engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
+                result.first = result.first or first
+                result.last = last
+                result.imported += len(batch)
+                result.batches += 1
+                if progress is not None:
+                    progress(result.imported)
+        finally:
+            if engine.dialect.name == "sqlite":
+                with engine.connect().execution_options(mediation_write=False) as conn:
+                    # the pooled connection gives its cache back
+                    conn.exec_driver_sql(f"PRAGMA cache_size={_DEFAULT_CACHE}")
     return result
 
 
@@ -370,14 +456,16 @@ def _batches(spool: IO[bytes], size: int, skip: set[int]) -> Iterator[list[Prepa
     batch: list[Prepared] = []
     while True:
         try:
-            item: Prepared = pickle.load(spool)
+            blob: bytes = pickle.load(spool)
         except EOFError:
             break
-        if item[0] in skip:
-            continue
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
+        items: list[Prepared] = pickle.loads(blob)
+        for item in items:
+            if skip and item[0] in skip:
+                continue
+            batch.append(item)
+            if len(batch) == size:
+                yield batch
+                batch = []
     if batch:
         yield batch

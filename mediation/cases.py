@@ -12,6 +12,7 @@ Money is stored in fen (integer hundredths of a yuan) so that sums are exact in 
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -443,18 +444,20 @@ class PartyIn(_In):
                 problem = identity.resident_id_problem(self.id_number)
                 if problem:
                     raise _FieldError("id_number", problem)
-                self.id_number = identity.normalise_resident_id(self.id_number)
+                number = identity.normalise_resident_id(self.id_number)
+                if number != self.id_number:
+                    self.id_number = number
+                born = identity.birth_date_of_resident_id(number)
                 if self.birth_date is None:
-                    self.birth_date = identity.birth_date_of_resident_id(self.id_number)
-                elif self.birth_date != identity.birth_date_of_resident_id(self.id_number):
+                    self.birth_date = born
+                elif self.birth_date != born:
                     raise _FieldError(
                         "birth_date", N_("does not match the birth date in the ID number")
                     )
-        if self.kind == PartyKind.person and self.birth_date and self.guardian is None:
+        born = self.birth_date
+        if self.kind == PartyKind.person and born and self.guardian is None:
             today = utcnow().date()
-            age = today.year - self.birth_date.year - (
-                (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
-            )
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
             if age < 18:
                 raise _FieldError(
                     "guardian", N_("a minor takes part through a guardian; give the guardian")
@@ -492,6 +495,17 @@ class CaseIn(_In):
 
         if categories.get(v) is None:
             raise ValueError(N_("unknown category code"))
+        return v
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount_as_written(cls, v: Any) -> Any:
+        # A JSON number with a fraction or exponent is a float by the time Python sees it
+        # (json.loads); read it as its shortest decimal form, as pydantic does for floats, so
+        # that validating the JSON text directly (model_validate_json, the bulk import) and
+        # validating the loaded object give the same Decimal ("1000.0" stays "1000.0").
+        if isinstance(v, float) and math.isfinite(v):
+            return Decimal(str(v))
         return v
 
     @field_validator("discovered_at")

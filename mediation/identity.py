@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 from datetime import date
+from operator import mul
 
 from mediation.i18n import N_
 
@@ -27,8 +28,13 @@ _DISTRICT_RE = re.compile(r"(?<!自治)[区县旗]")
 
 
 def gb11643_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK[total % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("GB 11643 check character needs exactly 17 digits")
+    if first17.isascii() and first17.isdigit():
+        # The weights are 2**(17-i) mod 11 and 13 = 2 (mod 11): the weighted sum is, mod 11,
+        # twice the 17 digits read as a base-13 number (int() does that loop in C).
+        return _CHECK[2 * int(first17, 13) % 11]
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def normalise_resident_id(value: str) -> str:
@@ -54,8 +60,11 @@ def birth_date_of_resident_id(value: str) -> date:
     return date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
 
 
+_PHONE_NOISE_RE = re.compile(r"[\s()]")
+
+
 def normalise_phone(value: str) -> str:
-    return re.sub(r"[\s()]", "", value.strip()).removeprefix("+86")
+    return _PHONE_NOISE_RE.sub("", value.strip()).removeprefix("+86")
 
 
 def phone_valid(value: str) -> bool:
@@ -109,9 +118,17 @@ def mask_address(value: str | None) -> str | None:
     return v[:m_end] + "***" if 0 < m_end < len(v) else "***"
 
 
+_KEYED: dict[bytes, hmac.HMAC] = {}
+
+
 def keyed_hash(key: bytes, id_number: str) -> str:
     """HMAC-SHA256 of a normalised ID number: finds duplicates without storing the number twice."""
-    return hmac.new(key, normalise_resident_id(id_number).encode(), hashlib.sha256).hexdigest()
+    base = _KEYED.get(key)
+    if base is None:  # keyed once per key; each hash continues a copy of the keyed state
+        base = _KEYED[key] = hmac.new(key, digestmod=hashlib.sha256)
+    mac = base.copy()
+    mac.update(normalise_resident_id(id_number).encode())
+    return mac.hexdigest()
 
 
 _EMBEDDED_ID_RE = re.compile(

@@ -3,18 +3,25 @@
 ``import_cases`` reads the file twice, in effect:
 
 1. **Validate** every record with the same schema as ``case.json`` (:class:`~mediation.cases.
-   CaseIn`), in parallel worker processes for large files. Each valid record becomes the rows it
-   will be stored as (case, parties, the 'new' event's changes), spooled to a temporary file;
-   each invalid one a message with its line number. Unless ``force``, a party whose ID number
-   already belongs to an open or recent case of the committee, or to an earlier line of the
-   file, makes the record a probable duplicate (the bulk path checks ID numbers only; the
-   names-and-category heuristic of ``case new`` is not applied). If any record is rejected,
-   nothing is written, unless ``skip_invalid``.
+   CaseIn`), in chunks, in parallel worker processes for large files. Each line's JSON text is
+   validated directly (``model_validate_json``); a line refused that way is validated again
+   exactly as ``case new --file`` does (``json.loads``, then the schema), which decides and
+   words the rejection, so both routes accept the same records with the same values. Each valid
+   record becomes the rows it will be stored as (case, parties, the 'new' event's changes), each
+   chunk's rows spooled to a temporary file as one pickled blob; each invalid one a message
+   with its line number. Unless ``force``, a party whose ID number already belongs to an open or
+   recent case of the committee, or to an earlier line of the file, makes the record a probable
+   duplicate (the bulk path checks ID numbers only; the names-and-category heuristic of ``case
+   new`` is not applied). If any record is rejected, nothing is written, unless
+   ``skip_invalid``.
 2. **Write** the spooled rows in batches, each batch one transaction (so terminals keep working
-   between batches): reserve the batch's numbers from the committee's counter row, insert the
-   cases with one Core ``INSERT .. RETURNING id``, the parties with one executemany, and the
-   'new' events with their hash chain continued from the log head (locked ``FOR UPDATE``),
-   exactly as :func:`mediation.eventlog.append` would have written them one by one.
+   between batches): reserve the batch's numbers from the committee's counter row, take the
+   cases' ids, insert cases, parties and the 'new' events each with one driver-level
+   ``executemany``, the events' hash chain continued from the log head (locked ``FOR UPDATE``),
+   exactly as :func:`mediation.eventlog.append` would have written them one by one. On SQLite
+   the writing connection gets a larger page cache for the import (``CACHE_KIB``), so that the
+   indexes' pages (the ID-hash index is written at random places) stay in memory from one batch
+   to the next.
 """
 
 from __future__ import annotations

@@ -111,3 +111,73 @@ def test_import_needs_the_director(cli: Callable[..., Any], tmp_path: Path) -> N
     path = _jsonl(tmp_path / "cases.jsonl", [record(0)])
     r = cli("--user", "liming", "case", "import", str(path))
     assert r.code == 1 and "case.import" in r.err
+
+
+def test_import_stores_what_case_new_stores(
+    cli: Callable[..., Any], cli_db: str, tmp_path: Path
+) -> None:
+    """Every column of the case and its parties, and the event's changes, as `case new`."""
+    from tests.conftest import case_record
+
+    _init(cli)
+    rich = case_record(source="court", referral_ref="（2026）湘0104民诉前调1号", amount=12.5,
+                       persons_involved=4, risk_level="medium")
+    rich["parties"][0].update(birth_date="1980-03-12", id_number=" 43010419800312009x")
+    rich["parties"][1].update(id_number="430104201503120023", sex="female", guardian={
+        "name": "王五", "relation": "父亲", "phone": "0731-8888 6666"})
+    rich["parties"].append({"role": "respondent", "kind": "organisation", "name": "某某物业",
+                            "id_type": "credit_code", "id_number": "91430104MA4L0XXX0X"})
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(rich, ensure_ascii=False), "utf-8")
+    assert cli("case", "new", "--file", str(one), "--force").code == 0
+    path = _jsonl(tmp_path / "cases.jsonl", [rich])
+    r = cli("case", "import", str(path), "--force")
+    assert r.code == 0, r.err
+
+    engine = engine_for(database_url(cli_db))
+    with UnitOfWork(engine, write=False) as uow:
+        assert all(c.ok for c in maintenance.check(uow))
+        made, imported = uow.session.exec(select(Case).order_by(col(Case.seq))).all()
+        parties = {c.id: [p.model_dump(exclude={"id", "case_id"}) for p in uow.session.exec(
+            select(Party).where(Party.case_id == c.id).order_by(col(Party.position))).all()]
+            for c in (made, imported)}
+        events = {e.case_id: e for e in uow.session.exec(select(Event)).all()}
+    skip = {"id", "seq", "number", "registered_at"}
+    assert made.model_dump(exclude=skip) == imported.model_dump(exclude=skip)
+    assert imported.discovered_at is not None and imported.amount_fen == 1250
+    assert parties[made.id] == parties[imported.id]
+    assert parties[imported.id][1]["guardian_phone"] == "0731-88886666"
+    assert parties[imported.id][1]["birth_date"] is not None
+    assert parties[imported.id][0]["id_number"] == "43010419800312009X"
+    changes = [json.loads(events[c.id].changes) for c in (made, imported)]
+    assert changes[1].pop("number") == [None, imported.number]
+    assert changes[0].pop("number") == [None, made.number]
+    assert changes[0] == changes[1] and changes[1]["amount"] == [None, "12.5"]
+
+
+def test_skip_invalid_leaves_out_duplicates_across_chunks_and_workers(
+    cli: Callable[..., Any], cli_db: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Validated in chunks of two lines by two worker processes: a line repeating an ID number
+    of an earlier line (in another chunk) or of a registered case is left out, the rest are
+    written in line order."""
+    from mediation import bulk
+
+    _init(cli)
+    assert cli("case", "import", str(_jsonl(tmp_path / "a.jsonl", [record(0)]))).code == 0
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    monkeypatch.setattr(bulk, "_default_workers", lambda path: 2)
+    lines = [record(1), record(2), record(0), "{bad", record(3), record(1), record(4)]
+    r = cli("case", "import", str(_jsonl(tmp_path / "b.jsonl", lines)), "--skip-invalid",
+            "--batch", "2", "--json")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert [x["line"] for x in doc["rejected"]] == [3, 4, 6]
+    assert "probable duplicate of line 1" in doc["rejected"][2]["message"]
+    assert (doc["imported"], doc["batches"]) == (4, 2)
+    engine = engine_for(database_url(cli_db))
+    with UnitOfWork(engine, write=False) as uow:
+        assert all(c.ok for c in maintenance.check(uow))
+        cases = uow.session.exec(select(Case).order_by(col(Case.seq))).all()
+        amounts = [c.amount_fen for c in cases]
+    assert amounts == [record(i)["amount"] * 100 for i in (0, 1, 2, 3, 4)]

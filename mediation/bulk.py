@@ -50,7 +50,13 @@ from mediation.clock import local_date
 from mediation.committee import committee_of, hash_key, resolve_actor
 from mediation.errors import InvalidInput
 from mediation.i18n import _, get_language, msg, set_language
-from mediation.intake import case_fields, new_event_changes, parse_case, party_fields
+from mediation.intake import (
+    PARTY_COLUMNS,
+    case_fields,
+    new_event_changes,
+    parse_case,
+    party_values,
+)
 from mediation.storage import Clock, UnitOfWork, transaction
 from mediation.workflow import DUPLICATE_WINDOW_DAYS
 
@@ -105,14 +111,12 @@ Prepared = tuple[int, tuple[Any, ...], list[tuple[Any, ...]], tuple[str, str], l
 CASE_COLUMNS = ("state", "version", "category", "source", "referral_ref", "summary", "requests",
                 "risk_level", "persons_involved", "amount_fen", "discovered_at")
 BATCH_COLUMNS = ("committee_id", "year", "seq", "number", "registered_at", "registrar")
-PARTY_COLUMNS = ("position", "role", "kind", "name", "sex", "ethnicity", "birth_date", "id_type",
-                 "id_number", "id_hash", "phone", "address", "guardian_name",
-                 "guardian_relation", "guardian_phone")
 EVENT_COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action",
                  "from_state", "to_state", "version", "reason", "changes", "prev_hash", "hash")
 _NUMBER = "\x00"  # placeholder for the case number in the event's changes
 _NUMBER_JSON = '"number":[null,' + eventlog.canonical_json(_NUMBER) + "]"
 _BIRTH = PARTY_COLUMNS.index("birth_date")
+_HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
@@ -149,13 +153,13 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
     parties = []
     hashes = []
     for i, p in enumerate(record.parties):
-        fields = party_fields(record, i, p, case_id=None, key=key)
-        row = [fields[c] for c in PARTY_COLUMNS]
-        if row[_BIRTH] is not None:
-            row[_BIRTH] = row[_BIRTH].isoformat()
-        parties.append(tuple(row))
-        if fields["id_hash"]:
-            hashes.append(fields["id_hash"])
+        row = party_values(p, i, key=key)
+        if row[_BIRTH] is not None or row[_HASH] is not None:
+            if row[_HASH] is not None:
+                hashes.append(row[_HASH])
+            if row[_BIRTH] is not None:
+                row = (*row[:_BIRTH], row[_BIRTH].isoformat(), *row[_BIRTH + 1:])
+        parties.append(row)
     head, tail = eventlog.canonical_json(new_event_changes(record, _NUMBER)).split(
         _NUMBER_JSON, 1)
     return (line, tuple(values), parties, (head, tail), hashes)
@@ -208,13 +212,26 @@ def _validated(path: Path, key: bytes, workers: int, hashes: bool) -> Iterator[C
 
 
 def _default_workers(path: Path) -> int:
+    """Worker processes for validating ``path``: one per idle core, at most four.
+
+    A worker pays for its chunks' transfer and the parent's spooling, so parallel validation
+    only pays where cores are idle: on the 2-core development machine with other jobs running
+    (load average above 2) two workers validated 100,000 records 15-20% slower than one
+    process did. Small files are validated in-process.
+    """
     try:
         size = path.stat().st_size
     except OSError:
         return 1
     if size < PARALLEL_FROM * 600:  # ~600 bytes a record
         return 1
-    return max(1, min(os.cpu_count() or 1, 4))
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        busy = 0.0
+    idle = int(cores - busy + 0.5)
+    return max(1, min(4, idle))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -407,9 +407,10 @@ class GuardianIn(_In):
 def _check_phone(v: str | None) -> str | None:
     if v is None or v == "":
         return None
-    if not identity.phone_valid(v):
+    phone = identity.valid_phone(v)
+    if phone is None:
         raise ValueError(N_("not a valid phone number (11-digit mobile or area code + number)"))
-    return identity.normalise_phone(v)
+    return phone
 
 
 class PartyIn(_In):
@@ -454,10 +455,10 @@ class PartyIn(_In):
                     raise _FieldError(
                         "birth_date", N_("does not match the birth date in the ID number")
                     )
-        born = self.birth_date
-        if self.kind == PartyKind.person and born and self.guardian is None:
+        birth = self.birth_date
+        if self.kind == PartyKind.person and birth and self.guardian is None:
             today = utcnow().date()
-            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
             if age < 18:
                 raise _FieldError(
                     "guardian", N_("a minor takes part through a guardian; give the guardian")

@@ -68,8 +68,13 @@ def normalise_phone(value: str) -> str:
 
 
 def phone_valid(value: str) -> bool:
+    return valid_phone(value) is not None
+
+
+def valid_phone(value: str) -> str | None:
+    """The normalised phone number, or None when it is not a valid one."""
     v = normalise_phone(value)
-    return bool(_MOBILE_RE.match(v) or _LANDLINE_RE.match(v))
+    return v if _MOBILE_RE.match(v) or _LANDLINE_RE.match(v) else None
 
 
 def mask_id(value: str | None) -> str | None:

@@ -182,20 +182,28 @@ def case_fields(record: CaseIn, *, committee_id: int, year: int, seq: int, numbe
     }
 
 
+PARTY_COLUMNS = ("position", "role", "kind", "name", "sex", "ethnicity", "birth_date", "id_type",
+                 "id_number", "id_hash", "phone", "address", "guardian_name",
+                 "guardian_relation", "guardian_phone")
+
+
+def party_values(p: PartyIn, position: int, *, key: bytes) -> tuple[Any, ...]:
+    """The columns of one party row but its case, in ``PARTY_COLUMNS`` order (the ID number's
+    keyed hash included); the bulk import writes these tuples as they are."""
+    g = p.guardian
+    return (
+        position, p.role.value, p.kind.value, p.name, p.sex.value if p.sex else None,
+        p.ethnicity, p.birth_date, p.id_type.value if p.id_type else None, p.id_number,
+        identity.keyed_hash(key, p.id_number) if p.id_number else None, p.phone, p.address,
+        g.name if g else None, g.relation if g else None, g.phone if g else None,
+    )
+
+
 def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | None,
                  key: bytes) -> dict[str, Any]:
     """The columns of one party row (the ID number's keyed hash included)."""
-    return {
-        "case_id": case_id, "position": position, "role": p.role.value, "kind": p.kind.value,
-        "name": p.name, "sex": p.sex.value if p.sex else None, "ethnicity": p.ethnicity,
-        "birth_date": p.birth_date, "id_type": p.id_type.value if p.id_type else None,
-        "id_number": p.id_number,
-        "id_hash": identity.keyed_hash(key, p.id_number) if p.id_number else None,
-        "phone": p.phone, "address": p.address,
-        "guardian_name": p.guardian.name if p.guardian else None,
-        "guardian_relation": p.guardian.relation if p.guardian else None,
-        "guardian_phone": p.guardian.phone if p.guardian else None,
-    }
+    return {"case_id": case_id, **dict(zip(PARTY_COLUMNS, party_values(p, position, key=key),
+                                           strict=True))}
 
 
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:

@@ -442,13 +442,12 @@ class PartyIn(_In):
             if self.id_type is None:
                 self.id_type = IdType.resident_id
             if self.id_type == IdType.resident_id:
-                problem = identity.resident_id_problem(self.id_number)
-                if problem:
-                    raise _FieldError("id_number", problem)
-                number = identity.normalise_resident_id(self.id_number)
+                found = identity.check_resident_id(self.id_number)
+                if isinstance(found, str):
+                    raise _FieldError("id_number", found)
+                number, born = found
                 if number != self.id_number:
                     self.id_number = number
-                born = identity.birth_date_of_resident_id(number)
                 if self.birth_date is None:
                     self.birth_date = born
                 elif self.birth_date != born:

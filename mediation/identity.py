@@ -43,16 +43,23 @@ def normalise_resident_id(value: str) -> str:
 
 def resident_id_problem(value: str) -> str | None:
     """None when ``value`` is a valid 18-digit resident ID; otherwise what is wrong (a msgid)."""
+    found = check_resident_id(value)
+    return found if isinstance(found, str) else None
+
+
+def check_resident_id(value: str) -> str | tuple[str, date]:
+    """What is wrong with ``value`` as a resident ID (a msgid), or, when nothing is, the
+    normalised number and the birth date inside it."""
     v = normalise_resident_id(value)
     if not _ID_RE.match(v):
         return N_("must be 18 characters: 17 digits and a check digit or X")
     try:
-        date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+        born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         return N_("the birth date inside it is not a real date")
     if gb11643_check_char(v[:17]) != v[17]:
         return N_("the check digit does not match (GB 11643)")
-    return None
+    return v, born
 
 
 def birth_date_of_resident_id(value: str) -> date:

@@ -156,11 +156,10 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
     hashes = []
     for i, p in enumerate(record.parties):
         row = party_values(p, i, key=key)
-        if row[_BIRTH] is not None or row[_HASH] is not None:
-            if row[_HASH] is not None:
-                hashes.append(row[_HASH])
-            if row[_BIRTH] is not None:
-                row = (*row[:_BIRTH], row[_BIRTH].isoformat(), *row[_BIRTH + 1:])
+        if row[_HASH] is not None:
+            hashes.append(row[_HASH])
+        if row[_BIRTH] is not None:
+            row = (*row[:_BIRTH], row[_BIRTH].isoformat(), *row[_BIRTH + 1:])
         parties.append(row)
     head, tail = eventlog.canonical_json(new_event_changes(record, _NUMBER)).split(
         _NUMBER_JSON, 1)

@@ -19,10 +19,14 @@ Definitions (docs/statistics.md states them for readers, in Chinese and English)
   days from acceptance, or as extended with consent) passed before ``as_of`` (the end of the
   period, or now if that is earlier).
 
-Nothing here loads every case into Python: one pass over the event log gives each case's
-milestones, and one GROUP BY over them gives the counts and the durations per 0.01-day bucket
-(the percentiles are read off the bucket counts); the other figures are one small aggregate each,
-all grouped by the requested dimension.
+Nothing here loads every case into Python, and nothing replays the event log per query: each
+case row carries its milestones (registered, accepted, declined, ``first_concluded_at`` with
+``first_outcome``, ``first_confirmed_at``, ``closed_at`` for the follow-up), set once by the steps
+in the transaction of their event and never reset by re-mediation (migration 0005 backfilled them
+from the event log, which stays the source of truth; the property tests replay it). One scan of
+the cases with conditional sums gives the counts, the source split and the amount; one GROUP BY
+per interval gives the durations per 0.01-day bucket (the percentiles are read off the bucket
+counts); the other figures are one small aggregate each, all grouped by the requested dimension.
 """
 
 from __future__ import annotations

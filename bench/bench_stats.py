@@ -2,6 +2,8 @@
 
     python -m bench stats                          # sizes 20,000 and 100,000 cases
     BENCH_STATS_CASES=100000,1000000 python -m bench stats   # the full size
+    BENCH_STATS_KEEP=/var/tmp/bench python -m bench stats   # keep the generated databases there
+                                                            # and reuse them on the next run
 
 For each size a SQLite database is generated with Core bulk inserts (bench only; realistic
 distributions: categories and sources weighted as in the demo, 6% declined, 5% terminated, 70%
@@ -540,14 +542,21 @@ def main() -> None:
     peaks: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
         for n in sizes:
-            path = str(Path(tmp) / f"bench-{n}.db")
+            keep = os.environ.get("BENCH_STATS_KEEP")
+            path = str(Path(keep or tmp) / f"bench-{n}.db")
             t = time.perf_counter()
-            generate("sqlite:///" + path, n)
+            reused = bool(keep) and Path(path).exists()
+            if not reused:  # generated under another name: an interrupted run leaves no file
+                generate("sqlite:///" + path + ".part", n)  # that looks complete
+                Path(path + ".part").rename(path)
+                for f in Path(path).parent.glob(Path(path).name + ".part-*"):
+                    f.unlink()
             con = sqlite3.connect(path)
             events = con.execute("SELECT count(*) FROM event").fetchone()[0]
             con.close()
-            print(f"{n:>9,} cases, {events:,} events generated in "
-                  f"{time.perf_counter() - t:.1f}s (Core bulk inserts)")
+            made = ("reused" if reused
+                    else f"generated in {time.perf_counter() - t:.1f}s (Core bulk inserts)")
+            print(f"{n:>9,} cases, {events:,} events {made}")
             ours = time_stats("sqlite:///" + path)
             raw = time_raw_aggregate(path)
             raw_events = time_raw_event_aggregate(path)
@@ -575,7 +584,7 @@ def main() -> None:
             peaks[n] = peak_memory(path, Path(tmp) / f"mem-{n}")
             print(f"  peak memory (stats + export, fresh process) {peaks[n]:.0f} MiB")
             for f in Path(tmp).glob(f"bench-{n}.db*"):
-                f.unlink()
+                f.unlink()  # (a kept database, BENCH_STATS_KEEP, is outside tmp and stays)
         if len(sizes) >= 2:
             small, large = sizes[0], sizes[-1]
             print(f"  peak memory at {large:,} ÷ at {small:,}: "

@@ -12,7 +12,8 @@
    which ``accept`` does not need; like ours, it reads the actor with their committee's sign-in
    rule in one query, the case with its party counts in one query, and writes the case's changes
    and the version's compare-and-set in one UPDATE (it used to take two UPDATEs and three more
-   SELECTs, as ours did).
+   SELECTs, as ours did). The two are timed in alternating runs of 10 steps after 20 warm-up
+   steps each, each side keeping its connection open, so that both see the same load.
 2. Bulk import of N cases with validation (``mediation case import``'s service, --force) vs raw
    sqlite3 ``executemany`` of the same rows, prebuilt, in one transaction. Issue 5 wants at
    least 25% of raw speed.
@@ -35,11 +36,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 STEPS = int(os.environ.get("MEDIATION_BENCH_STEPS", "300"))
 WARM = 20
+CHUNK = 10
 NAIVE_N = 2000
 IMPORT_N = int(os.environ.get("MEDIATION_BENCH_IMPORT_N", "50000"))
 PG_ADMIN = os.environ.get("MEDIATION_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -205,29 +208,34 @@ def _raw_transition(cur: Any, cid: int, now: datetime, ph: str) -> None:
                 (seq + 1, h, 1))
 
 
-def _raw_sqlite_transitions(path: str, ids: list[int]) -> None:
+def _raw_sqlite_connection(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def _raw_sqlite_transitions(conn: sqlite3.Connection, ids: list[int]) -> None:
     cur = conn.cursor()
     for cid in ids:
         cur.execute("BEGIN IMMEDIATE")
         _raw_transition(cur, cid, datetime.now().replace(microsecond=0), "?")
         cur.execute("COMMIT")
-    conn.close()
 
 
-def _raw_psycopg_transitions(url: str, ids: list[int]) -> None:
+def _raw_psycopg_connection(url: str) -> Any:
     import psycopg
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    with psycopg.connect(host=u.host, port=u.port or 5432, user=u.username,
-                         dbname=u.database) as conn:
-        for cid in ids:
-            with conn.transaction():
-                _raw_transition(conn.cursor(), cid, datetime.now().replace(microsecond=0), "%s")
+    return psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database)
+
+
+def _raw_psycopg_transitions(conn: Any, ids: list[int]) -> None:
+    for cid in ids:
+        with conn.transaction():
+            _raw_transition(conn.cursor(), cid, datetime.now().replace(microsecond=0), "%s")
 
 
 def _ids() -> tuple[list[int], list[int]]:
@@ -236,26 +244,44 @@ def _ids() -> tuple[list[int], list[int]]:
     return list(range(1, 2 * n + 1, 2)), list(range(2, 2 * n + 1, 2))
 
 
+def _alternating(ours: Callable[[list[int]], None], raw: Callable[[list[int]], None]
+                 ) -> tuple[float, float]:
+    """Seconds for STEPS steps each, measured in alternating runs of CHUNK steps (which side
+    goes first alternates too), after WARM steps each: both sides see the same load on a shared
+    machine, instead of one measuring a busy minute and the other a quiet one."""
+    ours_ids, raw_ids = _ids()
+    ours(ours_ids[:WARM])
+    raw(raw_ids[:WARM])
+    t_ours = t_raw = 0.0
+    for n, i in enumerate(range(WARM, WARM + STEPS, CHUNK)):
+        a, b = ours_ids[i:i + CHUNK], raw_ids[i:i + CHUNK]
+        if n % 2:
+            t_raw += _timed(partial(raw, b))
+            t_ours += _timed(partial(ours, a))
+        else:
+            t_ours += _timed(partial(ours, a))
+            t_raw += _timed(partial(raw, b))
+    return t_ours, t_raw
+
+
 def bench_transition() -> list[tuple[str, float, float]]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "bench.db")
         engine = _setup("sqlite:///" + path, cases=2 * STEPS + 2 * WARM)
-        ours_ids, raw_ids = _ids()
-        _ours_transitions(engine, ours_ids[:WARM])
-        ours = _timed(lambda: _ours_transitions(engine, ours_ids[WARM:]))
+        lite = _raw_sqlite_connection(path)
+        ours, raw = _alternating(lambda ids: _ours_transitions(engine, ids),
+                                 lambda ids: _raw_sqlite_transitions(lite, ids))
+        lite.close()
         engine.dispose()
-        _raw_sqlite_transitions(path, raw_ids[:WARM])
-        raw = _timed(lambda: _raw_sqlite_transitions(path, raw_ids[WARM:]))
         results.append(("sqlite", ours, raw))
     with _pg_database() as url:
         if url is not None:
             engine = _setup(url, cases=2 * STEPS + 2 * WARM)
-            ours_ids, raw_ids = _ids()
-            _ours_transitions(engine, ours_ids[:WARM])
-            ours = _timed(lambda: _ours_transitions(engine, ours_ids[WARM:]))
-            _raw_psycopg_transitions(url, raw_ids[:WARM])
-            raw = _timed(lambda: _raw_psycopg_transitions(url, raw_ids[WARM:]))
+            pg = _raw_psycopg_connection(url)
+            ours, raw = _alternating(lambda ids: _ours_transitions(engine, ids),
+                                     lambda ids: _raw_psycopg_transitions(pg, ids))
+            pg.close()
             results.append(("postgresql", ours, raw))
     for backend, ours, raw in results:
         print(f"   transition on {backend}: ours {ours / STEPS * 1000:.2f} ms, raw "

@@ -214,7 +214,7 @@ def _load(uow: UnitOfWork, actor: Actor, ref: str | int, trigger: str
     row = uow.conn.execute(stmt, params).first()
     if row is None:
         raise NotFound(msg("no case {ref} in this committee", ref=text))
-    facts = row._mapping
+    facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     effective = facts.get("f_effective_at")
     subject = workflow.Subject(

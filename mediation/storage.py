@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
@@ -130,7 +131,14 @@ def _make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
             write = conn.get_execution_options().get("mediation_write", True)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+            # Straight to the driver (a statement per transaction, SQLAlchemy's execution
+            # machinery costs more than the statement); a failure ("database is locked" once
+            # busy_timeout has passed) is raised as SQLAlchemy would have raised it.
+            try:
+                conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
+            except sqlite3.Error as exc:
+                raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
         return engine
     engine = create_engine(url)

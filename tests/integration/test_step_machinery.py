@@ -7,6 +7,7 @@ pin what that must keep true next to ORM code in the same unit of work.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +151,38 @@ def test_a_pooled_connection_dropped_while_idle_is_replaced(
     else:
         with pytest.raises(OperationalError), UnitOfWork(engine, write=False) as uow:
             uow.conn.execute(text("SELECT 1"))
+
+
+def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
+        tmp_path: Path) -> None:
+    """SQLite: BEGIN IMMEDIATE goes straight to the driver; when another writer holds the
+    database past busy_timeout, the failure is still SQLAlchemy's OperationalError, which
+    storage.transaction retries and finally reports as Busy."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from mediation.errors import Busy
+    from mediation.storage import create_schema, engine_for, retryable, transaction
+
+    path = tmp_path / "locked.db"
+    engine = engine_for("sqlite:///" + str(path))
+    create_schema(engine)
+    with engine.connect() as conn:  # the pool's one connection: give up after 50 ms
+        conn.connection.dbapi_connection.execute("PRAGMA busy_timeout=50")  # type: ignore[union-attr]
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="database is locked") as locked:
+            with UnitOfWork(engine):
+                pass
+        assert retryable(locked.value)
+        with pytest.raises(Busy):
+            transaction(engine, lambda uow: None, attempts=2)
+        with UnitOfWork(engine, write=False) as uow:  # readers are not blocked (WAL)
+            assert uow.conn.execute(text("SELECT count(*) FROM cases")).scalar() == 0
+    finally:
+        other.rollback()
+        other.close()
+    with UnitOfWork(engine) as uow:
+        uow.commit()

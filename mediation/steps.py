@@ -98,8 +98,9 @@ def _pending_judicial(uow: UnitOfWork, case_id: int) -> JudicialConfirmation | N
 
 
 def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
-    """Every fact the guards may read about ``case`` (a step loads only the facts its trigger's
-    guards need, with the case, in one query: :func:`_load`)."""
+    """Every fact the guards may read about ``case``, one query each: the reference that the
+    step's own loading (:func:`_load`: only the facts its trigger's guards need, with the case,
+    in one query) is tested against."""
     assert case.id is not None
     roles = uow.session.exec(select(Party.role).where(Party.case_id == case.id)).all()
     agreement = current_agreement(uow, case.id)
@@ -168,7 +169,7 @@ def _party_count(role: PartyRole) -> Any:
 
 @cache
 def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> Select[Any]:
-    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.FACTS)
+    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.facts)
     and, for a mediator, whether the case is assigned to them."""
     columns: list[Any] = [_CASES]
     if "applicants" in facts:

@@ -186,3 +186,50 @@ def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
         other.close()
     with UnitOfWork(engine) as uow:
         uow.commit()
+
+
+def test_the_facts_a_step_loads_are_those_subject_of_computes(room: Room) -> None:
+    """steps._load reads each trigger's facts in one SQL statement; subject_of reads every fact
+    with the ORM, one query each: at every stage of a case's life they agree."""
+    from dataclasses import fields
+    from datetime import timedelta
+
+    from mediation import workflow
+
+    cid = new_case(room)
+
+    def agree() -> None:
+        with room.uow(write=False) as uow:
+            for trigger in workflow.TRIGGERS:
+                for actor in (room.director, room.mediator):
+                    case, loaded, assigned = steps._load(uow, actor, cid, trigger)
+                    full = steps.subject_of(uow, steps.find_case(uow, room.director, cid))
+                    for f in fields(workflow.Subject):
+                        if f.name in workflow.ROW_FACTS | workflow.facts(trigger):
+                            assert getattr(loaded, f.name) == getattr(full, f.name), (trigger,
+                                                                                      f.name)
+                    if actor is room.mediator:
+                        assert assigned == ({actor.username}
+                                            & steps.assigned_to(uow, cid))
+                    assert case.version == full_version(uow)
+
+    def full_version(uow: UnitOfWork) -> int:
+        return steps.find_case(uow, room.director, cid).version
+
+    agree()
+    room.run(steps.accept, None, cid)
+    agree()
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    agree()
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
+    agree()
+    room.run(steps.confirm, None, cid)
+    agree()
+    room.clock.advance(days=1)
+    room.run(steps.judicial, None, cid, court="岳麓区人民法院",
+             filed_on=(room.clock.now + timedelta(hours=8)).date())
+    agree()
+    room.run(steps.remediate, None, cid, reason="显失公平", consent=True)
+    agree()
+    room.run(steps.agree, None, cid, terms="赔偿600元", written=True)
+    agree()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mediation import export
 from mediation.cases import Party
@@ -197,3 +197,55 @@ def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == export.trend_png(months)
     assert caught == []
     assert capsys.readouterr().err == ""
+
+
+def test_party_columns_follow_position_not_insertion(tmp_path: Path) -> None:
+    """Several parties of one role, stored out of order: masked, joined in position order."""
+    import csv
+
+    from mediation.identity import mask_name
+
+    b = build("sqlite:///" + str(tmp_path / "parties.db"), _histories(4, seed=3))
+    with b.uow(write=True) as uow:
+        first = uow.session.exec(select(Party).order_by(col(Party.case_id), col(Party.id))).first()
+        assert first is not None
+        case_id = first.case_id
+        for party in uow.session.exec(select(Party).where(Party.case_id == case_id)).all():
+            party.position += 2  # the existing parties move behind the ones added now
+        uow.session.add(Party(case_id=case_id, position=1, role="applicant", kind="person",
+                              name="欧阳娜娜"))
+        uow.session.add(Party(case_id=case_id, position=0, role="respondent", kind="person",
+                              name="Smith"))
+        uow.commit()
+    with b.uow() as uow:
+        export.nightly(uow, b.directors[0], tmp_path / "out", DAY)
+        parties = uow.session.exec(select(Party).order_by(col(Party.position))).all()
+        numbers: dict[str, int] = dict(uow.session.connection().exec_driver_sql(
+            "SELECT number, id FROM cases").all())
+    text = (tmp_path / "out" / DAY.isoformat() / "cases.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert len(rows) == 4
+    for row in rows:
+        cid = numbers[row["number"]]
+        for role, column in (("applicant", "applicants"), ("respondent", "respondents")):
+            want = "、".join(mask_name(p.name) or "" for p in parties
+                            if p.case_id == cid and p.role == role)
+            assert row[column] == want, (cid, role)
+    changed = next(r for r in rows if numbers[r["number"]] == case_id)
+    assert changed["applicants"] == "欧阳某、张某" and changed["respondents"] == "S***、李某"
+
+
+@pytest.mark.parametrize("stored", [
+    "2026-06-30 15:59:59.999999", "2026-06-30 15:59:59", "2026-06-30T07:08:09",
+    "2026-06-30 07:08:09.5", "2026-06-30T07:08:09+08:00", None])
+def test_iso_timestamps_match_strftime_on_sqlite(stored: str | None) -> None:
+    """The text-cutting fast path gives what SQLite's strftime gives, whatever the shape."""
+    from sqlalchemy import create_engine, func, literal
+    from sqlalchemy import select as core_select
+
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        value = literal(stored)
+        fast, slow = conn.execute(core_select(
+            export._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
+    assert fast == slow

@@ -20,6 +20,7 @@ run, so re-running for the same date on unchanged data gives byte-identical file
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -232,8 +233,9 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source H
              "PingFang SC", "Droid Sans Fallback", "AR PL UMing CN", "Noto Serif CJK SC")
 
 
+@functools.cache
 def cjk_font() -> str | None:
-    """The name of an installed font that has Chinese glyphs, or None."""
+    """The name of an installed font that has Chinese glyphs, or None (looked up once)."""
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
@@ -241,12 +243,15 @@ def cjk_font() -> str | None:
 
 
 def trend_png(groups: list[Figures]) -> bytes:
-    """Cases (bars) and success rate (line) per month; no timestamps in the file."""
+    """Cases (bars) and success rate (line) per month; no timestamps in the file.
+
+    Drawn on a bare Agg ``Figure``: no pyplot (a heavier import, a global backend and a figure
+    registry), and matplotlib is imported only here, when the chart is drawn.
+    """
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
     import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     font = cjk_font()
     if font:
@@ -256,11 +261,13 @@ def trend_png(groups: list[Figures]) -> bytes:
         labels = {"title": "Mediation, last 12 months", "cases": "cases", "intake": "intake",
                   "concluded": "mediated", "rate": "success rate"}
     keys = [g.key or "" for g in groups]
-    with warnings.catch_warnings(), plt.rc_context({
+    with warnings.catch_warnings(), matplotlib.rc_context({
             "font.family": [font] if font else ["DejaVu Sans"], "svg.hashsalt": "mediation",
             "axes.unicode_minus": False}):
         warnings.simplefilter("ignore")
-        fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
+        fig = Figure(figsize=(8, 4), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
         xs = list(range(len(keys)))
         ax.bar([x - 0.2 for x in xs], [g.intake for g in groups], width=0.4,
                label=labels["intake"], color="#9dc3e6")
@@ -280,7 +287,6 @@ def trend_png(groups: list[Figures]) -> bytes:
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", metadata={"Software": None})
-        plt.close(fig)
     return buf.getvalue()
 
 
@@ -355,11 +361,16 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     files["cases.csv"] = _write_cases(uow, actor.committee_id, end, work / "cases.csv", progress)
     files["events.csv"] = _write_events(uow, actor.committee_id, end, work / "events.csv",
                                         progress)
+    # Each set of figures is computed once: the month to date by category serves both
+    # stats.json (its totals) and the monthly sheet (its rows).
+    committee = committee_of(uow, actor)
     progress("stats.json", 0, 1)
-    mtd = compute(uow, actor, month_to_date(day), as_of=end)
+    mtd = compute(uow, actor, month_to_date(day), "category", as_of=end)
     ytd = compute(uow, actor, year_to_date(day), as_of=end)
     files["stats.json"] = _write_bytes(work / "stats.json", _json_bytes(
-        {"date": day.isoformat(), "month_to_date": to_json(mtd), "year_to_date": to_json(ytd)}))
+        {"date": day.isoformat(),
+         "month_to_date": to_json(mtd.model_copy(update={"by": None, "groups": None})),
+         "year_to_date": to_json(ytd)}))
     progress("stats.json", 1, 1)
 
     from mediation import report
@@ -367,7 +378,8 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     name = f"monthly-{day:%Y-%m}.xlsx"
     progress(name, 0, 1)
     buf = io.BytesIO()
-    report.monthly(uow, actor, month_to_date(day), buf, lang="zh", as_of=end)
+    report.monthly(uow, actor, month_to_date(day), buf, lang="zh", as_of=end, stats=mtd,
+                   committee=committee.name)
     files[name] = _write_bytes(work / name, buf.getvalue())
     progress(name, 1, 1)
 
@@ -378,7 +390,6 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
                                       trend_png(monthly_series(trend, months)))
     progress("trend.png", 1, 1)
 
-    committee = committee_of(uow, actor)
     manifest = {
         "format": FORMAT,
         "schema_version": setting(uow, "schema_version") or SCHEMA_VERSION,

@@ -190,7 +190,13 @@ def _write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
     c, p = _t("cases"), _t("party")
     conn = uow.session.connection()
     where = (c.c.committee_id == committee_id, c.c.registered_at < end)
-    total = int(conn.execute(select(func.count()).select_from(c).where(*where)).scalar_one())
+    counted = select(c.c.id).where(*where)
+    if conn.dialect.name == "sqlite":
+        # Ordered by id, SQLite counts along ix_cases_committee_id, reading the table in rowid
+        # order; unordered it picks the (committee, state, deadline) index and reads the table
+        # in random order: ten times slower at a million cases.
+        counted = counted.order_by(c.c.id)
+    total = int(conn.execute(select(func.count()).select_from(counted.subquery())).scalar_one())
     parents = {cat.code: cat.reporting_code for cat in categories.all_categories()}
     out = _CsvOut(path, CASE_COLUMNS)
     stmt = (select(c.c.id, c.c.number, c.c.state, c.c.category, c.c.source, c.c.risk_level,

@@ -47,6 +47,7 @@ from mediation.errors import InvalidInput
 from mediation.i18n import msg
 from mediation.stats import (
     Figures,
+    Stats,
     compute,
     date_range,
     last_months,
@@ -400,6 +401,25 @@ def nightly(uow: UnitOfWork, actor: Actor, out: Path, day: date, *,
     return {"folder": str(final), **manifest}
 
 
+def _year_and_trend(uow: UnitOfWork, actor: Actor, day: date,
+                    end: datetime) -> tuple[Stats, list[Figures]]:
+    """The year to date, and the 12 months up to ``day`` by month (for trend.png).
+
+    In December the 12 months are exactly the year to date (same first and last day, same
+    ``as_of``), so one computation by month gives both: its totals are the year to date's.
+    Otherwise they are two computations.
+    """
+    ytd_period = year_to_date(day)
+    months = last_months(day, 12)
+    if months[0].start == ytd_period.start:
+        both = compute(uow, actor, ytd_period, "month", as_of=end)
+        return (both.model_copy(update={"by": None, "groups": None}),
+                monthly_series(both, months))
+    ytd = compute(uow, actor, ytd_period, as_of=end)
+    trend = compute(uow, actor, date_range(months[0].start, day), "month", as_of=end)
+    return ytd, monthly_series(trend, months)
+
+
 def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
                progress: Progress) -> dict[str, Any]:
     end = start_of_local_day_utc(day + timedelta(days=1))
@@ -413,7 +433,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     committee = committee_of(uow, actor)
     progress("stats.json", 0, 1)
     mtd = compute(uow, actor, month_to_date(day), "category", as_of=end)
-    ytd = compute(uow, actor, year_to_date(day), as_of=end)
+    ytd, trend = _year_and_trend(uow, actor, day, end)
     files["stats.json"] = _write_bytes(work / "stats.json", _json_bytes(
         {"date": day.isoformat(),
          "month_to_date": to_json(mtd.model_copy(update={"by": None, "groups": None})),
@@ -431,10 +451,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     progress(name, 1, 1)
 
     progress("trend.png", 0, 1)
-    months = last_months(day, 12)
-    trend = compute(uow, actor, date_range(months[0].start, day), "month", as_of=end)
-    files["trend.png"] = _write_bytes(work / "trend.png",
-                                      trend_png(monthly_series(trend, months)))
+    files["trend.png"] = _write_bytes(work / "trend.png", trend_png(trend))
     progress("trend.png", 1, 1)
 
     manifest = {

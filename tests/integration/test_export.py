@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ KILLED = """
 import sys, time
 from pathlib import Path
 from typing import Any
-from datetime import date
+from datetime import date, timedelta
 from mediation import committee, export
 from mediation.storage import engine_for, unit_of_work
 
@@ -249,3 +249,23 @@ def test_iso_timestamps_match_strftime_on_sqlite(stored: str | None) -> None:
         fast, slow = conn.execute(core_select(
             export._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
     assert fast == slow
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 30), date(2026, 6, 30), date(2027, 1, 1)])
+def test_year_and_trend_equal_their_own_computations(built: Built, day: date) -> None:
+    """In December one computation by month serves the year to date and the 12 months: the
+    figures are exactly those of the two separate computations (other months: two anyway)."""
+    from mediation import stats
+    from mediation.clock import start_of_local_day_utc
+
+    end = start_of_local_day_utc(day + timedelta(days=1))
+    actor = built.directors[0]
+    with built.uow() as uow:
+        ytd, trend = export._year_and_trend(uow, actor, day, end)
+        want_ytd = stats.compute(uow, actor, stats.year_to_date(day), as_of=end)
+        months = stats.last_months(day, 12)
+        want_trend = stats.monthly_series(stats.compute(
+            uow, actor, stats.date_range(months[0].start, day), "month", as_of=end), months)
+    assert stats.to_json(ytd) == stats.to_json(want_ytd)
+    assert trend == want_trend
+    assert any(m.intake for m in trend) or day.year == 2027

@@ -254,6 +254,13 @@ class Case(SQLModel, table=True):
     advice: str | None = None
     confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
     closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    # The milestones the statistics count by (mediation/stats.py), derived from the event log and
+    # set once by the steps: the FIRST conclusion (agree or terminate), its outcome ("written",
+    # "oral" or "termination") and the FIRST confirmation. Unlike concluded_at, conclusion and
+    # confirmed_at they are never reset by remediate.
+    first_concluded_at: datetime | None = Field(default=None, sa_type=DateTime)
+    first_outcome: str | None = None
+    first_confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
 
 
 class Party(SQLModel, table=True):

@@ -19,10 +19,14 @@ Definitions (docs/statistics.md states them for readers, in Chinese and English)
   days from acceptance, or as extended with consent) passed before ``as_of`` (the end of the
   period, or now if that is earlier).
 
-Nothing here loads every case into Python: one pass over the event log gives each case's
-milestones, and one GROUP BY over them gives the counts and the durations per 0.01-day bucket
-(the percentiles are read off the bucket counts); the other figures are one small aggregate each,
-all grouped by the requested dimension.
+Nothing here loads every case into Python, and nothing replays the event log per query: each
+case row carries its milestones (registered, accepted, declined, ``first_concluded_at`` with
+``first_outcome``, ``first_confirmed_at``, ``closed_at`` for the follow-up), set once by the steps
+in the transaction of their event and never reset by re-mediation (migration 0005 backfilled them
+from the event log, which stays the source of truth; the property tests replay it). One scan of
+the cases with conditional sums gives the counts, the source split and the amount; one GROUP BY
+per interval gives the durations per 0.01-day bucket (the percentiles are read off the bucket
+counts); the other figures are one small aggregate each, all grouped by the requested dimension.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from pydantic import BaseModel
@@ -50,6 +55,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlmodel import SQLModel
 
 from mediation import categories
@@ -339,7 +346,20 @@ class _Sql:
         if self.sqlite:
             if is_date:
                 return func.strftime("%Y-%m", ts)
-            return func.strftime("%Y-%m", ts, "+8 hours")
+            # The rows are within the period, so their month is found by comparing with the
+            # start of each month of the period (China time, in UTC): a few text comparisons
+            # a row instead of parsing every timestamp with strftime (several times faster).
+            starts = []
+            d = self.period.start.replace(day=1)
+            while d < self.period.end:
+                starts.append(d)
+                d = _next_month(d)
+            last = literal(f"{starts[-1]:%Y-%m}", String)
+            if len(starts) == 1:
+                return last
+            plain = self.ts(ts)
+            return case(*[(plain < start_of_local_day_utc(nxt), literal(f"{d:%Y-%m}", String))
+                          for d, nxt in pairwise(starts)], else_=last)
         shifted = ts if is_date else ts + literal_column("interval '8 hours'")
         return func.to_char(shifted, "YYYY-MM")
 
@@ -370,6 +390,27 @@ class _Sql:
         """GROUP BY the key (and ``more``), leaving out a constant key (PostgreSQL refuses it)."""
         cols = list(more) if (self.by is None or constant) else [key, *more]
         return stmt.group_by(*cols) if cols else stmt
+
+    def ts(self, column: Any) -> Any:
+        """A timestamp column as compared with the period's bounds.
+
+        On SQLite, ``+column``: the unary plus drops the column's NUMERIC affinity (DATETIME),
+        which SQLite would otherwise try to apply to the bound text parameter at every
+        comparison; the values are the same ISO text either way, so the result is the same and
+        a scan of the cases is about a third faster. PostgreSQL compares timestamps natively.
+        """
+        if self.sqlite:
+            return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+        return column
+
+    def scope(self, c: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+        """The committees' cases. On SQLite, ``+committee_id`` keeps the planner from walking
+        the committee index row by row: a statistics query reads most of a committee's cases,
+        and a SQLite file holds one committee or a few, so a plain scan is the cheaper plan."""
+        column: ColumnElement[Any] = c.c.committee_id
+        if self.sqlite:
+            column = UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+        return column.in_(list(ids))
 
     def in_period(self, ts: Any) -> ColumnElement[bool]:
         return and_(ts >= self.period.start_utc, ts < self.period.end_utc)
@@ -421,32 +462,33 @@ def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, d
 
     if q.by is None:
         row("")
-    scope = c.c.committee_id.in_(ids)
+    scope = q.scope(c, ids)
 
-    # 1-2. Everything the event log decides, from one pass over it: per-case milestones, then
-    # one GROUP BY giving the counts, the source split and the durations in 0.01-day buckets.
+    # 1. The counts: one scan of the cases, conditional sums per group and source (per fact and
+    # month when grouping by month). A group appears only where something happened.
+    for k, source, *counts in conn.execute(_counts_stmt(q, c, scope)):
+        intake, accepted, declined, terminated, written, oral, amount = (
+            int(x or 0) for x in counts)
+        if not any((intake, accepted, declined, terminated, written, oral)):
+            continue
+        r = row(k)
+        r["intake"] += intake
+        if intake:
+            r["sources"][source] = r["sources"].get(source, 0) + intake
+        r["accepted"] += accepted
+        r["declined"] += declined
+        r["terminated"] += terminated
+        r["succeeded"] += written + oral
+        r["written"] += written
+        r["oral"] += oral
+        r["amount_fen"] += amount
+
+    # 2. The intervals: durations counted per 0.01-day bucket, one GROUP BY per interval.
     buckets: dict[tuple[str, str], dict[float, int]] = {}
-    for name, k, sub, bucket, n, amount in conn.execute(_facts_stmt(q, ids)):
-        r, n = row(k), int(n)
-        if name == "intake":
-            r["intake"] += n
-            r["sources"][sub] = r["sources"].get(sub, 0) + n
-        elif name == "accepted":
-            r["accepted"] += n
-        elif name == "declined":
-            r["declined"] += n
-        elif name == "concluded":
-            if sub == "terminate":
-                r["terminated"] += n
-            else:
-                r["succeeded"] += n
-                r[sub] += n
-            r["amount_fen"] += int(amount or 0)
-        interval = INTERVAL_OF.get(name)
-        if interval is not None and bucket is not None:
-            counts = buckets.setdefault(("" if k is None else str(k), interval), {})
-            b = round(float(bucket), 2)
-            counts[b] = counts.get(b, 0) + n
+    for name, k, bucket, n in conn.execute(_intervals_stmt(q, c, scope)):
+        counts = buckets.setdefault(("" if k is None else str(k), name), {})
+        b = round(float(bucket), 2)
+        counts[b] = counts.get(b, 0) + int(n)
     for (k, interval), counts in buckets.items():
         row(k)["intervals"][interval] = _percentiles(counts)
 
@@ -493,11 +535,12 @@ def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, d
     for k, n, persons in conn.execute(stmt):
         row(k)["prevention_total"] = (int(n), int(persons))
 
-    # 6. Overdue, as of one instant.
+    # 6. Overdue, as of one instant (the index on (committee, state, deadline) answers it).
     as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
     key = q.key(c, fixed_month=as_of_month).label("k")
     stmt = (select(key, func.count()).select_from(c)
-            .where(scope, c.c.state.in_(OPEN_STATES), c.c.deadline < as_of))
+            .where(c.c.committee_id.in_(ids), c.c.state.in_(OPEN_STATES),
+                   c.c.deadline < as_of))
     stmt = q.group(stmt, key, constant=q.by == "month")
     for k, n in conn.execute(stmt):
         if n or q.by is None:
@@ -508,73 +551,76 @@ def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, d
     return out
 
 
-INTERVAL_OF = {"accepted": "discovered_to_accepted",
-               "accepted_to_concluded": "accepted_to_concluded",
-               "concluded_to_confirmed": "concluded_to_confirmed",
-               "confirmed_to_feedback": "confirmed_to_feedback", "whole": "whole"}
+def _counts_stmt(q: _Sql, c: Table, scope: Any) -> Any:
+    """(key, source, intake, accepted, declined, terminated, written, oral, amount in fen).
 
-
-def _facts_stmt(q: _Sql, ids: list[int]) -> Any:
-    """Counts, sums and duration buckets per (fact, group, sub-key).
-
-    ``m``: each case's milestones -- the first time of each step -- from a single GROUP BY over
-    the events before the period's end (cases with no event in the period are left out). A
-    case's conclusion is its first agree/terminate; it succeeded when an agreement exists (a
-    termination is final, so an agreement can only come before it). Each fact is one row per
-    case; they are grouped by (fact, group, sub-key, duration rounded to 0.01 day), so the rows
-    returned are bounded by the number of distinct rounded durations, not by the cases.
+    Each figure is counted by the time of its milestone on the case row: ``registered_at``
+    (intake), ``accepted_at``, ``declined_at`` and ``first_concluded_at`` with
+    ``first_outcome`` (the first conclusion: a re-mediated case counts once). Grouped by key and
+    source in one scan; by month, each milestone has its own month, so one GROUP BY per
+    milestone (each reads only the rows whose milestone lies in the period).
     """
-    e, c, a = _t("event"), _t("cases"), _t("agreement")
+    concluded = q.in_period(q.ts(c.c.first_concluded_at))
+    outcome = c.c.first_outcome
+    zero = literal(0)
+    figures = {
+        "intake": q.in_period(q.ts(c.c.registered_at)),
+        "accepted": q.in_period(q.ts(c.c.accepted_at)),
+        "declined": q.in_period(q.ts(c.c.declined_at)),
+        "terminated": and_(concluded, outcome == "termination"),
+        "written": and_(concluded, outcome == "written"),
+        "oral": and_(concluded, outcome == "oral"),
+    }
+    amount = func.coalesce(c.c.amount_fen, 0)
+    if q.by != "month":
+        key = q.key(c).label("k")
+        stmt = select(key, c.c.source, *(_n(cond) for cond in figures.values()),
+                      func.coalesce(func.sum(case((concluded, amount), else_=0)), 0)
+                      ).where(scope)
+        return q.group(stmt, key, c.c.source)
+    parts = []
+    for ts, cols, source, total in (
+            (c.c.registered_at, {"intake": func.count()}, c.c.source, zero),
+            (c.c.accepted_at, {"accepted": func.count()}, None, zero),
+            (c.c.declined_at, {"declined": func.count()}, None, zero),
+            (c.c.first_concluded_at, {"terminated": _n(outcome == "termination"),
+                                      "written": _n(outcome == "written"),
+                                      "oral": _n(outcome == "oral")}, None,
+             func.coalesce(func.sum(amount), 0))):
+        key = q.key(c, ts).label("k")
+        src = (source if source is not None else literal("", String)).label("source")
+        stmt = (select(key, src, *(cols.get(name, zero) for name in figures), total)
+                .where(scope, q.in_period(q.ts(ts))))
+        parts.append(q.group(stmt, key, *([source] if source is not None else [])))
+    return union_all(*parts)
 
-    def first(cond: Any) -> Any:
-        return func.min(case((cond, e.c.at), else_=None))
 
-    m = (select(e.c.case_id.label("case_id"),
-                first(e.c.action == "new").label("new_at"),
-                first(e.c.action == "accept").label("accept_at"),
-                first(e.c.action == "decline").label("decline_at"),
-                first(e.c.action.in_(CONCLUSIONS)).label("concl_at"),
-                func.max(case((e.c.action == "agree", 1), else_=0)).label("agreed"),
-                first(e.c.action == "confirm").label("confirm_at"),
-                first(e.c.action == "feedback").label("feedback_at"))
-         .where(e.c.committee_id.in_(ids), e.c.case_id.is_not(None),
-                e.c.at < q.period.end_utc)
-         .group_by(e.c.case_id)
-         .having(func.max(e.c.at) >= q.period.start_utc)
-         .cte("m"))
-    base = m.join(c, c.c.id == m.c.case_id)
-    scope = c.c.committee_id.in_(ids)
+def _intervals_stmt(q: _Sql, c: Table, scope: Any) -> Any:
+    """(interval, key, duration rounded to 0.01 day, cases) for the five intervals.
+
+    An interval runs between the first occurrence of two steps and counts in the period (and
+    month) of the later one; the rows returned are bounded by the number of distinct rounded
+    durations, not by the cases.
+    """
     discovered = func.coalesce(c.c.discovered_at, c.c.registered_at)
-    zero = literal(0, Numeric) if not q.sqlite else literal(0.0)
-    nothing = literal("", String)
-
-    def fact(name: str, ts: Any, d: Any, *, sub: Any = nothing, amount: Any = None,
-             source: Any = base, where: tuple[Any, ...] = ()) -> Any:
-        return (select(literal(name, String).label("name"), q.key(c, ts).label("k"),
-                       sub.label("sub"), d.label("d"),
-                       (amount if amount is not None else literal(0)).label("amount"))
-                .select_from(source).where(scope, q.in_period(ts), *where))
-
-    outcome = case((m.c.agreed == 1, func.coalesce(a.c.form, "written")), else_="terminate")
-    parts = [
-        fact("intake", m.c.new_at, zero, sub=c.c.source),
-        fact("accepted", m.c.accept_at, q.days(m.c.accept_at, discovered)),
-        fact("declined", m.c.decline_at, zero),
-        fact("concluded", m.c.concl_at, zero, sub=outcome,
-             amount=func.coalesce(c.c.amount_fen, 0),
-             source=base.outerjoin(a, and_(a.c.case_id == m.c.case_id, a.c.version == 1))),
-        fact("accepted_to_concluded", m.c.concl_at, q.days(m.c.concl_at, c.c.accepted_at),
-             where=(c.c.accepted_at.is_not(None),)),
-        fact("concluded_to_confirmed", m.c.confirm_at, q.days(m.c.confirm_at, m.c.concl_at),
-             where=(m.c.concl_at.is_not(None),)),
-        fact("confirmed_to_feedback", m.c.feedback_at,
-             q.days(m.c.feedback_at, m.c.confirm_at), where=(m.c.confirm_at.is_not(None),)),
-        fact("whole", m.c.feedback_at, q.days(m.c.feedback_at, discovered)),
-    ]
-    u = union_all(*parts).subquery("facts")
-    bucket = func.round(u.c.d, 2).label("bucket")
-    return (select(u.c.name, u.c.k, u.c.sub, bucket, func.count(), func.sum(u.c.amount))
-            .group_by(u.c.name, u.c.k, u.c.sub, bucket))
+    spans = (
+        ("discovered_to_accepted", c.c.accepted_at, discovered, ()),
+        ("accepted_to_concluded", c.c.first_concluded_at, c.c.accepted_at,
+         (c.c.accepted_at.is_not(None),)),
+        ("concluded_to_confirmed", c.c.first_confirmed_at, c.c.first_concluded_at,
+         (c.c.first_concluded_at.is_not(None),)),
+        ("confirmed_to_feedback", c.c.closed_at, c.c.first_confirmed_at,
+         (c.c.first_confirmed_at.is_not(None),)),
+        ("whole", c.c.closed_at, discovered, ()),
+    )
+    parts = []
+    for name, later, earlier, where in spans:
+        key = q.key(c, later).label("k")
+        bucket = func.round(q.days(later, earlier), 2).label("bucket")
+        stmt = (select(literal(name, String).label("name"), key, bucket, func.count())
+                .where(scope, q.in_period(q.ts(later)), *where))
+        parts.append(q.group(stmt, key, bucket))
+    return union_all(*parts)
 
 
 def _percentiles(counts: dict[float, int]) -> dict[str, Any]:

@@ -308,6 +308,8 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
                                             "amount": fen_to_yuan(fen), "due": iso(due)}]}
         _set(case, ch, "concluded_at", now)
         _set(case, ch, "conclusion", "agreement")
+        if case.first_concluded_at is None:  # derived (stats): not recorded in the changes
+            case.first_concluded_at, case.first_outcome = now, a.form
         if fen is not None and case.amount_fen is None:
             _set(case, ch, "amount_fen", fen)
         return ch
@@ -322,6 +324,8 @@ def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, adv
         ch: Changes = {}
         _set(case, ch, "concluded_at", uow.now())
         _set(case, ch, "conclusion", "termination")
+        if case.first_concluded_at is None:  # derived (stats): not recorded in the changes
+            case.first_concluded_at, case.first_outcome = uow.now(), "termination"
         _set(case, ch, "termination_reason", reason)
         _set(case, ch, "advice", advice.strip())
         return ch
@@ -342,6 +346,8 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
                                                       "effective_at": iso(now)}]}
         _set(case, ch, "confirmed_at", now)
+        if case.first_confirmed_at is None:  # derived (stats): not recorded in the changes
+            case.first_confirmed_at = now
         return ch
 
     return _step(uow, actor, ref, "confirm", {}, apply, expected_version=expected_version)

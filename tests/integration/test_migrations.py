@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect
+from alembic import command
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
-from mediation import committee, intake, migrate
+from mediation import committee, intake, migrate, steps
 from mediation.cases import Case, CaseIn, Event
 from mediation.storage import UnitOfWork, create_schema, engine_for
-from tests.conftest import case_record
+from tests.conftest import Clock, case_record
 
 
 def test_migrated_schema_equals_the_models(db_url: str) -> None:
@@ -24,17 +26,21 @@ def test_migrated_schema_equals_the_models(db_url: str) -> None:
 
 
 def test_upgrade_from_the_first_revision_keeps_the_data(db_url: str) -> None:
+    """Data written through today's models (which name every column of the newest revision),
+    taken down to the first revision and upgraded again: nothing is lost on the way."""
     engine = engine_for(db_url)
-    before, after = migrate.upgrade(engine, "0001")
-    assert (before, after) == (None, "0001")
-    names = {ix["name"] for ix in inspect(engine).get_indexes("cases")}
-    assert "ix_cases_committee_state_deadline" not in names
+    create_schema(engine)
     with UnitOfWork(engine) as uow:
         committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
                                  director="wangfang")
         actor = committee.resolve_actor(uow, "wangfang")
         made = intake.new_case(uow, actor, CaseIn.model_validate(case_record()))
         uow.commit()
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0001")
+    assert migrate.current(engine) == "0001"
+    names = {ix["name"] for ix in inspect(engine).get_indexes("cases")}
+    assert "ix_cases_committee_state_deadline" not in names
 
     assert migrate.upgrade(engine) == ("0001", migrate.head())
     names = {ix["name"] for ix in inspect(engine).get_indexes("cases")}
@@ -46,11 +52,75 @@ def test_upgrade_from_the_first_revision_keeps_the_data(db_url: str) -> None:
         assert len(uow.session.exec(select(Event)).all()) == 2  # init + new
 
 
+def test_upgrade_to_0005_backfills_the_milestones_from_the_event_log(db_url: str) -> None:
+    """Histories made through the services, the milestone columns dropped (downgrade to 0004),
+    then upgraded again: the backfill from the event log gives what the steps had set."""
+    engine = engine_for(db_url)
+    create_schema(engine)
+    clock = Clock(datetime(2026, 3, 1, 2, 0))
+    with UnitOfWork(engine, clock=clock) as uow:
+        committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
+                                 director="wangfang")
+        uow.commit()
+
+    def run(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        clock.advance(hours=7)
+        with UnitOfWork(engine, clock=clock) as uow:
+            actor = committee.resolve_actor(uow, "wangfang")
+            out = fn(uow, actor, *args, **kw)
+            uow.commit()
+        return out
+
+    def new() -> int:
+        return int(run(intake.new_case, CaseIn.model_validate(case_record()), force=True)["id"])
+
+    terms = {"terms": "赔偿并道歉。"}
+    again = {"reason": "协议显失公平", "consent": True}
+    stop = {"reason": "no_agreement", "advice": "可向法院起诉"}
+    plans: list[list[tuple[Callable[..., Any], dict[str, Any]]]] = [
+        # oral agreement, confirmed, re-mediated, written agreement, confirmed again
+        [(steps.accept, {}), (steps.mediate, {"mediator": "wangfang", "rights_notified": True}),
+         (steps.agree, {**terms, "written": False}), (steps.confirm, {}),
+         (steps.remediate, again), (steps.agree, {**terms, "written": True}),
+         (steps.confirm, {})],
+        # written agreement re-mediated before confirmation, then terminated
+        [(steps.accept, {}), (steps.mediate, {"mediator": "wangfang", "rights_notified": True}),
+         (steps.agree, {**terms, "written": True}), (steps.remediate, again),
+         (steps.terminate, stop)],
+        [(steps.accept, {}), (steps.terminate, stop)],  # terminated
+        [(steps.accept, {})],  # still open
+        [],  # only registered
+    ]
+    for plan in plans:
+        cid = new()
+        for fn, kw in plan:
+            run(fn, cid, **kw)
+    columns = ("first_concluded_at", "first_outcome", "first_confirmed_at")
+
+    def milestones() -> list[tuple[Any, ...]]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(
+                text("SELECT id, " + ", ".join(columns) + " FROM cases ORDER BY id"))]
+
+    made = milestones()
+    assert [m[2] for m in made] == ["oral", "written", "termination", None, None]
+    assert made[0][3] is not None and made[1][3] is None
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0004")
+    assert not set(columns) & {c["name"] for c in inspect(engine).get_columns("cases")}
+    assert migrate.upgrade(engine) == ("0004", migrate.head())
+    assert migrate.drift(engine) == []
+    assert milestones() == made
+
+
 def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path: Any) -> None:
     engine = engine_for("sqlite:///" + str(tmp_path / "legacy.db"))
     later = {"access_token", "credential"}  # tables that came with later revisions
     SQLModel.metadata.create_all(  # what the core did before Alembic
         engine, tables=[t for t in SQLModel.metadata.sorted_tables if t.name not in later])
+    with engine.begin() as conn:  # columns that came with later revisions (0005)
+        for column in ("first_concluded_at", "first_outcome", "first_confirmed_at"):
+            conn.execute(text(f"ALTER TABLE cases DROP COLUMN {column}"))
     assert migrate.current(engine) is None
     assert migrate.upgrade(engine) == ("0001", migrate.head())
     assert migrate.drift(engine) == []

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from sqlmodel import select
 
 from mediation import stats
-from mediation.stats import Period
+from mediation.cases import Case, Event
+from mediation.stats import CONCLUSIONS, Period
 from tests.property.stats_history import History, _plan, build, histories, oracle, same
 
 PERIODS: list[Period] = [stats.year(2026), stats.month(2026, 2),
@@ -134,3 +137,34 @@ def test_remediated_case_counts_once_by_its_first_conclusion(tmp_path: Path) -> 
     assert (feb.concluded, feb.succeeded, feb.agreements) == (1, 1, {"written": 1, "oral": 0})
     assert (mar.concluded, mar.succeeded) == (0, 0)
     assert (year.concluded, year.succeeded, year.success_rate) == (1, 1, 1.0)
+
+
+@settings(max_examples=8)
+@given(hs=histories(max_cases=6))
+def test_the_case_milestones_equal_the_event_log(tmp_path_factory: pytest.TempPathFactory,
+        hs: list[History]) -> None:
+    """The columns stats counts by hold what a replay of the events gives: the first of each
+    step (a re-mediated case keeps its first conclusion, outcome and confirmation)."""
+    b = build(_url(tmp_path_factory.mktemp("c")), hs)
+    with b.uow() as uow:
+        events = sorted(uow.session.exec(select(Event)).all(), key=lambda e: e.seq)
+        for c in uow.session.exec(select(Case)).all():
+            mine = [e for e in events if e.case_id == c.id]
+
+            def first(*actions: str, of: list[Event] = mine) -> Event | None:
+                return next((e for e in of if e.action in actions), None)
+
+            def at(e: Event | None) -> datetime | None:
+                return None if e is None else e.at
+
+            concluded = first(*CONCLUSIONS)
+            outcome = (None if concluded is None else "termination"
+                       if concluded.action == "terminate"
+                       else json.loads(concluded.changes)["agreement"][1]["form"])
+            assert (c.first_concluded_at, c.first_outcome) == (at(concluded), outcome)
+            assert c.first_confirmed_at == at(first("confirm"))
+            assert c.registered_at == at(first("new"))
+            assert c.accepted_at == at(first("accept"))
+            assert c.declined_at == at(first("decline"))
+            assert c.closed_at == at(first("feedback"))
+            assert sum(e.action == "feedback" for e in mine) <= 1

@@ -6,6 +6,8 @@ import re
 import secrets
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation import eventlog
@@ -168,10 +170,16 @@ def committee_by_prefix(uow: UnitOfWork, actor: Actor, prefix: str | None) -> in
     return row.id
 
 
+_STAFF = Staff.__table__  # type: ignore[attr-defined]
+_ACTOR_BY_NAME = core_select(
+    _STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id, _STAFF.c.active
+).where(_STAFF.c.username == bindparam("username"))
+
+
 def resolve_actor(uow: UnitOfWork, username: str | None) -> Actor:
     if not username:
         raise InvalidInput(msg("who are you? set MEDIATION_USER or pass --user"))
-    staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
+    staff = uow.conn.execute(_ACTOR_BY_NAME, {"username": username}).first()
     if staff is None:
         raise NotFound(
             msg("unknown user {user}; a director adds staff with `mediation staff add`",

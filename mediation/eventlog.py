@@ -6,7 +6,9 @@ JSON with sorted keys, no insignificant white space, UTF-8 (not ASCII-escaped), 
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ``. docs/audit.md states this for outside verifiers.
 
 The ``log_head`` row holds the last sequence number and hash; it is read ``FOR UPDATE`` inside the
-step's transaction, so sequence numbers are gapless and the chain is linear on every backend.
+step's transaction, so sequence numbers are gapless and the chain is linear on every backend. The
+head and the events are read and written with Core statements (compiled once per process), not
+ORM objects: appending is on every step's path.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session, select
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from mediation.cases import Event, LogHead
+from mediation.cases import Event, LogHead, from_row
 
 GENESIS = "0" * 64
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -85,14 +89,35 @@ def chain_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def ensure_head(session: Session) -> None:
-    if session.get(LogHead, 1) is None:
-        session.add(LogHead(id=1, seq=0, hash=GENESIS))
-        session.flush()
+_EVENT = Event.__table__  # type: ignore[attr-defined]
+_HEAD = LogHead.__table__  # type: ignore[attr-defined]
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
+_LOCK_HEAD = _READ_HEAD.with_for_update()
+_INSERT_EVENT = insert(_EVENT)
+_ADVANCE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+
+
+def _connection(target: Session | Connection) -> Connection:
+    """The connection to write through. A session's pending objects are flushed first (they
+    are written before the event that records them), and a ``LogHead`` it may hold is expired,
+    since the head is written below with Core statements."""
+    if isinstance(target, Connection):
+        return target
+    target.flush()
+    held = target.identity_map.get(identity_key(LogHead, (1,)))
+    if held is not None:
+        target.expire(held)
+    return target.connection()
+
+
+def ensure_head(session: Session | Connection) -> None:
+    conn = _connection(session)
+    if conn.execute(_READ_HEAD).first() is None:
+        conn.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
 
 
 def append(
-    session: Session,
+    session: Session | Connection,
     *,
     at: datetime,
     actor: str,
@@ -106,33 +131,37 @@ def append(
     reason: str | None = None,
     changes: Mapping[str, Any] | None = None,
 ) -> Event:
-    """Append one event inside the caller's transaction and advance the head."""
-    head = session.exec(select(LogHead).where(LogHead.id == 1).with_for_update()).one()
-    event = Event(
-        seq=head.seq + 1,
-        at=at.replace(tzinfo=None),
-        committee_id=committee_id,
-        case_id=case_id,
-        actor=actor,
-        role=role,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        version=version,
-        reason=reason,
-        changes=canonical_json(dict(changes or {})),
-        prev_hash=head.hash,
-        hash="",
-    )
-    event.hash = chain_hash(head.hash, content_of(event))
-    head.seq = event.seq
-    head.hash = event.hash
-    session.add(event)
-    session.add(head)
-    session.flush()
+    """Append one event inside the caller's transaction and advance the head.
+
+    ``session`` is the unit of work's ORM session or its connection; either way the event and
+    the head are written with Core statements (a hot path: every step ends here). The returned
+    ``Event`` is in no session.
+    """
+    conn = _connection(session)
+    seq, prev_hash = conn.execute(_LOCK_HEAD).one()
+    values: dict[str, Any] = {
+        "seq": seq + 1,
+        "at": at.replace(tzinfo=None),
+        "committee_id": committee_id,
+        "case_id": case_id,
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "version": version,
+        "reason": reason,
+        "changes": canonical_json(dict(changes or {})),
+        "prev_hash": prev_hash,
+        "hash": "",
+    }
+    event = from_row(Event, values)
+    values["hash"] = event.hash = chain_hash(prev_hash, content_of(event))
+    conn.execute(_INSERT_EVENT, values)
+    conn.execute(_ADVANCE_HEAD, {"seq": values["seq"], "hash": values["hash"]})
     return event
 
 
-def head(session: Session) -> tuple[int, str]:
-    h = session.get(LogHead, 1)
-    return (0, GENESIS) if h is None else (h.seq, h.hash)
+def head(session: Session | Connection) -> tuple[int, str]:
+    row = _connection(session).execute(_READ_HEAD).first()
+    return (0, GENESIS) if row is None else (row.seq, row.hash)

@@ -24,6 +24,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation import eventlog
@@ -265,9 +267,28 @@ def _is_admin(actor: Actor) -> bool:
 # Who is acting
 
 
-def _actor(staff: Staff) -> Actor:
+def _actor(staff: Any) -> Actor:
+    """The actor from a ``Staff`` or a row with its columns."""
     return Actor(username=staff.username, name=staff.name, role=staff.role,
                  committee_id=staff.committee_id)
+
+
+# Who is acting is resolved on every command's path: one Core query for each way of naming them.
+_STAFF = Staff.__table__  # type: ignore[attr-defined]
+_TOKEN = AccessToken.__table__  # type: ignore[attr-defined]
+_COMMITTEE = Committee.__table__  # type: ignore[attr-defined]
+_WHO = (_STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id,
+        _STAFF.c.active)
+_BY_TOKEN = (
+    core_select(_TOKEN.c.revoked_at, _TOKEN.c.expires_at, *_WHO)
+    .join(_STAFF, _STAFF.c.id == _TOKEN.c.staff_id)
+    .where(_TOKEN.c.token_hash == bindparam("token_hash"))
+)
+_BY_NAME = (
+    core_select(*_WHO, _COMMITTEE.c.login_required)
+    .outerjoin(_COMMITTEE, _COMMITTEE.c.id == _STAFF.c.committee_id)
+    .where(_STAFF.c.username == bindparam("username"))
+)
 
 
 def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
@@ -277,11 +298,9 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
     ``session=True`` marks a token read from the session file: when it is no longer valid the
     caller falls back to the user name, and a committee that requires sign-in refuses that.
     """
-    s = uow.session
     now = uow.now()
     if token:
-        row = s.exec(select(AccessToken).where(AccessToken.token_hash == token_hash(token))
-                     ).first()
+        row = uow.conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
         problem = None
         if row is None or row.revoked_at is not None:
             problem = msg("the token is not valid (revoked or unknown); sign in again with "
@@ -289,15 +308,13 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
         elif row.expires_at <= now:
             problem = msg("the session has expired; sign in again with `mediation login USER`")
         if problem is None and row is not None:
-            staff = s.get(Staff, row.staff_id)
-            assert staff is not None
-            if not staff.active:
-                raise PermissionDenied(msg("user {user} is disabled", user=staff.username))
-            if user and user != staff.username:
+            if not row.active:
+                raise PermissionDenied(msg("user {user} is disabled", user=row.username))
+            if user and user != row.username:
                 raise PermissionDenied(msg(
                     "signed in as {signed}, but MEDIATION_USER/--user names {user}; "
-                    "unset it or sign in as {user}", signed=staff.username, user=user))
-            return _actor(staff)
+                    "unset it or sign in as {user}", signed=row.username, user=user))
+            return _actor(row)
         if not session:
             assert problem is not None
             raise PermissionDenied(problem)
@@ -307,14 +324,13 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
     if not user:
         raise InvalidInput(msg("who are you? sign in with `mediation login USER`, "
                                "or (without required sign-in) set MEDIATION_USER"))
-    staff = s.exec(select(Staff).where(Staff.username == user)).first()
+    staff = uow.conn.execute(_BY_NAME, {"username": user}).first()
     if staff is None:
         raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
                            user=user))
     if not staff.active:
         raise PermissionDenied(msg("user {user} is disabled", user=user))
-    committee = s.get(Committee, staff.committee_id)
-    if committee is not None and committee.login_required:
+    if staff.login_required:
         raise PermissionDenied(msg("this committee requires sign-in: run `mediation login {user}`"
                                    " (or use --token-file)", user=user))
     return _actor(staff)

@@ -5,6 +5,13 @@ refuses a stale ``expected_version``, asks the workflow whether the trigger may 
 included), applies the step's own changes, bumps the version with a compare-and-set, and appends
 the event -- all in the caller's unit of work, so that the state, the version and the event commit
 together or not at all. The functions return plain dicts; they never print.
+
+The shared machinery is on every step's path, so it uses few statements and Core rather than ORM
+objects: one query for the case and the facts its trigger's guards read (``workflow.facts``), one
+``UPDATE`` that is both the version's compare-and-set and the case's changed columns, then the
+step's own records (ORM, flushed after the compare-and-set) and the event (eventlog). ``apply``
+functions set attributes on the ``Case`` they are given (use :func:`_set`, which also records the
+change for the event); that ``Case`` is in no session, so they must not ``session.add`` it.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import Select, bindparam, exists, func, update
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation import eventlog, identity, workflow
@@ -33,7 +42,9 @@ from mediation.cases import (
     PartyRole,
     Prevention,
     PreventionKind,
+    Role,
     fen_to_yuan,
+    from_row,
     iso,
     yuan_to_fen,
 )
@@ -87,6 +98,9 @@ def _pending_judicial(uow: UnitOfWork, case_id: int) -> JudicialConfirmation | N
 
 
 def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
+    """Every fact the guards may read about ``case``, one query each: the reference that the
+    step's own loading (:func:`_load`: only the facts its trigger's guards need, with the case,
+    in one query) is tested against."""
     assert case.id is not None
     roles = uow.session.exec(select(Party.role).where(Party.case_id == case.id)).all()
     agreement = current_agreement(uow, case.id)
@@ -113,9 +127,8 @@ def _check_version(uow: UnitOfWork, case: Case, expected: int | None) -> None:
 
 
 def _conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflict:
-    last = uow.session.exec(
-        select(Event).where(Event.case_id == case.id).order_by(col(Event.seq).desc())
-    ).first()
+    # Core, not the session: pending ORM writes of a step being refused must not be flushed.
+    last = uow.conn.execute(_LAST_EVENT, {"case_id": case.id}).first()
     return (ConcurrentUpdate if retryable else Conflict)(
         msg(
             "case {case} was changed by {actor} at {at} (now version {version}); "
@@ -126,6 +139,100 @@ def _conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Confli
             version=case.version,
         )
     )
+
+
+# The step's statements, built once: SQLAlchemy compiles each once per process and reuses it.
+_CASES = Case.__table__  # type: ignore[attr-defined]
+_PARTY = Party.__table__  # type: ignore[attr-defined]
+_AGREEMENT = Agreement.__table__  # type: ignore[attr-defined]
+_JUDICIAL = JudicialConfirmation.__table__  # type: ignore[attr-defined]
+_MEDIATOR = CaseMediator.__table__  # type: ignore[attr-defined]
+_EVENT = Event.__table__  # type: ignore[attr-defined]
+_CASE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _CASES.columns)
+_LAST_EVENT = (
+    core_select(_EVENT.c.actor, _EVENT.c.at)
+    .where(_EVENT.c.case_id == bindparam("case_id"))
+    .order_by(_EVENT.c.seq.desc()).limit(1)
+)
+_CURRENT_VERSION = core_select(_CASES.c.version).where(_CASES.c.id == bindparam("case_id"))
+# The compare-and-set and the step's column changes in one UPDATE; the SET clause is the
+# changed columns (the parameters' keys), the WHERE names the version this step read.
+_WRITE_CASE = update(_CASES).where(_CASES.c.id == bindparam("w_id"),
+                                   _CASES.c.version == bindparam("w_version"))
+
+
+def _party_count(role: PartyRole) -> Any:
+    return (core_select(func.count()).select_from(_PARTY)
+            .where(_PARTY.c.case_id == _CASES.c.id, _PARTY.c.role == role.value)
+            .scalar_subquery())
+
+
+@cache
+def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> Select[Any]:
+    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.facts)
+    and, for a mediator, whether the case is assigned to them."""
+    columns: list[Any] = [_CASES]
+    if "applicants" in facts:
+        columns.append(_party_count(PartyRole.applicant).label("f_applicants"))
+    if "respondents" in facts:
+        columns.append(_party_count(PartyRole.respondent).label("f_respondents"))
+    current = (_AGREEMENT.c.case_id == _CASES.c.id) & _AGREEMENT.c.superseded_at.is_(None)
+    if facts & {"has_agreement", "agreement_effective_on"}:
+        columns.append(exists().where(current).label("f_has_agreement"))
+    if "agreement_effective_on" in facts:
+        columns.append(core_select(_AGREEMENT.c.effective_at).where(current)
+                       .order_by(_AGREEMENT.c.version.desc()).limit(1)
+                       .scalar_subquery().label("f_effective_at"))
+    if "judicial_pending" in facts:
+        columns.append(exists().where(_JUDICIAL.c.case_id == _CASES.c.id,
+                                      _JUDICIAL.c.result == JudicialResult.pending.value)
+                       .label("f_judicial_pending"))
+    if mediator:
+        columns.append(exists().where(_MEDIATOR.c.case_id == _CASES.c.id,
+                                      _MEDIATOR.c.username == bindparam("username"))
+                       .label("f_assigned"))
+    key = _CASES.c.number if by_number else _CASES.c.id
+    return core_select(*columns).where(_CASES.c.committee_id == bindparam("committee_id"),
+                                       key == bindparam("ref"))
+
+
+def _load(uow: UnitOfWork, actor: Actor, ref: str | int, trigger: str
+          ) -> tuple[Case, workflow.Subject, set[str]]:
+    """:func:`find_case`, the facts ``trigger``'s guards read (:func:`subject_of`, but only those)
+    and the mediators the permission check needs (:func:`assigned_to`, but only whether the
+    actor is one of them, and only when the actor is a mediator), in one query.
+
+    The ``Case`` is in no session: :func:`_step` writes its changes with one Core UPDATE.
+    """
+    text = str(ref).strip()
+    by_number = not text.isdigit()
+    mediator = actor.role == Role.mediator
+    stmt = _load_statement(by_number, workflow.facts(trigger), mediator)
+    params: dict[str, Any] = {"committee_id": actor.committee_id,
+                              "ref": text if by_number else int(text)}
+    if mediator:
+        params["username"] = actor.username
+    row = uow.conn.execute(stmt, params).first()
+    if row is None:
+        raise NotFound(msg("no case {ref} in this committee", ref=text))
+    facts = dict(row._mapping)
+    case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
+    effective = facts.get("f_effective_at")
+    subject = workflow.Subject(
+        number=case.number,
+        state=case.state,
+        category=case.category,
+        applicants=facts.get("f_applicants") or 0,
+        respondents=facts.get("f_respondents") or 0,
+        lead_mediator=case.lead_mediator,
+        rights_notified=case.rights_notified_at is not None,
+        has_agreement=bool(facts.get("f_has_agreement")),
+        agreement_effective_on=local_date(effective) if effective else None,
+        judicial_pending=bool(facts.get("f_judicial_pending")),
+        deadline=case.deadline,
+    )
+    assigned = {actor.username} if facts.get("f_assigned") else set()
+    return case, subject, assigned
 
 
 def _step(
@@ -139,34 +246,36 @@ def _step(
     expected_version: int | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    s = uow.session
     require(actor, "case.workflow")  # before looking the case up: no hint whether it exists
-    case = find_case(uow, actor, ref)
+    case, subject, assigned = _load(uow, actor, ref, trigger)
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
+    require_on_case(actor, "case.workflow", case_number=case.number, assigned=assigned,
+                    state=case.state)
     _check_version(uow, case, expected_version)
-    subject = subject_of(uow, case)
     before = case.state
     after = workflow.fire(subject, trigger, inputs)
     old_version = case.version
-    # Compare-and-set on the version: a concurrent writer that got here first makes this fail.
-    bumped: CursorResult[Any] = s.execute(  # type: ignore[assignment]
-        update(Case).where(col(Case.id) == case.id, col(Case.version) == old_version)
-        .values(version=old_version + 1)
-    )
-    if bumped.rowcount != 1:
-        s.refresh(case)
-        raise _conflict(uow, case, retryable=expected_version is None)
-    changes = apply(case)
+    read = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
+    # The step's own records are written after the compare-and-set below, as they always were:
+    # the session does not flush what ``apply`` adds until then.
+    with uow.deferred_flush():
+        changes = apply(case)
     if after != before:
         changes = {"state": [before, after], **changes}
     case.state = after
     case.version = old_version + 1
-    s.add(case)
-    s.flush()
+    values = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
+    written = {k: v for k, v in values.items() if v != read[k]}
+    # Compare-and-set on the version: a concurrent writer that got here first makes this fail.
+    bumped = uow.conn.execute(_WRITE_CASE, {"w_id": case.id, "w_version": old_version, **written})
+    if bumped.rowcount != 1:
+        now_version = uow.conn.execute(_CURRENT_VERSION, {"case_id": case.id}).scalar()
+        case.version = old_version if now_version is None else now_version
+        raise _conflict(uow, case, retryable=expected_version is None)
+    uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
+    uow.flush()
     event = eventlog.append(
-        s, at=uow.now(), actor=actor.username, role=actor.role, action=trigger,
+        uow.conn, at=uow.now(), actor=actor.username, role=actor.role, action=trigger,
         committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
         version=case.version, reason=reason, changes=changes,
     )

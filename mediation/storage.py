@@ -5,6 +5,8 @@
 - SQLite connections use WAL, ``busy_timeout``, ``foreign_keys=ON`` and ``synchronous=FULL``; every
   write transaction begins with ``BEGIN IMMEDIATE`` so that two terminals never deadlock halfway
   through a step. A path on a network filesystem is refused: SQLite's locking is not safe there.
+- PostgreSQL: a pooled connection idle for more than :data:`PING_AFTER_IDLE_SECONDS` is pinged
+  (and replaced if dead) before use.
 - :class:`UnitOfWork` (cosmicpython): one transaction; it rolls back unless ``commit()`` is called.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +25,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from mediation import cases
@@ -35,6 +39,7 @@ NETWORK_FILESYSTEMS = frozenset(
      "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "lustre", "gpfs"}
 )
 MOUNTS = Path("/proc/mounts")
+PING_AFTER_IDLE_SECONDS = 5.0
 Clock = Callable[[], datetime]
 
 
@@ -126,10 +131,37 @@ def _make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
             write = conn.get_execution_options().get("mediation_write", True)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+            # Straight to the driver (a statement per transaction, SQLAlchemy's execution
+            # machinery costs more than the statement); a failure ("database is locked" once
+            # busy_timeout has passed) is raised as SQLAlchemy would have raised it.
+            try:
+                conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
+            except sqlite3.Error as exc:
+                raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+
+    # A pooled connection that sat idle for a while may have been dropped by the server (a
+    # restart, an idle timeout): ping it before handing it out, and replace it if it is dead.
+    # One that was in use moments ago is not pinged (``pool_pre_ping`` would ping it on every
+    # transaction: a round trip per step for a process that runs many).
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
 
 
 def create_schema(engine: Engine) -> None:
@@ -153,22 +185,60 @@ class UnitOfWork:
 
     ``write=False`` opens a read transaction (on SQLite a plain ``BEGIN`` instead of
     ``BEGIN IMMEDIATE``); ``clock`` supplies the time every step is stamped with.
-    """
 
-    session: Session
+    ``conn`` is the transaction's connection, for Core statements on hot paths (a workflow step,
+    the event log); ``session`` is an ORM session bound to the same connection, created on first
+    use (a step that needs no ORM object never pays for one). Both see the same transaction.
+    """
 
     def __init__(self, engine: Engine, *, write: bool = True, clock: Clock = cases.utcnow):
         self.engine = engine
         self.write = write
         self.clock = clock
         self._committed = False
+        self._session: Session | None = None
+        self._autoflush = True
 
     def __enter__(self) -> UnitOfWork:
-        conn = self.engine.connect().execution_options(mediation_write=self.write)
-        self._conn = conn
+        conn = self.engine.connect()
+        if not self.write:
+            conn = conn.execution_options(mediation_write=False)
+        self.conn: Connection = conn
         self._tx = conn.begin()
-        self.session = Session(bind=conn, autoflush=True, expire_on_commit=False)
         return self
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.conn, autoflush=self._autoflush,
+                                    expire_on_commit=False)
+        return self._session
+
+    def flush(self) -> None:
+        """Flush the ORM session's pending changes, if a session was opened."""
+        if self._session is not None:
+            self._session.flush()
+
+    @contextmanager
+    def deferred_flush(self) -> Iterator[None]:
+        """Within this block the session does not flush before its queries (no autoflush):
+        what is added is written at the next :meth:`flush` or at commit."""
+        self._autoflush = False
+        if self._session is not None:
+            self._session.autoflush = False
+        try:
+            yield
+        finally:
+            self._autoflush = True
+            if self._session is not None:
+                self._session.autoflush = True
+
+    def forget(self, model: type[Any], ident: Any) -> None:
+        """Expire the session's copy of a row (if it holds one) that was written with Core."""
+        if self._session is not None:
+            held = self._session.identity_map.get(identity_key(model, (ident,)))
+            if held is not None:
+                self._session.expire(held)
 
     def __exit__(
         self,
@@ -180,14 +250,15 @@ class UnitOfWork:
             if not self._committed and self._tx.is_active:
                 self._tx.rollback()
         finally:
-            self.session.close()
-            self._conn.close()
+            if self._session is not None:
+                self._session.close()
+            self.conn.close()
 
     def now(self) -> datetime:
         return self.clock()
 
     def commit(self) -> None:
-        self.session.flush()
+        self.flush()
         self._tx.commit()
         self._committed = True
 

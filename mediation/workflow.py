@@ -263,6 +263,29 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 
+# The facts beyond the case's own row that each guard reads (the guards not listed read only the
+# case row and the step's inputs). A step loads only the facts its trigger's guards need, in the
+# same query as the case (steps.py); tests/unit/test_workflow.py checks that no guard reads a fact
+# it does not declare here.
+ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
+                       "deadline"})
+GUARD_FACTS: dict[Guard, frozenset[str]] = {
+    has_both_sides: frozenset({"applicants", "respondents"}),
+    has_agreement: frozenset({"has_agreement"}),
+    follow_up_recorded: frozenset({"has_agreement"}),
+    judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on"}),
+}
+
+
+@cache
+def facts(trigger: str) -> frozenset[str]:
+    """The facts beyond the case row that ``trigger``'s guards read."""
+    needed: frozenset[str] = frozenset()
+    for guard in transition(trigger).guards:
+        needed |= GUARD_FACTS.get(guard, frozenset())
+    return needed
+
+
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
 FINAL = (State.closed,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 from typing import Any
@@ -160,3 +161,46 @@ def test_replay_takes_the_last_state_bearing_event() -> None:
     assert workflow.replay([("new", "intake"), ("accept", "accepted"),
                             ("session", "accepted")]) == "accepted"
     assert workflow.replay([]) is None
+
+
+class _Strict(Subject):
+    """A subject that refuses to tell a guard any fact the guard did not declare."""
+
+    allowed: frozenset[str] = frozenset()
+
+    def __getattribute__(self, key: str) -> Any:
+        fact_names = {f.name for f in dataclasses.fields(Subject)}
+        if key in fact_names and key not in object.__getattribute__(self, "allowed"):
+            raise AssertionError(f"a guard read the undeclared fact {key}")
+        return object.__getattribute__(self, key)
+
+
+@pytest.mark.parametrize("trigger", workflow.TRIGGERS)
+def test_guards_read_only_the_facts_they_declare(trigger: str) -> None:
+    """steps.py loads only workflow.facts(trigger) with the case: a guard reading anything else
+    would see a default (0, False, None) instead of the truth."""
+    state = workflow.transition(trigger).sources[0].value
+    variants: list[tuple[dict[str, Any], dict[str, Any]]] = [({}, {})]
+    variants += [(f, i) for t, _, f, i, _ in GUARD_FAILURES if t == trigger]  # type: ignore[misc]
+    for overrides, inputs in variants:
+        for guard in workflow.transition(trigger).guards:
+            subject = ready(state)
+            for k, v in overrides.items():
+                setattr(subject, k, v)
+            strict = _Strict(**dataclasses.asdict(subject))
+            strict.allowed = workflow.ROW_FACTS | workflow.GUARD_FACTS.get(guard, frozenset())
+            guard(strict, {**GOOD[trigger], **inputs})
+
+
+def test_the_strict_subject_catches_an_undeclared_read() -> None:
+    strict = _Strict(**dataclasses.asdict(ready("intake")))
+    strict.allowed = workflow.ROW_FACTS
+    with pytest.raises(AssertionError, match="applicants"):
+        workflow.has_both_sides(strict, {})
+
+
+def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
+    assert workflow.facts("accept") == {"applicants", "respondents"}
+    assert workflow.facts("decline") == frozenset()
+    assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on"}
+    assert workflow.facts("feedback") == {"has_agreement"}

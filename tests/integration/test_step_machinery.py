@@ -1,0 +1,235 @@
+"""The shared machinery of a step (steps._step, eventlog, storage) on both backends.
+
+A step reads its case with Core and writes the case's changes and the version's compare-and-set
+in one UPDATE, the step's own records after it, and the event with Core statements: these tests
+pin what that must keep true next to ORM code in the same unit of work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from mediation import eventlog, intake, steps
+from mediation.cases import Case, LogHead, Prevention
+from mediation.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.storage import UnitOfWork
+from tests.conftest import Room, case_record
+
+
+def new_case(room: Room) -> int:
+    result = room.run(intake.new_case, None, intake.parse_case(case_record()))
+    return int(result["id"])
+
+
+def _bump_behind_our_back(uow: UnitOfWork, case_id: int) -> None:
+    """What a terminal that committed first would have done: the version moved on."""
+    uow.conn.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
+                     {"id": case_id})
+
+
+@pytest.mark.parametrize("expected", [None, 1])
+def test_a_version_moved_on_before_the_compare_and_set_writes_nothing(
+        room: Room, expected: int | None) -> None:
+    cid = new_case(room)
+    with room.uow() as uow:
+        def apply(case: Case) -> steps.Changes:
+            uow.session.add(Prevention(case_id=cid, kind="suicide", persons=1,
+                                       recorded_at=uow.now(), recorded_by="wangfang"))
+            # a query in apply does not flush what apply added before the compare-and-set
+            assert uow.session.execute(select(func.count()).select_from(Prevention)).scalar() == 0
+            _bump_behind_our_back(uow, cid)
+            return {}
+
+        with pytest.raises(Conflict, match="now version 2") as refused:
+            steps._step(uow, room.director, cid, "prevent", {"kind": "suicide", "persons": 1},
+                        apply, expected_version=expected)
+        # retryable (storage.transaction runs it again) only when the caller named no version
+        assert type(refused.value) is (ConcurrentUpdate if expected is None else Conflict)
+        assert uow.conn.execute(select(func.count()).select_from(Prevention)).scalar() == 0
+
+
+def test_a_step_writes_exactly_the_columns_apply_changed(room: Room) -> None:
+    cid = new_case(room)
+    with room.uow(write=False) as uow:
+        before = uow.conn.execute(select(Case.__table__).where(  # type: ignore[attr-defined]
+            Case.__table__.c.id == cid)).one()._asdict()  # type: ignore[attr-defined]
+    room.run(steps.accept, None, cid)
+    with room.uow(write=False) as uow:
+        after = uow.conn.execute(select(Case.__table__).where(  # type: ignore[attr-defined]
+            Case.__table__.c.id == cid)).one()._asdict()  # type: ignore[attr-defined]
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"state", "version", "accepted_at", "deadline"}
+    assert (after["state"], after["version"]) == ("accepted", 2)
+    assert after["deadline"] > after["accepted_at"] == room.clock.now
+
+
+def test_the_session_sees_a_case_a_step_changed_in_the_same_unit_of_work(room: Room) -> None:
+    cid = new_case(room)
+    with room.uow() as uow:
+        held = steps.find_case(uow, room.director, cid)  # an ORM copy, as mediate loads one
+        assert (held.state, held.version) == ("intake", 1)
+        steps.accept(uow, room.director, cid)
+        again = steps.find_case(uow, room.director, cid)
+        assert again is held and (again.state, again.version) == ("accepted", 2)
+        steps.mediate(uow, room.director, cid, mediator="liming", rights_notified=True)
+        assert steps.find_case(uow, room.director, cid).state == "mediating"
+        uow.commit()
+    with room.uow(write=False) as uow:
+        case = steps.find_case(uow, room.director, cid)
+        assert (case.state, case.version, case.lead_mediator) == ("mediating", 3, "liming")
+
+
+def test_a_case_is_found_by_number_and_only_in_the_actor_committee(room: Room) -> None:
+    cid = new_case(room)
+    with room.uow(write=False) as uow:
+        number = steps.find_case(uow, room.director, cid).number
+    assert room.run(steps.accept, None, f" {number} ")["id"] == cid
+    outsider = room.director.__class__(username="x", name="x", role="director",
+                                       committee_id=room.director.committee_id + 1)
+    with pytest.raises(NotFound, match="no case"):
+        room.run(steps.terminate, outsider, cid, reason="no_agreement", advice="起诉")
+
+
+def test_the_log_head_a_session_holds_follows_core_appends(room: Room) -> None:
+    with room.uow() as uow:
+        s = uow.session
+        eventlog.ensure_head(s)
+        held = s.get(LogHead, 1)
+        assert held is not None
+        seq = held.seq
+        event = eventlog.append(s, at=uow.now(), actor="wangfang", role="director",
+                                action="test")
+        assert event.seq == seq + 1
+        assert s.get(LogHead, 1) is held and held.seq == seq + 1 and held.hash == event.hash
+        assert eventlog.head(s) == eventlog.head(uow.conn) == (seq + 1, event.hash)
+
+
+def test_events_appended_through_session_and_connection_share_one_chain(room: Room) -> None:
+    cid = new_case(room)
+    with room.uow() as uow:
+        a = eventlog.append(uow.session, at=uow.now(), actor="wangfang", role="director",
+                            action="test")
+        result: dict[str, Any] = steps.accept(uow, room.director, cid)
+        b = eventlog.append(uow.conn, at=uow.now(), actor="wangfang", role="director",
+                            action="test")
+        uow.commit()
+    assert result["event"] == a.seq + 1 and b.seq == a.seq + 2
+    from mediation import maintenance
+
+    with room.uow(write=False) as uow:
+        assert all(c.ok for c in maintenance.check(uow))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("idle_ping", [True, False])
+def test_a_pooled_connection_dropped_while_idle_is_replaced(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch, idle_ping: bool) -> None:
+    """PostgreSQL: a connection the server dropped while it sat in the pool is pinged and
+    replaced once it has been idle long enough (the companion case shows the ping is what
+    saves it)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from mediation import storage
+    from tests.pg import ADMIN_URL
+
+    engine = storage.engine_for(pg_url)
+    with UnitOfWork(engine, write=False) as uow:
+        pid = uow.conn.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+    monkeypatch.setattr(storage, "PING_AFTER_IDLE_SECONDS", 0.0 if idle_ping else 3600.0)
+    if idle_ping:
+        with UnitOfWork(engine, write=False) as uow:
+            assert uow.conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+    else:
+        with pytest.raises(OperationalError), UnitOfWork(engine, write=False) as uow:
+            uow.conn.execute(text("SELECT 1"))
+
+
+def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
+        tmp_path: Path) -> None:
+    """SQLite: BEGIN IMMEDIATE goes straight to the driver; when another writer holds the
+    database past busy_timeout, the failure is still SQLAlchemy's OperationalError, which
+    storage.transaction retries and finally reports as Busy."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from mediation.errors import Busy
+    from mediation.storage import create_schema, engine_for, retryable, transaction
+
+    path = tmp_path / "locked.db"
+    engine = engine_for("sqlite:///" + str(path))
+    create_schema(engine)
+    with engine.connect() as conn:  # the pool's one connection: give up after 50 ms
+        conn.connection.dbapi_connection.execute("PRAGMA busy_timeout=50")  # type: ignore[union-attr]
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="database is locked") as locked:
+            with UnitOfWork(engine):
+                pass
+        assert retryable(locked.value)
+        with pytest.raises(Busy):
+            transaction(engine, lambda uow: None, attempts=2)
+        with UnitOfWork(engine, write=False) as uow:  # readers are not blocked (WAL)
+            assert uow.conn.execute(text("SELECT count(*) FROM cases")).scalar() == 0
+    finally:
+        other.rollback()
+        other.close()
+    with UnitOfWork(engine) as uow:
+        uow.commit()
+
+
+def test_the_facts_a_step_loads_are_those_subject_of_computes(room: Room) -> None:
+    """steps._load reads each trigger's facts in one SQL statement; subject_of reads every fact
+    with the ORM, one query each: at every stage of a case's life they agree."""
+    from dataclasses import fields
+    from datetime import timedelta
+
+    from mediation import workflow
+
+    cid = new_case(room)
+
+    def agree() -> None:
+        with room.uow(write=False) as uow:
+            for trigger in workflow.TRIGGERS:
+                for actor in (room.director, room.mediator):
+                    case, loaded, assigned = steps._load(uow, actor, cid, trigger)
+                    full = steps.subject_of(uow, steps.find_case(uow, room.director, cid))
+                    for f in fields(workflow.Subject):
+                        if f.name in workflow.ROW_FACTS | workflow.facts(trigger):
+                            assert getattr(loaded, f.name) == getattr(full, f.name), (trigger,
+                                                                                      f.name)
+                    if actor is room.mediator:
+                        assert assigned == ({actor.username}
+                                            & steps.assigned_to(uow, cid))
+                    assert case.version == full_version(uow)
+
+    def full_version(uow: UnitOfWork) -> int:
+        return steps.find_case(uow, room.director, cid).version
+
+    agree()
+    room.run(steps.accept, None, cid)
+    agree()
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    agree()
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
+    agree()
+    room.run(steps.confirm, None, cid)
+    agree()
+    room.clock.advance(days=1)
+    room.run(steps.judicial, None, cid, court="岳麓区人民法院",
+             filed_on=(room.clock.now + timedelta(hours=8)).date())
+    agree()
+    room.run(steps.remediate, None, cid, reason="显失公平", consent=True)
+    agree()
+    room.run(steps.agree, None, cid, terms="赔偿600元", written=True)
+    agree()

@@ -22,7 +22,7 @@ from mediation import categories
 from mediation.access import Actor, require
 from mediation.committee import committee_of
 from mediation.i18n import N_, gettext_
-from mediation.stats import Figures, Period, compute, empty
+from mediation.stats import Figures, Period, Stats, compute, empty
 from mediation.storage import UnitOfWork
 
 PREVENTIONS = (
@@ -58,12 +58,22 @@ def _t(text: str, lang: str) -> str:
 
 
 def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesIO, *,
-            lang: str = "zh", as_of: datetime | None = None) -> dict[str, Any]:
-    """Write the monthly report of ``period`` to ``out``; return a summary."""
+            lang: str = "zh", as_of: datetime | None = None, stats: Stats | None = None,
+            committee: str | None = None) -> dict[str, Any]:
+    """Write the monthly report of ``period`` to ``out``; return a summary.
+
+    ``stats``: the figures of ``period`` by category when the caller has them already (the
+    nightly export computes them once for stats.json and the sheet); computed here otherwise.
+    ``committee``: the committee's name, likewise.
+    """
     require(actor, "report.export")
-    stats = compute(uow, actor, period, "category", as_of=as_of)
+    if stats is None:
+        stats = compute(uow, actor, period, "category", as_of=as_of)
+    elif stats.by != "category" or stats.period != period.view():
+        raise ValueError("the monthly report needs the figures of its period by category")
     groups = {g.key: g for g in stats.groups or []}
-    committee = committee_of(uow, actor).name
+    if committee is None:
+        committee = committee_of(uow, actor).name
     rows = []
     for cat in categories.reporting_categories():
         rows.append((cat.code, cat.name(lang), groups.get(cat.code) or empty(cat.code)))

@@ -12,12 +12,12 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mediation import export
 from mediation.cases import Party
@@ -141,7 +141,7 @@ KILLED = """
 import sys, time
 from pathlib import Path
 from typing import Any
-from datetime import date
+from datetime import date, timedelta
 from mediation import committee, export
 from mediation.storage import engine_for, unit_of_work
 
@@ -197,3 +197,75 @@ def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == export.trend_png(months)
     assert caught == []
     assert capsys.readouterr().err == ""
+
+
+def test_party_columns_follow_position_not_insertion(tmp_path: Path) -> None:
+    """Several parties of one role, stored out of order: masked, joined in position order."""
+    import csv
+
+    from mediation.identity import mask_name
+
+    b = build("sqlite:///" + str(tmp_path / "parties.db"), _histories(4, seed=3))
+    with b.uow(write=True) as uow:
+        first = uow.session.exec(select(Party).order_by(col(Party.case_id), col(Party.id))).first()
+        assert first is not None
+        case_id = first.case_id
+        for party in uow.session.exec(select(Party).where(Party.case_id == case_id)).all():
+            party.position += 2  # the existing parties move behind the ones added now
+        uow.session.add(Party(case_id=case_id, position=1, role="applicant", kind="person",
+                              name="欧阳娜娜"))
+        uow.session.add(Party(case_id=case_id, position=0, role="respondent", kind="person",
+                              name="Smith"))
+        uow.commit()
+    with b.uow() as uow:
+        export.nightly(uow, b.directors[0], tmp_path / "out", DAY)
+        parties = uow.session.exec(select(Party).order_by(col(Party.position))).all()
+        numbers: dict[str, int] = dict(uow.session.connection().exec_driver_sql(
+            "SELECT number, id FROM cases").all())
+    text = (tmp_path / "out" / DAY.isoformat() / "cases.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert len(rows) == 4
+    for row in rows:
+        cid = numbers[row["number"]]
+        for role, column in (("applicant", "applicants"), ("respondent", "respondents")):
+            want = "、".join(mask_name(p.name) or "" for p in parties
+                            if p.case_id == cid and p.role == role)
+            assert row[column] == want, (cid, role)
+    changed = next(r for r in rows if numbers[r["number"]] == case_id)
+    assert changed["applicants"] == "欧阳某、张某" and changed["respondents"] == "S***、李某"
+
+
+@pytest.mark.parametrize("stored", [
+    "2026-06-30 15:59:59.999999", "2026-06-30 15:59:59", "2026-06-30T07:08:09",
+    "2026-06-30 07:08:09.5", "2026-06-30T07:08:09+08:00", None])
+def test_iso_timestamps_match_strftime_on_sqlite(stored: str | None) -> None:
+    """The text-cutting fast path gives what SQLite's strftime gives, whatever the shape."""
+    from sqlalchemy import create_engine, func, literal
+    from sqlalchemy import select as core_select
+
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        value = literal(stored)
+        fast, slow = conn.execute(core_select(
+            export._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
+    assert fast == slow
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 30), date(2026, 6, 30), date(2027, 1, 1)])
+def test_year_and_trend_equal_their_own_computations(built: Built, day: date) -> None:
+    """In December one computation by month serves the year to date and the 12 months: the
+    figures are exactly those of the two separate computations (other months: two anyway)."""
+    from mediation import stats
+    from mediation.clock import start_of_local_day_utc
+
+    end = start_of_local_day_utc(day + timedelta(days=1))
+    actor = built.directors[0]
+    with built.uow() as uow:
+        ytd, trend = export._year_and_trend(uow, actor, day, end)
+        want_ytd = stats.compute(uow, actor, stats.year_to_date(day), as_of=end)
+        months = stats.last_months(day, 12)
+        want_trend = stats.monthly_series(stats.compute(
+            uow, actor, stats.date_range(months[0].start, day), "month", as_of=end), months)
+    assert stats.to_json(ytd) == stats.to_json(want_ytd)
+    assert trend == want_trend
+    assert any(m.intake for m in trend) or day.year == 2027

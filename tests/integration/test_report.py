@@ -69,6 +69,24 @@ def test_english_headers_and_reproducible(built: Built, tmp_path: Path) -> None:
     assert (tmp_path / "en.xlsx").read_bytes() == (tmp_path / "en2.xlsx").read_bytes()
 
 
+def test_precomputed_figures_give_the_same_file(built: Built, tmp_path: Path) -> None:
+    """The export hands over the figures it computed for stats.json: the same sheet results;
+    figures of another period or grouping are refused rather than mis-reported."""
+    as_of = datetime(2026, 5, 1)
+    with built.uow() as uow:
+        actor = built.directors[0]
+        computed = report.monthly(uow, actor, APRIL, tmp_path / "a.xlsx", as_of=as_of)
+        figures = stats.compute(uow, actor, APRIL, "category", as_of=as_of)
+        given = report.monthly(uow, actor, APRIL, tmp_path / "b.xlsx", as_of=as_of,
+                               stats=figures, committee="龙社区人民调解委员会")
+        for wrong in (stats.compute(uow, actor, APRIL, as_of=as_of),
+                      stats.compute(uow, actor, stats.month(2026, 3), "category", as_of=as_of)):
+            with pytest.raises(ValueError):
+                report.monthly(uow, actor, APRIL, tmp_path / "c.xlsx", stats=wrong)
+    assert computed == given
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
 @pytest.mark.skipif(shutil.which("libreoffice") is None and shutil.which("soffice") is None,
                     reason="LibreOffice is not installed")
 def test_libreoffice_converts_it(built: Built, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, exists, func, update
 from sqlalchemy import select as core_select
@@ -55,6 +55,7 @@ from mediation.i18n import join, msg
 from mediation.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
+_T = TypeVar("_T")
 Apply = Callable[[Case], Changes]
 
 
@@ -257,30 +258,62 @@ def _step(
     old_version = case.version
     read = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
     # The step's own records are written after the compare-and-set below, as they always were:
-    # the session does not flush what ``apply`` adds until then.
-    with uow.deferred_flush():
-        changes = apply(case)
-    if after != before:
-        changes = {"state": [before, after], **changes}
-    case.state = after
-    case.version = old_version + 1
-    values = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
-    written = {k: v for k, v in values.items() if v != read[k]}
-    # Compare-and-set on the version: a concurrent writer that got here first makes this fail.
-    bumped = uow.conn.execute(_WRITE_CASE, {"w_id": case.id, "w_version": old_version, **written})
-    if bumped.rowcount != 1:
-        now_version = uow.conn.execute(_CURRENT_VERSION, {"case_id": case.id}).scalar()
-        case.version = old_version if now_version is None else now_version
-        raise _conflict(uow, case, retryable=expected_version is None)
-    uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
-    uow.flush()
-    event = eventlog.append(
-        uow.conn, at=uow.now(), actor=actor.username, role=actor.role, action=trigger,
-        committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
-        version=case.version, reason=reason, changes=changes,
-    )
+    # the session does not flush what ``apply`` adds until then. The step happens at one
+    # instant: every ``uow.now()`` in it (the case's timestamps, its records, the event) is
+    # the same, so statistics counted by the case's milestones equal a replay of the events.
+    at = uow.now()
+    clock, uow.clock = uow.clock, lambda: at
+    try:
+        with uow.deferred_flush():
+            try:
+                changes = apply(case)
+            except _Moved:
+                raise _refused_as_stale(uow, case, expected_version) from None
+        if after != before:
+            changes = {"state": [before, after], **changes}
+        case.state = after
+        case.version = old_version + 1
+        values = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
+        written = {k: v for k, v in values.items() if v != read[k]}
+        # Compare-and-set on the version: a concurrent writer that got here first fails this.
+        bumped = uow.conn.execute(_WRITE_CASE,
+                                  {"w_id": case.id, "w_version": old_version, **written})
+        if bumped.rowcount != 1:
+            case.version = old_version
+            raise _refused_as_stale(uow, case, expected_version)
+        uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
+        uow.flush()
+        event = eventlog.append(
+            uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
+            committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
+            version=case.version, reason=reason, changes=changes,
+        )
+    finally:
+        uow.clock = clock
     return {"id": case.id, "number": case.number, "state": case.state,
             "version": case.version, "event": event.seq}
+
+
+class _Moved(Exception):
+    """A row an ``apply`` function relies on is gone: a concurrent step changed the case after
+    it was read (PostgreSQL's READ COMMITTED shows its commit). Refused as a stale write."""
+
+
+def _still(value: _T | None) -> _T:
+    """``value``, which the guards made sure of when the case was read; :class:`_Moved` if a
+    concurrent step has since taken it away."""
+    if value is None:
+        raise _Moved
+    return value
+
+
+def _refused_as_stale(uow: UnitOfWork, case: Case, expected_version: int | None) -> Conflict:
+    """The refusal of a step whose case changed under it: retried by ``storage.transaction``
+    when no version was expected, else exit 3 naming who changed it and when."""
+    now_version = uow.conn.execute(_CURRENT_VERSION, {"case_id": case.id}).scalar()
+    if now_version is not None:
+        case.version = now_version
+    return _conflict(uow, case, retryable=expected_version is None)
 
 
 def _set(case: Case, changes: Changes, field: str, value: Any) -> None:
@@ -449,7 +482,7 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         assert case.id is not None
         now = uow.now()
         agreement = current_agreement(uow, case.id)
-        assert agreement is not None  # the guard has_agreement holds
+        agreement = _still(agreement)  # the guard has_agreement held when the case was read
         agreement.effective_at = now
         uow.session.add(agreement)
         ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
@@ -475,7 +508,8 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
         assert case.id is not None
         if result is None:
             agreement = current_agreement(uow, case.id)
-            assert agreement is not None and agreement.id is not None
+            agreement = _still(agreement)
+            assert agreement.id is not None
             jc = JudicialConfirmation(case_id=case.id, agreement_id=agreement.id,
                                       court=(court or "").strip(),
                                       filed_on=filed_on or local_date(uow.now()))
@@ -483,7 +517,7 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
             return {"judicial": [None, {"court": jc.court, "filed_on": iso(jc.filed_on),
                                         "result": JudicialResult.pending}]}
         pending = _pending_judicial(uow, case.id)
-        assert pending is not None
+        pending = _still(pending)
         pending.result = result
         pending.decided_on = decided_on or local_date(uow.now())
         uow.session.add(pending)

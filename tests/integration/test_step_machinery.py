@@ -7,6 +7,7 @@ pin what that must keep true next to ORM code in the same unit of work.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from mediation import eventlog, intake, steps
-from mediation.cases import Case, LogHead, Prevention
+from mediation.cases import Case, Event, LogHead, Prevention
 from mediation.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.storage import UnitOfWork
 from tests.conftest import Room, case_record
@@ -233,3 +234,51 @@ def test_the_facts_a_step_loads_are_those_subject_of_computes(room: Room) -> Non
     agree()
     room.run(steps.agree, None, cid, terms="赔偿600元", written=True)
     agree()
+
+
+def _agreed_case(room: Room) -> int:
+    cid = new_case(room)
+    room.run(steps.accept, None, cid)
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    room.run(steps.agree, None, cid, terms="李四于十日内赔偿张三500元。", written=True)
+    return cid
+
+
+def test_a_step_happens_at_one_instant(room: Room) -> None:
+    """Every timestamp a step writes is the event's: statistics counted by the case's
+    milestones (first_concluded_at, accepted_at, ...) then equal a replay of the events, even
+    at midnight at the end of a month."""
+    cid = _agreed_case(room)
+    ticks = [room.clock()]
+
+    def ticking() -> Any:
+        ticks.append(ticks[-1] + timedelta(seconds=1))
+        return ticks[-1]
+
+    with UnitOfWork(room.engine, clock=ticking) as uow:
+        steps.confirm(uow, room.director, cid)
+        uow.commit()
+    with room.uow(write=False) as uow:
+        at = uow.conn.execute(select(Event.__table__.c.at).where(  # type: ignore[attr-defined]
+            Event.__table__.c.case_id == cid).order_by(  # type: ignore[attr-defined]
+            Event.__table__.c.seq.desc())).scalar()  # type: ignore[attr-defined]
+        case = uow.conn.execute(select(Case.__table__).where(  # type: ignore[attr-defined]
+            Case.__table__.c.id == cid)).one()  # type: ignore[attr-defined]
+    assert case.confirmed_at == case.first_confirmed_at == at
+
+
+@pytest.mark.parametrize("expected", [None, 4])
+def test_a_record_a_concurrent_step_took_away_is_refused_as_stale(
+        room: Room, monkeypatch: pytest.MonkeyPatch, expected: int | None) -> None:
+    """On PostgreSQL (READ COMMITTED) a remediate committed between reading the case and
+    ``apply`` removes the agreement ``confirm`` relies on: a clean refusal, retried when no
+    version was named, never an AssertionError."""
+    cid = _agreed_case(room)
+    monkeypatch.setattr(steps, "current_agreement", lambda uow, case_id: None)
+    with room.uow() as uow:
+        with pytest.raises(Conflict) as refused:
+            steps.confirm(uow, room.director, cid, expected_version=expected)
+        assert type(refused.value) is (ConcurrentUpdate if expected is None else Conflict)
+        assert uow.conn.execute(select(func.count()).select_from(
+            Event.__table__).where(  # type: ignore[attr-defined]
+            Event.__table__.c.action == "confirm")).scalar() == 0  # type: ignore[attr-defined]

@@ -222,6 +222,11 @@ def _write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                 cid = r[0]
                 applicants: list[str] = []
                 respondents: list[str] = []
+                # The two streams are separate statements: skip the parties of a case the
+                # case stream does not hold (registered between the two reads), so that one
+                # such case can never leave every later case without its names.
+                while nxt is not None and nxt[0] < cid:
+                    nxt = next(parties, None)
                 while nxt is not None and nxt[0] == cid:
                     if nxt[1] == "applicant":
                         applicants.append(mask(nxt[2]) or "")

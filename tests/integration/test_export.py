@@ -235,6 +235,31 @@ def test_party_columns_follow_position_not_insertion(tmp_path: Path) -> None:
     assert changed["applicants"] == "欧阳某、张某" and changed["respondents"] == "S***、李某"
 
 
+def test_a_case_missing_from_the_case_stream_leaves_later_cases_their_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cases and their parties are two statements; a case only the party stream holds
+    (registered between the two reads) must not leave every later case without its names."""
+    import csv
+
+    b = build("sqlite:///" + str(tmp_path / "gap.db"), _histories(4, seed=3))
+    with b.uow() as uow:
+        ids = sorted(uow.session.connection().exec_driver_sql("SELECT id FROM cases").scalars())
+    hidden = ids[1]
+    real = export._batches
+
+    def without_hidden_case(conn: Any, stmt: Any) -> Any:
+        for batch in real(conn, stmt):
+            yield [r for r in batch if len(r) == 3 or r[0] != hidden]  # case rows only
+
+    monkeypatch.setattr(export, "_batches", without_hidden_case)
+    with b.uow() as uow:
+        export.nightly(uow, b.directors[0], tmp_path / "out", DAY)
+    text = (tmp_path / "out" / DAY.isoformat() / "cases.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert len(rows) == 3
+    assert all(row["applicants"] and row["respondents"] for row in rows), rows
+
+
 @pytest.mark.parametrize("stored", [
     "2026-06-30 15:59:59.999999", "2026-06-30 15:59:59", "2026-06-30T07:08:09",
     "2026-06-30 07:08:09.5", "2026-06-30T07:08:09+08:00", None])

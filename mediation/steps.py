@@ -259,11 +259,8 @@ def _step(
     read = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
     # The step's own records are written after the compare-and-set below, as they always were:
     # the session does not flush what ``apply`` adds until then. The step happens at one
-    # instant: every ``uow.now()`` in it (the case's timestamps, its records, the event) is
-    # the same, so statistics counted by the case's milestones equal a replay of the events.
-    at = uow.now()
-    clock, uow.clock = uow.clock, lambda: at
-    try:
+    # instant, so statistics counted by the case's milestones equal a replay of the events.
+    with uow.one_instant() as at:
         with uow.deferred_flush():
             try:
                 changes = apply(case)
@@ -288,8 +285,6 @@ def _step(
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
         )
-    finally:
-        uow.clock = clock
     return {"id": case.id, "number": case.number, "state": case.state,
             "version": case.version, "event": event.seq}
 

@@ -233,6 +233,18 @@ class UnitOfWork:
             if self._session is not None:
                 self._session.autoflush = True
 
+    @contextmanager
+    def one_instant(self) -> Iterator[datetime]:
+        """Within this block :meth:`now` answers one instant (yielded): everything a step
+        stamps -- its case's timestamps, its records, its event -- carries the same time."""
+        at = self.clock()
+        clock = self.clock
+        self.clock = lambda: at
+        try:
+            yield at
+        finally:
+            self.clock = clock
+
     def forget(self, model: type[Any], ident: Any) -> None:
         """Expire the session's copy of a row (if it holds one) that was written with Core."""
         if self._session is not None:

@@ -13,6 +13,7 @@ for enumerated values (state.intake, trigger.accept, ...) are built at run time 
 
 from __future__ import annotations
 
+import gettext
 import io
 import sys
 from pathlib import Path
@@ -104,6 +105,22 @@ def _mo_bytes(cat: Catalog) -> bytes:
     return buf.getvalue()
 
 
+def _po_messages(cat: Catalog) -> dict[str, str]:
+    """What a compiled catalogue must hold: each translated message id and its text.
+
+    Compared as messages, not bytes: Babel versions lay out the same messages differently in a
+    ``.mo`` file (header, hash table), and the check must not depend on the tool's version.
+    """
+    return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+
+
+def _mo_messages(data: bytes) -> dict[str, str]:
+    """The messages of a compiled ``.mo`` file, read with the standard library's gettext."""
+    parsed = gettext.GNUTranslations(io.BytesIO(data))
+    catalog: dict[str, str] = getattr(parsed, "_catalog", {})
+    return {str(k): str(v) for k, v in catalog.items() if k}
+
+
 def add(domain: str) -> int:
     todo = missing()
     for lang in LANGS:
@@ -135,7 +152,7 @@ def problems() -> list[str]:
     for lang in LANGS:
         for po, cat in catalogues(lang).items():
             mo = po.with_suffix(".mo")
-            if not mo.exists() or mo.read_bytes() != _mo_bytes(cat):
+            if not mo.exists() or _mo_messages(mo.read_bytes()) != _po_messages(cat):
                 out.append(f"{mo.relative_to(ROOT)} is stale: run `make catalogues`")
     return out
 

@@ -9,7 +9,8 @@ For each size a SQLite database is generated with Core bulk inserts (bench only;
 distributions: categories and sources weighted as in the demo, 6% declined, 5% terminated, 70%
 written agreements, 1% re-mediated, follow-ups, judicial confirmations, preventions). Then:
 
-- ``stats --year`` (``mediation.stats.compute``) vs a hand-written single SQL statement over the
+- ``stats --year`` (``mediation.reporting.stats.compute``) vs a hand-written single SQL statement
+  over the
   same tables computing the same figures (``RAW_FULL``: the counts by source, the amount, the
   five intervals' median and 90th percentile, judicial, follow-up, prevention, overdue); the
   bench first checks that both return exactly the same figures. This is the issue's comparison
@@ -136,8 +137,8 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
 
 def generate(url: str, n: int, seed: int = 2026) -> None:
     from mediation import committee
-    from mediation.stats import _t
-    from mediation.storage import UnitOfWork, create_schema, engine_for
+    from mediation.db.storage import UnitOfWork, create_schema, engine_for
+    from mediation.reporting.stats import _t
 
     engine = engine_for(url)
     create_schema(engine)
@@ -245,15 +246,15 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
 
 def _actor(url: str) -> Any:
     from mediation import committee
-    from mediation.storage import engine_for, unit_of_work
+    from mediation.db.storage import engine_for, unit_of_work
 
     with unit_of_work(engine_for(url), write=False) as uow:
         return committee.resolve_actor(uow, "wangfang")
 
 
 def time_stats(url: str, by: str | None = None) -> float:
-    from mediation import stats
-    from mediation.storage import engine_for, unit_of_work
+    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.reporting import stats
 
     actor = _actor(url)
     best = float("inf")
@@ -424,8 +425,8 @@ def ours_as_raw(url: str) -> dict[str, Any]:
     """``stats.compute``'s answer in the shape of :func:`raw_full_figures`."""
     from decimal import Decimal
 
-    from mediation import stats
-    from mediation.storage import engine_for, unit_of_work
+    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.reporting import stats
 
     actor = _actor(url)
     with unit_of_work(engine_for(url), write=False, clock=lambda: NOW) as uow:
@@ -461,8 +462,8 @@ def time_raw_event_aggregate(path: str) -> float:
 
 
 def time_export(url: str, out: Path) -> float:
-    from mediation import export
-    from mediation.storage import engine_for, unit_of_work
+    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.reporting import export
 
     actor = _actor(url)
     t = time.perf_counter()
@@ -473,9 +474,9 @@ def time_export(url: str, out: Path) -> float:
 
 def time_export_csv(url: str, out: Path) -> float:
     """Only the streaming part of the export: cases.csv and events.csv, masked."""
-    from mediation import export
-    from mediation.clock import start_of_local_day_utc
-    from mediation.storage import engine_for, unit_of_work
+    from mediation.core.clock import start_of_local_day_utc
+    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.reporting import export
 
     out.mkdir(parents=True, exist_ok=True)
     end = start_of_local_day_utc(DAY + timedelta(days=1))

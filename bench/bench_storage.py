@@ -57,7 +57,7 @@ PG_ADMIN = os.environ.get("MEDIATION_BENCH_PG", "postgresql+psycopg://postgres@1
 
 
 def _resident_id(i: int) -> str:
-    from mediation import identity
+    from mediation.core import identity
 
     birth = datetime(1950, 1, 1) + timedelta(days=i % 18000)
     first17 = f"{430100 + i // 18000 % 99:06d}{birth:%Y%m%d}{i // 1_782_000 % 1000:03d}"
@@ -93,7 +93,7 @@ def write_jsonl(path: Path, n: int) -> None:
 def _setup(url: str, cases: int = 0) -> Any:
     from mediation import committee, intake
     from mediation.cases import CaseIn
-    from mediation.storage import UnitOfWork, create_schema, engine_for
+    from mediation.db.storage import UnitOfWork, create_schema, engine_for
 
     engine = engine_for(url)
     create_schema(engine)
@@ -129,7 +129,7 @@ def _pg_database() -> Iterator[str | None]:
     try:
         yield url
     finally:
-        from mediation.storage import _engines
+        from mediation.db.storage import _engines
 
         eng = _engines.pop(url, None)
         if eng is not None:
@@ -152,8 +152,9 @@ def _timed(fn: Callable[[], Any]) -> float:
 def _ours_transitions(engine: Any, ids: list[int]) -> None:
     """What ``mediation case accept`` runs (cli/context.py ``Env.act``, without a session file):
     the actor resolved as the CLI resolves it, the step, in ``storage.transaction``."""
-    from mediation import signin, steps
-    from mediation.storage import UnitOfWork, transaction
+    from mediation import steps
+    from mediation.access import signin
+    from mediation.db.storage import UnitOfWork, transaction
 
     for cid in ids:
         def once(uow: UnitOfWork, cid: int = cid) -> Any:
@@ -334,8 +335,9 @@ def _raw_import(path: str, rows: Rows) -> None:
 
 
 def bench_import() -> float:
-    from mediation import bulk, maintenance
-    from mediation.storage import UnitOfWork
+    from mediation import bulk
+    from mediation.db import maintenance
+    from mediation.db.storage import UnitOfWork
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "cases.jsonl"
@@ -363,9 +365,10 @@ def bench_import() -> float:
 def _naive_import(path: str, n: int) -> None:
     """The naive route: validate, then one ORM object per row (case, parties, event), flushed
     one case at a time, in one transaction (no duplicate search)."""
-    from mediation import committee, eventlog, intake
+    from mediation import committee, intake
     from mediation.cases import Case, CaseIn, Party
-    from mediation.storage import UnitOfWork
+    from mediation.db import eventlog
+    from mediation.db.storage import UnitOfWork
 
     engine = _setup("sqlite:///" + path)
     with UnitOfWork(engine) as uow:

@@ -1,7 +1,8 @@
 """`mediation login|logout`, `token ...`, `committee ...` and `retention ...`.
 
 Passwords are never options: they are prompted (hidden) at a terminal or read from standard
-input with ``--password-stdin``. Decisions are made in mediation.access and mediation.signin.
+input with ``--password-stdin``. Decisions are made in mediation.access.policy and
+mediation.access.signin.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt
-from mediation.i18n import _, name
+from mediation.core.i18n import _, name
 
 
 def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
             "Read the password from standard input instead of prompting.")),
     ) -> None:
         """Sign in: keeps a session token (valid for a working day) in a private file."""
-        from mediation import signin
+        from mediation.access import signin
 
         e = env(ctx)
         password = read_password(password_stdin)
@@ -61,8 +62,8 @@ def register(app: typer.Typer) -> None:
         "Sign out: end the session and delete the session file."))
     def logout() -> None:
         """Sign out: end the session and delete the session file."""
-        from mediation import signin
-        from mediation.storage import engine_for, unit_of_work
+        from mediation.access import signin
+        from mediation.db.storage import engine_for, unit_of_work
 
         data = signin.read_session()  # the session's own database, whatever --db says
         ended = None
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_opt(),
     ) -> None:
         """Create a token for USER (e.g. a clerk's nightly export) and write it to FILE."""
-        from mediation import signin
+        from mediation.access import signin
 
         path = Path(out).expanduser()
         if path.exists():
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
         "List tokens and sessions (never the tokens themselves)."))
     def token_list(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """List tokens and sessions (never the tokens themselves)."""
-        from mediation import signin
+        from mediation.access import signin
 
         rows = env(ctx).act(signin.list_tokens, write=False)
         if as_json:
@@ -137,7 +138,7 @@ def register(app: typer.Typer) -> None:
     def token_revoke(ctx: typer.Context,
                      token_id: int = typer.Argument(..., metavar="ID")) -> None:
         """Revoke a token or session at once."""
-        from mediation import signin
+        from mediation.access import signin
 
         row = env(ctx).act(signin.revoke_token, token_id)
         sys.stdout.write(_("Token {id} of {user} revoked.", id=row["id"], user=row["user"])

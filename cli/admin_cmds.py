@@ -9,7 +9,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from mediation.i18n import _, name
+from mediation.core.i18n import _, name
 
 
 def _committee_opt() -> Any:
@@ -39,9 +39,9 @@ def register(app: typer.Typer) -> None:
         """Create the database (if needed) and a committee; you become its director."""
         from cli.access_cmds import read_password
         from mediation import committee as svc
-        from mediation.errors import InvalidInput
-        from mediation.i18n import msg
-        from mediation.storage import create_schema, engine_for
+        from mediation.core.errors import InvalidInput
+        from mediation.core.i18n import msg
+        from mediation.db.storage import create_schema, engine_for
 
         e = env(ctx)
         if not e.user:
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
         """Add a staff member (with a password where sign-in is required)."""
         from cli.access_cmds import read_password
         from mediation import committee as svc
-        from mediation import signin
+        from mediation.access import signin
 
         e = env(ctx)
         password = None
@@ -141,7 +141,7 @@ def register(app: typer.Typer) -> None:
                        ) -> None:
         """Set a password: your own, or (directors) a staff member's."""
         from cli.access_cmds import read_password
-        from mediation import signin
+        from mediation.access import signin
 
         password = read_password(password_stdin, confirm=True)
         row = env(ctx).act(signin.change_password, username, password)
@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
             return
         from rich.table import Table
 
-        from mediation.i18n import gettext_
+        from mediation.core.i18n import gettext_
 
         out = Table()
         for header in (_("Step"), _("From"), _("To"), _("Guards"), _("Legal basis")):

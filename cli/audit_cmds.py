@@ -12,7 +12,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt, parse_date
-from mediation.i18n import _, name
+from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
     from mediation.audit import VerifyResult

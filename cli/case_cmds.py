@@ -11,7 +11,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt, parse_date, version_opt
-from mediation.i18n import _
+from mediation.core.i18n import _
 
 
 def register(app: typer.Typer) -> None:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from mediation.access import Actor
-    from mediation.storage import UnitOfWork
+    from mediation.access.policy import Actor
+    from mediation.db.storage import UnitOfWork
 
 T = TypeVar("T")
 
@@ -23,13 +23,13 @@ class Env:
     token_file: str | None = None
 
     def url(self) -> str:
-        from mediation.storage import database_url
+        from mediation.db.storage import database_url
 
         return database_url(self.db)
 
     @contextmanager
     def uow(self, *, write: bool = True, need_schema: bool = True) -> Iterator[UnitOfWork]:
-        from mediation.storage import engine_for, require_schema, unit_of_work
+        from mediation.db.storage import engine_for, require_schema, unit_of_work
 
         engine = engine_for(self.url())
         if need_schema:
@@ -42,7 +42,7 @@ class Env:
         written by ``mediation login``), or, where sign-in is not required, the user name."""
         from pathlib import Path
 
-        from mediation import signin
+        from mediation.access import signin
 
         if self.token_file:
             token = signin.read_private(Path(self.token_file).expanduser())
@@ -56,7 +56,7 @@ class Env:
         The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
         serialization failure or deadlock, or a case changed under us (storage.transaction).
         """
-        from mediation.storage import engine_for, require_schema, transaction
+        from mediation.db.storage import engine_for, require_schema, transaction
 
         engine = engine_for(self.url())
         require_schema(engine)

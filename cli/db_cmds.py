@@ -13,7 +13,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt
-from mediation.i18n import _
+from mediation.core.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -24,8 +24,8 @@ def register(app: typer.Typer) -> None:
     @db.command("upgrade")
     def upgrade(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Migrate the schema to the newest revision (creating it if the database is empty)."""
-        from mediation import migrate
-        from mediation.storage import engine_for
+        from mediation.db import migrate
+        from mediation.db.storage import engine_for
 
         before, after = migrate.upgrade(engine_for(env(ctx).url()))
         if as_json:
@@ -37,8 +37,8 @@ def register(app: typer.Typer) -> None:
                                before=before or _("(empty)"), after=after) + "\n")
 
     def _status(ctx: typer.Context, as_json: bool, full: bool) -> None:
-        from mediation import migrate
-        from mediation.storage import engine_for
+        from mediation.db import migrate
+        from mediation.db.storage import engine_for
 
         engine = engine_for(env(ctx).url())
         info = migrate.status(engine, with_drift=full)
@@ -82,8 +82,8 @@ def register(app: typer.Typer) -> None:
         """Write a consistent copy of the database while terminals keep working."""
         from pathlib import Path
 
-        from mediation import maintenance
-        from mediation.storage import engine_for, require_schema
+        from mediation.db import maintenance
+        from mediation.db.storage import engine_for, require_schema
 
         engine = engine_for(env(ctx).url())
         require_schema(engine)
@@ -106,8 +106,8 @@ def register(app: typer.Typer) -> None:
         """Replace the database with a backup, after checking the backup."""
         from pathlib import Path
 
-        from mediation import maintenance
-        from mediation.storage import engine_for
+        from mediation.db import maintenance
+        from mediation.db.storage import engine_for
 
         result = maintenance.restore(engine_for(env(ctx).url()), Path(file), force=force)
         if as_json:
@@ -128,9 +128,9 @@ def register(app: typer.Typer) -> None:
 
         Exits with 4 if anything fails.
         """
-        from mediation import maintenance
-        from mediation.errors import IntegrityFailure
-        from mediation.i18n import msg
+        from mediation.core.errors import IntegrityFailure
+        from mediation.core.i18n import msg
+        from mediation.db import maintenance
 
         with env(ctx).uow(write=False) as uow:
             results = maintenance.check(uow)

@@ -8,7 +8,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from mediation.i18n import _
+from mediation.core.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation import bulk
-        from mediation.storage import engine_for, require_schema
+        from mediation.db.storage import engine_for, require_schema
 
         e = env(ctx)
         engine = engine_for(e.url())

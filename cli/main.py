@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import typer
 from typer.exceptions import TyperException
 
-from mediation.errors import DuplicateSuspected, MediationError
-from mediation.i18n import _, language_from_env, normalise_language, set_language
+from mediation.core.errors import DuplicateSuspected, MediationError
+from mediation.core.i18n import _, language_from_env, normalise_language, set_language
 
 USAGE_EXIT = 2
 INTERNAL_EXIT = 70  # EX_SOFTWARE: not the user's fault

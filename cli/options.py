@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from mediation.i18n import _
+from mediation.core.i18n import _
 
 
 def json_opt() -> Any:

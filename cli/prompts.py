@@ -11,9 +11,9 @@ from typing import Any
 
 import typer
 
-from mediation import categories, identity
 from mediation.cases import CaseIn, IdType, PartyKind, PartyRole, Sex, Source
-from mediation.i18n import _, get_language, name
+from mediation.core import categories, identity
+from mediation.core.i18n import _, get_language, name
 
 
 def _ask(label: str, **options: Any) -> str:

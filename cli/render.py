@@ -1,6 +1,6 @@
 """Rendering: one JSON document on stdout for ``--json``, Rich tables for people.
 
-Rich honours ``NO_COLOR``; labels and enumerated values are translated through mediation.i18n.
+Rich honours ``NO_COLOR``; labels and enumerated values are translated through mediation.core.i18n.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mediation.i18n import _, name
+from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,15 +34,15 @@ def local_time(value: str | None) -> str:
         return ""
     if "T" not in value:
         return value
-    from mediation.clock import LOCAL
+    from mediation.core.clock import LOCAL
 
     dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return dt.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 
 
 def category_name(code: str) -> str:
-    from mediation import categories
-    from mediation.i18n import get_language
+    from mediation.core import categories
+    from mediation.core.i18n import get_language
 
     cat = categories.get(code)
     return f"{code} {cat.name(get_language())}" if cat else code

@@ -10,7 +10,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from mediation.i18n import _, name
+from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -20,7 +20,7 @@ SMALL_DENOMINATOR = 30
 
 def _today() -> Any:
     from mediation.cases import utcnow
-    from mediation.clock import local_date
+    from mediation.core.clock import local_date
 
     return local_date(utcnow())
 
@@ -161,7 +161,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Statistics of a period (default: this month to date): success rate with its
         denominator and Wilson interval, intake, intervals, overdue cases."""
-        from mediation import stats as svc
+        from mediation.reporting import stats as svc
 
         today = _today()
         p = svc.period_from_options(month_=month, quarter_=quarter, year_=year, from_=from_,
@@ -205,10 +205,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
     ) -> None:
         """Write the monthly statistics sheet (15 categories and a total) as .xlsx."""
-        from mediation import report as svc
-        from mediation import stats
-        from mediation.errors import InvalidInput
-        from mediation.i18n import msg, normalise_language
+        from mediation.core.errors import InvalidInput
+        from mediation.core.i18n import msg, normalise_language
+        from mediation.reporting import report as svc
+        from mediation.reporting import stats
 
         try:
             sheet_lang = normalise_language(lang) if lang else "zh"
@@ -246,8 +246,8 @@ def register(app: typer.Typer) -> None:
         trend.png and manifest.json, atomically."""
         from datetime import timedelta
 
-        from mediation import export as svc
-        from mediation.stats import parse_date
+        from mediation.reporting import export as svc
+        from mediation.reporting.stats import parse_date
 
         d = parse_date(day) if day else _today() - timedelta(days=1)
         with _progress() as progress:

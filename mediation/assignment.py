@@ -12,14 +12,14 @@ from typing import Any
 from sqlalchemy import CursorResult, delete, update
 from sqlmodel import col, select
 
-from mediation import eventlog
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseMediator, State
 from mediation.committee import assignable
-from mediation.errors import Refused
-from mediation.i18n import msg
+from mediation.core.errors import Refused
+from mediation.core.i18n import msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 from mediation.steps import _check_version, _conflict, find_case
-from mediation.storage import UnitOfWork
 
 _FINAL = (State.closed, State.declined)
 

@@ -35,14 +35,14 @@ from typing import Any
 from sqlalchemy import Connection, String, and_, func, literal, or_, select, type_coerce
 from sqlmodel import col
 
-from mediation import eventlog
-from mediation.access import Actor, audit_scope, require, sees_names
+from mediation.access.policy import Actor, audit_scope, require, sees_names
 from mediation.cases import Case, Event, EventView, LogHead, Party, iso
-from mediation.clock import start_of_local_day_utc
 from mediation.committee import committee_of
-from mediation.errors import IntegrityFailure, InvalidInput, NotFound
-from mediation.i18n import N_, Msg, msg
-from mediation.storage import UnitOfWork
+from mediation.core.clock import start_of_local_day_utc
+from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
+from mediation.core.i18n import N_, Msg, msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 
 BATCH = 2000
 MAX_FINDINGS = 50

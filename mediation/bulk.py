@@ -18,7 +18,7 @@
    between batches): reserve the batch's numbers from the committee's counter row, take the
    cases' ids, insert cases, parties and the 'new' events each with one driver-level
    ``executemany``, the events' hash chain continued from the log head (locked ``FOR UPDATE``),
-   exactly as :func:`mediation.eventlog.append` would have written them one by one. On SQLite
+   exactly as :func:`mediation.db.eventlog.append` would have written them one by one. On SQLite
    the writing connection gets a larger page cache for the import (``CACHE_KIB``), so that the
    indexes' pages (the ID-hash index is written at random places) stay in memory from one batch
    to the next.
@@ -45,13 +45,14 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
-from mediation import eventlog
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party, State
-from mediation.clock import local_date
 from mediation.committee import committee_of, hash_key, resolve_actor
-from mediation.errors import InvalidInput
-from mediation.i18n import _, get_language, msg, set_language
+from mediation.core.clock import local_date
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.db import eventlog
+from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
     case_fields,
@@ -59,7 +60,6 @@ from mediation.intake import (
     parse_case,
     party_values,
 )
-from mediation.storage import Clock, UnitOfWork, transaction
 from mediation.workflow import DUPLICATE_WINDOW_DAYS
 
 BATCH = 5000

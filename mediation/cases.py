@@ -25,8 +25,8 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
-from mediation import identity
-from mediation.i18n import N_
+from mediation.core import identity
+from mediation.core.i18n import N_
 
 # ---------------------------------------------------------------------------------------------
 # Vocabularies
@@ -258,7 +258,8 @@ class Case(SQLModel, table=True):
     advice: str | None = None
     confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
     closed_at: datetime | None = Field(default=None, sa_type=DateTime)
-    # The milestones the statistics count by (mediation/stats.py), derived from the event log and
+    # The milestones the statistics count by (mediation/reporting/stats.py), derived from the
+    # event log and
     # set once by the steps: the FIRST conclusion (agree or terminate), its outcome ("written",
     # "oral" or "termination") and the FIRST confirmation. Unlike concluded_at, conclusion and
     # confirmed_at they are never reset by remediate.
@@ -520,7 +521,7 @@ class CaseIn(_In):
     @field_validator("category")
     @classmethod
     def _category(cls, v: str) -> str:
-        from mediation import categories
+        from mediation.core import categories
 
         if categories.get(v) is None:
             raise ValueError(N_("unknown category code"))

@@ -10,8 +10,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from mediation import eventlog
-from mediation.access import (
+from mediation.access.policy import (
     ASSIGNABLE_ROLES,
     Actor,
     require,
@@ -19,9 +18,10 @@ from mediation.access import (
     require_grant,
 )
 from mediation.cases import Case, Committee, Role, Setting, Staff
-from mediation.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.i18n import join, msg
-from mediation.storage import UnitOfWork
+from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.core.i18n import join, msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 
 SCHEMA_VERSION = "1"
 _USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
@@ -112,7 +112,7 @@ def init_committee(
     s.add(staff)
     s.flush()
     if password:
-        from mediation.signin import set_password
+        from mediation.access.signin import set_password
 
         set_password(uow, staff, password)
     eventlog.append(
@@ -219,7 +219,7 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
     s.add(staff)
     s.flush()
     if password:
-        from mediation.signin import set_password
+        from mediation.access.signin import set_password
 
         set_password(uow, staff, password)
     eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="staff_add",
@@ -257,7 +257,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
 
 
 def _grantable(actor: Actor) -> frozenset[str]:
-    from mediation.access import GRANTABLE
+    from mediation.access.policy import GRANTABLE
 
     return GRANTABLE.get(actor.role, frozenset())
 

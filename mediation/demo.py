@@ -18,13 +18,14 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from mediation import committee, identity, intake, steps
-from mediation.access import Actor
+from mediation import committee, intake, steps
+from mediation.access.policy import Actor
 from mediation.cases import Case, Setting, utcnow
-from mediation.errors import InvalidInput
-from mediation.i18n import msg
-from mediation.paths import data_dir
-from mediation.storage import create_schema, engine_for, schema_exists, unit_of_work
+from mediation.core import identity
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import msg
+from mediation.core.paths import data_dir
+from mediation.db.storage import create_schema, engine_for, schema_exists, unit_of_work
 
 DIRECTOR = "wangfang"
 STAFF = [("liming", "李明", "mediator"), ("zhaomin", "赵敏", "mediator"),

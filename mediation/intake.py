@@ -17,8 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
-from mediation import categories, eventlog, identity
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.cases import (
     Case,
     CaseCounter,
@@ -30,11 +29,13 @@ from mediation.cases import (
     _FieldError,
     yuan_to_fen,
 )
-from mediation.clock import local_date
 from mediation.committee import committee_of, hash_key
-from mediation.errors import DuplicateSuspected, InvalidInput
-from mediation.i18n import Msg, join, msg
-from mediation.storage import UnitOfWork
+from mediation.core import categories, identity
+from mediation.core.clock import local_date
+from mediation.core.errors import DuplicateSuspected, InvalidInput
+from mediation.core.i18n import Msg, join, msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 from mediation.workflow import DUPLICATE_WINDOW_DAYS
 
 _FINISHED = (State.closed, State.declined)

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from sqlmodel import col, select
 
-from mediation import eventlog, identity
-from mediation.access import Actor, require, require_on_case, require_reveal, sees_names
+from mediation.access.policy import Actor, require, require_on_case, require_reveal, sees_names
 from mediation.cases import (
     OPEN_STATES,
     Agreement,
@@ -38,10 +37,12 @@ from mediation.cases import (
     iso,
 )
 from mediation.committee import committee_of
-from mediation.errors import InvalidInput
-from mediation.i18n import msg
+from mediation.core import identity
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 from mediation.steps import assigned_to, find_case
-from mediation.storage import UnitOfWork
 
 
 def _overdue(case: Case, uow: UnitOfWork) -> bool:

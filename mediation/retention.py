@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from mediation import eventlog, identity
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.cases import (
     Agreement,
     Case,
@@ -30,9 +29,11 @@ from mediation.cases import (
     Setting,
     State,
 )
-from mediation.errors import InvalidInput, NotFound
-from mediation.i18n import msg
-from mediation.storage import UnitOfWork
+from mediation.core import identity
+from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.i18n import msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"

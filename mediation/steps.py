@@ -26,8 +26,8 @@ from sqlalchemy import Select, bindparam, exists, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from mediation import eventlog, identity, workflow
-from mediation.access import Actor, require, require_appointment, require_on_case
+from mediation import workflow
+from mediation.access.policy import Actor, require, require_appointment, require_on_case
 from mediation.cases import (
     Agreement,
     Case,
@@ -48,11 +48,13 @@ from mediation.cases import (
     iso,
     yuan_to_fen,
 )
-from mediation.clock import local_date
 from mediation.committee import assignable
-from mediation.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
-from mediation.i18n import join, msg
-from mediation.storage import UnitOfWork
+from mediation.core import identity
+from mediation.core.clock import local_date
+from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
+from mediation.core.i18n import join, msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
 _T = TypeVar("_T")

@@ -9,7 +9,8 @@ models the machine holds never grows.
 
 This module knows nothing about SQL or terminals. The services build a :class:`Subject` (the
 facts the guards read) and pass the step's inputs; :func:`fire` returns the destination state or
-raises :class:`~mediation.errors.Refused` naming the case, its state, what was asked, why not and
+raises :class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why
+not and
 what is allowed now.
 
 Rules marked ≈ in DOMAIN.md come from secondary sources; the numbers a committee may need to adjust
@@ -33,8 +34,8 @@ from mediation.cases import (
     State,
     TerminateReason,
 )
-from mediation.errors import Refused
-from mediation.i18n import N_, Msg, join, msg, name
+from mediation.core.errors import Refused
+from mediation.core.i18n import N_, Msg, join, msg, name
 
 CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect

@@ -11,9 +11,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mediation import assignment, intake, retention, signin
+from mediation import assignment, intake, retention
+from mediation.access import signin
 from mediation.committee import add_staff, init_committee, resolve_actor
-from mediation.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
+from mediation.db.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
          "admin": "quadmin"}

@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
 
 from mediation import committee
-from mediation.access import Actor
+from mediation.access.policy import Actor
 from mediation.cases import utcnow
-from mediation.i18n import set_language
-from mediation.storage import UnitOfWork, create_schema, engine_for
+from mediation.core.i18n import set_language
+from mediation.db.storage import UnitOfWork, create_schema, engine_for
 
 settings.register_profile(
     "default", deadline=None, max_examples=60,

@@ -57,7 +57,7 @@ def fresh_database() -> Iterator[str]:
     try:
         yield url
     finally:
-        from mediation.storage import _engines
+        from mediation.db.storage import _engines
 
         engine = _engines.pop(url, None)
         if engine is not None:

@@ -34,7 +34,7 @@ def commands() -> list[tuple[str, Any]]:
     import typer
 
     from cli.main import build_app
-    from mediation.i18n import set_language
+    from mediation.core.i18n import set_language
 
     set_language("en")
     root = typer.main.get_command(build_app())

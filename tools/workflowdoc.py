@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 def render() -> str:
     from mediation import workflow
-    from mediation.i18n import gettext_, name
+    from mediation.core.i18n import gettext_, name
 
     lines = [
         "# The workflow",

@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 import typer
 
-from mediation.access import POLICY
-from mediation.i18n import name
+from mediation.access.policy import POLICY
+from mediation.core.i18n import name
 from tests.access_world import ROLES, USERS, build, case_record, copy_db, release
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from mediation import audit
-from mediation.audit_schema import drop_triggers
+from mediation.db.audit_schema import drop_triggers
 from tests.audit_support import full_history, new_case
 from tests.conftest import Room
 

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from mediation import audit
 from mediation.audit import Anchor, Kind
-from mediation.audit_schema import drop_triggers
-from mediation.errors import IntegrityFailure, PermissionDenied
+from mediation.core.errors import IntegrityFailure, PermissionDenied
+from mediation.db.audit_schema import drop_triggers
 from tests.audit_support import full_history, new_case
 from tests.conftest import Room, make_room
 

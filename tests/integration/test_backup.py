@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from mediation import intake, maintenance, steps
+from mediation import intake, steps
 from mediation.cases import CaseIn
-from mediation.storage import UnitOfWork, database_url, engine_for
+from mediation.db import maintenance
+from mediation.db.storage import UnitOfWork, database_url, engine_for
 from tests.conftest import Room, case_record
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlmodel import col, func, select
 
-from mediation import eventlog, intake, queries, steps
+from mediation import intake, queries, steps
 from mediation.cases import Agreement, Case, Event
-from mediation.errors import (
+from mediation.core.errors import (
     Conflict,
     DuplicateSuspected,
     InvalidInput,
@@ -20,6 +20,7 @@ from mediation.errors import (
     PermissionDenied,
     Refused,
 )
+from mediation.db import eventlog
 from tests.conftest import Room, case_record
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from mediation import maintenance
 from mediation.cases import Case, Event
-from mediation.storage import UnitOfWork, engine_for
+from mediation.db import maintenance
+from mediation.db.storage import UnitOfWork, engine_for
 from tests.integration import workload
 
 TERMINALS = 4

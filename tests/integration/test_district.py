@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from mediation import committee, intake, steps, storage
+from mediation import committee, intake, steps
 from mediation.cases import CaseIn
-from mediation.errors import Busy, ConcurrentUpdate, InvalidInput
-from mediation.i18n import msg
-from mediation.storage import UnitOfWork, transaction
+from mediation.core.errors import Busy, ConcurrentUpdate, InvalidInput
+from mediation.core.i18n import msg
+from mediation.db import storage
+from mediation.db.storage import UnitOfWork, transaction
 from tests.conftest import Room, case_record
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from mediation import intake, queries, signin
-from mediation.access import Actor
+from mediation import intake, queries
+from mediation.access import signin
+from mediation.access.policy import Actor
 from mediation.committee import (
     add_committee,
     add_staff,
@@ -18,8 +19,8 @@ from mediation.committee import (
     resolve_actor,
     set_staff,
 )
-from mediation.errors import PermissionDenied
-from mediation.storage import UnitOfWork, create_schema, engine_for
+from mediation.core.errors import PermissionDenied
+from mediation.db.storage import UnitOfWork, create_schema, engine_for
 from tests.access_world import case_record
 from tests.conftest import Clock
 

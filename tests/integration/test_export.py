@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from mediation import export
 from mediation.cases import Party
+from mediation.reporting import export
 from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
@@ -76,7 +76,7 @@ def test_manifest_rows_and_checksums(built: Built, tmp_path: Path) -> None:
     head = on_disk["log_head"]
     assert isinstance(head["seq"], int) and re.fullmatch(r"[0-9a-f]{64}", head["hash"])
     with built.uow() as uow:
-        from mediation import eventlog
+        from mediation.db import eventlog
 
         assert (head["seq"], head["hash"]) == eventlog.head(uow.session)
     stats = json.loads((folder / "stats.json").read_text("utf-8"))
@@ -142,8 +142,9 @@ import sys, time
 from pathlib import Path
 from typing import Any
 from datetime import date, timedelta
-from mediation import committee, export
-from mediation.storage import engine_for, unit_of_work
+from mediation import committee
+from mediation.reporting import export
+from mediation.db.storage import engine_for, unit_of_work
 
 def stall(stage, done, total):
     if stage == "events.csv" and done > 0:
@@ -187,7 +188,7 @@ def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch
     """No CJK font: English labels; a font without the glyphs: still no warning spam."""
     import warnings
 
-    from mediation import stats
+    from mediation.reporting import stats
 
     monkeypatch.setattr(export, "cjk_font", lambda: font)
     months = [stats.empty(m.label) for m in stats.last_months(DAY, 12)]
@@ -203,7 +204,7 @@ def test_party_columns_follow_position_not_insertion(tmp_path: Path) -> None:
     """Several parties of one role, stored out of order: masked, joined in position order."""
     import csv
 
-    from mediation.identity import mask_name
+    from mediation.core.identity import mask_name
 
     b = build("sqlite:///" + str(tmp_path / "parties.db"), _histories(4, seed=3))
     with b.uow(write=True) as uow:
@@ -280,8 +281,8 @@ def test_iso_timestamps_match_strftime_on_sqlite(stored: str | None) -> None:
 def test_year_and_trend_equal_their_own_computations(built: Built, day: date) -> None:
     """In December one computation by month serves the year to date and the 12 months: the
     figures are exactly those of the two separate computations (other months: two anyway)."""
-    from mediation import stats
-    from mediation.clock import start_of_local_day_utc
+    from mediation.core.clock import start_of_local_day_utc
+    from mediation.reporting import stats
 
     end = start_of_local_day_utc(day + timedelta(days=1))
     actor = built.directors[0]

@@ -11,9 +11,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from bench.bench_storage import record
-from mediation import eventlog, intake, maintenance
+from mediation import intake
 from mediation.cases import Case, CaseIn, Event, Party
-from mediation.storage import UnitOfWork, database_url, engine_for
+from mediation.db import eventlog, maintenance
+from mediation.db.storage import UnitOfWork, database_url, engine_for
 
 
 def _jsonl(path: Path, records: list[Any]) -> Path:

@@ -11,9 +11,10 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
-from mediation import committee, intake, migrate, steps
+from mediation import committee, intake, steps
 from mediation.cases import Case, CaseIn, Event
-from mediation.storage import UnitOfWork, create_schema, engine_for
+from mediation.db import migrate
+from mediation.db.storage import UnitOfWork, create_schema, engine_for
 from tests.conftest import Clock, case_record
 
 

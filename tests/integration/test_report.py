@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from mediation import categories, intake, report, stats, steps
+from mediation import intake, steps
+from mediation.core import categories
+from mediation.reporting import report, stats
 from tests.conftest import Room, case_record
 from tests.integration.test_export import _histories
 from tests.property.stats_history import Built, build

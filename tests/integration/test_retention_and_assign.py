@@ -11,7 +11,7 @@ from sqlmodel import select
 from mediation import assignment, intake, queries, retention, steps
 from mediation.cases import Case, Event, Party
 from mediation.committee import add_staff, resolve_actor
-from mediation.errors import NotFound, PermissionDenied, Refused
+from mediation.core.errors import NotFound, PermissionDenied, Refused
 from tests.access_world import case_record
 from tests.conftest import Room
 

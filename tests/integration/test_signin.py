@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mediation import committee, signin
+from mediation import committee
+from mediation.access import signin
 from mediation.cases import AccessToken, Committee, Event
-from mediation.errors import PermissionDenied
+from mediation.core.errors import PermissionDenied
 from tests.conftest import Room
 
 PASSWORD = "correct horse"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mediation import export, stats
+from mediation.reporting import export, stats
 from tests.integration.test_export import DAY, _histories
 from tests.property.stats_history import build, oracle, same
 from tests.property.test_stats_properties import AS_OF

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from mediation import eventlog, intake, steps
+from mediation import intake, steps
 from mediation.cases import Case, Event, LogHead, Prevention
-from mediation.errors import ConcurrentUpdate, Conflict, NotFound
-from mediation.storage import UnitOfWork
+from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 from tests.conftest import Room, case_record
 
 
@@ -119,7 +120,7 @@ def test_events_appended_through_session_and_connection_share_one_chain(room: Ro
                             action="test")
         uow.commit()
     assert result["event"] == a.seq + 1 and b.seq == a.seq + 2
-    from mediation import maintenance
+    from mediation.db import maintenance
 
     with room.uow(write=False) as uow:
         assert all(c.ok for c in maintenance.check(uow))
@@ -135,7 +136,7 @@ def test_a_pooled_connection_dropped_while_idle_is_replaced(
     from sqlalchemy import create_engine
     from sqlalchemy.exc import OperationalError
 
-    from mediation import storage
+    from mediation.db import storage
     from tests.pg import ADMIN_URL
 
     engine = storage.engine_for(pg_url)
@@ -163,8 +164,8 @@ def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
 
     from sqlalchemy.exc import OperationalError
 
-    from mediation.errors import Busy
-    from mediation.storage import create_schema, engine_for, retryable, transaction
+    from mediation.core.errors import Busy
+    from mediation.db.storage import create_schema, engine_for, retryable, transaction
 
     path = tmp_path / "locked.db"
     engine = engine_for("sqlite:///" + str(path))

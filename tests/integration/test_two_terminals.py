@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from mediation import committee, intake
 from mediation.cases import Case
-from mediation.storage import UnitOfWork, engine_for
+from mediation.db.storage import UnitOfWork, engine_for
 from tests.conftest import Room, case_record
 
 

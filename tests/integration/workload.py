@@ -20,8 +20,8 @@ from sqlmodel import col, select
 
 from mediation import committee, intake, steps, workflow
 from mediation.cases import Case, CaseIn, Event
-from mediation.errors import Conflict, MediationError
-from mediation.storage import UnitOfWork, create_schema, engine_for, transaction
+from mediation.core.errors import Conflict, MediationError
+from mediation.db.storage import UnitOfWork, create_schema, engine_for, transaction
 
 CASE = json.loads(
     (Path(__file__).resolve().parents[2] / "data" / "demo" / "case.json").read_text("utf-8"))
@@ -135,7 +135,7 @@ def one_op(engine: Any, rng: random.Random, *, informed: float = 0.7) -> dict[st
 
 def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> None:
     """One terminal process: random operations for ``seconds``, all terminals starting at once."""
-    from mediation import storage
+    from mediation.db import storage
 
     storage._engines.clear()
     engine = engine_for(url)
@@ -151,7 +151,7 @@ def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> Non
 
 def crash_writer(url: str, seed: int, acks: str) -> None:
     """Write steps until killed; after each commit append ``seq case version`` to ``acks``."""
-    from mediation import storage
+    from mediation.db import storage
 
     storage._engines.clear()  # a forked child must not share the parent's connections
     engine = engine_for(url)

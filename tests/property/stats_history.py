@@ -1,7 +1,8 @@
 """Random case histories built through the real services, and a brute-force statistics oracle.
 
 The oracle replays the event log in plain Python (and reads the judicial, follow-up and
-prevention rows) to recompute every figure of ``mediation.stats`` from the definitions, without
+prevention rows) to recompute every figure of ``mediation.reporting.stats`` from the definitions,
+without
 SQL aggregates. Property tests compare the two.
 """
 
@@ -17,8 +18,8 @@ from typing import Any
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from mediation import categories, committee, intake, steps
-from mediation.access import Actor
+from mediation import committee, intake, steps
+from mediation.access.policy import Actor
 from mediation.cases import (
     OPEN_STATES,
     Case,
@@ -27,9 +28,18 @@ from mediation.cases import (
     JudicialConfirmation,
     Prevention,
 )
-from mediation.clock import local_date
-from mediation.stats import CONCLUSIONS, INTERVALS, Figures, Interval, Period, _blank, _figures
-from mediation.storage import UnitOfWork, create_schema, engine_for
+from mediation.core import categories
+from mediation.core.clock import local_date
+from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.reporting.stats import (
+    CONCLUSIONS,
+    INTERVALS,
+    Figures,
+    Interval,
+    Period,
+    _blank,
+    _figures,
+)
 from tests.conftest import Clock, case_record
 
 BASE = datetime(2026, 1, 28, 15, 30)  # 23:30 in China: local-day boundaries get crossed

@@ -16,8 +16,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation import audit, eventlog, queries, steps
-from mediation.storage import _engines
+from mediation import audit, queries, steps
+from mediation.db import eventlog
+from mediation.db.storage import _engines
 from tests.audit_support import new_case
 from tests.conftest import Room, make_room
 

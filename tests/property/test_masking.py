@@ -10,7 +10,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation import identity
+from mediation.core import identity
 from tests.conftest import Result
 
 # Not inside a longer word such as a hex hash: what a person could read as an ID or a phone.

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from mediation import assignment, intake, steps
 from mediation.committee import resolve_actor
-from mediation.identity import gb11643_check_char
-from mediation.storage import UnitOfWork, database_url, engine_for
+from mediation.core.identity import gb11643_check_char
+from mediation.db.storage import UnitOfWork, database_url, engine_for
 from tests.access_world import USERS, build, release
 from tests.cli.test_role_matrix import EXPECTED, holds
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from sqlmodel import select
 
-from mediation import stats
 from mediation.cases import Case, Event
-from mediation.stats import CONCLUSIONS, Period
+from mediation.reporting import stats
+from mediation.reporting.stats import CONCLUSIONS, Period
 from tests.property.stats_history import History, _plan, build, histories, oracle, same
 
 PERIODS: list[Period] = [stats.year(2026), stats.month(2026, 2),

@@ -28,9 +28,9 @@ from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
 from mediation.cases import ALL_STATES, Case, Event
-from mediation.clock import local_date
-from mediation.errors import MediationError
-from mediation.storage import _engines
+from mediation.core.clock import local_date
+from mediation.core.errors import MediationError
+from mediation.db.storage import _engines
 from tests.conftest import Room, case_record, make_room
 from tests.unit.test_workflow import GOOD
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediation.access import (
+from mediation.access.policy import (
     GRANTABLE,
     POLICY,
     Actor,
@@ -16,8 +16,8 @@ from mediation.access import (
     sees_names,
 )
 from mediation.cases import Role
-from mediation.errors import PermissionDenied
-from mediation.i18n import set_language
+from mediation.core.errors import PermissionDenied
+from mediation.core.i18n import set_language
 
 
 def actor(role: str) -> Actor:

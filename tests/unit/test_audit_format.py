@@ -8,9 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from mediation import audit, eventlog
+from mediation import audit
 from mediation.cases import Event
-from mediation.errors import InvalidInput
+from mediation.core.errors import InvalidInput
+from mediation.db import eventlog
 
 
 def test_canonical_json_is_the_documented_one() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mediation import bulk
-from mediation.i18n import set_language
+from mediation.core.i18n import set_language
 from tests.conftest import case_record
 
 KEY = b"k" * 32

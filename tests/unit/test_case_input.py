@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mediation.errors import InvalidInput
-from mediation.i18n import set_language
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import set_language
 from mediation.intake import load_case_file, parse_case
 from tests.conftest import case_record
 

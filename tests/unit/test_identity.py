@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation import identity
+from mediation.core import identity
 
 VALID = "11010519491231002X"  # the standard's own example
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from mediation import stats
-from mediation.errors import InvalidInput
+from mediation.core.errors import InvalidInput
+from mediation.reporting import stats
 
 
 def test_worked_example_85_of_85() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from mediation import workflow
 from mediation.cases import State
-from mediation.errors import Refused
+from mediation.core.errors import Refused
 from mediation.workflow import Subject, fire
 
 # Inputs that satisfy every guard of each trigger, given a Subject built by `ready()`.

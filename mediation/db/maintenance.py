@@ -29,9 +29,9 @@ from sqlmodel import col
 
 from mediation import workflow
 from mediation.cases import Case, Event, LogHead
-from mediation.errors import InvalidInput
-from mediation.i18n import msg
-from mediation.storage import UnitOfWork, is_sqlite
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import msg
+from mediation.db.storage import UnitOfWork, is_sqlite
 
 # ---------------------------------------------------------------------------------------------
 # Backup
@@ -131,7 +131,7 @@ def _pg_dump(engine: Engine, dest: Path) -> dict[str, Any]:
 
 def check_copy(path: Path) -> str:
     """The schema revision of a backup file, after checking it is a sound mediation database."""
-    from mediation import migrate
+    from mediation.db import migrate
 
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
@@ -178,7 +178,7 @@ def _in_use(path: Path) -> bool:
 
 def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, Any]:
     """Replace the SQLite database with the checked copy ``source``; keeps the old file."""
-    from mediation import storage
+    from mediation.db import storage
 
     if not is_sqlite(engine):
         raise InvalidInput(msg(

@@ -2,7 +2,8 @@
 
 ``stats`` counted every figure by replaying the event log per query (a GROUP BY over every event
 of the committee, then a join with the cases). These nullable columns hold what that replay
-derived, so one scan of ``cases`` gives the figures (mediation/stats.py, docs/statistics.md):
+derived, so one scan of ``cases`` gives the figures (mediation/reporting/stats.py,
+docs/statistics.md):
 
 - ``first_concluded_at``: the time of the case's FIRST ``agree`` or ``terminate`` event;
 - ``first_outcome``: ``written`` or ``oral`` (the form of agreement version 1) or ``termination``;

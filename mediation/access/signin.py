@@ -28,12 +28,12 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from mediation import eventlog
-from mediation.access import Actor, require, require_committee
+from mediation.access.policy import Actor, require, require_committee
 from mediation.cases import AccessToken, Committee, Credential, Staff, iso
-from mediation.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.i18n import msg
-from mediation.storage import UnitOfWork
+from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.core.i18n import msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
 
 SESSION_HOURS = 10
 MAX_FAILURES = 5
@@ -258,7 +258,7 @@ def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> dict[str, Any]
 
 
 def _is_admin(actor: Actor) -> bool:
-    from mediation.access import allowed
+    from mediation.access.policy import allowed
 
     return allowed(actor, "committee.admin")
 

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from mediation.paths import data_dir
+from mediation.core.paths import data_dir
 
 
 @dataclass(frozen=True)

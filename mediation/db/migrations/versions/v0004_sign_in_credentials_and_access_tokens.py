@@ -1,6 +1,7 @@
 """Sign-in: password credentials (Argon2id hashes, failed attempts, lock-out) and access tokens.
 
-Tables for mediation/signin.py (docs/access.md): ``credential`` holds one Argon2id hash per staff
+Tables for mediation/access/signin.py (docs/access.md): ``credential`` holds one Argon2id hash
+per staff
 member with the failed-attempt counter and lock; ``access_token`` holds SHA-256 hashes of session
 and long-lived (cron) tokens, never the tokens themselves.
 

@@ -60,13 +60,13 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import SQLModel
 
-from mediation import categories
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.cases import OPEN_STATES, PreventionKind, Source
-from mediation.clock import local_date, start_of_local_day_utc
-from mediation.errors import InvalidInput
-from mediation.i18n import msg
-from mediation.storage import UnitOfWork
+from mediation.core import categories
+from mediation.core.clock import local_date, start_of_local_day_utc
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import msg
+from mediation.db.storage import UnitOfWork
 
 Z95 = 1.959963984540054
 GROUP_BY = ("category", "mediator", "committee", "source", "month")

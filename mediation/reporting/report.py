@@ -18,12 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mediation import categories
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
-from mediation.i18n import N_, gettext_
-from mediation.stats import Figures, Period, Stats, compute, empty
-from mediation.storage import UnitOfWork
+from mediation.core import categories
+from mediation.core.i18n import N_, gettext_
+from mediation.db.storage import UnitOfWork
+from mediation.reporting.stats import Figures, Period, Stats, compute, empty
 
 PREVENTIONS = (
     ("suicide", N_("Suicide prevented")),

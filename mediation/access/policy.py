@@ -30,8 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mediation.cases import Role
-from mediation.errors import PermissionDenied
-from mediation.i18n import N_, msg, name
+from mediation.core.errors import PermissionDenied
+from mediation.core.i18n import N_, msg, name
 
 
 @dataclass(frozen=True)

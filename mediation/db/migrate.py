@@ -1,6 +1,6 @@
 """Schema migrations with Alembic, for SQLite and PostgreSQL alike.
 
-The migration scripts live inside the package (``mediation/migrations``); the alembic
+The migration scripts live inside the package (``mediation/db/migrations``); the alembic
 :class:`~alembic.config.Config` is built here in code, so no ``alembic.ini`` is needed at run
 time. Every upgrade runs in one transaction on the caller's engine (on SQLite that is a
 ``BEGIN IMMEDIATE``, so terminals wait rather than see half a schema; PostgreSQL has

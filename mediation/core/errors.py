@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mediation.i18n import Msg, join, msg, name
+from mediation.core.i18n import Msg, join, msg, name
 
 
 class MediationError(Exception):

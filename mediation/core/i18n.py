@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from mediation.paths import data_dir
+from mediation.core.paths import data_dir
 
 LANGUAGES: Final = ("zh", "en")
 _GNU_LANG: Final = {"zh": "zh_CN", "en": "en"}

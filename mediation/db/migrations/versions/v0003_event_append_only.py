@@ -1,6 +1,6 @@
 """The event log becomes append-only: triggers refuse UPDATE and DELETE (and TRUNCATE) on event.
 
-See mediation/audit_schema.py and docs/audit.md. Databases made before this revision get the
+See mediation/db/audit_schema.py and docs/audit.md. Databases made before this revision get the
 triggers when they are upgraded (`mediation db upgrade`).
 
 Revision ID: 0003
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from mediation.audit_schema import drop_triggers, install_triggers
+from mediation.db.audit_schema import drop_triggers, install_triggers
 
 revision: str = "0003"
 down_revision: str | None = "0002"

@@ -38,14 +38,16 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, or_, select
 
-from mediation import categories, eventlog, identity
-from mediation.access import Actor, require
+from mediation.access.policy import Actor, require
 from mediation.cases import fen_to_yuan
-from mediation.clock import start_of_local_day_utc
 from mediation.committee import SCHEMA_VERSION, committee_of, setting
-from mediation.errors import InvalidInput
-from mediation.i18n import msg
-from mediation.stats import (
+from mediation.core import categories, identity
+from mediation.core.clock import start_of_local_day_utc
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import msg
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
+from mediation.reporting.stats import (
     Figures,
     Stats,
     compute,
@@ -56,7 +58,6 @@ from mediation.stats import (
     to_json,
     year_to_date,
 )
-from mediation.storage import UnitOfWork
 
 FORMAT = "mediation-nightly/1"
 BATCH = 2000
@@ -445,7 +446,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
          "year_to_date": to_json(ytd)}))
     progress("stats.json", 1, 1)
 
-    from mediation import report
+    from mediation.reporting import report
 
     name = f"monthly-{day:%Y-%m}.xlsx"
     progress(name, 0, 1)

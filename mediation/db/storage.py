@@ -30,8 +30,8 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from mediation import cases
-from mediation.errors import InvalidInput, NotFound
-from mediation.i18n import msg
+from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.i18n import msg
 
 BUSY_TIMEOUT_MS = 30_000
 NETWORK_FILESYSTEMS = frozenset(
@@ -165,11 +165,11 @@ def _make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.migrate).
+    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.db.migrate).
 
-    Revision 0003 installs the append-only triggers on the event table (mediation.audit_schema).
+    Revision 0003 installs the append-only triggers on the event table (mediation.db.audit_schema).
     """
-    from mediation import migrate
+    from mediation.db import migrate
 
     migrate.upgrade(engine)
 
@@ -292,7 +292,7 @@ def retryable(exc: BaseException) -> bool:
     """
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from mediation.errors import ConcurrentUpdate
+    from mediation.core.errors import ConcurrentUpdate
 
     if isinstance(exc, ConcurrentUpdate):
         return True
@@ -318,9 +318,9 @@ def transaction(
     """Run ``fn(uow)`` in one unit of work, committed if ``write``; re-run it from the start
     (a new transaction) on a :func:`retryable` failure, at most ``attempts`` times in all,
     with a short randomised back-off. The last failure is raised as it is; a database still
-    busy after that becomes a clean :class:`~mediation.errors.Busy` error.
+    busy after that becomes a clean :class:`~mediation.core.errors.Busy` error.
     """
-    from mediation.errors import Busy, MediationError
+    from mediation.core.errors import Busy, MediationError
 
     for attempt in range(1, attempts + 1):
         try:

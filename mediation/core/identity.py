@@ -13,7 +13,7 @@ import re
 from datetime import date
 from operator import mul
 
-from mediation.i18n import N_
+from mediation.core.i18n import N_
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"

@@ -1,0 +1,1 @@
+"""Who may act: the policy (roles, masking), sign-in and sessions."""

@@ -1,0 +1,1 @@
+"""The pure core: vocabularies, money, clock, errors, i18n, identity, categories. No SQLAlchemy."""

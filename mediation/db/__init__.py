@@ -1,0 +1,1 @@
+"""The database: engine and unit of work, the event log, migrations, maintenance."""

@@ -46,11 +46,12 @@ from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party, State
+from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
 from mediation.committee import committee_of, hash_key, resolve_actor
 from mediation.core.clock import local_date
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.core.vocab import State
 from mediation.db import eventlog
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (

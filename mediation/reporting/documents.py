@@ -29,12 +29,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, allowed, require, require_on_case
-from mediation.cases import Case, CaseView, Event, Role, Staff, State
+from mediation.cases import Case, CaseView, Event, Staff
 from mediation.committee import committee_of, hash_key
 from mediation.core import categories, zhnum
 from mediation.core.clock import LOCAL, local_date
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
+from mediation.core.vocab import Role, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.queries import build_view

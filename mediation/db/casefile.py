@@ -26,6 +26,7 @@ import hmac
 import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -250,6 +251,27 @@ def replay_cases(conn: Connection, *, batch: int = BATCH,
                  whole_file: bool = False) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
     ``whole_file``, the rows of each complete case compared with what its events recorded."""
+    with _lenient_text(conn):
+        yield from _replay_cases(conn, batch, whole_file)
+
+
+@contextmanager
+def _lenient_text(conn: Connection) -> Iterator[None]:
+    """On SQLite, text that is not UTF-8 is read with replacement characters instead of failing
+    the whole query: it then differs from what was recorded, and is reported as such."""
+    raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+    if raw is None:
+        yield
+        return
+    before = raw.text_factory
+    raw.text_factory = lambda b: b.decode("utf-8", "replace")
+    try:
+        yield
+    finally:
+        raw.text_factory = before
+
+
+def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
     key = _hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:

@@ -200,3 +200,28 @@ def test_the_amount_bound_on_both_backends(room: Cli, amount: Any, code: int) ->
         return
     assert stored(room)["amount"] == f"{Decimal(amount.replace(',', '')):.2f}"
     ok(room("stats", "--json"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_control_characters_never_reach_the_committee_name(cli: Cli, tmp_path: Path) -> None:
+    ok(cli("init", "--no-login", "--committee", "龙王港社区\x0b人民调解委员会\x1b[2J", "--prefix",
+           "龙"))
+    assert "\x0b" not in ok(cli("committee", "rename", "龙王港社区人民调解委员会")).out
+    history = json.loads(ok(cli("audit", "log", "--json")).out)
+    renamed = [e for e in history if e["action"] == "committee_rename"]
+    assert renamed and renamed[0]["changes"]["committee"] == [
+        "龙王港社区 人民调解委员会", "龙王港社区人民调解委员会"]
+    r = ok(cli("committee", "rename", "龙王港社区人民调解委员会"))
+    assert "already" in r.out
+    r = cli("committee", "rename", "\x00\x0b ")
+    assert r.code == 1 and r.err.count("\n") == 1
+    ok(cli("report", "monthly", "--month", "2026-11", "--out", str(tmp_path / "m.xlsx")))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_committee_rename_is_for_directors_and_speaks_chinese(room: Cli) -> None:
+    ok(room("staff", "add", "liming", "--name", "李明", "--role", "mediator", "--no-password"))
+    r = room("committee", "rename", "新名称", env={"MEDIATION_USER": "liming"})
+    assert r.code == 1 and r.err.count("\n") == 1
+    helped = ok(room("--lang", "zh", "committee", "rename", "--help"))
+    assert "更改本调委会的名称" in helped.out

@@ -101,9 +101,10 @@ def contents_titles(path: Path) -> list[list[str]]:
 
 @settings(max_examples=12)  # each example runs a whole case and renders its file: keep it low
 @given(story=stories)
-@example(story=Story(parties=[("applicant", "赵钱"), ("respondent", "孙李"),
-                              ("respondent", "周吴")], source="application", ending="agreed", sessions=2, versions=[True, False],
-                     visits=2, filed=True, corrected=True))
+@example(story=Story(
+    parties=[("applicant", "赵钱"), ("respondent", "孙李"), ("respondent", "周吴")],
+    source="application", ending="agreed", sessions=2, versions=[True, False], visits=2,
+    filed=True, corrected=True))
 def test_every_case_file_is_complete_and_its_contents_match(room: Room, tmp_path_factory: Any,
                                                             story: Story) -> None:
     n, expected = play(room, story)

@@ -228,7 +228,8 @@ def test_committee_rename_is_for_directors_and_speaks_chinese(room: Cli) -> None
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("typed", ["2026/11/01", "2026.11.01", "2026年11月1日", "２０２６-１１-０１"])
+@pytest.mark.parametrize("typed", ["2026/11/01", "2026.11.01", "2026年11月1日",
+                                   "２０２６-１１-０１"])
 def test_dates_in_every_written_form_wherever_a_date_is(room: Cli, typed: str,
                                                         tmp_path: Path) -> None:
     ok(room("stats", "--from", typed, "--to", typed, "--json"))

@@ -20,8 +20,9 @@ from sqlmodel import select
 from mediation import assignment, intake, retention
 from mediation.access import signin
 from mediation.access.policy import Actor
-from mediation.cases import Committee, Staff, utcnow
+from mediation.cases import Committee, Staff
 from mediation.committee import add_staff, init_committee, resolve_actor
+from mediation.core.clock import utcnow
 from mediation.db.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",

@@ -44,6 +44,7 @@ def build_app() -> typer.Typer:
         audit_cmds,
         case_cmds,
         db_cmds,
+        document_cmds,
         import_cmds,
         stats_cmds,
     )
@@ -95,6 +96,7 @@ def build_app() -> typer.Typer:
     audit_cmds.register(app)
     stats_cmds.register(app)
     access_cmds.register(app)
+    document_cmds.register(app)
     return app
 
 

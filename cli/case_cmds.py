@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
                                              param_hint="--file")
                 data, origin = path.read_bytes(), path.name
             record = intake.load_case_file(decoded(data, origin), origin=origin)
-            for warning in intake.warnings(record):
-                note(msg("{origin}: {warning}", origin=origin, warning=warning))
+        for warning in intake.warnings(record):
+            note(warning)
         result = e.act(intake.new_case, record, force=force)
         if as_json:
             render.emit_json(result)

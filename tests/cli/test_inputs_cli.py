@@ -238,3 +238,10 @@ def test_dates_in_every_written_form_wherever_a_date_is(room: Cli, typed: str,
     ok(room("export", "nightly", "--date", typed, "--out", str(tmp_path / "x")))
     r = room("audit", "log", "--since", "11/01/2026")
     assert r.code == 2 and "2026年12月31日" in r.err and r.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_unreadable_path_is_one_line(room: Cli, tmp_path: Path) -> None:
+    for args in (("case", "new", "--file", str(tmp_path)), ("case", "import", str(tmp_path))):
+        r = room(*args)
+        assert r.code in (1, 2) and r.err.count("\n") == 1, r.err

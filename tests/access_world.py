@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mediation import assignment, intake, retention
+from mediation import intake, retention, steps
 from mediation.access import signin
 from mediation.committee import add_staff, init_committee, resolve_actor
 from mediation.db.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
@@ -59,7 +59,7 @@ def build(path: Path) -> None:
         uow.commit()
     with UnitOfWork(engine) as uow:
         case = intake.new_case(uow, director, intake.parse_case(case_record()))
-        assignment.assign(uow, director, case["id"], mediator="liming")
+        steps.assign(uow, director, case["id"], mediator="liming")
         retention.set_days(uow, director, 3650)
         signin.create_token(uow, director, "chenjing", days=5)
         uow.commit()

@@ -48,6 +48,7 @@ from sqlmodel import col
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
 from mediation.committee import committee_of, hash_key, resolve_actor
+from mediation.core import normalise
 from mediation.core.clock import local_date
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
@@ -84,6 +85,7 @@ class ImportResult:
     first: str | None = None
     last: str | None = None
     batches: int = 0
+    encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -136,7 +138,7 @@ def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
 
 def _prepare_loaded(line: int, text: str, key: bytes) -> Prepared | Rejected:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
@@ -200,9 +202,10 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int, hashes: bool) -> Iterator[Chunk]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool, encoding: str = "utf-8-sig"
+               ) -> Iterator[Chunk]:
     lang = get_language()
-    with path.open(encoding="utf-8-sig") as fh:
+    with path.open(encoding=encoding) as fh:
         tasks = ((chunk, key, lang, hashes) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
@@ -369,28 +372,23 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
     _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
-    # by one. Their hashed content (eventlog.content_of) differs from event to event only in
-    # the case id, the changes and the sequence number, so its canonical JSON (sorted keys,
-    # compact) is assembled around those three, the changes being canonical JSON already.
+    # by one, their hashed content built by the same function (eventlog.content_text).
     head = conn.execute(select(LogHead.__table__).where(  # type: ignore[attr-defined]
         col(LogHead.id) == 1).with_for_update()).one()
     seq, prev = int(head.seq), str(head.hash)
     cj = eventlog.canonical_json
     state = State.intake.value
-    before_case = (f'{{"action":"new","actor":{cj(actor.username)},'
-                   f'"at":{cj(now.strftime(eventlog.TIME_FORMAT))},"case_id":')
-    before_seq = (f',"committee_id":{cj(actor.committee_id)},"from_state":null,"reason":null,'
-                  f'"role":{cj(actor.role)},"seq":')
-    after_seq = f',"to_state":{cj(state)},"version":1}}'
     at = _bind(uow, "event", "at")(now)
+    content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
             batch, ids, numbers, strict=True):
         seq += 1
         changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
-        content = f'{before_case}{cid},"changes":{changes}{before_seq}{seq}{after_seq}'
-        h = sha256(f"{prev}\n{content}".encode()).hexdigest()
+        text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
+                       None, state, 1, None, changes)
+        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h
@@ -418,6 +416,10 @@ def import_cases(
     """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
+    try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
+        encoding, note = normalise.file_encoding(path)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
     def who(uow: UnitOfWork) -> tuple[Actor, bytes]:
@@ -427,8 +429,11 @@ def import_cases(
 
     actor, key = transaction(engine, who, write=False, **kw)
     with _without_gc():
-        return _import(engine, actor, path, key, force=force, skip_invalid=skip_invalid,
-                       batch_size=batch_size, workers=workers, progress=progress, kw=kw)
+        result = _import(engine, actor, path, key, force=force, skip_invalid=skip_invalid,
+                         batch_size=batch_size, workers=workers, progress=progress, kw=kw,
+                         encoding=encoding)
+    result.encoding = note
+    return result
 
 
 @contextmanager
@@ -447,14 +452,15 @@ def _without_gc() -> Iterator[None]:
 
 def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool,
             skip_invalid: bool, batch_size: int, workers: int | None,
-            progress: Callable[[int], None] | None, kw: dict[str, Any]) -> ImportResult:
+            progress: Callable[[int], None] | None, kw: dict[str, Any],
+            encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
     seen: dict[str, int] = {}
     duplicates: set[int] = set()  # lines that repeat an ID number of an earlier line
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force):
+                                                   not force, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)

@@ -13,19 +13,18 @@ stored in fen (``mediation.core.money``) so that sums are exact in SQL.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from sqlalchemy import BigInteger, DateTime, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
-from mediation.core import identity
+from mediation.core import identity, normalise
 from mediation.core.clock import utcnow
 from mediation.core.i18n import N_
 from mediation.core.money import fen_to_yuan
@@ -41,6 +40,12 @@ from mediation.core.vocab import (
 
 # ---------------------------------------------------------------------------------------------
 # Tables
+
+# Money in fen: a 64-bit integer on both backends (migration 0006). SQLite's INTEGER already is
+# one (and declaring it BIGINT would only rebuild tables for nothing); PostgreSQL's INTEGER is
+# 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
+# (normalise.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
+FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Setting(SQLModel, table=True):
@@ -123,7 +128,7 @@ class Case(SQLModel, table=True):
     requests: str
     risk_level: str = RiskLevel.low
     persons_involved: int = 0
-    amount_fen: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=FEN)
     discovered_at: datetime | None = Field(default=None, sa_type=DateTime)
     registered_at: datetime = Field(sa_type=DateTime)
     registrar: str
@@ -198,7 +203,7 @@ class Agreement(SQLModel, table=True):
     version: int
     form: str
     terms: str
-    amount_fen: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=FEN)
     due: date | None = None
     reached_at: datetime = Field(sa_type=DateTime)
     effective_at: datetime | None = Field(default=None, sa_type=DateTime)
@@ -306,9 +311,27 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _only_str(fn: Any) -> Any:
+    def before(v: Any) -> Any:
+        return fn(v) if isinstance(v, str) else v
+    return BeforeValidator(before)
+
+
+# What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
+# free text keeps its words but loses control characters; identifier-like values are folded
+# (full-width forms, ideographic spaces, dashes); each written form has its canonical value.
+Text = Annotated[str, _only_str(normalise.text)]
+LongText = Annotated[str, _only_str(lambda v: normalise.text(v, multiline=True))]
+Ident = Annotated[str, _only_str(normalise.fold)]
+Code = _only_str(normalise.code)
+DateIn = Annotated[date, _only_str(normalise.date_)]
+DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
+IntIn = Annotated[int, _only_str(normalise.integer_text)]
+
+
 class GuardianIn(_In):
-    name: str = Field(min_length=1)
-    relation: str | None = None
+    name: Text = Field(min_length=1)
+    relation: Text | None = None
     phone: str | None = None
 
     @field_validator("phone")
@@ -318,25 +341,22 @@ class GuardianIn(_In):
 
 
 def _check_phone(v: str | None) -> str | None:
-    if v is None or v == "":
+    if v is None or normalise.fold(v) == "":
         return None
-    phone = identity.valid_phone(v)
-    if phone is None:
-        raise ValueError(N_("not a valid phone number (11-digit mobile or area code + number)"))
-    return phone
+    return normalise.phone(v)
 
 
 class PartyIn(_In):
-    role: PartyRole
-    kind: PartyKind = PartyKind.person
-    name: str = Field(min_length=1, max_length=100)
-    sex: Sex | None = None
-    ethnicity: str | None = None
-    birth_date: date | None = None
-    id_type: IdType | None = None
-    id_number: str | None = None
+    role: Annotated[PartyRole, Code]
+    kind: Annotated[PartyKind, Code] = PartyKind.person
+    name: Text = Field(min_length=1, max_length=100)
+    sex: Annotated[Sex, Code] | None = None
+    ethnicity: Text | None = None
+    birth_date: DateIn | None = None
+    id_type: Annotated[IdType, Code] | None = None
+    id_number: Ident | None = None
     phone: str | None = None
-    address: str | None = None
+    address: Text | None = None
     guardian: GuardianIn | None = None
 
     @field_validator("guardian", mode="before")
@@ -390,14 +410,14 @@ class _FieldError(ValueError):
 class CaseIn(_In):
     """The intake record: ``case.json`` or the guided prompts."""
 
-    category: str
-    source: Source
-    summary: str = Field(min_length=1, max_length=4000)
-    requests: str = Field(min_length=1, max_length=4000)
-    referral_ref: str | None = None
-    discovered_at: datetime | None = None
-    risk_level: RiskLevel = RiskLevel.low
-    persons_involved: int | None = Field(default=None, ge=1)
+    category: Ident
+    source: Annotated[Source, Code]
+    summary: LongText = Field(min_length=1, max_length=4000)
+    requests: LongText = Field(min_length=1, max_length=4000)
+    referral_ref: Ident | None = None
+    discovered_at: DateTimeIn | None = None
+    risk_level: Annotated[RiskLevel, Code] = RiskLevel.low
+    persons_involved: IntIn | None = Field(default=None, ge=1)
     amount: Decimal | None = Field(default=None, ge=0)
     parties: list[PartyIn] = Field(min_length=1)
 
@@ -413,13 +433,13 @@ class CaseIn(_In):
     @field_validator("amount", mode="before")
     @classmethod
     def _amount_as_written(cls, v: Any) -> Any:
-        # A JSON number with a fraction or exponent is a float by the time Python sees it
-        # (json.loads); read it as its shortest decimal form, as pydantic does for floats, so
-        # that validating the JSON text directly (model_validate_json, the bulk import) and
-        # validating the loaded object give the same Decimal ("1000.0" stays "1000.0").
-        if isinstance(v, float) and math.isfinite(v):
-            return Decimal(str(v))
-        return v
+        # Every written form of an amount (1500, "1,500", "500元", "１５００"), exact, at most
+        # two decimals, within the bound (normalise.amount). A JSON number with a fraction or
+        # exponent is a float by the time Python sees it (json.loads); it is read as its
+        # shortest decimal form, as pydantic does for floats, so that validating the JSON text
+        # directly (model_validate_json, the bulk import) and validating the loaded object give
+        # the same Decimal ("1000.0" stays "1000.0").
+        return None if v is None else normalise.amount(v)
 
     @field_validator("discovered_at")
     @classmethod

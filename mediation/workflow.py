@@ -440,10 +440,8 @@ class Replay:
         return problem
 
 
-# Recorded steps of a case that are not triggers of the table: the case's registration, and a
-# director's (re)appointment of mediators, which leaves the state as it is.
+# The one recorded step of a case that is not a trigger of the table: its registration.
 _REGISTRATION = "new"
-_REASSIGNMENT = "assign"
 
 
 def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
@@ -467,10 +465,6 @@ def _step_problem(state: str | None, last_version: int, action: str, from_state:
         if to_state != dest:
             return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
                        state=state, dest=dest, to_state=to_state or "-")
-        return None
-    if action == _REASSIGNMENT and action not in TRIGGERS:
-        if state in (State.closed, State.declined) or to_state != state:
-            return msg("{action} is not allowed in {state}", action=action, state=state)
         return None
     return msg("{action} is not a step of the workflow", action=action)
 

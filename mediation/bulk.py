@@ -46,8 +46,9 @@ from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
 from mediation.access.policy import Actor, require
+from mediation.access.signin import Credentials, resolve
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
-from mediation.committee import committee_of, hash_key, resolve_actor
+from mediation.committee import committee_of, hash_key
 from mediation.core import normalise
 from mediation.core.clock import local_date
 from mediation.core.errors import InvalidInput
@@ -331,8 +332,8 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple[str, str]:
-    actor = resolve_actor(uow, username)
+def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tuple[str, str]:
+    actor = _importer(uow, who)  # again for each batch: a token revoked meanwhile stops it
     committee = committee_of(uow, actor)
     assert committee.id is not None
     conn = uow.session.connection()
@@ -403,7 +404,7 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
 
 def import_cases(
     engine: Engine,
-    username: str | None,
+    who: Credentials | str | None,
     path: Path,
     *,
     force: bool = False,
@@ -413,23 +414,31 @@ def import_cases(
     clock: Clock | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
+    """Import every case of the JSON Lines file ``path`` (see the module docstring).
+
+    ``who`` is what the caller presents (a bare string is a user name, which names the actor
+    only where sign-in is not required): ``signin.actor_for`` decides who is acting, before
+    anything is read and again for every batch written.
+    """
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
     try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
         encoding, note = normalise.file_encoding(path)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
+    except OSError as exc:
+        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
+                               error=exc.strerror or type(exc).__name__)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
-    def who(uow: UnitOfWork) -> tuple[Actor, bytes]:
-        actor = resolve_actor(uow, username)
-        require(actor, "case.import")
-        return actor, hash_key(uow)
+    def start(uow: UnitOfWork) -> tuple[Actor, bytes]:
+        return _importer(uow, who), hash_key(uow)
 
-    actor, key = transaction(engine, who, write=False, **kw)
+    actor, key = transaction(engine, start, write=False, **kw)
     with _without_gc():
-        result = _import(engine, actor, path, key, force=force, skip_invalid=skip_invalid,
+        result = _import(engine, actor, who, path, key, force=force, skip_invalid=skip_invalid,
                          batch_size=batch_size, workers=workers, progress=progress, kw=kw,
                          encoding=encoding)
     result.encoding = note
@@ -450,8 +459,14 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool,
-            skip_invalid: bool, batch_size: int, workers: int | None,
+def _importer(uow: UnitOfWork, who: Credentials) -> Actor:
+    actor = resolve(uow, who)
+    require(actor, "case.import")
+    return actor
+
+
+def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes, *,
+            force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
             progress: Callable[[int], None] | None, kw: dict[str, Any],
             encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
@@ -491,7 +506,7 @@ def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool
         try:
             for batch in _batches(spool, batch_size, duplicates | set(clashes)):
                 first, last = transaction(
-                    engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
+                    engine, partial(_write_batch, who=who, batch=batch), **kw)
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

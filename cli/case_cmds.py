@@ -41,10 +41,12 @@ def register(app: typer.Typer) -> None:
                     _("give --file FILE (or '-' for standard input); the guided intake needs "
                       "a terminal"), param_hint="--file")
             from cli.prompts import guided_intake
+            from mediation import calendars
 
             with e.uow(write=False) as uow:
-                e.actor(uow)
-            record = guided_intake()
+                calendar = calendars.of(uow, e.actor(uow).committee_id)
+            record = guided_intake(calendar)
+            result = e.act(intake.new_case, record, force=force)
         else:
             if file == "-":
                 text, origin = sys.stdin.read(), "stdin"
@@ -54,8 +56,7 @@ def register(app: typer.Typer) -> None:
                     raise typer.BadParameter(_("no such file: {file}", file=file),
                                              param_hint="--file")
                 text, origin = path.read_text(encoding="utf-8-sig"), path.name
-            record = intake.load_case_file(text, origin=origin)
-        result = e.act(intake.new_case, record, force=force)
+            result = e.act(intake.new_case_from_text, text, origin=origin, force=force)
         if as_json:
             render.emit_json(result)
         else:

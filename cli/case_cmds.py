@@ -302,7 +302,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List cases: by state, overdue, assigned to me."""
         from mediation import queries
-        from mediation.cases import ALL_STATES
+        from mediation.core.vocab import ALL_STATES
 
         if state is not None and state not in ALL_STATES:
             raise typer.BadParameter(

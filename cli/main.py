@@ -137,6 +137,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
+        from mediation.db.storage import busy_error, sqlite_locked
+
+        if sqlite_locked(exc):  # a write lock held past busy_timeout, outside the retrying code
+            busy = busy_error()
+            _error_line(busy.render())
+            return busy.exit_code
         if os.environ.get("MEDIATION_DEBUG"):
             raise
         _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "

@@ -32,7 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, func, literal, or_, select, type_coerce
+from sqlalchemy import Connection, LargeBinary, and_, func, literal, or_, select, type_coerce
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
@@ -237,13 +237,17 @@ _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
 
-    On SQLite ``at`` arrives as its stored text (``YYYY-MM-DD HH:MM:SS.ffffff``), which
-    :func:`_at_text` turns into the canonical form without parsing a datetime per row.
+    On SQLite every text column is read as its stored bytes and decoded here, strictly: a
+    column holding bytes that are not UTF-8 then makes that one row unreadable (``content``)
+    instead of failing the whole batch (PostgreSQL refuses such text when it is written).
+    ``at`` arrives as SQLite's stored text, which ``eventlog.content_text`` takes as it is.
     """
     t = Event.__table__  # type: ignore[attr-defined]
-    cols = [t.c[c] for c in _COLUMNS]
-    if conn.dialect.name == "sqlite":
-        cols[1] = type_coerce(t.c.at, String).label("at")
+    cols: list[Any] = [t.c[c] for c in _COLUMNS]
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        cols = [cols[0], *(type_coerce(c, LargeBinary).label(c.key)
+                           if c.key in _TEXT else c for c in cols[1:])]
     last = None
     while True:
         stmt = select(*cols).order_by(t.c.seq).limit(batch)
@@ -252,29 +256,38 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
         rows: Sequence[Any] = conn.execute(stmt).all()
         if not rows:
             return
-        yield from rows
+        if sqlite:
+            for row in rows:
+                yield tuple(_text(v) for v in row)
+        else:
+            yield from rows
         last = rows[-1][0]
 
 
-def _at_text(value: Any) -> str:
-    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
-        return value[:10] + "T" + value[11:] + "Z"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(value)
-    return value.strftime(eventlog.TIME_FORMAT)
+_TEXT = frozenset({"at", "actor", "role", "action", "from_state", "to_state", "reason",
+                   "changes", "prev_hash", "hash"})
+
+
+class _Undecodable(str):
+    """A column's bytes that are not UTF-8: never equal to anything the log wrote."""
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return _Undecodable(value.decode("utf-8", "replace"))
+    return value
 
 
 def _hash_of(row: tuple[Any, ...]) -> str:
-    """The chain hash of one streamed row: the same content as ``eventlog.content_of``."""
-    (seq, at, committee_id, case_id, actor, role, action, from_state, to_state, version,
-     reason, changes, prev_hash, _) = row
-    content = {"seq": seq, "at": _at_text(at), "committee_id": committee_id,
-               "case_id": case_id, "actor": actor, "role": role, "action": action,
-               "from_state": from_state, "to_state": to_state, "version": version,
-               "reason": reason, "changes": json.loads(changes)}
-    return eventlog.chain_hash(prev_hash, content)
+    """The chain hash of one streamed row: ``eventlog.content_text`` of its columns, the
+    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError)."""
+    if any(isinstance(v, _Undecodable) for v in row):
+        raise ValueError("not UTF-8")
+    eventlog.parse_changes(row[11])
+    return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
 
 
 def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,
@@ -338,7 +351,8 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
             computed = _hash_of(row)
         except (ValueError, TypeError, AttributeError):
             result.add(Finding(seq, Kind.content, msg(
-                "the event cannot be read (its changes are not JSON, or a field is malformed)")))
+                "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
+                "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
             computed = None
         if computed is not None and computed != stored_hash:
             result.add(Finding(seq, Kind.hash, msg(

@@ -47,11 +47,12 @@ from sqlmodel import col
 
 from mediation import calendars
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party, State
+from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
 from mediation.committee import committee_of, hash_key, resolve_actor
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.core.vocab import State
 from mediation.db import eventlog
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
@@ -374,28 +375,23 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
     _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
-    # by one. Their hashed content (eventlog.content_of) differs from event to event only in
-    # the case id, the changes and the sequence number, so its canonical JSON (sorted keys,
-    # compact) is assembled around those three, the changes being canonical JSON already.
+    # by one, their hashed content built by the same function (eventlog.content_text).
     head = conn.execute(select(LogHead.__table__).where(  # type: ignore[attr-defined]
         col(LogHead.id) == 1).with_for_update()).one()
     seq, prev = int(head.seq), str(head.hash)
     cj = eventlog.canonical_json
     state = State.intake.value
-    before_case = (f'{{"action":"new","actor":{cj(actor.username)},'
-                   f'"at":{cj(now.strftime(eventlog.TIME_FORMAT))},"case_id":')
-    before_seq = (f',"committee_id":{cj(actor.committee_id)},"from_state":null,"reason":null,'
-                  f'"role":{cj(actor.role)},"seq":')
-    after_seq = f',"to_state":{cj(state)},"version":1}}'
     at = _bind(uow, "event", "at")(now)
+    content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
             batch, ids, numbers, strict=True):
         seq += 1
         changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
-        content = f'{before_case}{cid},"changes":{changes}{before_seq}{seq}{after_seq}'
-        h = sha256(f"{prev}\n{content}".encode()).hexdigest()
+        text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
+                       None, state, 1, None, changes)
+        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h

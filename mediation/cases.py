@@ -1,4 +1,4 @@
-"""Everything a case holds: the stored tables, the fixed vocabularies, and a schema per use case.
+"""Everything a case holds: the stored tables and a schema per use case.
 
 - Tables (``SQLModel, table=True``): what is stored. Enumerated fields are stored as their string
   values so that raw SQL, reports and both database backends read them plainly.
@@ -7,16 +7,16 @@
 - ``*View`` schemas: what is shown. Personal data is masked unless the view is built with
   ``reveal=True``, so masking lives in the types, not in the commands.
 
-Money is stored in fen (integer hundredths of a yuan) so that sums are exact in SQL.
+The fixed vocabularies (states, sources, reasons ...) are in ``mediation.core.vocab``; money is
+stored in fen (``mediation.core.money``) so that sums are exact in SQL.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
@@ -28,135 +28,18 @@ from sqlmodel import Field, SQLModel
 from mediation.core import identity
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
+from mediation.core.clock import utcnow
 from mediation.core.i18n import N_
-
-# ---------------------------------------------------------------------------------------------
-# Vocabularies
-
-
-class State(StrEnum):
-    intake = "intake"
-    accepted = "accepted"
-    declined = "declined"
-    mediating = "mediating"
-    agreed = "agreed"
-    terminated = "terminated"
-    confirmed = "confirmed"
-    closed = "closed"
-
-
-class Source(StrEnum):
-    application = "application"
-    proactive = "proactive"
-    grid = "grid"
-    court = "court"
-    police = "police"
-    petition = "petition"
-    government = "government"
-
-
-class PartyRole(StrEnum):
-    applicant = "applicant"
-    respondent = "respondent"
-
-
-class PartyKind(StrEnum):
-    person = "person"
-    legal_person = "legal_person"
-    organisation = "organisation"
-
-
-class Sex(StrEnum):
-    male = "male"
-    female = "female"
-
-
-class IdType(StrEnum):
-    resident_id = "resident_id"
-    passport = "passport"
-    hk_macao_permit = "hk_macao_permit"
-    taiwan_permit = "taiwan_permit"
-    foreign_permanent = "foreign_permanent"
-    credit_code = "credit_code"
-    other = "other"
-
-
-class DeclineReason(StrEnum):
-    """Law art. 17; Rules arts. 22-23 (≈): when a committee must not accept."""
-
-    already_in_court = "already_in_court"
-    already_with_police = "already_with_police"
-    already_administrative = "already_administrative"
-    reserved_by_law = "reserved_by_law"
-    party_refuses = "party_refuses"
-
-
-class TerminateReason(StrEnum):
-    """Law art. 26: mediation ends without agreement."""
-
-    no_agreement = "no_agreement"
-    party_withdrew = "party_withdrew"
-    party_refused = "party_refused"
-    referred_out = "referred_out"
-    escalated_to_police = "escalated_to_police"
-
-
-class AgreementForm(StrEnum):
-    written = "written"
-    oral = "oral"
-
-
-class Performance(StrEnum):
-    full = "full"
-    partial = "partial"
-    none = "none"
-
-
-class Satisfaction(StrEnum):
-    satisfied = "satisfied"
-    basically_satisfied = "basically_satisfied"
-    dissatisfied = "dissatisfied"
-
-
-class JudicialResult(StrEnum):
-    pending = "pending"
-    confirmed = "confirmed"
-    rejected = "rejected"
-
-
-class PreventionKind(StrEnum):
-    suicide = "suicide"
-    civil_to_criminal = "civil_to_criminal"
-    group_petition = "group_petition"
-    group_fight = "group_fight"
-
-
-class Role(StrEnum):
-    director = "director"
-    mediator = "mediator"
-    auditor = "auditor"
-    clerk = "clerk"
-    admin = "admin"
-
-
-class RiskLevel(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-
-
-def utcnow() -> datetime:
-    """Naive UTC, the form every timestamp is stored in."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def yuan_to_fen(amount: Decimal | float | int | str) -> int:
-    return int((Decimal(str(amount)) * 100).to_integral_value())
-
-
-def fen_to_yuan(fen: int | None) -> str | None:
-    return None if fen is None else f"{Decimal(fen) / 100:.2f}"
-
+from mediation.core.money import fen_to_yuan
+from mediation.core.vocab import (
+    IdType,
+    JudicialResult,
+    PartyKind,
+    PartyRole,
+    RiskLevel,
+    Sex,
+    Source,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Tables
@@ -722,7 +605,3 @@ class EventView(BaseModel):
     reason: str | None
     changes: dict[str, Any]
     hash: str
-
-
-ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)
-OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)

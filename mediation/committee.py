@@ -17,9 +17,10 @@ from mediation.access.policy import (
     require_committee,
     require_grant,
 )
-from mediation.cases import Case, Committee, Role, Setting, Staff
+from mediation.cases import Case, Committee, Setting, Staff
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import join, msg
+from mediation.core.vocab import Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 

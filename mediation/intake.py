@@ -19,22 +19,14 @@ from sqlmodel import col, select
 
 from mediation import calendars
 from mediation.access.policy import Actor, require
-from mediation.cases import (
-    Case,
-    CaseCounter,
-    CaseIn,
-    Party,
-    PartyIn,
-    PartyRole,
-    State,
-    _FieldError,
-    yuan_to_fen,
-)
+from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
 from mediation.committee import committee_of, hash_key
 from mediation.core import categories, identity
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.i18n import Msg, join, msg
+from mediation.core.money import yuan_to_fen
+from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.workflow import DUPLICATE_WINDOW_DAYS

@@ -13,7 +13,6 @@ from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_on_case, require_reveal, sees_names
 from mediation.cases import (
-    OPEN_STATES,
     Agreement,
     AgreementView,
     Case,
@@ -27,22 +26,21 @@ from mediation.cases import (
     JudicialConfirmation,
     MediationSession,
     Party,
-    PartyKind,
-    PartyRole,
     PartyView,
     Prevention,
-    Role,
     Staff,
-    fen_to_yuan,
     iso,
 )
 from mediation.committee import committee_of
 from mediation.core import identity
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
+from mediation.core.money import fen_to_yuan
+from mediation.core.vocab import PartyKind, PartyRole, Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.steps import assigned_to, find_case
+from mediation.workflow import OPEN_STATES
 
 
 def _overdue(case: Case, uow: UnitOfWork) -> bool:

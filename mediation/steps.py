@@ -36,23 +36,19 @@ from mediation.cases import (
     Extension,
     FollowUp,
     JudicialConfirmation,
-    JudicialResult,
     MediationSession,
     Party,
-    PartyRole,
     Prevention,
-    PreventionKind,
-    Role,
-    fen_to_yuan,
     from_row,
     iso,
-    yuan_to_fen,
 )
 from mediation.committee import assignable
 from mediation.core import identity
 from mediation.core.clock import local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from mediation.core.i18n import join, msg
+from mediation.core.money import fen_to_yuan, yuan_to_fen
+from mediation.core.vocab import JudicialResult, PartyRole, PreventionKind, Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 

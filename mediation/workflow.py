@@ -27,15 +27,9 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from mediation.cases import (
-    DeclineReason,
-    Performance,
-    Satisfaction,
-    State,
-    TerminateReason,
-)
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.vocab import DeclineReason, Performance, Satisfaction, State, TerminateReason
 
 CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
@@ -290,6 +284,9 @@ def facts(trigger: str) -> frozenset[str]:
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
 FINAL = (State.closed,)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
 
 
 class _GuardFailed(Exception):

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediation.cases import Role
 from mediation.core.errors import PermissionDenied
 from mediation.core.i18n import N_, msg, name
+from mediation.core.vocab import Role
 
 
 @dataclass(frozen=True)

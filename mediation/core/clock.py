@@ -7,11 +7,16 @@ day a case concluded on) are answered in local time. A committee's own time zone
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from mediation.core.calendar import DEFAULT
 
 LOCAL = DEFAULT.tz
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_date(utc_naive: datetime) -> date:

@@ -132,7 +132,7 @@ def test_discovered_at_without_offset_is_read_in_the_committee_zone() -> None:
 
 def test_discovered_at_in_the_future_is_refused() -> None:
     soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    with pytest.raises(InvalidInput, match="discovered_at.*future"):
+    with pytest.raises(InvalidInput, match=r"discovered_at.*future"):
         intake.parse_case(case_record(discovered_at=soon))
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     with pytest.raises(InvalidInput, match="discovered_at"):

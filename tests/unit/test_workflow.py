@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mediation import workflow
-from mediation.cases import State
 from mediation.core.errors import Refused
+from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
 
 # Inputs that satisfy every guard of each trigger, given a Subject built by `ready()`.

@@ -40,6 +40,9 @@ def register(app: typer.Typer) -> None:
         require_schema(engine)
         tty = sys.stderr.isatty()
 
+        from cli.options import note
+        from mediation.core.i18n import msg
+
         def progress(done: int) -> None:
             if tty:
                 sys.stderr.write("\r" + _("{count} cases imported", count=done))
@@ -55,6 +58,9 @@ def register(app: typer.Typer) -> None:
             raise
         if tty:
             sys.stderr.write("\n")
+        if result.encoding:
+            note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
+                     encoding=result.encoding))
         for r in result.rejected:
             sys.stderr.write(_("skipped: {message}", message=r.message) + "\n")
         if as_json:

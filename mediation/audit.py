@@ -38,6 +38,7 @@ from sqlmodel import col
 from mediation.access.policy import Actor, audit_scope, require, sees_names
 from mediation.cases import Case, Event, EventView, LogHead, Party, iso
 from mediation.committee import committee_of
+from mediation.core import normalise
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
 from mediation.core.i18n import N_, Msg, msg
@@ -548,15 +549,15 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
-    text = str(ref).strip()
+    key = normalise.case_key(ref)
     stmt = select(col(Case.id)).where(col(Case.committee_id) == actor.committee_id)
-    if text.isdigit():
-        stmt = stmt.where(col(Case.id) == int(text))
+    if isinstance(key, int):
+        stmt = stmt.where(col(Case.id) == key)
     else:
-        stmt = stmt.where(col(Case.number) == text)
+        stmt = stmt.where(col(Case.number) == key)
     found = uow.session.execute(stmt).scalar_one_or_none()
     if found is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=text))
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
     return int(found)
 
 

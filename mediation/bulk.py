@@ -49,6 +49,7 @@ from mediation import calendars
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
 from mediation.committee import committee_of, hash_key, resolve_actor
+from mediation.core import normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
@@ -86,6 +87,7 @@ class ImportResult:
     first: str | None = None
     last: str | None = None
     batches: int = 0
+    encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -140,7 +142,7 @@ def _prepare(line: int, text: str, key: bytes,
 def _prepare_loaded(line: int, text: str, key: bytes,
                     calendar: Calendar | None = None) -> Prepared | Rejected:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
@@ -205,10 +207,10 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int, hashes: bool,
-               calendar: Calendar) -> Iterator[Chunk]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool, calendar: Calendar,
+               encoding: str = "utf-8-sig") -> Iterator[Chunk]:
     lang = get_language()
-    with path.open(encoding="utf-8-sig") as fh:
+    with path.open(encoding=encoding) as fh:
         tasks = ((chunk, key, lang, hashes, calendar) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
@@ -419,6 +421,10 @@ def import_cases(
     """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
+    try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
+        encoding, note = normalise.file_encoding(path)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
     def who(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
@@ -428,9 +434,11 @@ def import_cases(
 
     actor, key, calendar = transaction(engine, who, write=False, **kw)
     with _without_gc():
-        return _import(engine, actor, path, key, calendar, force=force,
-                       skip_invalid=skip_invalid,
-                       batch_size=batch_size, workers=workers, progress=progress, kw=kw)
+        result = _import(engine, actor, path, key, calendar, force=force,
+                         skip_invalid=skip_invalid, batch_size=batch_size, workers=workers,
+                         progress=progress, kw=kw, encoding=encoding)
+    result.encoding = note
+    return result
 
 
 @contextmanager
@@ -450,14 +458,15 @@ def _without_gc() -> Iterator[None]:
 def _import(engine: Engine, actor: Actor, path: Path, key: bytes, calendar: Calendar, *,
             force: bool,
             skip_invalid: bool, batch_size: int, workers: int | None,
-            progress: Callable[[int], None] | None, kw: dict[str, Any]) -> ImportResult:
+            progress: Callable[[int], None] | None, kw: dict[str, Any],
+            encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
     seen: dict[str, int] = {}
     duplicates: set[int] = set()  # lines that repeat an ID number of an earlier line
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force, calendar):
+                                                   not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)

@@ -13,19 +13,25 @@ stored in fen (``mediation.core.money``) so that sums are exact in SQL.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
-from mediation.core import identity
+from mediation.core import identity, normalise
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
@@ -316,9 +322,27 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _only_str(fn: Any) -> Any:
+    def before(v: Any) -> Any:
+        return fn(v) if isinstance(v, str) else v
+    return BeforeValidator(before)
+
+
+# What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
+# free text keeps its words but loses control characters; identifier-like values are folded
+# (full-width forms, ideographic spaces, dashes); each written form has its canonical value.
+Text = Annotated[str, _only_str(normalise.text)]
+LongText = Annotated[str, _only_str(lambda v: normalise.text(v, multiline=True))]
+Ident = Annotated[str, _only_str(normalise.fold)]
+Code = _only_str(normalise.code)
+DateIn = Annotated[date, _only_str(normalise.date_)]
+DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
+IntIn = Annotated[int, _only_str(normalise.integer_text)]
+
+
 class GuardianIn(_In):
-    name: str = Field(min_length=1)
-    relation: str | None = None
+    name: Text = Field(min_length=1)
+    relation: Text | None = None
     phone: str | None = None
 
     @field_validator("phone")
@@ -328,25 +352,22 @@ class GuardianIn(_In):
 
 
 def _check_phone(v: str | None) -> str | None:
-    if v is None or v == "":
+    if v is None or normalise.fold(v) == "":
         return None
-    phone = identity.valid_phone(v)
-    if phone is None:
-        raise ValueError(N_("not a valid phone number (11-digit mobile or area code + number)"))
-    return phone
+    return normalise.phone(v)
 
 
 class PartyIn(_In):
-    role: PartyRole
-    kind: PartyKind = PartyKind.person
-    name: str = Field(min_length=1, max_length=100)
-    sex: Sex | None = None
-    ethnicity: str | None = None
-    birth_date: date | None = None
-    id_type: IdType | None = None
-    id_number: str | None = None
+    role: Annotated[PartyRole, Code]
+    kind: Annotated[PartyKind, Code] = PartyKind.person
+    name: Text = Field(min_length=1, max_length=100)
+    sex: Annotated[Sex, Code] | None = None
+    ethnicity: Text | None = None
+    birth_date: DateIn | None = None
+    id_type: Annotated[IdType, Code] | None = None
+    id_number: Ident | None = None
     phone: str | None = None
-    address: str | None = None
+    address: Text | None = None
     guardian: GuardianIn | None = None
 
     @field_validator("guardian", mode="before")
@@ -399,14 +420,14 @@ class _FieldError(ValueError):
 class CaseIn(_In):
     """The intake record: ``case.json`` or the guided prompts."""
 
-    category: str
-    source: Source
-    summary: str = Field(min_length=1, max_length=4000)
-    requests: str = Field(min_length=1, max_length=4000)
-    referral_ref: str | None = None
-    discovered_at: datetime | None = None
-    risk_level: RiskLevel = RiskLevel.low
-    persons_involved: int | None = Field(default=None, ge=1)
+    category: Ident
+    source: Annotated[Source, Code]
+    summary: LongText = Field(min_length=1, max_length=4000)
+    requests: LongText = Field(min_length=1, max_length=4000)
+    referral_ref: Ident | None = None
+    discovered_at: DateTimeIn | None = None
+    risk_level: Annotated[RiskLevel, Code] = RiskLevel.low
+    persons_involved: IntIn | None = Field(default=None, ge=1)
     amount: Decimal | None = Field(default=None, ge=0)
     parties: list[PartyIn] = Field(min_length=1)
 
@@ -422,13 +443,13 @@ class CaseIn(_In):
     @field_validator("amount", mode="before")
     @classmethod
     def _amount_as_written(cls, v: Any) -> Any:
-        # A JSON number with a fraction or exponent is a float by the time Python sees it
-        # (json.loads); read it as its shortest decimal form, as pydantic does for floats, so
-        # that validating the JSON text directly (model_validate_json, the bulk import) and
-        # validating the loaded object give the same Decimal ("1000.0" stays "1000.0").
-        if isinstance(v, float) and math.isfinite(v):
-            return Decimal(str(v))
-        return v
+        # Every written form of an amount (1500, "1,500", "500元", "１５００"), exact, at most
+        # two decimals, within the bound (normalise.amount). A JSON number with a fraction or
+        # exponent is a float by the time Python sees it (json.loads); it is read as its
+        # shortest decimal form, as pydantic does for floats, so that validating the JSON text
+        # directly (model_validate_json, the bulk import) and validating the loaded object give
+        # the same Decimal ("1000.0" stays "1000.0").
+        return None if v is None else normalise.amount(v)
 
     @field_validator("discovered_at")
     @classmethod

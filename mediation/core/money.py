@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from mediation.core import normalise
+
 
 def yuan_to_fen(amount: Decimal | float | int | str) -> int:
-    return int((Decimal(str(amount)) * 100).to_integral_value())
+    """Fen of an amount in yuan: exact, at most two decimals, within normalise.MAX_AMOUNT_FEN
+    (normalise.Unreadable, a ValueError, otherwise: nothing is ever rounded or overflows)."""
+    return int(normalise.amount(amount) * 100)
 
 
 def fen_to_yuan(fen: int | None) -> str | None:

@@ -77,7 +77,7 @@ TEXT_PARAMS = frozenset({"minutes", "terms", "advice", "note", "reason"})
 LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_name",
                          "committee_name", "name"})
 # A parameter whose meaning depends on the command: (command path, name).
-TEXT_IN = {("init", "committee"): "line", ("committee rename", "committee_name"): "line",
+TEXT_IN = {("init", "committee"): "line",
            ("case decline", "reason"): "code", ("case terminate", "reason"): "code"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",

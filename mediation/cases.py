@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
@@ -49,6 +49,12 @@ from mediation.core.vocab import (
 
 # ---------------------------------------------------------------------------------------------
 # Tables
+
+# Money in fen: a 64-bit integer on both backends (migration 0006). SQLite's INTEGER already is
+# one (and declaring it BIGINT would only rebuild tables for nothing); PostgreSQL's INTEGER is
+# 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
+# (normalise.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
+FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Setting(SQLModel, table=True):
@@ -131,7 +137,7 @@ class Case(SQLModel, table=True):
     requests: str
     risk_level: str = RiskLevel.low
     persons_involved: int = 0
-    amount_fen: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=FEN)
     discovered_at: datetime | None = Field(default=None, sa_type=DateTime)
     registered_at: datetime = Field(sa_type=DateTime)
     registrar: str
@@ -206,7 +212,7 @@ class Agreement(SQLModel, table=True):
     version: int
     form: str
     terms: str
-    amount_fen: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=FEN)
     due: date | None = None
     reached_at: datetime = Field(sa_type=DateTime)
     effective_at: datetime | None = Field(default=None, sa_type=DateTime)

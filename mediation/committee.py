@@ -18,6 +18,7 @@ from mediation.access.policy import (
     require_grant,
 )
 from mediation.cases import Case, Committee, Setting, Staff
+from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import join, msg
 from mediation.core.vocab import Role
@@ -83,9 +84,7 @@ def init_committee(
         raise InvalidInput(msg("sign-in is required here, so the first user needs a password "
                                "(prompted, or --password-stdin)"))
     s = uow.session
-    name, prefix = name.strip(), prefix.strip()
-    if not name:
-        raise InvalidInput(msg("the committee needs a name (--committee)"))
+    name, prefix = _committee_name(name), normalise.fold(prefix)
     if not prefix or len(prefix) > 8:
         raise InvalidInput(msg("the case-number prefix must be 1 to 8 characters (--prefix)"))
     director = _check_username(director)
@@ -106,7 +105,7 @@ def init_committee(
     staff = Staff(
         committee_id=committee.id,
         username=director,
-        name=(director_name or director).strip(),
+        name=normalise.text(director_name or director),
         role=Role.admin if admin else Role.director,
         created_at=now,
     )
@@ -128,6 +127,38 @@ def init_committee(
     )
     return {"committee_id": committee.id, "name": name, "prefix": prefix, "director": director,
             "role": staff.role, "login_required": login_required}
+
+
+COMMITTEE_NAME_MAX = 100
+
+
+def _committee_name(name: str) -> str:
+    """A committee's name as stored: free text without control characters (normalise.text:
+    Word's vertical tab once broke every monthly report), 1 to 100 characters."""
+    cleaned = normalise.text(name)
+    if not cleaned:
+        raise InvalidInput(msg("the committee needs a name (--committee)"))
+    if len(cleaned) > COMMITTEE_NAME_MAX:
+        raise InvalidInput(msg("a committee's name has at most {max} characters",
+                               max=COMMITTEE_NAME_MAX))
+    return cleaned
+
+
+def rename_committee(uow: UnitOfWork, actor: Actor, name: str) -> dict[str, Any]:
+    """``committee rename`` (director): the committee's full name, as shown on reports and
+    exports; recorded as a ``committee_rename`` event. Case numbers keep their prefix."""
+    require(actor, "committee.settings")
+    new = _committee_name(name)
+    committee = committee_of(uow, actor)
+    old = committee.name
+    if new != old:
+        committee.name = new
+        uow.session.add(committee)
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="committee_rename", committee_id=actor.committee_id,
+                        changes={"committee": [old, new]})
+    return {"committee_id": actor.committee_id, "prefix": committee.prefix, "old": old,
+            "name": new, "changed": new != old}
 
 
 def add_committee(uow: UnitOfWork, actor: Actor, *, name: str, prefix: str, director: str,
@@ -164,7 +195,8 @@ def committee_by_prefix(uow: UnitOfWork, actor: Actor, prefix: str | None) -> in
     """The committee an action on staff targets: the actor's own, or (administrator) another."""
     if prefix is None:
         return actor.committee_id
-    row = uow.session.exec(select(Committee).where(Committee.prefix == prefix.strip())).first()
+    row = uow.session.exec(select(Committee).where(
+        Committee.prefix == normalise.fold(prefix))).first()
     if row is None or row.id is None:
         raise NotFound(msg("no committee with prefix {prefix}", prefix=prefix))
     require_committee(actor, row.id)
@@ -213,9 +245,10 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
                                "password (prompted, or --password-stdin)"))
     if s.exec(select(Staff).where(Staff.username == username)).first() is not None:
         raise InvalidInput(msg("user {user} already exists in this database", user=username))
-    if not name.strip():
+    name = normalise.text(name)
+    if not name:
         raise InvalidInput(msg("give the person's name (--name)"))
-    staff = Staff(committee_id=committee_id, username=username, name=name.strip(),
+    staff = Staff(committee_id=committee_id, username=username, name=name,
                   role=role, created_at=uow.now())
     s.add(staff)
     s.flush()

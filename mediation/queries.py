@@ -37,7 +37,7 @@ from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyKind, PartyRole, Role
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.steps import assigned_to, find_case
 from mediation.workflow import OPEN_STATES
@@ -245,16 +245,5 @@ def event_view(e: Event, number: str | None) -> EventView:
 
 def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
     """Each case's state and version as its events replay them (for checks and tests)."""
-    out: dict[int, tuple[str | None, int | None]] = {}
-    rows = uow.session.exec(
-        select(Event.case_id, Event.to_state, Event.version)
-        .where(col(Event.case_id).is_not(None), col(Event.version).is_not(None))
-        .order_by(col(Event.seq))
-    ).all()
-    for cid, to_state, version in rows:
-        if cid is None:
-            continue
-        state, _ = out.get(cid, (None, None))
-        out[cid] = (to_state if to_state is not None else state, version)
-    return out
-
+    return {c.case_id: (c.replay.state, c.replay.version or None)
+            for c in casefile.replay_cases(uow.session.connection())}

@@ -183,7 +183,8 @@ def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
 EVENT_NAMES = (
     N_("trigger.assign"), N_("trigger.login"), N_("trigger.login_failed"), N_("trigger.logout"),
     N_("trigger.token_create"), N_("trigger.token_revoke"), N_("trigger.password_set"),
-    N_("trigger.committee_add"), N_("trigger.retention_set"), N_("trigger.anonymise"),
+    N_("trigger.committee_add"), N_("trigger.committee_rename"), N_("trigger.retention_set"),
+    N_("trigger.anonymise"),
     N_("field.why"), N_("field.failed"), N_("field.locked_until"), N_("field.token_id"),
     N_("field.expires_at"), N_("field.retention_days"),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -184,3 +185,43 @@ def test_ids_born_before_1900_or_in_the_future_are_refused(room: Cli, birth: str
     record["parties"][0]["id_number"] = first17 + identity.gb11643_check_char(first17)
     r = room("case", "new", "--file", "-", input=json.dumps(record))
     assert r.code == 1 and "birth date" in r.err, r.err
+
+
+@pytest.mark.parametrize(("amount", "code"), [("30,000,000.00", 0), ("1,000,000,000.00", 0),
+                                              ("1,000,000,000.01", 1), (5e16, 1)])
+def test_the_amount_bound_on_both_backends(room: Cli, amount: Any, code: int) -> None:
+    """Above PostgreSQL's old 32-bit column (¥21,474,836.47) is stored; above the bound is
+    refused naming it, nothing written; stats and the nightly export read what was stored."""
+    r = room("case", "new", "--file", "-", input=json.dumps(case_record(amount=amount)))
+    assert r.code == code, r.err
+    if code:
+        assert "1,000,000,000.00" in r.err and r.err.count("\n") == 1
+        assert json.loads(ok(room("case", "list", "--json")).out) == []
+        return
+    assert stored(room)["amount"] == f"{Decimal(amount.replace(',', '')):.2f}"
+    ok(room("stats", "--json"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_control_characters_never_reach_the_committee_name(cli: Cli, tmp_path: Path) -> None:
+    ok(cli("init", "--no-login", "--committee", "龙王港社区\x0b人民调解委员会\x1b[2J", "--prefix",
+           "龙"))
+    assert "\x0b" not in ok(cli("committee", "rename", "龙王港社区人民调解委员会")).out
+    history = json.loads(ok(cli("audit", "log", "--json")).out)
+    renamed = [e for e in history if e["action"] == "committee_rename"]
+    assert renamed and renamed[0]["changes"]["committee"] == [
+        "龙王港社区 人民调解委员会", "龙王港社区人民调解委员会"]
+    r = ok(cli("committee", "rename", "龙王港社区人民调解委员会"))
+    assert "already" in r.out
+    r = cli("committee", "rename", "\x00\x0b ")
+    assert r.code == 1 and r.err.count("\n") == 1
+    ok(cli("report", "monthly", "--month", "2026-11", "--out", str(tmp_path / "m.xlsx")))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_committee_rename_is_for_directors_and_speaks_chinese(room: Cli) -> None:
+    ok(room("staff", "add", "liming", "--name", "李明", "--role", "mediator", "--no-password"))
+    r = room("committee", "rename", "新名称", env={"MEDIATION_USER": "liming"})
+    assert r.code == 1 and r.err.count("\n") == 1
+    helped = ok(room("--lang", "zh", "committee", "rename", "--help"))
+    assert "更改本调委会的名称" in helped.out

@@ -91,6 +91,7 @@ EXPECTED: dict[str, Cmd] = {
                                              "--prefix", "二", "--director", "erdir",
                                              "--no-login")),
     "committee list": Cmd("committee.admin", ("committee", "list")),
+    "committee rename": Cmd("committee.settings", ("committee", "rename", "龙王港社区调委会")),
     "retention set": Cmd("committee.settings", ("retention", "set", "--days", "365")),
     "retention show": Cmd("committee.settings", ("retention", "show")),
     "retention apply": Cmd("retention.apply", ("retention", "apply")),

@@ -325,3 +325,7 @@ def register(app: typer.Typer) -> None:
         from mediation import queries
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
+
+    from cli import document_cmds
+
+    document_cmds.register_case(case)

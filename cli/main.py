@@ -45,6 +45,7 @@ def build_app() -> typer.Typer:
         calendar_cmds,
         case_cmds,
         db_cmds,
+        document_cmds,
         import_cmds,
         stats_cmds,
     )
@@ -97,6 +98,7 @@ def build_app() -> typer.Typer:
     stats_cmds.register(app)
     access_cmds.register(app)
     calendar_cmds.register(app)
+    document_cmds.register(app)
     return app
 
 

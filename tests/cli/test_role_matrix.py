@@ -74,6 +74,16 @@ EXPECTED: dict[str, Cmd] = {
     "case show": Cmd("case.read", ("case", "show", "{case}")),
     "case list": Cmd("case.read", ("case", "list")),
     "case history": Cmd("case.read", ("case", "history", "{case}")),
+    # Printing: readers without case.print get the masked copy (tests/integration/
+    # test_documents.py checks the pages); filing is a step of the case's workflow.
+    "case print": Cmd("case.read", ("case", "print", "investigation", "{case}", "--out",
+                                    "{dir}/doc.docx"), outputs=("doc.docx",)),
+    "case file": Cmd("case.read", ("case", "file", "{case}", "--out", "{dir}/file", "--no-pdf"),
+                     outputs=("file",)),
+    "case archive": Cmd("case.workflow", ("case", "archive", "{case}", "--retention-days",
+                                          "3650")),
+    "templates list": Cmd(None, ("templates", "list")),
+    "templates export": Cmd(None, ("templates", "export", "agreement", "--out", "{dir}/tpl")),
     "staff add": Cmd("staff.manage", ("staff", "add", "newbie", "--name", "新人", "--role",
                                       "mediator", "--no-password")),
     "staff list": Cmd("staff.read", ("staff", "list")),

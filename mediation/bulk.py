@@ -47,8 +47,9 @@ from sqlmodel import col
 
 from mediation import calendars
 from mediation.access.policy import Actor, require
+from mediation.access.signin import Credentials, resolve
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
-from mediation.committee import committee_of, hash_key, resolve_actor
+from mediation.committee import committee_of, hash_key
 from mediation.core import normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
@@ -336,8 +337,8 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple[str, str]:
-    actor = resolve_actor(uow, username)
+def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tuple[str, str]:
+    actor = _importer(uow, who)  # again for each batch: a token revoked meanwhile stops it
     committee = committee_of(uow, actor)
     assert committee.id is not None
     conn = uow.session.connection()
@@ -408,7 +409,7 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
 
 def import_cases(
     engine: Engine,
-    username: str | None,
+    who: Credentials | str | None,
     path: Path,
     *,
     force: bool = False,
@@ -418,7 +419,14 @@ def import_cases(
     clock: Clock | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
+    """Import every case of the JSON Lines file ``path`` (see the module docstring).
+
+    ``who`` is what the caller presents (a bare string is a user name, which names the actor
+    only where sign-in is not required): ``signin.actor_for`` decides who is acting, before
+    anything is read and again for every batch written.
+    """
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
     try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
@@ -427,14 +435,13 @@ def import_cases(
         raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
-    def who(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
-        actor = resolve_actor(uow, username)
-        require(actor, "case.import")
+    def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
+        actor = _importer(uow, who)
         return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
 
-    actor, key, calendar = transaction(engine, who, write=False, **kw)
+    actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():
-        result = _import(engine, actor, path, key, calendar, force=force,
+        result = _import(engine, actor, who, path, key, calendar, force=force,
                          skip_invalid=skip_invalid, batch_size=batch_size, workers=workers,
                          progress=progress, kw=kw, encoding=encoding)
     result.encoding = note
@@ -455,9 +462,15 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(engine: Engine, actor: Actor, path: Path, key: bytes, calendar: Calendar, *,
-            force: bool,
-            skip_invalid: bool, batch_size: int, workers: int | None,
+def _importer(uow: UnitOfWork, who: Credentials) -> Actor:
+    actor = resolve(uow, who)
+    require(actor, "case.import")
+    return actor
+
+
+def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes,
+            calendar: Calendar, *,
+            force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
             progress: Callable[[int], None] | None, kw: dict[str, Any],
             encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
@@ -497,7 +510,7 @@ def _import(engine: Engine, actor: Actor, path: Path, key: bytes, calendar: Cale
         try:
             for batch in _batches(spool, batch_size, duplicates | set(clashes)):
                 first, last = transaction(
-                    engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
+                    engine, partial(_write_batch, who=who, batch=batch), **kw)
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

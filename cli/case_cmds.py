@@ -56,11 +56,15 @@ def register(app: typer.Typer) -> None:
                 if not path.is_file():
                     raise typer.BadParameter(_("no such file: {file}", file=file),
                                              param_hint="--file")
-                data, origin = path.read_bytes(), path.name
+                try:
+                    data, origin = path.read_bytes(), path.name
+                except OSError as exc:
+                    raise InvalidInput(msg("cannot read {file}: {error}", file=file,
+                                           error=exc.strerror or type(exc).__name__)) from None
             record = intake.load_case_file(decoded(data, origin), origin=origin,
                                            calendar=calendar)
-            for warning in intake.warnings(record):
-                note(msg("{origin}: {warning}", origin=origin, warning=warning))
+        for warning in intake.warnings(record):
+            note(warning)
         result = e.act(intake.new_case, record, force=force)
         if as_json:
             render.emit_json(result)

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from mediation.cases import CaseIn
-from mediation.core import categories, identity
+from mediation.core import categories, identity, normalise
 from mediation.core.calendar import Calendar
 from mediation.core.i18n import _, get_language, name
 from mediation.core.vocab import IdType, PartyKind, PartyRole, Sex, Source
@@ -43,7 +43,7 @@ def _category() -> str:
     listing = "  ".join(f"{c.code}={c.name(lang)}" for c in categories.all_categories())
     typer.echo(listing, err=True)
     while True:
-        code = _ask(_("Category"))
+        code = normalise.fold(_ask(_("Category")))
         if categories.get(code):
             return code
         typer.echo(_("unknown category code"), err=True)
@@ -57,7 +57,8 @@ def _id_number() -> tuple[str | None, str | None]:
         problem = identity.resident_id_problem(value)
         if problem is None:
             return IdType.resident_id, identity.normalise_resident_id(value)
-        if value.isdigit() or len(value) == 18:
+        folded = identity.normalise_resident_id(value)
+        if folded[:17].isdigit() or len(folded) == 18:
             typer.echo(_(problem), err=True)
             continue
         return IdType.other, value
@@ -66,10 +67,12 @@ def _id_number() -> tuple[str | None, str | None]:
 def _phone() -> str | None:
     while True:
         value = _optional(_("Phone (empty if none)"))
-        if value is None or identity.phone_valid(value):
+        if value is None:
             return value
-        typer.echo(_("not a valid phone number (11-digit mobile or area code + number)"),
-                   err=True)
+        try:
+            return normalise.phone(value)
+        except normalise.Unreadable as exc:
+            typer.echo(exc.message.render(), err=True)
 
 
 def _party(role: str) -> dict[str, Any]:

@@ -433,6 +433,9 @@ def import_cases(
         encoding, note = normalise.file_encoding(path)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
+    except OSError as exc:
+        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
+                               error=exc.strerror or type(exc).__name__)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
     def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:

@@ -38,13 +38,13 @@ from mediation.access.policy import Actor, may_on_case, sees_names
 from mediation.cases import Case, CaseIn, CaseMediator, Party
 from mediation.core import identity
 from mediation.core.i18n import N_, msg
-from mediation.core.vocab import PartyRole, State
+from mediation.core.vocab import PartyRole
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
+from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 HIDDEN = msg("a probable duplicate exists in this committee; the director can see it")
-_FINISHED = (State.closed.value, State.declined.value)
+_FINISHED = tuple(s.value for s in FINISHED)
 _CHUNK = 500  # values per IN (...) list
 
 

@@ -18,7 +18,7 @@ from mediation.committee import assignable
 from mediation.core.errors import Refused
 from mediation.core.i18n import msg
 from mediation.core.vocab import State
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.steps import _check_version, _conflict, find_case
 
@@ -54,6 +54,12 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
     if bumped.rowcount != 1:
         s.refresh(case)
         raise _conflict(uow, case)
+    conn = s.connection()
+    casefile.note_update(conn, "cases", case.id, case.id, "version", old_version, old_version + 1)
+    casefile.note_update(conn, "cases", case.id, case.id, "lead_mediator", old_lead, lead)
+    for row in before:
+        assert row.id is not None
+        casefile.note_delete(conn, "case_mediator", row.id, case.id, row.model_dump())
     s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
     now = uow.now()
     for username, is_lead in [(lead, True), *((c, False) for c in co)]:

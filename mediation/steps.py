@@ -49,7 +49,7 @@ from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotF
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import JudicialResult, PartyRole, PreventionKind, Role
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
@@ -275,6 +275,8 @@ def _step(
         if bumped.rowcount != 1:
             case.version = old_version
             raise _refused_as_stale(uow, case, expected_version)
+        for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
+            casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
         uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
         uow.flush()
         event = eventlog.append(

@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
                 sys.stderr.flush()
 
         try:
-            result = bulk.import_cases(engine, e.user, Path(file), force=force,
+            result = bulk.import_cases(engine, e.credentials(), Path(file), force=force,
                                        skip_invalid=skip_invalid, batch_size=batch,
                                        progress=progress)
         except bulk.ImportRejected as exc:

@@ -45,11 +45,13 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
+from mediation import calendars
 from mediation.access.policy import Actor, require
+from mediation.access.signin import Credentials, resolve
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
-from mediation.committee import committee_of, hash_key, resolve_actor
+from mediation.committee import committee_of, hash_key
 from mediation.core import normalise
-from mediation.core.clock import local_date
+from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
 from mediation.core.vocab import State
@@ -61,6 +63,7 @@ from mediation.intake import (
     new_event_changes,
     parse_case,
     party_values,
+    validation_context,
 )
 from mediation.workflow import DUPLICATE_WINDOW_DAYS
 
@@ -125,25 +128,28 @@ _HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
+def _prepare(line: int, text: str, key: bytes,
+             calendar: Calendar | None = None) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
-        record = CaseIn.model_validate_json(text)
+        record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return _prepare_loaded(line, text, key)
+        return _prepare_loaded(line, text, key, calendar)
     return _rows(line, record, key)
 
 
-def _prepare_loaded(line: int, text: str, key: bytes) -> Prepared | Rejected:
+def _prepare_loaded(line: int, text: str, key: bytes,
+                    calendar: Calendar | None = None) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
     try:
-        record: CaseIn = parse_case(data, origin=_("line {line}", line=line))
+        record: CaseIn = parse_case(data, origin=_("line {line}", line=line),
+                                    calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
     return _rows(line, record, key)
@@ -175,13 +181,13 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 Chunk = tuple[bytes, list[Rejected], list[tuple[int, list[str]]], int]
 
 
-def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool]) -> Chunk:
-    lines, key, lang, hashes = args
+def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar]) -> Chunk:
+    lines, key, lang, hashes, calendar = args
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
     for n, text in lines:
-        item = _prepare(n, text, key)
+        item = _prepare(n, text, key, calendar)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
@@ -202,11 +208,11 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int, hashes: bool, encoding: str = "utf-8-sig"
-               ) -> Iterator[Chunk]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool, calendar: Calendar,
+               encoding: str = "utf-8-sig") -> Iterator[Chunk]:
     lang = get_language()
     with path.open(encoding=encoding) as fh:
-        tasks = ((chunk, key, lang, hashes) for chunk in _chunks(fh))
+        tasks = ((chunk, key, lang, hashes, calendar) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
                 yield _prepare_chunk(task)
@@ -333,8 +339,8 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple[str, str]:
-    actor = resolve_actor(uow, username)
+def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tuple[str, str]:
+    actor = _importer(uow, who)  # again for each batch: a token revoked meanwhile stops it
     committee = committee_of(uow, actor)
     assert committee.id is not None
     conn = uow.session.connection()
@@ -343,7 +349,7 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
         # so that each batch does not read them back; reset when the import ends.
         conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
     now = uow.now().replace(tzinfo=None)
-    year = local_date(now).year
+    year = calendars.of(uow, committee.id).local_date(now).year
     n = len(batch)
     first = _reserve(uow, committee.id, year, n)
     numbers = [f"({year}){committee.prefix}人调字第{first + i}号" for i in range(n)]
@@ -416,7 +422,7 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
 
 def import_cases(
     engine: Engine,
-    username: str | None,
+    who: Credentials | str | None,
     path: Path,
     *,
     force: bool = False,
@@ -426,25 +432,34 @@ def import_cases(
     clock: Clock | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
+    """Import every case of the JSON Lines file ``path`` (see the module docstring).
+
+    ``who`` is what the caller presents (a bare string is a user name, which names the actor
+    only where sign-in is not required): ``signin.actor_for`` decides who is acting, before
+    anything is read and again for every batch written.
+    """
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
     try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
         encoding, note = normalise.file_encoding(path)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
+    except OSError as exc:
+        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
+                               error=exc.strerror or type(exc).__name__)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
-    def who(uow: UnitOfWork) -> tuple[Actor, bytes]:
-        actor = resolve_actor(uow, username)
-        require(actor, "case.import")
-        return actor, hash_key(uow)
+    def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
+        actor = _importer(uow, who)
+        return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
 
-    actor, key = transaction(engine, who, write=False, **kw)
+    actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():
-        result = _import(engine, actor, path, key, force=force, skip_invalid=skip_invalid,
-                         batch_size=batch_size, workers=workers, progress=progress, kw=kw,
-                         encoding=encoding)
+        result = _import(engine, actor, who, path, key, calendar, force=force,
+                         skip_invalid=skip_invalid, batch_size=batch_size, workers=workers,
+                         progress=progress, kw=kw, encoding=encoding)
     result.encoding = note
     return result
 
@@ -463,8 +478,15 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool,
-            skip_invalid: bool, batch_size: int, workers: int | None,
+def _importer(uow: UnitOfWork, who: Credentials) -> Actor:
+    actor = resolve(uow, who)
+    require(actor, "case.import")
+    return actor
+
+
+def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes,
+            calendar: Calendar, *,
+            force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
             progress: Callable[[int], None] | None, kw: dict[str, Any],
             encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
@@ -473,7 +495,7 @@ def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force, encoding):
+                                                   not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
@@ -504,7 +526,7 @@ def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool
         try:
             for batch in _batches(spool, batch_size, duplicates | set(clashes)):
                 first, last = transaction(
-                    engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
+                    engine, partial(_write_batch, who=who, batch=batch), **kw)
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

@@ -6,8 +6,6 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation.access.policy import (
@@ -203,25 +201,12 @@ def committee_by_prefix(uow: UnitOfWork, actor: Actor, prefix: str | None) -> in
     return row.id
 
 
-_STAFF = Staff.__table__  # type: ignore[attr-defined]
-_ACTOR_BY_NAME = core_select(
-    _STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id, _STAFF.c.active
-).where(_STAFF.c.username == bindparam("username"))
-
-
 def resolve_actor(uow: UnitOfWork, username: str | None) -> Actor:
-    if not username:
-        raise InvalidInput(msg("who are you? set MEDIATION_USER or pass --user"))
-    staff = uow.conn.execute(_ACTOR_BY_NAME, {"username": username}).first()
-    if staff is None:
-        raise NotFound(
-            msg("unknown user {user}; a director adds staff with `mediation staff add`",
-                user=username)
-        )
-    if not staff.active:
-        raise PermissionDenied(msg("user {user} is disabled", user=username))
-    return Actor(username=staff.username, name=staff.name, role=staff.role,
-                 committee_id=staff.committee_id)
+    """The actor a bare user name names: only on a committee that does not require sign-in
+    (``signin.actor_for`` decides, as for every other caller)."""
+    from mediation.access.signin import actor_for
+
+    return actor_for(uow, user=username, token=None)
 
 
 def committee_of(uow: UnitOfWork, actor: Actor) -> Committee:

@@ -17,7 +17,7 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from sqlalchemy import Select, bindparam, exists, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from mediation import workflow
+from mediation import calendars, workflow
 from mediation.access.policy import Actor, require, require_appointment, require_on_case
 from mediation.cases import (
     Agreement,
@@ -329,13 +329,19 @@ def _plain(value: Any) -> Any:
 # One function per trigger
 
 
+def _conclusion_deadline(uow: UnitOfWork, case: Case, now: datetime) -> datetime:
+    """The end of the period to conclude mediation from ``now`` (acceptance or re-mediation):
+    CONCLUSION_DAYS days counted on the committee's calendar (Civil Code arts. 201-203)."""
+    return calendars.of(uow, case.committee_id).period_end(now, workflow.CONCLUSION_DAYS)
+
+
 def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
            expected_version: int | None = None) -> dict[str, Any]:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         now = uow.now()
         _set(case, ch, "accepted_at", now)
-        _set(case, ch, "deadline", now + timedelta(days=workflow.CONCLUSION_DAYS))
+        _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
     return _step(uow, actor, ref, "accept", {}, apply, expected_version=expected_version)
@@ -409,8 +415,8 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
-        base = max(case.deadline or now, now)
-        new_deadline = base + timedelta(days=days)
+        new_deadline = calendars.of(uow, case.committee_id).extended_end(case.deadline, now,
+                                                                         days)
         uow.session.add(Extension(case_id=case.id, days=days, reason=reason.strip(),
                                   consent=consent, new_deadline=new_deadline, granted_at=now,
                                   granted_by=actor.username))
@@ -562,7 +568,7 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
         _set(case, ch, "concluded_at", None)
         _set(case, ch, "conclusion", None)
         _set(case, ch, "confirmed_at", None)
-        _set(case, ch, "deadline", now + timedelta(days=workflow.CONCLUSION_DAYS))
+        _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
     return _step(uow, actor, ref, "remediate", {"reason": reason, "consent": consent}, apply,

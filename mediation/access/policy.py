@@ -66,6 +66,7 @@ POLICY: dict[str, frozenset[str]] = {
     "case.workflow": _roles(_D, _M),
     "case.assign": _roles(_D),
     "case.reveal": _roles(_D, _M, _A),
+    "case.print": _roles(_D, _M),  # documents with the parties' full data (a mediator: own cases)
     "retention.apply": _roles(_D),
     # audit (names shared with the audit branch)
     "audit.read": _roles(_D, _A),

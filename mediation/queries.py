@@ -263,4 +263,4 @@ def shown_changes(text: str) -> dict[str, Any]:
 def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
     """Each case's state and version as its events replay them (for checks and tests)."""
     return {c.case_id: (c.replay.state, c.replay.version or None)
-            for c in casefile.replay_cases(uow.session.connection())}
+            for c in casefile.replay_cases(uow.session.connection(), whole_file=False)}

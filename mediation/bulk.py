@@ -65,7 +65,7 @@ from mediation.intake import (
     party_values,
     validation_context,
 )
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
+from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -261,7 +261,7 @@ def _known_duplicates(uow: UnitOfWork, actor: Actor, hashes: set[str]) -> dict[s
             .where(col(Case.committee_id) == actor.committee_id,
                    col(Party.id_hash).in_(todo[i:i + 500]),
                    or_(col(Case.registered_at) >= since,
-                       col(Case.state).not_in([State.closed, State.declined])))
+                       col(Case.state).not_in(FINISHED)))
         ).all()
         for h, number in rows:
             if h is not None:

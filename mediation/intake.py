@@ -29,9 +29,7 @@ from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
-
-_FINISHED = (State.closed, State.declined)
+from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 
 def parse_case(data: object, *, origin: str = "case.json",
@@ -127,7 +125,7 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
             select(Case.id)
             .join(Party, col(Party.case_id) == Case.id)
             .where(Case.committee_id == actor.committee_id, col(Party.id_hash).in_(hashes))
-            .where(or_(col(Case.registered_at) >= since, col(Case.state).not_in(_FINISHED)))
+            .where(or_(col(Case.registered_at) >= since, col(Case.state).not_in(FINISHED)))
         ).all()
         for cid in rows:
             if cid is not None:

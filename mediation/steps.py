@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, exists, func, update
+from sqlalchemy import Select, bindparam, delete, exists, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -45,10 +45,10 @@ from mediation.cases import (
 from mediation.committee import assignable
 from mediation.core import identity, normalise
 from mediation.core.clock import local_date
-from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
-from mediation.core.i18n import join, msg
+from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
-from mediation.core.vocab import JudicialResult, PartyRole, PreventionKind, Role
+from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 
@@ -242,13 +242,16 @@ def _step(
     apply: Apply,
     *,
     expected_version: int | None = None,
-    reason: str | None = None,
+    reason: str | Callable[[Case], str | None] | None = None,
+    permission: str = "case.workflow",
 ) -> dict[str, Any]:
-    require(actor, "case.workflow")  # before looking the case up: no hint whether it exists
+    require(actor, permission)  # before looking the case up: no hint whether it exists
     case, subject, assigned = _load(uow, actor, ref, trigger)
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number, assigned=assigned,
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
                     state=case.state)
+    if callable(reason):
+        reason = reason(case)
     _check_version(uow, case, expected_version)
     before = case.state
     after = workflow.fire(subject, trigger, inputs)
@@ -432,9 +435,6 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
           expected_version: int | None = None) -> dict[str, Any]:
-    if amount is not None and amount < 0:
-        raise InvalidInput(msg("--amount must not be negative"))
-
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -456,7 +456,7 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
             _set(case, ch, "amount_fen", fen)
         return ch
 
-    return _step(uow, actor, ref, "agree", {"terms": terms}, apply,
+    return _step(uow, actor, ref, "agree", {"terms": terms, "amount": amount}, apply,
                  expected_version=expected_version)
 
 
@@ -500,9 +500,6 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
              decided_on: date | None = None,
              expected_version: int | None = None) -> dict[str, Any]:
     """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
-    if result is not None and result not in (JudicialResult.confirmed, JudicialResult.rejected):
-        raise InvalidInput(msg("--result must be one of: {allowed}",
-                               allowed=join([JudicialResult.confirmed, JudicialResult.rejected])))
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -577,9 +574,6 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
 
 def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
             expected_version: int | None = None) -> dict[str, Any]:
-    if kind not in {k.value for k in PreventionKind}:
-        raise InvalidInput(msg("--kind must be one of: {allowed}",
-                               allowed=join([k.value for k in PreventionKind])))
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -589,6 +583,45 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
 
     return _step(uow, actor, ref, "prevent", {"kind": kind, "persons": persons}, apply,
                  expected_version=expected_version)
+
+
+def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
+           co_mediators: list[str] | None = None, expected_version: int | None = None
+           ) -> dict[str, Any]:
+    """``case assign``: a director appoints or replaces a case's mediators. The state does not
+    change; a finished case (``workflow.FINISHED``) is refused by the table."""
+    require(actor, "case.assign")
+    lead = assignable(uow, actor, mediator).username
+    co: list[str] = []
+    for m in co_mediators or []:
+        name = assignable(uow, actor, m).username
+        if name != lead and name not in co:
+            co.append(name)
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        s = uow.session
+        before = s.exec(select(CaseMediator).where(CaseMediator.case_id == case.id)
+                        .order_by(col(CaseMediator.id))).all()
+        old_co = [m.username for m in before if not m.lead and m.username != case.lead_mediator]
+        ch: Changes = {}
+        _set(case, ch, "lead_mediator", lead)
+        if old_co != co:
+            ch["co_mediators"] = [old_co, co]
+        for row in before:  # deleted with Core below: noted for the event (casefile)
+            assert row.id is not None
+            casefile.note_delete(uow.conn, "case_mediator", row.id, case.id, row.model_dump())
+        s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
+        now = uow.now()
+        for username, is_lead in [(lead, True), *((c, False) for c in co)]:
+            s.add(CaseMediator(case_id=case.id, username=username, lead=is_lead,
+                               assigned_at=now))
+        return ch
+
+    done = _step(uow, actor, ref, "assign", {"mediator": lead}, apply,
+                 expected_version=expected_version, permission="case.assign",
+                 reason=lambda case: "reassign" if case.lead_mediator else None)
+    return {**done, "lead_mediator": lead, "co_mediators": co}
 
 
 STEPS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -604,5 +637,6 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "feedback": feedback,
     "remediate": remediate,
     "prevent": prevent,
+    "assign": assign,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

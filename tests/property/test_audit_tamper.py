@@ -193,7 +193,6 @@ def rich_history(room: Room) -> list[int]:
     (one superseded), an extension, a follow-up, a judicial confirmation, a prevention."""
     from datetime import date
 
-    from mediation import assignment
     from tests.audit_support import full_history
 
     closed = full_history(room)
@@ -207,7 +206,7 @@ def rich_history(room: Room) -> list[int]:
              due=date(2030, 1, 1))
     room.run(steps.confirm, None, cid)
     room.run(steps.remediate, None, cid, reason="一方反悔", consent=True)
-    room.run(assignment.assign, None, cid, mediator="zhaomin", co_mediators=["liming"])
+    room.run(steps.assign, None, cid, mediator="zhaomin", co_mediators=["liming"])
     room.run(steps.agree, None, cid, terms="赔偿800元。", written=True, amount=800)
     room.run(steps.confirm, None, cid)
     room.clock.advance(days=1)

@@ -30,7 +30,7 @@ from mediation.cases import (
     yuan_to_fen,
 )
 from mediation.committee import committee_of, hash_key
-from mediation.core import categories, identity
+from mediation.core import categories, identity, redaction
 from mediation.core.clock import local_date
 from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.i18n import Msg, join, msg
@@ -116,8 +116,11 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
         for cid in rows:
             if cid is not None:
                 found[cid] = "same_id_number"
-    applicants = {p.name for p in record.parties if p.role == PartyRole.applicant}
-    respondents = {p.name for p in record.parties if p.role == PartyRole.respondent}
+    # Names compare in their one normal form (redaction.normal_name; PartyIn stores it).
+    applicants = {redaction.normal_name(p.name) for p in record.parties
+                  if p.role == PartyRole.applicant}
+    respondents = {redaction.normal_name(p.name) for p in record.parties
+                   if p.role == PartyRole.respondent}
     names = applicants | respondents
     candidates = s.exec(
         select(Case.id, Party.name, Party.role)
@@ -129,7 +132,7 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
     for cid, pname, prole in candidates:
         if cid is None:
             continue
-        by_case.setdefault(cid, {}).setdefault(prole, set()).add(pname)
+        by_case.setdefault(cid, {}).setdefault(prole, set()).add(redaction.normal_name(pname))
     for cid, roles in by_case.items():
         seen = roles.get(PartyRole.applicant, set()) | roles.get(PartyRole.respondent, set())
         if (seen & applicants) and (seen & respondents) and cid not in found:
@@ -207,21 +210,30 @@ def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | No
                                            strict=True))}
 
 
+def record_persons(record: CaseIn) -> list[str]:
+    """The persons' names of an intake record (redaction.persons: persons and guardians)."""
+    return [n for p in record.parties
+            for n in (p.name if redaction.is_person(p.kind) else None,
+                      p.guardian.name if p.guardian else None) if n]
+
+
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
-    """The 'new' event's changes: only the fields given; personal data masked or scrubbed."""
-    return {k: [None, v] for k, v in {
+    """The 'new' event's changes: only the fields given; personal data masked, and free text
+    redacted (numbers and the persons' names, as eventlog.append would; the bulk import writes
+    these as they are)."""
+    return redaction.redact_changes({k: [None, v] for k, v in {
         "number": number, "category": record.category, "source": record.source,
         "referral_ref": record.referral_ref,
-        "summary": identity.scrub(record.summary),
-        "requests": identity.scrub(record.requests),
+        "summary": record.summary,
+        "requests": record.requests,
         "amount": None if record.amount is None else str(record.amount),
         "parties": [
             {"role": p.role, "kind": p.kind,
-             "name": identity.mask_name(p.name) if p.kind == "person" else p.name,
+             "name": redaction.shown_name(p.name, p.kind, full=False),
              "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
             for p in record.parties
         ],
-    }.items() if v is not None}
+    }.items() if v is not None}, record_persons(record))
 
 
 def new_case(

@@ -49,7 +49,7 @@ from mediation.cases import (
     yuan_to_fen,
 )
 from mediation.committee import assignable
-from mediation.core import identity
+from mediation.core import identity, redaction
 from mediation.core.clock import local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from mediation.core.i18n import join, msg
@@ -286,9 +286,25 @@ def _step(
             uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
+            persons=_persons(uow, case.id) if _has_text(inputs, reason) else (),
         )
     return {"id": case.id, "number": case.number, "state": case.state,
             "version": case.version, "event": event.seq}
+
+
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id) == bindparam("case_id")))
+
+
+def _has_text(inputs: dict[str, Any], reason: str | None) -> bool:
+    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
+    court): every step with inputs; accept and confirm have none."""
+    return bool(reason) or bool(inputs)
+
+
+def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
+    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
 
 
 class _Moved(Exception):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from mediation.cases import Event, LogHead, from_row
+from mediation.core import redaction
 
 GENESIS = "0" * 64
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -130,8 +131,14 @@ def append(
     version: int | None = None,
     reason: str | None = None,
     changes: Mapping[str, Any] | None = None,
+    persons: Sequence[str] = (),
 ) -> Event:
     """Append one event inside the caller's transaction and advance the head.
+
+    The event log can never be changed, so nothing personal goes in: every string of
+    ``reason`` and ``changes`` has its ID and phone numbers scrubbed, and the names of
+    ``persons`` (the case's parties who are persons, and guardians) masked, in any spelling
+    (:mod:`mediation.core.redaction`).
 
     ``session`` is the unit of work's ORM session or its connection; either way the event and
     the head are written with Core statements (a hot path: every step ends here). The returned
@@ -150,8 +157,8 @@ def append(
         "from_state": from_state,
         "to_state": to_state,
         "version": version,
-        "reason": reason,
-        "changes": canonical_json(dict(changes or {})),
+        "reason": redaction.redact(reason, persons),
+        "changes": canonical_json(redaction.redact_changes(changes or {}, persons)),
         "prev_hash": prev_hash,
         "hash": "",
     }

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import typer
 
 from cli import render
 from cli.context import env
-from cli.options import json_opt, parse_date, version_opt
-from mediation.core.i18n import _
+from cli.options import decoded, json_opt, note, parse_date, read_stdin, version_opt
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import _, msg
 
 
 def register(app: typer.Typer) -> None:
@@ -47,14 +48,16 @@ def register(app: typer.Typer) -> None:
             record = guided_intake()
         else:
             if file == "-":
-                text, origin = sys.stdin.read(), "stdin"
+                data, origin = read_stdin(), "stdin"
             else:
                 path = Path(file)
                 if not path.is_file():
                     raise typer.BadParameter(_("no such file: {file}", file=file),
                                              param_hint="--file")
-                text, origin = path.read_text(encoding="utf-8-sig"), path.name
-            record = intake.load_case_file(text, origin=origin)
+                data, origin = path.read_bytes(), path.name
+            record = intake.load_case_file(decoded(data, origin), origin=origin)
+            for warning in intake.warnings(record):
+                note(msg("{origin}: {warning}", origin=origin, warning=warning))
         result = e.act(intake.new_case, record, force=force)
         if as_json:
             render.emit_json(result)
@@ -142,23 +145,24 @@ def register(app: typer.Typer) -> None:
             "The terms: obligations, manner, place, deadline.")),
         written: bool = typer.Option(True, "--written/--oral", help=_(
             "A written agreement (调解协议书) or an oral one (口头协议).")),
-        amount: str | None = typer.Option(None, "--amount", help=_("Amount in yuan.")),
+        amount: str | None = typer.Option(None, "--amount", help=_(
+            "Amount in yuan: 1500, 1,500, 1500.00, 500元 or 1.5万; at most two decimals, "
+            "at most 1,000,000,000.00.")),
         due: str | None = typer.Option(None, "--due", help=_("Performance deadline, YYYY-MM-DD.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record the agreement reached (a new version after re-mediation)."""
         from mediation import steps
+        from mediation.core import normalise
 
         value: Decimal | None = None
         if amount is not None:
             try:
-                value = Decimal(amount)
-            except InvalidOperation:
-                raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
-                                         param_hint="--amount") from None
-            if not value.is_finite() or value < 0:
-                raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
-                                         param_hint="--amount")
+                value = normalise.amount(amount)
+            except normalise.OutOfRange as exc:
+                raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
+            except normalise.Unreadable as exc:
+                raise typer.BadParameter(exc.message.render(), param_hint="--amount") from None
         render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
                                       amount=value, due=parse_date(due, "--due"),
                                       expected_version=expect_version), as_json)
@@ -301,7 +305,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List cases: by state, overdue, assigned to me."""
         from mediation import queries
-        from mediation.cases import ALL_STATES
+        from mediation.core.vocab import ALL_STATES
 
         if state is not None and state not in ALL_STATES:
             raise typer.BadParameter(
@@ -318,3 +322,7 @@ def register(app: typer.Typer) -> None:
         from mediation import queries
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
+
+    from cli import document_cmds
+
+    document_cmds.register_case(case)

@@ -40,13 +40,16 @@ def register(app: typer.Typer) -> None:
         require_schema(engine)
         tty = sys.stderr.isatty()
 
+        from cli.options import note
+        from mediation.core.i18n import msg
+
         def progress(done: int) -> None:
             if tty:
                 sys.stderr.write("\r" + _("{count} cases imported", count=done))
                 sys.stderr.flush()
 
         try:
-            result = bulk.import_cases(engine, e.user, Path(file), force=force,
+            result = bulk.import_cases(engine, e.credentials(), Path(file), force=force,
                                        skip_invalid=skip_invalid, batch_size=batch,
                                        progress=progress)
         except bulk.ImportRejected as exc:
@@ -55,6 +58,9 @@ def register(app: typer.Typer) -> None:
             raise
         if tty:
             sys.stderr.write("\n")
+        if result.encoding:
+            note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
+                     encoding=result.encoding))
         for r in result.rejected:
             sys.stderr.write(_("skipped: {message}", message=r.message) + "\n")
         if as_json:

@@ -44,6 +44,7 @@ def build_app() -> typer.Typer:
         audit_cmds,
         case_cmds,
         db_cmds,
+        document_cmds,
         import_cmds,
         stats_cmds,
     )
@@ -95,6 +96,7 @@ def build_app() -> typer.Typer:
     audit_cmds.register(app)
     stats_cmds.register(app)
     access_cmds.register(app)
+    document_cmds.register(app)
     return app
 
 
@@ -108,7 +110,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     choose_language(args)
     app = build_app()
     try:
-        result = app(args=args, prog_name="mediation", standalone_mode=False)
+        from cli.options import normalise_params
+
+        command = typer.main.get_command(app)
+        normalise_params(command)
+        result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
         from cli import render
 

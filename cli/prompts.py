@@ -11,9 +11,10 @@ from typing import Any
 
 import typer
 
-from mediation.cases import CaseIn, IdType, PartyKind, PartyRole, Sex, Source
+from mediation.cases import CaseIn
 from mediation.core import categories, identity
 from mediation.core.i18n import _, get_language, name
+from mediation.core.vocab import IdType, PartyKind, PartyRole, Sex, Source
 
 
 def _ask(label: str, **options: Any) -> str:

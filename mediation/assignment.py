@@ -13,10 +13,11 @@ from sqlalchemy import CursorResult, delete, update
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseMediator, State
+from mediation.cases import Case, CaseMediator
 from mediation.committee import assignable
 from mediation.core.errors import Refused
 from mediation.core.i18n import msg
+from mediation.core.vocab import State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.steps import _check_version, _conflict, find_case

@@ -46,11 +46,14 @@ from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party, State
-from mediation.committee import committee_of, hash_key, resolve_actor
+from mediation.access.signin import Credentials, resolve
+from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
+from mediation.committee import committee_of, hash_key
+from mediation.core import normalise
 from mediation.core.clock import local_date
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.core.vocab import State
 from mediation.db import eventlog
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
@@ -83,6 +86,7 @@ class ImportResult:
     first: str | None = None
     last: str | None = None
     batches: int = 0
+    encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -135,7 +139,7 @@ def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
 
 def _prepare_loaded(line: int, text: str, key: bytes) -> Prepared | Rejected:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
@@ -199,9 +203,10 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int, hashes: bool) -> Iterator[Chunk]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool, encoding: str = "utf-8-sig"
+               ) -> Iterator[Chunk]:
     lang = get_language()
-    with path.open(encoding="utf-8-sig") as fh:
+    with path.open(encoding=encoding) as fh:
         tasks = ((chunk, key, lang, hashes) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
@@ -327,8 +332,8 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple[str, str]:
-    actor = resolve_actor(uow, username)
+def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tuple[str, str]:
+    actor = _importer(uow, who)  # again for each batch: a token revoked meanwhile stops it
     committee = committee_of(uow, actor)
     assert committee.id is not None
     conn = uow.session.connection()
@@ -368,28 +373,23 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
     _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
-    # by one. Their hashed content (eventlog.content_of) differs from event to event only in
-    # the case id, the changes and the sequence number, so its canonical JSON (sorted keys,
-    # compact) is assembled around those three, the changes being canonical JSON already.
+    # by one, their hashed content built by the same function (eventlog.content_text).
     head = conn.execute(select(LogHead.__table__).where(  # type: ignore[attr-defined]
         col(LogHead.id) == 1).with_for_update()).one()
     seq, prev = int(head.seq), str(head.hash)
     cj = eventlog.canonical_json
     state = State.intake.value
-    before_case = (f'{{"action":"new","actor":{cj(actor.username)},'
-                   f'"at":{cj(now.strftime(eventlog.TIME_FORMAT))},"case_id":')
-    before_seq = (f',"committee_id":{cj(actor.committee_id)},"from_state":null,"reason":null,'
-                  f'"role":{cj(actor.role)},"seq":')
-    after_seq = f',"to_state":{cj(state)},"version":1}}'
     at = _bind(uow, "event", "at")(now)
+    content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
             batch, ids, numbers, strict=True):
         seq += 1
         changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
-        content = f'{before_case}{cid},"changes":{changes}{before_seq}{seq}{after_seq}'
-        h = sha256(f"{prev}\n{content}".encode()).hexdigest()
+        text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
+                       None, state, 1, None, changes)
+        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h
@@ -404,7 +404,7 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
 
 def import_cases(
     engine: Engine,
-    username: str | None,
+    who: Credentials | str | None,
     path: Path,
     *,
     force: bool = False,
@@ -414,20 +414,32 @@ def import_cases(
     clock: Clock | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
+    """Import every case of the JSON Lines file ``path`` (see the module docstring).
+
+    ``who`` is what the caller presents (a bare string is a user name, which names the actor
+    only where sign-in is not required): ``signin.actor_for`` decides who is acting, before
+    anything is read and again for every batch written.
+    """
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
+    try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
+        encoding, note = normalise.file_encoding(path)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
-    def who(uow: UnitOfWork) -> tuple[Actor, bytes]:
-        actor = resolve_actor(uow, username)
-        require(actor, "case.import")
-        return actor, hash_key(uow)
+    def start(uow: UnitOfWork) -> tuple[Actor, bytes]:
+        return _importer(uow, who), hash_key(uow)
 
-    actor, key = transaction(engine, who, write=False, **kw)
+    actor, key = transaction(engine, start, write=False, **kw)
     with _without_gc():
-        return _import(engine, actor, path, key, force=force, skip_invalid=skip_invalid,
-                       batch_size=batch_size, workers=workers, progress=progress, kw=kw)
+        result = _import(engine, actor, who, path, key, force=force, skip_invalid=skip_invalid,
+                         batch_size=batch_size, workers=workers, progress=progress, kw=kw,
+                         encoding=encoding)
+    result.encoding = note
+    return result
 
 
 @contextmanager
@@ -444,16 +456,23 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool,
-            skip_invalid: bool, batch_size: int, workers: int | None,
-            progress: Callable[[int], None] | None, kw: dict[str, Any]) -> ImportResult:
+def _importer(uow: UnitOfWork, who: Credentials) -> Actor:
+    actor = resolve(uow, who)
+    require(actor, "case.import")
+    return actor
+
+
+def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes, *,
+            force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
+            progress: Callable[[int], None] | None, kw: dict[str, Any],
+            encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
     seen: dict[str, int] = {}
     duplicates: set[int] = set()  # lines that repeat an ID number of an earlier line
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force):
+                                                   not force, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
@@ -484,7 +503,7 @@ def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool
         try:
             for batch in _batches(spool, batch_size, duplicates | set(clashes)):
                 first, last = transaction(
-                    engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
+                    engine, partial(_write_batch, who=who, batch=batch), **kw)
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

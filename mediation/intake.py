@@ -18,22 +18,14 @@ from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require
-from mediation.cases import (
-    Case,
-    CaseCounter,
-    CaseIn,
-    Party,
-    PartyIn,
-    PartyRole,
-    State,
-    _FieldError,
-    yuan_to_fen,
-)
+from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
 from mediation.committee import committee_of, hash_key
-from mediation.core import categories, identity, redaction
+from mediation.core import categories, identity, normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.errors import DuplicateSuspected, InvalidInput
-from mediation.core.i18n import Msg, join, msg
+from mediation.core.i18n import Msg, join, msg, name
+from mediation.core.money import yuan_to_fen
+from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.workflow import DUPLICATE_WINDOW_DAYS
@@ -54,12 +46,26 @@ def parse_case(data: object, *, origin: str = "case.json") -> CaseIn:
 
 def load_case_file(text: str, *, origin: str) -> CaseIn:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
                                origin=origin, line=exc.lineno, column=exc.colno,
                                error=exc.msg)) from None
     return parse_case(data, origin=origin)
+
+
+def warnings(record: CaseIn) -> list[Msg]:
+    """What is doubtful but not refused in a valid record: a party's stated sex that the sex
+    digit of their resident ID number contradicts (the clerk may have typed either wrong)."""
+    found = []
+    for i, p in enumerate(record.parties):
+        if p.sex is not None and p.id_number and p.id_type == "resident_id":
+            in_id = identity.sex_of_resident_id(p.id_number)
+            if in_id != p.sex.value:
+                found.append(msg("parties[{index}].sex: {sex} but the ID number's sex digit "
+                                 "says {in_id}; check both", index=i, sex=name("sex", p.sex),
+                                 in_id=name("sex", in_id)))
+    return found
 
 
 def _explain(exc: ValidationError, origin: str) -> Msg:
@@ -75,7 +81,9 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     value = err.get("input")
     kind = err["type"]
     why: Msg
-    if isinstance(cause, ValueError):
+    if isinstance(cause, normalise.Unreadable):
+        why = cause.message
+    elif isinstance(cause, ValueError):
         why = msg(str(cause))
     elif kind == "missing":
         why = msg("required")

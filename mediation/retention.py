@@ -27,11 +27,11 @@ from mediation.cases import (
     MediationSession,
     Party,
     Setting,
-    State,
 )
 from mediation.core import identity, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
+from mediation.core.vocab import State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 

@@ -36,23 +36,19 @@ from mediation.cases import (
     Extension,
     FollowUp,
     JudicialConfirmation,
-    JudicialResult,
     MediationSession,
     Party,
-    PartyRole,
     Prevention,
-    PreventionKind,
-    Role,
-    fen_to_yuan,
     from_row,
     iso,
-    yuan_to_fen,
 )
 from mediation.committee import assignable
-from mediation.core import identity, redaction
+from mediation.core import identity, normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from mediation.core.i18n import join, msg
+from mediation.core.money import fen_to_yuan, yuan_to_fen
+from mediation.core.vocab import JudicialResult, PartyRole, PreventionKind, Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 
@@ -67,12 +63,12 @@ Apply = Callable[[Case], Changes]
 
 def find_case(uow: UnitOfWork, actor: Actor, ref: str | int) -> Case:
     """A case of the actor's committee, by id or by its full number."""
-    text = str(ref).strip()
+    key = normalise.case_key(ref)
     stmt = select(Case).where(Case.committee_id == actor.committee_id)
-    stmt = stmt.where(Case.id == int(text)) if text.isdigit() else stmt.where(Case.number == text)
+    stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
     case = uow.session.exec(stmt).first()
     if case is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=text))
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
     return case
 
 
@@ -207,17 +203,16 @@ def _load(uow: UnitOfWork, actor: Actor, ref: str | int, trigger: str
 
     The ``Case`` is in no session: :func:`_step` writes its changes with one Core UPDATE.
     """
-    text = str(ref).strip()
-    by_number = not text.isdigit()
+    key = normalise.case_key(ref)
+    by_number = not isinstance(key, int)
     mediator = actor.role == Role.mediator
     stmt = _load_statement(by_number, workflow.facts(trigger), mediator)
-    params: dict[str, Any] = {"committee_id": actor.committee_id,
-                              "ref": text if by_number else int(text)}
+    params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key}
     if mediator:
         params["username"] = actor.username
     row = uow.conn.execute(stmt, params).first()
     if row is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=text))
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
     facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     effective = facts.get("f_effective_at")

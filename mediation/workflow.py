@@ -27,15 +27,9 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from mediation.cases import (
-    DeclineReason,
-    Performance,
-    Satisfaction,
-    State,
-    TerminateReason,
-)
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.vocab import DeclineReason, Performance, Satisfaction, State, TerminateReason
 
 CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
@@ -290,6 +284,9 @@ def facts(trigger: str) -> frozenset[str]:
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
 FINAL = (State.closed,)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
 
 
 class _GuardFailed(Exception):
@@ -374,13 +371,65 @@ def fire(subject: Subject, trigger: str, inputs: Inputs) -> str:
     return subject.state
 
 
-def replay(actions: list[tuple[str, str | None]]) -> str | None:
-    """The state a case's events lead to: the ``to_state`` of the last event that has one."""
+@dataclass
+class Replay:
+    """THE replay of one case's recorded steps: its events that carry a version, in ``seq``
+    order, each checked against the transition table as it is applied.
+
+    ``audit verify`` and ``db check`` both replay every case through this (via
+    ``mediation.db.casefile``), so "what may have happened to a case" is judged by the same
+    rule that decides what may happen to it.
+    """
+
     state: str | None = None
-    for _, to_state in actions:
+    version: int = 0
+
+    def step(self, action: str, from_state: str | None, to_state: str | None,
+             version: int | None) -> Msg | None:
+        """Apply one event; the reason it could not have happened, or None. The case is
+        advanced either way, so that one bad event does not make every later one look bad."""
+        problem = _step_problem(self.state, self.version, action, from_state, to_state,
+                                version)
         if to_state is not None:
-            state = to_state
-    return state
+            self.state = to_state
+        if version is not None:
+            self.version = version
+        return problem
+
+
+# Recorded steps of a case that are not triggers of the table: the case's registration, and a
+# director's (re)appointment of mediators, which leaves the state as it is.
+_REGISTRATION = "new"
+_REASSIGNMENT = "assign"
+
+
+def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
+                  to_state: str | None, version: int | None) -> Msg | None:
+    if version != last_version + 1:
+        return msg("version {version} follows version {previous}", version=version or "-",
+                   previous=last_version)
+    if state is None:
+        if action != _REGISTRATION or from_state is not None or to_state != INITIAL:
+            return msg("the first event of a case must register it (new, into {state})",
+                       state=INITIAL.value)
+        return None
+    if from_state != state:
+        return msg("it starts from {from_state}, but the case was {state}",
+                   from_state=from_state or "-", state=state)
+    if action in TRIGGERS:
+        t = transition(action)
+        dest = state if t.dest is None else t.dest.value
+        if state not in t.sources:
+            return msg("{action} is not allowed in {state}", action=action, state=state)
+        if to_state != dest:
+            return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
+                       state=state, dest=dest, to_state=to_state or "-")
+        return None
+    if action == _REASSIGNMENT and action not in TRIGGERS:
+        if state in (State.closed, State.declined) or to_state != state:
+            return msg("{action} is not allowed in {state}", action=action, state=state)
+        return None
+    return msg("{action} is not a step of the workflow", action=action)
 
 
 def mermaid() -> str:

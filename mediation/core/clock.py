@@ -11,6 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 LOCAL = timezone(timedelta(hours=8), "CST")
 
 
+def utcnow() -> datetime:
+    """Naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def local_date(utc_naive: datetime) -> date:
     return utc_naive.replace(tzinfo=UTC).astimezone(LOCAL).date()
 

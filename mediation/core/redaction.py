@@ -13,10 +13,11 @@ and retention.
   ``・``, ``.`` (with or without spaces around it) becomes ``·``; stray spaces inside a Han name
   go (``张 三`` → ``张三``). Names are stored in this form (``cases.PartyIn``), the duplicate
   check compares it, and :func:`redact_names` finds every variant spelling of a name in text.
-- **Numbers.** :func:`scrub`: resident ID numbers (18 characters), mobile numbers (with or
-  without ``+86`` / ``0086`` / ``86``) and landlines (area code and number), written with ASCII
-  or full-width digits and with spaces, hyphens or dots between the digits, are masked as
-  ``110***********1234`` / ``138****5678``.
+- **Numbers.** :func:`scrub` (widths folded by :func:`mediation.core.normalise.fold_width`, the
+  inputs' one normaliser; this recognises numbers *inside* free text): resident ID numbers
+  (18 characters), mobile numbers (with or without ``+86`` / ``0086`` / ``86``) and landlines
+  (area code and number), written with ASCII or full-width digits and with spaces, hyphens or
+  dots between the digits, are masked as ``110***********1234`` / ``138****5678``.
 
 What it does not cover: names of people who are not parties or guardians (a neighbour named only
 in the minutes), numbers written in Chinese numerals (一三八…), and events written before this
@@ -30,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
-from mediation.core import identity
+from mediation.core import identity, normalise
 
 PERSON = "person"
 
@@ -136,11 +137,7 @@ def redact_names(text: str | None, names: Iterable[str]) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Numbers inside free text
 
-_WIDE_TO_ASCII = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _fold_width(text: str) -> str:
-    return text.translate(_WIDE_TO_ASCII)
+_fold_width = normalise.fold_width  # the inputs' one normaliser: full-width to ASCII
 
 
 _D = "[0-9０-９]"

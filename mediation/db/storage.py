@@ -29,7 +29,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
-from mediation import cases
+from mediation.core.clock import utcnow
 from mediation.core.errors import Busy, InvalidInput, NotFound
 from mediation.core.i18n import msg
 
@@ -210,7 +210,7 @@ class UnitOfWork:
     use (a step that needs no ORM object never pays for one). Both see the same transaction.
     """
 
-    def __init__(self, engine: Engine, *, write: bool = True, clock: Clock = cases.utcnow):
+    def __init__(self, engine: Engine, *, write: bool = True, clock: Clock = utcnow):
         self.engine = engine
         self.write = write
         self.clock = clock
@@ -346,7 +346,7 @@ def transaction(
     fn: Callable[[UnitOfWork], T],
     *,
     write: bool = True,
-    clock: Clock = cases.utcnow,
+    clock: Clock = utcnow,
     attempts: int = RETRY_ATTEMPTS,
 ) -> T:
     """Run ``fn(uow)`` in one unit of work, committed if ``write``; re-run it from the start
@@ -381,7 +381,7 @@ def transaction(
 
 @contextmanager
 def unit_of_work(
-    url_or_engine: str | Engine, *, write: bool = True, clock: Clock = cases.utcnow
+    url_or_engine: str | Engine, *, write: bool = True, clock: Clock = utcnow
 ) -> Iterator[UnitOfWork]:
     engine = url_or_engine if isinstance(url_or_engine, Engine) else engine_for(url_or_engine)
     with UnitOfWork(engine, write=write, clock=clock) as uow:

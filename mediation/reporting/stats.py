@@ -61,12 +61,13 @@ from sqlalchemy.sql.operators import custom_op
 from sqlmodel import SQLModel
 
 from mediation.access.policy import Actor, require
-from mediation.cases import OPEN_STATES, PreventionKind, Source
 from mediation.core import categories
 from mediation.core.clock import local_date, start_of_local_day_utc
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
+from mediation.core.vocab import PreventionKind, Source
 from mediation.db.storage import UnitOfWork
+from mediation.workflow import OPEN_STATES
 
 Z95 = 1.959963984540054
 GROUP_BY = ("category", "mediator", "committee", "source", "month")

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,6 +65,8 @@ def seen(text: str) -> str:
                   text)
     return re.sub(r"(?<=[\u4e00-\u9fff·])[\s\u3000]+(?=[\u4e00-\u9fff·])", "", text)
 
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # the world is a SQLite file
 
 READERS = ("mediator", "auditor", "clerk")
 READ_ONLY = {"case show", "case list", "case history", "audit log", "audit case", "stats",

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mediation import workflow
-from mediation.cases import State
 from mediation.core.errors import Refused
+from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
 
 # Inputs that satisfy every guard of each trigger, given a Subject built by `ready()`.
@@ -157,10 +157,22 @@ def test_mermaid_is_generated_from_the_machine() -> None:
             assert f"{s.value} --> {(t.dest or s).value} : {t.trigger}" in text
 
 
-def test_replay_takes_the_last_state_bearing_event() -> None:
-    assert workflow.replay([("new", "intake"), ("accept", "accepted"),
-                            ("session", "accepted")]) == "accepted"
-    assert workflow.replay([]) is None
+def test_replay_checks_each_step_against_the_table() -> None:
+    r = workflow.Replay()
+    assert r.step("new", None, "intake", 1) is None
+    assert r.step("accept", "intake", "accepted", 2) is None
+    assert r.step("extend", "accepted", "accepted", 3) is None
+    assert r.step("assign", "accepted", "accepted", 4) is None
+    assert (r.state, r.version) == ("accepted", 4)
+    # accepted -> closed with any trigger is not in the table
+    for action in ("feedback", "accept", "mediate", "close"):
+        bad = workflow.Replay("accepted", 4)
+        assert bad.step(action, "accepted", "closed", 5) is not None, action
+        assert (bad.state, bad.version) == ("closed", 5)  # advanced all the same
+    assert workflow.Replay().step("accept", None, "accepted", 1) is not None  # not registered
+    assert workflow.Replay("intake", 1).step("accept", "intake", "accepted", 3) is not None
+    assert workflow.Replay("mediating", 3).step("accept", "intake", "accepted", 4) is not None
+    assert workflow.Replay("closed", 9).step("assign", "closed", "closed", 10) is not None
 
 
 class _Strict(Subject):

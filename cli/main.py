@@ -42,6 +42,7 @@ def build_app() -> typer.Typer:
         access_cmds,
         admin_cmds,
         audit_cmds,
+        calendar_cmds,
         case_cmds,
         db_cmds,
         document_cmds,
@@ -96,6 +97,7 @@ def build_app() -> typer.Typer:
     audit_cmds.register(app)
     stats_cmds.register(app)
     access_cmds.register(app)
+    calendar_cmds.register(app)
     document_cmds.register(app)
     return app
 

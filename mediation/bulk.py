@@ -45,12 +45,13 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
+from mediation import calendars
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
 from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
 from mediation.committee import committee_of, hash_key
 from mediation.core import normalise
-from mediation.core.clock import local_date
+from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
 from mediation.core.vocab import State
@@ -62,8 +63,9 @@ from mediation.intake import (
     new_event_changes,
     parse_case,
     party_values,
+    validation_context,
 )
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
+from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -126,25 +128,28 @@ _HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
+def _prepare(line: int, text: str, key: bytes,
+             calendar: Calendar | None = None) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
-        record = CaseIn.model_validate_json(text)
+        record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return _prepare_loaded(line, text, key)
+        return _prepare_loaded(line, text, key, calendar)
     return _rows(line, record, key)
 
 
-def _prepare_loaded(line: int, text: str, key: bytes) -> Prepared | Rejected:
+def _prepare_loaded(line: int, text: str, key: bytes,
+                    calendar: Calendar | None = None) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
     try:
-        record: CaseIn = parse_case(data, origin=_("line {line}", line=line))
+        record: CaseIn = parse_case(data, origin=_("line {line}", line=line),
+                                    calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
     return _rows(line, record, key)
@@ -176,13 +181,13 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 Chunk = tuple[bytes, list[Rejected], list[tuple[int, list[str]]], int]
 
 
-def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool]) -> Chunk:
-    lines, key, lang, hashes = args
+def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar]) -> Chunk:
+    lines, key, lang, hashes, calendar = args
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
     for n, text in lines:
-        item = _prepare(n, text, key)
+        item = _prepare(n, text, key, calendar)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
@@ -203,11 +208,11 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int, hashes: bool, encoding: str = "utf-8-sig"
-               ) -> Iterator[Chunk]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool, calendar: Calendar,
+               encoding: str = "utf-8-sig") -> Iterator[Chunk]:
     lang = get_language()
     with path.open(encoding=encoding) as fh:
-        tasks = ((chunk, key, lang, hashes) for chunk in _chunks(fh))
+        tasks = ((chunk, key, lang, hashes, calendar) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
                 yield _prepare_chunk(task)
@@ -256,7 +261,7 @@ def _known_duplicates(uow: UnitOfWork, actor: Actor, hashes: set[str]) -> dict[s
             .where(col(Case.committee_id) == actor.committee_id,
                    col(Party.id_hash).in_(todo[i:i + 500]),
                    or_(col(Case.registered_at) >= since,
-                       col(Case.state).not_in([State.closed, State.declined])))
+                       col(Case.state).not_in(FINISHED)))
         ).all()
         for h, number in rows:
             if h is not None:
@@ -342,7 +347,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         # so that each batch does not read them back; reset when the import ends.
         conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
     now = uow.now().replace(tzinfo=None)
-    year = local_date(now).year
+    year = calendars.of(uow, committee.id).local_date(now).year
     n = len(batch)
     first = _reserve(uow, committee.id, year, n)
     numbers = [f"({year}){committee.prefix}人调字第{first + i}号" for i in range(n)]
@@ -428,16 +433,20 @@ def import_cases(
         encoding, note = normalise.file_encoding(path)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
+    except OSError as exc:
+        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
+                               error=exc.strerror or type(exc).__name__)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
-    def start(uow: UnitOfWork) -> tuple[Actor, bytes]:
-        return _importer(uow, who), hash_key(uow)
+    def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
+        actor = _importer(uow, who)
+        return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
 
-    actor, key = transaction(engine, start, write=False, **kw)
+    actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():
-        result = _import(engine, actor, who, path, key, force=force, skip_invalid=skip_invalid,
-                         batch_size=batch_size, workers=workers, progress=progress, kw=kw,
-                         encoding=encoding)
+        result = _import(engine, actor, who, path, key, calendar, force=force,
+                         skip_invalid=skip_invalid, batch_size=batch_size, workers=workers,
+                         progress=progress, kw=kw, encoding=encoding)
     result.encoding = note
     return result
 
@@ -462,7 +471,8 @@ def _importer(uow: UnitOfWork, who: Credentials) -> Actor:
     return actor
 
 
-def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes, *,
+def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes,
+            calendar: Calendar, *,
             force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
             progress: Callable[[int], None] | None, kw: dict[str, Any],
             encoding: str = "utf-8-sig") -> ImportResult:
@@ -472,7 +482,7 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force, encoding):
+                                                   not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -29,7 +30,15 @@ from transitions import Machine, MachineError
 
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
-from mediation.core.vocab import DeclineReason, Performance, Satisfaction, State, TerminateReason
+from mediation.core.vocab import (
+    DeclineReason,
+    JudicialResult,
+    Performance,
+    PreventionKind,
+    Satisfaction,
+    State,
+    TerminateReason,
+)
 
 CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
@@ -91,15 +100,20 @@ def terms_given(_: Subject, i: Inputs) -> Msg | None:
     return None if _text(i.get("terms")) else msg("the agreement has no terms")
 
 
+def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
+            ) -> Msg | None:
+    """None when ``given`` is one of ``values``, else ``message`` naming the allowed values
+    (with their names in the user's language when ``kind`` names their catalogue keys)."""
+    if given in {v.value for v in values}:
+        return None
+    allowed = [f"{v.value} ({name(kind, v.value)})" if kind else v.value for v in values]
+    return msg(message, allowed=join(allowed))
+
+
 def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
     def guard(_: Subject, i: Inputs) -> Msg | None:
-        reason = i.get("reason")
-        if reason in {r.value for r in allowed}:
-            return None
-        return msg(
-            "the reason must be one of: {allowed}",
-            allowed=join([f"{r.value} ({name(kind, r.value)})" for r in allowed]),
-        )
+        return _one_of(allowed, i.get("reason"), N_("the reason must be one of: {allowed}"),
+                       kind)
 
     guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
     return guard
@@ -120,18 +134,15 @@ def has_agreement(s: Subject, _: Inputs) -> Msg | None:
 
 
 def follow_up_recorded(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("satisfaction") not in {v.value for v in Satisfaction}:
-        return msg(
-            "record the parties' satisfaction (--satisfaction: {allowed})",
-            allowed=join([v.value for v in Satisfaction]),
-        )
+    why = _one_of(Satisfaction, i.get("satisfaction"),
+                  N_("record the parties' satisfaction (--satisfaction: {allowed})"))
+    if why is not None:
+        return why
     performance = i.get("performance")
-    if s.has_agreement and performance not in {v.value for v in Performance}:
-        return msg(
-            "record how the agreement is performed (--performance: {allowed})",
-            allowed=join([v.value for v in Performance]),
-        )
-    if not s.has_agreement and performance is not None:
+    if s.has_agreement:
+        return _one_of(Performance, performance,
+                       N_("record how the agreement is performed (--performance: {allowed})"))
+    if performance is not None:
         return msg("there is no agreement whose performance could be recorded")
     return None
 
@@ -149,6 +160,17 @@ def extension_within_limit(_: Subject, i: Inputs) -> Msg | None:
     if isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS:
         return None
     return msg("an extension is 1 to {max} days", max=MAX_EXTENSION_DAYS)
+
+
+def judicial_result_allowed(_: Subject, i: Inputs) -> Msg | None:
+    """A court's decision is confirmed or rejected (pending is what a filing starts as)."""
+    result = i.get("result")
+    if result is None:
+        return None
+    decided = (JudicialResult.confirmed, JudicialResult.rejected)
+    if result in decided:
+        return None
+    return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
 
 
 def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
@@ -173,10 +195,19 @@ def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
 
 
 def prevention_recorded(_: Subject, i: Inputs) -> Msg | None:
+    if i.get("kind"):
+        why = _one_of(PreventionKind, i.get("kind"), N_("--kind must be one of: {allowed}"))
+        if why is not None:
+            return why
     persons = i.get("persons")
     if isinstance(persons, int) and persons >= 1 and i.get("kind"):
         return None
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
+
+
+def amount_not_negative(_: Subject, i: Inputs) -> Msg | None:
+    amount = i.get("amount")
+    return None if amount is None or amount >= 0 else msg("--amount must not be negative")
 
 
 def _text(value: object) -> bool:
@@ -198,6 +229,14 @@ class Transition:
 
 
 S = State
+# The states in which the committee's work on a case is over: closed, or declined (its parties
+# were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
+# be reassigned, and is no probable duplicate of a new one unless registered recently.
+FINISHED: tuple[State, ...] = (State.closed, State.declined)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "accept", (S.intake,), S.accepted, (has_category, has_both_sides),
@@ -224,7 +263,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
-        "agree", (S.mediating,), S.agreed, (terms_given,),
+        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative),
         N_("Law arts. 28-29"), N_("An agreement is reached, written or oral."),
     ),
     Transition(
@@ -237,7 +276,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Law arts. 29-30"), N_("The agreement takes effect (signed and sealed, or oral)."),
     ),
     Transition(
-        "judicial", (S.confirmed,), None, (judicial_filing_in_time,),
+        "judicial", (S.confirmed,), None, (judicial_result_allowed, judicial_filing_in_time),
         N_("Law art. 33; SPC Interpretation [2011] No. 5"),
         N_("Judicial confirmation: filed with a court, then confirmed or rejected."),
     ),
@@ -255,6 +294,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
         (prevention_recorded,),
         N_("Rules art. 21 ≈"), N_("An escalation prevented is recorded (cases and persons)."),
+    ),
+    Transition(
+        "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
+        N_("Law arts. 19-20 ≈"),
+        N_("A director appoints or replaces the case's mediators; the state does not change."),
     ),
 )
 
@@ -283,10 +327,9 @@ def facts(trigger: str) -> frozenset[str]:
 
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
-FINAL = (State.closed,)
-# The states in which mediation is under way and the deadline runs (a case there is overdue once
-# its deadline has passed).
-OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+# The states no trigger leads out of (the diagram's end): derived from the table.
+FINAL: tuple[State, ...] = tuple(
+    s for s in State if not any(s in t.sources for t in TRANSITIONS))
 
 
 class _GuardFailed(Exception):
@@ -397,10 +440,8 @@ class Replay:
         return problem
 
 
-# Recorded steps of a case that are not triggers of the table: the case's registration, and a
-# director's (re)appointment of mediators, which leaves the state as it is.
+# The one recorded step of a case that is not a trigger of the table: its registration.
 _REGISTRATION = "new"
-_REASSIGNMENT = "assign"
 
 
 def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
@@ -424,10 +465,6 @@ def _step_problem(state: str | None, last_version: int, action: str, from_state:
         if to_state != dest:
             return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
                        state=state, dest=dest, to_state=to_state or "-")
-        return None
-    if action == _REASSIGNMENT and action not in TRIGGERS:
-        if state in (State.closed, State.declined) or to_state != state:
-            return msg("{action} is not allowed in {state}", action=action, state=state)
         return None
     return msg("{action} is not a step of the workflow", action=action)
 

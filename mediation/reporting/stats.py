@@ -195,10 +195,14 @@ def parse_period(spec: str) -> Period:
 
 
 def parse_date(value: str) -> date:
+    """A date in any written form the one normaliser reads (normalise.date_: 2026-12-31,
+    2026/12/31, 2026.12.31, 2026年12月31日, full-width digits)."""
+    from mediation.core import normalise
+
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(msg("not a date: {value} (use YYYY-MM-DD)", value=value)) from None
+        return normalise.date_(value)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(exc.message) from None
 
 
 def period_from_options(*, month_: str | None = None, quarter_: str | None = None,

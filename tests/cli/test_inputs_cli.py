@@ -225,3 +225,23 @@ def test_committee_rename_is_for_directors_and_speaks_chinese(room: Cli) -> None
     assert r.code == 1 and r.err.count("\n") == 1
     helped = ok(room("--lang", "zh", "committee", "rename", "--help"))
     assert "更改本调委会的名称" in helped.out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("typed", ["2026/11/01", "2026.11.01", "2026年11月1日",
+                                   "２０２６-１１-０１"])
+def test_dates_in_every_written_form_wherever_a_date_is(room: Cli, typed: str,
+                                                        tmp_path: Path) -> None:
+    ok(room("stats", "--from", typed, "--to", typed, "--json"))
+    ok(room("stats", f"{typed}..{typed}", "--json"))
+    ok(room("audit", "log", "--since", typed, "--until", typed, "--json"))
+    ok(room("export", "nightly", "--date", typed, "--out", str(tmp_path / "x")))
+    r = room("audit", "log", "--since", "11/01/2026")
+    assert r.code == 2 and "2026年12月31日" in r.err and r.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_unreadable_path_is_one_line(room: Cli, tmp_path: Path) -> None:
+    for args in (("case", "new", "--file", str(tmp_path)), ("case", "import", str(tmp_path))):
+        r = room(*args)
+        assert r.code in (1, 2) and r.err.count("\n") == 1, r.err

@@ -121,6 +121,7 @@ def test_agreement_revealed_has_every_field_where_the_form_puts_it(room: Room,
     assert "　　本协议一式三份，当事人、人民调解委员会各持一份。" in paras
     assert "人民调解员（签名）：李明、赵敏" in paras
     assert all("脱敏副本" not in p for p in paras)
+    assert Document(str(path)).sections[0].header.paragraphs[0].text == ""
     # the dating line in Chinese numerals, the agreement's date
     assert paras[-1].startswith("二〇") and paras[-1].endswith("日")
     # styles name the official fonts, the page is A4
@@ -152,6 +153,7 @@ def test_masked_copy_for_a_reader_who_may_not_reveal(room: Room, tmp_path: Path)
     assert beside(path, "姓名（名称）") == ["张某", "李某"]
     assert beside(path, "证件号码")[0].startswith("430") and "*" in beside(path, "证件号码")[0]
     assert "人民币伍佰元整" in allt  # the amount is not personal data
+    assert "脱敏副本" in Document(str(path)).sections[0].header.paragraphs[0].text  # every page
     with room.uow(write=False) as uow:
         assert len(uow.session.exec(select(Event.seq)).all()) == before  # nothing recorded
     # the director may ask for the masked copy: numbers masked, names kept, no reveal

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation import assignment, intake, retention, steps
+from mediation import intake, retention, steps
 from mediation.committee import resolve_actor
 from mediation.core import redaction
 from mediation.db.storage import UnitOfWork, database_url, engine_for
@@ -110,7 +110,7 @@ def test_no_number_or_name_in_any_written_form_reaches_a_reader(
     with UnitOfWork(engine, clock=lambda: long_ago) as uow:
         director = resolve_actor(uow, "wangfang")
         cid = intake.new_case(uow, director, intake.parse_case(record), force=True)["id"]
-        assignment.assign(uow, director, cid, mediator="liming")
+        steps.assign(uow, director, cid, mediator="liming")
         steps.accept(uow, director, cid)
         steps.mediate(uow, director, cid, mediator="liming", rights_notified=True)
         steps.session(uow, director, cid, minutes=data.draw(text), place=data.draw(text),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -288,3 +289,31 @@ def test_any_encoding_of_a_text_reads_back_or_is_refused(text: str, encoding: st
         assert decoded == data.decode("utf-8")
     else:
         assert decoded == text.removeprefix("\ufeff") or decoded == text
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/case-json.md lists every accepted written form and the refusals: it stays true
+
+
+def _doc_section(title: str) -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "case-json.md").read_text("utf-8")
+    return text.split(f"### {title}\n", 1)[1].split("\n#", 1)[0]
+
+
+@pytest.mark.parametrize(("title", "parse"), [
+    ("Phones", normalise.phone), ("Amounts", normalise.amount), ("Dates", normalise.date_),
+])
+def test_the_documented_forms_are_the_ones_accepted_and_refused(title: str, parse: Any) -> None:
+    import re
+
+    section = _doc_section(title)
+    table, _, refused = section.partition("Refused")
+    for row in table.splitlines()[2:]:
+        if row.startswith("| "):
+            for example in re.findall(r"`([^`]+)`", row.split("|")[1]):
+                parse(example)  # accepted
+    for example in re.findall(r"`([^`]+)`", refused.split("The same forms")[0]):
+        with pytest.raises(normalise.Unreadable):
+            parse(example)

@@ -28,6 +28,7 @@ GOOD: dict[str, dict[str, Any]] = {
     "feedback": {"performance": "full", "satisfaction": "satisfied"},
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
+    "assign": {"mediator": "liming"},
 }
 
 
@@ -88,6 +89,7 @@ GUARD_FAILURES = [
     ("extend", "accepted", {}, {"days": 0}, "1 to 30 days"),
     ("extend", "accepted", {}, {"days": 31}, "1 to 30 days"),
     ("agree", "mediating", {}, {"terms": "  "}, "no terms"),
+    ("agree", "mediating", {}, {"amount": -1}, "--amount must not be negative"),
     ("terminate", "mediating", {}, {"reason": "tired"}, "reason must be one of"),
     ("terminate", "accepted", {}, {"advice": None}, "advice"),
     ("confirm", "agreed", {"has_agreement": False}, {}, "no agreement to confirm"),
@@ -95,12 +97,16 @@ GUARD_FAILURES = [
     ("judicial", "confirmed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
     ("judicial", "confirmed", {"judicial_pending": True}, {}, "already pending"),
     ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
+    ("judicial", "confirmed", {"judicial_pending": True}, {"result": "pending"},
+     "--result must be one of: confirmed, rejected"),
     ("feedback", "confirmed", {}, {"satisfaction": None}, "satisfaction"),
     ("feedback", "confirmed", {}, {"performance": None}, "performed"),
     ("feedback", "terminated", {}, {"performance": "full"}, "no agreement"),
     ("remediate", "confirmed", {}, {"consent": False}, "consent"),
     ("remediate", "agreed", {}, {"reason": ""}, "reason"),
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
+    ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
+    ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
 ]
 
 

@@ -34,7 +34,7 @@ from mediation.cases import (
 from mediation.committee import committee_of
 from mediation.core import redaction
 from mediation.core.errors import InvalidInput
-from mediation.core.i18n import msg
+from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyRole, Role
 from mediation.db import casefile, eventlog
@@ -120,7 +120,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         persons_involved=case.persons_involved,
         amount=fen_to_yuan(case.amount_fen),
         registrar=case.registrar,
-        duplicate_of=case.duplicate_of,
+        duplicate_of=_duplicate_of(uow, actor, case),
         dates={
             "discovered": iso(case.discovered_at),
             "registered": iso(case.registered_at),
@@ -160,12 +160,29 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     )
 
 
+def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
+    """The cases this one was registered despite resembling, as far as the reader may see."""
+    from mediation.duplicates import HIDDEN, duplicate_of_as_seen_by
+
+    shown, hidden = duplicate_of_as_seen_by(uow, actor, case.committee_id, case.duplicate_of)
+    if not shown and not hidden:
+        return None
+    return join(shown + ([HIDDEN.render()] if hidden else []))
+
+
 def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
+    return summaries_as_seen_by(uow, ids, names_ok=True)
+
+
+def summaries_as_seen_by(uow: UnitOfWork, ids: list[int], *, names_ok: bool
+                         ) -> list[CaseSummary]:
+    """Summaries of ``ids`` (no permission check: the caller decided who may see them), with
+    persons' names masked unless ``names_ok``."""
     if not ids:
         return []
     rows = uow.session.exec(select(Case).where(col(Case.id).in_(ids))
                             .order_by(col(Case.id))).all()
-    return _summarise(uow, list(rows))
+    return _summarise(uow, list(rows), names_ok=names_ok)
 
 
 def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -258,11 +259,19 @@ def redact_event(view: EventView, names: Sequence[str]) -> EventView:
 def event_view(e: Event, number: str | None) -> EventView:
     return EventView(seq=e.seq, at=iso(e.at), case=number, actor=e.actor, role=e.role,
                      action=e.action, from_state=e.from_state, to_state=e.to_state,
-                     version=e.version, reason=e.reason, changes=json.loads(e.changes),
+                     version=e.version, reason=e.reason, changes=shown_changes(e.changes),
                      hash=e.hash)
+
+
+def shown_changes(text: str) -> dict[str, Any]:
+    """An event's changes as a reader sees them: without ``file``, the keyed record of the
+    whole case file that ``audit verify`` compares (hashes and row ids, nothing to read)."""
+    changes: dict[str, Any] = json.loads(text)
+    changes.pop("file", None)
+    return changes
 
 
 def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
     """Each case's state and version as its events replay them (for checks and tests)."""
     return {c.case_id: (c.replay.state, c.replay.version or None)
-            for c in casefile.replay_cases(uow.session.connection())}
+            for c in casefile.replay_cases(uow.session.connection(), whole_file=False)}

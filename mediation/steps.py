@@ -71,7 +71,7 @@ from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import JudicialResult, PartyRole, Role
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
@@ -301,6 +301,8 @@ def _step(
         if bumped.rowcount != 1:
             case.version = old_version
             raise _refused_as_stale(uow, case, expected_version)
+        for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
+            casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
         uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
         uow.flush()
         event = eventlog.append(
@@ -647,6 +649,9 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
         _set(case, ch, "lead_mediator", lead)
         if old_co != co:
             ch["co_mediators"] = [old_co, co]
+        for row in before:  # deleted with Core below: noted for the event (casefile)
+            assert row.id is not None
+            casefile.note_delete(uow.conn, "case_mediator", row.id, case.id, row.model_dump())
         s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
         now = uow.now()
         for username, is_lead in [(lead, True), *((c, False) for c in co)]:

@@ -36,16 +36,18 @@ def register(app: typer.Typer) -> None:
         from mediation import intake
 
         e = env(ctx)
+        if file is None and not sys.stdin.isatty():
+            raise typer.BadParameter(
+                _("give --file FILE (or '-' for standard input); the guided intake needs "
+                  "a terminal"), param_hint="--file")
+        from mediation import calendars
+
+        with e.uow(write=False) as uow:  # who acts, and the calendar the record is read on
+            calendar = calendars.of(uow, e.actor(uow).committee_id)
         if file is None:
-            if not sys.stdin.isatty():
-                raise typer.BadParameter(
-                    _("give --file FILE (or '-' for standard input); the guided intake needs "
-                      "a terminal"), param_hint="--file")
             from cli.prompts import guided_intake
 
-            with e.uow(write=False) as uow:
-                e.actor(uow)
-            record = guided_intake()
+            record = guided_intake(calendar)
         else:
             if file == "-":
                 data, origin = read_stdin(), "stdin"
@@ -59,7 +61,8 @@ def register(app: typer.Typer) -> None:
                 except OSError as exc:
                     raise InvalidInput(msg("cannot read {file}: {error}", file=file,
                                            error=exc.strerror or type(exc).__name__)) from None
-            record = intake.load_case_file(decoded(data, origin), origin=origin)
+            record = intake.load_case_file(decoded(data, origin), origin=origin,
+                                           calendar=calendar)
         for warning in intake.warnings(record):
             note(warning)
         result = e.act(intake.new_case, record, force=force)
@@ -274,9 +277,9 @@ def register(app: typer.Typer) -> None:
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Appoint or replace the case's mediators (directors; recorded)."""
-        from mediation import assignment
+        from mediation import steps
 
-        render.step_done(env(ctx).act(assignment.assign, case_ref, mediator=mediator,
+        render.step_done(env(ctx).act(steps.assign, case_ref, mediator=mediator,
                                       co_mediators=co, expected_version=expect_version),
                          as_json)
 

@@ -42,6 +42,7 @@ def build_app() -> typer.Typer:
         access_cmds,
         admin_cmds,
         audit_cmds,
+        calendar_cmds,
         case_cmds,
         db_cmds,
         document_cmds,
@@ -96,6 +97,7 @@ def build_app() -> typer.Typer:
     audit_cmds.register(app)
     stats_cmds.register(app)
     access_cmds.register(app)
+    calendar_cmds.register(app)
     document_cmds.register(app)
     return app
 
@@ -118,7 +120,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except DuplicateSuspected as exc:
         from cli import render
 
-        render.duplicates(exc.matches, exc.record)
+        if exc.matches:  # only cases the asker may read; the others are a notice
+            render.duplicates(exc.matches, exc.record)
         _error_line(exc.render())
         return exc.exit_code
     except MediationError as exc:

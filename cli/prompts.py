@@ -13,6 +13,7 @@ import typer
 
 from mediation.cases import CaseIn
 from mediation.core import categories, identity, normalise
+from mediation.core.calendar import Calendar
 from mediation.core.i18n import _, get_language, name
 from mediation.core.vocab import IdType, PartyKind, PartyRole, Sex, Source
 
@@ -92,7 +93,8 @@ def _party(role: str) -> dict[str, Any]:
     return {k: v for k, v in party.items() if v is not None}
 
 
-def guided_intake() -> CaseIn:
+def guided_intake(calendar: Calendar | None = None) -> CaseIn:
+    """Ask for a case at the terminal; dates are read on ``calendar`` (the committee's)."""
     from mediation.intake import parse_case
 
     record: dict[str, Any] = {
@@ -109,4 +111,4 @@ def guided_intake() -> CaseIn:
         role = _choose(_("Role"), "party", [r.value for r in PartyRole])
         parties.append(_party(role))
     record["parties"] = parties
-    return parse_case(record, origin=_("intake"))
+    return parse_case(record, origin=_("intake"), calendar=calendar)

@@ -14,17 +14,26 @@ stored in fen (``mediation.core.money``) so that sums are exact in SQL.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import BigInteger, DateTime, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
 from mediation.core import identity, normalise
+from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
+from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
 from mediation.core.i18n import N_
 from mediation.core.money import fen_to_yuan
@@ -307,6 +316,14 @@ def from_row(model: type[M], values: Mapping[str, Any]) -> M:
 # What comes in
 
 
+def calendar_of(info: ValidationInfo | None) -> Calendar:
+    """The calendar an intake record is validated in: the committee's, passed as the
+    validation context ``{"calendar": ...}``, else the default (Asia/Shanghai)."""
+    ctx = info.context if info is not None else None
+    cal = ctx.get("calendar") if isinstance(ctx, dict) else None
+    return cal if isinstance(cal, Calendar) else DEFAULT_CALENDAR
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -390,7 +407,7 @@ class PartyIn(_In):
         return _check_phone(v)
 
     @model_validator(mode="after")
-    def _identity(self) -> PartyIn:
+    def _identity(self, info: ValidationInfo) -> PartyIn:
         if self.id_number:
             if self.id_type is None:
                 self.id_type = IdType.resident_id
@@ -409,9 +426,8 @@ class PartyIn(_In):
                     )
         birth = self.birth_date
         if self.kind == PartyKind.person and birth and self.guardian is None:
-            today = utcnow().date()
-            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-            if age < 18:
+            # Age on the committee's local date: one is 18 from 00:00 local of the birthday.
+            if age_on(birth, calendar_of(info).local_date(utcnow())) < 18:
                 raise _FieldError(
                     "guardian", N_("a minor takes part through a guardian; give the guardian")
                 )
@@ -463,10 +479,15 @@ class CaseIn(_In):
 
     @field_validator("discovered_at")
     @classmethod
-    def _naive_utc(cls, v: datetime | None) -> datetime | None:
-        if v is not None and v.tzinfo is not None:
-            return v.astimezone(UTC).replace(tzinfo=None)
-        return v
+    def _naive_utc(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
+        # A time without an offset is a local time of the committee's zone (docs/case-json.md).
+        if v is None:
+            return v
+        at = calendar_of(info).to_utc(v)
+        if at > utcnow():  # registration is now: discovered later than that is impossible
+            raise ValueError(N_("is in the future (after this registration); give the time "
+                                "the dispute was found, at the latest now"))
+        return at
 
     @model_validator(mode="after")
     def _referral(self) -> CaseIn:

@@ -14,8 +14,8 @@ from datetime import date
 
 _UPPER_DIGITS = "〇一二三四五六七八九"
 _CAPITAL = "零壹贰叁肆伍陆柒捌玖"
-_SECTIONS = ("", "万", "亿", "万亿")
-MAX_FEN = 10 ** 18  # below 一万亿亿 yuan: far above any amount a case carries
+_SECTIONS = ("", "万", "亿")
+MAX_FEN = 10 ** 14  # below 一万亿 yuan: far above the largest amount a case may carry
 
 
 def _small(n: int) -> str:

@@ -96,6 +96,8 @@ EXPECTED: dict[str, Cmd] = {
     "staff add": Cmd("staff.manage", ("staff", "add", "newbie", "--name", "新人", "--role",
                                       "mediator", "--no-password")),
     "staff list": Cmd("staff.read", ("staff", "list")),
+    "calendar show": Cmd("case.read", ("calendar", "show")),
+    "calendar set": Cmd("committee.settings", ("calendar", "set", "--holidays")),
     "staff disable": Cmd("staff.manage", ("staff", "disable", "zhaomin")),
     "staff role": Cmd("staff.manage", ("staff", "role", "zhaomin", "auditor")),
     "staff password": Cmd("staff.manage", ("staff", "password", "zhaomin", "--password-stdin"),

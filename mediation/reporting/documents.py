@@ -65,6 +65,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("cover", "卷宗封面", "人民调解卷宗封面"),
     Kind("contents", "卷内目录", "卷内目录"),
     Kind("application", "人民调解申请书", "人民调解申请书"),
+    Kind("oral_application", "人民调解口头申请登记表", "人民调解申请书（口头申请的登记）"),
     Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
     Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
     Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
@@ -339,9 +340,15 @@ def _documents(r: _Reader) -> list[Planned]:
     return out
 
 
-def _investigation(r: _Reader) -> Planned:
-    return Planned(kind="investigation", key="investigation",
-                   title=KINDS["investigation"].title, context=_common(r))
+# Forms printed on demand, never bound by themselves: the investigation record (nothing of an
+# investigation is recorded yet) and the oral application's registration (the record does not
+# say whether an application was oral; the clerk prints this one instead of the application).
+ON_DEMAND = ("investigation", "oral_application")
+
+
+def _on_demand(r: _Reader, kind: str) -> Planned:
+    return Planned(kind=kind, key=kind, title=KINDS[kind].title, context={
+        **_common(r), "date_upper": _upper(r.view.dates.get("registered"), r.cal)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,8 +370,8 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
     if version is not None and k.repeated is None:
         raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
     r = _read(uow, actor, ref, masked=masked, documents=[kind])
-    if kind == "investigation":
-        return _investigation(r), r.revealed, r.prefix
+    if kind in ON_DEMAND:
+        return _on_demand(r, kind), r.revealed, r.prefix
     docs = [d for d in _documents(r) if d.kind == kind]
     if version is not None:
         docs = [d for d in docs if d.key == f"{kind}-{version}"]

@@ -197,6 +197,9 @@ def test_each_document_holds_its_fields(room: Room, tmp_path: Path) -> None:
     assert "请求李四赔偿维修费用500元" in after(p, "当事人申请事项：")
     p, _ = print_doc(room, room.director, n, "rights", tmp_path / "ri.docx")
     assert "当事人：张三、李四" in texts(p)
+    p, _ = print_doc(room, room.director, n, "oral_application", tmp_path / "oa.docx")
+    assert beside(p, "姓名（名称）") == ["张三", "李四"]
+    assert "登记人（签名）：王芳" in texts(p)
     p, _ = print_doc(room, room.director, n, "investigation", tmp_path / "inv.docx")
     assert beside(p, "事由") == ["张三与李四邻里纠纷"]
     with pytest.raises(NotFound):

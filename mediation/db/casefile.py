@@ -70,13 +70,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Personal data and free text (which may name people): recorded as keyed hashes only.
 HASHED: dict[str, frozenset[str]] = {
-    "cases": frozenset({"summary", "requests", "advice"}),
+    "cases": frozenset({"summary", "requests", "advice", "referral_ref"}),
     "party": frozenset({"name", "birth_date", "id_number", "phone", "address",
-                        "guardian_name", "guardian_phone"}),
+                        "guardian_name", "guardian_relation", "guardian_phone"}),
     "mediation_session": frozenset({"place", "attendees", "minutes"}),
     "agreement": frozenset({"terms", "superseded_reason"}),
     "extension": frozenset({"reason"}),
     "follow_up": frozenset({"note"}),
+    "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
 }
 _MAC_PREFIX = b"mediation-casefile\x00"
 

@@ -425,6 +425,10 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
     become new versions (recorded) and the filed versions keep their file names."""
     r = _read(uow, actor, ref, masked=masked)
     docs = _documents(r)
+    # two terminals filing corrections at once must not both number the same new version:
+    # the case row is locked while the filed versions are read and extended (PostgreSQL; a
+    # SQLite write transaction is already exclusive)
+    uow.session.exec(select(Case.id).where(Case.id == r.case.id).with_for_update()).all()
     archive, manifest = _filed(uow, r.case)
     if archive is not None:
         docs = _freeze(uow, actor, r, docs, manifest)

@@ -367,7 +367,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
                                allowed=", ".join(KINDS)))
     if kind in ("cover", "contents"):
-        plan = case_file(uow, actor, ref, masked=masked)
+        plan = case_file(uow, actor, ref, masked=masked, only=kind)
         chosen = plan.cover if kind == "cover" else plan.contents
         return chosen, plan.revealed, plan.committee_prefix
     k = KINDS[kind]
@@ -419,8 +419,8 @@ def _filed(uow: UnitOfWork, case: Case) -> tuple[Event | None, list[dict[str, An
     return archive, manifest
 
 
-def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False
-              ) -> CaseFile:
+def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False,
+              only: str | None = None) -> CaseFile:
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
     r = _read(uow, actor, ref, masked=masked)
@@ -456,7 +456,8 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
-    _printed(uow, actor, r, ["cover", "contents", *(d.key for d in docs if d.write)])
+    _printed(uow, actor, r, [only] if only else
+             ["cover", "contents", *(d.key for d in docs if d.write)])
     return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
                     archived=archive is not None, cover=cover, contents=contents,
                     documents=docs, pdf_name=f"卷宗{revision}.pdf")

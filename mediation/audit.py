@@ -38,7 +38,7 @@ from sqlmodel import col
 from mediation.access.policy import Actor, audit_scope, require, sees_names
 from mediation.cases import Case, Event, EventView, LogHead, Party, iso
 from mediation.committee import committee_of
-from mediation.core import normalise
+from mediation.core import normalise, redaction
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
 from mediation.core.i18n import N_, Msg, msg
@@ -512,13 +512,15 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
     from mediation.queries import event_view, redact_event
 
-    views = [event_view(ev, number) for ev, number in rows]
-    if sees_names(actor):
-        return views
-    case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
-    names = list(uow.session.execute(
-        select(col(Party.name)).where(col(Party.case_id).in_(case_ids))).scalars())
-    return [redact_event(v, names) for v in views]
+    names: list[str] = []
+    if not sees_names(actor):
+        # The persons of every case in the extract (redaction.persons: parties who are
+        # persons, and guardians; organisations keep their registered names).
+        case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
+        names = redaction.persons_of_rows(uow.session.execute(
+            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id).in_(case_ids))).all())
+    return [redact_event(event_view(ev, number), names) for ev, number in rows]
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:

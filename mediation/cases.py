@@ -31,7 +31,7 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
-from mediation.core import identity, normalise
+from mediation.core import identity, normalise, redaction
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
@@ -328,6 +328,10 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _normal_name(v: str) -> str:
+    return redaction.normal_name(v)
+
+
 def _only_str(fn: Any) -> Any:
     def before(v: Any) -> Any:
         return fn(v) if isinstance(v, str) else v
@@ -371,6 +375,11 @@ class GuardianIn(_In):
     relation: Text | None = None
     phone: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _normal_name(v)
+
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
@@ -400,6 +409,13 @@ class PartyIn(_In):
     @classmethod
     def _guardian_text(cls, v: Any) -> Any:
         return {"name": v} if isinstance(v, str) else v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        """Persons' names in their one normal form (middle dots, stray spaces: redaction.py),
+        so that the duplicate check and the masking of names find every spelling."""
+        return _normal_name(v)
 
     @field_validator("phone")
     @classmethod
@@ -540,22 +556,22 @@ class PartyView(BaseModel):
         guardian = None
         if p.guardian_name:
             guardian = {
-                "name": p.guardian_name if show_names else identity.mask_name(p.guardian_name),
+                "name": redaction.shown_name(p.guardian_name, PartyKind.person,
+                                             full=show_names),
                 "relation": p.guardian_relation,
                 "phone": p.guardian_phone if reveal else identity.mask_phone(p.guardian_phone),
             }
         return cls(
             role=p.role,
             kind=p.kind,
-            name=p.name if show_names or p.kind != PartyKind.person
-            else (identity.mask_name(p.name) or ""),
+            name=redaction.shown_name(p.name, p.kind, full=show_names),
             sex=p.sex,
             ethnicity=p.ethnicity,
             birth_date=iso(p.birth_date) if reveal else None,
             id_type=p.id_type,
             id_number=idn,
             phone=phone,
-            address=p.address if reveal else identity.mask_address(p.address),
+            address=p.address if reveal else redaction.mask_address(p.address),
             guardian=guardian,
             masked=not reveal,
         )

@@ -18,6 +18,7 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
@@ -46,7 +47,7 @@ from mediation.cases import (
     iso,
 )
 from mediation.committee import assignable
-from mediation.core import identity, normalise
+from mediation.core import identity, normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.commands import (
     Accept,
@@ -308,9 +309,25 @@ def _step(
             uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
+            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
                     event=event.seq)
+
+
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id) == bindparam("case_id")))
+
+
+def _has_text(command: Command, reason: str | None) -> bool:
+    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
+    court): every step whose command has inputs; accept and confirm have none."""
+    return bool(reason) or bool(dataclasses.fields(command))
+
+
+def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
+    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
 
 
 class _Moved(Exception):

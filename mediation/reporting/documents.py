@@ -167,9 +167,8 @@ class _Reader:
     cal: Calendar
 
 
-def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
-          documents: list[str]) -> _Reader:
-    """Check the reader, decide reveal or masked, record the reveal, build the view."""
+def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
+    """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
     require(actor, "case.read")
     case = find_case(uow, actor, ref)
     assert case.id is not None
@@ -177,16 +176,21 @@ def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
     require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
                     state=case.state)
     reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
-    if reveal:
-        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
-                        action="reveal", committee_id=case.committee_id, case_id=case.id,
-                        reason=PRINT_REASON, changes={"documents": [None, documents]})
     names_ok = reveal or allowed(actor, "case.names")
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     prefix = committee_of(uow, actor).prefix
     return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
                    cal=calendars.of(uow, case.committee_id))
+
+
+def _printed(uow: UnitOfWork, actor: Actor, r: _Reader, documents: list[str]) -> None:
+    """A full copy was printed: a ``reveal`` event with the reason ``print``, naming the
+    documents (by key: ``agreement-1``, ``session-2``, ``cover``, ...)."""
+    if r.revealed:
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="reveal", committee_id=r.case.committee_id, case_id=r.case.id,
+                        reason=PRINT_REASON, changes={"documents": [None, documents]})
 
 
 def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
@@ -369,8 +373,9 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
     k = KINDS[kind]
     if version is not None and k.repeated is None:
         raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
-    r = _read(uow, actor, ref, masked=masked, documents=[kind])
+    r = _read(uow, actor, ref, masked=masked)
     if kind in ON_DEMAND:
+        _printed(uow, actor, r, [kind])
         return _on_demand(r, kind), r.revealed, r.prefix
     docs = [d for d in _documents(r) if d.kind == kind]
     if version is not None:
@@ -379,6 +384,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         which = "" if version is None else " (" + str(version) + ")"
         raise NotFound(msg("case {case} has no {document}{which}", case=r.case.number,
                            document=k.title, which=which))
+    _printed(uow, actor, r, [docs[-1].key])
     return docs[-1], r.revealed, r.prefix
 
 
@@ -417,7 +423,7 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
               ) -> CaseFile:
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
-    r = _read(uow, actor, ref, masked=masked, documents=["case_file"])
+    r = _read(uow, actor, ref, masked=masked)
     docs = _documents(r)
     archive, manifest = _filed(uow, r.case)
     if archive is not None:
@@ -446,6 +452,7 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
+    _printed(uow, actor, r, ["cover", "contents", *(d.key for d in docs if d.write)])
     return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
                     archived=archive is not None, cover=cover, contents=contents,
                     documents=docs, pdf_name=f"卷宗{revision}.pdf")

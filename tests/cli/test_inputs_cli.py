@@ -245,3 +245,15 @@ def test_an_unreadable_path_is_one_line(room: Cli, tmp_path: Path) -> None:
     for args in (("case", "new", "--file", str(tmp_path)), ("case", "import", str(tmp_path))):
         r = room(*args)
         assert r.code in (1, 2) and r.err.count("\n") == 1, r.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_sex_digit_note_on_import_names_the_line(room: Cli, tmp_path: Path) -> None:
+    good = case_record()
+    del good["parties"][1]["sex"]
+    doubtful = json.loads(json.dumps(good))
+    doubtful["parties"][0]["sex"] = "female"
+    path = tmp_path / "cases.jsonl"
+    path.write_text(f"{json.dumps(good)}\n{json.dumps(doubtful)}\n", "utf-8")
+    r = ok(room("case", "import", str(path), "--force"))
+    assert r.err.count("\n") == 1 and "line 2: parties[0].sex" in r.err, r.err

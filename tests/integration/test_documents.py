@@ -136,7 +136,7 @@ def test_agreement_revealed_has_every_field_where_the_form_puts_it(room: Room,
         ev = uow.session.exec(select(Event).where(Event.action == "reveal")
                               .order_by(col(Event.seq).desc())).first()
     assert ev is not None and ev.reason == "print" and ev.actor == "wangfang"
-    assert json.loads(ev.changes)["documents"] == [None, ["agreement"]]
+    assert json.loads(ev.changes)["documents"] == [None, ["agreement-1"]]
 
 
 def test_masked_copy_for_a_reader_who_may_not_reveal(room: Room, tmp_path: Path) -> None:
@@ -253,6 +253,13 @@ def test_case_file_writes_every_document_owner_only(room: Room, tmp_path: Path) 
     assert beside(cover, "卷号") == [n] and beside(cover, "卷名") == ["张三与李四邻里纠纷"]
     assert beside(cover, "人民调解员") == ["李明、赵敏"]
     assert beside(cover, "备注") == ["尚未归档"]
+    with room.uow(write=False) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "reveal")
+                              .order_by(col(Event.seq).desc())).first()
+    assert ev is not None and ev.reason == "print"
+    assert json.loads(ev.changes)["documents"][1] == [
+        "cover", "contents", "application", "registration", "rights", "session-1", "session-2",
+        "agreement-1", "visit-1"]
 
 
 def test_outputs_are_never_written_through_a_link(room: Room, tmp_path: Path) -> None:

@@ -283,3 +283,16 @@ def test_every_file_parameter_is_passed_on_as_typed() -> None:
         return wrong
 
     assert walk(typer.main.get_command(build_app()), "") == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_other_user_files_go_through_the_one_reader(room: Cli, tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_bytes(b"\x81\x30\x81\xff")  # valid in neither UTF-8 nor GB18030
+    token.chmod(0o600)
+    r = room("--token-file", str(token), "case", "list")
+    assert r.code == 1 and "not UTF-8 or GB18030" in r.err and r.err.count("\n") == 1, r.err
+    anchor = tmp_path / "anchor.json"
+    anchor.write_bytes("{}".encode("utf-16"))  # Notepad's "Unicode": read, then judged
+    r = room("audit", "verify", "--anchor", str(anchor))
+    assert r.code in (1, 4) and "Traceback" not in r.err and r.err.count("\n") >= 1

@@ -265,6 +265,21 @@ class Prevention(SQLModel, table=True):
     recorded_by: str
 
 
+class Sweep(SQLModel, table=True):
+    """A dispute sweep (矛盾纠纷排查) of an area on one day; ``disputes_found`` 0 is a
+    零报告 (a report that nothing was found), which committees must file too."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    swept_on: date = Field(index=True)
+    area: str
+    swept_by: str
+    disputes_found: int
+    note: str | None = None
+    recorded_at: datetime = Field(sa_type=DateTime)
+    recorded_by: str
+
+
 class Event(SQLModel, table=True):
     """One step on the record. Append-only, numbered without gaps, hash-chained (see eventlog)."""
 

@@ -49,13 +49,13 @@ from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
 from mediation.cases import CaseCounter, CaseIn, LogHead
-from mediation.committee import committee_of, hash_key
+from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, join, msg, name, set_language
 from mediation.core.vocab import State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -463,7 +463,7 @@ def import_cases(
 
     def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
         actor = _importer(uow, who)
-        return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
+        return actor, settings.hash_key(uow), calendars.of(uow, actor.committee_id)
 
     actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():

@@ -47,9 +47,9 @@ from mediation.cases import (
     MediationSession,
     Party,
     Prevention,
-    Setting,
 )
 from mediation.core.i18n import Msg, msg
+from mediation.db import settings
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -118,9 +118,7 @@ def reset(conn: Connection) -> None:
 def _hash_key(conn: Connection) -> bytes:
     key = conn.info.get(_KEY)
     if key is None:
-        t = Setting.__table__  # type: ignore[attr-defined]
-        value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-        key = conn.info[_KEY] = bytes.fromhex(value) if value else b""
+        key = conn.info[_KEY] = settings.hash_key_of(conn)
     return bytes(key)
 
 
@@ -272,7 +270,7 @@ def _lenient_text(conn: Connection) -> Iterator[None]:
 
 
 def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
-    key = _hash_key_of(conn) if whole_file else b""
+    key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
         cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
@@ -301,12 +299,6 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
         if upto is None:
             return
         after = upto
-
-
-def _hash_key_of(conn: Connection) -> bytes:
-    t = Setting.__table__  # type: ignore[attr-defined]
-    value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-    return bytes.fromhex(value) if value else b""
 
 
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,

@@ -29,9 +29,10 @@ from typing import Any
 from sqlalchemy import Engine, insert, update
 
 from mediation import audit
-from mediation.cases import Case, Committee, Event, LogHead
+from mediation.cases import Case
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.tables import Committee, Event, LogHead
 
 DEFAULT_EVENTS = 100_000
 STEPS = [("new", None, "intake"), ("accept", "intake", "accepted"),

@@ -36,13 +36,14 @@ from sqlalchemy import Connection, LargeBinary, cast, select
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
-from mediation.cases import Case, Event, EventView, LogHead, Party, iso
+from mediation.cases import Case, EventView, Party, iso
 from mediation.committee import committee_of
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
 from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, LogHead
 
 BATCH = 2000
 MAX_FINDINGS = 50

@@ -48,7 +48,7 @@ from sqlmodel import col
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
-from mediation.cases import CaseCounter, CaseIn, LogHead
+from mediation.cases import CaseCounter, CaseIn
 from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.calendar import Calendar
@@ -65,6 +65,7 @@ from mediation.intake import (
     party_values,
     validation_context,
 )
+from mediation.tables import LogHead
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches

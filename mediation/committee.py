@@ -15,13 +15,14 @@ from mediation.access.policy import (
     require_committee,
     require_grant,
 )
-from mediation.cases import Case, Committee, Staff
+from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import join, msg
 from mediation.core.vocab import Role
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Committee, Staff
 
 _USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 

@@ -19,7 +19,6 @@ from mediation.cases import (
     CaseMediator,
     CaseSummary,
     CaseView,
-    Event,
     EventView,
     Extension,
     FollowUp,
@@ -28,7 +27,6 @@ from mediation.cases import (
     Party,
     PartyView,
     Prevention,
-    Staff,
     iso,
 )
 from mediation.committee import committee_of
@@ -40,6 +38,7 @@ from mediation.core.vocab import PartyKind, PartyRole, Role
 from mediation.db import casefile, eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, Staff
 from mediation.workflow import OPEN_STATES
 
 

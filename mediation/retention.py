@@ -17,21 +17,14 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require
-from mediation.cases import (
-    Agreement,
-    Case,
-    Event,
-    Extension,
-    FollowUp,
-    MediationSession,
-    Party,
-)
+from mediation.cases import Agreement, Case, Extension, FollowUp, MediationSession, Party
 from mediation.core import identity
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import PartyKind, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"

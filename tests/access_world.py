@@ -20,7 +20,6 @@ from sqlmodel import select
 from mediation import intake, retention, steps
 from mediation.access import signin
 from mediation.access.policy import Actor
-from mediation.cases import Committee, Staff
 from mediation.committee import add_staff, init_committee, resolve_actor
 from mediation.core.clock import utcnow
 from mediation.db.storage import (
@@ -30,6 +29,7 @@ from mediation.db.storage import (
     engine_for,
     release_engine,
 )
+from mediation.tables import Committee, Staff
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
          "admin": "quadmin"}

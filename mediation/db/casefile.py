@@ -40,7 +40,6 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
@@ -50,6 +49,7 @@ from mediation.cases import (
 )
 from mediation.core.i18n import Msg, msg
 from mediation.db import settings
+from mediation.tables import Event
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"

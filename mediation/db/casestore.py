@@ -22,7 +22,6 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     JudicialConfirmation,
     Party,
     from_row,
@@ -34,6 +33,7 @@ from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
 
 _T = TypeVar("_T")
 

@@ -27,11 +27,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from mediation.cases import Event, LogHead
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
 from mediation.db import casefile
 from mediation.db.storage import UnitOfWork, is_sqlite
+from mediation.tables import Event, LogHead
 
 # ---------------------------------------------------------------------------------------------
 # Backup

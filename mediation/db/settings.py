@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, select
 
-from mediation.cases import Setting
 from mediation.core.errors import NotFound
 from mediation.core.i18n import msg
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Setting
 
 ID_HASH_KEY = "id_hash_key"
 SCHEMA_VERSION_KEY = "schema_version"

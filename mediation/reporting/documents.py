@@ -30,7 +30,7 @@ from sqlmodel import col, select
 
 from mediation import calendars
 from mediation.access.policy import Actor, allowed, require, require_on_case
-from mediation.cases import Case, CaseView, Event, Staff
+from mediation.cases import Case, CaseView
 from mediation.committee import committee_of
 from mediation.core import categories, zhnum
 from mediation.core.calendar import Calendar, age_on
@@ -41,6 +41,7 @@ from mediation.db import eventlog, settings
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.queries import build_view
+from mediation.tables import Event, Staff
 
 ARCHIVE = "archive"
 VERSION = "document_version"

@@ -16,13 +16,14 @@ from sqlalchemy import func, select, text
 from sqlmodel import select as orm_select
 
 from mediation import intake, steps, workflow
-from mediation.cases import Case, Event, LogHead, Party, Prevention
+from mediation.cases import Case, Party, Prevention
 from mediation.core.clock import local_date
 from mediation.core.commands import Prevent
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.vocab import PartyRole
 from mediation.db import casestore, eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, LogHead
 from tests.conftest import Room, case_record
 
 

@@ -19,10 +19,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import committee, intake, steps, workflow
-from mediation.cases import Case, CaseIn, Event
+from mediation.cases import Case, CaseIn
 from mediation.core.commands import StepDone
 from mediation.core.errors import Conflict, MediationError
 from mediation.db.storage import UnitOfWork, create_schema, engine_for, transaction
+from mediation.tables import Event
 
 CASE = json.loads(
     (Path(__file__).resolve().parents[2] / "data" / "demo" / "case.json").read_text("utf-8"))

@@ -27,11 +27,12 @@ from hypothesis.stateful import (
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
-from mediation.cases import Case, Event
+from mediation.cases import Case
 from mediation.core.clock import local_date
 from mediation.core.errors import MediationError
 from mediation.core.vocab import ALL_STATES
 from mediation.db.storage import release_engine
+from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 from tests.unit.test_workflow import GOOD
 

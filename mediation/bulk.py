@@ -55,7 +55,7 @@ from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, join, msg, name, set_language
 from mediation.core.vocab import State
-from mediation.db import eventlog, settings
+from mediation.db import casefile, eventlog, settings
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -65,6 +65,7 @@ from mediation.intake import (
     party_values,
     validation_context,
 )
+from mediation.intake import warnings as intake_warnings
 from mediation.tables import LogHead
 
 BATCH = 5000
@@ -89,6 +90,7 @@ class ImportResult:
     last: str | None = None
     batches: int = 0
     encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
+    notes: list[Rejected] = field(default_factory=list)  # imported, but doubtful (a note each)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -128,20 +130,22 @@ _HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def _prepare(line: int, text: str, key: bytes,
-             calendar: Calendar | None = None) -> Prepared | Rejected:
+def _prepare(line: int, text: str, key: bytes, calendar: Calendar | None = None,
+             notes: list[Rejected] | None = None) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
         record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return _prepare_loaded(line, text, key, calendar)
+        return _prepare_loaded(line, text, key, calendar, notes)
+    if notes is not None:
+        _note(line, record, notes)
     return _rows(line, record, key)
 
 
-def _prepare_loaded(line: int, text: str, key: bytes,
-                    calendar: Calendar | None = None) -> Prepared | Rejected:
+def _prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None = None,
+                    notes: list[Rejected] | None = None) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
@@ -152,7 +156,16 @@ def _prepare_loaded(line: int, text: str, key: bytes,
                                     calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
+    if notes is not None:
+        _note(line, record, notes)
     return _rows(line, record, key)
+
+
+def _note(line: int, record: CaseIn, notes: list[Rejected]) -> None:
+    """What is doubtful but imported (intake.warnings), one line each, numbered as the file's."""
+    for warning in intake_warnings(record):
+        notes.append(Rejected(line, msg("line {line}: {warning}", line=line,
+                                        warning=warning).render()))
 
 
 def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
@@ -178,7 +191,7 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 # What a validated chunk of lines comes back as: its prepared records pickled into one blob (the
 # parent spools it as it is), the rejected lines, the (line, duplicate probe) of the prepared
 # records when duplicates are checked, and how many records the chunk held.
-Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int]
+Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int, list[Rejected]]
 _CATEGORY = CASE_COLUMNS.index("category")
 _ROLE = PARTY_COLUMNS.index("role")
 _NAME = PARTY_COLUMNS.index("name")
@@ -194,14 +207,16 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
+    notes: list[Rejected] = []
     for n, text in lines:
-        item = _prepare(n, text, key, calendar)
+        item = _prepare(n, text, key, calendar, notes)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
             good.append(item)
     probes = [_probe(item) for item in good] if check else []
-    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
+    return (pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines),
+            notes)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
@@ -315,16 +330,18 @@ def _reserve(uow: UnitOfWork, committee_id: int, year: int, n: int) -> int:
     return int(last) - n + 1
 
 
-def _new_ids(uow: UnitOfWork, n: int) -> list[int]:
-    """``n`` fresh case ids: from the sequence on PostgreSQL; on SQLite, after the largest (the
-    batch's transaction holds the write lock, so nobody else can take them)."""
+def _new_ids(uow: UnitOfWork, n: int, table: str = "cases") -> list[int]:
+    """``n`` fresh ids of ``table`` (cases or party): from the sequence on PostgreSQL; on
+    SQLite, after the largest (the batch's transaction holds the write lock, so nobody else can
+    take them). The events record the rows by id (docs/audit.md)."""
+    assert table in ("cases", "party")
     conn = uow.session.connection()
     if conn.dialect.name == "postgresql":
         rows = conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, %s)",
-            (n,)).all()
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            "FROM generate_series(1, %s)", (n,)).all()
         return [int(r[0]) for r in rows]
-    start = int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM cases").scalar_one())
+    start = int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one())
     return list(range(start + 1, start + n + 1))
 
 
@@ -388,18 +405,27 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         case_rows.append((cid, *fixed, seq, number, *tail, *case))
     _executemany(uow, "cases", ("id", *BATCH_COLUMNS, *CASE_COLUMNS), case_rows)
 
+    party_ids = iter(_new_ids(uow, sum(len(item[2]) for item in batch), "party"))
     birth = _from_iso(uow, "party", "birth_date", date(2001, 2, 3))
-    if birth is None:
-        party_rows = [(cid, *p) for (_ln, _cs, parties, _ch, _hs), cid
-                      in zip(batch, ids, strict=True) for p in parties]
-    else:
-        party_rows = []
-        for (_ln, _cs, parties, _ch, _hs), cid in zip(batch, ids, strict=True):
-            for p in parties:
-                if p[_BIRTH] is not None:
-                    p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
-                party_rows.append((cid, *p))
-    _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
+    party_rows = []
+    key = settings.hash_key(uow)
+    files = []  # what each 'new' event records of the case file (mediation.db.casefile)
+    for (_ln, case, parties, _ch, _hs), cid, seq_, number in zip(
+            batch, ids, range(first, first + n), numbers, strict=True):
+        values = dict(zip(CASE_COLUMNS, case, strict=True))
+        if values["discovered_at"] is not None:
+            values["discovered_at"] = datetime.fromisoformat(values["discovered_at"])
+        values.update(committee_id=committee.id, year=year, seq=seq_, number=number,
+                      registered_at=now, registrar=actor.username)
+        rows: list[tuple[str, int, dict[str, Any]]] = [("cases", cid, values)]
+        for p in parties:
+            pid = next(party_ids)
+            rows.append(("party", pid, dict(zip(PARTY_COLUMNS, p, strict=True))))
+            if birth is not None and p[_BIRTH] is not None:
+                p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
+            party_rows.append((pid, cid, *p))
+        files.append(casefile.inserted(key, rows))
+    _executemany(uow, "party", ("id", "case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
     # by one, their hashed content built by the same function (eventlog.content_text).
@@ -412,10 +438,12 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
-    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
-            batch, ids, numbers, strict=True):
+    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number, file in zip(
+            batch, ids, numbers, files, strict=True):
         seq += 1
-        changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
+        # "file" sorts between "category" (always given, so ch_head ends with a comma) and
+        # "number": the changes stay canonical JSON.
+        changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes)
         h = sha256(f"{prev}\n{text}".encode()).hexdigest()
@@ -504,10 +532,11 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
     probes: list[tuple[int, duplicates.Probe]] = []
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
-        for blob, bad, chunk_probes, count in _validated(
+        for blob, bad, chunk_probes, count, notes in _validated(
                 path, key, workers or _default_workers(path), not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
+            result.notes.extend(notes)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
             probes.extend(chunk_probes)
         # Every record is validated before any duplicate check: a file refused as invalid says

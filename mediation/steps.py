@@ -18,13 +18,15 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation import calendars, workflow
@@ -37,11 +39,12 @@ from mediation.cases import (
     FollowUp,
     JudicialConfirmation,
     MediationSession,
+    Party,
     Prevention,
     iso,
 )
 from mediation.committee import assignable
-from mediation.core import identity
+from mediation.core import identity, redaction
 from mediation.core.clock import local_date
 from mediation.core.commands import (
     Accept,
@@ -63,7 +66,7 @@ from mediation.core.commands import (
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import JudicialResult
-from mediation.db import casestore, eventlog
+from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
@@ -119,9 +122,25 @@ def _step(
             uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
+            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
                     event=event.seq)
+
+
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id) == bindparam("case_id")))
+
+
+def _has_text(command: Command, reason: str | None) -> bool:
+    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
+    court): every step whose command has inputs; accept and confirm have none."""
+    return bool(reason) or bool(dataclasses.fields(command))
+
+
+def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
+    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
 
 
 def _set(case: Case, changes: Changes, field: str, value: Any) -> None:
@@ -422,6 +441,9 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
         _set(case, ch, "lead_mediator", lead)
         if old_co != co:
             ch["co_mediators"] = [old_co, co]
+        for row in before:  # deleted with Core below: noted for the event (casefile)
+            assert row.id is not None
+            casefile.note_delete(uow.conn, "case_mediator", row.id, case.id, row.model_dump())
         s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
         now = uow.now()
         for username, is_lead in [(lead, True), *((c, False) for c in co)]:

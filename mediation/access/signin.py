@@ -31,6 +31,7 @@ from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
 from mediation.cases import iso
+from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.db import eventlog
@@ -400,7 +401,10 @@ def read_private(path: Path) -> str:
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise PermissionDenied(msg("the token file {path} can be read by others; "
                                    "`chmod 600 {path}` first", path=str(path)))
-    return path.read_text(encoding="utf-8").strip()
+    try:
+        return normalise.decode(path.read_bytes())[0].strip()  # the one reader of files
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(path), why=exc.message)) from None
 
 
 def save_session(db_url: str, result: dict[str, Any]) -> Path:

@@ -31,7 +31,7 @@ from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
 from mediation.cases import iso
-from mediation.core import normalise
+from mediation.core import files, normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.db import eventlog
@@ -382,14 +382,9 @@ def session_path() -> Path:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable and writable by its owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
+    """Write ``text`` to ``path`` readable and writable by its owner only (0600), never through
+    a link planted at the name (core/files.py, the one helper for outputs)."""
+    files.write_atomically(path, text.encode("utf-8"), mode=0o600)
 
 
 def read_private(path: Path) -> str:

@@ -32,7 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, cast, select
+from sqlalchemy import Connection, LargeBinary, String, cast, select, type_coerce
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
@@ -260,30 +261,37 @@ _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
 
-    On SQLite every text column is read as its stored bytes and decoded here, strictly: a
-    column holding bytes that are not UTF-8 then makes that one row unreadable (``content``)
-    instead of failing the whole batch (PostgreSQL refuses such text when it is written).
-    ``at`` arrives as SQLite's stored text, which ``eventlog.content_text`` takes as it is.
+    On SQLite ``at`` arrives as its stored text, which ``eventlog.content_text`` takes as it
+    is. A batch holding text that is not UTF-8 (which the driver refuses to decode) is read
+    again with every text column as its stored bytes, decoded here: the bad row is then
+    unreadable (``content``) instead of failing the whole verification. (PostgreSQL refuses
+    such text when it is written.)
     """
     t = Event.__table__  # type: ignore[attr-defined]
     cols: list[Any] = [t.c[c] for c in _COLUMNS]
     sqlite = conn.dialect.name == "sqlite"
+    raw_cols = cols
     if sqlite:
-        cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
-                           if c.key in _TEXT else c for c in cols[1:])]
+        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:]]
+        raw_cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
+                               if c.key in _TEXT else c for c in raw_cols[1:])]
     last = None
     while True:
         stmt = select(*cols).order_by(t.c.seq).limit(batch)
         if last is not None:
             stmt = stmt.where(t.c.seq > last)
-        rows: Sequence[Any] = conn.execute(stmt).all()
+        try:
+            rows: Sequence[Any] = conn.execute(stmt).all()
+        except OperationalError as exc:
+            if not (sqlite and "decode" in str(exc)):
+                raise
+            stmt = select(*raw_cols).order_by(t.c.seq).limit(batch)
+            if last is not None:
+                stmt = stmt.where(t.c.seq > last)
+            rows = [tuple(_text(v) for v in row) for row in conn.execute(stmt).all()]
         if not rows:
             return
-        if sqlite:
-            for row in rows:
-                yield tuple(_text(v) for v in row)
-        else:
-            yield from rows
+        yield from rows
         last = rows[-1][0]
 
 

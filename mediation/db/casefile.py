@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from mediation import workflow
@@ -268,8 +269,7 @@ def replay_cases(conn: Connection, *, batch: int = BATCH,
                  whole_file: bool = True) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
     ``whole_file``, the rows of each complete case compared with what its events recorded."""
-    with _lenient_text(conn):
-        yield from _replay_cases(conn, batch, whole_file)
+    return _replay_cases(conn, batch, whole_file)
 
 
 @contextmanager
@@ -292,21 +292,14 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
     key = _hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
-        cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
-        events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
-                        _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
-            .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
-        if after is not None:
-            cases = cases.where(_CASES.c.id > after)
-            events = events.where(_EVENT.c.case_id > after)
-        rows = conn.execute(cases).all()
-        upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
-        if upto is not None:
-            events = events.where(_EVENT.c.case_id <= upto)
-        by_case = {cid: list(evs) for cid, evs in
-                   itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+        try:
+            rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
+        except OperationalError as exc:
+            if not (conn.dialect.name == "sqlite" and "decode" in str(exc)):
+                raise
+            with _lenient_text(conn):  # text that is not UTF-8 in this batch
+                rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
         known = {r.id: r for r in rows}
-        stored = _stored(conn, key, rows, after, upto) if whole_file else {}
         for cid in sorted(known.keys() | by_case.keys()):
             row = known.get(cid)
             case = _judge(CaseReplay(cid, row.number if row else None,
@@ -318,6 +311,28 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
         if upto is None:
             return
         after = upto
+
+
+def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool
+          ) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                     dict[int, dict[str, dict[str, Any]]]]:
+    """One batch: its case rows, the last id it covers (None: to the end), its events by case,
+    and (``whole_file``) its stored case files."""
+    cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
+    events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
+                    _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
+        .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
+    if after is not None:
+        cases = cases.where(_CASES.c.id > after)
+        events = events.where(_EVENT.c.case_id > after)
+    rows = conn.execute(cases).all()
+    upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
+    if upto is not None:
+        events = events.where(_EVENT.c.case_id <= upto)
+    by_case = {cid: list(evs) for cid, evs in
+               itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+    stored = _stored(conn, key, rows, after, upto) if whole_file else {}
+    return rows, upto, by_case, stored
 
 
 def _hash_key_of(conn: Connection) -> bytes:

@@ -288,7 +288,7 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
             stmt = select(*raw_cols).order_by(t.c.seq).limit(batch)
             if last is not None:
                 stmt = stmt.where(t.c.seq > last)
-            rows = [tuple(_text(v) for v in row) for row in conn.execute(stmt).all()]
+            rows = [_decoded(row) for row in conn.execute(stmt).all()]
         if not rows:
             return
         yield from rows
@@ -312,11 +312,18 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _decoded(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row read as bytes, decoded; a row with a column that is not UTF-8 gets changes that
+    cannot be parsed, so that it is reported unreadable (``content``)."""
+    values = [_text(v) for v in row]
+    if any(isinstance(v, _Undecodable) for v in values):
+        values[11] = _Undecodable("\ufffd")
+    return tuple(values)
+
+
 def _hash_of(row: tuple[Any, ...]) -> str:
     """The chain hash of one streamed row: ``eventlog.content_text`` of its columns, the
     ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError)."""
-    if any(isinstance(v, _Undecodable) for v in row):
-        raise ValueError("not UTF-8")
     eventlog.parse_changes(row[11])
     return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
 

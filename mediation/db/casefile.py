@@ -21,7 +21,6 @@ last replayed state and version must be the case row's.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import itertools
 import json
@@ -103,15 +102,7 @@ def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
     if value is None or column not in HASHED.get(table, ()):
         return value
     text = value if isinstance(value, str) else json.dumps(value)
-    base = _MACS.get(key)
-    if base is None:  # keyed once per key; each value continues a copy of the keyed state
-        base = _MACS[key] = hmac.new(key, _MAC_PREFIX, hashlib.sha256)
-    mac = base.copy()
-    mac.update(text.encode("utf-8"))
-    return mac.hexdigest()[:32]
-
-
-_MACS: dict[bytes, hmac.HMAC] = {}
+    return hmac.digest(key, _MAC_PREFIX + text.encode("utf-8"), "sha256").hex()[:32]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,8 +415,9 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
         if not isinstance(values, dict):
             continue
         if (name in before and before[name] is None) or name not in case.rows:
-            case.rows[name] = {}
+            case.rows[name] = dict(values)  # inserted: each column set by this event
             case.set_by[name] = seq
+            continue
         case.rows[name].update(values)
         for c in values:
             case.set_by[f"{name}.{c}"] = seq

@@ -71,7 +71,8 @@ class Kind(StrEnum):
     signature = "signature"  # given --key: an anchor is unsigned, or its HMAC does not match
 
 
-CASE_KINDS = frozenset({Kind.replay, Kind.transition, Kind.field})
+CASE_KINDS = frozenset({Kind.replay, Kind.transition, Kind.field})  # ("content" may come from
+# the case replay too: it is a problem of the log, ranked with the chain's)
 
 
 def _order(f: Finding) -> tuple[bool, bool, int]:
@@ -323,8 +324,11 @@ def _decoded(row: Sequence[Any]) -> tuple[Any, ...]:
 
 def _hash_of(row: tuple[Any, ...]) -> str:
     """The chain hash of one streamed row: ``eventlog.content_text`` of its columns, the
-    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError)."""
-    eventlog.parse_changes(row[11])
+    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError) --
+    except a case's events that record its file, which the case replay parses, strictly, once
+    (``casefile``)."""
+    if row[3] is None or casefile.FILE_KEY not in row[11]:
+        eventlog.parse_changes(row[11])
     return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
 
 

@@ -80,6 +80,9 @@ HASHED: dict[str, frozenset[str]] = {
     "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
 }
 _MAC_PREFIX = b"mediation-casefile\x00"
+# In an event's canonical changes this text can only be an object's key (a quote inside a string
+# is escaped): the events that record the case file, parsed strictly by the replay.
+FILE_KEY = '"file":'
 
 
 def _plain(value: Any) -> Any:
@@ -423,21 +426,41 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
             case.set_by[f"{name}.{c}"] = seq
 
 
+def _records_file(e: Any) -> bool:
+    return isinstance(e.changes, str) and FILE_KEY in e.changes
+
+
+def _strict(case: CaseReplay, e: Any) -> dict[str, Any] | None:
+    """An event's changes parsed strictly (``eventlog.parse_changes``), or a ``content`` problem:
+    the chain's pass leaves the events that record the case file to this one parse."""
+    from mediation.db import eventlog  # (eventlog imports this module)
+
+    try:
+        return eventlog.parse_changes(e.changes)
+    except ValueError:
+        case.problems.append(Problem(e.seq, case.case_id, "content", msg(
+            "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
+            "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
+        return None
+
+
 def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) -> CaseReplay:
     if case.number is None:
         case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
             "the event belongs to a case that does not exist")))
+        for e in events:
+            if whole_file and _records_file(e):
+                _strict(case, e)
         return case
     for n, e in enumerate(events):
         if whole_file:
-            has_file = '"file":' in e.changes
+            has_file = _records_file(e)
             if n == 0:
                 case.complete = has_file
-            if has_file and case.complete:
-                try:
-                    _apply(case, e.seq, json.loads(e.changes).get("file"))
-                except (ValueError, AttributeError):
-                    pass  # not canonical JSON: the chain's check reports the event
+            if has_file:
+                changes = _strict(case, e)
+                if changes is not None and case.complete:
+                    _apply(case, e.seq, changes.get("file"))
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

@@ -40,17 +40,17 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
     Prevention,
-    Setting,
 )
 from mediation.core.i18n import Msg, msg
+from mediation.db import settings
 from mediation.db.storage import CASEFILE_PENDING
+from mediation.tables import Event
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -119,11 +119,10 @@ Images = dict[str, dict[str, Any] | None]
 def _hash_key(conn: Connection) -> bytes:
     key = conn.info.get(_KEY)
     if key is None:
-        t = Setting.__table__  # type: ignore[attr-defined]
-        value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
+        value = settings.hash_key_of(conn)
         if not value:
             return b""
-        key = conn.info[_KEY] = bytes.fromhex(value)
+        key = conn.info[_KEY] = value
     return bytes(key)
 
 
@@ -283,7 +282,7 @@ def _lenient_text(conn: Connection) -> Iterator[None]:
 
 
 def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
-    key = _hash_key_of(conn) if whole_file else b""
+    key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
         try:
@@ -327,12 +326,6 @@ def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_fil
                itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
     stored = _stored(conn, key, rows, after, upto) if whole_file else {}
     return rows, upto, by_case, stored
-
-
-def _hash_key_of(conn: Connection) -> bytes:
-    t = Setting.__table__  # type: ignore[attr-defined]
-    value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-    return bytes.fromhex(value) if value else b""
 
 
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,

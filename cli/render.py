@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mediation.cases import CaseSummary, CaseView, EventView
+    from mediation.core.commands import StepDone
 
 
 def console(stderr: bool = False) -> Console:
@@ -48,14 +50,14 @@ def category_name(code: str) -> str:
     return f"{code} {cat.name(get_language())}" if cat else code
 
 
-def step_done(result: dict[str, Any], as_json: bool) -> None:
+def step_done(result: StepDone, as_json: bool) -> None:
     if as_json:
-        emit_json(result)
+        emit_json(asdict(result))
         return
     sys.stdout.write(
         _("{number}: now {state} (version {version}, event {event})",
-          number=result["number"], state=name("state", result["state"]),
-          version=result["version"], event=result.get("event", "-")) + "\n"
+          number=result.number, state=name("state", result.state),
+          version=result.version, event=result.event) + "\n"
     )
 
 

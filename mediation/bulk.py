@@ -55,7 +55,7 @@ from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, join, msg, name, set_language
 from mediation.core.vocab import State
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -314,16 +314,18 @@ def _reserve(uow: UnitOfWork, committee_id: int, year: int, n: int) -> int:
     return int(last) - n + 1
 
 
-def _new_ids(uow: UnitOfWork, n: int) -> list[int]:
-    """``n`` fresh case ids: from the sequence on PostgreSQL; on SQLite, after the largest (the
-    batch's transaction holds the write lock, so nobody else can take them)."""
+def _new_ids(uow: UnitOfWork, n: int, table: str = "cases") -> list[int]:
+    """``n`` fresh ids of ``table`` (cases or party): from the sequence on PostgreSQL; on
+    SQLite, after the largest (the batch's transaction holds the write lock, so nobody else can
+    take them). The events record the rows by id (docs/audit.md)."""
+    assert table in ("cases", "party")
     conn = uow.session.connection()
     if conn.dialect.name == "postgresql":
         rows = conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, %s)",
-            (n,)).all()
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            "FROM generate_series(1, %s)", (n,)).all()
         return [int(r[0]) for r in rows]
-    start = int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM cases").scalar_one())
+    start = int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one())
     return list(range(start + 1, start + n + 1))
 
 
@@ -387,18 +389,27 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         case_rows.append((cid, *fixed, seq, number, *tail, *case))
     _executemany(uow, "cases", ("id", *BATCH_COLUMNS, *CASE_COLUMNS), case_rows)
 
+    party_ids = iter(_new_ids(uow, sum(len(item[2]) for item in batch), "party"))
     birth = _from_iso(uow, "party", "birth_date", date(2001, 2, 3))
-    if birth is None:
-        party_rows = [(cid, *p) for (_ln, _cs, parties, _ch, _hs), cid
-                      in zip(batch, ids, strict=True) for p in parties]
-    else:
-        party_rows = []
-        for (_ln, _cs, parties, _ch, _hs), cid in zip(batch, ids, strict=True):
-            for p in parties:
-                if p[_BIRTH] is not None:
-                    p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
-                party_rows.append((cid, *p))
-    _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
+    party_rows = []
+    key = hash_key(uow)
+    files = []  # what each 'new' event records of the case file (mediation.db.casefile)
+    for (_ln, case, parties, _ch, _hs), cid, seq_, number in zip(
+            batch, ids, range(first, first + n), numbers, strict=True):
+        values = dict(zip(CASE_COLUMNS, case, strict=True))
+        if values["discovered_at"] is not None:
+            values["discovered_at"] = datetime.fromisoformat(values["discovered_at"])
+        values.update(committee_id=committee.id, year=year, seq=seq_, number=number,
+                      registered_at=now, registrar=actor.username)
+        rows: list[tuple[str, int, dict[str, Any]]] = [("cases", cid, values)]
+        for p in parties:
+            pid = next(party_ids)
+            rows.append(("party", pid, dict(zip(PARTY_COLUMNS, p, strict=True))))
+            if birth is not None and p[_BIRTH] is not None:
+                p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
+            party_rows.append((pid, cid, *p))
+        files.append(casefile.inserted(key, rows))
+    _executemany(uow, "party", ("id", "case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
     # by one, their hashed content built by the same function (eventlog.content_text).
@@ -411,10 +422,12 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
-    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
-            batch, ids, numbers, strict=True):
+    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number, file in zip(
+            batch, ids, numbers, files, strict=True):
         seq += 1
-        changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
+        # "file" sorts between "category" (always given, so ch_head ends with a comma) and
+        # "number": the changes stay canonical JSON.
+        changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes)
         h = sha256(f"{prev}\n{text}".encode()).hexdigest()

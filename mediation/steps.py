@@ -4,7 +4,9 @@ Every step goes through :func:`_step`, which loads the case, checks the actor's 
 refuses a stale ``expected_version``, asks the workflow whether the trigger may fire (guards
 included), applies the step's own changes, bumps the version with a compare-and-set, and appends
 the event -- all in the caller's unit of work, so that the state, the version and the event commit
-together or not at all. The functions return plain dicts; they never print.
+together or not at all. Each step takes its inputs as keyword arguments, builds its trigger's
+typed command (``mediation.core.commands``) for the guards, and returns a ``StepDone``; none
+prints.
 
 The shared machinery is on every step's path, so it uses few statements and Core rather than ORM
 objects: one query for the case and the facts its trigger's guards read (``workflow.facts``), one
@@ -16,7 +18,9 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -43,16 +47,35 @@ from mediation.cases import (
     iso,
 )
 from mediation.committee import assignable
-from mediation.core import identity, normalise
+from mediation.core import identity, normalise, redaction
 from mediation.core.clock import local_date
+from mediation.core.commands import (
+    Accept,
+    Agree,
+    Assign,
+    Assigned,
+    Command,
+    Confirm,
+    Decline,
+    Extend,
+    Feedback,
+    Judicial,
+    Mediate,
+    Prevent,
+    Remediate,
+    Session,
+    StepDone,
+    Terminate,
+)
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import JudicialResult, PartyRole, Role
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
+
 _T = TypeVar("_T")
 Apply = Callable[[Case], Changes]
 
@@ -237,14 +260,14 @@ def _step(
     uow: UnitOfWork,
     actor: Actor,
     ref: str | int,
-    trigger: str,
-    inputs: dict[str, Any],
+    command: Command,
     apply: Apply,
     *,
     expected_version: int | None = None,
     reason: str | Callable[[Case], str | None] | None = None,
     permission: str = "case.workflow",
-) -> dict[str, Any]:
+) -> StepDone:
+    trigger = command.trigger
     require(actor, permission)  # before looking the case up: no hint whether it exists
     case, subject, assigned = _load(uow, actor, ref, trigger)
     assert case.id is not None
@@ -254,7 +277,7 @@ def _step(
         reason = reason(case)
     _check_version(uow, case, expected_version)
     before = case.state
-    after = workflow.fire(subject, trigger, inputs)
+    after = workflow.fire(subject, command)
     old_version = case.version
     read = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
     # The step's own records are written after the compare-and-set below, as they always were:
@@ -278,15 +301,33 @@ def _step(
         if bumped.rowcount != 1:
             case.version = old_version
             raise _refused_as_stale(uow, case, expected_version)
+        for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
+            casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
         uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
         uow.flush()
         event = eventlog.append(
             uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
+            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
         )
-    return {"id": case.id, "number": case.number, "state": case.state,
-            "version": case.version, "event": event.seq}
+    return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
+                    event=event.seq)
+
+
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id) == bindparam("case_id")))
+
+
+def _has_text(command: Command, reason: str | None) -> bool:
+    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
+    court): every step whose command has inputs; accept and confirm have none."""
+    return bool(reason) or bool(dataclasses.fields(command))
+
+
+def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
+    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
 
 
 class _Moved(Exception):
@@ -337,7 +378,7 @@ def _conclusion_deadline(uow: UnitOfWork, case: Case, now: datetime) -> datetime
 
 
 def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-           expected_version: int | None = None) -> dict[str, Any]:
+           expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         now = uow.now()
@@ -345,11 +386,11 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return _step(uow, actor, ref, "accept", {}, apply, expected_version=expected_version)
+    return _step(uow, actor, ref, Accept(), apply, expected_version=expected_version)
 
 
 def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         _set(case, ch, "declined_at", uow.now())
@@ -357,13 +398,13 @@ def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advic
         _set(case, ch, "advice", advice.strip())
         return ch
 
-    return _step(uow, actor, ref, "decline", {"reason": reason, "advice": advice}, apply,
+    return _step(uow, actor, ref, Decline(reason=reason, advice=advice), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | None,
             co_mediators: list[str] | None = None, rights_notified: bool = False,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
     co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
@@ -388,14 +429,15 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
         _set(case, ch, "mediation_started_at", case.mediation_started_at or now)
         return ch
 
-    return _step(uow, actor, ref, "mediate",
-                 {"mediator": lead, "rights_notified": rights_notified}, apply,
+    return _step(uow, actor, ref,
+                 Mediate(mediator=lead, co_mediators=tuple(co), rights_notified=rights_notified),
+                 apply,
                  expected_version=expected_version)
 
 
 def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
             place: str | None = None, attendees: str | None = None,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         count = len(uow.session.exec(
@@ -407,12 +449,13 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
         return {"session": [None, {"no": row.no, "place": place, "attendees": attendees,
                                    "minutes": identity.scrub(row.minutes)}]}
 
-    return _step(uow, actor, ref, "session", {"minutes": minutes}, apply,
+    return _step(uow, actor, ref,
+                 Session(minutes=minutes, place=place, attendees=attendees), apply,
                  expected_version=expected_version)
 
 
 def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
-           consent: bool, expected_version: int | None = None) -> dict[str, Any]:
+           consent: bool, expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -425,14 +468,13 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
         _set(case, ch, "deadline", new_deadline)
         return ch
 
-    return _step(uow, actor, ref, "extend",
-                 {"days": days, "reason": reason, "consent": consent}, apply,
+    return _step(uow, actor, ref, Extend(days=days, reason=reason, consent=consent), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
-          expected_version: int | None = None) -> dict[str, Any]:
+          expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -454,12 +496,13 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
             _set(case, ch, "amount_fen", fen)
         return ch
 
-    return _step(uow, actor, ref, "agree", {"terms": terms, "amount": amount}, apply,
+    return _step(uow, actor, ref,
+                 Agree(terms=terms, written=written, amount=amount, due=due), apply,
                  expected_version=expected_version)
 
 
 def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-              expected_version: int | None = None) -> dict[str, Any]:
+              expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         _set(case, ch, "concluded_at", uow.now())
@@ -470,12 +513,12 @@ def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, adv
         _set(case, ch, "advice", advice.strip())
         return ch
 
-    return _step(uow, actor, ref, "terminate", {"reason": reason, "advice": advice}, apply,
+    return _step(uow, actor, ref, Terminate(reason=reason, advice=advice), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -490,13 +533,13 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             case.first_confirmed_at = now
         return ch
 
-    return _step(uow, actor, ref, "confirm", {}, apply, expected_version=expected_version)
+    return _step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)
 
 
 def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
              filed_on: date | None = None, result: str | None = None,
              decided_on: date | None = None,
-             expected_version: int | None = None) -> dict[str, Any]:
+             expected_version: int | None = None) -> StepDone:
     """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
 
     def apply(case: Case) -> Changes:
@@ -519,14 +562,14 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
         return {"judicial": [JudicialResult.pending, {"result": result,
                                                       "decided_on": iso(pending.decided_on)}]}
 
-    return _step(uow, actor, ref, "judicial",
-                 {"court": court, "filed_on": filed_on or local_date(uow.now()),
-                  "result": result}, apply, expected_version=expected_version)
+    command = Judicial(court=court, filed_on=filed_on or local_date(uow.now()), result=result,
+                       decided_on=decided_on)
+    return _step(uow, actor, ref, command, apply, expected_version=expected_version)
 
 
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
              performance: str | None = None, note: str | None = None, lawsuit: bool = False,
-             expected_version: int | None = None) -> dict[str, Any]:
+             expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -540,13 +583,13 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str
         _set(case, ch, "closed_at", now)
         return ch
 
-    return _step(uow, actor, ref, "feedback",
-                 {"satisfaction": satisfaction, "performance": performance}, apply,
+    return _step(uow, actor, ref, Feedback(satisfaction=satisfaction, performance=performance,
+                                           note=note, lawsuit=lawsuit), apply,
                  expected_version=expected_version)
 
 
 def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
-              expected_version: int | None = None) -> dict[str, Any]:
+              expected_version: int | None = None) -> StepDone:
     """Back to mediating: the current agreement is superseded (kept), a new one will follow."""
 
     def apply(case: Case) -> Changes:
@@ -566,12 +609,12 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
         _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return _step(uow, actor, ref, "remediate", {"reason": reason, "consent": consent}, apply,
+    return _step(uow, actor, ref, Remediate(reason=reason, consent=consent), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -579,13 +622,13 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
                                    recorded_at=uow.now(), recorded_by=actor.username))
         return {"prevention": [None, {"kind": kind, "persons": persons}]}
 
-    return _step(uow, actor, ref, "prevent", {"kind": kind, "persons": persons}, apply,
+    return _step(uow, actor, ref, Prevent(kind=kind, persons=persons), apply,
                  expected_version=expected_version)
 
 
 def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
            co_mediators: list[str] | None = None, expected_version: int | None = None
-           ) -> dict[str, Any]:
+           ) -> Assigned:
     """``case assign``: a director appoints or replaces a case's mediators. The state does not
     change; a finished case (``workflow.FINISHED``) is refused by the table."""
     require(actor, "case.assign")
@@ -606,6 +649,9 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
         _set(case, ch, "lead_mediator", lead)
         if old_co != co:
             ch["co_mediators"] = [old_co, co]
+        for row in before:  # deleted with Core below: noted for the event (casefile)
+            assert row.id is not None
+            casefile.note_delete(uow.conn, "case_mediator", row.id, case.id, row.model_dump())
         s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
         now = uow.now()
         for username, is_lead in [(lead, True), *((c, False) for c in co)]:
@@ -613,13 +659,13 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
                                assigned_at=now))
         return ch
 
-    done = _step(uow, actor, ref, "assign", {"mediator": lead}, apply,
+    done = _step(uow, actor, ref, Assign(mediator=lead, co_mediators=tuple(co)), apply,
                  expected_version=expected_version, permission="case.assign",
                  reason=lambda case: "reassign" if case.lead_mediator else None)
-    return {**done, "lead_mediator": lead, "co_mediators": co}
+    return Assigned(**asdict(done), lead_mediator=lead, co_mediators=co)
 
 
-STEPS: dict[str, Callable[..., dict[str, Any]]] = {
+STEPS: dict[str, Callable[..., StepDone]] = {
     "accept": accept,
     "decline": decline,
     "mediate": mediate,

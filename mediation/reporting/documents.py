@@ -65,6 +65,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("cover", "卷宗封面", "人民调解卷宗封面"),
     Kind("contents", "卷内目录", "卷内目录"),
     Kind("application", "人民调解申请书", "人民调解申请书"),
+    Kind("oral_application", "人民调解口头申请登记表", "人民调解申请书（口头申请的登记）"),
     Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
     Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
     Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
@@ -166,9 +167,8 @@ class _Reader:
     cal: Calendar
 
 
-def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
-          documents: list[str]) -> _Reader:
-    """Check the reader, decide reveal or masked, record the reveal, build the view."""
+def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
+    """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
     require(actor, "case.read")
     case = find_case(uow, actor, ref)
     assert case.id is not None
@@ -176,16 +176,21 @@ def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
     require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
                     state=case.state)
     reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
-    if reveal:
-        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
-                        action="reveal", committee_id=case.committee_id, case_id=case.id,
-                        reason=PRINT_REASON, changes={"documents": [None, documents]})
     names_ok = reveal or allowed(actor, "case.names")
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     prefix = committee_of(uow, actor).prefix
     return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
                    cal=calendars.of(uow, case.committee_id))
+
+
+def _printed(uow: UnitOfWork, actor: Actor, r: _Reader, documents: list[str]) -> None:
+    """A full copy was printed: a ``reveal`` event with the reason ``print``, naming the
+    documents (by key: ``agreement-1``, ``session-2``, ``cover``, ...)."""
+    if r.revealed:
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="reveal", committee_id=r.case.committee_id, case_id=r.case.id,
+                        reason=PRINT_REASON, changes={"documents": [None, documents]})
 
 
 def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
@@ -339,9 +344,15 @@ def _documents(r: _Reader) -> list[Planned]:
     return out
 
 
-def _investigation(r: _Reader) -> Planned:
-    return Planned(kind="investigation", key="investigation",
-                   title=KINDS["investigation"].title, context=_common(r))
+# Forms printed on demand, never bound by themselves: the investigation record (nothing of an
+# investigation is recorded yet) and the oral application's registration (the record does not
+# say whether an application was oral; the clerk prints this one instead of the application).
+ON_DEMAND = ("investigation", "oral_application")
+
+
+def _on_demand(r: _Reader, kind: str) -> Planned:
+    return Planned(kind=kind, key=kind, title=KINDS[kind].title, context={
+        **_common(r), "date_upper": _upper(r.view.dates.get("registered"), r.cal)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,9 +373,10 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
     k = KINDS[kind]
     if version is not None and k.repeated is None:
         raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
-    r = _read(uow, actor, ref, masked=masked, documents=[kind])
-    if kind == "investigation":
-        return _investigation(r), r.revealed, r.prefix
+    r = _read(uow, actor, ref, masked=masked)
+    if kind in ON_DEMAND:
+        _printed(uow, actor, r, [kind])
+        return _on_demand(r, kind), r.revealed, r.prefix
     docs = [d for d in _documents(r) if d.kind == kind]
     if version is not None:
         docs = [d for d in docs if d.key == f"{kind}-{version}"]
@@ -372,6 +384,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         which = "" if version is None else " (" + str(version) + ")"
         raise NotFound(msg("case {case} has no {document}{which}", case=r.case.number,
                            document=k.title, which=which))
+    _printed(uow, actor, r, [docs[-1].key])
     return docs[-1], r.revealed, r.prefix
 
 
@@ -410,7 +423,7 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
               ) -> CaseFile:
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
-    r = _read(uow, actor, ref, masked=masked, documents=["case_file"])
+    r = _read(uow, actor, ref, masked=masked)
     docs = _documents(r)
     archive, manifest = _filed(uow, r.case)
     if archive is not None:
@@ -439,6 +452,7 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
+    _printed(uow, actor, r, ["cover", "contents", *(d.key for d in docs if d.write)])
     return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
                     archived=archive is not None, cover=cover, contents=contents,
                     documents=docs, pdf_name=f"卷宗{revision}.pdf")

@@ -58,7 +58,7 @@ def test_the_whole_road(room: Room) -> None:
     room.run(steps.confirm, None, cid)
     r = room.run(steps.feedback, None, cid, performance="full", satisfaction="satisfied",
                  note="已履行")
-    assert r["state"] == "closed" and r["version"] == 7
+    assert r.state == "closed" and r.version == 7
     assert counts(room, cid) == (7, 7, "closed")
     with room.uow(write=False) as uow:
         view = queries.case_view(uow, room.director, c["number"])

@@ -27,7 +27,7 @@ from mediation.access.policy import Actor
 from mediation.cases import Event
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.reporting import documents, printing
-from tests.conftest import Room, case_record
+from tests.conftest import Room, case_record, make_room
 
 ID_ZHANG, ID_LI = "430104198003120014", "430104197511200024"
 PHONE_ZHANG = "13812345678"
@@ -136,7 +136,7 @@ def test_agreement_revealed_has_every_field_where_the_form_puts_it(room: Room,
         ev = uow.session.exec(select(Event).where(Event.action == "reveal")
                               .order_by(col(Event.seq).desc())).first()
     assert ev is not None and ev.reason == "print" and ev.actor == "wangfang"
-    assert json.loads(ev.changes)["documents"] == [None, ["agreement"]]
+    assert json.loads(ev.changes)["documents"] == [None, ["agreement-1"]]
 
 
 def test_masked_copy_for_a_reader_who_may_not_reveal(room: Room, tmp_path: Path) -> None:
@@ -197,6 +197,9 @@ def test_each_document_holds_its_fields(room: Room, tmp_path: Path) -> None:
     assert "请求李四赔偿维修费用500元" in after(p, "当事人申请事项：")
     p, _ = print_doc(room, room.director, n, "rights", tmp_path / "ri.docx")
     assert "当事人：张三、李四" in texts(p)
+    p, _ = print_doc(room, room.director, n, "oral_application", tmp_path / "oa.docx")
+    assert beside(p, "姓名（名称）") == ["张三", "李四"]
+    assert "登记人（签名）：王芳" in texts(p)
     p, _ = print_doc(room, room.director, n, "investigation", tmp_path / "inv.docx")
     assert beside(p, "事由") == ["张三与李四邻里纠纷"]
     with pytest.raises(NotFound):
@@ -250,6 +253,13 @@ def test_case_file_writes_every_document_owner_only(room: Room, tmp_path: Path) 
     assert beside(cover, "卷号") == [n] and beside(cover, "卷名") == ["张三与李四邻里纠纷"]
     assert beside(cover, "人民调解员") == ["李明、赵敏"]
     assert beside(cover, "备注") == ["尚未归档"]
+    with room.uow(write=False) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "reveal")
+                              .order_by(col(Event.seq).desc())).first()
+    assert ev is not None and ev.reason == "print"
+    assert json.loads(ev.changes)["documents"][1] == [
+        "cover", "contents", "application", "registration", "rights", "session-1", "session-2",
+        "agreement-1", "visit-1"]
 
 
 def test_outputs_are_never_written_through_a_link(room: Room, tmp_path: Path) -> None:
@@ -334,6 +344,24 @@ def test_a_committee_template_overrides_the_built_in(room: Room, tmp_path: Path,
     assert Document(str(p)).paragraphs[1].text == "调解协议书（本会格式）"
 
 
+def test_a_broken_committee_template_is_one_clear_error(cli: Callable[..., Any], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDIATION_TEMPLATES", str(tmp_path / "tpl"))
+    assert cli("demo", "--fresh").code == 0
+    own = tmp_path / "tpl" / "龙" / "agreement.docx"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"not a Word document")
+    r = cli("case", "print", "agreement", "1", "--out", str(tmp_path / "a.docx"))
+    assert r.code == 1 and "cannot be used" in r.err and str(own) in r.err, r.err
+    assert "Traceback" not in r.err and not (tmp_path / "a.docx").exists()
+    doc = Document()
+    doc.add_paragraph("{{ committee }} {% if %}")
+    doc.save(str(own))
+    r = cli("case", "file", "1", "--out", str(tmp_path / "f"), "--no-pdf")
+    assert r.code == 1 and "cannot be used" in r.err, r.err
+    assert not (tmp_path / "f").exists()  # nothing written
+
+
 def test_the_committed_templates_are_what_the_script_generates() -> None:
     """data/templates/ is what tools/templates.py writes, compared by content (the package's
     XML parts), not by the zip's bytes."""
@@ -386,8 +414,10 @@ def _need_office() -> None:
         pytest.skip(why)
 
 
-def test_the_whole_file_as_one_pdf(room: Room, tmp_path: Path) -> None:
+def test_the_whole_file_as_one_pdf(tmp_path: Path) -> None:
+    """One backend only: the conversion does not depend on it, and LibreOffice is slow."""
     _need_office()
+    room = make_room("sqlite:///" + str(tmp_path / "pdf.db"))
     n = full_case(room, sessions=2)
     plan = room.run(documents.case_file, None, n)
     result = printing.write_case_file(plan, tmp_path / "file", pdf=True)

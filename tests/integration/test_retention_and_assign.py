@@ -78,13 +78,13 @@ def test_assign_and_reassign_are_recorded(room: Room) -> None:
     first = room.run(steps.assign, None, case_id, mediator="liming")
     second = room.run(steps.assign, None, case_id, mediator="zhaomin",
                       co_mediators=["liming"])
-    assert second["version"] == first["version"] + 1
-    assert second["lead_mediator"] == "zhaomin" and second["co_mediators"] == ["liming"]
+    assert second.version == first.version + 1
+    assert second.lead_mediator == "zhaomin" and second.co_mediators == ["liming"]
     with room.uow(write=False) as uow:
         acts = uow.session.exec(select(Event).where(Event.action == "assign")).all()
         assert [json.loads(e.changes)["lead_mediator"] for e in acts] == [
             [None, "liming"], ["liming", "zhaomin"]]
-        assert queries.replayed_states(uow)[case_id] == ("intake", second["version"])
+        assert queries.replayed_states(uow)[case_id] == ("intake", second.version)
     with pytest.raises(PermissionDenied, match=r"case\.assign"):
         room.run(steps.assign, room.mediator, case_id, mediator="liming")
 

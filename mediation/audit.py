@@ -199,9 +199,11 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(p), why=exc.message)) from None
     except ValueError:
         raise InvalidInput(msg("{file} is not JSON", file=str(p))) from None
     return anchor_from_json(data, str(p))

@@ -65,6 +65,7 @@ from mediation.intake import (
     party_values,
     validation_context,
 )
+from mediation.intake import warnings as intake_warnings
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -88,6 +89,7 @@ class ImportResult:
     last: str | None = None
     batches: int = 0
     encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
+    notes: list[Rejected] = field(default_factory=list)  # imported, but doubtful (a note each)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -127,20 +129,22 @@ _HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def _prepare(line: int, text: str, key: bytes,
-             calendar: Calendar | None = None) -> Prepared | Rejected:
+def _prepare(line: int, text: str, key: bytes, calendar: Calendar | None = None,
+             notes: list[Rejected] | None = None) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
         record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return _prepare_loaded(line, text, key, calendar)
+        return _prepare_loaded(line, text, key, calendar, notes)
+    if notes is not None:
+        _note(line, record, notes)
     return _rows(line, record, key)
 
 
-def _prepare_loaded(line: int, text: str, key: bytes,
-                    calendar: Calendar | None = None) -> Prepared | Rejected:
+def _prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None = None,
+                    notes: list[Rejected] | None = None) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
@@ -151,7 +155,16 @@ def _prepare_loaded(line: int, text: str, key: bytes,
                                     calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
+    if notes is not None:
+        _note(line, record, notes)
     return _rows(line, record, key)
+
+
+def _note(line: int, record: CaseIn, notes: list[Rejected]) -> None:
+    """What is doubtful but imported (intake.warnings), one line each, numbered as the file's."""
+    for warning in intake_warnings(record):
+        notes.append(Rejected(line, msg("line {line}: {warning}", line=line,
+                                        warning=warning).render()))
 
 
 def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
@@ -177,7 +190,7 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 # What a validated chunk of lines comes back as: its prepared records pickled into one blob (the
 # parent spools it as it is), the rejected lines, the (line, duplicate probe) of the prepared
 # records when duplicates are checked, and how many records the chunk held.
-Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int]
+Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int, list[Rejected]]
 _CATEGORY = CASE_COLUMNS.index("category")
 _ROLE = PARTY_COLUMNS.index("role")
 _NAME = PARTY_COLUMNS.index("name")
@@ -193,14 +206,16 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
+    notes: list[Rejected] = []
     for n, text in lines:
-        item = _prepare(n, text, key, calendar)
+        item = _prepare(n, text, key, calendar, notes)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
             good.append(item)
     probes = [_probe(item) for item in good] if check else []
-    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
+    return (pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines),
+            notes)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
@@ -516,10 +531,11 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
     probes: list[tuple[int, duplicates.Probe]] = []
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
-        for blob, bad, chunk_probes, count in _validated(
+        for blob, bad, chunk_probes, count, notes in _validated(
                 path, key, workers or _default_workers(path), not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
+            result.notes.extend(notes)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
             probes.extend(chunk_probes)
         # Every record is validated before any duplicate check: a file refused as invalid says

@@ -37,6 +37,7 @@ from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
 from mediation.cases import AccessToken, Committee, Credential, Staff, iso
+from mediation.core import files, normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog
@@ -521,14 +522,9 @@ def session_path() -> Path:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable and writable by its owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
+    """Write ``text`` to ``path`` readable and writable by its owner only (0600), never through
+    a link planted at the name (core/files.py, the one helper for outputs)."""
+    files.write_atomically(path, text.encode("utf-8"), mode=0o600)
 
 
 def read_private(path: Path) -> str:
@@ -540,7 +536,10 @@ def read_private(path: Path) -> str:
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise PermissionDenied(msg("the token file {path} can be read by others; "
                                    "`chmod 600 {path}` first", path=str(path)))
-    return path.read_text(encoding="utf-8").strip()
+    try:
+        return normalise.decode(path.read_bytes())[0].strip()  # the one reader of files
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(path), why=exc.message)) from None
 
 
 def save_session(db_url: str, result: dict[str, Any]) -> Path:

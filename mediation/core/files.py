@@ -131,11 +131,12 @@ def fsync_dir(folder: Path) -> None:
 
 
 def write_atomically(dest: Path, write: Callable[[BinaryIO], object] | bytes, *,
-                     replace: bool = True) -> int:
+                     replace: bool = True, mode: int | None = None) -> int:
     """Write ``dest`` through ``dest.partial`` (created exclusively, owner-only), fsynced and
     renamed into place. ``write`` is the bytes, or a function writing to the file. A ``dest``
     or ``dest.partial`` that is a link is refused; an existing ``dest`` is replaced only when
-    ``replace``. Returns the number of bytes written."""
+    ``replace``. ``mode`` overrides :func:`file_mode` (a token file is 0600 even in a shared
+    group directory). Returns the number of bytes written."""
     refuse_link(dest)
     if dest.exists() and not replace:
         raise InvalidInput(msg("{file} exists; choose another name or pass --force",
@@ -143,7 +144,7 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], object] | bytes, *,
     make_dirs(dest.parent)
     tmp = dest.with_name(dest.name + PARTIAL)
     clear_partial(tmp)
-    fh = open_new(tmp)
+    fh = open_new(tmp, mode)
     try:
         with fh:
             if isinstance(write, bytes):

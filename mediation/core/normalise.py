@@ -150,7 +150,8 @@ def code(value: str) -> str:
 def case_ref(value: str) -> str:
     """A case reference: an id (``12``) or a full number (``(2026)龙人调字第12号``), however
     typed (``（２０２６）龙人调字第１２号``, spaces inside)."""
-    return _SPACES_RE.sub("", fold(value))
+    v = _SPACES_RE.sub("", fold(value))
+    return v if v.isascii() else unicodedata.normalize("NFKC", v)  # what the spaces kept apart
 
 
 def case_key(value: str | int) -> int | str:

@@ -367,7 +367,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
                                allowed=", ".join(KINDS)))
     if kind in ("cover", "contents"):
-        plan = case_file(uow, actor, ref, masked=masked)
+        plan = case_file(uow, actor, ref, masked=masked, only=kind)
         chosen = plan.cover if kind == "cover" else plan.contents
         return chosen, plan.revealed, plan.committee_prefix
     k = KINDS[kind]
@@ -419,12 +419,16 @@ def _filed(uow: UnitOfWork, case: Case) -> tuple[Event | None, list[dict[str, An
     return archive, manifest
 
 
-def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False
-              ) -> CaseFile:
+def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False,
+              only: str | None = None) -> CaseFile:
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
     r = _read(uow, actor, ref, masked=masked)
     docs = _documents(r)
+    # two terminals filing corrections at once must not both number the same new version:
+    # the case row is locked while the filed versions are read and extended (PostgreSQL; a
+    # SQLite write transaction is already exclusive)
+    uow.session.exec(select(Case.id).where(Case.id == r.case.id).with_for_update()).all()
     archive, manifest = _filed(uow, r.case)
     if archive is not None:
         docs = _freeze(uow, actor, r, docs, manifest)
@@ -452,7 +456,8 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
-    _printed(uow, actor, r, ["cover", "contents", *(d.key for d in docs if d.write)])
+    _printed(uow, actor, r, [only] if only else
+             ["cover", "contents", *(d.key for d in docs if d.write)])
     return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
                     archived=archive is not None, cover=cover, contents=contents,
                     documents=docs, pdf_name=f"卷宗{revision}.pdf")

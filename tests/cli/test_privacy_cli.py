@@ -177,3 +177,18 @@ def test_every_csv_and_xlsx_cell_is_inert(cli: Cli, tmp_path: Path) -> None:
                 assert cell.data_type != "f", (path.name, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(cells.TRIGGERS), cell.value
+
+
+def test_a_token_file_is_never_written_through_a_planted_link(
+        sqlite_cli: tuple[Cli, Path], tmp_path: Path) -> None:
+    invoke, _db = sqlite_cli
+    assert invoke("staff", "add", "chenjing", "--name", "陈静", "--role", "clerk").code == 0
+    out = tmp_path / "clerk.token"
+    elsewhere = tmp_path / "elsewhere.token"
+    out.symlink_to(elsewhere)  # dangling: the old code created the file where it points
+    got = invoke("token", "create", "chenjing", "--days", "2", "--out", str(out))
+    assert got.code == 1 and "symbolic link" in got.err, got.err
+    assert not elsewhere.exists()
+    out.unlink()
+    assert invoke("token", "create", "chenjing", "--days", "2", "--out", str(out)).code == 0
+    assert _mode(out) == 0o600

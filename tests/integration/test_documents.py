@@ -202,6 +202,12 @@ def test_each_document_holds_its_fields(room: Room, tmp_path: Path) -> None:
     assert "登记人（签名）：王芳" in texts(p)
     p, _ = print_doc(room, room.director, n, "investigation", tmp_path / "inv.docx")
     assert beside(p, "事由") == ["张三与李四邻里纠纷"]
+    p, _ = print_doc(room, room.director, n, "cover", tmp_path / "cover.docx")
+    assert beside(p, "卷号") == [n]
+    with room.uow(write=False) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "reveal")
+                              .order_by(col(Event.seq).desc())).first()
+    assert ev is not None and json.loads(ev.changes)["documents"] == [None, ["cover"]]
     with pytest.raises(NotFound):
         print_doc(room, room.director, n, "termination", tmp_path / "t.docx")
     with pytest.raises(NotFound):

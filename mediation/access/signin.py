@@ -36,12 +36,13 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
-from mediation.cases import AccessToken, Committee, Credential, Staff, iso
+from mediation.cases import iso
 from mediation.core import files, normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import AccessToken, Committee, Credential, Staff
 
 SESSION_HOURS = 10
 MAX_FAILURES = 5
@@ -311,7 +312,7 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
     code) since the director last signed in: [{"at", "actor", "action", "username"}]."""
     from sqlalchemy import func
 
-    from mediation.cases import Event
+    from mediation.tables import Event
 
     s = uow.session
     last = s.exec(select(func.max(Event.seq)).where(

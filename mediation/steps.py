@@ -45,7 +45,7 @@ from mediation.cases import (
     iso,
 )
 from mediation.committee import assignable
-from mediation.core import identity, redaction
+from mediation.core import identity, normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.commands import (
     Accept,

@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import multiprocessing
 import os
@@ -436,7 +435,6 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     state = State.intake.value
     at = _bind(uow, "event", "at")(now)
     content = eventlog.content_text
-    sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number, file in zip(
             batch, ids, numbers, files, strict=True):
@@ -446,7 +444,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes)
-        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
+        h = eventlog.chain_hash(prev, text)
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h

@@ -49,6 +49,19 @@ def _overdue(case: Case, uow: UnitOfWork) -> bool:
     )
 
 
+def case_for(uow: UnitOfWork, actor: Actor, ref: str | int, permission: str = "case.read"
+             ) -> tuple[Case, set[str]]:
+    """A case of the actor's committee that ``permission`` lets them act on (mediators: their
+    own cases, or cases still in intake), and the mediators assigned to it."""
+    require(actor, permission)
+    case = find(uow, actor, ref)
+    assert case.id is not None
+    assigned = assigned_to(uow, case.id)
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
+                    state=case.state)
+    return case, assigned
+
+
 def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
               reason: str | None = None) -> CaseView:
     s = uow.session
@@ -234,11 +247,7 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
-    require(actor, "case.read")
-    case = find(uow, actor, ref)
-    assert case.id is not None
-    require_on_case(actor, "case.read", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
+    case, _ = case_for(uow, actor, ref)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
     names: list[str] = []

@@ -29,7 +29,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import calendars
-from mediation.access.policy import Actor, allowed, require, require_on_case
+from mediation.access.policy import Actor, allowed
 from mediation.cases import Case, CaseView
 from mediation.committee import committee_of
 from mediation.core import categories, zhnum
@@ -38,9 +38,8 @@ from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
 from mediation.db import eventlog, settings
-from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
-from mediation.queries import build_view
+from mediation.queries import build_view, case_for
 from mediation.tables import Event, Staff
 
 ARCHIVE = "archive"
@@ -170,12 +169,8 @@ class _Reader:
 
 def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
     """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
-    require(actor, "case.read")
-    case = find(uow, actor, ref)
+    case, assigned = case_for(uow, actor, ref)
     assert case.id is not None
-    assigned = assigned_to(uow, case.id)
-    require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
-                    state=case.state)
     reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
     names_ok = reveal or allowed(actor, "case.names")
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
@@ -555,11 +550,8 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     digest of every document; the file is frozen from then on."""
     from mediation.retention import MAX_DAYS
 
-    require(actor, "case.workflow")
-    case = find(uow, actor, ref)
+    case, _ = case_for(uow, actor, ref, "case.workflow")
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
     if case.state != State.closed:
         raise InvalidInput(msg("case {case} is {state}: only a closed case is filed (归档)",
                           case=case.number, state=name("state", case.state)))

@@ -19,6 +19,7 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
@@ -44,7 +45,7 @@ from mediation.cases import (
     iso,
 )
 from mediation.committee import assignable
-from mediation.core import identity, redaction
+from mediation.core import identity, normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.commands import (
     Accept,
@@ -73,6 +74,24 @@ Changes = dict[str, list[Any]]
 
 _T = TypeVar("_T")
 Apply = Callable[[Case], Changes]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _text_inputs(multiline: tuple[str, ...] = (), line: tuple[str, ...] = ()
+                 ) -> Callable[[_F], _F]:
+    """The step's free-text inputs through the one text normaliser (normalise.text): what a
+    library caller passes is stored as what the CLI would have stored, never a control
+    character."""
+    def wrap(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def step(*args: Any, **kwargs: Any) -> Any:
+            for name in multiline + line:
+                if isinstance(kwargs.get(name), str):
+                    kwargs[name] = normalise.text(kwargs[name], multiline=name in multiline)
+            return fn(*args, **kwargs)
+        return step  # type: ignore[return-value]
+    return wrap
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,6 +199,7 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     return _step(uow, actor, ref, Accept(), apply, expected_version=expected_version)
 
 
+@_text_inputs(multiline=("advice",))
 def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
             expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
@@ -226,6 +246,7 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("minutes",), line=("place", "attendees"))
 def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
             place: str | None = None, attendees: str | None = None,
             expected_version: int | None = None) -> StepDone:
@@ -245,6 +266,7 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("reason",))
 def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
            consent: bool, expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
@@ -263,6 +285,7 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
                  expected_version=expected_version, reason=reason)
 
 
+@_text_inputs(multiline=("terms",))
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
           expected_version: int | None = None) -> StepDone:
@@ -292,6 +315,7 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("advice",))
 def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
               expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
@@ -328,6 +352,7 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     return _step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)
 
 
+@_text_inputs(line=("court",))
 def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
              filed_on: date | None = None, result: str | None = None,
              decided_on: date | None = None,
@@ -359,6 +384,7 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
     return _step(uow, actor, ref, command, apply, expected_version=expected_version)
 
 
+@_text_inputs(multiline=("note",))
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
              performance: str | None = None, note: str | None = None, lawsuit: bool = False,
              expected_version: int | None = None) -> StepDone:
@@ -380,6 +406,7 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("reason",))
 def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
               expected_version: int | None = None) -> StepDone:
     """Back to mediating: the current agreement is superseded (kept), a new one will follow."""

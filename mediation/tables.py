@@ -46,6 +46,8 @@ class Credential(SQLModel, table=True):
     failed: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=DateTime)
     changed_at: datetime = Field(sa_type=DateTime)
+    # Set: the hash is of a one-time code, valid until then, that the first sign-in replaces.
+    one_time_until: datetime | None = Field(default=None, sa_type=DateTime)
 
 
 class AccessToken(SQLModel, table=True):

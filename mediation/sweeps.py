@@ -15,13 +15,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require
-from mediation.cases import Sweep
 from mediation.core import normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, Msg, msg
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Sweep
 
 TEXT_MAX = 200
 MAX_FOUND = 10_000

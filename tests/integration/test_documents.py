@@ -24,9 +24,9 @@ from sqlmodel import col, select
 
 from mediation import committee, intake, retention, steps
 from mediation.access.policy import Actor
-from mediation.cases import Event
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.reporting import documents, printing
+from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 
 ID_ZHANG, ID_LI = "430104198003120014", "430104197511200024"

@@ -42,8 +42,6 @@ class Actor:
     committee_id: int
 
 
-SYSTEM = Actor(username="system", name="system", role="system", committee_id=0)
-
 _D, _M, _A, _C, _X = Role.director, Role.mediator, Role.auditor, Role.clerk, Role.admin
 
 

@@ -10,7 +10,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt, parse_date
-from mediation.core.i18n import _
+from mediation.core.i18n import _, name
 
 
 def _sweeps_table(rows: list[dict[str, Any]]) -> None:
@@ -90,3 +90,164 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(_("{n} sweeps, {zero} zero reports, {found} disputes found.",
                                n=len(rows), zero=zeros,
                                found=sum(r["disputes_found"] for r in rows)) + "\n")
+
+
+def _outcome(r: dict[str, Any]) -> str:
+    """What became of a lead, in words: no case content beyond the case's number and state."""
+    if r["status"] == "dismissed":
+        return _("dismissed: {reason}", reason=name("dismiss", r["dismiss_reason"] or ""))
+    if r["status"] == "accepted":
+        return _("taken as case {number} ({state})", number=r["case_number"] or "",
+                 state=name("state", r["case_state"] or ""))
+    return _("in the committee's inbox")
+
+
+def _leads_table(rows: list[dict[str, Any]], *, mine: bool) -> None:
+    from rich.table import Table
+
+    table = Table()
+    headers = [_("No."), _("Found"), _("Place"), _("Grid cell"), _("What was seen"), _("Risk")]
+    if not mine:
+        headers += [_("Parties"), _("Reported by")]
+    for header in [*headers, _("Outcome")]:
+        table.add_column(header)
+    for r in rows:
+        cells = [str(r["id"]), render.local_time(r["found_at"]), r["place"], r["cell"] or "",
+                 r["seen"], name("risk", r["risk"])]
+        if not mine:
+            cells += [r["parties"] or "", r["reported_by"]]
+        table.add_row(*cells, _outcome(r))
+    render.console().print(table)
+
+
+def _read_case_file(file: str) -> tuple[object, str]:
+    """The case.json of ``lead accept`` (or '-': standard input), through the one reader."""
+    import json
+    from pathlib import Path
+
+    from cli.options import decoded, read_stdin
+    from mediation.core.errors import InvalidInput
+    from mediation.core.i18n import msg
+
+    if file == "-":
+        data, origin = read_stdin(), "stdin"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise typer.BadParameter(_("no such file: {file}", file=file), param_hint="--file")
+        try:
+            data, origin = path.read_bytes(), path.name
+        except OSError as exc:
+            raise InvalidInput(msg("cannot read {file}: {error}", file=file,
+                                   error=exc.strerror or type(exc).__name__)) from None
+    try:
+        return json.loads(decoded(data, origin), strict=False), origin
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
+                               origin=origin, line=exc.lineno, column=exc.colno,
+                               error=exc.msg)) from None
+
+
+def register_leads(app: typer.Typer) -> None:
+    lead = typer.Typer(help=_("Grid leads (网格线索): disputes reported by grid workers, and "
+                              "what became of them (see docs/grid.md)."), no_args_is_help=True)
+    app.add_typer(lead, name="lead")
+
+    @lead.command("report", help=_(
+        "Report a dispute found in the grid (grid workers, directors, mediators; recorded). ID "
+        "and phone numbers written in the text are masked."))
+    def lead_report(
+        ctx: typer.Context,
+        place: str = typer.Option(..., "--place", metavar="PLACE", help=_(
+            "Where, e.g. 桐梓坡路8栋.")),
+        seen: str = typer.Option(..., "--seen", metavar="TEXT", help=_(
+            "What was seen: the dispute in a few sentences.")),
+        cell: str | None = typer.Option(None, "--cell", metavar="CELL", help=_(
+            "The grid cell, e.g. 龙王港-03.")),
+        parties: str | None = typer.Option(None, "--parties", metavar="NAMES", help=_(
+            "The parties, if known.")),
+        found: str | None = typer.Option(None, "--found", metavar="WHEN", help=_(
+            "When it was found, e.g. 2026-11-30 09:30 (default: now).")),
+        risk: str = typer.Option("low", "--risk", metavar="RISK", show_default=False, help=_(
+            "Risk of escalation: low (the default), medium or high.")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Report a dispute found in the grid."""
+        from mediation import leads
+
+        result = env(ctx).act(leads.report, place=place, seen=seen, cell=cell, parties=parties,
+                              found=found, risk=risk)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Lead {id} reported: {place}.", id=result["id"],
+                               place=result["place"]) + "\n")
+
+    @lead.command("list", help=_(
+        "The committee's inbox of leads (directors, mediators); --mine: your own reports and "
+        "what became of each (grid workers see only these)."))
+    def lead_list(
+        ctx: typer.Context,
+        mine: bool = typer.Option(False, "--mine", help=_("Only your own reports.")),
+        status: str | None = typer.Option(None, "--status", metavar="STATUS", help=_(
+            "open, accepted or dismissed.")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """The committee's inbox of leads, or your own reports."""
+        from mediation import leads
+
+        rows = env(ctx).act(leads.list_leads, mine=mine, status=status, write=False)
+        if as_json:
+            render.emit_json(rows)
+        elif not rows:
+            sys.stdout.write(_("No leads.") + "\n")
+        else:
+            _leads_table(rows, mine="reported_by" not in rows[0])
+
+    @lead.command("dismiss", help=_(
+        "Dismiss a lead: not_a_dispute, resolved_on_spot or duplicate (of a case). Directors "
+        "and mediators; recorded."))
+    def lead_dismiss(
+        ctx: typer.Context,
+        lead_id: int = typer.Argument(..., metavar="LEAD", help=_(
+            "The lead's number (see lead list).")),
+        reason: str = typer.Option(..., "--reason", metavar="REASON", help=_(
+            "not_a_dispute, resolved_on_spot or duplicate.")),
+        note: str | None = typer.Option(None, "--note", metavar="TEXT", help=_(
+            "A short note, e.g. the case number it duplicates.")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Dismiss a lead."""
+        from mediation import leads
+
+        result = env(ctx).act(leads.dismiss, lead_id, reason=reason, note=note)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Lead {id} dismissed: {reason}.", id=lead_id,
+                               reason=name("dismiss", result["dismiss_reason"])) + "\n")
+
+    @lead.command("accept", help=_(
+        "Take a lead as a case: registers the case.json given, with source grid, when found, "
+        "the risk and the lead's reference filled in where the file is silent (directors, "
+        "mediators; recorded)."))
+    def lead_accept(
+        ctx: typer.Context,
+        lead_id: int = typer.Argument(..., metavar="LEAD", help=_(
+            "The lead's number (see lead list).")),
+        file: str = typer.Option(..., "--file", "-f", metavar="FILE", help=_(
+            "The case as JSON (see docs/case-json.md); '-' reads standard input.")),
+        force: bool = typer.Option(False, "--force", help=_(
+            "Register even if it looks like a duplicate (recorded).")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Take a lead as a case."""
+        from mediation import leads
+
+        data, origin = _read_case_file(file)
+        result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
+                               number=result["number"], id=result["id"]) + "\n")

@@ -101,6 +101,7 @@ def build_app() -> typer.Typer:
     calendar_cmds.register(app)
     document_cmds.register(app)
     grid_cmds.register(app)
+    grid_cmds.register_leads(app)
     return app
 
 

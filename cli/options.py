@@ -79,7 +79,9 @@ LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_n
 # A parameter whose meaning depends on the command: (command path, name).
 TEXT_IN = {("init", "committee"): "line",
            ("case decline", "reason"): "code", ("case terminate", "reason"): "code",
-           ("sweep record", "area"): "line", ("sweep record", "swept_by"): "line"}
+           ("sweep record", "area"): "line", ("sweep record", "swept_by"): "line",
+           ("lead report", "seen"): "text", ("lead report", "parties"): "line",
+           ("lead report", "cell"): "line", ("lead dismiss", "reason"): "code"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

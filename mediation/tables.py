@@ -1,5 +1,5 @@
 """The stored tables that are not a case's: committees and their staff, credentials and
-sign-in tokens, settings, dispute sweeps, and the event log with its head.
+sign-in tokens, settings, dispute sweeps and grid leads, and the event log with its head.
 
 A case's own tables and schemas are in ``mediation.cases``; the two modules together are every
 table of the database (``mediation.db.migrate`` and Alembic import both).
@@ -77,6 +77,28 @@ class Sweep(SQLModel, table=True):
     note: str | None = None
     recorded_at: datetime = Field(sa_type=DateTime)
     recorded_by: str
+
+
+class Lead(SQLModel, table=True):
+    """A grid worker's report of a dispute (网格线索) and what became of it (docs/grid.md).
+    Free text is stored scrubbed of ID and phone numbers (mediation/leads.py)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    place: str
+    cell: str | None = None
+    seen: str
+    parties: str | None = None
+    found_at: datetime = Field(sa_type=DateTime)
+    risk: str
+    status: str = Field(index=True)
+    reported_by: str = Field(index=True)
+    reported_at: datetime = Field(sa_type=DateTime)
+    dismiss_reason: str | None = None
+    dismiss_note: str | None = None
+    case_id: int | None = Field(default=None, foreign_key="cases.id")
+    decided_by: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime)
 
 
 class Event(SQLModel, table=True):

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from mediation import intake, retention, steps
+from mediation import intake, leads, retention, steps
 from mediation.access import signin
 from mediation.access.policy import Actor
 from mediation.committee import add_staff, init_committee, resolve_actor
@@ -32,7 +32,7 @@ from mediation.db.storage import (
 from mediation.tables import Committee, Staff
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
-         "admin": "quadmin"}
+         "admin": "quadmin", "grid_worker": "wangqiang"}
 ROLES = tuple(USERS)
 
 CASE: dict[str, Any] = {
@@ -60,8 +60,9 @@ PASSWORD = "matrix-password"
 
 
 def build(path: Path, *, login: bool = False) -> dict[str, str]:
-    """Committee 龙: an administrator, a director, two mediators, an auditor and a clerk;
-    case 1 in intake assigned to the mediator liming; a retention period; token 1 (clerk).
+    """Committee 龙: an administrator, a director, two mediators, an auditor, a clerk and a grid
+    worker; case 1 in intake assigned to the mediator liming; a retention period; token 1
+    (clerk); lead 1 reported by the grid worker.
 
     ``login=True``: then the committee requires sign-in, everybody's password is
     :data:`PASSWORD`, and the result maps each role to the token of its open session, and
@@ -77,7 +78,8 @@ def build(path: Path, *, login: bool = False) -> dict[str, str]:
         add_staff(uow, admin, username="wangfang", name="王芳", role="director", committee="龙")
         director = resolve_actor(uow, "wangfang")
         for user, name, role in (("liming", "李明", "mediator"), ("zhaomin", "赵敏", "mediator"),
-                                 ("sunli", "孙力", "auditor"), ("chenjing", "陈静", "clerk")):
+                                 ("sunli", "孙力", "auditor"), ("chenjing", "陈静", "clerk"),
+                                 ("wangqiang", "王强", "grid_worker")):
             add_staff(uow, director, username=user, name=name, role=role)
         uow.commit()
     with UnitOfWork(engine) as uow:
@@ -85,6 +87,8 @@ def build(path: Path, *, login: bool = False) -> dict[str, str]:
         steps.assign(uow, director, case["id"], mediator="liming")
         retention.set_days(uow, director, 3650)
         signin.create_token(uow, director, "chenjing", days=5)
+        leads.report(uow, resolve_actor(uow, "wangqiang"), place="桐梓坡路8栋",
+                     seen="楼上漏水，两户争吵", parties="张三、李四", found="2026-11-01 09:30")
         uow.commit()
     tokens = _sign_in(engine, director) if login else {}
     release(path)

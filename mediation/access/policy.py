@@ -17,6 +17,8 @@ clerk      none                  none                    none         none      
                                                                                        report,
                                                                                        export
 admin      none (counts only)    none                    none         none             none
+grid_      none: their own       none                    none         none             none
+worker     leads' outcome only
 ========== ===================== ======================= ============ ================ ===========
 
 ``admin`` is the district administrator of a shared (PostgreSQL) database: it manages committees
@@ -43,6 +45,7 @@ class Actor:
 
 
 _D, _M, _A, _C, _X = Role.director, Role.mediator, Role.auditor, Role.clerk, Role.admin
+_G = Role.grid_worker
 
 
 def _roles(*roles: Role) -> frozenset[str]:
@@ -77,6 +80,12 @@ POLICY: dict[str, frozenset[str]] = {
     # dispute sweeps (排查, docs/grid.md): no personal data, so every committee role reads them
     "sweep.record": _roles(_D, _M),
     "sweep.read": _roles(_D, _M, _A, _C),
+    # grid leads (网格线索, docs/grid.md): a grid worker reports and sees only the outcome of
+    # their own reports; the committee's inbox is for the director and the mediators
+    "lead.report": _roles(_G, _D, _M),
+    "lead.read": _roles(_D, _M),
+    "lead.read.own": _roles(_G),
+    "lead.decide": _roles(_D, _M),  # dismiss, or accept (which also needs case.create)
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
@@ -84,8 +93,8 @@ ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
 # Which roles each role may hand out (staff add / staff role): a director staffs their own
 # committee but cannot create administrators; the district administrator may give any role.
 GRANTABLE: dict[str, frozenset[str]] = {
-    Role.director: _roles(_D, _M, _A, _C),
-    Role.admin: _roles(_D, _M, _A, _C, _X),
+    Role.director: _roles(_D, _M, _A, _C, _G),
+    Role.admin: _roles(_D, _M, _A, _C, _X, _G),
 }
 
 

@@ -114,6 +114,23 @@ class Role(StrEnum):
     auditor = "auditor"
     clerk = "clerk"
     admin = "admin"
+    grid_worker = "grid_worker"  # 网格员: reports leads, sees what became of them (docs/grid.md)
+
+
+class LeadStatus(StrEnum):
+    """A grid lead (docs/grid.md): in the inbox, taken as a case, or dismissed."""
+
+    open = "open"
+    accepted = "accepted"
+    dismissed = "dismissed"
+
+
+class DismissReason(StrEnum):
+    """Why a grid lead is not taken as a case."""
+
+    not_a_dispute = "not_a_dispute"
+    resolved_on_spot = "resolved_on_spot"
+    duplicate = "duplicate"
 
 
 class RiskLevel(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -85,4 +86,111 @@ def test_grid_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str)
                                                   "mediation", "sweep", "record", "list",
                                                   "json", "zero", "Show", "this", "message",
                                                   "exit", "required"}  # click's own --help line
+        assert not words, (path, words, r.out)
+
+
+def _case_json(tmp_path: Path) -> str:
+    from tests.conftest import case_record
+
+    record = case_record()
+    for key in ("source", "discovered_at", "summary", "referral_ref", "risk_level"):
+        record.pop(key, None)
+    path = tmp_path / "lead-case.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_leads_reported_dismissed_accepted_and_fed_back(
+        cli: Callable[..., Result], lang: str, backend: str, tmp_path: Path) -> None:
+    _setup(cli, lang)
+    for user, name in (("wangqiang", "王强"), ("zhaogang", "赵刚")):
+        r = cli("--lang", lang, "staff", "add", user, "--name", name, "--role", "grid_worker",
+                env={"MEDIATION_USER": "wangfang"})
+        assert r.code == 0, r.err
+    grid = {"MEDIATION_USER": "wangqiang"}
+    r = cli("--lang", lang, "lead", "report", "--place", "桐梓坡路8栋", "--cell", "龙王港-03",
+            "--seen", "楼上漏水，住户13812345678与楼下争吵，身份证430104198003120014",
+            "--parties", "张三、李四", "--found", "2026-11-29 09:30", "--risk", "medium",
+            env=grid)
+    assert r.code == 0, r.err
+    assert cli("--lang", lang, "lead", "report", "--place", "二号楼", "--seen", "噪音",
+               env=grid).code == 0
+    assert cli("--lang", lang, "lead", "report", "--place", "三号楼", "--seen", "占道",
+               env={"MEDIATION_USER": "zhaogang"}).code == 0
+    # the grid worker: only their own reports, no parties, no case content
+    own = json.loads(cli("lead", "list", "--json", env=grid).out)
+    assert [x["id"] for x in own] == [2, 1] and all("parties" not in x for x in own)
+    assert own[1]["found_at"] == "2026-11-29T01:30:00Z"
+    assert "13812345678" not in json.dumps(own) and "430104198003120014" not in json.dumps(own)
+    assert cli("case", "list", env=grid).code == 1
+    assert cli("sweep", "list", env=grid).code == 1
+    # the inbox
+    inbox = json.loads(cli("lead", "list", "--json", env={"MEDIATION_USER": "liming"}).out)
+    assert [x["id"] for x in inbox] == [3, 2, 1] and inbox[2]["parties"] == "张三、李四"
+    shown = cli("--lang", lang, "lead", "list")
+    assert shown.code == 0 and ("待调委会处理" if lang == "zh" else "inbox") in shown.out
+    r = cli("--lang", lang, "lead", "dismiss", "2", "--reason", "resolved_on_spot")
+    assert r.code == 0, r.err
+    assert ("已当场化解" if lang == "zh" else "resolved on the spot") in r.out
+    r = cli("--lang", lang, "lead", "accept", "1", "-f", _case_json(tmp_path), "--json")
+    assert r.code == 0, r.err
+    taken = json.loads(r.out)
+    assert taken["reporter"] == "wangqiang" and taken["source"] == "grid"
+    case = json.loads(cli("case", "show", str(taken["id"]), "--json").out)
+    assert case["dates"]["discovered"] == "2026-11-29T01:30:00Z"
+    assert case["risk_level"] == "medium" and case["referral_ref"] == "L1"
+    # fed back: what became of each report
+    own = {x["id"]: x for x in json.loads(cli("lead", "list", "--mine", "--json",
+                                              env=grid).out)}
+    assert own[1]["status"] == "accepted" and own[1]["case_state"] == "intake"
+    assert own[1]["case_number"] == taken["number"]
+    assert own[2]["status"] == "dismissed" and own[2]["dismiss_reason"] == "resolved_on_spot"
+    mine = cli("--lang", lang, "lead", "list", "--mine", env=grid)
+    assert mine.code == 0 and taken["number"][:6] in mine.out
+    assert "张三" not in mine.out
+    # decided leads stay decided; every decision is on the record
+    again = cli("--lang", lang, "lead", "dismiss", "1", "--reason", "duplicate",
+                env={"MEDIATION_USER": "wangfang"})
+    assert again.code == 1 and "Traceback" not in again.err
+    actions = [e["action"] for e in json.loads(cli("audit", "log", "--json").out)]
+    assert {"lead_report", "lead_dismiss", "lead_accept"} <= set(actions)
+    assert "13812345678" not in cli("audit", "log", "--json").out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_leads_are_one_line_and_write_nothing(cli: Callable[..., Result], lang: str,
+                                                  backend: str, tmp_path: Path) -> None:
+    _setup(cli, lang)
+    for args in (("report", "--place", "楼", "--seen", " "),
+                 ("report", "--place", "楼", "--seen", "吵", "--risk", "extreme"),
+                 ("report", "--place", "楼", "--seen", "吵", "--found", "2999-01-01 10:00"),
+                 ("report", "--place", "楼", "--seen", "吵", "--found", "昨天"),
+                 ("dismiss", "9", "--reason", "not_a_dispute"),
+                 ("accept", "9", "-f", _case_json(tmp_path))):
+        r = cli("--lang", lang, "lead", *args)
+        assert r.code == 1, (args, r.out, r.err)
+        assert "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert json.loads(cli("lead", "list", "--json").out) == []
+    assert cli("lead", "report", "--place", "楼", "--seen", "吵").code == 0
+    r = cli("--lang", lang, "lead", "dismiss", "1", "--reason", "whatever")
+    assert r.code == 1 and ("not_a_dispute" in r.err), r.err
+    assert json.loads(cli("lead", "list", "--json").out)[0]["status"] == "open"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_lead_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str) -> None:
+    for path in (("lead",), ("lead", "report"), ("lead", "list"), ("lead", "dismiss"),
+                 ("lead", "accept")):
+        r = cli("--lang", "zh", *path, "--help")
+        assert r.code == 0, r.err
+        text = re.sub(r"--[a-z-]+|[A-Z]{2,}|docs/\S+|YYYY-MM-DD|MEDIATION_\w+|\w+_\w+|"
+                      r"\b(?:low|medium|high|open|accepted|dismissed|duplicate|case\.json)\b",
+                      "", r.out)
+        words = set(_LATIN_WORD.findall(text)) - {"Usage", "Options", "Commands", "help",
+                                                  "mediation", "lead", "report", "list",
+                                                  "dismiss", "accept", "json", "Show", "this",
+                                                  "message", "exit", "required", "mine",
+                                                  "Arguments"}
         assert not words, (path, words, r.out)

@@ -1,0 +1,219 @@
+"""Grid leads (网格线索): a grid worker's report of a dispute and what became of it (docs/grid.md).
+
+- ``lead report`` (grid workers, directors, mediators): place, grid cell, what was seen, the
+  parties if known, when it was found, the risk. Free text loses its control characters and the
+  ID and phone numbers written in it (:func:`mediation.core.redaction.scrub`, the one redaction
+  of free text) before it is stored.
+- ``lead list`` (directors, mediators): the committee's inbox. ``lead list --mine`` (a grid
+  worker: their own reports only) shows what became of each report, never case content: the
+  case's number and state, or why it was dismissed.
+- ``lead dismiss LEAD --reason`` (not a dispute, resolved on the spot, duplicate of a case).
+- ``lead accept LEAD`` takes a case.json and registers it through the intake
+  (:func:`mediation.intake.new_case`), prefilled from the lead where the file is silent: source
+  ``grid``, ``discovered_at`` (when found), the risk, the lead's reference; the reporter is
+  carried over on the lead and in the ``lead_accept`` event.
+
+Every change is an event in the hash chain (``lead_report``, ``lead_dismiss``,
+``lead_accept``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from mediation import calendars, intake
+from mediation.access.policy import Actor, allowed, require, require_any
+from mediation.cases import Case
+from mediation.core import normalise, redaction
+from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.vocab import DismissReason, LeadStatus, RiskLevel
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
+from mediation.tables import Lead
+
+TEXT_MAX = 500
+
+
+def _free(value: str | None, what: Msg, *, required: bool, limit: int = TEXT_MAX) -> str | None:
+    """One free-text field: control characters out, ID and phone numbers scrubbed."""
+    cleaned = redaction.scrub(normalise.text_or_none(value, multiline=True))
+    if cleaned is None and required:
+        raise InvalidInput(msg("give {what}: it may not be empty", what=what))
+    if cleaned is not None and len(cleaned) > limit:
+        raise InvalidInput(msg("{what} has at most {max} characters", what=what, max=limit))
+    return cleaned
+
+
+def _stamp(at: datetime | None) -> str | None:
+    return None if at is None else at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _code(value: str, allowed_values: list[str], option: str) -> str:
+    v = normalise.code(value)
+    if v not in allowed_values:
+        raise InvalidInput(msg("{option} must be one of: {allowed}", option=option,
+                               allowed=join(allowed_values)))
+    return v
+
+
+def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -> datetime:
+    """When the dispute was found, as naive UTC: a date and time in any written form
+    normalise reads, local to the committee's calendar unless it carries an offset."""
+    if found is None:
+        return now
+    try:
+        at = datetime.fromisoformat(normalise.datetime_text(found))
+    except (ValueError, normalise.Unreadable):
+        raise InvalidInput(msg("when found (--found) {value!r} is not a date and time; write "
+                               "e.g. 2026-11-30 09:30", value=found)) from None
+    return calendars.of(uow, actor.committee_id).to_utc(at)
+
+
+def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str | None = None,
+           cell: str | None = None, parties: str | None = None,
+           risk: str = RiskLevel.low) -> dict[str, Any]:
+    """A grid worker reports a dispute (``found``: when it was found, not in the future;
+    default now)."""
+    require(actor, "lead.report")
+    now = uow.now()
+    found_at = _found_at(uow, actor, found, now)
+    if found_at > now:
+        raise InvalidInput(msg("when found ({at}) is in the future", at=_stamp(found_at)))
+    risk = _code(risk, [r.value for r in RiskLevel], "--risk")
+    lead = Lead(committee_id=actor.committee_id,
+                place=_free(place, msg("the place (--place)"), required=True, limit=200) or "",
+                cell=_free(cell, msg("the grid cell (--cell)"), required=False, limit=100),
+                seen=_free(seen, msg("what was seen (--seen)"), required=True) or "",
+                parties=_free(parties, msg("the parties (--parties)"), required=False,
+                              limit=200),
+                found_at=found_at, risk=risk, status=LeadStatus.open,
+                reported_by=actor.username, reported_at=now)
+    s = uow.session
+    s.add(lead)
+    s.flush()
+    eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="lead_report",
+                    committee_id=actor.committee_id,
+                    changes={"lead": [None, lead.id], "place": [None, lead.place],
+                             "cell": [None, lead.cell], "risk": [None, risk],
+                             "found_at": [None, _stamp(found_at)]})
+    return _full_view(lead, None)
+
+
+def _outcome(lead: Lead, case: Case | None) -> dict[str, Any]:
+    return {"status": lead.status, "dismiss_reason": lead.dismiss_reason,
+            "case_number": case.number if case else None,
+            "case_state": case.state if case else None,
+            "conclusion": case.conclusion if case else None,
+            "decided_at": _stamp(lead.decided_at)}
+
+
+def _own_view(lead: Lead, case: Case | None) -> dict[str, Any]:
+    """What a grid worker sees of their own report: what they wrote and the outcome."""
+    return {"id": lead.id, "place": lead.place, "cell": lead.cell, "seen": lead.seen,
+            "risk": lead.risk, "found_at": _stamp(lead.found_at),
+            "reported_at": _stamp(lead.reported_at), **_outcome(lead, case)}
+
+
+def _full_view(lead: Lead, case: Case | None) -> dict[str, Any]:
+    return {**_own_view(lead, case), "parties": lead.parties, "reported_by": lead.reported_by,
+            "decided_by": lead.decided_by, "dismiss_note": lead.dismiss_note,
+            "case_id": lead.case_id}
+
+
+def list_leads(uow: UnitOfWork, actor: Actor, *, mine: bool = False,
+               status: str | None = None) -> list[dict[str, Any]]:
+    """The committee's inbox (directors, mediators), or (``mine``, and always for a grid
+    worker) the actor's own reports with their outcome. Newest first."""
+    if mine or not allowed(actor, "lead.read"):
+        require_any(actor, "lead.read", "lead.read.own")
+        mine = True
+    stmt = select(Lead, Case).join(Case, col(Case.id) == col(Lead.case_id), isouter=True).where(
+        Lead.committee_id == actor.committee_id)
+    if mine:
+        stmt = stmt.where(Lead.reported_by == actor.username)
+    if status is not None:
+        stmt = stmt.where(Lead.status == _code(status, [s.value for s in LeadStatus],
+                                               "--status"))
+    rows = uow.session.exec(stmt.order_by(col(Lead.id).desc())).all()
+    view = _own_view if mine else _full_view
+    return [view(lead, case) for lead, case in rows]
+
+
+def _open_lead(uow: UnitOfWork, actor: Actor, lead_id: int) -> Lead:
+    lead = uow.session.get(Lead, lead_id)
+    if lead is None or lead.committee_id != actor.committee_id:
+        raise NotFound(msg("no lead {id} in this committee", id=lead_id))
+    if lead.status != LeadStatus.open:
+        raise InvalidInput(msg("lead {id} was {status} already", id=lead_id,
+                          status=name("lead_status", lead.status)))
+    return lead
+
+
+def dismiss(uow: UnitOfWork, actor: Actor, lead_id: int, *, reason: str,
+            note: str | None = None) -> dict[str, Any]:
+    """Dismiss a lead: not a dispute, resolved on the spot, or a duplicate of a case."""
+    require(actor, "lead.decide")
+    reason = _code(reason, [r.value for r in DismissReason], "--reason")
+    lead = _open_lead(uow, actor, lead_id)
+    now = uow.now()
+    lead.status, lead.dismiss_reason = LeadStatus.dismissed, reason
+    lead.dismiss_note = _free(note, msg("the note (--note)"), required=False, limit=200)
+    lead.decided_by, lead.decided_at = actor.username, now
+    s = uow.session
+    s.add(lead)
+    eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="lead_dismiss",
+                    committee_id=actor.committee_id, reason=reason,
+                    changes={"lead": [lead_id, lead_id], "status": [LeadStatus.open,
+                                                                  LeadStatus.dismissed]})
+    return _full_view(lead, None)
+
+
+def prefill(lead: Lead, data: dict[str, Any]) -> dict[str, Any]:
+    """The case.json ``data`` with what the lead knows filled in where the file is silent."""
+    out = dict(data)
+    out.setdefault("source", "grid")
+    out.setdefault("discovered_at", lead.found_at.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    out.setdefault("risk_level", lead.risk)
+    out.setdefault("summary", lead.seen)
+    out.setdefault("referral_ref", f"L{lead.id}")
+    return out
+
+
+def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
+           origin: str = "case.json", force: bool = False) -> dict[str, Any]:
+    """Take a lead as a case: the case.json ``data`` prefilled from the lead, registered by
+    the intake (which also checks for probable duplicates)."""
+    require(actor, "lead.decide")
+    require(actor, "case.create")
+    lead = _open_lead(uow, actor, lead_id)
+    if not isinstance(data, dict):
+        raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
+                               origin=origin))
+    record = intake.parse_case(prefill(lead, data), origin=origin,
+                               calendar=calendars.of(uow, actor.committee_id))
+    result = intake.new_case(uow, actor, record, force=force)
+    now = uow.now()
+    lead.status, lead.case_id = LeadStatus.accepted, result["id"]
+    lead.decided_by, lead.decided_at = actor.username, now
+    s = uow.session
+    s.add(lead)
+    eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="lead_accept",
+                    committee_id=actor.committee_id, case_id=result["id"],
+                    changes={"lead": [lead_id, lead_id], "status": [LeadStatus.open,
+                                                                  LeadStatus.accepted],
+                             "reporter": [None, lead.reported_by],
+                             "case": [None, result["number"]]})
+    return {**result, "lead": lead_id, "reporter": lead.reported_by}
+
+
+EVENT_NAMES = (N_("trigger.lead_report"), N_("trigger.lead_dismiss"), N_("trigger.lead_accept"),
+               N_("field.lead"), N_("field.place"), N_("field.cell"), N_("field.risk"),
+               N_("field.found_at"), N_("field.status"), N_("field.reporter"),
+               N_("field.case"),
+               N_("lead_status.open"), N_("lead_status.accepted"), N_("lead_status.dismissed"),
+               N_("dismiss.not_a_dispute"), N_("dismiss.resolved_on_spot"),
+               N_("dismiss.duplicate"))

@@ -9,7 +9,16 @@ import typer
 
 from cli import render
 from cli.context import env
-from mediation.core.i18n import _, name
+from mediation.core.i18n import N_, _, name
+
+# The guards' names in the transition table (``workflow table``), under ``guard.*`` keys.
+GUARD_NAMES = (
+    N_("guard.has_category"), N_("guard.has_both_sides"), N_("guard.names_mediator"),
+    N_("guard.rights_notified"), N_("guard.minutes_given"), N_("guard.terms_given"),
+    N_("guard.decline_reason_allowed"), N_("guard.terminate_reason_allowed"),
+    N_("guard.advice_given"), N_("guard.has_agreement"), N_("guard.follow_up_recorded"),
+    N_("guard.consent_recorded"), N_("guard.reason_given"), N_("guard.extension_within_limit"),
+    N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"))
 
 
 def _committee_opt() -> Any:
@@ -181,7 +190,8 @@ def register(app: typer.Typer) -> None:
             out.add_row(f"{t.trigger} ({name('trigger', t.trigger)})",
                         "、".join(name("state", s) for s in t.sources),
                         name("state", t.dest) if t.dest else _("(stays)"),
-                        ", ".join(g.__name__ for g in t.guards), gettext_(t.basis))
+                        "、".join(name("guard", g.__name__) for g in t.guards),
+                        gettext_(t.basis))
         render.console().print(out)
 
     @app.command("demo")

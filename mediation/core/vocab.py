@@ -1,0 +1,125 @@
+"""The fixed vocabularies of a case: states, sources, roles, reasons and the other enumerations.
+
+Stored as their string values (``StrEnum``), so raw SQL, reports and both database backends read
+them plainly; shown through the catalogues under dotted keys (``state.intake``, ``source.grid``).
+Pure: the state machine (``mediation.workflow``) and the tables (``mediation.cases``) both read
+them, and neither pulls the other in.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    intake = "intake"
+    accepted = "accepted"
+    declined = "declined"
+    mediating = "mediating"
+    agreed = "agreed"
+    terminated = "terminated"
+    confirmed = "confirmed"
+    closed = "closed"
+
+
+class Source(StrEnum):
+    application = "application"
+    proactive = "proactive"
+    grid = "grid"
+    court = "court"
+    police = "police"
+    petition = "petition"
+    government = "government"
+
+
+class PartyRole(StrEnum):
+    applicant = "applicant"
+    respondent = "respondent"
+
+
+class PartyKind(StrEnum):
+    person = "person"
+    legal_person = "legal_person"
+    organisation = "organisation"
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class IdType(StrEnum):
+    resident_id = "resident_id"
+    passport = "passport"
+    hk_macao_permit = "hk_macao_permit"
+    taiwan_permit = "taiwan_permit"
+    foreign_permanent = "foreign_permanent"
+    credit_code = "credit_code"
+    other = "other"
+
+
+class DeclineReason(StrEnum):
+    """Law art. 17; Rules arts. 22-23 (≈): when a committee must not accept."""
+
+    already_in_court = "already_in_court"
+    already_with_police = "already_with_police"
+    already_administrative = "already_administrative"
+    reserved_by_law = "reserved_by_law"
+    party_refuses = "party_refuses"
+
+
+class TerminateReason(StrEnum):
+    """Law art. 26: mediation ends without agreement."""
+
+    no_agreement = "no_agreement"
+    party_withdrew = "party_withdrew"
+    party_refused = "party_refused"
+    referred_out = "referred_out"
+    escalated_to_police = "escalated_to_police"
+
+
+class AgreementForm(StrEnum):
+    written = "written"
+    oral = "oral"
+
+
+class Performance(StrEnum):
+    full = "full"
+    partial = "partial"
+    none = "none"
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
+
+
+class JudicialResult(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
+class PreventionKind(StrEnum):
+    suicide = "suicide"
+    civil_to_criminal = "civil_to_criminal"
+    group_petition = "group_petition"
+    group_fight = "group_fight"
+
+
+class Role(StrEnum):
+    director = "director"
+    mediator = "mediator"
+    auditor = "auditor"
+    clerk = "clerk"
+    admin = "admin"
+
+
+class RiskLevel(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)

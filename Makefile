@@ -20,6 +20,7 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check mediation cli tests tools bench
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python tools/catalogues.py check
 	$(BIN)/python tools/clidoc.py --check
 	$(BIN)/python tools/workflowdoc.py --check

@@ -173,6 +173,28 @@ def register(app: typer.Typer) -> None:
                               password=password, login_required=not no_login)
         render.committee_created(result, as_json=as_json)
 
+    @committee.command("rename", help=_(
+        "Rename your committee (directors; recorded): its full name on reports and exports."))
+    def committee_rename(
+        ctx: typer.Context,
+        committee_name: str = typer.Argument(..., metavar="NAME", help=_(
+            "The committee's new full name, e.g. 龙王港社区人民调解委员会.")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Rename your committee (directors; recorded): its full name on reports and exports."""
+        from mediation import committee as svc
+
+        result = env(ctx).act(svc.rename_committee, committee_name)
+        if as_json:
+            render.emit_json(result)
+        elif result["changed"]:
+            sys.stdout.write(_("Committee {prefix} renamed: {old} → {name}.",
+                               prefix=result["prefix"], old=result["old"],
+                               name=result["name"]) + "\n")
+        else:
+            sys.stdout.write(_("The committee is already named {name}.", name=result["name"])
+                             + "\n")
+
     @committee.command("list", help=_(
         "List the committees: names, prefixes, staff and case counts (no case content)."))
     def committee_list(ctx: typer.Context, as_json: bool = json_opt()) -> None:

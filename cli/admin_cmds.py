@@ -18,7 +18,8 @@ GUARD_NAMES = (
     N_("guard.decline_reason_allowed"), N_("guard.terminate_reason_allowed"),
     N_("guard.advice_given"), N_("guard.has_agreement"), N_("guard.follow_up_recorded"),
     N_("guard.consent_recorded"), N_("guard.reason_given"), N_("guard.extension_within_limit"),
-    N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"))
+    N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"),
+    N_("guard.amount_not_negative"), N_("guard.judicial_result_allowed"))
 
 
 def _committee_opt() -> Any:

@@ -137,11 +137,16 @@ def _verify_report(result: VerifyResult) -> None:
         status = {
             "none": _("unsigned"), "unchecked": _("signature not checked (no --key)"),
             "valid": _("signature valid"), "invalid": _("signature INVALID"),
+            "unsigned": _("NOT SIGNED (refused with --key)"),
         }[a.signature]
         found = _("present") if a.found else _("NOT present")
         line = _("anchor {file}: event {seq} {found}, {status}", file=a.source, seq=a.seq,
                  found=found, status=status)
         (sys.stdout if result.ok else err).write(line + "\n")
+    if result.unchecked:
+        (sys.stdout if result.ok else err).write(_(
+            "Unchecked anchors (no signature checked; pass --key to require signed "
+            "checkpoints): {files}", files=", ".join(a.source for a in result.unchecked)) + "\n")
     if not result.ok:
         for f in sorted(result.findings, key=lambda f: (f.seq is None, f.seq or 0)):
             where = _("event {seq}", seq=f.seq) if f.seq is not None else "-"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -11,8 +11,9 @@ import typer
 from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
-from cli.options import format_opt, json_opt, parse_date, version_opt
-from mediation.core.i18n import _
+from cli.options import decoded, format_opt, json_opt, note, parse_date, read_stdin, version_opt
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import _, msg
 
 
 def register(app: typer.Typer) -> None:
@@ -36,26 +37,35 @@ def register(app: typer.Typer) -> None:
         from mediation import intake
 
         e = env(ctx)
+        if file is None and not sys.stdin.isatty():
+            raise typer.BadParameter(
+                _("give --file FILE (or '-' for standard input); the guided intake needs "
+                  "a terminal"), param_hint="--file")
+        from mediation import calendars
+
+        with e.uow(write=False) as uow:  # who acts, and the calendar the record is read on
+            calendar = calendars.of(uow, e.actor(uow).committee_id)
         if file is None:
-            if not sys.stdin.isatty():
-                raise typer.BadParameter(
-                    _("give --file FILE (or '-' for standard input); the guided intake needs "
-                      "a terminal"), param_hint="--file")
             from cli.prompts import guided_intake
 
-            with e.uow(write=False) as uow:
-                e.actor(uow)
-            record = guided_intake()
+            record = guided_intake(calendar)
         else:
             if file == "-":
-                text, origin = sys.stdin.read(), "stdin"
+                data, origin = read_stdin(), "stdin"
             else:
                 path = Path(file)
                 if not path.is_file():
                     raise typer.BadParameter(_("no such file: {file}", file=file),
                                              param_hint="--file")
-                text, origin = path.read_text(encoding="utf-8-sig"), path.name
-            record = intake.load_case_file(text, origin=origin)
+                try:
+                    data, origin = path.read_bytes(), path.name
+                except OSError as exc:
+                    raise InvalidInput(msg("cannot read {file}: {error}", file=file,
+                                           error=exc.strerror or type(exc).__name__)) from None
+            record = intake.load_case_file(decoded(data, origin), origin=origin,
+                                           calendar=calendar)
+        for warning in intake.warnings(record):
+            note(warning)
         result = e.act(intake.new_case, record, force=force)
         if as_json:
             render.emit_json(result)
@@ -141,23 +151,24 @@ def register(app: typer.Typer) -> None:
             "The terms: obligations, manner, place, deadline.")),
         written: bool = typer.Option(True, "--written/--oral", help=_(
             "A written agreement (调解协议书) or an oral one (口头协议).")),
-        amount: str | None = typer.Option(None, "--amount", help=_("Amount in yuan.")),
+        amount: str | None = typer.Option(None, "--amount", help=_(
+            "Amount in yuan: 1500, 1,500, 1500.00, 500元 or 1.5万; at most two decimals, "
+            "at most 1,000,000,000.00.")),
         due: str | None = typer.Option(None, "--due", help=_("Performance deadline, YYYY-MM-DD.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record the agreement reached (a new version after re-mediation)."""
         from mediation import steps
+        from mediation.core import normalise
 
         value: Decimal | None = None
         if amount is not None:
             try:
-                value = Decimal(amount)
-            except InvalidOperation:
-                raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
-                                         param_hint="--amount") from None
-            if not value.is_finite() or value < 0:
-                raise typer.BadParameter(_("{value!r} is not an amount in yuan", value=amount),
-                                         param_hint="--amount")
+                value = normalise.amount(amount)
+            except normalise.OutOfRange as exc:
+                raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
+            except normalise.Unreadable as exc:
+                raise typer.BadParameter(exc.message.render(), param_hint="--amount") from None
         render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
                                       amount=value, due=parse_date(due, "--due"),
                                       expected_version=expect_version), as_json)
@@ -265,9 +276,9 @@ def register(app: typer.Typer) -> None:
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Appoint or replace the case's mediators (directors; recorded)."""
-        from mediation import assignment
+        from mediation import steps
 
-        render.step_done(env(ctx).act(assignment.assign, case_ref, mediator=mediator,
+        render.step_done(env(ctx).act(steps.assign, case_ref, mediator=mediator,
                                       co_mediators=co, expected_version=expect_version),
                          as_json)
 
@@ -322,3 +333,7 @@ def register(app: typer.Typer) -> None:
         from mediation import queries
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
+
+    from cli import document_cmds
+
+    document_cmds.register_case(case)

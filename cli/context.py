@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from mediation.access.policy import Actor
+    from mediation.access.signin import Credentials
     from mediation.db.storage import UnitOfWork
 
 T = TypeVar("T")
@@ -29,26 +30,33 @@ class Env:
 
     @contextmanager
     def uow(self, *, write: bool = True, need_schema: bool = True) -> Iterator[UnitOfWork]:
-        from mediation.db.storage import engine_for, require_schema, unit_of_work
+        from mediation.db.storage import engine_for, existing_engine, require_schema, unit_of_work
 
-        engine = engine_for(self.url())
+        engine = existing_engine(self.url()) if need_schema else engine_for(self.url())
         if need_schema:
             require_schema(engine)
         with unit_of_work(engine, write=write) as uow:
             yield uow
 
-    def actor(self, uow: UnitOfWork) -> Actor:
-        """Who is acting: a token (--token-file / MEDIATION_TOKEN_FILE, else the session file
-        written by ``mediation login``), or, where sign-in is not required, the user name."""
+    def credentials(self) -> Credentials:
+        """What this command presents: a token (--token-file / MEDIATION_TOKEN_FILE, else the
+        session file written by ``mediation login``) and the user name (--user)."""
         from pathlib import Path
 
         from mediation.access import signin
 
         if self.token_file:
             token = signin.read_private(Path(self.token_file).expanduser())
-            return signin.actor_for(uow, user=self.user, token=token)
-        session = signin.load_session(self.url())
-        return signin.actor_for(uow, user=self.user, token=session, session=True)
+            return signin.Credentials(user=self.user, token=token)
+        return signin.Credentials(user=self.user, token=signin.load_session(self.url()),
+                                  session=True)
+
+    def actor(self, uow: UnitOfWork) -> Actor:
+        """Who is acting: decided by ``signin.actor_for`` (the one resolver) from
+        :meth:`credentials`."""
+        from mediation.access import signin
+
+        return signin.resolve(uow, self.credentials())
 
     def act(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
         """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing.
@@ -56,9 +64,9 @@ class Env:
         The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
         serialization failure or deadlock, or a case changed under us (storage.transaction).
         """
-        from mediation.db.storage import engine_for, require_schema, transaction
+        from mediation.db.storage import existing_engine, require_schema, transaction
 
-        engine = engine_for(self.url())
+        engine = existing_engine(self.url())
         require_schema(engine)
 
         def once(uow: UnitOfWork) -> T:

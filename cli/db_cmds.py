@@ -38,9 +38,9 @@ def register(app: typer.Typer) -> None:
 
     def _status(ctx: typer.Context, as_json: bool, full: bool) -> None:
         from mediation.db import migrate
-        from mediation.db.storage import engine_for
+        from mediation.db.storage import existing_engine
 
-        engine = engine_for(env(ctx).url())
+        engine = existing_engine(env(ctx).url())
         info = migrate.status(engine, with_drift=full)
         if as_json:
             render.emit_json(info)
@@ -87,9 +87,9 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation.db import maintenance
-        from mediation.db.storage import engine_for, require_schema
+        from mediation.db.storage import existing_engine, require_schema
 
-        engine = engine_for(env(ctx).url())
+        engine = existing_engine(env(ctx).url())
         require_schema(engine)
         result = maintenance.backup(engine, Path(file), force=force)
         if as_json:

@@ -62,8 +62,10 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
             continue
         if used + w > columns and line:
             carry: list[str] = []
-            if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
-                carry = [line.pop()]
+            # closing punctuation never starts a line: take the character before along
+            while (carry[0] if carry else token)[0] in _NO_LINE_START and len(line) > 1 \
+                    and not line[-1].isspace():
+                carry.insert(0, line.pop())
             while line and line[-1].isspace():
                 line.pop()
             lines.append(lead + "".join(line))

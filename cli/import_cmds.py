@@ -33,12 +33,15 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation import bulk
-        from mediation.db.storage import engine_for, require_schema
+        from mediation.db.storage import existing_engine, require_schema
 
         e = env(ctx)
-        engine = engine_for(e.url())
+        engine = existing_engine(e.url())
         require_schema(engine)
         tty = sys.stderr.isatty()
+
+        from cli.options import note
+        from mediation.core.i18n import msg
 
         def progress(done: int) -> None:
             if tty:
@@ -46,7 +49,7 @@ def register(app: typer.Typer) -> None:
                 sys.stderr.flush()
 
         try:
-            result = bulk.import_cases(engine, e.user, Path(file), force=force,
+            result = bulk.import_cases(engine, e.credentials(), Path(file), force=force,
                                        skip_invalid=skip_invalid, batch_size=batch,
                                        progress=progress)
         except bulk.ImportRejected as exc:
@@ -55,6 +58,9 @@ def register(app: typer.Typer) -> None:
             raise
         if tty:
             sys.stderr.write("\n")
+        if result.encoding:
+            note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
+                     encoding=result.encoding))
         for r in result.rejected:
             sys.stderr.write(_("skipped: {message}", message=r.message) + "\n")
         if as_json:

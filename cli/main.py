@@ -57,8 +57,10 @@ def build_app() -> typer.Typer:
         access_cmds,
         admin_cmds,
         audit_cmds,
+        calendar_cmds,
         case_cmds,
         db_cmds,
+        document_cmds,
         import_cmds,
         stats_cmds,
     )
@@ -114,6 +116,8 @@ def build_app() -> typer.Typer:
     audit_cmds.register(app)
     stats_cmds.register(app)
     access_cmds.register(app)
+    calendar_cmds.register(app)
+    document_cmds.register(app)
     return app
 
 
@@ -129,6 +133,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     command = framework.install(typer.main.get_command(build_app()))
     try:
+        from cli.options import normalise_params
+
+        normalise_params(command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
         from cli import render
@@ -157,6 +164,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
+        from mediation.db.storage import busy_error, sqlite_locked
+
+        if sqlite_locked(exc):  # a write lock held past busy_timeout, outside the retrying code
+            busy = busy_error()
+            _error_line(busy.render())
+            return busy.exit_code
         if os.environ.get("MEDIATION_DEBUG"):
             raise
         _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "

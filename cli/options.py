@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from mediation.core.i18n import _
+from mediation.core.i18n import Msg, _, msg
 
 
 def json_opt() -> Any:
@@ -30,12 +33,119 @@ def version_opt() -> Any:
     )
 
 
+def read_stdin() -> bytes | str:
+    """Standard input as bytes (for the one reader, normalise.decode) where it has them."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer.read() if buffer is not None else sys.stdin.read()
+
+
+def decoded(data: bytes | str, origin: str) -> str:
+    """A user's file or standard input as text (normalise.decode): UTF-8 with or without a
+    byte-order mark, UTF-16/32 with one, or GB18030 with a note on stderr; otherwise one line
+    ``not UTF-8 or GB18030: save it as UTF-8`` (exit 1) and nothing is written."""
+    from mediation.core import normalise
+    from mediation.core.errors import InvalidInput
+
+    if isinstance(data, str):  # already text (a test's stdin)
+        return data.removeprefix("\ufeff")
+    try:
+        text, encoding = normalise.decode(data)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=origin, why=exc.message)) from None
+    if encoding:
+        note(msg("{origin}: read as {encoding} (not UTF-8)", origin=origin, encoding=encoding))
+    return text
+
+
+def note(message: Msg) -> None:
+    """One line on stderr that is not an error (the command goes on)."""
+    sys.stderr.write(_("note: {message}", message=message.render()) + "\n")
+
+
 def parse_date(value: str | None, option: str) -> date | None:
-    """``YYYY-MM-DD`` or a usage error (exit 2) naming the option."""
+    """A date in any written form normalise.date_ reads (2026-12-31, 2026/12/31, 2026.12.31,
+    2026年12月31日, full-width digits), or a usage error (exit 2) naming the option and forms."""
+    from mediation.core import normalise
+
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(_("{value!r} is not a date (YYYY-MM-DD)", value=value),
-                                 param_hint=option) from None
+        return normalise.date_(value)
+    except normalise.Unreadable as exc:
+        raise typer.BadParameter(exc.message.render(), param_hint=option) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Every option and argument through the one normaliser (mediation/core/normalise.py)
+
+# Values that name a file or a database: passed on exactly as typed (a Windows file name may
+# well hold full-width brackets).
+PATH_PARAMS = frozenset({"db", "file", "out", "key", "token_file"})
+# Free text: kept as written, control characters removed (multi-line: line breaks kept).
+TEXT_PARAMS = frozenset({"minutes", "terms", "advice", "note", "reason"})
+LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_name",
+                         "committee_name", "name"})
+# A parameter whose meaning depends on the command: (command path, name).
+TEXT_IN = {("init", "committee"): "line",
+           ("case decline", "reason"): "code", ("case terminate", "reason"): "code"}
+# Option values that are codes of a vocabulary: folded and lower case (normalise.code).
+CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
+                         "role", "lang"})
+
+
+def param_kind(command: str, name: str | None) -> str:
+    """How the one normaliser reads a parameter: ``path`` (as typed), ``text`` (free text,
+    multi-line), ``line`` (free text, one line), ``code`` or ``ident`` (folded)."""
+    if name is None:
+        return "ident"
+    if (command, name) in TEXT_IN:
+        return TEXT_IN[(command, name)]
+    if name in PATH_PARAMS:
+        return "path"
+    if name in TEXT_PARAMS:
+        return "text"
+    if name in LINE_PARAMS:
+        return "line"
+    if name in CODE_PARAMS:
+        return "code"
+    return "ident"
+
+
+def _normaliser(kind: str) -> Callable[[str], str]:
+    from mediation.core import normalise
+
+    return {
+        "text": lambda v: normalise.text(v, multiline=True),
+        "line": normalise.text,
+        "code": normalise.code,
+        "ident": normalise.fold,
+    }[kind]
+
+
+def normalise_params(command: Any, path: str = "") -> None:
+    """Route the raw value of every parameter of ``command`` and its subcommands through the
+    normaliser its kind needs, before Typer converts it (so ``--persons １０`` and ``--due
+    ２０２６/１２/３１`` read as typed, and no control character reaches a service)."""
+    for sub_name, sub in (getattr(command, "commands", None) or {}).items():
+        normalise_params(sub, f"{path} {sub_name}".strip())
+    for param in command.params:
+        descriptor = getattr(param, "type_descriptor", None)
+        annotation = getattr(descriptor, "annotation", None)
+        if annotation is bool or annotation is Path:
+            continue
+        kind = param_kind(path, param.name)
+        if kind == "path":
+            continue
+        param.consume_value = _consuming(param.consume_value, _normaliser(kind))
+
+
+def _consuming(consume: Callable[..., tuple[Any, Any]], fn: Callable[[str], str]
+               ) -> Callable[..., tuple[Any, Any]]:
+    def consume_value(ctx: Any, opts: Any) -> tuple[Any, Any]:
+        value, source = consume(ctx, opts)
+        if isinstance(value, str):
+            value = fn(value)
+        elif isinstance(value, (list, tuple)):
+            value = type(value)(fn(v) if isinstance(v, str) else v for v in value)
+        return value, source
+    return consume_value

@@ -11,9 +11,11 @@ from typing import Any
 
 import typer
 
-from mediation.cases import CaseIn, IdType, PartyKind, PartyRole, Sex, Source
-from mediation.core import categories, identity
+from mediation.cases import CaseIn
+from mediation.core import categories, identity, normalise
+from mediation.core.calendar import Calendar
 from mediation.core.i18n import _, get_language, name
+from mediation.core.vocab import IdType, PartyKind, PartyRole, Sex, Source
 
 
 def _ask(label: str, **options: Any) -> str:
@@ -41,7 +43,7 @@ def _category() -> str:
     listing = "  ".join(f"{c.code}={c.name(lang)}" for c in categories.all_categories())
     typer.echo(listing, err=True)
     while True:
-        code = _ask(_("Category"))
+        code = normalise.fold(_ask(_("Category")))
         if categories.get(code):
             return code
         typer.echo(_("unknown category code"), err=True)
@@ -55,7 +57,8 @@ def _id_number() -> tuple[str | None, str | None]:
         problem = identity.resident_id_problem(value)
         if problem is None:
             return IdType.resident_id, identity.normalise_resident_id(value)
-        if value.isdigit() or len(value) == 18:
+        folded = identity.normalise_resident_id(value)
+        if folded[:17].isdigit() or len(folded) == 18:
             typer.echo(_(problem), err=True)
             continue
         return IdType.other, value
@@ -64,10 +67,12 @@ def _id_number() -> tuple[str | None, str | None]:
 def _phone() -> str | None:
     while True:
         value = _optional(_("Phone (empty if none)"))
-        if value is None or identity.phone_valid(value):
+        if value is None:
             return value
-        typer.echo(_("not a valid phone number (11-digit mobile or area code + number)"),
-                   err=True)
+        try:
+            return normalise.phone(value)
+        except normalise.Unreadable as exc:
+            typer.echo(exc.message.render(), err=True)
 
 
 def _party(role: str) -> dict[str, Any]:
@@ -88,7 +93,8 @@ def _party(role: str) -> dict[str, Any]:
     return {k: v for k, v in party.items() if v is not None}
 
 
-def guided_intake() -> CaseIn:
+def guided_intake(calendar: Calendar | None = None) -> CaseIn:
+    """Ask for a case at the terminal; dates are read on ``calendar`` (the committee's)."""
     from mediation.intake import parse_case
 
     record: dict[str, Any] = {
@@ -105,4 +111,4 @@ def guided_intake() -> CaseIn:
         role = _choose(_("Role"), "party", [r.value for r in PartyRole])
         parties.append(_party(role))
     record["parties"] = parties
-    return parse_case(record, origin=_("intake"))
+    return parse_case(record, origin=_("intake"), calendar=calendar)

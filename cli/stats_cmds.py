@@ -20,8 +20,7 @@ SMALL_DENOMINATOR = 30
 
 
 def _today() -> Any:
-    from mediation.cases import utcnow
-    from mediation.core.clock import local_date
+    from mediation.core.clock import local_date, utcnow
 
     return local_date(utcnow())
 

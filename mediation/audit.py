@@ -32,16 +32,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, func, literal, or_, select, type_coerce
+from sqlalchemy import Connection, LargeBinary, cast, select
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
 from mediation.cases import Case, Event, EventView, LogHead, Party, iso
 from mediation.committee import committee_of
+from mediation.core import normalise
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
 from mediation.core.i18n import N_, Msg, msg
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 
 BATCH = 2000
@@ -62,9 +63,10 @@ class Kind(StrEnum):
     content = "content"  # the row cannot be read as an event (bad JSON in changes, ...)
     head = "head"  # the log_head row does not match the last event
     replay = "replay"  # a case's state/version differs from the replay of its events
+    transition = "transition"  # a case's event is not a step the workflow table allows there
     anchor_missing = "anchor_missing"  # a published head is beyond the end of the log
     anchor_mismatch = "anchor_mismatch"  # the event at a published head has another hash
-    signature = "signature"  # a checkpoint's HMAC does not match (given --key)
+    signature = "signature"  # given --key: an anchor is unsigned, or its HMAC does not match
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class AnchorResult:
     seq: int
     hash: str
     found: bool = False
-    signature: str = "none"  # none | unchecked | valid | invalid
+    signature: str = "none"  # none | unchecked | valid | invalid | unsigned (given --key)
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "seq": self.seq, "hash": self.hash, "found": self.found,
@@ -143,7 +145,13 @@ class VerifyResult:
                 self.findings, key=lambda f: (f.seq is None, f.seq or 0))],
             "more_findings": self.more_findings,
             "anchors": [a.to_dict() for a in self.anchors],
+            "unchecked_anchors": [a.source for a in self.unchecked],
         }
+
+    @property
+    def unchecked(self) -> list[AnchorResult]:
+        """The anchors whose signature was not checked: every anchor, when no key was given."""
+        return [a for a in self.anchors if a.signature in ("none", "unchecked")]
 
     def failure(self) -> IntegrityFailure:
         first = self.first
@@ -237,13 +245,17 @@ _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
 
-    On SQLite ``at`` arrives as its stored text (``YYYY-MM-DD HH:MM:SS.ffffff``), which
-    :func:`_at_text` turns into the canonical form without parsing a datetime per row.
+    On SQLite every text column is read as its stored bytes and decoded here, strictly: a
+    column holding bytes that are not UTF-8 then makes that one row unreadable (``content``)
+    instead of failing the whole batch (PostgreSQL refuses such text when it is written).
+    ``at`` arrives as SQLite's stored text, which ``eventlog.content_text`` takes as it is.
     """
     t = Event.__table__  # type: ignore[attr-defined]
-    cols = [t.c[c] for c in _COLUMNS]
-    if conn.dialect.name == "sqlite":
-        cols[1] = type_coerce(t.c.at, String).label("at")
+    cols: list[Any] = [t.c[c] for c in _COLUMNS]
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
+                           if c.key in _TEXT else c for c in cols[1:])]
     last = None
     while True:
         stmt = select(*cols).order_by(t.c.seq).limit(batch)
@@ -252,29 +264,38 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
         rows: Sequence[Any] = conn.execute(stmt).all()
         if not rows:
             return
-        yield from rows
+        if sqlite:
+            for row in rows:
+                yield tuple(_text(v) for v in row)
+        else:
+            yield from rows
         last = rows[-1][0]
 
 
-def _at_text(value: Any) -> str:
-    if isinstance(value, str) and len(value) == 26 and value[10] == " ":
-        return value[:10] + "T" + value[11:] + "Z"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise TypeError(value)
-    return value.strftime(eventlog.TIME_FORMAT)
+_TEXT = frozenset({"at", "actor", "role", "action", "from_state", "to_state", "reason",
+                   "changes", "prev_hash", "hash"})
+
+
+class _Undecodable(str):
+    """A column's bytes that are not UTF-8: never equal to anything the log wrote."""
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return _Undecodable(value.decode("utf-8", "replace"))
+    return value
 
 
 def _hash_of(row: tuple[Any, ...]) -> str:
-    """The chain hash of one streamed row: the same content as ``eventlog.content_of``."""
-    (seq, at, committee_id, case_id, actor, role, action, from_state, to_state, version,
-     reason, changes, prev_hash, _) = row
-    content = {"seq": seq, "at": _at_text(at), "committee_id": committee_id,
-               "case_id": case_id, "actor": actor, "role": role, "action": action,
-               "from_state": from_state, "to_state": to_state, "version": version,
-               "reason": reason, "changes": json.loads(changes)}
-    return eventlog.chain_hash(prev_hash, content)
+    """The chain hash of one streamed row: ``eventlog.content_text`` of its columns, the
+    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError)."""
+    if any(isinstance(v, _Undecodable) for v in row):
+        raise ValueError("not UTF-8")
+    eventlog.parse_changes(row[11])
+    return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
 
 
 def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,
@@ -295,7 +316,13 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
               for a in sorted(anchors, key=lambda a: a.seq)]
     result.anchors = [r for r, _ in checks]
     for r, a in checks:
-        if a.statement is not None:
+        if a.statement is None and key is not None:
+            r.signature = "unsigned"
+            result.add(Finding(a.seq, Kind.signature, msg(
+                "{file} is not a signed checkpoint: with --key every anchor must be signed "
+                "(a manifest, or a checkpoint whose signature was removed, is accepted only "
+                "without --key)", file=a.source)))
+        elif a.statement is not None:
             if key is None:
                 r.signature = "unchecked"
             elif signature_valid(a.statement, key):
@@ -338,7 +365,8 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
             computed = _hash_of(row)
         except (ValueError, TypeError, AttributeError):
             result.add(Finding(seq, Kind.content, msg(
-                "the event cannot be read (its changes are not JSON, or a field is malformed)")))
+                "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
+                "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
             computed = None
         if computed is not None and computed != stored_hash:
             result.add(Finding(seq, Kind.hash, msg(
@@ -384,69 +412,13 @@ def _check_head(conn: Connection, result: VerifyResult, last_seq: int, last_hash
 
 
 def _check_replay(conn: Connection, result: VerifyResult) -> None:
-    """Replay each case in SQL: constant memory here, the database does the grouping."""
-    e = Event.__table__  # type: ignore[attr-defined]
-    c = Case.__table__  # type: ignore[attr-defined]
-    result.cases = int(conn.execute(select(func.count()).select_from(c)).scalar_one())
-    versioned = and_(e.c.case_id.is_not(None), e.c.version.is_not(None))
-
-    # 1. Within each case: versions 1, 2, 3, ... and each from_state is the previous to_state.
-    w = {"partition_by": e.c.case_id, "order_by": e.c.seq}
-    steps = select(
-        e.c.seq, e.c.case_id, e.c.from_state, e.c.version,
-        func.lag(e.c.to_state).over(**w).label("prev_state"),
-        func.lag(e.c.version).over(**w).label("prev_version"),
-    ).where(versioned).subquery()
-    bad_step = conn.execute(
-        select(steps.c.seq, steps.c.case_id, steps.c.version, steps.c.prev_version)
-        .where(or_(
-            steps.c.version != func.coalesce(steps.c.prev_version, literal(0)) + 1,
-            and_(steps.c.prev_version.is_(None), steps.c.from_state.is_not(None)),
-            and_(steps.c.prev_version.is_not(None),
-                 steps.c.from_state.is_distinct_from(steps.c.prev_state)),
-        ))
-        .order_by(steps.c.seq).limit(1)
-    ).first()
-    if bad_step is not None:
-        result.add(Finding(bad_step.seq, Kind.replay, msg(
-            "case id {case}: this event does not follow from the one before it (version "
-            "{version} after {previous}, or its from-state is not the previous to-state)",
-            case=bad_step.case_id, version=bad_step.version,
-            previous=bad_step.prev_version if bad_step.prev_version is not None else "-")))
-
-    # 2. Each case row equals the last of its versioned events.
-    last = select(e.c.case_id, func.max(e.c.seq).label("seq")).where(versioned) \
-        .group_by(e.c.case_id).subquery()
-    le = e.alias("le")
-    mismatch = conn.execute(
-        select(c.c.id, c.c.state, c.c.version, le.c.seq, le.c.to_state,
-               le.c.version.label("event_version"))
-        .select_from(c.outerjoin(last, last.c.case_id == c.c.id)
-                     .outerjoin(le, le.c.seq == last.c.seq))
-        .where(or_(le.c.seq.is_(None), le.c.to_state.is_distinct_from(c.c.state),
-                   le.c.version.is_distinct_from(c.c.version)))
-        .order_by(le.c.seq).limit(1)
-    ).first()
-    if mismatch is not None:
-        if mismatch.seq is None:
-            result.add(Finding(None, Kind.replay, msg(
-                "case id {case} is {state} at version {version} but no event records it",
-                case=mismatch.id, state=mismatch.state, version=mismatch.version)))
-        else:
-            result.add(Finding(mismatch.seq, Kind.replay, msg(
-                "case id {case} is {state} at version {version}, but replaying its events gives "
-                "{replayed} at version {replayed_version}", case=mismatch.id,
-                state=mismatch.state, version=mismatch.version,
-                replayed=mismatch.to_state or "-", replayed_version=mismatch.event_version)))
-
-    # 3. No event of a case that does not exist.
-    orphan = conn.execute(
-        select(func.min(e.c.seq)).where(e.c.case_id.is_not(None),
-                                         e.c.case_id.not_in(select(c.c.id)))
-    ).scalar_one()
-    if orphan is not None:
-        result.add(Finding(int(orphan), Kind.replay, msg(
-            "the event belongs to a case that does not exist")))
+    """Every case replayed from its events and judged (``mediation.db.casefile``): each
+    versioned event by the transition table, the case row against the replay."""
+    for case in casefile.replay_cases(conn):
+        if case.number is not None:
+            result.cases += 1
+        for p in case.problems:
+            result.add(Finding(p.seq, Kind(p.kind), p.detail))
 
 
 def run_verify(uow: UnitOfWork, actor: Actor, anchors: Sequence[Anchor] = (), *,
@@ -534,15 +506,15 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
-    text = str(ref).strip()
+    key = normalise.case_key(ref)
     stmt = select(col(Case.id)).where(col(Case.committee_id) == actor.committee_id)
-    if text.isdigit():
-        stmt = stmt.where(col(Case.id) == int(text))
+    if isinstance(key, int):
+        stmt = stmt.where(col(Case.id) == key)
     else:
-        stmt = stmt.where(col(Case.number) == text)
+        stmt = stmt.where(col(Case.number) == key)
     found = uow.session.execute(stmt).scalar_one_or_none()
     if found is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=text))
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
     return int(found)
 
 

@@ -45,12 +45,16 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select, update
 from sqlmodel import col
 
+from mediation import calendars
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party, State
-from mediation.committee import committee_of, hash_key, resolve_actor
-from mediation.core.clock import local_date
+from mediation.access.signin import Credentials, resolve
+from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
+from mediation.committee import committee_of, hash_key
+from mediation.core import normalise
+from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.core.vocab import State
 from mediation.db import eventlog
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
@@ -59,8 +63,9 @@ from mediation.intake import (
     new_event_changes,
     parse_case,
     party_values,
+    validation_context,
 )
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
+from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -83,6 +88,7 @@ class ImportResult:
     first: str | None = None
     last: str | None = None
     batches: int = 0
+    encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -122,25 +128,28 @@ _HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def _prepare(line: int, text: str, key: bytes) -> Prepared | Rejected:
+def _prepare(line: int, text: str, key: bytes,
+             calendar: Calendar | None = None) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
-        record = CaseIn.model_validate_json(text)
+        record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return _prepare_loaded(line, text, key)
+        return _prepare_loaded(line, text, key, calendar)
     return _rows(line, record, key)
 
 
-def _prepare_loaded(line: int, text: str, key: bytes) -> Prepared | Rejected:
+def _prepare_loaded(line: int, text: str, key: bytes,
+                    calendar: Calendar | None = None) -> Prepared | Rejected:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
     try:
-        record: CaseIn = parse_case(data, origin=_("line {line}", line=line))
+        record: CaseIn = parse_case(data, origin=_("line {line}", line=line),
+                                    calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
     return _rows(line, record, key)
@@ -172,13 +181,13 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 Chunk = tuple[bytes, list[Rejected], list[tuple[int, list[str]]], int]
 
 
-def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool]) -> Chunk:
-    lines, key, lang, hashes = args
+def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar]) -> Chunk:
+    lines, key, lang, hashes, calendar = args
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
     for n, text in lines:
-        item = _prepare(n, text, key)
+        item = _prepare(n, text, key, calendar)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
@@ -199,10 +208,11 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _validated(path: Path, key: bytes, workers: int, hashes: bool) -> Iterator[Chunk]:
+def _validated(path: Path, key: bytes, workers: int, hashes: bool, calendar: Calendar,
+               encoding: str = "utf-8-sig") -> Iterator[Chunk]:
     lang = get_language()
-    with path.open(encoding="utf-8-sig") as fh:
-        tasks = ((chunk, key, lang, hashes) for chunk in _chunks(fh))
+    with path.open(encoding=encoding) as fh:
+        tasks = ((chunk, key, lang, hashes, calendar) for chunk in _chunks(fh))
         if workers <= 1:
             for task in tasks:
                 yield _prepare_chunk(task)
@@ -251,7 +261,7 @@ def _known_duplicates(uow: UnitOfWork, actor: Actor, hashes: set[str]) -> dict[s
             .where(col(Case.committee_id) == actor.committee_id,
                    col(Party.id_hash).in_(todo[i:i + 500]),
                    or_(col(Case.registered_at) >= since,
-                       col(Case.state).not_in([State.closed, State.declined])))
+                       col(Case.state).not_in(FINISHED)))
         ).all()
         for h, number in rows:
             if h is not None:
@@ -327,8 +337,8 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple[str, str]:
-    actor = resolve_actor(uow, username)
+def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tuple[str, str]:
+    actor = _importer(uow, who)  # again for each batch: a token revoked meanwhile stops it
     committee = committee_of(uow, actor)
     assert committee.id is not None
     conn = uow.session.connection()
@@ -337,10 +347,10 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
         # so that each batch does not read them back; reset when the import ends.
         conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
     now = uow.now().replace(tzinfo=None)
-    year = local_date(now).year
+    year = calendars.of(uow, committee.id).local_date(now).year
     n = len(batch)
     first = _reserve(uow, committee.id, year, n)
-    numbers = [f"({year}){committee.prefix}人调字第{first + i}号" for i in range(n)]
+    numbers = [normalise.case_number(year, committee.prefix, first + i) for i in range(n)]
     ids = _new_ids(uow, n)
 
     discovered = _from_iso(uow, "cases", "discovered_at", datetime(2001, 2, 3, 4, 5, 6, 7))
@@ -368,28 +378,23 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
     _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
-    # by one. Their hashed content (eventlog.content_of) differs from event to event only in
-    # the case id, the changes and the sequence number, so its canonical JSON (sorted keys,
-    # compact) is assembled around those three, the changes being canonical JSON already.
+    # by one, their hashed content built by the same function (eventlog.content_text).
     head = conn.execute(select(LogHead.__table__).where(  # type: ignore[attr-defined]
         col(LogHead.id) == 1).with_for_update()).one()
     seq, prev = int(head.seq), str(head.hash)
     cj = eventlog.canonical_json
     state = State.intake.value
-    before_case = (f'{{"action":"new","actor":{cj(actor.username)},'
-                   f'"at":{cj(now.strftime(eventlog.TIME_FORMAT))},"case_id":')
-    before_seq = (f',"committee_id":{cj(actor.committee_id)},"from_state":null,"reason":null,'
-                  f'"role":{cj(actor.role)},"seq":')
-    after_seq = f',"to_state":{cj(state)},"version":1}}'
     at = _bind(uow, "event", "at")(now)
+    content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
             batch, ids, numbers, strict=True):
         seq += 1
         changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
-        content = f'{before_case}{cid},"changes":{changes}{before_seq}{seq}{after_seq}'
-        h = sha256(f"{prev}\n{content}".encode()).hexdigest()
+        text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
+                       None, state, 1, None, changes)
+        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h
@@ -404,7 +409,7 @@ def _write_batch(uow: UnitOfWork, username: str, batch: list[Prepared]) -> tuple
 
 def import_cases(
     engine: Engine,
-    username: str | None,
+    who: Credentials | str | None,
     path: Path,
     *,
     force: bool = False,
@@ -414,20 +419,36 @@ def import_cases(
     clock: Clock | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import every case of the JSON Lines file ``path`` (see the module docstring)."""
+    """Import every case of the JSON Lines file ``path`` (see the module docstring).
+
+    ``who`` is what the caller presents (a bare string is a user name, which names the actor
+    only where sign-in is not required): ``signin.actor_for`` decides who is acting, before
+    anything is read and again for every batch written.
+    """
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
+    try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
+        encoding, note = normalise.file_encoding(path)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
+    except OSError as exc:
+        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
+                               error=exc.strerror or type(exc).__name__)) from None
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
-    def who(uow: UnitOfWork) -> tuple[Actor, bytes]:
-        actor = resolve_actor(uow, username)
-        require(actor, "case.import")
-        return actor, hash_key(uow)
+    def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
+        actor = _importer(uow, who)
+        return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
 
-    actor, key = transaction(engine, who, write=False, **kw)
+    actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():
-        return _import(engine, actor, path, key, force=force, skip_invalid=skip_invalid,
-                       batch_size=batch_size, workers=workers, progress=progress, kw=kw)
+        result = _import(engine, actor, who, path, key, calendar, force=force,
+                         skip_invalid=skip_invalid, batch_size=batch_size, workers=workers,
+                         progress=progress, kw=kw, encoding=encoding)
+    result.encoding = note
+    return result
 
 
 @contextmanager
@@ -444,16 +465,24 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool,
-            skip_invalid: bool, batch_size: int, workers: int | None,
-            progress: Callable[[int], None] | None, kw: dict[str, Any]) -> ImportResult:
+def _importer(uow: UnitOfWork, who: Credentials) -> Actor:
+    actor = resolve(uow, who)
+    require(actor, "case.import")
+    return actor
+
+
+def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: bytes,
+            calendar: Calendar, *,
+            force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
+            progress: Callable[[int], None] | None, kw: dict[str, Any],
+            encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
     seen: dict[str, int] = {}
     duplicates: set[int] = set()  # lines that repeat an ID number of an earlier line
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force):
+                                                   not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
@@ -484,7 +513,7 @@ def _import(engine: Engine, actor: Actor, path: Path, key: bytes, *, force: bool
         try:
             for batch in _batches(spool, batch_size, duplicates | set(clashes)):
                 first, last = transaction(
-                    engine, partial(_write_batch, username=actor.username, batch=batch), **kw)
+                    engine, partial(_write_batch, who=who, batch=batch), **kw)
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

@@ -1,4 +1,4 @@
-"""Everything a case holds: the stored tables, the fixed vocabularies, and a schema per use case.
+"""Everything a case holds: the stored tables and a schema per use case.
 
 - Tables (``SQLModel, table=True``): what is stored. Enumerated fields are stored as their string
   values so that raw SQL, reports and both database backends read them plainly.
@@ -7,157 +7,54 @@
 - ``*View`` schemas: what is shown. Personal data is masked unless the view is built with
   ``reveal=True``, so masking lives in the types, not in the commands.
 
-Money is stored in fen (integer hundredths of a yuan) so that sums are exact in SQL.
+The fixed vocabularies (states, sources, reasons ...) are in ``mediation.core.vocab``; money is
+stored in fen (``mediation.core.money``) so that sums are exact in SQL.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy import BigInteger, DateTime, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
-from mediation.core import identity
+from mediation.core import identity, normalise
+from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
+from mediation.core.calendar import Calendar, age_on
+from mediation.core.clock import utcnow
 from mediation.core.i18n import N_
-
-# ---------------------------------------------------------------------------------------------
-# Vocabularies
-
-
-class State(StrEnum):
-    intake = "intake"
-    accepted = "accepted"
-    declined = "declined"
-    mediating = "mediating"
-    agreed = "agreed"
-    terminated = "terminated"
-    confirmed = "confirmed"
-    closed = "closed"
-
-
-class Source(StrEnum):
-    application = "application"
-    proactive = "proactive"
-    grid = "grid"
-    court = "court"
-    police = "police"
-    petition = "petition"
-    government = "government"
-
-
-class PartyRole(StrEnum):
-    applicant = "applicant"
-    respondent = "respondent"
-
-
-class PartyKind(StrEnum):
-    person = "person"
-    legal_person = "legal_person"
-    organisation = "organisation"
-
-
-class Sex(StrEnum):
-    male = "male"
-    female = "female"
-
-
-class IdType(StrEnum):
-    resident_id = "resident_id"
-    passport = "passport"
-    hk_macao_permit = "hk_macao_permit"
-    taiwan_permit = "taiwan_permit"
-    foreign_permanent = "foreign_permanent"
-    credit_code = "credit_code"
-    other = "other"
-
-
-class DeclineReason(StrEnum):
-    """Law art. 17; Rules arts. 22-23 (≈): when a committee must not accept."""
-
-    already_in_court = "already_in_court"
-    already_with_police = "already_with_police"
-    already_administrative = "already_administrative"
-    reserved_by_law = "reserved_by_law"
-    party_refuses = "party_refuses"
-
-
-class TerminateReason(StrEnum):
-    """Law art. 26: mediation ends without agreement."""
-
-    no_agreement = "no_agreement"
-    party_withdrew = "party_withdrew"
-    party_refused = "party_refused"
-    referred_out = "referred_out"
-    escalated_to_police = "escalated_to_police"
-
-
-class AgreementForm(StrEnum):
-    written = "written"
-    oral = "oral"
-
-
-class Performance(StrEnum):
-    full = "full"
-    partial = "partial"
-    none = "none"
-
-
-class Satisfaction(StrEnum):
-    satisfied = "satisfied"
-    basically_satisfied = "basically_satisfied"
-    dissatisfied = "dissatisfied"
-
-
-class JudicialResult(StrEnum):
-    pending = "pending"
-    confirmed = "confirmed"
-    rejected = "rejected"
-
-
-class PreventionKind(StrEnum):
-    suicide = "suicide"
-    civil_to_criminal = "civil_to_criminal"
-    group_petition = "group_petition"
-    group_fight = "group_fight"
-
-
-class Role(StrEnum):
-    director = "director"
-    mediator = "mediator"
-    auditor = "auditor"
-    clerk = "clerk"
-    admin = "admin"
-
-
-class RiskLevel(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-
-
-def utcnow() -> datetime:
-    """Naive UTC, the form every timestamp is stored in."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def yuan_to_fen(amount: Decimal | float | int | str) -> int:
-    return int((Decimal(str(amount)) * 100).to_integral_value())
-
-
-def fen_to_yuan(fen: int | None) -> str | None:
-    return None if fen is None else f"{Decimal(fen) / 100:.2f}"
-
+from mediation.core.money import fen_to_yuan
+from mediation.core.vocab import (
+    IdType,
+    JudicialResult,
+    PartyKind,
+    PartyRole,
+    RiskLevel,
+    Sex,
+    Source,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Tables
+
+# Money in fen: a 64-bit integer on both backends (migration 0006). SQLite's INTEGER already is
+# one (and declaring it BIGINT would only rebuild tables for nothing); PostgreSQL's INTEGER is
+# 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
+# (normalise.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
+FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Setting(SQLModel, table=True):
@@ -240,7 +137,7 @@ class Case(SQLModel, table=True):
     requests: str
     risk_level: str = RiskLevel.low
     persons_involved: int = 0
-    amount_fen: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=FEN)
     discovered_at: datetime | None = Field(default=None, sa_type=DateTime)
     registered_at: datetime = Field(sa_type=DateTime)
     registrar: str
@@ -315,7 +212,7 @@ class Agreement(SQLModel, table=True):
     version: int
     form: str
     terms: str
-    amount_fen: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=FEN)
     due: date | None = None
     reached_at: datetime = Field(sa_type=DateTime)
     effective_at: datetime | None = Field(default=None, sa_type=DateTime)
@@ -419,13 +316,39 @@ def from_row(model: type[M], values: Mapping[str, Any]) -> M:
 # What comes in
 
 
+def calendar_of(info: ValidationInfo | None) -> Calendar:
+    """The calendar an intake record is validated in: the committee's, passed as the
+    validation context ``{"calendar": ...}``, else the default (Asia/Shanghai)."""
+    ctx = info.context if info is not None else None
+    cal = ctx.get("calendar") if isinstance(ctx, dict) else None
+    return cal if isinstance(cal, Calendar) else DEFAULT_CALENDAR
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _only_str(fn: Any) -> Any:
+    def before(v: Any) -> Any:
+        return fn(v) if isinstance(v, str) else v
+    return BeforeValidator(before)
+
+
+# What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
+# free text keeps its words but loses control characters; identifier-like values are folded
+# (full-width forms, ideographic spaces, dashes); each written form has its canonical value.
+Text = Annotated[str, _only_str(normalise.text)]
+LongText = Annotated[str, _only_str(lambda v: normalise.text(v, multiline=True))]
+Ident = Annotated[str, _only_str(normalise.fold)]
+Code = _only_str(normalise.code)
+DateIn = Annotated[date, _only_str(normalise.date_)]
+DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
+IntIn = Annotated[int, _only_str(normalise.integer_text)]
+
+
 class GuardianIn(_In):
-    name: str = Field(min_length=1)
-    relation: str | None = None
+    name: Text = Field(min_length=1)
+    relation: Text | None = None
     phone: str | None = None
 
     @field_validator("phone")
@@ -435,25 +358,22 @@ class GuardianIn(_In):
 
 
 def _check_phone(v: str | None) -> str | None:
-    if v is None or v == "":
+    if v is None or normalise.fold(v) == "":
         return None
-    phone = identity.valid_phone(v)
-    if phone is None:
-        raise ValueError(N_("not a valid phone number (11-digit mobile or area code + number)"))
-    return phone
+    return normalise.phone(v)
 
 
 class PartyIn(_In):
-    role: PartyRole
-    kind: PartyKind = PartyKind.person
-    name: str = Field(min_length=1, max_length=100)
-    sex: Sex | None = None
-    ethnicity: str | None = None
-    birth_date: date | None = None
-    id_type: IdType | None = None
-    id_number: str | None = None
+    role: Annotated[PartyRole, Code]
+    kind: Annotated[PartyKind, Code] = PartyKind.person
+    name: Text = Field(min_length=1, max_length=100)
+    sex: Annotated[Sex, Code] | None = None
+    ethnicity: Text | None = None
+    birth_date: DateIn | None = None
+    id_type: Annotated[IdType, Code] | None = None
+    id_number: Ident | None = None
     phone: str | None = None
-    address: str | None = None
+    address: Text | None = None
     guardian: GuardianIn | None = None
 
     @field_validator("guardian", mode="before")
@@ -467,7 +387,7 @@ class PartyIn(_In):
         return _check_phone(v)
 
     @model_validator(mode="after")
-    def _identity(self) -> PartyIn:
+    def _identity(self, info: ValidationInfo) -> PartyIn:
         if self.id_number:
             if self.id_type is None:
                 self.id_type = IdType.resident_id
@@ -486,9 +406,8 @@ class PartyIn(_In):
                     )
         birth = self.birth_date
         if self.kind == PartyKind.person and birth and self.guardian is None:
-            today = utcnow().date()
-            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-            if age < 18:
+            # Age on the committee's local date: one is 18 from 00:00 local of the birthday.
+            if age_on(birth, calendar_of(info).local_date(utcnow())) < 18:
                 raise _FieldError(
                     "guardian", N_("a minor takes part through a guardian; give the guardian")
                 )
@@ -507,14 +426,14 @@ class _FieldError(ValueError):
 class CaseIn(_In):
     """The intake record: ``case.json`` or the guided prompts."""
 
-    category: str
-    source: Source
-    summary: str = Field(min_length=1, max_length=4000)
-    requests: str = Field(min_length=1, max_length=4000)
-    referral_ref: str | None = None
-    discovered_at: datetime | None = None
-    risk_level: RiskLevel = RiskLevel.low
-    persons_involved: int | None = Field(default=None, ge=1)
+    category: Ident
+    source: Annotated[Source, Code]
+    summary: LongText = Field(min_length=1, max_length=4000)
+    requests: LongText = Field(min_length=1, max_length=4000)
+    referral_ref: Ident | None = None
+    discovered_at: DateTimeIn | None = None
+    risk_level: Annotated[RiskLevel, Code] = RiskLevel.low
+    persons_involved: IntIn | None = Field(default=None, ge=1)
     amount: Decimal | None = Field(default=None, ge=0)
     parties: list[PartyIn] = Field(min_length=1)
 
@@ -530,20 +449,25 @@ class CaseIn(_In):
     @field_validator("amount", mode="before")
     @classmethod
     def _amount_as_written(cls, v: Any) -> Any:
-        # A JSON number with a fraction or exponent is a float by the time Python sees it
-        # (json.loads); read it as its shortest decimal form, as pydantic does for floats, so
-        # that validating the JSON text directly (model_validate_json, the bulk import) and
-        # validating the loaded object give the same Decimal ("1000.0" stays "1000.0").
-        if isinstance(v, float) and math.isfinite(v):
-            return Decimal(str(v))
-        return v
+        # Every written form of an amount (1500, "1,500", "500元", "１５００"), exact, at most
+        # two decimals, within the bound (normalise.amount). A JSON number with a fraction or
+        # exponent is a float by the time Python sees it (json.loads); it is read as its
+        # shortest decimal form, as pydantic does for floats, so that validating the JSON text
+        # directly (model_validate_json, the bulk import) and validating the loaded object give
+        # the same Decimal ("1000.0" stays "1000.0").
+        return None if v is None else normalise.amount(v)
 
     @field_validator("discovered_at")
     @classmethod
-    def _naive_utc(cls, v: datetime | None) -> datetime | None:
-        if v is not None and v.tzinfo is not None:
-            return v.astimezone(UTC).replace(tzinfo=None)
-        return v
+    def _naive_utc(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
+        # A time without an offset is a local time of the committee's zone (docs/case-json.md).
+        if v is None:
+            return v
+        at = calendar_of(info).to_utc(v)
+        if at > utcnow():  # registration is now: discovered later than that is impossible
+            raise ValueError(N_("is in the future (after this registration); give the time "
+                                "the dispute was found, at the latest now"))
+        return at
 
     @model_validator(mode="after")
     def _referral(self) -> CaseIn:
@@ -708,7 +632,3 @@ class EventView(BaseModel):
     reason: str | None
     changes: dict[str, Any]
     hash: str
-
-
-ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)
-OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)

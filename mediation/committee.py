@@ -6,8 +6,6 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation.access.policy import (
@@ -17,9 +15,11 @@ from mediation.access.policy import (
     require_committee,
     require_grant,
 )
-from mediation.cases import Case, Committee, Role, Setting, Staff
+from mediation.cases import Case, Committee, Setting, Staff
+from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import join, msg
+from mediation.core.vocab import Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 
@@ -82,9 +82,7 @@ def init_committee(
         raise InvalidInput(msg("sign-in is required here, so the first user needs a password "
                                "(prompted, or --password-stdin)"))
     s = uow.session
-    name, prefix = name.strip(), prefix.strip()
-    if not name:
-        raise InvalidInput(msg("the committee needs a name (--committee)"))
+    name, prefix = _committee_name(name), normalise.fold(prefix)
     if not prefix or len(prefix) > 8:
         raise InvalidInput(msg("the case-number prefix must be 1 to 8 characters (--prefix)"))
     director = _check_username(director)
@@ -105,7 +103,7 @@ def init_committee(
     staff = Staff(
         committee_id=committee.id,
         username=director,
-        name=(director_name or director).strip(),
+        name=normalise.text(director_name or director),
         role=Role.admin if admin else Role.director,
         created_at=now,
     )
@@ -127,6 +125,38 @@ def init_committee(
     )
     return {"committee_id": committee.id, "name": name, "prefix": prefix, "director": director,
             "role": staff.role, "login_required": login_required}
+
+
+COMMITTEE_NAME_MAX = 100
+
+
+def _committee_name(name: str) -> str:
+    """A committee's name as stored: free text without control characters (normalise.text:
+    Word's vertical tab once broke every monthly report), 1 to 100 characters."""
+    cleaned = normalise.text(name)
+    if not cleaned:
+        raise InvalidInput(msg("the committee needs a name (--committee)"))
+    if len(cleaned) > COMMITTEE_NAME_MAX:
+        raise InvalidInput(msg("a committee's name has at most {max} characters",
+                               max=COMMITTEE_NAME_MAX))
+    return cleaned
+
+
+def rename_committee(uow: UnitOfWork, actor: Actor, name: str) -> dict[str, Any]:
+    """``committee rename`` (director): the committee's full name, as shown on reports and
+    exports; recorded as a ``committee_rename`` event. Case numbers keep their prefix."""
+    require(actor, "committee.settings")
+    new = _committee_name(name)
+    committee = committee_of(uow, actor)
+    old = committee.name
+    if new != old:
+        committee.name = new
+        uow.session.add(committee)
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="committee_rename", committee_id=actor.committee_id,
+                        changes={"committee": [old, new]})
+    return {"committee_id": actor.committee_id, "prefix": committee.prefix, "old": old,
+            "name": new, "changed": new != old}
 
 
 def add_committee(uow: UnitOfWork, actor: Actor, *, name: str, prefix: str, director: str,
@@ -163,32 +193,20 @@ def committee_by_prefix(uow: UnitOfWork, actor: Actor, prefix: str | None) -> in
     """The committee an action on staff targets: the actor's own, or (administrator) another."""
     if prefix is None:
         return actor.committee_id
-    row = uow.session.exec(select(Committee).where(Committee.prefix == prefix.strip())).first()
+    row = uow.session.exec(select(Committee).where(
+        Committee.prefix == normalise.fold(prefix))).first()
     if row is None or row.id is None:
         raise NotFound(msg("no committee with prefix {prefix}", prefix=prefix))
     require_committee(actor, row.id)
     return row.id
 
 
-_STAFF = Staff.__table__  # type: ignore[attr-defined]
-_ACTOR_BY_NAME = core_select(
-    _STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id, _STAFF.c.active
-).where(_STAFF.c.username == bindparam("username"))
-
-
 def resolve_actor(uow: UnitOfWork, username: str | None) -> Actor:
-    if not username:
-        raise InvalidInput(msg("who are you? set MEDIATION_USER or pass --user"))
-    staff = uow.conn.execute(_ACTOR_BY_NAME, {"username": username}).first()
-    if staff is None:
-        raise NotFound(
-            msg("unknown user {user}; a director adds staff with `mediation staff add`",
-                user=username)
-        )
-    if not staff.active:
-        raise PermissionDenied(msg("user {user} is disabled", user=username))
-    return Actor(username=staff.username, name=staff.name, role=staff.role,
-                 committee_id=staff.committee_id)
+    """The actor a bare user name names: only on a committee that does not require sign-in
+    (``signin.actor_for`` decides, as for every other caller)."""
+    from mediation.access.signin import actor_for
+
+    return actor_for(uow, user=username, token=None)
 
 
 def committee_of(uow: UnitOfWork, actor: Actor) -> Committee:
@@ -212,9 +230,10 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
                                "password (prompted, or --password-stdin)"))
     if s.exec(select(Staff).where(Staff.username == username)).first() is not None:
         raise InvalidInput(msg("user {user} already exists in this database", user=username))
-    if not name.strip():
+    name = normalise.text(name)
+    if not name:
         raise InvalidInput(msg("give the person's name (--name)"))
-    staff = Staff(committee_id=committee_id, username=username, name=name.strip(),
+    staff = Staff(committee_id=committee_id, username=username, name=name,
                   role=role, created_at=uow.now())
     s.add(staff)
     s.flush()

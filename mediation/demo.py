@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 
 from mediation import committee, intake, steps
 from mediation.access.policy import Actor
-from mediation.cases import Case, Setting, utcnow
+from mediation.cases import Case, Setting
 from mediation.core import identity
+from mediation.core.clock import utcnow
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
 from mediation.core.paths import data_dir

@@ -17,49 +17,61 @@ from pydantic import ValidationError
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
+from mediation import calendars
 from mediation.access.policy import Actor, require
-from mediation.cases import (
-    Case,
-    CaseCounter,
-    CaseIn,
-    Party,
-    PartyIn,
-    PartyRole,
-    State,
-    _FieldError,
-    yuan_to_fen,
-)
+from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
 from mediation.committee import committee_of, hash_key
-from mediation.core import categories, identity
-from mediation.core.clock import local_date
+from mediation.core import categories, identity, normalise
+from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput
-from mediation.core.i18n import Msg, join, msg
+from mediation.core.i18n import Msg, join, msg, name
+from mediation.core.money import yuan_to_fen
+from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
-
-_FINISHED = (State.closed, State.declined)
+from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 
-def parse_case(data: object, *, origin: str = "case.json") -> CaseIn:
-    """Validate an intake record; InvalidInput names the first bad field and what is allowed."""
+def parse_case(data: object, *, origin: str = "case.json",
+               calendar: Calendar | None = None) -> CaseIn:
+    """Validate an intake record; InvalidInput names the first bad field and what is allowed.
+    Dates and times are read on ``calendar`` (the committee's; default Asia/Shanghai)."""
     if not isinstance(data, dict):
         raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
                                origin=origin))
     try:
-        return CaseIn.model_validate(data)
+        return CaseIn.model_validate(data, context=validation_context(calendar))
     except ValidationError as exc:
         raise InvalidInput(_explain(exc, origin)) from None
 
 
-def load_case_file(text: str, *, origin: str) -> CaseIn:
+def validation_context(calendar: Calendar | None) -> dict[str, Any] | None:
+    """The pydantic validation context that makes CaseIn read dates on ``calendar``."""
+    return None if calendar is None else {"calendar": calendar}
+
+
+def load_case_file(text: str, *, origin: str, calendar: Calendar | None = None) -> CaseIn:
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
         raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
                                origin=origin, line=exc.lineno, column=exc.colno,
                                error=exc.msg)) from None
-    return parse_case(data, origin=origin)
+    return parse_case(data, origin=origin, calendar=calendar)
+
+
+def warnings(record: CaseIn) -> list[Msg]:
+    """What is doubtful but not refused in a valid record: a party's stated sex that the sex
+    digit of their resident ID number contradicts (the clerk may have typed either wrong)."""
+    found = []
+    for i, p in enumerate(record.parties):
+        if p.sex is not None and p.id_number and p.id_type == "resident_id":
+            in_id = identity.sex_of_resident_id(p.id_number)
+            if in_id != p.sex.value:
+                found.append(msg("parties[{index}].sex: {sex} but the ID number's sex digit "
+                                 "says {in_id}; check both", index=i, sex=name("sex", p.sex),
+                                 in_id=name("sex", in_id)))
+    return found
 
 
 def _explain(exc: ValidationError, origin: str) -> Msg:
@@ -75,7 +87,9 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     value = err.get("input")
     kind = err["type"]
     why: Msg
-    if isinstance(cause, ValueError):
+    if isinstance(cause, normalise.Unreadable):
+        why = cause.message
+    elif isinstance(cause, ValueError):
         why = msg(str(cause))
     elif kind == "missing":
         why = msg("required")
@@ -111,7 +125,7 @@ def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[
             select(Case.id)
             .join(Party, col(Party.case_id) == Case.id)
             .where(Case.committee_id == actor.committee_id, col(Party.id_hash).in_(hashes))
-            .where(or_(col(Case.registered_at) >= since, col(Case.state).not_in(_FINISHED)))
+            .where(or_(col(Case.registered_at) >= since, col(Case.state).not_in(FINISHED)))
         ).all()
         for cid in rows:
             if cid is not None:
@@ -239,9 +253,9 @@ def new_case(
         })
     committee = committee_of(uow, actor)
     now = uow.now()
-    year = local_date(now).year
+    year = calendars.of(uow, actor.committee_id).local_date(now).year
     seq = _next_number(uow, committee.id or 0, year)
-    number = f"({year}){committee.prefix}人调字第{seq}号"
+    number = normalise.case_number(year, committee.prefix, seq)
     case = Case(**case_fields(record, committee_id=actor.committee_id, year=year, seq=seq,
                               number=number, now=now, registrar=actor.username),
                 duplicate_of=join([str(d["number"]) for d in duplicates]) if duplicates else None)

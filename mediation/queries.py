@@ -14,7 +14,6 @@ from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_on_case, require_reveal, sees_names
 from mediation.cases import (
-    OPEN_STATES,
     Agreement,
     AgreementView,
     Case,
@@ -28,22 +27,21 @@ from mediation.cases import (
     JudicialConfirmation,
     MediationSession,
     Party,
-    PartyKind,
-    PartyRole,
     PartyView,
     Prevention,
-    Role,
     Staff,
-    fen_to_yuan,
     iso,
 )
 from mediation.committee import committee_of
 from mediation.core import identity
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
-from mediation.db import eventlog
+from mediation.core.money import fen_to_yuan
+from mediation.core.vocab import PartyKind, PartyRole, Role
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.steps import assigned_to, find_case
+from mediation.workflow import OPEN_STATES
 
 
 def _overdue(case: Case, uow: UnitOfWork) -> bool:
@@ -71,9 +69,17 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
                         committee_id=case.committee_id, case_id=case.id, reason=reason,
                         changes={"fields": [None, ["id_number", "phone", "address",
                                                    "birth_date"]]})
+    return build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
+
+
+def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names_ok: bool
+               ) -> CaseView:
+    """The case file as ``case_view`` shows it, without the permission checks and the event:
+    for callers that made both themselves (documents.py prints with the reason ``print``)."""
+    s = uow.session
     cid = case.id
+    assert cid is not None
     parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
-    names_ok = reveal or sees_names(actor)
     party_names = _names_of(parties)
 
     def t(text: str | None) -> str | None:
@@ -291,16 +297,5 @@ def event_view(e: Event, number: str | None) -> EventView:
 
 def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
     """Each case's state and version as its events replay them (for checks and tests)."""
-    out: dict[int, tuple[str | None, int | None]] = {}
-    rows = uow.session.exec(
-        select(Event.case_id, Event.to_state, Event.version)
-        .where(col(Event.case_id).is_not(None), col(Event.version).is_not(None))
-        .order_by(col(Event.seq))
-    ).all()
-    for cid, to_state, version in rows:
-        if cid is None:
-            continue
-        state, _ = out.get(cid, (None, None))
-        out[cid] = (to_state if to_state is not None else state, version)
-    return out
-
+    return {c.case_id: (c.replay.state, c.replay.version or None)
+            for c in casefile.replay_cases(uow.session.connection())}

@@ -25,13 +25,12 @@ from mediation.cases import (
     FollowUp,
     MediationSession,
     Party,
-    PartyKind,
     Setting,
-    State,
 )
 from mediation.core import identity
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
+from mediation.core.vocab import PartyKind, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 

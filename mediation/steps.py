@@ -17,16 +17,16 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, exists, func, update
+from sqlalchemy import Select, bindparam, delete, exists, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
-from mediation import workflow
+from mediation import calendars, workflow
 from mediation.access.policy import Actor, require, require_appointment, require_on_case
 from mediation.cases import (
     Agreement,
@@ -36,23 +36,19 @@ from mediation.cases import (
     Extension,
     FollowUp,
     JudicialConfirmation,
-    JudicialResult,
     MediationSession,
     Party,
-    PartyRole,
     Prevention,
-    PreventionKind,
-    Role,
-    fen_to_yuan,
     from_row,
     iso,
-    yuan_to_fen,
 )
 from mediation.committee import assignable
-from mediation.core import identity
+from mediation.core import identity, normalise
 from mediation.core.clock import local_date
-from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
-from mediation.core.i18n import join, msg
+from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.core.i18n import msg
+from mediation.core.money import fen_to_yuan, yuan_to_fen
+from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 
@@ -67,12 +63,12 @@ Apply = Callable[[Case], Changes]
 
 def find_case(uow: UnitOfWork, actor: Actor, ref: str | int) -> Case:
     """A case of the actor's committee, by id or by its full number."""
-    text = str(ref).strip()
+    key = normalise.case_key(ref)
     stmt = select(Case).where(Case.committee_id == actor.committee_id)
-    stmt = stmt.where(Case.id == int(text)) if text.isdigit() else stmt.where(Case.number == text)
+    stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
     case = uow.session.exec(stmt).first()
     if case is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=text))
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
     return case
 
 
@@ -207,17 +203,16 @@ def _load(uow: UnitOfWork, actor: Actor, ref: str | int, trigger: str
 
     The ``Case`` is in no session: :func:`_step` writes its changes with one Core UPDATE.
     """
-    text = str(ref).strip()
-    by_number = not text.isdigit()
+    key = normalise.case_key(ref)
+    by_number = not isinstance(key, int)
     mediator = actor.role == Role.mediator
     stmt = _load_statement(by_number, workflow.facts(trigger), mediator)
-    params: dict[str, Any] = {"committee_id": actor.committee_id,
-                              "ref": text if by_number else int(text)}
+    params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key}
     if mediator:
         params["username"] = actor.username
     row = uow.conn.execute(stmt, params).first()
     if row is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=text))
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
     facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     effective = facts.get("f_effective_at")
@@ -247,13 +242,16 @@ def _step(
     apply: Apply,
     *,
     expected_version: int | None = None,
-    reason: str | None = None,
+    reason: str | Callable[[Case], str | None] | None = None,
+    permission: str = "case.workflow",
 ) -> dict[str, Any]:
-    require(actor, "case.workflow")  # before looking the case up: no hint whether it exists
+    require(actor, permission)  # before looking the case up: no hint whether it exists
     case, subject, assigned = _load(uow, actor, ref, trigger)
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number, assigned=assigned,
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
                     state=case.state)
+    if callable(reason):
+        reason = reason(case)
     _check_version(uow, case, expected_version)
     before = case.state
     after = workflow.fire(subject, trigger, inputs)
@@ -332,13 +330,19 @@ def _plain(value: Any) -> Any:
 # One function per trigger
 
 
+def _conclusion_deadline(uow: UnitOfWork, case: Case, now: datetime) -> datetime:
+    """The end of the period to conclude mediation from ``now`` (acceptance or re-mediation):
+    CONCLUSION_DAYS days counted on the committee's calendar (Civil Code arts. 201-203)."""
+    return calendars.of(uow, case.committee_id).period_end(now, workflow.CONCLUSION_DAYS)
+
+
 def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
            expected_version: int | None = None) -> dict[str, Any]:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         now = uow.now()
         _set(case, ch, "accepted_at", now)
-        _set(case, ch, "deadline", now + timedelta(days=workflow.CONCLUSION_DAYS))
+        _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
     return _step(uow, actor, ref, "accept", {}, apply, expected_version=expected_version)
@@ -412,8 +416,8 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
-        base = max(case.deadline or now, now)
-        new_deadline = base + timedelta(days=days)
+        new_deadline = calendars.of(uow, case.committee_id).extended_end(case.deadline, now,
+                                                                         days)
         uow.session.add(Extension(case_id=case.id, days=days, reason=reason.strip(),
                                   consent=consent, new_deadline=new_deadline, granted_at=now,
                                   granted_by=actor.username))
@@ -429,9 +433,6 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
           expected_version: int | None = None) -> dict[str, Any]:
-    if amount is not None and amount < 0:
-        raise InvalidInput(msg("--amount must not be negative"))
-
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -453,7 +454,7 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
             _set(case, ch, "amount_fen", fen)
         return ch
 
-    return _step(uow, actor, ref, "agree", {"terms": terms}, apply,
+    return _step(uow, actor, ref, "agree", {"terms": terms, "amount": amount}, apply,
                  expected_version=expected_version)
 
 
@@ -497,9 +498,6 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
              decided_on: date | None = None,
              expected_version: int | None = None) -> dict[str, Any]:
     """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
-    if result is not None and result not in (JudicialResult.confirmed, JudicialResult.rejected):
-        raise InvalidInput(msg("--result must be one of: {allowed}",
-                               allowed=join([JudicialResult.confirmed, JudicialResult.rejected])))
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -565,7 +563,7 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
         _set(case, ch, "concluded_at", None)
         _set(case, ch, "conclusion", None)
         _set(case, ch, "confirmed_at", None)
-        _set(case, ch, "deadline", now + timedelta(days=workflow.CONCLUSION_DAYS))
+        _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
     return _step(uow, actor, ref, "remediate", {"reason": reason, "consent": consent}, apply,
@@ -574,9 +572,6 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
 
 def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
             expected_version: int | None = None) -> dict[str, Any]:
-    if kind not in {k.value for k in PreventionKind}:
-        raise InvalidInput(msg("--kind must be one of: {allowed}",
-                               allowed=join([k.value for k in PreventionKind])))
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -586,6 +581,42 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
 
     return _step(uow, actor, ref, "prevent", {"kind": kind, "persons": persons}, apply,
                  expected_version=expected_version)
+
+
+def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
+           co_mediators: list[str] | None = None, expected_version: int | None = None
+           ) -> dict[str, Any]:
+    """``case assign``: a director appoints or replaces a case's mediators. The state does not
+    change; a finished case (``workflow.FINISHED``) is refused by the table."""
+    require(actor, "case.assign")
+    lead = assignable(uow, actor, mediator).username
+    co: list[str] = []
+    for m in co_mediators or []:
+        name = assignable(uow, actor, m).username
+        if name != lead and name not in co:
+            co.append(name)
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        s = uow.session
+        before = s.exec(select(CaseMediator).where(CaseMediator.case_id == case.id)
+                        .order_by(col(CaseMediator.id))).all()
+        old_co = [m.username for m in before if not m.lead and m.username != case.lead_mediator]
+        ch: Changes = {}
+        _set(case, ch, "lead_mediator", lead)
+        if old_co != co:
+            ch["co_mediators"] = [old_co, co]
+        s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
+        now = uow.now()
+        for username, is_lead in [(lead, True), *((c, False) for c in co)]:
+            s.add(CaseMediator(case_id=case.id, username=username, lead=is_lead,
+                               assigned_at=now))
+        return ch
+
+    done = _step(uow, actor, ref, "assign", {"mediator": lead}, apply,
+                 expected_version=expected_version, permission="case.assign",
+                 reason=lambda case: "reassign" if case.lead_mediator else None)
+    return {**done, "lead_mediator": lead, "co_mediators": co}
 
 
 STEPS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -601,5 +632,6 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "feedback": feedback,
     "remediate": remediate,
     "prevent": prevent,
+    "assign": assign,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

@@ -22,20 +22,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from transitions import Machine, MachineError
 
-from mediation.cases import (
+from mediation.core.errors import Refused
+from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.vocab import (
     DeclineReason,
+    JudicialResult,
     Performance,
+    PreventionKind,
     Satisfaction,
     State,
     TerminateReason,
 )
-from mediation.core.errors import Refused
-from mediation.core.i18n import N_, Msg, join, msg, name
 
 CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
@@ -97,15 +100,20 @@ def terms_given(_: Subject, i: Inputs) -> Msg | None:
     return None if _text(i.get("terms")) else msg("the agreement has no terms")
 
 
+def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
+            ) -> Msg | None:
+    """None when ``given`` is one of ``values``, else ``message`` naming the allowed values
+    (with their names in the user's language when ``kind`` names their catalogue keys)."""
+    if given in {v.value for v in values}:
+        return None
+    allowed = [f"{v.value} ({name(kind, v.value)})" if kind else v.value for v in values]
+    return msg(message, allowed=join(allowed))
+
+
 def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
     def guard(_: Subject, i: Inputs) -> Msg | None:
-        reason = i.get("reason")
-        if reason in {r.value for r in allowed}:
-            return None
-        return msg(
-            "the reason must be one of: {allowed}",
-            allowed=join([f"{r.value} ({name(kind, r.value)})" for r in allowed]),
-        )
+        return _one_of(allowed, i.get("reason"), N_("the reason must be one of: {allowed}"),
+                       kind)
 
     guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
     return guard
@@ -126,18 +134,15 @@ def has_agreement(s: Subject, _: Inputs) -> Msg | None:
 
 
 def follow_up_recorded(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("satisfaction") not in {v.value for v in Satisfaction}:
-        return msg(
-            "record the parties' satisfaction (--satisfaction: {allowed})",
-            allowed=join([v.value for v in Satisfaction]),
-        )
+    why = _one_of(Satisfaction, i.get("satisfaction"),
+                  N_("record the parties' satisfaction (--satisfaction: {allowed})"))
+    if why is not None:
+        return why
     performance = i.get("performance")
-    if s.has_agreement and performance not in {v.value for v in Performance}:
-        return msg(
-            "record how the agreement is performed (--performance: {allowed})",
-            allowed=join([v.value for v in Performance]),
-        )
-    if not s.has_agreement and performance is not None:
+    if s.has_agreement:
+        return _one_of(Performance, performance,
+                       N_("record how the agreement is performed (--performance: {allowed})"))
+    if performance is not None:
         return msg("there is no agreement whose performance could be recorded")
     return None
 
@@ -155,6 +160,17 @@ def extension_within_limit(_: Subject, i: Inputs) -> Msg | None:
     if isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS:
         return None
     return msg("an extension is 1 to {max} days", max=MAX_EXTENSION_DAYS)
+
+
+def judicial_result_allowed(_: Subject, i: Inputs) -> Msg | None:
+    """A court's decision is confirmed or rejected (pending is what a filing starts as)."""
+    result = i.get("result")
+    if result is None:
+        return None
+    decided = (JudicialResult.confirmed, JudicialResult.rejected)
+    if result in decided:
+        return None
+    return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
 
 
 def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
@@ -179,10 +195,19 @@ def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
 
 
 def prevention_recorded(_: Subject, i: Inputs) -> Msg | None:
+    if i.get("kind"):
+        why = _one_of(PreventionKind, i.get("kind"), N_("--kind must be one of: {allowed}"))
+        if why is not None:
+            return why
     persons = i.get("persons")
     if isinstance(persons, int) and persons >= 1 and i.get("kind"):
         return None
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
+
+
+def amount_not_negative(_: Subject, i: Inputs) -> Msg | None:
+    amount = i.get("amount")
+    return None if amount is None or amount >= 0 else msg("--amount must not be negative")
 
 
 def _text(value: object) -> bool:
@@ -204,6 +229,14 @@ class Transition:
 
 
 S = State
+# The states in which the committee's work on a case is over: closed, or declined (its parties
+# were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
+# be reassigned, and is no probable duplicate of a new one unless registered recently.
+FINISHED: tuple[State, ...] = (State.closed, State.declined)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "accept", (S.intake,), S.accepted, (has_category, has_both_sides),
@@ -230,7 +263,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
-        "agree", (S.mediating,), S.agreed, (terms_given,),
+        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative),
         N_("Law arts. 28-29"), N_("An agreement is reached, written or oral."),
     ),
     Transition(
@@ -243,7 +276,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Law arts. 29-30"), N_("The agreement takes effect (signed and sealed, or oral)."),
     ),
     Transition(
-        "judicial", (S.confirmed,), None, (judicial_filing_in_time,),
+        "judicial", (S.confirmed,), None, (judicial_result_allowed, judicial_filing_in_time),
         N_("Law art. 33; SPC Interpretation [2011] No. 5"),
         N_("Judicial confirmation: filed with a court, then confirmed or rejected."),
     ),
@@ -261,6 +294,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
         (prevention_recorded,),
         N_("Rules art. 21 ≈"), N_("An escalation prevented is recorded (cases and persons)."),
+    ),
+    Transition(
+        "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
+        N_("Law arts. 19-20 ≈"),
+        N_("A director appoints or replaces the case's mediators; the state does not change."),
     ),
 )
 
@@ -289,7 +327,9 @@ def facts(trigger: str) -> frozenset[str]:
 
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
-FINAL = (State.closed,)
+# The states no trigger leads out of (the diagram's end): derived from the table.
+FINAL: tuple[State, ...] = tuple(
+    s for s in State if not any(s in t.sources for t in TRANSITIONS))
 
 
 class _GuardFailed(Exception):
@@ -374,13 +414,59 @@ def fire(subject: Subject, trigger: str, inputs: Inputs) -> str:
     return subject.state
 
 
-def replay(actions: list[tuple[str, str | None]]) -> str | None:
-    """The state a case's events lead to: the ``to_state`` of the last event that has one."""
+@dataclass
+class Replay:
+    """THE replay of one case's recorded steps: its events that carry a version, in ``seq``
+    order, each checked against the transition table as it is applied.
+
+    ``audit verify`` and ``db check`` both replay every case through this (via
+    ``mediation.db.casefile``), so "what may have happened to a case" is judged by the same
+    rule that decides what may happen to it.
+    """
+
     state: str | None = None
-    for _, to_state in actions:
+    version: int = 0
+
+    def step(self, action: str, from_state: str | None, to_state: str | None,
+             version: int | None) -> Msg | None:
+        """Apply one event; the reason it could not have happened, or None. The case is
+        advanced either way, so that one bad event does not make every later one look bad."""
+        problem = _step_problem(self.state, self.version, action, from_state, to_state,
+                                version)
         if to_state is not None:
-            state = to_state
-    return state
+            self.state = to_state
+        if version is not None:
+            self.version = version
+        return problem
+
+
+# The one recorded step of a case that is not a trigger of the table: its registration.
+_REGISTRATION = "new"
+
+
+def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
+                  to_state: str | None, version: int | None) -> Msg | None:
+    if version != last_version + 1:
+        return msg("version {version} follows version {previous}", version=version or "-",
+                   previous=last_version)
+    if state is None:
+        if action != _REGISTRATION or from_state is not None or to_state != INITIAL:
+            return msg("the first event of a case must register it (new, into {state})",
+                       state=INITIAL.value)
+        return None
+    if from_state != state:
+        return msg("it starts from {from_state}, but the case was {state}",
+                   from_state=from_state or "-", state=state)
+    if action in TRIGGERS:
+        t = transition(action)
+        dest = state if t.dest is None else t.dest.value
+        if state not in t.sources:
+            return msg("{action} is not allowed in {state}", action=action, state=state)
+        if to_state != dest:
+            return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
+                       state=state, dest=dest, to_state=to_state or "-")
+        return None
+    return msg("{action} is not a step of the workflow", action=action)
 
 
 def mermaid() -> str:

@@ -1,19 +1,28 @@
 """A committee with one user per role, for the access tests (issue 6).
 
-Built through the services on a no-login database (``MEDIATION_USER`` picks the role): the policy
-is the same with sign-in, which tests/integration/test_signin.py covers on its own.
+Built through the services, on a no-login database (``MEDIATION_USER`` picks the role) or, with
+``build(path, login=True)``, on one that requires sign-in: every user then has a password and an
+open session, and there are an expired session and a revoked token (the tokens are returned).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from mediation import assignment, intake, retention
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from mediation import intake, retention, steps
 from mediation.access import signin
+from mediation.access.policy import Actor
+from mediation.cases import Committee, Staff
 from mediation.committee import add_staff, init_committee, resolve_actor
+from mediation.core.clock import utcnow
 from mediation.db.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
@@ -41,9 +50,17 @@ def case_record() -> dict[str, Any]:
     return copy.deepcopy(CASE)
 
 
-def build(path: Path) -> None:
+PASSWORD = "matrix-password"
+
+
+def build(path: Path, *, login: bool = False) -> dict[str, str]:
     """Committee 龙: an administrator, a director, two mediators, an auditor and a clerk;
-    case 1 in intake assigned to the mediator liming; a retention period; token 1 (clerk)."""
+    case 1 in intake assigned to the mediator liming; a retention period; token 1 (clerk).
+
+    ``login=True``: then the committee requires sign-in, everybody's password is
+    :data:`PASSWORD`, and the result maps each role to the token of its open session, and
+    ``"expired"`` / ``"revoked"`` to the director's expired session and revoked cron token.
+    """
     url = database_url(str(path))
     engine = engine_for(url)
     create_schema(engine)
@@ -59,11 +76,44 @@ def build(path: Path) -> None:
         uow.commit()
     with UnitOfWork(engine) as uow:
         case = intake.new_case(uow, director, intake.parse_case(case_record()))
-        assignment.assign(uow, director, case["id"], mediator="liming")
+        steps.assign(uow, director, case["id"], mediator="liming")
         retention.set_days(uow, director, 3650)
         signin.create_token(uow, director, "chenjing", days=5)
         uow.commit()
+    tokens = _sign_in(engine, director) if login else {}
     release(path)
+    return tokens
+
+
+def _sign_in(engine: Engine, director: Actor) -> dict[str, str]:
+    fast = os.environ.get(signin.FAST_ENV)
+    os.environ[signin.FAST_ENV] = "1"
+    try:
+        with UnitOfWork(engine) as uow:
+            for staff in uow.session.exec(select(Staff)).all():
+                signin.set_password(uow, staff, PASSWORD)
+            for c in uow.session.exec(select(Committee)).all():
+                c.login_required = True
+                uow.session.add(c)
+            uow.commit()
+        tokens: dict[str, str] = {}
+        with UnitOfWork(engine) as uow:
+            for role, user in USERS.items():
+                tokens[role] = signin.login(uow, user, PASSWORD)["token"]
+            revoked = signin.create_token(uow, director, "wangfang", days=5)
+            signin.revoke_token(uow, director, revoked["id"])
+            tokens["revoked"] = revoked["token"]
+            uow.commit()
+        past = utcnow() - timedelta(hours=signin.SESSION_HOURS + 1)
+        with UnitOfWork(engine, clock=lambda: past) as uow:
+            tokens["expired"] = signin.login(uow, "wangfang", PASSWORD)["token"]
+            uow.commit()
+        return tokens
+    finally:
+        if fast is None:
+            del os.environ[signin.FAST_ENV]
+        else:
+            os.environ[signin.FAST_ENV] = fast
 
 
 def release(path: Path) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from mediation import committee
 from mediation.access.policy import Actor
-from mediation.cases import utcnow
+from mediation.core.clock import utcnow
 from mediation.core.i18n import set_language
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
 

@@ -43,7 +43,8 @@ def code_ids() -> set[str]:
 
 def enum_keys() -> set[str]:
     sys.path.insert(0, str(ROOT))
-    from mediation import cases, workflow
+    from mediation import workflow
+    from mediation.core import vocab as cases
 
     kinds = {
         "state": cases.State, "source": cases.Source, "role": cases.Role,

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediation.cases import Role
 from mediation.core.errors import PermissionDenied
 from mediation.core.i18n import N_, msg, name
+from mediation.core.vocab import Role
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ POLICY: dict[str, frozenset[str]] = {
     "case.workflow": _roles(_D, _M),
     "case.assign": _roles(_D),
     "case.reveal": _roles(_D, _M, _A),
+    "case.print": _roles(_D, _M),  # documents with the parties' full data (a mediator: own cases)
     "retention.apply": _roles(_D),
     # audit (names shared with the audit branch)
     "audit.read": _roles(_D, _A),
@@ -183,7 +184,8 @@ def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
 EVENT_NAMES = (
     N_("trigger.assign"), N_("trigger.login"), N_("trigger.login_failed"), N_("trigger.logout"),
     N_("trigger.token_create"), N_("trigger.token_revoke"), N_("trigger.password_set"),
-    N_("trigger.committee_add"), N_("trigger.retention_set"), N_("trigger.anonymise"),
+    N_("trigger.committee_add"), N_("trigger.committee_rename"), N_("trigger.retention_set"),
+    N_("trigger.anonymise"),
     N_("field.why"), N_("field.failed"), N_("field.locked_until"), N_("field.token_id"),
     N_("field.expires_at"), N_("field.retention_days"),
 )

@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import stat
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -291,10 +292,35 @@ _BY_NAME = (
 )
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """What a caller presents to say who is acting (see :func:`actor_for`).
+
+    ``user``: a staff user name (``MEDIATION_USER``/``--user``); alone it names the actor only
+    on a committee that does not require sign-in. ``token``: a session or cron token.
+    ``session``: the token was read from the session file (``mediation login``), so when it is no
+    longer valid the user name is tried instead, which a sign-in committee refuses.
+    """
+
+    user: str | None = None
+    token: str | None = None
+    session: bool = False
+
+
+def resolve(uow: UnitOfWork, who: Credentials | str | None) -> Actor:
+    """The acting staff member for ``who`` (a bare string is a user name): :func:`actor_for`."""
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
+    return actor_for(uow, user=who.user, token=who.token, session=who.session)
+
+
 def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
               session: bool = False) -> Actor:
-    """The acting staff member, from a token (session or cron) or, without sign-in, a name.
+    """THE one place that decides who is acting: every command, library entry point and bulk
+    path comes here (directly, through :func:`resolve`, or ``committee.resolve_actor``).
 
+    A token (session or cron) names its staff member; without one, a user name does, but only
+    on a committee that does not require sign-in. A disabled account is refused either way.
     ``session=True`` marks a token read from the session file: when it is no longer valid the
     caller falls back to the user name, and a committee that requires sign-in refuses that.
     """

@@ -12,7 +12,6 @@ as "code (name)" pairs in the reader's language. Pure: no database, no terminal.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -35,10 +34,11 @@ class ChoiceError(ValueError):
 
 
 def fold(text: str) -> str:
-    """How typed values are compared: NFKC (full-width → half-width), trimmed, case-folded,
-    separators as underscores."""
-    folded = unicodedata.normalize("NFKC", text).strip().casefold()
-    return "_".join(folded.replace("-", " ").split())
+    """How typed values are compared: the one normaliser for codes (normalise.code: full-width
+    to half-width, separators as underscores), then case-folded."""
+    from mediation.core import normalise
+
+    return normalise.code(text).casefold()
 
 
 def values(kind: str) -> list[str]:

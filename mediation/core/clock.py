@@ -1,20 +1,28 @@
-"""Dates as the committee lives them: China Standard Time (UTC+8, no daylight saving).
+"""Dates as the committee lives them, in the default calendar (China Standard Time).
 
 Timestamps are stored in UTC; the calendar questions (which year a case number belongs to, which
-day a case concluded on) are answered in local time.
+day a case concluded on) are answered in local time. A committee's own time zone is a setting
+(``mediation.calendars``); these helpers answer in the default one (``Asia/Shanghai``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime
 
-LOCAL = timezone(timedelta(hours=8), "CST")
+from mediation.core.calendar import DEFAULT
+
+LOCAL = DEFAULT.tz
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_date(utc_naive: datetime) -> date:
-    return utc_naive.replace(tzinfo=UTC).astimezone(LOCAL).date()
+    return DEFAULT.local_date(utc_naive)
 
 
 def start_of_local_day_utc(day: date) -> datetime:
-    """The naive-UTC instant at which ``day`` begins in China Standard Time."""
-    return datetime.combine(day, time(0), LOCAL).astimezone(UTC).replace(tzinfo=None)
+    """The naive-UTC instant at which ``day`` begins in the default zone."""
+    return DEFAULT.start_of_day_utc(day)

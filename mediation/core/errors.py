@@ -104,7 +104,10 @@ class ConcurrentUpdate(Conflict):
 
 
 class Busy(MediationError):
-    """The database stayed busy (locked, or conflicting transactions) through every retry."""
+    """The database stayed busy (locked, or conflicting transactions) through every retry:
+    nothing was written; trying again later is the cure (exit 3, like a concurrent edit)."""
+
+    exit_code = 3
 
 
 class IntegrityFailure(MediationError):

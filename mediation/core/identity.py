@@ -13,13 +13,12 @@ import re
 from datetime import date
 from operator import mul
 
+from mediation.core import normalise
 from mediation.core.i18n import N_
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$", re.ASCII)
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", re.ASCII)
 _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 "
     "长孙 夏侯 轩辕 令狐 宇文 司徒 司空 端木 南宫".split()
@@ -37,8 +36,13 @@ def gb11643_check_char(first17: str) -> str:
     return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
+# The earliest birth year a resident ID number is taken to hold.
+EARLIEST_BIRTH_YEAR = 1900
+
+
 def normalise_resident_id(value: str) -> str:
-    return value.strip().upper()
+    """The ID number as typed in any width, upper case, without spaces or hyphens."""
+    return normalise.resident_id_text(value)
 
 
 def resident_id_problem(value: str) -> str | None:
@@ -47,16 +51,30 @@ def resident_id_problem(value: str) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def check_resident_id(value: str) -> str | tuple[str, date]:
+def check_resident_id(value: str, today: date | None = None) -> str | tuple[str, date]:
     """What is wrong with ``value`` as a resident ID (a msgid), or, when nothing is, the
-    normalised number and the birth date inside it."""
+    normalised number and the birth date inside it. Full-width digits, a lower-case x and
+    spaces between the groups are read as typed (normalise.resident_id_text). The birth date
+    must be real, not after ``today`` (default: the local date in China) and not before 1900."""
     v = normalise_resident_id(value)
     if not _ID_RE.match(v):
-        return N_("must be 18 characters: 17 digits and a check digit or X")
+        if len(v) != 18:
+            return N_("must be 18 characters: 17 digits and a check digit or X")
+        return N_("must be 17 digits and a check digit or X (the first digit not 0)")
     try:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         return N_("the birth date inside it is not a real date")
+    if born.year < EARLIEST_BIRTH_YEAR:
+        return N_("the birth date inside it is before 1900")
+    if today is None:
+        from datetime import UTC, datetime
+
+        from mediation.core.clock import local_date
+
+        today = local_date(datetime.now(UTC).replace(tzinfo=None))
+    if born > today:
+        return N_("the birth date inside it is in the future")
     if gb11643_check_char(v[:17]) != v[17]:
         return N_("the check digit does not match (GB 11643)")
     return v, born
@@ -67,11 +85,9 @@ def birth_date_of_resident_id(value: str) -> date:
     return date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
 
 
-_PHONE_NOISE_RE = re.compile(r"[\s()]")
-
-
-def normalise_phone(value: str) -> str:
-    return _PHONE_NOISE_RE.sub("", value.strip()).removeprefix("+86")
+def sex_of_resident_id(value: str) -> str:
+    """``male`` or ``female``, from the 17th digit (odd: male) of a valid ID number."""
+    return "male" if int(normalise_resident_id(value)[16]) % 2 else "female"
 
 
 def phone_valid(value: str) -> bool:
@@ -79,9 +95,8 @@ def phone_valid(value: str) -> bool:
 
 
 def valid_phone(value: str) -> str | None:
-    """The normalised phone number, or None when it is not a valid one."""
-    v = normalise_phone(value)
-    return v if _MOBILE_RE.match(v) or _LANDLINE_RE.match(v) else None
+    """The canonical phone number (normalise.phone_or_none), or None when it is not one."""
+    return normalise.phone_or_none(value)
 
 
 def mask_id(value: str | None) -> str | None:

@@ -43,7 +43,7 @@ class EventColumns(Protocol):
     @property
     def seq(self) -> int: ...
     @property
-    def at(self) -> datetime: ...
+    def at(self) -> datetime | str: ...
     @property
     def committee_id(self) -> int | None: ...
     @property
@@ -66,26 +66,64 @@ class EventColumns(Protocol):
     def changes(self) -> str: ...
 
 
-def content_of(e: EventColumns) -> dict[str, Any]:
-    """The hashed content of an event: every column but ``prev_hash`` and ``hash``."""
-    return {
-        "seq": e.seq,
-        "at": e.at.strftime(TIME_FORMAT),
-        "committee_id": e.committee_id,
-        "case_id": e.case_id,
-        "actor": e.actor,
-        "role": e.role,
-        "action": e.action,
-        "from_state": e.from_state,
-        "to_state": e.to_state,
-        "version": e.version,
-        "reason": e.reason,
-        "changes": json.loads(e.changes),
-    }
+class NotCanonical(ValueError):
+    """An event's ``changes`` is not the canonical JSON of an object (docs/audit.md §4)."""
 
 
-def chain_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
-    data = prev_hash.encode("ascii") + b"\n" + canonical_json(content).encode("utf-8")
+def _no_float(text: str) -> Any:
+    raise NotCanonical(f"a number that is not an integer: {text}")
+
+
+def parse_changes(text: str) -> dict[str, Any]:
+    """The ``changes`` column read strictly: a JSON object written exactly as
+    :func:`canonical_json` writes it, so duplicate keys, another key order or spacing, escaped
+    non-ASCII, floats, ``NaN`` and ``Infinity`` are all refused (:class:`NotCanonical`)."""
+    value = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
+    if not isinstance(value, dict):
+        raise NotCanonical("not a JSON object")
+    if canonical_json(value) != text:
+        raise NotCanonical("not canonical JSON (duplicate keys, key order or spacing)")
+    return value
+
+
+def _at_text(at: datetime | str) -> str:
+    """``at`` as hashed: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; SQLite's stored text
+    (``YYYY-MM-DD HH:MM:SS.ffffff``) is turned into it without parsing a datetime."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " ":
+            return at[:10] + "T" + at[11:] + "Z"
+        at = datetime.fromisoformat(at)
+    if not isinstance(at, datetime):
+        raise TypeError(at)
+    return at.strftime(TIME_FORMAT)
+
+
+def content_text(seq: int, at: datetime | str, committee_id: int | None, case_id: int | None,
+                 actor: str, role: str, action: str, from_state: str | None,
+                 to_state: str | None, version: int | None, reason: str | None,
+                 changes: str) -> str:
+    """THE hashed content of an event: the canonical JSON (docs/audit.md §2-4) of every column
+    but ``prev_hash`` and ``hash``, keys sorted. ``changes`` is the column's text, spliced in
+    verbatim: it is canonical JSON already (:func:`parse_changes` checks that when it is read).
+    The log's append, the verifier and the bulk import all hash what this returns."""
+    cj = _CANONICAL.encode
+    return (f'{{"action":{cj(action)},"actor":{cj(actor)},"at":{cj(_at_text(at))},'
+            f'"case_id":{cj(case_id)},"changes":{changes},"committee_id":{cj(committee_id)},'
+            f'"from_state":{cj(from_state)},"reason":{cj(reason)},"role":{cj(role)},'
+            f'"seq":{cj(seq)},"to_state":{cj(to_state)},"version":{cj(version)}}}')
+
+
+def content_of(e: EventColumns) -> str:
+    """The hashed content of an event or event row (:func:`content_text`)."""
+    return content_text(e.seq, e.at, e.committee_id, e.case_id, e.actor, e.role, e.action,
+                        e.from_state, e.to_state, e.version, e.reason, e.changes)
+
+
+def chain_hash(prev_hash: str, content: str | Mapping[str, Any]) -> str:
+    """SHA-256 over ``prev_hash``, a newline and the content (its text, or a mapping that is
+    serialised canonically)."""
+    text = content if isinstance(content, str) else canonical_json(content)
+    data = prev_hash.encode("ascii") + b"\n" + text.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
 

@@ -27,10 +27,10 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from mediation import workflow
-from mediation.cases import Case, Event, LogHead
+from mediation.cases import Event, LogHead
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
+from mediation.db import casefile
 from mediation.db.storage import UnitOfWork, is_sqlite
 
 # ---------------------------------------------------------------------------------------------
@@ -302,47 +302,23 @@ def _event_numbering(uow: UnitOfWork) -> Check:
 
 
 def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
-    """Compare every case's state and version with the replay of its events.
-
-    Each case's events (in sequence order) must start with 'new', chain from_state to the
-    previous to_state, use a trigger legal in that state, and number versions 1, 2, 3, ... The
-    last replayed state and version must be the case row's. Returns (cases seen, problems).
-    """
-    s = uow.session
-    cases = {cid: (number, state, version) for cid, number, state, version in s.execute(
-        select(col(Case.id), col(Case.number), col(Case.state), col(Case.version)))}
+    """Every case replayed from its events and judged as ``audit verify`` judges it
+    (:func:`mediation.db.casefile.replay_cases`). Returns (cases seen, problems)."""
+    seen = 0
     problems: list[str] = []
-    replayed: dict[int, tuple[str | None, int]] = {}
-    rows = s.execute(
-        select(col(Event.case_id), col(Event.seq), col(Event.action), col(Event.from_state),
-               col(Event.to_state), col(Event.version))
-        .where(col(Event.case_id).is_not(None), col(Event.version).is_not(None))
-        .order_by(col(Event.case_id), col(Event.seq))
-        .execution_options(yield_per=5000))
-    for cid, seq, action, from_state, to_state, version in rows:
-        state, last_version = replayed.get(cid, (None, 0))
-        where = cases.get(cid, (f"#{cid}", None, None))[0]
-        if cid not in cases:
-            problems.append(f"event {seq} belongs to no case (#{cid})")
-        elif state is None and action != "new":
-            problems.append(f"{where}: first event {seq} is {action}, not new")
-        elif state is not None:
-            if from_state != state:
-                problems.append(f"{where}: event {seq} starts from {from_state}, "
-                                f"the case was {state}")
-            elif action not in workflow.allowed_triggers(state) and action != "new":
-                problems.append(f"{where}: event {seq} {action} is illegal in {state}")
-        if version != last_version + 1:
-            problems.append(f"{where}: event {seq} has version {version} after {last_version}")
-        replayed[cid] = (to_state if to_state is not None else state, version or last_version)
-    for cid, (number, state, version) in cases.items():
-        got = replayed.get(cid)
-        if got is None:
-            problems.append(f"{number}: no events")
-        elif got != (state, version):
-            problems.append(f"{number}: stored {state} v{version}, events replay to "
-                            f"{got[0]} v{got[1]}")
-    return len(cases), problems[:limit] + (
+    for case in casefile.replay_cases(uow.session.connection()):
+        seen += case.number is not None
+        for p in case.problems:
+            if p.kind == "replay" and p.seq is not None and p.seq == case.last_seq:
+                continue  # the row against the replay: said below, as db check always said it
+            where = f"event {p.seq}: " if p.seq is not None else ""
+            problems.append(where + p.detail.render())
+        r = case.replay
+        if case.number is not None and case.last_seq is not None and \
+                (r.state, r.version) != (case.state, case.version):
+            problems.append(f"{case.label}: stored {case.state} v{case.version}, events replay "
+                            f"to {r.state} v{r.version}")
+    return seen, problems[:limit] + (
         [f"... and {len(problems) - limit} more"] if len(problems) > limit else [])
 
 

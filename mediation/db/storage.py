@@ -29,8 +29,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
-from mediation import cases
-from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.clock import utcnow
+from mediation.core.errors import Busy, InvalidInput, NotFound
 from mediation.core.i18n import msg
 
 BUSY_TIMEOUT_MS = 30_000
@@ -112,6 +112,19 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def existing_engine(url: str) -> Engine:
+    """The engine of a database that must already exist (every command but those that create
+    one): a SQLite file that is not there is refused naming the path and how to create one,
+    and nothing is created, neither the file nor its folder."""
+    if url.startswith("sqlite") and url not in _engines:
+        path = _check_sqlite_path(url)
+        if str(path) not in ("", ":memory:") and not path.exists():
+            raise NotFound(msg("no database at {path}; create one with `mediation init` (a "
+                               "committee) or `mediation demo` (an example), or choose another "
+                               "with --db or MEDIATION_DB", path=str(path)))
+    return engine_for(url)
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = _check_sqlite_path(url)
@@ -175,9 +188,13 @@ def create_schema(engine: Engine) -> None:
 
 
 def schema_exists(engine: Engine) -> bool:
+    """Whether the mediation schema is there. A read: on SQLite a plain ``BEGIN``, never the
+    write lock, so a command probing the schema does not wait behind another terminal's
+    write (the command's own transaction decides whether it writes)."""
     from sqlalchemy import inspect
 
-    return inspect(engine).has_table("committee")
+    with engine.connect().execution_options(mediation_write=False) as conn:
+        return inspect(conn).has_table("committee")
 
 
 class UnitOfWork:
@@ -191,7 +208,7 @@ class UnitOfWork:
     use (a step that needs no ORM object never pays for one). Both see the same transaction.
     """
 
-    def __init__(self, engine: Engine, *, write: bool = True, clock: Clock = cases.utcnow):
+    def __init__(self, engine: Engine, *, write: bool = True, clock: Clock = utcnow):
         self.engine = engine
         self.write = write
         self.clock = clock
@@ -287,8 +304,9 @@ def retryable(exc: BaseException) -> bool:
     """True for failures that re-running the whole transaction can cure.
 
     PostgreSQL serialization failures and deadlocks; a case changed between this transaction's
-    read and its compare-and-set when the caller named no version (ConcurrentUpdate); and, as a
-    last resort, SQLite's "database is locked" (normally absorbed by busy_timeout).
+    read and its compare-and-set when the caller named no version (ConcurrentUpdate); and
+    SQLite's "database is locked" (see :func:`sqlite_locked`: not re-run by :func:`transaction`,
+    since busy_timeout has already waited).
     """
     from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -307,20 +325,36 @@ def retryable(exc: BaseException) -> bool:
     return False
 
 
+def sqlite_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another process held the write lock for longer than
+    ``busy_timeout`` (which has already waited for it)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def busy_error() -> Busy:
+    """The one line a user sees when the database stays locked by another writer (exit 3)."""
+    return Busy(msg("the database is busy: another terminal is writing to it; nothing was "
+                    "written, try again in a moment"))
+
+
 def transaction(
     engine: Engine,
     fn: Callable[[UnitOfWork], T],
     *,
     write: bool = True,
-    clock: Clock = cases.utcnow,
+    clock: Clock = utcnow,
     attempts: int = RETRY_ATTEMPTS,
 ) -> T:
     """Run ``fn(uow)`` in one unit of work, committed if ``write``; re-run it from the start
     (a new transaction) on a :func:`retryable` failure, at most ``attempts`` times in all,
     with a short randomised back-off. The last failure is raised as it is; a database still
-    busy after that becomes a clean :class:`~mediation.core.errors.Busy` error.
+    busy after that becomes a clean :class:`~mediation.core.errors.Busy` error (exit 3). A
+    SQLite write lock still held when busy_timeout has passed is that error at once: waiting
+    ``attempts`` times as long helps nobody.
     """
-    from mediation.core.errors import Busy, MediationError
+    from mediation.core.errors import MediationError
 
     for attempt in range(1, attempts + 1):
         try:
@@ -332,6 +366,8 @@ def transaction(
         except Exception as exc:
             if not retryable(exc):
                 raise
+            if sqlite_locked(exc):
+                raise busy_error() from exc
             if attempt == attempts:
                 if isinstance(exc, MediationError):
                     raise
@@ -343,7 +379,7 @@ def transaction(
 
 @contextmanager
 def unit_of_work(
-    url_or_engine: str | Engine, *, write: bool = True, clock: Clock = cases.utcnow
+    url_or_engine: str | Engine, *, write: bool = True, clock: Clock = utcnow
 ) -> Iterator[UnitOfWork]:
     engine = url_or_engine if isinstance(url_or_engine, Engine) else engine_for(url_or_engine)
     with UnitOfWork(engine, write=write, clock=clock) as uow:
@@ -352,4 +388,6 @@ def unit_of_work(
 
 def require_schema(engine: Engine) -> None:
     if not schema_exists(engine):
-        raise NotFound(msg("no mediation database here; run `mediation init` first"))
+        label = make_url(str(engine.url)).render_as_string(hide_password=True)
+        raise NotFound(msg("no mediation database at {url}; run `mediation init` first",
+                           url=label))

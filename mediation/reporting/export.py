@@ -39,12 +39,12 @@ from typing import Any
 from sqlalchemy import case, func, literal, or_, select
 
 from mediation.access.policy import Actor, require
-from mediation.cases import fen_to_yuan
 from mediation.committee import SCHEMA_VERSION, committee_of, setting
 from mediation.core import categories, identity
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
+from mediation.core.money import fen_to_yuan
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.stats import (

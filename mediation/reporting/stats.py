@@ -61,12 +61,13 @@ from sqlalchemy.sql.operators import custom_op
 from sqlmodel import SQLModel
 
 from mediation.access.policy import Actor, require
-from mediation.cases import OPEN_STATES, PreventionKind, Source
 from mediation.core import categories
 from mediation.core.clock import local_date, start_of_local_day_utc
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
+from mediation.core.vocab import PreventionKind, Source
 from mediation.db.storage import UnitOfWork
+from mediation.workflow import OPEN_STATES
 
 Z95 = 1.959963984540054
 GROUP_BY = ("category", "mediator", "committee", "source", "month")
@@ -194,10 +195,14 @@ def parse_period(spec: str) -> Period:
 
 
 def parse_date(value: str) -> date:
+    """A date in any written form the one normaliser reads (normalise.date_: 2026-12-31,
+    2026/12/31, 2026.12.31, 2026年12月31日, full-width digits)."""
+    from mediation.core import normalise
+
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(msg("not a date: {value} (use YYYY-MM-DD)", value=value)) from None
+        return normalise.date_(value)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(exc.message) from None
 
 
 def period_from_options(*, month_: str | None = None, quarter_: str | None = None,

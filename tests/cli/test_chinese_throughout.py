@@ -27,7 +27,8 @@ PRODUCTS = {
     "SQLite", "PostgreSQL", "JSON", "Lines", "CSV", "TSV", "URL", "HMAC", "SHA", "UTC",
     "Mermaid", "cron", "Excel", "xlsx", "zh", "en", "LANG", "COLUMNS", "Alembic", "WAL",
     "YYYY", "MM", "DD", "HH", "GB", "NFKC", "bash", "zsh", "fish", "PowerShell", "pwsh",
-    "FTS", "trigram", "pg_trgm", "Wilson", "Argon2id", "SHA256",
+    "FTS", "trigram", "pg_trgm", "Wilson", "Argon2id", "SHA256", "IANA", "LibreOffice",
+    "PDF", "Word", "docx", "Asia", "Shanghai",
 }
 # A Mermaid diagram's source lines (`workflow diagram`, the demo): code, whose identifiers are
 # the state codes; its labels are checked like any text.
@@ -70,9 +71,11 @@ def codes() -> frozenset[str]:
 
     from cli.render import FORMATS
     from cli.stats_cmds import GROUPS
+    from mediation.reporting.documents import KINDS
 
-    return frozenset(k.split(".", 1)[1] for k in catalogues.enum_keys()
-                     if re.fullmatch(r"[a-z_]+\.[a-z_]+", k)) | set(FORMATS) | set(GROUPS)
+    vocabularies = {k.split(".", 1)[1] for k in catalogues.enum_keys()
+                    if re.fullmatch(r"[a-z_]+\.[a-z_]+", k)}
+    return frozenset(vocabularies | set(FORMATS) | set(GROUPS) | set(KINDS))
 
 
 def test_stats_groups_are_the_libraries() -> None:

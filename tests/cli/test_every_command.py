@@ -84,6 +84,9 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "list", "--overdue")
     ok("case", "list", "--state", "closed", "--mine")
     history = ok("case", "history", "1").out
+    ok("case", "print", "agreement", "1", "--out", str(tmp_path / f"agreement-{lang}.docx"))
+    ok("case", "file", "1", "--out", str(tmp_path / f"file-{lang}"), "--no-pdf")
+    ok("case", "archive", "1", "--retention-days", "3650")
     assert ("重新调解" if lang == "zh" else "remediate") in history
     ok("workflow", "diagram")
     ok("workflow", "table")

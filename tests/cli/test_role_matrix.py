@@ -16,6 +16,13 @@ tests/access_world.py (case 1 in intake, assigned to liming; token 1 of the cler
 period). ``{case}``, ``{dir}`` (the test's folder: write ``--out`` files under it) and ``{user}``
 are filled in. tests/property/test_no_leaks.py then also runs it for the clerk and the auditor
 where they may, and checks its output and the files under ``{dir}`` for personal data.
+
+The matrix runs twice (issue 11): on a ``--no-login`` committee (``MEDIATION_USER`` names the
+actor) and on the same committee requiring sign-in, each role acting through its own session
+file with ``MEDIATION_USER`` unset. There, every command that needs a permission is also run
+with no session (only ``MEDIATION_USER`` naming the director), with the director's expired
+session and with a revoked token: each is refused with exit 1 and writes nothing. Those refusals
+share one copy of the database per state (cheap), which must stay unchanged row for row.
 """
 
 from __future__ import annotations
@@ -28,8 +35,10 @@ from typing import Any
 import pytest
 import typer
 
+from mediation.access import signin
 from mediation.access.policy import POLICY
 from mediation.core.i18n import name
+from mediation.db.storage import database_url
 from tests.access_world import ROLES, USERS, build, case_record, copy_db, release
 
 
@@ -74,9 +83,21 @@ EXPECTED: dict[str, Cmd] = {
     "case show": Cmd("case.read", ("case", "show", "{case}")),
     "case list": Cmd("case.read", ("case", "list")),
     "case history": Cmd("case.read", ("case", "history", "{case}")),
+    # Printing: readers without case.print get the masked copy (tests/integration/
+    # test_documents.py checks the pages); filing is a step of the case's workflow.
+    "case print": Cmd("case.read", ("case", "print", "investigation", "{case}", "--out",
+                                    "{dir}/doc.docx"), outputs=("doc.docx",)),
+    "case file": Cmd("case.read", ("case", "file", "{case}", "--out", "{dir}/file", "--no-pdf"),
+                     outputs=("file",)),
+    "case archive": Cmd("case.workflow", ("case", "archive", "{case}", "--retention-days",
+                                          "3650")),
+    "templates list": Cmd(None, ("templates", "list")),
+    "templates export": Cmd(None, ("templates", "export", "agreement", "--out", "{dir}/tpl")),
     "staff add": Cmd("staff.manage", ("staff", "add", "newbie", "--name", "新人", "--role",
                                       "mediator", "--no-password")),
     "staff list": Cmd("staff.read", ("staff", "list")),
+    "calendar show": Cmd("case.read", ("calendar", "show")),
+    "calendar set": Cmd("committee.settings", ("calendar", "set", "--holidays")),
     "staff disable": Cmd("staff.manage", ("staff", "disable", "zhaomin")),
     "staff role": Cmd("staff.manage", ("staff", "role", "zhaomin", "auditor")),
     "staff password": Cmd("staff.manage", ("staff", "password", "zhaomin", "--password-stdin"),
@@ -89,6 +110,7 @@ EXPECTED: dict[str, Cmd] = {
                                              "--prefix", "二", "--director", "erdir",
                                              "--no-login")),
     "committee list": Cmd("committee.admin", ("committee", "list")),
+    "committee rename": Cmd("committee.settings", ("committee", "rename", "龙王港社区调委会")),
     "retention set": Cmd("committee.settings", ("retention", "set", "--days", "365")),
     "retention show": Cmd("committee.settings", ("retention", "show")),
     "retention apply": Cmd("retention.apply", ("retention", "apply")),
@@ -160,6 +182,12 @@ def test_every_permission_is_in_the_policy() -> None:
     assert used <= set(POLICY)
 
 
+@pytest.fixture
+def backend() -> str:
+    """The matrix runs the CLI on its own SQLite copies: one backend is enough."""
+    return "sqlite"
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("matrix") / "template.db"
@@ -167,19 +195,51 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def run_as(cli: Callable[..., object], template: Path, tmp_path: Path, role: str, cmd: Cmd
-           ) -> tuple[int, str, str]:
-    db = tmp_path / "cli.db"
-    copy_db(template, db)
-    (tmp_path / "case.json").write_text(__import__("json").dumps(case_record()), "utf-8")
-    (tmp_path / "case.jsonl").write_text(__import__("json").dumps(case_record()) + "\n", "utf-8")
-    (tmp_path / "key").write_bytes(b"0123456789abcdef0123456789abcdef")
-    user = USERS[role]
-    args = [a.format(case="1", dir=str(tmp_path), user=user) for a in cmd.args]
+@dataclass(frozen=True)
+class SignedTemplate:
+    path: Path
+    tokens: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def signed_template(tmp_path_factory: pytest.TempPathFactory) -> SignedTemplate:
+    path = tmp_path_factory.mktemp("matrix-signin") / "template.db"
+    return SignedTemplate(path, build(path, login=True))
+
+
+def _inputs(folder: Path) -> None:
+    (folder / "case.json").write_text(__import__("json").dumps(case_record()), "utf-8")
+    (folder / "case.jsonl").write_text(__import__("json").dumps(case_record()) + "\n", "utf-8")
+    (folder / "key").write_bytes(b"0123456789abcdef0123456789abcdef")
+
+
+def _session_file(folder: Path, db: Path, token: str | None) -> Path:
+    path = folder / "session.json"
+    if token is not None:
+        signin.write_private(path, __import__("json").dumps(
+            {"db": database_url(str(db)), "user": "-", "token": token,
+             "expires_at": "-"}) + "\n")
+    return path
+
+
+def run_as(cli: Callable[..., object], template: Path, tmp_path: Path, role: str, cmd: Cmd, *,
+           session: str | None = None, db: Path | None = None, user: str | None = None,
+           token_file: str = "") -> tuple[int, str, str]:
+    """Run ``cmd`` as ``role``: by ``MEDIATION_USER`` (no-login), or with ``session`` (a token)
+    in the session file and ``user`` as ``MEDIATION_USER`` (sign-in). ``db``: run on this
+    database instead of a fresh copy of ``template``."""
+    if db is None:
+        db = tmp_path / "cli.db"
+        copy_db(template, db)
+    _inputs(tmp_path)
+    named = USERS[role]
+    args = [a.format(case="1", dir=str(tmp_path), user=named) for a in cmd.args]
+    session_file = _session_file(tmp_path, db, session)
     try:
         result = cli(*args, input=cmd.input,
-                     env={"MEDIATION_USER": user, "MEDIATION_DB": str(db),
-                          "MEDIATION_SESSION_FILE": str(tmp_path / "session.json"),
+                     env={"MEDIATION_USER": named if user is None else user,
+                          "MEDIATION_DB": str(db), "MEDIATION_TOKEN_FILE": token_file,
+                          "MEDIATION_SESSION_FILE": str(session_file),
                           "MEDIATION_ARGON2_FAST": "1"})
     finally:
         release(db)
@@ -190,16 +250,25 @@ CASES = [(path, role) for path in sorted(EXPECTED) for role in ROLES] + [
     (variant, role) for variant in sorted(VARIANTS) for role in ROLES]
 
 
-@pytest.mark.parametrize(("command", "role"), CASES)
-def test_role_matrix(cli: Callable[..., object], template: Path, tmp_path: Path, command: str,
-                     role: str) -> None:
+def _needed(command: str) -> tuple[Cmd, list[str | tuple[str, ...] | None]]:
     if command in EXPECTED:
-        cmd = EXPECTED[command]
-        needed = [cmd.permission]
+        return EXPECTED[command], [EXPECTED[command].permission]
+    base, cmd = VARIANTS[command]
+    return cmd, [EXPECTED[base].permission, cmd.permission]
+
+
+@pytest.mark.parametrize("committee", ["no-login", "sign-in"])
+@pytest.mark.parametrize(("command", "role"), CASES)
+def test_role_matrix(cli: Callable[..., object], template: Path,
+                     signed_template: SignedTemplate, tmp_path: Path, command: str, role: str,
+                     committee: str) -> None:
+    cmd, needed = _needed(command)
+    if committee == "no-login":
+        code, _out, err = run_as(cli, template, tmp_path, role, cmd)
     else:
-        base, cmd = VARIANTS[command]
-        needed = [EXPECTED[base].permission, cmd.permission]
-    code, _out, err = run_as(cli, template, tmp_path, role, cmd)
+        code, _out, err = run_as(cli, signed_template.path, tmp_path, role, cmd,
+                                 session=signed_template.tokens[role], user="")
+        assert "`mediation login" not in err, (command, role, err)  # the session was used
     user = USERS[role]
     missing = [alternatives(p)[0] for p in needed if not holds(role, p)]
     if not missing:
@@ -219,3 +288,64 @@ def test_refusal_in_chinese(cli: Callable[..., object], template: Path, tmp_path
     assert code == 1
     assert "case.read" in err and USERS[role] in err
     assert {"clerk": "统计员", "admin": "区县管理员"}[role] in err, err
+
+
+# ---------------------------------------------------------------------------------------------
+# Nobody signed in: no session (only MEDIATION_USER), an expired session, a revoked token
+
+GUARDED = [c for c in sorted(EXPECTED) if EXPECTED[c].permission is not None] + sorted(VARIANTS)
+STATES = {
+    # state: (what MEDIATION_USER says, where the token is, what the refusal says)
+    "no-session": ("wangfang", None, "this committee requires sign-in"),
+    "expired-session": ("", "session", "the session has expired"),
+    "expired-session-and-user": ("wangfang", "session", "this committee requires sign-in"),
+    "revoked-token": ("", "file", "the token is not valid"),
+}
+
+
+def _snapshot(db: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every row of every table (the refusals must write nothing)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        snap = [(t, sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr))
+                for t in tables]
+    conn.close()
+    return snap
+
+
+@pytest.fixture(scope="module")
+def shared(signed_template: SignedTemplate, tmp_path_factory: pytest.TempPathFactory
+           ) -> dict[str, Path]:
+    """One copy of the sign-in database per state: refusals write nothing, so they share it."""
+    dbs = {}
+    for state in STATES:
+        db = tmp_path_factory.mktemp(f"unsigned-{state}") / "cli.db"
+        copy_db(signed_template.path, db)
+        dbs[state] = db
+    return dbs
+
+
+@pytest.mark.parametrize("state", sorted(STATES))
+@pytest.mark.parametrize("command", GUARDED)
+def test_nobody_signed_in_is_refused(cli: Callable[..., object],
+                                     signed_template: SignedTemplate, shared: dict[str, Path],
+                                     tmp_path: Path, command: str, state: str) -> None:
+    cmd = _needed(command)[0]
+    user, where, refusal = STATES[state]
+    db = shared[state]
+    before = _snapshot(db)
+    token = signed_template.tokens["expired" if where == "session" else "revoked"]
+    token_file = ""
+    if where == "file":
+        signin.write_private(tmp_path / "cron.token", token + "\n")
+        token_file = str(tmp_path / "cron.token")
+    code, out, err = run_as(cli, signed_template.path, tmp_path, "director", cmd, db=db,
+                            user=user, session=token if where == "session" else None,
+                            token_file=token_file)
+    assert code == 1, (command, state, code, out, err)
+    assert refusal in err, (command, state, err)
+    assert "Traceback" not in err
+    assert _snapshot(db) == before, (command, state)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -26,21 +28,29 @@ def backend() -> str:
 def outsider_verify(path: str) -> int | None:
     """None when the log holds, else the first bad seq."""
     db = sqlite3.connect(path)
+    db.text_factory = bytes  # decoded below, strictly: text that is not UTF-8 is a bad event
     keys = ("seq at committee_id case_id actor role action from_state to_state version reason "
             "changes").split()
+    canonical: dict[str, Any] = {"sort_keys": True, "ensure_ascii": False,
+                                 "separators": (",", ":")}
     prev_seq, prev_hash = 0, "0" * 64
-    for row in db.execute(f"SELECT {', '.join(keys)}, prev_hash, hash FROM event ORDER BY seq"):
-        content = dict(zip(keys, row[:12], strict=True))
-        content["at"] = content["at"].replace(" ", "T") + "Z"
-        content["changes"] = json.loads(content["changes"])
-        data = row[12].encode("ascii") + b"\n" + json.dumps(
-            content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    for raw in db.execute(f"SELECT {', '.join(keys)}, prev_hash, hash FROM event ORDER BY seq"):
+        try:  # §1, §4: UTF-8 text, changes exactly as canonical JSON writes them, no floats
+            row = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw]
+            content = dict(zip(keys, row[:12], strict=True))
+            content["at"] = content["at"].replace(" ", "T") + "Z"
+            content["changes"] = json.loads(row[11], parse_float=Decimal, parse_constant=Decimal)
+            text = json.dumps(content, **canonical)
+            assert json.dumps(content["changes"], **canonical) == row[11]
+        except (UnicodeDecodeError, ValueError, TypeError, AssertionError):
+            return int(min(raw[0], prev_seq + 1))
+        data = row[12].encode("ascii") + b"\n" + text.encode("utf-8")
         if (row[0] != prev_seq + 1 or row[12] != prev_hash
                 or hashlib.sha256(data).hexdigest() != row[13]):
             return int(min(row[0], prev_seq + 1))
         prev_seq, prev_hash = row[0], row[13]
-    head = db.execute("SELECT seq, hash FROM log_head").fetchone() or (0, "0" * 64)
-    return None if tuple(head) == (prev_seq, prev_hash) else prev_seq + 1
+    head = db.execute("SELECT seq, hash FROM log_head").fetchone() or (0, b"0" * 64)
+    return None if (head[0], head[1].decode()) == (prev_seq, prev_hash) else prev_seq + 1
 # ---------------------------------------------------------------------------------------------
 
 
@@ -72,6 +82,64 @@ def test_outsider_agrees_on_tampered_logs(room: Room) -> None:
     with room.engine.begin() as conn:
         conn.execute(text("DELETE FROM event WHERE seq = 3"))
     assert outsider_verify(_path(room)) == 3 == _ours(room)
+
+
+@pytest.mark.parametrize("changes", [
+    b'{"fields":[null,["phone"]],"fields":[null,["phone"]]}',  # a duplicate key
+    b'{"fields": [null, ["phone"]]}',  # spacing
+    b'{"z":1,"fields":[null,["phone"]]}',  # key order
+    b'{"fields":[null,["phone"]],"x":1.0}',  # a float
+    b'{"fields":[null,["\xff"]]}',  # not UTF-8
+])
+def test_outsider_and_ours_refuse_changes_that_are_not_canonical(room: Room,
+                                                                  changes: bytes) -> None:
+    """Rehashed so that only the strict reading of the changes can tell (docs/audit.md §4)."""
+    full_history(room)
+    seq = _reveal_seq(room)
+    db = sqlite3.connect(_path(room))
+    db.execute("DROP TRIGGER event_no_update")
+    db.execute("UPDATE event SET changes = CAST(? AS TEXT) WHERE seq = ?", (changes, seq))
+    db.commit()
+    db.close()
+    _rehash(room, seq)
+    assert outsider_verify(_path(room)) == seq == _ours(room)
+
+
+def _reveal_seq(room: Room) -> int:
+    with room.engine.connect() as conn:
+        return int(conn.execute(text("SELECT min(seq) FROM event WHERE action = 'reveal'"))
+                   .scalar_one())
+
+
+def _rehash(room: Room, k: int) -> None:
+    """A careful forger: the chain recomputed from event k on (the changes' bytes hashed as
+    stored) and the head moved, so that every hash holds."""
+    db = sqlite3.connect(_path(room))
+    db.text_factory = bytes
+    prev = db.execute("SELECT hash FROM event WHERE seq = ?", (k - 1,)).fetchone()[0].decode()
+    cols = ("seq at committee_id case_id actor role action from_state to_state version reason "
+            "changes").split()
+    for row in db.execute(f"SELECT {', '.join(cols)} FROM event WHERE seq >= ? ORDER BY seq",
+                          (k,)).fetchall():
+        r = dict(zip(cols, row, strict=True))
+        parts = []
+        for c in sorted(cols):
+            v = r[c]
+            if c == "at":
+                v = json.dumps(v.decode().replace(" ", "T") + "Z").encode()
+            elif c == "changes":
+                pass  # spliced as stored: what the chain hashes is the column's bytes
+            elif isinstance(v, bytes):
+                v = json.dumps(v.decode(), ensure_ascii=False).encode()
+            else:
+                v = json.dumps(v).encode()
+            parts.append(b'"' + c.encode() + b'":' + v)
+        h = hashlib.sha256(prev.encode() + b"\n{" + b",".join(parts) + b"}").hexdigest()
+        db.execute("UPDATE event SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, r["seq"]))
+        prev = h
+    db.execute("UPDATE log_head SET seq = (SELECT max(seq) FROM event), hash = ?", (prev,))
+    db.commit()
+    db.close()
 
 
 def test_outsider_checks_a_checkpoint_signature(room: Room) -> None:

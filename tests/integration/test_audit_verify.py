@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from mediation import audit
+from mediation import audit, steps
 from mediation.audit import Anchor, Kind
 from mediation.core.errors import IntegrityFailure, PermissionDenied
 from mediation.db.audit_schema import drop_triggers
@@ -57,12 +57,19 @@ def test_manifest_and_signed_checkpoint_anchors(room: Room, tmp_path: Path) -> N
     cp = tmp_path / "cp.json"
     cp.write_text(json.dumps(statement))
     anchors = [audit.anchor_from_file(manifest), audit.anchor_from_file(cp)]
-    result = _verify(room, anchors, key=KEY)
+    result = _verify(room, anchors[1:], key=KEY)
     assert result.ok, result.to_dict()
-    assert [a.signature for a in result.anchors] == ["none", "valid"]
+    assert [a.signature for a in result.anchors] == ["valid"] and not result.unchecked
+    # Without the key both are accepted, and reported unchecked.
+    result = _verify(room, anchors)
+    assert result.ok, result.to_dict()
+    assert [a.signature for a in result.anchors] == ["none", "unchecked"]
     assert all(a.found for a in result.anchors)
-    # Without the key the signature is reported unchecked, not failed.
-    assert _verify(room, anchors).anchors[1].signature == "unchecked"
+    assert result.to_dict()["unchecked_anchors"] == [str(manifest), str(cp)]
+    # With the key, an unsigned anchor (a manifest) is refused.
+    bad = _verify(room, anchors, key=KEY)
+    assert bad.first is not None and bad.first.kind == Kind.signature
+    assert [a.signature for a in bad.anchors] == ["unsigned", "valid"]
     # With another key, or an altered statement, it fails.
     bad = _verify(room, anchors, key=b"x" * 32)
     assert bad.first is not None and bad.first.kind == Kind.signature
@@ -96,6 +103,24 @@ def test_deleted_event_is_a_gap(room: Room) -> None:
     _tamper(room, "DELETE FROM event WHERE seq = 6")
     result = _verify(room)
     assert result.first is not None and (result.first.seq, result.first.kind) == (6, Kind.seq_gap)
+
+
+def test_an_illegal_transition_with_a_correct_hash_is_caught(room: Room) -> None:
+    """accepted -> closed, appended behind the application's back but correctly chained: the
+    chain holds, the transition table does not."""
+    from mediation.db import eventlog
+
+    cid = new_case(room)
+    room.run(steps.accept, None, cid)
+    with room.engine.begin() as conn:
+        eventlog.append(conn, at=room.clock(), actor="wangfang", role="director",
+                        action="feedback", committee_id=1, case_id=cid,
+                        from_state="accepted", to_state="closed", version=3)
+        conn.execute(text(f"UPDATE cases SET state = 'closed', version = 3 WHERE id = {cid}"))
+    result = _verify(room)
+    assert result.first is not None, result.to_dict()
+    assert (result.first.kind, result.first.seq) == (Kind.transition, _head(room)[0])
+    assert "feedback" in result.first.detail.render()
 
 
 def test_case_row_must_equal_its_replay(room: Room) -> None:

@@ -45,15 +45,21 @@ def test_district_administrator(url: str, monkeypatch: pytest.MonkeyPatch) -> No
     def uow() -> UnitOfWork:
         return UnitOfWork(engine, clock=clock)
 
-    def actor(user: str) -> Actor:
+    def actor(user: str, password: str) -> Actor:
+        """Signed in: on a committee that requires sign-in a bare user name names nobody."""
         with uow() as u:
-            return resolve_actor(u, user)
+            with pytest.raises(PermissionDenied, match="requires sign-in"):
+                resolve_actor(u, user)
+            token = signin.login(u, user, password)["token"]
+            u.commit()
+        with uow() as u:
+            return signin.actor_for(u, user=None, token=token)
 
     with uow() as u:
         init_committee(u, name="岳麓区司法局", prefix="岳", director="qu", admin=True,
                        login_required=True, password="admin-password")
         u.commit()
-    admin = actor("qu")
+    admin = actor("qu", "admin-password")
     assert admin.role == "admin"
     with uow() as u:
         add_committee(u, admin, name="龙王港社区人民调解委员会", prefix="龙", director="wangfang",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from alembic import command
@@ -138,3 +139,56 @@ def test_cli_init_migrates_and_db_commands_report(cli: Callable[..., Any]) -> No
     assert r.code == 0 and migrate.head() in r.out
     r = cli("db", "status")
     assert r.code == 0 and "Up to date." in r.out
+
+
+def test_amounts_up_to_the_bound_are_stored_and_summed_on_both_backends(db_url: str) -> None:
+    """Migration 0006: amounts in fen are 64-bit on both backends. The largest amount accepted
+    (normalise.MAX_AMOUNT_FEN) is stored exactly, above PostgreSQL's old 32-bit INTEGER, and a
+    SUM over many of them is exact; one fen more is refused before anything is written."""
+    import pytest
+
+    from mediation.core import normalise
+    from mediation.core.clock import local_date
+    from mediation.core.errors import InvalidInput
+    from mediation.reporting import stats
+
+    engine = engine_for(db_url)
+    create_schema(engine)
+    top = normalise.MAX_AMOUNT_YUAN
+    with UnitOfWork(engine) as uow:
+        committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
+                                 director="wangfang")
+        actor = committee.resolve_actor(uow, "wangfang")
+        for _ in range(3):
+            intake.new_case(uow, actor, CaseIn.model_validate(case_record(amount=str(top))),
+                            force=True)
+        uow.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sum(amount_fen) FROM cases")).scalar_one() == \
+            3 * normalise.MAX_AMOUNT_FEN
+    with pytest.raises(InvalidInput, match=r"1,000,000,000\.00"):
+        intake.parse_case(case_record(amount=str(top + Decimal("0.01"))))
+    with UnitOfWork(engine, write=False) as uow:  # the statistics' SQL sums read them
+        actor = committee.resolve_actor(uow, "wangfang")
+        this_year = stats.year(local_date(uow.now()).year)
+        assert stats.compute(uow, actor, this_year).intake == 3
+
+
+def test_upgrade_to_0006_keeps_amounts_and_widens_them(db_url: str) -> None:
+    engine = engine_for(db_url)
+    create_schema(engine)
+    with UnitOfWork(engine) as uow:
+        committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
+                                 director="wangfang")
+        actor = committee.resolve_actor(uow, "wangfang")
+        intake.new_case(uow, actor, CaseIn.model_validate(case_record(amount="21474836.47")))
+        uow.commit()
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0005")
+    assert migrate.upgrade(engine) == ("0005", migrate.head())
+    assert migrate.drift(engine) == []
+    big = 5_000_000_000_00  # ¥5,000,000,000 in fen: beyond 32 bits
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE cases SET amount_fen = amount_fen + :big"), {"big": big})
+        assert conn.execute(text("SELECT amount_fen FROM cases")).scalar_one() == \
+            2_147_483_647 + big

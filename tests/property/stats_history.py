@@ -20,14 +20,7 @@ from sqlmodel import Session, select
 
 from mediation import committee, intake, steps
 from mediation.access.policy import Actor
-from mediation.cases import (
-    OPEN_STATES,
-    Case,
-    Event,
-    FollowUp,
-    JudicialConfirmation,
-    Prevention,
-)
+from mediation.cases import Case, Event, FollowUp, JudicialConfirmation, Prevention
 from mediation.core import categories
 from mediation.core.clock import local_date
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
@@ -40,6 +33,7 @@ from mediation.reporting.stats import (
     _blank,
     _figures,
 )
+from mediation.workflow import OPEN_STATES
 from tests.conftest import Clock, case_record
 
 BASE = datetime(2026, 1, 28, 15, 30)  # 23:30 in China: local-day boundaries get crossed

@@ -27,9 +27,10 @@ from hypothesis.stateful import (
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
-from mediation.cases import ALL_STATES, Case, Event
+from mediation.cases import Case, Event
 from mediation.core.clock import local_date
 from mediation.core.errors import MediationError
+from mediation.core.vocab import ALL_STATES
 from mediation.db.storage import _engines
 from tests.conftest import Room, case_record, make_room
 from tests.unit.test_workflow import GOOD
@@ -67,6 +68,7 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "prevent": st.fixed_dictionaries({
         "kind": st.sampled_from(["suicide", "group_fight", "flood"]),
         "persons": st.integers(-1, 30)}),
+    "assign": st.fixed_dictionaries({"mediator": st.sampled_from(["liming", "zhaomin"])}),
 }
 
 

@@ -15,9 +15,9 @@ from mediation.access.policy import (
     require_grant,
     sees_names,
 )
-from mediation.cases import Role
 from mediation.core.errors import PermissionDenied
 from mediation.core.i18n import set_language
+from mediation.core.vocab import Role
 
 
 def actor(role: str) -> Actor:

@@ -30,9 +30,32 @@ def test_streamed_row_hashes_like_an_event() -> None:
            None, "核对", '{"fields":[null,["phone"]]}', "a" * 64, "")
     assert audit._hash_of(row) == expected
     assert audit._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
-    data = ("a" * 64 + "\n" + eventlog.canonical_json(eventlog.content_of(e))).encode()
+    text = eventlog.content_of(e)
+    data = ("a" * 64 + "\n" + text).encode()
     assert hashlib.sha256(data).hexdigest() == expected
-    assert eventlog.content_of(e)["at"] == "2026-11-22T23:10:05.000120Z"
+    assert text == eventlog.canonical_json(json.loads(text))  # the documented serialisation
+    assert json.loads(text)["at"] == "2026-11-22T23:10:05.000120Z"
+
+
+@pytest.mark.parametrize("text", [
+    '{"fields":[null,["phone"]],"fields":[null,["name"]]}',  # a duplicate key
+    '{"b":1,"a":2}',  # key order
+    '{"a": 1}',  # spacing
+    '{"a":"\\u5f20"}',  # escaped non-ASCII
+    '{"a":1.5}', '{"a":NaN}', '{"a":Infinity}',  # no floats
+    '[1]', '"x"',  # not an object
+])
+def test_changes_are_parsed_strictly(text: str) -> None:
+    with pytest.raises(ValueError):
+        eventlog.parse_changes(text)
+    row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
+           None, "核对", text, "a" * 64, "")
+    with pytest.raises(ValueError):
+        audit._hash_of(row)
+
+
+def test_canonical_changes_parse() -> None:
+    assert eventlog.parse_changes('{"a":"张","b":[null,1]}') == {"a": "张", "b": [None, 1]}
 
 
 def test_signature_round_trip_and_tampering() -> None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import copy
 import json
 import random
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from mediation import bulk
+from mediation.core import normalise
 from mediation.core.i18n import set_language
 from tests.conftest import case_record
 
@@ -99,4 +101,7 @@ def test_amounts_with_fractions_read_alike() -> None:
         line = _amount(repr(value))
         fast = bulk._prepare(1, line, KEY)
         assert fast == bulk._prepare_loaded(1, line, KEY), line
-        assert not isinstance(fast, bulk.Rejected)
+        exact = Decimal(repr(value))
+        # at most two decimals and within the bound: accepted; otherwise refused, never rounded
+        refused = exact != exact.quantize(Decimal("0.01")) or exact > normalise.MAX_AMOUNT_YUAN
+        assert isinstance(fast, bulk.Rejected) == refused, line

@@ -44,7 +44,7 @@ def test_the_example_file_is_valid() -> None:
         (case_record(source="court"), ["referral_ref", "referring body"]),
         (with_party(0, id_number="430104198003120011"), ["parties[0].id_number",
                                                          "check digit"]),
-        (with_party(1, phone="1234"), ["parties[1].phone", "not a valid phone"]),
+        (with_party(1, phone="1234"), ["parties[1].phone", "not a phone number"]),
         (with_party(0, role="witness"), ["parties[0].role", "applicant, respondent"]),
         (with_party(0, birth_date="1980-13-01"), ["parties[0].birth_date"]),
         (with_party(0, id_number=None, birth_date="2015-01-01"), ["parties[0].guardian",

@@ -27,9 +27,12 @@ def test_the_standards_example_is_valid() -> None:
     [
         ("110105194912310021", "check digit"),
         ("11010519491231002", "18 characters"),
-        ("01010519491231002X", "18 characters"),
+        ("01010519491231002X", "17 digits and a check digit"),
         ("110105194913310029", "birth date"),
-        ("11010519491231002Y", "18 characters"),
+        ("11010519491231002Y", "17 digits and a check digit"),
+        (make_id("11010518991231002"), "before 1900"),
+        (make_id("11010530001231002"), "in the future"),
+        ("１１０１０５１９４９１２３１００２", "18 characters"),
     ],
 )
 def test_bad_resident_ids_name_what_is_wrong(value: str, problem: str) -> None:
@@ -92,4 +95,4 @@ def test_keyed_hash_is_stable_and_keyed() -> None:
 
 def test_only_ascii_digits_count() -> None:
     assert not identity.phone_valid("13٨12345678")  # an Arabic-Indic digit
-    assert identity.resident_id_problem("11010519491231002X".replace("1", "１", 1)) is not None
+    assert identity.resident_id_problem("11010519491231002X".replace("1", "١", 1)) is not None

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mediation import workflow
-from mediation.cases import State
 from mediation.core.errors import Refused
+from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
 
 # Inputs that satisfy every guard of each trigger, given a Subject built by `ready()`.
@@ -28,6 +28,7 @@ GOOD: dict[str, dict[str, Any]] = {
     "feedback": {"performance": "full", "satisfaction": "satisfied"},
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
+    "assign": {"mediator": "liming"},
 }
 
 
@@ -88,6 +89,7 @@ GUARD_FAILURES = [
     ("extend", "accepted", {}, {"days": 0}, "1 to 30 days"),
     ("extend", "accepted", {}, {"days": 31}, "1 to 30 days"),
     ("agree", "mediating", {}, {"terms": "  "}, "no terms"),
+    ("agree", "mediating", {}, {"amount": -1}, "--amount must not be negative"),
     ("terminate", "mediating", {}, {"reason": "tired"}, "reason must be one of"),
     ("terminate", "accepted", {}, {"advice": None}, "advice"),
     ("confirm", "agreed", {"has_agreement": False}, {}, "no agreement to confirm"),
@@ -95,12 +97,16 @@ GUARD_FAILURES = [
     ("judicial", "confirmed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
     ("judicial", "confirmed", {"judicial_pending": True}, {}, "already pending"),
     ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
+    ("judicial", "confirmed", {"judicial_pending": True}, {"result": "pending"},
+     "--result must be one of: confirmed, rejected"),
     ("feedback", "confirmed", {}, {"satisfaction": None}, "satisfaction"),
     ("feedback", "confirmed", {}, {"performance": None}, "performed"),
     ("feedback", "terminated", {}, {"performance": "full"}, "no agreement"),
     ("remediate", "confirmed", {}, {"consent": False}, "consent"),
     ("remediate", "agreed", {}, {"reason": ""}, "reason"),
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
+    ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
+    ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
 ]
 
 
@@ -157,10 +163,22 @@ def test_mermaid_is_generated_from_the_machine() -> None:
             assert f"{s.value} --> {(t.dest or s).value} : {t.trigger}" in text
 
 
-def test_replay_takes_the_last_state_bearing_event() -> None:
-    assert workflow.replay([("new", "intake"), ("accept", "accepted"),
-                            ("session", "accepted")]) == "accepted"
-    assert workflow.replay([]) is None
+def test_replay_checks_each_step_against_the_table() -> None:
+    r = workflow.Replay()
+    assert r.step("new", None, "intake", 1) is None
+    assert r.step("accept", "intake", "accepted", 2) is None
+    assert r.step("extend", "accepted", "accepted", 3) is None
+    assert r.step("assign", "accepted", "accepted", 4) is None
+    assert (r.state, r.version) == ("accepted", 4)
+    # accepted -> closed with any trigger is not in the table
+    for action in ("feedback", "accept", "mediate", "close"):
+        bad = workflow.Replay("accepted", 4)
+        assert bad.step(action, "accepted", "closed", 5) is not None, action
+        assert (bad.state, bad.version) == ("closed", 5)  # advanced all the same
+    assert workflow.Replay().step("accept", None, "accepted", 1) is not None  # not registered
+    assert workflow.Replay("intake", 1).step("accept", "intake", "accepted", 3) is not None
+    assert workflow.Replay("mediating", 3).step("accept", "intake", "accepted", 4) is not None
+    assert workflow.Replay("closed", 9).step("assign", "closed", "closed", 10) is not None
 
 
 class _Strict(Subject):

@@ -1,0 +1,188 @@
+"""`mediation case print|file|archive` and `mediation templates list|export`: the documents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from cli.options import json_opt
+from mediation.core.i18n import _
+
+
+def _masked_opt() -> Any:
+    return typer.Option(False, "--masked", help=_(
+        "Print the masked copy even if you may print the full one (no reveal recorded)."))
+
+
+def _check_docx_out(out: str) -> Path:
+    path = Path(out)
+    if path.suffix.lower() != ".docx":
+        raise typer.BadParameter(_("give a file name ending in .docx"), param_hint="--out")
+    if not path.expanduser().parent.is_dir():
+        raise typer.BadParameter(_("no such folder: {path}", path=str(path.parent)),
+                                 param_hint="--out")
+    return path.expanduser()
+
+
+def _copy_line(revealed: bool) -> str:
+    return (_("full copy; the printing is recorded (reason: print)") if revealed
+            else _("masked copy, marked as such on the page"))
+
+
+def register_case(case: typer.Typer) -> None:
+    @case.command("print", help=_(
+        "Print one document of a case (Ministry of Justice 2010 formats) as a Word file."))
+    def print_(
+        ctx: typer.Context,
+        kind: str = typer.Argument(..., metavar="KIND", help=_(
+            "cover, contents, application, registration, decline, rights, investigation, "
+            "session, agreement, oral, termination, visit")),
+        case_ref: str = typer.Argument(..., metavar="CASE"),
+        version: int | None = typer.Option(None, "--version", metavar="N", min=1, help=_(
+            "Which session, agreement version or visit (default the latest).")),
+        out: str = typer.Option(..., "--out", metavar="FILE.docx", help=_(
+            "The Word document to write.")),
+        masked: bool = _masked_opt(),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Print one document of a case (Ministry of Justice 2010 formats) as a Word file."""
+        from mediation.reporting import documents, printing
+
+        path = _check_docx_out(out)
+        doc, revealed, prefix = env(ctx).act(documents.print_document, case_ref, kind,
+                                             version=version, masked=masked)
+        result = printing.print_to(doc, prefix, path)
+        result["revealed"] = revealed
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Wrote {file}: {title} ({copy}).", file=result["file"],
+                               title=doc.title, copy=_copy_line(revealed)) + "\n")
+
+    @case.command("file", help=_(
+        "Write the whole case file (卷宗): cover, contents and every document in order, and "
+        "one PDF of it when LibreOffice is available."))
+    def file_(
+        ctx: typer.Context,
+        case_ref: str = typer.Argument(..., metavar="CASE"),
+        out: str = typer.Option(..., "--out", metavar="DIR", help=_(
+            "The folder to write the case file into (created owner-only).")),
+        no_pdf: bool = typer.Option(False, "--no-pdf", help=_(
+            "Word documents only, even if LibreOffice is available.")),
+        masked: bool = _masked_opt(),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Write the whole case file (卷宗): cover, contents and every document in order, and
+        one PDF of it when LibreOffice is available."""
+        from mediation.reporting import documents, printing
+
+        folder = Path(out).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise typer.BadParameter(_("{path} exists and is not a folder", path=out),
+                                     param_hint="--out")
+        plan = env(ctx).act(documents.case_file, case_ref, masked=masked)
+        result = printing.write_case_file(plan, folder, pdf=not no_pdf)
+        note = result.pop("note")
+        result["note"] = note.render() if note is not None else None
+        if as_json:
+            render.emit_json(result)
+        else:
+            con = render.console()
+            con.print(_("Case file {case} in {folder} ({copy}):", case=result["case"],
+                        folder=result["folder"], copy=_copy_line(result["revealed"])))
+            for name in result["written"]:
+                con.print("  " + _("written: {file}", file=name))
+            for name in result["kept"]:
+                con.print("  " + _("kept (filed, not overwritten): {file}", file=name))
+            if result["pdf"]:
+                con.print("  " + _("PDF of the whole file: {file}", file=result["pdf"]))
+        if result["note"]:
+            sys.stderr.write(result["note"] + "\n")
+
+    @case.command("archive", help=_(
+        "File a closed case (归档) with its retention period; its file is frozen from then on."))
+    def archive(
+        ctx: typer.Context,
+        case_ref: str = typer.Argument(..., metavar="CASE"),
+        retention_days: int | None = typer.Option(None, "--retention-days", metavar="N", help=_(
+            "How long the file is kept (default the committee's retention period).")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """File a closed case (归档) with its retention period; its file is frozen from then on."""
+        from mediation.reporting import documents
+
+        result = env(ctx).act(documents.archive, case_ref, retention_days=retention_days)
+        if as_json:
+            render.emit_json(result)
+        else:
+            sys.stdout.write(_("Filed {case} on {date}; kept for {period}; {count} documents "
+                               "frozen.", case=result["case"], date=result["filed_on"],
+                               period=result["retention"],
+                               count=len(result["documents"])) + "\n")
+
+
+def _prefix(uow: Any, actor: Any) -> str:
+    from mediation.committee import committee_of
+
+    return committee_of(uow, actor).prefix
+
+
+def register(app: typer.Typer) -> None:
+    templates = typer.Typer(help=_(
+        "Document templates: the built-in ones and the committee's own."), no_args_is_help=True)
+    app.add_typer(templates, name="templates")
+
+    @templates.command("list", help=_(
+        "List the templates in effect and where each comes from."))
+    def list_(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+        """List the templates in effect and where each comes from."""
+        from mediation.reporting import printing
+
+        prefix = env(ctx).act(_prefix, write=False)
+        rows = printing.list_templates(prefix)
+        if as_json:
+            render.emit_json({"committee_folder": str(printing.committee_folder(prefix)),
+                              "templates": rows})
+            return
+        from rich.table import Table
+
+        table = Table(title=_("Templates (committee folder: {folder})",
+                              folder=str(printing.committee_folder(prefix))))
+        for header in (_("Template"), _("Document"), _("Source")):
+            table.add_column(header)
+        for r in rows:
+            source = _("committee") if r["source"] == "committee" else _("built-in")
+            table.add_row(r["name"], r["title"], source)
+        render.console().print(table)
+
+    @templates.command("export", help=_(
+        "Copy the templates in effect to a folder to edit them; never overwrites a file."))
+    def export(
+        ctx: typer.Context,
+        names: list[str] = typer.Argument(None, metavar="[NAME]...", help=_(
+            "Which templates (default all), e.g. agreement.")),
+        out: str | None = typer.Option(None, "--out", metavar="DIR", help=_(
+            "Where to copy them (default the committee's template folder).")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Copy the templates in effect to a folder to edit them; never overwrites a file."""
+        from mediation.reporting import printing
+
+        prefix = env(ctx).act(_prefix, write=False)
+        result = printing.export_templates(prefix, Path(out).expanduser() if out else None,
+                                           list(names or []))
+        if as_json:
+            render.emit_json(result)
+            return
+        con = render.console()
+        con.print(_("Templates in {folder}:", folder=result["folder"]))
+        for name in result["written"]:
+            con.print("  " + _("written: {file}", file=name))
+        for name in result["kept"]:
+            con.print("  " + _("kept (exists, not overwritten): {file}", file=name))
+

@@ -1,0 +1,424 @@
+"""The one normaliser for everything a clerk types or a file brings (docs/case-json.md).
+
+Clerks paste from Word, type through a Chinese input method and save files from Windows Notepad.
+Every entry point (CLI options and arguments, ``case.json``, the guided intake, ``case import``)
+passes what it reads through the functions here, and nothing else decides what a written form
+means:
+
+- **Free text** (names, summaries, minutes, terms, advice, the committee's name):
+  :func:`text`. Kept as written (no NFKC: ``，`` and ``（`` are part of Chinese prose), but
+  control characters never reach storage: terminal escape sequences are removed whole, C0/C1
+  controls, DEL, lone surrogates and bidirectional overrides are removed; line breaks of every
+  kind (``\\r\\n``, Word's vertical tab, form feed, U+2028) become ``\\n`` in multi-line fields
+  and a space in single-line ones.
+- **Identifier-like values** (case references, ID numbers, phones, dates, amounts, codes and
+  option values): :func:`fold`. The text cleaning above, then Unicode NFKC (full-width digits,
+  letters and brackets ``（）`` become ASCII, the ideographic space a space), every dash a
+  hyphen, surrounding spaces stripped.
+- **Written forms** with one canonical stored form each: :func:`phone`, :func:`amount`,
+  :func:`date_`, :func:`datetime_text`, :func:`case_ref`, :func:`resident_id_text`. Each
+  returns the canonical value or raises :class:`Unreadable`, whose message names the value and
+  the forms accepted.
+
+For scanning free text (masking numbers written inside minutes), :func:`fold_width` folds the
+full-width forms one character for one (offsets stay valid), and :func:`phone_or_none` /
+:data:`PHONE_IN_TEXT` recognise one written form of a phone number.
+
+No SQLAlchemy here, no printing: a pure core module.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Final
+
+from mediation.core.i18n import N_, Msg, msg
+
+
+class Unreadable(ValueError):
+    """A value in none of the accepted written forms. ``message`` says which forms are."""
+
+    def __init__(self, message_id: str, /, **params: object) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.params = params
+
+    @property
+    def message(self) -> Msg:
+        return msg(self.message_id, **self.params)
+
+    def __str__(self) -> str:
+        return self.message.render()
+
+
+class OutOfRange(Unreadable):
+    """A value written in an accepted form but outside what is allowed (a negative amount, one
+    above the bound, a fraction of a fen, a birth date in the future)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Free text
+
+# A terminal escape sequence, removed whole: CSI (ESC [ ... final, or the C1 CSI), OSC (ESC ] ...
+# BEL or ST, e.g. hyperlinks and window titles), DCS/SOS/PM/APC strings, and two-character escapes.
+_ESCAPE_RE: Final = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+_LINE_BREAK_RE: Final = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Every other C0/C1 control, DEL, lone surrogates, bidirectional embeddings/overrides/isolates
+# (they reorder what a reader sees), and a stray byte-order mark.
+_CONTROL_RE: Final = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def text(value: str, *, multiline: bool = False) -> str:
+    """Free text with every control character removed (see the module's docstring).
+
+    Tabs are kept in multi-line fields and become a space in single-line ones. Surrounding
+    whitespace is stripped. Nothing else changes: the text stays as the clerk wrote it.
+    """
+    if value.isprintable():  # the common case: no control, no line break, no format char
+        return value.strip()
+    v = _ESCAPE_RE.sub("", value)
+    v = _LINE_BREAK_RE.sub("\n" if multiline else " ", v)
+    v = _CONTROL_RE.sub("", v)
+    if not multiline:
+        v = v.replace("\t", " ")
+    return v.strip()
+
+
+def text_or_none(value: str | None, *, multiline: bool = False) -> str | None:
+    """:func:`text`, keeping None; an empty result is None."""
+    if value is None:
+        return None
+    return text(value, multiline=multiline) or None
+
+
+# ---------------------------------------------------------------------------------------------
+# Identifier-like values
+
+# Dashes people type for a hyphen (NFKC keeps them): hyphen, non-breaking hyphen, figure dash,
+# en and em dash, horizontal bar, minus sign, small hyphen-minus; and the ideographic full stop
+# typed for a dot in dates.
+_DASHES: Final = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+                                                "\ufe58\ufe63"} | {"\u3002": "."})
+# Full-width ASCII (U+FF01-FF5E) and the ideographic space, one character for one.
+_WIDTH: Final = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+                              | {"\u3000": " "})
+
+
+def fold(value: str) -> str:
+    """An identifier-like value as typed through any input method, in plain form: control
+    characters removed, NFKC (full-width digits, letters, brackets and spaces to ASCII), every
+    dash a hyphen, surrounding whitespace stripped. ASCII input only loses its controls."""
+    v = text(value)
+    if not v.isascii():
+        v = unicodedata.normalize("NFKC", v).translate(_DASHES).strip()
+    return v
+
+
+def fold_width(value: str) -> str:
+    """Full-width ASCII and the ideographic space to ASCII, one character for one, so that
+    offsets found in the result are offsets in ``value`` (for scanning free text)."""
+    return value.translate(_WIDTH)
+
+
+def code(value: str) -> str:
+    """An option value or a code (``party_refuses``, ``01``): folded, lower case, inner spaces
+    and hyphens as underscores. Names in Chinese are looked up after this (zh)."""
+    v = fold(value)
+    if v.isascii():
+        v = re.sub(r"[\s-]+", "_", v.lower())
+    return v
+
+
+def case_ref(value: str) -> str:
+    """A case reference: an id (``12``) or a full number (``(2026)龙人调字第12号``), however
+    typed (``（２０２６）龙人调字第１２号``, spaces inside)."""
+    return re.sub(r"\s+", "", fold(value))
+
+
+# Brackets a year may be written in, all read as the half-width ones the number is stored with.
+_YEAR_BRACKETS: Final = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "【": "(",
+                                       "】": ")", "［": "(", "］": ")"})
+# A short form: ``龙12`` (this year's case 12 of the committee whose prefix is 龙) or
+# ``2025龙12``; the prefix is what stands before 人调字 in a full number.
+_SHORT_RE: Final = re.compile(r"(?:\(?(?P<year>\d{4})\)?)?(?P<prefix>[^\d()]+?)第?(?P<seq>\d+)号?")
+
+
+def case_number(year: int, prefix: str, seq: int) -> str:
+    """A committee's case number: ``(2026)龙人调字第12号``."""
+    return f"({year}){prefix}人调字第{seq}号"
+
+
+def case_key(value: str | int, *, year: int | None = None) -> int | str:
+    """What a case reference names: its id (an int) when it is a whole number of at most 18
+    digits, otherwise its number as :func:`case_ref` reads it, in any brackets (``〔2026〕``,
+    full-width), or expanded from a short form: ``龙12`` is case 12 of ``year`` (default: this
+    year, China time), ``2025龙12`` case 12 of 2025."""
+    v = case_ref(str(value)).translate(_YEAR_BRACKETS)
+    if v.isascii() and v.isdigit() and len(v) <= 18:
+        return int(v)
+    if "人调字" not in v:
+        short = _SHORT_RE.fullmatch(v)
+        if short:
+            if short["year"]:
+                year = int(short["year"])
+            elif year is None:
+                from mediation.core.clock import local_date, utcnow
+
+                year = local_date(utcnow()).year
+            return case_number(year, short["prefix"], int(short["seq"]))
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# Phone numbers
+
+PHONE_FORMS: Final = N_(
+    "a mobile as 13812345678 (also 138-1234-5678, 138 1234 5678, +86 138 1234 5678, "
+    "0086 13812345678) or a landline with its area code as 0731-88886666 (also "
+    "(0731)88886666, 0731 8888 6666, an extension as 0731-88886666-123)")
+_PHONE_SHAPE_RE: Final = re.compile(
+    r"(?P<country>(?:\+|00)\s*86[\s-]*|\(\s*\+?86\s*\)\s*)?"
+    r"(?P<rest>\(?\d[\d\s()-]*)", re.ASCII)
+_MOBILE_RE: Final = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_LANDLINE_RE: Final = re.compile(r"0(?:[12]\d|[3-9]\d\d)[1-9]\d{6,7}", re.ASCII)
+# One written phone number inside free text (after fold_width): a candidate for phone_or_none.
+PHONE_IN_TEXT: Final = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d{4}){2}"
+    r"|\(?0\d{2,3}\)?[\s-]?\d{7,8})(?!\d)", re.ASCII)
+
+
+def _landline(digits: str) -> str | None:
+    if not _LANDLINE_RE.fullmatch(digits):
+        return None
+    area = 3 if digits[1] in "12" else 4
+    return f"{digits[:area]}-{digits[area:]}"
+
+
+def phone_or_none(value: str) -> str | None:
+    """The canonical form of one written phone number (``13812345678``, ``0731-88886666``,
+    ``0731-88886666-123``), or None when ``value`` is in none of the accepted forms."""
+    v = fold(value)
+    m = _PHONE_SHAPE_RE.fullmatch(v)
+    if m is None or v.count("(") != v.count(")"):
+        return None
+    international = m.group("country") is not None
+    rest = m.group("rest")
+    groups = [g for g in re.split(r"[\s()-]+", rest) if g]
+    digits = "".join(groups)
+    if _MOBILE_RE.fullmatch(digits):
+        return digits
+    if international and not digits.startswith("0"):
+        digits, groups = "0" + digits, ["0" + groups[0], *groups[1:]]
+    found = _landline(digits)
+    if found is not None:
+        return found
+    if len(groups) > 1 and len(groups[-1]) <= 6:  # an extension after the last separator
+        main = _landline("".join(groups[:-1]))
+        if main is not None:
+            return f"{main}-{groups[-1]}"
+    return None
+
+
+def phone(value: str) -> str:
+    """The canonical form of a phone number, or :class:`Unreadable` naming the forms."""
+    found = phone_or_none(value)
+    if found is None:
+        raise Unreadable(N_("{value!r} is not a phone number; write {forms}"), value=value,
+                         forms=msg(PHONE_FORMS))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Amounts of money (yuan)
+
+# The largest amount accepted, in fen: ¥1,000,000,000.00 (one billion yuan, 10亿元). Far above
+# any dispute a mediation committee sees, and low enough that a SUM over 92 million amounts,
+# cases and agreements together, stays within a signed 64-bit integer (2**63 - 1 fen), the
+# column type on both backends.
+MAX_AMOUNT_FEN: Final = 100_000_000_000
+MAX_AMOUNT_YUAN: Final = Decimal(MAX_AMOUNT_FEN) / 100
+AMOUNT_FORMS: Final = N_("yuan as 1500, 1,500, 1500.00, ¥1500, 500元 or 1.5万 (at most two "
+                         "decimals)")
+_AMOUNT_RE: Final = re.compile(
+    r"(?:¥|RMB|CNY)?\s*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<wan>万)?\s*(?:元|圆|块|RMB|CNY)?(?:整)?", re.IGNORECASE)
+_CENT: Final = Decimal("0.01")
+
+
+def amount(value: str | int | float | Decimal) -> Decimal:
+    """An amount in yuan, however written, as an exact Decimal with at most two decimals,
+    between 0 and :data:`MAX_AMOUNT_YUAN`; otherwise :class:`Unreadable`. Never rounds."""
+    shown = value if isinstance(value, str) else str(value)
+    if isinstance(value, bool):
+        raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
+                         forms=msg(AMOUNT_FORMS))
+    if isinstance(value, float):  # a JSON number with a fraction: its shortest decimal form
+        value = Decimal(repr(value))
+    if isinstance(value, str):
+        v = fold(value)
+        negative = v.startswith("-")
+        m = _AMOUNT_RE.fullmatch(v.removeprefix("-").strip())
+        if m is None:
+            raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
+                             forms=msg(AMOUNT_FORMS))
+        try:
+            d = Decimal(m.group("n").replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
+                             forms=msg(AMOUNT_FORMS)) from None
+        if m.group("wan"):
+            d *= 10_000
+        if negative:
+            d = -d
+    else:
+        d = Decimal(value)
+    if not d.is_finite():
+        raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
+                         forms=msg(AMOUNT_FORMS))
+    if d < 0:
+        raise OutOfRange(N_("{value!r}: an amount must not be negative"), value=shown)
+    if d > MAX_AMOUNT_YUAN:
+        raise OutOfRange(N_("{value!r} is above the largest amount accepted, {bound} yuan"),
+                         value=shown, bound=f"{MAX_AMOUNT_YUAN:,.2f}")
+    if d != d.quantize(_CENT):
+        raise OutOfRange(N_("{value!r} has more than two decimals; amounts are kept to the fen "
+                            "(0.01 yuan) and never rounded"), value=shown)
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+DATE_FORMS: Final = N_("2026-12-31 (also 2026/12/31, 2026.12.31, 2026年12月31日)")
+_DATE_RE: Final = re.compile(
+    r"(?P<y>\d{4})\s*(?:(?P<s>[-/.])\s*(?P<m1>\d{1,2})\s*(?P=s)\s*(?P<d1>\d{1,2})"
+    r"|年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]?)", re.ASCII)
+_DATETIME_RE: Final = re.compile(_DATE_RE.pattern + r"(?P<time>(?:[T ]\s*|(?<=[日号])\s*)\S.*)?",
+                                 re.ASCII)
+
+
+def _date_parts(value: str, pattern: re.Pattern[str]) -> tuple[re.Match[str], date] | None:
+    m = pattern.fullmatch(fold(value))
+    if m is None:
+        return None
+    y, mo, d = m.group("y"), m.group("m1") or m.group("m2"), m.group("d1") or m.group("d2")
+    try:
+        return m, date(int(y), int(mo), int(d))
+    except ValueError:
+        raise Unreadable(N_("{value!r} is not a real date"), value=value) from None
+
+
+def date_(value: str) -> date:
+    """A calendar date written ``2026-12-31``, ``2026/12/31``, ``2026.12.31`` or
+    ``2026年12月31日``, in any width; otherwise :class:`Unreadable` naming those forms."""
+    found = _date_parts(value, _DATE_RE)
+    if found is None:
+        raise Unreadable(N_("{value!r} is not a date; write {forms}"), value=value,
+                         forms=msg(DATE_FORMS))
+    return found[1]
+
+
+def datetime_text(value: str) -> str:
+    """A date and time as ISO 8601 text for the schema to parse: the date part in any form
+    :func:`date_` reads, the time part (``10:30``, ``10:30:00+08:00``) folded and kept. A value
+    whose date part is not one of those forms comes back folded, for the schema to refuse."""
+    v = fold(value)
+    found = _date_parts(v, _DATETIME_RE)
+    if found is None:
+        return v
+    m, day = found
+    when = (m.group("time") or "").strip()
+    if when.startswith("T"):
+        when = when[1:].strip()
+    return day.isoformat() + ("T" + when if when else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Resident ID numbers (the checks themselves are in identity.py)
+
+
+def resident_id_text(value: str) -> str:
+    """An ID number as typed, in plain form: folded, upper case (``x`` → ``X``), without the
+    spaces or hyphens some write between its groups (``430104 19900307 123X``)."""
+    return re.sub(r"[\s-]+", "", fold(value)).upper()
+
+
+def integer_text(value: str) -> str:
+    """A whole number as typed (``１０``, ``1,000``): folded, thousands separators removed."""
+    v = fold(value)
+    return v.replace(",", "") if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+", v) else v
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings: the one reader of every text a user's file or standard input brings
+
+ENCODING_REFUSED: Final = N_("not UTF-8 or GB18030: save it as UTF-8")
+_BOMS: Final = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+                (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_SNIFF_CHUNK: Final = 1 << 20
+
+
+def _decodes(chunks: Iterable[bytes], encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def encoding_of(head: bytes, chunks: Callable[[], Iterable[bytes]]) -> str:
+    """The codec to read a text with: ``utf-8-sig`` (UTF-8, with or without a byte-order mark),
+    ``utf-16``/``utf-32`` (with a byte-order mark), or ``gb18030`` when the bytes are not UTF-8
+    but decode cleanly as GB18030 (GBK and GB2312 are subsets of it); otherwise
+    :class:`Unreadable` (``not UTF-8 or GB18030: save it as UTF-8``). ``head`` is the first
+    bytes, ``chunks()`` yields the whole text (called at most twice: UTF-8, then GB18030)."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            if _decodes(chunks(), codec):
+                return codec
+            raise Unreadable(ENCODING_REFUSED)
+    if b"\x00" not in head:  # NUL bytes: UTF-16/32 without a byte-order mark, or binary
+        if _decodes(chunks(), "utf-8"):
+            return "utf-8-sig"
+        if _decodes(chunks(), "gb18030"):
+            return "gb18030"
+    raise Unreadable(ENCODING_REFUSED)
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """A user's text file or standard input as text, read as :func:`encoding_of` says, with
+    ``"GB18030"`` when it was read as such (for a note on stderr), else None."""
+    codec = encoding_of(data[:_SNIFF_CHUNK], lambda: (data,))
+    return data.decode(codec), _note(codec)
+
+
+def file_encoding(path: Path) -> tuple[str, str | None]:
+    """The codec to open ``path`` with (streaming, for large files) and the note of
+    :func:`decode`: the file is read through once to check it decodes."""
+    def chunks() -> Iterator[bytes]:
+        with path.open("rb") as fh:
+            while block := fh.read(_SNIFF_CHUNK):
+                yield block
+
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_CHUNK)
+    codec = encoding_of(head, chunks)
+    return codec, _note(codec)
+
+
+def _note(codec: str) -> str | None:
+    return "GB18030" if codec == "gb18030" else None

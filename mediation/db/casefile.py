@@ -1,0 +1,413 @@
+"""The case file bound to the event log: what each event records of it, and each case replayed
+from its events and compared with its rows (``audit verify`` and ``db check`` both judge the
+cases through :func:`replay_cases`).
+
+**Recording.** Every change to a row of the case file (the case, its parties, mediators,
+sessions, agreements, extensions, follow-ups, judicial confirmations and prevention records) made
+in a transaction is collected here -- ORM writes by a flush listener, Core writes by the code
+that issues them (:func:`note_insert`, :func:`note_update`, :func:`note_delete`) -- and the next
+event of that case takes it (``eventlog.append``) as ``changes["file"] = [before, after]``:
+``{"<table>/<id>": {column: value}}``, the whole row for an insert (``before`` null), the
+changed columns for an update, ``after`` null for a deletion. Columns holding personal data or
+free text are recorded as keyed hashes (:func:`recorded`), so the log holds none of it in clear
+and verification needs no reveal.
+
+The cases are read in keyset batches of ``batch`` case ids; for each batch, the events of those
+cases in ``(case_id, seq)`` order. Only one batch is held at a time, so memory does not grow with
+the number of cases or events. Each case's versioned events go through
+:class:`mediation.workflow.Replay` (the transition table's rule, one event at a time), and the
+last replayed state and version must be the case row's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, inspect, select
+from sqlalchemy.orm import Session
+
+from mediation import workflow
+from mediation.cases import (
+    Agreement,
+    Case,
+    CaseMediator,
+    Event,
+    Extension,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+    Party,
+    Prevention,
+    Setting,
+)
+from mediation.core.i18n import Msg, msg
+
+BATCH = 500  # cases per batch
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+_CASES = Case.__table__  # type: ignore[attr-defined]
+_EVENT = Event.__table__  # type: ignore[attr-defined]
+
+# The case file's tables, in the order differences are reported.
+MODELS: tuple[type[Any], ...] = (Case, Party, CaseMediator, MediationSession, Agreement,
+                                 Extension, FollowUp, JudicialConfirmation, Prevention)
+TABLES: dict[str, Any] = {m.__table__.name: m.__table__ for m in MODELS}
+_BY_MODEL = {m: m.__table__.name for m in MODELS}
+# The columns recorded of each row: all but its id and its case (both are in the row's key).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    name: tuple(c.key for c in t.columns if c.key not in ("id", "case_id"))
+    for name, t in TABLES.items()
+}
+# Personal data and free text (which may name people): recorded as keyed hashes only.
+HASHED: dict[str, frozenset[str]] = {
+    "cases": frozenset({"summary", "requests", "advice"}),
+    "party": frozenset({"name", "birth_date", "id_number", "phone", "address",
+                        "guardian_name", "guardian_phone"}),
+    "mediation_session": frozenset({"place", "attendees", "minutes"}),
+    "agreement": frozenset({"terms", "superseded_reason"}),
+    "extension": frozenset({"reason"}),
+    "follow_up": frozenset({"note"}),
+}
+_MAC_PREFIX = b"mediation-casefile\x00"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime(TIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
+    """A column's value as events record it and verification compares it: JSON-plain
+    (timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, dates ISO), and for personal data and free
+    text the first 32 hex digits of HMAC-SHA256 under the database's ID-hash key."""
+    value = _plain(value)
+    if value is None or column not in HASHED.get(table, ()):
+        return value
+    text = value if isinstance(value, str) else json.dumps(value)
+    return hmac.new(key, _MAC_PREFIX + text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording what a transaction changes
+
+_PENDING = "mediation.casefile.pending"
+_KEY = "mediation.casefile.key"
+Images = dict[str, dict[str, Any] | None]
+
+
+def reset(conn: Connection) -> None:
+    """Forget what a previous transaction on this (pooled) connection collected."""
+    conn.info.pop(_PENDING, None)
+    conn.info.pop(_KEY, None)
+
+
+def _hash_key(conn: Connection) -> bytes:
+    key = conn.info.get(_KEY)
+    if key is None:
+        t = Setting.__table__  # type: ignore[attr-defined]
+        value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
+        key = conn.info[_KEY] = bytes.fromhex(value) if value else b""
+    return bytes(key)
+
+
+def _images(conn: Connection, case_id: int) -> tuple[Images, Images]:
+    pending: dict[int, tuple[Images, Images]] = conn.info.setdefault(_PENDING, {})
+    return pending.setdefault(case_id, ({}, {}))
+
+
+def note_insert(conn: Connection, table: str, row_id: int, case_id: int,
+                values: Mapping[str, Any]) -> None:
+    key = _hash_key(conn)
+    before, after = _images(conn, case_id)
+    name = f"{table}/{row_id}"
+    before.setdefault(name, None)
+    after[name] = {c: recorded(key, table, c, values.get(c)) for c in COLUMNS[table]}
+
+
+def note_update(conn: Connection, table: str, row_id: int, case_id: int, column: str,
+                old: Any, new: Any) -> None:
+    if column not in COLUMNS[table]:
+        return
+    key = _hash_key(conn)
+    before, after = _images(conn, case_id)
+    name = f"{table}/{row_id}"
+    if name not in before:
+        before[name] = {}
+    was = before[name]
+    if was is not None and column not in was:
+        was[column] = recorded(key, table, column, old)
+    now = after.setdefault(name, {})
+    if now is not None:
+        now[column] = recorded(key, table, column, new)
+
+
+def note_delete(conn: Connection, table: str, row_id: int, case_id: int,
+                values: Mapping[str, Any]) -> None:
+    key = _hash_key(conn)
+    before, after = _images(conn, case_id)
+    name = f"{table}/{row_id}"
+    if name not in before:
+        before[name] = {c: recorded(key, table, c, values.get(c)) for c in COLUMNS[table]}
+    after[name] = None
+
+
+def take(conn: Connection, case_id: int) -> list[Images] | None:
+    """What this transaction changed of the case's file since its last event, as
+    ``[before, after]``; None when nothing was collected."""
+    pending: dict[int, tuple[Images, Images]] | None = conn.info.get(_PENDING)
+    if not pending or case_id not in pending:
+        return None
+    before, after = pending.pop(case_id)
+    return [before, after]
+
+
+def _case_of(obj: Any) -> int:
+    cid = obj.id if isinstance(obj, Case) else obj.case_id
+    assert cid is not None
+    return int(cid)
+
+
+def _collect(session: Session, _context: Any) -> None:
+    """The ORM's writes to the case file, as the flush wrote them."""
+    targets = [o for o in (*session.new, *session.dirty, *session.deleted)
+               if type(o) in _BY_MODEL]
+    if not targets:
+        return
+    conn = session.connection()
+    for obj in targets:
+        table = _BY_MODEL[type(obj)]
+        if obj in session.new:
+            note_insert(conn, table, obj.id, _case_of(obj),
+                        {c: getattr(obj, c) for c in COLUMNS[table]})
+        elif obj in session.deleted:
+            note_delete(conn, table, obj.id, _case_of(obj),
+                        {c: getattr(obj, c) for c in COLUMNS[table]})
+        else:
+            state = inspect(obj)
+            for c in COLUMNS[table]:
+                history = state.attrs[c].history
+                if history.added:
+                    old = history.deleted[0] if history.deleted else None
+                    if old != history.added[0]:
+                        note_update(conn, table, obj.id, _case_of(obj), c, old,
+                                    history.added[0])
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one case: at an event (``seq``) or with its row (``seq`` None)."""
+
+    seq: int | None
+    case_id: int
+    kind: str  # "transition" (an event the table does not allow), "replay" (row vs events),
+    # "field" (a stored field of the case file differs from what its events recorded)
+    detail: Msg
+    field: str | None = None  # "<table>/<id>.<column>", or the row, for "field"
+
+
+@dataclass
+class CaseReplay:
+    """One case: its row (None when events name a case that does not exist) and its replay."""
+
+    case_id: int
+    number: str | None
+    state: str | None
+    version: int | None
+    replay: workflow.Replay = field(default_factory=workflow.Replay)
+    last_seq: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    complete: bool = False  # its events record the whole case file (format 2, see docs/audit.md)
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # the file, as replayed
+    set_by: dict[str, int] = field(default_factory=dict)  # "row.column" or "row" -> seq
+
+    @property
+    def label(self) -> str:
+        return self.number or f"#{self.case_id}"
+
+
+_ORDER = {name: i for i, name in enumerate(TABLES)}
+
+
+def _row_order(name: str) -> tuple[int, int]:
+    table, _, ident = name.partition("/")
+    return _ORDER.get(table, len(_ORDER)), int(ident) if ident.isdigit() else -1
+
+
+def replay_cases(conn: Connection, *, batch: int = BATCH,
+                 whole_file: bool = False) -> Iterator[CaseReplay]:
+    """Every case, and every case id the events name, replayed and judged, in id order; with
+    ``whole_file``, the rows of each complete case compared with what its events recorded."""
+    with _lenient_text(conn):
+        yield from _replay_cases(conn, batch, whole_file)
+
+
+@contextmanager
+def _lenient_text(conn: Connection) -> Iterator[None]:
+    """On SQLite, text that is not UTF-8 is read with replacement characters instead of failing
+    the whole query: it then differs from what was recorded, and is reported as such."""
+    raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+    if raw is None:
+        yield
+        return
+    before = raw.text_factory
+    raw.text_factory = lambda b: b.decode("utf-8", "replace")
+    try:
+        yield
+    finally:
+        raw.text_factory = before
+
+
+def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
+    key = _hash_key_of(conn) if whole_file else b""
+    after: int | None = None
+    while True:
+        cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
+        events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
+                        _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
+            .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
+        if after is not None:
+            cases = cases.where(_CASES.c.id > after)
+            events = events.where(_EVENT.c.case_id > after)
+        rows = conn.execute(cases).all()
+        upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
+        if upto is not None:
+            events = events.where(_EVENT.c.case_id <= upto)
+        by_case = {cid: list(evs) for cid, evs in
+                   itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+        known = {r.id: r for r in rows}
+        stored = _stored(conn, key, rows, after, upto) if whole_file else {}
+        for cid in sorted(known.keys() | by_case.keys()):
+            row = known.get(cid)
+            case = _judge(CaseReplay(cid, row.number if row else None,
+                                     row.state if row else None, row.version if row else None),
+                          by_case.get(cid, []), whole_file)
+            if whole_file and case.complete:
+                _compare(case, stored.get(cid, {}))
+            yield case
+        if upto is None:
+            return
+        after = upto
+
+
+def _hash_key_of(conn: Connection) -> bytes:
+    t = Setting.__table__  # type: ignore[attr-defined]
+    value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
+    return bytes.fromhex(value) if value else b""
+
+
+def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,
+            upto: int | None) -> dict[int, dict[str, dict[str, Any]]]:
+    """The stored case file of the batch's cases, each column as events record it."""
+    out: dict[int, dict[str, dict[str, Any]]] = {}
+    for r in cases:
+        m = r._mapping
+        out.setdefault(r.id, {})[f"cases/{r.id}"] = {
+            c: recorded(key, "cases", c, m[c]) for c in COLUMNS["cases"]}
+    for name, t in TABLES.items():
+        if name == "cases":
+            continue
+        stmt = select(t).where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
+        if after is not None:
+            stmt = stmt.where(t.c.case_id > after)
+        if upto is not None:
+            stmt = stmt.where(t.c.case_id <= upto)
+        for r in conn.execute(stmt):
+            m = r._mapping
+            out.setdefault(r.case_id, {})[f"{name}/{r.id}"] = {
+                c: recorded(key, name, c, m[c]) for c in COLUMNS[name]}
+    return out
+
+
+def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
+    """The first stored field that differs from the replayed file, as one problem."""
+    for name in sorted(stored.keys() | case.rows.keys(), key=_row_order):
+        mine, theirs = case.rows.get(name), stored.get(name)
+        if mine is None:
+            case.problems.append(Problem(None, case.case_id, "field", msg(
+                "case {case}: row {row} is in the case file, but no event recorded it",
+                case=case.label, row=name), name))
+            return
+        if theirs is None:
+            case.problems.append(Problem(case.set_by.get(name), case.case_id, "field", msg(
+                "case {case}: row {row}, recorded by event {seq}, is missing from the case "
+                "file", case=case.label, row=name, seq=case.set_by.get(name, "-")), name))
+            return
+        table = name.partition("/")[0]
+        for c in COLUMNS.get(table, ()):
+            if mine.get(c) != theirs.get(c):
+                where = f"{name}.{c}"
+                seq = case.set_by.get(where, case.set_by.get(name))
+                case.problems.append(Problem(seq, case.case_id, "field", msg(
+                    "case {case}: {field} differs from what its events recorded (last set by "
+                    "event {seq})", case=case.label, field=where, seq=seq or "-"), where))
+                return
+
+
+def _apply(case: CaseReplay, seq: int, images: Any) -> None:
+    """One event's ``file`` ``[before, after]`` applied to the replayed file."""
+    if not (isinstance(images, list) and len(images) == 2 and isinstance(images[1], dict)):
+        return
+    before = images[0] if isinstance(images[0], dict) else {}
+    for name, values in images[1].items():
+        if values is None:
+            case.rows.pop(name, None)
+            case.set_by[name] = seq
+            continue
+        if not isinstance(values, dict):
+            continue
+        if (name in before and before[name] is None) or name not in case.rows:
+            case.rows[name] = {}
+            case.set_by[name] = seq
+        case.rows[name].update(values)
+        for c in values:
+            case.set_by[f"{name}.{c}"] = seq
+
+
+def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) -> CaseReplay:
+    if case.number is None:
+        case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
+            "the event belongs to a case that does not exist")))
+        return case
+    for n, e in enumerate(events):
+        if whole_file:
+            has_file = '"file":' in e.changes
+            if n == 0:
+                case.complete = has_file
+            if has_file and case.complete:
+                try:
+                    _apply(case, e.seq, json.loads(e.changes).get("file"))
+                except (ValueError, AttributeError):
+                    pass  # not canonical JSON: the chain's check reports the event
+        if e.version is None:  # recorded about the case without changing it (reveal, ...)
+            continue
+        why = case.replay.step(e.action, e.from_state, e.to_state, e.version)
+        case.last_seq = e.seq
+        if why is not None:
+            case.problems.append(Problem(e.seq, case.case_id, "transition", msg(
+                "case {case}: {action} does not follow from the case's earlier events: {why}",
+                case=case.label, action=e.action, why=why)))
+    r = case.replay
+    if case.last_seq is None:
+        case.problems.append(Problem(None, case.case_id, "replay", msg(
+            "case {case} is {state} at version {version} but no event records it",
+            case=case.label, state=case.state, version=case.version)))
+    elif (r.state, r.version) != (case.state, case.version):
+        case.problems.append(Problem(case.last_seq, case.case_id, "replay", msg(
+            "case {case} is {state} at version {version}, but replaying its events gives "
+            "{replayed} at version {replayed_version}", case=case.label, state=case.state,
+            version=case.version, replayed=r.state or "-", replayed_version=r.version)))
+    return case

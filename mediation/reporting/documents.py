@@ -1,0 +1,583 @@
+"""The documents of a case: the Ministry of Justice's 2010 forms (人民调解文书格式), filled in.
+
+What each document holds, and in which order the case file (卷宗) binds them, is decided here;
+``mediation/reporting/docx.py`` renders a template with the fields and writes the files. Each
+document's fields are built from the case file as ``queries.build_view`` shows it, so masking
+has one rule: a reader who may reveal gets the full record, every other reader the masked one.
+
+Printing names the parties in full (they sign the agreement), so printing is a reveal: allowed to
+the case's mediator and the director (``case.print``; a mediator only on their own cases),
+recorded as a ``reveal`` event with the reason ``print`` naming the documents. Any other reader
+who may read the case gets a masked copy marked as such on the page.
+
+Filing (``archive``, 归档) records the retention period and the digest of every document; the
+file is frozen from then on: a document whose content changed later (a correction) gets a new
+version with a new file name, recorded as a ``document_version`` event and listed in the contents
+beside the version it corrects; no file of the filed case is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from mediation.access.policy import Actor, allowed, require, require_on_case
+from mediation.cases import Case, CaseView, Event, Staff
+from mediation.committee import committee_of, hash_key
+from mediation.core import categories, zhnum
+from mediation.core.clock import LOCAL, local_date
+from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.i18n import N_, msg, name
+from mediation.core.vocab import Role, State
+from mediation.db import eventlog
+from mediation.db.storage import UnitOfWork
+from mediation.queries import build_view
+from mediation.steps import assigned_to, find_case
+
+ARCHIVE = "archive"
+VERSION = "document_version"
+PRINT_REASON = "print"
+
+# Display names of the events this feature records, and of their changed fields.
+EVENT_NAMES = (N_("trigger.archive"), N_("trigger.document_version"), N_("field.documents"),
+               N_("field.retention_days"), N_("field.document"), N_("field.version"))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One form: its template's name, its title, and what repeats it (a session, a version)."""
+
+    name: str
+    title: str
+    source: str  # the 2010 form it follows
+    repeated: str | None = None  # "session", "agreement" or "visit": one document each
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("cover", "卷宗封面", "人民调解卷宗封面"),
+    Kind("contents", "卷内目录", "卷内目录"),
+    Kind("application", "人民调解申请书", "人民调解申请书"),
+    Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
+    Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
+    Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
+    Kind("investigation", "人民调解调查记录", "人民调解调查记录"),
+    Kind("session", "人民调解记录", "人民调解记录", "session"),
+    Kind("agreement", "人民调解协议书", "人民调解协议书", "agreement"),
+    Kind("oral", "人民调解口头协议登记表", "人民调解口头协议登记表", "agreement"),
+    Kind("termination", "人民调解终止调解告知书", "终止调解（人民调解法第二十六条）"),
+    Kind("visit", "人民调解回访记录", "人民调解回访记录", "visit"),
+)}
+
+
+@dataclass
+class Planned:
+    """A document ready to render: which template, with which fields, written under which name."""
+
+    kind: str
+    key: str  # "agreement-2": the kind and its number, stable across runs
+    title: str  # as the contents list names it
+    context: dict[str, Any]
+    file_name: str = ""
+    version: int = 1
+    keep_existing: bool = False  # a filed version: an existing file of that name is left as is
+    write: bool = True  # False: a corrected filed version, listed but not reproduced
+    remark: str = ""
+
+
+@dataclass
+class CaseFile:
+    """What ``case file`` writes: the cover, the contents, then every document in order."""
+
+    number: str
+    committee_prefix: str
+    revealed: bool
+    archived: bool
+    cover: Planned
+    contents: Planned
+    documents: list[Planned] = field(default_factory=list)
+    pdf_name: str = "卷宗.pdf"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the case as the reader may see it
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day(value: str | None) -> date | None:
+    dt = _dt(value)
+    return None if dt is None else local_date(dt)
+
+
+def _plain(value: str | None) -> str:
+    day = _day(value)
+    return zhnum.date_plain(day) if day else ""
+
+
+def _upper(value: str | None) -> str:
+    day = _day(value)
+    return zhnum.date_upper(day) if day else "年　　月　　日"
+
+
+def _time(value: str | None) -> str:
+    dt = _dt(value)
+    if dt is None:
+        return ""
+    local = dt.replace(tzinfo=UTC).astimezone(LOCAL)
+    return f"{zhnum.date_plain(local.date())}{local.hour}时{local.minute:02d}分"
+
+
+def _zh(kind: str, value: str | None) -> str:
+    return name(kind, value, "zh") if value else ""
+
+
+def _age(birth: str | None, on: date | None) -> str:
+    if not birth or on is None:
+        return ""
+    b = date.fromisoformat(birth)
+    years = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+    return f"{years}岁" if years >= 0 else ""
+
+
+def _fen(amount: str | None) -> int | None:
+    if amount is None:
+        return None
+    yuan, _, cents = amount.partition(".")
+    return int(yuan) * 100 + int((cents + "00")[:2])
+
+
+@dataclass
+class _Reader:
+    case: Case
+    view: CaseView
+    staff: dict[str, str]
+    revealed: bool
+    prefix: str
+
+
+def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
+          documents: list[str]) -> _Reader:
+    """Check the reader, decide reveal or masked, record the reveal, build the view."""
+    require(actor, "case.read")
+    case = find_case(uow, actor, ref)
+    assert case.id is not None
+    assigned = assigned_to(uow, case.id)
+    require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
+                    state=case.state)
+    reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
+    if reveal:
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="reveal", committee_id=case.committee_id, case_id=case.id,
+                        reason=PRINT_REASON, changes={"documents": [None, documents]})
+    names_ok = reveal or allowed(actor, "case.names")
+    view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
+    staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
+    prefix = committee_of(uow, actor).prefix
+    return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix)
+
+
+def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
+    """Whether ``actor`` prints the full (revealed) copy: ``case.print``, and a mediator only
+    on their own cases (assigned to them, or registered by them)."""
+    if not allowed(actor, "case.print"):
+        return False
+    return actor.role != Role.mediator or actor.username in assigned | {registrar}
+
+
+# ---------------------------------------------------------------------------------------------
+# The fields of each document
+
+
+def _common(r: _Reader) -> dict[str, Any]:
+    v = r.view
+    applicants = [p.name for p in v.parties if p.role == "applicant"]
+    respondents = [p.name for p in v.parties if p.role == "respondent"]
+    category = categories.get(v.category)
+    cat_name = category.zh if category else v.category
+    dispute = cat_name.removesuffix("纠纷") + "纠纷"
+    registered = _day(v.dates.get("registered"))
+    lead = [m for m in v.mediators if m["lead"]]
+    others = [m for m in v.mediators if not m["lead"]]
+    mediators = "、".join(m["name"] for m in lead + others)
+    parties = []
+    for i, p in enumerate(v.parties, start=1):
+        same_role = [q for q in v.parties if q.role == p.role]
+        role = _zh("party", p.role)
+        if len(same_role) > 1:
+            role += f"（{same_role.index(p) + 1}）"
+        guardian = ""
+        if p.guardian:
+            relation = p.guardian.get("relation") or ""
+            guardian = "法定代理人：" + (p.guardian.get("name") or "") + (
+                f"（{relation}）" if relation else "")
+        parties.append({
+            "no": i, "role": role, "name": p.name, "sex": _zh("sex", p.sex),
+            "ethnicity": p.ethnicity or "", "age": _age(p.birth_date, registered),
+            "id_number": p.id_number or "", "phone": p.phone or "",
+            "address": p.address or "", "guardian": guardian,
+        })
+    amount_fen = _fen(v.amount)
+    return {
+        "committee": v.committee,
+        "number": v.number,
+        "masked": not r.revealed,
+        "title": f"{'、'.join(applicants)}与{'、'.join(respondents)}{dispute}"
+        if respondents else f"{'、'.join(applicants)}{dispute}",
+        "category": cat_name,
+        "dispute": dispute,
+        "source": _zh("source", v.source),
+        "referral_ref": v.referral_ref or "",
+        "summary": v.summary,
+        "requests": v.requests,
+        "persons_involved": str(v.persons_involved or len(v.parties)),
+        "amount_text": (f"{zhnum.amount_figures(amount_fen)}（{zhnum.amount_capital(amount_fen)}）"
+                        if amount_fen is not None else ""),
+        "applicants": "、".join(applicants),
+        "respondents": "、".join(respondents),
+        "all_parties": "、".join(p.name for p in v.parties),
+        "parties": parties,
+        "mediators": mediators,
+        "registrar": r.staff.get(v.registrar, v.registrar),
+        "registered_plain": _plain(v.dates.get("registered")),
+        "accepted_plain": _plain(v.dates.get("accepted")),
+        "accepted_upper": _upper(v.dates.get("accepted")),
+    }
+
+
+def _agreement_number(number: str, version: int) -> str:
+    return number if version == 1 else f"{number}（第{version}版）"
+
+
+def _documents(r: _Reader) -> list[Planned]:
+    """Every document of the case file, in the order of the 2010 cover list, from the record."""
+    v = r.view
+    base = _common(r)
+    out: list[Planned] = []
+
+    def add(kind: str, no: int | None, extra: dict[str, Any], remark: str = "") -> None:
+        k = KINDS[kind]
+        key = kind if no is None else f"{kind}-{no}"
+        title = k.title
+        if k.repeated == "session" or k.repeated == "visit":
+            title += f"（第{no}次）"
+        elif k.repeated == "agreement":
+            title += f"（第{no}版）"
+        out.append(Planned(kind=kind, key=key, title=title, context={**base, **extra},
+                           remark=remark))
+
+    if v.source == "application":
+        add("application", None, {"date_upper": _upper(v.dates.get("registered"))})
+    if v.dates.get("accepted"):
+        add("registration", None, {})
+    if v.dates.get("declined"):
+        add("decline", None, {"reason": _zh("decline", v.decline_reason),
+                              "advice": v.advice or "",
+                              "date_upper": _upper(v.dates.get("declined"))})
+    if v.dates.get("rights_notified"):
+        add("rights", None, {"date_upper": _upper(v.dates.get("rights_notified"))})
+    last_session = max((s["no"] for s in v.sessions), default=None)
+    for s in v.sessions:
+        result = "继续调解"
+        if s["no"] == last_session and v.agreements:
+            result = "达成调解协议"
+        elif s["no"] == last_session and v.termination_reason:
+            result = "终止调解：" + _zh("terminate", v.termination_reason)
+        add("session", s["no"], {
+            "no": s["no"], "held": _time(s["held_at"]), "place": s["place"] or "",
+            "attendees": s["attendees"] or "", "minutes": s["minutes"] or "",
+            "result": result, "recorder": r.staff.get(s["recorded_by"], s["recorded_by"]),
+            "date_upper": _upper(s["held_at"]),
+        })
+    performance = _zh("performance", v.follow_ups[-1]["performance"]) if v.follow_ups else ""
+    for a in v.agreements:
+        fen = _fen(a.amount)
+        due = date.fromisoformat(a.due) if a.due else None
+        remark = ""
+        if a.superseded_at:
+            remark = "已被重新调解取代"
+        add("agreement" if a.form == "written" else "oral", a.version, {
+            "agreement_number": _agreement_number(v.number, a.version),
+            "terms": a.terms,
+            "amount_figures": zhnum.amount_figures(fen) if fen is not None else "",
+            "amount_capital": zhnum.amount_capital(fen) if fen is not None else "",
+            "performance_terms": (f"于{zhnum.date_plain(due)}前履行完毕" if due
+                                  else "按上述协议内容履行"),
+            "copies": zhnum.small_number(len(v.parties) + 1),
+            "performance": performance,
+            "date_upper": _upper(a.reached_at),
+        }, remark)
+    if v.termination_reason:
+        add("termination", None, {"reason": _zh("terminate", v.termination_reason),
+                                  "advice": v.advice or "",
+                                  "date_upper": _upper(v.dates.get("concluded"))})
+    current = next((a for a in reversed(v.agreements) if not a.superseded_at), None)
+    for i, f in enumerate(v.follow_ups, start=1):
+        add("visit", i, {
+            "no": i,
+            "agreement_number": (_agreement_number(v.number, current.version)
+                                 if current else "（无调解协议）"),
+            "visited": _plain(f["visited_at"]),
+            "performance": _zh("performance", f["performance"]) or "不适用",
+            "satisfaction": _zh("satisfaction", f["satisfaction"]),
+            "lawsuit": "是" if f["lawsuit"] else "否",
+            "note": f["note"] or "",
+            "visitor": r.staff.get(f["visitor"], f["visitor"]),
+            "date_upper": _upper(f["visited_at"]),
+        })
+    return out
+
+
+def _investigation(r: _Reader) -> Planned:
+    return Planned(kind="investigation", key="investigation",
+                   title=KINDS["investigation"].title, context=_common(r))
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing one document
+
+
+def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
+                   version: int | None = None, masked: bool = False) -> tuple[Planned, bool, str]:
+    """One document: ``(planned, revealed, committee prefix)``. ``version`` picks the session,
+    agreement version or visit (default the latest)."""
+    if kind not in KINDS:
+        raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
+                               allowed=", ".join(KINDS)))
+    if kind in ("cover", "contents"):
+        plan = case_file(uow, actor, ref, masked=masked)
+        chosen = plan.cover if kind == "cover" else plan.contents
+        return chosen, plan.revealed, plan.committee_prefix
+    k = KINDS[kind]
+    if version is not None and k.repeated is None:
+        raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
+    r = _read(uow, actor, ref, masked=masked, documents=[kind])
+    if kind == "investigation":
+        return _investigation(r), r.revealed, r.prefix
+    docs = [d for d in _documents(r) if d.kind == kind]
+    if version is not None:
+        docs = [d for d in docs if d.key == f"{kind}-{version}"]
+    if not docs:
+        which = "" if version is None else " (" + str(version) + ")"
+        raise NotFound(msg("case {case} has no {document}{which}", case=r.case.number,
+                           document=k.title, which=which))
+    return docs[-1], r.revealed, r.prefix
+
+
+# ---------------------------------------------------------------------------------------------
+# The case file
+
+
+def _digest(key: bytes, context: dict[str, Any]) -> str:
+    body = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _file_name(seq: int, doc: Planned) -> str:
+    suffix = "" if doc.version == 1 else f"-更正{doc.version}"
+    return f"{seq:02d}-{doc.title}{suffix}.docx"
+
+
+def _filed(uow: UnitOfWork, case: Case) -> tuple[Event | None, list[dict[str, Any]]]:
+    """The filing event and the manifest of filed document versions (in file order)."""
+    events = uow.session.exec(
+        select(Event).where(Event.case_id == case.id,
+                            col(Event.action).in_((ARCHIVE, VERSION)))
+        .order_by(col(Event.seq))).all()
+    archive = next((e for e in events if e.action == ARCHIVE), None)
+    manifest: list[dict[str, Any]] = []
+    for e in events:
+        changes = json.loads(e.changes)
+        if e.action == ARCHIVE:
+            manifest.extend(changes["documents"][1])
+        else:
+            manifest.append(changes["document"][1])
+    return archive, manifest
+
+
+def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False
+              ) -> CaseFile:
+    """The whole case file. On a filed case, documents whose content changed since the filing
+    become new versions (recorded) and the filed versions keep their file names."""
+    r = _read(uow, actor, ref, masked=masked, documents=["case_file"])
+    docs = _documents(r)
+    archive, manifest = _filed(uow, r.case)
+    if archive is not None:
+        docs = _freeze(uow, actor, r, docs, manifest)
+    else:
+        for seq, d in enumerate(docs, start=1):
+            d.file_name = _file_name(seq, d)
+    base = _common(r)
+    # a corrected filed case gets a new cover, contents and PDF (稿, draft): none is overwritten
+    drafts = max((int(e.get("draft", 1)) for e in manifest), default=1)
+    revision = "" if drafts == 1 else f"-第{drafts}稿"
+    filed_by, filed_on, retention = "", "", ""
+    if archive is not None:
+        changes = json.loads(archive.changes)
+        filed_by = r.staff.get(archive.actor, archive.actor)
+        filed_on = zhnum.date_plain(local_date(archive.at))
+        retention = retention_text(int(changes["retention_days"][1]))
+    cover = Planned(kind="cover", key="cover", title=KINDS["cover"].title, context={
+        **base,
+        "opened": _plain(r.view.dates.get("accepted") or r.view.dates.get("registered")),
+        "closed": _plain(r.view.dates.get("closed")) or "（未结案）",
+        "filer": filed_by, "filed": filed_on, "retention": retention,
+        "remark": "" if archive is not None else "尚未归档",
+    }, file_name=f"00-卷宗封面{revision}.docx", keep_existing=archive is not None)
+    contents = Planned(kind="contents", key="contents", title=KINDS["contents"].title,
+                       context={**base, "documents": contents_rows(docs)},
+                       file_name=f"00-卷内目录{revision}.docx",
+                       keep_existing=archive is not None)
+    return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
+                    archived=archive is not None, cover=cover, contents=contents,
+                    documents=docs, pdf_name=f"卷宗{revision}.pdf")
+
+
+def contents_rows(docs: list[Planned], pages: dict[str, str] | None = None
+                  ) -> list[dict[str, str]]:
+    return [{"seq": str(i),
+             "title": d.title + ("" if d.version == 1 else f"（更正第{d.version}版）"),
+             "pages": (pages or {}).get(d.file_name, ""), "remark": d.remark}
+            for i, d in enumerate(docs, start=1)]
+
+
+def _freeze(uow: UnitOfWork, actor: Actor, r: _Reader, docs: list[Planned],
+            manifest: list[dict[str, Any]]) -> list[Planned]:
+    """Match the documents against the filed versions: an unchanged one keeps its filed name;
+    a changed one is listed as corrected and its new version (recorded) follows the filed ones,
+    as does a document that did not exist when the case was filed."""
+    full = _full_documents(uow, actor, r)
+    key = hash_key(uow)
+    latest = {entry["key"]: entry for entry in manifest}
+    by_key = {d.key: d for d in docs}
+    filed: list[Planned] = []
+    added: list[Planned] = []
+    filed_manifest = list(manifest)
+    draft = max(int(e.get("draft", 1)) for e in manifest) + 1
+
+    def new_version(d: Planned, version: int, remark: str) -> None:
+        digest = _digest(key, full[d.key])
+        d.version = version
+        d.file_name = _file_name(len(manifest) + 1, d)
+        d.remark = remark
+        entry = {"key": d.key, "version": d.version, "file": d.file_name, "digest": digest,
+                 "draft": draft}
+        _record_version(uow, actor, r.case, entry)
+        manifest.append(entry)
+        added.append(d)
+
+    for entry in filed_manifest:
+        d = by_key.get(entry["key"])
+        title = d.title if d is not None else entry["key"]
+        old = Planned(kind=entry["key"].split("-")[0], key=entry["key"], title=title,
+                      context={}, file_name=entry["file"], version=entry["version"],
+                      keep_existing=True, write=False, remark="原件见归档卷宗")
+        if d is None:
+            filed.append(old)
+        elif entry is not latest[entry["key"]]:
+            old.remark = f"已更正，见第{latest[entry['key']]['version']}版"
+            filed.append(old)
+        elif _digest(key, full[d.key]) == entry["digest"]:
+            d.file_name, d.version, d.keep_existing = entry["file"], entry["version"], True
+            filed.append(d)
+        else:
+            old.remark = f"已更正，见第{entry['version'] + 1}版"
+            filed.append(old)
+            new_version(d, entry["version"] + 1, "更正版本")
+    for d in docs:
+        if d.key not in latest:
+            new_version(d, 1, "归档后补入")
+    return filed + added
+
+
+def _record_version(uow: UnitOfWork, actor: Actor, case: Case, entry: dict[str, Any]) -> None:
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action=VERSION, committee_id=case.committee_id, case_id=case.id,
+                    changes={"document": [None, entry]})
+
+
+def _full_documents(uow: UnitOfWork, actor: Actor, r: _Reader) -> dict[str, dict[str, Any]]:
+    """Each document's fields from the full record (for digests only; never shown)."""
+    if r.revealed:
+        full = r
+    else:
+        view = build_view(uow, actor, r.case, reveal=True, names_ok=True)
+        full = _Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix)
+    return {d.key: {k: v for k, v in d.context.items() if k != "masked"}
+            for d in _documents(full)}
+
+
+def retention_text(days: int) -> str:
+    if days % 365 == 0:
+        return f"{days // 365}年"
+    return f"{days}日"
+
+
+# ---------------------------------------------------------------------------------------------
+# Filing
+
+
+def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
+            retention_days: int | None = None) -> dict[str, Any]:
+    """File the closed case (归档): record who filed it, when, the retention period and the
+    digest of every document; the file is frozen from then on."""
+    from mediation.retention import MAX_DAYS, get_days
+
+    require(actor, "case.workflow")
+    case = find_case(uow, actor, ref)
+    assert case.id is not None
+    require_on_case(actor, "case.workflow", case_number=case.number,
+                    assigned=assigned_to(uow, case.id), state=case.state)
+    if case.state != State.closed:
+        raise InvalidInput(msg("case {case} is {state}: only a closed case is filed (归档)",
+                          case=case.number, state=name("state", case.state)))
+    done, _ = _filed(uow, case)
+    if done is not None:
+        raise InvalidInput(msg("case {case} was filed on {date}; its file is frozen",
+                          case=case.number, date=local_date(done.at).isoformat()))
+    days = retention_days if retention_days is not None else get_days(uow, case.committee_id)
+    if days is None:
+        raise InvalidInput(msg("no retention period: give --retention-days N, or a director "
+                               "sets one with `mediation retention set --days N`"))
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(msg("--retention-days must be between 1 and {max}", max=MAX_DAYS))
+    view = build_view(uow, actor, case, reveal=True, names_ok=True)
+    staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
+    full = _Reader(case=case, view=view, staff=staff, revealed=True,
+                   prefix=committee_of(uow, actor).prefix)
+    key = hash_key(uow)
+    manifest = []
+    for seq, d in enumerate(_documents(full), start=1):
+        d.file_name = _file_name(seq, d)
+        ctx = {k: v for k, v in d.context.items() if k != "masked"}
+        manifest.append({"key": d.key, "version": 1, "file": d.file_name,
+                         "digest": _digest(key, ctx)})
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action=ARCHIVE, committee_id=case.committee_id, case_id=case.id,
+                    changes={"retention_days": [None, days], "documents": [None, manifest]})
+    return {"case": case.number, "filed_on": local_date(uow.now()).isoformat(),
+            "retention_days": days, "retention": retention_text(days),
+            "documents": [m["file"] for m in manifest]}
+
+
+def template_folder_name(prefix: str) -> str:
+    """The committee's template folder under the templates root (docs/documents.md)."""
+    return prefix
+
+
+def templates_root() -> Path:
+    import os
+
+    explicit = os.environ.get("MEDIATION_TEMPLATES", "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mediation" / "templates"

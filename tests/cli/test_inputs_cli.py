@@ -1,0 +1,247 @@
+"""Every input a clerk or a file can bring, through the real CLI: encodings, full-width and IME
+forms, written forms of phones, amounts and dates, control characters (mediation/core/
+normalise.py is the one normaliser behind all of them)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+
+from tests.conftest import Result, case_record
+
+Cli = Callable[..., Result]
+
+
+class BytesStdin(io.StringIO):
+    """Standard input that, like a real one, also has the bytes under the text."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__("")
+        self._bytes = io.BytesIO(data)
+
+    @property
+    def buffer(self) -> BinaryIO:
+        return self._bytes
+
+
+def ok(r: Result) -> Result:
+    assert r.code == 0, r.err
+    return r
+
+
+@pytest.fixture
+def room(cli: Cli) -> Cli:
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    return cli
+
+
+def stored(cli: Cli, ref: str = "1") -> dict[str, Any]:
+    shown = ok(cli("case", "show", ref, "--reveal", "--reason", "test", "--json"))
+    data: dict[str, Any] = json.loads(shown.out)
+    return data
+
+
+def ime_record() -> dict[str, Any]:
+    """The demo case as an input method and Word would have it."""
+    record = case_record(amount="１，５００元", category="０２", source="ａｐｐｌｉｃａｔｉｏｎ",
+                         summary="张三与李四\x0b系邻居\x1b[2J，漏水。",
+                         discovered_at="２０２６年９月７日 09:00+08:00")
+    p0, p1 = record["parties"]
+    p0["id_number"] = "４３０１０４１９８００３１２００１４"
+    p0["phone"] = "138-1234-5678"
+    p0["name"] = "张\x00三"
+    p1["phone"] = "０７３１－８８８８６６６６"
+    p1["birth_date"] = "1975/11/20"
+    return record
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_case_json_typed_through_an_input_method_is_stored_canonically(room: Cli,
+                                                                         tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(ime_record(), ensure_ascii=False), "utf-8")
+    ok(room("case", "new", "--file", str(path)))
+    view = stored(room)
+    assert view["amount"] == "1500.00" and view["category"] == "02"
+    assert view["summary"] == "张三与李四\n系邻居，漏水。"
+    a, b = view["parties"]
+    assert a["id_number"] == "430104198003120014" and a["phone"] == "13812345678"
+    assert a["name"] == "张三"
+    assert b["phone"] == "0731-88886666" and b["birth_date"] == "1975-11-20"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_every_encoding_reads_alike_through_file_and_stdin(room: Cli, tmp_path: Path,
+                                                           encoding: str, via: str) -> None:
+    data = json.dumps(case_record(), ensure_ascii=False).encode(encoding)
+    if via == "file":
+        path = tmp_path / "case.json"
+        path.write_bytes(data)
+        r = ok(room("case", "new", "--file", str(path)))
+    else:
+        r = ok(room("case", "new", "--file", "-", input=BytesStdin(data)))
+    assert ("GB18030" in r.err) == (encoding == "gb18030")
+    assert stored(room)["parties"][0]["name"] == "张三"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("via", ["file", "stdin", "import", "import-skip"])
+def test_an_unreadable_encoding_is_one_line_and_nothing_is_written(room: Cli, tmp_path: Path,
+                                                                   via: str) -> None:
+    data = json.dumps(case_record(), ensure_ascii=False).encode("utf-16-le")
+    path = tmp_path / "case.jsonl"
+    path.write_bytes(data + b"\n")
+    if via == "file":
+        r = room("case", "new", "--file", str(path))
+    elif via == "stdin":
+        r = room("case", "new", "--file", "-", input=BytesStdin(data))
+    else:
+        r = room("case", "import", str(path), *(["--skip-invalid"] if via == "import-skip"
+                                                 else []))
+    assert r.code == 1, r.err
+    assert r.err.count("\n") == 1 and "not UTF-8 or GB18030: save it as UTF-8" in r.err
+    assert json.loads(ok(room("case", "list", "--json")).out) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "gb18030"])
+def test_an_import_in_any_accepted_encoding_imports_alike(room: Cli, tmp_path: Path,
+                                                          encoding: str) -> None:
+    line = json.dumps(ime_record(), ensure_ascii=False)
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(f"{line}\n{line}\n".encode(encoding))
+    r = ok(room("case", "import", str(path), "--force"))
+    assert ("GB18030" in r.err) == (encoding == "gb18030")
+    view = stored(room, "2")
+    assert view["amount"] == "1500.00" and view["parties"][1]["phone"] == "0731-88886666"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_options_typed_through_an_input_method(room: Cli) -> None:
+    ok(room("case", "new", "--file", "-", input=json.dumps(case_record())))
+    ok(room("case", "accept", "１"))
+    number = stored(room)["number"]
+    wide = number.replace("(", "（").replace(")", "）").translate(
+        {ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    ok(room("case", "mediate", wide, "--mediator", "ｗａｎｇｆａｎｇ", "--rights-notified"))
+    ok(room("case", "agree", wide, "--terms", "李四赔偿\x0b五百元", "--amount", "５００元",
+            "--due", "２０２６年１２月３１日"))
+    agreement = stored(room)["agreements"][0]
+    assert agreement["amount"] == "500.00" and agreement["due"] == "2026-12-31"
+    assert agreement["terms"] == "李四赔偿\n五百元"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(("amount", "code", "words"), [
+    ("1e30", 2, "500元"), ("1500.005", 1, "two decimals"),
+    ("2000000000", 1, "1,000,000,000.00"), ("-1", 1, "negative"),
+])
+def test_bad_amounts_are_clean_refusals(room: Cli, amount: str, code: int,
+                                        words: str | None) -> None:
+    ok(room("case", "new", "--file", "-", input=json.dumps(case_record())))
+    ok(room("case", "accept", "1"))
+    ok(room("case", "mediate", "1", "--mediator", "wangfang", "--rights-notified"))
+    r = room("case", "agree", "1", "--terms", "x", f"--amount={amount}")
+    assert r.code == code and r.err.count("\n") == 1, r.err
+    assert words is None or words in r.err
+    assert stored(room)["agreements"] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("amount", 5e16, "1,000,000,000.00"), ("amount", "1e30", "500元"),
+    ("amount", 1500.005, "two decimals"), ("amount", "1,000,000,000.01", "1,000,000,000.00"),
+])
+def test_bad_amounts_in_case_json_name_the_bound(room: Cli, field: str, value: Any,
+                                                 words: str) -> None:
+    r = room("case", "new", "--file", "-", input=json.dumps(case_record(**{field: value})))
+    assert r.code == 1 and r.err.count("\n") == 1 and words in r.err, r.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_stated_sex_the_id_contradicts_is_a_warning(room: Cli) -> None:
+    record = case_record()
+    record["parties"][0]["sex"] = "female"  # 430104198003120014: 17th digit 1, male
+    del record["parties"][1]["sex"]
+    r = ok(room("case", "new", "--file", "-", input=json.dumps(record)))
+    assert "parties[0].sex" in r.err and r.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("birth", ["18991231", "30001231"])
+def test_ids_born_before_1900_or_in_the_future_are_refused(room: Cli, birth: str) -> None:
+    from mediation.core import identity
+
+    first17 = "430104" + birth + "001"
+    record = case_record()
+    record["parties"][0]["id_number"] = first17 + identity.gb11643_check_char(first17)
+    r = room("case", "new", "--file", "-", input=json.dumps(record))
+    assert r.code == 1 and "birth date" in r.err, r.err
+
+
+@pytest.mark.parametrize(("amount", "code"), [("30,000,000.00", 0), ("1,000,000,000.00", 0),
+                                              ("1,000,000,000.01", 1), (5e16, 1)])
+def test_the_amount_bound_on_both_backends(room: Cli, amount: Any, code: int) -> None:
+    """Above PostgreSQL's old 32-bit column (¥21,474,836.47) is stored; above the bound is
+    refused naming it, nothing written; stats and the nightly export read what was stored."""
+    r = room("case", "new", "--file", "-", input=json.dumps(case_record(amount=amount)))
+    assert r.code == code, r.err
+    if code:
+        assert "1,000,000,000.00" in r.err and r.err.count("\n") == 1
+        assert json.loads(ok(room("case", "list", "--json")).out) == []
+        return
+    assert stored(room)["amount"] == f"{Decimal(amount.replace(',', '')):.2f}"
+    ok(room("stats", "--json"))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_control_characters_never_reach_the_committee_name(cli: Cli, tmp_path: Path) -> None:
+    ok(cli("init", "--no-login", "--committee", "龙王港社区\x0b人民调解委员会\x1b[2J", "--prefix",
+           "龙"))
+    assert "\x0b" not in ok(cli("committee", "rename", "龙王港社区人民调解委员会")).out
+    history = json.loads(ok(cli("audit", "log", "--json")).out)
+    renamed = [e for e in history if e["action"] == "committee_rename"]
+    assert renamed and renamed[0]["changes"]["committee"] == [
+        "龙王港社区 人民调解委员会", "龙王港社区人民调解委员会"]
+    r = ok(cli("committee", "rename", "龙王港社区人民调解委员会"))
+    assert "already" in r.out
+    r = cli("committee", "rename", "\x00\x0b ")
+    assert r.code == 1 and r.err.count("\n") == 1
+    ok(cli("report", "monthly", "--month", "2026-11", "--out", str(tmp_path / "m.xlsx")))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_committee_rename_is_for_directors_and_speaks_chinese(room: Cli) -> None:
+    ok(room("staff", "add", "liming", "--name", "李明", "--role", "mediator", "--no-password"))
+    r = room("committee", "rename", "新名称", env={"MEDIATION_USER": "liming"})
+    assert r.code == 1 and r.err.count("\n") == 1
+    helped = ok(room("--lang", "zh", "committee", "rename", "--help"))
+    assert "更改本调委会的名称" in helped.out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("typed", ["2026/11/01", "2026.11.01", "2026年11月1日",
+                                   "２０２６-１１-０１"])
+def test_dates_in_every_written_form_wherever_a_date_is(room: Cli, typed: str,
+                                                        tmp_path: Path) -> None:
+    ok(room("stats", "--from", typed, "--to", typed, "--json"))
+    ok(room("stats", f"{typed}..{typed}", "--json"))
+    ok(room("audit", "log", "--since", typed, "--until", typed, "--json"))
+    ok(room("export", "nightly", "--date", typed, "--out", str(tmp_path / "x")))
+    r = room("audit", "log", "--since", "11/01/2026")
+    assert r.code == 2 and "2026年12月31日" in r.err and r.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_unreadable_path_is_one_line(room: Cli, tmp_path: Path) -> None:
+    for args in (("case", "new", "--file", str(tmp_path)), ("case", "import", str(tmp_path))):
+        r = room(*args)
+        assert r.code in (1, 2) and r.err.count("\n") == 1, r.err

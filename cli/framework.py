@@ -96,7 +96,7 @@ def wrap_paragraphs(text: str, columns: int, indent: str = "") -> str:
 # --- the framework's words -----------------------------------------------------------------
 
 # What the framework writes by itself, looked up at run time (listed for the catalogues).
-WORDS = (N_("Usage:"), N_(":"), N_("Options"), N_("Commands"), N_("Arguments"),
+WORDS = (N_("Usage:"), N_(":"), N_("Options"), N_("Commands"), N_("Arguments"), N_("Examples:"),
          N_("Show this message and exit."), N_("Show the version and exit."))
 
 _TYPE_LABEL = re.compile(r"<(?:list\[)?([a-z]+(?: range)?)\]?>")
@@ -206,13 +206,28 @@ def _t(text: str | None) -> str | None:
     return gettext_(text.strip()) if text else text
 
 
+def examples(path: str) -> str | None:
+    """The examples that end a command's help (cli.examples), as a block kept line by line."""
+    from cli.examples import EXAMPLES
+
+    found = EXAMPLES.get(path.removeprefix("mediation").strip())
+    if not found:
+        return None
+    return "\b\n" + _("Examples:") + "\n" + "\n".join(f"  {line}" for line in found)
+
+
 def install(root: Any) -> Any:
-    """Translate the tree's own texts and give every command the translating formatter."""
-    for _path, cmd in walk(root):
+    """Translate the tree's own texts, add each command's examples, and give every command the
+    translating formatter."""
+    for path, cmd in walk(root):
         cmd.context_class = TranslatingContext
         cmd.help = _t(cmd.help)
         cmd.short_help = _t(cmd.short_help)
         cmd.epilog = _t(cmd.epilog)
+        if not getattr(cmd, "commands", None):
+            example = examples(path)
+            if example:
+                cmd.epilog = f"{cmd.epilog}\n\n{example}" if cmd.epilog else example
         for param in cmd.params:
             if getattr(param, "help", None):
                 param.help = _t(param.help)

@@ -40,8 +40,8 @@ def register_case(case: typer.Typer) -> None:
     def print_(
         ctx: typer.Context,
         kind: str = typer.Argument(..., metavar="KIND", help=_(
-            "cover, contents, application, registration, decline, rights, investigation, "
-            "session, agreement, oral, termination, visit")),
+            "cover, contents, application, oral_application, registration, decline, rights, "
+            "investigation, session, agreement, oral, termination, visit")),
         case_ref: str = typer.Argument(..., metavar="CASE"),
         version: int | None = typer.Option(None, "--version", metavar="N", min=1, help=_(
             "Which session, agreement version or visit (default the latest).")),
@@ -86,6 +86,9 @@ def register_case(case: typer.Typer) -> None:
             raise typer.BadParameter(_("{path} exists and is not a folder", path=out),
                                      param_hint="--out")
         plan = env(ctx).act(documents.case_file, case_ref, masked=masked)
+        if not no_pdf and printing.soffice() is not None and sys.stderr.isatty():
+            sys.stderr.write(_("Converting to PDF with LibreOffice (this takes a while)...")
+                             + "\n")
         result = printing.write_case_file(plan, folder, pdf=not no_pdf)
         note = result.pop("note")
         result["note"] = note.render() if note is not None else None
@@ -153,7 +156,7 @@ def register(app: typer.Typer) -> None:
 
         table = Table(title=_("Templates (committee folder: {folder})",
                               folder=str(printing.committee_folder(prefix))))
-        for header in (_("Template"), _("Document"), _("Source")):
+        for header in (_("Template"), _("Document"), _("Template source")):
             table.add_column(header)
         for r in rows:
             source = _("committee") if r["source"] == "committee" else _("built-in")

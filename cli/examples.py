@@ -59,6 +59,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "staff disable": ("mediation staff disable liming", "mediation staff disable liming --enable"),
     "staff list": ("mediation staff list",),
     "staff password": ("mediation staff password liming",),
+    "staff reset": ("mediation staff reset liming",),
     "staff role": ("mediation staff role liming 主任",),
     "stats": ("mediation stats 2026-11", "mediation stats 2026 --by 类别"),
     "templates export": ("mediation templates export agreement",),

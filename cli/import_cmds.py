@@ -21,7 +21,8 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., metavar="FILE.jsonl", help=_(
             "One case per line, each a case.json object (see docs/case-json.md).")),
         force: bool = typer.Option(False, "--force", help=_(
-            "Do not check for probable duplicates (same ID number).")),
+            "Do not check for probable duplicates (same ID number, or same names and "
+            "category).")),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=_(
             "Import the valid records even if some are rejected.")),
         batch: int = typer.Option(5000, "--batch", min=1, help=_(
@@ -61,6 +62,8 @@ def register(app: typer.Typer) -> None:
         if result.encoding:
             note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
                      encoding=result.encoding))
+        for r in result.notes:
+            sys.stderr.write(_("note: {message}", message=r.message) + "\n")
         for r in result.rejected:
             sys.stderr.write(_("skipped: {message}", message=r.message) + "\n")
         if as_json:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mediation.cases import CaseSummary, CaseView, EventView
+    from mediation.core.commands import StepDone
 
 
 def console(stderr: bool = False) -> Console:
@@ -49,14 +50,14 @@ def category_name(code: str) -> str:
     return f"{code} {cat.name(get_language())}" if cat else code
 
 
-def step_done(result: dict[str, Any], as_json: bool) -> None:
+def step_done(result: StepDone, as_json: bool) -> None:
     if as_json:
-        emit_json(result)
+        emit_json(asdict(result))
         return
     sys.stdout.write(
         _("{number}: now {state} (version {version}, event {event})",
-          number=result["number"], state=name("state", result["state"]),
-          version=result["version"], event=result.get("event", "-")) + "\n"
+          number=result.number, state=name("state", result.state),
+          version=result.version, event=result.event) + "\n"
     )
 
 
@@ -397,6 +398,30 @@ def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
                       "、".join(m["respondents"]), local_time(m["registered_at"]),
                       name("duplicate", str(m["match"])))
     console(stderr=True).print(table)
+
+
+def one_time_code(result: dict[str, Any]) -> None:
+    """The one-time code an account was given (stdout), if it was given one."""
+    if not result.get("one_time_code"):
+        return
+    sys.stdout.write(_("One-time code for {user}: {code} (valid until {time}). Hand it to them "
+                       "in person: they sign in with it once and then choose their own "
+                       "password.", user=result["username"], code=result["one_time_code"],
+                       time=local_time(result["code_expires_at"])) + "\n")
+
+
+def admin_notices(rows: list[dict[str, Any]]) -> None:
+    """What the district administrator did in the committee since the director last signed in
+    (stderr), and accounts that signed in for the first time with a one-time code."""
+    for r in rows:
+        if r["first_sign_in"]:
+            text = _("Notice: {user} signed in with a one-time code and chose a password on "
+                     "{time}.", user=r["username"] or "-", time=local_time(r["at"]))
+        else:
+            text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
+                     "{time}.", admin=r["actor"], act=name("trigger", r["action"]),
+                     user=r["username"] or "-", time=local_time(r["at"]))
+        sys.stderr.write(text + "\n")
 
 
 def committee_created(result: dict[str, Any], *, as_json: bool) -> None:

@@ -32,18 +32,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, cast, select
+from sqlalchemy import Connection, LargeBinary, String, cast, select, type_coerce
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
-from mediation.cases import Case, Event, EventView, LogHead, Party, iso
+from mediation.cases import Case, EventView, Party, iso
 from mediation.committee import committee_of
-from mediation.core import normalise
+from mediation.core import normalise, redaction
 from mediation.core.clock import start_of_local_day_utc
-from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
+from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
-from mediation.db import casefile, eventlog
+from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, LogHead
 
 BATCH = 2000
 MAX_FINDINGS = 50
@@ -64,9 +66,18 @@ class Kind(StrEnum):
     head = "head"  # the log_head row does not match the last event
     replay = "replay"  # a case's state/version differs from the replay of its events
     transition = "transition"  # a case's event is not a step the workflow table allows there
+    field = "field"  # a stored field of the case file differs from what its events recorded
     anchor_missing = "anchor_missing"  # a published head is beyond the end of the log
     anchor_mismatch = "anchor_mismatch"  # the event at a published head has another hash
     signature = "signature"  # given --key: an anchor is unsigned, or its HMAC does not match
+
+
+CASE_KINDS = frozenset({Kind.replay, Kind.transition, Kind.field})  # ("content" may come from
+# the case replay too: it is a problem of the log, ranked with the chain's)
+
+
+def _order(f: Finding) -> tuple[bool, bool, int]:
+    return f.kind in CASE_KINDS, f.seq is None, f.seq or 0
 
 
 @dataclass(frozen=True)
@@ -74,9 +85,12 @@ class Finding:
     seq: int | None
     kind: Kind
     detail: Msg
+    case_id: int | None = None  # the case, for replay, transition and field
+    field: str | None = None  # for field: "<table>/<row id>.<column>" (or the row)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "kind": self.kind.value, "detail": self.detail.render()}
+        return {"seq": self.seq, "kind": self.kind.value, "detail": self.detail.render(),
+                "case_id": self.case_id, "field": self.field}
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,7 @@ class VerifyResult:
     more_findings: int = 0
     anchors: list[AnchorResult] = field(default_factory=list)
     cases: int = 0
+    whole_files: int = 0  # cases whose whole file was compared (the others: state and version)
 
     @property
     def ok(self) -> bool:
@@ -121,10 +136,12 @@ class VerifyResult:
 
     @property
     def first(self) -> Finding | None:
-        """The problem at the lowest sequence number (problems without one come last)."""
+        """The problem of the log at the lowest sequence number; when the log itself holds, the
+        first problem of the cases (a broken chain makes their replay meaningless anyway).
+        Problems without a sequence number come last."""
         if not self.findings:
             return None
-        return min(self.findings, key=lambda f: (f.seq is None, f.seq or 0))
+        return min(self.findings, key=_order)
 
     def add(self, finding: Finding) -> None:
         if len(self.findings) < MAX_FINDINGS:
@@ -138,11 +155,12 @@ class VerifyResult:
             "ok": self.ok,
             "events": self.events,
             "cases": self.cases,
+            "whole_files": self.whole_files,
             "head": {"seq": self.head[0], "hash": self.head[1]},
             "first_bad_seq": first.seq if first else None,
             "problem": first.to_dict() if first else None,
             "findings": [f.to_dict() for f in sorted(
-                self.findings, key=lambda f: (f.seq is None, f.seq or 0))],
+                self.findings, key=_order)],
             "more_findings": self.more_findings,
             "anchors": [a.to_dict() for a in self.anchors],
             "unchecked_anchors": [a.source for a in self.unchecked],
@@ -184,9 +202,11 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(p), why=exc.message)) from None
     except ValueError:
         raise InvalidInput(msg("{file} is not JSON", file=str(p))) from None
     return anchor_from_json(data, str(p))
@@ -245,30 +265,37 @@ _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
 
-    On SQLite every text column is read as its stored bytes and decoded here, strictly: a
-    column holding bytes that are not UTF-8 then makes that one row unreadable (``content``)
-    instead of failing the whole batch (PostgreSQL refuses such text when it is written).
-    ``at`` arrives as SQLite's stored text, which ``eventlog.content_text`` takes as it is.
+    On SQLite ``at`` arrives as its stored text, which ``eventlog.content_text`` takes as it
+    is. A batch holding text that is not UTF-8 (which the driver refuses to decode) is read
+    again with every text column as its stored bytes, decoded here: the bad row is then
+    unreadable (``content``) instead of failing the whole verification. (PostgreSQL refuses
+    such text when it is written.)
     """
     t = Event.__table__  # type: ignore[attr-defined]
     cols: list[Any] = [t.c[c] for c in _COLUMNS]
     sqlite = conn.dialect.name == "sqlite"
+    raw_cols = cols
     if sqlite:
-        cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
-                           if c.key in _TEXT else c for c in cols[1:])]
+        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:]]
+        raw_cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
+                               if c.key in _TEXT else c for c in raw_cols[1:])]
     last = None
     while True:
         stmt = select(*cols).order_by(t.c.seq).limit(batch)
         if last is not None:
             stmt = stmt.where(t.c.seq > last)
-        rows: Sequence[Any] = conn.execute(stmt).all()
+        try:
+            rows: Sequence[Any] = conn.execute(stmt).all()
+        except OperationalError as exc:
+            if not (sqlite and "decode" in str(exc)):
+                raise
+            stmt = select(*raw_cols).order_by(t.c.seq).limit(batch)
+            if last is not None:
+                stmt = stmt.where(t.c.seq > last)
+            rows = [_decoded(row) for row in conn.execute(stmt).all()]
         if not rows:
             return
-        if sqlite:
-            for row in rows:
-                yield tuple(_text(v) for v in row)
-        else:
-            yield from rows
+        yield from rows
         last = rows[-1][0]
 
 
@@ -289,12 +316,22 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _decoded(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row read as bytes, decoded; a row with a column that is not UTF-8 gets changes that
+    cannot be parsed, so that it is reported unreadable (``content``)."""
+    values = [_text(v) for v in row]
+    if any(isinstance(v, _Undecodable) for v in values):
+        values[11] = _Undecodable("\ufffd")
+    return tuple(values)
+
+
 def _hash_of(row: tuple[Any, ...]) -> str:
     """The chain hash of one streamed row: ``eventlog.content_text`` of its columns, the
-    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError)."""
-    if any(isinstance(v, _Undecodable) for v in row):
-        raise ValueError("not UTF-8")
-    eventlog.parse_changes(row[11])
+    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError) --
+    except a case's events that record its file, which the case replay parses, strictly, once
+    (``casefile``)."""
+    if row[3] is None or casefile.FILE_KEY not in row[11]:
+        eventlog.parse_changes(row[11])
     return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
 
 
@@ -417,8 +454,9 @@ def _check_replay(conn: Connection, result: VerifyResult) -> None:
     for case in casefile.replay_cases(conn):
         if case.number is not None:
             result.cases += 1
+            result.whole_files += case.complete
         for p in case.problems:
-            result.add(Finding(p.seq, Kind(p.kind), p.detail))
+            result.add(Finding(p.seq, Kind(p.kind), p.detail, p.case_id, p.field))
 
 
 def run_verify(uow: UnitOfWork, actor: Actor, anchors: Sequence[Anchor] = (), *,
@@ -496,26 +534,21 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
     from mediation.queries import event_view, redact_event
 
-    views = [event_view(ev, number) for ev, number in rows]
-    if sees_names(actor):
-        return views
-    case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
-    names = list(uow.session.execute(
-        select(col(Party.name)).where(col(Party.case_id).in_(case_ids))).scalars())
-    return [redact_event(v, names) for v in views]
+    names: list[str] = []
+    if not sees_names(actor):
+        # The persons of every case in the extract (redaction.persons: parties who are
+        # persons, and guardians; organisations keep their registered names).
+        case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
+        names = redaction.persons_of_rows(uow.session.execute(
+            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id).in_(case_ids))).all())
+    return [redact_event(event_view(ev, number), names) for ev, number in rows]
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
-    key = normalise.case_key(ref)
-    stmt = select(col(Case.id)).where(col(Case.committee_id) == actor.committee_id)
-    if isinstance(key, int):
-        stmt = stmt.where(col(Case.id) == key)
-    else:
-        stmt = stmt.where(col(Case.number) == key)
-    found = uow.session.execute(stmt).scalar_one_or_none()
-    if found is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
-    return int(found)
+    case_id = casestore.find(uow, actor, ref).id
+    assert case_id is not None
+    return case_id
 
 
 def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:

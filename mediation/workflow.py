@@ -8,9 +8,9 @@ of one trigger (the machine fires its event against a small :class:`Subject`), s
 models the machine holds never grows.
 
 This module knows nothing about SQL or terminals. The services build a :class:`Subject` (the
-facts the guards read) and pass the step's inputs; :func:`fire` returns the destination state or
-raises :class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why
-not and
+facts the guards read) and pass the step's command (``mediation.core.commands``: one typed,
+frozen class per trigger); :func:`fire` returns the destination state or raises
+:class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why not and
 what is allowed now.
 
 Rules marked ≈ in DOMAIN.md come from secondary sources; the numbers a committee may need to adjust
@@ -19,7 +19,7 @@ are the constants right below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -28,6 +28,20 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
+from mediation.core.commands import (
+    Agree,
+    Assign,
+    Command,
+    Decline,
+    Extend,
+    Feedback,
+    Judicial,
+    Mediate,
+    Prevent,
+    Remediate,
+    Session,
+    Terminate,
+)
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
 from mediation.core.vocab import (
@@ -64,40 +78,41 @@ class Subject:
     deadline: datetime | None = None
 
 
-Inputs = Mapping[str, Any]
-Guard = Callable[[Subject, Inputs], Msg | None]
+# A guard reads the subject and the command of its trigger (each guard names the commands it
+# reads in its signature); it returns None when it holds, or the reason it does not.
+Guard = Callable[[Subject, Any], Msg | None]
 
 
 # ---------------------------------------------------------------------------------------------
 # Guards: each returns None when it holds, or the reason it does not.
 
 
-def has_category(s: Subject, _: Inputs) -> Msg | None:
+def has_category(s: Subject, _: Command) -> Msg | None:
     return None if s.category else msg("the case has no dispute category")
 
 
-def has_both_sides(s: Subject, _: Inputs) -> Msg | None:
+def has_both_sides(s: Subject, _: Command) -> Msg | None:
     if s.applicants >= 1 and s.respondents >= 1:
         return None
     return msg("it needs at least one applicant and one respondent")
 
 
-def names_mediator(s: Subject, i: Inputs) -> Msg | None:
-    return None if (i.get("mediator") or s.lead_mediator) else msg("no mediator is named")
+def names_mediator(s: Subject, c: Mediate | Assign) -> Msg | None:
+    return None if (c.mediator or s.lead_mediator) else msg("no mediator is named")
 
 
-def rights_notified(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("rights_notified") or s.rights_notified:
+def rights_notified(s: Subject, c: Mediate) -> Msg | None:
+    if c.rights_notified or s.rights_notified:
         return None
     return msg("the parties have not been told their rights and duties (--rights-notified)")
 
 
-def minutes_given(_: Subject, i: Inputs) -> Msg | None:
-    return None if _text(i.get("minutes")) else msg("the session minutes are empty")
+def minutes_given(_: Subject, c: Session) -> Msg | None:
+    return None if _text(c.minutes) else msg("the session minutes are empty")
 
 
-def terms_given(_: Subject, i: Inputs) -> Msg | None:
-    return None if _text(i.get("terms")) else msg("the agreement has no terms")
+def terms_given(_: Subject, c: Agree) -> Msg | None:
+    return None if _text(c.terms) else msg("the agreement has no terms")
 
 
 def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
@@ -111,8 +126,8 @@ def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None
 
 
 def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
-    def guard(_: Subject, i: Inputs) -> Msg | None:
-        return _one_of(allowed, i.get("reason"), N_("the reason must be one of: {allowed}"),
+    def guard(_: Subject, c: Decline | Terminate) -> Msg | None:
+        return _one_of(allowed, c.reason, N_("the reason must be one of: {allowed}"),
                        kind)
 
     guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
@@ -123,22 +138,22 @@ decline_reason_allowed = _reason_in("decline", DeclineReason)
 terminate_reason_allowed = _reason_in("terminate", TerminateReason)
 
 
-def advice_given(_: Subject, i: Inputs) -> Msg | None:
-    if _text(i.get("advice")):
+def advice_given(_: Subject, c: Decline | Terminate) -> Msg | None:
+    if _text(c.advice):
         return None
     return msg("record the advice given to the parties (--advice: which court or authority)")
 
 
-def has_agreement(s: Subject, _: Inputs) -> Msg | None:
+def has_agreement(s: Subject, _: Command) -> Msg | None:
     return None if s.has_agreement else msg("there is no agreement to confirm")
 
 
-def follow_up_recorded(s: Subject, i: Inputs) -> Msg | None:
-    why = _one_of(Satisfaction, i.get("satisfaction"),
+def follow_up_recorded(s: Subject, c: Feedback) -> Msg | None:
+    why = _one_of(Satisfaction, c.satisfaction,
                   N_("record the parties' satisfaction (--satisfaction: {allowed})"))
     if why is not None:
         return why
-    performance = i.get("performance")
+    performance = c.performance
     if s.has_agreement:
         return _one_of(Performance, performance,
                        N_("record how the agreement is performed (--performance: {allowed})"))
@@ -147,24 +162,24 @@ def follow_up_recorded(s: Subject, i: Inputs) -> Msg | None:
     return None
 
 
-def consent_recorded(_: Subject, i: Inputs) -> Msg | None:
-    return None if i.get("consent") else msg("both parties' consent is not recorded (--consent)")
+def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
+    return None if c.consent else msg("both parties' consent is not recorded (--consent)")
 
 
-def reason_given(_: Subject, i: Inputs) -> Msg | None:
-    return None if _text(i.get("reason")) else msg("give the reason (--reason)")
+def reason_given(_: Subject, c: Extend | Remediate) -> Msg | None:
+    return None if _text(c.reason) else msg("give the reason (--reason)")
 
 
-def extension_within_limit(_: Subject, i: Inputs) -> Msg | None:
-    days = i.get("days")
+def extension_within_limit(_: Subject, c: Extend) -> Msg | None:
+    days = c.days
     if isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS:
         return None
     return msg("an extension is 1 to {max} days", max=MAX_EXTENSION_DAYS)
 
 
-def judicial_result_allowed(_: Subject, i: Inputs) -> Msg | None:
+def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
     """A court's decision is confirmed or rejected (pending is what a filing starts as)."""
-    result = i.get("result")
+    result = c.result
     if result is None:
         return None
     decided = (JudicialResult.confirmed, JudicialResult.rejected)
@@ -173,13 +188,13 @@ def judicial_result_allowed(_: Subject, i: Inputs) -> Msg | None:
     return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
 
 
-def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("result") is not None:
+def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
+    if c.result is not None:
         return None if s.judicial_pending else msg("no judicial confirmation has been filed")
     if s.judicial_pending:
         return msg("a judicial confirmation is already pending")
-    filed = i.get("filed_on")
-    if not _text(i.get("court")) or not isinstance(filed, date):
+    filed = c.filed_on
+    if not _text(c.court) or not isinstance(filed, date):
         return msg("give the court (--court) and the filing date (--filed)")
     effective = s.agreement_effective_on
     if effective is not None and not (
@@ -194,19 +209,19 @@ def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
     return None
 
 
-def prevention_recorded(_: Subject, i: Inputs) -> Msg | None:
-    if i.get("kind"):
-        why = _one_of(PreventionKind, i.get("kind"), N_("--kind must be one of: {allowed}"))
+def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
+    if c.kind:
+        why = _one_of(PreventionKind, c.kind, N_("--kind must be one of: {allowed}"))
         if why is not None:
             return why
-    persons = i.get("persons")
-    if isinstance(persons, int) and persons >= 1 and i.get("kind"):
+    persons = c.persons
+    if isinstance(persons, int) and persons >= 1 and c.kind:
         return None
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
 
 
-def amount_not_negative(_: Subject, i: Inputs) -> Msg | None:
-    amount = i.get("amount")
+def amount_not_negative(_: Subject, c: Agree) -> Msg | None:
+    amount = c.amount
     return None if amount is None or amount >= 0 else msg("--amount must not be negative")
 
 
@@ -303,7 +318,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 # The facts beyond the case's own row that each guard reads (the guards not listed read only the
-# case row and the step's inputs). A step loads only the facts its trigger's guards need, in the
+# case row and the step's command). A step loads only the facts its trigger's guards need, in the
 # same query as the case (steps.py); tests/unit/test_workflow.py checks that no guard reads a fact
 # it does not declare here.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
@@ -340,7 +355,7 @@ class _GuardFailed(Exception):
 
 def _condition(guard: Guard) -> Callable[[Any], bool]:
     def check(event: Any) -> bool:
-        why = guard(event.model, event.kwargs.get("inputs", {}))
+        why = guard(event.model, event.kwargs["command"])
         if why is not None:
             raise _GuardFailed(why)
         return True
@@ -382,17 +397,18 @@ def allowed_triggers(state: str) -> list[str]:
     return [t.trigger for t in TRANSITIONS if state in t.sources]
 
 
-def fire(subject: Subject, trigger: str, inputs: Inputs) -> str:
-    """Fire ``trigger`` on ``subject``; return the new state or raise Refused.
+def fire(subject: Subject, command: Command) -> str:
+    """Fire the command's trigger on ``subject``; return the new state or raise Refused.
 
     ``subject.state`` is updated in place by the machine when the transition happens.
     """
+    trigger = command.trigger
     if trigger not in TRIGGERS:
         raise KeyError(trigger)
     before = subject.state
     event = machine().events[trigger]
     try:
-        event.trigger(subject, inputs=inputs)
+        event.trigger(subject, command=command)
     except _GuardFailed as failed:
         subject.state = before
         raise Refused(

@@ -21,18 +21,18 @@ last replayed state and version must be the case row's.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from mediation import workflow
@@ -40,16 +40,17 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
     Prevention,
-    Setting,
 )
 from mediation.core.i18n import Msg, msg
+from mediation.db import settings
+from mediation.db.storage import CASEFILE_PENDING
+from mediation.tables import Event
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -69,15 +70,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Personal data and free text (which may name people): recorded as keyed hashes only.
 HASHED: dict[str, frozenset[str]] = {
-    "cases": frozenset({"summary", "requests", "advice"}),
+    "cases": frozenset({"summary", "requests", "advice", "referral_ref"}),
     "party": frozenset({"name", "birth_date", "id_number", "phone", "address",
-                        "guardian_name", "guardian_phone"}),
+                        "guardian_name", "guardian_relation", "guardian_phone"}),
     "mediation_session": frozenset({"place", "attendees", "minutes"}),
     "agreement": frozenset({"terms", "superseded_reason"}),
     "extension": frozenset({"reason"}),
     "follow_up": frozenset({"note"}),
+    "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
 }
 _MAC_PREFIX = b"mediation-casefile\x00"
+# In an event's canonical changes this text can only be an object's key (a quote inside a string
+# is escaped): the events that record the case file, parsed strictly by the replay.
+FILE_KEY = '"file":'
 
 
 def _plain(value: Any) -> Any:
@@ -94,33 +99,30 @@ def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
     """A column's value as events record it and verification compares it: JSON-plain
     (timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, dates ISO), and for personal data and free
     text the first 32 hex digits of HMAC-SHA256 under the database's ID-hash key."""
-    value = _plain(value)
+    kind = type(value)
+    if kind is not str and kind is not int and kind is not bool and value is not None:
+        value = _plain(value)
     if value is None or column not in HASHED.get(table, ()):
         return value
     text = value if isinstance(value, str) else json.dumps(value)
-    return hmac.new(key, _MAC_PREFIX + text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, _MAC_PREFIX + text.encode("utf-8"), "sha256").hex()[:32]
 
 
 # ---------------------------------------------------------------------------------------------
 # Recording what a transaction changes
 
-_PENDING = "mediation.casefile.pending"
+_PENDING = CASEFILE_PENDING
 _KEY = "mediation.casefile.key"
 Images = dict[str, dict[str, Any] | None]
-
-
-def reset(conn: Connection) -> None:
-    """Forget what a previous transaction on this (pooled) connection collected."""
-    conn.info.pop(_PENDING, None)
-    conn.info.pop(_KEY, None)
 
 
 def _hash_key(conn: Connection) -> bytes:
     key = conn.info.get(_KEY)
     if key is None:
-        t = Setting.__table__  # type: ignore[attr-defined]
-        value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-        key = conn.info[_KEY] = bytes.fromhex(value) if value else b""
+        value = settings.hash_key_of(conn)
+        if not value:
+            return b""
+        key = conn.info[_KEY] = value
     return bytes(key)
 
 
@@ -165,6 +167,14 @@ def note_delete(conn: Connection, table: str, row_id: int, case_id: int,
     after[name] = None
 
 
+def inserted(key: bytes, rows: Sequence[tuple[str, int, Mapping[str, Any]]]) -> list[Images]:
+    """The ``file`` record of new rows ``(table, id, values)`` (what :func:`note_insert` collects
+    for each): for writers that build an event's changes themselves (the bulk import)."""
+    return [{f"{t}/{i}": None for t, i, _ in rows},
+            {f"{t}/{i}": {c: recorded(key, t, c, v.get(c)) for c in COLUMNS[t]}
+             for t, i, v in rows}]
+
+
 def take(conn: Connection, case_id: int) -> list[Images] | None:
     """What this transaction changed of the case's file since its last event, as
     ``[before, after]``; None when nothing was collected."""
@@ -181,6 +191,7 @@ def _case_of(obj: Any) -> int:
     return int(cid)
 
 
+@event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context: Any) -> None:
     """The ORM's writes to the case file, as the flush wrote them."""
     targets = [o for o in (*session.new, *session.dirty, *session.deleted)
@@ -248,11 +259,10 @@ def _row_order(name: str) -> tuple[int, int]:
 
 
 def replay_cases(conn: Connection, *, batch: int = BATCH,
-                 whole_file: bool = False) -> Iterator[CaseReplay]:
+                 whole_file: bool = True) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
     ``whole_file``, the rows of each complete case compared with what its events recorded."""
-    with _lenient_text(conn):
-        yield from _replay_cases(conn, batch, whole_file)
+    return _replay_cases(conn, batch, whole_file)
 
 
 @contextmanager
@@ -272,24 +282,17 @@ def _lenient_text(conn: Connection) -> Iterator[None]:
 
 
 def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
-    key = _hash_key_of(conn) if whole_file else b""
+    key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
-        cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
-        events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
-                        _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
-            .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
-        if after is not None:
-            cases = cases.where(_CASES.c.id > after)
-            events = events.where(_EVENT.c.case_id > after)
-        rows = conn.execute(cases).all()
-        upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
-        if upto is not None:
-            events = events.where(_EVENT.c.case_id <= upto)
-        by_case = {cid: list(evs) for cid, evs in
-                   itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+        try:
+            rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
+        except OperationalError as exc:
+            if not (conn.dialect.name == "sqlite" and "decode" in str(exc)):
+                raise
+            with _lenient_text(conn):  # text that is not UTF-8 in this batch
+                rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
         known = {r.id: r for r in rows}
-        stored = _stored(conn, key, rows, after, upto) if whole_file else {}
         for cid in sorted(known.keys() | by_case.keys()):
             row = known.get(cid)
             case = _judge(CaseReplay(cid, row.number if row else None,
@@ -303,37 +306,75 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
         after = upto
 
 
-def _hash_key_of(conn: Connection) -> bytes:
-    t = Setting.__table__  # type: ignore[attr-defined]
-    value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-    return bytes.fromhex(value) if value else b""
+def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool
+          ) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                     dict[int, dict[str, dict[str, Any]]]]:
+    """One batch: its case rows, the last id it covers (None: to the end), its events by case,
+    and (``whole_file``) its stored case files."""
+    cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
+    events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
+                    _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
+        .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
+    if after is not None:
+        cases = cases.where(_CASES.c.id > after)
+        events = events.where(_EVENT.c.case_id > after)
+    rows = conn.execute(cases).all()
+    upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
+    if upto is not None:
+        events = events.where(_EVENT.c.case_id <= upto)
+    by_case = {cid: list(evs) for cid, evs in
+               itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+    stored = _stored(conn, key, rows, after, upto) if whole_file else {}
+    return rows, upto, by_case, stored
 
 
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,
             upto: int | None) -> dict[int, dict[str, dict[str, Any]]]:
     """The stored case file of the batch's cases, each column as events record it."""
     out: dict[int, dict[str, dict[str, Any]]] = {}
+    record = _recorder(key, "cases")
     for r in cases:
         m = r._mapping
-        out.setdefault(r.id, {})[f"cases/{r.id}"] = {
-            c: recorded(key, "cases", c, m[c]) for c in COLUMNS["cases"]}
+        out.setdefault(r.id, {})[f"cases/{r.id}"] = record([m[c] for c in COLUMNS["cases"]])
     for name, t in TABLES.items():
         if name == "cases":
             continue
-        stmt = select(t).where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
+        record = _recorder(key, name)
+        stmt = select(t.c.case_id, t.c.id, *(t.c[c] for c in COLUMNS[name])) \
+            .where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
         if after is not None:
             stmt = stmt.where(t.c.case_id > after)
         if upto is not None:
             stmt = stmt.where(t.c.case_id <= upto)
         for r in conn.execute(stmt):
-            m = r._mapping
-            out.setdefault(r.case_id, {})[f"{name}/{r.id}"] = {
-                c: recorded(key, name, c, m[c]) for c in COLUMNS[name]}
+            out.setdefault(r[0], {})[f"{name}/{r[1]}"] = record(r[2:])
     return out
+
+
+def _recorder(key: bytes, table: str) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """:func:`recorded` for a whole row of ``table`` (its ``COLUMNS`` values, in order)."""
+    hashed = HASHED.get(table, frozenset())
+    columns = [(c, c in hashed) for c in COLUMNS[table]]
+
+    def record(values: Sequence[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for (c, mac), v in zip(columns, values, strict=True):
+            if v is not None:
+                kind = type(v)
+                if kind is not str and kind is not int and kind is not bool:
+                    v = _plain(v)
+                if mac:
+                    v = recorded(key, table, c, v)
+            out[c] = v
+        return out
+
+    return record
 
 
 def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
     """The first stored field that differs from the replayed file, as one problem."""
+    if case.rows == stored:  # the common case, compared at C speed
+        return
     for name in sorted(stored.keys() | case.rows.keys(), key=_row_order):
         mine, theirs = case.rows.get(name), stored.get(name)
         if mine is None:
@@ -370,28 +411,49 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
         if not isinstance(values, dict):
             continue
         if (name in before and before[name] is None) or name not in case.rows:
-            case.rows[name] = {}
+            case.rows[name] = dict(values)  # inserted: each column set by this event
             case.set_by[name] = seq
+            continue
         case.rows[name].update(values)
         for c in values:
             case.set_by[f"{name}.{c}"] = seq
+
+
+def _records_file(e: Any) -> bool:
+    return isinstance(e.changes, str) and FILE_KEY in e.changes
+
+
+def _strict(case: CaseReplay, e: Any) -> dict[str, Any] | None:
+    """An event's changes parsed strictly (``eventlog.parse_changes``), or a ``content`` problem:
+    the chain's pass leaves the events that record the case file to this one parse."""
+    from mediation.db import eventlog  # (eventlog imports this module)
+
+    try:
+        return eventlog.parse_changes(e.changes)
+    except ValueError:
+        case.problems.append(Problem(e.seq, case.case_id, "content", msg(
+            "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
+            "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
+        return None
 
 
 def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) -> CaseReplay:
     if case.number is None:
         case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
             "the event belongs to a case that does not exist")))
+        for e in events:
+            if whole_file and _records_file(e):
+                _strict(case, e)
         return case
     for n, e in enumerate(events):
         if whole_file:
-            has_file = '"file":' in e.changes
+            has_file = _records_file(e)
             if n == 0:
                 case.complete = has_file
-            if has_file and case.complete:
-                try:
-                    _apply(case, e.seq, json.loads(e.changes).get("file"))
-                except (ValueError, AttributeError):
-                    pass  # not canonical JSON: the chain's check reports the event
+            if has_file:
+                changes = _strict(case, e)
+                if changes is not None and case.complete:
+                    _apply(case, e.seq, changes.get("file"))
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

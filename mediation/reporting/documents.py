@@ -22,24 +22,25 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 
-from mediation.access.policy import Actor, allowed, require, require_on_case
-from mediation.cases import Case, CaseView, Event, Staff
-from mediation.committee import committee_of, hash_key
+from mediation import calendars
+from mediation.access.policy import Actor, allowed
+from mediation.cases import Case, CaseView
+from mediation.committee import committee_of
 from mediation.core import categories, zhnum
-from mediation.core.clock import LOCAL, local_date
+from mediation.core.calendar import Calendar, age_on
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.queries import build_view
-from mediation.steps import assigned_to, find_case
+from mediation.queries import build_view, case_for
+from mediation.tables import Event, Staff
 
 ARCHIVE = "archive"
 VERSION = "document_version"
@@ -64,6 +65,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("cover", "卷宗封面", "人民调解卷宗封面"),
     Kind("contents", "卷内目录", "卷内目录"),
     Kind("application", "人民调解申请书", "人民调解申请书"),
+    Kind("oral_application", "人民调解口头申请登记表", "人民调解申请书（口头申请的登记）"),
     Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
     Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
     Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
@@ -113,26 +115,27 @@ def _dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
 
 
-def _day(value: str | None) -> date | None:
+def _day(value: str | None, cal: Calendar) -> date | None:
+    """The committee's local date of a stored (UTC) time."""
     dt = _dt(value)
-    return None if dt is None else local_date(dt)
+    return None if dt is None else cal.local_date(dt)
 
 
-def _plain(value: str | None) -> str:
-    day = _day(value)
+def _plain(value: str | None, cal: Calendar) -> str:
+    day = _day(value, cal)
     return zhnum.date_plain(day) if day else ""
 
 
-def _upper(value: str | None) -> str:
-    day = _day(value)
+def _upper(value: str | None, cal: Calendar) -> str:
+    day = _day(value, cal)
     return zhnum.date_upper(day) if day else "年　　月　　日"
 
 
-def _time(value: str | None) -> str:
+def _time(value: str | None, cal: Calendar) -> str:
     dt = _dt(value)
     if dt is None:
         return ""
-    local = dt.replace(tzinfo=UTC).astimezone(LOCAL)
+    local = cal.local(dt)
     return f"{zhnum.date_plain(local.date())}{local.hour}时{local.minute:02d}分"
 
 
@@ -143,8 +146,7 @@ def _zh(kind: str, value: str | None) -> str:
 def _age(birth: str | None, on: date | None) -> str:
     if not birth or on is None:
         return ""
-    b = date.fromisoformat(birth)
-    years = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+    years = age_on(date.fromisoformat(birth), on)
     return f"{years}岁" if years >= 0 else ""
 
 
@@ -162,27 +164,29 @@ class _Reader:
     staff: dict[str, str]
     revealed: bool
     prefix: str
+    cal: Calendar
 
 
-def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
-          documents: list[str]) -> _Reader:
-    """Check the reader, decide reveal or masked, record the reveal, build the view."""
-    require(actor, "case.read")
-    case = find_case(uow, actor, ref)
+def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
+    """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
+    case, assigned = case_for(uow, actor, ref)
     assert case.id is not None
-    assigned = assigned_to(uow, case.id)
-    require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
-                    state=case.state)
     reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
-    if reveal:
-        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
-                        action="reveal", committee_id=case.committee_id, case_id=case.id,
-                        reason=PRINT_REASON, changes={"documents": [None, documents]})
     names_ok = reveal or allowed(actor, "case.names")
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     prefix = committee_of(uow, actor).prefix
-    return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix)
+    return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
+                   cal=calendars.of(uow, case.committee_id))
+
+
+def _printed(uow: UnitOfWork, actor: Actor, r: _Reader, documents: list[str]) -> None:
+    """A full copy was printed: a ``reveal`` event with the reason ``print``, naming the
+    documents (by key: ``agreement-1``, ``session-2``, ``cover``, ...)."""
+    if r.revealed:
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="reveal", committee_id=r.case.committee_id, case_id=r.case.id,
+                        reason=PRINT_REASON, changes={"documents": [None, documents]})
 
 
 def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
@@ -204,7 +208,7 @@ def _common(r: _Reader) -> dict[str, Any]:
     category = categories.get(v.category)
     cat_name = category.zh if category else v.category
     dispute = cat_name.removesuffix("纠纷") + "纠纷"
-    registered = _day(v.dates.get("registered"))
+    registered = _day(v.dates.get("registered"), r.cal)
     lead = [m for m in v.mediators if m["lead"]]
     others = [m for m in v.mediators if not m["lead"]]
     mediators = "、".join(m["name"] for m in lead + others)
@@ -247,9 +251,9 @@ def _common(r: _Reader) -> dict[str, Any]:
         "parties": parties,
         "mediators": mediators,
         "registrar": r.staff.get(v.registrar, v.registrar),
-        "registered_plain": _plain(v.dates.get("registered")),
-        "accepted_plain": _plain(v.dates.get("accepted")),
-        "accepted_upper": _upper(v.dates.get("accepted")),
+        "registered_plain": _plain(v.dates.get("registered"), r.cal),
+        "accepted_plain": _plain(v.dates.get("accepted"), r.cal),
+        "accepted_upper": _upper(v.dates.get("accepted"), r.cal),
     }
 
 
@@ -275,15 +279,15 @@ def _documents(r: _Reader) -> list[Planned]:
                            remark=remark))
 
     if v.source == "application":
-        add("application", None, {"date_upper": _upper(v.dates.get("registered"))})
+        add("application", None, {"date_upper": _upper(v.dates.get("registered"), r.cal)})
     if v.dates.get("accepted"):
         add("registration", None, {})
     if v.dates.get("declined"):
         add("decline", None, {"reason": _zh("decline", v.decline_reason),
                               "advice": v.advice or "",
-                              "date_upper": _upper(v.dates.get("declined"))})
+                              "date_upper": _upper(v.dates.get("declined"), r.cal)})
     if v.dates.get("rights_notified"):
-        add("rights", None, {"date_upper": _upper(v.dates.get("rights_notified"))})
+        add("rights", None, {"date_upper": _upper(v.dates.get("rights_notified"), r.cal)})
     last_session = max((s["no"] for s in v.sessions), default=None)
     for s in v.sessions:
         result = "继续调解"
@@ -292,10 +296,10 @@ def _documents(r: _Reader) -> list[Planned]:
         elif s["no"] == last_session and v.termination_reason:
             result = "终止调解：" + _zh("terminate", v.termination_reason)
         add("session", s["no"], {
-            "no": s["no"], "held": _time(s["held_at"]), "place": s["place"] or "",
+            "no": s["no"], "held": _time(s["held_at"], r.cal), "place": s["place"] or "",
             "attendees": s["attendees"] or "", "minutes": s["minutes"] or "",
             "result": result, "recorder": r.staff.get(s["recorded_by"], s["recorded_by"]),
-            "date_upper": _upper(s["held_at"]),
+            "date_upper": _upper(s["held_at"], r.cal),
         })
     performance = _zh("performance", v.follow_ups[-1]["performance"]) if v.follow_ups else ""
     for a in v.agreements:
@@ -313,32 +317,38 @@ def _documents(r: _Reader) -> list[Planned]:
                                   else "按上述协议内容履行"),
             "copies": zhnum.small_number(len(v.parties) + 1),
             "performance": performance,
-            "date_upper": _upper(a.reached_at),
+            "date_upper": _upper(a.reached_at, r.cal),
         }, remark)
     if v.termination_reason:
         add("termination", None, {"reason": _zh("terminate", v.termination_reason),
                                   "advice": v.advice or "",
-                                  "date_upper": _upper(v.dates.get("concluded"))})
+                                  "date_upper": _upper(v.dates.get("concluded"), r.cal)})
     current = next((a for a in reversed(v.agreements) if not a.superseded_at), None)
     for i, f in enumerate(v.follow_ups, start=1):
         add("visit", i, {
             "no": i,
             "agreement_number": (_agreement_number(v.number, current.version)
                                  if current else "（无调解协议）"),
-            "visited": _plain(f["visited_at"]),
+            "visited": _plain(f["visited_at"], r.cal),
             "performance": _zh("performance", f["performance"]) or "不适用",
             "satisfaction": _zh("satisfaction", f["satisfaction"]),
             "lawsuit": "是" if f["lawsuit"] else "否",
             "note": f["note"] or "",
             "visitor": r.staff.get(f["visitor"], f["visitor"]),
-            "date_upper": _upper(f["visited_at"]),
+            "date_upper": _upper(f["visited_at"], r.cal),
         })
     return out
 
 
-def _investigation(r: _Reader) -> Planned:
-    return Planned(kind="investigation", key="investigation",
-                   title=KINDS["investigation"].title, context=_common(r))
+# Forms printed on demand, never bound by themselves: the investigation record (nothing of an
+# investigation is recorded yet) and the oral application's registration (the record does not
+# say whether an application was oral; the clerk prints this one instead of the application).
+ON_DEMAND = ("investigation", "oral_application")
+
+
+def _on_demand(r: _Reader, kind: str) -> Planned:
+    return Planned(kind=kind, key=kind, title=KINDS[kind].title, context={
+        **_common(r), "date_upper": _upper(r.view.dates.get("registered"), r.cal)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,15 +363,16 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
                                allowed=", ".join(KINDS)))
     if kind in ("cover", "contents"):
-        plan = case_file(uow, actor, ref, masked=masked)
+        plan = case_file(uow, actor, ref, masked=masked, only=kind)
         chosen = plan.cover if kind == "cover" else plan.contents
         return chosen, plan.revealed, plan.committee_prefix
     k = KINDS[kind]
     if version is not None and k.repeated is None:
         raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
-    r = _read(uow, actor, ref, masked=masked, documents=[kind])
-    if kind == "investigation":
-        return _investigation(r), r.revealed, r.prefix
+    r = _read(uow, actor, ref, masked=masked)
+    if kind in ON_DEMAND:
+        _printed(uow, actor, r, [kind])
+        return _on_demand(r, kind), r.revealed, r.prefix
     docs = [d for d in _documents(r) if d.kind == kind]
     if version is not None:
         docs = [d for d in docs if d.key == f"{kind}-{version}"]
@@ -369,6 +380,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         which = "" if version is None else " (" + str(version) + ")"
         raise NotFound(msg("case {case} has no {document}{which}", case=r.case.number,
                            document=k.title, which=which))
+    _printed(uow, actor, r, [docs[-1].key])
     return docs[-1], r.revealed, r.prefix
 
 
@@ -403,12 +415,16 @@ def _filed(uow: UnitOfWork, case: Case) -> tuple[Event | None, list[dict[str, An
     return archive, manifest
 
 
-def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False
-              ) -> CaseFile:
+def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False,
+              only: str | None = None) -> CaseFile:
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
-    r = _read(uow, actor, ref, masked=masked, documents=["case_file"])
+    r = _read(uow, actor, ref, masked=masked)
     docs = _documents(r)
+    # two terminals filing corrections at once must not both number the same new version:
+    # the case row is locked while the filed versions are read and extended (PostgreSQL; a
+    # SQLite write transaction is already exclusive)
+    uow.session.exec(select(Case.id).where(Case.id == r.case.id).with_for_update()).all()
     archive, manifest = _filed(uow, r.case)
     if archive is not None:
         docs = _freeze(uow, actor, r, docs, manifest)
@@ -423,12 +439,12 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
     if archive is not None:
         changes = json.loads(archive.changes)
         filed_by = r.staff.get(archive.actor, archive.actor)
-        filed_on = zhnum.date_plain(local_date(archive.at))
+        filed_on = zhnum.date_plain(r.cal.local_date(archive.at))
         retention = retention_text(int(changes["retention_days"][1]))
     cover = Planned(kind="cover", key="cover", title=KINDS["cover"].title, context={
         **base,
-        "opened": _plain(r.view.dates.get("accepted") or r.view.dates.get("registered")),
-        "closed": _plain(r.view.dates.get("closed")) or "（未结案）",
+        "opened": _plain(r.view.dates.get("accepted") or r.view.dates.get("registered"), r.cal),
+        "closed": _plain(r.view.dates.get("closed"), r.cal) or "（未结案）",
         "filer": filed_by, "filed": filed_on, "retention": retention,
         "remark": "" if archive is not None else "尚未归档",
     }, file_name=f"00-卷宗封面{revision}.docx", keep_existing=archive is not None)
@@ -436,6 +452,8 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
+    _printed(uow, actor, r, [only] if only else
+             ["cover", "contents", *(d.key for d in docs if d.write)])
     return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
                     archived=archive is not None, cover=cover, contents=contents,
                     documents=docs, pdf_name=f"卷宗{revision}.pdf")
@@ -455,7 +473,7 @@ def _freeze(uow: UnitOfWork, actor: Actor, r: _Reader, docs: list[Planned],
     a changed one is listed as corrected and its new version (recorded) follows the filed ones,
     as does a document that did not exist when the case was filed."""
     full = _full_documents(uow, actor, r)
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     latest = {entry["key"]: entry for entry in manifest}
     by_key = {d.key: d for d in docs}
     filed: list[Planned] = []
@@ -510,7 +528,8 @@ def _full_documents(uow: UnitOfWork, actor: Actor, r: _Reader) -> dict[str, dict
         full = r
     else:
         view = build_view(uow, actor, r.case, reveal=True, names_ok=True)
-        full = _Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix)
+        full = _Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix,
+                       cal=r.cal)
     return {d.key: {k: v for k, v in d.context.items() if k != "masked"}
             for d in _documents(full)}
 
@@ -529,21 +548,22 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             retention_days: int | None = None) -> dict[str, Any]:
     """File the closed case (归档): record who filed it, when, the retention period and the
     digest of every document; the file is frozen from then on."""
-    from mediation.retention import MAX_DAYS, get_days
+    from mediation.retention import MAX_DAYS
 
-    require(actor, "case.workflow")
-    case = find_case(uow, actor, ref)
+    case, _ = case_for(uow, actor, ref, "case.workflow")
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
     if case.state != State.closed:
         raise InvalidInput(msg("case {case} is {state}: only a closed case is filed (归档)",
                           case=case.number, state=name("state", case.state)))
     done, _ = _filed(uow, case)
     if done is not None:
         raise InvalidInput(msg("case {case} was filed on {date}; its file is frozen",
-                          case=case.number, date=local_date(done.at).isoformat()))
-    days = retention_days if retention_days is not None else get_days(uow, case.committee_id)
+                          case=case.number,
+                          date=calendars.of(uow, case.committee_id).local_date(done.at)
+                          .isoformat()))
+    days = retention_days
+    if days is None:
+        days = settings.retention_days(uow, case.committee_id)
     if days is None:
         raise InvalidInput(msg("no retention period: give --retention-days N, or a director "
                                "sets one with `mediation retention set --days N`"))
@@ -551,9 +571,10 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         raise InvalidInput(msg("--retention-days must be between 1 and {max}", max=MAX_DAYS))
     view = build_view(uow, actor, case, reveal=True, names_ok=True)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
+    cal = calendars.of(uow, case.committee_id)
     full = _Reader(case=case, view=view, staff=staff, revealed=True,
-                   prefix=committee_of(uow, actor).prefix)
-    key = hash_key(uow)
+                   prefix=committee_of(uow, actor).prefix, cal=cal)
+    key = settings.hash_key(uow)
     manifest = []
     for seq, d in enumerate(_documents(full), start=1):
         d.file_name = _file_name(seq, d)
@@ -563,7 +584,7 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action=ARCHIVE, committee_id=case.committee_id, case_id=case.id,
                     changes={"retention_days": [None, days], "documents": [None, manifest]})
-    return {"case": case.number, "filed_on": local_date(uow.now()).isoformat(),
+    return {"case": case.number, "filed_on": cal.local_date(uow.now()).isoformat(),
             "retention_days": days, "retention": retention_text(days),
             "documents": [m["file"] for m in manifest]}
 

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from mediation import intake, queries, retention, steps
-from mediation.cases import Case, Event, Party
+from mediation.cases import Case, Party
 from mediation.committee import add_staff, resolve_actor
 from mediation.core.errors import NotFound, PermissionDenied, Refused
+from mediation.tables import Event
 from tests.access_world import case_record
 from tests.conftest import Room
 
@@ -78,13 +79,13 @@ def test_assign_and_reassign_are_recorded(room: Room) -> None:
     first = room.run(steps.assign, None, case_id, mediator="liming")
     second = room.run(steps.assign, None, case_id, mediator="zhaomin",
                       co_mediators=["liming"])
-    assert second["version"] == first["version"] + 1
-    assert second["lead_mediator"] == "zhaomin" and second["co_mediators"] == ["liming"]
+    assert second.version == first.version + 1
+    assert second.lead_mediator == "zhaomin" and second.co_mediators == ["liming"]
     with room.uow(write=False) as uow:
         acts = uow.session.exec(select(Event).where(Event.action == "assign")).all()
         assert [json.loads(e.changes)["lead_mediator"] for e in acts] == [
             [None, "liming"], ["liming", "zhaomin"]]
-        assert queries.replayed_states(uow)[case_id] == ("intake", second["version"])
+        assert queries.replayed_states(uow)[case_id] == ("intake", second.version)
     with pytest.raises(PermissionDenied, match=r"case\.assign"):
         room.run(steps.assign, room.mediator, case_id, mediator="liming")
 

@@ -19,9 +19,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import committee, intake, steps, workflow
-from mediation.cases import Case, CaseIn, Event
+from mediation.cases import Case, CaseIn
+from mediation.core.commands import StepDone
 from mediation.core.errors import Conflict, MediationError
 from mediation.db.storage import UnitOfWork, create_schema, engine_for, transaction
+from mediation.tables import Event
 
 CASE = json.loads(
     (Path(__file__).resolve().parents[2] / "data" / "demo" / "case.json").read_text("utf-8"))
@@ -112,9 +114,9 @@ def one_op(engine: Any, rng: random.Random, *, informed: float = 0.7) -> dict[st
         except Exception as exc:
             return {"kind": kind, "outcome": "error", "error": f"{type(exc).__name__}: {exc}"}
         return {"kind": kind, "outcome": "ok", "case": made["id"], "number": made["number"]}
-    fn: Callable[..., dict[str, Any]] = steps.STEPS[kind]
+    fn: Callable[..., StepDone] = steps.STEPS[kind]
 
-    def once(uow: UnitOfWork) -> dict[str, Any]:
+    def once(uow: UnitOfWork) -> StepDone:
         actor = committee.resolve_actor(uow, "wangfang")
         return fn(uow, actor, case_id, expected_version=expected, **PARAMS[kind])
 
@@ -129,15 +131,15 @@ def one_op(engine: Any, rng: random.Random, *, informed: float = 0.7) -> dict[st
     except Exception as exc:
         return {"kind": kind, "outcome": "error", "case": case_id,
                 "error": f"{type(exc).__name__}: {exc}"}
-    return {"kind": kind, "outcome": "ok", "case": case_id, "event": result["event"],
-            "version": result["version"], "state": result["state"]}
+    return {"kind": kind, "outcome": "ok", "case": case_id, "event": result.event,
+            "version": result.version, "state": result.state}
 
 
 def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> None:
     """One terminal process: random operations for ``seconds``, all terminals starting at once."""
     from mediation.db import storage
 
-    storage._engines.clear()
+    storage.release_engines(inherited=True)
     engine = engine_for(url)
     rng = random.Random(seed)
     outcomes = []
@@ -153,7 +155,7 @@ def crash_writer(url: str, seed: int, acks: str) -> None:
     """Write steps until killed; after each commit append ``seq case version`` to ``acks``."""
     from mediation.db import storage
 
-    storage._engines.clear()  # a forked child must not share the parent's connections
+    storage.release_engines(inherited=True)  # a forked child: the parent's connections
     engine = engine_for(url)
     rng = random.Random(seed)
     fd = os.open(acks, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -36,14 +36,15 @@ from sqlalchemy import Connection, LargeBinary, cast, select
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
-from mediation.cases import Case, Event, EventView, LogHead, Party, iso
+from mediation.cases import Case, EventView, Party, iso
 from mediation.committee import committee_of
 from mediation.core import normalise, redaction
 from mediation.core.clock import start_of_local_day_utc
-from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
+from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
-from mediation.db import casefile, eventlog
+from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, LogHead
 
 BATCH = 2000
 MAX_FINDINGS = 50
@@ -526,16 +527,9 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
-    key = normalise.case_key(ref)
-    stmt = select(col(Case.id)).where(col(Case.committee_id) == actor.committee_id)
-    if isinstance(key, int):
-        stmt = stmt.where(col(Case.id) == key)
-    else:
-        stmt = stmt.where(col(Case.number) == key)
-    found = uow.session.execute(stmt).scalar_one_or_none()
-    if found is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
-    return int(found)
+    case_id = casestore.find(uow, actor, ref).id
+    assert case_id is not None
+    return case_id
 
 
 def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:

@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import multiprocessing
 import os
@@ -48,14 +47,14 @@ from sqlmodel import col
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
-from mediation.cases import CaseCounter, CaseIn, LogHead
-from mediation.committee import committee_of, hash_key
+from mediation.cases import CaseCounter, CaseIn
+from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, join, msg, name, set_language
 from mediation.core.vocab import State
-from mediation.db import casefile, eventlog
+from mediation.db import casefile, eventlog, settings
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -66,6 +65,7 @@ from mediation.intake import (
     validation_context,
 )
 from mediation.intake import warnings as intake_warnings
+from mediation.tables import LogHead
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -407,7 +407,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     party_ids = iter(_new_ids(uow, sum(len(item[2]) for item in batch), "party"))
     birth = _from_iso(uow, "party", "birth_date", date(2001, 2, 3))
     party_rows = []
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     files = []  # what each 'new' event records of the case file (mediation.db.casefile)
     for (_ln, case, parties, _ch, _hs), cid, seq_, number in zip(
             batch, ids, range(first, first + n), numbers, strict=True):
@@ -435,7 +435,6 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     state = State.intake.value
     at = _bind(uow, "event", "at")(now)
     content = eventlog.content_text
-    sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number, file in zip(
             batch, ids, numbers, files, strict=True):
@@ -445,7 +444,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes)
-        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
+        h = eventlog.chain_hash(prev, text)
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h
@@ -491,7 +490,7 @@ def import_cases(
 
     def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
         actor = _importer(uow, who)
-        return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
+        return actor, settings.hash_key(uow), calendars.of(uow, actor.committee_id)
 
     actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():

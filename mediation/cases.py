@@ -1,4 +1,4 @@
-"""Everything a case holds: the stored tables and a schema per use case.
+"""Everything a case holds: its stored tables and a schema per use case.
 
 - Tables (``SQLModel, table=True``): what is stored. Enumerated fields are stored as their string
   values so that raw SQL, reports and both database backends read them plainly.
@@ -31,6 +31,7 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
+import mediation.tables  # noqa: F401  (the committee table that a case's foreign key names)
 from mediation.core import identity, normalise, redaction
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
@@ -55,55 +56,6 @@ from mediation.core.vocab import (
 # 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
 # (normalise.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
 FEN = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Setting(SQLModel, table=True):
-    """Per-database settings: schema version, the key of the ID-number keyed hash."""
-
-    key: str = Field(primary_key=True)
-    value: str
-
-
-class Committee(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    name: str
-    prefix: str = Field(unique=True)
-    login_required: bool = False
-    created_at: datetime = Field(sa_type=DateTime)
-
-
-class Staff(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    committee_id: int = Field(foreign_key="committee.id", index=True)
-    username: str = Field(unique=True)
-    name: str
-    role: str
-    active: bool = True
-    created_at: datetime = Field(sa_type=DateTime)
-
-
-class Credential(SQLModel, table=True):
-    """A staff member's password (an Argon2id hash) and the failed-attempt counter (signin.py)."""
-
-    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
-    password_hash: str
-    failed: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=DateTime)
-    changed_at: datetime = Field(sa_type=DateTime)
-
-
-class AccessToken(SQLModel, table=True):
-    """A sign-in session or a long-lived token for cron. Only the SHA-256 of the token is kept."""
-
-    __tablename__ = "access_token"
-    id: int | None = Field(default=None, primary_key=True)
-    staff_id: int = Field(foreign_key="staff.id", index=True)
-    kind: str  # "session" (mediation login) or "api" (mediation token create)
-    token_hash: str = Field(unique=True)
-    created_at: datetime = Field(sa_type=DateTime)
-    expires_at: datetime = Field(sa_type=DateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime)
-    created_by: str
 
 
 class CaseCounter(SQLModel, table=True):
@@ -263,34 +215,6 @@ class Prevention(SQLModel, table=True):
     persons: int
     recorded_at: datetime = Field(sa_type=DateTime)
     recorded_by: str
-
-
-class Event(SQLModel, table=True):
-    """One step on the record. Append-only, numbered without gaps, hash-chained (see eventlog)."""
-
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    at: datetime = Field(index=True, sa_type=DateTime)
-    committee_id: int | None = Field(default=None, index=True)
-    case_id: int | None = Field(default=None, index=True)
-    actor: str = Field(index=True)
-    role: str
-    action: str
-    from_state: str | None = None
-    to_state: str | None = None
-    version: int | None = None
-    reason: str | None = None
-    changes: str = "{}"
-    prev_hash: str
-    hash: str
-
-
-class LogHead(SQLModel, table=True):
-    """The single row holding the last event's sequence number and hash."""
-
-    __tablename__ = "log_head"
-    id: int = Field(default=1, primary_key=True)
-    seq: int = 0
-    hash: str
 
 
 M = TypeVar("M", bound=SQLModel)

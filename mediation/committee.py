@@ -15,15 +15,15 @@ from mediation.access.policy import (
     require_committee,
     require_grant,
 )
-from mediation.cases import Case, Committee, Setting, Staff
+from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import join, msg
 from mediation.core.vocab import Role
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Committee, Staff
 
-SCHEMA_VERSION = "1"
 _USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 
 
@@ -47,18 +47,6 @@ def _check_role(role: str) -> str:
                 allowed=join([r.value for r in Role]))
         )
     return role
-
-
-def setting(uow: UnitOfWork, key: str) -> str | None:
-    row = uow.session.get(Setting, key)
-    return None if row is None else row.value
-
-
-def hash_key(uow: UnitOfWork) -> bytes:
-    value = setting(uow, "id_hash_key")
-    if value is None:
-        raise NotFound(msg("no mediation database here; run `mediation init` first"))
-    return bytes.fromhex(value)
 
 
 def init_committee(
@@ -91,9 +79,9 @@ def init_committee(
                                prefix=prefix))
     if s.exec(select(Staff).where(Staff.username == director)).first() is not None:
         raise InvalidInput(msg("user {user} already exists in this database", user=director))
-    if s.get(Setting, "id_hash_key") is None:
-        s.add(Setting(key="id_hash_key", value=secrets.token_hex(32)))
-        s.add(Setting(key="schema_version", value=SCHEMA_VERSION))
+    if settings.get(uow, settings.ID_HASH_KEY) is None:
+        settings.put(uow, settings.ID_HASH_KEY, secrets.token_hex(32))
+        settings.put(uow, settings.SCHEMA_VERSION_KEY, settings.SCHEMA_VERSION)
     eventlog.ensure_head(s)
     now = uow.now()
     committee = Committee(name=name, prefix=prefix, login_required=login_required, created_at=now)

@@ -20,14 +20,14 @@ from sqlmodel import col, select
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
-from mediation.committee import committee_of, hash_key
+from mediation.committee import committee_of
 from mediation.core import categories, identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 
 
@@ -223,7 +223,7 @@ def new_case(
     """
     require(actor, "case.create")
     s = uow.session
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     now = uow.now()
     year = calendars.of(uow, actor.committee_id).local_date(now).year
     fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",

@@ -20,7 +20,6 @@ from mediation.cases import (
     CaseMediator,
     CaseSummary,
     CaseView,
-    Event,
     EventView,
     Extension,
     FollowUp,
@@ -29,7 +28,6 @@ from mediation.cases import (
     Party,
     PartyView,
     Prevention,
-    Staff,
     iso,
 )
 from mediation.committee import committee_of
@@ -39,8 +37,9 @@ from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyRole, Role
 from mediation.db import casefile, eventlog
+from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
-from mediation.steps import assigned_to, find_case
+from mediation.tables import Event, Staff
 from mediation.workflow import OPEN_STATES
 
 
@@ -50,11 +49,24 @@ def _overdue(case: Case, uow: UnitOfWork) -> bool:
     )
 
 
+def case_for(uow: UnitOfWork, actor: Actor, ref: str | int, permission: str = "case.read"
+             ) -> tuple[Case, set[str]]:
+    """A case of the actor's committee that ``permission`` lets them act on (mediators: their
+    own cases, or cases still in intake), and the mediators assigned to it."""
+    require(actor, permission)
+    case = find(uow, actor, ref)
+    assert case.id is not None
+    assigned = assigned_to(uow, case.id)
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
+                    state=case.state)
+    return case, assigned
+
+
 def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
               reason: str | None = None) -> CaseView:
     s = uow.session
     require(actor, "case.read")
-    case = find_case(uow, actor, ref)
+    case = find(uow, actor, ref)
     assert case.id is not None
     assigned = assigned_to(uow, case.id)
     require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
@@ -235,11 +247,7 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
-    require(actor, "case.read")
-    case = find_case(uow, actor, ref)
-    assert case.id is not None
-    require_on_case(actor, "case.read", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
+    case, _ = case_for(uow, actor, ref)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
     names: list[str] = []

@@ -20,20 +20,19 @@ from mediation.access.policy import Actor, require
 from mediation.cases import (
     Agreement,
     Case,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
-    Setting,
 )
 from mediation.core import identity, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"
@@ -50,24 +49,12 @@ TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {
 }
 
 
-def _key(committee_id: int) -> str:
-    return f"retention_days.{committee_id}"
-
-
-def get_days(uow: UnitOfWork, committee_id: int) -> int | None:
-    row = uow.session.get(Setting, _key(committee_id))
-    return None if row is None else int(row.value)
-
-
 def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
     require(actor, "committee.settings")
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_DAYS))
-    before = get_days(uow, actor.committee_id)
-    row = uow.session.get(Setting, _key(actor.committee_id)) or Setting(
-        key=_key(actor.committee_id), value="")
-    row.value = str(days)
-    uow.session.add(row)
+    before = settings.retention_days(uow, actor.committee_id)
+    settings.put(uow, settings.retention_key(actor.committee_id), str(days))
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="retention_set", committee_id=actor.committee_id,
                     changes={"retention_days": [before, days]})
@@ -76,7 +63,7 @@ def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
 
 def show(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     require(actor, "committee.settings")
-    days = get_days(uow, actor.committee_id)
+    days = settings.retention_days(uow, actor.committee_id)
     return {"days": days, "due": len(_due(uow, actor, days)) if days else 0}
 
 
@@ -94,7 +81,7 @@ def _due(uow: UnitOfWork, actor: Actor, days: int) -> list[Case]:
 
 def apply(uow: UnitOfWork, actor: Actor, *, dry_run: bool = False) -> dict[str, Any]:
     require(actor, "retention.apply")
-    days = get_days(uow, actor.committee_id)
+    days = settings.retention_days(uow, actor.committee_id)
     if days is None:
         raise NotFound(msg("no retention period is set; a director sets one with "
                            "`mediation retention set --days N`"))

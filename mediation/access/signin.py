@@ -30,12 +30,13 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
-from mediation.cases import AccessToken, Committee, Credential, Staff, iso
+from mediation.cases import iso
 from mediation.core import files, normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import AccessToken, Committee, Credential, Staff
 
 SESSION_HOURS = 10
 MAX_FAILURES = 5

@@ -40,17 +40,17 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
     Prevention,
-    Setting,
 )
 from mediation.core.i18n import Msg, msg
+from mediation.db import settings
 from mediation.db.storage import CASEFILE_PENDING
+from mediation.tables import Event
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -124,11 +124,10 @@ Images = dict[str, dict[str, Any] | None]
 def _hash_key(conn: Connection) -> bytes:
     key = conn.info.get(_KEY)
     if key is None:
-        t = Setting.__table__  # type: ignore[attr-defined]
-        value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
+        value = settings.hash_key_of(conn)
         if not value:
             return b""
-        key = conn.info[_KEY] = bytes.fromhex(value)
+        key = conn.info[_KEY] = value
     return bytes(key)
 
 
@@ -289,7 +288,7 @@ def _lenient_text(conn: Connection) -> Iterator[None]:
 
 
 def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
-    key = _hash_key_of(conn) if whole_file else b""
+    key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
         cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
@@ -318,12 +317,6 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
         if upto is None:
             return
         after = upto
-
-
-def _hash_key_of(conn: Connection) -> bytes:
-    t = Setting.__table__  # type: ignore[attr-defined]
-    value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-    return bytes.fromhex(value) if value else b""
 
 
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,

@@ -27,12 +27,12 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from mediation.cases import Event, LogHead
 from mediation.core import files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
 from mediation.db import casefile
 from mediation.db.storage import UnitOfWork, is_sqlite
+from mediation.tables import Event, LogHead
 
 # ---------------------------------------------------------------------------------------------
 # Backup
@@ -194,10 +194,7 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, A
     target = _sqlite_path(engine)
     if source == target:
         raise InvalidInput(msg("{file} is the database itself", file=str(source)))
-    for url, eng in list(storage._engines.items()):  # our own pooled connections
-        if eng is engine or url == str(engine.url):
-            eng.dispose()
-            storage._engines.pop(url, None)
+    storage.release_engine(engine)  # our own pooled connections
     engine.dispose()
     if _in_use(target) and not force:
         raise InvalidInput(msg("{file} is in use by a terminal; close every terminal first, or "

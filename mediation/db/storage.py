@@ -127,6 +127,25 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def release_engine(which: str | Engine) -> None:
+    """Close this process's pooled connections to a database (by URL, or the engine itself) and
+    forget its engine, so that the next :func:`engine_for` connects afresh: after a restore
+    replaced the file, or when a test drops its database."""
+    url = which if isinstance(which, str) else str(which.url)
+    for key, engine in list(_engines.items()):
+        if engine is which or key == url:
+            engine.dispose()
+            del _engines[key]
+
+
+def release_engines(*, inherited: bool = False) -> None:
+    """Forget every engine of this process. ``inherited``: in a forked child, whose pooled
+    connections are its parent's: they are left open for the parent (``dispose(close=False)``)."""
+    for engine in _engines.values():
+        engine.dispose(close=not inherited)
+    _engines.clear()
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = _check_sqlite_path(url)

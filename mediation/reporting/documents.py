@@ -29,18 +29,18 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import calendars
-from mediation.access.policy import Actor, allowed, require, require_on_case
-from mediation.cases import Case, CaseView, Event, Staff
-from mediation.committee import committee_of, hash_key
+from mediation.access.policy import Actor, allowed
+from mediation.cases import Case, CaseView
+from mediation.committee import committee_of
 from mediation.core import categories, zhnum
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.queries import build_view
-from mediation.steps import assigned_to, find_case
+from mediation.queries import build_view, case_for
+from mediation.tables import Event, Staff
 
 ARCHIVE = "archive"
 VERSION = "document_version"
@@ -169,12 +169,8 @@ class _Reader:
 
 def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
     """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
-    require(actor, "case.read")
-    case = find_case(uow, actor, ref)
+    case, assigned = case_for(uow, actor, ref)
     assert case.id is not None
-    assigned = assigned_to(uow, case.id)
-    require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
-                    state=case.state)
     reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
     names_ok = reveal or allowed(actor, "case.names")
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
@@ -477,7 +473,7 @@ def _freeze(uow: UnitOfWork, actor: Actor, r: _Reader, docs: list[Planned],
     a changed one is listed as corrected and its new version (recorded) follows the filed ones,
     as does a document that did not exist when the case was filed."""
     full = _full_documents(uow, actor, r)
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     latest = {entry["key"]: entry for entry in manifest}
     by_key = {d.key: d for d in docs}
     filed: list[Planned] = []
@@ -552,13 +548,10 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             retention_days: int | None = None) -> dict[str, Any]:
     """File the closed case (归档): record who filed it, when, the retention period and the
     digest of every document; the file is frozen from then on."""
-    from mediation.retention import MAX_DAYS, get_days
+    from mediation.retention import MAX_DAYS
 
-    require(actor, "case.workflow")
-    case = find_case(uow, actor, ref)
+    case, _ = case_for(uow, actor, ref, "case.workflow")
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
     if case.state != State.closed:
         raise InvalidInput(msg("case {case} is {state}: only a closed case is filed (归档)",
                           case=case.number, state=name("state", case.state)))
@@ -568,7 +561,9 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
                           case=case.number,
                           date=calendars.of(uow, case.committee_id).local_date(done.at)
                           .isoformat()))
-    days = retention_days if retention_days is not None else get_days(uow, case.committee_id)
+    days = retention_days
+    if days is None:
+        days = settings.retention_days(uow, case.committee_id)
     if days is None:
         raise InvalidInput(msg("no retention period: give --retention-days N, or a director "
                                "sets one with `mediation retention set --days N`"))
@@ -579,7 +574,7 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     cal = calendars.of(uow, case.committee_id)
     full = _Reader(case=case, view=view, staff=staff, revealed=True,
                    prefix=committee_of(uow, actor).prefix, cal=cal)
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     manifest = []
     for seq, d in enumerate(_documents(full), start=1):
         d.file_name = _file_name(seq, d)

@@ -40,11 +40,11 @@ from typing import Any
 from sqlalchemy import case, func, literal, or_, select
 
 from mediation.access.policy import Actor, require
-from mediation.committee import SCHEMA_VERSION, committee_of, setting
+from mediation.committee import committee_of
 from mediation.core import categories, cells, files, redaction
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.money import fen_to_yuan
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.stats import (
     Figures,
@@ -466,7 +466,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
 
     manifest = {
         "format": FORMAT,
-        "schema_version": setting(uow, "schema_version") or SCHEMA_VERSION,
+        "schema_version": settings.get(uow, settings.SCHEMA_VERSION_KEY) or settings.SCHEMA_VERSION,
         "date": day.isoformat(),
         "committee": {"id": committee.id, "name": committee.name},
         "categories_version": categories.table_version(),

@@ -31,9 +31,7 @@ def test_a_read_goes_on_and_a_write_is_busy_while_another_process_holds_the_writ
     from mediation.db import storage
 
     invoke, db = sqlite_cli
-    for engine in storage._engines.values():
-        engine.dispose()
-    storage._engines.clear()
+    storage.release_engines()
     monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 300)
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

@@ -24,9 +24,9 @@ from sqlmodel import col, select
 
 from mediation import committee, intake, retention, steps
 from mediation.access.policy import Actor
-from mediation.cases import Event
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.reporting import documents, printing
+from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 
 ID_ZHANG, ID_LI = "430104198003120014", "430104197511200024"
@@ -348,6 +348,20 @@ def test_a_committee_template_overrides_the_built_in(room: Room, tmp_path: Path,
     assert listed["agreement.docx"] == "committee" and listed["visit.docx"] == "built-in"
     p, _ = print_doc(room, room.director, n, "agreement", tmp_path / "a.docx")
     assert Document(str(p)).paragraphs[1].text == "调解协议书（本会格式）"
+
+
+def test_without_libreoffice_the_docx_files_and_a_note(cli: Callable[..., Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(printing, "soffice", lambda: None)
+    assert cli("demo", "--fresh").code == 0
+    r = cli("case", "file", "1", "--out", str(tmp_path / "f"), "--json")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    assert result["pdf"] is None and "apt-get install libreoffice-writer-nogui" in result["note"]
+    assert "libreoffice-writer-nogui" in r.err  # said on standard error too
+    assert len(result["written"]) == len(list((tmp_path / "f").iterdir())) > 2
+    r = cli("--lang", "zh", "case", "file", "1", "--out", str(tmp_path / "g"))
+    assert r.code == 0 and "未找到 LibreOffice" in r.err
 
 
 def test_a_broken_committee_template_is_one_clear_error(cli: Callable[..., Any], tmp_path: Path,

@@ -17,8 +17,8 @@ from sqlmodel import select
 
 from mediation import committee
 from mediation.access import signin
-from mediation.cases import AccessToken, Committee, Event
 from mediation.core.errors import PermissionDenied
+from mediation.tables import AccessToken, Committee, Event
 from tests.conftest import Room
 
 PASSWORD = "correct horse"
@@ -65,7 +65,7 @@ def events(room: Room, action: str) -> list[Event]:
 
 
 def test_password_is_an_argon2id_hash(guarded: Room) -> None:
-    from mediation.cases import Credential
+    from mediation.tables import Credential
 
     with guarded.uow(write=False) as uow:
         cred = uow.session.exec(select(Credential)).first()

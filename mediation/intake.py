@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from mediation import calendars, duplicates
@@ -269,9 +269,3 @@ def new_case(
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
             if found else None}
-
-
-def case_count(uow: UnitOfWork, committee_id: int) -> int:
-    return int(uow.session.exec(
-        select(func.count()).select_from(Case).where(Case.committee_id == committee_id)
-    ).one())

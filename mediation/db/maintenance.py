@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.engine import make_url
 from sqlmodel import col
 
 from mediation.core import files
@@ -349,8 +348,3 @@ def file_warnings(engine: Engine) -> list[Msg]:
                            "run `chmod o-rwx {file}` (docs/deploy.md)", file=str(f),
                            mode=format(mode, "04o")))
     return out
-
-
-def database_label(engine: Engine) -> str:
-    url = make_url(str(engine.url))
-    return url.render_as_string(hide_password=True)

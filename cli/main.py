@@ -61,6 +61,7 @@ def build_app() -> typer.Typer:
         case_cmds,
         db_cmds,
         document_cmds,
+        grid_cmds,
         import_cmds,
         stats_cmds,
     )
@@ -118,6 +119,7 @@ def build_app() -> typer.Typer:
     access_cmds.register(app)
     calendar_cmds.register(app)
     document_cmds.register(app)
+    grid_cmds.register(app)
     return app
 
 

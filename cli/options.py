@@ -87,7 +87,8 @@ LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_n
                          "committee_name", "name"})
 # A parameter whose meaning depends on the command: (command path, name).
 TEXT_IN = {("init", "committee"): "line",
-           ("case decline", "reason"): "code", ("case terminate", "reason"): "code"}
+           ("case decline", "reason"): "code", ("case terminate", "reason"): "code",
+           ("sweep record", "area"): "line", ("sweep record", "swept_by"): "line"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

@@ -78,6 +78,11 @@ def _figures_table(doc: dict[str, Any]) -> Table:
         if kind != "total" and v["cases"] not in (0, "0"):
             rows.append(("  " + name("prevention", kind), f"{v['cases']} / {v['persons']}"))
     rows.append((_("Overdue (open past the deadline)"), doc["overdue"]))
+    sweeps = doc.get("sweeps") or {}
+    if sweeps:
+        rows.append((_("Sweeps (zero reports) / disputes found"),
+                     f"{sweeps['sweeps']} ({sweeps['zero_reports']}) / "
+                     f"{sweeps['disputes_found']}"))
     for label, value in rows:
         t.add_row(label, str(value))
     sources = " · ".join(f"{name('source', k)} {v}" for k, v in doc["sources"].items()

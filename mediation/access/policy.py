@@ -74,6 +74,9 @@ POLICY: dict[str, frozenset[str]] = {
     # statistics and exports (names shared with the statistics/export branch)
     "stats.read": _roles(_D, _C),
     "report.export": _roles(_D, _C),
+    # dispute sweeps (排查, docs/grid.md): no personal data, so every committee role reads them
+    "sweep.record": _roles(_D, _M),
+    "sweep.read": _roles(_D, _M, _A, _C),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})

@@ -33,8 +33,23 @@ def choose_language(argv: Sequence[str]) -> None:
     wanted = _language_from_argv(argv)
     try:
         set_language(normalise_language(wanted) if wanted else language_from_env())
-    except ValueError:
-        set_language("en")
+    except ValueError:  # a wrong --lang is refused in the language the environment chose
+        try:
+            set_language(language_from_env())
+        except ValueError:
+            set_language("en")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("mediation")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            number = "0+unknown"
+        sys.stdout.write(_("mediation {version}", version=number) + "\n")
+        raise typer.Exit(0)
 
 
 def build_app() -> typer.Typer:
@@ -56,7 +71,7 @@ def build_app() -> typer.Typer:
         name="mediation",
         help=_("Case tracking for People's Mediation Committees (人民调解委员会)."),
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -82,6 +97,10 @@ def build_app() -> typer.Typer:
         lang: str | None = typer.Option(
             None, "--lang", envvar="MEDIATION_LANG", show_envvar=True,
             help=_("Language of messages: zh or en (default from LANG)."),
+        ),
+        version: bool = typer.Option(
+            False, "--version", is_eager=True, callback=_show_version,
+            help=_("Show the version and exit."),
         ),
     ) -> None:
         if lang is not None:
@@ -113,11 +132,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the documented contract)."""
     args = list(sys.argv[1:] if argv is None else argv)
     choose_language(args)
-    app = build_app()
+    from cli import framework
+
+    command = framework.install(typer.main.get_command(build_app()))
     try:
         from cli.options import normalise_params
 
-        command = typer.main.get_command(app)
         normalise_params(command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
@@ -142,7 +162,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return USAGE_EXIT
         where = getattr(ctx, "command_path", None) or "mediation"
         _error_line(_("{message} (see `{command} --help`)",
-                      message=" ".join(exc.format_message().split()), command=where))
+                      message=" ".join(framework.usage_error_text(exc).split()),
+                      command=where))
         return exc.exit_code
     except BrokenPipeError:
         return 0

@@ -17,6 +17,15 @@ def json_opt() -> Any:
     return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
 
 
+def format_opt() -> Any:
+    return typer.Option(
+        None, "--format", metavar="FORMAT", help=_(
+            "table, tsv, csv or json (default: a table on a terminal, tab-separated rows in a "
+            "pipe)."),
+        autocompletion=lambda: ["table", "tsv", "csv", "json"],
+    )
+
+
 def version_opt() -> Any:
     return typer.Option(
         None, "--expect-version", metavar="N",

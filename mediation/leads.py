@@ -213,7 +213,4 @@ def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
 EVENT_NAMES = (N_("trigger.lead_report"), N_("trigger.lead_dismiss"), N_("trigger.lead_accept"),
                N_("field.lead"), N_("field.place"), N_("field.cell"), N_("field.risk"),
                N_("field.found_at"), N_("field.status"), N_("field.reporter"),
-               N_("field.case"),
-               N_("lead_status.open"), N_("lead_status.accepted"), N_("lead_status.dismissed"),
-               N_("dismiss.not_a_dispute"), N_("dismiss.resolved_on_spot"),
-               N_("dismiss.duplicate"))
+               N_("field.case"))

@@ -53,6 +53,7 @@ def enum_keys() -> set[str]:
         "form": cases.AgreementForm, "judicial": cases.JudicialResult,
         "prevention": cases.PreventionKind, "party": cases.PartyRole, "kind": cases.PartyKind,
         "sex": cases.Sex, "id_type": cases.IdType, "risk": cases.RiskLevel,
+        "lead_status": cases.LeadStatus, "dismiss": cases.DismissReason,
     }
     keys = {f"{k}.{v.value}" for k, enum in kinds.items() for v in enum}
     keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}

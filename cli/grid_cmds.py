@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from cli import render
+from cli.choices import choice_opt
 from cli.context import env
 from cli.options import json_opt, parse_date
 from mediation.core.i18n import _, name
@@ -168,8 +169,8 @@ def register_leads(app: typer.Typer) -> None:
             "The parties, if known.")),
         found: str | None = typer.Option(None, "--found", metavar="WHEN", help=_(
             "When it was found, e.g. 2026-11-30 09:30 (default: now).")),
-        risk: str = typer.Option("low", "--risk", metavar="RISK", show_default=False, help=_(
-            "Risk of escalation: low (the default), medium or high.")),
+        risk: str = choice_opt("risk", "low", "--risk", help=_(
+            "Risk of escalation (default: low).")),
         as_json: bool = json_opt(),
     ) -> None:
         """Report a dispute found in the grid."""
@@ -189,8 +190,8 @@ def register_leads(app: typer.Typer) -> None:
     def lead_list(
         ctx: typer.Context,
         mine: bool = typer.Option(False, "--mine", help=_("Only your own reports.")),
-        status: str | None = typer.Option(None, "--status", metavar="STATUS", help=_(
-            "open, accepted or dismissed.")),
+        status: str | None = choice_opt("lead_status", None, "--status", help=_(
+            "Only the leads in this state.")),
         as_json: bool = json_opt(),
     ) -> None:
         """The committee's inbox of leads, or your own reports."""
@@ -205,14 +206,14 @@ def register_leads(app: typer.Typer) -> None:
             _leads_table(rows, mine="reported_by" not in rows[0])
 
     @lead.command("dismiss", help=_(
-        "Dismiss a lead: not_a_dispute, resolved_on_spot or duplicate (of a case). Directors "
-        "and mediators; recorded."))
+        "Dismiss a lead: not a dispute, resolved on the spot, or a duplicate of a case. "
+        "Directors and mediators; recorded."))
     def lead_dismiss(
         ctx: typer.Context,
         lead_id: int = typer.Argument(..., metavar="LEAD", help=_(
             "The lead's number (see lead list).")),
-        reason: str = typer.Option(..., "--reason", metavar="REASON", help=_(
-            "not_a_dispute, resolved_on_spot or duplicate.")),
+        reason: str = choice_opt("dismiss", ..., "--reason", help=_(
+            "Why it is not taken as a case.")),
         note: str | None = typer.Option(None, "--note", metavar="TEXT", help=_(
             "A short note, e.g. the case number it duplicates.")),
         as_json: bool = json_opt(),

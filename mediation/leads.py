@@ -27,10 +27,10 @@ from sqlmodel import col, select
 from mediation import calendars, intake
 from mediation.access.policy import Actor, allowed, require, require_any
 from mediation.cases import Case
-from mediation.core import normalise, redaction
+from mediation.core import choices, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
-from mediation.core.i18n import N_, Msg, join, msg, name
-from mediation.core.vocab import DismissReason, LeadStatus, RiskLevel
+from mediation.core.i18n import N_, Msg, msg, name
+from mediation.core.vocab import LeadStatus, RiskLevel
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Lead
@@ -52,12 +52,12 @@ def _stamp(at: datetime | None) -> str | None:
     return None if at is None else at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _code(value: str, allowed_values: list[str], option: str) -> str:
-    v = normalise.code(value)
-    if v not in allowed_values:
-        raise InvalidInput(msg("{option} must be one of: {allowed}", option=option,
-                               allowed=join(allowed_values)))
-    return v
+def _code(kind: str, value: str) -> str:
+    """A code of a vocabulary, typed as the code or its name (the one parser)."""
+    try:
+        return choices.parse(kind, value)
+    except choices.ChoiceError as exc:
+        raise InvalidInput(exc.message) from None
 
 
 def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -> datetime:
@@ -83,7 +83,7 @@ def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str |
     found_at = _found_at(uow, actor, found, now)
     if found_at > now:
         raise InvalidInput(msg("when found ({at}) is in the future", at=_stamp(found_at)))
-    risk = _code(risk, [r.value for r in RiskLevel], "--risk")
+    risk = _code("risk", risk)
     lead = Lead(committee_id=actor.committee_id,
                 place=_free(place, msg("the place (--place)"), required=True, limit=200) or "",
                 cell=_free(cell, msg("the grid cell (--cell)"), required=False, limit=100),
@@ -136,8 +136,7 @@ def list_leads(uow: UnitOfWork, actor: Actor, *, mine: bool = False,
     if mine:
         stmt = stmt.where(Lead.reported_by == actor.username)
     if status is not None:
-        stmt = stmt.where(Lead.status == _code(status, [s.value for s in LeadStatus],
-                                               "--status"))
+        stmt = stmt.where(Lead.status == _code("lead_status", status))
     rows = uow.session.exec(stmt.order_by(col(Lead.id).desc())).all()
     view = _own_view if mine else _full_view
     return [view(lead, case) for lead, case in rows]
@@ -157,7 +156,7 @@ def dismiss(uow: UnitOfWork, actor: Actor, lead_id: int, *, reason: str,
             note: str | None = None) -> dict[str, Any]:
     """Dismiss a lead: not a dispute, resolved on the spot, or a duplicate of a case."""
     require(actor, "lead.decide")
-    reason = _code(reason, [r.value for r in DismissReason], "--reason")
+    reason = _code("dismiss", reason)
     lead = _open_lead(uow, actor, lead_id)
     now = uow.now()
     lead.status, lead.dismiss_reason = LeadStatus.dismissed, reason

@@ -163,20 +163,27 @@ def test_leads_reported_dismissed_accepted_and_fed_back(
 def test_bad_leads_are_one_line_and_write_nothing(cli: Callable[..., Result], lang: str,
                                                   backend: str, tmp_path: Path) -> None:
     _setup(cli, lang)
-    for args in (("report", "--place", "楼", "--seen", " "),
-                 ("report", "--place", "楼", "--seen", "吵", "--risk", "extreme"),
-                 ("report", "--place", "楼", "--seen", "吵", "--found", "2999-01-01 10:00"),
-                 ("report", "--place", "楼", "--seen", "吵", "--found", "昨天"),
-                 ("dismiss", "9", "--reason", "not_a_dispute"),
-                 ("accept", "9", "-f", _case_json(tmp_path))):
+    for args, code in ((("report", "--place", "楼", "--seen", " "), 1),
+                       (("report", "--place", "楼", "--seen", "吵", "--risk", "extreme"), 2),
+                       (("report", "--place", "楼", "--seen", "吵", "--found",
+                         "2999-01-01 10:00"), 1),
+                       (("report", "--place", "楼", "--seen", "吵", "--found", "昨天"), 1),
+                       (("dismiss", "9", "--reason", "not_a_dispute"), 1),
+                       (("accept", "9", "-f", _case_json(tmp_path)), 1)):
         r = cli("--lang", lang, "lead", *args)
-        assert r.code == 1, (args, r.out, r.err)
+        assert r.code == code, (args, r.out, r.err)
         assert "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
     assert json.loads(cli("lead", "list", "--json").out) == []
     assert cli("lead", "report", "--place", "楼", "--seen", "吵").code == 0
     r = cli("--lang", lang, "lead", "dismiss", "1", "--reason", "whatever")
-    assert r.code == 1 and ("not_a_dispute" in r.err), r.err
+    assert r.code == 2 and ("不属于纠纷" if lang == "zh" else "not_a_dispute") in r.err, r.err
     assert json.loads(cli("lead", "list", "--json").out)[0]["status"] == "open"
+    # values typed as their Chinese names
+    assert cli("lead", "report", "--place", "楼", "--seen", "吵", "--risk", "高").code == 0
+    assert json.loads(cli("lead", "list", "--json").out)[0]["risk"] == "high"
+    assert cli("lead", "dismiss", "1", "--reason", "已当场化解").code == 0
+    assert [x["id"] for x in json.loads(cli("lead", "list", "--status", "不予受理",
+                                            "--json").out)] == [1]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

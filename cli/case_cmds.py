@@ -10,7 +10,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import decoded, json_opt, note, parse_date, read_stdin, version_opt
+from cli.options import MAX_INT, decoded, json_opt, note, parse_date, read_stdin, version_opt
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, msg
 
@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Registered {number} (id {id}).", number=result["number"],
+            render.out(_("Registered {number} (id {id}).", number=result["number"],
                                id=result["id"]) + "\n")
 
     @case.command("accept")
@@ -132,7 +132,8 @@ def register(app: typer.Typer) -> None:
     @case.command("extend")
     def extend(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        days: int = typer.Option(..., "--days", help=_("How many more days (1-30).")),
+        days: int = typer.Option(..., "--days", max=MAX_INT,
+            help=_("How many more days (1-30).")),
         reason: str = typer.Option(..., "--reason", help=_("Why more time is needed.")),
         consent: bool = typer.Option(False, "--consent", help=_(
             "Both parties consented (recorded).")),
@@ -258,7 +259,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         kind: str = typer.Option(..., "--kind", help=_(
             "suicide, civil_to_criminal, group_petition, group_fight")),
-        persons: int = typer.Option(..., "--persons", help=_("Persons involved.")),
+        persons: int = typer.Option(..., "--persons", max=MAX_INT,
+                                    help=_("Persons involved.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record an escalation prevented (防止激化), counted in cases and persons."""
@@ -307,7 +309,8 @@ def register(app: typer.Typer) -> None:
             "Only cases past the 30-day period without a consented extension.")),
         mine: bool = typer.Option(False, "--mine", help=_("Only cases assigned to me.")),
         category: str | None = typer.Option(None, "--category", help=_("Category code.")),
-        limit: int = typer.Option(200, "--limit", min=1, help=_("At most this many rows.")),
+        limit: int = typer.Option(200, "--limit", min=1, max=MAX_INT,
+                                  help=_("At most this many rows.")),
         as_json: bool = json_opt(),
     ) -> None:
         """List cases: by state, overdue, assigned to me."""

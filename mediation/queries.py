@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -33,7 +34,7 @@ from mediation.cases import (
 )
 from mediation.committee import committee_of
 from mediation.core import identity
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import UsageError
 from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyKind, PartyRole, Role
@@ -62,7 +63,7 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         require_reveal(actor, case_number=case.number, assigned=assigned,
                        registrar=case.registrar)
         if not (reason or "").strip():
-            raise InvalidInput(msg("--reveal needs --reason: why the full personal data is "
+            raise UsageError(msg("--reveal needs --reason: why the full personal data is "
                                    "needed (it is recorded)"))
         eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="reveal",
                         committee_id=case.committee_id, case_id=case.id, reason=reason,
@@ -238,10 +239,21 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
 
 def redact_event(view: EventView, names: list[str]) -> EventView:
     """An event as a reader without access to names sees it: full names masked (``张某``)."""
-    changes = json.loads(identity.redact_names(json.dumps(view.changes, ensure_ascii=False),
-                                               names) or "{}")
+    changes = _redact_values(view.changes, names)
     return view.model_copy(update={"changes": changes,
                                    "reason": identity.redact_names(view.reason, names)})
+
+
+def _redact_values(value: Any, names: list[str]) -> Any:
+    """``value`` with names masked in every string inside it: the stored text is data, never
+    edited as JSON text (a party named ``null`` or ``"`` must not change the document)."""
+    if isinstance(value, str):
+        return identity.redact_names(value, names)
+    if isinstance(value, dict):
+        return {k: _redact_values(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_values(v, names) for v in value]
+    return value
 
 
 def event_view(e: Event, number: str | None) -> EventView:

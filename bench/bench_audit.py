@@ -24,13 +24,15 @@ import time
 import tracemalloc
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, insert, update
+from sqlmodel import SQLModel
 
 from mediation import audit
-from mediation.cases import Case, Committee, Event, LogHead
-from mediation.db import eventlog
+from mediation.cases import Case, Committee, Event, LogHead, Setting
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
 
 DEFAULT_EVENTS = 100_000
@@ -40,49 +42,94 @@ STEPS = [("new", None, "intake"), ("accept", "intake", "accepted"),
 CHUNK = 5_000
 
 
+KEY = bytes(range(32))  # the database's ID-hash key (setting id_hash_key)
+
+
+def _file(rows: list[tuple[str, int, dict[str, Any]]], before: dict[str, Any] | None = None
+          ) -> list[Any]:
+    """An event's ``changes.file`` for rows inserted, or (``before`` given) updated."""
+    if before is None:
+        return casefile.inserted(KEY, rows)
+    return [before, {f"{t}/{i}": {c: casefile.recorded(KEY, t, c, v) for c, v in values.items()}
+                     for t, i, values in rows}]
+
+
 def build(path: Path, n: int) -> tuple[Engine, float, int]:
-    """A log of ``n`` events; returns the engine, hashlib's time over the hash inputs, bytes."""
+    """A log of ``n`` events in format 2 (each records what it changed of the case file, and the
+    rows are there: a case, its two parties, a session and an agreement); returns the engine,
+    hashlib's time over the hash inputs, and the bytes hashed."""
     url = "sqlite:///" + str(path)
     engine = engine_for(url)
     create_schema(engine)
     start = datetime(2026, 1, 1)
     hash_time, total = 0.0, 0
     prev = eventlog.GENESIS
+    tables = {name: SQLModel.metadata.tables[name]
+              for name in ("cases", "party", "mediation_session", "agreement")}
     with engine.begin() as conn:
         conn.execute(insert(Committee.__table__), [  # type: ignore[attr-defined]
             {"id": 1, "name": "基准调委会", "prefix": "基", "login_required": False,
              "created_at": start}])
+        conn.execute(insert(Setting.__table__),  # type: ignore[attr-defined]
+                     [{"key": "id_hash_key", "value": KEY.hex()}])
         seq = 0
         while seq < n:
             events: list[dict[str, Any]] = []
-            cases: list[dict[str, Any]] = []
+            rows: dict[str, list[dict[str, Any]]] = {t: [] for t in tables}
             inputs: list[bytes] = []
             for _ in range(min(CHUNK, n - seq)):
                 seq += 1
                 cid, k = (seq - 1) // len(STEPS) + 1, (seq - 1) % len(STEPS)
                 action, before, after = STEPS[k]
                 at = start + timedelta(seconds=seq)
-                changes = {"state": [before, after], "note": [None, f"第{seq}步 记录"]}
-                row = {"seq": seq, "at": at, "committee_id": 1, "case_id": cid, "actor": "liming",
-                       "role": "mediator", "action": action, "from_state": before,
-                       "to_state": after, "version": k + 1, "reason": None,
-                       "changes": eventlog.canonical_json(changes)}
-                content = dict(row, at=at.strftime(eventlog.TIME_FORMAT), changes=changes)
-                data = prev.encode("ascii") + b"\n" + eventlog.canonical_json(content).encode()
+                changes: dict[str, Any] = {"state": [before, after]}
+                if k == 0:
+                    case = {"committee_id": 1, "year": 2026, "seq": cid,
+                            "number": f"(2026)基人调字第{cid}号", "state": "intake",
+                            "version": 1, "category": "02", "source": "application",
+                            "summary": f"第{cid}案 邻里纠纷", "requests": "赔偿",
+                            "risk_level": "low", "persons_involved": 2, "registered_at": at,
+                            "registrar": "liming"}
+                    parties: list[dict[str, Any]] = [
+                        {"case_id": cid, "position": i, "role": role, "kind": "person",
+                         "name": f"当事人{cid}-{i}", "phone": "13812345678"}
+                        for i, role in enumerate(("applicant", "respondent"))]
+                    for i, p in enumerate(parties):
+                        p["id"] = 2 * cid - 1 + i
+                    rows["cases"].append({"id": cid, **case})
+                    rows["party"].extend(parties)
+                    changes["file"] = _file([("cases", cid, case),
+                                             *(("party", p["id"], p) for p in parties)])
+                else:
+                    update_ = {"state": after, "version": k + 1}
+                    if rows["cases"]:
+                        rows["cases"][-1].update(update_)
+                    new_rows: list[tuple[str, int, dict[str, Any]]] = []
+                    if action == "session":
+                        row = {"id": cid, "case_id": cid, "no": 1, "held_at": at,
+                               "minutes": f"第{seq}步 记录", "recorded_by": "liming"}
+                        rows["mediation_session"].append(row)
+                        new_rows.append(("mediation_session", cid, row))
+                    if action == "agree":
+                        row = {"id": cid, "case_id": cid, "version": 1, "form": "written",
+                               "terms": "赔偿500元", "amount_fen": 50000, "reached_at": at}
+                        rows["agreement"].append(row)
+                        new_rows.append(("agreement", cid, row))
+                    changes["file"] = _merge(
+                        _file([("cases", cid, update_)], {f"cases/{cid}": {
+                            "state": before, "version": k}}),
+                        _file(new_rows) if new_rows else None)
+                row = {"seq": seq, "at": at, "committee_id": 1, "case_id": cid,
+                       "actor": "liming", "role": "mediator", "action": action,
+                       "from_state": before, "to_state": after, "version": k + 1,
+                       "reason": None, "changes": eventlog.canonical_json(changes)}
+                data = prev.encode("ascii") + b"\n" + eventlog.content_of(
+                    SimpleNamespace(**row)).encode("utf-8")
                 inputs.append(data)
                 row["prev_hash"] = prev
                 prev = hashlib.sha256(data).hexdigest()
                 row["hash"] = prev
                 events.append(row)
-                if k == 0:
-                    cases.append({"id": cid, "committee_id": 1, "year": 2026, "seq": cid,
-                                  "number": f"(2026)基人调字第{cid}号", "state": "intake",
-                                  "version": 1, "category": "02", "source": "application",
-                                  "summary": "-", "requests": "-", "risk_level": "low",
-                                  "persons_involved": 2, "registered_at": at,
-                                  "registrar": "liming"})
-                if cases:
-                    cases[-1]["state"], cases[-1]["version"] = after, k + 1
             t0 = time.perf_counter()
             for data in inputs:
                 hashlib.sha256(data).hexdigest()
@@ -90,8 +137,9 @@ def build(path: Path, n: int) -> tuple[Engine, float, int]:
             total += sum(len(d) for d in inputs)
             last_case = events[-1]["case_id"]
             conn.execute(insert(Event.__table__), events)  # type: ignore[attr-defined]
-            if cases:
-                conn.execute(insert(Case.__table__), cases)  # type: ignore[attr-defined]
+            for name, table in tables.items():
+                if rows[name]:
+                    conn.execute(insert(table), _complete(table, rows[name]))
             # A case whose events straddle two chunks: bring its row up to date.
             conn.execute(update(Case.__table__)  # type: ignore[attr-defined]
                          .where(Case.__table__.c.id == last_case)  # type: ignore[attr-defined]
@@ -102,6 +150,15 @@ def build(path: Path, n: int) -> tuple[Engine, float, int]:
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return engine, hash_time, total
+
+
+def _merge(a: list[Any], b: list[Any] | None) -> list[Any]:
+    return a if b is None else [{**a[0], **b[0]}, {**a[1], **b[1]}]
+
+
+def _complete(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every column given (None where the row has none), as one executemany needs."""
+    return [{c.key: r.get(c.key) for c in table.columns} for r in rows]
 
 
 def run_verify(engine: Engine) -> audit.VerifyResult:
@@ -130,6 +187,33 @@ def peak_memory(engine: Engine) -> int:
     return peak
 
 
+BASELINE = """
+import sys, time
+from mediation import audit
+from mediation.db.storage import UnitOfWork, engine_for
+engine = engine_for(sys.argv[1])
+t0 = time.perf_counter()
+with UnitOfWork(engine, write=False) as uow:
+    result = audit.verify(uow)
+elapsed = time.perf_counter() - t0
+assert result.ok, result.to_dict()
+print(elapsed)
+"""
+
+
+def baseline_verify(path: Path, checkout: str) -> float:
+    """``verify`` of another version of the code (``checkout``: a directory holding its
+    ``mediation`` package, e.g. ``git archive <commit> mediation data | tar -x -C DIR``), on
+    the same database, in a subprocess: today's code against this one, in the same run."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", BASELINE, "sqlite:///" + str(path)], cwd=checkout,
+                         env={**os.environ, "PYTHONPATH": checkout}, check=True,
+                         capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     n = int(os.environ.get("MEDIATION_BENCH_AUDIT_EVENTS", DEFAULT_EVENTS))
     small = max(n // 10, 1000)
@@ -143,6 +227,8 @@ def main() -> None:
         verify_time = time.perf_counter() - t0
         assert result.ok and result.events == n, result.to_dict()
         read_time = raw_read(Path(tmp) / "large.db")
+        checkout = os.environ.get("MEDIATION_BENCH_AUDIT_BASELINE")
+        before = baseline_verify(Path(tmp) / "large.db", checkout) if checkout else None
 
         peak_small = peak_memory(small_engine)
         peak_large = peak_memory(engine)
@@ -155,6 +241,9 @@ def main() -> None:
     print(f"mediation audit verify:    {verify_time:8.3f} s  ({n / verify_time:,.0f} events/s)")
     print(f"ratio verify / hashlib:    {verify_time / hash_time:8.1f} x")
     print(f"ratio verify / raw read:   {verify_time / read_time:8.1f} x")
+    if before is not None:
+        print(f"baseline verify ({checkout}): {before:8.3f} s; this code / baseline: "
+              f"{verify_time / before:.2f} x")
     print(f"peak memory (tracemalloc) at {small:,} events: {peak_small / 1024:8.0f} KiB")
     print(f"peak memory (tracemalloc) at {n:,} events: {peak_large / 1024:8.0f} KiB "
           f"(ratio {peak_large / peak_small:.2f} for {n / small:.0f}x the events)")

@@ -64,8 +64,17 @@ def _resident_id(i: int) -> str:
     return first17 + identity.gb11643_check_char(first17)
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def person(surname: str, n: int) -> str:
+    """A name of its own for each ``n`` (a surname and ``n`` in Chinese digits)."""
+    return surname + "".join(_DIGITS[int(d)] for d in str(n))
+
+
 def record(i: int) -> dict[str, Any]:
-    """A valid case.json with unique ID numbers (two parties)."""
+    """A valid case.json with unique ID numbers and names (two parties): no record is a
+    probable duplicate of another (mediation/duplicates.py)."""
     rng = random.Random(i)
     return {
         "category": rng.choice(["01", "02", "03", "06", "10"]),
@@ -74,10 +83,10 @@ def record(i: int) -> dict[str, Any]:
         "requests": "请求赔偿维修费用并修复防水层。",
         "amount": rng.randint(100, 20000),
         "parties": [
-            {"role": "applicant", "kind": "person", "name": "张三", "sex": "male",
+            {"role": "applicant", "kind": "person", "name": person("张", i), "sex": "male",
              "ethnicity": "汉族", "id_number": _resident_id(2 * i),
              "phone": f"138{i % 100_000_000:08d}", "address": "湖南省长沙市岳麓区桐梓坡路8栋502"},
-            {"role": "respondent", "kind": "person", "name": "李四", "sex": "female",
+            {"role": "respondent", "kind": "person", "name": person("李", i), "sex": "female",
              "ethnicity": "汉族", "id_number": _resident_id(2 * i + 1),
              "phone": f"139{i % 100_000_000:08d}", "address": "湖南省长沙市岳麓区桐梓坡路8栋602"},
         ],

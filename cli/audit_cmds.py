@@ -134,6 +134,10 @@ def _verify_report(result: VerifyResult) -> None:
         render.out(_("The event log holds: {events} events, head {seq} ({hash}), {cases} "
                            "cases replayed.", events=result.events, seq=seq, hash=value[:16],
                            cases=result.cases) + "\n")
+        if result.whole_files < result.cases:
+            render.out(_("{n} of them registered before events recorded the whole case "
+                               "file: their state and version were checked, not their fields.",
+                               n=result.cases - result.whole_files) + "\n")
     for a in result.anchors:
         status = {
             "none": _("unsigned"), "unchecked": _("signature not checked (no --key)"),

@@ -279,9 +279,9 @@ def register(app: typer.Typer) -> None:
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Appoint or replace the case's mediators (directors; recorded)."""
-        from mediation import assignment
+        from mediation import steps
 
-        render.step_done(env(ctx).act(assignment.assign, case_ref, mediator=mediator,
+        render.step_done(env(ctx).act(steps.assign, case_ref, mediator=mediator,
                                       co_mediators=co, expected_version=expect_version),
                          as_json)
 

@@ -86,6 +86,8 @@ def register_case(case: typer.Typer) -> None:
             raise typer.BadParameter(_("{path} exists and is not a folder", path=out),
                                      param_hint="--out")
         plan = env(ctx).act(documents.case_file, case_ref, masked=masked)
+        if not no_pdf and printing.soffice() is not None and render.is_terminal(stderr=True):
+            render.err(_("Converting to PDF with LibreOffice (this takes a while)...") + "\n")
         result = printing.write_case_file(plan, folder, pdf=not no_pdf)
         note = result.pop("note")
         result["note"] = note.render() if note is not None else None

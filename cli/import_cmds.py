@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., metavar="FILE.jsonl", help=_(
             "One case per line, each a case.json object (see docs/case-json.md).")),
         force: bool = typer.Option(False, "--force", help=_(
-            "Do not check for probable duplicates (same ID number).")),
+            "Do not check for probable duplicates (same ID number, or same names and "
+            "category).")),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=_(
             "Import the valid records even if some are rejected.")),
         batch: int = typer.Option(5000, "--batch", min=1, max=MAX_INT, help=_(

@@ -121,7 +121,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except DuplicateSuspected as exc:
         from cli import render
 
-        render.duplicates(exc.matches, exc.record)
+        if exc.matches:  # only cases the asker may read; the others are a notice
+            render.duplicates(exc.matches, exc.record)
         _error_line(exc.render())
         return exc.exit_code
     except MediationError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from mediation.cases import CaseSummary, CaseView, EventView
+    from mediation.core.commands import StepDone
 
 
 def clean(value: str) -> str:
@@ -33,6 +35,10 @@ def out(line: str) -> None:
     """Write ``line`` (already ending in a newline, as ``sys.stdout.write`` is given) to
     standard output, cleaned. Every plain line the CLI prints goes through here or console()."""
     sys.stdout.write(clean(line))
+
+
+def is_terminal(*, stderr: bool = False) -> bool:
+    return (sys.stderr if stderr else sys.stdout).isatty()
 
 
 def err(line: str) -> None:
@@ -95,14 +101,14 @@ def category_name(code: str) -> str:
     return f"{code} {cat.name(get_language())}" if cat else code
 
 
-def step_done(result: dict[str, Any], as_json: bool) -> None:
+def step_done(result: StepDone, as_json: bool) -> None:
     if as_json:
-        emit_json(result)
+        emit_json(asdict(result))
         return
     out(
         _("{number}: now {state} (version {version}, event {event})",
-          number=result["number"], state=name("state", result["state"]),
-          version=result["version"], event=result.get("event", "-")) + "\n"
+          number=result.number, state=name("state", result.state),
+          version=result.version, event=result.event) + "\n"
     )
 
 

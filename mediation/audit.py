@@ -64,9 +64,17 @@ class Kind(StrEnum):
     head = "head"  # the log_head row does not match the last event
     replay = "replay"  # a case's state/version differs from the replay of its events
     transition = "transition"  # a case's event is not a step the workflow table allows there
+    field = "field"  # a stored field of the case file differs from what its events recorded
     anchor_missing = "anchor_missing"  # a published head is beyond the end of the log
     anchor_mismatch = "anchor_mismatch"  # the event at a published head has another hash
     signature = "signature"  # given --key: an anchor is unsigned, or its HMAC does not match
+
+
+CASE_KINDS = frozenset({Kind.replay, Kind.transition, Kind.field})
+
+
+def _order(f: Finding) -> tuple[bool, bool, int]:
+    return f.kind in CASE_KINDS, f.seq is None, f.seq or 0
 
 
 @dataclass(frozen=True)
@@ -74,9 +82,12 @@ class Finding:
     seq: int | None
     kind: Kind
     detail: Msg
+    case_id: int | None = None  # the case, for replay, transition and field
+    field: str | None = None  # for field: "<table>/<row id>.<column>" (or the row)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "kind": self.kind.value, "detail": self.detail.render()}
+        return {"seq": self.seq, "kind": self.kind.value, "detail": self.detail.render(),
+                "case_id": self.case_id, "field": self.field}
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,7 @@ class VerifyResult:
     more_findings: int = 0
     anchors: list[AnchorResult] = field(default_factory=list)
     cases: int = 0
+    whole_files: int = 0  # cases whose whole file was compared (the others: state and version)
 
     @property
     def ok(self) -> bool:
@@ -121,10 +133,12 @@ class VerifyResult:
 
     @property
     def first(self) -> Finding | None:
-        """The problem at the lowest sequence number (problems without one come last)."""
+        """The problem of the log at the lowest sequence number; when the log itself holds, the
+        first problem of the cases (a broken chain makes their replay meaningless anyway).
+        Problems without a sequence number come last."""
         if not self.findings:
             return None
-        return min(self.findings, key=lambda f: (f.seq is None, f.seq or 0))
+        return min(self.findings, key=_order)
 
     def add(self, finding: Finding) -> None:
         if len(self.findings) < MAX_FINDINGS:
@@ -138,11 +152,12 @@ class VerifyResult:
             "ok": self.ok,
             "events": self.events,
             "cases": self.cases,
+            "whole_files": self.whole_files,
             "head": {"seq": self.head[0], "hash": self.head[1]},
             "first_bad_seq": first.seq if first else None,
             "problem": first.to_dict() if first else None,
             "findings": [f.to_dict() for f in sorted(
-                self.findings, key=lambda f: (f.seq is None, f.seq or 0))],
+                self.findings, key=_order)],
             "more_findings": self.more_findings,
             "anchors": [a.to_dict() for a in self.anchors],
             "unchecked_anchors": [a.source for a in self.unchecked],
@@ -417,8 +432,9 @@ def _check_replay(conn: Connection, result: VerifyResult) -> None:
     for case in casefile.replay_cases(conn):
         if case.number is not None:
             result.cases += 1
+            result.whole_files += case.complete
         for p in case.problems:
-            result.add(Finding(p.seq, Kind(p.kind), p.detail))
+            result.add(Finding(p.seq, Kind(p.kind), p.detail, p.case_id, p.field))
 
 
 def run_verify(uow: UnitOfWork, actor: Actor, anchors: Sequence[Anchor] = (), *,

@@ -9,11 +9,11 @@
    words the rejection, so both routes accept the same records with the same values. Each valid
    record becomes the rows it will be stored as (case, parties, the 'new' event's changes), each
    chunk's rows spooled to a temporary file as one pickled blob; each invalid one a message
-   with its line number. Unless ``force``, a party whose ID number already belongs to an open or
-   recent case of the committee, or to an earlier line of the file, makes the record a probable
-   duplicate (the bulk path checks ID numbers only; the names-and-category heuristic of ``case
-   new`` is not applied). If any record is rejected, nothing is written, unless
-   ``skip_invalid``.
+   with its line number. If any record is rejected, nothing is written (and no duplicate is
+   looked for), unless ``skip_invalid``. Then, unless ``force``, each valid record is checked
+   for probable duplicates by the one rule of :mod:`mediation.duplicates`, against the earlier
+   lines and the committee's cases; a hit on a stored case is recorded as a ``duplicate_hit``
+   event and named only as far as the importer may read it.
 2. **Write** the spooled rows in batches, each batch one transaction (so terminals keep working
    between batches): reserve the batch's numbers from the committee's counter row, take the
    cases' ids, insert cases, parties and the 'new' events each with one driver-level
@@ -36,26 +36,26 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, select, update
 from sqlmodel import col
 
-from mediation import calendars
+from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
-from mediation.cases import Case, CaseCounter, CaseIn, LogHead, Party
+from mediation.cases import CaseCounter, CaseIn, LogHead
 from mediation.committee import committee_of, hash_key
 from mediation.core import normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
-from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.core.i18n import _, get_language, join, msg, name, set_language
 from mediation.core.vocab import State
-from mediation.db import eventlog
+from mediation.db import casefile, eventlog
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -66,7 +66,6 @@ from mediation.intake import (
     too_deep,
     validation_context,
 )
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -179,13 +178,21 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 
 
 # What a validated chunk of lines comes back as: its prepared records pickled into one blob (the
-# parent spools it as it is), the rejected lines, the (line, ID hashes) of the prepared records
-# when duplicates are checked, and how many records the chunk held.
-Chunk = tuple[bytes, list[Rejected], list[tuple[int, list[str]]], int]
+# parent spools it as it is), the rejected lines, the (line, duplicate probe) of the prepared
+# records when duplicates are checked, and how many records the chunk held.
+Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int]
+_CATEGORY = CASE_COLUMNS.index("category")
+_ROLE = PARTY_COLUMNS.index("role")
+_NAME = PARTY_COLUMNS.index("name")
+
+
+def _probe(item: Prepared) -> tuple[int, duplicates.Probe]:
+    return item[0], duplicates.probe(str(item[1][_CATEGORY]),
+                                     [(p[_ROLE], p[_NAME], p[_HASH]) for p in item[2]])
 
 
 def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar]) -> Chunk:
-    lines, key, lang, hashes, calendar = args
+    lines, key, lang, check, calendar = args
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
@@ -195,8 +202,8 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
             bad.append(item)
         else:
             good.append(item)
-    seen = [(item[0], item[4]) for item in good if item[4]] if hashes else []
-    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, seen, len(lines)
+    probes = [_probe(item) for item in good] if check else []
+    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
@@ -249,27 +256,43 @@ def _default_workers(path: Path) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Duplicates (unless forced)
+# Duplicates (unless forced): the one rule of mediation/duplicates.py
 
 
-def _known_duplicates(uow: UnitOfWork, actor: Actor, hashes: set[str]) -> dict[str, str]:
-    """ID hashes already on an open or recent case of the committee -> that case's number."""
-    since = uow.now() - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    found: dict[str, str] = {}
-    todo = sorted(hashes)
-    for i in range(0, len(todo), 500):
-        rows = uow.session.execute(
-            select(col(Party.id_hash), col(Case.number))
-            .join(Case, col(Case.id) == col(Party.case_id))
-            .where(col(Case.committee_id) == actor.committee_id,
-                   col(Party.id_hash).in_(todo[i:i + 500]),
-                   or_(col(Case.registered_at) >= since,
-                       col(Case.state).not_in([State.closed, State.declined])))
-        ).all()
-        for h, number in rows:
-            if h is not None:
-                found.setdefault(h, number)
-    return found
+def _duplicates(engine: Engine, actor: Actor, probes: list[tuple[int, duplicates.Probe]],
+                kw: dict[str, Any]) -> list[Rejected]:
+    """The lines that are probable duplicates of an earlier line or of a case already stored.
+
+    Runs only on records that passed validation. Every hit on a stored case is recorded
+    (``duplicate_hit``, committed here whatever the import does next) and named only as far as
+    the importer may read that case."""
+    rejected = []
+    earlier = duplicates.within(probes)
+    for line, (other, why) in sorted(earlier.items()):
+        rejected.append(Rejected(line, msg(
+            "line {line}: probable duplicate of line {other} ({why}); use --force to import "
+            "both", line=line, other=other, why=name("duplicate", why)).render()))
+    rest = [(line, p) for line, p in probes if line not in earlier]
+
+    def check(uow: UnitOfWork) -> dict[int, tuple[duplicates.Seen, str]]:
+        found = duplicates.find(uow, actor.committee_id, [p for _, p in rest])
+        seen = {}
+        for (line, _p), hit in zip(rest, found, strict=True):
+            if hit:
+                duplicates.record_hits(uow, actor, hit, via="import", forced=False, line=line)
+                seen[line] = (duplicates.as_seen_by(uow, actor, hit), sorted(hit.values())[0])
+        return seen
+
+    for line, (seen, why) in sorted(transaction(engine, check, **kw).items()):
+        if seen.numbers:
+            text = msg("line {line}: probable duplicate of {number} ({why}); use --force to "
+                       "import it anyway", line=line, number=join(seen.numbers),
+                       why=name("duplicate", why))
+        else:
+            text = msg("line {line}: a probable duplicate exists in this committee; the "
+                       "director can see it; use --force to import it anyway", line=line)
+        rejected.append(Rejected(line, text.render()))
+    return rejected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,16 +317,18 @@ def _reserve(uow: UnitOfWork, committee_id: int, year: int, n: int) -> int:
     return int(last) - n + 1
 
 
-def _new_ids(uow: UnitOfWork, n: int) -> list[int]:
-    """``n`` fresh case ids: from the sequence on PostgreSQL; on SQLite, after the largest (the
-    batch's transaction holds the write lock, so nobody else can take them)."""
+def _new_ids(uow: UnitOfWork, n: int, table: str = "cases") -> list[int]:
+    """``n`` fresh ids of ``table`` (cases or party): from the sequence on PostgreSQL; on
+    SQLite, after the largest (the batch's transaction holds the write lock, so nobody else can
+    take them). The events record the rows by id (docs/audit.md)."""
+    assert table in ("cases", "party")
     conn = uow.session.connection()
     if conn.dialect.name == "postgresql":
         rows = conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, %s)",
-            (n,)).all()
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            "FROM generate_series(1, %s)", (n,)).all()
         return [int(r[0]) for r in rows]
-    start = int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM cases").scalar_one())
+    start = int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one())
     return list(range(start + 1, start + n + 1))
 
 
@@ -367,18 +392,27 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         case_rows.append((cid, *fixed, seq, number, *tail, *case))
     _executemany(uow, "cases", ("id", *BATCH_COLUMNS, *CASE_COLUMNS), case_rows)
 
+    party_ids = iter(_new_ids(uow, sum(len(item[2]) for item in batch), "party"))
     birth = _from_iso(uow, "party", "birth_date", date(2001, 2, 3))
-    if birth is None:
-        party_rows = [(cid, *p) for (_ln, _cs, parties, _ch, _hs), cid
-                      in zip(batch, ids, strict=True) for p in parties]
-    else:
-        party_rows = []
-        for (_ln, _cs, parties, _ch, _hs), cid in zip(batch, ids, strict=True):
-            for p in parties:
-                if p[_BIRTH] is not None:
-                    p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
-                party_rows.append((cid, *p))
-    _executemany(uow, "party", ("case_id", *PARTY_COLUMNS), party_rows)
+    party_rows = []
+    key = hash_key(uow)
+    files = []  # what each 'new' event records of the case file (mediation.db.casefile)
+    for (_ln, case, parties, _ch, _hs), cid, seq_, number in zip(
+            batch, ids, range(first, first + n), numbers, strict=True):
+        values = dict(zip(CASE_COLUMNS, case, strict=True))
+        if values["discovered_at"] is not None:
+            values["discovered_at"] = datetime.fromisoformat(values["discovered_at"])
+        values.update(committee_id=committee.id, year=year, seq=seq_, number=number,
+                      registered_at=now, registrar=actor.username)
+        rows: list[tuple[str, int, dict[str, Any]]] = [("cases", cid, values)]
+        for p in parties:
+            pid = next(party_ids)
+            rows.append(("party", pid, dict(zip(PARTY_COLUMNS, p, strict=True))))
+            if birth is not None and p[_BIRTH] is not None:
+                p = (*p[:_BIRTH], birth(p[_BIRTH]), *p[_BIRTH + 1:])
+            party_rows.append((pid, cid, *p))
+        files.append(casefile.inserted(key, rows))
+    _executemany(uow, "party", ("id", "case_id", *PARTY_COLUMNS), party_rows)
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
     # by one, their hashed content built by the same function (eventlog.content_text).
@@ -391,10 +425,12 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     content = eventlog.content_text
     sha256 = hashlib.sha256
     events = []
-    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number in zip(
-            batch, ids, numbers, strict=True):
+    for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number, file in zip(
+            batch, ids, numbers, files, strict=True):
         seq += 1
-        changes = f'{ch_head}"number":[null,{cj(number)}]{ch_tail}'
+        # "file" sorts between "category" (always given, so ch_head ends with a comma) and
+        # "number": the changes stay canonical JSON.
+        changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes)
         h = sha256(f"{prev}\n{text}".encode()).hexdigest()
@@ -480,41 +516,31 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
             progress: Callable[[int], None] | None, kw: dict[str, Any],
             encoding: str = "utf-8-sig") -> ImportResult:
     result = ImportResult()
-    seen: dict[str, int] = {}
-    duplicates: set[int] = set()  # lines that repeat an ID number of an earlier line
+    probes: list[tuple[int, duplicates.Probe]] = []
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
-        for blob, bad, hashes, count in _validated(path, key, workers or _default_workers(path),
-                                                   not force, calendar, encoding):
+        for blob, bad, chunk_probes, count in _validated(
+                path, key, workers or _default_workers(path), not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            for line, ids in hashes:
-                clash = next((seen[h] for h in ids if h in seen), None)
-                if clash is not None:
-                    duplicates.add(line)
-                    result.rejected.append(Rejected(line, msg(
-                        "line {line}: probable duplicate of line {other} (same ID number); "
-                        "use --force to import both", line=line, other=clash).render()))
-                    continue
-                for h in ids:
-                    seen[h] = line
-        if not force and seen:
-            known = transaction(engine, lambda uow: _known_duplicates(uow, actor, set(seen)),
-                                write=False, **kw)
-            clashes = {seen[h]: number for h, number in known.items()}
-            result.rejected.extend(Rejected(line, msg(
-                "line {line}: probable duplicate of {number} (same ID number); use --force to "
-                "import it anyway", line=line, number=number).render())
-                for line, number in sorted(clashes.items()))
-        else:
-            clashes = {}
+            probes.extend(chunk_probes)
+        # Every record is validated before any duplicate check: a file refused as invalid says
+        # nothing about what the database holds.
+        if result.rejected and not skip_invalid:
+            result.rejected.sort(key=lambda r: r.line)
+            raise ImportRejected(result.rejected, total)
+        skip = {r.line for r in result.rejected}
+        if probes:
+            hits = _duplicates(engine, actor, probes, kw)
+            result.rejected.extend(hits)
+            skip |= {r.line for r in hits}
         result.rejected.sort(key=lambda r: r.line)
         if result.rejected and not skip_invalid:
             raise ImportRejected(result.rejected, total)
         spool.seek(0)
         try:
-            for batch in _batches(spool, batch_size, duplicates | set(clashes)):
+            for batch in _batches(spool, batch_size, skip):
                 first, last = transaction(
                     engine, partial(_write_batch, who=who, batch=batch), **kw)
                 result.first = result.first or first

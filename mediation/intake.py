@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from mediation import calendars
+from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
 from mediation.committee import committee_of, hash_key
@@ -29,9 +29,6 @@ from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
-from mediation.workflow import DUPLICATE_WINDOW_DAYS
-
-_FINISHED = (State.closed, State.declined)
 
 
 def parse_case(data: object, *, origin: str = "case.json",
@@ -124,47 +121,6 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     return msg("{origin}: {field}: {why}", origin=origin, field=where, why=why)
 
 
-def find_duplicates(uow: UnitOfWork, actor: Actor, record: CaseIn) -> list[dict[str, Any]]:
-    s = uow.session
-    key = hash_key(uow)
-    since = uow.now() - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    hashes = [identity.keyed_hash(key, p.id_number) for p in record.parties if p.id_number]
-    found: dict[int, str] = {}
-    if hashes:
-        rows = s.exec(
-            select(Case.id)
-            .join(Party, col(Party.case_id) == Case.id)
-            .where(Case.committee_id == actor.committee_id, col(Party.id_hash).in_(hashes))
-            .where(or_(col(Case.registered_at) >= since, col(Case.state).not_in(_FINISHED)))
-        ).all()
-        for cid in rows:
-            if cid is not None:
-                found[cid] = "same_id_number"
-    applicants = {p.name for p in record.parties if p.role == PartyRole.applicant}
-    respondents = {p.name for p in record.parties if p.role == PartyRole.respondent}
-    names = applicants | respondents
-    candidates = s.exec(
-        select(Case.id, Party.name, Party.role)
-        .join(Party, col(Party.case_id) == Case.id)
-        .where(Case.committee_id == actor.committee_id, Case.category == record.category,
-               Case.registered_at >= since, col(Party.name).in_(names))
-    ).all()
-    by_case: dict[int, dict[str, set[str]]] = {}
-    for cid, pname, prole in candidates:
-        if cid is None:
-            continue
-        by_case.setdefault(cid, {}).setdefault(prole, set()).add(pname)
-    for cid, roles in by_case.items():
-        seen = roles.get(PartyRole.applicant, set()) | roles.get(PartyRole.respondent, set())
-        if (seen & applicants) and (seen & respondents) and cid not in found:
-            found[cid] = "same_names_and_category"
-    if not found:
-        return []
-    from mediation.queries import summaries
-
-    return [{**r.model_dump(), "match": found[r.id]} for r in summaries(uow, list(found))]
-
-
 def _next_number(uow: UnitOfWork, committee_id: int, year: int) -> int:
     """The next gapless sequence number of a committee's year, from its counter row.
 
@@ -251,41 +207,62 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
 def new_case(
     uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False
 ) -> dict[str, Any]:
-    """Register a case in intake. Returns its summary (id, number, state, ...)."""
+    """Register a case in intake. Returns its summary (id, number, state, ...).
+
+    The probable-duplicate check (mediation/duplicates.py) runs only after everything the record
+    could be refused for was built, so an invalid record fails alike whether or not it matches.
+    A match is recorded (``duplicate_hit``) even when the intake is refused: this function then
+    commits the unit of work itself before raising :class:`DuplicateSuspected`, which shows the
+    matched cases only as far as ``actor`` may read them.
+    """
     require(actor, "case.create")
     s = uow.session
-    duplicates = find_duplicates(uow, actor, record)
-    if duplicates and not force:
-        raise DuplicateSuspected(duplicates, {
+    key = hash_key(uow)
+    now = uow.now()
+    year = calendars.of(uow, actor.committee_id).local_date(now).year
+    fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",
+                         now=now, registrar=actor.username)
+    party_rows = [party_fields(record, i, p, case_id=None, key=key)
+                  for i, p in enumerate(record.parties)]
+    new_event_changes(record, "")  # what the event would hold is built before the check too
+    found = duplicates.find(uow, actor.committee_id, [duplicates.probe_of(record, key)])[0]
+    duplicates.record_hits(uow, actor, found, via="intake", forced=force)
+    if found and not force:
+        seen = duplicates.as_seen_by(uow, actor, found)
+        uow.commit()  # the hit stays on the record although the intake is refused
+        raise DuplicateSuspected(seen.matches, {
             "category": record.category,
             "applicants": [p.name for p in record.parties if p.role == PartyRole.applicant],
             "respondents": [p.name for p in record.parties if p.role == PartyRole.respondent],
-        })
+        }, hidden=seen.hidden)
     committee = committee_of(uow, actor)
-    now = uow.now()
-    year = calendars.of(uow, actor.committee_id).local_date(now).year
     seq = _next_number(uow, committee.id or 0, year)
     number = f"({year}){committee.prefix}人调字第{seq}号"
-    case = Case(**case_fields(record, committee_id=actor.committee_id, year=year, seq=seq,
-                              number=number, now=now, registrar=actor.username),
-                duplicate_of=join([str(d["number"]) for d in duplicates]) if duplicates else None)
+    duplicate_of = None
+    if found:
+        duplicate_of = "、".join(str(n) for n in s.exec(
+            select(Case.number).where(col(Case.id).in_(sorted(found)))
+            .order_by(col(Case.id))).all())
+    case = Case(**{**fields, "seq": seq, "number": number}, duplicate_of=duplicate_of)
     s.add(case)
     s.flush()
     assert case.id is not None
-    key = hash_key(uow)
-    for i, p in enumerate(record.parties):
-        s.add(Party(**party_fields(record, i, p, case_id=case.id, key=key)))
+    for row in party_rows:
+        s.add(Party(**{**row, "case_id": case.id}))
     eventlog.append(
         s, at=now, actor=actor.username, role=actor.role, action="new",
         committee_id=actor.committee_id, case_id=case.id, from_state=None,
         to_state=State.intake, version=1,
-        reason=f"forced: probable duplicate of {case.duplicate_of}" if duplicates else None,
+        reason="forced: probable duplicate" if found else None,
         changes=new_event_changes(record, number),
     )
+    shown, hidden = duplicates.duplicate_of_as_seen_by(uow, actor, actor.committee_id,
+                                                       duplicate_of)
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "duplicate_of": case.duplicate_of}
+            "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
+            if found else None}
 
 
 def case_count(uow: UnitOfWork, committee_id: int) -> int:

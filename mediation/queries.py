@@ -35,7 +35,7 @@ from mediation.cases import (
 from mediation.committee import committee_of
 from mediation.core import identity
 from mediation.core.errors import UsageError
-from mediation.core.i18n import msg
+from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyKind, PartyRole, Role
 from mediation.db import casefile, eventlog
@@ -119,7 +119,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         persons_involved=case.persons_involved,
         amount=fen_to_yuan(case.amount_fen),
         registrar=case.registrar,
-        duplicate_of=case.duplicate_of,
+        duplicate_of=_duplicate_of(uow, actor, case),
         dates={
             "discovered": iso(case.discovered_at),
             "registered": iso(case.registered_at),
@@ -159,6 +159,16 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     )
 
 
+def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
+    """The cases this one was registered despite resembling, as far as the reader may see."""
+    from mediation.duplicates import HIDDEN, duplicate_of_as_seen_by
+
+    shown, hidden = duplicate_of_as_seen_by(uow, actor, case.committee_id, case.duplicate_of)
+    if not shown and not hidden:
+        return None
+    return join(shown + ([HIDDEN.render()] if hidden else []))
+
+
 def _names_of(parties: Sequence[Party]) -> list[str]:
     """Persons' names (parties and guardians): those masked for readers without access."""
     return [n for p in parties
@@ -166,11 +176,18 @@ def _names_of(parties: Sequence[Party]) -> list[str]:
 
 
 def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
+    return summaries_as_seen_by(uow, ids, names_ok=True)
+
+
+def summaries_as_seen_by(uow: UnitOfWork, ids: list[int], *, names_ok: bool
+                         ) -> list[CaseSummary]:
+    """Summaries of ``ids`` (no permission check: the caller decided who may see them), with
+    persons' names masked unless ``names_ok``."""
     if not ids:
         return []
     rows = uow.session.exec(select(Case).where(col(Case.id).in_(ids))
                             .order_by(col(Case.id))).all()
-    return _summarise(uow, list(rows))
+    return _summarise(uow, list(rows), names_ok=names_ok)
 
 
 def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
@@ -259,11 +276,19 @@ def _redact_values(value: Any, names: list[str]) -> Any:
 def event_view(e: Event, number: str | None) -> EventView:
     return EventView(seq=e.seq, at=iso(e.at), case=number, actor=e.actor, role=e.role,
                      action=e.action, from_state=e.from_state, to_state=e.to_state,
-                     version=e.version, reason=e.reason, changes=json.loads(e.changes),
+                     version=e.version, reason=e.reason, changes=shown_changes(e.changes),
                      hash=e.hash)
+
+
+def shown_changes(text: str) -> dict[str, Any]:
+    """An event's changes as a reader sees them: without ``file``, the keyed record of the
+    whole case file that ``audit verify`` compares (hashes and row ids, nothing to read)."""
+    changes: dict[str, Any] = json.loads(text)
+    changes.pop("file", None)
+    return changes
 
 
 def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
     """Each case's state and version as its events replay them (for checks and tests)."""
     return {c.case_id: (c.replay.state, c.replay.version or None)
-            for c in casefile.replay_cases(uow.session.connection())}
+            for c in casefile.replay_cases(uow.session.connection(), whole_file=False)}

@@ -4,7 +4,9 @@ Every step goes through :func:`_step`, which loads the case, checks the actor's 
 refuses a stale ``expected_version``, asks the workflow whether the trigger may fire (guards
 included), applies the step's own changes, bumps the version with a compare-and-set, and appends
 the event -- all in the caller's unit of work, so that the state, the version and the event commit
-together or not at all. The functions return plain dicts; they never print.
+together or not at all. Each step takes its inputs as keyword arguments, builds its trigger's
+typed command (``mediation.core.commands``) for the guards, and returns a ``StepDone``; none
+prints.
 
 The shared machinery is on every step's path, so it uses few statements and Core rather than ORM
 objects: one query for the case and the facts its trigger's guards read (``workflow.facts``), one
@@ -17,12 +19,13 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, exists, func, update
+from sqlalchemy import Select, bindparam, delete, exists, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -45,14 +48,33 @@ from mediation.cases import (
 from mediation.committee import assignable
 from mediation.core import identity, normalise
 from mediation.core.clock import local_date
-from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
-from mediation.core.i18n import join, msg
+from mediation.core.commands import (
+    Accept,
+    Agree,
+    Assign,
+    Assigned,
+    Command,
+    Confirm,
+    Decline,
+    Extend,
+    Feedback,
+    Judicial,
+    Mediate,
+    Prevent,
+    Remediate,
+    Session,
+    StepDone,
+    Terminate,
+)
+from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
-from mediation.core.vocab import JudicialResult, PartyRole, PreventionKind, Role
-from mediation.db import eventlog
+from mediation.core.vocab import JudicialResult, PartyRole, Role
+from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
+
 _T = TypeVar("_T")
 Apply = Callable[[Case], Changes]
 
@@ -237,21 +259,24 @@ def _step(
     uow: UnitOfWork,
     actor: Actor,
     ref: str | int,
-    trigger: str,
-    inputs: dict[str, Any],
+    command: Command,
     apply: Apply,
     *,
     expected_version: int | None = None,
-    reason: str | None = None,
-) -> dict[str, Any]:
-    require(actor, "case.workflow")  # before looking the case up: no hint whether it exists
+    reason: str | Callable[[Case], str | None] | None = None,
+    permission: str = "case.workflow",
+) -> StepDone:
+    trigger = command.trigger
+    require(actor, permission)  # before looking the case up: no hint whether it exists
     case, subject, assigned = _load(uow, actor, ref, trigger)
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number, assigned=assigned,
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
                     state=case.state)
+    if callable(reason):
+        reason = reason(case)
     _check_version(uow, case, expected_version)
     before = case.state
-    after = workflow.fire(subject, trigger, inputs)
+    after = workflow.fire(subject, command)
     old_version = case.version
     read = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
     # The step's own records are written after the compare-and-set below, as they always were:
@@ -275,6 +300,8 @@ def _step(
         if bumped.rowcount != 1:
             case.version = old_version
             raise _refused_as_stale(uow, case, expected_version)
+        for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
+            casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
         uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
         uow.flush()
         event = eventlog.append(
@@ -282,8 +309,8 @@ def _step(
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
         )
-    return {"id": case.id, "number": case.number, "state": case.state,
-            "version": case.version, "event": event.seq}
+    return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
+                    event=event.seq)
 
 
 class _Moved(Exception):
@@ -334,7 +361,7 @@ def _conclusion_deadline(uow: UnitOfWork, case: Case, now: datetime) -> datetime
 
 
 def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-           expected_version: int | None = None) -> dict[str, Any]:
+           expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         now = uow.now()
@@ -342,11 +369,11 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return _step(uow, actor, ref, "accept", {}, apply, expected_version=expected_version)
+    return _step(uow, actor, ref, Accept(), apply, expected_version=expected_version)
 
 
 def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         _set(case, ch, "declined_at", uow.now())
@@ -354,13 +381,13 @@ def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advic
         _set(case, ch, "advice", advice.strip())
         return ch
 
-    return _step(uow, actor, ref, "decline", {"reason": reason, "advice": advice}, apply,
+    return _step(uow, actor, ref, Decline(reason=reason, advice=advice), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | None,
             co_mediators: list[str] | None = None, rights_notified: bool = False,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
     co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
@@ -385,14 +412,15 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
         _set(case, ch, "mediation_started_at", case.mediation_started_at or now)
         return ch
 
-    return _step(uow, actor, ref, "mediate",
-                 {"mediator": lead, "rights_notified": rights_notified}, apply,
+    return _step(uow, actor, ref,
+                 Mediate(mediator=lead, co_mediators=tuple(co), rights_notified=rights_notified),
+                 apply,
                  expected_version=expected_version)
 
 
 def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
             place: str | None = None, attendees: str | None = None,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         count = len(uow.session.exec(
@@ -404,12 +432,13 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
         return {"session": [None, {"no": row.no, "place": place, "attendees": attendees,
                                    "minutes": identity.scrub(row.minutes)}]}
 
-    return _step(uow, actor, ref, "session", {"minutes": minutes}, apply,
+    return _step(uow, actor, ref,
+                 Session(minutes=minutes, place=place, attendees=attendees), apply,
                  expected_version=expected_version)
 
 
 def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
-           consent: bool, expected_version: int | None = None) -> dict[str, Any]:
+           consent: bool, expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -422,17 +451,13 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
         _set(case, ch, "deadline", new_deadline)
         return ch
 
-    return _step(uow, actor, ref, "extend",
-                 {"days": days, "reason": reason, "consent": consent}, apply,
+    return _step(uow, actor, ref, Extend(days=days, reason=reason, consent=consent), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
-          expected_version: int | None = None) -> dict[str, Any]:
-    if amount is not None and amount < 0:
-        raise InvalidInput(msg("--amount must not be negative"))
-
+          expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -454,12 +479,13 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
             _set(case, ch, "amount_fen", fen)
         return ch
 
-    return _step(uow, actor, ref, "agree", {"terms": terms}, apply,
+    return _step(uow, actor, ref,
+                 Agree(terms=terms, written=written, amount=amount, due=due), apply,
                  expected_version=expected_version)
 
 
 def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-              expected_version: int | None = None) -> dict[str, Any]:
+              expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         _set(case, ch, "concluded_at", uow.now())
@@ -470,12 +496,12 @@ def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, adv
         _set(case, ch, "advice", advice.strip())
         return ch
 
-    return _step(uow, actor, ref, "terminate", {"reason": reason, "advice": advice}, apply,
+    return _step(uow, actor, ref, Terminate(reason=reason, advice=advice), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-            expected_version: int | None = None) -> dict[str, Any]:
+            expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -490,17 +516,14 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             case.first_confirmed_at = now
         return ch
 
-    return _step(uow, actor, ref, "confirm", {}, apply, expected_version=expected_version)
+    return _step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)
 
 
 def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
              filed_on: date | None = None, result: str | None = None,
              decided_on: date | None = None,
-             expected_version: int | None = None) -> dict[str, Any]:
+             expected_version: int | None = None) -> StepDone:
     """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
-    if result is not None and result not in (JudicialResult.confirmed, JudicialResult.rejected):
-        raise InvalidInput(msg("--result must be one of: {allowed}",
-                               allowed=join([JudicialResult.confirmed, JudicialResult.rejected])))
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -522,14 +545,14 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
         return {"judicial": [JudicialResult.pending, {"result": result,
                                                       "decided_on": iso(pending.decided_on)}]}
 
-    return _step(uow, actor, ref, "judicial",
-                 {"court": court, "filed_on": filed_on or local_date(uow.now()),
-                  "result": result}, apply, expected_version=expected_version)
+    command = Judicial(court=court, filed_on=filed_on or local_date(uow.now()), result=result,
+                       decided_on=decided_on)
+    return _step(uow, actor, ref, command, apply, expected_version=expected_version)
 
 
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
              performance: str | None = None, note: str | None = None, lawsuit: bool = False,
-             expected_version: int | None = None) -> dict[str, Any]:
+             expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -543,13 +566,13 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str
         _set(case, ch, "closed_at", now)
         return ch
 
-    return _step(uow, actor, ref, "feedback",
-                 {"satisfaction": satisfaction, "performance": performance}, apply,
+    return _step(uow, actor, ref, Feedback(satisfaction=satisfaction, performance=performance,
+                                           note=note, lawsuit=lawsuit), apply,
                  expected_version=expected_version)
 
 
 def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
-              expected_version: int | None = None) -> dict[str, Any]:
+              expected_version: int | None = None) -> StepDone:
     """Back to mediating: the current agreement is superseded (kept), a new one will follow."""
 
     def apply(case: Case) -> Changes:
@@ -569,15 +592,12 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
         _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return _step(uow, actor, ref, "remediate", {"reason": reason, "consent": consent}, apply,
+    return _step(uow, actor, ref, Remediate(reason=reason, consent=consent), apply,
                  expected_version=expected_version, reason=reason)
 
 
 def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
-            expected_version: int | None = None) -> dict[str, Any]:
-    if kind not in {k.value for k in PreventionKind}:
-        raise InvalidInput(msg("--kind must be one of: {allowed}",
-                               allowed=join([k.value for k in PreventionKind])))
+            expected_version: int | None = None) -> StepDone:
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -585,11 +605,50 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
                                    recorded_at=uow.now(), recorded_by=actor.username))
         return {"prevention": [None, {"kind": kind, "persons": persons}]}
 
-    return _step(uow, actor, ref, "prevent", {"kind": kind, "persons": persons}, apply,
+    return _step(uow, actor, ref, Prevent(kind=kind, persons=persons), apply,
                  expected_version=expected_version)
 
 
-STEPS: dict[str, Callable[..., dict[str, Any]]] = {
+def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
+           co_mediators: list[str] | None = None, expected_version: int | None = None
+           ) -> Assigned:
+    """``case assign``: a director appoints or replaces a case's mediators. The state does not
+    change; a finished case (``workflow.FINISHED``) is refused by the table."""
+    require(actor, "case.assign")
+    lead = assignable(uow, actor, mediator).username
+    co: list[str] = []
+    for m in co_mediators or []:
+        name = assignable(uow, actor, m).username
+        if name != lead and name not in co:
+            co.append(name)
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        s = uow.session
+        before = s.exec(select(CaseMediator).where(CaseMediator.case_id == case.id)
+                        .order_by(col(CaseMediator.id))).all()
+        old_co = [m.username for m in before if not m.lead and m.username != case.lead_mediator]
+        ch: Changes = {}
+        _set(case, ch, "lead_mediator", lead)
+        if old_co != co:
+            ch["co_mediators"] = [old_co, co]
+        for row in before:  # deleted with Core below: noted for the event (casefile)
+            assert row.id is not None
+            casefile.note_delete(uow.conn, "case_mediator", row.id, case.id, row.model_dump())
+        s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
+        now = uow.now()
+        for username, is_lead in [(lead, True), *((c, False) for c in co)]:
+            s.add(CaseMediator(case_id=case.id, username=username, lead=is_lead,
+                               assigned_at=now))
+        return ch
+
+    done = _step(uow, actor, ref, Assign(mediator=lead, co_mediators=tuple(co)), apply,
+                 expected_version=expected_version, permission="case.assign",
+                 reason=lambda case: "reassign" if case.lead_mediator else None)
+    return Assigned(**asdict(done), lead_mediator=lead, co_mediators=co)
+
+
+STEPS: dict[str, Callable[..., StepDone]] = {
     "accept": accept,
     "decline": decline,
     "mediate": mediate,
@@ -602,5 +661,6 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "feedback": feedback,
     "remediate": remediate,
     "prevent": prevent,
+    "assign": assign,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

@@ -8,9 +8,9 @@ of one trigger (the machine fires its event against a small :class:`Subject`), s
 models the machine holds never grows.
 
 This module knows nothing about SQL or terminals. The services build a :class:`Subject` (the
-facts the guards read) and pass the step's inputs; :func:`fire` returns the destination state or
-raises :class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why
-not and
+facts the guards read) and pass the step's command (``mediation.core.commands``: one typed,
+frozen class per trigger); :func:`fire` returns the destination state or raises
+:class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why not and
 what is allowed now.
 
 Rules marked ≈ in DOMAIN.md come from secondary sources; the numbers a committee may need to adjust
@@ -19,17 +19,40 @@ are the constants right below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from transitions import Machine, MachineError
 
+from mediation.core.commands import (
+    Agree,
+    Assign,
+    Command,
+    Decline,
+    Extend,
+    Feedback,
+    Judicial,
+    Mediate,
+    Prevent,
+    Remediate,
+    Session,
+    Terminate,
+)
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
-from mediation.core.vocab import DeclineReason, Performance, Satisfaction, State, TerminateReason
+from mediation.core.vocab import (
+    DeclineReason,
+    JudicialResult,
+    Performance,
+    PreventionKind,
+    Satisfaction,
+    State,
+    TerminateReason,
+)
 
 CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
@@ -55,51 +78,57 @@ class Subject:
     deadline: datetime | None = None
 
 
-Inputs = Mapping[str, Any]
-Guard = Callable[[Subject, Inputs], Msg | None]
+# A guard reads the subject and the command of its trigger (each guard names the commands it
+# reads in its signature); it returns None when it holds, or the reason it does not.
+Guard = Callable[[Subject, Any], Msg | None]
 
 
 # ---------------------------------------------------------------------------------------------
 # Guards: each returns None when it holds, or the reason it does not.
 
 
-def has_category(s: Subject, _: Inputs) -> Msg | None:
+def has_category(s: Subject, _: Command) -> Msg | None:
     return None if s.category else msg("the case has no dispute category")
 
 
-def has_both_sides(s: Subject, _: Inputs) -> Msg | None:
+def has_both_sides(s: Subject, _: Command) -> Msg | None:
     if s.applicants >= 1 and s.respondents >= 1:
         return None
     return msg("it needs at least one applicant and one respondent")
 
 
-def names_mediator(s: Subject, i: Inputs) -> Msg | None:
-    return None if (i.get("mediator") or s.lead_mediator) else msg("no mediator is named")
+def names_mediator(s: Subject, c: Mediate | Assign) -> Msg | None:
+    return None if (c.mediator or s.lead_mediator) else msg("no mediator is named")
 
 
-def rights_notified(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("rights_notified") or s.rights_notified:
+def rights_notified(s: Subject, c: Mediate) -> Msg | None:
+    if c.rights_notified or s.rights_notified:
         return None
     return msg("the parties have not been told their rights and duties (--rights-notified)")
 
 
-def minutes_given(_: Subject, i: Inputs) -> Msg | None:
-    return None if _text(i.get("minutes")) else msg("the session minutes are empty")
+def minutes_given(_: Subject, c: Session) -> Msg | None:
+    return None if _text(c.minutes) else msg("the session minutes are empty")
 
 
-def terms_given(_: Subject, i: Inputs) -> Msg | None:
-    return None if _text(i.get("terms")) else msg("the agreement has no terms")
+def terms_given(_: Subject, c: Agree) -> Msg | None:
+    return None if _text(c.terms) else msg("the agreement has no terms")
+
+
+def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
+            ) -> Msg | None:
+    """None when ``given`` is one of ``values``, else ``message`` naming the allowed values
+    (with their names in the user's language when ``kind`` names their catalogue keys)."""
+    if given in {v.value for v in values}:
+        return None
+    allowed = [f"{v.value} ({name(kind, v.value)})" if kind else v.value for v in values]
+    return msg(message, allowed=join(allowed))
 
 
 def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
-    def guard(_: Subject, i: Inputs) -> Msg | None:
-        reason = i.get("reason")
-        if reason in {r.value for r in allowed}:
-            return None
-        return msg(
-            "the reason must be one of: {allowed}",
-            allowed=join([f"{r.value} ({name(kind, r.value)})" for r in allowed]),
-        )
+    def guard(_: Subject, c: Decline | Terminate) -> Msg | None:
+        return _one_of(allowed, c.reason, N_("the reason must be one of: {allowed}"),
+                       kind)
 
     guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
     return guard
@@ -109,55 +138,63 @@ decline_reason_allowed = _reason_in("decline", DeclineReason)
 terminate_reason_allowed = _reason_in("terminate", TerminateReason)
 
 
-def advice_given(_: Subject, i: Inputs) -> Msg | None:
-    if _text(i.get("advice")):
+def advice_given(_: Subject, c: Decline | Terminate) -> Msg | None:
+    if _text(c.advice):
         return None
     return msg("record the advice given to the parties (--advice: which court or authority)")
 
 
-def has_agreement(s: Subject, _: Inputs) -> Msg | None:
+def has_agreement(s: Subject, _: Command) -> Msg | None:
     return None if s.has_agreement else msg("there is no agreement to confirm")
 
 
-def follow_up_recorded(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("satisfaction") not in {v.value for v in Satisfaction}:
-        return msg(
-            "record the parties' satisfaction (--satisfaction: {allowed})",
-            allowed=join([v.value for v in Satisfaction]),
-        )
-    performance = i.get("performance")
-    if s.has_agreement and performance not in {v.value for v in Performance}:
-        return msg(
-            "record how the agreement is performed (--performance: {allowed})",
-            allowed=join([v.value for v in Performance]),
-        )
-    if not s.has_agreement and performance is not None:
+def follow_up_recorded(s: Subject, c: Feedback) -> Msg | None:
+    why = _one_of(Satisfaction, c.satisfaction,
+                  N_("record the parties' satisfaction (--satisfaction: {allowed})"))
+    if why is not None:
+        return why
+    performance = c.performance
+    if s.has_agreement:
+        return _one_of(Performance, performance,
+                       N_("record how the agreement is performed (--performance: {allowed})"))
+    if performance is not None:
         return msg("there is no agreement whose performance could be recorded")
     return None
 
 
-def consent_recorded(_: Subject, i: Inputs) -> Msg | None:
-    return None if i.get("consent") else msg("both parties' consent is not recorded (--consent)")
+def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
+    return None if c.consent else msg("both parties' consent is not recorded (--consent)")
 
 
-def reason_given(_: Subject, i: Inputs) -> Msg | None:
-    return None if _text(i.get("reason")) else msg("give the reason (--reason)")
+def reason_given(_: Subject, c: Extend | Remediate) -> Msg | None:
+    return None if _text(c.reason) else msg("give the reason (--reason)")
 
 
-def extension_within_limit(_: Subject, i: Inputs) -> Msg | None:
-    days = i.get("days")
+def extension_within_limit(_: Subject, c: Extend) -> Msg | None:
+    days = c.days
     if isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS:
         return None
     return msg("an extension is 1 to {max} days", max=MAX_EXTENSION_DAYS)
 
 
-def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
-    if i.get("result") is not None:
+def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
+    """A court's decision is confirmed or rejected (pending is what a filing starts as)."""
+    result = c.result
+    if result is None:
+        return None
+    decided = (JudicialResult.confirmed, JudicialResult.rejected)
+    if result in decided:
+        return None
+    return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
+
+
+def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
+    if c.result is not None:
         return None if s.judicial_pending else msg("no judicial confirmation has been filed")
     if s.judicial_pending:
         return msg("a judicial confirmation is already pending")
-    filed = i.get("filed_on")
-    if not _text(i.get("court")) or not isinstance(filed, date):
+    filed = c.filed_on
+    if not _text(c.court) or not isinstance(filed, date):
         return msg("give the court (--court) and the filing date (--filed)")
     effective = s.agreement_effective_on
     if effective is not None and not (
@@ -172,11 +209,20 @@ def judicial_filing_in_time(s: Subject, i: Inputs) -> Msg | None:
     return None
 
 
-def prevention_recorded(_: Subject, i: Inputs) -> Msg | None:
-    persons = i.get("persons")
-    if isinstance(persons, int) and persons >= 1 and i.get("kind"):
+def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
+    if c.kind:
+        why = _one_of(PreventionKind, c.kind, N_("--kind must be one of: {allowed}"))
+        if why is not None:
+            return why
+    persons = c.persons
+    if isinstance(persons, int) and persons >= 1 and c.kind:
         return None
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
+
+
+def amount_not_negative(_: Subject, c: Agree) -> Msg | None:
+    amount = c.amount
+    return None if amount is None or amount >= 0 else msg("--amount must not be negative")
 
 
 def _text(value: object) -> bool:
@@ -198,6 +244,14 @@ class Transition:
 
 
 S = State
+# The states in which the committee's work on a case is over: closed, or declined (its parties
+# were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
+# be reassigned, and is no probable duplicate of a new one unless registered recently.
+FINISHED: tuple[State, ...] = (State.closed, State.declined)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "accept", (S.intake,), S.accepted, (has_category, has_both_sides),
@@ -224,7 +278,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
-        "agree", (S.mediating,), S.agreed, (terms_given,),
+        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative),
         N_("Law arts. 28-29"), N_("An agreement is reached, written or oral."),
     ),
     Transition(
@@ -237,7 +291,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Law arts. 29-30"), N_("The agreement takes effect (signed and sealed, or oral)."),
     ),
     Transition(
-        "judicial", (S.confirmed,), None, (judicial_filing_in_time,),
+        "judicial", (S.confirmed,), None, (judicial_result_allowed, judicial_filing_in_time),
         N_("Law art. 33; SPC Interpretation [2011] No. 5"),
         N_("Judicial confirmation: filed with a court, then confirmed or rejected."),
     ),
@@ -256,10 +310,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         (prevention_recorded,),
         N_("Rules art. 21 ≈"), N_("An escalation prevented is recorded (cases and persons)."),
     ),
+    Transition(
+        "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
+        N_("Law arts. 19-20 ≈"),
+        N_("A director appoints or replaces the case's mediators; the state does not change."),
+    ),
 )
 
 # The facts beyond the case's own row that each guard reads (the guards not listed read only the
-# case row and the step's inputs). A step loads only the facts its trigger's guards need, in the
+# case row and the step's command). A step loads only the facts its trigger's guards need, in the
 # same query as the case (steps.py); tests/unit/test_workflow.py checks that no guard reads a fact
 # it does not declare here.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
@@ -283,10 +342,9 @@ def facts(trigger: str) -> frozenset[str]:
 
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
-FINAL = (State.closed,)
-# The states in which mediation is under way and the deadline runs (a case there is overdue once
-# its deadline has passed).
-OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+# The states no trigger leads out of (the diagram's end): derived from the table.
+FINAL: tuple[State, ...] = tuple(
+    s for s in State if not any(s in t.sources for t in TRANSITIONS))
 
 
 class _GuardFailed(Exception):
@@ -297,7 +355,7 @@ class _GuardFailed(Exception):
 
 def _condition(guard: Guard) -> Callable[[Any], bool]:
     def check(event: Any) -> bool:
-        why = guard(event.model, event.kwargs.get("inputs", {}))
+        why = guard(event.model, event.kwargs["command"])
         if why is not None:
             raise _GuardFailed(why)
         return True
@@ -339,17 +397,18 @@ def allowed_triggers(state: str) -> list[str]:
     return [t.trigger for t in TRANSITIONS if state in t.sources]
 
 
-def fire(subject: Subject, trigger: str, inputs: Inputs) -> str:
-    """Fire ``trigger`` on ``subject``; return the new state or raise Refused.
+def fire(subject: Subject, command: Command) -> str:
+    """Fire the command's trigger on ``subject``; return the new state or raise Refused.
 
     ``subject.state`` is updated in place by the machine when the transition happens.
     """
+    trigger = command.trigger
     if trigger not in TRIGGERS:
         raise KeyError(trigger)
     before = subject.state
     event = machine().events[trigger]
     try:
-        event.trigger(subject, inputs=inputs)
+        event.trigger(subject, command=command)
     except _GuardFailed as failed:
         subject.state = before
         raise Refused(
@@ -397,10 +456,8 @@ class Replay:
         return problem
 
 
-# Recorded steps of a case that are not triggers of the table: the case's registration, and a
-# director's (re)appointment of mediators, which leaves the state as it is.
+# The one recorded step of a case that is not a trigger of the table: its registration.
 _REGISTRATION = "new"
-_REASSIGNMENT = "assign"
 
 
 def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
@@ -424,10 +481,6 @@ def _step_problem(state: str | None, last_version: int, action: str, from_state:
         if to_state != dest:
             return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
                        state=state, dest=dest, to_state=to_state or "-")
-        return None
-    if action == _REASSIGNMENT and action not in TRIGGERS:
-        if state in (State.closed, State.declined) or to_state != state:
-            return msg("{action} is not allowed in {state}", action=action, state=state)
         return None
     return msg("{action} is not a step of the workflow", action=action)
 

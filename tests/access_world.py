@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from mediation import assignment, intake, retention
+from mediation import intake, retention, steps
 from mediation.access import signin
 from mediation.access.policy import Actor
 from mediation.cases import Committee, Staff
@@ -76,7 +76,7 @@ def build(path: Path, *, login: bool = False) -> dict[str, str]:
         uow.commit()
     with UnitOfWork(engine) as uow:
         case = intake.new_case(uow, director, intake.parse_case(case_record()))
-        assignment.assign(uow, director, case["id"], mediator="liming")
+        steps.assign(uow, director, case["id"], mediator="liming")
         retention.set_days(uow, director, 3650)
         signin.create_token(uow, director, "chenjing", days=5)
         uow.commit()

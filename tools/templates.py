@@ -59,6 +59,10 @@ def new_document() -> DocxDocument:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(30), Mm(25)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    # a masked copy says so at the top of every page, not only the first
+    header = section.header.paragraphs[0]
+    header.text = "{% if masked %}" + MASK_NOTE + "{% endif %}"
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.name = BODY_FONT

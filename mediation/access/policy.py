@@ -116,12 +116,20 @@ def require_any(actor: Actor, *permissions: str) -> str:
     raise denied(actor, permissions[0])
 
 
+def may_on_case(actor: Actor, permission: str, *, assigned: set[str], state: str) -> bool:
+    """``permission`` on one case: mediators only on cases they are assigned to, or at intake."""
+    if not allowed(actor, permission):
+        return False
+    return not (actor.role == Role.mediator and actor.username not in assigned
+                and state != "intake")
+
+
 def require_on_case(
     actor: Actor, permission: str, *, case_number: str, assigned: set[str], state: str
 ) -> None:
-    """``permission`` on one case: mediators only on cases they are assigned to, or at intake."""
+    """``permission`` on one case (:func:`may_on_case`), or refused naming what is missing."""
     require(actor, permission)
-    if actor.role == Role.mediator and actor.username not in assigned and state != "intake":
+    if not may_on_case(actor, permission, assigned=assigned, state=state):
         raise PermissionDenied(
             msg(
                 "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "

@@ -86,19 +86,27 @@ class Refused(MediationError):
 
 
 class DuplicateSuspected(MediationError):
-    """Intake found probable duplicates; ``matches`` lists them for a side-by-side view."""
+    """Intake found probable duplicates; ``matches`` lists those the asker may read (for a
+    side-by-side view), ``hidden`` counts the others, which are named to nobody but the
+    director (mediation/duplicates.py)."""
 
-    def __init__(self, matches: list[dict[str, object]], record: dict[str, object]) -> None:
+    def __init__(self, matches: list[dict[str, object]], record: dict[str, object],
+                 hidden: int = 0) -> None:
         self.matches = matches
         self.record = record
+        self.hidden = hidden
         numbers = join([str(m["number"]) for m in matches])
-        super().__init__(
-            msg(
-                "Probable duplicate of {numbers}; check them side by side, or use --force to "
-                "register it anyway (recorded).",
-                numbers=numbers,
-            )
-        )
+        if matches and hidden:
+            text = msg("Probable duplicate of {numbers}, and a probable duplicate exists in this "
+                       "committee that the director can see; check them side by side, or use "
+                       "--force to register it anyway (recorded).", numbers=numbers)
+        elif hidden:
+            text = msg("A probable duplicate exists in this committee; the director can see it. "
+                       "Use --force to register it anyway (recorded).")
+        else:
+            text = msg("Probable duplicate of {numbers}; check them side by side, or use --force "
+                       "to register it anyway (recorded).", numbers=numbers)
+        super().__init__(text)
 
 
 class Conflict(MediationError):

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm import Session
 
 from mediation import workflow
@@ -50,6 +50,7 @@ from mediation.cases import (
     Setting,
 )
 from mediation.core.i18n import Msg, msg
+from mediation.db.storage import CASEFILE_PENDING
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -94,25 +95,29 @@ def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
     """A column's value as events record it and verification compares it: JSON-plain
     (timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, dates ISO), and for personal data and free
     text the first 32 hex digits of HMAC-SHA256 under the database's ID-hash key."""
-    value = _plain(value)
+    kind = type(value)
+    if kind is not str and kind is not int and kind is not bool and value is not None:
+        value = _plain(value)
     if value is None or column not in HASHED.get(table, ()):
         return value
     text = value if isinstance(value, str) else json.dumps(value)
-    return hmac.new(key, _MAC_PREFIX + text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    base = _MACS.get(key)
+    if base is None:  # keyed once per key; each value continues a copy of the keyed state
+        base = _MACS[key] = hmac.new(key, _MAC_PREFIX, hashlib.sha256)
+    mac = base.copy()
+    mac.update(text.encode("utf-8"))
+    return mac.hexdigest()[:32]
+
+
+_MACS: dict[bytes, hmac.HMAC] = {}
 
 
 # ---------------------------------------------------------------------------------------------
 # Recording what a transaction changes
 
-_PENDING = "mediation.casefile.pending"
+_PENDING = CASEFILE_PENDING
 _KEY = "mediation.casefile.key"
 Images = dict[str, dict[str, Any] | None]
-
-
-def reset(conn: Connection) -> None:
-    """Forget what a previous transaction on this (pooled) connection collected."""
-    conn.info.pop(_PENDING, None)
-    conn.info.pop(_KEY, None)
 
 
 def _hash_key(conn: Connection) -> bytes:
@@ -120,7 +125,9 @@ def _hash_key(conn: Connection) -> bytes:
     if key is None:
         t = Setting.__table__  # type: ignore[attr-defined]
         value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-        key = conn.info[_KEY] = bytes.fromhex(value) if value else b""
+        if not value:
+            return b""
+        key = conn.info[_KEY] = bytes.fromhex(value)
     return bytes(key)
 
 
@@ -165,6 +172,14 @@ def note_delete(conn: Connection, table: str, row_id: int, case_id: int,
     after[name] = None
 
 
+def inserted(key: bytes, rows: Sequence[tuple[str, int, Mapping[str, Any]]]) -> list[Images]:
+    """The ``file`` record of new rows ``(table, id, values)`` (what :func:`note_insert` collects
+    for each): for writers that build an event's changes themselves (the bulk import)."""
+    return [{f"{t}/{i}": None for t, i, _ in rows},
+            {f"{t}/{i}": {c: recorded(key, t, c, v.get(c)) for c in COLUMNS[t]}
+             for t, i, v in rows}]
+
+
 def take(conn: Connection, case_id: int) -> list[Images] | None:
     """What this transaction changed of the case's file since its last event, as
     ``[before, after]``; None when nothing was collected."""
@@ -181,6 +196,7 @@ def _case_of(obj: Any) -> int:
     return int(cid)
 
 
+@event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context: Any) -> None:
     """The ORM's writes to the case file, as the flush wrote them."""
     targets = [o for o in (*session.new, *session.dirty, *session.deleted)
@@ -248,7 +264,7 @@ def _row_order(name: str) -> tuple[int, int]:
 
 
 def replay_cases(conn: Connection, *, batch: int = BATCH,
-                 whole_file: bool = False) -> Iterator[CaseReplay]:
+                 whole_file: bool = True) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
     ``whole_file``, the rows of each complete case compared with what its events recorded."""
     with _lenient_text(conn):

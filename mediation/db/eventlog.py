@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -24,12 +24,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from mediation.cases import Event, LogHead, from_row
+from mediation.db import casefile
 
 GENESIS = "0" * 64
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_encode_string: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) \
+    or json.encoder.py_encode_basestring
 
 
 def canonical_json(value: Any) -> str:
@@ -106,11 +109,24 @@ def content_text(seq: int, at: datetime | str, committee_id: int | None, case_id
     but ``prev_hash`` and ``hash``, keys sorted. ``changes`` is the column's text, spliced in
     verbatim: it is canonical JSON already (:func:`parse_changes` checks that when it is read).
     The log's append, the verifier and the bulk import all hash what this returns."""
-    cj = _CANONICAL.encode
+    cj = _value
     return (f'{{"action":{cj(action)},"actor":{cj(actor)},"at":{cj(_at_text(at))},'
             f'"case_id":{cj(case_id)},"changes":{changes},"committee_id":{cj(committee_id)},'
             f'"from_state":{cj(from_state)},"reason":{cj(reason)},"role":{cj(role)},'
             f'"seq":{cj(seq)},"to_state":{cj(to_state)},"version":{cj(version)}}}')
+
+
+def _value(value: Any) -> str:
+    """``canonical_json(value)`` for one column's value: strings and integers directly (the
+    C string encoder), anything else through the canonical encoder."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    return _CANONICAL.encode(value)
 
 
 def content_of(e: EventColumns) -> str:
@@ -176,6 +192,10 @@ def append(
     ``Event`` is in no session.
     """
     conn = _connection(session)
+    if case_id is not None:
+        recorded = casefile.take(conn, case_id)
+        if recorded is not None:  # what the transaction changed of the case file
+            changes = {**(changes or {}), "file": recorded}
     seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
         "seq": seq + 1,

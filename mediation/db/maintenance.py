@@ -296,7 +296,8 @@ def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
     (:func:`mediation.db.casefile.replay_cases`). Returns (cases seen, problems)."""
     seen = 0
     problems: list[str] = []
-    for case in casefile.replay_cases(uow.session.connection()):
+    # State and version here; the fields are compared by the audit_chain check (audit.verify).
+    for case in casefile.replay_cases(uow.session.connection(), whole_file=False):
         seen += case.number is not None
         for p in case.problems:
             if p.kind == "replay" and p.seq is not None and p.seq == case.last_seq:

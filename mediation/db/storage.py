@@ -184,6 +184,11 @@ def schema_exists(engine: Engine) -> bool:
         return inspect(conn).has_table("committee")
 
 
+# The key under which mediation.db.casefile collects, on the connection, a transaction's changes
+# to the case file until its event takes them.
+CASEFILE_PENDING = "mediation.casefile.pending"
+
+
 class UnitOfWork:
     """One transaction. Rolls back on exit unless :meth:`commit` was called.
 
@@ -209,6 +214,9 @@ class UnitOfWork:
             conn = conn.execution_options(mediation_write=False)
         self.conn: Connection = conn
         self._tx = conn.begin()
+        # What a transaction rolled back on this pooled connection had collected for its events
+        # (mediation.db.casefile) is not this one's.
+        conn.info.pop(CASEFILE_PENDING, None)
         return self
 
     @property

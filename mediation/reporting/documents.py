@@ -22,17 +22,18 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 
+from mediation import calendars
 from mediation.access.policy import Actor, allowed, require, require_on_case
 from mediation.cases import Case, CaseView, Event, Staff
 from mediation.committee import committee_of, hash_key
 from mediation.core import categories, zhnum
-from mediation.core.clock import LOCAL, local_date
+from mediation.core.calendar import Calendar, age_on
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
@@ -113,26 +114,27 @@ def _dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
 
 
-def _day(value: str | None) -> date | None:
+def _day(value: str | None, cal: Calendar) -> date | None:
+    """The committee's local date of a stored (UTC) time."""
     dt = _dt(value)
-    return None if dt is None else local_date(dt)
+    return None if dt is None else cal.local_date(dt)
 
 
-def _plain(value: str | None) -> str:
-    day = _day(value)
+def _plain(value: str | None, cal: Calendar) -> str:
+    day = _day(value, cal)
     return zhnum.date_plain(day) if day else ""
 
 
-def _upper(value: str | None) -> str:
-    day = _day(value)
+def _upper(value: str | None, cal: Calendar) -> str:
+    day = _day(value, cal)
     return zhnum.date_upper(day) if day else "年　　月　　日"
 
 
-def _time(value: str | None) -> str:
+def _time(value: str | None, cal: Calendar) -> str:
     dt = _dt(value)
     if dt is None:
         return ""
-    local = dt.replace(tzinfo=UTC).astimezone(LOCAL)
+    local = cal.local(dt)
     return f"{zhnum.date_plain(local.date())}{local.hour}时{local.minute:02d}分"
 
 
@@ -143,8 +145,7 @@ def _zh(kind: str, value: str | None) -> str:
 def _age(birth: str | None, on: date | None) -> str:
     if not birth or on is None:
         return ""
-    b = date.fromisoformat(birth)
-    years = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+    years = age_on(date.fromisoformat(birth), on)
     return f"{years}岁" if years >= 0 else ""
 
 
@@ -162,6 +163,7 @@ class _Reader:
     staff: dict[str, str]
     revealed: bool
     prefix: str
+    cal: Calendar
 
 
 def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
@@ -182,7 +184,8 @@ def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     prefix = committee_of(uow, actor).prefix
-    return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix)
+    return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
+                   cal=calendars.of(uow, case.committee_id))
 
 
 def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
@@ -204,7 +207,7 @@ def _common(r: _Reader) -> dict[str, Any]:
     category = categories.get(v.category)
     cat_name = category.zh if category else v.category
     dispute = cat_name.removesuffix("纠纷") + "纠纷"
-    registered = _day(v.dates.get("registered"))
+    registered = _day(v.dates.get("registered"), r.cal)
     lead = [m for m in v.mediators if m["lead"]]
     others = [m for m in v.mediators if not m["lead"]]
     mediators = "、".join(m["name"] for m in lead + others)
@@ -247,9 +250,9 @@ def _common(r: _Reader) -> dict[str, Any]:
         "parties": parties,
         "mediators": mediators,
         "registrar": r.staff.get(v.registrar, v.registrar),
-        "registered_plain": _plain(v.dates.get("registered")),
-        "accepted_plain": _plain(v.dates.get("accepted")),
-        "accepted_upper": _upper(v.dates.get("accepted")),
+        "registered_plain": _plain(v.dates.get("registered"), r.cal),
+        "accepted_plain": _plain(v.dates.get("accepted"), r.cal),
+        "accepted_upper": _upper(v.dates.get("accepted"), r.cal),
     }
 
 
@@ -275,15 +278,15 @@ def _documents(r: _Reader) -> list[Planned]:
                            remark=remark))
 
     if v.source == "application":
-        add("application", None, {"date_upper": _upper(v.dates.get("registered"))})
+        add("application", None, {"date_upper": _upper(v.dates.get("registered"), r.cal)})
     if v.dates.get("accepted"):
         add("registration", None, {})
     if v.dates.get("declined"):
         add("decline", None, {"reason": _zh("decline", v.decline_reason),
                               "advice": v.advice or "",
-                              "date_upper": _upper(v.dates.get("declined"))})
+                              "date_upper": _upper(v.dates.get("declined"), r.cal)})
     if v.dates.get("rights_notified"):
-        add("rights", None, {"date_upper": _upper(v.dates.get("rights_notified"))})
+        add("rights", None, {"date_upper": _upper(v.dates.get("rights_notified"), r.cal)})
     last_session = max((s["no"] for s in v.sessions), default=None)
     for s in v.sessions:
         result = "继续调解"
@@ -292,10 +295,10 @@ def _documents(r: _Reader) -> list[Planned]:
         elif s["no"] == last_session and v.termination_reason:
             result = "终止调解：" + _zh("terminate", v.termination_reason)
         add("session", s["no"], {
-            "no": s["no"], "held": _time(s["held_at"]), "place": s["place"] or "",
+            "no": s["no"], "held": _time(s["held_at"], r.cal), "place": s["place"] or "",
             "attendees": s["attendees"] or "", "minutes": s["minutes"] or "",
             "result": result, "recorder": r.staff.get(s["recorded_by"], s["recorded_by"]),
-            "date_upper": _upper(s["held_at"]),
+            "date_upper": _upper(s["held_at"], r.cal),
         })
     performance = _zh("performance", v.follow_ups[-1]["performance"]) if v.follow_ups else ""
     for a in v.agreements:
@@ -313,25 +316,25 @@ def _documents(r: _Reader) -> list[Planned]:
                                   else "按上述协议内容履行"),
             "copies": zhnum.small_number(len(v.parties) + 1),
             "performance": performance,
-            "date_upper": _upper(a.reached_at),
+            "date_upper": _upper(a.reached_at, r.cal),
         }, remark)
     if v.termination_reason:
         add("termination", None, {"reason": _zh("terminate", v.termination_reason),
                                   "advice": v.advice or "",
-                                  "date_upper": _upper(v.dates.get("concluded"))})
+                                  "date_upper": _upper(v.dates.get("concluded"), r.cal)})
     current = next((a for a in reversed(v.agreements) if not a.superseded_at), None)
     for i, f in enumerate(v.follow_ups, start=1):
         add("visit", i, {
             "no": i,
             "agreement_number": (_agreement_number(v.number, current.version)
                                  if current else "（无调解协议）"),
-            "visited": _plain(f["visited_at"]),
+            "visited": _plain(f["visited_at"], r.cal),
             "performance": _zh("performance", f["performance"]) or "不适用",
             "satisfaction": _zh("satisfaction", f["satisfaction"]),
             "lawsuit": "是" if f["lawsuit"] else "否",
             "note": f["note"] or "",
             "visitor": r.staff.get(f["visitor"], f["visitor"]),
-            "date_upper": _upper(f["visited_at"]),
+            "date_upper": _upper(f["visited_at"], r.cal),
         })
     return out
 
@@ -423,12 +426,12 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
     if archive is not None:
         changes = json.loads(archive.changes)
         filed_by = r.staff.get(archive.actor, archive.actor)
-        filed_on = zhnum.date_plain(local_date(archive.at))
+        filed_on = zhnum.date_plain(r.cal.local_date(archive.at))
         retention = retention_text(int(changes["retention_days"][1]))
     cover = Planned(kind="cover", key="cover", title=KINDS["cover"].title, context={
         **base,
-        "opened": _plain(r.view.dates.get("accepted") or r.view.dates.get("registered")),
-        "closed": _plain(r.view.dates.get("closed")) or "（未结案）",
+        "opened": _plain(r.view.dates.get("accepted") or r.view.dates.get("registered"), r.cal),
+        "closed": _plain(r.view.dates.get("closed"), r.cal) or "（未结案）",
         "filer": filed_by, "filed": filed_on, "retention": retention,
         "remark": "" if archive is not None else "尚未归档",
     }, file_name=f"00-卷宗封面{revision}.docx", keep_existing=archive is not None)
@@ -510,7 +513,8 @@ def _full_documents(uow: UnitOfWork, actor: Actor, r: _Reader) -> dict[str, dict
         full = r
     else:
         view = build_view(uow, actor, r.case, reveal=True, names_ok=True)
-        full = _Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix)
+        full = _Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix,
+                       cal=r.cal)
     return {d.key: {k: v for k, v in d.context.items() if k != "masked"}
             for d in _documents(full)}
 
@@ -542,7 +546,9 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     done, _ = _filed(uow, case)
     if done is not None:
         raise InvalidInput(msg("case {case} was filed on {date}; its file is frozen",
-                          case=case.number, date=local_date(done.at).isoformat()))
+                          case=case.number,
+                          date=calendars.of(uow, case.committee_id).local_date(done.at)
+                          .isoformat()))
     days = retention_days if retention_days is not None else get_days(uow, case.committee_id)
     if days is None:
         raise InvalidInput(msg("no retention period: give --retention-days N, or a director "
@@ -551,8 +557,9 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         raise InvalidInput(msg("--retention-days must be between 1 and {max}", max=MAX_DAYS))
     view = build_view(uow, actor, case, reveal=True, names_ok=True)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
+    cal = calendars.of(uow, case.committee_id)
     full = _Reader(case=case, view=view, staff=staff, revealed=True,
-                   prefix=committee_of(uow, actor).prefix)
+                   prefix=committee_of(uow, actor).prefix, cal=cal)
     key = hash_key(uow)
     manifest = []
     for seq, d in enumerate(_documents(full), start=1):
@@ -563,7 +570,7 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action=ARCHIVE, committee_id=case.committee_id, case_id=case.id,
                     changes={"retention_days": [None, days], "documents": [None, manifest]})
-    return {"case": case.number, "filed_on": local_date(uow.now()).isoformat(),
+    return {"case": case.number, "filed_on": cal.local_date(uow.now()).isoformat(),
             "retention_days": days, "retention": retention_text(days),
             "documents": [m["file"] for m in manifest]}
 

@@ -18,11 +18,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from mediation.core.errors import InvalidInput, NotFound
-from mediation.core.i18n import msg
+from mediation.core.i18n import Msg, msg
 from mediation.core.outfiles import private_dir, write_private
 from mediation.core.paths import data_dir
 from mediation.reporting.documents import (
@@ -99,14 +100,26 @@ def _clean(value: Any) -> Any:
 
 
 def render(doc: Planned, prefix: str) -> bytes:
+    """The document rendered from its template. A template that cannot be used (a committee's
+    file that is not a Word document, or a field tag Jinja cannot read) is one clear error
+    naming the file, never a crash."""
+    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
     from jinja2.sandbox import SandboxedEnvironment
 
-    template = DocxTemplate(str(template_path(doc.kind, prefix)))
-    template.render(_clean(doc.context), jinja_env=SandboxedEnvironment(autoescape=True),
-                    autoescape=True)
-    buf = io.BytesIO()
-    template.save(buf)
+    path = template_path(doc.kind, prefix)
+    try:
+        template = DocxTemplate(str(path))
+        template.render(_clean(doc.context), jinja_env=SandboxedEnvironment(autoescape=True),
+                        autoescape=True)
+        buf = io.BytesIO()
+        template.save(buf)
+    except (TemplateError, SyntaxError, PackageNotFoundError, zipfile.BadZipFile, KeyError,
+            ValueError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+        raise InvalidInput(msg("the template {path} cannot be used: {error}", path=str(path),
+                               error=" ".join(str(exc).split())[:200] or type(exc).__name__)
+                           ) from None
     return buf.getvalue()
 
 
@@ -190,21 +203,28 @@ def _pdf_file(plan: CaseFile, rendered: list[tuple[Planned, bytes]]
 def write_case_file(plan: CaseFile, out_dir: Path, *, pdf: bool = True) -> dict[str, Any]:
     """Write the cover, the contents and every document into ``out_dir``, and one PDF of the
     whole file when LibreOffice is available. A filed document already there is left as is."""
-    folder = private_dir(out_dir)
     prefix = plan.committee_prefix
     docs = [plan.cover, plan.contents, *plan.documents]
-    rendered = [(d, render(d, prefix)) for d in docs if d.write]
-    note = None
+    rendered = [(d, render(d, prefix)) for d in docs if d.write]  # before anything is written
+    folder = private_dir(out_dir)
+    note: Msg | None = None
     pdf_name = None
     if pdf and soffice() is not None:
-        merged, contents_bytes = _pdf_file(plan, rendered)
-        rendered = [(d, contents_bytes if d is plan.contents else data) for d, data in rendered]
+        try:
+            merged, contents_bytes = _pdf_file(plan, rendered)
+        except (subprocess.SubprocessError, OSError) as exc:
+            merged, contents_bytes = None, None
+            note = msg("LibreOffice could not convert the file ({error}): the .docx files were "
+                       "written, without the PDF", error=" ".join(str(exc).split())[:200])
+        if contents_bytes is not None:
+            rendered = [(d, contents_bytes if d is plan.contents else data)
+                        for d, data in rendered]
         if merged is not None:
             pdf_name = plan.pdf_name
             dest = folder / pdf_name
             if not (plan.archived and dest.exists()):
                 write_private(dest, merged, overwrite=not plan.archived)
-        else:
+        elif note is None:
             note = msg("pdfunite (Debian package poppler-utils) was not found: the .docx files "
                        "were written, without the PDF of the whole file")
     elif pdf:

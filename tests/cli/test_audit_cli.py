@@ -76,6 +76,38 @@ def test_checkpoint_then_verify_with_anchor_and_key(cli: Cli, committee: Path,
     assert cli("--user", "liming", "audit", "checkpoint", "--key", str(key)).code == 1
 
 
+def test_a_checkpoint_stripped_of_its_signature_after_a_rewrite_fails_with_key(
+        cli: Cli, committee: Path, tmp_path: Path) -> None:
+    """The forger rewrites the chain consistently from event 2 on, moves the checkpoint's head
+    to the new one and deletes its signature: refused with --key (exit 4), accepted without it
+    but reported unchecked."""
+    from tests.property.test_audit_tamper import _rehash_from
+
+    key = tmp_path / "key"
+    key.write_text("0123456789abcdef0123456789abcdef\n")
+    cp = tmp_path / "cp.json"
+    assert cli("--user", "sunli", "audit", "checkpoint", "--key", str(key), "--out",
+               str(cp)).code == 0
+    db = sqlite3.connect(committee)
+    db.execute("DROP TRIGGER event_no_update")
+    db.execute("UPDATE event SET reason = 'rewritten' WHERE seq = 2")
+    _rehash_from(db, 2)
+    db.commit()
+    seq, value = db.execute("SELECT seq, hash FROM log_head").fetchone()
+    db.close()
+    statement = json.loads(cp.read_text("utf-8"))
+    statement["log_head"] = {"seq": seq, "hash": value}
+    del statement["signature"]
+    cp.write_text(json.dumps(statement))
+    bad = cli("audit", "verify", "--anchor", str(cp), "--key", str(key), "--json")
+    assert bad.code == 4, bad.out
+    doc = json.loads(bad.out)
+    assert doc["problem"]["kind"] == "signature" and doc["anchors"][0]["signature"] == "unsigned"
+    loose = cli("audit", "verify", "--anchor", str(cp))
+    assert loose.code == 0 and "Unchecked anchors" in loose.out and str(cp) in loose.out
+    assert "未核验的锚点" in cli("--lang", "zh", "audit", "verify", "--anchor", str(cp)).out
+
+
 def test_log_and_case_timelines_in_both_languages(cli: Cli, committee: Path) -> None:
     en = cli("audit", "case", "1")
     assert en.code == 0, en.err

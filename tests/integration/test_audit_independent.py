@@ -4,6 +4,7 @@ ours: on an untouched log, and on the first bad event of a tampered one."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import sqlite3
 from decimal import Decimal
@@ -51,6 +52,67 @@ def outsider_verify(path: str) -> int | None:
         prev_seq, prev_hash = row[0], row[13]
     head = db.execute("SELECT seq, hash FROM log_head").fetchone() or (0, b"0" * 64)
     return None if (head[0], head[1].decode()) == (prev_seq, prev_hash) else prev_seq + 1
+
+
+HASHED = {"cases": "summary requests advice", "party": "name birth_date id_number phone address "
+          "guardian_name guardian_phone", "mediation_session": "place attendees minutes",
+          "agreement": "terms superseded_reason", "extension": "reason", "follow_up": "note"}
+TABLES = ("cases party case_mediator mediation_session agreement extension follow_up "
+          "judicial_confirmation prevention").split()
+
+
+def outsider_case_files(path: str) -> list[tuple[int, str]]:
+    """docs/audit.md §7: each format-2 case's rows against the replay of its events' ``file``;
+    the (case id, first differing row or field) of every case that differs."""
+    db = sqlite3.connect(path)
+    key = bytes.fromhex(db.execute("SELECT value FROM setting WHERE key = 'id_hash_key'")
+                        .fetchone()[0])
+
+    def recorded(table: str, column: str, value: Any, kind: str) -> Any:
+        if value is not None and kind == "DATETIME":  # §3: SQLite's text, as the events write it
+            value = value.replace(" ", "T") + "Z"
+        if value is not None and kind == "BOOLEAN":
+            value = bool(value)
+        if value is None or column not in HASHED.get(table, "").split():
+            return value
+        mac = hmac.new(key, b"mediation-casefile\x00" + str(value).encode(), hashlib.sha256)
+        return mac.hexdigest()[:32]
+
+    files: dict[int, dict[str, Any] | None] = {}
+    for cid, changes in db.execute("SELECT case_id, changes FROM event WHERE case_id IS NOT "
+                                   "NULL ORDER BY seq"):
+        file = json.loads(changes).get("file")
+        if cid not in files:
+            files[cid] = {} if file else None  # a case registered before format 2: not compared
+        rebuilt = files[cid]
+        if file and rebuilt is not None:
+            for row, values in file[1].items():
+                if values is None or file[0].get(row, 0) is None:  # deleted, or inserted anew
+                    rebuilt.pop(row, None)
+                if values is not None:
+                    rebuilt.setdefault(row, {}).update(values)
+    stored: dict[int, dict[str, Any]] = {}
+    for table in TABLES:
+        cols = [(c[1], c[2]) for c in db.execute(f"PRAGMA table_info({table})")]
+        for r in db.execute(f"SELECT {', '.join(c for c, _ in cols)} FROM {table}"):
+            row = dict(zip([c for c, _ in cols], r, strict=True))
+            stored.setdefault(row["id"] if table == "cases" else row["case_id"], {})[
+                f"{table}/{row['id']}"] = {c: recorded(table, c, row[c], kind) for c, kind in cols
+                                            if c not in ("id", "case_id")}
+    bad = []
+    for cid, file in files.items():
+        rows = stored.get(cid, {})
+        for n in sorted(file.keys() | rows.keys() if file is not None else (), key=lambda n: (
+                TABLES.index(n.split("/")[0]), int(n.split("/")[1]))):
+            assert file is not None
+            if n not in file or n not in rows:
+                bad.append((cid, n))
+                break
+            column = next((c for c in rows[n] if file[n].get(c) != rows[n][c]), None)
+            if column is not None:
+                bad.append((cid, f"{n}.{column}"))
+                break
+    return bad
 # ---------------------------------------------------------------------------------------------
 
 
@@ -140,6 +202,23 @@ def _rehash(room: Room, k: int) -> None:
     db.execute("UPDATE log_head SET seq = (SELECT max(seq) FROM event), hash = ?", (prev,))
     db.commit()
     db.close()
+
+
+def test_outsider_compares_the_case_files_like_ours(room: Room) -> None:
+    cid = full_history(room)
+    other = new_case(room, category="01")
+    assert outsider_case_files(_path(room)) == []
+    assert _ours(room) is None
+    with room.engine.begin() as conn:
+        conn.execute(text(f"UPDATE agreement SET amount_fen = 6000000 WHERE case_id = {cid}"))
+        conn.execute(text(f"UPDATE party SET phone = '13900000000' WHERE case_id = {other}"))
+    with room.engine.connect() as conn:
+        agreement = conn.execute(text(f"SELECT id FROM agreement WHERE case_id = {cid}")).scalar()
+    found = outsider_case_files(_path(room))
+    assert found[0] == (cid, f"agreement/{agreement}.amount_fen") and found[1][0] == other
+    with room.uow(write=False) as uow:
+        ours = [(f.case_id, f.field) for f in audit.verify(uow).findings]
+    assert ours == found
 
 
 def test_outsider_checks_a_checkpoint_signature(room: Room) -> None:

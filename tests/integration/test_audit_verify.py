@@ -118,9 +118,10 @@ def test_an_illegal_transition_with_a_correct_hash_is_caught(room: Room) -> None
                         from_state="accepted", to_state="closed", version=3)
         conn.execute(text(f"UPDATE cases SET state = 'closed', version = 3 WHERE id = {cid}"))
     result = _verify(room)
-    assert result.first is not None, result.to_dict()
-    assert (result.first.kind, result.first.seq) == (Kind.transition, _head(room)[0])
-    assert "feedback" in result.first.detail.render()
+    assert not result.ok
+    bad = [f for f in result.findings if f.kind == Kind.transition]
+    assert [(f.seq, f.case_id) for f in bad] == [(_head(room)[0], cid)], result.to_dict()
+    assert "feedback" in bad[0].detail.render()
 
 
 def test_case_row_must_equal_its_replay(room: Room) -> None:
@@ -147,3 +148,37 @@ def test_events_hold_no_readable_personal_data(room: Room) -> None:
     for secret in ("430104198003120014", "13812345678", "\"张三\"", "桐梓坡路8栋502"):
         assert secret not in changes
     assert "张某" in changes and "430***********0014" in changes
+
+
+def test_cases_registered_before_format_2_are_checked_by_state_only(
+        room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events written before the case file was recorded carry no ``file``: such a case's state
+    and version are checked, its fields are not (docs/audit.md §7)."""
+    from mediation.db import casefile
+
+    with monkeypatch.context() as m:
+        m.setattr(casefile, "take", lambda conn, case_id: None)  # as the old code wrote them
+        old = new_case(room)
+        room.run(steps.accept, None, old)
+    new = new_case(room, category="01")
+    room.run(steps.accept, None, new)
+    result = _verify(room)
+    assert result.ok and (result.cases, result.whole_files) == (2, 1), result.to_dict()
+    _tamper(room, f"UPDATE party SET phone = '13900000000' WHERE case_id IN ({old}, {new})")
+    result = _verify(room)
+    assert [(f.kind, f.case_id) for f in result.findings] == [(Kind.field, new)]
+    assert result.first is not None and result.first.field is not None
+    assert result.first.field.startswith("party/") and result.first.field.endswith(".phone")
+
+
+def test_events_record_the_case_file_without_personal_data(room: Room) -> None:
+    cid = full_history(room)
+    with room.engine.connect() as conn:
+        first = conn.execute(text(f"SELECT changes FROM event WHERE case_id = {cid} "
+                                  "ORDER BY seq LIMIT 1")).scalar_one()
+    file = json.loads(first)["file"]
+    assert file[0] == {name: None for name in file[1]}  # every row inserted
+    assert f"cases/{cid}" in file[1] and sum(k.startswith("party/") for k in file[1]) == 2
+    recorded = json.dumps(file, ensure_ascii=False)  # the readable summary is the privacy rule's
+    for secret in ("张三", "13812345678", "430104198003120014", "桐梓坡路", "1980-03-12", "漏水"):
+        assert secret not in recorded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -57,7 +58,7 @@ def test_the_whole_road(room: Room) -> None:
     room.run(steps.confirm, None, cid)
     r = room.run(steps.feedback, None, cid, performance="full", satisfaction="satisfied",
                  note="已履行")
-    assert r["state"] == "closed" and r["version"] == 7
+    assert r.state == "closed" and r.version == 7
     assert counts(room, cid) == (7, 7, "closed")
     with room.uow(write=False) as uow:
         view = queries.case_view(uow, room.director, c["number"])
@@ -115,7 +116,12 @@ def test_duplicates_by_id_number_are_refused_unless_forced(room: Room) -> None:
     assert forced["number"].endswith("第2号")  # the refused attempt used no number
     with room.uow(write=False) as uow:
         ev = uow.session.exec(select(Event).where(Event.case_id == forced["id"])).one()
-    assert ev.reason and first["number"] in ev.reason
+        hits = uow.session.exec(select(Event).where(Event.action == "duplicate_hit")
+                                .order_by(col(Event.seq))).all()
+    assert ev.reason == "forced: probable duplicate"
+    # both the refused and the forced attempt are on the record, naming the case they matched
+    assert [json.loads(h.changes)["forced"][1] for h in hits] == [False, True]
+    assert all(json.loads(h.changes)["cases"][1] == [first["id"]] for h in hits)
 
 
 def test_duplicates_by_names_and_category_within_ninety_days(room: Room) -> None:

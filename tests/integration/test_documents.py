@@ -27,7 +27,7 @@ from mediation.access.policy import Actor
 from mediation.cases import Event
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.reporting import documents, printing
-from tests.conftest import Room, case_record
+from tests.conftest import Room, case_record, make_room
 
 ID_ZHANG, ID_LI = "430104198003120014", "430104197511200024"
 PHONE_ZHANG = "13812345678"
@@ -121,6 +121,7 @@ def test_agreement_revealed_has_every_field_where_the_form_puts_it(room: Room,
     assert "　　本协议一式三份，当事人、人民调解委员会各持一份。" in paras
     assert "人民调解员（签名）：李明、赵敏" in paras
     assert all("脱敏副本" not in p for p in paras)
+    assert Document(str(path)).sections[0].header.paragraphs[0].text == ""
     # the dating line in Chinese numerals, the agreement's date
     assert paras[-1].startswith("二〇") and paras[-1].endswith("日")
     # styles name the official fonts, the page is A4
@@ -152,6 +153,7 @@ def test_masked_copy_for_a_reader_who_may_not_reveal(room: Room, tmp_path: Path)
     assert beside(path, "姓名（名称）") == ["张某", "李某"]
     assert beside(path, "证件号码")[0].startswith("430") and "*" in beside(path, "证件号码")[0]
     assert "人民币伍佰元整" in allt  # the amount is not personal data
+    assert "脱敏副本" in Document(str(path)).sections[0].header.paragraphs[0].text  # every page
     with room.uow(write=False) as uow:
         assert len(uow.session.exec(select(Event.seq)).all()) == before  # nothing recorded
     # the director may ask for the masked copy: numbers masked, names kept, no reveal
@@ -332,6 +334,24 @@ def test_a_committee_template_overrides_the_built_in(room: Room, tmp_path: Path,
     assert Document(str(p)).paragraphs[1].text == "调解协议书（本会格式）"
 
 
+def test_a_broken_committee_template_is_one_clear_error(cli: Callable[..., Any], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDIATION_TEMPLATES", str(tmp_path / "tpl"))
+    assert cli("demo", "--fresh").code == 0
+    own = tmp_path / "tpl" / "龙" / "agreement.docx"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"not a Word document")
+    r = cli("case", "print", "agreement", "1", "--out", str(tmp_path / "a.docx"))
+    assert r.code == 1 and "cannot be used" in r.err and str(own) in r.err, r.err
+    assert "Traceback" not in r.err and not (tmp_path / "a.docx").exists()
+    doc = Document()
+    doc.add_paragraph("{{ committee }} {% if %}")
+    doc.save(str(own))
+    r = cli("case", "file", "1", "--out", str(tmp_path / "f"), "--no-pdf")
+    assert r.code == 1 and "cannot be used" in r.err, r.err
+    assert not (tmp_path / "f").exists()  # nothing written
+
+
 def test_the_committed_templates_are_what_the_script_generates() -> None:
     """data/templates/ is what tools/templates.py writes, compared by content (the package's
     XML parts), not by the zip's bytes."""
@@ -384,8 +404,10 @@ def _need_office() -> None:
         pytest.skip(why)
 
 
-def test_the_whole_file_as_one_pdf(room: Room, tmp_path: Path) -> None:
+def test_the_whole_file_as_one_pdf(tmp_path: Path) -> None:
+    """One backend only: the conversion does not depend on it, and LibreOffice is slow."""
     _need_office()
+    room = make_room("sqlite:///" + str(tmp_path / "pdf.db"))
     n = full_case(room, sessions=2)
     plan = room.run(documents.case_file, None, n)
     result = printing.write_case_file(plan, tmp_path / "file", pdf=True)

@@ -59,8 +59,10 @@ def test_import_numbers_gaplessly_and_chains_events_like_new_case(
                                    .order_by(col(Party.position))).all()
     # Same columns and same event changes as the one-by-one intake would have written.
     expected = intake.new_event_changes(CaseIn.model_validate(record(1)), case.number)
-    assert json.loads(imported[1].changes) == json.loads(eventlog.canonical_json(expected))
-    assert [p.name for p in parties] == ["张三", "李四"]
+    recorded = json.loads(imported[1].changes)
+    assert set(recorded.pop("file")[1]) == {f"cases/{case.id}", *(f"party/{p.id}" for p in parties)}
+    assert recorded == json.loads(eventlog.canonical_json(expected))
+    assert [p.name for p in parties] == [p["name"] for p in record(1)["parties"]]
     assert parties[0].id_hash and parties[0].id_number == record(1)["parties"][0]["id_number"]
     assert case.amount_fen == record(1)["amount"] * 100 and case.state == "intake"
     for p in record(1)["parties"]:  # personal data masked in the event
@@ -151,6 +153,12 @@ def test_import_stores_what_case_new_stores(
     assert parties[imported.id][1]["birth_date"] is not None
     assert parties[imported.id][0]["id_number"] == "43010419800312009X"
     changes = [json.loads(events[c.id].changes) for c in (made, imported)]
+    files = [c.pop("file")[1] for c in changes]  # the whole case file, keyed by row ids
+    rows = [[v for k, v in sorted(f.items(), key=lambda kv: int(kv[0].split("/")[1]))
+             if k.startswith("party/")] for f in files]
+    assert rows[0] == rows[1] and len(rows[0]) == 3  # each party recorded as case new does
+    assert {k: v for k, v in files[0][f"cases/{made.id}"].items() if k not in skip} == \
+        {k: v for k, v in files[1][f"cases/{imported.id}"].items() if k not in skip}
     assert changes[1].pop("number") == [None, imported.number]
     assert changes[0].pop("number") == [None, made.number]
     assert changes[0] == changes[1] and changes[1]["amount"] == [None, "12.5"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mediation import assignment, intake, queries, retention, steps
+from mediation import intake, queries, retention, steps
 from mediation.cases import Case, Event, Party
 from mediation.committee import add_staff, resolve_actor
 from mediation.core.errors import NotFound, PermissionDenied, Refused
@@ -75,25 +75,25 @@ def test_retention_needs_a_period_and_the_director(room: Room) -> None:
 
 def test_assign_and_reassign_are_recorded(room: Room) -> None:
     case_id = room.run(intake.new_case, None, intake.parse_case(case_record()))["id"]
-    first = room.run(assignment.assign, None, case_id, mediator="liming")
-    second = room.run(assignment.assign, None, case_id, mediator="zhaomin",
+    first = room.run(steps.assign, None, case_id, mediator="liming")
+    second = room.run(steps.assign, None, case_id, mediator="zhaomin",
                       co_mediators=["liming"])
-    assert second["version"] == first["version"] + 1
-    assert second["lead_mediator"] == "zhaomin" and second["co_mediators"] == ["liming"]
+    assert second.version == first.version + 1
+    assert second.lead_mediator == "zhaomin" and second.co_mediators == ["liming"]
     with room.uow(write=False) as uow:
         acts = uow.session.exec(select(Event).where(Event.action == "assign")).all()
         assert [json.loads(e.changes)["lead_mediator"] for e in acts] == [
             [None, "liming"], ["liming", "zhaomin"]]
-        assert queries.replayed_states(uow)[case_id] == ("intake", second["version"])
+        assert queries.replayed_states(uow)[case_id] == ("intake", second.version)
     with pytest.raises(PermissionDenied, match=r"case\.assign"):
-        room.run(assignment.assign, room.mediator, case_id, mediator="liming")
+        room.run(steps.assign, room.mediator, case_id, mediator="liming")
 
 
 def test_mediators_reach_only_their_cases(room: Room) -> None:
     mine = room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)["id"]
     other = room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)["id"]
     for case_id, who in ((mine, "liming"), (other, "zhaomin")):
-        room.run(assignment.assign, None, case_id, mediator=who)
+        room.run(steps.assign, None, case_id, mediator=who)
         room.run(steps.accept, None, case_id)
     listed = {c.id for c in room.run(queries.list_cases, room.mediator)}
     assert listed == {mine}
@@ -139,7 +139,7 @@ def test_auditor_sees_masked_names_and_may_reveal_with_a_reason(room: Room) -> N
 def test_finished_cases_cannot_be_reassigned(room: Room) -> None:
     case_id = closed_case(room)
     with pytest.raises(Refused):
-        room.run(assignment.assign, None, case_id, mediator="zhaomin")
+        room.run(steps.assign, None, case_id, mediator="zhaomin")
 
 
 def test_organisations_names_are_not_masked(room: Room) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 
 from mediation import intake, steps
 from mediation.cases import Case, Event, LogHead, Prevention
+from mediation.core.commands import Prevent
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
@@ -47,7 +48,7 @@ def test_a_version_moved_on_before_the_compare_and_set_writes_nothing(
             return {}
 
         with pytest.raises(Conflict, match="now version 2") as refused:
-            steps._step(uow, room.director, cid, "prevent", {"kind": "suicide", "persons": 1},
+            steps._step(uow, room.director, cid, Prevent(kind="suicide", persons=1),
                         apply, expected_version=expected)
         # retryable (storage.transaction runs it again) only when the caller named no version
         assert type(refused.value) is (ConcurrentUpdate if expected is None else Conflict)
@@ -89,7 +90,7 @@ def test_a_case_is_found_by_number_and_only_in_the_actor_committee(room: Room) -
     cid = new_case(room)
     with room.uow(write=False) as uow:
         number = steps.find_case(uow, room.director, cid).number
-    assert room.run(steps.accept, None, f" {number} ")["id"] == cid
+    assert room.run(steps.accept, None, f" {number} ").id == cid
     outsider = room.director.__class__(username="x", name="x", role="director",
                                        committee_id=room.director.committee_id + 1)
     with pytest.raises(NotFound, match="no case"):
@@ -115,11 +116,11 @@ def test_events_appended_through_session_and_connection_share_one_chain(room: Ro
     with room.uow() as uow:
         a = eventlog.append(uow.session, at=uow.now(), actor="wangfang", role="director",
                             action="test")
-        result: dict[str, Any] = steps.accept(uow, room.director, cid)
+        result = steps.accept(uow, room.director, cid)
         b = eventlog.append(uow.conn, at=uow.now(), actor="wangfang", role="director",
                             action="test")
         uow.commit()
-    assert result["event"] == a.seq + 1 and b.seq == a.seq + 2
+    assert result.event == a.seq + 1 and b.seq == a.seq + 2
     from mediation.db import maintenance
 
     with room.uow(write=False) as uow:

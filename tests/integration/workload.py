@@ -20,6 +20,7 @@ from sqlmodel import col, select
 
 from mediation import committee, intake, steps, workflow
 from mediation.cases import Case, CaseIn, Event
+from mediation.core.commands import StepDone
 from mediation.core.errors import Conflict, MediationError
 from mediation.db.storage import UnitOfWork, create_schema, engine_for, transaction
 
@@ -112,9 +113,9 @@ def one_op(engine: Any, rng: random.Random, *, informed: float = 0.7) -> dict[st
         except Exception as exc:
             return {"kind": kind, "outcome": "error", "error": f"{type(exc).__name__}: {exc}"}
         return {"kind": kind, "outcome": "ok", "case": made["id"], "number": made["number"]}
-    fn: Callable[..., dict[str, Any]] = steps.STEPS[kind]
+    fn: Callable[..., StepDone] = steps.STEPS[kind]
 
-    def once(uow: UnitOfWork) -> dict[str, Any]:
+    def once(uow: UnitOfWork) -> StepDone:
         actor = committee.resolve_actor(uow, "wangfang")
         return fn(uow, actor, case_id, expected_version=expected, **PARAMS[kind])
 
@@ -129,8 +130,8 @@ def one_op(engine: Any, rng: random.Random, *, informed: float = 0.7) -> dict[st
     except Exception as exc:
         return {"kind": kind, "outcome": "error", "case": case_id,
                 "error": f"{type(exc).__name__}: {exc}"}
-    return {"kind": kind, "outcome": "ok", "case": case_id, "event": result["event"],
-            "version": result["version"], "state": result["state"]}
+    return {"kind": kind, "outcome": "ok", "case": case_id, "event": result.event,
+            "version": result.version, "state": result.state}
 
 
 def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> None:

@@ -68,6 +68,7 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "prevent": st.fixed_dictionaries({
         "kind": st.sampled_from(["suicide", "group_fight", "flood"]),
         "persons": st.integers(-1, 30)}),
+    "assign": st.fixed_dictionaries({"mediator": st.sampled_from(["liming", "zhaomin"])}),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from mediation import workflow
+from mediation.core.commands import COMMANDS, Accept, Command, Judicial, Mediate
 from mediation.core.errors import Refused
 from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
@@ -28,7 +29,13 @@ GOOD: dict[str, dict[str, Any]] = {
     "feedback": {"performance": "full", "satisfaction": "satisfied"},
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
+    "assign": {"mediator": "liming"},
 }
+
+
+def cmd(trigger: str, inputs: dict[str, Any]) -> Command:
+    """The trigger's command with these inputs (the tables above name them by trigger)."""
+    return COMMANDS[trigger](**inputs)
 
 
 def ready(state: str) -> Subject:
@@ -61,10 +68,10 @@ def test_each_trigger_from_each_state(state: str, trigger: str) -> None:
             inputs: dict[str, Any] = {"satisfaction": "satisfied"}
         else:
             inputs = GOOD[trigger]
-        assert fire(subject, trigger, inputs) == (t.dest or state)
+        assert fire(subject, cmd(trigger, inputs)) == (t.dest or state)
     else:
         with pytest.raises(Refused) as refused:
-            fire(subject, trigger, GOOD[trigger])
+            fire(subject, cmd(trigger, GOOD[trigger]))
         assert subject.state == state
         err = refused.value
         assert err.allowed == workflow.allowed_triggers(state)
@@ -88,6 +95,7 @@ GUARD_FAILURES = [
     ("extend", "accepted", {}, {"days": 0}, "1 to 30 days"),
     ("extend", "accepted", {}, {"days": 31}, "1 to 30 days"),
     ("agree", "mediating", {}, {"terms": "  "}, "no terms"),
+    ("agree", "mediating", {}, {"amount": -1}, "--amount must not be negative"),
     ("terminate", "mediating", {}, {"reason": "tired"}, "reason must be one of"),
     ("terminate", "accepted", {}, {"advice": None}, "advice"),
     ("confirm", "agreed", {"has_agreement": False}, {}, "no agreement to confirm"),
@@ -95,12 +103,16 @@ GUARD_FAILURES = [
     ("judicial", "confirmed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
     ("judicial", "confirmed", {"judicial_pending": True}, {}, "already pending"),
     ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
+    ("judicial", "confirmed", {"judicial_pending": True}, {"result": "pending"},
+     "--result must be one of: confirmed, rejected"),
     ("feedback", "confirmed", {}, {"satisfaction": None}, "satisfaction"),
     ("feedback", "confirmed", {}, {"performance": None}, "performed"),
     ("feedback", "terminated", {}, {"performance": "full"}, "no agreement"),
     ("remediate", "confirmed", {}, {"consent": False}, "consent"),
     ("remediate", "agreed", {}, {"reason": ""}, "reason"),
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
+    ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
+    ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
 ]
 
 
@@ -111,7 +123,7 @@ def test_each_guard_refuses_with_its_reason(trigger: str, state: str, facts: dic
     for k, v in facts.items():
         setattr(subject, k, v)
     with pytest.raises(Refused) as refused:
-        fire(subject, trigger, {**GOOD[trigger], **inputs})
+        fire(subject, cmd(trigger, {**GOOD[trigger], **inputs}))
     assert subject.state == state
     assert why in refused.value.render()
 
@@ -126,13 +138,13 @@ def test_every_guard_is_exercised_by_a_failure_case() -> None:
 def test_existing_facts_satisfy_mediate_without_inputs() -> None:
     subject = ready("accepted")
     subject.lead_mediator, subject.rights_notified = "liming", True
-    assert fire(subject, "mediate", {}) == "mediating"
+    assert fire(subject, Mediate()) == "mediating"
 
 
 def test_judicial_filing_on_the_last_day_is_in_time() -> None:
     subject = ready("confirmed")
     last = date(2026, 11, 1) + timedelta(days=workflow.JUDICIAL_WINDOW_DAYS)
-    assert fire(subject, "judicial", {"court": "法院", "filed_on": last}) == "confirmed"
+    assert fire(subject, Judicial(court="法院", filed_on=last)) == "confirmed"
 
 
 def test_ten_thousand_triggers_keep_the_machine_bounded() -> None:
@@ -142,7 +154,7 @@ def test_ten_thousand_triggers_keep_the_machine_bounded() -> None:
         subject = ready(states[i % len(states)])
         trigger = workflow.TRIGGERS[i % len(workflow.TRIGGERS)]
         try:
-            fire(subject, trigger, GOOD[trigger])
+            fire(subject, cmd(trigger, GOOD[trigger]))
         except Refused:
             pass
     assert m.models == []
@@ -201,14 +213,14 @@ def test_guards_read_only_the_facts_they_declare(trigger: str) -> None:
                 setattr(subject, k, v)
             strict = _Strict(**dataclasses.asdict(subject))
             strict.allowed = workflow.ROW_FACTS | workflow.GUARD_FACTS.get(guard, frozenset())
-            guard(strict, {**GOOD[trigger], **inputs})
+            guard(strict, cmd(trigger, {**GOOD[trigger], **inputs}))
 
 
 def test_the_strict_subject_catches_an_undeclared_read() -> None:
     strict = _Strict(**dataclasses.asdict(ready("intake")))
     strict.allowed = workflow.ROW_FACTS
     with pytest.raises(AssertionError, match="applicants"):
-        workflow.has_both_sides(strict, {})
+        workflow.has_both_sides(strict, Accept())
 
 
 def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:

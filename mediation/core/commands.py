@@ -1,0 +1,148 @@
+"""What a step is asked to do, one typed, frozen command per trigger of the workflow, and what
+it did (:class:`StepDone`).
+
+The CLI and the library's callers pass a step's inputs as keyword arguments to its service
+(``mediation.steps``), which builds the trigger's command; the guards of the transition table
+(``mediation.workflow``) read the command's fields, so a misspelt input fails at type-check time,
+not as a silently missing key. The defaults are what a step means when an input is left out;
+whether the step may then happen is the guards' decision, never the command's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """The inputs of one trigger; ``trigger`` names the row of the transition table."""
+
+    trigger: ClassVar[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Accept(Command):
+    trigger: ClassVar[str] = "accept"
+
+
+@dataclass(frozen=True, slots=True)
+class Decline(Command):
+    trigger: ClassVar[str] = "decline"
+    reason: str | None = None
+    advice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mediate(Command):
+    trigger: ClassVar[str] = "mediate"
+    mediator: str | None = None
+    co_mediators: tuple[str, ...] = ()
+    rights_notified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Session(Command):
+    trigger: ClassVar[str] = "session"
+    minutes: str | None = None
+    place: str | None = None
+    attendees: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extend(Command):
+    trigger: ClassVar[str] = "extend"
+    days: int | None = None
+    reason: str | None = None
+    consent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Agree(Command):
+    trigger: ClassVar[str] = "agree"
+    terms: str | None = None
+    written: bool = True
+    amount: Decimal | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Terminate(Command):
+    trigger: ClassVar[str] = "terminate"
+    reason: str | None = None
+    advice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm(Command):
+    trigger: ClassVar[str] = "confirm"
+
+
+@dataclass(frozen=True, slots=True)
+class Judicial(Command):
+    """A filing (``court``, ``filed_on``) or, with ``result``, the court's decision on it."""
+
+    trigger: ClassVar[str] = "judicial"
+    court: str | None = None
+    filed_on: date | None = None
+    result: str | None = None
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback(Command):
+    trigger: ClassVar[str] = "feedback"
+    satisfaction: str | None = None
+    performance: str | None = None
+    note: str | None = None
+    lawsuit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Remediate(Command):
+    trigger: ClassVar[str] = "remediate"
+    reason: str | None = None
+    consent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prevent(Command):
+    trigger: ClassVar[str] = "prevent"
+    kind: str | None = None
+    persons: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Command):
+    trigger: ClassVar[str] = "assign"
+    mediator: str | None = None
+    co_mediators: tuple[str, ...] = ()
+
+
+COMMANDS: dict[str, type[Command]] = {
+    c.trigger: c
+    for c in (Accept, Decline, Mediate, Session, Extend, Agree, Terminate, Confirm, Judicial,
+              Feedback, Remediate, Prevent, Assign)
+}
+
+
+
+@dataclass(frozen=True, slots=True)
+class StepDone:
+    """What a recorded step did: the case, its state and version after it, and its event."""
+
+    id: int
+    number: str
+    state: str
+    version: int
+    event: int
+
+
+@dataclass(frozen=True, slots=True)
+class Assigned(StepDone):
+    """``assign``: the mediators now appointed."""
+
+    lead_mediator: str
+    co_mediators: list[str]

@@ -104,7 +104,10 @@ def build_app() -> typer.Typer:
 
 
 def _error_line(text: str) -> None:
-    render.err(_("error: {message}", message=text) + "\n")
+    """The one line of a refusal: a value quoted in the message (a file name, a typed value)
+    may hold line breaks; they become spaces, so the error stays one line."""
+    line = " ".join(render.clean(_("error: {message}", message=text)).splitlines())
+    render.err(line + "\n")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

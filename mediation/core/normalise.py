@@ -246,7 +246,8 @@ def amount(value: str | int | float | Decimal) -> Decimal:
     """An amount in yuan, however written, as an exact Decimal with at most two decimals,
     between 0 and :data:`MAX_AMOUNT_YUAN`; otherwise :class:`Unreadable`. Never rounds."""
     shown = value if isinstance(value, str) else str(value)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        # a JSON true/false, list or object where an amount belongs
         raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
                          forms=msg(AMOUNT_FORMS))
     if isinstance(value, float):  # a JSON number with a fraction: its shortest decimal form

@@ -31,9 +31,10 @@ from sqlalchemy import Engine, insert, update
 from sqlmodel import SQLModel
 
 from mediation import audit
-from mediation.cases import Case, Committee, Event, LogHead, Setting
+from mediation.cases import Case
 from mediation.db import casefile, eventlog
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.tables import Committee, Event, LogHead, Setting
 
 DEFAULT_EVENTS = 100_000
 STEPS = [("new", None, "intake"), ("accept", "intake", "accepted"),

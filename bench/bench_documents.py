@@ -30,10 +30,10 @@ from docx.shared import Mm, Pt
 from mediation import committee, intake, steps
 from mediation.access.policy import Actor
 from mediation.cases import FollowUp
+from mediation.db.casestore import find
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
 from mediation.reporting import documents, printing
 from mediation.reporting.documents import Planned
-from mediation.steps import find_case
 
 SESSIONS, VISITS = 10, 3
 CASE = {
@@ -78,7 +78,7 @@ def build(folder: Path) -> tuple[str, str, Actor]:
         "二、李四负责修复卫生间防水层。", written=True, amount=Decimal(500))
     run(steps.confirm, n)
     run(steps.feedback, n, performance="full", satisfaction="satisfied", note="已履行")
-    case_id = int(run(lambda u, a: find_case(u, a, n).id))
+    case_id = int(run(lambda u, a: find(u, a, n).id))
     with UnitOfWork(engine) as uow:
         for i in range(1, VISITS):
             uow.session.add(FollowUp(case_id=case_id, visited_at=uow.now(), visitor="liming",

@@ -138,11 +138,9 @@ def _pg_database() -> Iterator[str | None]:
     try:
         yield url
     finally:
-        from mediation.db.storage import _engines
+        from mediation.db.storage import release_engine
 
-        eng = _engines.pop(url, None)
-        if eng is not None:
-            eng.dispose()
+        release_engine(url)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -376,14 +374,14 @@ def _naive_import(path: str, n: int) -> None:
     one case at a time, in one transaction (no duplicate search)."""
     from mediation import committee, intake
     from mediation.cases import Case, CaseIn, Party
-    from mediation.db import eventlog
+    from mediation.db import eventlog, settings
     from mediation.db.storage import UnitOfWork
 
     engine = _setup("sqlite:///" + path)
     with UnitOfWork(engine) as uow:
         s = uow.session
         actor = committee.resolve_actor(uow, "wangfang")
-        key = committee.hash_key(uow)
+        key = settings.hash_key(uow)
         now = uow.now()
         for i in range(n):
             rec = CaseIn.model_validate(record(i))

@@ -18,15 +18,16 @@ from cli.options import MAX_INT, json_opt
 from mediation.core.i18n import _, name
 
 
-def read_password(from_stdin: bool, *, confirm: bool = False) -> str:
-    """A password from standard input (its first line) or a hidden prompt at a terminal."""
+def read_password(from_stdin: bool, *, confirm: bool = False, prompt: str | None = None
+                  ) -> str:
+    """A password from standard input (its next line) or a hidden prompt at a terminal."""
     if from_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         raise typer.BadParameter(_("no terminal to ask for the password; use --password-stdin"),
                                  param_hint="--password-stdin")
-    value: str = typer.prompt(_("Password"), hide_input=True,
+    value: str = typer.prompt(prompt or _("Password"), hide_input=True,
                               confirmation_prompt=_("Password again") if confirm else False)
     return value
 
@@ -46,13 +47,21 @@ def register(app: typer.Typer) -> None:
 
         e = env(ctx)
         password = read_password(password_stdin)
-        with e.uow() as uow:
-            result = signin.login(uow, username.strip(), password)
-            uow.commit()
+        try:
+            with e.uow() as uow:
+                result = signin.login(uow, username.strip(), password)
+                uow.commit()
+        except signin.PasswordChangeRequired as exc:
+            sys.stderr.write(exc.render() + "\n")
+            new = read_password(password_stdin, confirm=True, prompt=_("New password"))
+            with e.uow() as uow:
+                result = signin.login(uow, username.strip(), password, new_password=new)
+                uow.commit()
         path = signin.save_session(e.url(), result)
         render.out(_("Signed in as {user} ({role}) until {time}; session in {path}.",
                            user=result["user"], role=name("role", result["role"]),
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
+        render.admin_notices(result["notices"])
         if e.user and e.user != result["user"]:
             render.err(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
                                "be refused while you are signed in as {signed}.", user=e.user,
@@ -150,7 +159,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(committee, name="committee")
 
     @committee.command("add", help=_(
-        "Add a committee and its director."))
+        "Add a committee and its director (who gets a one-time code to sign in with)."))
     def committee_add(
         ctx: typer.Context,
         committee_name: str = typer.Option(..., "--name", help=_("The committee's full name.")),
@@ -161,18 +170,17 @@ def register(app: typer.Typer) -> None:
             "The director's real name.")),
         no_login: bool = typer.Option(False, "--no-login", help=_(
             "Do not require sign-in in this committee.")),
-        password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
-            "Read the director's password from standard input instead of prompting.")),
         as_json: bool = json_opt(),
     ) -> None:
-        """Add a committee and its director."""
+        """Add a committee and its director (who gets a one-time code to sign in with)."""
         from mediation import committee as svc
 
-        password = None if no_login else read_password(password_stdin, confirm=True)
         result = env(ctx).act(svc.add_committee, name=committee_name, prefix=prefix,
                               director=director, director_name=director_name,
-                              password=password, login_required=not no_login)
+                              login_required=not no_login)
         render.committee_created(result, as_json=as_json)
+        if not as_json:
+            render.one_time_code(result)
 
     @committee.command("rename", help=_(
         "Rename your committee (directors; recorded): its full name on reports and exports."))

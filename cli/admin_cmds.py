@@ -88,8 +88,10 @@ def register(app: typer.Typer) -> None:
             password = read_password(True)
         elif not no_password:
             with e.uow(write=False) as uow:  # ask only where the committee requires sign-in
-                target = svc.committee_by_prefix(uow, e.actor(uow), committee)
-                needed = signin.committee_requires_login(uow, target)
+                actor = e.actor(uow)  # and never the administrator, who gives a one-time code
+                target = svc.committee_by_prefix(uow, actor, committee)
+                needed = (signin.committee_requires_login(uow, target)
+                          and not signin.issues_codes(actor))
             if needed:
                 password = read_password(False, confirm=True)
         row = e.act(svc.add_staff, username=username, name=full_name, role=role,
@@ -99,6 +101,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Added {user} ({name}) as {role}.", user=row["username"],
                                name=row["name"], role=name("role", row["role"])) + "\n")
+            render.one_time_code(row)
 
     @staff.command("list")
     def staff_list(ctx: typer.Context, committee: str | None = _committee_opt(),
@@ -146,6 +149,23 @@ def register(app: typer.Typer) -> None:
         password = read_password(password_stdin, confirm=True)
         row = env(ctx).act(signin.change_password, username, password)
         render.out(_("Password set for {user}.", user=row["username"]) + "\n")
+
+    @staff.command("reset", help=_(
+        "Give USER a one-time code instead of their password and end their sessions; they "
+        "choose a new password at their next sign-in (recorded, shown to the director)."))
+    def staff_reset(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                    committee: str | None = _committee_opt(),
+                    as_json: bool = typer.Option(False, "--json", help=_(
+                        "Print one JSON document."))) -> None:
+        """Give USER a one-time code instead of their password and end their sessions; they
+        choose a new password at their next sign-in (recorded, shown to the director)."""
+        from mediation.access import signin
+
+        row = env(ctx).act(signin.reset_password, username, committee=committee)
+        if as_json:
+            render.emit_json(row)
+        else:
+            render.one_time_code(row)
 
     wf = typer.Typer(help=_("The workflow every case follows."), no_args_is_help=True)
     app.add_typer(wf, name="workflow")

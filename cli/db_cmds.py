@@ -134,9 +134,12 @@ def register(app: typer.Typer) -> None:
 
         with env(ctx).uow(write=False) as uow:
             results = maintenance.check(uow)
+            warnings = [w.render() for w in maintenance.file_warnings(uow.engine)]
+        for warning in warnings:
+            sys.stderr.write(_("warning: {message}", message=warning) + "\n")
         if as_json:
             render.emit_json({"ok": all(c.ok for c in results),
-                              "checks": maintenance.as_dicts(results)})
+                              "checks": maintenance.as_dicts(results), "warnings": warnings})
         else:
             labels = {
                 "integrity": _("Database integrity"),

@@ -39,8 +39,8 @@ def register_case(case: typer.Typer) -> None:
     def print_(
         ctx: typer.Context,
         kind: str = typer.Argument(..., metavar="KIND", help=_(
-            "cover, contents, application, registration, decline, rights, investigation, "
-            "session, agreement, oral, termination, visit")),
+            "cover, contents, application, oral_application, registration, decline, rights, "
+            "investigation, session, agreement, oral, termination, visit")),
         case_ref: str = typer.Argument(..., metavar="CASE"),
         version: int | None = typer.Option(
             None, "--version", metavar="N", min=1, max=MAX_INT, help=_(
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
 
         table = Table(title=_("Templates (committee folder: {folder})",
                               folder=str(printing.committee_folder(prefix))))
-        for header in (_("Template"), _("Document"), _("Source")):
+        for header in (_("Template"), _("Document"), _("Template source")):
             table.add_column(header)
         for r in rows:
             source = _("committee") if r["source"] == "committee" else _("built-in")

@@ -84,7 +84,7 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 # Values that name a file or a database: passed on exactly as typed (a Windows file name may
 # well hold full-width brackets).
-PATH_PARAMS = frozenset({"db", "file", "out", "key", "token_file"})
+PATH_PARAMS = frozenset({"db", "file", "out", "key", "token_file", "anchor"})
 # Free text: kept as written, control characters removed (multi-line: line breaks kept).
 TEXT_PARAMS = frozenset({"minutes", "terms", "advice", "note", "reason"})
 LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_name",

@@ -296,6 +296,30 @@ def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
     console(stderr=True).print(table)
 
 
+def one_time_code(result: dict[str, Any]) -> None:
+    """The one-time code an account was given (stdout), if it was given one."""
+    if not result.get("one_time_code"):
+        return
+    sys.stdout.write(_("One-time code for {user}: {code} (valid until {time}). Hand it to them "
+                       "in person: they sign in with it once and then choose their own "
+                       "password.", user=result["username"], code=result["one_time_code"],
+                       time=local_time(result["code_expires_at"])) + "\n")
+
+
+def admin_notices(rows: list[dict[str, Any]]) -> None:
+    """What the district administrator did in the committee since the director last signed in
+    (stderr), and accounts that signed in for the first time with a one-time code."""
+    for r in rows:
+        if r["first_sign_in"]:
+            text = _("Notice: {user} signed in with a one-time code and chose a password on "
+                     "{time}.", user=r["username"] or "-", time=local_time(r["at"]))
+        else:
+            text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
+                     "{time}.", admin=r["actor"], act=name("trigger", r["action"]),
+                     user=r["username"] or "-", time=local_time(r["at"]))
+        sys.stderr.write(text + "\n")
+
+
 def committee_created(result: dict[str, Any], *, as_json: bool) -> None:
     if as_json:
         emit_json(result)

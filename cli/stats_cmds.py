@@ -217,9 +217,7 @@ def register(app: typer.Typer) -> None:
              else stats.month_to_date(_today()))
         if out.suffix.lower() != ".xlsx":
             raise InvalidInput(msg("the report file must end in .xlsx: {path}", path=str(out)))
-        tmp = out.with_name(out.name + ".partial")
-        result = env(ctx).act(svc.monthly, p, tmp, lang=sheet_lang, write=False)
-        tmp.replace(out)
+        result = env(ctx).act(svc.monthly, p, out, lang=sheet_lang, write=False)
         if as_json:
             render.emit_json({**result, "file": str(out)})
         else:

@@ -36,14 +36,15 @@ from sqlalchemy import Connection, LargeBinary, cast, select
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
-from mediation.cases import Case, Event, EventView, LogHead, Party, iso
+from mediation.cases import Case, EventView, Party, iso
 from mediation.committee import committee_of
-from mediation.core import normalise
+from mediation.core import normalise, redaction
 from mediation.core.clock import start_of_local_day_utc
-from mediation.core.errors import IntegrityFailure, InvalidInput, NotFound
+from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
-from mediation.db import casefile, eventlog
+from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, LogHead
 
 BATCH = 2000
 MAX_FINDINGS = 50
@@ -199,9 +200,11 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(p), why=exc.message)) from None
     except ValueError:
         raise InvalidInput(msg("{file} is not JSON", file=str(p))) from None
     return anchor_from_json(data, str(p))
@@ -512,26 +515,21 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
     from mediation.queries import event_view, redact_event
 
-    views = [event_view(ev, number) for ev, number in rows]
-    if sees_names(actor):
-        return views
-    case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
-    names = list(uow.session.execute(
-        select(col(Party.name)).where(col(Party.case_id).in_(case_ids))).scalars())
-    return [redact_event(v, names) for v in views]
+    names: list[str] = []
+    if not sees_names(actor):
+        # The persons of every case in the extract (redaction.persons: parties who are
+        # persons, and guardians; organisations keep their registered names).
+        case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
+        names = redaction.persons_of_rows(uow.session.execute(
+            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id).in_(case_ids))).all())
+    return [redact_event(event_view(ev, number), names) for ev, number in rows]
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
-    key = normalise.case_key(ref)
-    stmt = select(col(Case.id)).where(col(Case.committee_id) == actor.committee_id)
-    if isinstance(key, int):
-        stmt = stmt.where(col(Case.id) == key)
-    else:
-        stmt = stmt.where(col(Case.number) == key)
-    found = uow.session.execute(stmt).scalar_one_or_none()
-    if found is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
-    return int(found)
+    case_id = casestore.find(uow, actor, ref).id
+    assert case_id is not None
+    return case_id
 
 
 def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:

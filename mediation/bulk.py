@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import multiprocessing
 import os
@@ -48,14 +47,14 @@ from sqlmodel import col
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
-from mediation.cases import CaseCounter, CaseIn, LogHead
-from mediation.committee import committee_of, hash_key
+from mediation.cases import CaseCounter, CaseIn
+from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, join, msg, name, set_language
 from mediation.core.vocab import State
-from mediation.db import casefile, eventlog
+from mediation.db import casefile, eventlog, settings
 from mediation.db.storage import Clock, UnitOfWork, transaction
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -66,6 +65,8 @@ from mediation.intake import (
     too_deep,
     validation_context,
 )
+from mediation.intake import warnings as intake_warnings
+from mediation.tables import LogHead
 
 BATCH = 5000
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -89,6 +90,7 @@ class ImportResult:
     last: str | None = None
     batches: int = 0
     encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
+    notes: list[Rejected] = field(default_factory=list)  # imported, but doubtful (a note each)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
@@ -128,20 +130,22 @@ _HASH = PARTY_COLUMNS.index("id_hash")
 _DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def _prepare(line: int, text: str, key: bytes,
-             calendar: Calendar | None = None) -> Prepared | Rejected:
+def _prepare(line: int, text: str, key: bytes, calendar: Calendar | None = None,
+             notes: list[Rejected] | None = None) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
         record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return _prepare_loaded(line, text, key, calendar)
+        return _prepare_loaded(line, text, key, calendar, notes)
+    if notes is not None:
+        _note(line, record, notes)
     return _rows(line, record, key)
 
 
-def _prepare_loaded(line: int, text: str, key: bytes,
-                    calendar: Calendar | None = None) -> Prepared | Rejected:
+def _prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None = None,
+                    notes: list[Rejected] | None = None) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:
@@ -154,7 +158,16 @@ def _prepare_loaded(line: int, text: str, key: bytes,
                                     calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
+    if notes is not None:
+        _note(line, record, notes)
     return _rows(line, record, key)
+
+
+def _note(line: int, record: CaseIn, notes: list[Rejected]) -> None:
+    """What is doubtful but imported (intake.warnings), one line each, numbered as the file's."""
+    for warning in intake_warnings(record):
+        notes.append(Rejected(line, msg("line {line}: {warning}", line=line,
+                                        warning=warning).render()))
 
 
 def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
@@ -180,7 +193,7 @@ def _rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 # What a validated chunk of lines comes back as: its prepared records pickled into one blob (the
 # parent spools it as it is), the rejected lines, the (line, duplicate probe) of the prepared
 # records when duplicates are checked, and how many records the chunk held.
-Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int]
+Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int, list[Rejected]]
 _CATEGORY = CASE_COLUMNS.index("category")
 _ROLE = PARTY_COLUMNS.index("role")
 _NAME = PARTY_COLUMNS.index("name")
@@ -196,14 +209,16 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
+    notes: list[Rejected] = []
     for n, text in lines:
-        item = _prepare(n, text, key, calendar)
+        item = _prepare(n, text, key, calendar, notes)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
             good.append(item)
     probes = [_probe(item) for item in good] if check else []
-    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
+    return (pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines),
+            notes)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
@@ -395,7 +410,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     party_ids = iter(_new_ids(uow, sum(len(item[2]) for item in batch), "party"))
     birth = _from_iso(uow, "party", "birth_date", date(2001, 2, 3))
     party_rows = []
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     files = []  # what each 'new' event records of the case file (mediation.db.casefile)
     for (_ln, case, parties, _ch, _hs), cid, seq_, number in zip(
             batch, ids, range(first, first + n), numbers, strict=True):
@@ -423,7 +438,6 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     state = State.intake.value
     at = _bind(uow, "event", "at")(now)
     content = eventlog.content_text
-    sha256 = hashlib.sha256
     events = []
     for (_ln, _cs, _ps, (ch_head, ch_tail), _hs), cid, number, file in zip(
             batch, ids, numbers, files, strict=True):
@@ -433,7 +447,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes)
-        h = sha256(f"{prev}\n{text}".encode()).hexdigest()
+        h = eventlog.chain_hash(prev, text)
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
                        None, state, 1, None, changes, prev, h))
         prev = h
@@ -479,7 +493,7 @@ def import_cases(
 
     def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
         actor = _importer(uow, who)
-        return actor, hash_key(uow), calendars.of(uow, actor.committee_id)
+        return actor, settings.hash_key(uow), calendars.of(uow, actor.committee_id)
 
     actor, key, calendar = transaction(engine, start, write=False, **kw)
     with _without_gc():
@@ -519,10 +533,11 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
     probes: list[tuple[int, duplicates.Probe]] = []
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
-        for blob, bad, chunk_probes, count in _validated(
+        for blob, bad, chunk_probes, count, notes in _validated(
                 path, key, workers or _default_workers(path), not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
+            result.notes.extend(notes)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
             probes.extend(chunk_probes)
         # Every record is validated before any duplicate check: a file refused as invalid says

@@ -9,34 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
-
 from mediation.access.policy import Actor, require
-from mediation.cases import Setting
 from mediation.core.calendar import DEFAULT_ZONE, Calendar, UnknownZone, check_zone
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, msg
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-
-
-def _zone_key(committee_id: int) -> str:
-    return f"calendar_zone.{committee_id}"
-
-
-def _holidays_key(committee_id: int) -> str:
-    return f"calendar_holidays.{committee_id}"
-
-
-_SETTING = Setting.__table__  # type: ignore[attr-defined]
-_SETTINGS = select(_SETTING.c.key, _SETTING.c.value).where(
-    _SETTING.c.key.in_(bindparam("keys", expanding=True)))
 
 
 def of(uow: UnitOfWork, committee_id: int) -> Calendar:
     """The calendar a committee's rules are computed in (the default when nothing is set)."""
-    zkey, hkey = _zone_key(committee_id), _holidays_key(committee_id)
-    rows = {str(k): str(v) for k, v in uow.conn.execute(_SETTINGS, {"keys": [zkey, hkey]})}
+    zkey, hkey = settings.zone_key(committee_id), settings.holidays_key(committee_id)
+    rows = settings.get_many(uow.conn, [zkey, hkey])
     holidays = rows.get(hkey) == "1"
     try:
         return Calendar(zone=rows.get(zkey) or DEFAULT_ZONE, holidays_extend=holidays)
@@ -69,16 +53,11 @@ def set_calendar(uow: UnitOfWork, actor: Actor, *, zone: str | None = None,
                 "{zone!r} is not a time zone: give an IANA name such as Asia/Shanghai or "
                 "Asia/Urumqi", zone=zone)) from None
         if zone != before.zone:
-            row = s.get(Setting, _zone_key(actor.committee_id)) or Setting(
-                key=_zone_key(actor.committee_id), value="")
-            row.value = zone
-            s.add(row)
+            settings.put(uow, settings.zone_key(actor.committee_id), zone)
             changes["calendar_zone"] = [before.zone, zone]
     if holidays_extend is not None and holidays_extend != before.holidays_extend:
-        row = s.get(Setting, _holidays_key(actor.committee_id)) or Setting(
-            key=_holidays_key(actor.committee_id), value="")
-        row.value = "1" if holidays_extend else "0"
-        s.add(row)
+        settings.put(uow, settings.holidays_key(actor.committee_id),
+                     "1" if holidays_extend else "0")
         changes["calendar_holidays"] = [before.holidays_extend, holidays_extend]
     if changes:
         eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role,

@@ -1,4 +1,4 @@
-"""Everything a case holds: the stored tables and a schema per use case.
+"""Everything a case holds: its stored tables and a schema per use case.
 
 - Tables (``SQLModel, table=True``): what is stored. Enumerated fields are stored as their string
   values so that raw SQL, reports and both database backends read them plainly.
@@ -31,7 +31,8 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
-from mediation.core import identity, normalise
+import mediation.tables  # noqa: F401  (the committee table that a case's foreign key names)
+from mediation.core import identity, normalise, redaction
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
@@ -55,55 +56,6 @@ from mediation.core.vocab import (
 # 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
 # (normalise.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
 FEN = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Setting(SQLModel, table=True):
-    """Per-database settings: schema version, the key of the ID-number keyed hash."""
-
-    key: str = Field(primary_key=True)
-    value: str
-
-
-class Committee(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    name: str
-    prefix: str = Field(unique=True)
-    login_required: bool = False
-    created_at: datetime = Field(sa_type=DateTime)
-
-
-class Staff(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    committee_id: int = Field(foreign_key="committee.id", index=True)
-    username: str = Field(unique=True)
-    name: str
-    role: str
-    active: bool = True
-    created_at: datetime = Field(sa_type=DateTime)
-
-
-class Credential(SQLModel, table=True):
-    """A staff member's password (an Argon2id hash) and the failed-attempt counter (signin.py)."""
-
-    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
-    password_hash: str
-    failed: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=DateTime)
-    changed_at: datetime = Field(sa_type=DateTime)
-
-
-class AccessToken(SQLModel, table=True):
-    """A sign-in session or a long-lived token for cron. Only the SHA-256 of the token is kept."""
-
-    __tablename__ = "access_token"
-    id: int | None = Field(default=None, primary_key=True)
-    staff_id: int = Field(foreign_key="staff.id", index=True)
-    kind: str  # "session" (mediation login) or "api" (mediation token create)
-    token_hash: str = Field(unique=True)
-    created_at: datetime = Field(sa_type=DateTime)
-    expires_at: datetime = Field(sa_type=DateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime)
-    created_by: str
 
 
 class CaseCounter(SQLModel, table=True):
@@ -265,34 +217,6 @@ class Prevention(SQLModel, table=True):
     recorded_by: str
 
 
-class Event(SQLModel, table=True):
-    """One step on the record. Append-only, numbered without gaps, hash-chained (see eventlog)."""
-
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    at: datetime = Field(index=True, sa_type=DateTime)
-    committee_id: int | None = Field(default=None, index=True)
-    case_id: int | None = Field(default=None, index=True)
-    actor: str = Field(index=True)
-    role: str
-    action: str
-    from_state: str | None = None
-    to_state: str | None = None
-    version: int | None = None
-    reason: str | None = None
-    changes: str = "{}"
-    prev_hash: str
-    hash: str
-
-
-class LogHead(SQLModel, table=True):
-    """The single row holding the last event's sequence number and hash."""
-
-    __tablename__ = "log_head"
-    id: int = Field(default=1, primary_key=True)
-    seq: int = 0
-    hash: str
-
-
 M = TypeVar("M", bound=SQLModel)
 
 
@@ -328,19 +252,43 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _normal_name(v: str) -> str:
+    return redaction.normal_name(v)
+
+
 def _only_str(fn: Any) -> Any:
     def before(v: Any) -> Any:
         return fn(v) if isinstance(v, str) else v
     return BeforeValidator(before)
 
 
+# The common case first, without a call: a value that is already plain (printable, and ASCII
+# where folding could change it) is left to the schema as it is; the bulk import validates
+# hundreds of thousands of records through these.
+def _text(v: Any) -> Any:
+    return normalise.text(v) if type(v) is str and not v.isprintable() else v
+
+
+def _long_text(v: Any) -> Any:
+    return normalise.text(v, multiline=True) if type(v) is str and not v.isprintable() else v
+
+
+def _fold(v: Any) -> Any:
+    return normalise.fold(v) if type(v) is str and not (v.isascii() and v.isprintable()) else v
+
+
+def _code(v: Any) -> Any:
+    return normalise.code(v) if type(v) is str and not (v.isascii() and v.islower()
+                                                       and v.isidentifier()) else v
+
+
 # What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
 # free text keeps its words but loses control characters; identifier-like values are folded
 # (full-width forms, ideographic spaces, dashes); each written form has its canonical value.
-Text = Annotated[str, _only_str(normalise.text)]
-LongText = Annotated[str, _only_str(lambda v: normalise.text(v, multiline=True))]
-Ident = Annotated[str, _only_str(normalise.fold)]
-Code = _only_str(normalise.code)
+Text = Annotated[str, BeforeValidator(_text)]
+LongText = Annotated[str, BeforeValidator(_long_text)]
+Ident = Annotated[str, BeforeValidator(_fold)]
+Code = BeforeValidator(_code)
 DateIn = Annotated[date, _only_str(normalise.date_)]
 DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
 IntIn = Annotated[int, _only_str(normalise.integer_text)]
@@ -351,6 +299,11 @@ class GuardianIn(_In):
     relation: Text | None = None
     phone: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _normal_name(v)
+
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
@@ -358,7 +311,7 @@ class GuardianIn(_In):
 
 
 def _check_phone(v: str | None) -> str | None:
-    if v is None or normalise.fold(v) == "":
+    if v is None or v == "":  # already stripped by the schema
         return None
     return normalise.phone(v)
 
@@ -380,6 +333,13 @@ class PartyIn(_In):
     @classmethod
     def _guardian_text(cls, v: Any) -> Any:
         return {"name": v} if isinstance(v, str) else v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        """Persons' names in their one normal form (middle dots, stray spaces: redaction.py),
+        so that the duplicate check and the masking of names find every spelling."""
+        return _normal_name(v)
 
     @field_validator("phone")
     @classmethod
@@ -520,22 +480,22 @@ class PartyView(BaseModel):
         guardian = None
         if p.guardian_name:
             guardian = {
-                "name": p.guardian_name if show_names else identity.mask_name(p.guardian_name),
+                "name": redaction.shown_name(p.guardian_name, PartyKind.person,
+                                             full=show_names),
                 "relation": p.guardian_relation,
                 "phone": p.guardian_phone if reveal else identity.mask_phone(p.guardian_phone),
             }
         return cls(
             role=p.role,
             kind=p.kind,
-            name=p.name if show_names or p.kind != PartyKind.person
-            else (identity.mask_name(p.name) or ""),
+            name=redaction.shown_name(p.name, p.kind, full=show_names),
             sex=p.sex,
             ethnicity=p.ethnicity,
             birth_date=iso(p.birth_date) if reveal else None,
             id_type=p.id_type,
             id_number=idn,
             phone=phone,
-            address=p.address if reveal else identity.mask_address(p.address),
+            address=p.address if reveal else redaction.mask_address(p.address),
             guardian=guardian,
             masked=not reveal,
         )

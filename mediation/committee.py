@@ -15,15 +15,15 @@ from mediation.access.policy import (
     require_committee,
     require_grant,
 )
-from mediation.cases import Case, Committee, Setting, Staff
+from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import join, msg
 from mediation.core.vocab import Role
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Committee, Staff
 
-SCHEMA_VERSION = "1"
 _USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 
 
@@ -49,18 +49,6 @@ def _check_role(role: str) -> str:
     return role
 
 
-def setting(uow: UnitOfWork, key: str) -> str | None:
-    row = uow.session.get(Setting, key)
-    return None if row is None else row.value
-
-
-def hash_key(uow: UnitOfWork) -> bytes:
-    value = setting(uow, "id_hash_key")
-    if value is None:
-        raise NotFound(msg("no mediation database here; run `mediation init` first"))
-    return bytes.fromhex(value)
-
-
 def init_committee(
     uow: UnitOfWork,
     *,
@@ -71,14 +59,16 @@ def init_committee(
     login_required: bool = False,
     password: str | None = None,
     admin: bool = False,
+    one_time_code: bool = False,
 ) -> dict[str, Any]:
     """Create a committee and make ``director`` its director. The schema must exist.
 
     ``admin=True`` makes the user the district administrator instead (who then adds the
     committee's director with ``staff add --committee``). With ``login_required`` a password is
-    needed: it is stored as an Argon2id hash.
+    needed (stored as an Argon2id hash), unless ``one_time_code``: the caller then gives the
+    director a one-time code (``committee add``).
     """
-    if login_required and not password:
+    if login_required and not password and not one_time_code:
         raise InvalidInput(msg("sign-in is required here, so the first user needs a password "
                                "(prompted, or --password-stdin)"))
     s = uow.session
@@ -91,9 +81,9 @@ def init_committee(
                                prefix=prefix))
     if s.exec(select(Staff).where(Staff.username == director)).first() is not None:
         raise InvalidInput(msg("user {user} already exists in this database", user=director))
-    if s.get(Setting, "id_hash_key") is None:
-        s.add(Setting(key="id_hash_key", value=secrets.token_hex(32)))
-        s.add(Setting(key="schema_version", value=SCHEMA_VERSION))
+    if settings.get(uow, settings.ID_HASH_KEY) is None:
+        settings.put(uow, settings.ID_HASH_KEY, secrets.token_hex(32))
+        settings.put(uow, settings.SCHEMA_VERSION_KEY, settings.SCHEMA_VERSION)
     eventlog.ensure_head(s)
     now = uow.now()
     committee = Committee(name=name, prefix=prefix, login_required=login_required, created_at=now)
@@ -160,16 +150,25 @@ def rename_committee(uow: UnitOfWork, actor: Actor, name: str) -> dict[str, Any]
 
 
 def add_committee(uow: UnitOfWork, actor: Actor, *, name: str, prefix: str, director: str,
-                  director_name: str | None = None, password: str | None = None,
-                  login_required: bool = True) -> dict[str, Any]:
-    """``committee add`` (district administrator): a committee on a shared database."""
+                  director_name: str | None = None, login_required: bool = True
+                  ) -> dict[str, Any]:
+    """``committee add`` (district administrator): a committee on a shared database.
+
+    Where sign-in is required, the director's account gets a one-time code (returned as
+    ``one_time_code``): the administrator never knows the director's password."""
     require(actor, "committee.admin")
+    from mediation.access.signin import issue_code
+
     result = init_committee(uow, name=name, prefix=prefix, director=director,
                             director_name=director_name, login_required=login_required,
-                            password=password)
+                            one_time_code=True)
+    if login_required:
+        staff = uow.session.exec(select(Staff).where(Staff.username == result["director"])).one()
+        result |= issue_code(uow, staff)
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="committee_add", committee_id=result["committee_id"],
-                    changes={"committee": [None, result["name"]], "prefix": [None, prefix]})
+                    changes={"committee": [None, result["name"]], "prefix": [None, prefix],
+                             "username": [None, result["director"]]})
     return result
 
 
@@ -223,9 +222,15 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
     username, role = _check_username(username), _check_role(role)
     require_grant(actor, role)
     committee_id = committee_by_prefix(uow, actor, committee)
+    from mediation.access.signin import issue_code, issues_codes
+
     s = uow.session
     home = s.get(Committee, committee_id)
-    if home is not None and home.login_required and not password:
+    coded = issues_codes(actor)  # the administrator: a one-time code, never a password
+    if coded and password:
+        raise InvalidInput(msg("the district administrator does not choose passwords for "
+                               "others: the new account gets a one-time code"))
+    if home is not None and home.login_required and not password and not coded:
         raise InvalidInput(msg("this committee requires sign-in: give the new account a "
                                "password (prompted, or --password-stdin)"))
     if s.exec(select(Staff).where(Staff.username == username)).first() is not None:
@@ -237,15 +242,18 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
                   role=role, created_at=uow.now())
     s.add(staff)
     s.flush()
+    code: dict[str, Any] = {}
     if password:
         from mediation.access.signin import set_password
 
         set_password(uow, staff, password)
+    elif coded and home is not None and home.login_required:
+        code = issue_code(uow, staff)
     eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="staff_add",
                     committee_id=committee_id,
                     changes={"username": [None, username], "name": [None, staff.name],
                              "role": [None, role]})
-    return staff_view(staff)
+    return staff_view(staff) | code
 
 
 def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None = None,

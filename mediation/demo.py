@@ -20,12 +20,13 @@ from sqlalchemy.engine import make_url
 
 from mediation import committee, intake, steps
 from mediation.access.policy import Actor
-from mediation.cases import Case, Setting
+from mediation.cases import Case
 from mediation.core import identity
 from mediation.core.clock import utcnow
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
 from mediation.core.paths import data_dir
+from mediation.db import settings
 from mediation.db.storage import create_schema, engine_for, schema_exists, unit_of_work
 
 DIRECTOR = "wangfang"
@@ -170,7 +171,7 @@ def build(url: str, *, synthetic: int = 0, seed: int = 2026, fresh: bool = False
         engine = engine_for(url)
         if schema_exists(engine):
             with unit_of_work(engine, write=False) as uow:
-                marker = uow.session.get(Setting, "demo")
+                marker = settings.get(uow, settings.DEMO)
             if marker is None:
                 shown = path or make_url(url).render_as_string(hide_password=True)
                 raise InvalidInput(msg("{path} is not a demo database; --fresh deletes only "
@@ -193,7 +194,7 @@ def build(url: str, *, synthetic: int = 0, seed: int = 2026, fresh: bool = False
     with unit_of_work(engine, clock=lambda: clock_now[0]) as uow:
         committee.init_committee(uow, name="龙王港社区人民调解委员会", prefix="龙",
                                  director=DIRECTOR, director_name="王芳")
-        uow.session.add(Setting(key="demo", value="1"))
+        settings.put(uow, settings.DEMO, "1")
         director = committee.resolve_actor(uow, DIRECTOR)
         for username, full_name, role in STAFF:
             committee.add_staff(uow, director, username=username, name=full_name, role=role)

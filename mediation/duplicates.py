@@ -36,7 +36,7 @@ from sqlmodel import col, select
 
 from mediation.access.policy import Actor, may_on_case, sees_names
 from mediation.cases import Case, CaseIn, CaseMediator, Party
-from mediation.core import identity
+from mediation.core import identity, redaction
 from mediation.core.i18n import N_, msg
 from mediation.core.vocab import PartyRole
 from mediation.db import eventlog
@@ -49,8 +49,9 @@ _CHUNK = 500  # values per IN (...) list
 
 
 def name_key(name: str) -> str:
-    """The form in which two parties' names are compared."""
-    return name.strip()
+    """The form in which two parties' names are compared: the one normal form of a name
+    (redaction.normal_name: middle-dot variants and stray spaces; PartyIn stores names in it)."""
+    return redaction.normal_name(name)
 
 
 @dataclass(frozen=True)

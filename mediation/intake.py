@@ -20,14 +20,14 @@ from sqlmodel import col, select
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
-from mediation.committee import committee_of, hash_key
-from mediation.core import categories, identity, normalise
+from mediation.committee import committee_of
+from mediation.core import categories, identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 
 
@@ -187,21 +187,30 @@ def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | No
                                            strict=True))}
 
 
+def record_persons(record: CaseIn) -> list[str]:
+    """The persons' names of an intake record (redaction.persons: persons and guardians)."""
+    return [n for p in record.parties
+            for n in (p.name if redaction.is_person(p.kind) else None,
+                      p.guardian.name if p.guardian else None) if n]
+
+
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
-    """The 'new' event's changes: only the fields given; personal data masked or scrubbed."""
-    return {k: [None, v] for k, v in {
+    """The 'new' event's changes: only the fields given; personal data masked, and free text
+    redacted (numbers and the persons' names, as eventlog.append would; the bulk import writes
+    these as they are)."""
+    return redaction.redact_changes({k: [None, v] for k, v in {
         "number": number, "category": record.category, "source": record.source,
         "referral_ref": record.referral_ref,
-        "summary": identity.scrub(record.summary),
-        "requests": identity.scrub(record.requests),
+        "summary": record.summary,
+        "requests": record.requests,
         "amount": None if record.amount is None else str(record.amount),
         "parties": [
             {"role": p.role, "kind": p.kind,
-             "name": identity.mask_name(p.name) if p.kind == "person" else p.name,
+             "name": redaction.shown_name(p.name, p.kind, full=False),
              "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
             for p in record.parties
         ],
-    }.items() if v is not None}
+    }.items() if v is not None}, record_persons(record))
 
 
 def new_case(
@@ -217,7 +226,7 @@ def new_case(
     """
     require(actor, "case.create")
     s = uow.session
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     now = uow.now()
     year = calendars.of(uow, actor.committee_id).local_date(now).year
     fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",

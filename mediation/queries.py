@@ -20,7 +20,6 @@ from mediation.cases import (
     CaseMediator,
     CaseSummary,
     CaseView,
-    Event,
     EventView,
     Extension,
     FollowUp,
@@ -29,18 +28,18 @@ from mediation.cases import (
     Party,
     PartyView,
     Prevention,
-    Staff,
     iso,
 )
 from mediation.committee import committee_of
-from mediation.core import identity
+from mediation.core import redaction
 from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
-from mediation.core.vocab import PartyKind, PartyRole, Role
+from mediation.core.vocab import PartyRole, Role
 from mediation.db import casefile, eventlog
+from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
-from mediation.steps import assigned_to, find_case
+from mediation.tables import Event, Staff
 from mediation.workflow import OPEN_STATES
 
 
@@ -50,15 +49,31 @@ def _overdue(case: Case, uow: UnitOfWork) -> bool:
     )
 
 
+def case_for(uow: UnitOfWork, actor: Actor, ref: str | int, permission: str = "case.read"
+             ) -> tuple[Case, set[str]]:
+    """A case of the actor's committee that ``permission`` lets them act on (mediators: their
+    own cases, or cases still in intake), and the mediators assigned to it."""
+    require(actor, permission)
+    case = find(uow, actor, ref)
+    assert case.id is not None
+    assigned = assigned_to(uow, case.id)
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
+                    state=case.state)
+    return case, assigned
+
+
 def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
               reason: str | None = None) -> CaseView:
     s = uow.session
     require(actor, "case.read")
-    case = find_case(uow, actor, ref)
+    case = find(uow, actor, ref)
     assert case.id is not None
     assigned = assigned_to(uow, case.id)
     require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
                     state=case.state)
+    cid = case.id
+    parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
+    party_names = redaction.persons(parties)
     if reveal:
         require_reveal(actor, case_number=case.number, assigned=assigned,
                        registrar=case.registrar)
@@ -68,7 +83,7 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="reveal",
                         committee_id=case.committee_id, case_id=case.id, reason=reason,
                         changes={"fields": [None, ["id_number", "phone", "address",
-                                                   "birth_date"]]})
+                                                   "birth_date"]]}, persons=party_names)
     return build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
 
 
@@ -80,14 +95,13 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     cid = case.id
     assert cid is not None
     parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
-    party_names = _names_of(parties)
+    party_names = redaction.persons(parties)
 
     def t(text: str | None) -> str | None:
         """Free text as this reader may see it: numbers scrubbed, names too without access."""
         if reveal:
             return text
-        text = identity.scrub(text)
-        return text if names_ok else identity.redact_names(text, party_names)
+        return redaction.redact(text, () if names_ok else party_names)
 
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
     mediators = s.exec(select(CaseMediator).where(CaseMediator.case_id == cid)
@@ -112,7 +126,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         version=case.version,
         category=case.category,
         source=case.source,
-        referral_ref=case.referral_ref,
+        referral_ref=t(case.referral_ref),
         summary=t(case.summary) or "",
         requests=t(case.requests) or "",
         risk_level=case.risk_level,
@@ -139,7 +153,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
                     "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
-        sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": x.place,
+        sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": t(x.place),
                    "attendees": t(x.attendees), "minutes": t(x.minutes),
                    "recorded_by": x.recorded_by} for x in sessions],
         agreements=[AgreementView.of(a).model_copy(update={
@@ -151,7 +165,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         follow_ups=[{"visited_at": iso(f.visited_at), "visitor": f.visitor,
                      "performance": f.performance, "satisfaction": f.satisfaction,
                      "lawsuit": f.lawsuit, "note": t(f.note)} for f in follow_ups],
-        judicial_confirmations=[{"court": j.court, "filed_on": iso(j.filed_on),
+        judicial_confirmations=[{"court": t(j.court), "filed_on": iso(j.filed_on),
                                  "result": j.result, "decided_on": iso(j.decided_on)}
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
@@ -167,12 +181,6 @@ def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
     if not shown and not hidden:
         return None
     return join(shown + ([HIDDEN.render()] if hidden else []))
-
-
-def _names_of(parties: Sequence[Party]) -> list[str]:
-    """Persons' names (parties and guardians): those masked for readers without access."""
-    return [n for p in parties
-            for n in ((p.name if p.kind == PartyKind.person else None), p.guardian_name) if n]
 
 
 def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
@@ -200,8 +208,7 @@ def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
     ).all()
     names: dict[int, dict[str, list[str]]] = {}
     for cid, role, pname, kind in parties:
-        masked = not names_ok and kind == PartyKind.person
-        shown = (identity.mask_name(pname) or "") if masked else pname
+        shown = redaction.shown_name(pname, kind, full=names_ok)
         names.setdefault(cid, {}).setdefault(role, []).append(shown)
     out = []
     for c in rows:
@@ -240,37 +247,21 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
-    require(actor, "case.read")
-    case = find_case(uow, actor, ref)
-    assert case.id is not None
-    require_on_case(actor, "case.read", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
+    case, _ = case_for(uow, actor, ref)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
-    views = [event_view(e, case.number) for e in rows]
-    if sees_names(actor):
-        return views
-    parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
-    return [redact_event(v, _names_of(parties)) for v in views]
+    names: list[str] = []
+    if not sees_names(actor):
+        parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
+        names = redaction.persons(parties)
+    return [redact_event(event_view(e, case.number), names) for e in rows]
 
 
-def redact_event(view: EventView, names: list[str]) -> EventView:
-    """An event as a reader without access to names sees it: full names masked (``张某``)."""
-    changes = _redact_values(view.changes, names)
-    return view.model_copy(update={"changes": changes,
-                                   "reason": identity.redact_names(view.reason, names)})
-
-
-def _redact_values(value: Any, names: list[str]) -> Any:
-    """``value`` with names masked in every string inside it: the stored text is data, never
-    edited as JSON text (a party named ``null`` or ``"`` must not change the document)."""
-    if isinstance(value, str):
-        return identity.redact_names(value, names)
-    if isinstance(value, dict):
-        return {k: _redact_values(v, names) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact_values(v, names) for v in value]
-    return value
+def redact_event(view: EventView, names: Sequence[str]) -> EventView:
+    """An event as a reader without access to names sees it: persons' names masked (``张某``),
+    in any spelling, and numbers scrubbed (events written before the event log scrubbed them)."""
+    return view.model_copy(update={"changes": redaction.redact_value(view.changes, names),
+                                   "reason": redaction.redact(view.reason, names)})
 
 
 def event_view(e: Event, number: str | None) -> EventView:

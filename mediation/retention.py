@@ -20,42 +20,41 @@ from mediation.access.policy import Actor, require
 from mediation.cases import (
     Agreement,
     Case,
-    Event,
     Extension,
     FollowUp,
+    JudicialConfirmation,
     MediationSession,
     Party,
-    Setting,
 )
-from mediation.core import identity
+from mediation.core import identity, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
-from mediation.core.vocab import PartyKind, State
-from mediation.db import eventlog
+from mediation.core.vocab import State
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"
 
-
-def _key(committee_id: int) -> str:
-    return f"retention_days.{committee_id}"
-
-
-def get_days(uow: UnitOfWork, committee_id: int) -> int | None:
-    row = uow.session.get(Setting, _key(committee_id))
-    return None if row is None else int(row.value)
+# Every free-text column of a case file: what retention redacts (and queries.case_view shows
+# redacted). A new free-text column belongs here.
+TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Case: ("summary", "requests", "advice", "referral_ref"),
+    MediationSession: ("minutes", "attendees", "place"),
+    Agreement: ("terms", "superseded_reason"),
+    Extension: ("reason",),
+    FollowUp: ("note",),
+    JudicialConfirmation: ("court",),
+}
 
 
 def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
     require(actor, "committee.settings")
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_DAYS))
-    before = get_days(uow, actor.committee_id)
-    row = uow.session.get(Setting, _key(actor.committee_id)) or Setting(
-        key=_key(actor.committee_id), value="")
-    row.value = str(days)
-    uow.session.add(row)
+    before = settings.retention_days(uow, actor.committee_id)
+    settings.put(uow, settings.retention_key(actor.committee_id), str(days))
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="retention_set", committee_id=actor.committee_id,
                     changes={"retention_days": [before, days]})
@@ -64,7 +63,7 @@ def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
 
 def show(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     require(actor, "committee.settings")
-    days = get_days(uow, actor.committee_id)
+    days = settings.retention_days(uow, actor.committee_id)
     return {"days": days, "due": len(_due(uow, actor, days)) if days else 0}
 
 
@@ -82,7 +81,7 @@ def _due(uow: UnitOfWork, actor: Actor, days: int) -> list[Case]:
 
 def apply(uow: UnitOfWork, actor: Actor, *, dry_run: bool = False) -> dict[str, Any]:
     require(actor, "retention.apply")
-    days = get_days(uow, actor.committee_id)
+    days = settings.retention_days(uow, actor.committee_id)
     if days is None:
         raise NotFound(msg("no retention period is set; a director sets one with "
                            "`mediation retention set --days N`"))
@@ -96,22 +95,22 @@ def apply(uow: UnitOfWork, actor: Actor, *, dry_run: bool = False) -> dict[str, 
 
 
 def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
+    """Leave nothing a mask would have hidden: the parties' identifying data removed or cut,
+    and every free-text field of the case redacted (numbers, persons' names in any spelling)."""
     s = uow.session
     assert case.id is not None
     parties = s.exec(select(Party).where(Party.case_id == case.id)).all()
-    names = [n for p in parties
-             for n in ((p.name if p.kind == PartyKind.person else None), p.guardian_name) if n]
+    names = redaction.persons(parties)  # read before the names below are masked
 
     def text(value: str | None) -> str | None:
-        return identity.redact_names(identity.scrub(value), names)
+        return redaction.redact(value, names)
 
     fields: set[str] = set()
     for p in parties:
         for attr, value in (
-            ("name", identity.mask_name(p.name) or "" if p.kind == PartyKind.person
-             else p.name),
+            ("name", redaction.shown_name(p.name, p.kind, full=False)),
             ("id_number", None), ("id_hash", None), ("phone", None),
-            ("address", identity.mask_address(p.address)),
+            ("address", redaction.mask_address(p.address)),
             ("birth_date", date(p.birth_date.year, 1, 1) if p.birth_date else None),
             ("guardian_name", identity.mask_name(p.guardian_name)),
             ("guardian_relation", p.guardian_relation), ("guardian_phone", None),
@@ -120,16 +119,16 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
                 setattr(p, attr, value)
                 fields.add(f"party.{attr}")
         s.add(p)
-    for attr in ("summary", "requests", "advice", "referral_ref"):
+    for attr in TEXT_FIELDS[Case]:
         old = getattr(case, attr)
-        new = text(old) if attr != "referral_ref" else old
+        new = text(old)
         if old != new:
             setattr(case, attr, new)
             fields.add(attr)
     s.add(case)
-    for row_type, attrs in ((MediationSession, ("minutes", "attendees", "place")),
-                            (Agreement, ("terms", "superseded_reason")),
-                            (Extension, ("reason",)), (FollowUp, ("note",))):
+    for row_type, attrs in TEXT_FIELDS.items():
+        if row_type is Case:
+            continue
         for row in s.exec(select(row_type).where(row_type.case_id == case.id)).all():
             for attr in attrs:
                 old = getattr(row, attr)

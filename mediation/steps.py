@@ -18,14 +18,15 @@ change for the event); that ``Case`` is in no session, so they must not ``sessio
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, exists, func, update
+from sqlalchemy import bindparam, delete
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -35,18 +36,16 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
     Prevention,
-    from_row,
     iso,
 )
 from mediation.committee import assignable
-from mediation.core import identity, normalise
+from mediation.core import identity, normalise, redaction
 from mediation.core.clock import local_date
 from mediation.core.commands import (
     Accept,
@@ -66,193 +65,37 @@ from mediation.core.commands import (
     StepDone,
     Terminate,
 )
-from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
-from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
-from mediation.core.vocab import JudicialResult, PartyRole, Role
-from mediation.db import casefile, eventlog
+from mediation.core.vocab import JudicialResult
+from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
 
 Changes = dict[str, list[Any]]
 
 _T = TypeVar("_T")
 Apply = Callable[[Case], Changes]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _text_inputs(multiline: tuple[str, ...] = (), line: tuple[str, ...] = ()
+                 ) -> Callable[[_F], _F]:
+    """The step's free-text inputs through the one text normaliser (normalise.text): what a
+    library caller passes is stored as what the CLI would have stored, never a control
+    character."""
+    def wrap(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def step(*args: Any, **kwargs: Any) -> Any:
+            for name in multiline + line:
+                if isinstance(kwargs.get(name), str):
+                    kwargs[name] = normalise.text(kwargs[name], multiline=name in multiline)
+            return fn(*args, **kwargs)
+        return step  # type: ignore[return-value]
+    return wrap
+
 
 
 # ---------------------------------------------------------------------------------------------
 # Shared machinery
-
-
-def find_case(uow: UnitOfWork, actor: Actor, ref: str | int) -> Case:
-    """A case of the actor's committee, by id or by its full number."""
-    key = normalise.case_key(ref)
-    stmt = select(Case).where(Case.committee_id == actor.committee_id)
-    stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
-    case = uow.session.exec(stmt).first()
-    if case is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
-    return case
-
-
-def assigned_to(uow: UnitOfWork, case_id: int) -> set[str]:
-    rows = uow.session.exec(
-        select(CaseMediator.username).where(CaseMediator.case_id == case_id)
-    ).all()
-    return set(rows)
-
-
-def current_agreement(uow: UnitOfWork, case_id: int) -> Agreement | None:
-    return uow.session.exec(
-        select(Agreement)
-        .where(Agreement.case_id == case_id, col(Agreement.superseded_at).is_(None))
-        .order_by(col(Agreement.version).desc())
-    ).first()
-
-
-def _pending_judicial(uow: UnitOfWork, case_id: int) -> JudicialConfirmation | None:
-    return uow.session.exec(
-        select(JudicialConfirmation).where(
-            JudicialConfirmation.case_id == case_id,
-            JudicialConfirmation.result == JudicialResult.pending,
-        )
-    ).first()
-
-
-def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
-    """Every fact the guards may read about ``case``, one query each: the reference that the
-    step's own loading (:func:`_load`: only the facts its trigger's guards need, with the case,
-    in one query) is tested against."""
-    assert case.id is not None
-    roles = uow.session.exec(select(Party.role).where(Party.case_id == case.id)).all()
-    agreement = current_agreement(uow, case.id)
-    return workflow.Subject(
-        number=case.number,
-        state=case.state,
-        category=case.category,
-        applicants=sum(1 for r in roles if r == PartyRole.applicant),
-        respondents=sum(1 for r in roles if r == PartyRole.respondent),
-        lead_mediator=case.lead_mediator,
-        rights_notified=case.rights_notified_at is not None,
-        has_agreement=agreement is not None,
-        agreement_effective_on=(
-            local_date(agreement.effective_at) if agreement and agreement.effective_at else None
-        ),
-        judicial_pending=_pending_judicial(uow, case.id) is not None,
-        deadline=case.deadline,
-    )
-
-
-def _check_version(uow: UnitOfWork, case: Case, expected: int | None) -> None:
-    if expected is not None and expected != case.version:
-        raise _conflict(uow, case)
-
-
-def _conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflict:
-    # Core, not the session: pending ORM writes of a step being refused must not be flushed.
-    last = uow.conn.execute(_LAST_EVENT, {"case_id": case.id}).first()
-    return (ConcurrentUpdate if retryable else Conflict)(
-        msg(
-            "case {case} was changed by {actor} at {at} (now version {version}); "
-            "reload it and try again",
-            case=case.number,
-            actor=last.actor if last else "?",
-            at=iso(last.at) if last else "?",
-            version=case.version,
-        )
-    )
-
-
-# The step's statements, built once: SQLAlchemy compiles each once per process and reuses it.
-_CASES = Case.__table__  # type: ignore[attr-defined]
-_PARTY = Party.__table__  # type: ignore[attr-defined]
-_AGREEMENT = Agreement.__table__  # type: ignore[attr-defined]
-_JUDICIAL = JudicialConfirmation.__table__  # type: ignore[attr-defined]
-_MEDIATOR = CaseMediator.__table__  # type: ignore[attr-defined]
-_EVENT = Event.__table__  # type: ignore[attr-defined]
-_CASE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _CASES.columns)
-_LAST_EVENT = (
-    core_select(_EVENT.c.actor, _EVENT.c.at)
-    .where(_EVENT.c.case_id == bindparam("case_id"))
-    .order_by(_EVENT.c.seq.desc()).limit(1)
-)
-_CURRENT_VERSION = core_select(_CASES.c.version).where(_CASES.c.id == bindparam("case_id"))
-# The compare-and-set and the step's column changes in one UPDATE; the SET clause is the
-# changed columns (the parameters' keys), the WHERE names the version this step read.
-_WRITE_CASE = update(_CASES).where(_CASES.c.id == bindparam("w_id"),
-                                   _CASES.c.version == bindparam("w_version"))
-
-
-def _party_count(role: PartyRole) -> Any:
-    return (core_select(func.count()).select_from(_PARTY)
-            .where(_PARTY.c.case_id == _CASES.c.id, _PARTY.c.role == role.value)
-            .scalar_subquery())
-
-
-@cache
-def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> Select[Any]:
-    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.facts)
-    and, for a mediator, whether the case is assigned to them."""
-    columns: list[Any] = [_CASES]
-    if "applicants" in facts:
-        columns.append(_party_count(PartyRole.applicant).label("f_applicants"))
-    if "respondents" in facts:
-        columns.append(_party_count(PartyRole.respondent).label("f_respondents"))
-    current = (_AGREEMENT.c.case_id == _CASES.c.id) & _AGREEMENT.c.superseded_at.is_(None)
-    if facts & {"has_agreement", "agreement_effective_on"}:
-        columns.append(exists().where(current).label("f_has_agreement"))
-    if "agreement_effective_on" in facts:
-        columns.append(core_select(_AGREEMENT.c.effective_at).where(current)
-                       .order_by(_AGREEMENT.c.version.desc()).limit(1)
-                       .scalar_subquery().label("f_effective_at"))
-    if "judicial_pending" in facts:
-        columns.append(exists().where(_JUDICIAL.c.case_id == _CASES.c.id,
-                                      _JUDICIAL.c.result == JudicialResult.pending.value)
-                       .label("f_judicial_pending"))
-    if mediator:
-        columns.append(exists().where(_MEDIATOR.c.case_id == _CASES.c.id,
-                                      _MEDIATOR.c.username == bindparam("username"))
-                       .label("f_assigned"))
-    key = _CASES.c.number if by_number else _CASES.c.id
-    return core_select(*columns).where(_CASES.c.committee_id == bindparam("committee_id"),
-                                       key == bindparam("ref"))
-
-
-def _load(uow: UnitOfWork, actor: Actor, ref: str | int, trigger: str
-          ) -> tuple[Case, workflow.Subject, set[str]]:
-    """:func:`find_case`, the facts ``trigger``'s guards read (:func:`subject_of`, but only those)
-    and the mediators the permission check needs (:func:`assigned_to`, but only whether the
-    actor is one of them, and only when the actor is a mediator), in one query.
-
-    The ``Case`` is in no session: :func:`_step` writes its changes with one Core UPDATE.
-    """
-    key = normalise.case_key(ref)
-    by_number = not isinstance(key, int)
-    mediator = actor.role == Role.mediator
-    stmt = _load_statement(by_number, workflow.facts(trigger), mediator)
-    params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key}
-    if mediator:
-        params["username"] = actor.username
-    row = uow.conn.execute(stmt, params).first()
-    if row is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
-    facts = dict(row._mapping)
-    case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
-    effective = facts.get("f_effective_at")
-    subject = workflow.Subject(
-        number=case.number,
-        state=case.state,
-        category=case.category,
-        applicants=facts.get("f_applicants") or 0,
-        respondents=facts.get("f_respondents") or 0,
-        lead_mediator=case.lead_mediator,
-        rights_notified=case.rights_notified_at is not None,
-        has_agreement=bool(facts.get("f_has_agreement")),
-        agreement_effective_on=local_date(effective) if effective else None,
-        judicial_pending=bool(facts.get("f_judicial_pending")),
-        deadline=case.deadline,
-    )
-    assigned = {actor.username} if facts.get("f_assigned") else set()
-    return case, subject, assigned
 
 
 def _step(
@@ -268,17 +111,17 @@ def _step(
 ) -> StepDone:
     trigger = command.trigger
     require(actor, permission)  # before looking the case up: no hint whether it exists
-    case, subject, assigned = _load(uow, actor, ref, trigger)
+    case, subject, assigned = casestore.load(uow, actor, ref, trigger)
     assert case.id is not None
     require_on_case(actor, permission, case_number=case.number, assigned=assigned,
                     state=case.state)
     if callable(reason):
         reason = reason(case)
-    _check_version(uow, case, expected_version)
+    casestore.check_version(uow, case, expected_version)
     before = case.state
     after = workflow.fire(subject, command)
     old_version = case.version
-    read = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
+    read = casestore.columns(case)
     # The step's own records are written after the compare-and-set below, as they always were:
     # the session does not flush what ``apply`` adds until then. The step happens at one
     # instant, so statistics counted by the case's milestones equal a replay of the events.
@@ -286,53 +129,37 @@ def _step(
         with uow.deferred_flush():
             try:
                 changes = apply(case)
-            except _Moved:
-                raise _refused_as_stale(uow, case, expected_version) from None
+            except casestore.Moved:
+                raise casestore.refused_as_stale(uow, case, expected_version) from None
         if after != before:
             changes = {"state": [before, after], **changes}
         case.state = after
         case.version = old_version + 1
-        values = {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
-        written = {k: v for k, v in values.items() if v != read[k]}
-        # Compare-and-set on the version: a concurrent writer that got here first fails this.
-        bumped = uow.conn.execute(_WRITE_CASE,
-                                  {"w_id": case.id, "w_version": old_version, **written})
-        if bumped.rowcount != 1:
-            case.version = old_version
-            raise _refused_as_stale(uow, case, expected_version)
-        for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
-            casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
-        uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date
+        casestore.write(uow, case, read, old_version, expected_version)
         uow.flush()
         event = eventlog.append(
             uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
+            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
                     event=event.seq)
 
 
-class _Moved(Exception):
-    """A row an ``apply`` function relies on is gone: a concurrent step changed the case after
-    it was read (PostgreSQL's READ COMMITTED shows its commit). Refused as a stale write."""
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id) == bindparam("case_id")))
 
 
-def _still(value: _T | None) -> _T:
-    """``value``, which the guards made sure of when the case was read; :class:`_Moved` if a
-    concurrent step has since taken it away."""
-    if value is None:
-        raise _Moved
-    return value
+def _has_text(command: Command, reason: str | None) -> bool:
+    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
+    court): every step whose command has inputs; accept and confirm have none."""
+    return bool(reason) or bool(dataclasses.fields(command))
 
 
-def _refused_as_stale(uow: UnitOfWork, case: Case, expected_version: int | None) -> Conflict:
-    """The refusal of a step whose case changed under it: retried by ``storage.transaction``
-    when no version was expected, else exit 3 naming who changed it and when."""
-    now_version = uow.conn.execute(_CURRENT_VERSION, {"case_id": case.id}).scalar()
-    if now_version is not None:
-        case.version = now_version
-    return _conflict(uow, case, retryable=expected_version is None)
+def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
+    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
 
 
 def _set(case: Case, changes: Changes, field: str, value: Any) -> None:
@@ -372,6 +199,7 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     return _step(uow, actor, ref, Accept(), apply, expected_version=expected_version)
 
 
+@_text_inputs(multiline=("advice",))
 def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
             expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
@@ -392,7 +220,7 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
     lead = assignable(uow, actor, mediator).username if mediator else None
     co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
     require_appointment(actor, lead=lead, co=co,
-                        current_lead=find_case(uow, actor, ref).lead_mediator)
+                        current_lead=casestore.find(uow, actor, ref).lead_mediator)
 
     def apply(case: Case) -> Changes:
         ch: Changes = {}
@@ -400,7 +228,7 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
         assert case.id is not None
         if lead:
             _set(case, ch, "lead_mediator", lead)
-        existing = assigned_to(uow, case.id)
+        existing = casestore.assigned_to(uow, case.id)
         for username, is_lead in [(lead, True), *((c, False) for c in co)]:
             if username and username not in existing:
                 uow.session.add(CaseMediator(case_id=case.id, username=username, lead=is_lead,
@@ -418,6 +246,7 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("minutes",), line=("place", "attendees"))
 def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
             place: str | None = None, attendees: str | None = None,
             expected_version: int | None = None) -> StepDone:
@@ -437,6 +266,7 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("reason",))
 def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
            consent: bool, expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
@@ -455,6 +285,7 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
                  expected_version=expected_version, reason=reason)
 
 
+@_text_inputs(multiline=("terms",))
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
           expected_version: int | None = None) -> StepDone:
@@ -484,6 +315,7 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("advice",))
 def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
               expected_version: int | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
@@ -505,8 +337,9 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
-        agreement = current_agreement(uow, case.id)
-        agreement = _still(agreement)  # the guard has_agreement held when the case was read
+        agreement = casestore.current_agreement(uow, case.id)
+        # the guard has_agreement held when the case was read
+        agreement = casestore.still(agreement)
         agreement.effective_at = now
         uow.session.add(agreement)
         ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
@@ -519,6 +352,7 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     return _step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)
 
 
+@_text_inputs(line=("court",))
 def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
              filed_on: date | None = None, result: str | None = None,
              decided_on: date | None = None,
@@ -528,8 +362,8 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
     def apply(case: Case) -> Changes:
         assert case.id is not None
         if result is None:
-            agreement = current_agreement(uow, case.id)
-            agreement = _still(agreement)
+            agreement = casestore.current_agreement(uow, case.id)
+            agreement = casestore.still(agreement)
             assert agreement.id is not None
             jc = JudicialConfirmation(case_id=case.id, agreement_id=agreement.id,
                                       court=(court or "").strip(),
@@ -537,8 +371,8 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
             uow.session.add(jc)
             return {"judicial": [None, {"court": jc.court, "filed_on": iso(jc.filed_on),
                                         "result": JudicialResult.pending}]}
-        pending = _pending_judicial(uow, case.id)
-        pending = _still(pending)
+        pending = casestore.pending_judicial(uow, case.id)
+        pending = casestore.still(pending)
         pending.result = result
         pending.decided_on = decided_on or local_date(uow.now())
         uow.session.add(pending)
@@ -550,6 +384,7 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
     return _step(uow, actor, ref, command, apply, expected_version=expected_version)
 
 
+@_text_inputs(multiline=("note",))
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
              performance: str | None = None, note: str | None = None, lawsuit: bool = False,
              expected_version: int | None = None) -> StepDone:
@@ -571,6 +406,7 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str
                  expected_version=expected_version)
 
 
+@_text_inputs(multiline=("reason",))
 def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
               expected_version: int | None = None) -> StepDone:
     """Back to mediating: the current agreement is superseded (kept), a new one will follow."""
@@ -579,7 +415,7 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
         assert case.id is not None
         now = uow.now()
         ch: Changes = {}
-        agreement = current_agreement(uow, case.id)
+        agreement = casestore.current_agreement(uow, case.id)
         if agreement is not None:
             agreement.superseded_at = now
             agreement.superseded_reason = reason.strip()

@@ -20,10 +20,16 @@ from sqlmodel import select
 from mediation import intake, retention, steps
 from mediation.access import signin
 from mediation.access.policy import Actor
-from mediation.cases import Committee, Staff
 from mediation.committee import add_staff, init_committee, resolve_actor
 from mediation.core.clock import utcnow
-from mediation.db.storage import UnitOfWork, _engines, create_schema, database_url, engine_for
+from mediation.db.storage import (
+    UnitOfWork,
+    create_schema,
+    database_url,
+    engine_for,
+    release_engine,
+)
+from mediation.tables import Committee, Staff
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
          "admin": "quadmin"}
@@ -118,9 +124,7 @@ def _sign_in(engine: Engine, director: Actor) -> dict[str, str]:
 
 def release(path: Path) -> None:
     """Close the cached engine of ``path`` (the tests create many small databases)."""
-    engine = _engines.pop(database_url(str(path)), None)
-    if engine is not None:
-        engine.dispose()
+    release_engine(database_url(str(path)))
 
 
 def copy_db(template: Path, dest: Path) -> None:

@@ -57,11 +57,9 @@ def fresh_database() -> Iterator[str]:
     try:
         yield url
     finally:
-        from mediation.db.storage import _engines
+        from mediation.db.storage import release_engine
 
-        engine = _engines.pop(url, None)
-        if engine is not None:
-            engine.dispose()
+        release_engine(url)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

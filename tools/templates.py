@@ -17,6 +17,7 @@ folder.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import tempfile
 import zipfile
@@ -198,6 +199,17 @@ def application() -> DocxDocument:
     para(doc, "　　{{ committee }}已将申请人民调解的相关规定告知我，现自愿申请{{ committee }}"
               "进行调解。")
     signatures(doc, ["申请人（签名盖章或按指印）：{{ applicants }}"])
+    return doc
+
+
+def oral_application() -> DocxDocument:
+    doc = new_document()
+    heading(doc, "人民调解口头申请登记表", number="案号：{{ number }}")
+    parties_table(doc)
+    field(doc, "纠纷简要情况：", "{{ summary }}")
+    field(doc, "当事人申请事项：", "{{ requests }}")
+    para(doc, "　　申请人口头申请人民调解，以上内容由登记人记录，已向申请人宣读，申请人确认无误。")
+    signatures(doc, ["申请人（签名或按指印）：", "登记人（签名）：{{ registrar }}"])
     return doc
 
 
@@ -386,6 +398,7 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {
     "cover": cover,
     "contents": contents,
     "application": application,
+    "oral_application": oral_application,
     "registration": registration,
     "decline": decline,
     "rights": rights,
@@ -407,13 +420,24 @@ def _page_break(doc: DocxDocument) -> None:  # kept for committees writing their
 
 
 def write_all(folder: Path) -> list[Path]:
+    """Write every template into ``folder``; a file whose content is already that is left as
+    it is (the zip's timestamps would otherwise change the committed bytes on every run)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, build in BUILDERS.items():
         path = folder / f"{name}.docx"
-        build().save(str(path))
+        buf = io.BytesIO()
+        build().save(buf)
+        if path.is_file() and content(path) == _content_of(buf.getvalue()):
+            continue
+        path.write_bytes(buf.getvalue())
         written.append(path)
     return written
+
+
+def _content_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in sorted(z.namelist()) if n != "docProps/core.xml"}
 
 
 def content(path: Path) -> dict[str, bytes]:

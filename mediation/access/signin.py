@@ -11,6 +11,12 @@
   not, is an event. A disabled account can do nothing, whatever token it holds.
 - Token files and the session file are created readable by their owner only (0600), and a token
   file that others can read is refused.
+- The district administrator never chooses a password nor acts as anyone else (issue 11): an
+  account they create, or whose password they reset, gets a one-time code (valid for
+  :data:`CODE_HOURS`) with which its holder signs in once and must choose a password of their
+  own; a reset ends the account's open sessions; the administrator creates no token for anyone
+  else. Each such act is an event of the account's committee, and its director is shown them at
+  their next sign-in (:func:`notices`) and in ``audit log``.
 """
 
 from __future__ import annotations
@@ -30,11 +36,13 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
-from mediation.cases import AccessToken, Committee, Credential, Staff, iso
+from mediation.cases import iso
+from mediation.core import files, normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.core.i18n import msg
+from mediation.core.i18n import N_, msg
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import AccessToken, Committee, Credential, Staff
 
 SESSION_HOURS = 10
 MAX_FAILURES = 5
@@ -42,6 +50,8 @@ LOCKOUT_MINUTES = 15
 MIN_PASSWORD = 8
 MAX_TOKEN_DAYS = 400
 TOKEN_PREFIX = "mdt_"
+CODE_HOURS = 72
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 FAST_ENV = "MEDIATION_ARGON2_FAST"
 
 
@@ -76,33 +86,105 @@ def check_password_rules(password: str) -> str:
     return password
 
 
-def set_password(uow: UnitOfWork, staff: Staff, password: str) -> None:
-    """Store ``password`` for ``staff`` (no permission check: callers decide who may)."""
+class PasswordChangeRequired(PermissionDenied):
+    """The password given was a valid one-time code: the sign-in needs a new password too."""
+
+
+def set_password(uow: UnitOfWork, staff: Staff, password: str, *, end_sessions: bool = False
+                 ) -> None:
+    """Store ``password`` for ``staff`` (no permission check: callers decide who may).
+    ``end_sessions``: also end the account's open sessions (a reset by someone else)."""
     assert staff.id is not None
     check_password_rules(password)
+    _store(uow, staff, password, one_time_until=None)
+    if end_sessions:
+        _end_sessions(uow, staff.id)
+
+
+def _store(uow: UnitOfWork, staff: Staff, secret: str, *, one_time_until: Any) -> None:
+    assert staff.id is not None
     cred = uow.session.get(Credential, staff.id)
     if cred is None:
         cred = Credential(staff_id=staff.id, password_hash="", changed_at=uow.now())
-    cred.password_hash = hash_password(password)
+    cred.password_hash = hash_password(secret)
     cred.failed = 0
     cred.locked_until = None
     cred.changed_at = uow.now()
+    cred.one_time_until = one_time_until
     uow.session.add(cred)
     uow.session.flush()
 
 
+def _end_sessions(uow: UnitOfWork, staff_id: int) -> None:
+    from sqlalchemy import update
+
+    uow.session.execute(update(AccessToken).where(
+        col(AccessToken.staff_id) == staff_id, col(AccessToken.kind) == "session",
+        col(AccessToken.revoked_at).is_(None)).values(revoked_at=uow.now()))
+
+
+def issues_codes(actor: Actor) -> bool:
+    """Whether ``actor`` gives accounts one-time codes instead of passwords (the district
+    administrator, who must never know a password that acts on case content)."""
+    return _is_admin(actor)
+
+
+def one_time_code() -> str:
+    """A one-time code to read out or hand over: 12 characters in three groups (~59 bits)."""
+    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def issue_code(uow: UnitOfWork, staff: Staff) -> dict[str, Any]:
+    """Replace ``staff``'s password with a one-time code and end their sessions (no permission
+    check, no event: callers decide and record). Returns the code and its expiry."""
+    assert staff.id is not None
+    code = one_time_code()
+    until = uow.now() + timedelta(hours=CODE_HOURS)
+    _store(uow, staff, code, one_time_until=until)
+    _end_sessions(uow, staff.id)
+    return {"username": staff.username, "one_time_code": code, "code_expires_at": iso(until)}
+
+
 def change_password(uow: UnitOfWork, actor: Actor, username: str, password: str
                     ) -> dict[str, Any]:
-    """``staff password USER``: yourself, or (directors, the administrator) anyone you manage."""
+    """``staff password USER``: yourself, or (directors) anyone you manage.
+
+    The district administrator sets no password but their own: ``staff reset`` gives a one-time
+    code instead. Setting another's password ends their open sessions."""
     staff = _staff(uow, username)
-    if staff.username != actor.username:
+    other = staff.username != actor.username
+    if other:
         require(actor, "staff.manage")
         require_committee(actor, staff.committee_id)
-    set_password(uow, staff, password)
+        if issues_codes(actor):
+            raise PermissionDenied(msg(
+                "the district administrator does not choose passwords for others: "
+                "`mediation staff reset {user}` gives {user} a one-time code", user=username))
+    set_password(uow, staff, password, end_sessions=other)
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="password_set", committee_id=staff.committee_id,
                     changes={"username": [username, username]})
     return {"username": staff.username}
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, username: str, *,
+                   committee: str | None = None) -> dict[str, Any]:
+    """``staff reset USER``: a one-time code replaces USER's password and their sessions end;
+    USER must choose a new password at their next sign-in (recorded, shown to the director)."""
+    from mediation.committee import find_staff
+
+    require(actor, "staff.manage")
+    staff = find_staff(uow, actor, username, committee=committee)
+    if staff.username == actor.username:
+        raise InvalidInput(msg("use `mediation staff password {user}` for your own password",
+                               user=username))
+    result = issue_code(uow, staff)
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action="password_reset", committee_id=staff.committee_id,
+                    changes={"username": [username, username],
+                             "expires_at": [None, result["code_expires_at"]]})
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,11 +218,15 @@ def _issue(uow: UnitOfWork, staff: Staff, *, kind: str, lifetime: timedelta, by:
     return token, row
 
 
-def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
+def login(uow: UnitOfWork, username: str, password: str, new_password: str | None = None
+          ) -> dict[str, Any]:
     """Check the password and open a session. Returns the token (to be kept in a 0600 file).
 
     A failed attempt is recorded (and counted towards the lock-out) even though the sign-in
-    fails: this function commits the unit of work itself before refusing.
+    fails: this function commits the unit of work itself before refusing. When ``password`` is
+    a valid one-time code, ``new_password`` is required (:class:`PasswordChangeRequired`
+    otherwise) and becomes the account's password. A director's result carries ``notices``:
+    what the district administrator did in the committee since their previous sign-in.
     """
     s = uow.session
     now = uow.now()
@@ -180,17 +266,70 @@ def login(uow: UnitOfWork, username: str, password: str) -> dict[str, Any]:
                            "minutes", user=username, minutes=minutes))
     if not _verify(cred.password_hash, password):
         fail("wrong_password", msg("sign-in failed: wrong user name or password"))
-    if _hasher().check_needs_rehash(cred.password_hash):
+    first = cred.one_time_until is not None
+    if first:
+        assert cred.one_time_until is not None
+        if cred.one_time_until <= now:
+            fail("code_expired", msg("the one-time code of {user} has expired; ask for a new "
+                                     "one (`mediation staff reset {user}`)", user=username))
+        if new_password is None:
+            raise PasswordChangeRequired(msg(
+                "{user} signs in with a one-time code: choose a password of your own now (at "
+                "a terminal you are asked; with --password-stdin give it on the second line)",
+                user=username))
+        check_password_rules(new_password)
+        if new_password == password:
+            raise InvalidInput(msg("choose a password other than the one-time code"))
+        cred.password_hash = hash_password(new_password)
+        cred.one_time_until = None
+        cred.changed_at = now
+        eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="password_set",
+                        committee_id=staff.committee_id,
+                        changes={"username": [username, username],
+                                 "one_time_code": [True, False]})
+    elif _hasher().check_needs_rehash(cred.password_hash):
         cred.password_hash = hash_password(password)
     cred.failed = 0
     cred.locked_until = None
     s.add(cred)
     token, row = _issue(uow, staff, kind="session", lifetime=timedelta(hours=SESSION_HOURS),
                         by=staff.username)
+    shown = notices(uow, staff) if staff.role == "director" else []
     eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login",
                     committee_id=staff.committee_id, changes={"token_id": [None, row.id]})
     return {"user": staff.username, "role": staff.role, "token": token,
-            "expires_at": iso(row.expires_at)}
+            "expires_at": iso(row.expires_at), "notices": shown}
+
+
+# What a director is shown at sign-in: what the district administrator did to the committee's
+# accounts, and the first sign-ins with a one-time code, since the director's previous sign-in.
+NOTICE_ACTIONS = ("staff_add", "staff_role", "staff_disable", "password_set", "password_reset",
+                  "token_create", "token_revoke", "committee_add")
+
+
+def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
+    """The administrator's acts in ``director``'s committee (and first sign-ins with a one-time
+    code) since the director last signed in: [{"at", "actor", "action", "username"}]."""
+    from sqlalchemy import func
+
+    from mediation.tables import Event
+
+    s = uow.session
+    last = s.exec(select(func.max(Event.seq)).where(
+        Event.action == "login", Event.actor == director.username)).one() or 0
+    rows = s.exec(select(Event).where(
+        col(Event.seq) > last, Event.committee_id == director.committee_id,
+        col(Event.action).in_(NOTICE_ACTIONS)).order_by(col(Event.seq))).all()
+    out = []
+    for e in rows:
+        changes = json.loads(e.changes or "{}")
+        first_code = e.action == "password_set" and "one_time_code" in changes
+        if e.role != "admin" and not first_code:
+            continue
+        username = (changes.get("username") or [None, None])[-1]
+        out.append({"at": iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
+                    "username": username, "first_sign_in": first_code})
+    return out
 
 
 def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
@@ -217,6 +356,10 @@ def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int
         raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_TOKEN_DAYS))
     staff = _staff(uow, username)
     require_committee(actor, staff.committee_id)
+    if issues_codes(actor) and staff.username != actor.username:
+        raise PermissionDenied(msg("the district administrator creates no token for another "
+                                   "account (it would act as {user}); the committee's director "
+                                   "does", user=username))
     if not staff.active:
         raise InvalidInput(msg("user {user} is disabled", user=username))
     token, row = _issue(uow, staff, kind="api", lifetime=timedelta(days=days), by=actor.username)
@@ -380,14 +523,9 @@ def session_path() -> Path:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable and writable by its owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
+    """Write ``text`` to ``path`` readable and writable by its owner only (0600), never through
+    a link planted at the name (core/files.py, the one helper for outputs)."""
+    files.write_atomically(path, text.encode("utf-8"), mode=0o600)
 
 
 def read_private(path: Path) -> str:
@@ -399,7 +537,10 @@ def read_private(path: Path) -> str:
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise PermissionDenied(msg("the token file {path} can be read by others; "
                                    "`chmod 600 {path}` first", path=str(path)))
-    return path.read_text(encoding="utf-8").strip()
+    try:
+        return normalise.decode(path.read_bytes())[0].strip()  # the one reader of files
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(path), why=exc.message)) from None
 
 
 def save_session(db_url: str, result: dict[str, Any]) -> Path:
@@ -435,3 +576,7 @@ def forget_session() -> None:
     path = session_path()
     if path.exists():
         path.unlink()
+
+
+# Display names of the events and fields this module adds (history, audit log).
+EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"))

@@ -23,7 +23,6 @@ _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 "
     "长孙 夏侯 轩辕 令狐 宇文 司徒 司空 端木 南宫".split()
 )
-_DISTRICT_RE = re.compile(r"(?<!自治)[区县旗]")
 
 
 def gb11643_check_char(first17: str) -> str:
@@ -38,6 +37,24 @@ def gb11643_check_char(first17: str) -> str:
 
 # The earliest birth year a resident ID number is taken to hold.
 EARLIEST_BIRTH_YEAR = 1900
+
+
+_TODAY: list[tuple[float, date]] = []
+
+
+def _today() -> date:
+    """The local date in China, read from the clock at most once a minute (a bulk import checks
+    hundreds of thousands of ID numbers)."""
+    import time
+
+    now = time.monotonic()
+    if not _TODAY or now - _TODAY[0][0] > 60:
+        from datetime import UTC, datetime
+
+        from mediation.core.clock import local_date
+
+        _TODAY[:] = [(now, local_date(datetime.now(UTC).replace(tzinfo=None)))]
+    return _TODAY[0][1]
 
 
 def normalise_resident_id(value: str) -> str:
@@ -67,13 +84,7 @@ def check_resident_id(value: str, today: date | None = None) -> str | tuple[str,
         return N_("the birth date inside it is not a real date")
     if born.year < EARLIEST_BIRTH_YEAR:
         return N_("the birth date inside it is before 1900")
-    if today is None:
-        from datetime import UTC, datetime
-
-        from mediation.core.clock import local_date
-
-        today = local_date(datetime.now(UTC).replace(tzinfo=None))
-    if born > today:
+    if born > (today or _today()):
         return N_("the birth date inside it is in the future")
     if gb11643_check_char(v[:17]) != v[17]:
         return N_("the check digit does not match (GB 11643)")
@@ -132,17 +143,10 @@ def mask_name(value: str | None) -> str | None:
 
 
 def mask_address(value: str | None) -> str | None:
-    """Keep the address down to the district or county (区/县/旗, or a county-level 市)."""
-    if not value:
-        return value
-    v = value.strip()
-    m = _DISTRICT_RE.search(v)
-    if m is None:
-        cities = [i for i, ch in enumerate(v) if ch in "市州盟"]
-        m_end = cities[1] + 1 if len(cities) > 1 else (cities[0] + 1 if cities else 0)
-    else:
-        m_end = m.end()
-    return v[:m_end] + "***" if 0 < m_end < len(v) else "***"
+    """Cut to the district or county; ``***`` without one (:func:`redaction.mask_address`)."""
+    from mediation.core import redaction
+
+    return redaction.mask_address(value)
 
 
 _KEYED: dict[bytes, hmac.HMAC] = {}
@@ -158,24 +162,15 @@ def keyed_hash(key: bytes, id_number: str) -> str:
     return mac.hexdigest()
 
 
-_EMBEDDED_ID_RE = re.compile(
-    r"(?<![\dA-Za-z])([1-9]\d{5})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])", re.ASCII)
-_EMBEDDED_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)", re.ASCII)
-
-
 def scrub(text: str | None) -> str | None:
-    """Mask ID numbers and mobile numbers written inside free text (minutes, terms, notes)."""
-    if not text:
-        return text
-    text = _EMBEDDED_ID_RE.sub(lambda m: m.group(0)[:3] + "*" * 11 + m.group(0)[-4:], text)
-    return _EMBEDDED_MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    """ID and phone numbers inside free text masked (:func:`redaction.scrub`)."""
+    from mediation.core import redaction
+
+    return redaction.scrub(text)
 
 
 def redact_names(text: str | None, names: list[str]) -> str | None:
-    """Replace each party's full name written inside free text by its masked form (``张某``)."""
-    if not text:
-        return text
-    for full in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len,
-                       reverse=True):
-        text = text.replace(full, mask_name(full) or "")
-    return text
+    """Persons' names inside free text masked, any spelling (:func:`redaction.redact_names`)."""
+    from mediation.core import redaction
+
+    return redaction.redact_names(text, names)

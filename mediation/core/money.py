@@ -10,6 +10,8 @@ from mediation.core import normalise
 def yuan_to_fen(amount: Decimal | float | int | str) -> int:
     """Fen of an amount in yuan: exact, at most two decimals, within normalise.MAX_AMOUNT_FEN
     (normalise.Unreadable, a ValueError, otherwise: nothing is ever rounded or overflows)."""
+    if type(amount) is int and 0 <= amount <= normalise.MAX_AMOUNT_FEN // 100:
+        return amount * 100
     return int(normalise.amount(amount) * 100)
 
 

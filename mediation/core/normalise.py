@@ -144,19 +144,27 @@ def fold_width(value: str) -> str:
     return value.translate(_WIDTH)
 
 
+_CODE_SEP_RE: Final = re.compile(r"[\s-]+")
+_SPACES_RE: Final = re.compile(r"\s+")
+_PLAIN_CODE_RE: Final = re.compile(r"[a-z0-9_]+", re.ASCII)
+
+
 def code(value: str) -> str:
     """An option value or a code (``party_refuses``, ``01``): folded, lower case, inner spaces
     and hyphens as underscores. Names in Chinese are looked up after this (zh)."""
+    if _PLAIN_CODE_RE.fullmatch(value):  # the common case, already a code
+        return value
     v = fold(value)
     if v.isascii():
-        v = re.sub(r"[\s-]+", "_", v.lower())
+        v = _CODE_SEP_RE.sub("_", v.lower())
     return v
 
 
 def case_ref(value: str) -> str:
     """A case reference: an id (``12``) or a full number (``(2026)龙人调字第12号``), however
     typed (``（２０２６）龙人调字第１２号``, spaces inside)."""
-    return re.sub(r"\s+", "", fold(value))
+    v = _SPACES_RE.sub("", fold(value))
+    return v if v.isascii() else unicodedata.normalize("NFKC", v)  # what the spaces kept apart
 
 
 def case_key(value: str | int) -> int | str:
@@ -177,6 +185,7 @@ _PHONE_SHAPE_RE: Final = re.compile(
     r"(?P<country>(?:\+|00)\s*86[\s-]*|\(\s*\+?86\s*\)\s*)?"
     r"(?P<rest>\(?\d[\d\s()-]*)", re.ASCII)
 _MOBILE_RE: Final = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_PHONE_SEP_RE: Final = re.compile(r"[\s()-]+")
 _LANDLINE_RE: Final = re.compile(r"0(?:[12]\d|[3-9]\d\d)[1-9]\d{6,7}", re.ASCII)
 # One written phone number inside free text (after fold_width): a candidate for phone_or_none.
 PHONE_IN_TEXT: Final = re.compile(
@@ -194,13 +203,15 @@ def _landline(digits: str) -> str | None:
 def phone_or_none(value: str) -> str | None:
     """The canonical form of one written phone number (``13812345678``, ``0731-88886666``,
     ``0731-88886666-123``), or None when ``value`` is in none of the accepted forms."""
+    if _MOBILE_RE.fullmatch(value):  # the common case, already canonical
+        return value
     v = fold(value)
     m = _PHONE_SHAPE_RE.fullmatch(v)
     if m is None or v.count("(") != v.count(")"):
         return None
     international = m.group("country") is not None
     rest = m.group("rest")
-    groups = [g for g in re.split(r"[\s()-]+", rest) if g]
+    groups = [g for g in _PHONE_SEP_RE.split(rest) if g]
     digits = "".join(groups)
     if _MOBILE_RE.fullmatch(digits):
         return digits
@@ -245,6 +256,11 @@ _CENT: Final = Decimal("0.01")
 def amount(value: str | int | float | Decimal) -> Decimal:
     """An amount in yuan, however written, as an exact Decimal with at most two decimals,
     between 0 and :data:`MAX_AMOUNT_YUAN`; otherwise :class:`Unreadable`. Never rounds."""
+    if type(value) is int and 0 <= value <= MAX_AMOUNT_FEN // 100:  # the common cases
+        return Decimal(value)
+    if type(value) is Decimal and value.is_finite() and 0 <= value <= MAX_AMOUNT_YUAN \
+            and value == value.quantize(_CENT):
+        return value
     shown = value if isinstance(value, str) else str(value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         # a JSON true/false, list or object where an amount belongs
@@ -335,16 +351,23 @@ def datetime_text(value: str) -> str:
 # Resident ID numbers (the checks themselves are in identity.py)
 
 
+_PLAIN_ID_RE: Final = re.compile(r"\d{17}[\dXx]", re.ASCII)
+_ID_SEP_RE: Final = re.compile(r"[\s-]+")
+_GROUPED_INT_RE: Final = re.compile(r"-?\d{1,3}(?:,\d{3})+")
+
+
 def resident_id_text(value: str) -> str:
     """An ID number as typed, in plain form: folded, upper case (``x`` → ``X``), without the
     spaces or hyphens some write between its groups (``430104 19900307 123X``)."""
-    return re.sub(r"[\s-]+", "", fold(value)).upper()
+    if _PLAIN_ID_RE.fullmatch(value):  # the common case, already plain
+        return value.upper()
+    return _ID_SEP_RE.sub("", fold(value)).upper()
 
 
 def integer_text(value: str) -> str:
     """A whole number as typed (``１０``, ``1,000``): folded, thousands separators removed."""
     v = fold(value)
-    return v.replace(",", "") if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+", v) else v
+    return v.replace(",", "") if _GROUPED_INT_RE.fullmatch(v) else v
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ Every document, case file and PDF the program writes goes through here (one rule
   destination; a destination that is a symbolic link is refused, so a planted link never sends
   the content elsewhere. With ``overwrite=False`` an existing destination is refused too (a
   frozen case file's documents are never overwritten).
+
+Files and folders are created by :mod:`mediation.core.files`, the one helper for outputs (the
+export, backups and the monthly report use it directly): owner-only, or the group's in a shared
+group directory.
 """
 
 from __future__ import annotations
@@ -18,10 +22,9 @@ import secrets
 import stat
 from pathlib import Path
 
+from mediation.core import files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
-
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
 class Exists(InvalidInput):
@@ -43,7 +46,7 @@ def private_dir(path: Path) -> Path:
     _refuse_link(path)
     if path.exists() and not path.is_dir():
         raise InvalidInput(msg("{path} exists and is not a folder", path=str(path)))
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    files.make_dirs(path)
     _refuse_link(path)
     return path
 
@@ -57,7 +60,7 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
         if not path.is_file():
             raise InvalidInput(msg("{path} exists and is not a file", path=str(path)))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
-    fd = os.open(tmp, _FLAGS, 0o600)
+    fd = files.create(tmp)
     try:
         with os.fdopen(fd, "wb") as out:
             fd = -1

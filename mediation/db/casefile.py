@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,17 +40,17 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
-    Event,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
     Prevention,
-    Setting,
 )
 from mediation.core.i18n import Msg, msg
+from mediation.db import settings
 from mediation.db.storage import CASEFILE_PENDING
+from mediation.tables import Event
 
 BATCH = 500  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -70,13 +70,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Personal data and free text (which may name people): recorded as keyed hashes only.
 HASHED: dict[str, frozenset[str]] = {
-    "cases": frozenset({"summary", "requests", "advice"}),
+    "cases": frozenset({"summary", "requests", "advice", "referral_ref"}),
     "party": frozenset({"name", "birth_date", "id_number", "phone", "address",
-                        "guardian_name", "guardian_phone"}),
+                        "guardian_name", "guardian_relation", "guardian_phone"}),
     "mediation_session": frozenset({"place", "attendees", "minutes"}),
     "agreement": frozenset({"terms", "superseded_reason"}),
     "extension": frozenset({"reason"}),
     "follow_up": frozenset({"note"}),
+    "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
 }
 _MAC_PREFIX = b"mediation-casefile\x00"
 
@@ -123,11 +124,10 @@ Images = dict[str, dict[str, Any] | None]
 def _hash_key(conn: Connection) -> bytes:
     key = conn.info.get(_KEY)
     if key is None:
-        t = Setting.__table__  # type: ignore[attr-defined]
-        value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
+        value = settings.hash_key_of(conn)
         if not value:
             return b""
-        key = conn.info[_KEY] = bytes.fromhex(value)
+        key = conn.info[_KEY] = value
     return bytes(key)
 
 
@@ -288,7 +288,7 @@ def _lenient_text(conn: Connection) -> Iterator[None]:
 
 
 def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
-    key = _hash_key_of(conn) if whole_file else b""
+    key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
         cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
@@ -319,37 +319,53 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
         after = upto
 
 
-def _hash_key_of(conn: Connection) -> bytes:
-    t = Setting.__table__  # type: ignore[attr-defined]
-    value = conn.execute(select(t.c.value).where(t.c.key == "id_hash_key")).scalar()
-    return bytes.fromhex(value) if value else b""
-
-
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,
             upto: int | None) -> dict[int, dict[str, dict[str, Any]]]:
     """The stored case file of the batch's cases, each column as events record it."""
     out: dict[int, dict[str, dict[str, Any]]] = {}
+    record = _recorder(key, "cases")
     for r in cases:
         m = r._mapping
-        out.setdefault(r.id, {})[f"cases/{r.id}"] = {
-            c: recorded(key, "cases", c, m[c]) for c in COLUMNS["cases"]}
+        out.setdefault(r.id, {})[f"cases/{r.id}"] = record([m[c] for c in COLUMNS["cases"]])
     for name, t in TABLES.items():
         if name == "cases":
             continue
-        stmt = select(t).where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
+        record = _recorder(key, name)
+        stmt = select(t.c.case_id, t.c.id, *(t.c[c] for c in COLUMNS[name])) \
+            .where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
         if after is not None:
             stmt = stmt.where(t.c.case_id > after)
         if upto is not None:
             stmt = stmt.where(t.c.case_id <= upto)
         for r in conn.execute(stmt):
-            m = r._mapping
-            out.setdefault(r.case_id, {})[f"{name}/{r.id}"] = {
-                c: recorded(key, name, c, m[c]) for c in COLUMNS[name]}
+            out.setdefault(r[0], {})[f"{name}/{r[1]}"] = record(r[2:])
     return out
+
+
+def _recorder(key: bytes, table: str) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """:func:`recorded` for a whole row of ``table`` (its ``COLUMNS`` values, in order)."""
+    hashed = HASHED.get(table, frozenset())
+    columns = [(c, c in hashed) for c in COLUMNS[table]]
+
+    def record(values: Sequence[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for (c, mac), v in zip(columns, values, strict=True):
+            if v is not None:
+                kind = type(v)
+                if kind is not str and kind is not int and kind is not bool:
+                    v = _plain(v)
+                if mac:
+                    v = recorded(key, table, c, v)
+            out[c] = v
+        return out
+
+    return record
 
 
 def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
     """The first stored field that differs from the replayed file, as one problem."""
+    if case.rows == stored:  # the common case, compared at C speed
+        return
     for name in sorted(stored.keys() | case.rows.keys(), key=_row_order):
         mine, theirs = case.rows.get(name), stored.get(name)
         if mine is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -23,8 +23,10 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from mediation.cases import Event, LogHead, from_row
+from mediation.cases import from_row
+from mediation.core import redaction
 from mediation.db import casefile
+from mediation.tables import Event, LogHead
 
 GENESIS = "0" * 64
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -184,18 +186,27 @@ def append(
     version: int | None = None,
     reason: str | None = None,
     changes: Mapping[str, Any] | None = None,
+    persons: Sequence[str] = (),
 ) -> Event:
     """Append one event inside the caller's transaction and advance the head.
+
+    The event log can never be changed, so nothing personal goes in: every string of
+    ``reason`` and ``changes`` has its ID and phone numbers scrubbed, and the names of
+    ``persons`` (the case's parties who are persons, and guardians) masked, in any spelling
+    (:mod:`mediation.core.redaction`). The case file's changes (``changes["file"]``) are added
+    after that, as recorded: their personal data and free text are keyed hashes already.
 
     ``session`` is the unit of work's ORM session or its connection; either way the event and
     the head are written with Core statements (a hot path: every step ends here). The returned
     ``Event`` is in no session.
     """
     conn = _connection(session)
+    changes = redaction.redact_changes(changes or {}, persons)
     if case_id is not None:
         recorded = casefile.take(conn, case_id)
-        if recorded is not None:  # what the transaction changed of the case file
-            changes = {**(changes or {}), "file": recorded}
+        if recorded is not None:  # what the transaction changed of the case file (its
+            # personal data and free text are keyed hashes: casefile.HASHED)
+            changes = {**changes, "file": recorded}
     seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
         "seq": seq + 1,
@@ -208,8 +219,8 @@ def append(
         "from_state": from_state,
         "to_state": to_state,
         "version": version,
-        "reason": reason,
-        "changes": canonical_json(dict(changes or {})),
+        "reason": redaction.redact(reason, persons),
+        "changes": canonical_json(changes),
         "prev_hash": prev_hash,
         "hash": "",
     }

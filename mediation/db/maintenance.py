@@ -27,11 +27,12 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from mediation.cases import Event, LogHead
+from mediation.core import files
 from mediation.core.errors import InvalidInput
-from mediation.core.i18n import msg
+from mediation.core.i18n import Msg, msg
 from mediation.db import casefile
 from mediation.db.storage import UnitOfWork, is_sqlite
+from mediation.tables import Event, LogHead
 
 # ---------------------------------------------------------------------------------------------
 # Backup
@@ -41,15 +42,7 @@ def _sqlite_path(engine: Engine) -> Path:
     return Path(engine.url.database or "")
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_dir = files.fsync_dir
 
 
 def _integrity(path: Path) -> str:
@@ -74,20 +67,28 @@ def libpq_url(engine: Engine) -> tuple[str, dict[str, str]]:
 
 
 def backup(engine: Engine, dest: Path, *, force: bool = False) -> dict[str, Any]:
-    """Write a consistent copy of the database to ``dest``; returns what was written."""
-    dest = dest.expanduser().resolve()
+    """Write a consistent copy of the database to ``dest``; returns what was written.
+
+    ``dest`` and its temporary ``dest.partial`` are never followed through a link: the copy is
+    written into a file created exclusively, owner-only (core/files.py), then renamed."""
+    dest = dest.expanduser().absolute()  # not resolve(): a link at dest is refused, not followed
+    files.refuse_link(dest)
     if dest.exists() and not force:
         raise InvalidInput(msg("{file} exists; choose another name or pass --force",
                                file=str(dest)))
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    files.make_dirs(dest.parent)
+    tmp = dest.with_name(dest.name + files.PARTIAL)
+    files.clear_partial(tmp)
+    os.close(files.create(tmp))  # VACUUM INTO and pg_dump write into this empty, private file
     if not is_sqlite(engine):
-        return _pg_dump(engine, dest)
-    tmp = dest.with_name(dest.name + ".partial")
-    tmp.unlink(missing_ok=True)
+        return _pg_dump(engine, dest, tmp)
     raw = engine.raw_connection()
     try:
         # One statement, one read transaction: a snapshot however busy the terminals are.
         raw.driver_connection.execute("VACUUM INTO ?", (str(tmp),))  # type: ignore[union-attr]
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
     verdict = _integrity(tmp)
@@ -97,21 +98,22 @@ def backup(engine: Engine, dest: Path, *, force: bool = False) -> dict[str, Any]
                                "written", verdict=verdict))
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
+    files.refuse_link(dest)
     os.replace(tmp, dest)
     _fsync_dir(dest.parent)
     return {"backend": "sqlite", "file": str(dest), "bytes": dest.stat().st_size,
             "method": "VACUUM INTO"}
 
 
-def _pg_dump(engine: Engine, dest: Path) -> dict[str, Any]:
+def _pg_dump(engine: Engine, dest: Path, tmp: Path) -> dict[str, Any]:
     exe = shutil.which("pg_dump")
     shown = engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
     if exe is None:
+        tmp.unlink(missing_ok=True)
         raise InvalidInput(msg(
             "on PostgreSQL, back up with pg_dump from the server's version, e.g. "
             "pg_dump --format=custom --file={file} '{url}' (it is not on the PATH here; "
             "see docs/deploy.md)", file=str(dest), url=shown))
-    tmp = dest.with_name(dest.name + ".partial")
     dbname, env = libpq_url(engine)
     done = subprocess.run(
         [exe, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={dbname}"],
@@ -120,6 +122,7 @@ def _pg_dump(engine: Engine, dest: Path) -> dict[str, Any]:
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         raise InvalidInput(msg("pg_dump failed: {error}", error=done.stderr.strip()))
+    files.refuse_link(dest)
     os.replace(tmp, dest)
     return {"backend": "postgresql", "file": str(dest), "bytes": dest.stat().st_size,
             "method": "pg_dump --format=custom"}
@@ -191,18 +194,17 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, A
     target = _sqlite_path(engine)
     if source == target:
         raise InvalidInput(msg("{file} is the database itself", file=str(source)))
-    for url, eng in list(storage._engines.items()):  # our own pooled connections
-        if eng is engine or url == str(engine.url):
-            eng.dispose()
-            storage._engines.pop(url, None)
+    storage.release_engine(engine)  # our own pooled connections
     engine.dispose()
     if _in_use(target) and not force:
         raise InvalidInput(msg("{file} is in use by a terminal; close every terminal first, or "
                                "pass --force (their unsaved work is lost)", file=str(target)))
     tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(source, tmp)
-    with tmp.open("rb+") as fh:
-        os.fsync(fh.fileno())
+    files.clear_partial(tmp)
+    with files.open_new(tmp) as out, source.open("rb") as src:  # private, never via a link
+        shutil.copyfileobj(src, out)
+        out.flush()
+        os.fsync(out.fileno())
     kept = None
     if target.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -328,6 +330,25 @@ def _audit_chain(uow: UnitOfWork) -> Check:
         return Check("audit_chain", True, f"{result.events} events, chain intact")
     return Check("audit_chain", False, f"seq {first.seq}: {first.kind.value}: "
                                        f"{first.detail.render()}")
+
+
+def file_warnings(engine: Engine) -> list[Msg]:
+    """What ``db check`` warns about the files at rest: a SQLite database, or its -wal/-shm,
+    that every user of the computer can read (core/files.py says how we create them)."""
+    if not is_sqlite(engine):
+        return []
+    path = _sqlite_path(engine)
+    out = []
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = f.stat().st_mode & 0o7777
+        except OSError:
+            continue
+        if mode & 0o007:
+            out.append(msg("{file} can be read by every user of this computer (mode {mode}); "
+                           "run `chmod o-rwx {file}` (docs/deploy.md)", file=str(f),
+                           mode=format(mode, "04o")))
+    return out
 
 
 def database_label(engine: Engine) -> str:

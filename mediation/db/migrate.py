@@ -84,7 +84,8 @@ def drift(engine: Engine) -> list[Any]:
     from alembic.autogenerate import compare_metadata
     from sqlmodel import SQLModel
 
-    import mediation.cases  # noqa: F401  (registers the tables)
+    import mediation.cases
+    import mediation.tables  # noqa: F401
 
     with engine.connect().execution_options(mediation_write=False) as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})

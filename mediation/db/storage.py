@@ -96,6 +96,21 @@ def _check_sqlite_path(url: str) -> Path:
     return path
 
 
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file (and its folder) owner-only before SQLite does: SQLite would
+    make it 0644, and its -wal and -shm take the database file's mode (core/files.py)."""
+    from mediation.core import files
+
+    if path.exists() or str(path) in ("", ":memory:"):
+        return
+    files.make_dirs(path.parent)
+    try:
+        os.close(files.create(path))
+    except InvalidInput:  # another terminal created it meanwhile: theirs is as private
+        if path.is_symlink():
+            raise
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -112,10 +127,29 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def release_engine(which: str | Engine) -> None:
+    """Close this process's pooled connections to a database (by URL, or the engine itself) and
+    forget its engine, so that the next :func:`engine_for` connects afresh: after a restore
+    replaced the file, or when a test drops its database."""
+    url = which if isinstance(which, str) else str(which.url)
+    for key, engine in list(_engines.items()):
+        if engine is which or key == url:
+            engine.dispose()
+            del _engines[key]
+
+
+def release_engines(*, inherited: bool = False) -> None:
+    """Forget every engine of this process. ``inherited``: in a forked child, whose pooled
+    connections are its parent's: they are left open for the parent (``dispose(close=False)``)."""
+    for engine in _engines.values():
+        engine.dispose(close=not inherited)
+    _engines.clear()
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = _check_sqlite_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")

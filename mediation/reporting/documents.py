@@ -29,18 +29,18 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import calendars
-from mediation.access.policy import Actor, allowed, require, require_on_case
-from mediation.cases import Case, CaseView, Event, Staff
-from mediation.committee import committee_of, hash_key
+from mediation.access.policy import Actor, allowed
+from mediation.cases import Case, CaseView
+from mediation.committee import committee_of
 from mediation.core import categories, zhnum
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.queries import build_view
-from mediation.steps import assigned_to, find_case
+from mediation.queries import build_view, case_for
+from mediation.tables import Event, Staff
 
 ARCHIVE = "archive"
 VERSION = "document_version"
@@ -65,6 +65,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("cover", "卷宗封面", "人民调解卷宗封面"),
     Kind("contents", "卷内目录", "卷内目录"),
     Kind("application", "人民调解申请书", "人民调解申请书"),
+    Kind("oral_application", "人民调解口头申请登记表", "人民调解申请书（口头申请的登记）"),
     Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
     Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
     Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
@@ -166,26 +167,26 @@ class _Reader:
     cal: Calendar
 
 
-def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool,
-          documents: list[str]) -> _Reader:
-    """Check the reader, decide reveal or masked, record the reveal, build the view."""
-    require(actor, "case.read")
-    case = find_case(uow, actor, ref)
+def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
+    """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
+    case, assigned = case_for(uow, actor, ref)
     assert case.id is not None
-    assigned = assigned_to(uow, case.id)
-    require_on_case(actor, "case.read", case_number=case.number, assigned=assigned,
-                    state=case.state)
     reveal = not masked and may_print(actor, assigned=assigned, registrar=case.registrar)
-    if reveal:
-        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
-                        action="reveal", committee_id=case.committee_id, case_id=case.id,
-                        reason=PRINT_REASON, changes={"documents": [None, documents]})
     names_ok = reveal or allowed(actor, "case.names")
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     prefix = committee_of(uow, actor).prefix
     return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
                    cal=calendars.of(uow, case.committee_id))
+
+
+def _printed(uow: UnitOfWork, actor: Actor, r: _Reader, documents: list[str]) -> None:
+    """A full copy was printed: a ``reveal`` event with the reason ``print``, naming the
+    documents (by key: ``agreement-1``, ``session-2``, ``cover``, ...)."""
+    if r.revealed:
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="reveal", committee_id=r.case.committee_id, case_id=r.case.id,
+                        reason=PRINT_REASON, changes={"documents": [None, documents]})
 
 
 def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
@@ -339,9 +340,15 @@ def _documents(r: _Reader) -> list[Planned]:
     return out
 
 
-def _investigation(r: _Reader) -> Planned:
-    return Planned(kind="investigation", key="investigation",
-                   title=KINDS["investigation"].title, context=_common(r))
+# Forms printed on demand, never bound by themselves: the investigation record (nothing of an
+# investigation is recorded yet) and the oral application's registration (the record does not
+# say whether an application was oral; the clerk prints this one instead of the application).
+ON_DEMAND = ("investigation", "oral_application")
+
+
+def _on_demand(r: _Reader, kind: str) -> Planned:
+    return Planned(kind=kind, key=kind, title=KINDS[kind].title, context={
+        **_common(r), "date_upper": _upper(r.view.dates.get("registered"), r.cal)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,15 +363,16 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
                                allowed=", ".join(KINDS)))
     if kind in ("cover", "contents"):
-        plan = case_file(uow, actor, ref, masked=masked)
+        plan = case_file(uow, actor, ref, masked=masked, only=kind)
         chosen = plan.cover if kind == "cover" else plan.contents
         return chosen, plan.revealed, plan.committee_prefix
     k = KINDS[kind]
     if version is not None and k.repeated is None:
         raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
-    r = _read(uow, actor, ref, masked=masked, documents=[kind])
-    if kind == "investigation":
-        return _investigation(r), r.revealed, r.prefix
+    r = _read(uow, actor, ref, masked=masked)
+    if kind in ON_DEMAND:
+        _printed(uow, actor, r, [kind])
+        return _on_demand(r, kind), r.revealed, r.prefix
     docs = [d for d in _documents(r) if d.kind == kind]
     if version is not None:
         docs = [d for d in docs if d.key == f"{kind}-{version}"]
@@ -372,6 +380,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         which = "" if version is None else " (" + str(version) + ")"
         raise NotFound(msg("case {case} has no {document}{which}", case=r.case.number,
                            document=k.title, which=which))
+    _printed(uow, actor, r, [docs[-1].key])
     return docs[-1], r.revealed, r.prefix
 
 
@@ -406,12 +415,16 @@ def _filed(uow: UnitOfWork, case: Case) -> tuple[Event | None, list[dict[str, An
     return archive, manifest
 
 
-def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False
-              ) -> CaseFile:
+def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = False,
+              only: str | None = None) -> CaseFile:
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
-    r = _read(uow, actor, ref, masked=masked, documents=["case_file"])
+    r = _read(uow, actor, ref, masked=masked)
     docs = _documents(r)
+    # two terminals filing corrections at once must not both number the same new version:
+    # the case row is locked while the filed versions are read and extended (PostgreSQL; a
+    # SQLite write transaction is already exclusive)
+    uow.session.exec(select(Case.id).where(Case.id == r.case.id).with_for_update()).all()
     archive, manifest = _filed(uow, r.case)
     if archive is not None:
         docs = _freeze(uow, actor, r, docs, manifest)
@@ -439,6 +452,8 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
+    _printed(uow, actor, r, [only] if only else
+             ["cover", "contents", *(d.key for d in docs if d.write)])
     return CaseFile(number=r.case.number, committee_prefix=r.prefix, revealed=r.revealed,
                     archived=archive is not None, cover=cover, contents=contents,
                     documents=docs, pdf_name=f"卷宗{revision}.pdf")
@@ -458,7 +473,7 @@ def _freeze(uow: UnitOfWork, actor: Actor, r: _Reader, docs: list[Planned],
     a changed one is listed as corrected and its new version (recorded) follows the filed ones,
     as does a document that did not exist when the case was filed."""
     full = _full_documents(uow, actor, r)
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     latest = {entry["key"]: entry for entry in manifest}
     by_key = {d.key: d for d in docs}
     filed: list[Planned] = []
@@ -533,13 +548,10 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             retention_days: int | None = None) -> dict[str, Any]:
     """File the closed case (归档): record who filed it, when, the retention period and the
     digest of every document; the file is frozen from then on."""
-    from mediation.retention import MAX_DAYS, get_days
+    from mediation.retention import MAX_DAYS
 
-    require(actor, "case.workflow")
-    case = find_case(uow, actor, ref)
+    case, _ = case_for(uow, actor, ref, "case.workflow")
     assert case.id is not None
-    require_on_case(actor, "case.workflow", case_number=case.number,
-                    assigned=assigned_to(uow, case.id), state=case.state)
     if case.state != State.closed:
         raise InvalidInput(msg("case {case} is {state}: only a closed case is filed (归档)",
                           case=case.number, state=name("state", case.state)))
@@ -549,7 +561,9 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
                           case=case.number,
                           date=calendars.of(uow, case.committee_id).local_date(done.at)
                           .isoformat()))
-    days = retention_days if retention_days is not None else get_days(uow, case.committee_id)
+    days = retention_days
+    if days is None:
+        days = settings.retention_days(uow, case.committee_id)
     if days is None:
         raise InvalidInput(msg("no retention period: give --retention-days N, or a director "
                                "sets one with `mediation retention set --days N`"))
@@ -560,7 +574,7 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     cal = calendars.of(uow, case.committee_id)
     full = _Reader(case=case, view=view, staff=staff, revealed=True,
                    prefix=committee_of(uow, actor).prefix, cal=cal)
-    key = hash_key(uow)
+    key = settings.hash_key(uow)
     manifest = []
     for seq, d in enumerate(_documents(full), start=1):
         d.file_name = _file_name(seq, d)

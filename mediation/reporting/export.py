@@ -1,9 +1,9 @@
 """The nightly export: ``DIR/D/`` with the register, the log, the figures, the report and a chart.
 
 - ``cases.csv`` and ``events.csv``: UTF-8 with a BOM (so Excel shows Chinese), streamed from the
-  database in batches (constant memory). Personal data is masked: parties appear only as masked
-  names (``张某``); no ID number, phone or address column exists, and free text is left out or
-  scrubbed.
+  database in batches (constant memory). Personal data is masked: persons appear only as masked
+  names (``张某``; organisations by their registered names); no ID number, phone or address
+  column exists, and no free text at all (no summaries, reasons or notes).
 - ``stats.json``: the month to date and the year to date, as of the end of day D.
 - ``monthly-YYYY-MM.xlsx``: the monthly report of D's month, up to D.
 - ``trend.png``: cases and success rate over the 12 months up to D (Chinese labels with a CJK
@@ -11,9 +11,10 @@
 - ``manifest.json``: row counts, the sha256 of each file, the schema version and the head of the
   event log (``log_head``: sequence number and hash) when the export was read.
 
-Atomic: everything is written into a hidden ``.D.partial-<pid>`` folder in DIR, fsynced, then
-renamed to ``D``; an interrupted run never leaves a folder that looks complete, and a later run
-removes partial folders whose process is gone. Nothing in the files depends on the time of the
+Atomic: everything is written into a hidden ``.D.partial-<pid>`` folder in DIR (owner-only, each
+file created exclusively, never through a link: core/files.py), fsynced, then renamed to ``D``;
+an interrupted run never leaves a folder that looks complete, and a later run removes partial
+folders whose process is gone. Nothing in the files depends on the time of the
 run, so re-running for the same date on unchanged data gives byte-identical files.
 """
 
@@ -39,13 +40,11 @@ from typing import Any
 from sqlalchemy import case, func, literal, or_, select
 
 from mediation.access.policy import Actor, require
-from mediation.committee import SCHEMA_VERSION, committee_of, setting
-from mediation.core import categories, identity
+from mediation.committee import committee_of
+from mediation.core import categories, cells, files, redaction
 from mediation.core.clock import start_of_local_day_utc
-from mediation.core.errors import InvalidInput
-from mediation.core.i18n import msg
 from mediation.core.money import fen_to_yuan
-from mediation.db import eventlog
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.stats import (
     Figures,
@@ -69,8 +68,9 @@ CASE_COLUMNS = (
     "declined_at", "concluded_at", "conclusion", "confirmed_at", "closed_at", "lead_mediator",
     "applicants", "respondents",
 )
+# No free text (reasons, notes): the clerk who runs the export sees no case content.
 EVENT_COLUMNS = ("seq", "at", "case", "actor", "role", "action", "from_state", "to_state",
-                 "version", "reason", "hash")
+                 "version", "hash")
 
 
 def _quiet(stage: str, done: int, total: int | None) -> None:
@@ -82,7 +82,7 @@ class _HashingWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.fh = path.open("wb")
+        self.fh = files.open_new(path)  # exclusive, owner-only, never through a link
         self.sha = hashlib.sha256()
         self.size = 0
 
@@ -107,10 +107,17 @@ class _CsvOut:
         self.writer = csv.writer(self.buf, lineterminator="\r\n")
         self.file.write("\ufeff".encode())
         self.writer.writerow(header)
+        self.flush()
         self.rows = 0
 
     def rows_(self, rows: Sequence[Sequence[Any]]) -> None:
         self.writer.writerows(rows)
+        if cells.CSV_DANGER.search(self.buf.getvalue()):
+            # Rare: a cell a spreadsheet would run as a formula. The batch is written again
+            # with every cell made inert (cells.inert, OWASP's CSV injection rule).
+            self.buf.seek(0)
+            self.buf.truncate()
+            self.writer.writerows(cells.inert_rows(rows))
         self.rows += len(rows)
         self.flush()
 
@@ -207,12 +214,12 @@ def _write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                    _iso(conn, c.c.declined_at), _iso(conn, c.c.concluded_at), c.c.conclusion,
                    _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator)
             .where(*where).order_by(c.c.id))
-    party_stmt = (select(c.c.id, p.c.role, p.c.name)
+    party_stmt = (select(c.c.id, p.c.role, p.c.name, p.c.kind)
                   .select_from(c.join(p, p.c.case_id == c.c.id))
                   .where(*where).order_by(c.c.id, p.c.position))
     done = 0
     progress("cases.csv", 0, total)
-    mask = identity.mask_name
+    shown = redaction.shown_name
     with closing(_batches(conn, party_stmt)) as party_batches, \
             closing(_batches(conn, stmt)) as batches:
         parties = itertools.chain.from_iterable(party_batches)
@@ -230,9 +237,9 @@ def _write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                     nxt = next(parties, None)
                 while nxt is not None and nxt[0] == cid:
                     if nxt[1] == "applicant":
-                        applicants.append(mask(nxt[2]) or "")
+                        applicants.append(shown(nxt[2], nxt[3], full=False))
                     elif nxt[1] == "respondent":
-                        respondents.append(mask(nxt[2]) or "")
+                        respondents.append(shown(nxt[2], nxt[3], full=False))
                     nxt = next(parties, None)
                 amount = r[7]
                 rows.append((*r[1:4], parents.get(r[3], r[3]), *r[4:7],
@@ -252,16 +259,14 @@ def _write_events(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
     total = int(conn.execute(select(func.count()).select_from(e).where(*where)).scalar_one())
     out = _CsvOut(path, EVENT_COLUMNS)
     stmt = (select(e.c.seq, _iso(conn, e.c.at), c.c.number, e.c.actor, e.c.role, e.c.action,
-                   e.c.from_state, e.c.to_state, e.c.version, e.c.reason, e.c.hash)
+                   e.c.from_state, e.c.to_state, e.c.version, e.c.hash)
             .select_from(e.outerjoin(c, c.c.id == e.c.case_id))
             .where(*where).order_by(e.c.seq))
     done = 0
     progress("events.csv", 0, total)
-    scrub = identity.scrub
     with closing(_batches(conn, stmt)) as batches:
         for batch in batches:
-            # Most events carry no reason: those rows are written as read.
-            rows = [r if r[9] is None else (*r[:9], scrub(r[9]), r[10]) for r in batch]
+            rows = batch
             out.rows_(rows)
             done += len(rows)
             progress("events.csv", done, total)
@@ -381,15 +386,14 @@ def nightly(uow: UnitOfWork, actor: Actor, out: Path, day: date, *,
     """Write the export of ``day`` into ``out/day/`` atomically; return the manifest."""
     require(actor, "report.export")
     require(actor, "stats.read")
-    out.mkdir(parents=True, exist_ok=True)
-    if not out.is_dir():
-        raise InvalidInput(msg("{path} is not a folder", path=str(out)))
+    files.make_dirs(out)  # owner-only when we create it (core/files.py)
     _clean_stale(out)
     final = out / day.isoformat()
     work = out / f".{day.isoformat()}.partial-{os.getpid()}"
+    files.refuse_link(work)
     if work.exists():
         shutil.rmtree(work)
-    work.mkdir()
+    files.make_dir(work)
     try:
         manifest = _write_all(uow, actor, work, day, progress)
         _fsync_dir(work)
@@ -462,7 +466,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
 
     manifest = {
         "format": FORMAT,
-        "schema_version": setting(uow, "schema_version") or SCHEMA_VERSION,
+        "schema_version": settings.get(uow, settings.SCHEMA_VERSION_KEY) or settings.SCHEMA_VERSION,
         "date": day.isoformat(),
         "committee": {"id": committee.id, "name": committee.name},
         "categories_version": categories.table_version(),

@@ -20,7 +20,7 @@ from typing import Any
 
 from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
-from mediation.core import categories
+from mediation.core import categories, cells, files
 from mediation.core.i18n import N_, gettext_
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.stats import Figures, Period, Stats, compute, empty
@@ -81,8 +81,8 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
     known = {c.code for c in categories.reporting_categories()}
     rows.extend((k, k, g) for k, g in sorted(groups.items()) if k not in known and k)
     data = _workbook(committee, period, lang, rows, stats)
-    if isinstance(out, Path):
-        out.write_bytes(data)
+    if isinstance(out, Path):  # through out.partial, owner-only, never via a link
+        files.write_atomically(out, data)
     else:
         out.write(data)
     return {"period": period.view(), "rows": len(rows), "bytes": len(data),
@@ -192,6 +192,14 @@ def _workbook(committee: str, period: Period, lang: str,
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+
+    # Every string cell as text a spreadsheet never runs (cells.inert: a committee named
+    # "=..." stays text), stored as a string, never as a formula.
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = cells.inert(cell.value)
+                cell.data_type = "s"
 
     stamp = datetime.combine(period.last_day, datetime.min.time())
     wb.properties.creator = "mediation"

@@ -39,12 +39,13 @@ def test_administrator_flow(cli: Callable[..., Any]) -> None:
     assert cli("login", "qu", "--password-stdin", input=PW + "\n",
                env={"MEDIATION_USER": ""}).code == 0
     added = cli("committee", "add", "--name", "龙王港社区人民调解委员会", "--prefix", "龙",
-                "--director", "wangfang", "--director-name", "王芳", "--password-stdin",
-                input="director-pw\n", env=SIGNED_IN)
-    assert added.code == 0, added.err
-    staff = cli("staff", "add", "liming", "--name", "李明", "--committee", "龙",
-                "--password-stdin", input="mediator-pw\n", env=SIGNED_IN)
-    assert staff.code == 0, staff.err
+                "--director", "wangfang", "--director-name", "王芳", env=SIGNED_IN)
+    assert added.code == 0 and "One-time code for wangfang" in added.out, added.err
+    chosen = cli("staff", "add", "liming", "--name", "李明", "--committee", "龙",
+                 "--password-stdin", input="mediator-pw\n", env=SIGNED_IN)
+    assert chosen.code == 1 and "one-time code" in chosen.err  # not a password the admin knows
+    staff = cli("staff", "add", "liming", "--name", "李明", "--committee", "龙", env=SIGNED_IN)
+    assert staff.code == 0 and "One-time code for liming" in staff.out, staff.err
     listed = cli("committee", "list", "--json", env=SIGNED_IN)
     rows = json.loads(listed.out)
     assert [(r["prefix"], r["staff"], r["cases"]) for r in rows] == [("岳", 1, 0), ("龙", 2, 0)]

@@ -44,6 +44,8 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("staff", "disable", "chenjing")
     ok("staff", "disable", "chenjing", "--enable")
     ok("staff", "password", "chenjing", "--password-stdin", input="一个足够长的口令2026\n")
+    reset = ok("staff", "reset", "chenjing")
+    assert ("一次性验证码" if lang == "zh" else "One-time code") in reset.out
     staff = json.loads(ok("staff", "list", "--json").out)
     assert {s["username"]: s["role"] for s in staff}["chenjing"] == "auditor"
     assert ("调解员" if lang == "zh" else "mediator") in ok("staff", "list").out

@@ -54,9 +54,10 @@ def outsider_verify(path: str) -> int | None:
     return None if (head[0], head[1].decode()) == (prev_seq, prev_hash) else prev_seq + 1
 
 
-HASHED = {"cases": "summary requests advice", "party": "name birth_date id_number phone address "
-          "guardian_name guardian_phone", "mediation_session": "place attendees minutes",
-          "agreement": "terms superseded_reason", "extension": "reason", "follow_up": "note"}
+HASHED = {"cases": "summary requests advice referral_ref", "party": "name birth_date id_number "
+          "phone address guardian_name guardian_relation guardian_phone",
+          "mediation_session": "place attendees minutes", "agreement": "terms superseded_reason",
+          "extension": "reason", "follow_up": "note", "judicial_confirmation": "court"}
 TABLES = ("cases party case_mediator mediation_session agreement extension follow_up "
           "judicial_confirmation prevention").split()
 

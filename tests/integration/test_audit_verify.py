@@ -182,3 +182,12 @@ def test_events_record_the_case_file_without_personal_data(room: Room) -> None:
     recorded = json.dumps(file, ensure_ascii=False)  # the readable summary is the privacy rule's
     for secret in ("张三", "13812345678", "430104198003120014", "桐梓坡路", "1980-03-12", "漏水"):
         assert secret not in recorded
+
+
+def test_every_free_text_column_retention_redacts_is_recorded_as_a_hash() -> None:
+    from mediation import retention
+    from mediation.db import casefile
+
+    for model, columns in retention.TEXT_FIELDS.items():
+        table = model.__table__.name
+        assert set(columns) <= casefile.HASHED[table], table

@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import select
 
 from mediation import calendars, intake, queries, steps
-from mediation.cases import Case, Event
+from mediation.cases import Case
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput, PermissionDenied
 from mediation.reporting import stats
+from mediation.tables import Event
 from tests.conftest import Room, case_record
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps
-from mediation.cases import Agreement, Case, Event
+from mediation.cases import Agreement, Case
 from mediation.core.errors import (
     Conflict,
     DuplicateSuspected,
@@ -22,6 +22,7 @@ from mediation.core.errors import (
     Refused,
 )
 from mediation.db import eventlog
+from mediation.tables import Event
 from tests.conftest import Room, case_record
 
 

@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from mediation.cases import Case, Event
+from mediation.cases import Case
 from mediation.db import maintenance
 from mediation.db.storage import UnitOfWork, engine_for
+from mediation.tables import Event
 from tests.integration import workload
 
 TERMINALS = 4

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from mediation import committee, intake, steps
+from mediation import committee, intake
 from mediation.cases import CaseIn
 from mediation.core.errors import Busy, ConcurrentUpdate, InvalidInput
 from mediation.core.i18n import msg
-from mediation.db import storage
+from mediation.db import casestore, storage
 from mediation.db.storage import UnitOfWork, transaction
 from tests.conftest import Room, case_record
 
@@ -43,7 +43,7 @@ def test_committees_on_one_database_number_their_own_cases(room: Room) -> None:
     # Each committee sees only its own cases.
     with room.uow(write=False) as uow:
         with pytest.raises(Exception, match="no case"):
-            steps.find_case(uow, other, ours[0])
+            casestore.find(uow, other, ours[0])
 
 
 def test_a_stale_write_is_refused_with_exit_3(cli: Callable[..., Any], tmp_path: Path) -> None:

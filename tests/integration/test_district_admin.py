@@ -4,6 +4,7 @@ no case content; sign-in across committees (issue 6)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from mediation.committee import (
     resolve_actor,
     set_staff,
 )
-from mediation.core.errors import PermissionDenied
+from mediation.core.errors import InvalidInput, PermissionDenied
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
 from tests.access_world import case_record
 from tests.conftest import Clock
@@ -61,16 +62,19 @@ def test_district_administrator(url: str, monkeypatch: pytest.MonkeyPatch) -> No
         u.commit()
     admin = actor("qu", "admin-password")
     assert admin.role == "admin"
-    with uow() as u:
-        add_committee(u, admin, name="龙王港社区人民调解委员会", prefix="龙", director="wangfang",
-                      password="director-pass")
-        add_committee(u, admin, name="桐梓坡社区人民调解委员会", prefix="桐", director="liufang",
-                      password="director-pass")
-        add_staff(u, admin, username="liming", name="李明", role="mediator", committee="龙",
-                  password="mediator-pass")
+    with uow() as u:  # the administrator's accounts get one-time codes, never passwords
+        codes = {r["username"]: r["one_time_code"] for r in (
+            add_committee(u, admin, name="龙王港社区人民调解委员会", prefix="龙",
+                          director="wangfang"),
+            add_committee(u, admin, name="桐梓坡社区人民调解委员会", prefix="桐",
+                          director="liufang"),
+            add_staff(u, admin, username="liming", name="李明", role="mediator",
+                      committee="龙"))}
         u.commit()
+    with uow() as u, pytest.raises(signin.PasswordChangeRequired):
+        signin.login(u, "wangfang", codes["wangfang"])
     with uow() as u:
-        token = signin.login(u, "wangfang", "director-pass")["token"]
+        token = signin.login(u, "wangfang", codes["wangfang"], "director-pass")["token"]
         u.commit()
     with uow() as u:
         director = signin.actor_for(u, user=None, token=token)
@@ -96,12 +100,88 @@ def test_district_administrator(url: str, monkeypatch: pytest.MonkeyPatch) -> No
         set_staff(u, admin, "liming", active=False, committee="龙")
         u.commit()
     with uow() as u, pytest.raises(PermissionDenied, match="disabled"):
-        signin.login(u, "liming", "mediator-pass")
+        signin.login(u, "liming", codes["liming"], "mediator-pass")
     for _ in range(signin.MAX_FAILURES):
         with uow() as u, pytest.raises(PermissionDenied):
             signin.login(u, "liufang", "not-the-password")
     with uow() as u, pytest.raises(PermissionDenied, match="locked"):
-        signin.login(u, "liufang", "director-pass")
+        signin.login(u, "liufang", codes["liufang"], "director-pass")
     clock.advance(minutes=signin.LOCKOUT_MINUTES)
     with uow() as u:
-        assert signin.login(u, "liufang", "director-pass")["user"] == "liufang"
+        assert signin.login(u, "liufang", codes["liufang"], "director-pass")["user"] == "liufang"
+
+
+def test_the_administrator_cannot_act_as_an_account(url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: an account the administrator creates or resets chooses its own password from a
+    one-time code; the administrator sets no password and creates no token for it; a reset ends
+    the account's sessions; the director is shown each such act at their next sign-in."""
+    monkeypatch.setenv(signin.FAST_ENV, "1")
+    engine = engine_for(url)
+    create_schema(engine)
+    clock = Clock()
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(engine, clock=clock)
+
+    def login(user: str, password: str, new: str | None = None) -> dict[str, Any]:
+        with uow() as u:
+            result = signin.login(u, user, password, new)
+            u.commit()
+            return result
+
+    def act(token: str) -> Actor:
+        with uow() as u:
+            return signin.actor_for(u, user=None, token=token)
+
+    with uow() as u:
+        init_committee(u, name="岳麓区司法局", prefix="岳", director="qu", admin=True,
+                       login_required=True, password="admin-password")
+        u.commit()
+    admin = act(login("qu", "admin-password")["token"])
+    with uow() as u:
+        code = add_committee(u, admin, name="龙王港社区人民调解委员会", prefix="龙",
+                             director="wangfang")["one_time_code"]
+        u.commit()
+    director_token = login("wangfang", code, "director-pass")["token"]
+    director = act(director_token)
+    with uow() as u:
+        with pytest.raises(InvalidInput, match="one-time code"):
+            add_staff(u, admin, username="sunli", name="孙力", role="auditor", committee="龙",
+                      password="admin-knows-it")
+        added = add_staff(u, admin, username="sunli", name="孙力", role="auditor", committee="龙")
+        with pytest.raises(PermissionDenied, match="no token"):
+            signin.create_token(u, admin, "sunli", days=5)
+        with pytest.raises(PermissionDenied, match="staff reset"):
+            signin.change_password(u, admin, "wangfang", "admin-knows-it")
+        u.commit()
+    with pytest.raises(signin.PasswordChangeRequired):
+        login("sunli", added["one_time_code"])
+    with uow() as u, pytest.raises(InvalidInput, match="other than"):
+        signin.login(u, "sunli", added["one_time_code"], added["one_time_code"])
+    login("sunli", added["one_time_code"], "auditor-pass")
+    with pytest.raises(PermissionDenied, match="wrong"):  # a code is good for one sign-in
+        login("sunli", added["one_time_code"], "auditor-pass2")
+    # The administrator takes the director's password away: the sessions end at once.
+    with uow() as u:
+        reset = signin.reset_password(u, admin, "wangfang", committee="龙")
+        u.commit()
+    with uow() as u, pytest.raises(PermissionDenied, match="not valid"):
+        signin.actor_for(u, user=None, token=director_token)
+    with pytest.raises(PermissionDenied, match="wrong"):
+        login("wangfang", "director-pass")
+    clock.advance(hours=signin.CODE_HOURS + 1)
+    with pytest.raises(PermissionDenied, match="expired"):
+        login("wangfang", reset["one_time_code"], "director-pass2")
+    with uow() as u:
+        again = signin.reset_password(u, admin, "wangfang", committee="龙")
+        u.commit()
+    result = login("wangfang", again["one_time_code"], "director-pass2")
+    shown = [(n["action"], n["username"], n["first_sign_in"]) for n in result["notices"]]
+    assert shown == [("staff_add", "sunli", False), ("password_set", "sunli", True),
+                     ("password_reset", "wangfang", False),
+                     ("password_reset", "wangfang", False),
+                     ("password_set", "wangfang", True)], shown
+    assert act(result["token"]).username == director.username
+    # the next sign-in shows nothing new
+    assert login("wangfang", "director-pass2")["notices"] == []

@@ -24,9 +24,9 @@ from sqlmodel import col, select
 
 from mediation import committee, intake, retention, steps
 from mediation.access.policy import Actor
-from mediation.cases import Event
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.reporting import documents, printing
+from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 
 ID_ZHANG, ID_LI = "430104198003120014", "430104197511200024"
@@ -136,7 +136,7 @@ def test_agreement_revealed_has_every_field_where_the_form_puts_it(room: Room,
         ev = uow.session.exec(select(Event).where(Event.action == "reveal")
                               .order_by(col(Event.seq).desc())).first()
     assert ev is not None and ev.reason == "print" and ev.actor == "wangfang"
-    assert json.loads(ev.changes)["documents"] == [None, ["agreement"]]
+    assert json.loads(ev.changes)["documents"] == [None, ["agreement-1"]]
 
 
 def test_masked_copy_for_a_reader_who_may_not_reveal(room: Room, tmp_path: Path) -> None:
@@ -197,8 +197,17 @@ def test_each_document_holds_its_fields(room: Room, tmp_path: Path) -> None:
     assert "请求李四赔偿维修费用500元" in after(p, "当事人申请事项：")
     p, _ = print_doc(room, room.director, n, "rights", tmp_path / "ri.docx")
     assert "当事人：张三、李四" in texts(p)
+    p, _ = print_doc(room, room.director, n, "oral_application", tmp_path / "oa.docx")
+    assert beside(p, "姓名（名称）") == ["张三", "李四"]
+    assert "登记人（签名）：王芳" in texts(p)
     p, _ = print_doc(room, room.director, n, "investigation", tmp_path / "inv.docx")
     assert beside(p, "事由") == ["张三与李四邻里纠纷"]
+    p, _ = print_doc(room, room.director, n, "cover", tmp_path / "cover.docx")
+    assert beside(p, "卷号") == [n]
+    with room.uow(write=False) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "reveal")
+                              .order_by(col(Event.seq).desc())).first()
+    assert ev is not None and json.loads(ev.changes)["documents"] == [None, ["cover"]]
     with pytest.raises(NotFound):
         print_doc(room, room.director, n, "termination", tmp_path / "t.docx")
     with pytest.raises(NotFound):
@@ -250,6 +259,13 @@ def test_case_file_writes_every_document_owner_only(room: Room, tmp_path: Path) 
     assert beside(cover, "卷号") == [n] and beside(cover, "卷名") == ["张三与李四邻里纠纷"]
     assert beside(cover, "人民调解员") == ["李明、赵敏"]
     assert beside(cover, "备注") == ["尚未归档"]
+    with room.uow(write=False) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "reveal")
+                              .order_by(col(Event.seq).desc())).first()
+    assert ev is not None and ev.reason == "print"
+    assert json.loads(ev.changes)["documents"][1] == [
+        "cover", "contents", "application", "registration", "rights", "session-1", "session-2",
+        "agreement-1", "visit-1"]
 
 
 def test_outputs_are_never_written_through_a_link(room: Room, tmp_path: Path) -> None:
@@ -332,6 +348,20 @@ def test_a_committee_template_overrides_the_built_in(room: Room, tmp_path: Path,
     assert listed["agreement.docx"] == "committee" and listed["visit.docx"] == "built-in"
     p, _ = print_doc(room, room.director, n, "agreement", tmp_path / "a.docx")
     assert Document(str(p)).paragraphs[1].text == "调解协议书（本会格式）"
+
+
+def test_without_libreoffice_the_docx_files_and_a_note(cli: Callable[..., Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(printing, "soffice", lambda: None)
+    assert cli("demo", "--fresh").code == 0
+    r = cli("case", "file", "1", "--out", str(tmp_path / "f"), "--json")
+    assert r.code == 0, r.err
+    result = json.loads(r.out)
+    assert result["pdf"] is None and "apt-get install libreoffice-writer-nogui" in result["note"]
+    assert "libreoffice-writer-nogui" in r.err  # said on standard error too
+    assert len(result["written"]) == len(list((tmp_path / "f").iterdir())) > 2
+    r = cli("--lang", "zh", "case", "file", "1", "--out", str(tmp_path / "g"))
+    assert r.code == 0 and "未找到 LibreOffice" in r.err
 
 
 def test_a_broken_committee_template_is_one_clear_error(cli: Callable[..., Any], tmp_path: Path,

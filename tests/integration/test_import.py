@@ -12,9 +12,10 @@ from sqlmodel import col, select
 
 from bench.bench_storage import record
 from mediation import intake
-from mediation.cases import Case, CaseIn, Event, Party
+from mediation.cases import Case, CaseIn, Party
 from mediation.db import eventlog, maintenance
 from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.tables import Event
 
 
 def _jsonl(path: Path, records: list[Any]) -> Path:

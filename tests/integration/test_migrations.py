@@ -13,9 +13,10 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
 from mediation import committee, intake, steps
-from mediation.cases import Case, CaseIn, Event
+from mediation.cases import Case, CaseIn
 from mediation.db import migrate
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.tables import Event
 from tests.conftest import Clock, case_record
 
 

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from mediation import intake, queries, retention, steps
-from mediation.cases import Case, Event, Party
+from mediation.cases import Case, Party
 from mediation.committee import add_staff, resolve_actor
 from mediation.core.errors import NotFound, PermissionDenied, Refused
+from mediation.tables import Event
 from tests.access_world import case_record
 from tests.conftest import Room
 

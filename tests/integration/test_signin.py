@@ -17,8 +17,8 @@ from sqlmodel import select
 
 from mediation import committee
 from mediation.access import signin
-from mediation.cases import AccessToken, Committee, Event
 from mediation.core.errors import PermissionDenied
+from mediation.tables import AccessToken, Committee, Event
 from tests.conftest import Room
 
 PASSWORD = "correct horse"
@@ -65,7 +65,7 @@ def events(room: Room, action: str) -> list[Event]:
 
 
 def test_password_is_an_argon2id_hash(guarded: Room) -> None:
-    from mediation.cases import Credential
+    from mediation.tables import Credential
 
     with guarded.uow(write=False) as uow:
         cred = uow.session.exec(select(Credential)).first()
@@ -252,3 +252,34 @@ def test_cli_init_refused_on_a_guarded_database(cli: Callable[..., Any]) -> None
     again = cli("init", "--committee", "另一个", "--prefix", "另", "--no-login",
                 env={"MEDIATION_USER": "intruder"})
     assert again.code == 1 and "committee add" in again.err
+
+
+def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -> None:
+    """Issue 11: the administrator's accounts start from a one-time code (two lines on stdin:
+    the code, then the new password); the director is told, in Chinese too."""
+    assert cli("init", "--admin", "--committee", "岳麓区司法局", "--prefix", "岳",
+               "--password-stdin", input=PASSWORD + "\n", env={"MEDIATION_USER": "qu"}).code == 0
+    assert cli("login", "qu", "--password-stdin", input=PASSWORD + "\n",
+               env={"MEDIATION_USER": ""}).code == 0
+    added = cli("committee", "add", "--name", "龙王港社区人民调解委员会", "--prefix", "龙",
+                "--director", "wangfang", "--json", env={"MEDIATION_USER": ""})
+    assert added.code == 0, added.err
+    code = json.loads(added.out)["one_time_code"]
+    staff = cli("staff", "add", "sunli", "--name", "孙力", "--role", "auditor", "--committee",
+                "龙", env={"MEDIATION_USER": ""})
+    assert staff.code == 0 and "One-time code for sunli" in staff.out, staff.err
+    refused = cli("staff", "password", "wangfang", "--password-stdin", input="chosen-by-qu\n",
+                  env={"MEDIATION_USER": ""})
+    assert refused.code == 1 and "staff reset wangfang" in refused.err
+    only_code = cli("login", "wangfang", "--password-stdin", input=code + "\n",
+                    env={"MEDIATION_USER": ""})
+    assert only_code.code == 1 and "second line" in only_code.err
+    first = cli("--lang", "zh", "login", "wangfang", "--password-stdin",
+                input=f"{code}\ndirector-pass\n", env={"MEDIATION_USER": ""})
+    assert first.code == 0, first.err
+    assert "一次性验证码" in first.err  # asked to choose a password
+    assert "区县管理员 qu" in first.err and "孙力" not in first.err  # told what qu did
+    assert cli("logout").code == 0
+    again = cli("login", "wangfang", "--password-stdin", input="director-pass\n",
+                env={"MEDIATION_USER": ""})
+    assert again.code == 0 and "Notice" not in again.err

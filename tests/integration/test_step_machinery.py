@@ -13,15 +13,42 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlmodel import select as orm_select
 
-from mediation import intake, steps
-from mediation.cases import Case, Event, LogHead, Prevention
+from mediation import intake, steps, workflow
+from mediation.cases import Case, Party, Prevention
+from mediation.core.clock import local_date
 from mediation.core.commands import Prevent
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
-from mediation.db import eventlog
+from mediation.core.vocab import PartyRole
+from mediation.db import casestore, eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Event, LogHead
 from tests.conftest import Room, case_record
 
+
+def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
+    """Every fact the guards may read about ``case``, one query each: the reference that the
+    step's own loading (``casestore.load``: only the facts its trigger's guards need, with the
+    case, in one query) is tested against."""
+    assert case.id is not None
+    roles = uow.session.exec(orm_select(Party.role).where(Party.case_id == case.id)).all()
+    agreement = casestore.current_agreement(uow, case.id)
+    return workflow.Subject(
+        number=case.number,
+        state=case.state,
+        category=case.category,
+        applicants=sum(1 for r in roles if r == PartyRole.applicant),
+        respondents=sum(1 for r in roles if r == PartyRole.respondent),
+        lead_mediator=case.lead_mediator,
+        rights_notified=case.rights_notified_at is not None,
+        has_agreement=agreement is not None,
+        agreement_effective_on=(
+            local_date(agreement.effective_at) if agreement and agreement.effective_at else None
+        ),
+        judicial_pending=casestore.pending_judicial(uow, case.id) is not None,
+        deadline=case.deadline,
+    )
 
 def new_case(room: Room) -> int:
     result = room.run(intake.new_case, None, intake.parse_case(case_record()))
@@ -73,23 +100,23 @@ def test_a_step_writes_exactly_the_columns_apply_changed(room: Room) -> None:
 def test_the_session_sees_a_case_a_step_changed_in_the_same_unit_of_work(room: Room) -> None:
     cid = new_case(room)
     with room.uow() as uow:
-        held = steps.find_case(uow, room.director, cid)  # an ORM copy, as mediate loads one
+        held = casestore.find(uow, room.director, cid)  # an ORM copy, as mediate loads one
         assert (held.state, held.version) == ("intake", 1)
         steps.accept(uow, room.director, cid)
-        again = steps.find_case(uow, room.director, cid)
+        again = casestore.find(uow, room.director, cid)
         assert again is held and (again.state, again.version) == ("accepted", 2)
         steps.mediate(uow, room.director, cid, mediator="liming", rights_notified=True)
-        assert steps.find_case(uow, room.director, cid).state == "mediating"
+        assert casestore.find(uow, room.director, cid).state == "mediating"
         uow.commit()
     with room.uow(write=False) as uow:
-        case = steps.find_case(uow, room.director, cid)
+        case = casestore.find(uow, room.director, cid)
         assert (case.state, case.version, case.lead_mediator) == ("mediating", 3, "liming")
 
 
 def test_a_case_is_found_by_number_and_only_in_the_actor_committee(room: Room) -> None:
     cid = new_case(room)
     with room.uow(write=False) as uow:
-        number = steps.find_case(uow, room.director, cid).number
+        number = casestore.find(uow, room.director, cid).number
     assert room.run(steps.accept, None, f" {number} ").id == cid
     outsider = room.director.__class__(username="x", name="x", role="director",
                                        committee_id=room.director.committee_id + 1)
@@ -192,12 +219,10 @@ def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
 
 
 def test_the_facts_a_step_loads_are_those_subject_of_computes(room: Room) -> None:
-    """steps._load reads each trigger's facts in one SQL statement; subject_of reads every fact
+    """casestore.load reads each trigger's facts in one SQL statement; subject_of reads every fact
     with the ORM, one query each: at every stage of a case's life they agree."""
     from dataclasses import fields
     from datetime import timedelta
-
-    from mediation import workflow
 
     cid = new_case(room)
 
@@ -205,19 +230,19 @@ def test_the_facts_a_step_loads_are_those_subject_of_computes(room: Room) -> Non
         with room.uow(write=False) as uow:
             for trigger in workflow.TRIGGERS:
                 for actor in (room.director, room.mediator):
-                    case, loaded, assigned = steps._load(uow, actor, cid, trigger)
-                    full = steps.subject_of(uow, steps.find_case(uow, room.director, cid))
+                    case, loaded, assigned = casestore.load(uow, actor, cid, trigger)
+                    full = subject_of(uow, casestore.find(uow, room.director, cid))
                     for f in fields(workflow.Subject):
                         if f.name in workflow.ROW_FACTS | workflow.facts(trigger):
                             assert getattr(loaded, f.name) == getattr(full, f.name), (trigger,
                                                                                       f.name)
                     if actor is room.mediator:
                         assert assigned == ({actor.username}
-                                            & steps.assigned_to(uow, cid))
+                                            & casestore.assigned_to(uow, cid))
                     assert case.version == full_version(uow)
 
     def full_version(uow: UnitOfWork) -> int:
-        return steps.find_case(uow, room.director, cid).version
+        return casestore.find(uow, room.director, cid).version
 
     agree()
     room.run(steps.accept, None, cid)
@@ -276,7 +301,7 @@ def test_a_record_a_concurrent_step_took_away_is_refused_as_stale(
     ``apply`` removes the agreement ``confirm`` relies on: a clean refusal, retried when no
     version was named, never an AssertionError."""
     cid = _agreed_case(room)
-    monkeypatch.setattr(steps, "current_agreement", lambda uow, case_id: None)
+    monkeypatch.setattr(casestore, "current_agreement", lambda uow, case_id: None)
     with room.uow() as uow:
         with pytest.raises(Conflict) as refused:
             steps.confirm(uow, room.director, cid, expected_version=expected)

@@ -19,10 +19,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation import committee, intake, steps, workflow
-from mediation.cases import Case, CaseIn, Event
+from mediation.cases import Case, CaseIn
 from mediation.core.commands import StepDone
 from mediation.core.errors import Conflict, MediationError
 from mediation.db.storage import UnitOfWork, create_schema, engine_for, transaction
+from mediation.tables import Event
 
 CASE = json.loads(
     (Path(__file__).resolve().parents[2] / "data" / "demo" / "case.json").read_text("utf-8"))
@@ -138,7 +139,7 @@ def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> Non
     """One terminal process: random operations for ``seconds``, all terminals starting at once."""
     from mediation.db import storage
 
-    storage._engines.clear()
+    storage.release_engines(inherited=True)
     engine = engine_for(url)
     rng = random.Random(seed)
     outcomes = []
@@ -154,7 +155,7 @@ def crash_writer(url: str, seed: int, acks: str) -> None:
     """Write steps until killed; after each commit append ``seq case version`` to ``acks``."""
     from mediation.db import storage
 
-    storage._engines.clear()  # a forked child must not share the parent's connections
+    storage.release_engines(inherited=True)  # a forked child: the parent's connections
     engine = engine_for(url)
     rng = random.Random(seed)
     fd = os.open(acks, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from mediation import committee, intake, steps
 from mediation.access.policy import Actor
-from mediation.cases import Case, Event, FollowUp, JudicialConfirmation, Prevention
+from mediation.cases import Case, FollowUp, JudicialConfirmation, Prevention
 from mediation.core import categories
 from mediation.core.clock import local_date
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
@@ -33,6 +33,7 @@ from mediation.reporting.stats import (
     _blank,
     _figures,
 )
+from mediation.tables import Event
 from mediation.workflow import OPEN_STATES
 from tests.conftest import Clock, case_record
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mediation import audit, queries, steps
 from mediation.db import eventlog
-from mediation.db.storage import _engines
+from mediation.db.storage import release_engine
 from tests.audit_support import new_case
 from tests.conftest import Room, make_room
 
@@ -38,9 +38,7 @@ def fresh_room() -> Iterator[Room]:
         try:
             yield make_room(url)
         finally:
-            engine = _engines.pop(url, None)
-            if engine is not None:
-                engine.dispose()
+            release_engine(url)
 
 
 def build(room: Room, history: list[tuple[int, str]], anchor_at: int) -> dict[str, Any]:

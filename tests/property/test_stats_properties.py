@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from sqlmodel import select
 
-from mediation.cases import Case, Event
+from mediation.cases import Case
 from mediation.reporting import stats
 from mediation.reporting.stats import CONCLUSIONS, Period
+from mediation.tables import Event
 from tests.property.stats_history import History, _plan, build, histories, oracle, same
 
 PERIODS: list[Period] = [stats.year(2026), stats.month(2026, 2),

@@ -27,11 +27,12 @@ from hypothesis.stateful import (
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
-from mediation.cases import Case, Event
+from mediation.cases import Case
 from mediation.core.clock import local_date
 from mediation.core.errors import MediationError
 from mediation.core.vocab import ALL_STATES
-from mediation.db.storage import _engines
+from mediation.db.storage import release_engine
+from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 from tests.unit.test_workflow import GOOD
 
@@ -98,9 +99,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.serial = 0
 
     def teardown(self) -> None:
-        engine = _engines.pop(self.url, None)
-        if engine is not None:
-            engine.dispose()
+        release_engine(self.url)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _snapshot(self, case_id: int) -> tuple[int, int, str]:

@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 
 from mediation import audit
-from mediation.cases import Event
 from mediation.core.errors import InvalidInput
 from mediation.db import eventlog
+from mediation.tables import Event
 
 
 def test_canonical_json_is_the_documented_one() -> None:

@@ -317,3 +317,26 @@ def test_the_documented_forms_are_the_ones_accepted_and_refused(title: str, pars
     for example in re.findall(r"`([^`]+)`", refused.split("The same forms")[0]):
         with pytest.raises(normalise.Unreadable):
             parse(example)
+
+
+_any_text = st.text(alphabet=st.characters(codec=None), max_size=30) | st.text(
+    alphabet="0123456789０１２３４５６７８９-－—/.年月日号元万¥,， ()（）+xX\u3000\x0b\x1b",
+    max_size=30)
+
+
+@given(_any_text)
+def test_the_parsers_answer_every_text_with_a_value_or_unreadable(value: str) -> None:
+    """Whatever a clerk or a fuzzer types: a canonical value, or Unreadable; never another
+    exception (the CLI would exit 70)."""
+    for parse in (normalise.phone, normalise.amount, normalise.date_, normalise.case_key,
+                  normalise.datetime_text, normalise.resident_id_text, normalise.integer_text):
+        try:
+            parse(value)
+        except normalise.Unreadable:
+            pass
+    identity.resident_id_problem(value)
+    for fold in (normalise.fold, normalise.code, normalise.case_ref):
+        once = fold(value)
+        assert fold(once) == once  # idempotent
+    found = normalise.phone_or_none(value)
+    assert found is None or normalise.phone_or_none(found) == found

@@ -12,7 +12,8 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import mediation.cases  # noqa: F401  (registers every table on SQLModel.metadata)
+import mediation.cases
+import mediation.tables  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

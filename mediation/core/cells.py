@@ -1,0 +1,36 @@
+"""Spreadsheet cells that a spreadsheet can never run: one rule for every CSV and xlsx we write.
+
+A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` (or a tab, carriage return or line
+feed before one) is a formula to Excel and LibreOffice when the file is opened (OWASP, "CSV
+Injection"): ``=HYPERLINK(...)`` in a party's or a committee's name would run on the reader's
+computer. :func:`inert` prefixes such text with a single quote, which spreadsheets show as text
+and never evaluate; numbers are left alone. The nightly export's ``cases.csv`` and ``events.csv``
+(:mod:`mediation.reporting.export`) and the monthly report's sheet
+(:mod:`mediation.reporting.report`, whose strings are also stored as strings, never formulas) go
+through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+# In CSV text: a field that starts (after its opening quote, if any) with a trigger. Used to find
+# the rare batch that needs :func:`inert_rows` without calling a function per cell.
+CSV_DANGER = re.compile(r'(?:^|,)"?[=+\-@\t\r\n]', re.MULTILINE)
+
+
+def inert(value: Any) -> Any:
+    """``value`` as a cell a spreadsheet shows as text: text starting with a formula trigger
+    gets a leading ``'``; everything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(TRIGGERS):
+        return "'" + value
+    return value
+
+
+def inert_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Every cell of ``rows`` made :func:`inert`."""
+    return [tuple(inert(v) for v in row) for row in rows]

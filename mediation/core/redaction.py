@@ -1,0 +1,248 @@
+"""One redaction: whose names are personal, one normal form of a name, and the ID and phone
+numbers written inside free text, in every common written form.
+
+Every path that shows, stores or writes free text goes through here (docs/access.md, "Personal
+information"): the case file on screen, the event log (:func:`mediation.db.eventlog.append`
+scrubs every string it records), the event views (``case history``, ``audit log``), the files,
+and retention.
+
+- **Whose names.** :func:`is_person` and :func:`persons`: persons are the parties of kind
+  ``person`` and every guardian (agent); a legal person's or an organisation's registered name is
+  not personal data and is never masked.
+- **Name variants.** :func:`normal_name`: the middle dot of minority names typed as ``·``, ``•``,
+  ``・``, ``.`` (with or without spaces around it) becomes ``·``; stray spaces inside a Han name
+  go (``张 三`` → ``张三``). Names are stored in this form (``cases.PartyIn``), the duplicate
+  check compares it, and :func:`redact_names` finds every variant spelling of a name in text.
+- **Numbers.** :func:`scrub` (widths folded by :func:`mediation.core.normalise.fold_width`, the
+  inputs' one normaliser; this recognises numbers *inside* free text): resident ID numbers
+  (18 characters), mobile numbers (with or without ``+86`` / ``0086`` / ``86``) and landlines
+  (area code and number), written with ASCII or full-width digits and with spaces, hyphens or
+  dots between the digits, are masked as ``110***********1234`` / ``138****5678``.
+
+What it does not cover: names of people who are not parties or guardians (a neighbour named only
+in the minutes), numbers written in Chinese numerals (一三八…), and events written before this
+version (the event log cannot be changed; the views still mask the current parties' names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Protocol
+
+from mediation.core import identity, normalise
+
+PERSON = "person"
+
+# ---------------------------------------------------------------------------------------------
+# Whose names are personal
+
+
+class _PartyLike(Protocol):
+    @property
+    def kind(self) -> Any: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def guardian_name(self) -> str | None: ...
+
+
+def is_person(kind: object) -> bool:
+    """Whether a party of this kind is a natural person (whose name is personal data)."""
+    return str(getattr(kind, "value", kind)) == PERSON
+
+
+def persons(parties: Iterable[_PartyLike]) -> list[str]:
+    """The persons' names of a case: parties of kind person and every guardian (agent)."""
+    out: list[str] = []
+    for p in parties:
+        if is_person(p.kind) and p.name:
+            out.append(p.name)
+        if p.guardian_name:
+            out.append(p.guardian_name)
+    return out
+
+
+def persons_of_rows(rows: Iterable[Sequence[Any]]) -> list[str]:
+    """:func:`persons` of ``(name, kind, guardian_name)`` rows read with Core statements."""
+    out: list[str] = []
+    for name, kind, guardian in rows:
+        if is_person(kind) and name:
+            out.append(name)
+        if guardian:
+            out.append(guardian)
+    return out
+
+
+def shown_name(name: str, kind: object, *, full: bool) -> str:
+    """A party's name as a reader sees it: in full, or masked (``张某``) when it is a person's
+    and the reader may not see names."""
+    if full or not is_person(kind):
+        return name
+    return identity.mask_name(name) or ""
+
+
+# ---------------------------------------------------------------------------------------------
+# One normal form of a name
+
+DOTS = "·•・.．‧∙⋅･·ㆍ"  # middle dot and the characters typed for it
+_SPACE = r"[\s\u3000]"
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+# A dot between two Han characters (a dot elsewhere, as in "x.example", is left alone).
+_DOT_RE = re.compile(rf"(?<=[{_HAN}]){_SPACE}*[{re.escape(DOTS)}]{_SPACE}*(?=[{_HAN}])")
+_HAN_GAP_RE = re.compile(rf"(?<=[{_HAN}·]){_SPACE}+(?=[{_HAN}·])")
+_SPACES_RE = re.compile(rf"{_SPACE}+")
+
+
+def normal_name(name: str) -> str:
+    """The one normal form of a person's name: ``阿依古丽 • 买买提`` → ``阿依古丽·买买提``,
+    ``张 三`` → ``张三``; full-width Latin letters folded; other runs of spaces made one."""
+    v = _fold_width(name).strip()
+    v = _DOT_RE.sub("·", v)
+    v = _HAN_GAP_RE.sub("", v)
+    return _SPACES_RE.sub(" ", v)
+
+
+@lru_cache(maxsize=4096)
+def _name_re(normal: str) -> re.Pattern[str]:
+    """Every variant spelling of a normalised name: any dot, spaces anywhere between its
+    characters, either width of its Latin letters."""
+    parts = []
+    for ch in normal:
+        if ch == "·":
+            parts.append(f"{_SPACE}*[{re.escape(DOTS)}]{_SPACE}*")
+        elif ch == " ":
+            parts.append(f"{_SPACE}+")
+        else:
+            wide = chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ""
+            parts.append(f"[{re.escape(ch + wide)}]" if wide else re.escape(ch))
+    return re.compile(f"{_SPACE}*".join(parts) if " " not in normal else "".join(parts),
+                      re.IGNORECASE if normal.isascii() else 0)
+
+
+def redact_names(text: str | None, names: Iterable[str]) -> str | None:
+    """Each person's name written inside ``text``, in any variant spelling, masked (``张某``)."""
+    if not text:
+        return text
+    normals = {normal_name(n) for n in names if n}
+    for full in sorted((n for n in normals if len(n) >= 2), key=len, reverse=True):
+        masked = identity.mask_name(full) or ""
+        text = _name_re(full).sub(masked, text)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers inside free text
+
+_fold_width = normalise.fold_width  # the inputs' one normaliser: full-width to ASCII
+
+
+_D = "[0-9０-９]"
+_SEP = "[ \u00a0\u3000\t\\-‐‑‒–—－.．]"
+_G = f"{_SEP}{{0,3}}"  # between two digits: nothing, or up to three separators (" - ")
+_NOT_BEFORE = r"(?<![0-9０-９])"
+_NOT_AFTER = r"(?![0-9０-９])"
+
+
+def _digits(n: int) -> str:
+    return "".join(f"{_G}{_D}" for _ in range(n))
+
+
+_ID_RE = re.compile(f"{_NOT_BEFORE}[1-9１-９]{_digits(16)}{_G}(?:{_D}|[XxＸｘ]){_NOT_AFTER}")
+_PREFIX = f"(?:(?:[+＋]|00|００)[ \u3000]*)?[8８][ \u3000]*[6６]{_SEP}{{0,3}}"
+_MOBILE_RE = re.compile(
+    f"{_NOT_BEFORE}(?:[(（][ \u3000]*(?:[+＋]|00|００)?[ \u3000]*[8８][ \u3000]*[6６][ \u3000]*"
+    f"[)）][ \u3000]*|{_PREFIX})?(?P<m>[1１]{_G}[3-9３-９]{_digits(9)}){_NOT_AFTER}")
+_LANDLINE_RE = re.compile(
+    f"{_NOT_BEFORE}(?P<m>[(（]?[0０]{_digits(2)}(?:{_G}{_D})?[)）]?{_G}"
+    f"{_D}{_digits(6)}(?:{_G}{_D})?){_NOT_AFTER}")
+_ANY_DIGITS = re.compile(f"{_D}(?:{_G}{_D}){{6}}")  # seven digits at least: worth a look
+
+
+def _plain(written: str) -> str:
+    return "".join(ch for ch in _fold_width(written).upper() if ch.isdigit() or ch == "X")
+
+
+def _mask_id(m: re.Match[str]) -> str:
+    v = _plain(m.group(0))
+    return v[:3] + "*" * 11 + v[-4:]
+
+
+def _mask_number(m: re.Match[str]) -> str:
+    v = _plain(m.group("m"))
+    start = m.start("m") - m.start(0)
+    return m.group(0)[:start] + v[:3] + "*" * (len(v) - 7) + v[-4:]
+
+
+def scrub(text: str | None) -> str | None:
+    """ID numbers and phone numbers written inside free text, in any common written form,
+    masked (``110***********1234``, ``138****5678``, ``073****8888``)."""
+    if not text or not _ANY_DIGITS.search(text):
+        return text
+    text = _ID_RE.sub(_mask_id, text)
+    text = _MOBILE_RE.sub(_mask_number, text)
+    return _LANDLINE_RE.sub(_mask_number, text)
+
+
+def redact(text: str | None, names: Iterable[str] = ()) -> str | None:
+    """Free text with numbers scrubbed and the given persons' names masked."""
+    return redact_names(scrub(text), names)
+
+
+_HEX_RE = re.compile(r"[0-9a-f]{32,}")
+
+
+def redact_value(value: Any, names: Sequence[str] = ()) -> Any:
+    """:func:`redact` applied to every string inside a JSON-like value (an event's changes);
+    a hex digest (a keyed hash) is left as it is."""
+    if isinstance(value, str):
+        return value if _HEX_RE.fullmatch(value) else redact(value, names)
+    if isinstance(value, Mapping):
+        return {k: redact_value(v, names) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_value(v, names) for v in value]
+    return value
+
+
+def redact_changes(changes: Mapping[str, Any], names: Sequence[str] = ()) -> dict[str, Any]:
+    """An event's changes with :func:`redact_value` applied to every string in them."""
+    return {k: redact_value(v, names) for k, v in changes.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses
+
+_UNIT = f"[{_HAN}]"
+_ADDRESS_RE = re.compile(
+    rf"^{_SPACE}*(?P<prefix>(?:{_UNIT}{{1,10}}?(?:省|自治区|特别行政区){_SPACE}*)?"
+    rf"(?:{_UNIT}{{1,10}}?(?:市|自治州|州|盟|地区){_SPACE}*){{0,2}})"
+    rf"(?P<district>{_UNIT}{{1,10}}?(?:区|县|旗|市))")
+# Names ending like a district that are not divisions: compounds, estates, zones. (东城区,
+# 中山区, 神农架林区 are real: 城区, 山区 and 林区 are not listed.)
+_NOT_DIVISIONS = ("小区", "社区", "园区", "街区", "景区", "校区", "厂区", "营区", "住宅区",
+                  "生活区", "宿舍区", "商业区", "开发区", "工业区", "保税区", "高新区", "片区",
+                  "辖区", "花园区", "家属区")
+
+
+def address_prefix(value: str) -> str | None:
+    """The administrative divisions an address starts with, down to the district or county
+    (``湖南省长沙市岳麓区``), or None when it starts with none (a road, a compound)."""
+    m = _ADDRESS_RE.match(value)
+    if m is None:
+        return None
+    district = m.group("district")
+    if district.endswith(_NOT_DIVISIONS) or (not m.group("prefix") and len(district) < 3):
+        return None
+    return re.sub(_SPACE, "", m.group(0))
+
+
+def mask_address(value: str | None) -> str | None:
+    """An address cut to the district or county (``湖南省长沙市岳麓区***``); ``***`` when no
+    administrative division is found at its start."""
+    if not value:
+        return value
+    prefix = address_prefix(value)
+    return (prefix or "") + "***"

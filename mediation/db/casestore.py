@@ -1,0 +1,246 @@
+"""The store of cases: how a step finds a case, loads it with the facts its guards read, writes
+it back with a compare-and-set on its version, and is refused when the case changed under it.
+
+Every service that reads or writes one case goes through here (the steps, the case views, the
+documents), so a case is looked up by id or number in one place (:func:`find`, and :func:`load`
+for a step). The step's path is hot, so it uses SQLAlchemy Core statements built and compiled
+once per process: one query for the case and its guards' facts (``workflow.facts``), and one
+``UPDATE`` that is both the compare-and-set and the case's changed columns (:func:`write`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Select, bindparam, exists, func, update
+from sqlalchemy import select as core_select
+from sqlmodel import col, select
+
+from mediation import workflow
+from mediation.cases import (
+    Agreement,
+    Case,
+    CaseMediator,
+    JudicialConfirmation,
+    Party,
+    from_row,
+    iso,
+)
+from mediation.core import normalise
+from mediation.core.clock import local_date
+from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.core.i18n import msg
+from mediation.core.vocab import JudicialResult, PartyRole, Role
+from mediation.db import casefile
+from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
+
+_T = TypeVar("_T")
+
+
+class Reader(Protocol):
+    """Who looks a case up (``access.policy.Actor``): cases are found in their committee."""
+
+    @property
+    def committee_id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
+    """A case of the actor's committee, by id or by its full number."""
+    key = normalise.case_key(ref)
+    stmt = select(Case).where(Case.committee_id == actor.committee_id)
+    stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
+    case = uow.session.exec(stmt).first()
+    if case is None:
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
+    return case
+
+
+def assigned_to(uow: UnitOfWork, case_id: int) -> set[str]:
+    rows = uow.session.exec(
+        select(CaseMediator.username).where(CaseMediator.case_id == case_id)
+    ).all()
+    return set(rows)
+
+
+def current_agreement(uow: UnitOfWork, case_id: int) -> Agreement | None:
+    return uow.session.exec(
+        select(Agreement)
+        .where(Agreement.case_id == case_id, col(Agreement.superseded_at).is_(None))
+        .order_by(col(Agreement.version).desc())
+    ).first()
+
+
+def pending_judicial(uow: UnitOfWork, case_id: int) -> JudicialConfirmation | None:
+    return uow.session.exec(
+        select(JudicialConfirmation).where(
+            JudicialConfirmation.case_id == case_id,
+            JudicialConfirmation.result == JudicialResult.pending,
+        )
+    ).first()
+
+def check_version(uow: UnitOfWork, case: Case, expected: int | None) -> None:
+    if expected is not None and expected != case.version:
+        raise conflict(uow, case)
+
+
+def conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflict:
+    # Core, not the session: pending ORM writes of a step being refused must not be flushed.
+    last = uow.conn.execute(_LAST_EVENT, {"case_id": case.id}).first()
+    return (ConcurrentUpdate if retryable else Conflict)(
+        msg(
+            "case {case} was changed by {actor} at {at} (now version {version}); "
+            "reload it and try again",
+            case=case.number,
+            actor=last.actor if last else "?",
+            at=iso(last.at) if last else "?",
+            version=case.version,
+        )
+    )
+
+
+# The step's statements, built once: SQLAlchemy compiles each once per process and reuses it.
+_CASES = Case.__table__  # type: ignore[attr-defined]
+_PARTY = Party.__table__  # type: ignore[attr-defined]
+_AGREEMENT = Agreement.__table__  # type: ignore[attr-defined]
+_JUDICIAL = JudicialConfirmation.__table__  # type: ignore[attr-defined]
+_MEDIATOR = CaseMediator.__table__  # type: ignore[attr-defined]
+_EVENT = Event.__table__  # type: ignore[attr-defined]
+_CASE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _CASES.columns)
+_LAST_EVENT = (
+    core_select(_EVENT.c.actor, _EVENT.c.at)
+    .where(_EVENT.c.case_id == bindparam("case_id"))
+    .order_by(_EVENT.c.seq.desc()).limit(1)
+)
+_CURRENT_VERSION = core_select(_CASES.c.version).where(_CASES.c.id == bindparam("case_id"))
+# The compare-and-set and the step's column changes in one UPDATE; the SET clause is the
+# changed columns (the parameters' keys), the WHERE names the version this step read.
+_WRITE_CASE = update(_CASES).where(_CASES.c.id == bindparam("w_id"),
+                                   _CASES.c.version == bindparam("w_version"))
+
+
+def _party_count(role: PartyRole) -> Any:
+    return (core_select(func.count()).select_from(_PARTY)
+            .where(_PARTY.c.case_id == _CASES.c.id, _PARTY.c.role == role.value)
+            .scalar_subquery())
+
+
+@cache
+def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> Select[Any]:
+    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.facts)
+    and, for a mediator, whether the case is assigned to them."""
+    columns: list[Any] = [_CASES]
+    if "applicants" in facts:
+        columns.append(_party_count(PartyRole.applicant).label("f_applicants"))
+    if "respondents" in facts:
+        columns.append(_party_count(PartyRole.respondent).label("f_respondents"))
+    current = (_AGREEMENT.c.case_id == _CASES.c.id) & _AGREEMENT.c.superseded_at.is_(None)
+    if facts & {"has_agreement", "agreement_effective_on"}:
+        columns.append(exists().where(current).label("f_has_agreement"))
+    if "agreement_effective_on" in facts:
+        columns.append(core_select(_AGREEMENT.c.effective_at).where(current)
+                       .order_by(_AGREEMENT.c.version.desc()).limit(1)
+                       .scalar_subquery().label("f_effective_at"))
+    if "judicial_pending" in facts:
+        columns.append(exists().where(_JUDICIAL.c.case_id == _CASES.c.id,
+                                      _JUDICIAL.c.result == JudicialResult.pending.value)
+                       .label("f_judicial_pending"))
+    if mediator:
+        columns.append(exists().where(_MEDIATOR.c.case_id == _CASES.c.id,
+                                      _MEDIATOR.c.username == bindparam("username"))
+                       .label("f_assigned"))
+    key = _CASES.c.number if by_number else _CASES.c.id
+    return core_select(*columns).where(_CASES.c.committee_id == bindparam("committee_id"),
+                                       key == bindparam("ref"))
+
+
+def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
+         ) -> tuple[Case, workflow.Subject, set[str]]:
+    """:func:`find`, the facts ``trigger``'s guards read (every fact, one query each, is the
+    tests' ``subject_of``; this reads only those) and the mediators the permission check needs
+    (:func:`assigned_to`, but only whether the actor is one of them, and only when the actor is
+    a mediator), in one query.
+
+    The ``Case`` is in no session: :func:`write` writes its changes with one Core UPDATE.
+    """
+    key = normalise.case_key(ref)
+    by_number = not isinstance(key, int)
+    mediator = actor.role == Role.mediator
+    stmt = _load_statement(by_number, workflow.facts(trigger), mediator)
+    params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key}
+    if mediator:
+        params["username"] = actor.username
+    row = uow.conn.execute(stmt, params).first()
+    if row is None:
+        raise NotFound(msg("no case {ref} in this committee", ref=key))
+    facts = dict(row._mapping)
+    case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
+    effective = facts.get("f_effective_at")
+    subject = workflow.Subject(
+        number=case.number,
+        state=case.state,
+        category=case.category,
+        applicants=facts.get("f_applicants") or 0,
+        respondents=facts.get("f_respondents") or 0,
+        lead_mediator=case.lead_mediator,
+        rights_notified=case.rights_notified_at is not None,
+        has_agreement=bool(facts.get("f_has_agreement")),
+        agreement_effective_on=local_date(effective) if effective else None,
+        judicial_pending=bool(facts.get("f_judicial_pending")),
+        deadline=case.deadline,
+    )
+    assigned = {actor.username} if facts.get("f_assigned") else set()
+    return case, subject, assigned
+
+
+class Moved(Exception):
+    """A row an ``apply`` function relies on is gone: a concurrent step changed the case after
+    it was read (PostgreSQL's READ COMMITTED shows its commit). Refused as a stale write."""
+
+
+def still(value: _T | None) -> _T:
+    """``value``, which the guards made sure of when the case was read; :class:`Moved` if a
+    concurrent step has since taken it away."""
+    if value is None:
+        raise Moved
+    return value
+
+
+def refused_as_stale(uow: UnitOfWork, case: Case, expected_version: int | None) -> Conflict:
+    """The refusal of a step whose case changed under it: retried by ``storage.transaction``
+    when no version was expected, else exit 3 naming who changed it and when."""
+    now_version = uow.conn.execute(_CURRENT_VERSION, {"case_id": case.id}).scalar()
+    if now_version is not None:
+        case.version = now_version
+    return conflict(uow, case, retryable=expected_version is None)
+
+
+
+def columns(case: Case) -> dict[str, Any]:
+    """The case's stored columns as they are now: what :func:`write` compares against."""
+    return {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
+
+
+def write(uow: UnitOfWork, case: Case, read: dict[str, Any], old_version: int,
+          expected_version: int | None) -> None:
+    """Write the columns of ``case`` that differ from ``read`` (:func:`columns` when it was
+    loaded) and its new version, if the stored version is still ``old_version``; otherwise the
+    step is refused as stale (:func:`refused_as_stale`)."""
+    values = columns(case)
+    written = {k: v for k, v in values.items() if v != read[k]}
+    # Compare-and-set on the version: a concurrent writer that got here first fails this.
+    bumped = uow.conn.execute(_WRITE_CASE, {"w_id": case.id, "w_version": old_version, **written})
+    if bumped.rowcount != 1:
+        case.version = old_version
+        raise refused_as_stale(uow, case, expected_version)
+    assert case.id is not None
+    for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
+        casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
+    uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date

@@ -1,0 +1,82 @@
+"""Settings: the rows of the ``setting`` table, read and written only here.
+
+Per database: the schema version and the key of the ID numbers' keyed hash (made by ``mediation
+init``). Per committee (the key ends in the committee's id): how long closed cases keep their
+personal data (``retention``), and the committee's calendar (time zone, holiday rule). What a
+setting means is decided by the module that uses it; this one only names the keys and reads and
+writes the values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, select
+
+from mediation.core.errors import NotFound
+from mediation.core.i18n import msg
+from mediation.db.storage import UnitOfWork
+from mediation.tables import Setting
+
+ID_HASH_KEY = "id_hash_key"
+SCHEMA_VERSION_KEY = "schema_version"
+SCHEMA_VERSION = "1"  # the value ``mediation init`` writes under SCHEMA_VERSION_KEY
+DEMO = "demo"  # set in a database made by ``mediation demo`` (which alone ``--fresh`` deletes)
+
+
+def retention_key(committee_id: int) -> str:
+    return f"retention_days.{committee_id}"
+
+
+def zone_key(committee_id: int) -> str:
+    return f"calendar_zone.{committee_id}"
+
+
+def holidays_key(committee_id: int) -> str:
+    return f"calendar_holidays.{committee_id}"
+
+
+_SETTING = Setting.__table__  # type: ignore[attr-defined]
+_SOME = select(_SETTING.c.key, _SETTING.c.value).where(
+    _SETTING.c.key.in_(bindparam("keys", expanding=True)))
+_ONE = select(_SETTING.c.value).where(_SETTING.c.key == bindparam("key"))
+
+
+def get(uow: UnitOfWork, key: str) -> str | None:
+    row = uow.session.get(Setting, key)
+    return None if row is None else row.value
+
+
+def get_many(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
+    """The values of those of ``keys`` that are set, in one query."""
+    return {str(k): str(v) for k, v in conn.execute(_SOME, {"keys": list(keys)})}
+
+
+def put(uow: UnitOfWork, key: str, value: str) -> str | None:
+    """Set ``key`` to ``value``; returns the value it had."""
+    row = uow.session.get(Setting, key)
+    before = None if row is None else row.value
+    row = row or Setting(key=key, value="")
+    row.value = value
+    uow.session.add(row)
+    return before
+
+
+def hash_key(uow: UnitOfWork) -> bytes:
+    """The key of the ID numbers' keyed hash; NotFound before ``mediation init``."""
+    value = get(uow, ID_HASH_KEY)
+    if value is None:
+        raise NotFound(msg("no mediation database here; run `mediation init` first"))
+    return bytes.fromhex(value)
+
+
+def hash_key_of(conn: Connection) -> bytes:
+    """:func:`hash_key` read with Core on a connection (empty when the database has none)."""
+    value = conn.execute(_ONE, {"key": ID_HASH_KEY}).scalar()
+    return bytes.fromhex(value) if value else b""
+
+
+def retention_days(uow: UnitOfWork, committee_id: int) -> int | None:
+    """How many days after closing a committee's cases keep their personal data (None: kept)."""
+    value = get(uow, retention_key(committee_id))
+    return None if value is None else int(value)

@@ -1,0 +1,92 @@
+"""The stored tables that are not a case's: committees and their staff, credentials and
+sign-in tokens, settings, and the event log with its head.
+
+A case's own tables and schemas are in ``mediation.cases``; the two modules together are every
+table of the database (``mediation.db.migrate`` and Alembic import both).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime
+from sqlmodel import Field, SQLModel
+
+
+class Setting(SQLModel, table=True):
+    """Per-database settings: schema version, the key of the ID-number keyed hash."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Committee(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    prefix: str = Field(unique=True)
+    login_required: bool = False
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    username: str = Field(unique=True)
+    name: str
+    role: str
+    active: bool = True
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class Credential(SQLModel, table=True):
+    """A staff member's password (an Argon2id hash) and the failed-attempt counter (signin.py)."""
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    password_hash: str
+    failed: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime)
+    changed_at: datetime = Field(sa_type=DateTime)
+    # Set: the hash is of a one-time code, valid until then, that the first sign-in replaces.
+    one_time_until: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class AccessToken(SQLModel, table=True):
+    """A sign-in session or a long-lived token for cron. Only the SHA-256 of the token is kept."""
+
+    __tablename__ = "access_token"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    kind: str  # "session" (mediation login) or "api" (mediation token create)
+    token_hash: str = Field(unique=True)
+    created_at: datetime = Field(sa_type=DateTime)
+    expires_at: datetime = Field(sa_type=DateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime)
+    created_by: str
+
+
+class Event(SQLModel, table=True):
+    """One step on the record. Append-only, numbered without gaps, hash-chained (see eventlog)."""
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(index=True, sa_type=DateTime)
+    committee_id: int | None = Field(default=None, index=True)
+    case_id: int | None = Field(default=None, index=True)
+    actor: str = Field(index=True)
+    role: str
+    action: str
+    from_state: str | None = None
+    to_state: str | None = None
+    version: int | None = None
+    reason: str | None = None
+    changes: str = "{}"
+    prev_hash: str
+    hash: str
+
+
+class LogHead(SQLModel, table=True):
+    """The single row holding the last event's sequence number and hash."""
+
+    __tablename__ = "log_head"
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str

@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
                 result = signin.login(uow, username.strip(), password)
                 uow.commit()
         except signin.PasswordChangeRequired as exc:
-            sys.stderr.write(exc.render() + "\n")
+            render.err(exc.render() + "\n")
             new = read_password(password_stdin, confirm=True, prompt=_("New password"))
             with e.uow() as uow:
                 result = signin.login(uow, username.strip(), password, new_password=new)

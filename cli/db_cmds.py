@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
             results = maintenance.check(uow)
             warnings = [w.render() for w in maintenance.file_warnings(uow.engine)]
         for warning in warnings:
-            sys.stderr.write(_("warning: {message}", message=warning) + "\n")
+            render.err(_("warning: {message}", message=warning) + "\n")
         if as_json:
             render.emit_json({"ok": all(c.ok for c in results),
                               "checks": maintenance.as_dicts(results), "warnings": warnings})

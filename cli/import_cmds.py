@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
             note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
                      encoding=result.encoding))
         for r in result.notes:
-            sys.stderr.write(_("note: {message}", message=r.message) + "\n")
+            render.err(_("note: {message}", message=r.message) + "\n")
         for r in result.rejected:
             render.err(_("skipped: {message}", message=r.message) + "\n")
         if as_json:

@@ -1,13 +1,20 @@
-"""Audit verification: speed against raw hashlib over the same bytes, and constant memory.
+"""Audit verification: speed against raw hashlib over the same bytes, against today's code, and
+constant memory.
 
 Builds a SQLite log of N chained events (default 100,000; ``MEDIATION_BENCH_AUDIT_EVENTS=1000000``
-for the issue's full size) with Core inserts: one case per five events (new, accept, mediate,
-session, agree), so the SQL case replay has real work. Then it measures, in the same run:
+for the issue's full size) with Core inserts, in the format that records the case file
+(docs/audit.md §7): one case per five events (new, accept, mediate, session, agree), each event
+recording what it changed, and the rows themselves (the case, two parties, a session, an
+agreement), so that the case replay and the whole-file comparison have real work. Then it
+measures, in the same run:
 
 - ``hashlib``: SHA-256 of exactly the bytes the chain hashes (prev_hash, newline, canonical
   content), already in memory: the floor no verifier can beat;
 - ``raw read``: ``SELECT * FROM event ORDER BY seq`` through plain sqlite3, doing nothing;
-- ``verify``: ``mediation.audit.verify`` end to end (streaming, hashing, head, replay).
+- ``verify``: ``mediation.audit.verify`` end to end (chain, head, replay, case files);
+- with ``MEDIATION_BENCH_AUDIT_BASELINE=DIR`` (a directory holding another version's
+  ``mediation`` package, e.g. ``git archive c3315f9 mediation data | tar -x -C DIR``), that
+  version's ``verify`` on the same file, in a subprocess: today's code against this one.
 
 and reports verify's time as a ratio of each. Memory: the peak traced by ``tracemalloc`` during
 ``verify`` on a log of N/10 events and on one of N events; constant memory means the two peaks are

@@ -139,8 +139,8 @@ def register(app: typer.Typer) -> None:
         for header in (_("ID"), _("User"), _("Kind"), _("Expires"), _("Status")):
             table.add_column(header)
         for r in rows:
-            table.add_row(str(r["id"]), r["user"], r["kind"], render.local_time(r["expires_at"]),
-                          r["status"])
+            table.add_row(str(r["id"]), r["user"], name("token_kind", r["kind"]),
+                          render.local_time(r["expires_at"]), name("token_status", r["status"]))
         render.console().print(table)
 
     @token.command("revoke", help=_(

@@ -7,9 +7,30 @@ from typing import Any
 import typer
 
 from cli import render
+from cli.choices import choice_opt
 from cli.context import env
 from cli.options import MAX_INT
-from mediation.core.i18n import _, name
+from mediation.core.i18n import N_, _, name
+
+# The guards' names in the transition table (``workflow table``), under ``guard.*`` keys.
+GUARD_NAMES = (
+    N_("guard.has_category"), N_("guard.has_both_sides"), N_("guard.names_mediator"),
+    N_("guard.rights_notified"), N_("guard.minutes_given"), N_("guard.terms_given"),
+    N_("guard.decline_reason_allowed"), N_("guard.terminate_reason_allowed"),
+    N_("guard.advice_given"), N_("guard.has_agreement"), N_("guard.follow_up_recorded"),
+    N_("guard.consent_recorded"), N_("guard.reason_given"), N_("guard.extension_within_limit"),
+    N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"),
+    N_("guard.amount_not_negative"), N_("guard.judicial_result_allowed"))
+
+
+def role_value(value: str) -> str:
+    """A role typed as its code or its name (主任, 调解员...)."""
+    from mediation.core import choices
+
+    try:
+        return choices.parse("role", value)
+    except choices.ChoiceError as exc:
+        raise typer.BadParameter(exc.message.render()) from None
 
 
 def _committee_opt() -> Any:
@@ -68,8 +89,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         username: str = typer.Argument(..., metavar="USER"),
         full_name: str = typer.Option(..., "--name", help=_("The person's name.")),
-        role: str = typer.Option("mediator", "--role", help=_(
-            "director, mediator, auditor, clerk (administrators also: admin).")),
+        role: str = choice_opt("role", "mediator", "--role", help=_(
+            "The role (administrators may also give admin).")),
         password_stdin: bool = typer.Option(False, "--password-stdin", help=_(
             "Read the new account's password from standard input instead of prompting.")),
         no_password: bool = typer.Option(False, "--no-password", help=_(
@@ -127,7 +148,8 @@ def register(app: typer.Typer) -> None:
 
     @staff.command("role")
     def staff_role(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
-                   role: str = typer.Argument(..., metavar="ROLE"),
+                   role: str = typer.Argument(..., metavar="ROLE", callback=role_value,
+                                              help=_("The new role: a code or its name.")),
                    committee: str | None = _committee_opt()) -> None:
         """Change a staff member's role."""
         from mediation import committee as svc
@@ -201,7 +223,8 @@ def register(app: typer.Typer) -> None:
             out.add_row(f"{t.trigger} ({name('trigger', t.trigger)})",
                         "、".join(name("state", s) for s in t.sources),
                         name("state", t.dest) if t.dest else _("(stays)"),
-                        ", ".join(g.__name__ for g in t.guards), gettext_(t.basis))
+                        "、".join(name("guard", g.__name__) for g in t.guards),
+                        gettext_(t.basis))
         render.console().print(out)
 
     @app.command("demo")

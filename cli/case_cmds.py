@@ -9,8 +9,18 @@ from pathlib import Path
 import typer
 
 from cli import render
+from cli.choices import category_opt, choice_opt
 from cli.context import env
-from cli.options import MAX_INT, decoded, json_opt, note, parse_date, read_stdin, version_opt
+from cli.options import (
+    MAX_INT,
+    decoded,
+    format_opt,
+    json_opt,
+    note,
+    parse_date,
+    read_stdin,
+    version_opt,
+)
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, msg
 
@@ -84,9 +94,7 @@ def register(app: typer.Typer) -> None:
     @case.command("decline")
     def decline(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        reason: str = typer.Option(..., "--reason", help=_(
-            "already_in_court, already_with_police, already_administrative, reserved_by_law, "
-            "party_refuses")),
+        reason: str = choice_opt("decline", ..., "--reason", help=_("Why it is declined.")),
         advice: str = typer.Option(..., "--advice", help=_(
             "The advice given: which court or authority to go to.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
@@ -178,8 +186,8 @@ def register(app: typer.Typer) -> None:
     @case.command("terminate")
     def terminate(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        reason: str = typer.Option(..., "--reason", help=_(
-            "no_agreement, party_withdrew, party_refused, referred_out, escalated_to_police")),
+        reason: str = choice_opt("terminate", ..., "--reason", help=_(
+            "Why mediation ends.")),
         advice: str = typer.Option(..., "--advice", help=_(
             "The advice given: court, arbitration or administrative route.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
@@ -206,8 +214,8 @@ def register(app: typer.Typer) -> None:
         court: str | None = typer.Option(None, "--court", help=_("The court applied to.")),
         filed: str | None = typer.Option(None, "--filed", help=_(
             "Filing date, YYYY-MM-DD (default today).")),
-        result: str | None = typer.Option(None, "--result", help=_(
-            "The court's decision: confirmed or rejected.")),
+        result: str | None = choice_opt("judicial", None, "--result", help=_(
+            "The court's decision."), codes=("confirmed", "rejected")),
         decided: str | None = typer.Option(None, "--decided", help=_(
             "Decision date, YYYY-MM-DD (default today).")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
@@ -223,10 +231,10 @@ def register(app: typer.Typer) -> None:
     @case.command("feedback")
     def feedback(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        performance: str | None = typer.Option(None, "--performance", help=_(
-            "How the agreement is performed: full, partial, none.")),
-        satisfaction: str = typer.Option(..., "--satisfaction", help=_(
-            "satisfied, basically_satisfied, dissatisfied")),
+        performance: str | None = choice_opt("performance", None, "--performance", help=_(
+            "How the agreement is performed.")),
+        satisfaction: str = choice_opt("satisfaction", ..., "--satisfaction", help=_(
+            "How satisfied the parties are.")),
         note: str | None = typer.Option(None, "--note", help=_("What the visit found.")),
         lawsuit: bool = typer.Option(False, "--lawsuit", help=_("A party has gone to court.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
@@ -257,8 +265,8 @@ def register(app: typer.Typer) -> None:
     @case.command("prevent")
     def prevent(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        kind: str = typer.Option(..., "--kind", help=_(
-            "suicide, civil_to_criminal, group_petition, group_fight")),
+        kind: str = choice_opt("prevention", ..., "--kind", help=_(
+            "What was prevented.")),
         persons: int = typer.Option(..., "--persons", max=MAX_INT,
                                     help=_("Persons involved.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
@@ -303,27 +311,31 @@ def register(app: typer.Typer) -> None:
     @case.command("list")
     def list_(
         ctx: typer.Context,
-        state: str | None = typer.Option(None, "--state", help=_(
+        state: str | None = choice_opt("state", None, "--state", help=_(
             "Only cases in this state.")),
         overdue: bool = typer.Option(False, "--overdue", help=_(
             "Only cases past the 30-day period without a consented extension.")),
         mine: bool = typer.Option(False, "--mine", help=_("Only cases assigned to me.")),
-        category: str | None = typer.Option(None, "--category", help=_("Category code.")),
-        limit: int = typer.Option(200, "--limit", min=1, max=MAX_INT,
-                                  help=_("At most this many rows.")),
+        category: str | None = category_opt("--category", help=_(
+            "Only this category: a code, a name, or a parent code (with its sub-categories).")),
+        limit: int = typer.Option(50, "--limit", min=1, max=MAX_INT, help=_(
+            "Show at most this many cases, newest first.")),
+        page: int = typer.Option(1, "--page", min=1, max=MAX_INT, help=_(
+            "Which page of --limit cases (1 is the newest).")),
+        all_: bool = typer.Option(False, "--all", help=_("Show every case (no --limit).")),
+        fmt: str | None = format_opt(),
         as_json: bool = json_opt(),
     ) -> None:
-        """List cases: by state, overdue, assigned to me."""
+        """List cases, newest first, with the total: by state, category, overdue, mine."""
         from mediation import queries
-        from mediation.core.vocab import ALL_STATES
+        from mediation.core.choices import category_family
 
-        if state is not None and state not in ALL_STATES:
-            raise typer.BadParameter(
-                _("{value!r} is not a state; allowed: {allowed}", value=state,
-                  allowed=", ".join(ALL_STATES)), param_hint="--state")
-        rows = env(ctx).act(queries.list_cases, state=state, overdue=overdue, mine=mine,
-                            category=category, limit=limit, write=False)
-        render.case_list(rows, as_json=as_json)
+        families = category_family(category) if category else None
+        rows, total = env(ctx).act(queries.case_page, state=state, overdue=overdue, mine=mine,
+                                   categories=families, limit=None if all_ else limit,
+                                   page=1 if all_ else page, write=False)
+        render.case_list(rows, as_json=as_json, fmt=fmt, total=total,
+                         page=1 if all_ else page)
 
     @case.command("history")
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),

@@ -30,9 +30,9 @@ class Env:
 
     @contextmanager
     def uow(self, *, write: bool = True, need_schema: bool = True) -> Iterator[UnitOfWork]:
-        from mediation.db.storage import engine_for, require_schema, unit_of_work
+        from mediation.db.storage import engine_for, existing_engine, require_schema, unit_of_work
 
-        engine = engine_for(self.url())
+        engine = existing_engine(self.url()) if need_schema else engine_for(self.url())
         if need_schema:
             require_schema(engine)
         with unit_of_work(engine, write=write) as uow:
@@ -64,9 +64,9 @@ class Env:
         The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
         serialization failure or deadlock, or a case changed under us (storage.transaction).
         """
-        from mediation.db.storage import engine_for, require_schema, transaction
+        from mediation.db.storage import existing_engine, require_schema, transaction
 
-        engine = engine_for(self.url())
+        engine = existing_engine(self.url())
         require_schema(engine)
 
         def once(uow: UnitOfWork) -> T:

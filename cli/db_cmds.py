@@ -13,7 +13,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt
-from mediation.core.i18n import _
+from mediation.core.i18n import _, gettext_
 
 
 def register(app: typer.Typer) -> None:
@@ -38,9 +38,9 @@ def register(app: typer.Typer) -> None:
 
     def _status(ctx: typer.Context, as_json: bool, full: bool) -> None:
         from mediation.db import migrate
-        from mediation.db.storage import engine_for
+        from mediation.db.storage import existing_engine
 
-        engine = engine_for(env(ctx).url())
+        engine = existing_engine(env(ctx).url())
         info = migrate.status(engine, with_drift=full)
         if as_json:
             render.emit_json(info)
@@ -52,7 +52,11 @@ def register(app: typer.Typer) -> None:
         if full:
             for r in info["revisions"]:
                 mark = "*" if r["applied"] else " "
-                out.write(f"  {mark} {r['revision']}  {r['message'].splitlines()[0]}\n")
+                # a revision's description: from the catalogues (revision.NNNN), else its own
+                label = gettext_(f"revision.{r['revision']}")
+                if label.startswith("revision."):
+                    label = r["message"].splitlines()[0]
+                out.write(f"  {mark} {r['revision']}  {label}\n")
         if info["pending"]:
             out.write(_("Pending: {revs}; run `mediation db upgrade`.",
                         revs=", ".join(info["pending"])) + "\n")
@@ -83,9 +87,9 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation.db import maintenance
-        from mediation.db.storage import engine_for, require_schema
+        from mediation.db.storage import existing_engine, require_schema
 
-        engine = engine_for(env(ctx).url())
+        engine = existing_engine(env(ctx).url())
         require_schema(engine)
         result = maintenance.backup(engine, Path(file), force=force)
         if as_json:
@@ -150,7 +154,8 @@ def register(app: typer.Typer) -> None:
             }
             for c in results:
                 verdict = _("ok") if c.ok else _("FAILED")
-                render.out(f"{verdict:8} {labels.get(c.name, c.name)}: {c.detail}\n")
+                render.out(_("{verdict} {check}: {detail}", verdict=verdict,
+                                   check=labels.get(c.name, c.name), detail=c.shown()) + "\n")
         failed = [c.name for c in results if not c.ok]
         if failed:
             raise IntegrityFailure(msg("the integrity check failed: {checks}",

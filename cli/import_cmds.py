@@ -35,10 +35,10 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation import bulk
-        from mediation.db.storage import engine_for, require_schema
+        from mediation.db.storage import existing_engine, require_schema
 
         e = env(ctx)
-        engine = engine_for(e.url())
+        engine = existing_engine(e.url())
         require_schema(engine)
         tty = sys.stderr.isatty()
 

@@ -34,8 +34,23 @@ def choose_language(argv: Sequence[str]) -> None:
     wanted = _language_from_argv(argv)
     try:
         set_language(normalise_language(wanted) if wanted else language_from_env())
-    except ValueError:
-        set_language("en")
+    except ValueError:  # a wrong --lang is refused in the language the environment chose
+        try:
+            set_language(language_from_env())
+        except ValueError:
+            set_language("en")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("mediation")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            number = "0+unknown"
+        sys.stdout.write(_("mediation {version}", version=number) + "\n")
+        raise typer.Exit(0)
 
 
 def build_app() -> typer.Typer:
@@ -47,6 +62,7 @@ def build_app() -> typer.Typer:
         case_cmds,
         db_cmds,
         document_cmds,
+        grid_cmds,
         import_cmds,
         stats_cmds,
     )
@@ -56,7 +72,7 @@ def build_app() -> typer.Typer:
         name="mediation",
         help=_("Case tracking for People's Mediation Committees (人民调解委员会)."),
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -83,6 +99,10 @@ def build_app() -> typer.Typer:
             None, "--lang", envvar="MEDIATION_LANG", show_envvar=True,
             help=_("Language of messages: zh or en (default from LANG)."),
         ),
+        version: bool = typer.Option(
+            False, "--version", is_eager=True, callback=_show_version,
+            help=_("Show the version and exit."),
+        ),
     ) -> None:
         if lang is not None:
             try:
@@ -100,6 +120,7 @@ def build_app() -> typer.Typer:
     access_cmds.register(app)
     calendar_cmds.register(app)
     document_cmds.register(app)
+    grid_cmds.register(app)
     return app
 
 
@@ -114,11 +135,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the documented contract)."""
     args = list(sys.argv[1:] if argv is None else argv)
     choose_language(args)
-    app = build_app()
+    from cli import framework
+
+    command = framework.install(typer.main.get_command(build_app()))
     try:
         from cli.options import normalise_params
 
-        command = typer.main.get_command(app)
         normalise_params(command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
@@ -143,7 +165,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return USAGE_EXIT
         where = getattr(ctx, "command_path", None) or "mediation"
         _error_line(_("{message} (see `{command} --help`)",
-                      message=" ".join(exc.format_message().split()), command=where))
+                      message=" ".join(framework.usage_error_text(exc).split()),
+                      command=where))
         return exc.exit_code
     except BrokenPipeError:
         return 0

@@ -23,6 +23,15 @@ def json_opt() -> Any:
     return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
 
 
+def format_opt() -> Any:
+    return typer.Option(
+        None, "--format", metavar="FORMAT", help=_(
+            "table, tsv, csv or json (default: a table on a terminal, tab-separated rows in a "
+            "pipe)."),
+        autocompletion=lambda: ["table", "tsv", "csv", "json"],
+    )
+
+
 def version_opt() -> Any:
     return typer.Option(
         None, "--expect-version", metavar="N", max=MAX_INT,
@@ -91,7 +100,8 @@ LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_n
                          "committee_name", "name"})
 # A parameter whose meaning depends on the command: (command path, name).
 TEXT_IN = {("init", "committee"): "line",
-           ("case decline", "reason"): "code", ("case terminate", "reason"): "code"}
+           ("case decline", "reason"): "code", ("case terminate", "reason"): "code",
+           ("sweep record", "area"): "line", ("sweep record", "swept_by"): "line"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from mediation.core.i18n import _, name
+from mediation.core.i18n import N_, _, get_language, name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -112,29 +112,144 @@ def step_done(result: StepDone, as_json: bool) -> None:
     )
 
 
-def case_list(rows: list[CaseSummary], *, as_json: bool) -> None:
+FORMATS = ("table", "tsv", "csv", "json")
+
+
+def output_format(fmt: str | None, as_json: bool = False) -> str:
+    """``--json`` or ``--format``; otherwise a table on a terminal and TSV rows in a pipe."""
     if as_json:
-        emit_json([r.model_dump() for r in rows])
+        return "json"
+    if fmt:
+        from mediation.core import choices
+
+        wanted = choices.fold(fmt)
+        if wanted not in FORMATS:
+            import typer
+
+            raise typer.BadParameter(_("{value!r} is not one of: {allowed}", value=fmt,
+                                       allowed=", ".join(FORMATS)), param_hint="--format")
+        return wanted
+    return "table" if sys.stdout.isatty() else "tsv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a fitted table: lower ``priority`` columns are kept first; a ``flexible``
+    column takes what width is left and is shortened with an ellipsis (never the others)."""
+
+    header: str
+    priority: int = 1
+    right: bool = False
+    flexible: bool = False
+
+
+def _cell_width(text: str) -> int:
+    from cli.framework import width
+
+    return width(text)
+
+
+def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
+           ) -> tuple[list[Column], list[list[str]]]:
+    """The columns that fit ``columns_available`` terminal columns, most important first, each
+    at its full width except the flexible one (at least 16 columns wide)."""
+    gap = 2
+    natural = [max([_cell_width(c.header)] + [_cell_width(r[i]) for r in rows])
+               for i, c in enumerate(columns)]
+    keep = list(range(len(columns)))
+
+    def need(idx: list[int]) -> int:
+        return sum(min(16, natural[i]) if columns[i].flexible else natural[i]
+                   for i in idx) + gap * (len(idx) - 1)
+
+    for priority in sorted({c.priority for c in columns if c.priority > 1}, reverse=True):
+        if need(keep) <= columns_available:
+            break
+        keep = [i for i in keep if columns[i].priority != priority]
+    chosen = [columns[i] for i in keep]
+    return chosen, [[r[i] for i in keep] for r in rows]
+
+
+def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str) -> None:
+    """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV."""
+    if fmt == "tsv":
+        for r in rows:
+            sys.stdout.write("\t".join(" ".join(c.split()) for c in r) + "\n")
         return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([c.header for c in columns])
+        writer.writerows(rows)
+        return
+    from rich import box
     from rich.table import Table
 
-    if not rows:
-        out(_("No cases.") + "\n")
-        return
-    table = Table(show_lines=False)
-    table.add_column(_("ID"), justify="right", no_wrap=True)
-    table.add_column(_("Number"), no_wrap=True)
-    for header in (_("State"), _("Category"), _("Applicants"), _("Respondents"), _("Mediator"),
-                   _("Deadline")):
-        table.add_column(header, overflow="fold")
+    out = console()
+    cols, cells = fitted(columns, rows, out.width)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
+                  collapse_padding=True)
+    for c in cols:
+        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True,
+                         overflow="ellipsis" if c.flexible else "fold",
+                         min_width=None if c.flexible else max(
+                             [_cell_width(c.header)] + [_cell_width(r[cols.index(c)])
+                                                        for r in cells]),
+                         ratio=1 if c.flexible else None)
+    for r in cells:
+        table.add_row(*r)
+    out.print(table)
+
+
+def case_rows(rows: list[CaseSummary]) -> tuple[list[Column], list[list[str]]]:
+    columns = [Column(_("ID"), 1, right=True), Column(_("Number"), 1), Column(_("State"), 1),
+               Column(_("Deadline"), 3), Column(_("Mediator"), 4), Column(_("Category"), 5),
+               Column(_("Parties"), 2, flexible=True)]
+    body = []
     for r in rows:
         deadline = local_time(r.deadline)[:10]
         if r.overdue:
             deadline = _("{date} (overdue)", date=deadline)
-        table.add_row(str(r.id), r.number, name("state", r.state), category_name(r.category),
-                      "、".join(r.applicants), "、".join(r.respondents), r.lead_mediator or "",
-                      deadline)
-    console().print(table)
+        parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),
+                    respondents="、".join(r.respondents))
+        body.append([str(r.id), r.number, name("state", r.state), deadline,
+                     r.lead_mediator or "", category_label(r.category), parties])
+    return columns, body
+
+
+def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None = None,
+              total: int | None = None, page: int = 1) -> None:
+    chosen = output_format(fmt, as_json)
+    if chosen == "json":
+        emit_json([r.model_dump() for r in rows])
+        return
+    if not rows and chosen == "table":
+        sys.stdout.write(_("No cases.") + "\n")
+    elif rows:
+        emit_rows(*case_rows(rows), chosen)
+    if total is not None:
+        line = list_summary(total, len(rows), page)
+        (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
+
+
+def list_summary(total: int, shown: int, page: int = 1) -> str:
+    """共 2,009 件，显示最新 50 件 (or the page's range)."""
+    all_, now = format(total, ","), format(shown, ",")
+    if shown >= total and page == 1:
+        return _("{total} in all.", total=all_)
+    if page == 1:
+        return _("{total} in all, showing the newest {shown}.", total=all_, shown=now)
+    return _("{total} in all, page {page}: showing {shown}.", total=all_, page=page, shown=now)
+
+
+def category_label(code: str) -> str:
+    """A category's name alone (its code where the table has no name for it)."""
+    from mediation.core import categories
+    from mediation.core.i18n import get_language
+
+    cat = categories.get(code)
+    return cat.name(get_language()) if cat else code
 
 
 def case_view(view: CaseView, *, as_json: bool) -> None:
@@ -232,21 +347,61 @@ def history(rows: list[EventView], *, as_json: bool) -> None:
     timeline(rows, with_case=False)
 
 
-_VALUE_KINDS = {"state": "state", "source": "source", "role": "role", "decline_reason": "decline",
-               "termination_reason": "terminate", "risk_level": "risk"}
+# The vocabulary (catalogue kind) of a field's value; where a key is used by two vocabularies
+# (a party's role, a staff member's role) the first with a name for the value wins.
+_VALUE_KINDS: dict[str, tuple[str, ...]] = {
+    "state": ("state",), "source": ("source",), "role": ("party", "role"),
+    "decline_reason": ("decline",), "termination_reason": ("terminate",),
+    "risk_level": ("risk",), "kind": ("kind", "prevention"), "sex": ("sex",),
+    "form": ("form",), "result": ("judicial",), "judicial": ("judicial",),
+    "performance": ("performance",), "satisfaction": ("satisfaction",),
+    "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
+    "reason": ("decline", "terminate"),
+}
+# Field names of nested records (an agreement, a session, a party...), shown translated.
+FIELDS = (N_("field.attendees"), N_("field.court"), N_("field.decided_on"), N_("field.due"),
+          N_("field.effective_at"), N_("field.filed_on"), N_("field.form"),
+          N_("field.id_number"), N_("field.kind"), N_("field.lawsuit"), N_("field.minutes"),
+          N_("field.no"), N_("field.note"), N_("field.performance"), N_("field.persons"),
+          N_("field.phone"), N_("field.place"), N_("field.result"), N_("field.satisfaction"),
+          N_("field.terms"), N_("field.version"), N_("field.sex"), N_("field.address"),
+          N_("field.ethnicity"), N_("field.guardian"), N_("field.relation"),
+          N_("field.id_type"), N_("field.visited_at"), N_("field.held_at"),
+          N_("field.risk_level"), N_("field.days"), N_("field.reason"),
+          N_("field.new_deadline"), N_("conclusion.agreement"), N_("conclusion.termination"),
+          N_("why.wrong_password"), N_("why.unknown_user"), N_("why.disabled"),
+          N_("why.no_password"), N_("why.locked"), N_("role.unknown"),
+          N_("token_kind.session"), N_("token_kind.api"), N_("token_status.valid"),
+          N_("token_status.revoked"), N_("token_status.expired"))
+
+
+def _code_name(value: str, key: str) -> str:
+    for kind in _VALUE_KINDS.get(key, ()):
+        shown = name(kind, value)
+        if shown != value:
+            return shown
+    return value
 
 
 def _value(value: Any, key: str) -> str:
+    """A field's value for people: codes by their names, times local, records as
+    ``name: value`` pairs with translated field names."""
     if value is None:
         return "—"
-    if key in _VALUE_KINDS and isinstance(value, str):
-        return name(_VALUE_KINDS[key], value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, str) and key in _VALUE_KINDS:
+        return _code_name(value, key)
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
         return local_time(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        sep = "，" if get_language() == "zh" else ", "
+        return sep.join(_("{field}: {value}", field=name("field", k), value=_value(v, k))
+                        for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        parts = [_value(v, key) for v in value]
+        return ("；" if get_language() == "zh" else "; ").join(
+            f"[{p}]" if isinstance(v, dict) else p for p, v in zip(parts, value, strict=True))
     return str(value)
 
 
@@ -266,7 +421,8 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
             head = _("{line} [case {case}]", line=head, case=e.case)
         out.print(head, markup=False, style="bold")
         if e.reason:
-            out.print("    " + _("reason: {reason}", reason=e.reason), markup=False)
+            out.print("    " + _("reason: {reason}", reason=_code_name(e.reason, "reason")),
+                      markup=False)
         for key, change in e.changes.items():
             if isinstance(change, list) and len(change) == 2:
                 before, after = change

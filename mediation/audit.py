@@ -32,7 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, cast, select
+from sqlalchemy import Connection, LargeBinary, String, cast, select, type_coerce
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
@@ -71,7 +72,8 @@ class Kind(StrEnum):
     signature = "signature"  # given --key: an anchor is unsigned, or its HMAC does not match
 
 
-CASE_KINDS = frozenset({Kind.replay, Kind.transition, Kind.field})
+CASE_KINDS = frozenset({Kind.replay, Kind.transition, Kind.field})  # ("content" may come from
+# the case replay too: it is a problem of the log, ranked with the chain's)
 
 
 def _order(f: Finding) -> tuple[bool, bool, int]:
@@ -263,30 +265,37 @@ _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     """The event table in ``seq`` order, ``batch`` rows per query, as plain tuples.
 
-    On SQLite every text column is read as its stored bytes and decoded here, strictly: a
-    column holding bytes that are not UTF-8 then makes that one row unreadable (``content``)
-    instead of failing the whole batch (PostgreSQL refuses such text when it is written).
-    ``at`` arrives as SQLite's stored text, which ``eventlog.content_text`` takes as it is.
+    On SQLite ``at`` arrives as its stored text, which ``eventlog.content_text`` takes as it
+    is. A batch holding text that is not UTF-8 (which the driver refuses to decode) is read
+    again with every text column as its stored bytes, decoded here: the bad row is then
+    unreadable (``content``) instead of failing the whole verification. (PostgreSQL refuses
+    such text when it is written.)
     """
     t = Event.__table__  # type: ignore[attr-defined]
     cols: list[Any] = [t.c[c] for c in _COLUMNS]
     sqlite = conn.dialect.name == "sqlite"
+    raw_cols = cols
     if sqlite:
-        cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
-                           if c.key in _TEXT else c for c in cols[1:])]
+        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:]]
+        raw_cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
+                               if c.key in _TEXT else c for c in raw_cols[1:])]
     last = None
     while True:
         stmt = select(*cols).order_by(t.c.seq).limit(batch)
         if last is not None:
             stmt = stmt.where(t.c.seq > last)
-        rows: Sequence[Any] = conn.execute(stmt).all()
+        try:
+            rows: Sequence[Any] = conn.execute(stmt).all()
+        except OperationalError as exc:
+            if not (sqlite and "decode" in str(exc)):
+                raise
+            stmt = select(*raw_cols).order_by(t.c.seq).limit(batch)
+            if last is not None:
+                stmt = stmt.where(t.c.seq > last)
+            rows = [_decoded(row) for row in conn.execute(stmt).all()]
         if not rows:
             return
-        if sqlite:
-            for row in rows:
-                yield tuple(_text(v) for v in row)
-        else:
-            yield from rows
+        yield from rows
         last = rows[-1][0]
 
 
@@ -307,12 +316,22 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _decoded(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row read as bytes, decoded; a row with a column that is not UTF-8 gets changes that
+    cannot be parsed, so that it is reported unreadable (``content``)."""
+    values = [_text(v) for v in row]
+    if any(isinstance(v, _Undecodable) for v in values):
+        values[11] = _Undecodable("\ufffd")
+    return tuple(values)
+
+
 def _hash_of(row: tuple[Any, ...]) -> str:
     """The chain hash of one streamed row: ``eventlog.content_text`` of its columns, the
-    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError)."""
-    if any(isinstance(v, _Undecodable) for v in row):
-        raise ValueError("not UTF-8")
-    eventlog.parse_changes(row[11])
+    ``changes`` read strictly (``eventlog.parse_changes``: canonical JSON or ValueError) --
+    except a case's events that record its file, which the case replay parses, strictly, once
+    (``casefile``)."""
+    if row[3] is None or casefile.FILE_KEY not in row[11]:
+        eventlog.parse_changes(row[11])
     return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
 
 

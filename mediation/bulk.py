@@ -393,7 +393,7 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
     year = calendars.of(uow, committee.id).local_date(now).year
     n = len(batch)
     first = _reserve(uow, committee.id, year, n)
-    numbers = [f"({year}){committee.prefix}人调字第{first + i}号" for i in range(n)]
+    numbers = [normalise.case_number(year, committee.prefix, first + i) for i in range(n)]
     ids = _new_ids(uow, n)
 
     discovered = _from_iso(uow, "cases", "discovered_at", datetime(2001, 2, 3, 4, 5, 6, 7))

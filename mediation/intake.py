@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from mediation import calendars, duplicates
@@ -195,22 +195,27 @@ def record_persons(record: CaseIn) -> list[str]:
 
 
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
-    """The 'new' event's changes: only the fields given; personal data masked, and free text
-    redacted (numbers and the persons' names, as eventlog.append would; the bulk import writes
-    these as they are)."""
-    return redaction.redact_changes({k: [None, v] for k, v in {
+    """The 'new' event's changes: only the fields given; personal data masked, and the free
+    text (and the names shown) redacted: numbers and the persons' names, as eventlog.append
+    would (the bulk import writes these as they are, so they are redacted here)."""
+    names = redaction.Names(record_persons(record))
+
+    def t(text: str | None) -> str | None:
+        return redaction.redact(text, names)
+
+    return {k: [None, v] for k, v in {
         "number": number, "category": record.category, "source": record.source,
-        "referral_ref": record.referral_ref,
-        "summary": record.summary,
-        "requests": record.requests,
+        "referral_ref": t(record.referral_ref),
+        "summary": t(record.summary),
+        "requests": t(record.requests),
         "amount": None if record.amount is None else str(record.amount),
         "parties": [
             {"role": p.role, "kind": p.kind,
-             "name": redaction.shown_name(p.name, p.kind, full=False),
+             "name": t(redaction.shown_name(p.name, p.kind, full=False)),
              "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
             for p in record.parties
         ],
-    }.items() if v is not None}, record_persons(record))
+    }.items() if v is not None}
 
 
 def new_case(
@@ -246,7 +251,7 @@ def new_case(
         }, hidden=seen.hidden)
     committee = committee_of(uow, actor)
     seq = _next_number(uow, committee.id or 0, year)
-    number = f"({year}){committee.prefix}人调字第{seq}号"
+    number = normalise.case_number(year, committee.prefix, seq)
     duplicate_of = None
     if found:
         duplicate_of = "、".join(str(n) for n in s.exec(
@@ -272,9 +277,3 @@ def new_case(
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
             if found else None}
-
-
-def case_count(uow: UnitOfWork, committee_id: int) -> int:
-    return int(uow.session.exec(
-        select(func.count()).select_from(Case).where(Case.committee_id == committee_id)
-    ).one())

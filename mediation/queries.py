@@ -224,15 +224,13 @@ def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
     return out
 
 
-def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
-               overdue: bool = False, mine: bool = False, category: str | None = None,
-               limit: int = 200) -> list[CaseSummary]:
-    require(actor, "case.read")
+def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: bool,
+                 mine: bool, categories: Sequence[str] | None) -> Any:
     stmt = select(Case).where(Case.committee_id == actor.committee_id)
     if state:
         stmt = stmt.where(Case.state == state)
-    if category:
-        stmt = stmt.where(Case.category == category)
+    if categories:
+        stmt = stmt.where(col(Case.category).in_(list(categories)))
     if overdue:
         stmt = stmt.where(col(Case.state).in_(OPEN_STATES), col(Case.deadline) < uow.now())
     if mine or actor.role == Role.mediator:
@@ -241,9 +239,54 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
             stmt = stmt.where(col(Case.id).in_(mine_ids) | (col(Case.state) == "intake"))
         else:
             stmt = stmt.where(col(Case.id).in_(mine_ids))
-    order = col(Case.deadline).asc() if overdue else col(Case.id).asc()
-    rows = uow.session.exec(stmt.order_by(order).limit(limit)).all()
+    return stmt
+
+
+def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
+               overdue: bool = False, mine: bool = False, category: str | None = None,
+               categories: Sequence[str] | None = None, limit: int | None = 200,
+               offset: int = 0, newest_first: bool = False) -> list[CaseSummary]:
+    """Cases the actor may see, filtered; ``categories`` is a set of codes (a parent and its
+    sub-categories), ``category`` one code. Oldest first unless ``newest_first`` (overdue
+    lists: the earliest deadline first)."""
+    require(actor, "case.read")
+    cats = list(categories or []) + ([category] if category else [])
+    stmt = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats)
+    order: Any
+    if overdue:
+        order = col(Case.deadline).asc()
+    else:
+        order = col(Case.id).desc() if newest_first else col(Case.id).asc()
+    stmt = stmt.order_by(order).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = uow.session.exec(stmt).all()
     return _summarise(uow, list(rows), names_ok=sees_names(actor))
+
+
+def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
+                overdue: bool = False, mine: bool = False,
+                categories: Sequence[str] | None = None) -> int:
+    """How many cases :func:`list_cases` would list with the same filters and no limit."""
+    from sqlalchemy import func
+
+    require(actor, "case.read")
+    stmt = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine,
+                        categories=categories)
+    return int(uow.session.exec(select(func.count()).select_from(stmt.subquery())).one())
+
+
+def case_page(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
+              overdue: bool = False, mine: bool = False,
+              categories: Sequence[str] | None = None, limit: int | None = 50,
+              page: int = 1) -> tuple[list[CaseSummary], int]:
+    """One page of the list, newest first, and the total it is a page of (one read)."""
+    total = count_cases(uow, actor, state=state, overdue=overdue, mine=mine,
+                        categories=categories)
+    offset = (page - 1) * limit if limit else 0
+    rows = list_cases(uow, actor, state=state, overdue=overdue, mine=mine,
+                      categories=categories, limit=limit, offset=offset, newest_first=True)
+    return rows, total
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:

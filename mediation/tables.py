@@ -1,5 +1,5 @@
 """The stored tables that are not a case's: committees and their staff, credentials and
-sign-in tokens, settings, and the event log with its head.
+sign-in tokens, settings, dispute sweeps, and the event log with its head.
 
 A case's own tables and schemas are in ``mediation.cases``; the two modules together are every
 table of the database (``mediation.db.migrate`` and Alembic import both).
@@ -7,7 +7,7 @@ table of the database (``mediation.db.migrate`` and Alembic import both).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
@@ -62,6 +62,21 @@ class AccessToken(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=DateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime)
     created_by: str
+
+
+class Sweep(SQLModel, table=True):
+    """A dispute sweep (矛盾纠纷排查) of an area on one day; ``disputes_found`` 0 is a
+    零报告 (a report that nothing was found), which committees must file too."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    swept_on: date = Field(index=True)
+    area: str
+    swept_by: str
+    disputes_found: int
+    note: str | None = None
+    recorded_at: datetime = Field(sa_type=DateTime)
+    recorded_by: str
 
 
 class Event(SQLModel, table=True):

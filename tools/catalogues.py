@@ -63,7 +63,39 @@ def enum_keys() -> set[str]:
                                    "confirmed", "closed")}
     keys |= {"duplicate.same_id_number", "duplicate.same_names_and_category"}
     keys |= {t.basis for t in workflow.TRANSITIONS} | {t.summary for t in workflow.TRANSITIONS}
+    keys |= revision_keys()
     return keys
+
+
+def revision_keys() -> set[str]:
+    """``revision.NNNN``: each schema migration's description, shown by ``db status``."""
+    import re
+
+    folder = ROOT / "mediation" / "db" / "migrations" / "versions"
+    found = set()
+    for path in folder.glob("v*.py"):
+        m = re.search(r'^revision\s*(?::\s*str\s*)?=\s*"([^"]+)"', path.read_text("utf-8"), re.M)
+        if m:
+            found.add(f"revision.{m.group(1)}")
+    return found
+
+
+def tree_ids() -> set[str]:
+    """Help texts of the live command tree (docstrings are message ids too) and the metavar
+    keys its pages show: cli.framework looks them up at run time."""
+    sys.path.insert(0, str(ROOT))
+    import typer
+
+    from cli import framework
+    from cli.main import build_app
+    from mediation.core.i18n import get_language, set_language
+
+    before = get_language()
+    set_language("en")
+    try:
+        return framework.tree_texts(typer.main.get_command(build_app()))
+    finally:
+        set_language(before)
 
 
 def catalogues(lang: str) -> dict[Path, Catalog]:
@@ -86,7 +118,7 @@ def known(lang: str) -> dict[str, str]:
 
 
 def wanted() -> set[str]:
-    return code_ids() | enum_keys()
+    return code_ids() | enum_keys() | tree_ids()
 
 
 def missing() -> set[str]:
@@ -145,10 +177,12 @@ def problems() -> list[str]:
     out = [f"missing from the catalogues: {m!r}" for m in sorted(missing())]
     zh = known("zh_CN")
     en = known("en")
+    keys = {k for k in enum_keys() | tree_ids() if k.startswith(("metavar.", "state."))}
+    keys |= enum_keys()
     for mid in sorted(wanted()):
         if mid in zh and not zh[mid]:
             out.append(f"zh_CN has no translation for {mid!r}")
-        if "." in mid and " " not in mid and mid in enum_keys() and not en.get(mid):
+        if "." in mid and " " not in mid and mid in keys and not en.get(mid):
             out.append(f"en has no text for the key {mid!r}")
     for lang in LANGS:
         for po, cat in catalogues(lang).items():

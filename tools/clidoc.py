@@ -20,7 +20,18 @@ same in Chinese with `mediation --lang zh COMMAND --help`.
 
 Global options, before the command: `--db URL` (or `MEDIATION_DB`: a file path means SQLite,
 or a URL such as `postgresql+psycopg://user@host/db`), `--user NAME` (or `MEDIATION_USER`),
-`--lang zh|en` (or `MEDIATION_LANG`; default from `LANG`).
+`--lang zh|en` (or `MEDIATION_LANG`; default from `LANG`). `mediation --version` prints the
+version. `mediation --install-completion` installs shell completion for the current shell (bash,
+zsh, fish, PowerShell; `--show-completion` prints the script instead): it completes commands,
+options, and enumerated values both as codes and as Chinese names (`--state 调` → `调解中`).
+
+Values: every enumerated value (state, reason, satisfaction, role, source...) may be typed as its
+code or its name in either language, in full-width characters too (`--state 调解中` is `--state
+mediating`); a category by code, name or a code without its leading zero (`2` → `02`). A case is
+named by its id, its full number in half- or full-width brackets, or a short form (`龙12`: this
+year's case 12; `2025龙12`). Lists show the newest first with the total, page with `--limit`,
+`--page` and `--all`, and print a table fitted to the terminal, or tab-separated rows when
+standard output is not a terminal (`--format table|tsv|csv|json` chooses).
 
 Exit codes: 0 done; 1 refused by the domain (illegal transition, failed guard, permission, not
 found, invalid input); 2 usage error; 3 concurrent-edit conflict; 4 integrity failure; 70 an
@@ -60,6 +71,11 @@ def render() -> str:
         args = [p for p in cmd.params if p.param_type_name == "argument"]
         usage = " ".join([path, *((a.metavar or a.name or "").upper() for a in args), "[OPTIONS]"])
         parts.append(f"```\n{usage}\n```\n")
+        from cli.examples import EXAMPLES
+
+        shown = EXAMPLES.get(path.removeprefix("mediation").strip())
+        if shown:
+            parts.append("Examples:\n\n```\n" + "\n".join(shown) + "\n```\n")
         opts = [p for p in cmd.params if p.param_type_name == "option" and p.name != "help"]
         if opts:
             for p in opts:

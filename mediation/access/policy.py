@@ -42,8 +42,6 @@ class Actor:
     committee_id: int
 
 
-SYSTEM = Actor(username="system", name="system", role="system", committee_id=0)
-
 _D, _M, _A, _C, _X = Role.director, Role.mediator, Role.auditor, Role.clerk, Role.admin
 
 
@@ -76,6 +74,9 @@ POLICY: dict[str, frozenset[str]] = {
     # statistics and exports (names shared with the statistics/export branch)
     "stats.read": _roles(_D, _C),
     "report.export": _roles(_D, _C),
+    # dispute sweeps (排查, docs/grid.md): no personal data, so every committee role reads them
+    "sweep.record": _roles(_D, _M),
+    "sweep.read": _roles(_D, _M, _A, _C),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})

@@ -21,7 +21,6 @@ from typing import Final
 
 from mediation.core.paths import data_dir
 
-LANGUAGES: Final = ("zh", "en")
 _GNU_LANG: Final = {"zh": "zh_CN", "en": "en"}
 
 _current: str = "en"

@@ -167,11 +167,38 @@ def case_ref(value: str) -> str:
     return v if v.isascii() else unicodedata.normalize("NFKC", v)  # what the spaces kept apart
 
 
-def case_key(value: str | int) -> int | str:
+# Brackets a year may be written in, all read as the half-width ones the number is stored with.
+_YEAR_BRACKETS: Final = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "【": "(",
+                                       "】": ")", "［": "(", "］": ")"})
+# A short form: ``龙12`` (this year's case 12 of the committee whose prefix is 龙) or
+# ``2025龙12``; the prefix is what stands before 人调字 in a full number.
+_SHORT_RE: Final = re.compile(r"(?:\(?(?P<year>\d{4})\)?)?(?P<prefix>[^\d()]+?)第?(?P<seq>\d+)号?")
+
+
+def case_number(year: int, prefix: str, seq: int) -> str:
+    """A committee's case number: ``(2026)龙人调字第12号``."""
+    return f"({year}){prefix}人调字第{seq}号"
+
+
+def case_key(value: str | int, *, year: int | None = None) -> int | str:
     """What a case reference names: its id (an int) when it is a whole number of at most 18
-    digits, otherwise its number as :func:`case_ref` reads it."""
-    v = case_ref(str(value))
-    return int(v) if v.isascii() and v.isdigit() and len(v) <= 18 else v
+    digits, otherwise its number as :func:`case_ref` reads it, in any brackets (``〔2026〕``,
+    full-width), or expanded from a short form: ``龙12`` is case 12 of ``year`` (default: this
+    year, China time), ``2025龙12`` case 12 of 2025."""
+    v = case_ref(str(value)).translate(_YEAR_BRACKETS)
+    if v.isascii() and v.isdigit() and len(v) <= 18:
+        return int(v)
+    if "人调字" not in v:
+        short = _SHORT_RE.fullmatch(v)
+        if short:
+            if short["year"]:
+                year = int(short["year"])
+            elif year is None:
+                from mediation.core.clock import local_date, utcnow
+
+                year = local_date(utcnow()).year
+            return case_number(year, short["prefix"], int(short["seq"]))
+    return v
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any, Protocol
 
 from mediation.core import identity, normalise
@@ -106,32 +105,82 @@ def normal_name(name: str) -> str:
     return _SPACES_RE.sub(" ", v)
 
 
-@lru_cache(maxsize=4096)
-def _name_re(normal: str) -> re.Pattern[str]:
-    """Every variant spelling of a normalised name: any dot, spaces anywhere between its
-    characters, either width of its Latin letters."""
-    parts = []
-    for ch in normal:
-        if ch == "·":
-            parts.append(f"{_SPACE}*[{re.escape(DOTS)}]{_SPACE}*")
-        elif ch == " ":
-            parts.append(f"{_SPACE}+")
-        else:
-            wide = chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ""
-            parts.append(f"[{re.escape(ch + wide)}]" if wide else re.escape(ch))
-    return re.compile(f"{_SPACE}*".join(parts) if " " not in normal else "".join(parts),
-                      re.IGNORECASE if normal.isascii() else 0)
+# Matching ignores what variant spellings differ in: whitespace and the dots (and letter case
+# and width). Text and names are compared "squeezed" of those; a match is mapped back to the
+# characters of the original text. No regular expression per name: names differ from case to
+# case, and compiling one for each would cost milliseconds per case in a bulk import.
+_SQUEEZED_OUT = frozenset(DOTS)
+_SQUEEZE = {ord(ch): None for ch in DOTS} | {ord(ch): None for ch in " \t\n\r\f\v\u3000\u00a0"}
 
 
-def redact_names(text: str | None, names: Iterable[str]) -> str | None:
+def _key(name: str) -> str:
+    return _fold_width(name).translate(_SQUEEZE).lower()
+
+
+class Names:
+    """The persons' names to mask, prepared once for many texts (an event's changes)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        masks: dict[str, str] = {}
+        for n in names:
+            if not n:
+                continue
+            normal = normal_name(n)
+            key = _key(normal)
+            if len(key) >= 2:
+                masks[key] = identity.mask_name(normal) or ""
+        self.keys = sorted(masks, key=len, reverse=True)  # the longest name first
+        self.masks = masks
+        # A text holding none of the names' first characters (either case, either width)
+        # holds none of the names: most strings of an event are codes, dates and numbers.
+        self.firsts = {v for k in masks for v in (k[0], k[0].upper(),
+                                                  chr(ord(k[0]) + 0xFEE0) if "!" <= k[0] <= "~"
+                                                  else k[0],
+                                                  chr(ord(k[0].upper()) + 0xFEE0)
+                                                  if "!" <= k[0].upper() <= "~" else k[0])}
+
+        self._first = re.compile("[" + re.escape("".join(sorted(self.firsts))) + "]"
+                                 if self.firsts else r"(?!)")
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    def redact(self, text: str) -> str:
+        if not self._first.search(text):
+            return text
+        folded = _fold_width(text).lower()
+        if not any(k in folded.translate(_SQUEEZE) for k in self.keys):
+            return text  # the usual case: none of the names is written here
+        kept = [i for i, ch in enumerate(folded)
+                if ch not in _SQUEEZED_OUT and not ch.isspace()]
+        squeezed = "".join(folded[i] for i in kept)
+        taken = [False] * len(squeezed)
+        spans: list[tuple[int, int, str]] = []
+        for key in self.keys:
+            at = squeezed.find(key)
+            while at >= 0:
+                end = at + len(key)
+                if any(taken[at:end]):  # inside a longer name found before
+                    at = squeezed.find(key, at + 1)
+                    continue
+                taken[at:end] = [True] * len(key)
+                spans.append((kept[at], kept[end - 1] + 1, self.masks[key]))
+                at = squeezed.find(key, end)
+        out, last = [], 0
+        for start, end, mask in sorted(spans):
+            out.append(text[last:start])
+            out.append(mask)
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+
+def redact_names(text: str | None, names: Iterable[str] | Names) -> str | None:
     """Each person's name written inside ``text``, in any variant spelling, masked (``张某``)."""
     if not text:
         return text
-    normals = {normal_name(n) for n in names if n}
-    for full in sorted((n for n in normals if len(n) >= 2), key=len, reverse=True):
-        masked = identity.mask_name(full) or ""
-        text = _name_re(full).sub(masked, text)
-    return text
+    prepared = names if isinstance(names, Names) else Names(names)
+    return prepared.redact(text) if prepared else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +236,7 @@ def scrub(text: str | None) -> str | None:
     return _LANDLINE_RE.sub(_mask_number, text)
 
 
-def redact(text: str | None, names: Iterable[str] = ()) -> str | None:
+def redact(text: str | None, names: Iterable[str] | Names = ()) -> str | None:
     """Free text with numbers scrubbed and the given persons' names masked."""
     return redact_names(scrub(text), names)
 
@@ -195,9 +244,11 @@ def redact(text: str | None, names: Iterable[str] = ()) -> str | None:
 _HEX_RE = re.compile(r"[0-9a-f]{32,}")
 
 
-def redact_value(value: Any, names: Sequence[str] = ()) -> Any:
+def redact_value(value: Any, names: Sequence[str] | Names = ()) -> Any:
     """:func:`redact` applied to every string inside a JSON-like value (an event's changes);
     a hex digest (a keyed hash) is left as it is."""
+    if not isinstance(names, Names):
+        names = Names(names)
     if isinstance(value, str):
         return value if _HEX_RE.fullmatch(value) else redact(value, names)
     if isinstance(value, Mapping):
@@ -209,7 +260,8 @@ def redact_value(value: Any, names: Sequence[str] = ()) -> Any:
 
 def redact_changes(changes: Mapping[str, Any], names: Sequence[str] = ()) -> dict[str, Any]:
     """An event's changes with :func:`redact_value` applied to every string in them."""
-    return {k: redact_value(v, names) for k, v in changes.items()}
+    prepared = Names(names)
+    return {k: redact_value(v, prepared) for k, v in changes.items()}
 
 
 # ---------------------------------------------------------------------------------------------

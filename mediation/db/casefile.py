@@ -21,7 +21,6 @@ last replayed state and version must be the case row's.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import itertools
 import json
@@ -33,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from mediation import workflow
@@ -80,6 +80,9 @@ HASHED: dict[str, frozenset[str]] = {
     "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
 }
 _MAC_PREFIX = b"mediation-casefile\x00"
+# In an event's canonical changes this text can only be an object's key (a quote inside a string
+# is escaped): the events that record the case file, parsed strictly by the replay.
+FILE_KEY = '"file":'
 
 
 def _plain(value: Any) -> Any:
@@ -102,15 +105,7 @@ def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
     if value is None or column not in HASHED.get(table, ()):
         return value
     text = value if isinstance(value, str) else json.dumps(value)
-    base = _MACS.get(key)
-    if base is None:  # keyed once per key; each value continues a copy of the keyed state
-        base = _MACS[key] = hmac.new(key, _MAC_PREFIX, hashlib.sha256)
-    mac = base.copy()
-    mac.update(text.encode("utf-8"))
-    return mac.hexdigest()[:32]
-
-
-_MACS: dict[bytes, hmac.HMAC] = {}
+    return hmac.digest(key, _MAC_PREFIX + text.encode("utf-8"), "sha256").hex()[:32]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,8 +262,7 @@ def replay_cases(conn: Connection, *, batch: int = BATCH,
                  whole_file: bool = True) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
     ``whole_file``, the rows of each complete case compared with what its events recorded."""
-    with _lenient_text(conn):
-        yield from _replay_cases(conn, batch, whole_file)
+    return _replay_cases(conn, batch, whole_file)
 
 
 @contextmanager
@@ -291,21 +285,14 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
     key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
-        cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
-        events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
-                        _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
-            .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
-        if after is not None:
-            cases = cases.where(_CASES.c.id > after)
-            events = events.where(_EVENT.c.case_id > after)
-        rows = conn.execute(cases).all()
-        upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
-        if upto is not None:
-            events = events.where(_EVENT.c.case_id <= upto)
-        by_case = {cid: list(evs) for cid, evs in
-                   itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+        try:
+            rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
+        except OperationalError as exc:
+            if not (conn.dialect.name == "sqlite" and "decode" in str(exc)):
+                raise
+            with _lenient_text(conn):  # text that is not UTF-8 in this batch
+                rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
         known = {r.id: r for r in rows}
-        stored = _stored(conn, key, rows, after, upto) if whole_file else {}
         for cid in sorted(known.keys() | by_case.keys()):
             row = known.get(cid)
             case = _judge(CaseReplay(cid, row.number if row else None,
@@ -317,6 +304,28 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[Ca
         if upto is None:
             return
         after = upto
+
+
+def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool
+          ) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                     dict[int, dict[str, dict[str, Any]]]]:
+    """One batch: its case rows, the last id it covers (None: to the end), its events by case,
+    and (``whole_file``) its stored case files."""
+    cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
+    events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
+                    _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
+        .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
+    if after is not None:
+        cases = cases.where(_CASES.c.id > after)
+        events = events.where(_EVENT.c.case_id > after)
+    rows = conn.execute(cases).all()
+    upto = rows[-1].id if len(rows) == batch else None  # the last batch takes every id on
+    if upto is not None:
+        events = events.where(_EVENT.c.case_id <= upto)
+    by_case = {cid: list(evs) for cid, evs in
+               itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
+    stored = _stored(conn, key, rows, after, upto) if whole_file else {}
+    return rows, upto, by_case, stored
 
 
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,
@@ -402,28 +411,49 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
         if not isinstance(values, dict):
             continue
         if (name in before and before[name] is None) or name not in case.rows:
-            case.rows[name] = {}
+            case.rows[name] = dict(values)  # inserted: each column set by this event
             case.set_by[name] = seq
+            continue
         case.rows[name].update(values)
         for c in values:
             case.set_by[f"{name}.{c}"] = seq
+
+
+def _records_file(e: Any) -> bool:
+    return isinstance(e.changes, str) and FILE_KEY in e.changes
+
+
+def _strict(case: CaseReplay, e: Any) -> dict[str, Any] | None:
+    """An event's changes parsed strictly (``eventlog.parse_changes``), or a ``content`` problem:
+    the chain's pass leaves the events that record the case file to this one parse."""
+    from mediation.db import eventlog  # (eventlog imports this module)
+
+    try:
+        return eventlog.parse_changes(e.changes)
+    except ValueError:
+        case.problems.append(Problem(e.seq, case.case_id, "content", msg(
+            "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
+            "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
+        return None
 
 
 def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) -> CaseReplay:
     if case.number is None:
         case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
             "the event belongs to a case that does not exist")))
+        for e in events:
+            if whole_file and _records_file(e):
+                _strict(case, e)
         return case
     for n, e in enumerate(events):
         if whole_file:
-            has_file = '"file":' in e.changes
+            has_file = _records_file(e)
             if n == 0:
                 case.complete = has_file
-            if has_file and case.complete:
-                try:
-                    _apply(case, e.seq, json.loads(e.changes).get("file"))
-                except (ValueError, AttributeError):
-                    pass  # not canonical JSON: the chain's check reports the event
+            if has_file:
+                changes = _strict(case, e)
+                if changes is not None and case.complete:
+                    _apply(case, e.seq, changes.get("file"))
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

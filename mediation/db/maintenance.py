@@ -18,13 +18,12 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.engine import make_url
 from sqlmodel import col
 
 from mediation.core import files
@@ -224,9 +223,16 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, A
 
 @dataclass
 class Check:
+    """One check's verdict; ``detail`` in English (JSON), ``note`` the same for people, in
+    their language, where the check has a sentence for it."""
+
     name: str
     ok: bool
     detail: str = ""
+    note: Msg | None = None
+
+    def shown(self) -> str:
+        return self.note.render() if self.note is not None else self.detail
 
 
 def check(uow: UnitOfWork) -> list[Check]:
@@ -241,14 +247,15 @@ def check(uow: UnitOfWork) -> list[Check]:
 
 
 def as_dicts(checks: Iterable[Check]) -> list[dict[str, Any]]:
-    return [asdict(c) for c in checks]
+    return [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]
 
 
 def _engine_integrity(uow: UnitOfWork) -> Check:
     s = uow.session
     if s.get_bind().dialect.name == "sqlite":
         rows = [str(r[0]) for r in s.execute(text("PRAGMA integrity_check")).all()]
-        return Check("integrity", rows == ["ok"], "; ".join(rows[:5]))
+        return Check("integrity", rows == ["ok"], "; ".join(rows[:5]),
+                     msg("ok") if rows == ["ok"] else None)
     # PostgreSQL guards its pages itself; check the catalogue sees every table and can read it.
     from sqlmodel import SQLModel
 
@@ -259,7 +266,8 @@ def _engine_integrity(uow: UnitOfWork) -> Check:
                 s.execute(select(func.count()).select_from(table))
         except Exception:
             missing.append(table.name)
-    return Check("integrity", not missing, ", ".join(missing) or "all tables readable")
+    return Check("integrity", not missing, ", ".join(missing) or "all tables readable",
+                 None if missing else msg("all tables readable"))
 
 
 def _foreign_keys(uow: UnitOfWork) -> Check:
@@ -267,12 +275,12 @@ def _foreign_keys(uow: UnitOfWork) -> Check:
     if s.get_bind().dialect.name == "sqlite":
         rows = s.execute(text("PRAGMA foreign_key_check")).all()
         detail = "; ".join(f"{r[0]} row {r[1]} -> {r[2]}" for r in rows[:5])
-        return Check("foreign_keys", not rows, detail or "ok")
+        return Check("foreign_keys", not rows, detail or "ok", None if rows else msg("ok"))
     rows = s.execute(text(
         "SELECT conrelid::regclass::text, conname FROM pg_constraint "
         "WHERE contype = 'f' AND NOT convalidated")).all()
     detail = "; ".join(f"{r[0]}.{r[1]} not validated" for r in rows)
-    return Check("foreign_keys", not rows, detail or "ok")
+    return Check("foreign_keys", not rows, detail or "ok", None if rows else msg("ok"))
 
 
 def _event_numbering(uow: UnitOfWork) -> Check:
@@ -290,7 +298,8 @@ def _event_numbering(uow: UnitOfWork) -> Check:
         last = s.get(Event, high)
         if last is not None and last.hash != head.hash:
             problems.append("log head hash differs from the last event's")
-    return Check("event_log", not problems, "; ".join(problems) or f"{count} events")
+    return Check("event_log", not problems, "; ".join(problems) or f"{count} events",
+                 None if problems else msg("{count} events", count=count))
 
 
 def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
@@ -317,7 +326,8 @@ def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
 
 def _replay(uow: UnitOfWork) -> Check:
     seen, problems = replay_problems(uow)
-    return Check("case_states", not problems, "; ".join(problems) or f"{seen} cases replayed")
+    return Check("case_states", not problems, "; ".join(problems) or f"{seen} cases replayed",
+                 None if problems else msg("{count} cases replayed", count=seen))
 
 
 def _audit_chain(uow: UnitOfWork) -> Check:
@@ -327,7 +337,8 @@ def _audit_chain(uow: UnitOfWork) -> Check:
     result = audit.verify(uow)
     first = result.first
     if first is None:
-        return Check("audit_chain", True, f"{result.events} events, chain intact")
+        return Check("audit_chain", True, f"{result.events} events, chain intact",
+                     msg("{count} events, chain intact", count=result.events))
     return Check("audit_chain", False, f"seq {first.seq}: {first.kind.value}: "
                                        f"{first.detail.render()}")
 
@@ -349,8 +360,3 @@ def file_warnings(engine: Engine) -> list[Msg]:
                            "run `chmod o-rwx {file}` (docs/deploy.md)", file=str(f),
                            mode=format(mode, "04o")))
     return out
-
-
-def database_label(engine: Engine) -> str:
-    url = make_url(str(engine.url))
-    return url.render_as_string(hide_password=True)

@@ -127,6 +127,19 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def existing_engine(url: str) -> Engine:
+    """The engine of a database that must already exist (every command but those that create
+    one): a SQLite file that is not there is refused naming the path and how to create one,
+    and nothing is created, neither the file nor its folder."""
+    if url.startswith("sqlite") and url not in _engines:
+        path = _check_sqlite_path(url)
+        if str(path) not in ("", ":memory:") and not path.exists():
+            raise NotFound(msg("no database at {path}; create one with `mediation init` (a "
+                               "committee) or `mediation demo` (an example), or choose another "
+                               "with --db or MEDIATION_DB", path=str(path)))
+    return engine_for(url)
+
+
 def release_engine(which: str | Engine) -> None:
     """Close this process's pooled connections to a database (by URL, or the engine itself) and
     forget its engine, so that the next :func:`engine_for` connects afresh: after a restore
@@ -417,4 +430,6 @@ def unit_of_work(
 
 def require_schema(engine: Engine) -> None:
     if not schema_exists(engine):
-        raise NotFound(msg("no mediation database here; run `mediation init` first"))
+        label = make_url(str(engine.url)).render_as_string(hide_password=True)
+        raise NotFound(msg("no mediation database at {url}; run `mediation init` first",
+                           url=label))

@@ -285,6 +285,9 @@ class Stats(Figures):
     as_of: str
     by: str | None = None
     groups: list[Figures] | None = None
+    # Dispute sweeps (排查) dated in the period: how many, how many zero reports (nothing
+    # found), and the disputes they found (docs/grid.md).
+    sweeps: dict[str, int] = {}
 
 
 def _blank() -> dict[str, Any]:
@@ -461,11 +464,23 @@ def compute(uow: UnitOfWork, actor: Actor, period: Period, by: str | None = None
     conn = uow.session.connection()
     total = _collect(conn, _Sql(conn.dialect.name, None, period), ids, when)[""]
     stats = Stats(**_figures(None, total).model_dump(), period=period.view(), committees=ids,
-                  as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by)
+                  as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by,
+                  sweeps=_sweeps(conn, ids, period))
     if by is not None:
         raw = _collect(conn, _Sql(conn.dialect.name, by, period), ids, when)
         stats.groups = [_figures(k, raw[k]) for k in sorted(raw)]
     return stats
+
+
+def _sweeps(conn: Any, ids: list[int], period: Period) -> dict[str, int]:
+    """Sweeps dated in ``period``: count, zero reports and disputes found."""
+    w = _t("sweep")
+    n, zero, found = conn.execute(
+        select(func.count(), _n(w.c.disputes_found == 0),
+               func.coalesce(func.sum(w.c.disputes_found), 0))
+        .where(w.c.committee_id.in_(ids), w.c.swept_on >= period.start,
+               w.c.swept_on < period.end)).one()
+    return {"sweeps": int(n), "zero_reports": int(zero or 0), "disputes_found": int(found)}
 
 
 def _collect(conn: Any, q: _Sql, ids: list[int], as_of: datetime) -> dict[str, dict[str, Any]]:

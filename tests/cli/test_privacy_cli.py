@@ -37,7 +37,8 @@ def test_a_read_goes_on_and_a_write_is_busy_while_another_process_holds_the_writ
     other.execute("BEGIN IMMEDIATE")
     try:
         for read in (("case", "list"), ("case", "show", "1"), ("case", "history", "1"),
-                     ("audit", "log")):
+                     ("audit", "log"), ("stats", "--json"), ("audit", "verify"),
+                     ("export", "nightly", "--out", str(db.parent / "exports"))):
             got = invoke(*read)
             assert got.code == 0, (read, got.err)
         for write in (("case", "accept", "1"), ("case", "show", "1", "--reveal", "--reason",

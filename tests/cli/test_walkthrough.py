@@ -106,11 +106,11 @@ def test_a_refusal_is_one_line_naming_case_state_action_reason_and_what_is_allow
 
 @pytest.mark.parametrize(("args", "code", "words"), [
     (["case", "show", "99"], 1, "no case 99"),
-    (["case", "decline", "1", "--reason", "bored", "--advice", "x"], 1, "reason must be one of"),
+    (["case", "decline", "1", "--reason", "bored", "--advice", "x"], 2, "is not one of"),
     (["case", "agree", "1", "--terms", "x", "--amount", "lots"], 2, "not an amount"),
-    (["case", "list", "--state", "sleeping"], 2, "not a state"),
-    (["case", "accept"], 2, "Missing argument"),
-    (["case", "frobnicate", "1"], 2, "No such command"),
+    (["case", "list", "--state", "sleeping"], 2, "is not one of"),
+    (["case", "accept"], 2, "missing argument"),
+    (["case", "frobnicate", "1"], 2, "no such command"),
     (["case", "new", "--file", "/nonexistent.json"], 2, "no such file"),
     (["--user", "nobody", "case", "list"], 1, "unknown user nobody"),
     (["case", "accept", "1", "--expect-version", "5"], 3, "was changed by wangfang"),

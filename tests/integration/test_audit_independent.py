@@ -168,6 +168,25 @@ def test_outsider_and_ours_refuse_changes_that_are_not_canonical(room: Room,
     assert outsider_verify(_path(room)) == seq == _ours(room)
 
 
+def test_a_duplicate_file_key_in_an_event_of_the_case_file_is_refused(room: Room) -> None:
+    """{"file": [fake], ..., "file": [real]}: read one way by one JSON reader and another way by
+    the next; rehashed, only the strict reading of the changes can tell."""
+    full_history(room)
+    db = sqlite3.connect(_path(room))
+    db.execute("DROP TRIGGER event_no_update")
+    text_ = db.execute("SELECT changes FROM event WHERE action = 'new'").fetchone()[0]
+    seq = db.execute("SELECT seq FROM event WHERE action = 'new'").fetchone()[0]
+    db.execute("UPDATE event SET changes = ? WHERE seq = ?",
+               ('{"file":[null,{}],' + text_[1:], seq))
+    db.commit()
+    db.close()
+    _rehash(room, seq)
+    assert outsider_verify(_path(room)) == seq == _ours(room)
+    with room.uow(write=False) as uow:
+        first = audit.verify(uow).first
+    assert first is not None and first.kind == audit.Kind.content
+
+
 def _reveal_seq(room: Room) -> int:
     with room.engine.connect() as conn:
         return int(conn.execute(text("SELECT min(seq) FROM event WHERE action = 'reveal'"))

@@ -25,7 +25,7 @@ from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
 FULL_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+FULL_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # not inside a hex hash
 ROOT = Path(__file__).resolve().parents[2]
 
 

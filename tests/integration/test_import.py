@@ -91,7 +91,7 @@ def test_one_bad_record_means_nothing_is_imported(
     assert json.loads(r.out)["imported"] == 2
     assert r.err.count("已跳过：第 ") == 3
     numbers = [c["number"] for c in json.loads(cli("case", "list", "--json").out)]
-    assert [n[-3:] for n in numbers] == ["第1号", "第2号"]
+    assert [n[-3:] for n in numbers] == ["第2号", "第1号"]  # newest first
 
 
 def test_duplicates_by_id_number_are_rejected_unless_forced(

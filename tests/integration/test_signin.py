@@ -279,6 +279,10 @@ def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -
     assert first.code == 0, first.err
     assert "一次性验证码" in first.err  # asked to choose a password
     assert "区县管理员 qu" in first.err and "孙力" not in first.err  # told what qu did
+    log = cli("audit", "log", "--json", env={"MEDIATION_USER": ""})
+    assert log.code == 0, log.err
+    by_qu = [e["action"] for e in json.loads(log.out) if e["actor"] == "qu"]
+    assert {"committee_add", "staff_add"} <= set(by_qu), by_qu  # and in the audit log
     assert cli("logout").code == 0
     again = cli("login", "wangfang", "--password-stdin", input="director-pass\n",
                 env={"MEDIATION_USER": ""})

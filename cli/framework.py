@@ -1,0 +1,340 @@
+"""The command-line framework's own words, in the user's language: one place.
+
+Typer (with the copy of Click it carries) writes its help pages and usage errors in English,
+from literals scattered through its code. Rather than patch those, the CLI installs two things
+on the live command tree once it is built (:func:`install`):
+
+- every command's help, short help, epilog and every parameter's help is looked up in the
+  message catalogues, so command modules may keep their English docstrings as message ids and
+  ``tools/catalogues.py`` finds them in the same tree (:func:`tree_texts`);
+- a help formatter that translates what the framework adds (``Usage:``, section headings, the
+  help option's text, ``[default: …]``, ``[required]``, type labels and metavars) and wraps text
+  by display width, so Chinese lines fit the terminal.
+
+Usage errors are turned into one sentence by :func:`usage_error_text` from the exception's own
+fields, with a table of the framework's message templates for the rest.
+
+Kept light: imported at start-up, it needs nothing beyond typer itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import typer
+from typer._click.formatting import HelpFormatter
+
+from mediation.core.i18n import N_, _, gettext_, name
+
+__all__ = ["TranslatingContext", "TranslatingFormatter", "install", "tree_texts",
+           "usage_error_text"]
+
+
+# --- display width -------------------------------------------------------------------------
+
+def width(text: str) -> int:
+    """Columns a string takes on a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
+               0 if unicodedata.combining(c) else 1 for c in text)
+
+
+_TOKEN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
+_NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
+
+
+def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> list[str]:
+    """Wrap one paragraph by display width: ASCII words stay whole, CJK breaks between
+    characters, and closing punctuation never starts a line."""
+    columns = max(columns, 10)
+    lead = indent if first_indent is None else first_indent
+    lines: list[str] = []
+    line: list[str] = []
+    used = width(lead)
+    for token in _TOKEN.findall(" ".join(text.split("\n"))):
+        w = width(token)
+        if token.isspace():
+            if line:
+                line.append(" ")
+                used += 1
+            continue
+        if used + w > columns and line:
+            carry: list[str] = []
+            # closing punctuation never starts a line: take the character before along
+            while (carry[0] if carry else token)[0] in _NO_LINE_START and len(line) > 1 \
+                    and not line[-1].isspace():
+                carry.insert(0, line.pop())
+            while line and line[-1].isspace():
+                line.pop()
+            lines.append(lead + "".join(line))
+            lead = indent
+            line = carry
+            used = width(lead) + sum(width(t) for t in line)
+        line.append(token)
+        used += w
+    while line and line[-1].isspace():
+        line.pop()
+    if line or not lines:
+        lines.append(lead + "".join(line))
+    return lines
+
+
+def wrap_paragraphs(text: str, columns: int, indent: str = "") -> str:
+    """Paragraphs separated by a blank line; one starting with ``\\b`` is kept line by line."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text.strip("\n")):
+        if para.startswith("\b"):
+            out.extend(indent + line for line in para[1:].strip("\n").splitlines())
+        else:
+            out.extend(wrap(para.strip(), columns, indent))
+        out.append("")
+    return "\n".join(out[:-1])
+
+
+# --- the framework's words -----------------------------------------------------------------
+
+# What the framework writes by itself, looked up at run time (listed for the catalogues).
+WORDS = (N_("Usage:"), N_(":"), N_("Options"), N_("Commands"), N_("Arguments"), N_("Examples:"),
+         N_("Show this message and exit."), N_("Show the version and exit."))
+
+_TYPE_LABEL = re.compile(r"<(?:list\[)?([a-z]+(?: range)?)\]?>")
+_CAPS = re.compile(r"(?<![\w-])([A-Z](?:[A-Z_]*[A-Z])?)(?![\w-])")
+_EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.S)
+
+
+def metavars(text: str) -> str:
+    """``CASE`` → 案件, ``<int range>`` → <整数> (via ``metavar.*`` keys; unknown ones stay)."""
+    text = _TYPE_LABEL.sub(
+        lambda m: "<" + name("metavar", m.group(1).replace(" ", "_")) + ">"
+        + ("…" if m.group(0).startswith("<list[") else ""), text)
+    return _CAPS.sub(lambda m: name("metavar", m.group(1)), text)
+
+
+def _range(text: str) -> str | None:
+    m = re.fullmatch(r"(-?[\d.]+)<=x<=(-?[\d.]+)", text)
+    if m:
+        return _("{low} to {high}", low=m.group(1), high=m.group(2))
+    m = re.fullmatch(r"x>=(-?[\d.]+)", text)
+    if m:
+        return _("at least {low}", low=m.group(1))
+    m = re.fullmatch(r"x<=(-?[\d.]+)", text)
+    if m:
+        return _("at most {high}", high=m.group(1))
+    return None
+
+
+def _extra(item: str, term: str) -> str:
+    if item == "required":
+        return _("required")
+    if item.startswith("env var: "):
+        return _("env var: {var}", var=item[len("env var: "):])
+    if item.startswith("default: "):
+        value = item[len("default: "):]
+        if re.fullmatch(r"[a-z][\w-]*", value) and f"--{value}" in term:
+            value = f"--{value}"  # a --flag/--other-flag pair's default is an option name
+        elif value in ("True", "False"):
+            value = _("yes") if value == "True" else _("no")
+        return _("default: {default}", default=value)
+    return _range(item) or item
+
+
+def definition(term: str, text: str) -> str:
+    """An option's help with the framework's bracketed extras translated."""
+    text = metavars(gettext_(text)) if text else text
+    m = _EXTRAS.match(text)
+    if not m:
+        return text
+    extras = "；".join(_extra(item.strip(), term) for item in m.group("extras").split("; "))
+    body = m.group("help").strip()
+    return f"{body}  [{extras}]" if body else f"[{extras}]"
+
+
+class TranslatingFormatter(HelpFormatter):
+    """Click's help formatter with the framework's words translated and CJK-aware wrapping."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        usage = _("Usage:")
+        lead = f"{'':>{self.current_indent}}{usage}{'' if usage.endswith('：') else ' '}{prog} "
+        self.write("\n".join(wrap(metavars(args), self.width, " " * min(width(lead), 20),
+                                  first_indent=lead)) + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_(heading)}{_(':')}\n")
+
+    def write_text(self, text: str) -> None:
+        self.write(wrap_paragraphs(metavars(text), self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:
+        done = [(metavars(first), definition(first, second)) for first, second in rows]
+        if not done:
+            return
+        first_col = min(max(width(first) for first, _second in done), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for first, second in done:
+            self.write(indent + first)
+            if not second:
+                self.write("\n")
+                continue
+            text_width = self.width - first_col - self.current_indent
+            if width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap(second, text_width)
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(" " * (first_col + self.current_indent) + line + "\n")
+
+
+class TranslatingContext(typer.Context):
+    formatter_class = TranslatingFormatter
+
+
+# --- the command tree ----------------------------------------------------------------------
+
+def walk(cmd: Any, path: str = "mediation") -> Iterator[tuple[str, Any]]:
+    """Every command of the tree (groups too), with its path."""
+    yield path, cmd
+    for sub_name, sub in sorted((getattr(cmd, "commands", None) or {}).items()):
+        yield from walk(sub, f"{path} {sub_name}")
+
+
+def _t(text: str | None) -> str | None:
+    return gettext_(text.strip()) if text else text
+
+
+def examples(path: str) -> str | None:
+    """The examples that end a command's help (cli.examples), as a block kept line by line."""
+    from cli.examples import EXAMPLES
+
+    found = EXAMPLES.get(path.removeprefix("mediation").strip())
+    if not found:
+        return None
+    return "\b\n" + _("Examples:") + "\n" + "\n".join(f"  {line}" for line in found)
+
+
+def install(root: Any) -> Any:
+    """Translate the tree's own texts, add each command's examples, and give every command the
+    translating formatter."""
+    for path, cmd in walk(root):
+        cmd.context_class = TranslatingContext
+        cmd.help = _t(cmd.help)
+        cmd.short_help = _t(cmd.short_help)
+        cmd.epilog = _t(cmd.epilog)
+        if not getattr(cmd, "commands", None):
+            example = examples(path)
+            if example:
+                cmd.epilog = f"{cmd.epilog}\n\n{example}" if cmd.epilog else example
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = _t(param.help)
+    return root
+
+
+def tree_texts(root: Any) -> set[str]:
+    """The texts :func:`install` looks up: what the catalogues must hold for the tree (help
+    texts as message ids, ``metavar.*`` keys for the metavars and type labels shown)."""
+    from cli.choices import COMPOSED
+
+    found: set[str] = set()
+    for _path, cmd in walk(root):
+        for text in (cmd.help, cmd.short_help, cmd.epilog):
+            if text:
+                found.add(text.strip())
+        ctx = TranslatingContext(cmd, info_name=_path.split()[-1])
+        for param in cmd.get_params(ctx):
+            if getattr(param, "help", None):
+                found.add(param.help.strip())
+            record = param.get_help_record(ctx)
+            shown = " ".join([*param.get_usage_pieces(ctx), record[0] if record else ""])
+            found |= {f"metavar.{m.replace(' ', '_')}" for m in _TYPE_LABEL.findall(shown)}
+            found |= {f"metavar.{m}" for m in _CAPS.findall(shown)}
+        found |= {f"metavar.{m}" for m in _CAPS.findall(" ".join(cmd.collect_usage_pieces(ctx)))}
+    return found - COMPOSED
+
+
+# --- usage errors --------------------------------------------------------------------------
+
+def _hint(hint: str) -> str:
+    """``'--db' (env var: 'MEDIATION_DB')`` or ``'CASE'`` in the reader's words."""
+    m = re.fullmatch(r"(.*?) \(env var: '([^']*)'\)", hint)
+    if m:
+        return _("{option} (env var {var})", option=_hint(m.group(1)), var=m.group(2))
+    return metavars(hint)
+
+
+# The framework's own sentences, as templates: English pattern → message id.
+_TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), mid) for pattern, mid in (
+        (r"No such command (?P<name>'.*?')\. Did you mean (?P<names>.*)\?",
+         N_("no such command {name}; did you mean {names}?")),
+        (r"No such command (?P<name>'.*?')\.", N_("no such command {name}")),
+        (r"Missing command\.", N_("a command is missing")),
+        (r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)",
+         N_("unexpected extra argument(s): {args}")),
+        (r"Option (?P<option>'.*?') requires an argument\.", N_("option {option} needs a value")),
+        (r"Option (?P<option>'.*?') requires (?P<n>\d+) arguments\.",
+         N_("option {option} needs {n} values")),
+        (r"Option (?P<option>'.*?') does not take a value\.",
+         N_("option {option} does not take a value")),
+        (r"No such option: (?P<option>\S+)", N_("no such option: {option}")),
+        (r"Value (?P<value>'.*?') is not a valid (?P<kind>\w+)\.", N_("{value} is not valid here")),
+        (r"Input should be a valid integer.*", N_("a whole number is needed")),
+        (r"Input should be a valid number.*", N_("a number is needed")),
+        (r"Input should be a valid boolean.*", N_("yes or no is needed")),
+        (r"Input should be greater than or equal to (?P<low>\S+)",
+         N_("the value must be at least {low}")),
+        (r"Input should be less than or equal to (?P<high>\S+)",
+         N_("the value must be at most {high}")),
+        (r"Input should be greater than (?P<low>\S+)", N_("the value must be more than {low}")),
+        (r"Input should be less than (?P<high>\S+)", N_("the value must be less than {high}")),
+    ))
+
+
+def sentence(text: str) -> str:
+    """One of the framework's sentences in the reader's words (unknown ones stay as they are:
+    the CLI's own messages are translated where they are made)."""
+    for pattern, mid in _TEMPLATES:
+        m = pattern.fullmatch(text.strip())
+        if m:
+            return _(mid, **m.groupdict())
+    return text
+
+
+def usage_error_text(exc: Any) -> str:
+    """A usage error as one sentence, built from the exception's fields."""
+    from typer._click import exceptions as ce
+
+    if isinstance(exc, ce.MissingParameter):
+        param = exc.param
+        hint = exc.param_hint if exc.param_hint is not None else (
+            param.get_error_hint() if param is not None else "")
+        if not isinstance(hint, str):
+            hint = " / ".join(repr(h) for h in hint)
+        kind = exc.param_type or (param.param_type_name if param is not None else "parameter")
+        text = (_("missing option {hint}", hint=_hint(hint)) if kind == "option" else
+                _("missing argument {hint}", hint=_hint(hint)))
+        if exc.message:
+            text = _("{message} ({detail})", message=text, detail=sentence(exc.message))
+        return text
+    if isinstance(exc, ce.BadParameter):
+        given: Any = exc.param_hint if exc.param_hint is not None else (
+            exc.param.get_error_hint() if exc.param is not None else None)
+        where: str | None = given if given is None or isinstance(given, str) else " / ".join(
+            repr(h) for h in given)
+        message = sentence(exc.message)
+        if where is None:
+            return _("invalid value: {message}", message=message)
+        return _("invalid value for {hint}: {message}", hint=_hint(where), message=message)
+    if isinstance(exc, ce.NoSuchOption):
+        text = sentence(exc.message)
+        if exc.possibilities:
+            text = _("{message} (did you mean {options}?)", message=text,
+                     options=", ".join(sorted(exc.possibilities)))
+        return text
+    if isinstance(exc, ce.ClickException):
+        return sentence(exc.message)
+    return sentence(str(exc))

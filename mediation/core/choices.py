@@ -1,0 +1,116 @@
+"""The one parser for enumerated values a user types: a code or its name, in either language.
+
+``parse("state", "调解中")`` → ``mediating``; ``parse("sex", "男")`` → ``male``; the English name
+and the code work too, in any letter case and in full-width characters. Names come from the
+message catalogues (``state.mediating`` → 调解中), so a name shown on screen can always be typed
+back. Categories have their own rules (:func:`category`): code, name, or a code without its
+leading zero (``2`` → ``02``).
+
+A value that is none of these raises :class:`ChoiceError` whose message names the allowed values
+as "code (name)" pairs in the reader's language. Pure: no database, no terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from mediation.core.i18n import Msg, get_language, msg, name
+
+# The vocabularies a user may type, by the catalogue kind of their names.
+_ENUMS: dict[str, str] = {
+    "state": "State", "source": "Source", "sex": "Sex", "decline": "DeclineReason",
+    "terminate": "TerminateReason", "performance": "Performance",
+    "satisfaction": "Satisfaction", "judicial": "JudicialResult", "prevention": "PreventionKind",
+    "role": "Role", "risk": "RiskLevel", "form": "AgreementForm", "party": "PartyRole",
+    "kind": "PartyKind", "id_type": "IdType",
+}
+
+
+class ChoiceError(ValueError):
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+def fold(text: str) -> str:
+    """How typed values are compared: the one normaliser for codes (normalise.code: full-width
+    to half-width, separators as underscores), then case-folded."""
+    from mediation.core import normalise
+
+    return normalise.code(text).casefold()
+
+
+def values(kind: str) -> list[str]:
+    """The codes of a vocabulary, in their defined order."""
+    from mediation.core import vocab
+
+    enum: type[StrEnum] = getattr(vocab, _ENUMS[kind])
+    return [v.value for v in enum]
+
+
+def kinds() -> list[str]:
+    return list(_ENUMS)
+
+
+def label(kind: str, code: str, lang: str | None = None) -> str:
+    """``登记 (intake)`` in Chinese, ``intake`` in English: what a listing of choices shows."""
+    lang = lang or get_language()
+    shown = name(kind, code, lang)
+    return code if lang == "en" or shown == code else shown
+
+
+def allowed(kind: str, codes: Sequence[str] | None = None) -> str:
+    """The allowed values as one line: Chinese names under zh, codes under en."""
+    sep = "、" if get_language() == "zh" else ", "
+    return sep.join(label(kind, c) for c in (codes if codes is not None else values(kind)))
+
+
+def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
+    """The code ``text`` means: the code itself or its Chinese or English name."""
+    choices = list(codes) if codes is not None else values(kind)
+    wanted = fold(text)
+    for code in choices:
+        if wanted in {fold(code), fold(name(kind, code, "zh")), fold(name(kind, code, "en"))}:
+            return code
+    raise ChoiceError(msg("{value!r} is not one of: {allowed}", value=text,
+                          allowed=allowed(kind, choices)))
+
+
+def completions(kind: str, incomplete: str,
+                codes: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """Shell completion: codes and Chinese names that start with what was typed, with help."""
+    start = fold(incomplete)
+    found: list[tuple[str, str]] = []
+    for code in codes if codes is not None else values(kind):
+        zh = name(kind, code, "zh")
+        if fold(code).startswith(start):
+            found.append((code, zh))
+        if zh != code and fold(zh).startswith(start):
+            found.append((zh, code))
+    return found
+
+
+def category(text: str) -> str:
+    """A category code from its code, its code without the leading zero, or its name."""
+    from mediation.core import categories
+
+    wanted = fold(text)
+    table = categories.all_categories()
+    for cat in table:
+        if wanted in {fold(cat.code), fold(cat.zh), fold(cat.en)}:
+            return cat.code
+        if wanted.isdigit() and len(wanted) < len(cat.code) and wanted.zfill(len(cat.code)) == \
+                cat.code:
+            return cat.code
+    listing = ("、" if get_language() == "zh" else ", ").join(
+        f"{c.code} {c.name(get_language())}" for c in table)
+    raise ChoiceError(msg("{value!r} is not a category; allowed: {allowed}", value=text,
+                          allowed=listing))
+
+
+def category_family(code: str) -> list[str]:
+    """A category and its sub-categories (a parent code includes them, as statistics count)."""
+    from mediation.core import categories
+
+    return [c.code for c in categories.all_categories() if code in (c.code, c.parent)]

@@ -1,0 +1,241 @@
+"""Under ``--lang zh`` every word shown is Chinese: help pages, usage errors and the output of the
+read commands on the demo database.
+
+What may stay in Latin letters: command and option names, environment variable names, the codes a
+user may type (in help pages and usage errors, where they are offered), user data (user names),
+file names, paths, URLs, hashes, and a short list of product names and formats (SQLite, JSON...).
+Every command is derived from the live app, so a command added without a Chinese help text, or a
+new English sentence from the framework, fails here.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Result
+
+PRODUCTS = {
+    "SQLite", "PostgreSQL", "JSON", "Lines", "CSV", "TSV", "URL", "HMAC", "SHA", "UTC",
+    "Mermaid", "cron", "Excel", "xlsx", "zh", "en", "LANG", "COLUMNS", "Alembic", "WAL",
+    "YYYY", "MM", "DD", "HH", "GB", "NFKC", "bash", "zsh", "fish", "PowerShell", "pwsh",
+    "FTS", "trigram", "pg_trgm", "Wilson", "Argon2id", "SHA256", "IANA", "LibreOffice",
+    "PDF", "Word", "docx", "Asia", "Shanghai",
+}
+# A Mermaid diagram's source lines (`workflow diagram`, the demo): code, whose identifiers are
+# the state codes; its labels are checked like any text.
+MERMAID = re.compile(r"^\s*(?:stateDiagram-v2|(?:\[\*\]|\w+) --> (?:\[\*\]|\w+))", re.M)
+
+_STRIP = [
+    re.compile(r"[a-z][a-z0-9+]*://\S+"),                   # URLs
+    re.compile(r"\S*/\S*"),                                  # paths, a/b
+    re.compile(r"\b[\w-]+\.(?:jsonl|json|csv|tsv|xlsx|png|md|db|po|mo|txt|sql)\b"),
+    re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),              # option names
+    re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"),            # environment variables
+    re.compile(r"\b[0-9a-f]{12,}\b"),                        # hashes
+    re.compile(r"\b\d[\w]*\b"),                              # numbers, 2026x, 30d
+]
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+@cache
+def command_tree() -> list[tuple[str, Any]]:
+    import typer
+
+    from cli import framework
+    from cli.main import build_app
+    from mediation.core.i18n import set_language
+
+    set_language("en")
+    return list(framework.walk(typer.main.get_command(build_app())))
+
+
+@cache
+def command_words() -> frozenset[str]:
+    return frozenset(w for path, _cmd in command_tree() for w in path.split())
+
+
+@cache
+def codes() -> frozenset[str]:
+    """Every value a user may type as a code (states, reasons, roles, ...)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    import catalogues
+
+    from cli.render import FORMATS
+    from cli.stats_cmds import GROUPS
+    from mediation.reporting.documents import KINDS
+
+    vocabularies = {k.split(".", 1)[1] for k in catalogues.enum_keys()
+                    if re.fullmatch(r"[a-z_]+\.[a-z_]+", k)}
+    return frozenset(vocabularies | set(FORMATS) | set(GROUPS) | set(KINDS))
+
+
+def test_stats_groups_are_the_libraries() -> None:
+    from cli.stats_cmds import GROUPS
+    from mediation.reporting.stats import GROUP_BY
+
+    assert GROUPS == GROUP_BY
+
+
+def foreign_words(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> set[str]:
+    for pattern in _STRIP:
+        text = pattern.sub(" ", text)
+    ok = PRODUCTS | command_words() | set(allowed) | {"mediation"}
+    return {w for w in _WORD.findall(text) if w not in ok}
+
+
+def test_the_checker_finds_english() -> None:
+    assert foreign_words("用法：mediation case list [选项]") == set()
+    assert foreign_words("Show this message and exit.") == {"Show", "this", "message", "and",
+                                                            "exit"}
+    assert foreign_words("数据库 postgresql+psycopg://u@h/db，文件 a.json，--state 选项") == set()
+    assert foreign_words("状态 intake") == {"intake"}
+    assert foreign_words("状态 intake", codes()) == set()
+
+
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+    """The CLI in Chinese at 80 columns, on a SQLite file of its own."""
+    from cli.main import run
+
+    monkeypatch.setenv("MEDIATION_SESSION_FILE", str(tmp_path / "session"))
+    monkeypatch.setenv("MEDIATION_ARGON2_FAST", "1")
+    monkeypatch.delenv("MEDIATION_TOKEN_FILE", raising=False)
+    monkeypatch.setenv("MEDIATION_DB", str(tmp_path / "zh.db"))
+    monkeypatch.setenv("MEDIATION_USER", "wangfang")
+    monkeypatch.setenv("MEDIATION_LANG", "zh")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
+        try:
+            code = run(list(args))
+        finally:
+            monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+            monkeypatch.setattr(sys, "stderr", sys.__stderr__)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return invoke
+
+
+def paths() -> list[str]:
+    return [path for path, _cmd in command_tree()]
+
+
+@pytest.mark.parametrize("path", paths())
+def test_every_help_page_is_chinese(zh: Callable[..., Result], path: str) -> None:
+    result = zh(*path.split()[1:], "--help")
+    assert result.code == 0, result.err
+    page = result.out
+    assert "用法：" in page
+    prose = page.split("示例：")[0]  # the examples are commands, with user names in them
+    assert not foreign_words(prose, codes()), (path, foreign_words(prose, codes()), page)
+    from cli.framework import width
+
+    assert max(width(line) for line in page.splitlines()) <= 80, page
+    leaf = not getattr(dict(command_tree())[path], "commands", None)
+    if leaf:  # every command's help ends with an example or two (cli/examples.py)
+        tail = page.rstrip().split("示例：")
+        assert len(tail) == 2 and tail[1].strip().startswith("mediation "), page
+
+
+def usage_mistakes() -> Iterator[tuple[str, list[str]]]:
+    """For every command: what a user gets wrong with it."""
+    for path, cmd in command_tree():
+        words = path.split()[1:]
+        if getattr(cmd, "commands", None):
+            yield path, [*words, "lsit"]
+            continue
+        yield path, [*words, "--no-such-option"]
+        required = [p for p in cmd.params if p.required]
+        if required:
+            yield path, words
+        args = [p for p in cmd.params if p.param_type_name == "argument"]
+        if not args:
+            yield path, [*words, "extra"]
+        for p in cmd.params:
+            if p.param_type_name != "option" or getattr(p, "is_flag", False):
+                continue
+            filler = ["1"] * len(args)
+            yield path, [*words, *filler, p.opts[0]]
+            if "int" in repr(getattr(p, "type_descriptor", "")).lower() or p.name in (
+                    "limit", "page", "days", "persons", "cases"):
+                yield path, [*words, *filler, p.opts[0], "x"]
+
+
+@pytest.mark.parametrize(("path", "argv"), list(usage_mistakes()),
+                         ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_every_usage_error_is_chinese(zh: Callable[..., Result], path: str,
+                                      argv: list[str]) -> None:
+    result = zh(*argv)
+    assert result.code == 2, (argv, result.code, result.err)
+    assert not foreign_words(result.err, codes() | set(argv)), (argv, result.err)
+    assert "Traceback" not in result.err
+
+
+BAD_VALUES = [
+    ["case", "list", "--state", "finished"],
+    ["case", "list", "--category", "77"],
+    ["case", "list", "--limit", "0"],
+    ["case", "decline", "1", "--reason", "because", "--advice", "去法院"],
+    ["case", "feedback", "1", "--satisfaction", "happy"],
+    ["--lang", "fr", "case", "list"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_VALUES, ids=" ".join)
+def test_bad_values_are_refused_in_chinese(zh: Callable[..., Result], argv: list[str]) -> None:
+    assert zh("demo", "--quiet", "--cases", "12").code == 0
+    result = zh(*argv)
+    assert result.code in (1, 2), (argv, result.code, result.err)
+    assert not foreign_words(result.err, codes() | set(argv)), (argv, result.err)
+
+
+READS = [
+    ["case", "list"], ["case", "list", "--all"], ["case", "list", "--format", "tsv"],
+    ["case", "show", "1"], ["case", "show", "2"], ["case", "show", "3"], ["case", "show", "6"],
+    ["case", "history", "1"], ["case", "history", "3"], ["case", "history", "6"],
+    ["case", "history", "9"], ["staff", "list"], ["workflow", "table"], ["workflow", "diagram"],
+    ["stats"], ["audit", "verify"], ["audit", "log", "--limit", "40"], ["audit", "case", "1"],
+    ["db", "check"], ["db", "status"], ["db", "current"], ["retention", "show"],
+]
+
+
+def test_the_demo_database_speaks_chinese(zh: Callable[..., Result]) -> None:
+    built = zh("demo", "--cases", "12")
+    assert built.code == 0, built.err
+    users = {"wangfang", "liming", "zhaomin", "chenjing", "sunli"}
+    problems: dict[str, set[str]] = {}
+    found = foreign_words(MERMAID.sub(" ", built.out + built.err), users)
+    if found:
+        problems["demo"] = found
+    for argv in READS:
+        result = zh(*argv)
+        assert result.code in (0, 1), (argv, result.err)
+        found = foreign_words(MERMAID.sub(" ", result.out + result.err), users)
+        if found:
+            problems[" ".join(argv)] = found
+    assert not problems, "\n".join(f"{k}: {sorted(v)}" for k, v in problems.items())
+
+
+def test_the_environment_chooses_chinese(zh: Callable[..., Result],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MEDIATION_LANG")
+    assert "用法：" in zh("case", "--help").out
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("MEDIATION_LANG", "zh")
+    assert "用法：" in zh("case", "--help").out
+    assert os.environ["COLUMNS"] == "80"

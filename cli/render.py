@@ -174,14 +174,14 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str) -> None:
     """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV."""
     if fmt == "tsv":
         for r in rows:
-            sys.stdout.write("\t".join(" ".join(c.split()) for c in r) + "\n")
+            sys.stdout.write("\t".join(" ".join(clean(c).split()) for c in r) + "\n")
         return
     if fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([c.header for c in columns])
-        writer.writerows(rows)
+        writer.writerows([[clean(c) for c in r] for r in rows])
         return
     from rich import box
     from rich.table import Table

@@ -62,6 +62,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "staff reset": ("mediation staff reset liming",),
     "staff role": ("mediation staff role liming 主任",),
     "stats": ("mediation stats 2026-11", "mediation stats 2026 --by 类别"),
+    "sweep list": ("mediation sweep list --from 2026-11-01", "mediation sweep list --zero"),
+    "sweep record": ("mediation sweep record --area 龙王港小区 --by 李明、网格员王强 --found 0",),
     "templates export": ("mediation templates export agreement",),
     "templates list": ("mediation templates list",),
     "token create": ("mediation token create tongji --days 90 --out ~/.mediation-token",),

@@ -48,6 +48,7 @@ def _one_line(result: Result) -> str:
     (("case", "show", "1", "--reveal"), 2, "--reason"),
     (("report", "monthly", "--out", "{dir}/case.json/x.xlsx"), 1,
      "case.json is not a folder"),
+    (("report", "monthly", "--out", "{dir}/no/such/dir/x.xlsx"), 1, "no such folder"),
 ])
 def test_an_edge_is_one_clear_line(world: Cli, tmp_path: Path, args: tuple[str, ...],
                                    code: int, says: str) -> None:

@@ -67,3 +67,29 @@ def test_json_nested_thousands_deep_is_refused(world: Cli, tmp_path: Path, suffi
     result = world(*args)
     assert result.code == 1 and "nested too deeply" in result.err, result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("what", ["folder", "not a database", "empty"])
+@pytest.mark.parametrize("command", [("case", "list"), ("stats",), ("audit", "verify"),
+                                     ("init", "--no-login", "--committee", "测试调委会",
+                                      "--prefix", "测")])
+def test_a_db_that_is_no_database_is_one_line(cli: Cli, tmp_path: Path, what: str,
+                                              command: tuple[str, ...]) -> None:
+    """--db naming a folder or a file SQLite cannot read: one line, exit 1, the file untouched."""
+    target = tmp_path / "x.json"
+    if what == "folder":
+        target = tmp_path
+    elif what == "not a database":
+        target.write_text('{"cases": []}\n' * 20, encoding="utf-8")
+    else:
+        target.write_bytes(b"")
+    before = None if target.is_dir() else target.read_bytes()
+    result = cli("--db", str(target), *command)
+    if what == "empty" and command[0] == "init":  # an empty file may become the new database
+        assert result.code == 0, result.err
+        return
+    assert result.code == 1, result.err
+    assert str(target) in _one_line(result)
+    if before is not None:
+        assert target.read_bytes() == before

@@ -14,7 +14,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import json_opt
+from cli.options import MAX_INT, json_opt
 from mediation.core.i18n import _, name
 
 
@@ -52,18 +52,18 @@ def register(app: typer.Typer) -> None:
                 result = signin.login(uow, username.strip(), password)
                 uow.commit()
         except signin.PasswordChangeRequired as exc:
-            sys.stderr.write(exc.render() + "\n")
+            render.err(exc.render() + "\n")
             new = read_password(password_stdin, confirm=True, prompt=_("New password"))
             with e.uow() as uow:
                 result = signin.login(uow, username.strip(), password, new_password=new)
                 uow.commit()
         path = signin.save_session(e.url(), result)
-        sys.stdout.write(_("Signed in as {user} ({role}) until {time}; session in {path}.",
+        render.out(_("Signed in as {user} ({role}) until {time}; session in {path}.",
                            user=result["user"], role=name("role", result["role"]),
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
         render.admin_notices(result["notices"])
         if e.user and e.user != result["user"]:
-            sys.stderr.write(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
+            render.err(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
                                "be refused while you are signed in as {signed}.", user=e.user,
                                signed=result["user"]) + "\n")
 
@@ -82,9 +82,9 @@ def register(app: typer.Typer) -> None:
                 uow.commit()
         signin.forget_session()
         if ended:
-            sys.stdout.write(_("Signed out {user}.", user=ended["user"]) + "\n")
+            render.out(_("Signed out {user}.", user=ended["user"]) + "\n")
         else:
-            sys.stderr.write(_("No session was open.") + "\n")
+            render.err(_("No session was open.") + "\n")
 
     token = typer.Typer(help=_("Long-lived tokens for scripts and cron (directors)."),
                         no_args_is_help=True)
@@ -95,7 +95,8 @@ def register(app: typer.Typer) -> None:
     def token_create(
         ctx: typer.Context,
         username: str = typer.Argument(..., metavar="USER"),
-        days: int = typer.Option(..., "--days", help=_("How many days it stays valid.")),
+        days: int = typer.Option(..., "--days", max=MAX_INT,
+            help=_("How many days it stays valid.")),
         out: str = typer.Option(..., "--out", metavar="FILE", help=_(
             "Write the token to FILE (created readable by you only, 0600).")),
         as_json: bool = json_opt(),
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(shown)
         else:
-            sys.stdout.write(_("Token {id} for {user}, valid until {time}, written to {path}. "
+            render.out(_("Token {id} for {user}, valid until {time}, written to {path}. "
                                "Use it with --token-file or MEDIATION_TOKEN_FILE.",
                                id=result["id"], user=result["user"],
                                time=render.local_time(result["expires_at"]),
@@ -145,12 +146,12 @@ def register(app: typer.Typer) -> None:
     @token.command("revoke", help=_(
         "Revoke a token or session at once."))
     def token_revoke(ctx: typer.Context,
-                     token_id: int = typer.Argument(..., metavar="ID")) -> None:
+                     token_id: int = typer.Argument(..., metavar="ID", max=MAX_INT)) -> None:
         """Revoke a token or session at once."""
         from mediation.access import signin
 
         row = env(ctx).act(signin.revoke_token, token_id)
-        sys.stdout.write(_("Token {id} of {user} revoked.", id=row["id"], user=row["user"])
+        render.out(_("Token {id} of {user} revoked.", id=row["id"], user=row["user"])
                          + "\n")
 
     committee = typer.Typer(help=_("Committees on a shared database (district administrator)."),
@@ -196,11 +197,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         elif result["changed"]:
-            sys.stdout.write(_("Committee {prefix} renamed: {old} → {name}.",
+            render.out(_("Committee {prefix} renamed: {old} → {name}.",
                                prefix=result["prefix"], old=result["old"],
                                name=result["name"]) + "\n")
         else:
-            sys.stdout.write(_("The committee is already named {name}.", name=result["name"])
+            render.out(_("The committee is already named {name}.", name=result["name"])
                              + "\n")
 
     @committee.command("list", help=_(
@@ -231,13 +232,14 @@ def register(app: typer.Typer) -> None:
 
     @retention.command("set", help=_(
         "Set the committee's retention period."))
-    def retention_set(ctx: typer.Context, days: int = typer.Option(..., "--days", help=_(
-            "Days after closing before a case is anonymised."))) -> None:
+    def retention_set(ctx: typer.Context, days: int = typer.Option(
+            ..., "--days", max=MAX_INT, help=_(
+                "Days after closing before a case is anonymised."))) -> None:
         """Set the committee's retention period."""
         from mediation import retention as svc
 
         result = env(ctx).act(svc.set_days, days)
-        sys.stdout.write(_("Closed cases are anonymised {days} days after closing.",
+        render.out(_("Closed cases are anonymised {days} days after closing.",
                            days=result["days"]) + "\n")
 
     @retention.command("show", help=_(
@@ -250,9 +252,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         elif result["days"] is None:
-            sys.stdout.write(_("No retention period is set.") + "\n")
+            render.out(_("No retention period is set.") + "\n")
         else:
-            sys.stdout.write(_("Retention: {days} days; {due} closed cases are due.",
+            render.out(_("Retention: {days} days; {due} closed cases are due.",
                                days=result["days"], due=result["due"]) + "\n")
 
     @retention.command("apply", help=_(
@@ -271,9 +273,9 @@ def register(app: typer.Typer) -> None:
             render.emit_json(result)
             return
         if dry_run:
-            sys.stdout.write(_("{count} cases would be anonymised: {numbers}",
+            render.out(_("{count} cases would be anonymised: {numbers}",
                                count=len(result["anonymised"]),
                                numbers=", ".join(result["anonymised"]) or "-") + "\n")
         else:
-            sys.stdout.write(_("{count} cases anonymised.", count=len(result["anonymised"]))
+            render.out(_("{count} cases anonymised.", count=len(result["anonymised"]))
                              + "\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
@@ -10,6 +9,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
+from cli.options import MAX_INT
 from mediation.core.i18n import N_, _, name
 
 # The guards' names in the transition table (``workflow table``), under ``guard.*`` keys.
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
             uow.commit()
         render.committee_created(result, as_json=as_json)
         if not as_json and result["login_required"]:
-            sys.stdout.write(_("Sign-in is required: run `mediation login {user}`.",
+            render.out(_("Sign-in is required: run `mediation login {user}`.",
                                user=result["director"]) + "\n")
 
     staff = typer.Typer(help=_("Staff of the committee (directors manage them)."),
@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(row)
         else:
-            sys.stdout.write(_("Added {user} ({name}) as {role}.", user=row["username"],
+            render.out(_("Added {user} ({name}) as {role}.", user=row["username"],
                                name=row["name"], role=name("role", row["role"])) + "\n")
             render.one_time_code(row)
 
@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, active=enable, committee=committee)
-        sys.stdout.write(_("{user}: {state}.", user=row["username"],
+        render.out(_("{user}: {state}.", user=row["username"],
                            state=_("active") if row["active"] else _("disabled")) + "\n")
 
     @staff.command("role")
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, role=role, committee=committee)
-        sys.stdout.write(_("{user} is now {role}.", user=row["username"],
+        render.out(_("{user} is now {role}.", user=row["username"],
                            role=name("role", row["role"])) + "\n")
 
     @staff.command("password", help=_(
@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
 
         password = read_password(password_stdin, confirm=True)
         row = env(ctx).act(signin.change_password, username, password)
-        sys.stdout.write(_("Password set for {user}.", user=row["username"]) + "\n")
+        render.out(_("Password set for {user}.", user=row["username"]) + "\n")
 
     @staff.command("reset", help=_(
         "Give USER a one-time code instead of their password and end their sessions; they "
@@ -197,7 +197,7 @@ def register(app: typer.Typer) -> None:
         """Print the state diagram (Mermaid), generated from the live machine."""
         from mediation import workflow
 
-        sys.stdout.write(workflow.mermaid())
+        render.out(workflow.mermaid())
 
     @wf.command("table")
     def table(as_json: bool = typer.Option(False, "--json", help=_(
@@ -230,9 +230,10 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
         ctx: typer.Context,
-        cases: int = typer.Option(0, "--cases", min=0, help=_(
+        cases: int = typer.Option(0, "--cases", min=0, max=MAX_INT, help=_(
             "Also generate this many synthetic cases with realistic histories.")),
-        seed: int = typer.Option(2026, "--seed", help=_("Random seed for the synthetic cases.")),
+        seed: int = typer.Option(2026, "--seed", max=MAX_INT,
+            help=_("Random seed for the synthetic cases.")),
         fresh: bool = typer.Option(False, "--fresh", help=_(
             "Delete an earlier demo database at this path first.")),
         quiet: bool = typer.Option(False, "--quiet", help=_("Build it without showing it.")),
@@ -244,7 +245,7 @@ def register(app: typer.Typer) -> None:
 
         e = env(ctx)
         summary = svc.build(e.url(), synthetic=cases, seed=seed, fresh=fresh)
-        sys.stderr.write(_("Demo database: {url} ({count} cases). Try: MEDIATION_DB={path} "
+        render.err(_("Demo database: {url} ({count} cases). Try: MEDIATION_DB={path} "
                            "MEDIATION_USER={user} mediation case list",
                            url=summary["url"], count=summary["cases"], path=summary["path"],
                            user=summary["director"]) + "\n")
@@ -259,4 +260,4 @@ def register(app: typer.Typer) -> None:
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
         render.history(events, as_json=False)
         render.console().rule(_("Workflow"))
-        sys.stdout.write(workflow.mermaid())
+        render.out(workflow.mermaid())

@@ -11,7 +11,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import json_opt, parse_date
+from cli.options import MAX_INT, json_opt, parse_date
 from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
@@ -67,10 +67,10 @@ def register(app: typer.Typer) -> None:
         statement = env(ctx).act(svc.checkpoint, key_bytes)
         text = json.dumps(statement, ensure_ascii=False, indent=2) + "\n"
         if out is None:
-            sys.stdout.write(text)
+            render.out(text)
         else:
             Path(out).write_text(text, encoding="utf-8")
-        sys.stderr.write(_("Checkpoint of event {seq} ({hash}) signed by {user}.",
+        render.err(_("Checkpoint of event {seq} ({hash}) signed by {user}.",
                            seq=statement["log_head"]["seq"],
                            hash=statement["log_head"]["hash"][:16],
                            user=statement["signer"]["username"]) + "\n")
@@ -88,7 +88,8 @@ def register(app: typer.Typer) -> None:
             "Up to and including this day (YYYY-MM-DD, China Standard Time).")),
         action: str | None = typer.Option(None, "--action", help=_(
             "Only this action, e.g. accept, reveal, checkpoint.")),
-        limit: int = typer.Option(500, "--limit", min=1, help=_("At most this many events.")),
+        limit: int = typer.Option(500, "--limit", min=1, max=MAX_INT,
+            help=_("At most this many events.")),
         as_json: bool = json_opt(),
     ) -> None:
         """The committee's event log as a readable timeline, oldest first."""
@@ -102,7 +103,7 @@ def register(app: typer.Typer) -> None:
             render.emit_json([r.model_dump() for r in rows])
             return
         if not rows:
-            sys.stdout.write(_("No events.") + "\n")
+            render.out(_("No events.") + "\n")
             return
         render.timeline(rows, with_case=True)
 
@@ -130,11 +131,11 @@ def _verify_report(result: VerifyResult) -> None:
     err = sys.stderr
     seq, value = result.head
     if result.ok:
-        sys.stdout.write(_("The event log holds: {events} events, head {seq} ({hash}), {cases} "
+        render.out(_("The event log holds: {events} events, head {seq} ({hash}), {cases} "
                            "cases replayed.", events=result.events, seq=seq, hash=value[:16],
                            cases=result.cases) + "\n")
         if result.whole_files < result.cases:
-            sys.stdout.write(_("{n} of them registered before events recorded the whole case "
+            render.out(_("{n} of them registered before events recorded the whole case "
                                "file: their state and version were checked, not their fields.",
                                n=result.cases - result.whole_files) + "\n")
     for a in result.anchors:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from cli import render
@@ -13,7 +11,7 @@ from mediation.core.i18n import _
 
 
 def _say(result: dict[str, object]) -> None:
-    sys.stdout.write(_("Time zone: {zone}; a period ending on a public holiday: {rule}.",
+    render.out(_("Time zone: {zone}; a period ending on a public holiday: {rule}.",
                        zone=result["zone"],
                        rule=_("runs on to the next working day") if result["holidays_extend"]
                        else _("ends on that day")) + "\n")

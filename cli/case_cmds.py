@@ -11,7 +11,16 @@ import typer
 from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
-from cli.options import decoded, format_opt, json_opt, note, parse_date, read_stdin, version_opt
+from cli.options import (
+    MAX_INT,
+    decoded,
+    format_opt,
+    json_opt,
+    note,
+    parse_date,
+    read_stdin,
+    version_opt,
+)
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, msg
 
@@ -70,7 +79,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Registered {number} (id {id}).", number=result["number"],
+            render.out(_("Registered {number} (id {id}).", number=result["number"],
                                id=result["id"]) + "\n")
 
     @case.command("accept")
@@ -131,7 +140,8 @@ def register(app: typer.Typer) -> None:
     @case.command("extend")
     def extend(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        days: int = typer.Option(..., "--days", help=_("How many more days (1-30).")),
+        days: int = typer.Option(..., "--days", max=MAX_INT,
+            help=_("How many more days (1-30).")),
         reason: str = typer.Option(..., "--reason", help=_("Why more time is needed.")),
         consent: bool = typer.Option(False, "--consent", help=_(
             "Both parties consented (recorded).")),
@@ -257,7 +267,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         kind: str = choice_opt("prevention", ..., "--kind", help=_(
             "What was prevented.")),
-        persons: int = typer.Option(..., "--persons", help=_("Persons involved.")),
+        persons: int = typer.Option(..., "--persons", max=MAX_INT,
+                                    help=_("Persons involved.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record an escalation prevented (防止激化), counted in cases and persons."""
@@ -307,9 +318,9 @@ def register(app: typer.Typer) -> None:
         mine: bool = typer.Option(False, "--mine", help=_("Only cases assigned to me.")),
         category: str | None = category_opt("--category", help=_(
             "Only this category: a code, a name, or a parent code (with its sub-categories).")),
-        limit: int = typer.Option(50, "--limit", min=1, help=_(
+        limit: int = typer.Option(50, "--limit", min=1, max=MAX_INT, help=_(
             "Show at most this many cases, newest first.")),
-        page: int = typer.Option(1, "--page", min=1, help=_(
+        page: int = typer.Option(1, "--page", min=1, max=MAX_INT, help=_(
             "Which page of --limit cases (1 is the newest).")),
         all_: bool = typer.Option(False, "--all", help=_("Show every case (no --limit).")),
         fmt: str | None = format_opt(),

@@ -31,9 +31,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json({"before": before, "after": after})
         elif before == after:
-            sys.stdout.write(_("The schema is up to date (revision {rev}).", rev=after) + "\n")
+            render.out(_("The schema is up to date (revision {rev}).", rev=after) + "\n")
         else:
-            sys.stdout.write(_("Schema migrated from {before} to {after}.",
+            render.out(_("Schema migrated from {before} to {after}.",
                                before=before or _("(empty)"), after=after) + "\n")
 
     def _status(ctx: typer.Context, as_json: bool, full: bool) -> None:
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Backup written to {file} ({size} bytes, {method}).",
+            render.out(_("Backup written to {file} ({size} bytes, {method}).",
                                file=result["file"], size=result["bytes"],
                                method=result["method"]) + "\n")
 
@@ -117,13 +117,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
             return
-        sys.stdout.write(_("Restored {file} from {source} (schema revision {rev}).",
+        render.out(_("Restored {file} from {source} (schema revision {rev}).",
                            file=result["file"], source=result["from"],
                            rev=result["revision"]) + "\n")
         if result["kept"]:
-            sys.stdout.write(_("The replaced database is kept as {kept}.",
+            render.out(_("The replaced database is kept as {kept}.",
                                kept=result["kept"]) + "\n")
-        sys.stdout.write(_("Run `mediation db upgrade` if the backup is older than this "
+        render.out(_("Run `mediation db upgrade` if the backup is older than this "
                            "program.") + "\n")
 
     @db.command("check")
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
             results = maintenance.check(uow)
             warnings = [w.render() for w in maintenance.file_warnings(uow.engine)]
         for warning in warnings:
-            sys.stderr.write(_("warning: {message}", message=warning) + "\n")
+            render.err(_("warning: {message}", message=warning) + "\n")
         if as_json:
             render.emit_json({"ok": all(c.ok for c in results),
                               "checks": maintenance.as_dicts(results), "warnings": warnings})
@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
             }
             for c in results:
                 verdict = _("ok") if c.ok else _("FAILED")
-                sys.stdout.write(_("{verdict} {check}: {detail}", verdict=verdict,
+                render.out(_("{verdict} {check}: {detail}", verdict=verdict,
                                    check=labels.get(c.name, c.name), detail=c.shown()) + "\n")
         failed = [c.name for c in results if not c.ok]
         if failed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import json_opt
+from cli.options import MAX_INT, json_opt
 from mediation.core.i18n import _
 
 
@@ -43,8 +42,9 @@ def register_case(case: typer.Typer) -> None:
             "cover, contents, application, oral_application, registration, decline, rights, "
             "investigation, session, agreement, oral, termination, visit")),
         case_ref: str = typer.Argument(..., metavar="CASE"),
-        version: int | None = typer.Option(None, "--version", metavar="N", min=1, help=_(
-            "Which session, agreement version or visit (default the latest).")),
+        version: int | None = typer.Option(
+            None, "--version", metavar="N", min=1, max=MAX_INT, help=_(
+                "Which session, agreement version or visit (default the latest).")),
         out: str = typer.Option(..., "--out", metavar="FILE.docx", help=_(
             "The Word document to write.")),
         masked: bool = _masked_opt(),
@@ -61,7 +61,7 @@ def register_case(case: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Wrote {file}: {title} ({copy}).", file=result["file"],
+            render.out(_("Wrote {file}: {title} ({copy}).", file=result["file"],
                                title=doc.title, copy=_copy_line(revealed)) + "\n")
 
     @case.command("file", help=_(
@@ -86,9 +86,8 @@ def register_case(case: typer.Typer) -> None:
             raise typer.BadParameter(_("{path} exists and is not a folder", path=out),
                                      param_hint="--out")
         plan = env(ctx).act(documents.case_file, case_ref, masked=masked)
-        if not no_pdf and printing.soffice() is not None and sys.stderr.isatty():
-            sys.stderr.write(_("Converting to PDF with LibreOffice (this takes a while)...")
-                             + "\n")
+        if not no_pdf and printing.soffice() is not None and render.is_terminal(stderr=True):
+            render.err(_("Converting to PDF with LibreOffice (this takes a while)...") + "\n")
         result = printing.write_case_file(plan, folder, pdf=not no_pdf)
         note = result.pop("note")
         result["note"] = note.render() if note is not None else None
@@ -105,15 +104,16 @@ def register_case(case: typer.Typer) -> None:
             if result["pdf"]:
                 con.print("  " + _("PDF of the whole file: {file}", file=result["pdf"]))
         if result["note"]:
-            sys.stderr.write(result["note"] + "\n")
+            render.err(result["note"] + "\n")
 
     @case.command("archive", help=_(
         "File a closed case (归档) with its retention period; its file is frozen from then on."))
     def archive(
         ctx: typer.Context,
         case_ref: str = typer.Argument(..., metavar="CASE"),
-        retention_days: int | None = typer.Option(None, "--retention-days", metavar="N", help=_(
-            "How long the file is kept (default the committee's retention period).")),
+        retention_days: int | None = typer.Option(
+            None, "--retention-days", metavar="N", max=MAX_INT, help=_(
+                "How long the file is kept (default the committee's retention period).")),
         as_json: bool = json_opt(),
     ) -> None:
         """File a closed case (归档) with its retention period; its file is frozen from then on."""
@@ -123,7 +123,7 @@ def register_case(case: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Filed {case} on {date}; kept for {period}; {count} documents "
+            render.out(_("Filed {case} on {date}; kept for {period}; {count} documents "
                                "frozen.", case=result["case"], date=result["filed_on"],
                                period=result["retention"],
                                count=len(result["documents"])) + "\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
@@ -58,11 +57,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         elif result["zero_report"]:
-            sys.stdout.write(_("Sweep {id} recorded: {area} on {date}, a zero report (no "
+            render.out(_("Sweep {id} recorded: {area} on {date}, a zero report (no "
                                "disputes found).", id=result["id"], area=result["area"],
                                date=result["date"]) + "\n")
         else:
-            sys.stdout.write(_("Sweep {id} recorded: {area} on {date}, {n} disputes found.",
+            render.out(_("Sweep {id} recorded: {area} on {date}, {n} disputes found.",
                                id=result["id"], area=result["area"], date=result["date"],
                                n=result["disputes_found"]) + "\n")
 
@@ -84,11 +83,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(rows)
         elif not rows:
-            sys.stdout.write(_("No sweeps recorded.") + "\n")
+            render.out(_("No sweeps recorded.") + "\n")
         else:
             _sweeps_table(rows)
             zeros = sum(1 for r in rows if r["zero_report"])
-            sys.stdout.write(_("{n} sweeps, {zero} zero reports, {found} disputes found.",
+            render.out(_("{n} sweeps, {zero} zero reports, {found} disputes found.",
                                n=len(rows), zero=zeros,
                                found=sum(r["disputes_found"] for r in rows)) + "\n")
 

@@ -8,6 +8,7 @@ import typer
 
 from cli import render
 from cli.context import env
+from cli.options import MAX_INT
 from mediation.core.i18n import _
 
 
@@ -25,7 +26,7 @@ def register(app: typer.Typer) -> None:
             "category).")),
         skip_invalid: bool = typer.Option(False, "--skip-invalid", help=_(
             "Import the valid records even if some are rejected.")),
-        batch: int = typer.Option(5000, "--batch", min=1, help=_(
+        batch: int = typer.Option(5000, "--batch", min=1, max=MAX_INT, help=_(
             "Cases per transaction.")),
         as_json: bool = typer.Option(False, "--json", help=_(
             "Print one JSON document on stdout.")),
@@ -46,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
         def progress(done: int) -> None:
             if tty:
-                sys.stderr.write("\r" + _("{count} cases imported", count=done))
+                render.err("\r" + _("{count} cases imported", count=done))
                 sys.stderr.flush()
 
         try:
@@ -55,22 +56,22 @@ def register(app: typer.Typer) -> None:
                                        progress=progress)
         except bulk.ImportRejected as exc:
             for r in exc.rejected:
-                sys.stderr.write(r.message + "\n")
+                render.err(r.message + "\n")
             raise
         if tty:
-            sys.stderr.write("\n")
+            render.err("\n")
         if result.encoding:
             note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
                      encoding=result.encoding))
         for r in result.notes:
-            sys.stderr.write(_("note: {message}", message=r.message) + "\n")
+            render.err(_("note: {message}", message=r.message) + "\n")
         for r in result.rejected:
-            sys.stderr.write(_("skipped: {message}", message=r.message) + "\n")
+            render.err(_("skipped: {message}", message=r.message) + "\n")
         if as_json:
             render.emit_json(result.as_dict())
         elif result.imported:
-            sys.stdout.write(_("Imported {count} cases: {first} to {last}.",
+            render.out(_("Imported {count} cases: {first} to {last}.",
                                count=result.imported, first=result.first,
                                last=result.last) + "\n")
         else:
-            sys.stdout.write(_("No case was imported.") + "\n")
+            render.out(_("No case was imported.") + "\n")

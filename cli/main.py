@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import typer
 from typer.exceptions import TyperException
 
+from cli import render
 from mediation.core.errors import DuplicateSuspected, MediationError
 from mediation.core.i18n import _, language_from_env, normalise_language, set_language
 
@@ -125,7 +126,10 @@ def build_app() -> typer.Typer:
 
 
 def _error_line(text: str) -> None:
-    sys.stderr.write(_("error: {message}", message=text) + "\n")
+    """The one line of a refusal: a value quoted in the message (a file name, a typed value)
+    may hold line breaks; they become spaces, so the error stays one line."""
+    line = " ".join(render.clean(_("error: {message}", message=text)).splitlines())
+    render.err(line + "\n")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -153,12 +157,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt, EOFError):
-        sys.stderr.write("\n" + _("cancelled; nothing was written") + "\n")
+        render.err("\n" + _("cancelled; nothing was written") + "\n")
         return 130
     except TyperException as exc:  # Typer's vendored click: usage errors and the like
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError":
-            sys.stdout.write(exc.format_message() + "\n")
+            render.out(exc.format_message() + "\n")
             return USAGE_EXIT
         where = getattr(ctx, "command_path", None) or "mediation"
         _error_line(_("{message} (see `{command} --help`)",
@@ -167,6 +171,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder named on the command line: what is wrong with it
+        if exc.filename is None:
+            return _internal(exc)
+        _error_line(_os_error(exc))
+        return 1
     except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
         from mediation.db.storage import busy_error, sqlite_locked
 
@@ -174,13 +183,38 @@ def run(argv: Sequence[str] | None = None) -> int:
             busy = busy_error()
             _error_line(busy.render())
             return busy.exit_code
-        if os.environ.get("MEDIATION_DEBUG"):
-            raise
-        _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "
-                      "MEDIATION_DEBUG=1 to see the details.", kind=type(exc).__name__,
-                      detail=" ".join(str(exc).split())[:300]))
-        return INTERNAL_EXIT
+        return _internal(exc)
     return int(result) if isinstance(result, int) else 0
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("MEDIATION_DEBUG"):
+        raise exc
+    _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "
+                  "MEDIATION_DEBUG=1 to see the details.", kind=type(exc).__name__,
+                  detail=" ".join(str(exc).split())[:300]))
+    return INTERNAL_EXIT
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for a file or folder the system refused: which, and why, in the user's words.
+    (Writers write ``NAME.partial`` and rename it: the user named ``NAME``.)"""
+    import errno
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EISDIR: _("it is a folder"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.ENOSPC: _("no space left on the device"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EEXIST: _("it already exists"),
+    }
+    file = str(exc.filename).removesuffix(".partial")
+    why = reasons.get(exc.errno or 0) or " ".join((exc.strerror or type(exc).__name__).split())
+    return _("cannot use {file}: {reason}", file=file, reason=why)
 
 
 def main() -> None:

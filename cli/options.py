@@ -10,7 +10,13 @@ from typing import Any
 
 import typer
 
+from cli import render
 from mediation.core.i18n import Msg, _, msg
+
+# The largest whole number any option takes (a count, a limit, days, an id): what a 32-bit
+# column holds on every backend. Beyond it, a usage error naming the range (exit 2), not an
+# overflow deep in the database driver.
+MAX_INT = 2**31 - 1
 
 
 def json_opt() -> Any:
@@ -28,7 +34,7 @@ def format_opt() -> Any:
 
 def version_opt() -> Any:
     return typer.Option(
-        None, "--expect-version", metavar="N",
+        None, "--expect-version", metavar="N", max=MAX_INT,
         help=_("Refuse (exit 3) if the case is no longer at this version."),
     )
 
@@ -59,7 +65,7 @@ def decoded(data: bytes | str, origin: str) -> str:
 
 def note(message: Msg) -> None:
     """One line on stderr that is not an error (the command goes on)."""
-    sys.stderr.write(_("note: {message}", message=message.render()) + "\n")
+    render.err(_("note: {message}", message=message.render()) + "\n")
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -69,10 +75,17 @@ def parse_date(value: str | None, option: str) -> date | None:
 
     if value is None:
         return None
+    from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
+
     try:
-        return normalise.date_(value)
+        day = normalise.date_(value)
     except normalise.Unreadable as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
+    if not in_range(day):
+        raise typer.BadParameter(_("{value} is out of range: dates are from {first} to {last}",
+                                   value=value, first=FIRST_DAY, last=LAST_DAY),
+                                 param_hint=option)
+    return day
 
 
 # ---------------------------------------------------------------------------------------------

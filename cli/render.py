@@ -6,28 +6,79 @@ Rich honours ``NO_COLOR``; labels and enumerated values are translated through m
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from mediation.core.i18n import N_, _, get_language, name
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from mediation.cases import CaseSummary, CaseView, EventView
     from mediation.core.commands import StepDone
 
 
-def console(stderr: bool = False) -> Console:
+def clean(value: str) -> str:
+    """What may reach the terminal of a text: escape sequences and control characters removed
+    (``normalise.displayable``). Stored text is data: never markup, never terminal control."""
+    from mediation.core.normalise import displayable
+
+    return displayable(value)
+
+
+def out(line: str) -> None:
+    """Write ``line`` (already ending in a newline, as ``sys.stdout.write`` is given) to
+    standard output, cleaned. Every plain line the CLI prints goes through here or console()."""
+    sys.stdout.write(clean(line))
+
+
+def is_terminal(*, stderr: bool = False) -> bool:
+    return (sys.stderr if stderr else sys.stdout).isatty()
+
+
+def err(line: str) -> None:
+    """As :func:`out`, on standard error (errors and notes)."""
+    sys.stderr.write(clean(line))
+
+
+@cache
+def _console_class() -> type[Console]:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class TextConsole(Console):
+        """A console for which every string is plain text: no markup (``[/b]``, ``[link=...]``
+        in a name are shown as written), no emoji codes, no highlighting, and escape
+        sequences and control characters cleaned out of every string it renders (printed
+        strings, table cells and titles all pass through ``render_str``)."""
+
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            kwargs["markup"] = False
+            kwargs["emoji"] = False
+            return super().render_str(clean(text), **kwargs)
+
+    return TextConsole
+
+
+def console(stderr: bool = False) -> Console:
+    return _console_class()(stderr=stderr, highlight=False, soft_wrap=False, markup=False,
+                            emoji=False)
+
+
+# Characters JSON leaves raw with ensure_ascii=False that a terminal may act on: DEL and the C1
+# controls (0x9b is a CSI), bidirectional overrides, line and paragraph separators.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+    """One JSON document on stdout. Text stays exactly as stored; the characters a terminal
+    could act on are written as ``\\uXXXX`` escapes (the same JSON value)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def local_time(value: str | None) -> str:
@@ -54,7 +105,7 @@ def step_done(result: StepDone, as_json: bool) -> None:
     if as_json:
         emit_json(asdict(result))
         return
-    sys.stdout.write(
+    out(
         _("{number}: now {state} (version {version}, event {event})",
           number=result.number, state=name("state", result.state),
           version=result.version, event=result.event) + "\n"
@@ -123,14 +174,14 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str) -> None:
     """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV."""
     if fmt == "tsv":
         for r in rows:
-            sys.stdout.write("\t".join(" ".join(c.split()) for c in r) + "\n")
+            sys.stdout.write("\t".join(" ".join(clean(c).split()) for c in r) + "\n")
         return
     if fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([c.header for c in columns])
-        writer.writerows(rows)
+        writer.writerows([[clean(c) for c in r] for r in rows])
         return
     from rich import box
     from rich.table import Table
@@ -208,7 +259,8 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{view.number}[/bold]  {view.committee}")
+    out.print(view.number, style="bold", end="")
+    out.print("  " + view.committee)
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column(overflow="fold")
@@ -428,7 +480,7 @@ def committee_created(result: dict[str, Any], *, as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    sys.stdout.write(_("Committee {name} created; {user} is its {role}.", name=result["name"],
+    out(_("Committee {name} created; {user} is its {role}.", name=result["name"],
                        user=result["director"], role=name("role", result["role"])) + "\n")
 
 

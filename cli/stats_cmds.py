@@ -187,9 +187,9 @@ def register(app: typer.Typer) -> None:
         con = render.console()
         con.rule(_("Statistics {period} ({start} – {end})", period=p.label,
                    start=p.start.isoformat(), end=p.last_day.isoformat()))
-        sys.stdout.write(_rate_sentence(doc) + "\n")
+        render.out(_rate_sentence(doc) + "\n")
         if isinstance(result.concluded, int) and 0 < result.concluded < SMALL_DENOMINATOR:
-            sys.stdout.write(_("Small numbers: with only {n} concluded cases the interval is "
+            render.out(_("Small numbers: with only {n} concluded cases the interval is "
                                "wide; do not compare rates on their own.",
                                n=doc["concluded"]) + "\n")
         con.print(_figures_table(doc))
@@ -200,7 +200,7 @@ def register(app: typer.Typer) -> None:
             months = svc.last_months(min(p.last_day, today), 12)
             trend = env(ctx).act(svc.compute, svc.date_range(months[0].start, months[-1].last_day),
                                  "month", write=False)
-            sys.stdout.write(_chart(svc.monthly_series(trend, months)) + "\n")
+            render.out(_chart(svc.monthly_series(trend, months)) + "\n")
 
     report = typer.Typer(help=_("Reports for the Bureau of Justice."), no_args_is_help=True)
     app.add_typer(report, name="report")
@@ -233,7 +233,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json({**result, "file": str(out)})
         else:
-            sys.stdout.write(_("Wrote {path}: {period}, {succeeded} succeeded of {concluded} "
+            render.out(_("Wrote {path}: {period}, {succeeded} succeeded of {concluded} "
                                "concluded.", path=str(out), period=p.label,
                                succeeded=result["succeeded"],
                                concluded=result["concluded"]) + "\n")
@@ -264,7 +264,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(manifest)
         else:
-            sys.stdout.write(_("Exported {date} to {folder}: {cases} cases, {events} events; "
+            render.out(_("Exported {date} to {folder}: {cases} cases, {events} events; "
                                "log head {seq} {hash}.", date=d.isoformat(),
                                folder=manifest["folder"], cases=manifest["rows"]["cases.csv"],
                                events=manifest["rows"]["events.csv"],
@@ -295,10 +295,10 @@ class _progress:
 
         def plain(stage: str, done: int, total: int | None) -> None:
             if done == 0 and stage.endswith(".csv"):
-                sys.stderr.write(_("export: {stage}: writing {total} rows",
+                render.err(_("export: {stage}: writing {total} rows",
                                    stage=stage, total="?" if total is None else total) + "\n")
             elif total is not None and done >= total:
-                sys.stderr.write(_("export: {stage}: done", stage=stage) + "\n")
+                render.err(_("export: {stage}: done", stage=stage) + "\n")
 
         return plain
 

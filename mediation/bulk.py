@@ -62,6 +62,7 @@ from mediation.intake import (
     new_event_changes,
     parse_case,
     party_values,
+    too_deep,
     validation_context,
 )
 from mediation.intake import warnings as intake_warnings
@@ -150,6 +151,8 @@ def _prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None 
     except json.JSONDecodeError as exc:
         return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
                                   line=line, column=exc.colno, error=exc.msg).render())
+    except RecursionError:
+        return Rejected(line, too_deep(_("line {line}", line=line)).render())
     try:
         record: CaseIn = parse_case(data, origin=_("line {line}", line=line),
                                     calendar=calendar)

@@ -56,7 +56,15 @@ def load_case_file(text: str, *, origin: str, calendar: Calendar | None = None) 
         raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
                                origin=origin, line=exc.lineno, column=exc.colno,
                                error=exc.msg)) from None
+    except RecursionError:
+        raise InvalidInput(too_deep(origin)) from None
     return parse_case(data, origin=origin, calendar=calendar)
+
+
+def too_deep(origin: str) -> Msg:
+    """JSON nested deeper than Python's parser goes (a case record is 4 levels deep)."""
+    return msg("{origin}: the JSON is nested too deeply (a case record is at most 4 levels "
+               "deep)", origin=origin)
 
 
 def warnings(record: CaseIn) -> list[Msg]:

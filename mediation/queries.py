@@ -32,7 +32,7 @@ from mediation.cases import (
 )
 from mediation.committee import committee_of
 from mediation.core import redaction
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyRole, Role
@@ -78,7 +78,7 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         require_reveal(actor, case_number=case.number, assigned=assigned,
                        registrar=case.registrar)
         if not (reason or "").strip():
-            raise InvalidInput(msg("--reveal needs --reason: why the full personal data is "
+            raise UsageError(msg("--reveal needs --reason: why the full personal data is "
                                    "needed (it is recorded)"))
         eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="reveal",
                         committee_id=case.committee_id, case_id=case.id, reason=reason,

@@ -29,9 +29,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_PERIOD_DAYS = 3660  # no period the software counts is longer than ten years
-# Dates the calendar computes with stay well inside Python's date range (years 1 to 9999), so
-# that the day after the end of a period always exists.
-FIRST_YEAR, LAST_YEAR = 1900, 9000
+# Dates anyone types (a period, a day, --since) stay well inside Python's date range (years 1
+# to 9999), so that the day after the end of a period or a year always exists.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    """Whether ``day`` is one the software counts with (FIRST_DAY to LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 class UnknownZone(ValueError):

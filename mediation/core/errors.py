@@ -34,6 +34,15 @@ class InvalidInput(MediationError):
     """Input that fails validation: a malformed file, a bad ID number or phone, a bad date."""
 
 
+class UsageError(InvalidInput):
+    """An option's value the command does not take (a value outside the allowed ones, an option
+    that needs another): a usage error, exit 2, naming what is allowed, as the command line's
+    own parser reports one. Raised by the library where the rule lives (stats' groupings, the
+    reveal's reason, a period out of range)."""
+
+    exit_code = 2
+
+
 class PermissionDenied(MediationError):
     """The actor's role lacks the permission the action needs."""
 

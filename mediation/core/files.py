@@ -131,13 +131,20 @@ def fsync_dir(folder: Path) -> None:
 
 
 def write_atomically(dest: Path, write: Callable[[BinaryIO], object] | bytes, *,
-                     replace: bool = True, mode: int | None = None) -> int:
+                     replace: bool = True, mode: int | None = None,
+                     parents: bool = True) -> int:
     """Write ``dest`` through ``dest.partial`` (created exclusively, owner-only), fsynced and
     renamed into place. ``write`` is the bytes, or a function writing to the file. A ``dest``
     or ``dest.partial`` that is a link is refused; an existing ``dest`` is replaced only when
     ``replace``. ``mode`` overrides :func:`file_mode` (a token file is 0600 even in a shared
-    group directory). Returns the number of bytes written."""
+    group directory). ``parents=False`` refuses a ``dest`` whose folder does not exist
+    (a file the user named with ``--out``: a mistyped folder is a mistake to report, not
+    to create). Returns the number of bytes written."""
     refuse_link(dest)
+    if not parents and not dest.parent.is_dir():
+        if dest.parent.exists():
+            raise InvalidInput(msg("{path} is not a folder", path=str(dest.parent)))
+        raise InvalidInput(msg("no such folder: {path}", path=str(dest.parent)))
     if dest.exists() and not replace:
         raise InvalidInput(msg("{file} exists; choose another name or pass --force",
                                file=str(dest)))

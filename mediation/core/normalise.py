@@ -95,6 +95,19 @@ def text(value: str, *, multiline: bool = False) -> str:
     return v.strip()
 
 
+def displayable(value: str) -> str:
+    """Text as it may reach a terminal: :func:`text`'s cleaning (escape sequences removed whole,
+    controls and bidirectional overrides removed, every line break a ``\n``) without stripping
+    or joining anything. Applied at render time (cli/render.py) to whatever is shown, so that
+    text stored before the normaliser existed, or built from several values, never drives the
+    terminal."""
+    if value.isprintable():
+        return value
+    v = _ESCAPE_RE.sub("", value)
+    v = _LINE_BREAK_RE.sub("\n", v)
+    return _CONTROL_RE.sub("", v)
+
+
 def text_or_none(value: str | None, *, multiline: bool = False) -> str | None:
     """:func:`text`, keeping None; an empty result is None."""
     if value is None:
@@ -276,7 +289,8 @@ def amount(value: str | int | float | Decimal) -> Decimal:
             and value == value.quantize(_CENT):
         return value
     shown = value if isinstance(value, str) else str(value)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        # a JSON true/false, list or object where an amount belongs
         raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
                          forms=msg(AMOUNT_FORMS))
     if isinstance(value, float):  # a JSON number with a fraction: its shortest decimal form

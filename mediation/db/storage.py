@@ -83,11 +83,23 @@ def filesystem_type(path: Path) -> str | None:
     return best_type
 
 
+# The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html).
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def _check_sqlite_path(url: str) -> Path:
     path = Path(make_url(url).database or "")
     existing = path.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
+    if path.is_dir():
+        raise InvalidInput(msg("{path} is a folder, not a database file; name a file with --db "
+                               "or MEDIATION_DB", path=str(path)))
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise InvalidInput(msg("{path} is not a SQLite database file; name a mediation "
+                                       "database file with --db or MEDIATION_DB", path=str(path)))
     fstype = filesystem_type(existing)
     if fstype in NETWORK_FILESYSTEMS:
         raise InvalidInput(msg("{path} is on a network filesystem ({fstype}); SQLite's locking is "
@@ -133,7 +145,9 @@ def existing_engine(url: str) -> Engine:
     and nothing is created, neither the file nor its folder."""
     if url.startswith("sqlite") and url not in _engines:
         path = _check_sqlite_path(url)
-        if str(path) not in ("", ":memory:") and not path.exists():
+        # An empty file is no database yet (SQLite would make it one on first connect).
+        if str(path) not in ("", ":memory:") and (not path.exists()
+                                                   or path.stat().st_size == 0):
             raise NotFound(msg("no database at {path}; create one with `mediation init` (a "
                                "committee) or `mediation demo` (an example), or choose another "
                                "with --db or MEDIATION_DB", path=str(path)))
@@ -226,9 +240,19 @@ def schema_exists(engine: Engine) -> bool:
     write lock, so a command probing the schema does not wait behind another terminal's
     write (the command's own transaction decides whether it writes)."""
     from sqlalchemy import inspect
+    from sqlalchemy.exc import DatabaseError
 
-    with engine.connect().execution_options(mediation_write=False) as conn:
-        return inspect(conn).has_table("committee")
+    try:
+        with engine.connect().execution_options(mediation_write=False) as conn:
+            return inspect(conn).has_table("committee")
+    except DatabaseError as exc:
+        # A file the user named that SQLite cannot open or read (not a database, no access):
+        # the user's mistake, said in one line, never an internal error.
+        if not is_sqlite(engine) or sqlite_locked(exc):
+            raise
+        raise InvalidInput(msg("{path} cannot be opened as a database ({why}); name a "
+                               "mediation database file with --db or MEDIATION_DB",
+                               path=str(engine.url.database), why=str(exc.orig))) from None
 
 
 # The key under which mediation.db.casefile collects, on the connection, a transaction's changes

@@ -82,7 +82,7 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
     rows.extend((k, k, g) for k, g in sorted(groups.items()) if k not in known and k)
     data = _workbook(committee, period, lang, rows, stats)
     if isinstance(out, Path):  # through out.partial, owner-only, never via a link
-        files.write_atomically(out, data)
+        files.write_atomically(out, data, parents=False)
     else:
         out.write(data)
     return {"period": period.view(), "rows": len(rows), "bytes": len(data),

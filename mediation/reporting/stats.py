@@ -61,9 +61,9 @@ from sqlalchemy.sql.operators import custom_op
 from sqlmodel import SQLModel
 
 from mediation.access.policy import Actor, require
-from mediation.core import categories
+from mediation.core import calendar, categories
 from mediation.core.clock import local_date, start_of_local_day_utc
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import msg
 from mediation.core.vocab import PreventionKind, Source
 from mediation.db.storage import UnitOfWork
@@ -182,10 +182,13 @@ def parse_period(spec: str) -> Period:
     if m := _MONTH_RE.match(text):
         mon = int(m.group(2))
         if 1 <= mon <= 12:
+            _check_day(date(int(m.group(1)) or 1, mon, 1), spec)
             return month(int(m.group(1)), mon)
     elif m := _QUARTER_RE.match(text):
+        _check_day(date(int(m.group(1)) or 1, 1, 1), spec)
         return quarter(int(m.group(1)), int(m.group(2)))
     elif m := _YEAR_RE.match(text):
+        _check_day(date(int(m.group(1)) or 1, 1, 1), spec)
         return year(int(m.group(1)))
     elif ".." in text:
         first, _, last = text.partition("..")
@@ -200,9 +203,17 @@ def parse_date(value: str) -> date:
     from mediation.core import normalise
 
     try:
-        return normalise.date_(value)
+        day = normalise.date_(value)
     except normalise.Unreadable as exc:
         raise InvalidInput(exc.message) from None
+    _check_day(day, value)
+    return day
+
+
+def _check_day(day: date, value: str) -> None:
+    if not calendar.in_range(day):
+        raise UsageError(msg("{value} is out of range: dates are from {first} to {last}",
+                               value=value, first=calendar.FIRST_DAY, last=calendar.LAST_DAY))
 
 
 def period_from_options(*, month_: str | None = None, quarter_: str | None = None,
@@ -447,7 +458,7 @@ def compute(uow: UnitOfWork, actor: Actor, period: Period, by: str | None = None
     """
     require(actor, "stats.read")
     if by is not None and by not in GROUP_BY:
-        raise InvalidInput(msg("--by must be one of: {allowed}", allowed=", ".join(GROUP_BY)))
+        raise UsageError(msg("--by must be one of: {allowed}", allowed=", ".join(GROUP_BY)))
     ids = list(committee_ids) if committee_ids is not None else [actor.committee_id]
     when = as_of if as_of is not None else min(period.end_utc, uow.now())
     conn = uow.session.connection()

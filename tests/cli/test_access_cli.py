@@ -83,7 +83,7 @@ def test_assign_reveal_and_retention(cli: Callable[..., Any], tmp_path: Path) ->
     parties = json.loads(shown.out)["parties"]
     assert [p["name"] for p in parties] == ["张某", "李某"]
     assert parties[0]["id_number"] == "430***********0014" and parties[0]["phone"] == "138****5678"
-    assert cli("case", "show", "1", "--reveal", env=auditor).code == 1  # no reason
+    assert cli("case", "show", "1", "--reveal", env=auditor).code == 2  # no reason: usage
     revealed = cli("case", "show", "1", "--reveal", "--reason", "审计抽查", "--json", env=auditor)
     assert json.loads(revealed.out)["parties"][0]["id_number"] == "430104198003120014"
     clerk = cli("--lang", "zh", "case", "show", "1", env={"MEDIATION_USER": "chenjing"})

@@ -180,7 +180,7 @@ def register_leads(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Lead {id} reported: {place}.", id=result["id"],
+            render.out(_("Lead {id} reported: {place}.", id=result["id"],
                                place=result["place"]) + "\n")
 
     @lead.command("list", help=_(
@@ -200,7 +200,7 @@ def register_leads(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(rows)
         elif not rows:
-            sys.stdout.write(_("No leads.") + "\n")
+            render.out(_("No leads.") + "\n")
         else:
             _leads_table(rows, mine="reported_by" not in rows[0])
 
@@ -224,7 +224,7 @@ def register_leads(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Lead {id} dismissed: {reason}.", id=lead_id,
+            render.out(_("Lead {id} dismissed: {reason}.", id=lead_id,
                                reason=name("dismiss", result["dismiss_reason"])) + "\n")
 
     @lead.command("accept", help=_(
@@ -249,5 +249,5 @@ def register_leads(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            sys.stdout.write(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
+            render.out(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
                                number=result["number"], id=result["id"]) + "\n")

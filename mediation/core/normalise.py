@@ -349,6 +349,30 @@ def _date_parts(value: str, pattern: re.Pattern[str]) -> tuple[re.Match[str], da
         raise Unreadable(N_("{value!r} is not a real date"), value=value) from None
 
 
+_PERIOD_RE: Final = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/.]\s*(?P<m1>\d{1,2})|年\s*(?:(?P<m2>\d{1,2})\s*月"
+    r"|第?\s*(?P<q>[1-4一二三四])\s*季度?)|\s*[Qq]\s*(?P<q2>[1-4])|\s*年)?", re.ASCII)
+_QUARTERS: Final = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def period_text(value: str) -> str:
+    """A month, quarter or year in any of the forms people write, as the statistics read it:
+    ``2026年11月``, ``2026/11``, ``2026.11`` → ``2026-11``; ``2026年第4季度``, ``2026 q4`` →
+    ``2026Q4``; ``2026年`` → ``2026``. Anything else is returned folded, unchanged otherwise,
+    for the caller to refuse naming its forms."""
+    folded = fold(value).strip()
+    m = _PERIOD_RE.fullmatch(folded)
+    if m is None:
+        return folded
+    month_ = m.group("m1") or m.group("m2")
+    if month_:
+        return f"{m.group('y')}-{int(month_):02d}"
+    quarter = m.group("q") or m.group("q2")
+    if quarter:
+        return f"{m.group('y')}Q{_QUARTERS.get(quarter, quarter)}"
+    return m.group("y")
+
+
 def date_(value: str) -> date:
     """A calendar date written ``2026-12-31``, ``2026/12/31``, ``2026.12.31`` or
     ``2026年12月31日``, in any width; otherwise :class:`Unreadable` naming those forms."""

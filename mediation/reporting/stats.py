@@ -225,6 +225,11 @@ def period_from_options(*, month_: str | None = None, quarter_: str | None = Non
         ["range"] if (from_ or to) else [])
     if len(given) > 1:
         raise InvalidInput(msg("give one period: --month, --quarter, --year, or --from/--to"))
+    # 2026年11月, 2026/11, 2026年第4季度, 2026年 ...: one written form each (core/normalise.py).
+    from mediation.core import normalise
+
+    month_, quarter_, year_, spec = (None if x is None else normalise.period_text(x)
+                                     for x in (month_, quarter_, year_, spec))
     if month_:
         if not _MONTH_RE.match(month_.strip()):
             raise InvalidInput(msg("not a month: {value} (use 2026-11)", value=month_))

@@ -145,9 +145,7 @@ def existing_engine(url: str) -> Engine:
     and nothing is created, neither the file nor its folder."""
     if url.startswith("sqlite") and url not in _engines:
         path = _check_sqlite_path(url)
-        # An empty file is no database yet (SQLite would make it one on first connect).
-        if str(path) not in ("", ":memory:") and (not path.exists()
-                                                   or path.stat().st_size == 0):
+        if str(path) not in ("", ":memory:") and not path.exists():
             raise NotFound(msg("no database at {path}; create one with `mediation init` (a "
                                "committee) or `mediation demo` (an example), or choose another "
                                "with --db or MEDIATION_DB", path=str(path)))

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy import Connection, Date, DateTime, String, event, inspect, select, type_coerce
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -52,7 +52,7 @@ from mediation.db import settings
 from mediation.db.storage import CASEFILE_PENDING
 from mediation.tables import Event
 
-BATCH = 500  # cases per batch
+BATCH = 1000  # cases per batch
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 _CASES = Case.__table__  # type: ignore[attr-defined]
@@ -243,7 +243,21 @@ class CaseReplay:
     problems: list[Problem] = field(default_factory=list)
     complete: bool = False  # its events record the whole case file (format 2, see docs/audit.md)
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # the file, as replayed
-    set_by: dict[str, int] = field(default_factory=dict)  # "row.column" or "row" -> seq
+    set_by: dict[str, int] = field(default_factory=dict)  # row -> the seq inserting/deleting it
+    updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (seq, after) of
+    # the events that updated rows: who last set a column is looked up only when one differs
+
+    def last_set(self, row: str, column: str) -> int | None:
+        """The event that last set ``row.column``: the last update of it since the row was
+        inserted, else the insertion."""
+        inserted = self.set_by.get(row)
+        for seq, after in reversed(self.updates):
+            if inserted is not None and seq <= inserted:
+                break
+            values = after.get(row)
+            if isinstance(values, dict) and column in values:
+                return int(seq)
+        return inserted
 
     @property
     def label(self) -> str:
@@ -258,62 +272,110 @@ def _row_order(name: str) -> tuple[int, int]:
     return _ORDER.get(table, len(_ORDER)), int(ident) if ident.isdigit() else -1
 
 
-def replay_cases(conn: Connection, *, batch: int = BATCH,
-                 whole_file: bool = True) -> Iterator[CaseReplay]:
+def replay_cases(conn: Connection, *, batch: int = BATCH, whole_file: bool = True,
+                 on_event: EventCheck | None = None) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
-    ``whole_file``, the rows of each complete case compared with what its events recorded."""
-    return _replay_cases(conn, batch, whole_file)
+    ``whole_file``, every event's changes read strictly and the rows of each complete case
+    compared with what its events recorded. ``on_event`` is called with every event of a case
+    (all of :data:`EVENT_COLUMNS`), so that a verifier reads each event once."""
+    return _replay_cases(conn, batch, whole_file, on_event)
+
+
+class Undecodable(str):
+    """A column's stored bytes that are not UTF-8, read with replacement characters: never
+    equal to anything the log wrote, and the event holding it is unreadable (``content``)."""
+
+
+def _lenient(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return Undecodable(value.decode("utf-8", "replace"))
 
 
 @contextmanager
 def _lenient_text(conn: Connection) -> Iterator[None]:
-    """On SQLite, text that is not UTF-8 is read with replacement characters instead of failing
+    """On SQLite, text that is not UTF-8 is read as :class:`Undecodable` instead of failing
     the whole query: it then differs from what was recorded, and is reported as such."""
     raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
     if raw is None:
         yield
         return
     before = raw.text_factory
-    raw.text_factory = lambda b: b.decode("utf-8", "replace")
+    raw.text_factory = _lenient
     try:
         yield
     finally:
         raw.text_factory = before
 
 
-def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
+# The event's columns in the order its hashed content lists them (``eventlog.content_text``),
+# then its chain: what a check of each event's hash reads (``replay_cases(on_event=...)``).
+EVENT_COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "from_state",
+                 "to_state", "version", "reason", "changes", "prev_hash", "hash")
+
+
+def event_columns(sqlite: bool, names: Sequence[str] = EVENT_COLUMNS) -> list[Any]:
+    """The event table's columns ``names``; on SQLite ``at`` as its stored text, which
+    ``eventlog.content_text`` takes as it is."""
+    return [type_coerce(_EVENT.c.at, String).label("at") if c == "at" and sqlite
+            else _EVENT.c[c] for c in names]
+
+
+EventCheck = Callable[[Any], None]
+
+
+def _replay_cases(conn: Connection, batch: int, whole_file: bool,
+                  on_event: EventCheck | None) -> Iterator[CaseReplay]:
     key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
         try:
-            rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
+            data = _read(conn, key, after, batch, whole_file, on_event is not None)
         except OperationalError as exc:
             if not (conn.dialect.name == "sqlite" and "decode" in str(exc)):
                 raise
             with _lenient_text(conn):  # text that is not UTF-8 in this batch
-                rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
-        known = {r.id: r for r in rows}
-        for cid in sorted(known.keys() | by_case.keys()):
-            row = known.get(cid)
-            case = _judge(CaseReplay(cid, row.number if row else None,
-                                     row.state if row else None, row.version if row else None),
-                          by_case.get(cid, []), whole_file)
-            if whole_file and case.complete:
-                _compare(case, stored.get(cid, {}))
-            yield case
+                data = _read(conn, key, after, batch, whole_file, on_event is not None)
+        upto = data[1]
+        yield from _judged(data, whole_file, on_event)
+        del data  # one batch in memory at a time: this one goes before the next is read
         if upto is None:
             return
         after = upto
 
 
-def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool
-          ) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
-                     dict[int, dict[str, dict[str, Any]]]]:
-    """One batch: its case rows, the last id it covers (None: to the end), its events by case,
-    and (``whole_file``) its stored case files."""
-    cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
-    events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
-                    _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
+def _judged(data: tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                        dict[int, dict[str, dict[str, Any]]]],
+            whole_file: bool, on_event: EventCheck | None) -> Iterator[CaseReplay]:
+    """The cases of one batch (:func:`_read`), replayed and judged, in id order."""
+    rows, _upto, by_case, stored = data
+    known = {r.id: r for r in rows}
+    for cid in sorted(known.keys() | by_case.keys()):
+        row = known.get(cid)
+        events = by_case.pop(cid, [])
+        if on_event is not None:
+            for e in events:
+                on_event(e)
+        case = _judge(CaseReplay(cid, row.number if row else None,
+                                 row.state if row else None, row.version if row else None),
+                      events, whole_file)
+        if whole_file and case.complete:
+            _compare(case, stored.pop(cid, {}))
+        yield case
+
+
+_REPLAYED = ("case_id", "seq", "action", "from_state", "to_state", "version", "changes")
+
+
+def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool,
+          whole_events: bool) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                                       dict[int, dict[str, dict[str, Any]]]]:
+    """One batch: its case rows, the last id it covers (None: to the end), its events by case
+    (``whole_events``: every column), and (``whole_file``) its stored case files."""
+    sqlite = conn.dialect.name == "sqlite"
+    cases = select(*_case_columns(sqlite)).order_by(_CASES.c.id).limit(batch)
+    events = select(*event_columns(sqlite, EVENT_COLUMNS if whole_events else _REPLAYED)) \
         .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
     if after is not None:
         cases = cases.where(_CASES.c.id > after)
@@ -328,44 +390,95 @@ def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_fil
     return rows, upto, by_case, stored
 
 
+# The case row as the replay reads it: id, number, state, version, then every recorded column.
+_CASE_COLUMNS = ("id", "number", "state", "version", *COLUMNS["cases"])
+
+
+def _case_columns(sqlite: bool) -> list[Any]:
+    return [*(_CASES.c[c] for c in _CASE_COLUMNS[:4]),
+            *_columns(_CASES, _CASE_COLUMNS[4:], sqlite)]
+
+
 def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,
             upto: int | None) -> dict[int, dict[str, dict[str, Any]]]:
     """The stored case file of the batch's cases, each column as events record it."""
     out: dict[int, dict[str, dict[str, Any]]] = {}
-    record = _recorder(key, "cases")
+    sqlite = conn.dialect.name == "sqlite"
+    record = _recorder(key, "cases", sqlite)
+    first = len(_CASE_COLUMNS) - len(COLUMNS["cases"])  # the row's id leads (_case_rows)
     for r in cases:
-        m = r._mapping
-        out.setdefault(r.id, {})[f"cases/{r.id}"] = record([m[c] for c in COLUMNS["cases"]])
+        out[r[0]] = {f"cases/{r[0]}": record(r[first:])}
     for name, t in TABLES.items():
         if name == "cases":
             continue
-        record = _recorder(key, name)
-        stmt = select(t.c.case_id, t.c.id, *(t.c[c] for c in COLUMNS[name])) \
+        record = _recorder(key, name, sqlite)
+        stmt = select(t.c.case_id, t.c.id, *_columns(t, COLUMNS[name], sqlite)) \
             .where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
         if after is not None:
             stmt = stmt.where(t.c.case_id > after)
         if upto is not None:
             stmt = stmt.where(t.c.case_id <= upto)
-        for r in conn.execute(stmt):
+        for r in conn.execute(stmt).all():
             out.setdefault(r[0], {})[f"{name}/{r[1]}"] = record(r[2:])
     return out
 
 
-def _recorder(key: bytes, table: str) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """:func:`recorded` for a whole row of ``table`` (its ``COLUMNS`` values, in order)."""
+_TIMES = (DateTime, Date)
+
+
+def _columns(t: Any, names: Sequence[str], sqlite: bool) -> list[Any]:
+    """The columns ``names`` of table ``t`` to select; on SQLite, times and dates as their stored
+    text (:func:`_time_text` turns it into the recorded form without parsing a datetime)."""
+    return [type_coerce(t.c[c], String).label(c)
+            if sqlite and isinstance(t.c[c].type, _TIMES) else t.c[c] for c in names]
+
+
+def _time_text(value: Any) -> Any:
+    """A time or date as stored by SQLite (``YYYY-MM-DD HH:MM:SS.ffffff``, ``YYYY-MM-DD``) in
+    the form events record it; other text is parsed as ISO, and kept as it is (so that it
+    differs) when it is not a time."""
+    if type(value) is str:
+        if len(value) == 26 and value[10] == " ":
+            return value[:10] + "T" + value[11:] + "Z"
+        if len(value) == 10:
+            return value
+        try:
+            return _plain(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return _plain(value)
+
+
+def _recorder(key: bytes, table: str, sqlite: bool = False
+              ) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """:func:`recorded` for a whole row of ``table`` (its ``COLUMNS`` values, in order, as
+    :func:`_columns` selects them)."""
+    names = COLUMNS[table]
     hashed = HASHED.get(table, frozenset())
-    columns = [(c, c in hashed) for c in COLUMNS[table]]
+    t = TABLES[table]
+    digest, prefix = hmac.digest, _MAC_PREFIX
+
+    def hashed_value(v: Any) -> str:
+        text = v if type(v) is str else json.dumps(_plain(v))
+        return digest(key, prefix + text.encode("utf-8"), "sha256").hex()[:32]
+
+    def time_then_hash(v: Any) -> str:
+        return hashed_value(_time_text(v) if sqlite else _plain(v))
+
+    special: list[tuple[int, str, Callable[[Any], Any]]] = []
+    for i, c in enumerate(names):
+        is_time = isinstance(t.c[c].type, _TIMES)
+        if c in hashed:
+            special.append((i, c, time_then_hash if is_time else hashed_value))
+        elif is_time:
+            special.append((i, c, _time_text if sqlite else _plain))
 
     def record(values: Sequence[Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for (c, mac), v in zip(columns, values, strict=True):
+        out = dict(zip(names, values, strict=True))
+        for i, c, convert in special:
+            v = values[i]
             if v is not None:
-                kind = type(v)
-                if kind is not str and kind is not int and kind is not bool:
-                    v = _plain(v)
-                if mac:
-                    v = recorded(key, table, c, v)
-            out[c] = v
+                out[c] = convert(v)
         return out
 
     return record
@@ -391,7 +504,7 @@ def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
         for c in COLUMNS.get(table, ()):
             if mine.get(c) != theirs.get(c):
                 where = f"{name}.{c}"
-                seq = case.set_by.get(where, case.set_by.get(name))
+                seq = case.last_set(name, c)
                 case.problems.append(Problem(seq, case.case_id, "field", msg(
                     "case {case}: {field} differs from what its events recorded (last set by "
                     "event {seq})", case=case.label, field=where, seq=seq or "-"), where))
@@ -403,6 +516,7 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
     if not (isinstance(images, list) and len(images) == 2 and isinstance(images[1], dict)):
         return
     before = images[0] if isinstance(images[0], dict) else {}
+    updated = False
     for name, values in images[1].items():
         if values is None:
             case.rows.pop(name, None)
@@ -415,8 +529,9 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
             case.set_by[name] = seq
             continue
         case.rows[name].update(values)
-        for c in values:
-            case.set_by[f"{name}.{c}"] = seq
+        updated = True
+    if updated:
+        case.updates.append((seq, images[1]))
 
 
 def _records_file(e: Any) -> bool:
@@ -425,12 +540,14 @@ def _records_file(e: Any) -> bool:
 
 def _strict(case: CaseReplay, e: Any) -> dict[str, Any] | None:
     """An event's changes parsed strictly (``eventlog.parse_changes``), or a ``content`` problem:
-    the chain's pass leaves the events that record the case file to this one parse."""
+    the chain's pass leaves the events of cases to this one parse."""
     from mediation.db import eventlog  # (eventlog imports this module)
 
     try:
+        if isinstance(e.changes, Undecodable):
+            raise ValueError("not UTF-8")
         return eventlog.parse_changes(e.changes)
-    except ValueError:
+    except (ValueError, TypeError):
         case.problems.append(Problem(e.seq, case.case_id, "content", msg(
             "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
             "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
@@ -442,7 +559,7 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) ->
         case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
             "the event belongs to a case that does not exist")))
         for e in events:
-            if whole_file and _records_file(e):
+            if whole_file:
                 _strict(case, e)
         return case
     for n, e in enumerate(events):
@@ -450,10 +567,9 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) ->
             has_file = _records_file(e)
             if n == 0:
                 case.complete = has_file
-            if has_file:
-                changes = _strict(case, e)
-                if changes is not None and case.complete:
-                    _apply(case, e.seq, changes.get("file"))
+            changes = _strict(case, e)  # every event: the verifier's one strict reading
+            if has_file and changes is not None and case.complete:
+                _apply(case, e.seq, changes.get("file"))
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from mediation import audit
+from mediation.audit import chain
 from mediation.core.errors import InvalidInput
 from mediation.db import eventlog
 from mediation.tables import Event
@@ -28,8 +29,8 @@ def test_streamed_row_hashes_like_an_event() -> None:
     expected = eventlog.chain_hash(e.prev_hash, eventlog.content_of(e))
     row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
            None, "核对", '{"fields":[null,["phone"]]}', "a" * 64, "")
-    assert audit._hash_of(row) == expected
-    assert audit._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
+    assert chain._hash_of(row) == expected
+    assert chain._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
     text = eventlog.content_of(e)
     data = ("a" * 64 + "\n" + text).encode()
     assert hashlib.sha256(data).hexdigest() == expected
@@ -51,7 +52,7 @@ def test_changes_are_parsed_strictly(text: str) -> None:
     row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
            None, "核对", text, "a" * 64, "")
     with pytest.raises(ValueError):
-        audit._hash_of(row)
+        chain._hash_of(row)
 
 
 def test_canonical_changes_parse() -> None:

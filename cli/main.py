@@ -64,6 +64,7 @@ def build_app() -> typer.Typer:
         document_cmds,
         grid_cmds,
         import_cmds,
+        report_cmds,
         stats_cmds,
     )
     from cli.context import Env
@@ -117,6 +118,7 @@ def build_app() -> typer.Typer:
     db_cmds.register(app)
     audit_cmds.register(app)
     stats_cmds.register(app)
+    report_cmds.register(app)
     access_cmds.register(app)
     calendar_cmds.register(app)
     document_cmds.register(app)

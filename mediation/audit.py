@@ -37,10 +37,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
-from mediation.cases import Case, EventView, Party, iso
+from mediation.cases import Case, EventView, Party
 from mediation.committee import committee_of
 from mediation.core import normalise, redaction
-from mediation.core.clock import start_of_local_day_utc
+from mediation.core.clock import iso, start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
 from mediation.db import casefile, casestore, eventlog

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, select
 
 from mediation import committee, intake, steps
 from mediation.cases import Case, CaseIn
+from mediation.core import periods
 from mediation.db import migrate
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
 from mediation.tables import Event
@@ -177,7 +178,7 @@ def test_amounts_up_to_the_bound_are_stored_and_summed_on_both_backends(db_url: 
         intake.parse_case(case_record(amount=str(top + Decimal("0.01"))))
     with UnitOfWork(engine, write=False) as uow:  # the statistics' SQL sums read them
         actor = committee.resolve_actor(uow, "wangfang")
-        this_year = stats.year(local_date(uow.now()).year)
+        this_year = periods.year(local_date(uow.now()).year)
         assert stats.compute(uow, actor, this_year).intake == 3
 
 

@@ -33,7 +33,7 @@ from mediation.access.passwords import (
     issues_codes,
 )
 from mediation.access.policy import Actor, require, require_committee
-from mediation.cases import iso
+from mediation.core.clock import iso
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.db import eventlog

@@ -122,7 +122,8 @@ CASE_COLUMNS = ("state", "version", "category", "source", "referral_ref", "summa
                 "risk_level", "persons_involved", "amount_fen", "discovered_at")
 BATCH_COLUMNS = ("committee_id", "year", "seq", "number", "registered_at", "registrar")
 EVENT_COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action",
-                 "from_state", "to_state", "version", "reason", "changes", "prev_hash", "hash")
+                 "from_state", "to_state", "version", "reason", "changes", "prev_hash", "hash",
+                 "occurred_at", "content_version")
 _NUMBER = "\x00"  # placeholder for the case number in the event's changes
 _NUMBER_JSON = '"number":[null,' + eventlog.canonical_json(_NUMBER) + "]"
 _BIRTH = PARTY_COLUMNS.index("birth_date")
@@ -446,10 +447,10 @@ def _write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tu
         # "number": the changes stay canonical JSON.
         changes = f'{ch_head}"file":{cj(file)},"number":[null,{cj(number)}]{ch_tail}'
         text = content(seq, now, actor.committee_id, cid, actor.username, actor.role, "new",
-                       None, state, 1, None, changes)
+                       None, state, 1, None, changes, now, eventlog.CONTENT_VERSION)
         h = eventlog.chain_hash(prev, text)
         events.append((seq, at, actor.committee_id, cid, actor.username, actor.role, "new",
-                       None, state, 1, None, changes, prev, h))
+                       None, state, 1, None, changes, prev, h, at, eventlog.CONTENT_VERSION))
         prev = h
     _executemany(uow, "event", EVENT_COLUMNS, events)
     conn.execute(update(LogHead).where(col(LogHead.id) == 1).values(seq=seq, hash=prev))

@@ -182,12 +182,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Record the agreement reached (a new version after re-mediation)."""
         from mediation import steps
-        from mediation.core import normalise
+        from mediation.core import money, normalise
 
         value: Decimal | None = None
         if amount is not None:
             try:
-                value = normalise.amount(amount)
+                value = money.amount(amount)
             except normalise.OutOfRange as exc:
                 raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
             except normalise.Unreadable as exc:

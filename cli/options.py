@@ -40,22 +40,22 @@ def version_opt() -> Any:
 
 
 def read_stdin() -> bytes | str:
-    """Standard input as bytes (for the one reader, normalise.decode) where it has them."""
+    """Standard input as bytes (for the one reader, encodings.decode) where it has them."""
     buffer = getattr(sys.stdin, "buffer", None)
     return buffer.read() if buffer is not None else sys.stdin.read()
 
 
 def decoded(data: bytes | str, origin: str) -> str:
-    """A user's file or standard input as text (normalise.decode): UTF-8 with or without a
+    """A user's file or standard input as text (encodings.decode): UTF-8 with or without a
     byte-order mark, UTF-16/32 with one, or GB18030 with a note on stderr; otherwise one line
     ``not UTF-8 or GB18030: save it as UTF-8`` (exit 1) and nothing is written."""
-    from mediation.core import normalise
+    from mediation.core import encodings, normalise
     from mediation.core.errors import InvalidInput
 
     if isinstance(data, str):  # already text (a test's stdin)
         return data.removeprefix("\ufeff")
     try:
-        text, encoding = normalise.decode(data)
+        text, encoding = encodings.decode(data)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=origin, why=exc.message)) from None
     if encoding:

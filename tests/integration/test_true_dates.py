@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from mediation import audit, calendars, steps, workflow
 from mediation.cases import Case, MediationSession
+from mediation.core import periods
 from mediation.core.calendar import DEFAULT
 from mediation.core.errors import InvalidInput, PermissionDenied
 from mediation.reporting import stats
@@ -113,7 +114,7 @@ def test_a_step_older_than_the_committees_late_entry_days_is_refused_setting(
 
 def test_statistics_count_a_late_entry_in_the_month_it_happened(room: Room) -> None:
     cid = _registered(room)
-    november = stats.month(2026, 11)
+    november = periods.month(2026, 11)
     with room.uow(write=False) as uow:
         assert stats.compute(uow, room.director, november).accepted == 0
     room.run(steps.accept, None, cid, at=date(2026, 11, 30))
@@ -123,7 +124,7 @@ def test_statistics_count_a_late_entry_in_the_month_it_happened(room: Room) -> N
              at=datetime(2026, 11, 30, 18, 0))
     with room.uow(write=False) as uow:
         figures = stats.compute(uow, room.director, november)
-        december = stats.compute(uow, room.director, stats.month(2026, 12))
+        december = stats.compute(uow, room.director, periods.month(2026, 12))
     assert (figures.accepted, figures.concluded, figures.succeeded) == (1, 1, 1)
     assert (december.accepted, december.concluded) == (0, 0)
     spans = figures.intervals["accepted_to_concluded"]

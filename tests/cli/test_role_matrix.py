@@ -38,7 +38,7 @@ import typer
 from mediation.access import signin
 from mediation.access.policy import POLICY
 from mediation.core.i18n import name
-from mediation.db.storage import database_url
+from mediation.db.engines import database_url
 from tests.access_world import ROLES, USERS, build, case_record, copy_db, release
 
 

@@ -36,7 +36,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from mediation.db.storage import database_url, engine_for
+    from mediation.db.engines import database_url, engine_for
 
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"

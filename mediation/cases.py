@@ -433,7 +433,8 @@ class CaseView(BaseModel):
 
 class EventView(BaseModel):
     seq: int
-    at: str | None
+    at: str | None  # when it was recorded
+    occurred_at: str | None = None  # when it happened (earlier than ``at`` when entered late)
     case: str | None
     actor: str
     role: str

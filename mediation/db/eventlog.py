@@ -25,7 +25,7 @@ from sqlalchemy.orm.util import identity_key
 
 from mediation.cases import from_row
 from mediation.core import redaction
-from mediation.db import casefile
+from mediation.db import casefile, searchindex
 from mediation.tables import Event, LogHead
 
 GENESIS = "0" * 64
@@ -207,6 +207,8 @@ def append(
         if recorded is not None:  # what the transaction changed of the case file (its
             # personal data and free text are keyed hashes: casefile.HASHED)
             changes = {**changes, "file": recorded}
+            if searchindex.touched(recorded):  # the search index, in the same transaction
+                searchindex.refresh(conn, case_id)
     seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
         "seq": seq + 1,

@@ -130,7 +130,8 @@ def build(path: Path, n: int) -> tuple[Engine, float, int]:
                 row = {"seq": seq, "at": at, "committee_id": 1, "case_id": cid,
                        "actor": "liming", "role": "mediator", "action": action,
                        "from_state": before, "to_state": after, "version": k + 1,
-                       "reason": None, "changes": eventlog.canonical_json(changes)}
+                       "reason": None, "changes": eventlog.canonical_json(changes),
+                       "occurred_at": at, "content_version": eventlog.CONTENT_VERSION}
                 data = prev.encode("ascii") + b"\n" + eventlog.content_of(
                     SimpleNamespace(**row)).encode("utf-8")
                 inputs.append(data)

@@ -33,7 +33,7 @@ from mediation.cases import FollowUp
 from mediation.db.casestore import find
 from mediation.db.storage import UnitOfWork, create_schema, engine_for
 from mediation.reporting import documents, printing
-from mediation.reporting.documents import Planned
+from mediation.reporting.forms import Planned
 
 SESSIONS, VISITS = 10, 3
 CASE = {

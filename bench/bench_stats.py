@@ -138,7 +138,7 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
 def generate(url: str, n: int, seed: int = 2026) -> None:
     from mediation import committee
     from mediation.db.storage import UnitOfWork, create_schema, engine_for
-    from mediation.reporting.stats import _t
+    from mediation.reporting.stats_sql import table as _t
 
     engine = engine_for(url)
     create_schema(engine)
@@ -253,6 +253,7 @@ def _actor(url: str) -> Any:
 
 
 def time_stats(url: str, by: str | None = None) -> float:
+    from mediation.core import periods
     from mediation.db.storage import engine_for, unit_of_work
     from mediation.reporting import stats
 
@@ -261,7 +262,7 @@ def time_stats(url: str, by: str | None = None) -> float:
     for _ in range(2):
         t = time.perf_counter()
         with unit_of_work(engine_for(url), write=False, clock=lambda: NOW) as uow:
-            stats.compute(uow, actor, stats.year(2026), by)
+            stats.compute(uow, actor, periods.year(2026), by)
         best = min(best, time.perf_counter() - t)
     return best
 
@@ -392,7 +393,7 @@ FULL_PARAMS = {**YEAR_UTC, "ds": "2026-01-01", "de": "2027-01-01",
 
 
 def raw_full_figures(path: str, sql: str) -> dict[str, Any]:
-    """The full baseline's answer, in the shape of ``stats.to_json`` (the figures compared)."""
+    """The full baseline's answer, in the shape of ``figures.to_json`` (the figures compared)."""
     con = sqlite3.connect(path)
     rows = con.execute(sql, FULL_PARAMS).fetchall()
     con.close()
@@ -425,12 +426,13 @@ def ours_as_raw(url: str) -> dict[str, Any]:
     """``stats.compute``'s answer in the shape of :func:`raw_full_figures`."""
     from decimal import Decimal
 
+    from mediation.core import periods
     from mediation.db.storage import engine_for, unit_of_work
     from mediation.reporting import stats
 
     actor = _actor(url)
     with unit_of_work(engine_for(url), write=False, clock=lambda: NOW) as uow:
-        s = stats.compute(uow, actor, stats.year(2026))
+        s = stats.compute(uow, actor, periods.year(2026))
     return {
         "intake": s.intake, "accepted": s.accepted, "declined": s.declined,
         "terminated": s.terminated, "written": s.agreements["written"],

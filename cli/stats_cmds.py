@@ -172,15 +172,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Statistics of a period (default: this month to date): success rate with its
         denominator and Wilson interval, intake, intervals, overdue cases."""
+        from mediation.core import periods
+        from mediation.reporting import figures
         from mediation.reporting import stats as svc
 
         today = _today()
-        p = svc.period_from_options(month_=month, quarter_=quarter, year_=year, from_=from_,
+        p = periods.period_from_options(month_=month, quarter_=quarter, year_=year, from_=from_,
                                     to=to, spec=period, today=today)
         result = env(ctx).act(svc.compute, p, by, write=False)
-        doc = svc.to_json(result)
+        doc = figures.to_json(result)
         if suppress_small:
-            doc = svc.suppress_small(doc)
+            doc = figures.suppress_small(doc)
         if as_json:
             render.emit_json(doc)
             return
@@ -197,10 +199,11 @@ def register(app: typer.Typer) -> None:
         if by:
             con.print(_groups_table(doc, by))
         if chart and not suppress_small:
-            months = svc.last_months(min(p.last_day, today), 12)
-            trend = env(ctx).act(svc.compute, svc.date_range(months[0].start, months[-1].last_day),
+            months = periods.last_months(min(p.last_day, today), 12)
+            trend = env(ctx).act(svc.compute,
+                                 periods.date_range(months[0].start, months[-1].last_day),
                                  "month", write=False)
-            render.out(_chart(svc.monthly_series(trend, months)) + "\n")
+            render.out(_chart(figures.monthly_series(trend, months)) + "\n")
 
     report = typer.Typer(help=_("Reports for the Bureau of Justice."), no_args_is_help=True)
     app.add_typer(report, name="report")
@@ -216,17 +219,17 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
     ) -> None:
         """Write the monthly statistics sheet (15 categories and a total) as .xlsx."""
+        from mediation.core import periods
         from mediation.core.errors import InvalidInput
         from mediation.core.i18n import msg, normalise_language
         from mediation.reporting import report as svc
-        from mediation.reporting import stats
 
         try:
             sheet_lang = normalise_language(lang) if lang else "zh"
         except ValueError:
             raise InvalidInput(msg("use zh or en")) from None
-        p = (stats.period_from_options(month_=month, today=_today()) if month
-             else stats.month_to_date(_today()))
+        p = (periods.period_from_options(month_=month, today=_today()) if month
+             else periods.month_to_date(_today()))
         if out.suffix.lower() != ".xlsx":
             raise InvalidInput(msg("the report file must end in .xlsx: {path}", path=str(out)))
         result = env(ctx).act(svc.monthly, p, out, lang=sheet_lang, write=False)
@@ -255,8 +258,8 @@ def register(app: typer.Typer) -> None:
         trend.png and manifest.json, atomically."""
         from datetime import timedelta
 
+        from mediation.core.periods import parse_date
         from mediation.reporting import export as svc
-        from mediation.reporting.stats import parse_date
 
         d = parse_date(day) if day else _today() - timedelta(days=1)
         with _progress() as progress:

@@ -54,9 +54,11 @@ from mediation.core.vocab import (
     TerminateReason,
 )
 
-CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
+CONCLUSION_DAYS = 30  # Rules art. 33: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
-MAX_EXTENSION_DAYS = 30  # ≈ local practice: one consented extension of up to a further month
+# Local practice, not the 2002 Rules (which set only the one month, art. 33): one consented
+# extension of up to a further month.
+MAX_EXTENSION_DAYS = 30
 DUPLICATE_WINDOW_DAYS = 90  # same parties and category within this many days: probable duplicate
 
 
@@ -264,17 +266,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "mediate", (S.accepted,), S.mediating, (names_mediator, rights_notified),
-        N_("Law arts. 19-20, 23 ≈; Rules art. 24 ≈"),
+        N_("Law arts. 19-20, 23; Rules art. 30 (rights notice)"),
         N_("Mediators are appointed and the parties told their rights and duties."),
     ),
     Transition(
         "session", (S.mediating,), None, (minutes_given,),
-        N_("Law art. 22; Rules art. 33"), N_("A mediation session, with its minutes."),
+        N_("Law arts. 22, 27 (minutes and files); Rules art. 29"),
+        N_("A mediation session, with its minutes."),
     ),
     Transition(
         "extend", (S.accepted, S.mediating), None,
         (consent_recorded, reason_given, extension_within_limit),
-        N_("Rules art. 35 ≈"),
+        N_("Local practice, not the 2002 Rules (Rules art. 33: one month)"),
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
@@ -308,7 +311,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
         (prevention_recorded,),
-        N_("Rules art. 21 ≈"), N_("An escalation prevented is recorded (cases and persons)."),
+        N_("Law arts. 21, 25; Rules art. 32"),
+        N_("An escalation prevented is recorded (cases and persons)."),
     ),
     Transition(
         "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),

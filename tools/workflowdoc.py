@@ -47,9 +47,11 @@ def render() -> str:
         "the top of `mediation/workflow.py`:",
         "",
         f"- `CONCLUSION_DAYS = {workflow.CONCLUSION_DAYS}`: mediation normally concludes within "
-        "this many days of acceptance; `case list --overdue` shows open cases past it.",
+        "this many days of acceptance (Rules art. 33: 一般在一个月内调结); `case list --overdue` "
+        "shows open cases past it.",
         f"- `MAX_EXTENSION_DAYS = {workflow.MAX_EXTENSION_DAYS}`: one `case extend` adds at most "
-        "this many days, and only with both parties' recorded consent.",
+        "this many days, and only with both parties' recorded consent. The consented extension "
+        "is local practice, not the 2002 Rules (they set only the one month, art. 33).",
         f"- `JUDICIAL_WINDOW_DAYS = {workflow.JUDICIAL_WINDOW_DAYS}`: judicial confirmation is "
         "applied for within this many days of the agreement taking effect (Law art. 33).",
         f"- `DUPLICATE_WINDOW_DAYS = {workflow.DUPLICATE_WINDOW_DAYS}`: at intake, a case with "

@@ -14,7 +14,7 @@ number typed into a search finds its case without a plain copy anywhere.
 
 SQLite: ``case_fts`` is an FTS5 table with the ``trigram`` tokenizer (Chinese has no spaces to
 split words on); PostgreSQL: a plain table with ``pg_trgm`` GIN indexes. Both ship with the
-databases. Migration 0010 makes them and builds every case's row; afterwards every write to the
+databases. Migration 0011 makes them and builds every case's row; afterwards every write to the
 case file ends in an event of that case (:func:`mediation.db.eventlog.append`), which refreshes
 the row in the same transaction when a searchable field changed (:func:`touched`); the bulk
 import writes its cases' rows itself (:func:`insert_many`).
@@ -169,7 +169,7 @@ def insert_many(conn: Connection, docs: Sequence[Document]) -> None:
 
 
 def rebuild(conn: Connection, batch: int = 2000) -> int:
-    """Every case's index row, built anew (migration 0010; ``db check`` may call it to repair).
+    """Every case's index row, built anew (migration 0011; ``db check`` may call it to repair).
     Returns how many cases were indexed."""
     conn.execute(text(f"DELETE FROM {TEXT_TABLE}"))
     conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
@@ -187,7 +187,7 @@ def rebuild(conn: Connection, batch: int = 2000) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# The schema (migration 0010)
+# The schema (migration 0011)
 
 
 def create(conn: Connection) -> None:

@@ -44,19 +44,11 @@ from mediation.committee import committee_of
 from mediation.core import categories, cells, files, redaction
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.money import fen_to_yuan
+from mediation.core.periods import date_range, last_months, month_to_date, year_to_date
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.reporting.stats import (
-    Figures,
-    Stats,
-    compute,
-    date_range,
-    last_months,
-    month_to_date,
-    monthly_series,
-    to_json,
-    year_to_date,
-)
+from mediation.reporting.figures import Figures, Stats, monthly_series, to_json
+from mediation.reporting.stats import compute
 
 FORMAT = "mediation-nightly/1"
 BATCH = 2000

@@ -20,7 +20,8 @@ import pytest
 from sqlmodel import col, select
 
 from mediation.cases import Party
-from mediation.reporting import export
+from mediation.core import periods
+from mediation.reporting import export, figures
 from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
@@ -188,10 +189,9 @@ def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch
     """No CJK font: English labels; a font without the glyphs: still no warning spam."""
     import warnings
 
-    from mediation.reporting import stats
 
     monkeypatch.setattr(export, "cjk_font", lambda: font)
-    months = [stats.empty(m.label) for m in stats.last_months(DAY, 12)]
+    months = [figures.empty(m.label) for m in periods.last_months(DAY, 12)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = export.trend_png(months)
@@ -288,10 +288,10 @@ def test_year_and_trend_equal_their_own_computations(built: Built, day: date) ->
     actor = built.directors[0]
     with built.uow() as uow:
         ytd, trend = export._year_and_trend(uow, actor, day, end)
-        want_ytd = stats.compute(uow, actor, stats.year_to_date(day), as_of=end)
-        months = stats.last_months(day, 12)
-        want_trend = stats.monthly_series(stats.compute(
-            uow, actor, stats.date_range(months[0].start, day), "month", as_of=end), months)
-    assert stats.to_json(ytd) == stats.to_json(want_ytd)
+        want_ytd = stats.compute(uow, actor, periods.year_to_date(day), as_of=end)
+        months = periods.last_months(day, 12)
+        want_trend = figures.monthly_series(stats.compute(
+            uow, actor, periods.date_range(months[0].start, day), "month", as_of=end), months)
+    assert figures.to_json(ytd) == figures.to_json(want_ytd)
     assert trend == want_trend
     assert any(m.intake for m in trend) or day.year == 2027

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation import bulk, intake
+from mediation import bulk_validation, intake
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput
 from tests.conftest import case_record
@@ -57,9 +57,9 @@ def test_no_control_character_reaches_storage(case_text: dict[str, str],
     for f, _ in PARTY_TEXT:
         assert _no_controls(getattr(parsed.parties[0], f) or "", False)
     # the import reads the same line the same way, and stores what case new stores
-    prepared = bulk._prepare(1, line, KEY)
-    assert not isinstance(prepared, bulk.Rejected)
-    assert prepared == bulk._rows(1, parsed, KEY)
+    prepared = bulk_validation.prepare(1, line, KEY)
+    assert not isinstance(prepared, bulk_validation.Rejected)
+    assert prepared == bulk_validation.rows(1, parsed, KEY)
 
 
 def _wide(text: str, mask: list[bool]) -> str:

@@ -2,8 +2,8 @@
 pg_trgm GIN indexes on PostgreSQL, and the keyed hashes of the parties' phone and ID numbers;
 every existing case indexed. See mediation/db/searchindex.py and docs/search.md.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 13:50:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from mediation.db import searchindex
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -478,14 +478,14 @@ def time_export_csv(url: str, out: Path) -> float:
     """Only the streaming part of the export: cases.csv and events.csv, masked."""
     from mediation.core.clock import start_of_local_day_utc
     from mediation.db.storage import engine_for, unit_of_work
-    from mediation.reporting import export
+    from mediation.reporting import export_csv
 
     out.mkdir(parents=True, exist_ok=True)
     end = start_of_local_day_utc(DAY + timedelta(days=1))
     t = time.perf_counter()
     with unit_of_work(engine_for(url), write=False) as uow:
-        export._write_cases(uow, 1, end, out / "cases.csv", export._quiet)
-        export._write_events(uow, 1, end, out / "events.csv", export._quiet)
+        export_csv.write_cases(uow, 1, end, out / "cases.csv", export_csv.quiet)
+        export_csv.write_events(uow, 1, end, out / "events.csv", export_csv.quiet)
     return time.perf_counter() - t
 
 

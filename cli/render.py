@@ -428,6 +428,9 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
         if with_case and e.case:
             head = _("{line} [case {case}]", line=head, case=e.case)
         out.print(head, markup=False, style="bold")
+        if e.occurred_at and e.occurred_at != e.at:
+            out.print("    " + _("happened: {time} (entered late)",
+                                 time=local_time(e.occurred_at)), markup=False)
         if e.reason:
             out.print("    " + _("reason: {reason}", reason=_code_name(e.reason, "reason")),
                       markup=False)

@@ -38,7 +38,7 @@ from mediation import bulk_validation, bulk_writing, calendars, duplicates
 from mediation.access.policy import Actor
 from mediation.access.signin import Credentials
 from mediation.bulk_validation import Prepared, Rejected
-from mediation.core import normalise
+from mediation.core import encodings, normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import join, msg, name
@@ -140,8 +140,8 @@ def import_cases(
         who = Credentials(user=who)
     if not path.is_file():
         raise InvalidInput(msg("no such file: {file}", file=str(path)))
-    try:  # the one reader's rules (normalise.encoding_of), streamed for a large file
-        encoding, note = normalise.file_encoding(path)
+    try:  # the one reader's rules (encodings.encoding_of), streamed for a large file
+        encoding, note = encodings.file_encoding(path)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
     except OSError as exc:

@@ -308,7 +308,8 @@ def redact_event(view: EventView, names: Sequence[str]) -> EventView:
 
 
 def event_view(e: Event, number: str | None) -> EventView:
-    return EventView(seq=e.seq, at=iso(e.at), case=number, actor=e.actor, role=e.role,
+    return EventView(seq=e.seq, at=iso(e.at), occurred_at=iso(e.occurred_at or e.at),
+                     case=number, actor=e.actor, role=e.role,
                      action=e.action, from_state=e.from_state, to_state=e.to_state,
                      version=e.version, reason=e.reason, changes=shown_changes(e.changes),
                      hash=e.hash)

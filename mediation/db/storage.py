@@ -315,10 +315,12 @@ class UnitOfWork:
                 self._session.autoflush = True
 
     @contextmanager
-    def one_instant(self) -> Iterator[datetime]:
-        """Within this block :meth:`now` answers one instant (yielded): everything a step
-        stamps -- its case's timestamps, its records, its event -- carries the same time."""
-        at = self.clock()
+    def one_instant(self, instant: datetime | None = None) -> Iterator[datetime]:
+        """Within this block :meth:`now` answers one instant (yielded; ``instant`` when given,
+        else the clock's now): everything a step stamps -- its case's timestamps, its records
+        -- carries the same time, the time the step happened (its event also records when it
+        was recorded)."""
+        at = self.clock() if instant is None else instant
         clock = self.clock
         self.clock = lambda: at
         try:

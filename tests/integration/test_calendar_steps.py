@@ -62,4 +62,5 @@ def test_calendar_settings_are_a_directors_and_checked(room: Room) -> None:
         room.run(calendars.set_calendar, None, zone="Beijing")
     with room.uow(write=False) as uow:
         assert calendars.show(uow, room.mediator) == {"zone": "Asia/Shanghai",
-                                                      "holidays_extend": False}
+                                                      "holidays_extend": False,
+                                                      "late_entry_days": 30}

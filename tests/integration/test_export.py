@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from mediation.cases import Party
 from mediation.core import periods
-from mediation.reporting import export, figures
+from mediation.reporting import chart, export, export_csv, figures
 from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
@@ -190,12 +190,12 @@ def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch
     import warnings
 
 
-    monkeypatch.setattr(export, "cjk_font", lambda: font)
+    monkeypatch.setattr(chart, "cjk_font", lambda: font)
     months = [figures.empty(m.label) for m in periods.last_months(DAY, 12)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        png = export.trend_png(months)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == export.trend_png(months)
+        png = chart.trend_png(months)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == chart.trend_png(months)
     assert caught == []
     assert capsys.readouterr().err == ""
 
@@ -246,13 +246,13 @@ def test_a_case_missing_from_the_case_stream_leaves_later_cases_their_names(
     with b.uow() as uow:
         ids = sorted(uow.session.connection().exec_driver_sql("SELECT id FROM cases").scalars())
     hidden = ids[1]
-    real = export._batches
+    real = export_csv._batches
 
     def without_hidden_case(conn: Any, stmt: Any) -> Any:
         for batch in real(conn, stmt):
             yield [r for r in batch if len(r) == 3 or r[0] != hidden]  # case rows only
 
-    monkeypatch.setattr(export, "_batches", without_hidden_case)
+    monkeypatch.setattr(export_csv, "_batches", without_hidden_case)
     with b.uow() as uow:
         export.nightly(uow, b.directors[0], tmp_path / "out", DAY)
     text = (tmp_path / "out" / DAY.isoformat() / "cases.csv").read_text("utf-8-sig")
@@ -273,7 +273,7 @@ def test_iso_timestamps_match_strftime_on_sqlite(stored: str | None) -> None:
     with engine.connect() as conn:
         value = literal(stored)
         fast, slow = conn.execute(core_select(
-            export._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
+            export_csv._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
     assert fast == slow
 
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mediation import bulk_validation, intake
-from mediation.core import normalise
+from mediation.core import encodings, normalise
 from mediation.core.errors import InvalidInput
 from tests.conftest import case_record
 
@@ -102,12 +102,12 @@ def test_any_encoding_of_a_valid_file_reads_alike_or_is_refused(tmp_path_factory
     path: Path = tmp_path_factory.mktemp("enc") / "cases.jsonl"
     path.write_bytes(data)
     try:
-        decoded, _note = normalise.decode(data)
+        decoded, _note = encodings.decode(data)
     except normalise.Unreadable:
         with pytest.raises(normalise.Unreadable):
-            normalise.file_encoding(path)
+            encodings.file_encoding(path)
         return
     assert intake.load_case_file(decoded, origin="case.json") == expected
-    codec, _ = normalise.file_encoding(path)
+    codec, _ = encodings.file_encoding(path)
     with path.open(encoding=codec) as fh:
         assert intake.load_case_file(fh.read(), origin="case.json") == expected

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mediation import bulk_validation
-from mediation.core import normalise
+from mediation.core import money
 from mediation.core.i18n import set_language
 from tests.conftest import case_record
 
@@ -103,5 +103,5 @@ def test_amounts_with_fractions_read_alike() -> None:
         assert fast == bulk_validation.prepare_loaded(1, line, KEY), line
         exact = Decimal(repr(value))
         # at most two decimals and within the bound: accepted; otherwise refused, never rounded
-        refused = exact != exact.quantize(Decimal("0.01")) or exact > normalise.MAX_AMOUNT_YUAN
+        refused = exact != exact.quantize(Decimal("0.01")) or exact > money.MAX_AMOUNT_YUAN
         assert isinstance(fast, bulk_validation.Rejected) == refused, line

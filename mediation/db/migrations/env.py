@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 import mediation.cases
 import mediation.tables  # noqa: F401
+from mediation.db.migrate import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -25,6 +26,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
         transaction_per_migration=False,
     )
     with context.begin_transaction():

@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
     def logout() -> None:
         """Sign out: end the session and delete the session file."""
         from mediation.access import signin
-        from mediation.db.storage import engine_for, unit_of_work
+        from mediation.db.engines import engine_for
+        from mediation.db.storage import unit_of_work
 
         data = signin.read_session()  # the session's own database, whatever --db says
         ended = None

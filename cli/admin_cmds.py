@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
         from mediation.core.errors import InvalidInput
         from mediation.core.i18n import msg
-        from mediation.db.storage import create_schema, engine_for
+        from mediation.db.engines import create_schema, engine_for
 
         e = env(ctx)
         if not e.user:

@@ -35,6 +35,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case prevent": ("mediation case prevent 龙12 --kind 防止民转刑 --persons 2",),
     "case print": ("mediation case print agreement 龙12 --out 协议书.docx",),
     "case remediate": ("mediation case remediate 龙12 --reason 司法确认被驳回 --consent",),
+    "case search": ("mediation case search 张三",
+                    "mediation case search 漏水 --state 调解中 --json"),
     "case session": ("mediation case session 龙12 --minutes 双方陈述事实 --place 调解室",
                      "mediation case session 龙12 --minutes 双方陈述事实 --at '2026-11-29 15:00'"),
     "case show": ("mediation case show 龙12", "mediation case show 2025龙7 --json"),

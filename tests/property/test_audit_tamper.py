@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mediation import audit, queries, steps
 from mediation.db import eventlog
-from mediation.db.storage import release_engine
+from mediation.db.engines import release_engine
 from tests.audit_support import new_case
 from tests.conftest import Room, make_room
 

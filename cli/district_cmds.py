@@ -28,17 +28,11 @@ def _row(label: str, f: dict[str, Any]) -> list[str]:
             str(f["overdue"]), f"{sweeps['sweeps']} ({sweeps['zero_reports']})"]
 
 
-def _say(text: str) -> None:
-    """A paragraph wrapped to the terminal by display width (CJK breaks between characters)."""
-    from cli.framework import wrap
-
-    render.out("\n".join(wrap(text, render.console().width)) + "\n")
-
-
-def show_stats(doc: dict[str, Any], label: str, *, as_json: bool) -> None:
-    """The district's figures: a table on a terminal (one row per committee and the total),
-    TSV rows in a pipe (the committee's prefix first; the total last, as ``*``), or JSON."""
-    if as_json:
+def show_stats(doc: dict[str, Any], label: str, fmt: str) -> None:
+    """The district's figures in ``fmt`` (render.output_format): a table on a terminal (one row
+    per committee and the total), TSV (or CSV) rows in a pipe (the committee's prefix first; the
+    total last, as ``*``), or JSON."""
+    if fmt == "json":
         render.emit_json(doc)
         return
     columns = [render.Column(_("Committee"), 1, flexible=True),
@@ -50,22 +44,21 @@ def show_stats(doc: dict[str, Any], label: str, *, as_json: bool) -> None:
                render.Column(_("95% interval"), 3, right=True),
                render.Column(_("Overdue"), 4, right=True),
                render.Column(_("Sweeps (zero)"), 5, right=True)]
-    fmt = render.output_format(None)
-    if fmt == "tsv":
+    if fmt in ("tsv", "csv"):
         rows = [[r["prefix"], *_row(r["name"], r)[1:]] for r in doc["committees"]]
         rows.append(["*", *_row(_("District total"), doc["total"])[1:]])
         render.emit_rows(columns, rows, fmt)
         return
     rows = [_row(short(r["name"]), r) for r in doc["committees"]]
     rows.append(_row(_("District total"), doc["total"]))
-    _say(_("District statistics {period}: {n} committees", period=label,
+    render.paragraph(_("District statistics {period}: {n} committees", period=label,
                 n=len(doc["committees"])))
     render.emit_rows(columns, rows, fmt)
     total = doc["total"]
-    _say(_("Success rate = succeeded ÷ concluded (agreements + terminations after "
+    render.paragraph(_("Success rate = succeeded ÷ concluded (agreements + terminations after "
                  "acceptance), each committee's and the district's own: the total is "
                 "recomputed from the summed counts, never an average of the rates."))
     if doc["suppressed"]:
-        _say(_("Counts from 1 to 4 are shown as <5 (--no-suppress-small shows them)."))
+        render.paragraph(_("Counts from 1 to 4 are shown as <5 (--no-suppress-small shows them)."))
     if total["concluded"] == 0:
-        _say(_("No case concluded in this period in the district."))
+        render.paragraph(_("No case concluded in this period in the district."))

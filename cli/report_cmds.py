@@ -96,11 +96,11 @@ def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
 
 
 def quarter_to_date(today: Any) -> Any:
-    from mediation.reporting import stats
+    from mediation.core import periods
 
     q = (today.month - 1) // 3 + 1
     start = today.replace(month=3 * (q - 1) + 1, day=1)
-    return stats.Period("quarter_to_date", f"{today:%Y}Q{q} (≤{today:%m-%d})", start,
+    return periods.Period("quarter_to_date", f"{today:%Y}Q{q} (≤{today:%m-%d})", start,
                         today + timedelta(days=1))
 
 
@@ -121,10 +121,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the monthly statistics sheet (15 categories and a total) as .xlsx; with
         --district, the district's form (a row per committee)."""
-        from mediation.reporting import stats
+        from mediation.core import periods
 
-        p = (stats.period_from_options(month_=month, today=_today()) if month
-             else stats.month_to_date(_today()))
+        p = (periods.period_from_options(month_=month, today=_today()) if month
+             else periods.month_to_date(_today()))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))
 
@@ -140,9 +140,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the quarterly statistics sheet as .xlsx; with --district, the district's
         form (a row per committee)."""
-        from mediation.reporting import stats
+        from mediation.core import periods
 
-        p = (stats.period_from_options(quarter_=quarter, today=_today()) if quarter
+        p = (periods.period_from_options(quarter_=quarter, today=_today()) if quarter
              else quarter_to_date(_today()))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))
@@ -159,9 +159,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the yearly statistics sheet as .xlsx; with --district, the district's form
         (a row per committee)."""
-        from mediation.reporting import stats
+        from mediation.core import periods
 
-        p = (stats.period_from_options(year_=year, today=_today()) if year
-             else stats.year_to_date(_today()))
+        p = (periods.period_from_options(year_=year, today=_today()) if year
+             else periods.year_to_date(_today()))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))

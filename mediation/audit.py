@@ -37,10 +37,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, require, sees_names
-from mediation.cases import Case, EventView, Party, iso
+from mediation.cases import Case, EventView, Party
 from mediation.committee import committee_of
-from mediation.core import normalise, redaction
-from mediation.core.clock import start_of_local_day_utc
+from mediation.core import encodings, normalise, redaction
+from mediation.core.clock import iso, start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
 from mediation.db import casefile, casestore, eventlog
@@ -202,7 +202,7 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
+        data = json.loads(encodings.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
     except normalise.Unreadable as exc:
@@ -259,7 +259,8 @@ def _connection(uow: UnitOfWork) -> tuple[Connection, bool]:
 
 
 _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "from_state",
-            "to_state", "version", "reason", "changes", "prev_hash", "hash")
+            "to_state", "version", "reason", "changes", "prev_hash", "hash", "occurred_at",
+            "content_version")
 
 
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
@@ -276,7 +277,8 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     sqlite = conn.dialect.name == "sqlite"
     raw_cols = cols
     if sqlite:
-        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:]]
+        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:14],
+                type_coerce(t.c.occurred_at, String).label("occurred_at"), cols[15]]
         raw_cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
                                if c.key in _TEXT else c for c in raw_cols[1:])]
     last = None
@@ -300,7 +302,7 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
 
 
 _TEXT = frozenset({"at", "actor", "role", "action", "from_state", "to_state", "reason",
-                   "changes", "prev_hash", "hash"})
+                   "changes", "prev_hash", "hash", "occurred_at"})
 
 
 class _Undecodable(str):
@@ -332,7 +334,9 @@ def _hash_of(row: tuple[Any, ...]) -> str:
     (``casefile``)."""
     if row[3] is None or casefile.FILE_KEY not in row[11]:
         eventlog.parse_changes(row[11])
-    return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
+    r = row
+    return eventlog.chain_hash(r[12], eventlog.content_text(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[14], r[15]))
 
 
 def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,
@@ -508,12 +512,48 @@ def _local_day(d: date | datetime, *, end: bool = False) -> datetime:
 def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         actor_name: str | None = None, since: date | datetime | None = None,
         until: date | datetime | None = None, action: str | None = None,
-        limit: int = 500) -> list[EventView]:
-    """The committee's events, oldest first, filtered; ``since`` and ``until`` days inclusive.
+        limit: int | None = 500, offset: int = 0, newest_first: bool = False
+        ) -> list[EventView]:
+    """The committee's events, oldest first (``newest_first``: the latest first), filtered;
+    ``since`` and ``until`` days inclusive; ``limit`` events from ``offset`` (None: all).
 
     A mediator sees only the events they made (``access.audit_scope``); a reader without access
     to parties' names (the auditor) sees them masked, also inside free text.
     """
+    stmt = _log_filter(uow, actor, case=case, actor_name=actor_name, since=since,
+                       until=until, action=action)
+    order = col(Event.seq).desc() if newest_first else col(Event.seq)
+    stmt = stmt.order_by(order).offset(offset)
+    rows = uow.session.execute(stmt if limit is None else stmt.limit(limit)).all()
+    from mediation.queries import event_view, redact_event
+
+    names: list[str] = []
+    if not sees_names(actor):
+        # The persons of every case in the extract (redaction.persons: parties who are
+        # persons, and guardians; organisations keep their registered names).
+        case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
+        names = redaction.persons_of_rows(uow.session.execute(
+            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id).in_(case_ids))).all())
+    return [redact_event(event_view(ev, number), names) for ev, number in rows]
+
+
+def log_page(uow: UnitOfWork, actor: Actor, *, limit: int | None = 50, page: int = 1,
+             **filters: Any) -> tuple[list[EventView], int]:
+    """One page of the log, newest first, and how many events the filters match in all."""
+    from sqlalchemy import func
+
+    counted = _log_filter(uow, actor, **filters).with_only_columns(func.count()) \
+        .order_by(None)
+    total = int(uow.session.execute(counted).scalar_one())
+    offset = (page - 1) * limit if limit else 0
+    return log(uow, actor, limit=limit, offset=offset, newest_first=True, **filters), total
+
+
+def _log_filter(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
+                actor_name: str | None = None, since: date | datetime | None = None,
+                until: date | datetime | None = None, action: str | None = None) -> Any:
+    """The events the reader may see that the filters match (a select of event and number)."""
     scope = audit_scope(actor)
     stmt = select(Event, col(Case.number)).outerjoin(Case, col(Case.id) == col(Event.case_id)) \
         .where(col(Event.committee_id) == actor.committee_id)
@@ -531,18 +571,7 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         end = _local_day(until, end=True)
         stmt = stmt.where(col(Event.at) < end if not isinstance(until, datetime)
                           else col(Event.at) <= end)
-    rows = uow.session.execute(stmt.order_by(col(Event.seq)).limit(limit)).all()
-    from mediation.queries import event_view, redact_event
-
-    names: list[str] = []
-    if not sees_names(actor):
-        # The persons of every case in the extract (redaction.persons: parties who are
-        # persons, and guardians; organisations keep their registered names).
-        case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
-        names = redaction.persons_of_rows(uow.session.execute(
-            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
-            .where(col(Party.case_id).in_(case_ids))).all())
-    return [redact_event(event_view(ev, number), names) for ev, number in rows]
+    return stmt
 
 
 def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:

@@ -21,10 +21,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from mediation.access.policy import Actor, require
+from mediation.core.periods import Period
 from mediation.core.vocab import Role
 from mediation.db.storage import UnitOfWork
+from mediation.reporting import figures as fig
 from mediation.reporting import stats
-from mediation.reporting.stats import Figures, Period
+from mediation.reporting.figures import Figures
+from mediation.reporting.stats_sql import count_if, table
 
 # Accounts of the district, not of a committee: a committee holding only these is no row.
 DISTRICT_ROLES = (Role.admin.value, Role.district_viewer.value)
@@ -49,7 +52,7 @@ class District(BaseModel):
 
 def committees(uow: UnitOfWork) -> list[tuple[int, str, str]]:
     """(id, name, prefix) of the committees of the database, in the order they were added."""
-    c, s, k = stats._t("committee"), stats._t("staff"), stats._t("cases")
+    c, s, k = table("committee"), table("staff"), table("cases")
     conn = uow.session.connection()
     staffed = {cid for (cid,) in conn.execute(
         select(s.c.committee_id).where(s.c.role.not_in(DISTRICT_ROLES)).distinct())}
@@ -59,11 +62,11 @@ def committees(uow: UnitOfWork) -> list[tuple[int, str, str]]:
 
 
 def _sweeps(uow: UnitOfWork, ids: list[int], period: Period) -> dict[int, dict[str, int]]:
-    w = stats._t("sweep")
+    w = table("sweep")
     conn = uow.session.connection()
     out = {i: dict.fromkeys(SWEEP_KEYS, 0) for i in ids}
     for cid, n, zero, found in conn.execute(
-            select(w.c.committee_id, func.count(), stats._n(w.c.disputes_found == 0),
+            select(w.c.committee_id, func.count(), count_if(w.c.disputes_found == 0),
                    func.coalesce(func.sum(w.c.disputes_found), 0))
             .where(w.c.committee_id.in_(ids), w.c.swept_on >= period.start,
                    w.c.swept_on < period.end)
@@ -83,7 +86,7 @@ def compute(uow: UnitOfWork, actor: Actor, period: Period, *,
     groups = {g.key: g for g in total.groups or []}
     sweeps = _sweeps(uow, ids, period)
     rows = [CommitteeFigures(id=i, name=n, prefix=p,
-                             figures=groups.get(str(i)) or stats.empty(str(i)),
+                             figures=groups.get(str(i)) or fig.empty(str(i)),
                              sweeps=sweeps[i]) for i, n, p in listed]
     whole = Figures(**total.model_dump(include=set(Figures.model_fields)))
     return District(period=period.view(), as_of=total.as_of, committees=rows, total=whole,
@@ -109,6 +112,6 @@ def to_json(district: District, *, suppress: bool = True) -> dict[str, Any]:
         "total": {**_figures_json(district.total), "sweeps": district.sweeps},
     }
     if suppress:
-        doc["committees"] = [stats.suppress_small(r) for r in doc["committees"]]
-        doc["total"] = stats.suppress_small(doc["total"])
+        doc["committees"] = [fig.suppress_small(r) for r in doc["committees"]]
+        doc["total"] = fig.suppress_small(doc["total"])
     return doc

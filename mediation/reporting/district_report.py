@@ -25,10 +25,11 @@ from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
 from mediation.core import cells, files
 from mediation.core.i18n import N_, gettext_
+from mediation.core.periods import Period
 from mediation.db.storage import UnitOfWork
 from mediation.reporting import district
+from mediation.reporting.figures import Figures
 from mediation.reporting.report import CASES, PERSONS, PREVENTIONS, period_label, reproducible_zip
-from mediation.reporting.stats import Figures, Period
 
 TITLE = N_("People's Mediation work statistics of {unit}, {period}")
 HEAD_FIELDS = (N_("Form No."), N_("Reporting unit"), N_("Period"))

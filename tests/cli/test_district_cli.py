@@ -100,11 +100,10 @@ def test_piped_rows_and_refusals(cli: Callable[..., Result], tmp_path: Path) -> 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_table_fits_80_columns(cli: Callable[..., Result], tmp_path: Path, lang: str,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_table_fits_80_columns(cli: Callable[..., Result], tmp_path: Path,
+                                   lang: str) -> None:
     district(cli, tmp_path)
-    monkeypatch.setattr("cli.render.output_format", lambda fmt, as_json=False: "table")
-    r = cli("--lang", lang, "stats", "--district", "--year", _year(),
+    r = cli("--lang", lang, "stats", "--district", "--year", _year(), "--format", "table",
             env={**BUREAU, "COLUMNS": "80"})
     assert r.code == 0, r.err
     assert all(width(line) <= 80 for line in r.out.splitlines()), r.out

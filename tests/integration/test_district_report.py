@@ -14,12 +14,13 @@ import pytest
 from openpyxl import load_workbook
 
 from mediation.committee import add_staff, init_committee, resolve_actor
+from mediation.core import periods
 from mediation.reporting import district_report, stats
 from mediation.reporting.district_report import Header
 from tests.integration.test_export import _histories
 from tests.property.stats_history import PEOPLE, Built, build
 
-YEAR = stats.year(2026)
+YEAR = periods.year(2026)
 AS_OF = datetime(2026, 12, 31)
 FIRST_ROW = 6  # title, unit and form number, period, two header rows
 

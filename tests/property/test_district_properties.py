@@ -19,13 +19,14 @@ from hypothesis import strategies as st
 from mediation import sweeps
 from mediation.access.policy import Actor
 from mediation.committee import add_staff, init_committee, resolve_actor
-from mediation.reporting import district, stats
-from mediation.reporting.stats import Figures
+from mediation.core import periods
+from mediation.reporting import district, figures, stats
+from mediation.reporting.figures import Figures
 from tests.conftest import case_record
 from tests.property.stats_history import PEOPLE, History, build, histories, same
 from tests.property.test_stats_properties import AS_OF
 
-PERIODS = [stats.year(2026), stats.month(2026, 2), stats.quarter(2026, 1)]
+PERIODS = [periods.year(2026), periods.month(2026, 2), periods.quarter(2026, 1)]
 COUNTS = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded", "overdue")
 NESTED = ("agreements", "judicial", "sources", "prevention")
 
@@ -106,7 +107,7 @@ def test_the_district_is_the_sum_of_its_committees(tmp_path_factory: pytest.Temp
             # Rates: from the summed counts, never the mean of the committees' rates.
             if t.concluded:
                 assert t.success_rate == t.succeeded / t.concluded
-                assert t.success_rate_ci95 == list(stats.wilson(t.succeeded, t.concluded) or [])
+                assert t.success_rate_ci95 == list(figures.wilson(t.succeeded, t.concluded) or [])
             else:
                 assert t.success_rate is None and t.success_rate_ci95 is None
             followed = t.performance["followed_up"]

@@ -58,6 +58,9 @@ POLICY: dict[str, frozenset[str]] = {
     "committee.settings": _roles(_D),  # per-committee settings (retention period)
     "staff.manage": _roles(_D, _X),  # staff add|disable|role|password (admin: any committee)
     "staff.read": _roles(_D, _M, _A, _X),
+    # the committee's half of a code the administrator gave (access/passwords.py): members only,
+    # never the administrator, who holds the other half
+    "staff.code": _roles(_D, _M, _A),
     "token.manage": _roles(_D, _X),  # long-lived tokens for cron (e.g. a clerk's export)
     # cases
     "case.create": _roles(_D, _M),

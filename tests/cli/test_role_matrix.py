@@ -110,6 +110,7 @@ EXPECTED: dict[str, Cmd] = {
     "staff disable": Cmd("staff.manage", ("staff", "disable", "zhaomin")),
     "staff role": Cmd("staff.manage", ("staff", "role", "zhaomin", "auditor")),
     "staff reset": Cmd("staff.manage", ("staff", "reset", "zhaomin")),
+    "staff code": Cmd("staff.code", ("staff", "code", "zhaomin")),
     "staff password": Cmd("staff.manage", ("staff", "password", "zhaomin", "--password-stdin"),
                           input="a-new-password\n"),
     "token create": Cmd("token.manage", ("token", "create", "chenjing", "--days", "5", "--out",

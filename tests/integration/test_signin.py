@@ -267,7 +267,7 @@ def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -
     code = json.loads(added.out)["one_time_code"]
     staff = cli("staff", "add", "sunli", "--name", "孙力", "--role", "auditor", "--committee",
                 "龙", env={"MEDIATION_USER": ""})
-    assert staff.code == 0 and "One-time code for sunli" in staff.out, staff.err
+    assert staff.code == 0 and "First half of the one-time code for sunli" in staff.out, staff.err
     refused = cli("staff", "password", "wangfang", "--password-stdin", input="chosen-by-qu\n",
                   env={"MEDIATION_USER": ""})
     assert refused.code == 1 and "staff reset wangfang" in refused.err

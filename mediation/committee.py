@@ -14,6 +14,7 @@ from mediation.access.policy import (
     require,
     require_committee,
     require_grant,
+    require_role_change,
 )
 from mediation.cases import Case
 from mediation.core import normalise
@@ -264,7 +265,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
     if staff.role not in _grantable(actor):
         require_grant(actor, staff.role)
     if role is not None and role != staff.role:
-        require_grant(actor, _check_role(role))
+        require_role_change(actor, staff.username, staff.role, _check_role(role))
         if staff.username == actor.username:
             raise InvalidInput(msg("you cannot change your own role"))
         changes["role"] = [staff.role, role]

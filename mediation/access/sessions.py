@@ -150,7 +150,7 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
     s.add(cred)
     token, row = _issue(uow, staff, kind="session", lifetime=timedelta(hours=SESSION_HOURS),
                         by=staff.username)
-    shown = notices(uow, staff) if staff.role == "director" else []
+    shown = notices(uow, staff)
     eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login",
                     committee_id=staff.committee_id, changes={"token_id": [None, row.id]})
     return {"user": staff.username, "role": staff.role, "token": token,
@@ -158,14 +158,17 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
 
 
 # What a director is shown at sign-in: what the district administrator did to the committee's
-# accounts, and the first sign-ins with a one-time code, since the director's previous sign-in.
+# accounts, the halves of codes given and the first sign-ins with a one-time code, since the
+# director's previous sign-in. Anyone else is shown those acts that concern their own account
+# (a director the administrator made a clerk is still told).
 NOTICE_ACTIONS = ("staff_add", "staff_role", "staff_disable", "password_set", "password_reset",
                   "token_create", "token_revoke", "committee_add", "code_half")
 
 
 def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
     """The administrator's acts in ``director``'s committee (and first sign-ins with a one-time
-    code) since the director last signed in: [{"at", "actor", "action", "username"}]."""
+    code, halves given) since the director last signed in: [{"at", "actor", "action",
+    "username", ...}]. For an account that is not a director: only those about itself."""
     from sqlalchemy import func
 
     from mediation.tables import Event
@@ -184,6 +187,8 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
         if (e.role != "admin" and not first_code and not half) or e.actor == director.username:
             continue
         username = (changes.get("username") or [None, None])[-1]
+        if director.role != "director" and username != director.username:
+            continue
         out.append({"at": iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
                     "username": username, "first_sign_in": first_code, "half": half})
     return out

@@ -204,3 +204,20 @@ def test_the_administrator_cannot_act_as_an_account(url: str,
     assert act(result["token"]).username == director.username
     # the next sign-in shows nothing new
     assert login("wangfang", "director-pass2")["notices"] == []
+    # Issue 11: a role change is never the administrator's way to case content. They may take a
+    # role that sees it away (shown to the director and to the account), never give one.
+    with uow() as u:
+        with pytest.raises(PermissionDenied, match="sees case content"):
+            set_staff(u, admin, "sunli", role="director", committee="龙")
+        set_staff(u, admin, "sunli", role="clerk", committee="龙")
+        with pytest.raises(PermissionDenied, match="sees case content"):
+            set_staff(u, admin, "sunli", role="auditor", committee="龙")
+        u.commit()
+    told = login("wangfang", "director-pass2")["notices"]
+    assert [(n["action"], n["actor"], n["username"]) for n in told] == [
+        ("staff_role", "qu", "sunli")]
+    told = login("sunli", "auditor-pass")["notices"]
+    assert [(n["action"], n["username"]) for n in told] == [("staff_role", "sunli")]
+    with uow() as u:  # the director gives it back
+        set_staff(u, director, "sunli", role="auditor")
+        u.commit()

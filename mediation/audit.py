@@ -39,7 +39,7 @@ from sqlmodel import col
 from mediation.access.policy import Actor, audit_scope, require, sees_names
 from mediation.cases import Case, EventView, Party
 from mediation.committee import committee_of
-from mediation.core import normalise, redaction
+from mediation.core import encodings, normalise, redaction
 from mediation.core.clock import iso, start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
@@ -202,7 +202,7 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
+        data = json.loads(encodings.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
     except normalise.Unreadable as exc:

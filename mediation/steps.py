@@ -66,7 +66,8 @@ def _conclusion_deadline(uow: UnitOfWork, case: Case, now: datetime) -> datetime
 
 
 def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-           expected_version: int | None = None) -> StepDone:
+           expected_version: int | None = None,
+           at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         now = uow.now()
@@ -74,12 +75,13 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         set_field(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return step(uow, actor, ref, Accept(), apply, expected_version=expected_version)
+    return step(uow, actor, ref, Accept(), apply, expected_version=expected_version, at=at)
 
 
 @text_inputs(multiline=("advice",))
 def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         set_field(case, ch, "declined_at", uow.now())
@@ -88,12 +90,13 @@ def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advic
         return ch
 
     return step(uow, actor, ref, Decline(reason=reason, advice=advice), apply,
-                 expected_version=expected_version, reason=reason)
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | None,
             co_mediators: list[str] | None = None, rights_notified: bool = False,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
     co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
@@ -121,13 +124,14 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
     return step(uow, actor, ref,
                  Mediate(mediator=lead, co_mediators=tuple(co), rights_notified=rights_notified),
                  apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
 @text_inputs(multiline=("minutes",), line=("place", "attendees"))
 def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
             place: str | None = None, attendees: str | None = None,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         count = len(uow.session.exec(
@@ -141,12 +145,13 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
 
     return step(uow, actor, ref,
                  Session(minutes=minutes, place=place, attendees=attendees), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
 @text_inputs(multiline=("reason",))
 def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
-           consent: bool, expected_version: int | None = None) -> StepDone:
+           consent: bool, expected_version: int | None = None,
+           at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -160,13 +165,14 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
         return ch
 
     return step(uow, actor, ref, Extend(days=days, reason=reason, consent=consent), apply,
-                 expected_version=expected_version, reason=reason)
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 @text_inputs(multiline=("terms",))
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
-          expected_version: int | None = None) -> StepDone:
+          expected_version: int | None = None,
+          at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -190,12 +196,13 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
 
     return step(uow, actor, ref,
                  Agree(terms=terms, written=written, amount=amount, due=due), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
 @text_inputs(multiline=("advice",))
 def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-              expected_version: int | None = None) -> StepDone:
+              expected_version: int | None = None,
+              at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         set_field(case, ch, "concluded_at", uow.now())
@@ -207,11 +214,12 @@ def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, adv
         return ch
 
     return step(uow, actor, ref, Terminate(reason=reason, advice=advice), apply,
-                 expected_version=expected_version, reason=reason)
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -227,14 +235,15 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             case.first_confirmed_at = now
         return ch
 
-    return step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)
+    return step(uow, actor, ref, Confirm(), apply, expected_version=expected_version, at=at)
 
 
 @text_inputs(line=("court",))
 def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
              filed_on: date | None = None, result: str | None = None,
              decided_on: date | None = None,
-             expected_version: int | None = None) -> StepDone:
+             expected_version: int | None = None,
+             at: date | None = None) -> StepDone:
     """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
 
     def apply(case: Case) -> Changes:
@@ -259,13 +268,14 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
 
     command = Judicial(court=court, filed_on=filed_on or local_date(uow.now()), result=result,
                        decided_on=decided_on)
-    return step(uow, actor, ref, command, apply, expected_version=expected_version)
+    return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at)
 
 
 @text_inputs(multiline=("note",))
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
              performance: str | None = None, note: str | None = None, lawsuit: bool = False,
-             expected_version: int | None = None) -> StepDone:
+             expected_version: int | None = None,
+             at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -281,12 +291,13 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str
 
     return step(uow, actor, ref, Feedback(satisfaction=satisfaction, performance=performance,
                                            note=note, lawsuit=lawsuit), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
 @text_inputs(multiline=("reason",))
 def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
-              expected_version: int | None = None) -> StepDone:
+              expected_version: int | None = None,
+              at: date | None = None) -> StepDone:
     """Back to mediating: the current agreement is superseded (kept), a new one will follow."""
 
     def apply(case: Case) -> Changes:
@@ -307,11 +318,12 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
         return ch
 
     return step(uow, actor, ref, Remediate(reason=reason, consent=consent), apply,
-                 expected_version=expected_version, reason=reason)
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -320,11 +332,12 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
         return {"prevention": [None, {"kind": kind, "persons": persons}]}
 
     return step(uow, actor, ref, Prevent(kind=kind, persons=persons), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
 def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
-           co_mediators: list[str] | None = None, expected_version: int | None = None
+           co_mediators: list[str] | None = None, expected_version: int | None = None,
+           at: date | None = None
            ) -> Assigned:
     """``case assign``: a director appoints or replaces a case's mediators. The state does not
     change; a finished case (``workflow.FINISHED``) is refused by the table."""
@@ -357,7 +370,7 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
         return ch
 
     done = step(uow, actor, ref, Assign(mediator=lead, co_mediators=tuple(co)), apply,
-                 expected_version=expected_version, permission="case.assign",
+                 expected_version=expected_version, at=at, permission="case.assign",
                  reason=lambda case: "reassign" if case.lead_mediator else None)
     return Assigned(**asdict(done), lead_mediator=lead, co_mediators=co)
 

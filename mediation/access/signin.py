@@ -60,7 +60,7 @@ from mediation.access.sessions import (  # re-exported: __all__
     revoke_token,
     token_hash,
 )
-from mediation.core import files, normalise
+from mediation.core import encodings, files, normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.db.storage import UnitOfWork
@@ -242,7 +242,7 @@ def read_private(path: Path) -> str:
         raise PermissionDenied(msg("the token file {path} can be read by others; "
                                    "`chmod 600 {path}` first", path=str(path)))
     try:
-        return normalise.decode(path.read_bytes())[0].strip()  # the one reader of files
+        return encodings.decode(path.read_bytes())[0].strip()  # the one reader of files
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=str(path), why=exc.message)) from None
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from mediation.core import redaction
-from mediation.db import casefile
+from mediation.db import casefile, searchindex
 from mediation.db.rows import from_row
 from mediation.tables import Event, LogHead
 
@@ -235,6 +235,8 @@ def append(
         if recorded is not None:  # what the transaction changed of the case file (its
             # personal data and free text are keyed hashes: casefile.HASHED)
             changes = {**changes, "file": recorded}
+            if searchindex.touched(recorded):  # the search index, in the same transaction
+                searchindex.refresh(conn, case_id)
     seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
         "seq": seq + 1,

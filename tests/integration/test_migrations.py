@@ -15,8 +15,10 @@ from sqlmodel import SQLModel, col, select
 
 from mediation import committee, intake, steps
 from mediation.cases import Case, CaseIn
+from mediation.core import periods
 from mediation.db import migrate
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 from tests.conftest import Clock, case_record
 
@@ -152,18 +154,18 @@ def test_cli_init_migrates_and_db_commands_report(cli: Callable[..., Any]) -> No
 
 def test_amounts_up_to_the_bound_are_stored_and_summed_on_both_backends(db_url: str) -> None:
     """Migration 0006: amounts in fen are 64-bit on both backends. The largest amount accepted
-    (normalise.MAX_AMOUNT_FEN) is stored exactly, above PostgreSQL's old 32-bit INTEGER, and a
+    (money.MAX_AMOUNT_FEN) is stored exactly, above PostgreSQL's old 32-bit INTEGER, and a
     SUM over many of them is exact; one fen more is refused before anything is written."""
     import pytest
 
-    from mediation.core import normalise
+    from mediation.core import money
     from mediation.core.clock import local_date
     from mediation.core.errors import InvalidInput
     from mediation.reporting import stats
 
     engine = engine_for(db_url)
     create_schema(engine)
-    top = normalise.MAX_AMOUNT_YUAN
+    top = money.MAX_AMOUNT_YUAN
     with UnitOfWork(engine) as uow:
         committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
                                  director="wangfang")
@@ -174,12 +176,12 @@ def test_amounts_up_to_the_bound_are_stored_and_summed_on_both_backends(db_url: 
         uow.commit()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT sum(amount_fen) FROM cases")).scalar_one() == \
-            3 * normalise.MAX_AMOUNT_FEN
+            3 * money.MAX_AMOUNT_FEN
     with pytest.raises(InvalidInput, match=r"1,000,000,000\.00"):
         intake.parse_case(case_record(amount=str(top + Decimal("0.01"))))
     with UnitOfWork(engine, write=False) as uow:  # the statistics' SQL sums read them
         actor = committee.resolve_actor(uow, "wangfang")
-        this_year = stats.year(local_date(uow.now()).year)
+        this_year = periods.year(local_date(uow.now()).year)
         assert stats.compute(uow, actor, this_year).intake == 3
 
 

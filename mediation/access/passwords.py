@@ -231,7 +231,7 @@ def check_code(cred: Credential, typed: str) -> str:
     ``"incomplete"`` (one right half alone, or the committee's half not given yet). The halves
     may be typed in either order, with or without dashes and spaces."""
     text = code_text(typed)
-    if cred.second_half is None:  # a whole code (stored with its dashes before revision 0011)
+    if cred.second_half is None:  # a whole code (stored with its dashes before revision 0012)
         return "ok" if _verify(cred.password_hash, text) or _verify(cred.password_hash,
                                                                     typed) else "wrong"
     for first, second in ((text[:HALF], text[HALF:]), (text[HALF:], text[:HALF])):

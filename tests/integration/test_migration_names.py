@@ -1,4 +1,4 @@
-"""Issue 11, revision 0012: rows stored before this version are brought to the form intake stores
+"""Issue 11, revision 0013: rows stored before this version are brought to the form intake stores
 today, on SQLite and PostgreSQL: persons' names in their one normal form (so the duplicate check
 finds them), numbers in the free text of leads and sweeps scrubbed, and the case file still
 replays from the event log (``audit verify``)."""
@@ -52,7 +52,7 @@ def _record(names: list[str]) -> dict[str, Any]:
     }
 
 
-def test_upgrade_to_0012_normalises_names_stored_before(url: str,
+def test_upgrade_to_0013_normalises_names_stored_before(url: str,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     engine = engine_for(url)
     create_schema(engine)
@@ -75,9 +75,9 @@ def test_upgrade_to_0012_normalises_names_stored_before(url: str,
         assert stored[:2] == OLD_NAMES
         assert audit.verify(uow).first is None
     with engine.begin() as conn:
-        command.stamp(migrate.alembic_config(conn), "0011")
+        command.stamp(migrate.alembic_config(conn), "0012")
 
-    assert migrate.upgrade(engine) == ("0011", migrate.head())
+    assert migrate.upgrade(engine) == ("0012", migrate.head())
     assert migrate.drift(engine) == []
 
     with UnitOfWork(engine, write=False) as uow:
@@ -102,9 +102,9 @@ def test_upgrade_to_0012_normalises_names_stored_before(url: str,
         with pytest.raises(DuplicateSuspected):
             intake.new_case(uow, director, intake.parse_case(_record(NORMAL)))
     # Safe to run again: nothing changes, no event.
-    from mediation.db.migrations.versions import v0012_names_in_normal_form as v0012
+    from mediation.db.migrations.versions import v0013_names_in_normal_form as v0013
 
     with engine.begin() as conn:
-        assert v0012.normalise_names(conn) == 0
+        assert v0013.normalise_names(conn) == 0
         assert conn.execute(text("SELECT count(*) FROM event WHERE action = 'names_normalised'")
                             ).scalar_one() == 1

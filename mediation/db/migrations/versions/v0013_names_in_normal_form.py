@@ -16,10 +16,10 @@ views mask names and numbers when shown). Safe to run again: a normal form stays
 Downgrade keeps the rows as they are (the old spellings are not kept anywhere).
 
 This migration uses the application's redaction and event log (one definition of the normal
-form, one way to append an event), as they are at revision 0012.
+form, one way to append an event), as they are at revision 0013.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 14:05:00
 """
 
@@ -33,8 +33,8 @@ from alembic import op
 
 from mediation.core.i18n import N_
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

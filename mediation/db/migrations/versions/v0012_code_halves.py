@@ -6,8 +6,8 @@ administrator is shown the first; a member of the committee gives the second (``
 ``credential.second_half``: NULL when the code is whole (or the credential is a password), ``''``
 while the committee's half is awaited, else the Argon2id hash of the committee's half.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30 13:45:00
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -148,7 +148,7 @@ def _none_signs_in(cli: Callable[..., Any], seen: list[str], users: tuple[str, .
     from sqlmodel import Session, select
 
     from mediation.access.passwords import verdict
-    from mediation.db.storage import database_url, engine_for
+    from mediation.db.engines import database_url, engine_for
     from mediation.tables import Credential, Staff
 
     codes = sorted({c for text in seen for c in CODE_RE.findall(text)})

@@ -20,7 +20,8 @@ from mediation.committee import init_committee, resolve_actor
 from mediation.core import redaction
 from mediation.core.errors import DuplicateSuspected
 from mediation.db import migrate
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, Lead, Sweep
 from tests.conftest import Clock
 

@@ -57,6 +57,7 @@ def build_app() -> typer.Typer:
     from cli import (
         access_cmds,
         admin_cmds,
+        agenda_cmds,
         audit_cmds,
         calendar_cmds,
         case_cmds,
@@ -122,6 +123,7 @@ def build_app() -> typer.Typer:
     document_cmds.register(app)
     grid_cmds.register(app)
     grid_cmds.register_leads(app)
+    agenda_cmds.register(app)
     return app
 
 

@@ -190,6 +190,24 @@ def register(app: typer.Typer) -> None:
         else:
             render.one_time_code(row)
 
+    @staff.command("code", help=_(
+        "Give the committee's half of the one-time code the district administrator gave USER "
+        "(a member of the committee, never the administrator; recorded, shown to the "
+        "director)."))
+    def staff_code(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                   as_json: bool = typer.Option(False, "--json", help=_(
+                       "Print one JSON document."))) -> None:
+        """Give the committee's half of the one-time code the district administrator gave USER
+        (a member of the committee, never the administrator; recorded, shown to the
+        director)."""
+        from mediation.access import signin
+
+        row = env(ctx).act(signin.give_half, username)
+        if as_json:
+            render.emit_json(row)
+        else:
+            render.one_time_code(row)
+
     wf = typer.Typer(help=_("The workflow every case follows."), no_args_is_help=True)
     app.add_typer(wf, name="workflow")
 

@@ -60,6 +60,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "retention set": ("mediation retention set --days 3650",),
     "retention show": ("mediation retention show",),
     "staff add": ("mediation staff add liming --name 李明 --role 调解员",),
+    "staff code": ("mediation staff code liming",),
     "staff disable": ("mediation staff disable liming", "mediation staff disable liming --enable"),
     "staff list": ("mediation staff list",),
     "staff password": ("mediation staff password liming",),

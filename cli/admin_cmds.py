@@ -264,13 +264,19 @@ def register(app: typer.Typer) -> None:
                            user=summary["director"]) + "\n")
         if quiet:
             return
+        from cli import agenda_cmds
+        from mediation import agenda
+
         with e.uow(write=False) as uow:
             actor = resolve_actor(uow, summary["director"])
             rows = queries.list_cases(uow, actor, limit=25)
             events = queries.history(uow, actor, summary["showcase"])
+            due = agenda.agenda(uow, actor, everyone=True)
         render.console().rule(_("Cases"))
         render.case_list(rows, as_json=False)
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
         render.history(events, as_json=False)
+        render.console().rule(_("What is due (mediation agenda --all)"))
+        agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))
         render.out(workflow.mermaid())

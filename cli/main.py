@@ -69,6 +69,7 @@ GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("templates",), "cli.document_cmds", "register"),
     (("sweep",), "cli.grid_cmds", "register"),
     (("lead",), "cli.grid_cmds", "register_leads"),
+    (("agenda",), "cli.agenda_cmds", "register"),
 )
 # The root's options that take a value (skipped to find the command named).
 _VALUE_OPTIONS = frozenset({"--db", "--user", "--token-file", "--lang"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,16 +19,18 @@ from sqlmodel import col, select
 
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
+from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
 from mediation.core import categories, identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput
+from mediation.core.fields import FieldError
 from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.step_machinery import checked_occurrence
 
 
 def parse_case(data: object, *, origin: str = "case.json",
@@ -86,7 +88,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     loc = [str(p) for p in err["loc"]]
     ctx = err.get("ctx") or {}
     cause = ctx.get("error")
-    if isinstance(cause, _FieldError):
+    if isinstance(cause, FieldError):
         loc.append(cause.field)
     where = ".".join(
         f"[{p}]" if p.isdigit() else p for p in loc
@@ -219,9 +221,14 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
 
 
 def new_case(
-    uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False
+    uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False,
+    at: date | None = None,
 ) -> dict[str, Any]:
     """Register a case in intake. Returns its summary (id, number, state, ...).
+
+    ``at`` (``--at``, 补录): when it was registered, if not now (checked as a step's is:
+    ``step_machinery.checked_occurrence``); the case's registration time and the year of its
+    number are then that time's, and the event records both times.
 
     The probable-duplicate check (mediation/duplicates.py) runs only after everything the record
     could be refused for was built, so an invalid record fails alike whether or not it matches.
@@ -232,7 +239,9 @@ def new_case(
     require(actor, "case.create")
     s = uow.session
     key = settings.hash_key(uow)
-    now = uow.now()
+    recorded = uow.now()
+    now = recorded if at is None else checked_occurrence(uow, actor.committee_id, at, recorded,
+                                                         None)
     year = calendars.of(uow, actor.committee_id).local_date(now).year
     fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",
                          now=now, registrar=actor.username)
@@ -264,7 +273,7 @@ def new_case(
     for row in party_rows:
         s.add(Party(**{**row, "case_id": case.id}))
     eventlog.append(
-        s, at=now, actor=actor.username, role=actor.role, action="new",
+        s, at=recorded, occurred_at=now, actor=actor.username, role=actor.role, action="new",
         committee_id=actor.committee_id, case_id=case.id, from_state=None,
         to_state=State.intake, version=1,
         reason="forced: probable duplicate" if found else None,

@@ -48,6 +48,9 @@ class Credential(SQLModel, table=True):
     changed_at: datetime = Field(sa_type=DateTime)
     # Set: the hash is of a one-time code, valid until then, that the first sign-in replaces.
     one_time_until: datetime | None = Field(default=None, sa_type=DateTime)
+    # A code in two halves (revision 0012, access/passwords.py): None when the code is whole or
+    # this is a password; "" while the committee's half is awaited; else that half's hash.
+    second_half: str | None = None
 
 
 class AccessToken(SQLModel, table=True):
@@ -116,6 +119,11 @@ class Event(SQLModel, table=True):
     version: int | None = None
     reason: str | None = None
     changes: str = "{}"
+    # When the step happened (``at``: when it was recorded); equal to ``at`` unless entered
+    # late (``--at``). Null only in a database not yet upgraded by migration 0010.
+    occurred_at: datetime | None = Field(default=None, sa_type=DateTime)
+    # The form of the hashed content (eventlog.content_text): 1 before migration 0010, then 2.
+    content_version: int = 1
     prev_hash: str
     hash: str
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
+from mediation.core.calendar import Calendar
 from mediation.core.commands import (
     Agree,
     Assign,
@@ -54,9 +55,11 @@ from mediation.core.vocab import (
     TerminateReason,
 )
 
-CONCLUSION_DAYS = 30  # Rules art. 35 ≈: mediation normally concludes within one month of acceptance
+CONCLUSION_DAYS = 30  # Rules art. 33: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
-MAX_EXTENSION_DAYS = 30  # ≈ local practice: one consented extension of up to a further month
+# Local practice, not the 2002 Rules (which set only the one month, art. 33): one consented
+# extension of up to a further month.
+MAX_EXTENSION_DAYS = 30
 DUPLICATE_WINDOW_DAYS = 90  # same parties and category within this many days: probable duplicate
 
 
@@ -264,17 +267,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "mediate", (S.accepted,), S.mediating, (names_mediator, rights_notified),
-        N_("Law arts. 19-20, 23 ≈; Rules art. 24 ≈"),
+        N_("Law arts. 19-20, 23; Rules art. 30 (rights notice)"),
         N_("Mediators are appointed and the parties told their rights and duties."),
     ),
     Transition(
         "session", (S.mediating,), None, (minutes_given,),
-        N_("Law art. 22; Rules art. 33"), N_("A mediation session, with its minutes."),
+        N_("Law arts. 22, 27 (minutes and files); Rules art. 29"),
+        N_("A mediation session, with its minutes."),
     ),
     Transition(
         "extend", (S.accepted, S.mediating), None,
         (consent_recorded, reason_given, extension_within_limit),
-        N_("Rules art. 35 ≈"),
+        N_("Local practice, not the 2002 Rules (Rules art. 33: one month)"),
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
@@ -308,7 +312,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
         (prevention_recorded,),
-        N_("Rules art. 21 ≈"), N_("An escalation prevented is recorded (cases and persons)."),
+        N_("Law arts. 21, 25; Rules art. 32"),
+        N_("An escalation prevented is recorded (cases and persons)."),
     ),
     Transition(
         "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
@@ -428,6 +433,60 @@ def fire(subject: Subject, command: Command) -> str:
             allowed=allowed_triggers(before),
         ) from None
     return subject.state
+
+
+# ---------------------------------------------------------------------------------------------
+# When a step happened (补录, issue 15): every step may be entered late with ``--at``. The event
+# keeps both times (eventlog: occurred_at, at); the case's milestones, its deadline and the
+# statistics count by when it happened.
+
+# Committee setting (``mediation calendar set --late-entry-days N``, docs/settings.md): how many
+# days after it happened a step may still be entered. Later than that it is a correction for the
+# director, not a late entry.
+LATE_ENTRY_DAYS = 30
+MAX_LATE_ENTRY_DAYS = 366
+# Triggers that correct the record rather than record something that happened in the dispute:
+# they happen when they are recorded, take no ``--at``, and are no "previous step" for one.
+CORRECTIONS: tuple[str, ...] = ("amend",)
+
+
+def occurrence(at: date, now: datetime, previous: datetime | None, cal: Calendar) -> datetime:
+    """When a step entered with ``--at`` happened, as a naive-UTC instant (not yet checked:
+    :func:`occurrence_problem`). A date and time is a wall time of the committee's zone (or an
+    instant, with an offset). A date alone: today is now; an earlier day is its first instant,
+    or the case's previous step when that came later on the same day (so the steps of one day
+    keep the order they are entered in)."""
+    if isinstance(at, datetime):
+        return cal.to_utc(at)
+    if at == cal.local_date(now):
+        return now
+    start = cal.start_of_day_utc(at)
+    if previous is not None and start <= previous < cal.start_of_day_utc(at + timedelta(days=1)):
+        return previous
+    return start
+
+
+def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | None,
+                       cal: Calendar, late_entry_days: int = LATE_ENTRY_DAYS) -> Msg | None:
+    """Why a step cannot have happened at ``occurred`` (None when it can): in the future,
+    before the case's previous step, or more than ``late_entry_days`` days ago (counted in
+    local days)."""
+    when = _local_text(cal, occurred)
+    if occurred > now:
+        return msg("--at {when} is in the future (now {now})", when=when,
+                   now=_local_text(cal, now))
+    if previous is not None and occurred < previous:
+        return msg("--at {when} is before the case's previous step ({previous})", when=when,
+                   previous=_local_text(cal, previous))
+    if (cal.local_date(now) - cal.local_date(occurred)).days > late_entry_days:
+        return msg("--at {when} is more than {days} days ago: a step may be entered at most "
+                   "{days} days late (committee setting: mediation calendar set "
+                   "--late-entry-days)", when=when, days=late_entry_days)
+    return None
+
+
+def _local_text(cal: Calendar, instant: datetime) -> str:
+    return cal.local(instant).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass

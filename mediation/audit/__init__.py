@@ -35,14 +35,14 @@ from mediation.audit.findings import (
     Kind,
     VerifyResult,
 )
-from mediation.audit.timeline import case_timeline, log
+from mediation.audit.timeline import case_timeline, log, log_page
 from mediation.db.storage import UnitOfWork
 
 __all__ = [
     "BATCH", "CHECKPOINT_FORMAT", "MAX_FINDINGS", "MIN_KEY_BYTES", "Anchor", "AnchorResult",
     "Finding", "Kind", "VerifyResult", "anchor_from_file", "anchor_from_json", "case_timeline",
-    "checkpoint", "key_fingerprint", "log", "read_key", "require_ok", "run_verify", "sign",
-    "signature_valid", "verify",
+    "checkpoint", "key_fingerprint", "log", "log_page", "read_key", "require_ok", "run_verify",
+    "sign", "signature_valid", "verify",
 ]
 
 

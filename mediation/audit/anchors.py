@@ -13,7 +13,7 @@ from typing import Any
 
 from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
-from mediation.core import normalise
+from mediation.core import encodings, normalise
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog
@@ -58,7 +58,7 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
+        data = json.loads(encodings.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
     except normalise.Unreadable as exc:

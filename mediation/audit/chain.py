@@ -36,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 from mediation.audit.anchors import Anchor, signature_valid
 from mediation.audit.findings import AnchorResult, Finding, Kind, VerifyResult
 from mediation.core.i18n import msg
-from mediation.db import casefile, eventlog
+from mediation.db import casefile, casefile_rows, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, LogHead
 
@@ -59,7 +59,7 @@ def _connection(uow: UnitOfWork) -> tuple[Connection, bool]:
 _CHAIN = ("seq", "case_id", "prev_hash", "hash")
 
 
-def _rows(conn: Connection, batch: int, names: Sequence[str] = casefile.EVENT_COLUMNS,
+def _rows(conn: Connection, batch: int, names: Sequence[str] = casefile_rows.EVENT_COLUMNS,
           cases: bool = True) -> Iterator[tuple[Any, ...]]:
     """The event table's columns ``names`` in ``seq`` order (without ``cases``: only the events
     of no case), ``batch`` rows per query, as plain tuples.
@@ -71,7 +71,7 @@ def _rows(conn: Connection, batch: int, names: Sequence[str] = casefile.EVENT_CO
     """
     t = Event.__table__  # type: ignore[attr-defined]
     sqlite = conn.dialect.name == "sqlite"
-    cols = casefile.event_columns(sqlite, names)
+    cols = casefile_rows.event_columns(sqlite, names)
     raw_cols = [cast(t.c[c], LargeBinary).label(c) if c in _TEXT else t.c[c] for c in names]
     last = None
     while True:
@@ -98,8 +98,8 @@ def _rows(conn: Connection, batch: int, names: Sequence[str] = casefile.EVENT_CO
 
 
 _TEXT = frozenset({"at", "actor", "role", "action", "from_state", "to_state", "reason",
-                   "changes", "prev_hash", "hash"})
-_Undecodable = casefile.Undecodable
+                   "changes", "prev_hash", "hash", "occurred_at"})
+_Undecodable = casefile_rows.Undecodable
 
 
 def _text(value: Any) -> Any:
@@ -121,13 +121,15 @@ def _decoded(row: Sequence[Any], names: Sequence[str]) -> tuple[Any, ...]:
 
 
 def _hash_of(row: Sequence[Any]) -> str:
-    """The chain hash of one event row (all of ``casefile.EVENT_COLUMNS``):
+    """The chain hash of one event row (all of ``casefile_rows.EVENT_COLUMNS``):
     ``eventlog.content_text`` of its columns, the ``changes`` read strictly
     (``eventlog.parse_changes``: canonical JSON or ValueError) -- except a case's events, which
     the case replay parses, strictly, once (``casefile``)."""
-    if row[3] is None:
-        eventlog.parse_changes(row[11])
-    return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
+    r = row
+    if r[3] is None:
+        eventlog.parse_changes(r[11])
+    return eventlog.chain_hash(r[12], eventlog.content_text(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[14], r[15]))
 
 
 def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,
@@ -242,11 +244,11 @@ def _rewritten(a: Anchor, actual: str) -> Finding:
 
 def _check_event(result: VerifyResult, row: Sequence[Any], published: dict[int, Anchor]
                  ) -> None:
-    """One event's hash against its content (all of ``casefile.EVENT_COLUMNS``), and against
+    """One event's hash against its content (all of ``casefile_rows.EVENT_COLUMNS``), and against
     the head published at it, if any."""
     seq, stored_hash = row[0], row[13]
     try:
-        if any(isinstance(v, _Undecodable) for v in row[:11]):
+        if any(isinstance(v, _Undecodable) for v in (*row[:11], *row[14:])):
             raise ValueError("not UTF-8")
         computed = _hash_of(row)
     except (ValueError, TypeError, AttributeError):

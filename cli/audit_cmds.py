@@ -88,24 +88,31 @@ def register(app: typer.Typer) -> None:
             "Up to and including this day (YYYY-MM-DD, China Standard Time).")),
         action: str | None = typer.Option(None, "--action", help=_(
             "Only this action, e.g. accept, reveal, checkpoint.")),
-        limit: int = typer.Option(500, "--limit", min=1, max=MAX_INT,
-            help=_("At most this many events.")),
+        limit: int = typer.Option(50, "--limit", min=1, max=MAX_INT, help=_(
+            "Show at most this many events, newest first.")),
+        page: int = typer.Option(1, "--page", min=1, max=MAX_INT, help=_(
+            "Which page of --limit events (1 is the newest).")),
+        all_: bool = typer.Option(False, "--all", help=_("Show every event (no --limit).")),
         as_json: bool = json_opt(),
     ) -> None:
-        """The committee's event log as a readable timeline, oldest first."""
+        """The committee's event log as a readable timeline, newest first, with the total."""
         from mediation import audit as svc
 
-        rows = env(ctx).act(svc.log, case=case, actor_name=actor,
-                            since=parse_date(since, "--since"),
-                            until=parse_date(until, "--until"), action=action, limit=limit,
-                            write=False)
+        page = 1 if all_ else page
+        rows, total = env(ctx).act(svc.log_page, case=case, actor_name=actor,
+                                   since=parse_date(since, "--since"),
+                                   until=parse_date(until, "--until"), action=action,
+                                   limit=None if all_ else limit, page=page, write=False)
         if as_json:
             render.emit_json([r.model_dump() for r in rows])
             return
         if not rows:
             render.out(_("No events.") + "\n")
-            return
-        render.timeline(rows, with_case=True)
+        else:
+            render.timeline(rows, with_case=True)
+        if total:
+            line = render.list_summary(total, len(rows), page, unit="events")
+            (sys.stdout if render.is_terminal() else sys.stderr).write(line + "\n")
 
     @audit.command("case")
     def case_(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),

@@ -233,9 +233,17 @@ def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None
         (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
 
 
-def list_summary(total: int, shown: int, page: int = 1) -> str:
-    """共 2,009 件，显示最新 50 件 (or the page's range)."""
+def list_summary(total: int, shown: int, page: int = 1, unit: str = "cases") -> str:
+    """共 2,009 件，显示最新 50 件 (or the page's range); ``unit`` "events": 共 N 条."""
     all_, now = format(total, ","), format(shown, ",")
+    if unit == "events":
+        if shown >= total and page == 1:
+            return _("{total} events in all.", total=all_)
+        if page == 1:
+            return _("{total} events in all, showing the newest {shown}.", total=all_,
+                     shown=now)
+        return _("{total} events in all, page {page}: showing {shown}.", total=all_,
+                 page=page, shown=now)
     if shown >= total and page == 1:
         return _("{total} in all.", total=all_)
     if page == 1:

@@ -3,7 +3,8 @@
 - Tables (``SQLModel, table=True``): what is stored. Enumerated fields are stored as their string
   values so that raw SQL, reports and both database backends read them plainly.
 - ``*In`` schemas: what comes in (a ``case.json`` file, the guided intake), validated field by
-  field with messages a mediator can act on.
+  field with messages a mediator can act on; the field types and the checks are in
+  ``mediation.core.fields``.
 - ``*View`` schemas: what is shown. Personal data is masked unless the view is built with
   ``reveal=True``, so masking lives in the types, not in the commands.
 
@@ -13,30 +14,18 @@ stored in fen (``mediation.core.money``) so that sums are exact in SQL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
 from sqlalchemy import BigInteger, DateTime, Index, Integer, UniqueConstraint
-from sqlalchemy.orm import configure_mappers
-from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Field, SQLModel
 
 import mediation.tables  # noqa: F401  (the committee table that a case's foreign key names)
-from mediation.core import identity, normalise, redaction
-from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
-from mediation.core.calendar import Calendar, age_on
-from mediation.core.clock import utcnow
-from mediation.core.i18n import N_
+from mediation.core import fields, identity, redaction
+from mediation.core.clock import iso
+from mediation.core.fields import Code, DateIn, DateTimeIn, Ident, IntIn, LongText, Text
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import (
     IdType,
@@ -217,84 +206,11 @@ class Prevention(SQLModel, table=True):
     recorded_by: str
 
 
-M = TypeVar("M", bound=SQLModel)
-
-
-def from_row(model: type[M], values: Mapping[str, Any]) -> M:
-    """An instance of a table model from a database row, built as the ORM builds one it loads
-    (no validation: the values come from the database), but in no session.
-
-    Hot paths read rows with Core statements and still hand a ``Case`` to code that sets its
-    attributes (steps.py); building it through the model's ``__init__`` would validate every
-    field again, at several times the cost of the query.
-    """
-    manager = manager_of_class(model)
-    if not manager.mapper.configured:
-        configure_mappers()
-    obj: M = manager.new_instance()
-    obj.__dict__.update(values)
-    return obj
-
-
 # ---------------------------------------------------------------------------------------------
 # What comes in
 
 
-def calendar_of(info: ValidationInfo | None) -> Calendar:
-    """The calendar an intake record is validated in: the committee's, passed as the
-    validation context ``{"calendar": ...}``, else the default (Asia/Shanghai)."""
-    ctx = info.context if info is not None else None
-    cal = ctx.get("calendar") if isinstance(ctx, dict) else None
-    return cal if isinstance(cal, Calendar) else DEFAULT_CALENDAR
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _normal_name(v: str) -> str:
-    return redaction.normal_name(v)
-
-
-def _only_str(fn: Any) -> Any:
-    def before(v: Any) -> Any:
-        return fn(v) if isinstance(v, str) else v
-    return BeforeValidator(before)
-
-
-# The common case first, without a call: a value that is already plain (printable, and ASCII
-# where folding could change it) is left to the schema as it is; the bulk import validates
-# hundreds of thousands of records through these.
-def _text(v: Any) -> Any:
-    return normalise.text(v) if type(v) is str and not v.isprintable() else v
-
-
-def _long_text(v: Any) -> Any:
-    return normalise.text(v, multiline=True) if type(v) is str and not v.isprintable() else v
-
-
-def _fold(v: Any) -> Any:
-    return normalise.fold(v) if type(v) is str and not (v.isascii() and v.isprintable()) else v
-
-
-def _code(v: Any) -> Any:
-    return normalise.code(v) if type(v) is str and not (v.isascii() and v.islower()
-                                                       and v.isidentifier()) else v
-
-
-# What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
-# free text keeps its words but loses control characters; identifier-like values are folded
-# (full-width forms, ideographic spaces, dashes); each written form has its canonical value.
-Text = Annotated[str, BeforeValidator(_text)]
-LongText = Annotated[str, BeforeValidator(_long_text)]
-Ident = Annotated[str, BeforeValidator(_fold)]
-Code = BeforeValidator(_code)
-DateIn = Annotated[date, _only_str(normalise.date_)]
-DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
-IntIn = Annotated[int, _only_str(normalise.integer_text)]
-
-
-class GuardianIn(_In):
+class GuardianIn(fields.In):
     name: Text = Field(min_length=1)
     relation: Text | None = None
     phone: str | None = None
@@ -302,21 +218,15 @@ class GuardianIn(_In):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        return _normal_name(v)
+        return redaction.normal_name(v)
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
-        return _check_phone(v)
+        return fields.phone(v)
 
 
-def _check_phone(v: str | None) -> str | None:
-    if v is None or v == "":  # already stripped by the schema
-        return None
-    return normalise.phone(v)
-
-
-class PartyIn(_In):
+class PartyIn(fields.In):
     role: Annotated[PartyRole, Code]
     kind: Annotated[PartyKind, Code] = PartyKind.person
     name: Text = Field(min_length=1, max_length=100)
@@ -339,51 +249,27 @@ class PartyIn(_In):
     def _name(cls, v: str) -> str:
         """Persons' names in their one normal form (middle dots, stray spaces: redaction.py),
         so that the duplicate check and the masking of names find every spelling."""
-        return _normal_name(v)
+        return redaction.normal_name(v)
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
-        return _check_phone(v)
+        return fields.phone(v)
 
     @model_validator(mode="after")
     def _identity(self, info: ValidationInfo) -> PartyIn:
-        if self.id_number:
-            if self.id_type is None:
-                self.id_type = IdType.resident_id
-            if self.id_type == IdType.resident_id:
-                found = identity.check_resident_id(self.id_number)
-                if isinstance(found, str):
-                    raise _FieldError("id_number", found)
-                number, born = found
-                if number != self.id_number:
-                    self.id_number = number
-                if self.birth_date is None:
-                    self.birth_date = born
-                elif self.birth_date != born:
-                    raise _FieldError(
-                        "birth_date", N_("does not match the birth date in the ID number")
-                    )
-        birth = self.birth_date
-        if self.kind == PartyKind.person and birth and self.guardian is None:
-            # Age on the committee's local date: one is 18 from 00:00 local of the birthday.
-            if age_on(birth, calendar_of(info).local_date(utcnow())) < 18:
-                raise _FieldError(
-                    "guardian", N_("a minor takes part through a guardian; give the guardian")
-                )
+        id_type, number, born = fields.identity_of(self.id_type, self.id_number, self.birth_date)
+        if id_type != self.id_type:
+            self.id_type = id_type
+        if number != self.id_number:
+            self.id_number = number
+        if born != self.birth_date:
+            self.birth_date = born
+        fields.check_guardian(self.kind, self.birth_date, self.guardian is not None, info)
         return self
 
 
-class _FieldError(ValueError):
-    """A validation problem that belongs to a named field of the model being validated."""
-
-    def __init__(self, field: str, message_id: str) -> None:
-        super().__init__(message_id)
-        self.field = field
-        self.message_id = message_id
-
-
-class CaseIn(_In):
+class CaseIn(fields.In):
     """The intake record: ``case.json`` or the guided prompts."""
 
     category: Ident
@@ -400,60 +286,26 @@ class CaseIn(_In):
     @field_validator("category")
     @classmethod
     def _category(cls, v: str) -> str:
-        from mediation.core import categories
-
-        if categories.get(v) is None:
-            raise ValueError(N_("unknown category code"))
-        return v
+        return fields.category(v)
 
     @field_validator("amount", mode="before")
     @classmethod
     def _amount_as_written(cls, v: Any) -> Any:
-        # Every written form of an amount (1500, "1,500", "500元", "１５００"), exact, at most
-        # two decimals, within the bound (normalise.amount). A JSON number with a fraction or
-        # exponent is a float by the time Python sees it (json.loads); it is read as its
-        # shortest decimal form, as pydantic does for floats, so that validating the JSON text
-        # directly (model_validate_json, the bulk import) and validating the loaded object give
-        # the same Decimal ("1000.0" stays "1000.0").
-        return None if v is None else normalise.amount(v)
+        return fields.amount(v)
 
     @field_validator("discovered_at")
     @classmethod
     def _naive_utc(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
-        # A time without an offset is a local time of the committee's zone (docs/case-json.md).
-        if v is None:
-            return v
-        at = calendar_of(info).to_utc(v)
-        if at > utcnow():  # registration is now: discovered later than that is impossible
-            raise ValueError(N_("is in the future (after this registration); give the time "
-                                "the dispute was found, at the latest now"))
-        return at
+        return fields.discovered_at(v, info)
 
     @model_validator(mode="after")
     def _referral(self) -> CaseIn:
-        referred = {Source.court, Source.police, Source.petition, Source.government}
-        if self.source in referred and not self.referral_ref:
-            raise _FieldError(
-                "referral_ref", N_("a referred case needs the referring body's reference")
-            )
+        fields.check_referral(self.source, self.referral_ref)
         return self
 
 
 # ---------------------------------------------------------------------------------------------
 # What is shown
-
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value.isoformat()
-
-
-def shown_text(value: str | None, reveal: bool) -> str | None:
-    """Free text on screen: ID and phone numbers written inside it are masked unless revealed."""
-    return value if reveal else identity.scrub(value)
 
 
 class PartyView(BaseModel):
@@ -517,7 +369,7 @@ class AgreementView(BaseModel):
         return cls(
             version=a.version,
             form=a.form,
-            terms=shown_text(a.terms, reveal) or "",
+            terms=(a.terms if reveal else identity.scrub(a.terms)) or "",
             amount=fen_to_yuan(a.amount_fen),
             due=iso(a.due),
             reached_at=iso(a.reached_at),

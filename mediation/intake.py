@@ -19,11 +19,12 @@ from sqlmodel import col, select
 
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn, _FieldError
+from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
 from mediation.core import categories, identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput
+from mediation.core.fields import FieldError
 from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
@@ -86,7 +87,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     loc = [str(p) for p in err["loc"]]
     ctx = err.get("ctx") or {}
     cause = ctx.get("error")
-    if isinstance(cause, _FieldError):
+    if isinstance(cause, FieldError):
         loc.append(cause.field)
     where = ".".join(
         f"[{p}]" if p.isdigit() else p for p in loc

@@ -28,10 +28,10 @@ from mediation.cases import (
     Party,
     PartyView,
     Prevention,
-    iso,
 )
 from mediation.committee import committee_of
 from mediation.core import redaction
+from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan

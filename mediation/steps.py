@@ -42,11 +42,10 @@ from mediation.cases import (
     MediationSession,
     Party,
     Prevention,
-    iso,
 )
 from mediation.committee import assignable
 from mediation.core import identity, normalise, redaction
-from mediation.core.clock import local_date
+from mediation.core.clock import iso, local_date
 from mediation.core.commands import (
     Accept,
     Agree,

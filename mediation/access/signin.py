@@ -36,8 +36,8 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require, require_committee
-from mediation.cases import iso
 from mediation.core import files, normalise
+from mediation.core.clock import iso
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog

@@ -26,3 +26,13 @@ def local_date(utc_naive: datetime) -> date:
 def start_of_local_day_utc(day: date) -> datetime:
     """The naive-UTC instant at which ``day`` begins in the default zone."""
     return DEFAULT.start_of_day_utc(day)
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """A time as shown and recorded: naive UTC as ``YYYY-MM-DDTHH:MM:SSZ``, a date as
+    ``YYYY-MM-DD``, nothing as None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()

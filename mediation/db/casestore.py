@@ -24,15 +24,14 @@ from mediation.cases import (
     CaseMediator,
     JudicialConfirmation,
     Party,
-    from_row,
-    iso,
 )
 from mediation.core import normalise
-from mediation.core.clock import local_date
+from mediation.core.clock import iso, local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db import casefile
+from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 

@@ -23,9 +23,9 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from mediation.cases import from_row
 from mediation.core import redaction
 from mediation.db import casefile
+from mediation.db.rows import from_row
 from mediation.tables import Event, LogHead
 
 GENESIS = "0" * 64

@@ -106,3 +106,27 @@ def test_a_read_command_never_creates_a_database(cli: Cli, tmp_path: Path) -> No
         result = cli("--lang", lang, "--db", str(target), "db", "status")
         assert result.code == 1 and str(target) in result.err
     assert not target.parent.exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_audit_log_is_newest_first_with_its_total_and_pages(demo: Cli, lang: str) -> None:
+    L = ("--lang", lang)
+    everything = json.loads(demo(*L, "audit", "log", "--all", "--json").out)
+    seqs = [e["seq"] for e in everything]
+    assert seqs == sorted(seqs, reverse=True) and len(seqs) > 60
+    latest = json.loads(demo(*L, "audit", "log", "--limit", "3", "--json").out)
+    assert [e["seq"] for e in latest] == seqs[:3]
+    second = json.loads(demo(*L, "audit", "log", "--limit", "3", "--page", "2", "--json").out)
+    assert [e["seq"] for e in second] == seqs[3:6]
+    assert len(json.loads(demo(*L, "audit", "log", "--json").out)) == 50  # the default page
+    total = format(len(seqs), ",")
+    piped = demo(*L, "audit", "log", "--limit", "3")
+    assert piped.code == 0, piped.err
+    assert (f"共 {total} 条，显示最新 3 条" if lang == "zh"
+            else f"{total} events in all, showing the newest 3") in piped.err
+    assert piped.out.index(f"#{seqs[0]} ") < piped.out.index(f"#{seqs[2]} ")
+    assert f"#{seqs[3]} " not in piped.out
+    page = demo(*L, "audit", "log", "--limit", "3", "--page", "2")
+    assert ("第 2 页" if lang == "zh" else "page 2") in page.err
+    whole = demo(*L, "audit", "log", "--all")
+    assert (f"共 {total} 条。" if lang == "zh" else f"{total} events in all.") in whole.err

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from mediation import cases, intake
+from mediation import intake
+from mediation.core import fields
 from mediation.core.calendar import DEFAULT, Calendar, UnknownZone, age_on, check_zone
 from mediation.core.errors import InvalidInput
 from tests.conftest import case_record
@@ -105,7 +106,7 @@ def _party_born(birth: str) -> dict[str, Any]:
 def test_minor_rule_uses_the_beijing_date_turning_18_on_1_december(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # 00:30 Beijing on 1 December 2026 is still 30 November in UTC.
-    monkeypatch.setattr(cases, "utcnow", lambda: datetime(2026, 11, 30, 16, 30))
+    monkeypatch.setattr(fields, "utcnow", lambda: datetime(2026, 11, 30, 16, 30))
     record = intake.parse_case(_party_born("2008-12-01"))
     assert record.parties[0].guardian is None  # 18 today in Beijing: no guardian needed
     with pytest.raises(InvalidInput, match="guardian"):
@@ -113,7 +114,7 @@ def test_minor_rule_uses_the_beijing_date_turning_18_on_1_december(
 
 
 def test_minor_rule_uses_the_committee_zone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cases, "utcnow", lambda: datetime(2026, 11, 30, 16, 30))
+    monkeypatch.setattr(fields, "utcnow", lambda: datetime(2026, 11, 30, 16, 30))
     with pytest.raises(InvalidInput, match="guardian"):  # still 30 November in London
         intake.parse_case(_party_born("2008-12-01"), calendar=Calendar(zone="Europe/London"))
 

@@ -1,0 +1,165 @@
+"""The field types and checks of what comes in: a ``case.json`` record, the guided intake, the
+bulk import.
+
+The schemas themselves (``CaseIn``, ``PartyIn``, ``GuardianIn``) are in ``mediation.cases`` and
+say which field is of which type; this module says what each type accepts, through the one
+normaliser (``mediation.core.normalise``), and holds the checks that read several fields (an ID
+number against a birth date, a minor's guardian, a referral's reference). A check that belongs to
+a named field raises :class:`FieldError`, which the intake names in its one-line refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+
+from mediation.core import identity, normalise
+from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
+from mediation.core.calendar import Calendar, age_on
+from mediation.core.clock import utcnow
+from mediation.core.i18n import N_
+from mediation.core.vocab import IdType, PartyKind, Source
+
+
+class In(BaseModel):
+    """An incoming record: unknown fields refused, surrounding white space stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FieldError(ValueError):
+    """A validation problem that belongs to a named field of the model being validated."""
+
+    def __init__(self, field: str, message_id: str) -> None:
+        super().__init__(message_id)
+        self.field = field
+        self.message_id = message_id
+
+
+def calendar_of(info: ValidationInfo | None) -> Calendar:
+    """The calendar an intake record is validated in: the committee's, passed as the
+    validation context ``{"calendar": ...}``, else the default (Asia/Shanghai)."""
+    ctx = info.context if info is not None else None
+    cal = ctx.get("calendar") if isinstance(ctx, dict) else None
+    return cal if isinstance(cal, Calendar) else DEFAULT_CALENDAR
+
+
+def _only_str(fn: Any) -> Any:
+    def before(v: Any) -> Any:
+        return fn(v) if isinstance(v, str) else v
+    return BeforeValidator(before)
+
+
+# The common case first, without a call: a value that is already plain (printable, and ASCII
+# where folding could change it) is left to the schema as it is; the bulk import validates
+# hundreds of thousands of records through these.
+def _text(v: Any) -> Any:
+    return normalise.text(v) if type(v) is str and not v.isprintable() else v
+
+
+def _long_text(v: Any) -> Any:
+    return normalise.text(v, multiline=True) if type(v) is str and not v.isprintable() else v
+
+
+def _fold(v: Any) -> Any:
+    return normalise.fold(v) if type(v) is str and not (v.isascii() and v.isprintable()) else v
+
+
+def _code(v: Any) -> Any:
+    return normalise.code(v) if type(v) is str and not (v.isascii() and v.islower()
+                                                       and v.isidentifier()) else v
+
+
+# What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
+# free text keeps its words but loses control characters; identifier-like values are folded
+# (full-width forms, ideographic spaces, dashes); each written form has its canonical value.
+Text = Annotated[str, BeforeValidator(_text)]
+LongText = Annotated[str, BeforeValidator(_long_text)]
+Ident = Annotated[str, BeforeValidator(_fold)]
+Code = BeforeValidator(_code)
+DateIn = Annotated[date, _only_str(normalise.date_)]
+DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
+IntIn = Annotated[int, _only_str(normalise.integer_text)]
+
+
+def phone(v: str | None) -> str | None:
+    """A phone number in its normal form; none given (already stripped by the schema) is None."""
+    if v is None or v == "":
+        return None
+    return normalise.phone(v)
+
+
+def category(v: str) -> str:
+    """A category code of the national classification (``mediation.core.categories``)."""
+    from mediation.core import categories
+
+    if categories.get(v) is None:
+        raise ValueError(N_("unknown category code"))
+    return v
+
+
+def amount(v: Any) -> Any:
+    """Every written form of an amount (1500, "1,500", "500元", "１５００"), exact, at most two
+    decimals, within the bound (normalise.amount). A JSON number with a fraction or exponent is
+    a float by the time Python sees it (json.loads); it is read as its shortest decimal form, as
+    pydantic does for floats, so that validating the JSON text directly (model_validate_json,
+    the bulk import) and validating the loaded object give the same Decimal ("1000.0" stays
+    "1000.0")."""
+    return None if v is None else normalise.amount(v)
+
+
+def identity_of(id_type: IdType | None, id_number: str | None,
+                birth_date: date | None) -> tuple[IdType | None, str | None, date | None]:
+    """A party's ID type, number and birth date, checked against each other: an ID number
+    without a type is a resident ID; a resident ID number is checked (GB 11643), put in its
+    normal form, and gives the birth date, which must match one given."""
+    if not id_number:
+        return id_type, id_number, birth_date
+    if id_type is None:
+        id_type = IdType.resident_id
+    if id_type == IdType.resident_id:
+        found = identity.check_resident_id(id_number)
+        if isinstance(found, str):
+            raise FieldError("id_number", found)
+        id_number, born = found
+        if birth_date is None:
+            birth_date = born
+        elif birth_date != born:
+            raise FieldError("birth_date", N_("does not match the birth date in the ID number"))
+    return id_type, id_number, birth_date
+
+
+def check_guardian(kind: PartyKind, birth_date: date | None, has_guardian: bool,
+                   info: ValidationInfo | None) -> None:
+    """A minor takes part through a guardian. Age on the committee's local date: one is 18 from
+    00:00 local of the birthday."""
+    if kind == PartyKind.person and birth_date and not has_guardian:
+        if age_on(birth_date, calendar_of(info).local_date(utcnow())) < 18:
+            raise FieldError(
+                "guardian", N_("a minor takes part through a guardian; give the guardian")
+            )
+
+
+def discovered_at(v: datetime | None, info: ValidationInfo | None) -> datetime | None:
+    """When the dispute was found, in naive UTC. A time without an offset is a local time of the
+    committee's zone (docs/case-json.md); registration is now, so a later time is refused."""
+    if v is None:
+        return v
+    at = calendar_of(info).to_utc(v)
+    if at > utcnow():
+        raise ValueError(N_("is in the future (after this registration); give the time "
+                            "the dispute was found, at the latest now"))
+    return at
+
+
+REFERRED = frozenset({Source.court, Source.police, Source.petition, Source.government})
+
+
+def check_referral(source: Source, referral_ref: str | None) -> None:
+    """A referred case needs the referring body's reference."""
+    if source in REFERRED and not referral_ref:
+        raise FieldError(
+            "referral_ref", N_("a referred case needs the referring body's reference")
+        )

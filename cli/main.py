@@ -64,6 +64,7 @@ def build_app() -> typer.Typer:
         document_cmds,
         grid_cmds,
         import_cmds,
+        procedure_cmds,
         stats_cmds,
     )
     from cli.context import Env
@@ -119,6 +120,7 @@ def build_app() -> typer.Typer:
     stats_cmds.register(app)
     access_cmds.register(app)
     calendar_cmds.register(app)
+    procedure_cmds.register(app)
     document_cmds.register(app)
     grid_cmds.register(app)
     grid_cmds.register_leads(app)

@@ -22,7 +22,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -65,7 +65,7 @@ from mediation.core.commands import (
     Terminate,
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
-from mediation.core.vocab import JudicialResult
+from mediation.core.vocab import AgreementForm, JudicialResult
 from mediation.db import casefile, casestore, eventlog
 from mediation.db.storage import UnitOfWork
 
@@ -118,7 +118,9 @@ def _step(
         reason = reason(case)
     casestore.check_version(uow, case, expected_version)
     before = case.state
+    _when(uow, case, subject)
     after = workflow.fire(subject, command)
+    warned = tuple(w.render() for w in workflow.warnings(subject, command))
     old_version = case.version
     read = casestore.columns(case)
     # The step's own records are written after the compare-and-set below, as they always were:
@@ -143,7 +145,17 @@ def _step(
             persons=_persons(uow, case.id) if _has_text(command, reason) else (),
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
-                    event=event.seq)
+                    event=event.seq, warnings=warned)
+
+
+def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject) -> None:
+    """When the step happens, for the guards: the instant, the committee's local date, and the
+    last day of the case's period."""
+    cal = calendars.of(uow, case.committee_id)
+    subject.now = uow.now()
+    subject.today = cal.local_date(subject.now)
+    if case.deadline is not None:
+        subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
 
 
 _PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
@@ -339,13 +351,16 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         agreement = casestore.current_agreement(uow, case.id)
         # the guard has_agreement held when the case was read
         agreement = casestore.still(agreement)
-        agreement.effective_at = now
+        # Law art. 30: an oral agreement takes effect on the day it is reached; a written one
+        # when it is signed and sealed, which this step records.
+        effective = agreement.reached_at if agreement.form == AgreementForm.oral else now
+        agreement.effective_at = effective
         uow.session.add(agreement)
         ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
-                                                      "effective_at": iso(now)}]}
-        _set(case, ch, "confirmed_at", now)
+                                                      "effective_at": iso(effective)}]}
+        _set(case, ch, "confirmed_at", effective)
         if case.first_confirmed_at is None:  # derived (stats): not recorded in the changes
-            case.first_confirmed_at = now
+            case.first_confirmed_at = effective
         return ch
 
     return _step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)

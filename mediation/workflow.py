@@ -89,9 +89,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("agree_needs_session", True,
             N_("Whether an agreement needs at least one recorded mediation session."),
             N_("Law arts. 22, 27-28")),
-    Setting("close_needs_visit", True,
-            N_("Whether a case with an agreement is closed only after a follow-up visit."),
-            N_("Law art. 31; Rules arts. 36-37 ≈")),
 )
 
 
@@ -102,7 +99,6 @@ class Settings:
     extension_days: int = MAX_EXTENSION_DAYS
     extensions: int = MAX_EXTENSIONS
     agree_needs_session: bool = True
-    close_needs_visit: bool = True
 
     @classmethod
     def from_stored(cls, stored: dict[str, str]) -> Settings:

@@ -36,6 +36,11 @@ def holidays_key(committee_id: int) -> str:
     return f"calendar_holidays.{committee_id}"
 
 
+def procedure_key(name: str, committee_id: int) -> str:
+    """A rule of the procedure the committee may adjust (workflow.SETTINGS)."""
+    return f"procedure.{name}.{committee_id}"
+
+
 _SETTING = Setting.__table__  # type: ignore[attr-defined]
 _SOME = select(_SETTING.c.key, _SETTING.c.value).where(
     _SETTING.c.key.in_(bindparam("keys", expanding=True)))

@@ -40,7 +40,8 @@ from sqlmodel import SQLModel
 from mediation import audit
 from mediation.cases import Case
 from mediation.db import casefile, eventlog
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee, Event, LogHead, Setting
 
 DEFAULT_EVENTS = 100_000
@@ -130,7 +131,8 @@ def build(path: Path, n: int) -> tuple[Engine, float, int]:
                 row = {"seq": seq, "at": at, "committee_id": 1, "case_id": cid,
                        "actor": "liming", "role": "mediator", "action": action,
                        "from_state": before, "to_state": after, "version": k + 1,
-                       "reason": None, "changes": eventlog.canonical_json(changes)}
+                       "reason": None, "changes": eventlog.canonical_json(changes),
+                       "occurred_at": at, "content_version": eventlog.CONTENT_VERSION}
                 data = prev.encode("ascii") + b"\n" + eventlog.content_of(
                     SimpleNamespace(**row)).encode("utf-8")
                 inputs.append(data)
@@ -198,7 +200,8 @@ def peak_memory(engine: Engine) -> int:
 BASELINE = """
 import sys, time
 from mediation import audit
-from mediation.db.storage import UnitOfWork, engine_for
+from mediation.db.engines import engine_for
+from mediation.db.storage import UnitOfWork
 engine = engine_for(sys.argv[1])
 t0 = time.perf_counter()
 with UnitOfWork(engine, write=False) as uow:

@@ -31,9 +31,10 @@ from mediation import committee, intake, steps
 from mediation.access.policy import Actor
 from mediation.cases import FollowUp
 from mediation.db.casestore import find
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.reporting import documents, printing
-from mediation.reporting.documents import Planned
+from mediation.reporting.forms import Planned
 
 SESSIONS, VISITS = 10, 3
 CASE = {

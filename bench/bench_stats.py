@@ -137,8 +137,9 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
 
 def generate(url: str, n: int, seed: int = 2026) -> None:
     from mediation import committee
-    from mediation.db.storage import UnitOfWork, create_schema, engine_for
-    from mediation.reporting.stats import _t
+    from mediation.db.engines import create_schema, engine_for
+    from mediation.db.storage import UnitOfWork
+    from mediation.reporting.stats_sql import table as _t
 
     engine = engine_for(url)
     create_schema(engine)
@@ -246,14 +247,17 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
 
 def _actor(url: str) -> Any:
     from mediation import committee
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
 
     with unit_of_work(engine_for(url), write=False) as uow:
         return committee.resolve_actor(uow, "wangfang")
 
 
 def time_stats(url: str, by: str | None = None) -> float:
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.core import periods
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import stats
 
     actor = _actor(url)
@@ -261,7 +265,7 @@ def time_stats(url: str, by: str | None = None) -> float:
     for _ in range(2):
         t = time.perf_counter()
         with unit_of_work(engine_for(url), write=False, clock=lambda: NOW) as uow:
-            stats.compute(uow, actor, stats.year(2026), by)
+            stats.compute(uow, actor, periods.year(2026), by)
         best = min(best, time.perf_counter() - t)
     return best
 
@@ -392,7 +396,7 @@ FULL_PARAMS = {**YEAR_UTC, "ds": "2026-01-01", "de": "2027-01-01",
 
 
 def raw_full_figures(path: str, sql: str) -> dict[str, Any]:
-    """The full baseline's answer, in the shape of ``stats.to_json`` (the figures compared)."""
+    """The full baseline's answer, in the shape of ``figures.to_json`` (the figures compared)."""
     con = sqlite3.connect(path)
     rows = con.execute(sql, FULL_PARAMS).fetchall()
     con.close()
@@ -425,12 +429,14 @@ def ours_as_raw(url: str) -> dict[str, Any]:
     """``stats.compute``'s answer in the shape of :func:`raw_full_figures`."""
     from decimal import Decimal
 
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.core import periods
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import stats
 
     actor = _actor(url)
     with unit_of_work(engine_for(url), write=False, clock=lambda: NOW) as uow:
-        s = stats.compute(uow, actor, stats.year(2026))
+        s = stats.compute(uow, actor, periods.year(2026))
     return {
         "intake": s.intake, "accepted": s.accepted, "declined": s.declined,
         "terminated": s.terminated, "written": s.agreements["written"],
@@ -462,7 +468,8 @@ def time_raw_event_aggregate(path: str) -> float:
 
 
 def time_export(url: str, out: Path) -> float:
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import export
 
     actor = _actor(url)
@@ -475,15 +482,16 @@ def time_export(url: str, out: Path) -> float:
 def time_export_csv(url: str, out: Path) -> float:
     """Only the streaming part of the export: cases.csv and events.csv, masked."""
     from mediation.core.clock import start_of_local_day_utc
-    from mediation.db.storage import engine_for, unit_of_work
-    from mediation.reporting import export
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
+    from mediation.reporting import export_csv
 
     out.mkdir(parents=True, exist_ok=True)
     end = start_of_local_day_utc(DAY + timedelta(days=1))
     t = time.perf_counter()
     with unit_of_work(engine_for(url), write=False) as uow:
-        export._write_cases(uow, 1, end, out / "cases.csv", export._quiet)
-        export._write_events(uow, 1, end, out / "events.csv", export._quiet)
+        export_csv.write_cases(uow, 1, end, out / "cases.csv", export_csv.quiet)
+        export_csv.write_events(uow, 1, end, out / "events.csv", export_csv.quiet)
     return time.perf_counter() - t
 
 

@@ -9,7 +9,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import MAX_INT
+from cli.options import MAX_INT, format_opt
 from mediation.core.i18n import N_, _, name
 
 # The guards' names in the transition table (``workflow table``), under ``guard.*`` keys.
@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
         from mediation.core.errors import InvalidInput
         from mediation.core.i18n import msg
-        from mediation.db.storage import create_schema, engine_for
+        from mediation.db.engines import create_schema, engine_for
 
         e = env(ctx)
         if not e.user:
@@ -128,13 +128,14 @@ def register(app: typer.Typer) -> None:
 
     @staff.command("list")
     def staff_list(ctx: typer.Context, committee: str | None = _committee_opt(),
+                   fmt: str | None = format_opt(),
                    as_json: bool = typer.Option(
                        False, "--json", help=_("Print one JSON document."))) -> None:
         """List the committee's staff."""
         from mediation import committee as svc
 
         render.staff(env(ctx).act(svc.list_staff, committee=committee, write=False),
-                     as_json=as_json)
+                     as_json=as_json, fmt=fmt)
 
     @staff.command("disable")
     def staff_disable(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
@@ -202,7 +203,7 @@ def register(app: typer.Typer) -> None:
         render.out(workflow.mermaid())
 
     @wf.command("table")
-    def table(as_json: bool = typer.Option(False, "--json", help=_(
+    def table(fmt: str | None = format_opt(), as_json: bool = typer.Option(False, "--json", help=_(
             "Print one JSON document."))) -> None:
         """Print the transition table: trigger, from, to, guards, legal basis."""
         from mediation import workflow
@@ -211,23 +212,17 @@ def register(app: typer.Typer) -> None:
                  "dest": t.dest.value if t.dest else None,
                  "guards": [g.__name__ for g in t.guards], "basis": t.basis,
                  "summary": t.summary} for t in workflow.TRANSITIONS]
-        if as_json:
-            render.emit_json(rows)
-            return
-        from rich.table import Table
-
+        from cli.tables import Column, show
         from mediation.core.i18n import gettext_
 
-        out = Table()
-        for header in (_("Step"), _("From"), _("To"), _("Guards"), _("Legal basis")):
-            out.add_column(header, overflow="fold")
-        for t in workflow.TRANSITIONS:
-            out.add_row(f"{t.trigger} ({name('trigger', t.trigger)})",
-                        "、".join(name("state", s) for s in t.sources),
-                        name("state", t.dest) if t.dest else _("(stays)"),
-                        "、".join(name("guard", g.__name__) for g in t.guards),
-                        gettext_(t.basis))
-        render.console().print(out)
+        columns = [Column(_("Step")), Column(_("From")), Column(_("To")), Column(_("Guards"), 3),
+                   Column(_("Legal basis"), 2, wrap=True)]
+        body = [[f"{t.trigger} ({name('trigger', t.trigger)})",
+                 "\n".join(name("state", s) for s in t.sources),
+                 name("state", t.dest) if t.dest else _("(stays)"),
+                 "\n".join(name("guard", g.__name__) for g in t.guards),
+                 gettext_(t.basis)] for t in workflow.TRANSITIONS]
+        show(columns, body, fmt=fmt, as_json=as_json, document=rows)
 
     @app.command("demo")
     def demo(

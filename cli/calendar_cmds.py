@@ -15,11 +15,13 @@ def _say(result: dict[str, object]) -> None:
                        zone=result["zone"],
                        rule=_("runs on to the next working day") if result["holidays_extend"]
                        else _("ends on that day")) + "\n")
+    render.out(_("A step may be entered up to {days} days after it happened (--at).",
+                 days=result["late_entry_days"]) + "\n")
 
 
 def register(app: typer.Typer) -> None:
-    cal = typer.Typer(help=_("The committee's calendar: time zone and public holidays "
-                             "(see docs/settings.md)."), no_args_is_help=True)
+    cal = typer.Typer(help=_("The committee's calendar: time zone, public holidays and late "
+                             "entries (see docs/settings.md)."), no_args_is_help=True)
     app.add_typer(cal, name="calendar")
 
     @cal.command("show", help=_("Show the committee's time zone and public-holiday rule."))
@@ -34,7 +36,8 @@ def register(app: typer.Typer) -> None:
             _say(result)
 
     @cal.command("set", help=_(
-        "Set the committee's time zone and/or public-holiday rule (directors; recorded)."))
+        "Set the committee's time zone, public-holiday rule and/or late-entry days "
+        "(directors; recorded)."))
     def calendar_set(
         ctx: typer.Context,
         zone: str | None = typer.Option(None, "--zone", metavar="ZONE", help=_(
@@ -42,15 +45,20 @@ def register(app: typer.Typer) -> None:
         holidays: bool | None = typer.Option(None, "--holidays/--no-holidays", help=_(
             "Whether a period whose last day is a public holiday runs on to the next working "
             "day (Civil Code art. 203; off by default).")),
+        late_entry_days: int | None = typer.Option(
+            None, "--late-entry-days", metavar="N", min=0, max=366, help=_(
+                "How many days after it happened a step may still be entered with --at "
+                "(补录; default 30).")),
         as_json: bool = json_opt(),
     ) -> None:
         """Set the committee's time zone and/or public-holiday rule (directors; recorded)."""
         from mediation import calendars
 
-        if zone is None and holidays is None:
-            raise typer.BadParameter(_("give --zone and/or --holidays/--no-holidays"),
-                                     param_hint="--zone")
-        result = env(ctx).act(calendars.set_calendar, zone=zone, holidays_extend=holidays)
+        if zone is None and holidays is None and late_entry_days is None:
+            raise typer.BadParameter(_("give --zone, --holidays/--no-holidays and/or "
+                                       "--late-entry-days"), param_hint="--zone")
+        result = env(ctx).act(calendars.set_calendar, zone=zone, holidays_extend=holidays,
+                              late_entry_days=late_entry_days)
         if as_json:
             render.emit_json(result)
         else:

@@ -13,10 +13,12 @@ from cli.choices import category_opt, choice_opt
 from cli.context import env
 from cli.options import (
     MAX_INT,
+    at_opt,
     decoded,
     format_opt,
     json_opt,
     note,
+    parse_at,
     parse_date,
     read_stdin,
     version_opt,
@@ -40,12 +42,14 @@ def register(app: typer.Typer) -> None:
         ),
         force: bool = typer.Option(
             False, "--force", help=_("Register even if it looks like a duplicate (recorded).")),
+        at: str | None = at_opt(),
         as_json: bool = json_opt(),
     ) -> None:
         """Register a new dispute (登记)."""
         from mediation import intake
 
         e = env(ctx)
+        when = parse_at(at)  # before the guided intake asks anything
         if file is None and not sys.stdin.isatty():
             raise typer.BadParameter(
                 _("give --file FILE (or '-' for standard input); the guided intake needs "
@@ -75,7 +79,7 @@ def register(app: typer.Typer) -> None:
                                            calendar=calendar)
         for warning in intake.warnings(record):
             note(warning)
-        result = e.act(intake.new_case, record, force=force)
+        result = e.act(intake.new_case, record, force=force, at=when)
         if as_json:
             render.emit_json(result)
         else:
@@ -84,11 +88,13 @@ def register(app: typer.Typer) -> None:
 
     @case.command("accept")
     def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-               expect_version: int | None = version_opt(), as_json: bool = json_opt()) -> None:
+               expect_version: int | None = version_opt(),
+               at: str | None = at_opt(), as_json: bool = json_opt()) -> None:
         """Accept the dispute (受理); the 30-day clock starts."""
         from mediation import steps
 
-        render.step_done(env(ctx).act(steps.accept, case_ref, expected_version=expect_version),
+        render.step_done(env(ctx).act(steps.accept, case_ref, expected_version=expect_version,
+                                      at=parse_at(at)),
                          as_json)
 
     @case.command("decline")
@@ -97,13 +103,14 @@ def register(app: typer.Typer) -> None:
         reason: str = choice_opt("decline", ..., "--reason", help=_("Why it is declined.")),
         advice: str = typer.Option(..., "--advice", help=_(
             "The advice given: which court or authority to go to.")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Decline the dispute (不予受理), recording the reason and the advice given."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.decline, case_ref, reason=reason, advice=advice,
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("mediate")
     def mediate(
@@ -113,14 +120,15 @@ def register(app: typer.Typer) -> None:
         co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
         rights_notified: bool = typer.Option(False, "--rights-notified", help=_(
             "The parties have been told their rights and duties (权利义务告知).")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Start mediating: appoint mediators and record the rights notice."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.mediate, case_ref, mediator=mediator,
                                       co_mediators=co, rights_notified=rights_notified,
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("session")
     def session(
@@ -128,13 +136,15 @@ def register(app: typer.Typer) -> None:
         minutes: str = typer.Option(..., "--minutes", help=_("The minutes (调解笔录).")),
         place: str | None = typer.Option(None, "--place", help=_("Where it was held.")),
         attendees: str | None = typer.Option(None, "--attendees", help=_("Who attended.")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record a mediation session and its minutes."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.session, case_ref, minutes=minutes, place=place,
-                                      attendees=attendees, expected_version=expect_version),
+                                      attendees=attendees, expected_version=expect_version,
+                                      at=parse_at(at)),
                          as_json)
 
     @case.command("extend")
@@ -145,13 +155,15 @@ def register(app: typer.Typer) -> None:
         reason: str = typer.Option(..., "--reason", help=_("Why more time is needed.")),
         consent: bool = typer.Option(False, "--consent", help=_(
             "Both parties consented (recorded).")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Extend the one-month mediation period with the parties' consent."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.extend, case_ref, days=days, reason=reason,
-                                      consent=consent, expected_version=expect_version),
+                                      consent=consent, expected_version=expect_version,
+                                      at=parse_at(at)),
                          as_json)
 
     @case.command("agree")
@@ -165,23 +177,24 @@ def register(app: typer.Typer) -> None:
             "Amount in yuan: 1500, 1,500, 1500.00, 500元 or 1.5万; at most two decimals, "
             "at most 1,000,000,000.00.")),
         due: str | None = typer.Option(None, "--due", help=_("Performance deadline, YYYY-MM-DD.")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record the agreement reached (a new version after re-mediation)."""
         from mediation import steps
-        from mediation.core import normalise
+        from mediation.core import money, normalise
 
         value: Decimal | None = None
         if amount is not None:
             try:
-                value = normalise.amount(amount)
+                value = money.amount(amount)
             except normalise.OutOfRange as exc:
                 raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
             except normalise.Unreadable as exc:
                 raise typer.BadParameter(exc.message.render(), param_hint="--amount") from None
         render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
                                       amount=value, due=parse_date(due, "--due"),
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("terminate")
     def terminate(
@@ -190,23 +203,24 @@ def register(app: typer.Typer) -> None:
             "Why mediation ends.")),
         advice: str = typer.Option(..., "--advice", help=_(
             "The advice given: court, arbitration or administrative route.")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """End mediation without agreement (终止调解)."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.terminate, case_ref, reason=reason, advice=advice,
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("confirm")
     def confirm(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-                expect_version: int | None = version_opt(),
+                expect_version: int | None = version_opt(), at: str | None = at_opt(),
                 as_json: bool = json_opt()) -> None:
         """The agreement takes effect (signed and sealed, or oral) (确认)."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.confirm, case_ref,
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("judicial")
     def judicial(
@@ -218,7 +232,8 @@ def register(app: typer.Typer) -> None:
             "The court's decision."), codes=("confirmed", "rejected")),
         decided: str | None = typer.Option(None, "--decided", help=_(
             "Decision date, YYYY-MM-DD (default today).")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Judicial confirmation (司法确认): file it, or record the court's result."""
         from mediation import steps
@@ -226,7 +241,7 @@ def register(app: typer.Typer) -> None:
         render.step_done(env(ctx).act(steps.judicial, case_ref, court=court,
                                       filed_on=parse_date(filed, "--filed"), result=result,
                                       decided_on=parse_date(decided, "--decided"),
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("feedback")
     def feedback(
@@ -237,14 +252,15 @@ def register(app: typer.Typer) -> None:
             "How satisfied the parties are.")),
         note: str | None = typer.Option(None, "--note", help=_("What the visit found.")),
         lawsuit: bool = typer.Option(False, "--lawsuit", help=_("A party has gone to court.")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record the follow-up visit (回访) and close the case."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.feedback, case_ref, performance=performance,
                                       satisfaction=satisfaction, note=note, lawsuit=lawsuit,
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("remediate")
     def remediate(
@@ -253,13 +269,15 @@ def register(app: typer.Typer) -> None:
             "Why: unlawful or plainly unfair, or judicial confirmation rejected.")),
         consent: bool = typer.Option(False, "--consent", help=_(
             "Both parties consented (recorded).")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Mediate again (重新调解); the old agreement stays, a new version follows."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.remediate, case_ref, reason=reason,
-                                      consent=consent, expected_version=expect_version),
+                                      consent=consent, expected_version=expect_version,
+                                      at=parse_at(at)),
                          as_json)
 
     @case.command("prevent")
@@ -269,13 +287,14 @@ def register(app: typer.Typer) -> None:
             "What was prevented.")),
         persons: int = typer.Option(..., "--persons", max=MAX_INT,
                                     help=_("Persons involved.")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Record an escalation prevented (防止激化), counted in cases and persons."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.prevent, case_ref, kind=kind, persons=persons,
-                                      expected_version=expect_version), as_json)
+                                      expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("assign", help=_(
         "Appoint or replace the case's mediators (directors; recorded)."))
@@ -284,13 +303,15 @@ def register(app: typer.Typer) -> None:
         mediator: str = typer.Option(..., "--mediator", help=_(
             "The lead mediator (主持人), a staff user name.")),
         co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
-        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Appoint or replace the case's mediators (directors; recorded)."""
         from mediation import steps
 
         render.step_done(env(ctx).act(steps.assign, case_ref, mediator=mediator,
-                                      co_mediators=co, expected_version=expect_version),
+                                      co_mediators=co, expected_version=expect_version,
+                                      at=parse_at(at)),
                          as_json)
 
     @case.command("show")
@@ -345,6 +366,7 @@ def register(app: typer.Typer) -> None:
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
 
-    from cli import document_cmds
+    from cli import document_cmds, search_cmds
 
     document_cmds.register_case(case)
+    search_cmds.register_case(case)

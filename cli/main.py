@@ -179,7 +179,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         _error_line(_os_error(exc))
         return 1
     except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
-        from mediation.db.storage import busy_error, sqlite_locked
+        from mediation.db.engines import sqlite_locked
+        from mediation.db.storage import busy_error
 
         if sqlite_locked(exc):  # a write lock held past busy_timeout, outside the retrying code
             busy = busy_error()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +40,22 @@ def version_opt() -> Any:
 
 
 def read_stdin() -> bytes | str:
-    """Standard input as bytes (for the one reader, normalise.decode) where it has them."""
+    """Standard input as bytes (for the one reader, encodings.decode) where it has them."""
     buffer = getattr(sys.stdin, "buffer", None)
     return buffer.read() if buffer is not None else sys.stdin.read()
 
 
 def decoded(data: bytes | str, origin: str) -> str:
-    """A user's file or standard input as text (normalise.decode): UTF-8 with or without a
+    """A user's file or standard input as text (encodings.decode): UTF-8 with or without a
     byte-order mark, UTF-16/32 with one, or GB18030 with a note on stderr; otherwise one line
     ``not UTF-8 or GB18030: save it as UTF-8`` (exit 1) and nothing is written."""
-    from mediation.core import normalise
+    from mediation.core import encodings, normalise
     from mediation.core.errors import InvalidInput
 
     if isinstance(data, str):  # already text (a test's stdin)
         return data.removeprefix("\ufeff")
     try:
-        text, encoding = normalise.decode(data)
+        text, encoding = encodings.decode(data)
     except normalise.Unreadable as exc:
         raise InvalidInput(msg("{origin}: {why}", origin=origin, why=exc.message)) from None
     if encoding:
@@ -86,6 +86,37 @@ def parse_date(value: str | None, option: str) -> date | None:
                                    value=value, first=FIRST_DAY, last=LAST_DAY),
                                  param_hint=option)
     return day
+
+
+def at_opt() -> Any:
+    return typer.Option(
+        None, "--at", metavar="WHEN", help=_(
+            "When it happened, if not now (补录, a late entry): a date (2026-11-28) or a date "
+            "and time (2026-11-28 15:00) in the committee's time zone; not in the future, not "
+            "before the case's previous step, at most the committee's late-entry days ago."))
+
+
+def parse_at(value: str | None) -> date | None:
+    """``--at``: a date (a ``date``) or a date and time (a ``datetime``, a wall time of the
+    committee's zone unless it has an offset), in any form normalise.datetime_text reads; or a
+    usage error (exit 2)."""
+    if value is None:
+        return None
+    from mediation.core import normalise
+    from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
+
+    text = normalise.datetime_text(value)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(_(
+            "{value} is not a date or a date and time: write 2026-11-28 or 2026-11-28 15:00",
+            value=value), param_hint="--at") from None
+    if not in_range(when.date()):
+        raise typer.BadParameter(_("{value} is out of range: dates are from {first} to {last}",
+                                   value=value, first=FIRST_DAY, last=LAST_DAY),
+                                 param_hint="--at")
+    return when if "T" in text else when.date()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from sqlmodel import col
 from mediation.access.policy import Actor, audit_scope, require, sees_names
 from mediation.cases import Case, EventView, Party
 from mediation.committee import committee_of
-from mediation.core import normalise, redaction
+from mediation.core import encodings, normalise, redaction
 from mediation.core.clock import iso, start_of_local_day_utc
 from mediation.core.errors import IntegrityFailure, InvalidInput
 from mediation.core.i18n import N_, Msg, msg
@@ -202,7 +202,7 @@ def anchor_from_json(data: object, source: str) -> Anchor:
 def anchor_from_file(path: str | Path) -> Anchor:
     p = Path(path)
     try:
-        data = json.loads(normalise.decode(p.read_bytes())[0])  # the one reader of files
+        data = json.loads(encodings.decode(p.read_bytes())[0])  # the one reader of files
     except OSError:
         raise InvalidInput(msg("cannot read {file}", file=str(p))) from None
     except normalise.Unreadable as exc:
@@ -259,7 +259,8 @@ def _connection(uow: UnitOfWork) -> tuple[Connection, bool]:
 
 
 _COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "from_state",
-            "to_state", "version", "reason", "changes", "prev_hash", "hash")
+            "to_state", "version", "reason", "changes", "prev_hash", "hash", "occurred_at",
+            "content_version")
 
 
 def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
@@ -276,7 +277,8 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
     sqlite = conn.dialect.name == "sqlite"
     raw_cols = cols
     if sqlite:
-        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:]]
+        cols = [cols[0], type_coerce(t.c.at, String).label("at"), *cols[2:14],
+                type_coerce(t.c.occurred_at, String).label("occurred_at"), cols[15]]
         raw_cols = [cols[0], *(cast(c, LargeBinary).label(c.key)
                                if c.key in _TEXT else c for c in raw_cols[1:])]
     last = None
@@ -300,7 +302,7 @@ def _rows(conn: Connection, batch: int) -> Iterator[tuple[Any, ...]]:
 
 
 _TEXT = frozenset({"at", "actor", "role", "action", "from_state", "to_state", "reason",
-                   "changes", "prev_hash", "hash"})
+                   "changes", "prev_hash", "hash", "occurred_at"})
 
 
 class _Undecodable(str):
@@ -332,7 +334,9 @@ def _hash_of(row: tuple[Any, ...]) -> str:
     (``casefile``)."""
     if row[3] is None or casefile.FILE_KEY not in row[11]:
         eventlog.parse_changes(row[11])
-    return eventlog.chain_hash(row[12], eventlog.content_text(*row[:12]))
+    r = row
+    return eventlog.chain_hash(r[12], eventlog.content_text(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[14], r[15]))
 
 
 def verify(uow: UnitOfWork, anchors: Sequence[Anchor] = (), *, key: bytes | None = None,

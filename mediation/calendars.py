@@ -1,4 +1,5 @@
-"""A committee's calendar settings: its time zone and the public-holiday rule of periods.
+"""A committee's calendar settings: its time zone, the public-holiday rule of periods, and how
+many days late a step may be entered (``--at``, workflow.LATE_ENTRY_DAYS).
 
 Stored as per-database settings rows keyed by committee (like the retention period), each change
 recorded as a ``calendar_set`` event. See ``mediation.core.calendar`` for the rules themselves
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mediation import workflow
 from mediation.access.policy import Actor, require
 from mediation.core.calendar import DEFAULT_ZONE, Calendar, UnknownZone, check_zone
 from mediation.core.errors import InvalidInput
@@ -28,21 +30,44 @@ def of(uow: UnitOfWork, committee_id: int) -> Calendar:
         return Calendar(holidays_extend=holidays)
 
 
-def view(cal: Calendar) -> dict[str, Any]:
-    return {"zone": cal.zone, "holidays_extend": cal.holidays_extend}
+def late_entry_limit(uow: UnitOfWork, committee_id: int) -> int:
+    """How many days after it happened a step may still be entered (--at): the committee's
+    setting, or workflow.LATE_ENTRY_DAYS."""
+    value = settings.get_many(uow.conn, [settings.late_entry_key(committee_id)])
+    text = next(iter(value.values()), None)
+    return int(text) if text is not None and text.isdigit() else workflow.LATE_ENTRY_DAYS
+
+
+def view(cal: Calendar, late_days: int = workflow.LATE_ENTRY_DAYS) -> dict[str, Any]:
+    return {"zone": cal.zone, "holidays_extend": cal.holidays_extend,
+            "late_entry_days": late_days}
+
+
+def _view(uow: UnitOfWork, committee_id: int) -> dict[str, Any]:
+    return view(of(uow, committee_id), late_entry_limit(uow, committee_id))
 
 
 def show(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     require(actor, "case.read")  # whoever reads the committee's cases reads its calendar
-    return view(of(uow, actor.committee_id))
+    return _view(uow, actor.committee_id)
 
 
 def set_calendar(uow: UnitOfWork, actor: Actor, *, zone: str | None = None,
-                 holidays_extend: bool | None = None) -> dict[str, Any]:
-    """Change the committee's time zone and/or holiday rule (directors; recorded)."""
+                 holidays_extend: bool | None = None,
+                 late_entry_days: int | None = None) -> dict[str, Any]:
+    """Change the committee's time zone, holiday rule and/or how many days late a step may be
+    entered (directors; recorded)."""
     require(actor, "committee.settings")
     before = of(uow, actor.committee_id)
     changes: dict[str, list[Any]] = {}
+    if late_entry_days is not None:
+        if not 0 <= late_entry_days <= workflow.MAX_LATE_ENTRY_DAYS:
+            raise InvalidInput(msg("--late-entry-days is 0 to {max} days",
+                                   max=workflow.MAX_LATE_ENTRY_DAYS))
+        was = late_entry_limit(uow, actor.committee_id)
+        if late_entry_days != was:
+            settings.put(uow, settings.late_entry_key(actor.committee_id), str(late_entry_days))
+            changes["late_entry_days"] = [was, late_entry_days]
     s = uow.session
     if zone is not None:
         zone = zone.strip()
@@ -63,9 +88,9 @@ def set_calendar(uow: UnitOfWork, actor: Actor, *, zone: str | None = None,
         eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role,
                         action="calendar_set", committee_id=actor.committee_id,
                         changes=changes)
-    return {**view(of(uow, actor.committee_id)), "changed": sorted(changes)}
+    return {**_view(uow, actor.committee_id), "changed": sorted(changes)}
 
 
 # Display names of the event this module records and of its changed fields (history, audit).
 EVENT_NAMES = (N_("trigger.calendar_set"), N_("field.calendar_zone"),
-               N_("field.calendar_holidays"))
+               N_("field.calendar_holidays"), N_("field.late_entry_days"))

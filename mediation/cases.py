@@ -43,7 +43,7 @@ from mediation.core.vocab import (
 # Money in fen: a 64-bit integer on both backends (migration 0006). SQLite's INTEGER already is
 # one (and declaring it BIGINT would only rebuild tables for nothing); PostgreSQL's INTEGER is
 # 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
-# (normalise.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
+# (money.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
 FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
@@ -433,7 +433,8 @@ class CaseView(BaseModel):
 
 class EventView(BaseModel):
     seq: int
-    at: str | None
+    at: str | None  # when it was recorded
+    occurred_at: str | None = None  # when it happened (earlier than ``at`` when entered late)
     case: str | None
     actor: str
     role: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,6 +30,7 @@ from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.step_machinery import checked_occurrence
 
 
 def parse_case(data: object, *, origin: str = "case.json",
@@ -220,9 +221,14 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
 
 
 def new_case(
-    uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False
+    uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False,
+    at: date | None = None,
 ) -> dict[str, Any]:
     """Register a case in intake. Returns its summary (id, number, state, ...).
+
+    ``at`` (``--at``, 补录): when it was registered, if not now (checked as a step's is:
+    ``step_machinery.checked_occurrence``); the case's registration time and the year of its
+    number are then that time's, and the event records both times.
 
     The probable-duplicate check (mediation/duplicates.py) runs only after everything the record
     could be refused for was built, so an invalid record fails alike whether or not it matches.
@@ -233,7 +239,9 @@ def new_case(
     require(actor, "case.create")
     s = uow.session
     key = settings.hash_key(uow)
-    now = uow.now()
+    recorded = uow.now()
+    now = recorded if at is None else checked_occurrence(uow, actor.committee_id, at, recorded,
+                                                         None)
     year = calendars.of(uow, actor.committee_id).local_date(now).year
     fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",
                          now=now, registrar=actor.username)
@@ -265,7 +273,7 @@ def new_case(
     for row in party_rows:
         s.add(Party(**{**row, "case_id": case.id}))
     eventlog.append(
-        s, at=now, actor=actor.username, role=actor.role, action="new",
+        s, at=recorded, occurred_at=now, actor=actor.username, role=actor.role, action="new",
         committee_id=actor.committee_id, case_id=case.id, from_state=None,
         to_state=State.intake, version=1,
         reason="forced: probable duplicate" if found else None,

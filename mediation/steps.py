@@ -1,37 +1,24 @@
 """The workflow steps: one service function per trigger.
 
-Every step goes through :func:`_step`, which loads the case, checks the actor's permission,
-refuses a stale ``expected_version``, asks the workflow whether the trigger may fire (guards
-included), applies the step's own changes, bumps the version with a compare-and-set, and appends
-the event -- all in the caller's unit of work, so that the state, the version and the event commit
-together or not at all. Each step takes its inputs as keyword arguments, builds its trigger's
-typed command (``mediation.core.commands``) for the guards, and returns a ``StepDone``; none
+Each step takes its inputs as keyword arguments, builds its trigger's typed command
+(``mediation.core.commands``) for the guards and its own changes (``apply``), and goes through
+the one path every step shares (``mediation.step_machinery.step``: permission, load, version,
+guards, compare-and-set, event), in the caller's unit of work. Each returns a ``StepDone``; none
 prints.
-
-The shared machinery is on every step's path, so it uses few statements and Core rather than ORM
-objects: one query for the case and the facts its trigger's guards read (``workflow.facts``), one
-``UPDATE`` that is both the version's compare-and-set and the case's changed columns, then the
-step's own records (ORM, flushed after the compare-and-set) and the event (eventlog). ``apply``
-functions set attributes on the ``Case`` they are given (use :func:`_set`, which also records the
-change for the event); that ``Case`` is in no session, so they must not ``session.add`` it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete
-from sqlalchemy import select as core_select
+from sqlalchemy import delete
 from sqlmodel import col, select
 
 from mediation import calendars, workflow
-from mediation.access.policy import Actor, require, require_appointment, require_on_case
+from mediation.access.policy import Actor, require, require_appointment
 from mediation.cases import (
     Agreement,
     Case,
@@ -40,18 +27,16 @@ from mediation.cases import (
     FollowUp,
     JudicialConfirmation,
     MediationSession,
-    Party,
     Prevention,
 )
 from mediation.committee import assignable
-from mediation.core import identity, normalise, redaction
+from mediation.core import identity
 from mediation.core.clock import iso, local_date
 from mediation.core.commands import (
     Accept,
     Agree,
     Assign,
     Assigned,
-    Command,
     Confirm,
     Decline,
     Extend,
@@ -66,127 +51,9 @@ from mediation.core.commands import (
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import AgreementForm, JudicialResult
-from mediation.db import casefile, casestore, eventlog
+from mediation.db import casefile, casestore
 from mediation.db.storage import UnitOfWork
-
-Changes = dict[str, list[Any]]
-
-_T = TypeVar("_T")
-Apply = Callable[[Case], Changes]
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _text_inputs(multiline: tuple[str, ...] = (), line: tuple[str, ...] = ()
-                 ) -> Callable[[_F], _F]:
-    """The step's free-text inputs through the one text normaliser (normalise.text): what a
-    library caller passes is stored as what the CLI would have stored, never a control
-    character."""
-    def wrap(fn: _F) -> _F:
-        @functools.wraps(fn)
-        def step(*args: Any, **kwargs: Any) -> Any:
-            for name in multiline + line:
-                if isinstance(kwargs.get(name), str):
-                    kwargs[name] = normalise.text(kwargs[name], multiline=name in multiline)
-            return fn(*args, **kwargs)
-        return step  # type: ignore[return-value]
-    return wrap
-
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared machinery
-
-
-def _step(
-    uow: UnitOfWork,
-    actor: Actor,
-    ref: str | int,
-    command: Command,
-    apply: Apply,
-    *,
-    expected_version: int | None = None,
-    reason: str | Callable[[Case], str | None] | None = None,
-    permission: str = "case.workflow",
-) -> StepDone:
-    trigger = command.trigger
-    require(actor, permission)  # before looking the case up: no hint whether it exists
-    case, subject, assigned = casestore.load(uow, actor, ref, trigger)
-    assert case.id is not None
-    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
-                    state=case.state)
-    if callable(reason):
-        reason = reason(case)
-    casestore.check_version(uow, case, expected_version)
-    before = case.state
-    _when(uow, case, subject)
-    after = workflow.fire(subject, command)
-    warned = tuple(w.render() for w in workflow.warnings(subject, command))
-    old_version = case.version
-    read = casestore.columns(case)
-    # The step's own records are written after the compare-and-set below, as they always were:
-    # the session does not flush what ``apply`` adds until then. The step happens at one
-    # instant, so statistics counted by the case's milestones equal a replay of the events.
-    with uow.one_instant() as at:
-        with uow.deferred_flush():
-            try:
-                changes = apply(case)
-            except casestore.Moved:
-                raise casestore.refused_as_stale(uow, case, expected_version) from None
-        if after != before:
-            changes = {"state": [before, after], **changes}
-        case.state = after
-        case.version = old_version + 1
-        casestore.write(uow, case, read, old_version, expected_version)
-        uow.flush()
-        event = eventlog.append(
-            uow.conn, at=at, actor=actor.username, role=actor.role, action=trigger,
-            committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
-            version=case.version, reason=reason, changes=changes,
-            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
-        )
-    return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
-                    event=event.seq, warnings=warned)
-
-
-def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject) -> None:
-    """When the step happens, for the guards: the instant, the committee's local date, and the
-    last day of the case's period."""
-    cal = calendars.of(uow, case.committee_id)
-    subject.now = uow.now()
-    subject.today = cal.local_date(subject.now)
-    if case.deadline is not None:
-        subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
-
-
-_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
-            .where(col(Party.case_id) == bindparam("case_id")))
-
-
-def _has_text(command: Command, reason: str | None) -> bool:
-    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
-    court): every step whose command has inputs; accept and confirm have none."""
-    return bool(reason) or bool(dataclasses.fields(command))
-
-
-def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
-    """The names masked in a step's event (redaction.persons: persons and guardians)."""
-    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
-
-
-def _set(case: Case, changes: Changes, field: str, value: Any) -> None:
-    before = getattr(case, field)
-    if before != value:
-        changes[field] = [_plain(before), _plain(value)]
-        setattr(case, field, value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return iso(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
+from mediation.step_machinery import Changes, set_field, step, text_inputs
 
 # ---------------------------------------------------------------------------------------------
 # One function per trigger
@@ -199,34 +66,37 @@ def _conclusion_deadline(uow: UnitOfWork, case: Case, now: datetime) -> datetime
 
 
 def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-           expected_version: int | None = None) -> StepDone:
+           expected_version: int | None = None,
+           at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         now = uow.now()
-        _set(case, ch, "accepted_at", now)
-        _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
+        set_field(case, ch, "accepted_at", now)
+        set_field(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return _step(uow, actor, ref, Accept(), apply, expected_version=expected_version)
+    return step(uow, actor, ref, Accept(), apply, expected_version=expected_version, at=at)
 
 
-@_text_inputs(multiline=("advice",))
+@text_inputs(multiline=("advice",))
 def decline(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
-        _set(case, ch, "declined_at", uow.now())
-        _set(case, ch, "decline_reason", reason)
-        _set(case, ch, "advice", advice.strip())
+        set_field(case, ch, "declined_at", uow.now())
+        set_field(case, ch, "decline_reason", reason)
+        set_field(case, ch, "advice", advice.strip())
         return ch
 
-    return _step(uow, actor, ref, Decline(reason=reason, advice=advice), apply,
-                 expected_version=expected_version, reason=reason)
+    return step(uow, actor, ref, Decline(reason=reason, advice=advice), apply,
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | None,
             co_mediators: list[str] | None = None, rights_notified: bool = False,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
     co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
@@ -238,7 +108,7 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
         now = uow.now()
         assert case.id is not None
         if lead:
-            _set(case, ch, "lead_mediator", lead)
+            set_field(case, ch, "lead_mediator", lead)
         existing = casestore.assigned_to(uow, case.id)
         for username, is_lead in [(lead, True), *((c, False) for c in co)]:
             if username and username not in existing:
@@ -247,20 +117,21 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
         if co:
             ch["co_mediators"] = [None, co]
         if case.rights_notified_at is None:
-            _set(case, ch, "rights_notified_at", now)
-        _set(case, ch, "mediation_started_at", case.mediation_started_at or now)
+            set_field(case, ch, "rights_notified_at", now)
+        set_field(case, ch, "mediation_started_at", case.mediation_started_at or now)
         return ch
 
-    return _step(uow, actor, ref,
+    return step(uow, actor, ref,
                  Mediate(mediator=lead, co_mediators=tuple(co), rights_notified=rights_notified),
                  apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
-@_text_inputs(multiline=("minutes",), line=("place", "attendees"))
+@text_inputs(multiline=("minutes",), line=("place", "attendees"))
 def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
             place: str | None = None, attendees: str | None = None,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         count = len(uow.session.exec(
@@ -272,14 +143,15 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
         return {"session": [None, {"no": row.no, "place": place, "attendees": attendees,
                                    "minutes": identity.scrub(row.minutes)}]}
 
-    return _step(uow, actor, ref,
+    return step(uow, actor, ref,
                  Session(minutes=minutes, place=place, attendees=attendees), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
-@_text_inputs(multiline=("reason",))
+@text_inputs(multiline=("reason",))
 def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: str,
-           consent: bool, expected_version: int | None = None) -> StepDone:
+           consent: bool, expected_version: int | None = None,
+           at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -289,17 +161,18 @@ def extend(uow: UnitOfWork, actor: Actor, ref: str | int, *, days: int, reason: 
                                   consent=consent, new_deadline=new_deadline, granted_at=now,
                                   granted_by=actor.username))
         ch: Changes = {"consent": [None, consent]}
-        _set(case, ch, "deadline", new_deadline)
+        set_field(case, ch, "deadline", new_deadline)
         return ch
 
-    return _step(uow, actor, ref, Extend(days=days, reason=reason, consent=consent), apply,
-                 expected_version=expected_version, reason=reason)
+    return step(uow, actor, ref, Extend(days=days, reason=reason, consent=consent), apply,
+                 expected_version=expected_version, at=at, reason=reason)
 
 
-@_text_inputs(multiline=("terms",))
+@text_inputs(multiline=("terms",))
 def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written: bool,
           amount: Decimal | None = None, due: date | None = None,
-          expected_version: int | None = None) -> StepDone:
+          expected_version: int | None = None,
+          at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -313,38 +186,40 @@ def agree(uow: UnitOfWork, actor: Actor, ref: str | int, *, terms: str, written:
         ch: Changes = {"agreement": [None, {"version": a.version, "form": a.form,
                                             "terms": identity.scrub(a.terms),
                                             "amount": fen_to_yuan(fen), "due": iso(due)}]}
-        _set(case, ch, "concluded_at", now)
-        _set(case, ch, "conclusion", "agreement")
+        set_field(case, ch, "concluded_at", now)
+        set_field(case, ch, "conclusion", "agreement")
         if case.first_concluded_at is None:  # derived (stats): not recorded in the changes
             case.first_concluded_at, case.first_outcome = now, a.form
         if fen is not None and case.amount_fen is None:
-            _set(case, ch, "amount_fen", fen)
+            set_field(case, ch, "amount_fen", fen)
         return ch
 
-    return _step(uow, actor, ref,
+    return step(uow, actor, ref,
                  Agree(terms=terms, written=written, amount=amount, due=due), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
-@_text_inputs(multiline=("advice",))
+@text_inputs(multiline=("advice",))
 def terminate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, advice: str,
-              expected_version: int | None = None) -> StepDone:
+              expected_version: int | None = None,
+              at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         ch: Changes = {}
-        _set(case, ch, "concluded_at", uow.now())
-        _set(case, ch, "conclusion", "termination")
+        set_field(case, ch, "concluded_at", uow.now())
+        set_field(case, ch, "conclusion", "termination")
         if case.first_concluded_at is None:  # derived (stats): not recorded in the changes
             case.first_concluded_at, case.first_outcome = uow.now(), "termination"
-        _set(case, ch, "termination_reason", reason)
-        _set(case, ch, "advice", advice.strip())
+        set_field(case, ch, "termination_reason", reason)
+        set_field(case, ch, "advice", advice.strip())
         return ch
 
-    return _step(uow, actor, ref, Terminate(reason=reason, advice=advice), apply,
-                 expected_version=expected_version, reason=reason)
+    return step(uow, actor, ref, Terminate(reason=reason, advice=advice), apply,
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -358,19 +233,20 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         uow.session.add(agreement)
         ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
                                                       "effective_at": iso(effective)}]}
-        _set(case, ch, "confirmed_at", effective)
+        set_field(case, ch, "confirmed_at", effective)
         if case.first_confirmed_at is None:  # derived (stats): not recorded in the changes
             case.first_confirmed_at = effective
         return ch
 
-    return _step(uow, actor, ref, Confirm(), apply, expected_version=expected_version)
+    return step(uow, actor, ref, Confirm(), apply, expected_version=expected_version, at=at)
 
 
-@_text_inputs(line=("court",))
+@text_inputs(line=("court",))
 def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None = None,
              filed_on: date | None = None, result: str | None = None,
              decided_on: date | None = None,
-             expected_version: int | None = None) -> StepDone:
+             expected_version: int | None = None,
+             at: date | None = None) -> StepDone:
     """File for judicial confirmation (``court``, ``filed_on``) or record the court's result."""
 
     def apply(case: Case) -> Changes:
@@ -395,13 +271,14 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
 
     command = Judicial(court=court, filed_on=filed_on or local_date(uow.now()), result=result,
                        decided_on=decided_on)
-    return _step(uow, actor, ref, command, apply, expected_version=expected_version)
+    return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at)
 
 
-@_text_inputs(multiline=("note",))
+@text_inputs(multiline=("note",))
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
              performance: str | None = None, note: str | None = None, lawsuit: bool = False,
-             expected_version: int | None = None) -> StepDone:
+             expected_version: int | None = None,
+             at: date | None = None) -> StepDone:
     def apply(case: Case) -> Changes:
         assert case.id is not None
         now = uow.now()
@@ -412,17 +289,18 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str
         ch: Changes = {"follow_up": [None, {"performance": performance,
                                             "satisfaction": satisfaction, "lawsuit": lawsuit,
                                             "note": identity.scrub(note)}]}
-        _set(case, ch, "closed_at", now)
+        set_field(case, ch, "closed_at", now)
         return ch
 
-    return _step(uow, actor, ref, Feedback(satisfaction=satisfaction, performance=performance,
+    return step(uow, actor, ref, Feedback(satisfaction=satisfaction, performance=performance,
                                            note=note, lawsuit=lawsuit), apply,
-                 expected_version=expected_version)
+                 expected_version=expected_version, at=at)
 
 
-@_text_inputs(multiline=("reason",))
+@text_inputs(multiline=("reason",))
 def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, consent: bool,
-              expected_version: int | None = None) -> StepDone:
+              expected_version: int | None = None,
+              at: date | None = None) -> StepDone:
     """Back to mediating: the current agreement is superseded (kept), a new one will follow."""
 
     def apply(case: Case) -> Changes:
@@ -436,18 +314,19 @@ def remediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str, con
             uow.session.add(agreement)
             ch["agreement_superseded"] = [agreement.version, None]
         ch["consent"] = [None, consent]
-        _set(case, ch, "concluded_at", None)
-        _set(case, ch, "conclusion", None)
-        _set(case, ch, "confirmed_at", None)
-        _set(case, ch, "deadline", _conclusion_deadline(uow, case, now))
+        set_field(case, ch, "concluded_at", None)
+        set_field(case, ch, "conclusion", None)
+        set_field(case, ch, "confirmed_at", None)
+        set_field(case, ch, "deadline", _conclusion_deadline(uow, case, now))
         return ch
 
-    return _step(uow, actor, ref, Remediate(reason=reason, consent=consent), apply,
-                 expected_version=expected_version, reason=reason)
+    return step(uow, actor, ref, Remediate(reason=reason, consent=consent), apply,
+                 expected_version=expected_version, at=at, reason=reason)
 
 
 def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons: int,
-            expected_version: int | None = None) -> StepDone:
+            expected_version: int | None = None,
+            at: date | None = None) -> StepDone:
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -455,12 +334,13 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
                                    recorded_at=uow.now(), recorded_by=actor.username))
         return {"prevention": [None, {"kind": kind, "persons": persons}]}
 
-    return _step(uow, actor, ref, Prevent(kind=kind, persons=persons), apply,
-                 expected_version=expected_version)
+    return step(uow, actor, ref, Prevent(kind=kind, persons=persons), apply,
+                 expected_version=expected_version, at=at)
 
 
 def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
-           co_mediators: list[str] | None = None, expected_version: int | None = None
+           co_mediators: list[str] | None = None, expected_version: int | None = None,
+           at: date | None = None
            ) -> Assigned:
     """``case assign``: a director appoints or replaces a case's mediators. The state does not
     change; a finished case (``workflow.FINISHED``) is refused by the table."""
@@ -479,7 +359,7 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
                         .order_by(col(CaseMediator.id))).all()
         old_co = [m.username for m in before if not m.lead and m.username != case.lead_mediator]
         ch: Changes = {}
-        _set(case, ch, "lead_mediator", lead)
+        set_field(case, ch, "lead_mediator", lead)
         if old_co != co:
             ch["co_mediators"] = [old_co, co]
         for row in before:  # deleted with Core below: noted for the event (casefile)
@@ -492,8 +372,8 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
                                assigned_at=now))
         return ch
 
-    done = _step(uow, actor, ref, Assign(mediator=lead, co_mediators=tuple(co)), apply,
-                 expected_version=expected_version, permission="case.assign",
+    done = step(uow, actor, ref, Assign(mediator=lead, co_mediators=tuple(co)), apply,
+                 expected_version=expected_version, at=at, permission="case.assign",
                  reason=lambda case: "reassign" if case.lead_mediator else None)
     return Assigned(**asdict(done), lead_mediator=lead, co_mediators=co)
 

@@ -116,6 +116,11 @@ class Event(SQLModel, table=True):
     version: int | None = None
     reason: str | None = None
     changes: str = "{}"
+    # When the step happened (``at``: when it was recorded); equal to ``at`` unless entered
+    # late (``--at``). Null only in a database not yet upgraded by migration 0010.
+    occurred_at: datetime | None = Field(default=None, sa_type=DateTime)
+    # The form of the hashed content (eventlog.content_text): 1 before migration 0010, then 2.
+    content_version: int = 1
     prev_hash: str
     hash: str
 

@@ -77,6 +77,23 @@ def render() -> str:
         "the same applicant and respondent names and category registered within this many days, "
         "or a party whose ID number appears in a case registered within it or still open, is a "
         "probable duplicate.",
+        f"- `LATE_ENTRY_DAYS = {workflow.LATE_ENTRY_DAYS}`: a step (and a registration) may be "
+        "entered late with `--at` (补录) at most this many days after it happened; a committee "
+        "sets its own with `mediation calendar set --late-entry-days N` (0 to "
+        f"{workflow.MAX_LATE_ENTRY_DAYS}, docs/settings.md).",
+        "",
+        "## When a step happened (补录)",
+        "",
+        "Every step, and `case new`, takes `--at`: a date (`2026-11-28`) or a date and time "
+        "(`2026-11-28 15:00`) in the committee's time zone. The event records both when the "
+        "step happened (`occurred_at`) and when it was entered (`at`), both under the hash "
+        "(docs/audit.md §2). Refused, in one line: a time in the future, a time before the "
+        "case's previous step (`workflow.occurrence_problem`), or one more than the committee's "
+        "late-entry days ago. A date alone is that day: today means now; an earlier day its "
+        "first instant, or the time of the case's previous step when that was later the same "
+        "day, so the steps of a day keep the order they are entered in. The case's milestones, "
+        "its 30-day period, the judicial window and the statistics count by when a step "
+        "happened, so a late entry moves the figures of the period it happened in.",
         "",
         "## How a step is carried out",
         "",

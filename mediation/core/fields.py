@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
 
-from mediation.core import identity, normalise
+from mediation.core import identity, money, normalise
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
@@ -102,12 +102,12 @@ def category(v: str) -> str:
 
 def amount(v: Any) -> Any:
     """Every written form of an amount (1500, "1,500", "500元", "１５００"), exact, at most two
-    decimals, within the bound (normalise.amount). A JSON number with a fraction or exponent is
+    decimals, within the bound (money.amount). A JSON number with a fraction or exponent is
     a float by the time Python sees it (json.loads); it is read as its shortest decimal form, as
     pydantic does for floats, so that validating the JSON text directly (model_validate_json,
     the bulk import) and validating the loaded object give the same Decimal ("1000.0" stays
     "1000.0")."""
-    return None if v is None else normalise.amount(v)
+    return None if v is None else money.amount(v)
 
 
 def identity_of(id_type: IdType | None, id_number: str | None,

@@ -15,7 +15,7 @@ means:
   option values): :func:`fold`. The text cleaning above, then Unicode NFKC (full-width digits,
   letters and brackets ``（）`` become ASCII, the ideographic space a space), every dash a
   hyphen, surrounding spaces stripped.
-- **Written forms** with one canonical stored form each: :func:`phone`, :func:`amount`,
+- **Written forms** with one canonical stored form each: :func:`phone`, ``money.amount``,
   :func:`date_`, :func:`datetime_text`, :func:`case_ref`, :func:`resident_id_text`. Each
   returns the canonical value or raises :class:`Unreadable`, whose message names the value and
   the forms accepted.
@@ -24,18 +24,17 @@ For scanning free text (masking numbers written inside minutes), :func:`fold_wid
 full-width forms one character for one (offsets stay valid), and :func:`phone_or_none` /
 :data:`PHONE_IN_TEXT` recognise one written form of a phone number.
 
+The one reader of the bytes a user's file or standard input brings (UTF-8 or GB18030) is
+``mediation.core.encodings``; amounts of money are read by ``mediation.core.money.amount``.
+
 No SQLAlchemy here, no printing: a pure core module.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Final
 
 from mediation.core.i18n import N_, Msg, msg
@@ -264,70 +263,6 @@ def phone(value: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Amounts of money (yuan)
-
-# The largest amount accepted, in fen: ¥1,000,000,000.00 (one billion yuan, 10亿元). Far above
-# any dispute a mediation committee sees, and low enough that a SUM over 92 million amounts,
-# cases and agreements together, stays within a signed 64-bit integer (2**63 - 1 fen), the
-# column type on both backends.
-MAX_AMOUNT_FEN: Final = 100_000_000_000
-MAX_AMOUNT_YUAN: Final = Decimal(MAX_AMOUNT_FEN) / 100
-AMOUNT_FORMS: Final = N_("yuan as 1500, 1,500, 1500.00, ¥1500, 500元 or 1.5万 (at most two "
-                         "decimals)")
-_AMOUNT_RE: Final = re.compile(
-    r"(?:¥|RMB|CNY)?\s*(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
-    r"(?P<wan>万)?\s*(?:元|圆|块|RMB|CNY)?(?:整)?", re.IGNORECASE)
-_CENT: Final = Decimal("0.01")
-
-
-def amount(value: str | int | float | Decimal) -> Decimal:
-    """An amount in yuan, however written, as an exact Decimal with at most two decimals,
-    between 0 and :data:`MAX_AMOUNT_YUAN`; otherwise :class:`Unreadable`. Never rounds."""
-    if type(value) is int and 0 <= value <= MAX_AMOUNT_FEN // 100:  # the common cases
-        return Decimal(value)
-    if type(value) is Decimal and value.is_finite() and 0 <= value <= MAX_AMOUNT_YUAN \
-            and value == value.quantize(_CENT):
-        return value
-    shown = value if isinstance(value, str) else str(value)
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        # a JSON true/false, list or object where an amount belongs
-        raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
-                         forms=msg(AMOUNT_FORMS))
-    if isinstance(value, float):  # a JSON number with a fraction: its shortest decimal form
-        value = Decimal(repr(value))
-    if isinstance(value, str):
-        v = fold(value)
-        negative = v.startswith("-")
-        m = _AMOUNT_RE.fullmatch(v.removeprefix("-").strip())
-        if m is None:
-            raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
-                             forms=msg(AMOUNT_FORMS))
-        try:
-            d = Decimal(m.group("n").replace(",", ""))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
-                             forms=msg(AMOUNT_FORMS)) from None
-        if m.group("wan"):
-            d *= 10_000
-        if negative:
-            d = -d
-    else:
-        d = Decimal(value)
-    if not d.is_finite():
-        raise Unreadable(N_("{value!r} is not an amount; write {forms}"), value=shown,
-                         forms=msg(AMOUNT_FORMS))
-    if d < 0:
-        raise OutOfRange(N_("{value!r}: an amount must not be negative"), value=shown)
-    if d > MAX_AMOUNT_YUAN:
-        raise OutOfRange(N_("{value!r} is above the largest amount accepted, {bound} yuan"),
-                         value=shown, bound=f"{MAX_AMOUNT_YUAN:,.2f}")
-    if d != d.quantize(_CENT):
-        raise OutOfRange(N_("{value!r} has more than two decimals; amounts are kept to the fen "
-                            "(0.01 yuan) and never rounded"), value=shown)
-    return d
-
-
-# ---------------------------------------------------------------------------------------------
 # Dates
 
 DATE_FORMS: Final = N_("2026-12-31 (also 2026/12/31, 2026.12.31, 2026年12月31日)")
@@ -419,67 +354,3 @@ def integer_text(value: str) -> str:
     """A whole number as typed (``１０``, ``1,000``): folded, thousands separators removed."""
     v = fold(value)
     return v.replace(",", "") if _GROUPED_INT_RE.fullmatch(v) else v
-
-
-# ---------------------------------------------------------------------------------------------
-# Encodings: the one reader of every text a user's file or standard input brings
-
-ENCODING_REFUSED: Final = N_("not UTF-8 or GB18030: save it as UTF-8")
-_BOMS: Final = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
-                (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-_SNIFF_CHUNK: Final = 1 << 20
-
-
-def _decodes(chunks: Iterable[bytes], encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    try:
-        for chunk in chunks:
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def encoding_of(head: bytes, chunks: Callable[[], Iterable[bytes]]) -> str:
-    """The codec to read a text with: ``utf-8-sig`` (UTF-8, with or without a byte-order mark),
-    ``utf-16``/``utf-32`` (with a byte-order mark), or ``gb18030`` when the bytes are not UTF-8
-    but decode cleanly as GB18030 (GBK and GB2312 are subsets of it); otherwise
-    :class:`Unreadable` (``not UTF-8 or GB18030: save it as UTF-8``). ``head`` is the first
-    bytes, ``chunks()`` yields the whole text (called at most twice: UTF-8, then GB18030)."""
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            if _decodes(chunks(), codec):
-                return codec
-            raise Unreadable(ENCODING_REFUSED)
-    if b"\x00" not in head:  # NUL bytes: UTF-16/32 without a byte-order mark, or binary
-        if _decodes(chunks(), "utf-8"):
-            return "utf-8-sig"
-        if _decodes(chunks(), "gb18030"):
-            return "gb18030"
-    raise Unreadable(ENCODING_REFUSED)
-
-
-def decode(data: bytes) -> tuple[str, str | None]:
-    """A user's text file or standard input as text, read as :func:`encoding_of` says, with
-    ``"GB18030"`` when it was read as such (for a note on stderr), else None."""
-    codec = encoding_of(data[:_SNIFF_CHUNK], lambda: (data,))
-    return data.decode(codec), _note(codec)
-
-
-def file_encoding(path: Path) -> tuple[str, str | None]:
-    """The codec to open ``path`` with (streaming, for large files) and the note of
-    :func:`decode`: the file is read through once to check it decodes."""
-    def chunks() -> Iterator[bytes]:
-        with path.open("rb") as fh:
-            while block := fh.read(_SNIFF_CHUNK):
-                yield block
-
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_CHUNK)
-    codec = encoding_of(head, chunks)
-    return codec, _note(codec)
-
-
-def _note(codec: str) -> str | None:
-    return "GB18030" if codec == "gb18030" else None

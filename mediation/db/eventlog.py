@@ -5,6 +5,11 @@ genesis value being 64 zeros), a newline, and the canonical serialisation of the
 JSON with sorted keys, no insignificant white space, UTF-8 (not ASCII-escaped), timestamps as
 ``YYYY-MM-DDTHH:MM:SS.ffffffZ``. docs/audit.md states this for outside verifiers.
 
+The content is versioned (``content_version``, a column of the event): version 1, the events
+written before migration 0010, hashes the twelve columns it always did; version 2 adds when the
+step happened (``occurred_at``, which may be earlier than ``at``, when it was recorded) and the
+version itself. Older events keep verifying as they were written.
+
 The ``log_head`` row holds the last sequence number and hash; it is read ``FOR UPDATE`` inside the
 step's transaction, so sequence numbers are gapless and the chain is linear on every backend. The
 head and the events are read and written with Core statements (compiled once per process), not
@@ -24,11 +29,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from mediation.core import redaction
-from mediation.db import casefile
+from mediation.db import casefile, searchindex
 from mediation.db.rows import from_row
 from mediation.tables import Event, LogHead
 
 GENESIS = "0" * 64
+CONTENT_VERSION = 2  # what :func:`append` writes; 1: events written before migration 0010
+CONTENT_VERSIONS = (1, 2)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -69,6 +76,10 @@ class EventColumns(Protocol):
     def reason(self) -> str | None: ...
     @property
     def changes(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime | str | None: ...
+    @property
+    def content_version(self) -> int: ...
 
 
 class NotCanonical(ValueError):
@@ -106,16 +117,28 @@ def _at_text(at: datetime | str) -> str:
 def content_text(seq: int, at: datetime | str, committee_id: int | None, case_id: int | None,
                  actor: str, role: str, action: str, from_state: str | None,
                  to_state: str | None, version: int | None, reason: str | None,
-                 changes: str) -> str:
+                 changes: str, occurred_at: datetime | str | None = None,
+                 content_version: int = 1) -> str:
     """THE hashed content of an event: the canonical JSON (docs/audit.md §2-4) of every column
     but ``prev_hash`` and ``hash``, keys sorted. ``changes`` is the column's text, spliced in
     verbatim: it is canonical JSON already (:func:`parse_changes` checks that when it is read).
-    The log's append, the verifier and the bulk import all hash what this returns."""
+    The log's append, the verifier and the bulk import all hash what this returns.
+
+    Version 1 (the events written before migration 0010) is the twelve columns it always was;
+    version 2 adds ``content_version`` and ``occurred_at`` (when the step happened). Any other
+    version is not an event this program wrote (:class:`NotCanonical`)."""
     cj = _value
-    return (f'{{"action":{cj(action)},"actor":{cj(actor)},"at":{cj(_at_text(at))},'
-            f'"case_id":{cj(case_id)},"changes":{changes},"committee_id":{cj(committee_id)},'
-            f'"from_state":{cj(from_state)},"reason":{cj(reason)},"role":{cj(role)},'
+    head = (f'{{"action":{cj(action)},"actor":{cj(actor)},"at":{cj(_at_text(at))},'
+            f'"case_id":{cj(case_id)},"changes":{changes},"committee_id":{cj(committee_id)},')
+    tail = (f'"reason":{cj(reason)},"role":{cj(role)},'
             f'"seq":{cj(seq)},"to_state":{cj(to_state)},"version":{cj(version)}}}')
+    if content_version == 1:
+        return f'{head}"from_state":{cj(from_state)},{tail}'
+    if content_version == 2 and occurred_at is not None:
+        return (f'{head}"content_version":2,"from_state":{cj(from_state)},'
+                f'"occurred_at":{cj(_at_text(occurred_at))},{tail}')
+    raise NotCanonical(f"content version {content_version!r} with occurred_at "
+                       f"{occurred_at!r}")
 
 
 def _value(value: Any) -> str:
@@ -134,7 +157,8 @@ def _value(value: Any) -> str:
 def content_of(e: EventColumns) -> str:
     """The hashed content of an event or event row (:func:`content_text`)."""
     return content_text(e.seq, e.at, e.committee_id, e.case_id, e.actor, e.role, e.action,
-                        e.from_state, e.to_state, e.version, e.reason, e.changes)
+                        e.from_state, e.to_state, e.version, e.reason, e.changes,
+                        e.occurred_at, e.content_version)
 
 
 def chain_hash(prev_hash: str, content: str | Mapping[str, Any]) -> str:
@@ -176,6 +200,7 @@ def append(
     session: Session | Connection,
     *,
     at: datetime,
+    occurred_at: datetime | None = None,
     actor: str,
     role: str,
     action: str,
@@ -189,6 +214,9 @@ def append(
     persons: Sequence[str] = (),
 ) -> Event:
     """Append one event inside the caller's transaction and advance the head.
+
+    ``at`` is when it is recorded, ``occurred_at`` when it happened (``at`` when not given: a
+    step typed as it happens; earlier for a late entry, ``--at``).
 
     The event log can never be changed, so nothing personal goes in: every string of
     ``reason`` and ``changes`` has its ID and phone numbers scrubbed, and the names of
@@ -207,6 +235,8 @@ def append(
         if recorded is not None:  # what the transaction changed of the case file (its
             # personal data and free text are keyed hashes: casefile.HASHED)
             changes = {**changes, "file": recorded}
+            if searchindex.touched(recorded):  # the search index, in the same transaction
+                searchindex.refresh(conn, case_id)
     seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
         "seq": seq + 1,
@@ -221,6 +251,8 @@ def append(
         "version": version,
         "reason": redaction.redact(reason, persons),
         "changes": canonical_json(changes),
+        "occurred_at": (occurred_at or at).replace(tzinfo=None),
+        "content_version": CONTENT_VERSION,
         "prev_hash": prev_hash,
         "hash": "",
     }

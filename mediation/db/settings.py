@@ -41,6 +41,10 @@ def procedure_key(name: str, committee_id: int) -> str:
     return f"procedure.{name}.{committee_id}"
 
 
+def late_entry_key(committee_id: int) -> str:
+    return f"late_entry_days.{committee_id}"
+
+
 _SETTING = Setting.__table__  # type: ignore[attr-defined]
 _SOME = select(_SETTING.c.key, _SETTING.c.value).where(
     _SETTING.c.key.in_(bindparam("keys", expanding=True)))

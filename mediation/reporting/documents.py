@@ -1,9 +1,11 @@
 """The documents of a case: the Ministry of Justice's 2010 forms (人民调解文书格式), filled in.
 
-What each document holds, and in which order the case file (卷宗) binds them, is decided here;
-``mediation/reporting/docx.py`` renders a template with the fields and writes the files. Each
-document's fields are built from the case file as ``queries.build_view`` shows it, so masking
-has one rule: a reader who may reveal gets the full record, every other reader the masked one.
+What each document holds, and in which order the case file (卷宗) binds them, is decided in
+``mediation/reporting/forms.py``; this module reads the case for the reader, prints one document,
+binds the case file and files it; ``mediation/reporting/printing.py`` renders a template with the
+fields and writes the files. Each document's fields are built from the case file as
+``queries.build_view`` shows it, so masking has one rule: a reader who may reveal gets the full
+record, every other reader the masked one.
 
 Printing names the parties in full (they sign the agreement), so printing is a reveal: allowed to
 the case's mediator and the director (``case.print``; a mediator only on their own cases),
@@ -22,7 +24,6 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +31,17 @@ from sqlmodel import col, select
 
 from mediation import calendars
 from mediation.access.policy import Actor, allowed
-from mediation.cases import Case, CaseView
+from mediation.cases import Case
 from mediation.committee import committee_of
-from mediation.core import categories, zhnum
-from mediation.core.calendar import Calendar, age_on
+from mediation.core import zhnum
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 from mediation.queries import build_view, case_for
+from mediation.reporting import forms
+from mediation.reporting.forms import Planned
 from mediation.tables import Event, Staff
 
 ARCHIVE = "archive"
@@ -49,48 +51,6 @@ PRINT_REASON = "print"
 # Display names of the events this feature records, and of their changed fields.
 EVENT_NAMES = (N_("trigger.archive"), N_("trigger.document_version"), N_("field.documents"),
                N_("field.retention_days"), N_("field.document"), N_("field.version"))
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One form: its template's name, its title, and what repeats it (a session, a version)."""
-
-    name: str
-    title: str
-    source: str  # the 2010 form it follows
-    repeated: str | None = None  # "session", "agreement" or "visit": one document each
-
-
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("cover", "卷宗封面", "人民调解卷宗封面"),
-    Kind("contents", "卷内目录", "卷内目录"),
-    Kind("application", "人民调解申请书", "人民调解申请书"),
-    Kind("oral_application", "人民调解口头申请登记表", "人民调解申请书（口头申请的登记）"),
-    Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
-    Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
-    Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
-    Kind("investigation", "人民调解调查记录", "人民调解调查记录"),
-    Kind("session", "人民调解记录", "人民调解记录", "session"),
-    Kind("agreement", "人民调解协议书", "人民调解协议书", "agreement"),
-    Kind("oral", "人民调解口头协议登记表", "人民调解口头协议登记表", "agreement"),
-    Kind("termination", "人民调解终止调解告知书", "终止调解（人民调解法第二十六条）"),
-    Kind("visit", "人民调解回访记录", "人民调解回访记录", "visit"),
-)}
-
-
-@dataclass
-class Planned:
-    """A document ready to render: which template, with which fields, written under which name."""
-
-    kind: str
-    key: str  # "agreement-2": the kind and its number, stable across runs
-    title: str  # as the contents list names it
-    context: dict[str, Any]
-    file_name: str = ""
-    version: int = 1
-    keep_existing: bool = False  # a filed version: an existing file of that name is left as is
-    write: bool = True  # False: a corrected filed version, listed but not reproduced
-    remark: str = ""
 
 
 @dataclass
@@ -111,63 +71,7 @@ class CaseFile:
 # Reading the case as the reader may see it
 
 
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
-
-
-def _day(value: str | None, cal: Calendar) -> date | None:
-    """The committee's local date of a stored (UTC) time."""
-    dt = _dt(value)
-    return None if dt is None else cal.local_date(dt)
-
-
-def _plain(value: str | None, cal: Calendar) -> str:
-    day = _day(value, cal)
-    return zhnum.date_plain(day) if day else ""
-
-
-def _upper(value: str | None, cal: Calendar) -> str:
-    day = _day(value, cal)
-    return zhnum.date_upper(day) if day else "年　　月　　日"
-
-
-def _time(value: str | None, cal: Calendar) -> str:
-    dt = _dt(value)
-    if dt is None:
-        return ""
-    local = cal.local(dt)
-    return f"{zhnum.date_plain(local.date())}{local.hour}时{local.minute:02d}分"
-
-
-def _zh(kind: str, value: str | None) -> str:
-    return name(kind, value, "zh") if value else ""
-
-
-def _age(birth: str | None, on: date | None) -> str:
-    if not birth or on is None:
-        return ""
-    years = age_on(date.fromisoformat(birth), on)
-    return f"{years}岁" if years >= 0 else ""
-
-
-def _fen(amount: str | None) -> int | None:
-    if amount is None:
-        return None
-    yuan, _, cents = amount.partition(".")
-    return int(yuan) * 100 + int((cents + "00")[:2])
-
-
-@dataclass
-class _Reader:
-    case: Case
-    view: CaseView
-    staff: dict[str, str]
-    revealed: bool
-    prefix: str
-    cal: Calendar
-
-
-def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Reader:
+def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> forms.Reader:
     """Check the reader, decide reveal or masked, build the view (``_printed`` records it)."""
     case, assigned = case_for(uow, actor, ref)
     assert case.id is not None
@@ -176,11 +80,11 @@ def _read(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool) -> _Re
     view = build_view(uow, actor, case, reveal=reveal, names_ok=names_ok)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     prefix = committee_of(uow, actor).prefix
-    return _Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
+    return forms.Reader(case=case, view=view, staff=staff, revealed=reveal, prefix=prefix,
                    cal=calendars.of(uow, case.committee_id))
 
 
-def _printed(uow: UnitOfWork, actor: Actor, r: _Reader, documents: list[str]) -> None:
+def _printed(uow: UnitOfWork, actor: Actor, r: forms.Reader, documents: list[str]) -> None:
     """A full copy was printed: a ``reveal`` event with the reason ``print``, naming the
     documents (by key: ``agreement-1``, ``session-2``, ``cover``, ...)."""
     if r.revealed:
@@ -198,160 +102,6 @@ def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# The fields of each document
-
-
-def _common(r: _Reader) -> dict[str, Any]:
-    v = r.view
-    applicants = [p.name for p in v.parties if p.role == "applicant"]
-    respondents = [p.name for p in v.parties if p.role == "respondent"]
-    category = categories.get(v.category)
-    cat_name = category.zh if category else v.category
-    dispute = cat_name.removesuffix("纠纷") + "纠纷"
-    registered = _day(v.dates.get("registered"), r.cal)
-    lead = [m for m in v.mediators if m["lead"]]
-    others = [m for m in v.mediators if not m["lead"]]
-    mediators = "、".join(m["name"] for m in lead + others)
-    parties = []
-    for i, p in enumerate(v.parties, start=1):
-        same_role = [q for q in v.parties if q.role == p.role]
-        role = _zh("party", p.role)
-        if len(same_role) > 1:
-            role += f"（{same_role.index(p) + 1}）"
-        guardian = ""
-        if p.guardian:
-            relation = p.guardian.get("relation") or ""
-            guardian = "法定代理人：" + (p.guardian.get("name") or "") + (
-                f"（{relation}）" if relation else "")
-        parties.append({
-            "no": i, "role": role, "name": p.name, "sex": _zh("sex", p.sex),
-            "ethnicity": p.ethnicity or "", "age": _age(p.birth_date, registered),
-            "id_number": p.id_number or "", "phone": p.phone or "",
-            "address": p.address or "", "guardian": guardian,
-        })
-    amount_fen = _fen(v.amount)
-    return {
-        "committee": v.committee,
-        "number": v.number,
-        "masked": not r.revealed,
-        "title": f"{'、'.join(applicants)}与{'、'.join(respondents)}{dispute}"
-        if respondents else f"{'、'.join(applicants)}{dispute}",
-        "category": cat_name,
-        "dispute": dispute,
-        "source": _zh("source", v.source),
-        "referral_ref": v.referral_ref or "",
-        "summary": v.summary,
-        "requests": v.requests,
-        "persons_involved": str(v.persons_involved or len(v.parties)),
-        "amount_text": (f"{zhnum.amount_figures(amount_fen)}（{zhnum.amount_capital(amount_fen)}）"
-                        if amount_fen is not None else ""),
-        "applicants": "、".join(applicants),
-        "respondents": "、".join(respondents),
-        "all_parties": "、".join(p.name for p in v.parties),
-        "parties": parties,
-        "mediators": mediators,
-        "registrar": r.staff.get(v.registrar, v.registrar),
-        "registered_plain": _plain(v.dates.get("registered"), r.cal),
-        "accepted_plain": _plain(v.dates.get("accepted"), r.cal),
-        "accepted_upper": _upper(v.dates.get("accepted"), r.cal),
-    }
-
-
-def _agreement_number(number: str, version: int) -> str:
-    return number if version == 1 else f"{number}（第{version}版）"
-
-
-def _documents(r: _Reader) -> list[Planned]:
-    """Every document of the case file, in the order of the 2010 cover list, from the record."""
-    v = r.view
-    base = _common(r)
-    out: list[Planned] = []
-
-    def add(kind: str, no: int | None, extra: dict[str, Any], remark: str = "") -> None:
-        k = KINDS[kind]
-        key = kind if no is None else f"{kind}-{no}"
-        title = k.title
-        if k.repeated == "session" or k.repeated == "visit":
-            title += f"（第{no}次）"
-        elif k.repeated == "agreement":
-            title += f"（第{no}版）"
-        out.append(Planned(kind=kind, key=key, title=title, context={**base, **extra},
-                           remark=remark))
-
-    if v.source == "application":
-        add("application", None, {"date_upper": _upper(v.dates.get("registered"), r.cal)})
-    if v.dates.get("accepted"):
-        add("registration", None, {})
-    if v.dates.get("declined"):
-        add("decline", None, {"reason": _zh("decline", v.decline_reason),
-                              "advice": v.advice or "",
-                              "date_upper": _upper(v.dates.get("declined"), r.cal)})
-    if v.dates.get("rights_notified"):
-        add("rights", None, {"date_upper": _upper(v.dates.get("rights_notified"), r.cal)})
-    last_session = max((s["no"] for s in v.sessions), default=None)
-    for s in v.sessions:
-        result = "继续调解"
-        if s["no"] == last_session and v.agreements:
-            result = "达成调解协议"
-        elif s["no"] == last_session and v.termination_reason:
-            result = "终止调解：" + _zh("terminate", v.termination_reason)
-        add("session", s["no"], {
-            "no": s["no"], "held": _time(s["held_at"], r.cal), "place": s["place"] or "",
-            "attendees": s["attendees"] or "", "minutes": s["minutes"] or "",
-            "result": result, "recorder": r.staff.get(s["recorded_by"], s["recorded_by"]),
-            "date_upper": _upper(s["held_at"], r.cal),
-        })
-    performance = _zh("performance", v.follow_ups[-1]["performance"]) if v.follow_ups else ""
-    for a in v.agreements:
-        fen = _fen(a.amount)
-        due = date.fromisoformat(a.due) if a.due else None
-        remark = ""
-        if a.superseded_at:
-            remark = "已被重新调解取代"
-        add("agreement" if a.form == "written" else "oral", a.version, {
-            "agreement_number": _agreement_number(v.number, a.version),
-            "terms": a.terms,
-            "amount_figures": zhnum.amount_figures(fen) if fen is not None else "",
-            "amount_capital": zhnum.amount_capital(fen) if fen is not None else "",
-            "performance_terms": (f"于{zhnum.date_plain(due)}前履行完毕" if due
-                                  else "按上述协议内容履行"),
-            "copies": zhnum.small_number(len(v.parties) + 1),
-            "performance": performance,
-            "date_upper": _upper(a.reached_at, r.cal),
-        }, remark)
-    if v.termination_reason:
-        add("termination", None, {"reason": _zh("terminate", v.termination_reason),
-                                  "advice": v.advice or "",
-                                  "date_upper": _upper(v.dates.get("concluded"), r.cal)})
-    current = next((a for a in reversed(v.agreements) if not a.superseded_at), None)
-    for i, f in enumerate(v.follow_ups, start=1):
-        add("visit", i, {
-            "no": i,
-            "agreement_number": (_agreement_number(v.number, current.version)
-                                 if current else "（无调解协议）"),
-            "visited": _plain(f["visited_at"], r.cal),
-            "performance": _zh("performance", f["performance"]) or "不适用",
-            "satisfaction": _zh("satisfaction", f["satisfaction"]),
-            "lawsuit": "是" if f["lawsuit"] else "否",
-            "note": f["note"] or "",
-            "visitor": r.staff.get(f["visitor"], f["visitor"]),
-            "date_upper": _upper(f["visited_at"], r.cal),
-        })
-    return out
-
-
-# Forms printed on demand, never bound by themselves: the investigation record (nothing of an
-# investigation is recorded yet) and the oral application's registration (the record does not
-# say whether an application was oral; the clerk prints this one instead of the application).
-ON_DEMAND = ("investigation", "oral_application")
-
-
-def _on_demand(r: _Reader, kind: str) -> Planned:
-    return Planned(kind=kind, key=kind, title=KINDS[kind].title, context={
-        **_common(r), "date_upper": _upper(r.view.dates.get("registered"), r.cal)})
-
-
-# ---------------------------------------------------------------------------------------------
 # Printing one document
 
 
@@ -359,21 +109,21 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
                    version: int | None = None, masked: bool = False) -> tuple[Planned, bool, str]:
     """One document: ``(planned, revealed, committee prefix)``. ``version`` picks the session,
     agreement version or visit (default the latest)."""
-    if kind not in KINDS:
+    if kind not in forms.KINDS:
         raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
-                               allowed=", ".join(KINDS)))
+                               allowed=", ".join(forms.KINDS)))
     if kind in ("cover", "contents"):
         plan = case_file(uow, actor, ref, masked=masked, only=kind)
         chosen = plan.cover if kind == "cover" else plan.contents
         return chosen, plan.revealed, plan.committee_prefix
-    k = KINDS[kind]
+    k = forms.KINDS[kind]
     if version is not None and k.repeated is None:
         raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
     r = _read(uow, actor, ref, masked=masked)
-    if kind in ON_DEMAND:
+    if kind in forms.ON_DEMAND:
         _printed(uow, actor, r, [kind])
-        return _on_demand(r, kind), r.revealed, r.prefix
-    docs = [d for d in _documents(r) if d.kind == kind]
+        return forms.on_demand(r, kind), r.revealed, r.prefix
+    docs = [d for d in forms.documents_of(r) if d.kind == kind]
     if version is not None:
         docs = [d for d in docs if d.key == f"{kind}-{version}"]
     if not docs:
@@ -420,7 +170,7 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
     """The whole case file. On a filed case, documents whose content changed since the filing
     become new versions (recorded) and the filed versions keep their file names."""
     r = _read(uow, actor, ref, masked=masked)
-    docs = _documents(r)
+    docs = forms.documents_of(r)
     # two terminals filing corrections at once must not both number the same new version:
     # the case row is locked while the filed versions are read and extended (PostgreSQL; a
     # SQLite write transaction is already exclusive)
@@ -431,7 +181,7 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
     else:
         for seq, d in enumerate(docs, start=1):
             d.file_name = _file_name(seq, d)
-    base = _common(r)
+    base = forms.common(r)
     # a corrected filed case gets a new cover, contents and PDF (稿, draft): none is overwritten
     drafts = max((int(e.get("draft", 1)) for e in manifest), default=1)
     revision = "" if drafts == 1 else f"-第{drafts}稿"
@@ -441,14 +191,15 @@ def case_file(uow: UnitOfWork, actor: Actor, ref: str | int, *, masked: bool = F
         filed_by = r.staff.get(archive.actor, archive.actor)
         filed_on = zhnum.date_plain(r.cal.local_date(archive.at))
         retention = retention_text(int(changes["retention_days"][1]))
-    cover = Planned(kind="cover", key="cover", title=KINDS["cover"].title, context={
+    cover = Planned(kind="cover", key="cover", title=forms.KINDS["cover"].title, context={
         **base,
-        "opened": _plain(r.view.dates.get("accepted") or r.view.dates.get("registered"), r.cal),
-        "closed": _plain(r.view.dates.get("closed"), r.cal) or "（未结案）",
+        "opened": forms.plain_date(r.view.dates.get("accepted")
+                                   or r.view.dates.get("registered"), r.cal),
+        "closed": forms.plain_date(r.view.dates.get("closed"), r.cal) or "（未结案）",
         "filer": filed_by, "filed": filed_on, "retention": retention,
         "remark": "" if archive is not None else "尚未归档",
     }, file_name=f"00-卷宗封面{revision}.docx", keep_existing=archive is not None)
-    contents = Planned(kind="contents", key="contents", title=KINDS["contents"].title,
+    contents = Planned(kind="contents", key="contents", title=forms.KINDS["contents"].title,
                        context={**base, "documents": contents_rows(docs)},
                        file_name=f"00-卷内目录{revision}.docx",
                        keep_existing=archive is not None)
@@ -467,7 +218,7 @@ def contents_rows(docs: list[Planned], pages: dict[str, str] | None = None
             for i, d in enumerate(docs, start=1)]
 
 
-def _freeze(uow: UnitOfWork, actor: Actor, r: _Reader, docs: list[Planned],
+def _freeze(uow: UnitOfWork, actor: Actor, r: forms.Reader, docs: list[Planned],
             manifest: list[dict[str, Any]]) -> list[Planned]:
     """Match the documents against the filed versions: an unchanged one keeps its filed name;
     a changed one is listed as corrected and its new version (recorded) follows the filed ones,
@@ -522,16 +273,16 @@ def _record_version(uow: UnitOfWork, actor: Actor, case: Case, entry: dict[str, 
                     changes={"document": [None, entry]})
 
 
-def _full_documents(uow: UnitOfWork, actor: Actor, r: _Reader) -> dict[str, dict[str, Any]]:
+def _full_documents(uow: UnitOfWork, actor: Actor, r: forms.Reader) -> dict[str, dict[str, Any]]:
     """Each document's fields from the full record (for digests only; never shown)."""
     if r.revealed:
         full = r
     else:
         view = build_view(uow, actor, r.case, reveal=True, names_ok=True)
-        full = _Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix,
+        full = forms.Reader(case=r.case, view=view, staff=r.staff, revealed=True, prefix=r.prefix,
                        cal=r.cal)
     return {d.key: {k: v for k, v in d.context.items() if k != "masked"}
-            for d in _documents(full)}
+            for d in forms.documents_of(full)}
 
 
 def retention_text(days: int) -> str:
@@ -572,11 +323,11 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
     view = build_view(uow, actor, case, reveal=True, names_ok=True)
     staff = dict(uow.session.exec(select(Staff.username, Staff.name)).all())
     cal = calendars.of(uow, case.committee_id)
-    full = _Reader(case=case, view=view, staff=staff, revealed=True,
+    full = forms.Reader(case=case, view=view, staff=staff, revealed=True,
                    prefix=committee_of(uow, actor).prefix, cal=cal)
     key = settings.hash_key(uow)
     manifest = []
-    for seq, d in enumerate(_documents(full), start=1):
+    for seq, d in enumerate(forms.documents_of(full), start=1):
         d.file_name = _file_name(seq, d)
         ctx = {k: v for k, v in d.context.items() if k != "masked"}
         manifest.append({"key": d.key, "version": 1, "file": d.file_name,

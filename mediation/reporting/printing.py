@@ -26,13 +26,8 @@ from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import Msg, msg
 from mediation.core.outfiles import private_dir, write_private
 from mediation.core.paths import data_dir
-from mediation.reporting.documents import (
-    KINDS,
-    CaseFile,
-    Planned,
-    contents_rows,
-    templates_root,
-)
+from mediation.reporting.documents import CaseFile, contents_rows, templates_root
+from mediation.reporting.forms import KINDS, Planned
 
 PDF_TIMEOUT = 300
 

@@ -22,9 +22,11 @@ from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
 from mediation.core import categories, cells, files
 from mediation.core.i18n import N_, gettext_
+from mediation.core.periods import Period
 from mediation.db import settings
 from mediation.db.storage import UnitOfWork
-from mediation.reporting.stats import Figures, Period, Stats, compute, empty
+from mediation.reporting.figures import Figures, Stats, empty
+from mediation.reporting.stats import compute
 
 PREVENTIONS = (
     ("suicide", N_("Suicide prevented")),

@@ -71,7 +71,7 @@ def codes() -> frozenset[str]:
 
     from cli.render import FORMATS
     from cli.stats_cmds import GROUPS
-    from mediation.reporting.documents import KINDS
+    from mediation.reporting.forms import KINDS
 
     vocabularies = {k.split(".", 1)[1] for k in catalogues.enum_keys()
                     if re.fullmatch(r"[a-z_]+\.[a-z_]+", k)}

@@ -38,7 +38,7 @@ import typer
 from mediation.access import signin
 from mediation.access.policy import POLICY
 from mediation.core.i18n import name
-from mediation.db.storage import database_url
+from mediation.db.engines import database_url
 from tests.access_world import ROLES, USERS, build, case_record, copy_db, release
 
 
@@ -82,6 +82,7 @@ EXPECTED: dict[str, Cmd] = {
     "case assign": Cmd("case.assign", ("case", "assign", "{case}", "--mediator", "zhaomin")),
     "case show": Cmd("case.read", ("case", "show", "{case}")),
     "case list": Cmd("case.read", ("case", "list")),
+    "case search": Cmd("case.read", ("case", "search", "张三")),
     "case history": Cmd("case.read", ("case", "history", "{case}")),
     # Printing: readers without case.print get the masked copy (tests/integration/
     # test_documents.py checks the pages); filing is a step of the case's workflow.

@@ -31,25 +31,30 @@ def outsider_verify(path: str) -> int | None:
     db = sqlite3.connect(path)
     db.text_factory = bytes  # decoded below, strictly: text that is not UTF-8 is a bad event
     keys = ("seq at committee_id case_id actor role action from_state to_state version reason "
-            "changes").split()
+            "changes occurred_at content_version").split()
     canonical: dict[str, Any] = {"sort_keys": True, "ensure_ascii": False,
                                  "separators": (",", ":")}
     prev_seq, prev_hash = 0, "0" * 64
     for raw in db.execute(f"SELECT {', '.join(keys)}, prev_hash, hash FROM event ORDER BY seq"):
         try:  # §1, §4: UTF-8 text, changes exactly as canonical JSON writes them, no floats
             row = [v.decode("utf-8") if isinstance(v, bytes) else v for v in raw]
-            content = dict(zip(keys, row[:12], strict=True))
+            content = dict(zip(keys, row[:14], strict=True))
+            if content["content_version"] == 1:  # §2: twelve keys before migration 0010
+                del content["occurred_at"], content["content_version"]
+            else:
+                assert content["content_version"] == 2 and content["occurred_at"] is not None
+                content["occurred_at"] = content["occurred_at"].replace(" ", "T") + "Z"
             content["at"] = content["at"].replace(" ", "T") + "Z"
             content["changes"] = json.loads(row[11], parse_float=Decimal, parse_constant=Decimal)
             text = json.dumps(content, **canonical)
             assert json.dumps(content["changes"], **canonical) == row[11]
-        except (UnicodeDecodeError, ValueError, TypeError, AssertionError):
+        except (UnicodeDecodeError, ValueError, TypeError, AssertionError, AttributeError):
             return int(min(raw[0], prev_seq + 1))
-        data = row[12].encode("ascii") + b"\n" + text.encode("utf-8")
-        if (row[0] != prev_seq + 1 or row[12] != prev_hash
-                or hashlib.sha256(data).hexdigest() != row[13]):
+        data = row[14].encode("ascii") + b"\n" + text.encode("utf-8")
+        if (row[0] != prev_seq + 1 or row[14] != prev_hash
+                or hashlib.sha256(data).hexdigest() != row[15]):
             return int(min(row[0], prev_seq + 1))
-        prev_seq, prev_hash = row[0], row[13]
+        prev_seq, prev_hash = row[0], row[15]
     head = db.execute("SELECT seq, hash FROM log_head").fetchone() or (0, b"0" * 64)
     return None if (head[0], head[1].decode()) == (prev_seq, prev_hash) else prev_seq + 1
 
@@ -168,6 +173,27 @@ def test_outsider_and_ours_refuse_changes_that_are_not_canonical(room: Room,
     assert outsider_verify(_path(room)) == seq == _ours(room)
 
 
+def test_outsider_and_ours_find_an_altered_occurrence_time(room: Room) -> None:
+    """Issue 15: when a step happened is under the hash (content version 2), like when it was
+    recorded; turning an event back into version 1 is found too."""
+    full_history(room)
+    seq = _reveal_seq(room) - 1
+    with room.engine.begin() as conn:
+        drop_triggers(conn)
+        conn.execute(text("UPDATE event SET occurred_at = '2026-01-01 00:00:00.000000' "
+                          f"WHERE seq = {seq}"))
+    assert outsider_verify(_path(room)) == seq == _ours(room)
+    with room.engine.begin() as conn:
+        conn.execute(text(f"UPDATE event SET occurred_at = at WHERE seq = {seq}"))
+    assert outsider_verify(_path(room)) is None is _ours(room)
+    with room.engine.begin() as conn:
+        conn.execute(text(f"UPDATE event SET content_version = 1 WHERE seq = {seq}"))
+    assert outsider_verify(_path(room)) == seq == _ours(room)
+    with room.engine.begin() as conn:
+        conn.execute(text(f"UPDATE event SET content_version = 3 WHERE seq = {seq}"))
+    assert outsider_verify(_path(room)) == seq == _ours(room)
+
+
 def test_a_duplicate_file_key_in_an_event_of_the_case_file_is_refused(room: Room) -> None:
     """{"file": [fake], ..., "file": [real]}: read one way by one JSON reader and another way by
     the next; rehashed, only the strict reading of the changes can tell."""
@@ -200,14 +226,14 @@ def _rehash(room: Room, k: int) -> None:
     db.text_factory = bytes
     prev = db.execute("SELECT hash FROM event WHERE seq = ?", (k - 1,)).fetchone()[0].decode()
     cols = ("seq at committee_id case_id actor role action from_state to_state version reason "
-            "changes").split()
+            "changes occurred_at content_version").split()
     for row in db.execute(f"SELECT {', '.join(cols)} FROM event WHERE seq >= ? ORDER BY seq",
                           (k,)).fetchall():
         r = dict(zip(cols, row, strict=True))
         parts = []
-        for c in sorted(cols):
+        for c in sorted(cols if r["content_version"] == 2 else cols[:12]):
             v = r[c]
-            if c == "at":
+            if c in ("at", "occurred_at"):
                 v = json.dumps(v.decode().replace(" ", "T") + "Z").encode()
             elif c == "changes":
                 pass  # spliced as stored: what the chain hashes is the column's bytes

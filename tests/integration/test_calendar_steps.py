@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from mediation import calendars, intake, queries, steps
 from mediation.cases import Case
+from mediation.core import periods
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput, PermissionDenied
 from mediation.reporting import stats
@@ -29,7 +30,7 @@ def _overdue(room: Room, local: str) -> bool:
     room.clock.now = Calendar().to_utc(datetime.fromisoformat(local))
     with room.uow(write=False) as uow:
         listed = [c.id for c in queries.list_cases(uow, room.director, overdue=True)]
-        figures = stats.compute(uow, room.director, stats.month(2026, 12), as_of=room.clock.now)
+        figures = stats.compute(uow, room.director, periods.month(2026, 12), as_of=room.clock.now)
     assert (len(listed) == 1) == (figures.overdue == 1)
     return bool(listed)
 
@@ -61,4 +62,5 @@ def test_calendar_settings_are_a_directors_and_checked(room: Room) -> None:
         room.run(calendars.set_calendar, None, zone="Beijing")
     with room.uow(write=False) as uow:
         assert calendars.show(uow, room.mediator) == {"zone": "Asia/Shanghai",
-                                                      "holidays_extend": False}
+                                                      "holidays_extend": False,
+                                                      "late_entry_days": 30}

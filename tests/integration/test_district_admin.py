@@ -21,7 +21,8 @@ from mediation.committee import (
     set_staff,
 )
 from mediation.core.errors import InvalidInput, PermissionDenied
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from tests.access_world import case_record
 from tests.conftest import Clock
 

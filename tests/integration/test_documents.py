@@ -25,7 +25,7 @@ from sqlmodel import col, select
 from mediation import committee, intake, retention, steps
 from mediation.access.policy import Actor
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.reporting import documents, printing
+from mediation.reporting import documents, forms, printing
 from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 
@@ -416,7 +416,7 @@ def test_cli_print_file_archive_and_templates(cli: Callable[..., Any], tmp_path:
     r = cli("case", "archive", "1", "--retention-days", "3650", "--json")
     assert r.code == 0 and json.loads(r.out)["retention"] == "10年"
     r = cli("templates", "list", "--json")
-    assert r.code == 0 and len(json.loads(r.out)["templates"]) == len(documents.KINDS)
+    assert r.code == 0 and len(json.loads(r.out)["templates"]) == len(forms.KINDS)
     r = cli("templates", "export", "agreement", "--json")
     assert r.code == 0 and json.loads(r.out)["written"]
 

@@ -20,7 +20,8 @@ import pytest
 from sqlmodel import col, select
 
 from mediation.cases import Party
-from mediation.reporting import export
+from mediation.core import periods
+from mediation.reporting import chart, export, export_csv, figures
 from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
@@ -144,7 +145,8 @@ from typing import Any
 from datetime import date, timedelta
 from mediation import committee
 from mediation.reporting import export
-from mediation.db.storage import engine_for, unit_of_work
+from mediation.db.engines import engine_for
+from mediation.db.storage import unit_of_work
 
 def stall(stage, done, total):
     if stage == "events.csv" and done > 0:
@@ -188,14 +190,13 @@ def test_trend_chart_falls_back_without_warnings(monkeypatch: pytest.MonkeyPatch
     """No CJK font: English labels; a font without the glyphs: still no warning spam."""
     import warnings
 
-    from mediation.reporting import stats
 
-    monkeypatch.setattr(export, "cjk_font", lambda: font)
-    months = [stats.empty(m.label) for m in stats.last_months(DAY, 12)]
+    monkeypatch.setattr(chart, "cjk_font", lambda: font)
+    months = [figures.empty(m.label) for m in periods.last_months(DAY, 12)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        png = export.trend_png(months)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == export.trend_png(months)
+        png = chart.trend_png(months)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == chart.trend_png(months)
     assert caught == []
     assert capsys.readouterr().err == ""
 
@@ -246,13 +247,13 @@ def test_a_case_missing_from_the_case_stream_leaves_later_cases_their_names(
     with b.uow() as uow:
         ids = sorted(uow.session.connection().exec_driver_sql("SELECT id FROM cases").scalars())
     hidden = ids[1]
-    real = export._batches
+    real = export_csv._batches
 
     def without_hidden_case(conn: Any, stmt: Any) -> Any:
         for batch in real(conn, stmt):
             yield [r for r in batch if len(r) == 3 or r[0] != hidden]  # case rows only
 
-    monkeypatch.setattr(export, "_batches", without_hidden_case)
+    monkeypatch.setattr(export_csv, "_batches", without_hidden_case)
     with b.uow() as uow:
         export.nightly(uow, b.directors[0], tmp_path / "out", DAY)
     text = (tmp_path / "out" / DAY.isoformat() / "cases.csv").read_text("utf-8-sig")
@@ -273,7 +274,7 @@ def test_iso_timestamps_match_strftime_on_sqlite(stored: str | None) -> None:
     with engine.connect() as conn:
         value = literal(stored)
         fast, slow = conn.execute(core_select(
-            export._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
+            export_csv._iso(conn, value), func.strftime("%Y-%m-%dT%H:%M:%SZ", value))).one()
     assert fast == slow
 
 
@@ -288,10 +289,10 @@ def test_year_and_trend_equal_their_own_computations(built: Built, day: date) ->
     actor = built.directors[0]
     with built.uow() as uow:
         ytd, trend = export._year_and_trend(uow, actor, day, end)
-        want_ytd = stats.compute(uow, actor, stats.year_to_date(day), as_of=end)
-        months = stats.last_months(day, 12)
-        want_trend = stats.monthly_series(stats.compute(
-            uow, actor, stats.date_range(months[0].start, day), "month", as_of=end), months)
-    assert stats.to_json(ytd) == stats.to_json(want_ytd)
+        want_ytd = stats.compute(uow, actor, periods.year_to_date(day), as_of=end)
+        months = periods.last_months(day, 12)
+        want_trend = figures.monthly_series(stats.compute(
+            uow, actor, periods.date_range(months[0].start, day), "month", as_of=end), months)
+    assert figures.to_json(ytd) == figures.to_json(want_ytd)
     assert trend == want_trend
     assert any(m.intake for m in trend) or day.year == 2027

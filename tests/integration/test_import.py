@@ -14,7 +14,8 @@ from bench.bench_storage import record
 from mediation import intake
 from mediation.cases import Case, CaseIn, Party
 from mediation.db import eventlog, maintenance
-from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.db.engines import database_url, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 
 
@@ -171,12 +172,12 @@ def test_skip_invalid_leaves_out_duplicates_across_chunks_and_workers(
     """Validated in chunks of two lines by two worker processes: a line repeating an ID number
     of an earlier line (in another chunk) or of a registered case is left out, the rest are
     written in line order."""
-    from mediation import bulk
+    from mediation import bulk_validation
 
     _init(cli)
     assert cli("case", "import", str(_jsonl(tmp_path / "a.jsonl", [record(0)]))).code == 0
-    monkeypatch.setattr(bulk, "CHUNK", 2)
-    monkeypatch.setattr(bulk, "_default_workers", lambda path: 2)
+    monkeypatch.setattr(bulk_validation, "CHUNK", 2)
+    monkeypatch.setattr(bulk_validation, "default_workers", lambda path: 2)
     lines = [record(1), record(2), record(0), "{bad", record(3), record(1), record(4)]
     r = cli("case", "import", str(_jsonl(tmp_path / "b.jsonl", lines)), "--skip-invalid",
             "--batch", "2", "--json")

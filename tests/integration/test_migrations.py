@@ -11,12 +11,14 @@ from typing import Any
 
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from mediation import committee, intake, steps
 from mediation.cases import Case, CaseIn
+from mediation.core import periods
 from mediation.db import migrate
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 from tests.conftest import Clock, case_record
 
@@ -127,6 +129,8 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path: An
     with engine.begin() as conn:  # columns that came with later revisions (0005)
         for column in ("first_concluded_at", "first_outcome", "first_confirmed_at"):
             conn.execute(text(f"ALTER TABLE cases DROP COLUMN {column}"))
+        for column in ("occurred_at", "content_version"):  # 0010
+            conn.execute(text(f"ALTER TABLE event DROP COLUMN {column}"))
     assert migrate.current(engine) is None
     assert migrate.upgrade(engine) == ("0001", migrate.head())
     assert migrate.drift(engine) == []
@@ -152,18 +156,18 @@ def test_cli_init_migrates_and_db_commands_report(cli: Callable[..., Any]) -> No
 
 def test_amounts_up_to_the_bound_are_stored_and_summed_on_both_backends(db_url: str) -> None:
     """Migration 0006: amounts in fen are 64-bit on both backends. The largest amount accepted
-    (normalise.MAX_AMOUNT_FEN) is stored exactly, above PostgreSQL's old 32-bit INTEGER, and a
+    (money.MAX_AMOUNT_FEN) is stored exactly, above PostgreSQL's old 32-bit INTEGER, and a
     SUM over many of them is exact; one fen more is refused before anything is written."""
     import pytest
 
-    from mediation.core import normalise
+    from mediation.core import money
     from mediation.core.clock import local_date
     from mediation.core.errors import InvalidInput
     from mediation.reporting import stats
 
     engine = engine_for(db_url)
     create_schema(engine)
-    top = normalise.MAX_AMOUNT_YUAN
+    top = money.MAX_AMOUNT_YUAN
     with UnitOfWork(engine) as uow:
         committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
                                  director="wangfang")
@@ -174,12 +178,12 @@ def test_amounts_up_to_the_bound_are_stored_and_summed_on_both_backends(db_url: 
         uow.commit()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT sum(amount_fen) FROM cases")).scalar_one() == \
-            3 * normalise.MAX_AMOUNT_FEN
+            3 * money.MAX_AMOUNT_FEN
     with pytest.raises(InvalidInput, match=r"1,000,000,000\.00"):
         intake.parse_case(case_record(amount=str(top + Decimal("0.01"))))
     with UnitOfWork(engine, write=False) as uow:  # the statistics' SQL sums read them
         actor = committee.resolve_actor(uow, "wangfang")
-        this_year = stats.year(local_date(uow.now()).year)
+        this_year = periods.year(local_date(uow.now()).year)
         assert stats.compute(uow, actor, this_year).intake == 3
 
 
@@ -201,3 +205,39 @@ def test_upgrade_to_0006_keeps_amounts_and_widens_them(db_url: str) -> None:
         conn.execute(text("UPDATE cases SET amount_fen = amount_fen + :big"), {"big": big})
         assert conn.execute(text("SELECT amount_fen FROM cases")).scalar_one() == \
             2_147_483_647 + big
+
+
+def test_upgrade_to_0010_backfills_occurred_at_and_old_events_still_verify(db_url: str) -> None:
+    """Issue 15: events written before 0010 (content version 1) get occurred_at = at and keep
+    verifying as they were hashed; events written after carry both times (version 2)."""
+    from mediation import audit
+    from mediation.db import eventlog
+
+    engine = engine_for(db_url)
+    migrate.upgrade(engine, "0009")
+    prev = eventlog.GENESIS
+    with engine.begin() as conn:
+        for seq in (1, 2):
+            at = datetime(2026, 11, seq, 2, 0, 0, 5)
+            content = eventlog.content_text(seq, at, None, None, "admin", "admin", "init",
+                                            None, None, None, None, "{}")
+            h = eventlog.chain_hash(prev, content)
+            conn.execute(text(
+                "INSERT INTO event (seq, at, actor, role, action, changes, prev_hash, hash) "
+                "VALUES (:seq, :at, 'admin', 'admin', 'init', '{}', :prev, :h)"),
+                {"seq": seq, "at": at, "prev": prev, "h": h})
+            prev = h
+        conn.execute(text("INSERT INTO log_head (id, seq, hash) VALUES (1, 2, :h)"), {"h": prev})
+    assert migrate.upgrade(engine) == ("0009", migrate.head())
+    assert migrate.drift(engine) == []
+    with UnitOfWork(engine) as uow:
+        rows = uow.session.exec(select(Event).order_by(col(Event.seq))).all()
+        assert [(e.occurred_at, e.content_version) for e in rows] == [
+            (e.at, 1) for e in rows]
+        committee.init_committee(uow, name="老城区人民调解委员会", prefix="老",
+                                 director="wangfang")
+        uow.commit()
+    with UnitOfWork(engine, write=False) as uow:
+        last = uow.session.exec(select(Event).order_by(col(Event.seq).desc())).first()
+        assert last is not None and last.content_version == 2 and last.occurred_at == last.at
+        assert audit.verify(uow).first is None

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from mediation import intake, procedure, steps
 from mediation.cases import Agreement, Case
+from mediation.core import periods
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput, PermissionDenied, Refused
 from mediation.reporting import stats
@@ -103,13 +104,13 @@ def test_local_practice_no_extension_after_the_deadline_so_past_overdue_stays(ro
                                                                              ) -> None:
     cid = mediating(room, "2026-11-01 10:00")
     with room.uow(write=False) as uow:
-        before = stats.compute(uow, room.director, stats.month(2026, 12),
+        before = stats.compute(uow, room.director, periods.month(2026, 12),
                                as_of=datetime(2026, 12, 5)).overdue
     at(room, "2026-12-02 08:00")
     with pytest.raises(Refused, match="before the period ends"):
         room.run(steps.extend, None, cid, days=10, reason="补申请", consent=True)
     with room.uow(write=False) as uow:
-        assert stats.compute(uow, room.director, stats.month(2026, 12),
+        assert stats.compute(uow, room.director, periods.month(2026, 12),
                              as_of=datetime(2026, 12, 5)).overdue == before == 1
 
 

@@ -12,13 +12,13 @@ import pytest
 from openpyxl import load_workbook
 
 from mediation import intake, steps
-from mediation.core import categories
+from mediation.core import categories, periods
 from mediation.reporting import report, stats
 from tests.conftest import Room, case_record
 from tests.integration.test_export import _histories
 from tests.property.stats_history import Built, build
 
-APRIL = stats.month(2026, 4)
+APRIL = periods.month(2026, 4)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def _sheet(built: Built, path: Path, lang: str,
-           period: stats.Period = stats.year(2026)) -> tuple[dict[str, Any], Any, Any]:
+           period: periods.Period = periods.year(2026)) -> tuple[dict[str, Any], Any, Any]:
     with built.uow() as uow:
         summary = report.monthly(uow, built.directors[0], period, path, lang=lang)
         figures = stats.compute(uow, built.directors[0], period)
@@ -52,7 +52,7 @@ def test_rows_columns_and_totals(built: Built, tmp_path: Path) -> None:
         assert sum(rows) == ws.cell(row=20, column=col).value, col
     # 0101 (a local sub-category) is counted under 01.
     with built.uow() as uow:
-        by = stats.compute(uow, built.directors[0], stats.year(2026), "category")
+        by = stats.compute(uow, built.directors[0], periods.year(2026), "category")
     assert {g.key for g in by.groups or []} <= set(codes)
     # A clean printable sheet.
     assert ws.freeze_panes == "C5"
@@ -82,7 +82,7 @@ def test_precomputed_figures_give_the_same_file(built: Built, tmp_path: Path) ->
         given = report.monthly(uow, actor, APRIL, tmp_path / "b.xlsx", as_of=as_of,
                                stats=figures, committee="龙社区人民调解委员会")
         for wrong in (stats.compute(uow, actor, APRIL, as_of=as_of),
-                      stats.compute(uow, actor, stats.month(2026, 3), "category", as_of=as_of)):
+                      stats.compute(uow, actor, periods.month(2026, 3), "category", as_of=as_of)):
             with pytest.raises(ValueError):
                 report.monthly(uow, actor, APRIL, tmp_path / "c.xlsx", stats=wrong)
     assert computed == given
@@ -130,7 +130,7 @@ def test_worked_example_85_mediated_85_succeeded(room: Room) -> None:
                 steps.accept(uow, d, cid)  # accepted, still open
         uow.commit()
     with room.uow(write=False) as uow:
-        s = stats.compute(uow, d, stats.month(2026, 5))
+        s = stats.compute(uow, d, periods.month(2026, 5))
     assert (s.intake, s.accepted, s.declined) == (104, 90, 10)
     assert (s.concluded, s.succeeded, s.success_rate) == (85, 85, 1.0)
     assert s.success_rate_ci95 is not None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mediation.core import periods
 from mediation.reporting import export, stats
 from tests.integration.test_export import DAY, _histories
 from tests.property.stats_history import build, oracle, same
@@ -23,7 +24,7 @@ def test_postgres_matches_the_oracle_and_sqlite(pg_url: str, tmp_path: Path,
     hs = _histories(10, seed=11)
     pg = build(pg_url, hs)
     lite = build("sqlite:///" + str(tmp_path / "same.db"), hs)
-    for period in (stats.year(2026), stats.month(2026, 3)):
+    for period in (periods.year(2026), periods.month(2026, 3)):
         for by in (None, "category", "month"):
             with pg.uow() as uow:
                 got = stats.compute(uow, pg.directors[0], period, by, as_of=AS_OF)

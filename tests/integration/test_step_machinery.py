@@ -1,4 +1,4 @@
-"""The shared machinery of a step (steps._step, eventlog, storage) on both backends.
+"""The shared machinery of a step (step_machinery.step, eventlog, storage) on both backends.
 
 A step reads its case with Core and writes the case's changes and the version's compare-and-set
 in one UPDATE, the step's own records after it, and the event with Core statements: these tests
@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import select as orm_select
 
-from mediation import intake, steps, workflow
+from mediation import intake, step_machinery, steps, workflow
 from mediation.cases import Case, Extension, FollowUp, MediationSession, Party, Prevention
 from mediation.core.clock import local_date
 from mediation.core.commands import Prevent
@@ -76,7 +76,7 @@ def test_a_version_moved_on_before_the_compare_and_set_writes_nothing(
         room: Room, expected: int | None) -> None:
     cid = new_case(room)
     with room.uow() as uow:
-        def apply(case: Case) -> steps.Changes:
+        def apply(case: Case) -> step_machinery.Changes:
             uow.session.add(Prevention(case_id=cid, kind="suicide", persons=1,
                                        recorded_at=uow.now(), recorded_by="wangfang"))
             # a query in apply does not flush what apply added before the compare-and-set
@@ -85,8 +85,8 @@ def test_a_version_moved_on_before_the_compare_and_set_writes_nothing(
             return {}
 
         with pytest.raises(Conflict, match="now version 2") as refused:
-            steps._step(uow, room.director, cid, Prevent(kind="suicide", persons=1),
-                        apply, expected_version=expected)
+            step_machinery.step(uow, room.director, cid, Prevent(kind="suicide", persons=1),
+                                apply, expected_version=expected)
         # retryable (storage.transaction runs it again) only when the caller named no version
         assert type(refused.value) is (ConcurrentUpdate if expected is None else Conflict)
         assert uow.conn.execute(select(func.count()).select_from(Prevention)).scalar() == 0
@@ -174,17 +174,17 @@ def test_a_pooled_connection_dropped_while_idle_is_replaced(
     from sqlalchemy import create_engine
     from sqlalchemy.exc import OperationalError
 
-    from mediation.db import storage
+    from mediation.db import engines
     from tests.pg import ADMIN_URL
 
-    engine = storage.engine_for(pg_url)
+    engine = engines.engine_for(pg_url)
     with UnitOfWork(engine, write=False) as uow:
         pid = uow.conn.execute(text("SELECT pg_backend_pid()")).scalar()
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
     admin.dispose()
-    monkeypatch.setattr(storage, "PING_AFTER_IDLE_SECONDS", 0.0 if idle_ping else 3600.0)
+    monkeypatch.setattr(engines, "PING_AFTER_IDLE_SECONDS", 0.0 if idle_ping else 3600.0)
     if idle_ping:
         with UnitOfWork(engine, write=False) as uow:
             assert uow.conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
@@ -203,7 +203,8 @@ def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
     from sqlalchemy.exc import OperationalError
 
     from mediation.core.errors import Busy
-    from mediation.db.storage import create_schema, engine_for, retryable, transaction
+    from mediation.db.engines import create_schema, engine_for
+    from mediation.db.storage import retryable, transaction
 
     path = tmp_path / "locked.db"
     engine = engine_for("sqlite:///" + str(path))

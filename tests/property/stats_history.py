@@ -23,16 +23,11 @@ from mediation.access.policy import Actor
 from mediation.cases import Case, FollowUp, JudicialConfirmation, Prevention
 from mediation.core import categories
 from mediation.core.clock import local_date
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
-from mediation.reporting.stats import (
-    CONCLUSIONS,
-    INTERVALS,
-    Figures,
-    Interval,
-    Period,
-    _blank,
-    _figures,
-)
+from mediation.core.periods import Period
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
+from mediation.reporting.figures import INTERVALS, Figures, Interval, blank, from_raw
+from mediation.reporting.stats import CONCLUSIONS
 from mediation.tables import Event
 from mediation.workflow import OPEN_STATES
 from tests.conftest import Clock, case_record
@@ -268,14 +263,14 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
         return month
 
     def r(c: Case, month: str) -> dict[str, Any]:
-        return raw.setdefault(key(c, month), _blank())
+        return raw.setdefault(key(c, month), blank())
 
     def span(c: Case, month: str, name: str, d: float) -> None:
         r(c, month)
         spans.setdefault(key(c, month), {}).setdefault(name, []).append(d)
 
     if by is None:
-        raw[""] = _blank()
+        raw[""] = blank()
     first: dict[tuple[int, str], Event] = {}
     for e in events:
         assert e.case_id is not None
@@ -364,7 +359,7 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
             name: Interval(n=len(v), median_days=round(_nearest_rank(v, 0.5), 2),
                            p90_days=round(_nearest_rank(v, 0.9), 2))
             for name, v in names.items()}
-    return {k: _figures(k or None, v) for k, v in raw.items()}
+    return {k: from_raw(k or None, v) for k, v in raw.items()}
 
 
 def same(a: Figures, b: Figures) -> list[str]:

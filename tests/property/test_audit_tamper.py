@@ -18,14 +18,15 @@ from hypothesis import strategies as st
 
 from mediation import audit, queries, steps
 from mediation.db import eventlog
-from mediation.db.storage import release_engine
+from mediation.db.engines import release_engine
 from tests.audit_support import new_case
 from tests.conftest import Room, make_room
 
 KEY = b"property-test-key-0123456789"
 PATH = ("accept", "mediate", "session", "agree", "confirm", "feedback")
 COLUMNS = ("seq", "at", "committee_id", "case_id", "actor", "role", "action", "from_state",
-           "to_state", "version", "reason", "changes", "prev_hash", "hash")
+           "to_state", "version", "reason", "changes", "prev_hash", "hash", "occurred_at",
+           "content_version")
 
 ops = st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["step", "step", "reveal"])),
                min_size=1, max_size=9)
@@ -73,9 +74,9 @@ def build(room: Room, history: list[tuple[int, str]], anchor_at: int) -> dict[st
 def _changed(column: str, value: Any, last: int) -> Any:
     if column == "seq":
         return last + 100
-    if column in ("committee_id", "case_id", "version"):
+    if column in ("committee_id", "case_id", "version", "content_version"):
         return (value or 0) + 1
-    if column == "at":
+    if column in ("at", "occurred_at"):
         at = datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f") + timedelta(seconds=1)
         return at.strftime("%Y-%m-%d %H:%M:%S.%f")
     if column == "changes":
@@ -96,6 +97,9 @@ def _rehash_from(db: sqlite3.Connection, k: int) -> None:
         content = {c: r[c] for c in COLUMNS[:12]}
         content["at"] = r["at"].replace(" ", "T") + "Z"
         content["changes"] = json.loads(r["changes"])
+        if r["content_version"] == 2:  # docs/audit.md §2: when it happened, and the version
+            content["occurred_at"] = r["occurred_at"].replace(" ", "T") + "Z"
+            content["content_version"] = 2
         new = eventlog.chain_hash(prev_hash, content)
         db.execute("UPDATE event SET prev_hash = ?, hash = ? WHERE seq = ?",
                    (prev_hash, new, r["seq"]))

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation import bulk, intake
-from mediation.core import normalise
+from mediation import bulk_validation, intake
+from mediation.core import encodings, normalise
 from mediation.core.errors import InvalidInput
 from tests.conftest import case_record
 
@@ -57,9 +57,9 @@ def test_no_control_character_reaches_storage(case_text: dict[str, str],
     for f, _ in PARTY_TEXT:
         assert _no_controls(getattr(parsed.parties[0], f) or "", False)
     # the import reads the same line the same way, and stores what case new stores
-    prepared = bulk._prepare(1, line, KEY)
-    assert not isinstance(prepared, bulk.Rejected)
-    assert prepared == bulk._rows(1, parsed, KEY)
+    prepared = bulk_validation.prepare(1, line, KEY)
+    assert not isinstance(prepared, bulk_validation.Rejected)
+    assert prepared == bulk_validation.rows(1, parsed, KEY)
 
 
 def _wide(text: str, mask: list[bool]) -> str:
@@ -102,12 +102,12 @@ def test_any_encoding_of_a_valid_file_reads_alike_or_is_refused(tmp_path_factory
     path: Path = tmp_path_factory.mktemp("enc") / "cases.jsonl"
     path.write_bytes(data)
     try:
-        decoded, _note = normalise.decode(data)
+        decoded, _note = encodings.decode(data)
     except normalise.Unreadable:
         with pytest.raises(normalise.Unreadable):
-            normalise.file_encoding(path)
+            encodings.file_encoding(path)
         return
     assert intake.load_case_file(decoded, origin="case.json") == expected
-    codec, _ = normalise.file_encoding(path)
+    codec, _ = encodings.file_encoding(path)
     with path.open(encoding=codec) as fh:
         assert intake.load_case_file(fh.read(), origin="case.json") == expected

@@ -12,14 +12,16 @@ from hypothesis import given, settings
 from sqlmodel import select
 
 from mediation.cases import Case
+from mediation.core import periods
+from mediation.core.periods import Period
 from mediation.reporting import stats
-from mediation.reporting.stats import CONCLUSIONS, Period
+from mediation.reporting.stats import CONCLUSIONS
 from mediation.tables import Event
 from tests.property.stats_history import History, _plan, build, histories, oracle, same
 
-PERIODS: list[Period] = [stats.year(2026), stats.month(2026, 2),
-                         stats.date_range(stats.parse_date("2026-02-03"),
-                                          stats.parse_date("2026-03-20"))]
+PERIODS: list[Period] = [periods.year(2026), periods.month(2026, 2),
+                         periods.date_range(periods.parse_date("2026-02-03"),
+                                          periods.parse_date("2026-03-20"))]
 AS_OF = datetime(2026, 3, 15, 4, 0)
 
 
@@ -39,7 +41,7 @@ def test_every_figure_equals_the_oracle(tmp_path_factory: pytest.TempPathFactory
     ids = b.committee_ids
     with b.uow() as uow:
         actor = b.directors[0]
-        year = stats.compute(uow, actor, stats.year(2026), as_of=AS_OF)
+        year = stats.compute(uow, actor, periods.year(2026), as_of=AS_OF)
         # Every history lies in 2026: a case counts once however often it is re-mediated,
         # and a declined case never enters the denominator.
         concluded = [h for h in hs if _triggers(h) & {"agree", "terminate"}]
@@ -81,7 +83,7 @@ def test_two_committees_merged_equal_their_union(tmp_path_factory: pytest.TempPa
     additive = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded",
                 "overdue", "agreements", "judicial", "sources")
     with b.uow() as uow:
-        for period in (stats.year(2026), stats.month(2026, 2)):
+        for period in (periods.year(2026), periods.month(2026, 2)):
             one = stats.compute(uow, actor, period, committee_ids=[a_id], as_of=AS_OF)
             two = stats.compute(uow, actor, period, committee_ids=[b_id], as_of=AS_OF)
             both = stats.compute(uow, actor, period, "committee", committee_ids=[a_id, b_id],
@@ -110,7 +112,7 @@ def test_insertion_order_does_not_matter(tmp_path_factory: pytest.TempPathFactor
     for b in builds:
         with b.uow() as uow:
             results.append([stats.compute(uow, b.directors[0], p, by, as_of=AS_OF)
-                            for p in (stats.year(2026), stats.month(2026, 2))
+                            for p in (periods.year(2026), periods.month(2026, 2))
                             for by in (None, "category", "month")])
     for other in results[1:]:
         for x, y in zip(results[0], other, strict=True):
@@ -132,9 +134,9 @@ def test_remediated_case_counts_once_by_its_first_conclusion(tmp_path: Path) -> 
     b = build(_url(tmp_path), [h])
     with b.uow() as uow:
         actor = b.directors[0]
-        feb = stats.compute(uow, actor, stats.month(2026, 2), as_of=AS_OF)
-        mar = stats.compute(uow, actor, stats.month(2026, 3), as_of=AS_OF)
-        year = stats.compute(uow, actor, stats.year(2026), as_of=AS_OF)
+        feb = stats.compute(uow, actor, periods.month(2026, 2), as_of=AS_OF)
+        mar = stats.compute(uow, actor, periods.month(2026, 3), as_of=AS_OF)
+        year = stats.compute(uow, actor, periods.year(2026), as_of=AS_OF)
     assert (feb.concluded, feb.succeeded, feb.agreements) == (1, 1, {"written": 1, "oral": 0})
     assert (mar.concluded, mar.succeeded) == (0, 0)
     assert (year.concluded, year.succeeded, year.success_rate) == (1, 1, 1.0)

@@ -27,7 +27,7 @@ def test_streamed_row_hashes_like_an_event() -> None:
               changes='{"fields":[null,["phone"]]}', prev_hash="a" * 64, hash="")
     expected = eventlog.chain_hash(e.prev_hash, eventlog.content_of(e))
     row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
-           None, "核对", '{"fields":[null,["phone"]]}', "a" * 64, "")
+           None, "核对", '{"fields":[null,["phone"]]}', "a" * 64, "", None, 1)
     assert audit._hash_of(row) == expected
     assert audit._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
     text = eventlog.content_of(e)
@@ -49,9 +49,32 @@ def test_changes_are_parsed_strictly(text: str) -> None:
     with pytest.raises(ValueError):
         eventlog.parse_changes(text)
     row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
-           None, "核对", text, "a" * 64, "")
+           None, "核对", text, "a" * 64, "", None, 1)
     with pytest.raises(ValueError):
         audit._hash_of(row)
+
+
+def test_content_version_2_hashes_when_it_happened_beside_when_it_was_recorded() -> None:
+    """Issue 15: a late entry (--at) carries occurred_at; version 2 content has it and the
+    version, keys sorted; version 1 (before migration 0010) is the twelve columns as before."""
+    at, occurred = datetime(2026, 11, 22, 23, 10, 5, 120), datetime(2026, 11, 20, 2, 0)
+    e = Event(seq=7, at=at, occurred_at=occurred, content_version=2, committee_id=1, case_id=3,
+              actor="liming", role="mediator", action="session", from_state="mediating",
+              to_state="mediating", version=4, changes="{}", prev_hash="a" * 64, hash="")
+    text = eventlog.content_of(e)
+    content = json.loads(text)
+    assert content["occurred_at"] == "2026-11-20T02:00:00.000000Z"
+    assert content["at"] == "2026-11-22T23:10:05.000120Z" and content["content_version"] == 2
+    assert len(content) == 14 and text == eventlog.canonical_json(content)
+    row = (7, "2026-11-22 23:10:05.000120", 1, 3, "liming", "mediator", "session",
+           "mediating", "mediating", 4, None, "{}", "a" * 64, "", "2026-11-20 02:00:00.000000",
+           2)
+    assert audit._hash_of(row) == eventlog.chain_hash("a" * 64, text)
+    v1 = json.loads(eventlog.content_of(Event(**{**e.model_dump(), "content_version": 1})))
+    assert "occurred_at" not in v1 and "content_version" not in v1 and len(v1) == 12
+    for bad in ((*row[:15], 3), (*row[:14], None, 2), (*row[:15], "2")):
+        with pytest.raises(ValueError):
+            audit._hash_of(bad)
 
 
 def test_canonical_changes_parse() -> None:

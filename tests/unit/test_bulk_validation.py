@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from mediation import bulk
-from mediation.core import normalise
+from mediation import bulk_validation
+from mediation.core import money
 from mediation.core.i18n import set_language
 from tests.conftest import case_record
 
@@ -88,8 +88,8 @@ LINES = [
 def test_validating_the_text_decides_as_loading_it_does(lang: str) -> None:
     set_language(lang)
     for n, line in enumerate(LINES, start=1):
-        fast = bulk._prepare(n, line, KEY)
-        loaded = bulk._prepare_loaded(n, line, KEY)
+        fast = bulk_validation.prepare(n, line, KEY)
+        loaded = bulk_validation.prepare_loaded(n, line, KEY)
         assert fast == loaded, line
 
 
@@ -99,9 +99,9 @@ def test_amounts_with_fractions_read_alike() -> None:
         value = rng.choice([rng.random() * 10 ** rng.randint(-3, 12),
                             float(rng.randint(0, 10 ** 6)), rng.randint(0, 10 ** 8) / 100])
         line = _amount(repr(value))
-        fast = bulk._prepare(1, line, KEY)
-        assert fast == bulk._prepare_loaded(1, line, KEY), line
+        fast = bulk_validation.prepare(1, line, KEY)
+        assert fast == bulk_validation.prepare_loaded(1, line, KEY), line
         exact = Decimal(repr(value))
         # at most two decimals and within the bound: accepted; otherwise refused, never rounded
-        refused = exact != exact.quantize(Decimal("0.01")) or exact > normalise.MAX_AMOUNT_YUAN
-        assert isinstance(fast, bulk.Rejected) == refused, line
+        refused = exact != exact.quantize(Decimal("0.01")) or exact > money.MAX_AMOUNT_YUAN
+        assert isinstance(fast, bulk_validation.Rejected) == refused, line

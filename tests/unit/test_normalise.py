@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation.core import identity, normalise
+from mediation.core import encodings, identity, money, normalise
 from mediation.core.i18n import set_language
 
 VALID_ID = "11010519491231002X"
@@ -83,7 +83,7 @@ def test_other_phone_forms_are_refused_naming_the_accepted_ones(typed: str) -> N
     ("1000000000.00", Decimal("1000000000.00")),
 ])
 def test_amounts_in_every_written_form(typed: str | int | float, value: Decimal) -> None:
-    assert normalise.amount(typed) == value
+    assert money.amount(typed) == value
 
 
 @pytest.mark.parametrize(("typed", "kind", "words"), [
@@ -101,7 +101,7 @@ def test_bad_amounts_are_refused_never_rounded(typed: object, kind: type[Excepti
                                                words: str) -> None:
     set_language("en")
     with pytest.raises(kind) as exc:
-        normalise.amount(typed)  # type: ignore[arg-type]
+        money.amount(typed)  # type: ignore[arg-type]
     assert words in str(exc.value)
 
 
@@ -190,7 +190,7 @@ def test_fold_width_is_one_for_one() -> None:
                                       "gbk"])
 def test_every_accepted_encoding_reads_the_same_text(encoding: str) -> None:
     text = '{"summary": "邻里噪音纠纷，（２０２６）"}'
-    decoded, note = normalise.decode(text.encode(encoding))
+    decoded, note = encodings.decode(text.encode(encoding))
     assert decoded == text
     assert note == ("GB18030" if encoding in ("gb18030", "gbk") else None)
 
@@ -200,7 +200,7 @@ def test_every_accepted_encoding_reads_the_same_text(encoding: str) -> None:
 def test_anything_else_is_refused_in_one_line(data: bytes) -> None:
     set_language("en")
     with pytest.raises(normalise.Unreadable, match="not UTF-8 or GB18030: save it as UTF-8"):
-        normalise.decode(data)
+        encodings.decode(data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,14 +248,14 @@ def test_any_rendering_of_a_date_normalises_to_it(day: date, form: str, mask: li
     assert normalise.date_(typed) == day
 
 
-@given(st.integers(min_value=0, max_value=normalise.MAX_AMOUNT_FEN), _forms,
+@given(st.integers(min_value=0, max_value=money.MAX_AMOUNT_FEN), _forms,
        st.lists(st.booleans(), min_size=20, max_size=20), st.booleans(), st.booleans())
 def test_any_rendering_of_an_amount_normalises_to_it(fen: int, form: str, mask: list[bool],
                                                      grouped: bool, yuan_sign: bool) -> None:
     value = Decimal(fen) / 100
     written = f"{value:,.2f}" if grouped else f"{value:.2f}"
     written = written + "元" if yuan_sign else written
-    assert normalise.amount(_render(written, form, mask)) == value
+    assert money.amount(_render(written, form, mask)) == value
 
 
 _controls = st.characters(codec=None, categories=["Cc", "Cs"]) | st.sampled_from(
@@ -281,7 +281,7 @@ def test_any_encoding_of_a_text_reads_back_or_is_refused(text: str, encoding: st
     except UnicodeEncodeError:  # lone surrogates
         return
     try:
-        decoded, _note = normalise.decode(data)
+        decoded, _note = encodings.decode(data)
     except normalise.Unreadable:
         assert encoding in ("gb18030", "utf-8") and "\x00" in text
         return
@@ -303,7 +303,7 @@ def _doc_section(title: str) -> str:
 
 
 @pytest.mark.parametrize(("title", "parse"), [
-    ("Phones", normalise.phone), ("Amounts", normalise.amount), ("Dates", normalise.date_),
+    ("Phones", normalise.phone), ("Amounts", money.amount), ("Dates", normalise.date_),
 ])
 def test_the_documented_forms_are_the_ones_accepted_and_refused(title: str, parse: Any) -> None:
     import re
@@ -328,7 +328,7 @@ _any_text = st.text(alphabet=st.characters(codec=None), max_size=30) | st.text(
 def test_the_parsers_answer_every_text_with_a_value_or_unreadable(value: str) -> None:
     """Whatever a clerk or a fuzzer types: a canonical value, or Unreadable; never another
     exception (the CLI would exit 70)."""
-    for parse in (normalise.phone, normalise.amount, normalise.date_, normalise.case_key,
+    for parse in (normalise.phone, money.amount, normalise.date_, normalise.case_key,
                   normalise.datetime_text, normalise.resident_id_text, normalise.integer_text):
         try:
             parse(value)

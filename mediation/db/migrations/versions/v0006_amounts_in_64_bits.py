@@ -4,7 +4,7 @@
 amount above ¥21,474,836.47 failed there (exit 70) while SQLite, whose INTEGER is 64-bit, took
 it. They become BIGINT on PostgreSQL; on SQLite the storage already is 64-bit and the declared
 type stays INTEGER (the model says so with a variant), so no table is rebuilt. The bound on
-input (mediation/core/normalise.py, MAX_AMOUNT_FEN = ¥1,000,000,000.00) keeps every SUM over
+input (mediation/core/money.py, MAX_AMOUNT_FEN = ¥1,000,000,000.00) keeps every SUM over
 them far below 2**63 - 1.
 
 Revision ID: 0006

@@ -1,0 +1,197 @@
+"""One step's path, shared by every trigger's service in ``mediation.steps``.
+
+:func:`step` checks the actor's permission, loads the case with the facts its trigger's guards
+read (``casestore.load``, ``workflow.facts``), refuses a stale ``expected_version``, asks the
+workflow whether the trigger may fire (guards included), applies the step's own changes, bumps the
+version with a compare-and-set, and appends the event -- all in the caller's unit of work, so that
+the state, the version and the event commit together or not at all.
+
+It is on every step's path, so it uses few statements and Core rather than ORM objects: one query
+for the case and its guards' facts, one ``UPDATE`` that is both the version's compare-and-set and
+the case's changed columns, then the step's own records (ORM, flushed after the compare-and-set)
+and the event (eventlog). ``apply`` functions set attributes on the ``Case`` they are given (use
+:func:`set_field`, which also records the change for the event); that ``Case`` is in no session,
+so they must not ``session.add`` it.
+
+A step may be entered late (``at``, the CLI's ``--at``: 补录): it then happened at that time
+(``workflow.occurrence``, checked by ``workflow.occurrence_problem``: not in the future, not
+before the case's previous step, not more than the committee's late-entry days ago). ``apply``
+runs with ``uow.now()`` answering when the step happened, so the case's milestones, its deadline
+and its records carry that time; the event records both (``occurred_at`` and ``at``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as core_select
+from sqlmodel import col
+
+from mediation import calendars, workflow
+from mediation.access.policy import Actor, require, require_on_case
+from mediation.cases import Case, Party
+from mediation.core import normalise, redaction
+from mediation.core.clock import iso
+from mediation.core.commands import Command, StepDone
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import msg
+from mediation.db import casestore, eventlog
+from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
+
+Changes = dict[str, list[Any]]
+
+Apply = Callable[[Case], Changes]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def text_inputs(multiline: tuple[str, ...] = (), line: tuple[str, ...] = ()
+                ) -> Callable[[_F], _F]:
+    """The step's free-text inputs through the one text normaliser (normalise.text): what a
+    library caller passes is stored as what the CLI would have stored, never a control
+    character."""
+    def wrap(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            for name in multiline + line:
+                if isinstance(kwargs.get(name), str):
+                    kwargs[name] = normalise.text(kwargs[name], multiline=name in multiline)
+            return fn(*args, **kwargs)
+        return wrapped  # type: ignore[return-value]
+    return wrap
+
+
+def step(
+    uow: UnitOfWork,
+    actor: Actor,
+    ref: str | int,
+    command: Command,
+    apply: Apply,
+    *,
+    expected_version: int | None = None,
+    reason: str | Callable[[Case], str | None] | None = None,
+    permission: str = "case.workflow",
+    at: date | None = None,
+) -> StepDone:
+    trigger = command.trigger
+    require(actor, permission)  # before looking the case up: no hint whether it exists
+    case, subject, assigned = casestore.load(uow, actor, ref, trigger)
+    assert case.id is not None
+    require_on_case(actor, permission, case_number=case.number, assigned=assigned,
+                    state=case.state)
+    if callable(reason):
+        reason = reason(case)
+    casestore.check_version(uow, case, expected_version)
+    before = case.state
+    recorded = uow.now()
+    occurred = recorded if at is None else occurred_at(uow, case, trigger, at, recorded)
+    _when(uow, case, subject, occurred, recorded)
+    after = workflow.fire(subject, command)
+    warned = tuple(w.render() for w in workflow.warnings(subject, command))
+    old_version = case.version
+    read = casestore.columns(case)
+    # The step's own records are written after the compare-and-set below, as they always were:
+    # the session does not flush what ``apply`` adds until then. The step happens at one
+    # instant, so statistics counted by the case's milestones equal a replay of the events.
+    with uow.one_instant(occurred):
+        with uow.deferred_flush():
+            try:
+                changes = apply(case)
+            except casestore.Moved:
+                raise casestore.refused_as_stale(uow, case, expected_version) from None
+        if after != before:
+            changes = {"state": [before, after], **changes}
+        case.state = after
+        case.version = old_version + 1
+        casestore.write(uow, case, read, old_version, expected_version)
+        uow.flush()
+        event = eventlog.append(
+            uow.conn, at=recorded, occurred_at=occurred, actor=actor.username, role=actor.role,
+            action=trigger,
+            committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
+            version=case.version, reason=reason, changes=changes,
+            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
+        )
+    return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
+                    event=event.seq, warnings=warned)
+
+
+def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: datetime,
+          recorded: datetime) -> None:
+    """When the step happens, for the guards: the instant it happened (``--at``), the
+    committee's date today (when it is recorded), and the last day of the case's period."""
+    cal = calendars.of(uow, case.committee_id)
+    subject.now = occurred
+    subject.today = cal.local_date(recorded)
+    if case.deadline is not None:
+        subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
+
+
+_EVENT = Event.__table__  # type: ignore[attr-defined]
+# When the case's previous step happened: its events that are steps (a version), corrections
+# left out (they happen when recorded).
+_PREVIOUS = (core_select(func.max(_EVENT.c.occurred_at))
+             .where(_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
+                    _EVENT.c.action.not_in(workflow.CORRECTIONS)))
+
+
+def occurred_at(uow: UnitOfWork, case: Case, trigger: str, at: date, now: datetime
+                ) -> datetime:
+    """When a step entered late happened (``workflow.occurrence``), or InvalidInput saying why
+    it cannot have (``workflow.occurrence_problem``)."""
+    if trigger in workflow.CORRECTIONS:
+        raise InvalidInput(msg("a correction happens when it is recorded: it takes no --at"))
+    previous = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).scalar()
+    if isinstance(previous, str):  # SQLite's text, when the driver does not convert it
+        previous = datetime.fromisoformat(previous)
+    return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number)
+
+
+def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: datetime,
+                       previous: datetime | None, *, case: str | None = None) -> datetime:
+    """``at`` as the instant it names on the committee's calendar, checked against now, the
+    previous step and the committee's late-entry days; InvalidInput saying why not."""
+    cal = calendars.of(uow, committee_id)
+    occurred = workflow.occurrence(at, now, previous, cal)
+    why = workflow.occurrence_problem(occurred, now, previous, cal,
+                                      calendars.late_entry_limit(uow, committee_id))
+    if why is not None:
+        raise InvalidInput(msg("case {case}: {why}", case=case, why=why) if case else why)
+    return occurred
+
+
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id) == bindparam("case_id")))
+
+
+def _has_text(command: Command, reason: str | None) -> bool:
+    """Whether a step may carry free text (reasons, advice, minutes, terms, place, notes, the
+    court): every step whose command has inputs; accept and confirm have none."""
+    return bool(reason) or bool(dataclasses.fields(command))
+
+
+def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
+    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
+
+
+def set_field(case: Case, changes: Changes, field: str, value: Any) -> None:
+    """Set a column of the case being stepped and record the change for the event."""
+    before = getattr(case, field)
+    if before != value:
+        changes[field] = [_plain(before), _plain(value)]
+        setattr(case, field, value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return iso(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -1,0 +1,69 @@
+"""``--at`` through the real CLI (issue 15, 补录): a step entered late, the refusals as one
+line, the committee's late-entry days, and both times in the history's event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from mediation.core.calendar import DEFAULT
+from mediation.core.clock import utcnow
+from tests.conftest import Result, case_record
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def room(cli: Cli, tmp_path: Path) -> Cli:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_record()), "utf-8")
+    return cli
+
+
+def test_register_and_accept_entered_late_refusals_in_one_line(room: Cli,
+                                                                  tmp_path: Path) -> None:
+    today = DEFAULT.local_date(utcnow())
+    three_days = (today - timedelta(days=3)).isoformat()
+    r = room("case", "new", "--file", str(tmp_path / "case.json"), "--at", three_days, "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["registered_at"].startswith(
+        DEFAULT.start_of_day_utc(date.fromisoformat(three_days)).strftime("%Y-%m-%dT%H"))
+    r = room("case", "accept", "1", "--at", (today + timedelta(days=1)).isoformat())
+    assert r.code == 1 and "in the future" in r.err and len(r.err.strip().splitlines()) == 1
+    r = room("case", "accept", "1", "--at", (today - timedelta(days=4)).isoformat())
+    assert r.code == 1 and "previous step" in r.err and len(r.err.strip().splitlines()) == 1
+    r = room("case", "accept", "1", "--at", "昨天")
+    assert r.code == 2 and "--at" in r.err
+    r = room("case", "accept", "1", "--at", f"{today - timedelta(days=2):%Y年%m月%d日} 15:00",
+             "--json")
+    assert r.code == 0, r.err
+    history = json.loads(room("case", "history", "1", "--json").out)
+    accepted = history[-1]
+    assert accepted["action"] == "accept" and accepted["occurred_at"] < accepted["at"]
+    assert accepted["occurred_at"].startswith(
+        DEFAULT.to_utc(datetime.combine(today - timedelta(days=2), time(15))).strftime(
+            "%Y-%m-%dT%H:%M"))
+    shown = room("case", "history", "1")
+    assert "entered late" in shown.out
+
+
+def test_the_late_entry_days_are_a_committee_setting(room: Cli, tmp_path: Path) -> None:
+    today = DEFAULT.local_date(utcnow())
+    r = room("case", "new", "--file", str(tmp_path / "case.json"),
+             "--at", (today - timedelta(days=31)).isoformat())
+    assert r.code == 1 and "30 days" in r.err
+    assert room("calendar", "set", "--late-entry-days", "60").code == 0
+    shown = json.loads(room("calendar", "show", "--json").out)
+    assert shown["late_entry_days"] == 60
+    r = room("case", "new", "--file", str(tmp_path / "case.json"),
+             "--at", (today - timedelta(days=31)).isoformat())
+    assert r.code == 0, r.err
+    zh = room("--lang", "zh", "case", "accept", "1", "--at",
+              (today + timedelta(days=2)).isoformat())
+    assert zh.code == 1 and "将来" in zh.err

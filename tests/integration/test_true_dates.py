@@ -1,0 +1,152 @@
+"""True dates (补录, issue 15): every step takes ``at``, when it happened, distinct from when it
+was recorded; both are on the event and under the hash; the case's milestones, its deadline and
+the statistics count by when it happened."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from mediation import audit, calendars, steps, workflow
+from mediation.cases import Case, MediationSession
+from mediation.core import periods
+from mediation.core.calendar import DEFAULT
+from mediation.core.errors import InvalidInput, PermissionDenied
+from mediation.reporting import stats
+from mediation.tables import Event
+from tests.audit_support import new_case
+from tests.conftest import Room
+
+# 2026-11-27 10:00 in Beijing
+REGISTERED = datetime(2026, 11, 27, 2, 0)
+
+
+def _events(room: Room, cid: int) -> list[Event]:
+    with room.uow(write=False) as uow:
+        return list(uow.session.exec(select(Event).where(Event.case_id == cid)
+                                     .order_by(col(Event.seq))).all())
+
+
+def _case(room: Room, cid: int) -> Case:
+    with room.uow(write=False) as uow:
+        case = uow.session.get(Case, cid)
+        assert case is not None
+        return case
+
+
+def _registered(room: Room) -> int:
+    room.clock.now = REGISTERED
+    cid = new_case(room)
+    room.clock.now = datetime(2026, 12, 2, 1, 30)  # 09:30 on 2 December in Beijing
+    return cid
+
+
+def test_a_step_entered_late_happened_at_its_time_and_was_recorded_now(room: Room) -> None:
+    cid = _registered(room)
+    room.run(steps.accept, None, cid, at=datetime(2026, 11, 28, 15, 0))  # local wall time
+    case = _case(room, cid)
+    assert case.accepted_at == datetime(2026, 11, 28, 7, 0)  # 15:00 Beijing in UTC
+    # the 30-day period counts from the day it was accepted, not the day it was typed
+    assert case.deadline == DEFAULT.period_end(datetime(2026, 11, 28, 7, 0),
+                                               workflow.CONCLUSION_DAYS)
+    last = _events(room, cid)[-1]
+    assert (last.occurred_at, last.at, last.content_version) == (
+        datetime(2026, 11, 28, 7, 0), datetime(2026, 12, 2, 1, 30), 2)
+    with room.uow(write=False) as uow:
+        assert audit.verify(uow).first is None
+
+
+def test_a_date_alone_is_that_day_and_keeps_the_order_the_steps_are_entered_in(
+        room: Room) -> None:
+    cid = _registered(room)
+    room.run(steps.accept, None, cid, at=date(2026, 11, 29))
+    assert _case(room, cid).accepted_at == DEFAULT.start_of_day_utc(date(2026, 11, 29))
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+             at=datetime(2026, 11, 29, 16, 0))
+    room.run(steps.session, None, cid, minutes="双方陈述了事实。", at=date(2026, 11, 29))
+    with room.uow(write=False) as uow:
+        held = uow.session.exec(select(MediationSession.held_at)).one()
+    assert held == datetime(2026, 11, 29, 8, 0)  # same day, after the previous step (16:00)
+    room.run(steps.agree, None, cid, terms="赔偿500元。", written=True, at=date(2026, 12, 2))
+    assert _case(room, cid).concluded_at == room.clock.now  # today: now
+
+
+def test_a_step_in_the_future_is_refused(room: Room) -> None:
+    cid = _registered(room)
+    with pytest.raises(InvalidInput, match="in the future"):
+        room.run(steps.accept, None, cid, at=datetime(2026, 12, 2, 10, 0))  # 10:00 > 09:30
+    with pytest.raises(InvalidInput, match="in the future"):
+        room.run(steps.accept, None, cid, at=date(2026, 12, 3))
+    assert len(_events(room, cid)) == 1
+
+
+def test_a_step_before_the_previous_step_of_the_case_is_refused(room: Room) -> None:
+    cid = _registered(room)
+    with pytest.raises(InvalidInput, match="before the case's previous step"):
+        room.run(steps.accept, None, cid, at=date(2026, 11, 26))  # before registration
+    room.run(steps.accept, None, cid, at=datetime(2026, 11, 30, 9, 0))
+    with pytest.raises(InvalidInput, match=r"previous step \(2026-11-30 09:00\)"):
+        room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+                 at=datetime(2026, 11, 29, 9, 0))
+    assert _case(room, cid).state == "accepted"
+
+
+def test_a_step_older_than_the_committees_late_entry_days_is_refused_setting(
+        room: Room) -> None:
+    """Committee setting late_entry_days (default 30, docs/settings.md)."""
+    room.clock.now = datetime(2026, 10, 1, 2, 0)
+    cid = new_case(room)
+    room.clock.now = datetime(2026, 12, 2, 1, 30)
+    with pytest.raises(InvalidInput, match="more than 30 days ago"):
+        room.run(steps.accept, None, cid, at=date(2026, 11, 1))
+    room.run(steps.accept, None, cid, at=date(2026, 11, 2))  # 30 days ago: allowed
+    result = room.run(calendars.set_calendar, None, late_entry_days=90)
+    assert result["late_entry_days"] == 90 and result["changed"] == ["late_entry_days"]
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+             at=date(2026, 11, 2))
+    with pytest.raises(InvalidInput, match="0 to 366"):
+        room.run(calendars.set_calendar, None, late_entry_days=400)
+    with pytest.raises(PermissionDenied):
+        room.run(calendars.set_calendar, room.mediator, late_entry_days=5)
+
+
+def test_statistics_count_a_late_entry_in_the_month_it_happened(room: Room) -> None:
+    cid = _registered(room)
+    november = periods.month(2026, 11)
+    with room.uow(write=False) as uow:
+        assert stats.compute(uow, room.director, november).accepted == 0
+    room.run(steps.accept, None, cid, at=date(2026, 11, 30))
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+             at=date(2026, 11, 30))
+    room.run(steps.agree, None, cid, terms="赔偿500元。", written=True,
+             at=datetime(2026, 11, 30, 18, 0))
+    with room.uow(write=False) as uow:
+        figures = stats.compute(uow, room.director, november)
+        december = stats.compute(uow, room.director, periods.month(2026, 12))
+    assert (figures.accepted, figures.concluded, figures.succeeded) == (1, 1, 1)
+    assert (december.accepted, december.concluded) == (0, 0)
+    spans = figures.intervals["accepted_to_concluded"]
+    assert spans.n == 1 and spans.median_days is not None and spans.median_days >= 0
+
+
+def test_every_step_takes_at() -> None:
+    import inspect
+
+    for trigger, service in steps.STEPS.items():
+        if trigger in workflow.CORRECTIONS:
+            continue
+        assert "at" in inspect.signature(service).parameters, trigger
+
+
+def test_occurrence_rule_without_a_database() -> None:
+    now = datetime(2026, 12, 2, 1, 30)
+    cal = DEFAULT
+    assert workflow.occurrence(date(2026, 12, 2), now, None, cal) == now
+    assert workflow.occurrence(datetime(2026, 12, 1, 8, 0), now, None, cal) == datetime(
+        2026, 12, 1, 0, 0)
+    assert workflow.occurrence_problem(now + timedelta(seconds=1), now, None, cal) is not None
+    assert workflow.occurrence_problem(now, now, now, cal) is None
+    assert workflow.occurrence_problem(now - timedelta(days=31), now, None, cal) is not None
+    assert workflow.occurrence_problem(now - timedelta(days=31), now, None, cal, 40) is None

@@ -8,6 +8,7 @@ clerk would type them).
 from __future__ import annotations
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
+    "agenda": ("mediation agenda", "mediation agenda --all --days 14"),
     "audit case": ("mediation audit case 龙12",),
     "audit checkpoint": ("mediation audit checkpoint --key /media/u盘/audit.key --out 锚定.json",),
     "audit log": ("mediation audit log --limit 20", "mediation audit log --json"),
@@ -63,6 +64,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "retention set": ("mediation retention set --days 3650",),
     "retention show": ("mediation retention show",),
     "staff add": ("mediation staff add liming --name 李明 --role 调解员",),
+    "staff code": ("mediation staff code liming",),
     "staff disable": ("mediation staff disable liming", "mediation staff disable liming --enable"),
     "staff list": ("mediation staff list",),
     "staff password": ("mediation staff password liming",),

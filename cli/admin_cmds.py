@@ -191,6 +191,24 @@ def register(app: typer.Typer) -> None:
         else:
             render.one_time_code(row)
 
+    @staff.command("code", help=_(
+        "Give the committee's half of the one-time code the district administrator gave USER "
+        "(a member of the committee, never the administrator; recorded, shown to the "
+        "director)."))
+    def staff_code(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                   as_json: bool = typer.Option(False, "--json", help=_(
+                       "Print one JSON document."))) -> None:
+        """Give the committee's half of the one-time code the district administrator gave USER
+        (a member of the committee, never the administrator; recorded, shown to the
+        director)."""
+        from mediation.access import signin
+
+        row = env(ctx).act(signin.give_half, username)
+        if as_json:
+            render.emit_json(row)
+        else:
+            render.one_time_code(row)
+
     wf = typer.Typer(help=_("The workflow every case follows."), no_args_is_help=True)
     app.add_typer(wf, name="workflow")
 
@@ -247,13 +265,19 @@ def register(app: typer.Typer) -> None:
                            user=summary["director"]) + "\n")
         if quiet:
             return
+        from cli import agenda_cmds
+        from mediation import agenda
+
         with e.uow(write=False) as uow:
             actor = resolve_actor(uow, summary["director"])
             rows = queries.list_cases(uow, actor, limit=25)
             events = queries.history(uow, actor, summary["showcase"])
+            due = agenda.agenda(uow, actor, everyone=True)
         render.console().rule(_("Cases"))
         render.case_list(rows, as_json=False)
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
         render.history(events, as_json=False)
+        render.console().rule(_("What is due (mediation agenda --all)"))
+        agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))
         render.out(workflow.mermaid())

@@ -291,10 +291,23 @@ def one_time_code(result: dict[str, Any]) -> None:
     """The one-time code an account was given (stdout), if it was given one."""
     if not result.get("one_time_code"):
         return
-    sys.stdout.write(_("One-time code for {user}: {code} (valid until {time}). Hand it to them "
-                       "in person: they sign in with it once and then choose their own "
-                       "password.", user=result["username"], code=result["one_time_code"],
-                       time=local_time(result["code_expires_at"])) + "\n")
+    fields = {"user": result["username"], "code": result["one_time_code"],
+              "time": local_time(result["code_expires_at"])}
+    if result.get("half") == "administrator":
+        text = _("First half of the one-time code for {user}: {code} (valid until {time}). It "
+                 "is not enough alone: a member of {user}'s committee gives the second half "
+                 "(`mediation staff code {user}`). Hand this half to them in person; they type "
+                 "both halves at their first sign-in and then choose their own password.",
+                 **fields)
+    elif result.get("half") == "committee":
+        text = _("Second half of the one-time code for {user}: {code} (valid until {time}). "
+                 "Hand it to them in person; they type the district administrator's half and "
+                 "this one at their first sign-in, then choose their own password.", **fields)
+    else:
+        text = _("One-time code for {user}: {code} (valid until {time}). Hand it to them in "
+                 "person: they sign in with it once and then choose their own password.",
+                 **fields)
+    sys.stdout.write(text + "\n")
 
 
 def admin_notices(rows: list[dict[str, Any]]) -> None:
@@ -304,6 +317,10 @@ def admin_notices(rows: list[dict[str, Any]]) -> None:
         if r["first_sign_in"]:
             text = _("Notice: {user} signed in with a one-time code and chose a password on "
                      "{time}.", user=r["username"] or "-", time=local_time(r["at"]))
+        elif r.get("half"):
+            text = _("Notice: {giver} gave the committee's half of the one-time code of {user} "
+                     "on {time}.", giver=r["actor"], user=r["username"] or "-",
+                     time=local_time(r["at"]))
         else:
             text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
                      "{time}.", admin=r["actor"], act=name("trigger", r["action"]),

@@ -1,4 +1,5 @@
-"""The committee's monthly 人民调解工作统计报表 as a clean, printable .xlsx (openpyxl).
+"""The committee's monthly (quarterly, yearly) 人民调解工作统计报表 as a clean, printable .xlsx
+(openpyxl).
 
 Rows: the 15 national reporting categories (local sub-categories counted under their parent)
 and a total. Columns: accepted, mediated (concluded), succeeded, success rate, written and oral
@@ -91,6 +92,20 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
             "concluded": stats.concluded, "succeeded": stats.succeeded}
 
 
+def period_label(period: Period, lang: str) -> str:
+    """The period as a form's title names it: 2026年11月, 2026年第4季度, 2026年 (or 2026-11,
+    2026Q4, 2026); a period to date is named as the whole (its dates are on the next line)."""
+    y = period.start.year
+    if period.kind in ("month", "month_to_date"):
+        return f"{y}年{period.start.month}月" if lang == "zh" else f"{period.start:%Y-%m}"
+    if period.kind in ("quarter", "quarter_to_date"):
+        q = (period.start.month - 1) // 3 + 1
+        return f"{y}年第{q}季度" if lang == "zh" else f"{y}Q{q}"
+    if period.kind in ("year", "year_to_date"):
+        return f"{y}年" if lang == "zh" else f"{y}"
+    return period.label
+
+
 def _workbook(committee: str, period: Period, lang: str,
               rows: list[tuple[str, str, Figures]], total: Figures) -> bytes:
     from openpyxl import Workbook
@@ -105,10 +120,7 @@ def _workbook(committee: str, period: Period, lang: str,
     prevention_cols = len(PREVENTIONS) * 2
     width = len(COLUMNS) + prevention_cols
     last = get_column_letter(width)
-    label = (f"{period.start.year}年{period.start.month}月" if lang == "zh"
-             and period.kind in ("month", "month_to_date")
-             else period.label if period.kind != "month_to_date"
-             else f"{period.start:%Y-%m}")
+    label = period_label(period, lang)
     ws["A1"] = _t(TITLE, lang).format(committee=committee, period=label)
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")

@@ -53,7 +53,7 @@ NEXT: dict[str, list[str]] = {
 class History:
     category: str
     source: str
-    committee: int  # 0 or 1
+    committee: int  # 0 .. committees - 1 (at most len(PEOPLE))
     mediator: int
     start_hours: int
     discovered_hours: int
@@ -92,7 +92,8 @@ class Built:
         return UnitOfWork(self.engine, write=write, clock=self.clock)
 
 
-PEOPLE = [("wangfang", "王芳", "龙", "liming"), ("zhangwei", "张伟", "虎", "zhaomin")]
+PEOPLE = [("wangfang", "王芳", "龙", "liming"), ("zhangwei", "张伟", "虎", "zhaomin"),
+          ("liuyang", "刘洋", "凤", "chenmo"), ("sunhao", "孙浩", "鹤", "heping")]
 
 
 def setup(url: str, committees: int = 1) -> Built:

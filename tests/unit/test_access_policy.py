@@ -54,6 +54,10 @@ def test_the_matrix_of_the_issue() -> None:
     admin = {p for p, r in roles_of.items() if "admin" in r}
     assert not any(p.startswith(("case.", "audit.", "stats.", "report.")) for p in admin)
     assert all(r <= {x.value for x in Role} for r in roles_of.values())
+    # The Bureau of Justice (issue 17): the district's figures and nothing else.
+    viewer = {p for p, r in roles_of.items() if "district_viewer" in r}
+    assert viewer == {"district.read"}
+    assert roles_of["district.read"] == {"admin", "district_viewer"}
 
 
 def test_deny_by_default() -> None:
@@ -63,8 +67,9 @@ def test_deny_by_default() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "u (clerk) lacks the permission case.read"),
-    ("zh", "u（统计员）没有权限 case.read"),
+    ("en", "u (clerk) may not read case files; that is for: director, mediator, auditor "
+           "(lacks the permission case.read)"),
+    ("zh", "u（统计员）不能查看案卷；可以的角色：主任、调解员、审计员（没有权限 case.read）"),
 ])
 def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
     set_language(lang)
@@ -76,6 +81,9 @@ def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
 
 def test_grants_and_appointments() -> None:
     require_grant(actor("admin"), "admin")
+    require_grant(actor("admin"), "district_viewer")
+    with pytest.raises(PermissionDenied):
+        require_grant(actor("director"), "district_viewer")
     with pytest.raises(PermissionDenied):
         require_grant(actor("director"), "admin")
     with pytest.raises(PermissionDenied):

@@ -20,7 +20,9 @@ GUARD_NAMES = (
     N_("guard.advice_given"), N_("guard.has_agreement"), N_("guard.follow_up_recorded"),
     N_("guard.consent_recorded"), N_("guard.reason_given"), N_("guard.extension_within_limit"),
     N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"),
-    N_("guard.amount_not_negative"), N_("guard.judicial_result_allowed"))
+    N_("guard.amount_not_negative"), N_("guard.judicial_result_allowed"),
+    N_("guard.session_recorded"), N_("guard.extension_allowed"),
+    N_("guard.judicial_written_only"), N_("guard.judicial_dates_possible"))
 
 
 def role_value(value: str) -> str:

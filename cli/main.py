@@ -66,6 +66,7 @@ GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("report",), "cli.report_cmds", "register"),
     (("login", "logout", "token", "committee", "retention"), "cli.access_cmds", "register"),
     (("calendar",), "cli.calendar_cmds", "register"),
+    (("procedure",), "cli.procedure_cmds", "register"),
     (("templates",), "cli.document_cmds", "register"),
     (("sweep",), "cli.grid_cmds", "register"),
     (("lead",), "cli.grid_cmds", "register_leads"),

@@ -123,7 +123,7 @@ WORDS: tuple[str, ...] = (
     N_("permission.audit.checkpoint"), N_("permission.stats.read"),
     N_("permission.report.export"), N_("permission.sweep.record"), N_("permission.sweep.read"),
     N_("permission.lead.report"), N_("permission.lead.read"), N_("permission.lead.read.own"),
-    N_("permission.lead.decide"),
+    N_("permission.lead.decide"), N_("permission.district.read"),
 )
 
 

@@ -24,6 +24,7 @@ from mediation.committee import committee_of
 from mediation.core import categories, cells, files
 from mediation.core.i18n import N_, gettext_
 from mediation.core.periods import Period
+from mediation.db import settings
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.figures import Figures, Stats, empty
 from mediation.reporting.stats import compute
@@ -78,8 +79,12 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
     if committee is None:
         committee = committee_of(uow, actor).name
     rows = []
+    # The Code column in the committee's province numbering when it chose one (mediation
+    # procedure set --numbering); rows are matched by category, never by code.
+    numbering = settings.get(uow, settings.procedure_key("numbering", actor.committee_id))
     for cat in categories.reporting_categories():
-        rows.append((cat.code, cat.name(lang), groups.get(cat.code) or empty(cat.code)))
+        rows.append((categories.local_code(cat.code, numbering), cat.name(lang),
+                     groups.get(cat.code) or empty(cat.code)))
     # Codes outside the table (should not happen) still count, in a row of their own.
     known = {c.code for c in categories.reporting_categories()}
     rows.extend((k, k, g) for k, g in sorted(groups.items()) if k not in known and k)

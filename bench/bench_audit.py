@@ -39,7 +39,7 @@ from sqlmodel import SQLModel
 
 from mediation import audit
 from mediation.cases import Case
-from mediation.db import casefile, eventlog
+from mediation.db import casefile_changes, eventlog
 from mediation.db.engines import create_schema, engine_for
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee, Event, LogHead, Setting
@@ -58,8 +58,9 @@ def _file(rows: list[tuple[str, int, dict[str, Any]]], before: dict[str, Any] | 
           ) -> list[Any]:
     """An event's ``changes.file`` for rows inserted, or (``before`` given) updated."""
     if before is None:
-        return casefile.inserted(KEY, rows)
-    return [before, {f"{t}/{i}": {c: casefile.recorded(KEY, t, c, v) for c, v in values.items()}
+        return casefile_changes.inserted(KEY, rows)
+    record = casefile_changes.recorded
+    return [before, {f"{t}/{i}": {c: record(KEY, t, c, v) for c, v in values.items()}
                      for t, i, values in rows}]
 
 

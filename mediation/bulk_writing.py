@@ -26,7 +26,7 @@ from mediation.cases import CaseCounter
 from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.vocab import State
-from mediation.db import casefile, eventlog, searchindex, settings
+from mediation.db import casefile_changes, eventlog, searchindex, settings
 from mediation.db.storage import UnitOfWork
 from mediation.intake import PARTY_COLUMNS
 from mediation.tables import LogHead
@@ -159,7 +159,7 @@ def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tup
             if birth is not None and p[BIRTH] is not None:
                 p = (*p[:BIRTH], birth(p[BIRTH]), *p[BIRTH + 1:])
             party_rows.append((pid, cid, *p))
-        files.append(casefile.inserted(key, rows))
+        files.append(casefile_changes.inserted(key, rows))
         docs.append(searchindex.document(key, cid, values, [r[2] for r in rows[1:]], ()))
     _executemany(uow, "party", ("id", "case_id", *PARTY_COLUMNS), party_rows)
     searchindex.insert_many(conn, docs)  # the cases' rows of the search index

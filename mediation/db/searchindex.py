@@ -85,9 +85,9 @@ def document(key: bytes, case_id: int, case: Mapping[str, Any],
 
 
 def touched(recorded: Sequence[Any] | None) -> bool:
-    """Whether a case file's recorded changes (``casefile.take``: ``[before, after]``) touch a
-    searchable field: a row of a searched table inserted or deleted, or one of its searched
-    columns changed."""
+    """Whether a case file's recorded changes (``casefile_changes.take``: ``[before, after]``)
+    touch a searchable field: a row of a searched table inserted or deleted, or one of its
+    searched columns changed."""
     if not recorded or len(recorded) != 2 or not isinstance(recorded[1], dict):
         return False
     for name, values in recorded[1].items():

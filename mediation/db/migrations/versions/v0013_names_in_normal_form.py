@@ -8,12 +8,13 @@ one normal form, and the free text of leads and sweeps with ID and phone numbers
 - ``lead`` (place, cell, seen, parties, dismiss_note) and ``sweep`` (area, swept_by, note):
   :func:`mediation.core.redaction.scrub`, as ``leads.py`` and ``sweeps.py`` store them now.
 
-The party rows belong to the case file, which the event log binds (``mediation.db.casefile``):
-each case whose names change gets an event, ``names_normalised`` by ``(upgrade)`` (role
-``system``), recording the change as the case file's keyed hashes, so ``audit verify`` still
-replays every case to its rows. The event log itself is append-only and is not rewritten (its
-views mask names and numbers when shown). Safe to run again: a normal form stays as it is.
-Downgrade keeps the rows as they are (the old spellings are not kept anywhere).
+The party rows belong to the case file, which the event log binds
+(``mediation.db.casefile_changes``): each case whose names change gets an event,
+``names_normalised`` by ``(upgrade)`` (role ``system``), recording the change as the case file's
+keyed hashes, so ``audit verify`` still replays every case to its rows. The event log itself is
+append-only and is not rewritten (its views mask names and numbers when shown). Safe to run again: a
+normal form stays as it is. Downgrade keeps the rows as they are (the old spellings are not kept
+anywhere).
 
 This migration uses the application's redaction and event log (one definition of the normal
 form, one way to append an event), as they are at revision 0013.
@@ -59,7 +60,7 @@ def normalise_names(conn: sa.Connection) -> int:
     each batch of rows. Returns the number of events appended."""
     from mediation.core.clock import utcnow
     from mediation.core.redaction import normal_name
-    from mediation.db import casefile, eventlog
+    from mediation.db import casefile_changes, eventlog
 
     party = sa.table("party", sa.column("id"), sa.column("case_id"), sa.column("name"),
                      sa.column("guardian_name"))
@@ -79,7 +80,8 @@ def normalise_names(conn: sa.Connection) -> int:
                 new = normal_name(old) if old else old
                 if new != old:
                     values[column] = new
-                    casefile.note_update(conn, "party", row.id, row.case_id, column, old, new)
+                    casefile_changes.note_update(conn, "party", row.id, row.case_id, column,
+                                                 old, new)
                     changed.setdefault(row.case_id, set()).add(f"party.{column}")
             if values:
                 conn.execute(party.update().where(party.c.id == row.id).values(**values))

@@ -29,7 +29,7 @@ typecheck: install
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 catalogues: install
 	$(BIN)/python tools/catalogues.py compile

@@ -39,8 +39,9 @@ from sqlmodel import SQLModel
 
 from mediation import audit
 from mediation.cases import Case
-from mediation.db import casefile, eventlog
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db import casefile_changes, eventlog
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee, Event, LogHead, Setting
 
 DEFAULT_EVENTS = 100_000
@@ -57,8 +58,9 @@ def _file(rows: list[tuple[str, int, dict[str, Any]]], before: dict[str, Any] | 
           ) -> list[Any]:
     """An event's ``changes.file`` for rows inserted, or (``before`` given) updated."""
     if before is None:
-        return casefile.inserted(KEY, rows)
-    return [before, {f"{t}/{i}": {c: casefile.recorded(KEY, t, c, v) for c, v in values.items()}
+        return casefile_changes.inserted(KEY, rows)
+    record = casefile_changes.recorded
+    return [before, {f"{t}/{i}": {c: record(KEY, t, c, v) for c, v in values.items()}
                      for t, i, values in rows}]
 
 
@@ -199,7 +201,8 @@ def peak_memory(engine: Engine) -> int:
 BASELINE = """
 import sys, time
 from mediation import audit
-from mediation.db.storage import UnitOfWork, engine_for
+from mediation.db.engines import engine_for
+from mediation.db.storage import UnitOfWork
 engine = engine_for(sys.argv[1])
 t0 = time.perf_counter()
 with UnitOfWork(engine, write=False) as uow:

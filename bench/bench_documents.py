@@ -31,7 +31,8 @@ from mediation import committee, intake, steps
 from mediation.access.policy import Actor
 from mediation.cases import FollowUp
 from mediation.db.casestore import find
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.reporting import documents, printing
 from mediation.reporting.forms import Planned
 

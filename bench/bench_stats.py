@@ -137,7 +137,8 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
 
 def generate(url: str, n: int, seed: int = 2026) -> None:
     from mediation import committee
-    from mediation.db.storage import UnitOfWork, create_schema, engine_for
+    from mediation.db.engines import create_schema, engine_for
+    from mediation.db.storage import UnitOfWork
     from mediation.reporting.stats_sql import table as _t
 
     engine = engine_for(url)
@@ -246,7 +247,8 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
 
 def _actor(url: str) -> Any:
     from mediation import committee
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
 
     with unit_of_work(engine_for(url), write=False) as uow:
         return committee.resolve_actor(uow, "wangfang")
@@ -254,7 +256,8 @@ def _actor(url: str) -> Any:
 
 def time_stats(url: str, by: str | None = None) -> float:
     from mediation.core import periods
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import stats
 
     actor = _actor(url)
@@ -427,7 +430,8 @@ def ours_as_raw(url: str) -> dict[str, Any]:
     from decimal import Decimal
 
     from mediation.core import periods
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import stats
 
     actor = _actor(url)
@@ -464,7 +468,8 @@ def time_raw_event_aggregate(path: str) -> float:
 
 
 def time_export(url: str, out: Path) -> float:
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import export
 
     actor = _actor(url)
@@ -477,7 +482,8 @@ def time_export(url: str, out: Path) -> float:
 def time_export_csv(url: str, out: Path) -> float:
     """Only the streaming part of the export: cases.csv and events.csv, masked."""
     from mediation.core.clock import start_of_local_day_utc
-    from mediation.db.storage import engine_for, unit_of_work
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
     from mediation.reporting import export_csv
 
     out.mkdir(parents=True, exist_ok=True)

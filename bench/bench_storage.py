@@ -102,7 +102,8 @@ def write_jsonl(path: Path, n: int) -> None:
 def _setup(url: str, cases: int = 0) -> Any:
     from mediation import committee, intake
     from mediation.cases import CaseIn
-    from mediation.db.storage import UnitOfWork, create_schema, engine_for
+    from mediation.db.engines import create_schema, engine_for
+    from mediation.db.storage import UnitOfWork
 
     engine = engine_for(url)
     create_schema(engine)
@@ -138,7 +139,7 @@ def _pg_database() -> Iterator[str | None]:
     try:
         yield url
     finally:
-        from mediation.db.storage import release_engine
+        from mediation.db.engines import release_engine
 
         release_engine(url)
         with admin.connect() as conn:

@@ -14,7 +14,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, json_opt
+from cli.options import MAX_INT, format_opt, json_opt
 from mediation.core.i18n import _, name
 
 
@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
     def logout() -> None:
         """Sign out: end the session and delete the session file."""
         from mediation.access import signin
-        from mediation.db.storage import engine_for, unit_of_work
+        from mediation.db.engines import engine_for
+        from mediation.db.storage import unit_of_work
 
         data = signin.read_session()  # the session's own database, whatever --db says
         ended = None
@@ -125,23 +126,19 @@ def register(app: typer.Typer) -> None:
 
     @token.command("list", help=_(
         "List tokens and sessions (never the tokens themselves)."))
-    def token_list(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+    def token_list(ctx: typer.Context, fmt: str | None = format_opt(),
+                   as_json: bool = json_opt()) -> None:
         """List tokens and sessions (never the tokens themselves)."""
         from mediation.access import signin
 
         rows = env(ctx).act(signin.list_tokens, write=False)
-        if as_json:
-            render.emit_json(rows)
-            return
-        from rich.table import Table
-
-        table = Table()
-        for header in (_("ID"), _("User"), _("Kind"), _("Expires"), _("Status")):
-            table.add_column(header)
-        for r in rows:
-            table.add_row(str(r["id"]), r["user"], name("token_kind", r["kind"]),
-                          render.local_time(r["expires_at"]), name("token_status", r["status"]))
-        render.console().print(table)
+        columns = [render.Column(_("ID"), right=True), render.Column(_("User")),
+                   render.Column(_("Kind")), render.Column(_("Expires")),
+                   render.Column(_("Status"))]
+        body = [[str(r["id"]), r["user"], name("token_kind", r["kind"]),
+                 render.local_time(r["expires_at"]), name("token_status", r["status"])]
+                for r in rows]
+        render.show(columns, body, fmt=fmt, as_json=as_json, document=rows)
 
     @token.command("revoke", help=_(
         "Revoke a token or session at once."))
@@ -206,25 +203,20 @@ def register(app: typer.Typer) -> None:
 
     @committee.command("list", help=_(
         "List the committees: names, prefixes, staff and case counts (no case content)."))
-    def committee_list(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+    def committee_list(ctx: typer.Context, fmt: str | None = format_opt(),
+                       as_json: bool = json_opt()) -> None:
         """List the committees: names, prefixes, staff and case counts (no case content)."""
         from mediation import committee as svc
 
         rows = env(ctx).act(svc.list_committees, write=False)
-        if as_json:
-            render.emit_json(rows)
-            return
-        from rich.table import Table
-
-        table = Table()
-        for header in (_("ID"), _("Committee"), _("Prefix"), _("Sign-in"), _("Staff"),
-                       _("Cases")):
-            table.add_column(header)
-        for r in rows:
-            table.add_row(str(r["id"]), r["name"], r["prefix"],
-                          _("sign-in required") if r["login_required"] else _("not required"),
-                          str(r["staff"]), str(r["cases"]))
-        render.console().print(table)
+        columns = [render.Column(_("ID"), right=True), render.Column(_("Committee"),
+                                                                     flexible=True),
+                   render.Column(_("Prefix")), render.Column(_("Sign-in"), 2),
+                   render.Column(_("Staff"), right=True), render.Column(_("Cases"), right=True)]
+        body = [[str(r["id"]), r["name"], r["prefix"],
+                 _("sign-in required") if r["login_required"] else _("not required"),
+                 str(r["staff"]), str(r["cases"])] for r in rows]
+        render.show(columns, body, fmt=fmt, as_json=as_json, document=rows)
 
     retention = typer.Typer(help=_("How long closed cases keep personal data (directors)."),
                             no_args_is_help=True)

@@ -9,7 +9,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import MAX_INT
+from cli.options import MAX_INT, format_opt
 from mediation.core.i18n import N_, _, name
 
 # The guards' names in the transition table (``workflow table``), under ``guard.*`` keys.
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
         from mediation.core.errors import InvalidInput
         from mediation.core.i18n import msg
-        from mediation.db.storage import create_schema, engine_for
+        from mediation.db.engines import create_schema, engine_for
 
         e = env(ctx)
         if not e.user:
@@ -126,13 +126,14 @@ def register(app: typer.Typer) -> None:
 
     @staff.command("list")
     def staff_list(ctx: typer.Context, committee: str | None = _committee_opt(),
+                   fmt: str | None = format_opt(),
                    as_json: bool = typer.Option(
                        False, "--json", help=_("Print one JSON document."))) -> None:
         """List the committee's staff."""
         from mediation import committee as svc
 
         render.staff(env(ctx).act(svc.list_staff, committee=committee, write=False),
-                     as_json=as_json)
+                     as_json=as_json, fmt=fmt)
 
     @staff.command("disable")
     def staff_disable(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
@@ -189,6 +190,24 @@ def register(app: typer.Typer) -> None:
         else:
             render.one_time_code(row)
 
+    @staff.command("code", help=_(
+        "Give the committee's half of the one-time code the district administrator gave USER "
+        "(a member of the committee, never the administrator; recorded, shown to the "
+        "director)."))
+    def staff_code(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                   as_json: bool = typer.Option(False, "--json", help=_(
+                       "Print one JSON document."))) -> None:
+        """Give the committee's half of the one-time code the district administrator gave USER
+        (a member of the committee, never the administrator; recorded, shown to the
+        director)."""
+        from mediation.access import signin
+
+        row = env(ctx).act(signin.give_half, username)
+        if as_json:
+            render.emit_json(row)
+        else:
+            render.one_time_code(row)
+
     wf = typer.Typer(help=_("The workflow every case follows."), no_args_is_help=True)
     app.add_typer(wf, name="workflow")
 
@@ -200,7 +219,7 @@ def register(app: typer.Typer) -> None:
         render.out(workflow.mermaid())
 
     @wf.command("table")
-    def table(as_json: bool = typer.Option(False, "--json", help=_(
+    def table(fmt: str | None = format_opt(), as_json: bool = typer.Option(False, "--json", help=_(
             "Print one JSON document."))) -> None:
         """Print the transition table: trigger, from, to, guards, legal basis."""
         from mediation import workflow
@@ -209,23 +228,17 @@ def register(app: typer.Typer) -> None:
                  "dest": t.dest.value if t.dest else None,
                  "guards": [g.__name__ for g in t.guards], "basis": t.basis,
                  "summary": t.summary} for t in workflow.TRANSITIONS]
-        if as_json:
-            render.emit_json(rows)
-            return
-        from rich.table import Table
-
+        from cli.tables import Column, show
         from mediation.core.i18n import gettext_
 
-        out = Table()
-        for header in (_("Step"), _("From"), _("To"), _("Guards"), _("Legal basis")):
-            out.add_column(header, overflow="fold")
-        for t in workflow.TRANSITIONS:
-            out.add_row(f"{t.trigger} ({name('trigger', t.trigger)})",
-                        "、".join(name("state", s) for s in t.sources),
-                        name("state", t.dest) if t.dest else _("(stays)"),
-                        "、".join(name("guard", g.__name__) for g in t.guards),
-                        gettext_(t.basis))
-        render.console().print(out)
+        columns = [Column(_("Step")), Column(_("From")), Column(_("To")), Column(_("Guards"), 3),
+                   Column(_("Legal basis"), 2, wrap=True)]
+        body = [[f"{t.trigger} ({name('trigger', t.trigger)})",
+                 "\n".join(name("state", s) for s in t.sources),
+                 name("state", t.dest) if t.dest else _("(stays)"),
+                 "\n".join(name("guard", g.__name__) for g in t.guards),
+                 gettext_(t.basis)] for t in workflow.TRANSITIONS]
+        show(columns, body, fmt=fmt, as_json=as_json, document=rows)
 
     @app.command("demo")
     def demo(
@@ -251,13 +264,19 @@ def register(app: typer.Typer) -> None:
                            user=summary["director"]) + "\n")
         if quiet:
             return
+        from cli import agenda_cmds
+        from mediation import agenda
+
         with e.uow(write=False) as uow:
             actor = resolve_actor(uow, summary["director"])
             rows = queries.list_cases(uow, actor, limit=25)
             events = queries.history(uow, actor, summary["showcase"])
+            due = agenda.agenda(uow, actor, everyone=True)
         render.console().rule(_("Cases"))
         render.case_list(rows, as_json=False)
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
         render.history(events, as_json=False)
+        render.console().rule(_("What is due (mediation agenda --all)"))
+        agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))
         render.out(workflow.mermaid())

@@ -24,13 +24,14 @@ class Env:
     token_file: str | None = None
 
     def url(self) -> str:
-        from mediation.db.storage import database_url
+        from mediation.db.engines import database_url
 
         return database_url(self.db)
 
     @contextmanager
     def uow(self, *, write: bool = True, need_schema: bool = True) -> Iterator[UnitOfWork]:
-        from mediation.db.storage import engine_for, existing_engine, require_schema, unit_of_work
+        from mediation.db.engines import engine_for, existing_engine, require_schema
+        from mediation.db.storage import unit_of_work
 
         engine = existing_engine(self.url()) if need_schema else engine_for(self.url())
         if need_schema:
@@ -64,7 +65,8 @@ class Env:
         The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
         serialization failure or deadlock, or a case changed under us (storage.transaction).
         """
-        from mediation.db.storage import existing_engine, require_schema, transaction
+        from mediation.db.engines import existing_engine, require_schema
+        from mediation.db.storage import transaction
 
         engine = existing_engine(self.url())
         require_schema(engine)

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
     def upgrade(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Migrate the schema to the newest revision (creating it if the database is empty)."""
         from mediation.db import migrate
-        from mediation.db.storage import engine_for
+        from mediation.db.engines import engine_for
 
         before, after = migrate.upgrade(engine_for(env(ctx).url()))
         if as_json:
@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
     def _status(ctx: typer.Context, as_json: bool, full: bool) -> None:
         from mediation.db import migrate
-        from mediation.db.storage import existing_engine
+        from mediation.db.engines import existing_engine
 
         engine = existing_engine(env(ctx).url())
         info = migrate.status(engine, with_drift=full)
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation.db import maintenance
-        from mediation.db.storage import existing_engine, require_schema
+        from mediation.db.engines import existing_engine, require_schema
 
         engine = existing_engine(env(ctx).url())
         require_schema(engine)
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation.db import maintenance
-        from mediation.db.storage import engine_for
+        from mediation.db.engines import engine_for
 
         result = maintenance.restore(engine_for(env(ctx).url()), Path(file), force=force)
         if as_json:

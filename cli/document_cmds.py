@@ -9,7 +9,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, json_opt
+from cli.options import MAX_INT, format_opt, json_opt
 from mediation.core.i18n import _
 
 
@@ -142,26 +142,22 @@ def register(app: typer.Typer) -> None:
 
     @templates.command("list", help=_(
         "List the templates in effect and where each comes from."))
-    def list_(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+    def list_(ctx: typer.Context, fmt: str | None = format_opt(),
+              as_json: bool = json_opt()) -> None:
         """List the templates in effect and where each comes from."""
         from mediation.reporting import printing
 
         prefix = env(ctx).act(_prefix, write=False)
         rows = printing.list_templates(prefix)
-        if as_json:
-            render.emit_json({"committee_folder": str(printing.committee_folder(prefix)),
-                              "templates": rows})
-            return
-        from rich.table import Table
-
-        table = Table(title=_("Templates (committee folder: {folder})",
-                              folder=str(printing.committee_folder(prefix))))
-        for header in (_("Template"), _("Document"), _("Template source")):
-            table.add_column(header)
-        for r in rows:
-            source = _("committee") if r["source"] == "committee" else _("built-in")
-            table.add_row(r["name"], r["title"], source)
-        render.console().print(table)
+        folder = str(printing.committee_folder(prefix))
+        columns = [render.Column(_("Template")), render.Column(_("Document"), flexible=True),
+                   render.Column(_("Template source"))]
+        body = [[r["name"], r["title"],
+                 _("committee") if r["source"] == "committee" else _("built-in")] for r in rows]
+        chosen = render.show(columns, body, fmt=fmt, as_json=as_json,
+                             document={"committee_folder": folder, "templates": rows})
+        if chosen != "json":
+            render.err(_("Committee folder: {folder}", folder=folder) + "\n")
 
     @templates.command("export", help=_(
         "Copy the templates in effect to a folder to edit them; never overwrites a file."))

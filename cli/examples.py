@@ -8,6 +8,7 @@ clerk would type them).
 from __future__ import annotations
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
+    "agenda": ("mediation agenda", "mediation agenda --all --days 14"),
     "audit case": ("mediation audit case 龙12",),
     "audit checkpoint": ("mediation audit checkpoint --key /media/u盘/audit.key --out 锚定.json",),
     "audit log": ("mediation audit log --limit 20", "mediation audit log --json"),
@@ -37,6 +38,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case prevent": ("mediation case prevent 龙12 --kind 防止民转刑 --persons 2",),
     "case print": ("mediation case print agreement 龙12 --out 协议书.docx",),
     "case remediate": ("mediation case remediate 龙12 --reason 司法确认被驳回 --consent",),
+    "case search": ("mediation case search 张三",
+                    "mediation case search 漏水 --state 调解中 --json"),
     "case session": ("mediation case session 龙12 --minutes 双方陈述事实 --place 调解室",
                      "mediation case session 龙12 --minutes 双方陈述事实 --at '2026-11-29 15:00'"),
     "case show": ("mediation case show 龙12", "mediation case show 2025龙7 --json"),
@@ -61,6 +64,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "retention set": ("mediation retention set --days 3650",),
     "retention show": ("mediation retention show",),
     "staff add": ("mediation staff add liming --name 李明 --role 调解员",),
+    "staff code": ("mediation staff code liming",),
     "staff disable": ("mediation staff disable liming", "mediation staff disable liming --enable"),
     "staff list": ("mediation staff list",),
     "staff password": ("mediation staff password liming",),

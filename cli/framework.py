@@ -22,10 +22,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import typer
 from typer._click.formatting import HelpFormatter
+from typer._coercion import RuntimeParam, build_runtime_param
 
 from mediation.core.i18n import N_, _, gettext_, name
 
@@ -216,9 +218,33 @@ def examples(path: str) -> str | None:
     return "\b\n" + _("Examples:") + "\n" + "\n".join(f"  {line}" for line in found)
 
 
+@dataclass(frozen=True)
+class PlainParam(RuntimeParam):
+    """A text or flag parameter whose value the command line already gave in its type (a
+    string for ``str``, a boolean for ``bool``): kept as it is, which is what Typer's pydantic
+    adapter would make of it, without building that adapter; any other value goes through the
+    adapter as before. The root's options are read on every run, ``--help`` included, and
+    building an adapter imports pydantic: a third of ``mediation case --help``."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if type(value) is self.annotation:
+            return value
+        return build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx)
+
+
+def _plain(param: Any) -> bool:
+    descriptor = getattr(param, "type_descriptor", None)
+    return (descriptor is not None and descriptor.annotation in (str, bool)
+            and descriptor.file_annotation is None
+            and getattr(descriptor.parameter_info, "parser", None) is None
+            and not param.multiple and param.nargs == 1
+            and getattr(param, "_runtime_param", "") is None)
+
+
 def install(root: Any) -> Any:
-    """Translate the tree's own texts, add each command's examples, and give every command the
-    translating formatter."""
+    """Translate the tree's own texts, add each command's examples, give every command the
+    translating formatter, and every plain text or flag parameter its light coercion
+    (``PlainParam``)."""
     for path, cmd in walk(root):
         cmd.context_class = TranslatingContext
         cmd.help = _t(cmd.help)
@@ -231,7 +257,29 @@ def install(root: Any) -> Any:
         for param in cmd.params:
             if getattr(param, "help", None):
                 param.help = _t(param.help)
+            _lighten(param)
+        _lighten_help(cmd)
     return root
+
+
+def _lighten(param: Any) -> None:
+    if _plain(param):
+        descriptor = param.type_descriptor
+        param._runtime_param = PlainParam(annotation=descriptor.annotation,
+                                          parameter_info=descriptor.parameter_info)
+
+
+def _lighten_help(cmd: Any) -> None:
+    """The help option, which Typer makes when a context first asks for it, lightened too."""
+    make = cmd.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = make(ctx)
+        if option is not None:
+            _lighten(option)
+        return option
+
+    cmd.get_help_option = get_help_option
 
 
 def tree_texts(root: Any) -> set[str]:

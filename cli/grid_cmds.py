@@ -9,21 +9,19 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import json_opt, parse_date
+from cli.options import format_opt, json_opt, parse_date
 from mediation.core.i18n import _, name
 
 
-def _sweeps_table(rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
-
-    table = Table()
-    for header in (_("No."), _("Date"), _("Area"), _("Swept by"), _("Disputes found"),
-                   _("Note")):
-        table.add_column(header)
-    for r in rows:
-        found = (_("0 (zero report)") if r["zero_report"] else str(r["disputes_found"]))
-        table.add_row(str(r["id"]), r["date"], r["area"], r["by"], found, r["note"] or "")
-    render.console().print(table)
+def _sweeps_table(rows: list[dict[str, Any]]) -> tuple[list[render.Column], list[list[str]]]:
+    columns = [render.Column(_("No."), right=True), render.Column(_("Date")),
+               render.Column(_("Area"), flexible=True), render.Column(_("Swept by"), 2),
+               render.Column(_("Disputes found"), right=True), render.Column(_("Note"), 3,
+                                                                             flexible=True)]
+    body = [[str(r["id"]), r["date"], r["area"], r["by"],
+             _("0 (zero report)") if r["zero_report"] else str(r["disputes_found"]),
+             r["note"] or ""] for r in rows]
+    return columns, body
 
 
 def register(app: typer.Typer) -> None:
@@ -73,6 +71,7 @@ def register(app: typer.Typer) -> None:
         last: str | None = typer.Option(None, "--to", metavar="DATE", help=_(
             "Last day, YYYY-MM-DD.")),
         zero: bool = typer.Option(False, "--zero", help=_("Only the zero reports.")),
+        fmt: str | None = format_opt(),
         as_json: bool = json_opt(),
     ) -> None:
         """List the committee's sweeps, newest first."""
@@ -80,16 +79,13 @@ def register(app: typer.Typer) -> None:
 
         rows = env(ctx).act(sweeps.list_sweeps, first=parse_date(first, "--from"),
                             last=parse_date(last, "--to"), zero_only=zero, write=False)
-        if as_json:
-            render.emit_json(rows)
-        elif not rows:
-            render.out(_("No sweeps recorded.") + "\n")
-        else:
-            _sweeps_table(rows)
+        chosen = render.show(*_sweeps_table(rows), fmt=fmt, as_json=as_json, document=rows,
+                             empty=_("No sweeps recorded."))
+        if rows and chosen != "json":
             zeros = sum(1 for r in rows if r["zero_report"])
-            render.out(_("{n} sweeps, {zero} zero reports, {found} disputes found.",
-                               n=len(rows), zero=zeros,
-                               found=sum(r["disputes_found"] for r in rows)) + "\n")
+            say = render.out if chosen == "table" else render.err
+            say(_("{n} sweeps, {zero} zero reports, {found} disputes found.", n=len(rows),
+                  zero=zeros, found=sum(r["disputes_found"] for r in rows)) + "\n")
 
 
 def _outcome(r: dict[str, Any]) -> str:
@@ -102,22 +98,22 @@ def _outcome(r: dict[str, Any]) -> str:
     return _("in the committee's inbox")
 
 
-def _leads_table(rows: list[dict[str, Any]], *, mine: bool) -> None:
-    from rich.table import Table
-
-    table = Table()
-    headers = [_("No."), _("Found"), _("Place"), _("Grid cell"), _("What was seen"), _("Risk")]
+def _leads_table(rows: list[dict[str, Any]], *, mine: bool
+                 ) -> tuple[list[render.Column], list[list[str]]]:
+    columns = [render.Column(_("No."), right=True), render.Column(_("Found"), 3),
+               render.Column(_("Place"), 2), render.Column(_("Grid cell"), 4),
+               render.Column(_("What was seen"), flexible=True), render.Column(_("Risk"), 2)]
     if not mine:
-        headers += [_("Parties"), _("Reported by")]
-    for header in [*headers, _("Outcome")]:
-        table.add_column(header)
+        columns += [render.Column(_("Parties"), 5), render.Column(_("Reported by"), 3)]
+    columns.append(render.Column(_("Outcome"), 1))
+    body = []
     for r in rows:
         cells = [str(r["id"]), render.local_time(r["found_at"]), r["place"], r["cell"] or "",
                  r["seen"], name("risk", r["risk"])]
         if not mine:
             cells += [r["parties"] or "", r["reported_by"]]
-        table.add_row(*cells, _outcome(r))
-    render.console().print(table)
+        body.append([*cells, _outcome(r)])
+    return columns, body
 
 
 def _read_case_file(file: str) -> tuple[object, str]:
@@ -191,18 +187,15 @@ def register_leads(app: typer.Typer) -> None:
         mine: bool = typer.Option(False, "--mine", help=_("Only your own reports.")),
         status: str | None = choice_opt("lead_status", None, "--status", help=_(
             "Only the leads in this state.")),
+        fmt: str | None = format_opt(),
         as_json: bool = json_opt(),
     ) -> None:
         """The committee's inbox of leads, or your own reports."""
         from mediation import leads
 
         rows = env(ctx).act(leads.list_leads, mine=mine, status=status, write=False)
-        if as_json:
-            render.emit_json(rows)
-        elif not rows:
-            render.out(_("No leads.") + "\n")
-        else:
-            _leads_table(rows, mine="reported_by" not in rows[0])
+        render.show(*_leads_table(rows, mine=bool(rows) and "reported_by" not in rows[0]),
+                    fmt=fmt, as_json=as_json, document=rows, empty=_("No leads."))
 
     @lead.command("dismiss", help=_(
         "Dismiss a lead: not a dispute, resolved on the spot, or a duplicate of a case. "

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from mediation import bulk
-        from mediation.db.storage import existing_engine, require_schema
+        from mediation.db.engines import existing_engine, require_schema
 
         e = env(ctx)
         engine = existing_engine(e.url())

@@ -53,19 +53,50 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def build_app() -> typer.Typer:
-    from cli import (
-        access_cmds,
-        admin_cmds,
-        audit_cmds,
-        calendar_cmds,
-        case_cmds,
-        db_cmds,
-        document_cmds,
-        grid_cmds,
-        import_cmds,
-        stats_cmds,
-    )
+# Which module builds each top-level name (a command or a group), in the order of the full
+# app's help: a command needs only its own built (`case --help` does not build the other 50
+# commands nor translate their help). A name not listed builds the whole app.
+GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("case",), "cli.case_cmds", "register"),
+    (("case",), "cli.import_cmds", "register"),
+    (("init", "staff", "workflow", "demo"), "cli.admin_cmds", "register"),
+    (("db",), "cli.db_cmds", "register"),
+    (("audit",), "cli.audit_cmds", "register"),
+    (("stats", "report", "export"), "cli.stats_cmds", "register"),
+    (("login", "logout", "token", "committee", "retention"), "cli.access_cmds", "register"),
+    (("calendar",), "cli.calendar_cmds", "register"),
+    (("templates",), "cli.document_cmds", "register"),
+    (("sweep",), "cli.grid_cmds", "register"),
+    (("lead",), "cli.grid_cmds", "register_leads"),
+    (("agenda",), "cli.agenda_cmds", "register"),
+)
+# The root's options that take a value (skipped to find the command named).
+_VALUE_OPTIONS = frozenset({"--db", "--user", "--token-file", "--lang"})
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The top-level command or group ``argv`` names, or None (the root's own help, completion,
+    or nothing named)."""
+    if os.environ.get("_MEDIATION_COMPLETE"):
+        return None
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app: every command, or with ``only`` just the top-level command or group of
+    that name (the whole app when no module builds that name)."""
+    import importlib
+
     from cli.context import Env
 
     app = typer.Typer(
@@ -111,18 +142,12 @@ def build_app() -> typer.Typer:
                 raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
         ctx.obj = Env(db=db, user=user, token_file=token_file)
 
-    case_cmds.register(app)
-    import_cmds.register(app)
-    admin_cmds.register(app)
-    db_cmds.register(app)
-    audit_cmds.register(app)
-    stats_cmds.register(app)
-    access_cmds.register(app)
-    calendar_cmds.register(app)
-    document_cmds.register(app)
-    grid_cmds.register(app)
-    grid_cmds.register_leads(app)
+    wanted = [g for g in GROUPS if only in g[0]] or GROUPS
+    for _names, module, function in wanted:
+        getattr(importlib.import_module(module), function)(app)
     return app
+
+
 
 
 def _error_line(text: str) -> None:
@@ -138,7 +163,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     choose_language(args)
     from cli import framework
 
-    command = framework.install(typer.main.get_command(build_app()))
+    command = framework.install(typer.main.get_command(build_app(command_named(args))))
     try:
         from cli.options import normalise_params
 
@@ -177,7 +202,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         _error_line(_os_error(exc))
         return 1
     except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
-        from mediation.db.storage import busy_error, sqlite_locked
+        from mediation.db.engines import sqlite_locked
+        from mediation.db.storage import busy_error
 
         if sqlite_locked(exc):  # a write lock held past busy_timeout, outside the retrying code
             busy = busy_error()

@@ -8,18 +8,23 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from mediation.core.i18n import N_, _, get_language, name
+from cli.tables import FORMATS, Column, emit_rows, fitted, output_format, show
+from cli.timeline import history, timeline
+from mediation.core.i18n import _, name
+
+__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "output_format", "show",
+           "timeline"]
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from mediation.cases import CaseSummary, CaseView, EventView
+    from mediation.cases import CaseSummary, CaseView
     from mediation.core.commands import StepDone
 
 
@@ -35,6 +40,15 @@ def out(line: str) -> None:
     """Write ``line`` (already ending in a newline, as ``sys.stdout.write`` is given) to
     standard output, cleaned. Every plain line the CLI prints goes through here or console()."""
     sys.stdout.write(clean(line))
+
+
+def paragraph(text: str) -> None:
+    """A paragraph on standard output wrapped to the terminal's width (by display width: CJK
+    breaks between characters, ASCII words stay whole)."""
+    from cli.framework import wrap
+
+    for line in text.rstrip("\n").split("\n"):
+        out("\n".join(wrap(line, console().width) or [""]) + "\n")
 
 
 def is_terminal(*, stderr: bool = False) -> bool:
@@ -110,96 +124,6 @@ def step_done(result: StepDone, as_json: bool) -> None:
           number=result.number, state=name("state", result.state),
           version=result.version, event=result.event) + "\n"
     )
-
-
-FORMATS = ("table", "tsv", "csv", "json")
-
-
-def output_format(fmt: str | None, as_json: bool = False) -> str:
-    """``--json`` or ``--format``; otherwise a table on a terminal and TSV rows in a pipe."""
-    if as_json:
-        return "json"
-    if fmt:
-        from mediation.core import choices
-
-        wanted = choices.fold(fmt)
-        if wanted not in FORMATS:
-            import typer
-
-            raise typer.BadParameter(_("{value!r} is not one of: {allowed}", value=fmt,
-                                       allowed=", ".join(FORMATS)), param_hint="--format")
-        return wanted
-    return "table" if sys.stdout.isatty() else "tsv"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a fitted table: lower ``priority`` columns are kept first; a ``flexible``
-    column takes what width is left and is shortened with an ellipsis (never the others)."""
-
-    header: str
-    priority: int = 1
-    right: bool = False
-    flexible: bool = False
-
-
-def _cell_width(text: str) -> int:
-    from cli.framework import width
-
-    return width(text)
-
-
-def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
-           ) -> tuple[list[Column], list[list[str]]]:
-    """The columns that fit ``columns_available`` terminal columns, most important first, each
-    at its full width except the flexible one (at least 16 columns wide)."""
-    gap = 2
-    natural = [max([_cell_width(c.header)] + [_cell_width(r[i]) for r in rows])
-               for i, c in enumerate(columns)]
-    keep = list(range(len(columns)))
-
-    def need(idx: list[int]) -> int:
-        return sum(min(16, natural[i]) if columns[i].flexible else natural[i]
-                   for i in idx) + gap * (len(idx) - 1)
-
-    for priority in sorted({c.priority for c in columns if c.priority > 1}, reverse=True):
-        if need(keep) <= columns_available:
-            break
-        keep = [i for i in keep if columns[i].priority != priority]
-    chosen = [columns[i] for i in keep]
-    return chosen, [[r[i] for i in keep] for r in rows]
-
-
-def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str) -> None:
-    """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV."""
-    if fmt == "tsv":
-        for r in rows:
-            sys.stdout.write("\t".join(" ".join(clean(c).split()) for c in r) + "\n")
-        return
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([c.header for c in columns])
-        writer.writerows([[clean(c) for c in r] for r in rows])
-        return
-    from rich import box
-    from rich.table import Table
-
-    out = console()
-    cols, cells = fitted(columns, rows, out.width)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
-                  collapse_padding=True)
-    for c in cols:
-        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True,
-                         overflow="ellipsis" if c.flexible else "fold",
-                         min_width=None if c.flexible else max(
-                             [_cell_width(c.header)] + [_cell_width(r[cols.index(c)])
-                                                        for r in cells]),
-                         ratio=1 if c.flexible else None)
-    for r in cells:
-        table.add_row(*r)
-    out.print(table)
 
 
 def case_rows(rows: list[CaseSummary]) -> tuple[list[Column], list[list[str]]]:
@@ -298,18 +222,18 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         facts.add_row(_("Registered despite probable duplicate of"), view.duplicate_of)
     out.print(facts)
 
-    parties = Table(title=_("Parties"))
-    for header in (_("Role"), _("Name"), _("ID number"), _("Phone"), _("Address"),
-                   _("Guardian")):
-        parties.add_column(header, overflow="fold")
+    out.print()
+    columns = [Column(_("Role")), Column(_("Name")), Column(_("ID number")), Column(_("Phone")),
+               Column(_("Address"), wrap=True), Column(_("Guardian"), wrap=True)]
+    body = []
     for p in view.parties:
         guardian = ""
         if p.guardian:
             guardian = " ".join(v for v in (p.guardian.get("name"), p.guardian.get("relation"),
                                             p.guardian.get("phone")) if v)
-        parties.add_row(name("party", p.role), p.name, p.id_number or "", p.phone or "",
-                        p.address or "", guardian)
-    out.print(parties)
+        body.append([name("party", p.role), p.name, p.id_number or "", p.phone or "",
+                     p.address or "", guardian])
+    emit_rows(columns, body, "table", title=_("Parties"))
     lines: list[str] = []
     for m in view.mediators:
         label = _("lead mediator") if m["lead"] else _("co-mediator")
@@ -347,130 +271,43 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         out.print(line.rstrip(), markup=False)
 
 
-def history(rows: list[EventView], *, as_json: bool) -> None:
-    """A case's history: one JSON document, or the timeline for people."""
-    if as_json:
-        emit_json([r.model_dump() for r in rows])
-        return
-    timeline(rows, with_case=False)
-
-
-# The vocabulary (catalogue kind) of a field's value; where a key is used by two vocabularies
-# (a party's role, a staff member's role) the first with a name for the value wins.
-_VALUE_KINDS: dict[str, tuple[str, ...]] = {
-    "state": ("state",), "source": ("source",), "role": ("party", "role"),
-    "decline_reason": ("decline",), "termination_reason": ("terminate",),
-    "risk_level": ("risk",), "kind": ("kind", "prevention"), "sex": ("sex",),
-    "form": ("form",), "result": ("judicial",), "judicial": ("judicial",),
-    "performance": ("performance",), "satisfaction": ("satisfaction",),
-    "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
-    "reason": ("decline", "terminate"),
-}
-# Field names of nested records (an agreement, a session, a party...), shown translated.
-FIELDS = (N_("field.attendees"), N_("field.court"), N_("field.decided_on"), N_("field.due"),
-          N_("field.effective_at"), N_("field.filed_on"), N_("field.form"),
-          N_("field.id_number"), N_("field.kind"), N_("field.lawsuit"), N_("field.minutes"),
-          N_("field.no"), N_("field.note"), N_("field.performance"), N_("field.persons"),
-          N_("field.phone"), N_("field.place"), N_("field.result"), N_("field.satisfaction"),
-          N_("field.terms"), N_("field.version"), N_("field.sex"), N_("field.address"),
-          N_("field.ethnicity"), N_("field.guardian"), N_("field.relation"),
-          N_("field.id_type"), N_("field.visited_at"), N_("field.held_at"),
-          N_("field.risk_level"), N_("field.days"), N_("field.reason"),
-          N_("field.new_deadline"), N_("conclusion.agreement"), N_("conclusion.termination"),
-          N_("why.wrong_password"), N_("why.unknown_user"), N_("why.disabled"),
-          N_("why.no_password"), N_("why.locked"), N_("role.unknown"),
-          N_("token_kind.session"), N_("token_kind.api"), N_("token_status.valid"),
-          N_("token_status.revoked"), N_("token_status.expired"))
-
-
-def _code_name(value: str, key: str) -> str:
-    for kind in _VALUE_KINDS.get(key, ()):
-        shown = name(kind, value)
-        if shown != value:
-            return shown
-    return value
-
-
-def _value(value: Any, key: str) -> str:
-    """A field's value for people: codes by their names, times local, records as
-    ``name: value`` pairs with translated field names."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, str) and key in _VALUE_KINDS:
-        return _code_name(value, key)
-    if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
-        return local_time(value)
-    if isinstance(value, dict):
-        sep = "，" if get_language() == "zh" else ", "
-        return sep.join(_("{field}: {value}", field=name("field", k), value=_value(v, k))
-                        for k, v in value.items() if v is not None)
-    if isinstance(value, list):
-        parts = [_value(v, key) for v in value]
-        return ("；" if get_language() == "zh" else "; ").join(
-            f"[{p}]" if isinstance(v, dict) else p for p, v in zip(parts, value, strict=True))
-    return str(value)
-
-
-def timeline(rows: list[EventView], *, with_case: bool) -> None:
-    """Per event: who did what when (and to which case), why, and each field before → after."""
-    out = console()
-    for e in rows:
-        move = ""
-        if e.from_state or e.to_state:
-            a = name("state", e.from_state) if e.from_state else ""
-            b = name("state", e.to_state) if e.to_state else ""
-            move = b if a == b else f"{a} → {b}".strip(" →")
-        head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=e.seq,
-                 time=local_time(e.at), actor=e.actor, role=name("role", e.role),
-                 action=name("trigger", e.action), move=move).rstrip()
-        if with_case and e.case:
-            head = _("{line} [case {case}]", line=head, case=e.case)
-        out.print(head, markup=False, style="bold")
-        if e.occurred_at and e.occurred_at != e.at:
-            out.print("    " + _("happened: {time} (entered late)",
-                                 time=local_time(e.occurred_at)), markup=False)
-        if e.reason:
-            out.print("    " + _("reason: {reason}", reason=_code_name(e.reason, "reason")),
-                      markup=False)
-        for key, change in e.changes.items():
-            if isinstance(change, list) and len(change) == 2:
-                before, after = change
-                line = _("{field}: {before} → {after}", field=name("field", key),
-                         before=_value(before, key), after=_value(after, key))
-            else:
-                line = _("{field}: {value}", field=name("field", key), value=_value(change, key))
-            out.print("    " + line, markup=False)
-
-
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
-    """The new record and the cases it resembles, side by side (on stderr)."""
-    from rich.table import Table
-
-    table = Table(title=_("Probable duplicates"))
-    for header in (_("Number"), _("State"), _("Category"), _("Applicants"), _("Respondents"),
-                   _("Registered"), _("Why")):
-        table.add_column(header, overflow="fold")
-    table.add_row(_("(new)"), "", category_name(str(new["category"])),
-                  "、".join(new["applicants"]), "、".join(new["respondents"]), "", "",
-                  end_section=True)
+    """The new record and the cases it resembles, side by side (on stderr), fitted to the
+    terminal; names as the reader may see them (the service masked them)."""
+    columns = [Column(_("Number")), Column(_("State")), Column(_("Category"), 3),
+               Column(_("Applicants")), Column(_("Respondents")), Column(_("Registered"), 4),
+               Column(_("Why"), 2)]
+    body = [[_("(new)"), "", category_name(str(new["category"])), "\n".join(new["applicants"]),
+             "\n".join(new["respondents"]), "", ""]]
     for m in matches:
-        table.add_row(str(m["number"]), name("state", str(m["state"])),
-                      category_name(str(m["category"])), "、".join(m["applicants"]),
-                      "、".join(m["respondents"]), local_time(m["registered_at"]),
-                      name("duplicate", str(m["match"])))
-    console(stderr=True).print(table)
+        body.append([str(m["number"]), name("state", str(m["state"])),
+                     category_name(str(m["category"])), "\n".join(m["applicants"]),
+                     "\n".join(m["respondents"]), local_time(m["registered_at"]),
+                     name("duplicate", str(m["match"]))])
+    emit_rows(columns, body, "table", title=_("Probable duplicates"), stderr=True)
 
 
 def one_time_code(result: dict[str, Any]) -> None:
     """The one-time code an account was given (stdout), if it was given one."""
     if not result.get("one_time_code"):
         return
-    sys.stdout.write(_("One-time code for {user}: {code} (valid until {time}). Hand it to them "
-                       "in person: they sign in with it once and then choose their own "
-                       "password.", user=result["username"], code=result["one_time_code"],
-                       time=local_time(result["code_expires_at"])) + "\n")
+    fields = {"user": result["username"], "code": result["one_time_code"],
+              "time": local_time(result["code_expires_at"])}
+    if result.get("half") == "administrator":
+        text = _("First half of the one-time code for {user}: {code} (valid until {time}). It "
+                 "is not enough alone: a member of {user}'s committee gives the second half "
+                 "(`mediation staff code {user}`). Hand this half to them in person; they type "
+                 "both halves at their first sign-in and then choose their own password.",
+                 **fields)
+    elif result.get("half") == "committee":
+        text = _("Second half of the one-time code for {user}: {code} (valid until {time}). "
+                 "Hand it to them in person; they type the district administrator's half and "
+                 "this one at their first sign-in, then choose their own password.", **fields)
+    else:
+        text = _("One-time code for {user}: {code} (valid until {time}). Hand it to them in "
+                 "person: they sign in with it once and then choose their own password.",
+                 **fields)
+    sys.stdout.write(text + "\n")
 
 
 def admin_notices(rows: list[dict[str, Any]]) -> None:
@@ -480,6 +317,10 @@ def admin_notices(rows: list[dict[str, Any]]) -> None:
         if r["first_sign_in"]:
             text = _("Notice: {user} signed in with a one-time code and chose a password on "
                      "{time}.", user=r["username"] or "-", time=local_time(r["at"]))
+        elif r.get("half"):
+            text = _("Notice: {giver} gave the committee's half of the one-time code of {user} "
+                     "on {time}.", giver=r["actor"], user=r["username"] or "-",
+                     time=local_time(r["at"]))
         else:
             text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
                      "{time}.", admin=r["actor"], act=name("trigger", r["action"]),
@@ -495,16 +336,10 @@ def committee_created(result: dict[str, Any], *, as_json: bool) -> None:
                        user=result["director"], role=name("role", result["role"])) + "\n")
 
 
-def staff(rows: list[dict[str, Any]], *, as_json: bool) -> None:
-    if as_json:
-        emit_json(rows)
-        return
-    from rich.table import Table
+def staff(rows: list[dict[str, Any]], *, as_json: bool, fmt: str | None = None) -> None:
+    columns = [Column(_("User")), Column(_("Name")), Column(_("Role")), Column(_("Active"), 2)]
+    body = [[r["username"], r["name"], name("role", r["role"]),
+             _("yes") if r["active"] else _("no")] for r in rows]
+    from cli.tables import show
 
-    table = Table()
-    for header in (_("User"), _("Name"), _("Role"), _("Active")):
-        table.add_column(header)
-    for r in rows:
-        table.add_row(r["username"], r["name"], name("role", r["role"]),
-                      _("yes") if r["active"] else _("no"))
-    console().print(table)
+    show(columns, body, fmt=fmt, as_json=as_json, document=rows)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
+from cli.options import format_opt
 from mediation.core.i18n import N_, _, name
-
-if TYPE_CHECKING:
-    from rich.table import Table
 
 SMALL_DENOMINATOR = 30
 
@@ -51,12 +49,11 @@ def _rate_sentence(doc: dict[str, Any]) -> str:
              high=_pct(high))
 
 
-def _figures_table(doc: dict[str, Any]) -> Table:
-    from rich.table import Table
+Rows = tuple[list[render.Column], list[list[str]]]
 
-    t = Table(show_header=True)
-    t.add_column(_("Figure"))
-    t.add_column(_("Value"), justify="right")
+
+def _figures_table(doc: dict[str, Any]) -> Rows:
+    columns = [render.Column(_("Figure")), render.Column(_("Value"), right=True, wrap=True)]
     agreements, judicial, perf = doc["agreements"], doc["judicial"], doc["performance"]
     rows: list[tuple[str, Any]] = [
         (_("Intake (registered)"), doc["intake"]),
@@ -83,50 +80,41 @@ def _figures_table(doc: dict[str, Any]) -> Table:
         rows.append((_("Sweeps (zero reports) / disputes found"),
                      f"{sweeps['sweeps']} ({sweeps['zero_reports']}) / "
                      f"{sweeps['disputes_found']}"))
-    for label, value in rows:
-        t.add_row(label, str(value))
-    sources = " · ".join(f"{name('source', k)} {v}" for k, v in doc["sources"].items()
-                         if v not in (0, "0"))
-    t.add_row(_("Sources of the intake"), sources or "—")
-    return t
+    # one source a line: a source's name and its count are never split
+    sources = "\n".join(f"{name('source', k)} {v}" for k, v in doc["sources"].items()
+                        if v not in (0, "0"))
+    rows.append((_("Sources of the intake"), sources or "—"))
+    return columns, [[label, str(value)] for label, value in rows]
 
 
-def _intervals_table(doc: dict[str, Any]) -> Table:
-    from rich.table import Table
-
-    t = Table(title=_("Intervals (days)"))
-    t.add_column(_("Step"))
-    t.add_column(_("Cases"), justify="right")
-    t.add_column(_("Median"), justify="right")
-    t.add_column(_("90th percentile"), justify="right")
-    for key, iv in doc["intervals"].items():
-        t.add_row(_interval_label(key), str(iv["n"]),
-                  "—" if iv["median_days"] is None else f"{iv['median_days']:.1f}",
-                  "—" if iv["p90_days"] is None else f"{iv['p90_days']:.1f}")
-    return t
+def _intervals_table(doc: dict[str, Any]) -> Rows:
+    columns = [render.Column(_("Step")), render.Column(_("Cases"), right=True),
+               render.Column(_("Median"), right=True),
+               render.Column(_("90th percentile"), right=True)]
+    body = [[_interval_label(key), str(iv["n"]),
+             "—" if iv["median_days"] is None else f"{iv['median_days']:.1f}",
+             "—" if iv["p90_days"] is None else f"{iv['p90_days']:.1f}"]
+            for key, iv in doc["intervals"].items()]
+    return columns, body
 
 
-def _groups_table(doc: dict[str, Any], by: str) -> Table:
-    from rich.table import Table
-
-    t = Table(title=_("By {dimension}", dimension=_dimension(by)))
-    for header in (_("Group"), _("Intake"), _("Accepted"), _("Concluded"), _("Succeeded"),
-                   _("Success rate"), _("95% interval"), _("Overdue")):
-        if header == _("Group"):
-            t.add_column(header, no_wrap=True, max_width=24)
-        else:
-            t.add_column(header, justify="right")
+def _groups_table(doc: dict[str, Any], by: str) -> Rows:
+    columns = [render.Column(_("Group"), flexible=True), render.Column(_("Intake"), 4, True),
+               render.Column(_("Accepted"), 5, True), render.Column(_("Concluded"), 1, True),
+               render.Column(_("Succeeded"), 1, True), render.Column(_("Success rate"), 1, True),
+               render.Column(_("95% interval"), 3, True), render.Column(_("Overdue"), 2, True)]
+    body = []
     for g in doc["groups"] or []:
         ci = g["success_rate_ci95"]
         key = g["key"]
         label = (render.category_name(key) if by == "category" else
                  name("source", key) if by == "source" else
                  _("(no mediator)") if by == "mediator" and key == "-" else key)
-        t.add_row(label, str(g["intake"]), str(g["accepted"]), str(g["concluded"]),
-                  str(g["succeeded"]), _pct(g["success_rate"]),
-                  "—" if ci is None else f"{ci[0] * 100:.1f}–{ci[1] * 100:.1f}%",
-                  str(g["overdue"]))
-    return t
+        body.append([label, str(g["intake"]), str(g["accepted"]), str(g["concluded"]),
+                     str(g["succeeded"]), _pct(g["success_rate"]),
+                     "—" if ci is None else f"{ci[0] * 100:.1f}–{ci[1] * 100:.1f}%",
+                     str(g["overdue"])])
+    return columns, body
 
 
 # What --by groups by: mediation.reporting.stats.GROUP_BY (not imported here: it is heavy; a
@@ -164,6 +152,7 @@ def register(app: typer.Typer) -> None:
         to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
         by: str | None = choice_opt("group", None, "--by", help=_("Group the figures."),
                                     codes=GROUPS),
+        fmt: str | None = format_opt(),
         as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
         suppress_small: bool = typer.Option(False, "--suppress-small", help=_(
             "Show counts from 1 to 4 as <5 (for publication).")),
@@ -183,22 +172,26 @@ def register(app: typer.Typer) -> None:
         doc = figures.to_json(result)
         if suppress_small:
             doc = figures.suppress_small(doc)
-        if as_json:
+        chosen = render.output_format(fmt, as_json)
+        if chosen == "json":
             render.emit_json(doc)
             return
-        con = render.console()
-        con.rule(_("Statistics {period} ({start} – {end})", period=p.label,
-                   start=p.start.isoformat(), end=p.last_day.isoformat()))
-        render.out(_rate_sentence(doc) + "\n")
+        # A table on a terminal; in a pipe (or --format tsv|csv) the tables' rows only, and the
+        # sentences on standard error.
+        say = render.paragraph if chosen == "table" else render.err
+        if chosen == "table":
+            render.console().rule(_("Statistics {period} ({start} – {end})", period=p.label,
+                                    start=p.start.isoformat(), end=p.last_day.isoformat()))
+        say(_rate_sentence(doc) + "\n")
         if isinstance(result.concluded, int) and 0 < result.concluded < SMALL_DENOMINATOR:
-            render.out(_("Small numbers: with only {n} concluded cases the interval is "
-                               "wide; do not compare rates on their own.",
-                               n=doc["concluded"]) + "\n")
-        con.print(_figures_table(doc))
-        con.print(_intervals_table(doc))
+            say(_("Small numbers: with only {n} concluded cases the interval is wide; do not "
+                  "compare rates on their own.", n=doc["concluded"]) + "\n")
+        render.emit_rows(*_figures_table(doc), chosen)
+        render.emit_rows(*_intervals_table(doc), chosen, title=_("Intervals (days)"))
         if by:
-            con.print(_groups_table(doc, by))
-        if chart and not suppress_small:
+            render.emit_rows(*_groups_table(doc, by), chosen,
+                             title=_("By {dimension}", dimension=_dimension(by)))
+        if chart and not suppress_small and chosen == "table":
             months = periods.last_months(min(p.last_day, today), 12)
             trend = env(ctx).act(svc.compute,
                                  periods.date_range(months[0].start, months[-1].last_day),

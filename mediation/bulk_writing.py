@@ -26,7 +26,7 @@ from mediation.cases import CaseCounter
 from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.vocab import State
-from mediation.db import casefile, eventlog, settings
+from mediation.db import casefile_changes, eventlog, searchindex, settings
 from mediation.db.storage import UnitOfWork
 from mediation.intake import PARTY_COLUMNS
 from mediation.tables import LogHead
@@ -144,6 +144,7 @@ def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tup
     party_rows = []
     key = settings.hash_key(uow)
     files = []  # what each 'new' event records of the case file (mediation.db.casefile)
+    docs = []  # their rows of the search index (mediation.db.searchindex)
     for (_ln, case, parties, _ch, _hs), cid, seq_, number in zip(
             batch, ids, range(first, first + n), numbers, strict=True):
         values = dict(zip(CASE_COLUMNS, case, strict=True))
@@ -158,8 +159,10 @@ def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tup
             if birth is not None and p[BIRTH] is not None:
                 p = (*p[:BIRTH], birth(p[BIRTH]), *p[BIRTH + 1:])
             party_rows.append((pid, cid, *p))
-        files.append(casefile.inserted(key, rows))
+        files.append(casefile_changes.inserted(key, rows))
+        docs.append(searchindex.document(key, cid, values, [r[2] for r in rows[1:]], ()))
     _executemany(uow, "party", ("id", "case_id", *PARTY_COLUMNS), party_rows)
+    searchindex.insert_many(conn, docs)  # the cases' rows of the search index
 
     # The 'new' events, chained from the head exactly as eventlog.append would chain them one
     # by one, their hashed content built by the same function (eventlog.content_text).

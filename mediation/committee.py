@@ -14,6 +14,7 @@ from mediation.access.policy import (
     require,
     require_committee,
     require_grant,
+    require_role_change,
 )
 from mediation.cases import Case
 from mediation.core import normalise
@@ -157,14 +158,14 @@ def add_committee(uow: UnitOfWork, actor: Actor, *, name: str, prefix: str, dire
     Where sign-in is required, the director's account gets a one-time code (returned as
     ``one_time_code``): the administrator never knows the director's password."""
     require(actor, "committee.admin")
-    from mediation.access.signin import issue_code
+    from mediation.access.passwords import issue_code, needs_halves
 
     result = init_committee(uow, name=name, prefix=prefix, director=director,
                             director_name=director_name, login_required=login_required,
                             one_time_code=True)
     if login_required:
         staff = uow.session.exec(select(Staff).where(Staff.username == result["director"])).one()
-        result |= issue_code(uow, staff)
+        result |= issue_code(uow, staff, halves=needs_halves(uow, staff))  # new: whole
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="committee_add", committee_id=result["committee_id"],
                     changes={"committee": [None, result["name"]], "prefix": [None, prefix],
@@ -222,7 +223,7 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
     username, role = _check_username(username), _check_role(role)
     require_grant(actor, role)
     committee_id = committee_by_prefix(uow, actor, committee)
-    from mediation.access.signin import issue_code, issues_codes
+    from mediation.access.passwords import issue_code, issues_codes, needs_halves
 
     s = uow.session
     home = s.get(Committee, committee_id)
@@ -248,7 +249,7 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
 
         set_password(uow, staff, password)
     elif coded and home is not None and home.login_required:
-        code = issue_code(uow, staff)
+        code = issue_code(uow, staff, halves=needs_halves(uow, staff))
     eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="staff_add",
                     committee_id=committee_id,
                     changes={"username": [None, username], "name": [None, staff.name],
@@ -264,7 +265,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
     if staff.role not in _grantable(actor):
         require_grant(actor, staff.role)
     if role is not None and role != staff.role:
-        require_grant(actor, _check_role(role))
+        require_role_change(actor, staff.username, staff.role, _check_role(role))
         if staff.username == actor.username:
             raise InvalidInput(msg("you cannot change your own role"))
         changes["role"] = [staff.role, role]

@@ -27,7 +27,8 @@ from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
 from mediation.core.paths import data_dir
 from mediation.db import settings
-from mediation.db.storage import create_schema, engine_for, schema_exists, unit_of_work
+from mediation.db.engines import create_schema, engine_for, schema_exists
+from mediation.db.storage import unit_of_work
 
 DIRECTOR = "wangfang"
 STAFF = [("liming", "李明", "mediator"), ("zhaomin", "赵敏", "mediator"),

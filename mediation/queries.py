@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from mediation.access.policy import Actor, require, require_on_case, require_reveal, sees_names
 from mediation.cases import (
@@ -41,6 +41,8 @@ from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, Staff
 from mediation.workflow import OPEN_STATES
+
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
 def _overdue(case: Case, uow: UnitOfWork) -> bool:
@@ -104,20 +106,18 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         return redaction.redact(text, () if names_ok else party_names)
 
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
-    mediators = s.exec(select(CaseMediator).where(CaseMediator.case_id == cid)
-                       .order_by(col(CaseMediator.id))).all()
-    sessions = s.exec(select(MediationSession).where(MediationSession.case_id == cid)
-                      .order_by(col(MediationSession.no))).all()
-    agreements = s.exec(select(Agreement).where(Agreement.case_id == cid)
-                        .order_by(col(Agreement.version))).all()
-    extensions = s.exec(select(Extension).where(Extension.case_id == cid)
-                        .order_by(col(Extension.id))).all()
-    follow_ups = s.exec(select(FollowUp).where(FollowUp.case_id == cid)
-                        .order_by(col(FollowUp.id))).all()
-    judicial = s.exec(select(JudicialConfirmation).where(JudicialConfirmation.case_id == cid)
-                      .order_by(col(JudicialConfirmation.id))).all()
-    preventions = s.exec(select(Prevention).where(Prevention.case_id == cid)
-                         .order_by(col(Prevention.id))).all()
+    def rows(model: type[_Row], order: str = "id") -> Sequence[_Row]:
+        """The case's rows of one of its tables, in ``order``."""
+        return s.exec(select(model).where(col(model.case_id) == cid)  # type: ignore[attr-defined]
+                      .order_by(col(getattr(model, order)))).all()
+
+    mediators = rows(CaseMediator)
+    sessions = rows(MediationSession, "no")
+    agreements = rows(Agreement, "version")
+    extensions = rows(Extension)
+    follow_ups = rows(FollowUp)
+    judicial = rows(JudicialConfirmation)
+    preventions = rows(Prevention)
     return CaseView(
         id=cid,
         number=case.number,

@@ -53,7 +53,7 @@ from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import JudicialResult
 from mediation.corrections import amend as amend
 from mediation.corrections import withdraw as withdraw
-from mediation.db import casefile, casestore
+from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
 
@@ -363,7 +363,8 @@ def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,
             ch["co_mediators"] = [old_co, co]
         for row in before:  # deleted with Core below: noted for the event (casefile)
             assert row.id is not None
-            casefile.note_delete(uow.conn, "case_mediator", row.id, case.id, row.model_dump())
+            casefile_changes.note_delete(uow.conn, "case_mediator", row.id, case.id,
+                                         row.model_dump())
         s.execute(delete(CaseMediator).where(col(CaseMediator.case_id) == case.id))
         now = uow.now()
         for username, is_lead in [(lead, True), *((c, False) for c in co)]:

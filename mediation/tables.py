@@ -48,6 +48,9 @@ class Credential(SQLModel, table=True):
     changed_at: datetime = Field(sa_type=DateTime)
     # Set: the hash is of a one-time code, valid until then, that the first sign-in replaces.
     one_time_until: datetime | None = Field(default=None, sa_type=DateTime)
+    # A code in two halves (revision 0012, access/passwords.py): None when the code is whole or
+    # this is a password; "" while the committee's half is awaited; else that half's hash.
+    second_half: str | None = None
 
 
 class AccessToken(SQLModel, table=True):

@@ -22,13 +22,8 @@ from mediation.access import signin
 from mediation.access.policy import Actor
 from mediation.committee import add_staff, init_committee, resolve_actor
 from mediation.core.clock import utcnow
-from mediation.db.storage import (
-    UnitOfWork,
-    create_schema,
-    database_url,
-    engine_for,
-    release_engine,
-)
+from mediation.db.engines import create_schema, database_url, engine_for, release_engine
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee, Staff
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",

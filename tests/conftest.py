@@ -29,7 +29,8 @@ from mediation import committee
 from mediation.access.policy import Actor
 from mediation.core.clock import utcnow
 from mediation.core.i18n import set_language
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 
 settings.register_profile(
     "default", deadline=None, max_examples=60,

@@ -57,7 +57,7 @@ def fresh_database() -> Iterator[str]:
     try:
         yield url
     finally:
-        from mediation.db.storage import release_engine
+        from mediation.db.engines import release_engine
 
         release_engine(url)
         with admin.connect() as conn:

@@ -5,9 +5,16 @@
 - The district administrator never chooses a password nor acts as anyone else (issue 11): an
   account they create, or whose password they reset, gets a one-time code (valid for
   :data:`CODE_HOURS`) with which its holder signs in once and must choose a password of their
-  own; a reset ends the account's open sessions. Each such act is an event of the account's
-  committee, shown to its director at their next sign-in (``sessions.notices``) and in
+  own; a reset ends the account's open sessions and tokens. Each such act is an event of the
+  account's committee, shown to its director at their next sign-in (``sessions.notices``) and in
   ``audit log``.
+- **Two halves, two people.** Where the committee already holds a case or another member, the
+  administrator is shown only the first half of that code; a member of the committee (its
+  director, or another member when the account is the only director) gives the second half with
+  ``staff code`` (:func:`give_half`), which no administrator may run. The holder types both
+  halves. Neither person alone can sign in as the account, like a bank's two-part PIN mailer.
+  A committee with no case and nobody else yet (``committee add``) has nobody to give a second
+  half and nothing to see: its first director's code is whole.
 
 Sign-in, sessions and tokens are in :mod:`mediation.access.sessions`; who is acting in
 :mod:`mediation.access.signin`, which also re-exports this module's names.
@@ -22,10 +29,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from mediation.access.policy import Actor, require, require_committee
+from mediation.access.policy import POLICY, Actor, require, require_committee
+from mediation.core import normalise
 from mediation.core.clock import iso
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import N_, msg
+from mediation.core.vocab import Role
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import AccessToken, Credential, Staff
@@ -33,6 +42,7 @@ from mediation.tables import AccessToken, Credential, Staff
 MIN_PASSWORD = 8
 CODE_HOURS = 72
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+HALF = 8  # characters in each half of a code given in two halves
 FAST_ENV = "MEDIATION_ARGON2_FAST"
 
 # ---------------------------------------------------------------------------------------------
@@ -81,7 +91,8 @@ def set_password(uow: UnitOfWork, staff: Staff, password: str, *, end_sessions: 
         _end_sessions(uow, staff.id)
 
 
-def _store(uow: UnitOfWork, staff: Staff, secret: str, *, one_time_until: Any) -> None:
+def _store(uow: UnitOfWork, staff: Staff, secret: str, *, one_time_until: Any,
+           second_half: str | None = None) -> None:
     assert staff.id is not None
     cred = uow.session.get(Credential, staff.id)
     if cred is None:
@@ -91,15 +102,18 @@ def _store(uow: UnitOfWork, staff: Staff, secret: str, *, one_time_until: Any) -
     cred.locked_until = None
     cred.changed_at = uow.now()
     cred.one_time_until = one_time_until
+    cred.second_half = second_half
     uow.session.add(cred)
     uow.session.flush()
 
 
-def _end_sessions(uow: UnitOfWork, staff_id: int) -> None:
+def _end_sessions(uow: UnitOfWork, staff_id: int, *, tokens: bool = False) -> None:
+    """End the account's open sessions (``tokens``: its long-lived tokens too)."""
     from sqlalchemy import update
 
+    kinds = ("session", "api") if tokens else ("session",)
     uow.session.execute(update(AccessToken).where(
-        col(AccessToken.staff_id) == staff_id, col(AccessToken.kind) == "session",
+        col(AccessToken.staff_id) == staff_id, col(AccessToken.kind).in_(kinds),
         col(AccessToken.revoked_at).is_(None)).values(revoked_at=uow.now()))
 
 
@@ -109,21 +123,123 @@ def issues_codes(actor: Actor) -> bool:
     return _is_admin(actor)
 
 
-def one_time_code() -> str:
-    """A one-time code to read out or hand over: 12 characters in three groups (~59 bits)."""
-    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+def one_time_code(length: int = 12) -> str:
+    """A one-time code to read out or hand over: groups of four (12 characters: ~59 bits; a half
+    of :data:`HALF` characters: ~39 bits, and both halves are needed)."""
+    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+    return "-".join(chars[i:i + 4] for i in range(0, length, 4))
 
 
-def issue_code(uow: UnitOfWork, staff: Staff) -> dict[str, Any]:
-    """Replace ``staff``'s password with a one-time code and end their sessions (no permission
-    check, no event: callers decide and record). Returns the code and its expiry."""
+def code_text(typed: str) -> str:
+    """A code as typed, in one form: its letters and digits in upper case (read out, a code is
+    typed with or without its dashes and spaces, in either case, full-width too)."""
+    return "".join(ch for ch in normalise.fold(typed).upper() if ch.isascii() and ch.isalnum())
+
+
+def needs_halves(uow: UnitOfWork, staff: Staff) -> bool:
+    """Whether a code the administrator gives ``staff`` comes in two halves: the committee holds
+    a case, or has another active member (not an administrator) who gives, or will give once
+    signed in, the second half. Otherwise (a new committee's first director) it is whole."""
+    from sqlalchemy import func
+
+    from mediation.cases import Case
+
+    s = uow.session
+    cases = s.exec(select(func.count()).select_from(Case).where(
+        Case.committee_id == staff.committee_id)).one()
+    others = s.exec(select(func.count()).select_from(Staff).where(
+        Staff.committee_id == staff.committee_id, col(Staff.active), Staff.id != staff.id,
+        col(Staff.role).in_(sorted(POLICY["staff.code"])))).one()
+    return bool(cases) or bool(others)
+
+
+def _directors_who_can_give(uow: UnitOfWork, staff: Staff) -> int:
+    """Active directors of ``staff``'s committee, other than ``staff``, who can sign in now (a
+    password of their own, not a code awaiting its first use)."""
+    from sqlalchemy import func
+
+    return int(uow.session.exec(
+        select(func.count()).select_from(Staff)
+        .join(Credential, col(Credential.staff_id) == Staff.id)
+        .where(Staff.committee_id == staff.committee_id, col(Staff.active),
+               Staff.id != staff.id, Staff.role == Role.director,
+               col(Credential.one_time_until).is_(None))).one())
+
+
+def issue_code(uow: UnitOfWork, staff: Staff, *, halves: bool = False) -> dict[str, Any]:
+    """Replace ``staff``'s password with a one-time code and end their sessions and tokens (no
+    permission check, no event: callers decide and record). Returns the code and its expiry.
+
+    ``halves``: the code is the administrator's half only (``"half": "administrator"``); the
+    account cannot sign in until a member of the committee gives the second (:func:`give_half`).
+    """
     assert staff.id is not None
-    code = one_time_code()
+    code = one_time_code(HALF if halves else 12)
     until = uow.now() + timedelta(hours=CODE_HOURS)
-    _store(uow, staff, code, one_time_until=until)
-    _end_sessions(uow, staff.id)
-    return {"username": staff.username, "one_time_code": code, "code_expires_at": iso(until)}
+    _store(uow, staff, code_text(code), one_time_until=until, second_half="" if halves else None)
+    _end_sessions(uow, staff.id, tokens=True)
+    result = {"username": staff.username, "one_time_code": code, "code_expires_at": iso(until)}
+    return result | ({"half": "administrator"} if halves else {})
+
+
+def give_half(uow: UnitOfWork, actor: Actor, username: str) -> dict[str, Any]:
+    """``staff code USER``: the committee's half of a code the administrator gave USER.
+
+    Only a member of USER's committee (policy ``staff.code``: director, mediator, auditor),
+    never an administrator (who holds the other half), and never USER themselves; the director,
+    or another member when no other director can sign in (the director's own reset, say).
+    Giving it again replaces the previous half. Recorded (``code_half``), shown to the director.
+    """
+    from mediation.committee import find_staff
+
+    require(actor, "staff.code")
+    staff = find_staff(uow, actor, username)
+    if staff.username == actor.username:
+        raise PermissionDenied(msg("the committee's half of your own code is given by another "
+                                   "member of the committee"))
+    if actor.role != Role.director and _directors_who_can_give(uow, staff):
+        raise PermissionDenied(msg("the committee's director gives the half of {user}'s code",
+                                   user=username))
+    cred = uow.session.get(Credential, staff.id)
+    now = uow.now()
+    if (cred is None or cred.second_half is None or cred.one_time_until is None
+            or cred.one_time_until <= now):
+        raise InvalidInput(msg("{user} has no one-time code awaiting the committee's half; a "
+                               "director gives a whole code with `mediation staff reset {user}`",
+                               user=username))
+    half = one_time_code(HALF)
+    cred.second_half = hash_password(code_text(half))
+    uow.session.add(cred)
+    eventlog.append(uow.session, at=now, actor=actor.username, role=actor.role,
+                    action="code_half", committee_id=staff.committee_id,
+                    changes={"username": [username, username],
+                             "expires_at": [None, iso(cred.one_time_until)]})
+    return {"username": username, "one_time_code": half, "half": "committee",
+            "code_expires_at": iso(cred.one_time_until)}
+
+
+def verdict(cred: Credential, typed: str) -> str:
+    """What ``typed`` proves against ``cred``, the one gate of sign-in: ``"ok"``, ``"wrong"``,
+    or ``"incomplete"`` (:func:`check_code`, when the credential is a one-time code)."""
+    if cred.one_time_until is None:
+        return "ok" if _verify(cred.password_hash, typed) else "wrong"
+    return check_code(cred, typed)
+
+
+def check_code(cred: Credential, typed: str) -> str:
+    """A one-time code typed at sign-in against ``cred``: ``"ok"``, ``"wrong"``, or
+    ``"incomplete"`` (one right half alone, or the committee's half not given yet). The halves
+    may be typed in either order, with or without dashes and spaces."""
+    text = code_text(typed)
+    if cred.second_half is None:  # a whole code (stored with its dashes before revision 0012)
+        return "ok" if _verify(cred.password_hash, text) or _verify(cred.password_hash,
+                                                                    typed) else "wrong"
+    for first, second in ((text[:HALF], text[HALF:]), (text[HALF:], text[:HALF])):
+        if first and _verify(cred.password_hash, first):
+            if not second or not cred.second_half:
+                return "incomplete"
+            return "ok" if _verify(cred.second_half, second) else "wrong"
+    return "wrong"
 
 
 def change_password(uow: UnitOfWork, actor: Actor, username: str, password: str
@@ -159,7 +275,7 @@ def reset_password(uow: UnitOfWork, actor: Actor, username: str, *,
     if staff.username == actor.username:
         raise InvalidInput(msg("use `mediation staff password {user}` for your own password",
                                user=username))
-    result = issue_code(uow, staff)
+    result = issue_code(uow, staff, halves=issues_codes(actor) and needs_halves(uow, staff))
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="password_reset", committee_id=staff.committee_id,
                     changes={"username": [username, username],
@@ -175,7 +291,6 @@ def _staff(uow: UnitOfWork, username: str) -> Staff:
     return staff
 
 
-
 def _is_admin(actor: Actor) -> bool:
     from mediation.access.policy import allowed
 
@@ -183,4 +298,4 @@ def _is_admin(actor: Actor) -> bool:
 
 
 # Display names of the events and fields this module adds (history, audit log).
-EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"))
+EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"), N_("trigger.code_half"))

@@ -24,7 +24,9 @@ worker     leads' outcome only
 ``admin`` is the district administrator of a shared (PostgreSQL) database: it manages committees
 and staff across committees and never sees case content.
 
-Every refusal names the user, the role and the missing permission (exit code 1).
+Every refusal says in words what the role may not do and which roles may, from one table
+(:data:`WORDS`, catalogue keys ``permission.<code>``), and ends with the permission's code
+(exit code 1): :func:`refusal`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mediation.core.errors import PermissionDenied
-from mediation.core.i18n import N_, msg, name
+from mediation.core.i18n import N_, Msg, join, msg, name
 from mediation.core.vocab import Role
 
 
@@ -58,6 +60,9 @@ POLICY: dict[str, frozenset[str]] = {
     "committee.settings": _roles(_D),  # per-committee settings (retention period)
     "staff.manage": _roles(_D, _X),  # staff add|disable|role|password (admin: any committee)
     "staff.read": _roles(_D, _M, _A, _X),
+    # the committee's half of a code the administrator gave (access/passwords.py): members only,
+    # never the administrator, who holds the other half
+    "staff.code": _roles(_D, _M, _A),
     "token.manage": _roles(_D, _X),  # long-lived tokens for cron (e.g. a clerk's export)
     # cases
     "case.create": _roles(_D, _M),
@@ -98,19 +103,56 @@ GRANTABLE: dict[str, frozenset[str]] = {
 }
 
 
+# What each permission lets a role do, in words: the catalogue key ``permission.<code>`` holds
+# the phrase in each language ("read case files", "查看案卷"). Every permission of POLICY has one
+# (tests/unit/test_refusals.py); a refusal is built from it and from POLICY, nowhere else.
+WORDS: tuple[str, ...] = (
+    N_("permission.committee.admin"), N_("permission.committee.settings"),
+    N_("permission.staff.manage"), N_("permission.staff.read"), N_("permission.staff.code"),
+    N_("permission.token.manage"), N_("permission.case.create"), N_("permission.case.import"),
+    N_("permission.case.read"), N_("permission.case.names"), N_("permission.case.workflow"),
+    N_("permission.case.assign"), N_("permission.case.reveal"), N_("permission.case.print"),
+    N_("permission.retention.apply"), N_("permission.audit.read"),
+    N_("permission.audit.read.own"), N_("permission.audit.verify"),
+    N_("permission.audit.checkpoint"), N_("permission.stats.read"),
+    N_("permission.report.export"), N_("permission.sweep.record"), N_("permission.sweep.read"),
+    N_("permission.lead.report"), N_("permission.lead.read"), N_("permission.lead.read.own"),
+    N_("permission.lead.decide"),
+)
+
+
 def allowed(actor: Actor, permission: str) -> bool:
     return actor.role in POLICY.get(permission, frozenset())
 
 
+def holders(permission: str) -> list[str]:
+    """The roles holding ``permission``, in the order of the role vocabulary."""
+    held = POLICY.get(permission, frozenset())
+    return [r.value for r in Role if r.value in held]
+
+
+def refusal(actor: Actor, permission: str, *, case: str | None = None, why: Msg | None = None
+            ) -> PermissionDenied:
+    """THE refusal: ``chenjing (clerk) may not read case files; that is for: director, mediator,
+    auditor (lacks the permission case.read)``, in the current language. ``case`` and ``why``:
+    a refusal on one case and its reason (a mediator's own cases)."""
+    what = msg(f"permission.{permission}")
+    who = join([name("role", r) for r in holders(permission)])
+    fields: dict[str, object] = {"user": actor.username, "role": name("role", actor.role),
+                                 "action": what, "permission": permission}
+    if case is not None and why is not None:
+        return PermissionDenied(msg(
+            "{user} ({role}) may not {action} on case {case}: {why} (lacks the permission "
+            "{permission} on this case)", case=case, why=why, **fields))
+    if not who:
+        return PermissionDenied(msg("{user} ({role}) may not {action}; no role may (lacks the "
+                                    "permission {permission})", **fields))
+    return PermissionDenied(msg("{user} ({role}) may not {action}; that is for: {holders} "
+                                "(lacks the permission {permission})", holders=who, **fields))
+
+
 def denied(actor: Actor, permission: str) -> PermissionDenied:
-    return PermissionDenied(
-        msg(
-            "{user} ({role}) lacks the permission {permission}",
-            user=actor.username,
-            role=name("role", actor.role),
-            permission=permission,
-        )
-    )
+    return refusal(actor, permission)
 
 
 def require(actor: Actor, permission: str) -> None:
@@ -140,16 +182,8 @@ def require_on_case(
     """``permission`` on one case (:func:`may_on_case`), or refused naming what is missing."""
     require(actor, permission)
     if not may_on_case(actor, permission, assigned=assigned, state=state):
-        raise PermissionDenied(
-            msg(
-                "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "
-                "acts only on cases assigned to them, or still in intake",
-                user=actor.username,
-                role=name("role", actor.role),
-                permission=permission,
-                case=case_number,
-            )
-        )
+        raise refusal(actor, permission, case=case_number, why=msg(
+            "a mediator acts only on cases assigned to them, or still in intake"))
 
 
 def require_committee(actor: Actor, committee_id: int) -> None:
@@ -169,6 +203,36 @@ def require_grant(actor: Actor, role: str) -> None:
                 granted=name("role", role),
             )
         )
+
+
+# The permissions that show case content (the case file, its parties, its events, the leads'
+# inbox). A role holding any of them "sees case content"; the clerk's aggregates, the sweeps and
+# a grid worker's own leads do not.
+CASE_CONTENT = ("case.read", "case.names", "case.reveal", "case.print", "audit.read",
+                "audit.read.own", "lead.read")
+
+
+def sees_case_content(role: str) -> bool:
+    return any(role in POLICY[p] for p in CASE_CONTENT)
+
+
+def require_role_change(actor: Actor, username: str, old: str, new: str) -> None:
+    """``staff role USER NEW``: may ``actor`` turn ``old`` into ``new``?
+
+    Besides :func:`require_grant`: nobody who does not see case content (the district
+    administrator) gives an existing account a role that does (director, mediator, auditor). The
+    administrator cannot know whose hands an existing account is in (one it made in a committee
+    with nothing in it yet, another administrator's), so a role change must never be a way for
+    them to reach case content. They add a new account instead, whose one-time code comes in
+    two halves (access/passwords.py), or the committee's director changes the role."""
+    require_grant(actor, new)
+    if sees_case_content(new) and new != old and not sees_case_content(actor.role):
+        raise PermissionDenied(msg(
+            "{user} ({role}) may not make {target} {granted}: that role sees case content, "
+            "which {role} never does; the committee's director changes roles in the "
+            "committee, or add a new account (its one-time code comes in two halves)",
+            user=actor.username, role=name("role", actor.role), target=username,
+            granted=name("role", new)))
 
 
 def sees_names(actor: Actor) -> bool:
@@ -215,13 +279,5 @@ def require_reveal(actor: Actor, *, case_number: str, assigned: set[str], regist
     registered by them); intake alone is not enough."""
     require(actor, "case.reveal")
     if actor.role == Role.mediator and actor.username not in assigned | {registrar}:
-        raise PermissionDenied(
-            msg(
-                "{user} ({role}) lacks the permission {permission} on case {case}: a mediator "
-                "reveals personal data only on their own cases",
-                user=actor.username,
-                role=name("role", actor.role),
-                permission="case.reveal",
-                case=case_number,
-            )
-        )
+        raise refusal(actor, "case.reveal", case=case_number, why=msg(
+            "a mediator reveals personal data only on their own cases"))

@@ -27,10 +27,11 @@ from mediation.access.passwords import (
     _hasher,
     _is_admin,
     _staff,
-    _verify,
     check_password_rules,
+    code_text,
     hash_password,
     issues_codes,
+    verdict,
 )
 from mediation.access.policy import Actor, require, require_committee
 from mediation.core.clock import iso
@@ -112,9 +113,15 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
         minutes = max(1, int((cred.locked_until - now).total_seconds() + 59) // 60)
         fail("locked", msg("too many failed attempts: {user} is locked for {minutes} more "
                            "minutes", user=username, minutes=minutes))
-    if not _verify(cred.password_hash, password):
-        fail("wrong_password", msg("sign-in failed: wrong user name or password"))
     first = cred.one_time_until is not None
+    proved = verdict(cred, password)
+    if proved == "incomplete":
+        fail("code_incomplete", msg(
+            "that is one half of the one-time code of {user}: type both halves, the "
+            "administrator's and the committee's (a member of the committee gives it with "
+            "`mediation staff code {user}`)", user=username))
+    if proved != "ok":
+        fail("wrong_password", msg("sign-in failed: wrong user name or password"))
     if first:
         assert cred.one_time_until is not None
         if cred.one_time_until <= now:
@@ -126,10 +133,11 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
                 "a terminal you are asked; with --password-stdin give it on the second line)",
                 user=username))
         check_password_rules(new_password)
-        if new_password == password:
+        if code_text(new_password) == code_text(password) or new_password == password:
             raise InvalidInput(msg("choose a password other than the one-time code"))
         cred.password_hash = hash_password(new_password)
         cred.one_time_until = None
+        cred.second_half = None
         cred.changed_at = now
         eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="password_set",
                         committee_id=staff.committee_id,
@@ -142,7 +150,7 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
     s.add(cred)
     token, row = _issue(uow, staff, kind="session", lifetime=timedelta(hours=SESSION_HOURS),
                         by=staff.username)
-    shown = notices(uow, staff) if staff.role == "director" else []
+    shown = notices(uow, staff)
     eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login",
                     committee_id=staff.committee_id, changes={"token_id": [None, row.id]})
     return {"user": staff.username, "role": staff.role, "token": token,
@@ -150,14 +158,17 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
 
 
 # What a director is shown at sign-in: what the district administrator did to the committee's
-# accounts, and the first sign-ins with a one-time code, since the director's previous sign-in.
+# accounts, the halves of codes given and the first sign-ins with a one-time code, since the
+# director's previous sign-in. Anyone else is shown those acts that concern their own account
+# (a director the administrator made a clerk is still told).
 NOTICE_ACTIONS = ("staff_add", "staff_role", "staff_disable", "password_set", "password_reset",
-                  "token_create", "token_revoke", "committee_add")
+                  "token_create", "token_revoke", "committee_add", "code_half")
 
 
 def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
     """The administrator's acts in ``director``'s committee (and first sign-ins with a one-time
-    code) since the director last signed in: [{"at", "actor", "action", "username"}]."""
+    code, halves given) since the director last signed in: [{"at", "actor", "action",
+    "username", ...}]. For an account that is not a director: only those about itself."""
     from sqlalchemy import func
 
     from mediation.tables import Event
@@ -172,11 +183,14 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
     for e in rows:
         changes = json.loads(e.changes or "{}")
         first_code = e.action == "password_set" and "one_time_code" in changes
-        if e.role != "admin" and not first_code:
+        half = e.action == "code_half"  # the committee's half of a code, given by a member
+        if (e.role != "admin" and not first_code and not half) or e.actor == director.username:
             continue
         username = (changes.get("username") or [None, None])[-1]
+        if director.role != "director" and username != director.username:
+            continue
         out.append({"at": iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
-                    "username": username, "first_sign_in": first_code})
+                    "username": username, "first_sign_in": first_code, "half": half})
     return out
 
 

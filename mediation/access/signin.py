@@ -30,13 +30,18 @@ from mediation.access.passwords import (  # re-exported: __all__
     MIN_PASSWORD,
     PasswordChangeRequired,
     change_password,
+    check_code,
     check_password_rules,
+    code_text,
+    give_half,
     hash_password,
     issue_code,
     issues_codes,
+    needs_halves,
     one_time_code,
     reset_password,
     set_password,
+    verdict,
 )
 from mediation.access.policy import Actor
 from mediation.access.sessions import (  # re-exported: __all__
@@ -75,10 +80,13 @@ __all__ = [
     "PasswordChangeRequired",
     "actor_for",
     "change_password",
+    "check_code",
     "check_password_rules",
+    "code_text",
     "committee_requires_login",
     "create_token",
     "forget_session",
+    "give_half",
     "hash_password",
     "issue_code",
     "issues_codes",
@@ -86,6 +94,7 @@ __all__ = [
     "load_session",
     "login",
     "logout",
+    "needs_halves",
     "new_token",
     "notices",
     "one_time_code",
@@ -98,6 +107,7 @@ __all__ = [
     "session_path",
     "set_password",
     "token_hash",
+    "verdict",
     "write_private",
 ]
 

@@ -162,6 +162,14 @@ def keyed_hash(key: bytes, id_number: str) -> str:
     return mac.hexdigest()
 
 
+def phone_hash(key: bytes, phone: str) -> str:
+    """HMAC-SHA256 of a phone number in its canonical form (as typed if it is none), kept apart
+    from the ID numbers' hashes: the search index finds a case by a party's phone without a
+    plain copy of it (mediation/db/searchindex.py)."""
+    canonical = normalise.phone_or_none(phone) or "".join(phone.split())
+    return hmac.new(key, b"phone\x00" + canonical.encode(), hashlib.sha256).hexdigest()
+
+
 def scrub(text: str | None) -> str | None:
     """ID and phone numbers inside free text masked (:func:`redaction.scrub`)."""
     from mediation.core import redaction

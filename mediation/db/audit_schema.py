@@ -8,7 +8,7 @@ The triggers do not stop someone who owns the database file or the server and dr
 that is what the hash chain, the published heads and :func:`mediation.audit.verify` are for
 (docs/audit.md).
 
-:func:`install_triggers` is idempotent and is called by ``storage.create_schema``.
+:func:`install_triggers` is idempotent and is called by ``engines.create_schema``.
 """
 
 from __future__ import annotations

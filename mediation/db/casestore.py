@@ -30,7 +30,7 @@ from mediation.core.clock import iso, local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import JudicialResult, PartyRole, Role
-from mediation.db import casefile
+from mediation.db import casefile_changes
 from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
@@ -241,5 +241,5 @@ def write(uow: UnitOfWork, case: Case, read: dict[str, Any], old_version: int,
         raise refused_as_stale(uow, case, expected_version)
     assert case.id is not None
     for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
-        casefile.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
+        casefile_changes.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
     uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date

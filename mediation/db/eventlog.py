@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from mediation.core import redaction
-from mediation.db import casefile
+from mediation.db import casefile_changes, searchindex
 from mediation.db.rows import from_row
 from mediation.tables import Event, LogHead
 
@@ -231,10 +231,12 @@ def append(
     conn = _connection(session)
     changes = redaction.redact_changes(changes or {}, persons)
     if case_id is not None:
-        recorded = casefile.take(conn, case_id)
+        recorded = casefile_changes.take(conn, case_id)
         if recorded is not None:  # what the transaction changed of the case file (its
-            # personal data and free text are keyed hashes: casefile.HASHED)
+            # personal data and free text are keyed hashes: casefile_changes.HASHED)
             changes = {**changes, "file": recorded}
+            if searchindex.touched(recorded):  # the search index, in the same transaction
+                searchindex.refresh(conn, case_id)
     seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
         "seq": seq + 1,

@@ -30,7 +30,8 @@ from mediation.core import files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
 from mediation.db import casefile
-from mediation.db.storage import UnitOfWork, is_sqlite
+from mediation.db.engines import is_sqlite
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, LogHead
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def _in_use(path: Path) -> bool:
 
 def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, Any]:
     """Replace the SQLite database with the checked copy ``source``; keeps the old file."""
-    from mediation.db import storage
+    from mediation.db import engines
 
     if not is_sqlite(engine):
         raise InvalidInput(msg(
@@ -193,7 +194,7 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, A
     target = _sqlite_path(engine)
     if source == target:
         raise InvalidInput(msg("{file} is the database itself", file=str(source)))
-    storage.release_engine(engine)  # our own pooled connections
+    engines.release_engine(engine)  # our own pooled connections
     engine.dispose()
     if _in_use(target) and not force:
         raise InvalidInput(msg("{file} is in use by a terminal; close every terminal first, or "

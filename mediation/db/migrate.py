@@ -75,6 +75,14 @@ def upgrade(engine: Engine, target: str = "heads") -> tuple[str | None, str | No
     return before, after
 
 
+def include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """What the models describe: all but the search index's tables (made by SQL of their own
+    for each backend: an FTS5 virtual table, pg_trgm indexes; mediation/db/searchindex.py)."""
+    from mediation.db.searchindex import is_index_table
+
+    return not (type_ in ("table", "index") and is_index_table(name))
+
+
 def drift(engine: Engine) -> list[Any]:
     """Differences between the models (SQLModel.metadata) and the database's schema.
 
@@ -88,7 +96,8 @@ def drift(engine: Engine) -> list[Any]:
     import mediation.tables  # noqa: F401
 
     with engine.connect().execution_options(mediation_write=False) as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_name": include_name})
         diffs: list[Any] = compare_metadata(ctx, SQLModel.metadata)
     return diffs
 

@@ -45,7 +45,7 @@ def test_administrator_flow(cli: Callable[..., Any]) -> None:
                  "--password-stdin", input="mediator-pw\n", env=SIGNED_IN)
     assert chosen.code == 1 and "one-time code" in chosen.err  # not a password the admin knows
     staff = cli("staff", "add", "liming", "--name", "李明", "--committee", "龙", env=SIGNED_IN)
-    assert staff.code == 0 and "One-time code for liming" in staff.out, staff.err
+    assert staff.code == 0 and "First half of the one-time code for liming" in staff.out, staff.err
     listed = cli("committee", "list", "--json", env=SIGNED_IN)
     rows = json.loads(listed.out)
     assert [(r["prefix"], r["staff"], r["cases"]) for r in rows] == [("岳", 1, 0), ("龙", 2, 0)]
@@ -54,7 +54,7 @@ def test_administrator_flow(cli: Callable[..., Any]) -> None:
     names = json.loads(cli("staff", "list", "--committee", "龙", "--json", env=SIGNED_IN).out)
     assert [n["username"] for n in names] == ["wangfang", "liming"]
     refused = cli("case", "list", env=SIGNED_IN)
-    assert refused.code == 1 and "qu (district administrator) lacks the permission case.read" \
+    assert refused.code == 1 and "qu (district administrator) may not read case files" \
         in refused.err
 
 
@@ -87,7 +87,7 @@ def test_assign_reveal_and_retention(cli: Callable[..., Any], tmp_path: Path) ->
     revealed = cli("case", "show", "1", "--reveal", "--reason", "审计抽查", "--json", env=auditor)
     assert json.loads(revealed.out)["parties"][0]["id_number"] == "430104198003120014"
     clerk = cli("--lang", "zh", "case", "show", "1", env={"MEDIATION_USER": "chenjing"})
-    assert clerk.code == 1 and "chenjing（统计员）没有权限 case.read" in clerk.err
+    assert clerk.code == 1 and "chenjing（统计员）不能查看案卷" in clerk.err
     assert cli("retention", "apply").code == 1
     assert cli("retention", "set", "--days", "30").code == 0
     shown = cli("--lang", "zh", "retention", "show")

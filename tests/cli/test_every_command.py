@@ -86,6 +86,9 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     assert revealed["parties"][0]["id_number"] == "430104198003120014"
     assert len(json.loads(ok("case", "list", "--json").out)) == 4
     ok("case", "list", "--overdue")
+    found = json.loads(ok("case", "search", "批量甲", "--json").out)  # the import indexed it
+    assert [c["id"] for c in found] == [3]
+    ok("agenda", "--all")
     ok("case", "list", "--state", "closed", "--mine")
     history = ok("case", "history", "1").out
     ok("case", "print", "agreement", "1", "--out", str(tmp_path / f"agreement-{lang}.docx"))

@@ -85,7 +85,8 @@ def test_grid_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str)
         words = set(_LATIN_WORD.findall(text)) - {"Usage", "Options", "Commands", "help",
                                                   "mediation", "sweep", "record", "list",
                                                   "json", "zero", "Show", "this", "message",
-                                                  "exit", "required"}  # click's own --help line
+                                                  "exit", "required", "table", "tsv",
+                                                  "csv"}  # click's own --help line; formats
         assert not words, (path, words, r.out)
 
 
@@ -199,5 +200,5 @@ def test_lead_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str)
                                                   "mediation", "lead", "report", "list",
                                                   "dismiss", "accept", "json", "Show", "this",
                                                   "message", "exit", "required", "mine",
-                                                  "Arguments"}
+                                                  "Arguments", "table", "tsv", "csv"}
         assert not words, (path, words, r.out)

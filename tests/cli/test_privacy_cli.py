@@ -28,11 +28,11 @@ def sqlite_cli(cli: Cli, cli_db: str) -> Iterator[tuple[Cli, Path]]:
 
 def test_a_read_goes_on_and_a_write_is_busy_while_another_process_holds_the_write_lock(
         sqlite_cli: tuple[Cli, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    from mediation.db import storage
+    from mediation.db import engines
 
     invoke, db = sqlite_cli
-    storage.release_engines()
-    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 300)
+    engines.release_engines()
+    monkeypatch.setattr(engines, "BUSY_TIMEOUT_MS", 300)
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:

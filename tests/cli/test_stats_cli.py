@@ -44,7 +44,7 @@ def test_empty_period_has_a_null_rate(demo: Callable[..., Any]) -> None:
     doc = json.loads(demo("stats", "--year", "2021", "--json").out)
     assert doc["concluded"] == 0
     assert doc["success_rate"] is None and doc["success_rate_ci95"] is None
-    r = demo("stats", "2021")
+    r = demo("stats", "2021", "--format", "table")
     assert r.code == 0 and "denominator is 0" in r.out
 
 
@@ -58,7 +58,7 @@ def test_suppress_small(demo: Callable[..., Any]) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_human_view_names_the_denominator(demo: Callable[..., Any], lang: str) -> None:
-    r = demo("--lang", lang, "stats", *ALL_TIME, "--by", "month")
+    r = demo("--lang", lang, "stats", *ALL_TIME, "--by", "month", "--format", "table")
     assert r.code == 0, r.err
     if lang == "en":
         assert "concluded (agreements + terminations after acceptance" in r.out

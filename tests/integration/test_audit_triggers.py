@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from mediation.db.storage import create_schema
+from mediation.db.engines import create_schema
 from tests.audit_support import full_history
 from tests.conftest import Room, make_room
 

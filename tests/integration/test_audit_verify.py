@@ -154,10 +154,11 @@ def test_cases_registered_before_format_2_are_checked_by_state_only(
         room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
     """Events written before the case file was recorded carry no ``file``: such a case's state
     and version are checked, its fields are not (docs/audit.md §7)."""
-    from mediation.db import casefile
+    from mediation.db import casefile_changes
 
     with monkeypatch.context() as m:
-        m.setattr(casefile, "take", lambda conn, case_id: None)  # as the old code wrote them
+        # as the old code wrote them
+        m.setattr(casefile_changes, "take", lambda conn, case_id: None)
         old = new_case(room)
         room.run(steps.accept, None, old)
     new = new_case(room, category="01")
@@ -186,8 +187,8 @@ def test_events_record_the_case_file_without_personal_data(room: Room) -> None:
 
 def test_every_free_text_column_retention_redacts_is_recorded_as_a_hash() -> None:
     from mediation import retention
-    from mediation.db import casefile
+    from mediation.db import casefile_changes
 
     for model, columns in retention.TEXT_FIELDS.items():
         table = model.__table__.name
-        assert set(columns) <= casefile.HASHED[table], table
+        assert set(columns) <= casefile_changes.HASHED[table], table

@@ -18,7 +18,8 @@ from sqlalchemy import text
 from mediation import intake, steps
 from mediation.cases import CaseIn
 from mediation.db import maintenance
-from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.db.engines import database_url, engine_for
+from mediation.db.storage import UnitOfWork
 from tests.conftest import Room, case_record
 
 

@@ -20,7 +20,8 @@ from sqlmodel import col, select
 
 from mediation.cases import Case
 from mediation.db import maintenance
-from mediation.db.storage import UnitOfWork, engine_for
+from mediation.db.engines import engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 from tests.integration import workload
 

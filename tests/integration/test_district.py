@@ -15,7 +15,7 @@ from mediation import committee, intake
 from mediation.cases import CaseIn
 from mediation.core.errors import Busy, ConcurrentUpdate, InvalidInput
 from mediation.core.i18n import msg
-from mediation.db import casestore, storage
+from mediation.db import casestore, engines
 from mediation.db.storage import UnitOfWork, transaction
 from tests.conftest import Room, case_record
 
@@ -112,14 +112,14 @@ def test_sqlite_on_a_network_filesystem_is_refused(
 ) -> None:
     mounts = tmp_path / "mounts"
     mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\nserver:/share {tmp_path}/share {fstype} rw 0 0\n")
-    monkeypatch.setattr(storage, "MOUNTS", mounts)
+    monkeypatch.setattr(engines, "MOUNTS", mounts)
     (tmp_path / "share").mkdir()
     with pytest.raises(InvalidInput) as err:
-        storage.engine_for(storage.database_url(str(tmp_path / "share" / "sub" / "m.db")))
+        engines.engine_for(engines.database_url(str(tmp_path / "share" / "sub" / "m.db")))
     text = str(err.value)
     assert fstype in text and "PostgreSQL" in text
     # A local path is fine.
-    storage.engine_for(storage.database_url(str(tmp_path / "local.db")))
+    engines.engine_for(engines.database_url(str(tmp_path / "local.db")))
 
 
 def test_a_network_path_is_refused_at_the_cli(cli: Callable[..., Any]) -> None:

@@ -21,7 +21,8 @@ from mediation.committee import (
     set_staff,
 )
 from mediation.core.errors import InvalidInput, PermissionDenied
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from tests.access_world import case_record
 from tests.conftest import Clock
 
@@ -155,14 +156,25 @@ def test_the_administrator_cannot_act_as_an_account(url: str,
         with pytest.raises(PermissionDenied, match="staff reset"):
             signin.change_password(u, admin, "wangfang", "admin-knows-it")
         u.commit()
-    with pytest.raises(signin.PasswordChangeRequired):
+    # The committee holds a member: the administrator holds only the first half of the code.
+    assert added["half"] == "administrator"
+    with pytest.raises(PermissionDenied, match="one half"):
         login("sunli", added["one_time_code"])
+    with uow() as u, pytest.raises(PermissionDenied, match=r"staff\.code"):
+        signin.give_half(u, admin, "sunli")
+    with uow() as u:
+        second = signin.give_half(u, director, "sunli")["one_time_code"]
+        u.commit()
+    both = added["one_time_code"] + second
+    with pytest.raises(signin.PasswordChangeRequired):
+        login("sunli", both)
     with uow() as u, pytest.raises(InvalidInput, match="other than"):
-        signin.login(u, "sunli", added["one_time_code"], added["one_time_code"])
-    login("sunli", added["one_time_code"], "auditor-pass")
+        signin.login(u, "sunli", both, both)
+    sunli = act(login("sunli", both, "auditor-pass")["token"])
     with pytest.raises(PermissionDenied, match="wrong"):  # a code is good for one sign-in
-        login("sunli", added["one_time_code"], "auditor-pass2")
-    # The administrator takes the director's password away: the sessions end at once.
+        login("sunli", both, "auditor-pass2")
+    # The administrator takes the director's password away: the sessions end at once, and the
+    # committee's half comes from sunli (no other director can sign in).
     with uow() as u:
         reset = signin.reset_password(u, admin, "wangfang", committee="龙")
         u.commit()
@@ -170,18 +182,43 @@ def test_the_administrator_cannot_act_as_an_account(url: str,
         signin.actor_for(u, user=None, token=director_token)
     with pytest.raises(PermissionDenied, match="wrong"):
         login("wangfang", "director-pass")
+    with uow() as u:
+        half = signin.give_half(u, sunli, "wangfang")["one_time_code"]
+        u.commit()
     clock.advance(hours=signin.CODE_HOURS + 1)
     with pytest.raises(PermissionDenied, match="expired"):
-        login("wangfang", reset["one_time_code"], "director-pass2")
+        login("wangfang", reset["one_time_code"] + half, "director-pass2")
     with uow() as u:
         again = signin.reset_password(u, admin, "wangfang", committee="龙")
         u.commit()
-    result = login("wangfang", again["one_time_code"], "director-pass2")
-    shown = [(n["action"], n["username"], n["first_sign_in"]) for n in result["notices"]]
-    assert shown == [("staff_add", "sunli", False), ("password_set", "sunli", True),
-                     ("password_reset", "wangfang", False),
-                     ("password_reset", "wangfang", False),
-                     ("password_set", "wangfang", True)], shown
+    with uow() as u:
+        half = signin.give_half(u, sunli, "wangfang")["one_time_code"]
+        u.commit()
+    result = login("wangfang", f"{half} {again['one_time_code']}", "director-pass2")
+    shown = [(n["action"], n["actor"], n["username"], n["first_sign_in"])
+             for n in result["notices"]]
+    assert shown == [("staff_add", "qu", "sunli", False), ("password_set", "sunli", "sunli", True),
+                     ("password_reset", "qu", "wangfang", False),
+                     ("code_half", "sunli", "wangfang", False),
+                     ("password_reset", "qu", "wangfang", False),
+                     ("code_half", "sunli", "wangfang", False)], shown  # not their own acts
     assert act(result["token"]).username == director.username
     # the next sign-in shows nothing new
     assert login("wangfang", "director-pass2")["notices"] == []
+    # Issue 11: a role change is never the administrator's way to case content. They may take a
+    # role that sees it away (shown to the director and to the account), never give one.
+    with uow() as u:
+        with pytest.raises(PermissionDenied, match="sees case content"):
+            set_staff(u, admin, "sunli", role="director", committee="龙")
+        set_staff(u, admin, "sunli", role="clerk", committee="龙")
+        with pytest.raises(PermissionDenied, match="sees case content"):
+            set_staff(u, admin, "sunli", role="auditor", committee="龙")
+        u.commit()
+    told = login("wangfang", "director-pass2")["notices"]
+    assert [(n["action"], n["actor"], n["username"]) for n in told] == [
+        ("staff_role", "qu", "sunli")]
+    told = login("sunli", "auditor-pass")["notices"]
+    assert [(n["action"], n["username"]) for n in told] == [("staff_role", "sunli")]
+    with uow() as u:  # the director gives it back
+        set_staff(u, director, "sunli", role="auditor")
+        u.commit()

@@ -145,7 +145,8 @@ from typing import Any
 from datetime import date, timedelta
 from mediation import committee
 from mediation.reporting import export
-from mediation.db.storage import engine_for, unit_of_work
+from mediation.db.engines import engine_for
+from mediation.db.storage import unit_of_work
 
 def stall(stage, done, total):
     if stage == "events.csv" and done > 0:

@@ -14,7 +14,8 @@ from bench.bench_storage import record
 from mediation import intake
 from mediation.cases import Case, CaseIn, Party
 from mediation.db import eventlog, maintenance
-from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.db.engines import database_url, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 
 

@@ -17,7 +17,8 @@ from mediation import committee, intake, steps
 from mediation.cases import Case, CaseIn
 from mediation.core import periods
 from mediation.db import migrate
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 from tests.conftest import Clock, case_record
 

@@ -218,7 +218,7 @@ def test_cli_init_requires_sign_in_by_default(cli: Callable[..., Any], tmp_path:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert out.read_text().strip() not in made.out + made.err
     clerk = cli("--token-file", str(out), "staff", "list")
-    assert clerk.code == 1 and "chenjing (clerk) lacks the permission staff.read" in clerk.err
+    assert clerk.code == 1 and "chenjing (clerk) may not list the committee's staff" in clerk.err
     out.chmod(0o644)
     loose = cli("case", "list", env={"MEDIATION_TOKEN_FILE": str(out), "MEDIATION_USER": ""})
     assert loose.code == 1 and "chmod 600" in loose.err
@@ -267,7 +267,7 @@ def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -
     code = json.loads(added.out)["one_time_code"]
     staff = cli("staff", "add", "sunli", "--name", "孙力", "--role", "auditor", "--committee",
                 "龙", env={"MEDIATION_USER": ""})
-    assert staff.code == 0 and "One-time code for sunli" in staff.out, staff.err
+    assert staff.code == 0 and "First half of the one-time code for sunli" in staff.out, staff.err
     refused = cli("staff", "password", "wangfang", "--password-stdin", input="chosen-by-qu\n",
                   env={"MEDIATION_USER": ""})
     assert refused.code == 1 and "staff reset wangfang" in refused.err

@@ -164,17 +164,17 @@ def test_a_pooled_connection_dropped_while_idle_is_replaced(
     from sqlalchemy import create_engine
     from sqlalchemy.exc import OperationalError
 
-    from mediation.db import storage
+    from mediation.db import engines
     from tests.pg import ADMIN_URL
 
-    engine = storage.engine_for(pg_url)
+    engine = engines.engine_for(pg_url)
     with UnitOfWork(engine, write=False) as uow:
         pid = uow.conn.execute(text("SELECT pg_backend_pid()")).scalar()
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
     admin.dispose()
-    monkeypatch.setattr(storage, "PING_AFTER_IDLE_SECONDS", 0.0 if idle_ping else 3600.0)
+    monkeypatch.setattr(engines, "PING_AFTER_IDLE_SECONDS", 0.0 if idle_ping else 3600.0)
     if idle_ping:
         with UnitOfWork(engine, write=False) as uow:
             assert uow.conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
@@ -193,7 +193,8 @@ def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
     from sqlalchemy.exc import OperationalError
 
     from mediation.core.errors import Busy
-    from mediation.db.storage import create_schema, engine_for, retryable, transaction
+    from mediation.db.engines import create_schema, engine_for
+    from mediation.db.storage import retryable, transaction
 
     path = tmp_path / "locked.db"
     engine = engine_for("sqlite:///" + str(path))

@@ -9,7 +9,8 @@ from sqlmodel import col, select
 
 from mediation import committee, intake
 from mediation.cases import Case
-from mediation.db.storage import UnitOfWork, engine_for
+from mediation.db.engines import engine_for
+from mediation.db.storage import UnitOfWork
 from tests.conftest import Room, case_record
 
 

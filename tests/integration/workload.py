@@ -22,7 +22,8 @@ from mediation import committee, intake, steps, workflow
 from mediation.cases import Case, CaseIn
 from mediation.core.commands import StepDone
 from mediation.core.errors import Conflict, MediationError
-from mediation.db.storage import UnitOfWork, create_schema, engine_for, transaction
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork, transaction
 from mediation.tables import Event
 
 CASE = json.loads(
@@ -137,9 +138,9 @@ def one_op(engine: Any, rng: random.Random, *, informed: float = 0.7) -> dict[st
 
 def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> None:
     """One terminal process: random operations for ``seconds``, all terminals starting at once."""
-    from mediation.db import storage
+    from mediation.db import engines
 
-    storage.release_engines(inherited=True)
+    engines.release_engines(inherited=True)
     engine = engine_for(url)
     rng = random.Random(seed)
     outcomes = []
@@ -153,9 +154,9 @@ def terminal(url: str, seed: int, barrier: Any, seconds: float, out: str) -> Non
 
 def crash_writer(url: str, seed: int, acks: str) -> None:
     """Write steps until killed; after each commit append ``seq case version`` to ``acks``."""
-    from mediation.db import storage
+    from mediation.db import engines
 
-    storage.release_engines(inherited=True)  # a forked child: the parent's connections
+    engines.release_engines(inherited=True)  # a forked child: the parent's connections
     engine = engine_for(url)
     rng = random.Random(seed)
     fd = os.open(acks, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

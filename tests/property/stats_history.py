@@ -24,7 +24,8 @@ from mediation.cases import Case, FollowUp, JudicialConfirmation, Prevention
 from mediation.core import categories
 from mediation.core.clock import local_date
 from mediation.core.periods import Period
-from mediation.db.storage import UnitOfWork, create_schema, engine_for
+from mediation.db.engines import create_schema, engine_for
+from mediation.db.storage import UnitOfWork
 from mediation.reporting.figures import INTERVALS, Figures, Interval, blank, from_raw
 from mediation.reporting.stats import CONCLUSIONS
 from mediation.tables import Event

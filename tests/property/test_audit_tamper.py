@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mediation import audit, queries, steps
 from mediation.db import eventlog
-from mediation.db.storage import release_engine
+from mediation.db.engines import release_engine
 from tests.audit_support import new_case
 from tests.conftest import Room, make_room
 
@@ -250,15 +250,15 @@ def test_every_edit_of_the_case_file_is_found_with_its_case_and_field(
     from hypothesis import assume, note
     from sqlalchemy import exc, select, update
 
-    from mediation.db import casefile
+    from mediation.db import casefile_changes
 
     if not hasattr(room, "_cases"):
         room._cases = rich_history(room)  # type: ignore[attr-defined]  # built once per backend
         with room.uow(write=False) as uow:
             assert audit.verify(uow).ok  # untouched, the whole file verifies
     ids: list[int] = room._cases  # type: ignore[attr-defined]
-    table_name = data.draw(st.sampled_from(sorted(casefile.TABLES)), label="table")
-    table = casefile.TABLES[table_name]
+    table_name = data.draw(st.sampled_from(sorted(casefile_changes.TABLES)), label="table")
+    table = casefile_changes.TABLES[table_name]
     with room.engine.connect() as conn:
         rows = conn.execute(select(table).order_by(table.c.id)).all()
     row = data.draw(st.sampled_from(rows), label="row")._mapping

@@ -33,7 +33,8 @@ from bench.bench_storage import person
 from mediation import steps
 from mediation.committee import resolve_actor
 from mediation.core.identity import gb11643_check_char
-from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.db.engines import database_url, engine_for
+from mediation.db.storage import UnitOfWork
 from tests.access_world import build, case_record, release
 
 NOTICE = "A probable duplicate exists in this committee; the director can see it."

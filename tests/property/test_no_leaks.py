@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from mediation import intake, steps
 from mediation.committee import resolve_actor
 from mediation.core.identity import gb11643_check_char
-from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.db.engines import database_url, engine_for
+from mediation.db.storage import UnitOfWork
 from tests.access_world import USERS, build, release
 from tests.cli.test_role_matrix import EXPECTED, holds
 

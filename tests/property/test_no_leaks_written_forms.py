@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from mediation import intake, retention, steps
 from mediation.committee import resolve_actor
 from mediation.core import redaction
-from mediation.db.storage import UnitOfWork, database_url, engine_for
+from mediation.db.engines import database_url, engine_for
+from mediation.db.storage import UnitOfWork
 from tests.access_world import USERS, build, release
 from tests.cli.test_role_matrix import EXPECTED, holds
 from tests.unit.test_redaction import mobile, plain_digits, prose, resident_id, written

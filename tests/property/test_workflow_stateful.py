@@ -31,7 +31,7 @@ from mediation.cases import Case
 from mediation.core.clock import local_date
 from mediation.core.errors import MediationError
 from mediation.core.vocab import ALL_STATES
-from mediation.db.storage import release_engine
+from mediation.db.engines import release_engine
 from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 from tests.unit.test_workflow import GOOD

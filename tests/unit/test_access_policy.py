@@ -63,8 +63,9 @@ def test_deny_by_default() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "u (clerk) lacks the permission case.read"),
-    ("zh", "u（统计员）没有权限 case.read"),
+    ("en", "u (clerk) may not read case files; that is for: director, mediator, auditor "
+           "(lacks the permission case.read)"),
+    ("zh", "u（统计员）不能查看案卷；可以的角色：主任、调解员、审计员（没有权限 case.read）"),
 ])
 def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
     set_language(lang)

@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 import mediation.cases
 import mediation.tables  # noqa: F401
+from mediation.db.migrate import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -25,6 +26,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
         transaction_per_migration=False,
     )
     with context.begin_transaction():
@@ -36,7 +38,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from mediation.db.storage import database_url, engine_for
+    from mediation.db.engines import database_url, engine_for
 
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"

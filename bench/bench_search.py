@@ -1,0 +1,228 @@
+"""`case search` at 100,000 cases: median latency, as a ratio to a raw query in the same run.
+
+The cases are bulk-imported (``mediation case import``'s service, which writes their search
+index rows in the same batches): names drawn from common surnames and given names (so a full
+name has a few namesakes), facts and requests composed from a few dozen dispute phrases (so a
+phrase matches from a handful to a third of the cases), unique phones and ID numbers.
+
+Each query is timed ``RUNS`` times through the service as ``mediation case search`` runs it
+(``search.search_cases`` in a read unit of work, the director reading: the reference and
+keyed-hash look-ups, the ranked text query, the rows as ``case list`` shows them, the snippets),
+alternating with the raw query through the bare driver (sqlite3 / psycopg, one connection kept
+open): the same ranked text search of the index table joined to the committee's cases, ids and
+scores only. Issue 14 wants <= 50 ms median and <= 2x raw.
+
+Sizes: ``MEDIATION_BENCH_SEARCH_N`` (default 100,000 cases), ``MEDIATION_BENCH_SEARCH_RUNS``
+(default 15). PostgreSQL: ``MEDIATION_BENCH_PG`` (an admin URL) as in bench_storage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.bench_storage import _pg_database, _resident_id
+
+N = int(os.environ.get("MEDIATION_BENCH_SEARCH_N", "100000"))
+RUNS = int(os.environ.get("MEDIATION_BENCH_SEARCH_RUNS", "15"))
+LIMIT = 20
+
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁"
+            "潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦"
+            "邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国玉兰志强文斌红梅海燕春梅小红金凤"
+PLACES = ["楼上", "隔壁", "对门", "村东头", "小区", "菜市场", "工地", "宅基地旁", "店铺",
+          "学校门口"]
+EVENTS = ["卫生间漏水致天花板受损", "装修噪音扰民", "宅基地界址不清", "拖欠工资三个月",
+          "车辆刮擦未赔偿", "借款到期未还", "饲养的狗咬伤邻居", "占用公共通道堆放杂物",
+          "赡养老人费用分担", "承包土地边界争议", "房屋租赁押金不退", "树木遮挡采光"]
+REQUESTS = ["请求赔偿维修费用", "请求停止侵害", "请求归还借款", "请求支付拖欠工资",
+            "请求确认界址", "请求退还押金", "请求分担赡养费用", "请求清理杂物"]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def record(i: int) -> dict[str, Any]:
+    rng = random.Random(i)
+    a, b = _name(rng), _name(rng)
+    place, event = rng.choice(PLACES), rng.choice(EVENTS)
+    return {
+        "category": rng.choice(["01", "02", "03", "06", "10"]),
+        "source": "application",
+        "summary": f"{a}与{b}系{place}邻里，{place}{event}，双方协商未果，{a}申请调解。",
+        "requests": f"{rng.choice(REQUESTS)}{rng.randint(2, 200) * 100}元。",
+        "parties": [
+            {"role": "applicant", "kind": "person", "name": a,
+             "id_number": _resident_id(2 * i), "phone": f"138{i % 100_000_000:08d}"},
+            {"role": "respondent", "kind": "person", "name": b,
+             "id_number": _resident_id(2 * i + 1), "phone": f"139{i % 100_000_000:08d}"},
+        ],
+    }
+
+
+def _queries() -> list[tuple[str, str]]:
+    full = next(n for n in (record(i)["parties"][0]["name"] for i in range(7, 100))
+                if len(n) == 3)
+    return [
+        ("full name, 3 characters", full),
+        ("phrase, 6 characters (~8% of cases)", "宅基地界址"),
+        ("two phrases", "借款 到期未还"),
+        ("name, 2 characters (LIKE)", SURNAMES[3] + GIVEN[0]),
+        ("common word, 2 characters (LIKE, ~1/3)", "邻里"),
+        ("case number, short form", "龙1234"),
+        ("phone number (keyed hash)", f"138{1234:08d}"),
+    ]
+
+
+def _build(url: str, n: int, tmp: Path) -> Any:
+    from mediation import bulk, committee
+    from mediation.db.engines import create_schema, engine_for
+    from mediation.db.storage import UnitOfWork
+
+    engine = engine_for(url)
+    create_schema(engine)
+    with UnitOfWork(engine) as uow:
+        committee.init_committee(uow, name="龙王港社区人民调解委员会", prefix="龙",
+                                 director="wangfang")
+        uow.commit()
+    src = tmp / "cases.jsonl"
+    if not src.exists():
+        with src.open("w", encoding="utf-8") as fh:
+            for i in range(n):
+                fh.write(json.dumps(record(i), ensure_ascii=False) + "\n")
+    start = time.perf_counter()
+    bulk.import_cases(engine, "wangfang", src, force=True)
+    print(f"   {n:,} cases imported (with their index rows) in {time.perf_counter() - start:.0f} s")
+    return engine
+
+
+def _ours(engine: Any) -> Callable[[str], int]:
+    from mediation import committee, search
+    from mediation.db.storage import UnitOfWork
+
+    with UnitOfWork(engine, write=False) as uow:
+        actor = committee.resolve_actor(uow, "wangfang")
+
+    def run(query: str) -> int:
+        with UnitOfWork(engine, write=False) as uow:
+            return len(search.search_cases(uow, actor, query, limit=LIMIT))
+
+    return run
+
+
+def _raw_sql(dialect: str, query: str) -> tuple[str, list[Any]]:
+    """The ranked text search written by hand: ids and scores of the committee's cases whose
+    ``named`` text holds every word (3+ characters through the index, shorter with LIKE)."""
+    words = query.split()
+    long_ = [w for w in words if len(w) >= 3]
+    short = [w for w in words if len(w) < 3]
+    if dialect == "sqlite":
+        conds, params = [], []
+        if long_:
+            conds.append("case_fts MATCH ?")
+            params.append(" AND ".join(f'named : "{w}"' for w in long_))
+            score = "-bm25(case_fts, 1.0, 0.0)"
+        else:
+            score = " + ".join("(length(f.named) - length(replace(f.named, ?, ''))) / length(?)"
+                               for _ in short)
+            params = [x for w in short for x in (w, w)] + params
+        for w in short:
+            conds.append("f.named LIKE ?")
+            params.append(f"%{w}%")
+        conds.append("c.committee_id = 1")
+        return (f"SELECT c.id, {score} AS s FROM case_fts f JOIN cases c ON c.id = f.rowid "
+                f"WHERE {' AND '.join(conds)} ORDER BY s DESC, c.id DESC LIMIT {LIMIT}", params)
+    conds = ["f.named ILIKE %s" for _ in words] + ["c.committee_id = 1"]
+    params = [f"%{w}%" for w in words]
+    if long_:
+        score, sparams = "similarity(f.named, %s)", [" ".join(long_)]
+    else:
+        score = " + ".join("(length(f.named) - length(replace(f.named, %s, ''))) / length(%s)"
+                           for _ in short)
+        sparams = [x for w in short for x in (w, w)]
+    return (f"SELECT c.id, {score} AS s FROM case_fts f JOIN cases c ON c.id = f.case_id "
+            f"WHERE {' AND '.join(conds)} ORDER BY s DESC, c.id DESC LIMIT {LIMIT}",
+            sparams + params)
+
+
+def _raw(url: str) -> Callable[[str], int]:
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+
+        def run_sqlite(query: str) -> int:
+            sql, params = _raw_sql("sqlite", query)
+            return len(conn.execute(sql, params).fetchall())
+
+        return run_sqlite
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    pg = psycopg.connect(host=u.host, port=u.port or 5432, user=u.username, dbname=u.database,
+                         password=u.password, autocommit=True)
+
+    def run_pg(query: str) -> int:
+        sql, params = _raw_sql("postgresql", query)
+        with pg.cursor() as cur:
+            cur.execute(sql, params)
+            return len(cur.fetchall())
+
+    return run_pg
+
+
+def _median_ms(fn: Callable[[str], int], query: str, times: list[float]) -> None:
+    start = time.perf_counter()
+    fn(query)
+    times.append((time.perf_counter() - start) * 1000)
+
+
+def bench(url: str, label: str, tmp: Path) -> list[tuple[str, float, float]]:
+    engine = _build(url, N, tmp)
+    ours, raw = _ours(engine), _raw(url)
+    rows = []
+    all_ours: list[float] = []
+    all_raw: list[float] = []
+    for what, query in _queries():
+        ours(query), raw(query)  # warm
+        o: list[float] = []
+        r: list[float] = []
+        for _ in range(RUNS):
+            _median_ms(ours, query, o)
+            _median_ms(raw, query, r)
+        mo, mr = statistics.median(o), statistics.median(r)
+        all_ours += o
+        all_raw += r
+        hits = ours(query)
+        print(f"   {label:10} {what:40} ours {mo:7.1f} ms  raw {mr:7.1f} ms  "
+              f"{mo / mr if mr else float('inf'):5.1f}x  ({hits} shown)")
+        rows.append((what, mo, mr))
+    mo, mr = statistics.median(all_ours), statistics.median(all_raw)
+    print(f"   {label:10} {'ALL QUERIES (median)':40} ours {mo:7.1f} ms  raw {mr:7.1f} ms  "
+          f"{mo / mr:5.1f}x  (target <= 50 ms, <= 2x)")
+    engine.dispose()
+    return rows
+
+
+def main() -> None:
+    print(f"   {N:,} cases, {RUNS} runs per query, load: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench("sqlite:///" + str(Path(tmp) / "search.db"), "SQLite", Path(tmp))
+        with _pg_database() as pg:
+            if pg is not None:
+                bench(pg, "PostgreSQL", Path(tmp))
+    print(f"   load after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""`mediation agenda` (待办): what is due for the signed-in user, each with its command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from cli.options import MAX_INT, format_opt, json_opt
+from mediation.core.i18n import _
+
+KIND_NAMES = {
+    "overdue": lambda: _("Overdue"),
+    "performance": lambda: _("Performance due"),
+    "judicial": lambda: _("Judicial window"),
+    "due_soon": lambda: _("Period ending"),
+    "follow_up": lambda: _("Follow-up visit"),
+    "intake": lambda: _("Waiting in intake"),
+}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("agenda")
+    def agenda(
+        ctx: typer.Context,
+        all_: bool = typer.Option(False, "--all", help=_(
+            "Every case of the committee you may read, not only yours.")),
+        days: int = typer.Option(7, "--days", min=0, max=366, help=_(
+            "Show periods and judicial-confirmation windows ending within this many days.")),
+        intake_days: int = typer.Option(3, "--intake-days", min=0, max=MAX_INT, help=_(
+            "Show cases waiting in intake for more than this many days.")),
+        fmt: str | None = format_opt(),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """What is due: overdue cases, performance, visits, judicial windows, intake (待办)."""
+        from mediation import agenda as svc
+
+        items = env(ctx).act(svc.agenda, everyone=all_, days=days, intake_days=intake_days,
+                             write=False)
+        show(items, fmt=fmt, as_json=as_json)
+
+
+def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False) -> None:
+    """The agenda: JSON, TSV rows (kind, number, date, days, what to do, command), or on a
+    terminal each item in three lines: when and which case, what to do, the command."""
+    chosen = render.output_format(fmt, as_json)
+    if chosen == "json":
+        render.emit_json([i.as_dict() for i in items])
+        return
+    if chosen in ("tsv", "csv"):
+        columns = [render.Column(h) for h in (
+            _("Kind"), _("Number"), _("Date"), _("Days"), _("To do"), _("Command"))]
+        rows = [[KIND_NAMES[i.kind](), i.number, i.when.isoformat(), str(i.days),
+                 i.todo.render(), i.command] for i in items]
+        render.emit_rows(columns, rows, chosen)
+        return
+    from cli.framework import wrap
+
+    if not items:
+        render.out(_("Nothing is due.") + "\n")
+        return
+    cells = render.console().width
+    lines: list[str] = []
+    for i in items:
+        head = f"{KIND_NAMES[i.kind]()}  {_when(i.days)}  {i.number}  {i.parties}"
+        lines += wrap(head, cells)
+        lines += wrap(i.todo.render(), cells, indent="    ")
+        lines.append("    " + i.command)
+    lines.append(_("{count} to do.", count=len(items)))
+    render.out("\n".join(lines) + "\n")
+
+
+def _when(days: int) -> str:
+    if days < 0:
+        return _("{n} days ago", n=-days)
+    if days == 0:
+        return _("today")
+    return _("in {n} days", n=days)

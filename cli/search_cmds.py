@@ -1,0 +1,88 @@
+"""`mediation case search TEXT`: find any case by its words, number, names, phone or ID number."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cli import render
+from cli.choices import category_opt, choice_opt
+from cli.context import env
+from cli.options import MAX_INT, format_opt, json_opt, parse_date
+from mediation.core.i18n import _
+
+MATCH_CELLS = 24  # terminal cells of the match shown in a table (all of it in TSV and JSON)
+
+
+def _cut(text: str, cells: int) -> str:
+    """``text`` cut to ``cells`` terminal cells (a Chinese character takes two), with an
+    ellipsis where it was cut."""
+    from cli.framework import width
+
+    if width(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if width(out + ch) > cells - 1:
+            break
+        out += ch
+    return out.rstrip("…") + "…"
+
+
+def register_case(case: typer.Typer) -> None:
+    @case.command("search")
+    def search(
+        ctx: typer.Context,
+        words: list[str] = typer.Argument(..., metavar="TEXT", help=_(
+            "What to look for: words of the facts, requests, minutes, agreement or visit "
+            "notes, a party's name, a case number, or a whole phone or ID number.")),
+        state: str | None = choice_opt("state", None, "--state", help=_(
+            "Only cases in this state.")),
+        category: str | None = category_opt("--category", help=_(
+            "Only this category: a code, a name, or a parent code (with its sub-categories).")),
+        from_: str | None = typer.Option(None, "--from", metavar="DATE", help=_(
+            "Only cases registered on or after this date.")),
+        to: str | None = typer.Option(None, "--to", metavar="DATE", help=_(
+            "Only cases registered on or before this date.")),
+        mediator: str | None = typer.Option(None, "--mediator", metavar="USER", help=_(
+            "Only cases this mediator (a staff user name) handles.")),
+        limit: int = typer.Option(20, "--limit", min=1, max=MAX_INT, help=_(
+            "Show at most this many cases, best match first.")),
+        fmt: str | None = format_opt(),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Find cases by any words of their file, best match first (查找案件)."""
+        from mediation import search as searching
+        from mediation.core.choices import category_family
+
+        filters = searching.Filters(
+            state=state, categories=category_family(category) if category else None,
+            registered_from=parse_date(from_, "--from"), registered_to=parse_date(to, "--to"),
+            mediator=mediator)
+        hits = env(ctx).act(searching.search_cases, " ".join(words), filters=filters,
+                            limit=limit, write=False)
+        chosen = render.output_format(fmt, as_json)
+        if chosen == "json":
+            render.emit_json([h.as_dict() for h in hits])
+            return
+        if not hits:
+            if chosen == "table":
+                sys.stdout.write(_("No case matches.") + "\n")
+            return
+        columns, rows = render.case_rows([h.case for h in hits])
+        # case list's columns, the parties and where the words were found first
+        keep = {0: 1, 1: 1, 2: 1, 6: 2, 5: 4, 3: 5}  # ID, number, state, parties, category,
+        # deadline (by priority: the lower is kept longer); the mediator left out
+        order = [0, 1, 2, 6, 5, 3]
+        cols = [render.Column(columns[i].header, keep[i], right=columns[i].right,
+                              flexible=columns[i].flexible) for i in order]
+        cols.insert(4, render.Column(_("Where found"), 2))
+        cells = []
+        for row, hit in zip(rows, hits, strict=True):
+            picked = [row[i] for i in order]
+            picked.insert(4, hit.match if chosen != "table" else _cut(hit.match, MATCH_CELLS))
+            cells.append(picked)
+        render.emit_rows(cols, cells, chosen)
+        if chosen == "table":
+            sys.stdout.write(_("{count} found, best match first.", count=len(hits)) + "\n")

@@ -1,0 +1,159 @@
+"""The one table renderer: every table the CLI prints goes through :func:`emit_rows`.
+
+On a terminal a table fitted to its width (80 columns and up): identifiers, states, dates and
+numbers are never split across lines (columns of less importance are left out first), the one
+``flexible`` column is shortened with an ellipsis, a ``wrap`` column (prose: a legal basis, an
+address) wraps. In a pipe, or with ``--format tsv``, plain tab-separated rows without a header
+(what ``gh`` and ``git`` do, so ``| grep 张`` and ``cut -f2`` work); ``--format csv`` has a
+header row; ``--format json`` / ``--json`` one JSON document.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from mediation.core.i18n import _
+
+FORMATS = ("table", "tsv", "csv", "json")
+GAP = 2  # columns between two cells
+SHORTEST = 16  # the narrowest a flexible or wrapping column is made
+
+
+def output_format(fmt: str | None, as_json: bool = False) -> str:
+    """``--json`` or ``--format``; otherwise a table on a terminal and TSV rows in a pipe."""
+    if as_json:
+        return "json"
+    if fmt:
+        from mediation.core import choices
+
+        wanted = choices.fold(fmt)
+        if wanted not in FORMATS:
+            import typer
+
+            raise typer.BadParameter(_("{value!r} is not one of: {allowed}", value=fmt,
+                                       allowed=", ".join(FORMATS)), param_hint="--format")
+        return wanted
+    return "table" if sys.stdout.isatty() else "tsv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a fitted table: lower ``priority`` columns are kept first; a ``flexible``
+    column takes what width is left and is shortened with an ellipsis (never the others); a
+    ``wrap`` column takes what is left and wraps. A cell may hold several lines (``\\n``), each
+    kept whole, e.g. one state per line."""
+
+    header: str
+    priority: int = 1
+    right: bool = False
+    flexible: bool = False
+    wrap: bool = False
+
+    @property
+    def elastic(self) -> bool:
+        return self.flexible or self.wrap
+
+
+def cell_width(text: str) -> int:
+    """The widest line of a cell, in terminal columns (a CJK character takes two)."""
+    from cli.framework import width
+
+    return max((width(line) for line in text.split("\n")), default=0)
+
+
+def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
+           ) -> tuple[list[Column], list[list[str]]]:
+    """The columns that fit ``columns_available`` terminal columns, most important first, each
+    at its full width except the elastic ones (at least 16 columns wide)."""
+    natural = [max([cell_width(c.header)] + [cell_width(r[i]) for r in rows])
+               for i, c in enumerate(columns)]
+    keep = list(range(len(columns)))
+
+    def need(idx: list[int]) -> int:
+        return sum(min(SHORTEST, natural[i]) if columns[i].elastic else natural[i]
+                   for i in idx) + GAP * (len(idx) - 1)
+
+    for priority in sorted({c.priority for c in columns if c.priority > 1}, reverse=True):
+        if need(keep) <= columns_available:
+            break
+        keep = [i for i in keep if columns[i].priority != priority]
+    chosen = [columns[i] for i in keep]
+    return chosen, [[r[i] for i in keep] for r in rows]
+
+
+def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[int]:
+    """Each column's width: its widest cell, except that the elastic columns share what is
+    left of ``available`` (a narrow one keeps its natural width, the rest split evenly)."""
+    natural = [max([cell_width(c.header)] + [cell_width(r[i]) for r in cells])
+               for i, c in enumerate(cols)]
+    elastic = [i for i, c in enumerate(cols) if c.elastic]
+    left = available - GAP * (len(cols) - 1) - sum(
+        w for i, w in enumerate(natural) if i not in elastic)
+    widths = list(natural)
+    for n, i in enumerate(sorted(elastic, key=lambda i: natural[i])):
+        share = max(SHORTEST, left // (len(elastic) - n))
+        widths[i] = min(natural[i], share)
+        left -= widths[i]
+    return widths
+
+
+def _plain(cell: str) -> str:
+    """A cell as one line of a TSV row: cleaned, lines joined by a space, no tabs."""
+    from cli.render import clean
+
+    return " ".join(clean(cell).split())
+
+
+def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
+              title: str | None = None, stderr: bool = False) -> None:
+    """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV."""
+    stream = sys.stderr if stderr else sys.stdout
+    if fmt == "tsv":
+        for r in rows:
+            stream.write("\t".join(_plain(c) for c in r) + "\n")
+        return
+    if fmt == "csv":
+        import csv
+
+        from cli.render import clean
+
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([c.header for c in columns])
+        writer.writerows([[clean(c) for c in r] for r in rows])
+        return
+    from rich import box
+    from rich.table import Table
+
+    from cli.render import console
+
+    out = console(stderr=stderr)
+    cols, cells = fitted(columns, rows, out.width)
+    widths = _widths(cols, cells, out.width)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
+                  collapse_padding=True, title=title)
+    for c, w in zip(cols, widths, strict=True):
+        table.add_column(c.header, justify="right" if c.right else "left",
+                         no_wrap=not c.wrap, overflow="ellipsis" if c.flexible else "fold",
+                         width=w)
+    for r in cells:
+        table.add_row(*r)
+    out.print(table)
+
+
+def show(columns: list[Column], rows: list[list[str]], *, fmt: str | None,
+         as_json: bool = False, document: Any = None, empty: str | None = None,
+         title: str | None = None) -> str:
+    """A command's table in the chosen format (``document`` for JSON); ``empty`` is said on a
+    terminal when there are no rows. Returns the format chosen."""
+    from cli.render import emit_json, out
+
+    chosen = output_format(fmt, as_json)
+    if chosen == "json":
+        emit_json(document)
+    elif not rows and chosen == "table" and empty:
+        out(empty + "\n")
+    elif rows or chosen == "csv":
+        emit_rows(columns, rows, chosen, title=title if chosen == "table" else None)
+    return chosen

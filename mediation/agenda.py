@@ -1,0 +1,194 @@
+"""What is due (``mediation agenda``, 待办): the day's work of the signed-in user.
+
+Six kinds of item, each a case, the date it concerns, what to do next and the command to do it:
+
+- ``overdue``: a case past its period (accepted or mediating, the deadline gone: Rules art. 33);
+- ``due_soon``: a case whose period ends within ``days`` days;
+- ``performance``: a confirmed agreement whose performance date has come, with no follow-up
+  visit since;
+- ``follow_up``: a confirmed agreement in effect for ``FOLLOW_UP_DAYS`` days with no visit in
+  that time (DOMAIN.md: the visit records performance, satisfaction, any lawsuit);
+- ``judicial``: a written agreement whose 30-day window for judicial confirmation (Law art. 33)
+  closes within ``days`` days, with no application filed;
+- ``intake``: a case waiting in intake for more than ``intake_days`` days.
+
+Whose: by default the cases assigned to the user, and the cases waiting in intake (which any
+director or mediator may accept); ``everyone=True`` (``--all``): every case of the committee the
+user may read (for a mediator that is the same). Dates are the committee's local dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+
+from mediation import calendars
+from mediation.access.policy import Actor, allowed, require, sees_names
+from mediation.core.calendar import Calendar
+from mediation.core.i18n import Msg, join, msg
+from mediation.core.vocab import Role
+from mediation.db.storage import UnitOfWork
+from mediation.search import summaries
+from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES
+
+DAYS = 7  # "due within": the period, the judicial window
+INTAKE_DAYS = 3  # waiting in intake longer than this
+FOLLOW_UP_DAYS = 30  # an agreement in effect this long wants a visit
+KINDS = ("overdue", "performance", "judicial", "due_soon", "follow_up", "intake")
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    case_id: int
+    number: str
+    ref: str  # the short form a clerk types (龙12; 2025龙12 for another year)
+    state: str
+    parties: str
+    when: date  # the date it concerns
+    days: int  # from today to ``when`` (negative: past)
+    todo: Msg
+    command: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "case_id": self.case_id, "number": self.number,
+                "ref": self.ref, "state": self.state, "parties": self.parties,
+                "date": self.when.isoformat(), "days": self.days, "todo": self.todo.render(),
+                "command": self.command}
+
+
+_CASES = """
+SELECT c.id, c.number, c.year, c.seq, c.state, c.deadline, c.registered_at, c.lead_mediator,
+       (SELECT COUNT(*) FROM extension e WHERE e.case_id = c.id) AS extensions,
+       a.form, a.due, a.effective_at,
+       (SELECT MAX(f.visited_at) FROM follow_up f WHERE f.case_id = c.id) AS visited,
+       (SELECT COUNT(*) FROM judicial_confirmation j WHERE j.case_id = c.id
+                                                     AND j.agreement_id = a.id) AS filed
+FROM cases c
+LEFT JOIN agreement a ON a.case_id = c.id AND a.superseded_at IS NULL
+WHERE {where}
+ORDER BY c.id
+"""
+
+
+def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int = DAYS,
+           intake_days: int = INTAKE_DAYS) -> list[Item]:
+    """The user's items, most urgent first (the earliest date first)."""
+    require(actor, "case.read")
+    cal = calendars.of(uow, actor.committee_id)
+    now = uow.now().replace(tzinfo=None)
+    today = cal.local_date(now)
+    where = ["c.committee_id = :committee_id",
+             "c.state IN ('intake', 'accepted', 'mediating', 'confirmed')"]
+    params: dict[str, Any] = {"committee_id": actor.committee_id, "me": actor.username}
+    acts = allowed(actor, "case.workflow")
+    mine = "c.id IN (SELECT case_id FROM case_mediator WHERE username = :me)"
+    if not everyone or actor.role == Role.mediator:
+        where.append(f"({mine} OR c.state = 'intake')" if acts else mine)
+    elif not acts:
+        where.append("c.state <> 'intake'")  # nothing to do there for a reader
+    rows = uow.session.connection().execute(text(_CASES.format(where=" AND ".join(where))),
+                                            params).all()
+    prefix = _prefix(uow, actor.committee_id)
+    found: list[tuple[Any, str, date, Msg, str]] = []
+    for r in rows:
+        ref = ref_of(r, prefix, today)
+        for kind, when, todo, command in _items(r, ref, now, today, cal, days, intake_days,
+                                                actor):
+            found.append((r, kind, when, todo, command))
+    shown = {s.id: s for s in summaries(uow, sorted({f[0].id for f in found}),
+                                        names_ok=sees_names(actor))}
+    items = []
+    for r, kind, when, todo, command in found:
+        s = shown[r.id]
+        parties = msg("{applicants} v. {respondents}", applicants=join(s.applicants),
+                      respondents=join(s.respondents)).render()
+        items.append(Item(kind, r.id, r.number, ref_of(r, prefix, today), r.state, parties,
+                          when, (when - today).days, todo, command))
+    items.sort(key=lambda i: (i.days, KINDS.index(i.kind), i.case_id))
+    return items
+
+
+def ref_of(row: Any, prefix: str, today: date) -> str:
+    """The short form of a case's number (normalise.case_key reads it back)."""
+    return f"{prefix}{row.seq}" if row.year == today.year else f"{row.year}{prefix}{row.seq}"
+
+
+def _prefix(uow: UnitOfWork, committee_id: int) -> str:
+    value = uow.session.connection().execute(
+        text("SELECT prefix FROM committee WHERE id = :id"), {"id": committee_id}).scalar()
+    return str(value or "")
+
+
+def _dt(value: Any) -> datetime | None:
+    """A stored timestamp (SQLite hands raw SQL's back as text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, days: int,
+           intake_days: int, actor: Actor) -> list[tuple[str, date, Msg, str]]:
+    out: list[tuple[str, date, Msg, str]] = []
+    deadline = _dt(r.deadline)
+    if r.state in OPEN_STATES and deadline is not None:
+        end = cal.local_date(deadline)  # as case list shows it
+        if deadline <= now:
+            if r.extensions:
+                cmd = f"mediation case terminate {ref} --reason 未达成协议 --advice 可向法院起诉"
+            else:
+                cmd = f"mediation case extend {ref} --days 15 --reason 原因 --consent"
+            out.append(("overdue", end, msg(
+                "past its period (it ended {date}): conclude it with an agreement or end "
+                "mediation, or extend it with the parties' consent", date=end.isoformat()),
+                cmd))
+        elif (end - today).days <= days:
+            if r.state == "accepted":
+                who = r.lead_mediator or actor.username
+                out.append(("due_soon", end, msg(
+                    "its period ends {date}: start mediating", date=end.isoformat()),
+                    f"mediation case mediate {ref} --mediator {who} --rights-notified"))
+            else:
+                out.append(("due_soon", end, msg(
+                    "its period ends {date}: record the agreement, or end mediation",
+                    date=end.isoformat()), f"mediation case agree {ref} --terms 协议内容"))
+    if r.state == "intake":
+        registered = _dt(r.registered_at)
+        if registered is not None:
+            since = cal.local_date(registered)
+            if (today - since).days > intake_days:
+                out.append(("intake", since, msg(
+                    "waiting in intake since {date}: accept it or decline it",
+                    date=since.isoformat()), f"mediation case accept {ref}"))
+    if r.state == "confirmed" and r.effective_at is not None:
+        effective = cal.local_date(_dt(r.effective_at) or now)
+        visited = _dt(r.visited)
+        last_visit = cal.local_date(visited) if visited else None
+        feedback = f"mediation case feedback {ref} --performance 全部履行 --satisfaction 满意"
+        due = _day(r.due)
+        if due is not None and due <= today and (last_visit is None or last_visit < due):
+            out.append(("performance", due, msg(
+                "the agreement was to be performed by {date}: visit the parties and record "
+                "how it is performed", date=due.isoformat()), feedback))
+        else:
+            since = last_visit or effective
+            if (today - since).days >= FOLLOW_UP_DAYS:
+                out.append(("follow_up", since + timedelta(days=FOLLOW_UP_DAYS), msg(
+                    "no follow-up visit since {date}: visit the parties and record how the "
+                    "agreement is performed", date=since.isoformat()), feedback))
+        window_end = effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
+        if r.form == "written" and not r.filed and 0 <= (window_end - today).days <= days:
+            out.append(("judicial", window_end, msg(
+                "the 30 days to apply for judicial confirmation end {date}, if the parties "
+                "want it", date=window_end.isoformat()),
+                f"mediation case judicial {ref} --court 人民法院"))
+    return out

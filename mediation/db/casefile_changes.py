@@ -1,0 +1,194 @@
+"""What each event records of the case file: every change a transaction makes to a row of the
+case file (the case, its parties, mediators, sessions, agreements, extensions, follow-ups, judicial
+confirmations and prevention records) is collected here -- ORM writes by a flush listener, Core
+writes by the code that issues them (:func:`note_insert`, :func:`note_update`,
+:func:`note_delete`) -- and the next event of that case takes it (:func:`take`, called by
+``eventlog.append``) as ``changes["file"] = [before, after]``: ``{"<table>/<id>": {column:
+value}}``, the whole row for an insert (``before`` null), the changed columns for an update,
+``after`` null for a deletion. Columns holding personal data or free text are recorded as keyed
+hashes (:func:`recorded`), so the log holds none of it in clear and verification needs no reveal.
+
+The replay that checks the rows against what the events recorded is ``mediation.db.casefile``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, event, inspect
+from sqlalchemy.orm import Session
+
+from mediation.cases import (
+    Agreement,
+    Case,
+    CaseMediator,
+    Extension,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+    Party,
+    Prevention,
+)
+from mediation.db import settings
+from mediation.db.storage import CASEFILE_PENDING
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+# The case file's tables, in the order differences are reported.
+MODELS: tuple[type[Any], ...] = (Case, Party, CaseMediator, MediationSession, Agreement,
+                                 Extension, FollowUp, JudicialConfirmation, Prevention)
+TABLES: dict[str, Any] = {m.__table__.name: m.__table__ for m in MODELS}
+_BY_MODEL = {m: m.__table__.name for m in MODELS}
+# The columns recorded of each row: all but its id and its case (both are in the row's key).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    name: tuple(c.key for c in t.columns if c.key not in ("id", "case_id"))
+    for name, t in TABLES.items()
+}
+# Personal data and free text (which may name people): recorded as keyed hashes only.
+HASHED: dict[str, frozenset[str]] = {
+    "cases": frozenset({"summary", "requests", "advice", "referral_ref"}),
+    "party": frozenset({"name", "birth_date", "id_number", "phone", "address",
+                        "guardian_name", "guardian_relation", "guardian_phone"}),
+    "mediation_session": frozenset({"place", "attendees", "minutes"}),
+    "agreement": frozenset({"terms", "superseded_reason"}),
+    "extension": frozenset({"reason"}),
+    "follow_up": frozenset({"note"}),
+    "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
+}
+_MAC_PREFIX = b"mediation-casefile\x00"
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON holds it: timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, dates ISO."""
+    if isinstance(value, datetime):
+        return value.strftime(TIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
+    """A column's value as events record it and verification compares it: JSON-plain
+    (timestamps ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, dates ISO), and for personal data and free
+    text the first 32 hex digits of HMAC-SHA256 under the database's ID-hash key."""
+    kind = type(value)
+    if kind is not str and kind is not int and kind is not bool and value is not None:
+        value = plain(value)
+    if value is None or column not in HASHED.get(table, ()):
+        return value
+    text = value if isinstance(value, str) else json.dumps(value)
+    return hmac.digest(key, _MAC_PREFIX + text.encode("utf-8"), "sha256").hex()[:32]
+
+
+_PENDING = CASEFILE_PENDING
+_KEY = "mediation.casefile.key"
+Images = dict[str, dict[str, Any] | None]
+
+
+def _hash_key(conn: Connection) -> bytes:
+    key = conn.info.get(_KEY)
+    if key is None:
+        value = settings.hash_key_of(conn)
+        if not value:
+            return b""
+        key = conn.info[_KEY] = value
+    return bytes(key)
+
+
+def _images(conn: Connection, case_id: int) -> tuple[Images, Images]:
+    pending: dict[int, tuple[Images, Images]] = conn.info.setdefault(_PENDING, {})
+    return pending.setdefault(case_id, ({}, {}))
+
+
+def note_insert(conn: Connection, table: str, row_id: int, case_id: int,
+                values: Mapping[str, Any]) -> None:
+    key = _hash_key(conn)
+    before, after = _images(conn, case_id)
+    name = f"{table}/{row_id}"
+    before.setdefault(name, None)
+    after[name] = {c: recorded(key, table, c, values.get(c)) for c in COLUMNS[table]}
+
+
+def note_update(conn: Connection, table: str, row_id: int, case_id: int, column: str,
+                old: Any, new: Any) -> None:
+    if column not in COLUMNS[table]:
+        return
+    key = _hash_key(conn)
+    before, after = _images(conn, case_id)
+    name = f"{table}/{row_id}"
+    if name not in before:
+        before[name] = {}
+    was = before[name]
+    if was is not None and column not in was:
+        was[column] = recorded(key, table, column, old)
+    now = after.setdefault(name, {})
+    if now is not None:
+        now[column] = recorded(key, table, column, new)
+
+
+def note_delete(conn: Connection, table: str, row_id: int, case_id: int,
+                values: Mapping[str, Any]) -> None:
+    key = _hash_key(conn)
+    before, after = _images(conn, case_id)
+    name = f"{table}/{row_id}"
+    if name not in before:
+        before[name] = {c: recorded(key, table, c, values.get(c)) for c in COLUMNS[table]}
+    after[name] = None
+
+
+def inserted(key: bytes, rows: Sequence[tuple[str, int, Mapping[str, Any]]]) -> list[Images]:
+    """The ``file`` record of new rows ``(table, id, values)`` (what :func:`note_insert` collects
+    for each): for writers that build an event's changes themselves (the bulk import)."""
+    return [{f"{t}/{i}": None for t, i, _ in rows},
+            {f"{t}/{i}": {c: recorded(key, t, c, v.get(c)) for c in COLUMNS[t]}
+             for t, i, v in rows}]
+
+
+def take(conn: Connection, case_id: int) -> list[Images] | None:
+    """What this transaction changed of the case's file since its last event, as
+    ``[before, after]``; None when nothing was collected."""
+    pending: dict[int, tuple[Images, Images]] | None = conn.info.get(_PENDING)
+    if not pending or case_id not in pending:
+        return None
+    before, after = pending.pop(case_id)
+    return [before, after]
+
+
+def _case_of(obj: Any) -> int:
+    cid = obj.id if isinstance(obj, Case) else obj.case_id
+    assert cid is not None
+    return int(cid)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context: Any) -> None:
+    """The ORM's writes to the case file, as the flush wrote them."""
+    targets = [o for o in (*session.new, *session.dirty, *session.deleted)
+               if type(o) in _BY_MODEL]
+    if not targets:
+        return
+    conn = session.connection()
+    for obj in targets:
+        table = _BY_MODEL[type(obj)]
+        if obj in session.new:
+            note_insert(conn, table, obj.id, _case_of(obj),
+                        {c: getattr(obj, c) for c in COLUMNS[table]})
+        elif obj in session.deleted:
+            note_delete(conn, table, obj.id, _case_of(obj),
+                        {c: getattr(obj, c) for c in COLUMNS[table]})
+        else:
+            state = inspect(obj)
+            for c in COLUMNS[table]:
+                history = state.attrs[c].history
+                if history.added:
+                    old = history.deleted[0] if history.deleted else None
+                    if old != history.added[0]:
+                        note_update(conn, table, obj.id, _case_of(obj), c, old,
+                                    history.added[0])

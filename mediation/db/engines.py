@@ -1,0 +1,261 @@
+"""Engines: one per database URL per process, from ``--db`` / ``MEDIATION_DB``, SQLite set up
+safely; the schema created, probed and required.
+
+- ``MEDIATION_DB`` / ``--db`` is either a SQLAlchemy URL (``postgresql+psycopg://...``) or a file
+  path, which means SQLite. Default: ``mediation.db`` in the user's data directory.
+- SQLite connections use WAL, ``busy_timeout``, ``foreign_keys=ON`` and ``synchronous=FULL``; every
+  write transaction begins with ``BEGIN IMMEDIATE`` so that two terminals never deadlock halfway
+  through a step. A path on a network filesystem is refused: SQLite's locking is not safe there.
+- PostgreSQL: a pooled connection idle for more than :data:`PING_AFTER_IDLE_SECONDS` is pinged
+  (and replaced if dead) before use.
+
+The unit of work that runs on an engine is ``mediation.db.storage``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
+
+from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.i18n import msg
+
+BUSY_TIMEOUT_MS = 30_000
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smbfs", "smb3", "sshfs", "fuse.sshfs", "afs", "9p", "davfs",
+     "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "lustre", "gpfs"}
+)
+MOUNTS = Path("/proc/mounts")
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def default_db_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mediation" / "mediation.db"
+
+
+def database_url(value: str | None) -> str:
+    """Turn ``--db`` / ``MEDIATION_DB`` (a URL or a path) into a SQLAlchemy URL."""
+    raw = (value or "").strip() or str(default_db_path())
+    if "://" in raw:
+        try:
+            make_url(raw)
+        except ArgumentError:
+            raise InvalidInput(msg("not a database URL or path: {value}", value=raw)) from None
+        return raw
+    if raw.startswith(("//", "\\\\")):
+        raise InvalidInput(msg("{path} is on a network share; SQLite's locking is not safe "
+                               "there. Use PostgreSQL for terminals on several machines.",
+                               path=raw))
+    return "sqlite:///" + str(Path(raw).expanduser().resolve())
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the filesystem holding ``path``, from /proc/mounts (None where unknown)."""
+    try:
+        mounts = MOUNTS.read_text().splitlines()
+    except OSError:
+        return None
+    target = str(path.resolve())
+    best, best_type = "", None
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        prefix = mount_point.rstrip("/") + "/"
+        if (target == mount_point or target.startswith(prefix)) and len(mount_point) > len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+# The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html).
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_sqlite_path(url: str) -> Path:
+    path = Path(make_url(url).database or "")
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if path.is_dir():
+        raise InvalidInput(msg("{path} is a folder, not a database file; name a file with --db "
+                               "or MEDIATION_DB", path=str(path)))
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise InvalidInput(msg("{path} is not a SQLite database file; name a mediation "
+                                       "database file with --db or MEDIATION_DB", path=str(path)))
+    fstype = filesystem_type(existing)
+    if fstype in NETWORK_FILESYSTEMS:
+        raise InvalidInput(msg("{path} is on a network filesystem ({fstype}); SQLite's locking is "
+                               "not safe there. Use PostgreSQL for terminals on several machines.",
+                               path=str(path), fstype=fstype))
+    return path
+
+
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file (and its folder) owner-only before SQLite does: SQLite would
+    make it 0644, and its -wal and -shm take the database file's mode (core/files.py)."""
+    from mediation.core import files
+
+    if path.exists() or str(path) in ("", ":memory:"):
+        return
+    files.make_dirs(path.parent)
+    try:
+        os.close(files.create(path))
+    except InvalidInput:  # another terminal created it meanwhile: theirs is as private
+        if path.is_symlink():
+            raise
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+_engines: dict[str, Engine] = {}
+
+
+def engine_for(url: str) -> Engine:
+    """One engine per URL per process."""
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _make_engine(url)
+        _engines[url] = engine
+    return engine
+
+
+def existing_engine(url: str) -> Engine:
+    """The engine of a database that must already exist (every command but those that create
+    one): a SQLite file that is not there is refused naming the path and how to create one,
+    and nothing is created, neither the file nor its folder."""
+    if url.startswith("sqlite") and url not in _engines:
+        path = _check_sqlite_path(url)
+        if str(path) not in ("", ":memory:") and not path.exists():
+            raise NotFound(msg("no database at {path}; create one with `mediation init` (a "
+                               "committee) or `mediation demo` (an example), or choose another "
+                               "with --db or MEDIATION_DB", path=str(path)))
+    return engine_for(url)
+
+
+def release_engine(which: str | Engine) -> None:
+    """Close this process's pooled connections to a database (by URL, or the engine itself) and
+    forget its engine, so that the next :func:`engine_for` connects afresh: after a restore
+    replaced the file, or when a test drops its database."""
+    url = which if isinstance(which, str) else str(which.url)
+    for key, engine in list(_engines.items()):
+        if engine is which or key == url:
+            engine.dispose()
+            del _engines[key]
+
+
+def release_engines(*, inherited: bool = False) -> None:
+    """Forget every engine of this process. ``inherited``: in a forked child, whose pooled
+    connections are its parent's: they are left open for the parent (``dispose(close=False)``)."""
+    for engine in _engines.values():
+        engine.dispose(close=not inherited)
+    _engines.clear()
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = _check_sqlite_path(url)
+        _create_private(path)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("mediation_write", True)
+            statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+            # Straight to the driver (a statement per transaction, SQLAlchemy's execution
+            # machinery costs more than the statement); a failure ("database is locked" once
+            # busy_timeout has passed) is raised as SQLAlchemy would have raised it.
+            try:
+                conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
+            except sqlite3.Error as exc:
+                raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
+
+        return engine
+    engine = create_engine(url)
+
+    # A pooled connection that sat idle for a while may have been dropped by the server (a
+    # restart, an idle timeout): ping it before handing it out, and replace it if it is dead.
+    # One that was in use moments ago is not pinged (``pool_pre_ping`` would ping it on every
+    # transaction: a round trip per step for a process that runs many).
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create or bring the schema up to date: ``alembic upgrade head`` (see mediation.db.migrate).
+
+    Revision 0003 installs the append-only triggers on the event table (mediation.db.audit_schema).
+    """
+    from mediation.db import migrate
+
+    migrate.upgrade(engine)
+
+
+def schema_exists(engine: Engine) -> bool:
+    """Whether the mediation schema is there. A read: on SQLite a plain ``BEGIN``, never the
+    write lock, so a command probing the schema does not wait behind another terminal's
+    write (the command's own transaction decides whether it writes)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        with engine.connect().execution_options(mediation_write=False) as conn:
+            return inspect(conn).has_table("committee")
+    except DatabaseError as exc:
+        # A file the user named that SQLite cannot open or read (not a database, no access):
+        # the user's mistake, said in one line, never an internal error.
+        if not is_sqlite(engine) or sqlite_locked(exc):
+            raise
+        raise InvalidInput(msg("{path} cannot be opened as a database ({why}); name a "
+                               "mediation database file with --db or MEDIATION_DB",
+                               path=str(engine.url.database), why=str(exc.orig))) from None
+
+
+def sqlite_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another process held the write lock for longer than
+    ``busy_timeout`` (which has already waited for it)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def require_schema(engine: Engine) -> None:
+    if not schema_exists(engine):
+        label = make_url(str(engine.url)).render_as_string(hide_password=True)
+        raise NotFound(msg("no mediation database at {url}; run `mediation init` first",
+                           url=label))

@@ -1,0 +1,219 @@
+"""The search index of the case file (``case search``, docs/search.md), kept in step with it.
+
+Each case has one row of text in ``case_fts``, in two columns: ``named``, the searchable fields
+exactly as a reader who may see the parties' names sees them in ``case show`` (ID and phone
+numbers scrubbed), and ``masked``, as a reader without that access sees them (persons' names
+masked too, in any spelling: ``张某``). A reader's search looks only in their column, so a match
+never rests on a word that reader could not read. The fields: the case number and the
+referral's reference, the parties' and guardians' names, the summary and requests, the minutes
+of the sessions, the terms of every agreement and the notes of the follow-up visits.
+
+Phone and ID numbers are never in the text: ``case_fts_key`` holds their keyed hashes (the ID
+numbers' is the party's ``id_hash``; a phone's, :func:`mediation.core.identity.phone_hash`), so a
+number typed into a search finds its case without a plain copy anywhere.
+
+SQLite: ``case_fts`` is an FTS5 table with the ``trigram`` tokenizer (Chinese has no spaces to
+split words on); PostgreSQL: a plain table with ``pg_trgm`` GIN indexes. Both ship with the
+databases. Migration 0011 makes them and builds every case's row; afterwards every write to the
+case file ends in an event of that case (:func:`mediation.db.eventlog.append`), which refreshes
+the row in the same transaction when a searchable field changed (:func:`touched`); the bulk
+import writes its cases' rows itself (:func:`insert_many`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from mediation.core import identity, redaction
+
+PREFIX = "case_fts"  # every table (and SQLite shadow table) of the index starts with this
+TEXT_TABLE = "case_fts"
+KEY_TABLE = "case_fts_key"
+
+# The searchable columns of the case file, by table (what makes a change refresh the row).
+SEARCHED: dict[str, frozenset[str]] = {
+    "cases": frozenset({"number", "referral_ref", "summary", "requests"}),
+    "party": frozenset({"name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash"}),
+    "mediation_session": frozenset({"minutes"}),
+    "agreement": frozenset({"terms"}),
+    "follow_up": frozenset({"note"}),
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One case's row of the index."""
+
+    case_id: int
+    named: str
+    masked: str
+    keys: frozenset[str]
+
+
+def document(key: bytes, case_id: int, case: Mapping[str, Any],
+             parties: Sequence[Mapping[str, Any]], texts: Iterable[str | None]) -> Document:
+    """The index row of a case: ``case`` its columns (number, referral_ref, summary, requests),
+    ``parties`` its parties' columns, ``texts`` the minutes, terms and notes."""
+    persons = redaction.Names(redaction.persons_of_rows(
+        (p.get("name"), p.get("kind"), p.get("guardian_name")) for p in parties))
+    free = [case.get("referral_ref"), case.get("summary"), case.get("requests"), *texts]
+    named: list[str] = [case.get("number") or ""]
+    masked: list[str] = [case.get("number") or ""]
+    for p in parties:
+        if p.get("name"):
+            named.append(p["name"])
+            masked.append(redaction.shown_name(p["name"], p.get("kind"), full=False))
+        if p.get("guardian_name"):
+            named.append(p["guardian_name"])
+            masked.append(identity.mask_name(p["guardian_name"]) or "")
+    for t in free:
+        if t:
+            named.append(redaction.redact(t) or "")
+            masked.append(redaction.redact(t, persons) or "")
+    keys: set[str] = set()
+    for p in parties:
+        if p.get("id_hash"):
+            keys.add(str(p["id_hash"]))
+        for phone in (p.get("phone"), p.get("guardian_phone")):
+            if phone and key:
+                keys.add(identity.phone_hash(key, phone))
+    return Document(case_id, "\n".join(named), "\n".join(masked), frozenset(keys))
+
+
+def touched(recorded: Sequence[Any] | None) -> bool:
+    """Whether a case file's recorded changes (``casefile_changes.take``: ``[before, after]``)
+    touch a searchable field: a row of a searched table inserted or deleted, or one of its
+    searched columns changed."""
+    if not recorded or len(recorded) != 2 or not isinstance(recorded[1], dict):
+        return False
+    for name, values in recorded[1].items():
+        columns = SEARCHED.get(name.partition("/")[0])
+        if columns is None:
+            continue
+        if values is None or not isinstance(values, dict) or columns & values.keys():
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the case file
+
+_CASE_SQL = "SELECT id, number, referral_ref, summary, requests FROM cases WHERE id IN ({ids})"
+_PARTY_SQL = ("SELECT case_id, name, kind, guardian_name, phone, guardian_phone, id_hash "
+              "FROM party WHERE case_id IN ({ids}) ORDER BY case_id, position")
+_TEXT_SQL = ("SELECT case_id, minutes FROM mediation_session WHERE case_id IN ({ids}) "
+             "UNION ALL SELECT case_id, terms FROM agreement WHERE case_id IN ({ids}) "
+             "UNION ALL SELECT case_id, note FROM follow_up WHERE case_id IN ({ids})")
+
+
+def read(conn: Connection, key: bytes, case_ids: Sequence[int]) -> list[Document]:
+    """The index rows of ``case_ids`` as the case file now is (cases that are gone: none)."""
+    if not case_ids:
+        return []
+    ids = ",".join(str(int(i)) for i in case_ids)
+    cases = {r.id: dict(r._mapping) for r in conn.execute(text(_CASE_SQL.format(ids=ids)))}
+    parties: dict[int, list[dict[str, Any]]] = {}
+    for r in conn.execute(text(_PARTY_SQL.format(ids=ids))):
+        parties.setdefault(r.case_id, []).append(dict(r._mapping))
+    texts: dict[int, list[str | None]] = {}
+    for r in conn.execute(text(_TEXT_SQL.format(ids=ids))):
+        texts.setdefault(r[0], []).append(r[1])
+    return [document(key, cid, cases[cid], parties.get(cid, []), texts.get(cid, []))
+            for cid in case_ids if cid in cases]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the index
+
+
+def _is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _key_of(conn: Connection) -> bytes:
+    from mediation.db import settings
+
+    return settings.hash_key_of(conn)
+
+
+def refresh(conn: Connection, case_id: int) -> None:
+    """Rewrite the index row of one case from its case file (in the caller's transaction)."""
+    docs = read(conn, _key_of(conn), [case_id])
+    _delete(conn, [case_id])
+    insert_many(conn, docs)
+
+
+def _delete(conn: Connection, case_ids: Sequence[int]) -> None:
+    ids = ",".join(str(int(i)) for i in case_ids)
+    rowid = "rowid" if _is_sqlite(conn) else "case_id"
+    conn.execute(text(f"DELETE FROM {TEXT_TABLE} WHERE {rowid} IN ({ids})"))
+    conn.execute(text(f"DELETE FROM {KEY_TABLE} WHERE case_id IN ({ids})"))
+
+
+def insert_many(conn: Connection, docs: Sequence[Document]) -> None:
+    """Index rows for cases that have none yet (new cases; the bulk import; the migration)."""
+    if not docs:
+        return
+    rowid = "rowid" if _is_sqlite(conn) else "case_id"
+    conn.execute(text(f"INSERT INTO {TEXT_TABLE} ({rowid}, named, masked) "
+                      "VALUES (:case_id, :named, :masked)"),
+                 [{"case_id": d.case_id, "named": d.named, "masked": d.masked} for d in docs])
+    keys = [{"case_id": d.case_id, "hash": h} for d in docs for h in sorted(d.keys)]
+    if keys:
+        conn.execute(text(f"INSERT INTO {KEY_TABLE} (case_id, hash) VALUES (:case_id, :hash)"),
+                     keys)
+
+
+def rebuild(conn: Connection, batch: int = 2000) -> int:
+    """Every case's index row, built anew (migration 0011; ``db check`` may call it to repair).
+    Returns how many cases were indexed."""
+    conn.execute(text(f"DELETE FROM {TEXT_TABLE}"))
+    conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
+    key = _key_of(conn)
+    after, done = 0, 0
+    while True:
+        ids = [r[0] for r in conn.execute(text(
+            "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT :n"),
+            {"after": after, "n": batch})]
+        if not ids:
+            return done
+        insert_many(conn, read(conn, key, ids))
+        done += len(ids)
+        after = ids[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# The schema (migration 0011)
+
+
+def create(conn: Connection) -> None:
+    """The index's tables, on either backend (PostgreSQL: the pg_trgm extension too)."""
+    if _is_sqlite(conn):
+        conn.execute(text(f"CREATE VIRTUAL TABLE {TEXT_TABLE} USING fts5("
+                          "named, masked, tokenize='trigram')"))
+    else:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        conn.execute(text(f"CREATE TABLE {TEXT_TABLE} (case_id INTEGER PRIMARY KEY "
+                          "REFERENCES cases (id) ON DELETE CASCADE, named TEXT NOT NULL, "
+                          "masked TEXT NOT NULL)"))
+        for column in ("named", "masked"):
+            conn.execute(text(f"CREATE INDEX {TEXT_TABLE}_{column}_trgm ON {TEXT_TABLE} "
+                              f"USING gin ({column} gin_trgm_ops)"))
+    conn.execute(text(f"CREATE TABLE {KEY_TABLE} (case_id INTEGER NOT NULL REFERENCES cases (id) "
+                      "ON DELETE CASCADE, hash VARCHAR(64) NOT NULL)"))
+    conn.execute(text(f"CREATE INDEX {KEY_TABLE}_hash ON {KEY_TABLE} (hash)"))
+    conn.execute(text(f"CREATE INDEX {KEY_TABLE}_case ON {KEY_TABLE} (case_id)"))
+
+
+def drop(conn: Connection) -> None:
+    conn.execute(text(f"DROP TABLE IF EXISTS {KEY_TABLE}"))
+    conn.execute(text(f"DROP TABLE IF EXISTS {TEXT_TABLE}"))
+
+
+def is_index_table(name: str | None) -> bool:
+    """A table of the index: not in the models' metadata (migrate.drift leaves it out)."""
+    return bool(name) and str(name).startswith(PREFIX)

@@ -1,0 +1,67 @@
+"""`mediation agenda` end to end: both languages, 80 columns, piped, JSON, and in the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cli.framework import width
+from tests.conftest import Result
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def demo(cli: Cli) -> Cli:
+    assert cli("demo", "--quiet").code == 0
+    return cli
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_line_says_what_to_do_and_the_command(demo: Cli, lang: str) -> None:
+    L = ("--lang", lang)
+    items = json.loads(demo(*L, "agenda", "--all", "--json").out)
+    assert items, "the demo has something due"
+    assert all(i["command"].startswith("mediation case ") and i["todo"] for i in items)
+    assert [i["days"] for i in items] == sorted(i["days"] for i in items)
+    if lang == "zh":
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in i["todo"]) for i in items)
+    table = demo(*L, "agenda", "--all", "--format", "table", env={"COLUMNS": "80"})
+    assert table.code == 0, table.err
+    assert max(width(line) for line in table.out.splitlines()) <= 80
+    for i in items:
+        assert i["command"] in table.out and i["number"] in table.out
+    assert ("项待办" if lang == "zh" else "to do.") in table.out
+    piped = demo(*L, "agenda", "--all")
+    rows = [r.split("\t") for r in piped.out.splitlines()]
+    assert len(rows) == len(items) and all(len(r) == 6 for r in rows)
+    assert [r[5] for r in rows] == [i["command"] for i in items]
+
+
+def test_a_command_it_gives_runs(demo: Cli) -> None:
+    items = json.loads(demo("agenda", "--all", "--json").out)
+    feedback = [i for i in items if i["kind"] == "performance"]
+    assert feedback
+    done = demo(*shlex.split(feedback[0]["command"])[1:])
+    assert done.code == 0, done.err
+    after = json.loads(demo("agenda", "--all", "--json").out)
+    assert feedback[0]["case_id"] not in {i["case_id"] for i in after if i["kind"] ==
+                                          "performance"}
+
+
+def test_nothing_due_and_the_demo_section(cli: Cli) -> None:
+    assert cli("init", "--no-login", "--committee", "新调委会", "--prefix", "新").code == 0
+    empty = cli("--lang", "zh", "agenda", "--format", "table")
+    assert empty.code == 0 and "没有待办事项" in empty.out
+    shown = cli("--lang", "zh", "--db", str(cli_db_dir(cli) / "demo.db"), "demo")
+    assert shown.code == 0, shown.err
+    assert "待办事项" in shown.out and "mediation case " in shown.out
+
+
+def cli_db_dir(cli: Cli) -> Path:
+    return Path(os.environ["MEDIATION_SESSION_FILE"]).parent

@@ -1,0 +1,101 @@
+"""`mediation agenda` (待办) on both backends: each kind of item appears when it is due, for
+whom, with the command that does it (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from mediation import agenda, committee, intake, steps
+from mediation.access.policy import Actor
+from tests.conftest import Room, case_record
+
+
+def _new(room: Room) -> int:
+    record = intake.parse_case(case_record())
+    return int(room.run(intake.new_case, room.director, record, force=True)["id"])
+
+
+def _items(room: Room, actor: Actor | None = None, **kw: Any) -> list[agenda.Item]:
+    with room.uow(write=False) as uow:
+        return agenda.agenda(uow, actor or room.director, **kw)
+
+
+def _kinds(room: Room, actor: Actor | None = None, **kw: Any) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for i in _items(room, actor, **kw):
+        out.setdefault(i.case_id, []).append(i.kind)
+    return out
+
+
+def _mediating(room: Room) -> int:
+    cid = _new(room)
+    room.run(steps.accept, None, cid)
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    return cid
+
+
+def test_intake_waiting_is_due_after_n_days(room: Room) -> None:
+    cid = _new(room)
+    assert cid not in _kinds(room)
+    room.clock.advance(days=4)
+    items = [i for i in _items(room) if i.case_id == cid]
+    assert [i.kind for i in items] == ["intake"]
+    assert items[0].command.startswith("mediation case accept 龙") and items[0].days < 0
+    assert cid not in _kinds(room, intake_days=10)
+    assert _kinds(room, room.mediator)[cid] == ["intake"]  # any mediator may accept it
+
+
+def test_the_period_ending_and_past(room: Room) -> None:
+    cid = _mediating(room)
+    assert cid not in _kinds(room, room.mediator)
+    room.clock.advance(days=26)
+    soon = [i for i in _items(room, room.mediator) if i.case_id == cid]
+    assert [i.kind for i in soon] == ["due_soon"] and soon[0].days >= 0
+    assert "mediation case agree" in soon[0].command
+    room.clock.advance(days=10)
+    late = next(i for i in _items(room, room.mediator) if i.case_id == cid)
+    assert late.kind == "overdue" and late.days < 0
+    assert late.command.startswith(f"mediation case extend {late.ref}")
+    room.run(steps.extend, None, cid, days=3, reason="等待鉴定", consent=True)
+    room.clock.advance(days=5)
+    late = next(i for i in _items(room, room.mediator) if i.case_id == cid)
+    assert late.kind == "overdue" and "terminate" in late.command
+
+
+def test_performance_follow_up_and_judicial_window(room: Room) -> None:
+    cid = _mediating(room)
+    room.run(steps.session, None, cid, minutes="双方同意")
+    today = room.clock.now.date()
+    room.run(steps.agree, None, cid, terms="月底前赔偿500元", written=True,
+             due=today + timedelta(days=10))
+    room.run(steps.confirm, None, cid)
+    kinds = _kinds(room, room.mediator)
+    assert kinds.get(cid) is None  # window ends in 30 days, due in 10
+    room.clock.advance(days=11)
+    kinds = _kinds(room, room.mediator)
+    assert kinds[cid] == ["performance"]
+    room.clock.advance(days=14)
+    items = {i.kind: i for i in _items(room, room.mediator) if i.case_id == cid}
+    assert set(items) == {"performance", "judicial"}
+    assert items["judicial"].command.startswith(f"mediation case judicial {items['judicial'].ref}")
+    assert "feedback" in items["performance"].command
+
+
+def test_whose_items(room: Room) -> None:
+    mine, theirs = _mediating(room), _new(room)
+    room.run(steps.accept, None, theirs)
+    room.run(steps.mediate, None, theirs, mediator="zhaomin", rights_notified=True)
+    room.clock.advance(days=40)
+    assert mine in _kinds(room, room.mediator) and theirs not in _kinds(room, room.mediator)
+    assert theirs not in _kinds(room, room.mediator, everyone=True)  # not theirs to read
+    assert {mine, theirs} <= set(_kinds(room, everyone=True))
+    assert mine not in _kinds(room)  # the director's own: none assigned
+    with room.uow() as uow:
+        committee.add_staff(uow, room.director, username="sunli", name="孙丽", role="auditor")
+        uow.commit()
+    with room.uow(write=False) as uow:
+        auditor = committee.resolve_actor(uow, "sunli")
+    seen = _items(room, auditor, everyone=True)
+    assert {i.case_id for i in seen} == {mine, theirs}
+    assert all("张三" not in i.parties for i in seen)  # names masked for the auditor

@@ -62,9 +62,11 @@ GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("init", "staff", "workflow", "demo"), "cli.admin_cmds", "register"),
     (("db",), "cli.db_cmds", "register"),
     (("audit",), "cli.audit_cmds", "register"),
-    (("stats", "report", "export"), "cli.stats_cmds", "register"),
+    (("stats", "export"), "cli.stats_cmds", "register"),
+    (("report",), "cli.report_cmds", "register"),
     (("login", "logout", "token", "committee", "retention"), "cli.access_cmds", "register"),
     (("calendar",), "cli.calendar_cmds", "register"),
+    (("procedure",), "cli.procedure_cmds", "register"),
     (("templates",), "cli.document_cmds", "register"),
     (("sweep",), "cli.grid_cmds", "register"),
     (("lead",), "cli.grid_cmds", "register_leads"),
@@ -170,8 +172,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         normalise_params(command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
-        from cli import render
-
         if exc.matches:  # only cases the asker may read; the others are a notice
             render.duplicates(exc.matches, exc.record)
         _error_line(exc.render())

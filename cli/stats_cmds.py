@@ -1,4 +1,4 @@
-"""`mediation stats`, `mediation report monthly` and `mediation export nightly`."""
+"""`mediation stats` and `mediation export nightly` (the reports: cli/report_cmds.py)."""
 
 from __future__ import annotations
 
@@ -154,10 +154,15 @@ def register(app: typer.Typer) -> None:
                                     codes=GROUPS),
         fmt: str | None = format_opt(),
         as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
-        suppress_small: bool = typer.Option(False, "--suppress-small", help=_(
-            "Show counts from 1 to 4 as <5 (for publication).")),
+        suppress_small: bool | None = typer.Option(
+            None, "--suppress-small/--no-suppress-small", help=_(
+                "Show counts from 1 to 4 as <5 (for publication; on by default with "
+                "--district).")),
         chart: bool = typer.Option(True, "--chart/--no-chart", help=_(
             "Show the chart of the last 12 months.")),
+        district: bool = typer.Option(False, "--district", help=_(
+            "Every committee of the database side by side and the district's total, counts "
+            "only (district administrator, district viewer).")),
     ) -> None:
         """Statistics of a period (default: this month to date): success rate with its
         denominator and Wilson interval, intake, intervals, overdue cases."""
@@ -166,8 +171,21 @@ def register(app: typer.Typer) -> None:
         from mediation.reporting import stats as svc
 
         today = _today()
-        p = periods.period_from_options(month_=month, quarter_=quarter, year_=year, from_=from_,
-                                    to=to, spec=period, today=today)
+        p = periods.period_from_options(month_=month, quarter_=quarter, year_=year,
+                                        from_=from_, to=to, spec=period, today=today)
+        if district:
+            from cli import district_cmds
+            from mediation.core.errors import UsageError
+            from mediation.core.i18n import msg
+            from mediation.reporting import district as dsvc
+
+            if by is not None:
+                raise UsageError(msg("--district shows one row per committee: leave out --by"))
+            dfigs = env(ctx).act(dsvc.compute, p, write=False)
+            district_cmds.show_stats(
+                dsvc.to_json(dfigs, suppress=suppress_small is not False), p.label,
+                render.output_format(fmt, as_json))
+            return
         result = env(ctx).act(svc.compute, p, by, write=False)
         doc = figures.to_json(result)
         if suppress_small:
@@ -197,42 +215,6 @@ def register(app: typer.Typer) -> None:
                                  periods.date_range(months[0].start, months[-1].last_day),
                                  "month", write=False)
             render.out(_chart(figures.monthly_series(trend, months)) + "\n")
-
-    report = typer.Typer(help=_("Reports for the Bureau of Justice."), no_args_is_help=True)
-    app.add_typer(report, name="report")
-
-    @report.command("monthly")
-    def report_monthly(
-        ctx: typer.Context,
-        month: str | None = typer.Option(None, "--month", help=_(
-            "The month, e.g. 2026-11 (default: this month to date).")),
-        out: Path = typer.Option(..., "--out", help=_("The .xlsx file to write.")),
-        lang: str | None = typer.Option(None, "--lang", help=_(
-            "Language of the headers: zh (default) or en.")),
-        as_json: bool = typer.Option(False, "--json", help=_("Print one JSON document.")),
-    ) -> None:
-        """Write the monthly statistics sheet (15 categories and a total) as .xlsx."""
-        from mediation.core import periods
-        from mediation.core.errors import InvalidInput
-        from mediation.core.i18n import msg, normalise_language
-        from mediation.reporting import report as svc
-
-        try:
-            sheet_lang = normalise_language(lang) if lang else "zh"
-        except ValueError:
-            raise InvalidInput(msg("use zh or en")) from None
-        p = (periods.period_from_options(month_=month, today=_today()) if month
-             else periods.month_to_date(_today()))
-        if out.suffix.lower() != ".xlsx":
-            raise InvalidInput(msg("the report file must end in .xlsx: {path}", path=str(out)))
-        result = env(ctx).act(svc.monthly, p, out, lang=sheet_lang, write=False)
-        if as_json:
-            render.emit_json({**result, "file": str(out)})
-        else:
-            render.out(_("Wrote {path}: {period}, {succeeded} succeeded of {concluded} "
-                               "concluded.", path=str(out), period=p.label,
-                               succeeded=result["succeeded"],
-                               concluded=result["concluded"]) + "\n")
 
     export = typer.Typer(help=_("Exports for archiving and the Bureau of Justice."),
                          no_args_is_help=True)

@@ -27,7 +27,7 @@ from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee, Staff
 
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
-         "admin": "quadmin", "grid_worker": "wangqiang"}
+         "admin": "quadmin", "grid_worker": "wangqiang", "district_viewer": "zhaoju"}
 ROLES = tuple(USERS)
 
 CASE: dict[str, Any] = {
@@ -55,9 +55,9 @@ PASSWORD = "matrix-password"
 
 
 def build(path: Path, *, login: bool = False) -> dict[str, str]:
-    """Committee 龙: an administrator, a director, two mediators, an auditor, a clerk and a grid
-    worker; case 1 in intake assigned to the mediator liming; a retention period; token 1
-    (clerk); lead 1 reported by the grid worker.
+    """Committee 龙: an administrator, a director, two mediators, an auditor, a clerk, a grid
+    worker and the Bureau of Justice's district viewer; case 1 in intake assigned to the
+    mediator liming; a retention period; token 1 (clerk); lead 1 reported by the grid worker.
 
     ``login=True``: then the committee requires sign-in, everybody's password is
     :data:`PASSWORD`, and the result maps each role to the token of its open session, and
@@ -71,6 +71,7 @@ def build(path: Path, *, login: bool = False) -> dict[str, str]:
                        director_name="瞿管理", admin=True)
         admin = resolve_actor(uow, "quadmin")
         add_staff(uow, admin, username="wangfang", name="王芳", role="director", committee="龙")
+        add_staff(uow, admin, username="zhaoju", name="赵局", role="district_viewer")
         director = resolve_actor(uow, "wangfang")
         for user, name, role in (("liming", "李明", "mediator"), ("zhaomin", "赵敏", "mediator"),
                                  ("sunli", "孙力", "auditor"), ("chenjing", "陈静", "clerk"),

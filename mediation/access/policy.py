@@ -19,10 +19,14 @@ clerk      none                  none                    none         none      
 admin      none (counts only)    none                    none         none             none
 grid_      none: their own       none                    none         none             none
 worker     leads' outcome only
+district_  none (counts only)    none                    none         none             district
+viewer                                                                                 figures
 ========== ===================== ======================= ============ ================ ===========
 
 ``admin`` is the district administrator of a shared (PostgreSQL) database: it manages committees
-and staff across committees and never sees case content.
+and staff across committees and never sees case content. It and ``district_viewer`` (the Bureau
+of Justice, read only) see the district's figures: per committee and in total, counts only
+(``district.read``: ``stats --district``, ``report ... --district``; docs/district.md).
 
 Every refusal says in words what the role may not do and which roles may, from one table
 (:data:`WORDS`, catalogue keys ``permission.<code>``), and ends with the permission's code
@@ -47,7 +51,7 @@ class Actor:
 
 
 _D, _M, _A, _C, _X = Role.director, Role.mediator, Role.auditor, Role.clerk, Role.admin
-_G = Role.grid_worker
+_G, _V = Role.grid_worker, Role.district_viewer
 
 
 def _roles(*roles: Role) -> frozenset[str]:
@@ -91,6 +95,8 @@ POLICY: dict[str, frozenset[str]] = {
     "lead.read": _roles(_D, _M),
     "lead.read.own": _roles(_G),
     "lead.decide": _roles(_D, _M),  # dismiss, or accept (which also needs case.create)
+    # the district (docs/district.md): figures per committee and the total, never case content
+    "district.read": _roles(_X, _V),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
@@ -99,7 +105,7 @@ ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
 # committee but cannot create administrators; the district administrator may give any role.
 GRANTABLE: dict[str, frozenset[str]] = {
     Role.director: _roles(_D, _M, _A, _C, _G),
-    Role.admin: _roles(_D, _M, _A, _C, _X, _G),
+    Role.admin: _roles(_D, _M, _A, _C, _X, _G, _V),
 }
 
 
@@ -117,7 +123,7 @@ WORDS: tuple[str, ...] = (
     N_("permission.audit.checkpoint"), N_("permission.stats.read"),
     N_("permission.report.export"), N_("permission.sweep.record"), N_("permission.sweep.read"),
     N_("permission.lead.report"), N_("permission.lead.read"), N_("permission.lead.read.own"),
-    N_("permission.lead.decide"),
+    N_("permission.lead.decide"), N_("permission.district.read"),
 )
 
 

@@ -116,6 +116,9 @@ class Role(StrEnum):
     clerk = "clerk"
     admin = "admin"
     grid_worker = "grid_worker"  # 网格员: reports leads, sees what became of them (docs/grid.md)
+    # The Bureau of Justice (司法局): the district's figures across committees, read only, never
+    # case content (docs/district.md)
+    district_viewer = "district_viewer"
 
 
 class LeadStatus(StrEnum):

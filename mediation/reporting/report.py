@@ -1,4 +1,5 @@
-"""The committee's monthly 人民调解工作统计报表 as a clean, printable .xlsx (openpyxl).
+"""The committee's monthly (quarterly, yearly) 人民调解工作统计报表 as a clean, printable .xlsx
+(openpyxl).
 
 Rows: the 15 national reporting categories (local sub-categories counted under their parent)
 and a total. Columns: accepted, mediated (concluded), succeeded, success rate, written and oral
@@ -23,6 +24,7 @@ from mediation.committee import committee_of
 from mediation.core import categories, cells, files
 from mediation.core.i18n import N_, gettext_
 from mediation.core.periods import Period
+from mediation.db import settings
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.figures import Figures, Stats, empty
 from mediation.reporting.stats import compute
@@ -77,8 +79,12 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
     if committee is None:
         committee = committee_of(uow, actor).name
     rows = []
+    # The Code column in the committee's province numbering when it chose one (mediation
+    # procedure set --numbering); rows are matched by category, never by code.
+    numbering = settings.get(uow, settings.procedure_key("numbering", actor.committee_id))
     for cat in categories.reporting_categories():
-        rows.append((cat.code, cat.name(lang), groups.get(cat.code) or empty(cat.code)))
+        rows.append((categories.local_code(cat.code, numbering), cat.name(lang),
+                     groups.get(cat.code) or empty(cat.code)))
     # Codes outside the table (should not happen) still count, in a row of their own.
     known = {c.code for c in categories.reporting_categories()}
     rows.extend((k, k, g) for k, g in sorted(groups.items()) if k not in known and k)
@@ -89,6 +95,20 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
         out.write(data)
     return {"period": period.view(), "rows": len(rows), "bytes": len(data),
             "concluded": stats.concluded, "succeeded": stats.succeeded}
+
+
+def period_label(period: Period, lang: str) -> str:
+    """The period as a form's title names it: 2026年11月, 2026年第4季度, 2026年 (or 2026-11,
+    2026Q4, 2026); a period to date is named as the whole (its dates are on the next line)."""
+    y = period.start.year
+    if period.kind in ("month", "month_to_date"):
+        return f"{y}年{period.start.month}月" if lang == "zh" else f"{period.start:%Y-%m}"
+    if period.kind in ("quarter", "quarter_to_date"):
+        q = (period.start.month - 1) // 3 + 1
+        return f"{y}年第{q}季度" if lang == "zh" else f"{y}Q{q}"
+    if period.kind in ("year", "year_to_date"):
+        return f"{y}年" if lang == "zh" else f"{y}"
+    return period.label
 
 
 def _workbook(committee: str, period: Period, lang: str,
@@ -105,10 +125,7 @@ def _workbook(committee: str, period: Period, lang: str,
     prevention_cols = len(PREVENTIONS) * 2
     width = len(COLUMNS) + prevention_cols
     last = get_column_letter(width)
-    label = (f"{period.start.year}年{period.start.month}月" if lang == "zh"
-             and period.kind in ("month", "month_to_date")
-             else period.label if period.kind != "month_to_date"
-             else f"{period.start:%Y-%m}")
+    label = period_label(period, lang)
     ws["A1"] = _t(TITLE, lang).format(committee=committee, period=label)
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")

@@ -65,9 +65,17 @@ def compute(uow: UnitOfWork, actor: Actor, period: Period, by: str | None = None
     earlier).
     """
     require(actor, "stats.read")
+    ids = list(committee_ids) if committee_ids is not None else [actor.committee_id]
+    return compute_for(uow, ids, period, by, as_of=as_of)
+
+
+def compute_for(uow: UnitOfWork, ids: list[int], period: Period, by: str | None = None, *,
+                as_of: datetime | None = None) -> Stats:
+    """The figures of the committees ``ids``; the caller has checked the permission
+    (:func:`compute`: ``stats.read`` on the actor's own; reporting/district.py:
+    ``district.read``)."""
     if by is not None and by not in GROUP_BY:
         raise UsageError(msg("--by must be one of: {allowed}", allowed=", ".join(GROUP_BY)))
-    ids = list(committee_ids) if committee_ids is not None else [actor.committee_id]
     when = as_of if as_of is not None else min(period.end_utc, uow.now())
     conn = uow.session.connection()
     total = _collect(conn, Sql(conn.dialect.name, None, period), ids, when)[""]

@@ -102,6 +102,7 @@ EXPECTED: dict[str, Cmd] = {
                                       "mediator", "--no-password")),
     "staff list": Cmd("staff.read", ("staff", "list")),
     "calendar show": Cmd("case.read", ("calendar", "show")),
+    "procedure show": Cmd("case.read", ("procedure", "show")),
     "sweep record": Cmd("sweep.record", ("sweep", "record", "--area", "桐梓坡小区", "--by",
                                          "李明", "--found", "0", "--date", "2026-11-02")),
     "sweep list": Cmd("sweep.read", ("sweep", "list")),
@@ -112,6 +113,7 @@ EXPECTED: dict[str, Cmd] = {
     "lead accept": Cmd("lead.decide", ("lead", "accept", "1", "-f", "{dir}/case.json",
                                        "--force")),
     "calendar set": Cmd("committee.settings", ("calendar", "set", "--holidays")),
+    "procedure set": Cmd("committee.settings", ("procedure", "set", "--extension-days", "20")),
     "staff disable": Cmd("staff.manage", ("staff", "disable", "zhaomin")),
     "staff role": Cmd("staff.manage", ("staff", "role", "zhaomin", "auditor")),
     "staff reset": Cmd("staff.manage", ("staff", "reset", "zhaomin")),
@@ -134,6 +136,11 @@ EXPECTED: dict[str, Cmd] = {
     "stats": Cmd("stats.read", ("stats", "--year", "2026", "--json")),
     "report monthly": Cmd("report.export", ("report", "monthly", "--month", "2026-11", "--out",
                                             "{dir}/monthly.xlsx"), outputs=("monthly.xlsx",)),
+    "report quarterly": Cmd("report.export", ("report", "quarterly", "--quarter", "2026Q4",
+                                              "--out", "{dir}/quarterly.xlsx"),
+                            outputs=("quarterly.xlsx",)),
+    "report yearly": Cmd("report.export", ("report", "yearly", "--year", "2026", "--out",
+                                           "{dir}/yearly.xlsx"), outputs=("yearly.xlsx",)),
     "export nightly": Cmd("report.export", ("export", "nightly", "--out", "{dir}/export"),
                           outputs=("export",)),
     "audit verify": Cmd("audit.verify", ("audit", "verify", "--json")),
@@ -152,10 +159,17 @@ EXPECTED: dict[str, Cmd] = {
     "db restore": Cmd(None, ("db", "restore", "{dir}/missing.db")),
 }
 
-# The same command with an option that needs more than the command itself.
+# The same command with an option that needs more than the command itself; a variant whose
+# base is "" needs only its own permission (``stats --district``: the district's figures, not the
+# committee's, issue 17).
 VARIANTS: dict[str, tuple[str, Cmd]] = {
     "case show --reveal": ("case show", Cmd("case.reveal", (
         "case", "show", "{case}", "--reveal", "--reason", "核实身份"))),
+    "stats --district": ("", Cmd("district.read", ("stats", "--district", "--year", "2026",
+                                                   "--json"))),
+    "report yearly --district": ("", Cmd("district.read", (
+        "report", "yearly", "--year", "2026", "--district", "--out", "{dir}/district.xlsx"),
+        outputs=("district.xlsx",))),
 }
 
 
@@ -270,7 +284,7 @@ def _needed(command: str) -> tuple[Cmd, list[str | tuple[str, ...] | None]]:
     if command in EXPECTED:
         return EXPECTED[command], [EXPECTED[command].permission]
     base, cmd = VARIANTS[command]
-    return cmd, [EXPECTED[base].permission, cmd.permission]
+    return cmd, [EXPECTED[base].permission, cmd.permission] if base else [cmd.permission]
 
 
 @pytest.mark.parametrize("committee", ["no-login", "sign-in"])

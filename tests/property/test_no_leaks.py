@@ -22,7 +22,7 @@ from mediation.core.identity import gb11643_check_char
 from mediation.db.engines import database_url, engine_for
 from mediation.db.storage import UnitOfWork
 from tests.access_world import USERS, build, release
-from tests.cli.test_role_matrix import EXPECTED, holds
+from tests.cli.test_role_matrix import EXPECTED, VARIANTS, holds
 
 # Characters used in no staff name, label or category of the test world, so that a match is a leak.
 SURNAMES = "欧阳 司马 钱 孔 曹 严 华 金 魏 陶 姜 戚 谢 邹 喻 柏 水 窦 章".split()
@@ -50,14 +50,18 @@ def _birth(days: int) -> str:
 
 party = st.fixed_dictionaries({"name": names, "id_number": ids, "phone": phones})
 
-READERS = ("auditor", "clerk")
+READERS = ("auditor", "clerk", "district_viewer")
+# The variants that stand on their own (``stats --district``), not those that reveal on purpose
+# (``case show --reveal``).
+RUNS = {**EXPECTED, **{v: c for v, (base, c) in VARIANTS.items() if not base}}
 COMMANDS = sorted(
-    (path, role) for path, cmd in EXPECTED.items() for role in READERS
+    (path, role) for path, cmd in RUNS.items() for role in READERS
     if cmd.permission is not None and holds(role, cmd.permission))
 
 
 def test_the_readers_have_commands() -> None:
     assert ("case show", "auditor") in COMMANDS
+    assert ("stats --district", "district_viewer") in COMMANDS
 
 
 @settings(max_examples=6)
@@ -98,9 +102,9 @@ def test_no_full_personal_data_for_clerks_and_auditors(
         out_dir.mkdir()
         (out_dir / "key").write_bytes(b"0123456789abcdef0123456789abcdef")  # audit checkpoint
         args = [x.format(case=str(case_id), dir=str(out_dir), user=USERS[role])
-                for x in EXPECTED[path].args]
+                for x in RUNS[path].args]
         for lang in ("en", "zh"):
-            result = cli("--lang", lang, *args, input=EXPECTED[path].input,
+            result = cli("--lang", lang, *args, input=RUNS[path].input,
                          env={"MEDIATION_USER": USERS[role], "MEDIATION_DB": str(db),
                               "MEDIATION_SESSION_FILE": str(tmp_path / "session.json")})
             release(db)

@@ -54,6 +54,10 @@ def test_the_matrix_of_the_issue() -> None:
     admin = {p for p, r in roles_of.items() if "admin" in r}
     assert not any(p.startswith(("case.", "audit.", "stats.", "report.")) for p in admin)
     assert all(r <= {x.value for x in Role} for r in roles_of.values())
+    # The Bureau of Justice (issue 17): the district's figures and nothing else.
+    viewer = {p for p, r in roles_of.items() if "district_viewer" in r}
+    assert viewer == {"district.read"}
+    assert roles_of["district.read"] == {"admin", "district_viewer"}
 
 
 def test_deny_by_default() -> None:
@@ -77,6 +81,9 @@ def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
 
 def test_grants_and_appointments() -> None:
     require_grant(actor("admin"), "admin")
+    require_grant(actor("admin"), "district_viewer")
+    with pytest.raises(PermissionDenied):
+        require_grant(actor("director"), "district_viewer")
     with pytest.raises(PermissionDenied):
         require_grant(actor("director"), "admin")
     with pytest.raises(PermissionDenied):

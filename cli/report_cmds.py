@@ -1,0 +1,167 @@
+"""`mediation report monthly|quarterly|yearly [--district]`: the statistics forms as .xlsx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.context import env
+from cli.options import parse_date
+from mediation.core.i18n import _
+
+
+def _today() -> Any:
+    from mediation.core.clock import local_date, utcnow
+
+    return local_date(utcnow())
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    """What every report command takes besides its period."""
+
+    out: Path
+    lang: str | None
+    as_json: bool
+    district: bool
+    form_no: str | None
+    unit: str | None
+    head: str | None
+    filler: str | None
+    reported: str | None
+
+
+def _options() -> dict[str, Any]:
+    """The options every report command takes, as Typer parameter defaults."""
+    return {
+        "out": typer.Option(..., "--out", help=_("The .xlsx file to write.")),
+        "lang": typer.Option(None, "--lang", help=_(
+            "Language of the headers: zh (default) or en.")),
+        "as_json": typer.Option(False, "--json", help=_("Print one JSON document.")),
+        "district": typer.Option(False, "--district", help=_(
+            "The district's form: a row per committee of the database and the total "
+            "(district administrator, district viewer).")),
+        "form_no": typer.Option(None, "--form-no", metavar="TEXT", help=_(
+            "With --district: the form number (表号) printed on the form.")),
+        "unit": typer.Option(None, "--unit", metavar="TEXT", help=_(
+            "With --district: the reporting unit (填报单位; default: your own entry's name).")),
+        "head": typer.Option(None, "--head", metavar="NAME", help=_(
+            "With --district: the head of the unit (单位负责人).")),
+        "filler": typer.Option(None, "--filler", metavar="NAME", help=_(
+            "With --district: who filled the form in (填表人; default: you).")),
+        "reported": typer.Option(None, "--reported", metavar="DATE", help=_(
+            "With --district: the date the form goes out (报出日期; default: today).")),
+    }
+
+
+def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
+    from mediation.core.errors import InvalidInput, UsageError
+    from mediation.core.i18n import msg, normalise_language
+
+    try:
+        sheet_lang = normalise_language(o.lang) if o.lang else "zh"
+    except ValueError:
+        raise InvalidInput(msg("use zh or en")) from None
+    if o.out.suffix.lower() != ".xlsx":
+        raise InvalidInput(msg("the report file must end in .xlsx: {path}", path=str(o.out)))
+    header_given = [flag for flag, v in (("--form-no", o.form_no), ("--unit", o.unit),
+                                         ("--head", o.head), ("--filler", o.filler),
+                                         ("--reported", o.reported)) if v is not None]
+    if o.district:
+        from mediation.reporting import district_report as dsvc
+
+        header = dsvc.Header(form_no=o.form_no or "", unit=o.unit or "", head=o.head or "",
+                             filler=o.filler or "",
+                             reported_on=parse_date(o.reported, "--reported") or _today())
+        result = env(ctx).act(dsvc.write, p, o.out, header=header, lang=sheet_lang,
+                              write=False)
+    else:
+        if header_given:
+            raise UsageError(msg("{option} goes with --district (the district's form)",
+                                 option=header_given[0]))
+        from mediation.reporting import report as svc
+
+        result = env(ctx).act(svc.monthly, p, o.out, lang=sheet_lang, write=False)
+    if o.as_json:
+        render.emit_json({**result, "file": str(o.out)})
+    else:
+        render.out(_("Wrote {path}: {period}, {succeeded} succeeded of {concluded} "
+                     "concluded.", path=str(o.out), period=p.label,
+                     succeeded=result["succeeded"], concluded=result["concluded"]) + "\n")
+
+
+def quarter_to_date(today: Any) -> Any:
+    from mediation.core import periods
+
+    q = (today.month - 1) // 3 + 1
+    start = today.replace(month=3 * (q - 1) + 1, day=1)
+    return periods.Period("quarter_to_date", f"{today:%Y}Q{q} (≤{today:%m-%d})", start,
+                        today + timedelta(days=1))
+
+
+def register(app: typer.Typer) -> None:
+    report = typer.Typer(help=_("Reports for the Bureau of Justice."), no_args_is_help=True)
+    app.add_typer(report, name="report")
+    o = _options()
+
+    @report.command("monthly")
+    def report_monthly(
+        ctx: typer.Context,
+        month: str | None = typer.Option(None, "--month", help=_(
+            "The month, e.g. 2026-11 (default: this month to date).")),
+        out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
+        district: bool = o["district"], form_no: str | None = o["form_no"],
+        unit: str | None = o["unit"], head: str | None = o["head"],
+        filler: str | None = o["filler"], reported: str | None = o["reported"],
+    ) -> None:
+        """Write the monthly statistics sheet (15 categories and a total) as .xlsx; with
+        --district, the district's form (a row per committee)."""
+        from mediation.core import periods
+
+        p = (periods.period_from_options(month_=month, today=_today()) if month
+             else periods.month_to_date(_today()))
+        _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
+                                   reported))
+
+    @report.command("quarterly")
+    def report_quarterly(
+        ctx: typer.Context,
+        quarter: str | None = typer.Option(None, "--quarter", help=_(
+            "The quarter, e.g. 2026Q4 (default: this quarter to date).")),
+        out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
+        district: bool = o["district"], form_no: str | None = o["form_no"],
+        unit: str | None = o["unit"], head: str | None = o["head"],
+        filler: str | None = o["filler"], reported: str | None = o["reported"],
+    ) -> None:
+        """Write the quarterly statistics sheet as .xlsx; with --district, the district's
+        form (a row per committee)."""
+        from mediation.core import periods
+
+        p = (periods.period_from_options(quarter_=quarter, today=_today()) if quarter
+             else quarter_to_date(_today()))
+        _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
+                                   reported))
+
+    @report.command("yearly")
+    def report_yearly(
+        ctx: typer.Context,
+        year: str | None = typer.Option(None, "--year", help=_(
+            "The year, e.g. 2026 (default: this year to date).")),
+        out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
+        district: bool = o["district"], form_no: str | None = o["form_no"],
+        unit: str | None = o["unit"], head: str | None = o["head"],
+        filler: str | None = o["filler"], reported: str | None = o["reported"],
+    ) -> None:
+        """Write the yearly statistics sheet as .xlsx; with --district, the district's form
+        (a row per committee)."""
+        from mediation.core import periods
+
+        p = (periods.period_from_options(year_=year, today=_today()) if year
+             else periods.year_to_date(_today()))
+        _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
+                                   reported))

@@ -116,6 +116,9 @@ def category_name(code: str) -> str:
 
 
 def step_done(result: StepDone, as_json: bool) -> None:
+    """The step's line (or JSON); its warnings (workflow: they do not refuse) on stderr."""
+    for warning in result.warnings:
+        err(_("note: {message}", message=warning) + "\n")
     if as_json:
         emit_json(asdict(result))
         return

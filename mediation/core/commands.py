@@ -10,7 +10,7 @@ whether the step may then happen is the guards' decision, never the command's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
@@ -138,6 +138,8 @@ class StepDone:
     state: str
     version: int
     event: int
+    # What the table's warning checks said (workflow.warnings), in the user's language.
+    warnings: tuple[str, ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ def district(cli: Callable[..., Result], tmp_path: Path) -> None:
         ok("case", "new", "-f", str(path), "--force", user=user)
     ok("case", "accept", "1", user="wangfang")
     ok("case", "mediate", "1", "--mediator", "wangfang", "--rights-notified", user="wangfang")
+    ok("case", "session", "1", "--minutes", "双方陈述", user="wangfang")
     ok("case", "agree", "1", "--terms", "赔偿500元", user="wangfang")
     ok("sweep", "record", "--area", "桐梓坡小区", "--by", "李明", "--found", "0", user="wangfang")
 

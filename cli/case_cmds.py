@@ -383,7 +383,8 @@ def register(app: typer.Typer) -> None:
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
 
-    from cli import document_cmds, search_cmds
+    from cli import correction_cmds, document_cmds, search_cmds
 
     document_cmds.register_case(case)
     search_cmds.register_case(case)
+    correction_cmds.register(case)

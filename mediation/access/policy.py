@@ -97,6 +97,9 @@ POLICY: dict[str, frozenset[str]] = {
     "lead.decide": _roles(_D, _M),  # dismiss, or accept (which also needs case.create)
     # the district (docs/district.md): figures per committee and the total, never case content
     "district.read": _roles(_X, _V),
+    # the same party in an open case of another committee of the database, named by that
+    # committee and the case number (duplicates.elsewhere); others learn only that one exists
+    "duplicate.elsewhere": _roles(_D),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
@@ -124,6 +127,7 @@ WORDS: tuple[str, ...] = (
     N_("permission.report.export"), N_("permission.sweep.record"), N_("permission.sweep.read"),
     N_("permission.lead.report"), N_("permission.lead.read"), N_("permission.lead.read.own"),
     N_("permission.lead.decide"), N_("permission.district.read"),
+    N_("permission.duplicate.elsewhere"),
 )
 
 

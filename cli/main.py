@@ -66,6 +66,7 @@ GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("report",), "cli.report_cmds", "register"),
     (("login", "logout", "token", "committee", "retention"), "cli.access_cmds", "register"),
     (("calendar",), "cli.calendar_cmds", "register"),
+    (("procedure",), "cli.procedure_cmds", "register"),
     (("templates",), "cli.document_cmds", "register"),
     (("sweep",), "cli.grid_cmds", "register"),
     (("lead",), "cli.grid_cmds", "register_leads"),
@@ -171,8 +172,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         normalise_params(command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
-        from cli import render
-
         if exc.matches:  # only cases the asker may read; the others are a notice
             render.duplicates(exc.matches, exc.record)
         _error_line(exc.render())

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -89,9 +89,11 @@ def step(
         reason = reason(case)
     casestore.check_version(uow, case, expected_version)
     before = case.state
-    after = workflow.fire(subject, command)
     recorded = uow.now()
     occurred = recorded if at is None else occurred_at(uow, case, trigger, at, recorded)
+    _when(uow, case, subject, occurred, recorded)
+    after = workflow.fire(subject, command)
+    warned = tuple(w.render() for w in workflow.warnings(subject, command))
     old_version = case.version
     read = casestore.columns(case)
     # The step's own records are written after the compare-and-set below, as they always were:
@@ -117,7 +119,18 @@ def step(
             persons=_persons(uow, case.id) if _has_text(command, reason) else (),
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
-                    event=event.seq)
+                    event=event.seq, warnings=warned)
+
+
+def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: datetime,
+          recorded: datetime) -> None:
+    """When the step happens, for the guards: the instant it happened (``--at``), the
+    committee's date today (when it is recorded), and the last day of the case's period."""
+    cal = calendars.of(uow, case.committee_id)
+    subject.now = occurred
+    subject.today = cal.local_date(recorded)
+    if case.deadline is not None:
+        subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
 
 
 _EVENT = Event.__table__  # type: ignore[attr-defined]

@@ -50,7 +50,9 @@ from mediation.core.commands import (
     Terminate,
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
-from mediation.core.vocab import JudicialResult
+from mediation.core.vocab import AgreementForm, JudicialResult
+from mediation.corrections import amend as amend
+from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
@@ -226,13 +228,16 @@ def confirm(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         agreement = casestore.current_agreement(uow, case.id)
         # the guard has_agreement held when the case was read
         agreement = casestore.still(agreement)
-        agreement.effective_at = now
+        # Law art. 30: an oral agreement takes effect on the day it is reached; a written one
+        # when it is signed and sealed, which this step records.
+        effective = agreement.reached_at if agreement.form == AgreementForm.oral else now
+        agreement.effective_at = effective
         uow.session.add(agreement)
         ch: Changes = {"agreement_effective": [None, {"version": agreement.version,
-                                                      "effective_at": iso(now)}]}
-        set_field(case, ch, "confirmed_at", now)
+                                                      "effective_at": iso(effective)}]}
+        set_field(case, ch, "confirmed_at", effective)
         if case.first_confirmed_at is None:  # derived (stats): not recorded in the changes
-            case.first_confirmed_at = now
+            case.first_confirmed_at = effective
         return ch
 
     return step(uow, actor, ref, Confirm(), apply, expected_version=expected_version, at=at)
@@ -390,5 +395,7 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "remediate": remediate,
     "prevent": prevent,
     "assign": assign,
+    "withdraw": withdraw,
+    "amend": amend,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

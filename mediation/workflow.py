@@ -13,8 +13,10 @@ frozen class per trigger); :func:`fire` returns the destination state or raises
 :class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why not and
 what is allowed now.
 
-Rules marked ≈ in DOMAIN.md come from secondary sources; the numbers a committee may need to adjust
-are the constants right below.
+Rules marked ≈ in DOMAIN.md come from secondary sources. The rules a committee may adjust are the
+named settings of :data:`SETTINGS` (their defaults are the constants right below); a committee's
+values reach the guards on the :class:`Subject` (``settings``), set with ``mediation procedure
+set`` (docs/settings.md).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from transitions import Machine, MachineError
 from mediation.core.calendar import Calendar
 from mediation.core.commands import (
     Agree,
+    Amend,
     Assign,
     Command,
     Decline,
@@ -42,10 +45,12 @@ from mediation.core.commands import (
     Remediate,
     Session,
     Terminate,
+    Withdraw,
 )
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
 from mediation.core.vocab import (
+    AgreementForm,
     DeclineReason,
     JudicialResult,
     Performance,
@@ -58,9 +63,67 @@ from mediation.core.vocab import (
 CONCLUSION_DAYS = 30  # Rules art. 33: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
 # Local practice, not the 2002 Rules (which set only the one month, art. 33): one consented
-# extension of up to a further month.
+# extension of up to a further month, applied for before the period ends.
 MAX_EXTENSION_DAYS = 30
+MAX_EXTENSIONS = 1
 DUPLICATE_WINDOW_DAYS = 90  # same parties and category within this many days: probable duplicate
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One rule a committee may adjust: its name (``mediation procedure set --NAME``), default,
+    bounds (numbers), what it does and where it comes from."""
+
+    name: str
+    default: int | bool
+    help: str
+    basis: str
+    low: int = 0
+    high: int = 0
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("extension_days", MAX_EXTENSION_DAYS,
+            N_("How many days one consented extension may add at most."),
+            N_("local practice, not the 2002 Rules"), 1, 90),
+    Setting("extensions", MAX_EXTENSIONS,
+            N_("How many consented extensions a case may have (0: none)."),
+            N_("local practice, not the 2002 Rules"), 0, 3),
+    Setting("agree_needs_session", True,
+            N_("Whether an agreement needs at least one recorded mediation session."),
+            N_("Law arts. 22, 27-28")),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A committee's values of :data:`SETTINGS` (the defaults unless it changed them)."""
+
+    extension_days: int = MAX_EXTENSION_DAYS
+    extensions: int = MAX_EXTENSIONS
+    agree_needs_session: bool = True
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, str]) -> Settings:
+        """From the stored text values by setting name; a value that does not parse, or lies
+        outside its bounds, is the default (a setting is checked when it is set)."""
+        values: dict[str, Any] = {}
+        for st in SETTINGS:
+            raw = stored.get(st.name)
+            if raw is None:
+                continue
+            if isinstance(st.default, bool):
+                values[st.name] = raw == "1"
+            elif raw.isdigit() and st.low <= int(raw) <= st.high:
+                values[st.name] = int(raw)
+        return cls(**values)
+
+
+def setting(name_: str) -> Setting:
+    for st in SETTINGS:
+        if st.name == name_:
+            return st
+    raise KeyError(name_)
 
 
 @dataclass
@@ -79,6 +142,16 @@ class Subject:
     judicial_pending: bool = False
     judicial_rejected: bool = False
     deadline: datetime | None = None
+    agreement_form: str | None = None
+    judicial_filed_on: date | None = None
+    sessions: int = 0
+    extensions: int = 0
+    visits: int = 0
+    settings: Settings = field(default_factory=Settings)
+    # When the step happens (the instant and the committee's local date): set by the service.
+    now: datetime | None = None
+    today: date | None = None
+    deadline_day: date | None = None  # the last day of the period (the deadline is its end)
 
 
 # A guard reads the subject and the command of its trigger (each guard names the commands it
@@ -116,6 +189,23 @@ def minutes_given(_: Subject, c: Session) -> Msg | None:
 
 def terms_given(_: Subject, c: Agree) -> Msg | None:
     return None if _text(c.terms) else msg("the agreement has no terms")
+
+
+def session_recorded(s: Subject, _: Agree) -> Msg | None:
+    """An agreement is reached in mediation (setting ``agree_needs_session``, default on)."""
+    if not s.settings.agree_needs_session or s.sessions >= 1:
+        return None
+    return msg("an agreement is reached in mediation: record at least one session first "
+               "(case session)")
+
+
+def written_where_rights_settled(_: Subject, c: Agree) -> Msg | None:
+    """A warning, not a refusal: Rules art. 34 expects a written agreement where civil rights
+    and obligations are settled (an oral one is still valid, Law art. 28)."""
+    if c.amount is not None and not c.written:
+        return msg("an agreement that settles an amount should be written: the Rules (art. 34) "
+                   "expect a written agreement where civil rights and obligations are settled")
+    return None
 
 
 def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
@@ -169,15 +259,43 @@ def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
     return None if c.consent else msg("both parties' consent is not recorded (--consent)")
 
 
-def reason_given(_: Subject, c: Extend | Remediate) -> Msg | None:
+def reason_given(_: Subject, c: Extend | Remediate | Withdraw | Amend) -> Msg | None:
     return None if _text(c.reason) else msg("give the reason (--reason)")
 
 
-def extension_within_limit(_: Subject, c: Extend) -> Msg | None:
-    days = c.days
-    if isinstance(days, int) and 1 <= days <= MAX_EXTENSION_DAYS:
+def amendable(s: Subject, c: Amend) -> Msg | None:
+    """Each field the correction changes may change in the case's state (AMENDABLE)."""
+    if not c.fields:
+        return msg("nothing to correct: give a field to change")
+    for f in c.fields:
+        if f not in AMENDABLE:
+            return msg("{field} is not a field a correction changes", field=f)
+        if s.state not in AMENDABLE[f]:
+            return msg("{field} may not be corrected once the case is {state}",
+                       field=name("field", f), state=name("state", s.state))
+    return None
+
+
+def extension_within_limit(s: Subject, c: Extend) -> Msg | None:
+    days, most = c.days, s.settings.extension_days
+    if isinstance(days, int) and 1 <= days <= most:
         return None
-    return msg("an extension is 1 to {max} days", max=MAX_EXTENSION_DAYS)
+    return msg("an extension is 1 to {max} days", max=most)
+
+
+def extension_allowed(s: Subject, _: Extend) -> Msg | None:
+    """Local practice: one consented extension (setting ``extensions``), applied for before the
+    period ends. After the deadline it is refused, so that a case counted overdue in a past
+    period stays counted (the extension would otherwise move a past figure)."""
+    most = s.settings.extensions
+    if s.extensions >= most:
+        return msg("this case may have {most} consented extension(s) and has had {had} "
+                   "(local practice; setting extensions)", most=most, had=s.extensions)
+    if s.deadline is not None and s.now is not None and s.now >= s.deadline:
+        return msg("the period to conclude ended with {date}: an extension must be applied for "
+                   "before the period ends", date=s.deadline_day.isoformat()
+                   if s.deadline_day else "-")
+    return None
 
 
 def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
@@ -191,9 +309,34 @@ def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
     return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
 
 
+def judicial_written_only(s: Subject, c: Judicial) -> Msg | None:
+    """SPC Interpretation [2011] No. 5 art. 3: the application is made with the (written)
+    mediation agreement, so an oral agreement cannot be filed for confirmation."""
+    if c.result is None and s.agreement_form == AgreementForm.oral:
+        return msg("judicial confirmation applies to a written agreement, submitted with the "
+                   "application (SPC Interpretation [2011] No. 5 art. 3); this agreement is oral")
+    return None
+
+
+def judicial_dates_possible(s: Subject, c: Judicial) -> Msg | None:
+    """A filing is not dated in the future; a decision neither in the future nor before its
+    filing."""
+    day = c.decided_on if c.result is not None else c.filed_on
+    if isinstance(day, date) and s.today is not None and day > s.today:
+        return msg("{date} is in the future", date=day.isoformat())
+    filed = s.judicial_filed_on
+    if c.result is not None and isinstance(day, date) and filed is not None and day < filed:
+        return msg("the court cannot decide ({decided}) before the filing ({filed})",
+                   decided=day.isoformat(), filed=filed.isoformat())
+    return None
+
+
 def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
     if c.result is not None:
         return None if s.judicial_pending else msg("no judicial confirmation has been filed")
+    if s.state == State.closed:
+        return msg("a closed case records only the court's decision on a filing made before "
+                   "it was closed (--result)")
     if s.judicial_pending:
         return msg("a judicial confirmation is already pending")
     filed = c.filed_on
@@ -244,13 +387,27 @@ class Transition:
     guards: tuple[Guard, ...]
     basis: str
     summary: str = field(default="")
+    # Checks that do not refuse: each returns a warning the step reports, or None.
+    warnings: tuple[Guard, ...] = ()
 
 
 S = State
 # The states in which the committee's work on a case is over: closed, or declined (its parties
 # were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
 # be reassigned, and is no probable duplicate of a new one unless registered recently.
-FINISHED: tuple[State, ...] = (State.closed, State.declined)
+FINISHED: tuple[State, ...] = (State.closed, State.declined, State.withdrawn)
+# Corrections (case amend, issue 15): which fields of a registered case may change in which
+# states. The description of the dispute until the case is closed and filed (结案归档); its
+# classification for the statistics (category, source, referral) in every state, since a wrong
+# one would stay in every report; the parties only before acceptance (after it they are whom
+# mediation is with: a new party is a new case).
+_UNTIL_CLOSED = tuple(s for s in State if s != State.closed)
+AMENDABLE: dict[str, tuple[State, ...]] = {
+    "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
+    "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
+    "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
+    "parties": (State.intake,),
+}
 # The states in which mediation is under way and the deadline runs (a case there is overdue once
 # its deadline has passed).
 OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
@@ -277,13 +434,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "extend", (S.accepted, S.mediating), None,
-        (consent_recorded, reason_given, extension_within_limit),
+        (consent_recorded, reason_given, extension_within_limit, extension_allowed),
         N_("Local practice, not the 2002 Rules (Rules art. 33: one month)"),
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
-        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative),
-        N_("Law arts. 28-29"), N_("An agreement is reached, written or oral."),
+        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative, session_recorded),
+        N_("Law arts. 28-29; Rules art. 34"), N_("An agreement is reached, written or oral."),
+        warnings=(written_where_rights_settled,),
     ),
     Transition(
         "terminate", (S.accepted, S.mediating), S.terminated,
@@ -292,12 +450,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "confirm", (S.agreed,), S.confirmed, (has_agreement,),
-        N_("Law arts. 29-30"), N_("The agreement takes effect (signed and sealed, or oral)."),
+        N_("Law arts. 29-30"),
+        N_("The agreement takes effect: a written one when signed and sealed, an oral one on "
+           "the day it was reached (Law art. 30)."),
     ),
     Transition(
-        "judicial", (S.confirmed,), None, (judicial_result_allowed, judicial_filing_in_time),
-        N_("Law art. 33; SPC Interpretation [2011] No. 5"),
-        N_("Judicial confirmation: filed with a court, then confirmed or rejected."),
+        "judicial", (S.confirmed, S.closed), None,
+        (judicial_result_allowed, judicial_written_only, judicial_dates_possible,
+         judicial_filing_in_time),
+        N_("Law art. 33; SPC Interpretation [2011] No. 5 art. 3"),
+        N_("Judicial confirmation of a written agreement: filed with a court, then confirmed or "
+           "rejected (the decision may come after the case is closed)."),
     ),
     Transition(
         "feedback", (S.confirmed, S.terminated, S.declined), S.closed, (follow_up_recorded,),
@@ -320,19 +483,36 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Law arts. 19-20 ≈"),
         N_("A director appoints or replaces the case's mediators; the state does not change."),
     ),
+    Transition(
+        "withdraw", (S.intake,), S.withdrawn, (reason_given,),
+        N_("Law arts. 3, 23 ≈ (voluntary: a party may refuse mediation)"),
+        N_("The applicant withdraws the application before acceptance (not a decline)."),
+    ),
+    Transition(
+        "amend", tuple(State), None, (reason_given, amendable),
+        N_("Law art. 27 (records kept); local rules"),
+        N_("A registered case's fields or parties are corrected, with the reason; each "
+           "change is recorded with its value before and after."),
+    ),
 )
 
 # The facts beyond the case's own row that each guard reads (the guards not listed read only the
 # case row and the step's command). A step loads only the facts its trigger's guards need, in the
 # same query as the case (steps.py); tests/unit/test_workflow.py checks that no guard reads a fact
 # it does not declare here.
+# ``now``, ``today`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
-                       "deadline"})
+                       "deadline", "now", "today", "deadline_day"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),
     follow_up_recorded: frozenset({"has_agreement"}),
     judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on"}),
+    judicial_written_only: frozenset({"agreement_form"}),
+    judicial_dates_possible: frozenset({"judicial_filed_on"}),
+    session_recorded: frozenset({"sessions", "settings"}),
+    extension_within_limit: frozenset({"settings"}),
+    extension_allowed: frozenset({"extensions", "settings"}),
 }
 
 
@@ -340,16 +520,19 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
 def facts(trigger: str) -> frozenset[str]:
     """The facts beyond the case row that ``trigger``'s guards read."""
     needed: frozenset[str] = frozenset()
-    for guard in transition(trigger).guards:
+    t = transition(trigger)
+    for guard in (*t.guards, *t.warnings):
         needed |= GUARD_FACTS.get(guard, frozenset())
     return needed
 
 
 TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
 INITIAL = State.intake
-# The states no trigger leads out of (the diagram's end): derived from the table.
+# The states no trigger leads out of into another state (the diagram's end): derived from the
+# table (a closed case may still record a court's decision, which leaves it closed).
 FINAL: tuple[State, ...] = tuple(
-    s for s in State if not any(s in t.sources for t in TRANSITIONS))
+    s for s in State
+    if not any(s in t.sources and t.dest not in (None, s) for t in TRANSITIONS))
 
 
 class _GuardFailed(Exception):
@@ -395,6 +578,12 @@ def transition(trigger: str) -> Transition:
         if t.trigger == trigger:
             return t
     raise KeyError(trigger)
+
+
+def warnings(subject: Subject, command: Command) -> list[Msg]:
+    """What the table's warning checks of the command's trigger say (none refuses)."""
+    found = (w(subject, command) for w in transition(command.trigger).warnings)
+    return [w for w in found if w is not None]
 
 
 def allowed_triggers(state: str) -> list[str]:

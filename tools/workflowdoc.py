@@ -13,6 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def _setting_line(st: object) -> str:
+    from mediation.workflow import Setting
+
+    assert isinstance(st, Setting)
+    if isinstance(st.default, bool):
+        default = "on" if st.default else "off"
+    else:
+        default = f"{st.default}, {st.low}-{st.high}"
+    return f"- `{st.name}` (default {default}): {st.help} Basis: {st.basis}."
+
+
 def render() -> str:
     from mediation import workflow
     from mediation.core.i18n import gettext_, name
@@ -49,11 +60,19 @@ def render() -> str:
         f"- `CONCLUSION_DAYS = {workflow.CONCLUSION_DAYS}`: mediation normally concludes within "
         "this many days of acceptance (Rules art. 33: 一般在一个月内调结); `case list --overdue` "
         "shows open cases past it.",
-        f"- `MAX_EXTENSION_DAYS = {workflow.MAX_EXTENSION_DAYS}`: one `case extend` adds at most "
-        "this many days, and only with both parties' recorded consent. The consented extension "
+        f"- `MAX_EXTENSION_DAYS = {workflow.MAX_EXTENSION_DAYS}`, `MAX_EXTENSIONS = "
+        f"{workflow.MAX_EXTENSIONS}`: the defaults of the settings below: one `case extend` adds "
+        "at most this many days, only with both parties' recorded consent and before the period "
+        "ends. The consented extension "
         "is local practice, not the 2002 Rules (they set only the one month, art. 33).",
         f"- `JUDICIAL_WINDOW_DAYS = {workflow.JUDICIAL_WINDOW_DAYS}`: judicial confirmation is "
         "applied for within this many days of the agreement taking effect (Law art. 33).",
+        "",
+        "Each committee may adjust these rules with `mediation procedure set` (docs/settings.md); "
+        "they are the named settings `SETTINGS` in `mediation/workflow.py`:",
+        "",
+        *(_setting_line(st) for st in workflow.SETTINGS),
+        "",
         f"- `DUPLICATE_WINDOW_DAYS = {workflow.DUPLICATE_WINDOW_DAYS}`: at intake, a case with "
         "the same applicant and respondent names and category registered within this many days, "
         "or a party whose ID number appears in a case registered within it or still open, is a "
@@ -75,6 +94,25 @@ def render() -> str:
         "day, so the steps of a day keep the order they are entered in. The case's milestones, "
         "its 30-day period, the judicial window and the statistics count by when a step "
         "happened, so a late entry moves the figures of the period it happened in.",
+        "",
+        "## Corrections (更正)",
+        "",
+        "`case amend` corrects a registered case, with a required `--reason`; it is the "
+        "`amend` row of the table, versioned and recorded like every step, its event holding "
+        "each field's value before and after (masked as every event is). The whole record as "
+        "corrected is validated as an intake is. Which field may change in which state "
+        "(`AMENDABLE` in `mediation/workflow.py`):",
+        "",
+        "| field | may be corrected in |",
+        "|---|---|",
+        *(f"| `{f}` | " + ", ".join(s.value for s in states) + " |"
+          for f, states in workflow.AMENDABLE.items()),
+        "",
+        "The description of the dispute may be corrected until the case is closed and filed; "
+        "its classification for the statistics (category, source, referral) in every state, "
+        "since a wrong one would stay in every report; the parties only before acceptance. "
+        "`case withdraw` records that the applicant withdrew the application before acceptance "
+        "(`withdrawn`, a finished state): not a decline, which is the committee's decision.",
         "",
         "## How a step is carried out",
         "",

@@ -10,6 +10,7 @@ once per process: one query for the case and its guards' facts (``workflow.facts
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
@@ -22,7 +23,10 @@ from mediation.cases import (
     Agreement,
     Case,
     CaseMediator,
+    Extension,
+    FollowUp,
     JudicialConfirmation,
+    MediationSession,
     Party,
 )
 from mediation.core import normalise
@@ -30,7 +34,7 @@ from mediation.core.clock import iso, local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import JudicialResult, PartyRole, Role
-from mediation.db import casefile_changes
+from mediation.db import casefile_changes, settings
 from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
@@ -111,6 +115,10 @@ _PARTY = Party.__table__  # type: ignore[attr-defined]
 _AGREEMENT = Agreement.__table__  # type: ignore[attr-defined]
 _JUDICIAL = JudicialConfirmation.__table__  # type: ignore[attr-defined]
 _MEDIATOR = CaseMediator.__table__  # type: ignore[attr-defined]
+# The records a guard counts (workflow.GUARD_FACTS): fact name -> table.
+_COUNTED = {"sessions": MediationSession.__table__,  # type: ignore[attr-defined]
+            "extensions": Extension.__table__,  # type: ignore[attr-defined]
+            "visits": FollowUp.__table__}  # type: ignore[attr-defined]
 _EVENT = Event.__table__  # type: ignore[attr-defined]
 _CASE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _CASES.columns)
 _LAST_EVENT = (
@@ -147,6 +155,20 @@ def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> S
         columns.append(core_select(_AGREEMENT.c.effective_at).where(current)
                        .order_by(_AGREEMENT.c.version.desc()).limit(1)
                        .scalar_subquery().label("f_effective_at"))
+    if "agreement_form" in facts:
+        columns.append(core_select(_AGREEMENT.c.form).where(current)
+                       .order_by(_AGREEMENT.c.version.desc()).limit(1)
+                       .scalar_subquery().label("f_agreement_form"))
+    for fact, table in _COUNTED.items():
+        if fact in facts:
+            columns.append(core_select(func.count()).select_from(table)
+                           .where(table.c.case_id == _CASES.c.id)
+                           .scalar_subquery().label(f"f_{fact}"))
+    if "judicial_filed_on" in facts:
+        columns.append(core_select(_JUDICIAL.c.filed_on)
+                       .where(_JUDICIAL.c.case_id == _CASES.c.id,
+                              _JUDICIAL.c.result == JudicialResult.pending.value)
+                       .limit(1).scalar_subquery().label("f_judicial_filed_on"))
     if "judicial_pending" in facts:
         columns.append(exists().where(_JUDICIAL.c.case_id == _CASES.c.id,
                                       _JUDICIAL.c.result == JudicialResult.pending.value)
@@ -182,6 +204,8 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
     facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     effective = facts.get("f_effective_at")
+    needed = workflow.facts(trigger)
+    filed = facts.get("f_judicial_filed_on")
     subject = workflow.Subject(
         number=case.number,
         state=case.state,
@@ -194,9 +218,23 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
         agreement_effective_on=local_date(effective) if effective else None,
         judicial_pending=bool(facts.get("f_judicial_pending")),
         deadline=case.deadline,
+        agreement_form=facts.get("f_agreement_form"),
+        judicial_filed_on=date.fromisoformat(filed) if isinstance(filed, str) else filed,
+        sessions=facts.get("f_sessions") or 0,
+        extensions=facts.get("f_extensions") or 0,
+        visits=facts.get("f_visits") or 0,
+        settings=(procedure_settings(uow, case.committee_id) if "settings" in needed
+                  else workflow.Settings()),
     )
     assigned = {actor.username} if facts.get("f_assigned") else set()
     return case, subject, assigned
+
+
+def procedure_settings(uow: UnitOfWork, committee_id: int) -> workflow.Settings:
+    """The committee's values of the rules it may adjust (workflow.SETTINGS), in one query."""
+    keys = {settings.procedure_key(st.name, committee_id): st.name for st in workflow.SETTINGS}
+    stored = settings.get_many(uow.conn, keys)
+    return workflow.Settings.from_stored({keys[k]: v for k, v in stored.items()})
 
 
 class Moved(Exception):

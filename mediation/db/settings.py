@@ -36,6 +36,11 @@ def holidays_key(committee_id: int) -> str:
     return f"calendar_holidays.{committee_id}"
 
 
+def procedure_key(name: str, committee_id: int) -> str:
+    """A rule of the procedure the committee may adjust (workflow.SETTINGS)."""
+    return f"procedure.{name}.{committee_id}"
+
+
 def late_entry_key(committee_id: int) -> str:
     return f"late_entry_days.{committee_id}"
 

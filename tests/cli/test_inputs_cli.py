@@ -132,6 +132,7 @@ def test_options_typed_through_an_input_method(room: Cli) -> None:
     wide = number.replace("(", "（").replace(")", "）").translate(
         {ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
     ok(room("case", "mediate", wide, "--mediator", "ｗａｎｇｆａｎｇ", "--rights-notified"))
+    ok(room("case", "session", wide, "--minutes", "双方陈述"))
     ok(room("case", "agree", wide, "--terms", "李四赔偿\x0b五百元", "--amount", "５００元",
             "--due", "２０２６年１２月３１日"))
     agreement = stored(room)["agreements"][0]

@@ -53,6 +53,7 @@ def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
     ok(cli(*L, "case", "feedback", "1", "--performance", "full", "--satisfaction",
            "satisfied", "--note", "已履行"))
     for step in (["accept"], ["mediate", "--mediator", "liming", "--rights-notified"],
+                 ["session", "--minutes", "双方陈述"],
                  ["agree", "--oral", "--terms", "当场赔偿300元"], ["confirm"]):
         ok(cli(*L, "case", step[0], "4", *step[1:]))
     ok(cli(*L, "case", "remediate", "4", "--reason", "协议显失公平", "--consent"))

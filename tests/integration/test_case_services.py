@@ -166,22 +166,25 @@ def test_stale_version_is_a_conflict_naming_who_changed_it(room: Room) -> None:
 def test_overdue_and_a_consented_extension(room: Room) -> None:
     cid = new(room)["id"]
     room.run(steps.accept, None, cid)
-    room.clock.advance(days=31)
-    with room.uow(write=False) as uow:
-        assert [c.id for c in queries.list_cases(uow, room.director, overdue=True)] == [cid]
+    room.clock.advance(days=29)  # applied for before the period ends (local practice)
     with pytest.raises(Refused, match="consent"):
         room.run(steps.extend, None, cid, days=15, reason="等待鉴定", consent=False)
     room.run(steps.extend, None, cid, days=15, reason="等待鉴定", consent=True)
+    room.clock.advance(days=3)
     with room.uow(write=False) as uow:
         assert queries.list_cases(uow, room.director, overdue=True) == []
         view = queries.case_view(uow, room.director, cid)
     assert view.extensions[0]["consent"] is True and not view.overdue
+    room.clock.advance(days=15)
+    with room.uow(write=False) as uow:
+        assert [c.id for c in queries.list_cases(uow, room.director, overdue=True)] == [cid]
 
 
 def test_remediation_keeps_the_old_agreement_and_adds_a_version(room: Room) -> None:
     cid = new(room)["id"]
     room.run(steps.accept, None, cid)
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    room.run(steps.session, None, cid, minutes="双方陈述")
     room.run(steps.agree, None, cid, terms="赔偿300元", written=False)
     room.run(steps.confirm, None, cid)
     with pytest.raises(Refused, match="consent"):

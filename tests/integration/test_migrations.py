@@ -86,12 +86,14 @@ def test_upgrade_to_0005_backfills_the_milestones_from_the_event_log(db_url: str
     plans: list[list[tuple[Callable[..., Any], dict[str, Any]]]] = [
         # oral agreement, confirmed, re-mediated, written agreement, confirmed again
         [(steps.accept, {}), (steps.mediate, {"mediator": "wangfang", "rights_notified": True}),
-         (steps.agree, {**terms, "written": False}), (steps.confirm, {}),
+         (steps.session, {"minutes": "双方陈述。"}), (steps.agree, {**terms, "written": False}),
+         (steps.confirm, {}),
          (steps.remediate, again), (steps.agree, {**terms, "written": True}),
          (steps.confirm, {})],
         # written agreement re-mediated before confirmation, then terminated
         [(steps.accept, {}), (steps.mediate, {"mediator": "wangfang", "rights_notified": True}),
-         (steps.agree, {**terms, "written": True}), (steps.remediate, again),
+         (steps.session, {"minutes": "双方陈述。"}), (steps.agree, {**terms, "written": True}),
+         (steps.remediate, again),
          (steps.terminate, stop)],
         [(steps.accept, {}), (steps.terminate, stop)],  # terminated
         [(steps.accept, {})],  # still open
@@ -129,6 +131,7 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path: An
             conn.execute(text(f"ALTER TABLE cases DROP COLUMN {column}"))
         for column in ("occurred_at", "content_version"):  # 0010
             conn.execute(text(f"ALTER TABLE event DROP COLUMN {column}"))
+        conn.execute(text("ALTER TABLE cases DROP COLUMN withdrawn_at"))  # 0011
     assert migrate.current(engine) is None
     assert migrate.upgrade(engine) == ("0001", migrate.head())
     assert migrate.drift(engine) == []

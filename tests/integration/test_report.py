@@ -122,6 +122,7 @@ def test_worked_example_85_mediated_85_succeeded(room: Room) -> None:
             if i < 85:
                 steps.accept(uow, d, cid)
                 steps.mediate(uow, d, cid, mediator="liming", rights_notified=True)
+                steps.session(uow, d, cid, minutes="双方陈述。")
                 steps.agree(uow, d, cid, terms="赔偿500元。", written=i % 3 != 0)
             elif i < 95:
                 steps.decline(uow, d, cid, reason="already_in_court", advice="向法院起诉")
@@ -135,3 +136,42 @@ def test_worked_example_85_mediated_85_succeeded(room: Room) -> None:
     assert s.success_rate_ci95 is not None
     low, high = s.success_rate_ci95
     assert round(low, 3) == 0.957 and high == 1.0
+
+
+def test_a_province_numbering_changes_the_code_column_only(room: Room, tmp_path: Path) -> None:
+    """Issue 15: the codes are the program's; a committee's province numbering (a file in
+    data/numbering/, matched by category name) shows in the report, the rows stay the same."""
+    from mediation import procedure
+
+    with room.uow(write=False) as uow:
+        report.monthly(uow, room.director, APRIL, tmp_path / "ours.xlsx")
+    room.run(procedure.set_procedure, None, numbering="example")
+    with room.uow(write=False) as uow:
+        report.monthly(uow, room.director, APRIL, tmp_path / "province.xlsx")
+    ours: Any = load_workbook(tmp_path / "ours.xlsx").active
+    province: Any = load_workbook(tmp_path / "province.xlsx").active
+    mapped = categories.numbering("example")
+    for r in range(5, 20):
+        code, name = str(ours.cell(row=r, column=1).value), ours.cell(row=r, column=2).value
+        assert province.cell(row=r, column=2).value == name
+        assert province.cell(row=r, column=1).value == mapped.get(code, code)
+    assert province.cell(row=6, column=1).value == "2"  # 邻里纠纷: ours 02
+    assert [[c.value for c in row[1:]] for row in ours.iter_rows(min_row=5, max_row=20)] == \
+        [[c.value for c in row[1:]] for row in province.iter_rows(min_row=5, max_row=20)]
+
+
+def test_categories_are_matched_by_name_and_a_bad_numbering_file_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mediation.core import choices, paths
+    from mediation.core.errors import InvalidInput
+
+    assert choices.category("邻里纠纷") == "02" == choices.category("Neighbour")
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    (data / "numbering" / "bad.json").write_text(
+        '{"numbering": {"邻里纠纷": "2", "宠物纠纷": "16"}}', encoding="utf-8")
+    monkeypatch.setattr(categories, "data_dir", lambda: data)
+    categories.numbering.cache_clear()
+    with pytest.raises(InvalidInput, match="宠物纠纷"):
+        categories.numbering("bad")
+    categories.numbering.cache_clear()

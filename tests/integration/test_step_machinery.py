@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import select as orm_select
 
 from mediation import intake, step_machinery, steps, workflow
-from mediation.cases import Case, Party, Prevention
+from mediation.cases import Case, Extension, FollowUp, MediationSession, Party, Prevention
 from mediation.core.clock import local_date
 from mediation.core.commands import Prevent
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
@@ -48,6 +48,16 @@ def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
         ),
         judicial_pending=casestore.pending_judicial(uow, case.id) is not None,
         deadline=case.deadline,
+        agreement_form=agreement.form if agreement else None,
+        judicial_filed_on=pending.filed_on if (pending := casestore.pending_judicial(
+            uow, case.id)) else None,
+        sessions=len(uow.session.exec(orm_select(MediationSession.id).where(
+            MediationSession.case_id == case.id)).all()),
+        extensions=len(uow.session.exec(orm_select(Extension.id).where(
+            Extension.case_id == case.id)).all()),
+        visits=len(uow.session.exec(orm_select(FollowUp.id).where(
+            FollowUp.case_id == case.id)).all()),
+        settings=casestore.procedure_settings(uow, case.committee_id),
     )
 
 def new_case(room: Room) -> int:
@@ -250,6 +260,9 @@ def test_the_facts_a_step_loads_are_those_subject_of_computes(room: Room) -> Non
     agree()
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
     agree()
+    room.run(steps.extend, None, cid, days=10, reason="等待材料", consent=True)
+    room.run(steps.session, None, cid, minutes="双方陈述")
+    agree()
     room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
     agree()
     room.run(steps.confirm, None, cid)
@@ -268,6 +281,7 @@ def _agreed_case(room: Room) -> int:
     cid = new_case(room)
     room.run(steps.accept, None, cid)
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    room.run(steps.session, None, cid, minutes="双方陈述")
     room.run(steps.agree, None, cid, terms="李四于十日内赔偿张三500元。", written=True)
     return cid
 

@@ -120,6 +120,7 @@ def test_statistics_count_a_late_entry_in_the_month_it_happened(room: Room) -> N
     room.run(steps.accept, None, cid, at=date(2026, 11, 30))
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
              at=date(2026, 11, 30))
+    room.run(steps.session, None, cid, minutes="双方陈述。", at=datetime(2026, 11, 30, 17, 0))
     room.run(steps.agree, None, cid, terms="赔偿500元。", written=True,
              at=datetime(2026, 11, 30, 18, 0))
     with room.uow(write=False) as uow:

@@ -121,17 +121,29 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
     agreements = 0
     judicial_pending = False
     confirmed_t = 0
+    sessions = extensions = 0
+    period_t = 0  # when the current period to conclude started (accept, remediate)
+    written = True  # the form of the current agreement
     for i, choice in enumerate(h.choices):
         options = NEXT[state]
         trigger = options[choice % len(options)]
         if trigger == "stop":
             break
         if trigger == "judicial" and not judicial_pending:
-            if t + 1 - confirmed_t > 24 * 28:
-                break  # too late to file: the history ends here
+            if t + 1 - confirmed_t > 24 * 28 or not written:
+                break  # too late to file, or an oral agreement: the history ends here
             t += 1
         else:
             t += h.gaps[i]
+        if trigger == "extend" and (extensions or t - period_t > 24 * 29):
+            break  # one extension, applied for before the period ends (local practice)
+        if trigger in ("accept", "remediate"):
+            period_t = t
+        if trigger == "agree" and not sessions:  # an agreement is reached in mediation
+            out.append((t, "session", {"minutes": "双方陈述。"}))
+            sessions += 1
+        sessions += trigger == "session"
+        extensions += trigger == "extend"
         if trigger == "confirm":
             confirmed_t = t
         params: dict[str, Any] = {}
@@ -147,7 +159,8 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
         elif trigger == "session":
             params = {"minutes": "双方陈述。"}
         elif trigger == "agree":
-            params = {"terms": "赔偿并道歉。", "written": h.written[agreements % 3],
+            written = h.written[agreements % 3]
+            params = {"terms": "赔偿并道歉。", "written": written,
                       "amount": Decimal(h.amount) if h.amount else None}
             agreements += 1
         elif trigger == "prevent":
@@ -264,11 +277,19 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
         assert e.case_id is not None
         group = "conclusion" if e.action in CONCLUSIONS else e.action
         first.setdefault((e.case_id, group), e)
+
+    def effective(e: Event) -> datetime:
+        """When a confirmed agreement took effect: an oral one the day it was reached (Law art.
+        30), which the confirm event records; a written one at the confirm step."""
+        at = json.loads(e.changes)["agreement_effective"][1]["effective_at"]
+        return datetime.fromisoformat(at.removesuffix("Z"))
+
     for e in events:
         assert e.case_id is not None
         c = cases[e.case_id]
-        mon = local_date(e.at).strftime("%Y-%m")
-        if not in_p(e.at):
+        when = effective(e) if e.action == "confirm" else e.at
+        mon = local_date(when).strftime("%Y-%m")
+        if not in_p(when):
             continue
         discovered = c.discovered_at or c.registered_at
         if e.action == "new":
@@ -293,11 +314,11 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
                 x[form] += 1
         elif e.action == "confirm" and first[(e.case_id, "confirm")] is e:
             concluded = first[(e.case_id, "conclusion")]
-            span(c, mon, "concluded_to_confirmed", _days(e.at, concluded.at))
+            span(c, mon, "concluded_to_confirmed", _days(when, concluded.at))
         elif e.action == "feedback":
             confirmed = first.get((e.case_id, "confirm"))
             if confirmed is not None:
-                span(c, mon, "confirmed_to_feedback", _days(e.at, confirmed.at))
+                span(c, mon, "confirmed_to_feedback", _days(e.at, effective(confirmed)))
             span(c, mon, "whole", _days(e.at, discovered))
     for j in session.exec(select(JudicialConfirmation)).all():
         c2 = cases.get(j.case_id)

@@ -129,7 +129,7 @@ def test_remediated_case_counts_once_by_its_first_conclusion(tmp_path: Path) -> 
                 # accept, mediate, agree, confirm, remediate, agree, confirm
                 choices=[0, 0, 0, 0, 2, 0, 0], gaps=[24, 24, 24, 24, 24 * 30, 24, 24, 1, 1],
                 written=[True, False, True])
-    assert [t for _, t, _ in _plan(h)] == ["accept", "mediate", "agree", "confirm",
+    assert [t for _, t, _ in _plan(h)] == ["accept", "mediate", "session", "agree", "confirm",
                                            "remediate", "agree", "confirm"]
     b = build(_url(tmp_path), [h])
     with b.uow() as uow:
@@ -165,7 +165,10 @@ def test_the_case_milestones_equal_the_event_log(tmp_path_factory: pytest.TempPa
                        if concluded.action == "terminate"
                        else json.loads(concluded.changes)["agreement"][1]["form"])
             assert (c.first_concluded_at, c.first_outcome) == (at(concluded), outcome)
-            assert c.first_confirmed_at == at(first("confirm"))
+            confirmed = first("confirm")  # effective: an oral agreement when reached (Law 30)
+            assert c.first_confirmed_at == (None if confirmed is None else datetime.fromisoformat(
+                json.loads(confirmed.changes)["agreement_effective"][1]["effective_at"]
+                .removesuffix("Z")))
             assert c.registered_at == at(first("new"))
             assert c.accepted_at == at(first("accept"))
             assert c.declined_at == at(first("decline"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +30,8 @@ GOOD: dict[str, dict[str, Any]] = {
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
     "assign": {"mediator": "liming"},
+    "withdraw": {"reason": "申请人已自行和解"},
+    "amend": {"fields": ("category",), "reason": "登记时选错类别"},
 }
 
 
@@ -42,7 +44,8 @@ def ready(state: str) -> Subject:
     """A subject whose facts satisfy every guard that reads facts."""
     return Subject(number="(2026)龙人调字第1号", state=state, category="02", applicants=1,
                    respondents=1, has_agreement=state in ("agreed", "confirmed"),
-                   agreement_effective_on=date(2026, 11, 1))
+                   agreement_effective_on=date(2026, 11, 1), agreement_form="written",
+                   sessions=1, now=datetime(2026, 12, 31, 4), today=date(2026, 12, 31))
 
 
 def test_every_trigger_has_good_inputs_and_the_table_is_explicit() -> None:
@@ -66,6 +69,9 @@ def test_each_trigger_from_each_state(state: str, trigger: str) -> None:
     if state in t.sources:
         if trigger == "feedback" and not subject.has_agreement:
             inputs: dict[str, Any] = {"satisfaction": "satisfied"}
+        elif trigger == "judicial" and state == "closed":  # only the court's decision
+            subject.judicial_pending = True
+            inputs = {"result": "confirmed"}
         else:
             inputs = GOOD[trigger]
         assert fire(subject, cmd(trigger, inputs)) == (t.dest or state)
@@ -94,12 +100,23 @@ GUARD_FAILURES = [
     ("extend", "mediating", {}, {"reason": ""}, "reason"),
     ("extend", "accepted", {}, {"days": 0}, "1 to 30 days"),
     ("extend", "accepted", {}, {"days": 31}, "1 to 30 days"),
+    ("extend", "mediating", {"extensions": 1}, {}, "has had 1"),
+    ("extend", "mediating", {"deadline": datetime(2026, 12, 1, 16),
+                             "deadline_day": date(2026, 12, 1)}, {},
+     "ended with 2026-12-01: an extension must be applied for before the period ends"),
     ("agree", "mediating", {}, {"terms": "  "}, "no terms"),
     ("agree", "mediating", {}, {"amount": -1}, "--amount must not be negative"),
+    ("agree", "mediating", {"sessions": 0}, {}, "at least one session"),
     ("terminate", "mediating", {}, {"reason": "tired"}, "reason must be one of"),
     ("terminate", "accepted", {}, {"advice": None}, "advice"),
     ("confirm", "agreed", {"has_agreement": False}, {}, "no agreement to confirm"),
     ("judicial", "confirmed", {}, {"court": ""}, "court"),
+    ("judicial", "confirmed", {"agreement_form": "oral"}, {},
+     "SPC Interpretation [2011] No. 5 art. 3"),
+    ("judicial", "confirmed", {}, {"filed_on": date(2027, 1, 1)}, "in the future"),
+    ("judicial", "confirmed", {"judicial_pending": True, "judicial_filed_on": date(2026, 11, 5)},
+     {"result": "confirmed", "decided_on": date(2026, 11, 4)}, "before the filing"),
+    ("judicial", "closed", {}, {}, "closed case records only the court's decision"),
     ("judicial", "confirmed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
     ("judicial", "confirmed", {"judicial_pending": True}, {}, "already pending"),
     ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
@@ -113,6 +130,9 @@ GUARD_FAILURES = [
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
     ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
     ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
+    ("withdraw", "intake", {}, {"reason": " "}, "reason"),
+    ("amend", "intake", {}, {"reason": ""}, "reason"),
+    ("amend", "accepted", {}, {"fields": ("parties",)}, "may not be corrected"),
 ]
 
 
@@ -199,6 +219,10 @@ class _Strict(Subject):
         return object.__getattribute__(self, key)
 
 
+def _fields(subject: Subject) -> dict[str, Any]:
+    return {f.name: getattr(subject, f.name) for f in dataclasses.fields(Subject)}
+
+
 @pytest.mark.parametrize("trigger", workflow.TRIGGERS)
 def test_guards_read_only_the_facts_they_declare(trigger: str) -> None:
     """steps.py loads only workflow.facts(trigger) with the case: a guard reading anything else
@@ -211,13 +235,13 @@ def test_guards_read_only_the_facts_they_declare(trigger: str) -> None:
             subject = ready(state)
             for k, v in overrides.items():
                 setattr(subject, k, v)
-            strict = _Strict(**dataclasses.asdict(subject))
+            strict = _Strict(**_fields(subject))
             strict.allowed = workflow.ROW_FACTS | workflow.GUARD_FACTS.get(guard, frozenset())
             guard(strict, cmd(trigger, {**GOOD[trigger], **inputs}))
 
 
 def test_the_strict_subject_catches_an_undeclared_read() -> None:
-    strict = _Strict(**dataclasses.asdict(ready("intake")))
+    strict = _Strict(**_fields(ready("intake")))
     strict.allowed = workflow.ROW_FACTS
     with pytest.raises(AssertionError, match="applicants"):
         workflow.has_both_sides(strict, Accept())
@@ -226,5 +250,34 @@ def test_the_strict_subject_catches_an_undeclared_read() -> None:
 def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
     assert workflow.facts("accept") == {"applicants", "respondents"}
     assert workflow.facts("decline") == frozenset()
-    assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on"}
+    assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on",
+                                          "agreement_form", "judicial_filed_on"}
     assert workflow.facts("feedback") == {"has_agreement"}
+
+
+def test_amendable_fields_by_state_amendable_rule() -> None:
+    """workflow.AMENDABLE (issue 15): parties only before acceptance, the description until
+    the case is closed, the classification always; a reason is required."""
+    def amend(state: str, *fields: str, reason: str = "更正") -> str | None:
+        try:
+            fire(ready(state), cmd("amend", {"fields": fields, "reason": reason}))
+        except Refused as refused:
+            return refused.render()
+        return None
+
+    assert amend("intake", "parties", "summary") is None
+    assert amend("accepted", "parties") is not None
+    assert amend("closed", "category") is None
+    assert amend("closed", "summary") is not None
+    assert amend("mediating", "amount", "persons_involved", "risk_level") is None
+    assert amend("intake", "state") is not None
+    assert amend("intake") is not None
+    assert amend("intake", "category", reason=" ") is not None
+
+
+def test_withdraw_only_before_acceptance_law_art_23() -> None:
+    assert workflow.transition("withdraw").sources == (State.intake,)
+    assert fire(ready("intake"), cmd("withdraw", GOOD["withdraw"])) == "withdrawn"
+    with pytest.raises(Refused):
+        fire(ready("intake"), cmd("withdraw", {"reason": ""}))
+    assert State.withdrawn in workflow.FINISHED and State.withdrawn in workflow.FINAL

@@ -7,7 +7,7 @@ docs/statistics.md):
 
 - ``first_concluded_at``: the time of the case's FIRST ``agree`` or ``terminate`` event;
 - ``first_outcome``: ``written`` or ``oral`` (the form of agreement version 1) or ``termination``;
-- ``first_confirmed_at``: the time of its FIRST ``confirm`` event.
+- ``first_confirmed_at``: when its first confirmed agreement took effect (see below).
 
 Unlike ``concluded_at``, ``conclusion`` and ``confirmed_at`` they are never reset by
 ``remediate``. The steps set them from now on (mediation/steps.py); this revision backfills them
@@ -35,9 +35,14 @@ BACKFILL_TIMES = """
 UPDATE cases SET
   first_concluded_at = (SELECT min(e.at) FROM event e
                         WHERE e.case_id = cases.id AND e.action IN ('agree', 'terminate')),
-  first_confirmed_at = (SELECT min(e.at) FROM event e
-                        WHERE e.case_id = cases.id AND e.action = 'confirm')
+  first_confirmed_at = (SELECT min(a.effective_at) FROM agreement a
+                        WHERE a.case_id = cases.id)
 """
+# first_confirmed_at: when the first confirmed agreement took effect. Before issue 15 that was
+# always the time of the first ``confirm`` event (which set it); since then an oral agreement
+# takes effect on the day it was reached (Law art. 30). An agreement's effective_at is kept when
+# it is superseded, and a later version takes effect after the earlier one was confirmed, so the
+# earliest effective_at of the case's agreements is its first confirmation either way.
 BACKFILL_OUTCOME = """
 UPDATE cases SET first_outcome = CASE
   WHEN EXISTS (SELECT 1 FROM event e WHERE e.case_id = cases.id AND e.action = 'agree')

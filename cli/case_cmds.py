@@ -101,6 +101,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Registered {number} (id {id}).", number=result["number"],
                                id=result["id"]) + "\n")
+            render.elsewhere(result.get("elsewhere"))
 
     @case.command("accept")
     def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),

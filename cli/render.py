@@ -223,6 +223,10 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         facts.add_row(_("Advice given"), view.advice)
     if view.duplicate_of:
         facts.add_row(_("Registered despite probable duplicate of"), view.duplicate_of)
+    if view.elsewhere:
+        facts.add_row(_("Same party, open in another committee"), "、".join(
+            _("{committee} {number}", committee=e["committee"], number=e["number"])
+            for e in view.elsewhere))
     out.print(facts)
 
     out.print()
@@ -272,6 +276,20 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
                        kind=name("prevention", pr["kind"]), persons=pr["persons"]))
     for line in lines:
         out.print(line.rstrip(), markup=False)
+
+
+def elsewhere(seen: dict[str, Any] | None) -> None:
+    """After intake: the same party in open cases of other committees (duplicates.elsewhere),
+    as far as the reader may see them; on standard error, a note beside the result."""
+    if not seen:
+        return
+    if seen.get("cases"):
+        err(_("Note: the same party is in an open case of another committee: {cases}. Decide "
+              "with that committee whether this is one dispute.", cases="、".join(
+                  _("{committee} {number}", committee=e["committee"], number=e["number"])
+                  for e in seen["cases"])) + "\n")
+    else:
+        err(_("Note: {notice}.", notice=seen["notice"]) + "\n")
 
 
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:

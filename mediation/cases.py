@@ -431,6 +431,9 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
+    # The same party in open cases of other committees (duplicates.elsewhere): for a director,
+    # each committee's name and case number; None for anyone else, or when there is none.
+    elsewhere: list[dict[str, str]] | None = None
 
 
 class EventView(BaseModel):

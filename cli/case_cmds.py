@@ -101,6 +101,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Registered {number} (id {id}).", number=result["number"],
                                id=result["id"]) + "\n")
+            render.elsewhere(result.get("elsewhere"))
 
     @case.command("accept")
     def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
@@ -382,7 +383,8 @@ def register(app: typer.Typer) -> None:
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
 
-    from cli import document_cmds, search_cmds
+    from cli import correction_cmds, document_cmds, search_cmds
 
     document_cmds.register_case(case)
     search_cmds.register_case(case)
+    correction_cmds.register(case)

@@ -96,6 +96,8 @@ class Case(SQLModel, table=True):
     advice: str | None = None
     confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
     closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    # the applicant withdrew before acceptance (case withdraw, migration 0011)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime)
     # The milestones the statistics count by (mediation/reporting/stats.py), derived from the
     # event log and
     # set once by the steps: the FIRST conclusion (agree or terminate), its outcome ("written",
@@ -429,6 +431,9 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
+    # The same party in open cases of other committees (duplicates.elsewhere): for a director,
+    # each committee's name and case number; None for anyone else, or when there is none.
+    elsewhere: list[dict[str, str]] | None = None
 
 
 class EventView(BaseModel):

@@ -281,8 +281,14 @@ def new_case(
     )
     shown, hidden = duplicates.duplicate_of_as_seen_by(uow, actor, actor.committee_id,
                                                        duplicate_of)
+    # The same party in an open case of another committee of the database (issue 17): told,
+    # never refused; the director decides (duplicates.elsewhere).
+    others = duplicates.elsewhere(uow, actor.committee_id,
+                                  [row["id_hash"] for row in party_rows if row.get("id_hash")])
+    duplicates.record_elsewhere(uow, actor, len(others), case_id=case.id)
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
-            if found else None}
+            if found else None,
+            "elsewhere": duplicates.elsewhere_as_seen_by(actor, others)}

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
 
-from mediation.access.policy import Actor, require, require_on_case, require_reveal, sees_names
+from mediation.access.policy import (
+    Actor,
+    allowed,
+    require,
+    require_on_case,
+    require_reveal,
+    sees_names,
+)
 from mediation.cases import (
     Agreement,
     AgreementView,
@@ -40,7 +47,7 @@ from mediation.db import casefile, eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, Staff
-from mediation.workflow import OPEN_STATES
+from mediation.workflow import FINISHED, OPEN_STATES
 
 _Row = TypeVar("_Row", bound=SQLModel)
 
@@ -86,7 +93,13 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
                         committee_id=case.committee_id, case_id=case.id, reason=reason,
                         changes={"fields": [None, ["id_number", "phone", "address",
                                                    "birth_date"]]}, persons=party_names)
-    return build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
+    view = build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
+    if allowed(actor, "duplicate.elsewhere") and case.state not in FINISHED:
+        from mediation import duplicates
+
+        view.elsewhere = duplicates.elsewhere(
+            uow, case.committee_id, [p.id_hash for p in parties if p.id_hash]) or None
+    return view
 
 
 def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names_ok: bool

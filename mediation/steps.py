@@ -51,6 +51,8 @@ from mediation.core.commands import (
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import AgreementForm, JudicialResult
+from mediation.corrections import amend as amend
+from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
@@ -393,5 +395,7 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "remediate": remediate,
     "prevent": prevent,
     "assign": assign,
+    "withdraw": withdraw,
+    "amend": amend,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

@@ -346,6 +346,10 @@ def admin_notices(rows: list[dict[str, Any]]) -> None:
             text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
                      "{time}.", admin=r["actor"], act=name("trigger", r["action"]),
                      user=r["username"] or "-", time=local_time(r["at"]))
+            if r.get("awaits_half"):
+                text += " " + _("{user} cannot sign in until a member of the committee gives "
+                                "them the second half of their one-time code: `mediation staff "
+                                "code {user}`.", user=r["username"])
         sys.stderr.write(text + "\n")
 
 

@@ -298,4 +298,5 @@ def _is_admin(actor: Actor) -> bool:
 
 
 # Display names of the events and fields this module adds (history, audit log).
-EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"), N_("trigger.code_half"))
+EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"), N_("trigger.code_half"),
+               N_("why.code_expired"), N_("why.code_incomplete"))

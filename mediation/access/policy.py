@@ -238,9 +238,9 @@ def require_role_change(actor: Actor, username: str, old: str, new: str) -> None
     require_grant(actor, new)
     if sees_case_content(new) and new != old and not sees_case_content(actor.role):
         raise PermissionDenied(msg(
-            "{user} ({role}) may not make {target} {granted}: that role sees case content, "
-            "which {role} never does; the committee's director changes roles in the "
-            "committee, or add a new account (its one-time code comes in two halves)",
+            "{user} ({role}) may not make {target} {granted}: that role sees case content and "
+            "yours does not; the committee's director changes roles in the committee, or add "
+            "a new account (its one-time code comes in two halves)",
             user=actor.username, role=name("role", actor.role), target=username,
             granted=name("role", new)))
 

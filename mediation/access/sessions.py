@@ -194,8 +194,18 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
         if not everything and username != director.username:
             continue
         out.append({"at": iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
-                    "username": username, "first_sign_in": first_code, "half": half})
+                    "username": username, "first_sign_in": first_code, "half": half,
+                    "awaits_half": bool(username) and e.role == "admin"
+                    and username != director.username and awaits_half(uow, username)})
     return out
+
+
+def awaits_half(uow: UnitOfWork, username: str) -> bool:
+    """Whether ``username``'s one-time code still awaits the committee's half (``staff code``)."""
+    row = uow.session.exec(select(Credential).join(
+        Staff, col(Staff.id) == Credential.staff_id).where(Staff.username == username)).first()
+    return bool(row is not None and row.second_half == "" and row.one_time_until is not None
+                and row.one_time_until > uow.now())
 
 
 def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:

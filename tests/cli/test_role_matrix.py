@@ -78,7 +78,7 @@ EXPECTED: dict[str, Cmd] = {
     "case remediate": Cmd("case.workflow", ("case", "remediate", "{case}", "--reason", "不公平",
                                             "--consent")),
     "case prevent": Cmd("case.workflow", ("case", "prevent", "{case}", "--kind", "group_fight",
-                                          "--persons", "3")),
+                                          "--persons", "2")),
     "case amend": Cmd("case.workflow", ("case", "amend", "{case}", "--risk", "high",
                                         "--reason", "风险等级登记有误")),
     "case withdraw": Cmd("case.workflow", ("case", "withdraw", "{case}", "--reason", "撤回")),

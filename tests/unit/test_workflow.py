@@ -131,6 +131,7 @@ GUARD_FAILURES = [
     ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
     ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
     ("withdraw", "intake", {}, {"reason": " "}, "reason"),
+    ("prevent", "mediating", {"persons_involved": 2}, {"persons": 3}, "cannot exceed"),
     ("amend", "intake", {}, {"reason": ""}, "reason"),
     ("amend", "accepted", {}, {"fields": ("parties",)}, "may not be corrected"),
 ]

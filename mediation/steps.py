@@ -54,6 +54,8 @@ from mediation.core.vocab import AgreementForm, JudicialResult
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
+from mediation.steps_escalation import recuse as recuse
+from mediation.steps_escalation import report_police as report_police
 
 # ---------------------------------------------------------------------------------------------
 # One function per trigger
@@ -393,5 +395,7 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "remediate": remediate,
     "prevent": prevent,
     "assign": assign,
+    "recuse": recuse,
+    "police": report_police,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

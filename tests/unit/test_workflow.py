@@ -30,6 +30,8 @@ GOOD: dict[str, dict[str, Any]] = {
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
     "assign": {"mediator": "liming"},
+    "recuse": {"party": "李四", "reason": "调解员系张三亲属", "mediator": "zhaomin"},
+    "police": {"to": "望月湖派出所", "note": "扬言械斗"},
 }
 
 
@@ -128,6 +130,10 @@ GUARD_FAILURES = [
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
     ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
     ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
+    ("recuse", "mediating", {}, {"party": ""}, "which party asked"),
+    ("recuse", "mediating", {}, {"mediator": None}, "no mediator"),
+    ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),
+    ("police", "mediating", {}, {"to": " "}, "police station"),
 ]
 
 

@@ -120,8 +120,9 @@ def _ours(engine: Any) -> Callable[[str], int]:
 
 
 def _raw_sql(dialect: str, query: str) -> tuple[str, list[Any]]:
-    """The ranked text search written by hand: ids and scores of the committee's cases whose
-    ``named`` text holds every word (3+ characters through the index, shorter with LIKE)."""
+    """The ranked text search written by hand: among the newest 200 of the committee's cases
+    whose ``named`` text holds every word (3+ characters through the index, shorter ones with
+    LIKE), the 20 best (bm25 / trigram similarity; how often a short word occurs)."""
     words = query.split()
     long_ = [w for w in words if len(w) >= 3]
     short = [w for w in words if len(w) < 3]
@@ -136,22 +137,25 @@ def _raw_sql(dialect: str, query: str) -> tuple[str, list[Any]]:
                                for _ in short)
             params = [x for w in short for x in (w, w)] + params
         for w in short:
-            conds.append("f.named LIKE ?")
+            conds.append("f.named LIKE ? ESCAPE '\\'")  # ESCAPE: not handed to FTS5
             params.append(f"%{w}%")
         conds.append("c.committee_id = 1")
-        return (f"SELECT c.id, {score} AS s FROM case_fts f JOIN cases c ON c.id = f.rowid "
-                f"WHERE {' AND '.join(conds)} ORDER BY s DESC, c.id DESC LIMIT {LIMIT}", params)
-    conds = ["f.named ILIKE %s" for _ in words] + ["c.committee_id = 1"]
+        return (f"SELECT id, s FROM (SELECT c.id AS id, {score} AS s FROM case_fts f "
+                f"CROSS JOIN cases c ON c.id = f.rowid WHERE {' AND '.join(conds)} "
+                f"ORDER BY f.rowid DESC LIMIT 200) ORDER BY s DESC, id DESC LIMIT {LIMIT}",
+                params)
+    conds = ["f.named LIKE %s" for _ in words] + ["c.committee_id = 1"]
     params = [f"%{w}%" for w in words]
     if long_:
-        score, sparams = "similarity(f.named, %s)", [" ".join(long_)]
+        score, sparams = "similarity(body, %s)", [" ".join(long_)]
     else:
-        score = " + ".join("(length(f.named) - length(replace(f.named, %s, ''))) / length(%s)"
+        score = " + ".join("(length(body) - length(replace(body, %s, ''))) / length(%s)"
                            for _ in short)
         sparams = [x for w in short for x in (w, w)]
-    return (f"SELECT c.id, {score} AS s FROM case_fts f JOIN cases c ON c.id = f.case_id "
-            f"WHERE {' AND '.join(conds)} ORDER BY s DESC, c.id DESC LIMIT {LIMIT}",
-            sparams + params)
+    return (f"SELECT id, {score} AS s FROM (SELECT c.id AS id, f.named AS body FROM case_fts f "
+            f"JOIN cases c ON c.id = f.case_id WHERE {' AND '.join(conds)} "
+            f"ORDER BY f.case_id DESC LIMIT 200) AS pool ORDER BY 2 DESC, id DESC "
+            f"LIMIT {LIMIT}", sparams + params)
 
 
 def _raw(url: str) -> Callable[[str], int]:

@@ -18,19 +18,38 @@ from cli.options import MAX_INT, format_opt, json_opt
 from mediation.core.i18n import _, name
 
 
-def read_password(from_stdin: bool, *, confirm: bool = False, prompt: str | None = None
-                  ) -> str:
-    """A password from standard input (its next line) or a hidden prompt at a terminal."""
+def read_password(from_stdin: bool, *, confirm: bool = False, prompt: str | None = None,
+                  whose: str | None = None) -> str:
+    """A password from standard input (its next line) or a hidden prompt at a terminal.
+
+    A new password (``confirm``) is checked against the rules (its length) before it is asked a
+    second time, and asked again until both agree; the prompt says whose password it is."""
     if from_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         raise typer.BadParameter(_("no terminal to ask for the password; use --password-stdin"),
                                  param_hint="--password-stdin")
-    value: str = typer.prompt(prompt or _("Password"), hide_input=True,
-                              confirmation_prompt=_("Password again") if confirm else False)
-    return value
+    label = prompt or (_("New password for {user}", user=whose) if whose and confirm else
+                       _("Password for {user}", user=whose) if whose else _("Password"))
+    while True:
+        value = str(typer.prompt(label, default="", show_default=False, hide_input=True,
+                                 err=True))
+        if not confirm:
+            return value
+        from mediation.access.passwords import check_password_rules
+        from mediation.core.errors import InvalidInput
 
+        try:
+            check_password_rules(value)
+        except InvalidInput as exc:
+            render.err(exc.render() + "\n")
+            continue
+        again = str(typer.prompt(_("The same password again"), default="",
+                                 show_default=False, hide_input=True, err=True))
+        if again == value:
+            return value
+        render.err(_("The two passwords differ; please type it again.") + "\n")
 
 
 def register(app: typer.Typer) -> None:
@@ -46,14 +65,14 @@ def register(app: typer.Typer) -> None:
         from mediation.access import signin
 
         e = env(ctx)
-        password = read_password(password_stdin)
+        password = read_password(password_stdin, whose=username.strip())
         try:
             with e.uow() as uow:
                 result = signin.login(uow, username.strip(), password)
                 uow.commit()
         except signin.PasswordChangeRequired as exc:
             render.err(exc.render() + "\n")
-            new = read_password(password_stdin, confirm=True, prompt=_("New password"))
+            new = read_password(password_stdin, confirm=True, whose=username.strip())
             with e.uow() as uow:
                 result = signin.login(uow, username.strip(), password, new_password=new)
                 uow.commit()

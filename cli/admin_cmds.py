@@ -70,7 +70,8 @@ def register(app: typer.Typer) -> None:
         e = env(ctx)
         if not e.user:
             raise InvalidInput(msg("who are you? set MEDIATION_USER or pass --user"))
-        password = None if no_login else read_password(password_stdin, confirm=True)
+        password = None if no_login else read_password(password_stdin, confirm=True,
+                                                       whose=e.user)
         create_schema(engine_for(e.url()))
         with e.uow(need_schema=False) as uow:
             svc.check_can_init(uow)
@@ -117,7 +118,7 @@ def register(app: typer.Typer) -> None:
                 needed = (signin.committee_requires_login(uow, target)
                           and not signin.issues_codes(actor))
             if needed:
-                password = read_password(False, confirm=True)
+                password = read_password(False, confirm=True, whose=username)
         row = e.act(svc.add_staff, username=username, name=full_name, role=role,
                     password=password, committee=committee)
         if as_json:
@@ -172,7 +173,7 @@ def register(app: typer.Typer) -> None:
         from cli.access_cmds import read_password
         from mediation.access import signin
 
-        password = read_password(password_stdin, confirm=True)
+        password = read_password(password_stdin, confirm=True, whose=username)
         row = env(ctx).act(signin.change_password, username, password)
         render.out(_("Password set for {user}.", user=row["username"]) + "\n")
 

@@ -23,7 +23,7 @@ from cli.options import (
     read_stdin,
     version_opt,
 )
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.i18n import _, msg
 
 
@@ -79,12 +79,29 @@ def register(app: typer.Typer) -> None:
                                            calendar=calendar)
         for warning in intake.warnings(record):
             note(warning)
-        result = e.act(intake.new_case, record, force=force, at=when)
+        try:
+            result = e.act(intake.new_case, record, force=force, at=when)
+        except DuplicateSuspected as exc:
+            if file is not None:
+                raise
+            # the guided intake: the cases side by side (masked for this reader by the
+            # service), and the choice, instead of losing what was typed
+            from cli.prompts import yes
+
+            if exc.matches:
+                render.duplicates(exc.matches, exc.record)
+            else:  # only a duplicate the director can see: the notice says so
+                render.err(exc.render() + "\n")
+            if not yes(_("Register it anyway? (recorded, as --force is)")):
+                render.err(_("Not registered; nothing was written.") + "\n")
+                raise typer.Exit(exc.exit_code) from None
+            result = e.act(intake.new_case, record, force=True, at=when)
         if as_json:
             render.emit_json(result)
         else:
             render.out(_("Registered {number} (id {id}).", number=result["number"],
                                id=result["id"]) + "\n")
+            render.elsewhere(result.get("elsewhere"))
 
     @case.command("accept")
     def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
@@ -366,7 +383,8 @@ def register(app: typer.Typer) -> None:
 
         render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
 
-    from cli import document_cmds, search_cmds
+    from cli import correction_cmds, document_cmds, search_cmds
 
     document_cmds.register_case(case)
     search_cmds.register_case(case)
+    correction_cmds.register(case)

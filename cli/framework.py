@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -220,30 +220,43 @@ def examples(path: str) -> str | None:
 
 @dataclass(frozen=True)
 class PlainParam(RuntimeParam):
-    """A text or flag parameter whose value the command line already gave in its type (a
-    string for ``str``, a boolean for ``bool``): kept as it is, which is what Typer's pydantic
-    adapter would make of it, without building that adapter; any other value goes through the
-    adapter as before. The root's options are read on every run, ``--help`` included, and
-    building an adapter imports pydantic: a third of ``mediation case --help``."""
+    """Typer's coercion of one parameter, built only for a value that needs it.
+
+    Typer builds a pydantic ``TypeAdapter`` for every parameter it reads, even one left out
+    (``None``), and the root's options and the help option are read on every run, ``--help``
+    included: building the first adapter imports pydantic, a third of ``mediation case
+    --help``. Here a value left out is ``None`` (or ``()``) as Typer's own coercion makes it,
+    without an adapter; a text or flag the command line already gave in its type (a string for
+    ``str``, a boolean for ``bool``, no parser) is kept as it is, which is what the adapter
+    returns for it; any other value goes through Typer's own coercion, built on first use."""
+
+    shortcut: bool = False
+    built: dict[str, RuntimeParam] = field(default_factory=dict, compare=False)
 
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-        if type(value) is self.annotation:
+        if self.shortcut and type(value) is self.annotation:
             return value
-        return build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx)
+        real = self.built.get("real")
+        if real is None:
+            real = self.built["real"] = build_runtime_param(param.type_descriptor)
+        return real.coerce(value, param=param, ctx=ctx)
 
 
-def _plain(param: Any) -> bool:
+def _lighten(param: Any) -> None:
     descriptor = getattr(param, "type_descriptor", None)
-    return (descriptor is not None and descriptor.annotation in (str, bool)
-            and descriptor.file_annotation is None
-            and getattr(descriptor.parameter_info, "parser", None) is None
-            and not param.multiple and param.nargs == 1
-            and getattr(param, "_runtime_param", "") is None)
+    if descriptor is None or getattr(param, "_runtime_param", "") is not None:
+        return
+    shortcut = (descriptor.annotation in (str, bool) and descriptor.file_annotation is None
+                and getattr(descriptor.parameter_info, "parser", None) is None
+                and not param.multiple and param.nargs == 1)
+    param._runtime_param = PlainParam(annotation=descriptor.annotation,
+                                      parameter_info=descriptor.parameter_info,
+                                      shortcut=shortcut)
 
 
 def install(root: Any) -> Any:
     """Translate the tree's own texts, add each command's examples, give every command the
-    translating formatter, and every plain text or flag parameter its light coercion
+    translating formatter, and every parameter a coercion built only when needed
     (``PlainParam``)."""
     for path, cmd in walk(root):
         cmd.context_class = TranslatingContext
@@ -260,13 +273,6 @@ def install(root: Any) -> Any:
             _lighten(param)
         _lighten_help(cmd)
     return root
-
-
-def _lighten(param: Any) -> None:
-    if _plain(param):
-        descriptor = param.type_descriptor
-        param._runtime_param = PlainParam(annotation=descriptor.annotation,
-                                          parameter_info=descriptor.parameter_info)
 
 
 def _lighten_help(cmd: Any) -> None:

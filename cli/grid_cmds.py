@@ -244,3 +244,4 @@ def register_leads(app: typer.Typer) -> None:
         else:
             render.out(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
                                number=result["number"], id=result["id"]) + "\n")
+            render.elsewhere(result.get("elsewhere"))

@@ -173,8 +173,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         normalise_params(command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
-        from cli import render
-
         if exc.matches:  # only cases the asker may read; the others are a notice
             render.duplicates(exc.matches, exc.record)
         _error_line(exc.render())

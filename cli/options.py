@@ -134,7 +134,10 @@ TEXT_IN = {("init", "committee"): "line",
            ("case decline", "reason"): "code", ("case terminate", "reason"): "code",
            ("sweep record", "area"): "line", ("sweep record", "swept_by"): "line",
            ("lead report", "seen"): "text", ("lead report", "parties"): "line",
-           ("lead report", "cell"): "line", ("lead dismiss", "reason"): "code"}
+           ("lead report", "cell"): "line", ("lead dismiss", "reason"): "code",
+           ("case amend", "summary"): "text", ("case amend", "requests"): "text",
+           ("case amend", "referral"): "line", ("case amend", "add_party"): "line",
+           ("case amend", "edit_party"): "line", ("case amend", "amount"): "line"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

@@ -223,6 +223,10 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         facts.add_row(_("Advice given"), view.advice)
     if view.duplicate_of:
         facts.add_row(_("Registered despite probable duplicate of"), view.duplicate_of)
+    if view.elsewhere:
+        facts.add_row(_("Same party, open in another committee"), "、".join(
+            _("{committee} {number}", committee=e["committee"], number=e["number"])
+            for e in view.elsewhere))
     out.print(facts)
 
     out.print()
@@ -272,6 +276,20 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
                        kind=name("prevention", pr["kind"]), persons=pr["persons"]))
     for line in lines:
         out.print(line.rstrip(), markup=False)
+
+
+def elsewhere(seen: dict[str, Any] | None) -> None:
+    """After intake: the same party in open cases of other committees (duplicates.elsewhere),
+    as far as the reader may see them; on standard error, a note beside the result."""
+    if not seen:
+        return
+    if seen.get("cases"):
+        err(_("Note: the same party is in an open case of another committee: {cases}. Decide "
+              "with that committee whether this is one dispute.", cases="、".join(
+                  _("{committee} {number}", committee=e["committee"], number=e["number"])
+                  for e in seen["cases"])) + "\n")
+    else:
+        err(_("Note: {notice}.", notice=seen["notice"]) + "\n")
 
 
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
@@ -328,6 +346,10 @@ def admin_notices(rows: list[dict[str, Any]]) -> None:
             text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
                      "{time}.", admin=r["actor"], act=name("trigger", r["action"]),
                      user=r["username"] or "-", time=local_time(r["at"]))
+            if r.get("awaits_half"):
+                text += " " + _("{user} cannot sign in until a member of the committee gives "
+                                "them the second half of their one-time code: `mediation staff "
+                                "code {user}`.", user=r["username"])
         sys.stderr.write(text + "\n")
 
 

@@ -142,21 +142,26 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, days: in
     deadline = _dt(r.deadline)
     if r.state in OPEN_STATES and deadline is not None:
         end = cal.local_date(deadline)  # as case list shows it
-        if deadline <= now:
-            if r.extensions:
-                cmd = f"mediation case terminate {ref} --reason 未达成协议 --advice 可向法院起诉"
+        if deadline <= now:  # an extension is applied for before the period ends
+            if r.state == "accepted":
+                cmd = (f"mediation case mediate {ref} --mediator "
+                       f"{r.lead_mediator or actor.username} --rights-notified")
             else:
-                cmd = f"mediation case extend {ref} --days 15 --reason 原因 --consent"
+                cmd = f"mediation case terminate {ref} --reason 未达成协议 --advice 可向法院起诉"
             out.append(("overdue", end, msg(
-                "past its period (it ended {date}): conclude it with an agreement or end "
-                "mediation, or extend it with the parties' consent", date=end.isoformat()),
-                cmd))
+                "past its period (it ended {date}): conclude it, with the agreement reached "
+                "or by ending mediation", date=end.isoformat()), cmd))
         elif (end - today).days <= days:
             if r.state == "accepted":
                 who = r.lead_mediator or actor.username
                 out.append(("due_soon", end, msg(
                     "its period ends {date}: start mediating", date=end.isoformat()),
                     f"mediation case mediate {ref} --mediator {who} --rights-notified"))
+            elif not r.extensions:
+                out.append(("due_soon", end, msg(
+                    "its period ends {date}: record the agreement, or extend the period with "
+                    "the parties' consent before then", date=end.isoformat()),
+                    f"mediation case extend {ref} --days 15 --reason 原因 --consent"))
             else:
                 out.append(("due_soon", end, msg(
                     "its period ends {date}: record the agreement, or end mediation",

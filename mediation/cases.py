@@ -47,15 +47,6 @@ from mediation.core.vocab import (
 FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class CaseCounter(SQLModel, table=True):
-    """The last case sequence number used, per committee and year: numbers are gapless."""
-
-    __tablename__ = "case_counter"
-    committee_id: int = Field(foreign_key="committee.id", primary_key=True)
-    year: int = Field(primary_key=True)
-    last: int = 0
-
-
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
@@ -96,6 +87,8 @@ class Case(SQLModel, table=True):
     advice: str | None = None
     confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
     closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    # the applicant withdrew before acceptance (case withdraw, migration 0011)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime)
     # The milestones the statistics count by (mediation/reporting/stats.py), derived from the
     # event log and
     # set once by the steps: the FIRST conclusion (agree or terminate), its outcome ("written",
@@ -429,6 +422,9 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
+    # The same party in open cases of other committees (duplicates.elsewhere): for a director,
+    # each committee's name and case number; None for anyone else, or when there is none.
+    elsewhere: list[dict[str, str]] | None = None
 
 
 class EventView(BaseModel):

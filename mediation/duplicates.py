@@ -34,16 +34,19 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import col, select
 
-from mediation.access.policy import Actor, may_on_case, sees_names
+from mediation.access.policy import Actor, allowed, may_on_case, sees_names
 from mediation.cases import Case, CaseIn, CaseMediator, Party
 from mediation.core import identity, redaction
 from mediation.core.i18n import N_, msg
 from mediation.core.vocab import PartyRole
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
+from mediation.tables import Committee
 from mediation.workflow import DUPLICATE_WINDOW_DAYS, FINISHED
 
 HIDDEN = msg("a probable duplicate exists in this committee; the director can see it")
+ELSEWHERE_HIDDEN = msg("the same party is in an open case of another committee; the director "
+                       "can see which in case show")
 _FINISHED = tuple(s.value for s in FINISHED)
 _CHUNK = 500  # values per IN (...) list
 
@@ -249,8 +252,54 @@ def duplicate_of_as_seen_by(uow: UnitOfWork, actor: Actor, committee_id: int,
     return shown, len(shown) < len(numbers)
 
 
+# ---------------------------------------------------------------------------------------------
+# Across committees (issue 17): committees sharing a database share the key of the ID numbers'
+# keyed hashes, so the same party in an open case of another committee is found by the hashes
+# alone, without reading that case. It is never a refusal (the other committee's case is not
+# ours to merge): the director learns that committee's name and the case number, nothing else,
+# and decides; anyone else learns only that one exists (ELSEWHERE_HIDDEN).
+
+
+def elsewhere(uow: UnitOfWork, committee_id: int, id_hashes: Iterable[str], *,
+              not_case: int | None = None) -> list[dict[str, str]]:
+    """Open cases (not closed or declined) of the OTHER committees of the database with a party
+    whose ID number has one of ``id_hashes``: their committee's name and case number only."""
+    hashes = sorted(set(id_hashes))
+    if not hashes:
+        return []
+    found: set[tuple[str, str, int]] = set()
+    for chunk in _chunks(hashes):
+        stmt = (select(Committee.name, Case.number, Case.id)
+                .join(Party, col(Party.case_id) == Case.id)
+                .join(Committee, col(Committee.id) == Case.committee_id)
+                .where(Case.committee_id != committee_id, col(Party.id_hash).in_(chunk),
+                       col(Case.state).not_in(_FINISHED)))
+        found.update((str(n), str(num), int(cid or 0)) for n, num, cid in uow.session.exec(stmt))
+    return [{"committee": n, "number": num}
+            for n, num, cid in sorted(found, key=lambda f: f[2]) if cid != not_case]
+
+
+def elsewhere_as_seen_by(actor: Actor, found: list[dict[str, str]]) -> dict[str, Any] | None:
+    """What ``actor`` is told of :func:`elsewhere`'s matches: the director (``duplicate.
+    elsewhere``) each committee and number; anyone else how many, and who can see them."""
+    if not found:
+        return None
+    if allowed(actor, "duplicate.elsewhere"):
+        return {"count": len(found), "cases": found}
+    return {"count": len(found), "cases": None, "notice": ELSEWHERE_HIDDEN.render()}
+
+
+def record_elsewhere(uow: UnitOfWork, actor: Actor, count: int, *, case_id: int) -> None:
+    """One ``duplicate_elsewhere`` event on the new case: how many cases of other committees
+    matched (their numbers stay out of this committee's log; ``case show`` finds them live)."""
+    if count:
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="duplicate_elsewhere", committee_id=actor.committee_id,
+                        case_id=case_id, changes={"count": [None, count]})
+
+
 # Display names of the event this module records and of its fields (history, audit log).
 EVENT_NAMES = (
     N_("trigger.duplicate_hit"), N_("field.cases"), N_("field.match"), N_("field.via"),
-    N_("field.forced"), N_("field.line"),
+    N_("field.forced"), N_("field.line"), N_("trigger.duplicate_elsewhere"), N_("field.count"),
 )

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn
+from mediation.cases import Case, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
 from mediation.core import categories, identity, normalise, redaction
 from mediation.core.calendar import Calendar
@@ -31,6 +31,7 @@ from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import checked_occurrence
+from mediation.tables import CaseCounter
 
 
 def parse_case(data: object, *, origin: str = "case.json",
@@ -281,8 +282,14 @@ def new_case(
     )
     shown, hidden = duplicates.duplicate_of_as_seen_by(uow, actor, actor.committee_id,
                                                        duplicate_of)
+    # The same party in an open case of another committee of the database (issue 17): told,
+    # never refused; the director decides (duplicates.elsewhere).
+    others = duplicates.elsewhere(uow, actor.committee_id,
+                                  [row["id_hash"] for row in party_rows if row.get("id_hash")])
+    duplicates.record_elsewhere(uow, actor, len(others), case_id=case.id)
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
-            if found else None}
+            if found else None,
+            "elsewhere": duplicates.elsewhere_as_seen_by(actor, others)}

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
 
-from mediation.access.policy import Actor, require, require_on_case, require_reveal, sees_names
+from mediation.access.policy import (
+    Actor,
+    allowed,
+    require,
+    require_on_case,
+    require_reveal,
+    sees_names,
+)
 from mediation.cases import (
     Agreement,
     AgreementView,
@@ -40,12 +47,12 @@ from mediation.db import casefile, eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, Staff
-from mediation.workflow import OPEN_STATES
+from mediation.workflow import FINISHED, OPEN_STATES
 
 _Row = TypeVar("_Row", bound=SQLModel)
 
 
-def _overdue(case: Case, uow: UnitOfWork) -> bool:
+def _overdue(case: Any, uow: UnitOfWork) -> bool:
     return (
         case.state in OPEN_STATES and case.deadline is not None and case.deadline < uow.now()
     )
@@ -86,7 +93,13 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
                         committee_id=case.committee_id, case_id=case.id, reason=reason,
                         changes={"fields": [None, ["id_number", "phone", "address",
                                                    "birth_date"]]}, persons=party_names)
-    return build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
+    view = build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
+    if allowed(actor, "duplicate.elsewhere") and case.state not in FINISHED:
+        from mediation import duplicates
+
+        view.elsewhere = duplicates.elsewhere(
+            uow, case.committee_id, [p.id_hash for p in parties if p.id_hash]) or None
+    return view
 
 
 def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names_ok: bool
@@ -193,18 +206,31 @@ def summaries_as_seen_by(uow: UnitOfWork, ids: list[int], *, names_ok: bool
     persons' names masked unless ``names_ok``."""
     if not ids:
         return []
-    rows = uow.session.exec(select(Case).where(col(Case.id).in_(ids))
-                            .order_by(col(Case.id))).all()
+    uow.flush()
+    c = _CASES.c
+    rows = uow.conn.execute(select(*_SUMMARY).where(c.id.in_(ids)).order_by(c.id)).all()
     return _summarise(uow, list(rows), names_ok=names_ok)
 
 
-def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
+# A case list reads the cases table with Core statements (the columns a summary shows), not ORM
+# objects: every `case list` pays the statements' first compilation in its process, and an ORM
+# entity query costs several times a Core one to compile and to load.
+_CASES = Case.__table__  # type: ignore[attr-defined]
+_PARTIES = Party.__table__  # type: ignore[attr-defined]
+_MEDIATORS = CaseMediator.__table__  # type: ignore[attr-defined]
+_SUMMARY = tuple(_CASES.c[k] for k in (
+    "id", "number", "state", "category", "source", "lead_mediator", "registered_at",
+    "accepted_at", "deadline", "version"))
+
+
+def _summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True
                ) -> list[CaseSummary]:
+    """Summaries of case rows (``_SUMMARY``'s columns), with their parties' names."""
     ids = [c.id for c in rows]
-    parties = uow.session.exec(
-        select(Party.case_id, Party.role, Party.name, Party.kind)
-        .where(col(Party.case_id).in_(ids))
-        .order_by(col(Party.case_id), col(Party.position))
+    p = _PARTIES.c
+    parties = uow.conn.execute(
+        select(p.case_id, p.role, p.name, p.kind).where(p.case_id.in_(ids))
+        .order_by(p.case_id, p.position)
     ).all()
     names: dict[int, dict[str, list[str]]] = {}
     for cid, role, pname, kind in parties:
@@ -225,21 +251,26 @@ def _summarise(uow: UnitOfWork, rows: list[Case], *, names_ok: bool = True
 
 
 def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: bool,
-                 mine: bool, categories: Sequence[str] | None) -> Any:
-    stmt = select(Case).where(Case.committee_id == actor.committee_id)
+                 mine: bool, categories: Sequence[str] | None) -> list[Any]:
+    """The conditions on the cases table of a list with these filters (read with Core: what the
+    ORM session holds unflushed is flushed first, as its own queries would)."""
+    uow.flush()
+    c = _CASES.c
+    where = [c.committee_id == actor.committee_id]
     if state:
-        stmt = stmt.where(Case.state == state)
+        where.append(c.state == state)
     if categories:
-        stmt = stmt.where(col(Case.category).in_(list(categories)))
+        where.append(c.category.in_(list(categories)))
     if overdue:
-        stmt = stmt.where(col(Case.state).in_(OPEN_STATES), col(Case.deadline) < uow.now())
+        where += [c.state.in_(OPEN_STATES), c.deadline < uow.now()]
     if mine or actor.role == Role.mediator:
-        mine_ids = select(CaseMediator.case_id).where(CaseMediator.username == actor.username)
+        m = _MEDIATORS.c
+        mine_ids = select(m.case_id).where(m.username == actor.username)
         if actor.role == Role.mediator and not mine:
-            stmt = stmt.where(col(Case.id).in_(mine_ids) | (col(Case.state) == "intake"))
+            where.append(c.id.in_(mine_ids) | (c.state == "intake"))
         else:
-            stmt = stmt.where(col(Case.id).in_(mine_ids))
-    return stmt
+            where.append(c.id.in_(mine_ids))
+    return where
 
 
 def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
@@ -251,16 +282,17 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
     lists: the earliest deadline first)."""
     require(actor, "case.read")
     cats = list(categories or []) + ([category] if category else [])
-    stmt = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats)
+    where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats)
+    c = _CASES.c
     order: Any
     if overdue:
-        order = col(Case.deadline).asc()
+        order = c.deadline.asc()
     else:
-        order = col(Case.id).desc() if newest_first else col(Case.id).asc()
-    stmt = stmt.order_by(order).offset(offset)
+        order = c.id.desc() if newest_first else c.id.asc()
+    stmt = select(*_SUMMARY).where(*where).order_by(order).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = uow.session.exec(stmt).all()
+    rows = uow.conn.execute(stmt).all()
     return _summarise(uow, list(rows), names_ok=sees_names(actor))
 
 
@@ -271,9 +303,10 @@ def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
     from sqlalchemy import func
 
     require(actor, "case.read")
-    stmt = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine,
-                        categories=categories)
-    return int(uow.session.exec(select(func.count()).select_from(stmt.subquery())).one())
+    where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine,
+                         categories=categories)
+    return int(uow.conn.execute(select(func.count()).select_from(_CASES).where(*where))
+               .scalar_one())
 
 
 def case_page(uow: UnitOfWork, actor: Actor, *, state: str | None = None,

@@ -41,6 +41,7 @@ from mediation.workflow import OPEN_STATES
 MIN_TRIGRAM = 3  # characters: shorter words are matched with LIKE
 MAX_TERMS = 8
 SNIPPET = 18  # characters either side of a match
+POOL = 200  # the newest matches ranked (text_query)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,12 @@ def terms_of(query: str) -> list[str]:
 
 def _like(term: str) -> str:
     return "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+
+
+def _pg_like(term: str) -> str:
+    """ILIKE where case can matter (ASCII letters), else LIKE: PostgreSQL's ILIKE folds the
+    case of every character of the text it checks, three times slower on Chinese."""
+    return "ILIKE" if any(ch.isascii() and ch.isalpha() for ch in term) else "LIKE"
 
 
 def _fts_phrase(term: str) -> str:
@@ -220,50 +227,63 @@ def _by_number(uow: UnitOfWork, query: str, where: str, params: dict[str, Any]) 
 
 def text_query(dialect: str, terms: Sequence[str], column: str, where: str
                ) -> tuple[str, dict[str, Any]]:
-    """The ranked text search as SQL (``:limit`` and ``where``'s parameters still to bind): the
-    ids, scores and ``column`` texts of the cases whose ``column`` holds every term (higher
-    scores first)."""
+    """The ranked text search as SQL (``:limit``, ``:pool`` and ``where``'s parameters still to
+    bind): the ids, scores and ``column`` texts of the cases whose ``column`` holds every term,
+    higher scores first. Ranked among the newest ``:pool`` matches (:data:`POOL`): a common
+    word matches thousands of cases, and scoring every one of them (bm25, similarity) is what
+    made such a search slow; the index hands the matches over newest first and stops at the
+    pool."""
     long_ = [t for t in terms if len(t) >= MIN_TRIGRAM]
     short = [t for t in terms if len(t) < MIN_TRIGRAM]
     params: dict[str, Any] = {}
     conds: list[str] = []
     for i, t in enumerate(short):
         params[f"s{i}"] = _like(t)
-        op = "LIKE" if dialect == "sqlite" else "ILIKE"
+        op = "LIKE" if dialect == "sqlite" else _pg_like(t)
+        # ESCAPE also keeps SQLite from handing this LIKE to FTS5, whose trigram LIKE finds
+        # nothing for fewer than three characters: evaluated row by row, it finds them all.
         conds.append(f"f.{column} {op} :s{i} ESCAPE '\\'")
     # how often the short words occur: their rank when no word reaches the trigram index
-    counts = " + ".join(
-        f"(length(f.{column}) - length(replace(lower(f.{column}), lower(:r{i}), ''))) "
-        f"/ length(:r{i})" for i in range(len(short)))
+    def counts(body: str) -> str:
+        return " + ".join(f"(length({body}) - length(replace(lower({body}), lower(:r{i}), "
+                          f"''))) / length(:r{i})" for i in range(len(short)))
+
     params.update({f"r{i}": t for i, t in enumerate(short)})
     if dialect == "sqlite":
+        key = "f.rowid"
         if long_:
             params["match"] = " AND ".join(f"{column} : {_fts_phrase(t)}" for t in long_)
             weights = "1.0, 0.0" if column == "named" else "0.0, 1.0"
             score = f"-bm25({TEXT_TABLE}, {weights})"
             conds.insert(0, f"{TEXT_TABLE} MATCH :match")
         else:
-            score = counts
-        sql = (f"SELECT c.id, {score} AS score, f.{column} FROM {TEXT_TABLE} f "
-               f"JOIN cases c ON c.id = f.rowid")
+            score = counts(f"f.{column}")
+        outer = "score"  # bm25 is computed in the FTS query, for the pool's rows only
     else:
+        key = "f.case_id"
         for i, t in enumerate(long_):
             params[f"l{i}"] = _like(t)
-            conds.insert(i, f"f.{column} ILIKE :l{i}")
+            conds.insert(i, f"f.{column} {_pg_like(t)} :l{i}")
         params["whole"] = " ".join(long_)
-        score = f"similarity(f.{column}, :whole)" if long_ else counts
-        sql = (f"SELECT c.id, {score} AS score, f.{column} FROM {TEXT_TABLE} f "
-               f"JOIN cases c ON c.id = f.case_id")
+        # scored outside the pool's query: PostgreSQL would score every match before its sort
+        score = "0"
+        outer = "similarity(body, :whole)" if long_ else counts("body")
     conds.append(where)
-    return (f"{sql} WHERE {' AND '.join(conds)} ORDER BY score DESC, c.id DESC LIMIT :limit",
-            params)
+    # SQLite: the index table drives (CROSS JOIN keeps the join order), newest first, so a
+    # scan for a short word stops at the pool instead of probing the index for every case
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    pool = (f"SELECT c.id AS id, {score} AS score, f.{column} AS body FROM {TEXT_TABLE} f "
+            f"{join} cases c ON c.id = {key} WHERE {' AND '.join(conds)} "
+            f"ORDER BY {key} DESC LIMIT :pool")
+    return (f"SELECT id, {outer} AS score, body FROM ({pool}) AS pool "
+            "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
 
 
 def _by_text(uow: UnitOfWork, terms: Sequence[str], column: str, where: str,
              params: dict[str, Any], limit: int) -> list[tuple[int, float, str]]:
     conn = uow.session.connection()
     sql, own = text_query(conn.dialect.name, terms, column, where)
-    rows = conn.execute(text(sql), {**params, **own, "limit": limit})
+    rows = conn.execute(text(sql), {**params, **own, "limit": limit, "pool": max(POOL, limit)})
     return [(r[0], float(r[1] or 0), r[2]) for r in rows]
 
 

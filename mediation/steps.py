@@ -51,6 +51,8 @@ from mediation.core.commands import (
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.core.vocab import AgreementForm, JudicialResult
+from mediation.corrections import amend as amend
+from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
@@ -397,5 +399,7 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "assign": assign,
     "recuse": recuse,
     "police": report_police,
+    "withdraw": withdraw,
+    "amend": amend,
 }
 assert set(STEPS) == set(workflow.TRIGGERS), "every trigger has exactly one service"

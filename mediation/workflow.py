@@ -33,6 +33,7 @@ from transitions import Machine, MachineError
 from mediation.core.calendar import Calendar
 from mediation.core.commands import (
     Agree,
+    Amend,
     Assign,
     Command,
     Decline,
@@ -46,6 +47,7 @@ from mediation.core.commands import (
     ReportPolice,
     Session,
     Terminate,
+    Withdraw,
 )
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, join, msg, name
@@ -259,8 +261,21 @@ def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
     return None if c.consent else msg("both parties' consent is not recorded (--consent)")
 
 
-def reason_given(_: Subject, c: Extend | Remediate) -> Msg | None:
+def reason_given(_: Subject, c: Extend | Remediate | Withdraw | Amend) -> Msg | None:
     return None if _text(c.reason) else msg("give the reason (--reason)")
+
+
+def amendable(s: Subject, c: Amend) -> Msg | None:
+    """Each field the correction changes may change in the case's state (AMENDABLE)."""
+    if not c.fields:
+        return msg("nothing to correct: give a field to change")
+    for f in c.fields:
+        if f not in AMENDABLE:
+            return msg("{field} is not a field a correction changes", field=f)
+        if s.state not in AMENDABLE[f]:
+            return msg("{field} may not be corrected once the case is {state}",
+                       field=name("field", f), state=name("state", s.state))
+    return None
 
 
 def extension_within_limit(s: Subject, c: Extend) -> Msg | None:
@@ -399,7 +414,19 @@ S = State
 # The states in which the committee's work on a case is over: closed, or declined (its parties
 # were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
 # be reassigned, and is no probable duplicate of a new one unless registered recently.
-FINISHED: tuple[State, ...] = (State.closed, State.declined)
+FINISHED: tuple[State, ...] = (State.closed, State.declined, State.withdrawn)
+# Corrections (case amend, issue 15): which fields of a registered case may change in which
+# states. The description of the dispute until the case is closed and filed (结案归档); its
+# classification for the statistics (category, source, referral) in every state, since a wrong
+# one would stay in every report; the parties only before acceptance (after it they are whom
+# mediation is with: a new party is a new case).
+_UNTIL_CLOSED = tuple(s for s in State if s != State.closed)
+AMENDABLE: dict[str, tuple[State, ...]] = {
+    "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
+    "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
+    "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
+    "parties": (State.intake,),
+}
 # The states in which mediation is under way and the deadline runs (a case there is overdue once
 # its deadline has passed).
 OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
@@ -487,6 +514,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         (police_report_recorded,), N_("Law art. 25"),
         N_("A dispute likely to lead to a public-security or criminal case is reported to the "
            "police."),
+    ),
+    Transition(
+        "withdraw", (S.intake,), S.withdrawn, (reason_given,),
+        N_("Law arts. 3, 23 ≈ (voluntary: a party may refuse mediation)"),
+        N_("The applicant withdraws the application before acceptance (not a decline)."),
+    ),
+    Transition(
+        "amend", tuple(State), None, (reason_given, amendable),
+        N_("Law art. 27 (records kept); local rules"),
+        N_("A registered case's fields or parties are corrected, with the reason; each "
+           "change is recorded with its value before and after."),
     ),
 )
 

@@ -95,6 +95,25 @@ def render() -> str:
         "its 30-day period, the judicial window and the statistics count by when a step "
         "happened, so a late entry moves the figures of the period it happened in.",
         "",
+        "## Corrections (更正)",
+        "",
+        "`case amend` corrects a registered case, with a required `--reason`; it is the "
+        "`amend` row of the table, versioned and recorded like every step, its event holding "
+        "each field's value before and after (masked as every event is). The whole record as "
+        "corrected is validated as an intake is. Which field may change in which state "
+        "(`AMENDABLE` in `mediation/workflow.py`):",
+        "",
+        "| field | may be corrected in |",
+        "|---|---|",
+        *(f"| `{f}` | " + ", ".join(s.value for s in states) + " |"
+          for f, states in workflow.AMENDABLE.items()),
+        "",
+        "The description of the dispute may be corrected until the case is closed and filed; "
+        "its classification for the statistics (category, source, referral) in every state, "
+        "since a wrong one would stay in every report; the parties only before acceptance. "
+        "`case withdraw` records that the applicant withdrew the application before acceptance "
+        "(`withdrawn`, a finished state): not a decline, which is the committee's decision.",
+        "",
         "## How a step is carried out",
         "",
         "One `transitions.Machine` is built per process from the table (`model=None`, "

@@ -153,7 +153,7 @@ def needs_halves(uow: UnitOfWork, staff: Staff) -> bool:
     return bool(cases) or bool(others)
 
 
-def _directors_who_can_give(uow: UnitOfWork, staff: Staff) -> int:
+def directors_who_can_sign_in(uow: UnitOfWork, staff: Staff) -> int:
     """Active directors of ``staff``'s committee, other than ``staff``, who can sign in now (a
     password of their own, not a code awaiting its first use)."""
     from sqlalchemy import func
@@ -197,7 +197,7 @@ def give_half(uow: UnitOfWork, actor: Actor, username: str) -> dict[str, Any]:
     if staff.username == actor.username:
         raise PermissionDenied(msg("the committee's half of your own code is given by another "
                                    "member of the committee"))
-    if actor.role != Role.director and _directors_who_can_give(uow, staff):
+    if actor.role != Role.director and directors_who_can_sign_in(uow, staff):
         raise PermissionDenied(msg("the committee's director gives the half of {user}'s code",
                                    user=username))
     cred = uow.session.get(Credential, staff.id)
@@ -298,4 +298,5 @@ def _is_admin(actor: Actor) -> bool:
 
 
 # Display names of the events and fields this module adds (history, audit log).
-EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"), N_("trigger.code_half"))
+EVENT_NAMES = (N_("trigger.password_reset"), N_("field.one_time_code"), N_("trigger.code_half"),
+               N_("why.code_expired"), N_("why.code_incomplete"))

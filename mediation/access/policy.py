@@ -97,6 +97,9 @@ POLICY: dict[str, frozenset[str]] = {
     "lead.decide": _roles(_D, _M),  # dismiss, or accept (which also needs case.create)
     # the district (docs/district.md): figures per committee and the total, never case content
     "district.read": _roles(_X, _V),
+    # the same party in an open case of another committee of the database, named by that
+    # committee and the case number (duplicates.elsewhere); others learn only that one exists
+    "duplicate.elsewhere": _roles(_D),
 }
 
 ASSIGNABLE_ROLES = frozenset({Role.director, Role.mediator})
@@ -124,6 +127,7 @@ WORDS: tuple[str, ...] = (
     N_("permission.report.export"), N_("permission.sweep.record"), N_("permission.sweep.read"),
     N_("permission.lead.report"), N_("permission.lead.read"), N_("permission.lead.read.own"),
     N_("permission.lead.decide"), N_("permission.district.read"),
+    N_("permission.duplicate.elsewhere"),
 )
 
 
@@ -234,9 +238,9 @@ def require_role_change(actor: Actor, username: str, old: str, new: str) -> None
     require_grant(actor, new)
     if sees_case_content(new) and new != old and not sees_case_content(actor.role):
         raise PermissionDenied(msg(
-            "{user} ({role}) may not make {target} {granted}: that role sees case content, "
-            "which {role} never does; the committee's director changes roles in the "
-            "committee, or add a new account (its one-time code comes in two halves)",
+            "{user} ({role}) may not make {target} {granted}: that role sees case content and "
+            "yours does not; the committee's director changes roles in the committee, or add "
+            "a new account (its one-time code comes in two halves)",
             user=actor.username, role=name("role", actor.role), target=username,
             granted=name("role", new)))
 

@@ -29,6 +29,7 @@ from mediation.access.passwords import (
     _staff,
     check_password_rules,
     code_text,
+    directors_who_can_sign_in,
     hash_password,
     issues_codes,
     verdict,
@@ -179,6 +180,9 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
     rows = s.exec(select(Event).where(
         col(Event.seq) > last, Event.committee_id == director.committee_id,
         col(Event.action).in_(NOTICE_ACTIONS)).order_by(col(Event.seq))).all()
+    # Without a director who can sign in (the administrator made the director a clerk, say),
+    # every member is shown everything: the administrator's acts are never shown to nobody.
+    everything = director.role == "director" or not directors_who_can_sign_in(uow, director)
     out = []
     for e in rows:
         changes = json.loads(e.changes or "{}")
@@ -187,11 +191,21 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
         if (e.role != "admin" and not first_code and not half) or e.actor == director.username:
             continue
         username = (changes.get("username") or [None, None])[-1]
-        if director.role != "director" and username != director.username:
+        if not everything and username != director.username:
             continue
         out.append({"at": iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
-                    "username": username, "first_sign_in": first_code, "half": half})
+                    "username": username, "first_sign_in": first_code, "half": half,
+                    "awaits_half": bool(username) and e.role == "admin"
+                    and username != director.username and awaits_half(uow, username)})
     return out
+
+
+def awaits_half(uow: UnitOfWork, username: str) -> bool:
+    """Whether ``username``'s one-time code still awaits the committee's half (``staff code``)."""
+    row = uow.session.exec(select(Credential).join(
+        Staff, col(Staff.id) == Credential.staff_id).where(Staff.username == username)).first()
+    return bool(row is not None and row.second_half == "" and row.one_time_until is not None
+                and row.one_time_until > uow.now())
 
 
 def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_PERIOD_DAYS = 3660  # no period the software counts is longer than ten years
@@ -58,10 +58,6 @@ def check_zone(name: str) -> str:
     """``name`` if it is an IANA time zone; else :class:`UnknownZone`."""
     zone_info(name)
     return name
-
-
-def known_zones() -> list[str]:
-    return sorted(available_timezones())
 
 
 def is_public_holiday(day: date) -> bool:

@@ -140,10 +140,29 @@ class ReportPolice(Command):
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Withdraw(Command):
+    """The applicant withdraws the application before it is accepted (not a decline)."""
+
+    trigger: ClassVar[str] = "withdraw"
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Amend(Command):
+    """A correction of a registered case: the names of the fields it changes (``parties`` for
+    any party added, edited or removed) and why."""
+
+    trigger: ClassVar[str] = "amend"
+    fields: tuple[str, ...] = ()
+    reason: str | None = None
+
+
 COMMANDS: dict[str, type[Command]] = {
     c.trigger: c
     for c in (Accept, Decline, Mediate, Session, Extend, Agree, Terminate, Confirm, Judicial,
-              Feedback, Remediate, Prevent, Assign, Recuse, ReportPolice)
+              Feedback, Remediate, Prevent, Assign, Recuse, ReportPolice, Withdraw,
+              Amend)
 }
 
 

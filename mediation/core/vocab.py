@@ -20,6 +20,7 @@ class State(StrEnum):
     terminated = "terminated"
     confirmed = "confirmed"
     closed = "closed"
+    withdrawn = "withdrawn"  # the applicant withdrew before acceptance (not declined)
 
 
 class Source(StrEnum):

@@ -58,6 +58,12 @@ class UnitOfWork:
         conn = self.engine.connect()
         if not self.write:
             conn = conn.execution_options(mediation_write=False)
+            if conn.dialect.name == "postgresql":
+                # One snapshot for every statement of a read (statistics, the district's rows
+                # and total, reports, exports): figures that take several queries agree with
+                # each other while other terminals write. A read-only transaction is never
+                # refused for serialization, so this costs nothing (issue 17).
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
         self.conn: Connection = conn
         self._tx = conn.begin()
         # What a transaction rolled back on this pooled connection had collected for its events

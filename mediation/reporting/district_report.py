@@ -23,13 +23,19 @@ from typing import Any
 
 from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
-from mediation.core import cells, files
+from mediation.core import files
 from mediation.core.i18n import N_, gettext_
 from mediation.core.periods import Period
 from mediation.db.storage import UnitOfWork
 from mediation.reporting import district
 from mediation.reporting.figures import Figures
-from mediation.reporting.report import CASES, PERSONS, PREVENTIONS, period_label, reproducible_zip
+from mediation.reporting.report import (
+    CASES,
+    PERSONS,
+    PREVENTIONS,
+    finished_sheet,
+    period_label,
+)
 
 TITLE = N_("People's Mediation work statistics of {unit}, {period}")
 HEAD_FIELDS = (N_("Form No."), N_("Reporting unit"), N_("Period"))
@@ -93,7 +99,6 @@ def _workbook(d: district.District, period: Period, header: Header, lang: str) -
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     def t(text: str) -> str:
         return gettext_(text, lang)
@@ -205,27 +210,5 @@ def _workbook(d: district.District, period: Period, header: Header, lang: str) -
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.row_dimensions[top].height = 36
 
-    ws.freeze_panes = f"C{first_data}"
-    ws.print_area = f"A1:{last}{foot_row}"
-    ws.print_title_rows = f"{top}:{sub}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-
-    for cells_row in ws.iter_rows():
-        for cell in cells_row:
-            if isinstance(cell.value, str):
-                cell.value = cells.inert(cell.value)
-                cell.data_type = "s"
-
-    stamp = datetime.combine(period.last_day, datetime.min.time())
-    wb.properties.creator = "mediation"
-    wb.properties.created = stamp
-    wb.properties.title = ws["A1"].value
-    buf = io.BytesIO()
-    wb.save(buf)
-    return reproducible_zip(buf.getvalue(), stamp)
+    return finished_sheet(wb, ws, freeze=f"C{first_data}", print_area=f"A1:{last}{foot_row}",
+                          title_rows=f"{top}:{sub}", period=period)

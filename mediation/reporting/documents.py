@@ -340,11 +340,6 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
             "documents": [m["file"] for m in manifest]}
 
 
-def template_folder_name(prefix: str) -> str:
-    """The committee's template folder under the templates root (docs/documents.md)."""
-    return prefix
-
-
 def templates_root() -> Path:
     import os
 

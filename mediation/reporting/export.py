@@ -11,6 +11,9 @@ decides what the folder holds and writes it atomically.
 - ``monthly-YYYY-MM.xlsx``: the monthly report of D's month, up to D.
 - ``trend.png``: cases and success rate over the 12 months up to D (Chinese labels with a CJK
   font when one is installed, English labels otherwise).
+- ``corrections.csv``: the late entries and corrections recorded since the last export that
+  touched figures it had already counted (``export_corrections.py``), so that a clerk sees why a
+  past month's figure moved.
 - ``manifest.json``: row counts, the sha256 of each file, the schema version and the head of the
   event log (``log_head``: sequence number and hash) when the export was read.
 
@@ -38,7 +41,7 @@ from mediation.core.clock import start_of_local_day_utc
 from mediation.core.periods import date_range, last_months, month_to_date, year_to_date
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.reporting import chart, export_csv
+from mediation.reporting import chart, export_corrections, export_csv
 from mediation.reporting.export_csv import Progress
 from mediation.reporting.figures import Figures, Stats, monthly_series, to_json
 from mediation.reporting.stats import compute
@@ -135,6 +138,9 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
                                                 work / "cases.csv", progress)
     files["events.csv"] = export_csv.write_events(uow, actor.committee_id, end,
                                                   work / "events.csv", progress)
+    window = export_corrections.since(work.parent, day)
+    files["corrections.csv"] = export_corrections.write(uow, actor.committee_id, window, end,
+                                                       work / "corrections.csv")
     # Each set of figures is computed once: the month to date by category serves both
     # stats.json (its totals) and the monthly sheet (its rows).
     committee = committee_of(uow, actor)
@@ -168,7 +174,9 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
         "committee": {"id": committee.id, "name": committee.name},
         "categories_version": categories.table_version(),
         "rows": {"cases.csv": files["cases.csv"]["rows"],
-                 "events.csv": files["events.csv"]["rows"]},
+                 "events.csv": files["events.csv"]["rows"],
+                 "corrections.csv": files["corrections.csv"]["rows"]},
+        "corrections_since": window.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "files": {k: {"sha256": v["sha256"], "bytes": v["bytes"]}
                   for k, v in sorted(files.items())},
         "log_head": {"seq": seq, "hash": head_hash},

@@ -96,6 +96,9 @@ class _CsvOut:
         return {**self.file.close(), "rows": self.rows}
 
 
+CsvOut = _CsvOut  # for the export's other CSV files (export_corrections)
+
+
 def _iso(conn: Any, column: Any) -> Any:
     """A timestamp column formatted as ``YYYY-MM-DDTHH:MM:SSZ`` by the database.
 
@@ -116,6 +119,9 @@ def _t(name: str) -> Any:
     from sqlmodel import SQLModel
 
     return SQLModel.metadata.tables[name]
+
+
+table = _t
 
 
 def _batches(conn: Any, stmt: Any) -> Generator[Sequence[Sequence[Any]], None, None]:

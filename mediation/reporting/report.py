@@ -116,7 +116,6 @@ def _workbook(committee: str, period: Period, lang: str,
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.active
@@ -201,9 +200,20 @@ def _workbook(committee: str, period: Period, lang: str,
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.row_dimensions[3].height = 36
 
-    ws.freeze_panes = f"C{first_data}"
-    ws.print_area = f"A1:{last}{note_row}"
-    ws.print_title_rows = "3:4"
+    return finished_sheet(wb, ws, freeze=f"C{first_data}", print_area=f"A1:{last}{note_row}",
+                          title_rows="3:4", period=period)
+
+
+def finished_sheet(wb: Any, ws: Any, *, freeze: str, print_area: str, title_rows: str,
+                   period: Period) -> bytes:
+    """The sheet set for printing (A4 landscape, fitted to the width, the title rows repeated),
+    every string cell inert text, and the workbook's bytes, reproducible (dated the period's
+    last day): the monthly report and the district's share this."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.freeze_panes = freeze
+    ws.print_area = print_area
+    ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -84,6 +84,8 @@ def test_the_administrator_cannot_sign_in_as_an_account(cli: Callable[..., Any],
     told = [line for line in back.err.splitlines() if line.startswith("提示")]
     assert sum("区县管理员 qu" in t for t in told) == 3, told  # sunli, zhouyu, the reset
     assert any("liming" in t and "后半段" in t for t in told), told
+    # ... and whose codes still await the committee's half, with the command to give it.
+    assert any("`mediation staff code sunli`" in t for t in told), told
     # Now a director can sign in: the other members' halves are the director's to give.
     assert cli("login", "liming", "--password-stdin", input="mediator-pass\n",
                env=NOBODY).code == 0

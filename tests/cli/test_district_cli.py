@@ -37,6 +37,7 @@ def district(cli: Callable[..., Result], tmp_path: Path) -> None:
         ok("case", "new", "-f", str(path), "--force", user=user)
     ok("case", "accept", "1", user="wangfang")
     ok("case", "mediate", "1", "--mediator", "wangfang", "--rights-notified", user="wangfang")
+    ok("case", "session", "1", "--minutes", "双方陈述", user="wangfang")
     ok("case", "agree", "1", "--terms", "赔偿500元", user="wangfang")
     ok("sweep", "record", "--area", "桐梓坡小区", "--by", "李明", "--found", "0", user="wangfang")
 
@@ -151,3 +152,57 @@ def test_reports_by_quarter_and_year(cli: Callable[..., Result], tmp_path: Path,
     r = cli("report", "yearly", "--district", "--out", str(tmp_path / "x.xlsx"),
             env={"MEDIATION_USER": "wangfang"})
     assert r.code == 1 and "district.read" in r.err and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_same_party_open_in_another_committee(cli: Callable[..., Result],
+                                                  tmp_path: Path) -> None:
+    """Cross-committee duplicates (issue 17): found by the ID numbers' keyed hashes among the
+    other committees' open cases; the director sees committee and number only, a mediator only
+    that one exists; never a refusal; the committee's log holds the count, not the numbers."""
+    district(cli, tmp_path)  # 龙 holds cases 1-3 (open), 望 case 4, all with the same parties
+    path = tmp_path / "case.json"
+    r = cli("case", "new", "-f", str(path), "--force", "--json", env={"MEDIATION_USER": "zhouli"})
+    assert r.code == 0, r.err
+    seen = json.loads(r.out)["elsewhere"]
+    assert seen["count"] == 3
+    assert [c["number"][-5:] for c in seen["cases"]] == ["调字第1号", "调字第2号", "调字第3号"]
+    assert {c["committee"] for c in seen["cases"]} == {"龙王港社区人民调解委员会"}
+    assert set(seen["cases"][0]) == {"committee", "number"}  # nothing of the case itself
+    # A mediator of 望 is told that one exists, not where.
+    assert cli("staff", "add", "zhoum", "--name", "周明", "--role", "mediator",
+               "--no-password", env={"MEDIATION_USER": "zhouli"}).code == 0
+    for lang, notice in (("zh", "主任可在 case show 中查看"), ("en", "the director can see")):
+        r = cli("--lang", lang, "case", "new", "-f", str(path), "--force",
+                env={"MEDIATION_USER": "zhoum"})
+        assert r.code == 0, r.err
+        assert notice in r.err and "龙人调字" not in r.out + r.err
+    # A party without an ID number matches nobody elsewhere; a declined case no longer counts.
+    record = case_record()
+    for p in record["parties"]:
+        p.pop("id_number")
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    r = cli("case", "new", "-f", str(path), "--force", "--json", env={"MEDIATION_USER": "zhouli"})
+    assert json.loads(r.out)["elsewhere"] is None
+    assert cli("case", "decline", "2", "--reason", "party_refuses", "--advice", "去法院",
+               env={"MEDIATION_USER": "wangfang"}).code == 0
+    # case show: 龙's director sees 望's open cases with the same party, 龙's mediator nothing.
+    shown = json.loads(cli("case", "show", "1", "--json", env={"MEDIATION_USER": "wangfang"}).out)
+    assert {c["committee"] for c in shown["elsewhere"]} == {"望月湖社区人民调解委员会"}
+    assert len(shown["elsewhere"]) == 4  # 望's cases with ID numbers
+    text = cli("--lang", "zh", "case", "show", "1", env={"MEDIATION_USER": "wangfang"}).out
+    assert "其他调委会" in text and "望人调字第1号" in text
+    shown = json.loads(cli("case", "show", "5", "--json", env={"MEDIATION_USER": "zhouli"}).out)
+    assert [c["number"][-5:] for c in shown["elsewhere"]] == ["调字第1号", "调字第3号"]
+    assert cli("staff", "add", "xiaoli", "--name", "小李", "--role", "mediator",
+               "--no-password", env={"MEDIATION_USER": "wangfang"}).code == 0
+    assert cli("case", "assign", "1", "--mediator", "xiaoli",
+               env={"MEDIATION_USER": "wangfang"}).code == 0
+    shown = json.loads(cli("case", "show", "1", "--json", env={"MEDIATION_USER": "xiaoli"}).out)
+    assert shown["elsewhere"] is None
+    # 望's log: a duplicate_elsewhere event with the count, never 龙's numbers.
+    log = cli("audit", "log", "--all", "--json", env={"MEDIATION_USER": "zhouli"}).out
+    events = [e for e in json.loads(log) if e["action"] == "duplicate_elsewhere"]
+    assert len(events) == 4  # 望's first case in the setup, then three here
+    assert {e["changes"]["count"][1] for e in events} == {3}
+    assert "龙人调字" not in log

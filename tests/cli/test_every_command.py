@@ -76,6 +76,8 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
         {"role": "applicant", "name": "批量甲"}, {"role": "respondent", "name": "批量乙"}]},
         ensure_ascii=False) + "\n", encoding="utf-8")
     ok("case", "import", str(bulk))
+    ok("case", "amend", "3", "--category", "01", "--persons", "3", "--reason", "登记时选错类别")
+    ok("case", "withdraw", "3", "--reason", "申请人已自行和解")
     ok("case", "new", "--file", "-", "--force", input=text)
     ok("case", "accept", "4")
     ok("case", "terminate", "4", "--reason", "party_withdrew", "--advice", "可向法院起诉")

@@ -21,6 +21,9 @@ ANSWERS = [
     "application",             # source
     "楼上漏水",                 # facts
     "赔偿维修费",               # requests
+    "1,500元",                  # amount involved
+    "",                        # discovered: now
+    "中",                       # risk level, by its Chinese name
     # applicant
     "person", "张三", "male", "汉族",
     "430104198003120011",      # bad check digit: asked again
@@ -31,6 +34,7 @@ ANSWERS = [
     # respondent
     "person", "李四", "male", "", "", "", "", "",
     "n",                       # no more parties
+    "y",                       # the summary: register it
 ]
 
 
@@ -48,3 +52,58 @@ def test_guided_intake_asks_each_field_and_rechecks_bad_answers(
     assert [p["name"] for p in shown["parties"]] == ["张三", "李四"]
     assert shown["parties"][0]["id_number"] == "430***********0014"
     assert ("check digit" in out.err) if lang == "en" else ("校验码" in out.err)
+
+
+MINOR = "430104201506010022"  # born 2015-06-01: a minor
+
+
+def _answers(applicant_id: str, *, guardian: list[str], summary: list[str]) -> list[str]:
+    """A minor's guardian is asked right after the ID number; anyone else's (optional) after
+    the address."""
+    later = [] if guardian else [""]
+    return ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", "",
+            "", "张小明", "男", "", applicant_id, *guardian, "", "", *later,
+            "", "李四", "男", "", "", "", "", "",
+            "n", *summary]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_minor_is_asked_for_a_guardian_at_once(cli: Callable[..., Result], lang: str) -> None:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    # right after the ID number: the guardian (required: an empty name is asked again)
+    answers = _answers(MINOR, guardian=["", "张大山", "父子", "13812345678"], summary=["y"])
+    out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
+    assert out.code == 0, out.err
+    assert ("minor" in out.err) if lang == "en" else ("未成年人" in out.err)
+    shown = json.loads(cli("case", "show", "1", "--json").out)
+    assert shown["parties"][0]["guardian"]["relation"] == "父子"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_summary_goes_back_to_a_field_and_cancel_writes_nothing(
+        cli: Callable[..., Result], lang: str) -> None:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    answers = _answers("", guardian=[], summary=["1", "婚姻家庭纠纷", "x", "99", "n"])
+    out = cli("--lang", lang, "case", "new", input=Terminal("\n".join(answers) + "\n"))
+    assert out.code == 130 and out.out == ""
+    assert out.err.count("01 " + ("Marriage" if lang == "en" else "婚姻家庭纠纷")) >= 1
+    assert ("1 to 9" in out.err) if lang == "en" else ("1 至 9" in out.err)
+    assert json.loads(cli("case", "list", "--json").out) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_duplicate_declined_at_the_terminal_writes_nothing(cli: Callable[..., Result],
+                                                             lang: str) -> None:
+    from tests.conftest import DATA
+
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    assert cli("case", "new", "--file", str(DATA / "demo" / "case.json")).code == 0
+    answers = [*ANSWERS, "n"]  # the same 张三 and 李四: a probable duplicate; do not register
+    out = cli("--lang", lang, "case", "new", input=Terminal("\n".join(answers) + "\n"))
+    assert out.code == 1, out.err
+    assert ("Probable duplicates" if lang == "en" else "疑似重复案件") in out.err
+    assert ("Not registered" if lang == "en" else "未登记") in out.err
+    assert len(json.loads(cli("case", "list", "--json").out)) == 1

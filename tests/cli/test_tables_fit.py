@@ -27,7 +27,12 @@ TABLES: list[tuple[str, ...]] = [
     ("stats", "--year", "2026", "--by", "category", "--no-chart"),
     ("stats", "--year", "2026", "--by", "mediator", "--no-chart"),
     ("stats", "--year", "2026", "--by", "source", "--no-chart"),
+    ("case", "search", "调解"),
 ]
+# Views that are not tables (lines per item) but must fit 80 columns all the same.
+LINES: list[tuple[str, ...]] = [("agenda", "--all", "--format", "table"),
+                                ("audit", "log", "--limit", "30"), ("case", "history", "4"),
+                                ("case", "show", "4"), ("workflow", "diagram")]
 # Tables printed beside other text, on a terminal only (no --format).
 TERMINAL_ONLY: list[tuple[str, ...]] = [("case", "show", "3")]
 
@@ -119,6 +124,15 @@ def test_tables_beside_other_text_fit_80_columns(desk: Cli, watch: Watch, lang: 
         _fits(shown.out, watch.shown)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_other_views_fit_80_columns(desk: Cli, lang: str) -> None:
+    for command in LINES:
+        shown = desk("--lang", lang, *command, env={"COLUMNS": "80"})
+        assert shown.code == 0, (command, shown.err)
+        assert shown.out.strip(), command
+        assert max(width(line) for line in shown.out.splitlines()) <= 80, (command, shown.out)
+
+
 def test_a_pipe_greps_a_name(desk: Cli) -> None:
     piped = desk("--lang", "zh", "staff", "list")
     assert [line.split("\t")[:2] for line in piped.out.splitlines()
@@ -143,3 +157,8 @@ def test_the_committee_list_fits(cli: Cli, watch: Watch, monkeypatch: pytest.Mon
         _fits(table.out, watch.shown)
         piped = cli("--lang", lang, "committee", "list")
         assert [len(line.split("\t")) for line in piped.out.splitlines()] == [6, 6]
+        watch.shown.clear()
+        district = cli("--lang", lang, "stats", "--district", "--format", "table",
+                       env={"COLUMNS": "80"})
+        assert district.code == 0, district.err
+        _fits(district.out, watch.shown)

@@ -67,3 +67,22 @@ def test_the_late_entry_days_are_a_committee_setting(room: Cli, tmp_path: Path) 
     zh = room("--lang", "zh", "case", "accept", "1", "--at",
               (today + timedelta(days=2)).isoformat())
     assert zh.code == 1 and "将来" in zh.err
+
+
+def test_amend_and_withdraw_through_the_cli(room: Cli, tmp_path: Path) -> None:
+    assert room("case", "new", "--file", str(tmp_path / "case.json")).code == 0
+    r = room("case", "amend", "1", "--category", "01", "--amount", "1,200",
+             "--edit-party", '2:{"phone": "13900001111"}', "--reason", "登记时选错类别")
+    assert r.code == 0, r.err
+    shown = room("case", "history", "1")
+    assert "登记时选错类别" in shown.out and "139****1111" in shown.out
+    assert "13900001111" not in shown.out
+    r = room("case", "amend", "1", "--reason", "无")
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+    r = room("case", "amend", "1", "--edit-party", "x", "--reason", "无")
+    assert r.code == 2
+    r = room("--lang", "zh", "case", "withdraw", "1", "--reason", "申请人已自行和解")
+    assert r.code == 0, r.err
+    assert "已撤回" in room("--lang", "zh", "case", "show", "1").out
+    r = room("case", "accept", "1")
+    assert r.code == 1 and "withdrawn" in r.err

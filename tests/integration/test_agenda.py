@@ -52,15 +52,14 @@ def test_the_period_ending_and_past(room: Room) -> None:
     room.clock.advance(days=26)
     soon = [i for i in _items(room, room.mediator) if i.case_id == cid]
     assert [i.kind for i in soon] == ["due_soon"] and soon[0].days >= 0
-    assert "mediation case agree" in soon[0].command
+    assert soon[0].command.startswith(f"mediation case extend {soon[0].ref}")
+    room.run(steps.extend, None, cid, days=3, reason="等待鉴定", consent=True)
+    soon = [i for i in _items(room, room.mediator, days=30) if i.case_id == cid]
+    assert [i.kind for i in soon] == ["due_soon"] and "mediation case agree" in soon[0].command
     room.clock.advance(days=10)
     late = next(i for i in _items(room, room.mediator) if i.case_id == cid)
     assert late.kind == "overdue" and late.days < 0
-    assert late.command.startswith(f"mediation case extend {late.ref}")
-    room.run(steps.extend, None, cid, days=3, reason="等待鉴定", consent=True)
-    room.clock.advance(days=5)
-    late = next(i for i in _items(room, room.mediator) if i.case_id == cid)
-    assert late.kind == "overdue" and "terminate" in late.command
+    assert late.command.startswith(f"mediation case terminate {late.ref}")
 
 
 def test_performance_follow_up_and_judicial_window(room: Room) -> None:

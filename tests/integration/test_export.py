@@ -61,7 +61,8 @@ def test_manifest_rows_and_checksums(built: Built, tmp_path: Path) -> None:
     manifest = _run(built, tmp_path)
     folder = tmp_path / DAY.isoformat()
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["cases.csv", "events.csv", "stats.json", "monthly-2026-06.xlsx", "trend.png",
+        ["cases.csv", "events.csv", "corrections.csv", "stats.json", "monthly-2026-06.xlsx",
+         "trend.png",
          "manifest.json"])
     on_disk = json.loads((folder / "manifest.json").read_text("utf-8"))
     assert on_disk == {k: v for k, v in manifest.items() if k != "folder"}

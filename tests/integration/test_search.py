@@ -53,6 +53,7 @@ def test_index_follows_the_case_file_in_each_step(room: Room) -> None:
     room.run(steps.agree, None, cid, terms="李四于月底前重做防水层", written=True)
     assert _found(room, "重做防水") == [cid]
     assert _found(room, "李四 重做") == [cid]  # every word must occur
+    assert _found(room, "李四 重做防水") == [cid]  # a short word beside an indexed one
     assert _found(room, "李四 鉴定书") == []
 
 

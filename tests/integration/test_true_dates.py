@@ -5,6 +5,7 @@ the statistics count by when it happened."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -151,3 +152,31 @@ def test_occurrence_rule_without_a_database() -> None:
     assert workflow.occurrence_problem(now, now, now, cal) is None
     assert workflow.occurrence_problem(now - timedelta(days=31), now, None, cal) is not None
     assert workflow.occurrence_problem(now - timedelta(days=31), now, None, cal, 40) is None
+
+
+def test_the_nightly_export_lists_what_moved_an_exported_figure(room: Room,
+                                                               tmp_path: Path) -> None:
+    """A late entry and a correction recorded after an export, touching what it counted, are
+    listed in the next export's corrections.csv (with the month they touched)."""
+    from mediation.reporting import export
+
+    cid = _registered(room)  # registered 27 November; now 2 December 09:30
+    other = new_case(room, category="01")  # registered now (2 December)
+    out = tmp_path / "exports"
+    with room.uow() as uow:
+        first = export.nightly(uow, room.director, out, date(2026, 12, 1))
+    assert first["rows"]["corrections.csv"] == 0
+    room.clock.now = datetime(2026, 12, 3, 1, 0)
+    room.run(steps.accept, None, cid, at=date(2026, 11, 30))  # late: November's figure moves
+    room.run(steps.accept, None, other)  # on time: nothing exported moved
+    room.run(steps.amend, None, cid, reason="登记时选错类别", fields={"category": "01"})
+    with room.uow() as uow:
+        second = export.nightly(uow, room.director, out, date(2026, 12, 3))
+    text = (out / "2026-12-03" / "corrections.csv").read_text("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == ("seq,recorded_at,occurred_at,case,action,kind,period,fields,actor")
+    assert second["rows"]["corrections.csv"] == 2 and len(lines) == 3
+    assert ",accept,late_entry,2026-11,," in lines[1]
+    assert ",amend,correction,2026-11,category," in lines[2]
+    assert second["corrections_since"] == "2026-12-01T16:00:00Z"  # the end of 1 December
+    assert "登记时选错类别" not in text  # no free text

@@ -75,6 +75,14 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "mediator": st.sampled_from(["liming", "zhaomin"])}),
     "police": st.fixed_dictionaries({
         "to": st.sampled_from(["望月湖派出所", ""]), "note": maybe_text}),
+    "withdraw": st.fixed_dictionaries({"reason": maybe_text.map(lambda v: v or "")}),
+    "amend": st.fixed_dictionaries({
+        "reason": maybe_text.map(lambda v: v or ""),
+        "fields": st.fixed_dictionaries({}, optional={
+            "category": st.sampled_from(["01", "02", "05", "99x"]),
+            "risk": st.sampled_from(["low", "high", "nope"]),
+            "persons": st.integers(0, 6), "summary": maybe_text,
+            "amount": st.sampled_from(["100", "1,200.50", "-1"])})}),
 }
 
 
@@ -90,6 +98,8 @@ def good_inputs(trigger: str, state: str, today: date) -> dict[str, Any]:
         return {"court": "岳麓区人民法院", "filed_on": today}
     if trigger == "agree":
         return {**GOOD[trigger], "written": True}
+    if trigger == "amend":
+        return {"reason": "登记时选错类别", "fields": {"category": "05"}}
     return GOOD[trigger]
 
 

@@ -58,6 +58,7 @@ def test_the_matrix_of_the_issue() -> None:
     viewer = {p for p, r in roles_of.items() if "district_viewer" in r}
     assert viewer == {"district.read"}
     assert roles_of["district.read"] == {"admin", "district_viewer"}
+    assert roles_of["duplicate.elsewhere"] == {"director"}
 
 
 def test_deny_by_default() -> None:

@@ -32,6 +32,8 @@ GOOD: dict[str, dict[str, Any]] = {
     "assign": {"mediator": "liming"},
     "recuse": {"party": "李四", "reason": "调解员系张三亲属", "mediator": "zhaomin"},
     "police": {"to": "望月湖派出所", "note": "扬言械斗"},
+    "withdraw": {"reason": "申请人已自行和解"},
+    "amend": {"fields": ("category",), "reason": "登记时选错类别"},
 }
 
 
@@ -134,6 +136,9 @@ GUARD_FAILURES = [
     ("recuse", "mediating", {}, {"mediator": None}, "no mediator"),
     ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),
     ("police", "mediating", {}, {"to": " "}, "police station"),
+    ("withdraw", "intake", {}, {"reason": " "}, "reason"),
+    ("amend", "intake", {}, {"reason": ""}, "reason"),
+    ("amend", "accepted", {}, {"fields": ("parties",)}, "may not be corrected"),
 ]
 
 
@@ -254,3 +259,31 @@ def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
     assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on",
                                           "agreement_form", "judicial_filed_on"}
     assert workflow.facts("feedback") == {"has_agreement"}
+
+
+def test_amendable_fields_by_state_amendable_rule() -> None:
+    """workflow.AMENDABLE (issue 15): parties only before acceptance, the description until
+    the case is closed, the classification always; a reason is required."""
+    def amend(state: str, *fields: str, reason: str = "更正") -> str | None:
+        try:
+            fire(ready(state), cmd("amend", {"fields": fields, "reason": reason}))
+        except Refused as refused:
+            return refused.render()
+        return None
+
+    assert amend("intake", "parties", "summary") is None
+    assert amend("accepted", "parties") is not None
+    assert amend("closed", "category") is None
+    assert amend("closed", "summary") is not None
+    assert amend("mediating", "amount", "persons_involved", "risk_level") is None
+    assert amend("intake", "state") is not None
+    assert amend("intake") is not None
+    assert amend("intake", "category", reason=" ") is not None
+
+
+def test_withdraw_only_before_acceptance_law_art_23() -> None:
+    assert workflow.transition("withdraw").sources == (State.intake,)
+    assert fire(ready("intake"), cmd("withdraw", GOOD["withdraw"])) == "withdrawn"
+    with pytest.raises(Refused):
+        fire(ready("intake"), cmd("withdraw", {"reason": ""}))
+    assert State.withdrawn in workflow.FINISHED and State.withdrawn in workflow.FINAL

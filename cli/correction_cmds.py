@@ -1,0 +1,92 @@
+"""`mediation case amend` and `case withdraw`: corrections of the record (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from cli import render
+from cli.choices import category_opt, choice_opt
+from cli.context import env
+from cli.options import MAX_INT, at_opt, json_opt, parse_at, version_opt
+from mediation.core.i18n import _
+
+
+def _object(value: str, option: str) -> dict[str, Any]:
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict):
+        raise typer.BadParameter(_("give a JSON object, e.g. {example}",
+                                   example='{"role": "respondent", "name": "王五"}'),
+                                 param_hint=option)
+    return data
+
+
+def _edit(value: str) -> tuple[int, dict[str, Any]]:
+    number, sep, rest = value.partition(":")
+    if not sep or not number.strip().isdigit():
+        raise typer.BadParameter(_("write N:{{...}}, e.g. {example}",
+                                   example='2:{"phone": "13900001111"}'),
+                                 param_hint="--edit-party")
+    return int(number), _object(rest, "--edit-party")
+
+
+def register(case: typer.Typer) -> None:
+    @case.command("amend")
+    def amend(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reason: str = typer.Option(..., "--reason", help=_(
+            "Why the record is corrected (recorded with the values before and after).")),
+        category: str | None = category_opt("--category", help=_("The dispute category.")),
+        summary: str | None = typer.Option(None, "--summary", help=_("The dispute's summary.")),
+        requests: str | None = typer.Option(None, "--requests", help=_(
+            "What the applicant asks for.")),
+        amount: str | None = typer.Option(None, "--amount", help=_(
+            "The amount in dispute, in yuan.")),
+        risk: str | None = choice_opt("risk", None, "--risk", help=_("The risk level.")),
+        persons: int | None = typer.Option(None, "--persons", min=1, max=MAX_INT, help=_(
+            "How many persons are involved.")),
+        source: str | None = choice_opt("source", None, "--source", help=_(
+            "How the dispute came to the committee.")),
+        referral: str | None = typer.Option(None, "--referral", help=_(
+            "The referring body's reference.")),
+        add_party: list[str] = typer.Option([], "--add-party", metavar="JSON", help=_(
+            "Add a party, as in case.json (before acceptance; repeatable).")),
+        edit_party: list[str] = typer.Option([], "--edit-party", metavar="N:JSON", help=_(
+            "Change party N (as case show numbers them): the keys given (before acceptance; "
+            "repeatable).")),
+        remove_party: list[int] = typer.Option([], "--remove-party", metavar="N", help=_(
+            "Remove party N (before acceptance; repeatable).")),
+        expect_version: int | None = version_opt(), as_json: bool = json_opt(),
+    ) -> None:
+        """Correct a registered case's fields or parties (更正), with the reason."""
+        from mediation import steps
+
+        fields = {k: v for k, v in {
+            "category": category, "summary": summary, "requests": requests, "amount": amount,
+            "risk": risk, "persons": persons, "source": source, "referral": referral,
+        }.items() if v is not None}
+        edits = dict(_edit(v) for v in edit_party)
+        render.step_done(env(ctx).act(
+            steps.amend, case_ref, reason=reason, fields=fields,
+            add_parties=[_object(v, "--add-party") for v in add_party], edit_parties=edits,
+            remove_parties=remove_party, expected_version=expect_version), as_json)
+
+    @case.command("withdraw")
+    def withdraw(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reason: str = typer.Option(..., "--reason", help=_(
+            "Why the applicant withdraws (as they said it).")),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
+    ) -> None:
+        """The applicant withdraws before acceptance (撤回申请; not a decline)."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.withdraw, case_ref, reason=reason,
+                                      expected_version=expect_version, at=parse_at(at)),
+                         as_json)

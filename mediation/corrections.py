@@ -1,0 +1,200 @@
+"""Corrections of the record (issue 15): ``case amend`` and ``case withdraw``.
+
+``amend`` changes a registered case's fields (category, summary, requests, amount, risk, persons
+involved, source and referral) and, before acceptance, its parties (add, edit, remove), with a
+required reason. It is a step of the transition table (``workflow.AMENDABLE`` says which field
+may change in which state), so it is versioned and recorded like every step: one event with each
+field's value before and after (masked as every event is: eventlog.append). The whole record,
+as corrected, is validated by the same schema as an intake (``intake.parse_case``), so a
+correction can never store what registration would have refused.
+
+A correction happens when it is recorded: it takes no ``--at`` (``workflow.CORRECTIONS``). When
+it changes a case counted in a period already reported, the nightly export lists it
+(``reporting/export``: corrections.csv).
+
+``withdraw``: the applicant withdraws the application before the committee accepts it
+(``withdrawn``, a finished state; distinct from a decline, which is the committee's decision).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import col, select
+
+from mediation import calendars, intake
+from mediation.access.policy import Actor
+from mediation.cases import Case, Party
+from mediation.core import identity, redaction
+from mediation.core.clock import iso
+from mediation.core.commands import Amend, StepDone, Withdraw
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import N_, msg
+from mediation.core.money import fen_to_yuan
+from mediation.db import settings
+from mediation.db.storage import UnitOfWork
+from mediation.step_machinery import Changes, set_field, step, text_inputs
+
+# The case fields ``amend`` may change: its keyword (and the CLI option) → the intake record's
+# key → the case column.
+FIELDS: dict[str, tuple[str, str]] = {
+    "category": ("category", "category"),
+    "summary": ("summary", "summary"),
+    "requests": ("requests", "requests"),
+    "amount": ("amount", "amount_fen"),
+    "risk": ("risk_level", "risk_level"),
+    "persons": ("persons_involved", "persons_involved"),
+    "source": ("source", "source"),
+    "referral": ("referral_ref", "referral_ref"),
+}
+
+
+# Display names of the fields these steps record (history, audit).
+EVENT_NAMES = (N_("field.withdrawn_at"), N_("field.persons_involved"),
+               N_("guard.amendable"))
+
+
+@text_inputs(multiline=("reason",))
+def withdraw(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
+             expected_version: int | None = None, at: date | None = None) -> StepDone:
+    """The applicant withdraws before acceptance (撤回申请)."""
+
+    def apply(case: Case) -> Changes:
+        ch: Changes = {}
+        set_field(case, ch, "withdrawn_at", uow.now())
+        return ch
+
+    return step(uow, actor, ref, Withdraw(reason=reason), apply,
+                expected_version=expected_version, at=at, reason=reason)
+
+
+@text_inputs(multiline=("reason",))
+def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
+          fields: Mapping[str, Any] | None = None,
+          add_parties: Sequence[Mapping[str, Any]] = (),
+          edit_parties: Mapping[int, Mapping[str, Any]] | None = None,
+          remove_parties: Sequence[int] = (),
+          expected_version: int | None = None) -> StepDone:
+    """Correct a registered case: ``fields`` (keys of :data:`FIELDS`, values as a case.json
+    would give them; None clears an optional one), and its parties by their number (1, 2, ...
+    as ``case show`` lists them): ``edit_parties`` maps a number to the keys that change."""
+    given = dict(fields or {})
+    unknown = sorted(set(given) - set(FIELDS))
+    if unknown:
+        raise InvalidInput(msg("cannot correct {fields}: the fields are {allowed}",
+                               fields=", ".join(unknown), allowed=", ".join(FIELDS)))
+    edits = dict(edit_parties or {})
+    touched = [FIELDS[k][0] for k in given]
+    if add_parties or edits or remove_parties:
+        touched.append("parties")
+    command = Amend(fields=tuple(touched), reason=reason)
+
+    def apply(case: Case) -> Changes:
+        assert case.id is not None
+        parties = list(uow.session.exec(select(Party).where(Party.case_id == case.id)
+                                        .order_by(col(Party.position), col(Party.id))).all())
+        record = _record_of(case, parties)
+        for k, v in given.items():
+            record[FIELDS[k][0]] = v
+        record["parties"] = _parties_amended(record["parties"], add_parties, edits,
+                                             remove_parties)
+        cal = calendars.of(uow, case.committee_id)
+        checked = intake.parse_case(record, origin=case.number, calendar=cal)
+        new = intake.case_fields(checked, committee_id=case.committee_id, year=case.year,
+                                 seq=case.seq, number=case.number, now=case.registered_at,
+                                 registrar=case.registrar)
+        if "persons" not in given:  # not recomputed from the number of parties
+            new["persons_involved"] = case.persons_involved
+        ch: Changes = {}
+        for k in given:
+            column = FIELDS[k][1]
+            before = getattr(case, column)
+            set_field(case, ch, column, new[column])
+            if column == "amount_fen" and column in ch:
+                ch["amount"] = [_yuan(before), _yuan(new[column])]
+                del ch[column]
+        if "parties" in touched:
+            _write_parties(uow, case, parties, checked, ch)
+        if not ch:
+            raise InvalidInput(msg("nothing changes: the case already holds these values"))
+        return ch
+
+    return step(uow, actor, ref, command, apply, expected_version=expected_version,
+                reason=reason)
+
+
+def _yuan(fen: int | None) -> str | None:
+    return None if fen is None else str(fen_to_yuan(fen))
+
+
+def _record_of(case: Case, parties: Sequence[Party]) -> dict[str, Any]:
+    """The case as an intake record (case.json), as it is stored now."""
+    return {
+        "category": case.category, "source": case.source, "summary": case.summary,
+        "requests": case.requests, "referral_ref": case.referral_ref,
+        "risk_level": case.risk_level, "persons_involved": case.persons_involved or None,
+        "amount": None if case.amount_fen is None else str(fen_to_yuan(case.amount_fen)),
+        "discovered_at": None if case.discovered_at is None
+        else iso(case.discovered_at),
+        "parties": [_party_record(p) for p in parties],
+    }
+
+
+def _party_record(p: Party) -> dict[str, Any]:
+    guardian = None
+    if p.guardian_name:
+        guardian = {"name": p.guardian_name, "relation": p.guardian_relation,
+                    "phone": p.guardian_phone}
+    return {k: v for k, v in {
+        "role": p.role, "kind": p.kind, "name": p.name, "sex": p.sex,
+        "ethnicity": p.ethnicity, "birth_date": iso(p.birth_date), "id_type": p.id_type,
+        "id_number": p.id_number, "phone": p.phone, "address": p.address,
+        "guardian": guardian}.items() if v is not None}
+
+
+def _parties_amended(current: list[dict[str, Any]], add: Sequence[Mapping[str, Any]],
+                     edits: Mapping[int, Mapping[str, Any]], remove: Sequence[int]
+                     ) -> list[dict[str, Any]]:
+    count = len(current)
+    for n in [*edits, *remove]:
+        if not 1 <= n <= count:
+            raise InvalidInput(msg("the case has no party {n} (parties 1 to {count})", n=n,
+                                   count=count))
+    out = [{**p, **edits.get(i + 1, {})} for i, p in enumerate(current)
+           if i + 1 not in set(remove)]
+    return [*out, *(dict(p) for p in add)]
+
+
+def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
+                   ch: Changes) -> None:
+    """The party rows made equal to the corrected record (updated in place, added, deleted),
+    and the change as the masked parties before and after."""
+    assert case.id is not None
+    key = settings.hash_key(uow)
+    before = [_shown(p) for p in rows]
+    wanted = [intake.party_fields(checked, i, p, case_id=case.id, key=key)
+              for i, p in enumerate(checked.parties)]
+    # the rows are rewritten in order: a party keeps its row when it keeps its place
+    for row, values in zip(rows, wanted, strict=False):
+        for k, v in values.items():
+            if getattr(row, k) != v:
+                setattr(row, k, v)
+        uow.session.add(row)
+    for values in wanted[len(rows):]:
+        uow.session.add(Party(**values))
+    for row in rows[len(wanted):]:
+        uow.session.delete(row)
+    after = [_shown(Party(**values)) for values in wanted]
+    if before != after:
+        ch["parties"] = [before, after]
+
+
+def _shown(p: Party) -> dict[str, Any]:
+    """A party as an event shows it: masked like the registration's (intake)."""
+    return {k: v for k, v in {
+        "role": p.role, "kind": p.kind,
+        "name": redaction.shown_name(p.name, p.kind, full=False),
+        "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone),
+    }.items() if v is not None}

@@ -1,0 +1,138 @@
+"""A guided intake completed at a real terminal (a pseudo-terminal driven by pexpect), in Chinese,
+80 columns wide: a mistyped category and ID number are asked again, a field is corrected from the
+summary, and a probable duplicate is shown side by side and registered anyway, as --force is
+(issue 14)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+ROOT = Path(__file__).resolve().parents[2]
+MEDIATION = str(Path(sys.executable).parent / "mediation")
+
+# (what the screen shows, what the clerk types)
+DIALOGUE = [
+    ("纠纷类别（代码或名称）", "77"),           # a typo: no such category
+    ("未知的纠纷类别", None),
+    ("纠纷类别（代码或名称）", "邻里纠纷"),      # by its name
+    ("案件来源 \\[当事人申请\\]", ""),           # the default, shown by name
+    ("简要案情", "张三家天花板被楼上李四家卫生间漏水泡坏。"),
+    ("当事人请求", "请求李四赔偿维修费用并修复防水层。"),
+    ("涉及金额", "500"),
+    ("纠纷发现时间", ""),                      # now
+    ("1=低  2=中  3=高", None),
+    ("风险等级", "中"),
+    ("— 申请人 —", None),
+    ("类型 \\[自然人\\]", ""),
+    ("姓名", "张三"),
+    ("1=男  2=女", None),
+    ("性别", "男"),
+    ("民族", "汉族"),
+    ("证件号码", "430104198003120011"),        # a typo: the check digit is wrong
+    ("校验码不正确", None),
+    ("证件号码", "430104198003120014"),
+    ("联系电话", "13812345678"),
+    ("住址或工作单位", "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋502"),
+    ("监护人姓名", ""),
+    ("— 被申请人 —", None),
+    ("类型", ""),
+    ("姓名", "李四"),
+    ("性别", "女"),
+    ("民族", ""),
+    ("证件号码", "430104197511200024"),
+    ("联系电话", ""),
+    ("住址或工作单位", ""),
+    ("监护人姓名", ""),
+    ("是否添加其他当事人", "否"),
+    ("请核对填写的内容", None),
+    ("涉及金额（元）：500", None),
+    ("确认登记吗", "5"),                       # back to the amount
+    ("涉及金额", "1,500元"),
+    ("涉及金额（元）：1500", None),
+    ("确认登记吗", "y"),
+    ("疑似重复案件", None),                     # side by side, before anything is written
+    ("同一当事人证件号码", None),
+    ("仍然登记吗", "是"),
+    ("已登记 \\(\\d{4}\\)龙人调字第2号", None),
+]
+
+
+def test_a_guided_intake_in_chinese_with_a_typo_and_a_duplicate(tmp_path: Path) -> None:
+    env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
+           "MEDIATION_USER": "wangfang", "MEDIATION_LANG": "zh", "LANG": "zh_CN.UTF-8",
+           "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("MEDIATION_TOKEN_FILE", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([MEDIATION, *args], env=env, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙")
+    run("case", "new", "--file", str(ROOT / "data" / "demo" / "case.json"))
+
+    child = pexpect.spawn(MEDIATION, ["case", "new"], env=env, encoding="utf-8",
+                          dimensions=(24, 80), timeout=60)
+    screen: list[str] = []
+    try:
+        for shows, typed in DIALOGUE:
+            child.expect(shows)
+            screen.append(child.before + child.after)
+            if typed is not None:
+                child.sendline(typed)
+        child.expect(pexpect.EOF)
+        screen.append(child.before)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, "".join(screen)
+    text = "".join(screen)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    for english in ("Category", "Source", "Error", "Aborted", "invalid input"):
+        assert english not in text
+
+    cases = json.loads(run("case", "list", "--all", "--json"))
+    assert len(cases) == 2
+    second = json.loads(run("case", "show", "2", "--json"))
+    assert second["amount"] in ("1500", "1500.00") and second["duplicate_of"]
+    assert [p["name"] for p in second["parties"]] == ["张三", "李四"]
+    log = json.loads(run("audit", "log", "--action", "new", "--json"))
+    forced = [e for e in log if e["case"] == second["number"]]
+    assert forced and forced[0]["reason"] == "forced: probable duplicate"  # as --force records
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_new_password_is_checked_before_it_is_asked_again(tmp_path: Path, lang: str) -> None:
+    env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
+           "MEDIATION_USER": "wangfang", "MEDIATION_LANG": lang, "COLUMNS": "80",
+           "NO_COLOR": "1", "TERM": "dumb", "MEDIATION_ARGON2_FAST": "1",
+           "MEDIATION_SESSION_FILE": str(tmp_path / "session")}
+    zh = lang == "zh"
+    child = pexpect.spawn(MEDIATION, ["init", "--committee", "龙王港社区人民调解委员会",
+                                      "--prefix", "龙"], env=env, encoding="utf-8",
+                          dimensions=(24, 80), timeout=60)
+    try:
+        child.expect("为 wangfang 设置新密码" if zh else "New password for wangfang")
+        child.sendline("short")
+        child.expect("至少" if zh else "at least 8")  # at once, not after typing it twice
+        child.expect("为 wangfang 设置新密码" if zh else "New password for wangfang")
+        child.sendline("director-pass")
+        child.expect("再输入一次" if zh else "again")
+        child.sendline("director-typo")
+        child.expect("不一致" if zh else "differ")
+        child.expect("为 wangfang 设置新密码" if zh else "New password for wangfang")
+        child.sendline("director-pass")
+        child.expect("再输入一次" if zh else "again")
+        child.sendline("director-pass")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, child.before

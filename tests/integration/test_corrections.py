@@ -1,0 +1,116 @@
+"""Corrections (issue 15): case amend (fields by state: workflow.AMENDABLE, before and after in
+the event, masked), case withdraw (before acceptance, not a decline)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from sqlmodel import col, select
+
+from mediation import audit, steps, workflow
+from mediation.cases import Case, Party
+from mediation.core.errors import InvalidInput, Refused
+from mediation.tables import Event
+from tests.audit_support import new_case
+from tests.conftest import Room
+
+
+def _case(room: Room, cid: int) -> Case:
+    with room.uow(write=False) as uow:
+        case = uow.session.get(Case, cid)
+        assert case is not None
+        return case
+
+
+def _last_event(room: Room, cid: int) -> Event:
+    with room.uow(write=False) as uow:
+        e = uow.session.exec(select(Event).where(Event.case_id == cid)
+                             .order_by(col(Event.seq).desc())).first()
+        assert e is not None
+        return e
+
+
+def _verified(room: Room) -> None:
+    with room.uow(write=False) as uow:
+        result = audit.verify(uow)
+    assert result.first is None, result.findings
+
+
+def test_amend_changes_fields_with_before_and_after_and_the_reason(room: Room) -> None:
+    cid = new_case(room)
+    before = _case(room, cid)
+    room.run(steps.amend, None, cid, reason="登记时选错类别",
+             fields={"category": "01", "amount": "1,200", "persons": 5, "risk": "high"})
+    case = _case(room, cid)
+    assert (case.category, case.amount_fen, case.persons_involved, case.risk_level) == (
+        "01", 120000, 5, "high")
+    e = _last_event(room, cid)
+    changes = json.loads(e.changes)
+    assert e.action == "amend" and e.reason == "登记时选错类别" and e.version == 2
+    assert changes["category"] == [before.category, "01"]
+    assert changes["amount"][1] == "1200.00" and changes["persons_involved"][1] == 5
+    assert e.occurred_at == e.at  # a correction happens when it is recorded
+    _verified(room)
+
+
+def test_amend_needs_a_reason_and_a_valid_record(room: Room) -> None:
+    cid = new_case(room)
+    with pytest.raises(Refused, match="reason"):
+        room.run(steps.amend, None, cid, reason=" ", fields={"category": "01"})
+    with pytest.raises(InvalidInput):
+        room.run(steps.amend, None, cid, reason="更正", fields={"category": "99x"})
+    with pytest.raises(InvalidInput, match="cannot correct"):
+        room.run(steps.amend, None, cid, reason="更正", fields={"state": "closed"})
+    with pytest.raises(InvalidInput, match="nothing changes"):
+        room.run(steps.amend, None, cid, reason="更正",
+                 fields={"category": _case(room, cid).category})
+    assert "at" not in __import__("inspect").signature(steps.amend).parameters
+    assert _case(room, cid).version == 1
+
+
+def test_parties_are_corrected_only_before_acceptance_amendable_rule(room: Room) -> None:
+    """workflow.AMENDABLE: parties only in intake; the summary until closed."""
+    cid = new_case(room)
+    room.run(steps.amend, None, cid, reason="漏登一名被申请人",
+             add_parties=[{"role": "respondent", "name": "王五", "phone": "13812345678"}],
+             edit_parties={1: {"phone": "13900001111"}})
+    with room.uow(write=False) as uow:
+        parties = uow.session.exec(select(Party).where(Party.case_id == cid)
+                                   .order_by(col(Party.position))).all()
+    assert [p.name for p in parties][-1] == "王五" and parties[0].phone == "13900001111"
+    changes = json.loads(_last_event(room, cid).changes)
+    shown = json.dumps(changes["parties"], ensure_ascii=False)
+    assert "王五" not in shown and "13812345678" not in shown and "138****5678" in shown
+    room.run(steps.amend, None, cid, reason="重复登记", remove_parties=[3])
+    room.run(steps.accept, None, cid)
+    with pytest.raises(Refused, match="parties"):
+        room.run(steps.amend, None, cid, reason="更正", remove_parties=[1])
+    room.run(steps.amend, None, cid, reason="更正", fields={"summary": "邻里漏水纠纷（更正）"})
+    _verified(room)
+
+
+def test_withdraw_before_acceptance_law_art_23(room: Room) -> None:
+    """Law art. 23: a party may refuse mediation; the applicant withdraws (not a decline)."""
+    cid = new_case(room)
+    with pytest.raises(Refused, match="reason"):
+        room.run(steps.withdraw, None, cid, reason="")
+    room.run(steps.withdraw, None, cid, reason="申请人表示已自行和解")
+    case = _case(room, cid)
+    assert case.state == "withdrawn" and case.withdrawn_at is not None
+    assert case.declined_at is None
+    assert "withdrawn" in workflow.FINISHED
+    with pytest.raises(Refused):
+        room.run(steps.accept, None, cid)
+    other = new_case(room, category="01")
+    room.run(steps.accept, None, other)
+    with pytest.raises(Refused, match="not allowed"):
+        room.run(steps.withdraw, None, other, reason="撤回")
+    _verified(room)
+
+
+def test_amount_correction_keeps_money_exact(room: Room) -> None:
+    cid = new_case(room)
+    room.run(steps.amend, None, cid, reason="金额笔误", fields={"amount": Decimal("0.10")})
+    assert _case(room, cid).amount_fen == 10

@@ -245,3 +245,47 @@ def register_leads(app: typer.Typer) -> None:
             render.out(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
                                number=result["number"], id=result["id"]) + "\n")
             render.elsewhere(result.get("elsewhere"))
+
+    @lead.command("import", help=_(
+        "Import the leads a grid management platform or a spreadsheet exports (CSV with a "
+        "header row, or a JSON array): every line checked as lead report checks it, one line "
+        "per fault, nothing written if any (columns: docs/grid.md)."))
+    def lead_import(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE", help=_(
+            "The .csv or .json file; '-' reads standard input.")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Import leads from a file."""
+        from pathlib import Path
+
+        from cli.options import decoded, read_stdin
+        from mediation import lead_import
+        from mediation.core.errors import InvalidInput
+        from mediation.core.i18n import msg
+
+        if file == "-":
+            data, origin = read_stdin(), "stdin"
+        else:
+            path = Path(file)
+            if not path.is_file():
+                raise InvalidInput(msg("no such file: {file}", file=file))
+            try:
+                data, origin = path.read_bytes(), path.name
+            except OSError as exc:
+                raise InvalidInput(msg("cannot read {file}: {error}", file=file,
+                                       error=exc.strerror or type(exc).__name__)) from None
+        text = decoded(data, origin)
+        try:
+            result = env(ctx).act(lead_import.import_leads, text, origin=origin)
+        except lead_import.LeadsRejected as exc:
+            for problem in exc.problems:
+                render.err(problem.render() + "\n")
+            raise
+        if as_json:
+            render.emit_json(result)
+        else:
+            ids = result["ids"]
+            render.out(_("Imported {n} leads from {file} (numbers {first} to {last}).",
+                         n=result["imported"], file=origin, first=ids[0],
+                         last=ids[-1]) + "\n")

@@ -22,14 +22,13 @@ from mediation import calendars
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
 from mediation.bulk_validation import BIRTH, CASE_COLUMNS, DISCOVERED, Prepared
-from mediation.cases import CaseCounter
 from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.vocab import State
 from mediation.db import casefile_changes, eventlog, searchindex, settings
 from mediation.db.storage import UnitOfWork
 from mediation.intake import PARTY_COLUMNS
-from mediation.tables import LogHead
+from mediation.tables import CaseCounter, LogHead
 
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
 DEFAULT_CACHE = -2000  # SQLite's default (2 MB), restored when the import ends

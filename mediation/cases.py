@@ -47,15 +47,6 @@ from mediation.core.vocab import (
 FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class CaseCounter(SQLModel, table=True):
-    """The last case sequence number used, per committee and year: numbers are gapless."""
-
-    __tablename__ = "case_counter"
-    committee_id: int = Field(foreign_key="committee.id", primary_key=True)
-    year: int = Field(primary_key=True)
-    last: int = 0
-
-
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (

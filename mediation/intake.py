@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseCounter, CaseIn, Party, PartyIn
+from mediation.cases import Case, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
 from mediation.core import categories, identity, normalise, redaction
 from mediation.core.calendar import Calendar
@@ -31,6 +31,7 @@ from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import checked_occurrence
+from mediation.tables import CaseCounter
 
 
 def parse_case(data: object, *, origin: str = "case.json",

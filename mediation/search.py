@@ -109,7 +109,9 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
         for cid in _by_number(uow, query, where, params):
             found.setdefault(cid, 1e8)
     texts: dict[int, str] = {}
-    for cid, score, body in _by_text(uow, terms, column, where, params, limit):
+    # a whole phone or ID number is never in the text (scrubbed there): no text search for it
+    for cid, score, body in ([] if _a_number(query) else
+                             _by_text(uow, terms, column, where, params, limit)):
         found.setdefault(cid, score)
         texts[cid] = body
     ranked = sorted(found.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]
@@ -204,6 +206,12 @@ def _by_reference(uow: UnitOfWork, query: str, where: str, params: dict[str, Any
     return [r[0] for r in rows]
 
 
+def _a_number(query: str) -> bool:
+    """Whether the query is a whole (valid) resident ID or phone number."""
+    return (not isinstance(identity.check_resident_id("".join(query.split())), str)
+            or identity.valid_phone(query.strip()) is not None)
+
+
 def _by_number(uow: UnitOfWork, query: str, where: str, params: dict[str, Any]) -> list[int]:
     """Cases with a party whose phone or ID number is the query, by keyed hash."""
     compact = "".join(query.split())
@@ -238,11 +246,17 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
     params: dict[str, Any] = {}
     conds: list[str] = []
     for i, t in enumerate(short):
-        params[f"s{i}"] = _like(t)
-        op = "LIKE" if dialect == "sqlite" else _pg_like(t)
-        # ESCAPE also keeps SQLite from handing this LIKE to FTS5, whose trigram LIKE finds
-        # nothing for fewer than three characters: evaluated row by row, it finds them all.
-        conds.append(f"f.{column} {op} :s{i} ESCAPE '\\'")
+        if dialect == "sqlite":
+            params[f"s{i}"] = _like(t)
+            # ESCAPE also keeps SQLite from handing this LIKE to FTS5, whose trigram LIKE finds
+            # nothing for fewer than three characters: evaluated row by row, it finds them all.
+            conds.append(f"f.{column} LIKE :s{i} ESCAPE '\\'")
+        elif _pg_like(t) == "ILIKE":
+            conds.append(f"strpos(lower(f.{column}), lower(:r{i})) > 0")
+        else:
+            # strpos, not LIKE: no trigram in the word, so the GIN index could only be read
+            # whole; PostgreSQL then walks the table newest first and stops at the pool
+            conds.append(f"strpos(f.{column}, :r{i}) > 0")
     # how often the short words occur: their rank when no word reaches the trigram index
     def counts(body: str) -> str:
         return " + ".join(f"(length({body}) - length(replace(lower({body}), lower(:r{i}), "

@@ -1,5 +1,6 @@
-"""The stored tables that are not a case's: committees and their staff, credentials and
-sign-in tokens, settings, dispute sweeps and grid leads, and the event log with its head.
+"""The stored tables that are not a case's: committees, their case numbers' counter and their
+staff, credentials and sign-in tokens, settings, dispute sweeps and grid leads, and the event log
+with its head.
 
 A case's own tables and schemas are in ``mediation.cases``; the two modules together are every
 table of the database (``mediation.db.migrate`` and Alembic import both).
@@ -26,6 +27,15 @@ class Committee(SQLModel, table=True):
     prefix: str = Field(unique=True)
     login_required: bool = False
     created_at: datetime = Field(sa_type=DateTime)
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case sequence number used, per committee and year: numbers are gapless."""
+
+    __tablename__ = "case_counter"
+    committee_id: int = Field(foreign_key="committee.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
 
 
 class Staff(SQLModel, table=True):

@@ -157,3 +157,17 @@ def test_touched() -> None:
     assert not searchindex.touched([{}, {"case_mediator/3": {"username": "liming"}}])
     assert searchindex.touched([{"agreement/2": {}}, {"agreement/2": None}])
     assert not searchindex.touched(None)
+
+
+def test_anonymised_cases_are_no_longer_found_by_name_or_number(room: Room) -> None:
+    from mediation import retention
+    from tests.integration.test_retention_and_assign import closed_case
+
+    old = closed_case(room)
+    assert _found(room, "张三") == [old] and _found(room, PHONE) == [old]
+    assert _found(room, "张三表示满意") == [old]  # the visit's note
+    room.run(retention.set_days, None, 100)
+    room.clock.advance(days=101)
+    room.run(retention.apply, None)
+    assert _found(room, "张三") == [] and _found(room, PHONE) == [] == _found(room, ID_NUMBER)
+    assert _found(room, "张某") == [old]

@@ -42,7 +42,9 @@ from mediation.core.commands import (
     Judicial,
     Mediate,
     Prevent,
+    Recuse,
     Remediate,
+    ReportPolice,
     Session,
     Terminate,
     Withdraw,
@@ -378,6 +380,23 @@ def persons_within_involved(s: Subject, c: Prevent) -> Msg | None:
     return None
 
 
+def recusal_recorded(s: Subject, c: Recuse) -> Msg | None:
+    """回避: who asked, why, and the mediator who takes over (not the one asked to step aside)."""
+    if not _text(c.party) or not _text(c.reason):
+        return msg("record which party asked for another mediator (--party) and why (--reason)")
+    if not _text(c.mediator):
+        return msg("no mediator is named")
+    if c.mediator == s.lead_mediator:
+        return msg("the new mediator must not be the one asked to step aside")
+    return None
+
+
+def police_report_recorded(_: Subject, c: ReportPolice) -> Msg | None:
+    if _text(c.to):
+        return None
+    return msg("record which police station or department was told (--to)")
+
+
 def amount_not_negative(_: Subject, c: Agree) -> Msg | None:
     amount = c.amount
     return None if amount is None or amount >= 0 else msg("--amount must not be negative")
@@ -494,6 +513,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
         N_("Law arts. 19-20 ≈"),
         N_("A director appoints or replaces the case's mediators; the state does not change."),
+    ),
+    Transition(
+        "recuse", (S.accepted, S.mediating), None, (recusal_recorded,),
+        N_("Law art. 23 (choosing a mediator) ≈; 2002 Rules (recusal) ≈"),
+        N_("A party asks for another mediator (回避): the request is recorded and the lead "
+           "mediator replaced."),
+    ),
+    Transition(
+        "police",
+        (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed, S.terminated), None,
+        (police_report_recorded,), N_("Law art. 25"),
+        N_("A dispute likely to lead to a public-security or criminal case is reported to the "
+           "police."),
     ),
     Transition(
         "withdraw", (S.intake,), S.withdrawn, (reason_given,),

@@ -55,7 +55,8 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 # Display names of the fields these steps record (history, audit).
 EVENT_NAMES = (N_("field.withdrawn_at"), N_("field.persons_involved"),
-               N_("guard.amendable"), N_("guard.persons_within_involved"))
+               N_("guard.amendable"), N_("guard.persons_within_involved"),
+               N_("date.withdrawn"))
 
 
 @text_inputs(multiline=("reason",))

@@ -81,6 +81,11 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "kind": st.sampled_from(["suicide", "group_fight", "flood"]),
         "persons": st.integers(-1, 30)}),
     "assign": st.fixed_dictionaries({"mediator": st.sampled_from(["liming", "zhaomin"])}),
+    "recuse": st.fixed_dictionaries({
+        "party": st.sampled_from(["李四", ""]), "reason": maybe_text.map(lambda v: v or ""),
+        "mediator": st.sampled_from(["liming", "zhaomin"])}),
+    "police": st.fixed_dictionaries({
+        "to": st.sampled_from(["望月湖派出所", ""]), "note": maybe_text}),
     "withdraw": st.fixed_dictionaries({"reason": maybe_text.map(lambda v: v or "")}),
     "amend": st.fixed_dictionaries({
         "reason": maybe_text.map(lambda v: v or ""),

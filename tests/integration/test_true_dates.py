@@ -198,3 +198,20 @@ def test_a_registration_entered_late_is_not_before_the_discovery(room: Room) -> 
         room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 19))
     made = room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 21))
     assert made["registered_at"] == "2026-11-20T16:00:00Z"  # 21 November 00:00 in Beijing
+
+
+def test_a_judicial_filing_entered_late_is_filed_the_day_it_happened(room: Room) -> None:
+    from mediation.cases import JudicialConfirmation
+
+    cid = _registered(room)
+    room.run(steps.accept, None, cid, at=date(2026, 11, 28))
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+             at=date(2026, 11, 28))
+    room.run(steps.session, None, cid, minutes="双方陈述了事实。", at=date(2026, 11, 28))
+    room.run(steps.agree, None, cid, terms="赔偿500元。", written=True, at=date(2026, 11, 29))
+    room.run(steps.confirm, None, cid, at=date(2026, 11, 29))
+    room.run(steps.judicial, None, cid, court="岳麓区人民法院",
+             at=datetime(2026, 11, 30, 10, 0))
+    with room.uow(write=False) as uow:
+        jc = uow.session.exec(select(JudicialConfirmation)).one()
+    assert jc.filed_on == date(2026, 11, 30)

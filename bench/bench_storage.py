@@ -343,8 +343,7 @@ def _raw_import(path: str, rows: Rows) -> None:
 
 
 def bench_import() -> float:
-    from mediation import bulk
-    from mediation.db import maintenance
+    from mediation import bulk, integrity
     from mediation.db.storage import UnitOfWork
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -353,7 +352,7 @@ def bench_import() -> float:
         engine = _setup("sqlite:///" + str(Path(tmp) / "ours.db"))
         ours = _timed(lambda: bulk.import_cases(engine, "wangfang", src, force=True))
         with UnitOfWork(engine, write=False) as uow:
-            bad = [c for c in maintenance.check(uow) if not c.ok]
+            bad = [c for c in integrity.check(uow) if not c.ok]
         assert not bad, bad
         engine.dispose()
         raw_path = str(Path(tmp) / "raw.db")

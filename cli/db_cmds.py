@@ -132,12 +132,13 @@ def register(app: typer.Typer) -> None:
 
         Exits with 4 if anything fails.
         """
+        from mediation import integrity
         from mediation.core.errors import IntegrityFailure
         from mediation.core.i18n import msg
         from mediation.db import maintenance
 
         with env(ctx).uow(write=False) as uow:
-            results = maintenance.check(uow)
+            results = integrity.check(uow)
             warnings = [w.render() for w in maintenance.file_warnings(uow.engine)]
         for warning in warnings:
             render.err(_("warning: {message}", message=warning) + "\n")

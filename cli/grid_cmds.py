@@ -144,6 +144,33 @@ def _read_case_file(file: str) -> tuple[object, str]:
                                error=exc.msg)) from None
 
 
+def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, Any]:
+    """``lead accept LEAD`` at a terminal: the guided intake (cli/prompts.py) starting from
+    what the lead says (source, when found, risk, what was seen, its reference), then the
+    intake; a probable duplicate is shown and the clerk decides, as in ``case new``."""
+    from cli.prompts import guided_intake, yes
+    from mediation import calendars, leads
+    from mediation.core.errors import DuplicateSuspected
+
+    e = env(ctx)
+    with e.uow(write=False) as uow:
+        actor = e.actor(uow)
+        calendar = calendars.of(uow, actor.committee_id)
+        start = leads.intake_prefill(uow, actor, lead_id)
+    record = guided_intake(calendar, prefill=start)
+    try:
+        return e.act(leads.accept, lead_id, record, force=force)
+    except DuplicateSuspected as exc:
+        if exc.matches:
+            render.duplicates(exc.matches, exc.record)
+        else:
+            render.err(exc.render() + "\n")
+        if not yes(_("Register it anyway? (recorded, as --force is)")):
+            render.err(_("Not registered; nothing was written.") + "\n")
+            raise typer.Exit(exc.exit_code) from None
+        return e.act(leads.accept, lead_id, record, force=True)
+
+
 def register_leads(app: typer.Typer) -> None:
     lead = typer.Typer(help=_("Grid leads (网格线索): disputes reported by grid workers, and "
                               "what became of them (see docs/grid.md)."), no_args_is_help=True)
@@ -228,20 +255,74 @@ def register_leads(app: typer.Typer) -> None:
         ctx: typer.Context,
         lead_id: int = typer.Argument(..., metavar="LEAD", help=_(
             "The lead's number (see lead list).")),
-        file: str = typer.Option(..., "--file", "-f", metavar="FILE", help=_(
-            "The case as JSON (see docs/case-json.md); '-' reads standard input.")),
+        file: str | None = typer.Option(None, "--file", "-f", metavar="FILE", help=_(
+            "The case as JSON (see docs/case-json.md); '-' reads standard input. Without "
+            "it, the guided intake asks at the terminal, starting from what the lead says.")),
         force: bool = typer.Option(False, "--force", help=_(
             "Register even if it looks like a duplicate (recorded).")),
         as_json: bool = json_opt(),
     ) -> None:
         """Take a lead as a case."""
+        import sys
+
         from mediation import leads
 
-        data, origin = _read_case_file(file)
-        result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force)
+        if file is not None:
+            data, origin = _read_case_file(file)
+            result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force)
+        elif not sys.stdin.isatty():
+            raise typer.BadParameter(
+                _("give --file FILE (or '-' for standard input); the guided intake needs "
+                  "a terminal"), param_hint="--file")
+        else:
+            result = _guided_accept(ctx, lead_id, force)
         if as_json:
             render.emit_json(result)
         else:
             render.out(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
                                number=result["number"], id=result["id"]) + "\n")
             render.elsewhere(result.get("elsewhere"))
+
+    @lead.command("import", help=_(
+        "Import the leads a grid management platform or a spreadsheet exports (CSV with a "
+        "header row, or a JSON array): every line checked as lead report checks it, one line "
+        "per fault, nothing written if any (columns: docs/grid.md)."))
+    def lead_import(
+        ctx: typer.Context,
+        file: str = typer.Argument(..., metavar="FILE", help=_(
+            "The .csv or .json file; '-' reads standard input.")),
+        as_json: bool = json_opt(),
+    ) -> None:
+        """Import leads from a file."""
+        from pathlib import Path
+
+        from cli.options import decoded, read_stdin
+        from mediation import lead_import
+        from mediation.core.errors import InvalidInput
+        from mediation.core.i18n import msg
+
+        if file == "-":
+            data, origin = read_stdin(), "stdin"
+        else:
+            path = Path(file)
+            if not path.is_file():
+                raise InvalidInput(msg("no such file: {file}", file=file))
+            try:
+                data, origin = path.read_bytes(), path.name
+            except OSError as exc:
+                raise InvalidInput(msg("cannot read {file}: {error}", file=file,
+                                       error=exc.strerror or type(exc).__name__)) from None
+        text = decoded(data, origin)
+        try:
+            result = env(ctx).act(lead_import.import_leads, text, origin=origin)
+        except lead_import.LeadsRejected as exc:
+            for problem in exc.problems:
+                render.err(problem.render() + "\n")
+            raise
+        if as_json:
+            render.emit_json(result)
+        else:
+            ids = result["ids"]
+            render.out(_("Imported {n} leads from {file} (numbers {first} to {last}).",
+                         n=result["imported"], file=origin, first=ids[0],
+                         last=ids[-1]) + "\n")

@@ -59,6 +59,7 @@ def _show_version(value: bool) -> None:
 GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("case",), "cli.case_cmds", "register"),
     (("case",), "cli.import_cmds", "register"),
+    (("case",), "cli.case_aftercare_cmds", "register"),
     (("init", "staff", "workflow", "demo"), "cli.admin_cmds", "register"),
     (("db",), "cli.db_cmds", "register"),
     (("audit",), "cli.audit_cmds", "register"),

@@ -19,14 +19,15 @@ Every change is an event in the hash chain (``lead_report``, ``lead_dismiss``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
 from mediation import calendars, intake
 from mediation.access.policy import Actor, allowed, require, require_any
-from mediation.cases import Case
+from mediation.cases import Case, CaseIn
 from mediation.core import choices, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, Msg, msg, name
@@ -36,6 +37,7 @@ from mediation.db.storage import UnitOfWork
 from mediation.tables import Lead
 
 TEXT_MAX = 500
+T = TypeVar("T")
 
 
 def _free(value: str | None, what: Msg, *, required: bool, limit: int = TEXT_MAX) -> str | None:
@@ -73,6 +75,54 @@ def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -
     return calendars.of(uow, actor.committee_id).to_utc(at)
 
 
+_OPTION_LABELS = {"place": msg("the place (--place)"), "cell": msg("the grid cell (--cell)"),
+                  "seen": msg("what was seen (--seen)"),
+                  "parties": msg("the parties (--parties)")}
+_COLUMN_LABELS = {"place": msg("the place (column place)"),
+                  "cell": msg("the grid cell (column cell)"),
+                  "seen": msg("what was seen (column seen)"),
+                  "parties": msg("the parties (column parties)")}
+
+
+def validated(uow: UnitOfWork, actor: Actor, *, place: str | None, seen: str | None,
+              found: str | None, cell: str | None, parties: str | None, risk: str | None,
+              now: datetime, columns: bool = False) -> tuple[Lead | None, list[Msg]]:
+    """A lead as ``lead report`` stores it, reported by ``actor`` (not yet added), or every
+    fault found, one message per field: the one set of rules for ``lead report`` and
+    ``lead import`` (lead_import.py; ``columns``: the faults name the file's columns rather
+    than the options)."""
+    faults: list[Msg] = []
+    label = _COLUMN_LABELS if columns else _OPTION_LABELS
+
+    def check(fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except InvalidInput as exc:
+            faults.append(exc.message)
+            return None
+
+    found_at = check(lambda: _found_at(uow, actor, found, now))
+    if found_at is not None and found_at > now:
+        faults.append(msg("when found ({at}) is in the future", at=_stamp(found_at)))
+        found_at = None
+    risk_code = check(lambda: _code("risk", risk or RiskLevel.low))
+    place_ = check(lambda: _free(place, label["place"], required=True, limit=200))
+    cell_ = check(lambda: _free(cell, label["cell"], required=False, limit=100))
+    seen_ = check(lambda: _free(seen, label["seen"], required=True))
+    parties_ = check(lambda: _free(parties, label["parties"], required=False, limit=200))
+    if faults or found_at is None or risk_code is None:
+        return None, faults
+    return Lead(committee_id=actor.committee_id, place=place_ or "", cell=cell_,
+                seen=seen_ or "", parties=parties_, found_at=found_at, risk=risk_code,
+                status=LeadStatus.open, reported_by=actor.username, reported_at=now), []
+
+
+def report_changes(lead: Lead) -> dict[str, Any]:
+    """The changed fields of a ``lead_report`` event."""
+    return {"lead": [None, lead.id], "place": [None, lead.place], "cell": [None, lead.cell],
+            "risk": [None, lead.risk], "found_at": [None, _stamp(lead.found_at)]}
+
+
 def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str | None = None,
            cell: str | None = None, parties: str | None = None,
            risk: str = RiskLevel.low) -> dict[str, Any]:
@@ -80,26 +130,15 @@ def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str |
     default now)."""
     require(actor, "lead.report")
     now = uow.now()
-    found_at = _found_at(uow, actor, found, now)
-    if found_at > now:
-        raise InvalidInput(msg("when found ({at}) is in the future", at=_stamp(found_at)))
-    risk = _code("risk", risk)
-    lead = Lead(committee_id=actor.committee_id,
-                place=_free(place, msg("the place (--place)"), required=True, limit=200) or "",
-                cell=_free(cell, msg("the grid cell (--cell)"), required=False, limit=100),
-                seen=_free(seen, msg("what was seen (--seen)"), required=True) or "",
-                parties=_free(parties, msg("the parties (--parties)"), required=False,
-                              limit=200),
-                found_at=found_at, risk=risk, status=LeadStatus.open,
-                reported_by=actor.username, reported_at=now)
+    lead, faults = validated(uow, actor, place=place, seen=seen, found=found, cell=cell,
+                             parties=parties, risk=risk, now=now)
+    if lead is None:
+        raise InvalidInput(faults[0])
     s = uow.session
     s.add(lead)
     s.flush()
     eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="lead_report",
-                    committee_id=actor.committee_id,
-                    changes={"lead": [None, lead.id], "place": [None, lead.place],
-                             "cell": [None, lead.cell], "risk": [None, risk],
-                             "found_at": [None, _stamp(found_at)]})
+                    committee_id=actor.committee_id, changes=report_changes(lead))
     return _full_view(lead, None)
 
 
@@ -182,18 +221,34 @@ def prefill(lead: Lead, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
-           origin: str = "case.json", force: bool = False) -> dict[str, Any]:
-    """Take a lead as a case: the case.json ``data`` prefilled from the lead, registered by
-    the intake (which also checks for probable duplicates)."""
+def intake_prefill(uow: UnitOfWork, actor: Actor, lead_id: int) -> dict[str, Any]:
+    """What the guided intake of ``lead accept`` starts from (:func:`prefill` of an empty
+    record), when found in the committee's local time: for an open lead of the committee."""
     require(actor, "lead.decide")
     require(actor, "case.create")
     lead = _open_lead(uow, actor, lead_id)
-    if not isinstance(data, dict):
+    out = prefill(lead, {})
+    local = calendars.of(uow, actor.committee_id).local(lead.found_at)
+    out["discovered_at"] = local.strftime("%Y-%m-%d %H:%M")
+    return out
+
+
+def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
+           origin: str = "case.json", force: bool = False) -> dict[str, Any]:
+    """Take a lead as a case: the case.json ``data`` prefilled from the lead (or a record the
+    guided intake built from :func:`intake_prefill`), registered by the intake (which also
+    checks for probable duplicates)."""
+    require(actor, "lead.decide")
+    require(actor, "case.create")
+    lead = _open_lead(uow, actor, lead_id)
+    if isinstance(data, CaseIn):
+        record = data
+    elif not isinstance(data, dict):
         raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
                                origin=origin))
-    record = intake.parse_case(prefill(lead, data), origin=origin,
-                               calendar=calendars.of(uow, actor.committee_id))
+    else:
+        record = intake.parse_case(prefill(lead, data), origin=origin,
+                                   calendar=calendars.of(uow, actor.committee_id))
     result = intake.new_case(uow, actor, record, force=force)
     now = uow.now()
     lead.status, lead.case_id = LeadStatus.accepted, result["id"]

@@ -43,7 +43,7 @@ from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import PartyRole, Role
-from mediation.db import casefile, eventlog
+from mediation.db import eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, Staff
@@ -157,6 +157,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
             "concluded": iso(case.concluded_at),
             "confirmed": iso(case.confirmed_at),
             "closed": iso(case.closed_at),
+            **({"withdrawn": iso(case.withdrawn_at)} if case.withdrawn_at else {}),
         },
         deadline=iso(case.deadline),
         overdue=_overdue(case, uow),
@@ -358,5 +359,7 @@ def shown_changes(text: str) -> dict[str, Any]:
 
 def replayed_states(uow: UnitOfWork) -> dict[int, tuple[str | None, int | None]]:
     """Each case's state and version as its events replay them (for checks and tests)."""
+    from mediation.db import casefile  # the replay: not on the path of the reads above
+
     return {c.case_id: (c.replay.state, c.replay.version or None)
             for c in casefile.replay_cases(uow.session.connection(), whole_file=False)}

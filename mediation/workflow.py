@@ -42,7 +42,9 @@ from mediation.core.commands import (
     Judicial,
     Mediate,
     Prevent,
+    Recuse,
     Remediate,
+    ReportPolice,
     Session,
     Terminate,
     Withdraw,
@@ -148,6 +150,7 @@ class Subject:
     extensions: int = 0
     visits: int = 0
     settings: Settings = field(default_factory=Settings)
+    persons_involved: int = 0  # the case's persons involved (0: not known)
     # When the step happens (the instant and the committee's local date): set by the service.
     now: datetime | None = None
     today: date | None = None
@@ -366,6 +369,34 @@ def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
 
 
+def persons_within_involved(s: Subject, c: Prevent) -> Msg | None:
+    """The persons counted for an escalation prevented cannot exceed the persons involved in
+    the case (issue 15); correct the case first (case amend --persons) when more were."""
+    persons = c.persons
+    if isinstance(persons, int) and s.persons_involved and persons > s.persons_involved:
+        return msg("the persons counted ({persons}) cannot exceed the persons involved in the "
+                   "case ({involved}): correct the case first (case amend --persons)",
+                   persons=persons, involved=s.persons_involved)
+    return None
+
+
+def recusal_recorded(s: Subject, c: Recuse) -> Msg | None:
+    """回避: who asked, why, and the mediator who takes over (not the one asked to step aside)."""
+    if not _text(c.party) or not _text(c.reason):
+        return msg("record which party asked for another mediator (--party) and why (--reason)")
+    if not _text(c.mediator):
+        return msg("no mediator is named")
+    if c.mediator == s.lead_mediator:
+        return msg("the new mediator must not be the one asked to step aside")
+    return None
+
+
+def police_report_recorded(_: Subject, c: ReportPolice) -> Msg | None:
+    if _text(c.to):
+        return None
+    return msg("record which police station or department was told (--to)")
+
+
 def amount_not_negative(_: Subject, c: Agree) -> Msg | None:
     amount = c.amount
     return None if amount is None or amount >= 0 else msg("--amount must not be negative")
@@ -406,7 +437,7 @@ AMENDABLE: dict[str, tuple[State, ...]] = {
     "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
     "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
     "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
-    "parties": (State.intake,),
+    "prevention": _UNTIL_CLOSED, "parties": (State.intake,),
 }
 # The states in which mediation is under way and the deadline runs (a case there is overdue once
 # its deadline has passed).
@@ -474,7 +505,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
-        (prevention_recorded,),
+        (prevention_recorded, persons_within_involved),
         N_("Law arts. 21, 25; Rules art. 32"),
         N_("An escalation prevented is recorded (cases and persons)."),
     ),
@@ -482,6 +513,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
         N_("Law arts. 19-20 ≈"),
         N_("A director appoints or replaces the case's mediators; the state does not change."),
+    ),
+    Transition(
+        "recuse", (S.accepted, S.mediating), None, (recusal_recorded,),
+        N_("Law art. 23 (choosing a mediator) ≈; 2002 Rules (recusal) ≈"),
+        N_("A party asks for another mediator (回避): the request is recorded and the lead "
+           "mediator replaced."),
+    ),
+    Transition(
+        "police",
+        (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed, S.terminated), None,
+        (police_report_recorded,), N_("Law art. 25"),
+        N_("A dispute likely to lead to a public-security or criminal case is reported to the "
+           "police."),
     ),
     Transition(
         "withdraw", (S.intake,), S.withdrawn, (reason_given,),
@@ -502,7 +546,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # it does not declare here.
 # ``now``, ``today`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
-                       "deadline", "now", "today", "deadline_day"})
+                       "deadline", "now", "today", "deadline_day", "persons_involved"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),

@@ -122,6 +122,25 @@ class Assign(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class Recuse(Command):
+    """回避: a party asks for another mediator; the lead mediator is replaced."""
+
+    trigger: ClassVar[str] = "recuse"
+    party: str | None = None
+    reason: str | None = None
+    mediator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPolice(Command):
+    """A dispute likely to turn criminal reported to the police (Law art. 25)."""
+
+    trigger: ClassVar[str] = "police"
+    to: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Withdraw(Command):
     """The applicant withdraws the application before it is accepted (not a decline)."""
 
@@ -142,7 +161,8 @@ class Amend(Command):
 COMMANDS: dict[str, type[Command]] = {
     c.trigger: c
     for c in (Accept, Decline, Mediate, Session, Extend, Agree, Terminate, Confirm, Judicial,
-              Feedback, Remediate, Prevent, Assign, Withdraw, Amend)
+              Feedback, Remediate, Prevent, Assign, Recuse, ReportPolice, Withdraw,
+              Amend)
 }
 
 

@@ -7,17 +7,17 @@ made in a transaction is collected, and the next event of that case takes it as
 ``changes["file"] = [before, after]``, personal data and free text as keyed hashes.
 
 **Replaying** (here): the cases are read in keyset batches of ``batch`` case ids; for each
-batch, the events of those cases in ``(case_id, seq)`` order. Only one batch is held at a time,
-so memory does not grow with the number of cases or events. Each case's versioned events go through
-:class:`mediation.workflow.Replay` (the transition table's rule, one event at a time), and the
-last replayed state and version must be the case row's.
+batch, the events of those cases in ``(case_id, seq)`` order, and (verifying) the rows of its
+case files as the events record them (``mediation/db/casefile_rows.py``). Only one batch is
+held at a time, so memory does not grow with the number of cases or events. Each case's
+versioned events go through :class:`mediation.workflow.Replay` (the transition table's rule, one
+event at a time), and the last replayed state and version must be the case row's.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +29,11 @@ from mediation.cases import (
     Case,
 )
 from mediation.core.i18n import Msg, msg
-from mediation.db import settings
-from mediation.db.casefile_changes import COLUMNS, HASHED, TABLES, plain, recorded
+from mediation.db import casefile_rows, settings
+from mediation.db.casefile_changes import COLUMNS, TABLES
 from mediation.tables import Event
 
-BATCH = 500  # cases per batch
+BATCH = 1000  # cases per batch
 
 _CASES = Case.__table__  # type: ignore[attr-defined]
 _EVENT = Event.__table__  # type: ignore[attr-defined]
@@ -66,7 +66,21 @@ class CaseReplay:
     problems: list[Problem] = field(default_factory=list)
     complete: bool = False  # its events record the whole case file (format 2, see docs/audit.md)
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # the file, as replayed
-    set_by: dict[str, int] = field(default_factory=dict)  # "row.column" or "row" -> seq
+    set_by: dict[str, int] = field(default_factory=dict)  # row -> the seq inserting/deleting it
+    updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (seq, after) of
+    # the events that updated rows: who last set a column is looked up only when one differs
+
+    def last_set(self, row: str, column: str) -> int | None:
+        """The event that last set ``row.column``: the last update of it since the row was
+        inserted, else the insertion."""
+        inserted = self.set_by.get(row)
+        for seq, after in reversed(self.updates):
+            if inserted is not None and seq <= inserted:
+                break
+            values = after.get(row)
+            if isinstance(values, dict) and column in values:
+                return int(seq)
+        return inserted
 
     @property
     def label(self) -> str:
@@ -81,62 +95,70 @@ def _row_order(name: str) -> tuple[int, int]:
     return _ORDER.get(table, len(_ORDER)), int(ident) if ident.isdigit() else -1
 
 
-def replay_cases(conn: Connection, *, batch: int = BATCH,
-                 whole_file: bool = True) -> Iterator[CaseReplay]:
+def replay_cases(conn: Connection, *, batch: int = BATCH, whole_file: bool = True,
+                 on_event: EventCheck | None = None) -> Iterator[CaseReplay]:
     """Every case, and every case id the events name, replayed and judged, in id order; with
-    ``whole_file``, the rows of each complete case compared with what its events recorded."""
-    return _replay_cases(conn, batch, whole_file)
+    ``whole_file``, every event's changes read strictly and the rows of each complete case
+    compared with what its events recorded. ``on_event`` is called with every event of a case
+    (all of :data:`EVENT_COLUMNS`), so that a verifier reads each event once."""
+    return _replay_cases(conn, batch, whole_file, on_event)
 
 
-@contextmanager
-def _lenient_text(conn: Connection) -> Iterator[None]:
-    """On SQLite, text that is not UTF-8 is read with replacement characters instead of failing
-    the whole query: it then differs from what was recorded, and is reported as such."""
-    raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
-    if raw is None:
-        yield
-        return
-    before = raw.text_factory
-    raw.text_factory = lambda b: b.decode("utf-8", "replace")
-    try:
-        yield
-    finally:
-        raw.text_factory = before
+EventCheck = Callable[[Any], None]
 
 
-def _replay_cases(conn: Connection, batch: int, whole_file: bool) -> Iterator[CaseReplay]:
+def _replay_cases(conn: Connection, batch: int, whole_file: bool,
+                  on_event: EventCheck | None) -> Iterator[CaseReplay]:
     key = settings.hash_key_of(conn) if whole_file else b""
     after: int | None = None
     while True:
         try:
-            rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
+            data = _read(conn, key, after, batch, whole_file, on_event is not None)
         except OperationalError as exc:
             if not (conn.dialect.name == "sqlite" and "decode" in str(exc)):
                 raise
-            with _lenient_text(conn):  # text that is not UTF-8 in this batch
-                rows, upto, by_case, stored = _read(conn, key, after, batch, whole_file)
-        known = {r.id: r for r in rows}
-        for cid in sorted(known.keys() | by_case.keys()):
-            row = known.get(cid)
-            case = _judge(CaseReplay(cid, row.number if row else None,
-                                     row.state if row else None, row.version if row else None),
-                          by_case.get(cid, []), whole_file)
-            if whole_file and case.complete:
-                _compare(case, stored.get(cid, {}))
-            yield case
+            with casefile_rows.lenient_text(conn):  # text that is not UTF-8 in this batch
+                data = _read(conn, key, after, batch, whole_file, on_event is not None)
+        upto = data[1]
+        yield from _judged(data, whole_file, on_event)
+        del data  # one batch in memory at a time: this one goes before the next is read
         if upto is None:
             return
         after = upto
 
 
-def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool
-          ) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
-                     dict[int, dict[str, dict[str, Any]]]]:
-    """One batch: its case rows, the last id it covers (None: to the end), its events by case,
-    and (``whole_file``) its stored case files."""
-    cases = select(_CASES).order_by(_CASES.c.id).limit(batch)
-    events = select(_EVENT.c.case_id, _EVENT.c.seq, _EVENT.c.action, _EVENT.c.from_state,
-                    _EVENT.c.to_state, _EVENT.c.version, _EVENT.c.changes) \
+def _judged(data: tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                        dict[int, dict[str, dict[str, Any]]]],
+            whole_file: bool, on_event: EventCheck | None) -> Iterator[CaseReplay]:
+    """The cases of one batch (:func:`_read`), replayed and judged, in id order."""
+    rows, _upto, by_case, stored = data
+    known = {r.id: r for r in rows}
+    for cid in sorted(known.keys() | by_case.keys()):
+        row = known.get(cid)
+        events = by_case.pop(cid, [])
+        if on_event is not None:
+            for e in events:
+                on_event(e)
+        case = _judge(CaseReplay(cid, row.number if row else None,
+                                 row.state if row else None, row.version if row else None),
+                      events, whole_file)
+        if whole_file and case.complete:
+            _compare(case, stored.pop(cid, {}))
+        yield case
+
+
+_REPLAYED = ("case_id", "seq", "action", "from_state", "to_state", "version", "changes")
+
+
+def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool,
+          whole_events: bool) -> tuple[Sequence[Any], int | None, dict[int, list[Any]],
+                                       dict[int, dict[str, dict[str, Any]]]]:
+    """One batch: its case rows, the last id it covers (None: to the end), its events by case
+    (``whole_events``: every column), and (``whole_file``) its stored case files."""
+    sqlite = conn.dialect.name == "sqlite"
+    cases = select(*casefile_rows.case_columns(sqlite)).order_by(_CASES.c.id).limit(batch)
+    events = select(*casefile_rows.event_columns(
+        sqlite, casefile_rows.EVENT_COLUMNS if whole_events else _REPLAYED)) \
         .where(_EVENT.c.case_id.is_not(None)).order_by(_EVENT.c.case_id, _EVENT.c.seq)
     if after is not None:
         cases = cases.where(_CASES.c.id > after)
@@ -147,51 +169,8 @@ def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_fil
         events = events.where(_EVENT.c.case_id <= upto)
     by_case = {cid: list(evs) for cid, evs in
                itertools.groupby(conn.execute(events).all(), lambda e: e.case_id)}
-    stored = _stored(conn, key, rows, after, upto) if whole_file else {}
+    stored = casefile_rows.stored(conn, key, rows, after, upto) if whole_file else {}
     return rows, upto, by_case, stored
-
-
-def _stored(conn: Connection, key: bytes, cases: Sequence[Any], after: int | None,
-            upto: int | None) -> dict[int, dict[str, dict[str, Any]]]:
-    """The stored case file of the batch's cases, each column as events record it."""
-    out: dict[int, dict[str, dict[str, Any]]] = {}
-    record = _recorder(key, "cases")
-    for r in cases:
-        m = r._mapping
-        out.setdefault(r.id, {})[f"cases/{r.id}"] = record([m[c] for c in COLUMNS["cases"]])
-    for name, t in TABLES.items():
-        if name == "cases":
-            continue
-        record = _recorder(key, name)
-        stmt = select(t.c.case_id, t.c.id, *(t.c[c] for c in COLUMNS[name])) \
-            .where(t.c.case_id.is_not(None)).order_by(t.c.case_id, t.c.id)
-        if after is not None:
-            stmt = stmt.where(t.c.case_id > after)
-        if upto is not None:
-            stmt = stmt.where(t.c.case_id <= upto)
-        for r in conn.execute(stmt):
-            out.setdefault(r[0], {})[f"{name}/{r[1]}"] = record(r[2:])
-    return out
-
-
-def _recorder(key: bytes, table: str) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """:func:`recorded` for a whole row of ``table`` (its ``COLUMNS`` values, in order)."""
-    hashed = HASHED.get(table, frozenset())
-    columns = [(c, c in hashed) for c in COLUMNS[table]]
-
-    def record(values: Sequence[Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for (c, mac), v in zip(columns, values, strict=True):
-            if v is not None:
-                kind = type(v)
-                if kind is not str and kind is not int and kind is not bool:
-                    v = plain(v)
-                if mac:
-                    v = recorded(key, table, c, v)
-            out[c] = v
-        return out
-
-    return record
 
 
 def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
@@ -214,7 +193,7 @@ def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
         for c in COLUMNS.get(table, ()):
             if mine.get(c) != theirs.get(c):
                 where = f"{name}.{c}"
-                seq = case.set_by.get(where, case.set_by.get(name))
+                seq = case.last_set(name, c)
                 case.problems.append(Problem(seq, case.case_id, "field", msg(
                     "case {case}: {field} differs from what its events recorded (last set by "
                     "event {seq})", case=case.label, field=where, seq=seq or "-"), where))
@@ -226,6 +205,7 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
     if not (isinstance(images, list) and len(images) == 2 and isinstance(images[1], dict)):
         return
     before = images[0] if isinstance(images[0], dict) else {}
+    updated = False
     for name, values in images[1].items():
         if values is None:
             case.rows.pop(name, None)
@@ -238,8 +218,9 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
             case.set_by[name] = seq
             continue
         case.rows[name].update(values)
-        for c in values:
-            case.set_by[f"{name}.{c}"] = seq
+        updated = True
+    if updated:
+        case.updates.append((seq, images[1]))
 
 
 def _records_file(e: Any) -> bool:
@@ -248,12 +229,14 @@ def _records_file(e: Any) -> bool:
 
 def _strict(case: CaseReplay, e: Any) -> dict[str, Any] | None:
     """An event's changes parsed strictly (``eventlog.parse_changes``), or a ``content`` problem:
-    the chain's pass leaves the events that record the case file to this one parse."""
+    the chain's pass leaves the events of cases to this one parse."""
     from mediation.db import eventlog  # (eventlog imports this module)
 
     try:
+        if isinstance(e.changes, casefile_rows.Undecodable):
+            raise ValueError("not UTF-8")
         return eventlog.parse_changes(e.changes)
-    except ValueError:
+    except (ValueError, TypeError):
         case.problems.append(Problem(e.seq, case.case_id, "content", msg(
             "the event cannot be read: its changes are not canonical JSON (duplicate keys, "
             "key order, spacing, a float), or a field is not UTF-8 or is malformed")))
@@ -265,7 +248,7 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) ->
         case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
             "the event belongs to a case that does not exist")))
         for e in events:
-            if whole_file and _records_file(e):
+            if whole_file:
                 _strict(case, e)
         return case
     for n, e in enumerate(events):
@@ -273,10 +256,9 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) ->
             has_file = _records_file(e)
             if n == 0:
                 case.complete = has_file
-            if has_file:
-                changes = _strict(case, e)
-                if changes is not None and case.complete:
-                    _apply(case, e.seq, changes.get("file"))
+            changes = _strict(case, e)  # every event: the verifier's one strict reading
+            if has_file and changes is not None and case.complete:
+                _apply(case, e.seq, changes.get("file"))
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

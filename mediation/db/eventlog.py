@@ -90,14 +90,21 @@ def _no_float(text: str) -> Any:
     raise NotCanonical(f"a number that is not an integer: {text}")
 
 
+# One decoder for every event (json.loads with hooks would build one per call), and the
+# canonical encoder without its check for circular references (parsed JSON has none).
+_STRICT = json.JSONDecoder(parse_float=_no_float, parse_constant=_no_float)
+_RECHECK = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                            check_circular=False)
+
+
 def parse_changes(text: str) -> dict[str, Any]:
     """The ``changes`` column read strictly: a JSON object written exactly as
     :func:`canonical_json` writes it, so duplicate keys, another key order or spacing, escaped
     non-ASCII, floats, ``NaN`` and ``Infinity`` are all refused (:class:`NotCanonical`)."""
-    value = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
+    value = _STRICT.decode(text)
     if not isinstance(value, dict):
         raise NotCanonical("not a JSON object")
-    if canonical_json(value) != text:
+    if _RECHECK.encode(value) != text:
         raise NotCanonical("not canonical JSON (duplicate keys, key order or spacing)")
     return value
 

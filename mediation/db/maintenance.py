@@ -6,9 +6,10 @@
 - :func:`restore`: SQLite only. The copy is checked first (integrity, a mediation schema this
   program knows); a database still in use by a terminal is refused unless ``force``; the
   replaced file is kept beside it. PostgreSQL: ``pg_restore`` (the error says how).
-- :func:`check`: the database's own integrity check, foreign keys, the event log's numbering and
-  head, and every case's state and version against the replay of its events, and the whole
-  audit hash chain (:func:`mediation.audit.verify`).
+- :func:`database_checks`: the database's own integrity check, foreign keys, the event log's
+  numbering and head, and every case's state and version against the replay of its events.
+  ``db check`` adds the whole audit hash chain to them (:func:`mediation.integrity.check`: the
+  use case that needs both lives above the database layer).
 """
 
 from __future__ import annotations
@@ -236,14 +237,14 @@ class Check:
         return self.note.render() if self.note is not None else self.detail
 
 
-def check(uow: UnitOfWork) -> list[Check]:
-    """Every integrity check, each with its verdict (none raises)."""
+def database_checks(uow: UnitOfWork) -> list[Check]:
+    """The database's integrity checks, each with its verdict (none raises); ``db check`` runs
+    these and the audit chain's (:func:`mediation.integrity.check`)."""
     return [
         _engine_integrity(uow),
         _foreign_keys(uow),
         _event_numbering(uow),
         _replay(uow),
-        _audit_chain(uow),
     ]
 
 
@@ -308,7 +309,7 @@ def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
     (:func:`mediation.db.casefile.replay_cases`). Returns (cases seen, problems)."""
     seen = 0
     problems: list[str] = []
-    # State and version here; the fields are compared by the audit_chain check (audit.verify).
+    # State and version here; the fields are compared by the audit_chain check (integrity.py).
     for case in casefile.replay_cases(uow.session.connection(), whole_file=False):
         seen += case.number is not None
         for p in case.problems:
@@ -329,19 +330,6 @@ def _replay(uow: UnitOfWork) -> Check:
     seen, problems = replay_problems(uow)
     return Check("case_states", not problems, "; ".join(problems) or f"{seen} cases replayed",
                  None if problems else msg("{count} cases replayed", count=seen))
-
-
-def _audit_chain(uow: UnitOfWork) -> Check:
-    """The whole hash chain recomputed by mediation.audit.verify (docs/audit.md)."""
-    from mediation import audit
-
-    result = audit.verify(uow)
-    first = result.first
-    if first is None:
-        return Check("audit_chain", True, f"{result.events} events, chain intact",
-                     msg("{count} events, chain intact", count=result.events))
-    return Check("audit_chain", False, f"seq {first.seq}: {first.kind.value}: "
-                                       f"{first.detail.render()}")
 
 
 def file_warnings(engine: Engine) -> list[Msg]:

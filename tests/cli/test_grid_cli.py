@@ -190,7 +190,7 @@ def test_bad_leads_are_one_line_and_write_nothing(cli: Callable[..., Result], la
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_lead_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str) -> None:
     for path in (("lead",), ("lead", "report"), ("lead", "list"), ("lead", "dismiss"),
-                 ("lead", "accept")):
+                 ("lead", "accept"), ("lead", "import")):
         r = cli("--lang", "zh", *path, "--help")
         assert r.code == 0, r.err
         text = re.sub(r"--[a-z-]+|[A-Z]{2,}|docs/\S+|YYYY-MM-DD|MEDIATION_\w+|\w+_\w+|"
@@ -198,7 +198,8 @@ def test_lead_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str)
                       "", r.out)
         words = set(_LATIN_WORD.findall(text)) - {"Usage", "Options", "Commands", "help",
                                                   "mediation", "lead", "report", "list",
-                                                  "dismiss", "accept", "json", "Show", "this",
+                                                  "dismiss", "accept", "import", "json", "Show",
+                                                  "this",
                                                   "message", "exit", "required", "mine",
                                                   "Arguments", "table", "tsv", "csv"}
         assert not words, (path, words, r.out)

@@ -77,8 +77,11 @@ EXPECTED: dict[str, Cmd] = {
                                            "satisfied")),
     "case remediate": Cmd("case.workflow", ("case", "remediate", "{case}", "--reason", "不公平",
                                             "--consent")),
+    "case recuse": Cmd("case.assign", ("case", "recuse", "{case}", "--party", "李四", "--reason",
+                                       "系亲属", "--mediator", "zhaomin")),
+    "case police": Cmd("case.workflow", ("case", "police", "{case}", "--to", "望月湖派出所")),
     "case prevent": Cmd("case.workflow", ("case", "prevent", "{case}", "--kind", "group_fight",
-                                          "--persons", "3")),
+                                          "--persons", "2")),
     "case amend": Cmd("case.workflow", ("case", "amend", "{case}", "--risk", "high",
                                         "--reason", "风险等级登记有误")),
     "case withdraw": Cmd("case.workflow", ("case", "withdraw", "{case}", "--reason", "撤回")),
@@ -110,6 +113,7 @@ EXPECTED: dict[str, Cmd] = {
                                        "两户争吵", "--found", "2026-11-02 10:00")),
     "lead list": Cmd(("lead.read", "lead.read.own"), ("lead", "list", "--json")),
     "lead dismiss": Cmd("lead.decide", ("lead", "dismiss", "1", "--reason", "not_a_dispute")),
+    "lead import": Cmd("lead.report", ("lead", "import", "{dir}/leads.csv")),
     "lead accept": Cmd("lead.decide", ("lead", "accept", "1", "-f", "{dir}/case.json",
                                        "--force")),
     "calendar set": Cmd("committee.settings", ("calendar", "set", "--holidays")),
@@ -239,6 +243,8 @@ def signed_template(tmp_path_factory: pytest.TempPathFactory) -> SignedTemplate:
 
 def _inputs(folder: Path) -> None:
     (folder / "case.json").write_text(__import__("json").dumps(case_record()), "utf-8")
+    (folder / "leads.csv").write_text("地点,情况,发现时间\n桐梓坡路8栋,两户争吵,2026-11-02 10:00\n",
+                                      "utf-8")
     (folder / "case.jsonl").write_text(__import__("json").dumps(case_record()) + "\n", "utf-8")
     (folder / "key").write_bytes(b"0123456789abcdef0123456789abcdef")
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from mediation import intake, steps
+from mediation import intake, integrity, steps
 from mediation.cases import CaseIn
 from mediation.db import maintenance
 from mediation.db.engines import database_url, engine_for
@@ -53,7 +53,7 @@ def test_backup_is_consistent_while_a_terminal_writes(room: Room, tmp_path: Path
         return
     copy = engine_for("sqlite:///" + result["file"])
     with UnitOfWork(copy, write=False) as uow:
-        checks = maintenance.check(uow)
+        checks = integrity.check(uow)
     assert all(c.ok for c in checks), checks
     with pytest.raises(Exception, match="exists"):
         maintenance.backup(room.engine, tmp_path / "copy.db")

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from mediation import integrity
 from mediation.cases import Case
-from mediation.db import maintenance
 from mediation.db.engines import engine_for
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
@@ -37,7 +37,7 @@ def _last_seq(engine: Any) -> int:
 
 def _assert_sound(engine: Any) -> None:
     with UnitOfWork(engine, write=False) as uow:
-        checks = maintenance.check(uow)
+        checks = integrity.check(uow)
         numbers = uow.session.exec(select(Case.committee_id, Case.year, Case.seq, Case.number)
                                    .order_by(col(Case.seq))).all()
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]

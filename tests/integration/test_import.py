@@ -11,9 +11,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from bench.bench_storage import record
-from mediation import intake
+from mediation import intake, integrity
 from mediation.cases import Case, CaseIn, Party
-from mediation.db import eventlog, maintenance
+from mediation.db import eventlog
 from mediation.db.engines import database_url, engine_for
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
@@ -48,7 +48,7 @@ def test_import_numbers_gaplessly_and_chains_events_like_new_case(
 
     engine = engine_for(database_url(cli_db))
     with UnitOfWork(engine, write=False) as uow:
-        assert all(c.ok for c in maintenance.check(uow))
+        assert all(c.ok for c in integrity.check(uow))
         events = uow.session.exec(select(Event).order_by(col(Event.seq))).all()
         prev = eventlog.GENESIS
         for e in events:  # the whole chain recomputes
@@ -141,7 +141,7 @@ def test_import_stores_what_case_new_stores(
 
     engine = engine_for(database_url(cli_db))
     with UnitOfWork(engine, write=False) as uow:
-        assert all(c.ok for c in maintenance.check(uow))
+        assert all(c.ok for c in integrity.check(uow))
         made, imported = uow.session.exec(select(Case).order_by(col(Case.seq))).all()
         parties = {c.id: [p.model_dump(exclude={"id", "case_id"}) for p in uow.session.exec(
             select(Party).where(Party.case_id == c.id).order_by(col(Party.position))).all()]
@@ -188,7 +188,7 @@ def test_skip_invalid_leaves_out_duplicates_across_chunks_and_workers(
     assert (doc["imported"], doc["batches"]) == (4, 2)
     engine = engine_for(database_url(cli_db))
     with UnitOfWork(engine, write=False) as uow:
-        assert all(c.ok for c in maintenance.check(uow))
+        assert all(c.ok for c in integrity.check(uow))
         cases = uow.session.exec(select(Case).order_by(col(Case.seq))).all()
         amounts = [c.amount_fen for c in cases]
     assert amounts == [record(i)["amount"] * 100 for i in (0, 1, 2, 3, 4)]

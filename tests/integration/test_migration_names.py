@@ -78,7 +78,11 @@ def test_upgrade_to_0013_normalises_names_stored_before(url: str,
     with engine.begin() as conn:
         command.stamp(migrate.alembic_config(conn), "0012")
 
-    assert migrate.upgrade(engine) == ("0012", migrate.head())
+    # The data was made with today's schema, so only this revision is run over it (later ones
+    # change the schema, which is there already), then the database is at the head again.
+    assert migrate.upgrade(engine, "0013") == ("0012", "0013")
+    with engine.begin() as conn:
+        command.stamp(migrate.alembic_config(conn), migrate.head())
     assert migrate.drift(engine) == []
 
     with UnitOfWork(engine, write=False) as uow:

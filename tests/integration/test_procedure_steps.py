@@ -154,3 +154,39 @@ def test_procedure_settings_are_a_directors_recorded_and_checked(room: Room) -> 
     with pytest.raises(InvalidInput, match="no numbering"):
         room.run(procedure.set_procedure, None, numbering="火星")
     assert room.run(procedure.show, room.mediator)["extensions"] == 1
+
+
+def test_law_art_23_recusal_recorded_and_the_mediator_replaced(room: Room) -> None:
+    from mediation.cases import CaseMediator
+    from mediation.tables import Event
+
+    cid = mediating(room)
+    with pytest.raises(PermissionDenied):
+        room.run(steps.recuse, room.mediator, cid, party="李四", reason="系亲属",
+                 mediator="zhaomin")
+    done = room.run(steps.recuse, None, cid, party="李四", reason="调解员系张三亲属",
+                    mediator="zhaomin")
+    assert done.state == "mediating"
+    with room.uow(write=False) as uow:
+        case = uow.session.get(Case, cid)
+        assert case is not None and case.lead_mediator == "zhaomin"
+        on_case = uow.session.exec(select(CaseMediator.username)
+                                   .where(CaseMediator.case_id == cid)).all()
+        assert list(on_case) == ["zhaomin"]
+        ev = uow.session.exec(select(Event).where(Event.action == "recuse")).one()
+        assert "liming" in ev.changes and "调解员系" in ev.changes
+    with pytest.raises(Refused, match="not be the one asked"):
+        room.run(steps.recuse, None, cid, party="张三", reason="不信任", mediator="zhaomin")
+
+
+def test_law_art_25_report_to_the_police_is_a_recorded_step(room: Room) -> None:
+    from mediation.tables import Event
+
+    cid = mediating(room)
+    done = room.run(steps.report_police, None, cid, to="望月湖派出所", note="双方扬言械斗")
+    assert done.state == "mediating"
+    with pytest.raises(Refused, match="police station"):
+        room.run(steps.report_police, None, cid, to=" ")
+    with room.uow(write=False) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "police")).one()
+        assert "望月湖派出所" in ev.changes

@@ -158,10 +158,10 @@ def test_events_appended_through_session_and_connection_share_one_chain(room: Ro
                             action="test")
         uow.commit()
     assert result.event == a.seq + 1 and b.seq == a.seq + 2
-    from mediation.db import maintenance
+    from mediation import integrity
 
     with room.uow(write=False) as uow:
-        assert all(c.ok for c in maintenance.check(uow))
+        assert all(c.ok for c in integrity.check(uow))
 
 
 @pytest.mark.postgres

@@ -1,15 +1,23 @@
 """Any trigger, from any state, with random inputs, against the real services and SQLite file.
 
+Steps are fired with random ``at`` times (补录: now, or up to 35 days back, as a date or a date
+and time) and corrections (``amend``) among them (issue 15).
+
 Invariants after every step: each case's state is legal; a refused trigger changed nothing (no
 event, no version bump); an accepted one added exactly one event and bumped the version by one;
-each case's state and version equal the replay of its events; the event sequence is gapless.
+each case's state and version equal the replay of its events; the event sequence is gapless;
+the occurrence times of each case's steps never go backwards in the order they were recorded,
+and none is later than its recording; no interval of the statistics is negative; and the
+figures of a closed past month equal a brute-force count over the events (by when each step
+happened), and equal what they were when the month was first read unless an event recorded
+since happened in it (a late entry is the only thing that moves a past figure).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,10 +36,13 @@ from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
 from mediation.cases import Case
+from mediation.core.calendar import DEFAULT
 from mediation.core.clock import local_date
 from mediation.core.errors import MediationError
+from mediation.core.periods import Period, month
 from mediation.core.vocab import ALL_STATES
 from mediation.db.engines import release_engine
+from mediation.reporting import stats
 from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
 from tests.unit.test_workflow import GOOD
@@ -70,6 +81,11 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "kind": st.sampled_from(["suicide", "group_fight", "flood"]),
         "persons": st.integers(-1, 30)}),
     "assign": st.fixed_dictionaries({"mediator": st.sampled_from(["liming", "zhaomin"])}),
+    "recuse": st.fixed_dictionaries({
+        "party": st.sampled_from(["李四", ""]), "reason": maybe_text.map(lambda v: v or ""),
+        "mediator": st.sampled_from(["liming", "zhaomin"])}),
+    "police": st.fixed_dictionaries({
+        "to": st.sampled_from(["望月湖派出所", ""]), "note": maybe_text}),
     "withdraw": st.fixed_dictionaries({"reason": maybe_text.map(lambda v: v or "")}),
     "amend": st.fixed_dictionaries({
         "reason": maybe_text.map(lambda v: v or ""),
@@ -79,6 +95,9 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "persons": st.integers(0, 6), "summary": maybe_text,
             "amount": st.sampled_from(["100", "1,200.50", "-1"])})}),
 }
+
+
+COUNTED = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded")
 
 
 HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session", "agree"],
@@ -107,6 +126,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.url = "sqlite:///" + str(self.dir / "room.db")
         self.room: Room = make_room(self.url)
         self.serial = 0
+        # (month, last seq when first read, its counts then)
+        self.snapshots: list[tuple[Period, int, dict[str, int]]] = []
 
     def teardown(self) -> None:
         release_engine(self.url)
@@ -136,11 +157,26 @@ class WorkflowMachine(RuleBasedStateMachine):
     def register(self) -> int:
         return self._register()
 
+    def _at(self, data: st.DataObject) -> date | None:
+        """When the step happened: now (None), a day up to 35 days back, or a wall time."""
+        back = data.draw(st.one_of(st.none(), st.integers(0, 35),
+                                   st.tuples(st.integers(0, 35), st.integers(0, 23))),
+                         label="at (days back)")
+        local = DEFAULT.local(self.room.clock.now).replace(tzinfo=None)
+        if back is None:
+            return None
+        if isinstance(back, int):
+            return local.date() - timedelta(days=back)
+        days, hours = back
+        return local.replace(minute=0, second=0) - timedelta(days=days, hours=hours)
+
     @rule(case_id=cases, trigger=st.sampled_from(workflow.TRIGGERS), data=st.data())
     def fire(self, case_id: int, trigger: str, data: st.DataObject) -> None:
         inputs = data.draw(INPUTS[trigger], label="inputs")
         if "amount" in inputs and isinstance(inputs["amount"], Decimal):
             inputs["amount"] = inputs["amount"].quantize(Decimal("0.01"))
+        if trigger not in workflow.CORRECTIONS:
+            inputs["at"] = self._at(data)
         self.fire_checked(case_id, trigger, inputs)
 
     def fire_checked(self, case_id: int, trigger: str, inputs: dict[str, Any]) -> None:
@@ -169,6 +205,8 @@ class WorkflowMachine(RuleBasedStateMachine):
                            st.sampled_from(allowed))
         trigger = data.draw(choice, label="allowed trigger")
         inputs = dict(good_inputs(trigger, state, local_date(self.room.clock.now)))
+        if trigger not in workflow.CORRECTIONS:
+            inputs["at"] = self._at(data)
         self.fire_checked(case_id, trigger, inputs)
 
     @rule(case_id=cases, data=st.data())
@@ -179,6 +217,90 @@ class WorkflowMachine(RuleBasedStateMachine):
     @rule(days=st.integers(0, 40))
     def time_passes(self, days: int) -> None:
         self.room.clock.advance(days=days)
+
+    @rule()
+    def read_last_month(self) -> None:
+        """The figures of the month before this one, as a Bureau clerk would read them."""
+        today = local_date(self.room.clock.now)
+        first = today.replace(day=1) - timedelta(days=1)
+        period = month(first.year, first.month)
+        with self.room.uow(write=False) as uow:
+            seq = uow.session.exec(select(func.max(Event.seq))).one() or 0
+        self.snapshots.append((period, int(seq), self._counts(period)))
+
+    def _counts(self, period: Period) -> dict[str, int]:
+        with self.room.uow(write=False) as uow:
+            figures = stats.compute(uow, self.room.director, period, as_of=period.end_utc)
+        return {k: getattr(figures, k) for k in COUNTED}
+
+    def _oracle(self, period: Period) -> dict[str, int]:
+        """The counts of ``period`` by brute force over the events, by when each step
+        happened: registrations, first acceptance, first decline, first conclusion."""
+        with self.room.uow(write=False) as uow:
+            rows = uow.session.exec(select(Event).where(col(Event.version).is_not(None))
+                                    .order_by(col(Event.seq))).all()
+        first: dict[tuple[int | None, str], tuple[datetime, str]] = {}
+        for e in rows:
+            happened = e.occurred_at or e.at
+            kind = {"new": "intake", "accept": "accepted", "decline": "declined",
+                    "agree": "concluded", "terminate": "concluded"}.get(e.action)
+            if kind is not None and (e.case_id, kind) not in first:
+                first[(e.case_id, kind)] = (happened, e.action)
+        counts = dict.fromkeys(COUNTED, 0)
+        for (_cid, kind), (happened, action) in first.items():
+            if period.start_utc <= happened < period.end_utc:
+                counts[kind] += 1
+                if kind == "concluded":
+                    counts["terminated" if action == "terminate" else "succeeded"] += 1
+        return counts
+
+    @invariant()
+    def occurrence_never_goes_back(self) -> None:
+        with self.room.uow(write=False) as uow:
+            rows = uow.session.exec(select(Event).where(col(Event.case_id).is_not(None))
+                                    .order_by(col(Event.seq))).all()
+            last: dict[int, datetime] = {}
+            for e in rows:
+                assert e.occurred_at is not None and e.occurred_at <= e.at
+                if e.version is None or e.action in workflow.CORRECTIONS:
+                    continue
+                assert e.case_id is not None
+                assert e.occurred_at >= last.get(e.case_id, e.occurred_at), e.seq
+                last[e.case_id] = e.occurred_at
+            for case in uow.session.exec(select(Case)).all():
+                times = [case.registered_at, case.accepted_at, case.first_concluded_at,
+                         case.first_confirmed_at, case.closed_at]
+                present = [t for t in times if t is not None]
+                assert present == sorted(present), case.number
+
+    @rule()
+    def no_interval_is_negative(self) -> None:
+        """(A rule, not an invariant: the figures are computed when it is drawn.)"""
+        with self.room.uow(write=False) as uow:
+            now = self.room.clock.now
+            whole = stats.compute(uow, self.room.director, Period(
+                "range", "all", date(2000, 1, 1), local_date(now) + timedelta(days=1)))
+        for name, interval in whole.intervals.items():
+            for value in (interval.median_days, interval.p90_days):
+                assert value is None or value >= 0, (name, value)
+
+    @rule()
+    def a_past_month_moves_only_by_what_happened_in_it(self) -> None:
+        if not self.snapshots:
+            return
+        with self.room.uow(write=False) as uow:
+            rows = uow.session.exec(select(Event)).all()
+        for period, seq, then in self.snapshots:
+            now = self._counts(period)
+            assert now == self._oracle(period), period.label
+            moved = any(e.seq > seq and e.version is not None
+                        and e.action not in workflow.CORRECTIONS
+                        and period.start_utc <= (e.occurred_at or e.at) < period.end_utc
+                        for e in rows)
+            if not moved:
+                assert now == then, (period.label, then, now)
+            else:
+                event("a late entry moved a past month")
 
     @invariant()
     def states_are_legal_and_replayable(self) -> None:

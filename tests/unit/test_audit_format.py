@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from mediation import audit
+from mediation.audit import chain
 from mediation.core.errors import InvalidInput
 from mediation.db import eventlog
 from mediation.tables import Event
@@ -28,8 +29,8 @@ def test_streamed_row_hashes_like_an_event() -> None:
     expected = eventlog.chain_hash(e.prev_hash, eventlog.content_of(e))
     row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
            None, "核对", '{"fields":[null,["phone"]]}', "a" * 64, "", None, 1)
-    assert audit._hash_of(row) == expected
-    assert audit._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
+    assert chain._hash_of(row) == expected
+    assert chain._hash_of((*row[:1], datetime(2026, 11, 22, 23, 10, 5, 120), *row[2:])) == expected
     text = eventlog.content_of(e)
     data = ("a" * 64 + "\n" + text).encode()
     assert hashlib.sha256(data).hexdigest() == expected
@@ -51,7 +52,7 @@ def test_changes_are_parsed_strictly(text: str) -> None:
     row = (7, "2026-11-22 23:10:05.000120", 1, None, "sunli", "auditor", "reveal", None, None,
            None, "核对", text, "a" * 64, "", None, 1)
     with pytest.raises(ValueError):
-        audit._hash_of(row)
+        chain._hash_of(row)
 
 
 def test_content_version_2_hashes_when_it_happened_beside_when_it_was_recorded() -> None:
@@ -69,12 +70,12 @@ def test_content_version_2_hashes_when_it_happened_beside_when_it_was_recorded()
     row = (7, "2026-11-22 23:10:05.000120", 1, 3, "liming", "mediator", "session",
            "mediating", "mediating", 4, None, "{}", "a" * 64, "", "2026-11-20 02:00:00.000000",
            2)
-    assert audit._hash_of(row) == eventlog.chain_hash("a" * 64, text)
+    assert chain._hash_of(row) == eventlog.chain_hash("a" * 64, text)
     v1 = json.loads(eventlog.content_of(Event(**{**e.model_dump(), "content_version": 1})))
     assert "occurred_at" not in v1 and "content_version" not in v1 and len(v1) == 12
     for bad in ((*row[:15], 3), (*row[:14], None, 2), (*row[:15], "2")):
         with pytest.raises(ValueError):
-            audit._hash_of(bad)
+            chain._hash_of(bad)
 
 
 def test_canonical_changes_parse() -> None:

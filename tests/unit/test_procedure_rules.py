@@ -30,3 +30,12 @@ def test_consented_extension_is_local_practice_not_the_2002_rules() -> None:
 
 def test_prevention_rests_on_law_arts_21_and_25_and_rules_art_32() -> None:
     assert basis("prevent") == "Law arts. 21, 25; Rules art. 32"
+
+
+def test_police_report_rests_on_law_art_25() -> None:
+    assert basis("police") == "Law art. 25"
+
+
+def test_recusal_is_a_recorded_step_that_keeps_the_state() -> None:
+    t = workflow.transition("recuse")
+    assert t.dest is None and "Law art. 23" in t.basis

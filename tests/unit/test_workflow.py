@@ -30,6 +30,8 @@ GOOD: dict[str, dict[str, Any]] = {
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
     "assign": {"mediator": "liming"},
+    "recuse": {"party": "李四", "reason": "调解员系张三亲属", "mediator": "zhaomin"},
+    "police": {"to": "望月湖派出所", "note": "扬言械斗"},
     "withdraw": {"reason": "申请人已自行和解"},
     "amend": {"fields": ("category",), "reason": "登记时选错类别"},
 }
@@ -130,7 +132,12 @@ GUARD_FAILURES = [
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
     ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
     ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
+    ("recuse", "mediating", {}, {"party": ""}, "which party asked"),
+    ("recuse", "mediating", {}, {"mediator": None}, "no mediator"),
+    ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),
+    ("police", "mediating", {}, {"to": " "}, "police station"),
     ("withdraw", "intake", {}, {"reason": " "}, "reason"),
+    ("prevent", "mediating", {"persons_involved": 2}, {"persons": 3}, "cannot exceed"),
     ("amend", "intake", {}, {"reason": ""}, "reason"),
     ("amend", "accepted", {}, {"fields": ("parties",)}, "may not be corrected"),
 ]

@@ -1,0 +1,107 @@
+"""The log read as timelines for a reviewer: the committee's events filtered, and one case's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from mediation.access.policy import Actor, audit_scope, sees_names
+from mediation.cases import Case, EventView, Party
+from mediation.core import redaction
+from mediation.core.clock import iso, start_of_local_day_utc
+from mediation.db import casestore
+from mediation.db.storage import UnitOfWork
+from mediation.tables import Event
+
+
+def _local_day(d: date | datetime, *, end: bool = False) -> datetime:
+    """A date is a whole day in China Standard Time; a datetime is a naive-UTC instant."""
+    if isinstance(d, datetime):
+        return d
+    return start_of_local_day_utc(d + timedelta(days=1) if end else d)
+
+
+def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
+        actor_name: str | None = None, since: date | datetime | None = None,
+        until: date | datetime | None = None, action: str | None = None,
+        limit: int | None = 500, offset: int = 0, newest_first: bool = False
+        ) -> list[EventView]:
+    """The committee's events, oldest first (``newest_first``: the latest first), filtered;
+    ``since`` and ``until`` days inclusive; ``limit`` events from ``offset`` (None: all).
+
+    A mediator sees only the events they made (``access.audit_scope``); a reader without access
+    to parties' names (the auditor) sees them masked, also inside free text.
+    """
+    stmt = _log_filter(uow, actor, case=case, actor_name=actor_name, since=since,
+                       until=until, action=action)
+    order = col(Event.seq).desc() if newest_first else col(Event.seq)
+    stmt = stmt.order_by(order).offset(offset)
+    rows = uow.session.execute(stmt if limit is None else stmt.limit(limit)).all()
+    from mediation.queries import event_view, redact_event
+
+    names: list[str] = []
+    if not sees_names(actor):
+        # The persons of every case in the extract (redaction.persons: parties who are
+        # persons, and guardians; organisations keep their registered names).
+        case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
+        names = redaction.persons_of_rows(uow.session.execute(
+            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            .where(col(Party.case_id).in_(case_ids))).all())
+    return [redact_event(event_view(ev, number), names) for ev, number in rows]
+
+
+def log_page(uow: UnitOfWork, actor: Actor, *, limit: int | None = 50, page: int = 1,
+             **filters: Any) -> tuple[list[EventView], int]:
+    """One page of the log, newest first, and how many events the filters match in all."""
+    from sqlalchemy import func
+
+    counted = _log_filter(uow, actor, **filters).with_only_columns(func.count()) \
+        .order_by(None)
+    total = int(uow.session.execute(counted).scalar_one())
+    offset = (page - 1) * limit if limit else 0
+    return log(uow, actor, limit=limit, offset=offset, newest_first=True, **filters), total
+
+
+def _log_filter(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
+                actor_name: str | None = None, since: date | datetime | None = None,
+                until: date | datetime | None = None, action: str | None = None) -> Any:
+    """The events the reader may see that the filters match (a select of event and number)."""
+    scope = audit_scope(actor)
+    stmt = select(Event, col(Case.number)).outerjoin(Case, col(Case.id) == col(Event.case_id)) \
+        .where(col(Event.committee_id) == actor.committee_id)
+    if scope == "own":
+        stmt = stmt.where(col(Event.actor) == actor.username)
+    if case is not None:
+        stmt = stmt.where(col(Event.case_id) == _case_id(uow, actor, case))
+    if actor_name:
+        stmt = stmt.where(col(Event.actor) == actor_name)
+    if action:
+        stmt = stmt.where(col(Event.action) == action)
+    if since is not None:
+        stmt = stmt.where(col(Event.at) >= _local_day(since))
+    if until is not None:
+        end = _local_day(until, end=True)
+        stmt = stmt.where(col(Event.at) < end if not isinstance(until, datetime)
+                          else col(Event.at) <= end)
+    return stmt
+
+
+def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
+    case_id = casestore.find(uow, actor, ref).id
+    assert case_id is not None
+    return case_id
+
+
+def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:
+    """One case for a reviewer: its current state and every event, with before and after."""
+    audit_scope(actor)
+    cid = _case_id(uow, actor, ref)
+    case = uow.session.get(Case, cid)
+    assert case is not None
+    events = log(uow, actor, case=str(cid), limit=1_000_000)
+    return {"id": cid, "number": case.number, "state": case.state, "version": case.version,
+            "registered_at": iso(case.registered_at),
+            "events": [e.model_dump() for e in events]}

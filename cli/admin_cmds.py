@@ -278,7 +278,7 @@ def register(app: typer.Typer) -> None:
             events = queries.history(uow, actor, summary["showcase"])
             due = agenda.agenda(uow, actor, everyone=True)
         render.console().rule(_("Cases"))
-        render.case_list(rows, as_json=False)
+        render.case_list(rows, as_json=False, fmt="table")
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
         render.history(events, as_json=False)
         render.console().rule(_("What is due (mediation agenda --all)"))

@@ -144,6 +144,33 @@ def _read_case_file(file: str) -> tuple[object, str]:
                                error=exc.msg)) from None
 
 
+def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, Any]:
+    """``lead accept LEAD`` at a terminal: the guided intake (cli/prompts.py) starting from
+    what the lead says (source, when found, risk, what was seen, its reference), then the
+    intake; a probable duplicate is shown and the clerk decides, as in ``case new``."""
+    from cli.prompts import guided_intake, yes
+    from mediation import calendars, leads
+    from mediation.core.errors import DuplicateSuspected
+
+    e = env(ctx)
+    with e.uow(write=False) as uow:
+        actor = e.actor(uow)
+        calendar = calendars.of(uow, actor.committee_id)
+        start = leads.intake_prefill(uow, actor, lead_id)
+    record = guided_intake(calendar, prefill=start)
+    try:
+        return e.act(leads.accept, lead_id, record, force=force)
+    except DuplicateSuspected as exc:
+        if exc.matches:
+            render.duplicates(exc.matches, exc.record)
+        else:
+            render.err(exc.render() + "\n")
+        if not yes(_("Register it anyway? (recorded, as --force is)")):
+            render.err(_("Not registered; nothing was written.") + "\n")
+            raise typer.Exit(exc.exit_code) from None
+        return e.act(leads.accept, lead_id, record, force=True)
+
+
 def register_leads(app: typer.Typer) -> None:
     lead = typer.Typer(help=_("Grid leads (网格线索): disputes reported by grid workers, and "
                               "what became of them (see docs/grid.md)."), no_args_is_help=True)
@@ -228,17 +255,27 @@ def register_leads(app: typer.Typer) -> None:
         ctx: typer.Context,
         lead_id: int = typer.Argument(..., metavar="LEAD", help=_(
             "The lead's number (see lead list).")),
-        file: str = typer.Option(..., "--file", "-f", metavar="FILE", help=_(
-            "The case as JSON (see docs/case-json.md); '-' reads standard input.")),
+        file: str | None = typer.Option(None, "--file", "-f", metavar="FILE", help=_(
+            "The case as JSON (see docs/case-json.md); '-' reads standard input. Without "
+            "it, the guided intake asks at the terminal, starting from what the lead says.")),
         force: bool = typer.Option(False, "--force", help=_(
             "Register even if it looks like a duplicate (recorded).")),
         as_json: bool = json_opt(),
     ) -> None:
         """Take a lead as a case."""
+        import sys
+
         from mediation import leads
 
-        data, origin = _read_case_file(file)
-        result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force)
+        if file is not None:
+            data, origin = _read_case_file(file)
+            result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force)
+        elif not sys.stdin.isatty():
+            raise typer.BadParameter(
+                _("give --file FILE (or '-' for standard input); the guided intake needs "
+                  "a terminal"), param_hint="--file")
+        else:
+            result = _guided_accept(ctx, lead_id, force)
         if as_json:
             render.emit_json(result)
         else:

@@ -239,9 +239,15 @@ def _party_line(p: dict[str, Any]) -> str:
 class Form:
     """The record being entered: each field with its label, how it is shown and asked."""
 
-    def __init__(self, calendar: Calendar | None) -> None:
+    # The record's key each of the first fields of :meth:`fields` sets, in the same order.
+    KEYS = ("category", "source", "summary", "requests", "amount", "discovered_at", "risk_level")
+
+    def __init__(self, calendar: Calendar | None,
+                 prefill: dict[str, Any] | None = None) -> None:
         self.calendar = calendar
-        self.record: dict[str, Any] = {}
+        # What is known already (a grid lead taken as a case: source, when found, risk, what
+        # was seen): not asked again, shown in the summary to confirm or change.
+        self.record: dict[str, Any] = dict(prefill or {})
         self.parties: list[dict[str, Any]] = []
 
     def fields(self) -> list[tuple[str, Callable[[], str], Callable[[], None]]]:
@@ -297,8 +303,9 @@ class Form:
         self.parties[i] = _party(self.parties[i]["role"], self.calendar)
 
     def fill(self) -> None:
-        for _label, _show, ask in self.fields():
-            ask()
+        for key, (_label, _show, ask) in zip(self.KEYS, self.fields(), strict=False):
+            if key not in self.record:
+                ask()
         self.parties = [_party(PartyRole.applicant, self.calendar),
                         _party(PartyRole.respondent, self.calendar)]
         while yes(_("Add another party?")):
@@ -333,13 +340,15 @@ class Form:
         return {**record, "parties": self.parties}
 
 
-def guided_intake(calendar: Calendar | None = None) -> CaseIn:
+def guided_intake(calendar: Calendar | None = None,
+                  prefill: dict[str, Any] | None = None) -> CaseIn:
     """Ask for a case at the terminal; dates are read on ``calendar`` (the committee's). Raises
-    typer.Abort (nothing written) when the clerk cancels at the summary."""
+    typer.Abort (nothing written) when the clerk cancels at the summary. ``prefill``: fields
+    known already (``lead accept``: leads.intake_prefill), not asked but shown to confirm."""
     from mediation.core.errors import InvalidInput
     from mediation.intake import parse_case
 
-    form = Form(calendar)
+    form = Form(calendar, prefill)
     form.fill()
     while True:
         if not form.confirmed():

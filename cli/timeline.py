@@ -80,6 +80,8 @@ def _value(value: Any, key: str) -> str:
 
 def timeline(rows: list[EventView], *, with_case: bool) -> None:
     """Per event: who did what when (and to which case), why, and each field before → after."""
+    from cli.framework import wrap
+
     out = render.console()
     for e in rows:
         move = ""
@@ -106,4 +108,5 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
                          before=_value(before, key), after=_value(after, key))
             else:
                 line = _("{field}: {value}", field=name("field", key), value=_value(change, key))
-            out.print("    " + line, markup=False)
+            for part in wrap(line, out.width, indent="      ", first_indent="    "):
+                out.print(part, markup=False)

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 
 from mediation import calendars, intake
 from mediation.access.policy import Actor, allowed, require, require_any
-from mediation.cases import Case
+from mediation.cases import Case, CaseIn
 from mediation.core import choices, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, Msg, msg, name
@@ -221,18 +221,34 @@ def prefill(lead: Lead, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
-           origin: str = "case.json", force: bool = False) -> dict[str, Any]:
-    """Take a lead as a case: the case.json ``data`` prefilled from the lead, registered by
-    the intake (which also checks for probable duplicates)."""
+def intake_prefill(uow: UnitOfWork, actor: Actor, lead_id: int) -> dict[str, Any]:
+    """What the guided intake of ``lead accept`` starts from (:func:`prefill` of an empty
+    record), when found in the committee's local time: for an open lead of the committee."""
     require(actor, "lead.decide")
     require(actor, "case.create")
     lead = _open_lead(uow, actor, lead_id)
-    if not isinstance(data, dict):
+    out = prefill(lead, {})
+    local = calendars.of(uow, actor.committee_id).local(lead.found_at)
+    out["discovered_at"] = local.strftime("%Y-%m-%d %H:%M")
+    return out
+
+
+def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
+           origin: str = "case.json", force: bool = False) -> dict[str, Any]:
+    """Take a lead as a case: the case.json ``data`` prefilled from the lead (or a record the
+    guided intake built from :func:`intake_prefill`), registered by the intake (which also
+    checks for probable duplicates)."""
+    require(actor, "lead.decide")
+    require(actor, "case.create")
+    lead = _open_lead(uow, actor, lead_id)
+    if isinstance(data, CaseIn):
+        record = data
+    elif not isinstance(data, dict):
         raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
                                origin=origin))
-    record = intake.parse_case(prefill(lead, data), origin=origin,
-                               calendar=calendars.of(uow, actor.committee_id))
+    else:
+        record = intake.parse_case(prefill(lead, data), origin=origin,
+                                   calendar=calendars.of(uow, actor.committee_id))
     result = intake.new_case(uow, actor, record, force=force)
     now = uow.now()
     lead.status, lead.case_id = LeadStatus.accepted, result["id"]

@@ -275,6 +275,11 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
         return {"judicial": [JudicialResult.pending, {"result": result,
                                                       "decided_on": iso(pending.decided_on)}]}
 
+    if at is not None and result is None and filed_on is None:
+        # entered late (--at): filed the day it happened (its local date), not today
+        filed_on = at.date() if isinstance(at, datetime) else at
+    if at is not None and result is not None and decided_on is None:
+        decided_on = at.date() if isinstance(at, datetime) else at
     command = Judicial(court=court, filed_on=filed_on or local_date(uow.now()), result=result,
                        decided_on=decided_on)
     return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at)

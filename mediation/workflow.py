@@ -152,6 +152,7 @@ class Subject:
     extensions: int = 0
     visits: int = 0
     settings: Settings = field(default_factory=Settings)
+    persons_involved: int = 0  # the case's persons involved (0: not known)
     # When the step happens (the instant and the committee's local date): set by the service.
     now: datetime | None = None
     today: date | None = None
@@ -380,6 +381,17 @@ def urging_recorded(_: Subject, c: Urge) -> Msg | None:
     return msg("record whom you urged to perform, and how (--note)")
 
 
+def persons_within_involved(s: Subject, c: Prevent) -> Msg | None:
+    """The persons counted for an escalation prevented cannot exceed the persons involved in
+    the case (issue 15); correct the case first (case amend --persons) when more were."""
+    persons = c.persons
+    if isinstance(persons, int) and s.persons_involved and persons > s.persons_involved:
+        return msg("the persons counted ({persons}) cannot exceed the persons involved in the "
+                   "case ({involved}): correct the case first (case amend --persons)",
+                   persons=persons, involved=s.persons_involved)
+    return None
+
+
 def recusal_recorded(s: Subject, c: Recuse) -> Msg | None:
     """回避: who asked, why, and the mediator who takes over (not the one asked to step aside)."""
     if not _text(c.party) or not _text(c.reason):
@@ -437,7 +449,7 @@ AMENDABLE: dict[str, tuple[State, ...]] = {
     "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
     "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
     "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
-    "parties": (State.intake,),
+    "prevention": _UNTIL_CLOSED, "parties": (State.intake,),
 }
 # The states in which mediation is under way and the deadline runs (a case there is overdue once
 # its deadline has passed).
@@ -505,7 +517,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
-        (prevention_recorded,),
+        (prevention_recorded, persons_within_involved),
         N_("Law arts. 21, 25; Rules art. 32"),
         N_("An escalation prevented is recorded (cases and persons)."),
     ),
@@ -558,7 +570,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # it does not declare here.
 # ``now``, ``today`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
-                       "deadline", "now", "today", "deadline_day"})
+                       "deadline", "now", "today", "deadline_day", "persons_involved"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),

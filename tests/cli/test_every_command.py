@@ -46,6 +46,13 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("staff", "password", "chenjing", "--password-stdin", input="一个足够长的口令2026\n")
     reset = ok("staff", "reset", "chenjing")
     assert ("一次性验证码" if lang == "zh" else "One-time code") in reset.out
+    # A director's reset gives a whole code, so `staff code` (the committee's half of a code the
+    # district administrator issued) is refused here in one line; test_admin_cannot_act_as runs
+    # the path where a half is waiting.
+    half = cli("--lang", lang, "staff", "code", "chenjing")
+    assert half.code == 1 and "Traceback" not in half.err, half.err
+    assert ("后半段" if lang == "zh" else "awaiting the committee's half") in half.err
+    ran.add("mediation staff code")
     staff = json.loads(ok("staff", "list", "--json").out)
     assert {s["username"]: s["role"] for s in staff}["chenjing"] == "auditor"
     assert ("调解员" if lang == "zh" else "mediator") in ok("staff", "list").out

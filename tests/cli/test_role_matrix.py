@@ -84,7 +84,7 @@ EXPECTED: dict[str, Cmd] = {
                                        "系亲属", "--mediator", "zhaomin")),
     "case police": Cmd("case.workflow", ("case", "police", "{case}", "--to", "望月湖派出所")),
     "case prevent": Cmd("case.workflow", ("case", "prevent", "{case}", "--kind", "group_fight",
-                                          "--persons", "3")),
+                                          "--persons", "2")),
     "case amend": Cmd("case.workflow", ("case", "amend", "{case}", "--risk", "high",
                                         "--reason", "风险等级登记有误")),
     "case withdraw": Cmd("case.workflow", ("case", "withdraw", "{case}", "--reason", "撤回")),

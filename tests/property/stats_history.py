@@ -216,7 +216,7 @@ def build(url: str, hs: Sequence[History], committees: int = 1, *,
         with b.uow(write=True) as uow:
             if trigger == "new":
                 record = case_record(
-                    category=h.category, source=h.source,
+                    category=h.category, source=h.source, persons_involved=6,
                     discovered_at=(b.clock.now - timedelta(hours=h.discovered_hours)).isoformat(),
                     amount=h.amount)
                 parsed = intake.parse_case(record, origin="test")

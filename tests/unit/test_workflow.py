@@ -144,6 +144,7 @@ GUARD_FAILURES = [
     ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),
     ("police", "mediating", {}, {"to": " "}, "police station"),
     ("withdraw", "intake", {}, {"reason": " "}, "reason"),
+    ("prevent", "mediating", {"persons_involved": 2}, {"persons": 3}, "cannot exceed"),
     ("amend", "intake", {}, {"reason": ""}, "reason"),
     ("amend", "accepted", {}, {"fields": ("parties",)}, "may not be corrected"),
 ]

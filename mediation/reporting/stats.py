@@ -85,15 +85,19 @@ def compute_for(uow: UnitOfWork, ids: list[int], period: Period, by: str | None 
         # Every figure of a group is counted in exactly one group (a case has one category,
         # mediator, committee and source; a milestone one month), so the totals are the sums
         # of the groups and the intervals' bucket counts merged: one computation instead of
-        # two. Except the escalations prevented by month: a case counts once (件) in each month
-        # it has one, so their totals are counted on their own (a small aggregate).
+        # two. Except, by month, the escalations prevented and the follow-ups: a case counts
+        # once (件) in each month it has one, but once in the period, so their totals are
+        # counted on their own (small aggregates).
         groups = _collect(conn, Sql(conn.dialect.name, by, period), ids, when)
         total = _merged(groups.values())
         if by == "month":
             alone = Sql(conn.dialect.name, None, period)
             total["prevention"] = {}
-            _prevention(conn, alone, alone.scope(table("cases"), ids),
-                        lambda _key: total)
+            for name in ("followed_up", "full", "partial", "none"):
+                total[name] = 0
+            scope = alone.scope(table("cases"), ids)
+            _prevention(conn, alone, scope, lambda _key: total)
+            _follow_ups(conn, alone, scope, lambda _key: total)
     stats = Stats(**from_raw(None, _finished(total)).model_dump(), period=period.view(),
                   committees=ids, as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by,
                   sweeps=_sweeps(conn, ids, period))
@@ -143,7 +147,7 @@ def _sweeps(conn: Any, ids: list[int], period: Period) -> dict[str, int]:
 
 def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, dict[str, Any]]:
     c = table("cases")
-    j, f = table("judicial_confirmation"), table("follow_up")
+    j = table("judicial_confirmation")
     out: dict[str, dict[str, Any]] = {}
 
     def row(key: Any) -> dict[str, Any]:
@@ -197,23 +201,8 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
     for k, conf, rej in conn.execute(stmt):
         row(k).update(confirmed=int(conf), rejected=int(rej))
 
-    # 4. Follow-ups of agreements: performance. A case may be visited several times (issue 15):
-    # it counts once per group, with what its LAST visit in the period (and group) found.
-    kx = q.key(c, f.c.visited_at)
-    visits = (select(kx.label("k"), f.c.performance.label("performance"),
-                     func.row_number().over(partition_by=(f.c.case_id, kx),
-                                            order_by=(f.c.visited_at.desc(), f.c.id.desc()))
-                     .label("rn"))
-              .select_from(f.join(c, c.c.id == f.c.case_id))
-              .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None))
-              .subquery())
-    stmt = (select(visits.c.k, func.count(), count_if(visits.c.performance == "full"),
-                   count_if(visits.c.performance == "partial"),
-                   count_if(visits.c.performance == "none"))
-            .where(visits.c.rn == 1)
-            .group_by(visits.c.k))  # a column of the subquery, even when its value is constant
-    for k, n, full, partial, none in conn.execute(stmt):
-        row(k).update(followed_up=int(n), full=int(full), partial=int(partial), none=int(none))
+    # 4. Follow-ups of agreements: performance.
+    _follow_ups(conn, q, scope, row)
 
     # 5. Escalations prevented: cases (件) and persons (人), per kind and in total.
     _prevention(conn, q, scope, row)
@@ -230,6 +219,28 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
             row(k)["overdue"] = int(n)
 
     return out
+
+
+def _follow_ups(conn: Any, q: Sql, scope: Any,
+                row: Callable[[Any], dict[str, Any]]) -> None:
+    """Follow-ups of agreements: performance. A case may be visited several times (issue 15):
+    it counts once per group, with what its LAST visit in the period (and group) found."""
+    c, f = table("cases"), table("follow_up")
+    kx = q.key(c, f.c.visited_at)
+    visits = (select(kx.label("k"), f.c.performance.label("performance"),
+                     func.row_number().over(partition_by=(f.c.case_id, kx),
+                                            order_by=(f.c.visited_at.desc(), f.c.id.desc()))
+                     .label("rn"))
+              .select_from(f.join(c, c.c.id == f.c.case_id))
+              .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None))
+              .subquery())
+    stmt = (select(visits.c.k, func.count(), count_if(visits.c.performance == "full"),
+                   count_if(visits.c.performance == "partial"),
+                   count_if(visits.c.performance == "none"))
+            .where(visits.c.rn == 1)
+            .group_by(visits.c.k))  # a column of the subquery, even when its value is constant
+    for k, n, full, partial, none in conn.execute(stmt):
+        row(k).update(followed_up=int(n), full=int(full), partial=int(partial), none=int(none))
 
 
 def _prevention(conn: Any, q: Sql, scope: Any,

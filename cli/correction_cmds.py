@@ -26,13 +26,13 @@ def _object(value: str, option: str) -> dict[str, Any]:
     return data
 
 
-def _edit(value: str) -> tuple[int, dict[str, Any]]:
+def _edit(value: str, option: str = "--edit-party") -> tuple[int, dict[str, Any]]:
     number, sep, rest = value.partition(":")
     if not sep or not number.strip().isdigit():
         raise typer.BadParameter(_("write N:{{...}}, e.g. {example}",
                                    example='2:{"phone": "13900001111"}'),
-                                 param_hint="--edit-party")
-    return int(number), _object(rest, "--edit-party")
+                                 param_hint=option)
+    return int(number), _object(rest, option)
 
 
 def register(case: typer.Typer) -> None:
@@ -61,6 +61,9 @@ def register(case: typer.Typer) -> None:
             "repeatable).")),
         remove_party: list[int] = typer.Option([], "--remove-party", metavar="N", help=_(
             "Remove party N (before acceptance; repeatable).")),
+        prevention: list[str] = typer.Option([], "--prevention", metavar="N:JSON", help=_(
+            "Correct prevention record N (in the order recorded): its kind and/or persons, "
+            "e.g. 1:{\"persons\": 2} (repeatable).")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Correct a registered case's fields or parties (更正), with the reason."""
@@ -74,7 +77,9 @@ def register(case: typer.Typer) -> None:
         render.step_done(env(ctx).act(
             steps.amend, case_ref, reason=reason, fields=fields,
             add_parties=[_object(v, "--add-party") for v in add_party], edit_parties=edits,
-            remove_parties=remove_party, expected_version=expect_version), as_json)
+            remove_parties=remove_party,
+            preventions=dict(_edit(v, "--prevention") for v in prevention),
+            expected_version=expect_version), as_json)
 
     @case.command("withdraw")
     def withdraw(

@@ -137,7 +137,8 @@ TEXT_IN = {("init", "committee"): "line",
            ("lead report", "cell"): "line", ("lead dismiss", "reason"): "code",
            ("case amend", "summary"): "text", ("case amend", "requests"): "text",
            ("case amend", "referral"): "line", ("case amend", "add_party"): "line",
-           ("case amend", "edit_party"): "line", ("case amend", "amount"): "line"}
+           ("case amend", "edit_party"): "line", ("case amend", "amount"): "line",
+           ("case amend", "prevention"): "line"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

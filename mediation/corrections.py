@@ -1,12 +1,13 @@
 """Corrections of the record (issue 15): ``case amend`` and ``case withdraw``.
 
 ``amend`` changes a registered case's fields (category, summary, requests, amount, risk, persons
-involved, source and referral) and, before acceptance, its parties (add, edit, remove), with a
-required reason. It is a step of the transition table (``workflow.AMENDABLE`` says which field
-may change in which state), so it is versioned and recorded like every step: one event with each
-field's value before and after (masked as every event is: eventlog.append). The whole record,
-as corrected, is validated by the same schema as an intake (``intake.parse_case``), so a
-correction can never store what registration would have refused.
+involved, source and referral), its prevention records (kind, persons) and, before acceptance,
+its parties (add, edit, remove), with a required reason. The persons counted in a prevention
+record never exceed the persons involved in the case. It is a step of the transition table
+(``workflow.AMENDABLE`` says which field may change in which state), so it is versioned and
+recorded like every step: one event with each field's value before and after (masked as every
+event is: eventlog.append). The whole record, as corrected, is validated by the same schema as
+an intake (``intake.parse_case``), so a correction never stores what registration refuses.
 
 A correction happens when it is recorded: it takes no ``--at`` (``workflow.CORRECTIONS``). When
 it changes a case counted in a period already reported, the nightly export lists it
@@ -26,13 +27,14 @@ from sqlmodel import col, select
 
 from mediation import calendars, intake
 from mediation.access.policy import Actor
-from mediation.cases import Case, Party
+from mediation.cases import Case, Party, Prevention
 from mediation.core import identity, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Amend, StepDone, Withdraw
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan
+from mediation.core.vocab import PreventionKind
 from mediation.db import settings
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
@@ -53,7 +55,8 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 # Display names of the fields these steps record (history, audit).
 EVENT_NAMES = (N_("field.withdrawn_at"), N_("field.persons_involved"),
-               N_("guard.amendable"))
+               N_("guard.amendable"), N_("guard.persons_within_involved"),
+               N_("date.withdrawn"))
 
 
 @text_inputs(multiline=("reason",))
@@ -76,10 +79,13 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
           add_parties: Sequence[Mapping[str, Any]] = (),
           edit_parties: Mapping[int, Mapping[str, Any]] | None = None,
           remove_parties: Sequence[int] = (),
+          preventions: Mapping[int, Mapping[str, Any]] | None = None,
           expected_version: int | None = None) -> StepDone:
     """Correct a registered case: ``fields`` (keys of :data:`FIELDS`, values as a case.json
     would give them; None clears an optional one), and its parties by their number (1, 2, ...
-    as ``case show`` lists them): ``edit_parties`` maps a number to the keys that change."""
+    as ``case show`` lists them): ``edit_parties`` maps a number to the keys that change;
+    ``preventions`` maps a prevention record's number (1, 2, ... in the order recorded) to its
+    corrected ``kind`` and/or ``persons``."""
     given = dict(fields or {})
     unknown = sorted(set(given) - set(FIELDS))
     if unknown:
@@ -89,6 +95,9 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     touched = [FIELDS[k][0] for k in given]
     if add_parties or edits or remove_parties:
         touched.append("parties")
+    prevented = dict(preventions or {})
+    if prevented:
+        touched.append("prevention")
     command = Amend(fields=tuple(touched), reason=reason)
 
     def apply(case: Case) -> Changes:
@@ -117,12 +126,51 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
                 del ch[column]
         if "parties" in touched:
             _write_parties(uow, case, parties, checked, ch)
+        _check_preventions(uow, case, prevented, ch)
         if not ch:
             raise InvalidInput(msg("nothing changes: the case already holds these values"))
         return ch
 
     return step(uow, actor, ref, command, apply, expected_version=expected_version,
                 reason=reason)
+
+
+def _check_preventions(uow: UnitOfWork, case: Case, corrected: Mapping[int, Mapping[str, Any]],
+                       ch: Changes) -> None:
+    """Correct the numbered prevention records; then every record's persons must be within
+    the case's persons involved (as corrected)."""
+    rows = list(uow.session.exec(select(Prevention).where(Prevention.case_id == case.id)
+                                 .order_by(col(Prevention.id))).all())
+    before, after = [], []
+    for n, values in sorted(corrected.items()):
+        if not 1 <= n <= len(rows):
+            raise InvalidInput(msg("the case has no prevention record {n} (records 1 to "
+                                   "{count})", n=n, count=len(rows)))
+        unknown = sorted(set(values) - {"kind", "persons"})
+        if unknown:
+            raise InvalidInput(msg("a prevention record has kind and persons, not {fields}",
+                                   fields=", ".join(unknown)))
+        row = rows[n - 1]
+        kind, persons = values.get("kind", row.kind), values.get("persons", row.persons)
+        if kind not in {k.value for k in PreventionKind}:
+            raise InvalidInput(msg("--kind must be one of: {allowed}",
+                                   allowed=", ".join(k.value for k in PreventionKind)))
+        if not isinstance(persons, int) or isinstance(persons, bool) or persons < 1:
+            raise InvalidInput(msg("give the kind of escalation prevented and how many "
+                                   "persons (at least 1)"))
+        if (kind, persons) != (row.kind, row.persons):
+            before.append({"no": n, "kind": row.kind, "persons": row.persons})
+            after.append({"no": n, "kind": kind, "persons": persons})
+            row.kind, row.persons = kind, persons
+            uow.session.add(row)
+    if after:
+        ch["prevention"] = [before, after]
+    most = max((r.persons for r in rows), default=0)
+    if case.persons_involved and most > case.persons_involved:
+        raise InvalidInput(msg("the persons counted ({persons}) cannot exceed the persons "
+                               "involved in the case ({involved}): correct the case first "
+                               "(case amend --persons)", persons=most,
+                               involved=case.persons_involved))
 
 
 def _yuan(fen: int | None) -> str | None:

@@ -157,6 +157,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
             "concluded": iso(case.concluded_at),
             "confirmed": iso(case.confirmed_at),
             "closed": iso(case.closed_at),
+            **({"withdrawn": iso(case.withdrawn_at)} if case.withdrawn_at else {}),
         },
         deadline=iso(case.deadline),
         overdue=_overdue(case, uow),

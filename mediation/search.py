@@ -113,7 +113,8 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     for cid, score, body in ([] if _a_number(query) else
                              _by_text(uow, terms, column, where, params, limit)):
         found.setdefault(cid, score)
-        texts[cid] = body
+        if body is not None:
+            texts[cid] = body
     ranked = sorted(found.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]
     ids = [cid for cid, _ in ranked]
     rows = {s.id: s for s in summaries(uow, ids, names_ok=named)}
@@ -286,7 +287,9 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
     # SQLite: the index table drives (CROSS JOIN keeps the join order), newest first, so a
     # scan for a short word stops at the pool instead of probing the index for every case
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
-    pool = (f"SELECT c.id AS id, {score} AS score, f.{column} AS body FROM {TEXT_TABLE} f "
+    # SQLite reads the text of the 20 shown afterwards (_texts), not of the whole pool
+    body = "NULL" if dialect == "sqlite" else f"f.{column}"
+    pool = (f"SELECT c.id AS id, {score} AS score, {body} AS body FROM {TEXT_TABLE} f "
             f"{join} cases c ON c.id = {key} WHERE {' AND '.join(conds)} "
             f"ORDER BY {key} DESC LIMIT :pool")
     return (f"SELECT id, {outer} AS score, body FROM ({pool}) AS pool "
@@ -294,7 +297,7 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
 
 
 def _by_text(uow: UnitOfWork, terms: Sequence[str], column: str, where: str,
-             params: dict[str, Any], limit: int) -> list[tuple[int, float, str]]:
+             params: dict[str, Any], limit: int) -> list[tuple[int, float, str | None]]:
     conn = uow.session.connection()
     sql, own = text_query(conn.dialect.name, terms, column, where)
     rows = conn.execute(text(sql), {**params, **own, "limit": limit, "pool": max(POOL, limit)})

@@ -56,6 +56,8 @@ from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
+from mediation.steps_aftercare import urge as urge
+from mediation.steps_aftercare import visit as visit
 from mediation.steps_escalation import recuse as recuse
 from mediation.steps_escalation import report_police as report_police
 
@@ -273,6 +275,11 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
         return {"judicial": [JudicialResult.pending, {"result": result,
                                                       "decided_on": iso(pending.decided_on)}]}
 
+    if at is not None and result is None and filed_on is None:
+        # entered late (--at): filed the day it happened (its local date), not today
+        filed_on = at.date() if isinstance(at, datetime) else at
+    if at is not None and result is not None and decided_on is None:
+        decided_on = at.date() if isinstance(at, datetime) else at
     command = Judicial(court=court, filed_on=filed_on or local_date(uow.now()), result=result,
                        decided_on=decided_on)
     return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at)
@@ -397,6 +404,8 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "remediate": remediate,
     "prevent": prevent,
     "assign": assign,
+    "visit": visit,
+    "urge": urge,
     "recuse": recuse,
     "police": report_police,
     "withdraw": withdraw,

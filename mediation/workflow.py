@@ -47,6 +47,8 @@ from mediation.core.commands import (
     ReportPolice,
     Session,
     Terminate,
+    Urge,
+    Visit,
     Withdraw,
 )
 from mediation.core.errors import Refused
@@ -150,6 +152,7 @@ class Subject:
     extensions: int = 0
     visits: int = 0
     settings: Settings = field(default_factory=Settings)
+    persons_involved: int = 0  # the case's persons involved (0: not known)
     # When the step happens (the instant and the committee's local date): set by the service.
     now: datetime | None = None
     today: date | None = None
@@ -243,7 +246,7 @@ def has_agreement(s: Subject, _: Command) -> Msg | None:
     return None if s.has_agreement else msg("there is no agreement to confirm")
 
 
-def follow_up_recorded(s: Subject, c: Feedback) -> Msg | None:
+def follow_up_recorded(s: Subject, c: Feedback | Visit) -> Msg | None:
     why = _one_of(Satisfaction, c.satisfaction,
                   N_("record the parties' satisfaction (--satisfaction: {allowed})"))
     if why is not None:
@@ -368,6 +371,27 @@ def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
 
 
+def visited_named(_: Subject, c: Visit) -> Msg | None:
+    return None if _text(c.visited) else msg("record who was visited (--visited)")
+
+
+def urging_recorded(_: Subject, c: Urge) -> Msg | None:
+    if _text(c.note):
+        return None
+    return msg("record whom you urged to perform, and how (--note)")
+
+
+def persons_within_involved(s: Subject, c: Prevent) -> Msg | None:
+    """The persons counted for an escalation prevented cannot exceed the persons involved in
+    the case (issue 15); correct the case first (case amend --persons) when more were."""
+    persons = c.persons
+    if isinstance(persons, int) and s.persons_involved and persons > s.persons_involved:
+        return msg("the persons counted ({persons}) cannot exceed the persons involved in the "
+                   "case ({involved}): correct the case first (case amend --persons)",
+                   persons=persons, involved=s.persons_involved)
+    return None
+
+
 def recusal_recorded(s: Subject, c: Recuse) -> Msg | None:
     """回避: who asked, why, and the mediator who takes over (not the one asked to step aside)."""
     if not _text(c.party) or not _text(c.reason):
@@ -425,7 +449,7 @@ AMENDABLE: dict[str, tuple[State, ...]] = {
     "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
     "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
     "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
-    "parties": (State.intake,),
+    "prevention": _UNTIL_CLOSED, "parties": (State.intake,),
 }
 # The states in which mediation is under way and the deadline runs (a case there is overdue once
 # its deadline has passed).
@@ -493,7 +517,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
-        (prevention_recorded,),
+        (prevention_recorded, persons_within_involved),
         N_("Law arts. 21, 25; Rules art. 32"),
         N_("An escalation prevented is recorded (cases and persons)."),
     ),
@@ -501,6 +525,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
         N_("Law arts. 19-20 ≈"),
         N_("A director appoints or replaces the case's mediators; the state does not change."),
+    ),
+    Transition(
+        "visit", (S.confirmed, S.terminated, S.declined), None,
+        (follow_up_recorded, visited_named),
+        N_("Law art. 31; Rules art. 36 ≈"),
+        N_("A follow-up visit (回访): who visited whom, performance, satisfaction, measures "
+           "taken and signs of escalation; a case may have several."),
+    ),
+    Transition(
+        "urge", (S.confirmed,), None, (urging_recorded,),
+        N_("Law art. 31; Rules art. 37 ≈"),
+        N_("A party is urged to perform the agreement (督促履行)."),
     ),
     Transition(
         "recuse", (S.accepted, S.mediating), None, (recusal_recorded,),
@@ -534,7 +570,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # it does not declare here.
 # ``now``, ``today`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
-                       "deadline", "now", "today", "deadline_day"})
+                       "deadline", "now", "today", "deadline_day", "persons_involved"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),

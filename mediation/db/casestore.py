@@ -218,6 +218,7 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
         agreement_effective_on=local_date(effective) if effective else None,
         judicial_pending=bool(facts.get("f_judicial_pending")),
         deadline=case.deadline,
+        persons_involved=case.persons_involved or 0,
         agreement_form=facts.get("f_agreement_form"),
         judicial_filed_on=date.fromisoformat(filed) if isinstance(filed, str) else filed,
         sessions=facts.get("f_sessions") or 0,

@@ -184,6 +184,8 @@ def rebuild(conn: Connection, batch: int = 2000) -> int:
         insert_many(conn, read(conn, key, ids))
         done += len(ids)
         after = ids[-1]
+        if len(ids) < batch and not _is_sqlite(conn):
+            conn.execute(text(f"ANALYZE {TEXT_TABLE}, {KEY_TABLE}"))  # plans from the start
 
 
 # ---------------------------------------------------------------------------------------------

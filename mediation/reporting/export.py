@@ -3,7 +3,8 @@
 The CSV files are written by ``export_csv.py``, the chart drawn by ``chart.py``; this module
 decides what the folder holds and writes it atomically.
 
-- ``cases.csv`` and ``events.csv``: UTF-8 with a BOM (so Excel shows Chinese), streamed from the
+- ``cases.csv`` and ``events.csv`` (when each event was recorded and when its step happened):
+  UTF-8 with a BOM (so Excel shows Chinese), streamed from the
   database in batches (constant memory). Personal data is masked: persons appear only as masked
   names (``张某``; organisations by their registered names); no ID number, phone or address
   column exists, and no free text at all (no summaries, reasons or notes).

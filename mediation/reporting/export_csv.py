@@ -33,9 +33,10 @@ CASE_COLUMNS = (
     "declined_at", "concluded_at", "conclusion", "confirmed_at", "closed_at", "lead_mediator",
     "applicants", "respondents",
 )
-# No free text (reasons, notes): the clerk who runs the export sees no case content.
-EVENT_COLUMNS = ("seq", "at", "case", "actor", "role", "action", "from_state", "to_state",
-                 "version", "hash")
+# No free text (reasons, notes): the clerk who runs the export sees no case content. ``at`` is
+# when an event was recorded, ``occurred_at`` when its step happened (earlier for a late entry).
+EVENT_COLUMNS = ("seq", "at", "occurred_at", "case", "actor", "role", "action", "from_state",
+                 "to_state", "version", "hash")
 
 
 def quiet(stage: str, done: int, total: int | None) -> None:
@@ -229,8 +230,9 @@ def write_events(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
     where = (e.c.committee_id == committee_id, e.c.at < end)
     total = int(conn.execute(select(func.count()).select_from(e).where(*where)).scalar_one())
     out = _CsvOut(path, EVENT_COLUMNS)
-    stmt = (select(e.c.seq, _iso(conn, e.c.at), c.c.number, e.c.actor, e.c.role, e.c.action,
-                   e.c.from_state, e.c.to_state, e.c.version, e.c.hash)
+    stmt = (select(e.c.seq, _iso(conn, e.c.at), _iso(conn, e.c.occurred_at), c.c.number,
+                   e.c.actor, e.c.role, e.c.action, e.c.from_state, e.c.to_state, e.c.version,
+                   e.c.hash)
             .select_from(e.outerjoin(c, c.c.id == e.c.case_id))
             .where(*where).order_by(e.c.seq))
     done = 0

@@ -31,7 +31,7 @@ counts); the other figures are one small aggregate each, all grouped by the requ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,14 +78,56 @@ def compute_for(uow: UnitOfWork, ids: list[int], period: Period, by: str | None 
         raise UsageError(msg("--by must be one of: {allowed}", allowed=", ".join(GROUP_BY)))
     when = as_of if as_of is not None else min(period.end_utc, uow.now())
     conn = uow.session.connection()
-    total = _collect(conn, Sql(conn.dialect.name, None, period), ids, when)[""]
-    stats = Stats(**from_raw(None, total).model_dump(), period=period.view(), committees=ids,
-                  as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by,
+    if by is None:
+        total = _collect(conn, Sql(conn.dialect.name, None, period), ids, when)[""]
+        groups: dict[str, dict[str, Any]] | None = None
+    else:
+        # Every figure of a group is counted in exactly one group (a case has one category,
+        # mediator, committee and source; a milestone one month), so the totals are the sums
+        # of the groups and the intervals' bucket counts merged: one computation instead of
+        # two. Except the escalations prevented by month: a case counts once (件) in each month
+        # it has one, so their totals are counted on their own (a small aggregate).
+        groups = _collect(conn, Sql(conn.dialect.name, by, period), ids, when)
+        total = _merged(groups.values())
+        if by == "month":
+            alone = Sql(conn.dialect.name, None, period)
+            total["prevention"] = {}
+            _prevention(conn, alone, alone.scope(table("cases"), ids),
+                        lambda _key: total)
+    stats = Stats(**from_raw(None, _finished(total)).model_dump(), period=period.view(),
+                  committees=ids, as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by,
                   sweeps=_sweeps(conn, ids, period))
-    if by is not None:
-        raw = _collect(conn, Sql(conn.dialect.name, by, period), ids, when)
-        stats.groups = [from_raw(k, raw[k]) for k in sorted(raw)]
+    if groups is not None:
+        stats.groups = [from_raw(k, _finished(groups[k])) for k in sorted(groups)]
     return stats
+
+
+def _merged(groups: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The raw counts of the whole from those of its groups (prevention: see compute_for)."""
+    out = blank()
+    for g in groups:
+        for name, value in g.items():
+            if isinstance(value, int):
+                out[name] += value
+        for source, n in g["sources"].items():
+            out["sources"][source] = out["sources"].get(source, 0) + n
+        for kind, (n, persons) in g["prevention"].items():
+            had = out["prevention"].get(kind, (0, 0))
+            out["prevention"][kind] = (had[0] + n, had[1] + persons)
+        out["prevention_total"] = tuple(
+            a + b for a, b in zip(out["prevention_total"], g["prevention_total"], strict=True))
+        for interval, counts in g["intervals"].items():
+            merged = out["intervals"].setdefault(interval, {})
+            for bucket, n in counts.items():
+                merged[bucket] = merged.get(bucket, 0) + n
+    return out
+
+
+def _finished(raw: dict[str, Any]) -> dict[str, Any]:
+    """The raw counts with each interval's bucket counts read as its median and 90th
+    percentile."""
+    return raw | {"intervals": {name: Interval(**_percentiles(counts))
+                                for name, counts in raw["intervals"].items()}}
 
 
 def _sweeps(conn: Any, ids: list[int], period: Period) -> dict[str, int]:
@@ -101,7 +143,7 @@ def _sweeps(conn: Any, ids: list[int], period: Period) -> dict[str, int]:
 
 def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, dict[str, Any]]:
     c = table("cases")
-    j, f, p = table("judicial_confirmation"), table("follow_up"), table("prevention")
+    j, f = table("judicial_confirmation"), table("follow_up")
     out: dict[str, dict[str, Any]] = {}
 
     def row(key: Any) -> dict[str, Any]:
@@ -138,7 +180,7 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
         b = round(float(bucket), 2)
         counts[b] = counts.get(b, 0) + int(n)
     for (k, interval), counts in buckets.items():
-        row(k)["intervals"][interval] = _percentiles(counts)
+        row(k)["intervals"][interval] = counts  # read as percentiles by _finished
 
     # 3. Judicial confirmation: filed by filing date, confirmed/rejected by decision date.
     key = q.key(c, j.c.filed_on, is_date=True).label("k")
@@ -155,17 +197,45 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
     for k, conf, rej in conn.execute(stmt):
         row(k).update(confirmed=int(conf), rejected=int(rej))
 
-    # 4. Follow-ups of agreements: performance.
-    key = q.key(c, f.c.visited_at).label("k")
-    stmt = (select(key, func.count(), count_if(f.c.performance == "full"),
-                   count_if(f.c.performance == "partial"), count_if(f.c.performance == "none"))
-            .select_from(f.join(c, c.c.id == f.c.case_id))
-            .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None)))
-    stmt = q.group(stmt, key)
+    # 4. Follow-ups of agreements: performance. A case may be visited several times (issue 15):
+    # it counts once per group, with what its LAST visit in the period (and group) found.
+    kx = q.key(c, f.c.visited_at)
+    visits = (select(kx.label("k"), f.c.performance.label("performance"),
+                     func.row_number().over(partition_by=(f.c.case_id, kx),
+                                            order_by=(f.c.visited_at.desc(), f.c.id.desc()))
+                     .label("rn"))
+              .select_from(f.join(c, c.c.id == f.c.case_id))
+              .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None))
+              .subquery())
+    stmt = (select(visits.c.k, func.count(), count_if(visits.c.performance == "full"),
+                   count_if(visits.c.performance == "partial"),
+                   count_if(visits.c.performance == "none"))
+            .where(visits.c.rn == 1)
+            .group_by(visits.c.k))  # a column of the subquery, even when its value is constant
     for k, n, full, partial, none in conn.execute(stmt):
         row(k).update(followed_up=int(n), full=int(full), partial=int(partial), none=int(none))
 
     # 5. Escalations prevented: cases (件) and persons (人), per kind and in total.
+    _prevention(conn, q, scope, row)
+
+    # 6. Overdue, as of one instant (the index on (committee, state, deadline) answers it).
+    as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
+    key = q.key(c, fixed_month=as_of_month).label("k")
+    stmt = (select(key, func.count()).select_from(c)
+            .where(c.c.committee_id.in_(ids), c.c.state.in_(OPEN_STATES),
+                   c.c.deadline < as_of))
+    stmt = q.group(stmt, key, constant=q.by == "month")
+    for k, n in conn.execute(stmt):
+        if n or q.by is None:
+            row(k)["overdue"] = int(n)
+
+    return out
+
+
+def _prevention(conn: Any, q: Sql, scope: Any,
+                row: Callable[[Any], dict[str, Any]]) -> None:
+    """Escalations prevented: cases (件) and persons (人), per kind and in total."""
+    c, p = table("cases"), table("prevention")
     key = q.key(c, p.c.recorded_at).label("k")
     stmt = (select(key, p.c.kind, func.count(func.distinct(p.c.case_id)),
                    func.coalesce(func.sum(p.c.persons), 0))
@@ -182,21 +252,6 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
     stmt = q.group(stmt, key)
     for k, n, persons in conn.execute(stmt):
         row(k)["prevention_total"] = (int(n), int(persons))
-
-    # 6. Overdue, as of one instant (the index on (committee, state, deadline) answers it).
-    as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
-    key = q.key(c, fixed_month=as_of_month).label("k")
-    stmt = (select(key, func.count()).select_from(c)
-            .where(c.c.committee_id.in_(ids), c.c.state.in_(OPEN_STATES),
-                   c.c.deadline < as_of))
-    stmt = q.group(stmt, key, constant=q.by == "month")
-    for k, n in conn.execute(stmt):
-        if n or q.by is None:
-            row(k)["overdue"] = int(n)
-
-    for r in out.values():
-        r["intervals"] = {name: Interval(**iv) for name, iv in r["intervals"].items()}
-    return out
 
 
 def _counts_stmt(q: Sql, c: Table, scope: Any) -> Any:

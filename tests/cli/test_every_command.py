@@ -46,6 +46,13 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("staff", "password", "chenjing", "--password-stdin", input="一个足够长的口令2026\n")
     reset = ok("staff", "reset", "chenjing")
     assert ("一次性验证码" if lang == "zh" else "One-time code") in reset.out
+    # A director's reset gives a whole code, so `staff code` (the committee's half of a code the
+    # district administrator issued) is refused here in one line; test_admin_cannot_act_as runs
+    # the path where a half is waiting.
+    half = cli("--lang", lang, "staff", "code", "chenjing")
+    assert half.code == 1 and "Traceback" not in half.err, half.err
+    assert ("后半段" if lang == "zh" else "awaiting the committee's half") in half.err
+    ran.add("mediation staff code")
     staff = json.loads(ok("staff", "list", "--json").out)
     assert {s["username"]: s["role"] for s in staff}["chenjing"] == "auditor"
     assert ("调解员" if lang == "zh" else "mediator") in ok("staff", "list").out
@@ -66,6 +73,9 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "remediate", "1", "--reason", "司法确认被驳回", "--consent")
     ok("case", "agree", "1", "--oral", "--terms", "当场赔偿600元")
     ok("case", "confirm", "1")
+    ok("case", "visit", "1", "--visited", "张三", "--performance", "partial", "--satisfaction",
+       "dissatisfied", "--escalation", "扬言上访", "--measures", "电话督促")
+    ok("case", "urge", "1", "--note", "电话督促李四履行")
     ok("case", "feedback", "1", "--performance", "partial", "--satisfaction",
        "basically_satisfied", "--lawsuit")
     text = (DATA / "demo" / "case.json").read_text("utf-8")

@@ -114,3 +114,33 @@ def test_amount_correction_keeps_money_exact(room: Room) -> None:
     cid = new_case(room)
     room.run(steps.amend, None, cid, reason="金额笔误", fields={"amount": Decimal("0.10")})
     assert _case(room, cid).amount_fen == 10
+
+
+def test_prevention_records_are_corrected_within_the_persons_involved_law_art_25(
+        room: Room) -> None:
+    """Law art. 25, Rules art. 32: escalations prevented are counted in cases and persons; the
+    persons counted never exceed the persons involved in the case (issue 15)."""
+    from mediation.cases import Prevention
+
+    cid = new_case(room)  # two parties: two persons involved
+    room.run(steps.accept, None, cid)
+    with pytest.raises(Refused, match="cannot exceed"):
+        room.run(steps.prevent, None, cid, kind="group_fight", persons=3)
+    room.run(steps.prevent, None, cid, kind="group_fight", persons=2)
+    room.run(steps.amend, None, cid, reason="实为民转刑",
+             preventions={1: {"kind": "civil_to_criminal", "persons": 1}})
+    with room.uow(write=False) as uow:
+        row = uow.session.exec(select(Prevention).where(Prevention.case_id == cid)).one()
+    assert (row.kind, row.persons) == ("civil_to_criminal", 1)
+    changes = json.loads(_last_event(room, cid).changes)
+    assert changes["prevention"] == [[{"no": 1, "kind": "group_fight", "persons": 2}],
+                                     [{"no": 1, "kind": "civil_to_criminal", "persons": 1}]]
+    with pytest.raises(InvalidInput, match="cannot exceed"):
+        room.run(steps.amend, None, cid, reason="人数", preventions={1: {"persons": 5}})
+    room.run(steps.amend, None, cid, reason="实际涉及五人",
+             fields={"persons": 5}, preventions={1: {"persons": 5}})
+    with pytest.raises(InvalidInput, match="cannot exceed"):
+        room.run(steps.amend, None, cid, reason="人数", fields={"persons": 4})
+    with pytest.raises(InvalidInput, match="no prevention record 2"):
+        room.run(steps.amend, None, cid, reason="更正", preventions={2: {"persons": 1}})
+    _verified(room)

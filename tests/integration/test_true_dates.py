@@ -180,3 +180,38 @@ def test_the_nightly_export_lists_what_moved_an_exported_figure(room: Room,
     assert ",amend,correction,2026-11,category," in lines[2]
     assert second["corrections_since"] == "2026-12-01T16:00:00Z"  # the end of 1 December
     assert "登记时选错类别" not in text  # no free text
+    events = (out / "2026-12-03" / "events.csv").read_text("utf-8-sig").splitlines()
+    assert events[0].startswith("seq,at,occurred_at,case,")
+    assert any(",2026-12-03T01:00:00Z,2026-11-29T16:00:00Z," in line for line in events)
+
+
+def test_a_registration_entered_late_is_not_before_the_discovery(room: Room) -> None:
+    import json as json_
+
+    from mediation import intake
+    from tests.audit_support import RECORD
+
+    room.clock.now = datetime(2026, 12, 2, 1, 30)
+    record = intake.load_case_file(json_.dumps(
+        {**RECORD, "discovered_at": "2026-11-20T10:00:00+08:00"}), origin="t")
+    with pytest.raises(InvalidInput, match="before the dispute was discovered"):
+        room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 19))
+    made = room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 21))
+    assert made["registered_at"] == "2026-11-20T16:00:00Z"  # 21 November 00:00 in Beijing
+
+
+def test_a_judicial_filing_entered_late_is_filed_the_day_it_happened(room: Room) -> None:
+    from mediation.cases import JudicialConfirmation
+
+    cid = _registered(room)
+    room.run(steps.accept, None, cid, at=date(2026, 11, 28))
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+             at=date(2026, 11, 28))
+    room.run(steps.session, None, cid, minutes="双方陈述了事实。", at=date(2026, 11, 28))
+    room.run(steps.agree, None, cid, terms="赔偿500元。", written=True, at=date(2026, 11, 29))
+    room.run(steps.confirm, None, cid, at=date(2026, 11, 29))
+    room.run(steps.judicial, None, cid, court="岳麓区人民法院",
+             at=datetime(2026, 11, 30, 10, 0))
+    with room.uow(write=False) as uow:
+        jc = uow.session.exec(select(JudicialConfirmation)).one()
+    assert jc.filed_on == date(2026, 11, 30)

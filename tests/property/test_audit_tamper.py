@@ -202,7 +202,7 @@ def rich_history(room: Room) -> list[int]:
     room.run(steps.accept, None, cid)
     room.run(steps.extend, None, cid, days=10, reason="当事人出差", consent=True)
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
-    room.run(steps.prevent, None, cid, kind="group_fight", persons=3)
+    room.run(steps.prevent, None, cid, kind="group_fight", persons=2)
     room.run(steps.session, None, cid, minutes="双方到场。", place="调解室", attendees="张三、李四")
     room.run(steps.agree, None, cid, terms="赔偿600元。", written=True, amount=600,
              due=date(2030, 1, 1))

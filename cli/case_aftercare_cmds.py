@@ -1,10 +1,12 @@
-"""`mediation case recuse|police`: the steps beside a case's course (issue 15)."""
+"""`mediation case visit|urge|recuse|police`: the steps after the agreement and beside a case's
+course (issue 15)."""
 
 from __future__ import annotations
 
 import typer
 
 from cli import render
+from cli.choices import choice_opt
 from cli.context import env
 from cli.options import at_opt, json_opt, parse_at, version_opt
 from mediation.core.i18n import _
@@ -13,6 +15,50 @@ from mediation.core.i18n import _
 def register(app: typer.Typer) -> None:
     case = next(g.typer_instance for g in app.registered_groups if g.name == "case")
     assert case is not None
+
+    @case.command("visit", help=_(
+        "Record a follow-up visit (回访); a case may have several."))
+    def visit(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        visited: str = typer.Option(..., "--visited", metavar="NAME", help=_(
+            "Who was visited.")),
+        satisfaction: str = choice_opt("satisfaction", ..., "--satisfaction", help=_(
+            "How satisfied the parties are.")),
+        performance: str | None = choice_opt("performance", None, "--performance", help=_(
+            "How the agreement is performed.")),
+        visitor: str | None = typer.Option(None, "--visitor", metavar="NAME", help=_(
+            "Who visited (default: you).")),
+        measures: str | None = typer.Option(None, "--measures", metavar="TEXT", help=_(
+            "Measures taken.")),
+        escalation: str | None = typer.Option(None, "--escalation", metavar="TEXT", help=_(
+            "Signs of escalation seen, if any.")),
+        lawsuit: bool = typer.Option(False, "--lawsuit", help=_("A party has gone to court.")),
+        note: str | None = typer.Option(None, "--note", help=_("What the visit found.")),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
+    ) -> None:
+        """Record a follow-up visit (回访); a case may have several."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(
+            steps.visit, case_ref, visited=visited, satisfaction=satisfaction,
+            performance=performance, visitor=visitor, measures=measures,
+            escalation=escalation, lawsuit=lawsuit, note=note,
+            expected_version=expect_version, at=parse_at(at)), as_json)
+
+    @case.command("urge", help=_("Record that a party was urged to perform (督促履行)."))
+    def urge(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        note: str = typer.Option(..., "--note", help=_("Whom you urged, and how.")),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
+    ) -> None:
+        """Record that a party was urged to perform (督促履行)."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.urge, case_ref, note=note,
+                                      expected_version=expect_version, at=parse_at(at)),
+                         as_json)
 
     @case.command("recuse", help=_(
         "A party asked for another mediator (回避): record it and replace the lead mediator "

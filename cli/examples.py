@@ -40,6 +40,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case new": ("mediation case new", "mediation case new --file 案件.json"),
     "case prevent": ("mediation case prevent 龙12 --kind 防止民转刑 --persons 2",),
     "case print": ("mediation case print agreement 龙12 --out 协议书.docx",),
+    "case visit": ("mediation case visit 龙12 --visited 张三 --satisfaction 满意",),
+    "case urge": ("mediation case urge 龙12 --note 电话督促李四月底前付清余款",),
     "case recuse": ("mediation case recuse 龙12 --party 李四 --reason 系亲属 --mediator zhaomin",),
     "case police": ("mediation case police 龙12 --to 望月湖派出所 --note 双方扬言械斗",),
     "case remediate": ("mediation case remediate 龙12 --reason 司法确认被驳回 --consent",),

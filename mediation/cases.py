@@ -175,6 +175,11 @@ class FollowUp(SQLModel, table=True):
     satisfaction: str
     lawsuit: bool = False
     note: str | None = None
+    # Since issue 15 (migration 0015): several visits per case, each with who was visited, the
+    # measures taken and any signs of escalation (null for the visits recorded before).
+    visited: str | None = None
+    measures: str | None = None
+    escalation: str | None = None
 
 
 class JudicialConfirmation(SQLModel, table=True):

@@ -56,6 +56,8 @@ from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
+from mediation.steps_aftercare import urge as urge
+from mediation.steps_aftercare import visit as visit
 from mediation.steps_escalation import recuse as recuse
 from mediation.steps_escalation import report_police as report_police
 
@@ -402,6 +404,8 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "remediate": remediate,
     "prevent": prevent,
     "assign": assign,
+    "visit": visit,
+    "urge": urge,
     "recuse": recuse,
     "police": report_police,
     "withdraw": withdraw,

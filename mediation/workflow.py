@@ -47,6 +47,8 @@ from mediation.core.commands import (
     ReportPolice,
     Session,
     Terminate,
+    Urge,
+    Visit,
     Withdraw,
 )
 from mediation.core.errors import Refused
@@ -244,7 +246,7 @@ def has_agreement(s: Subject, _: Command) -> Msg | None:
     return None if s.has_agreement else msg("there is no agreement to confirm")
 
 
-def follow_up_recorded(s: Subject, c: Feedback) -> Msg | None:
+def follow_up_recorded(s: Subject, c: Feedback | Visit) -> Msg | None:
     why = _one_of(Satisfaction, c.satisfaction,
                   N_("record the parties' satisfaction (--satisfaction: {allowed})"))
     if why is not None:
@@ -367,6 +369,16 @@ def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
     if isinstance(persons, int) and persons >= 1 and c.kind:
         return None
     return msg("give the kind of escalation prevented and how many persons (at least 1)")
+
+
+def visited_named(_: Subject, c: Visit) -> Msg | None:
+    return None if _text(c.visited) else msg("record who was visited (--visited)")
+
+
+def urging_recorded(_: Subject, c: Urge) -> Msg | None:
+    if _text(c.note):
+        return None
+    return msg("record whom you urged to perform, and how (--note)")
 
 
 def persons_within_involved(s: Subject, c: Prevent) -> Msg | None:
@@ -513,6 +525,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
         N_("Law arts. 19-20 ≈"),
         N_("A director appoints or replaces the case's mediators; the state does not change."),
+    ),
+    Transition(
+        "visit", (S.confirmed, S.terminated, S.declined), None,
+        (follow_up_recorded, visited_named),
+        N_("Law art. 31; Rules art. 36 ≈"),
+        N_("A follow-up visit (回访): who visited whom, performance, satisfaction, measures "
+           "taken and signs of escalation; a case may have several."),
+    ),
+    Transition(
+        "urge", (S.confirmed,), None, (urging_recorded,),
+        N_("Law art. 31; Rules art. 37 ≈"),
+        N_("A party is urged to perform the agreement (督促履行)."),
     ),
     Transition(
         "recuse", (S.accepted, S.mediating), None, (recusal_recorded,),

@@ -122,6 +122,29 @@ class Assign(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class Visit(Command):
+    """回访: one follow-up visit (a case may have several)."""
+
+    trigger: ClassVar[str] = "visit"
+    satisfaction: str | None = None
+    performance: str | None = None
+    visitor: str | None = None
+    visited: str | None = None
+    measures: str | None = None
+    escalation: str | None = None
+    lawsuit: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Urge(Command):
+    """督促履行: a party is urged to perform the agreement."""
+
+    trigger: ClassVar[str] = "urge"
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Recuse(Command):
     """回避: a party asks for another mediator; the lead mediator is replaced."""
 
@@ -162,7 +185,7 @@ COMMANDS: dict[str, type[Command]] = {
     c.trigger: c
     for c in (Accept, Decline, Mediate, Session, Extend, Agree, Terminate, Confirm, Judicial,
               Feedback, Remediate, Prevent, Assign, Recuse, ReportPolice, Withdraw,
-              Amend)
+              Amend, Visit, Urge)
 }
 
 

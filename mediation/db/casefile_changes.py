@@ -57,7 +57,7 @@ HASHED: dict[str, frozenset[str]] = {
     "mediation_session": frozenset({"place", "attendees", "minutes"}),
     "agreement": frozenset({"terms", "superseded_reason"}),
     "extension": frozenset({"reason"}),
-    "follow_up": frozenset({"note"}),
+    "follow_up": frozenset({"note", "visited", "measures", "escalation"}),
     "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
 }
 _MAC_PREFIX = b"mediation-casefile\x00"

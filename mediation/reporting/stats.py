@@ -197,13 +197,21 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
     for k, conf, rej in conn.execute(stmt):
         row(k).update(confirmed=int(conf), rejected=int(rej))
 
-    # 4. Follow-ups of agreements: performance.
-    key = q.key(c, f.c.visited_at).label("k")
-    stmt = (select(key, func.count(), count_if(f.c.performance == "full"),
-                   count_if(f.c.performance == "partial"), count_if(f.c.performance == "none"))
-            .select_from(f.join(c, c.c.id == f.c.case_id))
-            .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None)))
-    stmt = q.group(stmt, key)
+    # 4. Follow-ups of agreements: performance. A case may be visited several times (issue 15):
+    # it counts once per group, with what its LAST visit in the period (and group) found.
+    kx = q.key(c, f.c.visited_at)
+    visits = (select(kx.label("k"), f.c.performance.label("performance"),
+                     func.row_number().over(partition_by=(f.c.case_id, kx),
+                                            order_by=(f.c.visited_at.desc(), f.c.id.desc()))
+                     .label("rn"))
+              .select_from(f.join(c, c.c.id == f.c.case_id))
+              .where(scope, q.in_period(f.c.visited_at), f.c.performance.is_not(None))
+              .subquery())
+    stmt = (select(visits.c.k, func.count(), count_if(visits.c.performance == "full"),
+                   count_if(visits.c.performance == "partial"),
+                   count_if(visits.c.performance == "none"))
+            .where(visits.c.rn == 1)
+            .group_by(visits.c.k))  # a column of the subquery, even when its value is constant
     for k, n, full, partial, none in conn.execute(stmt):
         row(k).update(followed_up=int(n), full=int(full), partial=int(partial), none=int(none))
 

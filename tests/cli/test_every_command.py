@@ -73,6 +73,9 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "remediate", "1", "--reason", "司法确认被驳回", "--consent")
     ok("case", "agree", "1", "--oral", "--terms", "当场赔偿600元")
     ok("case", "confirm", "1")
+    ok("case", "visit", "1", "--visited", "张三", "--performance", "partial", "--satisfaction",
+       "dissatisfied", "--escalation", "扬言上访", "--measures", "电话督促")
+    ok("case", "urge", "1", "--note", "电话督促李四履行")
     ok("case", "feedback", "1", "--performance", "partial", "--satisfaction",
        "basically_satisfied", "--lawsuit")
     text = (DATA / "demo" / "case.json").read_text("utf-8")

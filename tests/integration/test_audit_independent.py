@@ -62,7 +62,8 @@ def outsider_verify(path: str) -> int | None:
 HASHED = {"cases": "summary requests advice referral_ref", "party": "name birth_date id_number "
           "phone address guardian_name guardian_relation guardian_phone",
           "mediation_session": "place attendees minutes", "agreement": "terms superseded_reason",
-          "extension": "reason", "follow_up": "note", "judicial_confirmation": "court"}
+          "extension": "reason", "follow_up": "note visited measures escalation",
+          "judicial_confirmation": "court"}
 TABLES = ("cases party case_mediator mediation_session agreement extension follow_up "
           "judicial_confirmation prevention").split()
 

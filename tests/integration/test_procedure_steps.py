@@ -190,3 +190,32 @@ def test_law_art_25_report_to_the_police_is_a_recorded_step(room: Room) -> None:
     with room.uow(write=False) as uow:
         ev = uow.session.exec(select(Event).where(Event.action == "police")).one()
         assert "望月湖派出所" in ev.changes
+
+
+def test_law_art_31_several_follow_up_visits_and_urging_performance(room: Room) -> None:
+    from mediation.cases import FollowUp
+    from mediation.tables import Event
+
+    cid = mediating(room)
+    room.run(steps.agree, None, cid, terms="李四月底前赔偿500元", written=True,
+             amount=Decimal("500"))
+    room.run(steps.confirm, None, cid)
+    at(room, "2026-11-10 10:00")
+    room.run(steps.visit, None, cid, visited="张三", performance="none",
+             satisfaction="dissatisfied", escalation="张三扬言上访")
+    room.run(steps.urge, None, cid, note="电话督促李四履行")
+    with pytest.raises(Refused, match="who was visited"):
+        room.run(steps.visit, None, cid, visited=" ", satisfaction="satisfied",
+                 performance="full")
+    at(room, "2026-11-20 10:00")
+    done = room.run(steps.visit, room.mediator, cid, visited="张三、李四", performance="full",
+                    satisfaction="satisfied", visitor="李明", measures="督促后已付清")
+    assert done.state == "confirmed"  # a visit no longer closes the case
+    with room.uow(write=False) as uow:
+        visits = uow.session.exec(select(FollowUp).where(FollowUp.case_id == cid)).all()
+        assert [(v.visited, v.performance, v.visitor) for v in visits] == [
+            ("张三", "none", "wangfang"), ("张三、李四", "full", "李明")]
+        assert uow.session.exec(select(Event).where(Event.action == "urge")).one()
+        nov = stats.compute(uow, room.director, periods.month(2026, 11))
+    # counted once, by its last visit
+    assert nov.performance["followed_up"] == 1 and nov.performance["full"] == 1

@@ -42,8 +42,9 @@ NEXT: dict[str, list[str]] = {
     "accepted": ["mediate", "mediate", "terminate", "extend", "stop"],
     "mediating": ["agree", "agree", "agree", "terminate", "session", "prevent", "stop"],
     "agreed": ["confirm", "confirm", "remediate", "stop"],
-    "confirmed": ["feedback", "feedback", "remediate", "judicial", "stop"],
-    "terminated": ["feedback", "stop"],
+    "confirmed": ["feedback", "feedback", "remediate", "judicial", "visit", "visit", "urge",
+                  "stop"],
+    "terminated": ["feedback", "visit", "stop"],
     "declined": ["feedback", "stop"],
     "closed": ["stop"],
 }
@@ -175,6 +176,12 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
             else:
                 params = {"court": "岳麓区人民法院"}
                 judicial_pending = True
+        elif trigger == "visit":
+            params = {"satisfaction": "satisfied", "visited": "张三"}
+            if state == "confirmed":
+                params["performance"] = ["full", "partial", "none"][(choice // 3) % 3]
+        elif trigger == "urge":
+            params = {"note": "电话督促履行"}
         elif trigger == "feedback":
             params = {"satisfaction": "satisfied"}
             if state == "confirmed":
@@ -328,12 +335,18 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
             r(c2, j.filed_on.strftime("%Y-%m"))["filed"] += 1
         if j.decided_on is not None and in_pd(j.decided_on) and j.result != "pending":
             r(c2, j.decided_on.strftime("%Y-%m"))[j.result] += 1
-    for f in session.exec(select(FollowUp)).all():
+    # Several visits of a case: it counts once per group, by its last visit there (issue 15).
+    last: dict[tuple[str, int], FollowUp] = {}
+    for f in sorted(session.exec(select(FollowUp)).all(), key=lambda f: (f.visited_at, f.id)):
         c2 = cases.get(f.case_id)
         if c2 is None or f.performance is None or not in_p(f.visited_at):
             continue
+        last[(key(c2, local_date(f.visited_at).strftime("%Y-%m")), f.case_id)] = f
+    for f in last.values():
+        c2 = cases[f.case_id]
         x = r(c2, local_date(f.visited_at).strftime("%Y-%m"))
         x["followed_up"] += 1
+        assert f.performance is not None
         x[f.performance] += 1
     prevented: dict[str, dict[str, tuple[set[int], int]]] = {}
     for p in session.exec(select(Prevention)).all():

@@ -81,6 +81,11 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "kind": st.sampled_from(["suicide", "group_fight", "flood"]),
         "persons": st.integers(-1, 30)}),
     "assign": st.fixed_dictionaries({"mediator": st.sampled_from(["liming", "zhaomin"])}),
+    "visit": st.fixed_dictionaries({
+        "satisfaction": st.sampled_from(["satisfied", "dissatisfied", "meh"]),
+        "performance": st.sampled_from(["full", "partial", "none", None]),
+        "visited": st.sampled_from(["张三", ""]), "measures": maybe_text}),
+    "urge": st.fixed_dictionaries({"note": maybe_text}),
     "recuse": st.fixed_dictionaries({
         "party": st.sampled_from(["李四", ""]), "reason": maybe_text.map(lambda v: v or ""),
         "mediator": st.sampled_from(["liming", "zhaomin"])}),
@@ -105,9 +110,10 @@ HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session",
 
 
 def good_inputs(trigger: str, state: str, today: date) -> dict[str, Any]:
-    if trigger == "feedback":
+    if trigger in ("feedback", "visit"):
         return {"satisfaction": "satisfied",
-                "performance": "full" if state == "confirmed" else None}
+                "performance": "full" if state == "confirmed" else None,
+                **({"visited": "张三"} if trigger == "visit" else {})}
     if trigger == "judicial":
         return {"court": "岳麓区人民法院", "filed_on": today}
     if trigger == "agree":

@@ -30,6 +30,8 @@ GOOD: dict[str, dict[str, Any]] = {
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
     "assign": {"mediator": "liming"},
+    "visit": {"performance": "full", "satisfaction": "satisfied", "visited": "张三"},
+    "urge": {"note": "电话督促李四付款"},
     "recuse": {"party": "李四", "reason": "调解员系张三亲属", "mediator": "zhaomin"},
     "police": {"to": "望月湖派出所", "note": "扬言械斗"},
     "withdraw": {"reason": "申请人已自行和解"},
@@ -71,6 +73,8 @@ def test_each_trigger_from_each_state(state: str, trigger: str) -> None:
     if state in t.sources:
         if trigger == "feedback" and not subject.has_agreement:
             inputs: dict[str, Any] = {"satisfaction": "satisfied"}
+        elif trigger == "visit" and not subject.has_agreement:
+            inputs = {"satisfaction": "satisfied", "visited": "张三"}
         elif trigger == "judicial" and state == "closed":  # only the court's decision
             subject.judicial_pending = True
             inputs = {"result": "confirmed"}
@@ -132,6 +136,9 @@ GUARD_FAILURES = [
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
     ("prevent", "mediating", {}, {"kind": "flood"}, "--kind must be one of: suicide"),
     ("assign", "accepted", {}, {"mediator": None}, "no mediator"),
+    ("visit", "confirmed", {}, {"visited": ""}, "who was visited"),
+    ("visit", "confirmed", {}, {"satisfaction": "meh"}, "satisfaction"),
+    ("urge", "confirmed", {}, {"note": None}, "whom you urged"),
     ("recuse", "mediating", {}, {"party": ""}, "which party asked"),
     ("recuse", "mediating", {}, {"mediator": None}, "no mediator"),
     ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),

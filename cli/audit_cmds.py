@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
               as_json: bool = json_opt()) -> None:
         """One case's whole record for a reviewer: who did what, when, why, before and after."""
         from mediation import audit as svc
-        from mediation.cases import EventView
+        from mediation.tables import EventView
 
         view = env(ctx).act(svc.case_timeline, case_ref, write=False)
         if as_json:

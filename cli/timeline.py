@@ -9,7 +9,7 @@ from cli import render
 from mediation.core.i18n import N_, _, get_language, name
 
 if TYPE_CHECKING:
-    from mediation.cases import EventView
+    from mediation.tables import EventView
 
 
 def history(rows: list[EventView], *, as_json: bool) -> None:

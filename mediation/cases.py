@@ -430,19 +430,3 @@ class CaseView(BaseModel):
     # The same party in open cases of other committees (duplicates.elsewhere): for a director,
     # each committee's name and case number; None for anyone else, or when there is none.
     elsewhere: list[dict[str, str]] | None = None
-
-
-class EventView(BaseModel):
-    seq: int
-    at: str | None  # when it was recorded
-    occurred_at: str | None = None  # when it happened (earlier than ``at`` when entered late)
-    case: str | None
-    actor: str
-    role: str
-    action: str
-    from_state: str | None
-    to_state: str | None
-    version: int | None
-    reason: str | None
-    changes: dict[str, Any]
-    hash: str

@@ -3,7 +3,7 @@ its province gives the dispute categories: ``mediation procedure show|set``.
 
 Stored as per-committee settings rows (like the calendar); each change is a ``procedure_set``
 event with before and after values. The rules themselves, their defaults and their legal basis
-are in ``mediation/workflow.py``; docs/settings.md says what each one does.
+are in ``mediation/workflow/settings.py``; docs/settings.md says what each one does.
 """
 
 from __future__ import annotations

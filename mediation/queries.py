@@ -27,7 +27,6 @@ from mediation.cases import (
     CaseMediator,
     CaseSummary,
     CaseView,
-    EventView,
     Extension,
     FollowUp,
     JudicialConfirmation,
@@ -46,7 +45,7 @@ from mediation.core.vocab import PartyRole, Role
 from mediation.db import eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Event, Staff
+from mediation.tables import Event, EventView, Staff
 from mediation.workflow import FINISHED, OPEN_STATES
 
 _Row = TypeVar("_Row", bound=SQLModel)

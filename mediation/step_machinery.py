@@ -99,6 +99,10 @@ def step(
     # The step's own records are written after the compare-and-set below, as they always were:
     # the session does not flush what ``apply`` adds until then. The step happens at one
     # instant, so statistics counted by the case's milestones equal a replay of the events.
+    # The names masked in the event are those of everyone who was a party before or after the
+    # step: a correction that removes a party must not unmask them in its own before/after text.
+    texts = _has_text(command, reason)
+    persons_before = _persons(uow, case.id) if texts else []
     with uow.one_instant(occurred):
         with uow.deferred_flush():
             try:
@@ -116,7 +120,7 @@ def step(
             action=trigger,
             committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
             version=case.version, reason=reason, changes=changes,
-            persons=_persons(uow, case.id) if _has_text(command, reason) else (),
+            persons=_union(persons_before, _persons(uow, case.id)) if texts else (),
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
                     event=event.seq, warnings=warned)
@@ -179,6 +183,10 @@ def _has_text(command: Command, reason: str | None) -> bool:
 def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
     """The names masked in a step's event (redaction.persons: persons and guardians)."""
     return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
+
+
+def _union(first: list[str], second: list[str]) -> list[str]:
+    return [*first, *(n for n in second if n not in first)]
 
 
 def set_field(case: Case, changes: Changes, field: str, value: Any) -> None:

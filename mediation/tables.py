@@ -1,6 +1,6 @@
 """The stored tables that are not a case's: committees, their case numbers' counter and their
 staff, credentials and sign-in tokens, settings, dispute sweeps and grid leads, and the event log
-with its head.
+with its head; and an event's view (``EventView``), beside its table.
 
 A case's own tables and schemas are in ``mediation.cases``; the two modules together are every
 table of the database (``mediation.db.migrate`` and Alembic import both).
@@ -9,7 +9,9 @@ table of the database (``mediation.db.migrate`` and Alembic import both).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
@@ -144,4 +146,22 @@ class LogHead(SQLModel, table=True):
     __tablename__ = "log_head"
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
+    hash: str
+
+
+class EventView(BaseModel):
+    """An event as shown and exported (``case history``, ``audit log``): times as text."""
+
+    seq: int
+    at: str | None  # when it was recorded
+    occurred_at: str | None = None  # when it happened (earlier than ``at`` when entered late)
+    case: str | None
+    actor: str
+    role: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    version: int | None
+    reason: str | None
+    changes: dict[str, Any]
     hash: str

@@ -8,7 +8,7 @@
 Message ids are extracted with Babel from calls to _(), N_(), msg() and gettext_() in mediation/
 and cli/ (not from inside f-strings: write whole sentences with named fields instead). Dotted keys
 for enumerated values (state.intake, trigger.accept, ...) are built at run time and listed by
-``enum_keys()`` from the vocabularies in mediation/cases.py and mediation/workflow.py.
+``enum_keys()`` from the vocabularies in mediation/cases.py and mediation/workflow/.
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from mediation.access.policy import Actor, audit_scope, sees_names
-from mediation.cases import Case, EventView, Party
+from mediation.cases import Case, Party
 from mediation.core import redaction
 from mediation.core.clock import iso, start_of_local_day_utc
 from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Event
+from mediation.tables import Event, EventView
 
 
 def _local_day(d: date | datetime, *, end: bool = False) -> datetime:

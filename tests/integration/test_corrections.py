@@ -144,3 +144,19 @@ def test_prevention_records_are_corrected_within_the_persons_involved_law_art_25
     with pytest.raises(InvalidInput, match="no prevention record 2"):
         room.run(steps.amend, None, cid, reason="更正", preventions={2: {"persons": 1}})
     _verified(room)
+
+
+def test_a_removed_partys_name_is_masked_in_the_correction_that_removes_them(room: Room
+                                                                             ) -> None:
+    """The names masked in a step's event are everyone who was a party before or after it
+    (step_machinery): removing 王五 and rewriting the summary in the same correction must not
+    show 王五 in full in the summary's before/after text, the reason, or the parties."""
+    cid = new_case(room)
+    room.run(steps.amend, None, cid, reason="漏登一名被申请人",
+             add_parties=[{"role": "respondent", "name": "王五", "phone": "13812345678"}])
+    room.run(steps.amend, None, cid, reason="王五系重复登记，删除王五",
+             remove_parties=[3], fields={"summary": "王五家楼上漏水，王五已搬走"})
+    e = _last_event(room, cid)
+    assert "王五" not in (e.changes or "") and "王五" not in (e.reason or "")
+    assert "王某" in (e.changes or "")
+    _verified(room)

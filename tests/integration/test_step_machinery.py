@@ -48,6 +48,7 @@ def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
         ),
         judicial_pending=casestore.pending_judicial(uow, case.id) is not None,
         deadline=case.deadline,
+        persons_involved=case.persons_involved or 0,
         agreement_form=agreement.form if agreement else None,
         judicial_filed_on=pending.filed_on if (pending := casestore.pending_judicial(
             uow, case.id)) else None,

@@ -98,3 +98,24 @@ def test_signature_round_trip_and_tampering() -> None:
 def test_anchor_without_a_head_is_refused(data: object) -> None:
     with pytest.raises(InvalidInput):
         audit.anchor_from_json(data, "x.json")
+
+
+def test_the_first_findings_in_report_order_are_kept_whatever_order_they_are_found_in() -> None:
+    """The chain's pass finds problems in seq order, the case replay in case order: the result
+    keeps the MAX_FINDINGS first in report order (the log's before the cases') and counts the
+    rest."""
+    from mediation.audit import Finding, Kind, VerifyResult
+    from mediation.core.i18n import msg
+
+    result = VerifyResult()
+    n = audit.MAX_FINDINGS + 10
+    for seq in range(n, 0, -1):  # found last to first
+        result.add(Finding(seq, Kind.field, msg("x"), case_id=seq))
+    for seq in (n + 5, n + 3):  # the log's problems rank before the cases', at any seq
+        result.add(Finding(seq, Kind.hash, msg("y")))
+    kept = [(f.kind, f.seq) for f in result.findings]
+    assert len(kept) == audit.MAX_FINDINGS and result.more_findings == 12
+    assert kept[:2] == [(Kind.hash, n + 3), (Kind.hash, n + 5)]
+    assert [s for _k, s in kept[2:]] == list(range(1, audit.MAX_FINDINGS - 1))
+    first = result.first
+    assert first is not None and (first.kind, first.seq) == (Kind.hash, n + 3)

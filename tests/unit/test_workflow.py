@@ -258,7 +258,7 @@ def test_the_strict_subject_catches_an_undeclared_read() -> None:
     strict = _Strict(**_fields(ready("intake")))
     strict.allowed = workflow.ROW_FACTS
     with pytest.raises(AssertionError, match="applicants"):
-        workflow.has_both_sides(strict, Accept())
+        workflow.guards.has_both_sides(strict, Accept())
 
 
 def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:

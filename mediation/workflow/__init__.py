@@ -1,0 +1,108 @@
+"""THE state machine of a mediation case: every rule of the workflow is in this package.
+
+The transition table below lists, for each trigger, the states it may be fired from, the state it
+leads to (``None``: the case stays where it is and the step is recorded), the guards that must
+hold, and the legal basis (DOMAIN.md §1). One ``transitions.Machine`` is built from it once per
+process with ``model=None`` and ``auto_transitions=False``; a case is bound only for the duration
+of one trigger (the machine fires its event against a small :class:`Subject`), so the number of
+models the machine holds never grows.
+
+This module knows nothing about SQL or terminals. The services build a :class:`Subject` (the
+facts the guards read) and pass the step's command (``mediation.core.commands``: one typed,
+frozen class per trigger); :func:`fire` returns the destination state or raises
+:class:`~mediation.core.errors.Refused` naming the case, its state, what was asked, why not and
+what is allowed now.
+
+Rules marked ≈ in DOMAIN.md come from secondary sources. The rules a committee may adjust are the
+named settings of :data:`SETTINGS` (their defaults are the constants right below); a committee's
+values reach the guards on the :class:`Subject` (``settings``), set with ``mediation procedure
+set`` (docs/settings.md).
+
+The package's modules: ``table.py`` (the transition table, the machine, the replay of a case's
+recorded steps), ``guards.py`` (the guards the table names, and :class:`Subject`, the facts they
+read), ``settings.py`` (what a committee may adjust, and the law's fixed periods), ``dates.py``
+(when a step happened: late entries). This module is their one public face: the names below are
+what the services, the CLI and the tools use as ``workflow.NAME``.
+"""
+
+from __future__ import annotations
+
+from mediation.workflow.dates import (
+    CORRECTIONS,
+    LATE_ENTRY_DAYS,
+    MAX_LATE_ENTRY_DAYS,
+    occurrence,
+    occurrence_problem,
+)
+from mediation.workflow.guards import (
+    AMENDABLE,
+    Guard,
+    Subject,
+)
+from mediation.workflow.settings import (
+    CONCLUSION_DAYS,
+    DUPLICATE_WINDOW_DAYS,
+    JUDICIAL_WINDOW_DAYS,
+    MAX_EXTENSION_DAYS,
+    MAX_EXTENSIONS,
+    SETTINGS,
+    Setting,
+    Settings,
+    setting,
+)
+from mediation.workflow.table import (
+    FINAL,
+    FINISHED,
+    GUARD_FACTS,
+    INITIAL,
+    OPEN_STATES,
+    ROW_FACTS,
+    TRANSITIONS,
+    TRIGGERS,
+    Replay,
+    Transition,
+    allowed_triggers,
+    facts,
+    fire,
+    machine,
+    mermaid,
+    transition,
+    warnings,
+)
+
+__all__ = [
+    "AMENDABLE",
+    "CONCLUSION_DAYS",
+    "CORRECTIONS",
+    "DUPLICATE_WINDOW_DAYS",
+    "FINAL",
+    "FINISHED",
+    "GUARD_FACTS",
+    "INITIAL",
+    "JUDICIAL_WINDOW_DAYS",
+    "LATE_ENTRY_DAYS",
+    "MAX_EXTENSIONS",
+    "MAX_EXTENSION_DAYS",
+    "MAX_LATE_ENTRY_DAYS",
+    "OPEN_STATES",
+    "ROW_FACTS",
+    "SETTINGS",
+    "TRANSITIONS",
+    "TRIGGERS",
+    "Guard",
+    "Replay",
+    "Setting",
+    "Settings",
+    "Subject",
+    "Transition",
+    "allowed_triggers",
+    "facts",
+    "fire",
+    "machine",
+    "mermaid",
+    "occurrence",
+    "occurrence_problem",
+    "setting",
+    "transition",
+    "warnings",
+]

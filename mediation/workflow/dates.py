@@ -1,0 +1,59 @@
+"""When a step happened (补录, issue 15): every step may be entered late with ``--at``. The
+event keeps both times (eventlog: occurred_at, at); the case's milestones, its deadline and the
+statistics count by when it happened.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from mediation.core.calendar import Calendar
+from mediation.core.i18n import Msg, msg
+
+# Committee setting (``mediation calendar set --late-entry-days N``, docs/settings.md): how many
+# days after it happened a step may still be entered. Later than that it is a correction for the
+# director, not a late entry.
+LATE_ENTRY_DAYS = 30
+MAX_LATE_ENTRY_DAYS = 366
+# Triggers that correct the record rather than record something that happened in the dispute:
+# they happen when they are recorded, take no ``--at``, and are no "previous step" for one.
+CORRECTIONS: tuple[str, ...] = ("amend",)
+
+
+def occurrence(at: date, now: datetime, previous: datetime | None, cal: Calendar) -> datetime:
+    """When a step entered with ``--at`` happened, as a naive-UTC instant (not yet checked:
+    :func:`occurrence_problem`). A date and time is a wall time of the committee's zone (or an
+    instant, with an offset). A date alone: today is now; an earlier day is its first instant,
+    or the case's previous step when that came later on the same day (so the steps of one day
+    keep the order they are entered in)."""
+    if isinstance(at, datetime):
+        return cal.to_utc(at)
+    if at == cal.local_date(now):
+        return now
+    start = cal.start_of_day_utc(at)
+    if previous is not None and start <= previous < cal.start_of_day_utc(at + timedelta(days=1)):
+        return previous
+    return start
+
+
+def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | None,
+                       cal: Calendar, late_entry_days: int = LATE_ENTRY_DAYS) -> Msg | None:
+    """Why a step cannot have happened at ``occurred`` (None when it can): in the future,
+    before the case's previous step, or more than ``late_entry_days`` days ago (counted in
+    local days)."""
+    when = _local_text(cal, occurred)
+    if occurred > now:
+        return msg("--at {when} is in the future (now {now})", when=when,
+                   now=_local_text(cal, now))
+    if previous is not None and occurred < previous:
+        return msg("--at {when} is before the case's previous step ({previous})", when=when,
+                   previous=_local_text(cal, previous))
+    if (cal.local_date(now) - cal.local_date(occurred)).days > late_entry_days:
+        return msg("--at {when} is more than {days} days ago: a step may be entered at most "
+                   "{days} days late (committee setting: mediation calendar set "
+                   "--late-entry-days)", when=when, days=late_entry_days)
+    return None
+
+
+def _local_text(cal: Calendar, instant: datetime) -> str:
+    return cal.local(instant).strftime("%Y-%m-%d %H:%M")

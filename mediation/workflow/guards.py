@@ -1,0 +1,349 @@
+"""The guards of the transition table (``mediation.workflow.table``): each reads the facts of
+one case (:class:`Subject`) and the step's typed command, and returns None when it holds or the
+reason it does not, so that every refusal has the same form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from mediation.core.commands import (
+    Agree,
+    Amend,
+    Assign,
+    Command,
+    Decline,
+    Extend,
+    Feedback,
+    Judicial,
+    Mediate,
+    Prevent,
+    Recuse,
+    Remediate,
+    ReportPolice,
+    Session,
+    Terminate,
+    Urge,
+    Visit,
+    Withdraw,
+)
+from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.vocab import (
+    AgreementForm,
+    DeclineReason,
+    JudicialResult,
+    Performance,
+    PreventionKind,
+    Satisfaction,
+    State,
+    TerminateReason,
+)
+from mediation.workflow.settings import (
+    JUDICIAL_WINDOW_DAYS,
+    Settings,
+)
+
+# Corrections (case amend, issue 15): which fields of a registered case may change in which
+# states. The description of the dispute until the case is closed and filed (结案归档); its
+# classification for the statistics (category, source, referral) in every state, since a wrong
+# one would stay in every report; the parties only before acceptance (after it they are whom
+# mediation is with: a new party is a new case).
+_UNTIL_CLOSED = tuple(s for s in State if s != State.closed)
+AMENDABLE: dict[str, tuple[State, ...]] = {
+    "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
+    "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
+    "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
+    "prevention": _UNTIL_CLOSED, "parties": (State.intake,),
+}
+
+
+@dataclass
+class Subject:
+    """The facts about one case that the guards read; the machine sets ``state`` on it."""
+
+    number: str
+    state: str
+    category: str | None = None
+    applicants: int = 0
+    respondents: int = 0
+    lead_mediator: str | None = None
+    rights_notified: bool = False
+    has_agreement: bool = False
+    agreement_effective_on: date | None = None
+    judicial_pending: bool = False
+    judicial_rejected: bool = False
+    deadline: datetime | None = None
+    agreement_form: str | None = None
+    judicial_filed_on: date | None = None
+    sessions: int = 0
+    extensions: int = 0
+    visits: int = 0
+    settings: Settings = field(default_factory=Settings)
+    persons_involved: int = 0  # the case's persons involved (0: not known)
+    # When the step happens (the instant and the committee's local date): set by the service.
+    now: datetime | None = None
+    today: date | None = None
+    deadline_day: date | None = None  # the last day of the period (the deadline is its end)
+
+
+# A guard reads the subject and the command of its trigger (each guard names the commands it
+# reads in its signature); it returns None when it holds, or the reason it does not.
+Guard = Callable[[Subject, Any], Msg | None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards: each returns None when it holds, or the reason it does not.
+
+
+def has_category(s: Subject, _: Command) -> Msg | None:
+    return None if s.category else msg("the case has no dispute category")
+
+
+def has_both_sides(s: Subject, _: Command) -> Msg | None:
+    if s.applicants >= 1 and s.respondents >= 1:
+        return None
+    return msg("it needs at least one applicant and one respondent")
+
+
+def names_mediator(s: Subject, c: Mediate | Assign) -> Msg | None:
+    return None if (c.mediator or s.lead_mediator) else msg("no mediator is named")
+
+
+def rights_notified(s: Subject, c: Mediate) -> Msg | None:
+    if c.rights_notified or s.rights_notified:
+        return None
+    return msg("the parties have not been told their rights and duties (--rights-notified)")
+
+
+def minutes_given(_: Subject, c: Session) -> Msg | None:
+    return None if _text(c.minutes) else msg("the session minutes are empty")
+
+
+def terms_given(_: Subject, c: Agree) -> Msg | None:
+    return None if _text(c.terms) else msg("the agreement has no terms")
+
+
+def session_recorded(s: Subject, _: Agree) -> Msg | None:
+    """An agreement is reached in mediation (setting ``agree_needs_session``, default on)."""
+    if not s.settings.agree_needs_session or s.sessions >= 1:
+        return None
+    return msg("an agreement is reached in mediation: record at least one session first "
+               "(case session)")
+
+
+def written_where_rights_settled(_: Subject, c: Agree) -> Msg | None:
+    """A warning, not a refusal: Rules art. 34 expects a written agreement where civil rights
+    and obligations are settled (an oral one is still valid, Law art. 28)."""
+    if c.amount is not None and not c.written:
+        return msg("an agreement that settles an amount should be written: the Rules (art. 34) "
+                   "expect a written agreement where civil rights and obligations are settled")
+    return None
+
+
+def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
+            ) -> Msg | None:
+    """None when ``given`` is one of ``values``, else ``message`` naming the allowed values
+    (with their names in the user's language when ``kind`` names their catalogue keys)."""
+    if given in {v.value for v in values}:
+        return None
+    allowed = [f"{v.value} ({name(kind, v.value)})" if kind else v.value for v in values]
+    return msg(message, allowed=join(allowed))
+
+
+def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
+    def guard(_: Subject, c: Decline | Terminate) -> Msg | None:
+        return _one_of(allowed, c.reason, N_("the reason must be one of: {allowed}"),
+                       kind)
+
+    guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
+    return guard
+
+
+decline_reason_allowed = _reason_in("decline", DeclineReason)
+terminate_reason_allowed = _reason_in("terminate", TerminateReason)
+
+
+def advice_given(_: Subject, c: Decline | Terminate) -> Msg | None:
+    if _text(c.advice):
+        return None
+    return msg("record the advice given to the parties (--advice: which court or authority)")
+
+
+def has_agreement(s: Subject, _: Command) -> Msg | None:
+    return None if s.has_agreement else msg("there is no agreement to confirm")
+
+
+def follow_up_recorded(s: Subject, c: Feedback | Visit) -> Msg | None:
+    why = _one_of(Satisfaction, c.satisfaction,
+                  N_("record the parties' satisfaction (--satisfaction: {allowed})"))
+    if why is not None:
+        return why
+    performance = c.performance
+    if s.has_agreement:
+        return _one_of(Performance, performance,
+                       N_("record how the agreement is performed (--performance: {allowed})"))
+    if performance is not None:
+        return msg("there is no agreement whose performance could be recorded")
+    return None
+
+
+def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
+    return None if c.consent else msg("both parties' consent is not recorded (--consent)")
+
+
+def reason_given(_: Subject, c: Extend | Remediate | Withdraw | Amend) -> Msg | None:
+    return None if _text(c.reason) else msg("give the reason (--reason)")
+
+
+def amendable(s: Subject, c: Amend) -> Msg | None:
+    """Each field the correction changes may change in the case's state (AMENDABLE)."""
+    if not c.fields:
+        return msg("nothing to correct: give a field to change")
+    for f in c.fields:
+        if f not in AMENDABLE:
+            return msg("{field} is not a field a correction changes", field=f)
+        if s.state not in AMENDABLE[f]:
+            return msg("{field} may not be corrected once the case is {state}",
+                       field=name("field", f), state=name("state", s.state))
+    return None
+
+
+def extension_within_limit(s: Subject, c: Extend) -> Msg | None:
+    days, most = c.days, s.settings.extension_days
+    if isinstance(days, int) and 1 <= days <= most:
+        return None
+    return msg("an extension is 1 to {max} days", max=most)
+
+
+def extension_allowed(s: Subject, _: Extend) -> Msg | None:
+    """Local practice: one consented extension (setting ``extensions``), applied for before the
+    period ends. After the deadline it is refused, so that a case counted overdue in a past
+    period stays counted (the extension would otherwise move a past figure)."""
+    most = s.settings.extensions
+    if s.extensions >= most:
+        return msg("this case may have {most} consented extension(s) and has had {had} "
+                   "(local practice; setting extensions)", most=most, had=s.extensions)
+    if s.deadline is not None and s.now is not None and s.now >= s.deadline:
+        return msg("the period to conclude ended with {date}: an extension must be applied for "
+                   "before the period ends", date=s.deadline_day.isoformat()
+                   if s.deadline_day else "-")
+    return None
+
+
+def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
+    """A court's decision is confirmed or rejected (pending is what a filing starts as)."""
+    result = c.result
+    if result is None:
+        return None
+    decided = (JudicialResult.confirmed, JudicialResult.rejected)
+    if result in decided:
+        return None
+    return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
+
+
+def judicial_written_only(s: Subject, c: Judicial) -> Msg | None:
+    """SPC Interpretation [2011] No. 5 art. 3: the application is made with the (written)
+    mediation agreement, so an oral agreement cannot be filed for confirmation."""
+    if c.result is None and s.agreement_form == AgreementForm.oral:
+        return msg("judicial confirmation applies to a written agreement, submitted with the "
+                   "application (SPC Interpretation [2011] No. 5 art. 3); this agreement is oral")
+    return None
+
+
+def judicial_dates_possible(s: Subject, c: Judicial) -> Msg | None:
+    """A filing is not dated in the future; a decision neither in the future nor before its
+    filing."""
+    day = c.decided_on if c.result is not None else c.filed_on
+    if isinstance(day, date) and s.today is not None and day > s.today:
+        return msg("{date} is in the future", date=day.isoformat())
+    filed = s.judicial_filed_on
+    if c.result is not None and isinstance(day, date) and filed is not None and day < filed:
+        return msg("the court cannot decide ({decided}) before the filing ({filed})",
+                   decided=day.isoformat(), filed=filed.isoformat())
+    return None
+
+
+def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
+    if c.result is not None:
+        return None if s.judicial_pending else msg("no judicial confirmation has been filed")
+    if s.state == State.closed:
+        return msg("a closed case records only the court's decision on a filing made before "
+                   "it was closed (--result)")
+    if s.judicial_pending:
+        return msg("a judicial confirmation is already pending")
+    filed = c.filed_on
+    if not _text(c.court) or not isinstance(filed, date):
+        return msg("give the court (--court) and the filing date (--filed)")
+    effective = s.agreement_effective_on
+    if effective is not None and not (
+        effective <= filed <= effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
+    ):
+        return msg(
+            "judicial confirmation must be applied for within {days} days of the agreement "
+            "taking effect ({date})",
+            days=JUDICIAL_WINDOW_DAYS,
+            date=effective.isoformat(),
+        )
+    return None
+
+
+def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
+    if c.kind:
+        why = _one_of(PreventionKind, c.kind, N_("--kind must be one of: {allowed}"))
+        if why is not None:
+            return why
+    persons = c.persons
+    if isinstance(persons, int) and persons >= 1 and c.kind:
+        return None
+    return msg("give the kind of escalation prevented and how many persons (at least 1)")
+
+
+def visited_named(_: Subject, c: Visit) -> Msg | None:
+    return None if _text(c.visited) else msg("record who was visited (--visited)")
+
+
+def urging_recorded(_: Subject, c: Urge) -> Msg | None:
+    if _text(c.note):
+        return None
+    return msg("record whom you urged to perform, and how (--note)")
+
+
+def persons_within_involved(s: Subject, c: Prevent) -> Msg | None:
+    """The persons counted for an escalation prevented cannot exceed the persons involved in
+    the case (issue 15); correct the case first (case amend --persons) when more were."""
+    persons = c.persons
+    if isinstance(persons, int) and s.persons_involved and persons > s.persons_involved:
+        return msg("the persons counted ({persons}) cannot exceed the persons involved in the "
+                   "case ({involved}): correct the case first (case amend --persons)",
+                   persons=persons, involved=s.persons_involved)
+    return None
+
+
+def recusal_recorded(s: Subject, c: Recuse) -> Msg | None:
+    """回避: who asked, why, and the mediator who takes over (not the one asked to step aside)."""
+    if not _text(c.party) or not _text(c.reason):
+        return msg("record which party asked for another mediator (--party) and why (--reason)")
+    if not _text(c.mediator):
+        return msg("no mediator is named")
+    if c.mediator == s.lead_mediator:
+        return msg("the new mediator must not be the one asked to step aside")
+    return None
+
+
+def police_report_recorded(_: Subject, c: ReportPolice) -> Msg | None:
+    if _text(c.to):
+        return None
+    return msg("record which police station or department was told (--to)")
+
+
+def amount_not_negative(_: Subject, c: Agree) -> Msg | None:
+    amount = c.amount
+    return None if amount is None or amount >= 0 else msg("--amount must not be negative")
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""

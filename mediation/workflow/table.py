@@ -1,0 +1,390 @@
+"""The transition table of a mediation case and the one machine built from it.
+
+The table lists, for each trigger, the states it may be fired from, the state it leads to
+(``None``: the case stays where it is and the step is recorded), the guards that must hold
+(``mediation.workflow.guards``), and the legal basis (DOMAIN.md §1). One ``transitions.Machine``
+is built from it once per process with ``model=None`` and ``auto_transitions=False``; a case is
+bound only for the duration of one trigger (the machine fires its event against a small
+:class:`~mediation.workflow.guards.Subject`), so the number of models the machine holds never
+grows. :class:`Replay` judges a case's recorded steps by the same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from mediation.core.commands import (
+    Command,
+)
+from mediation.core.errors import Refused
+from mediation.core.i18n import N_, Msg, msg
+from mediation.core.vocab import (
+    State,
+)
+from mediation.workflow.guards import (
+    Guard,
+    Subject,
+    advice_given,
+    amendable,
+    amount_not_negative,
+    consent_recorded,
+    decline_reason_allowed,
+    extension_allowed,
+    extension_within_limit,
+    follow_up_recorded,
+    has_agreement,
+    has_both_sides,
+    has_category,
+    judicial_dates_possible,
+    judicial_filing_in_time,
+    judicial_result_allowed,
+    judicial_written_only,
+    minutes_given,
+    names_mediator,
+    persons_within_involved,
+    police_report_recorded,
+    prevention_recorded,
+    reason_given,
+    recusal_recorded,
+    rights_notified,
+    session_recorded,
+    terminate_reason_allowed,
+    terms_given,
+    urging_recorded,
+    visited_named,
+    written_where_rights_settled,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The transition table
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    sources: tuple[State, ...]
+    dest: State | None  # None: the case stays in its state; the step is still recorded
+    guards: tuple[Guard, ...]
+    basis: str
+    summary: str = field(default="")
+    # Checks that do not refuse: each returns a warning the step reports, or None.
+    warnings: tuple[Guard, ...] = ()
+
+
+S = State
+# The states in which the committee's work on a case is over: closed, or declined (its parties
+# were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
+# be reassigned, and is no probable duplicate of a new one unless registered recently.
+FINISHED: tuple[State, ...] = (State.closed, State.declined, State.withdrawn)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "accept", (S.intake,), S.accepted, (has_category, has_both_sides),
+        N_("Law art. 17"), N_("The committee accepts the dispute; the 30-day clock starts."),
+    ),
+    Transition(
+        "decline", (S.intake,), S.declined, (decline_reason_allowed, advice_given),
+        N_("Law art. 17; Rules arts. 22-23 ≈"),
+        N_("The committee declines, recording why and where the parties should go."),
+    ),
+    Transition(
+        "mediate", (S.accepted,), S.mediating, (names_mediator, rights_notified),
+        N_("Law arts. 19-20, 23; Rules art. 30 (rights notice)"),
+        N_("Mediators are appointed and the parties told their rights and duties."),
+    ),
+    Transition(
+        "session", (S.mediating,), None, (minutes_given,),
+        N_("Law arts. 22, 27 (minutes and files); Rules art. 29"),
+        N_("A mediation session, with its minutes."),
+    ),
+    Transition(
+        "extend", (S.accepted, S.mediating), None,
+        (consent_recorded, reason_given, extension_within_limit, extension_allowed),
+        N_("Local practice, not the 2002 Rules (Rules art. 33: one month)"),
+        N_("The parties consent to mediation going on past the one-month period."),
+    ),
+    Transition(
+        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative, session_recorded),
+        N_("Law arts. 28-29; Rules art. 34"), N_("An agreement is reached, written or oral."),
+        warnings=(written_where_rights_settled,),
+    ),
+    Transition(
+        "terminate", (S.accepted, S.mediating), S.terminated,
+        (terminate_reason_allowed, advice_given),
+        N_("Law art. 26"), N_("Mediation ends without agreement; the advice given is recorded."),
+    ),
+    Transition(
+        "confirm", (S.agreed,), S.confirmed, (has_agreement,),
+        N_("Law arts. 29-30"),
+        N_("The agreement takes effect: a written one when signed and sealed, an oral one on "
+           "the day it was reached (Law art. 30)."),
+    ),
+    Transition(
+        "judicial", (S.confirmed, S.closed), None,
+        (judicial_result_allowed, judicial_written_only, judicial_dates_possible,
+         judicial_filing_in_time),
+        N_("Law art. 33; SPC Interpretation [2011] No. 5 art. 3"),
+        N_("Judicial confirmation of a written agreement: filed with a court, then confirmed or "
+           "rejected (the decision may come after the case is closed)."),
+    ),
+    Transition(
+        "feedback", (S.confirmed, S.terminated, S.declined), S.closed, (follow_up_recorded,),
+        N_("Law art. 31; local rules"),
+        N_("The follow-up visit is recorded and the case is closed and filed."),
+    ),
+    Transition(
+        "remediate", (S.agreed, S.confirmed), S.mediating, (reason_given, consent_recorded),
+        N_("Law art. 33; local rules"),
+        N_("With both parties' consent, mediate again; a new agreement version follows."),
+    ),
+    Transition(
+        "prevent", (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed), None,
+        (prevention_recorded, persons_within_involved),
+        N_("Law arts. 21, 25; Rules art. 32"),
+        N_("An escalation prevented is recorded (cases and persons)."),
+    ),
+    Transition(
+        "assign", tuple(s for s in State if s not in FINISHED), None, (names_mediator,),
+        N_("Law arts. 19-20 ≈"),
+        N_("A director appoints or replaces the case's mediators; the state does not change."),
+    ),
+    Transition(
+        "visit", (S.confirmed, S.terminated, S.declined), None,
+        (follow_up_recorded, visited_named),
+        N_("Law art. 31; Rules art. 36 ≈"),
+        N_("A follow-up visit (回访): who visited whom, performance, satisfaction, measures "
+           "taken and signs of escalation; a case may have several."),
+    ),
+    Transition(
+        "urge", (S.confirmed,), None, (urging_recorded,),
+        N_("Law art. 31; Rules art. 37 ≈"),
+        N_("A party is urged to perform the agreement (督促履行)."),
+    ),
+    Transition(
+        "recuse", (S.accepted, S.mediating), None, (recusal_recorded,),
+        N_("Law art. 23 (choosing a mediator) ≈; 2002 Rules (recusal) ≈"),
+        N_("A party asks for another mediator (回避): the request is recorded and the lead "
+           "mediator replaced."),
+    ),
+    Transition(
+        "police",
+        (S.intake, S.accepted, S.mediating, S.agreed, S.confirmed, S.terminated), None,
+        (police_report_recorded,), N_("Law art. 25"),
+        N_("A dispute likely to lead to a public-security or criminal case is reported to the "
+           "police."),
+    ),
+    Transition(
+        "withdraw", (S.intake,), S.withdrawn, (reason_given,),
+        N_("Law arts. 3, 23 ≈ (voluntary: a party may refuse mediation)"),
+        N_("The applicant withdraws the application before acceptance (not a decline)."),
+    ),
+    Transition(
+        "amend", tuple(State), None, (reason_given, amendable),
+        N_("Law art. 27 (records kept); local rules"),
+        N_("A registered case's fields or parties are corrected, with the reason; each "
+           "change is recorded with its value before and after."),
+    ),
+)
+
+# The facts beyond the case's own row that each guard reads (the guards not listed read only the
+# case row and the step's command). A step loads only the facts its trigger's guards need, in the
+# same query as the case (steps.py); tests/unit/test_workflow.py checks that no guard reads a fact
+# it does not declare here.
+# ``now``, ``today`` and ``deadline_day`` are set by the service on every step.
+ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
+                       "deadline", "now", "today", "deadline_day", "persons_involved"})
+GUARD_FACTS: dict[Guard, frozenset[str]] = {
+    has_both_sides: frozenset({"applicants", "respondents"}),
+    has_agreement: frozenset({"has_agreement"}),
+    follow_up_recorded: frozenset({"has_agreement"}),
+    judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on"}),
+    judicial_written_only: frozenset({"agreement_form"}),
+    judicial_dates_possible: frozenset({"judicial_filed_on"}),
+    session_recorded: frozenset({"sessions", "settings"}),
+    extension_within_limit: frozenset({"settings"}),
+    extension_allowed: frozenset({"extensions", "settings"}),
+}
+
+
+@cache
+def facts(trigger: str) -> frozenset[str]:
+    """The facts beyond the case row that ``trigger``'s guards read."""
+    needed: frozenset[str] = frozenset()
+    t = transition(trigger)
+    for guard in (*t.guards, *t.warnings):
+        needed |= GUARD_FACTS.get(guard, frozenset())
+    return needed
+
+
+TRIGGERS: tuple[str, ...] = tuple(t.trigger for t in TRANSITIONS)
+INITIAL = State.intake
+# The states no trigger leads out of into another state (the diagram's end): derived from the
+# table (a closed case may still record a court's decision, which leaves it closed).
+FINAL: tuple[State, ...] = tuple(
+    s for s in State
+    if not any(s in t.sources and t.dest not in (None, s) for t in TRANSITIONS))
+
+
+class _GuardFailed(Exception):
+    def __init__(self, why: Msg) -> None:
+        super().__init__(why.id)
+        self.why = why
+
+
+def _condition(guard: Guard) -> Callable[[Any], bool]:
+    def check(event: Any) -> bool:
+        why = guard(event.model, event.kwargs["command"])
+        if why is not None:
+            raise _GuardFailed(why)
+        return True
+
+    return check
+
+
+@cache
+def machine() -> Machine:
+    """The one Machine of this process, built from the table on first use."""
+    return Machine(
+        model=None,
+        states=[s.value for s in State],
+        transitions=[
+            {
+                "trigger": t.trigger,
+                "source": [s.value for s in t.sources],
+                "dest": "=" if t.dest is None else t.dest.value,
+                "conditions": [_condition(g) for g in t.guards],
+            }
+            for t in TRANSITIONS
+        ],
+        initial=INITIAL.value,
+        auto_transitions=False,
+        send_event=True,
+        model_attribute="state",
+    )
+
+
+def transition(trigger: str) -> Transition:
+    for t in TRANSITIONS:
+        if t.trigger == trigger:
+            return t
+    raise KeyError(trigger)
+
+
+def warnings(subject: Subject, command: Command) -> list[Msg]:
+    """What the table's warning checks of the command's trigger say (none refuses)."""
+    found = (w(subject, command) for w in transition(command.trigger).warnings)
+    return [w for w in found if w is not None]
+
+
+def allowed_triggers(state: str) -> list[str]:
+    """The triggers that may be fired from ``state``, in table order."""
+    return [t.trigger for t in TRANSITIONS if state in t.sources]
+
+
+def fire(subject: Subject, command: Command) -> str:
+    """Fire the command's trigger on ``subject``; return the new state or raise Refused.
+
+    ``subject.state`` is updated in place by the machine when the transition happens.
+    """
+    trigger = command.trigger
+    if trigger not in TRIGGERS:
+        raise KeyError(trigger)
+    before = subject.state
+    event = machine().events[trigger]
+    try:
+        event.trigger(subject, command=command)
+    except _GuardFailed as failed:
+        subject.state = before
+        raise Refused(
+            case=subject.number,
+            state=before,
+            action=trigger,
+            why=failed.why,
+            allowed=allowed_triggers(before),
+        ) from None
+    except MachineError:
+        subject.state = before
+        raise Refused(
+            case=subject.number,
+            state=before,
+            action=trigger,
+            why=msg("not allowed in this state"),
+            allowed=allowed_triggers(before),
+        ) from None
+    return subject.state
+
+
+@dataclass
+class Replay:
+    """THE replay of one case's recorded steps: its events that carry a version, in ``seq``
+    order, each checked against the transition table as it is applied.
+
+    ``audit verify`` and ``db check`` both replay every case through this (via
+    ``mediation.db.casefile``), so "what may have happened to a case" is judged by the same
+    rule that decides what may happen to it.
+    """
+
+    state: str | None = None
+    version: int = 0
+
+    def step(self, action: str, from_state: str | None, to_state: str | None,
+             version: int | None) -> Msg | None:
+        """Apply one event; the reason it could not have happened, or None. The case is
+        advanced either way, so that one bad event does not make every later one look bad."""
+        problem = _step_problem(self.state, self.version, action, from_state, to_state,
+                                version)
+        if to_state is not None:
+            self.state = to_state
+        if version is not None:
+            self.version = version
+        return problem
+
+
+# The one recorded step of a case that is not a trigger of the table: its registration.
+_REGISTRATION = "new"
+
+
+def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
+                  to_state: str | None, version: int | None) -> Msg | None:
+    if version != last_version + 1:
+        return msg("version {version} follows version {previous}", version=version or "-",
+                   previous=last_version)
+    if state is None:
+        if action != _REGISTRATION or from_state is not None or to_state != INITIAL:
+            return msg("the first event of a case must register it (new, into {state})",
+                       state=INITIAL.value)
+        return None
+    if from_state != state:
+        return msg("it starts from {from_state}, but the case was {state}",
+                   from_state=from_state or "-", state=state)
+    if action in TRIGGERS:
+        t = transition(action)
+        dest = state if t.dest is None else t.dest.value
+        if state not in t.sources:
+            return msg("{action} is not allowed in {state}", action=action, state=state)
+        if to_state != dest:
+            return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
+                       state=state, dest=dest, to_state=to_state or "-")
+        return None
+    return msg("{action} is not a step of the workflow", action=action)
+
+
+def mermaid() -> str:
+    """A Mermaid state diagram generated from the live machine (not from the table text)."""
+    m = machine()
+    lines = ["stateDiagram-v2", f"    [*] --> {m.initial}"]
+    for trigger, event in m.events.items():
+        for source, transitions in event.transitions.items():
+            for t in transitions:
+                dest = t.dest if t.dest is not None else source
+                lines.append(f"    {source} --> {dest} : {trigger}")
+    lines.extend(f"    {s.value} --> [*]" for s in FINAL)
+    return "\n".join(lines) + "\n"

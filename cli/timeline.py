@@ -29,8 +29,17 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "form": ("form",), "result": ("judicial",), "judicial": ("judicial",),
     "performance": ("performance",), "satisfaction": ("satisfaction",),
     "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
-    "reason": ("decline", "terminate"),
+    "reason": ("decline", "terminate", "reason"), "risk": ("risk",), "match": ("duplicate",),
+    "via": ("via",), "fields": ("field",),
 }
+# Names of the values above that no other vocabulary names: reasons the system records itself,
+# how a duplicate was met, a revealed field, the documents printed.
+NAMES = (N_("reason.print"), N_("reason.forced: probable duplicate"), N_("via.intake"),
+         N_("via.import"), N_("field.birth_date"), N_("document.cover"),
+         N_("document.contents"), N_("document.application"), N_("document.oral_application"),
+         N_("document.registration"), N_("document.decline"), N_("document.rights"),
+         N_("document.investigation"), N_("document.session"), N_("document.agreement"),
+         N_("document.oral"), N_("document.termination"), N_("document.visit"))
 # Field names of nested records (an agreement, a session, a party...), shown translated.
 FIELDS = (N_("field.attendees"), N_("field.court"), N_("field.decided_on"), N_("field.due"),
           N_("field.effective_at"), N_("field.filed_on"), N_("field.form"),
@@ -56,6 +65,14 @@ def _code_name(value: str, key: str) -> str:
     return value
 
 
+def _document(key: str) -> str:
+    """A printed document by its key (``agreement-1``, ``cover``): its kind's name, and number."""
+    kind, _sep, no = key.rpartition("-")
+    if kind and no.isdigit():
+        return _("{document} no. {no}", document=name("document", kind), no=no)
+    return name("document", key)
+
+
 def _value(value: Any, key: str) -> str:
     """A field's value for people: codes by their names, times local, records as
     ``name: value`` pairs with translated field names."""
@@ -65,6 +82,10 @@ def _value(value: Any, key: str) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, str) and key in _VALUE_KINDS:
         return _code_name(value, key)
+    if isinstance(value, str) and key == "category":
+        return render.category_name(value)
+    if isinstance(value, str) and key in ("documents", "document"):
+        return _document(value)
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
         return render.local_time(value)
     if isinstance(value, dict):

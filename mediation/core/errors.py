@@ -60,21 +60,24 @@ class Refused(MediationError):
         state: str,
         action: str,
         why: Msg,
-        allowed: Sequence[str],
+        allowed: Sequence[str] | None,
     ) -> None:
         self.case = case
         self.state = state
         self.action = action
         self.why = why
-        self.allowed = list(allowed)
+        # None: the refusal is about the step's inputs, not the case, so no list of steps
+        # follows (the step itself may well be allowed with other inputs).
+        self.allowed = None if allowed is None else list(allowed)
         super().__init__(msg("Case {case} is {state}; cannot {action}: {why}. {allowed}"))
 
     def render(self) -> str:
-        allowed = (
-            msg("Allowed now: {actions}.", actions=join([name("trigger", a) for a in self.allowed]))
-            if self.allowed
-            else msg("Nothing more can be done to it.")
-        )
+        allowed: Msg | str = ""
+        if self.allowed:
+            actions = join([name("trigger", a) for a in self.allowed])
+            allowed = msg("Allowed now: {actions}.", actions=actions)
+        elif self.allowed is not None:
+            allowed = msg("Nothing more can be done to it.")
         return msg(
             "Case {case} is {state}; cannot {action}: {why}. {allowed}",
             case=self.case,
@@ -82,7 +85,7 @@ class Refused(MediationError):
             action=name("trigger", self.action),
             why=self.why,
             allowed=allowed,
-        ).render()
+        ).render().rstrip()
 
 
 class DuplicateSuspected(MediationError):

@@ -51,6 +51,7 @@ from mediation.workflow.settings import (
     setting,
 )
 from mediation.workflow.table import (
+    CASE_GUARDS,
     FINAL,
     FINISHED,
     GUARD_FACTS,
@@ -61,6 +62,7 @@ from mediation.workflow.table import (
     TRIGGERS,
     Replay,
     Transition,
+    allowed_now,
     allowed_triggers,
     facts,
     fire,
@@ -72,6 +74,7 @@ from mediation.workflow.table import (
 
 __all__ = [
     "AMENDABLE",
+    "CASE_GUARDS",
     "CONCLUSION_DAYS",
     "CORRECTIONS",
     "DUPLICATE_WINDOW_DAYS",
@@ -95,6 +98,7 @@ __all__ = [
     "Settings",
     "Subject",
     "Transition",
+    "allowed_now",
     "allowed_triggers",
     "facts",
     "fire",

@@ -234,16 +234,17 @@ FINAL: tuple[State, ...] = tuple(
 
 
 class _GuardFailed(Exception):
-    def __init__(self, why: Msg) -> None:
+    def __init__(self, why: Msg, guard: Guard) -> None:
         super().__init__(why.id)
         self.why = why
+        self.guard = guard
 
 
 def _condition(guard: Guard) -> Callable[[Any], bool]:
     def check(event: Any) -> bool:
         why = guard(event.model, event.kwargs["command"])
         if why is not None:
-            raise _GuardFailed(why)
+            raise _GuardFailed(why, guard)
         return True
 
     return check
@@ -289,10 +290,32 @@ def allowed_triggers(state: str) -> list[str]:
     return [t.trigger for t in TRANSITIONS if state in t.sources]
 
 
+# The guards that read only the case, never the step's command: what they say holds for the
+# case whatever the inputs. The others read the command (an input the user may correct).
+CASE_GUARDS: frozenset[Guard] = frozenset(
+    {has_category, has_both_sides, session_recorded, has_agreement, extension_allowed})
+
+
+def allowed_now(subject: Subject, refused: str | None = None) -> list[str]:
+    """The triggers allowed from the subject's state whose case-only guards (CASE_GUARDS) do
+    not refuse them, so far as the facts loaded for the ``refused`` trigger tell, never the
+    ``refused`` trigger itself: what a refusal offers instead."""
+    known = ROW_FACTS | (facts(refused) if refused in TRIGGERS else frozenset())
+    return [
+        t.trigger for t in TRANSITIONS
+        if subject.state in t.sources and t.trigger != refused
+        and not any(g(subject, None) is not None for g in t.guards
+                    if g in CASE_GUARDS and GUARD_FACTS.get(g, frozenset()) <= known)
+    ]
+
+
 def fire(subject: Subject, command: Command) -> str:
     """Fire the command's trigger on ``subject``; return the new state or raise Refused.
 
-    ``subject.state`` is updated in place by the machine when the transition happens.
+    ``subject.state`` is updated in place by the machine when the transition happens. A
+    refusal lists what is allowed now instead (``allowed_now``), except when a guard on the
+    step's inputs refused it: then the inputs are what is wrong, not the step, and no list
+    follows.
     """
     trigger = command.trigger
     if trigger not in TRIGGERS:
@@ -308,7 +331,8 @@ def fire(subject: Subject, command: Command) -> str:
             state=before,
             action=trigger,
             why=failed.why,
-            allowed=allowed_triggers(before),
+            allowed=(allowed_now(subject, trigger) or None)
+            if failed.guard in CASE_GUARDS else None,
         ) from None
     except MachineError:
         subject.state = before
@@ -317,7 +341,7 @@ def fire(subject: Subject, command: Command) -> str:
             state=before,
             action=trigger,
             why=msg("not allowed in this state"),
-            allowed=allowed_triggers(before),
+            allowed=allowed_now(subject, trigger),
         ) from None
     return subject.state
 

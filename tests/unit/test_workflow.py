@@ -12,6 +12,7 @@ import pytest
 from mediation import workflow
 from mediation.core.commands import COMMANDS, Accept, Command, Judicial, Mediate
 from mediation.core.errors import Refused
+from mediation.core.i18n import name, set_language
 from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
 
@@ -160,6 +161,64 @@ def test_each_guard_refuses_with_its_reason(trigger: str, state: str, facts: dic
         fire(subject, cmd(trigger, {**GOOD[trigger], **inputs}))
     assert subject.state == state
     assert why in refused.value.render()
+
+
+def _allowed_part(text: str) -> list[str]:
+    """The step names a rendered refusal lists as allowed now (none when it lists nothing)."""
+    for marker in ("Allowed now:", "当前可执行："):
+        if marker in text:
+            listed = text.split(marker, 1)[1].strip().rstrip(".。")
+            return [n.strip() for n in listed.replace("、", ",").split(",")]
+    return []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("trigger", "state", "facts", "inputs", "why"), GUARD_FAILURES)
+def test_a_refused_trigger_is_never_listed_as_allowed_now(
+        trigger: str, state: str, facts: dict[str, Any], inputs: dict[str, Any], why: str,
+        lang: str) -> None:
+    """Every trigger a guard refuses: the refusal does not offer that trigger as allowed now,
+    and lists only steps the case's own facts (CASE_GUARDS) do not refuse."""
+    subject = ready(state)
+    for k, v in facts.items():
+        setattr(subject, k, v)
+    with pytest.raises(Refused) as refused:
+        fire(subject, cmd(trigger, {**GOOD[trigger], **inputs}))
+    err = refused.value
+    assert trigger not in (err.allowed or [])
+    for other in err.allowed or []:
+        for g in workflow.transition(other).guards:
+            if g in workflow.CASE_GUARDS:
+                assert g(subject, None) is None, (other, g.__name__)
+    set_language(lang)
+    try:
+        text = err.render()
+    finally:
+        set_language("en")
+    assert name("trigger", trigger, lang) not in _allowed_part(text)
+
+
+def test_an_input_refusal_lists_no_steps_and_a_case_refusal_lists_the_others() -> None:
+    subject = ready("mediating")
+    with pytest.raises(Refused) as refused:  # amend with nothing to correct: the inputs
+        fire(subject, cmd("amend", {"fields": (), "reason": "无"}))
+    assert refused.value.allowed is None
+    assert "Allowed now" not in refused.value.render()
+    assert refused.value.render().endswith("give a field to change.")
+    subject.extensions = 1  # extended once already, the limit: the case refuses extend
+    with pytest.raises(Refused) as refused:
+        fire(subject, cmd("extend", GOOD["extend"]))
+    assert refused.value.allowed == [t for t in workflow.allowed_triggers("mediating")
+                                     if t != "extend"]
+
+
+def test_a_trigger_illegal_in_the_state_lists_only_steps_the_case_allows() -> None:
+    subject = ready("intake")
+    subject.category = None  # accept is refused by the case itself (has_category)
+    with pytest.raises(Refused) as refused:
+        fire(subject, cmd("confirm", GOOD["confirm"]))
+    assert refused.value.allowed == [t for t in workflow.allowed_triggers("intake")
+                                     if t != "accept"]
 
 
 def test_every_guard_is_exercised_by_a_failure_case() -> None:

@@ -29,9 +29,11 @@ from mediation import calendars
 from mediation.access.policy import Actor, allowed, require, sees_names
 from mediation.core.calendar import Calendar
 from mediation.core.i18n import Msg, join, msg
+from mediation.core.normalise import short_ref
 from mediation.core.vocab import Role
 from mediation.db.storage import UnitOfWork
 from mediation.search import summaries
+from mediation.tables import Committee
 from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES
 
 DAYS = 7  # "due within": the period, the judicial window
@@ -93,34 +95,28 @@ def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int =
     rows = uow.session.connection().execute(text(_CASES.format(where=" AND ".join(where))),
                                             params).all()
     prefix = _prefix(uow, actor.committee_id)
-    found: list[tuple[Any, str, date, Msg, str]] = []
+    found: list[tuple[Any, str, str, date, Msg, str]] = []
     for r in rows:
-        ref = ref_of(r, prefix, today)
+        ref = short_ref(r.year, prefix, r.seq, this_year=today.year)
         for kind, when, todo, command in _items(r, ref, now, today, cal, days, intake_days,
                                                 actor):
-            found.append((r, kind, when, todo, command))
+            found.append((r, ref, kind, when, todo, command))
     shown = {s.id: s for s in summaries(uow, sorted({f[0].id for f in found}),
                                         names_ok=sees_names(actor))}
     items = []
-    for r, kind, when, todo, command in found:
+    for r, ref, kind, when, todo, command in found:
         s = shown[r.id]
         parties = msg("{applicants} v. {respondents}", applicants=join(s.applicants),
                       respondents=join(s.respondents)).render()
-        items.append(Item(kind, r.id, r.number, ref_of(r, prefix, today), r.state, parties,
+        items.append(Item(kind, r.id, r.number, ref, r.state, parties,
                           when, (when - today).days, todo, command))
     items.sort(key=lambda i: (i.days, KINDS.index(i.kind), i.case_id))
     return items
 
 
-def ref_of(row: Any, prefix: str, today: date) -> str:
-    """The short form of a case's number (normalise.case_key reads it back)."""
-    return f"{prefix}{row.seq}" if row.year == today.year else f"{row.year}{prefix}{row.seq}"
-
-
 def _prefix(uow: UnitOfWork, committee_id: int) -> str:
-    value = uow.session.connection().execute(
-        text("SELECT prefix FROM committee WHERE id = :id"), {"id": committee_id}).scalar()
-    return str(value or "")
+    committee = uow.session.get(Committee, committee_id)
+    return committee.prefix if committee is not None else ""
 
 
 def _dt(value: Any) -> datetime | None:

@@ -179,6 +179,12 @@ def case_number(year: int, prefix: str, seq: int) -> str:
     return f"({year}){prefix}人调字第{seq}号"
 
 
+def short_ref(year: int, prefix: str, seq: int, *, this_year: int) -> str:
+    """A case's short form, as :func:`case_key` reads it back: ``龙12`` for this year's case
+    12, ``2025龙12`` for another year's."""
+    return f"{prefix}{seq}" if year == this_year else f"{year}{prefix}{seq}"
+
+
 def case_key(value: str | int, *, year: int | None = None) -> int | str:
     """What a case reference names: its id (an int) when it is a whole number of at most 18
     digits, otherwise its number as :func:`case_ref` reads it, in any brackets (``〔2026〕``,

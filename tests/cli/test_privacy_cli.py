@@ -57,9 +57,9 @@ def _mode(path: Path) -> int:
 
 
 def _today() -> str:
-    from datetime import date
+    from mediation.core.clock import local_date, utcnow
 
-    return date.today().isoformat()
+    return local_date(utcnow()).isoformat()
 
 
 def test_the_database_its_side_files_a_backup_and_an_export_are_owner_only(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -91,7 +91,7 @@ def test_three_committees_working_and_the_district_in_one_snapshot(pg_url: str) 
     assert not errors, errors
     assert readings >= 1 and len(done) == 3 and all(n > 0 for n in done.values())
 
-    as_of = datetime.now() + timedelta(days=1)
+    as_of = utcnow() + timedelta(days=1)
     with UnitOfWork(engine, write=False) as uow:
         viewer = resolve_actor(uow, "zhaoju")
         d = district.compute(uow, viewer, period, as_of=as_of)

@@ -11,6 +11,7 @@ import pytest
 from mediation import intake
 from mediation.core import fields
 from mediation.core.calendar import DEFAULT, Calendar, UnknownZone, age_on, check_zone
+from mediation.core.clock import local_date, utcnow
 from mediation.core.errors import InvalidInput
 from tests.conftest import case_record
 
@@ -135,6 +136,8 @@ def test_discovered_at_in_the_future_is_refused() -> None:
     soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     with pytest.raises(InvalidInput, match=r"discovered_at.*future"):
         intake.parse_case(case_record(discovered_at=soon))
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    # tomorrow in the committee's calendar, not the machine's: from 16:00 UTC the UTC date is
+    # already "today" in Beijing, and 00:00 of it is past
+    tomorrow = (local_date(utcnow()) + timedelta(days=1)).isoformat()
     with pytest.raises(InvalidInput, match="discovered_at"):
         intake.parse_case(case_record(discovered_at=tomorrow))

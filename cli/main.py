@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer.exceptions import TyperException
@@ -167,6 +168,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from cli import framework
 
     command = framework.install(typer.main.get_command(build_app(command_named(args))))
+    _interrupt_cancels(command)
     try:
         from cli.options import normalise_params
 
@@ -183,8 +185,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt, EOFError):
-        render.err("\n" + _("cancelled; nothing was written") + "\n")
-        return 130
+        return _cancelled()
     except TyperException as exc:  # Typer's vendored click: usage errors and the like
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError":
@@ -212,6 +213,27 @@ def run(argv: Sequence[str] | None = None) -> int:
             return busy.exit_code
         return _internal(exc)
     return int(result) if isinstance(result, int) else 0
+
+
+def _interrupt_cancels(command: Any) -> None:
+    """Ctrl-C while a command runs is a cancel, as Ctrl-D is (Typer would turn it into a
+    silent exit 130): the same line, the same exit."""
+    invoke = command.invoke
+
+    def interruptible(ctx: Any) -> Any:
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt:
+            raise typer.Abort() from None
+
+    command.invoke = interruptible
+
+
+def _cancelled() -> int:
+    """Ctrl-C or Ctrl-D (end of input) at a prompt: the one line, exit 130, as a shell does
+    for an interrupt; the unit of work was rolled back, so nothing was written."""
+    render.err("\n" + _("cancelled; nothing was written") + "\n")
+    return 130
 
 
 def _internal(exc: Exception) -> int:

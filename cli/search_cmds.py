@@ -10,7 +10,7 @@ from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
 from cli.options import MAX_INT, format_opt, json_opt, parse_date
-from mediation.core.i18n import _
+from mediation.core.i18n import _, name
 
 MATCH_CELLS = 24  # terminal cells of the match shown in a table (all of it in TSV and JSON)
 
@@ -60,8 +60,13 @@ def register_case(case: typer.Typer) -> None:
             state=state, categories=category_family(category) if category else None,
             registered_from=parse_date(from_, "--from"), registered_to=parse_date(to, "--to"),
             mediator=mediator)
-        hits = env(ctx).act(searching.search_cases, " ".join(words), filters=filters,
-                            limit=limit, write=False)
+        found = env(ctx).act(searching.find, " ".join(words), filters=filters, limit=limit,
+                             write=False)
+        hits = found.hits
+        if found.names_masked:  # never silently: a name is neither searched nor shown in full
+            render.err(_("Note: names are masked for your role ({role}): a party is found and "
+                         "shown only by a masked name such as 张某, never by the full name.",
+                         role=name("role", found.role)) + "\n")
         chosen = render.output_format(fmt, as_json)
         if chosen == "json":
             render.emit_json([h.as_dict() for h in hits])

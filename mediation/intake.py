@@ -21,7 +21,7 @@ from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
-from mediation.core import categories, identity, normalise, redaction
+from mediation.core import categories, choices, identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
 from mediation.core.errors import DuplicateSuspected, InvalidInput
@@ -98,7 +98,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     value = err.get("input")
     kind = err["type"]
     why: Msg
-    if isinstance(cause, normalise.Unreadable):
+    if isinstance(cause, (normalise.Unreadable, choices.ChoiceError)):
         why = cause.message
     elif isinstance(cause, ValueError):
         why = msg(str(cause))
@@ -118,7 +118,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
         why = msg("{value!r} is too small", value=value)
     else:
         why = msg("{value!r} is not valid here", value=value)
-    if where == "category":
+    if where == "category" and not isinstance(cause, choices.ChoiceError):
         allowed = join(categories.codes())
         return msg("{origin}: {field}: {why}; allowed: {allowed}", origin=origin, field=where,
                    why=why, allowed=allowed)

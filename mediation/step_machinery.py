@@ -29,7 +29,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy import case as sql_case
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
@@ -138,33 +139,56 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
 
 
 _EVENT = Event.__table__  # type: ignore[attr-defined]
-# When the case's previous step happened: its events that are steps (a version), corrections
-# left out (they happen when recorded).
-_PREVIOUS = (core_select(func.max(_EVENT.c.occurred_at))
-             .where(_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
-                    _EVENT.c.action.not_in(workflow.CORRECTIONS)))
+_STEPS = (_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
+          _EVENT.c.action.not_in(workflow.CORRECTIONS))
+# When the case's previous step happened (its events that are steps, a version, corrections
+# left out: they happen when recorded), and when it entered its current state (its
+# registration or its latest change of state).
+_PREVIOUS = core_select(
+    func.max(_EVENT.c.occurred_at),
+    func.max(sql_case((or_(_EVENT.c.from_state.is_(None),
+                       _EVENT.c.from_state != _EVENT.c.to_state), _EVENT.c.occurred_at)))
+).where(*_STEPS)
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, str):  # SQLite's text, when the driver does not convert it
+        return datetime.fromisoformat(value)
+    return value if isinstance(value, datetime) else None
 
 
 def occurred_at(uow: UnitOfWork, case: Case, trigger: str, at: date, now: datetime
                 ) -> datetime:
     """When a step entered late happened (``workflow.occurrence``), or InvalidInput saying why
-    it cannot have (``workflow.occurrence_problem``)."""
+    it cannot have (``workflow.occurrence_problem``): a record (``workflow.RECORDS``) may come
+    before the case's latest step, after the case entered its state; any other step after the
+    case's latest step."""
     if trigger in workflow.CORRECTIONS:
         raise InvalidInput(msg("a correction happens when it is recorded: it takes no --at"))
-    previous = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).scalar()
-    if isinstance(previous, str):  # SQLite's text, when the driver does not convert it
-        previous = datetime.fromisoformat(previous)
-    return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number)
+    row = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).one()
+    previous, began = _instant(row[0]), _instant(row[1])
+    return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number,
+                              registered=case.registered_at,
+                              state_began=began if trigger in workflow.RECORDS else None,
+                              state=case.state)
 
 
 def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: datetime,
-                       previous: datetime | None, *, case: str | None = None) -> datetime:
+                       previous: datetime | None, *, case: str | None = None,
+                       registered: datetime | None = None,
+                       state_began: datetime | None = None,
+                       state: str | None = None) -> datetime:
     """``at`` as the instant it names on the committee's calendar, checked against now, the
-    previous step and the committee's late-entry days; InvalidInput saying why not."""
+    case's registration, the previous step (or, with ``state_began``, for a record, when the
+    case entered its ``state``) and the committee's late-entry days; InvalidInput saying why
+    not."""
     cal = calendars.of(uow, committee_id)
-    occurred = workflow.occurrence(at, now, previous, cal)
-    why = workflow.occurrence_problem(occurred, now, previous, cal,
-                                      calendars.late_entry_limit(uow, committee_id))
+    occurred = workflow.occurrence(at, now, previous, cal, state_began)
+    floor = previous if state_began is None else state_began
+    why = workflow.occurrence_problem(occurred, now, floor, cal,
+                                      calendars.late_entry_limit(uow, committee_id),
+                                      registered=registered,
+                                      state=None if state_began is None else state)
     if why is not None:
         raise InvalidInput(msg("case {case}: {why}", case=case, why=why) if case else why)
     return occurred

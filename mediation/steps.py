@@ -105,7 +105,8 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
             at: date | None = None) -> StepDone:
     require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
-    co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
+    co = [n for n in (assignable(uow, actor, m).username for m in (co_mediators or []))
+          if n != lead]
     require_appointment(actor, lead=lead, co=co,
                         current_lead=casestore.find(uow, actor, ref).lead_mediator)
 

@@ -49,7 +49,7 @@ def test_counters_equal_a_recount_after_histories(tmp_path_factory: pytest.TempP
                          {"id": first})
         elif rewrite == 2:  # another outcome and amount, another committee
             conn.execute(text("UPDATE cases SET first_outcome = 'oral', amount_fen = 12345, "
-                              "committee_id = :c WHERE id = :id"),
+                              "committee_id = :c, seq = seq + 100000 WHERE id = :id"),
                          {"id": first, "c": b.committee_ids[-1]})
         elif rewrite == 3:  # milestones cleared
             conn.execute(text("UPDATE cases SET accepted_at = NULL, first_concluded_at = NULL, "

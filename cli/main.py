@@ -150,7 +150,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         ),
         user: str | None = typer.Option(
             None, "--user", envvar="MEDIATION_USER", show_envvar=True,
-            help=_("Who is acting: a staff user name."),
+            help=_("Who is acting: a staff member's user name or name."),
         ),
         token_file: str | None = typer.Option(
             None, "--token-file", envvar="MEDIATION_TOKEN_FILE", show_envvar=True,

@@ -288,12 +288,11 @@ def new_case(
                                                        duplicate_of)
     # The same party in an open case of another committee of the database (issue 17): told,
     # never refused; the director decides (duplicates.elsewhere).
-    others = duplicates.elsewhere(uow, actor.committee_id,
-                                  [row["id_hash"] for row in party_rows if row.get("id_hash")])
-    duplicates.record_elsewhere(uow, actor, len(others), case_id=case.id)
+    told = duplicates.told_elsewhere(uow, actor, [case.id], [
+        [row["id_hash"] for row in party_rows if row.get("id_hash")]])[0]
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
             if found else None,
-            "elsewhere": duplicates.elsewhere_as_seen_by(actor, others)}
+            "elsewhere": told}

@@ -204,7 +204,10 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     if f.mediator:
         where.append("(c.lead_mediator = :mediator OR c.id IN (SELECT case_id FROM "
                      "case_mediator WHERE username = :mediator))")
-        params["mediator"] = f.mediator
+        from mediation.access import staff_names  # a user name or a display name (李明)
+
+        params["mediator"] = staff_names.username(uow, f.mediator,
+                                                  committee_id=actor.committee_id)
     return " AND ".join(where), params
 
 

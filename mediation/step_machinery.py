@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -42,6 +44,7 @@ from mediation.core.clock import iso
 from mediation.core.commands import Command, StepDone
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
+from mediation.core.i18n import name as display_name
 from mediation.db import casestore, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
@@ -79,6 +82,7 @@ def step(
     reason: str | Callable[[Case], str | None] | None = None,
     permission: str = "case.workflow",
     at: date | None = None,
+    twin: Twin | None = None,
 ) -> StepDone:
     trigger = command.trigger
     require(actor, permission)  # before looking the case up: no hint whether it exists
@@ -104,6 +108,8 @@ def step(
     # step: a correction that removes a party must not unmask them in its own before/after text.
     texts = _has_text(command, reason)
     persons_before = _persons(uow, case.id) if texts else []
+    if twin is not None:
+        _refuse_twin(uow, case, trigger, occurred, twin, persons_before)
     with uow.one_instant(occurred):
         with uow.deferred_flush():
             try:
@@ -192,6 +198,48 @@ def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: dateti
     if why is not None:
         raise InvalidInput(msg("case {case}: {why}", case=case, why=why) if case else why)
     return occurred
+
+
+@dataclass(frozen=True)
+class Twin:
+    """What makes a record (``workflow.RECORDS``) the same as one already entered: its table,
+    the column saying when it happened, and the values of the columns that say what it
+    recorded. A record typed twice (the same case, the same local day, the same values) is
+    refused, so double-typing a session never makes two. ``event=True``: the record is its
+    event alone (``values``: its action and its changes, masked here as the event log masks
+    them)."""
+
+    table: Any
+    when: str
+    values: dict[str, Any]
+    event: bool = False
+
+
+def _refuse_twin(uow: UnitOfWork, case: Case, trigger: str, occurred: datetime, twin: Twin,
+                 persons: list[str]) -> None:
+    cal = calendars.of(uow, case.committee_id)
+    day = cal.local_date(occurred)
+    values = dict(twin.values)
+    content = None
+    if twin.event:  # compared as the event log holds it: masked, without the file's changes
+        content = json.loads(eventlog.canonical_json(
+            redaction.redact_changes(values.pop("changes"), persons)))
+    t = twin.table
+    when = t.c[twin.when]
+    same = [t.c[k].is_(None) if v is None else t.c[k] == v for k, v in values.items()]
+    rows = uow.conn.execute(
+        core_select(when, *([t.c.changes] if twin.event else []))
+        .where(t.c.case_id == case.id, when >= cal.start_of_day_utc(day),
+               when < cal.start_of_day_utc(day + timedelta(days=1)), *same)).all()
+    for row in rows:
+        if twin.event and {k: v for k, v in json.loads(row[1]).items() if k != "file"} != content:
+            continue
+        found = row[0] if isinstance(row[0], datetime) else datetime.fromisoformat(row[0])
+        raise InvalidInput(msg(
+            "case {case}: this {step} is already recorded ({when}, the same content): a record "
+            "typed twice is kept once, nothing was written (a second one that day differs in "
+            "what it records)", case=case.number, step=display_name("trigger", trigger),
+            when=cal.local(found).strftime("%Y-%m-%d %H:%M")))
 
 
 _PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))

@@ -18,8 +18,8 @@ the new row's contributions, takes away the old row's, and writes only the net c
 order. On PostgreSQL the trigger is deferred to the commit and first takes the log head's lock,
 which a step's last statement (the event's append) already holds: the counters, which every
 terminal's steps touch (this month's rows), are written under the lock that serialises the
-writes anyway, for the moment of the commit, and two writers never deadlock over them. Every contribution is a function of one case row: that is what makes the counters
-exact, and :func:`recount` recomputes them from the rows (the migration's backfill, ``db check``
+writes anyway, for the moment of the commit, and two writers never deadlock over them.
+Every contribution is a function of one case row: that is what makes the counters exact, and :func:`recount` recomputes them from the rows (the migration's backfill, ``db check``
 and the property tests compare the two).
 
 :func:`install` (idempotent) creates the triggers; revisions call it and then :func:`backfill`.

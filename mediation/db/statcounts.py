@@ -19,8 +19,9 @@ order. On PostgreSQL the trigger is deferred to the commit and first takes the l
 which a step's last statement (the event's append) already holds: the counters, which every
 terminal's steps touch (this month's rows), are written under the lock that serialises the
 writes anyway, for the moment of the commit, and two writers never deadlock over them.
-Every contribution is a function of one case row: that is what makes the counters exact, and :func:`recount` recomputes them from the rows (the migration's backfill, ``db check``
-and the property tests compare the two).
+Every contribution is a function of one case row: that is what makes the counters exact, and
+:func:`recount` recomputes them from the rows (the migration's backfill, ``db check`` and the
+property tests compare the two).
 
 :func:`install` (idempotent) creates the triggers; revisions call it and then :func:`backfill`.
 A change of what is counted (a new column, an interval measured otherwise) is a new revision

@@ -261,6 +261,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
               active: bool | None = None, committee: str | None = None) -> dict[str, Any]:
     require(actor, "staff.manage")
     staff = find_staff(uow, actor, username, committee=committee)
+    username = staff.username  # it may have been named by its display name
     changes: dict[str, list[Any]] = {}
     if staff.role not in _grantable(actor):
         require_grant(actor, staff.role)
@@ -292,10 +293,14 @@ def _grantable(actor: Actor) -> frozenset[str]:
 
 def find_staff(uow: UnitOfWork, actor: Actor, username: str, *,
                committee: str | None = None) -> Staff:
+    """A staff member of the committee, by user name or display name (access.staff_names, the
+    one resolver: an ambiguous or unknown name is refused naming the staff)."""
+    from mediation.access import staff_names
+
     committee_id = committee_by_prefix(uow, actor, committee)
+    found = staff_names.username(uow, username, committee_id=committee_id)
     staff = uow.session.exec(
-        select(Staff).where(Staff.username == username,
-                            Staff.committee_id == committee_id)
+        select(Staff).where(Staff.username == found, Staff.committee_id == committee_id)
     ).first()
     if staff is None:
         raise NotFound(msg("unknown user {user} in this committee", user=username))

@@ -124,7 +124,9 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                       .order_by(col(getattr(model, order)))).all()
 
     mediators = rows(CaseMediator)
-    sessions = rows(MediationSession, "no")
+    # In the order they were held (a session found missing may be entered after a later one:
+    # workflow.RECORDS), numbered so; the stored number is the order they were entered in.
+    sessions = sorted(rows(MediationSession, "no"), key=lambda x: (x.held_at, x.no))
     agreements = rows(Agreement, "version")
     extensions = rows(Extension)
     follow_ups = rows(FollowUp)
@@ -166,9 +168,9 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
                     "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
-        sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": t(x.place),
+        sessions=[{"no": i, "held_at": iso(x.held_at), "place": t(x.place),
                    "attendees": t(x.attendees), "minutes": t(x.minutes),
-                   "recorded_by": x.recorded_by} for x in sessions],
+                   "recorded_by": x.recorded_by} for i, x in enumerate(sessions, 1)],
         agreements=[AgreementView.of(a).model_copy(update={
             "terms": t(a.terms) or "", "superseded_reason": t(a.superseded_reason)})
             for a in agreements],

@@ -123,6 +123,22 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
             for cid, score in ranked if cid in rows]
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a search found, and whether the reader's role sees names masked (``张某``): a
+    name is then neither searched nor shown in full, which the reader is told."""
+
+    hits: list[Hit]
+    names_masked: bool
+    role: str
+
+
+def find(uow: UnitOfWork, actor: Actor, query: str, **kwargs: Any) -> Found:
+    """:func:`search_cases`, with whether the actor's role sees names masked."""
+    return Found(search_cases(uow, actor, query, **kwargs), not sees_names(actor),
+                 str(actor.role))
+
+
 _CASES = Case.__table__  # type: ignore[attr-defined]
 _PARTY = Party.__table__  # type: ignore[attr-defined]
 # The rows shown, as case list shows them; built once (SQLAlchemy compiles each once).
@@ -188,7 +204,10 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     if f.mediator:
         where.append("(c.lead_mediator = :mediator OR c.id IN (SELECT case_id FROM "
                      "case_mediator WHERE username = :mediator))")
-        params["mediator"] = f.mediator
+        from mediation.access import staff_names  # a user name or a display name (李明)
+
+        params["mediator"] = staff_names.username(uow, f.mediator,
+                                                  committee_id=actor.committee_id)
     return " AND ".join(where), params
 
 

@@ -78,7 +78,7 @@ class _CsvOut:
 
     def rows_(self, rows: Sequence[Sequence[Any]]) -> None:
         self.writer.writerows(rows)
-        if cells.CSV_DANGER.search(self.buf.getvalue()):
+        if cells.csv_danger(self.buf.getvalue()):
             # Rare: a cell a spreadsheet would run as a formula. The batch is written again
             # with every cell made inert (cells.inert, OWASP's CSV injection rule).
             self.buf.seek(0)

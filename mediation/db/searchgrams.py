@@ -19,7 +19,7 @@ the same way) is one of the text's grams, and the index answers it without readi
   indexes. (Computed by the database instead, as a generated column, a SQL function took
   0.2-0.6 ms a row: five times the bulk import's whole cost of a case.)
 
-Migration 0016 makes them and indexes every existing case. :func:`check` (``db check``) compares
+Migration 0017 makes them and indexes every existing case. :func:`check` (``db check``) compares
 the index with the texts it was made from, on both backends.
 """
 
@@ -114,7 +114,7 @@ def clear(conn: Connection) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The schema (migration 0016)
+# The schema (migration 0017)
 
 def create(conn: Connection) -> None:
     """The short-word index's table (SQLite) or columns (PostgreSQL; :func:`backfill` fills

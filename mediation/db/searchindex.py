@@ -187,7 +187,7 @@ def insert_many(conn: Connection, docs: Sequence[Document], *, grams: bool = Tru
 
 def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True) -> int:
     """Every case's index row, built anew (migration 0011, with ``grams=False``: the short
-    words' index comes with 0016). Returns how many cases were indexed."""
+    words' index comes with 0017). Returns how many cases were indexed."""
     if grams:
         searchgrams.clear(conn)
     conn.execute(text(f"DELETE FROM {TEXT_TABLE}"))

@@ -173,16 +173,16 @@ def test_anonymised_cases_are_no_longer_found_by_name_or_number(room: Room) -> N
     assert _found(room, "张某") == [old]
 
 
-def test_migration_0016_indexes_the_short_words_of_existing_cases(room: Room) -> None:
+def test_migration_0017_indexes_the_short_words_of_existing_cases(room: Room) -> None:
     from alembic import command
 
     from mediation.db import migrate, searchgrams
 
     cid = _new(room)
     with room.engine.begin() as conn:
-        command.downgrade(migrate.alembic_config(conn), "0015")
-    assert migrate.current(room.engine) == "0015"
-    assert migrate.upgrade(room.engine) == ("0015", migrate.head())
+        command.downgrade(migrate.alembic_config(conn), "0016")
+    assert migrate.current(room.engine) == "0016"
+    assert migrate.upgrade(room.engine) == ("0016", migrate.head())
     assert _found(room, "张三") == [cid] == _found(room, "张") == _found(room, "漏")
     assert _found(room, "鉴定") == []
     with room.engine.connect() as conn:

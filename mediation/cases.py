@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel
 import mediation.tables  # noqa: F401  (the committee table that a case's foreign key names)
 from mediation.core import fields, identity, redaction
 from mediation.core.clock import iso
-from mediation.core.fields import DateIn, DateTimeIn, Ident, IntIn, LongText, Text
+from mediation.core.fields import CategoryIn, DateIn, DateTimeIn, Ident, IntIn, LongText, Text
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import (
     IdType,
@@ -270,7 +270,7 @@ class PartyIn(fields.In):
 class CaseIn(fields.In):
     """The intake record: ``case.json`` or the guided prompts."""
 
-    category: Ident
+    category: CategoryIn
     source: Annotated[Source, fields.code("source")]
     summary: LongText = Field(min_length=1, max_length=4000)
     requests: LongText = Field(min_length=1, max_length=4000)

@@ -238,6 +238,7 @@ def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_TOKEN_DAYS))
     staff = _staff(uow, username)
+    username = staff.username  # it may have been named by its display name
     require_committee(actor, staff.committee_id)
     if issues_codes(actor) and staff.username != actor.username:
         raise PermissionDenied(msg("the district administrator creates no token for another "

@@ -16,6 +16,7 @@ path. Pure: no database, no terminal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -54,6 +55,11 @@ def values(kind: str) -> list[str]:
     return [v.value for v in enum]
 
 
+@functools.cache
+def _codes(kind: str) -> frozenset[str]:
+    return frozenset(values(kind))
+
+
 def kinds() -> list[str]:
     return list(_ENUMS)
 
@@ -84,9 +90,9 @@ def listing(kind: str, codes: Sequence[str] | None = None) -> str:
 
 def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
     """The code ``text`` means: the code itself or its Chinese or English name."""
+    if text in (_codes(kind) if codes is None else codes):  # the common case, already a code
+        return text  # (the bulk import's every record)
     choices = list(codes) if codes is not None else values(kind)
-    if text in choices:  # the common case, already a code (the bulk import's every record)
-        return text
     wanted = fold(text)
     for code in choices:
         if wanted in {fold(code), fold(name(kind, code, "zh")), fold(name(kind, code, "en"))}:

@@ -10,6 +10,7 @@ a named field raises :class:`FieldError`, which the intake names in its one-line
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -74,7 +75,9 @@ def code(kind: str) -> BeforeValidator:
     from mediation.core import choices
 
     def before(v: Any) -> Any:
-        return choices.parse(kind, v) if type(v) is str else v
+        if v is None or isinstance(v, str):
+            return v if v is None else choices.parse(kind, v)
+        return choices.parse(kind, json.dumps(v, ensure_ascii=False))  # a number, a list: no
 
     return BeforeValidator(before)
 
@@ -85,6 +88,8 @@ def code(kind: str) -> BeforeValidator:
 Text = Annotated[str, BeforeValidator(_text)]
 LongText = Annotated[str, BeforeValidator(_long_text)]
 Ident = Annotated[str, BeforeValidator(_fold)]
+# A category: as text, or a JSON number as a clerk may write it (2 is "2", which is 02)
+CategoryIn = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else _fold(v))]
 DateIn = Annotated[date, _only_str(normalise.date_)]
 DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
 IntIn = Annotated[int, _only_str(normalise.integer_text)]

@@ -30,7 +30,7 @@ from sqlmodel import col
 from mediation.core import files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
-from mediation.db import casefile
+from mediation.db import casefile, statcounts
 from mediation.db.engines import is_sqlite
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, LogHead
@@ -245,6 +245,7 @@ def database_checks(uow: UnitOfWork) -> list[Check]:
         _foreign_keys(uow),
         _event_numbering(uow),
         _replay(uow),
+        _stat_counters(uow),
     ]
 
 
@@ -302,6 +303,18 @@ def _event_numbering(uow: UnitOfWork) -> Check:
             problems.append("log head hash differs from the last event's")
     return Check("event_log", not problems, "; ".join(problems) or f"{count} events",
                  None if problems else msg("{count} events", count=count))
+
+
+def _stat_counters(uow: UnitOfWork) -> Check:
+    """The statistics' counters kept by the triggers equal a recount from the case rows
+    (mediation/db/statcounts.py)."""
+    conn = uow.session.connection()
+    problems = statcounts.differences(conn)
+    if problems:
+        return Check("stat_counters", False, "; ".join(problems))
+    count = len(statcounts.kept(conn))
+    return Check("stat_counters", True, f"{count} counters agree with the cases",
+                 msg("{count} counters agree with the cases", count=count))
 
 
 def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:

@@ -161,7 +161,7 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
     shown = notices(uow, staff)
     eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login",
                     committee_id=staff.committee_id, changes={"token_id": [None, row.id]})
-    return {"user": staff.username, "role": staff.role, "token": token,
+    return {"user": staff.username, "name": staff.name, "role": staff.role, "token": token,
             "expires_at": iso(row.expires_at), "notices": shown}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,23 @@ def test_the_acting_user_and_staff_commands_by_chinese_name(room: Cli) -> None:
     assert [s["active"] for s in staff if s["username"] == "zhaomin"] == [False]
     history = ok(room("audit", "log", "--limit", "1", "--json")).out
     assert "zhaomin" in history  # the event names the account by its user name
+
+
+@pytest.mark.parametrize("command", [
+    ("staff", "role", "{who}", "director"),
+    ("staff", "reset", "{who}"),
+    ("token", "create", "{who}", "--days", "2", "--out", "{tmp}/token"),
+    ("case", "recuse", "1", "--party", "张三", "--reason", "系亲属", "--mediator", "{who}"),
+    ("lead", "import", "{tmp}/leads.csv"),
+])
+def test_every_option_naming_staff_takes_the_display_name(room: Cli, tmp_path: Path,
+                                                          command: tuple[str, ...]) -> None:
+    """Each command naming a staff member takes the display name, and what it records names
+    the account by its user name."""
+    ok(room("case", "mediate", "1", "--mediator", "liming", "--rights-notified"))
+    (tmp_path / "leads.csv").write_text("place,seen,reporter\n桐梓坡路8栋,两户争吵,陈静\n", "utf-8")
+    args = [a.format(who="陈静", tmp=tmp_path) for a in command]
+    ok(room(*args))
+    shown = ("lead", "list", "--json") if command[0] == "lead" else (
+        "audit", "log", "--limit", "1", "--json")
+    assert "chenjing" in ok(room(*shown)).out

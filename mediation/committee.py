@@ -19,7 +19,7 @@ from mediation.access.policy import (
 from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.core.i18n import join, msg
+from mediation.core.i18n import msg
 from mediation.core.vocab import Role
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
@@ -42,12 +42,13 @@ def _check_username(username: str) -> str:
 
 
 def _check_role(role: str) -> str:
-    if role not in {r.value for r in Role}:
-        raise InvalidInput(
-            msg("role {role!r} is not one of: {allowed}", role=role,
-                allowed=join([r.value for r in Role]))
-        )
-    return role
+    """A role by its code or name (the one resolver, mediation.core.choices)."""
+    from mediation.core import choices
+
+    try:
+        return choices.parse("role", role)
+    except choices.ChoiceError as exc:
+        raise InvalidInput(exc.message) from None
 
 
 def init_committee(
@@ -265,8 +266,9 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
     changes: dict[str, list[Any]] = {}
     if staff.role not in _grantable(actor):
         require_grant(actor, staff.role)
+    role = None if role is None else _check_role(role)
     if role is not None and role != staff.role:
-        require_role_change(actor, staff.username, staff.role, _check_role(role))
+        require_role_change(actor, staff.username, staff.role, role)
         if staff.username == actor.username:
             raise InvalidInput(msg("you cannot change your own role"))
         changes["role"] = [staff.role, role]

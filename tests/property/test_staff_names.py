@@ -63,3 +63,13 @@ def test_a_name_names_one_staff_member_or_is_refused_naming_them(
             text = missing.value.render()
             assert all(u in text for u, _ in staff[:30]) and "\n" not in text
             assert staff_names.find(uow, typed, committee_id=cid) is None
+
+
+def test_a_role_given_to_the_service_by_its_name_is_stored_as_its_code(world: Room) -> None:
+    """committee.add_staff/set_staff read the role through the one resolver too."""
+    world.run(committee.add_staff, None, username="jiangtao", name="江涛", role="调解员")
+    row = world.run(committee.set_staff, None, "江涛", role="Auditor")
+    assert (row["username"], row["role"]) == ("jiangtao", "auditor")
+    set_language("zh")
+    with pytest.raises(InvalidInput, match="director 主任"):
+        world.run(committee.set_staff, None, "jiangtao", role="组长")

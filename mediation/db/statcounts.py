@@ -5,7 +5,7 @@ count), what ``stats`` would otherwise count by scanning and sorting the cases:
 
 - ``intake.<source>``: cases registered (``registered_at``), per source;
 - ``accepted``, ``declined``, ``withdrawn``: by ``accepted_at``, ``declined_at``,
-  ``withdrawn_at`` (since revision 0017: the applicant withdrew before acceptance);
+  ``withdrawn_at`` (since revision 0018: the applicant withdrew before acceptance);
 - ``outcome.<first_outcome>`` and ``amount`` (the amount in fen of the cases concluded): by
   ``first_concluded_at``;
 - the five intervals (``discovered_to_accepted`` ...): how many durations fell in each 0.01-day
@@ -50,7 +50,7 @@ INTERVALS: tuple[tuple[str, str, str, str], ...] = (
 COLUMNS = ("committee_id", "source", "registered_at", "discovered_at", "accepted_at",
            "declined_at", "first_concluded_at", "first_outcome", "amount_fen",
            "first_confirmed_at", "closed_at", "withdrawn_at")
-# What revision 0016 counted (its triggers, for a downgrade from 0017): all but ``withdrawn``.
+# What revision 0016 counted (its triggers, for a downgrade from 0018): all but ``withdrawn``.
 WITHDRAWN = "withdrawn_at"
 
 
@@ -128,7 +128,7 @@ $$
 
 def install(connection: Connection, *, withdrawn: bool = True) -> None:
     """Create the triggers that keep ``stat_month`` (dialect-aware; safe to run again).
-    ``withdrawn=False``: the triggers of revision 0016 (a downgrade from 0017)."""
+    ``withdrawn=False``: the triggers of revision 0016 (a downgrade from 0018)."""
     sqlite = connection.dialect.name == "sqlite"
     new = contributions(sqlite, "NEW", "1", withdrawn=withdrawn)
     old = contributions(sqlite, "OLD", "-1", withdrawn=withdrawn)

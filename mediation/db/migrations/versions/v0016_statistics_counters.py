@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("committee_id", "month", "figure", "bucket"),
     )
     connection = op.get_bind()
-    # what this revision counted (0017 adds the withdrawn)
+    # what this revision counted (0018 adds the withdrawn)
     statcounts.install(connection, withdrawn=False)
     statcounts.backfill(connection, withdrawn=False)
 

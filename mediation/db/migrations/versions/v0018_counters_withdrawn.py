@@ -3,8 +3,8 @@ acceptance, by ``withdrawn_at``, apart from the declined. The triggers on ``case
 installed again with the new figure and the counters backfilled from the case rows
 (mediation/db/statcounts.py: a change of what is counted is a revision that calls both).
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-30 17:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from mediation.db import statcounts
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -246,6 +246,7 @@ def database_checks(uow: UnitOfWork) -> list[Check]:
         _event_numbering(uow),
         _replay(uow),
         _stat_counters(uow),
+        _search_grams(uow),
     ]
 
 
@@ -337,6 +338,19 @@ def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
                             f"to {r.state} v{r.version}")
     return seen, problems[:limit] + (
         [f"... and {len(problems) - limit} more"] if len(problems) > limit else [])
+
+
+def _search_grams(uow: UnitOfWork) -> Check:
+    """The short-word index of ``case search`` against the texts it is made of
+    (:func:`mediation.db.searchgrams.check`)."""
+    from mediation.db import searchgrams
+
+    problems = searchgrams.check(uow.session.connection())
+    if not problems:
+        return Check("search_grams", True, "ok", msg("ok"))
+    return Check("search_grams", False, "; ".join(problems),
+                 msg("the short-word search index differs from the case texts: {n} differences",
+                     n=len(problems)))
 
 
 def _replay(uow: UnitOfWork) -> Check:

@@ -31,7 +31,7 @@ CASE_COLUMNS = (
     "number", "state", "category", "reporting_category", "source", "risk_level",
     "persons_involved", "amount_yuan", "discovered_at", "registered_at", "accepted_at",
     "declined_at", "concluded_at", "conclusion", "confirmed_at", "closed_at", "lead_mediator",
-    "applicants", "respondents",
+    "applicants", "respondents", "withdrawn_at",
 )
 # No free text (reasons, notes): the clerk who runs the export sees no case content. ``at`` is
 # when an event was recorded, ``occurred_at`` when its step happened (earlier for a late entry).
@@ -184,7 +184,8 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                    c.c.persons_involved, c.c.amount_fen, _iso(conn, c.c.discovered_at),
                    _iso(conn, c.c.registered_at), _iso(conn, c.c.accepted_at),
                    _iso(conn, c.c.declined_at), _iso(conn, c.c.concluded_at), c.c.conclusion,
-                   _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator)
+                   _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator,
+                   _iso(conn, c.c.withdrawn_at))
             .where(*where).order_by(c.c.id))
     party_stmt = (select(c.c.id, p.c.role, p.c.name, p.c.kind)
                   .select_from(c.join(p, p.c.case_id == c.c.id))
@@ -216,7 +217,7 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                 amount = r[7]
                 rows.append((*r[1:4], parents.get(r[3], r[3]), *r[4:7],
                              "" if amount is None else fen_to_yuan(amount), *r[8:17],
-                             "、".join(applicants), "、".join(respondents)))
+                             "、".join(applicants), "、".join(respondents), r[17]))
             out.rows_(rows)
             done += len(rows)
             progress("cases.csv", done, total)

@@ -427,6 +427,8 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
+    # Urging performance (督促履行, case urge): when, by whom, the note as the event log holds it.
+    urgings: list[dict[str, Any]] = []
     # The same party in open cases of other committees (duplicates.elsewhere): for a director,
     # each committee's name and case number; None for anyone else, or when there is none.
     elsewhere: list[dict[str, str]] | None = None

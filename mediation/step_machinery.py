@@ -140,6 +140,7 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
     cal = calendars.of(uow, case.committee_id)
     subject.now = occurred
     subject.today = cal.local_date(recorded)
+    subject.occurred_on = cal.local_date(occurred)
     if case.deadline is not None:
         subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
 

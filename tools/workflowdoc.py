@@ -102,12 +102,17 @@ def render() -> str:
         "in the order they were held. A record typed twice is kept once: the same session "
         "(minutes, place, attendees), escalation prevented (kind, persons), urging or report "
         "to the police (what was recorded) on the same local day is refused, nothing written "
-        "(`step_machinery.Twin`). A date alone is that day: today means now; an earlier "
-        "day its first instant, or the time of the case's previous step when that was later "
-        "the same day, so the steps of a day keep the order they are entered in (for a record, "
-        "also the time its state began, when that was later that day). The case's milestones, "
-        "its 30-day period, the judicial window and the statistics count by when a step "
-        "happened, so a late entry moves the figures of the period it happened in.",
+        "(`step_machinery.Twin`). The dates among a step's inputs are checked by one rule "
+        "(the guard `dates_possible`, `workflow/dates.py`) against the day the step happened "
+        "(today, or its `--at`): a fact of the past (`judicial --filed`, `--decided`) is never "
+        "in the future nor after that day, a promise (`agree --due`, the performance deadline) "
+        "never before it, and a court's decision never before its filing. A date alone is that "
+        "day: today means now; an earlier day its first instant, or the time of the case's "
+        "previous step when that was later the same day, so the steps of a day keep the order "
+        "they are entered in (for a record, also the time its state began, when that was later "
+        "that day). The case's milestones, its 30-day period, the judicial window and the "
+        "statistics count by when a step happened, so a late entry moves the figures of the "
+        "period it happened in.",
         "",
         "## Corrections (更正)",
         "",

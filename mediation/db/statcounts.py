@@ -4,7 +4,8 @@
 count), what ``stats`` would otherwise count by scanning and sorting the cases:
 
 - ``intake.<source>``: cases registered (``registered_at``), per source;
-- ``accepted``, ``declined``: by ``accepted_at``, ``declined_at``;
+- ``accepted``, ``declined``, ``withdrawn``: by ``accepted_at``, ``declined_at``,
+  ``withdrawn_at`` (since revision 0018: the applicant withdrew before acceptance);
 - ``outcome.<first_outcome>`` and ``amount`` (the amount in fen of the cases concluded): by
   ``first_concluded_at``;
 - the five intervals (``discovered_to_accepted`` ...): how many durations fell in each 0.01-day
@@ -15,10 +16,13 @@ They are kept by triggers on ``cases`` (insert, delete, and an update of any col
 so they move in the transaction of whatever moves a milestone: a step, a late entry, a
 correction, an import, a migration's backfill, a script at the ``sqlite3`` prompt. A trigger adds
 the new row's contributions, takes away the old row's, and writes only the net changes, in key
-order (on PostgreSQL after taking the log head's lock, so two writers never deadlock over the
-counters). Every contribution is a function of one case row: that is what makes the counters
-exact, and :func:`recount` recomputes them from the rows (the migration's backfill, ``db check``
-and the property tests compare the two).
+order. On PostgreSQL the trigger is deferred to the commit and first takes the log head's lock,
+which a step's last statement (the event's append) already holds: the counters, which every
+terminal's steps touch (this month's rows), are written under the lock that serialises the
+writes anyway, for the moment of the commit, and two writers never deadlock over them.
+Every contribution is a function of one case row: that is what makes the counters exact, and
+:func:`recount` recomputes them from the rows (the migration's backfill, ``db check`` and the
+property tests compare the two).
 
 :func:`install` (idempotent) creates the triggers; revisions call it and then :func:`backfill`.
 A change of what is counted (a new column, an interval measured otherwise) is a new revision
@@ -48,7 +52,9 @@ INTERVALS: tuple[tuple[str, str, str, str], ...] = (
 # The columns a contribution reads: an update of any of them moves the counters.
 COLUMNS = ("committee_id", "source", "registered_at", "discovered_at", "accepted_at",
            "declined_at", "first_concluded_at", "first_outcome", "amount_fen",
-           "first_confirmed_at", "closed_at")
+           "first_confirmed_at", "closed_at", "withdrawn_at")
+# What revision 0016 counted (its triggers, for a downgrade from 0018): all but ``withdrawn``.
+WITHDRAWN = "withdrawn_at"
 
 
 def _month(sqlite: bool, ts: str) -> str:
@@ -66,9 +72,11 @@ def _centidays(sqlite: bool, later: str, earlier: str) -> str:
     return f"CAST(round({days}, 2) * 100 AS bigint)"
 
 
-def contributions(sqlite: bool, r: str, sign: str, source: str = "") -> list[str]:
+def contributions(sqlite: bool, r: str, sign: str, source: str = "", *,
+                  withdrawn: bool = True) -> list[str]:
     """SELECTs of (committee_id, month, figure, bucket, n): what one case row ``r`` counts,
-    times ``sign``. ``source`` is the FROM clause when ``r`` is a table alias."""
+    times ``sign``. ``source`` is the FROM clause when ``r`` is a table alias. ``withdrawn``:
+    count the withdrawn too (False: what revision 0016 counted)."""
     parts = []
 
     def part(ts: str, figure: str, bucket: str, n: str, cond: str = "") -> None:
@@ -80,6 +88,8 @@ def contributions(sqlite: bool, r: str, sign: str, source: str = "") -> list[str
     part("registered_at", f"'intake.' || {r}.source", "0", sign)
     part("accepted_at", "'accepted'", "0", sign)
     part("declined_at", "'declined'", "0", sign)
+    if withdrawn:
+        part("withdrawn_at", "'withdrawn'", "0", sign)
     part("first_concluded_at", f"'outcome.' || coalesce({r}.first_outcome, '')", "0", sign)
     part("first_concluded_at", "'amount'", "0", f"{sign} * {r}.amount_fen",
          "{r}.amount_fen IS NOT NULL AND {r}.amount_fen <> 0")
@@ -119,11 +129,13 @@ $$
 """
 
 
-def install(connection: Connection) -> None:
-    """Create the triggers that keep ``stat_month`` (dialect-aware; safe to run again)."""
+def install(connection: Connection, *, withdrawn: bool = True) -> None:
+    """Create the triggers that keep ``stat_month`` (dialect-aware; safe to run again).
+    ``withdrawn=False``: the triggers of revision 0016 (a downgrade from 0018)."""
     sqlite = connection.dialect.name == "sqlite"
-    new, old = contributions(sqlite, "NEW", "1"), contributions(sqlite, "OLD", "-1")
-    columns = ", ".join(COLUMNS)
+    new = contributions(sqlite, "NEW", "1", withdrawn=withdrawn)
+    old = contributions(sqlite, "OLD", "-1", withdrawn=withdrawn)
+    columns = ", ".join(c for c in COLUMNS if withdrawn or c != WITHDRAWN)
     if sqlite:
         drop(connection)
         for trigger, when, body in (
@@ -139,8 +151,9 @@ def install(connection: Connection) -> None:
     connection.exec_driver_sql(function.replace("%", "%%"))
     connection.exec_driver_sql("DROP TRIGGER IF EXISTS stat_month_counts ON cases")
     connection.exec_driver_sql(
-        f"CREATE TRIGGER stat_month_counts AFTER INSERT OR DELETE OR UPDATE OF {columns} "
-        "ON cases FOR EACH ROW EXECUTE FUNCTION mediation_stat_month()")
+        f"CREATE CONSTRAINT TRIGGER stat_month_counts AFTER INSERT OR DELETE OR UPDATE OF "
+        f"{columns} ON cases DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW EXECUTE FUNCTION mediation_stat_month()")
 
 
 def drop(connection: Connection) -> None:
@@ -152,18 +165,20 @@ def drop(connection: Connection) -> None:
         connection.exec_driver_sql("DROP TRIGGER IF EXISTS stat_month_counts ON cases")
 
 
-def _recount_sql(sqlite: bool) -> str:
-    union = " UNION ALL ".join(contributions(sqlite, "c", "1", "FROM cases c"))
+def _recount_sql(sqlite: bool, withdrawn: bool = True) -> str:
+    union = " UNION ALL ".join(contributions(sqlite, "c", "1", "FROM cases c",
+                                             withdrawn=withdrawn))
     return (f"SELECT committee_id, month, figure, bucket, sum(n) FROM ({union}) AS x "
             "GROUP BY committee_id, month, figure, bucket HAVING sum(n) <> 0")
 
 
-def backfill(connection: Connection) -> None:
-    """Recompute every counter from the case rows (a revision, after :func:`install`)."""
+def backfill(connection: Connection, *, withdrawn: bool = True) -> None:
+    """Recompute every counter from the case rows (a revision, after :func:`install`; with
+    ``withdrawn=False`` what revision 0016 counted)."""
     sqlite = connection.dialect.name == "sqlite"
     connection.exec_driver_sql(f"DELETE FROM {TABLE}")
-    connection.exec_driver_sql(
-        f"INSERT INTO {TABLE} (committee_id, month, figure, bucket, n) {_recount_sql(sqlite)}")
+    connection.exec_driver_sql(f"INSERT INTO {TABLE} (committee_id, month, figure, bucket, n) "
+                               f"{_recount_sql(sqlite, withdrawn)}")
 
 
 Key = tuple[int, str, str, int]

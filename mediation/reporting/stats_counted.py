@@ -1,13 +1,13 @@
 """The statistics' counts and interval histograms read off the counters (issue 18).
 
 ``stat_month`` (mediation/db/statcounts.py) holds, per committee and local month, the counts
-``stats`` would get from one scan of the cases (intake per source, accepted, declined, the first
-conclusions per outcome, the amount concluded) and each interval's durations counted per 0.01-day
-bucket; triggers on ``cases`` keep it in the transaction of every change. For a period of whole
-months, by nothing, by month or by committee, ``stats`` reads these few rows instead of scanning
-and sorting the period's cases; the figures are the same (the counters are a sum over the case
-rows of exactly what the scan counts, by the same month and the same rounding). Other periods and
-groupings (category, mediator, source) keep the scan.
+``stats`` would get from one scan of the cases (intake per source, accepted, declined, withdrawn,
+the first conclusions per outcome, the amount concluded) and each interval's durations counted
+per 0.01-day bucket; triggers on ``cases`` keep it in the transaction of every change. For a
+period of whole months, by nothing, by month or by committee, ``stats`` reads these few rows
+instead of scanning and sorting the period's cases; the figures are the same (the counters are a
+sum over the case rows of exactly what the scan counts, by the same month and the same rounding).
+Other periods and groupings (category, mediator, source) keep the scan.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def collect(conn: Any, ids: Sequence[int], by: str | None, period: Period,
             source = figure.removeprefix("intake.")
             r["intake"] += n
             r["sources"][source] = r["sources"].get(source, 0) + n
-        elif figure in ("accepted", "declined"):
+        elif figure in ("accepted", "declined", "withdrawn"):
             r[figure] += n
         elif figure == "amount":
             r["amount_fen"] += n

@@ -5,9 +5,11 @@ statistics count by when it happened.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mediation.core.calendar import Calendar
+from mediation.core.commands import Agree, Command, Judicial
 from mediation.core.i18n import Msg, msg, name
 
 # Committee setting (``mediation calendar set --late-entry-days N``, docs/settings.md): how many
@@ -87,3 +89,54 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
 
 def _local_text(cal: Calendar, instant: datetime) -> str:
     return cal.local(instant).strftime("%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------------------------------------
+# The dates a step's inputs carry (issue 15): one rule for all of them, checked by the guard
+# ``dates_possible`` against the day the step happened (today, or its ``--at``).
+
+
+@dataclass(frozen=True)
+class DatedInput:
+    """A date among a step's inputs: ``option`` names it as typed; a ``promise`` (a performance
+    deadline) lies on or after the day the step happened, anything else is a fact of the past
+    (a filing, a court's decision), on or before that day and never in the future; ``after``
+    names the fact of the case it cannot precede (``judicial_filed_on``: the pending filing)."""
+
+    option: str
+    day: date
+    promise: bool = False
+    after: str | None = None
+
+
+def dated_inputs(command: Command) -> list[DatedInput]:
+    """The dates ``command`` carries that a rule checks."""
+    if isinstance(command, Agree) and isinstance(command.due, date):
+        return [DatedInput("--due", command.due, promise=True)]
+    if isinstance(command, Judicial):
+        if command.result is None and isinstance(command.filed_on, date):
+            return [DatedInput("--filed", command.filed_on)]
+        if command.result is not None and isinstance(command.decided_on, date):
+            return [DatedInput("--decided", command.decided_on, after="judicial_filed_on")]
+    return []
+
+
+def dated_input_problem(item: DatedInput, step_day: date, today: date,
+                        bound: date | None) -> Msg | None:
+    """Why ``item`` cannot be (None when it can): a fact of the past in the future or after the
+    day its step happened, a promise before that day, either before ``bound`` (the fact it
+    follows)."""
+    when = item.day.isoformat()
+    if not item.promise and item.day > today:
+        return msg("{option} {date} is in the future (today {today})", option=item.option,
+                   date=when, today=today.isoformat())
+    if not item.promise and item.day > step_day:
+        return msg("{option} {date} is after the day this step happened ({day}, --at)",
+                   option=item.option, date=when, day=step_day.isoformat())
+    if item.promise and item.day < step_day:
+        return msg("{option} {date} is before the day this step happened ({day})",
+                   option=item.option, date=when, day=step_day.isoformat())
+    if bound is not None and item.day < bound and item.after == "judicial_filed_on":
+        return msg("the court cannot decide ({decided}) before the filing ({filed})",
+                   decided=when, filed=bound.isoformat())
+    return None

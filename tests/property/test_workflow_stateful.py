@@ -104,7 +104,8 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
 }
 
 
-COUNTED = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded")
+COUNTED = ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+           "succeeded")
 
 
 HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session", "agree"],
@@ -251,6 +252,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         for e in rows:
             happened = e.occurred_at or e.at
             kind = {"new": "intake", "accept": "accepted", "decline": "declined",
+                    "withdraw": "withdrawn",
                     "agree": "concluded", "terminate": "concluded"}.get(e.action)
             if kind is not None and (e.case_id, kind) not in first:
                 first[(e.case_id, kind)] = (happened, e.action)

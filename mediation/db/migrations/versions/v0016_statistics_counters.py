@@ -36,8 +36,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("committee_id", "month", "figure", "bucket"),
     )
     connection = op.get_bind()
-    statcounts.install(connection)
-    statcounts.backfill(connection)
+    # what this revision counted (0018 adds the withdrawn)
+    statcounts.install(connection, withdrawn=False)
+    statcounts.backfill(connection, withdrawn=False)
 
 
 def downgrade() -> None:

@@ -47,9 +47,8 @@ def _completer(kind: str, codes: Sequence[str] | None) -> Callable[[str], list[t
 def choice_opt(kind: str, default: Any, *decls: str, help: str,
                codes: Sequence[str] | None = None) -> Any:
     """An option taking a code or a name of ``kind``; its help lists the allowed values."""
-    from mediation.core import choices
-
     from cli.framework import CHOICE_KINDS
+    from mediation.core import choices
 
     text = _("{help} One of: {allowed}.", help=help, allowed=choices.allowed(kind, codes))
     COMPOSED.add(text)

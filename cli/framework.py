@@ -106,8 +106,8 @@ _CAPS = re.compile(r"(?<![\w-])([A-Z](?:[A-Z_]*[A-Z])?)(?![\w-])")
 _EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.S)
 _OPTION = re.compile(r"--[\w-]+")
 
-# An option taking a code of a vocabulary (cli.choices.choice_opt) registers its name and default
-# here with the vocabulary's kind, so that its ``[default: low]`` shows the default by name (默认：低).
+# An option taking a code of a vocabulary (cli.choices.choice_opt) registers its name and
+# default here with the vocabulary's kind: its ``[default: low]`` shows the name (默认：低).
 CHOICE_KINDS: dict[tuple[str, str], str] = {}
 
 

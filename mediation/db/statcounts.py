@@ -16,10 +16,13 @@ They are kept by triggers on ``cases`` (insert, delete, and an update of any col
 so they move in the transaction of whatever moves a milestone: a step, a late entry, a
 correction, an import, a migration's backfill, a script at the ``sqlite3`` prompt. A trigger adds
 the new row's contributions, takes away the old row's, and writes only the net changes, in key
-order (on PostgreSQL after taking the log head's lock, so two writers never deadlock over the
-counters). Every contribution is a function of one case row: that is what makes the counters
-exact, and :func:`recount` recomputes them from the rows (the migration's backfill, ``db check``
-and the property tests compare the two).
+order. On PostgreSQL the trigger is deferred to the commit and first takes the log head's lock,
+which a step's last statement (the event's append) already holds: the counters, which every
+terminal's steps touch (this month's rows), are written under the lock that serialises the
+writes anyway, for the moment of the commit, and two writers never deadlock over them.
+Every contribution is a function of one case row: that is what makes the counters exact, and
+:func:`recount` recomputes them from the rows (the migration's backfill, ``db check`` and the
+property tests compare the two).
 
 :func:`install` (idempotent) creates the triggers; revisions call it and then :func:`backfill`.
 A change of what is counted (a new column, an interval measured otherwise) is a new revision
@@ -148,8 +151,9 @@ def install(connection: Connection, *, withdrawn: bool = True) -> None:
     connection.exec_driver_sql(function.replace("%", "%%"))
     connection.exec_driver_sql("DROP TRIGGER IF EXISTS stat_month_counts ON cases")
     connection.exec_driver_sql(
-        f"CREATE TRIGGER stat_month_counts AFTER INSERT OR DELETE OR UPDATE OF {columns} "
-        "ON cases FOR EACH ROW EXECUTE FUNCTION mediation_stat_month()")
+        f"CREATE CONSTRAINT TRIGGER stat_month_counts AFTER INSERT OR DELETE OR UPDATE OF "
+        f"{columns} ON cases DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW EXECUTE FUNCTION mediation_stat_month()")
 
 
 def drop(connection: Connection) -> None:

@@ -9,13 +9,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant
 from sqlalchemy import text
 
 from mediation.db import statcounts
-from tests.property.stats_history import History, build, histories
+from tests.property.stats_history import History, _plan, build, histories
 from tests.property.test_workflow_stateful import WorkflowMachine
 
 
@@ -38,6 +38,8 @@ TestCounters = CountersMachine.TestCase
 @given(hs=histories(max_cases=6, committees=2), rewrite=st.integers(0, 3))
 def test_counters_equal_a_recount_after_histories(tmp_path_factory: pytest.TempPathFactory,
                                                    hs: list[History], rewrite: int) -> None:
+    # (a second identical escalation prevented the same day is refused as typed twice)
+    assume(all(sum(t == "prevent" for _, t, _ in _plan(h)) < 2 for h in hs))
     url = "sqlite:///" + str(tmp_path_factory.mktemp("c") / f"c-{uuid.uuid4().hex}.db")
     b = build(url, hs, committees=2)
     with b.engine.begin() as conn:
@@ -68,3 +70,19 @@ def test_the_check_names_a_counter_that_drifted(tmp_path: Path) -> None:
         conn.execute(text("UPDATE stat_month SET n = n + 1 WHERE figure = 'accepted'"))
         problems = statcounts.differences(conn)
     assert len(problems) == 1 and problems[0].endswith("accepted 0: kept 2, rows 1")
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_the_same_counters_as_sqlite(pg_url: str, tmp_path: Path) -> None:
+    """The deferred PostgreSQL trigger and the SQLite triggers count the same histories alike,
+    and each equals its recount (the month and 0.01-day bucket computed by each dialect)."""
+    from tests.integration.test_export import _histories
+
+    hs = _histories(10, seed=11)
+    pg = build(pg_url, hs)
+    lite = build("sqlite:///" + str(tmp_path / "same.db"), hs)
+    with pg.engine.begin() as a, lite.engine.begin() as b:
+        assert statcounts.differences(a, limit=0) == []
+        assert statcounts.differences(b, limit=0) == []
+        assert statcounts.kept(a) == statcounts.kept(b)
+        assert statcounts.kept(a)

@@ -165,7 +165,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the documented contract)."""
     args = list(sys.argv[1:] if argv is None else argv)
     choose_language(args)
-    from cli import framework
+    from cli import framework, lines
+
+    lines.table_asked(False)
 
     command = framework.install(typer.main.get_command(build_app(command_named(args))))
     _interrupt_cancels(command)

@@ -188,94 +188,9 @@ def category_label(code: str) -> str:
 
 
 def case_view(view: CaseView, *, as_json: bool) -> None:
-    if as_json:
-        emit_json(view.model_dump())
-        return
-    from rich.table import Table
+    from cli.caseview import case_view as shown
 
-    out = console()
-    out.print(view.number, style="bold", end="")
-    out.print("  " + view.committee)
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column(overflow="fold")
-    facts.add_row(_("State"), _("{state} (version {version})", state=name("state", view.state),
-                                version=view.version))
-    facts.add_row(_("Category"), category_name(view.category))
-    source = name("source", view.source)
-    facts.add_row(_("Source"), f"{source} ({view.referral_ref})" if view.referral_ref else source)
-    facts.add_row(_("Facts"), view.summary)
-    facts.add_row(_("Requests"), view.requests)
-    if view.amount:
-        facts.add_row(_("Amount (yuan)"), view.amount)
-    for key, value in view.dates.items():
-        if value:
-            facts.add_row(name("date", key), local_time(value))
-    if view.deadline:
-        deadline = local_time(view.deadline)
-        facts.add_row(_("Deadline"), _("{date} (overdue)", date=deadline) if view.overdue
-                      else deadline)
-    if view.decline_reason:
-        facts.add_row(_("Decline reason"), name("decline", view.decline_reason))
-    if view.termination_reason:
-        facts.add_row(_("Termination reason"), name("terminate", view.termination_reason))
-    if view.advice:
-        facts.add_row(_("Advice given"), view.advice)
-    if view.duplicate_of:
-        facts.add_row(_("Registered despite probable duplicate of"), view.duplicate_of)
-    if view.elsewhere:
-        facts.add_row(_("Same party, open in another committee"), "、".join(
-            _("{committee} {number}", committee=e["committee"], number=e["number"])
-            for e in view.elsewhere))
-    out.print(facts)
-
-    out.print()
-    columns = [Column(_("Role")), Column(_("Name")), Column(_("ID number")), Column(_("Phone")),
-               Column(_("Address"), wrap=True), Column(_("Guardian"), wrap=True)]
-    body = []
-    for p in view.parties:
-        guardian = ""
-        if p.guardian:
-            guardian = " ".join(v for v in (p.guardian.get("name"), p.guardian.get("relation"),
-                                            p.guardian.get("phone")) if v)
-        body.append([name("party", p.role), p.name, p.id_number or "", p.phone or "",
-                     p.address or "", guardian])
-    emit_rows(columns, body, "table", title=_("Parties"))
-    lines: list[str] = []
-    for m in view.mediators:
-        label = _("lead mediator") if m["lead"] else _("co-mediator")
-        lines.append(_("Mediator: {name} ({user}), {label}", name=m["name"], user=m["username"],
-                       label=label))
-    for s in view.sessions:
-        lines.append(_("Session {no}, {time}: {minutes}", no=s["no"],
-                       time=local_time(s["held_at"]), minutes=s["minutes"]))
-    for a in view.agreements:
-        status = _("superseded") if a.superseded_at else (
-            _("in effect") if a.effective_at else _("not yet in effect"))
-        lines.append(_("Agreement v{version} ({form}, {status}): {terms}", version=a.version,
-                       form=name("form", a.form), status=status, terms=a.terms))
-        if a.amount or a.due:
-            lines.append(_("    amount {amount} yuan, due {due}", amount=a.amount or "-",
-                           due=a.due or "-"))
-    for e in view.extensions:
-        lines.append(_("Extension: {days} more days, to {deadline} ({reason})", days=e["days"],
-                       deadline=local_time(e["new_deadline"]), reason=e["reason"]))
-    for j in view.judicial_confirmations:
-        lines.append(_("Judicial confirmation: {court}, filed {filed}, {result}",
-                       court=j["court"], filed=j["filed_on"],
-                       result=name("judicial", j["result"])))
-    for f in view.follow_ups:
-        lines.append(_("Follow-up {time}: performance {performance}, {satisfaction}. {note}",
-                       time=local_time(f["visited_at"]),
-                       performance=name("performance", f["performance"])
-                       if f["performance"] else "-",
-                       satisfaction=name("satisfaction", f["satisfaction"]),
-                       note=f["note"] or ""))
-    for pr in view.preventions:
-        lines.append(_("Escalation prevented: {kind}, {persons} persons",
-                       kind=name("prevention", pr["kind"]), persons=pr["persons"]))
-    for line in lines:
-        out.print(line.rstrip(), markup=False)
+    shown(view, as_json=as_json)
 
 
 def elsewhere(seen: dict[str, Any] | None) -> None:

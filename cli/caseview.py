@@ -136,6 +136,17 @@ def _lines(view: CaseView) -> list[str]:
                                        if f["performance"] else "-"),
                       satisfaction=keep(name("satisfaction", f["satisfaction"])),
                       note=f["note"] or ""))
+        if f.get("visited") or f.get("visitor"):
+            said.append(_("    visited by {visitor}; visited: {visited}",
+                          visitor=keep_short(f.get("visitor") or "-"),
+                          visited=keep_short(f.get("visited") or "-")))
+        if f.get("measures"):
+            said.append(_("    measures taken: {measures}", measures=f["measures"]))
+        if f.get("escalation"):
+            said.append(_("    signs of escalation: {escalation}", escalation=f["escalation"]))
+    for u in view.urgings:
+        said.append(_("Urged to perform {time} ({by}): {note}", time=keep(local_time(u["at"])),
+                      by=keep(u["by"]), note=u["note"] or ""))
     for pr in view.preventions:
         said.append(_("Escalation prevented: {kind}, {persons} persons",
                       kind=keep(name("prevention", pr["kind"])), persons=keep(pr["persons"])))

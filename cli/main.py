@@ -96,6 +96,33 @@ def command_named(argv: Sequence[str]) -> str | None:
     return None
 
 
+def subcommand_named(argv: Sequence[str], named: str | None) -> str | None:
+    """The word after the group ``named`` in ``argv`` (``list`` in ``case list --json``), or
+    None when an option or nothing follows it."""
+    if named is None or named not in argv:
+        return None
+    rest = list(argv[list(argv).index(named) + 1:])
+    return rest[0] if rest and not rest[0].startswith("-") else None
+
+
+def keep_only(app: typer.Typer, group: str, name: str) -> None:
+    """Within ``group`` keep only its command or subgroup ``name``, if it has one: ``case list``
+    builds the ``list`` command and not the group's other 30, nor translates their help (what
+    ``case list --help`` and every usage error of it show is unchanged; tested). A name the
+    group does not have keeps them all, so the error lists them."""
+    from typer.main import get_command_name
+
+    for info in app.registered_groups:
+        sub = info.typer_instance
+        if info.name != group or sub is None:
+            continue
+        commands = [c for c in sub.registered_commands
+                    if (c.name or get_command_name(getattr(c.callback, "__name__", ""))) == name]
+        groups = [g for g in sub.registered_groups if g.name == name]
+        if commands or groups:
+            sub.registered_commands, sub.registered_groups = commands, groups
+
+
 def build_app(only: str | None = None) -> typer.Typer:
     """The Typer app: every command, or with ``only`` just the top-level command or group of
     that name (the whole app when no module builds that name)."""
@@ -123,7 +150,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         ),
         user: str | None = typer.Option(
             None, "--user", envvar="MEDIATION_USER", show_envvar=True,
-            help=_("Who is acting: a staff user name."),
+            help=_("Who is acting: a staff member's user name or name."),
         ),
         token_file: str | None = typer.Option(
             None, "--token-file", envvar="MEDIATION_TOKEN_FILE", show_envvar=True,
@@ -169,7 +196,12 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     lines.table_asked(False)
 
-    command = framework.install(typer.main.get_command(build_app(command_named(args))))
+    named = command_named(args)
+    app = build_app(named)
+    sub = subcommand_named(args, named)
+    if named is not None and sub is not None:
+        keep_only(app, named, sub)
+    command = framework.install(typer.main.get_command(app))
     _interrupt_cancels(command)
     try:
         from cli.options import normalise_params

@@ -46,7 +46,7 @@ def register_case(case: typer.Typer) -> None:
         to: str | None = typer.Option(None, "--to", metavar="DATE", help=_(
             "Only cases registered on or before this date.")),
         mediator: str | None = typer.Option(None, "--mediator", metavar="USER", help=_(
-            "Only cases this mediator (a staff user name) handles.")),
+            "Only cases this mediator handles (a user name or name).")),
         limit: int = typer.Option(20, "--limit", min=1, max=MAX_INT, help=_(
             "Show at most this many cases, best match first.")),
         fmt: str | None = format_opt(),

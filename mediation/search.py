@@ -17,7 +17,7 @@ match itself would say whose number is on the case. A case reference (``龙12``,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -33,7 +33,7 @@ from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import msg
 from mediation.core.vocab import PartyRole, Role
-from mediation.db import settings
+from mediation.db import searchgrams, settings
 from mediation.db.searchindex import KEY_TABLE, TEXT_TABLE
 from mediation.db.storage import UnitOfWork
 from mediation.workflow import OPEN_STATES
@@ -204,7 +204,10 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     if f.mediator:
         where.append("(c.lead_mediator = :mediator OR c.id IN (SELECT case_id FROM "
                      "case_mediator WHERE username = :mediator))")
-        params["mediator"] = f.mediator
+        from mediation.access import staff_names  # a user name or a display name (李明)
+
+        params["mediator"] = staff_names.username(uow, f.mediator,
+                                                  committee_id=actor.committee_id)
     return " AND ".join(where), params
 
 
@@ -280,6 +283,8 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
                           f"''))) / length(:r{i})" for i in range(len(short)))
 
     params.update({f"r{i}": t for i, t in enumerate(short)})
+    if short and not long_:  # only short words: the short-word index serves them
+        return _short_query(dialect, short, column, where, params, counts)
     if dialect == "sqlite":
         key = "f.rowid"
         if long_:
@@ -309,6 +314,32 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
             f"{join} cases c ON c.id = {key} WHERE {' AND '.join(conds)} "
             f"ORDER BY {key} DESC LIMIT :pool")
     return (f"SELECT id, {outer} AS score, body FROM ({pool}) AS pool "
+            "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
+
+
+def _short_query(dialect: str, short: Sequence[str], column: str, where: str,
+                 params: dict[str, Any], counts: Callable[[str], str]
+                 ) -> tuple[str, dict[str, Any]]:
+    """:func:`text_query` for words of one or two characters only: the cases come from the
+    short-word index (:mod:`mediation.db.searchgrams`), which holds exactly the cases whose text
+    holds each word (ASCII case aside, as ``LIKE``), newest first; ranked by how often the
+    words occur, as before."""
+    if dialect == "sqlite":
+        params["grams"] = searchgrams.match(column, short)
+        # the index drives, newest first: a common word stops at the pool, a rare one is a
+        # look-up of its few cases
+        pool = (f"SELECT c.id AS id, {counts('f.' + column)} AS score, NULL AS body "
+                f"FROM {searchgrams.GRAM_TABLE} g CROSS JOIN {TEXT_TABLE} f ON f.rowid = g.rowid "
+                f"CROSS JOIN cases c ON c.id = g.rowid "
+                f"WHERE {searchgrams.GRAM_TABLE} MATCH :grams AND {where} "
+                f"ORDER BY g.rowid DESC LIMIT :pool")
+        return (f"SELECT id, score, body FROM ({pool}) AS pool "
+                "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
+    params["grams"] = sorted({searchgrams.query_gram(t) for t in short})
+    pool = (f"SELECT c.id AS id, f.{column} AS body FROM {TEXT_TABLE} f "
+            f"JOIN cases c ON c.id = f.case_id WHERE f.{column}_grams @> CAST(:grams AS text[]) "
+            f"AND {where} ORDER BY f.case_id DESC LIMIT :pool")
+    return (f"SELECT id, {counts('body')} AS score, body FROM ({pool}) AS pool "
             "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
 
 

@@ -22,7 +22,7 @@ GUARD_NAMES = (
     N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"),
     N_("guard.amount_not_negative"), N_("guard.judicial_result_allowed"),
     N_("guard.session_recorded"), N_("guard.extension_allowed"),
-    N_("guard.judicial_written_only"), N_("guard.judicial_dates_possible"),
+    N_("guard.judicial_written_only"), N_("guard.dates_possible"),
     N_("guard.recusal_recorded"), N_("guard.police_report_recorded"),
     N_("guard.visited_named"), N_("guard.urging_recorded"))
 

@@ -13,7 +13,19 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt
-from mediation.core.i18n import _, gettext_
+from mediation.core.i18n import N_, _, gettext_
+
+# What `db check` calls each of mediation.integrity's checks (a new check needs its line here:
+# tests/cli/test_edges.py runs the check and looks every name up).
+CHECK_LABELS = {
+    "integrity": N_("Database integrity"),
+    "foreign_keys": N_("Foreign keys"),
+    "event_log": N_("Event log numbering and head"),
+    "case_states": N_("Case states against their events"),
+    "audit_chain": N_("Audit hash chain"),
+    "stat_counters": N_("Statistics counters"),
+    "search_grams": N_("Search index"),
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -146,13 +158,7 @@ def register(app: typer.Typer) -> None:
             render.emit_json({"ok": all(c.ok for c in results),
                               "checks": maintenance.as_dicts(results), "warnings": warnings})
         else:
-            labels = {
-                "integrity": _("Database integrity"),
-                "foreign_keys": _("Foreign keys"),
-                "event_log": _("Event log numbering and head"),
-                "case_states": _("Case states against their events"),
-                "audit_chain": _("Audit hash chain"),
-            }
+            labels = {name: _(label) for name, label in CHECK_LABELS.items()}
             for c in results:
                 verdict = _("ok") if c.ok else _("FAILED")
                 render.out(_("{verdict} {check}: {detail}", verdict=verdict,

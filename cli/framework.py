@@ -132,6 +132,11 @@ WORDS = (N_("Usage:"), N_(":"), N_("Options"), N_("Commands"), N_("Arguments"), 
 _TYPE_LABEL = re.compile(r"<(?:list\[)?([a-z]+(?: range)?)\]?>")
 _CAPS = re.compile(r"(?<![\w-])([A-Z](?:[A-Z_]*[A-Z])?)(?![\w-])")
 _EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.S)
+_OPTION = re.compile(r"--[\w-]+")
+
+# An option taking a code of a vocabulary (cli.choices.choice_opt) registers its name and
+# default here with the vocabulary's kind: its ``[default: low]`` shows the name (默认：低).
+CHOICE_KINDS: dict[tuple[str, str], str] = {}
 
 
 def metavars(text: str) -> str:
@@ -166,6 +171,8 @@ def _extra(item: str, term: str) -> str:
             value = f"--{value}"  # a --flag/--other-flag pair's default is an option name
         elif value in ("True", "False"):
             value = _("yes") if value == "True" else _("no")
+        elif (opt := _OPTION.match(term)) and (opt.group(0), value) in CHOICE_KINDS:
+            value = name(CHOICE_KINDS[opt.group(0), value], value)
         return _("default: {default}", default=value)
     return _range(item) or item
 

@@ -44,8 +44,8 @@ def _rate_sentence(doc: dict[str, Any]) -> str:
         return _("Success rate: none — no case concluded in this period (the denominator is 0).")
     low, high = doc["success_rate_ci95"]
     return _("Success rate {rate} = {succeeded} succeeded ÷ {concluded} concluded (agreements + "
-             "terminations after acceptance; declined and open cases excluded); 95% Wilson "
-             "interval {low} – {high}.", rate=_pct(doc["success_rate"]),
+             "terminations after acceptance; declined, withdrawn and open cases excluded); 95% "
+             "Wilson interval {low} – {high}.", rate=_pct(doc["success_rate"]),
              succeeded=doc["succeeded"], concluded=doc["concluded"], low=_pct(low),
              high=_pct(high))
 

@@ -42,6 +42,7 @@ MIN_TRIGRAM = 3  # characters: shorter words are matched with LIKE
 MAX_TERMS = 8
 SNIPPET = 18  # characters either side of a match
 POOL = 200  # the newest matches ranked (text_query)
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @dataclass(frozen=True)
@@ -253,8 +254,8 @@ def _by_number(uow: UnitOfWork, query: str, where: str, params: dict[str, Any]) 
     return [r[0] for r in rows]
 
 
-def text_query(dialect: str, terms: Sequence[str], column: str, where: str
-               ) -> tuple[str, dict[str, Any]]:
+def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
+               common: bool = False) -> tuple[str, dict[str, Any]]:
     """The ranked text search as SQL (``:limit``, ``:pool`` and ``where``'s parameters still to
     bind): the ids, scores and ``column`` texts of the cases whose ``column`` holds every term,
     higher scores first. Ranked among the newest ``:pool`` matches (:data:`POOL`): a common
@@ -284,7 +285,7 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
 
     params.update({f"r{i}": t for i, t in enumerate(short)})
     if short and not long_:  # only short words: the short-word index serves them
-        return _short_query(dialect, short, column, where, params, counts)
+        return _short_query(dialect, short, column, where, params, counts, common)
     if dialect == "sqlite":
         key = "f.rowid"
         if long_:
@@ -318,12 +319,18 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str
 
 
 def _short_query(dialect: str, short: Sequence[str], column: str, where: str,
-                 params: dict[str, Any], counts: Callable[[str], str]
+                 params: dict[str, Any], counts: Callable[[str], str], common: bool
                  ) -> tuple[str, dict[str, Any]]:
     """:func:`text_query` for words of one or two characters only: the cases come from the
     short-word index (:mod:`mediation.db.searchgrams`), which holds exactly the cases whose text
     holds each word (ASCII case aside, as ``LIKE``), newest first; ranked by how often the
-    words occur, as before."""
+    words occur, as before.
+
+    PostgreSQL: a word in ``common`` use (:func:`searchgrams.pg_common`, from the statistics) is
+    checked on the newest cases' texts, walking back until the pool is full (a few hundred rows);
+    any other is looked up in the GIN index first (a ``MATERIALIZED`` CTE, so the planner cannot
+    turn it into that walk: it would misjudge a walk checking each row's ``tsvector`` as cheap,
+    and a word in 2% of 100,000 cases took 100 ms so)."""
     if dialect == "sqlite":
         params["grams"] = searchgrams.match(column, short)
         # the index drives, newest first: a common word stops at the pool, a rare one is a
@@ -335,19 +342,47 @@ def _short_query(dialect: str, short: Sequence[str], column: str, where: str,
                 f"ORDER BY g.rowid DESC LIMIT :pool")
         return (f"SELECT id, score, body FROM ({pool}) AS pool "
                 "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
-    params["grams"] = sorted({searchgrams.query_gram(t) for t in short})
-    pool = (f"SELECT c.id AS id, f.{column} AS body FROM {TEXT_TABLE} f "
-            f"JOIN cases c ON c.id = f.case_id WHERE f.{column}_grams @> CAST(:grams AS text[]) "
-            f"AND {where} ORDER BY f.case_id DESC LIMIT :pool")
-    return (f"SELECT id, {counts('body')} AS score, body FROM ({pool}) AS pool "
-            "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
+    outer = f"SELECT id, {counts('body')} AS score, body FROM (%s) AS pool " \
+            "ORDER BY 2 DESC, id DESC LIMIT :limit"
+    if common:  # exact: ASCII letters folded on both sides, as the grams are
+        conds = []
+        for i, t in enumerate(short):
+            params[f"g{i}"] = searchgrams.query_gram(t)
+            conds.append(f"strpos(translate(f.{column}, '{_UPPER}', '{_UPPER.lower()}'), "
+                         f":g{i}) > 0")
+        return outer % (f"SELECT c.id AS id, f.{column} AS body FROM {TEXT_TABLE} f "
+                        f"JOIN cases c ON c.id = f.case_id WHERE {' AND '.join(conds)} "
+                        f"AND {where} ORDER BY f.case_id DESC LIMIT :pool"), params
+    params["grams"] = searchgrams.pg_query(short)
+    return outer % (f"WITH m AS MATERIALIZED (SELECT case_id FROM {TEXT_TABLE} "
+                    f"WHERE {column}_grams @@ CAST(:grams AS tsquery)) "
+                    f"SELECT c.id AS id, f.{column} AS body FROM m "
+                    f"JOIN {TEXT_TABLE} f ON f.case_id = m.case_id "
+                    f"JOIN cases c ON c.id = m.case_id "
+                    f"WHERE {where} ORDER BY m.case_id DESC LIMIT :pool"), params
 
 
 def _by_text(uow: UnitOfWork, terms: Sequence[str], column: str, where: str,
              params: dict[str, Any], limit: int) -> list[tuple[int, float, str | None]]:
     conn = uow.session.connection()
-    sql, own = text_query(conn.dialect.name, terms, column, where)
-    rows = conn.execute(text(sql), {**params, **own, "limit": limit, "pool": max(POOL, limit)})
+    common = (conn.dialect.name != "sqlite" and all(len(t) < MIN_TRIGRAM for t in terms)
+              and searchgrams.pg_common(conn, column, [searchgrams.query_gram(t) for t in terms]))
+    sql, own = text_query(conn.dialect.name, terms, column, where, common=common)
+    bound = {**params, **own, "limit": limit, "pool": max(POOL, limit)}
+    rows: Sequence[Any]
+    if conn.dialect.name == "sqlite":
+        rows = list(conn.execute(text(sql), bound))
+    else:
+        # Never a prepared statement's generic plan: the plan depends on the words (a rare
+        # one through the index, a common one by a walk); psycopg prepares a statement run
+        # five times, and PostgreSQL then planned every short word as it would an average one
+        # (45 ms for a rare name instead of 1 ms).
+        cur: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cur.execute(str(text(sql).compile(dialect=conn.dialect)), bound, prepare=False)
+            rows = cur.fetchall()
+        finally:
+            cur.close()
     return [(r[0], float(r[1] or 0), r[2]) for r in rows]
 
 

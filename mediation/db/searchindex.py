@@ -172,8 +172,8 @@ def insert_many(conn: Connection, docs: Sequence[Document], *, grams: bool = Tru
             searchgrams.insert(conn, [(d.case_id, d.named, d.masked) for d in docs])
     elif grams:  # the row carries its short words
         conn.execute(text(f"INSERT INTO {TEXT_TABLE} (case_id, named, masked, named_grams, "
-                          "masked_grams) VALUES (:case_id, :named, :masked, :named_grams, "
-                          ":masked_grams)"),
+                          "masked_grams) VALUES (:case_id, :named, :masked, "
+                          f"{searchgrams.PG_VALUES['named']}, {searchgrams.PG_VALUES['masked']})"),
                      [{**r, **searchgrams.pg_values(d.named, d.masked)}
                       for r, d in zip(rows, docs, strict=True)])
     else:

@@ -166,10 +166,14 @@ def drop(connection: Connection) -> None:
 
 
 def _recount_sql(sqlite: bool, withdrawn: bool = True) -> str:
+    """Every counter from the rows: the cases' and the follow-up visits' (statvisits.py)."""
+    from mediation.db import statvisits
+
     union = " UNION ALL ".join(contributions(sqlite, "c", "1", "FROM cases c",
                                              withdrawn=withdrawn))
     return (f"SELECT committee_id, month, figure, bucket, sum(n) FROM ({union}) AS x "
-            "GROUP BY committee_id, month, figure, bucket HAVING sum(n) <> 0")
+            "GROUP BY committee_id, month, figure, bucket HAVING sum(n) <> 0 "
+            f"UNION ALL {statvisits.recount_sql(sqlite)}")
 
 
 def backfill(connection: Connection, *, withdrawn: bool = True) -> None:

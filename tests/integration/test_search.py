@@ -207,3 +207,19 @@ def test_db_check_compares_the_short_word_index_with_the_texts(room: Room) -> No
     with room.engine.connect() as conn:
         problems = searchgrams.check(conn)
     assert any("n9274" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_short_words_through_the_index_or_the_walk(room: Room, common: bool) -> None:
+    """PostgreSQL checks a word its statistics call common on the newest texts, any other
+    through the index: the same cases either way, ASCII case aside as LIKE."""
+    from unittest.mock import patch
+
+    from mediation.db import searchgrams
+
+    cid = _new(room, summary="XY公司的Ab楼漏水。")
+    with patch.object(searchgrams, "COMMON", 0.0 if common else 2.0):
+        for word in ("ab", "aB", "xy", "Y", "b楼", "漏", "张三"):
+            assert _found(room, word) == [cid], word
+        for word in ("ba", "水漏", "鑫", "Ab 鑫"):
+            assert _found(room, word) == [], word

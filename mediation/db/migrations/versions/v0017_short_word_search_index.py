@@ -1,7 +1,7 @@
 """The short-word index of ``case search``: words of one or two characters (a surname, a
 two-character name) found through an index instead of a walk of every case's text. SQLite: a
 contentless FTS5 table of each case's characters and character pairs; PostgreSQL:
-``text[]`` columns of them on ``case_fts`` with GIN indexes. Every existing case indexed. See
+``tsvector`` columns of them on ``case_fts`` with GIN indexes. Every existing case indexed. See
 mediation/db/searchgrams.py and docs/search.md.
 
 Revision ID: 0017

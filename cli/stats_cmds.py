@@ -12,6 +12,7 @@ from cli import render
 from cli.choices import choice_opt
 from cli.context import env
 from cli.options import format_opt
+from mediation.core import money
 from mediation.core.i18n import N_, _, name
 
 SMALL_DENOMINATOR = 30
@@ -68,7 +69,7 @@ def _figures_table(doc: dict[str, Any]) -> Rows:
          f"{judicial['filed']} / {judicial['confirmed']} / {judicial['rejected']}"),
         (_("Fully performed, of followed-up agreements"),
          f"{perf['full']} / {perf['followed_up']} ({_pct(perf['rate'])})"),
-        (_("Amount involved (yuan)"), doc["amount_yuan"]),
+        (_("Amount involved (yuan)"), money.shown(doc["amount_yuan"]) or "0.00"),
         (_("Escalations prevented (cases / persons)"),
          f"{doc['prevention']['total']['cases']} / {doc['prevention']['total']['persons']}"),
     ]

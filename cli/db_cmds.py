@@ -26,6 +26,8 @@ CHECK_LABELS = {
     "stat_counters": N_("Statistics counters"),
     "search_grams": N_("Search index"),
 }
+# How a backup was made (maintenance.backup's "method"), said in the reader's language.
+BACKUP_METHODS = (N_("VACUUM INTO"), N_("pg_dump --format=custom"))
 
 
 def register(app: typer.Typer) -> None:
@@ -109,7 +111,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Backup written to {file} ({size} bytes, {method}).",
                                file=result["file"], size=result["bytes"],
-                               method=result["method"]) + "\n")
+                               method=gettext_(result["method"])) + "\n")
 
     @db.command("restore")
     def restore(

@@ -280,7 +280,7 @@ def register(app: typer.Typer) -> None:
         render.console().rule(_("Cases"))
         render.case_list(rows, as_json=False, fmt="table")
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
-        render.history(events, as_json=False)
+        render.history(events, as_json=False, fmt="table")
         render.console().rule(_("What is due (mediation agenda --all)"))
         agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))

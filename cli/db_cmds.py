@@ -27,6 +27,8 @@ CHECK_LABELS = {
     "search_index": N_("Search index against the cases"),
     "search_grams": N_("Search index"),
 }
+# How a backup was made (maintenance.backup's "method"), said in the reader's language.
+BACKUP_METHODS = (N_("VACUUM INTO"), N_("pg_dump --format=custom"))
 
 
 def register(app: typer.Typer) -> None:
@@ -110,7 +112,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Backup written to {file} ({size} bytes, {method}).",
                                file=result["file"], size=result["bytes"],
-                               method=result["method"]) + "\n")
+                               method=gettext_(result["method"])) + "\n")
 
     @db.command("restore")
     def restore(

@@ -37,7 +37,7 @@ MERMAID = re.compile(r"^\s*(?:stateDiagram-v2|(?:\[\*\]|\w+) --> (?:\[\*\]|\w+))
 _STRIP = [
     re.compile(r"[a-z][a-z0-9+]*://\S+"),                   # URLs
     re.compile(r"\S*/\S*"),                                  # paths, a/b
-    re.compile(r"\b[\w-]+\.(?:jsonl|json|csv|tsv|xlsx|png|md|db|po|mo|txt|sql)\b"),
+    re.compile(r"\b[\w-]+\.(?:jsonl|json|csv|tsv|xlsx|docx|pdf|png|md|db|po|mo|txt|sql)\b"),
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),              # option names
     re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"),            # environment variables
     re.compile(r"\b[0-9a-f]{12,}\b"),                        # hashes

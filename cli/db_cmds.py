@@ -24,6 +24,7 @@ CHECK_LABELS = {
     "case_states": N_("Case states against their events"),
     "audit_chain": N_("Audit hash chain"),
     "stat_counters": N_("Statistics counters"),
+    "search_index": N_("Search index against the cases"),
     "search_grams": N_("Search index"),
 }
 # How a backup was made (maintenance.backup's "method"), said in the reader's language.
@@ -139,6 +140,23 @@ def register(app: typer.Typer) -> None:
                                kept=result["kept"]) + "\n")
         render.out(_("Run `mediation db upgrade` if the backup is older than this "
                            "program.") + "\n")
+
+    @db.command("reindex")
+    def reindex(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+        """Build the search index of every case anew from the case file.
+
+        For when `mediation db check` finds the index differs from the cases. The cases
+        themselves are not changed; searches wait for the rebuild, which is one transaction.
+        """
+        from mediation.db import searchindex
+
+        with env(ctx).uow() as uow:
+            count = searchindex.rebuild(uow.session.connection())
+            uow.commit()
+        if as_json:
+            render.emit_json({"indexed": count})
+        else:
+            render.out(_("Search index rebuilt: {count} cases.", count=count) + "\n")
 
     @db.command("check")
     def check(ctx: typer.Context, as_json: bool = json_opt()) -> None:

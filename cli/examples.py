@@ -60,6 +60,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "committee rename": ("mediation committee rename 龙王港社区人民调解委员会",),
     "db backup": ("mediation db backup 备份/调解-2026-11-30.db",),
     "db check": ("mediation db check",),
+    "db reindex": ("mediation db reindex",),
     "db current": ("mediation db current",),
     "db restore": ("mediation db restore 备份/调解-2026-11-30.db",),
     "db status": ("mediation db status",),

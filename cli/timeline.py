@@ -30,7 +30,7 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "performance": ("performance",), "satisfaction": ("satisfaction",),
     "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
     "reason": ("decline", "terminate", "reason"), "risk": ("risk",), "match": ("duplicate",),
-    "via": ("via",), "fields": ("field",),
+    "via": ("via",), "fields": ("field",), "channel": ("channel",),
 }
 # Names of the values above that no other vocabulary names: reasons the system records itself,
 # how a duplicate was met, a revealed field, the documents printed.

@@ -18,10 +18,11 @@ named settings of :data:`SETTINGS` (their defaults are the constants right below
 values reach the guards on the :class:`Subject` (``settings``), set with ``mediation procedure
 set`` (docs/settings.md).
 
-The package's modules: ``table.py`` (the transition table, the machine, the replay of a case's
-recorded steps), ``guards.py`` (the guards the table names, and :class:`Subject`, the facts they
-read), ``settings.py`` (what a committee may adjust, and the law's fixed periods), ``dates.py``
-(when a step happened: late entries). This module is their one public face: the names below are
+The package's modules: ``table.py`` (the transition table, the machine), ``replay.py`` (the
+replay of a case's recorded steps, and the steps an earlier table recorded), ``guards.py`` (the
+guards the table names, and :class:`Subject`, the facts they read), ``settings.py`` (what a
+committee may adjust, and the law's fixed periods), ``dates.py`` (when a step happened: late
+entries). This module is their one public face: the names below are
 what the services, the CLI and the tools use as ``workflow.NAME``.
 """
 
@@ -39,6 +40,11 @@ from mediation.workflow.guards import (
     Guard,
     Subject,
 )
+from mediation.workflow.replay import (
+    LEGACY_STEPS,
+    Replay,
+    legacy_feedback,
+)
 from mediation.workflow.settings import (
     CONCLUSION_DAYS,
     DUPLICATE_WINDOW_DAYS,
@@ -52,6 +58,7 @@ from mediation.workflow.settings import (
 )
 from mediation.workflow.table import (
     CASE_GUARDS,
+    CONCLUDED,
     FINAL,
     FINISHED,
     GUARD_FACTS,
@@ -60,7 +67,6 @@ from mediation.workflow.table import (
     ROW_FACTS,
     TRANSITIONS,
     TRIGGERS,
-    Replay,
     Transition,
     allowed_now,
     allowed_triggers,
@@ -75,6 +81,7 @@ from mediation.workflow.table import (
 __all__ = [
     "AMENDABLE",
     "CASE_GUARDS",
+    "CONCLUDED",
     "CONCLUSION_DAYS",
     "CORRECTIONS",
     "DUPLICATE_WINDOW_DAYS",
@@ -84,6 +91,7 @@ __all__ = [
     "INITIAL",
     "JUDICIAL_WINDOW_DAYS",
     "LATE_ENTRY_DAYS",
+    "LEGACY_STEPS",
     "MAX_EXTENSIONS",
     "MAX_EXTENSION_DAYS",
     "MAX_LATE_ENTRY_DAYS",
@@ -102,6 +110,7 @@ __all__ = [
     "allowed_triggers",
     "facts",
     "fire",
+    "legacy_feedback",
     "machine",
     "mermaid",
     "occurrence",

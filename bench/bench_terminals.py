@@ -6,7 +6,8 @@ Each backend gets two databases set up alike (a committee and enough cases in in
 process; each process has cases of its own): one for our code, one for the raw driver. Then
 ``MEDIATION_BENCH_TERMINALS`` processes per backend (default ``sqlite=4,postgresql=8``) start
 together (a barrier) and fire ``accept`` steps at their own cases for
-``MEDIATION_BENCH_TERMINALS_SECONDS`` (default 30):
+``MEDIATION_BENCH_TERMINALS_SECONDS`` (default 30), in ``MEDIATION_BENCH_TERMINALS_ROUNDS``
+(default 3) rounds with ours and raw alternating, so that both see the same load:
 
 - ours: exactly what ``mediation case accept`` runs (the actor resolved as the CLI resolves it,
   the step in ``storage.transaction``, re-run on a transient failure as a terminal does);
@@ -49,6 +50,9 @@ from bench.bench_storage import (
 )
 
 SECONDS = float(os.environ.get("MEDIATION_BENCH_TERMINALS_SECONDS", "30"))
+# The several-process runs are split into this many rounds, ours and raw alternating (which goes
+# first alternates too), so that both sides see the same swings of a shared machine's load.
+ROUNDS = max(1, int(os.environ.get("MEDIATION_BENCH_TERMINALS_ROUNDS", "3")))
 PROCESSES = dict(
     (k, int(v)) for k, v in (p.split("=") for p in os.environ.get(
         "MEDIATION_BENCH_TERMINALS", "sqlite=4,postgresql=8").split(",")))
@@ -59,8 +63,9 @@ TARGET = 0.60
 
 
 def _cases_per_process(backend: str, alone: bool = False) -> int:
+    """Cases one process may use in one run (a round of several processes, or the run alone)."""
     several, one = RATES[backend]
-    return math.ceil(SECONDS / 3 * one if alone else SECONDS * several) + 20
+    return math.ceil(SECONDS / 3 * one if alone else SECONDS / ROUNDS * several) + 20
 
 
 def _prepare(url: str, n: int) -> None:
@@ -137,7 +142,7 @@ def _run(kind: str, url: str, processes: int, first_id: int) -> dict[str, Any]:
     barrier = ctx.Barrier(processes)
     alone = processes == 1
     per = _cases_per_process("sqlite" if url.startswith("sqlite") else "postgresql", alone)
-    seconds = SECONDS / 3 if alone else SECONDS
+    seconds = SECONDS / 3 if alone else SECONDS / ROUNDS
     with tempfile.TemporaryDirectory() as tmp:
         outs = [str(Path(tmp) / f"t{i}.json") for i in range(processes)]
         procs = [ctx.Process(target=_terminal, args=(
@@ -216,17 +221,27 @@ def bench_backend(backend: str) -> dict[str, Any] | None:
     if not n:
         return None
     per = _cases_per_process(backend)
-    total = per * n + _cases_per_process(backend, alone=True)  # n processes, then one alone
+    # n processes for ROUNDS rounds, then one alone
+    total = ROUNDS * per * n + _cases_per_process(backend, alone=True)
     pair = _sqlite_pair(total) if backend == "sqlite" else _pg_pair(total)
     with pair as urls:
         if urls is None:
             return None
         ours, raw = urls
         out: dict[str, Any] = {"backend": backend, "processes": n, "seconds": SECONDS}
-        out["ours"] = _run("ours", ours, n, 1)
-        out["raw"] = _run("raw", raw, n, 1)
-        out["ours_1"] = _run("ours", ours, 1, 1 + n * per)
-        out["raw_1"] = _run("raw", raw, 1, 1 + n * per)
+        rounds: dict[str, list[dict[str, Any]]] = {"ours": [], "raw": []}
+        for r in range(ROUNDS):
+            first = 1 + r * n * per
+            for kind in (("ours", "raw") if r % 2 == 0 else ("raw", "ours")):
+                rounds[kind].append(_run(kind, ours if kind == "ours" else raw, n, first))
+        for kind, runs in rounds.items():
+            done = sum(x["done"] for x in runs)
+            out[kind] = {"rate": done / sum(x["done"] / x["rate"] for x in runs if x["rate"]),
+                         "done": done, "errors": [e for x in runs for e in x["errors"]],
+                         "ran_out": any(x["ran_out"] for x in runs),
+                         "rounds": [x["rate"] for x in runs]}
+        out["ours_1"] = _run("ours", ours, 1, 1 + ROUNDS * n * per)
+        out["raw_1"] = _run("raw", raw, 1, 1 + ROUNDS * n * per)
         out["verify"] = _sound(ours)
         from mediation.db.engines import release_engine
 
@@ -236,7 +251,8 @@ def bench_backend(backend: str) -> dict[str, Any] | None:
 
 
 def main() -> None:
-    print(f"   {SECONDS:g} s per run; processes {PROCESSES}; load average "
+    print(f"   {SECONDS:g} s per side in {ROUNDS} alternating rounds; processes {PROCESSES}; "
+          f"load average "
           f"{os.getloadavg()[0]:.1f} at the start", flush=True)
     for backend in ("sqlite", "postgresql"):
         r = bench_backend(backend)
@@ -248,6 +264,9 @@ def main() -> None:
               f"{raw['rate']:.1f} steps/s: {ratio:.0%} of raw (target >= {TARGET:.0%}); "
               f"errors shown: ours {len(ours['errors'])}, raw {len(raw['errors'])}; "
               f"chain afterwards: {r['verify']}")
+        print(f"   {backend}, rounds (steps/s): ours "
+              f"{', '.join(f'{x:.1f}' for x in ours['rounds'])}; raw "
+              f"{', '.join(f'{x:.1f}' for x in raw['rounds'])}")
         print(f"   {backend}, 1 process: ours {one['rate']:.1f} steps/s, raw "
               f"{raw_one['rate']:.1f} steps/s; {r['processes']} processes give "
               f"{ours['rate'] / one['rate']:.2f}x (ours) and {raw['rate'] / raw_one['rate']:.2f}x "

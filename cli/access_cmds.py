@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
                            user=result["user"], role=name("role", result["role"]),
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
         render.admin_notices(result["notices"])
-        if e.user and e.user != result["user"]:
+        if e.user and e.user not in (result["user"], result.get("name")):
             render.err(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
                                "be refused while you are signed in as {signed}.", user=e.user,
                                signed=result["user"]) + "\n")

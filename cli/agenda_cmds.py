@@ -43,13 +43,23 @@ def register(app: typer.Typer) -> None:
 
         items = env(ctx).act(svc.agenda, everyone=all_, days=days, intake_days=intake_days,
                              write=False)
-        show(items, fmt=fmt, as_json=as_json)
+        show(items, fmt=fmt, as_json=as_json, own=not all_)
 
 
-def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False) -> None:
+def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
+         own: bool = False) -> None:
     """The agenda: JSON, TSV rows (kind, number, date, days, what to do, command), or on a
-    terminal each item in three lines: when and which case, what to do, the command."""
+    terminal each item in three lines: when and which case, what to do, the command. ``own``:
+    only the user's own cases were asked for; when none is due, say so and point to ``--all``
+    (on standard error unless it is the table, so a pipe's rows stay rows)."""
     chosen = render.output_format(fmt, as_json)
+    if own and not items:
+        hint = _("Nothing of yours is due. The whole committee's agenda: `mediation agenda "
+                 "--all`.") + "\n"
+        if chosen == "table":
+            render.out(hint)
+            return
+        render.err(hint)
     if chosen == "json":
         render.emit_json([i.as_dict() for i in items])
         return

@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         case: str | None = typer.Option(None, "--case", metavar="CASE", help=_(
             "Only the events of this case (id or number).")),
         actor: str | None = typer.Option(None, "--actor", metavar="USER", help=_(
-            "Only the events of this staff member.")),
+            "Only the events of this staff member (user name or name).")),
         since: str | None = typer.Option(None, "--since", metavar="DATE", help=_(
             "From this day on (YYYY-MM-DD, China Standard Time).")),
         until: str | None = typer.Option(None, "--until", metavar="DATE", help=_(

@@ -133,8 +133,9 @@ def register(app: typer.Typer) -> None:
     def mediate(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str | None = typer.Option(None, "--mediator", help=_(
-            "The lead mediator (主持人), a staff user name.")),
-        co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
+            "The lead mediator (主持人): a staff member's user name or name (李明).")),
+        co: list[str] = typer.Option([], "--co", help=_(
+            "A co-mediator, by user name or name (repeatable).")),
         rights_notified: bool = typer.Option(False, "--rights-notified", help=_(
             "The parties have been told their rights and duties (权利义务告知).")),
         expect_version: int | None = version_opt(),
@@ -299,8 +300,9 @@ def register(app: typer.Typer) -> None:
     def assign(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str = typer.Option(..., "--mediator", help=_(
-            "The lead mediator (主持人), a staff user name.")),
-        co: list[str] = typer.Option([], "--co", help=_("A co-mediator (repeatable).")),
+            "The lead mediator (主持人): a staff member's user name or name (李明).")),
+        co: list[str] = typer.Option([], "--co", help=_(
+            "A co-mediator, by user name or name (repeatable).")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:

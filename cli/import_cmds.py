@@ -67,6 +67,9 @@ def register(app: typer.Typer) -> None:
             render.err(_("note: {message}", message=r.message) + "\n")
         for r in result.rejected:
             render.err(_("skipped: {message}", message=r.message) + "\n")
+        for seen in result.elsewhere:
+            render.err(_("line {line} ({number}): ", line=seen["line"], number=seen["number"]))
+            render.elsewhere(seen)
         if as_json:
             render.emit_json(result.as_dict())
         elif result.imported:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer.exceptions import TyperException
@@ -95,6 +96,33 @@ def command_named(argv: Sequence[str]) -> str | None:
     return None
 
 
+def subcommand_named(argv: Sequence[str], named: str | None) -> str | None:
+    """The word after the group ``named`` in ``argv`` (``list`` in ``case list --json``), or
+    None when an option or nothing follows it."""
+    if named is None or named not in argv:
+        return None
+    rest = list(argv[list(argv).index(named) + 1:])
+    return rest[0] if rest and not rest[0].startswith("-") else None
+
+
+def keep_only(app: typer.Typer, group: str, name: str) -> None:
+    """Within ``group`` keep only its command or subgroup ``name``, if it has one: ``case list``
+    builds the ``list`` command and not the group's other 30, nor translates their help (what
+    ``case list --help`` and every usage error of it show is unchanged; tested). A name the
+    group does not have keeps them all, so the error lists them."""
+    from typer.main import get_command_name
+
+    for info in app.registered_groups:
+        sub = info.typer_instance
+        if info.name != group or sub is None:
+            continue
+        commands = [c for c in sub.registered_commands
+                    if (c.name or get_command_name(getattr(c.callback, "__name__", ""))) == name]
+        groups = [g for g in sub.registered_groups if g.name == name]
+        if commands or groups:
+            sub.registered_commands, sub.registered_groups = commands, groups
+
+
 def build_app(only: str | None = None) -> typer.Typer:
     """The Typer app: every command, or with ``only`` just the top-level command or group of
     that name (the whole app when no module builds that name)."""
@@ -122,7 +150,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         ),
         user: str | None = typer.Option(
             None, "--user", envvar="MEDIATION_USER", show_envvar=True,
-            help=_("Who is acting: a staff user name."),
+            help=_("Who is acting: a staff member's user name or name."),
         ),
         token_file: str | None = typer.Option(
             None, "--token-file", envvar="MEDIATION_TOKEN_FILE", show_envvar=True,
@@ -166,7 +194,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     choose_language(args)
     from cli import framework
 
-    command = framework.install(typer.main.get_command(build_app(command_named(args))))
+    named = command_named(args)
+    app = build_app(named)
+    sub = subcommand_named(args, named)
+    if named is not None and sub is not None:
+        keep_only(app, named, sub)
+    command = framework.install(typer.main.get_command(app))
+    _interrupt_cancels(command)
     try:
         from cli.options import normalise_params
 
@@ -183,8 +217,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt, EOFError):
-        render.err("\n" + _("cancelled; nothing was written") + "\n")
-        return 130
+        return _cancelled()
     except TyperException as exc:  # Typer's vendored click: usage errors and the like
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError":
@@ -212,6 +245,27 @@ def run(argv: Sequence[str] | None = None) -> int:
             return busy.exit_code
         return _internal(exc)
     return int(result) if isinstance(result, int) else 0
+
+
+def _interrupt_cancels(command: Any) -> None:
+    """Ctrl-C while a command runs is a cancel, as Ctrl-D is (Typer would turn it into a
+    silent exit 130): the same line, the same exit."""
+    invoke = command.invoke
+
+    def interruptible(ctx: Any) -> Any:
+        try:
+            return invoke(ctx)
+        except KeyboardInterrupt:
+            raise typer.Abort() from None
+
+    command.invoke = interruptible
+
+
+def _cancelled() -> int:
+    """Ctrl-C or Ctrl-D (end of input) at a prompt: the one line, exit 130, as a shell does
+    for an interrupt; the unit of work was rolled back, so nothing was written."""
+    render.err("\n" + _("cancelled; nothing was written") + "\n")
+    return 130
 
 
 def _internal(exc: Exception) -> int:

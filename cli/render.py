@@ -271,6 +271,16 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
                        if f["performance"] else "-",
                        satisfaction=name("satisfaction", f["satisfaction"]),
                        note=f["note"] or ""))
+        if f.get("visited") or f.get("visitor"):
+            lines.append(_("    visited by {visitor}; visited: {visited}",
+                           visitor=f.get("visitor") or "-", visited=f.get("visited") or "-"))
+        if f.get("measures"):
+            lines.append(_("    measures taken: {measures}", measures=f["measures"]))
+        if f.get("escalation"):
+            lines.append(_("    signs of escalation: {escalation}", escalation=f["escalation"]))
+    for u in view.urgings:
+        lines.append(_("Urged to perform {time} ({by}): {note}", time=local_time(u["at"]),
+                       by=u["by"], note=u["note"] or ""))
     for pr in view.preventions:
         lines.append(_("Escalation prevented: {kind}, {persons} persons",
                        kind=name("prevention", pr["kind"]), persons=pr["persons"]))

@@ -10,7 +10,7 @@ from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
 from cli.options import MAX_INT, format_opt, json_opt, parse_date
-from mediation.core.i18n import _
+from mediation.core.i18n import _, name
 
 MATCH_CELLS = 24  # terminal cells of the match shown in a table (all of it in TSV and JSON)
 
@@ -46,7 +46,7 @@ def register_case(case: typer.Typer) -> None:
         to: str | None = typer.Option(None, "--to", metavar="DATE", help=_(
             "Only cases registered on or before this date.")),
         mediator: str | None = typer.Option(None, "--mediator", metavar="USER", help=_(
-            "Only cases this mediator (a staff user name) handles.")),
+            "Only cases this mediator handles (a user name or name).")),
         limit: int = typer.Option(20, "--limit", min=1, max=MAX_INT, help=_(
             "Show at most this many cases, best match first.")),
         fmt: str | None = format_opt(),
@@ -60,8 +60,13 @@ def register_case(case: typer.Typer) -> None:
             state=state, categories=category_family(category) if category else None,
             registered_from=parse_date(from_, "--from"), registered_to=parse_date(to, "--to"),
             mediator=mediator)
-        hits = env(ctx).act(searching.search_cases, " ".join(words), filters=filters,
-                            limit=limit, write=False)
+        found = env(ctx).act(searching.find, " ".join(words), filters=filters, limit=limit,
+                             write=False)
+        hits = found.hits
+        if found.names_masked:  # never silently: a name is neither searched nor shown in full
+            render.err(_("Note: names are masked for your role ({role}): a party is found and "
+                         "shown only by a masked name such as 张某, never by the full name.",
+                         role=name("role", found.role)) + "\n")
         chosen = render.output_format(fmt, as_json)
         if chosen == "json":
             render.emit_json([h.as_dict() for h in hits])

@@ -59,6 +59,7 @@ def _figures_table(doc: dict[str, Any]) -> Rows:
         (_("Intake (registered)"), doc["intake"]),
         (_("Accepted"), doc["accepted"]),
         (_("Declined (not in the denominator)"), doc["declined"]),
+        (_("Withdrawn by the applicant before acceptance"), doc["withdrawn"]),
         (_("Concluded (the denominator)"), doc["concluded"]),
         (_("Succeeded (agreement)"), doc["succeeded"]),
         (_("Terminated"), doc["terminated"]),

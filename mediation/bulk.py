@@ -18,6 +18,11 @@
 2. **Write** (``mediation/bulk_writing.py``) the spooled rows in batches, each batch one
    transaction (so terminals keep working between batches), the events' hash chain continued
    from the log head exactly as :func:`mediation.db.eventlog.append` would have written them.
+   A case whose party (by the ID number's keyed hash) is in an open case of another committee
+   of the database is imported and told, by the rule intake uses
+   (:func:`mediation.duplicates.told_elsewhere`): a ``duplicate_elsewhere`` event on the new
+   case, and the director sees that committee's name and case number, anyone else only that
+   one exists (``ImportResult.elsewhere``).
 """
 
 from __future__ import annotations
@@ -57,10 +62,13 @@ class ImportResult:
     batches: int = 0
     encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
     notes: list[Rejected] = field(default_factory=list)  # imported, but doubtful (a note each)
+    # imported cases whose party is in an open case of another committee (issue 17): line,
+    # number, and what the importer is told (duplicates.told_elsewhere, as intake tells it)
+    elsewhere: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
-                "batches": self.batches,
+                "batches": self.batches, "elsewhere": self.elsewhere,
                 "rejected": [{"line": r.line, "message": r.message} for r in self.rejected]}
 
 
@@ -209,8 +217,10 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
         spool.seek(0)
         try:
             for batch in _batches(spool, batch_size, skip):
-                first, last = transaction(
+                first, last, elsewhere = transaction(
                     engine, partial(bulk_writing.write_batch, who=who, batch=batch), **kw)
+                result.elsewhere += [{"line": line, "number": number, **seen}
+                                     for line, number, seen in elsewhere]
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

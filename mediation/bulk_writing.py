@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from mediation import calendars
+from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
 from mediation.bulk_validation import BIRTH, CASE_COLUMNS, DISCOVERED, Prepared
@@ -111,7 +111,12 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tuple[str, str]:
+# What a written batch tells: its first and last case numbers, and for each case whose party is
+# in an open case of another committee, (line, number, what the importer is told).
+Written = tuple[str, str, list[tuple[int, str, dict[str, Any]]]]
+
+
+def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> Written:
     actor = importer(uow, who)  # again for each batch: a token revoked meanwhile stops it
     committee = committee_of(uow, actor)
     assert committee.id is not None
@@ -187,4 +192,9 @@ def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> tup
         prev = h
     _executemany(uow, "event", EVENT_COLUMNS, events)
     conn.execute(update(LogHead).where(col(LogHead.id) == 1).values(seq=seq, hash=prev))
-    return numbers[0], numbers[-1]
+    # The same party in an open case of another committee (issue 17): the rule of intake
+    # (duplicates.told_elsewhere), recorded on the new case, told as the importer may see it.
+    told = duplicates.told_elsewhere(uow, actor, ids, [item[4] for item in batch])
+    elsewhere = [(item[0], number, seen) for item, number, seen in zip(batch, numbers, told,
+                                                                        strict=True) if seen]
+    return numbers[0], numbers[-1], elsewhere

@@ -20,14 +20,21 @@ from mediation.db.storage import UnitOfWork
 
 
 def of(uow: UnitOfWork, committee_id: int) -> Calendar:
-    """The calendar a committee's rules are computed in (the default when nothing is set)."""
+    """The calendar a committee's rules are computed in (the default when nothing is set);
+    read once per unit of work (``uow.memo``, which settings.put clears)."""
+    memo = ("calendar", committee_id)
+    found: Calendar | None = uow.memo.get(memo)
+    if found is not None:
+        return found
     zkey, hkey = settings.zone_key(committee_id), settings.holidays_key(committee_id)
     rows = settings.get_many(uow.conn, [zkey, hkey])
     holidays = rows.get(hkey) == "1"
     try:
-        return Calendar(zone=rows.get(zkey) or DEFAULT_ZONE, holidays_extend=holidays)
+        cal = Calendar(zone=rows.get(zkey) or DEFAULT_ZONE, holidays_extend=holidays)
     except UnknownZone:  # a zone the machine's time-zone database no longer knows
-        return Calendar(holidays_extend=holidays)
+        cal = Calendar(holidays_extend=holidays)
+    uow.memo[memo] = cal
+    return cal
 
 
 def late_entry_limit(uow: UnitOfWork, committee_id: int) -> int:

@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel
 import mediation.tables  # noqa: F401  (the committee table that a case's foreign key names)
 from mediation.core import fields, identity, redaction
 from mediation.core.clock import iso
-from mediation.core.fields import Code, DateIn, DateTimeIn, Ident, IntIn, LongText, Text
+from mediation.core.fields import CategoryIn, DateIn, DateTimeIn, Ident, IntIn, LongText, Text
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import (
     IdType,
@@ -227,13 +227,13 @@ class GuardianIn(fields.In):
 
 
 class PartyIn(fields.In):
-    role: Annotated[PartyRole, Code]
-    kind: Annotated[PartyKind, Code] = PartyKind.person
+    role: Annotated[PartyRole, fields.code("party")]
+    kind: Annotated[PartyKind, fields.code("kind")] = PartyKind.person
     name: Text = Field(min_length=1, max_length=100)
-    sex: Annotated[Sex, Code] | None = None
+    sex: Annotated[Sex, fields.code("sex")] | None = None
     ethnicity: Text | None = None
     birth_date: DateIn | None = None
-    id_type: Annotated[IdType, Code] | None = None
+    id_type: Annotated[IdType, fields.code("id_type")] | None = None
     id_number: Ident | None = None
     phone: str | None = None
     address: Text | None = None
@@ -272,13 +272,13 @@ class PartyIn(fields.In):
 class CaseIn(fields.In):
     """The intake record: ``case.json`` or the guided prompts."""
 
-    category: Ident
-    source: Annotated[Source, Code]
+    category: CategoryIn
+    source: Annotated[Source, fields.code("source")]
     summary: LongText = Field(min_length=1, max_length=4000)
     requests: LongText = Field(min_length=1, max_length=4000)
     referral_ref: Ident | None = None
     discovered_at: DateTimeIn | None = None
-    risk_level: Annotated[RiskLevel, Code] = RiskLevel.low
+    risk_level: Annotated[RiskLevel, fields.code("risk")] = RiskLevel.low
     persons_involved: IntIn | None = Field(default=None, ge=1)
     amount: Decimal | None = Field(default=None, ge=0)
     parties: list[PartyIn] = Field(min_length=1)
@@ -429,6 +429,8 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
+    # Urging performance (督促履行, case urge): when, by whom, the note as the event log holds it.
+    urgings: list[dict[str, Any]] = []
     # The same party in open cases of other committees (duplicates.elsewhere): for a director,
     # each committee's name and case number; None for anyone else, or when there is none.
     elsewhere: list[dict[str, str]] | None = None

@@ -19,7 +19,7 @@ from mediation.access.policy import (
 from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.core.i18n import join, msg
+from mediation.core.i18n import msg
 from mediation.core.vocab import Role
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
@@ -42,12 +42,13 @@ def _check_username(username: str) -> str:
 
 
 def _check_role(role: str) -> str:
-    if role not in {r.value for r in Role}:
-        raise InvalidInput(
-            msg("role {role!r} is not one of: {allowed}", role=role,
-                allowed=join([r.value for r in Role]))
-        )
-    return role
+    """A role by its code or name (the one resolver, mediation.core.choices)."""
+    from mediation.core import choices
+
+    try:
+        return choices.parse("role", role)
+    except choices.ChoiceError as exc:
+        raise InvalidInput(exc.message) from None
 
 
 def init_committee(
@@ -261,11 +262,13 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
               active: bool | None = None, committee: str | None = None) -> dict[str, Any]:
     require(actor, "staff.manage")
     staff = find_staff(uow, actor, username, committee=committee)
+    username = staff.username  # it may have been named by its display name
     changes: dict[str, list[Any]] = {}
     if staff.role not in _grantable(actor):
         require_grant(actor, staff.role)
+    role = None if role is None else _check_role(role)
     if role is not None and role != staff.role:
-        require_role_change(actor, staff.username, staff.role, _check_role(role))
+        require_role_change(actor, staff.username, staff.role, role)
         if staff.username == actor.username:
             raise InvalidInput(msg("you cannot change your own role"))
         changes["role"] = [staff.role, role]
@@ -292,10 +295,14 @@ def _grantable(actor: Actor) -> frozenset[str]:
 
 def find_staff(uow: UnitOfWork, actor: Actor, username: str, *,
                committee: str | None = None) -> Staff:
+    """A staff member of the committee, by user name or display name (access.staff_names, the
+    one resolver: an ambiguous or unknown name is refused naming the staff)."""
+    from mediation.access import staff_names
+
     committee_id = committee_by_prefix(uow, actor, committee)
+    found = staff_names.username(uow, username, committee_id=committee_id)
     staff = uow.session.exec(
-        select(Staff).where(Staff.username == username,
-                            Staff.committee_id == committee_id)
+        select(Staff).where(Staff.username == found, Staff.committee_id == committee_id)
     ).first()
     if staff is None:
         raise NotFound(msg("unknown user {user} in this committee", user=username))

@@ -28,13 +28,12 @@ from sqlmodel import col, select
 from mediation import calendars, intake
 from mediation.access.policy import Actor
 from mediation.cases import Case, Party, Prevention
-from mediation.core import identity, redaction
+from mediation.core import choices, identity, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Amend, StepDone, Withdraw
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan
-from mediation.core.vocab import PreventionKind
 from mediation.db import settings
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
@@ -152,9 +151,11 @@ def _check_preventions(uow: UnitOfWork, case: Case, corrected: Mapping[int, Mapp
                                    fields=", ".join(unknown)))
         row = rows[n - 1]
         kind, persons = values.get("kind", row.kind), values.get("persons", row.persons)
-        if kind not in {k.value for k in PreventionKind}:
-            raise InvalidInput(msg("--kind must be one of: {allowed}",
-                                   allowed=", ".join(k.value for k in PreventionKind)))
+        try:  # a code or its name, as --kind takes it (the one parser)
+            kind = choices.parse("prevention", str(kind))
+        except choices.ChoiceError as exc:
+            raise InvalidInput(msg("--prevention {n}: kind: {why}", n=n,
+                                   why=exc.message)) from None
         if not isinstance(persons, int) or isinstance(persons, bool) or persons < 1:
             raise InvalidInput(msg("give the kind of escalation prevented and how many "
                                    "persons (at least 1)"))

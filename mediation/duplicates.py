@@ -264,19 +264,49 @@ def elsewhere(uow: UnitOfWork, committee_id: int, id_hashes: Iterable[str], *,
               not_case: int | None = None) -> list[dict[str, str]]:
     """Open cases (not closed or declined) of the OTHER committees of the database with a party
     whose ID number has one of ``id_hashes``: their committee's name and case number only."""
-    hashes = sorted(set(id_hashes))
-    if not hashes:
-        return []
-    found: set[tuple[str, str, int]] = set()
+    return elsewhere_each(uow, committee_id, [id_hashes], not_case=not_case)[0]
+
+
+def elsewhere_each(uow: UnitOfWork, committee_id: int, records: Sequence[Iterable[str]], *,
+                   not_case: int | None = None) -> list[list[dict[str, str]]]:
+    """:func:`elsewhere` for each of many records (their parties' ID hashes), in one pass over
+    the database (``case import`` asks it for a whole batch)."""
+    wanted = [sorted(set(r)) for r in records]
+    hashes = sorted({h for r in wanted for h in r})
+    if not hashes or uow.session.exec(select(Committee.id).where(
+            Committee.id != committee_id).limit(1)).first() is None:
+        return [[] for _ in wanted]  # one committee in the database: nowhere else to look
+    by_hash: dict[str, set[tuple[str, str, int]]] = {}
     for chunk in _chunks(hashes):
-        stmt = (select(Committee.name, Case.number, Case.id)
+        stmt = (select(Committee.name, Case.number, Case.id, Party.id_hash)
                 .join(Party, col(Party.case_id) == Case.id)
                 .join(Committee, col(Committee.id) == Case.committee_id)
                 .where(Case.committee_id != committee_id, col(Party.id_hash).in_(chunk),
                        col(Case.state).not_in(_FINISHED)))
-        found.update((str(n), str(num), int(cid or 0)) for n, num, cid in uow.session.exec(stmt))
-    return [{"committee": n, "number": num}
-            for n, num, cid in sorted(found, key=lambda f: f[2]) if cid != not_case]
+        for n, num, cid, h in uow.session.exec(stmt):
+            by_hash.setdefault(str(h), set()).add((str(n), str(num), int(cid or 0)))
+    out = []
+    for r in wanted:
+        found = {f for h in r for f in by_hash.get(h, ())}
+        out.append([{"committee": n, "number": num}
+                    for n, num, cid in sorted(found, key=lambda f: f[2]) if cid != not_case])
+    return out
+
+
+def told_elsewhere(uow: UnitOfWork, actor: Actor, case_ids: Sequence[int],
+                   records: Sequence[Iterable[str]]) -> list[dict[str, Any] | None]:
+    """THE rule across committees for newly registered cases, for intake (``case new``, ``lead
+    accept``) and ``case import`` alike: for each new case (its id, its parties' ID hashes) the
+    open cases of other committees with the same party (:func:`elsewhere_each`), recorded on the
+    new case (:func:`record_elsewhere`) and told as ``actor`` may see them
+    (:func:`elsewhere_as_seen_by`: the director committee and number, others that one exists).
+    Never a refusal: the director decides."""
+    found = elsewhere_each(uow, actor.committee_id, records)
+    told = []
+    for case_id, others in zip(case_ids, found, strict=True):
+        record_elsewhere(uow, actor, len(others), case_id=case_id)
+        told.append(elsewhere_as_seen_by(actor, others))
+    return told
 
 
 def elsewhere_as_seen_by(actor: Actor, found: list[dict[str, str]]) -> dict[str, Any] | None:

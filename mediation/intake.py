@@ -21,7 +21,7 @@ from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
-from mediation.core import categories, identity, normalise, redaction
+from mediation.core import categories, choices, identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
 from mediation.core.errors import DuplicateSuspected, InvalidInput
@@ -98,7 +98,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     value = err.get("input")
     kind = err["type"]
     why: Msg
-    if isinstance(cause, normalise.Unreadable):
+    if isinstance(cause, (normalise.Unreadable, choices.ChoiceError)):
         why = cause.message
     elif isinstance(cause, ValueError):
         why = msg(str(cause))
@@ -118,7 +118,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
         why = msg("{value!r} is too small", value=value)
     else:
         why = msg("{value!r} is not valid here", value=value)
-    if where == "category":
+    if where == "category" and not isinstance(cause, choices.ChoiceError):
         allowed = join(categories.codes())
         return msg("{origin}: {field}: {why}; allowed: {allowed}", origin=origin, field=where,
                    why=why, allowed=allowed)
@@ -288,12 +288,11 @@ def new_case(
                                                        duplicate_of)
     # The same party in an open case of another committee of the database (issue 17): told,
     # never refused; the director decides (duplicates.elsewhere).
-    others = duplicates.elsewhere(uow, actor.committee_id,
-                                  [row["id_hash"] for row in party_rows if row.get("id_hash")])
-    duplicates.record_elsewhere(uow, actor, len(others), case_id=case.id)
+    told = duplicates.told_elsewhere(uow, actor, [case.id], [
+        [row["id_hash"] for row in party_rows if row.get("id_hash")]])[0]
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
             if found else None,
-            "elsewhere": duplicates.elsewhere_as_seen_by(actor, others)}
+            "elsewhere": told}

@@ -27,6 +27,7 @@ from typing import Any
 from sqlmodel import select
 
 from mediation import leads
+from mediation.access import staff_names
 from mediation.access.policy import POLICY, Actor, require
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
@@ -159,7 +160,12 @@ def import_leads(uow: UnitOfWork, actor: Actor, text: str, *, origin: str) -> di
     for where, row in rows:
         reporter = (row.get("reporter") or actor.username).strip()
         faults: list[Msg] = []
-        if reporter != actor.username:
+        try:  # a user name or a display name (the one resolver)
+            reporter = staff_names.find(uow, reporter, committee_id=actor.committee_id) \
+                or reporter
+        except InvalidInput as exc:
+            faults.append(exc.message)
+        if not faults and reporter != actor.username:
             if actor.role == Role.grid_worker:
                 faults.append(msg("a grid worker imports their own reports only, not {user}'s",
                                   user=reporter))

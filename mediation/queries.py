@@ -124,12 +124,17 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                       .order_by(col(getattr(model, order)))).all()
 
     mediators = rows(CaseMediator)
-    sessions = rows(MediationSession, "no")
+    # In the order they were held (a session found missing may be entered after a later one:
+    # workflow.RECORDS), numbered so; the stored number is the order they were entered in.
+    sessions = sorted(rows(MediationSession, "no"), key=lambda x: (x.held_at, x.no))
     agreements = rows(Agreement, "version")
     extensions = rows(Extension)
     follow_ups = rows(FollowUp)
     judicial = rows(JudicialConfirmation)
     preventions = rows(Prevention)
+    # urging performance is its event alone (no table of its own): in the order it happened
+    urgings = sorted(s.exec(select(Event).where(Event.case_id == cid, Event.action == "urge")
+                            ).all(), key=lambda e: (e.occurred_at or e.at, e.seq))
     return CaseView(
         id=cid,
         number=case.number,
@@ -167,24 +172,34 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
                     "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
-        sessions=[{"no": x.no, "held_at": iso(x.held_at), "place": t(x.place),
+        sessions=[{"no": i, "held_at": iso(x.held_at), "place": t(x.place),
                    "attendees": t(x.attendees), "minutes": t(x.minutes),
-                   "recorded_by": x.recorded_by} for x in sessions],
+                   "recorded_by": x.recorded_by} for i, x in enumerate(sessions, 1)],
         agreements=[AgreementView.of(a).model_copy(update={
             "terms": t(a.terms) or "", "superseded_reason": t(a.superseded_reason)})
             for a in agreements],
         extensions=[{"days": e.days, "reason": t(e.reason), "consent": e.consent,
                      "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
                      "granted_by": e.granted_by} for e in extensions],
-        follow_ups=[{"visited_at": iso(f.visited_at), "visitor": f.visitor,
-                     "performance": f.performance, "satisfaction": f.satisfaction,
-                     "lawsuit": f.lawsuit, "note": t(f.note)} for f in follow_ups],
+        follow_ups=[{"visited_at": iso(f.visited_at),
+                     "visitor": t(names.get(f.visitor, f.visitor)),
+                     "visited": t(f.visited), "performance": f.performance,
+                     "satisfaction": f.satisfaction, "lawsuit": f.lawsuit, "note": t(f.note),
+                     "measures": t(f.measures), "escalation": t(f.escalation)}
+                    for f in follow_ups],
         judicial_confirmations=[{"court": t(j.court), "filed_on": iso(j.filed_on),
                                  "result": j.result, "decided_on": iso(j.decided_on)}
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
                      for p in preventions],
+        urgings=[{"at": iso(e.occurred_at or e.at), "by": names.get(e.actor, e.actor),
+                  "note": t(_urge_note(e.changes))} for e in urgings],
     )
+
+
+def _urge_note(changes: str) -> str | None:
+    after = json.loads(changes).get("urge", [None, None])[1]
+    return after.get("note") if isinstance(after, dict) else None
 
 
 def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy import case as sql_case
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
@@ -41,6 +44,7 @@ from mediation.core.clock import iso
 from mediation.core.commands import Command, StepDone
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
+from mediation.core.i18n import name as display_name
 from mediation.db import casestore, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
@@ -78,6 +82,7 @@ def step(
     reason: str | Callable[[Case], str | None] | None = None,
     permission: str = "case.workflow",
     at: date | None = None,
+    twin: Twin | None = None,
 ) -> StepDone:
     trigger = command.trigger
     require(actor, permission)  # before looking the case up: no hint whether it exists
@@ -103,6 +108,8 @@ def step(
     # step: a correction that removes a party must not unmask them in its own before/after text.
     texts = _has_text(command, reason)
     persons_before = _persons(uow, case.id) if texts else []
+    if twin is not None:
+        _refuse_twin(uow, case, trigger, occurred, twin, persons_before)
     with uow.one_instant(occurred):
         with uow.deferred_flush():
             try:
@@ -133,41 +140,107 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
     cal = calendars.of(uow, case.committee_id)
     subject.now = occurred
     subject.today = cal.local_date(recorded)
+    subject.occurred_on = cal.local_date(occurred)
     if case.deadline is not None:
         subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
 
 
 _EVENT = Event.__table__  # type: ignore[attr-defined]
-# When the case's previous step happened: its events that are steps (a version), corrections
-# left out (they happen when recorded).
-_PREVIOUS = (core_select(func.max(_EVENT.c.occurred_at))
-             .where(_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
-                    _EVENT.c.action.not_in(workflow.CORRECTIONS)))
+_STEPS = (_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
+          _EVENT.c.action.not_in(workflow.CORRECTIONS))
+# When the case's previous step happened (its events that are steps, a version, corrections
+# left out: they happen when recorded), and when it entered its current state (its
+# registration or its latest change of state).
+_PREVIOUS = core_select(
+    func.max(_EVENT.c.occurred_at),
+    func.max(sql_case((or_(_EVENT.c.from_state.is_(None),
+                       _EVENT.c.from_state != _EVENT.c.to_state), _EVENT.c.occurred_at)))
+).where(*_STEPS)
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, str):  # SQLite's text, when the driver does not convert it
+        return datetime.fromisoformat(value)
+    return value if isinstance(value, datetime) else None
 
 
 def occurred_at(uow: UnitOfWork, case: Case, trigger: str, at: date, now: datetime
                 ) -> datetime:
     """When a step entered late happened (``workflow.occurrence``), or InvalidInput saying why
-    it cannot have (``workflow.occurrence_problem``)."""
+    it cannot have (``workflow.occurrence_problem``): a record (``workflow.RECORDS``) may come
+    before the case's latest step, after the case entered its state; any other step after the
+    case's latest step."""
     if trigger in workflow.CORRECTIONS:
         raise InvalidInput(msg("a correction happens when it is recorded: it takes no --at"))
-    previous = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).scalar()
-    if isinstance(previous, str):  # SQLite's text, when the driver does not convert it
-        previous = datetime.fromisoformat(previous)
-    return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number)
+    row = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).one()
+    previous, began = _instant(row[0]), _instant(row[1])
+    return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number,
+                              registered=case.registered_at,
+                              state_began=began if trigger in workflow.RECORDS else None,
+                              state=case.state)
 
 
 def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: datetime,
-                       previous: datetime | None, *, case: str | None = None) -> datetime:
+                       previous: datetime | None, *, case: str | None = None,
+                       registered: datetime | None = None,
+                       state_began: datetime | None = None,
+                       state: str | None = None) -> datetime:
     """``at`` as the instant it names on the committee's calendar, checked against now, the
-    previous step and the committee's late-entry days; InvalidInput saying why not."""
+    case's registration, the previous step (or, with ``state_began``, for a record, when the
+    case entered its ``state``) and the committee's late-entry days; InvalidInput saying why
+    not."""
     cal = calendars.of(uow, committee_id)
-    occurred = workflow.occurrence(at, now, previous, cal)
-    why = workflow.occurrence_problem(occurred, now, previous, cal,
-                                      calendars.late_entry_limit(uow, committee_id))
+    occurred = workflow.occurrence(at, now, previous, cal, state_began)
+    floor = previous if state_began is None else state_began
+    why = workflow.occurrence_problem(occurred, now, floor, cal,
+                                      calendars.late_entry_limit(uow, committee_id),
+                                      registered=registered,
+                                      state=None if state_began is None else state)
     if why is not None:
         raise InvalidInput(msg("case {case}: {why}", case=case, why=why) if case else why)
     return occurred
+
+
+@dataclass(frozen=True)
+class Twin:
+    """What makes a record (``workflow.RECORDS``) the same as one already entered: its table,
+    the column saying when it happened, and the values of the columns that say what it
+    recorded. A record typed twice (the same case, the same local day, the same values) is
+    refused, so double-typing a session never makes two. ``event=True``: the record is its
+    event alone (``values``: its action and its changes, masked here as the event log masks
+    them)."""
+
+    table: Any
+    when: str
+    values: dict[str, Any]
+    event: bool = False
+
+
+def _refuse_twin(uow: UnitOfWork, case: Case, trigger: str, occurred: datetime, twin: Twin,
+                 persons: list[str]) -> None:
+    cal = calendars.of(uow, case.committee_id)
+    day = cal.local_date(occurred)
+    values = dict(twin.values)
+    content = None
+    if twin.event:  # compared as the event log holds it: masked, without the file's changes
+        content = json.loads(eventlog.canonical_json(
+            redaction.redact_changes(values.pop("changes"), persons)))
+    t = twin.table
+    when = t.c[twin.when]
+    same = [t.c[k].is_(None) if v is None else t.c[k] == v for k, v in values.items()]
+    rows = uow.conn.execute(
+        core_select(when, *([t.c.changes] if twin.event else []))
+        .where(t.c.case_id == case.id, when >= cal.start_of_day_utc(day),
+               when < cal.start_of_day_utc(day + timedelta(days=1)), *same)).all()
+    for row in rows:
+        if twin.event and {k: v for k, v in json.loads(row[1]).items() if k != "file"} != content:
+            continue
+        found = row[0] if isinstance(row[0], datetime) else datetime.fromisoformat(row[0])
+        raise InvalidInput(msg(
+            "case {case}: this {step} is already recorded ({when}, the same content): a record "
+            "typed twice is kept once, nothing was written (a second one that day differs in "
+            "what it records)", case=case.number, step=display_name("trigger", trigger),
+            when=cal.local(found).strftime("%Y-%m-%d %H:%M")))
 
 
 _PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))

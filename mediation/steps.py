@@ -53,7 +53,7 @@ from mediation.corrections import amend as amend
 from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
-from mediation.step_machinery import Changes, set_field, step, text_inputs
+from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
 from mediation.steps_aftercare import close as close
 from mediation.steps_aftercare import feedback as feedback
 from mediation.steps_aftercare import urge as urge
@@ -105,7 +105,8 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
             at: date | None = None) -> StepDone:
     require(actor, "case.workflow")
     lead = assignable(uow, actor, mediator).username if mediator else None
-    co = [assignable(uow, actor, m).username for m in (co_mediators or []) if m != lead]
+    co = [n for n in (assignable(uow, actor, m).username for m in (co_mediators or []))
+          if n != lead]
     require_appointment(actor, lead=lead, co=co,
                         current_lead=casestore.find(uow, actor, ref).lead_mediator)
 
@@ -149,9 +150,11 @@ def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
         return {"session": [None, {"no": row.no, "place": place, "attendees": attendees,
                                    "minutes": identity.scrub(row.minutes)}]}
 
+    twin = Twin(MediationSession.__table__, "held_at",  # type: ignore[attr-defined]
+                {"minutes": minutes.strip(), "place": place, "attendees": attendees})
     return step(uow, actor, ref,
                  Session(minutes=minutes, place=place, attendees=attendees), apply,
-                 expected_version=expected_version, at=at)
+                 expected_version=expected_version, at=at, twin=twin)
 
 
 @text_inputs(multiline=("reason",))
@@ -335,8 +338,10 @@ def prevent(uow: UnitOfWork, actor: Actor, ref: str | int, *, kind: str, persons
                                    recorded_at=uow.now(), recorded_by=actor.username))
         return {"prevention": [None, {"kind": kind, "persons": persons}]}
 
+    twin = Twin(Prevention.__table__, "recorded_at",  # type: ignore[attr-defined]
+                {"kind": kind, "persons": persons})
     return step(uow, actor, ref, Prevent(kind=kind, persons=persons), apply,
-                 expected_version=expected_version, at=at)
+                 expected_version=expected_version, at=at, twin=twin)
 
 
 def assign(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str,

@@ -17,8 +17,8 @@ from mediation.core.commands import Close, Feedback, StepDone, Urge, Visit
 from mediation.core.i18n import N_
 from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
-from mediation.step_machinery import Changes, set_field, step, text_inputs
-from mediation.tables import Lead
+from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
+from mediation.tables import Event, Lead
 
 
 @text_inputs(multiline=("note", "measures", "escalation"), line=("visitor", "visited"))
@@ -56,11 +56,15 @@ def urge(uow: UnitOfWork, actor: Actor, ref: str | int, *, note: str,
     """``case urge``: a party who has not (fully) performed the agreement was urged to (Law art.
     31: the committee supervises performance and urges the parties to perform)."""
 
-    def apply(case: Case) -> Changes:
-        return {"urge": [None, {"note": identity.scrub(note.strip())}]}
+    recorded: Changes = {"urge": [None, {"note": identity.scrub((note or "").strip())}]}
 
+    def apply(case: Case) -> Changes:
+        return dict(recorded)
+
+    twin = Twin(Event.__table__, "occurred_at",  # type: ignore[attr-defined]
+                {"action": "urge", "changes": recorded}, event=True)
     return step(uow, actor, ref, Urge(note=note), apply, expected_version=expected_version,
-                at=at)
+                at=at, twin=twin)
 
 
 def lead_reporter(uow: UnitOfWork, case_id: int) -> str | None:

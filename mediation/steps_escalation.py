@@ -18,7 +18,8 @@ from mediation.core.commands import Recuse, ReportPolice, StepDone
 from mediation.core.i18n import N_
 from mediation.db import casefile_changes
 from mediation.db.storage import UnitOfWork
-from mediation.step_machinery import Changes, set_field, step, text_inputs
+from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
+from mediation.tables import Event
 
 
 @text_inputs(multiline=("reason",), line=("party",))
@@ -61,12 +62,16 @@ def report_police(uow: UnitOfWork, actor: Actor, ref: str | int, *, to: str,
     """``case report-police``: a dispute likely to lead to a public-security or criminal case
     was reported to the police (Law art. 25), to whom and what was said."""
 
-    def apply(case: Case) -> Changes:
-        return {"police_report": [None, {"to": to.strip(),
-                                         "note": identity.scrub(note.strip()) if note else None}]}
+    recorded: Changes = {"police_report": [None, {
+        "to": (to or "").strip(), "note": identity.scrub(note.strip()) if note else None}]}
 
+    def apply(case: Case) -> Changes:
+        return dict(recorded)
+
+    twin = Twin(Event.__table__, "occurred_at",  # type: ignore[attr-defined]
+                {"action": "police", "changes": recorded}, event=True)
     return step(uow, actor, ref, ReportPolice(to=to, note=note), apply,
-                expected_version=expected_version, at=at)
+                expected_version=expected_version, at=at, twin=twin)
 
 
 # Display names of the changes these steps record (history, audit).

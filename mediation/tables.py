@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlmodel import Field, SQLModel
 
 
@@ -147,6 +147,21 @@ class LogHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str
+
+
+class StatMonth(SQLModel, table=True):
+    """Counters of the statistics per committee and local month, kept by triggers on ``cases``
+    (``mediation.db.statcounts``): figure, 0.01-day bucket of an interval (0 otherwise), count
+    (or amount in fen)."""
+
+    __tablename__ = "stat_month"
+    committee_id: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={
+        "autoincrement": False})
+    month: str = Field(primary_key=True)
+    figure: str = Field(primary_key=True)
+    bucket: int = Field(primary_key=True, sa_type=Integer, sa_column_kwargs={
+        "autoincrement": False})
+    n: int = Field(sa_type=BigInteger().with_variant(Integer(), "sqlite"))
 
 
 class EventView(BaseModel):

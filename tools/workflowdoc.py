@@ -89,12 +89,30 @@ def render() -> str:
         "(`2026-11-28 15:00`) in the committee's time zone. The event records both when the "
         "step happened (`occurred_at`) and when it was entered (`at`), both under the hash "
         "(docs/audit.md §2). Refused, in one line: a time in the future, a time before the "
-        "case's previous step (`workflow.occurrence_problem`), or one more than the committee's "
-        "late-entry days ago. A date alone is that day: today means now; an earlier day its "
-        "first instant, or the time of the case's previous step when that was later the same "
-        "day, so the steps of a day keep the order they are entered in. The case's milestones, "
-        "its 30-day period, the judicial window and the statistics count by when a step "
-        "happened, so a late entry moves the figures of the period it happened in.",
+        "case's registration (the refusal says that a dispute that came in earlier is "
+        "registered at its true date with `case new --at`), a time before the case's previous "
+        "step (`workflow.occurrence_problem`), or one more than the committee's late-entry days "
+        "ago. Records are the exception to the previous step: "
+        + ", ".join(f"`{t}`" for t in workflow.RECORDS) + " (`workflow.RECORDS`) note "
+        "something that happened while the case was in its state, and change neither the "
+        "state nor anything a later step reads, so one found missing from the notebook after a "
+        "later step was entered is still entered at its true time: before the case's latest "
+        "step, but not before the case entered the state it belongs to (a session not before "
+        "mediation began). Every other step stays in time order. The case file lists sessions "
+        "in the order they were held. A record typed twice is kept once: the same session "
+        "(minutes, place, attendees), escalation prevented (kind, persons), urging or report "
+        "to the police (what was recorded) on the same local day is refused, nothing written "
+        "(`step_machinery.Twin`). The dates among a step's inputs are checked by one rule "
+        "(the guard `dates_possible`, `workflow/dates.py`) against the day the step happened "
+        "(today, or its `--at`): a fact of the past (`judicial --filed`, `--decided`) is never "
+        "in the future nor after that day, a promise (`agree --due`, the performance deadline) "
+        "never before it, and a court's decision never before its filing. A date alone is that "
+        "day: today means now; an earlier day its first instant, or the time of the case's "
+        "previous step when that was later the same day, so the steps of a day keep the order "
+        "they are entered in (for a record, also the time its state began, when that was later "
+        "that day). The case's milestones, its 30-day period, the judicial window and the "
+        "statistics count by when a step happened, so a late entry moves the figures of the "
+        "period it happened in.",
         "",
         "## Corrections (更正)",
         "",
@@ -147,7 +165,7 @@ def render() -> str:
         "",
         "Before issue 15 one `feedback` step recorded the visit and closed the case. Databases "
         "keep those events: the replay (`audit verify`, `db check`) accepts them as "
-        "`LEGACY_STEPS` in `mediation/workflow/replay.py`, and migration 0016 took each such "
+        "`LEGACY_STEPS` in `mediation/workflow/replay.py`, and migration 0019 took each such "
         "case's closing as its feedback (`fed_back_at = closed_at`), as the replay of its case "
         "file does.",
     ]

@@ -194,6 +194,7 @@ def give_half(uow: UnitOfWork, actor: Actor, username: str) -> dict[str, Any]:
 
     require(actor, "staff.code")
     staff = find_staff(uow, actor, username)
+    username = staff.username  # it may have been named by its display name
     if staff.username == actor.username:
         raise PermissionDenied(msg("the committee's half of your own code is given by another "
                                    "member of the committee"))
@@ -249,6 +250,7 @@ def change_password(uow: UnitOfWork, actor: Actor, username: str, password: str
     The district administrator sets no password but their own: ``staff reset`` gives a one-time
     code instead. Setting another's password ends their open sessions."""
     staff = _staff(uow, username)
+    username = staff.username
     other = staff.username != actor.username
     if other:
         require(actor, "staff.manage")
@@ -272,6 +274,7 @@ def reset_password(uow: UnitOfWork, actor: Actor, username: str, *,
 
     require(actor, "staff.manage")
     staff = find_staff(uow, actor, username, committee=committee)
+    username = staff.username  # it may have been named by its display name
     if staff.username == actor.username:
         raise InvalidInput(msg("use `mediation staff password {user}` for your own password",
                                user=username))
@@ -284,6 +287,10 @@ def reset_password(uow: UnitOfWork, actor: Actor, username: str, *,
 
 
 def _staff(uow: UnitOfWork, username: str) -> Staff:
+    """By user name or display name (access.staff_names, the one resolver)."""
+    from mediation.access import staff_names
+
+    username = staff_names.find(uow, username) or username
     staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
     if staff is None:
         raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",

@@ -81,6 +81,13 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
     s = uow.session
     now = uow.now()
     staff = s.exec(select(Staff).where(Staff.username == username)).first()
+    if staff is None:  # a display name (王芳): the one resolver, which refuses an ambiguous one
+        from mediation.access import staff_names
+
+        named = staff_names.find(uow, username)
+        if named is not None:
+            username = named
+            staff = s.exec(select(Staff).where(Staff.username == username)).first()
     if staff is None or staff.id is None:
         # The name typed is not recorded: it is often a password typed in the wrong field.
         eventlog.append(s, at=now, actor="(unknown)", role="unknown", action="login_failed",
@@ -154,7 +161,7 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
     shown = notices(uow, staff)
     eventlog.append(s, at=now, actor=staff.username, role=staff.role, action="login",
                     committee_id=staff.committee_id, changes={"token_id": [None, row.id]})
-    return {"user": staff.username, "role": staff.role, "token": token,
+    return {"user": staff.username, "name": staff.name, "role": staff.role, "token": token,
             "expires_at": iso(row.expires_at), "notices": shown}
 
 
@@ -231,6 +238,7 @@ def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_TOKEN_DAYS))
     staff = _staff(uow, username)
+    username = staff.username  # it may have been named by its display name
     require_committee(actor, staff.committee_id)
     if issues_codes(actor) and staff.username != actor.username:
         raise PermissionDenied(msg("the district administrator creates no token for another "

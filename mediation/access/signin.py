@@ -183,7 +183,7 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
         if problem is None and row is not None:
             if not row.active:
                 raise PermissionDenied(msg("user {user} is disabled", user=row.username))
-            if user and user != row.username:
+            if user and user not in (row.username, row.name):
                 raise PermissionDenied(msg(
                     "signed in as {signed}, but MEDIATION_USER/--user names {user}; "
                     "unset it or sign in as {user}", signed=row.username, user=user))
@@ -198,6 +198,13 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
         raise InvalidInput(msg("who are you? sign in with `mediation login USER`, "
                                "or (without required sign-in) set MEDIATION_USER"))
     staff = uow.conn.execute(_BY_NAME, {"username": user}).first()
+    if staff is None:  # a display name (王芳): the one resolver, which refuses an ambiguous one
+        from mediation.access import staff_names
+
+        named = staff_names.find(uow, user)
+        if named is not None:
+            staff = uow.conn.execute(_BY_NAME, {"username": named}).first()
+            user = named
     if staff is None:
         raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
                            user=user))

@@ -77,6 +77,10 @@ def _log_filter(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     if case is not None:
         stmt = stmt.where(col(Event.case_id) == _case_id(uow, actor, case))
     if actor_name:
+        from mediation.access import staff_names  # a user name or a display name (王芳)
+
+        actor_name = staff_names.find(uow, actor_name, committee_id=actor.committee_id) \
+            or actor_name  # events also name actors who are no staff ("(unknown)")
         stmt = stmt.where(col(Event.actor) == actor_name)
     if action:
         stmt = stmt.where(col(Event.action) == action)

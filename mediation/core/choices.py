@@ -6,12 +6,17 @@ message catalogues (``state.mediating`` → 调解中), so a name shown on scree
 back. Categories have their own rules (:func:`category`): code, name, or a code without its
 leading zero (``2`` → ``02``).
 
-A value that is none of these raises :class:`ChoiceError` whose message names the allowed values
-as "code (name)" pairs in the reader's language. Pure: no database, no terminal.
+A value that is none of these raises :class:`ChoiceError` whose message names the allowed values:
+under zh each as its code and Chinese name (``male 男、female 女``), under en the codes. Every
+vocabulary value read from any input (a CLI option, a prompt, ``case.json``, a ``case import``
+line, ``case amend --add-party/--edit-party/--prevention`` JSON, a lead CSV or JSON) goes
+through :func:`parse` or :func:`category`, so the code and its name are accepted alike on every
+path. Pure: no database, no terminal.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -50,6 +55,11 @@ def values(kind: str) -> list[str]:
     return [v.value for v in enum]
 
 
+@functools.cache
+def _codes(kind: str) -> frozenset[str]:
+    return frozenset(values(kind))
+
+
 def kinds() -> list[str]:
     return list(_ENUMS)
 
@@ -67,15 +77,28 @@ def allowed(kind: str, codes: Sequence[str] | None = None) -> str:
     return sep.join(label(kind, c) for c in (codes if codes is not None else values(kind)))
 
 
+def listing(kind: str, codes: Sequence[str] | None = None) -> str:
+    """The allowed values as a refusal names them: ``male 男、female 女`` under zh (the code, which
+    can be typed, and the name, which can too), the codes under en."""
+    zh = get_language() == "zh"
+    shown = []
+    for code in codes if codes is not None else values(kind):
+        label_ = name(kind, code, "zh") if zh else code
+        shown.append(code if label_ == code else f"{code} {label_}")
+    return ("、" if zh else ", ").join(shown)
+
+
 def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
     """The code ``text`` means: the code itself or its Chinese or English name."""
+    if text in (_codes(kind) if codes is None else codes):  # the common case, already a code
+        return text  # (the bulk import's every record)
     choices = list(codes) if codes is not None else values(kind)
     wanted = fold(text)
     for code in choices:
         if wanted in {fold(code), fold(name(kind, code, "zh")), fold(name(kind, code, "en"))}:
             return code
     raise ChoiceError(msg("{value!r} is not one of: {allowed}", value=text,
-                          allowed=allowed(kind, choices)))
+                          allowed=listing(kind, choices)))
 
 
 def completions(kind: str, incomplete: str,
@@ -96,6 +119,8 @@ def category(text: str) -> str:
     """A category code from its code, its code without the leading zero, or its name."""
     from mediation.core import categories
 
+    if categories.get(text) is not None:  # the common case, already a code
+        return text
     wanted = fold(text)
     table = categories.all_categories()
     for cat in table:

@@ -10,6 +10,7 @@ a named field raises :class:`FieldError`, which the intake names in its one-line
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -67,9 +68,18 @@ def _fold(v: Any) -> Any:
     return normalise.fold(v) if type(v) is str and not (v.isascii() and v.isprintable()) else v
 
 
-def _code(v: Any) -> Any:
-    return normalise.code(v) if type(v) is str and not (v.isascii() and v.islower()
-                                                       and v.isidentifier()) else v
+def code(kind: str) -> BeforeValidator:
+    """A value of the vocabulary ``kind`` (``mediation.core.choices``): its code or its name in
+    either language, in any width, as on the command line; anything else is refused by
+    :class:`~mediation.core.choices.ChoiceError` naming the allowed codes and names."""
+    from mediation.core import choices
+
+    def before(v: Any) -> Any:
+        if v is None or isinstance(v, str):
+            return v if v is None else choices.parse(kind, v)
+        return choices.parse(kind, json.dumps(v, ensure_ascii=False))  # a number, a list: no
+
+    return BeforeValidator(before)
 
 
 # What each field of an intake record is, for the one normaliser (mediation/core/normalise.py):
@@ -78,7 +88,8 @@ def _code(v: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text)]
 LongText = Annotated[str, BeforeValidator(_long_text)]
 Ident = Annotated[str, BeforeValidator(_fold)]
-Code = BeforeValidator(_code)
+# A category: as text, or a JSON number as a clerk may write it (2 is "2", which is 02)
+CategoryIn = Annotated[str, BeforeValidator(lambda v: str(v) if type(v) is int else _fold(v))]
 DateIn = Annotated[date, _only_str(normalise.date_)]
 DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
 IntIn = Annotated[int, _only_str(normalise.integer_text)]
@@ -92,12 +103,12 @@ def phone(v: str | None) -> str | None:
 
 
 def category(v: str) -> str:
-    """A category code of the national classification (``mediation.core.categories``)."""
-    from mediation.core import categories
+    """A category code of the national classification (``mediation.core.categories``), from its
+    code, its name or its code without the leading zero (``2`` → ``02``), as on the command
+    line (``choices.category``, which refuses naming every code and name)."""
+    from mediation.core import choices
 
-    if categories.get(v) is None:
-        raise ValueError(N_("unknown category code"))
-    return v
+    return choices.category(v)
 
 
 def amount(v: Any) -> Any:

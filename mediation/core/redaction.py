@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from mediation.core import identity, normalise
+from mediation.core.lazyre import lazy
 
 PERSON = "person"
 
@@ -91,8 +92,8 @@ DOTS = "·•・.．‧∙⋅･·ㆍ"  # middle dot and the characters typed fo
 _SPACE = r"[\s\u3000]"
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # A dot between two Han characters (a dot elsewhere, as in "x.example", is left alone).
-_DOT_RE = re.compile(rf"(?<=[{_HAN}]){_SPACE}*[{re.escape(DOTS)}]{_SPACE}*(?=[{_HAN}])")
-_HAN_GAP_RE = re.compile(rf"(?<=[{_HAN}·]){_SPACE}+(?=[{_HAN}·])")
+_DOT_RE = lazy(rf"(?<=[{_HAN}]){_SPACE}*[{re.escape(DOTS)}]{_SPACE}*(?=[{_HAN}])")
+_HAN_GAP_RE = lazy(rf"(?<=[{_HAN}·]){_SPACE}+(?=[{_HAN}·])")
 _SPACES_RE = re.compile(rf"{_SPACE}+")
 
 
@@ -200,12 +201,12 @@ def _digits(n: int) -> str:
     return "".join(f"{_G}{_D}" for _ in range(n))
 
 
-_ID_RE = re.compile(f"{_NOT_BEFORE}[1-9１-９]{_digits(16)}{_G}(?:{_D}|[XxＸｘ]){_NOT_AFTER}")
+_ID_RE = lazy(f"{_NOT_BEFORE}[1-9１-９]{_digits(16)}{_G}(?:{_D}|[XxＸｘ]){_NOT_AFTER}")
 _PREFIX = f"(?:(?:[+＋]|00|００)[ \u3000]*)?[8８][ \u3000]*[6６]{_SEP}{{0,3}}"
-_MOBILE_RE = re.compile(
+_MOBILE_RE = lazy(
     f"{_NOT_BEFORE}(?:[(（][ \u3000]*(?:[+＋]|00|００)?[ \u3000]*[8８][ \u3000]*[6６][ \u3000]*"
     f"[)）][ \u3000]*|{_PREFIX})?(?P<m>[1１]{_G}[3-9３-９]{_digits(9)}){_NOT_AFTER}")
-_LANDLINE_RE = re.compile(
+_LANDLINE_RE = lazy(
     f"{_NOT_BEFORE}(?P<m>[(（]?[0０]{_digits(2)}(?:{_G}{_D})?[)）]?{_G}"
     f"{_D}{_digits(6)}(?:{_G}{_D})?){_NOT_AFTER}")
 _ANY_DIGITS = re.compile(f"{_D}(?:{_G}{_D}){{6}}")  # seven digits at least: worth a look
@@ -268,7 +269,7 @@ def redact_changes(changes: Mapping[str, Any], names: Sequence[str] = ()) -> dic
 # Addresses
 
 _UNIT = f"[{_HAN}]"
-_ADDRESS_RE = re.compile(
+_ADDRESS_RE = lazy(
     rf"^{_SPACE}*(?P<prefix>(?:{_UNIT}{{1,10}}?(?:省|自治区|特别行政区){_SPACE}*)?"
     rf"(?:{_UNIT}{{1,10}}?(?:市|自治州|州|盟|地区){_SPACE}*){{0,2}})"
     rf"(?P<district>{_UNIT}{{1,10}}?(?:区|县|旗|市))")

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -244,9 +244,8 @@ def append(
             changes = {**changes, "file": recorded}
             if searchindex.touched(recorded):  # the search index, in the same transaction
                 searchindex.refresh(conn, case_id)
-    seq, prev_hash = conn.execute(_LOCK_HEAD).one()
     values: dict[str, Any] = {
-        "seq": seq + 1,
+        "seq": 0,
         "at": at.replace(tzinfo=None),
         "committee_id": committee_id,
         "case_id": case_id,
@@ -260,14 +259,70 @@ def append(
         "changes": canonical_json(changes),
         "occurred_at": (occurred_at or at).replace(tzinfo=None),
         "content_version": CONTENT_VERSION,
-        "prev_hash": prev_hash,
+        "prev_hash": "",
         "hash": "",
     }
+    if conn.dialect.name == "postgresql":
+        values["seq"], values["prev_hash"], values["hash"] = _append_postgresql(conn, values)
+        return from_row(Event, values)
+    values["seq"], values["prev_hash"] = conn.execute(_LOCK_HEAD).one()
+    values["seq"] += 1
     event = from_row(Event, values)
-    values["hash"] = event.hash = chain_hash(prev_hash, content_of(event))
+    values["hash"] = event.hash = chain_hash(values["prev_hash"], content_of(event))
     conn.execute(_INSERT_EVENT, values)
     conn.execute(_ADVANCE_HEAD, {"seq": values["seq"], "hash": values["hash"]})
     return event
+
+
+# PostgreSQL: the head locked, the event inserted with its hash and the head advanced in ONE
+# statement, so that the head row -- which every write of every terminal takes -- is held for
+# that statement and the commit, not for three round trips and the Python between them (issue
+# 18: with eight terminals the steps queue on it). The hash is :func:`chain_hash` computed by
+# the server (``sha256``, PostgreSQL 11 and later) over the same bytes: the previous hash, a
+# newline, and :func:`content_text` with the new sequence number spliced in
+# (:func:`seq_split`). The verifier recomputes every hash in Python, so any difference would
+# show as a broken chain (tests/integration/test_concurrency.py and test_audit_verify.py run
+# on PostgreSQL and verify the chain after).
+_PG_APPEND = text("""
+WITH head AS (SELECT seq + 1 AS seq, hash AS prev FROM log_head WHERE id = 1 FOR UPDATE),
+added AS (
+    INSERT INTO event (seq, at, committee_id, case_id, actor, role, action, from_state, to_state,
+                       version, reason, changes, occurred_at, content_version, prev_hash, hash)
+    SELECT head.seq, CAST(:at AS TIMESTAMP), CAST(:committee_id AS INTEGER),
+           CAST(:case_id AS INTEGER), CAST(:actor AS VARCHAR), CAST(:role AS VARCHAR),
+           CAST(:action AS VARCHAR), CAST(:from_state AS VARCHAR), CAST(:to_state AS VARCHAR),
+           CAST(:version AS INTEGER), CAST(:reason AS VARCHAR), CAST(:changes AS VARCHAR),
+           CAST(:occurred_at AS TIMESTAMP), CAST(:content_version AS INTEGER), head.prev,
+           encode(sha256(convert_to(head.prev || chr(10) || CAST(:before AS VARCHAR)
+                                    || CAST(head.seq AS VARCHAR) || CAST(:after AS VARCHAR),
+                                    'UTF8')), 'hex')
+    FROM head
+    RETURNING seq, prev_hash, hash)
+UPDATE log_head SET seq = added.seq, hash = added.hash FROM added WHERE log_head.id = 1
+RETURNING added.seq, added.prev_hash, added.hash
+""")
+
+
+def seq_split(content: str) -> tuple[str, str]:
+    """``content`` (:func:`content_text` written with ``seq`` 0) as the text before and after
+    the sequence number: ``before + str(seq) + after`` is the content with ``seq``. The number
+    is the last ``"seq"`` key (only ``to_state`` and ``version`` follow it, plain values; a
+    ``"seq"`` key inside ``changes`` comes earlier)."""
+    mark = ',"seq":0,"to_state":'
+    at = content.rindex(mark) + len(',"seq":')
+    return content[:at], content[at + 1:]
+
+
+def _append_postgresql(conn: Connection, values: dict[str, Any]) -> tuple[int, str, str]:
+    content = content_text(0, values["at"], values["committee_id"], values["case_id"],
+                           values["actor"], values["role"], values["action"],
+                           values["from_state"], values["to_state"], values["version"],
+                           values["reason"], values["changes"], values["occurred_at"],
+                           values["content_version"])
+    before, after = seq_split(content)
+    params = {k: v for k, v in values.items() if k not in ("seq", "prev_hash", "hash")}
+    row = conn.execute(_PG_APPEND, {**params, "before": before, "after": after}).one()
+    return int(row[0]), str(row[1]), str(row[2])
 
 
 def head(session: Session | Connection) -> tuple[int, str]:

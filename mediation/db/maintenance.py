@@ -30,7 +30,7 @@ from sqlmodel import col
 from mediation.core import files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
-from mediation.db import casefile
+from mediation.db import casefile, statcounts
 from mediation.db.engines import is_sqlite
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, LogHead
@@ -245,6 +245,8 @@ def database_checks(uow: UnitOfWork) -> list[Check]:
         _foreign_keys(uow),
         _event_numbering(uow),
         _replay(uow),
+        _stat_counters(uow),
+        _search_grams(uow),
     ]
 
 
@@ -304,6 +306,18 @@ def _event_numbering(uow: UnitOfWork) -> Check:
                  None if problems else msg("{count} events", count=count))
 
 
+def _stat_counters(uow: UnitOfWork) -> Check:
+    """The statistics' counters kept by the triggers equal a recount from the case rows
+    (mediation/db/statcounts.py)."""
+    conn = uow.session.connection()
+    problems = statcounts.differences(conn)
+    if problems:
+        return Check("stat_counters", False, "; ".join(problems))
+    count = len(statcounts.kept(conn))
+    return Check("stat_counters", True, f"{count} counters agree with the cases",
+                 msg("{count} counters agree with the cases", count=count))
+
+
 def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
     """Every case replayed from its events and judged as ``audit verify`` judges it
     (:func:`mediation.db.casefile.replay_cases`). Returns (cases seen, problems)."""
@@ -324,6 +338,19 @@ def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
                             f"to {r.state} v{r.version}")
     return seen, problems[:limit] + (
         [f"... and {len(problems) - limit} more"] if len(problems) > limit else [])
+
+
+def _search_grams(uow: UnitOfWork) -> Check:
+    """The short-word index of ``case search`` against the texts it is made of
+    (:func:`mediation.db.searchgrams.check`)."""
+    from mediation.db import searchgrams
+
+    problems = searchgrams.check(uow.session.connection())
+    if not problems:
+        return Check("search_grams", True, "ok", msg("ok"))
+    return Check("search_grams", False, "; ".join(problems),
+                 msg("the short-word search index differs from the case texts: {n} differences",
+                     n=len(problems)))
 
 
 def _replay(uow: UnitOfWork) -> Check:

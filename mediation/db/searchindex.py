@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from mediation.core import identity, redaction
+from mediation.db import searchgrams
 
 PREFIX = "case_fts"  # every table (and SQLite shadow table) of the index starts with this
 TEXT_TABLE = "case_fts"
@@ -150,27 +151,45 @@ def refresh(conn: Connection, case_id: int) -> None:
 def _delete(conn: Connection, case_ids: Sequence[int]) -> None:
     ids = ",".join(str(int(i)) for i in case_ids)
     rowid = "rowid" if _is_sqlite(conn) else "case_id"
+    if _is_sqlite(conn):  # the short words' index forgets what it is told it holds
+        searchgrams.delete(conn, [(int(r[0]), str(r[1]), str(r[2])) for r in conn.execute(
+            text(f"SELECT rowid, named, masked FROM {TEXT_TABLE} WHERE rowid IN ({ids})"))])
     conn.execute(text(f"DELETE FROM {TEXT_TABLE} WHERE {rowid} IN ({ids})"))
     conn.execute(text(f"DELETE FROM {KEY_TABLE} WHERE case_id IN ({ids})"))
 
 
-def insert_many(conn: Connection, docs: Sequence[Document]) -> None:
-    """Index rows for cases that have none yet (new cases; the bulk import; the migration)."""
+def insert_many(conn: Connection, docs: Sequence[Document], *, grams: bool = True) -> None:
+    """Index rows for cases that have none yet (new cases; the bulk import; the migration),
+    with their short words (:mod:`mediation.db.searchgrams`; ``grams=False`` only for
+    migration 0011, older than that index)."""
     if not docs:
         return
-    rowid = "rowid" if _is_sqlite(conn) else "case_id"
-    conn.execute(text(f"INSERT INTO {TEXT_TABLE} ({rowid}, named, masked) "
-                      "VALUES (:case_id, :named, :masked)"),
-                 [{"case_id": d.case_id, "named": d.named, "masked": d.masked} for d in docs])
+    rows = [{"case_id": d.case_id, "named": d.named, "masked": d.masked} for d in docs]
+    if _is_sqlite(conn):
+        conn.execute(text(f"INSERT INTO {TEXT_TABLE} (rowid, named, masked) "
+                          "VALUES (:case_id, :named, :masked)"), rows)
+        if grams:
+            searchgrams.insert(conn, [(d.case_id, d.named, d.masked) for d in docs])
+    elif grams:  # the row carries its short words
+        conn.execute(text(f"INSERT INTO {TEXT_TABLE} (case_id, named, masked, named_grams, "
+                          "masked_grams) VALUES (:case_id, :named, :masked, "
+                          f"{searchgrams.PG_VALUES['named']}, {searchgrams.PG_VALUES['masked']})"),
+                     [{**r, **searchgrams.pg_values(d.named, d.masked)}
+                      for r, d in zip(rows, docs, strict=True)])
+    else:
+        conn.execute(text(f"INSERT INTO {TEXT_TABLE} (case_id, named, masked) "
+                          "VALUES (:case_id, :named, :masked)"), rows)
     keys = [{"case_id": d.case_id, "hash": h} for d in docs for h in sorted(d.keys)]
     if keys:
         conn.execute(text(f"INSERT INTO {KEY_TABLE} (case_id, hash) VALUES (:case_id, :hash)"),
                      keys)
 
 
-def rebuild(conn: Connection, batch: int = 2000) -> int:
-    """Every case's index row, built anew (migration 0011; ``db check`` may call it to repair).
-    Returns how many cases were indexed."""
+def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True) -> int:
+    """Every case's index row, built anew (migration 0011, with ``grams=False``: the short
+    words' index comes with 0017). Returns how many cases were indexed."""
+    if grams:
+        searchgrams.clear(conn)
     conn.execute(text(f"DELETE FROM {TEXT_TABLE}"))
     conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
     key = _key_of(conn)
@@ -181,7 +200,7 @@ def rebuild(conn: Connection, batch: int = 2000) -> int:
             {"after": after, "n": batch})]
         if not ids:
             return done
-        insert_many(conn, read(conn, key, ids))
+        insert_many(conn, read(conn, key, ids), grams=grams)
         done += len(ids)
         after = ids[-1]
         if len(ids) < batch and not _is_sqlite(conn):

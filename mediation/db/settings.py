@@ -62,7 +62,9 @@ def get_many(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
 
 
 def put(uow: UnitOfWork, key: str, value: str) -> str | None:
-    """Set ``key`` to ``value``; returns the value it had."""
+    """Set ``key`` to ``value``; returns the value it had. What the unit of work read of the
+    settings (``uow.memo``) is forgotten."""
+    uow.memo.clear()
     row = uow.session.get(Setting, key)
     before = None if row is None else row.value
     row = row or Setting(key=key, value="")

@@ -53,6 +53,9 @@ class UnitOfWork:
         self._committed = False
         self._session: Session | None = None
         self._autoflush = True
+        # What this unit of work read once and may read again (a committee's calendar, which
+        # a step reads for its guards and again for its deadline): settings.put clears it.
+        self.memo: dict[Any, Any] = {}
 
     def __enter__(self) -> UnitOfWork:
         conn = self.engine.connect()

@@ -135,8 +135,11 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     end = start_of_local_day_utc(day + timedelta(days=1))
     seq, head_hash = eventlog.head(uow.session)  # read first: the data is at least this new
     files: dict[str, dict[str, Any]] = {}
+    # The committee's province numbering of the categories, when it loaded one (a column of
+    # cases.csv beside this program's codes; the monthly sheet's Code column).
+    numbering = settings.get(uow, settings.procedure_key("numbering", actor.committee_id)) or None
     files["cases.csv"] = export_csv.write_cases(uow, actor.committee_id, end,
-                                                work / "cases.csv", progress)
+                                                work / "cases.csv", progress, numbering)
     files["events.csv"] = export_csv.write_events(uow, actor.committee_id, end,
                                                   work / "events.csv", progress)
     window = export_corrections.since(work.parent, day)
@@ -174,6 +177,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
         "date": day.isoformat(),
         "committee": {"id": committee.id, "name": committee.name},
         "categories_version": categories.table_version(),
+        "numbering": numbering,
         "rows": {"cases.csv": files["cases.csv"]["rows"],
                  "events.csv": files["events.csv"]["rows"],
                  "corrections.csv": files["corrections.csv"]["rows"]},

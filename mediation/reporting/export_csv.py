@@ -31,8 +31,12 @@ CASE_COLUMNS = (
     "number", "state", "category", "reporting_category", "source", "risk_level",
     "persons_involved", "amount_yuan", "discovered_at", "registered_at", "accepted_at",
     "declined_at", "concluded_at", "conclusion", "confirmed_at", "closed_at", "lead_mediator",
-    "applicants", "respondents",
+    "applicants", "respondents", "withdrawn_at", "reporting_category_name", "province_code",
 )
+# ``category`` and ``reporting_category`` are this program's codes (data/categories.json);
+# ``reporting_category_name`` is the report form's name of the category (how a province's
+# numbering is matched), ``province_code`` its code in the numbering the committee loaded
+# (mediation procedure set --numbering; empty when it loaded none).
 # No free text (reasons, notes): the clerk who runs the export sees no case content. ``at`` is
 # when an event was recorded, ``occurred_at`` when its step happened (earlier for a late entry).
 EVENT_COLUMNS = ("seq", "at", "occurred_at", "case", "actor", "role", "action", "from_state",
@@ -78,7 +82,7 @@ class _CsvOut:
 
     def rows_(self, rows: Sequence[Sequence[Any]]) -> None:
         self.writer.writerows(rows)
-        if cells.CSV_DANGER.search(self.buf.getvalue()):
+        if cells.csv_danger(self.buf.getvalue()):
             # Rare: a cell a spreadsheet would run as a formula. The batch is written again
             # with every cell made inert (cells.inert, OWASP's CSV injection rule).
             self.buf.seek(0)
@@ -166,7 +170,7 @@ _CURSOR_NUMBERS = itertools.count(1)  # two named cursors are open at once for c
 
 
 def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
-                 progress: Progress) -> dict[str, Any]:
+                 progress: Progress, numbering: str | None = None) -> dict[str, Any]:
     """One pass over the cases and one over their parties, both in case order, merged here."""
     c, p = _t("cases"), _t("party")
     conn = uow.session.connection()
@@ -179,12 +183,16 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
         counted = counted.order_by(c.c.id)
     total = int(conn.execute(select(func.count()).select_from(counted.subquery())).scalar_one())
     parents = {cat.code: cat.reporting_code for cat in categories.all_categories()}
+    names = {cat.code: cat.name("zh") for cat in categories.all_categories()}
+    province = {code: categories.local_code(code, numbering) if numbering else ""
+                for code in set(parents.values())}
     out = _CsvOut(path, CASE_COLUMNS)
     stmt = (select(c.c.id, c.c.number, c.c.state, c.c.category, c.c.source, c.c.risk_level,
                    c.c.persons_involved, c.c.amount_fen, _iso(conn, c.c.discovered_at),
                    _iso(conn, c.c.registered_at), _iso(conn, c.c.accepted_at),
                    _iso(conn, c.c.declined_at), _iso(conn, c.c.concluded_at), c.c.conclusion,
-                   _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator)
+                   _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator,
+                   _iso(conn, c.c.withdrawn_at))
             .where(*where).order_by(c.c.id))
     party_stmt = (select(c.c.id, p.c.role, p.c.name, p.c.kind)
                   .select_from(c.join(p, p.c.case_id == c.c.id))
@@ -216,7 +224,9 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                 amount = r[7]
                 rows.append((*r[1:4], parents.get(r[3], r[3]), *r[4:7],
                              "" if amount is None else fen_to_yuan(amount), *r[8:17],
-                             "、".join(applicants), "、".join(respondents)))
+                             "、".join(applicants), "、".join(respondents), r[17],
+                             names.get(parents.get(r[3], r[3]), ""),
+                             province.get(parents.get(r[3], r[3]), "")))
             out.rows_(rows)
             done += len(rows)
             progress("cases.csv", done, total)

@@ -57,6 +57,7 @@ class Figures(BaseModel):
     intake: int = 0
     accepted: int = 0
     declined: int = 0
+    withdrawn: int = 0  # withdrawn by the applicant before acceptance (not a decline)
     terminated: int = 0
     concluded: int = 0
     succeeded: int = 0
@@ -87,7 +88,7 @@ class Stats(Figures):
 def blank() -> dict[str, Any]:
     """The raw counts of one group before anything is counted (``stats.compute`` adds to it)."""
     return {
-        "intake": 0, "accepted": 0, "declined": 0, "terminated": 0, "succeeded": 0,
+        "intake": 0, "accepted": 0, "declined": 0, "withdrawn": 0, "terminated": 0, "succeeded": 0,
         "written": 0, "oral": 0, "filed": 0, "confirmed": 0, "rejected": 0,
         "followed_up": 0, "full": 0, "partial": 0, "none": 0, "amount_fen": 0, "overdue": 0,
         "prevention": {}, "prevention_total": (0, 0), "sources": {},
@@ -114,6 +115,7 @@ def from_raw(key: str | None, raw: dict[str, Any]) -> Figures:
     return Figures(
         key=key,
         intake=raw["intake"], accepted=raw["accepted"], declined=raw["declined"],
+        withdrawn=raw["withdrawn"],
         terminated=raw["terminated"], concluded=concluded, succeeded=raw["succeeded"],
         success_rate=rate, success_rate_ci95=list(ci) if ci else None,
         agreements={"written": raw["written"], "oral": raw["oral"]},
@@ -141,8 +143,8 @@ def empty(key: str | None = None) -> Figures:
 # Presentation helpers shared by the CLI and the export
 
 
-COUNT_KEYS = frozenset({"intake", "accepted", "declined", "terminated", "concluded", "succeeded",
-                        "overdue", "written", "oral", "filed", "confirmed", "rejected",
+COUNT_KEYS = frozenset({"intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+                        "succeeded", "overdue", "written", "oral", "filed", "confirmed", "rejected",
                         "followed_up", "full", "partial", "none", "cases", "persons", "n",
                         *(s.value for s in Source)})
 SMALL = 5
@@ -166,6 +168,7 @@ def to_json(stats: Stats) -> dict[str, Any]:
     data.pop("key", None)
     if stats.groups is None:
         data["groups"] = None
-    order = ["period", "intake", "accepted", "declined", "terminated", "concluded", "succeeded",
+    order = ["period", "intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+             "succeeded",
              "success_rate", "success_rate_ci95", "intervals", "overdue", "groups"]
     return {k: data[k] for k in order} | {k: v for k, v in data.items() if k not in order}

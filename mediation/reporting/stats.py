@@ -3,7 +3,8 @@
 Definitions (docs/statistics.md states them for readers, in Chinese and English):
 
 - Every figure is counted **by the date of the event** that makes it (China Standard Time):
-  intake by registration (``new``), accepted by ``accept``, declined by ``decline``.
+  intake by registration (``new``), accepted by ``accept``, declined by ``decline``, withdrawn
+  by ``withdraw`` (the applicant withdrew before acceptance: not a decline).
 - A case's **conclusion** is its FIRST ``agree`` or ``terminate`` event. Re-mediation
   (``remediate``) never creates a second conclusion: a re-mediated case is counted once, in the
   period and with the outcome of its first conclusion, so a past period's figures never change
@@ -43,6 +44,7 @@ from mediation.core.errors import UsageError
 from mediation.core.i18n import msg
 from mediation.core.periods import Period
 from mediation.db.storage import UnitOfWork
+from mediation.reporting import stats_counted
 from mediation.reporting.figures import Interval, Stats, blank, from_raw
 from mediation.reporting.stats_sql import Sql, count_if, table
 from mediation.workflow import OPEN_STATES
@@ -158,33 +160,12 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
         row("")
     scope = q.scope(c, ids)
 
-    # 1. The counts: one scan of the cases, conditional sums per group and source (per fact and
-    # month when grouping by month). A group appears only where something happened.
-    for k, source, *counts in conn.execute(_counts_stmt(q, c, scope)):
-        intake, accepted, declined, terminated, written, oral, amount = (
-            int(x or 0) for x in counts)
-        if not any((intake, accepted, declined, terminated, written, oral)):
-            continue
-        r = row(k)
-        r["intake"] += intake
-        if intake:
-            r["sources"][source] = r["sources"].get(source, 0) + intake
-        r["accepted"] += accepted
-        r["declined"] += declined
-        r["terminated"] += terminated
-        r["succeeded"] += written + oral
-        r["written"] += written
-        r["oral"] += oral
-        r["amount_fen"] += amount
-
-    # 2. The intervals: durations counted per 0.01-day bucket, one GROUP BY per interval.
-    buckets: dict[tuple[str, str], dict[float, int]] = {}
-    for name, k, bucket, n in conn.execute(_intervals_stmt(q, c, scope)):
-        counts = buckets.setdefault(("" if k is None else str(k), name), {})
-        b = round(float(bucket), 2)
-        counts[b] = counts.get(b, 0) + int(n)
-    for (k, interval), counts in buckets.items():
-        row(k)["intervals"][interval] = counts  # read as percentiles by _finished
+    if stats_counted.applies(q.by, q.period):
+        # 1-2. The counts and the intervals off the counters kept per committee and month
+        # (stats_counted.py): a few rows instead of a scan and five sorts of the cases.
+        stats_counted.collect(conn, ids, q.by, q.period, row)
+    else:
+        _scan(conn, q, c, scope, row)
 
     # 3. Judicial confirmation: filed by filing date, confirmed/rejected by decision date.
     key = q.key(c, j.c.filed_on, is_date=True).label("k")
@@ -219,6 +200,40 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
             row(k)["overdue"] = int(n)
 
     return out
+
+
+def _scan(conn: Any, q: Sql, c: Table, scope: Any,
+          row: Callable[[Any], dict[str, Any]]) -> None:
+    """The counts and the intervals by scanning the period's cases (the periods and groupings
+    the counters do not answer)."""
+    # 1. The counts: one scan of the cases, conditional sums per group and source (per fact and
+    # month when grouping by month). A group appears only where something happened.
+    for k, source, *counts in conn.execute(_counts_stmt(q, c, scope)):
+        intake, accepted, declined, withdrawn, terminated, written, oral, amount = (
+            int(x or 0) for x in counts)
+        if not any((intake, accepted, declined, withdrawn, terminated, written, oral)):
+            continue
+        r = row(k)
+        r["intake"] += intake
+        if intake:
+            r["sources"][source] = r["sources"].get(source, 0) + intake
+        r["accepted"] += accepted
+        r["declined"] += declined
+        r["withdrawn"] += withdrawn
+        r["terminated"] += terminated
+        r["succeeded"] += written + oral
+        r["written"] += written
+        r["oral"] += oral
+        r["amount_fen"] += amount
+
+    # 2. The intervals: durations counted per 0.01-day bucket, one GROUP BY per interval.
+    buckets: dict[tuple[str, str], dict[float, int]] = {}
+    for name, k, bucket, n in conn.execute(_intervals_stmt(q, c, scope)):
+        counts = buckets.setdefault(("" if k is None else str(k), name), {})
+        b = round(float(bucket), 2)
+        counts[b] = counts.get(b, 0) + int(n)
+    for (k, interval), counts in buckets.items():
+        row(k)["intervals"][interval] = counts  # read as percentiles by _finished
 
 
 def _follow_ups(conn: Any, q: Sql, scope: Any,
@@ -266,10 +281,11 @@ def _prevention(conn: Any, q: Sql, scope: Any,
 
 
 def _counts_stmt(q: Sql, c: Table, scope: Any) -> Any:
-    """(key, source, intake, accepted, declined, terminated, written, oral, amount in fen).
+    """(key, source, intake, accepted, declined, withdrawn, terminated, written, oral, amount
+    in fen).
 
     Each figure is counted by the time of its milestone on the case row: ``registered_at``
-    (intake), ``accepted_at``, ``declined_at`` and ``first_concluded_at`` with
+    (intake), ``accepted_at``, ``declined_at``, ``withdrawn_at`` and ``first_concluded_at`` with
     ``first_outcome`` (the first conclusion: a re-mediated case counts once). Grouped by key and
     source in one scan; by month, each milestone has its own month, so one GROUP BY per
     milestone (each reads only the rows whose milestone lies in the period).
@@ -281,6 +297,7 @@ def _counts_stmt(q: Sql, c: Table, scope: Any) -> Any:
         "intake": q.in_period(q.ts(c.c.registered_at)),
         "accepted": q.in_period(q.ts(c.c.accepted_at)),
         "declined": q.in_period(q.ts(c.c.declined_at)),
+        "withdrawn": q.in_period(q.ts(c.c.withdrawn_at)),
         "terminated": and_(concluded, outcome == "termination"),
         "written": and_(concluded, outcome == "written"),
         "oral": and_(concluded, outcome == "oral"),
@@ -292,7 +309,8 @@ def _counts_stmt(q: Sql, c: Table, scope: Any) -> Any:
         # few comparisons instead of evaluating every sum and the group key (a month of a
         # large database reads few of its cases).
         touched = or_(*(q.in_period(q.ts(col_)) for col_ in (
-            c.c.registered_at, c.c.accepted_at, c.c.declined_at, c.c.first_concluded_at)))
+            c.c.registered_at, c.c.accepted_at, c.c.declined_at, c.c.withdrawn_at,
+            c.c.first_concluded_at)))
         stmt = select(key, c.c.source, *(count_if(cond) for cond in figures.values()),
                       func.coalesce(func.sum(case((concluded, amount), else_=0)), 0)
                       ).where(scope, touched)
@@ -302,6 +320,7 @@ def _counts_stmt(q: Sql, c: Table, scope: Any) -> Any:
             (c.c.registered_at, {"intake": func.count()}, c.c.source, zero),
             (c.c.accepted_at, {"accepted": func.count()}, None, zero),
             (c.c.declined_at, {"declined": func.count()}, None, zero),
+            (c.c.withdrawn_at, {"withdrawn": func.count()}, None, zero),
             (c.c.first_concluded_at, {"terminated": count_if(outcome == "termination"),
                                       "written": count_if(outcome == "written"),
                                       "oral": count_if(outcome == "oral")}, None,

@@ -5,10 +5,12 @@ statistics count by when it happened.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mediation.core.calendar import Calendar
-from mediation.core.i18n import Msg, msg
+from mediation.core.commands import Agree, Command, Judicial
+from mediation.core.i18n import Msg, msg, name
 
 # Committee setting (``mediation calendar set --late-entry-days N``, docs/settings.md): how many
 # days after it happened a step may still be entered. Later than that it is a correction for the
@@ -18,33 +20,63 @@ MAX_LATE_ENTRY_DAYS = 366
 # Triggers that correct the record rather than record something that happened in the dispute:
 # they happen when they are recorded, take no ``--at``, and are no "previous step" for one.
 CORRECTIONS: tuple[str, ...] = ("amend",)
+# Records: steps that note something that happened while the case was in its state (a session's
+# minutes, an escalation prevented, a follow-up visit, urging performance, a report to the
+# police) without changing the state or anything a later step reads. A record found missing
+# from the notebook after a later step was entered may still be entered at its true time: it
+# may come before the case's latest step, but not before the case entered the state it belongs
+# to. Every other step stays in time order: after the case's latest step.
+RECORDS: tuple[str, ...] = ("session", "prevent", "visit", "urge", "police")
 
 
-def occurrence(at: date, now: datetime, previous: datetime | None, cal: Calendar) -> datetime:
+def occurrence(at: date, now: datetime, previous: datetime | None, cal: Calendar,
+               earliest: datetime | None = None) -> datetime:
     """When a step entered with ``--at`` happened, as a naive-UTC instant (not yet checked:
     :func:`occurrence_problem`). A date and time is a wall time of the committee's zone (or an
     instant, with an offset). A date alone: today is now; an earlier day is its first instant,
     or the case's previous step when that came later on the same day (so the steps of one day
-    keep the order they are entered in)."""
+    keep the order they are entered in), or else ``earliest`` (a record: when the case entered
+    its state) when that came later on the same day."""
     if isinstance(at, datetime):
         return cal.to_utc(at)
     if at == cal.local_date(now):
         return now
     start = cal.start_of_day_utc(at)
-    if previous is not None and start <= previous < cal.start_of_day_utc(at + timedelta(days=1)):
-        return previous
+    end = cal.start_of_day_utc(at + timedelta(days=1))
+    for later in (previous, earliest):
+        if later is not None and start <= later < end:
+            return later
     return start
 
 
+def earliest(trigger: str, previous: datetime | None, state_began: datetime | None
+             ) -> datetime | None:
+    """The earliest time ``trigger`` may have happened: after the case's latest step, or for a
+    record (:data:`RECORDS`) after the case entered its current state."""
+    return state_began if trigger in RECORDS else previous
+
+
 def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | None,
-                       cal: Calendar, late_entry_days: int = LATE_ENTRY_DAYS) -> Msg | None:
+                       cal: Calendar, late_entry_days: int = LATE_ENTRY_DAYS, *,
+                       registered: datetime | None = None,
+                       state: str | None = None) -> Msg | None:
     """Why a step cannot have happened at ``occurred`` (None when it can): in the future,
-    before the case's previous step, or more than ``late_entry_days`` days ago (counted in
-    local days)."""
+    before the case's registration, before ``previous`` (the case's previous step; for a record,
+    :data:`RECORDS`, when the case entered ``state``), or more than ``late_entry_days`` days ago
+    (counted in local days)."""
     when = _local_text(cal, occurred)
     if occurred > now:
         return msg("--at {when} is in the future (now {now})", when=when,
                    now=_local_text(cal, now))
+    if registered is not None and occurred < registered:
+        return msg("--at {when} is before the case was registered ({registered}): no step "
+                   "precedes the registration (a dispute that came in earlier is registered at "
+                   "its true date with case new --at)", when=when,
+                   registered=_local_text(cal, registered))
+    if previous is not None and occurred < previous and state is not None:
+        return msg("--at {when} is before the case became {state} ({previous}): this record "
+                   "belongs to that state", when=when, state=name("state", state),
+                   previous=_local_text(cal, previous))
     if previous is not None and occurred < previous:
         return msg("--at {when} is before the case's previous step ({previous})", when=when,
                    previous=_local_text(cal, previous))
@@ -57,3 +89,54 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
 
 def _local_text(cal: Calendar, instant: datetime) -> str:
     return cal.local(instant).strftime("%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------------------------------------
+# The dates a step's inputs carry (issue 15): one rule for all of them, checked by the guard
+# ``dates_possible`` against the day the step happened (today, or its ``--at``).
+
+
+@dataclass(frozen=True)
+class DatedInput:
+    """A date among a step's inputs: ``option`` names it as typed; a ``promise`` (a performance
+    deadline) lies on or after the day the step happened, anything else is a fact of the past
+    (a filing, a court's decision), on or before that day and never in the future; ``after``
+    names the fact of the case it cannot precede (``judicial_filed_on``: the pending filing)."""
+
+    option: str
+    day: date
+    promise: bool = False
+    after: str | None = None
+
+
+def dated_inputs(command: Command) -> list[DatedInput]:
+    """The dates ``command`` carries that a rule checks."""
+    if isinstance(command, Agree) and isinstance(command.due, date):
+        return [DatedInput("--due", command.due, promise=True)]
+    if isinstance(command, Judicial):
+        if command.result is None and isinstance(command.filed_on, date):
+            return [DatedInput("--filed", command.filed_on)]
+        if command.result is not None and isinstance(command.decided_on, date):
+            return [DatedInput("--decided", command.decided_on, after="judicial_filed_on")]
+    return []
+
+
+def dated_input_problem(item: DatedInput, step_day: date, today: date,
+                        bound: date | None) -> Msg | None:
+    """Why ``item`` cannot be (None when it can): a fact of the past in the future or after the
+    day its step happened, a promise before that day, either before ``bound`` (the fact it
+    follows)."""
+    when = item.day.isoformat()
+    if not item.promise and item.day > today:
+        return msg("{option} {date} is in the future (today {today})", option=item.option,
+                   date=when, today=today.isoformat())
+    if not item.promise and item.day > step_day:
+        return msg("{option} {date} is after the day this step happened ({day}, --at)",
+                   option=item.option, date=when, day=step_day.isoformat())
+    if item.promise and item.day < step_day:
+        return msg("{option} {date} is before the day this step happened ({day})",
+                   option=item.option, date=when, day=step_day.isoformat())
+    if bound is not None and item.day < bound and item.after == "judicial_filed_on":
+        return msg("the court cannot decide ({decided}) before the filing ({filed})",
+                   decided=when, filed=bound.isoformat())
+    return None

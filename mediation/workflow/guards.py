@@ -44,6 +44,7 @@ from mediation.core.vocab import (
     State,
     TerminateReason,
 )
+from mediation.workflow.dates import dated_input_problem, dated_inputs
 from mediation.workflow.settings import (
     JUDICIAL_WINDOW_DAYS,
     Settings,
@@ -89,6 +90,7 @@ class Subject:
     # When the step happens (the instant and the committee's local date): set by the service.
     now: datetime | None = None
     today: date | None = None
+    occurred_on: date | None = None  # the committee's date of the instant it happened (--at)
     deadline_day: date | None = None  # the last day of the period (the deadline is its end)
 
 
@@ -273,16 +275,20 @@ def judicial_written_only(s: Subject, c: Judicial) -> Msg | None:
     return None
 
 
-def judicial_dates_possible(s: Subject, c: Judicial) -> Msg | None:
-    """A filing is not dated in the future; a decision neither in the future nor before its
-    filing."""
-    day = c.decided_on if c.result is not None else c.filed_on
-    if isinstance(day, date) and s.today is not None and day > s.today:
-        return msg("{date} is in the future", date=day.isoformat())
-    filed = s.judicial_filed_on
-    if c.result is not None and isinstance(day, date) and filed is not None and day < filed:
-        return msg("the court cannot decide ({decided}) before the filing ({filed})",
-                   decided=day.isoformat(), filed=filed.isoformat())
+def dates_possible(s: Subject, c: Agree | Judicial) -> Msg | None:
+    """The dates among a step's inputs (``dates.dated_inputs``: a performance deadline, a
+    filing, a court's decision) are checked by one rule (``dates.dated_input_problem``) against
+    the day the step happened and the case's facts: a past fact not in the future nor after the
+    step's day, a promise not before it, a decision not before its filing."""
+    today = s.today
+    step_day = s.occurred_on or today
+    if today is None or step_day is None:
+        return None
+    for item in dated_inputs(c):
+        bound = getattr(s, item.after) if item.after else None
+        why = dated_input_problem(item, step_day, today, bound)
+        if why is not None:
+            return why
     return None
 
 

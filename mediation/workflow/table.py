@@ -33,6 +33,7 @@ from mediation.workflow.guards import (
     amendable,
     amount_not_negative,
     consent_recorded,
+    dates_possible,
     decline_reason_allowed,
     extension_allowed,
     extension_within_limit,
@@ -41,7 +42,6 @@ from mediation.workflow.guards import (
     has_agreement,
     has_both_sides,
     has_category,
-    judicial_dates_possible,
     judicial_filing_in_time,
     judicial_result_allowed,
     judicial_written_only,
@@ -117,7 +117,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("The parties consent to mediation going on past the one-month period."),
     ),
     Transition(
-        "agree", (S.mediating,), S.agreed, (terms_given, amount_not_negative, session_recorded),
+        "agree", (S.mediating,), S.agreed,
+        (terms_given, amount_not_negative, session_recorded, dates_possible),
         N_("Law arts. 28-29; Rules art. 34"), N_("An agreement is reached, written or oral."),
         warnings=(written_where_rights_settled,),
     ),
@@ -134,7 +135,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "judicial", (S.confirmed, S.closed), None,
-        (judicial_result_allowed, judicial_written_only, judicial_dates_possible,
+        (judicial_result_allowed, judicial_written_only, dates_possible,
          judicial_filing_in_time),
         N_("Law art. 33; SPC Interpretation [2011] No. 5 art. 3"),
         N_("Judicial confirmation of a written agreement: filed with a court, then confirmed or "
@@ -211,9 +212,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 # case row and the step's command). A step loads only the facts its trigger's guards need, in the
 # same query as the case (steps.py); tests/unit/test_workflow.py checks that no guard reads a fact
 # it does not declare here.
-# ``now``, ``today`` and ``deadline_day`` are set by the service on every step.
+# ``now``, ``today``, ``occurred_on`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
-                       "deadline", "now", "today", "deadline_day", "persons_involved"})
+                       "deadline", "now", "today", "occurred_on", "deadline_day",
+                       "persons_involved"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),
@@ -221,7 +223,7 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
     visit_before_close: frozenset({"visits", "settings"}),
     judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on"}),
     judicial_written_only: frozenset({"agreement_form"}),
-    judicial_dates_possible: frozenset({"judicial_filed_on"}),
+    dates_possible: frozenset({"judicial_filed_on"}),
     session_recorded: frozenset({"sessions", "settings"}),
     extension_within_limit: frozenset({"settings"}),
     extension_allowed: frozenset({"extensions", "settings"}),

@@ -109,3 +109,18 @@ def test_token_list_and_revoke(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert cli("token", "revoke", str(rows[0]["id"])).code == 0
     revoked = cli("--token-file", str(out), "case", "list", env={"MEDIATION_USER": ""})
     assert revoked.code == 1 and "not valid" in revoked.err
+
+
+def test_sign_in_and_act_by_the_display_name(cli: Callable[..., Any]) -> None:
+    """`mediation login 王芳` signs in wangfang; MEDIATION_USER=王芳 then names the same account
+    (no warning that it names someone else); the session file keeps the user name."""
+    made = cli("init", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+               "--director-name", "王芳", "--password-stdin", input=PW + "\n")
+    assert made.code == 0, made.err
+    signed = cli("--lang", "zh", "login", "王芳", "--password-stdin", input=PW + "\n",
+                 env={"MEDIATION_USER": "王芳"})
+    assert signed.code == 0 and "wangfang" in signed.out and signed.err == "", signed.err
+    listed = cli("case", "list", "--json", env={"MEDIATION_USER": "王芳"})
+    assert listed.code == 0, listed.err
+    wrong = cli("login", "王小芳", "--password-stdin", input=PW + "\n", env=SIGNED_IN)
+    assert wrong.code != 0 and "wangfang" not in wrong.err and "王芳" not in wrong.err

@@ -58,6 +58,13 @@ def test_nothing_due_and_the_demo_section(cli: Cli) -> None:
     assert cli("init", "--no-login", "--committee", "新调委会", "--prefix", "新").code == 0
     empty = cli("--lang", "zh", "agenda", "--format", "table")
     assert empty.code == 0 and "没有待办事项" in empty.out
+    assert "agenda --all" in empty.out  # nothing of the user's own: the whole committee's
+    english = cli("--lang", "en", "agenda", "--format", "table")
+    assert "Nothing of yours is due" in english.out and "agenda --all" in english.out
+    piped = cli("--lang", "zh", "agenda")
+    assert piped.out == "" and "agenda --all" in piped.err
+    everyone = cli("--lang", "zh", "agenda", "--all", "--format", "table")
+    assert "没有待办事项" in everyone.out and "--all" not in everyone.out
     shown = cli("--lang", "zh", "--db", str(cli_db_dir(cli) / "demo.db"), "demo")
     assert shown.code == 0, shown.err
     assert "待办事项" in shown.out and "mediation case " in shown.out

@@ -107,3 +107,23 @@ def test_a_duplicate_declined_at_the_terminal_writes_nothing(cli: Callable[..., 
     assert ("Probable duplicates" if lang == "en" else "疑似重复案件") in out.err
     assert ("Not registered" if lang == "en" else "未登记") in out.err
     assert len(json.loads(cli("case", "list", "--json").out)) == 1
+
+
+class Interrupted(Terminal):
+    """A terminal at which the clerk presses Ctrl-C at the first question."""
+
+    def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_ctrl_c_says_what_ctrl_d_says(cli: Callable[..., Result], lang: str) -> None:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    ctrl_c = cli("--lang", lang, "case", "new", input=Interrupted())
+    ctrl_d = cli("--lang", lang, "case", "new", input=Terminal(""))
+    line = "已取消，未写入任何数据" if lang == "zh" else "cancelled; nothing was written"
+    assert ctrl_c.code == ctrl_d.code == 130
+    assert ctrl_c.err.splitlines()[-1] == ctrl_d.err.splitlines()[-1] == line
+    assert "Traceback" not in ctrl_c.err and ctrl_c.out == ""
+    assert json.loads(cli("case", "list", "--json").out) == []

@@ -136,3 +136,32 @@ def test_a_new_password_is_checked_before_it_is_asked_again(tmp_path: Path, lang
     finally:
         child.close()
     assert child.exitstatus == 0, child.before
+
+
+@pytest.mark.parametrize(("lang", "key"), [("zh", "\x03"), ("en", "\x03"), ("zh", "\x04")])
+def test_ctrl_c_in_the_guided_intake_says_nothing_was_written(tmp_path: Path, lang: str,
+                                                              key: str) -> None:
+    """Ctrl-C cancels as Ctrl-D does: the one line, exit 130, no traceback, no case."""
+    env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
+           "MEDIATION_USER": "wangfang", "MEDIATION_LANG": lang, "COLUMNS": "80",
+           "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("MEDIATION_TOKEN_FILE", None)
+    subprocess.run([MEDIATION, "init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+                    "--prefix", "龙"], env=env, capture_output=True, check=True, timeout=120)
+    child = pexpect.spawn(MEDIATION, ["case", "new"], env=env, encoding="utf-8",
+                          dimensions=(24, 80), timeout=60)
+    try:
+        child.expect("纠纷类别" if lang == "zh" else "Category")
+        child.sendline("02")
+        child.expect("案件来源" if lang == "zh" else "Source")
+        child.send(key)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    said = child.before
+    assert ("已取消，未写入任何数据" if lang == "zh" else "cancelled; nothing was written") in said
+    assert "Traceback" not in said
+    assert child.exitstatus == 130
+    listed = subprocess.run([MEDIATION, "case", "list", "--json"], env=env,
+                            capture_output=True, text=True, check=True, timeout=120)
+    assert json.loads(listed.stdout) == []

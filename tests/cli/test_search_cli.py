@@ -72,6 +72,21 @@ def test_an_auditor_does_not_find_a_name_they_cannot_see(demo: Cli) -> None:
     assert json.loads(masked.out) and "张三" not in masked.out
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_masked_role_is_told_names_are_masked(demo: Cli, lang: str) -> None:
+    auditor = {"MEDIATION_USER": "sunli"}
+    for fmt in ("table", "tsv", "json"):
+        found = demo("--lang", lang, "case", "search", "张三", "--format", fmt, env=auditor)
+        assert found.code == 0, found.err
+        note = found.err.strip().splitlines()
+        assert len(note) == 1 and "张某" in note[0]
+        assert ("审计员" in note[0] and "姓名" in note[0]) if lang == "zh" else \
+            ("masked for your role (auditor)" in note[0])
+    director = demo("--lang", lang, "case", "search", "张三", "--format", "table",
+                    env={"MEDIATION_USER": "wangfang"})
+    assert director.err == ""
+
+
 def test_help_is_chinese_with_an_example(cli: Cli) -> None:
     helped = cli("--lang", "zh", "case", "search", "--help")
     assert helped.code == 0

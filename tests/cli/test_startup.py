@@ -76,3 +76,45 @@ def test_each_name_built_alone_is_what_the_whole_app_holds() -> None:
             assert set(alone) < set(whole) or len(GROUPS) == 1
     # a name no module builds (a typo) builds the whole app, so the error lists every command
     assert _tree(typer.main.get_command(build_app("cas"))) == whole
+
+
+def test_each_command_built_alone_is_what_its_group_holds() -> None:
+    """``mediation case list`` builds the ``list`` command alone (keep_only); it is the same
+    command, parameters and help, as in the whole group; a name the group lacks keeps all."""
+    from cli import framework
+    from cli.main import keep_only, subcommand_named
+
+    choose_language([])
+    whole = framework.install(typer.main.get_command(build_app()))
+    for group_name, group in whole.commands.items():
+        for name, cmd in getattr(group, "commands", {}).items():
+            app = build_app(group_name)
+            keep_only(app, group_name, name)
+            alone = framework.install(typer.main.get_command(app)).commands[group_name]
+            assert list(alone.commands) == [name]
+            got = alone.commands[name]
+            assert _tree(got) == _tree(cmd), (group_name, name)
+            assert got.help == cmd.help and got.epilog == cmd.epilog, (group_name, name)
+            assert [getattr(p, "help", None) for p in got.params] == \
+                [getattr(p, "help", None) for p in cmd.params], (group_name, name)
+    app = build_app("case")
+    keep_only(app, "case", "lst")
+    assert _tree(typer.main.get_command(app))["case"] == _tree(whole)["case"]
+    assert subcommand_named(["--db", "x.db", "case", "list", "--json"], "case") == "list"
+    assert subcommand_named(["case", "--help"], "case") is None
+    assert subcommand_named(["case"], "case") is None
+
+
+def test_a_command_built_alone_shows_the_same_help() -> None:
+    whole = subprocess.run(
+        [sys.executable, "-c", "import sys; from cli.main import build_app, choose_language;"
+         "import typer; choose_language([]); from cli import framework;"
+         "cmd = framework.install(typer.main.get_command(build_app()));"
+         "cmd.main(['case', 'list', '--help'], prog_name='mediation')"],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}).stdout
+    alone = subprocess.run(
+        [sys.executable, "-c", "import sys; from cli.main import run; run(sys.argv[1:])",
+         "case", "list", "--help"], capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}).stdout
+    assert "--json" in alone and alone == whole

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-CONTRACT = ["period", "intake", "accepted", "declined", "terminated", "concluded", "succeeded",
-            "success_rate", "success_rate_ci95", "intervals", "overdue", "groups"]
+CONTRACT = ["period", "intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+            "succeeded", "success_rate", "success_rate_ci95", "intervals", "overdue", "groups"]
 ALL_TIME = ("--from", "2020-01-01")
 
 
@@ -51,7 +51,8 @@ def test_empty_period_has_a_null_rate(demo: Callable[..., Any]) -> None:
 def test_suppress_small(demo: Callable[..., Any]) -> None:
     doc = json.loads(demo("stats", *ALL_TIME, "--json", "--suppress-small").out)
     plain = json.loads(demo("stats", *ALL_TIME, "--json").out)
-    for key in ("intake", "accepted", "declined", "terminated", "concluded", "succeeded"):
+    for key in ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+                "succeeded"):
         want = "<5" if 0 < plain[key] < 5 else plain[key]
         assert doc[key] == want, key
 

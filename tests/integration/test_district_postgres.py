@@ -30,7 +30,8 @@ COMMITTEES = (("龙王港社区人民调解委员会", "龙", "wangfang"),
               ("望月湖社区人民调解委员会", "望", "zhouli"),
               ("桃子湖社区人民调解委员会", "桃", "liuyang"))
 SECONDS = 3.0
-ADDITIVE = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded", "overdue")
+ADDITIVE = ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded", "succeeded",
+            "overdue")
 
 
 def _terminal(engine: Any, director: str, stop: float, errors: list[str],

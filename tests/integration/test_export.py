@@ -297,3 +297,37 @@ def test_year_and_trend_equal_their_own_computations(built: Built, day: date) ->
     assert figures.to_json(ytd) == figures.to_json(want_ytd)
     assert trend == want_trend
     assert any(m.intake for m in trend) or day.year == 2027
+
+
+def test_cases_csv_shows_the_committees_province_numbering_when_loaded(tmp_path: Path) -> None:
+    """Issue 15: the codes are this program's; the export maps them by name to the numbering
+    the committee loaded from data/numbering/ (province_code, beside the category's name), and
+    leaves the column empty while it loaded none."""
+    import csv
+
+    from mediation import procedure
+    from mediation.core import categories
+
+    b = build("sqlite:///" + str(tmp_path / "numbering.db"), _histories(4, seed=5))
+    table = categories.numbering("example")
+
+    def rows(out: str) -> tuple[list[dict[str, str]], dict[str, Any]]:
+        with b.uow() as uow:
+            manifest = export.nightly(uow, b.directors[0], tmp_path / out, DAY)
+        text = (tmp_path / out / DAY.isoformat() / "cases.csv").read_text("utf-8-sig")
+        return list(csv.DictReader(text.splitlines())), manifest
+
+    plain, manifest = rows("plain")
+    assert manifest["numbering"] is None
+    assert all(r["province_code"] == "" for r in plain)
+    for r in plain:
+        cat = categories.get(r["reporting_category"])
+        assert cat is not None and r["reporting_category_name"] == cat.zh
+    with b.uow(write=True) as uow:
+        procedure.set_procedure(uow, b.directors[0], numbering="example")
+        uow.commit()
+    loaded, manifest = rows("loaded")
+    assert manifest["numbering"] == "example"
+    for r in loaded:
+        assert r["province_code"] == table[r["reporting_category"]], r
+        assert r["category"] in [p["category"] for p in plain]  # the program's codes stay

@@ -219,3 +219,40 @@ def test_law_art_31_several_follow_up_visits_and_urging_performance(room: Room) 
         nov = stats.compute(uow, room.director, periods.month(2026, 11))
     # counted once, by its last visit
     assert nov.performance["followed_up"] == 1 and nov.performance["full"] == 1
+
+
+
+def test_law_art_29_a_performance_deadline_is_not_before_the_agreement(room: Room) -> None:
+    """Law art. 29: the agreement states the manner and the time limit of performance; a time
+    limit (--due) cannot come before the day the agreement is reached (its --at, when late),
+    though it may lie in the future."""
+    cid = mediating(room)
+    at(room, "2026-11-10 09:00")
+    with pytest.raises(Refused, match=r"--due 2026-11-08 is before the day this step happened "
+                                      r"\(2026-11-09\)"):
+        room.run(steps.agree, None, cid, terms="赔偿500元", written=True,
+                 due=date(2026, 11, 8), at=date(2026, 11, 9))
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True, due=date(2026, 12, 31),
+             at=date(2026, 11, 9))
+
+
+def test_spc_2011_5_a_filing_entered_late_is_not_after_the_day_it_was_entered_for(
+        room: Room) -> None:
+    """A filing or a decision entered late (--at) cannot carry a date after the step's own day,
+    nor (Law art. 33) a decision one before its filing."""
+    cid = mediating(room)
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
+    room.run(steps.confirm, None, cid)
+    at(room, "2026-11-12 10:00")
+    with pytest.raises(Refused, match=r"--filed 2026-11-06 is after the day this step happened "
+                                      r"\(2026-11-05, --at\)"):
+        room.run(steps.judicial, None, cid, court="岳麓区人民法院", filed_on=date(2026, 11, 6),
+                 at=date(2026, 11, 5))
+    room.run(steps.judicial, None, cid, court="岳麓区人民法院", at=date(2026, 11, 5))
+    with pytest.raises(Refused, match="before the filing"):
+        room.run(steps.judicial, None, cid, result="confirmed", decided_on=date(2026, 11, 4),
+                 at=date(2026, 11, 6))
+    with pytest.raises(Refused, match="after the day this step happened"):
+        room.run(steps.judicial, None, cid, result="confirmed", decided_on=date(2026, 11, 7),
+                 at=date(2026, 11, 6))
+    room.run(steps.judicial, None, cid, result="confirmed", at=date(2026, 11, 6))

@@ -171,3 +171,55 @@ def test_anonymised_cases_are_no_longer_found_by_name_or_number(room: Room) -> N
     room.run(retention.apply, None)
     assert _found(room, "张三") == [] and _found(room, PHONE) == [] == _found(room, ID_NUMBER)
     assert _found(room, "张某") == [old]
+
+
+def test_migration_0017_indexes_the_short_words_of_existing_cases(room: Room) -> None:
+    from alembic import command
+
+    from mediation.db import migrate, searchgrams
+
+    cid = _new(room)
+    with room.engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0016")
+    assert migrate.current(room.engine) == "0016"
+    assert migrate.upgrade(room.engine) == ("0016", migrate.head())
+    assert _found(room, "张三") == [cid] == _found(room, "张") == _found(room, "漏")
+    assert _found(room, "鉴定") == []
+    with room.engine.connect() as conn:
+        assert searchgrams.check(conn) == []
+
+
+def test_db_check_compares_the_short_word_index_with_the_texts(room: Room) -> None:
+    from mediation.db import maintenance, searchgrams
+
+    cid = _new(room)
+    room.run(steps.accept, None, cid)
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    room.run(steps.session, None, cid, minutes="双方同意请物业鉴定防水层")
+    assert _found(room, "鉴定") == [cid]
+    with room.uow(write=False) as uow:
+        check = next(c for c in maintenance.database_checks(uow) if c.name == "search_grams")
+    assert check.ok, check.detail
+    if room.engine.dialect.name != "sqlite":
+        return  # PostgreSQL computes the columns itself
+    with room.engine.begin() as conn:  # a case's grams lost
+        searchgrams.delete(conn, [(cid, "鉴", "")])
+    with room.engine.connect() as conn:
+        problems = searchgrams.check(conn)
+    assert any("n9274" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_short_words_through_the_index_or_the_walk(room: Room, common: bool) -> None:
+    """PostgreSQL checks a word its statistics call common on the newest texts, any other
+    through the index: the same cases either way, ASCII case aside as LIKE."""
+    from unittest.mock import patch
+
+    from mediation.db import searchgrams
+
+    cid = _new(room, summary="XY公司的Ab楼漏水。")
+    with patch.object(searchgrams, "COMMON", 0.0 if common else 2.0):
+        for word in ("ab", "aB", "xy", "Y", "b楼", "漏", "张三"):
+            assert _found(room, word) == [cid], word
+        for word in ("ba", "水漏", "鑫", "Ab 鑫"):
+            assert _found(room, word) == [], word

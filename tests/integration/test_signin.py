@@ -287,3 +287,25 @@ def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -
     again = cli("login", "wangfang", "--password-stdin", input="director-pass\n",
                 env={"MEDIATION_USER": ""})
     assert again.code == 0 and "Notice" not in again.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_sign_in_by_display_name_and_refusals_that_name_nobody(guarded: Room) -> None:
+    """`mediation login 王芳` signs in wangfang (staff_names, the one resolver); a name that is
+    nobody is the usual refusal, naming nobody (it may be a password typed in the wrong field);
+    a token's owner may be named by either name."""
+    result = login(guarded, "李明", PASSWORD)
+    assert result["user"] == "liming"
+    assert actor_for(guarded, token=result["token"], user="李明").username == "liming"
+    with pytest.raises(PermissionDenied) as err:
+        login(guarded, "李小明", PASSWORD)
+    assert "wrong user name or password" in err.value.render()
+    assert "liming" not in err.value.render() and "王芳" not in err.value.render()
+    with guarded.uow() as uow:
+        committee.add_staff(uow, guarded.director, username="liming2", name="李明",
+                            role="mediator", password=PASSWORD + "2")
+        uow.commit()
+    from mediation.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="liming、liming2"):
+        login(guarded, "李明", PASSWORD)

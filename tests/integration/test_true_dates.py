@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -85,13 +86,75 @@ def test_a_step_in_the_future_is_refused(room: Room) -> None:
 
 def test_a_step_before_the_previous_step_of_the_case_is_refused(room: Room) -> None:
     cid = _registered(room)
-    with pytest.raises(InvalidInput, match="before the case's previous step"):
-        room.run(steps.accept, None, cid, at=date(2026, 11, 26))  # before registration
     room.run(steps.accept, None, cid, at=datetime(2026, 11, 30, 9, 0))
     with pytest.raises(InvalidInput, match=r"previous step \(2026-11-30 09:00\)"):
         room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
                  at=datetime(2026, 11, 29, 9, 0))
     assert _case(room, cid).state == "accepted"
+
+
+def test_a_step_before_the_registration_says_a_case_is_registered_at_its_true_date(
+        room: Room) -> None:
+    cid = _registered(room)
+    with pytest.raises(InvalidInput, match=r"before the case was registered \(2026-11-27 10:00\)"
+                       r".*case new --at"):
+        room.run(steps.accept, None, cid, at=date(2026, 11, 26))
+    with pytest.raises(InvalidInput, match="case new --at"):  # a record too
+        room.run(steps.prevent, None, cid, kind="suicide", persons=1, at=date(2026, 11, 26))
+
+
+def _mediating(room: Room) -> int:
+    """A case accepted on 28 November, mediating from 29 November 16:00, reassigned on 1
+    December 10:00 (a later step)."""
+    cid = _registered(room)
+    room.run(steps.accept, None, cid, at=date(2026, 11, 28))
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
+             at=datetime(2026, 11, 29, 16, 0))
+    room.run(steps.assign, None, cid, mediator="zhaomin", at=datetime(2026, 12, 1, 10, 0))
+    return cid
+
+
+def test_a_session_found_missing_is_entered_before_a_later_step_law_art_27(
+        room: Room) -> None:
+    """Law art. 27 (minutes kept): a session missing from the notebook after a later step was
+    entered is still recorded at its true time, after the case began mediating."""
+    cid = _mediating(room)
+    room.run(steps.session, None, cid, minutes="双方陈述了事实。", at=datetime(2026, 11, 30, 9, 0))
+    room.run(steps.session, None, cid, minutes="第二次调解。", at=date(2026, 11, 29))
+    with room.uow(write=False) as uow:
+        held = sorted(uow.session.exec(select(MediationSession.held_at)).all())
+    # the date alone on the day mediation began: when it began, not that day's first instant
+    assert held == [datetime(2026, 11, 29, 8, 0), datetime(2026, 11, 30, 1, 0)]
+    with pytest.raises(InvalidInput, match=r"before the case became mediating \(2026-11-29 "
+                                           r"16:00\)"):
+        room.run(steps.session, None, cid, minutes="补录。", at=datetime(2026, 11, 29, 15, 0))
+    # a state-changing step stays in time order: after the latest step (1 December 10:00)
+    with pytest.raises(InvalidInput, match=r"previous step \(2026-12-01 10:00\)"):
+        room.run(steps.agree, None, cid, terms="赔偿。", written=True,
+                 at=datetime(2026, 11, 30, 10, 0))
+    # and so does a step that is no record (the lead mediator now is the latest one named)
+    with pytest.raises(InvalidInput, match="previous step"):
+        room.run(steps.assign, None, cid, mediator="liming", at=datetime(2026, 11, 30, 10, 0))
+    with room.uow(write=False) as uow:
+        assert audit.verify(uow).first is None
+    view = _view(room, cid)
+    # the case file lists the sessions in the order they were held, numbered so
+    assert [(s["no"], s["minutes"]) for s in view.sessions] == [
+        (1, "第二次调解。"), (2, "双方陈述了事实。")]
+
+
+def _view(room: Room, cid: int) -> Any:
+    from mediation import queries
+
+    with room.uow() as uow:
+        return queries.case_view(uow, room.director, cid)
+
+
+def test_records_and_the_steps_that_change_state_are_told_apart() -> None:
+    """Only steps that change neither the state nor what a later step reads are records."""
+    for trigger in workflow.RECORDS:
+        assert workflow.transition(trigger).dest is None, trigger
+    assert not {"assign", "extend", "judicial", "recuse", "amend"} & set(workflow.RECORDS)
 
 
 def test_a_step_older_than_the_committees_late_entry_days_is_refused_setting(

@@ -38,7 +38,7 @@ SOURCES = ["application", "grid", "proactive"]
 
 # From each state, the triggers a history may take next ("stop" ends it).
 NEXT: dict[str, list[str]] = {
-    "intake": ["accept", "accept", "accept", "decline", "prevent", "stop"],
+    "intake": ["accept", "accept", "accept", "decline", "withdraw", "prevent", "stop"],
     "accepted": ["mediate", "mediate", "terminate", "extend", "stop"],
     "mediating": ["agree", "agree", "agree", "terminate", "session", "prevent", "stop"],
     "agreed": ["confirm", "confirm", "remediate", "stop"],
@@ -47,6 +47,7 @@ NEXT: dict[str, list[str]] = {
     "terminated": ["feedback", "visit", "close", "stop"],
     "declined": ["feedback", "visit", "close", "stop"],
     "closed": ["feedback", "stop"],
+    "withdrawn": ["stop"],
 }
 
 
@@ -153,6 +154,8 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
         params: dict[str, Any] = {}
         if trigger == "decline":
             params = {"reason": "party_refuses", "advice": "告知向法院起诉"}
+        elif trigger == "withdraw":
+            params = {"reason": "申请人撤回申请"}
         elif trigger == "mediate":
             params = {"mediator": PEOPLE[h.committee][0 if h.mediator == 0 else 3],
                       "rights_notified": True}
@@ -188,7 +191,8 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
         elif trigger == "feedback":
             params = {"to": "张三", "channel": ["phone", "in_person", "written"][choice % 3]}
         out.append((t, trigger, params))
-        dest = {"accept": "accepted", "decline": "declined", "mediate": "mediating",
+        dest = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn",
+                "mediate": "mediating",
                 "agree": "agreed", "terminate": "terminated", "confirm": "confirmed",
                 "close": "closed", "remediate": "mediating"}.get(trigger)
         state = dest or state
@@ -309,6 +313,8 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
             span(c, mon, "discovered_to_accepted", _days(e.at, discovered))
         elif e.action == "decline":
             r(c, mon)["declined"] += 1
+        elif e.action == "withdraw":
+            r(c, mon)["withdrawn"] += 1
         elif e.action in CONCLUSIONS and first[(e.case_id, "conclusion")] is e:
             x = r(c, mon)
             x["amount_fen"] += c.amount_fen or 0

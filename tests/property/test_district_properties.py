@@ -27,7 +27,8 @@ from tests.property.stats_history import PEOPLE, History, build, histories, same
 from tests.property.test_stats_properties import AS_OF
 
 PERIODS = [periods.year(2026), periods.month(2026, 2), periods.quarter(2026, 1)]
-COUNTS = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded", "overdue")
+COUNTS = ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded", "succeeded",
+          "overdue")
 NESTED = ("agreements", "judicial", "sources", "prevention")
 
 

@@ -47,6 +47,8 @@ def test_every_figure_equals_the_oracle(tmp_path_factory: pytest.TempPathFactory
         concluded = [h for h in hs if _triggers(h) & {"agree", "terminate"}]
         assert year.concluded == len(concluded)
         assert year.declined == sum(1 for h in hs if "decline" in _triggers(h))
+        # withdrawn by the applicant before acceptance: counted apart from the declined
+        assert year.withdrawn == sum(1 for h in hs if "withdraw" in _triggers(h))
         assert year.concluded <= year.accepted
         for period in PERIODS:
             total = oracle(uow.session, ids, period, None, AS_OF)[""]
@@ -80,8 +82,8 @@ def test_two_committees_merged_equal_their_union(tmp_path_factory: pytest.TempPa
     b = build(_url(tmp_path_factory.mktemp("m")), hs, committees=2)
     a_id, b_id = b.committee_ids
     actor = b.directors[0]
-    additive = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded",
-                "overdue", "agreements", "judicial", "sources")
+    additive = ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+                "succeeded", "overdue", "agreements", "judicial", "sources")
     with b.uow() as uow:
         for period in (periods.year(2026), periods.month(2026, 2)):
             one = stats.compute(uow, actor, period, committee_ids=[a_id], as_of=AS_OF)

@@ -7,8 +7,10 @@ follow-up visits (several), urging, feedback (反馈) and closing (issue 15).
 Invariants after every step: each case's state is legal; a refused trigger changed nothing (no
 event, no version bump); an accepted one added exactly one event and bumped the version by one;
 each case's state and version equal the replay of its events; the event sequence is gapless;
-the occurrence times of each case's steps never go backwards in the order they were recorded,
-and none is later than its recording; no interval of the statistics is negative; and the
+the occurrence times of each case's steps never go backwards in the order they were recorded
+(a record, ``workflow.RECORDS``, such as a session found missing after a later step, may go back,
+but never before the case entered the state it belongs to), and none is later than its
+recording; no interval of the statistics is negative; and the
 figures of a closed past month equal a brute-force count over the events (by when each step
 happened), and equal what they were when the month was first read unless an event recorded
 since happened in it (a late entry is the only thing that moves a past figure).
@@ -105,7 +107,8 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
 }
 
 
-COUNTED = ("intake", "accepted", "declined", "terminated", "concluded", "succeeded")
+COUNTED = ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
+           "succeeded")
 
 
 HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session", "agree"],
@@ -255,6 +258,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         for e in rows:
             happened = e.occurred_at or e.at
             kind = {"new": "intake", "accept": "accepted", "decline": "declined",
+                    "withdraw": "withdrawn",
                     "agree": "concluded", "terminate": "concluded"}.get(e.action)
             if kind is not None and (e.case_id, kind) not in first:
                 first[(e.case_id, kind)] = (happened, e.action)
@@ -268,17 +272,27 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @invariant()
     def occurrence_never_goes_back(self) -> None:
+        """In the order they were recorded, each case's steps never go back in time, except a
+        record (workflow.RECORDS: a session, a visit, ... found missing and entered after a
+        later step), which never goes back before the case entered the state it belongs to.
+        No step precedes the registration, none is later than its recording."""
         with self.room.uow(write=False) as uow:
             rows = uow.session.exec(select(Event).where(col(Event.case_id).is_not(None))
                                     .order_by(col(Event.seq))).all()
             last: dict[int, datetime] = {}
+            began: dict[int, datetime] = {}
             for e in rows:
                 assert e.occurred_at is not None and e.occurred_at <= e.at
                 if e.version is None or e.action in workflow.CORRECTIONS:
                     continue
                 assert e.case_id is not None
-                assert e.occurred_at >= last.get(e.case_id, e.occurred_at), e.seq
-                last[e.case_id] = e.occurred_at
+                floor = (began if e.action in workflow.RECORDS else last).get(e.case_id)
+                assert floor is None or e.occurred_at >= floor, e.seq
+                if e.occurred_at < last.get(e.case_id, e.occurred_at):
+                    event("a record entered before a later step")
+                last[e.case_id] = max(e.occurred_at, last.get(e.case_id, e.occurred_at))
+                if e.from_state is None or e.from_state != e.to_state:
+                    began[e.case_id] = e.occurred_at
             for case in uow.session.exec(select(Case)).all():
                 times = [case.registered_at, case.accepted_at, case.first_concluded_at,
                          case.first_confirmed_at, case.closed_at]

@@ -36,8 +36,8 @@ def test_the_example_file_is_valid() -> None:
 @pytest.mark.parametrize(
     ("record", "words"),
     [
-        (case_record(category="77"), ["category", "unknown category code", "allowed", "01"]),
-        (case_record(source="rumour"), ["source", "'rumour' is not allowed", "application"]),
+        (case_record(category="77"), ["category", "is not a category", "allowed", "01"]),
+        (case_record(source="rumour"), ["source", "'rumour' is not one of", "application"]),
         (case_record(summary=""), ["summary", "must not be empty"]),
         (case_record(parties=[]), ["parties", "must not be empty"]),
         (case_record(colour="red"), ["colour", "unknown field"]),

@@ -8,8 +8,12 @@ its ``closed_at``. The replay of the case file (``mediation.db.casefile``) takes
 former combined step the same way (``workflow.legacy_feedback``), so the case files recorded in
 the events still verify.
 
-Revision ID: 0016
-Revises: 0015
+The statistics' counters (mediation/db/statcounts.py) measure the intervals confirmed ->
+feedback and the whole by ``fed_back_at`` from this revision: their triggers are installed again
+and the counters backfilled from the case rows.
+
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-11-30 16:30:00
 """
 
@@ -20,8 +24,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016"
-down_revision: str | None = "0015"
+from mediation.db import statcounts
+
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,7 +36,13 @@ def upgrade() -> None:
     op.add_column("cases", sa.Column("fed_back_at", sa.DateTime(), nullable=True))
     op.execute("UPDATE cases SET fed_back_at = closed_at "
                "WHERE closed_at IS NOT NULL AND fed_back_at IS NULL")
+    connection = op.get_bind()
+    statcounts.install(connection)
+    statcounts.backfill(connection)
 
 
 def downgrade() -> None:
+    connection = op.get_bind()
+    statcounts.install(connection, fed_back=False)
+    statcounts.backfill(connection, fed_back=False)
     op.drop_column("cases", "fed_back_at")

@@ -1,0 +1,91 @@
+"""THE one resolver of a staff member named on the command line or in a file: by user name or by
+display (Chinese) name (``--mediator 李明``, ``--user 王芳``, ``staff reset 王芳``, a lead file's
+reporter column).
+
+- A user name is itself (exact, as stored; typed in any width, the option normaliser folds it).
+- Otherwise a display name (in its one normal form, ``redaction.normal_name``) names the staff
+  member who has it; two staff members with that name (two 李明) are refused naming their user
+  names, so the clerk can give one.
+- Otherwise the name is unknown: refused naming who exists (user name and display name) when the
+  asker is a staff member of that committee (staff names are not party personal data, and every
+  staff member sees them in case histories); without a signed-in asker (signing in, ``--user``)
+  the refusal names nobody, since what was typed may be a password in the wrong field.
+
+Pure lookups: nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from mediation.core import normalise, redaction
+from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.i18n import msg
+from mediation.db.storage import UnitOfWork
+from mediation.tables import Staff
+
+_LISTED = 30  # staff named in a refusal, at most
+
+
+def _rows(uow: UnitOfWork, committee_id: int | None) -> list[Any]:
+    stmt = select(Staff.username, Staff.name, Staff.committee_id)
+    if committee_id is not None:
+        stmt = stmt.where(Staff.committee_id == committee_id)
+    return list(uow.session.exec(stmt.order_by(col(Staff.id))).all())
+
+
+def listing(rows: list[Any]) -> str:
+    """``liming (李明)、wangfang (王芳)``: user name and display name of each."""
+    shown = [f"{r.username} ({r.name})" if r.name and r.name != r.username else r.username
+             for r in rows[:_LISTED]]
+    return "、".join(shown) + ("…" if len(rows) > _LISTED else "")
+
+
+def ambiguous(typed: str, usernames: list[str]) -> InvalidInput:
+    return InvalidInput(msg("several staff members are named {name}: give the user name, one "
+                            "of {users}", name=typed, users="、".join(usernames)))
+
+
+def unknown(typed: str, rows: list[Any] | None) -> NotFound:
+    """The refusal of a name that is nobody: naming who exists when ``rows`` is given."""
+    if rows is None:
+        return NotFound(msg("unknown user {user}; a director adds staff with `mediation staff "
+                            "add`", user=typed))
+    if not rows:
+        return NotFound(msg("unknown user {user} in this committee", user=typed))
+    return NotFound(msg("unknown user {user} in this committee; the staff are: {staff}",
+                        user=typed, staff=listing(rows)))
+
+
+def username(uow: UnitOfWork, typed: str, *, committee_id: int | None = None,
+             list_known: bool = True) -> str:
+    """The user name ``typed`` names (a user name or a display name), among the staff of
+    ``committee_id`` (every committee of the database when None). Refused: a display name two
+    staff members share (:func:`ambiguous`), a name that is nobody (:func:`unknown`, naming who
+    exists when ``list_known`` and a committee is given)."""
+    found = find(uow, typed, committee_id=committee_id)
+    if isinstance(found, str):
+        return found
+    rows = _rows(uow, committee_id) if list_known and committee_id is not None else None
+    raise unknown(typed, rows)
+
+
+def find(uow: UnitOfWork, typed: str, *, committee_id: int | None = None) -> str | None:
+    """:func:`username`, but None for a name that is nobody (an ambiguous one is refused)."""
+    typed = normalise.fold(typed)
+    stmt = select(Staff.username).where(Staff.username == typed)
+    if committee_id is not None:
+        stmt = stmt.where(Staff.committee_id == committee_id)
+    if uow.session.exec(stmt).first() is not None:
+        return typed
+    wanted = {normalise.text(typed), redaction.normal_name(typed)}
+    stmt = select(Staff.username).where(col(Staff.name).in_(sorted(wanted)))
+    if committee_id is not None:
+        stmt = stmt.where(Staff.committee_id == committee_id)
+    named = sorted(set(uow.session.exec(stmt).all()))
+    if len(named) > 1:
+        raise ambiguous(typed, named)
+    return named[0] if named else None
+

@@ -1,0 +1,47 @@
+"""`case show` lists each follow-up visit with who visited, who was visited, the measures taken
+and signs of escalation, and every urging to perform (督促履行, Law art. 31), in Chinese and in
+English, masked like the rest of the case file (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import DATA, Result
+
+
+def _confirmed(cli: Callable[..., Result]) -> None:
+    def ok(*args: str) -> Result:
+        r = cli(*args)
+        assert r.code == 0, (args, r.err)
+        return r
+
+    ok("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+       "--director-name", "王芳")
+    ok("staff", "add", "liming", "--name", "李明", "--role", "mediator")
+    ok("case", "new", "--file", str(DATA / "demo" / "case.json"))
+    ok("case", "accept", "1")
+    ok("case", "mediate", "1", "--mediator", "liming", "--rights-notified")
+    ok("case", "session", "1", "--minutes", "双方陈述")
+    ok("case", "agree", "1", "--terms", "赔偿500元", "--written")
+    ok("case", "confirm", "1")
+    ok("case", "visit", "1", "--visited", "村主任刘强", "--performance", "partial",
+       "--satisfaction", "satisfied", "--measures", "约定月底前付清", "--escalation", "无")
+    ok("case", "urge", "1", "--note", "电话督促被申请人履行")
+
+
+def test_law_art_31_case_show_lists_visits_and_urging(cli: Callable[..., Result],
+                                                      tmp_path: Path) -> None:
+    _confirmed(cli)
+    zh = cli("--lang", "zh", "case", "show", "1")
+    assert zh.code == 0, zh.err
+    assert "回访人：王芳" in zh.out and "被回访人：村主任刘强" in zh.out
+    assert "采取的措施：约定月底前付清" in zh.out and "激化迹象：无" in zh.out
+    assert "督促履行" in zh.out and "电话督促被申请人履行" in zh.out
+    en = cli("--lang", "en", "case", "show", "1")
+    assert "visited by 王芳; visited: 村主任刘强" in en.out
+    assert "measures taken: 约定月底前付清" in en.out and "Urged to perform" in en.out
+    doc = json.loads(cli("case", "show", "1", "--json").out)
+    assert doc["follow_ups"][0]["visited"] == "村主任刘强"
+    assert doc["urgings"][0]["note"] == "电话督促被申请人履行"

@@ -1,0 +1,174 @@
+"""Every vocabulary value is read by the one resolver (mediation.core.choices) on every input path.
+
+For every vocabulary and every value in it, the code, its Chinese name, its English name and the
+code as a Chinese input method types it (full width, upper case, spaces around) are accepted
+identically through every path that reads the value: a CLI option (cli.choices), ``case.json``
+(intake.parse_case), a ``case import`` line (bulk_validation.prepare), ``case amend
+--add-party/--edit-party`` JSON (corrections: the merged record, then parse_case) and a lead
+CSV or JSON (leads._code). A value that is none of them is refused on every path, naming the
+allowed values: under zh as code and Chinese name.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cli.choices import _parser
+from mediation import bulk_validation, corrections, intake, leads
+from mediation.core import categories, choices, normalise
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import name, set_language
+from tests.conftest import case_record
+
+KEY = b"k" * 32
+# The vocabulary fields of an intake record: (kind, where: "case" or the party's index, field)
+RECORD_FIELDS = (("source", "case", "source"), ("risk", "case", "risk_level"),
+                 ("party", 1, "role"), ("kind", 0, "kind"), ("sex", 0, "sex"),
+                 ("id_type", 0, "id_type"))
+_WIDE = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+def forms(kind: str, code: str) -> st.SearchStrategy[str]:
+    """The ways a clerk writes ``code``: the code, its names, full width, upper case, spaced."""
+    written = {code, name(kind, code, "zh"), name(kind, code, "en"), code.translate(_WIDE),
+               code.upper(), f" {code}\u3000", name(kind, code, "zh") + " "}
+    return st.sampled_from(sorted(written))
+
+
+def category_forms(code: str) -> st.SearchStrategy[str]:
+    cat = categories.get(code)
+    assert cat is not None
+    written = {code, cat.zh, cat.en, code.translate(_WIDE), f" {cat.zh} "}
+    if code.startswith("0") and len(code) == 2:
+        written |= {code[1:], code[1:].translate(_WIDE)}
+    return st.sampled_from(sorted(written))
+
+
+def _vocab_value() -> st.SearchStrategy[tuple[str, Any, str, str, str]]:
+    """(kind, where, field, code, a written form of it)."""
+    return st.sampled_from(RECORD_FIELDS).flatmap(lambda f: st.sampled_from(
+        choices.values(f[0])).flatmap(lambda code: forms(f[0], code).map(
+            lambda text: (*f, code, text))))
+
+
+def _set(record: dict[str, Any], where: Any, field: str, value: str) -> dict[str, Any]:
+    record = copy.deepcopy(record)
+    (record if where == "case" else record["parties"][where])[field] = value
+    return record
+
+
+def _outcome(fn: Callable[[], Any]) -> Any:
+    try:
+        return ("ok", fn())
+    except InvalidInput as exc:
+        return ("refused", exc.render())
+
+
+def _through_file(record: dict[str, Any]) -> Any:
+    return _outcome(lambda: intake.parse_case(record).model_dump())
+
+
+def _through_import(record: dict[str, Any]) -> Any:
+    item = bulk_validation.prepare(1, json.dumps(record, ensure_ascii=False), KEY)
+    return ("refused", item.message) if isinstance(item, bulk_validation.Rejected) \
+        else ("ok", item[1:])
+
+
+def _through_amend(where: Any, field: str, value: str) -> Any:
+    """What case amend checks: the stored record with the edit merged in, then parse_case."""
+    stored = case_record()
+    if where == "case":
+        return _through_file(_set(stored, where, field, value))
+    parties = corrections._parties_amended(stored["parties"], [], {where + 1: {field: value}},
+                                           [])
+    return _through_file({**stored, "parties": parties})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@settings(max_examples=150, deadline=None)
+@given(case=_vocab_value())
+def test_a_code_and_its_names_are_read_alike_on_every_path(
+        lang: str, case: tuple[str, Any, str, str, str]) -> None:
+    set_language(lang)
+    kind, where, field, code, text = case
+    as_code, as_text = _set(case_record(), where, field, code), \
+        _set(case_record(), where, field, text)
+    assert _parser(kind, None)(text) == code  # a CLI option
+    assert choices.parse(kind, text) == code  # a prompt, a lead CSV/JSON (leads._code)
+    assert leads._code(kind, text) == code
+    assert _through_file(as_text) == _through_file(as_code)  # case.json, lead accept
+    assert _through_import(as_text) == _through_import(as_code)  # case import
+    assert _through_amend(where, field, text) == _through_amend(where, field, code)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@settings(max_examples=80, deadline=None)
+@given(pair=st.sampled_from(categories.codes()).flatmap(
+    lambda code: category_forms(code).map(lambda text: (code, text))))
+def test_a_category_by_code_name_or_short_code_is_read_alike_on_every_path(
+        lang: str, pair: tuple[str, str]) -> None:
+    set_language(lang)
+    code, text = pair
+    assert choices.category(text) == code  # the CLI's --category (category_opt), prompts
+    record, plain = case_record(category=text), case_record(category=code)
+    assert _through_file(record) == _through_file(plain)
+    assert _through_import(record) == _through_import(plain)
+    assert _through_amend("case", "category", text) == _through_amend("case", "category", code)
+
+
+_junk = st.text(alphabet=st.sampled_from("男女中高低人甲xyz_ 0９"), min_size=1, max_size=4)
+_not_text = st.one_of(st.integers(), st.booleans(), st.lists(st.just("男"), max_size=2))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@settings(max_examples=80, deadline=None)
+@given(field=st.sampled_from(RECORD_FIELDS), junk=_junk | _not_text)
+def test_a_value_of_no_vocabulary_is_refused_on_every_path_naming_code_and_name(
+        lang: str, field: tuple[str, Any, str], junk: Any) -> None:
+    set_language(lang)
+    kind, where, name_ = field
+    if isinstance(junk, str):
+        try:
+            choices.parse(kind, junk)
+        except choices.ChoiceError:
+            pass
+        else:
+            return  # the junk happened to be a name (中 is a risk level)
+        with pytest.raises(typer.BadParameter):
+            _parser(kind, None)(junk)
+    record = _set(case_record(), where, name_, junk)
+    for outcome in (_through_file(record), _through_import(record),
+                    _through_amend(where, name_, junk)):
+        assert outcome[0] == "refused"
+        text = outcome[1]
+        assert "\n" not in text
+        for code in choices.values(kind):
+            assert code in text, text
+            if lang == "zh":
+                assert f"{code} {name(kind, code, 'zh')}" in text, text
+
+
+def test_the_clerks_file_in_chinese_is_the_file_in_codes() -> None:
+    """The trial's file: every vocabulary value written as the clerk says it."""
+    set_language("zh")
+    record = case_record(category="邻里纠纷", source="当事人申请", risk_level="中")
+    record["parties"][0].update(role="申请人", kind="自然人", sex="男", id_type="居民身份证")
+    record["parties"][1].update(role="被申请人", sex="男")
+    got = intake.parse_case(record)
+    assert (got.category, got.source, got.risk_level) == ("02", "application", "medium")
+    assert [(p.role, p.kind, p.sex) for p in got.parties] == [
+        ("applicant", "person", "male"), ("respondent", "person", "male")]
+    assert choices.category("2") == "02" and normalise.code("０２") == "02"
+    # a JSON number as a category, as a clerk may write it, on the file and import paths
+    for number, code in ((2, "02"), (99, "99"), (102, "0102")):
+        assert intake.parse_case(case_record(category=number)).category == code
+        assert _through_import(case_record(category=number)) == _through_import(
+            case_record(category=code))

@@ -157,7 +157,8 @@ def register(app: typer.Typer) -> None:
         body = [[str(r["id"]), r["user"], name("token_kind", r["kind"]),
                  render.local_time(r["expires_at"]), name("token_status", r["status"])]
                 for r in rows]
-        render.show(columns, body, fmt=fmt, as_json=as_json, document=rows)
+        render.show(columns, body, fmt=fmt, as_json=as_json, document=rows,
+                    empty=_("No tokens."))
 
     @token.command("revoke", help=_(
         "Revoke a token or session at once."))

@@ -22,7 +22,7 @@ GUARD_NAMES = (
     N_("guard.judicial_filing_in_time"), N_("guard.prevention_recorded"),
     N_("guard.amount_not_negative"), N_("guard.judicial_result_allowed"),
     N_("guard.session_recorded"), N_("guard.extension_allowed"),
-    N_("guard.judicial_written_only"), N_("guard.judicial_dates_possible"),
+    N_("guard.judicial_written_only"), N_("guard.dates_possible"),
     N_("guard.recusal_recorded"), N_("guard.police_report_recorded"),
     N_("guard.visited_named"), N_("guard.urging_recorded"), N_("guard.fed_back_recorded"),
     N_("guard.visit_before_close"))
@@ -281,7 +281,7 @@ def register(app: typer.Typer) -> None:
         render.console().rule(_("Cases"))
         render.case_list(rows, as_json=False, fmt="table")
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
-        render.history(events, as_json=False)
+        render.history(events, as_json=False, fmt="table")
         render.console().rule(_("What is due (mediation agenda --all)"))
         agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))

@@ -70,20 +70,18 @@ def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
                  i.todo.render(), i.command] for i in items]
         render.emit_rows(columns, rows, chosen)
         return
-    from cli.framework import wrap
+    from cli.lines import command_lines, emit, keep, keep_each
 
     if not items:
         render.out(_("Nothing is due.") + "\n")
         return
-    cells = render.console().width
-    lines: list[str] = []
     for i in items:
-        head = f"{KIND_NAMES[i.kind]()}  {_when(i.days)}  {i.number}  {i.parties}"
-        lines += wrap(head, cells)
-        lines += wrap(i.todo.render(), cells, indent="    ")
-        lines.append("    " + i.command)
-    lines.append(_("{count} to do.", count=len(items)))
-    render.out("\n".join(lines) + "\n")
+        emit(f"{keep(KIND_NAMES[i.kind]())}  {keep(_when(i.days))}  {keep(i.number)}  "
+             f"{keep_each(i.parties)}", first_indent="", indent="    ")
+        emit(i.todo.render(), indent="    ")
+        for line in command_lines(i.command):
+            render.out("    " + line + "\n")
+    render.out(_("{count} to do.", count=len(items)) + "\n")
 
 
 def _when(days: int) -> str:

@@ -11,7 +11,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, json_opt, parse_date
+from cli.options import MAX_INT, format_opt, json_opt, parse_date
 from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
@@ -93,9 +93,15 @@ def register(app: typer.Typer) -> None:
         page: int = typer.Option(1, "--page", min=1, max=MAX_INT, help=_(
             "Which page of --limit events (1 is the newest).")),
         all_: bool = typer.Option(False, "--all", help=_("Show every event (no --limit).")),
+        fmt: str | None = format_opt(),
         as_json: bool = json_opt(),
     ) -> None:
-        """The committee's event log as a readable timeline, newest first, with the total."""
+        """The committee's event log as a readable timeline, newest first, with the total.
+
+        On a terminal a timeline; in a pipe (or `--format tsv`) one tab-separated row per
+        event: number, time, time it happened (if entered late), user, role, action, state,
+        case, reason, changes.
+        """
         from mediation import audit as svc
 
         page = 1 if all_ else page
@@ -103,16 +109,13 @@ def register(app: typer.Typer) -> None:
                                    since=parse_date(since, "--since"),
                                    until=parse_date(until, "--until"), action=action,
                                    limit=None if all_ else limit, page=page, write=False)
-        if as_json:
-            render.emit_json([r.model_dump() for r in rows])
-            return
-        if not rows:
-            render.out(_("No events.") + "\n")
-        else:
-            render.timeline(rows, with_case=True)
-        if total:
+        from cli.timeline import events
+
+        chosen = events(rows, fmt=fmt, as_json=as_json, with_case=True, empty=_("No events."))
+        if total and chosen != "json":
             line = render.list_summary(total, len(rows), page, unit="events")
-            (sys.stdout if render.is_terminal() else sys.stderr).write(line + "\n")
+            (sys.stdout if chosen == "table" and render.is_terminal() else sys.stderr).write(
+                line + "\n")
 
     @audit.command("case")
     def case_(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
@@ -125,11 +128,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(view)
             return
-        out = render.console()
-        out.print(_("{number}: now {state}, version {version}, {count} events",
-                    number=view["number"], state=name("state", view["state"]),
-                    version=view["version"], count=len(view["events"])),
-                  markup=False, style="bold")
+        from cli.lines import emit, keep
+
+        emit(_("{number}: now {state}, version {version}, {count} events",
+               number=keep(view["number"]), state=keep(name("state", view["state"])),
+               version=keep(view["version"]), count=keep(len(view["events"]))), bold=True)
         render.timeline([EventView(**e) for e in view["events"]], with_case=False)
 
 

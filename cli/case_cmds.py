@@ -360,11 +360,12 @@ def register(app: typer.Typer) -> None:
 
     @case.command("history")
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-                as_json: bool = json_opt()) -> None:
+                fmt: str | None = format_opt(), as_json: bool = json_opt()) -> None:
         """Every step of one case, from the event log."""
         from mediation import queries
 
-        render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json)
+        render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json,
+                       fmt=fmt)
 
     from cli import correction_cmds, document_cmds, search_cmds
 

@@ -47,10 +47,13 @@ def _completer(kind: str, codes: Sequence[str] | None) -> Callable[[str], list[t
 def choice_opt(kind: str, default: Any, *decls: str, help: str,
                codes: Sequence[str] | None = None) -> Any:
     """An option taking a code or a name of ``kind``; its help lists the allowed values."""
+    from cli.framework import CHOICE_KINDS
     from mediation.core import choices
 
     text = _("{help} One of: {allowed}.", help=help, allowed=choices.allowed(kind, codes))
     COMPOSED.add(text)
+    if isinstance(default, str):  # its [default: …] shown by name (cli.framework._extra)
+        CHOICE_KINDS.update(((d, default), kind) for d in decls if d.startswith("--"))
     return typer.Option(default, *decls, metavar="VALUE", callback=_parser(kind, codes),
                         autocompletion=_completer(kind, codes), help=text)
 

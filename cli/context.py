@@ -59,8 +59,10 @@ class Env:
 
         return signin.resolve(uow, self.credentials())
 
-    def act(self, fn: Callable[..., T], *args: Any, write: bool = True, **kwargs: Any) -> T:
-        """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing.
+    def act(self, fn: Callable[..., T], *args: Any, write: bool = True, snapshot: bool = True,
+            **kwargs: Any) -> T:
+        """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing
+        (``snapshot=False``: a read whose statements need not share a snapshot, UnitOfWork).
 
         The whole unit of work (actor included) re-runs on a transient failure: a PostgreSQL
         serialization failure or deadlock, or a case changed under us (storage.transaction).
@@ -75,7 +77,7 @@ class Env:
             actor: Actor = self.actor(uow)
             return fn(uow, actor, *args, **kwargs)
 
-        return transaction(engine, once, write=write)
+        return transaction(engine, once, write=write, snapshot=snapshot)
 
 
 def env(ctx: typer.Context) -> Env:

@@ -13,7 +13,22 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import json_opt
-from mediation.core.i18n import _, gettext_
+from mediation.core.i18n import N_, _, gettext_
+
+# What `db check` calls each of mediation.integrity's checks (a new check needs its line here:
+# tests/cli/test_edges.py runs the check and looks every name up).
+CHECK_LABELS = {
+    "integrity": N_("Database integrity"),
+    "foreign_keys": N_("Foreign keys"),
+    "event_log": N_("Event log numbering and head"),
+    "case_states": N_("Case states against their events"),
+    "audit_chain": N_("Audit hash chain"),
+    "stat_counters": N_("Statistics counters"),
+    "search_index": N_("Search index against the cases"),
+    "search_grams": N_("Search index"),
+}
+# How a backup was made (maintenance.backup's "method"), said in the reader's language.
+BACKUP_METHODS = (N_("VACUUM INTO"), N_("pg_dump --format=custom"))
 
 
 def register(app: typer.Typer) -> None:
@@ -97,7 +112,7 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Backup written to {file} ({size} bytes, {method}).",
                                file=result["file"], size=result["bytes"],
-                               method=result["method"]) + "\n")
+                               method=gettext_(result["method"])) + "\n")
 
     @db.command("restore")
     def restore(
@@ -126,6 +141,23 @@ def register(app: typer.Typer) -> None:
         render.out(_("Run `mediation db upgrade` if the backup is older than this "
                            "program.") + "\n")
 
+    @db.command("reindex")
+    def reindex(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+        """Build the search index of every case anew from the case file.
+
+        For when `mediation db check` finds the index differs from the cases. The cases
+        themselves are not changed; searches wait for the rebuild, which is one transaction.
+        """
+        from mediation.db import searchindex
+
+        with env(ctx).uow() as uow:
+            count = searchindex.rebuild(uow.session.connection())
+            uow.commit()
+        if as_json:
+            render.emit_json({"indexed": count})
+        else:
+            render.out(_("Search index rebuilt: {count} cases.", count=count) + "\n")
+
     @db.command("check")
     def check(ctx: typer.Context, as_json: bool = json_opt()) -> None:
         """Check integrity, foreign keys, the event log, and every case against its events.
@@ -146,13 +178,7 @@ def register(app: typer.Typer) -> None:
             render.emit_json({"ok": all(c.ok for c in results),
                               "checks": maintenance.as_dicts(results), "warnings": warnings})
         else:
-            labels = {
-                "integrity": _("Database integrity"),
-                "foreign_keys": _("Foreign keys"),
-                "event_log": _("Event log numbering and head"),
-                "case_states": _("Case states against their events"),
-                "audit_chain": _("Audit hash chain"),
-            }
+            labels = {name: _(label) for name, label in CHECK_LABELS.items()}
             for c in results:
                 verdict = _("ok") if c.ok else _("FAILED")
                 render.out(_("{verdict} {check}: {detail}", verdict=verdict,

@@ -43,19 +43,47 @@ def width(text: str) -> int:
                0 if unicodedata.combining(c) else 1 for c in text)
 
 
-_TOKEN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
+# A value kept whole on one line (an identifier, a name, a state, a date, a number): between
+# these two private-use characters (cli.lines.keep), which wrap() removes.
+KEEP, END = "\ue000", "\ue001"
+_TOKEN = re.compile("[\x21-\x7e]*(?:\ue000[^\ue001]*\ue001[\x21-\x7e]*)+|[\x21-\x7e]+|[ \t]+|.",
+                    re.S)
+_PLAIN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 
 
+def unmarked(text: str) -> str:
+    """``text`` without the marks of values kept whole."""
+    return text.replace(KEEP, "").replace(END, "")
+
+
+def _tokens(text: str, room: int) -> list[str]:
+    """The pieces a line may break between: ASCII words, single CJK characters, white space,
+    and each value kept whole with what is attached to it (``#12``, ``[案件 …]``); a kept value
+    wider than the whole line (``room``) is broken as ordinary text, the one exception."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        if KEEP in token:
+            plain = unmarked(token)
+            if width(plain) <= room:
+                out.append(plain)
+            else:
+                out.extend(_PLAIN.findall(plain))
+        else:
+            out.append(token)
+    return out
+
+
 def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> list[str]:
-    """Wrap one paragraph by display width: ASCII words stay whole, CJK breaks between
-    characters, and closing punctuation never starts a line."""
+    """Wrap one paragraph by display width: ASCII words and kept values (``cli.lines.keep``)
+    stay whole, CJK breaks between characters, and closing punctuation never starts a line."""
     columns = max(columns, 10)
     lead = indent if first_indent is None else first_indent
     lines: list[str] = []
     line: list[str] = []
     used = width(lead)
-    for token in _TOKEN.findall(" ".join(text.split("\n"))):
+    room = columns - max(width(lead), width(indent))
+    for token in _tokens(" ".join(text.split("\n")), room):
         w = width(token)
         if token.isspace():
             if line:
@@ -104,6 +132,11 @@ WORDS = (N_("Usage:"), N_(":"), N_("Options"), N_("Commands"), N_("Arguments"), 
 _TYPE_LABEL = re.compile(r"<(?:list\[)?([a-z]+(?: range)?)\]?>")
 _CAPS = re.compile(r"(?<![\w-])([A-Z](?:[A-Z_]*[A-Z])?)(?![\w-])")
 _EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.S)
+_OPTION = re.compile(r"--[\w-]+")
+
+# An option taking a code of a vocabulary (cli.choices.choice_opt) registers its name and
+# default here with the vocabulary's kind: its ``[default: low]`` shows the name (默认：低).
+CHOICE_KINDS: dict[tuple[str, str], str] = {}
 
 
 def metavars(text: str) -> str:
@@ -138,6 +171,8 @@ def _extra(item: str, term: str) -> str:
             value = f"--{value}"  # a --flag/--other-flag pair's default is an option name
         elif value in ("True", "False"):
             value = _("yes") if value == "True" else _("no")
+        elif (opt := _OPTION.match(term)) and (opt.group(0), value) in CHOICE_KINDS:
+            value = name(CHOICE_KINDS[opt.group(0), value], value)
         return _("default: {default}", default=value)
     return _range(item) or item
 

@@ -192,7 +192,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the documented contract)."""
     args = list(sys.argv[1:] if argv is None else argv)
     choose_language(args)
-    from cli import framework
+    from cli import framework, lines
+
+    lines.table_asked(False)
 
     named = command_named(args)
     app = build_app(named)

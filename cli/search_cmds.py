@@ -61,7 +61,7 @@ def register_case(case: typer.Typer) -> None:
             registered_from=parse_date(from_, "--from"), registered_to=parse_date(to, "--to"),
             mediator=mediator)
         found = env(ctx).act(searching.find, " ".join(words), filters=filters, limit=limit,
-                             write=False)
+                             write=False, snapshot=False)
         hits = found.hits
         if found.names_masked:  # never silently: a name is neither searched nor shown in full
             render.err(_("Note: names are masked for your role ({role}): a party is found and "

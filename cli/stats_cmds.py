@@ -12,6 +12,7 @@ from cli import render
 from cli.choices import choice_opt
 from cli.context import env
 from cli.options import format_opt
+from mediation.core import money
 from mediation.core.i18n import N_, _, name
 
 SMALL_DENOMINATOR = 30
@@ -43,8 +44,8 @@ def _rate_sentence(doc: dict[str, Any]) -> str:
         return _("Success rate: none — no case concluded in this period (the denominator is 0).")
     low, high = doc["success_rate_ci95"]
     return _("Success rate {rate} = {succeeded} succeeded ÷ {concluded} concluded (agreements + "
-             "terminations after acceptance; declined and open cases excluded); 95% Wilson "
-             "interval {low} – {high}.", rate=_pct(doc["success_rate"]),
+             "terminations after acceptance; declined, withdrawn and open cases excluded); 95% "
+             "Wilson interval {low} – {high}.", rate=_pct(doc["success_rate"]),
              succeeded=doc["succeeded"], concluded=doc["concluded"], low=_pct(low),
              high=_pct(high))
 
@@ -68,7 +69,7 @@ def _figures_table(doc: dict[str, Any]) -> Rows:
          f"{judicial['filed']} / {judicial['confirmed']} / {judicial['rejected']}"),
         (_("Fully performed, of followed-up agreements"),
          f"{perf['full']} / {perf['followed_up']} ({_pct(perf['rate'])})"),
-        (_("Amount involved (yuan)"), doc["amount_yuan"]),
+        (_("Amount involved (yuan)"), money.shown(doc["amount_yuan"]) or "0.00"),
         (_("Escalations prevented (cases / persons)"),
          f"{doc['prevention']['total']['cases']} / {doc['prevention']['total']['persons']}"),
     ]

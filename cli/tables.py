@@ -34,6 +34,10 @@ def output_format(fmt: str | None, as_json: bool = False) -> str:
 
             raise typer.BadParameter(_("{value!r} is not one of: {allowed}", value=fmt,
                                        allowed=", ".join(FORMATS)), param_hint="--format")
+        if wanted == "table":
+            from cli.lines import table_asked
+
+            table_asked()
         return wanted
     return "table" if sys.stdout.isatty() else "tsv"
 
@@ -63,24 +67,42 @@ def cell_width(text: str) -> int:
     return max((width(line) for line in text.split("\n")), default=0)
 
 
+def _least(column: Column, natural: int) -> int:
+    """The narrowest a column is made: its widest cell, or for an elastic one 16 columns (less
+    if all its cells are narrower), never narrower than its header (a header is not split); a
+    wrapping column whose cells are all short (a name, an address: lines.KEPT) is not wrapped."""
+    from cli.lines import KEPT
+
+    if not column.elastic or (column.wrap and natural <= KEPT):
+        return natural
+    return max(min(SHORTEST, natural), cell_width(column.header))
+
+
+def _need(columns: list[Column], rows: list[list[str]], idx: list[int]) -> int:
+    natural = [max([cell_width(columns[i].header)] + [cell_width(r[i]) for r in rows])
+               for i in idx]
+    return sum(_least(columns[i], n) for i, n in zip(idx, natural, strict=True)) + \
+        GAP * (len(idx) - 1)
+
+
 def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
            ) -> tuple[list[Column], list[list[str]]]:
     """The columns that fit ``columns_available`` terminal columns, most important first, each
     at its full width except the elastic ones (at least 16 columns wide)."""
-    natural = [max([cell_width(c.header)] + [cell_width(r[i]) for r in rows])
-               for i, c in enumerate(columns)]
     keep = list(range(len(columns)))
-
-    def need(idx: list[int]) -> int:
-        return sum(min(SHORTEST, natural[i]) if columns[i].elastic else natural[i]
-                   for i in idx) + GAP * (len(idx) - 1)
-
     for priority in sorted({c.priority for c in columns if c.priority > 1}, reverse=True):
-        if need(keep) <= columns_available:
+        if _need(columns, rows, keep) <= columns_available:
             break
         keep = [i for i in keep if columns[i].priority != priority]
     chosen = [columns[i] for i in keep]
     return chosen, [[r[i] for i in keep] for r in rows]
+
+
+def fits(columns: list[Column], rows: list[list[str]], columns_available: int) -> bool:
+    """Whether the columns :func:`fitted` keeps fit whole; otherwise each row is shown as a
+    record (:func:`_records`) rather than a table that splits its cells."""
+    kept, cells = fitted(columns, rows, columns_available)
+    return _need(kept, cells, list(range(len(kept)))) <= columns_available
 
 
 def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[int]:
@@ -93,7 +115,7 @@ def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[
         w for i, w in enumerate(natural) if i not in elastic)
     widths = list(natural)
     for n, i in enumerate(sorted(elastic, key=lambda i: natural[i])):
-        share = max(SHORTEST, left // (len(elastic) - n))
+        share = max(_least(cols[i], natural[i]), left // (len(elastic) - n))
         widths[i] = min(natural[i], share)
         left -= widths[i]
     return widths
@@ -129,6 +151,9 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
     from cli.render import console
 
     out = console(stderr=stderr)
+    if not fits(columns, rows, out.width):
+        _records(columns, rows, out, title)
+        return
     cols, cells = fitted(columns, rows, out.width)
     widths = _widths(cols, cells, out.width)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
@@ -140,6 +165,30 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
     for r in cells:
         table.add_row(*r)
     out.print(table)
+
+
+def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str | None) -> None:
+    """Rows too wide for any table at this width, each as a record: the first two cells on a
+    line, then ``header: value`` of each other cell; no value split (cli.lines), prose wraps."""
+    from cli.framework import wrap
+    from cli.lines import keep, keep_short
+
+    def kept(column: Column, cell: str) -> str:
+        parts = [p for p in cell.split("\n") if p]
+        return " ".join(keep_short(p) if column.elastic else keep(p) for p in parts)
+
+    if title:
+        out.print(title, style="italic", markup=False)
+    for r in rows:
+        head = "  ".join(kept(c, v) for c, v in zip(columns[:2], r[:2], strict=False) if v)
+        for line in wrap(head, out.width, indent="    ", first_indent=""):
+            out.print(line, style="bold", markup=False, soft_wrap=True)
+        for column, cell in zip(columns[2:], r[2:], strict=False):
+            if cell.strip():
+                text = _("{field}: {value}", field=keep(column.header),
+                         value=kept(column, cell))
+                for line in wrap(text, out.width, indent="      ", first_indent="    "):
+                    out.print(line, markup=False, soft_wrap=True)
 
 
 def show(columns: list[Column], rows: list[list[str]], *, fmt: str | None,

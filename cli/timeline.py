@@ -6,18 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cli import render
+from mediation.core import money
 from mediation.core.i18n import N_, _, get_language, name
 
 if TYPE_CHECKING:
     from mediation.tables import EventView
 
 
-def history(rows: list[EventView], *, as_json: bool) -> None:
-    """A case's history: one JSON document, or the timeline for people."""
-    if as_json:
-        render.emit_json([r.model_dump() for r in rows])
-        return
-    timeline(rows, with_case=False)
+def history(rows: list[EventView], *, as_json: bool, fmt: str | None = None) -> None:
+    """A case's history: the timeline on a terminal, TSV rows in a pipe, CSV or JSON."""
+    events(rows, fmt=fmt, as_json=as_json, with_case=False)
 
 
 # The vocabulary (catalogue kind) of a field's value; where a key is used by two vocabularies
@@ -32,6 +30,8 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "reason": ("decline", "terminate", "reason"), "risk": ("risk",), "match": ("duplicate",),
     "via": ("via",), "fields": ("field",), "channel": ("channel",),
 }
+# Fields holding an amount in yuan: written by money.shown, as everywhere else.
+MONEY = frozenset({"amount", "amount_yuan", "paid"})
 # Names of the values above that no other vocabulary names: reasons the system records itself,
 # how a duplicate was met, a revealed field, the documents printed.
 NAMES = (N_("reason.print"), N_("reason.forced: probable duplicate"), N_("via.intake"),
@@ -73,61 +73,113 @@ def _document(key: str) -> str:
     return name("document", key)
 
 
-def _value(value: Any, key: str) -> str:
+def _value(value: Any, key: str, kept: bool = False) -> str:
     """A field's value for people: codes by their names, times local, records as
-    ``name: value`` pairs with translated field names."""
+    ``name: value`` pairs with translated field names. ``kept``: each single value marked to
+    be kept whole on a wrapped line (lines.keep_short), the record around it free to break."""
+    from cli.lines import keep_short
+
+    mark = keep_short if kept else str
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return mark(_("yes") if value else _("no"))
     if isinstance(value, str) and key in _VALUE_KINDS:
-        return _code_name(value, key)
+        return mark(_code_name(value, key))
     if isinstance(value, str) and key == "category":
-        return render.category_name(value)
+        return mark(render.category_name(value))
     if isinstance(value, str) and key in ("documents", "document"):
-        return _document(value)
+        return mark(_document(value))
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
-        return render.local_time(value)
+        return mark(render.local_time(value))
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "
-        return sep.join(_("{field}: {value}", field=name("field", k), value=_value(v, k))
-                        for k, v in value.items() if v is not None)
+        return sep.join(_("{field}: {value}", field=mark(name("field", k)),
+                          value=_value(v, k, kept)) for k, v in value.items() if v is not None)
     if isinstance(value, list):
-        parts = [_value(v, key) for v in value]
+        parts = [_value(v, key, kept) for v in value]
         return ("；" if get_language() == "zh" else "; ").join(
             f"[{p}]" if isinstance(v, dict) else p for p, v in zip(parts, value, strict=True))
-    return str(value)
+    return mark(money.shown(value) if key in MONEY else str(value))
+
+
+def _move(e: EventView) -> str:
+    if not (e.from_state or e.to_state):
+        return ""
+    a = name("state", e.from_state) if e.from_state else ""
+    b = name("state", e.to_state) if e.to_state else ""
+    return b if a == b else f"{a} → {b}".strip(" →")
+
+
+def _changes(e: EventView, kept: bool) -> list[str]:
+    """Each field of the event: ``field: before → after`` (or ``field: value``)."""
+    from cli.lines import keep
+
+    mark = keep if kept else str
+    lines = []
+    for key, change in e.changes.items():
+        if isinstance(change, list) and len(change) == 2:
+            before, after = change
+            lines.append(_("{field}: {before} → {after}", field=mark(name("field", key)),
+                           before=_value(before, key, kept), after=_value(after, key, kept)))
+        else:
+            lines.append(_("{field}: {value}", field=mark(name("field", key)),
+                           value=_value(change, key, kept)))
+    return lines
+
+
+def event_columns() -> list[render.Column]:
+    return [render.Column(h) for h in (
+        _("Event"), _("Time"), _("Happened"), _("User"), _("Role"), _("Action"), _("State"),
+        _("Case"), _("Reason"), _("Changes"))]
+
+
+def event_rows(rows: list[EventView]) -> list[list[str]]:
+    """One row per event (TSV, CSV): every field of the timeline (the time it happened when
+    entered late), the changes joined."""
+    sep = "；" if get_language() == "zh" else "; "
+    return [[str(e.seq), render.local_time(e.at),
+             render.local_time(e.occurred_at) if e.occurred_at and e.occurred_at != e.at
+             else "", e.actor, name("role", e.role),
+             name("trigger", e.action), _move(e), e.case or "",
+             _code_name(e.reason, "reason") if e.reason else "", sep.join(_changes(e, False))]
+            for e in rows]
+
+
+def events(rows: list[EventView], *, fmt: str | None, as_json: bool, with_case: bool,
+           empty: str | None = None) -> str:
+    """Events in the chosen format: the timeline on a terminal, one TSV row per event in a
+    pipe, CSV with a header, or JSON. Returns the format chosen."""
+    chosen = render.output_format(fmt, as_json)
+    if chosen == "json":
+        render.emit_json([r.model_dump() for r in rows])
+    elif chosen == "table":
+        if not rows and empty:
+            render.out(empty + "\n")
+        timeline(rows, with_case=with_case)
+    elif rows or chosen == "csv":
+        render.emit_rows(event_columns(), event_rows(rows), chosen)
+    return chosen
 
 
 def timeline(rows: list[EventView], *, with_case: bool) -> None:
-    """Per event: who did what when (and to which case), why, and each field before → after."""
-    from cli.framework import wrap
+    """Per event: who did what when (and to which case), why, and each field before → after;
+    fitted to the terminal without splitting a value (cli.lines), unwrapped in a pipe."""
+    from cli.lines import emit, keep, keep_short
 
-    out = render.console()
     for e in rows:
-        move = ""
-        if e.from_state or e.to_state:
-            a = name("state", e.from_state) if e.from_state else ""
-            b = name("state", e.to_state) if e.to_state else ""
-            move = b if a == b else f"{a} → {b}".strip(" →")
-        head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=e.seq,
-                 time=render.local_time(e.at), actor=e.actor, role=name("role", e.role),
-                 action=name("trigger", e.action), move=move).rstrip()
+        head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=keep(e.seq),
+                 time=keep(render.local_time(e.at)), actor=keep(e.actor),
+                 role=keep(name("role", e.role)), action=keep(name("trigger", e.action)),
+                 move=keep(_move(e))).rstrip()
         if with_case and e.case:
-            head = _("{line} [case {case}]", line=head, case=e.case)
-        out.print(head, markup=False, style="bold")
+            head = _("{line} [case {case}]", line=head, case=keep(e.case))
+        emit(head, indent="    ", bold=True)
         if e.occurred_at and e.occurred_at != e.at:
-            out.print("    " + _("happened: {time} (entered late)",
-                                 time=render.local_time(e.occurred_at)), markup=False)
+            emit(_("happened: {time} (entered late)", time=keep(render.local_time(
+                e.occurred_at))), indent="      ", first_indent="    ")
         if e.reason:
-            out.print("    " + _("reason: {reason}", reason=_code_name(e.reason, "reason")),
-                      markup=False)
-        for key, change in e.changes.items():
-            if isinstance(change, list) and len(change) == 2:
-                before, after = change
-                line = _("{field}: {before} → {after}", field=name("field", key),
-                         before=_value(before, key), after=_value(after, key))
-            else:
-                line = _("{field}: {value}", field=name("field", key), value=_value(change, key))
-            for part in wrap(line, out.width, indent="      ", first_indent="    "):
-                out.print(part, markup=False)
+            emit(_("reason: {reason}", reason=keep_short(_code_name(e.reason, "reason"))),
+                 indent="      ", first_indent="    ")
+        for line in _changes(e, True):
+            emit(line, indent="      ", first_indent="    ")

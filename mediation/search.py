@@ -368,7 +368,21 @@ def _by_text(uow: UnitOfWork, terms: Sequence[str], column: str, where: str,
     common = (conn.dialect.name != "sqlite" and all(len(t) < MIN_TRIGRAM for t in terms)
               and searchgrams.pg_common(conn, column, [searchgrams.query_gram(t) for t in terms]))
     sql, own = text_query(conn.dialect.name, terms, column, where, common=common)
-    rows = conn.execute(text(sql), {**params, **own, "limit": limit, "pool": max(POOL, limit)})
+    bound = {**params, **own, "limit": limit, "pool": max(POOL, limit)}
+    rows: Sequence[Any]
+    if conn.dialect.name == "sqlite":
+        rows = list(conn.execute(text(sql), bound))
+    else:
+        # Never a prepared statement's generic plan: the plan depends on the words (a rare
+        # one through the index, a common one by a walk); psycopg prepares a statement run
+        # five times, and PostgreSQL then planned every short word as it would an average one
+        # (45 ms for a rare name instead of 1 ms).
+        cur: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cur.execute(str(text(sql).compile(dialect=conn.dialect)), bound, prepare=False)
+            rows = cur.fetchall()
+        finally:
+            cur.close()
     return [(r[0], float(r[1] or 0), r[2]) for r in rows]
 
 

@@ -156,6 +156,13 @@ class Result:
     err: str
 
 
+class TerminalOut(io.StringIO):
+    """Standard output that says it is a terminal (``cli(..., terminal=True)``)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.fixture
 def cli_db(backend: str, tmp_path: Path) -> Iterator[str]:
     """The CLI's own database (distinct from ``room``'s): a path or a PostgreSQL URL."""
@@ -169,7 +176,8 @@ def cli_db(backend: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str, tmp_path: Path
         ) -> Callable[..., Result]:
-    """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``.
+    """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``; with
+    ``terminal=True`` standard output is a terminal (``COLUMNS`` wide), otherwise a pipe.
 
     Sign-in state stays inside the test: the session file is in ``tmp_path``, and Argon2 runs
     at its low test cost (MEDIATION_ARGON2_FAST, docs/access.md).
@@ -188,10 +196,10 @@ def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str, tmp_path: Path
     monkeypatch.setenv("COLUMNS", "200")
 
     def invoke(*args: str, input: str | io.StringIO | None = None,
-               env: dict[str, str] | None = None) -> Result:
+               env: dict[str, str] | None = None, terminal: bool = False) -> Result:
         for k, v in (env or {}).items():
             monkeypatch.setenv(k, v)
-        out, err = io.StringIO(), io.StringIO()
+        out, err = TerminalOut() if terminal else io.StringIO(), io.StringIO()
         monkeypatch.setattr(sys, "stdout", out)
         monkeypatch.setattr(sys, "stderr", err)
         stdin = input if isinstance(input, io.StringIO) else io.StringIO(input or "")

@@ -165,7 +165,7 @@ def render() -> str:
         "",
         "Before issue 15 one `feedback` step recorded the visit and closed the case. Databases "
         "keep those events: the replay (`audit verify`, `db check`) accepts them as "
-        "`LEGACY_STEPS` in `mediation/workflow/replay.py`, and migration 0019 took each such "
+        "`LEGACY_STEPS` in `mediation/workflow/replay.py`, and migration 0020 took each such "
         "case's closing as its feedback (`fed_back_at = closed_at`), as the replay of its case "
         "file does.",
     ]

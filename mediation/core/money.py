@@ -81,3 +81,15 @@ def yuan_to_fen(value: Decimal | float | int | str) -> int:
 
 def fen_to_yuan(fen: int | None) -> str | None:
     return None if fen is None else f"{Decimal(fen) / 100:.2f}"
+
+
+def shown(value: str | int | float | Decimal | None) -> str:
+    """An amount in yuan as every screen, list and timeline writes it: two decimals, thousands
+    separated (``1,200.00``), whatever form it was stored or typed in (``1200``, ``"500.00"``,
+    ``1.5万``); a value that is not an amount is shown as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{amount(value):,.2f}"
+    except (Unreadable, OutOfRange):
+        return str(value)

@@ -225,7 +225,7 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
 
 def _fed_back_when_closed(case: CaseReplay) -> None:
     """The former combined feedback step (visit, feedback and closing in one) fed the case back
-    when it closed it: what migration 0019 stored as ``fed_back_at``, the replay does too."""
+    when it closed it: what migration 0020 stored as ``fed_back_at``, the replay does too."""
     row = case.rows.get(f"cases/{case.case_id}")
     if row is not None and row.get("fed_back_at") is None:
         row["fed_back_at"] = row.get("closed_at")

@@ -182,7 +182,10 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            write = conn.get_execution_options().get("mediation_write", True)
+            options = conn.get_execution_options()
+            if not options.get("mediation_snapshot", True):
+                return  # each statement on its own (UnitOfWork snapshot=False)
+            write = options.get("mediation_write", True)
             statement = "BEGIN IMMEDIATE" if write else "BEGIN"
             # Straight to the driver (a statement per transaction, SQLAlchemy's execution
             # machinery costs more than the statement); a failure ("database is locked" once

@@ -246,6 +246,7 @@ def database_checks(uow: UnitOfWork) -> list[Check]:
         _event_numbering(uow),
         _replay(uow),
         _stat_counters(uow),
+        _search_index(uow),
         _search_grams(uow),
     ]
 
@@ -338,6 +339,21 @@ def replay_problems(uow: UnitOfWork, limit: int = 20) -> tuple[int, list[str]]:
                             f"to {r.state} v{r.version}")
     return seen, problems[:limit] + (
         [f"... and {len(problems) - limit} more"] if len(problems) > limit else [])
+
+
+def _search_index(uow: UnitOfWork) -> Check:
+    """``case search``'s index against the case file it is made of: every case has its row,
+    with the text and number hashes the case file makes now (searchindex.differences)."""
+    from mediation.db import searchindex
+
+    seen, problems = searchindex.differences(uow.session.connection())
+    if not problems:
+        return Check("search_index", True, f"{seen} cases indexed as they are",
+                     msg("{count} cases indexed as they are", count=seen))
+    more = f"; ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+    return Check("search_index", False, "; ".join(problems[:5]) + more,
+                 msg("the search index differs from the cases in {n} places; repair it with "
+                     "`mediation db reindex`", n=len(problems)))
 
 
 def _search_grams(uow: UnitOfWork) -> Check:

@@ -207,6 +207,44 @@ def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True) -> int:
             conn.execute(text(f"ANALYZE {TEXT_TABLE}, {KEY_TABLE}"))  # plans from the start
 
 
+def differences(conn: Connection, batch: int = 2000) -> tuple[int, list[str]]:
+    """Where the index differs from the case file (``db check``): a case without its row, a
+    row of no case, a row whose text or number hashes are not what the case file now makes.
+    Returns (cases compared, the differences)."""
+    rowid = "rowid" if _is_sqlite(conn) else "case_id"
+    key = _key_of(conn)
+    problems: list[str] = []
+    after, seen = 0, 0
+    while True:
+        ids = [int(r[0]) for r in conn.execute(text(
+            "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT :n"),
+            {"after": after, "n": batch})]
+        if not ids:
+            break
+        listed = ",".join(str(i) for i in ids)
+        stored = {int(r[0]): (str(r[1]), str(r[2])) for r in conn.execute(text(
+            f"SELECT {rowid}, named, masked FROM {TEXT_TABLE} WHERE {rowid} IN ({listed})"))}
+        hashes: dict[int, set[str]] = {}
+        for cid, h in conn.execute(text(
+                f"SELECT case_id, hash FROM {KEY_TABLE} WHERE case_id IN ({listed})")):
+            hashes.setdefault(int(cid), set()).add(str(h))
+        for d in read(conn, key, ids):
+            if d.case_id not in stored:
+                problems.append(f"case {d.case_id}: not in the search index")
+            elif stored[d.case_id] != (d.named, d.masked):
+                problems.append(f"case {d.case_id}: its indexed text differs from the case")
+            elif hashes.get(d.case_id, set()) != set(d.keys):
+                problems.append(f"case {d.case_id}: its indexed numbers differ from the case")
+        seen += len(ids)
+        after = ids[-1]
+    orphans = int(conn.execute(text(
+        f"SELECT count(*) FROM {TEXT_TABLE} WHERE {rowid} NOT IN (SELECT id FROM cases)"
+    )).scalar() or 0)
+    if orphans:
+        problems.append(f"{orphans} rows of the search index belong to no case")
+    return seen, problems
+
+
 # ---------------------------------------------------------------------------------------------
 # The schema (migration 0011)
 

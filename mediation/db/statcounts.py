@@ -10,7 +10,7 @@ count), what ``stats`` would otherwise count by scanning and sorting the cases:
   ``first_concluded_at``;
 - the five intervals (``discovered_to_accepted`` ...): how many durations fell in each 0.01-day
   bucket (``bucket``, in hundredths of a day, the duration rounded as ``stats`` rounds it),
-  counted in the month of the later step (the feedback: ``fed_back_at`` since revision 0019).
+  counted in the month of the later step (the feedback: ``fed_back_at`` since revision 0020).
 
 They are kept by triggers on ``cases`` (insert, delete, and an update of any column they read),
 so they move in the transaction of whatever moves a milestone: a step, a late entry, a
@@ -55,7 +55,7 @@ COLUMNS = ("committee_id", "source", "registered_at", "discovered_at", "accepted
            "first_confirmed_at", "fed_back_at", "withdrawn_at")
 # What revision 0016 counted (its triggers, for a downgrade from 0018): all but ``withdrawn``.
 WITHDRAWN = "withdrawn_at"
-# Before revision 0019 the feedback was the closing (the one former ``feedback`` step): the
+# Before revision 0020 the feedback was the closing (the one former ``feedback`` step): the
 # intervals ending with the feedback were measured by ``closed_at`` (``fed_back=False``).
 FED_BACK, CLOSED = "fed_back_at", "closed_at"
 
@@ -86,7 +86,7 @@ def contributions(sqlite: bool, r: str, sign: str, source: str = "", *,
     """SELECTs of (committee_id, month, figure, bucket, n): what one case row ``r`` counts,
     times ``sign``. ``source`` is the FROM clause when ``r`` is a table alias. ``withdrawn``:
     count the withdrawn too (False: what revision 0016 counted); ``fed_back``: the feedback's
-    intervals end with ``fed_back_at`` (False: with ``closed_at``, before revision 0019)."""
+    intervals end with ``fed_back_at`` (False: with ``closed_at``, before revision 0020)."""
     parts = []
 
     def part(ts: str, figure: str, bucket: str, n: str, cond: str = "") -> None:
@@ -143,7 +143,7 @@ $$
 def install(connection: Connection, *, withdrawn: bool = True, fed_back: bool = True) -> None:
     """Create the triggers that keep ``stat_month`` (dialect-aware; safe to run again).
     ``withdrawn=False``: the triggers of revision 0016 (a downgrade from 0018);
-    ``fed_back=False``: those before revision 0019."""
+    ``fed_back=False``: those before revision 0020."""
     sqlite = connection.dialect.name == "sqlite"
     new = contributions(sqlite, "NEW", "1", withdrawn=withdrawn, fed_back=fed_back)
     old = contributions(sqlite, "OLD", "-1", withdrawn=withdrawn, fed_back=fed_back)
@@ -178,16 +178,20 @@ def drop(connection: Connection) -> None:
 
 
 def _recount_sql(sqlite: bool, withdrawn: bool = True, fed_back: bool = True) -> str:
+    """Every counter from the rows: the cases' and the follow-up visits' (statvisits.py)."""
+    from mediation.db import statvisits
+
     union = " UNION ALL ".join(contributions(sqlite, "c", "1", "FROM cases c",
                                              withdrawn=withdrawn, fed_back=fed_back))
     return (f"SELECT committee_id, month, figure, bucket, sum(n) FROM ({union}) AS x "
-            "GROUP BY committee_id, month, figure, bucket HAVING sum(n) <> 0")
+            "GROUP BY committee_id, month, figure, bucket HAVING sum(n) <> 0 "
+            f"UNION ALL {statvisits.recount_sql(sqlite)}")
 
 
 def backfill(connection: Connection, *, withdrawn: bool = True, fed_back: bool = True) -> None:
     """Recompute every counter from the case rows (a revision, after :func:`install`; with
     ``withdrawn=False`` what revision 0016 counted, ``fed_back=False`` what was counted before
-    revision 0019)."""
+    revision 0020)."""
     sqlite = connection.dialect.name == "sqlite"
     connection.exec_driver_sql(f"DELETE FROM {TABLE}")
     connection.exec_driver_sql(f"INSERT INTO {TABLE} (committee_id, month, figure, bucket, n) "

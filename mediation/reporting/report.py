@@ -51,8 +51,8 @@ COLUMNS: tuple[str, ...] = (
 CASES, PERSONS = N_("cases"), N_("persons")
 TITLE = N_("{committee} People's Mediation work statistics, {period}")
 NOTE = N_("Success rate = succeeded ÷ mediated (agreements + terminations after acceptance), "
-          "by conclusion date; declined and open cases are not in the denominator. Total: "
-          "{succeeded} of {concluded}, Wilson 95% interval {interval}.")
+          "by conclusion date; declined, withdrawn and open cases are not in the denominator. "
+          "Total: {succeeded} of {concluded}, Wilson 95% interval {interval}.")
 TOTAL = N_("Total")
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 

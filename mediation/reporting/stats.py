@@ -99,7 +99,11 @@ def compute_for(uow: UnitOfWork, ids: list[int], period: Period, by: str | None 
                 total[name] = 0
             scope = alone.scope(table("cases"), ids)
             _prevention(conn, alone, scope, lambda _key: total)
-            _follow_ups(conn, alone, scope, lambda _key: total)
+            if stats_counted.applies(None, period):
+                stats_counted.collect(conn, ids, None, period, lambda _key: total,
+                                      only_visits=True)
+            else:
+                _follow_ups(conn, alone, scope, lambda _key: total)
     stats = Stats(**from_raw(None, _finished(total)).model_dump(), period=period.view(),
                   committees=ids, as_of=when.strftime("%Y-%m-%dT%H:%M:%SZ"), by=by,
                   sweeps=_sweeps(conn, ids, period))
@@ -166,6 +170,7 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
         stats_counted.collect(conn, ids, q.by, q.period, row)
     else:
         _scan(conn, q, c, scope, row)
+        _follow_ups(conn, q, scope, row)
 
     # 3. Judicial confirmation: filed by filing date, confirmed/rejected by decision date.
     key = q.key(c, j.c.filed_on, is_date=True).label("k")
@@ -182,8 +187,7 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
     for k, conf, rej in conn.execute(stmt):
         row(k).update(confirmed=int(conf), rejected=int(rej))
 
-    # 4. Follow-ups of agreements: performance.
-    _follow_ups(conn, q, scope, row)
+    # 4. Follow-ups of agreements: performance (with the counts above).
 
     # 5. Escalations prevented: cases (件) and persons (人), per kind and in total.
     _prevention(conn, q, scope, row)

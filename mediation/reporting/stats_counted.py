@@ -30,18 +30,26 @@ def applies(by: str | None, period: Period) -> bool:
 
 
 def collect(conn: Any, ids: Sequence[int], by: str | None, period: Period,
-            row: Callable[[Any], dict[str, Any]]) -> None:
-    """Add the counters of ``period`` to the groups (``row(key)``): the counts and the
-    intervals' bucket counts, as ``stats._collect`` gets them from the cases."""
+            row: Callable[[Any], dict[str, Any]], *, only_visits: bool = False) -> None:
+    """Add the counters of ``period`` to the groups (``row(key)``): the counts, the
+    intervals' bucket counts and the follow-ups' performance, as ``stats._collect`` gets them
+    from the rows (``only_visits``: the follow-ups alone)."""
     s = table("stat_month")
     stmt = (select(s.c.committee_id, s.c.month, s.c.figure, s.c.bucket, s.c.n)
             .where(s.c.committee_id.in_(list(ids)),
                    s.c.month >= f"{period.start:%Y-%m}", s.c.month < f"{period.end:%Y-%m}",
                    s.c.n != 0))
+    if only_visits:
+        stmt = stmt.where(s.c.figure.like("%visit.%"))
+    first = int(f"{period.start:%Y%m}")
     groups: dict[Any, dict[str, Any]] = {}
     for committee_id, month, figure, bucket, n in conn.execute(stmt):
         if figure.startswith("outcome.") and figure not in OUTCOMES:
             continue  # a conclusion without a known outcome: the scan counts it nowhere
+        if figure.startswith("revisit.") and (by == "month" or int(bucket) < first):
+            # A case's last visit of an earlier month, superseded by one of this month: it
+            # counts in its own month, and in a longer period only if that month is outside.
+            continue
         key = month if by == "month" else str(committee_id) if by == "committee" else None
         r = groups.get(key)
         if r is None:
@@ -55,6 +63,11 @@ def collect(conn: Any, ids: Sequence[int], by: str | None, period: Period,
             r[figure] += n
         elif figure == "amount":
             r["amount_fen"] += n
+        elif figure.startswith(("visit.", "revisit.")):
+            kind, performance = figure.split(".", 1)
+            n = n if kind == "visit" else -n
+            r["followed_up"] += n
+            r[performance] += n
         elif figure in OUTCOMES:
             name = OUTCOMES[figure]
             r[name] += n

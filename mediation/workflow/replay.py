@@ -21,7 +21,7 @@ S = State
 # Steps recorded under an earlier table that the replay still accepts, so that old logs verify
 # (``audit verify``, ``db check``) but that no longer fire. Before issue 15 ``feedback`` recorded
 # the follow-up visit and closed the case in one step; it is now three (``visit``, ``feedback``,
-# ``close``), and an old database keeps its combined events. Migration 0019 took such a case's
+# ``close``), and an old database keeps its combined events. Migration 0020 took such a case's
 # closing as its feedback (``fed_back_at``), and the replay of its case file does the same
 # (:func:`legacy_feedback`).
 LEGACY_STEPS: tuple[Transition, ...] = (

@@ -124,3 +124,11 @@ def test_sign_in_and_act_by_the_display_name(cli: Callable[..., Any]) -> None:
     assert listed.code == 0, listed.err
     wrong = cli("login", "王小芳", "--password-stdin", input=PW + "\n", env=SIGNED_IN)
     assert wrong.code != 0 and "wangfang" not in wrong.err and "王芳" not in wrong.err
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "没有令牌。"), ("en", "No tokens.")])
+def test_an_empty_token_list_says_so(cli: Callable[..., Any], lang: str, said: str) -> None:
+    assert cli("demo", "--fresh", "--quiet").code == 0
+    shown = cli("--lang", lang, "token", "list", "--format", "table")
+    assert shown.code == 0 and shown.out.strip() == said, shown
+    assert cli("--lang", lang, "token", "list", "--format", "tsv").out == ""  # a pipe: no rows

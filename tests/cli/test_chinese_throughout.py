@@ -37,7 +37,7 @@ MERMAID = re.compile(r"^\s*(?:stateDiagram-v2|(?:\[\*\]|\w+) --> (?:\[\*\]|\w+))
 _STRIP = [
     re.compile(r"[a-z][a-z0-9+]*://\S+"),                   # URLs
     re.compile(r"\S*/\S*"),                                  # paths, a/b
-    re.compile(r"\b[\w-]+\.(?:jsonl|json|csv|tsv|xlsx|png|md|db|po|mo|txt|sql)\b"),
+    re.compile(r"\b[\w-]+\.(?:jsonl|json|csv|tsv|xlsx|docx|pdf|png|md|db|po|mo|txt|sql)\b"),
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),              # option names
     re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"),            # environment variables
     re.compile(r"\b[0-9a-f]{12,}\b"),                        # hashes
@@ -143,6 +143,9 @@ def test_every_help_page_is_chinese(zh: Callable[..., Result], path: str) -> Non
     assert "用法：" in page
     prose = page.split("示例：")[0]  # the examples are commands, with user names in them
     assert not foreign_words(prose, codes()), (path, foreign_words(prose, codes()), page)
+    # a default that is a code of a vocabulary is shown by its name: [默认：低], not [默认：low]
+    shown = [d for d in re.findall(r"默认：([A-Za-z][\w-]*)", page) if d in codes()]
+    assert not shown, (path, shown, page)
     from cli.framework import width
 
     assert max(width(line) for line in page.splitlines()) <= 80, page

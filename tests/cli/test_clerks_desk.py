@@ -124,8 +124,12 @@ def test_the_audit_log_is_newest_first_with_its_total_and_pages(demo: Cli, lang:
     assert piped.code == 0, piped.err
     assert (f"共 {total} 条，显示最新 3 条" if lang == "zh"
             else f"{total} events in all, showing the newest 3") in piped.err
-    assert piped.out.index(f"#{seqs[0]} ") < piped.out.index(f"#{seqs[2]} ")
-    assert f"#{seqs[3]} " not in piped.out
+    # in a pipe one tab-separated row per event, its number first
+    assert [line.split("\t")[0] for line in piped.out.splitlines()] == \
+        [str(s) for s in seqs[:3]]
+    table = demo(*L, "audit", "log", "--limit", "3", "--format", "table")
+    assert table.out.index(f"#{seqs[0]} ") < table.out.index(f"#{seqs[2]} ")
+    assert f"#{seqs[3]} " not in table.out
     page = demo(*L, "audit", "log", "--limit", "3", "--page", "2")
     assert ("第 2 页" if lang == "zh" else "page 2") in page.err
     whole = demo(*L, "audit", "log", "--all")

@@ -154,6 +154,13 @@ def test_leads_reported_dismissed_accepted_and_fed_back(
     again = cli("--lang", lang, "lead", "dismiss", "1", "--reason", "duplicate",
                 env={"MEDIATION_USER": "wangfang"})
     assert again.code == 1 and "Traceback" not in again.err
+    # the line a clerk reads when a lead is taken: Chinese throughout under zh (was "（id 11）")
+    said = cli("--lang", lang, "lead", "accept", "3", "-f", _case_json(tmp_path), "--force")
+    assert said.code == 0, said.err
+    if lang == "zh":
+        assert "已登记为" in said.out and "（编号 " in said.out and "id" not in said.out
+    else:
+        assert "taken as" in said.out and "(id " in said.out
     actions = [e["action"] for e in json.loads(cli("audit", "log", "--json").out)]
     assert {"lead_report", "lead_dismiss", "lead_accept"} <= set(actions)
     assert "13812345678" not in cli("audit", "log", "--json").out

@@ -163,6 +163,7 @@ EXPECTED: dict[str, Cmd] = {
     "db current": Cmd(None, ("db", "current")),
     "db status": Cmd(None, ("db", "status")),
     "db check": Cmd(None, ("db", "check")),
+    "db reindex": Cmd(None, ("db", "reindex")),
     "db backup": Cmd(None, ("db", "backup", "{dir}/backup.db")),
     "db restore": Cmd(None, ("db", "restore", "{dir}/missing.db")),
 }

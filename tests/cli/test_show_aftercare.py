@@ -45,3 +45,27 @@ def test_law_art_31_case_show_lists_visits_and_urging(cli: Callable[..., Result]
     doc = json.loads(cli("case", "show", "1", "--json").out)
     assert doc["follow_ups"][0]["visited"] == "村主任刘强"
     assert doc["urgings"][0]["note"] == "电话督促被申请人履行"
+
+
+def test_law_art_27_a_session_typed_twice_and_a_due_date_before_the_agreement_in_chinese(
+        cli: Callable[..., Result]) -> None:
+    """The refusals of issue 15's late-entry rules are one Chinese line under --lang zh."""
+    def ok(*args: str) -> Result:
+        r = cli(*args)
+        assert r.code == 0, (args, r.err)
+        return r
+
+    ok("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+       "--director-name", "王芳")
+    ok("staff", "add", "liming", "--name", "李明", "--role", "mediator")
+    ok("case", "new", "--file", str(DATA / "demo" / "case.json"))
+    ok("case", "accept", "1")
+    ok("case", "mediate", "1", "--mediator", "liming", "--rights-notified")
+    ok("case", "session", "1", "--minutes", "双方陈述")
+    twice = cli("--lang", "zh", "case", "session", "1", "--minutes", "双方陈述")
+    assert twice.code == 1 and "已经登记过" in twice.err
+    assert len(twice.err.strip().splitlines()) == 1 and "Traceback" not in twice.err
+    due = cli("--lang", "zh", "case", "agree", "1", "--terms", "赔偿500元", "--written",
+              "--due", "2000-01-01")
+    assert due.code == 1 and "早于本步骤发生的日期" in due.err, due.err
+    assert len(due.err.strip().splitlines()) == 1

@@ -53,7 +53,7 @@ def test_register_and_accept_entered_late_refusals_in_one_line(room: Cli,
     assert accepted["occurred_at"].startswith(
         DEFAULT.to_utc(datetime.combine(today - timedelta(days=2), time(15))).strftime(
             "%Y-%m-%dT%H:%M"))
-    shown = room("case", "history", "1")
+    shown = room("case", "history", "1", "--format", "table")
     assert "entered late" in shown.out
 
 

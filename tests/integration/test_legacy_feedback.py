@@ -1,7 +1,7 @@
 """Old logs (issue 15): before the end of the procedure was split into visit, feedback and close,
 one ``feedback`` step recorded the follow-up visit and closed the case. A database holding such
 events still passes ``audit verify`` and ``db check`` (the replay accepts the former step,
-``workflow.LEGACY_STEPS``), migration 0019's backfill (``fed_back_at = closed_at``) is what the
+``workflow.LEGACY_STEPS``), migration 0020's backfill (``fed_back_at = closed_at``) is what the
 replay of the case file expects, and the statistics count the interval confirmed -> feedback
 for such a case."""
 
@@ -22,7 +22,7 @@ from mediation.step_machinery import Changes, set_field, step
 from tests.audit_support import new_case
 from tests.conftest import Room
 
-# Migration 0019's backfill, as it runs on a database of the former steps.
+# Migration 0020's backfill, as it runs on a database of the former steps.
 BACKFILL = ("UPDATE cases SET fed_back_at = closed_at "
             "WHERE closed_at IS NOT NULL AND fed_back_at IS NULL")
 

@@ -12,8 +12,8 @@ The statistics' counters (mediation/db/statcounts.py) measure the intervals conf
 feedback and the whole by ``fed_back_at`` from this revision: their triggers are installed again
 and the counters backfilled from the case rows.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-11-30 16:30:00
 """
 
@@ -26,8 +26,8 @@ from alembic import op
 
 from mediation.db import statcounts
 
-revision: str = "0019"
-down_revision: str | None = "0018"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,153 @@
+"""``case show`` for people: the facts, the parties, the mediators, sessions, agreements and
+visits. On a terminal fitted to its width without splitting a value (cli.lines, cli.tables); in
+a pipe each fact a ``label<TAB>value`` line and each party a tab-separated row, nothing wrapped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cli import lines
+from cli.framework import width
+from cli.lines import keep, keep_short
+from cli.render import Column, category_name, emit_json, emit_rows, local_time, out
+from mediation.core import money
+from mediation.core.i18n import _, name
+
+if TYPE_CHECKING:
+    from mediation.cases import CaseView
+
+LABEL_MOST = 16  # terminal cells: a label column wider than this is not padded to
+
+
+def _facts(rows: list[tuple[str, str]], cells: int | None) -> None:
+    """``label  value`` lines, the values aligned and wrapped beside the labels; in a pipe
+    ``label<TAB>value``."""
+    if cells is None:
+        for label, value in rows:
+            out(f"{label}\t{' '.join(lines.fit(value, None))}\n")
+        return
+    pad = min(max(width(label) for label, _v in rows), LABEL_MOST) + 2
+    beside = cells - pad >= 20
+    for label, value in rows:
+        if beside and width(label) + 2 <= pad:
+            lead = label + " " * (pad - width(label))
+            lines.emit(value, indent=" " * pad, first_indent=lead)
+        else:  # a long label, or a narrow terminal: the value on the lines below
+            lines.emit(label)
+            lines.emit(value, indent="    ")
+
+
+def case_view(view: CaseView, *, as_json: bool) -> None:
+    if as_json:
+        emit_json(view.model_dump())
+        return
+    cells = lines.columns()
+    lines.emit(f"{keep(view.number)}  {keep(view.committee)}", bold=True)
+    facts: list[tuple[str, str]] = []
+    facts.append((_("State"), _("{state} (version {version})", state=keep(name(
+        "state", view.state)), version=keep(view.version))))
+    facts.append((_("Category"), keep(category_name(view.category))))
+    source = keep(name("source", view.source))
+    facts.append((_("Source"), f"{source} ({keep(view.referral_ref)})" if view.referral_ref
+                  else source))
+    facts.append((_("Facts"), view.summary))
+    facts.append((_("Requests"), view.requests))
+    if view.amount:
+        facts.append((_("Amount (yuan)"), keep(money.shown(view.amount))))
+    for key, value in view.dates.items():
+        if value:
+            facts.append((name("date", key), keep(local_time(value))))
+    if view.deadline:
+        deadline = keep(local_time(view.deadline))
+        facts.append((_("Deadline"), _("{date} (overdue)", date=deadline) if view.overdue
+                      else deadline))
+    if view.decline_reason:
+        facts.append((_("Decline reason"), keep(name("decline", view.decline_reason))))
+    if view.termination_reason:
+        facts.append((_("Termination reason"), keep(name("terminate",
+                                                         view.termination_reason))))
+    if view.advice:
+        facts.append((_("Advice given"), keep_short(view.advice)))
+    if view.duplicate_of:
+        facts.append((_("Registered despite probable duplicate of"), keep(view.duplicate_of)))
+    if view.elsewhere:
+        facts.append((_("Same party, open in another committee"), "、".join(
+            _("{committee} {number}", committee=keep(e["committee"]), number=keep(e["number"]))
+            for e in view.elsewhere)))
+    _facts(facts, cells)
+    out("\n")
+    _parties(view, cells)
+    for line in _lines(view):
+        lead = " " * (len(line) - len(line.lstrip(" ")))
+        lines.emit(line, first_indent=lead, indent=lead + "    ")
+
+
+def _parties(view: CaseView, cells: int | None) -> None:
+    # every column kept: where they do not fit, each party is shown as a record
+    columns = [Column(_("Role")), Column(_("Name")), Column(_("ID number")), Column(_("Phone")),
+               Column(_("Address"), wrap=True), Column(_("Guardian"), wrap=True)]
+    body = []
+    for p in view.parties:
+        guardian = ""
+        if p.guardian:
+            guardian = "\n".join(v for v in (p.guardian.get("name"), p.guardian.get("relation"),
+                                             p.guardian.get("phone")) if v)
+        body.append([name("party", p.role), p.name, p.id_number or "", p.phone or "",
+                     p.address or "", guardian])
+    if cells is None:
+        out(_("Parties") + "\n")
+        emit_rows(columns, body, "tsv")
+    else:
+        emit_rows(columns, body, "table", title=_("Parties"))
+
+
+def _lines(view: CaseView) -> list[str]:
+    """The mediators, sessions, agreements, extensions, confirmations, visits and preventions,
+    one paragraph each, their values kept whole."""
+    said: list[str] = []
+    for m in view.mediators:
+        label = _("lead mediator") if m["lead"] else _("co-mediator")
+        said.append(_("Mediator: {name} ({user}), {label}", name=keep(m["name"]),
+                      user=keep(m["username"]), label=keep(label)))
+    for s in view.sessions:
+        said.append(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
+                      time=keep(local_time(s["held_at"])), minutes=s["minutes"]))
+    for a in view.agreements:
+        status = _("superseded") if a.superseded_at else (
+            _("in effect") if a.effective_at else _("not yet in effect"))
+        said.append(_("Agreement v{version} ({form}, {status}): {terms}", version=keep(
+            a.version), form=keep(name("form", a.form)), status=keep(status), terms=a.terms))
+        if a.amount or a.due:
+            said.append(_("    amount {amount} yuan, due {due}",
+                          amount=keep(money.shown(a.amount) or "-"), due=keep(a.due or "-")))
+    for e in view.extensions:
+        said.append(_("Extension: {days} more days, to {deadline} ({reason})",
+                      days=keep(e["days"]), deadline=keep(local_time(e["new_deadline"])),
+                      reason=keep_short(e["reason"])))
+    for j in view.judicial_confirmations:
+        said.append(_("Judicial confirmation: {court}, filed {filed}, {result}",
+                      court=keep_short(j["court"]), filed=keep(j["filed_on"]),
+                      result=keep(name("judicial", j["result"]))))
+    for f in view.follow_ups:
+        said.append(_("Follow-up {time}: performance {performance}, {satisfaction}. {note}",
+                      time=keep(local_time(f["visited_at"])),
+                      performance=keep(name("performance", f["performance"])
+                                       if f["performance"] else "-"),
+                      satisfaction=keep(name("satisfaction", f["satisfaction"])),
+                      note=f["note"] or ""))
+        if f.get("visited") or f.get("visitor"):
+            said.append(_("    visited by {visitor}; visited: {visited}",
+                          visitor=keep_short(f.get("visitor") or "-"),
+                          visited=keep_short(f.get("visited") or "-")))
+        if f.get("measures"):
+            said.append(_("    measures taken: {measures}", measures=f["measures"]))
+        if f.get("escalation"):
+            said.append(_("    signs of escalation: {escalation}", escalation=f["escalation"]))
+    for u in view.urgings:
+        said.append(_("Urged to perform {time} ({by}): {note}", time=keep(local_time(u["at"])),
+                      by=keep(u["by"]), note=u["note"] or ""))
+    for pr in view.preventions:
+        said.append(_("Escalation prevented: {kind}, {persons} persons",
+                      kind=keep(name("prevention", pr["kind"])), persons=keep(pr["persons"])))
+    return [s.rstrip() for s in said]

@@ -56,6 +56,8 @@ def spread(path: str, k: int) -> None:
 
 
 def time_district(url: str) -> tuple[float, object]:
+    import mediation.cases
+    import mediation.tables  # noqa: F401  (the tables the statistics read, when reused)
     from mediation.access.policy import Actor
     from mediation.core import periods
     from mediation.db.engines import engine_for

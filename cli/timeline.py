@@ -27,7 +27,8 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "form": ("form",), "result": ("judicial",), "judicial": ("judicial",),
     "performance": ("performance",), "satisfaction": ("satisfaction",),
     "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
-    "reason": ("decline", "terminate", "reason"), "risk": ("risk",), "match": ("duplicate",),
+    "reason": ("decline", "terminate", "dismiss", "reason"),
+    "status": ("lead_status", "token_status"), "risk": ("risk",), "match": ("duplicate",),
     "via": ("via",), "fields": ("field",), "channel": ("channel",),
 }
 # Fields holding an amount in yuan: written by money.shown, as everywhere else.

@@ -226,11 +226,14 @@ def check(conn: Connection, limit: int = 5) -> list[str]:
                 if len(problems) >= limit:
                     break
         return problems
-    expected: Counter[str] = Counter()
+    by_column: dict[str, Counter[str]] = {"named": Counter(), "masked": Counter()}
     rows = 0
     for _, named, masked in conn.execute(text("SELECT rowid, named, masked FROM case_fts")):
-        expected.update(_document(str(named), str(masked)).split())
+        by_column["named"].update(grams(str(named)))  # counted as grams, spelled once each
+        by_column["masked"].update(grams(str(masked)))
         rows += 1
+    expected = {token(column, g): n for column, counts in by_column.items()
+                for g, n in counts.items()}
     conn.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{GRAM_TABLE}_vocab USING "
                       f"fts5vocab(main, {GRAM_TABLE}, row)"))
     found = {str(r[0]): int(r[1]) for r in conn.execute(text(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, func, literal, or_, select
 
 from mediation.core.periods import Period
 from mediation.reporting.stats_sql import table
@@ -35,25 +35,32 @@ def collect(conn: Any, ids: Sequence[int], by: str | None, period: Period,
     intervals' bucket counts and the follow-ups' performance, as ``stats._collect`` gets them
     from the rows (``only_visits``: the follow-ups alone)."""
     s = table("stat_month")
-    stmt = (select(s.c.committee_id, s.c.month, s.c.figure, s.c.bucket, s.c.n)
+    first = int(f"{period.start:%Y%m}")
+    # A ``revisit`` is a case's last visit of an earlier month, superseded by one of this
+    # month: it counts in its own month, and in a longer period only if that month is outside.
+    revisit = s.c.figure.like("revisit.%")
+    wanted = ~revisit if by == "month" else or_(~revisit, s.c.bucket >= first)
+    key = (s.c.month if by == "month" else s.c.committee_id if by == "committee"
+           else literal("", String))
+    # Summed over the months by the database (a sort in C of the period's counters) rather
+    # than row by row in Python: by committee or over a year, a bucket recurs in each month.
+    stmt = (select(key.label("k"), s.c.figure, s.c.bucket, func.sum(s.c.n))
             .where(s.c.committee_id.in_(list(ids)),
                    s.c.month >= f"{period.start:%Y-%m}", s.c.month < f"{period.end:%Y-%m}",
-                   s.c.n != 0))
+                   s.c.n != 0, wanted)
+            .group_by(*([key] if by in ("month", "committee") else []), s.c.figure, s.c.bucket))
     if only_visits:
         stmt = stmt.where(s.c.figure.like("%visit.%"))
-    first = int(f"{period.start:%Y%m}")
     groups: dict[Any, dict[str, Any]] = {}
-    for committee_id, month, figure, bucket, n in conn.execute(stmt):
+    for k, figure, bucket, n in conn.execute(stmt):
         if figure.startswith("outcome.") and figure not in OUTCOMES:
             continue  # a conclusion without a known outcome: the scan counts it nowhere
-        if figure.startswith("revisit.") and (by == "month" or int(bucket) < first):
-            # A case's last visit of an earlier month, superseded by one of this month: it
-            # counts in its own month, and in a longer period only if that month is outside.
+        if not n:
             continue
-        key = month if by == "month" else str(committee_id) if by == "committee" else None
-        r = groups.get(key)
+        group = str(k) if by in ("month", "committee") else None
+        r = groups.get(group)
         if r is None:
-            r = groups[key] = row(key)
+            r = groups[group] = row(group)
         n = int(n)
         if figure.startswith("intake."):
             source = figure.removeprefix("intake.")

@@ -61,3 +61,62 @@ def test_a_numbered_document_is_shown_by_its_kind_and_number() -> None:
         assert timeline._value("typed by hand", "reason") == "typed by hand"
     finally:
         set_language(was)
+
+
+def _actions_in_code() -> set[str]:
+    """Every kind of event the program records: the workflow's triggers and each
+    ``action="..."`` written in mediation/."""
+    from mediation import workflow
+
+    root = Path(__file__).resolve().parents[2] / "mediation"
+    found = set(workflow.TRIGGERS)
+    for path in root.rglob("*.py"):
+        found |= set(re.findall(r'action="([a-z_]+)"', path.read_text("utf-8")))
+    return found
+
+
+def test_every_kind_of_event_has_a_chinese_name() -> None:
+    from mediation.core.i18n import name, set_language
+
+    set_language("zh")
+    try:
+        unnamed = sorted(a for a in _actions_in_code()
+                         if re.search(r"[A-Za-z]", name("trigger", a)))
+    finally:
+        set_language("en")
+    assert not unnamed, unnamed
+
+
+def test_grid_sweep_staff_token_and_reveal_events_read_chinese(cli: Cli, tmp_path: Path) -> None:
+    """The events beside the workflow's (grid leads, sweeps, staff acts, tokens, a checkpoint,
+    a reveal, a print) in a Chinese timeline: no ASCII word but user names."""
+    assert cli("demo", "--quiet").code == 0
+    acts = [
+        ("sweep", "record", "--area", "第三网格", "--by", "李明", "--found", "0"),
+        ("lead", "report", "--place", "桐梓坡路8栋", "--seen", "楼上漏水引发争吵",
+         "--risk", "medium", "--cell", "龙王港-03", "--parties", "张三、李四"),
+        ("lead", "dismiss", "1", "--reason", "resolved_on_spot"),
+        ("staff", "add", "zhangwei", "--name", "张伟", "--role", "mediator"),
+        ("staff", "role", "zhangwei", "clerk"),
+        ("staff", "disable", "zhangwei"),
+        ("token", "create", "chenjing", "--days", "9", "--out", str(tmp_path / "t")),
+        ("case", "show", "1", "--reveal", "--reason", "核对身份"),
+        ("case", "print", "cover", "1", "--out", str(tmp_path / "cover.docx")),
+    ]
+    for act in acts:
+        done = cli(*act)
+        assert done.code == 0, (act, done.err)
+    (tmp_path / "key").write_bytes(b"k" * 32)
+    assert cli("audit", "checkpoint", "--key", str(tmp_path / "key"), "--out",
+               str(tmp_path / "cp.json")).code == 0
+    users = {s["username"] for s in json.loads(cli("staff", "list", "--json").out)}
+    users |= {"zhangwei", "chenjing"}
+    seen = {e["action"] for e in json.loads(cli("audit", "log", "--all", "--json").out)}
+    assert {"sweep_record", "lead_report", "lead_dismiss", "staff_add", "staff_role",
+            "token_create", "reveal", "checkpoint"} <= seen, seen
+    for fmt in ("table", "tsv"):
+        log = cli("--lang", "zh", "audit", "log", "--all", "--format", fmt)
+        assert log.code == 0, log.err
+        text = re.sub(r"\b[0-9a-f]{16,}\b", " ", log.out)  # a key's fingerprint, a hash
+        words = set(re.findall(r"[A-Za-z][A-Za-z_\-]*", text)) - users
+        assert not words, (fmt, words)

@@ -151,7 +151,7 @@ def test_no_number_or_name_in_any_written_form_reaches_a_reader(
     with UnitOfWork(engine) as uow:  # close the case and let retention run
         director = resolve_actor(uow, "wangfang")
         steps.judicial(uow, director, cid, result="confirmed")
-        steps.feedback(uow, director, cid, satisfaction="satisfied", performance="full",
+        steps.follow_up_and_close(uow, director, cid, satisfaction="satisfied", performance="full",
                        note=data.draw(text))
         uow.commit()
     with UnitOfWork(engine, clock=lambda: datetime.now(UTC).replace(tzinfo=None)

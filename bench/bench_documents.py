@@ -78,7 +78,7 @@ def build(folder: Path) -> tuple[str, str, Actor]:
     run(steps.agree, n, terms="一、李四于2026年12月31日前赔偿张三维修费500元。\n"
         "二、李四负责修复卫生间防水层。", written=True, amount=Decimal(500))
     run(steps.confirm, n)
-    run(steps.feedback, n, performance="full", satisfaction="satisfied", note="已履行")
+    run(steps.follow_up_and_close, n, performance="full", satisfaction="satisfied", note="已履行")
     case_id = int(run(lambda u, a: find(u, a, n).id))
     with UnitOfWork(engine) as uow:
         for i in range(1, VISITS):

@@ -70,6 +70,13 @@ def _sizes() -> list[int]:
 # The generator
 
 
+def _closed(case: dict[str, Any], t: datetime) -> bool:
+    """The former combined feedback step (visit, feedback, closing in one; the replay accepts it
+    as workflow.LEGACY_STEPS): fed back when closed, as migration 0020 backfilled."""
+    case.update(closed_at=t, fed_back_at=t)
+    return True
+
+
 def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, Any],
                                                                      list[tuple[Any, ...]]]:
     """One case row and its events (action, at, from, to), cut at NOW."""
@@ -92,7 +99,7 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
     if rng.random() < 0.06:
         if step("decline", h * rng.randint(1, 48), "declined"):
             case["declined_at"] = t
-            step("feedback", h * rng.randint(48, 240), "closed") and case.update(closed_at=t)
+            step("feedback", h * rng.randint(48, 240), "closed") and _closed(case, t)
         return case, events
     if not step("accept", h * rng.randint(1, 48), "accepted"):
         return case, events
@@ -109,7 +116,7 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
         if step("terminate", h * rng.randint(1, 240), "terminated"):
             case.update(concluded_at=t, conclusion="termination", first_concluded_at=t,
                         first_outcome="termination")
-            step("feedback", h * rng.randint(120, 360), "closed") and case.update(closed_at=t)
+            step("feedback", h * rng.randint(120, 360), "closed") and _closed(case, t)
         return case, events
     remediate = rng.random() < 0.01
     for version in (1, 2) if remediate else (1,):
@@ -129,7 +136,7 @@ def _history(rng: random.Random, cid: int, start: datetime) -> tuple[dict[str, A
     if rng.random() < 0.03 and step("judicial", h * rng.randint(24, 400), None):
         extra["judicial"] = t
     if step("feedback", h * rng.randint(168, 720), "closed"):
-        case["closed_at"] = t
+        _closed(case, t)
         extra["follow_up"] = (t, rng.choices(["full", "partial", "none"], [90, 7, 3])[0])
     case["_extra"] = extra
     return case, events
@@ -181,7 +188,7 @@ def generate(url: str, n: int, seed: int = 2026) -> None:
                     "registered_at": start, "registrar": "wangfang",
                     **{k: case.get(k) for k in ("state", "accepted_at", "deadline", "declined_at",
                                                 "lead_mediator", "concluded_at", "conclusion",
-                                                "confirmed_at", "closed_at",
+                                                "confirmed_at", "closed_at", "fed_back_at",
                                                 "first_concluded_at", "first_outcome",
                                                 "first_confirmed_at")}})
                 for pos, role in enumerate(("applicant", "respondent")):
@@ -355,11 +362,11 @@ hist AS (
          - julianday(first_concluded_at), 2) AS b, count(*)
   FROM cases WHERE {cid} = 1 AND {cnf} AND first_concluded_at IS NOT NULL GROUP BY b
   UNION ALL
-  SELECT 'confirmed_to_feedback', round(julianday(closed_at) - julianday(first_confirmed_at),
+  SELECT 'confirmed_to_feedback', round(julianday(fed_back_at) - julianday(first_confirmed_at),
          2) AS b, count(*)
   FROM cases WHERE {cid} = 1 AND {fbk} AND first_confirmed_at IS NOT NULL GROUP BY b
   UNION ALL
-  SELECT 'whole', round(julianday(closed_at) - julianday(coalesce(discovered_at,
+  SELECT 'whole', round(julianday(fed_back_at) - julianday(coalesce(discovered_at,
          registered_at)), 2) AS b, count(*)
   FROM cases WHERE {cid} = 1 AND {fbk} GROUP BY b),
 ranked AS (
@@ -402,7 +409,7 @@ RAW_FULLS = {
         **{k: _IN.format(c=("+" if hinted else "") + c) for k, c in (
             ("reg", "registered_at"), ("acc", "accepted_at"), ("dec", "declined_at"),
             ("con", "first_concluded_at"), ("cnf", "first_confirmed_at"),
-            ("fbk", "closed_at"))})
+            ("fbk", "fed_back_at"))})
     for hinted in (False, True)}
 FULL_PARAMS = {**YEAR_UTC, "ds": "2026-01-01", "de": "2027-01-01",
                "as_of": NOW.strftime("%Y-%m-%d %H:%M:%S.%f")}

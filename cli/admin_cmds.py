@@ -24,7 +24,8 @@ GUARD_NAMES = (
     N_("guard.session_recorded"), N_("guard.extension_allowed"),
     N_("guard.judicial_written_only"), N_("guard.dates_possible"),
     N_("guard.recusal_recorded"), N_("guard.police_report_recorded"),
-    N_("guard.visited_named"), N_("guard.urging_recorded"))
+    N_("guard.visited_named"), N_("guard.urging_recorded"), N_("guard.fed_back_recorded"),
+    N_("guard.visit_before_close"))
 
 
 def role_value(value: str) -> str:

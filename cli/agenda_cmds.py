@@ -17,12 +17,16 @@ KIND_NAMES = {
     "judicial": lambda: _("Judicial window"),
     "due_soon": lambda: _("Period ending"),
     "follow_up": lambda: _("Follow-up visit"),
+    "feedback": lambda: _("Feedback due"),
+    "close": lambda: _("Ready to close"),
     "intake": lambda: _("Waiting in intake"),
 }
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("agenda")
+    @app.command("agenda", help=_(
+        "What is due: overdue cases, performance, visits, feedback, closing, judicial windows, "
+        "intake (待办)."))
     def agenda(
         ctx: typer.Context,
         all_: bool = typer.Option(False, "--all", help=_(

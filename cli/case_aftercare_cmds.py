@@ -1,5 +1,5 @@
-"""`mediation case visit|urge|recuse|police`: the steps after the agreement and beside a case's
-course (issue 15)."""
+"""`mediation case visit|urge|feedback|close|recuse|police`: the steps after mediation and
+beside a case's course (issue 15)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
         "Record a follow-up visit (回访); a case may have several."))
     def visit(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        visited: str = typer.Option(..., "--visited", metavar="NAME", help=_(
-            "Who was visited.")),
+        visited: str = typer.Option("当事人", "--visited", metavar="NAME", help=_(
+            "Who was visited (default: the parties, 当事人).")),
         satisfaction: str = choice_opt("satisfaction", ..., "--satisfaction", help=_(
             "How satisfied the parties are.")),
         performance: str | None = choice_opt("performance", None, "--performance", help=_(
@@ -59,6 +59,39 @@ def register(app: typer.Typer) -> None:
         render.step_done(env(ctx).act(steps.urge, case_ref, note=note,
                                       expected_version=expect_version, at=parse_at(at)),
                          as_json)
+
+    @case.command("feedback", help=_(
+        "Record that the outcome was reported back (反馈) to whoever brought the dispute."))
+    def feedback(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        channel: str = choice_opt("channel", ..., "--channel", help=_(
+            "How the outcome was reported.")),
+        to: str | None = typer.Option(None, "--to", metavar="WHOM", help=_(
+            "To whom: the party, the grid worker, the referring court, police station or "
+            "office (default for a case from a grid report: its grid worker).")),
+        note: str | None = typer.Option(None, "--note", help=_("What was said.")),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
+    ) -> None:
+        """Record that the outcome was reported back (反馈) to whoever brought the dispute."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.feedback, case_ref, channel=channel, to=to,
+                                      note=note, expected_version=expect_version,
+                                      at=parse_at(at)), as_json)
+
+    @case.command("close", help=_(
+        "Close and file the case (结案归档), after its follow-up visit."))
+    def close(
+        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        expect_version: int | None = version_opt(),
+        at: str | None = at_opt(), as_json: bool = json_opt(),
+    ) -> None:
+        """Close and file the case (结案归档), after its follow-up visit."""
+        from mediation import steps
+
+        render.step_done(env(ctx).act(steps.close, case_ref, expected_version=expect_version,
+                                      at=parse_at(at)), as_json)
 
     @case.command("recuse", help=_(
         "A party asked for another mediator (回避): record it and replace the lead mediator "

@@ -261,25 +261,6 @@ def register(app: typer.Typer) -> None:
                                       decided_on=parse_date(decided, "--decided"),
                                       expected_version=expect_version, at=parse_at(at)), as_json)
 
-    @case.command("feedback")
-    def feedback(
-        ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        performance: str | None = choice_opt("performance", None, "--performance", help=_(
-            "How the agreement is performed.")),
-        satisfaction: str = choice_opt("satisfaction", ..., "--satisfaction", help=_(
-            "How satisfied the parties are.")),
-        note: str | None = typer.Option(None, "--note", help=_("What the visit found.")),
-        lawsuit: bool = typer.Option(False, "--lawsuit", help=_("A party has gone to court.")),
-        expect_version: int | None = version_opt(),
-        at: str | None = at_opt(), as_json: bool = json_opt(),
-    ) -> None:
-        """Record the follow-up visit (回访) and close the case."""
-        from mediation import steps
-
-        render.step_done(env(ctx).act(steps.feedback, case_ref, performance=performance,
-                                      satisfaction=satisfaction, note=note, lawsuit=lawsuit,
-                                      expected_version=expect_version, at=parse_at(at)), as_json)
-
     @case.command("remediate")
     def remediate(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),

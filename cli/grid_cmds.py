@@ -92,6 +92,10 @@ def _outcome(r: dict[str, Any]) -> str:
     """What became of a lead, in words: no case content beyond the case's number and state."""
     if r["status"] == "dismissed":
         return _("dismissed: {reason}", reason=name("dismiss", r["dismiss_reason"] or ""))
+    if r["status"] == "accepted" and r.get("fed_back_at"):
+        return _("taken as case {number} ({state}), fed back {date}",
+                 number=r["case_number"] or "", state=name("state", r["case_state"] or ""),
+                 date=render.local_time(r["fed_back_at"]))
     if r["status"] == "accepted":
         return _("taken as case {number} ({state})", number=r["case_number"] or "",
                  state=name("state", r["case_state"] or ""))

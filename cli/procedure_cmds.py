@@ -20,6 +20,8 @@ def _say(result: dict[str, Any]) -> None:
           days=result["extension_days"], n=result["extensions"]),
         _("An agreement needs a recorded session: {value}.",
           value=on if result["agree_needs_session"] else off),
+        _("A case is closed only after a follow-up visit: {value}.",
+          value=on if result["close_needs_visit"] else off),
         _("Category numbering in reports: {value}.",
           value=result["numbering"] or _("the program's own codes")),
     ]
@@ -55,6 +57,10 @@ def register(app: typer.Typer) -> None:
         agree_needs_session: bool | None = typer.Option(
             None, "--agree-needs-session/--agree-without-session",
             help=_("Whether an agreement needs at least one recorded session (default on).")),
+        close_needs_visit: bool | None = typer.Option(
+            None, "--close-needs-visit/--close-without-visit",
+            help=_("Whether a case is closed only after at least one follow-up visit "
+                   "(default on).")),
         numbering: str | None = typer.Option(None, "--numbering", metavar="NAME", help=_(
             "The province's category numbering in reports: a file data/numbering/NAME.json; "
             "an empty value goes back to the program's codes.")),
@@ -64,13 +70,15 @@ def register(app: typer.Typer) -> None:
         from mediation import procedure
 
         values: dict[str, Any] = {"extension_days": extension_days, "extensions": extensions,
-                  "agree_needs_session": agree_needs_session}
+                  "agree_needs_session": agree_needs_session,
+                  "close_needs_visit": close_needs_visit}
         if numbering is None and all(v is None for v in values.values()):
             raise typer.BadParameter(_("give at least one setting to change"),
                                      param_hint="--extension-days")
         result = env(ctx).act(procedure.set_procedure, numbering=numbering,
                               extension_days=extension_days, extensions=extensions,
-                              agree_needs_session=agree_needs_session)
+                              agree_needs_session=agree_needs_session,
+                              close_needs_visit=close_needs_visit)
         if as_json:
             render.emit_json(result)
         else:

@@ -155,7 +155,7 @@ def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None
         sys.stdout.write(_("No cases.") + "\n")
     elif rows:
         emit_rows(*case_rows(rows), chosen)
-    if total is not None:
+    if total is not None and not (total == 0 and chosen == "table"):  # "No cases." says it
         line = list_summary(total, len(rows), page)
         (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
 

@@ -121,6 +121,29 @@ def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[
     return widths
 
 
+def shorten(cell: str, cells: int) -> str:
+    """A flexible cell cut to ``cells`` columns between its names (``张三 与 李四、王五`` →
+    ``张三 与 李四…``), with an ellipsis: a name is left out whole, not cut; only a first name
+    wider than the whole column is cut."""
+    import re
+
+    if cell_width(cell) <= cells:
+        return cell
+    kept = ""
+    for piece in re.findall(r"[^\s、，,]+[\s、，,]*", cell):
+        if cell_width(kept + piece.rstrip()) + 1 > cells:
+            break
+        kept += piece
+    if not kept.strip():
+        from cli.framework import width
+
+        for ch in cell:
+            if width(kept + ch) + 1 > cells:
+                break
+            kept += ch
+    return kept.rstrip(" 、，,") + "…"
+
+
 def _plain(cell: str) -> str:
     """A cell as one line of a TSV row: cleaned, lines joined by a space, no tabs."""
     from cli.render import clean
@@ -163,7 +186,8 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
                          no_wrap=not c.wrap, overflow="ellipsis" if c.flexible else "fold",
                          width=w)
     for r in cells:
-        table.add_row(*r)
+        table.add_row(*[shorten(v, w) if c.flexible else v
+                        for c, v, w in zip(cols, r, widths, strict=True)])
     out.print(table)
 
 

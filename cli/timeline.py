@@ -29,7 +29,7 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
     "reason": ("decline", "terminate", "dismiss", "reason"),
     "status": ("lead_status", "token_status"), "risk": ("risk",), "match": ("duplicate",),
-    "via": ("via",), "fields": ("field",),
+    "via": ("via",), "fields": ("field",), "channel": ("channel",),
 }
 # Fields holding an amount in yuan: written by money.shown, as everywhere else.
 MONEY = frozenset({"amount", "amount_yuan", "paid"})

@@ -1,13 +1,20 @@
 """What is due (``mediation agenda``, 待办): the day's work of the signed-in user.
 
-Six kinds of item, each a case, the date it concerns, what to do next and the command to do it:
+Eight kinds of item, each a case, the date it concerns, what to do next and the command to do it:
 
 - ``overdue``: a case past its period (accepted or mediating, the deadline gone: Rules art. 33);
 - ``due_soon``: a case whose period ends within ``days`` days;
 - ``performance``: a confirmed agreement whose performance date has come, with no follow-up
   visit since;
 - ``follow_up``: a confirmed agreement in effect for ``FOLLOW_UP_DAYS`` days with no visit in
-  that time (DOMAIN.md: the visit records performance, satisfaction, any lawsuit);
+  that time, or whose last visit found it not (fully) performed; a terminated or declined case
+  with no visit ``FOLLOW_UP_DAYS`` days after it ended (DOMAIN.md: the visit records
+  performance, satisfaction, any lawsuit);
+- ``feedback``: a case whose mediation ended (confirmed, terminated, declined) and whose outcome
+  has not been reported back to whoever brought the dispute (反馈: due at once, the last of the
+  five first-times);
+- ``close``: a case visited (the last visit finding an agreement fully performed) and fed back,
+  not yet closed and filed (结案归档);
 - ``judicial``: a written agreement whose 30-day window for judicial confirmation (Law art. 33)
   closes within ``days`` days, with no application filed;
 - ``intake``: a case waiting in intake for more than ``intake_days`` days.
@@ -39,7 +46,8 @@ from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES
 DAYS = 7  # "due within": the period, the judicial window
 INTAKE_DAYS = 3  # waiting in intake longer than this
 FOLLOW_UP_DAYS = 30  # an agreement in effect this long wants a visit
-KINDS = ("overdue", "performance", "judicial", "due_soon", "follow_up", "intake")
+KINDS = ("overdue", "performance", "judicial", "due_soon", "follow_up", "feedback", "close",
+         "intake")
 
 
 @dataclass(frozen=True)
@@ -64,9 +72,13 @@ class Item:
 
 _CASES = """
 SELECT c.id, c.number, c.year, c.seq, c.state, c.deadline, c.registered_at, c.lead_mediator,
+       c.concluded_at, c.declined_at, c.fed_back_at,
        (SELECT COUNT(*) FROM extension e WHERE e.case_id = c.id) AS extensions,
        a.form, a.due, a.effective_at,
        (SELECT MAX(f.visited_at) FROM follow_up f WHERE f.case_id = c.id) AS visited,
+       (SELECT f.performance FROM follow_up f WHERE f.case_id = c.id
+        ORDER BY f.visited_at DESC, f.id DESC LIMIT 1) AS performed,
+       (SELECT COUNT(*) FROM lead l WHERE l.case_id = c.id) AS from_lead,
        (SELECT COUNT(*) FROM judicial_confirmation j WHERE j.case_id = c.id
                                                      AND j.agreement_id = a.id) AS filed
 FROM cases c
@@ -84,7 +96,8 @@ def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int =
     now = uow.now().replace(tzinfo=None)
     today = cal.local_date(now)
     where = ["c.committee_id = :committee_id",
-             "c.state IN ('intake', 'accepted', 'mediating', 'confirmed')"]
+             "c.state IN ('intake', 'accepted', 'mediating', 'confirmed', 'terminated', "
+             "'declined')"]
     params: dict[str, Any] = {"committee_id": actor.committee_id, "me": actor.username}
     acts = allowed(actor, "case.workflow")
     mine = "c.id IN (SELECT case_id FROM case_mediator WHERE username = :me)"
@@ -170,26 +183,54 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, days: in
                 out.append(("intake", since, msg(
                     "waiting in intake since {date}: accept it or decline it",
                     date=since.isoformat()), f"mediation case accept {ref}"))
+    visited = _dt(r.visited)
+    last_visit = cal.local_date(visited) if visited else None
     if r.state == "confirmed" and r.effective_at is not None:
         effective = cal.local_date(_dt(r.effective_at) or now)
-        visited = _dt(r.visited)
-        last_visit = cal.local_date(visited) if visited else None
-        feedback = f"mediation case feedback {ref} --performance 全部履行 --satisfaction 满意"
+        visit = f"mediation case visit {ref} --performance 全部履行 --satisfaction 满意"
         due = _day(r.due)
         if due is not None and due <= today and (last_visit is None or last_visit < due):
             out.append(("performance", due, msg(
                 "the agreement was to be performed by {date}: visit the parties and record "
-                "how it is performed", date=due.isoformat()), feedback))
-        else:
+                "how it is performed", date=due.isoformat()), visit))
+        elif last_visit is None or r.performed != "full":
             since = last_visit or effective
             if (today - since).days >= FOLLOW_UP_DAYS:
                 out.append(("follow_up", since + timedelta(days=FOLLOW_UP_DAYS), msg(
                     "no follow-up visit since {date}: visit the parties and record how the "
-                    "agreement is performed", date=since.isoformat()), feedback))
+                    "agreement is performed", date=since.isoformat()), visit))
         window_end = effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
         if r.form == "written" and not r.filed and 0 <= (window_end - today).days <= days:
             out.append(("judicial", window_end, msg(
                 "the 30 days to apply for judicial confirmation end {date}, if the parties "
                 "want it", date=window_end.isoformat()),
                 f"mediation case judicial {ref} --court 人民法院"))
+    out.extend(_after_mediation(r, ref, today, cal, last_visit))
+    return out
+
+
+def _after_mediation(r: Any, ref: str, today: date, cal: Calendar, last_visit: date | None
+                     ) -> list[tuple[str, date, Msg, str]]:
+    """Feedback, the follow-up of a case ended without agreement, and closing (issue 15)."""
+    ended_at = _dt({"confirmed": r.effective_at, "terminated": r.concluded_at,
+                    "declined": r.declined_at}.get(r.state))
+    if ended_at is None:
+        return []
+    ended = cal.local_date(ended_at)
+    out: list[tuple[str, date, Msg, str]] = []
+    fed_back = _dt(r.fed_back_at)
+    if fed_back is None:
+        to = "" if r.from_lead else " --to 申请人"  # a grid report's: its grid worker
+        out.append(("feedback", ended, msg(
+            "mediation ended {date}: report the outcome back to whoever brought the dispute",
+            date=ended.isoformat()), f"mediation case feedback {ref}{to} --channel 电话"))
+    if r.state != "confirmed" and last_visit is None \
+            and (today - ended).days >= FOLLOW_UP_DAYS:
+        out.append(("follow_up", ended + timedelta(days=FOLLOW_UP_DAYS), msg(
+            "no follow-up visit since {date}: visit the parties",
+            date=ended.isoformat()), f"mediation case visit {ref} --satisfaction 满意"))
+    if fed_back is not None and last_visit is not None and (
+            r.state != "confirmed" or r.performed == "full"):
+        out.append(("close", max(last_visit, cal.local_date(fed_back)), msg(
+            "visited and fed back: close and file the case"), f"mediation case close {ref}"))
     return out

@@ -87,6 +87,8 @@ class Case(SQLModel, table=True):
     advice: str | None = None
     confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
     closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    # the outcome was first reported back to whoever brought the dispute (反馈, migration 0016)
+    fed_back_at: datetime | None = Field(default=None, sa_type=DateTime)
     # the applicant withdrew before acceptance (case withdraw, migration 0011)
     withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime)
     # The milestones the statistics count by (mediation/reporting/stats.py), derived from the

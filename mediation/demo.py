@@ -127,7 +127,8 @@ def synthetic_script(rng: random.Random, now: datetime) -> dict[str, Any]:
         s.append(["decline", t, {"reason": rng.choice(["already_in_court", "party_refuses"]),
                                  "advice": "告知当事人向人民法院起诉"}])
         if age > t + 10:
-            s.append(["feedback", t + rng.randint(3, 10), {"satisfaction": "basically_satisfied"}])
+            _follow_up(s, t + rng.randint(3, 10), {"satisfaction": "basically_satisfied"},
+                       _fed_back_to(source))
         return script
     s.append(["accept", t])
     mediator = rng.choice(["liming", "zhaomin", DIRECTOR])
@@ -142,7 +143,8 @@ def synthetic_script(rng: random.Random, now: datetime) -> dict[str, Any]:
     if rng.random() < 0.05:
         s.append(["terminate", t, {"reason": "no_agreement", "advice": "可向人民法院起诉"}])
         if age > t + 15:
-            s.append(["feedback", t + rng.randint(5, 15), {"satisfaction": "dissatisfied"}])
+            _follow_up(s, t + rng.randint(5, 15), {"satisfaction": "dissatisfied"},
+                       _fed_back_to(source))
         return script
     s.append(["agree", t, {"terms": "双方达成和解，按约履行。", "written": rng.random() < 0.7,
                            "amount": case.get("amount")}])
@@ -153,12 +155,33 @@ def synthetic_script(rng: random.Random, now: datetime) -> dict[str, Any]:
     t += rng.randint(7, 30)
     if age < t + 1:
         return script
-    s.append(["feedback", t, {"performance": rng.choices(["full", "partial", "none"],
-                                                         [90, 7, 3])[0],
-                              "satisfaction": rng.choices(
-                                  ["satisfied", "basically_satisfied", "dissatisfied"],
-                                  [80, 17, 3])[0]}])
+    satisfaction = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"],
+                               [80, 17, 3])[0]
+    performance = rng.choices(["full", "partial", "none"], [90, 7, 3])[0]
+    if performance != "full":  # not (fully) performed: urged, visited again later
+        s.append(["visit", t, {"performance": performance, "satisfaction": satisfaction,
+                               "visited": "当事人"}])
+        s.append(["urge", t, {"note": "电话督促被申请人按协议履行"}])
+        t += rng.randint(7, 20)
+        if age < t + 1:
+            return script
+        performance = "full"
+    _follow_up(s, t, {"performance": performance, "satisfaction": satisfaction},
+               _fed_back_to(source))
     return script
+
+
+def _fed_back_to(source: str) -> str:
+    """Whom a case of this source is fed back to (反馈): whoever brought the dispute."""
+    return {"grid": "网格员", "court": "移送法院", "police": "移送派出所", "petition": "信访部门",
+            "government": "移送部门"}.get(source, "申请人")
+
+
+def _follow_up(s: list[Any], day: int, visit: dict[str, Any], to: str) -> None:
+    """The end of a case's road: a follow-up visit, the outcome fed back, the case closed."""
+    s.append(["visit", day, {**visit, "visited": "当事人"}])
+    s.append(["feedback", day, {"to": to, "channel": "phone"}])
+    s.append(["close", day])
 
 
 def build(url: str, *, synthetic: int = 0, seed: int = 2026, fresh: bool = False

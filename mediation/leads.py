@@ -147,6 +147,9 @@ def _outcome(lead: Lead, case: Case | None) -> dict[str, Any]:
             "case_number": case.number if case else None,
             "case_state": case.state if case else None,
             "conclusion": case.conclusion if case else None,
+            # when the outcome was reported back (反馈, case feedback: by default to the grid
+            # worker who reported the lead; issue 17)
+            "fed_back_at": _stamp(case.fed_back_at) if case else None,
             "decided_at": _stamp(lead.decided_at)}
 
 

@@ -78,4 +78,5 @@ def set_procedure(uow: UnitOfWork, actor: Actor, *, numbering: str | None = None
 # Display names of the event this module records and of its changed fields (history, audit).
 EVENT_NAMES = (N_("trigger.procedure_set"), N_("field.procedure_extension_days"),
                N_("field.procedure_extensions"), N_("field.procedure_agree_needs_session"),
+               N_("field.procedure_close_needs_visit"),
                N_("field.procedure_numbering"))

@@ -160,6 +160,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
             "mediation_started": iso(case.mediation_started_at),
             "concluded": iso(case.concluded_at),
             "confirmed": iso(case.confirmed_at),
+            "fed_back": iso(case.fed_back_at),
             "closed": iso(case.closed_at),
             **({"withdrawn": iso(case.withdrawn_at)} if case.withdrawn_at else {}),
         },

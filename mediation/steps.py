@@ -24,7 +24,6 @@ from mediation.cases import (
     Case,
     CaseMediator,
     Extension,
-    FollowUp,
     JudicialConfirmation,
     MediationSession,
     Prevention,
@@ -40,7 +39,6 @@ from mediation.core.commands import (
     Confirm,
     Decline,
     Extend,
-    Feedback,
     Judicial,
     Mediate,
     Prevent,
@@ -56,6 +54,8 @@ from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
+from mediation.steps_aftercare import close as close
+from mediation.steps_aftercare import feedback as feedback
 from mediation.steps_aftercare import urge as urge
 from mediation.steps_aftercare import visit as visit
 from mediation.steps_escalation import recuse as recuse
@@ -288,27 +288,17 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
     return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at)
 
 
-@text_inputs(multiline=("note",))
-def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
-             performance: str | None = None, note: str | None = None, lawsuit: bool = False,
-             expected_version: int | None = None,
-             at: date | None = None) -> StepDone:
-    def apply(case: Case) -> Changes:
-        assert case.id is not None
-        now = uow.now()
-        fu = FollowUp(case_id=case.id, visited_at=now, visitor=actor.username,
-                      performance=performance, satisfaction=satisfaction, lawsuit=lawsuit,
-                      note=note)
-        uow.session.add(fu)
-        ch: Changes = {"follow_up": [None, {"performance": performance,
-                                            "satisfaction": satisfaction, "lawsuit": lawsuit,
-                                            "note": identity.scrub(note)}]}
-        set_field(case, ch, "closed_at", now)
-        return ch
-
-    return step(uow, actor, ref, Feedback(satisfaction=satisfaction, performance=performance,
-                                           note=note, lawsuit=lawsuit), apply,
-                 expected_version=expected_version, at=at)
+def follow_up_and_close(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
+                        performance: str | None = None, note: str | None = None,
+                        lawsuit: bool = False, expected_version: int | None = None,
+                        at: date | None = None) -> StepDone:
+    """The former combined ``feedback`` as its three steps: a follow-up visit of the parties,
+    the outcome fed back to them in person, and the case closed (for callers that record all
+    three at once)."""
+    visit(uow, actor, ref, satisfaction=satisfaction, performance=performance, note=note,
+          lawsuit=lawsuit, visited="当事人", expected_version=expected_version, at=at)
+    feedback(uow, actor, ref, to="当事人", channel="in_person", at=at)
+    return close(uow, actor, ref, at=at)
 
 
 @text_inputs(multiline=("reason",))
@@ -406,6 +396,7 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "confirm": confirm,
     "judicial": judicial,
     "feedback": feedback,
+    "close": close,
     "remediate": remediate,
     "prevent": prevent,
     "assign": assign,

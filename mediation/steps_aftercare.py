@@ -1,20 +1,24 @@
-"""After the agreement: follow-up visits (回访, several per case) and urging performance (督促履行)
-(issue 15). Each goes through the one step path (``step_machinery.step``) and leaves the case in
-its state; their rules are rows of the transition table (``mediation.workflow``).
+"""After mediation: follow-up visits (回访, several per case), urging performance (督促履行),
+feeding the outcome back to whoever brought the dispute (反馈) and closing the case (结案归档)
+(issue 15). Each goes through the one step path (``step_machinery.step``); only ``close``
+changes the case's state. Their rules are rows of the transition table (``mediation.workflow``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlmodel import select
+
 from mediation.access.policy import Actor
 from mediation.cases import Case, FollowUp
 from mediation.core import identity
-from mediation.core.commands import StepDone, Urge, Visit
+from mediation.core.commands import Close, Feedback, StepDone, Urge, Visit
 from mediation.core.i18n import N_
+from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
-from mediation.step_machinery import Changes, Twin, step, text_inputs
-from mediation.tables import Event
+from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
+from mediation.tables import Event, Lead
 
 
 @text_inputs(multiline=("note", "measures", "escalation"), line=("visitor", "visited"))
@@ -63,6 +67,50 @@ def urge(uow: UnitOfWork, actor: Actor, ref: str | int, *, note: str,
                 at=at, twin=twin)
 
 
+def lead_reporter(uow: UnitOfWork, case_id: int) -> str | None:
+    """The grid worker whose report (lead accept) the case came from, or None (issue 17)."""
+    return uow.session.exec(select(Lead.reported_by).where(Lead.case_id == case_id)).first()
+
+
+@text_inputs(multiline=("note",), line=("to",))
+def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, channel: str,
+             to: str | None = None, note: str | None = None,
+             expected_version: int | None = None, at: date | None = None) -> StepDone:
+    """``case feedback``: the outcome was reported back (反馈) to whoever brought the dispute --
+    the party, the grid worker, the referring court, police or office -- when (``at``), how
+    (``channel``) and to whom (``to``; for a case from a grid worker's lead, that grid worker
+    unless named). The first feedback is the case's ``fed_back_at`` (the statistics' interval
+    confirmed → feedback); a later one is recorded and leaves it."""
+    if not (to or "").strip():
+        found = casestore.find(uow, actor, ref)
+        assert found.id is not None
+        to = lead_reporter(uow, found.id)
+
+    def apply(case: Case) -> Changes:
+        ch: Changes = {"feedback": [None, {"to": to, "channel": channel,
+                                           "note": identity.scrub(note)}]}
+        if case.fed_back_at is None:
+            set_field(case, ch, "fed_back_at", uow.now())
+        return ch
+
+    return step(uow, actor, ref, Feedback(to=to, channel=channel, note=note), apply,
+                expected_version=expected_version, at=at)
+
+
+def close(uow: UnitOfWork, actor: Actor, ref: str | int, *,
+          expected_version: int | None = None, at: date | None = None) -> StepDone:
+    """``case close``: the case is closed and filed (结案归档), after its follow-up (setting
+    ``close_needs_visit``)."""
+
+    def apply(case: Case) -> Changes:
+        ch: Changes = {}
+        set_field(case, ch, "closed_at", uow.now())
+        return ch
+
+    return step(uow, actor, ref, Close(), apply, expected_version=expected_version, at=at)
+
+
 # Display names of the changes these steps record (history, audit).
-EVENT_NAMES = (N_("field.urge"), N_("field.visited"), N_("field.visitor"),
+EVENT_NAMES = (N_("date.fed_back"), N_("field.feedback"), N_("field.fed_back_at"),
+               N_("field.channel"), N_("field.urge"), N_("field.visited"), N_("field.visitor"),
                N_("field.measures"), N_("field.escalation"))

@@ -41,5 +41,5 @@ def full_history(room: Room) -> int:
     room.run(queries.case_view, None, cid, reveal=True, reason="核对身份")
     room.run(steps.confirm, None, cid)
     room.clock.advance(days=10)
-    room.run(steps.feedback, None, cid, satisfaction="satisfied", performance="full")
+    room.run(steps.follow_up_and_close, None, cid, satisfaction="satisfied", performance="full")
     return cid

@@ -54,6 +54,7 @@ def enum_keys() -> set[str]:
         "prevention": cases.PreventionKind, "party": cases.PartyRole, "kind": cases.PartyKind,
         "sex": cases.Sex, "id_type": cases.IdType, "risk": cases.RiskLevel,
         "lead_status": cases.LeadStatus, "dismiss": cases.DismissReason,
+        "channel": cases.FeedbackChannel,
     }
     keys = {f"{k}.{v.value}" for k, enum in kinds.items() for v in enum}
     keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}
@@ -61,7 +62,7 @@ def enum_keys() -> set[str]:
                                        "reveal")}
     keys |= {f"date.{d}" for d in ("discovered", "registered", "accepted", "declined",
                                    "rights_notified", "mediation_started", "concluded",
-                                   "confirmed", "closed")}
+                                   "confirmed", "fed_back", "closed")}
     keys |= {"duplicate.same_id_number", "duplicate.same_names_and_category"}
     keys |= {t.basis for t in workflow.TRANSITIONS} | {t.summary for t in workflow.TRANSITIONS}
     keys |= revision_keys()

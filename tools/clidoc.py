@@ -31,7 +31,11 @@ mediating`); a category by code, name or a code without its leading zero (`2` �
 named by its id, its full number in half- or full-width brackets, or a short form (`龙12`: this
 year's case 12; `2025龙12`). Lists show the newest first with the total, page with `--limit`,
 `--page` and `--all`, and print a table fitted to the terminal, or tab-separated rows when
-standard output is not a terminal (`--format table|tsv|csv|json` chooses).
+standard output is not a terminal (`--format table|tsv|csv|json` chooses); so do `audit log` and
+`case history` (a timeline on a terminal, one row per event in a pipe). On a terminal no
+identifier, name, state, date, number or amount is ever split across two lines, at any width
+(rows too wide for a table are shown as records); in a pipe nothing is wrapped, so `| grep`
+finds every word. Amounts are written one way (`1,200.00`).
 
 Exit codes: 0 done; 1 refused by the domain (illegal transition, failed guard, permission, not
 found, invalid input); 2 usage error; 3 concurrent-edit conflict; 4 integrity failure; 70 an

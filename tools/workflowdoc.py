@@ -146,8 +146,28 @@ def render() -> str:
         "",
         "Re-mediation (`remediate`) supersedes the current agreement (kept unchanged, marked "
         "superseded) and opens a new 30-day period; the next `agree` writes version 2. "
-        "`feedback` from `terminated` or `declined` records satisfaction only: there is no "
+        "A `visit` to a `terminated` or `declined` case records satisfaction only: there is no "
         "agreement whose performance could be recorded.",
+        "",
+        "## The end of the procedure: visit, feedback, close",
+        "",
+        "Once mediation has ended (`confirmed`, `terminated` or `declined`) the case has three "
+        "steps of its own. `visit` (回访) records a follow-up visit and may be repeated; a visit "
+        "never closes the case, so after one that finds the agreement partly or not performed, "
+        "`urge` (督促履行) stays allowed. `feedback` (反馈, the last of the five first-times) "
+        "records that the outcome was reported back to whoever brought the dispute (the party, "
+        "the grid worker, the referring court, police or office): when (`--at`), how "
+        "(`--channel`) and to whom (`--to`; for a case accepted from a grid worker's lead, that "
+        "grid worker unless named). The first feedback is the case's `fed_back_at`, which the "
+        "statistics' interval `confirmed → feedback` ends with; a feedback may also be recorded "
+        "after closing. `close` (结案归档) closes and files the case, after at least one visit "
+        "unless the committee turned `close_needs_visit` off.",
+        "",
+        "Before issue 15 one `feedback` step recorded the visit and closed the case. Databases "
+        "keep those events: the replay (`audit verify`, `db check`) accepts them as "
+        "`LEGACY_STEPS` in `mediation/workflow/replay.py`, and migration 0020 took each such "
+        "case's closing as its feedback (`fed_back_at = closed_at`), as the replay of its case "
+        "file does.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -29,7 +29,7 @@ _ENUMS: dict[str, str] = {
     "satisfaction": "Satisfaction", "judicial": "JudicialResult", "prevention": "PreventionKind",
     "role": "Role", "risk": "RiskLevel", "form": "AgreementForm", "party": "PartyRole",
     "kind": "PartyKind", "id_type": "IdType",
-    "dismiss": "DismissReason", "lead_status": "LeadStatus",
+    "dismiss": "DismissReason", "lead_status": "LeadStatus", "channel": "FeedbackChannel",
 }
 
 

@@ -93,11 +93,19 @@ class Judicial(Command):
 
 @dataclass(frozen=True, slots=True)
 class Feedback(Command):
+    """反馈: the outcome was reported back to whoever brought the dispute."""
+
     trigger: ClassVar[str] = "feedback"
-    satisfaction: str | None = None
-    performance: str | None = None
+    to: str | None = None
+    channel: str | None = None
     note: str | None = None
-    lawsuit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Close(Command):
+    """结案归档: the case is closed and filed."""
+
+    trigger: ClassVar[str] = "close"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +192,7 @@ class Amend(Command):
 COMMANDS: dict[str, type[Command]] = {
     c.trigger: c
     for c in (Accept, Decline, Mediate, Session, Extend, Agree, Terminate, Confirm, Judicial,
-              Feedback, Remediate, Prevent, Assign, Recuse, ReportPolice, Withdraw,
+              Feedback, Close, Remediate, Prevent, Assign, Recuse, ReportPolice, Withdraw,
               Amend, Visit, Urge)
 }
 

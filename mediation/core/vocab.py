@@ -90,6 +90,15 @@ class Performance(StrEnum):
     none = "none"
 
 
+class FeedbackChannel(StrEnum):
+    """How the outcome was reported back to whoever brought the dispute (反馈)."""
+
+    in_person = "in_person"
+    phone = "phone"
+    message = "message"
+    written = "written"
+
+
 class Satisfaction(StrEnum):
     satisfied = "satisfied"
     basically_satisfied = "basically_satisfied"

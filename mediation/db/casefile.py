@@ -223,6 +223,14 @@ def _apply(case: CaseReplay, seq: int, images: Any) -> None:
         case.updates.append((seq, images[1]))
 
 
+def _fed_back_when_closed(case: CaseReplay) -> None:
+    """The former combined feedback step (visit, feedback and closing in one) fed the case back
+    when it closed it: what migration 0020 stored as ``fed_back_at``, the replay does too."""
+    row = case.rows.get(f"cases/{case.case_id}")
+    if row is not None and row.get("fed_back_at") is None:
+        row["fed_back_at"] = row.get("closed_at")
+
+
 def _records_file(e: Any) -> bool:
     return isinstance(e.changes, str) and FILE_KEY in e.changes
 
@@ -259,6 +267,8 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) ->
             changes = _strict(case, e)  # every event: the verifier's one strict reading
             if has_file and changes is not None and case.complete:
                 _apply(case, e.seq, changes.get("file"))
+                if workflow.legacy_feedback(e.action, e.to_state):
+                    _fed_back_when_closed(case)
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

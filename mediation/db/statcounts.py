@@ -10,7 +10,7 @@ count), what ``stats`` would otherwise count by scanning and sorting the cases:
   ``first_concluded_at``;
 - the five intervals (``discovered_to_accepted`` ...): how many durations fell in each 0.01-day
   bucket (``bucket``, in hundredths of a day, the duration rounded as ``stats`` rounds it),
-  counted in the month of the later step.
+  counted in the month of the later step (the feedback: ``fed_back_at`` since revision 0020).
 
 They are kept by triggers on ``cases`` (insert, delete, and an update of any column they read),
 so they move in the transaction of whatever moves a milestone: a step, a late entry, a
@@ -45,16 +45,25 @@ INTERVALS: tuple[tuple[str, str, str, str], ...] = (
      "{r}.accepted_at IS NOT NULL"),
     ("concluded_to_confirmed", "first_confirmed_at", "{r}.first_concluded_at",
      "{r}.first_concluded_at IS NOT NULL"),
-    ("confirmed_to_feedback", "closed_at", "{r}.first_confirmed_at",
+    ("confirmed_to_feedback", "fed_back_at", "{r}.first_confirmed_at",
      "{r}.first_confirmed_at IS NOT NULL"),
-    ("whole", "closed_at", DISCOVERED, ""),
+    ("whole", "fed_back_at", DISCOVERED, ""),
 )
 # The columns a contribution reads: an update of any of them moves the counters.
 COLUMNS = ("committee_id", "source", "registered_at", "discovered_at", "accepted_at",
            "declined_at", "first_concluded_at", "first_outcome", "amount_fen",
-           "first_confirmed_at", "closed_at", "withdrawn_at")
+           "first_confirmed_at", "fed_back_at", "withdrawn_at")
 # What revision 0016 counted (its triggers, for a downgrade from 0018): all but ``withdrawn``.
 WITHDRAWN = "withdrawn_at"
+# Before revision 0020 the feedback was the closing (the one former ``feedback`` step): the
+# intervals ending with the feedback were measured by ``closed_at`` (``fed_back=False``).
+FED_BACK, CLOSED = "fed_back_at", "closed_at"
+
+
+def _columns(withdrawn: bool, fed_back: bool) -> list[str]:
+    """The columns the counters read, as of the revision the flags name."""
+    out = [c for c in COLUMNS if withdrawn or c != WITHDRAWN]
+    return [CLOSED if c == FED_BACK and not fed_back else c for c in out]
 
 
 def _month(sqlite: bool, ts: str) -> str:
@@ -73,10 +82,11 @@ def _centidays(sqlite: bool, later: str, earlier: str) -> str:
 
 
 def contributions(sqlite: bool, r: str, sign: str, source: str = "", *,
-                  withdrawn: bool = True) -> list[str]:
+                  withdrawn: bool = True, fed_back: bool = True) -> list[str]:
     """SELECTs of (committee_id, month, figure, bucket, n): what one case row ``r`` counts,
     times ``sign``. ``source`` is the FROM clause when ``r`` is a table alias. ``withdrawn``:
-    count the withdrawn too (False: what revision 0016 counted)."""
+    count the withdrawn too (False: what revision 0016 counted); ``fed_back``: the feedback's
+    intervals end with ``fed_back_at`` (False: with ``closed_at``, before revision 0020)."""
     parts = []
 
     def part(ts: str, figure: str, bucket: str, n: str, cond: str = "") -> None:
@@ -94,6 +104,7 @@ def contributions(sqlite: bool, r: str, sign: str, source: str = "", *,
     part("first_concluded_at", "'amount'", "0", f"{sign} * {r}.amount_fen",
          "{r}.amount_fen IS NOT NULL AND {r}.amount_fen <> 0")
     for name, later, earlier, cond in INTERVALS:
+        later = CLOSED if later == FED_BACK and not fed_back else later
         bucket = _centidays(sqlite, f"{r}.{later}", earlier.format(r=r))
         part(later, f"'{name}'", bucket, sign, cond)
     return parts
@@ -129,13 +140,14 @@ $$
 """
 
 
-def install(connection: Connection, *, withdrawn: bool = True) -> None:
+def install(connection: Connection, *, withdrawn: bool = True, fed_back: bool = True) -> None:
     """Create the triggers that keep ``stat_month`` (dialect-aware; safe to run again).
-    ``withdrawn=False``: the triggers of revision 0016 (a downgrade from 0018)."""
+    ``withdrawn=False``: the triggers of revision 0016 (a downgrade from 0018);
+    ``fed_back=False``: those before revision 0020."""
     sqlite = connection.dialect.name == "sqlite"
-    new = contributions(sqlite, "NEW", "1", withdrawn=withdrawn)
-    old = contributions(sqlite, "OLD", "-1", withdrawn=withdrawn)
-    columns = ", ".join(c for c in COLUMNS if withdrawn or c != WITHDRAWN)
+    new = contributions(sqlite, "NEW", "1", withdrawn=withdrawn, fed_back=fed_back)
+    old = contributions(sqlite, "OLD", "-1", withdrawn=withdrawn, fed_back=fed_back)
+    columns = ", ".join(_columns(withdrawn, fed_back))
     if sqlite:
         drop(connection)
         for trigger, when, body in (
@@ -165,24 +177,25 @@ def drop(connection: Connection) -> None:
         connection.exec_driver_sql("DROP TRIGGER IF EXISTS stat_month_counts ON cases")
 
 
-def _recount_sql(sqlite: bool, withdrawn: bool = True) -> str:
+def _recount_sql(sqlite: bool, withdrawn: bool = True, fed_back: bool = True) -> str:
     """Every counter from the rows: the cases' and the follow-up visits' (statvisits.py)."""
     from mediation.db import statvisits
 
     union = " UNION ALL ".join(contributions(sqlite, "c", "1", "FROM cases c",
-                                             withdrawn=withdrawn))
+                                             withdrawn=withdrawn, fed_back=fed_back))
     return (f"SELECT committee_id, month, figure, bucket, sum(n) FROM ({union}) AS x "
             "GROUP BY committee_id, month, figure, bucket HAVING sum(n) <> 0 "
             f"UNION ALL {statvisits.recount_sql(sqlite)}")
 
 
-def backfill(connection: Connection, *, withdrawn: bool = True) -> None:
+def backfill(connection: Connection, *, withdrawn: bool = True, fed_back: bool = True) -> None:
     """Recompute every counter from the case rows (a revision, after :func:`install`; with
-    ``withdrawn=False`` what revision 0016 counted)."""
+    ``withdrawn=False`` what revision 0016 counted, ``fed_back=False`` what was counted before
+    revision 0020)."""
     sqlite = connection.dialect.name == "sqlite"
     connection.exec_driver_sql(f"DELETE FROM {TABLE}")
     connection.exec_driver_sql(f"INSERT INTO {TABLE} (committee_id, month, figure, bucket, n) "
-                               f"{_recount_sql(sqlite, withdrawn)}")
+                               f"{_recount_sql(sqlite, withdrawn, fed_back)}")
 
 
 Key = tuple[int, str, str, int]

@@ -22,7 +22,7 @@ Definitions (docs/statistics.md states them for readers, in Chinese and English)
 
 Nothing here loads every case into Python, and nothing replays the event log per query: each
 case row carries its milestones (registered, accepted, declined, ``first_concluded_at`` with
-``first_outcome``, ``first_confirmed_at``, ``closed_at`` for the follow-up), set once by the steps
+``first_outcome``, ``first_confirmed_at``, ``fed_back_at`` for the feedback), set once by the steps
 in the transaction of their event and never reset by re-mediation (migration 0005 backfilled them
 from the event log, which stays the source of truth; the property tests replay it). One scan of
 the cases with conditional sums gives the counts, the source split and the amount; one GROUP BY
@@ -351,9 +351,9 @@ def _intervals_stmt(q: Sql, c: Table, scope: Any) -> Any:
          (c.c.accepted_at.is_not(None),)),
         ("concluded_to_confirmed", c.c.first_confirmed_at, c.c.first_concluded_at,
          (c.c.first_concluded_at.is_not(None),)),
-        ("confirmed_to_feedback", c.c.closed_at, c.c.first_confirmed_at,
+        ("confirmed_to_feedback", c.c.fed_back_at, c.c.first_confirmed_at,
          (c.c.first_confirmed_at.is_not(None),)),
-        ("whole", c.c.closed_at, discovered, ()),
+        ("whole", c.c.fed_back_at, discovered, ()),
     )
     parts = []
     for name, later, earlier, where in spans:

@@ -18,10 +18,11 @@ named settings of :data:`SETTINGS` (their defaults are the constants right below
 values reach the guards on the :class:`Subject` (``settings``), set with ``mediation procedure
 set`` (docs/settings.md).
 
-The package's modules: ``table.py`` (the transition table, the machine, the replay of a case's
-recorded steps), ``guards.py`` (the guards the table names, and :class:`Subject`, the facts they
-read), ``settings.py`` (what a committee may adjust, and the law's fixed periods), ``dates.py``
-(when a step happened: late entries). This module is their one public face: the names below are
+The package's modules: ``table.py`` (the transition table, the machine), ``replay.py`` (the
+replay of a case's recorded steps, and the steps an earlier table recorded), ``guards.py`` (the
+guards the table names, and :class:`Subject`, the facts they read), ``settings.py`` (what a
+committee may adjust, and the law's fixed periods), ``dates.py`` (when a step happened: late
+entries). This module is their one public face: the names below are
 what the services, the CLI and the tools use as ``workflow.NAME``.
 """
 
@@ -41,6 +42,11 @@ from mediation.workflow.guards import (
     Guard,
     Subject,
 )
+from mediation.workflow.replay import (
+    LEGACY_STEPS,
+    Replay,
+    legacy_feedback,
+)
 from mediation.workflow.settings import (
     CONCLUSION_DAYS,
     DUPLICATE_WINDOW_DAYS,
@@ -54,6 +60,7 @@ from mediation.workflow.settings import (
 )
 from mediation.workflow.table import (
     CASE_GUARDS,
+    CONCLUDED,
     FINAL,
     FINISHED,
     GUARD_FACTS,
@@ -62,7 +69,6 @@ from mediation.workflow.table import (
     ROW_FACTS,
     TRANSITIONS,
     TRIGGERS,
-    Replay,
     Transition,
     allowed_now,
     allowed_triggers,
@@ -77,6 +83,7 @@ from mediation.workflow.table import (
 __all__ = [
     "AMENDABLE",
     "CASE_GUARDS",
+    "CONCLUDED",
     "CONCLUSION_DAYS",
     "CORRECTIONS",
     "DUPLICATE_WINDOW_DAYS",
@@ -86,6 +93,7 @@ __all__ = [
     "INITIAL",
     "JUDICIAL_WINDOW_DAYS",
     "LATE_ENTRY_DAYS",
+    "LEGACY_STEPS",
     "MAX_EXTENSIONS",
     "MAX_EXTENSION_DAYS",
     "MAX_LATE_ENTRY_DAYS",
@@ -106,6 +114,7 @@ __all__ = [
     "earliest",
     "facts",
     "fire",
+    "legacy_feedback",
     "machine",
     "mermaid",
     "occurrence",

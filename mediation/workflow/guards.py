@@ -15,6 +15,7 @@ from mediation.core.commands import (
     Agree,
     Amend,
     Assign,
+    Close,
     Command,
     Decline,
     Extend,
@@ -35,6 +36,7 @@ from mediation.core.i18n import N_, Msg, join, msg, name
 from mediation.core.vocab import (
     AgreementForm,
     DeclineReason,
+    FeedbackChannel,
     JudicialResult,
     Performance,
     PreventionKind,
@@ -179,7 +181,7 @@ def has_agreement(s: Subject, _: Command) -> Msg | None:
     return None if s.has_agreement else msg("there is no agreement to confirm")
 
 
-def follow_up_recorded(s: Subject, c: Feedback | Visit) -> Msg | None:
+def follow_up_recorded(s: Subject, c: Visit) -> Msg | None:
     why = _one_of(Satisfaction, c.satisfaction,
                   N_("record the parties' satisfaction (--satisfaction: {allowed})"))
     if why is not None:
@@ -191,6 +193,23 @@ def follow_up_recorded(s: Subject, c: Feedback | Visit) -> Msg | None:
     if performance is not None:
         return msg("there is no agreement whose performance could be recorded")
     return None
+
+
+def fed_back_recorded(_: Subject, c: Feedback) -> Msg | None:
+    """反馈: to whom the outcome was reported and how."""
+    if not _text(c.to):
+        return msg("record to whom the outcome was reported (--to: the party, the grid worker, "
+                   "the referring court, police station or office)")
+    return _one_of(FeedbackChannel, c.channel,
+                   N_("record how the outcome was reported (--channel: {allowed})"), "channel")
+
+
+def visit_before_close(s: Subject, _: Close) -> Msg | None:
+    """结案归档 after the follow-up (setting ``close_needs_visit``, default on)."""
+    if not s.settings.close_needs_visit or s.visits >= 1:
+        return None
+    return msg("a case is closed and filed after its follow-up: record at least one visit "
+               "first (case visit)")
 
 
 def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:

@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("agree_needs_session", True,
             N_("Whether an agreement needs at least one recorded mediation session."),
             N_("Law arts. 22, 27-28")),
+    Setting("close_needs_visit", True,
+            N_("Whether a case is closed and filed only after at least one follow-up visit."),
+            N_("Law art. 31; Rules art. 36 ≈ (follow-up before filing)")),
 )
 
 
@@ -52,6 +55,7 @@ class Settings:
     extension_days: int = MAX_EXTENSION_DAYS
     extensions: int = MAX_EXTENSIONS
     agree_needs_session: bool = True
+    close_needs_visit: bool = True
 
     @classmethod
     def from_stored(cls, stored: dict[str, str]) -> Settings:

@@ -37,6 +37,7 @@ from mediation.workflow.guards import (
     decline_reason_allowed,
     extension_allowed,
     extension_within_limit,
+    fed_back_recorded,
     follow_up_recorded,
     has_agreement,
     has_both_sides,
@@ -56,6 +57,7 @@ from mediation.workflow.guards import (
     terminate_reason_allowed,
     terms_given,
     urging_recorded,
+    visit_before_close,
     visited_named,
     written_where_rights_settled,
 )
@@ -84,6 +86,9 @@ FINISHED: tuple[State, ...] = (State.closed, State.declined, State.withdrawn)
 # The states in which mediation is under way and the deadline runs (a case there is overdue once
 # its deadline has passed).
 OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+# The states in which mediation has ended and the case awaits its follow-up, feedback and
+# closing: an agreement in effect, mediation terminated, or the dispute declined.
+CONCLUDED: tuple[State, ...] = (State.confirmed, State.terminated, State.declined)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -137,9 +142,17 @@ TRANSITIONS: tuple[Transition, ...] = (
            "rejected (the decision may come after the case is closed)."),
     ),
     Transition(
-        "feedback", (S.confirmed, S.terminated, S.declined), S.closed, (follow_up_recorded,),
-        N_("Law art. 31; local rules"),
-        N_("The follow-up visit is recorded and the case is closed and filed."),
+        "feedback", (*CONCLUDED, S.closed), None, (fed_back_recorded,),
+        N_("Local practice (the \"five first-times\": 第一时间反馈) ≈"),
+        N_("The outcome is reported back to whoever brought the dispute (反馈): the party, the "
+           "grid worker, the referring court, police or office; when, how and to whom. It may "
+           "be recorded after the case is closed (it does not reopen it)."),
+    ),
+    Transition(
+        "close", CONCLUDED, S.closed, (visit_before_close,),
+        N_("Law art. 27 (files kept); Rules art. 36 ≈ (follow-up before filing)"),
+        N_("The case is closed and filed (结案归档), after its follow-up visit (setting "
+           "close_needs_visit)."),
     ),
     Transition(
         "remediate", (S.agreed, S.confirmed), S.mediating, (reason_given, consent_recorded),
@@ -207,6 +220,7 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),
     follow_up_recorded: frozenset({"has_agreement"}),
+    visit_before_close: frozenset({"visits", "settings"}),
     judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on"}),
     judicial_written_only: frozenset({"agreement_form"}),
     dates_possible: frozenset({"judicial_filed_on"}),
@@ -295,7 +309,8 @@ def allowed_triggers(state: str) -> list[str]:
 # The guards that read only the case, never the step's command: what they say holds for the
 # case whatever the inputs. The others read the command (an input the user may correct).
 CASE_GUARDS: frozenset[Guard] = frozenset(
-    {has_category, has_both_sides, session_recorded, has_agreement, extension_allowed})
+    {has_category, has_both_sides, session_recorded, has_agreement, extension_allowed,
+     visit_before_close})
 
 
 def allowed_now(subject: Subject, refused: str | None = None) -> list[str]:
@@ -346,61 +361,6 @@ def fire(subject: Subject, command: Command) -> str:
             allowed=allowed_now(subject, trigger),
         ) from None
     return subject.state
-
-
-@dataclass
-class Replay:
-    """THE replay of one case's recorded steps: its events that carry a version, in ``seq``
-    order, each checked against the transition table as it is applied.
-
-    ``audit verify`` and ``db check`` both replay every case through this (via
-    ``mediation.db.casefile``), so "what may have happened to a case" is judged by the same
-    rule that decides what may happen to it.
-    """
-
-    state: str | None = None
-    version: int = 0
-
-    def step(self, action: str, from_state: str | None, to_state: str | None,
-             version: int | None) -> Msg | None:
-        """Apply one event; the reason it could not have happened, or None. The case is
-        advanced either way, so that one bad event does not make every later one look bad."""
-        problem = _step_problem(self.state, self.version, action, from_state, to_state,
-                                version)
-        if to_state is not None:
-            self.state = to_state
-        if version is not None:
-            self.version = version
-        return problem
-
-
-# The one recorded step of a case that is not a trigger of the table: its registration.
-_REGISTRATION = "new"
-
-
-def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
-                  to_state: str | None, version: int | None) -> Msg | None:
-    if version != last_version + 1:
-        return msg("version {version} follows version {previous}", version=version or "-",
-                   previous=last_version)
-    if state is None:
-        if action != _REGISTRATION or from_state is not None or to_state != INITIAL:
-            return msg("the first event of a case must register it (new, into {state})",
-                       state=INITIAL.value)
-        return None
-    if from_state != state:
-        return msg("it starts from {from_state}, but the case was {state}",
-                   from_state=from_state or "-", state=state)
-    if action in TRIGGERS:
-        t = transition(action)
-        dest = state if t.dest is None else t.dest.value
-        if state not in t.sources:
-            return msg("{action} is not allowed in {state}", action=action, state=state)
-        if to_state != dest:
-            return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
-                       state=state, dest=dest, to_state=to_state or "-")
-        return None
-    return msg("{action} is not a step of the workflow", action=action)
 
 
 def mermaid() -> str:

@@ -194,7 +194,7 @@ BAD_VALUES = [
     ["case", "list", "--category", "77"],
     ["case", "list", "--limit", "0"],
     ["case", "decline", "1", "--reason", "because", "--advice", "去法院"],
-    ["case", "feedback", "1", "--satisfaction", "happy"],
+    ["case", "feedback", "1", "--channel", "pigeon"],
     ["--lang", "fr", "case", "list"],
 ]
 

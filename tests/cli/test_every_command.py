@@ -76,8 +76,10 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "visit", "1", "--visited", "张三", "--performance", "partial", "--satisfaction",
        "dissatisfied", "--escalation", "扬言上访", "--measures", "电话督促")
     ok("case", "urge", "1", "--note", "电话督促李四履行")
-    ok("case", "feedback", "1", "--performance", "partial", "--satisfaction",
+    ok("case", "visit", "1", "--performance", "partial", "--satisfaction",
        "basically_satisfied", "--lawsuit")
+    ok("case", "feedback", "1", "--to", "张三", "--channel", "in_person", "--note", "已告知")
+    ok("case", "close", "1")
     text = (DATA / "demo" / "case.json").read_text("utf-8")
     ok("case", "new", "--file", "-", "--force", input=text)
     ok("case", "decline", "2", "--reason", "party_refuses", "--advice", "告知其他途径")

@@ -150,6 +150,22 @@ def test_leads_reported_dismissed_accepted_and_fed_back(
     mine = cli("--lang", lang, "lead", "list", "--mine", env=grid)
     assert mine.code == 0 and taken["number"][:6] in mine.out
     assert "张三" not in mine.out
+    assert own[1]["fed_back_at"] is None
+    # the feedback (反馈) of a case from a lead goes by default to its grid worker (issue 17)
+    director = {"MEDIATION_USER": "wangfang"}
+    assert cli("case", "decline", str(taken["id"]), "--reason", "party_refuses",
+               "--advice", "告知向法院起诉", env=director).code == 0
+    r = cli("--lang", lang, "case", "feedback", str(taken["id"]), "--channel",
+            "电话" if lang == "zh" else "phone", "--json", env=director)
+    assert r.code == 0, r.err
+    history = json.loads(cli("case", "history", str(taken["id"]), "--json", env=director).out)
+    assert history[-1]["action"] == "feedback"
+    assert history[-1]["changes"]["feedback"][1]["to"] == "wangqiang"
+    own = {x["id"]: x for x in json.loads(cli("lead", "list", "--mine", "--json",
+                                              env=grid).out)}
+    assert own[1]["case_state"] == "declined" and own[1]["fed_back_at"] is not None
+    mine = cli("--lang", lang, "lead", "list", "--mine", env=grid)
+    assert ("反馈" if lang == "zh" else "fed back") in mine.out
     # decided leads stay decided; every decision is on the record
     again = cli("--lang", lang, "lead", "dismiss", "1", "--reason", "duplicate",
                 env={"MEDIATION_USER": "wangfang"})

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from cli.framework import width
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -165,3 +168,39 @@ def test_ctrl_c_in_the_guided_intake_says_nothing_was_written(tmp_path: Path, la
     listed = subprocess.run([MEDIATION, "case", "list", "--json"], env=env,
                             capture_output=True, text=True, check=True, timeout=120)
     assert json.loads(listed.stdout) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_a_real_80_column_terminal_nothing_is_split(tmp_path: Path, lang: str) -> None:
+    """case show, case history and audit log in a pseudo-terminal 80 columns wide: no line
+    wider, every case number whole on its line (issue 14: the guardian header, the case number
+    in audit log); the same commands in a pipe are tab-separated rows, never wrapped."""
+    env = {**os.environ, "MEDIATION_DB": str(tmp_path / "demo.db"),
+           "MEDIATION_USER": "wangfang", "MEDIATION_LANG": lang, "NO_COLOR": "1",
+           "TERM": "dumb"}
+    env.pop("MEDIATION_TOKEN_FILE", None)
+    env.pop("COLUMNS", None)
+    subprocess.run([MEDIATION, "demo", "--quiet"], env=env, capture_output=True, check=True,
+                   timeout=120)
+    numbers = [c["number"] for c in json.loads(subprocess.run(
+        [MEDIATION, "case", "list", "--all", "--json"], env=env, capture_output=True,
+        check=True, timeout=120, text=True).stdout)]
+    for args in (["case", "show", "6"], ["case", "show", "2"], ["case", "history", "6"],
+                 ["audit", "log", "--limit", "30"]):
+        child = pexpect.spawn(MEDIATION, args, env=env, encoding="utf-8",
+                              dimensions=(24, 80), timeout=60)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        screen = re.sub(r"\x1b\[[0-9;]*m", "", child.before).replace("\r", "")
+        lines = screen.splitlines()
+        assert max(width(line) for line in lines) <= 80, (args, screen)
+        said = [n for n in numbers if n in screen]
+        assert said, (args, screen)
+        # every case number on the screen is whole on one line
+        assert len(re.findall("人调字", screen)) == \
+            len(re.findall(r"\(\d{4}\)龙人调字第\d+号", screen)), (args, screen)
+        piped = [subprocess.run([MEDIATION, *args], env={**env, "COLUMNS": str(cells)},
+                                capture_output=True, text=True, check=True, timeout=120).stdout
+                 for cells in (80, 300)]
+        assert piped[0] == piped[1]  # nothing wrapped in a pipe

@@ -152,3 +152,19 @@ def test_the_split_detector_sees_a_split() -> None:
     assert not splits("第 1 次调解，2026-09-20 10:09：双方\n陈述", ids, 36)
     assert not splits("申请人  龙王港小区物业服务中心\n被申请人  张三", ids, 40)
     assert not splits("当事人\n申请人 张三", {"当事人申请"}, 60)  # a short line is no wrap
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_amounts_are_written_one_way(demo: Cli, lang: str) -> None:
+    """The case file, its history and the audit log write an amount as money.shown does."""
+    for command in (("case", "history", "5"), ("case", "history", "6"), ("case", "show", "6"),
+                    ("audit", "log", "--all", "--format", "table")):
+        out = demo("--lang", lang, *command).out
+        fields = [line for line in out.splitlines() if "金额" in line or "amount" in line]
+        assert fields, command
+        for line in fields:
+            for m in re.finditer(r"(?:金额（元）|amount \(yuan\))[:：\t]\s*(?:— → )?"
+                                 r"([\d,]*\d(?:\.\d+)?)",
+                                 line):
+                assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", m.group(1)), (command, line)
+    assert "32,000.00" in demo("--lang", lang, "case", "history", "5").out

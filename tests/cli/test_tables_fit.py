@@ -169,3 +169,10 @@ def test_the_committee_list_fits(cli: Cli, watch: Watch, monkeypatch: pytest.Mon
                        env={"COLUMNS": "80"})
         assert district.code == 0, district.err
         _fits(district.out, watch.shown)
+
+
+def test_a_flexible_cell_leaves_a_name_out_whole() -> None:
+    assert tables.shorten("陈明 与 龙王港小区物业服务中心", 20) == "陈明 与…"
+    assert tables.shorten("张三 与 李四、王五", 16) == "张三 与 李四…"
+    assert tables.shorten("张三 与 李四", 40) == "张三 与 李四"
+    assert tables.shorten("龙王港小区物业服务中心", 9) == "龙王港小…"  # wider than the column

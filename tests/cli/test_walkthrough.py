@@ -50,8 +50,11 @@ def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
     ok(cli(*L, "case", "terminate", "3", "--reason", "no_agreement",
            "--advice", "可向人民法院起诉"))
     ok(cli(*L, "case", "confirm", "1"))
-    ok(cli(*L, "case", "feedback", "1", "--performance", "full", "--satisfaction",
+    ok(cli(*L, "case", "visit", "1", "--performance", "full", "--satisfaction",
            "satisfied", "--note", "已履行"))
+    ok(cli(*L, "case", "feedback", "1", "--to", "张三", "--channel",
+           "电话" if lang == "zh" else "phone"))
+    ok(cli(*L, "case", "close", "1"))
     for step in (["accept"], ["mediate", "--mediator", "liming", "--rights-notified"],
                  ["session", "--minutes", "双方陈述"],
                  ["agree", "--oral", "--terms", "当场赔偿300元"], ["confirm"]):
@@ -62,7 +65,7 @@ def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
     for key in ("id", "number", "state", "category", "source", "version", "parties",
                 "mediators", "dates", "agreements", "follow_ups"):
         assert key in show
-    assert show["state"] == "closed" and show["version"] == 7
+    assert show["state"] == "closed" and show["version"] == 9
     assert show["parties"][0]["id_number"] == "430***********0014"
     assert show["parties"][0]["phone"] == "138****5678"
     by_number = json.loads(ok(cli("case", "show", show["number"], "--json")).out)
@@ -77,10 +80,10 @@ def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
     assert json.loads(ok(cli("case", "list", "--overdue", "--json")).out) == []
     history = json.loads(ok(cli("case", "history", "1", "--json")).out)
     assert [e["action"] for e in history] == ["new", "accept", "mediate", "session", "agree",
-                                              "confirm", "feedback"]
+                                              "confirm", "visit", "feedback", "close"]
     assert all(e["actor"] == "wangfang" and e["role"] == "director" for e in history)
     diagram = ok(cli("workflow", "diagram")).out
-    assert diagram.startswith("stateDiagram-v2") and "confirmed --> closed : feedback" in diagram
+    assert diagram.startswith("stateDiagram-v2") and "confirmed --> closed : close" in diagram
 
     human = ok(cli(*L, "case", "show", "1")).out
     assert ("已结案" if lang == "zh" else "closed") in human

@@ -70,7 +70,9 @@ def test_performance_follow_up_and_judicial_window(room: Room) -> None:
              due=today + timedelta(days=10))
     room.run(steps.confirm, None, cid)
     kinds = _kinds(room, room.mediator)
-    assert kinds.get(cid) is None  # window ends in 30 days, due in 10
+    assert kinds.get(cid) == ["feedback"]  # window ends in 30 days, due in 10
+    room.run(steps.feedback, None, cid, to="申请人", channel="phone")
+    assert cid not in _kinds(room, room.mediator)
     room.clock.advance(days=11)
     kinds = _kinds(room, room.mediator)
     assert kinds[cid] == ["performance"]
@@ -78,7 +80,37 @@ def test_performance_follow_up_and_judicial_window(room: Room) -> None:
     items = {i.kind: i for i in _items(room, room.mediator) if i.case_id == cid}
     assert set(items) == {"performance", "judicial"}
     assert items["judicial"].command.startswith(f"mediation case judicial {items['judicial'].ref}")
-    assert "feedback" in items["performance"].command
+    assert "case visit" in items["performance"].command
+
+
+def test_visit_feedback_and_close_are_due_in_turn(room: Room) -> None:
+    """Issue 15: a partly performed agreement wants another visit (not closing); once fully
+    performed and fed back, closing is due; a terminated case wants its visit too."""
+    cid = _mediating(room)
+    room.run(steps.session, None, cid, minutes="双方同意")
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
+    room.run(steps.confirm, None, cid)
+    room.run(steps.feedback, None, cid, to="申请人", channel="phone")
+    room.run(steps.visit, None, cid, visited="张三", performance="partial",
+             satisfaction="satisfied")
+    assert cid not in _kinds(room, room.mediator)
+    room.clock.advance(days=31)
+    assert _kinds(room, room.mediator)[cid] == ["follow_up"]
+    room.run(steps.visit, None, cid, visited="张三", performance="full",
+             satisfaction="satisfied")
+    close = [i for i in _items(room, room.mediator) if i.case_id == cid]
+    assert [i.kind for i in close] == ["close"]
+    assert close[0].command == f"mediation case close {close[0].ref}"
+    room.run(steps.close, None, cid)
+    assert cid not in _kinds(room, room.mediator)
+
+    ended = _mediating(room)
+    room.run(steps.terminate, None, ended, reason="no_agreement", advice="可向法院起诉")
+    items = [i for i in _items(room, room.mediator) if i.case_id == ended]
+    assert [i.kind for i in items] == ["feedback"]
+    assert "--to 申请人 --channel 电话" in items[0].command
+    room.clock.advance(days=30)
+    assert _kinds(room, room.mediator)[ended] == ["feedback", "follow_up"]
 
 
 def test_whose_items(room: Room) -> None:

@@ -57,17 +57,21 @@ def test_the_whole_road(room: Room) -> None:
     room.run(steps.agree, None, cid, terms="李四于12月31日前赔偿张三500元", written=True,
              amount=Decimal("500"), due=date(2026, 12, 31))
     room.run(steps.confirm, None, cid)
-    r = room.run(steps.feedback, None, cid, performance="full", satisfaction="satisfied",
-                 note="已履行")
-    assert r.state == "closed" and r.version == 7
-    assert counts(room, cid) == (7, 7, "closed")
+    r = room.run(steps.visit, None, cid, visited="张三", performance="full",
+                 satisfaction="satisfied", note="已履行")
+    assert r.state == "confirmed" and r.version == 7  # a visit does not close the case
+    r = room.run(steps.feedback, None, cid, to="张三", channel="phone")
+    assert r.state == "confirmed" and r.version == 8
+    r = room.run(steps.close, None, cid)
+    assert r.state == "closed" and r.version == 9
+    assert counts(room, cid) == (9, 9, "closed")
     with room.uow(write=False) as uow:
         view = queries.case_view(uow, room.director, c["number"])
     assert view.agreements[0].amount == "500.00" and view.agreements[0].effective_at
     assert view.follow_ups[0]["performance"] == "full"
     assert view.mediators[0]["username"] == "liming"
     assert all(view.dates[k] for k in ("registered", "accepted", "concluded", "confirmed",
-                                       "closed"))
+                                       "fed_back", "closed"))
     assert view.parties[0].id_number == "430***********0014"
     assert view.parties[0].phone == "138****5678"
 
@@ -224,7 +228,8 @@ def test_every_case_state_equals_the_replay_of_its_events(room: Room) -> None:
     a, b = new(room)["id"], new(room, force=True)["id"]
     room.run(steps.accept, None, a)
     room.run(steps.decline, None, b, reason="party_refuses", advice="告知其他途径")
-    room.run(steps.feedback, None, b, satisfaction="satisfied")
+    room.run(steps.follow_up_and_close, None, b,
+             satisfaction="satisfied")
     with room.uow(write=False) as uow:
         replay = queries.replayed_states(uow)
         for case in uow.session.exec(select(Case)).all():

@@ -46,7 +46,7 @@ def full_case(room: Room, *, sessions: int = 2) -> str:
     room.run(steps.agree, None, n, terms="李四赔偿张三维修费500元，并修复卫生间防水层。",
              written=True, amount=Decimal("500"), due=date(2026, 12, 31))
     room.run(steps.confirm, None, n)
-    room.run(steps.feedback, None, n, performance="full", satisfaction="satisfied",
+    room.run(steps.follow_up_and_close, None, n, performance="full", satisfaction="satisfied",
              note="已全部履行")
     return n
 

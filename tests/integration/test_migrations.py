@@ -132,6 +132,7 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path: An
         for column in ("occurred_at", "content_version"):  # 0010
             conn.execute(text(f"ALTER TABLE event DROP COLUMN {column}"))
         conn.execute(text("ALTER TABLE cases DROP COLUMN withdrawn_at"))  # 0011
+        conn.execute(text("ALTER TABLE cases DROP COLUMN fed_back_at"))  # 0020
         for column in ("visited", "measures", "escalation"):  # 0015
             conn.execute(text(f"ALTER TABLE follow_up DROP COLUMN {column}"))
     assert migrate.current(engine) is None

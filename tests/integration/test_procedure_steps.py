@@ -78,7 +78,7 @@ def test_spc_2011_5_filing_not_in_future_decision_not_before_filing_and_after_cl
     with pytest.raises(Refused, match="before the filing"):
         room.run(steps.judicial, None, cid, result="confirmed", decided_on=date(2026, 11, 3))
     at(room, "2026-11-20 10:00")
-    room.run(steps.feedback, None, cid, performance="full", satisfaction="satisfied")
+    room.run(steps.follow_up_and_close, None, cid, performance="full", satisfaction="satisfied")
     done = room.run(steps.judicial, None, cid, result="confirmed", decided_on=date(2026, 11, 18))
     assert done.state == "closed"  # recorded without reopening the case
     with pytest.raises(Refused, match="closed case records only"):

@@ -27,7 +27,7 @@ def closed_case(room: Room, **record: Any) -> int:
     room.run(steps.session, None, case_id, minutes="张三称李四拒不维修；李四电话13987654321。")
     room.run(steps.agree, None, case_id, terms="李四于十日内赔偿张三500元。", written=False)
     room.run(steps.confirm, None, case_id)
-    room.run(steps.feedback, None, case_id, satisfaction="satisfied", performance="full",
+    room.run(steps.follow_up_and_close, None, case_id, satisfaction="satisfied", performance="full",
              note="张三表示满意")
     return case_id
 

@@ -42,11 +42,11 @@ NEXT: dict[str, list[str]] = {
     "accepted": ["mediate", "mediate", "terminate", "extend", "stop"],
     "mediating": ["agree", "agree", "agree", "terminate", "session", "prevent", "stop"],
     "agreed": ["confirm", "confirm", "remediate", "stop"],
-    "confirmed": ["feedback", "feedback", "remediate", "judicial", "visit", "visit", "urge",
+    "confirmed": ["feedback", "close", "remediate", "judicial", "visit", "visit", "urge",
                   "stop"],
-    "terminated": ["feedback", "visit", "stop"],
-    "declined": ["feedback", "stop"],
-    "closed": ["stop"],
+    "terminated": ["feedback", "visit", "close", "stop"],
+    "declined": ["feedback", "visit", "close", "stop"],
+    "closed": ["feedback", "stop"],
     "withdrawn": ["stop"],
 }
 
@@ -123,7 +123,7 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
     agreements = 0
     judicial_pending = False
     confirmed_t = 0
-    sessions = extensions = 0
+    sessions = extensions = visits = 0
     period_t = 0  # when the current period to conclude started (accept, remediate)
     written = True  # the form of the current agreement
     for i, choice in enumerate(h.choices):
@@ -131,6 +131,9 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
         trigger = options[choice % len(options)]
         if trigger == "stop":
             break
+        if trigger == "close" and not visits:  # closed after a follow-up visit (setting)
+            trigger = "visit"
+        visits += trigger == "visit"
         if trigger == "judicial" and not judicial_pending:
             if t + 1 - confirmed_t > 24 * 28 or not written:
                 break  # too late to file, or an oral agreement: the history ends here
@@ -186,14 +189,12 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
         elif trigger == "urge":
             params = {"note": "电话督促履行"}
         elif trigger == "feedback":
-            params = {"satisfaction": "satisfied"}
-            if state == "confirmed":
-                params["performance"] = ["full", "partial", "none"][choice % 3]
+            params = {"to": "张三", "channel": ["phone", "in_person", "written"][choice % 3]}
         out.append((t, trigger, params))
         dest = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn",
                 "mediate": "mediating",
                 "agree": "agreed", "terminate": "terminated", "confirm": "confirmed",
-                "feedback": "closed", "remediate": "mediating"}.get(trigger)
+                "close": "closed", "remediate": "mediating"}.get(trigger)
         state = dest or state
     return out
 
@@ -328,7 +329,7 @@ def oracle(session: Session, ids: Sequence[int], period: Period, by: str | None,
         elif e.action == "confirm" and first[(e.case_id, "confirm")] is e:
             concluded = first[(e.case_id, "conclusion")]
             span(c, mon, "concluded_to_confirmed", _days(when, concluded.at))
-        elif e.action == "feedback":
+        elif e.action == "feedback" and first[(e.case_id, "feedback")] is e:
             confirmed = first.get((e.case_id, "confirm"))
             if confirmed is not None:
                 span(c, mon, "confirmed_to_feedback", _days(e.at, effective(confirmed)))

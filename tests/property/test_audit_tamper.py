@@ -215,7 +215,7 @@ def rich_history(room: Room) -> list[int]:
     room.run(steps.judicial, None, cid, court="岳麓区人民法院", filed_on=room.clock().date())
     room.run(steps.judicial, None, cid, result="confirmed", decided_on=room.clock().date())
     room.clock.advance(days=1)
-    room.run(steps.feedback, None, cid, satisfaction="satisfied", performance="partial",
+    room.run(steps.follow_up_and_close, None, cid, satisfaction="satisfied", performance="partial",
              note="已付一半")
     return [closed, cid, new_case(room, category="04")]
 

@@ -82,7 +82,7 @@ def play(room: Room, story: Story) -> tuple[str, int]:
                 room.run(steps.confirm, None, n)
             expected += len(story.versions)
     if story.visits:
-        room.run(steps.feedback, None, n, satisfaction="satisfied",
+        room.run(steps.follow_up_and_close, None, n, satisfaction="satisfied",
                  performance="full" if story.ending == "agreed" else None)
         with room.uow() as uow:  # more visits (several are allowed; the workflow closes once)
             for i in range(1, story.visits):

@@ -174,5 +174,6 @@ def test_the_case_milestones_equal_the_event_log(tmp_path_factory: pytest.TempPa
             assert c.registered_at == at(first("new"))
             assert c.accepted_at == at(first("accept"))
             assert c.declined_at == at(first("decline"))
-            assert c.closed_at == at(first("feedback"))
-            assert sum(e.action == "feedback" for e in mine) <= 1
+            assert c.fed_back_at == at(first("feedback"))  # the first feedback (反馈)
+            assert c.closed_at == at(first("close"))
+            assert sum(e.action == "close" for e in mine) <= 1

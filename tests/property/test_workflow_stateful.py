@@ -1,7 +1,8 @@
 """Any trigger, from any state, with random inputs, against the real services and SQLite file.
 
 Steps are fired with random ``at`` times (补录: now, or up to 35 days back, as a date or a date
-and time) and corrections (``amend``) among them (issue 15).
+and time) and corrections (``amend``) among them, and the end of the procedure as its own steps:
+follow-up visits (several), urging, feedback (反馈) and closing (issue 15).
 
 Invariants after every step: each case's state is legal; a refused trigger changed nothing (no
 event, no version bump); an accepted one added exactly one event and bumped the version by one;
@@ -75,8 +76,10 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                                "filed_on": st.dates(date(2026, 1, 1), date(2027, 12, 31))}),
         st.fixed_dictionaries({"result": st.sampled_from(["confirmed", "rejected"])})),
     "feedback": st.fixed_dictionaries({
-        "satisfaction": st.sampled_from(["satisfied", "dissatisfied", "meh"]),
-        "performance": st.sampled_from(["full", "partial", "none", None])}),
+        "to": st.sampled_from(["张三", "网格员", "", None]),
+        "channel": st.sampled_from(["phone", "in_person", "written", "pigeon"]),
+        "note": maybe_text}),
+    "close": st.just({}),
     "remediate": st.fixed_dictionaries({
         "reason": maybe_text.map(lambda v: v or ""), "consent": st.booleans()}),
     "prevent": st.fixed_dictionaries({
@@ -109,14 +112,17 @@ COUNTED = ("intake", "accepted", "declined", "withdrawn", "terminated", "conclud
 
 
 HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session", "agree"],
-         "agreed": ["confirm"], "confirmed": ["judicial", "feedback", "remediate"]}
+         "agreed": ["confirm"],
+         "confirmed": ["judicial", "visit", "urge", "feedback", "close", "remediate"],
+         "terminated": ["visit", "feedback", "close"], "declined": ["visit", "feedback", "close"]}
 
 
 def good_inputs(trigger: str, state: str, today: date) -> dict[str, Any]:
-    if trigger in ("feedback", "visit"):
-        return {"satisfaction": "satisfied",
-                "performance": "full" if state == "confirmed" else None,
-                **({"visited": "张三"} if trigger == "visit" else {})}
+    if trigger == "visit":
+        return {"satisfaction": "satisfied", "visited": "张三",
+                "performance": "full" if state == "confirmed" else None}
+    if trigger == "feedback":
+        return {"to": "张三", "channel": "phone"}
     if trigger == "judicial":
         return {"court": "岳麓区人民法院", "filed_on": today}
     if trigger == "agree":
@@ -292,6 +298,11 @@ class WorkflowMachine(RuleBasedStateMachine):
                          case.first_confirmed_at, case.closed_at]
                 present = [t for t in times if t is not None]
                 assert present == sorted(present), case.number
+                # the feedback (反馈) follows what it reports: registration, and the agreement
+                # taking effect when there is one
+                fed = [t for t in (case.registered_at, case.first_confirmed_at,
+                                   case.fed_back_at) if t is not None]
+                assert fed == sorted(fed), case.number
 
     @rule()
     def no_interval_is_negative(self) -> None:

@@ -27,7 +27,8 @@ GOOD: dict[str, dict[str, Any]] = {
     "terminate": {"reason": "no_agreement", "advice": "可向法院起诉"},
     "confirm": {},
     "judicial": {"court": "岳麓区人民法院", "filed_on": date(2026, 11, 5)},
-    "feedback": {"performance": "full", "satisfaction": "satisfied"},
+    "feedback": {"to": "张三", "channel": "phone"},
+    "close": {},
     "remediate": {"reason": "显失公平", "consent": True},
     "prevent": {"kind": "suicide", "persons": 1},
     "assign": {"mediator": "liming"},
@@ -50,7 +51,8 @@ def ready(state: str) -> Subject:
     return Subject(number="(2026)龙人调字第1号", state=state, category="02", applicants=1,
                    respondents=1, has_agreement=state in ("agreed", "confirmed"),
                    agreement_effective_on=date(2026, 11, 1), agreement_form="written",
-                   sessions=1, now=datetime(2026, 12, 31, 4), today=date(2026, 12, 31))
+                   sessions=1, visits=1, now=datetime(2026, 12, 31, 4),
+                   today=date(2026, 12, 31))
 
 
 def test_every_trigger_has_good_inputs_and_the_table_is_explicit() -> None:
@@ -72,10 +74,8 @@ def test_each_trigger_from_each_state(state: str, trigger: str) -> None:
     subject = ready(state)
     t = workflow.transition(trigger)
     if state in t.sources:
-        if trigger == "feedback" and not subject.has_agreement:
-            inputs: dict[str, Any] = {"satisfaction": "satisfied"}
-        elif trigger == "visit" and not subject.has_agreement:
-            inputs = {"satisfaction": "satisfied", "visited": "张三"}
+        if trigger == "visit" and not subject.has_agreement:
+            inputs: dict[str, Any] = {"satisfaction": "satisfied", "visited": "张三"}
         elif trigger == "judicial" and state == "closed":  # only the court's decision
             subject.judicial_pending = True
             inputs = {"result": "confirmed"}
@@ -133,9 +133,10 @@ GUARD_FAILURES = [
     ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
     ("judicial", "confirmed", {"judicial_pending": True}, {"result": "pending"},
      "--result must be one of: confirmed, rejected"),
-    ("feedback", "confirmed", {}, {"satisfaction": None}, "satisfaction"),
-    ("feedback", "confirmed", {}, {"performance": None}, "performed"),
-    ("feedback", "terminated", {}, {"performance": "full"}, "no agreement"),
+    ("feedback", "confirmed", {}, {"to": " "}, "to whom the outcome was reported"),
+    ("feedback", "terminated", {}, {"channel": "pigeon"}, "--channel: in_person"),
+    ("close", "confirmed", {"visits": 0}, {}, "record at least one visit first"),
+    ("close", "declined", {"visits": 0}, {}, "record at least one visit first"),
     ("remediate", "confirmed", {}, {"consent": False}, "consent"),
     ("remediate", "agreed", {}, {"reason": ""}, "reason"),
     ("prevent", "mediating", {}, {"persons": 0}, "persons"),
@@ -329,7 +330,9 @@ def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
     assert workflow.facts("decline") == frozenset()
     assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on",
                                           "agreement_form", "judicial_filed_on"}
-    assert workflow.facts("feedback") == {"has_agreement"}
+    assert workflow.facts("feedback") == frozenset()
+    assert workflow.facts("close") == {"visits", "settings"}
+    assert workflow.facts("visit") == {"has_agreement"}
 
 
 def test_amendable_fields_by_state_amendable_rule() -> None:
@@ -358,3 +361,45 @@ def test_withdraw_only_before_acceptance_law_art_23() -> None:
     with pytest.raises(Refused):
         fire(ready("intake"), cmd("withdraw", {"reason": ""}))
     assert State.withdrawn in workflow.FINISHED and State.withdrawn in workflow.FINAL
+
+
+def test_replay_accepts_the_former_combined_feedback_legacy_step() -> None:
+    """Before issue 15 ``feedback`` recorded the visit and closed the case in one step; old logs
+    keep such events and must still replay (workflow.LEGACY_STEPS), while the table fires
+    today's ``feedback`` without changing the state."""
+    for state in ("confirmed", "terminated", "declined"):
+        old = workflow.Replay(state, 7)
+        assert old.step("feedback", state, "closed", 8) is None, state
+        assert workflow.Replay(state, 7).step("feedback", state, state, 8) is None
+        assert workflow.Replay(state, 7).step("close", state, "closed", 8) is None
+    assert workflow.Replay("closed", 9).step("feedback", "closed", "closed", 10) is None
+    assert workflow.Replay("mediating", 4).step("feedback", "mediating", "closed", 5)
+    assert workflow.Replay("agreed", 4).step("feedback", "agreed", "agreed", 5)
+    assert workflow.legacy_feedback("feedback", "closed")
+    assert not workflow.legacy_feedback("feedback", "confirmed")
+    assert not workflow.legacy_feedback("close", "closed")
+    # the legacy row never fires
+    with pytest.raises(Refused):
+        fire(ready("mediating"), cmd("feedback", GOOD["feedback"]))
+
+
+def test_close_needs_a_visit_unless_the_committee_turns_it_off_close_needs_visit() -> None:
+    subject = dataclasses.replace(ready("terminated"), visits=0)
+    with pytest.raises(Refused, match="record at least one visit"):
+        fire(subject, cmd("close", {}))
+    subject.settings = workflow.Settings(close_needs_visit=False)
+    assert fire(subject, cmd("close", {})) == "closed"
+    assert workflow.setting("close_needs_visit").default is True
+
+
+def test_a_visit_never_closes_and_urging_stays_allowed_until_closed_law_art_31() -> None:
+    subject = ready("confirmed")
+    for performance in ("partial", "none", "full"):
+        assert fire(subject, cmd("visit", {**GOOD["visit"], "performance": performance})) \
+            == "confirmed"
+        assert fire(subject, cmd("urge", GOOD["urge"])) == "confirmed"
+        assert fire(subject, cmd("feedback", GOOD["feedback"])) == "confirmed"
+    assert fire(subject, cmd("close", {})) == "closed"
+    with pytest.raises(Refused):
+        fire(subject, cmd("urge", GOOD["urge"]))
+    assert fire(subject, cmd("feedback", GOOD["feedback"])) == "closed"  # a late feedback

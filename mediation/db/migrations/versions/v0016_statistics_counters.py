@@ -36,9 +36,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("committee_id", "month", "figure", "bucket"),
     )
     connection = op.get_bind()
-    # what this revision counted (0018 adds the withdrawn)
-    statcounts.install(connection, withdrawn=False)
-    statcounts.backfill(connection, withdrawn=False)
+    # what this revision counted (0018 adds the withdrawn, 0020 the feedback by fed_back_at)
+    statcounts.install(connection, withdrawn=False, fed_back=False)
+    statcounts.backfill(connection, withdrawn=False, fed_back=False)
 
 
 def downgrade() -> None:

@@ -24,11 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     connection = op.get_bind()
-    statcounts.install(connection)
-    statcounts.backfill(connection)
+    statcounts.install(connection, fed_back=False)
+    statcounts.backfill(connection, fed_back=False)
 
 
 def downgrade() -> None:
     connection = op.get_bind()
-    statcounts.install(connection, withdrawn=False)
+    statcounts.install(connection, withdrawn=False, fed_back=False)
     connection.exec_driver_sql("DELETE FROM stat_month WHERE figure = 'withdrawn'")

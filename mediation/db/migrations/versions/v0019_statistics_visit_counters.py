@@ -27,7 +27,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     connection = op.get_bind()
     statvisits.install(connection)
-    statcounts.backfill(connection)
+    statcounts.backfill(connection, fed_back=False)  # 0020 measures the feedback by fed_back_at
 
 
 def downgrade() -> None:

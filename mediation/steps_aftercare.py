@@ -47,7 +47,13 @@ def visit(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
     command = Visit(satisfaction=satisfaction, performance=performance, visitor=visitor,
                     visited=visited, measures=measures, escalation=escalation,
                     lawsuit=lawsuit, note=note)
-    return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at)
+    twin = Twin(FollowUp.__table__, "visited_at",  # type: ignore[attr-defined]
+                {"visitor": (visitor or "").strip() or actor.username,
+                 "visited": visited.strip(), "performance": performance,
+                 "satisfaction": satisfaction, "lawsuit": lawsuit, "note": note,
+                 "measures": measures, "escalation": escalation})
+    return step(uow, actor, ref, command, apply, expected_version=expected_version, at=at,
+                twin=twin)
 
 
 @text_inputs(multiline=("note",))

@@ -1,6 +1,7 @@
-"""A record typed twice is kept once (issue 15): the same session, escalation prevented, urging
-or report to the police, on the same local day with the same content, is refused in one line
-and nothing is written; a record that differs, or another day's, is a record of its own."""
+"""A record typed twice is kept once (issue 15): the same session, escalation prevented, urging,
+follow-up visit or report to the police, on the same local day with the same content, is refused
+in one line and nothing is written; a record that differs, or another day's, is a record of its
+own."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from mediation import steps
-from mediation.cases import MediationSession, Prevention
+from mediation.cases import FollowUp, MediationSession, Prevention
 from mediation.core.errors import InvalidInput
 from mediation.tables import Event
 from tests.conftest import Room
@@ -74,6 +75,25 @@ def test_law_art_31_urging_performance_typed_twice_is_recorded_once(room: Room) 
         room.run(steps.urge, None, cid, note="电话督促乙方履行")
     at(room, "2026-11-09 09:00")
     room.run(steps.urge, None, cid, note="电话督促乙方履行")  # a week later: again
+
+
+def test_law_art_31_a_follow_up_visit_typed_twice_is_recorded_once(room: Room) -> None:
+    cid = mediating(room)
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
+    room.run(steps.confirm, None, cid)
+    room.run(steps.visit, None, cid, satisfaction="satisfied", visited="张三",
+             performance="partial", note="已付一半")
+    events = _events(room, cid)
+    with pytest.raises(InvalidInput, match="already recorded"):
+        room.run(steps.visit, None, cid, satisfaction="satisfied", visited=" 张三 ",
+                 performance="partial", note="已付一半")
+    assert _count(room, FollowUp, cid) == 1 and _events(room, cid) == events
+    # another person visited, or another finding: a visit of its own
+    room.run(steps.visit, None, cid, satisfaction="satisfied", visited="李四",
+             performance="partial", note="已付一半")
+    room.run(steps.visit, None, cid, satisfaction="satisfied", visited="张三",
+             performance="full", note="已全部付清")
+    assert _count(room, FollowUp, cid) == 3
 
 
 def test_a_twin_is_judged_on_the_committees_calendar(room: Room) -> None:

@@ -124,6 +124,7 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
     judicial_pending = False
     confirmed_t = 0
     sessions = extensions = visits = 0
+    prevented: set[tuple[str, int]] = set()
     period_t = 0  # when the current period to conclude started (accept, remediate)
     written = True  # the form of the current agreement
     for i, choice in enumerate(h.choices):
@@ -163,8 +164,8 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
             params = {"reason": "no_agreement", "advice": "可向法院起诉"}
         elif trigger == "extend":
             params = {"days": 10, "reason": "双方同意延长", "consent": True}
-        elif trigger == "session":
-            params = {"minutes": "双方陈述。"}
+        elif trigger == "session":  # each record differs: one typed twice is kept once
+            params = {"minutes": f"第{i}次：双方陈述。"}
         elif trigger == "agree":
             written = h.written[agreements % 3]
             params = {"terms": "赔偿并道歉。", "written": written,
@@ -172,6 +173,9 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
             agreements += 1
         elif trigger == "prevent":
             params = {"kind": ["suicide", "group_fight"][choice % 2], "persons": 1 + choice % 4}
+            if (params["kind"], params["persons"]) in prevented:
+                continue  # the same prevention again would be refused as typed twice
+            prevented.add((params["kind"], params["persons"]))
         elif trigger == "remediate":
             params = {"reason": "协议显失公平", "consent": True}
             judicial_pending = False
@@ -183,11 +187,11 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
                 params = {"court": "岳麓区人民法院"}
                 judicial_pending = True
         elif trigger == "visit":
-            params = {"satisfaction": "satisfied", "visited": "张三"}
+            params = {"satisfaction": "satisfied", "visited": "张三", "note": f"第{i}次回访"}
             if state == "confirmed":
                 params["performance"] = ["full", "partial", "none"][(choice // 3) % 3]
         elif trigger == "urge":
-            params = {"note": "电话督促履行"}
+            params = {"note": f"第{i}次电话督促履行"}
         elif trigger == "feedback":
             params = {"to": "张三", "channel": ["phone", "in_person", "written"][choice % 3]}
         out.append((t, trigger, params))

@@ -32,11 +32,14 @@ CASE_COLUMNS = (
     "persons_involved", "amount_yuan", "discovered_at", "registered_at", "accepted_at",
     "declined_at", "concluded_at", "conclusion", "confirmed_at", "closed_at", "lead_mediator",
     "applicants", "respondents", "withdrawn_at", "reporting_category_name", "province_code",
+    "fed_back_at",
 )
 # ``category`` and ``reporting_category`` are this program's codes (data/categories.json);
 # ``reporting_category_name`` is the report form's name of the category (how a province's
 # numbering is matched), ``province_code`` its code in the numbering the committee loaded
-# (mediation procedure set --numbering; empty when it loaded none).
+# (mediation procedure set --numbering; empty when it loaded none). ``fed_back_at`` is the
+# first feedback to the referring body (issue 15; empty before one), added last so that the
+# earlier columns keep their places.
 # No free text (reasons, notes): the clerk who runs the export sees no case content. ``at`` is
 # when an event was recorded, ``occurred_at`` when its step happened (earlier for a late entry).
 EVENT_COLUMNS = ("seq", "at", "occurred_at", "case", "actor", "role", "action", "from_state",
@@ -192,7 +195,7 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                    _iso(conn, c.c.registered_at), _iso(conn, c.c.accepted_at),
                    _iso(conn, c.c.declined_at), _iso(conn, c.c.concluded_at), c.c.conclusion,
                    _iso(conn, c.c.confirmed_at), _iso(conn, c.c.closed_at), c.c.lead_mediator,
-                   _iso(conn, c.c.withdrawn_at))
+                   _iso(conn, c.c.withdrawn_at), _iso(conn, c.c.fed_back_at))
             .where(*where).order_by(c.c.id))
     party_stmt = (select(c.c.id, p.c.role, p.c.name, p.c.kind)
                   .select_from(c.join(p, p.c.case_id == c.c.id))
@@ -226,7 +229,7 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                              "" if amount is None else fen_to_yuan(amount), *r[8:17],
                              "、".join(applicants), "、".join(respondents), r[17],
                              names.get(parents.get(r[3], r[3]), ""),
-                             province.get(parents.get(r[3], r[3]), "")))
+                             province.get(parents.get(r[3], r[3]), ""), r[18]))
             out.rows_(rows)
             done += len(rows)
             progress("cases.csv", done, total)

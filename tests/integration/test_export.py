@@ -331,3 +331,25 @@ def test_cases_csv_shows_the_committees_province_numbering_when_loaded(tmp_path:
     for r in loaded:
         assert r["province_code"] == table[r["reporting_category"]], r
         assert r["category"] in [p["category"] for p in plain]  # the program's codes stay
+
+
+def test_cases_csv_ends_with_the_first_feedback(built: Built, tmp_path: Path) -> None:
+    """Issue 15: cases.csv's new last column ``fed_back_at`` is when the first feedback to the
+    referring body was recorded (the first ``feedback`` event's ``at`` in events.csv), empty
+    before one; the columns before it keep their places."""
+    import csv
+
+    _run(built, tmp_path)
+    folder = tmp_path / DAY.isoformat()
+    cases = list(csv.reader((folder / "cases.csv").read_text("utf-8-sig").splitlines()))
+    assert tuple(cases[0]) == export_csv.CASE_COLUMNS
+    assert cases[0][-2:] == ["province_code", "fed_back_at"]
+    assert cases[0].index("withdrawn_at") == 19
+    events = csv.DictReader((folder / "events.csv").read_text("utf-8-sig").splitlines())
+    first: dict[str, str] = {}
+    for e in events:
+        if e["action"] == "feedback":
+            first.setdefault(e["case"], e["at"])
+    assert first, "the histories hold some feedback"
+    for row in cases[1:]:
+        assert row[-1] == first.get(row[0], ""), row

@@ -35,7 +35,8 @@ from sqlalchemy import text
 from mediation import calendars
 from mediation.access.policy import Actor, allowed, require, sees_names
 from mediation.core.calendar import Calendar
-from mediation.core.i18n import Msg, join, msg
+from mediation.core.errors import PermissionDenied
+from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.normalise import short_ref
 from mediation.core.vocab import Role
 from mediation.db.storage import UnitOfWork
@@ -90,7 +91,12 @@ ORDER BY c.id
 
 def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int = DAYS,
            intake_days: int = INTAKE_DAYS) -> list[Item]:
-    """The user's items, most urgent first (the earliest date first)."""
+    """The user's items, most urgent first (the earliest date first). A grid worker, who may
+    read no case file, is pointed to their own leads instead of the general refusal."""
+    if not allowed(actor, "case.read") and allowed(actor, "lead.read.own"):
+        raise PermissionDenied(msg(
+            "{user} ({role}) has no case agenda: what became of your leads is in "
+            "`mediation lead list --mine`", user=actor.username, role=name("role", actor.role)))
     require(actor, "case.read")
     cal = calendars.of(uow, actor.committee_id)
     now = uow.now().replace(tzinfo=None)

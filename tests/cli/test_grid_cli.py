@@ -226,3 +226,23 @@ def test_lead_help_is_chinese_under_zh(cli: Callable[..., Result], backend: str)
                                                   "message", "exit", "required", "mine",
                                                   "Arguments", "table", "tsv", "csv"}
         assert not words, (path, words, r.out)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_grid_worker_asking_for_the_agenda_is_pointed_to_their_leads(
+        cli: Callable[..., Result], lang: str, backend: str) -> None:
+    """A grid worker reads no case file: `agenda` names `lead list --mine` instead of the
+    general refusal, in one line, exit 1."""
+    _setup(cli, lang)
+    r = cli("--lang", lang, "staff", "add", "wangqiang", "--name", "王强", "--role",
+            "grid_worker", env={"MEDIATION_USER": "wangfang"})
+    assert r.code == 0, r.err
+    r = cli("--lang", lang, "agenda", env={"MEDIATION_USER": "wangqiang"})
+    assert r.code == 1, (r.out, r.err)
+    assert "mediation lead list --mine" in r.err and "Traceback" not in r.err
+    assert len(r.err.strip().splitlines()) == 1
+    assert ("没有案件待办" if lang == "zh" else "no case agenda") in r.err
+    if lang == "zh":  # every word Chinese but the user name and the command to type
+        rest = r.err.replace("mediation lead list --mine", "").replace("wangqiang", "")
+        assert not _LATIN_WORD.findall(rest), r.err

@@ -115,7 +115,7 @@ def _leads_table(rows: list[dict[str, Any]], *, mine: bool
         cells = [str(r["id"]), render.local_time(r["found_at"]), r["place"], r["cell"] or "",
                  r["seen"], name("risk", r["risk"])]
         if not mine:
-            cells += [r["parties"] or "", r["reported_by"]]
+            cells += [r["parties"] or "", r.get("reported_by_name") or r["reported_by"]]
         body.append([*cells, _outcome(r)])
     return columns, body
 

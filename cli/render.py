@@ -141,7 +141,8 @@ def case_rows(rows: list[CaseSummary]) -> tuple[list[Column], list[list[str]]]:
         parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),
                     respondents="、".join(r.respondents))
         body.append([str(r.id), r.number, name("state", r.state), deadline,
-                     r.lead_mediator or "", category_label(r.category), parties])
+                     r.lead_mediator_name or r.lead_mediator or "", category_label(r.category),
+                     parties])
     return columns, body
 
 

@@ -395,6 +395,7 @@ class CaseSummary(BaseModel):
     deadline: str | None
     overdue: bool
     version: int
+    lead_mediator_name: str | None = None  # for people (staff_names.label); JSON keeps the user
 
 
 class CaseView(BaseModel):

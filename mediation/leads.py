@@ -180,8 +180,13 @@ def list_leads(uow: UnitOfWork, actor: Actor, *, mine: bool = False,
     if status is not None:
         stmt = stmt.where(Lead.status == _code("lead_status", status))
     rows = uow.session.exec(stmt.order_by(col(Lead.id).desc())).all()
-    view = _own_view if mine else _full_view
-    return [view(lead, case) for lead, case in rows]
+    if mine:
+        return [_own_view(lead, case) for lead, case in rows]
+    from mediation.access import staff_names
+
+    staff = staff_names.labels(uow, (lead.reported_by for lead, _case in rows))
+    return [{**_full_view(lead, case), "reported_by_name": staff.get(lead.reported_by)}
+            for lead, case in rows]
 
 
 def _open_lead(uow: UnitOfWork, actor: Actor, lead_id: int) -> Lead:

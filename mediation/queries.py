@@ -252,6 +252,9 @@ def _summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True
     for cid, role, pname, kind in parties:
         shown = redaction.shown_name(pname, kind, full=names_ok)
         names.setdefault(cid, {}).setdefault(role, []).append(shown)
+    from mediation.access import staff_names
+
+    staff = staff_names.labels(uow, (c.lead_mediator for c in rows))
     out = []
     for c in rows:
         assert c.id is not None
@@ -262,6 +265,7 @@ def _summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True
             lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
             accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
             overdue=_overdue(c, uow), version=c.version,
+            lead_mediator_name=staff.get(c.lead_mediator) if c.lead_mediator else None,
         ))
     return out
 

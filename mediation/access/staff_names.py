@@ -16,6 +16,8 @@ Pure lookups: nothing is written.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import col, select
@@ -89,3 +91,29 @@ def find(uow: UnitOfWork, typed: str, *, committee_id: int | None = None) -> str
         raise ambiguous(typed, named)
     return named[0] if named else None
 
+
+
+def label(username: str, name: str | None, *, shared: bool = False) -> str:
+    """THE way a staff member is shown to people: the display name (``李明``); with the user
+    name when two staff members of the committee share it (``李明(liming)``); the user name
+    alone when there is no display name. Machine output (JSON) keeps the user name."""
+    if not name or name == username:
+        return username
+    return f"{name}({username})" if shared else name
+
+
+def labels(uow: UnitOfWork, usernames: Iterable[str | None]) -> dict[str, str]:
+    """:func:`label` of each of ``usernames`` (a user name that is nobody shows as itself)."""
+    wanted = sorted({u for u in usernames if u})
+    if not wanted:
+        return {}
+    rows = list(uow.session.exec(select(Staff.username, Staff.name, Staff.committee_id)
+                                 .where(col(Staff.username).in_(wanted))).all())
+    named = sorted({name for _user, name, _committee in rows if name})
+    counts: Counter[tuple[int, str]] = Counter()
+    if named:
+        counts.update((committee, name) for committee, name in uow.session.exec(
+            select(Staff.committee_id, Staff.name).where(col(Staff.name).in_(named))).all())
+    found = {user: label(user, name, shared=counts[(committee, name)] > 1)
+             for user, name, committee in rows}
+    return {u: found.get(u, u) for u in wanted}

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import Result
 
 _LATIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
+_DEMO_CASE = Path(__file__).resolve().parents[2] / "data" / "demo" / "case.json"
 
 
 def _setup(cli: Callable[..., Result], lang: str) -> None:
@@ -246,3 +247,33 @@ def test_a_grid_worker_asking_for_the_agenda_is_pointed_to_their_leads(
     if lang == "zh":  # every word Chinese but the user name and the command to type
         rest = r.err.replace("mediation lead list --mine", "").replace("wangqiang", "")
         assert not _LATIN_WORD.findall(rest), r.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_lists_show_staff_by_their_names(cli: Callable[..., Result], lang: str,
+                                         backend: str) -> None:
+    """`case list` shows the mediator, `lead list` the reporter, by display name (李明, 王强);
+    two staff sharing a name show with their user names; JSON keeps the user names."""
+    _setup(cli, lang)
+    director = {"MEDIATION_USER": "wangfang"}
+    for user, name, role in (("wangqiang", "王强", "grid_worker"),
+                             ("liming2", "李明", "mediator")):
+        r = cli("--lang", lang, "staff", "add", user, "--name", name, "--role", role,
+                env=director)
+        assert r.code == 0, r.err
+    assert cli("--lang", lang, "lead", "report", "--place", "二号楼", "--seen", "噪音",
+               env={"MEDIATION_USER": "wangqiang"}).code == 0
+    table = cli("--lang", lang, "lead", "list", env=director)
+    assert table.code == 0 and "王强" in table.out and "wangqiang" not in table.out, table.out
+    rows = json.loads(cli("lead", "list", "--json", env=director).out)
+    assert rows[0]["reported_by"] == "wangqiang" and rows[0]["reported_by_name"] == "王强"
+    for args in (("case", "new", "--file", str(_DEMO_CASE)), ("case", "accept", "1"),
+                 ("case", "mediate", "1", "--mediator", "liming", "--rights-notified")):
+        r = cli("--lang", lang, *args, env=director)
+        assert r.code == 0, r.err
+    table = cli("--lang", lang, "case", "list", env=director)
+    assert table.code == 0 and "李明(liming)" in table.out, table.out  # two 李明
+    listed = json.loads(cli("case", "list", "--json", env=director).out)
+    assert listed[0]["lead_mediator"] == "liming"
+    assert listed[0]["lead_mediator_name"] == "李明(liming)"

@@ -141,7 +141,7 @@ def event_rows(rows: list[EventView]) -> list[list[str]]:
     sep = "；" if get_language() == "zh" else "; "
     return [[str(e.seq), render.local_time(e.at),
              render.local_time(e.occurred_at) if e.occurred_at and e.occurred_at != e.at
-             else "", e.actor, name("role", e.role),
+             else "", e.actor_name or e.actor, name("role", e.role),
              name("trigger", e.action), _move(e), e.case or "",
              _code_name(e.reason, "reason") if e.reason else "", sep.join(_changes(e, False))]
             for e in rows]
@@ -170,7 +170,7 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
 
     for e in rows:
         head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=keep(e.seq),
-                 time=keep(render.local_time(e.at)), actor=keep(e.actor),
+                 time=keep(render.local_time(e.at)), actor=keep(e.actor_name or e.actor),
                  role=keep(name("role", e.role)), action=keep(name("trigger", e.action)),
                  move=keep(_move(e))).rstrip()
         if with_case and e.case:

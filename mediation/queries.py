@@ -350,7 +350,16 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
     if not sees_names(actor):
         parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
         names = redaction.persons(parties)
-    return [redact_event(event_view(e, case.number), names) for e in rows]
+    return named_actors(uow, [redact_event(event_view(e, case.number), names) for e in rows])
+
+
+def named_actors(uow: UnitOfWork, views: list[EventView]) -> list[EventView]:
+    """The events with their actors as people read them (``actor_name``, staff_names.label);
+    ``actor`` keeps the user name."""
+    from mediation.access import staff_names
+
+    shown = staff_names.labels(uow, {v.actor for v in views})
+    return [v.model_copy(update={"actor_name": shown.get(v.actor, v.actor)}) for v in views]
 
 
 def redact_event(view: EventView, names: Sequence[str]) -> EventView:

@@ -180,3 +180,4 @@ class EventView(BaseModel):
     reason: str | None
     changes: dict[str, Any]
     hash: str
+    actor_name: str | None = None  # the actor for people (staff_names.label); ``actor`` stays

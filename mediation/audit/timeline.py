@@ -40,7 +40,7 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     order = col(Event.seq).desc() if newest_first else col(Event.seq)
     stmt = stmt.order_by(order).offset(offset)
     rows = uow.session.execute(stmt if limit is None else stmt.limit(limit)).all()
-    from mediation.queries import event_view, redact_event
+    from mediation.queries import event_view, named_actors, redact_event
 
     names: list[str] = []
     if not sees_names(actor):
@@ -50,7 +50,7 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         names = redaction.persons_of_rows(uow.session.execute(
             select(col(Party.name), col(Party.kind), col(Party.guardian_name))
             .where(col(Party.case_id).in_(case_ids))).all())
-    return [redact_event(event_view(ev, number), names) for ev, number in rows]
+    return named_actors(uow, [redact_event(event_view(ev, number), names) for ev, number in rows])
 
 
 def log_page(uow: UnitOfWork, actor: Actor, *, limit: int | None = 50, page: int = 1,

@@ -277,3 +277,12 @@ def test_lists_show_staff_by_their_names(cli: Callable[..., Result], lang: str,
     listed = json.loads(cli("case", "list", "--json", env=director).out)
     assert listed[0]["lead_mediator"] == "liming"
     assert listed[0]["lead_mediator_name"] == "李明(liming)"
+    # the case's history and the audit log: the actor by name, JSON keeps the user name
+    for history in (("case", "history", "1"), ("audit", "log")):
+        shown = cli("--lang", lang, *history, env=director)  # a pipe: TSV, the actor 4th
+        assert shown.code == 0, shown.err
+        actors = {line.split("\t")[3] for line in shown.out.splitlines()}
+        assert "王芳" in actors and actors <= {"王芳", "王强"}, shown.out
+        rows = json.loads(cli(*history, "--json", env=director).out)
+        assert {e["actor"] for e in rows} >= {"wangfang"}
+        assert {e["actor_name"] for e in rows} >= {"王芳"}

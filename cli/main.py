@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 from cli import render
 from mediation.core.errors import DuplicateSuspected, MediationError
 from mediation.core.i18n import _, language_from_env, normalise_language, set_language
+from mediation.core.normalise import Unreadable
 
 USAGE_EXIT = 2
 INTERNAL_EXIT = 70  # EX_SOFTWARE: not the user's fault
@@ -216,6 +217,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     except MediationError as exc:
         _error_line(exc.render())
         return exc.exit_code
+    except Unreadable as exc:  # a value a user or a file brought, which a parser let through:
+        _error_line(exc.message.render())  # still the user's mistake (exit 1), never exit 70
+        return 1
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt, EOFError):

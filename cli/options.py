@@ -105,9 +105,11 @@ def parse_at(value: str | None) -> date | None:
     from mediation.core import normalise
     from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
 
-    text = normalise.datetime_text(value)
     try:
+        text = normalise.datetime_text(value)
         when = datetime.fromisoformat(text)
+    except normalise.Unreadable as exc:  # a date that does not exist (2026-11-31)
+        raise typer.BadParameter(exc.message.render(), param_hint="--at") from None
     except ValueError:
         raise typer.BadParameter(_(
             "{value} is not a date or a date and time: write 2026-11-28 or 2026-11-28 15:00",

@@ -336,7 +336,12 @@ def datetime_text(value: str) -> str:
     when = (m.group("time") or "").strip()
     if when.startswith("T"):
         when = when[1:].strip()
+    if _ONE_DIGIT_HOUR_RE.match(when):  # 1:00 as people write it is 01:00
+        when = "0" + when
     return day.isoformat() + ("T" + when if when else "")
+
+
+_ONE_DIGIT_HOUR_RE: Final = re.compile(r"\d:\d\d", re.ASCII)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -340,3 +340,21 @@ def test_the_parsers_answer_every_text_with_a_value_or_unreadable(value: str) ->
         assert fold(once) == once  # idempotent
     found = normalise.phone_or_none(value)
     assert found is None or normalise.phone_or_none(found) == found
+
+
+def test_a_one_digit_hour_is_read_as_two() -> None:
+    from mediation.core import normalise
+
+    assert normalise.datetime_text("2026-12-01 1:00") == "2026-12-01T01:00"
+    assert normalise.datetime_text("2026-12-01 11:00") == "2026-12-01T11:00"
+    assert normalise.datetime_text("2026-12-01") == "2026-12-01"
+
+
+def test_a_date_that_does_not_exist_is_unreadable_not_a_bare_error() -> None:
+    import pytest
+
+    from mediation.core import normalise
+
+    for bad in ("2026-11-31 10:00", "2026-02-30"):
+        with pytest.raises(normalise.Unreadable):
+            normalise.datetime_text(bad)

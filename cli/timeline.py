@@ -97,6 +97,9 @@ def _value(value: Any, key: str, kept: bool = False) -> str:
         sep = "，" if get_language() == "zh" else ", "
         return sep.join(_("{field}: {value}", field=mark(name("field", k)),
                           value=_value(v, k, kept)) for k, v in value.items() if v is not None)
+    if key == "corrected" and isinstance(value, list):  # a party's fields corrected, by name
+        return ("、" if get_language() == "zh" else ", ").join(
+            mark(name("field", v)) for v in value)
     if isinstance(value, list):
         parts = [_value(v, key, kept) for v in value]
         return ("；" if get_language() == "zh" else "; ").join(

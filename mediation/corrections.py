@@ -223,6 +223,7 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
     assert case.id is not None
     key = settings.hash_key(uow)
     before = [_shown(p) for p in rows]
+    before_rows = [{k: getattr(p, k) for k in _CORRECTABLE} for p in rows]
     wanted = [intake.party_fields(checked, i, p, case_id=case.id, key=key)
               for i, p in enumerate(checked.parties)]
     # the rows are rewritten in order: a party keeps its row when it keeps its place
@@ -236,8 +237,23 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
     for row in rows[len(wanted):]:
         uow.session.delete(row)
     after = [_shown(Party(**values)) for values in wanted]
+    # A correction the masked view cannot show (罗霞 → 罗夏 both read 罗某; a sex, an ethnic
+    # group, an address) is still a correction: it is judged on the stored values, and the
+    # event names the fields corrected, party by party (their values stay out of the log).
+    for i, values in enumerate(wanted[:len(rows)]):
+        fixed = sorted({"guardian" if k.startswith("guardian_") else k for k in _CORRECTABLE
+                        if k in values and before_rows[i].get(k) != values[k]})
+        if fixed and before[i] == after[i]:
+            after[i] = {**after[i], "corrected": fixed}
     if before != after:
         ch["parties"] = [before, after]
+
+
+# A party's stored fields a correction may change whose change the masked view may hide.
+_CORRECTABLE = ("name", "sex", "ethnicity", "address", "birth_date", "id_number", "phone",
+                "guardian_name", "guardian_relation", "guardian_phone", "id_type", "role",
+                "kind")
+N_("field.corrected")
 
 
 def _shown(p: Party) -> dict[str, Any]:

@@ -90,3 +90,45 @@ def test_amend_and_withdraw_through_the_cli(room: Cli, tmp_path: Path) -> None:
     assert "已撤回" in room("--lang", "zh", "case", "show", "1").out
     r = room("case", "accept", "1")
     assert r.code == 1 and "withdrawn" in r.err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_date_that_does_not_exist_is_a_usage_error_never_exit_70(room: Cli, tmp_path: Path,
+                                                                  lang: str) -> None:
+    """2026-11-31, 2026-02-30, month 13 (found by a clerk's trial: exit 70, 'Unreadable')."""
+    assert room("case", "new", "--file", str(tmp_path / "case.json")).code == 0
+    for bad in ("2026-11-31", "2026-02-30", "2026-13-01", "2026年2月30日"):
+        for argv in (("case", "accept", "1"),
+                     ("case", "decline", "1", "--reason", "party_refuses", "--advice", "起诉")):
+            r = room("--lang", lang, *argv, "--at", bad)
+            assert r.code == 2, (argv, bad, r.code, r.err)
+            assert "--at" in r.err and len(r.err.strip().splitlines()) == 1, r.err
+            assert "Unreadable" not in r.err and "内部错误" not in r.err, r.err
+
+
+def test_an_hour_written_with_one_digit_is_read(room: Cli, tmp_path: Path) -> None:
+    assert room("case", "new", "--file", str(tmp_path / "case.json")).code == 0
+    today = DEFAULT.local_date(utcnow())
+    r = room("case", "accept", "1", "--at", f"{today:%Y-%m-%d} 0:05")
+    assert r.code in (0, 1), r.err  # read; refused only if 00:05 is before registration
+    assert "not a date" not in r.err
+
+
+@pytest.mark.parametrize("edit", [{"name": "张叁"}, {"sex": "女"}, {"ethnicity": "回族"},
+                                  {"address": "湖南省长沙市岳麓区桐梓坡路9栋202"}])
+def test_a_party_correction_the_masked_view_hides_is_made_and_named(
+        room: Cli, tmp_path: Path, edit: dict[str, str]) -> None:
+    """A clerk's trial: 罗霞 → 罗夏 (both 罗某), a sex, an ethnic group or an address was refused
+    as 'nothing changes'. The correction is made, the history names the field corrected without
+    its value, and the audit rebuilds the case file."""
+    assert room("case", "new", "--file", str(tmp_path / "case.json")).code == 0
+    r = room("--lang", "zh", "case", "amend", "1", "--edit-party", "1:" + json.dumps(edit),
+             "--reason", "登记时写错")
+    assert r.code == 0, r.err
+    shown = room("--lang", "zh", "case", "history", "1").out
+    assert "已更正" in shown, shown
+    for value in edit.values():
+        assert value not in shown or value in ("女",), shown
+    again = room("case", "amend", "1", "--edit-party", "1:" + json.dumps(edit), "--reason", "再")
+    assert again.code == 1 and "nothing changes" in again.err
+    assert room("audit", "verify").code == 0

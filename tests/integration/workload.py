@@ -38,13 +38,16 @@ PARAMS: dict[str, dict[str, Any]] = {
     "agree": {"terms": "甲方于十日内修复漏水并赔偿500元。", "written": True},
     "terminate": {"reason": "no_agreement", "advice": "可向人民法院起诉"},
     "confirm": {},
-    "feedback": {"satisfaction": "satisfied", "performance": "full"},
+    "visit": {"satisfaction": "satisfied", "performance": "full", "visited": "张三"},
+    "feedback": {"channel": "phone", "to": "张三"},
+    "close": {},
     "remediate": {"reason": "协议显失公平", "consent": True},
     "prevent": {"kind": "group_fight", "persons": 3},
 }
 # Mostly steps that move a case forward; some edits; a few new cases; rarely a decline.
 WEIGHTS = {"accept": 4, "mediate": 4, "session": 3, "extend": 1, "agree": 3, "terminate": 1,
-           "confirm": 3, "feedback": 2, "remediate": 1, "prevent": 2, "decline": 0.3, "new": 2}
+           "confirm": 3, "visit": 2, "feedback": 1, "close": 1, "remediate": 1, "prevent": 2,
+           "decline": 0.3, "new": 2}
 NOISE = ("Refused", "PermissionDenied", "InvalidInput")
 
 

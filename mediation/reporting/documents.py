@@ -33,7 +33,7 @@ from mediation import calendars
 from mediation.access.policy import Actor, allowed
 from mediation.cases import Case
 from mediation.committee import committee_of
-from mediation.core import zhnum
+from mediation.core import choices, zhnum
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
@@ -105,13 +105,27 @@ def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
 # Printing one document
 
 
+def document_kind(text: str) -> str:
+    """The document ``text`` names: its code (``agreement``), its Chinese or English name
+    (人民调解协议书), or a part of exactly one Chinese name (调解协议书, 协议书); else
+    :class:`InvalidInput` listing each document as code and name."""
+    codes = list(forms.KINDS)
+    try:
+        return choices.parse("document", text, codes)
+    except choices.ChoiceError:
+        wanted = choices.fold(text)
+        found = [c for c in codes if wanted and wanted in choices.fold(name("document", c, "zh"))]
+        if len(found) == 1:
+            return found[0]
+        raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=text,
+                               allowed=choices.listing("document", codes))) from None
+
+
 def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
                    version: int | None = None, masked: bool = False) -> tuple[Planned, bool, str]:
     """One document: ``(planned, revealed, committee prefix)``. ``version`` picks the session,
     agreement version or visit (default the latest)."""
-    if kind not in forms.KINDS:
-        raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=kind,
-                               allowed=", ".join(forms.KINDS)))
+    kind = document_kind(kind)
     if kind in ("cover", "contents"):
         plan = case_file(uow, actor, ref, masked=masked, only=kind)
         chosen = plan.cover if kind == "cover" else plan.contents

@@ -164,6 +164,11 @@ def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> S
             columns.append(core_select(func.count()).select_from(table)
                            .where(table.c.case_id == _CASES.c.id)
                            .scalar_subquery().label(f"f_{fact}"))
+    if "last_performance" in facts:  # what the latest follow-up visit found
+        visits = _COUNTED["visits"]
+        columns.append(core_select(visits.c.performance).where(visits.c.case_id == _CASES.c.id)
+                       .order_by(visits.c.visited_at.desc(), visits.c.id.desc()).limit(1)
+                       .scalar_subquery().label("f_last_performance"))
     if "judicial_filed_on" in facts:
         columns.append(core_select(_JUDICIAL.c.filed_on)
                        .where(_JUDICIAL.c.case_id == _CASES.c.id,
@@ -224,6 +229,7 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
         sessions=facts.get("f_sessions") or 0,
         extensions=facts.get("f_extensions") or 0,
         visits=facts.get("f_visits") or 0,
+        last_performance=facts.get("f_last_performance"),
         settings=(procedure_settings(uow, case.committee_id) if "settings" in needed
                   else workflow.Settings()),
     )

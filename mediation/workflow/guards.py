@@ -85,6 +85,7 @@ class Subject:
     sessions: int = 0
     extensions: int = 0
     visits: int = 0
+    last_performance: str | None = None  # what the latest follow-up visit found (Performance)
     settings: Settings = field(default_factory=Settings)
     persons_involved: int = 0  # the case's persons involved (0: not known)
     # When the step happens (the instant and the committee's local date): set by the service.
@@ -210,6 +211,17 @@ def visit_before_close(s: Subject, _: Close) -> Msg | None:
         return None
     return msg("a case is closed and filed after its follow-up: record at least one visit "
                "first (case visit)")
+
+
+def performance_outstanding(s: Subject, _: Close) -> Msg | None:
+    """A warning, not a refusal: the latest visit found the agreement partly or not performed
+    (Law art. 31: the committee supervises performance and urges it). A closed case takes no
+    more visits or urging, so the clerk is told before it is filed."""
+    if s.last_performance not in (Performance.partial.value, Performance.none.value):
+        return None
+    return msg("the latest follow-up visit found the agreement {performance}: a closed case "
+               "takes no more visits or urging (case urge, case visit)",
+               performance=name("performance", s.last_performance))
 
 
 def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:

@@ -47,6 +47,7 @@ from mediation.workflow.guards import (
     judicial_written_only,
     minutes_given,
     names_mediator,
+    performance_outstanding,
     persons_within_involved,
     police_report_recorded,
     prevention_recorded,
@@ -153,6 +154,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Law art. 27 (files kept); Rules art. 36 ≈ (follow-up before filing)"),
         N_("The case is closed and filed (结案归档), after its follow-up visit (setting "
            "close_needs_visit)."),
+        warnings=(performance_outstanding,),
     ),
     Transition(
         "remediate", (S.agreed, S.confirmed), S.mediating, (reason_given, consent_recorded),
@@ -221,6 +223,7 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_agreement: frozenset({"has_agreement"}),
     follow_up_recorded: frozenset({"has_agreement"}),
     visit_before_close: frozenset({"visits", "settings"}),
+    performance_outstanding: frozenset({"last_performance"}),
     judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on"}),
     judicial_written_only: frozenset({"agreement_form"}),
     dates_possible: frozenset({"judicial_filed_on"}),

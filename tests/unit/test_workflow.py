@@ -331,7 +331,7 @@ def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
     assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on",
                                           "agreement_form", "judicial_filed_on"}
     assert workflow.facts("feedback") == frozenset()
-    assert workflow.facts("close") == {"visits", "settings"}
+    assert workflow.facts("close") == {"visits", "settings", "last_performance"}
     assert workflow.facts("visit") == {"has_agreement"}
 
 

@@ -12,13 +12,19 @@ from tests.conftest import Room
 from tests.integration.test_procedure_steps import at, mediating
 
 
+def _confirmed(room: Room) -> int:
+    """A case whose written agreement is confirmed, ready for its follow-up visits."""
+    cid = mediating(room)
+    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
+    room.run(steps.confirm, None, cid)
+    return cid
+
+
 @pytest.mark.parametrize(("found", "warned"), [("partial", True), ("none", True),
                                                ("full", False)])
 def test_law_art_31_closing_with_performance_outstanding_warns(room: Room, found: str,
                                                                warned: bool) -> None:
-    cid = mediating(room)
-    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
-    room.run(steps.confirm, None, cid)
+    cid = _confirmed(room)
     room.run(steps.visit, None, cid, satisfaction="satisfied", visited="张三",
              performance=found)
     done = room.run(steps.close, None, cid)
@@ -28,9 +34,7 @@ def test_law_art_31_closing_with_performance_outstanding_warns(room: Room, found
 
 
 def test_the_warning_reads_the_latest_visit(room: Room) -> None:
-    cid = mediating(room)
-    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
-    room.run(steps.confirm, None, cid)
+    cid = _confirmed(room)
     room.run(steps.visit, None, cid, satisfaction="satisfied", visited="张三",
              performance="partial")
     room.run(steps.urge, None, cid, note="电话督促")
@@ -41,9 +45,7 @@ def test_the_warning_reads_the_latest_visit(room: Room) -> None:
 
 
 def test_the_warning_is_chinese_under_zh(room: Room) -> None:
-    cid = mediating(room)
-    room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
-    room.run(steps.confirm, None, cid)
+    cid = _confirmed(room)
     room.run(steps.visit, None, cid, satisfaction="satisfied", visited="张三",
              performance="partial")
     set_language("zh")

@@ -149,6 +149,18 @@ def written_where_rights_settled(_: Subject, c: Agree) -> Msg | None:
     return None
 
 
+def no_performance_deadline(_: Subject, c: Agree) -> Msg | None:
+    """A warning, not a refusal: an agreement that settles an amount names no date by which it
+    is to be performed (``--due``). Law art. 29 lets the agreement state the manner and time of
+    performance; without one, nobody is reminded when the payment falls due, and the agenda
+    asks for a follow-up visit only when the agreement has been in effect 30 days."""
+    if c.amount is not None and c.due is None:
+        return msg("the agreement settles an amount but names no performance deadline: give "
+                   "--due YYYY-MM-DD (Law art. 29) so the agenda reminds the visit when it "
+                   "falls due")
+    return None
+
+
 def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
             ) -> Msg | None:
     """None when ``given`` is one of ``values``, else ``message`` naming the allowed values

@@ -63,7 +63,7 @@ class Column:
 
 def cell_width(text: str) -> int:
     """The widest line of a cell, in terminal columns (a CJK character takes two)."""
-    from cli.framework import width
+    from cli.lines import width
 
     return max((width(line) for line in text.split("\n")), default=0)
 
@@ -136,7 +136,7 @@ def shorten(cell: str, cells: int) -> str:
             break
         kept += piece
     if not kept.strip():
-        from cli.framework import width
+        from cli.lines import width
 
         for ch in cell:
             if width(kept + ch) + 1 > cells:
@@ -195,8 +195,7 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
 def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str | None) -> None:
     """Rows too wide for any table at this width, each as a record: the first two cells on a
     line, then ``header: value`` of each other cell; no value split (cli.lines), prose wraps."""
-    from cli.framework import wrap
-    from cli.lines import keep, keep_short
+    from cli.lines import keep, keep_short, wrap
 
     def kept(column: Column, cell: str) -> str:
         parts = [p for p in cell.split("\n") if p]

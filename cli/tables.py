@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediation.core.i18n import _
+from mediation.core.vocab import OutputFormat
 
-FORMATS = ("table", "tsv", "csv", "json")
+FORMATS = tuple(f.value for f in OutputFormat)  # typed as a code or a name (--format 表格)
 GAP = 2  # columns between two cells
 SHORTEST = 16  # the narrowest a flexible or wrapping column is made
 
@@ -29,12 +30,12 @@ def output_format(fmt: str | None, as_json: bool = False) -> str:
     if fmt:
         from mediation.core import choices
 
-        wanted = choices.fold(fmt)
-        if wanted not in FORMATS:
+        try:  # the code or its name (表格, 制表符分隔, 逗号分隔): the one resolver
+            wanted = choices.parse("format", fmt)
+        except choices.ChoiceError as exc:
             import typer
 
-            raise typer.BadParameter(_("{value!r} is not one of: {allowed}", value=fmt,
-                                       allowed=", ".join(FORMATS)), param_hint="--format")
+            raise typer.BadParameter(exc.message.render(), param_hint="--format") from None
         if wanted == "table":
             from cli.lines import table_asked
 

@@ -22,7 +22,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
                       "mediation procedure set --close-without-visit"),
     "procedure show": ("mediation procedure show",),
     "case accept": ("mediation case accept 龙12", "mediation case accept 龙12 --at 2026-11-28"),
-    "case agree": ("mediation case agree 龙12 --terms 李四月底前赔偿500元 --amount 500",),
+    "case agree": ("mediation case agree 龙12 --terms 李四月底前赔偿500元 --amount 500 "
+                   "--due 2026-12-31",),
     "case amend": ("mediation case amend 龙12 --category 邻里纠纷 --reason 登记时选错类别",
                    "mediation case amend 龙12 --remove-party 3 --reason 重复登记"),
     "case archive": ("mediation case archive 龙12",),

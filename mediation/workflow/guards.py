@@ -78,7 +78,6 @@ class Subject:
     has_agreement: bool = False
     agreement_effective_on: date | None = None
     judicial_pending: bool = False
-    judicial_rejected: bool = False
     deadline: datetime | None = None
     agreement_form: str | None = None
     judicial_filed_on: date | None = None
@@ -146,6 +145,18 @@ def written_where_rights_settled(_: Subject, c: Agree) -> Msg | None:
     if c.amount is not None and not c.written:
         return msg("an agreement that settles an amount should be written: the Rules (art. 34) "
                    "expect a written agreement where civil rights and obligations are settled")
+    return None
+
+
+def no_performance_deadline(_: Subject, c: Agree) -> Msg | None:
+    """A warning, not a refusal: an agreement that settles an amount names no date by which it
+    is to be performed (``--due``). Law art. 29 lets the agreement state the manner and time of
+    performance; without one, nobody is reminded when the payment falls due, and the agenda
+    asks for a follow-up visit only when the agreement has been in effect 30 days."""
+    if c.amount is not None and c.due is None:
+        return msg("the agreement settles an amount but names no performance deadline: give "
+                   "--due YYYY-MM-DD (Law art. 29) so the agenda reminds the visit when it "
+                   "falls due")
     return None
 
 

@@ -47,6 +47,7 @@ from mediation.workflow.guards import (
     judicial_written_only,
     minutes_given,
     names_mediator,
+    no_performance_deadline,
     performance_outstanding,
     persons_within_involved,
     police_report_recorded,
@@ -121,7 +122,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "agree", (S.mediating,), S.agreed,
         (terms_given, amount_not_negative, session_recorded, dates_possible),
         N_("Law arts. 28-29; Rules art. 34"), N_("An agreement is reached, written or oral."),
-        warnings=(written_where_rights_settled,),
+        warnings=(written_where_rights_settled, no_performance_deadline),
     ),
     Transition(
         "terminate", (S.accepted, S.mediating), S.terminated,

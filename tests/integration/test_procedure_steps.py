@@ -141,7 +141,7 @@ def test_rules_art_34_an_oral_agreement_with_an_amount_is_warned(room: Room) -> 
     assert any("art. 34" in w for w in done.warnings)
     cid = mediating(room)
     assert room.run(steps.agree, None, cid, terms="赔偿500元", written=True,
-                    amount=Decimal("500")).warnings == ()
+                    amount=Decimal("500"), due=date(2026, 12, 31)).warnings == ()
 
 
 def test_procedure_settings_are_a_directors_recorded_and_checked(room: Room) -> None:

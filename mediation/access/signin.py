@@ -15,7 +15,6 @@ The module is split by concern (each below ~400 lines): passwords and one-time c
 from __future__ import annotations
 
 import json
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +59,7 @@ from mediation.access.sessions import (  # re-exported: __all__
     revoke_token,
     token_hash,
 )
-from mediation.core import encodings, files, normalise
+from mediation.core import encodings, files, normalise, paths
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.db.storage import UnitOfWork
@@ -226,11 +225,7 @@ def committee_requires_login(uow: UnitOfWork, committee_id: int) -> bool:
 
 
 def session_path() -> Path:
-    explicit = os.environ.get("MEDIATION_SESSION_FILE", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "mediation" / "session.json"
+    return paths.user_path("state", "session.json", env="MEDIATION_SESSION_FILE")
 
 
 def write_private(path: Path, text: str) -> None:

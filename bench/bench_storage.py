@@ -93,9 +93,10 @@ def record(i: int) -> dict[str, Any]:
     }
 
 
-def write_jsonl(path: Path, n: int) -> None:
+def write_jsonl(path: Path, n: int, start: int = 0) -> None:
+    """``n`` cases (``record(start)`` onwards) as JSON Lines."""
     with path.open("w", encoding="utf-8") as fh:
-        for i in range(n):
+        for i in range(start, start + n):
             fh.write(json.dumps(record(i), ensure_ascii=False) + "\n")
 
 

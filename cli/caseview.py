@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cli import lines
-from cli.framework import width
-from cli.lines import keep, keep_short
+from cli.lines import keep, keep_short, width
 from cli.render import Column, category_name, emit_json, emit_rows, local_time, out
 from mediation.core import money
 from mediation.core.i18n import _, name

@@ -20,7 +20,6 @@ Kept light: imported at start-up, it needs nothing beyond typer itself.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,96 +28,26 @@ import typer
 from typer._click.formatting import HelpFormatter
 from typer._coercion import RuntimeParam, build_runtime_param
 
+from cli.lines import command_lines, help_wrap, width
 from mediation.core.i18n import N_, _, gettext_, name
 
 __all__ = ["TranslatingContext", "TranslatingFormatter", "install", "tree_texts",
            "usage_error_text"]
 
 
-# --- display width -------------------------------------------------------------------------
-
-def width(text: str) -> int:
-    """Columns a string takes on a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
-               0 if unicodedata.combining(c) else 1 for c in text)
-
-
-# A value kept whole on one line (an identifier, a name, a state, a date, a number): between
-# these two private-use characters (cli.lines.keep), which wrap() removes.
-KEEP, END = "\ue000", "\ue001"
-_TOKEN = re.compile("[\x21-\x7e]*(?:\ue000[^\ue001]*\ue001[\x21-\x7e]*)+|[\x21-\x7e]+|[ \t]+|.",
-                    re.S)
-_PLAIN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
-_NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
-
-
-def unmarked(text: str) -> str:
-    """``text`` without the marks of values kept whole."""
-    return text.replace(KEEP, "").replace(END, "")
-
-
-def _tokens(text: str, room: int) -> list[str]:
-    """The pieces a line may break between: ASCII words, single CJK characters, white space,
-    and each value kept whole with what is attached to it (``#12``, ``[案件 …]``); a kept value
-    wider than the whole line (``room``) is broken as ordinary text, the one exception."""
-    out: list[str] = []
-    for token in _TOKEN.findall(text):
-        if KEEP in token:
-            plain = unmarked(token)
-            if width(plain) <= room:
-                out.append(plain)
-            else:
-                out.extend(_PLAIN.findall(plain))
-        else:
-            out.append(token)
-    return out
-
-
-def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None) -> list[str]:
-    """Wrap one paragraph by display width: ASCII words and kept values (``cli.lines.keep``)
-    stay whole, CJK breaks between characters, and closing punctuation never starts a line."""
-    columns = max(columns, 10)
-    lead = indent if first_indent is None else first_indent
-    lines: list[str] = []
-    line: list[str] = []
-    used = width(lead)
-    room = columns - max(width(lead), width(indent))
-    for token in _tokens(" ".join(text.split("\n")), room):
-        w = width(token)
-        if token.isspace():
-            if line:
-                line.append(" ")
-                used += 1
-            continue
-        if used + w > columns and line:
-            carry: list[str] = []
-            # closing punctuation never starts a line: take the character before along
-            while (carry[0] if carry else token)[0] in _NO_LINE_START and len(line) > 1 \
-                    and not line[-1].isspace():
-                carry.insert(0, line.pop())
-            while line and line[-1].isspace():
-                line.pop()
-            lines.append(lead + "".join(line))
-            lead = indent
-            line = carry
-            used = width(lead) + sum(width(t) for t in line)
-        line.append(token)
-        used += w
-    while line and line[-1].isspace():
-        line.pop()
-    if line or not lines:
-        lines.append(lead + "".join(line))
-    return lines
-
-
 def wrap_paragraphs(text: str, columns: int, indent: str = "") -> str:
-    """Paragraphs separated by a blank line; one starting with ``\\b`` is kept line by line."""
+    """Help text's paragraphs, separated by a blank line; one starting with ``\\b`` is kept
+    line by line."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n", text.strip("\n")):
-        if para.startswith("\b"):
-            out.extend(indent + line for line in para[1:].strip("\n").splitlines())
+        if para.startswith("\b"):  # an example command too wide is broken with a \\
+            for line in para[1:].strip("\n").splitlines():
+                lead = indent + line[:len(line) - len(line.lstrip())]
+                shown = command_lines(line.strip(), width(lead), columns) \
+                    if line.lstrip().startswith("mediation ") else [line.strip()]
+                out.extend(lead + part for part in shown)
         else:
-            out.extend(wrap(para.strip(), columns, indent))
+            out.extend(help_wrap(para.strip(), columns, indent))
         out.append("")
     return "\n".join(out[:-1])
 
@@ -194,8 +123,8 @@ class TranslatingFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         usage = _("Usage:")
         lead = f"{'':>{self.current_indent}}{usage}{'' if usage.endswith('：') else ' '}{prog} "
-        self.write("\n".join(wrap(metavars(args), self.width, " " * min(width(lead), 20),
-                                  first_indent=lead)) + "\n")
+        self.write("\n".join(help_wrap(metavars(args), self.width, " " * min(width(lead), 20),
+                                       first_indent=lead)) + "\n")
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_(heading)}{_(':')}\n")
@@ -220,7 +149,7 @@ class TranslatingFormatter(HelpFormatter):
                 self.write(" " * (first_col - width(first)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
-            lines = wrap(second, text_width)
+            lines = help_wrap(second, text_width)
             self.write(lines[0] + "\n")
             for line in lines[1:]:
                 self.write(" " * (first_col + self.current_indent) + line + "\n")

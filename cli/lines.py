@@ -1,16 +1,147 @@
-"""Lines of text for people (timelines, a case file, the agenda): the one rule of where a line
-may break.
+"""Lines of text for people (timelines, a case file, the agenda, help pages): the one rule of
+where a line may break.
 
 On a terminal a line is wrapped to its width, but a value is never split across two lines: an
 identifier, a name, a state, a date and time, a number or an amount is marked with :func:`keep`
-where the line is composed, and :func:`cli.framework.wrap` breaks only around it (prose, a
-summary or minutes, breaks anywhere). When standard output is not a terminal nothing is wrapped:
+where the line is composed, and :func:`wrap` breaks only around it (prose, a summary or
+minutes, breaks anywhere). When standard output is not a terminal nothing is wrapped:
 each line is written whole, so ``| grep`` finds every word.
+
+Help pages are written by the framework, not composed here: :func:`protect` finds in their text
+what must stay whole (a bracketed marker such as ``[必填]``, the name of a state, a category, a
+document or any other enumerated value, an article ``第二十五条``, a number with its unit
+``1.5万``, a short term in brackets ``（调解协议书）``, a command in backquotes), and every help
+page wraps the marked text through :func:`help_wrap` (cli.framework.TranslatingFormatter),
+preferring to break after Chinese punctuation or at a space; an example command too wide for
+the page is broken between its words with a ``\\`` (:func:`command_lines`).
 """
 
 from __future__ import annotations
 
-from cli.framework import END, KEEP, unmarked, width, wrap
+import re
+import unicodedata
+from functools import cache
+
+
+def width(text: str) -> int:
+    """Columns a string takes on a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
+               0 if unicodedata.combining(c) else 1 for c in text)
+
+
+# A value kept whole on one line (an identifier, a name, a state, a date, a number): between
+# these two private-use characters (cli.lines.keep), which wrap() removes.
+KEEP, END = "\ue000", "\ue001"
+_TOKEN = re.compile("[\x21-\x7e]*(?:\ue000[^\ue001]*\ue001[\x21-\x7e]*)+|[\x21-\x7e]+|[ \t]+|.",
+                    re.S)
+_KEPT = re.compile("[\x21-\x7e]*\ue000[^\ue001]*\ue001|[^\ue000]+", re.S)
+_PLAIN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
+_NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
+_NO_LINE_END = set("（《「『【([")
+_GOOD_AFTER = set("，。、；：？！）》」』】,;:?!)")  # a break after one of these reads well
+
+
+def unmarked(text: str) -> str:
+    """``text`` without the marks of values kept whole."""
+    return text.replace(KEEP, "").replace(END, "")
+
+
+def _tokens(text: str, room: int) -> list[str]:
+    """The pieces a line may break between: ASCII words, single CJK characters, white space,
+    and each value kept whole with what is attached to it (``#12``, ``[案件 …]``); a kept value
+    wider than the whole line (``room``) is broken as ordinary text, the one exception."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        if KEEP not in token:
+            out.append(token)
+        elif width(unmarked(token)) <= room:
+            out.append(unmarked(token))
+        else:  # kept values side by side: each on its own, a line may break between them
+            for part in _KEPT.findall(token):
+                plain = unmarked(part)
+                out.extend([plain] if KEEP in part and width(plain) <= room else
+                           _PLAIN.findall(plain))
+    return out
+
+
+def _cut(line: list[str], lead: int, columns: int, prefer: bool) -> int:
+    """Where a line breaks, ``line`` being its tokens and the one that does not fit (an index
+    into them): with ``prefer``, at the last space or after the last Chinese punctuation that
+    leaves the line two thirds full; otherwise before the one that does not fit. Never before
+    closing punctuation nor after an opening bracket."""
+    cut = len(line) - 1
+    if prefer:
+        least = lead + (columns - lead) * 2 // 3
+        used = lead + sum(width(t) for t in line)
+        for i in range(len(line) - 1, 0, -1):
+            used -= width(line[i])
+            if used < least:
+                break
+            before, after = line[i - 1], line[i]
+            if (before.isspace() or before[-1] in _GOOD_AFTER) and \
+                    after[0] not in _NO_LINE_START:
+                cut = i
+                break
+    # closing punctuation never starts a line: take the character before along
+    while cut < len(line) and line[cut][0] in _NO_LINE_START and cut > 1 and \
+            not line[cut - 1].isspace():
+        cut -= 1
+    # an opening bracket never ends one
+    while cut > 1 and line[cut - 1][-1] in _NO_LINE_END:
+        cut -= 1
+    return cut
+
+
+def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None,
+         prefer: bool = False) -> list[str]:
+    """Wrap one paragraph by display width: ASCII words and kept values (``cli.lines.keep``)
+    stay whole, CJK breaks between characters, closing punctuation never starts a line and an
+    opening bracket never ends one; with ``prefer`` a line breaks at a space or after Chinese
+    punctuation where that leaves it two thirds full (help pages)."""
+    columns = max(columns, 10)
+    lead = indent if first_indent is None else first_indent
+    lines: list[str] = []
+    line: list[str] = []
+    used = width(lead)
+    room = columns - max(width(lead), width(indent))
+    for token in _tokens(" ".join(text.split("\n")), room):
+        w = width(token)
+        if token.isspace():
+            if line:
+                line.append(" ")
+                used += 1
+            continue
+        if used + w > columns and line:
+            cut = _cut([*line, token], width(lead), columns, prefer)
+            if width(indent) + sum(width(t) for t in line[cut:]) + w > columns:
+                cut = len(line)  # what is carried must fit the next line
+            carry = line[cut:]
+            del line[cut:]
+            while line and line[-1].isspace():
+                line.pop()
+            while carry and carry[0].isspace():
+                carry.pop(0)
+            lines.append(lead + "".join(line))
+            lead = indent
+            line = carry
+            used = width(lead) + sum(width(t) for t in line)
+        line.append(token)
+        used += w
+    while line and line[-1].isspace():
+        line.pop()
+    if line or not lines:
+        lines.append(lead + "".join(line))
+    return lines
+
+
+def help_wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None
+              ) -> list[str]:
+    """The one wrap of every help page: what must stay whole marked (cli.lines.protect: a
+    ``[必填]``, a state's or a document's name, an article), broken preferably at a space or
+    after Chinese punctuation."""
+    return wrap(protect(text), columns, indent, first_indent, prefer=True)
+
+
 
 KEPT = 24  # terminal cells: a free-text value up to this wide is taken for a name, kept whole
 
@@ -34,6 +165,38 @@ def keep_each(text: str) -> str:
     import re
 
     return re.sub(r"[^\s、，,]+", lambda m: keep(m.group()), text)
+
+
+_BREAKS = "，。、；：？！,;?!"  # a name holding one of these is a phrase, free to break
+_SHAPES = (
+    r"\[[^\[\]\n]+\]",  # a marker the framework adds: [必填], [默认：50；1 至 100]
+    r"`[^`\n]{1,40}`",  # a command to type
+    r"第[〇零一二三四五六七八九十百千\d]+[条款项章节]",  # an article of a law
+    r"[（《「『【][^（）《》「」『』【】，。、；：？！\s]{1,10}[）》」』】]",  # a term, a title
+    r"\d[\d,.]*\s?[万元天日件人名条次年月号岁个页]",  # a number with its unit
+)
+
+
+@cache
+def _protected(lang: str) -> re.Pattern[str]:
+    """The pattern of what :func:`protect` keeps whole in ``lang``: the shapes above and every
+    name of an enumerated value or a category (longest first)."""
+    from mediation.core import categories
+    from mediation.core.i18n import names
+
+    words = {text.strip() for text in names(lang).values()}
+    words |= {c.name(lang) for c in categories.all_categories()}
+    words = {w for w in words if len(w) >= 2 and width(w) <= KEPT and not any(
+        ch in _BREAKS for ch in w) and (not w.isascii() or " " in w)}
+    return re.compile("|".join([*_SHAPES, *(re.escape(w) for w in sorted(
+        words, key=len, reverse=True))]))
+
+
+def protect(text: str) -> str:
+    """``text`` with what must not be split marked as :func:`keep` does (help pages)."""
+    from mediation.core.i18n import get_language
+
+    return _protected(get_language()).sub(lambda m: keep(m.group()), unmarked(text))
 
 
 # ``--format table`` asked for explicitly: lines fitted to the width (COLUMNS) even in a pipe,
@@ -77,12 +240,13 @@ def emit(text: str, *, indent: str = "", first_indent: str | None = None,
             render.out(line + "\n")
 
 
-def command_lines(command: str, indent: int = 4) -> list[str]:
-    """A shell command to copy: on a terminal too narrow for it, broken between its words with
-    a ``\\`` at each line's end, so it still pastes as one command; whole in a pipe."""
+def command_lines(command: str, indent: int = 4, cells: int | None = -1) -> list[str]:
+    """A shell command to copy: on a terminal too narrow for it (or wider than ``cells``),
+    broken between its words with a ``\\`` at each line's end, so it still pastes as one
+    command; whole in a pipe."""
     import shlex
 
-    cells = columns()
+    cells = columns() if cells == -1 else cells
     if cells is None or width(command) + indent <= cells:
         return [command]
     words = [shlex.quote(w) if w != shlex.quote(w) and " " in w else w

@@ -24,12 +24,10 @@ def json_opt() -> Any:
 
 
 def format_opt() -> Any:
-    return typer.Option(
-        None, "--format", metavar="FORMAT", help=_(
-            "table, tsv, csv or json (default: a table on a terminal, tab-separated rows in a "
-            "pipe)."),
-        autocompletion=lambda: ["table", "tsv", "csv", "json"],
-    )
+    from cli.choices import choice_opt
+
+    return choice_opt("format", None, "--format", metavar="FORMAT", help=_(
+        "How to print (default: a table on a terminal, tab-separated rows in a pipe)."))
 
 
 def version_opt() -> Any:

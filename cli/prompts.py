@@ -32,7 +32,7 @@ def _listing(items: list[str]) -> None:
     """Choices as lines that fit the terminal, never splitting one choice."""
     import shutil
 
-    from cli.framework import width
+    from cli.lines import width
 
     columns = max(shutil.get_terminal_size().columns, 40)
     line = ""

@@ -46,7 +46,7 @@ def out(line: str) -> None:
 def paragraph(text: str) -> None:
     """A paragraph on standard output wrapped to the terminal's width (by display width: CJK
     breaks between characters, ASCII words stay whole)."""
-    from cli.framework import wrap
+    from cli.lines import wrap
 
     for line in text.rstrip("\n").split("\n"):
         out("\n".join(wrap(line, console().width) or [""]) + "\n")

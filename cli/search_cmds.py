@@ -18,7 +18,7 @@ MATCH_CELLS = 24  # terminal cells of the match shown in a table (all of it in T
 def _cut(text: str, cells: int) -> str:
     """``text`` cut to ``cells`` terminal cells (a Chinese character takes two), with an
     ellipsis where it was cut."""
-    from cli.framework import width
+    from cli.lines import width
 
     if width(text) <= cells:
         return text

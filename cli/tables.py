@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediation.core.i18n import _
+from mediation.core.vocab import OutputFormat
 
-FORMATS = ("table", "tsv", "csv", "json")
+FORMATS = tuple(f.value for f in OutputFormat)  # typed as a code or a name (--format 表格)
 GAP = 2  # columns between two cells
 SHORTEST = 16  # the narrowest a flexible or wrapping column is made
 
@@ -28,12 +29,12 @@ def output_format(fmt: str | None, as_json: bool = False) -> str:
     if fmt:
         from mediation.core import choices
 
-        wanted = choices.fold(fmt)
-        if wanted not in FORMATS:
+        try:  # the code or its name (表格, 制表符分隔, 逗号分隔): the one resolver
+            wanted = choices.parse("format", fmt)
+        except choices.ChoiceError as exc:
             import typer
 
-            raise typer.BadParameter(_("{value!r} is not one of: {allowed}", value=fmt,
-                                       allowed=", ".join(FORMATS)), param_hint="--format")
+            raise typer.BadParameter(exc.message.render(), param_hint="--format") from None
         if wanted == "table":
             from cli.lines import table_asked
 
@@ -62,7 +63,7 @@ class Column:
 
 def cell_width(text: str) -> int:
     """The widest line of a cell, in terminal columns (a CJK character takes two)."""
-    from cli.framework import width
+    from cli.lines import width
 
     return max((width(line) for line in text.split("\n")), default=0)
 
@@ -135,7 +136,7 @@ def shorten(cell: str, cells: int) -> str:
             break
         kept += piece
     if not kept.strip():
-        from cli.framework import width
+        from cli.lines import width
 
         for ch in cell:
             if width(kept + ch) + 1 > cells:
@@ -194,8 +195,7 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
 def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str | None) -> None:
     """Rows too wide for any table at this width, each as a record: the first two cells on a
     line, then ``header: value`` of each other cell; no value split (cli.lines), prose wraps."""
-    from cli.framework import wrap
-    from cli.lines import keep, keep_short
+    from cli.lines import keep, keep_short, wrap
 
     def kept(column: Column, cell: str) -> str:
         parts = [p for p in cell.split("\n") if p]

@@ -54,7 +54,7 @@ def enum_keys() -> set[str]:
         "prevention": cases.PreventionKind, "party": cases.PartyRole, "kind": cases.PartyKind,
         "sex": cases.Sex, "id_type": cases.IdType, "risk": cases.RiskLevel,
         "lead_status": cases.LeadStatus, "dismiss": cases.DismissReason,
-        "channel": cases.FeedbackChannel,
+        "channel": cases.FeedbackChannel, "format": cases.OutputFormat,
     }
     keys = {f"{k}.{v.value}" for k, enum in kinds.items() for v in enum}
     keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}

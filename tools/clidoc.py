@@ -27,7 +27,10 @@ options, and enumerated values both as codes and as Chinese names (`--state 调`
 
 Values: every enumerated value (state, reason, satisfaction, role, source...) may be typed as its
 code or its name in either language, in full-width characters too (`--state 调解中` is `--state
-mediating`); a category by code, name or a code without its leading zero (`2` → `02`). A case is
+mediating`), or as a part of exactly one Chinese name, two characters or more (`--state 结案` is
+`closed`, `--channel 微信` is `message`, `--format 表格` is `table`; a part of several names, as
+`--state 调解` of 调解中 and 终止调解, is refused naming them); a category by code, name, a
+part of one name (`邻里`) or a code without its leading zero (`2` → `02`). A case is
 named by its id, its full number in half- or full-width brackets, or a short form (`龙12`: this
 year's case 12; `2025龙12`). Lists show the newest first with the total, page with `--limit`,
 `--page` and `--all`, and print a table fitted to the terminal, or tab-separated rows when

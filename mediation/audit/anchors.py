@@ -35,11 +35,6 @@ class Anchor:
     hash: str
     statement: dict[str, Any] | None = None  # the whole checkpoint, when it is one
 
-    @property
-    def signed(self) -> bool:
-        return self.statement is not None and "signature" in self.statement
-
-
 
 def anchor_from_json(data: object, source: str) -> Anchor:
     """An anchor from a manifest (``log_head``) or a checkpoint (``log_head`` + ``signature``)."""

@@ -1,10 +1,13 @@
 """The one parser for enumerated values a user types: a code or its name, in either language.
 
 ``parse("state", "调解中")`` → ``mediating``; ``parse("sex", "男")`` → ``male``; the English name
-and the code work too, in any letter case and in full-width characters. Names come from the
+and the code work too, in any letter case and in full-width characters. A part of exactly one
+Chinese name, of two characters or more, is that value too (``结案`` → ``closed``, ``微信`` →
+``message`` 短信微信); a part of several names is refused naming them (``调解``: 调解中 or
+终止调解), never guessed. Names come from the
 message catalogues (``state.mediating`` → 调解中), so a name shown on screen can always be typed
-back. Categories have their own rules (:func:`category`): code, name, or a code without its
-leading zero (``2`` → ``02``).
+back. Categories have their own rules (:func:`category`): code, name, a part of exactly one
+name (``邻里``), or a code without its leading zero (``2`` → ``02``).
 
 A value that is none of these raises :class:`ChoiceError` whose message names the allowed values:
 under zh each as its code and Chinese name (``male 男、female 女``), under en the codes. Every
@@ -20,7 +23,7 @@ import functools
 from collections.abc import Sequence
 from enum import StrEnum
 
-from mediation.core.i18n import Msg, get_language, msg, name
+from mediation.core.i18n import Msg, get_language, join, msg, name
 
 # The vocabularies a user may type, by the catalogue kind of their names.
 _ENUMS: dict[str, str] = {
@@ -30,7 +33,10 @@ _ENUMS: dict[str, str] = {
     "role": "Role", "risk": "RiskLevel", "form": "AgreementForm", "party": "PartyRole",
     "kind": "PartyKind", "id_type": "IdType",
     "dismiss": "DismissReason", "lead_status": "LeadStatus", "channel": "FeedbackChannel",
+    "format": "OutputFormat",
 }
+# The shortest part of a Chinese name taken for the whole (one character is too easily a slip).
+SHORTEST_PART = 2
 
 
 class ChoiceError(ValueError):
@@ -68,7 +74,7 @@ def label(kind: str, code: str, lang: str | None = None) -> str:
     """``登记 (intake)`` in Chinese, ``intake`` in English: what a listing of choices shows."""
     lang = lang or get_language()
     shown = name(kind, code, lang)
-    return code if lang == "en" or shown == code else shown
+    return code if lang == "en" or fold(shown) == fold(code) else shown
 
 
 def allowed(kind: str, codes: Sequence[str] | None = None) -> str:
@@ -84,12 +90,13 @@ def listing(kind: str, codes: Sequence[str] | None = None) -> str:
     shown = []
     for code in codes if codes is not None else values(kind):
         label_ = name(kind, code, "zh") if zh else code
-        shown.append(code if label_ == code else f"{code} {label_}")
+        shown.append(code if fold(label_) == fold(code) else f"{code} {label_}")
     return ("、" if zh else ", ").join(shown)
 
 
 def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
-    """The code ``text`` means: the code itself or its Chinese or English name."""
+    """The code ``text`` means: the code itself, its Chinese or English name, or a part (two
+    characters or more) of exactly one Chinese name."""
     if text in (_codes(kind) if codes is None else codes):  # the common case, already a code
         return text  # (the bulk import's every record)
     choices = list(codes) if codes is not None else values(kind)
@@ -97,8 +104,28 @@ def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
     for code in choices:
         if wanted in {fold(code), fold(name(kind, code, "zh")), fold(name(kind, code, "en"))}:
             return code
+    found = part_of(kind, wanted, choices)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ChoiceError(msg("{value!r} is part of several: {found}; give one of them",
+                              value=text, found=_both(kind, found)))
     raise ChoiceError(msg("{value!r} is not one of: {allowed}", value=text,
                           allowed=listing(kind, choices)))
+
+
+def part_of(kind: str, wanted: str, codes: Sequence[str]) -> list[str]:
+    """The codes whose Chinese name holds ``wanted`` (folded, two characters or more, not a
+    code's letters): the one rule of a part of a name, for :func:`parse` and its callers."""
+    if len(wanted) < SHORTEST_PART or wanted.isascii():
+        return []
+    return [c for c in codes if wanted in fold(name(kind, c, "zh"))]
+
+
+def _both(kind: str, codes: Sequence[str]) -> str:
+    """Each value as its code and Chinese name, whatever the language: what a part of a
+    Chinese name matched."""
+    return join([f"{c} {name(kind, c, 'zh')}" for c in codes])
 
 
 def completions(kind: str, incomplete: str,
@@ -129,6 +156,13 @@ def category(text: str) -> str:
         if wanted.isdigit() and len(wanted) < len(cat.code) and wanted.zfill(len(cat.code)) == \
                 cat.code:
             return cat.code
+    if len(wanted) >= SHORTEST_PART and not wanted.isascii():  # a part of one name (邻里)
+        found = [c for c in table if wanted in fold(c.zh)]
+        if len(found) == 1:
+            return found[0].code
+        if found:
+            raise ChoiceError(msg("{value!r} is part of several: {found}; give one of them",
+                                  value=text, found=join([f"{c.code} {c.zh}" for c in found])))
     listing = ("、" if get_language() == "zh" else ", ").join(
         f"{c.code} {c.name(get_language())}" for c in table)
     raise ChoiceError(msg("{value!r} is not a category; allowed: {allowed}", value=text,

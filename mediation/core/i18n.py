@@ -115,5 +115,22 @@ def name(kind: str, value: str, lang: str | None = None) -> str:
     return value if text == key else text
 
 
+def names(lang: str | None = None) -> dict[str, str]:
+    """Every name of an enumerated value the catalogues hold (``state.intake`` → 登记, also
+    ``metavar.*``, ``field.*``, ``document.*``), by dotted key, in ``lang``."""
+    import re
+
+    found: dict[str, str] = {}
+    layer: object = _catalogue(lang or _current)
+    while layer is not None:  # the layers of the domains (see _catalogue), first one wins
+        entries: dict[object, object] = getattr(layer, "_catalog", {})
+        for key, text in entries.items():
+            if isinstance(key, str) and isinstance(text, str) and key not in found \
+                    and re.fullmatch(r"[a-z_]+\.[\w.-]+", key):
+                found[key] = text
+        layer = getattr(layer, "_fallback", None)
+    return found
+
+
 def join(items: list[str]) -> str:
     return ("、" if _current == "zh" else ", ").join(items)

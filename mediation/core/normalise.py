@@ -21,8 +21,8 @@ means:
   the forms accepted.
 
 For scanning free text (masking numbers written inside minutes), :func:`fold_width` folds the
-full-width forms one character for one (offsets stay valid), and :func:`phone_or_none` /
-:data:`PHONE_IN_TEXT` recognise one written form of a phone number.
+full-width forms one character for one (offsets stay valid), and :func:`phone_or_none`
+recognises one written form of a phone number.
 
 The one reader of the bytes a user's file or standard input brings (UTF-8 or GB18030) is
 ``mediation.core.encodings``; amounts of money are read by ``mediation.core.money.amount``.
@@ -219,10 +219,6 @@ _PHONE_SHAPE_RE: Final = re.compile(
 _MOBILE_RE: Final = re.compile(r"1[3-9]\d{9}", re.ASCII)
 _PHONE_SEP_RE: Final = re.compile(r"[\s()-]+")
 _LANDLINE_RE: Final = re.compile(r"0(?:[12]\d|[3-9]\d\d)[1-9]\d{6,7}", re.ASCII)
-# One written phone number inside free text (after fold_width): a candidate for phone_or_none.
-PHONE_IN_TEXT: Final = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d{4}){2}"
-    r"|\(?0\d{2,3}\)?[\s-]?\d{7,8})(?!\d)", re.ASCII)
 
 
 def _landline(digits: str) -> str | None:

@@ -165,4 +165,14 @@ class RiskLevel(StrEnum):
     high = "high"
 
 
+class OutputFormat(StrEnum):
+    """How a command prints its rows (``--format``; cli.tables): a fitted table, tab-separated
+    rows, CSV with a header, or one JSON document."""
+
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+
+
 ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)

@@ -35,7 +35,6 @@ from mediation.tables import Event, LogHead
 
 GENESIS = "0" * 64
 CONTENT_VERSION = 2  # what :func:`append` writes; 1: events written before migration 0010
-CONTENT_VERSIONS = (1, 2)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 

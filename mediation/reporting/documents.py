@@ -107,16 +107,15 @@ def may_print(actor: Actor, *, assigned: set[str], registrar: str) -> bool:
 
 def document_kind(text: str) -> str:
     """The document ``text`` names: its code (``agreement``), its Chinese or English name
-    (人民调解协议书), or a part of exactly one Chinese name (调解协议书, 协议书); else
-    :class:`InvalidInput` listing each document as code and name."""
+    (人民调解协议书), or a part of exactly one Chinese name (调解协议书, 协议书: the one rule,
+    choices.parse); else :class:`InvalidInput` listing each document as code and name (or the
+    documents whose names the part is in)."""
     codes = list(forms.KINDS)
     try:
         return choices.parse("document", text, codes)
-    except choices.ChoiceError:
-        wanted = choices.fold(text)
-        found = [c for c in codes if wanted and wanted in choices.fold(name("document", c, "zh"))]
-        if len(found) == 1:
-            return found[0]
+    except choices.ChoiceError as exc:
+        if choices.part_of("document", choices.fold(text), codes):
+            raise InvalidInput(exc.message) from None
         raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=text,
                                allowed=choices.listing("document", codes))) from None
 

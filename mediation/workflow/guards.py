@@ -78,7 +78,6 @@ class Subject:
     has_agreement: bool = False
     agreement_effective_on: date | None = None
     judicial_pending: bool = False
-    judicial_rejected: bool = False
     deadline: datetime | None = None
     agreement_form: str | None = None
     judicial_filed_on: date | None = None

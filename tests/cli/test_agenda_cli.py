@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.framework import width
+from cli.lines import width
 from tests.conftest import Result
 
 Cli = Callable[..., Result]

@@ -146,7 +146,7 @@ def test_every_help_page_is_chinese(zh: Callable[..., Result], path: str) -> Non
     # a default that is a code of a vocabulary is shown by its name: [默认：低], not [默认：low]
     shown = [d for d in re.findall(r"默认：([A-Za-z][\w-]*)", page) if d in codes()]
     assert not shown, (path, shown, page)
-    from cli.framework import width
+    from cli.lines import width
 
     assert max(width(line) for line in page.splitlines()) <= 80, page
     leaf = not getattr(dict(command_tree())[path], "commands", None)

@@ -47,7 +47,7 @@ def test_a_table_fits_80_columns_and_a_pipe_gets_tab_separated_rows(demo: Cli,
                                                                      lang: str) -> None:
     table = demo("--lang", lang, "case", "list", "--format", "table", env={"COLUMNS": "80"})
     lines = table.out.splitlines()
-    from cli.framework import width
+    from cli.lines import width
 
     assert max(width(line) for line in lines) <= 80
     numbers = [c["number"] for c in json.loads(demo("case", "list", "--json").out)]

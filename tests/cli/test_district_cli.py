@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cli.framework import width
+from cli.lines import width
 from tests.conftest import Result, case_record
 
 BUREAU = {"MEDIATION_USER": "zhaoju"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.framework import width
+from cli.lines import width
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
-from cli.framework import width
+from cli.lines import width
 from mediation.core import vocab
 from mediation.core.i18n import name, set_language
 from tests.cli.test_tables_fit import TABLES

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from cli.framework import width
+from cli.lines import width
 from tests.conftest import Result
 
 Cli = Callable[..., Result]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cli import render, tables
-from cli.framework import width
+from cli.lines import width
 from tests.conftest import Result
 
 Cli = Callable[..., Result]

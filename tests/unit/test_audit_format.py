@@ -90,7 +90,7 @@ def test_signature_round_trip_and_tampering() -> None:
     assert not audit.signature_valid(statement, key + b"x")
     assert not audit.signature_valid(dict(statement, log_head={"seq": 4, "hash": "b" * 64}), key)
     anchor = audit.anchor_from_json(statement, "cp.json")
-    assert anchor.signed and (anchor.seq, anchor.hash) == (3, "b" * 64)
+    assert anchor.statement == statement and (anchor.seq, anchor.hash) == (3, "b" * 64)
 
 
 @pytest.mark.parametrize("data", [{}, {"log_head": {"seq": "3", "hash": "b" * 64}},

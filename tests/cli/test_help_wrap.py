@@ -1,0 +1,121 @@
+"""Help pages wrap only where a line may break (issue 14, a clerk's trial at 80 columns found
+``[必`` / ``填]`` and ``调解`` / ``协议书``): every command's ``--help`` under zh and en, at 60, 80
+and 100 columns, never splits a bracketed marker the framework adds (``[必填]``, ``[最大 …]``),
+the name of a state, a category, a document or any other vocabulary, nor an article of a law;
+no line is wider than the page (an example command too wide is broken with a ``\\``), and an
+opening bracket never ends a line.
+
+The words are taken from the live command tree and the vocabularies, so a new option or a new
+name is checked without naming it here; the detector is test_no_split's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cli.lines import help_wrap, width
+from tests.cli.test_chinese_throughout import command_tree
+from tests.cli.test_no_split import splits
+from tests.conftest import Result
+
+WIDTHS = (60, 80, 100)
+_MARKER = re.compile(r"\[[^\[\]]+\]")
+# the issue's own examples, and names that are no vocabulary's but are terms all the same
+TERMS = {"[必填]", "调解协议书", "第二十五条", "1.5万"}
+KINDS = ("state.", "role.", "party.", "source.", "document.", "decline.", "terminate.",
+         "satisfaction.", "performance.", "risk.", "metavar.", "prevention.", "channel.")
+
+
+@cache
+def protected(lang: str) -> frozenset[str]:
+    """What no help page may split in ``lang``: every marker the framework adds to an option
+    (through the formatter's own ``definition``, unwrapped), the names of the vocabularies and
+    categories, and the terms above."""
+    from cli.framework import TranslatingContext, definition
+    from mediation.core import categories
+    from mediation.core.i18n import names, set_language
+
+    set_language(lang)
+    try:
+        found = set(TERMS)
+        for path, cmd in command_tree():
+            ctx = TranslatingContext(cmd, info_name=path.split()[-1])
+            for param in cmd.get_params(ctx):
+                record = param.get_help_record(ctx)
+                if record:
+                    found |= set(_MARKER.findall(definition(record[0], record[1])))
+        found |= {text for key, text in names(lang).items() if key.startswith(KINDS)
+                  and not re.search(r"[，。、；：,;.]", text) and (" " in text or
+                                                                not text.isascii())}
+        found |= {c.name(lang) for c in categories.all_categories()}
+    finally:
+        set_language("en")
+    return frozenset(f for f in found if len(f) >= 2)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_help_never_splits_a_marker_or_a_name(cli: Callable[..., Result], lang: str) -> None:
+    words = protected(lang)
+    assert {"[必填]", "调解协议书"} <= words or lang == "en"
+    assert "[required]" in words or lang == "zh"
+    for cells in WIDTHS:
+        text_width = min(cells, 80) - 2  # Click's help is at most 78 columns wide
+        for path, _cmd in command_tree():
+            shown = cli("--lang", lang, *path.split()[1:], "--help",
+                        env={"COLUMNS": str(cells)}, terminal=True)
+            assert shown.code == 0, (path, shown.err)
+            assert "\ue000" not in shown.out and "\ue001" not in shown.out
+            lines = shown.out.splitlines()
+            for line in lines:
+                # only one word wider than the room itself (a path at 60 columns) may stick out
+                assert width(line) <= text_width or len(line.split()) == 1, (path, cells, line)
+                assert not line.rstrip().endswith(("（", "《", "(")), (path, cells, line)
+            broken = splits(shown.out, set(words), text_width)
+            assert not broken, (path, cells, broken)
+
+
+def test_the_detector_sees_the_trial_s_splits() -> None:
+    words = {"[必填]", "调解协议书"}
+    assert splits("  主持调解员：工作人员的用户名或姓名（如 李明）。 [必\n  填]", words, 24)
+    assert splits("  --written / --oral  书面协议（调解\n  协议书）或口头协议。", words, 30)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_help_prefers_a_break_at_punctuation(lang: str) -> None:
+    from mediation.core.i18n import set_language
+
+    set_language(lang)
+    text = ("发生时间（补录时填写，默认为现在）：日期（2026-11-28）或日期和时间"
+            "（2026-11-28 15:00），按委员会所在时区；不得是将来的时间。 [最大 2147483647]")
+    lines = help_wrap(text, 53)
+    assert lines[0].endswith("：")  # not 日期（ at the end of the line
+    assert "[最大 2147483647]" in "\n".join(lines)
+    assert all(width(line) <= 53 for line in lines)
+
+
+CJK = st.sampled_from(list("调解员案件当事人申请登记纠纷邻里家庭协议书履行期限的了和在"))
+PUNCT = st.sampled_from(["，", "。", "、", "；", "：", "（", "）", " "])
+WORDS = ["[必填]", "调解协议书", "第二十五条", "已达成协议", "[默认：50；1 至 100]", "1.5万"]
+
+
+@given(st.lists(st.one_of(CJK, PUNCT, st.sampled_from(WORDS)), min_size=1, max_size=80),
+       st.integers(min_value=24, max_value=78))
+def test_help_wrap_keeps_words_whole(pieces: list[str], columns: int) -> None:
+    """Any text of Chinese, punctuation and protected words, at any width: no line wider than
+    the width, no protected word split, nothing lost but spaces."""
+    from mediation.core.i18n import set_language
+
+    set_language("zh")
+    text = "".join(pieces)
+    lines = help_wrap(text, columns)
+    assert all(width(line) <= columns for line in lines), lines
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    joined = "\n".join(lines)
+    for word in WORDS:
+        assert joined.count(word) == "".join(lines).count(word), (word, lines)

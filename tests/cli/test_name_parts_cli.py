@@ -1,0 +1,81 @@
+"""A clerk's second trial at 80 columns in Chinese (issue 14): every value typed on the command line
+may be the code, its Chinese name, or a part of exactly one Chinese name (mediation.core.choices):
+``--format 表格``, ``--state 结案``, ``--channel 微信``; a part of several names is a usage error
+naming each of them (``--state 调解``). Both languages, piped and at 80 columns."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import Result, case_record
+
+Cli = Callable[..., Result]
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
+def width(line: str) -> int:
+    line = re.sub(r"\x1b\[[0-9;]*m", "", line)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+@pytest.fixture
+def demo(cli: Cli) -> Cli:
+    assert cli("demo", "--quiet").code == 0
+    return cli
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_format_by_its_chinese_name(demo: Cli, lang: str) -> None:
+    L = ("--lang", lang)
+    table = demo(*L, "case", "list", "--format", "表格", "--limit", "3", env={"COLUMNS": "80"})
+    assert table.code == 0, table.err
+    assert ("案号" if lang == "zh" else "Number") in table.out  # a table, though piped
+    assert all(width(line) <= 80 for line in table.out.splitlines())
+    shown = demo(*L, "case", "list", "--format", "表格", "--limit", "3", terminal=True,
+                 env={"COLUMNS": "80"})
+    assert shown.code == 0 and all(width(line) <= 80 for line in shown.out.splitlines())
+    tsv = demo(*L, "case", "list", "--format", "制表符", "--limit", "3")
+    assert tsv.code == 0 and len(tsv.out.splitlines()) == 3 and "\t" in tsv.out
+    csv = demo(*L, "case", "list", "--format", "逗号分隔", "--limit", "3")
+    assert csv.code == 0 and "," in csv.out.splitlines()[0] and "\t" not in csv.out
+    assert demo(*L, "stats", "--format", "ＪＳＯＮ").out.lstrip().startswith("{")
+    both = demo(*L, "case", "list", "--format", "分隔")
+    assert both.code == 2 and both.err.count("\n") == 1, both.err
+    assert "tsv 制表符分隔" in both.err and "csv 逗号分隔" in both.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_state_by_a_part_of_exactly_one_name(demo: Cli, lang: str) -> None:
+    L = ("--lang", lang)
+    closed = json.loads(demo(*L, "case", "list", "--state", "结案", "--json").out)
+    assert closed and {c["state"] for c in closed} == {"closed"}
+    r = demo(*L, "case", "list", "--state", "调解", env={"COLUMNS": "80"})
+    assert r.code == 2 and r.err.count("\n") == 1 and "Traceback" not in r.err
+    assert "mediating 调解中" in r.err and "terminated 终止调解" in r.err
+    assert ("请给出其中一个" if lang == "zh" else "give one of them") in r.err
+    assert json.loads(demo(*L, "case", "list", "--state", "调解中", "--json").out) == \
+        json.loads(demo(*L, "case", "list", "--state", "mediating", "--json").out)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("typed", "channel"), [("微信", "message"), ("短信", "message"),
+                                                ("电话", "phone"), ("当面", "in_person")])
+def test_a_feedback_channel_as_the_clerk_says_it(cli: Cli, lang: str, typed: str,
+                                                 channel: str) -> None:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    assert cli("case", "new", "--file", "-", input=json.dumps(case_record())).code == 0
+    assert cli("case", "decline", "1", "--reason", "party_refuses",
+               "--advice", "告知向法院起诉").code == 0
+    r = cli("--lang", lang, "case", "feedback", "1", "--to", "张三", "--channel", typed)
+    assert r.code == 0, r.err
+    history = json.loads(cli("case", "history", "1", "--json").out)
+    assert history[-1]["changes"]["feedback"][1]["channel"] == channel
+    wrong = cli("--lang", lang, "case", "feedback", "1", "--channel", "飞鸽传书")
+    assert wrong.code == 2 and wrong.err.count("\n") == 1, wrong.err
+    assert ("message 短信微信" if lang == "zh" else "message, written") in wrong.err

@@ -3,11 +3,14 @@ why, and each field before → after, with codes by their names and times local.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cli import render
 from mediation.core import money
 from mediation.core.i18n import N_, _, get_language, name
+from mediation.tables import STAFF_FIELDS
 
 if TYPE_CHECKING:
     from mediation.tables import EventView
@@ -66,6 +69,19 @@ def _code_name(value: str, key: str) -> str:
     return value
 
 
+# A clause's own closing punctuation (a note typed ending with 。), before the marks of a value
+# kept whole: dropped where the timeline's separator follows it, so no 。； or 。，is shown.
+_CLOSING = re.compile("[。．.；;，,、\\s]+(?=[\ue000\ue001]*$)")
+
+
+def clauses(parts: Iterable[str], sep: str) -> str:
+    """THE one join of a timeline's clauses (the fields of a record, the items of a list, the
+    changes of an event): each part's own closing punctuation dropped before ``sep``, so a
+    value typed with a full stop is not followed by a second mark."""
+    items = list(parts)
+    return sep.join([_CLOSING.sub("", p) for p in items[:-1]] + items[-1:])
+
+
 def _document(key: str) -> str:
     """A printed document by its key (``agreement-1``, ``cover``): its kind's name, and number."""
     kind, _sep, no = key.rpartition("-")
@@ -74,15 +90,18 @@ def _document(key: str) -> str:
     return name("document", key)
 
 
-def _value(value: Any, key: str, kept: bool = False) -> str:
-    """A field's value for people: codes by their names, times local, records as
-    ``name: value`` pairs with translated field names. ``kept``: each single value marked to
-    be kept whole on a wrapped line (lines.keep_short), the record around it free to break."""
+def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = {}) -> str:
+    """A field's value for people: codes by their names, staff by display name (``staff``,
+    EventView.staff), times local, records as ``name: value`` pairs with translated field
+    names. ``kept``: each single value marked to be kept whole on a wrapped line
+    (lines.keep_short), the record around it free to break."""
     from cli.lines import keep_short
 
     mark = keep_short if kept else str
     if value is None:
         return "—"
+    if isinstance(value, str) and key in STAFF_FIELDS:
+        return mark(staff.get(value, value))
     if isinstance(value, bool):
         return mark(_("yes") if value else _("no"))
     if isinstance(value, str) and key in _VALUE_KINDS:
@@ -95,15 +114,17 @@ def _value(value: Any, key: str, kept: bool = False) -> str:
         return mark(render.local_time(value))
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "
-        return sep.join(_("{field}: {value}", field=mark(name("field", k)),
-                          value=_value(v, k, kept)) for k, v in value.items() if v is not None)
+        return clauses((_("{field}: {value}", field=mark(name("field", k)),
+                          value=_value(v, k, kept, staff)) for k, v in value.items()
+                        if v is not None), sep)
     if key == "corrected" and isinstance(value, list):  # a party's fields corrected, by name
-        return ("、" if get_language() == "zh" else ", ").join(
-            mark(name("field", v)) for v in value)
+        return clauses((mark(name("field", v)) for v in value),
+                       "、" if get_language() == "zh" else ", ")
     if isinstance(value, list):
-        parts = [_value(v, key, kept) for v in value]
-        return ("；" if get_language() == "zh" else "; ").join(
-            f"[{p}]" if isinstance(v, dict) else p for p, v in zip(parts, value, strict=True))
+        parts = [_value(v, key, kept, staff) for v in value]
+        return clauses((f"[{p}]" if isinstance(v, dict) else p
+                        for p, v in zip(parts, value, strict=True)),
+                       "；" if get_language() == "zh" else "; ")
     return mark(money.shown(value) if key in MONEY else str(value))
 
 
@@ -125,10 +146,11 @@ def _changes(e: EventView, kept: bool) -> list[str]:
         if isinstance(change, list) and len(change) == 2:
             before, after = change
             lines.append(_("{field}: {before} → {after}", field=mark(name("field", key)),
-                           before=_value(before, key, kept), after=_value(after, key, kept)))
+                           before=_value(before, key, kept, e.staff),
+                           after=_value(after, key, kept, e.staff)))
         else:
             lines.append(_("{field}: {value}", field=mark(name("field", key)),
-                           value=_value(change, key, kept)))
+                           value=_value(change, key, kept, e.staff)))
     return lines
 
 
@@ -146,7 +168,7 @@ def event_rows(rows: list[EventView]) -> list[list[str]]:
              render.local_time(e.occurred_at) if e.occurred_at and e.occurred_at != e.at
              else "", e.actor_name or e.actor, name("role", e.role),
              name("trigger", e.action), _move(e), e.case or "",
-             _code_name(e.reason, "reason") if e.reason else "", sep.join(_changes(e, False))]
+             _code_name(e.reason, "reason") if e.reason else "", clauses(_changes(e, False), sep)]
             for e in rows]
 
 

@@ -232,12 +232,17 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
 
 
 def named_actors(uow: UnitOfWork, views: list[EventView]) -> list[EventView]:
-    """The events with their actors as people read them (``actor_name``, staff_names.label);
-    ``actor`` keeps the user name."""
+    """The events with the staff they name as people read them (staff_names.label): the actor
+    (``actor_name``) and each user name inside the changes (``staff``, tables.STAFF_FIELDS);
+    ``actor`` and ``changes`` keep the user names."""
     from mediation.access import staff_names
+    from mediation.tables import staff_values
 
-    shown = staff_names.labels(uow, {v.actor for v in views})
-    return [v.model_copy(update={"actor_name": shown.get(v.actor, v.actor)}) for v in views]
+    named = [staff_values(v.changes) for v in views]
+    shown = staff_names.labels(uow, {v.actor for v in views}.union(*named))
+    return [v.model_copy(update={"actor_name": shown.get(v.actor, v.actor),
+                                 "staff": {u: shown.get(u, u) for u in sorted(users)}})
+            for v, users in zip(views, named, strict=True)]
 
 
 def redact_event(view: EventView, names: Sequence[str]) -> EventView:

@@ -164,6 +164,24 @@ class StatMonth(SQLModel, table=True):
     n: int = Field(sa_type=BigInteger().with_variant(Integer(), "sqlite"))
 
 
+# The fields of an event's changes (at any depth: a follow-up's ``visitor``) whose values are
+# staff members' user names: shown to people by display name (``staff_names.label``,
+# ``EventView.staff``), kept as user names in JSON.
+STAFF_FIELDS = frozenset({"lead_mediator", "co_mediators", "stepped_aside", "visitor",
+                          "reporter", "by", "director", "username", "registrar",
+                          "recorded_by", "granted_by", "assignee", "actor", "mediator", "user"})
+
+
+def staff_values(value: Any, key: str | None = None) -> set[str]:
+    """The user names inside an event's changes: every string under a :data:`STAFF_FIELDS`
+    key, at any depth."""
+    if isinstance(value, dict):
+        return {u for k, v in value.items() for u in staff_values(v, k)}
+    if isinstance(value, list):
+        return {u for v in value for u in staff_values(v, key)}
+    return {value} if isinstance(value, str) and key in STAFF_FIELDS else set()
+
+
 class EventView(BaseModel):
     """An event as shown and exported (``case history``, ``audit log``): times as text."""
 
@@ -181,3 +199,5 @@ class EventView(BaseModel):
     changes: dict[str, Any]
     hash: str
     actor_name: str | None = None  # the actor for people (staff_names.label); ``actor`` stays
+    # Each staff member named in ``changes`` (STAFF_FIELDS): user name -> staff_names.label.
+    staff: dict[str, str] = {}

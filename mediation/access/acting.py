@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 
 from mediation.access.policy import Actor
-from mediation.core import encodings, files, normalise
+from mediation.core import encodings, files, normalise, paths
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.readtables import ACCESS_TOKEN as _TOKEN
@@ -149,11 +148,7 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
 
 
 def session_path() -> Path:
-    explicit = os.environ.get("MEDIATION_SESSION_FILE", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "mediation" / "session.json"
+    return paths.user_path("state", "session.json", env="MEDIATION_SESSION_FILE")
 
 
 def write_private(path: Path, text: str) -> None:

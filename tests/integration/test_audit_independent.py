@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import sqlite3
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,6 +122,42 @@ def outsider_case_files(path: str) -> list[tuple[int, str]]:
                 bad.append((cid, f"{n}.{column}"))
                 break
     return bad
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+# docs/audit.md §5 rule 5: the one step of an earlier table the log may still hold.
+LEGACY = {("feedback", s, "closed") for s in ("confirmed", "terminated", "declined")}
+
+
+def outsider_transitions(path: str) -> list[tuple[int, int | None]]:
+    """docs/audit.md §5 rule 5, with the transition table read from docs/workflow.md: the
+    (case id, seq) of each case's first versioned event that could not have happened, with seq
+    None when the case row's state or version is not its last event's."""
+    allowed = set(LEGACY)
+    row = re.compile(r"^\| `(\w+)` \| [^|]* \| ([^|]*) \| ([^|]*) \|")
+    for line in (DOCS / "workflow.md").read_text("utf-8").splitlines():
+        if m := row.match(line):
+            for state in m[2].split(","):
+                to = state.strip() if m[3].strip() == "(stays)" else m[3].strip()
+                allowed.add((m[1], state.strip(), to))
+    db = sqlite3.connect(path)
+    last: dict[int, tuple[str, int]] = {}
+    bad: dict[int, int | None] = {}
+    for seq, cid, action, from_state, to_state, version in db.execute(
+            "SELECT seq, case_id, action, from_state, to_state, version FROM event "
+            "WHERE case_id IS NOT NULL AND version IS NOT NULL ORDER BY seq"):
+        state, previous = last.get(cid, (None, 0))
+        if state is None:
+            ok = (action, from_state, to_state) == ("new", None, "intake")
+        else:
+            ok = from_state == state and (action, from_state, to_state) in allowed
+        if cid not in bad and (version != previous + 1 or not ok):
+            bad[cid] = seq
+        last[cid] = (to_state, version)
+    for cid, state, version in db.execute("SELECT id, state, version FROM cases"):
+        if cid not in bad and last.get(cid) != (state, version):
+            bad[cid] = None
+    return sorted(bad.items())
 # ---------------------------------------------------------------------------------------------
 
 
@@ -282,3 +320,40 @@ def test_outsider_checks_a_checkpoint_signature(room: Room) -> None:
     db = sqlite3.connect(_path(room))
     seq, value = db.execute("SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1").fetchone()
     assert {"seq": seq, "hash": value} == statement["log_head"]
+
+
+def test_outsider_judges_each_step_by_the_documented_table_like_ours(room: Room) -> None:
+    """Issue 12: a correctly chained event the workflow does not allow (accepted -> closed) is
+    found by the outsider, reading the table in docs/workflow.md, at the same case and seq as
+    ours; every step of an untouched history is allowed."""
+    from mediation import steps
+    from mediation.db import eventlog
+
+    full_history(room)
+    cid = new_case(room, category="01")
+    room.run(steps.accept, None, cid)
+    room.run(steps.assign, None, cid, mediator="liming")
+    assert outsider_transitions(_path(room)) == []
+    with room.engine.begin() as conn:
+        eventlog.append(conn, at=room.clock(), actor="wangfang", role="director",
+                        action="close", committee_id=1, case_id=cid,
+                        from_state="accepted", to_state="closed", version=4)
+        conn.execute(text(f"UPDATE cases SET state = 'closed', version = 4 WHERE id = {cid}"))
+        seq = conn.execute(text("SELECT max(seq) FROM event")).scalar_one()
+    assert outsider_verify(_path(room)) is None  # the chain holds
+    assert outsider_transitions(_path(room)) == [(cid, seq)]
+    with room.uow(write=False) as uow:
+        ours = [(f.case_id, f.seq) for f in audit.verify(uow).findings
+                if f.kind == audit.Kind.transition]
+    assert ours == [(cid, seq)]
+
+
+def test_outsider_finds_a_case_row_that_is_not_its_last_event(room: Room) -> None:
+    cid = full_history(room)
+    assert outsider_transitions(_path(room)) == []
+    with room.engine.begin() as conn:
+        conn.execute(text(f"UPDATE cases SET state = 'declined' WHERE id = {cid}"))
+    assert outsider_transitions(_path(room)) == [(cid, None)]
+    with room.uow(write=False) as uow:
+        first = audit.verify(uow).first
+    assert first is not None and (first.case_id, first.kind) == (cid, audit.Kind.replay)

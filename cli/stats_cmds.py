@@ -145,11 +145,15 @@ def register(app: typer.Typer) -> None:
     def stats_cmd(
         ctx: typer.Context,
         period: str | None = typer.Argument(None, metavar="[PERIOD]", help=_(
-            "A period: 2026-11, 2026Q4, 2026 or 2026-01-01..2026-03-31.")),
-        month: str | None = typer.Option(None, "--month", help=_("A month, e.g. 2026-11.")),
+            "A period: 2026-11, 2026Q4, 2026 or 2026-01-01..2026-03-31; or this month, last "
+            "month, this quarter, last quarter, this year, last year (本月, 上月, 本季度, "
+            "上季度, 今年, 去年), counted from today in the committee's calendar.")),
+        month: str | None = typer.Option(None, "--month", help=_(
+            "A month, e.g. 2026-11, 本月 or 上月.")),
         quarter: str | None = typer.Option(None, "--quarter", help=_(
-            "A quarter, e.g. 2026Q4.")),
-        year: str | None = typer.Option(None, "--year", help=_("A year, e.g. 2026.")),
+            "A quarter, e.g. 2026Q4, 本季度 or 上季度.")),
+        year: str | None = typer.Option(None, "--year", help=_(
+            "A year, e.g. 2026, 今年 or 去年.")),
         from_: str | None = typer.Option(None, "--from", help=_("First day, YYYY-MM-DD.")),
         to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
         by: str | None = choice_opt("group", None, "--by", help=_("Group the figures."),
@@ -168,11 +172,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Statistics of a period (default: this month to date): success rate with its
         denominator and Wilson interval, intake, intervals, overdue cases."""
+        from mediation import calendars
         from mediation.core import periods
         from mediation.reporting import figures
         from mediation.reporting import stats as svc
 
-        today = _today()
+        today = env(ctx).act(calendars.today, write=False)  # the committee's, not the machine's
         p = periods.period_from_options(month_=month, quarter_=quarter, year_=year,
                                         from_=from_, to=to, spec=period, today=today)
         if district:

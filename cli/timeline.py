@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cli import render
 from mediation.core import money
 from mediation.core.i18n import N_, _, get_language, name
-from mediation.tables import STAFF_FIELDS
+from mediation.core.vocab import STAFF_FIELDS
 
 if TYPE_CHECKING:
     from mediation.tables import EventView

@@ -355,7 +355,7 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
 
 def named_actors(uow: UnitOfWork, views: list[EventView]) -> list[EventView]:
     """The events with the staff they name as people read them (staff_names.label): the actor
-    (``actor_name``) and each user name inside the changes (``staff``, tables.STAFF_FIELDS);
+    (``actor_name``) and each user name inside the changes (``staff``, vocab.STAFF_FIELDS);
     ``actor`` and ``changes`` keep the user names."""
     from mediation.access import staff_names
     from mediation.tables import staff_values

@@ -163,3 +163,13 @@ class OutputFormat(StrEnum):
 
 
 ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)
+
+
+# The fields of an event's changes (at any depth: a follow-up's ``visitor``) whose values are
+# staff members' user names: shown to people by display name (``staff_names.label``,
+# ``EventView.staff``), kept as user names in JSON. Here, not beside the event's table, so that
+# the CLI's timelines read it without importing the tables (``--help`` and completion import
+# nothing of the database: tests/cli/test_startup.py).
+STAFF_FIELDS = frozenset({"lead_mediator", "co_mediators", "stepped_aside", "visitor",
+                          "reporter", "by", "director", "username", "registrar",
+                          "recorded_by", "granted_by", "assignee", "actor", "mediator", "user"})

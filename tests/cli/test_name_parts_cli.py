@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
@@ -109,3 +110,32 @@ def test_a_reference_in_no_form_lists_the_forms(demo: Cli, lang: str, typed: str
     assert ("简称" if lang == "zh" else "short form") in r.err
     step = demo("--lang", lang, "case", "accept", typed)  # a step finds its case alike
     assert step.code == 1 and "第12号" in step.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_stats_of_a_relative_period_from_the_committees_today(demo: Cli, lang: str,
+                                                              zone: str) -> None:
+    """stats 本月, 上月, 本季度, 今年, 去年 (a clerk's trial: refused), counted from today in the
+    committee's calendar (its zone, 25 hours apart here), never the machine's date."""
+    from mediation.core.calendar import Calendar
+    from mediation.core.clock import utcnow
+
+    assert demo("calendar", "set", "--zone", zone).code == 0
+    today = Calendar(zone=zone).local_date(utcnow())
+    q = (today.month - 1) // 3 + 1
+    before = today.replace(day=1) - timedelta(days=1)
+    for word, label in (("本月", f"{today:%Y-%m}"), ("上月", f"{before:%Y-%m}"),
+                        ("本季度", f"{today.year}Q{q}"), ("今年", f"{today.year}"),
+                        ("本年", f"{today.year}"), ("去年", f"{today.year - 1}"),
+                        ("上年", f"{today.year - 1}")):
+        r = demo("--lang", lang, "stats", word, "--json")
+        assert r.code == 0, (word, r.err)
+        assert json.loads(r.out)["period"]["label"] == label, word
+    assert json.loads(demo("stats", "--month", "上月", "--json").out)["period"]["label"] == \
+        f"{before:%Y-%m}"
+    r = demo("--lang", lang, "stats", "本周")
+    assert r.code == 1 and r.err.count("\n") == 1
+    assert ("本月、上月、本季度" if lang == "zh" else "this month, last month") in r.err
+    r = demo("--lang", lang, "stats", "--month", "今年")
+    assert r.code == 1 and ("本月或上月" if lang == "zh" else "this month or last") in r.err

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from mediation.cases import CaseSummary, CaseView
+    from mediation.caselist import CaseSummary
+    from mediation.cases import CaseView
     from mediation.core.commands import StepDone
 
 

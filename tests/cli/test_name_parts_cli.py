@@ -139,3 +139,17 @@ def test_stats_of_a_relative_period_from_the_committees_today(demo: Cli, lang: s
     assert ("本月、上月、本季度" if lang == "zh" else "this month, last month") in r.err
     r = demo("--lang", lang, "stats", "--month", "今年")
     assert r.code == 1 and ("本月或上月" if lang == "zh" else "this month or last") in r.err
+
+
+@pytest.mark.parametrize(("lang", "named"), [
+    ("zh", "此状态下只能更正纠纷类别、来源、移送文号"),
+    ("en", "in this state only category, source, referral reference may be")])
+def test_a_closed_case_refuses_a_correction_naming_what_may_be_corrected(
+        demo: Cli, lang: str, named: str) -> None:
+    closed = json.loads(demo("case", "list", "--state", "closed", "--json").out)[0]["id"]
+    r = demo("--lang", lang, "case", "amend", str(closed), "--reason", "更正", "--summary", "改",
+             env={"COLUMNS": "80"})
+    assert r.code == 1 and r.err.count("\n") == 1 and named in r.err, r.err
+    ok = demo("--lang", lang, "case", "amend", str(closed), "--reason", "更正", "--source",
+              "网格员")
+    assert ok.code == 0, ok.err

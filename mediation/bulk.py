@@ -47,7 +47,7 @@ from mediation.core import encodings, normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import join, msg, name
-from mediation.db import settings
+from mediation.db import searchindex, settings
 from mediation.db.storage import Clock, UnitOfWork, transaction
 
 BATCH = 5000
@@ -227,6 +227,10 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
                 result.batches += 1
                 if progress is not None:
                     progress(result.imported)
+            if result.imported and engine.dialect.name != "sqlite":
+                # the search indexes settled and the planner's statistics of what was loaded
+                transaction(engine, lambda uow: searchindex.settle(uow.session.connection()),
+                            **kw)
         finally:
             if engine.dialect.name == "sqlite":
                 with engine.connect().execution_options(mediation_write=False) as conn:

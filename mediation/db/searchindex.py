@@ -185,6 +185,21 @@ def insert_many(conn: Connection, docs: Sequence[Document], *, grams: bool = Tru
                      keys)
 
 
+def settle(conn: Connection) -> None:
+    """After a bulk load (PostgreSQL; nothing to do on SQLite): the GIN indexes' pending lists
+    merged (until then every look-up reads them whole: 18 ms instead of under 1 ms at 100,000
+    cases) and the statistics the planner chooses the index by taken (without them it read a
+    whole GIN index for a two-character word, 500 ms), as autovacuum would, some time later.
+    The tables a search reads: the index's and the cases' and parties' it joins."""
+    if _is_sqlite(conn):
+        return
+    conn.execute(text(
+        "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_am a ON a.oid = x.relam "
+        f"WHERE i.indrelid = CAST('{TEXT_TABLE}' AS regclass) AND a.amname = 'gin'"))
+    conn.execute(text(f"ANALYZE {TEXT_TABLE}, {KEY_TABLE}, cases, party"))
+
+
 def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True) -> int:
     """Every case's index row, built anew (migration 0011, with ``grams=False``: the short
     words' index comes with 0017). Returns how many cases were indexed."""

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from mediation.cases import Party
 from mediation.core import periods
-from mediation.reporting import chart, export, export_csv, figures
+from mediation.reporting import beside, chart, export, export_csv, figures
 from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
@@ -137,6 +137,33 @@ def test_failure_midway_leaves_nothing_complete_looking(built: Built, tmp_path: 
         _run(built, tmp_path, progress=boom)
     assert sorted(p.name for p in tmp_path.iterdir()) == [DAY.isoformat()]
     assert _read_all(tmp_path / DAY.isoformat()) == before
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_sheet_and_chart_beside_the_csvs_are_the_same_bytes(
+        built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+    """Made in a forked process while the CSVs stream, or here: the same folder, byte for byte
+    (the forked one is the default on two cores)."""
+    _run(built, tmp_path / "default")
+    start = beside.start
+    monkeypatch.setattr(beside, "start", lambda jobs: start(jobs, fork=fork))
+    _run(built, tmp_path / "forced")
+    assert (_read_all(tmp_path / "forced" / DAY.isoformat())
+            == _read_all(tmp_path / "default" / DAY.isoformat()))
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_failing_chart_fails_the_export_and_leaves_nothing(
+        built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+    def no_ink(_groups: Any) -> bytes:
+        raise ValueError("no ink")
+
+    start = beside.start
+    monkeypatch.setattr(beside, "start", lambda jobs: start(jobs, fork=fork))
+    monkeypatch.setattr(chart, "trend_png", no_ink)
+    with pytest.raises(ValueError, match="no ink"):
+        _run(built, tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 KILLED = """

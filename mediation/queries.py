@@ -120,12 +120,14 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     party_names = redaction.persons(parties)
 
     def t(text: str | None) -> str | None:
-        """Free text as this reader may see it: numbers scrubbed, names too without access."""
+        """THE rule of every free-text field of the case file: as the event log holds it
+        (eventlog.append), numbers scrubbed and the persons' names masked (张某), whoever
+        reads; in full only when revealed. (An urging's note is its event's text: masked
+        even when revealed.)"""
         if reveal:
             return text
-        return redaction.redact(text, () if names_ok else party_names)
+        return redaction.redact(text, party_names)
 
-    names = dict(s.exec(select(Staff.username, Staff.name)).all())
     def rows(model: type[_Row], order: str = "id") -> Sequence[_Row]:
         """The case's rows of one of its tables, in ``order``."""
         return s.exec(select(model).where(col(model.case_id) == cid)  # type: ignore[attr-defined]
@@ -143,6 +145,11 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     # urging performance is its event alone (no table of its own): in the order it happened
     urgings = sorted(s.exec(select(Event).where(Event.case_id == cid, Event.action == "urge")
                             ).all(), key=lambda e: (e.occurred_at or e.at, e.seq))
+    from mediation.access import staff_names
+
+    names = dict(s.exec(select(Staff.username, Staff.name)).all())
+    shown = staff_names.labels(uow, [m.username for m in mediators]
+                               + [f.visitor for f in follow_ups] + [e.actor for e in urgings])
     return CaseView(
         id=cid,
         number=case.number,
@@ -179,7 +186,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         advice=t(case.advice),
         parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
-                    "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
+                    "label": shown.get(m.username, m.username), "lead": m.lead,
+                    "assigned_at": iso(m.assigned_at)} for m in mediators],
         sessions=[{"no": i, "held_at": iso(x.held_at), "place": t(x.place),
                    "attendees": t(x.attendees), "minutes": t(x.minutes),
                    "recorded_by": x.recorded_by} for i, x in enumerate(sessions, 1)],
@@ -190,7 +198,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                      "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
                      "granted_by": e.granted_by} for e in extensions],
         follow_ups=[{"visited_at": iso(f.visited_at),
-                     "visitor": t(names.get(f.visitor, f.visitor)),
+                     "visitor": t(shown.get(f.visitor, f.visitor)),
                      "visited": t(f.visited), "performance": f.performance,
                      "satisfaction": f.satisfaction, "lawsuit": f.lawsuit, "note": t(f.note),
                      "measures": t(f.measures), "escalation": t(f.escalation)}
@@ -200,7 +208,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
                      for p in preventions],
-        urgings=[{"at": iso(e.occurred_at or e.at), "by": names.get(e.actor, e.actor),
+        urgings=[{"at": iso(e.occurred_at or e.at), "by": shown.get(e.actor, e.actor),
+                  "by_user": e.actor,
                   "note": t(_urge_note(e.changes))} for e in urgings],
     )
 

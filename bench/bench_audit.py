@@ -14,7 +14,9 @@ measures, in the same run:
 - ``verify``: ``mediation.audit.verify`` end to end (chain, head, replay, case files);
 - with ``MEDIATION_BENCH_AUDIT_BASELINE=DIR`` (a directory holding another version's
   ``mediation`` package, e.g. ``git archive c3315f9 mediation data | tar -x -C DIR``), that
-  version's ``verify`` on the same file, in a subprocess: today's code against this one.
+  version's ``verify`` on the same file, in a subprocess: today's code against this one, as a
+  ratio of wall times and of CPU times (each process's own: on a shared machine the wall times
+  move with the other jobs, the CPU times much less).
 
 and reports verify's time as a ratio of each. Memory: the peak traced by ``tracemalloc`` during
 ``verify`` on a log of N/10 events and on one of N events; constant memory means the two peaks are
@@ -210,26 +212,28 @@ except ImportError:  # code from before the split of db/storage.py
     from mediation.db.storage import engine_for
 from mediation.db.storage import UnitOfWork
 engine = engine_for(sys.argv[1])
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 with UnitOfWork(engine, write=False) as uow:
     result = audit.verify(uow)
-elapsed = time.perf_counter() - t0
+elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
 assert result.ok, result.to_dict()
-print(elapsed)
+print(elapsed, cpu)
 """
 
 
-def baseline_verify(path: Path, checkout: str) -> float:
+def baseline_verify(path: Path, checkout: str) -> tuple[float, float]:
     """``verify`` of another version of the code (``checkout``: a directory holding its
     ``mediation`` package, e.g. ``git archive <commit> mediation data | tar -x -C DIR``), on
-    the same database, in a subprocess: today's code against this one, in the same run."""
+    the same database, in a subprocess: today's code against this one, in the same run. Its wall
+    time and its CPU time (the process's own, so less sensitive to other jobs on the machine)."""
     import subprocess
     import sys
 
     out = subprocess.run([sys.executable, "-c", BASELINE, "sqlite:///" + str(path)], cwd=checkout,
                          env={**os.environ, "PYTHONPATH": checkout}, check=True,
                          capture_output=True, text=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    elapsed, cpu = out.stdout.strip().splitlines()[-1].split()
+    return float(elapsed), float(cpu)
 
 
 def main() -> None:
@@ -244,9 +248,9 @@ def main() -> None:
         small_engine, _, _ = build(Path(tmp) / "small.db", small, version)
         engine, hash_time, total = build(Path(tmp) / "large.db", n, version)
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = run_verify(engine)
-        verify_time = time.perf_counter() - t0
+        verify_time, verify_cpu = time.perf_counter() - t0, time.process_time() - c0
         assert result.ok and result.events == n, result.to_dict()
         read_time = raw_read(Path(tmp) / "large.db")
         before = baseline_verify(Path(tmp) / "large.db", checkout) if checkout else None
@@ -263,8 +267,11 @@ def main() -> None:
     print(f"ratio verify / hashlib:    {verify_time / hash_time:8.1f} x")
     print(f"ratio verify / raw read:   {verify_time / read_time:8.1f} x")
     if before is not None:
-        print(f"baseline verify ({checkout}): {before:8.3f} s; this code / baseline: "
-              f"{verify_time / before:.2f} x")
+        wall, cpu = before
+        print(f"baseline verify ({checkout}): {wall:8.3f} s; this code / baseline: "
+              f"{verify_time / wall:.2f} x")
+        print(f"CPU seconds of verify: this code {verify_cpu:.2f}, baseline {cpu:.2f}; "
+              f"this code / baseline: {verify_cpu / cpu:.2f} x (the machine's load weighs less)")
     print(f"peak memory (tracemalloc) at {small:,} events: {peak_small / 1024:8.0f} KiB")
     print(f"peak memory (tracemalloc) at {n:,} events: {peak_large / 1024:8.0f} KiB "
           f"(ratio {peak_large / peak_small:.2f} for {n / small:.0f}x the events)")

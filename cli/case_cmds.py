@@ -24,6 +24,7 @@ from cli.options import (
     version_opt,
 )
 from mediation.core.errors import DuplicateSuspected, InvalidInput
+from mediation.core.files import not_readable
 from mediation.core.i18n import _, msg
 
 
@@ -67,9 +68,8 @@ def register(app: typer.Typer) -> None:
                 data, origin = read_stdin(), "stdin"
             else:
                 path = Path(file)
-                if not path.is_file():
-                    raise typer.BadParameter(_("no such file: {file}", file=file),
-                                             param_hint="--file")
+                if (why := not_readable(path)) is not None:
+                    raise typer.BadParameter(why.render(), param_hint="--file")
                 try:
                     data, origin = path.read_bytes(), path.name
                 except OSError as exc:
@@ -348,11 +348,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_opt(),
     ) -> None:
         """List cases, newest first, with the total: by state, category, overdue, mine."""
-        from mediation import queries
+        from mediation import caselist  # no stored tables' classes, no ORM (issue 18)
         from mediation.core.choices import category_family
 
         families = category_family(category) if category else None
-        rows, total = env(ctx).act(queries.case_page, state=state, overdue=overdue, mine=mine,
+        rows, total = env(ctx).act(caselist.case_page, state=state, overdue=overdue, mine=mine,
                                    categories=families, limit=None if all_ else limit,
                                    page=1 if all_ else page, write=False)
         render.case_list(rows, as_json=as_json, fmt=fmt, total=total,

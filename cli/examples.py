@@ -90,7 +90,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "staff password": ("mediation staff password liming",),
     "staff reset": ("mediation staff reset liming",),
     "staff role": ("mediation staff role liming 主任",),
-    "stats": ("mediation stats 2026-11", "mediation stats 2026 --by 类别",
+    "stats": ("mediation stats 上月", "mediation stats 2026 --by 类别",
               "mediation stats 2026年第4季度 --district"),
     "lead accept": ("mediation lead accept 3", "mediation lead accept 3 --file 案件.json"),
     "lead import": ("mediation lead import 网格线索.csv", "mediation lead import 平台导出.json"),

@@ -145,11 +145,15 @@ def register(app: typer.Typer) -> None:
     def stats_cmd(
         ctx: typer.Context,
         period: str | None = typer.Argument(None, metavar="[PERIOD]", help=_(
-            "A period: 2026-11, 2026Q4, 2026 or 2026-01-01..2026-03-31.")),
-        month: str | None = typer.Option(None, "--month", help=_("A month, e.g. 2026-11.")),
+            "A period: 2026-11, 2026Q4, 2026 or 2026-01-01..2026-03-31; or this month, last "
+            "month, this quarter, last quarter, this year, last year (本月, 上月, 本季度, "
+            "上季度, 今年, 去年), counted from today in the committee's calendar.")),
+        month: str | None = typer.Option(None, "--month", help=_(
+            "A month, e.g. 2026-11, 本月 or 上月.")),
         quarter: str | None = typer.Option(None, "--quarter", help=_(
-            "A quarter, e.g. 2026Q4.")),
-        year: str | None = typer.Option(None, "--year", help=_("A year, e.g. 2026.")),
+            "A quarter, e.g. 2026Q4, 本季度 or 上季度.")),
+        year: str | None = typer.Option(None, "--year", help=_(
+            "A year, e.g. 2026, 今年 or 去年.")),
         from_: str | None = typer.Option(None, "--from", help=_("First day, YYYY-MM-DD.")),
         to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
         by: str | None = choice_opt("group", None, "--by", help=_("Group the figures."),
@@ -168,11 +172,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Statistics of a period (default: this month to date): success rate with its
         denominator and Wilson interval, intake, intervals, overdue cases."""
+        from mediation import calendars
         from mediation.core import periods
         from mediation.reporting import figures
         from mediation.reporting import stats as svc
 
-        today = _today()
+        today = env(ctx).act(calendars.today, write=False)  # the committee's, not the machine's
         p = periods.period_from_options(month_=month, quarter_=quarter, year_=year,
                                         from_=from_, to=to, spec=period, today=today)
         if district:
@@ -196,20 +201,25 @@ def register(app: typer.Typer) -> None:
         if chosen == "json":
             render.emit_json(doc)
             return
-        # A table on a terminal; in a pipe (or --format tsv|csv) the tables' rows only, and the
+        # A table on a terminal; in a pipe (or --format tsv|csv) the tables' rows, the
         # sentences on standard error.
+        # sentences on standard error; the period first and each table's column labels.
         say = render.paragraph if chosen == "table" else render.err
+        period = _("Statistics {period} ({start} – {end})", period=p.label,
+                   start=p.start.isoformat(), end=p.last_day.isoformat())
         if chosen == "table":
-            render.console().rule(_("Statistics {period} ({start} – {end})", period=p.label,
-                                    start=p.start.isoformat(), end=p.last_day.isoformat()))
+            render.console().rule(period)
+        else:
+            render.period_line(period, chosen)
         say(_rate_sentence(doc) + "\n")
         if isinstance(result.concluded, int) and 0 < result.concluded < SMALL_DENOMINATOR:
             say(_("Small numbers: with only {n} concluded cases the interval is wide; do not "
                   "compare rates on their own.", n=doc["concluded"]) + "\n")
-        render.emit_rows(*_figures_table(doc), chosen)
-        render.emit_rows(*_intervals_table(doc), chosen, title=_("Intervals (days)"))
+        render.emit_rows(*_figures_table(doc), chosen, header=True)
+        render.emit_rows(*_intervals_table(doc), chosen, title=_("Intervals (days)"),
+                         header=True)
         if by:
-            render.emit_rows(*_groups_table(doc, by), chosen,
+            render.emit_rows(*_groups_table(doc, by), chosen, header=True,
                              title=_("By {dimension}", dimension=_dimension(by)))
         if chart and not suppress_small and chosen == "table":
             months = periods.last_months(min(p.last_day, today), 12)

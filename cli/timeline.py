@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cli import render
 from mediation.core import money
 from mediation.core.i18n import N_, _, get_language, name
-from mediation.tables import STAFF_FIELDS
+from mediation.core.vocab import STAFF_FIELDS
 
 if TYPE_CHECKING:
     from mediation.tables import EventView
@@ -199,7 +199,9 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
                  role=keep(name("role", e.role)), action=keep(name("trigger", e.action)),
                  move=keep(_move(e))).rstrip()
         if with_case and e.case:
-            head = _("{line} [case {case}]", line=head, case=keep(e.case))
+            # [案件 (2026)龙人调字第8号] kept whole, label and all: a line breaks before it
+            label = _("{line} [case {case}]", line="", case=e.case).strip()
+            head = f"{head} {keep(label)}"
         emit(head, indent="    ", bold=True)
         if e.occurred_at and e.occurred_at != e.at:
             emit(_("happened: {time} (entered late)", time=keep(render.local_time(

@@ -8,6 +8,7 @@ and docs/settings.md for what each setting does.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from mediation import workflow
@@ -35,6 +36,11 @@ def of(uow: UnitOfWork, committee_id: int) -> Calendar:
         cal = Calendar(holidays_extend=holidays)
     uow.memo[memo] = cal
     return cal
+
+
+def today(uow: UnitOfWork, actor: Actor) -> date:
+    """Today in the actor's committee's calendar (its zone): what 本月 or 去年 count from."""
+    return of(uow, actor.committee_id).local_date(uow.now())
 
 
 def late_entry_limit(uow: UnitOfWork, committee_id: int) -> int:

@@ -15,6 +15,8 @@ from pydantic import BaseModel
 from sqlalchemy import BigInteger, DateTime, Integer
 from sqlmodel import Field, SQLModel
 
+from mediation.core.vocab import STAFF_FIELDS
+
 
 class Setting(SQLModel, table=True):
     """Per-database settings: schema version, the key of the ID-number keyed hash."""
@@ -163,13 +165,6 @@ class StatMonth(SQLModel, table=True):
         "autoincrement": False})
     n: int = Field(sa_type=BigInteger().with_variant(Integer(), "sqlite"))
 
-
-# The fields of an event's changes (at any depth: a follow-up's ``visitor``) whose values are
-# staff members' user names: shown to people by display name (``staff_names.label``,
-# ``EventView.staff``), kept as user names in JSON.
-STAFF_FIELDS = frozenset({"lead_mediator", "co_mediators", "stepped_aside", "visitor",
-                          "reporter", "by", "director", "username", "registrar",
-                          "recorded_by", "granted_by", "assignee", "actor", "mediator", "user"})
 
 
 def staff_values(value: Any, key: str | None = None) -> set[str]:

@@ -32,7 +32,10 @@ mediating`), or as a part of exactly one Chinese name, two characters or more (`
 `--state 调解` of 调解中 and 终止调解, is refused naming them); a category by code, name, a
 part of one name (`邻里`) or a code without its leading zero (`2` → `02`). A case is
 named by its id, its full number in half- or full-width brackets, or a short form (`龙12`: this
-year's case 12; `2025龙12`). Lists show the newest first with the total, page with `--limit`,
+year's case 12, as are `第12号` and `12号`; `2025龙12`); a reference in none of these forms is
+refused listing them. A period may be said as `本月`, `上月`, `本季度`, `上季度`, `今年`
+(`本年`), `去年` (`上年`) or `this month` ... `last year`, counted from today in the committee's
+calendar (`stats 上月`). Lists show the newest first with the total, page with `--limit`,
 `--page` and `--all`, and print a table fitted to the terminal, or tab-separated rows when
 standard output is not a terminal (`--format table|tsv|csv|json` chooses); so do `audit log` and
 `case history` (a timeline on a terminal, one row per event in a pipe). On a terminal no

@@ -18,14 +18,17 @@ from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-# In CSV text: a field that starts (after its opening quote, if any) with a trigger. Used to find
-# the rare batch that needs :func:`inert_rows` without calling a function per cell.
-CSV_DANGER = re.compile(r'(?:^|,)"?[=+\-@\t\r\n]', re.MULTILINE)
+# In CSV text written by csv.writer (lines ended by CRLF): a field that starts with a trigger.
+# Used to find the rare batch that needs :func:`inert_rows` without calling a function per cell.
+# A field holding a line break is always quoted, so a line break right after a separator is no
+# field's start but the end of the line after an empty last field (cases.csv ends with
+# fed_back_at, empty until a feedback): only a quoted field can start with one.
+CSV_DANGER = re.compile(r'(?:^|,)(?:"[=+\-@\t\r\n]|[=+\-@\t])', re.MULTILINE)
 # The same search in two parts that the regular expression engine runs faster: a field after
 # a separator or a line break (a pattern led by a character set, which it scans for), and the
 # text's first field. :func:`csv_danger` is exactly ``CSV_DANGER.search(text) is not None``.
-_AFTER_SEPARATOR = re.compile(r'[,\n]"?[=+\-@\t\r\n]')
-_FIRST_FIELD = re.compile(r'"?[=+\-@\t\r\n]')
+_AFTER_SEPARATOR = re.compile(r'[,\n](?:"[=+\-@\t\r\n]|[=+\-@\t])')
+_FIRST_FIELD = re.compile(r'"[=+\-@\t\r\n]|[=+\-@\t]')
 
 
 def csv_danger(text: str) -> bool:

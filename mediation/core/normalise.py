@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Final
+from typing import Final, NamedTuple, TypeGuard
 
 from mediation.core.i18n import N_, Msg, msg
 
@@ -170,8 +170,25 @@ def case_ref(value: str) -> str:
 _YEAR_BRACKETS: Final = str.maketrans({"〔": "(", "〕": ")", "[": "(", "]": ")", "【": "(",
                                        "】": ")", "［": "(", "］": ")"})
 # A short form: ``龙12`` (this year's case 12 of the committee whose prefix is 龙) or
-# ``2025龙12``; the prefix is what stands before 人调字 in a full number.
-_SHORT_RE: Final = re.compile(r"(?:\(?(?P<year>\d{4})\)?)?(?P<prefix>[^\d()]+?)第?(?P<seq>\d+)号?")
+# ``2025龙12``; the prefix is what stands before 人调字 in a full number (letters: 龙, 岳麓).
+_SHORT_RE: Final = re.compile(r"(?:\(?(?P<year>\d{4})\)?)?(?P<prefix>[^\W\d_]+?)第?(?P<seq>\d+)号?")
+# The reader's committee's case by its sequence number alone, as a clerk says it: ``第10号``,
+# ``10号``, ``第10`` (this year's), ``2025年第10号``, ``(2025)第10号``. A bare number is an id.
+_SEQ_RE: Final = re.compile(
+    r"(?:\((?P<y1>\d{4})\)|(?P<y2>\d{4})年)?(?:第(?P<s1>\d+)号?|(?P<s2>\d+)号)"
+    r"|(?P<y3>\d{4})第(?P<s3>\d+)号?")
+_NUMBER_RE: Final = re.compile(r"\(\d{4}\)[^()]+人调字第\d+号")
+CASE_REF_FORMS: Final = N_(
+    "{ref!r} is not a case: give its id ({id}), its number ({number}, brackets half- or "
+    "full-width: {wide}) or a short form ({short}, {dated}, {seq_only}, {seq_bare})")
+
+
+class CaseSeq(NamedTuple):
+    """A case named by its year and sequence number only (``第10号``): the reader's committee's
+    prefix completes its number (db.casestore)."""
+
+    year: int
+    seq: int
 
 
 def case_number(year: int, prefix: str, seq: int) -> str:
@@ -185,25 +202,45 @@ def short_ref(year: int, prefix: str, seq: int, *, this_year: int) -> str:
     return f"{prefix}{seq}" if year == this_year else f"{year}{prefix}{seq}"
 
 
-def case_key(value: str | int, *, year: int | None = None) -> int | str:
+def _this_year() -> int:
+    from mediation.core.clock import local_date, utcnow
+
+    return local_date(utcnow()).year
+
+
+def case_key(value: str | int, *, year: int | None = None) -> int | str | CaseSeq:
     """What a case reference names: its id (an int) when it is a whole number of at most 18
     digits, otherwise its number as :func:`case_ref` reads it, in any brackets (``〔2026〕``,
     full-width), or expanded from a short form: ``龙12`` is case 12 of ``year`` (default: this
-    year, China time), ``2025龙12`` case 12 of 2025."""
+    year, China time), ``2025龙12`` case 12 of 2025; ``第12号`` or ``12号`` is a :class:`CaseSeq`
+    (this year's case 12 of the reader's committee). Anything else is returned as text, which
+    :func:`is_case_number` tells from a number."""
     v = case_ref(str(value)).translate(_YEAR_BRACKETS)
     if v.isascii() and v.isdigit() and len(v) <= 18:
         return int(v)
     if "人调字" not in v:
+        alone = _SEQ_RE.fullmatch(v)
+        if alone:
+            stated = alone["y1"] or alone["y2"] or alone["y3"]
+            return CaseSeq(int(stated) if stated else year or _this_year(),
+                           int(alone["s1"] or alone["s2"] or alone["s3"]))
         short = _SHORT_RE.fullmatch(v)
         if short:
-            if short["year"]:
-                year = int(short["year"])
-            elif year is None:
-                from mediation.core.clock import local_date, utcnow
-
-                year = local_date(utcnow()).year
-            return case_number(year, short["prefix"], int(short["seq"]))
+            return case_number(int(short["year"]) if short["year"] else year or _this_year(),
+                               short["prefix"], int(short["seq"]))
     return v
+
+
+def is_case_number(key: int | str | CaseSeq) -> TypeGuard[str]:
+    """Whether :func:`case_key`'s answer is a case number in its one written form."""
+    return isinstance(key, str) and _NUMBER_RE.fullmatch(key) is not None
+
+
+def not_a_case(ref: str | int, prefix: str, year: int) -> Msg:
+    """The refusal of a reference in none of the forms: each form, with the committee's prefix."""
+    return msg(CASE_REF_FORMS, ref=str(ref), id=12, number=case_number(year, prefix, 12),
+               wide=f"〔{year}〕{prefix}人调字第12号", short=f"{prefix}12",
+               dated=f"{year - 1}{prefix}12", seq_only="第12号", seq_bare="12号")
 
 
 # ---------------------------------------------------------------------------------------------

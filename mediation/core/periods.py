@@ -1,6 +1,9 @@
 """The periods statistics and reports are counted over: local calendar dates of the default
 calendar (China Standard Time), ``end`` exclusive, and the written forms that name them
-(``2026-11``, ``2026Q4``, ``2026``, ``2026-01-01..2026-03-31``, ``--month``/``--from`` ...).
+(``2026-11``, ``2026Q4``, ``2026``, ``2026-01-01..2026-03-31``, ``--month``/``--from`` ...),
+and the words a clerk says for them (本月, 上月, 本季度, 上季度, 今年/本年, 去年/上年, and in
+English this month, last quarter ...), resolved against the committee calendar's today (the
+caller's ``today``; never the machine's date) to the written form they stand for.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import date, datetime, timedelta
 from mediation.core import calendar
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import InvalidInput, UsageError
-from mediation.core.i18n import msg
+from mediation.core.i18n import N_, msg
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,39 @@ _QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
 
 
+# The words for a period relative to today, by its kind (month, quarter, year) and how many of
+# them back: 本月 is this month (the written 2026-11), 上月 the one before.
+_RELATIVE: dict[str, tuple[str, int]] = {
+    "本月": ("month", 0), "这个月": ("month", 0), "当月": ("month", 0),
+    "上月": ("month", 1), "上个月": ("month", 1),
+    "本季度": ("quarter", 0), "本季": ("quarter", 0), "这个季度": ("quarter", 0),
+    "上季度": ("quarter", 1), "上个季度": ("quarter", 1), "上一季度": ("quarter", 1),
+    "本年": ("year", 0), "今年": ("year", 0), "本年度": ("year", 0), "当年": ("year", 0),
+    "上年": ("year", 1), "去年": ("year", 1), "上一年": ("year", 1), "上年度": ("year", 1),
+    "this_month": ("month", 0), "last_month": ("month", 1), "this_quarter": ("quarter", 0),
+    "last_quarter": ("quarter", 1), "this_year": ("year", 0), "last_year": ("year", 1),
+}
+RELATIVE_WORDS = N_("this month, last month, this quarter, last quarter, this year or last year")
+
+
+def relative(text: str, today: date) -> tuple[str, str] | None:
+    """``(kind, written form)`` of a relative period word (``本月`` → ``("month",
+    "2026-11")``, ``last year`` → ``("year", "2025")``), or None when ``text`` is none."""
+    from mediation.core import normalise
+
+    found = _RELATIVE.get(normalise.code(text.strip()).lower())
+    if found is None:
+        return None
+    kind, back = found
+    if kind == "month":
+        index = today.year * 12 + today.month - 1 - back
+        return kind, f"{index // 12:04d}-{index % 12 + 1:02d}"
+    if kind == "quarter":
+        index = today.year * 4 + (today.month - 1) // 3 - back
+        return kind, f"{index // 4:04d}Q{index % 4 + 1}"
+    return kind, f"{today.year - back:04d}"
+
+
 def parse_period(spec: str) -> Period:
     """``2026-11`` (month), ``2026Q4`` (quarter), ``2026`` (year) or ``D..D`` (dates)."""
     text = spec.strip()
@@ -109,8 +145,9 @@ def parse_period(spec: str) -> Period:
     elif ".." in text:
         first, _, last = text.partition("..")
         return date_range(parse_date(first), parse_date(last))
-    raise InvalidInput(msg("not a period: {value} (use 2026-11, 2026Q4, 2026 or "
-                           "2026-01-01..2026-03-31)", value=spec))
+    raise InvalidInput(msg("not a period: {value} (use 2026-11, 2026Q4, 2026, "
+                           "2026-01-01..2026-03-31, {words})", value=spec,
+                           words=msg(RELATIVE_WORDS)))
 
 
 def parse_date(value: str) -> date:
@@ -142,21 +179,24 @@ def period_from_options(*, month_: str | None = None, quarter_: str | None = Non
     if len(given) > 1:
         raise InvalidInput(msg("give one period: --month, --quarter, --year, or --from/--to"))
     # 2026年11月, 2026/11, 2026年第4季度, 2026年 ...: one written form each (core/normalise.py).
-    from mediation.core import normalise
-
-    month_, quarter_, year_, spec = (None if x is None else normalise.period_text(x)
-                                     for x in (month_, quarter_, year_, spec))
+    # 本月, 上季度, 去年 ...: the written form each stands for, today (--month takes a month's).
+    month_, quarter_, year_, spec = (_written(x, kind, today) for x, kind in (
+        (month_, "month"), (quarter_, "quarter"), (year_, "year"), (spec, None)))
     if month_:
         if not _MONTH_RE.match(month_.strip()):
-            raise InvalidInput(msg("not a month: {value} (use 2026-11)", value=month_))
+            raise InvalidInput(msg(
+                "not a month: {value} (use 2026-11, this month or last month)", value=month_))
         return parse_period(month_)
     if quarter_:
         if not _QUARTER_RE.match(quarter_.strip()):
-            raise InvalidInput(msg("not a quarter: {value} (use 2026Q4)", value=quarter_))
+            raise InvalidInput(msg(
+                "not a quarter: {value} (use 2026Q4, this quarter or last quarter)",
+                value=quarter_))
         return parse_period(quarter_)
     if year_:
         if not _YEAR_RE.match(year_.strip()):
-            raise InvalidInput(msg("not a year: {value} (use 2026)", value=year_))
+            raise InvalidInput(msg("not a year: {value} (use 2026, this year or last year)",
+                                   value=year_))
         return parse_period(year_)
     if spec:
         return parse_period(spec)
@@ -165,3 +205,17 @@ def period_from_options(*, month_: str | None = None, quarter_: str | None = Non
         last = parse_date(to) if to else today
         return date_range(first, last)
     return month_to_date(today)
+
+
+def _written(value: str | None, kind: str | None, today: date) -> str | None:
+    """An option's value as the statistics read it: a relative word of ``kind`` (any, for the
+    period argument) as its written form, else the forms people write (normalise.period_text);
+    a word of another kind is left as typed, for the caller to refuse naming the forms."""
+    from mediation.core import normalise
+
+    if value is None:
+        return None
+    found = relative(value, today)
+    if found is not None and kind in (None, found[0]):
+        return found[1]
+    return value if found is not None else normalise.period_text(value)

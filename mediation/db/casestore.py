@@ -31,13 +31,13 @@ from mediation.cases import (
 )
 from mediation.core import normalise
 from mediation.core.clock import iso, local_date
-from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
+from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db import casefile_changes, settings
 from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Event
+from mediation.tables import Committee, Event
 
 _T = TypeVar("_T")
 
@@ -55,9 +55,28 @@ class Reader(Protocol):
     def role(self) -> str: ...
 
 
-def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
-    """A case of the actor's committee, by id or by its full number."""
+def _prefix(uow: UnitOfWork, committee_id: int) -> str:
+    prefix = uow.conn.execute(core_select(_COMMITTEE.c.prefix).where(
+        _COMMITTEE.c.id == committee_id)).scalar()
+    return str(prefix or "")
+
+
+def case_key(uow: UnitOfWork, actor: Reader, ref: str | int) -> int | str:
+    """The id or full number ``ref`` names (normalise.case_key), ``第12号``/``12号`` completed
+    with the actor's committee's prefix; a reference in none of the forms is refused naming
+    them all (with the committee's prefix), not looked for."""
     key = normalise.case_key(ref)
+    if isinstance(key, int) or normalise.is_case_number(key):
+        return key
+    prefix = _prefix(uow, actor.committee_id)
+    if isinstance(key, normalise.CaseSeq):
+        return normalise.case_number(key.year, prefix, key.seq)
+    raise InvalidInput(normalise.not_a_case(ref, prefix, local_date(uow.now()).year))
+
+
+def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
+    """A case of the actor's committee, by id, full number or short form (:func:`case_key`)."""
+    key = case_key(uow, actor, ref)
     stmt = select(Case).where(Case.committee_id == actor.committee_id)
     stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
     case = uow.session.exec(stmt).first()
@@ -111,6 +130,7 @@ def conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflic
 
 # The step's statements, built once: SQLAlchemy compiles each once per process and reuses it.
 _CASES = Case.__table__  # type: ignore[attr-defined]
+_COMMITTEE = Committee.__table__  # type: ignore[attr-defined]
 _PARTY = Party.__table__  # type: ignore[attr-defined]
 _AGREEMENT = Agreement.__table__  # type: ignore[attr-defined]
 _JUDICIAL = JudicialConfirmation.__table__  # type: ignore[attr-defined]
@@ -196,7 +216,7 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
 
     The ``Case`` is in no session: :func:`write` writes its changes with one Core UPDATE.
     """
-    key = normalise.case_key(ref)
+    key = case_key(uow, actor, ref)
     by_number = not isinstance(key, int)
     mediator = actor.role == Role.mediator
     stmt = _load_statement(by_number, workflow.facts(trigger), mediator)

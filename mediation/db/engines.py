@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 
+from mediation.core import paths
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
 
@@ -37,8 +38,7 @@ PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def default_db_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "mediation" / "mediation.db"
+    return paths.user_path("data", "mediation.db")
 
 
 def database_url(value: str | None) -> str:

@@ -33,7 +33,7 @@ from mediation import calendars
 from mediation.access.policy import Actor, allowed
 from mediation.cases import Case
 from mediation.committee import committee_of
-from mediation.core import choices, zhnum
+from mediation.core import choices, paths, zhnum
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
@@ -354,10 +354,4 @@ def archive(uow: UnitOfWork, actor: Actor, ref: str | int, *,
 
 
 def templates_root() -> Path:
-    import os
-
-    explicit = os.environ.get("MEDIATION_TEMPLATES", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "mediation" / "templates"
+    return paths.user_path("data", "templates", env="MEDIATION_TEMPLATES")

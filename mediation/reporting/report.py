@@ -12,9 +12,11 @@ than the time of writing, and every zip entry carries a fixed timestamp.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,33 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
     nightly export computes them once for stats.json and the sheet); computed here otherwise.
     ``committee``: the committee's name, likewise.
     """
+    stats, committee, rows = _prepared(uow, actor, period, as_of, stats, committee, lang)
+    data = _workbook(committee, period, lang, rows, stats)
+    if isinstance(out, Path):  # through out.partial, owner-only, never via a link
+        files.write_atomically(out, data, parents=False)
+    else:
+        out.write(data)
+    return {"period": period.view(), "rows": len(rows), "bytes": len(data),
+            "concluded": stats.concluded, "succeeded": stats.succeeded}
+
+
+def monthly_bytes(uow: UnitOfWork, actor: Actor, period: Period, *, lang: str = "zh",
+                  as_of: datetime | None = None, stats: Stats | None = None,
+                  committee: str | None = None) -> Callable[[], bytes]:
+    """The monthly report's bytes, made when called: what it reads from the database is read
+    now, so the call needs no database (the nightly export makes it in a process of its own,
+    beside its CSV streaming). The same bytes as :func:`monthly` writes."""
+    stats, committee, rows = _prepared(uow, actor, period, as_of, stats, committee, lang)
+    return functools.partial(_workbook, committee, period, lang, rows, stats)
+
+
+Rows = list[tuple[str, str, Figures]]
+
+
+def _prepared(uow: UnitOfWork, actor: Actor, period: Period, as_of: datetime | None,
+              stats: Stats | None, committee: str | None,
+              lang: str) -> tuple[Stats, str, Rows]:
+    """The figures, the committee's name and the sheet's rows (what the sheet reads)."""
     require(actor, "report.export")
     if stats is None:
         stats = compute(uow, actor, period, "category", as_of=as_of)
@@ -88,13 +117,7 @@ def monthly(uow: UnitOfWork, actor: Actor, period: Period, out: Path | io.BytesI
     # Codes outside the table (should not happen) still count, in a row of their own.
     known = {c.code for c in categories.reporting_categories()}
     rows.extend((k, k, g) for k, g in sorted(groups.items()) if k not in known and k)
-    data = _workbook(committee, period, lang, rows, stats)
-    if isinstance(out, Path):  # through out.partial, owner-only, never via a link
-        files.write_atomically(out, data, parents=False)
-    else:
-        out.write(data)
-    return {"period": period.view(), "rows": len(rows), "bytes": len(data),
-            "concluded": stats.concluded, "succeeded": stats.succeeded}
+    return stats, committee, rows
 
 
 def period_label(period: Period, lang: str) -> str:
@@ -112,7 +135,7 @@ def period_label(period: Period, lang: str) -> str:
 
 
 def _workbook(committee: str, period: Period, lang: str,
-              rows: list[tuple[str, str, Figures]], total: Figures) -> bytes:
+              rows: Rows, total: Figures) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter

@@ -101,7 +101,7 @@ def compute_for(uow: UnitOfWork, ids: list[int], period: Period, by: str | None 
             _prevention(conn, alone, scope, lambda _key: total)
             if stats_counted.applies(None, period):
                 stats_counted.collect(conn, ids, None, period, lambda _key: total,
-                                      only_visits=True)
+                                      part="visits")
             else:
                 _follow_ups(conn, alone, scope, lambda _key: total)
     stats = Stats(**from_raw(None, _finished(total)).model_dump(), period=period.view(),
@@ -164,10 +164,21 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
         row("")
     scope = q.scope(c, ids)
 
+    parts = stats_counted.split(q.by, q.period)
     if stats_counted.applies(q.by, q.period):
         # 1-2. The counts and the intervals off the counters kept per committee and month
         # (stats_counted.py): a few rows instead of a scan and five sorts of the cases.
         stats_counted.collect(conn, ids, q.by, q.period, row)
+    elif parts is not None:
+        # A year (quarter) to date: its whole months off the counters, the rest of its last
+        # month scanned. The follow-ups likewise by month (each month's on its own); otherwise
+        # over the whole period (a case visited in both parts counts once).
+        whole, rest = parts
+        by_month = q.by == "month"
+        stats_counted.collect(conn, ids, q.by, whole, row, part="all" if by_month else "counts")
+        tail = Sql(q.dialect, q.by, rest)
+        _scan(conn, tail, c, tail.scope(c, ids), row)
+        _follow_ups(conn, *((tail, tail.scope(c, ids)) if by_month else (q, scope)), row)
     else:
         _scan(conn, q, c, scope, row)
         _follow_ups(conn, q, scope, row)
@@ -237,7 +248,9 @@ def _scan(conn: Any, q: Sql, c: Table, scope: Any,
         b = round(float(bucket), 2)
         counts[b] = counts.get(b, 0) + int(n)
     for (k, interval), counts in buckets.items():
-        row(k)["intervals"][interval] = counts  # read as percentiles by _finished
+        into = row(k)["intervals"].setdefault(interval, {})  # read as percentiles by _finished
+        for b, n in counts.items():  # (added to the counters' months, when split)
+            into[b] = into.get(b, 0) + n
 
 
 def _follow_ups(conn: Any, q: Sql, scope: Any,

@@ -38,6 +38,7 @@ class Sql:
     """Dialect-aware expressions for one computation."""
 
     def __init__(self, dialect: str, by: str | None, period: Period) -> None:
+        self.dialect = dialect
         self.sqlite = dialect == "sqlite"
         self.by = by
         self.period = period

@@ -251,9 +251,15 @@ def amendable(s: Subject, c: Amend) -> Msg | None:
         if f not in AMENDABLE:
             return msg("{field} is not a field a correction changes", field=f)
         if s.state not in AMENDABLE[f]:
-            return msg("{field} may not be corrected once the case is {state}",
-                       field=name("field", f), state=name("state", s.state))
+            return msg("{field} may not be corrected once the case is {state}; in this state "
+                       "only {allowed} may be", field=name("field", f),
+                       state=name("state", s.state), allowed=amendable_in(s.state))
     return None
+
+
+def amendable_in(state: str) -> str:
+    """What a correction may change in ``state`` (AMENDABLE), by name: what a refusal offers."""
+    return join([name("field", f) for f, states in AMENDABLE.items() if state in states])
 
 
 def extension_within_limit(s: Subject, c: Extend) -> Msg | None:

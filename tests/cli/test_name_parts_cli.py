@@ -1,7 +1,9 @@
 """A clerk's second trial at 80 columns in Chinese (issue 14): every value typed on the command line
 may be the code, its Chinese name, or a part of exactly one Chinese name (mediation.core.choices):
 ``--format 表格``, ``--state 结案``, ``--channel 微信``; a part of several names is a usage error
-naming each of them (``--state 调解``). Both languages, piped and at 80 columns."""
+naming each of them (``--state 调解``). A case by its sequence number alone (``第9号``, ``9号``:
+this year's, of the reader's committee); a reference in no form is refused listing every form.
+Both languages, piped and at 80 columns."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
@@ -16,6 +19,7 @@ from tests.conftest import Result, case_record
 
 Cli = Callable[..., Result]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def width(line: str) -> int:
@@ -79,3 +83,73 @@ def test_a_feedback_channel_as_the_clerk_says_it(cli: Cli, lang: str, typed: str
     wrong = cli("--lang", lang, "case", "feedback", "1", "--channel", "飞鸽传书")
     assert wrong.code == 2 and wrong.err.count("\n") == 1, wrong.err
     assert ("message 短信微信" if lang == "zh" else "message, written") in wrong.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_case_by_its_sequence_number_alone(demo: Cli, lang: str) -> None:
+    L = ("--lang", lang)
+    listed = json.loads(demo(*L, "case", "list", "--all", "--json").out)
+    number = {c["id"]: c["number"] for c in listed}[3]
+    seq = number.rsplit("第", 1)[1].rstrip("号")
+    for typed in (f"第{seq}号", f"{seq}号", f"第{seq}", f"第{seq}号".translate(WIDE)):
+        r = demo(*L, "case", "show", typed, "--json")
+        assert r.code == 0, (typed, r.err)
+        assert json.loads(r.out)["number"] == number
+    missing = demo(*L, "case", "show", "第999号")
+    assert missing.code == 1 and "第999号" in missing.err and "第人调字" not in missing.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("typed", ["abc", "龙", "第号"])
+def test_a_reference_in_no_form_lists_the_forms(demo: Cli, lang: str, typed: str) -> None:
+    r = demo("--lang", lang, "case", "show", typed, env={"COLUMNS": "80"})
+    assert r.code == 1 and r.err.count("\n") == 1 and "Traceback" not in r.err, r.err
+    year = json.loads(demo("case", "list", "--all", "--json").out)[0]["number"][1:5]
+    for form in (f"({year})龙人调字第12号", f"〔{year}〕龙人调字第12号", "龙12", "第12号", "12号"):
+        assert form in r.err, r.err
+    assert ("简称" if lang == "zh" else "short form") in r.err
+    step = demo("--lang", lang, "case", "accept", typed)  # a step finds its case alike
+    assert step.code == 1 and "第12号" in step.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_stats_of_a_relative_period_from_the_committees_today(demo: Cli, lang: str,
+                                                              zone: str) -> None:
+    """stats 本月, 上月, 本季度, 今年, 去年 (a clerk's trial: refused), counted from today in the
+    committee's calendar (its zone, 25 hours apart here), never the machine's date."""
+    from mediation.core.calendar import Calendar
+    from mediation.core.clock import utcnow
+
+    assert demo("calendar", "set", "--zone", zone).code == 0
+    today = Calendar(zone=zone).local_date(utcnow())
+    q = (today.month - 1) // 3 + 1
+    before = today.replace(day=1) - timedelta(days=1)
+    for word, label in (("本月", f"{today:%Y-%m}"), ("上月", f"{before:%Y-%m}"),
+                        ("本季度", f"{today.year}Q{q}"), ("今年", f"{today.year}"),
+                        ("本年", f"{today.year}"), ("去年", f"{today.year - 1}"),
+                        ("上年", f"{today.year - 1}")):
+        r = demo("--lang", lang, "stats", word, "--json")
+        assert r.code == 0, (word, r.err)
+        assert json.loads(r.out)["period"]["label"] == label, word
+    assert json.loads(demo("stats", "--month", "上月", "--json").out)["period"]["label"] == \
+        f"{before:%Y-%m}"
+    r = demo("--lang", lang, "stats", "本周")
+    assert r.code == 1 and r.err.count("\n") == 1
+    assert ("本月、上月、本季度" if lang == "zh" else "this month, last month") in r.err
+    r = demo("--lang", lang, "stats", "--month", "今年")
+    assert r.code == 1 and ("本月或上月" if lang == "zh" else "this month or last") in r.err
+
+
+@pytest.mark.parametrize(("lang", "named"), [
+    ("zh", "此状态下只能更正纠纷类别、来源、移送文号"),
+    ("en", "in this state only category, source, referral reference may be")])
+def test_a_closed_case_refuses_a_correction_naming_what_may_be_corrected(
+        demo: Cli, lang: str, named: str) -> None:
+    closed = json.loads(demo("case", "list", "--state", "closed", "--json").out)[0]["id"]
+    r = demo("--lang", lang, "case", "amend", str(closed), "--reason", "更正", "--summary", "改",
+             env={"COLUMNS": "80"})
+    assert r.code == 1 and r.err.count("\n") == 1 and named in r.err, r.err
+    ok = demo("--lang", lang, "case", "amend", str(closed), "--reason", "更正", "--source",
+              "网格员")
+    assert ok.code == 0, ok.err

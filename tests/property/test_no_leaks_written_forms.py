@@ -1,10 +1,11 @@
 """Hypothesis (issue 11): free text of random Chinese prose with ID numbers and phones embedded in
 random written forms (spaces, hyphens, full-width digits, +86 / 0086), and the parties' names in
 random variant spellings (middle dots, stray spaces), goes through intake, every free-text step
-and retention. For every command a mediator (without --reveal), an auditor or a clerk may run,
-and every file it writes, nothing holds a full ID number or phone (after normalising the written
-forms); the auditor and the clerk see no person's name in any spelling, and after retention
-nobody does.
+(a session's minutes, place and attendees, the reasons of extend, remediate and reveal, the
+terms, the court, the advice of decline and terminate, the follow-up notes) and retention. For
+every command a mediator (without --reveal), an auditor or a clerk may run, and every file it
+writes, nothing holds a full ID number or phone (after normalising the written forms); the
+auditor and the clerk see no person's name in any spelling, and after retention nobody does.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediation import intake, retention, steps
+from mediation import intake, queries, retention, steps
 from mediation.committee import resolve_actor
 from mediation.core import identity, redaction
 from mediation.db.engines import database_url, engine_for
@@ -127,7 +128,18 @@ def test_no_number_or_name_in_any_written_form_reaches_a_reader(
         steps.extend(uow, director, cid, days=10, reason=data.draw(text), consent=True)
         steps.agree(uow, director, cid, terms=data.draw(text), written=True)
         steps.confirm(uow, director, cid)
+        steps.remediate(uow, director, cid, reason=data.draw(text), consent=True)
+        steps.agree(uow, director, cid, terms=data.draw(text), written=True)
+        steps.confirm(uow, director, cid)
         steps.judicial(uow, director, cid, court=data.draw(text))
+        queries.case_view(uow, director, cid, reveal=True, reason=data.draw(text))
+        # the texts of the steps that end a case otherwise: a decline's and a termination's
+        # advice, each on a case of the same parties
+        declined = intake.new_case(uow, director, intake.parse_case(record), force=True)["id"]
+        steps.decline(uow, director, declined, reason="party_refuses", advice=data.draw(text))
+        ended = intake.new_case(uow, director, intake.parse_case(record), force=True)["id"]
+        steps.accept(uow, director, ended)
+        steps.terminate(uow, director, ended, reason="no_agreement", advice=data.draw(text))
         uow.commit()
     release(db)
 
@@ -161,6 +173,9 @@ def test_no_number_or_name_in_any_written_form_reaches_a_reader(
         steps.judicial(uow, director, cid, result="confirmed")
         steps.follow_up_and_close(uow, director, cid, satisfaction="satisfied", performance="full",
                        note=data.draw(text))
+        for other in (declined, ended):
+            steps.follow_up_and_close(uow, director, other, satisfaction="satisfied",
+                                      note=data.draw(text))
         uow.commit()
     with UnitOfWork(engine, clock=lambda: datetime.now(UTC).replace(tzinfo=None)
                     + timedelta(days=3651)) as uow:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation.core.normalise import case_key, case_number
+from mediation.core.i18n import set_language
+from mediation.core.normalise import CaseSeq, case_key, case_number, is_case_number, not_a_case
 
 FULL_WIDTH = str.maketrans("0123456789()", "０１２３４５６７８９（）")
 
@@ -40,3 +41,36 @@ def test_full_short_and_full_width_forms_agree(year: int, prefix: str, seq: int,
         full, short = full.translate(FULL_WIDTH), short.translate(FULL_WIDTH)
     assert case_key(full) == case_key(short) == case_number(year, prefix, seq)
     assert case_key(f"{prefix}{seq}", year=year) == case_number(year, prefix, seq)
+
+
+@given(st.integers(2000, 2099), st.integers(1, 99999), st.booleans(),
+       st.sampled_from(["第{seq}号", "{seq}号", "第{seq}", " 第 {seq} 号 "]))
+def test_a_sequence_number_alone_is_this_years_case_of_the_readers_committee(
+        year: int, seq: int, wide: bool, form: str) -> None:
+    """第10号 / 10号 (a clerk's trial read 第 as a committee's prefix, and refused 10号)."""
+    typed = form.format(seq=seq)
+    if wide:
+        typed = typed.translate(FULL_WIDTH)
+    key = case_key(typed, year=year)
+    assert key == CaseSeq(year, seq) and not is_case_number(key)
+    for dated in (f"{year}年第{seq}号", f"({year})第{seq}号", f"{year}第{seq}号"):
+        assert case_key(dated, year=2000) == CaseSeq(year, seq), dated
+
+
+@pytest.mark.parametrize("typed", ["abc", "龙", "第号", "12345678901234567890", "-3", "龙人调字"])
+def test_what_is_no_form_is_told_from_a_number(typed: str) -> None:
+    key = case_key(typed, year=2026)
+    assert not isinstance(key, (int, CaseSeq)) and not is_case_number(key)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "short form"), ("zh", "简称")])
+def test_the_refusal_lists_every_form_with_the_committees_prefix(lang: str, words: str) -> None:
+    set_language(lang)
+    try:
+        text = not_a_case("abc", "岳麓", 2026).render()
+    finally:
+        set_language("en")
+    for form in ("12", "(2026)岳麓人调字第12号", "〔2026〕岳麓人调字第12号", "岳麓12",
+                 "2025岳麓12", "第12号", "12号", words):
+        assert form in text, text
+    assert all(case_key(f, year=2026) for f in ("(2026)岳麓人调字第12号", "岳麓12"))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mediation.core import periods
+from mediation.core.errors import InvalidInput
+from mediation.core.i18n import set_language
 from mediation.core.normalise import fold_width, period_text
 
 
@@ -27,3 +32,46 @@ def test_any_month_in_any_form_and_width(year: int, month: int, sep: str, wide: 
     if wide:
         text = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
     assert fold_width(period_text(text)) == f"{year}-{month:02d}"
+
+
+# Relative periods (a clerk's trial: `stats 本月` was refused), counted from a given today.
+_WORDS = {"本月": "month", "这个月": "month", "上月": "month", "上个月": "month",
+          "本季度": "quarter", "上季度": "quarter", "今年": "year", "本年": "year",
+          "去年": "year", "上年": "year", "this month": "month", "Last-Quarter": "quarter",
+          "ＴＨＩＳ　ＹＥＡＲ": "year"}
+
+
+@given(st.dates(date(1950, 1, 1), date(2200, 12, 31)), st.sampled_from(sorted(_WORDS)))
+def test_a_relative_word_is_the_period_it_says_from_today(today: date, word: str) -> None:
+    got = periods.period_from_options(spec=word, today=today)
+    assert got.kind == _WORDS[word]
+    this = "本" in word or "这" in word or "今" in word or "this" in word.casefold() \
+        or "ＴＨＩＳ" in word
+    holding = got if this else periods.period_from_options(
+        spec={"month": "本月", "quarter": "本季度", "year": "今年"}[got.kind], today=today)
+    assert holding.start <= today < holding.end  # this one holds today
+    if not this:
+        assert got.end == holding.start  # the one before it, whole
+    assert got == periods.parse_period(got.label)  # the written form it stands for
+    option = {"month": "month_", "quarter": "quarter_", "year": "year_"}[got.kind]
+    assert periods.period_from_options(**{option: word}, today=today) == got
+
+
+@pytest.mark.parametrize(("option", "word"), [("month_", "今年"), ("quarter_", "上月"),
+                                              ("year_", "本季度")])
+def test_an_option_takes_the_words_of_its_own_kind(option: str, word: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        periods.period_from_options(**{option: word}, today=date(2026, 1, 5))
+    assert word in refused.value.render()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_word_of_no_period_is_refused_naming_the_words(lang: str) -> None:
+    set_language(lang)
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            periods.period_from_options(spec="本周", today=date(2026, 1, 5))
+        text = refused.value.render()
+    finally:
+        set_language("en")
+    assert "2026Q4" in text and ("上季度" if lang == "zh" else "last quarter") in text

@@ -1,5 +1,5 @@
 """The one renderer of an event's change values (cli.timeline): staff by display name under
-every field that holds a user name (tables.STAFF_FIELDS), at any depth; the clauses it joins
+every field that holds a user name (vocab.STAFF_FIELDS), at any depth; the clauses it joins
 with no doubled punctuation."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from cli import render  # noqa: F401  (cli.timeline is imported through cli.render)
 from cli.timeline import clauses, event_rows
 from mediation.core.i18n import set_language
-from mediation.tables import STAFF_FIELDS, EventView, staff_values
+from mediation.core.vocab import STAFF_FIELDS
+from mediation.tables import EventView, staff_values
 
 
 def _event(changes: dict[str, Any], staff: dict[str, str]) -> EventView:

@@ -355,6 +355,27 @@ def test_amendable_fields_by_state_amendable_rule() -> None:
     assert amend("intake", "category", reason=" ") is not None
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refused_correction_names_what_may_be_corrected_in_that_state(lang: str) -> None:
+    """A clerk's trial (issue 14): amending a closed case's facts was refused without saying
+    what could be amended. For every state and every field it may not take, the refusal names
+    the fields AMENDABLE allows in that state, and only them."""
+    set_language(lang)
+    try:
+        for state, field in itertools.product(State, workflow.AMENDABLE):
+            if state in workflow.AMENDABLE[field]:
+                continue
+            with pytest.raises(Refused) as refused:
+                fire(ready(state), cmd("amend", {"fields": (field,), "reason": "更正"}))
+            text = refused.value.render()
+            allowed = [f for f, states in workflow.AMENDABLE.items() if state in states]
+            named = ("、" if lang == "zh" else ", ").join(name("field", f, lang) for f in allowed)
+            end = f"只能更正{named}。" if lang == "zh" else f"only {named} may be."
+            assert text.endswith(end), (state, field, text)
+    finally:
+        set_language("en")
+
+
 def test_withdraw_only_before_acceptance_law_art_23() -> None:
     assert workflow.transition("withdraw").sources == (State.intake,)
     assert fire(ready("intake"), cmd("withdraw", GOOD["withdraw"])) == "withdrawn"

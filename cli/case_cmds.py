@@ -348,11 +348,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_opt(),
     ) -> None:
         """List cases, newest first, with the total: by state, category, overdue, mine."""
-        from mediation import queries
+        from mediation import caselist  # no stored tables' classes, no ORM (issue 18)
         from mediation.core.choices import category_family
 
         families = category_family(category) if category else None
-        rows, total = env(ctx).act(queries.case_page, state=state, overdue=overdue, mine=mine,
+        rows, total = env(ctx).act(caselist.case_page, state=state, overdue=overdue, mine=mine,
                                    categories=families, limit=None if all_ else limit,
                                    page=1 if all_ else page, write=False)
         render.case_list(rows, as_json=as_json, fmt=fmt, total=total,

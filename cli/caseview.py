@@ -107,8 +107,7 @@ def _lines(view: CaseView) -> list[str]:
     said: list[str] = []
     for m in view.mediators:
         label = _("lead mediator") if m["lead"] else _("co-mediator")
-        said.append(_("Mediator: {name} ({user}), {label}", name=keep(m["name"]),
-                      user=keep(m["username"]), label=keep(label)))
+        said.append(_("Mediator: {name}, {label}", name=keep(m["label"]), label=keep(label)))
     for s in view.sessions:
         said.append(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
                       time=keep(local_time(s["held_at"])), minutes=s["minutes"]))

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from mediation.access.acting import Credentials
     from mediation.access.policy import Actor
-    from mediation.access.signin import Credentials
     from mediation.db.storage import UnitOfWork
 
 T = TypeVar("T")
@@ -44,20 +44,20 @@ class Env:
         session file written by ``mediation login``) and the user name (--user)."""
         from pathlib import Path
 
-        from mediation.access import signin
+        from mediation.access import acting
 
         if self.token_file:
-            token = signin.read_private(Path(self.token_file).expanduser())
-            return signin.Credentials(user=self.user, token=token)
-        return signin.Credentials(user=self.user, token=signin.load_session(self.url()),
+            token = acting.read_private(Path(self.token_file).expanduser())
+            return acting.Credentials(user=self.user, token=token)
+        return acting.Credentials(user=self.user, token=acting.load_session(self.url()),
                                   session=True)
 
     def actor(self, uow: UnitOfWork) -> Actor:
-        """Who is acting: decided by ``signin.actor_for`` (the one resolver) from
+        """Who is acting: decided by ``acting.actor_for`` (the one resolver) from
         :meth:`credentials`."""
-        from mediation.access import signin
+        from mediation.access import acting
 
-        return signin.resolve(uow, self.credentials())
+        return acting.resolve(uow, self.credentials())
 
     def act(self, fn: Callable[..., T], *args: Any, write: bool = True, snapshot: bool = True,
             **kwargs: Any) -> T:

@@ -30,8 +30,8 @@ def _row(label: str, f: dict[str, Any]) -> list[str]:
 
 def show_stats(doc: dict[str, Any], label: str, fmt: str) -> None:
     """The district's figures in ``fmt`` (render.output_format): a table on a terminal (one row
-    per committee and the total), TSV (or CSV) rows in a pipe (the committee's prefix first; the
-    total last, as ``*``), or JSON."""
+    per committee and the total), TSV (or CSV) rows in a pipe after the period and the column
+    labels (the committee's prefix first; the total last, as ``*``), or JSON."""
     if fmt == "json":
         render.emit_json(doc)
         return
@@ -47,7 +47,9 @@ def show_stats(doc: dict[str, Any], label: str, fmt: str) -> None:
     if fmt in ("tsv", "csv"):
         rows = [[r["prefix"], *_row(r["name"], r)[1:]] for r in doc["committees"]]
         rows.append(["*", *_row(_("District total"), doc["total"])[1:]])
-        render.emit_rows(columns, rows, fmt)
+        render.period_line(_("District statistics {period}: {n} committees", period=label,
+                             n=len(doc["committees"])), fmt)
+        render.emit_rows(columns, rows, fmt, header=True)
         return
     rows = [_row(short(r["name"]), r) for r in doc["committees"]]
     rows.append(_row(_("District total"), doc["total"]))

@@ -13,18 +13,19 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from cli.tables import FORMATS, Column, emit_rows, fitted, output_format, show
+from cli.tables import FORMATS, Column, emit_rows, fitted, output_format, period_line, show
 from cli.timeline import history, timeline
 from mediation.core.i18n import _, name
 
-__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "output_format", "show",
-           "timeline"]
+__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "output_format", "period_line",
+           "show", "timeline"]
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from mediation.cases import CaseSummary, CaseView
+    from mediation.caselist import CaseSummary
+    from mediation.cases import CaseView
     from mediation.core.commands import StepDone
 
 

@@ -201,20 +201,25 @@ def register(app: typer.Typer) -> None:
         if chosen == "json":
             render.emit_json(doc)
             return
-        # A table on a terminal; in a pipe (or --format tsv|csv) the tables' rows only, and the
+        # A table on a terminal; in a pipe (or --format tsv|csv) the tables' rows, the
         # sentences on standard error.
+        # sentences on standard error; the period first and each table's column labels.
         say = render.paragraph if chosen == "table" else render.err
+        period = _("Statistics {period} ({start} – {end})", period=p.label,
+                   start=p.start.isoformat(), end=p.last_day.isoformat())
         if chosen == "table":
-            render.console().rule(_("Statistics {period} ({start} – {end})", period=p.label,
-                                    start=p.start.isoformat(), end=p.last_day.isoformat()))
+            render.console().rule(period)
+        else:
+            render.period_line(period, chosen)
         say(_rate_sentence(doc) + "\n")
         if isinstance(result.concluded, int) and 0 < result.concluded < SMALL_DENOMINATOR:
             say(_("Small numbers: with only {n} concluded cases the interval is wide; do not "
                   "compare rates on their own.", n=doc["concluded"]) + "\n")
-        render.emit_rows(*_figures_table(doc), chosen)
-        render.emit_rows(*_intervals_table(doc), chosen, title=_("Intervals (days)"))
+        render.emit_rows(*_figures_table(doc), chosen, header=True)
+        render.emit_rows(*_intervals_table(doc), chosen, title=_("Intervals (days)"),
+                         header=True)
         if by:
-            render.emit_rows(*_groups_table(doc, by), chosen,
+            render.emit_rows(*_groups_table(doc, by), chosen, header=True,
                              title=_("By {dimension}", dimension=_dimension(by)))
         if chart and not suppress_small and chosen == "table":
             months = periods.last_months(min(p.last_day, today), 12)

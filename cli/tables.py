@@ -4,8 +4,9 @@ On a terminal a table fitted to its width (80 columns and up): identifiers, stat
 numbers are never split across lines (columns of less importance are left out first), the one
 ``flexible`` column is shortened with an ellipsis, a ``wrap`` column (prose: a legal basis, an
 address) wraps. In a pipe, or with ``--format tsv``, plain tab-separated rows without a header
-(what ``gh`` and ``git`` do, so ``| grep 张`` and ``cut -f2`` work); ``--format csv`` has a
-header row; ``--format json`` / ``--json`` one JSON document.
+(what ``gh`` and ``git`` do, so ``| grep 张`` and ``cut -f2`` work), except a table of figures
+(stats), whose columns are labelled; ``--format csv`` has a header row; ``--format json`` /
+``--json`` one JSON document.
 """
 
 from __future__ import annotations
@@ -153,10 +154,16 @@ def _plain(cell: str) -> str:
 
 
 def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
-              title: str | None = None, stderr: bool = False) -> None:
-    """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV."""
+              title: str | None = None, stderr: bool = False, header: bool = False) -> None:
+    """Rows as a table fitted to the terminal, TSV (no header, for grep and cut) or CSV. A table
+    of figures (``header``: stats) labels its columns in TSV too, after its title if it has
+    one: its rows mean nothing without them."""
     stream = sys.stderr if stderr else sys.stdout
     if fmt == "tsv":
+        if header:
+            if title:
+                stream.write(_plain(title) + "\n")
+            stream.write("\t".join(_plain(c.header) for c in columns) + "\n")
         for r in rows:
             stream.write("\t".join(_plain(c) for c in r) + "\n")
         return
@@ -190,6 +197,17 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
         table.add_row(*[shorten(v, w) if c.flexible else v
                         for c, v, w in zip(cols, r, widths, strict=True)])
     out.print(table)
+
+
+def period_line(text: str, fmt: str) -> None:
+    """What a table of figures counts (``统计 2026-11（2026-11-01 至 2026-11-30）``), said first
+    in TSV and CSV, as the rule above the table says it on a terminal."""
+    if fmt == "csv":
+        import csv
+
+        csv.writer(sys.stdout, lineterminator="\n").writerow([_plain(text)])
+    else:
+        sys.stdout.write(_plain(text) + "\n")
 
 
 def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str | None) -> None:

@@ -199,7 +199,9 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
                  role=keep(name("role", e.role)), action=keep(name("trigger", e.action)),
                  move=keep(_move(e))).rstrip()
         if with_case and e.case:
-            head = _("{line} [case {case}]", line=head, case=keep(e.case))
+            # [案件 (2026)龙人调字第8号] kept whole, label and all: a line breaks before it
+            label = _("{line} [case {case}]", line="", case=e.case).strip()
+            head = f"{head} {keep(label)}"
         emit(head, indent="    ", bold=True)
         if e.occurred_at and e.occurred_at != e.at:
             emit(_("happened: {time} (entered late)", time=keep(render.local_time(

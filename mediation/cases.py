@@ -379,25 +379,6 @@ class AgreementView(BaseModel):
         )
 
 
-class CaseSummary(BaseModel):
-    """One row of a case list."""
-
-    id: int
-    number: str
-    state: str
-    category: str
-    source: str
-    applicants: list[str]
-    respondents: list[str]
-    lead_mediator: str | None
-    registered_at: str | None
-    accepted_at: str | None
-    deadline: str | None
-    overdue: bool
-    version: int
-    lead_mediator_name: str | None = None  # for people (staff_names.label); JSON keeps the user
-
-
 class CaseView(BaseModel):
     """``case show``: the whole file, personal data masked unless revealed."""
 

@@ -20,12 +20,19 @@ from mediation.access.policy import (
     require_reveal,
     sees_names,
 )
+from mediation.caselist import (  # re-exported: the case list's reads are caselist.py's
+    case_page,
+    count_cases,
+    list_cases,
+    overdue,
+    summaries,
+    summaries_as_seen_by,
+)
 from mediation.cases import (
     Agreement,
     AgreementView,
     Case,
     CaseMediator,
-    CaseSummary,
     CaseView,
     Extension,
     FollowUp,
@@ -41,20 +48,21 @@ from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
-from mediation.core.vocab import PartyRole, Role
 from mediation.db import eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView, Staff
-from mediation.workflow import FINISHED, OPEN_STATES
+from mediation.workflow import FINISHED
+
+__all__ = ["build_view", "case_for", "case_page", "case_view", "count_cases", "event_view",
+           "history", "list_cases", "named_actors", "redact_event", "replayed_states",
+           "shown_changes", "summaries", "summaries_as_seen_by"]
 
 _Row = TypeVar("_Row", bound=SQLModel)
 
 
 def _overdue(case: Any, uow: UnitOfWork) -> bool:
-    return (
-        case.state in OPEN_STATES and case.deadline is not None and case.deadline < uow.now()
-    )
+    return overdue(case.state, case.deadline, uow.now())
 
 
 def case_for(uow: UnitOfWork, actor: Actor, ref: str | int, permission: str = "case.read"
@@ -112,12 +120,14 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     party_names = redaction.persons(parties)
 
     def t(text: str | None) -> str | None:
-        """Free text as this reader may see it: numbers scrubbed, names too without access."""
+        """THE rule of every free-text field of the case file: as the event log holds it
+        (eventlog.append), numbers scrubbed and the persons' names masked (张某), whoever
+        reads; in full only when revealed. (An urging's note is its event's text: masked
+        even when revealed.)"""
         if reveal:
             return text
-        return redaction.redact(text, () if names_ok else party_names)
+        return redaction.redact(text, party_names)
 
-    names = dict(s.exec(select(Staff.username, Staff.name)).all())
     def rows(model: type[_Row], order: str = "id") -> Sequence[_Row]:
         """The case's rows of one of its tables, in ``order``."""
         return s.exec(select(model).where(col(model.case_id) == cid)  # type: ignore[attr-defined]
@@ -135,6 +145,11 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     # urging performance is its event alone (no table of its own): in the order it happened
     urgings = sorted(s.exec(select(Event).where(Event.case_id == cid, Event.action == "urge")
                             ).all(), key=lambda e: (e.occurred_at or e.at, e.seq))
+    from mediation.access import staff_names
+
+    names = dict(s.exec(select(Staff.username, Staff.name)).all())
+    shown = staff_names.labels(uow, [m.username for m in mediators]
+                               + [f.visitor for f in follow_ups] + [e.actor for e in urgings])
     return CaseView(
         id=cid,
         number=case.number,
@@ -171,7 +186,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         advice=t(case.advice),
         parties=[PartyView.of(p, reveal=reveal, names=names_ok) for p in parties],
         mediators=[{"username": m.username, "name": names.get(m.username, m.username),
-                    "lead": m.lead, "assigned_at": iso(m.assigned_at)} for m in mediators],
+                    "label": shown.get(m.username, m.username), "lead": m.lead,
+                    "assigned_at": iso(m.assigned_at)} for m in mediators],
         sessions=[{"no": i, "held_at": iso(x.held_at), "place": t(x.place),
                    "attendees": t(x.attendees), "minutes": t(x.minutes),
                    "recorded_by": x.recorded_by} for i, x in enumerate(sessions, 1)],
@@ -182,7 +198,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                      "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
                      "granted_by": e.granted_by} for e in extensions],
         follow_ups=[{"visited_at": iso(f.visited_at),
-                     "visitor": t(names.get(f.visitor, f.visitor)),
+                     "visitor": t(shown.get(f.visitor, f.visitor)),
                      "visited": t(f.visited), "performance": f.performance,
                      "satisfaction": f.satisfaction, "lawsuit": f.lawsuit, "note": t(f.note),
                      "measures": t(f.measures), "escalation": t(f.escalation)}
@@ -192,7 +208,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
                      for p in preventions],
-        urgings=[{"at": iso(e.occurred_at or e.at), "by": names.get(e.actor, e.actor),
+        urgings=[{"at": iso(e.occurred_at or e.at), "by": shown.get(e.actor, e.actor),
+                  "by_user": e.actor,
                   "note": t(_urge_note(e.changes))} for e in urgings],
     )
 
@@ -210,136 +227,6 @@ def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
     if not shown and not hidden:
         return None
     return join(shown + ([HIDDEN.render()] if hidden else []))
-
-
-def summaries(uow: UnitOfWork, ids: list[int]) -> list[CaseSummary]:
-    return summaries_as_seen_by(uow, ids, names_ok=True)
-
-
-def summaries_as_seen_by(uow: UnitOfWork, ids: list[int], *, names_ok: bool
-                         ) -> list[CaseSummary]:
-    """Summaries of ``ids`` (no permission check: the caller decided who may see them), with
-    persons' names masked unless ``names_ok``."""
-    if not ids:
-        return []
-    uow.flush()
-    c = _CASES.c
-    rows = uow.conn.execute(select(*_SUMMARY).where(c.id.in_(ids)).order_by(c.id)).all()
-    return _summarise(uow, list(rows), names_ok=names_ok)
-
-
-# A case list reads the cases table with Core statements (the columns a summary shows), not ORM
-# objects: every `case list` pays the statements' first compilation in its process, and an ORM
-# entity query costs several times a Core one to compile and to load.
-_CASES = Case.__table__  # type: ignore[attr-defined]
-_PARTIES = Party.__table__  # type: ignore[attr-defined]
-_MEDIATORS = CaseMediator.__table__  # type: ignore[attr-defined]
-_SUMMARY = tuple(_CASES.c[k] for k in (
-    "id", "number", "state", "category", "source", "lead_mediator", "registered_at",
-    "accepted_at", "deadline", "version"))
-
-
-def _summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True
-               ) -> list[CaseSummary]:
-    """Summaries of case rows (``_SUMMARY``'s columns), with their parties' names."""
-    ids = [c.id for c in rows]
-    p = _PARTIES.c
-    parties = uow.conn.execute(
-        select(p.case_id, p.role, p.name, p.kind).where(p.case_id.in_(ids))
-        .order_by(p.case_id, p.position)
-    ).all()
-    names: dict[int, dict[str, list[str]]] = {}
-    for cid, role, pname, kind in parties:
-        shown = redaction.shown_name(pname, kind, full=names_ok)
-        names.setdefault(cid, {}).setdefault(role, []).append(shown)
-    from mediation.access import staff_names
-
-    staff = staff_names.labels(uow, (c.lead_mediator for c in rows))
-    out = []
-    for c in rows:
-        assert c.id is not None
-        n = names.get(c.id, {})
-        out.append(CaseSummary(
-            id=c.id, number=c.number, state=c.state, category=c.category, source=c.source,
-            applicants=n.get(PartyRole.applicant, []), respondents=n.get(PartyRole.respondent, []),
-            lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
-            accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
-            overdue=_overdue(c, uow), version=c.version,
-            lead_mediator_name=staff.get(c.lead_mediator) if c.lead_mediator else None,
-        ))
-    return out
-
-
-def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: bool,
-                 mine: bool, categories: Sequence[str] | None) -> list[Any]:
-    """The conditions on the cases table of a list with these filters (read with Core: what the
-    ORM session holds unflushed is flushed first, as its own queries would)."""
-    uow.flush()
-    c = _CASES.c
-    where = [c.committee_id == actor.committee_id]
-    if state:
-        where.append(c.state == state)
-    if categories:
-        where.append(c.category.in_(list(categories)))
-    if overdue:
-        where += [c.state.in_(OPEN_STATES), c.deadline < uow.now()]
-    if mine or actor.role == Role.mediator:
-        m = _MEDIATORS.c
-        mine_ids = select(m.case_id).where(m.username == actor.username)
-        if actor.role == Role.mediator and not mine:
-            where.append(c.id.in_(mine_ids) | (c.state == "intake"))
-        else:
-            where.append(c.id.in_(mine_ids))
-    return where
-
-
-def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
-               overdue: bool = False, mine: bool = False, category: str | None = None,
-               categories: Sequence[str] | None = None, limit: int | None = 200,
-               offset: int = 0, newest_first: bool = False) -> list[CaseSummary]:
-    """Cases the actor may see, filtered; ``categories`` is a set of codes (a parent and its
-    sub-categories), ``category`` one code. Oldest first unless ``newest_first`` (overdue
-    lists: the earliest deadline first)."""
-    require(actor, "case.read")
-    cats = list(categories or []) + ([category] if category else [])
-    where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats)
-    c = _CASES.c
-    order: Any
-    if overdue:
-        order = c.deadline.asc()
-    else:
-        order = c.id.desc() if newest_first else c.id.asc()
-    stmt = select(*_SUMMARY).where(*where).order_by(order).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = uow.conn.execute(stmt).all()
-    return _summarise(uow, list(rows), names_ok=sees_names(actor))
-
-
-def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
-                overdue: bool = False, mine: bool = False,
-                categories: Sequence[str] | None = None) -> int:
-    """How many cases :func:`list_cases` would list with the same filters and no limit."""
-    from sqlalchemy import func
-
-    require(actor, "case.read")
-    where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine,
-                         categories=categories)
-    return int(uow.conn.execute(select(func.count()).select_from(_CASES).where(*where))
-               .scalar_one())
-
-
-def case_page(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
-              overdue: bool = False, mine: bool = False,
-              categories: Sequence[str] | None = None, limit: int | None = 50,
-              page: int = 1) -> tuple[list[CaseSummary], int]:
-    """One page of the list, newest first, and the total it is a page of (one read)."""
-    total = count_cases(uow, actor, state=state, overdue=overdue, mine=mine,
-                        categories=categories)
-    offset = (page - 1) * limit if limit else 0
-    rows = list_cases(uow, actor, state=state, overdue=overdue, mine=mine,
-                      categories=categories, limit=limit, offset=offset, newest_first=True)
-    return rows, total
 
 
 def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:

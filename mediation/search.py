@@ -31,7 +31,7 @@ from sqlalchemy import select as core_select
 
 from mediation import calendars, search_query
 from mediation.access.policy import Actor, require, sees_names
-from mediation.cases import Case, CaseSummary, Party
+from mediation.caselist import CaseSummary, overdue
 from mediation.core import identity, normalise, redaction
 from mediation.core.clock import iso
 from mediation.core.errors import UsageError
@@ -39,7 +39,8 @@ from mediation.core.i18n import msg
 from mediation.core.vocab import PartyRole, Role
 from mediation.db import searchgrams, settings
 from mediation.db.storage import UnitOfWork
-from mediation.workflow import OPEN_STATES
+from mediation.readtables import CASES as _CASES
+from mediation.readtables import PARTY as _PARTY
 
 MAX_TERMS = 8
 SNIPPET = 18  # characters either side of a match
@@ -132,8 +133,6 @@ def find(uow: UnitOfWork, actor: Actor, query: str, **kwargs: Any) -> Found:
                  str(actor.role))
 
 
-_CASES = Case.__table__  # type: ignore[attr-defined]
-_PARTY = Party.__table__  # type: ignore[attr-defined]
 # The rows shown, as case list shows them; built once (SQLAlchemy compiles each once).
 _SUMMARY = core_select(
     _CASES.c.id, _CASES.c.number, _CASES.c.state, _CASES.c.category, _CASES.c.source,
@@ -178,7 +177,7 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime) -> CaseSummary:
         respondents=names.get(PartyRole.respondent, []),
         lead_mediator=r.lead_mediator, registered_at=iso(r.registered_at),
         accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
-        overdue=r.state in OPEN_STATES and r.deadline is not None and r.deadline < now,
+        overdue=overdue(r.state, r.deadline, now),
         version=r.version)
 
 

@@ -14,7 +14,6 @@ Passwords and one-time codes are in :mod:`mediation.access.passwords`; who is ac
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from datetime import timedelta
@@ -22,6 +21,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from mediation.access.acting import token_hash
 from mediation.access.passwords import (
     PasswordChangeRequired,
     _hasher,
@@ -51,10 +51,6 @@ TOKEN_PREFIX = "mdt_"
 
 def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
 
 
 def _issue(uow: UnitOfWork, staff: Staff, *, kind: str, lifetime: timedelta, by: str

@@ -18,24 +18,34 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from mediation.core import normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
-from mediation.db.storage import UnitOfWork
-from mediation.tables import Staff
+from mediation.readtables import STAFF
+
+if TYPE_CHECKING:
+    from mediation.db.storage import UnitOfWork
 
 _LISTED = 30  # staff named in a refusal, at most
 
 
+def _read(uow: UnitOfWork, stmt: Any) -> list[Any]:
+    """The rows of a Core statement on the staff table, after what the unit of work's ORM
+    session holds unflushed (a staff member just added) is written, as its own queries would."""
+    uow.autoflush()
+    return list(uow.conn.execute(stmt).all())
+
+
 def _rows(uow: UnitOfWork, committee_id: int | None) -> list[Any]:
-    stmt = select(Staff.username, Staff.name, Staff.committee_id)
+    s = STAFF.c
+    stmt = select(s.username, s.name, s.committee_id)
     if committee_id is not None:
-        stmt = stmt.where(Staff.committee_id == committee_id)
-    return list(uow.session.exec(stmt.order_by(col(Staff.id))).all())
+        stmt = stmt.where(s.committee_id == committee_id)
+    return _read(uow, stmt.order_by(s.id))
 
 
 def listing(rows: list[Any]) -> str:
@@ -77,16 +87,17 @@ def username(uow: UnitOfWork, typed: str, *, committee_id: int | None = None,
 def find(uow: UnitOfWork, typed: str, *, committee_id: int | None = None) -> str | None:
     """:func:`username`, but None for a name that is nobody (an ambiguous one is refused)."""
     typed = normalise.fold(typed)
-    stmt = select(Staff.username).where(Staff.username == typed)
+    s = STAFF.c
+    stmt = select(s.username).where(s.username == typed)
     if committee_id is not None:
-        stmt = stmt.where(Staff.committee_id == committee_id)
-    if uow.session.exec(stmt).first() is not None:
+        stmt = stmt.where(s.committee_id == committee_id)
+    if _read(uow, stmt.limit(1)):
         return typed
     wanted = {normalise.text(typed), redaction.normal_name(typed)}
-    stmt = select(Staff.username).where(col(Staff.name).in_(sorted(wanted)))
+    stmt = select(s.username).where(s.name.in_(sorted(wanted)))
     if committee_id is not None:
-        stmt = stmt.where(Staff.committee_id == committee_id)
-    named = sorted(set(uow.session.exec(stmt).all()))
+        stmt = stmt.where(s.committee_id == committee_id)
+    named = sorted({user for (user,) in _read(uow, stmt)})
     if len(named) > 1:
         raise ambiguous(typed, named)
     return named[0] if named else None
@@ -107,13 +118,13 @@ def labels(uow: UnitOfWork, usernames: Iterable[str | None]) -> dict[str, str]:
     wanted = sorted({u for u in usernames if u})
     if not wanted:
         return {}
-    rows = list(uow.session.exec(select(Staff.username, Staff.name, Staff.committee_id)
-                                 .where(col(Staff.username).in_(wanted))).all())
+    s = STAFF.c
+    rows = _read(uow, select(s.username, s.name, s.committee_id).where(s.username.in_(wanted)))
     named = sorted({name for _user, name, _committee in rows if name})
     counts: Counter[tuple[int, str]] = Counter()
     if named:
-        counts.update((committee, name) for committee, name in uow.session.exec(
-            select(Staff.committee_id, Staff.name).where(col(Staff.name).in_(named))).all())
+        counts.update((committee, name) for committee, name in _read(
+            uow, select(s.committee_id, s.name).where(s.name.in_(named))))
     found = {user: label(user, name, shared=counts[(committee, name)] > 1)
              for user, name, committee in rows}
     return {u: found.get(u, u) for u in wanted}

@@ -23,6 +23,19 @@ class State(StrEnum):
     withdrawn = "withdrawn"  # the applicant withdrew before acceptance (not declined)
 
 
+
+# The states in which the committee's work on a case is over: closed, or declined (its parties
+# were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
+# be reassigned, and is no probable duplicate of a new one unless registered recently.
+FINISHED: tuple[State, ...] = (State.closed, State.declined, State.withdrawn)
+# The states in which mediation is under way and the deadline runs (a case there is overdue once
+# its deadline has passed).
+OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
+# The states in which mediation has ended and the case awaits its follow-up, feedback and
+# closing: an agreement in effect, mediation terminated, or the dispute declined.
+CONCLUDED: tuple[State, ...] = (State.confirmed, State.terminated, State.declined)
+
+
 class Source(StrEnum):
     application = "application"
     proactive = "proactive"

@@ -16,16 +16,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session
 
 from mediation.core.clock import utcnow
 from mediation.core.errors import Busy
 from mediation.core.i18n import msg
 from mediation.db.engines import engine_for, sqlite_locked
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 Clock = Callable[[], datetime]
 
@@ -87,6 +88,8 @@ class UnitOfWork:
     @property
     def session(self) -> Session:
         if self._session is None:
+            from sqlmodel import Session  # the ORM: imported by the first unit of work using it
+
             self._session = Session(bind=self.conn, autoflush=self._autoflush,
                                     expire_on_commit=False)
         return self._session
@@ -95,6 +98,12 @@ class UnitOfWork:
         """Flush the ORM session's pending changes, if a session was opened."""
         if self._session is not None:
             self._session.flush()
+
+    def autoflush(self) -> None:
+        """Before a Core read of what the ORM may hold: flush as the session's own query would
+        (not within :meth:`deferred_flush`)."""
+        if self._autoflush:
+            self.flush()
 
     @contextmanager
     def deferred_flush(self) -> Iterator[None]:
@@ -127,6 +136,8 @@ class UnitOfWork:
     def forget(self, model: type[Any], ident: Any) -> None:
         """Expire the session's copy of a row (if it holds one) that was written with Core."""
         if self._session is not None:
+            from sqlalchemy.orm.util import identity_key
+
             held = self._session.identity_map.get(identity_key(model, (ident,)))
             if held is not None:
                 self._session.expire(held)

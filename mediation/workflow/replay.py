@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mediation.core.i18n import Msg, msg
-from mediation.core.vocab import State
+from mediation.core.vocab import CONCLUDED, State
 from mediation.workflow.table import (
-    CONCLUDED,
     INITIAL,
     TRIGGERS,
     Transition,

@@ -23,9 +23,10 @@ from mediation.core.commands import (
 )
 from mediation.core.errors import Refused
 from mediation.core.i18n import N_, Msg, msg
-from mediation.core.vocab import (
-    State,
-)
+from mediation.core.vocab import CONCLUDED as CONCLUDED  # the states grouped: workflow.NAME
+from mediation.core.vocab import FINISHED as FINISHED
+from mediation.core.vocab import OPEN_STATES as OPEN_STATES
+from mediation.core.vocab import State
 from mediation.workflow.guards import (
     Guard,
     Subject,
@@ -81,16 +82,8 @@ class Transition:
 
 
 S = State
-# The states in which the committee's work on a case is over: closed, or declined (its parties
-# were sent elsewhere; only the follow-up visit may still be recorded). A finished case cannot
-# be reassigned, and is no probable duplicate of a new one unless registered recently.
-FINISHED: tuple[State, ...] = (State.closed, State.declined, State.withdrawn)
-# The states in which mediation is under way and the deadline runs (a case there is overdue once
-# its deadline has passed).
-OPEN_STATES: tuple[str, ...] = (State.accepted, State.mediating)
-# The states in which mediation has ended and the case awaits its follow-up, feedback and
-# closing: an agreement in effect, mediation terminated, or the dispute declined.
-CONCLUDED: tuple[State, ...] = (State.confirmed, State.terminated, State.declined)
+# FINISHED, OPEN_STATES and CONCLUDED, the states grouped, are core/vocab.py's (beside State),
+# so that the case list reads them without the machine; workflow.NAME re-exports them.
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(

@@ -84,7 +84,10 @@ def test_piped_rows_and_refusals(cli: Callable[..., Result], tmp_path: Path) -> 
     district(cli, tmp_path)
     r = cli("stats", "--district", "--year", _year(), "--no-suppress-small", env=BUREAU)
     assert r.code == 0, r.err
-    rows = [line.split("\t") for line in r.out.splitlines()]
+    period, labels, *lines = r.out.splitlines()  # the period and the columns' labels first
+    assert _year() in period and "\t" not in period
+    assert labels.split("\t")[:3] == ["Committee", "Intake", "Accepted"]
+    rows = [line.split("\t") for line in lines]
     assert [row[0] for row in rows] == ["龙", "望", "*"]
     assert [row[1] for row in rows] == ["3", "1", "4"]
     assert all(len(row) == 9 for row in rows)

@@ -118,3 +118,30 @@ def test_a_command_built_alone_shows_the_same_help() -> None:
          "case", "list", "--help"], capture_output=True, text=True, check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}).stdout
     assert "--json" in alone and alone == whole
+
+
+# What `case list` may not import: the stored tables' SQLModel classes, the ORM, the machine.
+ORM_STACK = ("sqlmodel", "sqlalchemy.orm", "mediation.tables", "mediation.cases",
+             "mediation.workflow", "mediation.queries", "transitions")
+
+
+@pytest.mark.parametrize("args", [("case", "list", "--json"), ("case", "list"),
+                                  ("--lang", "zh", "case", "list", "--state", "intake")])
+def test_case_list_reads_without_the_stored_tables_classes(tmp_path: Path,
+                                                           args: tuple[str, ...]) -> None:
+    """`case list` (issue 18) reads with Core on mediation.readtables: none of the ~20 SQLModel
+    classes are defined, and neither the ORM nor the state machine is imported."""
+    from mediation import intake
+    from tests.conftest import case_record, make_room
+
+    room = make_room("sqlite:///" + str(tmp_path / "list.db"))
+    room.run(intake.new_case, None, intake.parse_case(case_record()))
+    room.engine.dispose()
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MEDIATION_DB": str(tmp_path / "list.db"),
+             "MEDIATION_USER": "liming", "MEDIATION_SESSION_FILE": str(tmp_path / "none")},
+    ).stdout
+    shown, modules = out.rsplit("@@", 1)
+    assert "龙人调字第1号" in shown  # the list ran, and listed the case
+    assert sorted(m for m in modules.split() if m.startswith(ORM_STACK)) == []

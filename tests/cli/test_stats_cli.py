@@ -116,3 +116,27 @@ def test_every_command_is_in_docs_cli() -> None:
     for heading in ("## mediation stats", "## mediation report monthly",
                     "## mediation export nightly"):
         assert heading + "\n" in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_piped_stats_say_the_period_and_label_their_columns(demo: Callable[..., Any],
+                                                            lang: str) -> None:
+    """A clerk's `stats | cat` (issue 14): the period first, each table's column labels (and
+    the title of the ones after the first) before its rows; the sentences on standard error."""
+    zh = lang == "zh"
+    r = demo("--lang", lang, "stats", "--year", "2026", "--by", "category",
+             env={"COLUMNS": "80"})
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == ("统计 2026（2026-01-01 至 2026-12-31）" if zh else
+                        "Statistics 2026 (2026-01-01 – 2026-12-31)")
+    assert lines[1] == ("指标\t数值" if zh else "Figure\tValue")
+    assert ("环节\t案件\t中位数\t90百分位" if zh else
+            "Step\tCases\tMedian\t90th percentile") in lines
+    by = lines.index("按类别分组" if zh else "By category")
+    assert lines[by + 1].startswith("分组\t登记" if zh else "Group\tIntake")
+    assert ("调解成功率" if zh else "Success rate") in r.err
+    figures = dict(line.split("\t") for line in lines[2:by] if line.count("\t") == 1)
+    assert figures["登记数" if zh else "Intake (registered)"] == "9"
+    as_csv = demo("--lang", lang, "stats", "--year", "2026", "--format", "csv").out.splitlines()
+    assert as_csv[0] == lines[0] and as_csv[1] == lines[1].replace("\t", ",")

@@ -19,7 +19,7 @@ from cli.lines import width
 from tests.conftest import Result
 
 Cli = Callable[..., Result]
-Shown = tuple[list[tables.Column], list[list[str]], str]
+Shown = tuple[list[tables.Column], list[list[str]], str, bool]
 
 # Every command that prints a table, with what it needs in the demo committee.
 TABLES: list[tuple[str, ...]] = [
@@ -50,7 +50,7 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watch]:
 
     def spy(columns: list[tables.Column], rows: list[list[str]], fmt: str,
             **kw: Any) -> None:
-        seen.shown.append((columns, rows, fmt))
+        seen.shown.append((columns, rows, fmt, bool(kw.get("header"))))
         real(columns, rows, fmt, **kw)
 
     monkeypatch.setattr(tables, "emit_rows", spy)
@@ -83,7 +83,7 @@ def _fits(out: str, shown: list[Shown]) -> None:
     on one line (each of its lines, for a cell of several lines)."""
     lines = out.splitlines()
     assert max(width(line) for line in lines) <= 80, out
-    for columns, rows, fmt in shown:
+    for columns, rows, fmt, _header in shown:
         assert fmt == "table"
         kept, cells = tables.fitted(columns, rows, 80)
         assert kept[0] == columns[0]  # the first column (the identifier) is always kept
@@ -102,17 +102,19 @@ def test_every_table_fits_80_columns_and_pipes_as_tab_separated_rows(
         watch.shown.clear()
         table = desk("--lang", lang, *command, "--format", "table", env={"COLUMNS": "80"})
         assert table.code == 0, (command, table.err)
-        assert watch.shown and all(rows for _c, rows, _f in watch.shown), command
+        assert watch.shown and all(rows for _c, rows, _f, _h in watch.shown), command
         _fits(table.out, watch.shown)
 
         watch.shown.clear()
         piped = desk("--lang", lang, *command, env={"COLUMNS": "80"})  # not a terminal here
         assert piped.code == 0, (command, piped.err)
-        expected = [row for _c, rows, _f in watch.shown for row in rows]
-        got = [line.split("\t") for line in piped.out.splitlines()]
+        # a table of figures (stats) labels its columns, after its title and the period
+        expected = [row for c, rows, _f, header in watch.shown
+                    for row in ([[x.header for x in c]] if header else []) + rows]
+        got = [line.split("\t") for line in piped.out.splitlines() if "\t" in line]
         assert len(got) == len(expected), command
         assert [len(r) for r in got] == [len(r) for r in expected], command
-        assert all(fmt == "tsv" for _c, _r, fmt in watch.shown)
+        assert all(fmt == "tsv" for _c, _r, fmt, _h in watch.shown)
 
         as_csv = desk("--lang", lang, *command, "--format", "csv")
         assert as_csv.code == 0 and len(as_csv.out.splitlines()) >= len(expected) + 1

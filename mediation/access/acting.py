@@ -1,0 +1,208 @@
+"""Who is acting, and the files that hold tokens: :func:`actor_for` is THE one resolver of who
+is acting (issue 11), run on every command's path.
+
+Every command pays for what it imports, so this module reads with Core statements on the plain
+tables of ``mediation.readtables`` and imports neither the stored tables' SQLModel classes nor
+the ORM (issue 18); signing in, passwords and tokens are ``signin``'s, which re-exports these
+names.
+
+- A committee either requires sign-in (the default for ``mediation init``) or not (``init
+  --no-login``: ``MEDIATION_USER`` then names the actor for attribution only, it proves nothing).
+- Token files and the session file are created readable by their owner only (0600), and a token
+  file that others can read is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
+
+from mediation.access.policy import Actor
+from mediation.core import encodings, files, normalise, paths
+from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.core.i18n import msg
+from mediation.readtables import ACCESS_TOKEN as _TOKEN
+from mediation.readtables import COMMITTEE as _COMMITTEE
+from mediation.readtables import STAFF as _STAFF
+
+if TYPE_CHECKING:
+    from mediation.db.storage import UnitOfWork
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a token: its SHA-256."""
+    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Who is acting
+
+
+def _actor(staff: Any) -> Actor:
+    """The actor from a ``Staff`` or a row with its columns."""
+    return Actor(username=staff.username, name=staff.name, role=staff.role,
+                 committee_id=staff.committee_id)
+
+
+# Who is acting is resolved on every command's path: one Core query for each way of naming them.
+_WHO = (_STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id,
+        _STAFF.c.active)
+_BY_TOKEN = (
+    core_select(_TOKEN.c.revoked_at, _TOKEN.c.expires_at, *_WHO)
+    .join(_STAFF, _STAFF.c.id == _TOKEN.c.staff_id)
+    .where(_TOKEN.c.token_hash == bindparam("token_hash"))
+)
+_BY_NAME = (
+    core_select(*_WHO, _COMMITTEE.c.login_required)
+    .outerjoin(_COMMITTEE, _COMMITTEE.c.id == _STAFF.c.committee_id)
+    .where(_STAFF.c.username == bindparam("username"))
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a caller presents to say who is acting (see :func:`actor_for`).
+
+    ``user``: a staff user name (``MEDIATION_USER``/``--user``); alone it names the actor only
+    on a committee that does not require sign-in. ``token``: a session or cron token.
+    ``session``: the token was read from the session file (``mediation login``), so when it is no
+    longer valid the user name is tried instead, which a sign-in committee refuses.
+    """
+
+    user: str | None = None
+    token: str | None = None
+    session: bool = False
+
+
+def resolve(uow: UnitOfWork, who: Credentials | str | None) -> Actor:
+    """The acting staff member for ``who`` (a bare string is a user name): :func:`actor_for`."""
+    if not isinstance(who, Credentials):
+        who = Credentials(user=who)
+    return actor_for(uow, user=who.user, token=who.token, session=who.session)
+
+
+def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
+              session: bool = False) -> Actor:
+    """THE one place that decides who is acting: every command, library entry point and bulk
+    path comes here (directly, through :func:`resolve`, or ``committee.resolve_actor``).
+
+    A token (session or cron) names its staff member; without one, a user name does, but only
+    on a committee that does not require sign-in. A disabled account is refused either way.
+    ``session=True`` marks a token read from the session file: when it is no longer valid the
+    caller falls back to the user name, and a committee that requires sign-in refuses that.
+    """
+    now = uow.now()
+    if token:
+        row = uow.conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
+        problem = None
+        if row is None or row.revoked_at is not None:
+            problem = msg("the token is not valid (revoked or unknown); sign in again with "
+                          "`mediation login USER`")
+        elif row.expires_at <= now:
+            problem = msg("the session has expired; sign in again with `mediation login USER`")
+        if problem is None and row is not None:
+            if not row.active:
+                raise PermissionDenied(msg("user {user} is disabled", user=row.username))
+            if user and user not in (row.username, row.name):
+                raise PermissionDenied(msg(
+                    "signed in as {signed}, but MEDIATION_USER/--user names {user}; "
+                    "unset it or sign in as {user}", signed=row.username, user=user))
+            return _actor(row)
+        if not session:
+            assert problem is not None
+            raise PermissionDenied(problem)
+        if not user:
+            assert problem is not None
+            raise PermissionDenied(problem)
+    if not user:
+        raise InvalidInput(msg("who are you? sign in with `mediation login USER`, "
+                               "or (without required sign-in) set MEDIATION_USER"))
+    staff = uow.conn.execute(_BY_NAME, {"username": user}).first()
+    if staff is None:  # a display name (王芳): the one resolver, which refuses an ambiguous one
+        from mediation.access import staff_names
+
+        named = staff_names.find(uow, user)
+        if named is not None:
+            staff = uow.conn.execute(_BY_NAME, {"username": named}).first()
+            user = named
+    if staff is None:
+        raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
+                           user=user))
+    if not staff.active:
+        raise PermissionDenied(msg("user {user} is disabled", user=user))
+    if staff.login_required:
+        raise PermissionDenied(msg("this committee requires sign-in: run `mediation login {user}`"
+                                   " (or use --token-file)", user=user))
+    return _actor(staff)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that hold tokens
+
+
+def session_path() -> Path:
+    return paths.user_path("state", "session.json", env="MEDIATION_SESSION_FILE")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable and writable by its owner only (0600), never through
+    a link planted at the name (core/files.py, the one helper for outputs)."""
+    files.write_atomically(path, text.encode("utf-8"), mode=0o600)
+
+
+def read_private(path: Path) -> str:
+    """Read a token file; refuse one that group or others can read (like ssh does)."""
+    try:
+        st = path.stat()
+    except OSError:
+        raise NotFound(msg("no token file {path}", path=str(path))) from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise PermissionDenied(msg("the token file {path} can be read by others; "
+                                   "`chmod 600 {path}` first", path=str(path)))
+    try:
+        return encodings.decode(path.read_bytes())[0].strip()  # the one reader of files
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=str(path), why=exc.message)) from None
+
+
+def save_session(db_url: str, result: dict[str, Any]) -> Path:
+    path = session_path()
+    write_private(path, json.dumps({"db": db_url, "user": result["user"],
+                                    "token": result["token"],
+                                    "expires_at": result["expires_at"]}) + "\n")
+    return path
+
+
+def read_session() -> dict[str, str] | None:
+    """The session file's content ({"db", "user", "token", "expires_at"}), if any."""
+    path = session_path()
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(read_private(path))
+    except (ValueError, OSError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str)
+                                             for k in ("db", "token")):
+        return None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def load_session(db_url: str) -> str | None:
+    """The session token for ``db_url`` from the session file, if there is one."""
+    data = read_session()
+    return data["token"] if data and data["db"] == db_url else None
+
+
+def forget_session() -> None:
+    path = session_path()
+    if path.exists():
+        path.unlink()
+

@@ -24,6 +24,7 @@ from cli.options import (
     version_opt,
 )
 from mediation.core.errors import DuplicateSuspected, InvalidInput
+from mediation.core.files import not_readable
 from mediation.core.i18n import _, msg
 
 
@@ -67,9 +68,8 @@ def register(app: typer.Typer) -> None:
                 data, origin = read_stdin(), "stdin"
             else:
                 path = Path(file)
-                if not path.is_file():
-                    raise typer.BadParameter(_("no such file: {file}", file=file),
-                                             param_hint="--file")
+                if (why := not_readable(path)) is not None:
+                    raise typer.BadParameter(why.render(), param_hint="--file")
                 try:
                     data, origin = path.read_bytes(), path.name
                 except OSError as exc:

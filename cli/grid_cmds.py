@@ -10,6 +10,7 @@ from cli import render
 from cli.choices import choice_opt
 from cli.context import env
 from cli.options import format_opt, json_opt, parse_date
+from mediation.core.files import not_readable
 from mediation.core.i18n import _, name
 
 
@@ -133,8 +134,8 @@ def _read_case_file(file: str) -> tuple[object, str]:
         data, origin = read_stdin(), "stdin"
     else:
         path = Path(file)
-        if not path.is_file():
-            raise typer.BadParameter(_("no such file: {file}", file=file), param_hint="--file")
+        if (why := not_readable(path)) is not None:
+            raise typer.BadParameter(why.render(), param_hint="--file")
         try:
             data, origin = path.read_bytes(), path.name
         except OSError as exc:
@@ -309,8 +310,8 @@ def register_leads(app: typer.Typer) -> None:
             data, origin = read_stdin(), "stdin"
         else:
             path = Path(file)
-            if not path.is_file():
-                raise InvalidInput(msg("no such file: {file}", file=file))
+            if (why := not_readable(path)) is not None:
+                raise InvalidInput(why)
             try:
                 data, origin = path.read_bytes(), path.name
             except OSError as exc:

@@ -43,7 +43,7 @@ from mediation import bulk_validation, bulk_writing, calendars, duplicates
 from mediation.access.policy import Actor
 from mediation.access.signin import Credentials
 from mediation.bulk_validation import Prepared, Rejected
-from mediation.core import encodings, normalise
+from mediation.core import encodings, files, normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import join, msg, name
@@ -146,8 +146,8 @@ def import_cases(
     """
     if not isinstance(who, Credentials):
         who = Credentials(user=who)
-    if not path.is_file():
-        raise InvalidInput(msg("no such file: {file}", file=str(path)))
+    if (why := files.not_readable(path)) is not None:
+        raise InvalidInput(why)
     try:  # the one reader's rules (encodings.encoding_of), streamed for a large file
         encoding, note = encodings.file_encoding(path)
     except normalise.Unreadable as exc:

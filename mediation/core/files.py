@@ -26,11 +26,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mediation.core.errors import InvalidInput
-from mediation.core.i18n import msg
+from mediation.core.i18n import Msg, msg
 
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 GROUP_FILE, GROUP_DIR = 0o660, 0o2770
 PARTIAL = ".partial"
+
+
+def not_readable(path: Path) -> Msg | None:
+    """Why ``path``, given as a file to read (a case, an import, a backup), cannot be read as
+    one, or None: the one check of every input file, which tells a folder from a missing file
+    (``--file /tmp`` is a folder, not a file)."""
+    if path.is_dir():
+        return msg("{file} is a folder, not a file", file=str(path))
+    if not path.is_file():
+        return msg("no such file: {file}", file=str(path))
+    return None
 
 
 def _existing(folder: Path) -> Path:

@@ -137,8 +137,8 @@ def check_copy(path: Path) -> str:
     """The schema revision of a backup file, after checking it is a sound mediation database."""
     from mediation.db import migrate
 
-    if not path.is_file():
-        raise InvalidInput(msg("no such file: {file}", file=str(path)))
+    if (why := files.not_readable(path)) is not None:
+        raise InvalidInput(why)
     verdict = _integrity(path)
     if verdict != "ok":
         raise InvalidInput(msg("{file} is not a sound SQLite database ({verdict}); nothing was "

@@ -1,18 +1,17 @@
-"""Work that needs no database, done in a forked process beside the nightly export's CSV
-streaming (issue 18).
+"""Work done in a forked process beside the nightly export's CSV streaming (issue 18).
 
-The export's sheet and chart need only the figures, which it computes first; making them is
-mostly importing openpyxl and matplotlib and drawing (about 0.45 s of CPU, the same at any size),
-while streaming the CSVs is the database's and the csv module's work in this process. With a
-second core the two run at the same time; the files are the same bytes as made in this process
-(the same functions, called in a copy of it). Without ``os.fork`` or with one core, the jobs run
-here when their results are asked for.
+The export's figures and the files made from them (stats.json, the sheet, the chart) take
+about 0.8 s of CPU at 20,000 cases, most of it importing openpyxl and matplotlib and the same
+at any size, while streaming the CSVs is the database's and the csv module's work in this
+process. With a second core the two run at the same time; the files are the same bytes as made
+in this process (the same functions, called in a copy of it). Without ``os.fork`` or with one
+core, the jobs run here when their results are asked for.
 
-The child only computes: it never touches the database (its connections are the parent's, left
-alone), writes nothing to the terminal (its stdout and stderr go to /dev/null: a progress bar's
-thread may hold their locks at the fork), sends its results (or its exception) back through a
-pipe and leaves by ``os._exit``. If the parent stops first (an error, a kill), the child is
-killed with it or gets a broken pipe.
+The child never touches the parent's database connections (a job that reads opens its own:
+export._figures_beside), writes nothing to the terminal (its stdout and stderr go to
+/dev/null: a progress bar's thread may hold their locks at the fork), sends its results (or its
+exception) back through a pipe and leaves by ``os._exit``. If the parent stops first (an error,
+a kill), the child is killed with it or gets a broken pipe.
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import NoReturn
+from typing import Any, NoReturn
 
-Job = Callable[[], bytes]
+Job = Callable[[], Any]
 
 
 def _cores() -> int:
@@ -35,12 +34,15 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def forks() -> bool:
+    """Whether :func:`start` forks: ``os.fork`` exists and this process may run on two cores."""
+    return hasattr(os, "fork") and _cores() > 1
+
+
 def start(jobs: Sequence[Job], *, fork: bool | None = None) -> Beside:
     """Start ``jobs`` beside the caller: in a forked process when it can run on another core
     (``fork``: force either way, for tests)."""
-    if fork is None:
-        fork = hasattr(os, "fork") and _cores() > 1
-    return Beside(jobs, fork)
+    return Beside(jobs, forks() if fork is None else fork)
 
 
 class Beside:
@@ -60,8 +62,8 @@ class Beside:
             os.close(write)
             self.pid, self.fd = pid, read
 
-    def results(self) -> list[bytes]:
-        """Each job's bytes, in order; a job's exception is raised here."""
+    def results(self) -> list[Any]:
+        """Each job's result (picklable), in order; a job's exception is raised here."""
         if self.fd < 0:
             return [job() for job in self.jobs]
         with os.fdopen(self.fd, "rb") as fh:

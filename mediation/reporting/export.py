@@ -1,9 +1,10 @@
 """The nightly export: ``DIR/D/`` with the register, the log, the figures, the report and a chart.
 
 The CSV files are written by ``export_csv.py``, the chart drawn by ``chart.py``; this module
-decides what the folder holds and writes it atomically. The figures are computed first; the
-sheet and the chart, which need no database, are made in a forked process while this one streams
-the CSVs (``beside.py``: on two cores their fixed cost no longer adds to the export's time).
+decides what the folder holds and writes it atomically. The figures, the sheet and the chart
+are made in a forked process while this one streams the CSVs (``beside.py``: on two cores their
+fixed cost no longer adds to the export's time), from the same state of the database or else
+here after the CSVs.
 
 - ``cases.csv`` and ``events.csv`` (when each event was recorded and when its step happened):
   UTF-8 with a BOM (so Excel shows Chinese), streamed from the
@@ -43,7 +44,7 @@ from mediation.core import categories, files
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.periods import date_range, last_months, month_to_date, year_to_date
 from mediation.db import eventlog, settings
-from mediation.db.storage import UnitOfWork
+from mediation.db.storage import UnitOfWork, unit_of_work
 from mediation.reporting import beside, chart, export_corrections, export_csv
 from mediation.reporting.export_csv import Progress
 from mediation.reporting.figures import Figures, Stats, monthly_series, to_json
@@ -132,6 +133,37 @@ def _year_and_trend(uow: UnitOfWork, actor: Actor, day: date,
     return ytd, monthly_series(trend, months)
 
 
+def _figures(uow: UnitOfWork, actor: Actor, day: date, end: datetime,
+             committee: str) -> tuple[bytes, bytes, bytes]:
+    """stats.json, the monthly sheet and trend.png. Each set of figures is computed once: the
+    month to date by category serves both stats.json (its totals) and the sheet (its rows)."""
+    mtd = compute(uow, actor, month_to_date(day), "category", as_of=end)
+    ytd, trend = _year_and_trend(uow, actor, day, end)
+    stats_json = export_csv.json_bytes(
+        {"date": day.isoformat(),
+         "month_to_date": to_json(mtd.model_copy(update={"by": None, "groups": None})),
+         "year_to_date": to_json(ytd)})
+    from mediation.reporting import report
+
+    sheet = report.monthly_bytes(uow, actor, month_to_date(day), lang="zh", as_of=end,
+                                 stats=mtd, committee=committee)
+    return stats_json, sheet(), chart.trend_png(trend)
+
+
+def _figures_beside(parent: UnitOfWork, head: tuple[int, str], actor: Actor, day: date,
+                    end: datetime, committee: str) -> tuple[bytes, bytes, bytes] | None:
+    """:func:`_figures` in the forked child, on a connection of its own (the parent's pooled
+    connections are left to the parent: ``dispose(close=False)``), in a read transaction of
+    its own. Only if that reads the state the parent reads: the same log head (every change
+    appends to the event log and moves its head, in its transaction); otherwise None, and the
+    parent makes them in its own transaction."""
+    parent.engine.dispose(close=False)
+    with unit_of_work(parent.engine, write=False, clock=parent.clock) as uow:
+        if tuple(eventlog.head(uow.session)) != head:
+            return None
+        return _figures(uow, actor, day, end, committee)
+
+
 def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
                progress: Progress) -> dict[str, Any]:
     end = start_of_local_day_utc(day + timedelta(days=1))
@@ -140,24 +172,15 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     # The committee's province numbering of the categories, when it loaded one (a column of
     # cases.csv beside this program's codes; the monthly sheet's Code column).
     numbering = settings.get(uow, settings.procedure_key("numbering", actor.committee_id)) or None
-    # The figures first, each set computed once: the month to date by category serves both
-    # stats.json (its totals) and the monthly sheet (its rows). The sheet and the chart need
-    # no database: they are made in a process of their own (beside.py) while this one streams
-    # the CSVs, the same bytes.
+    # The figures (stats.json, the monthly sheet, trend.png) are made in a process of their own
+    # (beside.py) while this one streams the CSVs: the same bytes, from the same state of the
+    # database (or else made here, after the CSVs).
     committee = committee_of(uow, actor)
+    fork = beside.forks()
+    made_beside = functools.partial(_figures_beside, uow, (seq, head_hash), actor, day, end,
+                                    committee.name)
     progress("stats.json", 0, 1)
-    mtd = compute(uow, actor, month_to_date(day), "category", as_of=end)
-    ytd, trend = _year_and_trend(uow, actor, day, end)
-    files["stats.json"] = export_csv.write_bytes(work / "stats.json", export_csv.json_bytes(
-        {"date": day.isoformat(),
-         "month_to_date": to_json(mtd.model_copy(update={"by": None, "groups": None})),
-         "year_to_date": to_json(ytd)}))
-    progress("stats.json", 1, 1)
-    from mediation.reporting import report
-
-    sheet = report.monthly_bytes(uow, actor, month_to_date(day), lang="zh", as_of=end,
-                                 stats=mtd, committee=committee.name)
-    with beside.start([sheet, functools.partial(chart.trend_png, trend)]) as side:
+    with beside.start([made_beside] if fork else [], fork=fork) as side:
         files["cases.csv"] = export_csv.write_cases(uow, actor.committee_id, end,
                                                     work / "cases.csv", progress, numbering)
         files["events.csv"] = export_csv.write_events(uow, actor.committee_id, end,
@@ -165,14 +188,13 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
         window = export_corrections.since(work.parent, day)
         files["corrections.csv"] = export_corrections.write(
             uow, actor.committee_id, window, end, work / "corrections.csv")
-        name = f"monthly-{day:%Y-%m}.xlsx"
-        progress(name, 0, 1)
-        progress("trend.png", 0, 1)
-        sheet_bytes, png = side.results()
-    files[name] = export_csv.write_bytes(work / name, sheet_bytes)
-    progress(name, 1, 1)
-    files["trend.png"] = export_csv.write_bytes(work / "trend.png", png)
-    progress("trend.png", 1, 1)
+        made = side.results()
+    figures = made[0] if made and made[0] is not None else _figures(uow, actor, day, end,
+                                                                    committee.name)
+    name = f"monthly-{day:%Y-%m}.xlsx"
+    for file, data in zip(("stats.json", name, "trend.png"), figures, strict=True):
+        files[file] = export_csv.write_bytes(work / file, data)
+        progress(file, 1, 1)
 
     manifest = {
         "format": FORMAT,

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +145,7 @@ def test_sheet_and_chart_beside_the_csvs_are_the_same_bytes(
     """Made in a forked process while the CSVs stream, or here: the same folder, byte for byte
     (the forked one is the default on two cores)."""
     _run(built, tmp_path / "default")
-    start = beside.start
-    monkeypatch.setattr(beside, "start", lambda jobs: start(jobs, fork=fork))
+    monkeypatch.setattr(beside, "forks", lambda: fork)
     _run(built, tmp_path / "forced")
     assert (_read_all(tmp_path / "forced" / DAY.isoformat())
             == _read_all(tmp_path / "default" / DAY.isoformat()))
@@ -158,19 +157,54 @@ def test_a_failing_chart_fails_the_export_and_leaves_nothing(
     def no_ink(_groups: Any) -> bytes:
         raise ValueError("no ink")
 
-    start = beside.start
-    monkeypatch.setattr(beside, "start", lambda jobs: start(jobs, fork=fork))
+    monkeypatch.setattr(beside, "forks", lambda: fork)
     monkeypatch.setattr(chart, "trend_png", no_ink)
     with pytest.raises(ValueError, match="no ink"):
         _run(built, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_figures_are_read_in_the_state_the_csvs_are(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked child reads the database after a case was registered (its read held back a
+    second): it finds another log head, so the figures are made in the export's own transaction
+    and stats.json counts exactly what cases.csv holds, not the new case."""
+    from mediation import intake
+    from mediation.db.storage import unit_of_work as held
+    from tests.conftest import case_record
+
+    b = build("sqlite:///" + str(tmp_path / "r.db"), _histories(3))
+    _run(b, tmp_path / "before")
+    monkeypatch.setattr(beside, "forks", lambda: True)
+
+    def late(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)  # (in the child: the parent does not call it)
+        return held(*args, **kwargs)
+
+    def register(stage: str, done: int, total: int | None) -> None:
+        if stage == "cases.csv" and done == 0:
+            b.clock.now = datetime(2026, 6, 1, 4, 0)
+            with b.uow(write=True) as uow:
+                intake.new_case(uow, b.directors[0],
+                                intake.parse_case(case_record(), origin="test"), force=True)
+                uow.commit()
+
+    monkeypatch.setattr("mediation.reporting.export.unit_of_work", late)
+    _run(b, tmp_path / "during", progress=register)
+    monkeypatch.undo()
+    _run(b, tmp_path / "after")
+    before, during, after = (_read_all(tmp_path / t / DAY.isoformat())
+                             for t in ("before", "during", "after"))
+    assert during == before
+    stats = [json.loads(f["stats.json"])["year_to_date"]["intake"] for f in (during, after)]
+    assert stats[1] == stats[0] + 1
+
+
 KILLED = """
 import sys, time
 from pathlib import Path
 from typing import Any
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from mediation import committee
 from mediation.reporting import export
 from mediation.db.engines import engine_for

@@ -21,6 +21,13 @@ def _today() -> Any:
     return local_date(utcnow())
 
 
+def _committee_today(ctx: typer.Context) -> Any:
+    """Today in the committee's calendar: what the period (上月, 本季度 ...) counts from."""
+    from mediation import calendars
+
+    return env(ctx).act(calendars.today, write=False)
+
+
 @dataclass(frozen=True)
 class FormOptions:
     """What every report command takes besides its period."""
@@ -123,8 +130,9 @@ def register(app: typer.Typer) -> None:
         --district, the district's form (a row per committee)."""
         from mediation.core import periods
 
-        p = (periods.period_from_options(month_=month, today=_today()) if month
-             else periods.month_to_date(_today()))
+        today = _committee_today(ctx)
+        p = (periods.period_from_options(month_=month, today=today) if month
+             else periods.month_to_date(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))
 
@@ -142,8 +150,9 @@ def register(app: typer.Typer) -> None:
         form (a row per committee)."""
         from mediation.core import periods
 
-        p = (periods.period_from_options(quarter_=quarter, today=_today()) if quarter
-             else quarter_to_date(_today()))
+        today = _committee_today(ctx)
+        p = (periods.period_from_options(quarter_=quarter, today=today) if quarter
+             else quarter_to_date(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))
 
@@ -161,7 +170,8 @@ def register(app: typer.Typer) -> None:
         (a row per committee)."""
         from mediation.core import periods
 
-        p = (periods.period_from_options(year_=year, today=_today()) if year
-             else periods.year_to_date(_today()))
+        today = _committee_today(ctx)
+        p = (periods.period_from_options(year_=year, today=today) if year
+             else periods.year_to_date(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))

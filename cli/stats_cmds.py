@@ -100,8 +100,13 @@ def _intervals_table(doc: dict[str, Any]) -> Rows:
     return columns, body
 
 
-def _groups_table(doc: dict[str, Any], by: str) -> Rows:
-    columns = [render.Column(_("Group"), flexible=True), render.Column(_("Intake"), 4, True),
+def _groups_table(doc: dict[str, Any], by: str, chosen: str = "table") -> Rows:
+    """The groups; by mediator the display name (staff_names.label), and in CSV, which programs
+    read, the user name in a column of its own after it (JSON: ``key``, ``name``)."""
+    users = by == "mediator" and chosen == "csv"
+    columns = [render.Column(_("Group"), flexible=True),
+               *([render.Column(_("User name"))] if users else []),
+               render.Column(_("Intake"), 4, True),
                render.Column(_("Accepted"), 5, True), render.Column(_("Concluded"), 1, True),
                render.Column(_("Succeeded"), 1, True), render.Column(_("Success rate"), 1, True),
                render.Column(_("95% interval"), 3, True), render.Column(_("Overdue"), 2, True)]
@@ -111,8 +116,10 @@ def _groups_table(doc: dict[str, Any], by: str) -> Rows:
         key = g["key"]
         label = (render.category_name(key) if by == "category" else
                  name("source", key) if by == "source" else
-                 _("(no mediator)") if by == "mediator" and key == "-" else key)
-        body.append([label, str(g["intake"]), str(g["accepted"]), str(g["concluded"]),
+                 _("(no mediator)") if by == "mediator" and key == "-" else
+                 g.get("name") or key)
+        body.append([label, *([key if key != "-" else ""] if users else []),
+                     str(g["intake"]), str(g["accepted"]), str(g["concluded"]),
                      str(g["succeeded"]), _pct(g["success_rate"]),
                      "—" if ci is None else f"{ci[0] * 100:.1f}–{ci[1] * 100:.1f}%",
                      str(g["overdue"])])
@@ -219,7 +226,7 @@ def register(app: typer.Typer) -> None:
         render.emit_rows(*_intervals_table(doc), chosen, title=_("Intervals (days)"),
                          header=True)
         if by:
-            render.emit_rows(*_groups_table(doc, by), chosen, header=True,
+            render.emit_rows(*_groups_table(doc, by, chosen), chosen, header=True,
                              title=_("By {dimension}", dimension=_dimension(by)))
         if chart and not suppress_small and chosen == "table":
             months = periods.last_months(min(p.last_day, today), 12)

@@ -26,6 +26,8 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # the columns of the case each result row carries (the row of case list), after id and score
 COLUMNS = ("number", "state", "category", "source", "lead_mediator", "registered_at",
            "accepted_at", "deadline", "version")
+# a row of the statement: the case found, its score, the reader's text, its row, one party
+RESULT = ("id", "score", "body", *COLUMNS, "role", "name", "kind")
 REFERENCE, NUMBER = 1e9, 1e8  # the scores of a case found by its number, by a party's number
 
 

@@ -54,6 +54,9 @@ class Figures(BaseModel):
     """The figures of one period (or of one group within it)."""
 
     key: str | None = None
+    # The key for people where it names someone: by mediator, staff_names.label (李明); ``key``
+    # keeps the user name for programs.
+    name: str | None = None
     intake: int = 0
     accepted: int = 0
     declined: int = 0

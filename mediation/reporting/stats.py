@@ -109,6 +109,12 @@ def compute_for(uow: UnitOfWork, ids: list[int], period: Period, by: str | None 
                   sweeps=_sweeps(conn, ids, period))
     if groups is not None:
         stats.groups = [from_raw(k, _finished(groups[k])) for k in sorted(groups)]
+        if by == "mediator":  # shown by display name; ``key`` keeps the user name
+            from mediation.access import staff_names
+
+            shown = staff_names.labels(uow, [g.key for g in stats.groups if g.key != "-"])
+            for g in stats.groups:
+                g.name = shown.get(g.key) if g.key and g.key != "-" else None
     return stats
 
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -115,9 +116,10 @@ def test_a_reference_in_no_form_lists_the_forms(demo: Cli, lang: str, typed: str
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
 def test_stats_of_a_relative_period_from_the_committees_today(demo: Cli, lang: str,
-                                                              zone: str) -> None:
-    """stats 本月, 上月, 本季度, 今年, 去年 (a clerk's trial: refused), counted from today in the
-    committee's calendar (its zone, 25 hours apart here), never the machine's date."""
+                                                              zone: str, tmp_path: Path) -> None:
+    """stats 本月, 上月, 本季度, 今年, 去年 (a clerk's trial: refused), and report's --month 上月
+    ..., counted from today in the committee's calendar (its zone, 25 hours apart here), never
+    the machine's date."""
     from mediation.core.calendar import Calendar
     from mediation.core.clock import utcnow
 
@@ -134,6 +136,14 @@ def test_stats_of_a_relative_period_from_the_committees_today(demo: Cli, lang: s
         assert json.loads(r.out)["period"]["label"] == label, word
     assert json.loads(demo("stats", "--month", "上月", "--json").out)["period"]["label"] == \
         f"{before:%Y-%m}"
+    for command, option, word, label in (
+            ("monthly", "--month", "上月", f"{before:%Y-%m}"),
+            ("quarterly", "--quarter", "本季度", f"{today.year}Q{q}"),
+            ("yearly", "--year", "去年", f"{today.year - 1}")):
+        r = demo("--lang", lang, "report", command, option, word, "--out",
+                 str(tmp_path / f"{command}.xlsx"), "--json")
+        assert r.code == 0, r.err
+        assert json.loads(r.out)["period"]["label"] == label
     r = demo("--lang", lang, "stats", "本周")
     assert r.code == 1 and r.err.count("\n") == 1
     assert ("本月、上月、本季度" if lang == "zh" else "this month, last month") in r.err

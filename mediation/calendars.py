@@ -21,9 +21,10 @@ from mediation.db.storage import UnitOfWork
 
 
 def of(uow: UnitOfWork, committee_id: int) -> Calendar:
-    """The calendar a committee's rules are computed in (the default when nothing is set):
-    ``settings.calendar_of``, where the layers below read it too."""
-    return settings.calendar_of(uow, committee_id)
+    """The calendar a committee's rules are computed in (the default when nothing is set);
+    read once per unit of work (``uow.memo``, which settings.put clears): settings.calendar,
+    where the database layer reads it too (a case's short form is of the committee's year)."""
+    return settings.calendar(uow, committee_id)
 
 
 def today(uow: UnitOfWork, actor: Actor) -> date:

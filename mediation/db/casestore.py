@@ -63,16 +63,22 @@ def _prefix(uow: UnitOfWork, committee_id: int) -> str:
 
 
 def case_key(uow: UnitOfWork, actor: Reader, ref: str | int) -> int | str:
-    """The id or full number ``ref`` names (normalise.case_key), ``第12号``/``12号`` completed
-    with the actor's committee's prefix; a reference in none of the forms is refused naming
-    them all (with the committee's prefix), not looked for."""
-    key = normalise.case_key(ref)
+    """The id or full number ``ref`` names (normalise.case_key; a short form's year is this year
+    in the committee's calendar, as its numbers are), ``第12号``/``12号`` completed with the
+    committee's prefix; a reference in none of the forms is refused naming them all (with the
+    committee's prefix), not looked for."""
+    if isinstance(ref, int) or ref.isdigit() or "人调字" in ref:  # an id or a full number
+        key = normalise.case_key(ref)
+    else:  # a short form: this year is the committee calendar's, as its case numbers are
+        this_year = settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
+        key = normalise.case_key(ref, year=this_year)
     if isinstance(key, int) or normalise.is_case_number(key):
         return key
     prefix = _prefix(uow, actor.committee_id)
     if isinstance(key, normalise.CaseSeq):
         return normalise.case_number(key.year, prefix, key.seq)
-    raise InvalidInput(normalise.not_a_case(ref, prefix, local_date(uow.now()).year))
+    year = settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
+    raise InvalidInput(normalise.not_a_case(ref, prefix, year))
 
 
 def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
@@ -125,7 +131,7 @@ def conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflic
         shared = named is not None and bool(named.name) and uow.conn.execute(
             _SHARED, {"name": named.name, "committee_id": named.committee_id}).scalar_one() > 1
         actor = staff_label(last.actor, named.name if named else None, shared=shared)
-        at = settings.calendar_of(uow, case.committee_id).local(last.at).strftime(
+        at = settings.calendar(uow, case.committee_id).local(last.at).strftime(
             "%Y-%m-%d %H:%M")
     return (ConcurrentUpdate if retryable else Conflict)(
         msg(

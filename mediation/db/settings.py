@@ -94,9 +94,10 @@ def retention_days(uow: UnitOfWork, committee_id: int) -> int | None:
     return None if value is None else int(value)
 
 
-def calendar_of(uow: UnitOfWork, committee_id: int) -> Calendar:
-    """The calendar a committee's rules are computed in (the default when nothing is set);
-    read once per unit of work (``uow.memo``, which settings.put clears)."""
+def calendar(uow: UnitOfWork, committee_id: int) -> Calendar:
+    """A committee's calendar from its settings (the default when nothing is set), read once per
+    unit of work (``uow.memo``, which :func:`put` clears). What the settings mean:
+    mediation.calendars."""
     memo = ("calendar", committee_id)
     found: Calendar | None = uow.memo.get(memo)
     if found is not None:

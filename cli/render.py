@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from cli.tables import FORMATS, Column, emit_rows, fitted, output_format, period_line, show
+from cli.tables import FORMATS, Column, emit_rows, fitted, nothing, output_format, period_line, show
 from cli.timeline import history, timeline
 from mediation.core.i18n import _, name
 
-__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "output_format", "period_line",
+__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "nothing", "output_format",
+           "period_line",
            "show", "timeline"]
 
 if TYPE_CHECKING:
@@ -164,11 +165,11 @@ def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None
     if chosen == "json":
         emit_json([r.model_dump() for r in rows])
         return
-    if not rows and chosen == "table":
-        sys.stdout.write(_("No cases.") + "\n")
-    elif rows:
+    if not rows:
+        nothing(_("No cases."), chosen)
+    if rows or chosen == "csv":  # a CSV has its header row all the same
         emit_rows(*case_rows(rows), chosen)
-    if total is not None and not (total == 0 and chosen == "table"):  # "No cases." says it
+    if total is not None and total != 0:  # "No cases." says it
         line = list_summary(total, len(rows), page)
         (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
 

@@ -72,9 +72,9 @@ def register_case(case: typer.Typer) -> None:
             render.emit_json([h.as_dict() for h in hits])
             return
         if not hits:
-            if chosen == "table":
-                sys.stdout.write(_("No case matches.") + "\n")
-            return
+            render.nothing(_("No case matches."), chosen)
+            if chosen != "csv":  # a CSV has its header row all the same
+                return
         # case list's columns in case list's order, then where the words were found
         found_at = [h.match if chosen != "table" else _cut(h.match, MATCH_CELLS) for h in hits]
         cols, cells = render.case_rows([h.case for h in hits], extra=[(render.Column(

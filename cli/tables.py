@@ -240,13 +240,23 @@ def show(columns: list[Column], rows: list[list[str]], *, fmt: str | None,
          title: str | None = None) -> str:
     """A command's table in the chosen format (``document`` for JSON); ``empty`` is said on a
     terminal when there are no rows. Returns the format chosen."""
-    from cli.render import emit_json, out
+    from cli.render import emit_json
 
     chosen = output_format(fmt, as_json)
     if chosen == "json":
         emit_json(document)
-    elif not rows and chosen == "table" and empty:
-        out(empty + "\n")
-    elif rows or chosen == "csv":
+        return chosen
+    if not rows and empty:
+        nothing(empty, chosen)
+    if rows or chosen == "csv":
         emit_rows(columns, rows, chosen, title=title if chosen == "table" else None)
     return chosen
+
+
+def nothing(empty: str, fmt: str) -> None:
+    """What a list says when it has no rows (``没有相符的案件。``): on a terminal's table, on
+    standard output; in a pipe (TSV, CSV) on standard error, so standard output holds rows only
+    and a clerk still reads why there are none. Every list with nothing to show says it here."""
+    from cli.render import err, out
+
+    (out if fmt == "table" else err)(empty + "\n")

@@ -17,7 +17,7 @@ from mediation.core.i18n import _
 
 def _object(value: str, option: str) -> dict[str, Any]:
     try:
-        data = jsontext.loads(value, option)
+        data = jsontext.loads(value, None)  # the refusal names the option
     except InvalidInput as exc:
         raise typer.BadParameter(exc.render(), param_hint=option) from None
     if not isinstance(data, dict):

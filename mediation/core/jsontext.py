@@ -37,13 +37,17 @@ def problem(exc: json.JSONDecodeError) -> Msg:
     return msg("not JSON as written")
 
 
-def where(exc: json.JSONDecodeError, origin: str | Msg) -> Msg:
-    """The one line of a JSON error: ``origin: not valid JSON at line L, column C: what``."""
+def where(exc: json.JSONDecodeError, origin: str | Msg | None) -> Msg:
+    """The one line of a JSON error: ``origin: not valid JSON at line L, column C: what``
+    (without ``origin``, for an option's value, which the refusal names already)."""
+    if origin is None:
+        return msg("not valid JSON at line {line}, column {column}: {what}",
+                   line=exc.lineno, column=exc.colno, what=problem(exc))
     return msg("{origin}: not valid JSON at line {line}, column {column}: {what}",
                origin=origin, line=exc.lineno, column=exc.colno, what=problem(exc))
 
 
-def loads(text: str, origin: str | Msg, *, strict: bool = False) -> Any:
+def loads(text: str, origin: str | Msg | None, *, strict: bool = False) -> Any:
     """``text`` parsed, or :class:`InvalidInput` saying what is wrong and where. Raw control
     characters are let through by default (the inputs' normaliser removes them)."""
     try:

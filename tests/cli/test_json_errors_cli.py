@@ -67,3 +67,4 @@ def test_every_json_input_says_what_and_where(room: Cli, tmp_path: Path, lang: s
         assert not PARSER.search(r.err) and "Traceback" not in r.err, (argv, r.err)
         if "import" not in argv[1]:  # case import adds its summary line
             assert r.err.count("\n") == 1, (argv, r.err)
+        assert r.err.count("--add-party") <= 1, r.err  # the option named once

@@ -63,6 +63,8 @@ def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
     if chosen == "json":
         render.emit_json([i.as_dict() for i in items])
         return
+    if not items and not own:
+        render.nothing(_("Nothing is due."), chosen)
     if chosen in ("tsv", "csv"):
         columns = [render.Column(h) for h in (
             _("Kind"), _("Number"), _("Date"), _("Days"), _("To do"), _("Command"))]
@@ -73,7 +75,6 @@ def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
     from cli.lines import command_lines, emit, keep, keep_each
 
     if not items:
-        render.out(_("Nothing is due.") + "\n")
         return
     for i in items:
         emit(f"{keep(KIND_NAMES[i.kind]())}  {keep(_when(i.days))}  {keep(i.number)}  "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import typer
@@ -11,14 +10,16 @@ from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
 from cli.options import MAX_INT, at_opt, json_opt, parse_at, version_opt
+from mediation.core import jsontext
+from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _
 
 
 def _object(value: str, option: str) -> dict[str, Any]:
     try:
-        data = json.loads(value)
-    except json.JSONDecodeError:
-        data = None
+        data = jsontext.loads(value, None)  # the refusal names the option
+    except InvalidInput as exc:
+        raise typer.BadParameter(exc.render(), param_hint=option) from None
     if not isinstance(data, dict):
         raise typer.BadParameter(_("give a JSON object, e.g. {example}",
                                    example='{"role": "respondent", "name": "王五"}'),

@@ -10,6 +10,7 @@ from cli import render
 from cli.choices import choice_opt
 from cli.context import env
 from cli.options import format_opt, json_opt, parse_date
+from mediation.core import jsontext
 from mediation.core.files import not_readable
 from mediation.core.i18n import _, name
 
@@ -123,7 +124,6 @@ def _leads_table(rows: list[dict[str, Any]], *, mine: bool
 
 def _read_case_file(file: str) -> tuple[object, str]:
     """The case.json of ``lead accept`` (or '-': standard input), through the one reader."""
-    import json
     from pathlib import Path
 
     from cli.options import decoded, read_stdin
@@ -141,12 +141,7 @@ def _read_case_file(file: str) -> tuple[object, str]:
         except OSError as exc:
             raise InvalidInput(msg("cannot read {file}: {error}", file=file,
                                    error=exc.strerror or type(exc).__name__)) from None
-    try:
-        return json.loads(decoded(data, origin), strict=False), origin
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
-                               origin=origin, line=exc.lineno, column=exc.colno,
-                               error=exc.msg)) from None
+    return jsontext.loads(decoded(data, origin), origin), origin
 
 
 def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, Any]:

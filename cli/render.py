@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from cli.tables import FORMATS, Column, emit_rows, fitted, output_format, period_line, show
+from cli.tables import FORMATS, Column, emit_rows, fitted, nothing, output_format, period_line, show
 from cli.timeline import history, timeline
 from mediation.core.i18n import _, name
 
-__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "output_format", "period_line",
+__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "nothing", "output_format",
+           "period_line",
            "show", "timeline"]
 
 if TYPE_CHECKING:
@@ -130,10 +131,17 @@ def step_done(result: StepDone, as_json: bool) -> None:
     )
 
 
-def case_rows(rows: list[CaseSummary]) -> tuple[list[Column], list[list[str]]]:
+def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | None = None
+              ) -> tuple[list[Column], list[list[str]]]:
+    """The one order of a case's columns (case list, case search; table, TSV and CSV): ID,
+    number, state, parties, mediator, category, deadline, then ``extra`` columns (search's
+    where found). At 80 columns the most useful keep their place: the parties and the category
+    are shortened first (never below 12 columns), then the deadline, the least useful, is
+    left out, then the category, then the mediator."""
     columns = [Column(_("ID"), 1, right=True), Column(_("Number"), 1), Column(_("State"), 1),
-               Column(_("Deadline"), 3), Column(_("Mediator"), 4), Column(_("Category"), 5),
-               Column(_("Parties"), 2, flexible=True)]
+               Column(_("Parties"), 1, flexible=True, least=12), Column(_("Mediator"), 2),
+               Column(_("Category"), 3, flexible=True, least=12, by_character=True),
+               Column(_("Deadline"), 4)]
     body = []
     for r in rows:
         deadline = local_time(r.deadline)[:10]
@@ -141,9 +149,13 @@ def case_rows(rows: list[CaseSummary]) -> tuple[list[Column], list[list[str]]]:
             deadline = _("{date} (overdue)", date=deadline)
         parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),
                     respondents="、".join(r.respondents))
-        body.append([str(r.id), r.number, name("state", r.state), deadline,
+        body.append([str(r.id), r.number, name("state", r.state), parties,
                      r.lead_mediator_name or r.lead_mediator or "", category_label(r.category),
-                     parties])
+                     deadline])
+    for column, cells in extra or []:
+        columns.append(column)
+        for row, cell in zip(body, cells, strict=True):
+            row.append(cell)
     return columns, body
 
 
@@ -153,11 +165,11 @@ def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None
     if chosen == "json":
         emit_json([r.model_dump() for r in rows])
         return
-    if not rows and chosen == "table":
-        sys.stdout.write(_("No cases.") + "\n")
-    elif rows:
+    if not rows:
+        nothing(_("No cases."), chosen)
+    if rows or chosen == "csv":  # a CSV has its header row all the same
         emit_rows(*case_rows(rows), chosen)
-    if total is not None and not (total == 0 and chosen == "table"):  # "No cases." says it
+    if total is not None and total != 0:  # "No cases." says it
         line = list_summary(total, len(rows), page)
         (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
 

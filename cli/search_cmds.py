@@ -72,22 +72,13 @@ def register_case(case: typer.Typer) -> None:
             render.emit_json([h.as_dict() for h in hits])
             return
         if not hits:
-            if chosen == "table":
-                sys.stdout.write(_("No case matches.") + "\n")
-            return
-        columns, rows = render.case_rows([h.case for h in hits])
-        # case list's columns, the parties and where the words were found first
-        keep = {0: 1, 1: 1, 2: 1, 6: 2, 5: 4, 3: 5}  # ID, number, state, parties, category,
-        # deadline (by priority: the lower is kept longer); the mediator left out
-        order = [0, 1, 2, 6, 5, 3]
-        cols = [render.Column(columns[i].header, keep[i], right=columns[i].right,
-                              flexible=columns[i].flexible) for i in order]
-        cols.insert(4, render.Column(_("Where found"), 2))
-        cells = []
-        for row, hit in zip(rows, hits, strict=True):
-            picked = [row[i] for i in order]
-            picked.insert(4, hit.match if chosen != "table" else _cut(hit.match, MATCH_CELLS))
-            cells.append(picked)
+            render.nothing(_("No case matches."), chosen)
+            if chosen != "csv":  # a CSV has its header row all the same
+                return
+        # case list's columns in case list's order, then where the words were found
+        found_at = [h.match if chosen != "table" else _cut(h.match, MATCH_CELLS) for h in hits]
+        cols, cells = render.case_rows([h.case for h in hits], extra=[(render.Column(
+            _("Where found"), 2, flexible=True, least=12, by_character=True), found_at)])
         render.emit_rows(cols, cells, chosen)
         if chosen == "table":
             sys.stdout.write(_("{count} found, best match first.", count=len(hits)) + "\n")

@@ -56,6 +56,8 @@ class Column:
     right: bool = False
     flexible: bool = False
     wrap: bool = False
+    least: int = 0  # the narrowest an elastic column is made, if not SHORTEST
+    by_character: bool = False  # a flexible cell is cut anywhere (a category: 13 道路交…)
 
     @property
     def elastic(self) -> bool:
@@ -77,7 +79,7 @@ def _least(column: Column, natural: int) -> int:
 
     if not column.elastic or (column.wrap and natural <= KEPT):
         return natural
-    return max(min(SHORTEST, natural), cell_width(column.header))
+    return max(min(column.least or SHORTEST, natural), cell_width(column.header))
 
 
 def _need(columns: list[Column], rows: list[list[str]], idx: list[int]) -> int:
@@ -123,7 +125,7 @@ def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[
     return widths
 
 
-def shorten(cell: str, cells: int) -> str:
+def shorten(cell: str, cells: int, by_character: bool = False) -> str:
     """A flexible cell cut to ``cells`` columns between its names (``张三 与 李四、王五`` →
     ``张三 与 李四…``), with an ellipsis: a name is left out whole, not cut; only a first name
     wider than the whole column is cut."""
@@ -132,7 +134,7 @@ def shorten(cell: str, cells: int) -> str:
     if cell_width(cell) <= cells:
         return cell
     kept = ""
-    for piece in re.findall(r"[^\s、，,]+[\s、，,]*", cell):
+    for piece in [] if by_character else re.findall(r"[^\s、，,]+[\s、，,]*", cell):
         if cell_width(kept + piece.rstrip()) + 1 > cells:
             break
         kept += piece
@@ -194,7 +196,7 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
                          no_wrap=not c.wrap, overflow="ellipsis" if c.flexible else "fold",
                          width=w)
     for r in cells:
-        table.add_row(*[shorten(v, w) if c.flexible else v
+        table.add_row(*[shorten(v, w, c.by_character) if c.flexible else v
                         for c, v, w in zip(cols, r, widths, strict=True)])
     out.print(table)
 
@@ -238,13 +240,23 @@ def show(columns: list[Column], rows: list[list[str]], *, fmt: str | None,
          title: str | None = None) -> str:
     """A command's table in the chosen format (``document`` for JSON); ``empty`` is said on a
     terminal when there are no rows. Returns the format chosen."""
-    from cli.render import emit_json, out
+    from cli.render import emit_json
 
     chosen = output_format(fmt, as_json)
     if chosen == "json":
         emit_json(document)
-    elif not rows and chosen == "table" and empty:
-        out(empty + "\n")
-    elif rows or chosen == "csv":
+        return chosen
+    if not rows and empty:
+        nothing(empty, chosen)
+    if rows or chosen == "csv":
         emit_rows(columns, rows, chosen, title=title if chosen == "table" else None)
     return chosen
+
+
+def nothing(empty: str, fmt: str) -> None:
+    """What a list says when it has no rows (``没有相符的案件。``): on a terminal's table, on
+    standard output; in a pipe (TSV, CSV) on standard error, so standard output holds rows only
+    and a clerk still reads why there are none. Every list with nothing to show says it here."""
+    from cli.render import err, out
+
+    (out if fmt == "table" else err)(empty + "\n")

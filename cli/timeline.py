@@ -179,12 +179,13 @@ def events(rows: list[EventView], *, fmt: str | None, as_json: bool, with_case: 
     chosen = render.output_format(fmt, as_json)
     if chosen == "json":
         render.emit_json([r.model_dump() for r in rows])
-    elif chosen == "table":
+    else:
         if not rows and empty:
-            render.out(empty + "\n")
-        timeline(rows, with_case=with_case)
-    elif rows or chosen == "csv":
-        render.emit_rows(event_columns(), event_rows(rows), chosen)
+            render.nothing(empty, chosen)
+        if chosen == "table":
+            timeline(rows, with_case=with_case)
+        elif rows or chosen == "csv":
+            render.emit_rows(event_columns(), event_rows(rows), chosen)
     return chosen
 
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from mediation import duplicates
 from mediation.cases import CaseIn
+from mediation.core import jsontext
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _, get_language, msg, set_language
@@ -84,9 +85,9 @@ def prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None =
                    notes: list[Rejected] | None = None) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
-    except json.JSONDecodeError as exc:
-        return Rejected(line, msg("line {line}: not valid JSON (column {column}: {error})",
-                                  line=line, column=exc.colno, error=exc.msg).render())
+    except json.JSONDecodeError as exc:  # the line's own line 1: said as the file's line
+        exc.lineno = line
+        return Rejected(line, jsontext.where(exc, _("line {line}", line=line)).render())
     except RecursionError:
         return Rejected(line, too_deep(_("line {line}", line=line)).render())
     try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from mediation import workflow
 from mediation.access.policy import Actor, require
-from mediation.core.calendar import DEFAULT_ZONE, Calendar, UnknownZone, check_zone
+from mediation.core.calendar import Calendar, UnknownZone, check_zone
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog, settings
@@ -22,20 +22,9 @@ from mediation.db.storage import UnitOfWork
 
 def of(uow: UnitOfWork, committee_id: int) -> Calendar:
     """The calendar a committee's rules are computed in (the default when nothing is set);
-    read once per unit of work (``uow.memo``, which settings.put clears)."""
-    memo = ("calendar", committee_id)
-    found: Calendar | None = uow.memo.get(memo)
-    if found is not None:
-        return found
-    zkey, hkey = settings.zone_key(committee_id), settings.holidays_key(committee_id)
-    rows = settings.get_many(uow.conn, [zkey, hkey])
-    holidays = rows.get(hkey) == "1"
-    try:
-        cal = Calendar(zone=rows.get(zkey) or DEFAULT_ZONE, holidays_extend=holidays)
-    except UnknownZone:  # a zone the machine's time-zone database no longer knows
-        cal = Calendar(holidays_extend=holidays)
-    uow.memo[memo] = cal
-    return cal
+    read once per unit of work (``uow.memo``, which settings.put clears): settings.calendar,
+    where the database layer reads it too (a case's short form is of the committee's year)."""
+    return settings.calendar(uow, committee_id)
 
 
 def today(uow: UnitOfWork, actor: Actor) -> date:

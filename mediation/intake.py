@@ -8,7 +8,6 @@ which case it resembled.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +20,7 @@ from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
-from mediation.core import categories, choices, identity, normalise, redaction
+from mediation.core import categories, choices, identity, jsontext, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
 from mediation.core.errors import DuplicateSuspected, InvalidInput
@@ -55,11 +54,7 @@ def validation_context(calendar: Calendar | None) -> dict[str, Any] | None:
 
 def load_case_file(text: str, *, origin: str, calendar: Calendar | None = None) -> CaseIn:
     try:
-        data = json.loads(text, strict=False)  # raw control characters: the normaliser's
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
-                               origin=origin, line=exc.lineno, column=exc.colno,
-                               error=exc.msg)) from None
+        data = jsontext.loads(text, origin)  # raw control characters: the normaliser's
     except RecursionError:
         raise InvalidInput(too_deep(origin)) from None
     return parse_case(data, origin=origin, calendar=calendar)

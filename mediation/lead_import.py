@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from sqlmodel import select
@@ -29,6 +28,7 @@ from sqlmodel import select
 from mediation import leads
 from mediation.access import staff_names
 from mediation.access.policy import POLICY, Actor, require
+from mediation.core import jsontext
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
 from mediation.core.vocab import Role
@@ -117,12 +117,7 @@ def _csv_rows(text: str, origin: str) -> list[tuple[str, dict[str, str | None]]]
 
 
 def _json_rows(text: str, origin: str) -> list[tuple[str, dict[str, str | None]]]:
-    try:
-        data = json.loads(text, strict=False)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(msg("{origin}: not valid JSON (line {line}, column {column}: {error})",
-                               origin=origin, line=exc.lineno, column=exc.colno,
-                               error=exc.msg)) from None
+    data = jsontext.loads(text, origin)
     if isinstance(data, dict) and isinstance(data.get("leads"), list):
         data = data["leads"]
     if not isinstance(data, list):

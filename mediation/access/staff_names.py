@@ -25,6 +25,7 @@ from sqlalchemy import select
 from mediation.core import normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
+from mediation.core.labels import staff_label
 from mediation.readtables import STAFF
 
 if TYPE_CHECKING:
@@ -104,13 +105,8 @@ def find(uow: UnitOfWork, typed: str, *, committee_id: int | None = None) -> str
 
 
 
-def label(username: str, name: str | None, *, shared: bool = False) -> str:
-    """THE way a staff member is shown to people: the display name (``李明``); with the user
-    name when two staff members of the committee share it (``李明(liming)``); the user name
-    alone when there is no display name. Machine output (JSON) keeps the user name."""
-    if not name or name == username:
-        return username
-    return f"{name}({username})" if shared else name
+label = staff_label  # THE way a staff member is shown to people (mediation.tables, where the
+#                     layers below, the case store's refusal of a stale step, use it too)
 
 
 def labels(uow: UnitOfWork, usernames: Iterable[str | None]) -> dict[str, str]:

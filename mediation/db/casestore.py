@@ -30,14 +30,15 @@ from mediation.cases import (
     Party,
 )
 from mediation.core import normalise
-from mediation.core.clock import iso, local_date
+from mediation.core.clock import local_date
 from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
 from mediation.core.i18n import msg
+from mediation.core.labels import staff_label
 from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db import casefile_changes, settings
 from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Committee, Event
+from mediation.tables import Committee, Event, Staff
 
 _T = TypeVar("_T")
 
@@ -62,16 +63,22 @@ def _prefix(uow: UnitOfWork, committee_id: int) -> str:
 
 
 def case_key(uow: UnitOfWork, actor: Reader, ref: str | int) -> int | str:
-    """The id or full number ``ref`` names (normalise.case_key), ``第12号``/``12号`` completed
-    with the actor's committee's prefix; a reference in none of the forms is refused naming
-    them all (with the committee's prefix), not looked for."""
-    key = normalise.case_key(ref)
+    """The id or full number ``ref`` names (normalise.case_key; a short form's year is this year
+    in the committee's calendar, as its numbers are), ``第12号``/``12号`` completed with the
+    committee's prefix; a reference in none of the forms is refused naming them all (with the
+    committee's prefix), not looked for."""
+    if isinstance(ref, int) or ref.isdigit() or "人调字" in ref:  # an id or a full number
+        key = normalise.case_key(ref)
+    else:  # a short form: this year is the committee calendar's, as its case numbers are
+        this_year = settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
+        key = normalise.case_key(ref, year=this_year)
     if isinstance(key, int) or normalise.is_case_number(key):
         return key
     prefix = _prefix(uow, actor.committee_id)
     if isinstance(key, normalise.CaseSeq):
         return normalise.case_number(key.year, prefix, key.seq)
-    raise InvalidInput(normalise.not_a_case(ref, prefix, local_date(uow.now()).year))
+    year = settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
+    raise InvalidInput(normalise.not_a_case(ref, prefix, year))
 
 
 def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
@@ -115,14 +122,24 @@ def check_version(uow: UnitOfWork, case: Case, expected: int | None) -> None:
 
 def conflict(uow: UnitOfWork, case: Case, *, retryable: bool = False) -> Conflict:
     # Core, not the session: pending ORM writes of a step being refused must not be flushed.
+    # Who changed it as people know them (tables.staff_label: 李明), when in the committee's
+    # local time, to the minute, as the CLI writes times.
     last = uow.conn.execute(_LAST_EVENT, {"case_id": case.id}).first()
+    actor, at = "?", "?"
+    if last is not None:
+        named = uow.conn.execute(_STAFF_NAME, {"username": last.actor}).first()
+        shared = named is not None and bool(named.name) and uow.conn.execute(
+            _SHARED, {"name": named.name, "committee_id": named.committee_id}).scalar_one() > 1
+        actor = staff_label(last.actor, named.name if named else None, shared=shared)
+        at = settings.calendar(uow, case.committee_id).local(last.at).strftime(
+            "%Y-%m-%d %H:%M")
     return (ConcurrentUpdate if retryable else Conflict)(
         msg(
             "case {case} was changed by {actor} at {at} (now version {version}); "
             "reload it and try again",
             case=case.number,
-            actor=last.actor if last else "?",
-            at=iso(last.at) if last else "?",
+            actor=actor,
+            at=at,
             version=case.version,
         )
     )
@@ -141,6 +158,11 @@ _COUNTED = {"sessions": MediationSession.__table__,  # type: ignore[attr-defined
             "visits": FollowUp.__table__}  # type: ignore[attr-defined]
 _EVENT = Event.__table__  # type: ignore[attr-defined]
 _CASE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _CASES.columns)
+_STAFF = Staff.__table__  # type: ignore[attr-defined]
+_STAFF_NAME = core_select(_STAFF.c.name, _STAFF.c.committee_id).where(
+    _STAFF.c.username == bindparam("username"))
+_SHARED = core_select(func.count()).select_from(_STAFF).where(
+    _STAFF.c.name == bindparam("name"), _STAFF.c.committee_id == bindparam("committee_id"))
 _LAST_EVENT = (
     core_select(_EVENT.c.actor, _EVENT.c.at)
     .where(_EVENT.c.case_id == bindparam("case_id"))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, select
 
+from mediation.core.calendar import DEFAULT_ZONE, Calendar, UnknownZone
 from mediation.core.errors import NotFound
 from mediation.core.i18n import msg
 from mediation.db.storage import UnitOfWork
@@ -91,3 +92,22 @@ def retention_days(uow: UnitOfWork, committee_id: int) -> int | None:
     """How many days after closing a committee's cases keep their personal data (None: kept)."""
     value = get(uow, retention_key(committee_id))
     return None if value is None else int(value)
+
+
+def calendar(uow: UnitOfWork, committee_id: int) -> Calendar:
+    """A committee's calendar from its settings (the default when nothing is set), read once per
+    unit of work (``uow.memo``, which :func:`put` clears). What the settings mean:
+    mediation.calendars."""
+    memo = ("calendar", committee_id)
+    found: Calendar | None = uow.memo.get(memo)
+    if found is not None:
+        return found
+    zkey, hkey = zone_key(committee_id), holidays_key(committee_id)
+    rows = get_many(uow.conn, [zkey, hkey])
+    holidays = rows.get(hkey) == "1"
+    try:
+        cal = Calendar(zone=rows.get(zkey) or DEFAULT_ZONE, holidays_extend=holidays)
+    except UnknownZone:  # a zone the machine's time-zone database no longer knows
+        cal = Calendar(holidays_extend=holidays)
+    uow.memo[memo] = cal
+    return cal

@@ -96,6 +96,7 @@ def compute(uow: UnitOfWork, actor: Actor, period: Period, *,
 def _figures_json(f: Figures) -> dict[str, Any]:
     data = f.model_dump()
     data.pop("key", None)
+    data.pop("name", None)  # a group's name (stats --by mediator); a committee row has its own
     return data
 
 

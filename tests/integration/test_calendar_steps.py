@@ -64,3 +64,21 @@ def test_calendar_settings_are_a_directors_and_checked(room: Room) -> None:
         assert calendars.show(uow, room.mediator) == {"zone": "Asia/Shanghai",
                                                       "holidays_extend": False,
                                                       "late_entry_days": 30}
+
+
+@pytest.mark.parametrize(("zone", "year"), [("Pacific/Kiritimati", 2027),
+                                             ("Pacific/Pago_Pago", 2026)])
+def test_a_short_form_names_a_case_of_the_committees_year(room: Room, zone: str,
+                                                          year: int) -> None:
+    """龙12, 第12号 and 12号 are this year's case 12 in the committee's calendar, the year its
+    case numbers take (intake), not the default zone's: at 12:00 UTC on 31 December it is
+    already 2027 at UTC+14 and still 2026 at UTC-11 (issue 14)."""
+    room.run(calendars.set_calendar, None, zone=zone)
+    room.clock.now = datetime(2026, 12, 31, 12, 0)
+    number = room.run(intake.new_case, None, intake.parse_case(case_record()))["number"]
+    assert number.startswith(f"({year})")
+    seq = number.rsplit("第", 1)[1].rstrip("号")
+    prefix = number[6:number.index("人调字")]
+    for typed in (f"{prefix}{seq}", f"第{seq}号", f"{seq}号"):
+        with room.uow(write=False) as uow:
+            assert queries.case_for(uow, room.director, typed)[0].number == number, typed

@@ -164,7 +164,7 @@ def test_stale_version_is_a_conflict_naming_who_changed_it(room: Room) -> None:
         room.run(steps.terminate, None, cid, reason="no_agreement", advice="起诉",
                  expected_version=1)
     assert err.value.exit_code == 3
-    assert "wangfang" in err.value.render() and "version 2" in err.value.render()
+    assert "王芳" in err.value.render() and "version 2" in err.value.render()  # display name
 
 
 def test_overdue_and_a_consented_extension(room: Room) -> None:

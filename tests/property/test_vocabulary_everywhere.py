@@ -1,7 +1,8 @@
 """Every vocabulary value is read by the one resolver (mediation.core.choices) on every input path.
 
-For every vocabulary and every value in it, the code, its Chinese name, its English name and the
-code as a Chinese input method types it (full width, upper case, spaces around) are accepted
+For every vocabulary and every value in it, the code, its Chinese name, its English name, the
+code as a Chinese input method types it (full width, upper case, spaces around) and a part of
+its Chinese name that is part of no other (网格员 for 网格员排查) are accepted
 identically through every path that reads the value: a CLI option (cli.choices), ``case.json``
 (intake.parse_case), a ``case import`` line (bulk_validation.prepare), ``case amend
 --add-party/--edit-party`` JSON (corrections: the merged record, then parse_case) and a lead
@@ -51,7 +52,7 @@ def category_forms(code: str) -> st.SearchStrategy[str]:
     written = {code, cat.zh, cat.en, code.translate(_WIDE), f" {cat.zh} "}
     if code.startswith("0") and len(code) == 2:
         written |= {code[1:], code[1:].translate(_WIDE)}
-    return st.sampled_from(sorted(written))
+    return st.sampled_from(sorted(written)) | st.sampled_from(sorted(parts(cat.zh)))
 
 
 def parts(text: str) -> set[str]:
@@ -91,7 +92,8 @@ def vocabulary_options() -> tuple[tuple[str, str, ChoiceParser], ...]:
 def _names(parser: ChoiceParser) -> dict[str, tuple[str, ...]]:
     """Each value the option takes: its code, Chinese name and the other names it is typed by."""
     if parser.kind == "category":
-        return {c.code: (c.zh, c.en) for c in categories.all_categories()}
+        return {c.code: (c.zh, c.en, *{c.code.lstrip("0")} - {c.code, ""})  # 2 is 02
+                for c in categories.all_categories()}
     codes = parser.codes or tuple(choices.values(parser.kind))
     return {c: (name(parser.kind, c, "zh"), name(parser.kind, c, "en")) for c in codes}
 
@@ -161,7 +163,8 @@ def test_every_vocabulary_option_reads_a_code_its_names_and_a_part_of_one_name(
 def _vocab_value() -> st.SearchStrategy[tuple[str, Any, str, str, str]]:
     """(kind, where, field, code, a written form of it)."""
     return st.sampled_from(RECORD_FIELDS).flatmap(lambda f: st.sampled_from(
-        choices.values(f[0])).flatmap(lambda code: forms(f[0], code).map(
+        choices.values(f[0])).flatmap(lambda code: (forms(f[0], code) | st.sampled_from(
+            sorted(parts(name(f[0], code, "zh"))) or [code])).map(
             lambda text: (*f, code, text))))
 
 
@@ -205,6 +208,13 @@ def test_a_code_and_its_names_are_read_alike_on_every_path(
         lang: str, case: tuple[str, Any, str, str, str]) -> None:
     set_language(lang)
     kind, where, field, code, text = case
+    meaning = meant(ChoiceParser(kind), text)  # a part of a name: of it alone, or of several
+    if not isinstance(meaning, str):
+        record = _set(case_record(), where, field, text)
+        assert all(outcome[0] == "refused" for outcome in (
+            _through_file(record), _through_import(record), _through_amend(where, field, text)))
+        return
+    code = meaning
     as_code, as_text = _set(case_record(), where, field, code), \
         _set(case_record(), where, field, text)
     assert _parser(kind, None)(text) == code  # a CLI option
@@ -223,6 +233,14 @@ def test_a_category_by_code_name_or_short_code_is_read_alike_on_every_path(
         lang: str, pair: tuple[str, str]) -> None:
     set_language(lang)
     code, text = pair
+    meaning = meant(ChoiceParser("category"), text)  # a part of one name (邻里), or of several
+    if not isinstance(meaning, str):
+        record = case_record(category=text)
+        assert all(outcome[0] == "refused" for outcome in (
+            _through_file(record), _through_import(record),
+            _through_amend("case", "category", text)))
+        return
+    code = meaning
     assert choices.category(text) == code  # the CLI's --category (category_opt), prompts
     record, plain = case_record(category=text), case_record(category=code)
     assert _through_file(record) == _through_file(plain)

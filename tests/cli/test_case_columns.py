@@ -1,0 +1,71 @@
+"""Case rows have one order of columns (issue 14, a clerk's trial): case list and case search
+show ID, number, state, parties, mediator, category, deadline in that order, in a table, TSV
+and CSV (search adds where the words were found, last); at 80 columns the table keeps the
+mediator and the category, shortening the parties and the category and leaving the deadline
+out first."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+
+from cli.lines import width
+from tests.conftest import Result
+
+Cli = Callable[..., Result]
+HEADERS = {"zh": ["编号", "案号", "状态", "当事人", "调解员", "纠纷类别", "调解期限"],
+           "en": ["ID", "Number", "State", "Parties", "Mediator", "Category", "Deadline"]}
+FOUND = {"zh": "相符之处", "en": "Where found"}
+
+
+@pytest.fixture
+def demo(cli: Cli) -> Cli:
+    assert cli("demo", "--quiet").code == 0
+    return cli
+
+
+def _plain(out: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", out)
+
+
+def _header(out: str) -> list[str]:
+    return re.split(r"\s{2,}", _plain(out).splitlines()[0].strip())
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_80_columns_show_the_mediator_and_the_category(demo: Cli, lang: str) -> None:
+    shown = demo("--lang", lang, "case", "list", env={"COLUMNS": "80"}, terminal=True)
+    assert shown.code == 0, shown.err
+    assert max(width(line) for line in _plain(shown.out).splitlines()) <= 80
+    assert _header(shown.out) == HEADERS[lang][:6]  # the deadline, least useful, left out
+    assert any("李明" in line and "(2026)" in line for line in shown.out.splitlines())
+    assert ("邻里纠纷" if lang == "zh" else "Neighbour") in shown.out
+    wide = demo("--lang", lang, "case", "list", env={"COLUMNS": "120"}, terminal=True)
+    assert _header(wide.out) == HEADERS[lang]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_orders_its_columns_as_the_list_does(demo: Cli, lang: str) -> None:
+    listed = demo("--lang", lang, "case", "list", "--format", "csv").out
+    found = demo("--lang", lang, "case", "search", "调解", "--format", "csv").out
+    list_rows = list(csv.reader(io.StringIO(listed)))
+    found_rows = list(csv.reader(io.StringIO(found)))
+    assert list_rows[0] == HEADERS[lang]
+    assert found_rows[0] == [*HEADERS[lang], FOUND[lang]]
+    by_id = {row[0]: row for row in list_rows[1:]}
+    for row in found_rows[1:]:  # the same cells in the same places (the mediator as named)
+        same = [i for i in range(7) if i != 4]
+        assert [row[i] for i in same] == [by_id[row[0]][i] for i in same], row
+    piped = [line.split("\t") for line in demo("--lang", lang, "case", "search", "调解").out
+             .splitlines()]
+    assert piped and all(len(r) == 8 and r[:3] == by_id[r[0]][:3] for r in piped)
+    assert all(r[3] == by_id[r[0]][3] and r[5:7] == by_id[r[0]][5:7] for r in piped)
+    table = demo("--lang", lang, "case", "search", "调解", env={"COLUMNS": "120"},
+                 terminal=True)
+    assert _header(table.out) == [*HEADERS[lang], FOUND[lang]]

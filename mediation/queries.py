@@ -120,13 +120,15 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     party_names = redaction.persons(parties)
 
     def t(text: str | None) -> str | None:
-        """THE rule of every free-text field of the case file: as the event log holds it
-        (eventlog.append), numbers scrubbed and the persons' names masked (张某), whoever
-        reads; in full only when revealed. (An urging's note is its event's text: masked
-        even when revealed.)"""
+        """THE rule of every free-text field of the case file, the same as the parties'
+        own names (PartyView): numbers scrubbed for every reader; the persons' names masked
+        (张某) for a reader who may not see names, in full for one who may (the director,
+        the case's mediator), as in the parties' list beside them; everything in full only
+        when revealed. (An urging's note is its event's text, which the event log stores
+        masked: it stays masked, even when revealed.)"""
         if reveal:
             return text
-        return redaction.redact(text, party_names)
+        return redaction.redact(text, () if names_ok else party_names)
 
     def rows(model: type[_Row], order: str = "id") -> Sequence[_Row]:
         """The case's rows of one of its tables, in ``order``."""

@@ -191,7 +191,14 @@ def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
             order.append(r)
             names[r.id] = {}
         _add_name(names[r.id], r.role, r.name, r.kind, names_ok)
-    return [(_summary(r, names[r.id], now), float(r.score or 0), r.body or "") for r in order]
+    from mediation.access import staff_names
+
+    staff = staff_names.labels(uow, (r.lead_mediator for r in order))
+    found = [(_summary(r, names[r.id], now), float(r.score or 0), r.body or "") for r in order]
+    for summary, _score, _body in found:  # the mediator by name, as case list shows it
+        if summary.lead_mediator:
+            summary.lead_mediator_name = staff.get(summary.lead_mediator)
+    return found
 
 
 def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, Any]]:

@@ -69,3 +69,14 @@ def test_search_orders_its_columns_as_the_list_does(demo: Cli, lang: str) -> Non
     table = demo("--lang", lang, "case", "search", "调解", env={"COLUMNS": "120"},
                  terminal=True)
     assert _header(table.out) == [*HEADERS[lang], FOUND[lang]]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "table"])
+def test_search_names_the_mediator_as_the_list_does(demo: Cli, fmt: str) -> None:
+    """case search showed liming where case list shows 李明 (a helper's note, issue 14)."""
+    listed = demo("--lang", "zh", "case", "list", "--format", fmt, env={"COLUMNS": "120"}).out
+    found = demo("--lang", "zh", "case", "search", "调解", "--format", fmt,
+                 env={"COLUMNS": "120"}).out
+    assert "李明" in listed and "李明" in found, found
+    assert "liming" not in found, found

@@ -22,7 +22,6 @@ from mediation.cases import Case, CaseIn, Party, PartyIn
 from mediation.committee import committee_of
 from mediation.core import categories, choices, identity, jsontext, normalise, redaction
 from mediation.core.calendar import Calendar
-from mediation.core.clock import iso
 from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.fields import FieldError
 from mediation.core.i18n import Msg, join, msg, name
@@ -239,10 +238,13 @@ def new_case(
     recorded = uow.now()
     now = recorded if at is None else checked_occurrence(uow, actor.committee_id, at, recorded,
                                                          None)
+    cal = calendars.of(uow, actor.committee_id)
     if at is not None and record.discovered_at is not None and record.discovered_at > now:
-        raise InvalidInput(msg("--at: the case cannot be registered before the dispute was "
-                               "discovered ({discovered})", discovered=iso(record.discovered_at)))
-    year = calendars.of(uow, actor.committee_id).local_date(now).year
+        raise InvalidInput(msg(  # in the committee's wall time, as the clerk typed it
+            "--at: the case cannot be registered before the dispute was discovered "
+            "({discovered})",
+            discovered=cal.local(record.discovered_at).strftime("%Y-%m-%d %H:%M")))
+    year = cal.local_date(now).year
     fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",
                          now=now, registrar=actor.username)
     party_rows = [party_fields(record, i, p, case_id=None, key=key)

@@ -73,13 +73,14 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
                    "precedes the registration (a dispute that came in earlier is registered at "
                    "its true date with case new --at)", when=when,
                    registered=_local_text(cal, registered))
-    if previous is not None and occurred < previous and state is not None:
-        return msg("--at {when} is before the case became {state} ({previous}): this record "
-                   "belongs to that state", when=when, state=name("state", state),
-                   previous=_local_text(cal, previous))
     if previous is not None and occurred < previous:
+        when, before = _local_pair(cal, occurred, previous)
+        if state is not None:
+            return msg("--at {when} is before the case became {state} ({previous}): this "
+                       "record belongs to that state", when=when, state=name("state", state),
+                       previous=before)
         return msg("--at {when} is before the case's previous step ({previous})", when=when,
-                   previous=_local_text(cal, previous))
+                   previous=before)
     if (cal.local_date(now) - cal.local_date(occurred)).days > late_entry_days:
         return msg("--at {when} is more than {days} days ago: a step may be entered at most "
                    "{days} days late (committee setting: mediation calendar set "
@@ -89,6 +90,16 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
 
 def _local_text(cal: Calendar, instant: datetime) -> str:
     return cal.local(instant).strftime("%Y-%m-%d %H:%M")
+
+
+def _local_pair(cal: Calendar, earlier: datetime, later: datetime) -> tuple[str, str]:
+    """Two instants in local wall time, to the minute, or to the second when the minute alone
+    would show them equal (a clerk was told 03:59 is before 03:59)."""
+    a, b = _local_text(cal, earlier), _local_text(cal, later)
+    if a != b:
+        return a, b
+    return (cal.local(earlier).strftime("%Y-%m-%d %H:%M:%S"),
+            cal.local(later).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 # ---------------------------------------------------------------------------------------------

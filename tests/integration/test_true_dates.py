@@ -217,6 +217,17 @@ def test_occurrence_rule_without_a_database() -> None:
     assert workflow.occurrence_problem(now - timedelta(days=31), now, None, cal, 40) is None
 
 
+def test_a_step_seconds_before_the_previous_one_is_told_to_the_second() -> None:
+    """A clerk was told '03:59 is before the previous step (03:59)': when the minute shows two
+    instants alike, the refusal gives their seconds."""
+    now = datetime(2026, 12, 2, 1, 30)
+    previous = datetime(2026, 12, 1, 19, 59, 40)
+    why = workflow.occurrence_problem(previous - timedelta(seconds=30), now, previous, DEFAULT)
+    assert why is not None and "03:59:10" in why.render() and "03:59:40" in why.render(), why
+    why = workflow.occurrence_problem(previous - timedelta(hours=1), now, previous, DEFAULT)
+    assert why is not None and "(2026-12-02 03:59)" in why.render(), why
+
+
 def test_the_nightly_export_lists_what_moved_an_exported_figure(room: Room,
                                                                tmp_path: Path) -> None:
     """A late entry and a correction recorded after an export, touching what it counted, are
@@ -257,7 +268,8 @@ def test_a_registration_entered_late_is_not_before_the_discovery(room: Room) -> 
     room.clock.now = datetime(2026, 12, 2, 1, 30)
     record = intake.load_case_file(json_.dumps(
         {**RECORD, "discovered_at": "2026-11-20T10:00:00+08:00"}), origin="t")
-    with pytest.raises(InvalidInput, match="before the dispute was discovered"):
+    with pytest.raises(InvalidInput, match=r"before the dispute was discovered "
+                                           r"\(2026-11-20 10:00\)"):  # Beijing, as typed
         room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 19))
     made = room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 21))
     assert made["registered_at"] == "2026-11-20T16:00:00Z"  # 21 November 00:00 in Beijing

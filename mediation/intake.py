@@ -9,6 +9,7 @@ which case it resembled.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -65,6 +66,27 @@ def too_deep(origin: str) -> Msg:
                "deep)", origin=origin)
 
 
+def field_where(loc: Sequence[str | int]) -> str:
+    """Where in a case record a problem is, as a clerk reads it: the fields' names in the
+    user's language with a party by its number, then the path to find it in the file, e.g.
+    ``当事人1 证件号码（parties[0].id_number）`` under zh. Where a name has no translation (and
+    under en, where the path is the name) the path alone: ``parties[0].id_number``."""
+    parts = [str(p) for p in loc]
+    path = ".".join(f"[{p}]" if p.isdigit() else p for p in parts).replace(".[", "[")
+    if not path:
+        return "(record)"
+    words = []
+    for i, p in enumerate(parts):
+        if p.isdigit():
+            continue
+        label = name("field", p)
+        if label == p or label.isascii():
+            return path  # a name without its words: the path says it best
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        words.append(f"{label}{int(after) + 1}" if after.isdigit() else label)
+    return msg("{field} ({path})", field=" ".join(words), path=path).render()
+
+
 def warnings(record: CaseIn) -> list[Msg]:
     """What is doubtful but not refused in a valid record: a party's stated sex that the sex
     digit of their resident ID number contradicts (the clerk may have typed either wrong)."""
@@ -73,9 +95,9 @@ def warnings(record: CaseIn) -> list[Msg]:
         if p.sex is not None and p.id_number and p.id_type == "resident_id":
             in_id = identity.sex_of_resident_id(p.id_number)
             if in_id != p.sex.value:
-                found.append(msg("parties[{index}].sex: {sex} but the ID number's sex digit "
-                                 "says {in_id}; check both", index=i, sex=name("sex", p.sex),
-                                 in_id=name("sex", in_id)))
+                found.append(msg("{field}: {sex} but the ID number's sex digit says {in_id}; "
+                                 "check both", field=field_where(("parties", i, "sex")),
+                                 sex=name("sex", p.sex), in_id=name("sex", in_id)))
     return found
 
 
@@ -86,9 +108,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     cause = ctx.get("error")
     if isinstance(cause, FieldError):
         loc.append(cause.field)
-    where = ".".join(
-        f"[{p}]" if p.isdigit() else p for p in loc
-    ).replace(".[", "[") or "(record)"
+    where = field_where(loc)
     value = err.get("input")
     kind = err["type"]
     why: Msg
@@ -112,7 +132,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
         why = msg("{value!r} is too small", value=value)
     else:
         why = msg("{value!r} is not valid here", value=value)
-    if where == "category" and not isinstance(cause, choices.ChoiceError):
+    if loc == ["category"] and not isinstance(cause, choices.ChoiceError):
         allowed = join(categories.codes())
         return msg("{origin}: {field}: {why}; allowed: {allowed}", origin=origin, field=where,
                    why=why, allowed=allowed)

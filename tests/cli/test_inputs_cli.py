@@ -297,3 +297,22 @@ def test_other_user_files_go_through_the_one_reader(room: Cli, tmp_path: Path) -
     anchor.write_bytes("{}".encode("utf-16"))  # Notepad's "Unicode": read, then judged
     r = room("audit", "verify", "--anchor", str(anchor))
     assert r.code in (1, 4) and "Traceback" not in r.err and r.err.count("\n") >= 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(("field", "value", "zh", "en"), [
+    ("id_number", "430104198003120015", "当事人1 证件号码（parties[0].id_number）：",
+     "parties[0].id_number: "),
+    ("phone", "12345", "当事人1 电话（parties[0].phone）：", "parties[0].phone: "),
+])
+def test_a_refused_field_is_named_in_words_and_by_its_path(room: Cli, field: str, value: str,
+                                                           zh: str, en: str) -> None:
+    """A clerk read 'parties[0].id_number：校验码不正确' (a trial, issue 14): under zh the field
+    is named in words, a party by its number, with the path to find it in the file."""
+    record = case_record()
+    record["parties"][0][field] = value
+    for lang, expected in (("zh", zh), ("en", en)):
+        refused = room("--lang", lang, "case", "new", "--file", "-", input=json.dumps(record))
+        assert refused.code == 1, refused.out
+        assert expected in refused.err, refused.err
+        assert "Traceback" not in refused.err

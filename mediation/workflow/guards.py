@@ -333,9 +333,15 @@ def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
     if not _text(c.court) or not isinstance(filed, date):
         return msg("give the court (--court) and the filing date (--filed)")
     effective = s.agreement_effective_on
-    if effective is not None and not (
-        effective <= filed <= effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
-    ):
+    if effective is not None and filed < effective:
+        return msg(
+            "the filing date {filed} is before the agreement took effect ({date}): a filing is "
+            "made on or after that day, within {days} days",
+            filed=filed.isoformat(),
+            date=effective.isoformat(),
+            days=JUDICIAL_WINDOW_DAYS,
+        )
+    if effective is not None and filed > effective + timedelta(days=JUDICIAL_WINDOW_DAYS):
         return msg(
             "judicial confirmation must be applied for within {days} days of the agreement "
             "taking effect ({date})",

@@ -216,6 +216,13 @@ def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> S
                        .where(_JUDICIAL.c.case_id == _CASES.c.id,
                               _JUDICIAL.c.result == JudicialResult.pending.value)
                        .limit(1).scalar_subquery().label("f_judicial_filed_on"))
+    if "judicial_decided" in facts:  # the latest decided filing: its result and its date
+        for column in ("result", "decided_on"):
+            columns.append(core_select(_JUDICIAL.c[column])
+                           .where(_JUDICIAL.c.case_id == _CASES.c.id,
+                                  _JUDICIAL.c.result != JudicialResult.pending.value)
+                           .order_by(_JUDICIAL.c.decided_on.desc(), _JUDICIAL.c.id.desc())
+                           .limit(1).scalar_subquery().label(f"f_judicial_{column}"))
     if "judicial_pending" in facts:
         columns.append(exists().where(_JUDICIAL.c.case_id == _CASES.c.id,
                                       _JUDICIAL.c.result == JudicialResult.pending.value)
@@ -268,6 +275,9 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
         persons_involved=case.persons_involved or 0,
         agreement_form=facts.get("f_agreement_form"),
         judicial_filed_on=date.fromisoformat(filed) if isinstance(filed, str) else filed,
+        judicial_decided=facts.get("f_judicial_result"),
+        judicial_decided_on=(date.fromisoformat(decided) if isinstance(
+            decided := facts.get("f_judicial_decided_on"), str) else decided),
         sessions=facts.get("f_sessions") or 0,
         extensions=facts.get("f_extensions") or 0,
         visits=facts.get("f_visits") or 0,

@@ -81,6 +81,8 @@ class Subject:
     deadline: datetime | None = None
     agreement_form: str | None = None
     judicial_filed_on: date | None = None
+    judicial_decided: str | None = None  # the court's decision on the latest decided filing
+    judicial_decided_on: date | None = None
     sessions: int = 0
     extensions: int = 0
     visits: int = 0
@@ -323,7 +325,14 @@ def dates_possible(s: Subject, c: Agree | Judicial) -> Msg | None:
 
 def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
     if c.result is not None:
-        return None if s.judicial_pending else msg("no judicial confirmation has been filed")
+        if s.judicial_pending:
+            return None
+        if s.judicial_decided is not None:
+            return msg("the judicial confirmation filed was already decided ({result}, {date}); "
+                       "no filing is pending",
+                       result=name("judicial", s.judicial_decided),
+                       date=s.judicial_decided_on.isoformat() if s.judicial_decided_on else "-")
+        return msg("no judicial confirmation has been filed")
     if s.state == State.closed:
         return msg("a closed case records only the court's decision on a filing made before "
                    "it was closed (--result)")

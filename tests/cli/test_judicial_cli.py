@@ -48,3 +48,15 @@ def test_a_filing_before_the_agreement_took_effect_says_so(agreed: Cli, lang: st
     assert r.code == 1 and len(r.err.strip().splitlines()) == 1, r.err
     assert words in r.err and effective.isoformat() in r.err and filed.isoformat() in r.err
     assert "30" in r.err
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "already decided (rejected, "), ("zh", "已申请的司法确认已有结果（驳回申请，")])
+def test_a_second_decision_after_a_decided_filing_says_it_was_decided(agreed: Cli, lang: str,
+                                                                      words: str) -> None:
+    day = DEFAULT.local_date(utcnow()) - timedelta(days=3)
+    ok(agreed("case", "judicial", "1", "--court", "岳麓区人民法院", "--filed", day.isoformat()))
+    ok(agreed("case", "judicial", "1", "--result", "rejected", "--decided", day.isoformat()))
+    r = agreed("--lang", lang, "case", "judicial", "1", "--result", "confirmed")
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1, r.err
+    assert words in r.err and day.isoformat() in r.err

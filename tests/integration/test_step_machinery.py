@@ -13,18 +13,35 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlmodel import col
 from sqlmodel import select as orm_select
 
 from mediation import intake, step_machinery, steps, workflow
-from mediation.cases import Case, Extension, FollowUp, MediationSession, Party, Prevention
+from mediation.cases import (
+    Case,
+    Extension,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+    Party,
+    Prevention,
+)
 from mediation.core.clock import local_date
 from mediation.core.commands import Prevent
 from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound
-from mediation.core.vocab import PartyRole
+from mediation.core.vocab import JudicialResult, PartyRole
 from mediation.db import casestore, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, LogHead
 from tests.conftest import Room, case_record
+
+
+def _decided(uow: UnitOfWork, case_id: int) -> JudicialConfirmation | None:
+    return uow.session.exec(orm_select(JudicialConfirmation).where(
+        JudicialConfirmation.case_id == case_id,
+        JudicialConfirmation.result != JudicialResult.pending).order_by(
+        col(JudicialConfirmation.decided_on).desc(),
+        col(JudicialConfirmation.id).desc())).first()
 
 
 def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
@@ -52,6 +69,8 @@ def subject_of(uow: UnitOfWork, case: Case) -> workflow.Subject:
         agreement_form=agreement.form if agreement else None,
         judicial_filed_on=pending.filed_on if (pending := casestore.pending_judicial(
             uow, case.id)) else None,
+        judicial_decided=decided.result if (decided := _decided(uow, case.id)) else None,
+        judicial_decided_on=decided.decided_on if decided else None,
         sessions=len(uow.session.exec(orm_select(MediationSession.id).where(
             MediationSession.case_id == case.id)).all()),
         extensions=len(uow.session.exec(orm_select(Extension.id).where(

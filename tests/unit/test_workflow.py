@@ -134,6 +134,9 @@ GUARD_FAILURES = [
      "filing date 2026-11-29 is before the agreement took effect (2026-12-01)"),
     ("judicial", "confirmed", {"judicial_pending": True}, {}, "already pending"),
     ("judicial", "confirmed", {}, {"result": "confirmed"}, "no judicial confirmation"),
+    ("judicial", "closed", {"judicial_decided": "rejected",
+                            "judicial_decided_on": date(2026, 12, 10)},
+     {"result": "confirmed"}, "already decided (rejected, 2026-12-10)"),
     ("judicial", "confirmed", {"judicial_pending": True}, {"result": "pending"},
      "--result must be one of: confirmed, rejected"),
     ("feedback", "confirmed", {}, {"to": " "}, "to whom the outcome was reported"),
@@ -332,6 +335,7 @@ def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
     assert workflow.facts("accept") == {"applicants", "respondents"}
     assert workflow.facts("decline") == frozenset()
     assert workflow.facts("judicial") == {"judicial_pending", "agreement_effective_on",
+                                          "judicial_decided", "judicial_decided_on",
                                           "agreement_form", "judicial_filed_on"}
     assert workflow.facts("feedback") == frozenset()
     assert workflow.facts("close") == {"visits", "settings", "last_performance"}

@@ -237,6 +237,23 @@ def performance_outstanding(s: Subject, _: Close) -> Msg | None:
                performance=name("performance", s.last_performance))
 
 
+def judicial_window_open(s: Subject, _: Close) -> Msg | None:
+    """A warning, not a refusal (Law art. 33): the parties may still apply for judicial
+    confirmation of a written agreement, and a closed case takes only the court's decision on a
+    filing made before closing (judicial_filing_in_time)."""
+    effective = s.agreement_effective_on
+    step_day = s.occurred_on or s.today
+    if (s.agreement_form != AgreementForm.written or effective is None or step_day is None
+            or s.judicial_pending or s.judicial_decided is not None):
+        return None
+    until = effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
+    if step_day > until:
+        return None
+    return msg("the parties may apply for judicial confirmation until {date}: a closed case "
+               "takes only the court's decision on a filing made before closing (case judicial)",
+               date=until.isoformat())
+
+
 def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
     return None if c.consent else msg("both parties' consent is not recorded (--consent)")
 

@@ -45,6 +45,7 @@ from mediation.workflow.guards import (
     has_category,
     judicial_filing_in_time,
     judicial_result_allowed,
+    judicial_window_open,
     judicial_written_only,
     minutes_given,
     names_mediator,
@@ -148,7 +149,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Law art. 27 (files kept); Rules art. 36 ≈ (follow-up before filing)"),
         N_("The case is closed and filed (结案归档), after its follow-up visit (setting "
            "close_needs_visit)."),
-        warnings=(performance_outstanding,),
+        warnings=(performance_outstanding, judicial_window_open),
     ),
     Transition(
         "remediate", (S.agreed, S.confirmed), S.mediating, (reason_given, consent_recorded),
@@ -218,6 +219,8 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
     follow_up_recorded: frozenset({"has_agreement"}),
     visit_before_close: frozenset({"visits", "settings"}),
     performance_outstanding: frozenset({"last_performance"}),
+    judicial_window_open: frozenset({"agreement_form", "agreement_effective_on",
+                                     "judicial_pending", "judicial_decided"}),
     judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on",
                                         "judicial_decided", "judicial_decided_on"}),
     judicial_written_only: frozenset({"agreement_form"}),

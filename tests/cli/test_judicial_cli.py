@@ -60,3 +60,14 @@ def test_a_second_decision_after_a_decided_filing_says_it_was_decided(agreed: Cl
     r = agreed("--lang", lang, "case", "judicial", "1", "--result", "confirmed")
     assert r.code == 1 and len(r.err.strip().splitlines()) == 1, r.err
     assert words in r.err and day.isoformat() in r.err
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "may apply for judicial confirmation until"), ("zh", "前申请司法确认")])
+def test_closing_while_the_judicial_window_is_open_warns(agreed: Cli, lang: str,
+                                                         words: str) -> None:
+    until = DEFAULT.local_date(utcnow()) + timedelta(days=25)
+    ok(agreed("case", "visit", "1", "--visited", "张三", "--performance", "full",
+              "--satisfaction", "satisfied"))
+    r = ok(agreed("--lang", lang, "case", "close", "1"))
+    assert words in r.out + r.err and until.isoformat() in r.out + r.err

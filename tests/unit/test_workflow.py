@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mediation import workflow
-from mediation.core.commands import COMMANDS, Accept, Command, Judicial, Mediate
+from mediation.core.commands import COMMANDS, Accept, Close, Command, Judicial, Mediate
 from mediation.core.errors import Refused
 from mediation.core.i18n import name, set_language
 from mediation.core.vocab import State
@@ -338,7 +338,9 @@ def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
                                           "judicial_decided", "judicial_decided_on",
                                           "agreement_form", "judicial_filed_on"}
     assert workflow.facts("feedback") == frozenset()
-    assert workflow.facts("close") == {"visits", "settings", "last_performance"}
+    assert workflow.facts("close") == {"visits", "settings", "last_performance",
+                                       "agreement_form", "agreement_effective_on",
+                                       "judicial_pending", "judicial_decided"}
     assert workflow.facts("visit") == {"has_agreement"}
 
 
@@ -431,3 +433,20 @@ def test_a_visit_never_closes_and_urging_stays_allowed_until_closed_law_art_31()
     with pytest.raises(Refused):
         fire(subject, cmd("urge", GOOD["urge"]))
     assert fire(subject, cmd("feedback", GOOD["feedback"])) == "closed"  # a late feedback
+
+
+@pytest.mark.parametrize(("overrides", "warned"), [
+    ({"today": date(2026, 12, 1)}, True),  # the 30th day after 2026-11-01: still open
+    ({"today": date(2026, 12, 2)}, False),
+    ({"today": date(2026, 11, 20), "judicial_pending": True}, False),
+    ({"today": date(2026, 11, 20), "judicial_decided": "rejected"}, False),
+    ({"today": date(2026, 11, 20), "agreement_form": "oral"}, False),
+])
+def test_judicial_window_open_warns_on_close(overrides: dict[str, Any], warned: bool) -> None:
+    subject = ready("confirmed")
+    for k, v in overrides.items():
+        setattr(subject, k, v)
+    why = workflow.guards.judicial_window_open(subject, Close())
+    assert (why is not None) is warned
+    if why is not None:
+        assert "until 2026-12-01" in why.render("en")

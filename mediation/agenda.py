@@ -34,13 +34,13 @@ from sqlalchemy import text
 
 from mediation import calendars
 from mediation.access.policy import Actor, allowed, require, sees_names
+from mediation.caselist import summaries_as_seen_by
 from mediation.core.calendar import Calendar
 from mediation.core.errors import PermissionDenied
 from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.normalise import short_ref
 from mediation.core.vocab import Role
 from mediation.db.storage import UnitOfWork
-from mediation.search import summaries
 from mediation.tables import Committee
 from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES
 
@@ -120,8 +120,8 @@ def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int =
         for kind, when, todo, command in _items(r, ref, now, today, cal, days, intake_days,
                                                 actor):
             found.append((r, ref, kind, when, todo, command))
-    shown = {s.id: s for s in summaries(uow, sorted({f[0].id for f in found}),
-                                        names_ok=sees_names(actor))}
+    shown = {s.id: s for s in summaries_as_seen_by(uow, sorted({f[0].id for f in found}),
+                                                   names_ok=sees_names(actor))}
     items = []
     for r, ref, kind, when, todo, command in found:
         s = shown[r.id]

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Dialect, bindparam, text
-from sqlalchemy import select as core_select
+from sqlalchemy import Dialect, text
 
 from mediation import calendars, search_query
 from mediation.access.policy import Actor, require, sees_names
@@ -41,7 +40,6 @@ from mediation.core.vocab import PartyRole, Role
 from mediation.db import searchgrams, settings
 from mediation.db.storage import UnitOfWork
 from mediation.readtables import CASES as _CASES
-from mediation.readtables import PARTY as _PARTY
 
 MAX_TERMS = 8
 SNIPPET = 18  # characters either side of a match
@@ -134,30 +132,6 @@ def find(uow: UnitOfWork, actor: Actor, query: str, **kwargs: Any) -> Found:
                  str(actor.role))
 
 
-# The rows shown, as case list shows them; built once (SQLAlchemy compiles each once).
-_SUMMARY = core_select(
-    _CASES.c.id, _CASES.c.number, _CASES.c.state, _CASES.c.category, _CASES.c.source,
-    _CASES.c.lead_mediator, _CASES.c.registered_at, _CASES.c.accepted_at, _CASES.c.deadline,
-    _CASES.c.version).where(_CASES.c.id.in_(bindparam("ids", expanding=True)))
-_NAMES = core_select(_PARTY.c.case_id, _PARTY.c.role, _PARTY.c.name, _PARTY.c.kind).where(
-    _PARTY.c.case_id.in_(bindparam("ids", expanding=True))).order_by(
-    _PARTY.c.case_id, _PARTY.c.position)
-
-
-def summaries(uow: UnitOfWork, ids: Sequence[int], *, names_ok: bool) -> list[CaseSummary]:
-    """``case list``'s rows of ``ids`` (queries.summaries_as_seen_by, read with two compiled
-    Core statements)."""
-    if not ids:
-        return []
-    conn = uow.session.connection()
-    names: dict[int, dict[str, list[str]]] = {}
-    for cid, role, pname, kind in conn.execute(_NAMES, {"ids": list(ids)}):
-        _add_name(names.setdefault(cid, {}), role, pname, kind, names_ok)
-    now = uow.now().replace(tzinfo=None)
-    return [_summary(r, names.get(r.id, {}), now)
-            for r in conn.execute(_SUMMARY, {"ids": list(ids)})]
-
-
 def _add_name(names: dict[str, list[str]], role: str | None, pname: Any,
               kind: str | None, names_ok: bool) -> None:
     """A party's name, as the reader is shown it, under its role (the one place a result's
@@ -166,17 +140,18 @@ def _add_name(names: dict[str, list[str]], role: str | None, pname: Any,
         names.setdefault(role, []).append(redaction.shown_name(pname, kind, full=names_ok))
 
 
-def _summary(r: Any, names: dict[str, list[str]], now: datetime) -> CaseSummary:
-    """A case's row as ``case list`` shows it, from its columns (search_query.COLUMNS) and its
-    parties' names as shown (:func:`_add_name`)."""
+def _summary(r: Any, names: dict[str, list[str]], now: datetime,
+             staff: dict[str, str]) -> CaseSummary:
+    """A case's row as ``case list`` shows it, from its columns (search_query.COLUMNS), its
+    parties' names as shown (:func:`_add_name`) and its mediator's label (``staff``)."""
     return CaseSummary.model_construct(
         id=r.id, number=r.number, state=r.state, category=r.category, source=r.source,
         applicants=names.get(PartyRole.applicant, []),
         respondents=names.get(PartyRole.respondent, []),
         lead_mediator=r.lead_mediator, registered_at=iso(r.registered_at),
         accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
-        overdue=overdue(r.state, r.deadline, now),
-        version=r.version)
+        overdue=overdue(r.state, r.deadline, now), version=r.version,
+        lead_mediator_name=staff.get(r.lead_mediator) if r.lead_mediator else None)
 
 
 def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
@@ -194,11 +169,8 @@ def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
     from mediation.access import staff_names
 
     staff = staff_names.labels(uow, (r.lead_mediator for r in order))
-    found = [(_summary(r, names[r.id], now), float(r.score or 0), r.body or "") for r in order]
-    for summary, _score, _body in found:  # the mediator by name, as case list shows it
-        if summary.lead_mediator:
-            summary.lead_mediator_name = staff.get(summary.lead_mediator)
-    return found
+    return [(_summary(r, names[r.id], now, staff), float(r.score or 0), r.body or "")
+            for r in order]
 
 
 def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, Any]]:

@@ -8,7 +8,7 @@ keeps its best score), keeps the best ``:limit`` and joins the rows shown to tho
 per party (in order), the case's columns repeated. Each such statement cost a round trip of its
 own before (three at least, against the raw query's one: on a busy PostgreSQL server each takes
 milliseconds). The names are read as stored; what the reader is shown of them is decided where
-it always was (``redaction.shown_name``, :func:`mediation.search.summaries`).
+it always was (``redaction.shown_name``, in :mod:`mediation.search`).
 """
 
 from __future__ import annotations

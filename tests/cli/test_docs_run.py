@@ -56,6 +56,22 @@ def run_as_written(cli: Cli, monkeypatch: pytest.MonkeyPatch, folder: Path,
     return results
 
 
+def assert_chinese(lines: list[list[str]], results: list[Result]) -> None:
+    """Every word the day's commands show is Chinese, the writing ones too."""
+    from tests.cli.test_chinese_throughout import MERMAID, codes, foreign_words
+
+    said = [w for w in lines if w[0] == "mediation"]
+    users = {"wangfang", "liming", "zhaomin", "chenjing", "sunli", "wangqiang"}
+    users |= {"L1"}  # a case taken from lead 1 carries its reference, L1 (docs/grid.md)
+    # a field of the user's file is named by its key there: parties[1].sex
+    keys = re.compile(r"\b[a-z_]+\[\d+\]\.[a-z_]+\b")
+    problems = {" ".join(words): found for words, r in zip(said, results, strict=True)
+                if "--json" not in words  # a document's keys are its format, not words
+                and (found := foreign_words(keys.sub(" ", MERMAID.sub(" ", r.out + r.err)),
+                                           users | codes() | set(words)))}
+    assert not problems, problems
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_readme_mediators_day_runs_as_written(cli: Cli, monkeypatch: pytest.MonkeyPatch,
@@ -65,19 +81,8 @@ def test_the_readme_mediators_day_runs_as_written(cli: Cli, monkeypatch: pytest.
     for needed in ("case terminate", "case remediate", "case extend", "case archive"):
         assert needed in steps
     results = run_as_written(cli, monkeypatch, tmp_path, lines, lang)
-    if lang == "zh":  # every word the day's commands show is Chinese, the writing ones too
-        from tests.cli.test_chinese_throughout import MERMAID, codes, foreign_words
-
-        said = [w for w in lines if w[0] == "mediation"]
-        users = {"wangfang", "liming", "zhaomin", "chenjing", "sunli", "wangqiang"}
-        users |= {"L1"}  # a case taken from lead 1 carries its reference, L1 (docs/grid.md)
-        # a field of the user's file is named by its key there: parties[1].sex
-        keys = re.compile(r"\b[a-z_]+\[\d+\]\.[a-z_]+\b")
-        problems = {" ".join(words): found for words, r in zip(said, results, strict=True)
-                    if "--json" not in words  # a document's keys are its format, not words
-                    and (found := foreign_words(keys.sub(" ", MERMAID.sub(" ", r.out + r.err)),
-                                               users | codes() | set(words)))}
-        assert not problems, problems
+    if lang == "zh":
+        assert_chinese(lines, results)
     assert (tmp_path / "协议书.docx").is_file()
 
 
@@ -91,16 +96,5 @@ def test_the_clerks_day_runs_as_written(cli: Cli, monkeypatch: pytest.MonkeyPatc
     assert lines[0][0] == "export" and ["mediation", "demo", "--fresh", "--quiet"] in lines
     assert len(lines) > 25
     results = run_as_written(cli, monkeypatch, tmp_path, lines, lang)
-    if lang == "zh":  # every word the day's commands show is Chinese, the writing ones too
-        from tests.cli.test_chinese_throughout import MERMAID, codes, foreign_words
-
-        said = [w for w in lines if w[0] == "mediation"]
-        users = {"wangfang", "liming", "zhaomin", "chenjing", "sunli", "wangqiang"}
-        users |= {"L1"}  # a case taken from lead 1 carries its reference, L1 (docs/grid.md)
-        # a field of the user's file is named by its key there: parties[1].sex
-        keys = re.compile(r"\b[a-z_]+\[\d+\]\.[a-z_]+\b")
-        problems = {" ".join(words): found for words, r in zip(said, results, strict=True)
-                    if "--json" not in words  # a document's keys are its format, not words
-                    and (found := foreign_words(keys.sub(" ", MERMAID.sub(" ", r.out + r.err)),
-                                               users | codes() | set(words)))}
-        assert not problems, problems
+    if lang == "zh":
+        assert_chinese(lines, results)

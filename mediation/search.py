@@ -96,12 +96,13 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     if number is not None:
         found.append(search_query.by_reference(where))
         params["number"] = number
-    hashes = _hashes(uow, query) if named else []
+    a_number = _a_number(query)
+    hashes = _hashes(uow, query) if named and a_number else []  # none unless it is a number
     if hashes:
         found.append(search_query.by_number(where, len(hashes)))
         params.update({f"h{i}": h for i, h in enumerate(hashes)})
     # a whole phone or ID number is never in the text (scrubbed there): no text search for it
-    if not _a_number(query):
+    if not a_number:
         common = (dialect != "sqlite" and all(len(t) < search_query.MIN_TRIGRAM for t in terms)
                   and searchgrams.pg_common(conn, column,
                                             [searchgrams.query_gram(t) for t in terms]))
@@ -233,7 +234,9 @@ def _hashes(uow: UnitOfWork, query: str) -> list[str]:
     phone = identity.valid_phone(query.strip())
     if isinstance(found, str) and not phone:
         return []
-    key = settings.hash_key(uow)
+    # read with Core (the ORM's get cost more than the look-up); hash_key refuses a database
+    # without one, as before
+    key = settings.hash_key_of(uow.session.connection()) or settings.hash_key(uow)
     hashes = set()
     if not isinstance(found, str):
         hashes.add(identity.keyed_hash(key, found[0]))
@@ -262,12 +265,22 @@ def _run(uow: UnitOfWork, sql: str, params: dict[str, Any]) -> list[Any]:
         finally:
             cur.close()
     typed = _typed(conn.dialect)
-    if typed:
-        rows = [[f(v) if f else v for f, v in zip(typed, r, strict=True)] for r in rows]
-    return [_Row(*r) for r in rows]
+    if not typed:
+        return [_Row(*r) for r in rows]
+    # A case's columns are the same on each of its rows (one per party): typed once per case
+    cases: dict[Any, tuple[Any, ...]] = {}
+    out = []
+    for r in rows:
+        head = cases.get(r[0])
+        if head is None:
+            head = cases[r[0]] = tuple(f(v) if f else v
+                                       for f, v in zip(typed, r[:_CASE_PART], strict=True))
+        out.append(_Row(*head, *r[_CASE_PART:]))
+    return out
 
 
 _Row = namedtuple("_Row", search_query.RESULT)  # type: ignore[misc]
+_CASE_PART = 3 + len(search_query.COLUMNS)  # id, score, body and the case's columns; then a party
 
 
 @functools.lru_cache(maxsize=256)
@@ -278,10 +291,12 @@ def _compiled(sql: str, dialect: Dialect) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _typed(dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
-    """How the driver's value of each column of a result row becomes the model's (None: as it
-    is); empty when every column is taken as it is."""
+    """How the driver's value of each column of a result row's case part (``_CASE_PART``; a
+    party's columns are taken as they are) becomes the model's (None: as it is); empty when
+    every column is taken as it is."""
     typed = tuple(_CASES.c[c].type.dialect_impl(dialect).result_processor(dialect, None)
-                  if c in search_query.COLUMNS else None for c in search_query.RESULT)
+                  if c in search_query.COLUMNS else None
+                  for c in search_query.RESULT[:_CASE_PART])
     return typed if any(typed) else ()
 
 

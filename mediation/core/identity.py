@@ -177,7 +177,15 @@ def phone_hash(key: bytes, phone: str) -> str:
     from the ID numbers' hashes: the search index finds a case by a party's phone without a
     plain copy of it (mediation/db/searchindex.py)."""
     canonical = normalise.phone_or_none(phone) or "".join(phone.split())
-    return hmac.new(key, b"phone\x00" + canonical.encode(), hashlib.sha256).hexdigest()
+    base = _PHONE_KEYED.get(key)
+    if base is None:  # as keyed_hash: keyed once per key (with the prefix), each hash a copy
+        base = _PHONE_KEYED[key] = hmac.new(key, b"phone\x00", digestmod=hashlib.sha256)
+    mac = base.copy()
+    mac.update(canonical.encode())
+    return mac.hexdigest()
+
+
+_PHONE_KEYED: dict[bytes, hmac.HMAC] = {}
 
 
 def scrub(text: str | None) -> str | None:

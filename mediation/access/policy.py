@@ -75,6 +75,9 @@ POLICY: dict[str, frozenset[str]] = {
     "case.names": _roles(_D, _M),  # parties' full names without --reveal
     "case.workflow": _roles(_D, _M),
     "case.assign": _roles(_D),
+    # overseeing the committee's cases: the director's agenda is the whole committee's by
+    # default (agenda_scope); others see their own unless they ask for --all
+    "case.oversee": _roles(_D),
     "case.reveal": _roles(_D, _M, _A),
     "case.print": _roles(_D, _M),  # documents with the parties' full data (a mediator: own cases)
     "retention.apply": _roles(_D),
@@ -120,7 +123,8 @@ WORDS: tuple[str, ...] = (
     N_("permission.staff.manage"), N_("permission.staff.read"), N_("permission.staff.code"),
     N_("permission.token.manage"), N_("permission.case.create"), N_("permission.case.import"),
     N_("permission.case.read"), N_("permission.case.names"), N_("permission.case.workflow"),
-    N_("permission.case.assign"), N_("permission.case.reveal"), N_("permission.case.print"),
+    N_("permission.case.assign"), N_("permission.case.oversee"), N_("permission.case.reveal"),
+    N_("permission.case.print"),
     N_("permission.retention.apply"), N_("permission.audit.read"),
     N_("permission.audit.read.own"), N_("permission.audit.verify"),
     N_("permission.audit.checkpoint"), N_("permission.stats.read"),
@@ -194,6 +198,34 @@ def require_on_case(
     if not may_on_case(actor, permission, assigned=assigned, state=state):
         raise refusal(actor, permission, case=case_number, why=msg(
             "a mediator acts only on cases assigned to them, or still in intake"))
+
+
+# Whose cases a list shows (case list, case search, agenda): one rule, :func:`case_scope`.
+MINE = "mine"  # the cases assigned to the actor
+MINE_AND_INTAKE = "mine_and_intake"  # those, and every case still in intake (anyone takes it in)
+COMMITTEE = "committee"  # every case of the committee
+
+
+def case_scope(actor: Actor, *, mine: bool = False) -> str:
+    """Which of the committee's cases ``actor`` is shown: :data:`MINE` when they ask for their
+    own (``--mine``); otherwise all they may read: a mediator the cases assigned to them and
+    those still in intake (:func:`may_on_case`), every other reader the whole committee."""
+    if mine:
+        return MINE
+    return MINE_AND_INTAKE if actor.role == Role.mediator else COMMITTEE
+
+
+def agenda_scope(actor: Actor, *, mine: bool = False, everyone: bool = False) -> str:
+    """Whose cases ``mediation agenda`` shows. ``--mine``: the cases assigned to the actor;
+    ``--all``: every case they may read (:func:`case_scope`). By default: the whole committee's
+    for one who oversees it (``case.oversee``, the director); the cases assigned to the actor,
+    and those waiting in intake if they may take them in (``case.workflow``), for anyone
+    else."""
+    if mine:
+        return MINE
+    if everyone or allowed(actor, "case.oversee"):
+        return case_scope(actor)
+    return MINE_AND_INTAKE if allowed(actor, "case.workflow") else MINE
 
 
 def require_committee(actor: Actor, committee_id: int) -> None:

@@ -8,8 +8,10 @@ from mediation.access.policy import (
     GRANTABLE,
     POLICY,
     Actor,
+    agenda_scope,
     allowed,
     audit_scope,
+    case_scope,
     require,
     require_appointment,
     require_grant,
@@ -103,3 +105,16 @@ def test_audit_scope_and_names() -> None:
     with pytest.raises(PermissionDenied, match=r"audit\.read"):
         audit_scope(actor("clerk"))
     assert sees_names(actor("mediator")) and not sees_names(actor("auditor"))
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_whose_cases_a_list_and_the_agenda_show(role: str) -> None:
+    """Issue 14: one rule for whose cases (case list, case search, agenda), in the policy."""
+    a = actor(role)
+    assert case_scope(a, mine=True) == "mine"
+    assert case_scope(a) == ("mine_and_intake" if role == "mediator" else "committee")
+    assert agenda_scope(a, mine=True) == "mine"
+    assert agenda_scope(a, everyone=True) == case_scope(a)
+    expected = {"director": "committee", "mediator": "mine_and_intake"}.get(role, "mine")
+    assert agenda_scope(a) == expected
+    assert allowed(a, "case.oversee") == (role == "director")

@@ -42,13 +42,14 @@ from mediation.access.policy import (
     agenda_scope,
     allowed,
     case_scope,
+    refused,
     require,
     sees_names,
 )
 from mediation.caselist import summaries_as_seen_by
 from mediation.core.calendar import Calendar
-from mediation.core.errors import PermissionDenied, UsageError
-from mediation.core.i18n import Msg, join, msg, name
+from mediation.core.errors import UsageError
+from mediation.core.i18n import Msg, join, msg
 from mediation.core.normalise import short_ref
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee
@@ -123,9 +124,8 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
     if mine and everyone:
         raise UsageError(msg("--mine and --all exclude each other: give one of them"))
     if not allowed(actor, "case.read") and allowed(actor, "lead.read.own"):
-        raise PermissionDenied(msg(
-            "{user} ({role}) has no case agenda: what became of your leads is in "
-            "`mediation lead list --mine`", user=actor.username, role=name("role", actor.role)))
+        raise refused(actor, "case.read", msg(
+            "has no case agenda: what became of your leads is in `mediation lead list --mine`"))
     require(actor, "case.read")
     cal = calendars.of(uow, actor.committee_id)
     now = uow.now().replace(tzinfo=None)

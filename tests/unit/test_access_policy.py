@@ -70,14 +70,14 @@ def test_deny_by_default() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "u (clerk) may not read case files; that is for: director, mediator, auditor "
-           "(lacks the permission case.read)"),
-    ("zh", "u（统计员）不能查看案卷；可以的角色：主任、调解员、审计员（没有权限 case.read）"),
+    ("en", "陈静 (clerk) may not read case files; that is for: director, mediator, auditor "
+           "(permission: case.read)"),
+    ("zh", "陈静（统计员）不能查看案卷；可以的角色：主任、调解员、审计员（权限：case.read）"),
 ])
 def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
     set_language(lang)
     with pytest.raises(PermissionDenied) as info:
-        require(actor("clerk"), "case.read")
+        require(Actor("chenjing", "陈静", "clerk", 1), "case.read")
     assert info.value.exit_code == 1
     assert info.value.render() == expected
 

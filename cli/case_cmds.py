@@ -134,9 +134,10 @@ def register(app: typer.Typer) -> None:
     def mediate(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str | None = typer.Option(None, "--mediator", help=_(
-            "The lead mediator (主持人): a staff member's user name or name (李明).")),
+            "The lead mediator (主持人): a user name, a name (李明), or a part of only one "
+            "name (李).")),
         co: list[str] = typer.Option([], "--co", help=_(
-            "A co-mediator, by user name or name (repeatable).")),
+            "A co-mediator: a user name, a name, or a part of only one name (repeatable).")),
         rights_notified: bool = typer.Option(False, "--rights-notified", help=_(
             "The parties have been told their rights and duties (权利义务告知).")),
         expect_version: int | None = version_opt(),
@@ -301,9 +302,10 @@ def register(app: typer.Typer) -> None:
     def assign(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str = typer.Option(..., "--mediator", help=_(
-            "The lead mediator (主持人): a staff member's user name or name (李明).")),
+            "The lead mediator (主持人): a user name, a name (李明), or a part of only one "
+            "name (李).")),
         co: list[str] = typer.Option([], "--co", help=_(
-            "A co-mediator, by user name or name (repeatable).")),
+            "A co-mediator: a user name, a name, or a part of only one name (repeatable).")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:

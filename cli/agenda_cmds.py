@@ -30,7 +30,10 @@ def register(app: typer.Typer) -> None:
     def agenda(
         ctx: typer.Context,
         all_: bool = typer.Option(False, "--all", help=_(
-            "Every case of the committee you may read, not only yours.")),
+            "Every case of the committee you may read (a director's default).")),
+        mine: bool = typer.Option(False, "--mine", help=_(
+            "Only the cases assigned to you (a mediator's default adds those waiting in "
+            "intake).")),
         days: int = typer.Option(7, "--days", min=0, max=366, help=_(
             "Show periods and judicial-confirmation windows ending within this many days.")),
         intake_days: int = typer.Option(3, "--intake-days", min=0, max=MAX_INT, help=_(
@@ -41,21 +44,26 @@ def register(app: typer.Typer) -> None:
         """What is due: overdue cases, performance, visits, judicial windows, intake (待办)."""
         from mediation import agenda as svc
 
-        items = env(ctx).act(svc.agenda, everyone=all_, days=days, intake_days=intake_days,
-                             write=False)
-        show(items, fmt=fmt, as_json=as_json, own=not all_)
+        due = env(ctx).act(svc.due, everyone=all_, mine=mine, days=days,
+                           intake_days=intake_days, write=False)
+        show(due.items, fmt=fmt, as_json=as_json, wider=due.wider)
 
 
 def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
-         own: bool = False) -> None:
+         wider: str = "") -> None:
     """The agenda: JSON, TSV rows (kind, number, date, days, what to do, command), or on a
-    terminal each item in three lines: when and which case, what to do, the command. ``own``:
-    only the user's own cases were asked for; when none is due, say so and point to ``--all``
-    (on standard error unless it is the table, so a pipe's rows stay rows)."""
+    terminal each item in three lines: when and which case, what to do, the command. ``wider``:
+    the scope ``--all`` would show (``agenda.Due``); when nothing is due, say so and point to
+    it (on standard error unless it is the table, so a pipe's rows stay rows)."""
+    from mediation.access.policy import COMMITTEE
+
     chosen = render.output_format(fmt, as_json)
+    own = bool(wider)
     if own and not items:
-        hint = _("Nothing of yours is due. The whole committee's agenda: `mediation agenda "
-                 "--all`.") + "\n"
+        hint = (_("Nothing of yours is due. The whole committee's agenda: `mediation agenda "
+                  "--all`.") if wider == COMMITTEE else
+                _("Nothing of yours is due. With the cases waiting in intake: `mediation "
+                  "agenda`.")) + "\n"
         if chosen == "table":
             render.out(hint)
             return

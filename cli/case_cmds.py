@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -27,6 +30,11 @@ from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.files import not_readable
 from mediation.core.i18n import _, msg
 
+if TYPE_CHECKING:
+    from cli.context import Env
+    from cli.intake_draft import Draft
+    from mediation.cases import CaseIn
+
 
 def register(app: typer.Typer) -> None:
     case = typer.Typer(help=_("Cases: intake, each workflow step, and reading them."),
@@ -39,7 +47,9 @@ def register(app: typer.Typer) -> None:
         file: str | None = typer.Option(
             None, "--file", "-f", metavar="FILE",
             help=_("The case as JSON (see docs/case-json.md); '-' reads standard input. "
-                   "Without it, a guided intake asks at the terminal."),
+                   "Without it, a guided intake asks at the terminal; interrupted, it keeps "
+                   "what was typed in a private draft, which the next `case new` offers to "
+                   "continue."),
         ),
         force: bool = typer.Option(
             False, "--force", help=_("Register even if it looks like a duplicate (recorded).")),
@@ -59,10 +69,14 @@ def register(app: typer.Typer) -> None:
 
         with e.uow(write=False) as uow:  # who acts, and the calendar the record is read on
             calendar = calendars.of(uow, e.actor(uow).committee_id)
+        draft = None
         if file is None:
+            from cli.intake_draft import Draft
             from cli.prompts import guided_intake
 
-            record = guided_intake(calendar)
+            draft = Draft(e.url())
+            with draft.kept():  # Ctrl-C: what was typed kept, offered next time
+                record = guided_intake(calendar, draft=draft)
         else:
             if file == "-":
                 data, origin = read_stdin(), "stdin"
@@ -79,23 +93,10 @@ def register(app: typer.Typer) -> None:
                                            calendar=calendar)
         for warning in intake.warnings(record):
             note(warning)
-        try:
-            result = e.act(intake.new_case, record, force=force, at=when)
-        except DuplicateSuspected as exc:
-            if file is not None:
-                raise
-            # the guided intake: the cases side by side (masked for this reader by the
-            # service), and the choice, instead of losing what was typed
-            from cli.prompts import yes
-
-            if exc.matches:
-                render.duplicates(exc.matches, exc.record)
-            else:  # only a duplicate the director can see: the notice says so
-                render.err(exc.render() + "\n")
-            if not yes(_("Register it anyway? (recorded, as --force is)")):
-                render.err(_("Not registered; nothing was written.") + "\n")
-                raise typer.Exit(exc.exit_code) from None
-            result = e.act(intake.new_case, record, force=True, at=when)
+        with draft.kept() if draft is not None else nullcontext():
+            result = _register(e, record, force=force, at=when, draft=draft)
+        if draft is not None:
+            draft.discard()  # the case is written
         if as_json:
             render.emit_json(result)
         else:
@@ -372,3 +373,28 @@ def register(app: typer.Typer) -> None:
     document_cmds.register_case(case)
     search_cmds.register_case(case)
     correction_cmds.register(case)
+
+
+def _register(e: Env, record: CaseIn, *, force: bool, at: date | None,
+              draft: Draft | None) -> dict[str, Any]:
+    """Register the case; after a guided intake (``draft``), a probable duplicate is shown
+    side by side and the clerk decides (registered anyway as --force is, or nothing written
+    and the draft deleted) instead of losing what was typed."""
+    from mediation import intake
+
+    try:
+        return e.act(intake.new_case, record, force=force, at=at)
+    except DuplicateSuspected as exc:
+        if draft is None:
+            raise
+        from cli.prompts import yes
+
+        if exc.matches:  # masked for this reader by the service
+            render.duplicates(exc.matches, exc.record)
+        else:  # only a duplicate the director can see: the notice says so
+            render.err(exc.render() + "\n")
+        if not yes(_("Register it anyway? (recorded, as --force is)")):
+            draft.discard()
+            render.err(_("Not registered; nothing was written.") + "\n")
+            raise typer.Exit(exc.exit_code) from None
+        return e.act(intake.new_case, record, force=True, at=at)

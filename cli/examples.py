@@ -8,7 +8,7 @@ clerk would type them).
 from __future__ import annotations
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "agenda": ("mediation agenda", "mediation agenda --all --days 14"),
+    "agenda": ("mediation agenda --days 14", "mediation agenda --mine"),
     "audit case": ("mediation audit case 龙12",),
     "audit checkpoint": ("mediation audit checkpoint --key /media/u盘/audit.key --out 锚定.json",),
     "audit log": ("mediation audit log --limit 20",

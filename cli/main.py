@@ -21,6 +21,7 @@ from mediation.core.normalise import Unreadable
 
 USAGE_EXIT = 2
 INTERNAL_EXIT = 70  # EX_SOFTWARE: not the user's fault
+INTERRUPTED_EXIT = 130  # Ctrl-C or end of input at a prompt, as a shell reports an interrupt
 
 
 def _language_from_argv(argv: Sequence[str]) -> str | None:
@@ -271,7 +272,7 @@ def _cancelled() -> int:
     """Ctrl-C or Ctrl-D (end of input) at a prompt: the one line, exit 130, as a shell does
     for an interrupt; the unit of work was rolled back, so nothing was written."""
     render.err("\n" + _("cancelled; nothing was written") + "\n")
-    return 130
+    return INTERRUPTED_EXIT
 
 
 def _internal(exc: Exception) -> int:

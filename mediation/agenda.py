@@ -19,9 +19,11 @@ Eight kinds of item, each a case, the date it concerns, what to do next and the 
   closes within ``days`` days, with no application filed;
 - ``intake``: a case waiting in intake for more than ``intake_days`` days.
 
-Whose: by default the cases assigned to the user, and the cases waiting in intake (which any
-director or mediator may accept); ``everyone=True`` (``--all``): every case of the committee the
-user may read (for a mediator that is the same). Dates are the committee's local dates.
+Whose (``policy.agenda_scope``, the one rule): by default a director's agenda is the whole
+committee's (a director oversees it), anyone else's the cases assigned to them and the cases
+waiting in intake (which any director or mediator may accept); ``mine=True`` (``--mine``): only
+the cases assigned to the user; ``everyone=True`` (``--all``): every case of the committee the
+user may read (for a mediator that is their default). Dates are the committee's local dates.
 """
 
 from __future__ import annotations
@@ -33,13 +35,22 @@ from typing import Any
 from sqlalchemy import text
 
 from mediation import calendars
-from mediation.access.policy import Actor, allowed, require, sees_names
+from mediation.access.policy import (
+    COMMITTEE,
+    MINE,
+    Actor,
+    agenda_scope,
+    allowed,
+    case_scope,
+    refused,
+    require,
+    sees_names,
+)
 from mediation.caselist import summaries_as_seen_by
 from mediation.core.calendar import Calendar
-from mediation.core.errors import PermissionDenied
-from mediation.core.i18n import Msg, join, msg, name
+from mediation.core.errors import UsageError
+from mediation.core.i18n import Msg, join, msg
 from mediation.core.normalise import short_ref
-from mediation.core.vocab import Role
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee
 from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES
@@ -89,14 +100,32 @@ ORDER BY c.id
 """
 
 
-def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int = DAYS,
-           intake_days: int = INTAKE_DAYS) -> list[Item]:
-    """The user's items, most urgent first (the earliest date first). A grid worker, who may
-    read no case file, is pointed to their own leads instead of the general refusal."""
+@dataclass(frozen=True)
+class Due:
+    """An agenda: its items, whose cases they are (``policy.MINE``, ``MINE_AND_INTAKE`` or
+    ``COMMITTEE``), and the wider scope ``--all`` would show ("" when it is the same)."""
+
+    items: list[Item]
+    scope: str
+    wider: str
+
+
+def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = False,
+           days: int = DAYS, intake_days: int = INTAKE_DAYS) -> list[Item]:
+    """The user's items, most urgent first (the earliest date first): :func:`due`'s."""
+    return due(uow, actor, everyone=everyone, mine=mine, days=days,
+               intake_days=intake_days).items
+
+
+def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = False,
+        days: int = DAYS, intake_days: int = INTAKE_DAYS) -> Due:
+    """The agenda of the cases ``policy.agenda_scope`` gives. A grid worker, who may read no
+    case file, is pointed to their own leads instead of the general refusal."""
+    if mine and everyone:
+        raise UsageError(msg("--mine and --all exclude each other: give one of them"))
     if not allowed(actor, "case.read") and allowed(actor, "lead.read.own"):
-        raise PermissionDenied(msg(
-            "{user} ({role}) has no case agenda: what became of your leads is in "
-            "`mediation lead list --mine`", user=actor.username, role=name("role", actor.role)))
+        raise refused(actor, "case.read", msg(
+            "has no case agenda: what became of your leads is in `mediation lead list --mine`"))
     require(actor, "case.read")
     cal = calendars.of(uow, actor.committee_id)
     now = uow.now().replace(tzinfo=None)
@@ -105,11 +134,13 @@ def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int =
              "c.state IN ('intake', 'accepted', 'mediating', 'confirmed', 'terminated', "
              "'declined')"]
     params: dict[str, Any] = {"committee_id": actor.committee_id, "me": actor.username}
-    acts = allowed(actor, "case.workflow")
-    mine = "c.id IN (SELECT case_id FROM case_mediator WHERE username = :me)"
-    if not everyone or actor.role == Role.mediator:
-        where.append(f"({mine} OR c.state = 'intake')" if acts else mine)
-    elif not acts:
+    scope = agenda_scope(actor, mine=mine, everyone=everyone)
+    assigned = "c.id IN (SELECT case_id FROM case_mediator WHERE username = :me)"
+    if scope == MINE:
+        where.append(assigned)
+    elif scope != COMMITTEE:  # theirs, and the cases waiting in intake
+        where.append(f"({assigned} OR c.state = 'intake')")
+    elif not allowed(actor, "case.workflow"):
         where.append("c.state <> 'intake'")  # nothing to do there for a reader
     rows = uow.session.connection().execute(text(_CASES.format(where=" AND ".join(where))),
                                             params).all()
@@ -130,7 +161,8 @@ def agenda(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, days: int =
         items.append(Item(kind, r.id, r.number, ref, r.state, parties,
                           when, (when - today).days, todo, command))
     items.sort(key=lambda i: (i.days, KINDS.index(i.kind), i.case_id))
-    return items
+    widest = case_scope(actor)
+    return Due(items, scope, wider=widest if widest != scope else "")
 
 
 def _prefix(uow: UnitOfWork, committee_id: int) -> str:

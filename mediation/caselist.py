@@ -17,10 +17,17 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from mediation.access.policy import Actor, require, sees_names
+from mediation.access.policy import (
+    COMMITTEE,
+    MINE_AND_INTAKE,
+    Actor,
+    case_scope,
+    require,
+    sees_names,
+)
 from mediation.core import redaction
 from mediation.core.clock import iso
-from mediation.core.vocab import OPEN_STATES, PartyRole, Role
+from mediation.core.vocab import OPEN_STATES, PartyRole
 from mediation.readtables import CASE_MEDIATOR, CASES, PARTY
 
 if TYPE_CHECKING:
@@ -119,10 +126,11 @@ def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: b
         where.append(c.category.in_(list(categories)))
     if overdue:
         where += [c.state.in_(OPEN_STATES), c.deadline < uow.now()]
-    if mine or actor.role == Role.mediator:
+    scope = case_scope(actor, mine=mine)
+    if scope != COMMITTEE:
         m = CASE_MEDIATOR.c
         mine_ids = select(m.case_id).where(m.username == actor.username)
-        if actor.role == Role.mediator and not mine:
+        if scope == MINE_AND_INTAKE:
             where.append(c.id.in_(mine_ids) | (c.state == "intake"))
         else:
             where.append(c.id.in_(mine_ids))

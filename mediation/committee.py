@@ -20,6 +20,7 @@ from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
+from mediation.core.labels import staff_label
 from mediation.core.vocab import Role
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
@@ -268,7 +269,8 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
         require_grant(actor, staff.role)
     role = None if role is None else _check_role(role)
     if role is not None and role != staff.role:
-        require_role_change(actor, staff.username, staff.role, role)
+        require_role_change(actor, staff.username, staff.role, role,
+                            target=staff_label(staff.username, staff.name))
         if staff.username == actor.username:
             raise InvalidInput(msg("you cannot change your own role"))
         changes["role"] = [staff.role, role]

@@ -92,12 +92,11 @@ def warnings(record: CaseIn) -> list[Msg]:
     digit of their resident ID number contradicts (the clerk may have typed either wrong)."""
     found = []
     for i, p in enumerate(record.parties):
-        if p.sex is not None and p.id_number and p.id_type == "resident_id":
-            in_id = identity.sex_of_resident_id(p.id_number)
-            if in_id != p.sex.value:
-                found.append(msg("{field}: {sex} but the ID number's sex digit says {in_id}; "
-                                 "check both", field=field_where(("parties", i, "sex")),
-                                 sex=name("sex", p.sex), in_id=name("sex", in_id)))
+        in_id = identity.sex_contradicted(p.sex, p.id_type, p.id_number)
+        if in_id is not None and p.sex is not None:
+            found.append(msg("{field}: {sex} but the ID number's sex digit says {in_id}; "
+                             "check both", field=field_where(("parties", i, "sex")),
+                             sex=name("sex", p.sex), in_id=name("sex", in_id)))
     return found
 
 

@@ -30,13 +30,13 @@ from typing import Any
 from sqlalchemy import Dialect, text
 
 from mediation import calendars, search_query
-from mediation.access.policy import Actor, require, sees_names
+from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
 from mediation.caselist import CaseSummary, overdue
 from mediation.core import identity, normalise, redaction
 from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import msg
-from mediation.core.vocab import PartyRole, Role
+from mediation.core.vocab import PartyRole
 from mediation.db import searchgrams, settings
 from mediation.db.storage import UnitOfWork
 from mediation.readtables import CASES as _CASES
@@ -177,7 +177,7 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     """The cases the actor may read that pass the filters, as SQL on ``c`` (the cases)."""
     where = ["c.committee_id = :committee_id"]
     params: dict[str, Any] = {"committee_id": actor.committee_id}
-    if actor.role == Role.mediator:  # their own cases, and any still in intake
+    if case_scope(actor) == MINE_AND_INTAKE:  # their own cases, and any still in intake
         where.append("(c.state = 'intake' OR c.id IN (SELECT case_id FROM case_mediator "
                      "WHERE username = :me))")
         params["me"] = actor.username

@@ -29,6 +29,9 @@ from mediation.tables import Committee, Staff
 USERS = {"director": "wangfang", "mediator": "liming", "auditor": "sunli", "clerk": "chenjing",
          "admin": "quadmin", "grid_worker": "wangqiang", "district_viewer": "zhaoju"}
 ROLES = tuple(USERS)
+# Their display names: how a refusal names them (policy.refused).
+NAMES = {"director": "王芳", "mediator": "李明", "auditor": "孙力", "clerk": "陈静",
+         "admin": "瞿管理", "grid_worker": "王强", "district_viewer": "赵局"}
 
 CASE: dict[str, Any] = {
     "category": "02",

@@ -179,13 +179,16 @@ def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str, tmp_path: Path
     """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``; with
     ``terminal=True`` standard output is a terminal (``COLUMNS`` wide), otherwise a pipe.
 
-    Sign-in state stays inside the test: the session file is in ``tmp_path``, and Argon2 runs
-    at its low test cost (MEDIATION_ARGON2_FAST, docs/access.md).
+    Sign-in state and the guided intake's drafts stay inside the test: the session file and the
+    drafts are in ``tmp_path``, and Argon2 runs at its low test cost (MEDIATION_ARGON2_FAST,
+    docs/access.md).
     """
     from cli.main import run
 
     if "MEDIATION_SESSION_FILE" not in os.environ:  # a test's own fixture may have chosen one
         monkeypatch.setenv("MEDIATION_SESSION_FILE", str(tmp_path / "session"))
+    if "MEDIATION_DRAFTS" not in os.environ:  # the guided intake's drafts, likewise
+        monkeypatch.setenv("MEDIATION_DRAFTS", str(tmp_path / "drafts"))
     monkeypatch.setenv("MEDIATION_ARGON2_FAST", "1")
     monkeypatch.delenv("MEDIATION_TOKEN_FILE", raising=False)
     monkeypatch.setenv("MEDIATION_DB", cli_db)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 
 from mediation.access.policy import Actor
 from mediation.core import encodings, files, normalise, paths
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
+from mediation.core.labels import staff_label
 from mediation.readtables import ACCESS_TOKEN as _TOKEN
 from mediation.readtables import COMMITTEE as _COMMITTEE
 from mediation.readtables import STAFF as _STAFF
@@ -46,14 +47,22 @@ def token_hash(token: str) -> str:
 
 
 def _actor(staff: Any) -> Actor:
-    """The actor from a ``Staff`` or a row with its columns."""
+    """The actor from a row of :data:`_WHO`: named to people by display name, with the user
+    name when another staff member of the committee has the same name (``staff_label``)."""
     return Actor(username=staff.username, name=staff.name, role=staff.role,
-                 committee_id=staff.committee_id)
+                 committee_id=staff.committee_id,
+                 label=staff_label(staff.username, staff.name, shared=staff.namesakes > 1))
 
 
-# Who is acting is resolved on every command's path: one Core query for each way of naming them.
+# Who is acting is resolved on every command's path: one Core query for each way of naming
+# them, which also counts the staff of the committee sharing the actor's display name.
+_NAMESAKE = _STAFF.alias("namesake")
+_NAMESAKES = (core_select(func.count()).select_from(_NAMESAKE)
+              .where(_NAMESAKE.c.committee_id == _STAFF.c.committee_id,
+                     _NAMESAKE.c.name == _STAFF.c.name)
+              .scalar_subquery().label("namesakes"))
 _WHO = (_STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id,
-        _STAFF.c.active)
+        _STAFF.c.active, _NAMESAKES)
 _BY_TOKEN = (
     core_select(_TOKEN.c.revoked_at, _TOKEN.c.expires_at, *_WHO)
     .join(_STAFF, _STAFF.c.id == _TOKEN.c.staff_id)

@@ -28,9 +28,11 @@ and staff across committees and never sees case content. It and ``district_viewe
 of Justice, read only) see the district's figures: per committee and in total, counts only
 (``district.read``: ``stats --district``, ``report ... --district``; docs/district.md).
 
-Every refusal says in words what the role may not do and which roles may, from one table
-(:data:`WORDS`, catalogue keys ``permission.<code>``), and ends with the permission's code
-(exit code 1): :func:`refusal`.
+Every refusal has one form (:func:`refused`): the person by their display name and role, what
+they may not do in words and who may, from one table (:data:`WORDS`, catalogue keys
+``permission.<code>``), and the permission's code, in the same brackets in every refusal
+(``（权限：case.read）``, ``(permission: case.read)``): the words are for the clerk, the code for
+whoever looks the rule up in docs/access.md (exit code 1).
 """
 
 from __future__ import annotations
@@ -39,15 +41,25 @@ from dataclasses import dataclass
 
 from mediation.core.errors import PermissionDenied
 from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.labels import staff_label
 from mediation.core.vocab import Role
 
 
 @dataclass(frozen=True)
 class Actor:
+    """Who is acting. ``label``: how they are named to people (``staff_label``: the display
+    name, with the user name when a namesake shares it), resolved once by
+    ``acting.actor_for``; an actor built by hand is labelled from its name alone."""
+
     username: str
     name: str
     role: str
     committee_id: int
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", staff_label(self.username, self.name))
 
 
 _D, _M, _A, _C, _X = Role.director, Role.mediator, Role.auditor, Role.clerk, Role.admin
@@ -75,6 +87,9 @@ POLICY: dict[str, frozenset[str]] = {
     "case.names": _roles(_D, _M),  # parties' full names without --reveal
     "case.workflow": _roles(_D, _M),
     "case.assign": _roles(_D),
+    # overseeing the committee's cases: the director's agenda is the whole committee's by
+    # default (agenda_scope); others see their own unless they ask for --all
+    "case.oversee": _roles(_D),
     "case.reveal": _roles(_D, _M, _A),
     "case.print": _roles(_D, _M),  # documents with the parties' full data (a mediator: own cases)
     "retention.apply": _roles(_D),
@@ -120,7 +135,8 @@ WORDS: tuple[str, ...] = (
     N_("permission.staff.manage"), N_("permission.staff.read"), N_("permission.staff.code"),
     N_("permission.token.manage"), N_("permission.case.create"), N_("permission.case.import"),
     N_("permission.case.read"), N_("permission.case.names"), N_("permission.case.workflow"),
-    N_("permission.case.assign"), N_("permission.case.reveal"), N_("permission.case.print"),
+    N_("permission.case.assign"), N_("permission.case.oversee"), N_("permission.case.reveal"),
+    N_("permission.case.print"),
     N_("permission.retention.apply"), N_("permission.audit.read"),
     N_("permission.audit.read.own"), N_("permission.audit.verify"),
     N_("permission.audit.checkpoint"), N_("permission.stats.read"),
@@ -141,24 +157,29 @@ def holders(permission: str) -> list[str]:
     return [r.value for r in Role if r.value in held]
 
 
+def refused(actor: Actor, permission: str, what: Msg) -> PermissionDenied:
+    """THE form of every refusal: ``王芳（主任）{what}（权限：case.assign）`` / ``王芳 (director)
+    {what} (permission: case.assign)``: the person by display name and role, ``what`` they may
+    not do and why, the permission's code (the rule refusing, as docs/access.md lists it)."""
+    return PermissionDenied(msg("{who} ({role}) {what} (permission: {permission})",
+                                who=actor.label, role=name("role", actor.role), what=what,
+                                permission=permission), permission=permission)
+
+
 def refusal(actor: Actor, permission: str, *, case: str | None = None, why: Msg | None = None
             ) -> PermissionDenied:
-    """THE refusal: ``chenjing (clerk) may not read case files; that is for: director, mediator,
-    auditor (lacks the permission case.read)``, in the current language. ``case`` and ``why``:
-    a refusal on one case and its reason (a mediator's own cases)."""
+    """A missing permission (:func:`refused`): ``陈静 (clerk) may not read case files; that is
+    for: director, mediator, auditor (permission: case.read)``, in the current language.
+    ``case`` and ``why``: a refusal on one case and its reason (a mediator's own cases)."""
     what = msg(f"permission.{permission}")
     who = join([name("role", r) for r in holders(permission)])
-    fields: dict[str, object] = {"user": actor.username, "role": name("role", actor.role),
-                                 "action": what, "permission": permission}
     if case is not None and why is not None:
-        return PermissionDenied(msg(
-            "{user} ({role}) may not {action} on case {case}: {why} (lacks the permission "
-            "{permission} on this case)", case=case, why=why, **fields))
+        return refused(actor, permission, msg("may not {action} on case {case}: {why}",
+                                              action=what, case=case, why=why))
     if not who:
-        return PermissionDenied(msg("{user} ({role}) may not {action}; no role may (lacks the "
-                                    "permission {permission})", **fields))
-    return PermissionDenied(msg("{user} ({role}) may not {action}; that is for: {holders} "
-                                "(lacks the permission {permission})", holders=who, **fields))
+        return refused(actor, permission, msg("may not {action}; no role may", action=what))
+    return refused(actor, permission, msg("may not {action}; that is for: {holders}",
+                                          action=what, holders=who))
 
 
 def denied(actor: Actor, permission: str) -> PermissionDenied:
@@ -196,6 +217,34 @@ def require_on_case(
             "a mediator acts only on cases assigned to them, or still in intake"))
 
 
+# Whose cases a list shows (case list, case search, agenda): one rule, :func:`case_scope`.
+MINE = "mine"  # the cases assigned to the actor
+MINE_AND_INTAKE = "mine_and_intake"  # those, and every case still in intake (anyone takes it in)
+COMMITTEE = "committee"  # every case of the committee
+
+
+def case_scope(actor: Actor, *, mine: bool = False) -> str:
+    """Which of the committee's cases ``actor`` is shown: :data:`MINE` when they ask for their
+    own (``--mine``); otherwise all they may read: a mediator the cases assigned to them and
+    those still in intake (:func:`may_on_case`), every other reader the whole committee."""
+    if mine:
+        return MINE
+    return MINE_AND_INTAKE if actor.role == Role.mediator else COMMITTEE
+
+
+def agenda_scope(actor: Actor, *, mine: bool = False, everyone: bool = False) -> str:
+    """Whose cases ``mediation agenda`` shows. ``--mine``: the cases assigned to the actor;
+    ``--all``: every case they may read (:func:`case_scope`). By default: the whole committee's
+    for one who oversees it (``case.oversee``, the director); the cases assigned to the actor,
+    and those waiting in intake if they may take them in (``case.workflow``), for anyone
+    else."""
+    if mine:
+        return MINE
+    if everyone or allowed(actor, "case.oversee"):
+        return case_scope(actor)
+    return MINE_AND_INTAKE if allowed(actor, "case.workflow") else MINE
+
+
 def require_committee(actor: Actor, committee_id: int) -> None:
     """Acting on another committee's staff or settings: only the district administrator."""
     if committee_id != actor.committee_id:
@@ -205,14 +254,10 @@ def require_committee(actor: Actor, committee_id: int) -> None:
 def require_grant(actor: Actor, role: str) -> None:
     """May ``actor`` give somebody the role ``role``?"""
     if role not in GRANTABLE.get(actor.role, frozenset()):
-        raise PermissionDenied(
-            msg(
-                "{user} ({role}) may not give the role {granted}",
-                user=actor.username,
-                role=name("role", actor.role),
-                granted=name("role", role),
-            )
-        )
+        givers = [r.value for r in Role if role in GRANTABLE.get(r.value, frozenset())]
+        raise refused(actor, "staff.manage", msg(
+            "may not give the role {granted}; that is for: {holders}",
+            granted=name("role", role), holders=join([name("role", r) for r in givers])))
 
 
 # The permissions that show case content (the case file, its parties, its events, the leads'
@@ -226,8 +271,10 @@ def sees_case_content(role: str) -> bool:
     return any(role in POLICY[p] for p in CASE_CONTENT)
 
 
-def require_role_change(actor: Actor, username: str, old: str, new: str) -> None:
-    """``staff role USER NEW``: may ``actor`` turn ``old`` into ``new``?
+def require_role_change(actor: Actor, username: str, old: str, new: str, *,
+                        target: str = "") -> None:
+    """``staff role USER NEW``: may ``actor`` turn ``old`` into ``new``? ``target``: how the
+    account is named to people (its display name; the user name when not given).
 
     Besides :func:`require_grant`: nobody who does not see case content (the district
     administrator) gives an existing account a role that does (director, mediator, auditor). The
@@ -237,11 +284,10 @@ def require_role_change(actor: Actor, username: str, old: str, new: str) -> None
     two halves (access/passwords.py), or the committee's director changes the role."""
     require_grant(actor, new)
     if sees_case_content(new) and new != old and not sees_case_content(actor.role):
-        raise PermissionDenied(msg(
-            "{user} ({role}) may not make {target} {granted}: that role sees case content and "
-            "yours does not; the committee's director changes roles in the committee, or add "
-            "a new account (its one-time code comes in two halves)",
-            user=actor.username, role=name("role", actor.role), target=username,
+        raise refused(actor, "staff.manage", msg(
+            "may not make {target} {granted}: that role sees case content and yours does not; "
+            "the committee's director changes roles in the committee, or add a new account "
+            "(its one-time code comes in two halves)", target=target or username,
             granted=name("role", new)))
 
 

@@ -37,6 +37,25 @@ def csv_danger(text: str) -> bool:
     return _FIRST_FIELD.match(text) is not None or _AFTER_SEPARATOR.search(text) is not None
 
 
+# A field that starts with a trigger (CSV_DANGER) holds one of these bytes, ASCII and so never
+# part of another character's UTF-8 encoding: a trigger other than ``-``, or a quote (the start
+# of a quoted field), or else a ``-`` right after a separator, a line break or the text's start.
+# Each single byte is found by memchr; dates hold ``-`` after digits, never after a separator.
+_MAYBE_BYTES = (b"=", b"+", b"@", b"\t", b'"')
+_MAYBE_DASHES = (b",-", b"\n-")
+
+
+def csv_danger_utf8(data: bytes) -> bool:
+    """:func:`csv_danger` of the UTF-8 CSV text ``data``, the same answer: the bytes are first
+    looked through for what every danger needs (``_MAYBE_BYTES``, ``_MAYBE_DASHES``), and only
+    a batch holding one is decoded and searched. In a batch of the nightly export's rows this
+    takes a third of the time of :func:`csv_danger` on its text (issue 18)."""
+    if not (any(b in data for b in _MAYBE_BYTES) or any(d in data for d in _MAYBE_DASHES)
+            or data.startswith(b"-")):
+        return False
+    return csv_danger(data.decode("utf-8"))
+
+
 def inert(value: Any) -> Any:
     """``value`` as a cell a spreadsheet shows as text: text starting with a formula trigger
     gets a leading ``'``; everything else is returned as it is."""

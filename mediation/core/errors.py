@@ -44,7 +44,12 @@ class UsageError(InvalidInput):
 
 
 class PermissionDenied(MediationError):
-    """The actor's role lacks the permission the action needs."""
+    """The actor's role lacks the permission the action needs. ``permission``: its code, when
+    the refusal is one of the access policy's (``policy.refused``)."""
+
+    def __init__(self, message: Msg, *, permission: str | None = None) -> None:
+        super().__init__(message)
+        self.permission = permission
 
 
 class Refused(MediationError):

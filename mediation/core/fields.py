@@ -142,12 +142,17 @@ def identity_of(id_type: IdType | None, id_number: str | None,
     return id_type, id_number, birth_date
 
 
+def is_minor(birth_date: date, calendar: Calendar) -> bool:
+    """Under 18 on the committee's local date: one is 18 from 00:00 local of the birthday.
+    The one rule of who is a minor (the intake's check and the guided intake's question)."""
+    return age_on(birth_date, calendar.local_date(utcnow())) < 18
+
+
 def check_guardian(kind: PartyKind, birth_date: date | None, has_guardian: bool,
                    info: ValidationInfo | None) -> None:
-    """A minor takes part through a guardian. Age on the committee's local date: one is 18 from
-    00:00 local of the birthday."""
+    """A minor (:func:`is_minor`) takes part through a guardian."""
     if kind == PartyKind.person and birth_date and not has_guardian:
-        if age_on(birth_date, calendar_of(info).local_date(utcnow())) < 18:
+        if is_minor(birth_date, calendar_of(info)):
             raise FieldError(
                 "guardian", N_("a minor takes part through a guardian; give the guardian")
             )

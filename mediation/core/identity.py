@@ -101,6 +101,16 @@ def sex_of_resident_id(value: str) -> str:
     return "male" if int(normalise_resident_id(value)[16]) % 2 else "female"
 
 
+def sex_contradicted(sex: str | None, id_type: str | None, id_number: str | None) -> str | None:
+    """The sex a resident ID number's sex digit gives (``male`` or ``female``) when it
+    contradicts the ``sex`` stated for the same party, else None: the one check of the two
+    (the intake's warning, the guided intake's question)."""
+    if not sex or not id_number or id_type != "resident_id":
+        return None
+    in_id = sex_of_resident_id(id_number)
+    return in_id if in_id != sex else None
+
+
 def phone_valid(value: str) -> bool:
     return valid_phone(value) is not None
 

@@ -85,19 +85,24 @@ class _CsvOut:
 
     def rows_(self, rows: Sequence[Sequence[Any]]) -> None:
         self.writer.writerows(rows)
-        if cells.csv_danger(self.buf.getvalue()):
+        data = self._take()
+        if cells.csv_danger_utf8(data):
             # Rare: a cell a spreadsheet would run as a formula. The batch is written again
             # with every cell made inert (cells.inert, OWASP's CSV injection rule).
-            self.buf.seek(0)
-            self.buf.truncate()
             self.writer.writerows(cells.inert_rows(rows))
+            data = self._take()
         self.rows += len(rows)
-        self.flush()
+        self.file.write(data)
 
-    def flush(self) -> None:
-        self.file.write(self.buf.getvalue().encode("utf-8"))
+    def _take(self) -> bytes:
+        """The text written since the last call, encoded; the buffer emptied."""
+        data = self.buf.getvalue().encode("utf-8")
         self.buf.seek(0)
         self.buf.truncate()
+        return data
+
+    def flush(self) -> None:
+        self.file.write(self._take())
 
     def close(self) -> dict[str, Any]:
         self.flush()
@@ -172,6 +177,28 @@ def _batches(conn: Any, stmt: Any) -> Generator[Sequence[Sequence[Any]], None, N
 _CURSOR_NUMBERS = itertools.count(1)  # two named cursors are open at once for cases.csv
 
 
+MASKED_KEPT = 50_000  # distinct names whose masked form one export keeps (bounded memory)
+
+
+def masker(keep: int = MASKED_KEPT) -> Callable[[str, Any], str]:
+    """``redaction.shown_name(name, kind, full=False)``, each distinct name and kind masked once:
+    names repeat (surnames, the same party in several cases). At most ``keep`` are kept,
+    then forgotten all at once, so that memory stays flat at any size."""
+    kept: dict[tuple[str, Any], str] = {}
+    shown = redaction.shown_name
+
+    def masked(name: str, kind: Any) -> str:
+        key = (name, kind)
+        value = kept.get(key)
+        if value is None:
+            if len(kept) >= keep:
+                kept.clear()
+            value = kept[key] = shown(name, kind, full=False)
+        return value
+
+    return masked
+
+
 def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                  progress: Progress, numbering: str | None = None) -> dict[str, Any]:
     """One pass over the cases and one over their parties, both in case order, merged here."""
@@ -202,7 +229,7 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                   .where(*where).order_by(c.c.id, p.c.position))
     done = 0
     progress("cases.csv", 0, total)
-    shown = redaction.shown_name
+    masked = masker()
     with closing(_batches(conn, party_stmt)) as party_batches, \
             closing(_batches(conn, stmt)) as batches:
         parties = itertools.chain.from_iterable(party_batches)
@@ -220,9 +247,9 @@ def write_cases(uow: UnitOfWork, committee_id: int, end: datetime, path: Path,
                     nxt = next(parties, None)
                 while nxt is not None and nxt[0] == cid:
                     if nxt[1] == "applicant":
-                        applicants.append(shown(nxt[2], nxt[3], full=False))
+                        applicants.append(masked(nxt[2], nxt[3]))
                     elif nxt[1] == "respondent":
-                        respondents.append(shown(nxt[2], nxt[3], full=False))
+                        respondents.append(masked(nxt[2], nxt[3]))
                     nxt = next(parties, None)
                 amount = r[7]
                 rows.append((*r[1:4], parents.get(r[3], r[3]), *r[4:7],

@@ -87,7 +87,7 @@ def test_assign_reveal_and_retention(cli: Callable[..., Any], tmp_path: Path) ->
     revealed = cli("case", "show", "1", "--reveal", "--reason", "审计抽查", "--json", env=auditor)
     assert json.loads(revealed.out)["parties"][0]["id_number"] == "430104198003120014"
     clerk = cli("--lang", "zh", "case", "show", "1", env={"MEDIATION_USER": "chenjing"})
-    assert clerk.code == 1 and "chenjing（统计员）不能查看案卷" in clerk.err
+    assert clerk.code == 1 and "陈静（统计员）不能查看案卷" in clerk.err
     assert cli("retention", "apply").code == 1
     assert cli("retention", "set", "--days", "30").code == 0
     shown = cli("--lang", "zh", "retention", "show")

@@ -56,15 +56,16 @@ def test_a_command_it_gives_runs(demo: Cli) -> None:
 
 def test_nothing_due_and_the_demo_section(cli: Cli) -> None:
     assert cli("init", "--no-login", "--committee", "新调委会", "--prefix", "新").code == 0
-    empty = cli("--lang", "zh", "agenda", "--format", "table")
+    empty = cli("--lang", "zh", "agenda", "--mine", "--format", "table")
     assert empty.code == 0 and "没有待办事项" in empty.out
     assert "agenda --all" in empty.out  # nothing of the user's own: the whole committee's
-    english = cli("--lang", "en", "agenda", "--format", "table")
+    english = cli("--lang", "en", "agenda", "--mine", "--format", "table")
     assert "Nothing of yours is due" in english.out and "agenda --all" in english.out
-    piped = cli("--lang", "zh", "agenda")
+    piped = cli("--lang", "zh", "agenda", "--mine")
     assert piped.out == "" and "agenda --all" in piped.err
-    everyone = cli("--lang", "zh", "agenda", "--all", "--format", "table")
-    assert "没有待办事项" in everyone.out and "--all" not in everyone.out
+    for everyone in (("--all",), ()):  # a director's default is the whole committee's
+        shown = cli("--lang", "zh", "agenda", *everyone, "--format", "table")
+        assert "没有待办事项" in shown.out and "--all" not in shown.out
     shown = cli("--lang", "zh", "--db", str(cli_db_dir(cli) / "demo.db"), "demo")
     assert shown.code == 0, shown.err
     assert "待办事项" in shown.out and "mediation case " in shown.out
@@ -72,3 +73,32 @@ def test_nothing_due_and_the_demo_section(cli: Cli) -> None:
 
 def cli_db_dir(cli: Cli) -> Path:
     return Path(os.environ["MEDIATION_SESSION_FILE"]).parent
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_director_sees_the_committee_and_a_mediator_their_own(demo: Cli, lang: str) -> None:
+    """Issue 14: the director (wangfang) oversees the committee: `agenda` is `agenda --all`;
+    `--mine` is only theirs; a mediator (liming) sees their own and intake; `--mine --all` is a
+    usage error. At 80 columns and piped, all in the user's language."""
+    L = ("--lang", lang)
+    everything = json.loads(demo(*L, "agenda", "--all", "--json").out)
+    assert json.loads(demo(*L, "agenda", "--json").out) == everything
+    mine = json.loads(demo(*L, "agenda", "--mine", "--json").out)
+    assert {i["case_id"] for i in mine} < {i["case_id"] for i in everything}
+    table = demo(*L, "agenda", "--format", "table", env={"COLUMNS": "80"})
+    assert table.code == 0 and max(width(line) for line in table.out.splitlines()) <= 80
+    piped = demo(*L, "agenda")
+    assert len(piped.out.splitlines()) == len(everything)
+    both = demo(*L, "agenda", "--mine", "--all")
+    assert both.code == 2 and both.out == "" and "Traceback" not in both.err
+    assert "--mine" in both.err and "--all" in both.err
+    if lang == "zh":
+        assert "不能同时使用" in both.err
+        helped = demo(*L, "agenda", "--help", env={"COLUMNS": "80"}).out
+        assert "只看分配给您的案件" in helped and "mediation agenda --mine" in helped
+    else:
+        assert "exclude each other" in both.err
+    as_liming = {"MEDIATION_USER": "liming"}  # (the fixture keeps it for later calls)
+    theirs = json.loads(demo(*L, "agenda", "--json", env=as_liming).out)
+    assert theirs and {i["case_id"] for i in theirs} < {i["case_id"] for i in everything}
+    assert json.loads(demo(*L, "agenda", "--all", "--json").out) == theirs

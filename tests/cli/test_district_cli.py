@@ -94,7 +94,8 @@ def test_piped_rows_and_refusals(cli: Callable[..., Result], tmp_path: Path) -> 
     # The committees' own staff see their own statistics, never the district's.
     refused = cli("stats", "--district", env={"MEDIATION_USER": "wangfang"})
     assert refused.code == 1
-    assert "lacks the permission district.read" in refused.err
+    assert "(director) may not " in refused.err
+    assert "(permission: district.read)" in refused.err
     # And the Bureau's viewer nothing of a committee's own.
     assert cli("stats", env=BUREAU).code == 1
     assert cli("case", "list", env=BUREAU).code == 1

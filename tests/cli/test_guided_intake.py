@@ -30,8 +30,8 @@ ANSWERS = [
     "430104198003120014",
     "12345",                   # bad phone: asked again
     "13812345678",
-    "湖南省长沙市岳麓区桐梓坡路8栋502", "",
-    # respondent
+    "湖南省长沙市岳麓区桐梓坡路8栋502",  # an adult by the ID number: no guardian asked
+    # respondent (no ID number: "need a guardian?" asked, no by default)
     "person", "李四", "male", "", "", "", "", "",
     "n",                       # no more parties
     "y",                       # the summary: register it
@@ -54,15 +54,16 @@ def test_guided_intake_asks_each_field_and_rechecks_bad_answers(
     assert ("check digit" in out.err) if lang == "en" else ("校验码" in out.err)
 
 
-MINOR = "430104201506010022"  # born 2015-06-01: a minor
+MINOR = "430104201506010014"  # a boy born 2015-06-01: a minor
 
 
 def _answers(applicant_id: str, *, guardian: list[str], summary: list[str]) -> list[str]:
-    """A minor's guardian is asked right after the ID number; anyone else's (optional) after
-    the address."""
-    later = [] if guardian else [""]
+    """A guardian is asked for right after the ID number: a minor's at once; without an ID
+    number, only if the clerk says one is needed (empty: no)."""
+    if not applicant_id:
+        guardian = guardian or [""]
     return ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", "",
-            "", "张小明", "男", "", applicant_id, *guardian, "", "", *later,
+            "", "张小明", "男", "", applicant_id, *guardian, "", "",
             "", "李四", "男", "", "", "", "", "",
             "n", *summary]
 

@@ -43,8 +43,7 @@ DIALOGUE = [
     ("校验码不正确", None),
     ("证件号码", "430104198003120014"),
     ("联系电话", "13812345678"),
-    ("住址或工作单位", "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋502"),
-    ("监护人姓名", ""),
+    ("住址或工作单位", "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋502"),  # an adult: no guardian
     ("— 被申请人 —", None),
     ("类型", ""),
     ("姓名", "李四"),
@@ -53,7 +52,6 @@ DIALOGUE = [
     ("证件号码", "430104197511200024"),
     ("联系电话", ""),
     ("住址或工作单位", ""),
-    ("监护人姓名", ""),
     ("是否添加其他当事人", "否"),
     ("请核对填写的内容", None),
     ("涉及金额（元）：500", None),
@@ -71,7 +69,8 @@ DIALOGUE = [
 def test_a_guided_intake_in_chinese_with_a_typo_and_a_duplicate(tmp_path: Path) -> None:
     env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
            "MEDIATION_USER": "wangfang", "MEDIATION_LANG": "zh", "LANG": "zh_CN.UTF-8",
-           "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1", "TERM": "dumb"}
+           "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1", "TERM": "dumb",
+           "MEDIATION_DRAFTS": str(tmp_path / "drafts")}
     env.pop("MEDIATION_TOKEN_FILE", None)
 
     def run(*args: str) -> str:
@@ -142,12 +141,13 @@ def test_a_new_password_is_checked_before_it_is_asked_again(tmp_path: Path, lang
 
 
 @pytest.mark.parametrize(("lang", "key"), [("zh", "\x03"), ("en", "\x03"), ("zh", "\x04")])
-def test_ctrl_c_in_the_guided_intake_says_nothing_was_written(tmp_path: Path, lang: str,
-                                                              key: str) -> None:
-    """Ctrl-C cancels as Ctrl-D does: the one line, exit 130, no traceback, no case."""
+def test_ctrl_c_in_the_guided_intake_says_nothing_was_registered(tmp_path: Path, lang: str,
+                                                                 key: str) -> None:
+    """Ctrl-C cancels as Ctrl-D does: the one line (saying where what was typed is kept),
+    exit 130, no traceback, no case."""
     env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
            "MEDIATION_USER": "wangfang", "MEDIATION_LANG": lang, "COLUMNS": "80",
-           "NO_COLOR": "1", "TERM": "dumb"}
+           "NO_COLOR": "1", "TERM": "dumb", "MEDIATION_DRAFTS": str(tmp_path / "drafts")}
     env.pop("MEDIATION_TOKEN_FILE", None)
     subprocess.run([MEDIATION, "init", "--no-login", "--committee", "龙王港社区人民调解委员会",
                     "--prefix", "龙"], env=env, capture_output=True, check=True, timeout=120)
@@ -162,7 +162,8 @@ def test_ctrl_c_in_the_guided_intake_says_nothing_was_written(tmp_path: Path, la
     finally:
         child.close()
     said = child.before
-    assert ("已取消，未写入任何数据" if lang == "zh" else "cancelled; nothing was written") in said
+    assert ("已取消，尚未登记" if lang == "zh" else "cancelled; nothing was registered") in said
+    assert str(tmp_path / "drafts") in said.replace("\r\n", "")
     assert "Traceback" not in said
     assert child.exitstatus == 130
     listed = subprocess.run([MEDIATION, "case", "list", "--json"], env=env,

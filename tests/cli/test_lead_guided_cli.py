@@ -18,7 +18,7 @@ ANSWERS = [
     "",                        # amount: none
     # applicant
     "person", "张三", "male", "汉族", "430104198003120014", "13812345678",
-    "湖南省长沙市岳麓区桐梓坡路8栋502", "",
+    "湖南省长沙市岳麓区桐梓坡路8栋502",  # an adult: no guardian asked
     # respondent
     "person", "李四", "male", "", "", "", "", "",
     "n",                       # no more parties

@@ -121,7 +121,8 @@ def test_whose_items(room: Room) -> None:
     assert mine in _kinds(room, room.mediator) and theirs not in _kinds(room, room.mediator)
     assert theirs not in _kinds(room, room.mediator, everyone=True)  # not theirs to read
     assert {mine, theirs} <= set(_kinds(room, everyone=True))
-    assert mine not in _kinds(room)  # the director's own: none assigned
+    assert mine not in _kinds(room, mine=True)  # the director's own: none assigned
+    assert set(_kinds(room)) == set(_kinds(room, everyone=True))  # a director oversees it all
     with room.uow() as uow:
         committee.add_staff(uow, room.director, username="sunli", name="孙丽", role="auditor")
         uow.commit()
@@ -130,3 +131,29 @@ def test_whose_items(room: Room) -> None:
     seen = _items(room, auditor, everyone=True)
     assert {i.case_id for i in seen} == {mine, theirs}
     assert all("张三" not in i.parties for i in seen)  # names masked for the auditor
+
+
+def test_whose_by_default_and_mine(room: Room) -> None:
+    """Issue 14: a director's agenda is the committee's by default, ``--mine`` only theirs; a
+    mediator's is their own and intake by default, ``--mine`` leaves intake out; the rule is
+    the access policy's (``agenda_scope``)."""
+    import pytest
+
+    from mediation.core.errors import UsageError
+
+    waiting, theirs = _new(room), _mediating(room)  # intake; assigned to liming
+    room.clock.advance(days=40)
+    with room.uow(write=False) as uow:
+        director = agenda.due(uow, room.director)
+        only_mine = agenda.due(uow, room.director, mine=True)
+        mediator = agenda.due(uow, room.mediator)
+        mediator_mine = agenda.due(uow, room.mediator, mine=True)
+        with pytest.raises(UsageError):
+            agenda.due(uow, room.director, mine=True, everyone=True)
+    assert {waiting, theirs} <= {i.case_id for i in director.items}
+    assert (director.scope, director.wider) == ("committee", "")
+    assert only_mine.items == [] and (only_mine.scope, only_mine.wider) == ("mine", "committee")
+    assert {i.case_id for i in mediator.items} == {waiting, theirs}
+    assert (mediator.scope, mediator.wider) == ("mine_and_intake", "")
+    assert {i.case_id for i in mediator_mine.items} == {theirs}
+    assert mediator_mine.wider == "mine_and_intake"

@@ -218,7 +218,7 @@ def test_cli_init_requires_sign_in_by_default(cli: Callable[..., Any], tmp_path:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert out.read_text().strip() not in made.out + made.err
     clerk = cli("--token-file", str(out), "staff", "list")
-    assert clerk.code == 1 and "chenjing (clerk) may not list the committee's staff" in clerk.err
+    assert clerk.code == 1 and "陈静 (clerk) may not list the committee's staff" in clerk.err
     out.chmod(0o644)
     loose = cli("case", "list", env={"MEDIATION_TOKEN_FILE": str(out), "MEDIATION_USER": ""})
     assert loose.code == 1 and "chmod 600" in loose.err

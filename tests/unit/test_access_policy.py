@@ -8,8 +8,10 @@ from mediation.access.policy import (
     GRANTABLE,
     POLICY,
     Actor,
+    agenda_scope,
     allowed,
     audit_scope,
+    case_scope,
     require,
     require_appointment,
     require_grant,
@@ -68,14 +70,14 @@ def test_deny_by_default() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "u (clerk) may not read case files; that is for: director, mediator, auditor "
-           "(lacks the permission case.read)"),
-    ("zh", "u（统计员）不能查看案卷；可以的角色：主任、调解员、审计员（没有权限 case.read）"),
+    ("en", "陈静 (clerk) may not read case files; that is for: director, mediator, auditor "
+           "(permission: case.read)"),
+    ("zh", "陈静（统计员）不能查看案卷；可以的角色：主任、调解员、审计员（权限：case.read）"),
 ])
 def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
     set_language(lang)
     with pytest.raises(PermissionDenied) as info:
-        require(actor("clerk"), "case.read")
+        require(Actor("chenjing", "陈静", "clerk", 1), "case.read")
     assert info.value.exit_code == 1
     assert info.value.render() == expected
 
@@ -103,3 +105,16 @@ def test_audit_scope_and_names() -> None:
     with pytest.raises(PermissionDenied, match=r"audit\.read"):
         audit_scope(actor("clerk"))
     assert sees_names(actor("mediator")) and not sees_names(actor("auditor"))
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_whose_cases_a_list_and_the_agenda_show(role: str) -> None:
+    """Issue 14: one rule for whose cases (case list, case search, agenda), in the policy."""
+    a = actor(role)
+    assert case_scope(a, mine=True) == "mine"
+    assert case_scope(a) == ("mine_and_intake" if role == "mediator" else "committee")
+    assert agenda_scope(a, mine=True) == "mine"
+    assert agenda_scope(a, everyone=True) == case_scope(a)
+    expected = {"director": "committee", "mediator": "mine_and_intake"}.get(role, "mine")
+    assert agenda_scope(a) == expected
+    assert allowed(a, "case.oversee") == (role == "director")

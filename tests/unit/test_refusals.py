@@ -53,10 +53,11 @@ def test_every_refusal_says_it_in_words(code: str, lang: str) -> None:
             assert gettext_(f"permission.{code}", lang) in text, text  # what, in words
             for holder in holders(code):  # who may
                 assert name("role", holder, lang) in text, (holder, text)
-            assert text.endswith(f"(lacks the permission {code})" if lang == "en"
-                                 else f"（没有权限 {code}）"), text
-            if lang == "zh":  # every word Chinese but the user name and the code
-                rest = text.replace(code, "").replace("u（", "（")
+            assert text.endswith(f"(permission: {code})" if lang == "en"
+                                 else f"（权限：{code}）"), text
+            assert text.startswith("某"), text  # the display name (test_refusal_form.py)
+            if lang == "zh":  # every word Chinese but the code
+                rest = text.replace(code, "")
                 assert not re.search(r"[A-Za-z]{2,}", rest), text
     finally:
         set_language("en")

@@ -1,0 +1,102 @@
+"""The questions of the guided intake, one answer each, on standard error.
+
+Prompts are on standard error, so that standard output stays the command's result; the
+framework's own prompt messages are never used (every error is ours, in the user's language).
+An empty answer takes the default shown in brackets; end of input cancels (typer.Abort).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cli import render
+from mediation.core import choices, normalise
+from mediation.core.i18n import _
+
+
+def say(text: str) -> None:
+    render.err(text + "\n")
+
+
+def listing(items: list[str]) -> None:
+    """Choices as lines that fit the terminal, never splitting one choice."""
+    import shutil
+
+    from cli.lines import width
+
+    columns = max(shutil.get_terminal_size().columns, 40)
+    line = ""
+    for item in items:
+        if line and width(line) + 2 + width(item) > columns:
+            say(line)
+            line = ""
+        line = f"{line}  {item}" if line else item
+    if line:
+        say(line)
+
+
+def ask(label: str, default: str | None = None) -> str:
+    """One answer (stripped); ``default`` is shown in brackets and taken on an empty answer."""
+    import sys
+
+    shown = f"{label} [{default}]" if default else label
+    render.err(shown + ": ")
+    sys.stderr.flush()
+    line = sys.stdin.readline()  # not the framework's prompt: it writes to standard output
+    if not line:
+        raise typer.Abort()  # end of input: cancelled, nothing written
+    return line.strip() or (default or "")
+
+
+YES = frozenset({"y", "yes", "是", "对", "好", "确认"})
+NO = frozenset({"n", "no", "否", "不", "不是"})
+
+
+def yes(label: str, default: bool = False) -> bool:
+    """A yes/no question; y, yes, 是, 对 or n, no, 否, 不 (asked again otherwise)."""
+    hint = _("Y/n") if default else _("y/N")
+    while True:
+        answer = choices.fold(ask(f"{label} ({hint})"))
+        if not answer:
+            return default
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        say(_("answer y (yes) or n (no)"))
+
+
+def choose(label: str, kind: str, values: list[str], default: str | None = None) -> str:
+    """One of ``values``, listed by name; the code, the name (either language) or its number."""
+    listing([f"{i}={choices.label(kind, v)}" for i, v in enumerate(values, 1)])
+    while True:
+        answer = ask(label, choices.label(kind, default) if default else None)
+        if answer.isdigit() and 1 <= int(answer) <= len(values):
+            return values[int(answer) - 1]
+        try:
+            return choices.parse(kind, answer, values)
+        except choices.ChoiceError as exc:
+            say(exc.message.render())
+
+
+def optional(label: str) -> str | None:
+    return ask(label) or None
+
+
+def required(label: str) -> str:
+    while True:
+        answer = ask(label)
+        if answer:
+            return answer
+        say(_("this is required"))
+
+
+def phone(label: str | None = None) -> str | None:
+    while True:
+        value = optional(label or _("Phone (empty if none)"))
+        if value is None:
+            return value
+        try:
+            return normalise.phone(value)
+        except normalise.Unreadable as exc:
+            say(exc.message.render())

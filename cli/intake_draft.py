@@ -1,0 +1,119 @@
+"""The guided intake's draft: what was typed survives Ctrl-C (or end of input).
+
+Interrupted, ``case new`` keeps the answers given so far in a draft, says where in one line and
+exits 130; the next ``case new`` at a terminal on the same database offers to continue it
+("上次未完成的登记，是否继续？"). The draft is deleted once the case is written, when the clerk
+declines to continue it, cancels at the summary or decides not to register a probable duplicate.
+
+The draft holds personal data (names, ID numbers, phones) as typed: it is a private file (0600,
+even in a shared group directory; folder 0700) under the user's data folder
+(``$XDG_DATA_HOME/mediation/drafts``, or ``MEDIATION_DRAFTS``), written through
+core/files.py (never through a link), one per database (named by a hash of its URL, which may
+hold a password), and never in the database or the event log (docs/access.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import typer
+
+from cli import render
+from cli.asking import yes
+from cli.main import INTERRUPTED_EXIT
+from mediation.core import files, paths
+from mediation.core.i18n import _
+
+
+class Typed(Protocol):
+    def state(self) -> dict[str, Any] | None:
+        """What was typed so far (JSON), or None when nothing was."""
+
+
+def folder() -> Path:
+    return paths.user_path("data", "drafts", env="MEDIATION_DRAFTS")
+
+
+def _text_or_none(v: object) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _party_ok(p: object) -> bool:
+    if not isinstance(p, dict) or not isinstance(p.get("role"), str):
+        return False
+    g = p.get("guardian")
+    return all(_text_or_none(v) for k, v in p.items() if k != "guardian") and (
+        g is None or (isinstance(g, dict) and all(_text_or_none(v) for v in g.values())))
+
+
+def readable(state: object) -> bool:
+    """Whether ``state`` has the shape the guided intake's form saves (Form.state): its
+    values are checked again, as every answer is, when the record is confirmed."""
+    if not isinstance(state, dict):
+        return False
+    record, parties, current = state.get("record"), state.get("parties"), state.get("current")
+    return (isinstance(record, dict) and all(_text_or_none(v) for v in record.values())
+            and isinstance(parties, list) and all(_party_ok(p) for p in parties)
+            and (current is None or _party_ok(current)))
+
+
+class Draft:
+    """The draft of the guided intake on one database."""
+
+    def __init__(self, db_url: str) -> None:
+        digest = hashlib.sha256(db_url.encode("utf-8")).hexdigest()[:16]
+        self.path = folder() / f"intake-{digest}.json"
+        self.form: Typed | None = None
+
+    def offer(self) -> dict[str, Any] | None:
+        """A draft left by an interrupted intake, if the clerk continues it; a declined or
+        unreadable one is deleted."""
+        if not self.path.is_file():
+            return None
+        try:
+            state = json.loads(self.path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            state = None
+        if not readable(state):
+            render.err(_("The draft {path} cannot be read; it is deleted.",
+                         path=str(self.path)) + "\n")
+            self.discard()
+            return None
+        if yes(_("An intake was left unfinished last time. Continue it?"), default=True):
+            return dict(state)
+        self.discard()
+        return None
+
+    def watch(self, form: Typed) -> None:
+        """The form whose answers an interruption keeps."""
+        self.form = form
+
+    def save(self, state: dict[str, Any]) -> None:
+        files.write_atomically(self.path, json.dumps(state, ensure_ascii=False).encode(),
+                               mode=files.PRIVATE_FILE)
+
+    def discard(self) -> None:
+        self.form = None
+        self.path.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + files.PARTIAL).unlink(missing_ok=True)
+
+    @contextmanager
+    def kept(self) -> Iterator[None]:
+        """Ctrl-C or end of input inside: the answers typed so far saved, where said in one
+        line, exit 130. With nothing typed (or after a cancel), the usual cancel."""
+        try:
+            yield
+        except (KeyboardInterrupt, typer.Abort):
+            state = self.form.state() if self.form is not None else None
+            if state is None:
+                raise typer.Abort() from None
+            self.save(state)
+            render.err("\n" + _("cancelled; nothing was registered. What was typed is kept in "
+                                "{path}; `mediation case new` continues it.",
+                                path=str(self.path)) + "\n")
+            raise typer.Exit(INTERRUPTED_EXIT) from None

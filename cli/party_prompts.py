@@ -1,0 +1,133 @@
+"""The guided intake's questions about one party (cli/prompts.py asks for the rest).
+
+Each answer is checked as it is given: an ID number's check digit at once; a sex the ID number's
+sex digit contradicts as soon as the second of the two is entered, with one line, and both asked
+again. A guardian is asked for only when the party needs one: a minor by the birth date in their
+resident ID number (or a birth date entered), or, when no birth date is known, when the clerk says
+so (a minor, or an adult without full capacity); an adult is never asked.
+
+A party is filled in place, one answer at a time, so that what was answered survives an
+interruption (the draft, cli/intake_draft.py) and is not asked again when it is resumed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cli.asking import choose, optional, phone, required, say, yes
+from mediation.core import identity
+from mediation.core.calendar import DEFAULT, Calendar
+from mediation.core.fields import is_minor
+from mediation.core.i18n import _, name
+from mediation.core.vocab import IdType, PartyKind, Sex
+
+SEXES = [s.value for s in Sex]
+
+
+def id_number() -> tuple[str | None, str | None]:
+    """The ID type and number: a resident ID number (checked, asked again when wrong), any
+    other number as an ID of another kind, or none."""
+    while True:
+        value = optional(_("ID number (empty if none)"))
+        if value is None:
+            return None, None
+        problem = identity.resident_id_problem(value)
+        if problem is None:
+            return IdType.resident_id, identity.normalise_resident_id(value)
+        folded = identity.normalise_resident_id(value)
+        if folded[:17].isdigit() or len(folded) == 18:
+            say(_(problem))
+            continue
+        return IdType.other, value
+
+
+def birth_date(party: dict[str, Any]) -> date | None:
+    """The party's birth date as far as it is known: the one in a resident ID number, else one
+    entered (a draft, a prefilled record), else None."""
+    if party.get("id_type") == IdType.resident_id and party.get("id_number"):
+        return identity.birth_date_of_resident_id(party["id_number"])
+    try:
+        return date.fromisoformat(str(party["birth_date"])) if party.get("birth_date") else None
+    except ValueError:
+        return None
+
+
+def minor(party: dict[str, Any], calendar: Calendar | None) -> bool | None:
+    """Whether a party is a minor (fields.is_minor, the rule the intake checks), or None when
+    no birth date is known."""
+    born = birth_date(party)
+    return None if born is None else is_minor(born, calendar or DEFAULT)
+
+
+def check_sex(party: dict[str, Any]) -> None:
+    """A sex the resident ID number's sex digit contradicts: said in one line as soon as both
+    are entered, and asked again: the sex first (the ID number's as its default), then, if the
+    clerk keeps the sex, the ID number."""
+    while (in_id := identity.sex_contradicted(party.get("sex"), party.get("id_type"),
+                                              party.get("id_number"))) is not None:
+        say(_("Sex {sex} but the ID number's sex digit says {in_id}: enter them again",
+              sex=name("sex", party["sex"]), in_id=name("sex", in_id)))
+        party["sex"] = choose(_("Sex"), "sex", SEXES, in_id)
+        if identity.sex_contradicted(party["sex"], party.get("id_type"),
+                                     party.get("id_number")) is not None:
+            party["id_type"], party["id_number"] = id_number()
+
+
+def guardian(party: dict[str, Any], calendar: Calendar | None) -> dict[str, Any] | None:
+    """The guardian of a person who needs one (see the module's text), or None."""
+    needed = minor(party, calendar)
+    if needed:
+        say(_("This party is a minor: a minor takes part through a guardian."))
+    elif needed is False or not yes(_("Does the party need a guardian?")):
+        return None
+    return {"name": required(_("Guardian's name")),
+            "relation": optional(_("Guardian's relation to the party")),
+            "phone": phone(_("Guardian's phone (empty if none)"))}
+
+
+def party(role: str, calendar: Calendar | None,
+          answered: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ask for one party of ``role``. ``answered``: what was answered already (a resumed
+    draft), filled in place; a question answered (even with nothing) is not asked again."""
+    p: dict[str, Any] = answered if answered is not None else {"role": role}
+    say(f"— {name('party', p['role'])} —")
+    if "kind" not in p:
+        p["kind"] = choose(_("Kind"), "kind", [k.value for k in PartyKind], PartyKind.person)
+    if "name" not in p:
+        p["name"] = required(_("Name"))
+    person = p["kind"] == PartyKind.person
+    if person and "sex" not in p:
+        p["sex"] = choose(_("Sex"), "sex", SEXES)
+    if person and "ethnicity" not in p:
+        p["ethnicity"] = optional(_("Ethnicity (empty if unknown)"))
+    if "id_number" not in p:
+        p["id_type"], p["id_number"] = id_number()
+    if person:
+        check_sex(p)
+        if "guardian" not in p:  # asked now, not refused at the end
+            p["guardian"] = guardian(p, calendar)
+    if "phone" not in p:
+        p["phone"] = phone()
+    if "address" not in p:
+        p["address"] = optional(_("Address or work unit (empty if unknown)"))
+    return {k: v for k, v in p.items() if v is not None}
+
+
+def line(p: dict[str, Any]) -> str:
+    """A party in one line, as the summary shows it (ID number and phone masked)."""
+    from mediation.core.i18n import get_language
+
+    parts = [name("kind", p["kind"]), p["name"]]
+    if p.get("sex"):
+        parts.append(name("sex", p["sex"]))
+    if p.get("id_number"):
+        parts.append((identity.mask_id(p["id_number"]) or "") if p.get("id_type") ==
+                     IdType.resident_id else p["id_number"])
+    if p.get("phone"):
+        parts.append(identity.mask_phone(p["phone"]) or "")
+    if p.get("address"):
+        parts.append(p["address"])
+    if p.get("guardian"):
+        parts.append(_("guardian {name}", name=p["guardian"]["name"]))
+    return "，".join(parts) if get_language() == "zh" else ", ".join(parts)

@@ -1,0 +1,119 @@
+"""A guided intake at a real terminal (a pseudo-terminal driven by pexpect), in Chinese, 80
+columns wide (issue 14, "Guided intake that does not lose work"): a minor is asked for a
+guardian and an adult is not, a sex the ID number contradicts is said at once and asked again,
+and Ctrl-C keeps what was typed in a private draft that the next `case new` continues."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+MEDIATION = str(Path(sys.executable).parent / "mediation")
+
+# (what the screen shows, what the clerk types); None: only shown
+BEFORE_CTRL_C = [
+    ("纠纷类别（代码或名称）", "邻里纠纷"),
+    ("案件来源", ""),
+    ("简要案情", "张小明在李四家门前玩耍时被李四家的狗咬伤。"),
+    ("当事人请求", "请求李四赔偿医药费。"),
+    ("涉及金额", "800"),
+    ("纠纷发现时间", ""),
+    ("风险等级", ""),
+    ("— 申请人 —", None),
+    ("类型", ""),
+    ("姓名", "张小明"),
+    ("性别", "女"),                                 # the ID number says male
+    ("民族", ""),
+    ("证件号码", "430104201506010014"),             # a boy born 2015: a minor
+    ("性别填的是女，但证件号码第17位表示男，请核对后重新填写", None),
+    ("性别 \\[男\\]", ""),                          # the ID number's, by default
+    ("该当事人是未成年人", None),                    # so the guardian, at once
+    ("监护人姓名", "张大山"),
+    ("监护人与当事人的关系", "父子"),
+    ("监护人电话", "13812345678"),
+    ("联系电话", ""),
+    ("住址或工作单位", "湖南省长沙市岳麓区桐梓坡路8栋502"),
+    ("— 被申请人 —", None),
+    ("类型", ""),
+    ("姓名", "李四"),
+    ("性别", "女"),
+    ("民族", ""),
+    ("证件号码", "430104197511200024"),             # an adult: no guardian asked
+    ("联系电话", "13900001111"),
+]
+
+AFTER_RESUME = [
+    ("上次未完成的登记，是否继续？", "是"),
+    ("住址或工作单位", ""),                         # where it stopped
+    ("是否添加其他当事人", "否"),
+    ("请核对填写的内容", None),
+    ("申请人：自然人，张小明，男，430\\*+0014，湖南省[^，]*，监护人 张大山", None),
+    ("确认登记吗", "y"),
+    ("已登记 \\(\\d{4}\\)龙人调字第1号", None),
+]
+
+
+def _talk(args: list[str], env: dict[str, str], dialogue: list[tuple[str, str | None]],
+          *, then_ctrl_c: bool = False) -> tuple[str, int]:
+    child = pexpect.spawn(MEDIATION, args, env=env, encoding="utf-8", dimensions=(24, 80),
+                          timeout=60)
+    screen: list[str] = []
+    try:
+        for shows, typed in dialogue:
+            child.expect(shows)
+            screen.append(child.before + child.after)
+            if typed is not None:
+                child.sendline(typed)
+        if then_ctrl_c:
+            child.expect("住址或工作单位")
+            child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+        screen.append(child.before)
+    finally:
+        child.close()
+    return "".join(screen).replace("\r", ""), int(child.exitstatus or 0)
+
+
+def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
+           "MEDIATION_USER": "wangfang", "MEDIATION_LANG": "zh", "LANG": "zh_CN.UTF-8",
+           "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1", "TERM": "dumb",
+           "MEDIATION_DRAFTS": str(drafts)}
+    env.pop("MEDIATION_TOKEN_FILE", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([MEDIATION, *args], env=env, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙")
+    screen, code = _talk(["case", "new"], env, BEFORE_CTRL_C, then_ctrl_c=True)
+    assert code == 130, screen
+    [draft] = sorted(drafts.glob("*.json"))
+    last = [line for line in screen.splitlines() if line.strip()][-1]
+    assert last == (f"已取消，尚未登记。已填写的内容保存在 {draft}，"
+                    "再次运行 mediation case new 可以继续。")
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    assert "监护人" not in screen.split("— 被申请人 —")[1]  # the adult: never asked
+    assert screen.count("第17位") == 1 and "Traceback" not in screen
+    assert json.loads(run("case", "list", "--json")) == []
+
+    screen, code = _talk(["case", "new"], env, AFTER_RESUME)
+    assert code == 0, screen
+    assert not draft.exists()
+    assert "简要案情：" in screen and "简要案情:" not in screen  # the facts: not asked again
+    assert all(len(line) <= 80 for line in screen.splitlines())
+    shown = json.loads(run("case", "show", "1", "--json", "--reveal", "--reason", "核对"))
+    applicant, respondent = shown["parties"]
+    assert applicant["sex"] == "male" and applicant["guardian"]["name"] == "张大山"
+    assert respondent["guardian"] is None and respondent["phone"] == "13900001111"

@@ -102,7 +102,8 @@ def register(app: typer.Typer) -> None:
             "The party who asked.")),
         reason: str = typer.Option(..., "--reason", help=_("Why they asked.")),
         mediator: str = typer.Option(..., "--mediator", help=_(
-            "The lead mediator who takes over: a staff member's user name or name (李明).")),
+            "The lead mediator who takes over: a user name, a name (李明), or a part of only "
+            "one name (李).")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:

@@ -29,6 +29,7 @@ from cli.options import (
 from mediation.core.errors import DuplicateSuspected, InvalidInput
 from mediation.core.files import not_readable
 from mediation.core.i18n import _, msg
+from mediation.core.periods import AHEAD
 
 if TYPE_CHECKING:
     from cli.context import Env
@@ -134,9 +135,10 @@ def register(app: typer.Typer) -> None:
     def mediate(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str | None = typer.Option(None, "--mediator", help=_(
-            "The lead mediator (主持人): a staff member's user name or name (李明).")),
+            "The lead mediator (主持人): a user name, a name (李明), or a part of only one "
+            "name (李).")),
         co: list[str] = typer.Option([], "--co", help=_(
-            "A co-mediator, by user name or name (repeatable).")),
+            "A co-mediator: a user name, a name, or a part of only one name (repeatable).")),
         rights_notified: bool = typer.Option(False, "--rights-notified", help=_(
             "The parties have been told their rights and duties (权利义务告知).")),
         expect_version: int | None = version_opt(),
@@ -195,7 +197,8 @@ def register(app: typer.Typer) -> None:
         amount: str | None = typer.Option(None, "--amount", help=_(
             "Amount in yuan: 1500, 1,500, 1500.00, 500元 or 1.5万; at most two decimals, "
             "at most 1,000,000,000.00.")),
-        due: str | None = typer.Option(None, "--due", help=_("Performance deadline, YYYY-MM-DD.")),
+        due: str | None = typer.Option(None, "--due", metavar="DATE", help=_(
+            "Performance deadline: 2026-12-31, or 12月31日 for the next one to come.")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
@@ -212,7 +215,7 @@ def register(app: typer.Typer) -> None:
             except normalise.Unreadable as exc:
                 raise typer.BadParameter(exc.message.render(), param_hint="--amount") from None
         render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
-                                      amount=value, due=parse_date(due, "--due"),
+                                      amount=value, due=parse_date(due, "--due", AHEAD),
                                       expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("terminate")
@@ -245,11 +248,11 @@ def register(app: typer.Typer) -> None:
     def judicial(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         court: str | None = typer.Option(None, "--court", help=_("The court applied to.")),
-        filed: str | None = typer.Option(None, "--filed", help=_(
+        filed: str | None = typer.Option(None, "--filed", metavar="DATE", help=_(
             "Filing date, YYYY-MM-DD (default today).")),
         result: str | None = choice_opt("judicial", None, "--result", help=_(
             "The court's decision."), codes=("confirmed", "rejected")),
-        decided: str | None = typer.Option(None, "--decided", help=_(
+        decided: str | None = typer.Option(None, "--decided", metavar="DATE", help=_(
             "Decision date, YYYY-MM-DD (default today).")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
@@ -301,9 +304,10 @@ def register(app: typer.Typer) -> None:
     def assign(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         mediator: str = typer.Option(..., "--mediator", help=_(
-            "The lead mediator (主持人): a staff member's user name or name (李明).")),
+            "The lead mediator (主持人): a user name, a name (李明), or a part of only one "
+            "name (李).")),
         co: list[str] = typer.Option([], "--co", help=_(
-            "A co-mediator, by user name or name (repeatable).")),
+            "A co-mediator: a user name, a name, or a part of only one name (repeatable).")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:

@@ -102,8 +102,8 @@ def _parties(view: CaseView, cells: int | None) -> None:
 
 
 def _lines(view: CaseView) -> list[str]:
-    """The mediators, sessions, agreements, extensions, confirmations, visits and preventions,
-    one paragraph each, their values kept whole."""
+    """The mediators, sessions, agreements, extensions, confirmations, visits, urgings,
+    feedbacks and preventions, one paragraph each, their values kept whole."""
     said: list[str] = []
     for m in view.mediators:
         label = _("lead mediator") if m["lead"] else _("co-mediator")
@@ -145,6 +145,11 @@ def _lines(view: CaseView) -> list[str]:
     for u in view.urgings:
         said.append(_("Urged to perform {time} ({by}): {note}", time=keep(local_time(u["at"])),
                       by=keep(u["by"]), note=u["note"] or ""))
+    for fb in view.feedbacks:
+        said.append(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
+                      time=keep(local_time(fb["at"])), by=keep(fb["by"]),
+                      channel=keep(name("channel", fb["channel"])),
+                      to=keep_short(fb["to"] or "-"), note=fb["note"] or ""))
     for pr in view.preventions:
         said.append(_("Escalation prevented: {kind}, {persons} persons",
                       kind=keep(name("prevention", pr["kind"])), persons=keep(pr["persons"])))

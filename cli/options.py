@@ -66,24 +66,32 @@ def note(message: Msg) -> None:
     render.err(_("note: {message}", message=message.render()) + "\n")
 
 
-def parse_date(value: str | None, option: str) -> date | None:
-    """A date in any written form normalise.date_ reads (2026-12-31, 2026/12/31, 2026.12.31,
-    2026年12月31日, full-width digits), or a usage error (exit 2) naming the option and forms."""
-    from mediation.core import normalise
+def committee_today() -> date:
+    """Today in the signed-in user's committee calendar (what a date typed without its year
+    is placed by), asked of the database only when such a date is given."""
+    from typer._click.globals import get_current_context  # Typer's click runs the command
+
+    from cli.context import env
+    from mediation import calendars
+
+    ctx = get_current_context()
+    assert isinstance(ctx, typer.Context)
+    return env(ctx).act(calendars.today, write=False)
+
+
+def parse_date(value: str | None, option: str, toward: str = "back") -> date | None:
+    """A date in any written form periods.parse_date reads (2026-12-31, 2026/12/31,
+    2026.12.31, 2026年12月31日, full-width digits; 12-31, 12月31日 without the year, placed
+    ``toward`` today: periods.AHEAD or BACK), or a usage error (exit 2) naming the option."""
+    from mediation.core import periods
+    from mediation.core.errors import InvalidInput, UsageError
 
     if value is None:
         return None
-    from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
-
     try:
-        day = normalise.date_(value)
-    except normalise.Unreadable as exc:
+        return periods.parse_date(value, today=committee_today, toward=toward)
+    except (InvalidInput, UsageError) as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
-    if not in_range(day):
-        raise typer.BadParameter(_("{value} is out of range: dates are from {first} to {last}",
-                                   value=value, first=FIRST_DAY, last=LAST_DAY),
-                                 param_hint=option)
-    return day
 
 
 def at_opt() -> Any:
@@ -100,13 +108,14 @@ def parse_at(value: str | None) -> date | None:
     usage error (exit 2)."""
     if value is None:
         return None
-    from mediation.core import normalise
+    from mediation.core import normalise, periods
     from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
+    from mediation.core.errors import InvalidInput
 
     try:
-        text = normalise.datetime_text(value)
+        text = normalise.datetime_text(periods.with_year(value, today=committee_today))
         when = datetime.fromisoformat(text)
-    except normalise.Unreadable as exc:  # a date that does not exist (2026-11-31)
+    except (normalise.Unreadable, InvalidInput) as exc:  # not a real date (2026-11-31)
         raise typer.BadParameter(exc.message.render(), param_hint="--at") from None
     except ValueError:
         raise typer.BadParameter(_(

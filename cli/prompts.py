@@ -63,15 +63,20 @@ def _discovered(calendar: Calendar | None) -> str | None:
     (in any form ``normalise.datetime_text`` reads), not in the future."""
     from datetime import datetime
 
+    from mediation.core import periods
+    from mediation.core.calendar import DEFAULT
     from mediation.core.clock import utcnow
+    from mediation.core.errors import InvalidInput
 
     while True:
         value = optional(_("When was the dispute found? (e.g. 2026-11-28 09:30; empty: now)"))
         if value is None:
             return None
+        today = (calendar or DEFAULT).local_date(utcnow())
         try:
-            when = datetime.fromisoformat(normalise.datetime_text(value))
-        except ValueError:
+            when = datetime.fromisoformat(normalise.datetime_text(
+                periods.with_year(value, today=today)))
+        except (ValueError, InvalidInput):  # normalise.Unreadable is a ValueError
             say(_("{value} is not a date or a date and time: write 2026-11-28 or "
                   "2026-11-28 15:00", value=value))
             continue

@@ -161,8 +161,10 @@ def register(app: typer.Typer) -> None:
             "A quarter, e.g. 2026Q4, 本季度 or 上季度.")),
         year: str | None = typer.Option(None, "--year", help=_(
             "A year, e.g. 2026, 今年 or 去年.")),
-        from_: str | None = typer.Option(None, "--from", help=_("First day, YYYY-MM-DD.")),
-        to: str | None = typer.Option(None, "--to", help=_("Last day, YYYY-MM-DD.")),
+        from_: str | None = typer.Option(None, "--from", metavar="DATE",
+                                         help=_("First day, YYYY-MM-DD.")),
+        to: str | None = typer.Option(None, "--to", metavar="DATE",
+                                      help=_("Last day, YYYY-MM-DD.")),
         by: str | None = choice_opt("group", None, "--by", help=_("Group the figures."),
                                     codes=GROUPS),
         fmt: str | None = format_opt(),
@@ -244,7 +246,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         out: Path = typer.Option(..., "--out", help=_("The folder that holds one folder per "
                                                      "day.")),
-        day: str | None = typer.Option(None, "--date", help=_(
+        day: str | None = typer.Option(None, "--date", metavar="DATE", help=_(
             "The day to export, YYYY-MM-DD (default: yesterday, the last complete day).")),
         as_json: bool = typer.Option(False, "--json", help=_("Print the manifest as JSON.")),
     ) -> None:
@@ -252,10 +254,10 @@ def register(app: typer.Typer) -> None:
         trend.png and manifest.json, atomically."""
         from datetime import timedelta
 
-        from mediation.core.periods import parse_date
+        from cli.options import parse_date
         from mediation.reporting import export as svc
 
-        d = parse_date(day) if day else _today() - timedelta(days=1)
+        d = parse_date(day, "--date") or _today() - timedelta(days=1)
         with _progress() as progress:
             manifest = env(ctx).act(svc.nightly, out, d, progress=progress, write=False)
         if as_json:

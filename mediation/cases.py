@@ -206,6 +206,30 @@ class Prevention(SQLModel, table=True):
     recorded_by: str
 
 
+class Urging(SQLModel, table=True):
+    """Urging performance (督促履行, ``case urge``, migration 0021): when, by whom, the note."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    urged_at: datetime = Field(sa_type=DateTime)
+    urged_by: str
+    note: str | None = None
+
+
+class CaseFeedback(SQLModel, table=True):
+    """The outcome reported back (反馈, ``case feedback``, migration 0021): when, by whom, how
+    (``channel``), to whom (``recipient``), the note."""
+
+    __tablename__ = "feedback"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    fed_back_at: datetime = Field(sa_type=DateTime)
+    fed_back_by: str
+    channel: str
+    recipient: str | None = None
+    note: str | None = None
+
+
 # ---------------------------------------------------------------------------------------------
 # What comes in
 
@@ -411,8 +435,10 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
-    # Urging performance (督促履行, case urge): when, by whom, the note as the event log holds it.
+    # Urging performance (督促履行, case urge) and feedback (反馈, case feedback): when, by whom,
+    # the note (feedback: how and to whom), masked like every free-text field of the file.
     urgings: list[dict[str, Any]] = []
+    feedbacks: list[dict[str, Any]] = []
     # The same party in open cases of other committees (duplicates.elsewhere): for a director,
     # each committee's name and case number; None for anyone else, or when there is none.
     elsewhere: list[dict[str, str]] | None = None

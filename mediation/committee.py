@@ -9,7 +9,6 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation.access.policy import (
-    ASSIGNABLE_ROLES,
     Actor,
     require,
     require_committee,
@@ -312,11 +311,17 @@ def find_staff(uow: UnitOfWork, actor: Actor, username: str, *,
 
 
 def assignable(uow: UnitOfWork, actor: Actor, username: str) -> Staff:
-    """A staff member who may be appointed to mediate: active, a mediator or the director."""
-    staff = find_staff(uow, actor, username)
-    if not staff.active or staff.role not in ASSIGNABLE_ROLES:
-        raise InvalidInput(msg("{user} cannot mediate: the account is disabled or not a mediator",
-                               user=username))
+    """A staff member who may be appointed to mediate: active, a mediator or the director,
+    named by user name, display name or a part of exactly one of theirs
+    (``staff_names.mediator``, which refuses naming those who may)."""
+    from mediation.access import staff_names
+
+    found = staff_names.mediator(uow, username, committee_id=actor.committee_id)
+    staff = uow.session.exec(
+        select(Staff).where(Staff.username == found, Staff.committee_id == actor.committee_id)
+    ).first()
+    if staff is None:  # (it was just found)
+        raise NotFound(msg("unknown user {user} in this committee", user=username))
     return staff
 
 

@@ -28,7 +28,7 @@ from sqlmodel import col, select
 from mediation import calendars, intake
 from mediation.access.policy import Actor, allowed, require, require_any
 from mediation.cases import Case, CaseIn
-from mediation.core import choices, normalise, redaction
+from mediation.core import choices, normalise, periods, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, Msg, msg, name
 from mediation.core.vocab import LeadStatus, RiskLevel
@@ -67,12 +67,14 @@ def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -
     normalise reads, local to the committee's calendar unless it carries an offset."""
     if found is None:
         return now
+    calendar = calendars.of(uow, actor.committee_id)
     try:
-        at = datetime.fromisoformat(normalise.datetime_text(found))
-    except (ValueError, normalise.Unreadable):
+        at = datetime.fromisoformat(normalise.datetime_text(
+            periods.with_year(found, today=calendar.local_date(now))))
+    except (ValueError, normalise.Unreadable, InvalidInput):
         raise InvalidInput(msg("when found (--found) {value!r} is not a date and time; write "
                                "e.g. 2026-11-30 09:30", value=found)) from None
-    return calendars.of(uow, actor.committee_id).to_utc(at)
+    return calendar.to_utc(at)
 
 
 _OPTION_LABELS = {"place": msg("the place (--place)"), "cell": msg("the grid cell (--cell)"),

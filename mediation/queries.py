@@ -32,6 +32,7 @@ from mediation.cases import (
     Agreement,
     AgreementView,
     Case,
+    CaseFeedback,
     CaseMediator,
     CaseView,
     Extension,
@@ -41,6 +42,7 @@ from mediation.cases import (
     Party,
     PartyView,
     Prevention,
+    Urging,
 )
 from mediation.committee import committee_of
 from mediation.core import redaction
@@ -48,7 +50,7 @@ from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
-from mediation.db import eventlog
+from mediation.db import aftercare_rows, eventlog
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView, Staff
@@ -124,8 +126,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         own names (PartyView): numbers scrubbed for every reader; the persons' names masked
         (张某) for a reader who may not see names, in full for one who may (the director,
         the case's mediator), as in the parties' list beside them; everything in full only
-        when revealed. (An urging's note is its event's text, which the event log stores
-        masked: it stays masked, even when revealed.)"""
+        when revealed. (An urging or feedback recorded before migration 0021 holds its
+        text as its event held it, masked: it stays masked, even when revealed.)"""
         if reveal:
             return text
         return redaction.redact(text, () if names_ok else party_names)
@@ -144,14 +146,15 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     follow_ups = rows(FollowUp)
     judicial = rows(JudicialConfirmation)
     preventions = rows(Prevention)
-    # urging performance is its event alone (no table of its own): in the order it happened
-    urgings = sorted(s.exec(select(Event).where(Event.case_id == cid, Event.action == "urge")
-                            ).all(), key=lambda e: (e.occurred_at or e.at, e.seq))
+    # in the order they happened (one may be entered late: workflow.RECORDS)
+    urgings = sorted(rows(Urging), key=lambda u: (u.urged_at, u.id))
+    feedbacks = sorted(rows(CaseFeedback), key=lambda f: (f.fed_back_at, f.id))
     from mediation.access import staff_names
 
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
     shown = staff_names.labels(uow, [m.username for m in mediators]
-                               + [f.visitor for f in follow_ups] + [e.actor for e in urgings])
+                               + [f.visitor for f in follow_ups] + [u.urged_by for u in urgings]
+                               + [f.fed_back_by for f in feedbacks])
     return CaseView(
         id=cid,
         number=case.number,
@@ -210,15 +213,12 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                                 for j in judicial],
         preventions=[{"kind": p.kind, "persons": p.persons, "recorded_at": iso(p.recorded_at)}
                      for p in preventions],
-        urgings=[{"at": iso(e.occurred_at or e.at), "by": shown.get(e.actor, e.actor),
-                  "by_user": e.actor,
-                  "note": t(_urge_note(e.changes))} for e in urgings],
+        urgings=[{"at": iso(u.urged_at), "by": shown.get(u.urged_by, u.urged_by),
+                  "by_user": u.urged_by, "note": t(u.note)} for u in urgings],
+        feedbacks=[{"at": iso(f.fed_back_at), "by": shown.get(f.fed_back_by, f.fed_back_by),
+                    "by_user": f.fed_back_by, "channel": f.channel, "to": t(f.recipient),
+                    "note": t(f.note)} for f in feedbacks],
     )
-
-
-def _urge_note(changes: str) -> str | None:
-    after = json.loads(changes).get("urge", [None, None])[1]
-    return after.get("note") if isinstance(after, dict) else None
 
 
 def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
@@ -239,7 +239,35 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
     if not sees_names(actor):
         parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
         names = redaction.persons(parties)
-    return named_actors(uow, [redact_event(event_view(e, case.number), names) for e in rows])
+    typed = _typed_texts(uow, case.id, rows)
+    return named_actors(uow, [redact_event(_as_typed(event_view(e, case.number),
+                                                     typed.get(e.seq)), names) for e in rows])
+
+
+def _typed_texts(uow: UnitOfWork, case_id: int | None, events: Sequence[Event]
+                 ) -> dict[int, dict[str, Any]]:
+    """The text of each urge and feedback event as its row of the case file holds it (as typed;
+    the event holds it masked), by the event's seq: what ``history`` shows in its place."""
+    wanted = {e.seq: found for e in events if e.action in aftercare_rows.STEPS
+              and (found := aftercare_rows.row_of(e.action, e.seq, json.loads(e.changes)))}
+    if not wanted:
+        return {}
+    s = uow.session
+    held = {("urging", u.id): {"note": u.note} for u in s.exec(
+        select(Urging).where(Urging.case_id == case_id)).all()}
+    held.update({("feedback", f.id): {"to": f.recipient, "note": f.note} for f in s.exec(
+        select(CaseFeedback).where(CaseFeedback.case_id == case_id)).all()})
+    return {seq: held[found] for seq, found in wanted.items() if found in held}
+
+
+def _as_typed(view: EventView, texts: dict[str, Any] | None) -> EventView:
+    """An urge or feedback event with its row's text in place of the masked text it holds."""
+    if texts is None:
+        return view
+    changes = dict(view.changes)
+    key = aftercare_rows.STEPS[view.action][0]
+    changes[key] = [None, {**changes[key][1], **texts}]
+    return view.model_copy(update={"changes": changes})
 
 
 def named_actors(uow: UnitOfWork, views: list[EventView]) -> list[EventView]:
@@ -257,8 +285,9 @@ def named_actors(uow: UnitOfWork, views: list[EventView]) -> list[EventView]:
 
 
 def redact_event(view: EventView, names: Sequence[str]) -> EventView:
-    """An event as a reader without access to names sees it: persons' names masked (``张某``),
-    in any spelling, and numbers scrubbed (events written before the event log scrubbed them)."""
+    """An event as a reader sees it: for one without access to names, persons' names masked
+    (``张某``), in any spelling; for every reader, numbers scrubbed (events written before the
+    event log scrubbed them)."""
     return view.model_copy(update={"changes": redaction.redact_value(view.changes, names),
                                    "reason": redaction.redact(view.reason, names)})
 

@@ -20,11 +20,13 @@ from mediation.access.policy import Actor, require
 from mediation.cases import (
     Agreement,
     Case,
+    CaseFeedback,
     Extension,
     FollowUp,
     JudicialConfirmation,
     MediationSession,
     Party,
+    Urging,
 )
 from mediation.core import identity, redaction
 from mediation.core.errors import InvalidInput, NotFound
@@ -46,6 +48,8 @@ TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Extension: ("reason",),
     FollowUp: ("note",),
     JudicialConfirmation: ("court",),
+    Urging: ("note",),
+    CaseFeedback: ("recipient", "note"),
 }
 
 

@@ -11,14 +11,14 @@ from datetime import date
 from sqlmodel import select
 
 from mediation.access.policy import Actor
-from mediation.cases import Case, FollowUp
+from mediation.cases import Case, CaseFeedback, FollowUp, Urging
 from mediation.core import identity
 from mediation.core.commands import Close, Feedback, StepDone, Urge, Visit
 from mediation.core.i18n import N_
 from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
-from mediation.tables import Event, Lead
+from mediation.tables import Lead
 
 
 @text_inputs(multiline=("note", "measures", "escalation"), line=("visitor", "visited"))
@@ -60,15 +60,17 @@ def visit(uow: UnitOfWork, actor: Actor, ref: str | int, *, satisfaction: str,
 def urge(uow: UnitOfWork, actor: Actor, ref: str | int, *, note: str,
          expected_version: int | None = None, at: date | None = None) -> StepDone:
     """``case urge``: a party who has not (fully) performed the agreement was urged to (Law art.
-    31: the committee supervises performance and urges the parties to perform)."""
-
-    recorded: Changes = {"urge": [None, {"note": identity.scrub((note or "").strip())}]}
+    31: the committee supervises performance and urges the parties to perform). The note is kept
+    as typed in the urging's row of the case file (the event holds it masked)."""
+    typed = (note or "").strip() or None
 
     def apply(case: Case) -> Changes:
-        return dict(recorded)
+        assert case.id is not None
+        uow.session.add(Urging(case_id=case.id, urged_at=uow.now(), urged_by=actor.username,
+                               note=typed))
+        return {"urge": [None, {"note": identity.scrub(typed or "")}]}
 
-    twin = Twin(Event.__table__, "occurred_at",  # type: ignore[attr-defined]
-                {"action": "urge", "changes": recorded}, event=True)
+    twin = Twin(Urging.__table__, "urged_at", {"note": typed})  # type: ignore[attr-defined]
     return step(uow, actor, ref, Urge(note=note), apply, expected_version=expected_version,
                 at=at, twin=twin)
 
@@ -86,13 +88,18 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, channel: str,
     the party, the grid worker, the referring court, police or office -- when (``at``), how
     (``channel``) and to whom (``to``; for a case from a grid worker's lead, that grid worker
     unless named). The first feedback is the case's ``fed_back_at`` (the statistics' interval
-    confirmed → feedback); a later one is recorded and leaves it."""
+    confirmed → feedback); a later one is recorded and leaves it. Each is a row of the case file
+    (``feedback``), its recipient and note as typed (the event holds them masked)."""
     if not (to or "").strip():
         found = casestore.find(uow, actor, ref)
         assert found.id is not None
         to = lead_reporter(uow, found.id)
 
     def apply(case: Case) -> Changes:
+        assert case.id is not None
+        uow.session.add(CaseFeedback(case_id=case.id, fed_back_at=uow.now(),
+                                     fed_back_by=actor.username, channel=channel,
+                                     recipient=to, note=note))
         ch: Changes = {"feedback": [None, {"to": to, "channel": channel,
                                            "note": identity.scrub(note)}]}
         if case.fed_back_at is None:

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from mediation.core import normalise, redaction
+from mediation.access.policy import ASSIGNABLE_ROLES
+from mediation.core import choices, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
-from mediation.core.i18n import msg
+from mediation.core.i18n import msg, name
 from mediation.core.labels import staff_label
 from mediation.readtables import STAFF
 
@@ -103,6 +104,49 @@ def find(uow: UnitOfWork, typed: str, *, committee_id: int | None = None) -> str
         raise ambiguous(typed, named)
     return named[0] if named else None
 
+
+
+def mediator(uow: UnitOfWork, typed: str, *, committee_id: int) -> str:
+    """The user name of the staff member ``typed`` names to mediate (``--mediator``, ``--co``):
+    a user name or display name (:func:`find`), or a part of the display name of exactly one
+    of those who may mediate (active, a mediator or the director: ``李`` is 李明 when he is the
+    only one; ``choices.parts``, one character being enough for a surname). Refused, naming
+    those who may mediate by display name: a disabled account or another role (saying which),
+    a part of several names (naming them), a name that is nobody."""
+    s = STAFF.c
+    rows = _read(uow, select(s.username, s.name, s.role, s.active)
+                 .where(s.committee_id == committee_id).order_by(s.id))
+    able = [r for r in rows if r.active and r.role in ASSIGNABLE_ROLES]
+    shown = _shown(rows)
+    who = "、".join(shown[r.username] for r in able[:_LISTED]) + (
+        "…" if len(able) > _LISTED else "")
+    found = find(uow, typed, committee_id=committee_id)
+    if found is not None:
+        row = next(r for r in rows if r.username == found)
+        if not row.active:
+            raise InvalidInput(msg("{user} cannot mediate: the account is disabled; those who "
+                                   "may mediate: {able}", user=shown[found], able=who))
+        if row.role not in ASSIGNABLE_ROLES:
+            raise InvalidInput(msg("{user} cannot mediate: a {role} is not a mediator; those "
+                                   "who may mediate: {able}", user=shown[found],
+                                   role=name("role", row.role), able=who))
+        return str(found)
+    matched = choices.parts(normalise.text(typed), {r.username: r.name or "" for r in able},
+                            shortest=1)
+    if len(matched) == 1:
+        return matched[0]
+    if matched:
+        raise InvalidInput(msg("{typed} is part of the names of several who may mediate: "
+                               "{found}; give one of them", typed=typed,
+                               found="、".join(shown[u] for u in matched)))
+    raise NotFound(msg("nobody named {typed} may mediate in this committee; those who may: "
+                       "{able}", typed=typed, able=who or "-"))
+
+
+def _shown(rows: list[Any]) -> dict[str, str]:
+    """:func:`label` of each staff row of one committee (a namesake with the user name)."""
+    counts = Counter(r.name for r in rows if r.name)
+    return {r.username: label(r.username, r.name, shared=counts[r.name] > 1) for r in rows}
 
 
 label = staff_label  # THE way a staff member is shown to people (mediation.tables, where the

@@ -20,7 +20,7 @@ path. Pure: no database, no terminal.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 from mediation.core.i18n import Msg, get_language, join, msg, name
@@ -117,9 +117,18 @@ def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
 def part_of(kind: str, wanted: str, codes: Sequence[str]) -> list[str]:
     """The codes whose Chinese name holds ``wanted`` (folded, two characters or more, not a
     code's letters): the one rule of a part of a name, for :func:`parse` and its callers."""
-    if len(wanted) < SHORTEST_PART or wanted.isascii():
+    return parts(wanted, {c: name(kind, c, "zh") for c in codes})
+
+
+def parts(wanted: str, names: Mapping[str, str], *, shortest: int = SHORTEST_PART
+          ) -> list[str]:
+    """The keys of ``names`` whose name holds ``wanted`` (folded, ``shortest`` characters or
+    more, not Latin letters, which are codes): THE rule of a part of a name, for vocabularies
+    (:func:`part_of`) and for staff (``staff_names.mediator``: a surname, ``李``, is one
+    character)."""
+    if len(wanted) < shortest or wanted.isascii():
         return []
-    return [c for c in codes if wanted in fold(name(kind, c, "zh"))]
+    return [key for key, shown in names.items() if wanted in fold(shown)]
 
 
 def _both(kind: str, codes: Sequence[str]) -> str:

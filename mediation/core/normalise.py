@@ -347,13 +347,31 @@ def period_text(value: str) -> str:
     return m.group("y")
 
 
-def date_(value: str) -> date:
+# A month and a day without their year (12-31, 12/31, 12.31, 12月31日, 12月31号), perhaps with a
+# time after it as datetime_text reads one: which year it is, periods.parse_date decides.
+_MONTH_DAY_RE: Final = re.compile(
+    r"(?P<m>\d{1,2})\s*(?:(?P<s>[-/.])\s*(?P<d1>\d{1,2})|月\s*(?P<d2>\d{1,2})\s*[日号]?)"
+    r"(?P<rest>(?:[T ]\s*|(?<=[日号])\s*)\S.*)?", re.ASCII)
+
+
+def month_day(value: str) -> tuple[int, int, str] | None:
+    """``(month, day, what follows)`` of a date written without its year (``12-31``,
+    ``12月31日 15:00``), folded; None for any other text. The month and day are not checked
+    against a calendar here (a year decides whether 2-29 is one)."""
+    m = _MONTH_DAY_RE.fullmatch(fold(value).strip())
+    if m is None:
+        return None
+    return int(m.group("m")), int(m.group("d1") or m.group("d2")), m.group("rest") or ""
+
+
+def date_(value: str, forms: str = DATE_FORMS) -> date:
     """A calendar date written ``2026-12-31``, ``2026/12/31``, ``2026.12.31`` or
-    ``2026年12月31日``, in any width; otherwise :class:`Unreadable` naming those forms."""
+    ``2026年12月31日``, in any width; otherwise :class:`Unreadable` naming ``forms`` (those,
+    or a caller's that reads more)."""
     found = _date_parts(value, _DATE_RE)
     if found is None:
         raise Unreadable(N_("{value!r} is not a date; write {forms}"), value=value,
-                         forms=msg(DATE_FORMS))
+                         forms=msg(forms))
     return found[1]
 
 

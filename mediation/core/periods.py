@@ -9,8 +9,10 @@ caller's ``today``; never the machine's date) to the written form they stand for
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Final
 
 from mediation.core import calendar
 from mediation.core.clock import start_of_local_day_utc
@@ -128,8 +130,9 @@ def relative(text: str, today: date) -> tuple[str, str] | None:
     return kind, f"{today.year - back:04d}"
 
 
-def parse_period(spec: str) -> Period:
-    """``2026-11`` (month), ``2026Q4`` (quarter), ``2026`` (year) or ``D..D`` (dates)."""
+def parse_period(spec: str, today: Today) -> Period:
+    """``2026-11`` (month), ``2026Q4`` (quarter), ``2026`` (year) or ``D..D`` (dates, a date
+    without its year the most recent such day: BACK)."""
     text = spec.strip()
     if m := _MONTH_RE.match(text):
         mon = int(m.group(2))
@@ -144,23 +147,62 @@ def parse_period(spec: str) -> Period:
         return year(int(m.group(1)))
     elif ".." in text:
         first, _, last = text.partition("..")
-        return date_range(parse_date(first), parse_date(last))
+        return date_range(parse_date(first, today=today), parse_date(last, today=today))
     raise InvalidInput(msg("not a period: {value} (use 2026-11, 2026Q4, 2026, "
                            "2026-01-01..2026-03-31, {words})", value=spec,
                            words=msg(RELATIVE_WORDS)))
 
 
-def parse_date(value: str) -> date:
+# A date typed without its year (12月31日, 12-31) is the nearest such day on the side of today
+# the option looks to: AHEAD for a date still to come (a performance deadline, --due): on or
+# after today; BACK for every other (when something happened, --at; the bounds of a period, a
+# search or a log, --from/--to/--since/--until; a filing or a decision): on or before today.
+AHEAD: Final = "ahead"
+BACK: Final = "back"
+WRITTEN_DATES: Final = N_("2026-12-31 (also 2026/12/31, 2026.12.31, 2026年12月31日, or 12-31 "
+                          "and 12月31日 without the year)")
+Today = date | Callable[[], date]
+
+
+def parse_date(value: str, *, today: Today, toward: str = BACK) -> date:
     """A date in any written form the one normaliser reads (normalise.date_: 2026-12-31,
-    2026/12/31, 2026.12.31, 2026年12月31日, full-width digits)."""
+    2026/12/31, 2026.12.31, 2026年12月31日, full-width digits), or without its year (12-31,
+    12月31日: :func:`with_year`). ``today`` (the committee's, or a function giving it when a
+    year is missing) and ``toward`` (AHEAD, BACK) place a date typed without its year."""
     from mediation.core import normalise
 
     try:
-        day = normalise.date_(value)
+        day = normalise.date_(with_year(value, today=today, toward=toward),
+                              forms=WRITTEN_DATES)
     except normalise.Unreadable as exc:
         raise InvalidInput(exc.message) from None
     _check_day(day, value)
     return day
+
+
+def with_year(value: str, *, today: Today, toward: str = BACK) -> str:
+    """``value`` with the year written in when it was typed without one (``12月31日 15:00`` →
+    ``2026-12-31 15:00``): the nearest year whose month and day fall on the ``toward`` side of
+    ``today`` (AHEAD: on or after it; BACK: on or before it), 2-29 in the nearest leap year.
+    Any other text comes back as it was, for the date readers to read or refuse."""
+    from mediation.core import normalise
+
+    found = normalise.month_day(value)
+    if found is None:
+        return value
+    mon, dom, rest = found
+    if not (1 <= mon <= 12 and 1 <= dom <= 31):
+        raise InvalidInput(msg("{value!r} is not a real date", value=value))
+    now = today() if callable(today) else today
+    step = 1 if toward == AHEAD else -1
+    for y in range(now.year, now.year + 9 * step, step):  # a leap year within eight years
+        try:
+            day = date(y, mon, dom)
+        except ValueError:
+            continue
+        if (day >= now) if toward == AHEAD else (day <= now):
+            return f"{day.isoformat()} {rest.lstrip()}".rstrip()
+    raise InvalidInput(msg("{value!r} is not a real date", value=value))
 
 
 def _check_day(day: date, value: str) -> None:
@@ -186,23 +228,23 @@ def period_from_options(*, month_: str | None = None, quarter_: str | None = Non
         if not _MONTH_RE.match(month_.strip()):
             raise InvalidInput(msg(
                 "not a month: {value} (use 2026-11, this month or last month)", value=month_))
-        return parse_period(month_)
+        return parse_period(month_, today)
     if quarter_:
         if not _QUARTER_RE.match(quarter_.strip()):
             raise InvalidInput(msg(
                 "not a quarter: {value} (use 2026Q4, this quarter or last quarter)",
                 value=quarter_))
-        return parse_period(quarter_)
+        return parse_period(quarter_, today)
     if year_:
         if not _YEAR_RE.match(year_.strip()):
             raise InvalidInput(msg("not a year: {value} (use 2026, this year or last year)",
                                    value=year_))
-        return parse_period(year_)
+        return parse_period(year_, today)
     if spec:
-        return parse_period(spec)
+        return parse_period(spec, today)
     if from_ or to:
-        first = parse_date(from_) if from_ else date(today.year, 1, 1)
-        last = parse_date(to) if to else today
+        first = parse_date(from_, today=today) if from_ else date(today.year, 1, 1)
+        last = parse_date(to, today=today) if to else today
         return date_range(first, last)
     return month_to_date(today)
 

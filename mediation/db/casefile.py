@@ -29,8 +29,8 @@ from mediation.cases import (
     Case,
 )
 from mediation.core.i18n import Msg, msg
-from mediation.db import casefile_rows, settings
-from mediation.db.casefile_changes import COLUMNS, TABLES
+from mediation.db import aftercare_rows, casefile_rows, settings
+from mediation.db.casefile_changes import COLUMNS, TABLES, recorded
 from mediation.tables import Event
 
 BATCH = 1000  # cases per batch
@@ -120,7 +120,7 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool,
             with casefile_rows.lenient_text(conn):  # text that is not UTF-8 in this batch
                 data = _read(conn, key, after, batch, whole_file, on_event is not None)
         upto = data[1]
-        yield from _judged(data, whole_file, on_event)
+        yield from _judged(data, whole_file, on_event, key)
         del data  # one batch in memory at a time: this one goes before the next is read
         if upto is None:
             return
@@ -129,7 +129,8 @@ def _replay_cases(conn: Connection, batch: int, whole_file: bool,
 
 def _judged(data: tuple[Sequence[Any], int | None, dict[int, list[Any]],
                         dict[int, dict[str, dict[str, Any]]]],
-            whole_file: bool, on_event: EventCheck | None) -> Iterator[CaseReplay]:
+            whole_file: bool, on_event: EventCheck | None, key: bytes = b""
+            ) -> Iterator[CaseReplay]:
     """The cases of one batch (:func:`_read`), replayed and judged, in id order."""
     rows, _upto, by_case, stored = data
     known = {r.id: r for r in rows}
@@ -141,13 +142,14 @@ def _judged(data: tuple[Sequence[Any], int | None, dict[int, list[Any]],
                 on_event(e)
         case = _judge(CaseReplay(cid, row.number if row else None,
                                  row.state if row else None, row.version if row else None),
-                      events, whole_file)
+                      events, whole_file, key)
         if whole_file and case.complete:
             _compare(case, stored.pop(cid, {}))
         yield case
 
 
-_REPLAYED = ("case_id", "seq", "action", "from_state", "to_state", "version", "changes")
+_REPLAYED = ("case_id", "seq", "action", "from_state", "to_state", "version", "changes",
+             "actor", "occurred_at")
 
 
 def _read(conn: Connection, key: bytes, after: int | None, batch: int, whole_file: bool,
@@ -231,6 +233,20 @@ def _fed_back_when_closed(case: CaseReplay) -> None:
         row["fed_back_at"] = row.get("closed_at")
 
 
+def _recorded_alone(case: CaseReplay, e: Any, changes: dict[str, Any], key: bytes) -> None:
+    """An urging or feedback recorded before it had a table (its event alone, no row in its
+    ``file``): the row migration 0021 made of it, ``<table>/<seq>`` (``aftercare_rows``)."""
+    made = aftercare_rows.legacy_row(e.action, changes, e.occurred_at, e.actor)
+    if made is None or aftercare_rows.records_row(made[0], changes.get("file")):
+        return
+    table, values = made
+    when = aftercare_rows.STEPS[e.action][2]  # as the stored row's time is read
+    values[when] = casefile_rows.time_text(values[when])
+    name = f"{table}/{e.seq}"
+    case.rows[name] = {c: recorded(key, table, c, values.get(c)) for c in COLUMNS[table]}
+    case.set_by[name] = e.seq
+
+
 def _records_file(e: Any) -> bool:
     return isinstance(e.changes, str) and FILE_KEY in e.changes
 
@@ -251,7 +267,8 @@ def _strict(case: CaseReplay, e: Any) -> dict[str, Any] | None:
         return None
 
 
-def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) -> CaseReplay:
+def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False,
+           key: bytes = b"") -> CaseReplay:
     if case.number is None:
         case.problems.append(Problem(events[0].seq, case.case_id, "replay", msg(
             "the event belongs to a case that does not exist")))
@@ -269,6 +286,8 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False) ->
                 _apply(case, e.seq, changes.get("file"))
                 if workflow.legacy_feedback(e.action, e.to_state):
                     _fed_back_when_closed(case)
+            if changes is not None and case.complete and e.action in aftercare_rows.STEPS:
+                _recorded_alone(case, e, changes, key)
         if e.version is None:  # recorded about the case without changing it (reveal, ...)
             continue
         why = case.replay.step(e.action, e.from_state, e.to_state, e.version)

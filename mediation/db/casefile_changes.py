@@ -1,7 +1,7 @@
 """What each event records of the case file: every change a transaction makes to a row of the
 case file (the case, its parties, mediators, sessions, agreements, extensions, follow-ups, judicial
-confirmations and prevention records) is collected here -- ORM writes by a flush listener, Core
-writes by the code that issues them (:func:`note_insert`, :func:`note_update`,
+confirmations, prevention records, urgings and feedbacks) is collected here -- ORM writes by a
+flush listener, Core writes by the code that issues them (:func:`note_insert`, :func:`note_update`,
 :func:`note_delete`) -- and the next event of that case takes it (:func:`take`, called by
 ``eventlog.append``) as ``changes["file"] = [before, after]``: ``{"<table>/<id>": {column:
 value}}``, the whole row for an insert (``before`` null), the changed columns for an update,
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from mediation.cases import (
     Agreement,
     Case,
+    CaseFeedback,
     CaseMediator,
     Extension,
     FollowUp,
@@ -33,6 +34,7 @@ from mediation.cases import (
     MediationSession,
     Party,
     Prevention,
+    Urging,
 )
 from mediation.db import settings
 from mediation.db.storage import CASEFILE_PENDING
@@ -41,7 +43,8 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 # The case file's tables, in the order differences are reported.
 MODELS: tuple[type[Any], ...] = (Case, Party, CaseMediator, MediationSession, Agreement,
-                                 Extension, FollowUp, JudicialConfirmation, Prevention)
+                                 Extension, FollowUp, JudicialConfirmation, Prevention, Urging,
+                                 CaseFeedback)
 TABLES: dict[str, Any] = {m.__table__.name: m.__table__ for m in MODELS}
 _BY_MODEL = {m: m.__table__.name for m in MODELS}
 # The columns recorded of each row: all but its id and its case (both are in the row's key).
@@ -59,6 +62,8 @@ HASHED: dict[str, frozenset[str]] = {
     "extension": frozenset({"reason"}),
     "follow_up": frozenset({"note", "visited", "measures", "escalation"}),
     "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
+    "urging": frozenset({"note"}),
+    "feedback": frozenset({"recipient", "note"}),
 }
 _MAC_PREFIX = b"mediation-casefile\x00"
 

@@ -107,12 +107,12 @@ _TIMES = (DateTime, Date)
 
 def _columns(t: Any, names: Sequence[str], sqlite: bool) -> list[Any]:
     """The columns ``names`` of table ``t`` to select; on SQLite, times and dates as their stored
-    text (:func:`_time_text` turns it into the recorded form without parsing a datetime)."""
+    text (:func:`time_text` turns it into the recorded form without parsing a datetime)."""
     return [type_coerce(t.c[c], String).label(c)
             if sqlite and isinstance(t.c[c].type, _TIMES) else t.c[c] for c in names]
 
 
-def _time_text(value: Any) -> Any:
+def time_text(value: Any) -> Any:
     """A time or date as stored by SQLite (``YYYY-MM-DD HH:MM:SS.ffffff``, ``YYYY-MM-DD``) in
     the form events record it; other text is parsed as ISO, and kept as it is (so that it
     differs) when it is not a time."""
@@ -137,7 +137,7 @@ def _recorder(key: bytes, table: str, sqlite: bool = False
 
     def hashed(column: str, time: bool) -> Callable[[Any], Any]:
         if time and sqlite:
-            return lambda v: recorded(key, table, column, _time_text(v))
+            return lambda v: recorded(key, table, column, time_text(v))
         return lambda v: recorded(key, table, column, v)
 
     special: list[tuple[int, str, Callable[[Any], Any]]] = []
@@ -146,7 +146,7 @@ def _recorder(key: bytes, table: str, sqlite: bool = False
         if c in HASHED.get(table, ()):
             special.append((i, c, hashed(c, is_time)))
         elif is_time:
-            special.append((i, c, _time_text if sqlite else plain))
+            special.append((i, c, time_text if sqlite else plain))
 
     def record(values: Sequence[Any]) -> dict[str, Any]:
         out = dict(zip(names, values, strict=True))

@@ -2,7 +2,8 @@
 (queries.build_view's ``t``, mediation.core.redaction): the numbers scrubbed for every reader;
 the persons' names masked (张某) for a reader who may not see names (the auditor), shown to one
 who may (the director, the case's mediator) as in the parties' own column; in full only when
-revealed. The urging note is its event's text, stored masked: masked for everyone.
+revealed. The urging's note and the feedback's recipient and note are rows of the case file like
+the rest (migration 0021).
 
 The text below is typed into every free-text field the commands take; no string of the case
 view outside the parties' own columns may then hold the name or the number."""
@@ -46,7 +47,8 @@ def typed(cli: Cli) -> Cli:
                  ("visit", "1", "--visited", TEXT, "--note", TEXT, "--measures", TEXT,
                   "--escalation", TEXT, "--performance", "partial", "--satisfaction",
                   "satisfied"),
-                 ("urge", "1", "--note", TEXT)):
+                 ("urge", "1", "--note", TEXT),
+                 ("feedback", "1", "--to", TEXT, "--channel", "phone", "--note", TEXT)):
         ok(cli("case", *step))
     ok(cli("case", "new", "--file", "-", "--force", input=json.dumps(case_record())))
     ok(cli("case", "decline", "2", "--reason", "already_in_court", "--advice", TEXT))
@@ -75,12 +77,14 @@ def test_every_free_text_field_is_masked_the_same_way(typed: Cli, user: str, cas
     assert not {p: v for p, v in seen.items() if NUMBER in v}  # numbers: scrubbed for all
     masked = {p for p, v in seen.items() if "张某" in v}
     full = {p for p, v in seen.items() if "张三" in v}
-    if names:  # every field as the parties' column shows the name, but the urging's event
-        assert masked <= {".urgings[0].note"}, masked
-        assert len(full) >= (14 if case == "1" else 2), full
+    if names:  # every field as the parties' column shows the name
+        assert not masked, masked
+        assert len(full) >= (17 if case == "1" else 2), full
+        assert {".urgings[0].note", ".feedbacks[0].to", ".feedbacks[0].note"} <= full \
+            or case == "2", full
     else:
         assert not full, full
-        assert len(masked) >= (15 if case == "1" else 2), masked
+        assert len(masked) >= (17 if case == "1" else 2), masked
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -99,4 +103,4 @@ def test_revealed_free_text_is_in_full(typed: Cli) -> None:
                                "核对")).out)
     full = [p for p, v in strings(view) if TEXT in v]
     assert {".summary", ".requests", ".sessions[0].minutes", ".agreements[1].terms",
-            ".follow_ups[0].note"} <= set(full), full
+            ".follow_ups[0].note", ".urgings[0].note", ".feedbacks[0].note"} <= set(full), full

@@ -62,13 +62,16 @@ def test_two_of_one_name_are_refused_naming_their_user_names(room: Cli, lang: st
     assert lead_of(room) == "liming2"
 
 
-@pytest.mark.parametrize(("lang", "word"), [("en", "unknown user 李小明 in this committee"),
-                                            ("zh", "本调委会没有用户 李小明")])
+@pytest.mark.parametrize(("lang", "word"), [("en", "nobody named 李小明 may mediate"),
+                                            ("zh", "本调委会没有名为“李小明”、可以担任调解员的人")])
 def test_an_unknown_name_is_refused_naming_who_exists(room: Cli, lang: str, word: str) -> None:
+    """A mediator: those who may mediate, by display name (not the clerk 赵敏, issue 14)."""
     r = room("--lang", lang, "case", "mediate", "1", "--mediator", "李小明", "--rights-notified")
     assert r.code == 1 and r.err.count("\n") == 1, r.err
-    assert word in r.err and "liming (李明)" in r.err and "chenjing (陈静)" in r.err
+    assert word in r.err and "李明、陈静" in r.err and "赵敏" not in r.err
     assert lead_of(room) == "None"
+    other = room("--lang", lang, "staff", "reset", "李小明")  # anyone else: the staff
+    assert other.code == 1 and "liming (李明)" in other.err and "zhaomin (赵敏)" in other.err
 
 
 def test_the_acting_user_and_staff_commands_by_chinese_name(room: Cli) -> None:

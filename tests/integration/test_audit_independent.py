@@ -65,9 +65,9 @@ HASHED = {"cases": "summary requests advice referral_ref", "party": "name birth_
           "phone address guardian_name guardian_relation guardian_phone",
           "mediation_session": "place attendees minutes", "agreement": "terms superseded_reason",
           "extension": "reason", "follow_up": "note visited measures escalation",
-          "judicial_confirmation": "court"}
+          "judicial_confirmation": "court", "urging": "note", "feedback": "recipient note"}
 TABLES = ("cases party case_mediator mediation_session agreement extension follow_up "
-          "judicial_confirmation prevention").split()
+          "judicial_confirmation prevention urging feedback").split()
 
 
 def outsider_case_files(path: str) -> list[tuple[int, str]]:

@@ -192,7 +192,8 @@ def test_every_tampering_is_detected(history: list[tuple[int, str]], anchor_frac
 
 def rich_history(room: Room) -> list[int]:
     """Cases whose files use every case-file table: parties, mediators, sessions, agreements
-    (one superseded), an extension, a follow-up, a judicial confirmation, a prevention."""
+    (one superseded), an extension, a follow-up, a judicial confirmation, a prevention, an urging,
+    feedbacks."""
     from datetime import date
 
     from tests.audit_support import full_history
@@ -215,8 +216,10 @@ def rich_history(room: Room) -> list[int]:
     room.run(steps.judicial, None, cid, court="岳麓区人民法院", filed_on=room.clock().date())
     room.run(steps.judicial, None, cid, result="confirmed", decided_on=room.clock().date())
     room.clock.advance(days=1)
+    room.run(steps.urge, None, cid, note="电话督促李四履行")
     room.run(steps.follow_up_and_close, None, cid, satisfaction="satisfied", performance="partial",
              note="已付一半")
+    room.run(steps.feedback, None, cid, to="张三", channel="phone", note="已告知张三")
     return [closed, cid, new_case(room, category="04")]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,7 @@ from mediation.tables import Event
 from tests.property.stats_history import History, _plan, build, histories, oracle, same
 
 PERIODS: list[Period] = [periods.year(2026), periods.month(2026, 2),
-                         periods.date_range(periods.parse_date("2026-02-03"),
-                                          periods.parse_date("2026-03-20"))]
+                         periods.date_range(date(2026, 2, 3), date(2026, 3, 20))]
 AS_OF = datetime(2026, 3, 15, 4, 0)
 
 

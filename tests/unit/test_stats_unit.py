@@ -38,18 +38,18 @@ def test_wilson_contains_the_estimate(n: int) -> None:
 
 
 def test_periods() -> None:
-    p = periods.parse_period("2026-11")
+    p = periods.parse_period("2026-11", date(2026, 11, 30))
     assert (p.kind, p.start, p.end, p.label) == ("month", date(2026, 11, 1), date(2026, 12, 1),
                                                   "2026-11")
-    p = periods.parse_period("2026Q4")
+    p = periods.parse_period("2026Q4", date(2026, 11, 30))
     assert (p.start, p.end) == (date(2026, 10, 1), date(2027, 1, 1))
-    p = periods.parse_period("2026q1")
+    p = periods.parse_period("2026q1", date(2026, 11, 30))
     assert (p.start, p.end) == (date(2026, 1, 1), date(2026, 4, 1))
-    p = periods.parse_period("2026")
+    p = periods.parse_period("2026", date(2026, 11, 30))
     assert (p.start, p.end) == (date(2026, 1, 1), date(2027, 1, 1))
-    p = periods.parse_period("2026-12")
+    p = periods.parse_period("2026-12", date(2026, 11, 30))
     assert p.end == date(2027, 1, 1)
-    p = periods.parse_period("2026-02-03..2026-02-20")
+    p = periods.parse_period("2026-02-03..2026-02-20", date(2026, 11, 30))
     assert (p.start, p.last_day) == (date(2026, 2, 3), date(2026, 2, 20))
     # local days: 2026-11-01 00:00 in China is 2026-10-31 16:00 UTC
     assert periods.month(2026, 11).start_utc == datetime(2026, 10, 31, 16, 0)
@@ -58,7 +58,7 @@ def test_periods() -> None:
 @pytest.mark.parametrize("bad", ["2026-13", "26Q1", "2026Q5", "November", "2026-02-30..x", ""])
 def test_bad_periods(bad: str) -> None:
     with pytest.raises(InvalidInput):
-        periods.parse_period(bad)
+        periods.parse_period(bad, date(2026, 11, 30))
 
 
 def test_period_options() -> None:

@@ -19,7 +19,7 @@ def test_every_json_literal_in_a_chinese_message_is_explained() -> None:
     for po in sorted(LOCALE.glob("*.po")):
         with po.open("rb") as f:
             for m in read_po(f, locale="zh_CN"):
-                text = m.string if isinstance(m.string, str) else " ".join(m.string)
+                text = m.string if isinstance(m.string, str) else " ".join(m.string or ())
                 for found in LITERAL.finditer(text or ""):
                     if not text[found.end():].startswith(GLOSS[found.group(1)]):
                         bare.append(f"{po.name}: {text}")

@@ -186,6 +186,17 @@ def _agreement_number(number: str, version: int) -> str:
     return number if version == 1 else f"{number}（第{version}版）"
 
 
+# Which one of a repeated document it is, as its title, its file name and the case's printing
+# history (cli/timeline) all say it: the nth session or visit 第n次, the nth agreement 第n版.
+_NTH = {"session": "（第{no}次）", "visit": "（第{no}次）", "agreement": "（第{no}版）"}
+
+
+def nth(kind: str, no: int | str) -> str:
+    """``（第2次）`` for the second session's record: the one name of a repeated document's
+    number (a kind that is not repeated has none: ``（第2份）``)."""
+    return _NTH.get(KINDS[kind].repeated or "", "（第{no}份）").format(no=no)
+
+
 def documents_of(r: Reader) -> list[Planned]:
     """Every document of the case file, in the order of the 2010 cover list, from the record."""
     v = r.view
@@ -195,11 +206,7 @@ def documents_of(r: Reader) -> list[Planned]:
     def add(kind: str, no: int | None, extra: dict[str, Any], remark: str = "") -> None:
         k = KINDS[kind]
         key = kind if no is None else f"{kind}-{no}"
-        title = k.title
-        if k.repeated == "session" or k.repeated == "visit":
-            title += f"（第{no}次）"
-        elif k.repeated == "agreement":
-            title += f"（第{no}版）"
+        title = k.title if no is None else k.title + nth(kind, no)
         out.append(Planned(kind=kind, key=key, title=title, context={**base, **extra},
                            remark=remark))
 

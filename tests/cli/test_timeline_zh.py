@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.audit_support import RECORD
 
 Cli = Callable[..., Any]
@@ -50,15 +52,37 @@ def test_no_stored_code_or_english_word_in_a_chinese_timeline(cli: Cli, tmp_path
 
 
 def test_a_numbered_document_is_shown_by_its_kind_and_number() -> None:
-    from cli import timeline
+    from cli import render, timeline  # render first: it imports timeline
     from mediation.core.i18n import get_language, set_language
 
+    assert render is not None
     was = get_language()
     set_language("zh")
     try:
         assert timeline._value(["agreement-1", "cover"], "documents") == \
-            "人民调解协议书（第1份）；卷宗封面"
+            "人民调解协议书（第1版）；卷宗封面"
         assert timeline._value("typed by hand", "reason") == "typed by hand"
+    finally:
+        set_language(was)
+
+
+@pytest.mark.parametrize("no", [1, 2, 12])
+def test_a_printed_document_has_one_name_in_its_title_and_in_the_history(no: int) -> None:
+    """The case's history names a numbered document as its title (and file name) does: the
+    second session record is 第2次 in both, an agreement's version 第2版 (issue 14: 第1份)."""
+    from cli import render, timeline  # render first: it imports timeline
+    from mediation.core.i18n import get_language, set_language
+    from mediation.reporting.forms import KINDS, nth
+
+    assert render is not None
+    was = get_language()
+    set_language("zh")
+    try:
+        for kind, k in KINDS.items():
+            if k.repeated:
+                shown = timeline._value([f"{kind}-{no}"], "documents")
+                assert shown.endswith(nth(kind, no)) and f"第{no}" in shown, (kind, shown)
+                assert "份" not in shown, shown
     finally:
         set_language(was)
 

@@ -140,14 +140,15 @@ class Names:
                                                   chr(ord(k[0].upper()) + 0xFEE0)
                                                   if "!" <= k[0].upper() <= "~" else k[0])}
 
-        self._first = re.compile("[" + re.escape("".join(sorted(self.firsts))) + "]"
-                                 if self.firsts else r"(?!)")
+        # the characters themselves, looked for without a regular expression (one compiled
+        # for each case's names cost the bulk import a compile a case)
+        self._first = frozenset("".join(self.firsts))
 
     def __bool__(self) -> bool:
         return bool(self.keys)
 
     def redact(self, text: str) -> str:
-        if not self._first.search(text):
+        if self._first.isdisjoint(text):
             return text
         folded = _fold_width(text).lower()
         if not any(k in folded.translate(_SQUEEZE) for k in self.keys):
@@ -180,7 +181,12 @@ def redact_names(text: str | None, names: Iterable[str] | Names) -> str | None:
     """Each person's name written inside ``text``, in any variant spelling, masked (``张某``)."""
     if not text:
         return text
-    prepared = names if isinstance(names, Names) else Names(names)
+    if isinstance(names, Names):
+        prepared = names
+    elif isinstance(names, (tuple, list)) and not names:
+        return text  # no names (redact's default): nothing to prepare
+    else:
+        prepared = Names(names)
     return prepared.redact(text) if prepared else text
 
 

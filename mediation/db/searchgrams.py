@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from sqlalchemy import Connection, text
 
@@ -77,9 +78,27 @@ def match(column: str, words: Sequence[str]) -> str:
     return " AND ".join('"' + token(column, query_gram(w)) + '"' for w in words)
 
 
+_HEX: dict[str, str] = {}  # each character's hex ("" for one of SKIP), spelled once
+
+
+def _hex(ch: str) -> str:
+    h = _HEX[ch] = "" if ch in SKIP else f"{ord(ch):x}"
+    return h
+
+
+def _tokens(column: str, body: str) -> set[str]:
+    """``{token(column, g) for g in grams(body)}``, each character's hex spelled once (the bulk
+    import makes some 300 tokens a case: a call of :func:`token` each was most of its CPU)."""
+    c = column[0]
+    get = _HEX.get
+    hexes = [get(ch) or _hex(ch) for ch in fold(body)]
+    out = {c + h for h in hexes if h}
+    out.update([f"{c}{a}x{b}" for a, b in pairwise(hexes) if a and b])
+    return out
+
+
 def _document(named: str, masked: str) -> str:
-    return " ".join(sorted({token("named", g) for g in grams(named)}
-                           | {token("masked", g) for g in grams(masked)}))
+    return " ".join(sorted(_tokens("named", named) | _tokens("masked", masked)))
 
 
 def _is_sqlite(conn: Connection) -> bool:

@@ -34,10 +34,10 @@ from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require,
 from mediation.caselist import CaseSummary, overdue
 from mediation.core import identity, normalise, redaction
 from mediation.core.clock import iso
-from mediation.core.errors import UsageError
+from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import msg
 from mediation.core.vocab import PartyRole
-from mediation.db import searchgrams, settings
+from mediation.db import casestore, searchgrams, settings
 from mediation.db.storage import UnitOfWork
 from mediation.readtables import CASES as _CASES
 
@@ -92,7 +92,7 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     conn = uow.session.connection()
     dialect = conn.dialect.name
     found: list[str] = []  # the ways the query finds a case (search_query)
-    number = _reference(query)
+    number = _reference(uow, actor, query)
     if number is not None:
         found.append(search_query.by_reference(where))
         params["number"] = number
@@ -210,15 +210,22 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     return " AND ".join(where), params
 
 
-def _reference(query: str) -> str | None:
-    """The case number the query names (full or short form), if it is one."""
+def _reference(uow: UnitOfWork, actor: Actor, query: str) -> str | None:
+    """The case number the query names, if it is one: a full number, a short form (``龙12``)
+    or the committee's sequence number alone (``第10号``, ``10号``), completed as ``case show``
+    completes it (db.casestore.case_key: the committee's prefix and calendar year). A bare
+    number is not a reference here (it may be an amount); anything else is text to search."""
     try:
         key = normalise.case_key(query.strip())
     except (ValueError, TypeError):
         return None
-    if not isinstance(key, str) or "人调字" not in key:  # no case number
+    if not isinstance(key, normalise.CaseSeq) and not normalise.is_case_number(key):
+        return None  # words, or an id: no look-up of the committee's prefix or calendar
+    try:
+        found = casestore.case_key(uow, actor, query.strip())
+    except InvalidInput:
         return None
-    return key
+    return found if isinstance(found, str) else None
 
 
 def _a_number(query: str) -> bool:

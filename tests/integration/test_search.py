@@ -106,6 +106,15 @@ def test_filters_and_the_case_number(room: Room) -> None:
     from datetime import timedelta
 
     assert _found(room, number)[0] == b
+    # a clerk's ways of naming the same case (a trial typed 第10号): each puts it first
+    import re
+
+    parts = re.fullmatch(r"\((\d{4})\)(.+)人调字第(\d+)号", number)
+    assert parts is not None
+    year, prefix, seq = parts.groups()
+    for typed in (f"第{seq}号", f"{seq}号", f"{prefix}{seq}", f"{year}{prefix}{seq}",
+                  f"（{year}）{prefix}人调字第{seq}号"):
+        assert _found(room, typed)[0] == b, typed
     assert _found(room, "漏水", registered_from=today - timedelta(days=1),
                   registered_to=today + timedelta(days=1)) == [a]
     assert _found(room, "漏水", registered_from=today + timedelta(days=2)) == []

@@ -223,7 +223,10 @@ def _raw_transition(cur: Any, cid: int, now: datetime, ph: str) -> None:
 
 
 def _raw_sqlite_connection(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
+    # The busy timeout from the start: a terminal of the bench opening while another closes
+    # (the last to close checkpoints the WAL) waited 5 s, sqlite3's default, and under a
+    # loaded machine's delays failed its first statement, leaving the others at the barrier.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=30000")
@@ -327,7 +330,10 @@ def _raw_rows(ours_db: str) -> Rows:
 
 
 def _raw_import(path: str, rows: Rows) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
+    # The busy timeout from the start: a terminal of the bench opening while another closes
+    # (the last to close checkpoints the WAL) waited 5 s, sqlite3's default, and under a
+    # loaded machine's delays failed its first statement, leaving the others at the barrier.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("BEGIN IMMEDIATE")

@@ -107,8 +107,6 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
         uow.commit()
         raise PermissionDenied(error)
 
-    if not staff.active:
-        fail("disabled", msg("user {user} is disabled", user=username))
     if cred is None:
         fail("no_password", msg("{user} has no password; a director sets one with "
                                 "`mediation staff password {user}`", user=username))
@@ -126,6 +124,10 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
             "`mediation staff code {user}`)", user=username))
     if proved != "ok":
         fail("wrong_password", msg("sign-in failed: wrong user name or password"))
+    # said only to whoever proved the password: a wrong one gets the line any failure gets, so
+    # a sign-in never tells a stranger that an account exists or is disabled
+    if not staff.active:
+        fail("disabled", msg("user {user} is disabled", user=username))
     if first:
         assert cred.one_time_until is not None
         if cred.one_time_until <= now:

@@ -138,6 +138,14 @@ def test_disabled_account_can_do_nothing(guarded: Room) -> None:
     with pytest.raises(PermissionDenied, match="disabled"):
         login(guarded, "liming", PASSWORD)
     assert json.loads(events(guarded, "login_failed")[-1].changes)["why"][1] == "disabled"
+    # a wrong password gets the line any failed sign-in gets: whether the account exists, or
+    # is disabled, is told only to whoever proved its password (a clerk's trial was told)
+    with pytest.raises(PermissionDenied) as wrong:
+        login(guarded, "liming", "not it at all")
+    with pytest.raises(PermissionDenied) as stranger:
+        login(guarded, "nobody", "not it at all")
+    assert str(wrong.value) == str(stranger.value)
+    assert "disabled" not in str(wrong.value)
 
 
 def test_without_sign_in_the_name_is_enough_and_with_it_not(guarded: Room) -> None:

@@ -117,6 +117,10 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
                            "minutes", user=username, minutes=minutes))
     first = cred.one_time_until is not None
     proved = verdict(cred, password)
+    # said only to whoever proved the password (or a half of a one-time code): a wrong one gets
+    # the line any failure gets, so a sign-in never tells a stranger an account is disabled
+    if proved in ("ok", "incomplete") and not staff.active:
+        fail("disabled", msg("user {user} is disabled", user=username))
     if proved == "incomplete":
         fail("code_incomplete", msg(
             "that is one half of the one-time code of {user}: type both halves, the "
@@ -124,10 +128,6 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
             "`mediation staff code {user}`)", user=username))
     if proved != "ok":
         fail("wrong_password", msg("sign-in failed: wrong user name or password"))
-    # said only to whoever proved the password: a wrong one gets the line any failure gets, so
-    # a sign-in never tells a stranger that an account exists or is disabled
-    if not staff.active:
-        fail("disabled", msg("user {user} is disabled", user=username))
     if first:
         assert cred.one_time_until is not None
         if cred.one_time_until <= now:

@@ -111,16 +111,19 @@ def register(app: typer.Typer) -> None:
 
         e = env(ctx)
         password = None
+        with e.uow(write=False) as uow:  # refused before any password is asked for
+            actor = e.actor(uow)
+            svc.may_add_staff(actor, role)
+            # ask only where the committee requires sign-in, and never the administrator,
+            # who gives a one-time code
+            needed = (not password_stdin and not no_password
+                      and signin.committee_requires_login(
+                          uow, svc.committee_by_prefix(uow, actor, committee))
+                      and not signin.issues_codes(actor))
         if password_stdin:
             password = read_password(True)
-        elif not no_password:
-            with e.uow(write=False) as uow:  # ask only where the committee requires sign-in
-                actor = e.actor(uow)  # and never the administrator, who gives a one-time code
-                target = svc.committee_by_prefix(uow, actor, committee)
-                needed = (signin.committee_requires_login(uow, target)
-                          and not signin.issues_codes(actor))
-            if needed:
-                password = read_password(False, confirm=True, whose=username)
+        elif needed:
+            password = read_password(False, confirm=True, whose=username)
         row = e.act(svc.add_staff, username=username, name=full_name, role=role,
                     password=password, committee=committee)
         if as_json:
@@ -173,10 +176,13 @@ def register(app: typer.Typer) -> None:
                        ) -> None:
         """Set a password: your own, or (directors) a staff member's."""
         from cli.access_cmds import read_password
-        from mediation.access import signin
+        from mediation.access import passwords, signin
 
+        e = env(ctx)
+        with e.uow(write=False) as uow:  # refused before the password is asked for
+            passwords.may_set_password(uow, e.actor(uow), username)
         password = read_password(password_stdin, confirm=True, whose=username)
-        row = env(ctx).act(signin.change_password, username, password)
+        row = e.act(signin.change_password, username, password)
         render.out(_("Password set for {user}.", user=row["username"]) + "\n")
 
     @staff.command("reset", help=_(

@@ -217,12 +217,21 @@ def committee_of(uow: UnitOfWork, actor: Actor) -> Committee:
     return committee
 
 
+def may_add_staff(actor: Actor, role: str) -> str:
+    """The role code ``role`` names, if ``actor`` may add staff and give it; else
+    PermissionDenied (InvalidInput for an unknown role). Asked before a password is prompted
+    for, so a refusal never comes after the typing (a clerk's trial)."""
+    require(actor, "staff.manage")
+    role = _check_role(role)
+    require_grant(actor, role)
+    return role
+
+
 def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: str,
               password: str | None = None, committee: str | None = None) -> dict[str, Any]:
     """Add a staff member to the actor's committee (the administrator: to ``committee``)."""
-    require(actor, "staff.manage")
-    username, role = _check_username(username), _check_role(role)
-    require_grant(actor, role)
+    role = may_add_staff(actor, role)
+    username = _check_username(username)
     committee_id = committee_by_prefix(uow, actor, committee)
     from mediation.access.passwords import issue_code, issues_codes, needs_halves
 

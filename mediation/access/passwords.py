@@ -243,22 +243,31 @@ def check_code(cred: Credential, typed: str) -> str:
     return "wrong"
 
 
+def may_set_password(uow: UnitOfWork, actor: Actor, username: str) -> Staff:
+    """The staff member whose password ``actor`` may set (themselves; a director: anyone they
+    manage), else PermissionDenied or NotFound. Asked before the password is prompted for, so
+    a refusal never comes after the typing (a clerk's trial)."""
+    staff = _staff(uow, username)
+    if staff.username != actor.username:
+        require(actor, "staff.manage")
+        require_committee(actor, staff.committee_id)
+        if issues_codes(actor):
+            raise PermissionDenied(msg(
+                "the district administrator does not choose passwords for others: "
+                "`mediation staff reset {user}` gives {user} a one-time code",
+                user=staff.username))
+    return staff
+
+
 def change_password(uow: UnitOfWork, actor: Actor, username: str, password: str
                     ) -> dict[str, Any]:
     """``staff password USER``: yourself, or (directors) anyone you manage.
 
     The district administrator sets no password but their own: ``staff reset`` gives a one-time
     code instead. Setting another's password ends their open sessions."""
-    staff = _staff(uow, username)
+    staff = may_set_password(uow, actor, username)
     username = staff.username
     other = staff.username != actor.username
-    if other:
-        require(actor, "staff.manage")
-        require_committee(actor, staff.committee_id)
-        if issues_codes(actor):
-            raise PermissionDenied(msg(
-                "the district administrator does not choose passwords for others: "
-                "`mediation staff reset {user}` gives {user} a one-time code", user=username))
     set_password(uow, staff, password, end_sessions=other)
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="password_set", committee_id=staff.committee_id,

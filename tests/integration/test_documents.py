@@ -112,7 +112,7 @@ def test_agreement_revealed_has_every_field_where_the_form_puts_it(room: Room,
     assert beside(path, "证件号码") == [ID_ZHANG, ID_LI]
     assert beside(path, "联系方式")[0] == PHONE_ZHANG
     assert beside(path, "单位或住址")[0] == ADDRESS_ZHANG
-    assert beside(path, "性别") == ["男", "男"] and beside(path, "民族") == ["汉族", "汉族"]
+    assert beside(path, "性别") == ["男", "女"] and beside(path, "民族") == ["汉族", "汉族"]
     assert beside(path, "年龄")[0].endswith("岁")
     assert "李四家卫生间漏水" in after(path, "纠纷主要事实、争议事项：")
     assert after(path, "经调解，自愿达成如下协议：").startswith("李四赔偿张三维修费500元")

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from mediation.access.policy import ASSIGNABLE_ROLES
 from mediation.core import choices, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
-from mediation.core.i18n import NONE, join, msg, name, or_absent
+from mediation.core.i18n import NONE, get_language, join, msg, name, or_absent
 from mediation.core.labels import staff_label
 from mediation.readtables import STAFF
 
@@ -51,9 +51,12 @@ def _rows(uow: UnitOfWork, committee_id: int | None) -> list[Any]:
 
 
 def listing(rows: list[Any]) -> str:
-    """``liming (李明)、wangfang (王芳)``: user name and display name of each."""
-    shown = [f"{r.username} ({r.name})" if r.name and r.name != r.username else r.username
-             for r in rows[:_LISTED]]
+    """Each by display name with the user name to type in brackets, as a listing of values
+    shows a code (choices.both): ``李明（liming）、王芳（wangfang）`` under zh, ``李明 (liming),
+    王芳 (wangfang)`` under en; the user name alone where there is no display name."""
+    bracket = "（{}）" if get_language() == "zh" else " ({})"
+    shown = [r.name + bracket.format(r.username) if r.name and r.name != r.username
+             else r.username for r in rows[:_LISTED]]
     return join(shown) + ("…" if len(rows) > _LISTED else "")
 
 

@@ -73,7 +73,8 @@ def test_an_unknown_name_is_refused_naming_who_exists(room: Cli, lang: str, word
     assert word in r.err and f"李明{sep}陈静" in r.err and "赵敏" not in r.err
     assert lead_of(room) == "None"
     other = room("--lang", lang, "staff", "reset", "李小明")  # anyone else: the staff
-    assert other.code == 1 and "liming (李明)" in other.err and "zhaomin (赵敏)" in other.err
+    shown = "李明（liming）" if lang == "zh" else "李明 (liming)"  # by name, the user name after
+    assert other.code == 1 and shown in other.err and "赵敏" in other.err
 
 
 def test_the_acting_user_and_staff_commands_by_chinese_name(room: Cli) -> None:

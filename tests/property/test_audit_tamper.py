@@ -62,7 +62,7 @@ def build(room: Room, history: list[tuple[int, str]], anchor_at: int) -> dict[st
                 "mediate": {"mediator": "liming", "rights_notified": True},
                 "session": {"minutes": "双方到场。"},
                 "agree": {"terms": "赔偿500元。", "written": True},
-                "feedback": {"satisfaction": "satisfied", "performance": "full"},
+                "feedback": {"channel": "phone", "to": "张三"},
             }
             room.run(steps.STEPS[trigger], None, cid, **extra.get(trigger, {}))
             cases[index] = (cid, done + 1)

@@ -154,7 +154,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
     shown = staff_names.labels(uow, [m.username for m in mediators]
                                + [f.visitor for f in follow_ups] + [u.urged_by for u in urgings]
-                               + [f.fed_back_by for f in feedbacks])
+                               + [f.fed_back_by for f in feedbacks]
+                               + [f.recipient for f in feedbacks if f.recipient in names])
     return CaseView(
         id=cid,
         number=case.number,
@@ -216,7 +217,10 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         urgings=[{"at": iso(u.urged_at), "by": shown.get(u.urged_by, u.urged_by),
                   "by_user": u.urged_by, "note": t(u.note)} for u in urgings],
         feedbacks=[{"at": iso(f.fed_back_at), "by": shown.get(f.fed_back_by, f.fed_back_by),
-                    "by_user": f.fed_back_by, "channel": f.channel, "to": t(f.recipient),
+                    "by_user": f.fed_back_by, "channel": f.channel,
+                    # a party's name (masked), a recipient code, the grid worker's display name
+                    "to": shown.get(f.recipient, f.recipient) if f.recipient in names
+                    else t(f.recipient),
                     "note": t(f.note)} for f in feedbacks],
     )
 

@@ -103,6 +103,21 @@ def hash_key_of(conn: Connection) -> bytes:
     return bytes.fromhex(value) if value else b""
 
 
+_KEY_ON = "mediation.settings.hash_key"  # where hash_key_on keeps it (the connection's info)
+
+
+def hash_key_on(conn: Connection) -> bytes:
+    """:func:`hash_key_of`, read once per pooled connection and kept in its ``info`` (the key
+    is made once, by ``mediation init``, and never changes): a search by number then reads
+    nothing before its one statement. Empty when the database has none (not kept)."""
+    key = conn.info.get(_KEY_ON)
+    if key is None:
+        key = hash_key_of(conn)
+        if key:
+            conn.info[_KEY_ON] = key
+    return bytes(key)
+
+
 def retention_days(uow: UnitOfWork, committee_id: int) -> int | None:
     """How many days after closing a committee's cases keep their personal data (None: kept)."""
     value = get(uow, retention_key(committee_id))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import Result, case_record
+from tests.conftest import Result, Templates, case_record, prepared
 
 Cli = Callable[..., Result]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -22,8 +22,7 @@ def ok(r: Result) -> Result:
     return r
 
 
-@pytest.fixture
-def room(cli: Cli) -> Cli:
+def _committee(cli: Cli) -> None:
     ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
            "--director-name", "王芳"))
     for user, name, role in (("liming", "李明", "mediator"), ("zhaomin", "赵敏", "mediator"),
@@ -32,7 +31,12 @@ def room(cli: Cli) -> Cli:
     ok(cli("staff", "disable", "sunli"))
     ok(cli("case", "new", "--file", "-", input=json.dumps(case_record())))
     ok(cli("case", "accept", "1"))
-    return cli
+
+
+@pytest.fixture
+def room(cli: Cli, cli_db: str, cli_templates: Templates) -> Cli:
+    """The committee and its case made once through the CLI, a copy of them for each test."""
+    return prepared(cli, cli_db, cli_templates, "committee", _committee)
 
 
 def lead_of(cli: Cli) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from cli import lines
+from cli import lines, tables
 from cli.lines import keep, keep_short, width
-from cli.render import Column, category_name, emit_json, emit_rows, local_time, out
+from cli.output import category_name, emit_json, local_time, out
+from cli.tables import Column
 from mediation.core import money
-from mediation.core.i18n import _, name
+from mediation.core.i18n import NOT_AGREED, _, name, or_absent
 
 if TYPE_CHECKING:
     from mediation.cases import CaseView
@@ -116,9 +117,9 @@ def _parties(view: CaseView, cells: int | None) -> None:
                      p.address or "", guardian])
     if cells is None:
         out(_("Parties") + "\n")
-        emit_rows(columns, body, "tsv")
+        tables.emit_rows(columns, body, "tsv")
     else:
-        emit_rows(columns, body, "table", title=_("Parties"))
+        tables.emit_rows(columns, body, "table", title=_("Parties"))
 
 
 def _lines(view: CaseView) -> list[str]:
@@ -140,7 +141,8 @@ def _lines(view: CaseView) -> list[str]:
             a.terms))
         if a.amount or a.due:
             said.append(_("    amount {amount} yuan, due {due}",
-                          amount=keep(money.shown(a.amount) or "-"), due=keep(a.due or "-")))
+                          amount=keep(or_absent(money.shown(a.amount), NOT_AGREED)),
+                          due=keep(or_absent(a.due, NOT_AGREED))))
     for e in view.extensions:
         said.append(_("Extension: {days} more days, to {deadline} ({reason})",
                       days=keep(e["days"]), deadline=keep(local_time(e["new_deadline"])),
@@ -152,15 +154,15 @@ def _lines(view: CaseView) -> list[str]:
     for f in view.follow_ups:
         said.append(_("Follow-up {time}: performance {performance}, {satisfaction}. {note}",
                       time=keep(local_time(f["visited_at"])),
-                      performance=keep(name("performance", f["performance"])
-                                       if f["performance"] else "-"),
+                      performance=keep(or_absent(f["performance"] and name(
+                          "performance", f["performance"]))),
                       satisfaction=keep(name("satisfaction", f["satisfaction"])),
                       note=TAIL))
         said[-1] = ending(said[-1], f["note"])
         if f.get("visited") or f.get("visitor"):
             said.append(_("    visited by {visitor}; visited: {visited}",
-                          visitor=keep_short(f.get("visitor") or "-"),
-                          visited=keep_short(f.get("visited") or "-")))
+                          visitor=keep_short(or_absent(f.get("visitor"))),
+                          visited=keep_short(or_absent(f.get("visited")))))
         if f.get("measures"):
             said.append(ending(_("    measures taken: {measures}", measures=TAIL),
                                f["measures"]))
@@ -175,7 +177,7 @@ def _lines(view: CaseView) -> list[str]:
         said.append(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
                       time=keep(local_time(fb["at"])), by=keep(fb["by"]),
                       channel=keep(name("channel", fb["channel"])),
-                      to=keep_short(name("recipient", fb["to"]) if fb["to"] else "-"),
+                      to=keep_short(or_absent(fb["to"] and name("recipient", fb["to"]))),
                       note=TAIL))
         said[-1] = ending(said[-1], fb["note"])
     for pr in view.preventions:

@@ -58,8 +58,23 @@ def is_terminal(*, stderr: bool = False) -> bool:
 
 
 def err(line: str) -> None:
-    """As :func:`out`, on standard error (errors and notes)."""
-    sys.stderr.write(clean(line))
+    """As :func:`out`, on standard error (errors and notes). On a terminal each line is wrapped
+    to its width by cli.lines (a path, a command, a case number, a state's name kept whole,
+    a break preferred after punctuation), never left to the terminal to cut anywhere."""
+    text = clean(line)
+    if is_terminal(stderr=True):
+        text = "\n".join(_wrapped(part, console(stderr=True).width)
+                         for part in text.split("\n"))
+    sys.stderr.write(text)
+
+
+def _wrapped(line: str, cells: int) -> str:
+    from cli.lines import help_wrap, width
+
+    if width(line) <= cells or not line.strip():
+        return line
+    lead = line[:len(line) - len(line.lstrip(" "))]
+    return "\n".join(help_wrap(line.strip(), cells, indent=lead, first_indent=lead))
 
 
 @cache
@@ -135,12 +150,13 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
               ) -> tuple[list[Column], list[list[str]]]:
     """The one order of a case's columns (case list, case search; table, TSV and CSV): ID,
     number, state, parties, mediator, category, deadline, then ``extra`` columns (search's
-    where found). At 80 columns the most useful keep their place: the parties and the category
-    are shortened first (never below 12 columns), then the deadline, the least useful, is
-    left out, then the category, then the mediator."""
+    where found). At 80 columns the most useful keep their place: the parties are broken
+    between names over lines (shortened by whole names only past three lines or 12 columns),
+    a category is never cut (in English it may break between words); the deadline, the least
+    useful, is left out first, then the category, then the mediator."""
     columns = [Column(_("ID"), 1, right=True), Column(_("Number"), 1), Column(_("State"), 1),
                Column(_("Parties"), 1, flexible=True, least=12), Column(_("Mediator"), 2),
-               Column(_("Category"), 3, flexible=True, least=12, by_character=True),
+               Column(_("Category"), 3, flexible=True, whole=True),
                Column(_("Deadline"), 4)]
     body = []
     for r in rows:

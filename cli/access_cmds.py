@@ -15,7 +15,8 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import MAX_INT, format_opt, json_opt
-from mediation.core.i18n import _, name
+from mediation.core.i18n import NONE, _, join, name, or_absent
+from mediation.core.labels import staff_label
 
 
 def read_password(from_stdin: bool, *, confirm: bool = False, prompt: str | None = None,
@@ -78,13 +79,14 @@ def register(app: typer.Typer) -> None:
                 uow.commit()
         path = signin.save_session(e.url(), result)
         render.out(_("Signed in as {user} ({role}) until {time}; session in {path}.",
-                           user=result["user"], role=name("role", result["role"]),
+                           user=staff_label(result["user"], result.get("name")),
+                           role=name("role", result["role"]),
                            time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
         render.admin_notices(result["notices"])
         if e.user and e.user not in (result["user"], result.get("name")):
             render.err(_("MEDIATION_USER/--user names {user}: unset it, or commands will "
                                "be refused while you are signed in as {signed}.", user=e.user,
-                               signed=result["user"]) + "\n")
+                               signed=staff_label(result["user"], result.get("name"))) + "\n")
 
     @app.command("logout", help=_(
         "Sign out: end the session and delete the session file."))
@@ -102,7 +104,8 @@ def register(app: typer.Typer) -> None:
                 uow.commit()
         signin.forget_session()
         if ended:
-            render.out(_("Signed out {user}.", user=ended["user"]) + "\n")
+            render.out(_("Signed out {user}.", user=staff_label(ended["user"], ended.get("name")))
+                       + "\n")
         else:
             render.err(_("No session was open.") + "\n")
 
@@ -139,7 +142,8 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Token {id} for {user}, valid until {time}, written to {path}. "
                                "Use it with --token-file or MEDIATION_TOKEN_FILE.",
-                               id=result["id"], user=result["user"],
+                               id=result["id"],
+                               user=staff_label(result["user"], result.get("name")),
                                time=render.local_time(result["expires_at"]),
                                path=str(path)) + "\n")
 
@@ -168,7 +172,8 @@ def register(app: typer.Typer) -> None:
         from mediation.access import signin
 
         row = env(ctx).act(signin.revoke_token, token_id)
-        render.out(_("Token {id} of {user} revoked.", id=row["id"], user=row["user"])
+        render.out(_("Token {id} of {user} revoked.", id=row["id"],
+                           user=staff_label(row["user"], row.get("name")))
                          + "\n")
 
     committee = typer.Typer(help=_("Committees on a shared database (district administrator)."),
@@ -287,7 +292,7 @@ def register(app: typer.Typer) -> None:
         if dry_run:
             render.out(_("{count} cases would be anonymised: {numbers}",
                                count=len(result["anonymised"]),
-                               numbers=", ".join(result["anonymised"]) or "-") + "\n")
+                               numbers=or_absent(join(result["anonymised"]), NONE)) + "\n")
         else:
             render.out(_("{count} cases anonymised.", count=len(result["anonymised"]))
                              + "\n")

@@ -11,6 +11,7 @@ from cli.choices import choice_opt
 from cli.context import env
 from cli.options import MAX_INT, format_opt
 from mediation.core.i18n import N_, _, name
+from mediation.core.labels import staff_label
 
 # The guards' names in the transition table (``workflow table``), under ``guard.*`` keys.
 GUARD_NAMES = (
@@ -153,7 +154,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, active=enable, committee=committee)
-        render.out(_("{user}: {state}.", user=row["username"],
+        render.out(_("{user}: {state}.", user=staff_label(row["username"], row.get("name")),
                            state=_("active") if row["active"] else _("disabled")) + "\n")
 
     @staff.command("role")
@@ -165,7 +166,7 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, role=role, committee=committee)
-        render.out(_("{user} is now {role}.", user=row["username"],
+        render.out(_("{user} is now {role}.", user=staff_label(row["username"], row.get("name")),
                            role=name("role", row["role"])) + "\n")
 
     @staff.command("password", help=_(
@@ -183,7 +184,8 @@ def register(app: typer.Typer) -> None:
             passwords.may_set_password(uow, e.actor(uow), username)
         password = read_password(password_stdin, confirm=True, whose=username)
         row = e.act(signin.change_password, username, password)
-        render.out(_("Password set for {user}.", user=row["username"]) + "\n")
+        render.out(_("Password set for {user}.",
+                     user=staff_label(row["username"], row.get("name"))) + "\n")
 
     @staff.command("reset", help=_(
         "Give USER a one-time code instead of their password and end their sessions; they "
@@ -265,7 +267,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build a populated example committee and show it."""
         from mediation import demo as svc
-        from mediation import queries, workflow
+        from mediation import queries
         from mediation.committee import resolve_actor
 
         e = env(ctx)
@@ -291,4 +293,34 @@ def register(app: typer.Typer) -> None:
         render.console().rule(_("What is due (mediation agenda --all)"))
         agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))
-        render.out(workflow.mermaid())
+        for line in workflow_road():
+            render.paragraph(line)
+        render.out(_("As a diagram (Mermaid): `mediation workflow diagram`.") + "\n")
+
+
+def workflow_road() -> list[str]:
+    """The workflow in words, a line a state (the demo's last section; ``workflow diagram`` is
+    the Mermaid source): the steps that lead on and where, then those recorded in the state."""
+    from cli.lines import keep
+    from mediation import workflow
+    from mediation.core.i18n import NONE, join, or_absent
+    from mediation.core.vocab import State
+
+    said = []
+    for state in State:
+        here = [t for t in workflow.TRANSITIONS if state in t.sources]
+        moves = join([keep(_("{step} → {state}", step=name("trigger", t.trigger),
+                             state=name("state", t.dest))) for t in here
+                      if t.dest is not None and t.dest != state])
+        stays = join([keep(name("trigger", t.trigger)) for t in here
+                      if t.dest is None or t.dest == state])
+        shown = keep(name("state", state))
+        if moves and stays:
+            said.append(_("{state}: {moves}; recorded in it: {stays}.", state=shown,
+                          moves=moves, stays=stays))
+        elif moves:
+            said.append(_("{state}: {moves}.", state=shown, moves=moves))
+        else:
+            said.append(_("{state}: the end; recorded in it: {stays}.", state=shown,
+                          stays=or_absent(stays, NONE)))
+    return said

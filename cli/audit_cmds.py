@@ -164,7 +164,7 @@ def _verify_report(result: VerifyResult) -> None:
             "checkpoints): {files}", files=", ".join(a.source for a in result.unchecked)) + "\n")
     if not result.ok:
         for f in sorted(result.findings, key=lambda f: (f.seq is None, f.seq or 0)):
-            where = _("event {seq}", seq=f.seq) if f.seq is not None else "-"
+            where = _("event {seq}", seq=f.seq) if f.seq is not None else _("the chain")
             err.write(_("{where}: [{kind}] {detail}", where=where, kind=f.kind.value,
                         detail=f.detail.render()) + "\n")
         if result.more_findings:

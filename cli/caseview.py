@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cli import lines
+from cli import lines, tables
 from cli.lines import keep, keep_short, width
-from cli.render import Column, category_name, emit_json, emit_rows, local_time, out
+from cli.output import category_name, emit_json, local_time, out
+from cli.tables import Column
 from mediation.core import money
-from mediation.core.i18n import _, name
+from mediation.core.i18n import NOT_AGREED, _, name, or_absent
 
 if TYPE_CHECKING:
     from mediation.cases import CaseView
@@ -97,9 +98,9 @@ def _parties(view: CaseView, cells: int | None) -> None:
                          keep_short(g) for g in guardian.split("\n") if g)])
     if cells is None:
         out(_("Parties") + "\n")
-        emit_rows(columns, body, "tsv")
+        tables.emit_rows(columns, body, "tsv")
     else:
-        emit_rows(columns, body, "table", title=_("Parties"))
+        tables.emit_rows(columns, body, "table", title=_("Parties"))
 
 
 def _lines(view: CaseView) -> list[str]:
@@ -119,7 +120,8 @@ def _lines(view: CaseView) -> list[str]:
             a.version), form=keep(name("form", a.form)), status=keep(status), terms=a.terms))
         if a.amount or a.due:
             said.append(_("    amount {amount} yuan, due {due}",
-                          amount=keep(money.shown(a.amount) or "-"), due=keep(a.due or "-")))
+                          amount=keep(or_absent(money.shown(a.amount), NOT_AGREED)),
+                          due=keep(or_absent(a.due, NOT_AGREED))))
     for e in view.extensions:
         said.append(_("Extension: {days} more days, to {deadline} ({reason})",
                       days=keep(e["days"]), deadline=keep(local_time(e["new_deadline"])),
@@ -131,14 +133,14 @@ def _lines(view: CaseView) -> list[str]:
     for f in view.follow_ups:
         said.append(_("Follow-up {time}: performance {performance}, {satisfaction}. {note}",
                       time=keep(local_time(f["visited_at"])),
-                      performance=keep(name("performance", f["performance"])
-                                       if f["performance"] else "-"),
+                      performance=keep(or_absent(f["performance"] and name(
+                          "performance", f["performance"]))),
                       satisfaction=keep(name("satisfaction", f["satisfaction"])),
                       note=f["note"] or ""))
         if f.get("visited") or f.get("visitor"):
             said.append(_("    visited by {visitor}; visited: {visited}",
-                          visitor=keep_short(f.get("visitor") or "-"),
-                          visited=keep_short(f.get("visited") or "-")))
+                          visitor=keep_short(or_absent(f.get("visitor"))),
+                          visited=keep_short(or_absent(f.get("visited")))))
         if f.get("measures"):
             said.append(_("    measures taken: {measures}", measures=f["measures"]))
         if f.get("escalation"):
@@ -150,7 +152,7 @@ def _lines(view: CaseView) -> list[str]:
         said.append(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
                       time=keep(local_time(fb["at"])), by=keep(fb["by"]),
                       channel=keep(name("channel", fb["channel"])),
-                      to=keep_short(fb["to"] or "-"), note=fb["note"] or ""))
+                      to=keep_short(or_absent(fb["to"])), note=fb["note"] or ""))
     for pr in view.preventions:
         said.append(_("Escalation prevented: {kind}, {persons} persons",
                       kind=keep(name("prevention", pr["kind"])), persons=keep(pr["persons"])))

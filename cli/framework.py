@@ -29,7 +29,7 @@ from typer._click.formatting import HelpFormatter
 from typer._coercion import RuntimeParam, build_runtime_param
 
 from cli.lines import command_lines, help_wrap, width
-from mediation.core.i18n import N_, _, gettext_, name
+from mediation.core.i18n import N_, _, get_language, gettext_, name
 
 __all__ = ["TranslatingContext", "TranslatingFormatter", "install", "tree_texts",
            "usage_error_text"]
@@ -112,7 +112,8 @@ def definition(term: str, text: str) -> str:
     m = _EXTRAS.match(text)
     if not m:
         return text
-    extras = "；".join(_extra(item.strip(), term) for item in m.group("extras").split("; "))
+    sep = "；" if get_language() == "zh" else "; "  # English text carries no Chinese punctuation
+    extras = sep.join(_extra(item.strip(), term) for item in m.group("extras").split("; "))
     body = m.group("help").strip()
     return f"{body}  [{extras}]" if body else f"[{extras}]"
 

@@ -22,6 +22,8 @@ import re
 import unicodedata
 from functools import cache
 
+from cli import output
+
 
 def width(text: str) -> int:
     """Columns a string takes on a terminal: wide (CJK) characters take two."""
@@ -238,10 +240,8 @@ def table_asked(asked: bool = True) -> None:
 def columns() -> int | None:
     """The width lines are wrapped to: the terminal's (or with ``--format table``, COLUMNS),
     or None (no wrapping) in a pipe."""
-    from cli import render
-
-    if render.is_terminal() or _TABLE_ASKED[0]:
-        return render.console().width
+    if output.is_terminal() or _TABLE_ASKED[0]:
+        return output.console().width
     return None
 
 
@@ -257,14 +257,12 @@ def fit(text: str, cells: int | None, indent: str = "", first_indent: str | None
 def emit(text: str, *, indent: str = "", first_indent: str | None = None,
          bold: bool = False) -> None:
     """Write ``text`` to standard output fitted by :func:`fit` (bold on a terminal)."""
-    from cli import render
-
     cells = columns()
     for line in fit(text, cells, indent, first_indent):
         if cells is not None and bold:
-            render.console().print(line, style="bold", markup=False, soft_wrap=True)
+            output.console().print(line, style="bold", markup=False, soft_wrap=True)
         else:
-            render.out(line + "\n")
+            output.out(line + "\n")
 
 
 def command_lines(command: str, indent: int = 4, cells: int | None = -1) -> list[str]:

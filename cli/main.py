@@ -16,7 +16,13 @@ from typer.exceptions import TyperException
 
 from cli import render
 from mediation.core.errors import DuplicateSuspected, MediationError
-from mediation.core.i18n import _, language_from_env, normalise_language, set_language
+from mediation.core.i18n import (
+    _,
+    get_language,
+    language_from_env,
+    normalise_language,
+    set_language,
+)
 from mediation.core.normalise import Unreadable
 
 USAGE_EXIT = 2
@@ -278,9 +284,14 @@ def _cancelled() -> int:
 def _internal(exc: Exception) -> int:
     if os.environ.get("MEDIATION_DEBUG"):
         raise exc
-    _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "
-                  "MEDIATION_DEBUG=1 to see the details.", kind=type(exc).__name__,
-                  detail=" ".join(str(exc).split())[:300]))
+    kind = type(exc).__name__
+    if get_language() == "zh":  # its kind and detail are English: MEDIATION_DEBUG shows them
+        _error_line(_("internal error. The step was not recorded. Set MEDIATION_DEBUG=1 to see "
+                      "the details."))
+    else:
+        _error_line(_("internal error ({kind}): {detail}. The step was not recorded. Set "
+                      "MEDIATION_DEBUG=1 to see the details.", kind=kind,
+                      detail=" ".join(str(exc).split())[:300]))
     return INTERNAL_EXIT
 
 

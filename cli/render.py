@@ -5,43 +5,34 @@ Rich honours ``NO_COLOR``; labels and enumerated values are translated through m
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from cli.caseview import case_view
+from cli.output import (
+    category_name,
+    clean,
+    console,
+    emit_json,
+    err,
+    is_terminal,
+    local_time,
+    out,
+)
 from cli.tables import FORMATS, Column, emit_rows, fitted, nothing, output_format, period_line, show
 from cli.timeline import history, timeline
-from mediation.core.i18n import _, name
+from mediation.core.i18n import _, name, or_absent
+from mediation.core.labels import staff_label
 
-__all__ = ["FORMATS", "Column", "emit_rows", "fitted", "history", "nothing", "output_format",
-           "period_line",
-           "show", "timeline"]
+__all__ = ["FORMATS", "Column", "case_view", "category_name", "clean", "console", "emit_json",
+           "emit_rows", "err", "fitted", "history", "is_terminal", "local_time", "nothing", "out",
+           "output_format", "period_line", "show", "timeline"]
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
 
     from mediation.caselist import CaseSummary
-    from mediation.cases import CaseView
     from mediation.core.commands import StepDone
-
-
-def clean(value: str) -> str:
-    """What may reach the terminal of a text: escape sequences and control characters removed
-    (``normalise.displayable``). Stored text is data: never markup, never terminal control."""
-    from mediation.core.normalise import displayable
-
-    return displayable(value)
-
-
-def out(line: str) -> None:
-    """Write ``line`` (already ending in a newline, as ``sys.stdout.write`` is given) to
-    standard output, cleaned. Every plain line the CLI prints goes through here or console()."""
-    sys.stdout.write(clean(line))
 
 
 def paragraph(text: str) -> None:
@@ -51,85 +42,6 @@ def paragraph(text: str) -> None:
 
     for line in text.rstrip("\n").split("\n"):
         out("\n".join(wrap(line, console().width) or [""]) + "\n")
-
-
-def is_terminal(*, stderr: bool = False) -> bool:
-    return (sys.stderr if stderr else sys.stdout).isatty()
-
-
-def err(line: str) -> None:
-    """As :func:`out`, on standard error (errors and notes). On a terminal each line is wrapped
-    to its width by cli.lines (a path, a command, a case number, a state's name kept whole,
-    a break preferred after punctuation), never left to the terminal to cut anywhere."""
-    text = clean(line)
-    if is_terminal(stderr=True):
-        text = "\n".join(_wrapped(part, console(stderr=True).width)
-                         for part in text.split("\n"))
-    sys.stderr.write(text)
-
-
-def _wrapped(line: str, cells: int) -> str:
-    from cli.lines import help_wrap, width
-
-    if width(line) <= cells or not line.strip():
-        return line
-    lead = line[:len(line) - len(line.lstrip(" "))]
-    return "\n".join(help_wrap(line.strip(), cells, indent=lead, first_indent=lead))
-
-
-@cache
-def _console_class() -> type[Console]:
-    from rich.console import Console
-
-    class TextConsole(Console):
-        """A console for which every string is plain text: no markup (``[/b]``, ``[link=...]``
-        in a name are shown as written), no emoji codes, no highlighting, and escape
-        sequences and control characters cleaned out of every string it renders (printed
-        strings, table cells and titles all pass through ``render_str``)."""
-
-        def render_str(self, text: str, **kwargs: Any) -> Text:
-            kwargs["markup"] = False
-            kwargs["emoji"] = False
-            return super().render_str(clean(text), **kwargs)
-
-    return TextConsole
-
-
-def console(stderr: bool = False) -> Console:
-    return _console_class()(stderr=stderr, highlight=False, soft_wrap=False, markup=False,
-                            emoji=False)
-
-
-# Characters JSON leaves raw with ensure_ascii=False that a terminal may act on: DEL and the C1
-# controls (0x9b is a CSI), bidirectional overrides, line and paragraph separators.
-_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def emit_json(value: Any) -> None:
-    """One JSON document on stdout. Text stays exactly as stored; the characters a terminal
-    could act on are written as ``\\uXXXX`` escapes (the same JSON value)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-def local_time(value: str | None) -> str:
-    """An ISO UTC timestamp shown in China Standard Time, to the minute."""
-    if not value:
-        return ""
-    if "T" not in value:
-        return value
-    from mediation.core.clock import LOCAL
-
-    dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return dt.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
-
-
-def category_name(code: str) -> str:
-    from mediation.core import categories
-    from mediation.core.i18n import get_language
-
-    cat = categories.get(code)
-    return f"{code} {cat.name(get_language())}" if cat else code
 
 
 def step_done(result: StepDone, as_json: bool) -> None:
@@ -217,12 +129,6 @@ def category_label(code: str) -> str:
     return cat.name(get_language()) if cat else code
 
 
-def case_view(view: CaseView, *, as_json: bool) -> None:
-    from cli.caseview import case_view as shown
-
-    shown(view, as_json=as_json)
-
-
 def elsewhere(seen: dict[str, Any] | None) -> None:
     """After intake: the same party in open cases of other committees (duplicates.elsewhere),
     as far as the reader may see them; on standard error, a note beside the result."""
@@ -254,23 +160,25 @@ def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
 
 
 def one_time_code(result: dict[str, Any]) -> None:
-    """The one-time code an account was given (stdout), if it was given one."""
+    """The one-time code an account was given (stdout), if it was given one: the person named
+    as everywhere (``staff_label``: 李明), the user name only in the command to type."""
     if not result.get("one_time_code"):
         return
-    fields = {"user": result["username"], "code": result["one_time_code"],
+    fields = {"who": staff_label(result["username"], result.get("display_name")),
+              "user": result["username"], "code": result["one_time_code"],
               "time": local_time(result["code_expires_at"])}
     if result.get("half") == "administrator":
-        text = _("First half of the one-time code for {user}: {code} (valid until {time}). It "
-                 "is not enough alone: a member of {user}'s committee gives the second half "
+        text = _("First half of the one-time code for {who}: {code} (valid until {time}). It "
+                 "is not enough alone: a member of {who}'s committee gives the second half "
                  "(`mediation staff code {user}`). Hand this half to them in person; they type "
                  "both halves at their first sign-in and then choose their own password.",
                  **fields)
     elif result.get("half") == "committee":
-        text = _("Second half of the one-time code for {user}: {code} (valid until {time}). "
+        text = _("Second half of the one-time code for {who}: {code} (valid until {time}). "
                  "Hand it to them in person; they type the district administrator's half and "
                  "this one at their first sign-in, then choose their own password.", **fields)
     else:
-        text = _("One-time code for {user}: {code} (valid until {time}). Hand it to them in "
+        text = _("One-time code for {who}: {code} (valid until {time}). Hand it to them in "
                  "person: they sign in with it once and then choose their own password.",
                  **fields)
     sys.stdout.write(text + "\n")
@@ -278,23 +186,25 @@ def one_time_code(result: dict[str, Any]) -> None:
 
 def admin_notices(rows: list[dict[str, Any]]) -> None:
     """What the district administrator did in the committee since the director last signed in
-    (stderr), and accounts that signed in for the first time with a one-time code."""
+    (stderr), and accounts that signed in for the first time with a one-time code; staff named
+    as everywhere (sessions.notices gives their labels)."""
     for r in rows:
+        who = or_absent(r.get("user_label") or r["username"])
+        by = r.get("actor_label") or r["actor"]
         if r["first_sign_in"]:
             text = _("Notice: {user} signed in with a one-time code and chose a password on "
-                     "{time}.", user=r["username"] or "-", time=local_time(r["at"]))
+                     "{time}.", user=who, time=local_time(r["at"]))
         elif r.get("half"):
             text = _("Notice: {giver} gave the committee's half of the one-time code of {user} "
-                     "on {time}.", giver=r["actor"], user=r["username"] or "-",
-                     time=local_time(r["at"]))
+                     "on {time}.", giver=by, user=who, time=local_time(r["at"]))
         else:
             text = _("Notice: the district administrator {admin} did \"{act}\" ({user}) on "
-                     "{time}.", admin=r["actor"], act=name("trigger", r["action"]),
-                     user=r["username"] or "-", time=local_time(r["at"]))
+                     "{time}.", admin=by, act=name("trigger", r["action"]), user=who,
+                     time=local_time(r["at"]))
             if r.get("awaits_half"):
-                text += " " + _("{user} cannot sign in until a member of the committee gives "
+                text += " " + _("{who} cannot sign in until a member of the committee gives "
                                 "them the second half of their one-time code: `mediation staff "
-                                "code {user}`.", user=r["username"])
+                                "code {user}`.", who=who, user=r["username"])
         sys.stderr.write(text + "\n")
 
 
@@ -303,7 +213,8 @@ def committee_created(result: dict[str, Any], *, as_json: bool) -> None:
         emit_json(result)
         return
     out(_("Committee {name} created; {user} is its {role}.", name=result["name"],
-                       user=result["director"], role=name("role", result["role"])) + "\n")
+                       user=staff_label(result["director"], result.get("director_name")),
+                       role=name("role", result["role"])) + "\n")
 
 
 def staff(rows: list[dict[str, Any]], *, as_json: bool, fmt: str | None = None) -> None:

@@ -35,8 +35,10 @@ def register_case(case: typer.Typer) -> None:
     def search(
         ctx: typer.Context,
         words: list[str] = typer.Argument(..., metavar="TEXT", help=_(
-            "What to look for: words of the facts, requests, minutes, agreement or visit "
-            "notes, a party's name, a case number, or a whole phone or ID number.")),
+            "What to look for: words of any text of the case file (facts, requests, minutes, "
+            "agreements, visits, urgings, feedback), a party's name or part of it, a case "
+            "number, a whole phone or ID number, or the end of one (4 characters or more: "
+            "5678).")),
         state: str | None = choice_opt("state", None, "--state", help=_(
             "Only cases in this state.")),
         category: str | None = category_opt("--category", help=_(

@@ -20,6 +20,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from cli import lines
+from cli.lines import KEPT, keep, keep_each, keep_short, protect, unmarked, width, wrap
+from cli.output import clean, console, emit_json, err, out
 from mediation.core.i18n import _
 from mediation.core.vocab import OutputFormat
 
@@ -42,9 +45,7 @@ def output_format(fmt: str | None, as_json: bool = False) -> str:
 
             raise typer.BadParameter(exc.message.render(), param_hint="--format") from None
         if wanted == "table":
-            from cli.lines import table_asked
-
-            table_asked()
+            lines.table_asked()
         return wanted
     return "table" if sys.stdout.isatty() else "tsv"
 
@@ -72,8 +73,6 @@ class Column:
 
 def cell_width(text: str) -> int:
     """The widest line of a cell, in terminal columns (a CJK character takes two)."""
-    from cli.lines import width
-
     return max((width(line) for line in text.split("\n")), default=0)
 
 
@@ -96,8 +95,6 @@ def _least(column: Column, natural: int, widest: int = 0) -> int:
     if all its cells are narrower), never narrower than its header (a header is not split) nor,
     for a ``whole`` column, than its widest unit (``widest``); a wrapping column whose cells
     are all short (a name, an address: lines.KEPT) is not wrapped."""
-    from cli.lines import KEPT
-
     if not column.elastic or (column.wrap and natural <= KEPT):
         return natural
     if column.whole:
@@ -106,8 +103,6 @@ def _least(column: Column, natural: int, widest: int = 0) -> int:
 
 
 def _natural(columns: list[Column], rows: list[list[str]], idx: list[int]) -> list[int]:
-    from cli.lines import unmarked
-
     return [max([cell_width(columns[i].header)] + [cell_width(unmarked(r[i])) for r in rows])
             for i in idx]
 
@@ -181,8 +176,6 @@ def laid(cell: str, cells: int, column: Column) -> str:
     line; a flexible cell broken between its units (:func:`broken`); a wrapping cell (an
     address, prose) wrapped by cli.lines.wrap, values marked with cli.lines.keep whole; any
     other cell as it is (its column is as wide as it)."""
-    from cli.lines import protect, unmarked, wrap
-
     if column.by_character:
         return shorten(unmarked(cell), cells, True)
     if column.flexible:
@@ -198,8 +191,6 @@ def broken(cell: str, cells: int, most: int | None = MOST_LINES) -> str:
     between them, never inside one; past ``most`` lines, or at a name wider than the column,
     the rest is left out whole for an ellipsis (only a first name wider than the whole column
     is cut)."""
-    from cli.lines import width
-
     done: list[list[str]] = []
     line: list[str] = []
     cut = False
@@ -237,8 +228,6 @@ def shorten(cell: str, cells: int, by_character: bool = False) -> str:
     """A flexible cell cut to ``cells`` columns between its names (``张三 与 李四、王五`` →
     ``张三 与 李四…``), with an ellipsis: a name is left out whole, not cut; only a first name
     wider than the whole column is cut."""
-    import re
-
     if cell_width(cell) <= cells:
         return cell
     kept = ""
@@ -247,8 +236,6 @@ def shorten(cell: str, cells: int, by_character: bool = False) -> str:
             break
         kept += piece
     if not kept.strip():
-        from cli.lines import width
-
         for ch in cell:
             if width(kept + ch) + 1 > cells:
                 break
@@ -258,9 +245,6 @@ def shorten(cell: str, cells: int, by_character: bool = False) -> str:
 
 def _plain(cell: str) -> str:
     """A cell as one line of a TSV row: cleaned, lines joined by a space, no tabs."""
-    from cli.lines import unmarked
-    from cli.render import clean
-
     return " ".join(clean(unmarked(cell)).split())
 
 
@@ -281,18 +265,12 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
     if fmt == "csv":
         import csv
 
-        from cli.render import clean
-
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([c.header for c in columns])
-        from cli.lines import unmarked
-
         writer.writerows([[clean(unmarked(c)) for c in r] for r in rows])
         return
     from rich import box
     from rich.table import Table
-
-    from cli.render import console
 
     out = console(stderr=stderr)
     if not fits(columns, rows, out.width):
@@ -324,7 +302,6 @@ def period_line(text: str, fmt: str) -> None:
 def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str | None) -> None:
     """Rows too wide for any table at this width, each as a record: the first two cells on a
     line, then ``header: value`` of each other cell; no value split (cli.lines), prose wraps."""
-    from cli.lines import keep, keep_each, keep_short, unmarked, wrap
 
     def kept(column: Column, cell: str) -> str:
         parts = [p for p in cell.split("\n") if p]
@@ -338,13 +315,13 @@ def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str 
         out.print(title, style="italic", markup=False)
     for r in rows:
         head = "  ".join(kept(c, v) for c, v in zip(columns[:2], r[:2], strict=False) if v)
-        for line in wrap(head, out.width, indent="    ", first_indent=""):
+        for line in lines.wrap(head, out.width, indent="    ", first_indent=""):
             out.print(line, style="bold", markup=False, soft_wrap=True)
         for column, cell in zip(columns[2:], r[2:], strict=False):
             if cell.strip():
-                text = _("{field}: {value}", field=keep(column.header),
+                text = _("{field}: {value}", field=lines.keep(column.header),
                          value=kept(column, cell))
-                for line in wrap(text, out.width, indent="      ", first_indent="    "):
+                for line in lines.wrap(text, out.width, indent="      ", first_indent="    "):
                     out.print(line, markup=False, soft_wrap=True)
 
 
@@ -353,8 +330,6 @@ def show(columns: list[Column], rows: list[list[str]], *, fmt: str | None,
          title: str | None = None) -> str:
     """A command's table in the chosen format (``document`` for JSON); ``empty`` is said on a
     terminal when there are no rows. Returns the format chosen."""
-    from cli.render import emit_json
-
     chosen = output_format(fmt, as_json)
     if chosen == "json":
         emit_json(document)
@@ -370,6 +345,4 @@ def nothing(empty: str, fmt: str) -> None:
     """What a list says when it has no rows (``没有相符的案件。``): on a terminal's table, on
     standard output; in a pipe (TSV, CSV) on standard error, so standard output holds rows only
     and a clerk still reads why there are none. Every list with nothing to show says it here."""
-    from cli.render import err, out
-
     (out if fmt == "table" else err)(empty + "\n")

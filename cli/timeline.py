@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from cli import render
+from cli import tables
+from cli.lines import emit, keep, keep_short
+from cli.output import category_name, emit_json, local_time
 from mediation.core import money
 from mediation.core.i18n import N_, _, get_language, name
 from mediation.core.vocab import STAFF_FIELDS
@@ -99,8 +101,6 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
     EventView.staff), times local, records as ``name: value`` pairs with translated field
     names. ``kept``: each single value marked to be kept whole on a wrapped line
     (lines.keep_short), the record around it free to break."""
-    from cli.lines import keep_short
-
     mark = keep_short if kept else str
     if value is None:
         return "—"
@@ -111,11 +111,11 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
     if isinstance(value, str) and key in _VALUE_KINDS:
         return mark(_code_name(value, key))
     if isinstance(value, str) and key == "category":
-        return mark(render.category_name(value))
+        return mark(category_name(value))
     if isinstance(value, str) and key in ("documents", "document"):
         return mark(_document(value))
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
-        return mark(render.local_time(value))
+        return mark(local_time(value))
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "
         return clauses((_("{field}: {value}", field=mark(name("field", k)),
@@ -142,8 +142,6 @@ def _move(e: EventView) -> str:
 
 def _changes(e: EventView, kept: bool) -> list[str]:
     """Each field of the event: ``field: before → after`` (or ``field: value``)."""
-    from cli.lines import keep
-
     mark = keep if kept else str
     lines = []
     for key, change in e.changes.items():
@@ -158,8 +156,8 @@ def _changes(e: EventView, kept: bool) -> list[str]:
     return lines
 
 
-def event_columns() -> list[render.Column]:
-    return [render.Column(h) for h in (
+def event_columns() -> list[tables.Column]:
+    return [tables.Column(h) for h in (
         _("Event"), _("Time"), _("Happened"), _("User"), _("Role"), _("Action"), _("State"),
         _("Case"), _("Reason"), _("Changes"))]
 
@@ -168,8 +166,8 @@ def event_rows(rows: list[EventView]) -> list[list[str]]:
     """One row per event (TSV, CSV): every field of the timeline (the time it happened when
     entered late), the changes joined."""
     sep = "；" if get_language() == "zh" else "; "
-    return [[str(e.seq), render.local_time(e.at),
-             render.local_time(e.occurred_at) if e.occurred_at and e.occurred_at != e.at
+    return [[str(e.seq), local_time(e.at),
+             local_time(e.occurred_at) if e.occurred_at and e.occurred_at != e.at
              else "", e.actor_name or e.actor, name("role", e.role),
              name("trigger", e.action), _move(e), e.case or "",
              _code_name(e.reason, "reason") if e.reason else "", clauses(_changes(e, False), sep)]
@@ -180,27 +178,25 @@ def events(rows: list[EventView], *, fmt: str | None, as_json: bool, with_case: 
            empty: str | None = None) -> str:
     """Events in the chosen format: the timeline on a terminal, one TSV row per event in a
     pipe, CSV with a header, or JSON. Returns the format chosen."""
-    chosen = render.output_format(fmt, as_json)
+    chosen = tables.output_format(fmt, as_json)
     if chosen == "json":
-        render.emit_json([r.model_dump() for r in rows])
+        emit_json([r.model_dump() for r in rows])
     else:
         if not rows and empty:
-            render.nothing(empty, chosen)
+            tables.nothing(empty, chosen)
         if chosen == "table":
             timeline(rows, with_case=with_case)
         elif rows or chosen == "csv":
-            render.emit_rows(event_columns(), event_rows(rows), chosen)
+            tables.emit_rows(event_columns(), event_rows(rows), chosen)
     return chosen
 
 
 def timeline(rows: list[EventView], *, with_case: bool) -> None:
     """Per event: who did what when (and to which case), why, and each field before → after;
     fitted to the terminal without splitting a value (cli.lines), unwrapped in a pipe."""
-    from cli.lines import emit, keep, keep_short
-
     for e in rows:
         head = _("#{seq} {time} {actor} ({role}) {action} {move}", seq=keep(e.seq),
-                 time=keep(render.local_time(e.at)), actor=keep(e.actor_name or e.actor),
+                 time=keep(local_time(e.at)), actor=keep(e.actor_name or e.actor),
                  role=keep(name("role", e.role)), action=keep(name("trigger", e.action)),
                  move=keep(_move(e))).rstrip()
         if with_case and e.case:
@@ -209,7 +205,7 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
             head = f"{head} {keep(label)}"
         emit(head, indent="    ", bold=True)
         if e.occurred_at and e.occurred_at != e.at:
-            emit(_("happened: {time} (entered late)", time=keep(render.local_time(
+            emit(_("happened: {time} (entered late)", time=keep(local_time(
                 e.occurred_at))), indent="      ", first_indent="    ")
         if e.reason:
             emit(_("reason: {reason}", reason=keep_short(_code_name(e.reason, "reason"))),

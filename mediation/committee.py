@@ -116,7 +116,7 @@ def init_committee(
                  "login_required": [None, login_required], "role": [None, staff.role]},
     )
     return {"committee_id": committee.id, "name": name, "prefix": prefix, "director": director,
-            "role": staff.role, "login_required": login_required}
+            "director_name": staff.name, "role": staff.role, "login_required": login_required}
 
 
 COMMITTEE_NAME_MAX = 100

@@ -3,7 +3,8 @@
 ``apply`` anonymises every closed case whose closing date is older than the period: parties'
 names (masked to ``张某``), ID numbers and their keyed hashes, phones, addresses (cut to the
 district), dates of birth (kept as the year), guardians; full names and numbers written inside
-the case's free text are masked too. What the statistics need stays: state, dates, category,
+every free-text field of the case (``mediation.core.personal``: its file, and the grid worker's
+report it came from) are masked too. What the statistics need stays: state, dates, category,
 source, amounts, roles, kinds, sex, ethnicity, agreements' form and performance. Each case
 anonymised is one ``anonymise`` event; a case already anonymised is skipped, so ``apply`` is
 idempotent. The event log itself never held raw personal data (see docs/access.md).
@@ -17,40 +18,40 @@ from typing import Any
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, require
-from mediation.cases import (
-    Agreement,
-    Case,
-    CaseFeedback,
-    Extension,
-    FollowUp,
-    JudicialConfirmation,
-    MediationSession,
-    Party,
-    Urging,
-)
-from mediation.core import identity, redaction
+from mediation.cases import Case, Party
+from mediation.core import identity, personal, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
 from mediation.core.vocab import State
-from mediation.db import eventlog, settings
+from mediation.db import casefile_changes, eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Event
+from mediation.tables import Event, Lead
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"
 
-# Every free-text column of a case file: what retention redacts (and queries.case_view shows
-# redacted). A new free-text column belongs here.
+# The tables a case's rows are in, by name: the case file's, and the grid worker's report it
+# came from (a lead).
+_ROWS: tuple[type[Any], ...] = (*casefile_changes.MODELS, Lead)
+_MODELS: dict[str, type[Any]] = {m.__table__.name: m for m in _ROWS}
+# Every free-text column of a case and its rows: what retention redacts. Declared once, in
+# mediation.core.personal (FREE_TEXT: the case file; LINKED_TEXT: the lead it came from).
 TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    Case: ("summary", "requests", "advice", "referral_ref"),
-    MediationSession: ("minutes", "attendees", "place"),
-    Agreement: ("terms", "superseded_reason"),
-    Extension: ("reason",),
-    FollowUp: ("note",),
-    JudicialConfirmation: ("court",),
-    Urging: ("note",),
-    CaseFeedback: ("recipient", "note"),
-}
+    _MODELS[table]: columns
+    for table, columns in {**personal.FREE_TEXT, **personal.LINKED_TEXT}.items()}
+
+
+def party_values(p: Party) -> dict[str, Any]:
+    """A party's personal data (``personal.PARTY_DATA``) as retention leaves it: removed, cut
+    or masked; a guardian's relation (父亲) kept."""
+    return {
+        "name": redaction.shown_name(p.name, p.kind, full=False),
+        "id_number": None, "id_hash": None, "phone": None,
+        "address": redaction.mask_address(p.address),
+        "birth_date": date(p.birth_date.year, 1, 1) if p.birth_date else None,
+        "guardian_name": identity.mask_name(p.guardian_name),
+        "guardian_relation": p.guardian_relation, "guardian_phone": None,
+    }
 
 
 def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
@@ -111,14 +112,7 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
 
     fields: set[str] = set()
     for p in parties:
-        for attr, value in (
-            ("name", redaction.shown_name(p.name, p.kind, full=False)),
-            ("id_number", None), ("id_hash", None), ("phone", None),
-            ("address", redaction.mask_address(p.address)),
-            ("birth_date", date(p.birth_date.year, 1, 1) if p.birth_date else None),
-            ("guardian_name", identity.mask_name(p.guardian_name)),
-            ("guardian_relation", p.guardian_relation), ("guardian_phone", None),
-        ):
+        for attr, value in party_values(p).items():
             if getattr(p, attr) != value:
                 setattr(p, attr, value)
                 fields.add(f"party.{attr}")
@@ -133,7 +127,8 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
     for row_type, attrs in TEXT_FIELDS.items():
         if row_type is Case:
             continue
-        for row in s.exec(select(row_type).where(row_type.case_id == case.id)).all():
+        for row in s.exec(select(row_type).where(row_type.case_id == case.id)
+                          .order_by(row_type.id)).all():
             for attr in attrs:
                 old = getattr(row, attr)
                 new = text(old)

@@ -8,14 +8,18 @@ served by the pg_trgm GIN index, ranked by trigram similarity); shorter ones (``
 characters, below any trigram) through the short-word index (:mod:`mediation.db.searchgrams`),
 ranked by how often they occur. Several words must all occur.
 
-A whole phone or ID number is looked up by its keyed hash (``case_fts_key``), never as text,
-and only for readers who may see names (the director and the mediators): to anyone else the
-match itself would say whose number is on the case. A case reference (``龙12``,
-``(2026)龙人调字第12号``) finds that case first.
+What the query is (a name or words, a case number, a whole phone or ID number, the end of one)
+is decided in one place, :func:`mediation.search_kinds.classify`. A whole phone or ID number is
+looked up by its keyed hash (``case_fts_key``), never as text; the end of one (``5678``, 4
+characters or more) on the parties' own numbers; both only for readers who may see names (the
+director and the mediators): to anyone else the match itself would say whose number is on the
+case. A case reference (``龙12``, ``(2026)龙人调字第12号``) finds that case first.
 
-The cases found, their rows as ``case list`` shows them and their texts are read in one
-statement (:mod:`mediation.search_query`); the names it reads are masked for the reader here
-(:func:`_add_name`), as everywhere, by ``redaction.shown_name``.
+The cases found, their rows as ``case list`` shows them (the lead mediator's name too), and
+their texts are read in one statement (:mod:`mediation.search_query`), one round trip, on the
+unit of work's connection straight through the driver: no ORM session, no identity map, for
+rows that are only read. The names it reads are masked for the reader here (:func:`_add_name`),
+as everywhere, by ``redaction.shown_name``.
 """
 
 from __future__ import annotations
@@ -24,20 +28,21 @@ import functools
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Dialect, text
+from sqlalchemy import Connection, Dialect, text
 
-from mediation import calendars, search_query
+from mediation import calendars, search_kinds, search_query
 from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
 from mediation.caselist import CaseSummary, overdue
 from mediation.core import identity, normalise, redaction
 from mediation.core.clock import iso
-from mediation.core.errors import InvalidInput, UsageError
+from mediation.core.errors import NotFound, UsageError
 from mediation.core.i18n import msg
+from mediation.core.labels import staff_label
 from mediation.core.vocab import PartyRole
-from mediation.db import casestore, searchgrams, settings
+from mediation.db import searchgrams, settings
 from mediation.db.storage import UnitOfWork
 from mediation.readtables import CASES as _CASES
 
@@ -67,21 +72,18 @@ class Hit:
         return {**self.case.model_dump(), "match": self.match, "score": round(self.score, 4)}
 
 
-def terms_of(query: str) -> list[str]:
-    """The words of a query: split on white space (ideographic too), each at most once."""
-    out: list[str] = []
-    for t in normalise.text(query).split():
-        if t and t not in out:
-            out.append(t)
-    return out
+terms_of = search_kinds.terms_of  # the words of a query
 
 
 def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters | None = None,
                  limit: int = 20) -> list[Hit]:
     """The cases of the actor's committee that match ``query``, best first, at most ``limit``,
-    each as the actor may see it."""
+    each as the actor may see it. One statement (one round trip, read on the unit of work's
+    connection: no ORM session), after at most the hash key (once per pooled connection) and,
+    within a day of New Year, the committee's calendar."""
     require(actor, "case.read")
-    terms = terms_of(query)
+    asked = search_kinds.classify(query)
+    terms = asked.terms
     if not terms:
         raise UsageError(msg("give some words to search for"))
     if len(terms) > MAX_TERMS:
@@ -89,20 +91,22 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     named = sees_names(actor)
     column = "named" if named else "masked"
     where, params = _filters(uow, actor, filters or Filters())
-    conn = uow.session.connection()
+    conn = uow.conn
     dialect = conn.dialect.name
     found: list[str] = []  # the ways the query finds a case (search_query)
-    number = _reference(uow, actor, query)
-    if number is not None:
-        found.append(search_query.by_reference(where))
-        params["number"] = number
-    a_number = _a_number(query)
-    hashes = _hashes(uow, query) if named and a_number else []  # none unless it is a number
-    if hashes:
+    if asked.kind == "reference":
+        found.append(_reference(uow, actor, asked.number, where, params))
+    # a party's number, whole or its end, only for readers who may see names: to anyone else
+    # the match itself would say whose number is on the case
+    if named and asked.whole_number:
+        hashes = _hashes(conn, asked)
         found.append(search_query.by_number(where, len(hashes)))
         params.update({f"h{i}": h for i, h in enumerate(hashes)})
+    if named and asked.tail:
+        found.append(search_query.by_tail(where))
+        params["tail"] = "%" + asked.tail
     # a whole phone or ID number is never in the text (scrubbed there): no text search for it
-    if not a_number:
+    if asked.searched_as_text:
         common = (dialect != "sqlite" and all(len(t) < search_query.MIN_TRIGRAM for t in terms)
                   and searchgrams.pg_common(conn, column,
                                             [searchgrams.query_gram(t) for t in terms]))
@@ -112,7 +116,7 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     if not found:
         return []
     params.update(limit=limit, pool=max(search_query.POOL, limit))
-    rows = _run(uow, search_query.statement(dialect, found, column), params)
+    rows = _run(conn, search_query.statement(dialect, found, column), params)
     return [Hit(case, _snippet(body, terms), score)
             for case, score, body in _results(uow, rows, names_ok=named)]
 
@@ -141,10 +145,10 @@ def _add_name(names: dict[str, list[str]], role: str | None, pname: Any,
         names.setdefault(role, []).append(redaction.shown_name(pname, kind, full=names_ok))
 
 
-def _summary(r: Any, names: dict[str, list[str]], now: datetime,
-             staff: dict[str, str]) -> CaseSummary:
+def _summary(r: Any, names: dict[str, list[str]], now: datetime) -> CaseSummary:
     """A case's row as ``case list`` shows it, from its columns (search_query.COLUMNS), its
-    parties' names as shown (:func:`_add_name`) and its mediator's label (``staff``)."""
+    parties' names as shown (:func:`_add_name`) and its lead mediator as people know them
+    (``staff_names.label``; a user name that is nobody's shows as itself)."""
     return CaseSummary.model_construct(
         id=r.id, number=r.number, state=r.state, category=r.category, source=r.source,
         applicants=names.get(PartyRole.applicant, []),
@@ -152,7 +156,9 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime,
         lead_mediator=r.lead_mediator, registered_at=iso(r.registered_at),
         accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
         overdue=overdue(r.state, r.deadline, now), version=r.version,
-        lead_mediator_name=staff.get(r.lead_mediator) if r.lead_mediator else None)
+        lead_mediator_name=staff_label(r.lead_mediator, r.lead_name,
+                                       shared=(r.lead_namesakes or 0) > 1)
+        if r.lead_mediator else None)
 
 
 def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
@@ -167,10 +173,7 @@ def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
             order.append(r)
             names[r.id] = {}
         _add_name(names[r.id], r.role, r.name, r.kind, names_ok)
-    from mediation.access import staff_names
-
-    staff = staff_names.labels(uow, (r.lead_mediator for r in order))
-    return [(_summary(r, names[r.id], now, staff), float(r.score or 0), r.body or "")
+    return [(_summary(r, names[r.id], now), float(r.score or 0), r.body or "")
             for r in order]
 
 
@@ -210,53 +213,45 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     return " AND ".join(where), params
 
 
-def _reference(uow: UnitOfWork, actor: Actor, query: str) -> str | None:
-    """The case number the query names, if it is one: a full number, a short form (``龙12``)
-    or the committee's sequence number alone (``第10号``, ``10号``), completed as ``case show``
-    completes it (db.casestore.case_key: the committee's prefix and calendar year). A bare
-    number is not a reference here (it may be an amount); anything else is text to search."""
-    try:
-        key = normalise.case_key(query.strip())
-    except (ValueError, TypeError):
-        return None
-    if not isinstance(key, normalise.CaseSeq) and not normalise.is_case_number(key):
-        return None  # words, or an id: no look-up of the committee's prefix or calendar
-    try:
-        found = casestore.case_key(uow, actor, query.strip())
-    except InvalidInput:
-        return None
-    return found if isinstance(found, str) else None
+def _reference(uow: UnitOfWork, actor: Actor, typed: str, where: str,
+               params: dict[str, Any]) -> str:
+    """The SQL finding the case a reference names (``search_kinds``: ``龙12``, ``第12号``, a full
+    number), its parameters put in ``params``. A form without its year means this year in the
+    committee's calendar, as ``case show`` reads it (db.casestore.case_key): the calendar is
+    read only within a day of New Year, when the zones of the world disagree on the year; the
+    committee's prefix that completes ``第12号`` is read in the search's own statement."""
+    year = 0
+    if not search_kinds.states_year(typed):
+        now = uow.now()
+        now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now  # naive: UTC
+        years = {(now + timedelta(hours=h)).year for h in (-12, 14)}
+        year = years.pop() if len(years) == 1 else \
+            settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
+    key = search_kinds.reference_key(typed, year)
+    if isinstance(key, normalise.CaseSeq):
+        params["number_pre"] = f"({key.year})"
+        params["number_post"] = normalise.case_number(key.year, "", key.seq).removeprefix(
+            params["number_pre"])
+        return search_query.by_reference(where, completed=True)
+    params["number"] = key
+    return search_query.by_reference(where)
 
 
-def _a_number(query: str) -> bool:
-    """Whether the query is a whole (valid) resident ID or phone number."""
-    return (not isinstance(identity.check_resident_id("".join(query.split())), str)
-            or identity.valid_phone(query.strip()) is not None)
+def _hashes(conn: Connection, asked: search_kinds.Asked) -> list[str]:
+    """The keyed hash a whole phone or ID number is looked up by. The key is read once per
+    pooled connection (``settings.hash_key_on``); a database without one refuses, as before."""
+    key = settings.hash_key_on(conn)
+    if not key:
+        raise NotFound(msg("no mediation database here; run `mediation init` first"))
+    if asked.kind == "phone":
+        return [identity.phone_hash(key, asked.number)]
+    return [identity.keyed_hash(key, asked.number)]
 
 
-def _hashes(uow: UnitOfWork, query: str) -> list[str]:
-    """The keyed hashes the query is looked up by: of the phone or ID number it is, if any."""
-    compact = "".join(query.split())
-    found = identity.check_resident_id(compact)
-    phone = identity.valid_phone(query.strip())
-    if isinstance(found, str) and not phone:
-        return []
-    # read with Core (the ORM's get cost more than the look-up); hash_key refuses a database
-    # without one, as before
-    key = settings.hash_key_of(uow.session.connection()) or settings.hash_key(uow)
-    hashes = set()
-    if not isinstance(found, str):
-        hashes.add(identity.keyed_hash(key, found[0]))
-    if phone:
-        hashes.add(identity.phone_hash(key, phone))
-    return sorted(hashes)
-
-
-def _run(uow: UnitOfWork, sql: str, params: dict[str, Any]) -> list[Any]:
+def _run(conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     """The rows of the search's statement, straight from the driver (SQLAlchemy's result
     machinery cost a third of the time of the statement itself on SQLite), the times typed
     as SQLAlchemy would have typed them (SQLite stores them as text)."""
-    conn = uow.session.connection()
     dbapi: Any = conn.connection.dbapi_connection
     if conn.dialect.name == "sqlite":  # sqlite3 takes the :name parameters as they are
         rows = dbapi.execute(sql, params).fetchall()

@@ -26,9 +26,11 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # the columns of the case each result row carries (the row of case list), after id and score
 COLUMNS = ("number", "state", "category", "source", "lead_mediator", "registered_at",
            "accepted_at", "deadline", "version")
-# a row of the statement: the case found, its score, the reader's text, its row, one party
-RESULT = ("id", "score", "body", *COLUMNS, "role", "name", "kind")
+# a row of the statement: the case found, its score, the reader's text, its row, its lead
+# mediator's display name and how many of the committee's staff bear it, one party
+RESULT = ("id", "score", "body", *COLUMNS, "lead_name", "lead_namesakes", "role", "name", "kind")
 REFERENCE, NUMBER = 1e9, 1e8  # the scores of a case found by its number, by a party's number
+TAIL = 1e7  # the score of a case found by the end of a party's number
 
 
 def _like(term: str) -> str:
@@ -58,17 +60,36 @@ def statement(dialect: str, found: Sequence[str], column: str) -> str:
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
     key = "rowid" if dialect == "sqlite" else "case_id"
     shown = ", ".join(f"c.{c}" for c in COLUMNS)
-    return (f"SELECT h.id, h.score, f.{column} AS body, {shown}, p.role, p.name, p.kind "
+    # the lead mediator as people know them (staff_names.label), read in the same statement
+    namesakes = ("(SELECT count(*) FROM staff s2 WHERE s2.committee_id = s.committee_id "
+                 "AND s2.name = s.name)")
+    return (f"SELECT h.id, h.score, f.{column} AS body, {shown}, s.name AS lead_name, "
+            f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind "
             f"FROM ({hits}) AS h {join} cases c ON c.id = h.id "
             f"{join} {TEXT_TABLE} f ON f.{key} = h.id "
+            "LEFT JOIN staff s ON s.username = c.lead_mediator "
             "LEFT JOIN party p ON p.case_id = h.id "
             "ORDER BY h.score DESC, h.id DESC, p.position")
 
 
-def by_reference(where: str) -> str:
-    """The case whose number is ``:number`` (a reference typed as the query)."""
-    return f"SELECT c.id AS id, {REFERENCE} AS score FROM cases c WHERE c.number = :number " \
+def by_reference(where: str, *, completed: bool = False) -> str:
+    """The case whose number is ``:number`` (a reference typed as the query); ``completed``:
+    whose number is ``:number_pre``, the committee's prefix and ``:number_post`` (``第12号``:
+    ``(2026)``, ``龙``, ``人调字第12号``), the prefix read in the same statement."""
+    number = (":number_pre || (SELECT coalesce(co.prefix, '') FROM committee co "
+              "WHERE co.id = c.committee_id) || :number_post") if completed else ":number"
+    return f"SELECT c.id AS id, {REFERENCE} AS score FROM cases c WHERE c.number = {number} " \
            f"AND {where}"
+
+
+def by_tail(where: str) -> str:
+    """The cases with a party whose phone, guardian's phone or ID number ends in ``:tail`` (a
+    ``LIKE`` pattern, ``%5678``): read on the party's own numbers, a landline's hyphens aside
+    (``0731-88886666`` ends in ``188886666``)."""
+    ends = " OR ".join(f"replace({col}, '-', '') LIKE :tail" for col in (
+        "p.phone", "p.guardian_phone", "upper(p.id_number)"))
+    return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score FROM party p "
+            f"JOIN cases c ON c.id = p.case_id WHERE ({ends}) AND {where}")
 
 
 def by_number(where: str, hashes: int) -> str:

@@ -217,6 +217,46 @@ def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str, tmp_path: Path
     return invoke
 
 
+@dataclass
+class Templates:
+    """A test module's prepared SQLite databases, by name, in a folder of their own."""
+
+    folder: Path
+    made: dict[str, Path]
+
+
+@pytest.fixture(scope="module")
+def cli_templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"), {})
+
+
+def _copy_sqlite(src: Path, dest: Path) -> None:
+    import shutil
+
+    for suffix in ("", "-wal", "-shm"):
+        if Path(str(src) + suffix).exists():
+            shutil.copyfile(str(src) + suffix, str(dest) + suffix)
+
+
+def prepared(cli: Callable[..., Result], cli_db: str, templates: Templates, key: str,
+             build: Callable[[Callable[..., Result]], None]) -> Callable[..., Result]:
+    """``cli`` on a copy of a database that ``build`` made through the CLI once per module: the
+    module's first test builds it (every call checked as before) and keeps a copy; the next
+    copy that file instead of running ``init`` and the rest again. SQLite only (the module
+    runs on the ``sqlite`` backend)."""
+    from mediation.db.engines import database_url, release_engine
+
+    db = Path(cli_db)
+    if key not in templates.made:
+        build(cli)
+        release_engine(database_url(str(db)))  # closed: the files hold all of it
+        _copy_sqlite(db, templates.folder / f"{key}.db")
+        templates.made[key] = templates.folder / f"{key}.db"
+    else:
+        _copy_sqlite(templates.made[key], db)
+    return cli
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database (skipped when unreachable, failing when CI=true)."""

@@ -3,7 +3,9 @@
     python tools/catalogues.py missing     message ids used in code but in no catalogue
     python tools/catalogues.py add DOMAIN  append the missing ids to DOMAIN.po (both languages)
     python tools/catalogues.py compile     compile every .po to .mo (`make catalogues`)
-    python tools/catalogues.py check       exit 1 if anything is missing, untranslated or stale
+    python tools/catalogues.py check       exit 1 if anything is missing, untranslated, unused
+                                           or stale
+    python tools/catalogues.py prune       remove the entries nothing uses (both languages)
 
 Message ids are extracted with Babel from calls to _(), N_(), msg() and gettext_() in mediation/
 and cli/ (not from inside f-strings: write whole sentences with named fields instead). Dotted keys
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -128,6 +131,40 @@ def missing() -> set[str]:
     return {m for m in wanted() if m not in zh}
 
 
+# Names looked up at run time by a key built from a value (``name("guard", g.__name__)``,
+# ``field.*``, ``metavar.*``...): their keys are not in the code as text, so an entry of this
+# form is used when its kind is.
+_KEY = re.compile(r"[a-z_]+\.[\w.-]+")
+
+
+def unused() -> dict[Path, set[str]]:
+    """Each catalogue's entries nothing asks for: a sentence no code, help text or vocabulary
+    uses (a help text left behind when an option's help changed). A dotted key counts as used
+    when another key of its kind is (kinds are looked up by name at run time)."""
+    used = wanted()
+    kinds = {k.split(".", 1)[0] for k in used if _KEY.fullmatch(k)}
+    found: dict[Path, set[str]] = {}
+    for lang in LANGS:
+        for po, cat in catalogues(lang).items():
+            stale = {str(m.id) for m in cat if m.id and str(m.id) not in used
+                     and not (_KEY.fullmatch(str(m.id)) and str(m.id).split(".", 1)[0] in kinds)}
+            if stale:
+                found[po] = stale
+    return found
+
+
+def prune() -> int:
+    gone = 0
+    for po, ids in unused().items():
+        lang = po.parent.parent.name
+        cat = catalogues(lang)[po]
+        for mid in ids:
+            cat.delete(mid)
+            gone += 1
+        _write(cat, po)
+    return gone
+
+
 def _write(cat: Catalog, path: Path) -> None:
     buf = io.BytesIO()
     write_po(buf, cat, width=100, omit_header=False, sort_output=True)
@@ -186,6 +223,9 @@ def problems() -> list[str]:
             out.append(f"zh_CN has no translation for {mid!r}")
         if "." in mid and " " not in mid and mid in keys and not en.get(mid):
             out.append(f"en has no text for the key {mid!r}")
+    for po, ids in sorted(unused().items()):
+        out += [f"{po.relative_to(ROOT)} holds an entry nothing uses: {mid!r} (run "
+                f"`python tools/catalogues.py prune`)" for mid in sorted(ids)]
     for lang in LANGS:
         for po, cat in catalogues(lang).items():
             mo = po.with_suffix(".mo")
@@ -202,6 +242,9 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "add":
         print(f"added {add(argv[1])} ids")
+        return 0
+    if cmd == "prune":
+        print(f"removed {prune()} entries")
         return 0
     if cmd == "compile":
         compile_all()

@@ -178,7 +178,8 @@ def issue_code(uow: UnitOfWork, staff: Staff, *, halves: bool = False) -> dict[s
     until = uow.now() + timedelta(hours=CODE_HOURS)
     _store(uow, staff, code_text(code), one_time_until=until, second_half="" if halves else None)
     _end_sessions(uow, staff.id, tokens=True)
-    result = {"username": staff.username, "one_time_code": code, "code_expires_at": iso(until)}
+    result = {"username": staff.username, "display_name": staff.name, "one_time_code": code,
+              "code_expires_at": iso(until)}
     return result | ({"half": "administrator"} if halves else {})
 
 
@@ -215,7 +216,8 @@ def give_half(uow: UnitOfWork, actor: Actor, username: str) -> dict[str, Any]:
                     action="code_half", committee_id=staff.committee_id,
                     changes={"username": [username, username],
                              "expires_at": [None, iso(cred.one_time_until)]})
-    return {"username": username, "one_time_code": half, "half": "committee",
+    return {"username": username, "display_name": staff.name, "one_time_code": half,
+            "half": "committee",
             "code_expires_at": iso(cred.one_time_until)}
 
 
@@ -272,7 +274,7 @@ def change_password(uow: UnitOfWork, actor: Actor, username: str, password: str
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action="password_set", committee_id=staff.committee_id,
                     changes={"username": [username, username]})
-    return {"username": staff.username}
+    return {"username": staff.username, "name": staff.name}
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, username: str, *,

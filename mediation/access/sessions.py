@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from mediation.access import staff_names
 from mediation.access.acting import token_hash
 from mediation.access.passwords import (
     PasswordChangeRequired,
@@ -202,6 +203,11 @@ def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:
                     "username": username, "first_sign_in": first_code, "half": half,
                     "awaits_half": bool(username) and e.role == "admin"
                     and username != director.username and awaits_half(uow, username)})
+    # how each is named to people (staff_names.label): the display name, as everywhere
+    shown = staff_names.labels(uow, [n for r in out for n in (r["actor"], r["username"])])
+    for r in out:
+        r["actor_label"] = shown.get(r["actor"], r["actor"])
+        r["user_label"] = shown.get(r["username"]) if r["username"] else None
     return out
 
 
@@ -226,7 +232,7 @@ def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
     eventlog.append(uow.session, at=uow.now(), actor=staff.username, role=staff.role,
                     action="logout", committee_id=staff.committee_id,
                     changes={"token_id": [row.id, None]})
-    return {"user": staff.username}
+    return {"user": staff.username, "name": staff.name}
 
 
 def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int
@@ -249,7 +255,8 @@ def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int
                     action="token_create", committee_id=staff.committee_id,
                     changes={"token_id": [None, row.id], "username": [None, username],
                              "expires_at": [None, iso(row.expires_at)]})
-    return {"id": row.id, "user": username, "token": token, "expires_at": iso(row.expires_at)}
+    return {"id": row.id, "user": username, "name": staff.name, "token": token,
+            "expires_at": iso(row.expires_at)}
 
 
 def list_tokens(uow: UnitOfWork, actor: Actor) -> list[dict[str, Any]]:
@@ -280,4 +287,4 @@ def revoke_token(uow: UnitOfWork, actor: Actor, token_id: int) -> dict[str, Any]
                         action="token_revoke", committee_id=staff.committee_id,
                         changes={"token_id": [row.id, None], "username": [staff.username,
                                                                           staff.username]})
-    return {"id": row.id, "user": staff.username}
+    return {"id": row.id, "user": staff.username, "name": staff.name}

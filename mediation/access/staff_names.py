@@ -25,7 +25,7 @@ from sqlalchemy import select
 from mediation.access.policy import ASSIGNABLE_ROLES
 from mediation.core import choices, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound
-from mediation.core.i18n import msg, name
+from mediation.core.i18n import NONE, get_language, join, msg, name, or_absent
 from mediation.core.labels import staff_label
 from mediation.readtables import STAFF
 
@@ -51,15 +51,18 @@ def _rows(uow: UnitOfWork, committee_id: int | None) -> list[Any]:
 
 
 def listing(rows: list[Any]) -> str:
-    """``liming (李明)、wangfang (王芳)``: user name and display name of each."""
-    shown = [f"{r.username} ({r.name})" if r.name and r.name != r.username else r.username
-             for r in rows[:_LISTED]]
-    return "、".join(shown) + ("…" if len(rows) > _LISTED else "")
+    """Each by display name with the user name to type in brackets, as a listing of values
+    shows a code (choices.both): ``李明（liming）、王芳（wangfang）`` under zh, ``李明 (liming),
+    王芳 (wangfang)`` under en; the user name alone where there is no display name."""
+    bracket = "（{}）" if get_language() == "zh" else " ({})"
+    shown = [r.name + bracket.format(r.username) if r.name and r.name != r.username
+             else r.username for r in rows[:_LISTED]]
+    return join(shown) + ("…" if len(rows) > _LISTED else "")
 
 
 def ambiguous(typed: str, usernames: list[str]) -> InvalidInput:
     return InvalidInput(msg("several staff members are named {name}: give the user name, one "
-                            "of {users}", name=typed, users="、".join(usernames)))
+                            "of {users}", name=typed, users=join(usernames)))
 
 
 def unknown(typed: str, rows: list[Any] | None) -> NotFound:
@@ -118,7 +121,7 @@ def mediator(uow: UnitOfWork, typed: str, *, committee_id: int) -> str:
                  .where(s.committee_id == committee_id).order_by(s.id))
     able = [r for r in rows if r.active and r.role in ASSIGNABLE_ROLES]
     shown = _shown(rows)
-    who = "、".join(shown[r.username] for r in able[:_LISTED]) + (
+    who = join([shown[r.username] for r in able[:_LISTED]]) + (
         "…" if len(able) > _LISTED else "")
     found = find(uow, typed, committee_id=committee_id)
     if found is not None:
@@ -138,9 +141,9 @@ def mediator(uow: UnitOfWork, typed: str, *, committee_id: int) -> str:
     if matched:
         raise InvalidInput(msg("{typed} is part of the names of several who may mediate: "
                                "{found}; give one of them", typed=typed,
-                               found="、".join(shown[u] for u in matched)))
+                               found=join([shown[u] for u in matched])))
     raise NotFound(msg("nobody named {typed} may mediate in this committee; those who may: "
-                       "{able}", typed=typed, able=who or "-"))
+                       "{able}", typed=typed, able=or_absent(who, NONE)))
 
 
 def _shown(rows: list[Any]) -> dict[str, str]:

@@ -10,7 +10,8 @@ back. Categories have their own rules (:func:`category`): code, name, a part of 
 name (``邻里``), or a code without its leading zero (``2`` → ``02``).
 
 A value that is none of these raises :class:`ChoiceError` whose message names the allowed values:
-under zh each as its code and Chinese name (``male 男、female 女``), under en the codes. Every
+under zh each by its Chinese name with its code in brackets (``男（male）、女（female）``),
+under en the codes. Every
 vocabulary value read from any input (a CLI option, a prompt, ``case.json``, a ``case import``
 line, ``case amend --add-party/--edit-party/--prevention`` JSON, a lead CSV or JSON) goes
 through :func:`parse` or :func:`category`, so the code and its name are accepted alike on every
@@ -22,6 +23,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from typing import Any
 
 from mediation.core.i18n import Msg, get_language, join, msg, name
 
@@ -84,14 +86,21 @@ def allowed(kind: str, codes: Sequence[str] | None = None) -> str:
 
 
 def listing(kind: str, codes: Sequence[str] | None = None) -> str:
-    """The allowed values as a refusal names them: ``male 男、female 女`` under zh (the code, which
-    can be typed, and the name, which can too), the codes under en."""
+    """THE allowed values as a refusal names them: under zh each by its Chinese name with the
+    code in brackets (``男（male）、女（female）``: both can be typed), under en the codes."""
     zh = get_language() == "zh"
-    shown = []
-    for code in codes if codes is not None else values(kind):
-        label_ = name(kind, code, "zh") if zh else code
-        shown.append(code if fold(label_) == fold(code) else f"{code} {label_}")
-    return ("、" if zh else ", ").join(shown)
+    return join([both(kind, code) if zh else code
+                 for code in (codes if codes is not None else values(kind))])
+
+
+def both(kind: str, code: str) -> str:
+    """A value by its Chinese name, its code in brackets (``自然人（person）``): how a value is
+    named where the code may matter too, whatever the language (a name that is its code
+    alone: ``JSON``)."""
+    shown = name(kind, code, "zh")
+    if fold(shown) == fold(code):  # JSON: the name is the code
+        return shown
+    return f"{shown}（{code}）" if get_language() == "zh" else f"{shown} ({code})"
 
 
 def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
@@ -132,9 +141,9 @@ def parts(wanted: str, names: Mapping[str, str], *, shortest: int = SHORTEST_PAR
 
 
 def _both(kind: str, codes: Sequence[str]) -> str:
-    """Each value as its code and Chinese name, whatever the language: what a part of a
+    """Each value by its Chinese name and code, whatever the language: what a part of a
     Chinese name matched."""
-    return join([f"{c} {name(kind, c, 'zh')}" for c in codes])
+    return join([both(kind, c) for c in codes])
 
 
 def completions(kind: str, incomplete: str,
@@ -171,11 +180,16 @@ def category(text: str) -> str:
             return found[0].code
         if found:
             raise ChoiceError(msg("{value!r} is part of several: {found}; give one of them",
-                                  value=text, found=join([f"{c.code} {c.zh}" for c in found])))
-    listing = ("、" if get_language() == "zh" else ", ").join(
-        f"{c.code} {c.name(get_language())}" for c in table)
+                                  value=text, found=join([_category(c, "zh") for c in found])))
+    listing = join([_category(c, get_language()) for c in table])
     raise ChoiceError(msg("{value!r} is not a category; allowed: {allowed}", value=text,
                           allowed=listing))
+
+
+def _category(cat: Any, lang: str) -> str:
+    """A category in a listing: by name with its code in brackets, the name in ``lang``."""
+    shown = cat.name(lang)
+    return f"{shown}（{cat.code}）" if get_language() == "zh" else f"{shown} ({cat.code})"
 
 
 def category_family(code: str) -> list[str]:

@@ -145,3 +145,15 @@ def names(lang: str | None = None) -> dict[str, str]:
 
 def join(items: list[str]) -> str:
     return ("、" if _current == "zh" else ", ").join(items)
+
+
+# What a value that is not there is called (never a bare dash, which under zh is no word):
+NOT_RECORDED = N_("not recorded")  # 未记录: a fact nobody recorded
+NOT_AGREED = N_("not agreed")  # 未约定: a term the agreement does not set (a due date)
+NONE = N_("none")  # 无: an empty list
+
+
+def or_absent(value: object, absent: str = NOT_RECORDED) -> str:
+    """THE way a value is shown that may not be there: itself, or ``absent`` (one of the words
+    above) in the user's language: ``履行期限 未约定``, never ``履行期限 -``."""
+    return gettext_(absent) if value is None or value == "" else str(value)

@@ -28,7 +28,7 @@ from mediation import workflow
 from mediation.cases import (
     Case,
 )
-from mediation.core.i18n import Msg, msg
+from mediation.core.i18n import Msg, msg, or_absent
 from mediation.db import aftercare_rows, casefile_rows, settings
 from mediation.db.casefile_changes import COLUMNS, TABLES, recorded
 from mediation.tables import Event
@@ -189,7 +189,7 @@ def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
         if theirs is None:
             case.problems.append(Problem(case.set_by.get(name), case.case_id, "field", msg(
                 "case {case}: row {row}, recorded by event {seq}, is missing from the case "
-                "file", case=case.label, row=name, seq=case.set_by.get(name, "-")), name))
+                "file", case=case.label, row=name, seq=or_absent(case.set_by.get(name))), name))
             return
         table = name.partition("/")[0]
         for c in COLUMNS.get(table, ()):
@@ -198,7 +198,7 @@ def _compare(case: CaseReplay, stored: dict[str, dict[str, Any]]) -> None:
                 seq = case.last_set(name, c)
                 case.problems.append(Problem(seq, case.case_id, "field", msg(
                     "case {case}: {field} differs from what its events recorded (last set by "
-                    "event {seq})", case=case.label, field=where, seq=seq or "-"), where))
+                    "event {seq})", case=case.label, field=where, seq=or_absent(seq)), where))
                 return
 
 
@@ -305,5 +305,5 @@ def _judge(case: CaseReplay, events: Sequence[Any], whole_file: bool = False,
         case.problems.append(Problem(case.last_seq, case.case_id, "replay", msg(
             "case {case} is {state} at version {version}, but replaying its events gives "
             "{replayed} at version {replayed_version}", case=case.label, state=case.state,
-            version=case.version, replayed=r.state or "-", replayed_version=r.version)))
+            version=case.version, replayed=or_absent(r.state), replayed_version=r.version)))
     return case

@@ -36,6 +36,7 @@ from mediation.cases import (
     Prevention,
     Urging,
 )
+from mediation.core import personal
 from mediation.db import settings
 from mediation.db.storage import CASEFILE_PENDING
 
@@ -52,19 +53,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(c.key for c in t.columns if c.key not in ("id", "case_id"))
     for name, t in TABLES.items()
 }
-# Personal data and free text (which may name people): recorded as keyed hashes only.
-HASHED: dict[str, frozenset[str]] = {
-    "cases": frozenset({"summary", "requests", "advice", "referral_ref"}),
-    "party": frozenset({"name", "birth_date", "id_number", "phone", "address",
-                        "guardian_name", "guardian_relation", "guardian_phone"}),
-    "mediation_session": frozenset({"place", "attendees", "minutes"}),
-    "agreement": frozenset({"terms", "superseded_reason"}),
-    "extension": frozenset({"reason"}),
-    "follow_up": frozenset({"note", "visited", "measures", "escalation"}),
-    "judicial_confirmation": frozenset({"court"}),  # free text: may hold a name or number
-    "urging": frozenset({"note"}),
-    "feedback": frozenset({"recipient", "note"}),
-}
+# Personal data and free text (which may name people): recorded as keyed hashes only. The
+# columns are declared once, in mediation.core.personal.
+HASHED: dict[str, frozenset[str]] = {t: frozenset(c) for t, c in personal.PERSONAL.items()}
 _MAC_PREFIX = b"mediation-casefile\x00"
 
 

@@ -5,8 +5,12 @@ exactly as a reader who may see the parties' names sees them in ``case show`` (I
 numbers scrubbed), and ``masked``, as a reader without that access sees them (persons' names
 masked too, in any spelling: ``张某``). A reader's search looks only in their column, so a match
 never rests on a word that reader could not read. The fields: the case number and the
-referral's reference, the parties' and guardians' names, the summary and requests, the minutes
-of the sessions, the terms of every agreement and the notes of the follow-up visits.
+parties' and guardians' names, and every free-text field of the case file, as
+:data:`mediation.core.personal.FREE_TEXT` declares them (the referral's reference, summary,
+requests and advice; the sessions' place, attendees and minutes; the agreements' terms and
+reasons; the extensions' reasons; the follow-up visits' whom, notes, measures and signs of
+escalation; the court; the urgings' notes; the feedbacks' recipients and notes). A text column
+declared there is indexed; nothing here names one (migration 0022 indexed those added then).
 
 Phone and ID numbers are never in the text: ``case_fts_key`` holds their keyed hashes (the ID
 numbers' is the party's ``id_hash``; a phone's, :func:`mediation.core.identity.phone_hash`), so a
@@ -14,34 +18,37 @@ number typed into a search finds its case without a plain copy anywhere.
 
 SQLite: ``case_fts`` is an FTS5 table with the ``trigram`` tokenizer (Chinese has no spaces to
 split words on); PostgreSQL: a plain table with ``pg_trgm`` GIN indexes. Both ship with the
-databases. Migration 0011 makes them and builds every case's row; afterwards every write to the
-case file ends in an event of that case (:func:`mediation.db.eventlog.append`), which refreshes
-the row in the same transaction when a searchable field changed (:func:`touched`); the bulk
-import writes its cases' rows itself (:func:`insert_many`).
+databases. Migration 0011 makes them and builds every case's row (0022 builds them anew);
+afterwards every write to the case file ends in an event of that case
+(:func:`mediation.db.eventlog.append`), which refreshes the row in the same transaction when a
+searchable field changed (:func:`touched`); the bulk import writes its cases' rows itself
+(:func:`insert_many`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
-from mediation.core import identity, redaction
+from mediation.core import identity, personal, redaction
 from mediation.db import searchgrams
 
 PREFIX = "case_fts"  # every table (and SQLite shadow table) of the index starts with this
 TEXT_TABLE = "case_fts"
 KEY_TABLE = "case_fts_key"
 
+# The free text indexed, by table (mediation.core.personal: every free-text column of a case).
+TEXTS: dict[str, tuple[str, ...]] = personal.FREE_TEXT
+_PARTY_COLUMNS = ("name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash")
 # The searchable columns of the case file, by table (what makes a change refresh the row).
 SEARCHED: dict[str, frozenset[str]] = {
-    "cases": frozenset({"number", "referral_ref", "summary", "requests"}),
-    "party": frozenset({"name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash"}),
-    "mediation_session": frozenset({"minutes"}),
-    "agreement": frozenset({"terms"}),
-    "follow_up": frozenset({"note"}),
+    **{table: frozenset(columns) for table, columns in TEXTS.items()},
+    "cases": frozenset({"number", *TEXTS["cases"]}),
+    "party": frozenset(_PARTY_COLUMNS),
 }
 
 
@@ -57,11 +64,12 @@ class Document:
 
 def document(key: bytes, case_id: int, case: Mapping[str, Any],
              parties: Sequence[Mapping[str, Any]], texts: Iterable[str | None]) -> Document:
-    """The index row of a case: ``case`` its columns (number, referral_ref, summary, requests),
-    ``parties`` its parties' columns, ``texts`` the minutes, terms and notes."""
+    """The index row of a case: ``case`` its columns (the number and its free text,
+    ``TEXTS["cases"]``), ``parties`` its parties' columns, ``texts`` the free text of its other
+    rows (:func:`read`)."""
     persons = redaction.Names(redaction.persons_of_rows(
         (p.get("name"), p.get("kind"), p.get("guardian_name")) for p in parties))
-    free = [case.get("referral_ref"), case.get("summary"), case.get("requests"), *texts]
+    free = [*(case.get(c) for c in TEXTS["cases"]), *texts]
     named: list[str] = [case.get("number") or ""]
     masked: list[str] = [case.get("number") or ""]
     for p in parties:
@@ -103,26 +111,57 @@ def touched(recorded: Sequence[Any] | None) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Reading the case file
 
-_CASE_SQL = "SELECT id, number, referral_ref, summary, requests FROM cases WHERE id IN ({ids})"
-_PARTY_SQL = ("SELECT case_id, name, kind, guardian_name, phone, guardian_phone, id_hash "
+_PARTY_SQL = (f"SELECT case_id, {', '.join(_PARTY_COLUMNS)} "
               "FROM party WHERE case_id IN ({ids}) ORDER BY case_id, position")
-_TEXT_SQL = ("SELECT case_id, minutes FROM mediation_session WHERE case_id IN ({ids}) "
-             "UNION ALL SELECT case_id, terms FROM agreement WHERE case_id IN ({ids}) "
-             "UNION ALL SELECT case_id, note FROM follow_up WHERE case_id IN ({ids})")
+Columns = tuple[tuple[str, tuple[str, ...]], ...]  # (table, its free-text columns) ...
+ALL: Columns = tuple(TEXTS.items())
 
 
-def read(conn: Connection, key: bytes, case_ids: Sequence[int]) -> list[Document]:
-    """The index rows of ``case_ids`` as the case file now is (cases that are gone: none)."""
+@functools.lru_cache(maxsize=8)
+def _statements(columns: Columns) -> tuple[str, str]:
+    """The statements reading a case's own free text and that of its other rows, each row's in
+    the declared order of its columns, the rows in the declared order of their tables and then
+    by id (the same text each time: ``db check`` compares it)."""
+    own = dict(columns).get("cases", ())
+    case_sql = (f"SELECT {', '.join(('id', 'number', *own))} FROM cases "
+                "WHERE id IN ({ids})")
+    parts = [f"SELECT case_id, {k} AS k, id AS r, {j} AS j, {c} AS body FROM {table} "
+             "WHERE case_id IN ({ids})"
+             for k, (table, names) in enumerate(columns) if table != "cases"
+             for j, c in enumerate(names)]
+    text_sql = (" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4") if parts else ""
+    return case_sql, text_sql
+
+
+def present(conn: Connection) -> Columns:
+    """The declared free-text columns this database has (a migration before the one that
+    added a table or column reads the schema of its own revision)."""
+    found = inspect(conn)
+    names = set(found.get_table_names())
+    out = []
+    for table, columns in ALL:
+        if table in names:
+            have = {c["name"] for c in found.get_columns(table)}
+            out.append((table, tuple(c for c in columns if c in have)))
+    return tuple(out)
+
+
+def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns = ALL
+         ) -> list[Document]:
+    """The index rows of ``case_ids`` as the case file now is (cases that are gone: none);
+    ``columns``: the free text read (:func:`present`, in a migration), all by default."""
     if not case_ids:
         return []
     ids = ",".join(str(int(i)) for i in case_ids)
-    cases = {r.id: dict(r._mapping) for r in conn.execute(text(_CASE_SQL.format(ids=ids)))}
+    case_sql, text_sql = _statements(columns)
+    cases = {r.id: dict(r._mapping) for r in conn.execute(text(case_sql.format(ids=ids)))}
     parties: dict[int, list[dict[str, Any]]] = {}
     for r in conn.execute(text(_PARTY_SQL.format(ids=ids))):
         parties.setdefault(r.case_id, []).append(dict(r._mapping))
     texts: dict[int, list[str | None]] = {}
-    for r in conn.execute(text(_TEXT_SQL.format(ids=ids))):
-        texts.setdefault(r[0], []).append(r[1])
+    if text_sql:
+        for r in conn.execute(text(text_sql.format(ids=ids))):
+            texts.setdefault(r[0], []).append(r[4])
     return [document(key, cid, cases[cid], parties.get(cid, []), texts.get(cid, []))
             for cid in case_ids if cid in cases]
 
@@ -200,14 +239,17 @@ def settle(conn: Connection) -> None:
     conn.execute(text(f"ANALYZE {TEXT_TABLE}, {KEY_TABLE}, cases, party"))
 
 
-def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True) -> int:
-    """Every case's index row, built anew (migration 0011, with ``grams=False``: the short
-    words' index comes with 0017). Returns how many cases were indexed."""
+def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True,
+            columns: Columns | None = None) -> int:
+    """Every case's index row, built anew from ``columns``, by default the free text the
+    database has (:func:`present`): migration 0011, with ``grams=False`` (the short words'
+    index comes with 0017), and 0022. Returns how many cases were indexed."""
     if grams:
         searchgrams.clear(conn)
     conn.execute(text(f"DELETE FROM {TEXT_TABLE}"))
     conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
     key = _key_of(conn)
+    columns = present(conn) if columns is None else columns
     after, done = 0, 0
     while True:
         ids = [r[0] for r in conn.execute(text(
@@ -215,7 +257,7 @@ def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True) -> int:
             {"after": after, "n": batch})]
         if not ids:
             return done
-        insert_many(conn, read(conn, key, ids), grams=grams)
+        insert_many(conn, read(conn, key, ids, columns), grams=grams)
         done += len(ids)
         after = ids[-1]
         if len(ids) < batch and not _is_sqlite(conn):

@@ -9,7 +9,9 @@ writes the values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -47,8 +49,17 @@ def late_entry_key(committee_id: int) -> str:
 
 
 _SETTING = Setting.__table__  # type: ignore[attr-defined]
-_SOME = select(_SETTING.c.key, _SETTING.c.value).where(
-    _SETTING.c.key.in_(bindparam("keys", expanding=True)))
+
+
+@functools.lru_cache(maxsize=16)
+def _some(n: int) -> Any:
+    """The query for ``n`` keys, one statement per ``n`` (compiled once and cached: an
+    ``expanding`` IN is compiled anew on every run, which cost a step a third of a
+    millisecond; issue 18)."""
+    return select(_SETTING.c.key, _SETTING.c.value).where(
+        _SETTING.c.key.in_([bindparam(f"k{i}") for i in range(n)]))
+
+
 _ONE = select(_SETTING.c.value).where(_SETTING.c.key == bindparam("key"))
 
 
@@ -59,7 +70,11 @@ def get(uow: UnitOfWork, key: str) -> str | None:
 
 def get_many(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
     """The values of those of ``keys`` that are set, in one query."""
-    return {str(k): str(v) for k, v in conn.execute(_SOME, {"keys": list(keys)})}
+    keys = list(keys)
+    if not keys:
+        return {}
+    return {str(k): str(v) for k, v in conn.execute(
+        _some(len(keys)), {f"k{i}": key for i, key in enumerate(keys)})}
 
 
 def put(uow: UnitOfWork, key: str, value: str) -> str | None:
@@ -86,6 +101,21 @@ def hash_key_of(conn: Connection) -> bytes:
     """:func:`hash_key` read with Core on a connection (empty when the database has none)."""
     value = conn.execute(_ONE, {"key": ID_HASH_KEY}).scalar()
     return bytes.fromhex(value) if value else b""
+
+
+_KEY_ON = "mediation.settings.hash_key"  # where hash_key_on keeps it (the connection's info)
+
+
+def hash_key_on(conn: Connection) -> bytes:
+    """:func:`hash_key_of`, read once per pooled connection and kept in its ``info`` (the key
+    is made once, by ``mediation init``, and never changes): a search by number then reads
+    nothing before its one statement. Empty when the database has none (not kept)."""
+    key = conn.info.get(_KEY_ON)
+    if key is None:
+        key = hash_key_of(conn)
+        if key:
+            conn.info[_KEY_ON] = key
+    return bytes(key)
 
 
 def retention_days(uow: UnitOfWork, committee_id: int) -> int | None:

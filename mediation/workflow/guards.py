@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
+from mediation.core import choices
 from mediation.core.commands import (
     Agree,
     Amend,
@@ -32,17 +32,12 @@ from mediation.core.commands import (
     Visit,
     Withdraw,
 )
-from mediation.core.i18n import N_, Msg, join, msg, name
+from mediation.core.i18n import N_, Msg, join, msg, name, or_absent
 from mediation.core.vocab import (
     AgreementForm,
-    DeclineReason,
-    FeedbackChannel,
     JudicialResult,
     Performance,
-    PreventionKind,
-    Satisfaction,
     State,
-    TerminateReason,
 )
 from mediation.workflow.dates import dated_input_problem, dated_inputs
 from mediation.workflow.settings import (
@@ -162,27 +157,24 @@ def no_performance_deadline(_: Subject, c: Agree) -> Msg | None:
     return None
 
 
-def _one_of(values: type[StrEnum], given: object, message: str, kind: str | None = None
-            ) -> Msg | None:
-    """None when ``given`` is one of ``values``, else ``message`` naming the allowed values
-    (with their names in the user's language when ``kind`` names their catalogue keys)."""
-    if given in {v.value for v in values}:
+def _one_of(kind: str, given: object, message: str) -> Msg | None:
+    """None when ``given`` is a code of the vocabulary ``kind``, else ``message`` naming the
+    allowed values as every refusal names them (``choices.listing``)."""
+    if given in choices.values(kind):
         return None
-    allowed = [f"{v.value} ({name(kind, v.value)})" if kind else v.value for v in values]
-    return msg(message, allowed=join(allowed))
+    return msg(message, allowed=choices.listing(kind))
 
 
-def _reason_in(kind: str, allowed: type[DeclineReason] | type[TerminateReason]) -> Guard:
+def _reason_in(kind: str) -> Guard:
     def guard(_: Subject, c: Decline | Terminate) -> Msg | None:
-        return _one_of(allowed, c.reason, N_("the reason must be one of: {allowed}"),
-                       kind)
+        return _one_of(kind, c.reason, N_("the reason must be one of: {allowed}"))
 
     guard.__name__ = f"{kind.replace('.', '_')}_reason_allowed"
     return guard
 
 
-decline_reason_allowed = _reason_in("decline", DeclineReason)
-terminate_reason_allowed = _reason_in("terminate", TerminateReason)
+decline_reason_allowed = _reason_in("decline")
+terminate_reason_allowed = _reason_in("terminate")
 
 
 def advice_given(_: Subject, c: Decline | Terminate) -> Msg | None:
@@ -196,13 +188,13 @@ def has_agreement(s: Subject, _: Command) -> Msg | None:
 
 
 def follow_up_recorded(s: Subject, c: Visit) -> Msg | None:
-    why = _one_of(Satisfaction, c.satisfaction,
+    why = _one_of("satisfaction", c.satisfaction,
                   N_("record the parties' satisfaction (--satisfaction: {allowed})"))
     if why is not None:
         return why
     performance = c.performance
     if s.has_agreement:
-        return _one_of(Performance, performance,
+        return _one_of("performance", performance,
                        N_("record how the agreement is performed (--performance: {allowed})"))
     if performance is not None:
         return msg("there is no agreement whose performance could be recorded")
@@ -214,8 +206,8 @@ def fed_back_recorded(_: Subject, c: Feedback) -> Msg | None:
     if not _text(c.to):
         return msg("record to whom the outcome was reported (--to: the party, the grid worker, "
                    "the referring court, police station or office)")
-    return _one_of(FeedbackChannel, c.channel,
-                   N_("record how the outcome was reported (--channel: {allowed})"), "channel")
+    return _one_of("channel", c.channel,
+                   N_("record how the outcome was reported (--channel: {allowed})"))
 
 
 def visit_before_close(s: Subject, _: Close) -> Msg | None:
@@ -298,8 +290,8 @@ def extension_allowed(s: Subject, _: Extend) -> Msg | None:
                    "(local practice; setting extensions)", most=most, had=s.extensions)
     if s.deadline is not None and s.now is not None and s.now >= s.deadline:
         return msg("the period to conclude ended with {date}: an extension must be applied for "
-                   "before the period ends", date=s.deadline_day.isoformat()
-                   if s.deadline_day else "-")
+                   "before the period ends",
+                   date=or_absent(s.deadline_day and s.deadline_day.isoformat()))
     return None
 
 
@@ -311,7 +303,8 @@ def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
     decided = (JudicialResult.confirmed, JudicialResult.rejected)
     if result in decided:
         return None
-    return msg("--result must be one of: {allowed}", allowed=join(list(decided)))
+    return msg("--result must be one of: {allowed}",
+               allowed=choices.listing("judicial", decided))
 
 
 def judicial_written_only(s: Subject, c: Judicial) -> Msg | None:
@@ -348,7 +341,7 @@ def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
             return msg("the judicial confirmation filed was already decided ({result}, {date}); "
                        "no filing is pending",
                        result=name("judicial", s.judicial_decided),
-                       date=s.judicial_decided_on.isoformat() if s.judicial_decided_on else "-")
+                       date=or_absent(s.judicial_decided_on and s.judicial_decided_on.isoformat()))
         return msg("no judicial confirmation has been filed")
     if s.state == State.closed:
         return msg("a closed case records only the court's decision on a filing made before "
@@ -379,7 +372,7 @@ def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
 
 def prevention_recorded(_: Subject, c: Prevent) -> Msg | None:
     if c.kind:
-        why = _one_of(PreventionKind, c.kind, N_("--kind must be one of: {allowed}"))
+        why = _one_of("prevention", c.kind, N_("--kind must be one of: {allowed}"))
         if why is not None:
             return why
     persons = c.persons

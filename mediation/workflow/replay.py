@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mediation.core.i18n import Msg, msg
+from mediation.core.i18n import Msg, msg, or_absent
 from mediation.core.vocab import CONCLUDED, State
 from mediation.workflow.table import (
     INITIAL,
@@ -67,7 +67,7 @@ _REGISTRATION = "new"
 def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
                   to_state: str | None, version: int | None) -> Msg | None:
     if version != last_version + 1:
-        return msg("version {version} follows version {previous}", version=version or "-",
+        return msg("version {version} follows version {previous}", version=or_absent(version),
                    previous=last_version)
     if state is None:
         if action != _REGISTRATION or from_state is not None or to_state != INITIAL:
@@ -76,7 +76,7 @@ def _step_problem(state: str | None, last_version: int, action: str, from_state:
         return None
     if from_state != state:
         return msg("it starts from {from_state}, but the case was {state}",
-                   from_state=from_state or "-", state=state)
+                   from_state=or_absent(from_state), state=state)
     if action in TRIGGERS:
         problem = _against(transition(action), state, to_state)
         for old in LEGACY_STEPS:
@@ -94,5 +94,5 @@ def _against(t: Transition, state: str, to_state: str | None) -> Msg | None:
         return msg("{action} is not allowed in {state}", action=action, state=state)
     if to_state != dest:
         return msg("{action} from {state} leads to {dest}, not {to_state}", action=action,
-                   state=state, dest=dest, to_state=to_state or "-")
+                   state=state, dest=dest, to_state=or_absent(to_state))
     return None

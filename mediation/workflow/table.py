@@ -22,7 +22,7 @@ from mediation.core.commands import (
     Command,
 )
 from mediation.core.errors import Refused
-from mediation.core.i18n import N_, Msg, msg
+from mediation.core.i18n import N_, Msg, get_language, msg, name
 from mediation.core.vocab import CONCLUDED as CONCLUDED  # the states grouped: workflow.NAME
 from mediation.core.vocab import FINISHED as FINISHED
 from mediation.core.vocab import OPEN_STATES as OPEN_STATES
@@ -365,13 +365,27 @@ def fire(subject: Subject, command: Command) -> str:
 
 
 def mermaid() -> str:
-    """A Mermaid state diagram generated from the live machine (not from the table text)."""
+    """A Mermaid state diagram generated from the live machine (not from the table text), in
+    the language of the process: the states' identifiers are their codes, each state declared
+    with its name and each arrow labelled with its step's name where these differ from the
+    codes (under zh: ``state "登记" as intake``, ``intake --> accepted : 受理``; under en each
+    arrow is labelled with its step's command)."""
     m = machine()
-    lines = ["stateDiagram-v2", f"    [*] --> {m.initial}"]
+    zh = get_language() == "zh"
+
+    def label(trigger: str) -> str:  # under en the step's command, as it is typed
+        return name("trigger", trigger) if zh else trigger
+
+    lines = ["stateDiagram-v2"]
+    for state in State:
+        shown = name("state", state.value)
+        if shown != state.value:
+            lines.append(f'    state "{shown}" as {state.value}')
+    lines.append(f"    [*] --> {m.initial}")
     for trigger, event in m.events.items():
         for source, transitions in event.transitions.items():
             for t in transitions:
                 dest = t.dest if t.dest is not None else source
-                lines.append(f"    {source} --> {dest} : {trigger}")
+                lines.append(f"    {source} --> {dest} : {label(trigger)}")
     lines.extend(f"    {s.value} --> [*]" for s in FINAL)
     return "\n".join(lines) + "\n"

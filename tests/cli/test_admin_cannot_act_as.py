@@ -83,7 +83,7 @@ def test_the_administrator_cannot_sign_in_as_an_account(cli: Callable[..., Any],
     # The director is shown every act of the administrator in the committee, and the half.
     told = [line for line in back.err.splitlines() if line.startswith("提示")]
     assert sum("区县管理员 qu" in t for t in told) == 3, told  # sunli, zhouyu, the reset
-    assert any("liming" in t and "后半段" in t for t in told), told
+    assert any("李明" in t and "后半段" in t for t in told), told  # by name, as everywhere
     # ... and whose codes still await the committee's half, with the command to give it.
     assert any("`mediation staff code sunli`" in t for t in told), told
     # Now a director can sign in: the other members' halves are the director's to give.
@@ -128,12 +128,15 @@ def _admin_acts(cli: Callable[..., Any], tmp_path: Path, acts: list[tuple[str, .
     return seen
 
 
+ACCOUNTS = {"孙力": "sunli", "周宇": "zhouyu", "王芳": "wangfang", "李明": "liming"}
+
+
 def _halves(seen: list[str]) -> dict[str, str]:
     """The first halves the administrator was shown, by account (plain and --json output)."""
     found: dict[str, str] = {}
     for text in seen:
         for m in re.finditer(r"one-time code for (\w+): ([A-Z2-9-]+)", text):
-            found[m.group(1)] = m.group(2)
+            found[ACCOUNTS.get(m.group(1), m.group(1))] = m.group(2)  # named as people know them
         try:
             doc = json.loads(text)
         except ValueError:

@@ -1,7 +1,10 @@
 """Every date option of the command line reads a date with or without its year (issue 14:
 ``--due 12月31日`` was refused): ``12月31日``, ``12-31``, ``2026年12月31日``, ``2026-12-31``; a day
 that does not exist is a one-line error naming the option. The list below must name every
-option whose metavar is DATE or WHEN, so a new date option cannot miss the rule."""
+option whose metavar is DATE or WHEN, so a new date option cannot miss the rule.
+
+How a date is read is the command line's, before any database: the module runs on SQLite, each
+test on a copy of one committee with case 1 made through the CLI once (conftest.prepared)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import pytest
 
 from mediation.core.calendar import DEFAULT
 from mediation.core.clock import utcnow
-from tests.conftest import DATA, Result
+from tests.conftest import DATA, Result, Templates, prepared
 
 Cli = Callable[..., Result]
 
@@ -52,12 +55,20 @@ def test_the_list_names_every_date_option() -> None:
     assert listed <= dated | {("case accept", "--at")}
 
 
-@pytest.fixture
-def room(cli: Cli) -> Cli:
+def _case_1(cli: Cli) -> None:
     assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
                "--prefix", "龙").code == 0
     assert cli("case", "new", "--file", str(DATA / "demo" / "case.json")).code == 0
-    return cli
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def room(cli: Cli, cli_db: str, cli_templates: Templates) -> Cli:
+    return prepared(cli, cli_db, cli_templates, "case-1", _case_1)
 
 
 @pytest.mark.parametrize(("command", "option", "rest"), DATE_OPTIONS,

@@ -122,7 +122,8 @@ def test_demo_shows_the_list_a_history_and_the_workflow(cli: Callable[..., Resul
     db = str(tmp_path / "demo.db")
     first = cli("--db", db, "demo", "--cases", "20")
     assert first.code == 0, first.err
-    assert "stateDiagram-v2" in first.out and "龙人调字第1号" in first.out
+    assert "龙人调字第1号" in first.out
+    assert "accept → accepted" in first.out and "mediation workflow diagram" in first.out
     again = cli("--db", db, "demo")
     assert again.code == 1 and "--fresh" in again.err
     fresh = cli("--db", db, "demo", "--fresh", "--quiet")

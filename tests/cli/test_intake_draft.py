@@ -1,6 +1,9 @@
 """The guided intake (issue 14, "Guided intake that does not lose work"): a guardian asked for
 only when the party needs one, a sex the ID number contradicts said at once and asked again, and
-what was typed kept in a private draft on Ctrl-C or end of input, offered the next time."""
+what was typed kept in a private draft on Ctrl-C or end of input, offered the next time.
+
+The drafts are files and the questions the terminal's: the module runs on SQLite, each test on a
+copy of one committee made through the CLI once (conftest.prepared)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_guided_intake import Terminal
-from tests.conftest import Result
+from tests.conftest import Result, Templates, prepared
 
 ADULT = "430104198003120014"    # a man born 1980
 WOMAN = "430104197511200024"    # a woman born 1975
@@ -43,6 +46,17 @@ def _init(cli: Callable[..., Result]) -> None:
                "--prefix", "龙").code == 0
 
 
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def cli(cli: Callable[..., Result], cli_db: str,
+        cli_templates: Templates) -> Callable[..., Result]:
+    return prepared(cli, cli_db, cli_templates, "committee", _init)
+
+
 def _drafts() -> list[Path]:
     folder = Path(os.environ["MEDIATION_DRAFTS"])
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -51,7 +65,6 @@ def _drafts() -> list[Path]:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Result],
                                                          lang: str) -> None:
-    _init(cli)
     answers = [*CASE,
                "", "张小明", "男", "", BOY, "张大山", "父子", "", "", "",  # a minor: guardian
                "", "李四", "女", "", WOMAN, "", "",                       # an adult: none
@@ -70,7 +83,6 @@ def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Resu
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_without_a_birth_date_the_clerk_says_whether_a_guardian_is_needed(
         cli: Callable[..., Result], lang: str) -> None:
-    _init(cli)
     answers = [*CASE,
                "", "王五", "男", "", "", "是", "王大", "父子", "", "", "",  # lacks capacity
                "", "李四", "女", "", WOMAN, "", "",
@@ -85,7 +97,6 @@ def test_without_a_birth_date_the_clerk_says_whether_a_guardian_is_needed(
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_sex_the_id_number_contradicts_is_asked_again_at_once(cli: Callable[..., Result],
                                                                  lang: str) -> None:
-    _init(cli)
     answers = [*CASE,
                "", "张三", "女", "", ADULT,  # says male: one line, the sex asked again
                "",                          # the ID number's sex, by default
@@ -113,7 +124,6 @@ def test_a_sex_the_id_number_contradicts_is_asked_again_at_once(cli: Callable[..
 @pytest.mark.parametrize(("lang", "eof"), [("zh", False), ("en", False), ("zh", True)])
 def test_ctrl_c_keeps_a_private_draft_that_the_next_intake_continues(
         cli: Callable[..., Result], lang: str, eof: bool) -> None:
-    _init(cli)
     typed = [*CASE, "", "张三", "男", "汉族", ADULT]  # stopped at the applicant's phone
     out = cli("--lang", lang, "case", "new", input=Stops(typed, eof=eof))
     assert out.code == 130 and out.out == ""
@@ -139,7 +149,6 @@ def test_ctrl_c_keeps_a_private_draft_that_the_next_intake_continues(
 
 def test_a_declined_draft_is_deleted_and_the_intake_starts_afresh(
         cli: Callable[..., Result]) -> None:
-    _init(cli)
     assert cli("case", "new", input=Stops(["02", "", "楼上漏水"])).code == 130
     assert len(_drafts()) == 1
     out = cli("case", "new", input=Stops(["n"]))  # declined, then Ctrl-C at the category
@@ -149,7 +158,6 @@ def test_a_declined_draft_is_deleted_and_the_intake_starts_afresh(
 
 
 def test_a_cancel_at_the_summary_deletes_the_draft(cli: Callable[..., Result]) -> None:
-    _init(cli)
     assert cli("case", "new", input=Stops(CASE)).code == 130
     answers = ["y", "", "张三", "男", "", ADULT, "", "", "", "李四", "女", "", "", "", "", "",
                "n", "n"]
@@ -159,7 +167,6 @@ def test_a_cancel_at_the_summary_deletes_the_draft(cli: Callable[..., Result]) -
 
 
 def test_an_unreadable_draft_is_said_and_deleted(cli: Callable[..., Result]) -> None:
-    _init(cli)
     assert cli("case", "new", input=Stops(["02"])).code == 130
     [draft] = _drafts()
     draft.write_text('{"record": [1]}', encoding="utf-8")

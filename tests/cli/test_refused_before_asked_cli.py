@@ -8,21 +8,25 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import Result
+from tests.conftest import Result, Templates, prepared
 
 Cli = Callable[..., Result]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
-@pytest.fixture
-def room(cli: Cli) -> Cli:
+def _committee(cli: Cli) -> None:
     for args in (("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
                   "--prefix", "龙"),
                  ("staff", "add", "liming", "--name", "李明", "--role", "mediator",
                   "--no-password")):
         made = cli(*args)
         assert made.code == 0, made.err
-    return cli
+
+
+@pytest.fixture
+def room(cli: Cli, cli_db: str, cli_templates: Templates) -> Cli:
+    """The committee made once through the CLI, a copy of it for each test."""
+    return prepared(cli, cli_db, cli_templates, "committee", _committee)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -65,7 +65,7 @@ def test_human_view_names_the_denominator(demo: Callable[..., Any], lang: str) -
         assert "concluded (agreements + terminations after acceptance" in r.out
         assert "95% Wilson interval" in r.out and "Last 12 months" in r.out
     else:
-        assert "调解结案" in r.out and "Wilson 95% 置信区间" in r.out and "近12个月" in r.out
+        assert "调解结案" in r.out and "95% 置信区间（威尔逊法）" in r.out and "近12个月" in r.out
 
 
 def test_errors_are_one_clean_line(demo: Callable[..., Any]) -> None:

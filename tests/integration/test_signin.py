@@ -173,7 +173,7 @@ def test_cron_token_logout_and_revoke(guarded: Room) -> None:
         actor_for(guarded, token=made["token"])
     session = login(guarded, "liming", PASSWORD)["token"]
     with guarded.uow() as uow:
-        assert signin.logout(uow, session) == {"user": "liming"}
+        assert signin.logout(uow, session) == {"user": "liming", "name": "李明"}
         uow.commit()
     with pytest.raises(PermissionDenied, match="not valid"):
         actor_for(guarded, token=session)
@@ -275,7 +275,7 @@ def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -
     code = json.loads(added.out)["one_time_code"]
     staff = cli("staff", "add", "sunli", "--name", "孙力", "--role", "auditor", "--committee",
                 "龙", env={"MEDIATION_USER": ""})
-    assert staff.code == 0 and "First half of the one-time code for sunli" in staff.out, staff.err
+    assert staff.code == 0 and "First half of the one-time code for 孙力" in staff.out, staff.err
     refused = cli("staff", "password", "wangfang", "--password-stdin", input="chosen-by-qu\n",
                   env={"MEDIATION_USER": ""})
     assert refused.code == 1 and "staff reset wangfang" in refused.err
@@ -286,7 +286,7 @@ def test_cli_one_time_codes_and_the_directors_notices(cli: Callable[..., Any]) -
                 input=f"{code}\ndirector-pass\n", env={"MEDIATION_USER": ""})
     assert first.code == 0, first.err
     assert "一次性验证码" in first.err  # asked to choose a password
-    assert "区县管理员 qu" in first.err and "孙力" not in first.err  # told what qu did
+    assert "区县管理员 qu" in first.err and "（孙力）" in first.err  # told what qu did, to whom
     log = cli("audit", "log", "--json", env={"MEDIATION_USER": ""})
     assert log.code == 0, log.err
     by_qu = [e["action"] for e in json.loads(log.out) if e["actor"] == "qu"]
@@ -315,5 +315,5 @@ def test_sign_in_by_display_name_and_refusals_that_name_nobody(guarded: Room) ->
         uow.commit()
     from mediation.core.errors import InvalidInput
 
-    with pytest.raises(InvalidInput, match="liming、liming2"):
+    with pytest.raises(InvalidInput, match="liming, liming2"):
         login(guarded, "李明", PASSWORD)

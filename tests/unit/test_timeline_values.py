@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli import render  # noqa: F401  (cli.timeline is imported through cli.render)
 from cli.timeline import clauses, event_rows
 from mediation.core.i18n import set_language
 from mediation.core.vocab import STAFF_FIELDS

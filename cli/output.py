@@ -1,0 +1,111 @@
+"""The lowest layer of what the CLI shows: plain lines on standard output and error (cleaned of
+terminal control), the Rich console, one JSON document, a time and a category as people read
+them. Imports nothing of the CLI: cli.lines, cli.tables, cli.timeline, cli.caseview and
+cli.render build on it (the import contract ``cli-layers`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+
+def clean(value: str) -> str:
+    """What may reach the terminal of a text: escape sequences and control characters removed
+    (``normalise.displayable``). Stored text is data: never markup, never terminal control."""
+    from mediation.core.normalise import displayable
+
+    return displayable(value)
+
+
+def out(line: str) -> None:
+    """Write ``line`` (already ending in a newline, as ``sys.stdout.write`` is given) to
+    standard output, cleaned. Every plain line the CLI prints goes through here or console()."""
+    sys.stdout.write(clean(line))
+
+
+def is_terminal(*, stderr: bool = False) -> bool:
+    return (sys.stderr if stderr else sys.stdout).isatty()
+
+
+def err(line: str) -> None:
+    """As :func:`out`, on standard error (errors and notes). On a terminal each line is wrapped
+    to its width by cli.lines (a path, a command, a case number, a state's name kept whole,
+    a break preferred after punctuation), never left to the terminal to cut anywhere."""
+    text = clean(line)
+    if is_terminal(stderr=True):
+        text = "\n".join(_wrapped(part, console(stderr=True).width)
+                         for part in text.split("\n"))
+    sys.stderr.write(text)
+
+
+def _wrapped(line: str, cells: int) -> str:
+    from cli.lines import help_wrap, width
+
+    if width(line) <= cells or not line.strip():
+        return line
+    lead = line[:len(line) - len(line.lstrip(" "))]
+    return "\n".join(help_wrap(line.strip(), cells, indent=lead, first_indent=lead))
+
+
+@cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class TextConsole(Console):
+        """A console for which every string is plain text: no markup (``[/b]``, ``[link=...]``
+        in a name are shown as written), no emoji codes, no highlighting, and escape
+        sequences and control characters cleaned out of every string it renders (printed
+        strings, table cells and titles all pass through ``render_str``)."""
+
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            kwargs["markup"] = False
+            kwargs["emoji"] = False
+            return super().render_str(clean(text), **kwargs)
+
+    return TextConsole
+
+
+def console(stderr: bool = False) -> Console:
+    return _console_class()(stderr=stderr, highlight=False, soft_wrap=False, markup=False,
+                            emoji=False)
+
+
+# Characters JSON leaves raw with ensure_ascii=False that a terminal may act on: DEL and the C1
+# controls (0x9b is a CSI), bidirectional overrides, line and paragraph separators.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def emit_json(value: Any) -> None:
+    """One JSON document on stdout. Text stays exactly as stored; the characters a terminal
+    could act on are written as ``\\uXXXX`` escapes (the same JSON value)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def local_time(value: str | None) -> str:
+    """An ISO UTC timestamp shown in China Standard Time, to the minute."""
+    if not value:
+        return ""
+    if "T" not in value:
+        return value
+    from mediation.core.clock import LOCAL
+
+    dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return dt.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def category_name(code: str) -> str:
+    from mediation.core import categories
+    from mediation.core.i18n import get_language
+
+    cat = categories.get(code)
+    return f"{code} {cat.name(get_language())}" if cat else code

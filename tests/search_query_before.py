@@ -1,0 +1,190 @@
+"""Frozen copy of mediation/search_query.py at 262eee1 (tests/search_before.py).
+
+The one statement of a search (``case search``, :mod:`mediation.search`): the cases a query
+finds, ranked, together with what the result shows of each (the row ``case list`` shows, its
+parties' names, the reader's text of the index for the snippet), in one round trip.
+
+The ways a case is found are each a ``SELECT id, score`` (:func:`by_reference`,
+:func:`by_number`, :func:`text_query`); :func:`statement` joins them (a case found several ways
+keeps its best score), keeps the best ``:limit`` and joins the rows shown to those only: one row
+per party (in order), the case's columns repeated. Each such statement cost a round trip of its
+own before (three at least, against the raw query's one: on a busy PostgreSQL server each takes
+milliseconds). The names are read as stored; what the reader is shown of them is decided where
+it always was (``redaction.shown_name``, in :mod:`mediation.search`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mediation.db import searchgrams
+from mediation.db.searchindex import KEY_TABLE, TEXT_TABLE
+
+MIN_TRIGRAM = 3  # characters: shorter words are matched with LIKE
+POOL = 200  # the newest matches ranked (text_query)
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# the columns of the case each result row carries (the row of case list), after id and score
+COLUMNS = ("number", "state", "category", "source", "lead_mediator", "registered_at",
+           "accepted_at", "deadline", "version")
+# a row of the statement: the case found, its score, the reader's text, its row, one party
+RESULT = ("id", "score", "body", *COLUMNS, "role", "name", "kind")
+REFERENCE, NUMBER = 1e9, 1e8  # the scores of a case found by its number, by a party's number
+
+
+def _like(term: str) -> str:
+    return "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+
+
+def _pg_like(term: str) -> str:
+    """ILIKE where case can matter (ASCII letters), else LIKE: PostgreSQL's ILIKE folds the
+    case of every character of the text it checks, three times slower on Chinese."""
+    return "ILIKE" if any(ch.isascii() and ch.isalpha() for ch in term) else "LIKE"
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def statement(dialect: str, found: Sequence[str], column: str) -> str:
+    """The search as one statement, from the ``SELECT id, score`` of each way a case is found
+    (``found``, not empty): the best ``:limit`` cases, best first (ties: the newest), each as
+    one row per party (``role``, ``name``, ``kind``; NULLs for a case without one) after
+    ``id``, ``score``, ``body`` (the reader's ``column`` text) and :data:`COLUMNS`."""
+    union = " UNION ALL ".join(f"SELECT id, score FROM ({q}) AS w{i}" for i, q in enumerate(found))
+    hits = (f"SELECT id, max(score) AS score FROM ({union}) AS u GROUP BY id "
+            "ORDER BY 2 DESC, id DESC LIMIT :limit")
+    # SQLite: the 20 hits drive (CROSS JOIN keeps the join order; the FTS5 text table is then
+    # read by rowid, not scanned)
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    key = "rowid" if dialect == "sqlite" else "case_id"
+    shown = ", ".join(f"c.{c}" for c in COLUMNS)
+    return (f"SELECT h.id, h.score, f.{column} AS body, {shown}, p.role, p.name, p.kind "
+            f"FROM ({hits}) AS h {join} cases c ON c.id = h.id "
+            f"{join} {TEXT_TABLE} f ON f.{key} = h.id "
+            "LEFT JOIN party p ON p.case_id = h.id "
+            "ORDER BY h.score DESC, h.id DESC, p.position")
+
+
+def by_reference(where: str) -> str:
+    """The case whose number is ``:number`` (a reference typed as the query)."""
+    return f"SELECT c.id AS id, {REFERENCE} AS score FROM cases c WHERE c.number = :number " \
+           f"AND {where}"
+
+
+def by_number(where: str, hashes: int) -> str:
+    """The cases with a party whose phone or ID number's keyed hash is one of ``:h0``...``"""
+    marks = ", ".join(f":h{i}" for i in range(hashes))
+    return (f"SELECT DISTINCT c.id AS id, {NUMBER} AS score FROM {KEY_TABLE} k "
+            f"JOIN cases c ON c.id = k.case_id WHERE k.hash IN ({marks}) AND {where}")
+
+
+def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
+               common: bool = False) -> tuple[str, dict[str, Any]]:
+    """The ranked text search as SQL (``:limit``, ``:pool`` and ``where``'s parameters still to
+    bind): the ids, scores and ``column`` texts of the cases whose ``column`` holds every term,
+    higher scores first. Ranked among the newest ``:pool`` matches (:data:`POOL`): a common
+    word matches thousands of cases, and scoring every one of them (bm25, similarity) is what
+    made such a search slow; the index hands the matches over newest first and stops at the
+    pool."""
+    long_ = [t for t in terms if len(t) >= MIN_TRIGRAM]
+    short = [t for t in terms if len(t) < MIN_TRIGRAM]
+    params: dict[str, Any] = {}
+    conds: list[str] = []
+    for i, t in enumerate(short):
+        if dialect == "sqlite":
+            params[f"s{i}"] = _like(t)
+            # ESCAPE also keeps SQLite from handing this LIKE to FTS5, whose trigram LIKE finds
+            # nothing for fewer than three characters: evaluated row by row, it finds them all.
+            # (The short-word index instead, beside a long word: 0.1-60 s at 100,000 cases,
+            # as an IN list or a look-up per row, against 1-90 ms.)
+            conds.append(f"f.{column} LIKE :s{i} ESCAPE '\\'")
+    if short and dialect != "sqlite":
+        # beside a long word too, the short-word index: the planner combines it with the
+        # trigram index (a rare short word with a common long one: a walk of the long one's
+        # matches checking each text took 15-40 ms at 30,000 cases, 0.3-1.7 ms so)
+        params["grams"] = searchgrams.pg_query(short)
+        conds.append(f"f.{column}_grams @@ CAST(:grams AS tsquery)")
+    # how often the short words occur: their rank when no word reaches the trigram index
+    def counts(body: str) -> str:
+        return " + ".join(f"(length({body}) - length(replace(lower({body}), lower(:r{i}), "
+                          f"''))) / length(:r{i})" for i in range(len(short)))
+
+    params.update({f"r{i}": t for i, t in enumerate(short)})
+    if short and not long_:  # only short words: the short-word index serves them
+        return _short_query(dialect, short, column, where, params, counts, common)
+    if dialect == "sqlite":
+        key = "f.rowid"
+        if long_:
+            params["match"] = " AND ".join(f"{column} : {_fts_phrase(t)}" for t in long_)
+            weights = "1.0, 0.0" if column == "named" else "0.0, 1.0"
+            score = f"-bm25({TEXT_TABLE}, {weights})"
+            conds.insert(0, f"{TEXT_TABLE} MATCH :match")
+        else:
+            score = counts(f"f.{column}")
+        outer = "score"  # bm25 is computed in the FTS query, for the pool's rows only
+    else:
+        key = "f.case_id"
+        for i, t in enumerate(long_):
+            params[f"l{i}"] = _like(t)
+            conds.insert(i, f"f.{column} {_pg_like(t)} :l{i}")
+        params["whole"] = " ".join(long_)
+        # scored outside the pool's query: PostgreSQL would score every match before its sort
+        score = "0"
+        outer = "similarity(body, :whole)" if long_ else counts("body")
+    conds.append(where)
+    # SQLite: the index table drives (CROSS JOIN keeps the join order), newest first, so a
+    # scan for a short word stops at the pool instead of probing the index for every case
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    # SQLite reads the text of the 20 shown afterwards (_texts), not of the whole pool
+    body = "NULL" if dialect == "sqlite" else f"f.{column}"
+    pool = (f"SELECT c.id AS id, {score} AS score, {body} AS body FROM {TEXT_TABLE} f "
+            f"{join} cases c ON c.id = {key} WHERE {' AND '.join(conds)} "
+            f"ORDER BY {key} DESC LIMIT :pool")
+    return (f"SELECT id, {outer} AS score, body FROM ({pool}) AS pool "
+            "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
+
+
+def _short_query(dialect: str, short: Sequence[str], column: str, where: str,
+                 params: dict[str, Any], counts: Callable[[str], str], common: bool
+                 ) -> tuple[str, dict[str, Any]]:
+    """:func:`text_query` for words of one or two characters only: the cases come from the
+    short-word index (:mod:`mediation.db.searchgrams`), which holds exactly the cases whose text
+    holds each word (ASCII case aside, as ``LIKE``), newest first; ranked by how often the
+    words occur, as before.
+
+    PostgreSQL: a word in ``common`` use (:func:`searchgrams.pg_common`, from the statistics) is
+    checked on the newest cases' texts, walking back until the pool is full (a few hundred rows);
+    any other is looked up in the GIN index first (a ``MATERIALIZED`` CTE, so the planner cannot
+    turn it into that walk: it would misjudge a walk checking each row's ``tsvector`` as cheap,
+    and a word in 2% of 100,000 cases took 100 ms so)."""
+    if dialect == "sqlite":
+        params["grams"] = searchgrams.match(column, short)
+        # the index drives, newest first: a common word stops at the pool, a rare one is a
+        # look-up of its few cases
+        pool = (f"SELECT c.id AS id, {counts('f.' + column)} AS score, NULL AS body "
+                f"FROM {searchgrams.GRAM_TABLE} g CROSS JOIN {TEXT_TABLE} f ON f.rowid = g.rowid "
+                f"CROSS JOIN cases c ON c.id = g.rowid "
+                f"WHERE {searchgrams.GRAM_TABLE} MATCH :grams AND {where} "
+                f"ORDER BY g.rowid DESC LIMIT :pool")
+        return (f"SELECT id, score, body FROM ({pool}) AS pool "
+                "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
+    outer = f"SELECT id, {counts('body')} AS score, body FROM (%s) AS pool " \
+            "ORDER BY 2 DESC, id DESC LIMIT :limit"
+    if common:  # exact: ASCII letters folded on both sides, as the grams are
+        conds = []
+        for i, t in enumerate(short):
+            params[f"g{i}"] = searchgrams.query_gram(t)
+            conds.append(f"strpos(translate(f.{column}, '{_UPPER}', '{_UPPER.lower()}'), "
+                         f":g{i}) > 0")
+        return outer % (f"SELECT c.id AS id, f.{column} AS body FROM {TEXT_TABLE} f "
+                        f"JOIN cases c ON c.id = f.case_id WHERE {' AND '.join(conds)} "
+                        f"AND {where} ORDER BY f.case_id DESC LIMIT :pool"), params
+    params["grams"] = searchgrams.pg_query(short)
+    return outer % (f"WITH m AS MATERIALIZED (SELECT case_id FROM {TEXT_TABLE} "
+                    f"WHERE {column}_grams @@ CAST(:grams AS tsquery)) "
+                    f"SELECT c.id AS id, f.{column} AS body FROM m "
+                    f"JOIN {TEXT_TABLE} f ON f.case_id = m.case_id "
+                    f"JOIN cases c ON c.id = m.case_id "
+                    f"WHERE {where} ORDER BY m.case_id DESC LIMIT :pool"), params

@@ -143,6 +143,24 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
     return lines
 
 
+def err(line: str) -> None:
+    """Standard error's lines (errors and notes; render.err): on a terminal each wrapped to its
+    width as a help page is (a path, a command, a case number, a date and time, a state's name
+    kept whole, a break preferred after punctuation), never left to the terminal to cut
+    anywhere; in a pipe as given, one line each."""
+    if output.is_terminal(stderr=True):
+        cells = output.console(stderr=True).width
+        line = "\n".join(_message_line(part, cells) for part in output.clean(line).split("\n"))
+    output.err(line)
+
+
+def _message_line(line: str, cells: int) -> str:
+    if width(line) <= cells or not line.strip():
+        return line
+    lead = line[:len(line) - len(line.lstrip(" "))]
+    return "\n".join(help_wrap(line.strip(), cells, indent=lead, first_indent=lead))
+
+
 def help_wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None
               ) -> list[str]:
     """The one wrap of every help page: what must stay whole marked (cli.lines.protect: a

@@ -37,23 +37,8 @@ def is_terminal(*, stderr: bool = False) -> bool:
 
 
 def err(line: str) -> None:
-    """As :func:`out`, on standard error (errors and notes). On a terminal each line is wrapped
-    to its width by cli.lines (a path, a command, a case number, a state's name kept whole,
-    a break preferred after punctuation), never left to the terminal to cut anywhere."""
-    text = clean(line)
-    if is_terminal(stderr=True):
-        text = "\n".join(_wrapped(part, console(stderr=True).width)
-                         for part in text.split("\n"))
-    sys.stderr.write(text)
-
-
-def _wrapped(line: str, cells: int) -> str:
-    from cli.lines import help_wrap, width
-
-    if width(line) <= cells or not line.strip():
-        return line
-    lead = line[:len(line) - len(line.lstrip(" "))]
-    return "\n".join(help_wrap(line.strip(), cells, indent=lead, first_indent=lead))
+    """As :func:`out`, on standard error, as given (cli.lines.err wraps it on a terminal)."""
+    sys.stderr.write(clean(line))
 
 
 @cache

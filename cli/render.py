@@ -10,12 +10,12 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from cli.caseview import case_view
+from cli.lines import err
 from cli.output import (
     category_name,
     clean,
     console,
     emit_json,
-    err,
     is_terminal,
     local_time,
     out,

@@ -21,8 +21,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli import lines
-from cli.lines import KEPT, keep, keep_each, keep_short, protect, unmarked, width, wrap
-from cli.output import clean, console, emit_json, err, out
+from cli.lines import (
+    KEPT,
+    err,
+    keep,
+    keep_each,
+    keep_short,
+    protect,
+    unmarked,
+    width,
+    wrap,
+)
+from cli.output import clean, console, emit_json, out
 from mediation.core.i18n import _
 from mediation.core.vocab import OutputFormat
 

@@ -114,7 +114,8 @@ def _parties(view: CaseView, cells: int | None) -> None:
             guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
                 "relation", relation), p.guardian.get("phone")) if v)
         body.append([name("party", p.role), p.name, p.id_number or "", p.phone or "",
-                     p.address or "", guardian])
+                     lines.keep_places(p.address or ""), "\n".join(
+                         keep_short(g) for g in guardian.split("\n") if g)])
     if cells is None:
         out(_("Parties") + "\n")
         tables.emit_rows(columns, body, "tsv")

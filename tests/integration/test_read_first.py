@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from mediation import intake, step_machinery, steps
 from mediation.access import acting
 from mediation.cases import Case, Prevention
-from mediation.core.commands import Prevent
+from mediation.core.commands import Prevent, StepDone
 from mediation.core.errors import Conflict
 from mediation.db.engines import release_engine
 from mediation.db.storage import UnitOfWork, transaction
@@ -77,9 +77,9 @@ def test_a_case_moved_between_the_reads_and_the_lock_is_refused_or_run_again(
     it takes the lock: with no version named the step is run again from the start and
     commits once; with one named it is refused, and nothing is written either way."""
     cid = _new_case(room)
-    attempts = []
+    attempts: list[int] = []
 
-    def once(uow: UnitOfWork) -> object:
+    def once(uow: UnitOfWork) -> StepDone:
         def apply(case: Case) -> step_machinery.Changes:
             uow.session.add(Prevention(case_id=cid, kind="suicide", persons=1,
                                        recorded_at=uow.now(), recorded_by="wangfang"))

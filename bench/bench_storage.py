@@ -170,7 +170,7 @@ def _ours_transitions(engine: Any, ids: list[int]) -> None:
             actor = signin.actor_for(uow, user="wangfang", token=None, session=True)
             return steps.accept(uow, actor, cid)
 
-        transaction(engine, once)
+        transaction(engine, once, read_first=True)  # as cli/context.py Env.act
 
 
 def _event_hash(prev: str, content: dict[str, Any]) -> str:

@@ -166,7 +166,7 @@ def _terminal(kind: str, url: str, ids: range, barrier: Any, seconds: float,
                 actor = signin.actor_for(uow, user="wangfang", token=None, session=True)
                 return steps.accept(uow, actor, cid)
 
-            transaction(engine, once)
+            transaction(engine, once, read_first=True)  # as cli/context.py Env.act
     elif url.startswith("sqlite"):
         conn = _raw_sqlite_connection(url.removeprefix("sqlite:///"))
         cur = conn.cursor()

@@ -11,7 +11,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, format_opt, json_opt, parse_date
+from cli.options import MAX_INT, format_opt, json_opt, parse_date, reveal_opt, reveal_reason_opt
 from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
@@ -119,12 +119,15 @@ def register(app: typer.Typer) -> None:
 
     @audit.command("case")
     def case_(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+              reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
               as_json: bool = json_opt()) -> None:
-        """One case's whole record for a reviewer: who did what, when, why, before and after."""
+        """One case's whole record for a reviewer: who did what, when, why, before and after;
+        personal data masked unless revealed."""
         from mediation import audit as svc
         from mediation.tables import EventView
 
-        view = env(ctx).act(svc.case_timeline, case_ref, write=False)
+        view = env(ctx).act(svc.case_timeline, case_ref, reveal=reveal, reason=reason,
+                            write=reveal)
         if as_json:
             render.emit_json(view)
             return

@@ -67,8 +67,11 @@ def register(app: typer.Typer) -> None:
         channel: str = choice_opt("channel", ..., "--channel", help=_(
             "How the outcome was reported.")),
         to: str | None = typer.Option(None, "--to", metavar="WHOM", help=_(
-            "To whom: the party, the grid worker, the referring court, police station or "
-            "office (default for a case from a grid report: its grid worker).")),
+            "To whom: a party, by name or a part of one name, or 双方当事人, 申请人, 被申请人; "
+            "the grid worker (网格员) of a case from a grid report; the referring body of a "
+            "referred case (法院, 公安机关, 信访部门, 政府部门). Anyone else is refused. "
+            "Default: whoever brought the dispute (a lead's grid worker, the referring body, "
+            "the applicants).")),
         note: str | None = typer.Option(None, "--note", help=_("What was said.")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),

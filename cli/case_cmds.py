@@ -24,6 +24,8 @@ from cli.options import (
     parse_at,
     parse_date,
     read_stdin,
+    reveal_opt,
+    reveal_reason_opt,
     version_opt,
 )
 from mediation.core.errors import DuplicateSuspected, InvalidInput
@@ -322,9 +324,7 @@ def register(app: typer.Typer) -> None:
     @case.command("show")
     def show(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        reveal: bool = typer.Option(False, "--reveal", help=_(
-            "Show full personal data (needs --reason; recorded).")),
-        reason: str | None = typer.Option(None, "--reason", help=_("Why you reveal.")),
+        reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
         as_json: bool = json_opt(),
     ) -> None:
         """Show one case file; personal data masked unless revealed."""
@@ -365,12 +365,13 @@ def register(app: typer.Typer) -> None:
 
     @case.command("history")
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+                reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
                 fmt: str | None = format_opt(), as_json: bool = json_opt()) -> None:
-        """Every step of one case, from the event log."""
+        """Every step of one case, from the event log; personal data masked unless revealed."""
         from mediation import queries
 
-        render.history(env(ctx).act(queries.history, case_ref, write=False), as_json=as_json,
-                       fmt=fmt)
+        render.history(env(ctx).act(queries.history, case_ref, reveal=reveal, reason=reason,
+                                    write=reveal), as_json=as_json, fmt=fmt)
 
     from cli import correction_cmds, document_cmds, search_cmds
 

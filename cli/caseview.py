@@ -5,6 +5,7 @@ a pipe each fact a ``label<TAB>value`` line and each party a tab-separated row, 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from cli import lines, tables
@@ -18,11 +19,29 @@ if TYPE_CHECKING:
     from mediation.cases import CaseView
 
 LABEL_MOST = 16  # terminal cells: a label column wider than this is not padded to
+# Stands for a line's last value until it is known to be there (:func:`ending`); a private-use
+# character other than the marks of a value kept whole (lines.keep: U+E000, U+E001).
+TAIL = "\ue0ff"
+_EMPTY_TAIL = re.compile(f"[\\s:：.。,，;；]*{TAIL}$")
+
+
+def ending(line: str, value: str | None) -> str:
+    """THE rule that no label is shown with nothing after it: ``line``, a message formatted
+    with :data:`TAIL` as its last field, ends with ``value``; without one (none, or only white
+    space), the line ends before the mark that would introduce it (``反馈对象 张三：`` is
+    ``反馈对象 张三``; ``满意。`` is ``满意``)."""
+    if value is not None and value.strip():
+        return line.replace(TAIL, value)
+    return _EMPTY_TAIL.sub("", line).replace(TAIL, "")
 
 
 def _facts(rows: list[tuple[str, str]], cells: int | None) -> None:
     """``label  value`` lines, the values aligned and wrapped beside the labels; in a pipe
-    ``label<TAB>value``."""
+    ``label<TAB>value``. A fact without a value is not shown (no label with nothing beside it:
+    :func:`ending`)."""
+    rows = [(label, value) for label, value in rows if lines.unmarked(value).strip()]
+    if not rows:
+        return
     if cells is None:
         for label, value in rows:
             out(f"{label}\t{' '.join(lines.fit(value, None))}\n")
@@ -91,10 +110,12 @@ def _parties(view: CaseView, cells: int | None) -> None:
     for p in view.parties:
         guardian = ""
         if p.guardian:
-            guardian = "\n".join(v for v in (p.guardian.get("name"), p.guardian.get("relation"),
-                                             p.guardian.get("phone")) if v)
+            relation = p.guardian.get("relation")
+            guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
+                "relation", relation), p.guardian.get("phone")) if v)
         body.append([name("party", p.role), p.name, p.id_number or "", p.phone or "",
-                     p.address or "", guardian])
+                     lines.keep_places(p.address or ""), "\n".join(
+                         keep_short(g) for g in guardian.split("\n") if g)])
     if cells is None:
         out(_("Parties") + "\n")
         tables.emit_rows(columns, body, "tsv")
@@ -110,13 +131,15 @@ def _lines(view: CaseView) -> list[str]:
         label = _("lead mediator") if m["lead"] else _("co-mediator")
         said.append(_("Mediator: {name}, {label}", name=keep(m["label"]), label=keep(label)))
     for s in view.sessions:
-        said.append(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
-                      time=keep(local_time(s["held_at"])), minutes=s["minutes"]))
+        said.append(ending(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
+                             time=keep(local_time(s["held_at"])), minutes=TAIL),
+                           s["minutes"]))
     for a in view.agreements:
         status = _("superseded") if a.superseded_at else (
             _("in effect") if a.effective_at else _("not yet in effect"))
-        said.append(_("Agreement v{version} ({form}, {status}): {terms}", version=keep(
-            a.version), form=keep(name("form", a.form)), status=keep(status), terms=a.terms))
+        said.append(ending(_("Agreement v{version} ({form}, {status}): {terms}", version=keep(
+            a.version), form=keep(name("form", a.form)), status=keep(status), terms=TAIL),
+            a.terms))
         if a.amount or a.due:
             said.append(_("    amount {amount} yuan, due {due}",
                           amount=keep(or_absent(money.shown(a.amount), NOT_AGREED)),
@@ -135,23 +158,29 @@ def _lines(view: CaseView) -> list[str]:
                       performance=keep(or_absent(f["performance"] and name(
                           "performance", f["performance"]))),
                       satisfaction=keep(name("satisfaction", f["satisfaction"])),
-                      note=f["note"] or ""))
+                      note=TAIL))
+        said[-1] = ending(said[-1], f["note"])
         if f.get("visited") or f.get("visitor"):
             said.append(_("    visited by {visitor}; visited: {visited}",
                           visitor=keep_short(or_absent(f.get("visitor"))),
                           visited=keep_short(or_absent(f.get("visited")))))
         if f.get("measures"):
-            said.append(_("    measures taken: {measures}", measures=f["measures"]))
+            said.append(ending(_("    measures taken: {measures}", measures=TAIL),
+                               f["measures"]))
         if f.get("escalation"):
-            said.append(_("    signs of escalation: {escalation}", escalation=f["escalation"]))
+            said.append(ending(_("    signs of escalation: {escalation}", escalation=TAIL),
+                               f["escalation"]))
     for u in view.urgings:
-        said.append(_("Urged to perform {time} ({by}): {note}", time=keep(local_time(u["at"])),
-                      by=keep(u["by"]), note=u["note"] or ""))
+        said.append(ending(_("Urged to perform {time} ({by}): {note}",
+                             time=keep(local_time(u["at"])), by=keep(u["by"]), note=TAIL),
+                           u["note"]))
     for fb in view.feedbacks:
         said.append(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
                       time=keep(local_time(fb["at"])), by=keep(fb["by"]),
                       channel=keep(name("channel", fb["channel"])),
-                      to=keep_short(or_absent(fb["to"])), note=fb["note"] or ""))
+                      to=keep_short(or_absent(fb["to"] and name("recipient", fb["to"]))),
+                      note=TAIL))
+        said[-1] = ending(said[-1], fb["note"])
     for pr in view.preventions:
         said.append(_("Escalation prevented: {kind}, {persons} persons",
                       kind=keep(name("prevention", pr["kind"])), persons=keep(pr["persons"])))

@@ -77,7 +77,9 @@ class Env:
             actor: Actor = self.actor(uow)
             return fn(uow, actor, *args, **kwargs)
 
-        return transaction(engine, once, write=write, snapshot=snapshot)
+        # A write reads first (UnitOfWork): who acts, and a workflow step up to its
+        # compare-and-set, are read before the SQLite write lock is taken (issue 18).
+        return transaction(engine, once, write=write, snapshot=snapshot, read_first=write)
 
 
 def env(ctx: typer.Context) -> Env:

@@ -147,7 +147,10 @@ def _read_case_file(file: str) -> tuple[object, str]:
 def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, Any]:
     """``lead accept LEAD`` at a terminal: the guided intake (cli/prompts.py) starting from
     what the lead says (source, when found, risk, what was seen, its reference), then the
-    intake; a probable duplicate is shown and the clerk decides, as in ``case new``."""
+    intake; a probable duplicate is shown and the clerk decides, as in ``case new``.
+    Interrupted, what was typed is kept in the lead's own draft (cli/intake_draft.py), which
+    the next ``lead accept LEAD`` offers to continue; exit 130."""
+    from cli.intake_draft import Draft
     from cli.prompts import guided_intake, yes
     from mediation import calendars, leads
     from mediation.core.errors import DuplicateSuspected
@@ -157,18 +160,23 @@ def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, A
         actor = e.actor(uow)
         calendar = calendars.of(uow, actor.committee_id)
         start = leads.intake_prefill(uow, actor, lead_id)
-    record = guided_intake(calendar, prefill=start)
-    try:
-        return e.act(leads.accept, lead_id, record, force=force)
-    except DuplicateSuspected as exc:
-        if exc.matches:
-            render.duplicates(exc.matches, exc.record)
-        else:
-            render.err(exc.render() + "\n")
-        if not yes(_("Register it anyway? (recorded, as --force is)")):
-            render.err(_("Not registered; nothing was written.") + "\n")
-            raise typer.Exit(exc.exit_code) from None
-        return e.act(leads.accept, lead_id, record, force=True)
+    draft = Draft(e.url(), lead=lead_id)
+    with draft.kept():  # Ctrl-C: what was typed kept, offered by the next lead accept LEAD
+        record = guided_intake(calendar, prefill=start, draft=draft)
+        try:
+            result: dict[str, Any] = e.act(leads.accept, lead_id, record, force=force)
+        except DuplicateSuspected as exc:
+            if exc.matches:
+                render.duplicates(exc.matches, exc.record)
+            else:
+                render.err(exc.render() + "\n")
+            if not yes(_("Register it anyway? (recorded, as --force is)")):
+                draft.discard()
+                render.err(_("Not registered; nothing was written.") + "\n")
+                raise typer.Exit(exc.exit_code) from None
+            result = e.act(leads.accept, lead_id, record, force=True)
+    draft.discard()  # the case is written
+    return result
 
 
 def register_leads(app: typer.Typer) -> None:
@@ -257,7 +265,9 @@ def register_leads(app: typer.Typer) -> None:
             "The lead's number (see lead list).")),
         file: str | None = typer.Option(None, "--file", "-f", metavar="FILE", help=_(
             "The case as JSON (see docs/case-json.md); '-' reads standard input. Without "
-            "it, the guided intake asks at the terminal, starting from what the lead says.")),
+            "it, the guided intake asks at the terminal, starting from what the lead says; "
+            "interrupted, it keeps what was typed in a private draft, which the next "
+            "`lead accept LEAD` offers to continue.")),
         force: bool = typer.Option(False, "--force", help=_(
             "Register even if it looks like a duplicate (recorded).")),
         as_json: bool = json_opt(),

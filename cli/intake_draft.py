@@ -1,9 +1,10 @@
 """The guided intake's draft: what was typed survives Ctrl-C (or end of input).
 
-Interrupted, ``case new`` keeps the answers given so far in a draft, says where in one line and
-exits 130; the next ``case new`` at a terminal on the same database offers to continue it
-("上次未完成的登记，是否继续？"). The draft is deleted once the case is written, when the clerk
-declines to continue it, cancels at the summary or decides not to register a probable duplicate.
+Interrupted, ``case new`` (or ``lead accept LEAD``'s guided intake) keeps the answers given so far
+in a draft, says where in one line and exits 130; the next ``case new`` (``lead accept LEAD``) at
+a terminal on the same database offers to continue it ("上次未完成的登记，是否继续？"). The
+draft is deleted once the case is written, when the clerk declines to continue it, cancels at
+the summary or decides not to register a probable duplicate.
 
 The draft holds personal data (names, ID numbers, phones) as typed: it is a private file (0600,
 even in a shared group directory; folder 0700) under the user's data folder
@@ -65,9 +66,13 @@ def readable(state: object) -> bool:
 class Draft:
     """The draft of the guided intake on one database."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, lead: int | None = None) -> None:
+        """``lead``: the draft of ``lead accept LEAD``'s guided intake, one per lead, apart from
+        ``case new``'s (a case taken from a lead is registered only by taking that lead)."""
         digest = hashlib.sha256(db_url.encode("utf-8")).hexdigest()[:16]
-        self.path = folder() / f"intake-{digest}.json"
+        self.path = folder() / (f"intake-{digest}.json" if lead is None
+                                else f"lead-{lead}-{digest}.json")
+        self.resume = "mediation case new" if lead is None else f"mediation lead accept {lead}"
         self.form: Typed | None = None
 
     def offer(self) -> dict[str, Any] | None:
@@ -114,6 +119,6 @@ class Draft:
                 raise typer.Abort() from None
             self.save(state)
             render.err("\n" + _("cancelled; nothing was registered. What was typed is kept in "
-                                "{path}; `mediation case new` continues it.",
-                                path=str(self.path)) + "\n")
+                                "{path}; `{command}` continues it.", path=str(self.path),
+                                command=self.resume) + "\n")
             raise typer.Exit(INTERRUPTED_EXIT) from None

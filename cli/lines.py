@@ -41,6 +41,7 @@ _PLAIN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 _NO_LINE_END = set("（《「『【([")
 _GOOD_AFTER = set("，。、；：？！）》」』】,;:?!)")  # a break after one of these reads well
+_GOOD_BEFORE = set("或和与及并但而不也在按由向对从将把被则即如若须应可")  # and before these
 
 
 def unmarked(text: str) -> str:
@@ -69,12 +70,14 @@ def _tokens(text: str, room: int) -> list[str]:
 def _cut(line: list[str], lead: int, columns: int, prefer: bool) -> int:
     """Where a line breaks, ``line`` being its tokens and the one that does not fit (an index
     into them): with ``prefer``, at the last space or after the last Chinese punctuation that
-    leaves the line two thirds full; otherwise before the one that does not fit. Never before
-    closing punctuation nor after an opening bracket."""
+    leaves the line two thirds full, or else before a word that starts a phrase (或, 不, 按);
+    otherwise before the one that does not fit. Never before closing punctuation nor after
+    an opening bracket."""
     cut = len(line) - 1
     if prefer:
         least = lead + (columns - lead) * 2 // 3
         used = lead + sum(width(t) for t in line)
+        second = None  # before a word that starts a phrase (或, 不, 按): better than anywhere
         for i in range(len(line) - 1, 0, -1):
             used -= width(line[i])
             if used < least:
@@ -82,8 +85,12 @@ def _cut(line: list[str], lead: int, columns: int, prefer: bool) -> int:
             before, after = line[i - 1], line[i]
             if (before.isspace() or before[-1] in _GOOD_AFTER) and \
                     after[0] not in _NO_LINE_START:
-                cut = i
-                break
+                return i
+            if second is None and after[0] in _GOOD_BEFORE and before[-1] not in _NO_LINE_END \
+                    and before[-1] not in _GOOD_BEFORE:
+                second = i
+        if second is not None:
+            return second
     # closing punctuation never starts a line: take the character before along
     while cut < len(line) and line[cut][0] in _NO_LINE_START and cut > 1 and \
             not line[cut - 1].isspace():
@@ -113,7 +120,7 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
                 line.append(" ")
                 used += 1
             continue
-        if used + w > columns and line:
+        if used + w > columns and line and not (used > columns and token[0] in _NO_LINE_START):
             cut = _cut([*line, token], width(lead), columns, prefer)
             if width(indent) + sum(width(t) for t in line[cut:]) + w > columns:
                 cut = len(line)  # what is carried must fit the next line
@@ -134,6 +141,24 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
     if line or not lines:
         lines.append(lead + "".join(line))
     return lines
+
+
+def err(line: str) -> None:
+    """Standard error's lines (errors and notes; render.err): on a terminal each wrapped to its
+    width as a help page is (a path, a command, a case number, a date and time, a state's name
+    kept whole, a break preferred after punctuation), never left to the terminal to cut
+    anywhere; in a pipe as given, one line each."""
+    if output.is_terminal(stderr=True):
+        cells = output.console(stderr=True).width
+        line = "\n".join(_message_line(part, cells) for part in output.clean(line).split("\n"))
+    output.err(line)
+
+
+def _message_line(line: str, cells: int) -> str:
+    if width(line) <= cells or not line.strip():
+        return line
+    lead = line[:len(line) - len(line.lstrip(" "))]
+    return "\n".join(help_wrap(line.strip(), cells, indent=lead, first_indent=lead))
 
 
 def help_wrap(text: str, columns: int, indent: str = "", first_indent: str | None = None
@@ -169,8 +194,22 @@ def keep_each(text: str) -> str:
     return re.sub(r"[^\s、，,]+", lambda m: keep(m.group()), text)
 
 
+# The places of a Chinese address, each ending in its kind (湖南省|长沙市|岳麓区|龙王港街道|
+# 桐梓坡路|8栋|502): an address wraps between them, never inside a place's name.
+_PLACE = re.compile(r"[^\s，,、]+?(?:自治区|自治州|自治县|街道|社区|小区|新村|大道|大街|胡同|"
+                    r"单元|[省市区县旗盟镇乡村屯组路街巷弄里道号栋幢楼座室层院])|[^\s，,、]+")
+
+
+def keep_places(address: str) -> str:
+    """An address whose places are each kept whole (a line may break between them)."""
+    return _PLACE.sub(lambda m: keep(m.group()) if width(m.group()) <= KEPT else m.group(),
+                      unmarked(address))
+
+
 _BREAKS = "，。、；：？！,;?!"  # a name holding one of these is a phrase, free to break
 _SHAPES = (
+    r"[(（]\d{4}[)）][^\s，。、；：()（）]{1,12}?第\d+号",  # a case number (2026)龙人调字第12号
+    r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}",  # a date and time
     r"\[[^\[\]\n]+\]",  # a marker the framework adds: [必填], [默认：50；1 至 100]
     r"`[^`\n]{1,40}`",  # a command to type
     r"第[〇零一二三四五六七八九十百千\d]+[条款项章节]",  # an article of a law
@@ -194,11 +233,17 @@ def _protected(lang: str) -> re.Pattern[str]:
         words, key=len, reverse=True))]))
 
 
+_MARKED = re.compile("(\ue000[^\ue001]*\ue001)")
+
+
 def protect(text: str) -> str:
-    """``text`` with what must not be split marked as :func:`keep` does (help pages)."""
+    """``text`` with what must not be split marked as :func:`keep` does (help pages, a table's
+    wrapping cells, a message on a terminal); what is marked already stays as it is."""
     from mediation.core.i18n import get_language
 
-    return _protected(get_language()).sub(lambda m: keep(m.group()), unmarked(text))
+    pattern = _protected(get_language())
+    return "".join(part if KEEP in part else pattern.sub(lambda m: keep(m.group()), part)
+                   for part in _MARKED.split(text))
 
 
 # ``--format table`` asked for explicitly: lines fitted to the width (COLUMNS) even in a pipe,

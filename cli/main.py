@@ -15,7 +15,7 @@ import typer
 from typer.exceptions import TyperException
 
 from cli import render
-from mediation.core.errors import DuplicateSuspected, MediationError
+from mediation.core.errors import DuplicateSuspected, Exit, MediationError
 from mediation.core.i18n import (
     _,
     get_language,
@@ -25,9 +25,10 @@ from mediation.core.i18n import (
 )
 from mediation.core.normalise import Unreadable
 
-USAGE_EXIT = 2
-INTERNAL_EXIT = 70  # EX_SOFTWARE: not the user's fault
-INTERRUPTED_EXIT = 130  # Ctrl-C or end of input at a prompt, as a shell reports an interrupt
+# The exit codes (mediation.core.errors.Exit: the one list, and the rule between 1 and 2).
+USAGE_EXIT = Exit.USAGE
+INTERNAL_EXIT = Exit.INTERNAL
+INTERRUPTED_EXIT = Exit.INTERRUPTED
 
 
 def _language_from_argv(argv: Sequence[str]) -> str | None:
@@ -59,7 +60,7 @@ def _show_version(value: bool) -> None:
         except PackageNotFoundError:  # pragma: no cover - running from a source tree
             number = "0+unknown"
         sys.stdout.write(_("mediation {version}", version=number) + "\n")
-        raise typer.Exit(0)
+        raise typer.Exit(Exit.OK)
 
 
 # Which module builds each top-level name (a command or a group), in the order of the full
@@ -226,7 +227,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except Unreadable as exc:  # a value a user or a file brought, which a parser let through:
         _error_line(exc.message.render())  # still the user's mistake (exit 1), never exit 70
-        return 1
+        return Exit.REFUSED
     except typer.Exit as exc:
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt, EOFError):
@@ -247,7 +248,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if exc.filename is None:
             return _internal(exc)
         _error_line(_os_error(exc))
-        return 1
+        return Exit.REFUSED
     except Exception as exc:  # a bug or an unreachable database: still one line, no traceback
         from mediation.db.engines import sqlite_locked
         from mediation.db.storage import busy_error

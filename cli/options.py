@@ -37,6 +37,18 @@ def version_opt() -> Any:
     )
 
 
+def reveal_opt() -> Any:
+    """``--reveal``, the same on every command that shows one case's personal data (``case
+    show``, ``case history``, ``audit case``; tests/cli/test_reveal_everywhere.py lists them):
+    checked, and recorded with its ``--reason``, by queries.record_reveal."""
+    return typer.Option(False, "--reveal", help=_(
+        "Show full personal data (needs --reason; recorded)."))
+
+
+def reveal_reason_opt() -> Any:
+    return typer.Option(None, "--reason", help=_("Why you reveal."))
+
+
 def read_stdin() -> bytes | str:
     """Standard input as bytes (for the one reader, encodings.decode) where it has them."""
     buffer = getattr(sys.stdin, "buffer", None)

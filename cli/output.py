@@ -37,7 +37,7 @@ def is_terminal(*, stderr: bool = False) -> bool:
 
 
 def err(line: str) -> None:
-    """As :func:`out`, on standard error (errors and notes)."""
+    """As :func:`out`, on standard error, as given (cli.lines.err wraps it on a terminal)."""
     sys.stderr.write(clean(line))
 
 

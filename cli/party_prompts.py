@@ -3,8 +3,10 @@
 Each answer is checked as it is given: an ID number's check digit at once; a sex the ID number's
 sex digit contradicts as soon as the second of the two is entered, with one line, and both asked
 again. A guardian is asked for only when the party needs one: a minor by the birth date in their
-resident ID number (or a birth date entered), or, when no birth date is known, when the clerk says
-so (a minor, or an adult without full capacity); an adult is never asked.
+resident ID number (or a birth date entered); an adult when the clerk says the party lacks full
+civil capacity (a yes/no question, Civil Code arts. 21-23, 28); when no birth date is known, when
+the clerk says so. The guardian's name is checked as a party's is (fields.person_name), the
+relation is one of the list (vocab.GuardianRelation: 父母, 配偶 ..., or a word for one: 父亲).
 
 A party is filled in place, one answer at a time, so that what was answered survives an
 interruption (the draft, cli/intake_draft.py) and is not asked again when it is resumed.
@@ -16,13 +18,14 @@ from datetime import date
 from typing import Any
 
 from cli.asking import choose, optional, phone, required, say, yes
-from mediation.core import identity
+from mediation.core import fields, identity, normalise
 from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.fields import is_minor
 from mediation.core.i18n import _, name
-from mediation.core.vocab import IdType, PartyKind, Sex
+from mediation.core.vocab import GuardianRelation, IdType, PartyKind, Sex
 
 SEXES = [s.value for s in Sex]
+RELATIONS = [r.value for r in GuardianRelation]
 
 
 def id_number() -> tuple[str | None, str | None]:
@@ -75,15 +78,35 @@ def check_sex(party: dict[str, Any]) -> None:
 
 
 def guardian(party: dict[str, Any], calendar: Calendar | None) -> dict[str, Any] | None:
-    """The guardian of a person who needs one (see the module's text), or None."""
+    """The guardian of a person who needs one (see the module's text), or None: the name
+    (checked as a party's is), the relation (one of the list, vocab.GuardianRelation), the
+    phone."""
     needed = minor(party, calendar)
     if needed:
         say(_("This party is a minor: a minor takes part through a guardian."))
-    elif needed is False or not yes(_("Does the party need a guardian?")):
+    elif needed is False:  # an adult: a guardian only for one without full civil capacity
+        if not yes(_("Is the party an adult without full civil capacity, who takes part "
+                     "through a guardian (Civil Code arts. 21-23)?")):
+            return None
+    elif not yes(_("Does the party need a guardian?")):
         return None
-    return {"name": required(_("Guardian's name")),
-            "relation": optional(_("Guardian's relation to the party")),
+    # the relation first: a residents' committee's name is an organisation's (fields.person_name)
+    relation = choose(_("Guardian's relation to the party"), "relation", RELATIONS)
+    kind = PartyKind.organisation if relation == GuardianRelation.committee \
+        else PartyKind.person
+    return {"name": person_name(_("Guardian's name"), kind), "relation": relation,
             "phone": phone(_("Guardian's phone (empty if none)"))}
+
+
+def person_name(label: str, kind: str) -> str:
+    """A name that looks like one (fields.person_name, the rule the intake checks: a person's
+    has no digits or signs), asked until it does."""
+    while True:
+        answer = required(label)
+        try:
+            return fields.person_name(answer, kind)
+        except normalise.Unreadable as exc:
+            say(exc.message.render())
 
 
 def party(role: str, calendar: Calendar | None,
@@ -95,7 +118,7 @@ def party(role: str, calendar: Calendar | None,
     if "kind" not in p:
         p["kind"] = choose(_("Kind"), "kind", [k.value for k in PartyKind], PartyKind.person)
     if "name" not in p:
-        p["name"] = required(_("Name"))
+        p["name"] = person_name(_("Name"), p["kind"])
     person = p["kind"] == PartyKind.person
     if person and "sex" not in p:
         p["sex"] = choose(_("Sex"), "sex", SEXES)
@@ -129,5 +152,8 @@ def line(p: dict[str, Any]) -> str:
     if p.get("address"):
         parts.append(p["address"])
     if p.get("guardian"):
-        parts.append(_("guardian {name}", name=p["guardian"]["name"]))
+        g = p["guardian"]
+        parts.append(_("guardian {name} ({relation})", name=g["name"], relation=name(
+            "relation", g["relation"])) if g.get("relation") else _("guardian {name}",
+                                                                   name=g["name"]))
     return "，".join(parts) if get_language() == "zh" else ", ".join(parts)

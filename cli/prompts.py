@@ -226,8 +226,9 @@ def guided_intake(calendar: Calendar | None = None,
     """Ask for a case at the terminal; dates are read on ``calendar`` (the committee's). Raises
     typer.Abort (nothing written) when the clerk cancels at the summary. ``prefill``: fields
     known already (``lead accept``: leads.intake_prefill), not asked but shown to confirm.
-    ``draft`` (``case new``): a draft left unfinished is offered first; the form is watched,
-    so that an interruption inside ``draft.kept()`` keeps what was typed; a cancel deletes it."""
+    ``draft`` (``case new``, ``lead accept``): a draft left unfinished is offered first; the
+    form is watched, so that an interruption inside ``draft.kept()`` keeps what was typed; a
+    cancel deletes it."""
     from mediation.core.errors import InvalidInput
     from mediation.intake import parse_case
 

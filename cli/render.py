@@ -10,12 +10,12 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from cli.caseview import case_view
+from cli.lines import err
 from cli.output import (
     category_name,
     clean,
     console,
     emit_json,
-    err,
     is_terminal,
     local_time,
     out,
@@ -62,12 +62,13 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
               ) -> tuple[list[Column], list[list[str]]]:
     """The one order of a case's columns (case list, case search; table, TSV and CSV): ID,
     number, state, parties, mediator, category, deadline, then ``extra`` columns (search's
-    where found). At 80 columns the most useful keep their place: the parties and the category
-    are shortened first (never below 12 columns), then the deadline, the least useful, is
-    left out, then the category, then the mediator."""
+    where found). At 80 columns the most useful keep their place: the parties are broken
+    between names over lines (shortened by whole names only past three lines or 12 columns),
+    a category is never cut (in English it may break between words); the deadline, the least
+    useful, is left out first, then the category, then the mediator."""
     columns = [Column(_("ID"), 1, right=True), Column(_("Number"), 1), Column(_("State"), 1),
                Column(_("Parties"), 1, flexible=True, least=12), Column(_("Mediator"), 2),
-               Column(_("Category"), 3, flexible=True, least=12, by_character=True),
+               Column(_("Category"), 3, flexible=True, whole=True),
                Column(_("Deadline"), 4)]
     body = []
     for r in rows:

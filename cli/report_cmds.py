@@ -67,15 +67,15 @@ def _options() -> dict[str, Any]:
 
 
 def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
-    from mediation.core.errors import InvalidInput, UsageError
+    from mediation.core.errors import UsageError
     from mediation.core.i18n import msg, normalise_language
 
     try:
         sheet_lang = normalise_language(o.lang) if o.lang else "zh"
     except ValueError:
-        raise InvalidInput(msg("use zh or en")) from None
+        raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
     if o.out.suffix.lower() != ".xlsx":
-        raise InvalidInput(msg("the report file must end in .xlsx: {path}", path=str(o.out)))
+        raise UsageError(msg("the report file must end in .xlsx: {path}", path=str(o.out)))
     header_given = [flag for flag, v in (("--form-no", o.form_no), ("--unit", o.unit),
                                          ("--head", o.head), ("--filler", o.filler),
                                          ("--reported", o.reported)) if v is not None]
@@ -120,7 +120,8 @@ def register(app: typer.Typer) -> None:
     def report_monthly(
         ctx: typer.Context,
         month: str | None = typer.Option(None, "--month", help=_(
-            "The month, e.g. 2026-11 (default: this month to date).")),
+            "The month: 2026-11, 2026年11月, 11月 (the most recent November) or 上月 "
+            "(default: the last complete month, in the committee's calendar).")),
         out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
@@ -132,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
         today = _committee_today(ctx)
         p = (periods.period_from_options(month_=month, today=today) if month
-             else periods.month_to_date(today))
+             else periods.last_month(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported))
 

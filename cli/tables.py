@@ -1,23 +1,38 @@
 """The one table renderer: every table the CLI prints goes through :func:`emit_rows`.
 
 On a terminal a table fitted to its width (80 columns and up): identifiers, states, dates and
-numbers are never split across lines (columns of less importance are left out first), the one
-``flexible`` column is shortened with an ellipsis, a ``wrap`` column (prose: a legal basis, an
-address) wraps. In a pipe, or with ``--format tsv``, plain tab-separated rows without a header
-(what ``gh`` and ``git`` do, so ``| grep 张`` and ``cut -f2`` work), except a table of figures
-(stats), whose columns are labelled; ``--format csv`` has a header row; ``--format json`` /
-``--json`` one JSON document.
+numbers are never split across lines (columns of less importance are left out first); every
+cell is laid out here by unit (:func:`laid`), never folded by character by rich: a
+``flexible`` cell (the parties, a category) is broken between its names or words and, past
+three lines, shortened with an ellipsis by whole names; free text (``by_character``, a
+snippet) is what is shortened first; a ``wrap`` column (prose: a legal basis, an address)
+wraps keeping whole what is marked (an address's places, cli.lines.keep_places). In a pipe,
+or with ``--format tsv``, plain tab-separated rows without a header (what ``gh`` and ``git``
+do, so ``| grep 张`` and ``cut -f2`` work), except a table of figures (stats), whose
+columns are labelled; ``--format csv`` has a header row; ``--format json`` / ``--json`` one
+JSON document.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
 
 from cli import lines
-from cli.lines import KEPT, width
-from cli.output import clean, console, emit_json, err, out
+from cli.lines import (
+    KEPT,
+    err,
+    keep,
+    keep_each,
+    keep_short,
+    protect,
+    unmarked,
+    width,
+    wrap,
+)
+from cli.output import clean, console, emit_json, out
 from mediation.core.i18n import _
 from mediation.core.vocab import OutputFormat
 
@@ -58,7 +73,8 @@ class Column:
     flexible: bool = False
     wrap: bool = False
     least: int = 0  # the narrowest an elastic column is made, if not SHORTEST
-    by_character: bool = False  # a flexible cell is cut anywhere (a category: 13 道路交…)
+    by_character: bool = False  # free text (a search's snippet): one line, cut anywhere, first
+    whole: bool = False  # a flexible cell of which no unit is ever left out (a category)
 
     @property
     def elastic(self) -> bool:
@@ -70,20 +86,45 @@ def cell_width(text: str) -> int:
     return max((width(line) for line in text.split("\n")), default=0)
 
 
-def _least(column: Column, natural: int) -> int:
+MOST_LINES = 3  # the lines a flexible cell (the parties) takes at most before it is shortened
+_UNIT = re.compile(r"[^\s、，,]+[\s、，,]*")  # a name (a word) with the separator after it
+
+
+def _units(line: str) -> list[str]:
+    return _UNIT.findall(line) or [line]
+
+
+def widest_unit(cell: str) -> int:
+    """The widest unit of a cell: a name, or a word of an English category."""
+    return max((cell_width(u.rstrip(" ")) for part in cell.split("\n")
+                for u in _units(part)), default=0)
+
+
+def _least(column: Column, natural: int, widest: int = 0) -> int:
     """The narrowest a column is made: its widest cell, or for an elastic one 16 columns (less
-    if all its cells are narrower), never narrower than its header (a header is not split); a
-    wrapping column whose cells are all short (a name, an address: lines.KEPT) is not wrapped."""
+    if all its cells are narrower), never narrower than its header (a header is not split) nor,
+    for a ``whole`` column, than its widest unit (``widest``); a wrapping column whose cells
+    are all short (a name, an address: lines.KEPT) is not wrapped."""
     if not column.elastic or (column.wrap and natural <= KEPT):
         return natural
+    if column.whole:
+        return max(min(widest, natural), cell_width(column.header))
     return max(min(column.least or SHORTEST, natural), cell_width(column.header))
 
 
+def _natural(columns: list[Column], rows: list[list[str]], idx: list[int]) -> list[int]:
+    return [max([cell_width(columns[i].header)] + [cell_width(unmarked(r[i])) for r in rows])
+            for i in idx]
+
+
+def _leasts(columns: list[Column], rows: list[list[str]], idx: list[int]) -> list[int]:
+    return [_least(columns[i], n, max((widest_unit(r[i]) for r in rows), default=0)
+                   if columns[i].whole else 0)
+            for i, n in zip(idx, _natural(columns, rows, idx), strict=True)]
+
+
 def _need(columns: list[Column], rows: list[list[str]], idx: list[int]) -> int:
-    natural = [max([cell_width(columns[i].header)] + [cell_width(r[i]) for r in rows])
-               for i in idx]
-    return sum(_least(columns[i], n) for i, n in zip(idx, natural, strict=True)) + \
-        GAP * (len(idx) - 1)
+    return sum(_leasts(columns, rows, idx)) + GAP * (len(idx) - 1)
 
 
 def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
@@ -108,26 +149,95 @@ def fits(columns: list[Column], rows: list[list[str]], columns_available: int) -
 
 def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[int]:
     """Each column's width: its widest cell, except that the elastic columns share what is
-    left of ``available`` (a narrow one keeps its natural width, the rest split evenly)."""
-    natural = [max([cell_width(c.header)] + [cell_width(r[i]) for r in cells])
-               for i, c in enumerate(cols)]
+    left of ``available``: free text (``by_character``, a snippet) is shortened first, the
+    columns of names and words take what they need, narrowest first; what a column laid out
+    (:func:`laid`) leaves unused goes to the others."""
+    idx = list(range(len(cols)))
+    natural, least = _natural(cols, cells, idx), _leasts(cols, cells, idx)
     elastic = [i for i, c in enumerate(cols) if c.elastic]
-    left = available - GAP * (len(cols) - 1) - sum(
-        w for i, w in enumerate(natural) if i not in elastic)
     widths = list(natural)
-    for n, i in enumerate(sorted(elastic, key=lambda i: natural[i])):
-        share = max(_least(cols[i], natural[i]), left // (len(elastic) - n))
-        widths[i] = min(natural[i], share)
-        left -= widths[i]
+    fixed: dict[int, int] = {}
+    for _round in range(3):
+        left = available - GAP * (len(cols) - 1) - sum(
+            w for i, w in enumerate(natural) if i not in elastic) - sum(fixed.values())
+        order = sorted((i for i in elastic if i not in fixed),
+                       key=lambda i: (cols[i].by_character, natural[i]))
+        for n, i in enumerate(order):
+            if cols[i].by_character:  # free text: an even share of what is left
+                share = left // sum(1 for j in order[n:] if cols[j].by_character)
+            else:  # what the columns after it leave over at their narrowest
+                share = left - sum(least[j] for j in order[n + 1:])
+            widths[i] = min(natural[i], max(least[i], share))
+            left -= widths[i]
+        unused = {i: widths[i] - max([cell_width(cols[i].header)] + [
+            cell_width(laid(r[i], widths[i], cols[i])) for r in cells])
+            for i in order if not cols[i].by_character}
+        short = [i for i in order if widths[i] < natural[i]]
+        if not short or not any(unused.values()):
+            break
+        fixed.update({i: widths[i] - u for i, u in unused.items() if u > 0})
+        for i, w in fixed.items():
+            widths[i] = w
     return widths
+
+
+def laid(cell: str, cells: int, column: Column) -> str:
+    """A cell as the lines it takes in a column ``cells`` wide: free text shortened to one
+    line; a flexible cell broken between its units (:func:`broken`); a wrapping cell (an
+    address, prose) wrapped by cli.lines.wrap, values marked with cli.lines.keep whole; any
+    other cell as it is (its column is as wide as it)."""
+    if column.by_character:
+        return shorten(unmarked(cell), cells, True)
+    if column.flexible:
+        return broken(unmarked(cell), cells, None if column.whole else MOST_LINES)
+    if column.wrap:
+        return "\n".join(line for part in cell.split("\n")
+                         for line in wrap(protect(part), cells, prefer=True))
+    return unmarked(cell)
+
+
+def broken(cell: str, cells: int, most: int | None = MOST_LINES) -> str:
+    """A cell of names (``张三 与 李四、王五``) or words in lines of ``cells`` columns, broken
+    between them, never inside one; past ``most`` lines, or at a name wider than the column,
+    the rest is left out whole for an ellipsis (only a first name wider than the whole column
+    is cut)."""
+    done: list[list[str]] = []
+    line: list[str] = []
+    cut = False
+    for part in cell.split("\n"):
+        for piece in _units(part):
+            if width("".join(line) + piece.rstrip()) <= cells:
+                line.append(piece)
+                continue
+            if line:
+                done.append(line)
+                line = []
+            if width(piece.rstrip()) > cells:
+                if not done:
+                    done.append([shorten(piece.rstrip(), cells, True)])
+                cut = True
+                break
+            line = [piece]
+        if cut:
+            break
+        if line:
+            done.append(line)
+            line = []
+    if most is not None and len(done) > most:
+        done, cut = done[:most], True
+    if cut and done:
+        last = done[-1]
+        while len(last) > 1 and width("".join(last).rstrip(" 、，,") + "…") > cells:
+            last.pop()
+        if not "".join(last).endswith("…"):
+            done[-1] = ["".join(last).rstrip(" 、，,") + "…"]
+    return "\n".join("".join(line).rstrip() for line in done)
 
 
 def shorten(cell: str, cells: int, by_character: bool = False) -> str:
     """A flexible cell cut to ``cells`` columns between its names (``张三 与 李四、王五`` →
     ``张三 与 李四…``), with an ellipsis: a name is left out whole, not cut; only a first name
     wider than the whole column is cut."""
-    import re
-
     if cell_width(cell) <= cells:
         return cell
     kept = ""
@@ -145,7 +255,7 @@ def shorten(cell: str, cells: int, by_character: bool = False) -> str:
 
 def _plain(cell: str) -> str:
     """A cell as one line of a TSV row: cleaned, lines joined by a space, no tabs."""
-    return " ".join(clean(cell).split())
+    return " ".join(clean(unmarked(cell)).split())
 
 
 def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
@@ -167,7 +277,7 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
 
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([c.header for c in columns])
-        writer.writerows([[clean(c) for c in r] for r in rows])
+        writer.writerows([[clean(unmarked(c)) for c in r] for r in rows])
         return
     from rich import box
     from rich.table import Table
@@ -180,13 +290,11 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
     widths = _widths(cols, cells, out.width)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
                   collapse_padding=True, title=title)
-    for c, w in zip(cols, widths, strict=True):
-        table.add_column(c.header, justify="right" if c.right else "left",
-                         no_wrap=not c.wrap, overflow="ellipsis" if c.flexible else "fold",
-                         width=w)
+    for c, w in zip(cols, widths, strict=True):  # each cell laid out by unit here, not by rich
+        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True,
+                         overflow="ellipsis", width=w)
     for r in cells:
-        table.add_row(*[shorten(v, w, c.by_character) if c.flexible else v
-                        for c, v, w in zip(cols, r, widths, strict=True)])
+        table.add_row(*[laid(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)])
     out.print(table)
 
 
@@ -204,9 +312,14 @@ def period_line(text: str, fmt: str) -> None:
 def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str | None) -> None:
     """Rows too wide for any table at this width, each as a record: the first two cells on a
     line, then ``header: value`` of each other cell; no value split (cli.lines), prose wraps."""
+
     def kept(column: Column, cell: str) -> str:
         parts = [p for p in cell.split("\n") if p]
-        return " ".join(lines.keep_short(p) if column.elastic else lines.keep(p) for p in parts)
+        if column.wrap:  # its values marked where the cell was made (an address's places)
+            return " ".join(p if "\ue000" in p else keep_short(p) for p in parts)
+        if column.flexible:
+            return " ".join(keep_each(unmarked(p)) for p in parts)
+        return " ".join(keep(unmarked(p)) for p in parts)
 
     if title:
         out.print(title, style="italic", markup=False)

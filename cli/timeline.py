@@ -34,7 +34,8 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "conclusion": ("conclusion",), "id_type": ("id_type",), "why": ("why",),
     "reason": ("decline", "terminate", "dismiss", "reason"),
     "status": ("lead_status", "token_status"), "risk": ("risk",), "match": ("duplicate",),
-    "via": ("via",), "fields": ("field",), "channel": ("channel",),
+    "via": ("via",), "fields": ("field",), "channel": ("channel",), "to": ("recipient",),
+    "relation": ("relation",),
 }
 # Fields holding an amount in yuan: written by money.shown, as everywhere else.
 MONEY = frozenset({"amount", "amount_yuan", "paid"})
@@ -104,7 +105,9 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
     mark = keep_short if kept else str
     if value is None:
         return "—"
-    if isinstance(value, str) and key in STAFF_FIELDS:
+    if isinstance(value, str) and key in STAFF_FIELDS and (
+            key not in _VALUE_KINDS or staff.get(value, value) != value):  # a feedback's "to"
+        # is a staff member (the lead's grid worker) or not (a recipient code, a party)
         return mark(staff.get(value, value))
     if isinstance(value, bool):
         return mark(_("yes") if value else _("no"))

@@ -14,7 +14,7 @@ from typing import Any
 from mediation import workflow
 from mediation.access.policy import Actor, require
 from mediation.core.calendar import Calendar, UnknownZone, check_zone
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
@@ -76,7 +76,7 @@ def set_calendar(uow: UnitOfWork, actor: Actor, *, zone: str | None = None,
         try:
             check_zone(zone)
         except UnknownZone:
-            raise InvalidInput(msg(
+            raise UsageError(msg(
                 "{zone!r} is not a time zone: give an IANA name such as Asia/Shanghai or "
                 "Asia/Urumqi", zone=zone)) from None
         if zone != before.zone:

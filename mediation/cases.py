@@ -28,6 +28,7 @@ from mediation.core.clock import iso
 from mediation.core.fields import CategoryIn, DateIn, DateTimeIn, Ident, IntIn, LongText, Text
 from mediation.core.money import fen_to_yuan
 from mediation.core.vocab import (
+    GuardianRelation,
     IdType,
     JudicialResult,
     PartyKind,
@@ -235,14 +236,18 @@ class CaseFeedback(SQLModel, table=True):
 
 
 class GuardianIn(fields.In):
+    """A guardian (监护人): a name by a party's rule (fields.person_name; an organisation's for a
+    committee), a relation of the list (vocab.GuardianRelation: code, name or 父亲), a phone."""
+
+    relation: Annotated[GuardianRelation, fields.code("relation")] | None = None
     name: Text = Field(min_length=1)
-    relation: Text | None = None
     phone: str | None = None
 
     @field_validator("name")
     @classmethod
-    def _name(cls, v: str) -> str:
-        return redaction.normal_name(v)
+    def _name(cls, v: str, info: ValidationInfo) -> str:
+        return fields.person_name(v, PartyKind.organisation if info.data.get(
+            "relation") == GuardianRelation.committee else PartyKind.person)
 
     @field_validator("phone")
     @classmethod
@@ -270,10 +275,11 @@ class PartyIn(fields.In):
 
     @field_validator("name")
     @classmethod
-    def _name(cls, v: str) -> str:
-        """Persons' names in their one normal form (middle dots, stray spaces: redaction.py),
-        so that the duplicate check and the masking of names find every spelling."""
-        return redaction.normal_name(v)
+    def _name(cls, v: str, info: ValidationInfo) -> str:
+        """A name that looks like one (fields.person_name), in its one normal form (middle
+        dots, stray spaces: redaction.py), so that the duplicate check and the masking of names
+        find every spelling."""
+        return fields.person_name(v, info.data.get("kind", PartyKind.person))
 
     @field_validator("phone")
     @classmethod

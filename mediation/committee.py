@@ -17,7 +17,7 @@ from mediation.access.policy import (
 )
 from mediation.cases import Case
 from mediation.core import normalise
-from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.core.errors import InvalidInput, NotFound, PermissionDenied, UsageError
 from mediation.core.i18n import msg
 from mediation.core.labels import staff_label
 from mediation.core.vocab import Role
@@ -31,7 +31,7 @@ _USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
 def _check_username(username: str) -> str:
     u = username.strip()
     if not _USERNAME_RE.match(u):
-        raise InvalidInput(
+        raise UsageError(
             msg(
                 "user name {user!r} is not allowed: 2-32 characters, lower-case letters, "
                 "digits, '_', '.', '-', starting with a letter",
@@ -48,7 +48,7 @@ def _check_role(role: str) -> str:
     try:
         return choices.parse("role", role)
     except choices.ChoiceError as exc:
-        raise InvalidInput(exc.message) from None
+        raise UsageError(exc.message) from None
 
 
 def init_committee(

@@ -31,7 +31,7 @@ from mediation.cases import Case, Party, Prevention
 from mediation.core import choices, identity, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Amend, StepDone, Withdraw
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan
 from mediation.db import settings
@@ -88,7 +88,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     given = dict(fields or {})
     unknown = sorted(set(given) - set(FIELDS))
     if unknown:
-        raise InvalidInput(msg("cannot correct {fields}: the fields are {allowed}",
+        raise UsageError(msg("cannot correct {fields}: the fields are {allowed}",
                                fields=", ".join(unknown), allowed=", ".join(FIELDS)))
     edits = dict(edit_parties or {})
     touched = [FIELDS[k][0] for k in given]
@@ -147,14 +147,14 @@ def _check_preventions(uow: UnitOfWork, case: Case, corrected: Mapping[int, Mapp
                                    "{count})", n=n, count=len(rows)))
         unknown = sorted(set(values) - {"kind", "persons"})
         if unknown:
-            raise InvalidInput(msg("a prevention record has kind and persons, not {fields}",
+            raise UsageError(msg("a prevention record has kind and persons, not {fields}",
                                    fields=", ".join(unknown)))
         row = rows[n - 1]
         kind, persons = values.get("kind", row.kind), values.get("persons", row.persons)
         try:  # a code or its name, as --kind takes it (the one parser)
             kind = choices.parse("prevention", str(kind))
         except choices.ChoiceError as exc:
-            raise InvalidInput(msg("--prevention {n}: kind: {why}", n=n,
+            raise UsageError(msg("--prevention {n}: kind: {why}", n=n,
                                    why=exc.message)) from None
         if not isinstance(persons, int) or isinstance(persons, bool) or persons < 1:
             raise InvalidInput(msg("give the kind of escalation prevented and how many "

@@ -173,8 +173,8 @@ def synthetic_script(rng: random.Random, now: datetime) -> dict[str, Any]:
 
 def _fed_back_to(source: str) -> str:
     """Whom a case of this source is fed back to (反馈): whoever brought the dispute."""
-    return {"grid": "网格员", "court": "移送法院", "police": "移送派出所", "petition": "信访部门",
-            "government": "移送部门"}.get(source, "申请人")
+    return {"grid": "网格员", "court": "法院", "police": "派出所", "petition": "信访部门",
+            "government": "政府部门"}.get(source, "申请人")
 
 
 def _follow_up(s: list[Any], day: int, visit: dict[str, Any], to: str) -> None:

@@ -29,7 +29,7 @@ from mediation import calendars, intake
 from mediation.access.policy import Actor, allowed, require, require_any
 from mediation.cases import Case, CaseIn
 from mediation.core import choices, normalise, periods, redaction
-from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import N_, Msg, msg, name
 from mediation.core.vocab import LeadStatus, RiskLevel
 from mediation.db import eventlog
@@ -59,7 +59,7 @@ def _code(kind: str, value: str) -> str:
     try:
         return choices.parse(kind, value)
     except choices.ChoiceError as exc:
-        raise InvalidInput(exc.message) from None
+        raise UsageError(exc.message) from None
 
 
 def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -> datetime:
@@ -72,7 +72,7 @@ def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -
         at = datetime.fromisoformat(normalise.datetime_text(
             periods.with_year(found, today=calendar.local_date(now))))
     except (ValueError, normalise.Unreadable, InvalidInput):
-        raise InvalidInput(msg("when found (--found) {value!r} is not a date and time; write "
+        raise UsageError(msg("when found (--found) {value!r} is not a date and time; write "
                                "e.g. 2026-11-30 09:30", value=found)) from None
     return calendar.to_utc(at)
 
@@ -88,11 +88,13 @@ _COLUMN_LABELS = {"place": msg("the place (column place)"),
 
 def validated(uow: UnitOfWork, actor: Actor, *, place: str | None, seen: str | None,
               found: str | None, cell: str | None, parties: str | None, risk: str | None,
-              now: datetime, columns: bool = False) -> tuple[Lead | None, list[Msg]]:
+              now: datetime, columns: bool = False, usage: list[Msg] | None = None
+              ) -> tuple[Lead | None, list[Msg]]:
     """A lead as ``lead report`` stores it, reported by ``actor`` (not yet added), or every
     fault found, one message per field: the one set of rules for ``lead report`` and
     ``lead import`` (lead_import.py; ``columns``: the faults name the file's columns rather
-    than the options)."""
+    than the options; ``usage`` collects the faults that are values in none of their forms,
+    usage errors when typed on the command line)."""
     faults: list[Msg] = []
     label = _COLUMN_LABELS if columns else _OPTION_LABELS
 
@@ -101,6 +103,8 @@ def validated(uow: UnitOfWork, actor: Actor, *, place: str | None, seen: str | N
             return fn()
         except InvalidInput as exc:
             faults.append(exc.message)
+            if usage is not None and isinstance(exc, UsageError):
+                usage.append(exc.message)
             return None
 
     found_at = check(lambda: _found_at(uow, actor, found, now))
@@ -132,10 +136,11 @@ def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str |
     default now)."""
     require(actor, "lead.report")
     now = uow.now()
+    usage: list[Msg] = []
     lead, faults = validated(uow, actor, place=place, seen=seen, found=found, cell=cell,
-                             parties=parties, risk=risk, now=now)
+                             parties=parties, risk=risk, now=now, usage=usage)
     if lead is None:
-        raise InvalidInput(faults[0])
+        raise (UsageError if faults[0] in usage else InvalidInput)(faults[0])
     s = uow.session
     s.add(lead)
     s.flush()

@@ -56,9 +56,24 @@ from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView, Staff
 from mediation.workflow import FINISHED
 
-__all__ = ["build_view", "case_for", "case_page", "case_view", "count_cases", "event_view",
-           "history", "list_cases", "named_actors", "redact_event", "replayed_states",
-           "shown_changes", "summaries", "summaries_as_seen_by"]
+__all__ = [
+    "PartiesShown",
+    "build_view",
+    "case_for",
+    "case_page",
+    "case_view",
+    "count_cases",
+    "event_view",
+    "history",
+    "list_cases",
+    "named_actors",
+    "record_reveal",
+    "redact_event",
+    "replayed_states",
+    "shown_changes",
+    "summaries",
+    "summaries_as_seen_by",
+]
 
 _Row = TypeVar("_Row", bound=SQLModel)
 
@@ -91,17 +106,8 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
                     state=case.state)
     cid = case.id
     parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
-    party_names = redaction.persons(parties)
     if reveal:
-        require_reveal(actor, case_number=case.number, assigned=assigned,
-                       registrar=case.registrar)
-        if not (reason or "").strip():
-            raise UsageError(msg("--reveal needs --reason: why the full personal data is "
-                                   "needed (it is recorded)"))
-        eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action="reveal",
-                        committee_id=case.committee_id, case_id=case.id, reason=reason,
-                        changes={"fields": [None, ["id_number", "phone", "address",
-                                                   "birth_date"]]}, persons=party_names)
+        record_reveal(uow, actor, case, assigned, parties, reason)
     view = build_view(uow, actor, case, reveal=reveal, names_ok=reveal or sees_names(actor))
     if allowed(actor, "duplicate.elsewhere") and case.state not in FINISHED:
         from mediation import duplicates
@@ -109,6 +115,23 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
         view.elsewhere = duplicates.elsewhere(
             uow, case.committee_id, [p.id_hash for p in parties if p.id_hash]) or None
     return view
+
+
+def record_reveal(uow: UnitOfWork, actor: Actor, case: Case, assigned: set[str],
+                  parties: Sequence[Party], reason: str | None) -> None:
+    """``--reveal`` on one case, for every command that shows a case's personal data (``case
+    show``, ``case history``): the one permission (policy.require_reveal: a mediator only on
+    their own cases), a reason required (a usage error without one), and the ``reveal`` event
+    that records who saw it and why."""
+    require_reveal(actor, case_number=case.number, assigned=assigned, registrar=case.registrar)
+    if not (reason or "").strip():
+        raise UsageError(msg("--reveal needs --reason: why the full personal data is "
+                             "needed (it is recorded)"))
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action="reveal", committee_id=case.committee_id, case_id=case.id,
+                    reason=reason, changes={"fields": [None, ["id_number", "phone", "address",
+                                                              "birth_date"]]},
+                    persons=redaction.persons(parties))
 
 
 def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names_ok: bool
@@ -154,7 +177,8 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     names = dict(s.exec(select(Staff.username, Staff.name)).all())
     shown = staff_names.labels(uow, [m.username for m in mediators]
                                + [f.visitor for f in follow_ups] + [u.urged_by for u in urgings]
-                               + [f.fed_back_by for f in feedbacks])
+                               + [f.fed_back_by for f in feedbacks]
+                               + [f.recipient for f in feedbacks if f.recipient in names])
     return CaseView(
         id=cid,
         number=case.number,
@@ -216,7 +240,10 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
         urgings=[{"at": iso(u.urged_at), "by": shown.get(u.urged_by, u.urged_by),
                   "by_user": u.urged_by, "note": t(u.note)} for u in urgings],
         feedbacks=[{"at": iso(f.fed_back_at), "by": shown.get(f.fed_back_by, f.fed_back_by),
-                    "by_user": f.fed_back_by, "channel": f.channel, "to": t(f.recipient),
+                    "by_user": f.fed_back_by, "channel": f.channel,
+                    # a party's name (masked), a recipient code, the grid worker's display name
+                    "to": shown.get(f.recipient, f.recipient) if f.recipient in names
+                    else t(f.recipient),
                     "note": t(f.note)} for f in feedbacks],
     )
 
@@ -231,17 +258,69 @@ def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
     return join(shown + ([HIDDEN.render()] if hidden else []))
 
 
-def history(uow: UnitOfWork, actor: Actor, ref: str | int) -> list[EventView]:
-    case, _ = case_for(uow, actor, ref)
+def history(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = False,
+            reason: str | None = None) -> list[EventView]:
+    """A case's events as ``actor`` may read them. The parties an event names (the intake's)
+    are shown as ``case show`` shows them, by the same rule (cases.PartyView.of): names in full
+    for a reader who may see them, everything in full with ``reveal`` (checked and recorded as
+    ``case show --reveal`` is: :func:`record_reveal`)."""
+    case, assigned = case_for(uow, actor, ref)
+    parties = uow.session.exec(select(Party).where(Party.case_id == case.id)
+                               .order_by(col(Party.position))).all()
+    if reveal:
+        record_reveal(uow, actor, case, assigned, parties, reason)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
-    names: list[str] = []
-    if not sees_names(actor):
-        parties = uow.session.exec(select(Party).where(Party.case_id == case.id)).all()
-        names = redaction.persons(parties)
+    names_ok = reveal or sees_names(actor)
+    names = [] if names_ok else redaction.persons(parties)
     typed = _typed_texts(uow, case.id, rows)
-    return named_actors(uow, [redact_event(_as_typed(event_view(e, case.number),
-                                                     typed.get(e.seq)), names) for e in rows])
+    shown = PartiesShown(parties, case, reveal=reveal, names_ok=names_ok)
+    return named_actors(uow, [shown.event(redact_event(_as_typed(
+        event_view(e, case.number), typed.get(e.seq)), names)) for e in rows])
+
+
+class PartiesShown:
+    """The case's parties as ``case show`` shows them to this reader (PartyView.of), put in
+    place of the masked copies an event holds (the intake's ``parties``, its summary and
+    requests): a copy is replaced only where it is what the party's row gives masked, so a
+    party changed since (``case amend``) stays as the event recorded it."""
+
+    FIELDS = ("name", "id_number", "phone")
+
+    def __init__(self, parties: Sequence[Party], case: Case, *, reveal: bool,
+                 names_ok: bool) -> None:
+        self.pairs = [(PartyView.of(p, reveal=False, names=False),
+                       PartyView.of(p, reveal=reveal, names=names_ok)) for p in parties]
+        persons = redaction.Names(redaction.persons(parties))
+        self.texts: dict[str, str] = {}
+        if reveal or names_ok:
+            for text in (case.summary, case.requests, case.referral_ref):
+                if text:  # the text as the intake event holds it → as case show shows it
+                    self.texts[redaction.redact(text, persons) or ""] = (
+                        text if reveal else redaction.redact(text) or "")
+        self.active = reveal or names_ok
+
+    def _party(self, value: dict[str, Any]) -> dict[str, Any]:
+        for masked, shown in self.pairs:
+            if value.get("role") == masked.role and all(
+                    value.get(f) == getattr(masked, f) for f in self.FIELDS if f in value):
+                return {**value, **{f: getattr(shown, f) for f in self.FIELDS if f in value}}
+        return value
+
+    def event(self, view: EventView) -> EventView:
+        if not self.active or view.action != "new":
+            return view
+        changes = dict(view.changes)
+        for key, pair in view.changes.items():
+            if not (isinstance(pair, list) and len(pair) == 2):
+                continue
+            after = pair[1]
+            if key == "parties" and isinstance(after, list):
+                after = [self._party(p) if isinstance(p, dict) else p for p in after]
+            elif isinstance(after, str):
+                after = self.texts.get(after, after)
+            changes[key] = [pair[0], after]
+        return view.model_copy(update={"changes": changes})
 
 
 def _typed_texts(uow: UnitOfWork, case_id: int | None, events: Sequence[Event]

@@ -84,8 +84,16 @@ def step(
     at: date | None = None,
     twin: Twin | None = None,
 ) -> StepDone:
-    trigger = command.trigger
     require(actor, permission)  # before looking the case up: no hint whether it exists
+    with uow.reads_before_lock():
+        return _step(uow, actor, ref, command, apply, expected_version=expected_version,
+                     reason=reason, permission=permission, at=at, twin=twin)
+
+
+def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply: Apply, *,
+          expected_version: int | None, reason: str | Callable[[Case], str | None] | None,
+          permission: str, at: date | None, twin: Twin | None) -> StepDone:
+    trigger = command.trigger
     case, subject, assigned = casestore.load(uow, actor, ref, trigger)
     assert case.id is not None
     require_on_case(actor, permission, case_number=case.number, assigned=assigned,
@@ -120,6 +128,10 @@ def step(
             changes = {"state": [before, after], **changes}
         case.state = after
         case.version = old_version + 1
+        # Everything above read what may be a moment old (reads_before_lock): the write lock is
+        # taken here, and the compare-and-set refuses the step if the case moved meanwhile
+        # (re-run from the start by storage.transaction when no version was named).
+        uow.lock()
         casestore.write(uow, case, read, old_version, expected_version)
         uow.flush()
         event = eventlog.append(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import select
-
 from mediation.access.policy import Actor
 from mediation.cases import Case, CaseFeedback, FollowUp, Urging
 from mediation.core import identity
@@ -18,7 +16,6 @@ from mediation.core.i18n import N_
 from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, Twin, set_field, step, text_inputs
-from mediation.tables import Lead
 
 
 @text_inputs(multiline=("note", "measures", "escalation"), line=("visitor", "visited"))
@@ -75,32 +72,29 @@ def urge(uow: UnitOfWork, actor: Actor, ref: str | int, *, note: str,
                 at=at, twin=twin)
 
 
-def lead_reporter(uow: UnitOfWork, case_id: int) -> str | None:
-    """The grid worker whose report (lead accept) the case came from, or None (issue 17)."""
-    return uow.session.exec(select(Lead.reported_by).where(Lead.case_id == case_id)).first()
-
-
 @text_inputs(multiline=("note",), line=("to",))
 def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, channel: str,
              to: str | None = None, note: str | None = None,
              expected_version: int | None = None, at: date | None = None) -> StepDone:
     """``case feedback``: the outcome was reported back (反馈) to whoever brought the dispute --
-    the party, the grid worker, the referring court, police or office -- when (``at``), how
-    (``channel``) and to whom (``to``; for a case from a grid worker's lead, that grid worker
-    unless named). The first feedback is the case's ``fed_back_at`` (the statistics' interval
-    confirmed → feedback); a later one is recorded and leaves it. Each is a row of the case file
-    (``feedback``), its recipient and note as typed (the event holds them masked)."""
-    if not (to or "").strip():
-        found = casestore.find(uow, actor, ref)
-        assert found.id is not None
-        to = lead_reporter(uow, found.id)
+    the parties, the grid worker, the referring court, police or office -- when (``at``), how
+    (``channel``) and to whom (``to``: one of those who may receive it, mediation.recipients;
+    without it, whoever brought the dispute). Anyone else is refused, naming who may, and
+    nothing is written. The first feedback is the case's ``fed_back_at`` (the statistics'
+    interval confirmed → feedback); a later one is recorded and leaves it. Each is a row of the
+    case file (``feedback``), its recipient and note as typed (the event holds them masked)."""
+    from mediation import recipients
+
+    if not (to or "").strip():  # whoever brought the dispute (no names: a code, a user name)
+        to = recipients.allowed(uow, casestore.find(uow, actor, ref)).default
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
+        recipient = recipients.resolve(uow, actor, case, to)
         uow.session.add(CaseFeedback(case_id=case.id, fed_back_at=uow.now(),
                                      fed_back_by=actor.username, channel=channel,
-                                     recipient=to, note=note))
-        ch: Changes = {"feedback": [None, {"to": to, "channel": channel,
+                                     recipient=recipient, note=note))
+        ch: Changes = {"feedback": [None, {"to": recipient, "channel": channel,
                                            "note": identity.scrub(note)}]}
         if case.fed_back_at is None:
             set_field(case, ch, "fed_back_at", uow.now())

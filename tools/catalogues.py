@@ -58,6 +58,7 @@ def enum_keys() -> set[str]:
         "sex": cases.Sex, "id_type": cases.IdType, "risk": cases.RiskLevel,
         "lead_status": cases.LeadStatus, "dismiss": cases.DismissReason,
         "channel": cases.FeedbackChannel, "format": cases.OutputFormat,
+        "recipient": cases.Recipient, "relation": cases.GuardianRelation,
     }
     keys = {f"{k}.{v.value}" for k, enum in kinds.items() for v in enum}
     keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}

@@ -29,25 +29,32 @@ Values: every enumerated value (state, reason, satisfaction, role, source...) ma
 code or its name in either language, in full-width characters too (`--state 调解中` is `--state
 mediating`), or as a part of exactly one Chinese name, two characters or more (`--state 结案` is
 `closed`, `--channel 微信` is `message`, `--format 表格` is `table`; a part of several names, as
-`--state 调解` of 调解中 and 终止调解, is refused naming them); a category by code, name, a
-part of one name (`邻里`) or a code without its leading zero (`2` → `02`). A case is
-named by its id, its full number in half- or full-width brackets, or a short form (`龙12`: this
-year's case 12, as are `第12号` and `12号`; `2025龙12`); a reference in none of these forms is
-refused listing them. A period may be said as `本月`, `上月`, `本季度`, `上季度`, `今年`
-(`本年`), `去年` (`上年`) or `this month` ... `last year`, counted from today in the committee's
-calendar (`stats 上月`). Lists show the newest first with the total, page with `--limit`,
-`--page` and `--all`, and print a table fitted to the terminal, or tab-separated rows when
-standard output is not a terminal (`--format table|tsv|csv|json` chooses); so do `audit log` and
-`case history` (a timeline on a terminal, one row per event in a pipe). On a terminal no
-identifier, name, state, date, number or amount is ever split across two lines, at any width
-(rows too wide for a table are shown as records); in a pipe nothing is wrapped, so `| grep`
-finds every word. Amounts are written one way (`1,200.00`).
+`--state 调解` of 调解中 and 终止调解, is refused naming them); a category by code, name, a part of
+one name (`邻里`) or a code without its leading zero (`2` → `02`). A case is named by its id, its
+full number in half- or full-width brackets, or a short form (`龙12`: this year's case 12, as are
+`第12号` and `12号`; `2025龙12`); a reference in none of these forms is refused listing them. A
+period may be said as `本月`, `上月`, `本季度`, `上季度`, `今年` (`本年`), `去年` (`上年`) or `this
+month` ... `last year`, counted from today in the committee's calendar (`stats 上月`). Every month
+(`--month`, the period of `stats`) is read by one parser: `2026-11`, `2026年11月`, or `11月`
+without the year (the most recent November not in the future); `report monthly` without `--month`
+reports the last complete month. Lists show the newest first with the total, page with `--limit`,
+`--page` and `--all`, and print a table fitted to the terminal, or tab-separated rows when standard
+output is not a terminal (`--format table|tsv|csv|json` chooses); so do `audit log` and `case
+history` (a timeline on a terminal, one row per event in a pipe). On a terminal no identifier,
+name, state, date, number or amount is ever split across two lines, at any width (rows too wide for
+a table are shown as records); in a pipe nothing is wrapped, so `| grep` finds every word. Amounts
+are written one way (`1,200.00`).
 
-Exit codes: 0 done; 1 refused by the domain (illegal transition, failed guard, permission, not
-found, invalid input); 2 usage error; 3 concurrent-edit conflict; 4 integrity failure; 70 an
-internal error (a bug, or the database unreachable: nothing is recorded; `MEDIATION_DEBUG=1` shows
-the traceback). Every refusal is one line on standard error; `--json` output is one JSON document
-on standard output.
+Exit codes (one list, `mediation.core.errors.Exit`): 0 done; 1 refused by the domain (illegal
+transition, failed guard, permission), a well-formed reference to something the database does not
+hold (`case show 999`, `case assign 1 --mediator 无此人`, `lead dismiss 99`), or a file whose
+content fails validation; 2 a usage error: a value that cannot be read or is not one of a fixed
+list (`case show abc`, `case list --state 无此状态`, `report monthly --month 13月`, `--limit x`), or
+an option missing or misplaced, always naming the allowed forms; 3 concurrent-edit conflict (or
+the database stayed busy); 4 integrity failure; 70 an internal error (a bug, or the database
+unreachable: nothing is recorded; `MEDIATION_DEBUG=1` shows the traceback); 130 cancelled at a
+prompt. Every refusal is one line on standard error, in the `--lang` chosen, without a
+traceback; `--json` output is one JSON document on standard output.
 """
 
 

@@ -106,7 +106,17 @@ def actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
     on a committee that does not require sign-in. A disabled account is refused either way.
     ``session=True`` marks a token read from the session file: when it is no longer valid the
     caller falls back to the user name, and a committee that requires sign-in refuses that.
+
+    Its reads may run before a unit of work that reads first takes the write lock
+    (``UnitOfWork.reads_before_lock``): who acts is read as PostgreSQL's READ COMMITTED reads
+    it, as of a moment before the command writes.
     """
+    with uow.reads_before_lock():
+        return _actor_for(uow, user=user, token=token, session=session)
+
+
+def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
+               session: bool) -> Actor:
     now = uow.now()
     if token:
         row = uow.conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()

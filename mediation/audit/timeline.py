@@ -27,13 +27,14 @@ def _local_day(d: date | datetime, *, end: bool = False) -> datetime:
 def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         actor_name: str | None = None, since: date | datetime | None = None,
         until: date | datetime | None = None, action: str | None = None,
-        limit: int | None = 500, offset: int = 0, newest_first: bool = False
-        ) -> list[EventView]:
+        limit: int | None = 500, offset: int = 0, newest_first: bool = False,
+        revealed: bool = False) -> list[EventView]:
     """The committee's events, oldest first (``newest_first``: the latest first), filtered;
     ``since`` and ``until`` days inclusive; ``limit`` events from ``offset`` (None: all).
 
     A mediator sees only the events they made (``access.audit_scope``); a reader without access
-    to parties' names (the auditor) sees them masked, also inside free text.
+    to parties' names (the auditor) sees them masked, also inside free text, unless the case
+    was ``revealed`` to them (:func:`case_timeline`).
     """
     stmt = _log_filter(uow, actor, case=case, actor_name=actor_name, since=since,
                        until=until, action=action)
@@ -43,7 +44,7 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     from mediation.queries import event_view, named_actors, redact_event
 
     names: list[str] = []
-    if not sees_names(actor):
+    if not (revealed or sees_names(actor)):
         # The persons of every case in the extract (redaction.persons: parties who are
         # persons, and guardians; organisations keep their registered names).
         case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
@@ -99,13 +100,24 @@ def _case_id(uow: UnitOfWork, actor: Actor, ref: str) -> int:
     return case_id
 
 
-def case_timeline(uow: UnitOfWork, actor: Actor, ref: str) -> dict[str, Any]:
-    """One case for a reviewer: its current state and every event, with before and after."""
+def case_timeline(uow: UnitOfWork, actor: Actor, ref: str, *, reveal: bool = False,
+                  reason: str | None = None) -> dict[str, Any]:
+    """One case for a reviewer: its current state and every event, with before and after; the
+    parties the events name shown as ``case history`` shows them, and ``reveal`` checked and
+    recorded as ``case show --reveal`` is (queries.record_reveal)."""
+    from mediation.queries import PartiesShown, record_reveal
+
     audit_scope(actor)
-    cid = _case_id(uow, actor, ref)
-    case = uow.session.get(Case, cid)
-    assert case is not None
-    events = log(uow, actor, case=str(cid), limit=1_000_000)
+    case = casestore.find(uow, actor, ref)
+    cid = case.id
+    assert cid is not None
+    parties = uow.session.execute(select(Party).where(col(Party.case_id) == cid)
+                                  .order_by(col(Party.position))).scalars().all()
+    if reveal:
+        record_reveal(uow, actor, case, casestore.assigned_to(uow, cid), parties, reason)
+    shown = PartiesShown(parties, case, reveal=reveal, names_ok=reveal or sees_names(actor))
+    events = [shown.event(e) for e in log(uow, actor, case=str(cid), limit=1_000_000,
+                                          revealed=reveal)]
     return {"id": cid, "number": case.number, "state": case.state, "version": case.version,
             "registered_at": iso(case.registered_at),
             "events": [e.model_dump() for e in events]}

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import NONE, join, msg, or_absent
 from mediation.core.paths import data_dir
 
@@ -80,8 +80,8 @@ def numbering_names() -> list[str]:
 def numbering(name: str) -> dict[str, str]:
     """Program code -> the province's code, from data/numbering/NAME.json, matched by name."""
     if name not in numbering_names():
-        raise InvalidInput(msg("no numbering {name!r} in data/numbering/ (there are: {names})",
-                               name=name, names=or_absent(join(numbering_names()), NONE)))
+        raise UsageError(msg("no numbering {name!r} in data/numbering/ (there are: {names})",
+                             name=name, names=or_absent(join(numbering_names()), NONE)))
     raw = json.loads((data_dir() / "numbering" / f"{name}.json").read_text(encoding="utf-8"))
     table = raw.get("numbering") if isinstance(raw, dict) else None
     if not isinstance(table, dict):

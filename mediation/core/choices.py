@@ -35,8 +35,16 @@ _ENUMS: dict[str, str] = {
     "role": "Role", "risk": "RiskLevel", "form": "AgreementForm", "party": "PartyRole",
     "kind": "PartyKind", "id_type": "IdType",
     "dismiss": "DismissReason", "lead_status": "LeadStatus", "channel": "FeedbackChannel",
-    "format": "OutputFormat",
+    "format": "OutputFormat", "recipient": "Recipient", "relation": "GuardianRelation",
 }
+
+@functools.cache
+def _words() -> dict[str, dict[str, str]]:
+    """Words people write for a value besides its names (父亲 for 父母), by vocabulary."""
+    from mediation.core import vocab
+
+    return {"relation": vocab.RELATION_WORDS}
+
 # The shortest part of a Chinese name taken for the whole (one character is too easily a slip).
 SHORTEST_PART = 2
 
@@ -104,8 +112,9 @@ def both(kind: str, code: str) -> str:
 
 
 def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
-    """The code ``text`` means: the code itself, its Chinese or English name, or a part (two
-    characters or more) of exactly one Chinese name."""
+    """The code ``text`` means: the code itself, its Chinese or English name, a word people
+    write for it (:func:`_words`: 父亲 is 父母), or a part (two characters or more) of exactly
+    one Chinese name."""
     if text in (_codes(kind) if codes is None else codes):  # the common case, already a code
         return text  # (the bulk import's every record)
     choices = list(codes) if codes is not None else values(kind)
@@ -113,6 +122,9 @@ def parse(kind: str, text: str, codes: Sequence[str] | None = None) -> str:
     for code in choices:
         if wanted in {fold(code), fold(name(kind, code, "zh")), fold(name(kind, code, "en"))}:
             return code
+    word = _words().get(kind, {}).get(wanted)
+    if word is not None and word in choices:
+        return word
     found = part_of(kind, wanted, choices)
     if len(found) == 1:
         return found[0]

@@ -1,19 +1,36 @@
 """Typed errors that cross from the library to the CLI and become one clean line each.
 
-Each carries an exit code from the CLI contract (DESIGN.md): 1 refused by the domain (illegal
-transition, guard, permission, not found, invalid input), 3 concurrent-edit conflict,
-4 integrity failure. Usage errors (2) belong to the CLI parser.
+Each carries its exit code from :class:`Exit`, the CLI's contract (docs/cli.md, "Exit codes").
+The one rule between 1 and 2: a value that cannot be read (in none of its written forms) or is
+not one of a fixed list is a usage error, :class:`UsageError`, exit 2, naming the allowed forms,
+whether the command line's parser or the library finds it; a well-formed reference to something
+the database does not hold (a case number, a staff member's name, a lead's number) is
+:class:`NotFound`, exit 1, as is every other refusal by the domain and a file's content that
+fails validation (:class:`InvalidInput`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
 
 from mediation.core.i18n import Msg, join, msg, name
 
 
+class Exit(IntEnum):
+    """The exit codes of ``mediation``: every one the CLI returns is one of these."""
+
+    OK = 0
+    REFUSED = 1  # refused by the domain; a well-formed reference to nothing; a bad file
+    USAGE = 2  # a value that cannot be read, or is not one of a fixed list; a missing option
+    CONFLICT = 3  # somebody changed the case meanwhile, or the database stayed busy
+    INTEGRITY = 4  # the event log or the case files fail verification
+    INTERNAL = 70  # EX_SOFTWARE: a bug, or the database unreachable; not the user's fault
+    INTERRUPTED = 130  # Ctrl-C or end of input at a prompt, as a shell reports an interrupt
+
+
 class MediationError(Exception):
-    exit_code = 1
+    exit_code: int = Exit.REFUSED
 
     def __init__(self, message: Msg) -> None:
         super().__init__(message.id)
@@ -27,7 +44,8 @@ class MediationError(Exception):
 
 
 class NotFound(MediationError):
-    """An unknown case, staff member, committee or database."""
+    """A well-formed reference to something the database does not hold: an unknown case
+    number, staff member, lead, token, committee or database (exit 1)."""
 
 
 class InvalidInput(MediationError):
@@ -35,12 +53,13 @@ class InvalidInput(MediationError):
 
 
 class UsageError(InvalidInput):
-    """An option's value the command does not take (a value outside the allowed ones, an option
-    that needs another): a usage error, exit 2, naming what is allowed, as the command line's
-    own parser reports one. Raised by the library where the rule lives (stats' groupings, the
-    reveal's reason, a period out of range)."""
+    """A value given on the command line that cannot be read (in none of its written forms: a
+    case reference ``abc``, a month ``13月``) or is not one of a fixed list, or an option the
+    command does not take this way (one that needs another): a usage error, exit 2, naming what
+    is allowed, as the command line's own parser reports one. Raised by the library where the
+    rule lives (stats' groupings, the reveal's reason, a period, a case reference)."""
 
-    exit_code = 2
+    exit_code = Exit.USAGE
 
 
 class PermissionDenied(MediationError):
@@ -120,7 +139,7 @@ class DuplicateSuspected(MediationError):
 class Conflict(MediationError):
     """A stale write: somebody changed the case since the caller read it."""
 
-    exit_code = 3
+    exit_code = Exit.CONFLICT
 
 
 class ConcurrentUpdate(Conflict):
@@ -132,8 +151,8 @@ class Busy(MediationError):
     """The database stayed busy (locked, or conflicting transactions) through every retry:
     nothing was written; trying again later is the cure (exit 3, like a concurrent edit)."""
 
-    exit_code = 3
+    exit_code = Exit.CONFLICT
 
 
 class IntegrityFailure(MediationError):
-    exit_code = 4
+    exit_code = Exit.INTEGRITY

@@ -102,6 +102,27 @@ def phone(v: str | None) -> str | None:
     return normalise.phone(v)
 
 
+def person_name(v: str, kind: str = "person") -> str:
+    """A name that looks like a name, in its one normal form (redaction.normal_name): THE rule
+    for a party's name and a guardian's. No name holds a phone or ID number (what
+    identity.scrub finds in free text and masks); a person's has letters and no e-mail address
+    (a legal person's or an organisation's is as registered: 长沙市第一建筑公司). Refused with
+    :class:`~mediation.core.normalise.Unreadable`."""
+    from mediation.core import redaction
+
+    v = redaction.normal_name(v)
+    if v.isalpha():  # the common case: 张三
+        return v
+    person = kind == PartyKind.person
+    if identity.scrub(v) != v or (person and ("@" in v or not any(c.isalpha() for c in v))):
+        raise normalise.Unreadable(N_(
+            "{value!r} does not look like a person's name: a name has letters and is no phone "
+            "number, ID number or e-mail address (those have fields of their own)") if person
+            else N_("{value!r} does not look like a name: a phone or ID number has a field of "
+                    "its own"), value=v)
+    return v
+
+
 def category(v: str) -> str:
     """A category code of the national classification (``mediation.core.categories``), from its
     code, its name or its code without the leading zero (``2`` → ``02``), as on the command

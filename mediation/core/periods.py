@@ -64,7 +64,7 @@ def year(y: int) -> Period:
 
 
 def date_range(first: date, last: date) -> Period:
-    if last < first:
+    if last < first:  # two readable dates that do not fit together: a refusal (exit 1)
         raise InvalidInput(msg("the period ends ({to}) before it starts ({start})",
                                to=last.isoformat(), start=first.isoformat()))
     return Period("range", f"{first.isoformat()}..{last.isoformat()}", first,
@@ -75,6 +75,13 @@ def month_to_date(today: date) -> Period:
     start = today.replace(day=1)
     return Period("month_to_date", f"{today:%Y-%m} (≤{today:%m-%d})", start,
                   today + timedelta(days=1))
+
+
+def last_month(today: date) -> Period:
+    """The last complete month before ``today``'s (on 1 December: November): what a monthly
+    report is for when no month is named."""
+    index = today.year * 12 + today.month - 2
+    return month(index // 12, index % 12 + 1)
 
 
 def year_to_date(today: date) -> Period:
@@ -93,6 +100,10 @@ def last_months(today: date, count: int = 12) -> list[Period]:
 
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+# A month without its year (11月, 11月份): the most recent such month not in the future.
+_MONTH_ONLY_RE = re.compile(r"(\d{1,2})\s*月份?", re.ASCII)
+MONTH_FORMS: Final = N_("2026-11, 2026年11月, 11月 (the most recent November), this month or "
+                        "last month")
 _QUARTER_RE = re.compile(r"^(\d{4})[Qq]([1-4])$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
 
@@ -136,9 +147,11 @@ def parse_period(spec: str, today: Today) -> Period:
     text = spec.strip()
     if m := _MONTH_RE.match(text):
         mon = int(m.group(2))
-        if 1 <= mon <= 12:
-            _check_day(date(int(m.group(1)) or 1, mon, 1), spec)
-            return month(int(m.group(1)), mon)
+        if not 1 <= mon <= 12:
+            raise UsageError(msg("not a month: {value} (use {forms})", value=spec,
+                                 forms=msg(MONTH_FORMS)))
+        _check_day(date(int(m.group(1)) or 1, mon, 1), spec)
+        return month(int(m.group(1)), mon)
     elif m := _QUARTER_RE.match(text):
         _check_day(date(int(m.group(1)) or 1, 1, 1), spec)
         return quarter(int(m.group(1)), int(m.group(2)))
@@ -148,7 +161,7 @@ def parse_period(spec: str, today: Today) -> Period:
     elif ".." in text:
         first, _, last = text.partition("..")
         return date_range(parse_date(first, today=today), parse_date(last, today=today))
-    raise InvalidInput(msg("not a period: {value} (use 2026-11, 2026Q4, 2026, "
+    raise UsageError(msg("not a period: {value} (use 2026-11, 2026Q4, 2026, "
                            "2026-01-01..2026-03-31, {words})", value=spec,
                            words=msg(RELATIVE_WORDS)))
 
@@ -175,7 +188,7 @@ def parse_date(value: str, *, today: Today, toward: str = BACK) -> date:
         day = normalise.date_(with_year(value, today=today, toward=toward),
                               forms=WRITTEN_DATES)
     except normalise.Unreadable as exc:
-        raise InvalidInput(exc.message) from None
+        raise UsageError(exc.message) from None
     _check_day(day, value)
     return day
 
@@ -192,7 +205,7 @@ def with_year(value: str, *, today: Today, toward: str = BACK) -> str:
         return value
     mon, dom, rest = found
     if not (1 <= mon <= 12 and 1 <= dom <= 31):
-        raise InvalidInput(msg("{value!r} is not a real date", value=value))
+        raise UsageError(msg("{value!r} is not a real date", value=value))
     now = today() if callable(today) else today
     step = 1 if toward == AHEAD else -1
     for y in range(now.year, now.year + 9 * step, step):  # a leap year within eight years
@@ -202,7 +215,7 @@ def with_year(value: str, *, today: Today, toward: str = BACK) -> str:
             continue
         if (day >= now) if toward == AHEAD else (day <= now):
             return f"{day.isoformat()} {rest.lstrip()}".rstrip()
-    raise InvalidInput(msg("{value!r} is not a real date", value=value))
+    raise UsageError(msg("{value!r} is not a real date", value=value))
 
 
 def _check_day(day: date, value: str) -> None:
@@ -219,25 +232,25 @@ def period_from_options(*, month_: str | None = None, quarter_: str | None = Non
     given = [x for x in (month_, quarter_, year_, spec) if x] + (
         ["range"] if (from_ or to) else [])
     if len(given) > 1:
-        raise InvalidInput(msg("give one period: --month, --quarter, --year, or --from/--to"))
+        raise UsageError(msg("give one period: --month, --quarter, --year, or --from/--to"))
     # 2026年11月, 2026/11, 2026年第4季度, 2026年 ...: one written form each (core/normalise.py).
     # 本月, 上季度, 去年 ...: the written form each stands for, today (--month takes a month's).
     month_, quarter_, year_, spec = (_written(x, kind, today) for x, kind in (
         (month_, "month"), (quarter_, "quarter"), (year_, "year"), (spec, None)))
     if month_:
         if not _MONTH_RE.match(month_.strip()):
-            raise InvalidInput(msg(
-                "not a month: {value} (use 2026-11, this month or last month)", value=month_))
+            raise UsageError(msg("not a month: {value} (use {forms})", value=month_,
+                                 forms=msg(MONTH_FORMS)))
         return parse_period(month_, today)
     if quarter_:
         if not _QUARTER_RE.match(quarter_.strip()):
-            raise InvalidInput(msg(
+            raise UsageError(msg(
                 "not a quarter: {value} (use 2026Q4, this quarter or last quarter)",
                 value=quarter_))
         return parse_period(quarter_, today)
     if year_:
         if not _YEAR_RE.match(year_.strip()):
-            raise InvalidInput(msg("not a year: {value} (use 2026, this year or last year)",
+            raise UsageError(msg("not a year: {value} (use 2026, this year or last year)",
                                    value=year_))
         return parse_period(year_, today)
     if spec:
@@ -260,4 +273,19 @@ def _written(value: str | None, kind: str | None, today: date) -> str | None:
     found = relative(value, today)
     if found is not None and kind in (None, found[0]):
         return found[1]
-    return value if found is not None else normalise.period_text(value)
+    if found is not None:
+        return value
+    if kind in (None, "month") and (m := _MONTH_ONLY_RE.fullmatch(normalise.fold(value).strip())):
+        return month_without_year(int(m.group(1)), value, today)
+    return normalise.period_text(value)
+
+
+def month_without_year(mon: int, value: str, today: date) -> str:
+    """A month typed without its year (``11月``) as written with it: the most recent such
+    month not in the future, counted from the committee's ``today`` by :func:`with_year` (the
+    rule of a date without its year), so on 1 December 2026 ``12月`` is 2026-12 and ``11月``
+    2026-11, and on 15 March ``11月`` is last year's."""
+    if not 1 <= mon <= 12:
+        raise UsageError(msg("not a month: {value} (use {forms})", value=value,
+                             forms=msg(MONTH_FORMS)))
+    return with_year(f"{mon}月1日", today=today, toward=BACK)[:7]

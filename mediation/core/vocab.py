@@ -112,6 +112,52 @@ class FeedbackChannel(StrEnum):
     written = "written"
 
 
+class Recipient(StrEnum):
+    """To whom the outcome is fed back (反馈) besides a party named (mediation.recipients): the
+    parties, the grid worker who reported the dispute, the body that referred it."""
+
+    parties = "parties"
+    applicants = "applicants"
+    respondents = "respondents"
+    grid_worker = "grid_worker"
+    court = "court"
+    police = "police"
+    petition = "petition"
+    government = "government"
+
+
+class GuardianRelation(StrEnum):
+    """Who a guardian (监护人, 法定代理人) is to the party (Civil Code arts. 27-28, 32): of a
+    minor, the parents, then grandparents or elder siblings; of an adult without full civil
+    capacity, the spouse, parents or adult children, other close relatives; else another person
+    or organisation willing, approved by the residents' or villagers' committee or the civil
+    affairs department, or that committee or department itself."""
+
+    parent = "parent"
+    grandparent = "grandparent"
+    spouse = "spouse"
+    adult_child = "adult_child"
+    sibling = "sibling"
+    other_relative = "other_relative"
+    willing = "willing"
+    committee = "committee"
+
+
+# The words clerks write for a guardian's relation (父亲, 奶奶, 哥哥), each read as the
+# relation of the list it is (choices.parse): a case record written before the list, and the
+# way people speak, need no translating.
+RELATION_WORDS: dict[str, str] = {
+    **dict.fromkeys(("父亲", "母亲", "爸爸", "妈妈", "父子", "父女", "母子", "母女", "养父",
+                     "养母", "继父", "继母"), GuardianRelation.parent.value),
+    **dict.fromkeys(("祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆",
+                     "姥爷", "姥姥"), GuardianRelation.grandparent.value),
+    **dict.fromkeys(("丈夫", "妻子", "夫妻"), GuardianRelation.spouse.value),
+    **dict.fromkeys(("儿子", "女儿"), GuardianRelation.adult_child.value),
+    **dict.fromkeys(("哥哥", "姐姐", "弟弟", "妹妹", "兄", "姐", "兄妹", "姐弟", "兄弟",
+                     "姐妹"), GuardianRelation.sibling.value),
+}
+
+
 class Satisfaction(StrEnum):
     satisfied = "satisfied"
     basically_satisfied = "basically_satisfied"
@@ -185,4 +231,6 @@ ALL_STATES: tuple[str, ...] = tuple(s.value for s in State)
 # nothing of the database: tests/cli/test_startup.py).
 STAFF_FIELDS = frozenset({"lead_mediator", "co_mediators", "stepped_aside", "visitor",
                           "reporter", "by", "director", "username", "registrar",
-                          "recorded_by", "granted_by", "assignee", "actor", "mediator", "user"})
+                          "recorded_by", "granted_by", "assignee", "actor", "mediator", "user",
+                          # a feedback's recipient, when it is the lead's grid worker
+                          "to"})

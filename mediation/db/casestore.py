@@ -31,7 +31,7 @@ from mediation.cases import (
 )
 from mediation.core import normalise
 from mediation.core.clock import local_date
-from mediation.core.errors import ConcurrentUpdate, Conflict, InvalidInput, NotFound
+from mediation.core.errors import ConcurrentUpdate, Conflict, NotFound, UsageError
 from mediation.core.i18n import msg
 from mediation.core.labels import staff_label
 from mediation.core.vocab import JudicialResult, PartyRole, Role
@@ -78,7 +78,7 @@ def case_key(uow: UnitOfWork, actor: Reader, ref: str | int) -> int | str:
     if isinstance(key, normalise.CaseSeq):
         return normalise.case_number(key.year, prefix, key.seq)
     year = settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
-    raise InvalidInput(normalise.not_a_case(ref, prefix, year))
+    raise UsageError(normalise.not_a_case(ref, prefix, year))
 
 
 def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:

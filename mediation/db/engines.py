@@ -5,7 +5,11 @@ safely; the schema created, probed and required.
   path, which means SQLite. Default: ``mediation.db`` in the user's data directory.
 - SQLite connections use WAL, ``busy_timeout``, ``foreign_keys=ON`` and ``synchronous=FULL``; every
   write transaction begins with ``BEGIN IMMEDIATE`` so that two terminals never deadlock halfway
-  through a step. A path on a network filesystem is refused: SQLite's locking is not safe there.
+  through a step -- or, when its unit of work reads first (``mediation_read_first``: a workflow
+  step, whose compare-and-set on the case's version refuses what a stale read would get wrong),
+  with a plain ``BEGIN``, taking the write lock (:func:`take_write_lock`) only at its first
+  statement that is not such a read, so that terminals do their reads side by side. A path
+  on a network filesystem is refused: SQLite's locking is not safe there.
 - PostgreSQL: a pooled connection idle for more than :data:`PING_AFTER_IDLE_SECONDS` is pinged
   (and replaced if dead) before use.
 
@@ -122,6 +126,29 @@ def is_sqlite(engine: Engine) -> bool:
 
 _engines: dict[str, Engine] = {}
 
+# Keys in a SQLite connection's ``info``: the transaction is a read that takes the write lock
+# before its first statement that is not a read allowed before it (LOCK_PENDING), and whether
+# the statements now run are such reads (READS_BEFORE_LOCK; mediation.db.storage sets it).
+LOCK_PENDING = "mediation.lock_pending"
+READS_BEFORE_LOCK = "mediation.reads_before_lock"
+
+
+def take_write_lock(conn: Connection) -> None:
+    """SQLite: end the read transaction this connection is in (it wrote nothing) and begin
+    ``BEGIN IMMEDIATE`` in its place, if it is waiting for the lock (LOCK_PENDING); nothing
+    otherwise. What was read before may since have changed: only reads whose staleness a later
+    check refuses (a step's compare-and-set on its case's version) are run before it."""
+    info = conn.info
+    if not info.get(LOCK_PENDING):
+        return
+    info[LOCK_PENDING] = False
+    dbapi: Any = conn.connection.dbapi_connection
+    dbapi.execute("COMMIT")
+    try:
+        dbapi.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+
 
 def engine_for(url: str) -> Engine:
     """One engine per URL per process."""
@@ -183,10 +210,14 @@ def _make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
             options = conn.get_execution_options()
+            write = options.get("mediation_write", True)
+            late = write and options.get("mediation_read_first", False)
+            info = conn.info
+            info[LOCK_PENDING] = late
+            info[READS_BEFORE_LOCK] = False
             if not options.get("mediation_snapshot", True):
                 return  # each statement on its own (UnitOfWork snapshot=False)
-            write = options.get("mediation_write", True)
-            statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+            statement = "BEGIN IMMEDIATE" if write and not late else "BEGIN"
             # Straight to the driver (a statement per transaction, SQLAlchemy's execution
             # machinery costs more than the statement); a failure ("database is locked" once
             # busy_timeout has passed) is raised as SQLAlchemy would have raised it.
@@ -194,6 +225,13 @@ def _make_engine(url: str) -> Engine:
                 conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
             except sqlite3.Error as exc:
                 raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _before_statement(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+            info = conn.info
+            if info.get(LOCK_PENDING) and not (info.get(READS_BEFORE_LOCK)
+                                               and statement.startswith("SELECT")):
+                take_write_lock(conn)
 
         return engine
     engine = create_engine(url)

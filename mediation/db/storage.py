@@ -23,7 +23,12 @@ from sqlalchemy import Connection, Engine
 from mediation.core.clock import utcnow
 from mediation.core.errors import Busy
 from mediation.core.i18n import msg
-from mediation.db.engines import engine_for, sqlite_locked
+from mediation.db.engines import (
+    READS_BEFORE_LOCK,
+    engine_for,
+    sqlite_locked,
+    take_write_lock,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -40,7 +45,13 @@ class UnitOfWork:
     """One transaction. Rolls back on exit unless :meth:`commit` was called.
 
     ``write=False`` opens a read transaction (on SQLite a plain ``BEGIN`` instead of
-    ``BEGIN IMMEDIATE``); ``clock`` supplies the time every step is stamped with.
+    ``BEGIN IMMEDIATE``). ``read_first=True`` (a write): on SQLite the transaction opens as a
+    read and takes the write lock at its first statement that is not a read run within
+    :meth:`reads_before_lock` (the actor's, a workflow step's up to its compare-and-set), or at
+    :meth:`lock`: several terminals then do those reads at once instead of one by one inside
+    the lock (issue 18); what was read may since have changed, which only a read whose
+    staleness a later check refuses may tolerate. ``clock`` supplies the time every step is
+    stamped with.
     ``snapshot=False`` (reads only) opens none: each statement reads on its own (SQLite without
     ``BEGIN``, PostgreSQL in autocommit), for a read whose figures need not agree with each
     other, such as ``case search``: it saves PostgreSQL two round trips, and SQLite's FTS5 ran
@@ -52,9 +63,10 @@ class UnitOfWork:
     """
 
     def __init__(self, engine: Engine, *, write: bool = True, clock: Clock = utcnow,
-                 snapshot: bool = True):
+                 snapshot: bool = True, read_first: bool = False):
         self.engine = engine
         self.write = write
+        self.read_first = read_first and write
         self.snapshot = snapshot or write
         self.clock = clock
         self._committed = False
@@ -70,6 +82,8 @@ class UnitOfWork:
             conn = conn.execution_options(mediation_write=False, mediation_snapshot=False)
             if conn.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        elif self.read_first:
+            conn = conn.execution_options(mediation_read_first=True)
         elif not self.write:
             conn = conn.execution_options(mediation_write=False)
             if conn.dialect.name == "postgresql":
@@ -132,6 +146,26 @@ class UnitOfWork:
             yield at
         finally:
             self.clock = clock
+
+    @contextmanager
+    def reads_before_lock(self) -> Iterator[None]:
+        """The reads within this block may run before the write lock is taken (SQLite, a unit
+        of work that reads first): their caller checks later, under the lock, that what it read
+        still holds -- a step's compare-and-set on its case's version -- or reads what may be a
+        moment old as PostgreSQL's READ COMMITTED would (who acts). A write within it still
+        takes the lock first."""
+        info = self.conn.info
+        before = info.get(READS_BEFORE_LOCK, False)
+        info[READS_BEFORE_LOCK] = True
+        try:
+            yield
+        finally:
+            info[READS_BEFORE_LOCK] = before
+
+    def lock(self) -> None:
+        """Take the write lock now if this unit of work has not yet (SQLite, reading first);
+        nothing otherwise."""
+        take_write_lock(self.conn)
 
     def forget(self, model: type[Any], ident: Any) -> None:
         """Expire the session's copy of a row (if it holds one) that was written with Core."""
@@ -212,19 +246,21 @@ def transaction(
     clock: Clock = utcnow,
     attempts: int = RETRY_ATTEMPTS,
     snapshot: bool = True,
+    read_first: bool = False,
 ) -> T:
     """Run ``fn(uow)`` in one unit of work, committed if ``write``; re-run it from the start
     (a new transaction) on a :func:`retryable` failure, at most ``attempts`` times in all,
     with a short randomised back-off. The last failure is raised as it is; a database still
     busy after that becomes a clean :class:`~mediation.core.errors.Busy` error (exit 3). A
     SQLite write lock still held when busy_timeout has passed is that error at once: waiting
-    ``attempts`` times as long helps nobody.
+    ``attempts`` times as long helps nobody. ``read_first``: see :class:`UnitOfWork`.
     """
     from mediation.core.errors import MediationError
 
     for attempt in range(1, attempts + 1):
         try:
-            with UnitOfWork(engine, write=write, clock=clock, snapshot=snapshot) as uow:
+            with UnitOfWork(engine, write=write, clock=clock, snapshot=snapshot,
+                            read_first=read_first) as uow:
                 result = fn(uow)
                 if write:
                     uow.commit()

@@ -34,7 +34,7 @@ from mediation.access.policy import Actor, allowed
 from mediation.cases import Case
 from mediation.committee import committee_of
 from mediation.core import choices, paths, zhnum
-from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import N_, msg, name
 from mediation.core.vocab import Role, State
 from mediation.db import eventlog, settings
@@ -115,8 +115,8 @@ def document_kind(text: str) -> str:
         return choices.parse("document", text, codes)
     except choices.ChoiceError as exc:
         if choices.part_of("document", choices.fold(text), codes):
-            raise InvalidInput(exc.message) from None
-        raise InvalidInput(msg("{value!r} is not a document; allowed: {allowed}", value=text,
+            raise UsageError(exc.message) from None
+        raise UsageError(msg("{value!r} is not a document; allowed: {allowed}", value=text,
                                allowed=choices.listing("document", codes))) from None
 
 
@@ -131,7 +131,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         return chosen, plan.revealed, plan.committee_prefix
     k = forms.KINDS[kind]
     if version is not None and k.repeated is None:
-        raise InvalidInput(msg("--version applies to session, agreement, oral and visit only"))
+        raise UsageError(msg("--version applies to session, agreement, oral and visit only"))
     r = _read(uow, actor, ref, masked=masked)
     if kind in forms.ON_DEMAND:
         _printed(uow, actor, r, [kind])

@@ -145,7 +145,8 @@ def common(r: Reader) -> dict[str, Any]:
             role += f"（{same_role.index(p) + 1}）"
         guardian = ""
         if p.guardian:
-            relation = p.guardian.get("relation") or ""
+            relation = _zh("relation", p.guardian["relation"]) if p.guardian.get(
+                "relation") else ""
             guardian = "法定代理人：" + (p.guardian.get("name") or "") + (
                 f"（{relation}）" if relation else "")
         parties.append({

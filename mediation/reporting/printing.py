@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from mediation.core.errors import InvalidInput, NotFound
+from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import Msg, msg
 from mediation.core.outfiles import private_dir, write_private
 from mediation.core.paths import data_dir
@@ -70,7 +70,7 @@ def export_templates(prefix: str, out: Path | None, names: list[str]) -> dict[st
     wanted = [n.removesuffix(".docx") for n in names] or list(KINDS)
     unknown = [n for n in wanted if n not in KINDS]
     if unknown:
-        raise InvalidInput(msg("{value!r} is not a template; allowed: {allowed}",
+        raise UsageError(msg("{value!r} is not a template; allowed: {allowed}",
                                value=unknown[0], allowed=", ".join(KINDS)))
     folder = private_dir(out if out is not None else committee_folder(prefix))
     written, kept = [], []

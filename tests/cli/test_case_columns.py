@@ -1,8 +1,8 @@
 """Case rows have one order of columns (issue 14, a clerk's trial): case list and case search
 show ID, number, state, parties, mediator, category, deadline in that order, in a table, TSV
 and CSV (search adds where the words were found, last); at 80 columns the table keeps the
-mediator and the category, shortening the parties and the category and leaving the deadline
-out first."""
+mediator and the category (never cut: the parties are broken between names over lines, or
+shortened by whole names), leaving the deadline out first."""
 
 from __future__ import annotations
 

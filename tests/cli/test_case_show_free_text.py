@@ -48,7 +48,8 @@ def typed(cli: Cli) -> Cli:
                   "--escalation", TEXT, "--performance", "partial", "--satisfaction",
                   "satisfied"),
                  ("urge", "1", "--note", TEXT),
-                 ("feedback", "1", "--to", TEXT, "--channel", "phone", "--note", TEXT)):
+                 # the recipient is one who may receive it (mediation.recipients): the party
+                 ("feedback", "1", "--to", "张三", "--channel", "phone", "--note", TEXT)):
         ok(cli("case", *step))
     ok(cli("case", "new", "--file", "-", "--force", input=json.dumps(case_record())))
     ok(cli("case", "decline", "2", "--reason", "already_in_court", "--advice", TEXT))

@@ -28,9 +28,10 @@ ANSWERS = [
     "person", "张三", "male", "汉族",
     "430104198003120011",      # bad check digit: asked again
     "430104198003120014",
+    "",                        # an adult: without full civil capacity? no (the default)
     "12345",                   # bad phone: asked again
     "13812345678",
-    "湖南省长沙市岳麓区桐梓坡路8栋502",  # an adult by the ID number: no guardian asked
+    "湖南省长沙市岳麓区桐梓坡路8栋502",
     # respondent (no ID number: "need a guardian?" asked, no by default)
     "person", "李四", "male", "", "", "", "", "",
     "n",                       # no more parties
@@ -58,10 +59,9 @@ MINOR = "430104201506010014"  # a boy born 2015-06-01: a minor
 
 
 def _answers(applicant_id: str, *, guardian: list[str], summary: list[str]) -> list[str]:
-    """A guardian is asked for right after the ID number: a minor's at once; without an ID
-    number, only if the clerk says one is needed (empty: no)."""
-    if not applicant_id:
-        guardian = guardian or [""]
+    """A guardian is asked for right after the ID number: a minor's at once; an adult's or,
+    without an ID number, anyone's only if the clerk says one is needed (empty: no)."""
+    guardian = guardian or [""]
     return ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", "",
             "", "张小明", "男", "", applicant_id, *guardian, "", "",
             "", "李四", "男", "", "", "", "", "",
@@ -72,13 +72,14 @@ def _answers(applicant_id: str, *, guardian: list[str], summary: list[str]) -> l
 def test_a_minor_is_asked_for_a_guardian_at_once(cli: Callable[..., Result], lang: str) -> None:
     assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
                "--prefix", "龙").code == 0
-    # right after the ID number: the guardian (required: an empty name is asked again)
-    answers = _answers(MINOR, guardian=["", "张大山", "父子", "13812345678"], summary=["y"])
+    # right after the ID number: the guardian's relation, then the name (required: an empty
+    # name is asked again)
+    answers = _answers(MINOR, guardian=["父子", "", "张大山", "13812345678"], summary=["y"])
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 0, out.err
     assert ("minor" in out.err) if lang == "en" else ("未成年人" in out.err)
     shown = json.loads(cli("case", "show", "1", "--json").out)
-    assert shown["parties"][0]["guardian"]["relation"] == "父子"
+    assert shown["parties"][0]["guardian"]["relation"] == "parent"  # 父子: a word for 父母
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -66,17 +66,19 @@ def _drafts() -> list[Path]:
 def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Result],
                                                          lang: str) -> None:
     answers = [*CASE,
-               "", "张小明", "男", "", BOY, "张大山", "父子", "", "", "",  # a minor: guardian
-               "", "李四", "女", "", WOMAN, "", "",                       # an adult: none
+               "", "张小明", "男", "", BOY, "父子", "张大山", "", "", "",  # a minor: guardian
+               "", "李四", "女", "", WOMAN, "", "", "",  # an adult: lacks capacity? no
                "n", "y"]
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 0, out.err
     zh = lang == "zh"
     assert out.err.count("该当事人是未成年人" if zh else "This party is a minor") == 1
     assert ("是否需要监护人" if zh else "need a guardian") not in out.err
+    assert out.err.count("无民事行为能力或限制民事行为能力的成年人" if zh
+                         else "adult without full civil capacity") == 1  # asked of the adult
     assert out.err.count("监护人姓名" if zh else "Guardian's name") == 1
     shown = json.loads(cli("case", "show", "1", "--json").out)
-    assert shown["parties"][0]["guardian"]["relation"] == "父子"
+    assert shown["parties"][0]["guardian"]["relation"] == "parent"  # 父子: a word for 父母
     assert shown["parties"][1]["guardian"] is None
 
 
@@ -84,8 +86,8 @@ def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Resu
 def test_without_a_birth_date_the_clerk_says_whether_a_guardian_is_needed(
         cli: Callable[..., Result], lang: str) -> None:
     answers = [*CASE,
-               "", "王五", "男", "", "", "是", "王大", "父子", "", "", "",  # lacks capacity
-               "", "李四", "女", "", WOMAN, "", "",
+               "", "王五", "男", "", "", "是", "父子", "王大", "", "", "",  # lacks capacity
+               "", "李四", "女", "", WOMAN, "", "", "",
                "n", "y"]
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 0, out.err
@@ -100,6 +102,7 @@ def test_a_sex_the_id_number_contradicts_is_asked_again_at_once(cli: Callable[..
     answers = [*CASE,
                "", "张三", "女", "", ADULT,  # says male: one line, the sex asked again
                "",                          # the ID number's sex, by default
+               "",                          # an adult lacking capacity? no
                "", "",
                "", "李四", "男", "", WOMAN,  # says female
                "男",                         # the sex kept: the ID number is asked again
@@ -124,7 +127,7 @@ def test_a_sex_the_id_number_contradicts_is_asked_again_at_once(cli: Callable[..
 @pytest.mark.parametrize(("lang", "eof"), [("zh", False), ("en", False), ("zh", True)])
 def test_ctrl_c_keeps_a_private_draft_that_the_next_intake_continues(
         cli: Callable[..., Result], lang: str, eof: bool) -> None:
-    typed = [*CASE, "", "张三", "男", "汉族", ADULT]  # stopped at the applicant's phone
+    typed = [*CASE, "", "张三", "男", "汉族", ADULT]  # stopped at the guardian question
     out = cli("--lang", lang, "case", "new", input=Stops(typed, eof=eof))
     assert out.code == 130 and out.out == ""
     [draft] = _drafts()
@@ -136,7 +139,7 @@ def test_ctrl_c_keeps_a_private_draft_that_the_next_intake_continues(
     assert stat.S_IMODE(draft.parent.stat().st_mode) == 0o700
     assert json.loads(cli("case", "list", "--json").out) == []
     # the next intake offers it (yes by default) and asks only what is left
-    rest = ["", "13812345678", "", "", "李四", "女", "", WOMAN, "", "", "n", "y"]
+    rest = ["", "", "13812345678", "", "", "李四", "女", "", WOMAN, "", "", "", "n", "y"]
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(rest) + "\n"))
     assert out.code == 0, out.err
     assert ("上次未完成的登记，是否继续？" if lang == "zh" else "unfinished") in out.err
@@ -159,7 +162,8 @@ def test_a_declined_draft_is_deleted_and_the_intake_starts_afresh(
 
 def test_a_cancel_at_the_summary_deletes_the_draft(cli: Callable[..., Result]) -> None:
     assert cli("case", "new", input=Stops(CASE)).code == 130
-    answers = ["y", "", "张三", "男", "", ADULT, "", "", "", "李四", "女", "", "", "", "", "",
+    answers = ["y", "", "张三", "男", "", ADULT, "", "", "", "", "李四", "女", "", "", "", "",
+               "",
                "n", "n"]
     out = cli("case", "new", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 130 and out.err.splitlines()[-1] == "cancelled; nothing was written"

@@ -1,7 +1,8 @@
 """A guided intake at a real terminal (a pseudo-terminal driven by pexpect), in Chinese, 80
 columns wide (issue 14, "Guided intake that does not lose work"): a minor is asked for a
-guardian and an adult is not, a sex the ID number contradicts is said at once and asked again,
-and Ctrl-C keeps what was typed in a private draft that the next `case new` continues."""
+guardian and an adult only whether she lacks civil capacity, a sex the ID number contradicts
+is said at once and asked again, and Ctrl-C keeps what was typed in a private draft that the
+next `case new` continues."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ BEFORE_CTRL_C = [
     ("性别填的是女，但证件号码第17位表示男，请核对后重新填写", None),
     ("性别 \\[男\\]", ""),                          # the ID number's, by default
     ("该当事人是未成年人", None),                    # so the guardian, at once
+    ("监护人与当事人的关系", "父子"),                # a word for 父母
     ("监护人姓名", "张大山"),
-    ("监护人与当事人的关系", "父子"),
     ("监护人电话", "13812345678"),
     ("联系电话", ""),
     ("住址或工作单位", "湖南省长沙市岳麓区桐梓坡路8栋502"),
@@ -46,7 +47,8 @@ BEFORE_CTRL_C = [
     ("姓名", "李四"),
     ("性别", "女"),
     ("民族", ""),
-    ("证件号码", "430104197511200024"),             # an adult: no guardian asked
+    ("证件号码", "430104197511200024"),             # an adult: is she without capacity?
+    ("无民事行为能力或限制民事行为能力的成年人", "否"),
     ("联系电话", "13900001111"),
 ]
 
@@ -55,7 +57,7 @@ AFTER_RESUME = [
     ("住址或工作单位", ""),                         # where it stopped
     ("是否添加其他当事人", "否"),
     ("请核对填写的内容", None),
-    ("申请人：自然人，张小明，男，430\\*+0014，湖南省[^，]*，监护人 张大山", None),
+    ("申请人：自然人，张小明，男，430\\*+0014，湖南省[^，]*，监护人 张大山（父母）", None),
     ("确认登记吗", "y"),
     ("已登记 \\(\\d{4}\\)龙人调字第1号", None),
 ]
@@ -100,11 +102,14 @@ def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path)
     screen, code = _talk(["case", "new"], env, BEFORE_CTRL_C, then_ctrl_c=True)
     assert code == 130, screen
     [draft] = sorted(drafts.glob("*.json"))
-    last = [line for line in screen.splitlines() if line.strip()][-1]
-    assert last == (f"已取消，尚未登记。已填写的内容保存在 {draft}，"
-                    "再次运行 mediation case new 可以继续。")
+    # wrapped to the 80 columns by the program, the path whole on its line, nothing lost
+    said = screen[screen.rindex("已取消"):].strip().splitlines()
+    assert "".join(said).replace(" ", "") == (f"已取消，尚未登记。已填写的内容保存在{draft}，"
+                                             "再次运行mediationcasenew可以继续。"), said
+    assert any(str(draft) in line for line in said), said
     assert stat.S_IMODE(draft.stat().st_mode) == 0o600
-    assert "监护人" not in screen.split("— 被申请人 —")[1]  # the adult: never asked
+    adult = screen.split("— 被申请人 —")[1]  # the adult: asked only whether she lacks capacity
+    assert "监护人姓名" not in adult and adult.count("无民事行为能力") == 1
     assert screen.count("第17位") == 1 and "Traceback" not in screen
     assert json.loads(run("case", "list", "--json")) == []
 

@@ -175,6 +175,10 @@ EXPECTED: dict[str, Cmd] = {
 VARIANTS: dict[str, tuple[str, Cmd]] = {
     "case show --reveal": ("case show", Cmd("case.reveal", (
         "case", "show", "{case}", "--reveal", "--reason", "核实身份"))),
+    "case history --reveal": ("case history", Cmd("case.reveal", (
+        "case", "history", "{case}", "--reveal", "--reason", "核实身份"))),
+    "audit case --reveal": ("audit case", Cmd("case.reveal", (
+        "audit", "case", "{case}", "--reveal", "--reason", "核实身份"))),
     "stats --district": ("", Cmd("district.read", ("stats", "--district", "--year", "2026",
                                                    "--json"))),
     "report yearly --district": ("", Cmd("district.read", (

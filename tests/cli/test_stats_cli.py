@@ -70,9 +70,9 @@ def test_human_view_names_the_denominator(demo: Callable[..., Any], lang: str) -
 
 def test_errors_are_one_clean_line(demo: Callable[..., Any]) -> None:
     r = demo("stats", "--month", "2026-13")
-    assert r.code == 1 and "2026-13" in r.err and "Traceback" not in r.err
+    assert r.code == 2 and "2026-13" in r.err and "Traceback" not in r.err
     r = demo("stats", "--month", "2026-11", "--year", "2026")
-    assert r.code == 1 and "one period" in r.err
+    assert r.code == 2 and "one period" in r.err
     r = demo("--lang", "zh", "stats", "--by", "street")
     assert r.code == 2 and "--by" in r.err and "调解员" in r.err  # a usage error, named values
     r = demo("stats", "--json", env={"MEDIATION_USER": "liming"})
@@ -95,7 +95,7 @@ def test_report_monthly(demo: Callable[..., Any], tmp_path: Path) -> None:
     sheet = load_workbook(out).active
     assert sheet is not None and sheet.cell(row=20, column=2).value == "Total"
     r = demo("report", "monthly", "--out", str(tmp_path / "m.csv"))
-    assert r.code == 1 and ".xlsx" in r.err
+    assert r.code == 2 and ".xlsx" in r.err
     r = demo("report", "monthly", "--out", str(out), env={"MEDIATION_USER": "liming"})
     assert r.code == 1 and "report.export" in r.err
 

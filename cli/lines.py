@@ -120,6 +120,9 @@ def wrap(text: str, columns: int, indent: str = "", first_indent: str | None = N
                 line.append(" ")
                 used += 1
             continue
+        if used + w > columns and token[0] in _NO_LINE_START and line and line[-1].isspace():
+            line.pop()  # a space before closing punctuation is no place to break: drop it
+            used -= 1
         if used + w > columns and line and not (used > columns and token[0] in _NO_LINE_START):
             cut = _cut([*line, token], width(lead), columns, prefer)
             if width(indent) + sum(width(t) for t in line[cut:]) + w > columns:
@@ -227,6 +230,10 @@ def _protected(lang: str) -> re.Pattern[str]:
 
     words = {text.strip() for text in names(lang).values()}
     words |= {c.name(lang) for c in categories.all_categories()}
+    if lang.startswith("zh"):  # a document's name, in full and without 人民 (调解协议书)
+        from mediation.core.documentkinds import KINDS
+
+        words |= {n for k in KINDS.values() for n in (k.title, k.title.removeprefix("人民"))}
     words = {w for w in words if len(w) >= 2 and width(w) <= KEPT and not any(
         ch in _BREAKS for ch in w) and (not w.isascii() or " " in w)}
     return re.compile("|".join([*_SHAPES, *(re.escape(w) for w in sorted(

@@ -13,34 +13,8 @@ from typing import Any
 from mediation.cases import Case, CaseView
 from mediation.core import categories, zhnum
 from mediation.core.calendar import Calendar, age_on
+from mediation.core.documentkinds import KINDS as KINDS  # (re-exported: the forms by name)
 from mediation.core.i18n import name
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One form: its template's name, its title, and what repeats it (a session, a version)."""
-
-    name: str
-    title: str
-    source: str  # the 2010 form it follows
-    repeated: str | None = None  # "session", "agreement" or "visit": one document each
-
-
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("cover", "卷宗封面", "人民调解卷宗封面"),
-    Kind("contents", "卷内目录", "卷内目录"),
-    Kind("application", "人民调解申请书", "人民调解申请书"),
-    Kind("oral_application", "人民调解口头申请登记表", "人民调解申请书（口头申请的登记）"),
-    Kind("registration", "人民调解受理登记表", "人民调解受理登记表"),
-    Kind("decline", "人民调解不予受理告知书", "不予受理（人民调解法第十七条）"),
-    Kind("rights", "人民调解当事人权利义务告知书", "人民调解当事人权利义务告知书"),
-    Kind("investigation", "人民调解调查记录", "人民调解调查记录"),
-    Kind("session", "人民调解记录", "人民调解记录", "session"),
-    Kind("agreement", "人民调解协议书", "人民调解协议书", "agreement"),
-    Kind("oral", "人民调解口头协议登记表", "人民调解口头协议登记表", "agreement"),
-    Kind("termination", "人民调解终止调解告知书", "终止调解（人民调解法第二十六条）"),
-    Kind("visit", "人民调解回访记录", "人民调解回访记录", "visit"),
-)}
 
 
 @dataclass

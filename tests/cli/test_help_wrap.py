@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import cache
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cli.lines import help_wrap, width
@@ -106,6 +106,8 @@ WORDS = ["[必填]", "调解协议书", "第二十五条", "已达成协议", "[
 
 @given(st.lists(st.one_of(CJK, PUNCT, st.sampled_from(WORDS)), min_size=1, max_size=80),
        st.integers(min_value=24, max_value=78))
+@example(["调"] * 9 + ["调解协议书", "的了和在"], 24)  # a document's name after a run of CJK
+@example(["调解协议书", "[默认：50；1 至 100]", " ", "，"], 30)  # a space, then closing punctuation
 def test_help_wrap_keeps_words_whole(pieces: list[str], columns: int) -> None:
     """Any text of Chinese, punctuation and protected words, at any width: no line wider than
     the width, no protected word split, nothing lost but spaces."""

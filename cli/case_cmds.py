@@ -361,7 +361,7 @@ def register(app: typer.Typer) -> None:
                                    categories=families, limit=None if all_ else limit,
                                    page=1 if all_ else page, write=False)
         render.case_list(rows, as_json=as_json, fmt=fmt, total=total,
-                         page=1 if all_ else page)
+                         page=1 if all_ else page, view="overdue" if overdue else "list")
 
     @case.command("history")
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),

@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 
     from mediation.caselist import CaseSummary
     from mediation.core.commands import StepDone
+    from mediation.core.periods import Period
+
+
+def spoken(period: Period) -> str:
+    """A period's one name in the language of the messages (periods.named): 2026年11月,
+    2026年12月（截至12月1日）."""
+    from mediation.core.i18n import get_language
+    from mediation.core.periods import named
+
+    return named(period, get_language())
 
 
 def paragraph(text: str) -> None:
@@ -58,22 +68,44 @@ def step_done(result: StepDone, as_json: bool) -> None:
     )
 
 
-def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | None = None
-              ) -> tuple[list[Column], list[list[str]]]:
+# Each listing's columns by priority (1 kept first; cli.tables.fitted leaves out the highest
+# first): a view's defining columns are 1, never the ones left out at 80 columns. The one place
+# that says what each list is for; tests/cli/test_view_columns.py checks every view.
+VIEWS: dict[str, dict[str, int]] = {
+    # what a clerk works from: which case, where it stands, who, by when
+    "list": {"id": 1, "number": 1, "state": 1, "parties": 1, "deadline": 1, "mediator": 2,
+             "category": 3},
+    # --overdue: which case, whose, the deadline and how many days late
+    "overdue": {"number": 1, "parties": 1, "deadline": 1, "id": 2, "mediator": 3, "state": 4,
+                "category": 5},
+    # case search: which case, whose, and where the words were found (shortened, never left out)
+    "search": {"id": 1, "number": 1, "parties": 1, "found": 1, "state": 2, "category": 3,
+               "mediator": 4, "deadline": 5},
+}
+
+
+def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | None = None,
+              view: str = "list") -> tuple[list[Column], list[list[str]]]:
     """The one order of a case's columns (case list, case search; table, TSV and CSV): ID,
     number, state, parties, mediator, category, deadline, then ``extra`` columns (search's
-    where found). At 80 columns the most useful keep their place: the parties are broken
-    between names over lines (shortened by whole names only past three lines or 12 columns),
-    a category is never cut (in English it may break between words); the deadline, the least
-    useful, is left out first, then the category, then the mediator."""
-    columns = [Column(_("ID"), 1, right=True), Column(_("Number"), 1), Column(_("State"), 1),
-               Column(_("Parties"), 1, flexible=True, least=12), Column(_("Mediator"), 2),
-               Column(_("Category"), 3, flexible=True, whole=True),
-               Column(_("Deadline"), 4)]
+    where found, key ``found``). Which are kept at 80 columns is the ``view``'s (``VIEWS``):
+    its defining columns are never left out; the parties are broken between names over lines
+    (shortened by whole names only past three lines or 12 columns), a category is never cut
+    (in English it may break between words). The overdue view says how many days late."""
+    rank = VIEWS[view]
+    columns = [Column(_("ID"), rank["id"], right=True), Column(_("Number"), rank["number"]),
+               Column(_("State"), rank["state"]),
+               Column(_("Parties"), rank["parties"], flexible=True, least=12,
+                      whole=view == "overdue"),  # whose case is late: every name, whole
+               Column(_("Mediator"), rank["mediator"]),
+               Column(_("Category"), rank["category"], flexible=True, whole=True),
+               Column(_("Deadline"), rank["deadline"])]
     body = []
     for r in rows:
         deadline = local_time(r.deadline)[:10]
-        if r.overdue:
+        if r.overdue and view == "overdue" and r.days_overdue:
+            deadline = _("{date} ({days} days overdue)", date=deadline, days=r.days_overdue)
+        elif r.overdue:
             deadline = _("{date} (overdue)", date=deadline)
         parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),
                     respondents="、".join(r.respondents))
@@ -81,14 +113,16 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
                      r.lead_mediator_name or r.lead_mediator or "", category_label(r.category),
                      deadline])
     for column, cells in extra or []:
-        columns.append(column)
+        columns.append(Column(column.header, rank.get("found", column.priority), column.right,
+                              column.flexible, column.wrap, column.least, column.by_character,
+                              column.whole))
         for row, cell in zip(body, cells, strict=True):
             row.append(cell)
     return columns, body
 
 
 def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None = None,
-              total: int | None = None, page: int = 1) -> None:
+              total: int | None = None, page: int = 1, view: str = "list") -> None:
     chosen = output_format(fmt, as_json)
     if chosen == "json":
         emit_json([r.model_dump() for r in rows])
@@ -96,7 +130,7 @@ def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None
     if not rows:
         nothing(_("No cases."), chosen)
     if rows or chosen == "csv":  # a CSV has its header row all the same
-        emit_rows(*case_rows(rows), chosen)
+        emit_rows(*case_rows(rows, view=view), chosen)
     if total is not None and total != 0:  # "No cases." says it
         line = list_summary(total, len(rows), page)
         (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
@@ -146,9 +180,9 @@ def elsewhere(seen: dict[str, Any] | None) -> None:
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
     """The new record and the cases it resembles, side by side (on stderr), fitted to the
     terminal; names as the reader may see them (the service masked them)."""
-    columns = [Column(_("Number")), Column(_("State")), Column(_("Category"), 3),
-               Column(_("Applicants")), Column(_("Respondents")), Column(_("Registered"), 4),
-               Column(_("Why"), 2)]
+    columns = [Column(_("Number")), Column(_("State")), Column(_("Category")),
+               Column(_("Applicants")), Column(_("Respondents")), Column(_("Registered"), 2),
+               Column(_("Why"))]  # what docs/clerks-day.md shows is kept; the date goes first
     body = [[_("(new)"), "", category_name(str(new["category"])), "\n".join(new["applicants"]),
              "\n".join(new["respondents"]), "", ""]]
     for m in matches:

@@ -98,7 +98,7 @@ def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
         render.emit_json({**result, "file": str(o.out)})
     else:
         render.out(_("Wrote {path}: {period}, {succeeded} succeeded of {concluded} "
-                     "concluded.", path=str(o.out), period=p.label,
+                     "concluded.", path=str(o.out), period=render.spoken(p),
                      succeeded=result["succeeded"], concluded=result["concluded"]) + "\n")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,7 +13,30 @@ from cli.context import env
 from cli.options import MAX_INT, format_opt, json_opt, parse_date
 from mediation.core.i18n import _, name
 
+if TYPE_CHECKING:
+    from mediation.search import Hit
+
 MATCH_CELLS = 24  # terminal cells of the match shown in a table (all of it in TSV and JSON)
+
+
+LEAD = 2  # characters shown before a match, so that a table shortening the cell keeps it
+
+
+def where_found(hit: Hit, cells: int | None) -> str:
+    """What a case was found by: the text around the first word (in a table, starting
+    :data:`LEAD` characters before the word and cut to ``cells``, so the word is shown
+    however narrow the column: a table shortens a snippet at its end), or the number that
+    matched, by its kind and its last four characters only (``电话尾号 5678``)."""
+    if hit.number:
+        kind, ending = hit.number
+        return (_("phone ending {ending}", ending=ending) if kind == "phone"
+                else _("ID number ending {ending}", ending=ending))
+    if cells is None:
+        return hit.match
+    text = hit.match
+    if hit.at > LEAD:
+        text = "…" + text[hit.at - LEAD:]
+    return _cut(text, cells)
 
 
 def _cut(text: str, cells: int) -> str:
@@ -78,9 +102,13 @@ def register_case(case: typer.Typer) -> None:
             if chosen != "csv":  # a CSV has its header row all the same
                 return
         # case list's columns in case list's order, then where the words were found
-        found_at = [h.match if chosen != "table" else _cut(h.match, MATCH_CELLS) for h in hits]
+        found_at = [where_found(h, MATCH_CELLS if chosen == "table" else None) for h in hits]
+        from cli.lines import width  # a number found is shown whole (电话尾号 5678)
+
+        least = max([12] + [width(f) for f, h in zip(found_at, hits, strict=True) if h.number])
         cols, cells = render.case_rows([h.case for h in hits], extra=[(render.Column(
-            _("Where found"), 2, flexible=True, least=12, by_character=True), found_at)])
+            _("Where found"), 2, flexible=True, least=least, by_character=True), found_at)],
+            view="search")
         render.emit_rows(cols, cells, chosen)
         if chosen == "table":
             sys.stdout.write(_("{count} found, best match first.", count=len(hits)) + "\n")

@@ -28,6 +28,9 @@ def _pct(value: Any) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+WHOLE = ("month", "quarter", "year")  # the periods whose name does not say their dates
+
+
 def _interval_label(key: str) -> str:
     labels = {
         "discovered_to_accepted": _("discovered → accepted"),
@@ -199,7 +202,7 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(msg("--district shows one row per committee: leave out --by"))
             dfigs = env(ctx).act(dsvc.compute, p, write=False)
             district_cmds.show_stats(
-                dsvc.to_json(dfigs, suppress=suppress_small is not False), p.label,
+                dsvc.to_json(dfigs, suppress=suppress_small is not False), render.spoken(p),
                 render.output_format(fmt, as_json))
             return
         result = env(ctx).act(svc.compute, p, by, write=False)
@@ -214,8 +217,9 @@ def register(app: typer.Typer) -> None:
         # sentences on standard error.
         # sentences on standard error; the period first and each table's column labels.
         say = render.paragraph if chosen == "table" else render.err
-        period = _("Statistics {period} ({start} – {end})", period=p.label,
-                   start=p.start.isoformat(), end=p.last_day.isoformat())
+        period = (_("Statistics {period}", period=render.spoken(p)) if p.kind not in WHOLE else
+                  _("Statistics {period} ({start} – {end})", period=render.spoken(p),
+                    start=p.start.isoformat(), end=p.last_day.isoformat()))
         if chosen == "table":
             render.console().rule(period)
         else:

@@ -11,7 +11,7 @@ redaction (``core/redaction.shown_name``); permissions are ``access/policy``'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -50,7 +50,15 @@ class CaseSummary(BaseModel):
     deadline: str | None
     overdue: bool
     version: int
+    days_overdue: int = 0  # whole days past the deadline (a part counts as one), if overdue
     lead_mediator_name: str | None = None  # for people (staff_names.label); JSON keeps the user
+
+
+def days_late(state: str, deadline: datetime | None, now: datetime) -> int:
+    """Days past the deadline of an overdue case, a part of a day counting as one; else 0."""
+    if deadline is None or not overdue(state, deadline, now):
+        return 0
+    return -(-(now - deadline) // timedelta(days=1))
 
 
 def overdue(state: str, deadline: datetime | None, now: datetime) -> bool:
@@ -108,6 +116,7 @@ def summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True) -> lis
             lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
             accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
             overdue=overdue(c.state, c.deadline, now), version=c.version,
+            days_overdue=days_late(c.state, c.deadline, now),
             lead_mediator_name=staff.get(c.lead_mediator) if c.lead_mediator else None,
         ))
     return out

@@ -35,7 +35,7 @@ from sqlalchemy import Connection, Dialect, text
 
 from mediation import calendars, search_kinds, search_query
 from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
-from mediation.caselist import CaseSummary, overdue
+from mediation.caselist import CaseSummary, days_late, overdue
 from mediation.core import identity, normalise, redaction
 from mediation.core.clock import iso
 from mediation.core.errors import NotFound, UsageError
@@ -67,9 +67,14 @@ class Hit:
     case: CaseSummary
     match: str
     score: float
+    at: int = -1  # where in ``match`` the first word found begins (-1: found by a number)
+    length: int = 0  # that word's length
+    number: tuple[str, str] | None = None  # found by a number: its kind (phone, id), its end
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.case.model_dump(), "match": self.match, "score": round(self.score, 4)}
+        found = {"kind": self.number[0], "ending": self.number[1]} if self.number else None
+        return {**self.case.model_dump(), "match": self.match, "score": round(self.score, 4),
+                "matched_number": found}
 
 
 terms_of = search_kinds.terms_of  # the words of a query
@@ -117,8 +122,34 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
         return []
     params.update(limit=limit, pool=max(search_query.POOL, limit))
     rows = _run(conn, search_query.statement(dialect, found, column), params)
-    return [Hit(case, _snippet(body, terms), score)
-            for case, score, body in _results(uow, rows, names_ok=named)]
+    results = _results(uow, rows, names_ok=named)
+    numbers = _numbers(conn, asked, [c.id for c, _s, _b in results]) if named else {}
+    hits = []
+    for case, score, body in results:
+        match, at, length = _snippet(body, terms)
+        hits.append(Hit(case, match, score, at, length, numbers.get(case.id)))
+    return hits
+
+
+def _numbers(conn: Connection, asked: search_kinds.Asked, ids: list[int]
+             ) -> dict[int, tuple[str, str]]:
+    """Which number of each case found by a number matched: its kind (``phone`` or ``id``)
+    and its last four characters, all that is shown of it (case show masks the rest)."""
+    if asked.whole_number:
+        return dict.fromkeys(ids, (asked.kind, asked.number[-4:].upper()))
+    if not (asked.tail and ids):
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    rows = conn.execute(text(
+        "SELECT p.case_id, replace(p.phone, '-', '') LIKE :tail "
+        "OR replace(p.guardian_phone, '-', '') LIKE :tail, upper(p.id_number) LIKE :tail "
+        f"FROM party p WHERE p.case_id IN ({marks})"),
+        {"tail": "%" + asked.tail, **{f"i{n}": i for n, i in enumerate(ids)}}).all()
+    found: dict[int, tuple[str, str]] = {}
+    for case_id, phone, id_number in rows:
+        if phone or id_number:
+            found.setdefault(case_id, ("phone" if phone else "id", asked.tail[-4:]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -156,6 +187,7 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime) -> CaseSummary:
         lead_mediator=r.lead_mediator, registered_at=iso(r.registered_at),
         accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
         overdue=overdue(r.state, r.deadline, now), version=r.version,
+        days_overdue=days_late(r.state, r.deadline, now),
         lead_mediator_name=staff_label(r.lead_mediator, r.lead_name,
                                        shared=(r.lead_namesakes or 0) > 1)
         if r.lead_mediator else None)
@@ -302,9 +334,10 @@ def _typed(dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
     return typed if any(typed) else ()
 
 
-def _snippet(body: str, terms: Sequence[str]) -> str:
-    """The line of the reader's text where the first word occurs, cut to a window around it
-    (the number's line when no word occurs as text: found by a number or a reference)."""
+def _snippet(body: str, terms: Sequence[str]) -> tuple[str, int, int]:
+    """The line of the reader's text where the first word occurs, cut to a window around it,
+    with where in it the word begins and its length (empty when no word occurs as text: found
+    by a number or a reference)."""
     lowered = body.lower()
     for t in terms:
         at = lowered.find(t.lower())
@@ -314,5 +347,6 @@ def _snippet(body: str, terms: Sequence[str]) -> str:
         end = body.find("\n", at)
         end = len(body) if end < 0 else end
         lo, hi = max(start, at - SNIPPET), min(end, at + len(t) + SNIPPET)
-        return ("…" if lo > start else "") + body[lo:hi] + ("…" if hi < end else "")
-    return ""
+        lead = "…" if lo > start else ""
+        return (lead + body[lo:hi] + ("…" if hi < end else ""), len(lead) + at - lo, len(t))
+    return "", -1, 0

@@ -44,6 +44,32 @@ class Period:
                 "to": self.last_day.isoformat()}
 
 
+TO_DATE: Final = ("month_to_date", "quarter_to_date", "year_to_date")
+
+
+def named(period: Period, lang: str, *, to_date: bool = True) -> str:
+    """The one name of a period shown to people, in ``lang``: 2026年11月, 2026年第4季度,
+    2026年, 2026-01-01 至 2026-03-31, 2026年12月（截至12月1日） (2026-11, 2026Q4, 2026,
+    2026-01-01..2026-03-31, 2026-12 (to 12-01)). A period to date says to which day unless
+    ``to_date`` is False (a form's title names the whole; its dates are on the next line)."""
+    zh = lang == "zh"
+    y, first = period.start.year, period.start
+    if period.kind in ("month", "month_to_date"):
+        whole = f"{y}年{first.month}月" if zh else f"{first:%Y-%m}"
+    elif period.kind in ("quarter", "quarter_to_date"):
+        q = (first.month - 1) // 3 + 1
+        whole = f"{y}年第{q}季度" if zh else f"{y}Q{q}"
+    elif period.kind in ("year", "year_to_date"):
+        whole = f"{y}年" if zh else f"{y}"
+    else:
+        last = period.last_day.isoformat()
+        return f"{first.isoformat()} 至 {last}" if zh else f"{first.isoformat()}..{last}"
+    if period.kind not in TO_DATE or not to_date:
+        return whole
+    day = period.last_day
+    return f"{whole}（截至{day.month}月{day.day}日）" if zh else f"{whole} (to {day:%m-%d})"
+
+
 def next_month(d: date) -> date:
     return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
 

@@ -25,7 +25,7 @@ from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
 from mediation.core import categories, cells, files
 from mediation.core.i18n import N_, gettext_
-from mediation.core.periods import Period
+from mediation.core.periods import Period, named
 from mediation.db import settings
 from mediation.db.storage import UnitOfWork
 from mediation.reporting.figures import Figures, Stats, empty
@@ -123,15 +123,7 @@ def _prepared(uow: UnitOfWork, actor: Actor, period: Period, as_of: datetime | N
 def period_label(period: Period, lang: str) -> str:
     """The period as a form's title names it: 2026年11月, 2026年第4季度, 2026年 (or 2026-11,
     2026Q4, 2026); a period to date is named as the whole (its dates are on the next line)."""
-    y = period.start.year
-    if period.kind in ("month", "month_to_date"):
-        return f"{y}年{period.start.month}月" if lang == "zh" else f"{period.start:%Y-%m}"
-    if period.kind in ("quarter", "quarter_to_date"):
-        q = (period.start.month - 1) // 3 + 1
-        return f"{y}年第{q}季度" if lang == "zh" else f"{y}Q{q}"
-    if period.kind in ("year", "year_to_date"):
-        return f"{y}年" if lang == "zh" else f"{y}"
-    return period.label
+    return named(period, lang, to_date=False)
 
 
 def _workbook(committee: str, period: Period, lang: str,

@@ -1,8 +1,9 @@
 """Case rows have one order of columns (issue 14, a clerk's trial): case list and case search
 show ID, number, state, parties, mediator, category, deadline in that order, in a table, TSV
-and CSV (search adds where the words were found, last); at 80 columns the table keeps the
-mediator and the category (never cut: the parties are broken between names over lines, or
-shortened by whole names), leaving the deadline out first."""
+and CSV (search adds where the words were found, last); at 80 columns the table keeps what a
+list is worked from, the deadline among it (cli.render.VIEWS; a later trial found it left out),
+leaving the category and the mediator out first; the parties are broken between names over
+lines, or shortened by whole names."""
 
 from __future__ import annotations
 
@@ -38,13 +39,14 @@ def _header(out: str) -> list[str]:
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_80_columns_show_the_mediator_and_the_category(demo: Cli, lang: str) -> None:
+def test_80_columns_keep_the_deadline_in_the_columns_order(demo: Cli, lang: str) -> None:
     shown = demo("--lang", lang, "case", "list", env={"COLUMNS": "80"}, terminal=True)
     assert shown.code == 0, shown.err
     assert max(width(line) for line in _plain(shown.out).splitlines()) <= 80
-    assert _header(shown.out) == HEADERS[lang][:6]  # the deadline, least useful, left out
-    assert any("李明" in line and "(2026)" in line for line in shown.out.splitlines())
-    assert ("邻里纠纷" if lang == "zh" else "Neighbour") in shown.out
+    kept = [HEADERS[lang][i] for i in (0, 1, 2, 3, 6)]  # the mediator, the category give way
+    assert _header(shown.out) == kept
+    assert any(re.search(r"\(2026\).*\d{4}-\d{2}-\d{2}", line)
+               for line in shown.out.splitlines())
     wide = demo("--lang", lang, "case", "list", env={"COLUMNS": "120"}, terminal=True)
     assert _header(wide.out) == HEADERS[lang]
 

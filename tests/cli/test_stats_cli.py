@@ -128,7 +128,7 @@ def test_piped_stats_say_the_period_and_label_their_columns(demo: Callable[..., 
              env={"COLUMNS": "80"})
     assert r.code == 0, r.err
     lines = r.out.splitlines()
-    assert lines[0] == ("统计 2026（2026-01-01 至 2026-12-31）" if zh else
+    assert lines[0] == ("统计 2026年（2026-01-01 至 2026-12-31）" if zh else
                         "Statistics 2026 (2026-01-01 – 2026-12-31)")
     assert lines[1] == ("指标\t数值" if zh else "Figure\tValue")
     assert ("环节\t案件\t中位数\t90百分位" if zh else

@@ -35,11 +35,12 @@ def listing(items: list[str]) -> None:
         say(line)
 
 
-def ask(label: str, default: str | None = None) -> str:
-    """One answer (stripped); ``default`` is shown in brackets and taken on an empty answer."""
+def ask(label: str, default: str | None = None, shown: str | None = None) -> str:
+    """One answer (stripped); ``default`` is shown in brackets (as ``shown``, if given: a
+    masked number) and taken on an empty answer."""
     import sys
 
-    shown = f"{label} [{default}]" if default else label
+    shown = f"{label} [{shown or default}]" if default else label
     render.err(shown + ": ")
     sys.stderr.flush()
     line = sys.stdin.readline()  # not the framework's prompt: it writes to standard output
@@ -79,21 +80,31 @@ def choose(label: str, kind: str, values: list[str], default: str | None = None)
             say(exc.message.render())
 
 
-def optional(label: str) -> str | None:
-    return ask(label) or None
+# What clears an optional answer that has a current value (Enter keeps it).
+CLEAR = "-"
 
 
-def required(label: str) -> str:
+def optional(label: str, default: str | None = None, shown: str | None = None) -> str | None:
+    """An answer or None; with a ``default`` (the current value, when a field is corrected)
+    an empty answer keeps it and ``-`` clears it."""
+    answer = ask(label, default, shown)
+    return None if not answer or (default and answer == CLEAR) else answer
+
+
+def required(label: str, default: str | None = None) -> str:
     while True:
-        answer = ask(label)
+        answer = ask(label, default)
         if answer:
             return answer
         say(_("this is required"))
 
 
-def phone(label: str | None = None) -> str | None:
+def phone(label: str | None = None, default: str | None = None) -> str | None:
+    from mediation.core import identity
+
     while True:
-        value = optional(label or _("Phone (empty if none)"))
+        value = optional(label or _("Phone (empty if none)"), default,
+                         identity.mask_phone(default))
         if value is None:
             return value
         try:

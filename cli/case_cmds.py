@@ -75,11 +75,16 @@ def register(app: typer.Typer) -> None:
         draft = None
         if file is None:
             from cli.intake_draft import Draft
-            from cli.prompts import guided_intake
+            from cli.prompts import guided_intake, guided_registration
 
             draft = Draft(e.url())
             with draft.kept():  # Ctrl-C: what was typed kept, offered next time
-                record = guided_intake(calendar, draft=draft)
+                if when is not None:  # --at: when it was registered is given
+                    record = guided_intake(calendar, draft=draft)
+                else:  # asked, and a refusal of the registration back to the summary
+                    result = guided_registration(calendar, draft, lambda rec, at: _register(
+                        e, _noted(rec), force=force, at=at, draft=draft))
+                    return _registered(result, as_json, draft)
         else:
             if file == "-":
                 data, origin = read_stdin(), "stdin"
@@ -94,18 +99,9 @@ def register(app: typer.Typer) -> None:
                                            error=exc.strerror or type(exc).__name__)) from None
             record = intake.load_case_file(decoded(data, origin), origin=origin,
                                            calendar=calendar)
-        for warning in intake.warnings(record):
-            note(warning)
         with draft.kept() if draft is not None else nullcontext():
-            result = _register(e, record, force=force, at=when, draft=draft)
-        if draft is not None:
-            draft.discard()  # the case is written
-        if as_json:
-            render.emit_json(result)
-        else:
-            render.out(_("Registered {number} (id {id}).", number=result["number"],
-                               id=result["id"]) + "\n")
-            render.elsewhere(result.get("elsewhere"))
+            result = _register(e, _noted(record), force=force, at=when, draft=draft)
+        _registered(result, as_json, draft)
 
     @case.command("accept")
     def accept(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
@@ -378,6 +374,26 @@ def register(app: typer.Typer) -> None:
     document_cmds.register_case(case)
     search_cmds.register_case(case)
     correction_cmds.register(case)
+
+
+def _noted(record: CaseIn) -> CaseIn:
+    """The record, its warnings said (intake.warnings: an amount and no amount category...)."""
+    from mediation import intake
+
+    for warning in intake.warnings(record):
+        note(warning)
+    return record
+
+
+def _registered(result: dict[str, Any], as_json: bool, draft: Draft | None) -> None:
+    if draft is not None:
+        draft.discard()  # the case is written
+    if as_json:
+        render.emit_json(result)
+    else:
+        render.out(_("Registered {number} (id {id}).", number=result["number"],
+                     id=result["id"]) + "\n")
+        render.elsewhere(result.get("elsewhere"))
 
 
 def _register(e: Env, record: CaseIn, *, force: bool, at: date | None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -77,15 +77,17 @@ def emit_json(value: Any) -> None:
 
 
 def local_time(value: str | None) -> str:
-    """An ISO UTC timestamp shown in China Standard Time, to the minute."""
+    """THE way a date or time is shown: an ISO UTC timestamp (``...Z``, or with an offset) in
+    China Standard Time, a wall time without an offset (the guided intake's answers, already
+    the committee's) as it is, both to the minute, ``2026-11-03 09:30``; a date as it is."""
     if not value:
         return ""
     if "T" not in value:
         return value
     from mediation.core.clock import LOCAL
 
-    dt = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return dt.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return (dt.astimezone(LOCAL) if dt.tzinfo is not None else dt).strftime("%Y-%m-%d %H:%M")
 
 
 def category_name(code: str) -> str:

@@ -28,11 +28,11 @@ SEXES = [s.value for s in Sex]
 RELATIONS = [r.value for r in GuardianRelation]
 
 
-def id_number() -> tuple[str | None, str | None]:
+def id_number(default: str | None = None) -> tuple[str | None, str | None]:
     """The ID type and number: a resident ID number (checked, asked again when wrong), any
-    other number as an ID of another kind, or none."""
+    other number as an ID of another kind, or none; ``default``: the current one (masked)."""
     while True:
-        value = optional(_("ID number (empty if none)"))
+        value = optional(_("ID number (empty if none)"), default, identity.mask_id(default))
         if value is None:
             return None, None
         problem = identity.resident_id_problem(value)
@@ -77,63 +77,83 @@ def check_sex(party: dict[str, Any]) -> None:
             party["id_type"], party["id_number"] = id_number()
 
 
-def guardian(party: dict[str, Any], calendar: Calendar | None) -> dict[str, Any] | None:
+def guardian(party: dict[str, Any], calendar: Calendar | None,
+             current: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The guardian of a person who needs one (see the module's text), or None: the name
     (checked as a party's is), the relation (one of the list, vocab.GuardianRelation), the
-    phone."""
+    phone. ``current``: the guardian entered before (a correction), each answer's default."""
+    g = current or {}
     needed = minor(party, calendar)
     if needed:
         say(_("This party is a minor: a minor takes part through a guardian."))
     elif needed is False:  # an adult: a guardian only for one without full civil capacity
         if not yes(_("Is the party an adult without full civil capacity, who takes part "
-                     "through a guardian (Civil Code arts. 21-23)?")):
+                     "through a guardian (Civil Code arts. 21-23)?"), default=bool(g)):
             return None
-    elif not yes(_("Does the party need a guardian?")):
+    elif not yes(_("Does the party need a guardian?"), default=bool(g)):
         return None
     # the relation first: a residents' committee's name is an organisation's (fields.person_name)
-    relation = choose(_("Guardian's relation to the party"), "relation", RELATIONS)
+    relation = choose(_("Guardian's relation to the party"), "relation", RELATIONS,
+                      g.get("relation"))
     kind = PartyKind.organisation if relation == GuardianRelation.committee \
         else PartyKind.person
-    return {"name": person_name(_("Guardian's name"), kind), "relation": relation,
-            "phone": phone(_("Guardian's phone (empty if none)"))}
+    return {"name": person_name(_("Guardian's name"), kind, g.get("name")),
+            "relation": relation,
+            "phone": phone(_("Guardian's phone (empty if none)"), g.get("phone"))}
 
 
-def person_name(label: str, kind: str) -> str:
+def ethnicity(default: str | None = None) -> str | None:
+    """An ethnic group (fields.ethnicity: GB/T 3304, by name, 汉 or code), asked until it is
+    one, or none."""
+    while True:
+        answer = optional(_("Ethnicity (e.g. 汉族 or 汉; empty if unknown)"), default)
+        try:
+            return fields.ethnicity(answer)
+        except normalise.Unreadable as exc:
+            say(exc.message.render())
+
+
+def person_name(label: str, kind: str, default: str | None = None) -> str:
     """A name that looks like one (fields.person_name, the rule the intake checks: a person's
     has no digits or signs), asked until it does."""
     while True:
-        answer = required(label)
+        answer = required(label, default)
         try:
             return fields.person_name(answer, kind)
         except normalise.Unreadable as exc:
             say(exc.message.render())
 
 
-def party(role: str, calendar: Calendar | None,
-          answered: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Ask for one party of ``role``. ``answered``: what was answered already (a resumed
-    draft), filled in place; a question answered (even with nothing) is not asked again."""
+def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None = None,
+          *, n: int = 1, current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ask for the ``n``th party of ``role`` (the header says which: 第2位被申请人).
+    ``answered``: what was answered already (a resumed draft), filled in place; a question
+    answered (even with nothing) is not asked again. ``current``: the party as entered (a
+    correction at the summary): each answer's default, Enter keeps it (``-`` clears one)."""
     p: dict[str, Any] = answered if answered is not None else {"role": role}
-    say(f"— {name('party', p['role'])} —")
+    was = current or {}
+    say(_("— {role} {n} —", role=name("party", p["role"]), n=n))
     if "kind" not in p:
-        p["kind"] = choose(_("Kind"), "kind", [k.value for k in PartyKind], PartyKind.person)
+        p["kind"] = choose(_("Kind"), "kind", [k.value for k in PartyKind],
+                           was.get("kind", PartyKind.person))
     if "name" not in p:
-        p["name"] = person_name(_("Name"), p["kind"])
+        p["name"] = person_name(_("Name"), p["kind"], was.get("name"))
     person = p["kind"] == PartyKind.person
     if person and "sex" not in p:
-        p["sex"] = choose(_("Sex"), "sex", SEXES)
+        p["sex"] = choose(_("Sex"), "sex", SEXES, was.get("sex"))
     if person and "ethnicity" not in p:
-        p["ethnicity"] = optional(_("Ethnicity (empty if unknown)"))
+        p["ethnicity"] = ethnicity(was.get("ethnicity"))
     if "id_number" not in p:
-        p["id_type"], p["id_number"] = id_number()
+        p["id_type"], p["id_number"] = id_number(was.get("id_number"))
     if person:
         check_sex(p)
         if "guardian" not in p:  # asked now, not refused at the end
-            p["guardian"] = guardian(p, calendar)
+            p["guardian"] = guardian(p, calendar, was.get("guardian"))
     if "phone" not in p:
-        p["phone"] = phone()
+        p["phone"] = phone(default=was.get("phone"))
     if "address" not in p:
-        p["address"] = optional(_("Address or work unit (empty if unknown)"))
+        p["address"] = optional(_("Address or work unit (empty if unknown)"),
+                                was.get("address"))
     return {k: v for k, v in p.items() if v is not None}
 
 

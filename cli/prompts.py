@@ -12,7 +12,8 @@ continue it next time (cli/intake_draft.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -27,7 +28,8 @@ from mediation.core.vocab import PartyRole, RiskLevel, Source
 if TYPE_CHECKING:
     from cli.intake_draft import Draft
 
-__all__ = ["Form", "guided_intake", "yes"]
+__all__ = ["Form", "guided_intake", "guided_registration", "yes"]
+R = TypeVar("R")
 
 
 def _category() -> str:
@@ -58,9 +60,12 @@ def _amount() -> str | None:
               value=value))
 
 
-def _discovered(calendar: Calendar | None) -> str | None:
-    """When the dispute was found: empty for now, else a date and time of the committee's zone
-    (in any form ``normalise.datetime_text`` reads), not in the future."""
+def _moment(question: str, future: str, calendar: Calendar | None, *,
+            times: bool = True) -> str | None:
+    """A date or a date and time of the committee's zone (in every form ``periods.with_year``
+    and ``normalise.datetime_text`` read: 11-28, 2026年11月28日 9:30), not in the future, as ISO
+    text; empty: None (now). ``times``: a date alone stays a date (``case new --at``'s rule),
+    else it is that day's 00:00."""
     from datetime import datetime
 
     from mediation.core import periods
@@ -69,23 +74,39 @@ def _discovered(calendar: Calendar | None) -> str | None:
     from mediation.core.errors import InvalidInput
 
     while True:
-        value = optional(_("When was the dispute found? (e.g. 2026-11-28 09:30; empty: now)"))
+        value = optional(question)
         if value is None:
             return None
-        today = (calendar or DEFAULT).local_date(utcnow())
+        cal = calendar or DEFAULT
         try:
-            when = datetime.fromisoformat(normalise.datetime_text(
-                periods.with_year(value, today=today)))
+            text = normalise.datetime_text(periods.with_year(value, today=cal.local_date(
+                utcnow())))
+            when = datetime.fromisoformat(text)
         except (ValueError, InvalidInput):  # normalise.Unreadable is a ValueError
             say(_("{value} is not a date or a date and time: write 2026-11-28 or "
                   "2026-11-28 15:00", value=value))
             continue
-        if calendar is not None and when.tzinfo is None and \
-                calendar.to_utc(when) > utcnow():
-            say(_("that is in the future: give the time the dispute was found, at the "
-                  "latest now"))
+        if when.tzinfo is None and (cal.to_utc(when) > utcnow() if "T" in text or times
+                                    else when.date() > cal.local_date(utcnow())):
+            say(future)
             continue
-        return when.isoformat()
+        return when.isoformat() if "T" in text or times else when.date().isoformat()
+
+
+def _discovered(calendar: Calendar | None) -> str | None:
+    """When the dispute was found: empty for now, else a date and time (:func:`_moment`)."""
+    return _moment(_("When was the dispute found? (e.g. 2026-11-28 09:30; empty: now)"),
+                   _("that is in the future: give the time the dispute was found, at the "
+                     "latest now"), calendar)
+
+
+def _registered(calendar: Calendar | None) -> str | None:
+    """When the case was registered (``case new --at``, 补录: the dispute came yesterday):
+    empty for now, else a date or a date and time (:func:`_moment`), not in the future."""
+    return _moment(_("When was the case registered? (e.g. 11-28 or 2026-11-28 09:30; "
+                     "empty: now)"),
+                   _("that is in the future: give the time the case was registered, at the "
+                     "latest now"), calendar, times=False)
 
 
 class Form:
@@ -95,8 +116,10 @@ class Form:
     KEYS = ("category", "source", "summary", "requests", "amount", "discovered_at", "risk_level")
 
     def __init__(self, calendar: Calendar | None,
-                 prefill: dict[str, Any] | None = None) -> None:
+                 prefill: dict[str, Any] | None = None, *, registering: bool = False) -> None:
         self.calendar = calendar
+        # ``case new`` without --at: when the case was registered is asked too (补录)
+        self.registering = registering
         # What is known already (a grid lead taken as a case: source, when found, risk, what
         # was seen): not asked again, shown in the summary to confirm or change.
         self.record: dict[str, Any] = dict(prefill or {})
@@ -115,9 +138,13 @@ class Form:
             (_("Facts"), lambda: r["summary"], self.ask_summary),
             (_("Requests"), lambda: r["requests"], self.ask_requests),
             (_("Amount (yuan)"), lambda: r.get("amount") or "—", self.ask_amount),
-            (_("Discovered"), lambda: r.get("discovered_at") or _("now"), self.ask_discovered),
+            (_("Discovered"), lambda: render.local_time(r.get("discovered_at")) or _("now"),
+             self.ask_discovered),
             (_("Risk level"), lambda: name("risk", r["risk_level"]), self.ask_risk),
         ]
+        if self.registering:
+            rows.append((_("Registered"), lambda: render.local_time(r.get("registered_at"))
+                         or _("now"), self.ask_registered))
         for i, p in enumerate(self.parties):
             rows.append((name("party", p["role"]), self._show_party(p), self._ask_party(i)))
         return rows
@@ -156,20 +183,39 @@ class Form:
         self.record["risk_level"] = choose(_("Risk level"), "risk",
                                            [v.value for v in RiskLevel], RiskLevel.low)
 
+    def ask_registered(self) -> None:
+        self.record["registered_at"] = _registered(self.calendar)
+
+    def registered(self) -> date | None:
+        """When the case is registered (a date, or a datetime of the committee's zone, as
+        ``--at`` gives it), or None: now."""
+        when = self.record.get("registered_at")
+        if not when:
+            return None
+        return datetime.fromisoformat(when) if "T" in when else date.fromisoformat(when)
+
+    def _nth(self, role: str, before: int) -> int:
+        """Which party of its role the one at ``before`` is (第2位被申请人)."""
+        return 1 + sum(1 for p in self.parties[:before] if p["role"] == role)
+
     def ask_party(self, i: int) -> None:
-        self.parties[i] = party_prompts.party(self.parties[i]["role"], self.calendar)
+        was = self.parties[i]
+        self.parties[i] = party_prompts.party(was["role"], self.calendar,
+                                              n=self._nth(was["role"], i), current=was)
 
     def fill(self) -> None:
         """Ask what is not answered yet (all of it, unless a draft is continued): the case's
         fields, then the applicant, the respondent and any other parties."""
-        for key, (_label, _show, ask_field) in zip(self.KEYS, self.fields(), strict=False):
+        keys = (*self.KEYS, "registered_at") if self.registering else self.KEYS
+        for key, (_label, _show, ask_field) in zip(keys, self.fields(), strict=False):
             if key not in self.record:
                 ask_field()
         first = (PartyRole.applicant, PartyRole.respondent)
         while True:
             if self.current is not None:
-                self.parties.append(party_prompts.party(self.current["role"], self.calendar,
-                                                        self.current))
+                role = self.current["role"]
+                self.parties.append(party_prompts.party(
+                    role, self.calendar, self.current, n=self._nth(role, len(self.parties))))
                 self.current = None
             if len(self.parties) < len(first):
                 self.current = {"role": first[len(self.parties)]}
@@ -206,7 +252,7 @@ class Form:
             self.summary()
             fields = self.fields()
             answer = choices.fold(ask(_("Register it? y: yes; a number: change that field; "
-                                        "n: cancel"), "y"))
+                                        "n: cancel"), _("y")))
             if answer in YES:
                 return True
             if answer in NO | {"取消", "q"}:
@@ -217,7 +263,8 @@ class Form:
             say(_("answer y, n or a field's number (1 to {n})", n=len(fields)))
 
     def data(self) -> dict[str, Any]:
-        record = {k: v for k, v in self.record.items() if v is not None}
+        record = {k: v for k, v in self.record.items()
+                  if v is not None and k != "registered_at"}
         return {**record, "parties": self.parties}
 
 
@@ -229,10 +276,22 @@ def guided_intake(calendar: Calendar | None = None,
     ``draft`` (``case new``, ``lead accept``): a draft left unfinished is offered first; the
     form is watched, so that an interruption inside ``draft.kept()`` keeps what was typed; a
     cancel deletes it."""
+    return _run(Form(calendar, prefill), draft, lambda record, _at: record)
+
+
+def guided_registration(calendar: Calendar | None, draft: Draft,
+                        register: Callable[[CaseIn, date | None], R]) -> R:
+    """``case new`` without --file or --at: :func:`guided_intake` that asks when the case was
+    registered too (empty: now; 补录 like ``--at``), and registers it by ``register``: a
+    refusal (a registration before the dispute was found, beyond the late-entry days) is said
+    and the clerk is back at the summary, what was typed kept."""
+    return _run(Form(calendar, registering=True), draft, register)
+
+
+def _run(form: Form, draft: Draft | None, finish: Callable[[CaseIn, date | None], R]) -> R:
     from mediation.core.errors import InvalidInput
     from mediation.intake import parse_case
 
-    form = Form(calendar, prefill)
     if draft is not None:
         if (state := draft.offer()) is not None:
             form.restore(state)
@@ -244,6 +303,7 @@ def guided_intake(calendar: Calendar | None = None,
                 draft.discard()
             raise typer.Abort()
         try:
-            return parse_case(form.data(), origin=_("intake"), calendar=calendar)
+            return finish(parse_case(form.data(), origin=_("intake"), calendar=form.calendar),
+                          form.registered())
         except InvalidInput as exc:  # a rule across fields: say it, and back to the summary
             say(exc.render())

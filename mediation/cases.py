@@ -260,7 +260,7 @@ class PartyIn(fields.In):
     kind: Annotated[PartyKind, fields.code("kind")] = PartyKind.person
     name: Text = Field(min_length=1, max_length=100)
     sex: Annotated[Sex, fields.code("sex")] | None = None
-    ethnicity: Text | None = None
+    ethnicity: fields.EthnicityIn | None = None
     birth_date: DateIn | None = None
     id_type: Annotated[IdType, fields.code("id_type")] | None = None
     id_number: Ident | None = None

@@ -7,7 +7,7 @@ caller asked to reveal it, had the permission, and gave a reason (which is recor
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
@@ -274,7 +274,8 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = Fal
     names_ok = reveal or sees_names(actor)
     names = [] if names_ok else redaction.persons(parties)
     typed = _typed_texts(uow, case.id, rows)
-    shown = PartiesShown(parties, case, reveal=reveal, names_ok=names_ok)
+    shown = PartiesShown(parties, case, reveal=reveal, names_ok=names_ok,
+                         corrected=corrected_since(shown_changes(e.changes) for e in rows))
     return named_actors(uow, [shown.event(redact_event(_as_typed(
         event_view(e, case.number), typed.get(e.seq)), names)) for e in rows])
 
@@ -288,7 +289,8 @@ class PartiesShown:
     FIELDS = ("name", "id_number", "phone")
 
     def __init__(self, parties: Sequence[Party], case: Case, *, reveal: bool,
-                 names_ok: bool) -> None:
+                 names_ok: bool, corrected: Mapping[int, set[str]] | None = None) -> None:
+        self.corrected = corrected or {}
         self.pairs = [(PartyView.of(p, reveal=False, names=False),
                        PartyView.of(p, reveal=reveal, names=names_ok)) for p in parties]
         persons = redaction.Names(redaction.persons(parties))
@@ -300,11 +302,13 @@ class PartiesShown:
                         text if reveal else redaction.redact(text) or "")
         self.active = reveal or names_ok
 
-    def _party(self, value: dict[str, Any]) -> dict[str, Any]:
+    def _party(self, index: int, value: dict[str, Any]) -> dict[str, Any]:
+        kept = self.corrected.get(index, set())  # corrected since, the mask hiding it: as recorded
         for masked, shown in self.pairs:
             if value.get("role") == masked.role and all(
                     value.get(f) == getattr(masked, f) for f in self.FIELDS if f in value):
-                return {**value, **{f: getattr(shown, f) for f in self.FIELDS if f in value}}
+                return {**value, **{f: getattr(shown, f) for f in self.FIELDS
+                                    if f in value and f not in kept}}
         return value
 
     def event(self, view: EventView) -> EventView:
@@ -316,11 +320,26 @@ class PartiesShown:
                 continue
             after = pair[1]
             if key == "parties" and isinstance(after, list):
-                after = [self._party(p) if isinstance(p, dict) else p for p in after]
+                after = [self._party(i, p) if isinstance(p, dict) else p
+                         for i, p in enumerate(after)]
             elif isinstance(after, str):
                 after = self.texts.get(after, after)
             changes[key] = [pair[0], after]
         return view.model_copy(update={"changes": changes})
+
+
+def corrected_since(changes: Iterable[Mapping[str, Any]]) -> dict[int, set[str]]:
+    """The fields of each party (by position) that a correction changed where the masked
+    view could not show it (``case amend``'s ``corrected``: 罗霞 → 罗夏, both 罗某): the intake
+    event keeps those as it recorded them, masked, never the corrected value in their place."""
+    out: dict[int, set[str]] = {}
+    for ch in changes:
+        pair = ch.get("parties")
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], list):
+            for i, p in enumerate(pair[1]):
+                if isinstance(p, dict) and p.get("corrected"):
+                    out.setdefault(i, set()).update(p["corrected"])
+    return out
 
 
 def _typed_texts(uow: UnitOfWork, case_id: int | None, events: Sequence[Event]

@@ -61,6 +61,7 @@ def enum_keys() -> set[str]:
         "recipient": cases.Recipient, "relation": cases.GuardianRelation,
     }
     keys = {f"{k}.{v.value}" for k, enum in kinds.items() for v in enum}
+    keys |= {f"ethnicity.{c}" for c in cases.ETHNICITIES}
     keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}
     keys |= {f"trigger.{a}" for a in ("new", "init", "staff_add", "staff_role", "staff_disable",
                                        "reveal")}

@@ -36,6 +36,7 @@ _ENUMS: dict[str, str] = {
     "kind": "PartyKind", "id_type": "IdType",
     "dismiss": "DismissReason", "lead_status": "LeadStatus", "channel": "FeedbackChannel",
     "format": "OutputFormat", "recipient": "Recipient", "relation": "GuardianRelation",
+    "ethnicity": "ETHNICITIES",  # codes, not an enum: GB/T 3304's are numbers (01 汉族)
 }
 
 @functools.cache
@@ -43,7 +44,10 @@ def _words() -> dict[str, dict[str, str]]:
     """Words people write for a value besides its names (父亲 for 父母), by vocabulary."""
     from mediation.core import vocab
 
-    return {"relation": vocab.RELATION_WORDS}
+    # an ethnic group's name without 族 (汉, 蒙古, 土 for 土族, not 土家族)
+    short = {name("ethnicity", c, "zh").removesuffix("族"): c for c in values("ethnicity")
+             if name("ethnicity", c, "zh").endswith("族")}
+    return {"relation": vocab.RELATION_WORDS, "ethnicity": short}
 
 # The shortest part of a Chinese name taken for the whole (one character is too easily a slip).
 SHORTEST_PART = 2
@@ -67,8 +71,8 @@ def values(kind: str) -> list[str]:
     """The codes of a vocabulary, in their defined order."""
     from mediation.core import vocab
 
-    enum: type[StrEnum] = getattr(vocab, _ENUMS[kind])
-    return [v.value for v in enum]
+    enum: type[StrEnum] | tuple[str, ...] = getattr(vocab, _ENUMS[kind])
+    return [v if isinstance(v, str) else v.value for v in enum]
 
 
 @functools.cache

@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo
 
 from mediation.core import identity, money, normalise
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
@@ -121,6 +121,27 @@ def person_name(v: str, kind: str = "person") -> str:
             else N_("{value!r} does not look like a name: a phone or ID number has a field of "
                     "its own"), value=v)
     return v
+
+
+def ethnicity(v: str | None) -> str | None:
+    """An ethnic group of GB/T 3304 (vocab.ETHNICITIES) typed as its code, its name in either
+    language or its Chinese name without 族 (choices.parse, which refuses anything else naming
+    the groups: an ID number is no ethnicity), stored as the standard's Chinese name (汉族)."""
+    from mediation.core import choices
+    from mediation.core.i18n import name
+
+    if v is None or v == "":
+        return None
+    try:
+        return name("ethnicity", choices.parse("ethnicity", v), "zh")
+    except choices.ChoiceError:  # the 58 names would fill the screen; a number is masked
+        raise normalise.Unreadable(N_(
+            "{value!r} is not an ethnic group (GB/T 3304): give its name (汉族 or 汉, Han) or "
+            "its code (01 to 56; 97 other, 98 of foreign origin)"), value=identity.scrub(v)
+            ) from None
+
+
+EthnicityIn = Annotated[str, BeforeValidator(_text), AfterValidator(ethnicity)]
 
 
 def category(v: str) -> str:

@@ -158,6 +158,14 @@ RELATION_WORDS: dict[str, str] = {
 }
 
 
+# A person's ethnic group (民族) by GB/T 3304 (中国各民族名称的罗马字母拼写法和代码): the 56
+# groups' codes 01-56, 97 其他 (not identified) and 98 外国血统中国籍人士 (a citizen of foreign
+# origin). Their names are in the catalogues (ethnicity.01: 汉族, Han); typed as the code, the
+# name in either language or the Chinese name without 族 (汉), read by choices.parse like every
+# vocabulary, and stored as the Chinese name of the standard (汉族: what a form prints).
+ETHNICITIES: tuple[str, ...] = (*(f"{n:02d}" for n in range(1, 57)), "97", "98")
+
+
 class Satisfaction(StrEnum):
     satisfied = "satisfied"
     basically_satisfied = "basically_satisfied"

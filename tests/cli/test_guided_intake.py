@@ -24,6 +24,7 @@ ANSWERS = [
     "1,500元",                  # amount involved
     "",                        # discovered: now
     "中",                       # risk level, by its Chinese name
+    "",                        # registered: now
     # applicant
     "person", "张三", "male", "汉族",
     "430104198003120011",      # bad check digit: asked again
@@ -62,7 +63,7 @@ def _answers(applicant_id: str, *, guardian: list[str], summary: list[str]) -> l
     """A guardian is asked for right after the ID number: a minor's at once; an adult's or,
     without an ID number, anyone's only if the clerk says one is needed (empty: no)."""
     guardian = guardian or [""]
-    return ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", "",
+    return ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", "", "",
             "", "张小明", "男", "", applicant_id, *guardian, "", "",
             "", "李四", "男", "", "", "", "", "",
             "n", *summary]
@@ -91,7 +92,7 @@ def test_the_summary_goes_back_to_a_field_and_cancel_writes_nothing(
     out = cli("--lang", lang, "case", "new", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 130 and out.out == ""
     assert out.err.count("01 " + ("Marriage" if lang == "en" else "婚姻家庭纠纷")) >= 1
-    assert ("1 to 9" in out.err) if lang == "en" else ("1 至 9" in out.err)
+    assert ("1 to 10" in out.err) if lang == "en" else ("1 至 10" in out.err)
     assert json.loads(cli("case", "list", "--json").out) == []
 
 

@@ -21,7 +21,7 @@ from tests.conftest import Result, Templates, prepared
 ADULT = "430104198003120014"    # a man born 1980
 WOMAN = "430104197511200024"    # a woman born 1975
 BOY = "430104201506010014"      # a boy born 2015: a minor
-CASE = ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", ""]
+CASE = ["邻里纠纷", "", "楼上漏水", "赔偿维修费", "", "", "", ""]  # ..., risk, registered
 
 
 class Stops(Terminal):

@@ -28,7 +28,8 @@ BEFORE_CTRL_C = [
     ("涉及金额", "800"),
     ("纠纷发现时间", ""),
     ("风险等级", ""),
-    ("— 申请人 —", None),
+    ("登记时间", ""),
+    ("— 第1位申请人 —", None),
     ("类型", ""),
     ("姓名", "张小明"),
     ("性别", "女"),                                 # the ID number says male
@@ -42,7 +43,7 @@ BEFORE_CTRL_C = [
     ("监护人电话", "13812345678"),
     ("联系电话", ""),
     ("住址或工作单位", "湖南省长沙市岳麓区桐梓坡路8栋502"),
-    ("— 被申请人 —", None),
+    ("— 第1位被申请人 —", None),
     ("类型", ""),
     ("姓名", "李四"),
     ("性别", "女"),
@@ -54,11 +55,12 @@ BEFORE_CTRL_C = [
 
 AFTER_RESUME = [
     ("上次未完成的登记，是否继续？", "是"),
+    ("— 第1位被申请人 —", None),              # which one, on resuming too
     ("住址或工作单位", ""),                         # where it stopped
     ("是否添加其他当事人", "否"),
     ("请核对填写的内容", None),
     ("申请人：自然人，张小明，男，430\\*+0014，湖南省[^，]*，监护人 张大山（父母）", None),
-    ("确认登记吗", "y"),
+    ("确认登记吗", "是"),
     ("已登记 \\(\\d{4}\\)龙人调字第1号", None),
 ]
 
@@ -108,7 +110,7 @@ def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path)
                                              "再次运行mediationcasenew可以继续。"), said
     assert any(str(draft) in line for line in said), said
     assert stat.S_IMODE(draft.stat().st_mode) == 0o600
-    adult = screen.split("— 被申请人 —")[1]  # the adult: asked only whether she lacks capacity
+    adult = screen.split("— 第1位被申请人 —")[1]  # the adult: asked only whether she lacks capacity
     assert "监护人姓名" not in adult and adult.count("无民事行为能力") == 1
     assert screen.count("第17位") == 1 and "Traceback" not in screen
     assert json.loads(run("case", "list", "--json")) == []

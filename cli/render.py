@@ -104,7 +104,7 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
     for r in rows:
         deadline = local_time(r.deadline)[:10]
         if r.overdue and view == "overdue" and r.days_overdue:
-            deadline = _("{date} ({days} days overdue)", date=deadline, days=r.days_overdue)
+            deadline = _("{date} (overdue by {days} days)", date=deadline, days=r.days_overdue)
         elif r.overdue:
             deadline = _("{date} (overdue)", date=deadline)
         parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),

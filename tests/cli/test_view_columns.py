@@ -79,7 +79,7 @@ def test_an_overdue_case_says_how_many_days_late(demo: Cli, lang: str) -> None:
     cases = json.loads(demo("case", "list", "--overdue", "--json").out)
     assert cases and all(c["days_overdue"] > 0 for c in cases)
     days = str(cases[0]["days_overdue"])
-    late = re.compile(rf"{days} days overdue|超期 {days} 天")
+    late = re.compile(rf"overdue by {days} days|已逾期 {days} 天")
     shown = demo("--lang", lang, "case", "list", "--overdue", terminal=True,
                  env={"COLUMNS": "80"})
     assert late.search(shown.out), shown.out

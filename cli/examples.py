@@ -44,6 +44,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case judicial": ("mediation case judicial 龙12 --court 岳麓区人民法院",
                       "mediation case judicial 龙12 --result 确认有效"),
     "case list": ("mediation case list --state 调解中 --category 邻里纠纷",
+                  "mediation case list --mediator 李明",
                   "mediation case list --all | grep 张"),
     "case mediate": ("mediation case mediate 龙12 --mediator liming --rights-notified",
                      "mediation case mediate 龙12 --mediator 李明 --rights-notified"),

@@ -84,17 +84,21 @@ def register(app: typer.Typer) -> None:
                                       at=parse_at(at)), as_json)
 
     @case.command("close", help=_(
-        "Close and file the case (结案归档), after its follow-up visit."))
+        "Close and file the case (结案归档), after its follow-up visit and its feedback."))
     def close(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+        reason: str | None = typer.Option(None, "--reason", help=_(
+            "Directors: close an agreement found partly or not performed, after urging, "
+            "and say why (the parties were told they may sue).")),
         expect_version: int | None = version_opt(),
         at: str | None = at_opt(), as_json: bool = json_opt(),
     ) -> None:
-        """Close and file the case (结案归档), after its follow-up visit."""
+        """Close and file the case (结案归档), after its follow-up visit and its feedback."""
         from mediation import steps
 
-        render.step_done(env(ctx).act(steps.close, case_ref, expected_version=expect_version,
-                                      at=parse_at(at)), as_json)
+        render.step_done(env(ctx).act(steps.close, case_ref, reason=reason,
+                                      expected_version=expect_version, at=parse_at(at)),
+                         as_json)
 
     @case.command("recuse", help=_(
         "A party asked for another mediator (回避): record it and replace the lead mediator "

@@ -13,7 +13,8 @@ Eight kinds of item, each a case, the date it concerns, what to do next and the 
 - ``feedback``: a case whose mediation ended (confirmed, terminated, declined) and whose outcome
   has not been reported back to whoever brought the dispute (反馈: due at once, the last of the
   five first-times);
-- ``close``: a case visited (the last visit finding an agreement fully performed) and fed back,
+- ``close``: a case the workflow's one rule of closing lets close (``workflow.closable``: visited,
+  fed back, an agreement fully performed),
   not yet closed and filed (结案归档);
 - ``judicial``: a written agreement whose 30-day window for judicial confirmation (Law art. 33)
   closes within ``days`` days, with no application filed;
@@ -51,9 +52,10 @@ from mediation.core.calendar import Calendar
 from mediation.core.errors import UsageError
 from mediation.core.i18n import Msg, join, msg
 from mediation.core.normalise import short_ref
+from mediation.db.casestore import procedure_settings
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee
-from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES
+from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES, Settings, Subject, closable
 
 DAYS = 7  # "due within": the period, the judicial window
 INTAKE_DAYS = 3  # waiting in intake longer than this
@@ -128,6 +130,7 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
             "has no case agenda: what became of your leads is in `mediation lead list --mine`"))
     require(actor, "case.read")
     cal = calendars.of(uow, actor.committee_id)
+    rules = procedure_settings(uow, actor.committee_id)
     now = uow.now().replace(tzinfo=None)
     today = cal.local_date(now)
     where = ["c.committee_id = :committee_id",
@@ -148,7 +151,7 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
     found: list[tuple[Any, str, str, date, Msg, str]] = []
     for r in rows:
         ref = short_ref(r.year, prefix, r.seq, this_year=today.year)
-        for kind, when, todo, command in _items(r, ref, now, today, cal, days, intake_days,
+        for kind, when, todo, command in _items(r, ref, now, today, cal, rules, days, intake_days,
                                                 actor):
             found.append((r, ref, kind, when, todo, command))
     shown = {s.id: s for s in summaries_as_seen_by(uow, sorted({f[0].id for f in found}),
@@ -183,7 +186,8 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, days: int,
+def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: Settings,
+           days: int,
            intake_days: int, actor: Actor) -> list[tuple[str, date, Msg, str]]:
     out: list[tuple[str, date, Msg, str]] = []
     deadline = _dt(r.deadline)
@@ -243,12 +247,12 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, days: in
                 "the 30 days to apply for judicial confirmation end {date}, if the parties "
                 "want it", date=window_end.isoformat()),
                 f"mediation case judicial {ref} --court 人民法院"))
-    out.extend(_after_mediation(r, ref, today, cal, last_visit))
+    out.extend(_after_mediation(r, ref, today, cal, last_visit, rules))
     return out
 
 
-def _after_mediation(r: Any, ref: str, today: date, cal: Calendar, last_visit: date | None
-                     ) -> list[tuple[str, date, Msg, str]]:
+def _after_mediation(r: Any, ref: str, today: date, cal: Calendar, last_visit: date | None,
+                     rules: Settings) -> list[tuple[str, date, Msg, str]]:
     """Feedback, the follow-up of a case ended without agreement, and closing (issue 15)."""
     ended_at = _dt({"confirmed": r.effective_at, "terminated": r.concluded_at,
                     "declined": r.declined_at}.get(r.state))
@@ -267,8 +271,10 @@ def _after_mediation(r: Any, ref: str, today: date, cal: Calendar, last_visit: d
         out.append(("follow_up", ended + timedelta(days=FOLLOW_UP_DAYS), msg(
             "no follow-up visit since {date}: visit the parties",
             date=ended.isoformat()), f"mediation case visit {ref} --satisfaction 满意"))
-    if fed_back is not None and last_visit is not None and (
-            r.state != "confirmed" or r.performed == "full"):
-        out.append(("close", max(last_visit, cal.local_date(fed_back)), msg(
+    ready = Subject(number=r.number, state=r.state, visits=1 if last_visit else 0,
+                    fed_back=fed_back is not None, last_performance=r.performed,
+                    settings=rules)
+    if fed_back is not None and closable(ready):  # the workflow's one rule of closing
+        out.append(("close", max(last_visit or ended, cal.local_date(fed_back)), msg(
             "visited and fed back: close and file the case"), f"mediation case close {ref}"))
     return out

@@ -104,17 +104,21 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, channel: str,
                 expected_version=expected_version, at=at)
 
 
-def close(uow: UnitOfWork, actor: Actor, ref: str | int, *,
+@text_inputs(multiline=("reason",))
+def close(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str | None = None,
           expected_version: int | None = None, at: date | None = None) -> StepDone:
-    """``case close``: the case is closed and filed (结案归档), after its follow-up (setting
-    ``close_needs_visit``)."""
+    """``case close``: the case is closed and filed (结案归档), when the workflow's one rule
+    (``workflow.guards.ready_to_close``) holds: visited, fed back, and an agreement fully
+    performed -- or, with a reason (a director only: ``case.oversee``), after urging."""
+    why = (reason or "").strip() or None
 
     def apply(case: Case) -> Changes:
         ch: Changes = {}
         set_field(case, ch, "closed_at", uow.now())
         return ch
 
-    return step(uow, actor, ref, Close(), apply, expected_version=expected_version, at=at)
+    return step(uow, actor, ref, Close(reason=why), apply, expected_version=expected_version,
+                at=at, reason=why, permission="case.oversee" if why else "case.workflow")
 
 
 # Display names of the changes these steps record (history, audit).

@@ -106,6 +106,7 @@ class Close(Command):
     """结案归档: the case is closed and filed."""
 
     trigger: ClassVar[str] = "close"
+    reason: str | None = None  # a director's, to close an agreement not fully performed
 
 
 @dataclass(frozen=True, slots=True)

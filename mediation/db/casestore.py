@@ -28,6 +28,7 @@ from mediation.cases import (
     JudicialConfirmation,
     MediationSession,
     Party,
+    Urging,
 )
 from mediation.core import normalise
 from mediation.core.clock import local_date
@@ -155,7 +156,8 @@ _MEDIATOR = CaseMediator.__table__  # type: ignore[attr-defined]
 # The records a guard counts (workflow.GUARD_FACTS): fact name -> table.
 _COUNTED = {"sessions": MediationSession.__table__,  # type: ignore[attr-defined]
             "extensions": Extension.__table__,  # type: ignore[attr-defined]
-            "visits": FollowUp.__table__}  # type: ignore[attr-defined]
+            "visits": FollowUp.__table__,  # type: ignore[attr-defined]
+            "urges": Urging.__table__}  # type: ignore[attr-defined]
 _EVENT = Event.__table__  # type: ignore[attr-defined]
 _CASE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _CASES.columns)
 _STAFF = Staff.__table__  # type: ignore[attr-defined]
@@ -281,6 +283,9 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
         sessions=facts.get("f_sessions") or 0,
         extensions=facts.get("f_extensions") or 0,
         visits=facts.get("f_visits") or 0,
+        urges=facts.get("f_urges") or 0,
+        fed_back=case.fed_back_at is not None,
+        closed_on=local_date(case.closed_at) if case.closed_at else None,
         last_performance=facts.get("f_last_performance"),
         settings=(procedure_settings(uow, case.committee_id) if "settings" in needed
                   else workflow.Settings()),

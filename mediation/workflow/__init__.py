@@ -41,6 +41,8 @@ from mediation.workflow.guards import (
     AMENDABLE,
     Guard,
     Subject,
+    closable,
+    ready_to_close,
 )
 from mediation.workflow.replay import (
     LEGACY_STEPS,
@@ -111,6 +113,7 @@ __all__ = [
     "Transition",
     "allowed_now",
     "allowed_triggers",
+    "closable",
     "earliest",
     "facts",
     "fire",
@@ -119,6 +122,7 @@ __all__ = [
     "mermaid",
     "occurrence",
     "occurrence_problem",
+    "ready_to_close",
     "setting",
     "transition",
     "warnings",

@@ -34,6 +34,7 @@ from mediation.core.commands import (
 )
 from mediation.core.i18n import N_, Msg, join, msg, name, or_absent
 from mediation.core.vocab import (
+    CONCLUDED,
     AgreementForm,
     JudicialResult,
     Performance,
@@ -81,6 +82,9 @@ class Subject:
     sessions: int = 0
     extensions: int = 0
     visits: int = 0
+    urges: int = 0
+    fed_back: bool = False  # the outcome was fed back (反馈): the case's fed_back_at
+    closed_on: date | None = None  # the committee's date the case was closed
     last_performance: str | None = None  # what the latest follow-up visit found (Performance)
     settings: Settings = field(default_factory=Settings)
     persons_involved: int = 0  # the case's persons involved (0: not known)
@@ -210,23 +214,53 @@ def fed_back_recorded(_: Subject, c: Feedback) -> Msg | None:
                    N_("record how the outcome was reported (--channel: {allowed})"))
 
 
-def visit_before_close(s: Subject, _: Close) -> Msg | None:
-    """结案归档 after the follow-up (setting ``close_needs_visit``, default on)."""
-    if not s.settings.close_needs_visit or s.visits >= 1:
+def ready_to_close(s: Subject, c: Close | None) -> Msg | None:
+    """THE rule of 结案归档 (DOMAIN.md §1, "feed back"): a case is closed and filed after its
+    follow-up visit (setting ``close_needs_visit``) and after its outcome was fed back (反馈,
+    the last of the five first-times); an agreement is closed when the latest visit found it
+    fully performed. Where it is partly or not performed, the committee urges performance (Law
+    art. 31) and, if it is still not performed, the parties are told they may sue: then a
+    director closes the case with the reason (``--reason``), after at least one urging. The
+    agenda's "ready to close" is this same rule (``closable``)."""
+    if s.settings.close_needs_visit and s.visits < 1:
+        return msg("a case is closed and filed after its follow-up: record at least one visit "
+                   "first (case visit)")
+    if not s.fed_back:
+        return msg("a case is closed and filed after its outcome is fed back: record the "
+                   "feedback first (case feedback)")
+    if s.state != State.confirmed or s.last_performance not in (
+            Performance.partial.value, Performance.none.value):
         return None
-    return msg("a case is closed and filed after its follow-up: record at least one visit "
-               "first (case visit)")
+    reason = c.reason if c is not None else None
+    performance = name("performance", s.last_performance)
+    if not _text(reason):
+        return msg("the latest follow-up visit found the agreement {performance}: urge "
+                   "performance and visit again (case urge, case visit), or a director closes "
+                   "it with the reason (--reason, e.g. the parties were told they may sue)",
+                   performance=performance)
+    if s.urges < 1:
+        return msg("the agreement is {performance} and no party was urged to perform: urge "
+                   "performance first (case urge), then close it with the reason",
+                   performance=performance)
+    return None
 
 
-def performance_outstanding(s: Subject, _: Close) -> Msg | None:
-    """A warning, not a refusal: the latest visit found the agreement partly or not performed
-    (Law art. 31: the committee supervises performance and urges it). A closed case takes no
-    more visits or urging, so the clerk is told before it is filed."""
-    if s.last_performance not in (Performance.partial.value, Performance.none.value):
+def closable(s: Subject) -> bool:
+    """Whether the case may be closed now without a director's reason (the agenda's "ready to
+    close"): the one rule, :func:`ready_to_close`."""
+    return s.state in CONCLUDED and ready_to_close(s, None) is None
+
+
+def fed_back_before_closing(s: Subject, _: Feedback) -> Msg | None:
+    """A closed case was fed back before it was closed (ready_to_close): a further feedback is
+    recorded only as a late entry of one given on or before the closing day (--at)."""
+    if s.state != State.closed or s.closed_on is None:
         return None
-    return msg("the latest follow-up visit found the agreement {performance}: a closed case "
-               "takes no more visits or urging (case urge, case visit)",
-               performance=name("performance", s.last_performance))
+    step_day = s.occurred_on or s.today
+    if step_day is not None and step_day <= s.closed_on:
+        return None
+    return msg("the case was closed on {date}: a feedback is recorded only if it was given on "
+               "or before that day (--at YYYY-MM-DD)", date=s.closed_on.isoformat())
 
 
 def judicial_window_open(s: Subject, _: Close) -> Msg | None:

@@ -38,6 +38,7 @@ from mediation.workflow.guards import (
     decline_reason_allowed,
     extension_allowed,
     extension_within_limit,
+    fed_back_before_closing,
     fed_back_recorded,
     follow_up_recorded,
     has_agreement,
@@ -50,10 +51,10 @@ from mediation.workflow.guards import (
     minutes_given,
     names_mediator,
     no_performance_deadline,
-    performance_outstanding,
     persons_within_involved,
     police_report_recorded,
     prevention_recorded,
+    ready_to_close,
     reason_given,
     recusal_recorded,
     rights_notified,
@@ -61,7 +62,6 @@ from mediation.workflow.guards import (
     terminate_reason_allowed,
     terms_given,
     urging_recorded,
-    visit_before_close,
     visited_named,
     written_where_rights_settled,
 )
@@ -138,18 +138,22 @@ TRANSITIONS: tuple[Transition, ...] = (
            "rejected (the decision may come after the case is closed)."),
     ),
     Transition(
-        "feedback", (*CONCLUDED, S.closed), None, (fed_back_recorded,),
+        "feedback", (*CONCLUDED, S.closed), None,
+        (fed_back_recorded, fed_back_before_closing),
         N_("Local practice (the \"five first-times\": 第一时间反馈) ≈"),
         N_("The outcome is reported back to whoever brought the dispute (反馈): the party, the "
            "grid worker, the referring court, police or office; when, how and to whom. It may "
-           "be recorded after the case is closed (it does not reopen it)."),
+           "be recorded on a closed case only as a late entry of a feedback given on or before the "
+           "closing day (--at)."),
     ),
     Transition(
-        "close", CONCLUDED, S.closed, (visit_before_close,),
-        N_("Law art. 27 (files kept); Rules art. 36 ≈ (follow-up before filing)"),
+        "close", CONCLUDED, S.closed, (ready_to_close,),
+        N_("Law arts. 27, 31 (files kept; performance urged); Rules art. 36 ≈ (follow-up "
+           "before filing)"),
         N_("The case is closed and filed (结案归档), after its follow-up visit (setting "
-           "close_needs_visit)."),
-        warnings=(performance_outstanding, judicial_window_open),
+           "close_needs_visit) and its feedback; an agreement found partly or not performed "
+           "is closed only by a director, with the reason (--reason), after urging."),
+        warnings=(judicial_window_open,),
     ),
     Transition(
         "remediate", (S.agreed, S.confirmed), S.mediating, (reason_given, consent_recorded),
@@ -212,13 +216,12 @@ TRANSITIONS: tuple[Transition, ...] = (
 # ``now``, ``today``, ``occurred_on`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
                        "deadline", "now", "today", "occurred_on", "deadline_day",
-                       "persons_involved"})
+                       "persons_involved", "fed_back", "closed_on"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
     has_agreement: frozenset({"has_agreement"}),
     follow_up_recorded: frozenset({"has_agreement"}),
-    visit_before_close: frozenset({"visits", "settings"}),
-    performance_outstanding: frozenset({"last_performance"}),
+    ready_to_close: frozenset({"visits", "settings", "last_performance", "urges"}),
     judicial_window_open: frozenset({"agreement_form", "agreement_effective_on",
                                      "judicial_pending", "judicial_decided"}),
     judicial_filing_in_time: frozenset({"judicial_pending", "agreement_effective_on",
@@ -311,7 +314,7 @@ def allowed_triggers(state: str) -> list[str]:
 # case whatever the inputs. The others read the command (an input the user may correct).
 CASE_GUARDS: frozenset[Guard] = frozenset(
     {has_category, has_both_sides, session_recorded, has_agreement, extension_allowed,
-     visit_before_close})
+     ready_to_close})
 
 
 def allowed_now(subject: Subject, refused: str | None = None) -> list[str]:

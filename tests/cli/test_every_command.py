@@ -79,7 +79,7 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "visit", "1", "--performance", "partial", "--satisfaction",
        "basically_satisfied", "--lawsuit")
     ok("case", "feedback", "1", "--to", "张三", "--channel", "in_person", "--note", "已告知")
-    ok("case", "close", "1")
+    ok("case", "close", "1", "--reason", "已督促履行，告知可向法院起诉")
     text = (DATA / "demo" / "case.json").read_text("utf-8")
     ok("case", "new", "--file", "-", "--force", input=text)
     ok("case", "decline", "2", "--reason", "party_refuses", "--advice", "告知其他途径")

@@ -38,7 +38,7 @@ from hypothesis.stateful import (
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
-from mediation.cases import Case
+from mediation.cases import Case, CaseFeedback, FollowUp
 from mediation.core.calendar import DEFAULT
 from mediation.core.clock import local_date
 from mediation.core.errors import MediationError
@@ -79,7 +79,7 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "to": st.sampled_from(["张三", "网格员", "", None]),
         "channel": st.sampled_from(["phone", "in_person", "written", "pigeon"]),
         "note": maybe_text}),
-    "close": st.just({}),
+    "close": st.one_of(st.just({}), st.just({"reason": "已督促履行，告知可向法院起诉"})),
     "remediate": st.fixed_dictionaries({
         "reason": maybe_text.map(lambda v: v or ""), "consent": st.booleans()}),
     "prevent": st.fixed_dictionaries({
@@ -332,6 +332,25 @@ class WorkflowMachine(RuleBasedStateMachine):
                 assert now == then, (period.label, then, now)
             else:
                 event("a late entry moved a past month")
+
+    @invariant()
+    def a_closed_case_was_visited_and_fed_back_before_closing(self) -> None:
+        """The one rule of closing (workflow.ready_to_close): no case is closed before its
+        feedback and its follow-up visit, and a feedback on a closed case is a late entry of
+        one given on or before its closing day."""
+        with self.room.uow(write=False) as uow:
+            for case in uow.session.exec(select(Case)).all():
+                if case.state != "closed":
+                    continue
+                assert case.fed_back_at is not None and case.closed_at is not None
+                assert case.fed_back_at <= case.closed_at
+                feedbacks = uow.session.exec(select(CaseFeedback).where(
+                    CaseFeedback.case_id == case.id)).all()
+                closed_on = local_date(case.closed_at)
+                assert all(local_date(f.fed_back_at) <= closed_on for f in feedbacks)
+                visits = uow.session.exec(select(FollowUp).where(
+                    FollowUp.case_id == case.id)).all()
+                assert visits, "closed without a follow-up visit"
 
     @invariant()
     def states_are_legal_and_replayable(self) -> None:

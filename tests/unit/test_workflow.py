@@ -51,7 +51,7 @@ def ready(state: str) -> Subject:
     return Subject(number="(2026)龙人调字第1号", state=state, category="02", applicants=1,
                    respondents=1, has_agreement=state in ("agreed", "confirmed"),
                    agreement_effective_on=date(2026, 11, 1), agreement_form="written",
-                   sessions=1, visits=1, now=datetime(2026, 12, 31, 4),
+                   sessions=1, visits=1, fed_back=True, now=datetime(2026, 12, 31, 4),
                    today=date(2026, 12, 31))
 
 
@@ -338,7 +338,7 @@ def test_facts_are_the_union_of_the_trigger_guards_facts() -> None:
                                           "judicial_decided", "judicial_decided_on",
                                           "agreement_form", "judicial_filed_on"}
     assert workflow.facts("feedback") == frozenset()
-    assert workflow.facts("close") == {"visits", "settings", "last_performance",
+    assert workflow.facts("close") == {"visits", "settings", "last_performance", "urges",
                                        "agreement_form", "agreement_effective_on",
                                        "judicial_pending", "judicial_decided"}
     assert workflow.facts("visit") == {"has_agreement"}

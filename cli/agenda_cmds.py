@@ -94,8 +94,10 @@ def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
 
 
 def _when(days: int) -> str:
+    """THE wording of an item's date relative to today: every item's date is when it falls due
+    (a deadline, a performance date, a visit or feedback due), so a past one is overdue."""
     if days < 0:
-        return _("{n} days ago", n=-days)
+        return _("overdue by {n} days", n=-days)
     if days == 0:
         return _("today")
     return _("in {n} days", n=days)

@@ -222,7 +222,7 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
         if registered is not None:
             since = cal.local_date(registered)
             if (today - since).days > intake_days:
-                out.append(("intake", since, msg(
+                out.append(("intake", since + timedelta(days=intake_days), msg(
                     "waiting in intake since {date}: accept it or decline it",
                     date=since.isoformat()), f"mediation case accept {ref}"))
     visited = _dt(r.visited)

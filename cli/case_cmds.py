@@ -338,6 +338,8 @@ def register(app: typer.Typer) -> None:
         overdue: bool = typer.Option(False, "--overdue", help=_(
             "Only cases past the 30-day period without a consented extension.")),
         mine: bool = typer.Option(False, "--mine", help=_("Only cases assigned to me.")),
+        mediator: str | None = typer.Option(None, "--mediator", metavar="USER", help=_(
+            "Only cases this mediator handles (a user name or name).")),
         category: str | None = category_opt("--category", help=_(
             "Only this category: a code, a name, or a parent code (with its sub-categories).")),
         limit: int = typer.Option(50, "--limit", min=1, max=MAX_INT, help=_(
@@ -355,7 +357,7 @@ def register(app: typer.Typer) -> None:
         families = category_family(category) if category else None
         rows, total = env(ctx).act(caselist.case_page, state=state, overdue=overdue, mine=mine,
                                    categories=families, limit=None if all_ else limit,
-                                   page=1 if all_ else page, write=False)
+                                   page=1 if all_ else page, mediator=mediator, write=False)
         render.case_list(rows, as_json=as_json, fmt=fmt, total=total,
                          page=1 if all_ else page, view="overdue" if overdue else "list")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ def _committee_today(ctx: typer.Context) -> Any:
 class FormOptions:
     """What every report command takes besides its period."""
 
-    out: Path
+    out: Path | None  # None: a file named for the report in the current folder
     lang: str | None
     as_json: bool
     district: bool
@@ -41,12 +41,17 @@ class FormOptions:
     head: str | None
     filler: str | None
     reported: str | None
+    force: bool = False
 
 
 def _options() -> dict[str, Any]:
     """The options every report command takes, as Typer parameter defaults."""
     return {
-        "out": typer.Option(..., "--out", help=_("The .xlsx file to write.")),
+        "out": typer.Option(None, "--out", help=_(
+            "The .xlsx file to write (default: one named for the report in the current "
+            "folder, e.g. monthly-2026-11.xlsx; never overwritten without --force).")),
+        "force": typer.Option(False, "--force", help=_(
+            "Overwrite the default file when it exists already.")),
         "lang": typer.Option(None, "--lang", help=_(
             "Language of the headers: zh (default) or en.")),
         "as_json": typer.Option(False, "--json", help=_("Print one JSON document.")),
@@ -66,9 +71,40 @@ def _options() -> dict[str, Any]:
     }
 
 
+# The default file's name, by the report's kind and the interface's language.
+_DEFAULT_NAMES = {("month", "zh"): "月报", ("month", "en"): "monthly",
+                  ("quarter", "zh"): "季报", ("quarter", "en"): "quarterly",
+                  ("year", "zh"): "年报", ("year", "en"): "yearly"}
+
+
+def default_out(p: Any, district: bool) -> Path:
+    """``月报-2026-11.xlsx`` (``monthly-2026-11.xlsx`` under en) in the current folder: the
+    report's kind and period; the district's form is ``区月报-…`` (``district-monthly-…``)."""
+    from mediation.core.i18n import get_language
+
+    lang = "zh" if get_language() == "zh" else "en"
+    kind = p.kind.removesuffix("_to_date")
+    base = _DEFAULT_NAMES.get((kind, lang), "报表" if lang == "zh" else "report")
+    if district:
+        base = ("区" if lang == "zh" else "district-") + base
+    stamp = {"month": f"{p.start:%Y-%m}", "year": f"{p.start:%Y}",
+             "quarter": f"{p.start:%Y}Q{(p.start.month - 1) // 3 + 1}"}.get(
+        kind, f"{p.start:%Y-%m-%d}")
+    return Path.cwd() / f"{base}-{stamp}.xlsx"
+
+
 def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
     from mediation.core.errors import UsageError
     from mediation.core.i18n import msg, normalise_language
+    from mediation.core.outfiles import Exists
+
+    if o.out is None:
+        out = default_out(p, o.district)
+        if (out.exists() or out.is_symlink()) and not o.force:
+            raise Exists(msg("{path} exists; give --out or --force to overwrite it",
+                             path=str(out)))
+        o = replace(o, out=out)
+    assert o.out is not None
 
     try:
         sheet_lang = normalise_language(o.lang) if o.lang else "zh"
@@ -126,6 +162,7 @@ def register(app: typer.Typer) -> None:
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
+        force: bool = o["force"],
     ) -> None:
         """Write the monthly statistics sheet (15 categories and a total) as .xlsx; with
         --district, the district's form (a row per committee)."""
@@ -135,7 +172,7 @@ def register(app: typer.Typer) -> None:
         p = (periods.period_from_options(month_=month, today=today) if month
              else periods.last_month(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
-                                   reported))
+                                   reported, force))
 
     @report.command("quarterly")
     def report_quarterly(
@@ -146,6 +183,7 @@ def register(app: typer.Typer) -> None:
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
+        force: bool = o["force"],
     ) -> None:
         """Write the quarterly statistics sheet as .xlsx; with --district, the district's
         form (a row per committee)."""
@@ -155,7 +193,7 @@ def register(app: typer.Typer) -> None:
         p = (periods.period_from_options(quarter_=quarter, today=today) if quarter
              else quarter_to_date(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
-                                   reported))
+                                   reported, force))
 
     @report.command("yearly")
     def report_yearly(
@@ -166,6 +204,7 @@ def register(app: typer.Typer) -> None:
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
+        force: bool = o["force"],
     ) -> None:
         """Write the yearly statistics sheet as .xlsx; with --district, the district's form
         (a row per committee)."""
@@ -175,4 +214,4 @@ def register(app: typer.Typer) -> None:
         p = (periods.period_from_options(year_=year, today=today) if year
              else periods.year_to_date(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
-                                   reported))
+                                   reported, force))

@@ -123,7 +123,8 @@ def summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True) -> lis
 
 
 def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: bool,
-                 mine: bool, categories: Sequence[str] | None) -> list[Any]:
+                 mine: bool, categories: Sequence[str] | None,
+                 mediator: str | None = None) -> list[Any]:
     """The conditions on the cases table of a list with these filters (read with Core: what the
     ORM session holds unflushed is flushed first, as its own queries would)."""
     uow.flush()
@@ -143,19 +144,28 @@ def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: b
             where.append(c.id.in_(mine_ids) | (c.state == "intake"))
         else:
             where.append(c.id.in_(mine_ids))
+    if mediator:  # the parser of case search --mediator: a user name or a name (李明)
+        from mediation.access import staff_names
+
+        user = staff_names.username(uow, mediator, committee_id=actor.committee_id)
+        m = CASE_MEDIATOR.c
+        where.append((c.lead_mediator == user)
+                     | c.id.in_(select(m.case_id).where(m.username == user)))
     return where
 
 
 def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
                overdue: bool = False, mine: bool = False, category: str | None = None,
                categories: Sequence[str] | None = None, limit: int | None = 200,
-               offset: int = 0, newest_first: bool = False) -> list[CaseSummary]:
+               offset: int = 0, newest_first: bool = False,
+               mediator: str | None = None) -> list[CaseSummary]:
     """Cases the actor may see, filtered; ``categories`` is a set of codes (a parent and its
     sub-categories), ``category`` one code. Oldest first unless ``newest_first`` (overdue
     lists: the earliest deadline first)."""
     require(actor, "case.read")
     cats = list(categories or []) + ([category] if category else [])
-    where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats)
+    where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats,
+                         mediator=mediator)
     c = CASES.c
     order: Any
     if overdue:
@@ -171,11 +181,11 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 
 def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
                 overdue: bool = False, mine: bool = False,
-                categories: Sequence[str] | None = None) -> int:
+                categories: Sequence[str] | None = None, mediator: str | None = None) -> int:
     """How many cases :func:`list_cases` would list with the same filters and no limit."""
     require(actor, "case.read")
     where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine,
-                         categories=categories)
+                         categories=categories, mediator=mediator)
     return int(uow.conn.execute(select(func.count()).select_from(CASES).where(*where))
                .scalar_one())
 
@@ -183,11 +193,12 @@ def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 def case_page(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
               overdue: bool = False, mine: bool = False,
               categories: Sequence[str] | None = None, limit: int | None = 50,
-              page: int = 1) -> tuple[list[CaseSummary], int]:
+              page: int = 1, mediator: str | None = None) -> tuple[list[CaseSummary], int]:
     """One page of the list, newest first, and the total it is a page of (one read)."""
     total = count_cases(uow, actor, state=state, overdue=overdue, mine=mine,
-                        categories=categories)
+                        categories=categories, mediator=mediator)
     offset = (page - 1) * limit if limit else 0
     rows = list_cases(uow, actor, state=state, overdue=overdue, mine=mine,
-                      categories=categories, limit=limit, offset=offset, newest_first=True)
+                      categories=categories, limit=limit, offset=offset, newest_first=True,
+                      mediator=mediator)
     return rows, total

@@ -198,7 +198,7 @@ def application() -> DocxDocument:
     field(doc, "当事人申请事项：", "{{ requests }}")
     para(doc, "　　{{ committee }}已将申请人民调解的相关规定告知我，现自愿申请{{ committee }}"
               "进行调解。")
-    signatures(doc, ["申请人（签名盖章或按指印）：{{ applicants }}"])
+    signatures(doc, ["申请人（签名盖章或按指印）：{{ applicant_signers }}"])
     return doc
 
 
@@ -299,14 +299,14 @@ def agreement() -> DocxDocument:
     doc = new_document()
     heading(doc, "人民调解协议书", number="编号：{{ agreement_number }}")
     parties_table(doc)
-    field(doc, "纠纷主要事实、争议事项：", "{{ summary }}\n{{ requests }}")
+    field(doc, "纠纷主要事实、争议事项：", "{{ facts }}")
     field(doc, "经调解，自愿达成如下协议：", "{{ terms }}")
     para(doc, "{%p if amount_figures %}")
     para(doc, "涉及金额：{{ amount_figures }}（大写：{{ amount_capital }}）")
     para(doc, "{%p endif %}")
     field(doc, "履行方式、时限：", "{{ performance_terms }}")
     para(doc, "　　本协议一式{{ copies }}份，当事人、人民调解委员会各持一份。")
-    signatures(doc, ["当事人（签名盖章或按指印）：{{ all_parties }}",
+    signatures(doc, ["当事人（签名盖章或按指印）：{{ signers }}",
                      "人民调解员（签名）：{{ mediators }}", "记录人（签名）：",
                      "（人民调解委员会印）"])
     return doc

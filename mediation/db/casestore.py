@@ -10,6 +10,7 @@ once per process: one query for the case and its guards' facts (``workflow.facts
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Any, Protocol, TypeVar
@@ -82,6 +83,21 @@ def case_key(uow: UnitOfWork, actor: Reader, ref: str | int) -> int | str:
     raise UsageError(normalise.not_a_case(ref, prefix, year))
 
 
+_PREFIX_OF = re.compile(r"\(\d{4}\)([^()]+)人调字第\d+号")
+
+
+def not_found(uow: UnitOfWork, actor: Reader, key: int | str) -> NotFound:
+    """THE refusal of a case the committee does not hold: a number whose prefix is another
+    committee's (虎 for a committee numbering 龙) says so and names this committee's prefix."""
+    m = _PREFIX_OF.fullmatch(key) if isinstance(key, str) else None
+    prefix = _prefix(uow, actor.committee_id)
+    if m is not None and prefix and m.group(1) != prefix:
+        return NotFound(msg("{ref}: {other} is not this committee's prefix; its cases are "
+                            "numbered {prefix} (e.g. {prefix}12)", ref=key, other=m.group(1),
+                            prefix=prefix))
+    return NotFound(msg("no case {ref} in this committee", ref=key))
+
+
 def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
     """A case of the actor's committee, by id, full number or short form (:func:`case_key`)."""
     key = case_key(uow, actor, ref)
@@ -89,7 +105,7 @@ def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
     stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
     case = uow.session.exec(stmt).first()
     if case is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
+        raise not_found(uow, actor, key)
     return case
 
 
@@ -256,7 +272,7 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
         params["username"] = actor.username
     row = uow.conn.execute(stmt, params).first()
     if row is None:
-        raise NotFound(msg("no case {ref} in this committee", ref=key))
+        raise not_found(uow, actor, key)
     facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     effective = facts.get("f_effective_at")

@@ -99,11 +99,41 @@ class Reader:
 # The fields of each document
 
 
+def guardian_text(guardian: dict[str, str | None] | None) -> str:
+    """``法定代理人：周建国（父子）``: a party's guardian in the party's block, as shown to the
+    reader (the name masked like a party's where masking applies); empty without one."""
+    if not guardian:
+        return ""
+    relation = _zh("relation", guardian.get("relation"))
+    return "法定代理人：" + (guardian.get("name") or "") + (f"（{relation}）" if relation else "")
+
+
+def signer(p: Any) -> str:
+    """Who signs for a party on a form's signature line: the party, and for a party without
+    full civil capacity the guardian who signs for them (``周小宝（法定代理人：周建国）``)."""
+    if p.guardian and p.guardian.get("name"):
+        return f"{p.name}（法定代理人：{p.guardian['name']}）"
+    return str(p.name)
+
+
+def facts(summary: str | None, requests: str | None) -> str:
+    """纠纷主要事实、争议事项: the facts, then the parties' requests after a separator
+    (``…拒绝赡养。当事人请求：每月支付赡养费``), never run together."""
+    said = (summary or "").strip()
+    asked = (requests or "").strip()
+    if not asked:
+        return said
+    if said and said[-1] not in "。！？.!?；;":
+        said += "。"
+    return f"{said}当事人请求：{asked}"
+
+
 def common(r: Reader) -> dict[str, Any]:
     """The fields every document of the case shares."""
     v = r.view
     applicants = [p.name for p in v.parties if p.role == "applicant"]
     respondents = [p.name for p in v.parties if p.role == "respondent"]
+    applicant_signers = [signer(p) for p in v.parties if p.role == "applicant"]
     category = categories.get(v.category)
     cat_name = category.zh if category else v.category
     dispute = cat_name.removesuffix("纠纷") + "纠纷"
@@ -117,12 +147,7 @@ def common(r: Reader) -> dict[str, Any]:
         role = _zh("party", p.role)
         if len(same_role) > 1:
             role += f"（{same_role.index(p) + 1}）"
-        guardian = ""
-        if p.guardian:
-            relation = _zh("relation", p.guardian["relation"]) if p.guardian.get(
-                "relation") else ""
-            guardian = "法定代理人：" + (p.guardian.get("name") or "") + (
-                f"（{relation}）" if relation else "")
+        guardian = guardian_text(p.guardian)
         parties.append({
             "no": i, "role": role, "name": p.name, "sex": _zh("sex", p.sex),
             "ethnicity": p.ethnicity or "", "age": _age(p.birth_date, registered),
@@ -142,12 +167,16 @@ def common(r: Reader) -> dict[str, Any]:
         "referral_ref": v.referral_ref or "",
         "summary": v.summary,
         "requests": v.requests,
+        "facts": facts(v.summary, v.requests),
         "persons_involved": str(v.persons_involved or len(v.parties)),
         "amount_text": (f"{zhnum.amount_figures(amount_fen)}（{zhnum.amount_capital(amount_fen)}）"
                         if amount_fen is not None else ""),
         "applicants": "、".join(applicants),
         "respondents": "、".join(respondents),
         "all_parties": "、".join(p.name for p in v.parties),
+        # who signs: a party without full capacity through their guardian (法定代理人)
+        "signers": "、".join(signer(p) for p in v.parties),
+        "applicant_signers": "、".join(applicant_signers),
         "parties": parties,
         "mediators": mediators,
         "registrar": r.staff.get(v.registrar, v.registrar),

@@ -113,3 +113,32 @@ def test_report_monthly_reports_the_last_complete_month(room: Cli, tmp_path: Pat
     r = room("report", "monthly", "--json", "--out", str(tmp_path / "m.xlsx"))
     assert r.code == 0, r.err
     assert _period(r) == periods.last_month(DEFAULT.local_date(utcnow())).label
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "月报-2026-11.xlsx"),
+                                             ("en", "monthly-2026-11.xlsx")])
+def test_report_monthly_without_out_writes_a_file_named_for_the_report(
+        room: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, name: str
+) -> None:
+    """No --out: a file named for the report in the current folder, owner-only, the path and
+    the month's figures on screen; an existing one is refused (one line, exit 1) without
+    --force."""
+    import os
+    import stat
+
+    monkeypatch.chdir(tmp_path)
+    r = room("--lang", lang, "report", "monthly", "--month", "2026-11")
+    assert r.code == 0, r.err
+    path = tmp_path / name
+    assert path.is_file() and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert str(path) in r.out and "2026-11" in r.out
+    if lang == "zh":
+        assert "成功" in r.out and not any(w in r.out for w in ("Wrote", "succeeded"))
+    before = path.read_bytes()
+    again = room("--lang", lang, "report", "monthly", "--month", "2026-11")
+    assert again.code == 1 and len(again.err.strip().splitlines()) == 1, again.err
+    assert "--force" in again.err and name in again.err and "Traceback" not in again.err
+    assert ("已存在" in again.err) == (lang == "zh"), again.err
+    assert path.read_bytes() == before
+    forced = room("--lang", lang, "report", "monthly", "--month", "2026-11", "--force")
+    assert forced.code == 0, forced.err

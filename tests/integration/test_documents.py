@@ -484,3 +484,62 @@ def _pgm_pixels(data: bytes) -> bytes:
         i = j
     assert fields[0] == b"P5"
     return data[i + 1:]
+
+
+def guardian_case(room: Room) -> str:
+    """A case whose respondents are a minor and an adult without full civil capacity, each
+    with a guardian (法定代理人), taken to a written agreement."""
+    parties = [
+        case_record()["parties"][0],
+        {"role": "respondent", "kind": "person", "name": "周小宝", "sex": "male",
+         "birth_date": "2015-03-01", "guardian": {"name": "周建国", "relation": "parent"}},
+        {"role": "respondent", "kind": "person", "name": "周大勇", "sex": "male",
+         "birth_date": "1970-05-01", "guardian": {"name": "王芳", "relation": "spouse"}},
+    ]
+    c = room.run(intake.new_case, None, intake.parse_case(case_record(
+        parties=parties, summary="周大勇不履行赡养义务", requests="孙子由其监护每月支付赡养费")))
+    n = str(c["number"])
+    room.run(steps.accept, None, n)
+    room.run(steps.mediate, None, n, mediator="liming", rights_notified=True)
+    room.run(steps.session, None, n, minutes="双方陈述。", place="社区调解室")
+    room.run(steps.agree, None, n, terms="每月支付赡养费500元。", written=True,
+             amount=Decimal("500"))
+    return n
+
+
+def test_a_party_with_a_guardian_signs_through_the_guardian(room: Room, tmp_path: Path) -> None:
+    n = guardian_case(room)
+    path, revealed = print_doc(room, room.director, n, "agreement", tmp_path / "g.docx")
+    assert revealed
+    allt = "\n".join(texts(path))
+    assert "周小宝（法定代理人：周建国）" in allt and "周大勇（法定代理人：王芳）" in allt
+    assert "张三、周小宝（法定代理人：周建国）、周大勇（法定代理人：王芳）" in allt
+    assert any("法定代理人：周建国" in t for t in texts(path))  # the party block too
+    facts = after(path, "纠纷主要事实、争议事项：")
+    assert facts == "周大勇不履行赡养义务。当事人请求：孙子由其监护每月支付赡养费"
+    # masked: the guardian masked like the party, on the signature line and in the block
+    auditor = add_auditor(room)
+    path, _ = print_doc(room, auditor, n, "agreement", tmp_path / "gm.docx")
+    allt = "\n".join(texts(path))
+    assert "周建国" not in allt and "王芳" not in allt and "周小宝" not in allt
+    assert "周某（法定代理人：周某）" in allt and "（法定代理人：王某）" in allt
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_every_document_listing_parties_shows_the_guardian(room: Room, masked: bool) -> None:
+    """Every document of the case carries the guardian in each party's block and signs a
+    party through the guardian: the one function building the block (forms.common); an
+    auditor's copy masks the guardian like the party."""
+    n = guardian_case(room)
+    actor = add_auditor(room) if masked else room.director
+    with room.uow(write=False) as uow:
+        reader = documents._read(uow, actor, n, masked=masked)
+    planned = forms.documents_of(reader) + [forms.on_demand(reader, k) for k in forms.ON_DEMAND]
+    assert {p.kind for p in planned} >= {"application", "agreement", "oral_application"}
+    guardian = "周某" if masked else "周建国"
+    for p in planned:
+        blocks = [b["guardian"] for b in p.context["parties"]]
+        assert f"法定代理人：{guardian}（" in blocks[1], p.kind
+        assert blocks[0] == "", p.kind
+        assert f"（法定代理人：{guardian}）" in p.context["signers"], p.kind
+        assert "周建国" not in str(p.context) or not masked, p.kind

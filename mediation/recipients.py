@@ -10,6 +10,10 @@ dispute, or its parties (Law art. 31; DOMAIN.md, feed back).
   ``派出所``), the petition office (``信访部门``) or the government office (``政府部门``),
   only the one of the case's source.
 
+A party who has a guardian (法定代理人: a minor, an adult lacking full capacity; Civil Code
+arts. 23, 27-28) is told through the guardian: naming the party, or the guardian, stores the
+guardian's name (masked like a party's wherever names are masked).
+
 Anyone else is refused in one line naming who may receive it. Without ``--to``, whoever brought
 the dispute: the lead's grid worker (or ``网格员``), the referring body, the applicants (a party's
 application) or the parties (a dispute the committee found itself). The value stored is a
@@ -19,7 +23,7 @@ party's name, the grid worker's user name or a recipient code (shown by its name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
@@ -47,6 +51,7 @@ class Allowed:
     worker: str | None  # the lead's grid worker's user name, for a case from a lead
     worker_name: str | None  # and their display name
     default: str  # what is stored without --to
+    guardians: dict[str, str] = field(default_factory=dict)  # a party's guardian, by its name
 
     def listing(self, names_ok: bool) -> str:
         """Who may receive it, as a refusal names them: the words (code and Chinese name under
@@ -90,9 +95,11 @@ def allowed(uow: UnitOfWork, case: Case) -> Allowed:
                     or (Recipient.grid_worker.value if case.source == Source.grid else None)
                     or (Recipient.applicants.value if case.source == Source.application
                         and PartyRole.applicant in roles else Recipient.parties.value))
+    guardians = {p.name: p.guardian_name for p in parties if p.guardian_name}
     return Allowed(codes=codes, parties=[p.name for p in parties],
-                   kinds={p.name: p.kind for p in parties}, worker=worker,
-                   worker_name=worker_name, default=default)
+                   kinds={**{g: "person" for g in guardians.values()},
+                          **{p.name: p.kind for p in parties}}, worker=worker,
+                   worker_name=worker_name, default=default, guardians=guardians)
 
 
 def resolve(uow: UnitOfWork, actor: Actor, case: Case, typed: str | None) -> str:
@@ -103,11 +110,13 @@ def resolve(uow: UnitOfWork, actor: Actor, case: Case, typed: str | None) -> str
     if not text:
         return who.default
     if (found := _exact(who, text)) is not None:
-        return found
-    parties = {n: n for n in who.parties}
+        return who.guardians.get(found, found)
+    parties = {n: n for n in [*who.parties, *who.guardians.values()]}
     if who.worker and who.worker_name:
         parties[who.worker] = who.worker_name
-    matched = list(dict.fromkeys(choices.parts(text, parties, shortest=1)))
+    # a party with a guardian (a minor ...) is told through the guardian: the two are one
+    matched = list(dict.fromkeys(who.guardians.get(m, m) for m in choices.parts(
+        text, parties, shortest=1)))
     if len(matched) == 1:
         return matched[0]
     names_ok = sees_names(actor)
@@ -131,7 +140,7 @@ def _exact(who: Allowed, text: str) -> str | None:
                       choices.fold(name("recipient", code, "en"))}:
             return _worker_or(who, code)
     normal = redaction.normal_name(text)
-    for party in who.parties:
+    for party in [*who.parties, *who.guardians.values()]:
         if party == normal or choices.fold(party) == wanted:
             return party
     if who.worker and wanted in {choices.fold(who.worker),

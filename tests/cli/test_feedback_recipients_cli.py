@@ -131,3 +131,28 @@ def test_ending_never_leaves_a_label_with_nothing_after_it(label: str, value: st
     else:
         assert not re.search(r"[:：.。,，;；\s]$", line), line
         assert line and label.startswith(line)
+
+
+@pytest.mark.parametrize("typed", ["李四", "李", "李大伟"])
+def test_a_party_with_a_guardian_is_told_through_the_guardian(cli: Callable[..., Result],
+                                                              typed: str) -> None:
+    """A clerk's trial: `--to 周小宝` fed the outcome back to a minor. A party with a guardian
+    (法定代理人) is told through the guardian, named by the party or by the guardian; shown
+    masked to a reader without the right to names, like a party."""
+    _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+        "--director-name", "王芳")
+    record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
+    record["parties"][1]["guardian"] = {"name": "李大伟", "relation": "spouse"}
+    _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
+    for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
+                                   "--rights-notified"),
+                 ("session", "1", "--minutes", "双方陈述"),
+                 ("agree", "1", "--terms", "赔偿500元", "--written"), ("confirm", "1"),
+                 ("visit", "1", "--satisfaction", "satisfied", "--performance", "full")):
+        _ok(cli, "case", *step)
+    _ok(cli, "--lang", "zh", "case", "feedback", "1", "--channel", "phone", "--to", typed)
+    assert [f["to"] for f in _feedbacks(cli)] == ["李大伟"]
+    _ok(cli, "staff", "add", "sunli", "--role", "auditor", "--name", "孙丽",
+        "--password-stdin", input="pw-auditor-123\npw-auditor-123\n")
+    masked = _ok(cli, "case", "show", "1", "--json", env={"MEDIATION_USER": "sunli"}).out
+    assert "李大伟" not in masked

@@ -192,7 +192,7 @@ def test_bad_leads_are_one_line_and_write_nothing(cli: Callable[..., Result], la
                        (("report", "--place", "楼", "--seen", "吵", "--risk", "extreme"), 2),
                        (("report", "--place", "楼", "--seen", "吵", "--found",
                          "2999-01-01 10:00"), 1),
-                       (("report", "--place", "楼", "--seen", "吵", "--found", "昨天"), 1),
+                       (("report", "--place", "楼", "--seen", "吵", "--found", "昨天"), 2),
                        (("dismiss", "9", "--reason", "not_a_dispute"), 1),
                        (("accept", "9", "-f", _case_json(tmp_path)), 1)):
         r = cli("--lang", lang, "lead", *args)

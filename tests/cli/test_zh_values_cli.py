@@ -84,7 +84,7 @@ def test_amend_prevention_json_takes_the_chinese_kind(room: Cli) -> None:
             '1:{"kind": "防止民转刑"}'))
     r = room("--lang", "zh", "case", "amend", "1", "--reason", "类型记错", "--prevention",
              '1:{"kind": "洪水"}')
-    assert r.code == 1 and r.err.count("\n") == 1, r.err
+    assert r.code == 2 and r.err.count("\n") == 1, r.err  # not one of a list: a usage error
     assert "防止自杀（suicide）" in r.err
 
 

@@ -81,25 +81,33 @@ def guardian(party: dict[str, Any], calendar: Calendar | None,
              current: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The guardian of a person who needs one (see the module's text), or None: the name
     (checked as a party's is), the relation (one of the list, vocab.GuardianRelation), the
-    phone. ``current``: the guardian entered before (a correction), each answer's default."""
+    phone. ``current``: the guardian entered before (a correction), each answer's default.
+    Every answer is kept in ``party["guardian"]`` as it is given (a dict from the "needs one"
+    answer on), so that a draft resumed after an interruption asks none of them again."""
     g = current or {}
-    needed = minor(party, calendar)
-    if needed:
-        say(_("This party is a minor: a minor takes part through a guardian."))
-    elif needed is False:  # an adult: a guardian only for one without full civil capacity
-        if not yes(_("Is the party an adult without full civil capacity, who takes part "
-                     "through a guardian (Civil Code arts. 21-23)?"), default=bool(g)):
+    kept = party.get("guardian")
+    if not isinstance(kept, dict):
+        needed = minor(party, calendar)
+        if needed:
+            say(_("This party is a minor: a minor takes part through a guardian."))
+        elif needed is False:  # an adult: a guardian only for one without full civil capacity
+            if not yes(_("Is the party an adult without full civil capacity, who takes part "
+                         "through a guardian (Civil Code arts. 21-23)?"), default=bool(g)):
+                return None
+        elif not yes(_("Does the party need a guardian?"), default=bool(g)):
             return None
-    elif not yes(_("Does the party need a guardian?"), default=bool(g)):
-        return None
+        kept = party["guardian"] = {}  # the "yes" is an answer: kept in the draft at once
     # the relation first: a residents' committee's name is an organisation's (fields.person_name)
-    relation = choose(_("Guardian's relation to the party"), "relation", RELATIONS,
-                      g.get("relation"))
-    kind = PartyKind.organisation if relation == GuardianRelation.committee \
+    if "relation" not in kept:
+        kept["relation"] = choose(_("Guardian's relation to the party"), "relation", RELATIONS,
+                                  g.get("relation"))
+    kind = PartyKind.organisation if kept["relation"] == GuardianRelation.committee \
         else PartyKind.person
-    return {"name": person_name(_("Guardian's name"), kind, g.get("name")),
-            "relation": relation,
-            "phone": phone(_("Guardian's phone (empty if none)"), g.get("phone"))}
+    if "name" not in kept:
+        kept["name"] = person_name(_("Guardian's name"), kind, g.get("name"))
+    if "phone" not in kept:
+        kept["phone"] = phone(_("Guardian's phone (empty if none)"), g.get("phone"))
+    return kept
 
 
 def ethnicity(default: str | None = None) -> str | None:
@@ -147,7 +155,8 @@ def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None 
         p["id_type"], p["id_number"] = id_number(was.get("id_number"))
     if person:
         check_sex(p)
-        if "guardian" not in p:  # asked now, not refused at the end
+        g = p.get("guardian")  # asked now, not refused at the end; a partial one finished
+        if "guardian" not in p or (isinstance(g, dict) and "phone" not in g):
             p["guardian"] = guardian(p, calendar, was.get("guardian"))
     if "phone" not in p:
         p["phone"] = phone(default=was.get("phone"))

@@ -177,3 +177,21 @@ def test_an_unreadable_draft_is_said_and_deleted(cli: Callable[..., Result]) -> 
     out = cli("case", "new", input=Stops([]))
     assert "cannot be read; it is deleted" in out.err and out.code == 130
     assert _drafts() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("given", [1, 2, 3])  # stopped after: the "yes", the relation, the name
+def test_every_guardian_answer_is_kept_in_the_draft(cli: Callable[..., Result], lang: str,
+                                                    given: int) -> None:
+    guardian = ["y", "父子", "张大山", ""]
+    typed = [*CASE, "", "张三", "男", "汉族", ADULT, *guardian[:given]]
+    assert cli("--lang", lang, "case", "new", input=Stops(typed)).code == 130
+    rest = ["", *guardian[given:], "", "", "", "李四", "女", "", WOMAN, "", "", "", "n", "y"]
+    out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(rest) + "\n"))
+    assert out.code == 0, out.err
+    assert ("无民事行为能力或限制民事行为能力的成年人" if lang == "zh"
+            else "adult without full civil capacity") in out.err  # asked of 李四 only
+    assert out.err.count("监护人姓名" if lang == "zh" else "Guardian's name") == (given < 3)
+    shown = json.loads(cli("case", "show", "1", "--json", "--reveal", "--reason", "核对").out)
+    assert shown["parties"][0]["guardian"]["name"] == "张大山"
+    assert shown["parties"][0]["guardian"]["relation"] == "parent"

@@ -109,7 +109,7 @@ def close(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str | None =
           expected_version: int | None = None, at: date | None = None) -> StepDone:
     """``case close``: the case is closed and filed (结案归档), when the workflow's one rule
     (``workflow.guards.ready_to_close``) holds: visited, fed back, and an agreement fully
-    performed -- or, with a reason (a director only: ``case.oversee``), after urging."""
+    performed -- or, with a reason (a director only: ``case.close.reason``), after urging."""
     why = (reason or "").strip() or None
 
     def apply(case: Case) -> Changes:
@@ -118,7 +118,7 @@ def close(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str | None =
         return ch
 
     return step(uow, actor, ref, Close(reason=why), apply, expected_version=expected_version,
-                at=at, reason=why, permission="case.oversee" if why else "case.workflow")
+                at=at, reason=why, permission="case.close.reason" if why else "case.workflow")
 
 
 # Display names of the changes these steps record (history, audit).

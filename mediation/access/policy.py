@@ -90,6 +90,9 @@ POLICY: dict[str, frozenset[str]] = {
     # overseeing the committee's cases: the director's agenda is the whole committee's by
     # default (agenda_scope); others see their own unless they ask for --all
     "case.oversee": _roles(_D),
+    # closing a case whose agreement was not fully performed, with the reason (case close
+    # --reason, after urging: workflow.guards.ready_to_close)
+    "case.close.reason": _roles(_D),
     "case.reveal": _roles(_D, _M, _A),
     "case.print": _roles(_D, _M),  # documents with the parties' full data (a mediator: own cases)
     "retention.apply": _roles(_D),
@@ -136,7 +139,7 @@ WORDS: tuple[str, ...] = (
     N_("permission.token.manage"), N_("permission.case.create"), N_("permission.case.import"),
     N_("permission.case.read"), N_("permission.case.names"), N_("permission.case.workflow"),
     N_("permission.case.assign"), N_("permission.case.oversee"), N_("permission.case.reveal"),
-    N_("permission.case.print"),
+    N_("permission.case.print"), N_("permission.case.close.reason"),
     N_("permission.retention.apply"), N_("permission.audit.read"),
     N_("permission.audit.read.own"), N_("permission.audit.verify"),
     N_("permission.audit.checkpoint"), N_("permission.stats.read"),

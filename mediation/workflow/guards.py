@@ -311,7 +311,8 @@ def extension_within_limit(s: Subject, c: Extend) -> Msg | None:
     days, most = c.days, s.settings.extension_days
     if isinstance(days, int) and 1 <= days <= most:
         return None
-    return msg("an extension is 1 to {max} days", max=most)
+    return msg("--days must be 1 to {max}: the days one extension adds (setting extension_days)",
+               max=most)
 
 
 def extension_allowed(s: Subject, _: Extend) -> Msg | None:

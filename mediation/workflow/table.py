@@ -21,7 +21,7 @@ from transitions import Machine, MachineError
 from mediation.core.commands import (
     Command,
 )
-from mediation.core.errors import Refused
+from mediation.core.errors import Refused, UsageError
 from mediation.core.i18n import N_, Msg, get_language, msg, name
 from mediation.core.vocab import CONCLUDED as CONCLUDED  # the states grouped: workflow.NAME
 from mediation.core.vocab import FINISHED as FINISHED
@@ -108,7 +108,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "extend", (S.accepted, S.mediating), None,
-        (consent_recorded, reason_given, extension_within_limit, extension_allowed),
+        (extension_within_limit, consent_recorded, reason_given, extension_allowed),
         N_("Local practice, not the 2002 Rules (Rules art. 33: one month)"),
         N_("The parties consent to mediation going on past the one-month period."),
     ),
@@ -234,6 +234,12 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
 }
 
 
+# The guards on a number given on the command line (--days): one outside its range is a usage
+# error (exit 2, saying the range), as the command line's own parser reports one, not a refusal
+# of the step. The range stays where the workflow keeps it (the guard, the committee's setting).
+RANGE_GUARDS: frozenset[Guard] = frozenset({extension_within_limit})
+
+
 @cache
 def facts(trigger: str) -> frozenset[str]:
     """The facts beyond the case row that ``trigger``'s guards read."""
@@ -347,6 +353,8 @@ def fire(subject: Subject, command: Command) -> str:
         event.trigger(subject, command=command)
     except _GuardFailed as failed:
         subject.state = before
+        if failed.guard in RANGE_GUARDS:
+            raise UsageError(failed.why) from None
         raise Refused(
             case=subject.number,
             state=before,

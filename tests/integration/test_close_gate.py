@@ -132,3 +132,25 @@ def test_the_judicial_warning_is_chinese_under_zh(room: Room) -> None:
     finally:
         set_language("en")
     assert any("2026-12-02" in w and "司法确认" in w for w in done.warnings), done.warnings
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "may not close a case whose agreement was not fully performed, with a reason "
+           "(--reason); that is for: director (permission: case.close.reason)"),
+    ("zh", "不能在协议未完全履行时说明理由结案；可以的角色：主任（权限：case.close.reason）"),
+])
+def test_a_mediator_closing_with_a_reason_is_told_only_a_director_may(
+        room: Room, lang: str, words: str) -> None:
+    """A clerk's trial: the refusal named the agenda's permission (统管本调委会的案件...); closing
+    with a reason is its own permission, worded as that action."""
+    cid = _visited(room, "partial")
+    room.run(steps.urge, None, cid, note="电话督促")
+    set_language(lang)
+    try:
+        with pytest.raises(PermissionDenied) as refused:
+            room.run(steps.close, room.mediator, cid, reason="已告知可起诉")
+        text = refused.value.render()
+    finally:
+        set_language("en")
+    assert words in text, text
+    assert "agenda" not in text and "待办" not in text, text

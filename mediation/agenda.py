@@ -161,8 +161,9 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
         s = shown[r.id]
         parties = msg("{applicants} v. {respondents}", applicants=join(s.applicants),
                       respondents=join(s.respondents)).render()
+        late = -s.days_overdue if kind == "overdue" else None  # as case list says it
         items.append(Item(kind, r.id, r.number, ref, r.state, parties,
-                          when, (when - today).days, todo, command))
+                          when, (when - today).days if late is None else late, todo, command))
     items.sort(key=lambda i: (i.days, KINDS.index(i.kind), i.case_id))
     widest = case_scope(actor)
     return Due(items, scope, wider=widest if widest != scope else "")

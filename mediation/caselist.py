@@ -11,12 +11,13 @@ redaction (``core/redaction.shown_name``); permissions are ``access/policy``'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
+from mediation import calendars
 from mediation.access.policy import (
     COMMITTEE,
     MINE_AND_INTAKE,
@@ -31,6 +32,7 @@ from mediation.core.vocab import OPEN_STATES, PartyRole
 from mediation.readtables import CASE_MEDIATOR, CASES, PARTY
 
 if TYPE_CHECKING:
+    from mediation.core.calendar import Calendar
     from mediation.db.storage import UnitOfWork
 
 
@@ -54,11 +56,13 @@ class CaseSummary(BaseModel):
     lead_mediator_name: str | None = None  # for people (staff_names.label); JSON keeps the user
 
 
-def days_late(state: str, deadline: datetime | None, now: datetime) -> int:
-    """Days past the deadline of an overdue case, a part of a day counting as one; else 0."""
+def days_late(state: str, deadline: datetime | None, now: datetime, cal: Calendar) -> int:
+    """THE days an overdue case is late, everywhere (case list, --overdue, search, agenda):
+    whole days of the committee's calendar from the day its deadline is shown on (that day
+    itself is not counted), Calendar.days_overdue; else 0."""
     if deadline is None or not overdue(state, deadline, now):
         return 0
-    return -(-(now - deadline) // timedelta(days=1))
+    return cal.days_overdue(deadline, now)
 
 
 def overdue(state: str, deadline: datetime | None, now: datetime) -> bool:
@@ -70,7 +74,7 @@ def overdue(state: str, deadline: datetime | None, now: datetime) -> bool:
 # statements' first compilation in its process, and an ORM entity query costs several times a
 # Core one to compile and to load.
 _SUMMARY = tuple(CASES.c[k] for k in (
-    "id", "number", "state", "category", "source", "lead_mediator", "registered_at",
+    "id", "committee_id", "number", "state", "category", "source", "lead_mediator", "registered_at",
     "accepted_at", "deadline", "version"))
 
 
@@ -116,7 +120,7 @@ def summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True) -> lis
             lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
             accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
             overdue=overdue(c.state, c.deadline, now), version=c.version,
-            days_overdue=days_late(c.state, c.deadline, now),
+            days_overdue=days_late(c.state, c.deadline, now, calendars.of(uow, c.committee_id)),
             lead_mediator_name=staff.get(c.lead_mediator) if c.lead_mediator else None,
         ))
     return out

@@ -37,6 +37,7 @@ from mediation import calendars, search_kinds, search_query
 from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
 from mediation.caselist import CaseSummary, days_late, overdue
 from mediation.core import identity, normalise, redaction
+from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
 from mediation.core.errors import NotFound, UsageError
 from mediation.core.i18n import msg
@@ -122,7 +123,7 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
         return []
     params.update(limit=limit, pool=max(search_query.POOL, limit))
     rows = _run(conn, search_query.statement(dialect, found, column), params)
-    results = _results(uow, rows, names_ok=named)
+    results = _results(uow, rows, names_ok=named, cal=calendars.of(uow, actor.committee_id))
     numbers = _numbers(conn, asked, [c.id for c, _s, _b in results]) if named else {}
     hits = []
     for case, score, body in results:
@@ -176,7 +177,8 @@ def _add_name(names: dict[str, list[str]], role: str | None, pname: Any,
         names.setdefault(role, []).append(redaction.shown_name(pname, kind, full=names_ok))
 
 
-def _summary(r: Any, names: dict[str, list[str]], now: datetime) -> CaseSummary:
+def _summary(r: Any, names: dict[str, list[str]], now: datetime, cal: Calendar
+             ) -> CaseSummary:
     """A case's row as ``case list`` shows it, from its columns (search_query.COLUMNS), its
     parties' names as shown (:func:`_add_name`) and its lead mediator as people know them
     (``staff_names.label``; a user name that is nobody's shows as itself)."""
@@ -187,13 +189,13 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime) -> CaseSummary:
         lead_mediator=r.lead_mediator, registered_at=iso(r.registered_at),
         accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
         overdue=overdue(r.state, r.deadline, now), version=r.version,
-        days_overdue=days_late(r.state, r.deadline, now),
+        days_overdue=days_late(r.state, r.deadline, now, cal),
         lead_mediator_name=staff_label(r.lead_mediator, r.lead_name,
                                        shared=(r.lead_namesakes or 0) > 1)
         if r.lead_mediator else None)
 
 
-def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
+def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool, cal: Calendar
              ) -> list[tuple[CaseSummary, float, str]]:
     """The cases of the search's statement (one row per party, best case first), each with
     its score and the reader's text."""
@@ -205,7 +207,7 @@ def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool
             order.append(r)
             names[r.id] = {}
         _add_name(names[r.id], r.role, r.name, r.kind, names_ok)
-    return [(_summary(r, names[r.id], now), float(r.score or 0), r.body or "")
+    return [(_summary(r, names[r.id], now, cal), float(r.score or 0), r.body or "")
             for r in order]
 
 

@@ -130,6 +130,12 @@ class Calendar:
         deadline is ``d`` is overdue at any instant ``t`` with ``d < t``... and not before."""
         return self.end_of(self.last_day(event_utc, days))
 
+    def days_overdue(self, deadline_utc: datetime, now_utc: datetime) -> int:
+        """THE days a period is overdue, in this calendar: from the local day its deadline is
+        shown on (``local_date``, as case list and agenda show it) to today, that day itself
+        not counted; 0 before or on it."""
+        return max(0, (self.local_date(now_utc) - self.local_date(deadline_utc)).days)
+
     def extended_end(self, current_end: datetime | None, now_utc: datetime,
                      days: int) -> datetime:
         """The end of a period extended by ``days`` days: counted on from its last day, or from

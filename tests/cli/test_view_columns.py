@@ -157,3 +157,27 @@ def test_stats_names_its_period_once(demo: Cli, lang: str, terminal: bool) -> No
     last = date.fromisoformat(doc["to"])
     to_day = (f"（截至{last.month}月{last.day}日）" if lang == "zh" else f"(to {last:%m-%d})")
     assert title.count(to_day) == 1 and doc["from"] not in title, title
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_agenda_and_both_case_lists_say_the_same_days_overdue_in_one_word(demo: Cli,
+                                                                          lang: str) -> None:
+    """One count (the committee's calendar days after the day the deadline is shown on) and
+    one word (逾期) in agenda, case list --overdue and case list, for every overdue case."""
+    cases = json.loads(demo("case", "list", "--overdue", "--json").out)
+    agenda = {i["number"]: i for i in json.loads(demo("agenda", "--all", "--json").out)
+              if i["kind"] == "overdue"}
+    assert cases and set(agenda) == {c["number"] for c in cases}
+    listed = demo("--lang", lang, "case", "list", "--all").out
+    late_list = demo("--lang", lang, "case", "list", "--overdue").out
+    shown = demo("--lang", lang, "agenda", "--all", terminal=True, env={"COLUMNS": "80"}).out
+    for c in cases:
+        days, day = c["days_overdue"], agenda[c["number"]]["date"]
+        assert -agenda[c["number"]]["days"] == days > 0
+        assert (date.fromisoformat(c["deadline"][:10]) <= date.fromisoformat(day))
+        late = f"已逾期 {days} 天" if lang == "zh" else f"overdue by {days} days"
+        assert late in late_list and late in shown
+        assert f"{day}（已逾期" in late_list if lang == "zh" else f"{day} (overdue by" in late_list
+        assert (f"{day}（已逾期）" if lang == "zh" else f"{day} (overdue)") in listed
+    for out in (listed, late_list, shown):
+        assert "超期" not in out

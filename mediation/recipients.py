@@ -58,7 +58,9 @@ class Allowed:
         zh), the parties' names (masked for a reader without the right to names), the grid
         worker's display name."""
         shown = [choices.listing("recipient", self.codes)]
-        shown += [self.shown(p, names_ok) for p in self.parties]
+        shown += [self.shown(p, names_ok) if p not in self.guardians else msg(
+            "{party} (legal representative {guardian})", party=self.shown(p, names_ok),
+            guardian=self.shown(self.guardians[p], names_ok)).render() for p in self.parties]
         if self.worker:
             shown.append(self.worker_name or self.worker)
         return join([s for s in shown if s])
@@ -130,6 +132,19 @@ def resolve(uow: UnitOfWork, actor: Actor, case: Case, typed: str | None) -> str
         pass
     raise InvalidInput(msg("{typed!r} may not receive this case's feedback; who may: {allowed}",
                            typed=text, allowed=who.listing(names_ok)))
+
+
+def through(uow: UnitOfWork, actor: Actor, case: Case, recipient: str) -> str:
+    """What a clerk is told when the feedback went to a party's guardian (法定代理人) rather
+    than the party named: to whom, for whom (names masked as for the reader); else ''."""
+    who = allowed(uow, case)
+    wards = [p for p, g in who.guardians.items() if g == recipient]
+    if not wards:
+        return ""
+    names_ok = sees_names(actor)
+    return msg("fed back to {guardian} ({party}'s legal representative)",
+               guardian=who.shown(recipient, names_ok),
+               party=join([who.shown(p, names_ok) for p in wards])).render()
 
 
 def _exact(who: Allowed, text: str) -> str | None:

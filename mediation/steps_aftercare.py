@@ -6,6 +6,7 @@ changes the case's state. Their rules are rows of the transition table (``mediat
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from mediation.access.policy import Actor
@@ -88,9 +89,12 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, channel: str,
     if not (to or "").strip():  # whoever brought the dispute (no names: a code, a user name)
         to = recipients.allowed(uow, casestore.find(uow, actor, ref)).default
 
+    told: list[str] = []
+
     def apply(case: Case) -> Changes:
         assert case.id is not None
         recipient = recipients.resolve(uow, actor, case, to)
+        told[:] = [recipients.through(uow, actor, case, recipient)]
         uow.session.add(CaseFeedback(case_id=case.id, fed_back_at=uow.now(),
                                      fed_back_by=actor.username, channel=channel,
                                      recipient=recipient, note=note))
@@ -100,8 +104,10 @@ def feedback(uow: UnitOfWork, actor: Actor, ref: str | int, *, channel: str,
             set_field(case, ch, "fed_back_at", uow.now())
         return ch
 
-    return step(uow, actor, ref, Feedback(to=to, channel=channel, note=note), apply,
+    done = step(uow, actor, ref, Feedback(to=to, channel=channel, note=note), apply,
                 expected_version=expected_version, at=at)
+    said = tuple(t for t in told if t)  # told through a guardian: said whom, for whom
+    return dataclasses.replace(done, warnings=(*said, *done.warnings)) if said else done
 
 
 @text_inputs(multiline=("reason",))

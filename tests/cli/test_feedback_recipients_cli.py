@@ -156,3 +156,30 @@ def test_a_party_with_a_guardian_is_told_through_the_guardian(cli: Callable[...,
         "--password-stdin", input="pw-auditor-123\npw-auditor-123\n")
     masked = _ok(cli, "case", "show", "1", "--json", env={"MEDIATION_USER": "sunli"}).out
     assert "李大伟" not in masked
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_feedback_through_a_guardian_says_so_and_a_refusal_names_the_guardians(
+        cli: Callable[..., Result], lang: str) -> None:
+    """A clerk's trial: `--to 周子涵` (a minor) went to the guardian 周敏 and nothing said so;
+    a refusal listed the parties without their guardians."""
+    _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
+        "--director-name", "王芳")
+    record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
+    record["parties"][1]["guardian"] = {"name": "李大伟", "relation": "spouse"}
+    _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
+    for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
+                                   "--rights-notified"),
+                 ("session", "1", "--minutes", "双方陈述"),
+                 ("agree", "1", "--terms", "赔偿500元", "--written"), ("confirm", "1"),
+                 ("visit", "1", "--satisfaction", "satisfied", "--performance", "full")):
+        _ok(cli, "case", *step)
+    zh = lang == "zh"
+    r = cli("--lang", lang, "case", "feedback", "1", "--channel", "phone", "--to", "王五")
+    assert r.code == 1
+    assert ("李四（法定代理人 李大伟）" if zh else "李四 (legal representative 李大伟)") in r.err
+    r = _ok(cli, "--lang", lang, "case", "feedback", "1", "--channel", "phone", "--to", "李四")
+    assert ("已向 李大伟（李四的法定代理人）反馈" if zh
+            else "fed back to 李大伟 (李四's legal representative)") in r.err + r.out
+    r = _ok(cli, "--lang", lang, "case", "feedback", "1", "--channel", "phone", "--to", "张三")
+    assert ("法定代理人" if zh else "legal representative") not in r.err + r.out

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer._click.formatting import HelpFormatter
 from typer._coercion import RuntimeParam, build_runtime_param
 
@@ -237,7 +238,25 @@ def install(root: Any) -> Any:
                 param.help = _t(param.help)
             _lighten(param)
         _lighten_help(cmd)
+        _usage_names_command(cmd)
     return root
+
+
+def _usage_names_command(cmd: Any) -> None:
+    """A usage error the parser raises without its command (an option given no value:
+    ``case list --mediator``) is given the command being parsed, so that the error line points
+    to that command's help (``mediation case list --help``), not to ``mediation --help``."""
+    parse = cmd.parse_args
+
+    def parse_args(ctx: Any, args: list[str]) -> Any:
+        try:
+            return parse(ctx, args)
+        except ClickUsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
+    cmd.parse_args = parse_args
 
 
 def _lighten_help(cmd: Any) -> None:

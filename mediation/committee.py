@@ -315,7 +315,7 @@ def find_staff(uow: UnitOfWork, actor: Actor, username: str, *,
         select(Staff).where(Staff.username == found, Staff.committee_id == committee_id)
     ).first()
     if staff is None:
-        raise NotFound(msg("unknown user {user} in this committee", user=username))
+        raise NotFound(msg("no staff member named \"{user}\" in this committee", user=username))
     return staff
 
 
@@ -330,7 +330,7 @@ def assignable(uow: UnitOfWork, actor: Actor, username: str) -> Staff:
         select(Staff).where(Staff.username == found, Staff.committee_id == actor.committee_id)
     ).first()
     if staff is None:  # (it was just found)
-        raise NotFound(msg("unknown user {user} in this committee", user=username))
+        raise NotFound(msg("no staff member named \"{user}\" in this committee", user=username))
     return staff
 
 

@@ -71,8 +71,9 @@ def unknown(typed: str, rows: list[Any] | None) -> NotFound:
         return NotFound(msg("unknown user {user}; a director adds staff with `mediation staff "
                             "add`", user=typed))
     if not rows:
-        return NotFound(msg("unknown user {user} in this committee", user=typed))
-    return NotFound(msg("unknown user {user} in this committee; the staff are: {staff}",
+        return NotFound(msg("no staff member named \"{user}\" in this committee", user=typed))
+    return NotFound(msg("no staff member named \"{user}\" in this committee; the staff are: "
+                        "{staff}",
                         user=typed, staff=listing(rows)))
 
 

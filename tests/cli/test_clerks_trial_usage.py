@@ -63,3 +63,23 @@ def test_a_period_in_progress_is_still_counted_to_date(demo: Cli, args: tuple[st
     out = ("--out", str(tmp_path / "r.xlsx")) if args[0] == "report" else ()
     r = demo("--lang", "zh", *args, *out)
     assert r.code == 0, r.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", [("case", "list", "--mediator"), ("case", "list", "--state"),
+                                  ("case", "extend", "1", "--days"), ("stats", "--month"),
+                                  ("agenda", "--days")])
+def test_an_option_without_its_value_points_to_its_own_commands_help(
+        demo: Cli, lang: str, args: tuple[str, ...]) -> None:
+    r = demo("--lang", lang, *args)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
+    command = " ".join(a for a in args if not a.startswith("-") and not a.isdigit())
+    assert f"`mediation {command} --help`" in r.err, r.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_mediator_nobody_is_is_quoted(demo: Cli, lang: str) -> None:
+    r = demo("--lang", lang, "case", "list", "--mediator", "不存在")
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1, r.err
+    assert ("本调委会没有名为“不存在”的工作人员" if lang == "zh"
+            else 'no staff member named "不存在" in this committee') in r.err, r.err

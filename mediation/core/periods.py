@@ -254,7 +254,32 @@ def period_from_options(*, month_: str | None = None, quarter_: str | None = Non
                         year_: str | None = None, from_: str | None = None,
                         to: str | None = None, spec: str | None = None,
                         today: date) -> Period:
-    """The one period the options name; the current month to date when none is given."""
+    """The one period the options name; the current month to date when none is given. A
+    period that has not begun by the committee's ``today`` is refused (exit 1) naming the
+    latest one allowed, of the same kind; one in progress is counted to date."""
+    period = _period_from_options(month_=month_, quarter_=quarter_, year_=year_, from_=from_,
+                                  to=to, spec=spec, today=today)
+    if period.start > today:
+        raise InvalidInput(msg("{period} has not begun (today is {today}): the latest allowed "
+                               "is {latest}, to date", period=period.label,
+                               today=today.isoformat(), latest=_latest(period.kind, today)))
+    return period
+
+
+def _latest(kind: str, today: date) -> str:
+    """The latest period of ``kind`` that has begun by ``today``: the one holding it."""
+    if kind == "month":
+        return f"{today:%Y-%m}"
+    if kind == "quarter":
+        return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    if kind == "year":
+        return f"{today.year}"
+    return today.isoformat()
+
+
+def _period_from_options(*, month_: str | None, quarter_: str | None, year_: str | None,
+                         from_: str | None, to: str | None, spec: str | None,
+                         today: date) -> Period:
     given = [x for x in (month_, quarter_, year_, spec) if x] + (
         ["range"] if (from_ or to) else [])
     if len(given) > 1:

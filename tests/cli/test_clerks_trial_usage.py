@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,32 @@ def test_extend_days_outside_its_range_is_a_usage_error(demo: Cli, lang: str, da
     assert "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
     assert ("--days 应为 1 至 30" if lang == "zh" else "--days must be 1 to 30") in r.err, r.err
     assert demo("case", "show", ref, "--json").out == before  # nothing written
+
+
+# the demo's committee's today is 2026-12-01 (the month in progress: 2026-12)
+NOT_BEGUN = [("report", "monthly", "--month", "2027-01"), ("stats", "--month", "2027-01"),
+             ("report", "quarterly", "--quarter", "2027Q1"),
+             ("report", "yearly", "--year", "2027"), ("stats", "--year", "2027")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", NOT_BEGUN)
+def test_a_period_not_yet_begun_is_refused_naming_the_latest(
+        demo: Cli, lang: str, args: tuple[str, ...], tmp_path: Path) -> None:
+    out = ("--out", str(tmp_path / "r.xlsx")) if args[0] == "report" else ()
+    r = demo("--lang", lang, *args, *out)
+    assert r.code == 1, (r.code, r.out, r.err)
+    assert r.out == "" and len(r.err.strip().splitlines()) == 1, r.err
+    assert ("尚未开始" if lang == "zh" else "has not begun") in r.err, r.err
+    latest = {"--month": "2026-12", "--quarter": "2026Q4", "--year": "2026"}[args[-2]]
+    assert latest in r.err, r.err
+    assert not (tmp_path / "r.xlsx").exists()  # nothing written
+
+
+@pytest.mark.parametrize("args", [("report", "monthly", "--month", "2026-12"),
+                                  ("stats", "--month", "本月"), ("stats", "--year", "2026")])
+def test_a_period_in_progress_is_still_counted_to_date(demo: Cli, args: tuple[str, ...],
+                                                       tmp_path: Path) -> None:
+    out = ("--out", str(tmp_path / "r.xlsx")) if args[0] == "report" else ()
+    r = demo("--lang", "zh", *args, *out)
+    assert r.code == 0, r.err

@@ -61,11 +61,14 @@ def _amount() -> str | None:
 
 
 def _moment(question: str, future: str, calendar: Calendar | None, *,
-            times: bool = True) -> str | None:
+            times: bool = True, default: str | None = None,
+            check: Callable[[str], str | None] | None = None) -> str | None:
     """A date or a date and time of the committee's zone (in every form ``periods.with_year``
     and ``normalise.datetime_text`` read: 11-28, 2026年11月28日 9:30), not in the future, as ISO
     text; empty: None (now). ``times``: a date alone stays a date (``case new --at``'s rule),
-    else it is that day's 00:00."""
+    else it is that day's 00:00. ``default``: the answer given before (a correction at the
+    summary: Enter keeps it); ``check``: what is wrong with an answer against the others (said
+    at once, naming the question, and asked again), or None."""
     from datetime import datetime
 
     from mediation.core import periods
@@ -74,9 +77,11 @@ def _moment(question: str, future: str, calendar: Calendar | None, *,
     from mediation.core.errors import InvalidInput
 
     while True:
-        value = optional(question)
+        value = optional(question, default, render.local_time(default) if default else None)
         if value is None:
             return None
+        if value == default:
+            return value
         cal = calendar or DEFAULT
         try:
             text = normalise.datetime_text(periods.with_year(value, today=cal.local_date(
@@ -90,23 +95,49 @@ def _moment(question: str, future: str, calendar: Calendar | None, *,
                                     else when.date() > cal.local_date(utcnow())):
             say(future)
             continue
-        return when.isoformat() if "T" in text or times else when.date().isoformat()
+        answer = when.isoformat() if "T" in text or times else when.date().isoformat()
+        if check is not None and (wrong := check(answer)) is not None:
+            say(wrong)
+            continue
+        return answer
 
 
-def _discovered(calendar: Calendar | None) -> str | None:
-    """When the dispute was found: empty for now, else a date and time (:func:`_moment`)."""
+def _before(registered: str | None, discovered: str | None) -> bool:
+    """Whether a registration time (a date, or a date and time, as answered) is earlier than
+    the discovery time: a date alone is earlier only when its day is."""
+    if not registered or not discovered:
+        return False
+    if "T" not in registered:
+        return registered < discovered[:10]
+    return datetime.fromisoformat(registered) < datetime.fromisoformat(discovered)
+
+
+def _discovered(calendar: Calendar | None, default: str | None = None,
+                registered: str | None = None) -> str | None:
+    """When the dispute was found: empty for now, else a date and time (:func:`_moment`), not
+    after the registration time when one was answered."""
     return _moment(_("When was the dispute found? (e.g. 2026-11-28 09:30; empty: now)"),
                    _("that is in the future: give the time the dispute was found, at the "
-                     "latest now"), calendar)
+                     "latest now"), calendar, default=default,
+                   check=lambda a: _("the dispute cannot have been found after the case was "
+                                     "registered ({registered}): give the time it was found",
+                                     registered=render.local_time(registered))
+                   if _before(registered, a) else None)
 
 
-def _registered(calendar: Calendar | None) -> str | None:
+def _registered(calendar: Calendar | None, default: str | None = None,
+                discovered: str | None = None) -> str | None:
     """When the case was registered (``case new --at``, 补录: the dispute came yesterday):
-    empty for now, else a date or a date and time (:func:`_moment`), not in the future."""
+    empty for now, else a date or a date and time (:func:`_moment`), not in the future and not
+    before the dispute was found (said at the question, asked again)."""
     return _moment(_("When was the case registered? (e.g. 11-28 or 2026-11-28 09:30; "
                      "empty: now)"),
                    _("that is in the future: give the time the case was registered, at the "
-                     "latest now"), calendar, times=False)
+                     "latest now"), calendar, times=False, default=default,
+                   check=lambda a: _("the case cannot be registered before the dispute was "
+                                     "found ({discovered}): give the registration time again",
+                                     discovered=render.local_time(discovered))
+                   if _before(a, discovered) else None)
 
 
 class Form:
@@ -177,14 +208,16 @@ class Form:
         self.record["amount"] = _amount()
 
     def ask_discovered(self) -> None:
-        self.record["discovered_at"] = _discovered(self.calendar)
+        self.record["discovered_at"] = _discovered(
+            self.calendar, self.record.get("discovered_at"), self.record.get("registered_at"))
 
     def ask_risk(self) -> None:
         self.record["risk_level"] = choose(_("Risk level"), "risk",
                                            [v.value for v in RiskLevel], RiskLevel.low)
 
     def ask_registered(self) -> None:
-        self.record["registered_at"] = _registered(self.calendar)
+        self.record["registered_at"] = _registered(
+            self.calendar, self.record.get("registered_at"), self.record.get("discovered_at"))
 
     def registered(self) -> date | None:
         """When the case is registered (a date, or a datetime of the committee's zone, as

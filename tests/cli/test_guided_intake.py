@@ -130,3 +130,23 @@ def test_ctrl_c_says_what_ctrl_d_says(cli: Callable[..., Result], lang: str) -> 
     assert ctrl_c.err.splitlines()[-1] == ctrl_d.err.splitlines()[-1] == line
     assert "Traceback" not in ctrl_c.err and ctrl_c.out == ""
     assert json.loads(cli("case", "list", "--json").out) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_registration_before_the_discovery_is_said_at_the_question(
+        cli: Callable[..., Result], lang: str) -> None:
+    """A clerk's trial: 登记时间 before 发现时间 was accepted at the question and refused only
+    after the confirmation, naming --at. Now said at once, naming the question, asked again;
+    the summary's correction offers the answer given as its default."""
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    answers = [*ANSWERS[:5], "2026-11-20 09:30", "中", "2026-11-19", "2026-11-21",
+               *ANSWERS[8:-1], "8", "", "y"]  # the summary: registration (item 8), kept
+    out = cli("--lang", lang, "case", "new", "--json",
+              input=Terminal("\n".join(answers) + "\n"))
+    assert out.code == 0, out.err + out.out
+    said = ("登记时间不能早于发现时间（2026-11-20 09:30）" if lang == "zh"
+            else "cannot be registered before the dispute was found (2026-11-20 09:30)")
+    assert out.err.count(said) == 1 and "--at" not in out.err
+    assert "[2026-11-21]" in out.err or "2026-11-21]" in out.err
+    assert json.loads(out.out)["number"].endswith("龙人调字第1号")

@@ -93,7 +93,13 @@ def test_search_shows_and_matches_only_what_case_show_shows(
         with room.uow(write=False) as uow:
             view = queries.case_view(uow, reader, hit.case.id)  # may read it
         shown = "\n".join(_strings(json.loads(view.model_dump_json())))
-        for s in _strings(hit.as_dict()):
+        found = hit.as_dict()
+        number = found.pop("matched_number")  # found by a number: its kind (a code) and its end
+        if number is not None:
+            assert number["kind"] in ("phone", "id") and len(number["ending"]) == 4
+            assert any(s.endswith(number["ending"]) for s in _strings(json.loads(
+                view.model_dump_json()))), (who, query, number)  # an end the view shows too
+        for s in _strings(found):
             for piece in s.split("…"):
                 assert piece in shown, (who, query, piece)
         whole_number = query in (a["phone"], b["phone"], a["id_number"], b["id_number"])

@@ -46,7 +46,7 @@ NEXT: dict[str, list[str]] = {
                   "stop"],
     "terminated": ["feedback", "visit", "close", "stop"],
     "declined": ["feedback", "visit", "close", "stop"],
-    "closed": ["feedback", "stop"],
+    "closed": ["stop"],  # a feedback after closing is only a late entry (fed_back_before_closing)
     "withdrawn": ["stop"],
 }
 
@@ -123,7 +123,8 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
     agreements = 0
     judicial_pending = False
     confirmed_t = 0
-    sessions = extensions = visits = 0
+    sessions = extensions = visits = urges = 0
+    fed_back, performance = False, None  # the latest visit's finding (workflow.ready_to_close)
     prevented: set[tuple[str, int]] = set()
     period_t = 0  # when the current period to conclude started (accept, remediate)
     written = True  # the form of the current agreement
@@ -134,7 +135,14 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
             break
         if trigger == "close" and not visits:  # closed after a follow-up visit (setting)
             trigger = "visit"
+        if trigger == "close" and not fed_back:  # and after the outcome is fed back
+            trigger = "feedback"
+        if trigger == "close" and state == "confirmed" and performance in ("partial", "none") \
+                and not urges:  # not performed: urged first, then a director's reason
+            trigger = "urge"
         visits += trigger == "visit"
+        urges += trigger == "urge"
+        fed_back = fed_back or trigger == "feedback"
         if trigger == "judicial" and not judicial_pending:
             if t + 1 - confirmed_t > 24 * 28 or not written:
                 break  # too late to file, or an oral agreement: the history ends here
@@ -190,10 +198,13 @@ def _plan(h: History) -> list[tuple[int, str, dict[str, Any]]]:
             params = {"satisfaction": "satisfied", "visited": "张三", "note": f"第{i}次回访"}
             if state == "confirmed":
                 params["performance"] = ["full", "partial", "none"][(choice // 3) % 3]
+                performance = params["performance"]
         elif trigger == "urge":
             params = {"note": f"第{i}次电话督促履行"}
         elif trigger == "feedback":
             params = {"to": "张三", "channel": ["phone", "in_person", "written"][choice % 3]}
+        elif trigger == "close" and state == "confirmed" and performance in ("partial", "none"):
+            params = {"reason": "已督促履行，告知当事人可向法院起诉"}
         out.append((t, trigger, params))
         dest = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn",
                 "mediate": "mediating",

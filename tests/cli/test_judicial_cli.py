@@ -69,5 +69,6 @@ def test_closing_while_the_judicial_window_is_open_warns(agreed: Cli, lang: str,
     until = DEFAULT.local_date(utcnow()) + timedelta(days=25)
     ok(agreed("case", "visit", "1", "--visited", "张三", "--performance", "full",
               "--satisfaction", "satisfied"))
+    ok(agreed("case", "feedback", "1", "--channel", "phone"))  # closed after it is fed back
     r = ok(agreed("--lang", lang, "case", "close", "1"))
     assert words in r.out + r.err and until.isoformat() in r.out + r.err

@@ -216,10 +216,12 @@ def rich_history(room: Room) -> list[int]:
     room.run(steps.judicial, None, cid, court="岳麓区人民法院", filed_on=room.clock().date())
     room.run(steps.judicial, None, cid, result="confirmed", decided_on=room.clock().date())
     room.clock.advance(days=1)
+    room.run(steps.visit, None, cid, satisfaction="satisfied", performance="partial",
+             note="已付一半", visited="李四")
     room.run(steps.urge, None, cid, note="电话督促李四履行")
-    room.run(steps.follow_up_and_close, None, cid, satisfaction="satisfied", performance="partial",
-             note="已付一半")
     room.run(steps.feedback, None, cid, to="张三", channel="phone", note="已告知张三")
+    # partly performed: urged, then closed by the director with the reason (ready_to_close)
+    room.run(steps.close, None, cid, reason="已督促履行，告知当事人可向法院起诉")
     return [closed, cid, new_case(room, category="04")]
 
 

@@ -25,11 +25,15 @@ def _ok(cli: Callable[..., Result], *args: str, **kw: object) -> Result:
     return r
 
 
-def _confirmed(cli: Callable[..., Result], source: dict[str, str] | None = None) -> None:
+def _confirmed(cli: Callable[..., Result], source: dict[str, str] | None = None,
+               guardian: dict[str, str] | None = None) -> None:
+    """A confirmed case, visited; ``guardian``: the respondent (李四)'s."""
     _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
         "--director-name", "王芳")
     record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
     record.update(source or {})
+    if guardian:
+        record["parties"][1]["guardian"] = guardian
     _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
     for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
                                    "--rights-notified"),
@@ -139,17 +143,7 @@ def test_a_party_with_a_guardian_is_told_through_the_guardian(cli: Callable[...,
     """A clerk's trial: `--to 周小宝` fed the outcome back to a minor. A party with a guardian
     (法定代理人) is told through the guardian, named by the party or by the guardian; shown
     masked to a reader without the right to names, like a party."""
-    _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
-        "--director-name", "王芳")
-    record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
-    record["parties"][1]["guardian"] = {"name": "李大伟", "relation": "spouse"}
-    _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
-    for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
-                                   "--rights-notified"),
-                 ("session", "1", "--minutes", "双方陈述"),
-                 ("agree", "1", "--terms", "赔偿500元", "--written"), ("confirm", "1"),
-                 ("visit", "1", "--satisfaction", "satisfied", "--performance", "full")):
-        _ok(cli, "case", *step)
+    _confirmed(cli, guardian={"name": "李大伟", "relation": "spouse"})
     _ok(cli, "--lang", "zh", "case", "feedback", "1", "--channel", "phone", "--to", typed)
     assert [f["to"] for f in _feedbacks(cli)] == ["李大伟"]
     _ok(cli, "staff", "add", "sunli", "--role", "auditor", "--name", "孙丽",
@@ -163,17 +157,7 @@ def test_feedback_through_a_guardian_says_so_and_a_refusal_names_the_guardians(
         cli: Callable[..., Result], lang: str) -> None:
     """A clerk's trial: `--to 周子涵` (a minor) went to the guardian 周敏 and nothing said so;
     a refusal listed the parties without their guardians."""
-    _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
-        "--director-name", "王芳")
-    record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
-    record["parties"][1]["guardian"] = {"name": "李大伟", "relation": "spouse"}
-    _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
-    for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
-                                   "--rights-notified"),
-                 ("session", "1", "--minutes", "双方陈述"),
-                 ("agree", "1", "--terms", "赔偿500元", "--written"), ("confirm", "1"),
-                 ("visit", "1", "--satisfaction", "satisfied", "--performance", "full")):
-        _ok(cli, "case", *step)
+    _confirmed(cli, guardian={"name": "李大伟", "relation": "spouse"})
     zh = lang == "zh"
     r = cli("--lang", lang, "case", "feedback", "1", "--channel", "phone", "--to", "王五")
     assert r.code == 1

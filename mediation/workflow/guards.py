@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from mediation.core import choices
@@ -35,14 +35,11 @@ from mediation.core.commands import (
 from mediation.core.i18n import N_, Msg, join, msg, name, or_absent
 from mediation.core.vocab import (
     CONCLUDED,
-    AgreementForm,
-    JudicialResult,
     Performance,
     State,
 )
 from mediation.workflow.dates import dated_input_problem, dated_inputs
 from mediation.workflow.settings import (
-    JUDICIAL_WINDOW_DAYS,
     Settings,
 )
 
@@ -263,23 +260,6 @@ def fed_back_before_closing(s: Subject, _: Feedback) -> Msg | None:
                "or before that day (--at YYYY-MM-DD)", date=s.closed_on.isoformat())
 
 
-def judicial_window_open(s: Subject, _: Close) -> Msg | None:
-    """A warning, not a refusal (Law art. 33): the parties may still apply for judicial
-    confirmation of a written agreement, and a closed case takes only the court's decision on a
-    filing made before closing (judicial_filing_in_time)."""
-    effective = s.agreement_effective_on
-    step_day = s.occurred_on or s.today
-    if (s.agreement_form != AgreementForm.written or effective is None or step_day is None
-            or s.judicial_pending or s.judicial_decided is not None):
-        return None
-    until = effective + timedelta(days=JUDICIAL_WINDOW_DAYS)
-    if step_day > until:
-        return None
-    return msg("the parties may apply for judicial confirmation until {date}: a closed case "
-               "takes only the court's decision on a filing made before closing (case judicial)",
-               date=until.isoformat())
-
-
 def consent_recorded(_: Subject, c: Extend | Remediate) -> Msg | None:
     return None if c.consent else msg("both parties' consent is not recorded (--consent)")
 
@@ -330,27 +310,6 @@ def extension_allowed(s: Subject, _: Extend) -> Msg | None:
     return None
 
 
-def judicial_result_allowed(_: Subject, c: Judicial) -> Msg | None:
-    """A court's decision is confirmed or rejected (pending is what a filing starts as)."""
-    result = c.result
-    if result is None:
-        return None
-    decided = (JudicialResult.confirmed, JudicialResult.rejected)
-    if result in decided:
-        return None
-    return msg("--result must be one of: {allowed}",
-               allowed=choices.listing("judicial", decided))
-
-
-def judicial_written_only(s: Subject, c: Judicial) -> Msg | None:
-    """SPC Interpretation [2011] No. 5 art. 3: the application is made with the (written)
-    mediation agreement, so an oral agreement cannot be filed for confirmation."""
-    if c.result is None and s.agreement_form == AgreementForm.oral:
-        return msg("judicial confirmation applies to a written agreement, submitted with the "
-                   "application (SPC Interpretation [2011] No. 5 art. 3); this agreement is oral")
-    return None
-
-
 def dates_possible(s: Subject, c: Agree | Judicial) -> Msg | None:
     """The dates among a step's inputs (``dates.dated_inputs``: a performance deadline, a
     filing, a court's decision) are checked by one rule (``dates.dated_input_problem``) against
@@ -365,43 +324,6 @@ def dates_possible(s: Subject, c: Agree | Judicial) -> Msg | None:
         why = dated_input_problem(item, step_day, today, bound)
         if why is not None:
             return why
-    return None
-
-
-def judicial_filing_in_time(s: Subject, c: Judicial) -> Msg | None:
-    if c.result is not None:
-        if s.judicial_pending:
-            return None
-        if s.judicial_decided is not None:
-            return msg("the judicial confirmation filed was already decided ({result}, {date}); "
-                       "no filing is pending",
-                       result=name("judicial", s.judicial_decided),
-                       date=or_absent(s.judicial_decided_on and s.judicial_decided_on.isoformat()))
-        return msg("no judicial confirmation has been filed")
-    if s.state == State.closed:
-        return msg("a closed case records only the court's decision on a filing made before "
-                   "it was closed (--result)")
-    if s.judicial_pending:
-        return msg("a judicial confirmation is already pending")
-    filed = c.filed_on
-    if not _text(c.court) or not isinstance(filed, date):
-        return msg("give the court (--court) and the filing date (--filed)")
-    effective = s.agreement_effective_on
-    if effective is not None and filed < effective:
-        return msg(
-            "the filing date {filed} is before the agreement took effect ({date}): a filing is "
-            "made on or after that day, within {days} days",
-            filed=filed.isoformat(),
-            date=effective.isoformat(),
-            days=JUDICIAL_WINDOW_DAYS,
-        )
-    if effective is not None and filed > effective + timedelta(days=JUDICIAL_WINDOW_DAYS):
-        return msg(
-            "judicial confirmation must be applied for within {days} days of the agreement "
-            "taking effect ({date})",
-            days=JUDICIAL_WINDOW_DAYS,
-            date=effective.isoformat(),
-        )
     return None
 
 

@@ -44,10 +44,6 @@ from mediation.workflow.guards import (
     has_agreement,
     has_both_sides,
     has_category,
-    judicial_filing_in_time,
-    judicial_result_allowed,
-    judicial_window_open,
-    judicial_written_only,
     minutes_given,
     names_mediator,
     no_performance_deadline,
@@ -64,6 +60,12 @@ from mediation.workflow.guards import (
     urging_recorded,
     visited_named,
     written_where_rights_settled,
+)
+from mediation.workflow.judicial import (
+    judicial_filing_in_time,
+    judicial_result_allowed,
+    judicial_window_open,
+    judicial_written_only,
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -465,7 +465,7 @@ def test_judicial_window_open_warns_on_close(overrides: dict[str, Any], warned: 
     subject = ready("confirmed")
     for k, v in overrides.items():
         setattr(subject, k, v)
-    why = workflow.guards.judicial_window_open(subject, Close())
+    why = workflow.judicial.judicial_window_open(subject, Close())
     assert (why is not None) is warned
     if why is not None:
         assert "until 2026-12-01" in why.render("en")

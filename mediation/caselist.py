@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from mediation import calendars
 from mediation.access.policy import (
     COMMITTEE,
     MINE_AND_INTAKE,
@@ -29,6 +28,7 @@ from mediation.access.policy import (
 from mediation.core import redaction
 from mediation.core.clock import iso
 from mediation.core.vocab import OPEN_STATES, PartyRole
+from mediation.db import settings
 from mediation.readtables import CASE_MEDIATOR, CASES, PARTY
 
 if TYPE_CHECKING:
@@ -120,7 +120,8 @@ def summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True) -> lis
             lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
             accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
             overdue=overdue(c.state, c.deadline, now), version=c.version,
-            days_overdue=days_late(c.state, c.deadline, now, calendars.of(uow, c.committee_id)),
+            days_overdue=days_late(c.state, c.deadline, now,
+                                   settings.calendar(uow, c.committee_id)),
             lead_mediator_name=staff.get(c.lead_mediator) if c.lead_mediator else None,
         ))
     return out

@@ -18,6 +18,11 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table
 
 METADATA = MetaData()
+SETTING = Table(  # the committee's calendar, which the case list's days overdue are counted in
+    "setting", METADATA,
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
+)
 
 CASES = Table(
     "cases", METADATA,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -19,7 +19,10 @@ from mediation.core.calendar import DEFAULT_ZONE, Calendar, UnknownZone
 from mediation.core.errors import NotFound
 from mediation.core.i18n import msg
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Setting
+from mediation.readtables import SETTING
+
+if TYPE_CHECKING:
+    from mediation.tables import Setting
 
 ID_HASH_KEY = "id_hash_key"
 SCHEMA_VERSION_KEY = "schema_version"
@@ -48,7 +51,15 @@ def late_entry_key(committee_id: int) -> str:
     return f"late_entry_days.{committee_id}"
 
 
-_SETTING = Setting.__table__  # type: ignore[attr-defined]
+# Reads are Core statements on the light table (readtables.SETTING: the case list counts days
+# overdue in the committee's calendar without defining the ORM classes, issue 18); writes go
+# through the session's ``Setting`` rows.
+_SETTING = SETTING
+
+
+def _stored() -> type[Setting]:
+    from mediation.tables import Setting
+    return Setting
 
 
 @functools.lru_cache(maxsize=16)
@@ -64,7 +75,7 @@ _ONE = select(_SETTING.c.value).where(_SETTING.c.key == bindparam("key"))
 
 
 def get(uow: UnitOfWork, key: str) -> str | None:
-    row = uow.session.get(Setting, key)
+    row = uow.session.get(_stored(), key)
     return None if row is None else row.value
 
 
@@ -81,9 +92,10 @@ def put(uow: UnitOfWork, key: str, value: str) -> str | None:
     """Set ``key`` to ``value``; returns the value it had. What the unit of work read of the
     settings (``uow.memo``) is forgotten."""
     uow.memo.clear()
-    row = uow.session.get(Setting, key)
+    stored = _stored()
+    row = uow.session.get(stored, key)
     before = None if row is None else row.value
-    row = row or Setting(key=key, value="")
+    row = row or stored(key=key, value="")
     row.value = value
     uow.session.add(row)
     return before

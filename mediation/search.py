@@ -122,35 +122,28 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     if not found:
         return []
     params.update(limit=limit, pool=max(search_query.POOL, limit))
-    rows = _run(conn, search_query.statement(dialect, found, column), params)
+    tail = named and bool(asked.tail)
+    rows = _run(conn, search_query.statement(dialect, found, column, tail=tail), params)
     results = _results(uow, rows, names_ok=named, cal=calendars.of(uow, actor.committee_id))
-    numbers = _numbers(conn, asked, [c.id for c, _s, _b in results]) if named else {}
     hits = []
-    for case, score, body in results:
+    for case, score, body, tail_kind in results:
         match, at, length = _snippet(body, terms)
-        hits.append(Hit(case, match, score, at, length, numbers.get(case.id)))
+        hits.append(Hit(case, match, score, at, length, _number(asked, tail_kind, named)))
     return hits
 
 
-def _numbers(conn: Connection, asked: search_kinds.Asked, ids: list[int]
-             ) -> dict[int, tuple[str, str]]:
-    """Which number of each case found by a number matched: its kind (``phone`` or ``id``)
-    and its last four characters, all that is shown of it (case show masks the rest)."""
+def _number(asked: search_kinds.Asked, tail_kind: str | None, named: bool
+            ) -> tuple[str, str] | None:
+    """Which number of a case found by a number matched: its kind (``phone`` or ``id``) and its
+    last four characters, all that is shown of it (case show masks the rest); None for a
+    reader who may not see names, or a case found otherwise."""
+    if not named:
+        return None
     if asked.whole_number:
-        return dict.fromkeys(ids, (asked.kind, asked.number[-4:].upper()))
-    if not (asked.tail and ids):
-        return {}
-    marks = ", ".join(f":i{n}" for n in range(len(ids)))
-    rows = conn.execute(text(
-        "SELECT p.case_id, replace(p.phone, '-', '') LIKE :tail "
-        "OR replace(p.guardian_phone, '-', '') LIKE :tail, upper(p.id_number) LIKE :tail "
-        f"FROM party p WHERE p.case_id IN ({marks})"),
-        {"tail": "%" + asked.tail, **{f"i{n}": i for n, i in enumerate(ids)}}).all()
-    found: dict[int, tuple[str, str]] = {}
-    for case_id, phone, id_number in rows:
-        if phone or id_number:
-            found.setdefault(case_id, ("phone" if phone else "id", asked.tail[-4:]))
-    return found
+        return (asked.kind, asked.number[-4:].upper())
+    if asked.tail and tail_kind is not None:
+        return (tail_kind, asked.tail[-4:])
+    return None
 
 
 @dataclass(frozen=True)
@@ -196,19 +189,23 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime, cal: Calendar
 
 
 def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool, cal: Calendar
-             ) -> list[tuple[CaseSummary, float, str]]:
+             ) -> list[tuple[CaseSummary, float, str, str | None]]:
     """The cases of the search's statement (one row per party, best case first), each with
-    its score and the reader's text."""
+    its score, the reader's text and which number of its parties (by position) ends in the
+    number's end asked for (``tail_kind``: phone, id or None)."""
     now = uow.now().replace(tzinfo=None)
     order: list[Any] = []
     names: dict[int, dict[str, list[str]]] = {}
+    tails: dict[int, str] = {}
     for r in rows:
         if r.id not in names:
             order.append(r)
             names[r.id] = {}
         _add_name(names[r.id], r.role, r.name, r.kind, names_ok)
-    return [(_summary(r, names[r.id], now, cal), float(r.score or 0), r.body or "")
-            for r in order]
+        if r.tail_kind is not None:
+            tails.setdefault(r.id, str(r.tail_kind))
+    return [(_summary(r, names[r.id], now, cal), float(r.score or 0), r.body or "",
+             tails.get(r.id)) for r in order]
 
 
 def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, Any]]:

@@ -28,7 +28,8 @@ COLUMNS = ("number", "state", "category", "source", "lead_mediator", "registered
            "accepted_at", "deadline", "version")
 # a row of the statement: the case found, its score, the reader's text, its row, its lead
 # mediator's display name and how many of the committee's staff bear it, one party
-RESULT = ("id", "score", "body", *COLUMNS, "lead_name", "lead_namesakes", "role", "name", "kind")
+RESULT = ("id", "score", "body", *COLUMNS, "lead_name", "lead_namesakes", "role", "name", "kind",
+          "tail_kind")
 REFERENCE, NUMBER = 1e9, 1e8  # the scores of a case found by its number, by a party's number
 TAIL = 1e7  # the score of a case found by the end of a party's number
 
@@ -47,11 +48,14 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def statement(dialect: str, found: Sequence[str], column: str) -> str:
+def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = False) -> str:
     """The search as one statement, from the ``SELECT id, score`` of each way a case is found
     (``found``, not empty): the best ``:limit`` cases, best first (ties: the newest), each as
-    one row per party (``role``, ``name``, ``kind``; NULLs for a case without one) after
-    ``id``, ``score``, ``body`` (the reader's ``column`` text) and :data:`COLUMNS`."""
+    one row per party (``role``, ``name``, ``kind``, ``tail_kind``; NULLs for a case without
+    one) after ``id``, ``score``, ``body`` (the reader's ``column`` text) and :data:`COLUMNS`.
+    ``tail``: a number's end (``:tail``, :func:`by_tail`) was asked for, and ``tail_kind`` says
+    which of the party's numbers ends so (``phone``, ``id``; NULL: none), in the same
+    statement."""
     union = " UNION ALL ".join(f"SELECT id, score FROM ({q}) AS w{i}" for i, q in enumerate(found))
     hits = (f"SELECT id, max(score) AS score FROM ({union}) AS u GROUP BY id "
             "ORDER BY 2 DESC, id DESC LIMIT :limit")
@@ -63,8 +67,10 @@ def statement(dialect: str, found: Sequence[str], column: str) -> str:
     # the lead mediator as people know them (staff_names.label), read in the same statement
     namesakes = ("(SELECT count(*) FROM staff s2 WHERE s2.committee_id = s.committee_id "
                  "AND s2.name = s.name)")
+    tail_kind = (f"CASE WHEN {_PHONE_ENDS} THEN 'phone' WHEN {_ID_ENDS} THEN 'id' END"
+                 if tail else "NULL")
     return (f"SELECT h.id, h.score, f.{column} AS body, {shown}, s.name AS lead_name, "
-            f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind "
+            f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind, {tail_kind} AS tail_kind "
             f"FROM ({hits}) AS h {join} cases c ON c.id = h.id "
             f"{join} {TEXT_TABLE} f ON f.{key} = h.id "
             "LEFT JOIN staff s ON s.username = c.lead_mediator "
@@ -82,12 +88,18 @@ def by_reference(where: str, *, completed: bool = False) -> str:
            f"AND {where}"
 
 
+# A party's number ends in ``:tail``: its phone or guardian's phone (a landline's hyphens aside),
+# or its ID number (by_tail finds the cases, statement's tail_kind says which number it was).
+_PHONE_ENDS = ("(replace(p.phone, '-', '') LIKE :tail "
+               "OR replace(p.guardian_phone, '-', '') LIKE :tail)")
+_ID_ENDS = "replace(upper(p.id_number), '-', '') LIKE :tail"
+
+
 def by_tail(where: str) -> str:
     """The cases with a party whose phone, guardian's phone or ID number ends in ``:tail`` (a
     ``LIKE`` pattern, ``%5678``): read on the party's own numbers, a landline's hyphens aside
     (``0731-88886666`` ends in ``188886666``)."""
-    ends = " OR ".join(f"replace({col}, '-', '') LIKE :tail" for col in (
-        "p.phone", "p.guardian_phone", "upper(p.id_number)"))
+    ends = f"{_PHONE_ENDS} OR {_ID_ENDS}"
     return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score FROM party p "
             f"JOIN cases c ON c.id = p.case_id WHERE ({ends}) AND {where}")
 

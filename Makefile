@@ -29,7 +29,7 @@ typecheck: install
 	$(BIN)/mypy
 
 test: lint typecheck
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=25
 
 catalogues: install
 	$(BIN)/python tools/catalogues.py compile

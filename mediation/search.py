@@ -11,7 +11,8 @@ ranked by how often they occur. Several words must all occur.
 What the query is (a name or words, a case number, a whole phone or ID number, the end of one)
 is decided in one place, :func:`mediation.search_kinds.classify`. A whole phone or ID number is
 looked up by its keyed hash (``case_fts_key``), never as text; the end of one (``5678``, 4
-characters or more) on the parties' own numbers; both only for readers who may see names (the
+characters or more) by the keyed hash of its last 4 characters there, the longer end checked on
+the parties' own numbers of the cases so found; both only for readers who may see names (the
 director and the mediators): to anyone else the match itself would say whose number is on the
 case. A case reference (``龙12``, ``(2026)龙人调字第12号``) finds that case first.
 
@@ -111,6 +112,7 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     if named and asked.tail:
         found.append(search_query.by_tail(where))
         params["tail"] = "%" + asked.tail
+        params["tail_hash"] = identity.tail_hash(_key(conn), asked.tail[-identity.TAIL_KEYED:])
     # a whole phone or ID number is never in the text (scrubbed there): no text search for it
     if asked.searched_as_text:
         common = (dialect != "sqlite" and all(len(t) < search_query.MIN_TRIGRAM for t in terms)
@@ -268,12 +270,18 @@ def _reference(uow: UnitOfWork, actor: Actor, typed: str, where: str,
     return search_query.by_reference(where)
 
 
-def _hashes(conn: Connection, asked: search_kinds.Asked) -> list[str]:
-    """The keyed hash a whole phone or ID number is looked up by. The key is read once per
-    pooled connection (``settings.hash_key_on``); a database without one refuses, as before."""
+def _key(conn: Connection) -> bytes:
+    """The database's hash key, read once per pooled connection (``settings.hash_key_on``); a
+    database without one refuses, as before."""
     key = settings.hash_key_on(conn)
     if not key:
         raise NotFound(msg("no mediation database here; run `mediation init` first"))
+    return key
+
+
+def _hashes(conn: Connection, asked: search_kinds.Asked) -> list[str]:
+    """The keyed hash a whole phone or ID number is looked up by."""
+    key = _key(conn)
     if asked.kind == "phone":
         return [identity.phone_hash(key, asked.number)]
     return [identity.keyed_hash(key, asked.number)]

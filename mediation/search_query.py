@@ -97,11 +97,15 @@ _ID_ENDS = "replace(upper(p.id_number), '-', '') LIKE :tail"
 
 def by_tail(where: str) -> str:
     """The cases with a party whose phone, guardian's phone or ID number ends in ``:tail`` (a
-    ``LIKE`` pattern, ``%5678``): read on the party's own numbers, a landline's hyphens aside
-    (``0731-88886666`` ends in ``188886666``)."""
+    ``LIKE`` pattern, ``%5678``), a landline's hyphens aside (``0731-88886666`` ends in
+    ``188886666``): the candidates from the index, the cases with a number ending in the same 4
+    characters (``:tail_hash``, their keyed hash: ``searchindex.keys_of``), the longer end then
+    checked on those cases' own parties only. (Reading every party took 35-80 ms at 20,000
+    cases.)"""
     ends = f"{_PHONE_ENDS} OR {_ID_ENDS}"
-    return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score FROM party p "
-            f"JOIN cases c ON c.id = p.case_id WHERE ({ends}) AND {where}")
+    return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score FROM {KEY_TABLE} k "
+            f"JOIN cases c ON c.id = k.case_id WHERE k.hash = :tail_hash AND {where} "
+            f"AND EXISTS (SELECT 1 FROM party p WHERE p.case_id = c.id AND ({ends}))")
 
 
 def by_number(where: str, hashes: int) -> str:

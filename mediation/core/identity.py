@@ -187,6 +187,36 @@ def phone_hash(key: bytes, phone: str) -> str:
 
 _PHONE_KEYED: dict[bytes, hmac.HMAC] = {}
 
+TAIL_KEYED = 4  # characters of a number's end that are hashed (search_kinds.TAIL_MIN: no fewer)
+_TAIL_RE = re.compile(r"\d{3}[\dX]", re.ASCII)  # what a searched end can end in (search_kinds)
+
+
+def tail_key(number: str | None) -> str | None:
+    """The last :data:`TAIL_KEYED` characters of a stored phone or ID number as a search by a
+    number's end compares them (hyphens aside, ASCII letters in upper case: ``0731-88886666``
+    gives ``6666``, ``...803x`` gives ``803X``); None when they are no end a search can ask for
+    (``search_kinds``: digits, an ``X`` last), or the number is shorter."""
+    if not number:
+        return None
+    end = number.replace("-", "")[-TAIL_KEYED:].upper()
+    return end if _TAIL_RE.fullmatch(end) else None
+
+
+def tail_hash(key: bytes, end: str) -> str:
+    """HMAC-SHA256 of a number's end (:func:`tail_key`, or a searched end's last
+    :data:`TAIL_KEYED` characters), kept apart from the whole numbers' hashes by its own prefix:
+    the search index finds the cases whose parties' phones or ID numbers end so without reading
+    every party (mediation/db/searchindex.py, docs/search.md)."""
+    base = _TAIL_KEYED.get(key)
+    if base is None:  # as phone_hash: keyed once per key (with the prefix), each hash a copy
+        base = _TAIL_KEYED[key] = hmac.new(key, b"tail\x00", digestmod=hashlib.sha256)
+    mac = base.copy()
+    mac.update(end.encode())
+    return mac.hexdigest()
+
+
+_TAIL_KEYED: dict[bytes, hmac.HMAC] = {}
+
 
 def scrub(text: str | None) -> str | None:
     """ID and phone numbers inside free text masked (:func:`redaction.scrub`)."""

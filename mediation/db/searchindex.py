@@ -14,7 +14,11 @@ declared there is indexed; nothing here names one (migration 0022 indexed those 
 
 Phone and ID numbers are never in the text: ``case_fts_key`` holds their keyed hashes (the ID
 numbers' is the party's ``id_hash``; a phone's, :func:`mediation.core.identity.phone_hash`), so a
-number typed into a search finds its case without a plain copy anywhere.
+number typed into a search finds its case without a plain copy anywhere; and the keyed hashes of
+their ends, the last 4 characters of each party's phone, guardian's phone and ID number
+(:func:`mediation.core.identity.tail_hash`, a prefix of its own: never equal to a whole number's),
+so a search by a number's end (``5678``) reads the parties of the few cases whose numbers end in
+the same 4 characters, not every party (:func:`keys_of`; migration 0023 added them).
 
 SQLite: ``case_fts`` is an FTS5 table with the ``trigram`` tokenizer (Chinese has no spaces to
 split words on); PostgreSQL: a plain table with ``pg_trgm`` GIN indexes. Both ship with the
@@ -43,7 +47,8 @@ KEY_TABLE = "case_fts_key"
 
 # The free text indexed, by table (mediation.core.personal: every free-text column of a case).
 TEXTS: dict[str, tuple[str, ...]] = personal.FREE_TEXT
-_PARTY_COLUMNS = ("name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash")
+_PARTY_COLUMNS = ("name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash",
+                  "id_number")
 # The searchable columns of the case file, by table (what makes a change refresh the row).
 SEARCHED: dict[str, frozenset[str]] = {
     **{table: frozenset(columns) for table, columns in TEXTS.items()},
@@ -63,10 +68,11 @@ class Document:
 
 
 def document(key: bytes, case_id: int, case: Mapping[str, Any],
-             parties: Sequence[Mapping[str, Any]], texts: Iterable[str | None]) -> Document:
+             parties: Sequence[Mapping[str, Any]], texts: Iterable[str | None], *,
+             tails: bool = True) -> Document:
     """The index row of a case: ``case`` its columns (the number and its free text,
     ``TEXTS["cases"]``), ``parties`` its parties' columns, ``texts`` the free text of its other
-    rows (:func:`read`)."""
+    rows (:func:`read`); its number hashes :func:`keys_of` its parties."""
     persons = redaction.Names(redaction.persons_of_rows(
         (p.get("name"), p.get("kind"), p.get("guardian_name")) for p in parties))
     free = [*(case.get(c) for c in TEXTS["cases"]), *texts]
@@ -83,14 +89,32 @@ def document(key: bytes, case_id: int, case: Mapping[str, Any],
         if t:
             named.append(redaction.redact(t) or "")
             masked.append(redaction.redact(t, persons) or "")
+    return Document(case_id, "\n".join(named), "\n".join(masked),
+                    keys_of(key, parties, tails=tails))
+
+
+def keys_of(key: bytes, parties: Iterable[Mapping[str, Any]], *, tails: bool = True
+            ) -> frozenset[str]:
+    """The number hashes of a case's parties (the one place they are made, at every write of a
+    party: intake, import, amendment, erasure by retention, through :func:`refresh` and
+    :func:`insert_many`): each ID number's keyed hash, each phone's and guardian's phone's, and
+    (``tails``; not before migration 0023) the keyed hash of the end of each of these three
+    numbers (:func:`mediation.core.identity.tail_key`). A number erased is a hash gone."""
     keys: set[str] = set()
     for p in parties:
         if p.get("id_hash"):
             keys.add(str(p["id_hash"]))
+        if not key:
+            continue
         for phone in (p.get("phone"), p.get("guardian_phone")):
-            if phone and key:
+            if phone:
                 keys.add(identity.phone_hash(key, phone))
-    return Document(case_id, "\n".join(named), "\n".join(masked), frozenset(keys))
+        if tails:
+            for number in (p.get("phone"), p.get("guardian_phone"), p.get("id_number")):
+                end = identity.tail_key(number)
+                if end is not None:
+                    keys.add(identity.tail_hash(key, end))
+    return frozenset(keys)
 
 
 def touched(recorded: Sequence[Any] | None) -> bool:
@@ -146,10 +170,11 @@ def present(conn: Connection) -> Columns:
     return tuple(out)
 
 
-def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns = ALL
-         ) -> list[Document]:
+def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns = ALL, *,
+         tails: bool = True) -> list[Document]:
     """The index rows of ``case_ids`` as the case file now is (cases that are gone: none);
-    ``columns``: the free text read (:func:`present`, in a migration), all by default."""
+    ``columns``: the free text read (:func:`present`, in a migration), all by default;
+    ``tails``: with the hashes of the numbers' ends (:func:`keys_of`)."""
     if not case_ids:
         return []
     ids = ",".join(str(int(i)) for i in case_ids)
@@ -162,7 +187,8 @@ def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns
     if text_sql:
         for r in conn.execute(text(text_sql.format(ids=ids))):
             texts.setdefault(r[0], []).append(r[4])
-    return [document(key, cid, cases[cid], parties.get(cid, []), texts.get(cid, []))
+    return [document(key, cid, cases[cid], parties.get(cid, []), texts.get(cid, []),
+                     tails=tails)
             for cid in case_ids if cid in cases]
 
 
@@ -218,7 +244,11 @@ def insert_many(conn: Connection, docs: Sequence[Document], *, grams: bool = Tru
     else:
         conn.execute(text(f"INSERT INTO {TEXT_TABLE} (case_id, named, masked) "
                           "VALUES (:case_id, :named, :masked)"), rows)
-    keys = [{"case_id": d.case_id, "hash": h} for d in docs for h in sorted(d.keys)]
+    _insert_keys(conn, [(d.case_id, d.keys) for d in docs])
+
+
+def _insert_keys(conn: Connection, cases: Iterable[tuple[int, Iterable[str]]]) -> None:
+    keys = [{"case_id": cid, "hash": h} for cid, hashes in cases for h in sorted(hashes)]
     if keys:
         conn.execute(text(f"INSERT INTO {KEY_TABLE} (case_id, hash) VALUES (:case_id, :hash)"),
                      keys)
@@ -240,10 +270,11 @@ def settle(conn: Connection) -> None:
 
 
 def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True,
-            columns: Columns | None = None) -> int:
+            columns: Columns | None = None, tails: bool = True) -> int:
     """Every case's index row, built anew from ``columns``, by default the free text the
     database has (:func:`present`): migration 0011, with ``grams=False`` (the short words'
-    index comes with 0017), and 0022. Returns how many cases were indexed."""
+    index comes with 0017), and 0022 (both with ``tails=False``: the numbers' ends come with
+    0023). Returns how many cases were indexed."""
     if grams:
         searchgrams.clear(conn)
     conn.execute(text(f"DELETE FROM {TEXT_TABLE}"))
@@ -257,11 +288,37 @@ def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True,
             {"after": after, "n": batch})]
         if not ids:
             return done
-        insert_many(conn, read(conn, key, ids, columns), grams=grams)
+        insert_many(conn, read(conn, key, ids, columns, tails=tails), grams=grams)
         done += len(ids)
         after = ids[-1]
         if len(ids) < batch and not _is_sqlite(conn):
             conn.execute(text(f"ANALYZE {TEXT_TABLE}, {KEY_TABLE}"))  # plans from the start
+
+
+def rebuild_keys(conn: Connection, batch: int = 5000, *, tails: bool = True) -> int:
+    """Every case's number hashes (:func:`keys_of`), made anew from its parties, the text left
+    as it is: migration 0023 (``tails=False``: its downgrade). Returns how many cases."""
+    conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
+    key = _key_of(conn)
+    columns = ", ".join(_PARTY_COLUMNS)
+    after, done = 0, 0
+    while True:
+        ids = [int(r[0]) for r in conn.execute(text(
+            "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT :n"),
+            {"after": after, "n": batch})]
+        if not ids:
+            break
+        parties: dict[int, list[dict[str, Any]]] = {}
+        for r in conn.execute(text(f"SELECT case_id, {columns} FROM party WHERE case_id "
+                                   f"IN ({','.join(str(i) for i in ids)})")):
+            parties.setdefault(int(r.case_id), []).append(dict(r._mapping))
+        _insert_keys(conn, [(cid, keys_of(key, parties.get(cid, []), tails=tails))
+                            for cid in ids])
+        done += len(ids)
+        after = ids[-1]
+    if not _is_sqlite(conn):
+        conn.execute(text(f"ANALYZE {KEY_TABLE}"))  # plans from the start
+    return done
 
 
 def differences(conn: Connection, batch: int = 2000) -> tuple[int, list[str]]:

@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     conn = op.get_bind()
     searchindex.create(conn)
-    searchindex.rebuild(conn, grams=False)  # 0017 adds the short words
+    searchindex.rebuild(conn, grams=False, tails=False)  # 0017 adds the short words, 0023 the ends
 
 
 def downgrade() -> None:

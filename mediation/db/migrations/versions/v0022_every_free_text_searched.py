@@ -34,11 +34,11 @@ BEFORE: searchindex.Columns = (
 
 def upgrade() -> None:
     conn = op.get_bind()
-    searchindex.rebuild(conn)
+    searchindex.rebuild(conn, tails=False)  # the numbers' ends come with 0023
     searchindex.settle(conn)
 
 
 def downgrade() -> None:
     conn = op.get_bind()
-    searchindex.rebuild(conn, columns=BEFORE)
+    searchindex.rebuild(conn, columns=BEFORE, tails=False)
     searchindex.settle(conn)

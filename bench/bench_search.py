@@ -170,7 +170,7 @@ def _raw_sql(dialect: str, query: str) -> tuple[str, list[Any]]:
     whose ``named`` text holds every word (3+ characters through the trigram index, shorter ones
     with LIKE beside them, or through the short-word index when all are short), the 20 best
     (bm25 / trigram similarity; how often a short word occurs)."""
-    if query.isdigit() and len(query) >= 4:
+    if query.isdigit() and len(query) in (4, 6):  # a number's end (_extra_queries)
         return _raw_tail_sql(dialect, query)
     words = query.split()
     long_ = [w for w in words if len(w) >= 3]

@@ -152,8 +152,9 @@ def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
             staff = uow.conn.execute(_BY_NAME, {"username": named}).first()
             user = named
     if staff is None:
-        raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
-                           user=user))
+        from mediation.access import staff_names
+
+        raise staff_names.unknown(user, None)
     if not staff.active:
         raise PermissionDenied(msg("user {user} is disabled", user=user))
     if staff.login_required:

@@ -32,7 +32,7 @@ from sqlmodel import col, select
 from mediation.access.policy import POLICY, Actor, require, require_committee
 from mediation.core import normalise
 from mediation.core.clock import iso
-from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.core.errors import InvalidInput, PermissionDenied
 from mediation.core.i18n import N_, msg
 from mediation.core.vocab import Role
 from mediation.db import eventlog
@@ -304,8 +304,7 @@ def _staff(uow: UnitOfWork, username: str) -> Staff:
     username = staff_names.find(uow, username) or username
     staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
     if staff is None:
-        raise NotFound(msg("unknown user {user}; a director adds staff with `mediation staff add`",
-                           user=username))
+        raise staff_names.unknown(username, None)
     return staff
 
 

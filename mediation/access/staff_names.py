@@ -68,8 +68,8 @@ def ambiguous(typed: str, usernames: list[str]) -> InvalidInput:
 def unknown(typed: str, rows: list[Any] | None) -> NotFound:
     """The refusal of a name that is nobody: naming who exists when ``rows`` is given."""
     if rows is None:
-        return NotFound(msg("unknown user {user}; a director adds staff with `mediation staff "
-                            "add`", user=typed))
+        return NotFound(msg("unknown user \"{user}\"; a director adds staff with `mediation "
+                            "staff add`", user=typed))
     if not rows:
         return NotFound(msg("no staff member named \"{user}\" in this committee", user=typed))
     return NotFound(msg("no staff member named \"{user}\" in this committee; the staff are: "

@@ -116,7 +116,7 @@ def test_a_refusal_is_one_line_naming_case_state_action_reason_and_what_is_allow
     (["case", "accept"], 2, "missing argument"),
     (["case", "frobnicate", "1"], 2, "no such command"),
     (["case", "new", "--file", "/nonexistent.json"], 2, "no such file"),
-    (["--user", "nobody", "case", "list"], 1, "unknown user nobody"),
+    (["--user", "nobody", "case", "list"], 1, 'unknown user "nobody"'),
     (["case", "accept", "1", "--expect-version", "5"], 3, "was changed by wangfang"),
 ])
 def test_bad_input_gets_one_line_and_the_documented_exit_code(
@@ -127,6 +127,17 @@ def test_bad_input_gets_one_line_and_the_documented_exit_code(
     assert result.code == code, (result.out, result.err)
     assert words in result.err and "Traceback" not in result.err
     assert len(result.err.strip().splitlines()) == 1, result.err
+
+
+@pytest.mark.parametrize(("lang", "quoted"), [("en", '"no body"'), ("zh", "“no body”")])
+def test_an_unknown_user_is_quoted_as_typed(cli: Cli, lang: str, quoted: str) -> None:
+    """The user name typed (MEDIATION_USER or --user) is quoted in the refusal, in both
+    languages, as the other refusals of a staff member's name quote it."""
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    for result in (cli("--lang", lang, "case", "list", env={"MEDIATION_USER": "no body"}),
+                   cli("--lang", lang, "--user", "no body", "case", "list")):
+        assert result.code == 1 and result.out == "", result.err
+        assert quoted in result.err and len(result.err.strip().splitlines()) == 1, result.err
 
 
 def test_a_malformed_file_names_the_field(cli: Cli, tmp_path: Path) -> None:

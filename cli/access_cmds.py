@@ -243,15 +243,17 @@ def register(app: typer.Typer) -> None:
                  str(r["staff"]), str(r["cases"])] for r in rows]
         render.show(columns, body, fmt=fmt, as_json=as_json, document=rows)
 
-    retention = typer.Typer(help=_("How long closed cases keep personal data (directors)."),
-                            no_args_is_help=True)
+    retention = typer.Typer(help=_(
+        "How long personal data is kept: closed cases, grid leads, sweep notes (directors)."),
+        no_args_is_help=True)
     app.add_typer(retention, name="retention")
 
     @retention.command("set", help=_(
         "Set the committee's retention period."))
     def retention_set(ctx: typer.Context, days: int = typer.Option(
             ..., "--days", max=MAX_INT, help=_(
-                "Days after closing before a case is anonymised."))) -> None:
+                "Days after closing before a case is anonymised (and a lead or sweep's "
+                "note erased)."))) -> None:
         """Set the committee's retention period."""
         from mediation import retention as svc
 
@@ -260,9 +262,9 @@ def register(app: typer.Typer) -> None:
                            days=result["days"]) + "\n")
 
     @retention.command("show", help=_(
-        "Show the retention period and how many closed cases are due."))
+        "Show the retention period and how many closed cases, leads and sweeps are due."))
     def retention_show(ctx: typer.Context, as_json: bool = json_opt()) -> None:
-        """Show the retention period and how many closed cases are due."""
+        """Show the retention period and how many closed cases, leads and sweeps are due."""
         from mediation import retention as svc
 
         result = env(ctx).act(svc.show, write=False)
@@ -273,16 +275,21 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("Retention: {days} days; {due} closed cases are due.",
                                days=result["days"], due=result["due"]) + "\n")
+            for table, count in result["records"].items():
+                render.out("  " + _("{kind}: {count} due.", kind=_(svc.RECORD_NAMES[table]),
+                                    count=count) + "\n")
 
     @retention.command("apply", help=_(
-        "Anonymise closed cases older than the period (recorded; safe to repeat)."))
+        "Anonymise closed cases older than the period, and erase the text of leads and sweeps "
+        "as old (recorded; safe to repeat)."))
     def retention_apply(
         ctx: typer.Context,
         dry_run: bool = typer.Option(False, "--dry-run", help=_(
-            "Only list the cases that would be anonymised.")),
+            "Only list what would be anonymised or erased.")),
         as_json: bool = json_opt(),
     ) -> None:
-        """Anonymise closed cases older than the period (recorded; safe to repeat)."""
+        """Anonymise closed cases older than the period, and erase the text of leads and sweeps
+        as old (recorded; safe to repeat)."""
         from mediation import retention as svc
 
         result = env(ctx).act(svc.apply, dry_run=dry_run, write=not dry_run)
@@ -296,3 +303,9 @@ def register(app: typer.Typer) -> None:
         else:
             render.out(_("{count} cases anonymised.", count=len(result["anonymised"]))
                              + "\n")
+        for table, ids in result["erased"].items():
+            kind = _(svc.RECORD_NAMES[table])
+            render.out("  " + (_("{kind}: {count} would be erased ({ids}).", kind=kind,
+                                 count=len(ids), ids=or_absent(join([str(i) for i in ids]), NONE))
+                               if dry_run else
+                               _("{kind}: {count} erased.", kind=kind, count=len(ids))) + "\n")

@@ -1,13 +1,22 @@
-"""Retention: each committee sets how long closed cases keep the parties' personal data.
+"""Retention: each committee sets how long personal data is kept once its record's purpose is
+over (PIPL art. 19: no longer than necessary).
 
-``apply`` anonymises every closed case whose closing date is older than the period: parties'
-names (masked to ``张某``), ID numbers and their keyed hashes, phones, addresses (cut to the
-district), dates of birth (kept as the year), guardians; full names and numbers written inside
-every free-text field of the case (``mediation.core.personal``: its file, and the grid worker's
-report it came from) are masked too. What the statistics need stays: state, dates, category,
-source, amounts, roles, kinds, sex, ethnicity, agreements' form and performance. Each case
-anonymised is one ``anonymise`` event; a case already anonymised is skipped, so ``apply`` is
-idempotent. The event log itself never held raw personal data (see docs/access.md).
+``apply`` anonymises every finished case (closed, or withdrawn) whose closing (withdrawal) is
+older than the period: parties' names (masked to ``张某``), ID numbers and their keyed hashes,
+phones, addresses (cut to the district), dates of birth (kept as the year), guardians; full
+names and numbers written inside every free-text field of the case (``mediation.core.personal``:
+its file, and the grid worker's report it came from) are masked too. What the statistics need
+stays: state, dates, category, source, amounts, roles, kinds, sex, ethnicity, agreements' form
+and performance. Each case anonymised is one ``anonymise`` event; a case already anonymised is
+skipped, so ``apply`` is idempotent.
+
+Every other record holding personal data (``personal.RECORD_TEXT``: a grid worker's report never
+taken as a case, a sweep's note) has that text erased once the period has run from the record's
+own start (``personal.PERIOD_START``: a lead's dismissal, else its report; a sweep's recording):
+no party is on record there whose name could be masked. What it counted stays (a lead's cell,
+risk, status, reason and dates; a sweep's area, day and disputes found). Each record erased is
+one ``anonymise`` event naming it; an erased record is not due again. The event log itself never
+held raw personal data (see docs/access.md).
 """
 
 from __future__ import annotations
@@ -15,30 +24,41 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import Column, func, or_
+from sqlmodel import SQLModel, col, select
 
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, Party
 from mediation.core import identity, personal, redaction
 from mediation.core.errors import InvalidInput, NotFound
-from mediation.core.i18n import msg
+from mediation.core.i18n import N_, msg
 from mediation.core.vocab import State
-from mediation.db import casefile_changes, eventlog, settings
+from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Event, Lead
+from mediation.tables import Event
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"
+# The states in which a case's purpose is over for good (a declined case goes on to be closed).
+ENDED: tuple[State, ...] = (State.closed, State.withdrawn)
 
-# The tables a case's rows are in, by name: the case file's, and the grid worker's report it
-# came from (a lead).
-_ROWS: tuple[type[Any], ...] = (*casefile_changes.MODELS, Lead)
-_MODELS: dict[str, type[Any]] = {m.__table__.name: m for m in _ROWS}
+# Every model of the database (mediation.cases and mediation.tables, both imported above), by
+# its table's name.
+MODELS: dict[str, type[Any]] = {
+    m.class_.__table__.name: m.class_ for m in SQLModel._sa_registry.mappers}
 # Every free-text column of a case and its rows: what retention redacts. Declared once, in
-# mediation.core.personal (FREE_TEXT: the case file; LINKED_TEXT: the lead it came from).
+# mediation.core.personal (FREE_TEXT: the case file; RECORD_TEXT of a table with a case_id: the
+# lead it came from).
 TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    _MODELS[table]: columns
-    for table, columns in {**personal.FREE_TEXT, **personal.LINKED_TEXT}.items()}
+    MODELS[table]: columns
+    for table, columns in {**personal.FREE_TEXT, **personal.RECORD_TEXT}.items()
+    if table in personal.FREE_TEXT or "case_id" in MODELS[table].__table__.c}
+# The records retention erases on their own (RECORD_TEXT): each kind's model and free text.
+RECORDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    table: (MODELS[table], columns) for table, columns in personal.RECORD_TEXT.items()}
+# What each kind is called in ``retention show|apply``.
+RECORD_NAMES: dict[str, str] = {"lead": N_("grid leads never taken as a case"),
+                                "sweep": N_("sweep notes")}
 
 
 def party_values(p: Party) -> dict[str, Any]:
@@ -69,19 +89,41 @@ def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
 def show(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     require(actor, "committee.settings")
     days = settings.retention_days(uow, actor.committee_id)
-    return {"days": days, "due": len(_due(uow, actor, days)) if days else 0}
+    return {"days": days, "due": len(_due(uow, actor, days)) if days else 0,
+            "records": {table: len(_records_due(uow, actor, table, days)) if days else 0
+                        for table in RECORDS}}
 
 
 def _due(uow: UnitOfWork, actor: Actor, days: int) -> list[Case]:
     cutoff = uow.now() - timedelta(days=days)
     done = select(Event.case_id).where(Event.action == ACTION,
                                        Event.committee_id == actor.committee_id)
+    ended = func.coalesce(Case.closed_at, Case.withdrawn_at)
     return list(uow.session.exec(
-        select(Case).where(Case.committee_id == actor.committee_id, Case.state == State.closed,
-                           col(Case.closed_at).is_not(None), col(Case.closed_at) < cutoff,
+        select(Case).where(Case.committee_id == actor.committee_id,
+                           col(Case.state).in_(ENDED), ended.is_not(None), ended < cutoff,
                            col(Case.id).not_in(done))
         .order_by(col(Case.id))
     ).all())
+
+
+def _text_left(column: Column[Any]) -> Any:
+    return column.is_not(None) & (column != "")
+
+
+def _records_due(uow: UnitOfWork, actor: Actor, table: str, days: int) -> list[Any]:
+    """The committee's records of ``table`` (RECORD_TEXT) that are part of no case, whose
+    period has run from their start (PERIOD_START) and that still hold some of their text."""
+    model, columns = RECORDS[table]
+    t = model.__table__
+    starts = [t.c[c] for c in personal.PERIOD_START[table]]
+    start = func.coalesce(*starts) if len(starts) > 1 else starts[0]
+    stmt = select(model).where(t.c.committee_id == actor.committee_id,
+                               start < uow.now() - timedelta(days=days),
+                               or_(*(_text_left(t.c[c]) for c in columns)))
+    if "case_id" in t.c:  # one that became part of a case is kept, and redacted, with it
+        stmt = stmt.where(t.c.case_id.is_(None))
+    return list(uow.session.exec(stmt.order_by(t.c.id)).all())
 
 
 def apply(uow: UnitOfWork, actor: Actor, *, dry_run: bool = False) -> dict[str, Any]:
@@ -92,11 +134,32 @@ def apply(uow: UnitOfWork, actor: Actor, *, dry_run: bool = False) -> dict[str, 
                            "`mediation retention set --days N`"))
     cases = _due(uow, actor, days)
     numbers = [c.number for c in cases]
+    records = {table: _records_due(uow, actor, table, days) for table in RECORDS}
+    erased = {table: [r.id for r in rows] for table, rows in records.items()}
     if dry_run:
-        return {"days": days, "anonymised": numbers, "dry_run": True}
+        return {"days": days, "anonymised": numbers, "erased": erased, "dry_run": True}
     for case in cases:
         _anonymise(uow, actor, case, days)
-    return {"days": days, "anonymised": numbers, "dry_run": False}
+    for table, rows in records.items():
+        for row in rows:
+            _erase(uow, actor, table, row, days)
+    return {"days": days, "anonymised": numbers, "erased": erased, "dry_run": False}
+
+
+def _erase(uow: UnitOfWork, actor: Actor, table: str, row: Any, days: int) -> None:
+    """Erase a record's free text (RECORD_TEXT): a required column left empty, another null."""
+    model, columns = RECORDS[table]
+    fields = []
+    for attr in columns:
+        if getattr(row, attr) not in (None, ""):
+            setattr(row, attr, None if model.__table__.c[attr].nullable else "")
+            fields.append(attr)
+    uow.session.add(row)
+    uow.session.flush()
+    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                    action=ACTION, committee_id=actor.committee_id,
+                    reason=f"retention {days} days",
+                    changes={table: [row.id, row.id], "fields": [None, fields]})
 
 
 def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:

@@ -1,8 +1,8 @@
-"""Which columns of a case hold personal data: the one declaration, by table and column.
+"""Which columns hold personal data: the one declaration, by table and column.
 
-Every text column of every table of the case file (``mediation.db.casefile_changes.MODELS``),
-and of every other table that belongs to a case (a ``case_id`` column), is named here exactly
-once, in one of three kinds:
+Every text column of every table of the database (the models of ``mediation.cases`` and
+``mediation.tables``; the event log aside, which never holds raw personal data) is named here
+exactly once, in one of four kinds:
 
 - :data:`FREE_TEXT`: what people typed about the dispute, which may name people and hold their
   numbers. Searched (the search index, ``mediation.db.searchindex``), shown masked by the
@@ -11,15 +11,18 @@ once, in one of three kinds:
   (``mediation.retention``), never in an export file.
 - :data:`PARTY_DATA`: a party's own personal data (name, numbers, address, birth date, guardian),
   each with its own mask (``cases.PartyView``) and retention rule; hashed in the event log.
-- :data:`NOT_PERSONAL`: codes of a vocabulary, staff members' user names, case numbers, keyed
-  hashes: nothing to mask.
-
-:data:`LINKED_TEXT` is the free text of rows that belong to a case without being its file (the
-grid worker's report a case came from): not searched with the case nor shown in ``case show``,
-but redacted by retention with it.
+- :data:`RECORD_TEXT`: the free text of records that are not a case's file (a grid worker's
+  report, a sweep's note): not searched with a case nor shown in ``case show``. Retention
+  redacts a record that became part of a case (its ``case_id`` set: the report a case came
+  from) with that case; it erases every other one once the committee's period has run from
+  the record's own start (:data:`PERIOD_START`).
+- :data:`NOT_PERSONAL`: codes of a vocabulary, staff members' user names and names, case
+  numbers, keyed hashes: nothing to mask.
 
 A new column is classified here, or tests/unit/test_personal_fields.py fails; every consumer
-derives its list from this module, so classifying it is all it takes.
+derives its list from this module, so classifying it is all it takes. A new record kind of
+:data:`RECORD_TEXT` names its start in :data:`PERIOD_START`, and retention covers it
+(tests/property/test_retention_covers_everything.py checks each column, on the database).
 """
 
 from __future__ import annotations
@@ -58,11 +61,35 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "urging": ("urged_by",),
     "feedback": ("fed_back_by", "channel"),
     "lead": ("cell", "risk", "status", "reported_by", "dismiss_reason", "decided_by"),
+    # The area swept (a compound, a street) and who swept: the committee's own members and
+    # grid workers at their work, as staff names are (docs/grid.md); the note is free text.
+    "sweep": ("area", "swept_by", "recorded_by"),
+    # The tables that are no case's and hold nothing typed about a dispute.
+    "committee": ("name", "prefix"),
+    "staff": ("username", "name", "role"),  # the committee's staff: seen by every member
+    "credential": ("password_hash", "second_half"),  # hashes
+    "access_token": ("kind", "token_hash", "created_by"),
+    "setting": ("key", "value"),
+    "log_head": ("hash",),
+    "stat_month": ("month", "figure"),
 }
 
-# Free text of rows that belong to a case but are not its file: redacted by retention only.
-LINKED_TEXT: dict[str, tuple[str, ...]] = {
+# Free text of records that are not a case's file: redacted by retention with the case the
+# record became part of (its case_id), else erased from its own start (PERIOD_START) on.
+RECORD_TEXT: dict[str, tuple[str, ...]] = {
+    # the grid worker's report: where, what was seen, who (names, as typed), why dismissed
     "lead": ("place", "seen", "parties", "dismiss_note"),
+    "sweep": ("note",),  # a sweep's note may name the households visited
+}
+
+# When a record's retention period starts: the first of these columns that is set. A lead:
+# when it was dismissed (decided_at), else, still in the inbox, when it was reported, the last
+# time anything touched it (an open lead nobody took up within the whole period is no longer
+# needed either: PIPL art. 19). A lead taken as a case is kept with its case. A sweep: when it
+# was recorded (a sweep is never changed after).
+PERIOD_START: dict[str, tuple[str, ...]] = {
+    "lead": ("decided_at", "reported_at"),
+    "sweep": ("recorded_at",),
 }
 
 # Everything the event log records as keyed hashes only (casefile_changes.HASHED).

@@ -92,6 +92,7 @@ def test_assign_reveal_and_retention(cli: Callable[..., Any], tmp_path: Path) ->
     assert cli("retention", "set", "--days", "30").code == 0
     shown = cli("--lang", "zh", "retention", "show")
     assert "保留期限：30 天" in shown.out
+    assert "未立案的网格线索：0 条到期" in shown.out and "排查备注：0 条到期" in shown.out
     applied = cli("retention", "apply", "--json")
     assert applied.code == 0 and json.loads(applied.out)["anonymised"] == []
 

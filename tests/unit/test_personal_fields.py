@@ -1,11 +1,14 @@
-"""One declaration of which columns of a case hold personal data (mediation/core/personal.py),
-and every consumer derived from it (issue 14: urging and feedback notes were not searched;
-retention missed whom a follow-up visit saw, its measures and signs of escalation).
+"""One declaration of which columns hold personal data (mediation/core/personal.py), and every
+consumer derived from it (issue 14: urging and feedback notes were not searched; retention missed
+whom a follow-up visit saw, its measures and signs of escalation, and grid leads never taken as a
+case and sweep notes).
 
-Every text column of every table that belongs to a case (a ``case_id`` column, or the case
-itself), read from the models, must be classified exactly once; then each free-text column is
-searched, hashed in the event log and redacted by retention, each party datum hashed and cut by
-retention. A new table or column that is not classified fails here, before it can be missed.
+Every text column of every table of the database, read from the models, must be classified
+exactly once; then each free-text column of the case file is searched, hashed in the event log
+and redacted by retention, each party datum hashed and cut by retention, each record's free text
+erased by retention from its declared start. A new table or column that is not classified fails
+here, before it can be missed (tests/property/test_retention_covers_everything.py checks on the
+database that retention clears each one).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, String, Table
+from sqlalchemy import Column, DateTime, String, Table
 from sqlmodel import SQLModel
 
 import mediation.cases  # every table in the metadata
@@ -25,18 +28,22 @@ from mediation.core import personal
 from mediation.db import casefile_changes, searchindex
 
 CLASSES = {"free text": personal.FREE_TEXT, "party data": {"party": personal.PARTY_DATA},
-           "not personal": personal.NOT_PERSONAL, "linked text": personal.LINKED_TEXT}
+           "not personal": personal.NOT_PERSONAL, "record text": personal.RECORD_TEXT}
 
 
-# Tables with a case_id that hold none of the case's data as typed, and why.
+# Tables that hold nothing typed as it was typed, and why.
 EXEMPT = {"event": "the event log: every string redacted as it is written (eventlog.append), "
                    "the case file's personal data and free text as keyed hashes; never changed"}
 
 
+def _tables() -> dict[str, Table]:
+    """Every table of the database, from the models."""
+    return {t.name: t for t in SQLModel.metadata.sorted_tables if t.name not in EXEMPT}
+
+
 def _case_tables() -> dict[str, Table]:
-    """Every table of a case, from the models: the case's own and each with a ``case_id``."""
-    return {t.name: t for t in SQLModel.metadata.sorted_tables
-            if (t.name == "cases" or "case_id" in t.c) and t.name not in EXEMPT}
+    """Every table of a case: the case's own and each with a ``case_id``."""
+    return {n: t for n, t in _tables().items() if n == "cases" or "case_id" in t.c}
 
 
 def _is_text(column: Column[Any]) -> bool:
@@ -46,7 +53,7 @@ def _is_text(column: Column[Any]) -> bool:
 
 
 def _text_columns() -> list[tuple[str, str]]:
-    return sorted((name, c.key) for name, t in _case_tables().items() for c in t.columns
+    return sorted((name, c.key) for name, t in _tables().items() for c in t.columns
                   if _is_text(c) and c.key not in ("id", "case_id"))
 
 
@@ -57,6 +64,7 @@ def test_the_case_tables_include_every_table_of_the_case_file() -> None:
     assert ("urging", "note") in _text_columns()  # the enumeration sees the models' text
     assert set(casefile_changes.TABLES) <= set(_case_tables())
     assert {"urging", "feedback", "follow_up", "lead"} <= set(_case_tables())
+    assert ("sweep", "note") in _text_columns() and ("staff", "name") in _text_columns()
 
 
 @pytest.mark.parametrize(("table", "column"), _text_columns())
@@ -69,17 +77,23 @@ def test_every_text_column_of_a_case_is_classified_exactly_once(table: str, colu
 
 
 def test_every_declared_column_exists_and_free_text_is_text() -> None:
-    tables = _case_tables()
+    tables = _tables()
     for kind, declared in CLASSES.items():
         for table, columns in declared.items():
             assert table in tables, (kind, table)
             for c in columns:
                 assert c in tables[table].c, (kind, table, c)
-                if kind in ("free text", "linked text"):
+                if kind in ("free text", "record text"):
                     assert _is_text(tables[table].c[c]), (table, c)
-    # the case file's free text is the case file's; the linked text is not
+    # the case file's free text is the case file's; the records' text is not
     assert set(personal.FREE_TEXT) <= set(casefile_changes.TABLES)
-    assert not set(personal.LINKED_TEXT) & set(casefile_changes.TABLES)
+    assert not set(personal.RECORD_TEXT) & set(casefile_changes.TABLES)
+    # each kind of record names when its period starts: times of its own table
+    assert set(personal.PERIOD_START) == set(personal.RECORD_TEXT)
+    for table, starts in personal.PERIOD_START.items():
+        for c in starts:
+            assert isinstance(tables[table].c[c].type, DateTime), (table, c)
+    assert set(retention.RECORD_NAMES) == set(personal.RECORD_TEXT)
 
 
 @pytest.mark.parametrize(("table", "column"), FREE)
@@ -95,10 +109,12 @@ def test_each_free_text_column_is_indexed_hashed_and_redacted(table: str, column
     assert column in by_table[table]
 
 
-def test_retention_covers_the_linked_text_and_every_party_datum() -> None:
+def test_retention_covers_the_records_text_and_every_party_datum() -> None:
     by_table = {m.__table__.name: set(cs) for m, cs in retention.TEXT_FIELDS.items()}
-    for table, columns in personal.LINKED_TEXT.items():
-        assert set(columns) <= by_table[table]
+    for table, columns in personal.RECORD_TEXT.items():
+        assert retention.RECORDS[table][1] == columns
+        if "case_id" in _tables()[table].c:  # redacted with the case it became part of
+            assert set(columns) <= by_table[table]
     party = Party(case_id=1, position=1, role="applicant", kind="person", name="张三",
                   birth_date=date(1980, 3, 12), id_number="430104198003120014",
                   phone="13812345678", address="湖南省长沙市岳麓区某路1号",

@@ -14,7 +14,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, format_opt, json_opt
+from cli.options import MAX_INT, force_opt, format_opt, json_opt
 from mediation.core.i18n import NONE, _, join, name, or_absent
 from mediation.core.labels import staff_label
 
@@ -122,18 +122,18 @@ def register(app: typer.Typer) -> None:
             help=_("How many days it stays valid.")),
         out: str = typer.Option(..., "--out", metavar="FILE", help=_(
             "Write the token to FILE (created readable by you only, 0600).")),
+        force: bool = force_opt(),
         as_json: bool = json_opt(),
     ) -> None:
         """Create a token for USER (e.g. a clerk's nightly export) and write it to FILE."""
         from mediation.access import signin
+        from mediation.core import files
 
         path = Path(out).expanduser()
-        if path.exists():
-            raise typer.BadParameter(_("{path} exists; choose a new file", path=str(path)),
-                                     param_hint="--out")
         e = env(ctx)
         with e.uow() as uow:
             result = signin.create_token(uow, e.actor(uow), username, days=days)
+            files.refuse_existing(path, force=force)  # before the token is kept
             signin.write_private(path, result["token"] + "\n")
             uow.commit()
         shown = {k: v for k, v in result.items() if k != "token"} | {"file": str(path)}

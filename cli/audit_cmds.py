@@ -11,7 +11,15 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, format_opt, json_opt, parse_date, reveal_opt, reveal_reason_opt
+from cli.options import (
+    MAX_INT,
+    force_opt,
+    format_opt,
+    json_opt,
+    parse_date,
+    reveal_opt,
+    reveal_reason_opt,
+)
 from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
@@ -55,6 +63,7 @@ def register(app: typer.Typer) -> None:
             "The secret key file (at least 16 bytes; keep it away from the database host).")),
         out: str | None = typer.Option(None, "--out", metavar="FILE", help=_(
             "Write the signed statement here (default: standard output).")),
+        force: bool = force_opt(),
     ) -> None:
         """Write a signed (HMAC-SHA256) statement of the current head of the log.
 
@@ -62,14 +71,18 @@ def register(app: typer.Typer) -> None:
         Keep the key away from the database host; `audit verify --anchor FILE --key KEY` checks it.
         """
         from mediation import audit as svc
+        from mediation.core import files
 
         key_bytes = svc.read_key(key)
+        if out is not None:  # before the checkpoint is recorded
+            files.refuse_existing(Path(out).expanduser(), force=force)
         statement = env(ctx).act(svc.checkpoint, key_bytes)
         text = json.dumps(statement, ensure_ascii=False, indent=2) + "\n"
         if out is None:
             render.out(text)
         else:
-            Path(out).write_text(text, encoding="utf-8")
+            files.write_atomically(Path(out).expanduser(), text.encode("utf-8"), replace=force,
+                                   parents=False)
         render.err(_("Checkpoint of event {seq} ({hash}) signed by {user}.",
                            seq=statement["log_head"]["seq"],
                            hash=statement["log_head"]["hash"][:16],

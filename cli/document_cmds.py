@@ -9,7 +9,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, format_opt, json_opt
+from cli.options import MAX_INT, force_opt, format_opt, json_opt
 from mediation.core.i18n import _
 
 
@@ -47,16 +47,26 @@ def register_case(case: typer.Typer) -> None:
                 "Which session, agreement version or visit (default the latest).")),
         out: str = typer.Option(..., "--out", metavar="FILE.docx", help=_(
             "The Word document to write.")),
+        force: bool = force_opt(),
         masked: bool = _masked_opt(),
         as_json: bool = json_opt(),
     ) -> None:
         """Print one document of a case (Ministry of Justice 2010 formats) as a Word file."""
+        from mediation.core import files
         from mediation.reporting import documents, printing
 
         path = _check_docx_out(out)
-        doc, revealed, prefix = env(ctx).act(documents.print_document, case_ref, kind,
-                                             version=version, masked=masked)
-        result = printing.print_to(doc, prefix, path)
+
+        def printed(uow: Any, actor: Any) -> Any:
+            """The document, refused in its transaction (the printing not recorded) when it
+            would replace a file without --force; after the usage errors of KIND and CASE."""
+            done = documents.print_document(uow, actor, case_ref, kind, version=version,
+                                            masked=masked)
+            files.refuse_existing(path, force=force)
+            return done
+
+        doc, revealed, prefix = env(ctx).act(printed)
+        result = printing.print_to(doc, prefix, path, force=force)
         result["revealed"] = revealed
         if as_json:
             render.emit_json(result)
@@ -74,6 +84,7 @@ def register_case(case: typer.Typer) -> None:
             "The folder to write the case file into (created owner-only).")),
         no_pdf: bool = typer.Option(False, "--no-pdf", help=_(
             "Word documents only, even if LibreOffice is available.")),
+        force: bool = force_opt(),
         masked: bool = _masked_opt(),
         as_json: bool = json_opt(),
     ) -> None:
@@ -85,10 +96,17 @@ def register_case(case: typer.Typer) -> None:
         if folder.exists() and not folder.is_dir():
             raise typer.BadParameter(_("{path} exists and is not a folder", path=out),
                                      param_hint="--out")
-        plan = env(ctx).act(documents.case_file, case_ref, masked=masked)
+        def planned(uow: Any, actor: Any) -> Any:
+            """The plan, refused in its transaction (nothing recorded) when it would replace a
+            file without --force."""
+            plan = documents.case_file(uow, actor, case_ref, masked=masked)
+            printing.check_case_file(plan, folder, force=force, pdf=not no_pdf)
+            return plan
+
+        plan = env(ctx).act(planned)
         if not no_pdf and printing.soffice() is not None and render.is_terminal(stderr=True):
             render.err(_("Converting to PDF with LibreOffice (this takes a while)...") + "\n")
-        result = printing.write_case_file(plan, folder, pdf=not no_pdf)
+        result = printing.write_case_file(plan, folder, pdf=not no_pdf, force=force)
         note = result.pop("note")
         result["note"] = note.render() if note is not None else None
         if as_json:

@@ -23,6 +23,13 @@ def json_opt() -> Any:
     return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
 
 
+def force_opt() -> Any:
+    """``--force`` of every command that writes where ``--out`` says: the one rule,
+    mediation.core.files.refuse_existing."""
+    return typer.Option(False, "--force", help=_(
+        "Overwrite what --out names if it exists already (without it: refused, nothing written)."))
+
+
 def format_opt() -> Any:
     from cli.choices import choice_opt
 

@@ -11,7 +11,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import parse_date
+from cli.options import force_opt, parse_date
 from mediation.core.i18n import _
 
 
@@ -50,8 +50,7 @@ def _options() -> dict[str, Any]:
         "out": typer.Option(None, "--out", help=_(
             "The .xlsx file to write (default: one named for the report in the current "
             "folder, e.g. monthly-2026-11.xlsx; never overwritten without --force).")),
-        "force": typer.Option(False, "--force", help=_(
-            "Overwrite the default file when it exists already.")),
+        "force": force_opt(),
         "lang": typer.Option(None, "--lang", help=_(
             "Language of the headers: zh (default) or en.")),
         "as_json": typer.Option(False, "--json", help=_("Print one JSON document.")),
@@ -94,17 +93,14 @@ def default_out(p: Any, district: bool) -> Path:
 
 
 def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
+    from mediation.core import files
     from mediation.core.errors import UsageError
     from mediation.core.i18n import msg, normalise_language
-    from mediation.core.outfiles import Exists
 
     if o.out is None:
-        out = default_out(p, o.district)
-        if (out.exists() or out.is_symlink()) and not o.force:
-            raise Exists(msg("{path} exists; give --out or --force to overwrite it",
-                             path=str(out)))
-        o = replace(o, out=out)
+        o = replace(o, out=default_out(p, o.district))
     assert o.out is not None
+    files.refuse_existing(o.out, force=o.force)
 
     try:
         sheet_lang = normalise_language(o.lang) if o.lang else "zh"

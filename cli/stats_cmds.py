@@ -11,7 +11,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import format_opt
+from cli.options import force_opt, format_opt
 from mediation.core import money
 from mediation.core.i18n import N_, _, name
 
@@ -252,6 +252,7 @@ def register(app: typer.Typer) -> None:
                                                      "day.")),
         day: str | None = typer.Option(None, "--date", metavar="DATE", help=_(
             "The day to export, YYYY-MM-DD (default: yesterday, the last complete day).")),
+        force: bool = force_opt(),
         as_json: bool = typer.Option(False, "--json", help=_("Print the manifest as JSON.")),
     ) -> None:
         """Write DIR/D/: cases.csv, events.csv (masked), stats.json, the monthly .xlsx,
@@ -259,9 +260,11 @@ def register(app: typer.Typer) -> None:
         from datetime import timedelta
 
         from cli.options import parse_date
+        from mediation.core import files
         from mediation.reporting import export as svc
 
         d = parse_date(day, "--date") or _today() - timedelta(days=1)
+        files.refuse_existing(out / d.isoformat(), force=force)
         with _progress() as progress:
             manifest = env(ctx).act(svc.nightly, out, d, progress=progress, write=False)
         if as_json:

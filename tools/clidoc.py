@@ -45,6 +45,12 @@ name, state, date, number or amount is ever split across two lines, at any width
 a table are shown as records); in a pipe nothing is wrapped, so `| grep` finds every word. Amounts
 are written one way (`1,200.00`).
 
+Files: a command that writes where `--out` says (`case print`, `case file`, `export nightly`,
+`report ...`, `audit checkpoint`, `token create`; likewise `db backup FILE`) never replaces a file
+that is there: it refuses in one line (exit 1), before anything is written or recorded, unless
+`--force` is given (`mediation.core.files.refuse_existing`, the one rule). `templates export`
+never replaces a template there, `--force` or not.
+
 Exit codes (one list, `mediation.core.errors.Exit`): 0 done; 1 refused by the domain (illegal
 transition, failed guard, permission), a well-formed reference to something the database does not
 hold (`case show 999`, `case assign 1 --mediator 无此人`, `lead dismiss 99`), or a file whose

@@ -12,6 +12,11 @@ planted at the name, or a file put there meanwhile, makes the write fail instead
 it points. :func:`write_atomically` writes a temporary ``NAME.partial`` that way and renames it
 into place (a rename replaces a name, never follows it).
 
+A file a command writes where the user said (``--out``, a backup's FILE) never replaces one
+that is there unless the user said ``--force``: :func:`refuse_existing`, the one rule, checked by
+every such command before it does anything, and by :func:`write_atomically` (``replace=False``)
+as it writes.
+
 What it does not cover: files other programs create (``pg_dump``'s own temporary files, a
 spreadsheet's lock file), a folder an administrator made readable on purpose (we create folders
 private, we never loosen or tighten existing ones), and PostgreSQL's data files.
@@ -27,6 +32,20 @@ from typing import BinaryIO
 
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
+
+
+class Exists(InvalidInput):
+    """The destination exists and may not be overwritten (exit 1)."""
+
+
+def refuse_existing(path: Path, *, force: bool) -> None:
+    """The one rule for a file (or a folder of files) written where the user said: one that
+    exists already is replaced only with ``--force``; else one line, exit 1, nothing written.
+    A symbolic link there is refused, ``--force`` or not (:func:`refuse_link`)."""
+    refuse_link(path)
+    if not force and path.exists():
+        raise Exists(msg("{path} exists; give --force to overwrite it", path=str(path)))
+
 
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 GROUP_FILE, GROUP_DIR = 0o660, 0o2770
@@ -156,9 +175,7 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], object] | bytes, *,
         if dest.parent.exists():
             raise InvalidInput(msg("{path} is not a folder", path=str(dest.parent)))
         raise InvalidInput(msg("no such folder: {path}", path=str(dest.parent)))
-    if dest.exists() and not replace:
-        raise InvalidInput(msg("{file} exists; choose another name or pass --force",
-                               file=str(dest)))
+    refuse_existing(dest, force=replace)
     make_dirs(dest.parent)
     tmp = dest.with_name(dest.name + PARTIAL)
     clear_partial(tmp)

@@ -26,9 +26,7 @@ from mediation.core import files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import msg
 
-
-class Exists(InvalidInput):
-    """The destination exists and may not be overwritten."""
+Exists = files.Exists  # the destination exists and may not be overwritten
 
 
 def _refuse_link(path: Path) -> None:

@@ -74,9 +74,7 @@ def backup(engine: Engine, dest: Path, *, force: bool = False) -> dict[str, Any]
     written into a file created exclusively, owner-only (core/files.py), then renamed."""
     dest = dest.expanduser().absolute()  # not resolve(): a link at dest is refused, not followed
     files.refuse_link(dest)
-    if dest.exists() and not force:
-        raise InvalidInput(msg("{file} exists; choose another name or pass --force",
-                               file=str(dest)))
+    files.refuse_existing(dest, force=force)
     files.make_dirs(dest.parent)
     tmp = dest.with_name(dest.name + files.PARTIAL)
     files.clear_partial(tmp)

@@ -86,7 +86,9 @@ def _fsync_dir(path: Path) -> None:
 
 def nightly(uow: UnitOfWork, actor: Actor, out: Path, day: date, *,
             progress: Progress = export_csv.quiet) -> dict[str, Any]:
-    """Write the export of ``day`` into ``out/day/`` atomically; return the manifest."""
+    """Write the export of ``day`` into ``out/day/`` atomically, replacing an export of that
+    day (``export nightly`` refuses to without --force: files.refuse_existing); return the
+    manifest."""
     require(actor, "report.export")
     require(actor, "stats.read")
     files.make_dirs(out)  # owner-only when we create it (core/files.py)

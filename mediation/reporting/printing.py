@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from mediation.core import files
 from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import Msg, msg
 from mediation.core.outfiles import private_dir, write_private
@@ -118,12 +119,15 @@ def render(doc: Planned, prefix: str) -> bytes:
     return buf.getvalue()
 
 
-def print_to(doc: Planned, prefix: str, out: Path) -> dict[str, Any]:
+def print_to(doc: Planned, prefix: str, out: Path, *, force: bool = False) -> dict[str, Any]:
+    """Write one document to ``out``; an existing file only with ``force``
+    (files.refuse_existing, checked again as it is written)."""
     if out.suffix.lower() != ".docx":
         raise InvalidInput(msg("--out must name a .docx file"))
     if out.parent != Path("") and not out.parent.is_dir():
         raise InvalidInput(msg("no such folder: {path}", path=str(out.parent)))
-    write_private(out, render(doc, prefix))
+    files.refuse_existing(out, force=force)
+    write_private(out, render(doc, prefix), overwrite=force)
     return {"file": str(out), "document": doc.kind, "title": doc.title}
 
 
@@ -195,9 +199,28 @@ def _pdf_file(plan: CaseFile, rendered: list[tuple[Planned, bytes]]
         return merged.read_bytes(), contents_bytes
 
 
-def write_case_file(plan: CaseFile, out_dir: Path, *, pdf: bool = True) -> dict[str, Any]:
+def _kept(plan: CaseFile, doc: Planned, dest: Path) -> bool:
+    """A filed document (or one kept once written) already there: left as it is."""
+    return (doc.keep_existing or plan.archived) and (dest.exists() or dest.is_symlink())
+
+
+def check_case_file(plan: CaseFile, out_dir: Path, *, force: bool, pdf: bool = True) -> None:
+    """Refuse (files.refuse_existing) a file of the case file that is in ``out_dir`` already and
+    would be replaced, unless ``force``: checked before anything is recorded or written."""
+    for doc in (plan.cover, plan.contents, *plan.documents):
+        dest = out_dir / doc.file_name
+        if doc.write and not _kept(plan, doc, dest):
+            files.refuse_existing(dest, force=force)
+    if pdf and not plan.archived and soffice() is not None:
+        files.refuse_existing(out_dir / plan.pdf_name, force=force)
+
+
+def write_case_file(plan: CaseFile, out_dir: Path, *, pdf: bool = True,
+                    force: bool = False) -> dict[str, Any]:
     """Write the cover, the contents and every document into ``out_dir``, and one PDF of the
-    whole file when LibreOffice is available. A filed document already there is left as is."""
+    whole file when LibreOffice is available. A filed document already there is left as is;
+    another file there is replaced only with ``force`` (:func:`check_case_file`)."""
+    check_case_file(plan, out_dir, force=force, pdf=pdf)
     prefix = plan.committee_prefix
     docs = [plan.cover, plan.contents, *plan.documents]
     rendered = [(d, render(d, prefix)) for d in docs if d.write]  # before anything is written
@@ -230,7 +253,7 @@ def write_case_file(plan: CaseFile, out_dir: Path, *, pdf: bool = True) -> dict[
     written, kept = [], []
     for doc, data in rendered:
         dest = folder / doc.file_name
-        if (doc.keep_existing or plan.archived) and (dest.exists() or dest.is_symlink()):
+        if _kept(plan, doc, dest):
             kept.append(doc.file_name)
             continue
         write_private(dest, data, overwrite=not plan.archived)

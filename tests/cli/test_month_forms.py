@@ -72,7 +72,7 @@ def month_options() -> list[tuple[str, str | None]]:
 
 
 MONTH_OPTIONS = month_options()
-REST = {"report monthly": ("--json", "--out", "{out}.xlsx"), "stats": ("--json",)}
+REST = {"report monthly": ("--json", "--out", "{out}.xlsx", "--force"), "stats": ("--json",)}
 
 
 def test_the_month_options_are_known() -> None:

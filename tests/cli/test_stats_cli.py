@@ -89,14 +89,15 @@ def test_report_monthly(demo: Callable[..., Any], tmp_path: Path) -> None:
     assert ws is not None
     assert ws.cell(row=3, column=3).value == "受理数（件）"
     r = demo("report", "monthly", "--month", "2026-11", "--out", str(out), "--lang", "en",
-             "--json")
+             "--json", "--force")
     assert r.code == 0, r.err
     assert json.loads(r.out)["rows"] == 15
     sheet = load_workbook(out).active
     assert sheet is not None and sheet.cell(row=20, column=2).value == "Total"
     r = demo("report", "monthly", "--out", str(tmp_path / "m.csv"))
     assert r.code == 2 and ".xlsx" in r.err
-    r = demo("report", "monthly", "--out", str(out), env={"MEDIATION_USER": "liming"})
+    r = demo("report", "monthly", "--out", str(out), "--force",
+             env={"MEDIATION_USER": "liming"})
     assert r.code == 1 and "report.export" in r.err
 
 
@@ -108,6 +109,9 @@ def test_export_nightly(demo: Callable[..., Any], tmp_path: Path) -> None:
     assert (tmp_path / "2026-11-20" / "manifest.json").exists()
     assert "export: cases.csv: done" in r.err  # plain log lines when not on a terminal
     r = demo("--lang", "zh", "export", "nightly", "--out", str(tmp_path), "--date", "2026-11-20")
+    assert r.code == 1 and "已存在；如要覆盖请加 --force" in r.err  # the day exported already
+    r = demo("--lang", "zh", "export", "nightly", "--out", str(tmp_path), "--date", "2026-11-20",
+             "--force")
     assert r.code == 0 and "已导出" in r.out and "导出：" in r.err
 
 

@@ -411,8 +411,10 @@ def test_cli_print_file_archive_and_templates(cli: Callable[..., Any], tmp_path:
     assert r.code == 2 and "不是文书" in r.err and "人民调解协议书（agreement）" in r.err
     # a document by its name, or a part of exactly one name, as a clerk types it
     for typed in ("人民调解协议书", "调解协议书", "协议书", "ａｇｒｅｅｍｅｎｔ"):
-        r = cli("--lang", "zh", "case", "print", typed, "1", "--out", str(out))
+        r = cli("--lang", "zh", "case", "print", typed, "1", "--out", str(out), "--force")
         assert r.code == 0, (typed, r.err)
+    r = cli("--lang", "zh", "case", "print", "协议书", "1", "--out", str(out))
+    assert r.code == 1 and "已存在；如要覆盖请加 --force" in r.err  # never replaced silently
     r = cli("--lang", "zh", "case", "print", "书", "1", "--out", str(out))  # in every name
     assert r.code == 2 and "不是文书" in r.err
     r = cli("case", "file", "1", "--out", str(tmp_path / "f"), "--no-pdf", "--json")

@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
         "Copy the templates in effect to a folder to edit them; never overwrites a file."))
     def export(
         ctx: typer.Context,
-        names: list[str] = typer.Argument(None, metavar="[NAME]...", help=_(
+        names: list[str] = typer.Argument(None, metavar="NAME", help=_(
             "Which templates (default all), e.g. agreement.")),
         out: str | None = typer.Option(None, "--out", metavar="DIR", help=_(
             "Where to copy them (default the committee's template folder).")),

@@ -60,7 +60,11 @@ WORDS = (N_("Usage:"), N_(":"), N_("Options"), N_("Commands"), N_("Arguments"), 
          N_("Show this message and exit."), N_("Show the version and exit."))
 
 _TYPE_LABEL = re.compile(r"<(?:list\[)?([a-z]+(?: range)?)\]?>")
-_CAPS = re.compile(r"(?<![\w-])([A-Z](?:[A-Z_]*[A-Z])?)(?![\w-])")
+# A metavar in a sentence (``写入 FILE。``); the spaces around it are kept only while it is in
+# Latin letters: a Chinese name (文件) is written against Chinese text, as Chinese is.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CAPS = re.compile(rf"(?P<before>(?<=[{_CJK}]) )?(?<![\w-])(?P<caps>[A-Z](?:[A-Z_]*[A-Z])?)"
+                   rf"(?![\w-])(?P<after> (?=[{_CJK}]))?")
 _EXTRAS = re.compile(r"^(?P<help>.*?)\s*\[(?P<extras>[^\[\]]*)\]$", re.S)
 _OPTION = re.compile(r"--[\w-]+")
 
@@ -70,11 +74,20 @@ CHOICE_KINDS: dict[tuple[str, str], str] = {}
 
 
 def metavars(text: str) -> str:
-    """``CASE`` → 案件, ``<int range>`` → <整数> (via ``metavar.*`` keys; unknown ones stay)."""
+    """``CASE`` → 案件, ``<int range>`` → <整数> (via ``metavar.*`` keys; unknown ones stay);
+    in a sentence a metavar shown in Chinese takes no spaces from Chinese beside it
+    (``写入 FILE。`` → 写入文件。, ``为 USER 创建`` → 为用户名创建)."""
     text = _TYPE_LABEL.sub(
         lambda m: "<" + name("metavar", m.group(1).replace(" ", "_")) + ">"
         + ("…" if m.group(0).startswith("<list[") else ""), text)
-    return _CAPS.sub(lambda m: name("metavar", m.group(1)), text)
+    return _CAPS.sub(_metavar, text)
+
+
+def _metavar(m: re.Match[str]) -> str:
+    shown = name("metavar", m.group("caps"))
+    if shown.isascii():
+        return f"{m.group('before') or ''}{shown}{m.group('after') or ''}"
+    return shown
 
 
 def _range(text: str) -> str | None:
@@ -289,8 +302,9 @@ def tree_texts(root: Any) -> set[str]:
             record = param.get_help_record(ctx)
             shown = " ".join([*param.get_usage_pieces(ctx), record[0] if record else ""])
             found |= {f"metavar.{m.replace(' ', '_')}" for m in _TYPE_LABEL.findall(shown)}
-            found |= {f"metavar.{m}" for m in _CAPS.findall(shown)}
-        found |= {f"metavar.{m}" for m in _CAPS.findall(" ".join(cmd.collect_usage_pieces(ctx)))}
+            found |= {f"metavar.{m['caps']}" for m in _CAPS.finditer(shown)}
+        found |= {f"metavar.{m['caps']}" for m in _CAPS.finditer(
+            " ".join(cmd.collect_usage_pieces(ctx)))}
     return found - COMPOSED
 
 

@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats_cmd(
         ctx: typer.Context,
-        period: str | None = typer.Argument(None, metavar="[PERIOD]", help=_(
+        period: str | None = typer.Argument(None, metavar="PERIOD", help=_(
             "A period: 2026-11, 2026Q4, 2026 or 2026-01-01..2026-03-31; or this month, last "
             "month, this quarter, last quarter, this year, last year (本月, 上月, 本季度, "
             "上季度, 今年, 去年), counted from today in the committee's calendar.")),

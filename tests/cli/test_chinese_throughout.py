@@ -39,6 +39,11 @@ MERMAID_LABEL = re.compile(r'^\s*(?:\S+ --> \S+ : (.*)|state "([^"]*)" as \w+)$'
 # A value offered as its code, which a user may type, follows its Chinese name in brackets:
 # 自然人（person）. A code anywhere else in a refusal is a word a clerk cannot read.
 BRACKETED = re.compile(r"(?<=[^\x00-\x7f])（[A-Za-z][\w-]*）")
+# Brackets doubled ([[期间]], [[名称]...]...), and one space between two Chinese characters or
+# Chinese punctuation (和 威尔逊, 写入 文件): neither belongs on a help page.
+DOUBLED = re.compile(r"\[\[|\]\]")
+_HAN = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK_SPACE = re.compile(f"(?<=[{_HAN}]) (?=[{_HAN}])")
 # A dash standing for a value that is not there (履行期限 -): no word in any language.
 LONE_DASH = re.compile(r"(?:^|(?<=[\s：:（(，、]))-(?=$|[\s，。；）)、])", re.M)
 
@@ -111,6 +116,9 @@ def test_the_checker_finds_english() -> None:
     assert refusal_words("'x' 不是以下之一：自然人（person）、法人（legal_person）", ["x"]) == set()
     assert refusal_words("'x' 不是以下之一：person 自然人、already_in_court", ["x"]) == {
         "person", "already_in_court"}
+    assert [m.start() for m in CJK_SPACE.finditer("含分母和 威尔逊、写入 文件，  提示")] == [4, 11]
+    assert not CJK_SPACE.search("如 1500、500元或 1.5万，--out 文件")
+    assert DOUBLED.findall("用法：mediation stats [选项] [[期间]]")
     dashes = LONE_DASH.finditer("金额 500 元，履行期限 -\n走访人：-；")
     assert [m.group() for m in dashes] == ["-"] * 2
     assert not LONE_DASH.search("2026-11-30 龙王港-03 --due a-b")
@@ -166,6 +174,9 @@ def test_every_help_page_is_chinese(zh: Callable[..., Result], path: str) -> Non
     from cli.lines import width
 
     assert max(width(line) for line in page.splitlines()) <= 80, page
+    assert not DOUBLED.findall(page), (path, page)  # [[期间]]: a bracketed metavar bracketed again
+    spaced = [prose[max(m.start() - 8, 0):m.end() + 8] for m in CJK_SPACE.finditer(prose)]
+    assert not spaced, (path, spaced)  # 含分母和 威尔逊, 写入 文件：Chinese takes no spaces
     leaf = not getattr(dict(command_tree())[path], "commands", None)
     if leaf:  # every command's help ends with an example or two (cli/examples.py)
         tail = page.rstrip().split("示例：")
@@ -380,3 +391,4 @@ def test_every_english_help_page_has_english_punctuation(en: Callable[..., Resul
     found = [result.out[max(m.start() - 20, 0):m.end() + 20]
              for m in CHINESE_PUNCTUATION.finditer(result.out)]
     assert not found, (path, found)
+    assert not DOUBLED.findall(result.out), (path, result.out)

@@ -86,13 +86,19 @@ def commands() -> list[tuple[str, Any]]:
     return found
 
 
+def _shown(arg: Any) -> str:
+    """An argument as the usage line shows it: ``CASE``, ``[PERIOD]``, ``[NAME]...``."""
+    text = (arg.metavar or arg.name or "").upper()
+    return (text if arg.required else f"[{text}]") + ("..." if arg.nargs == -1 else "")
+
+
 def render() -> str:
     parts = [INTRO]
     for path, cmd in commands():
         parts.append(f"## {path}\n")
         parts.append((cmd.help or "").strip() + "\n")
         args = [p for p in cmd.params if p.param_type_name == "argument"]
-        usage = " ".join([path, *((a.metavar or a.name or "").upper() for a in args), "[OPTIONS]"])
+        usage = " ".join([path, *(_shown(a) for a in args), "[OPTIONS]"])
         parts.append(f"```\n{usage}\n```\n")
         from cli.examples import EXAMPLES
 

@@ -5,15 +5,20 @@ On a terminal a line is wrapped to its width, but a value is never split across 
 identifier, a name, a state, a date and time, a number or an amount is marked with :func:`keep`
 where the line is composed, and :func:`wrap` breaks only around it (prose, a summary or
 minutes, breaks anywhere). When standard output is not a terminal nothing is wrapped:
-each line is written whole, so ``| grep`` finds every word.
+each line is written whole, so ``| grep`` finds every word. Whatever is wrapped, a typed
+example whose digits are grouped by spaces (``138 1234 5678``) is one piece, as an ASCII word
+(an option, a code, a number) is.
 
 Help pages are written by the framework, not composed here: :func:`protect` finds in their text
 what must stay whole (a bracketed marker such as ``[必填]``, the name of a state, a category, a
 document or any other enumerated value, an article ``第二十五条``, a number with its unit
-``1.5万``, a short term in brackets ``（调解协议书）``, a command in backquotes), and every help
-page wraps the marked text through :func:`help_wrap` (cli.framework.TranslatingFormatter),
-preferring to break after Chinese punctuation or at a space; an example command too wide for
-the page is broken between its words with a ``\\`` (:func:`command_lines`).
+``1.5万``, a short term in brackets ``（调解协议书）``, a command in backquotes or, in Chinese, in
+the sentence itself), and every help page wraps the marked text through :func:`help_wrap`
+(cli.framework.TranslatingFormatter), preferring to break after Chinese punctuation or at a
+space, else before a word that starts a phrase or after 的; an example command too wide for
+the page is broken between its words with a ``\\`` (:func:`command_lines`). Messages on
+standard error (:func:`err`) and a report's paragraphs (cli.render.paragraph) wrap the same
+way.
 """
 
 from __future__ import annotations
@@ -34,7 +39,11 @@ def width(text: str) -> int:
 # A value kept whole on one line (an identifier, a name, a state, a date, a number): between
 # these two private-use characters (cli.lines.keep), which wrap() removes.
 KEEP, END = "\ue000", "\ue001"
-_TOKEN = re.compile("[\x21-\x7e]*(?:\ue000[^\ue001]*\ue001[\x21-\x7e]*)+|[\x21-\x7e]+|[ \t]+|.",
+# A typed example whose digits are grouped by spaces (138 1234 5678, +86 138 1234 5678,
+# 0731 8888 6666, 2026-11-28 15:00) is one piece, as an ASCII word is: a space between two
+# digits is inside a value, never a place to break.
+_GROUPED = "(?:[\x21-\x7e]*[0-9] (?=[0-9]))*[\x21-\x7e]+"
+_TOKEN = re.compile(f"[\x21-\x7e]*(?:\ue000[^\ue001]*\ue001[\x21-\x7e]*)+|{_GROUPED}|[ \t]+|.",
                     re.S)
 _KEPT = re.compile("[\x21-\x7e]*\ue000[^\ue001]*\ue001|[^\ue000]+", re.S)
 _PLAIN = re.compile(r"[\x21-\x7e]+|[ \t]+|.", re.S)
@@ -42,6 +51,7 @@ _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 _NO_LINE_END = set("（《「『【([")
 _GOOD_AFTER = set("，。、；：？！）》」』】,;:?!)")  # a break after one of these reads well
 _GOOD_BEFORE = set("或和与及并但而不也在按由向对从将把被则即如若须应可")  # and before these
+_WORD_END = set("的了")  # and, short of those, after a particle that ends a phrase
 
 
 def unmarked(text: str) -> str:
@@ -56,7 +66,8 @@ def _tokens(text: str, room: int) -> list[str]:
     out: list[str] = []
     for token in _TOKEN.findall(text):
         if KEEP not in token:
-            out.append(token)
+            out.extend([token] if " " not in token.strip() or width(token) <= room else
+                       _PLAIN.findall(token))
         elif width(unmarked(token)) <= room:
             out.append(unmarked(token))
         else:  # kept values side by side: each on its own, a line may break between them
@@ -71,8 +82,8 @@ def _cut(line: list[str], lead: int, columns: int, prefer: bool) -> int:
     """Where a line breaks, ``line`` being its tokens and the one that does not fit (an index
     into them): with ``prefer``, at the last space or after the last Chinese punctuation that
     leaves the line two thirds full, or else before a word that starts a phrase (或, 不, 按);
-    otherwise before the one that does not fit. Never before closing punctuation nor after
-    an opening bracket."""
+    or after a particle that ends one (的, 了); otherwise before the one that does not fit.
+    Never before closing punctuation nor after an opening bracket."""
     cut = len(line) - 1
     if prefer:
         least = lead + (columns - lead) * 2 // 3
@@ -86,8 +97,9 @@ def _cut(line: list[str], lead: int, columns: int, prefer: bool) -> int:
             if (before.isspace() or before[-1] in _GOOD_AFTER) and \
                     after[0] not in _NO_LINE_START:
                 return i
-            if second is None and after[0] in _GOOD_BEFORE and before[-1] not in _NO_LINE_END \
-                    and before[-1] not in _GOOD_BEFORE:
+            if second is None and before[-1] not in _NO_LINE_END and (
+                    (after[0] in _GOOD_BEFORE and before[-1] not in _GOOD_BEFORE) or
+                    (before[-1] in _WORD_END and after[0] not in _NO_LINE_START)):
                 second = i
         if second is not None:
             return second
@@ -219,6 +231,9 @@ _SHAPES = (
     r"[（《「『【][^（）《》「」『』【】，。、；：？！\s]{1,10}[）》」』】]",  # a term, a title
     r"\d[\d,.]*\s?[万元天日件人名条次年月号岁个页]",  # a number with its unit
 )
+# A command written in Chinese prose without backquotes (请用 mediation agenda --committee 查看):
+# its Latin words can only be the command's own. (In English, "mediation" starts prose too.)
+_COMMAND = r"\bmediation(?: --?[a-z][a-z0-9-]*| [A-Za-z0-9][A-Za-z0-9_.:/-]*)+"
 
 
 @cache
@@ -236,7 +251,8 @@ def _protected(lang: str) -> re.Pattern[str]:
         words |= {n for k in KINDS.values() for n in (k.title, k.title.removeprefix("人民"))}
     words = {w for w in words if len(w) >= 2 and width(w) <= KEPT and not any(
         ch in _BREAKS for ch in w) and (not w.isascii() or " " in w)}
-    return re.compile("|".join([*_SHAPES, *(re.escape(w) for w in sorted(
+    shapes = [*_SHAPES, _COMMAND] if lang.startswith("zh") else _SHAPES
+    return re.compile("|".join([*shapes, *(re.escape(w) for w in sorted(
         words, key=len, reverse=True))]))
 
 

@@ -46,12 +46,13 @@ def spoken(period: Period) -> str:
 
 
 def paragraph(text: str) -> None:
-    """A paragraph on standard output wrapped to the terminal's width (by display width: CJK
-    breaks between characters, ASCII words stay whole)."""
-    from cli.lines import wrap
+    """A paragraph on standard output wrapped to the terminal's width as help and messages are
+    (cli.lines.help_wrap: by display width, values and names whole, a break preferred after
+    punctuation)."""
+    from cli.lines import help_wrap
 
     for line in text.rstrip("\n").split("\n"):
-        out("\n".join(wrap(line, console().width) or [""]) + "\n")
+        out("\n".join(help_wrap(line, console().width) or [""]) + "\n")
 
 
 def step_done(result: StepDone, as_json: bool) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from itertools import pairwise
 
 import pytest
 from hypothesis import example, given
@@ -121,3 +122,123 @@ def test_help_wrap_keeps_words_whole(pieces: list[str], columns: int) -> None:
     joined = "\n".join(lines)
     for word in WORDS:
         assert joined.count(word) == "".join(lines).count(word), (word, lines)
+
+
+# --- prose at 60 to 120 columns: messages, refusals, help texts ----------------------------
+
+HAN = st.sampled_from(list("调解员案件当事人申请登记纠纷邻里家庭协议书履行期限不含已受理撤回电话"))
+CLAUSE_END = st.sampled_from(["，", "。", "；", "：", "、", "）"])
+DIGITS = st.integers(min_value=0, max_value=99999).map(str)
+PHONE = st.one_of(
+    st.tuples(st.sampled_from(["138", "159", "186"]), st.integers(1000, 9999),
+              st.integers(1000, 9999)).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+    st.tuples(st.sampled_from(["+86 ", "0086 "]), st.integers(13000000000, 19999999999)
+              ).map(lambda t: f"{t[0]}{t[1]}"),
+    st.tuples(st.sampled_from(["0731", "010"]), st.integers(1000, 9999),
+              st.integers(1000, 9999)).map(lambda t: f"{t[0]} {t[1]} {t[2]}"))
+OPTION = st.from_regex(r"--[a-z]{2,10}(-[a-z]{2,8})?", fullmatch=True)
+CODE = st.one_of(st.from_regex(r"[a-z]{3,12}(_[a-z]{2,8})?", fullmatch=True),
+                 st.from_regex(r"[0-9]{2}(\.[0-9]{2})?", fullmatch=True),
+                 st.from_regex(r"[A-Za-z]{1,10}[0-9]{0,4}", fullmatch=True))
+COMMAND = st.lists(st.sampled_from(["case", "list", "agenda", "show", "--state", "--committee",
+                                    "--days", "7", "龙12", "--json"]), min_size=1, max_size=4
+                   ).map(lambda words: "`mediation " + " ".join(words) + "`")
+UNBREAKABLE = st.one_of(PHONE, OPTION, CODE, COMMAND, DIGITS)
+
+
+def _message(pieces: list[tuple[str, str]]) -> str:
+    """Pieces as a message reads: a Latin token set off by a space from what is beside it, two
+    typed values apart by a 、 (``138 1234 5678 0731 8888 6666`` would be one value: digits
+    apart by a space are taken for one), no space before closing punctuation nor after an
+    opening one."""
+    text, last = "", ""
+    for kind, piece in pieces:
+        text += ("、" if kind == last == "token" else "") + (
+            f" {piece} " if kind == "token" else piece)
+        last = kind
+    text = re.sub(" +", " ", text).strip()
+    return re.sub(" (?=[，。；：、）])|(?<=[（]) ", "", text)
+
+
+def rejoined(lines: list[str], text: str) -> bool:
+    """Whether the lines, read in order, are ``text`` with only spaces at the breaks left out."""
+    pos = 0
+    for line in lines:
+        if not text.startswith(line, pos):
+            return False
+        pos += len(line)
+        if text[pos:pos + 1] == " ":
+            pos += 1
+    return pos == len(text)
+
+
+@given(st.lists(st.one_of(st.tuples(st.just("han"), HAN), st.tuples(st.just("han"), CLAUSE_END),
+                          st.tuples(st.just("token"), UNBREAKABLE)), min_size=1, max_size=120),
+       st.integers(min_value=60, max_value=120), st.sampled_from(["zh", "en"]))
+@example([("han", "不"), ("han", "含")] * 3 + [("token", "138 1234 5678")] * 6, 60, "zh")
+def test_prose_wraps_only_where_a_line_may_break(pieces: list[tuple[str, str]], columns: int,
+                                                 lang: str) -> None:
+    """Any message or help text of Chinese, punctuation and typed values (a phone number with
+    spaces, an option, a code, a command, a number), at any width from 60 to 120: no line is
+    wider than the width (in terminal cells, as Rich counts them), no typed value is split,
+    and the lines read in order give back the text."""
+    from rich.cells import cell_len
+
+    from mediation.core.i18n import set_language
+
+    set_language(lang)
+    try:
+        text = _message(pieces)
+        lines = help_wrap(text, columns)
+    finally:
+        set_language("en")
+    assert all(cell_len(line) <= columns for line in lines), lines
+    assert rejoined(lines, text), (text, lines)
+    for kind, token in pieces:
+        if kind == "token":
+            assert sum(line.count(token) for line in lines) == text.count(token), (token, lines)
+
+
+def test_the_trial_s_refusal_keeps_a_phone_number_whole() -> None:
+    """The clerk's trial: a refusal of a phone number at 80 columns split ``138 1234`` from
+    ``5678``; at every width each example of the forms is on one line."""
+    from mediation.core.i18n import _, set_language
+    from mediation.core.normalise import PHONE_FORMS
+
+    set_language("zh")
+    try:
+        text = _(PHONE_FORMS)
+        for columns in range(60, 121):
+            lines = help_wrap(text, columns)
+            assert rejoined(lines, text)
+            for example_ in ("138 1234 5678", "+86 138 1234 5678", "0731 8888 6666",
+                             "0086 13812345678"):
+                assert sum(line.count(example_) for line in lines) == text.count(example_)
+    finally:
+        set_language("en")
+
+
+def test_prose_breaks_after_punctuation_near_the_line_end(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A paragraph of a report (stats' success rate) breaks after Chinese punctuation (or
+    before 不, 和) within the last third of the line rather than between two characters of a
+    word (不|含), as help and messages do: render.paragraph wrapped it anywhere."""
+    from cli.render import paragraph
+    from mediation.core.i18n import set_language
+
+    set_language("zh")
+    try:
+        text = ("调解成功率 96.4% = 调解成功 54 件 ÷ 调解结案 56 件（达成协议 + 受理后终止调解；"
+                "不含不予受理、撤回申请和未办结案件）；95% 置信区间（威尔逊法）87.9% 至 99.0%。")
+        for columns in range(60, 121):
+            monkeypatch.setenv("COLUMNS", str(columns))
+            paragraph(text)
+            lines = capsys.readouterr().out.splitlines()
+            assert rejoined(lines, text), (columns, lines)
+            for line, after in pairwise(lines):
+                assert not (line.endswith("不") and after.startswith("含")), (columns, lines)
+                hard = re.match(r"[\u4e00-\u9fff]", line[-1]) and re.match(
+                    r"[\u4e00-\u9fff]", after[0]) and after[0] not in "不和"
+                assert not hard, (columns, lines)
+    finally:
+        set_language("en")

@@ -73,9 +73,11 @@ def step_done(result: StepDone, as_json: bool) -> None:
 # first): a view's defining columns are 1, never the ones left out at 80 columns. The one place
 # that says what each list is for; tests/cli/test_view_columns.py checks every view.
 VIEWS: dict[str, dict[str, int]] = {
-    # what a clerk works from: which case, where it stands, who, by when
-    "list": {"id": 1, "number": 1, "state": 1, "parties": 1, "deadline": 1, "mediator": 2,
-             "category": 3},
+    # what a clerk works from: which case, where it stands, who, by when; then what kind of
+    # dispute, before the mediator (a clerk's trial at 80 columns: the category was left out;
+    # it fits by its short name, the parties over two lines, 已逾期 under the date)
+    "list": {"id": 1, "number": 1, "state": 1, "parties": 1, "deadline": 1, "category": 2,
+             "mediator": 3},
     # --overdue: which case, whose, the deadline and how many days late
     "overdue": {"number": 1, "parties": 1, "deadline": 1, "id": 2, "mediator": 3, "state": 4,
                 "category": 5},
@@ -86,13 +88,15 @@ VIEWS: dict[str, dict[str, int]] = {
 
 
 def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | None = None,
-              view: str = "list") -> tuple[list[Column], list[list[str]]]:
+              view: str = "list", *, table: bool = False) -> tuple[list[Column], list[list[str]]]:
     """The one order of a case's columns (case list, case search; table, TSV and CSV): ID,
     number, state, parties, mediator, category, deadline, then ``extra`` columns (search's
     where found, key ``found``). Which are kept at 80 columns is the ``view``'s (``VIEWS``):
     its defining columns are never left out; the parties are broken between names over lines
     (shortened by whole names only past three lines or 12 columns), a category is never cut
-    (in English it may break between words). The overdue view says how many days late."""
+    (in English it may break between words); in a ``table`` it is named short (邻里, not
+    邻里纠纷: the heading says 类别), in TSV and CSV in full. The overdue view says how many
+    days late."""
     rank = VIEWS[view]
     columns = [Column(_("ID"), rank["id"], right=True), Column(_("Number"), rank["number"]),
                Column(_("State"), rank["state"]),
@@ -100,18 +104,20 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
                       whole=view == "overdue"),  # whose case is late: every name, whole
                Column(_("Mediator"), rank["mediator"]),
                Column(_("Category"), rank["category"], flexible=True, whole=True),
-               Column(_("Deadline"), rank["deadline"])]
+               # a deadline past: its mark (已逾期) goes under the date where room is short
+               Column(_("Deadline"), rank["deadline"], flexible=view != "overdue", whole=True)]
     body = []
     for r in rows:
         deadline = local_time(r.deadline)[:10]
         if r.overdue and view == "overdue" and r.days_overdue:
             deadline = _("{date} (overdue by {days} days)", date=deadline, days=r.days_overdue)
-        elif r.overdue:
+        elif r.overdue:  # 2026-11-19 已逾期: the mark a unit of its own, under the date if need be
             deadline = _("{date} (overdue)", date=deadline)
         parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),
                     respondents="、".join(r.respondents))
         body.append([str(r.id), r.number, name("state", r.state), parties,
-                     r.lead_mediator_name or r.lead_mediator or "", category_label(r.category),
+                     r.lead_mediator_name or r.lead_mediator or "",
+                     category_label(r.category, short=table),
                      deadline])
     for column, cells in extra or []:
         columns.append(Column(column.header, rank.get("found", column.priority), column.right,
@@ -131,7 +137,7 @@ def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None
     if not rows:
         nothing(_("No cases."), chosen)
     if rows or chosen == "csv":  # a CSV has its header row all the same
-        emit_rows(*case_rows(rows, view=view), chosen)
+        emit_rows(*case_rows(rows, view=view, table=chosen == "table"), chosen)
     if total is not None and total != 0:  # "No cases." says it
         line = list_summary(total, len(rows), page)
         (sys.stdout if chosen == "table" else sys.stderr).write(line + "\n")
@@ -155,13 +161,16 @@ def list_summary(total: int, shown: int, page: int = 1, unit: str = "cases") -> 
     return _("{total} in all, page {page}: showing {shown}.", total=all_, page=page, shown=now)
 
 
-def category_label(code: str) -> str:
-    """A category's name alone (its code where the table has no name for it)."""
+def category_label(code: str, *, short: bool = False) -> str:
+    """A category's name alone (its code where the table has no name for it); ``short``, as a
+    column headed 类别 names it (categories.Category.short_name)."""
     from mediation.core import categories
     from mediation.core.i18n import get_language
 
     cat = categories.get(code)
-    return cat.name(get_language()) if cat else code
+    if cat is None:
+        return code
+    return cat.short_name(get_language()) if short else cat.name(get_language())
 
 
 def elsewhere(seen: dict[str, Any] | None) -> None:

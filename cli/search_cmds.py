@@ -108,7 +108,7 @@ def register_case(case: typer.Typer) -> None:
         least = max([12] + [width(f) for f, h in zip(found_at, hits, strict=True) if h.number])
         cols, cells = render.case_rows([h.case for h in hits], extra=[(render.Column(
             _("Where found"), 2, flexible=True, least=least, by_character=True), found_at)],
-            view="search")
+            view="search", table=chosen == "table")
         render.emit_rows(cols, cells, chosen)
         if chosen == "table":
             sys.stdout.write(_("{count} found, best match first.", count=len(hits)) + "\n")

@@ -29,6 +29,13 @@ class Category:
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
+    def short_name(self, lang: str) -> str:
+        """The name where the heading already says what it is (a table's 类别 column): in
+        Chinese without the 纠纷 every name ends in (婚姻家庭纠纷 → 婚姻家庭); in English the
+        name, which has no such word."""
+        full = self.name(lang)
+        return full.removesuffix("纠纷") or full if lang == "zh" else full
+
 
 @cache
 def _table() -> tuple[str, dict[str, Category]]:

@@ -2,8 +2,9 @@
 show ID, number, state, parties, mediator, category, deadline in that order, in a table, TSV
 and CSV (search adds where the words were found, last); at 80 columns the table keeps what a
 list is worked from, the deadline among it (cli.render.VIEWS; a later trial found it left out),
-leaving the category and the mediator out first; the parties are broken between names over
-lines, or shortened by whole names."""
+then the category by its short name (邻里, not 邻里纠纷: a third trial found it left out),
+leaving the mediator out first; the parties are broken between names over lines, or
+shortened by whole names, and 已逾期 goes under its date. Piped, every column, names in full."""
 
 from __future__ import annotations
 
@@ -43,12 +44,25 @@ def test_80_columns_keep_the_deadline_in_the_columns_order(demo: Cli, lang: str)
     shown = demo("--lang", lang, "case", "list", env={"COLUMNS": "80"}, terminal=True)
     assert shown.code == 0, shown.err
     assert max(width(line) for line in _plain(shown.out).splitlines()) <= 80
-    kept = [HEADERS[lang][i] for i in (0, 1, 2, 3, 6)]  # the mediator, the category give way
+    kept = [HEADERS[lang][i] for i in (0, 1, 2, 3, 5, 6)]  # the mediator gives way
     assert _header(shown.out) == kept
     assert any(re.search(r"\(2026\).*\d{4}-\d{2}-\d{2}", line)
                for line in shown.out.splitlines())
     wide = demo("--lang", lang, "case", "list", env={"COLUMNS": "120"}, terminal=True)
     assert _header(wide.out) == HEADERS[lang]
+    # the category by its short name in a table (the heading says 纠纷类别), in full piped
+    from mediation.core import categories
+
+    rows = [line.split("\t") for line in demo("--lang", lang, "case", "list").out.splitlines()]
+    assert rows and all(len(r) == len(HEADERS[lang]) for r in rows)
+    cats = {r[5]: next(c for c in categories.all_categories() if c.name(lang) == r[5])
+            for r in rows}
+    text = _plain(shown.out)
+    for full, cat in cats.items():
+        short = cat.short_name(lang)
+        assert (short == full) == (lang == "en"), (short, full)
+        assert all(word in text for word in short.split()), (short, text)  # en: over lines
+        assert not re.search(rf"{re.escape(short)}纠纷", text) or lang == "en"
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

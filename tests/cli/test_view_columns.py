@@ -178,6 +178,6 @@ def test_agenda_and_both_case_lists_say_the_same_days_overdue_in_one_word(demo: 
         late = f"已逾期 {days} 天" if lang == "zh" else f"overdue by {days} days"
         assert late in late_list and late in shown
         assert f"{day}（已逾期" in late_list if lang == "zh" else f"{day} (overdue by" in late_list
-        assert (f"{day}（已逾期）" if lang == "zh" else f"{day} (overdue)") in listed
+        assert (f"{day} 已逾期" if lang == "zh" else f"{day} (overdue)") in listed
     for out in (listed, late_list, shown):
         assert "超期" not in out

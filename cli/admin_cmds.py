@@ -290,7 +290,7 @@ def register(app: typer.Typer) -> None:
         render.case_list(rows, as_json=False, fmt="table")
         render.console().rule(_("History of {number}", number=summary["showcase_number"]))
         render.history(events, as_json=False, fmt="table")
-        render.console().rule(_("What is due (mediation agenda --all)"))
+        render.console().rule(_("What is due (mediation agenda --committee)"))
         agenda_cmds.show(due, fmt="table")
         render.console().rule(_("Workflow"))
         for line in workflow_road():

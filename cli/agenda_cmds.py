@@ -29,8 +29,11 @@ def register(app: typer.Typer) -> None:
         "intake (待办)."))
     def agenda(
         ctx: typer.Context,
-        all_: bool = typer.Option(False, "--all", help=_(
-            "Every case of the committee you may read (a director's default).")),
+        committee: bool = typer.Option(False, "--committee", help=_(
+            "The whole committee's agenda: every case of it you may read (a director's "
+            "default).")),
+        all_: bool = typer.Option(False, "--all", hidden=True, help=_(
+            "The old name of --committee.")),
         mine: bool = typer.Option(False, "--mine", help=_(
             "Only the cases assigned to you (a mediator's default adds those waiting in "
             "intake).")),
@@ -44,7 +47,11 @@ def register(app: typer.Typer) -> None:
         """What is due: overdue cases, performance, visits, judicial windows, intake (待办)."""
         from mediation import agenda as svc
 
-        due = env(ctx).act(svc.due, everyone=all_, mine=mine, days=days,
+        if all_:  # --all lists every row elsewhere (case list, audit log): here it was this
+            render.err(_("note: `agenda --all` is now `agenda --committee` (the whole "
+                         "committee's agenda); --all lists every row in case list and audit "
+                         "log.") + "\n")
+        due = env(ctx).act(svc.due, everyone=committee or all_, mine=mine, days=days,
                            intake_days=intake_days, write=False)
         show(due.items, fmt=fmt, as_json=as_json, wider=due.wider)
 
@@ -53,7 +60,7 @@ def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
          wider: str = "") -> None:
     """The agenda: JSON, TSV rows (kind, number, date, days, what to do, command), or on a
     terminal each item in three lines: when and which case, what to do, the command. ``wider``:
-    the scope ``--all`` would show (``agenda.Due``); when nothing is due, say so and point to
+    the scope ``--committee`` would show (``agenda.Due``); when nothing is due, say so and point to
     it (on standard error unless it is the table, so a pipe's rows stay rows)."""
     from mediation.access.policy import COMMITTEE
 
@@ -61,7 +68,7 @@ def show(items: list[Any], *, fmt: str | None = None, as_json: bool = False,
     own = bool(wider)
     if own and not items:
         hint = (_("Nothing of yours is due. The whole committee's agenda: `mediation agenda "
-                  "--all`.") if wider == COMMITTEE else
+                  "--committee`.") if wider == COMMITTEE else
                 _("Nothing of yours is due. With the cases waiting in intake: `mediation "
                   "agenda`.")) + "\n"
         if chosen == "table":

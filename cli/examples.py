@@ -8,7 +8,7 @@ clerk would type them).
 from __future__ import annotations
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    "agenda": ("mediation agenda --days 14", "mediation agenda --mine"),
+    "agenda": ("mediation agenda --days 14", "mediation agenda --committee"),
     "audit case": ("mediation audit case 龙12",
                    "mediation audit case 龙12 --reveal --reason 核查登记信息"),
     "audit checkpoint": ("mediation audit checkpoint --key /media/u盘/audit.key --out 锚定.json",

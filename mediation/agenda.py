@@ -23,7 +23,7 @@ Eight kinds of item, each a case, the date it concerns, what to do next and the 
 Whose (``policy.agenda_scope``, the one rule): by default a director's agenda is the whole
 committee's (a director oversees it), anyone else's the cases assigned to them and the cases
 waiting in intake (which any director or mediator may accept); ``mine=True`` (``--mine``): only
-the cases assigned to the user; ``everyone=True`` (``--all``): every case of the committee the
+the cases assigned to the user; ``everyone=True`` (``--committee``): every case of the committee the
 user may read (for a mediator that is their default). Dates are the committee's local dates.
 """
 
@@ -105,7 +105,7 @@ ORDER BY c.id
 @dataclass(frozen=True)
 class Due:
     """An agenda: its items, whose cases they are (``policy.MINE``, ``MINE_AND_INTAKE`` or
-    ``COMMITTEE``), and the wider scope ``--all`` would show ("" when it is the same)."""
+    ``COMMITTEE``), and the wider scope ``--committee`` would show ("" when it is the same)."""
 
     items: list[Item]
     scope: str
@@ -124,7 +124,7 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
     """The agenda of the cases ``policy.agenda_scope`` gives. A grid worker, who may read no
     case file, is pointed to their own leads instead of the general refusal."""
     if mine and everyone:
-        raise UsageError(msg("--mine and --all exclude each other: give one of them"))
+        raise UsageError(msg("--mine and --committee exclude each other: give one of them"))
     if not allowed(actor, "case.read") and allowed(actor, "lead.read.own"):
         raise refused(actor, "case.read", msg(
             "has no case agenda: what became of your leads is in `mediation lead list --mine`"))

@@ -88,7 +88,7 @@ POLICY: dict[str, frozenset[str]] = {
     "case.workflow": _roles(_D, _M),
     "case.assign": _roles(_D),
     # overseeing the committee's cases: the director's agenda is the whole committee's by
-    # default (agenda_scope); others see their own unless they ask for --all
+    # default (agenda_scope); others see their own unless they ask for --committee
     "case.oversee": _roles(_D),
     # closing a case whose agreement was not fully performed, with the reason (case close
     # --reason, after urging: workflow.guards.ready_to_close)

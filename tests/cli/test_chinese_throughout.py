@@ -251,7 +251,7 @@ READS = [
     ["audit", "case", "1"], ["audit", "case", "3"], ["case", "show", "8"],
     ["case", "history", "3", "--format", "table"],
     ["db", "check"], ["db", "status"], ["db", "current"], ["retention", "show"],
-    ["case", "show", "16"], ["agenda", "--all"], ["calendar", "show"], ["token", "list"],
+    ["case", "show", "16"], ["agenda", "--committee"], ["calendar", "show"], ["token", "list"],
     ["lead", "list"], ["sweep", "list"], ["case", "search", "漏水"],
 ]
 # Where staff are listed as accounts, their user names are the data shown.

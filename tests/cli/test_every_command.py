@@ -102,7 +102,7 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "list", "--overdue")
     found = json.loads(ok("case", "search", "批量甲", "--json").out)  # the import indexed it
     assert [c["id"] for c in found] == [3]
-    ok("agenda", "--all")
+    ok("agenda", "--committee")
     ok("case", "list", "--state", "closed", "--mine")
     history = ok("case", "history", "1").out
     ok("case", "print", "agreement", "1", "--out", str(tmp_path / f"agreement-{lang}.docx"))

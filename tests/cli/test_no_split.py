@@ -45,7 +45,7 @@ def demo(cli: Cli) -> Cli:
 def _commands(demo: Cli) -> list[tuple[str, ...]]:
     ids = [str(c["id"]) for c in json.loads(demo("case", "list", "--all", "--json").out)]
     shown: list[tuple[str, ...]] = [tuple(c) for c in TABLES]
-    shown += [("audit", "log", "--all"), ("agenda", "--all"), ("workflow", "diagram")]
+    shown += [("audit", "log", "--all"), ("agenda", "--committee"), ("workflow", "diagram")]
     for i in ids:
         shown += [("case", "show", i), ("case", "history", i), ("audit", "case", i)]
     return shown

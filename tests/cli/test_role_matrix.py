@@ -94,7 +94,7 @@ EXPECTED: dict[str, Cmd] = {
     "case show": Cmd("case.read", ("case", "show", "{case}")),
     "case list": Cmd("case.read", ("case", "list")),
     "case search": Cmd("case.read", ("case", "search", "张三")),
-    "agenda": Cmd("case.read", ("agenda", "--all")),
+    "agenda": Cmd("case.read", ("agenda", "--committee")),
     "case history": Cmd("case.read", ("case", "history", "{case}")),
     # Printing: readers without case.print get the masked copy (tests/integration/
     # test_documents.py checks the pages); filing is a step of the case's workflow.

@@ -31,7 +31,7 @@ TABLES: list[tuple[str, ...]] = [
     ("case", "search", "调解"),
 ]
 # Views that are not tables (lines per item) but must fit 80 columns all the same.
-LINES: list[tuple[str, ...]] = [("agenda", "--all", "--format", "table"),
+LINES: list[tuple[str, ...]] = [("agenda", "--committee", "--format", "table"),
                                 ("audit", "log", "--limit", "30"), ("case", "history", "4"),
                                 ("case", "show", "4"), ("workflow", "diagram")]
 # Tables printed beside other text, on a terminal only (no --format).

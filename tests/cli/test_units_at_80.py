@@ -52,7 +52,7 @@ def _ids(demo: Cli) -> list[str]:
 
 def _commands(demo: Cli) -> list[tuple[str, ...]]:
     shown = [tuple(c) for c in TABLES + LINES]
-    shown += [("case", "list", "--overdue"), ("case", "list", "--all"), ("agenda", "--all")]
+    shown += [("case", "list", "--overdue"), ("case", "list", "--all"), ("agenda", "--committee")]
     for i in _ids(demo):
         shown += [("case", "show", i, "--reveal", "--reason", "核对"), ("case", "history", i)]
     return shown

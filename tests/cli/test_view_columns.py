@@ -165,12 +165,12 @@ def test_agenda_and_both_case_lists_say_the_same_days_overdue_in_one_word(demo: 
     """One count (the committee's calendar days after the day the deadline is shown on) and
     one word (逾期) in agenda, case list --overdue and case list, for every overdue case."""
     cases = json.loads(demo("case", "list", "--overdue", "--json").out)
-    agenda = {i["number"]: i for i in json.loads(demo("agenda", "--all", "--json").out)
+    agenda = {i["number"]: i for i in json.loads(demo("agenda", "--committee", "--json").out)
               if i["kind"] == "overdue"}
     assert cases and set(agenda) == {c["number"] for c in cases}
     listed = demo("--lang", lang, "case", "list", "--all").out
     late_list = demo("--lang", lang, "case", "list", "--overdue").out
-    shown = demo("--lang", lang, "agenda", "--all", terminal=True, env={"COLUMNS": "80"}).out
+    shown = demo("--lang", lang, "agenda", "--committee", terminal=True, env={"COLUMNS": "80"}).out
     for c in cases:
         days, day = c["days_overdue"], agenda[c["number"]]["date"]
         assert -agenda[c["number"]]["days"] == days > 0

@@ -75,7 +75,10 @@ def person(surname: str, n: int) -> str:
 def record(i: int) -> dict[str, Any]:
     """A valid case.json with unique ID numbers and names (two parties): no record is a
     probable duplicate of another (mediation/duplicates.py)."""
+    from mediation.core import identity
+
     rng = random.Random(i)
+    applicant, respondent = _resident_id(2 * i), _resident_id(2 * i + 1)
     return {
         "category": rng.choice(["01", "02", "03", "06", "10"]),
         "source": "application",
@@ -83,11 +86,14 @@ def record(i: int) -> dict[str, Any]:
         "requests": "请求赔偿维修费用并修复防水层。",
         "amount": rng.randint(100, 20000),
         "parties": [
-            {"role": "applicant", "kind": "person", "name": person("张", i), "sex": "male",
-             "ethnicity": "汉族", "id_number": _resident_id(2 * i),
+            # the sex the ID number says (a given one must agree with it: fields.identity_of)
+            {"role": "applicant", "kind": "person", "name": person("张", i),
+             "sex": identity.sex_of_resident_id(applicant),
+             "ethnicity": "汉族", "id_number": applicant,
              "phone": f"138{i % 100_000_000:08d}", "address": "湖南省长沙市岳麓区桐梓坡路8栋502"},
-            {"role": "respondent", "kind": "person", "name": person("李", i), "sex": "female",
-             "ethnicity": "汉族", "id_number": _resident_id(2 * i + 1),
+            {"role": "respondent", "kind": "person", "name": person("李", i),
+             "sex": identity.sex_of_resident_id(respondent),
+             "ethnicity": "汉族", "id_number": respondent,
              "phone": f"139{i % 100_000_000:08d}", "address": "湖南省长沙市岳麓区桐梓坡路8栋602"},
         ],
     }

@@ -20,7 +20,6 @@ from cli.options import (
     decoded,
     format_opt,
     json_opt,
-    note,
     parse_at,
     parse_date,
     read_stdin,
@@ -83,7 +82,7 @@ def register(app: typer.Typer) -> None:
                     record = guided_intake(calendar, draft=draft)
                 else:  # asked, and a refusal of the registration back to the summary
                     result = guided_registration(calendar, draft, lambda rec, at: _register(
-                        e, _noted(rec), force=force, at=at, draft=draft))
+                        e, rec, force=force, at=at, draft=draft))
                     return _registered(result, as_json, draft)
         else:
             if file == "-":
@@ -100,7 +99,7 @@ def register(app: typer.Typer) -> None:
             record = intake.load_case_file(decoded(data, origin), origin=origin,
                                            calendar=calendar)
         with draft.kept() if draft is not None else nullcontext():
-            result = _register(e, _noted(record), force=force, at=when, draft=draft)
+            result = _register(e, record, force=force, at=when, draft=draft)
         _registered(result, as_json, draft)
 
     @case.command("accept")
@@ -323,7 +322,7 @@ def register(app: typer.Typer) -> None:
         reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
         as_json: bool = json_opt(),
     ) -> None:
-        """Show one case file; personal data masked unless revealed."""
+        """Show one case file (parties with sex, ethnicity, guardian); masked unless revealed."""
         from mediation import queries
 
         view = env(ctx).act(queries.case_view, case_ref, reveal=reveal, reason=reason,
@@ -365,7 +364,7 @@ def register(app: typer.Typer) -> None:
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
                 reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
                 fmt: str | None = format_opt(), as_json: bool = json_opt()) -> None:
-        """Every step of one case, from the event log; personal data masked unless revealed."""
+        """Every step of one case from the event log, guardians too; masked unless revealed."""
         from mediation import queries
 
         render.history(env(ctx).act(queries.history, case_ref, reveal=reveal, reason=reason,
@@ -376,15 +375,6 @@ def register(app: typer.Typer) -> None:
     document_cmds.register_case(case)
     search_cmds.register_case(case)
     correction_cmds.register(case)
-
-
-def _noted(record: CaseIn) -> CaseIn:
-    """The record, its warnings said (intake.warnings: an amount and no amount category...)."""
-    from mediation import intake
-
-    for warning in intake.warnings(record):
-        note(warning)
-    return record
 
 
 def _registered(result: dict[str, Any], as_json: bool, draft: Draft | None) -> None:

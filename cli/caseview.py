@@ -12,7 +12,7 @@ from cli import lines, tables
 from cli.lines import keep, keep_short, width
 from cli.output import category_name, emit_json, local_time, out
 from cli.tables import Column
-from mediation.core import money
+from mediation.core import fields, money
 from mediation.core.i18n import NOT_AGREED, _, name, or_absent
 
 if TYPE_CHECKING:
@@ -104,8 +104,9 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
 
 def _parties(view: CaseView, cells: int | None) -> None:
     # every column kept: where they do not fit, each party is shown as a record
-    columns = [Column(_("Role")), Column(_("Name")), Column(_("ID number")), Column(_("Phone")),
-               Column(_("Address"), wrap=True), Column(_("Guardian"), wrap=True)]
+    columns = [Column(_("Role")), Column(_("Name")), Column(_("Sex")), Column(_("Ethnicity")),
+               Column(_("ID number")), Column(_("Phone")), Column(_("Address"), wrap=True),
+               Column(_("Guardian"), wrap=True)]
     body = []
     for p in view.parties:
         guardian = ""
@@ -113,14 +114,19 @@ def _parties(view: CaseView, cells: int | None) -> None:
             relation = p.guardian.get("relation")
             guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
                 "relation", relation), p.guardian.get("phone")) if v)
-        body.append([name("party", p.role), p.name, p.id_number or "", p.phone or "",
+        body.append([name("party", p.role), p.name, name("sex", p.sex) if p.sex else "",
+                     fields.ethnicity_name(p.ethnicity) or "", p.id_number or "", p.phone or "",
                      lines.keep_places(p.address or ""), "\n".join(
                          keep_short(g) for g in guardian.split("\n") if g)])
-    if cells is None:
+    if cells is None:  # every column in its place, for a script reading the rows
         out(_("Parties") + "\n")
         tables.emit_rows(columns, body, "tsv")
-    else:
-        tables.emit_rows(columns, body, "table", title=_("Parties"))
+        return
+    # on a terminal a column no party has a value in is left out (a case without guardians):
+    # the others fit where they would not beside an empty one
+    used = [i for i in range(len(columns)) if i < 2 or any(row[i] for row in body)]
+    tables.emit_rows([columns[i] for i in used], [[row[i] for i in used] for row in body],
+                     "table", title=_("Parties"))
 
 
 def _lines(view: CaseView) -> list[str]:

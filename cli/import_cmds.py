@@ -63,8 +63,6 @@ def register(app: typer.Typer) -> None:
         if result.encoding:
             note(msg("{origin}: read as {encoding} (not UTF-8)", origin=Path(file).name,
                      encoding=result.encoding))
-        for r in result.notes:
-            render.err(_("note: {message}", message=r.message) + "\n")
         for r in result.rejected:
             render.err(_("skipped: {message}", message=r.message) + "\n")
         for seen in result.elsewhere:

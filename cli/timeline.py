@@ -122,7 +122,8 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "
         return clauses((_("{field}: {value}", field=mark(name("field", k)),
-                          value=_value(v, k, kept, staff)) for k, v in value.items()
+                          value=_nested(_value(v, k, kept, staff)) if isinstance(v, dict)
+                          else _value(v, k, kept, staff)) for k, v in value.items()
                         if v is not None), sep)
     if key == "corrected" and isinstance(value, list):  # a party's fields corrected, by name
         return clauses((mark(name("field", v)) for v in value),
@@ -133,6 +134,11 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
                         for p, v in zip(parts, value, strict=True)),
                        "；" if get_language() == "zh" else "; ")
     return mark(money.shown(value) if key in MONEY else str(value))
+
+
+def _nested(text: str) -> str:
+    """A record inside a record (a party's guardian) in brackets: （姓名：周某，关系：父母）."""
+    return f"（{text}）" if get_language() == "zh" else f"({text})"
 
 
 def _move(e: EventView) -> str:

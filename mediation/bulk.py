@@ -61,7 +61,6 @@ class ImportResult:
     last: str | None = None
     batches: int = 0
     encoding: str | None = None  # "GB18030" when the file was read as such (a note to show)
-    notes: list[Rejected] = field(default_factory=list)  # imported, but doubtful (a note each)
     # imported cases whose party is in an open case of another committee (issue 17): line,
     # number, and what the importer is told (duplicates.told_elsewhere, as intake tells it)
     elsewhere: list[dict[str, Any]] = field(default_factory=list)
@@ -194,11 +193,10 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
     total = 0
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         workers = workers or bulk_validation.default_workers(path)
-        for blob, bad, chunk_probes, count, notes in bulk_validation.validated(
+        for blob, bad, chunk_probes, count in bulk_validation.validated(
                 path, key, workers, not force, calendar, encoding):
             total += count
             result.rejected.extend(bad)
-            result.notes.extend(notes)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)
             probes.extend(chunk_probes)
         # Every record is validated before any duplicate check: a file refused as invalid says

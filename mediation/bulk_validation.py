@@ -27,7 +27,7 @@ from mediation.cases import CaseIn
 from mediation.core import jsontext
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
-from mediation.core.i18n import _, get_language, msg, set_language
+from mediation.core.i18n import _, get_language, set_language
 from mediation.db import eventlog
 from mediation.intake import (
     PARTY_COLUMNS,
@@ -38,7 +38,6 @@ from mediation.intake import (
     too_deep,
     validation_context,
 )
-from mediation.intake import warnings as intake_warnings
 
 CHUNK = 2000  # lines per validation task
 PARALLEL_FROM = 20_000  # lines: below this, validating in-process is quicker than a pool
@@ -67,22 +66,20 @@ HASH = PARTY_COLUMNS.index("id_hash")
 DISCOVERED = CASE_COLUMNS.index("discovered_at")
 
 
-def prepare(line: int, text: str, key: bytes, calendar: Calendar | None = None,
-            notes: list[Rejected] | None = None) -> Prepared | Rejected:
+def prepare(line: int, text: str, key: bytes, calendar: Calendar | None = None
+            ) -> Prepared | Rejected:
     """Validate one line. The common case validates the JSON text directly (no intermediate
     dict); anything it refuses is validated again the way ``case new --file`` does (json.loads,
     then the schema), which decides and words the rejection."""
     try:
         record = CaseIn.model_validate_json(text, context=validation_context(calendar))
     except ValidationError:
-        return prepare_loaded(line, text, key, calendar, notes)
-    if notes is not None:
-        _note(line, record, notes)
+        return prepare_loaded(line, text, key, calendar)
     return rows(line, record, key)
 
 
-def prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None = None,
-                   notes: list[Rejected] | None = None) -> Prepared | Rejected:
+def prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None = None
+                   ) -> Prepared | Rejected:
     try:
         data = json.loads(text, strict=False)  # raw control characters: the normaliser's
     except json.JSONDecodeError as exc:  # the line's own line 1: said as the file's line
@@ -95,16 +92,7 @@ def prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None =
                                     calendar=calendar)
     except InvalidInput as exc:
         return Rejected(line, exc.render())
-    if notes is not None:
-        _note(line, record, notes)
     return rows(line, record, key)
-
-
-def _note(line: int, record: CaseIn, notes: list[Rejected]) -> None:
-    """What is doubtful but imported (intake.warnings), one line each, numbered as the file's."""
-    for warning in intake_warnings(record):
-        notes.append(Rejected(line, msg("line {line}: {warning}", line=line,
-                                        warning=warning).render()))
 
 
 def rows(line: int, record: CaseIn, key: bytes) -> Prepared:
@@ -130,7 +118,7 @@ def rows(line: int, record: CaseIn, key: bytes) -> Prepared:
 # What a validated chunk of lines comes back as: its prepared records pickled into one blob (the
 # parent spools it as it is), the rejected lines, the (line, duplicate probe) of the prepared
 # records when duplicates are checked, and how many records the chunk held.
-Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int, list[Rejected]]
+Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int]
 _CATEGORY = CASE_COLUMNS.index("category")
 _ROLE = PARTY_COLUMNS.index("role")
 _NAME = PARTY_COLUMNS.index("name")
@@ -146,16 +134,14 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
     set_language(lang)
     good: list[Prepared] = []
     bad: list[Rejected] = []
-    notes: list[Rejected] = []
     for n, text in lines:
-        item = prepare(n, text, key, calendar, notes)
+        item = prepare(n, text, key, calendar)
         if isinstance(item, Rejected):
             bad.append(item)
         else:
             good.append(item)
     probes = [_probe(item) for item in good] if check else []
-    return (pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines),
-            notes)
+    return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:

@@ -288,13 +288,16 @@ class PartyIn(fields.In):
 
     @model_validator(mode="after")
     def _identity(self, info: ValidationInfo) -> PartyIn:
-        id_type, number, born = fields.identity_of(self.id_type, self.id_number, self.birth_date)
+        id_type, number, born, sex = fields.identity_of(self.id_type, self.id_number,
+                                                        self.birth_date, self.sex)
         if id_type != self.id_type:
             self.id_type = id_type
         if number != self.id_number:
             self.id_number = number
         if born != self.birth_date:
             self.birth_date = born
+        if sex != self.sex:
+            self.sex = sex
         fields.check_guardian(self.kind, self.birth_date, self.guardian is not None, info)
         return self
 
@@ -359,14 +362,8 @@ class PartyView(BaseModel):
         idn = p.id_number if reveal else identity.mask_id(p.id_number)
         phone = p.phone if reveal else identity.mask_phone(p.phone)
         show_names = reveal or names
-        guardian = None
-        if p.guardian_name:
-            guardian = {
-                "name": redaction.shown_name(p.guardian_name, PartyKind.person,
-                                             full=show_names),
-                "relation": p.guardian_relation,
-                "phone": p.guardian_phone if reveal else identity.mask_phone(p.guardian_phone),
-            }
+        guardian = redaction.guardian_shown(p.guardian_name, p.guardian_relation,
+                                            p.guardian_phone, reveal=reveal, names=show_names)
         return cls(
             role=p.role,
             kind=p.kind,

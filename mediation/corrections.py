@@ -32,6 +32,7 @@ from mediation.core import choices, identity, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Amend, StepDone, Withdraw
 from mediation.core.errors import InvalidInput, UsageError
+from mediation.core.fields import corrected_party
 from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan
 from mediation.db import settings
@@ -211,7 +212,7 @@ def _parties_amended(current: list[dict[str, Any]], add: Sequence[Mapping[str, A
         if not 1 <= n <= count:
             raise InvalidInput(msg("the case has no party {n} (parties 1 to {count})", n=n,
                                    count=count))
-    out = [{**p, **edits.get(i + 1, {})} for i, p in enumerate(current)
+    out = [corrected_party(p, edits.get(i + 1, {})) for i, p in enumerate(current)
            if i + 1 not in set(remove)]
     return [*out, *(dict(p) for p in add)]
 
@@ -262,4 +263,6 @@ def _shown(p: Party) -> dict[str, Any]:
         "role": p.role, "kind": p.kind,
         "name": redaction.shown_name(p.name, p.kind, full=False),
         "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone),
+        "guardian": redaction.guardian_shown(p.guardian_name, p.guardian_relation,
+                                             p.guardian_phone, reveal=False, names=False),
     }.items() if v is not None}

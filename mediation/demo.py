@@ -42,18 +42,23 @@ SOURCE_WEIGHTS = {"application": 45, "proactive": 15, "grid": 25, "court": 5, "p
                   "petition": 2, "government": 2}
 
 
-def resident_id(rng: random.Random, birth: datetime) -> str:
-    first17 = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+def resident_id(rng: random.Random, birth: datetime, sex: str | None = None) -> str:
+    """A valid number of someone born on ``birth``, of ``sex`` when given (the 17th digit: odd
+    for a man), as the intake requires a stated sex to agree with it (fields.identity_of)."""
+    region, order = rng.choice(REGIONS), rng.randint(0, 999)
+    if sex is not None and (order % 2 == 1) != (sex == "male"):
+        order ^= 1
+    first17 = f"{region}{birth:%Y%m%d}{order:03d}"
     return first17 + identity.gb11643_check_char(first17)
 
 
 def person(rng: random.Random, role: str) -> dict[str, Any]:
     birth = datetime(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 50))
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+    sex = rng.choice(["male", "female"])
     return {
-        "role": role, "kind": "person",
-        "name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2))),
-        "sex": rng.choice(["male", "female"]), "ethnicity": "汉族",
-        "id_number": resident_id(rng, birth),
+        "role": role, "kind": "person", "name": name, "sex": sex, "ethnicity": "汉族",
+        "id_number": resident_id(rng, birth, sex),
         "phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
         "address": f"湖南省长沙市岳麓区龙王港街道{rng.randint(1, 30)}栋{rng.randint(101, 1808)}",
     }

@@ -87,19 +87,6 @@ def field_where(loc: Sequence[str | int]) -> str:
     return msg("{field} ({path})", field=" ".join(words), path=path).render()
 
 
-def warnings(record: CaseIn) -> list[Msg]:
-    """What is doubtful but not refused in a valid record: a party's stated sex that the sex
-    digit of their resident ID number contradicts (the clerk may have typed either wrong)."""
-    found = []
-    for i, p in enumerate(record.parties):
-        in_id = identity.sex_contradicted(p.sex, p.id_type, p.id_number)
-        if in_id is not None and p.sex is not None:
-            found.append(msg("{field}: {sex} but the ID number's sex digit says {in_id}; "
-                             "check both", field=field_where(("parties", i, "sex")),
-                             sex=name("sex", p.sex), in_id=name("sex", in_id)))
-    return found
-
-
 def _explain(exc: ValidationError, origin: str) -> Msg:
     err = exc.errors(include_url=False)[0]
     loc = [str(p) for p in err["loc"]]
@@ -111,7 +98,7 @@ def _explain(exc: ValidationError, origin: str) -> Msg:
     value = err.get("input")
     kind = err["type"]
     why: Msg
-    if isinstance(cause, (normalise.Unreadable, choices.ChoiceError)):
+    if isinstance(cause, (normalise.Unreadable, choices.ChoiceError, FieldError)):
         why = cause.message
     elif isinstance(cause, ValueError):
         why = msg(str(cause))
@@ -212,7 +199,8 @@ def record_persons(record: CaseIn) -> list[str]:
 
 
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
-    """The 'new' event's changes: only the fields given; personal data masked, and the free
+    """The 'new' event's changes: only the fields given; personal data masked (a party's
+    guardian as ``case show`` masks it, redaction.guardian_shown), and the free
     text (and the names shown) redacted: numbers and the persons' names, as eventlog.append
     would (the bulk import writes these as they are, so they are redacted here)."""
     names = redaction.Names(record_persons(record))
@@ -229,7 +217,11 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
         "parties": [
             {"role": p.role, "kind": p.kind,
              "name": t(redaction.shown_name(p.name, p.kind, full=False)),
-             "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone)}
+             "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone),
+             # the guardian (since issue 14), masked as case show masks it; absent without one
+             **({"guardian": redaction.guardian_shown(
+                 p.guardian.name, p.guardian.relation, p.guardian.phone, reveal=False,
+                 names=False)} if p.guardian else {})}
             for p in record.parties
         ],
     }.items() if v is not None}

@@ -307,8 +307,12 @@ class PartiesShown:
         for masked, shown in self.pairs:
             if value.get("role") == masked.role and all(
                     value.get(f) == getattr(masked, f) for f in self.FIELDS if f in value):
+                # the guardian (recorded since issue 14): the shown one where the recorded one
+                # is the row's masked (redaction.guardian_shown), as for the party's own fields
+                guardian = {"guardian": shown.guardian} if "guardian" in value and \
+                    "guardian" not in kept and value["guardian"] == masked.guardian else {}
                 return {**value, **{f: getattr(shown, f) for f in self.FIELDS
-                                    if f in value and f not in kept}}
+                                    if f in value and f not in kept}, **guardian}
         return value
 
     def event(self, view: EventView) -> EventView:

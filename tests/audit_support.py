@@ -16,7 +16,7 @@ RECORD: dict[str, Any] = {
         {"role": "applicant", "kind": "person", "name": "张三", "sex": "male",
          "id_number": "430104198003120014", "phone": "13812345678",
          "address": "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋502"},
-        {"role": "respondent", "kind": "person", "name": "李四", "sex": "male",
+        {"role": "respondent", "kind": "person", "name": "李四", "sex": "female",
          "id_number": "430104197511200024", "phone": "13987654321",
          "address": "湖南省长沙市岳麓区龙王港街道桐梓坡路8栋602"},
     ],

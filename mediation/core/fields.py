@@ -11,6 +11,7 @@ a named field raises :class:`FieldError`, which the intake names in its one-line
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -20,8 +21,8 @@ from mediation.core import identity, money, normalise
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
-from mediation.core.i18n import N_
-from mediation.core.vocab import IdType, PartyKind, Source
+from mediation.core.i18n import N_, Msg, msg, name
+from mediation.core.vocab import ETHNICITIES, IdType, PartyKind, Sex, Source
 
 
 class In(BaseModel):
@@ -31,12 +32,18 @@ class In(BaseModel):
 
 
 class FieldError(ValueError):
-    """A validation problem that belongs to a named field of the model being validated."""
+    """A validation problem that belongs to a named field of the model being validated; the
+    message's ``params`` fill its fields (``message``)."""
 
-    def __init__(self, field: str, message_id: str) -> None:
+    def __init__(self, field: str, message_id: str, /, **params: object) -> None:
         super().__init__(message_id)
         self.field = field
         self.message_id = message_id
+        self.params = params
+
+    @property
+    def message(self) -> Msg:
+        return msg(self.message_id, **self.params)
 
 
 def calendar_of(info: ValidationInfo | None) -> Calendar:
@@ -141,6 +148,19 @@ def ethnicity(v: str | None) -> str | None:
             ) from None
 
 
+def ethnicity_name(stored: str | None) -> str | None:
+    """A stored ethnic group (the standard's Chinese name, :func:`ethnicity`) in the reader's
+    language (汉族, Han); a value of no group of the standard (none is stored) as it is."""
+    from mediation.core import choices
+
+    if not stored:
+        return stored
+    try:
+        return name("ethnicity", choices.parse("ethnicity", stored, ETHNICITIES))
+    except choices.ChoiceError:
+        return stored
+
+
 EthnicityIn = Annotated[str, BeforeValidator(_text), AfterValidator(ethnicity)]
 
 
@@ -163,13 +183,19 @@ def amount(v: Any) -> Any:
     return None if v is None else money.amount(v)
 
 
-def identity_of(id_type: IdType | None, id_number: str | None,
-                birth_date: date | None) -> tuple[IdType | None, str | None, date | None]:
-    """A party's ID type, number and birth date, checked against each other: an ID number
-    without a type is a resident ID; a resident ID number is checked (GB 11643), put in its
-    normal form, and gives the birth date, which must match one given."""
+def identity_of(id_type: IdType | None, id_number: str | None, birth_date: date | None,
+                sex: Sex | None = None
+                ) -> tuple[IdType | None, str | None, date | None, Sex | None]:
+    """A party's ID type, number, birth date and sex, checked against each other: THE one
+    derivation of the facts a resident ID number holds (the intake, the guided intake and the
+    bulk import all validate through it, ``cases.PartyIn``). An ID number without a type is a
+    resident ID; a resident ID number is checked (GB 11643) and put in its normal form, and it
+    gives the birth date (its digits 7-14) and the sex (its 17th digit: odd male, even
+    female): either taken from it when not given, or, given, refused when it says otherwise,
+    naming both (:class:`FieldError`). Derived here, before the number is stored and shown only
+    masked or as its keyed hash."""
     if not id_number:
-        return id_type, id_number, birth_date
+        return id_type, id_number, birth_date, sex
     if id_type is None:
         id_type = IdType.resident_id
     if id_type == IdType.resident_id:
@@ -180,8 +206,38 @@ def identity_of(id_type: IdType | None, id_number: str | None,
         if birth_date is None:
             birth_date = born
         elif birth_date != born:
-            raise FieldError("birth_date", N_("does not match the birth date in the ID number"))
-    return id_type, id_number, birth_date
+            raise FieldError("birth_date", N_("{given} given, but the ID number says {in_id}"),
+                             given=birth_date.isoformat(), in_id=born.isoformat())
+        in_id = Sex(identity.sex_of_resident_id(id_number))
+        if sex is None:
+            sex = in_id
+        elif sex != in_id:
+            raise FieldError("sex", N_("{given} given, but the ID number says {in_id}"),
+                             given=name("sex", sex), in_id=name("sex", in_id))
+    return id_type, id_number, birth_date, sex
+
+
+def corrected_party(stored: Mapping[str, Any], edit: Mapping[str, Any]) -> dict[str, Any]:
+    """A party's stored record (as case.json holds it) with a correction's keys applied. A
+    corrected ID number carries the facts it holds with it: a stored birth date or sex that
+    the old resident ID number gives (taken from it at intake, :func:`identity_of`, or given
+    alike) and that the correction does not give is taken from the corrected number instead,
+    so a mistyped number is corrected alone; one the old number did not give stays, and is
+    checked against the new."""
+    merged = {**stored, **edit}
+    old = stored.get("id_number")
+    if "id_number" not in edit or not old or edit["id_number"] == old \
+            or stored.get("id_type", IdType.resident_id) != IdType.resident_id:
+        return merged
+    found = identity.check_resident_id(str(old))
+    if isinstance(found, str):
+        return merged
+    number, born = found
+    held = {"birth_date": born.isoformat(), "sex": identity.sex_of_resident_id(number)}
+    for key, value in held.items():
+        if key not in edit and stored.get(key) == value:
+            merged.pop(key, None)
+    return merged
 
 
 def is_minor(birth_date: date, calendar: Calendar) -> bool:

@@ -168,12 +168,20 @@ def test_bad_amounts_in_case_json_name_the_bound(room: Cli, field: str, value: A
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_a_stated_sex_the_id_contradicts_is_a_warning(room: Cli) -> None:
+def test_a_stated_sex_the_id_contradicts_is_refused(room: Cli) -> None:
+    """Refused naming both, nothing written (issue 14: it was a warning, and the stored sex
+    contradicted the ID number); without a sex, the ID number's is stored."""
     record = case_record()
     record["parties"][0]["sex"] = "female"  # 430104198003120014: 17th digit 1, male
     del record["parties"][1]["sex"]
-    r = ok(room("case", "new", "--file", "-", input=json.dumps(record)))
-    assert "parties[0].sex" in r.err and r.err.count("\n") == 1
+    r = room("case", "new", "--file", "-", input=json.dumps(record))
+    assert r.code == 1 and r.err.count("\n") == 1, r.err
+    assert "parties[0].sex: female given, but the ID number says male" in r.err
+    assert json.loads(ok(room("case", "list", "--json")).out) == []
+    del record["parties"][0]["sex"]
+    ok(room("case", "new", "--file", "-", input=json.dumps(record)))
+    shown = json.loads(ok(room("case", "show", "1", "--json")).out)
+    assert [p["sex"] for p in shown["parties"]] == ["male", "female"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -249,15 +257,20 @@ def test_an_unreadable_path_is_one_line(room: Cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_the_sex_digit_note_on_import_names_the_line(room: Cli, tmp_path: Path) -> None:
+def test_the_sex_digit_refusal_on_import_names_the_line(room: Cli, tmp_path: Path) -> None:
     good = case_record()
     del good["parties"][1]["sex"]
-    doubtful = json.loads(json.dumps(good))
-    doubtful["parties"][0]["sex"] = "female"
+    contradicted = json.loads(json.dumps(good))
+    contradicted["parties"][0]["sex"] = "female"
     path = tmp_path / "cases.jsonl"
-    path.write_text(f"{json.dumps(good)}\n{json.dumps(doubtful)}\n", "utf-8")
-    r = ok(room("case", "import", str(path), "--force"))
-    assert r.err.count("\n") == 1 and "line 2: parties[0].sex" in r.err, r.err
+    path.write_text(f"{json.dumps(good)}\n{json.dumps(contradicted)}\n", "utf-8")
+    r = room("case", "import", str(path), "--force")
+    assert r.code == 1 and "line 2: parties[0].sex: female given, but the ID number says " \
+        "male" in r.err, r.err
+    assert json.loads(ok(room("case", "list", "--json")).out) == []
+    r = ok(room("case", "import", str(path), "--force", "--skip-invalid"))
+    assert "line 2: parties[0].sex" in r.err and len(json.loads(ok(room(
+        "case", "list", "--json")).out)) == 1
 
 
 def test_every_file_parameter_is_passed_on_as_typed() -> None:

@@ -22,6 +22,9 @@ def ok(r: Result) -> Result:
     return r
 
 
+WOMAN = "430104198003120022"  # born 1980-03-12, the 17th digit even: a woman
+
+
 @pytest.fixture
 def room(cli: Cli) -> Cli:
     ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
@@ -32,7 +35,7 @@ def chinese_record() -> dict[str, Any]:
     record = case_record(category="邻里纠纷", source="网格员排查", risk_level="中")
     p0, p1 = record["parties"]
     p0.update(role="申请人", kind="自然人", sex="男", id_type="居民身份证")
-    p1.update(role="被申请人", sex="男")
+    p1.update(role="被申请人", sex="女")  # as her ID number says (issue 14: else refused)
     return record
 
 
@@ -45,7 +48,7 @@ def stored(cli: Cli, ref: str = "1") -> dict[str, Any]:
 def _in_codes(view: dict[str, Any]) -> None:
     assert (view["category"], view["source"], view["risk_level"]) == ("02", "grid", "medium")
     assert [(p["role"], p["kind"], p["sex"]) for p in view["parties"]] == [
-        ("applicant", "person", "male"), ("respondent", "person", "male")]
+        ("applicant", "person", "male"), ("respondent", "person", "female")]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -66,7 +69,8 @@ def test_case_new_and_import_take_chinese_values(room: Cli, tmp_path: Path, lang
 def test_amend_json_takes_chinese_values(room: Cli, lang: str) -> None:
     ok(room("case", "new", "--file", "-", input=json.dumps(case_record())))
     ok(room("--lang", lang, "case", "amend", "1", "--reason", "登记有误",
-            "--edit-party", '1:{"sex": "女", "kind": "自然人"}',
+            # a sex with the ID number that says it (issue 14: a contradiction is refused)
+            "--edit-party", "1:" + json.dumps({"sex": "女", "kind": "自然人", "id_number": WOMAN}),
             "--add-party", '{"role": "被申请人", "name": "王五", "sex": "男"}',
             "--risk", "高", "--category", "婚姻家庭纠纷"))
     view = stored(room)

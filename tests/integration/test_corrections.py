@@ -160,3 +160,29 @@ def test_a_removed_partys_name_is_masked_in_the_correction_that_removes_them(roo
     assert "王五" not in (e.changes or "") and "王五" not in (e.reason or "")
     assert "王某" in (e.changes or "")
     _verified(room)
+
+
+def test_a_corrected_id_number_carries_its_birth_date_and_sex(room: Room) -> None:
+    """Issue 14: the birth date and sex an ID number gives are stored with it; correcting a
+    mistyped number alone takes them from the corrected one (fields.corrected_party), while a
+    stated value the old number did not give is still checked against the new one."""
+    from mediation.core import identity
+
+    def number(first17: str) -> str:
+        return first17 + identity.gb11643_check_char(first17)
+
+    cid = new_case(room)  # party 1: 430104198003120014, born 1980-03-12, male
+    corrected = number("43010419810413002")  # born 1981-04-13, female
+    room.run(steps.amend, None, cid, reason="身份证号码录错", edit_parties={
+        1: {"id_number": corrected}})
+    with room.uow(write=False) as uow:
+        party = uow.session.exec(select(Party).where(Party.case_id == cid)
+                                 .order_by(col(Party.position))).first()
+        assert party is not None
+        assert (party.id_number, str(party.birth_date), party.sex) == (
+            corrected, "1981-04-13", "female")
+    # given with the correction and contradicting it: refused, naming both
+    with pytest.raises(InvalidInput, match="male given, but the ID number says female"):
+        room.run(steps.amend, None, cid, reason="更正", edit_parties={
+            1: {"id_number": number("43010419810413004"), "sex": "male"}})
+    _verified(room)

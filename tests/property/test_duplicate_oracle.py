@@ -73,7 +73,8 @@ def _record(kind: str, defect: str) -> dict[str, Any]:
     record["summary"] = f"第{n}起纠纷。"
     a, b = record["parties"]
     a.update(name=person("欧阳", n), id_number=_id(2 * n), phone=f"137{n:08d}")
-    b.update(name=person("司马", n), id_number=_id(2 * n + 1), phone=f"136{n:08d}")
+    b.update(name=person("司马", n), id_number=_id(2 * n + 1), phone=f"136{n:08d}",
+             sex="male")  # as the number says (a sex it contradicts is refused: issue 14)
     if kind == "hit-id":
         a["id_number"] = HIDDEN_CASE["parties"][0]["id_number"]
     elif kind == "hit-names":

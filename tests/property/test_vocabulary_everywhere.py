@@ -288,11 +288,11 @@ def test_the_clerks_file_in_chinese_is_the_file_in_codes() -> None:
     set_language("zh")
     record = case_record(category="邻里纠纷", source="当事人申请", risk_level="中")
     record["parties"][0].update(role="申请人", kind="自然人", sex="男", id_type="居民身份证")
-    record["parties"][1].update(role="被申请人", sex="男")
+    record["parties"][1].update(role="被申请人", sex="女")
     got = intake.parse_case(record)
     assert (got.category, got.source, got.risk_level) == ("02", "application", "medium")
     assert [(p.role, p.kind, p.sex) for p in got.parties] == [
-        ("applicant", "person", "male"), ("respondent", "person", "male")]
+        ("applicant", "person", "male"), ("respondent", "person", "female")]
     assert choices.category("2") == "02" and normalise.code("０２") == "02"
     # a JSON number as a category, as a clerk may write it, on the file and import paths
     for number, code in ((2, "02"), (99, "99"), (102, "0102")):

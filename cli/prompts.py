@@ -276,8 +276,8 @@ class Form:
         say("")
         say(_("Please check what was entered:"))
         for i, (label, show, _ask_again) in enumerate(self.fields(), 1):
-            say(f"{i:>3}. {label}：{show()}" if get_language() == "zh"
-                else f"{i:>3}. {label}: {show()}")
+            # through the message (i18n.quoted): a number typed into free text is masked
+            say(f"{i:>3}. " + _("{field}: {value}", field=label, value=show()))
 
     def confirmed(self) -> bool:
         """Summary, then register (y), change field N (its number) or cancel (n)."""

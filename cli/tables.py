@@ -33,7 +33,7 @@ from cli.lines import (
     wrap,
 )
 from cli.output import clean, console, emit_json, out
-from mediation.core.i18n import _
+from mediation.core.i18n import Shown, _
 from mediation.core.vocab import OutputFormat
 
 FORMATS = tuple(f.value for f in OutputFormat)  # typed as a code or a name (--format 表格)
@@ -330,7 +330,7 @@ def _records(columns: list[Column], rows: list[list[str]], out: Any, title: str 
         for column, cell in zip(columns[2:], r[2:], strict=False):
             if cell.strip():
                 text = _("{field}: {value}", field=lines.keep(column.header),
-                         value=kept(column, cell))
+                         value=Shown(kept(column, cell)))  # masked or revealed by its view
                 for line in lines.wrap(text, out.width, indent="      ", first_indent="    "):
                     out.print(line, markup=False, soft_wrap=True)
 

@@ -105,11 +105,32 @@ class Msg:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, lang: str | None = None) -> str:
-        values = {
-            k: (v.render(lang) if isinstance(v, Msg) else v) for k, v in self.params.items()
-        }
+        values = {k: (v.render(lang) if isinstance(v, Msg) else quoted(v))
+                  for k, v in self.params.items()}
         text = gettext_(self.id, lang)
         return text.format(**values) if values else text
+
+
+class Shown(str):
+    """A value its view has already masked or revealed for this reader (a table's cell under
+    ``--reveal``): :func:`quoted` lets it through as it is."""
+
+    __slots__ = ()
+
+
+def quoted(value: object) -> object:
+    """THE one way a message quotes a value it was given (``{value!r}``, ``“{typed}”``, a
+    framework's usage error, a file's field): a string passes through
+    :func:`mediation.core.redaction.scrub_quoted`, so a resident ID number or a phone number typed
+    into the wrong field (民族, 电话, 性别...) is never echoed in full: ``'430***********0014'
+    不是民族``. Every string parameter of every message goes through here; a message never shows
+    a number in full, but for a :class:`Shown` value (a case view's cell, revealed to one who
+    may see it)."""
+    if not isinstance(value, str) or isinstance(value, Shown):
+        return value
+    from mediation.core import redaction  # it imports normalise, which imports this module
+
+    return redaction.scrub_quoted(value)
 
 
 def msg(message_id: str, /, **params: object) -> Msg:

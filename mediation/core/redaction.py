@@ -18,6 +18,10 @@ and retention.
   (18 characters), mobile numbers (with or without ``+86`` / ``0086`` / ``86``) and landlines
   (area code and number), written with ASCII or full-width digits and with spaces, hyphens or
   dots between the digits, are masked as ``110***********1234`` / ``138****5678``.
+- **Quoted values.** :func:`scrub_quoted`: every value a message quotes (``'430***********0022'
+  不是电话号码``: what a user typed into the wrong prompt, a file's field, a usage error) goes
+  through it, in one place (``i18n.quoted``, called by ``Msg.render``); a whole hex word (a
+  digest, a generated file name) is left as it is.
 
 What it does not cover: names of people who are not parties or guardians (a neighbour named only
 in the minutes), numbers written in Chinese numerals (一三八…), and events written before this
@@ -255,6 +259,26 @@ def scrub(text: str | None) -> str | None:
     text = _ID_RE.sub(_mask_id, text)
     text = _MOBILE_RE.sub(_mask_number, text)
     return _LANDLINE_RE.sub(_mask_number, text)
+
+
+# A whole word of lower-case hex digits with a letter in it: a digest or a generated file name
+# (``intake-0123456789abcdef.json``, an anchor's hash), whose digits are no phone number.
+_HEX_WORD_RE = lazy(r"(?<![0-9A-Za-z])[0-9a-f]*[a-f][0-9a-f]*(?![0-9A-Za-z])")
+
+
+def scrub_quoted(text: str) -> str:
+    """:func:`scrub` of a value a message quotes (i18n.quoted: what a user typed, a file's
+    field, a path, a digest): every number masked but those inside a whole hex word."""
+    if not _ANY_DIGITS.search(text):
+        return text
+    out, last = [], 0
+    for m in _HEX_WORD_RE.finditer(text):
+        if len(m.group(0)) >= 8:
+            out.append(scrub(text[last:m.start()]) or "")
+            out.append(m.group(0))
+            last = m.end()
+    out.append(scrub(text[last:]) or "")
+    return "".join(out)
 
 
 def redact(text: str | None, names: Iterable[str] | Names = ()) -> str | None:

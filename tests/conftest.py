@@ -7,6 +7,8 @@ Backends: ``db_url`` (and so ``room`` and ``cli``) is parametrised over the ``ba
 ``sqlite`` and ``postgres``; every test using them runs on both. The PostgreSQL half is marked
 ``postgres`` (deselect with ``-m "not postgres"``); it is skipped when the server is unreachable,
 except when ``CI=true``, where it fails. ``MEDIATION_TEST_BACKENDS=sqlite`` runs one backend only.
+On PostgreSQL, ``room`` is a copy of its worker's template and every database is dropped in the
+background (tests/pg.py says how, and why a copied room's clock starts when it does).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy import Engine
 
 from mediation import committee
 from mediation.access.policy import Actor
+from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.clock import utcnow
 from mediation.core.i18n import set_language
 from mediation.db.engines import create_schema, engine_for
@@ -43,6 +46,13 @@ settings.register_profile(
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Each process drops the PostgreSQL databases it made (tests/pg.py), templates included."""
+    pg = sys.modules.get("tests.pg")
+    if pg is not None:
+        pg.finish()
 
 
 @pytest.fixture(autouse=True)
@@ -135,9 +145,47 @@ def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+@dataclass(frozen=True)
+class RoomMade:
+    """What a room's template holds beside its rows: the instant they were written, the staff."""
+
+    now: datetime
+    director: Actor
+    mediator: Actor
+
+
+def _room_made(url: str) -> RoomMade:
+    made = make_room(url)
+    return RoomMade(made.clock.now, made.director, made.mediator)
+
+
+ROOM_TEMPLATE_MINUTES = 5
+
+
+def _room_template_fresh(made: RoomMade) -> bool:
+    """A room's template is copied while a copy's clock (which starts at the instant its rows
+    were written) is within a few minutes of the real one, in the same hour and local day."""
+    now = utcnow()
+    return (now - made.now < timedelta(minutes=ROOM_TEMPLATE_MINUTES)
+            and now.replace(minute=0, second=0, microsecond=0)
+            == made.now.replace(minute=0, second=0, microsecond=0)
+            and DEFAULT_CALENDAR.local_date(now) == DEFAULT_CALENDAR.local_date(made.now))
+
+
 @pytest.fixture
-def room(db_url: str) -> Room:
-    return make_room(db_url)
+def room(backend: str, tmp_path: Path) -> Iterator[Room]:
+    """A committee with staff (``make_room``) in a database of its own. On PostgreSQL it is a
+    copy of this worker's template (tests/pg.py ``cloned_database``), whose clock starts at the
+    instant the template's rows were written, as a room made afresh starts at its own."""
+    if backend != "postgres":
+        with new_database(backend, tmp_path / "room.db") as url:
+            yield make_room(url)
+        return
+    from tests.pg import cloned_database
+
+    with cloned_database("room", _room_made, _room_template_fresh) as (url, made):
+        yield Room(url=url, engine=engine_for(url), clock=Clock(made.now),
+                   director=made.director, mediator=made.mediator)
 
 
 def case_record(**overrides: Any) -> dict[str, Any]:

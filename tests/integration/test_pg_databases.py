@@ -94,7 +94,8 @@ def test_a_killed_runs_databases_are_dropped_by_the_next_run() -> None:
             for name in (left, other_host):
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
         with pg.fresh_database() as mine:
-            pg.drop_leftovers()  # as the next run's first database does
+            pg.drop_leftovers()  # as the next run's first database does, in the background
+            pg.finish()  # which the session's end waits for
             names = _names()
             assert left not in names and other_host in names  # another host's: not ours
             assert make_url(mine).database in names  # a live run's: kept

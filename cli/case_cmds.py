@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
                     return _registered(result, as_json, draft)
         else:
             if file == "-":
-                data, origin = read_stdin(), "stdin"
+                data, origin = read_stdin(), _("standard input")
             else:
                 path = Path(file)
                 if (why := not_readable(path)) is not None:

@@ -131,7 +131,7 @@ def _read_case_file(file: str) -> tuple[object, str]:
     from mediation.core.i18n import msg
 
     if file == "-":
-        data, origin = read_stdin(), "stdin"
+        data, origin = read_stdin(), _("standard input")
     else:
         path = Path(file)
         if (why := not_readable(path)) is not None:
@@ -312,7 +312,7 @@ def register_leads(app: typer.Typer) -> None:
         from mediation.core.i18n import msg
 
         if file == "-":
-            data, origin = read_stdin(), "stdin"
+            data, origin = read_stdin(), _("standard input")
         else:
             path = Path(file)
             if (why := not_readable(path)) is not None:

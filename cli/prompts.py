@@ -164,8 +164,10 @@ class Form:
         r = self.record
         rows: list[tuple[str, Callable[[], str], Callable[[], None]]] = [
             (_("Category"), lambda: render.category_name(r["category"]), self.ask_category),
-            (_("Source"), lambda: name("source", r["source"]) + (
-                f" ({r['referral_ref']})" if r.get("referral_ref") else ""), self.ask_source),
+            (_("Source"), lambda: name("source", r["source"]) + (  # brackets as choices.label
+                (f"（{r['referral_ref']}）" if get_language() == "zh"
+                 else f" ({r['referral_ref']})") if r.get("referral_ref") else ""),
+             self.ask_source),
             (_("Facts"), lambda: r["summary"], self.ask_summary),
             (_("Requests"), lambda: r["requests"], self.ask_requests),
             (_("Amount (yuan)"), lambda: r.get("amount") or "—", self.ask_amount),

@@ -121,6 +121,8 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
         return mark(local_time(value))
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "
+        if key in ("documents", "document") and "key" in value:  # a filed document's entry:
+            value = {("document" if k == "key" else k): v for k, v in value.items()}  # 文书
         return clauses((_("{field}: {value}", field=mark(name("field", k)),
                           value=_nested(_value(v, k, kept, staff)) if isinstance(v, dict)
                           else _value(v, k, kept, staff)) for k, v in value.items()

@@ -329,3 +329,13 @@ def test_a_refused_field_is_named_in_words_and_by_its_path(room: Cli, field: str
         assert refused.code == 1, refused.out
         assert expected in refused.err, refused.err
         assert "Traceback" not in refused.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_json_on_standard_input_is_named_in_the_users_language(cli: Cli, lang: str) -> None:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    out = cli("--lang", lang, "case", "new", "--file", "-", input="{bad")
+    assert out.code == 1
+    assert ("标准输入：" in out.err and "stdin" not in out.err) if lang == "zh" \
+        else "standard input:" in out.err

@@ -144,3 +144,24 @@ def test_grid_sweep_staff_token_and_reveal_events_read_chinese(cli: Cli, tmp_pat
         text = re.sub(r"\b[0-9a-f]{16,}\b", " ", log.out)  # a key's fingerprint, a hash
         words = set(re.findall(r"[A-Za-z][A-Za-z_\-]*", text)) - users
         assert not words, (fmt, words)
+
+
+def test_a_filed_documents_entry_has_chinese_field_names() -> None:
+    """An archive (归档) event's documents and a new version's entry (issue 14: ``digest：…，
+    file：…，key：registration``): every field by its Chinese name, the document by its title."""
+    from cli import render, timeline  # render first: it imports timeline
+    from mediation.core.i18n import get_language, set_language
+
+    assert render is not None
+    entry = {"key": "registration", "version": 1, "file": "01-人民调解受理登记表.docx",
+             "digest": "0123456789abcdef0123456789abcdef", "draft": 2}
+    was = get_language()
+    set_language("zh")
+    try:
+        for key in ("documents", "document"):
+            shown = timeline._value([entry] if key == "documents" else entry, key)
+            words = set(re.findall(r"[A-Za-z][A-Za-z_\-]*", shown)) - {"docx"}
+            assert not {w for w in words if not re.fullmatch(r"[a-f]+", w)}, shown
+            assert "文书：人民调解受理登记表" in shown and "文件：" in shown, shown
+    finally:
+        set_language(was)

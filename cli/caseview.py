@@ -77,8 +77,8 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
     for key, value in view.dates.items():
         if value:
             facts.append((name("date", key), keep(local_time(value))))
-    if view.deadline:
-        deadline = keep(local_time(view.deadline))
+    if view.deadline_last_day:  # the period's last day, not 00:00 of the day after it
+        deadline = keep(view.deadline_last_day)
         facts.append((_("Deadline"), _("{date} (overdue)", date=deadline) if view.overdue
                       else deadline))
     if view.decline_reason:
@@ -152,7 +152,7 @@ def _lines(view: CaseView) -> list[str]:
                           due=keep(or_absent(a.due, NOT_AGREED))))
     for e in view.extensions:
         said.append(_("Extension: {days} more days, to {deadline} ({reason})",
-                      days=keep(e["days"]), deadline=keep(local_time(e["new_deadline"])),
+                      days=keep(e["days"]), deadline=keep(e["new_last_day"]),
                       reason=keep_short(e["reason"])))
     for j in view.judicial_confirmations:
         said.append(_("Judicial confirmation: {court}, filed {filed}, {result}",

@@ -108,7 +108,7 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
                Column(_("Deadline"), rank["deadline"], flexible=view != "overdue", whole=True)]
     body = []
     for r in rows:
-        deadline = local_time(r.deadline)[:10]
+        deadline = r.deadline_last_day or ""  # the period's last day (Calendar.last_day_of)
         if r.overdue and view == "overdue" and r.days_overdue:
             deadline = _("{date} (overdue by {days} days)", date=deadline, days=r.days_overdue)
         elif r.overdue:  # 2026-11-19 已逾期: the mark a unit of its own, under the date if need be

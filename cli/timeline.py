@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cli import tables
 from cli.lines import emit, keep, keep_short
 from cli.output import category_name, emit_json, local_time
 from mediation.core import money
+from mediation.core.calendar import DEFAULT
 from mediation.core.i18n import N_, _, get_language, name
 from mediation.core.vocab import STAFF_FIELDS
 
@@ -37,6 +39,8 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "via": ("via",), "fields": ("field",), "channel": ("channel",), "to": ("recipient",),
     "relation": ("relation",),
 }
+# Fields holding the instant a period is over: shown as its last day (Calendar.last_day_of).
+DEADLINES = frozenset({"deadline", "new_deadline"})
 # Fields holding an amount in yuan: written by money.shown, as everywhere else.
 MONEY = frozenset({"amount", "amount_yuan", "paid"})
 # Names of the values above that no other vocabulary names: reasons the system records itself,
@@ -118,6 +122,8 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
     if isinstance(value, str) and key in ("documents", "document"):
         return mark(_document(value))
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
+        if key in DEADLINES:  # the period's last day, as case show shows it
+            return mark(DEFAULT.last_day_of(datetime.fromisoformat(value[:19])).isoformat())
         return mark(local_time(value))
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "

@@ -193,7 +193,7 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
     out: list[tuple[str, date, Msg, str]] = []
     deadline = _dt(r.deadline)
     if r.state in OPEN_STATES and deadline is not None:
-        end = cal.local_date(deadline)  # as case list shows it
+        end = cal.last_day_of(deadline)  # the last day, as case list shows it
         if deadline <= now:  # an extension is applied for before the period ends
             if r.state == "accepted":
                 cmd = (f"mediation case mediate {ref} --mediator "

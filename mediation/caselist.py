@@ -49,11 +49,18 @@ class CaseSummary(BaseModel):
     lead_mediator: str | None
     registered_at: str | None
     accepted_at: str | None
-    deadline: str | None
+    deadline: str | None  # the instant the period is over (ISO UTC), as stored
     overdue: bool
     version: int
     days_overdue: int = 0  # whole days past the deadline (a part counts as one), if overdue
+    deadline_last_day: str | None = None  # the period's last day, as shown (last_shown)
     lead_mediator_name: str | None = None  # for people (staff_names.label); JSON keeps the user
+
+
+def last_shown(deadline: datetime | None, cal: Calendar) -> str | None:
+    """THE date a deadline is shown as (ISO date), everywhere a case is listed or viewed: its
+    period's last day in the committee's calendar (Calendar.last_day_of)."""
+    return cal.last_day_of(deadline).isoformat() if deadline is not None else None
 
 
 def days_late(state: str, deadline: datetime | None, now: datetime, cal: Calendar) -> int:
@@ -114,14 +121,15 @@ def summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True) -> lis
     for c in rows:
         assert c.id is not None
         n = names.get(c.id, {})
+        cal = settings.calendar(uow, c.committee_id)
         out.append(CaseSummary(
             id=c.id, number=c.number, state=c.state, category=c.category, source=c.source,
             applicants=n.get(PartyRole.applicant, []), respondents=n.get(PartyRole.respondent, []),
             lead_mediator=c.lead_mediator, registered_at=iso(c.registered_at),
             accepted_at=iso(c.accepted_at), deadline=iso(c.deadline),
             overdue=overdue(c.state, c.deadline, now), version=c.version,
-            days_overdue=days_late(c.state, c.deadline, now,
-                                   settings.calendar(uow, c.committee_id)),
+            days_overdue=days_late(c.state, c.deadline, now, cal),
+            deadline_last_day=last_shown(c.deadline, cal),
             lead_mediator_name=staff.get(c.lead_mediator) if c.lead_mediator else None,
         ))
     return out

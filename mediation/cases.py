@@ -92,11 +92,9 @@ class Case(SQLModel, table=True):
     fed_back_at: datetime | None = Field(default=None, sa_type=DateTime)
     # the applicant withdrew before acceptance (case withdraw, migration 0011)
     withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime)
-    # The milestones the statistics count by (mediation/reporting/stats.py), derived from the
-    # event log and
-    # set once by the steps: the FIRST conclusion (agree or terminate), its outcome ("written",
-    # "oral" or "termination") and the FIRST confirmation. Unlike concluded_at, conclusion and
-    # confirmed_at they are never reset by remediate.
+    # The milestones the statistics count by (reporting/stats.py), derived from the event log
+    # and set once by the steps: the FIRST conclusion (agree or terminate), its outcome
+    # ("written", "oral" or "termination") and the FIRST confirmation, never reset by remediate.
     first_concluded_at: datetime | None = Field(default=None, sa_type=DateTime)
     first_outcome: str | None = None
     first_confirmed_at: datetime | None = Field(default=None, sa_type=DateTime)
@@ -425,7 +423,8 @@ class CaseView(BaseModel):
     registrar: str
     duplicate_of: str | None
     dates: dict[str, str | None]
-    deadline: str | None
+    deadline: str | None  # the instant the period is over (ISO UTC), as stored
+    deadline_last_day: str | None  # its last day, as shown (caselist.last_shown)
     overdue: bool
     decline_reason: str | None
     termination_reason: str | None

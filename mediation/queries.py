@@ -23,6 +23,7 @@ from mediation.access.policy import (
 from mediation.caselist import (  # re-exported: the case list's reads are caselist.py's
     case_page,
     count_cases,
+    last_shown,
     list_cases,
     overdue,
     summaries,
@@ -50,7 +51,7 @@ from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
-from mediation.db import aftercare_rows, eventlog
+from mediation.db import aftercare_rows, eventlog, settings
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView, Staff
@@ -179,6 +180,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                                + [f.visitor for f in follow_ups] + [u.urged_by for u in urgings]
                                + [f.fed_back_by for f in feedbacks]
                                + [f.recipient for f in feedbacks if f.recipient in names])
+    cal = settings.calendar(uow, case.committee_id)
     return CaseView(
         id=cid,
         number=case.number,
@@ -209,6 +211,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
             **({"withdrawn": iso(case.withdrawn_at)} if case.withdrawn_at else {}),
         },
         deadline=iso(case.deadline),
+        deadline_last_day=last_shown(case.deadline, cal),
         overdue=_overdue(case, uow),
         decline_reason=case.decline_reason,
         termination_reason=case.termination_reason,
@@ -224,7 +227,9 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
             "terms": t(a.terms) or "", "superseded_reason": t(a.superseded_reason)})
             for a in agreements],
         extensions=[{"days": e.days, "reason": t(e.reason), "consent": e.consent,
-                     "new_deadline": iso(e.new_deadline), "granted_at": iso(e.granted_at),
+                     "new_deadline": iso(e.new_deadline),
+                     "new_last_day": last_shown(e.new_deadline, cal),
+                     "granted_at": iso(e.granted_at),
                      "granted_by": e.granted_by} for e in extensions],
         follow_ups=[{"visited_at": iso(f.visited_at),
                      "visitor": t(shown.get(f.visitor, f.visitor)),

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Dialect, text
 
 from mediation import calendars, search_kinds, search_query
 from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
-from mediation.caselist import CaseSummary, days_late, overdue
+from mediation.caselist import CaseSummary, days_late, last_shown, overdue
 from mediation.core import identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
@@ -185,6 +185,7 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime, cal: Calendar
         accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
         overdue=overdue(r.state, r.deadline, now), version=r.version,
         days_overdue=days_late(r.state, r.deadline, now, cal),
+        deadline_last_day=last_shown(r.deadline, cal),
         lead_mediator_name=staff_label(r.lead_mediator, r.lead_name,
                                        shared=(r.lead_namesakes or 0) > 1)
         if r.lead_mediator else None)

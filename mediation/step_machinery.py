@@ -154,7 +154,7 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
     subject.today = cal.local_date(recorded)
     subject.occurred_on = cal.local_date(occurred)
     if case.deadline is not None:
-        subject.deadline_day = cal.local_date(case.deadline - timedelta(microseconds=1))
+        subject.deadline_day = cal.last_day_of(case.deadline)
 
 
 _EVENT = Event.__table__  # type: ignore[attr-defined]

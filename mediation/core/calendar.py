@@ -17,7 +17,8 @@ Periods follow the Civil Code:
 
 :func:`Calendar.period_end` is the one place that turns "N days from this instant" into the
 instant the period is over; steps store it as a case's ``deadline`` and the statistics and lists
-compare ``deadline < instant``.
+compare ``deadline < instant``. :meth:`Calendar.last_day_of` is the one place that turns a stored
+deadline back into the day people are shown (the period's last day, never 00:00 of the next).
 """
 
 from __future__ import annotations
@@ -130,11 +131,18 @@ class Calendar:
         deadline is ``d`` is overdue at any instant ``t`` with ``d < t``... and not before."""
         return self.end_of(self.last_day(event_utc, days))
 
+    def last_day_of(self, deadline_utc: datetime) -> date:
+        """THE day a stored deadline (the instant a period is over, :meth:`end_of`) is shown as,
+        everywhere (case show, case list, search, agenda, the workflow's refusals): the
+        period's last day, the local day of the last instant before the deadline. A deadline at
+        00:00 local of 2027-01-01 is shown as 2026-12-31."""
+        return self.local_date(deadline_utc - timedelta(microseconds=1))
+
     def days_overdue(self, deadline_utc: datetime, now_utc: datetime) -> int:
-        """THE days a period is overdue, in this calendar: from the local day its deadline is
-        shown on (``local_date``, as case list and agenda show it) to today, that day itself
-        not counted; 0 before or on it."""
-        return max(0, (self.local_date(now_utc) - self.local_date(deadline_utc)).days)
+        """THE days a period is overdue, in this calendar: from its last day as shown
+        (:meth:`last_day_of`) to today, that day itself not counted; 0 before or on it, 1 on
+        the day after it."""
+        return max(0, (self.local_date(now_utc) - self.last_day_of(deadline_utc)).days)
 
     def extended_end(self, current_end: datetime | None, now_utc: datetime,
                      days: int) -> datetime:
@@ -142,7 +150,7 @@ class Calendar:
         today when it has already run out."""
         base = self.local_date(now_utc)
         if current_end is not None and current_end > now_utc:
-            base = max(base, self.local_date(current_end - timedelta(microseconds=1)))
+            base = max(base, self.last_day_of(current_end))
         return self.end_of(self.last_day_after(base, days))
 
     def age_on(self, birth: date, day: date) -> int:

@@ -49,7 +49,7 @@ def test_the_committee_zone_and_holiday_rule_set_the_deadline(room: Room) -> Non
     with room.uow(write=False) as uow:
         case = uow.session.get(Case, cid)
         assert case is not None and case.deadline is not None
-        last = Calendar(zone="Asia/Urumqi").local_date(case.deadline)
+        last = Calendar(zone="Asia/Urumqi").last_day_of(case.deadline)
         assert last > datetime(2026, 10, 7).date()  # after National Day
         events = [e.action for e in uow.session.exec(select(Event)).all()]
     assert "calendar_set" in events

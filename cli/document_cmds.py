@@ -29,7 +29,7 @@ def _check_docx_out(out: str) -> Path:
 
 
 def _copy_line(revealed: bool) -> str:
-    return (_("full copy; the printing is recorded (reason: print)") if revealed
+    return (_("full copy; the printing is recorded") if revealed
             else _("masked copy, marked as such on the page"))
 
 

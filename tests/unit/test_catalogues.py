@@ -38,3 +38,15 @@ def test_a_changed_translation_is_stale() -> None:
 
 def test_the_committed_catalogues_are_current() -> None:
     assert [p for p in catalogues.problems() if "stale" in p] == []
+
+
+def test_chinese_addresses_the_user_as_nin_never_ni() -> None:
+    """Every Chinese entry says 您 to the user, never 你 (issue 14: 回访人（默认为你）)."""
+    said = {m: t for m, t in catalogues.known("zh_CN").items() if "你" in t}
+    assert said == {}
+
+
+def test_a_printed_full_copy_does_not_repeat_its_reason() -> None:
+    """打印已记录（原因：打印） repeated itself: the printing's reason is always 打印."""
+    zh = catalogues.known("zh_CN")
+    assert all("原因：打印" not in t for t in zh.values())

@@ -58,8 +58,9 @@ def register(case: typer.Typer) -> None:
         add_party: list[str] = typer.Option([], "--add-party", metavar="JSON", help=_(
             "Add a party, as in case.json (before acceptance; repeatable).")),
         edit_party: list[str] = typer.Option([], "--edit-party", metavar="N:JSON", help=_(
-            "Change party N (as case show numbers them): the keys given (before acceptance; "
-            "repeatable).")),
+            "Correct party N (as case show numbers them): the keys given. Its particulars "
+            "(name, phone, address, ID number, ...) until the case is closed, its role only "
+            "before acceptance (repeatable).")),
         remove_party: list[int] = typer.Option([], "--remove-party", metavar="N", help=_(
             "Remove party N (before acceptance; repeatable).")),
         prevention: list[str] = typer.Option([], "--prevention", metavar="N:JSON", help=_(

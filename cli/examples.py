@@ -28,7 +28,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case agree": ("mediation case agree 龙12 --terms 李四月底前赔偿500元 --amount 500 "
                    "--due 2026-12-31",),
     "case amend": ("mediation case amend 龙12 --category 邻里纠纷 --reason 登记时选错类别",
-                   "mediation case amend 龙12 --remove-party 3 --reason 重复登记"),
+                   "mediation case amend 龙12 --remove-party 3 --reason 重复登记",
+                   "mediation case amend 龙12 --edit-party '1:{\"name\": \"马红美\"}' "
+                   "--reason 姓名写错"),
     "case archive": ("mediation case archive 龙12",),
     "case assign": ("mediation case assign 龙12 --mediator liming --co zhaomin",
                     "mediation case assign 龙12 --mediator 李明 --co 赵敏"),

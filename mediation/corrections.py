@@ -1,10 +1,13 @@
 """Corrections of the record (issue 15): ``case amend`` and ``case withdraw``.
 
 ``amend`` changes a registered case's fields (category, summary, requests, amount, risk, persons
-involved, source and referral), its prevention records (kind, persons) and, before acceptance,
-its parties (add, edit, remove), with a required reason. The persons counted in a prevention
+involved, source and referral), its prevention records (kind, persons) and its parties, with a
+required reason: a party added or removed, or its role changed, before acceptance; an existing
+party's particulars (name, phone, address, ID number, sex, ethnic group, guardian) until the case
+is closed and filed. The persons counted in a prevention
 record never exceed the persons involved in the case. It is a step of the transition table
-(``workflow.AMENDABLE`` says which field may change in which state), so it is versioned and
+(``workflow.AMENDABLE`` says which field may change in which state: ``parties`` for who the
+parties are, ``party_details`` for their particulars), so it is versioned and
 recorded like every step: one event with each field's value before and after (masked as every
 event is: eventlog.append). The whole record, as corrected, is validated by the same schema as
 an intake (``intake.parse_case``), so a correction never stores what registration refuses.
@@ -25,7 +28,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from mediation import calendars, intake
+from mediation import calendars, intake, workflow
 from mediation.access.policy import Actor
 from mediation.cases import Case, Party, Prevention
 from mediation.core import choices, identity, redaction
@@ -56,7 +59,7 @@ FIELDS: dict[str, tuple[str, str]] = {
 # Display names of the fields these steps record (history, audit).
 EVENT_NAMES = (N_("field.withdrawn_at"), N_("field.persons_involved"),
                N_("guard.amendable"), N_("guard.persons_within_involved"),
-               N_("date.withdrawn"))
+               N_("date.withdrawn"), N_("field.party_details"))
 
 
 @text_inputs(multiline=("reason",))
@@ -93,8 +96,10 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
                                fields=", ".join(unknown), allowed=", ".join(FIELDS)))
     edits = dict(edit_parties or {})
     touched = [FIELDS[k][0] for k in given]
-    if add_parties or edits or remove_parties:
+    if add_parties or remove_parties:  # who the parties are (workflow.AMENDABLE)
         touched.append("parties")
+    if edits:  # their particulars; a role changed is who they are (checked in apply)
+        touched.append("party_details")
     prevented = dict(preventions or {})
     if prevented:
         touched.append("prevention")
@@ -111,6 +116,11 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
                                              remove_parties)
         cal = calendars.of(uow, case.committee_id)
         checked = intake.parse_case(record, origin=case.number, calendar=cal)
+        if "parties" not in touched and any(
+                p.role.value != row.role for p, row in zip(checked.parties, parties, strict=True)):
+            # an edit turned an applicant into a respondent or back: who the parties are
+            workflow.fire(workflow.Subject(number=case.number, state=case.state),
+                          Amend(fields=("parties",), reason=reason))
         new = intake.case_fields(checked, committee_id=case.committee_id, year=case.year,
                                  seq=case.seq, number=case.number, now=case.registered_at,
                                  registrar=case.registrar)
@@ -124,7 +134,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
             if column == "amount_fen" and column in ch:
                 ch["amount"] = [_yuan(before), _yuan(new[column])]
                 del ch[column]
-        if "parties" in touched:
+        if edits or add_parties or remove_parties:
             _write_parties(uow, case, parties, checked, ch)
         _check_preventions(uow, case, prevented, ch)
         if not ch:

@@ -129,7 +129,14 @@ def render() -> str:
         "",
         "The description of the dispute may be corrected until the case is closed and filed; "
         "its classification for the statistics (category, source, referral) in every state, "
-        "since a wrong one would stay in every report; the parties only before acceptance. "
+        "since a wrong one would stay in every report. Who the parties are (`parties`: a party "
+        "added or removed with `--add-party`/`--remove-party`, or its role changed from "
+        "applicant to respondent or back) only before acceptance: after it they are whom "
+        "mediation is with, and a new party is a new case. An existing party's particulars "
+        "(`party_details`, `--edit-party N:{...}`: a name misspelt, a phone, an address, an ID "
+        "number typed wrong, the sex, the ethnic group, the guardian) until the case is closed "
+        "and filed; the event records the parties before and after, masked, and names the "
+        "fields corrected where the masked view cannot show the change. "
         "`case withdraw` records that the applicant withdrew the application before acceptance "
         "(`withdrawn`, a finished state): not a decline, which is the committee's decision.",
         "",

@@ -46,14 +46,18 @@ from mediation.workflow.settings import (
 # Corrections (case amend, issue 15): which fields of a registered case may change in which
 # states. The description of the dispute until the case is closed and filed (结案归档); its
 # classification for the statistics (category, source, referral) in every state, since a wrong
-# one would stay in every report; the parties only before acceptance (after it they are whom
-# mediation is with: a new party is a new case).
+# one would stay in every report. Who the parties are (``parties``: a party added or removed, or
+# its role turned from applicant to respondent or back) only before acceptance: after it they
+# are whom mediation is with, and a new party is a new case. An existing party's particulars
+# (``party_details``: a name misspelt, a phone, an address, an ID number typed wrong, the sex,
+# the ethnic group, the guardian) are corrected until the case is closed and filed, as the
+# description is (a clerk's trial, issue 14).
 _UNTIL_CLOSED = tuple(s for s in State if s != State.closed)
 AMENDABLE: dict[str, tuple[State, ...]] = {
     "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
     "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
     "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
-    "prevention": _UNTIL_CLOSED, "parties": (State.intake,),
+    "prevention": _UNTIL_CLOSED, "party_details": _UNTIL_CLOSED, "parties": (State.intake,),
 }
 
 
@@ -275,6 +279,11 @@ def amendable(s: Subject, c: Amend) -> Msg | None:
     for f in c.fields:
         if f not in AMENDABLE:
             return msg("{field} is not a field a correction changes", field=f)
+        if s.state not in AMENDABLE[f] and f == "parties":
+            return msg("a party is added or removed, or its role changed, only before the case "
+                       "is accepted (a new party is a new case); the case is {state}: in this "
+                       "state only {allowed} may be", state=name("state", s.state),
+                       allowed=amendable_in(s.state))
         if s.state not in AMENDABLE[f]:
             return msg("{field} may not be corrected once the case is {state}; in this state "
                        "only {allowed} may be", field=name("field", f),

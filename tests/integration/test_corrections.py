@@ -13,7 +13,7 @@ from mediation import audit, steps, workflow
 from mediation.cases import Case, Party
 from mediation.core.errors import InvalidInput, Refused
 from mediation.tables import Event
-from tests.audit_support import new_case
+from tests.audit_support import full_history, new_case
 from tests.conftest import Room
 
 
@@ -70,8 +70,8 @@ def test_amend_needs_a_reason_and_a_valid_record(room: Room) -> None:
     assert _case(room, cid).version == 1
 
 
-def test_parties_are_corrected_only_before_acceptance_amendable_rule(room: Room) -> None:
-    """workflow.AMENDABLE: parties only in intake; the summary until closed."""
+def test_parties_are_added_or_removed_only_before_acceptance_amendable_rule(room: Room) -> None:
+    """workflow.AMENDABLE: who the parties are only in intake; the summary until closed."""
     cid = new_case(room)
     room.run(steps.amend, None, cid, reason="漏登一名被申请人",
              add_parties=[{"role": "respondent", "name": "王五", "phone": "13812345678"}],
@@ -88,6 +88,50 @@ def test_parties_are_corrected_only_before_acceptance_amendable_rule(room: Room)
     with pytest.raises(Refused, match="parties"):
         room.run(steps.amend, None, cid, reason="更正", remove_parties=[1])
     room.run(steps.amend, None, cid, reason="更正", fields={"summary": "邻里漏水纠纷（更正）"})
+    _verified(room)
+
+
+def _parties(room: Room, cid: int) -> list[Party]:
+    with room.uow(write=False) as uow:
+        return list(uow.session.exec(select(Party).where(Party.case_id == cid)
+                                     .order_by(col(Party.position))).all())
+
+
+def test_a_party_s_particulars_are_corrected_until_the_case_is_closed_amendable_rule(
+        room: Room) -> None:
+    """A clerk's trial (issue 14): a misspelt name could not be corrected once the case was
+    accepted. An existing party's particulars (workflow.AMENDABLE ``party_details``) are
+    corrected until the case is closed and filed, the whole record validated as an intake is
+    and the event masked; its role (who the parties are) only before acceptance."""
+    cid = new_case(room)
+    room.run(steps.accept, None, cid)
+    room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
+    room.run(steps.amend, None, cid, reason="姓名写错",
+             edit_parties={1: {"name": "张山", "phone": "13700001111", "sex": "女",
+                               "address": "湖南省长沙市岳麓区桐梓坡路8栋503"},
+                           2: {"guardian": None, "ethnicity": "土家族"}})
+    first, second = _parties(room, cid)
+    assert (first.name, first.phone, first.sex, second.ethnicity) == (
+        "张山", "13700001111", "female", "土家族")
+    e = _last_event(room, cid)
+    shown = e.changes
+    assert e.reason == "姓名写错" and _case(room, cid).state == "mediating"
+    assert "张山" not in shown and "张三" not in shown and "13700001111" not in shown
+    assert "137****1111" in shown and "湖南省长沙市岳麓区桐梓坡路8栋503" not in shown
+    version = _case(room, cid).version
+    with pytest.raises(Refused, match="only before the case is accepted"):  # a role changed
+        room.run(steps.amend, None, cid, reason="写反", edit_parties={1: {"role": "被申请人"}})
+    with pytest.raises(Refused, match="only before the case is accepted"):
+        room.run(steps.amend, None, cid, reason="漏登",
+                 add_parties=[{"role": "respondent", "name": "王五"}])
+    with pytest.raises(InvalidInput):  # validated as an intake is: nothing written
+        room.run(steps.amend, None, cid, reason="证件号", edit_parties={1: {"id_number": "123"}})
+    assert _case(room, cid).version == version and _parties(room, cid)[0].role == "applicant"
+    room.run(steps.amend, None, cid, reason="照抄", edit_parties={1: {"role": "申请人"}},
+             fields={"summary": "邻里漏水纠纷"})  # the role given as it is: not a change
+    closed = full_history(room)
+    with pytest.raises(Refused, match="may not be corrected once the case is closed"):
+        room.run(steps.amend, None, closed, reason="姓名写错", edit_parties={1: {"name": "张山"}})
     _verified(room)
 
 

@@ -10,11 +10,20 @@ from typing import Any
 import pytest
 
 from mediation import workflow
-from mediation.core.commands import COMMANDS, Accept, Close, Command, Judicial, Mediate
+from mediation.core.commands import (
+    COMMANDS,
+    Accept,
+    Amend,
+    Close,
+    Command,
+    Judicial,
+    Mediate,
+)
 from mediation.core.errors import Refused, UsageError
 from mediation.core.i18n import name, set_language
 from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
+from mediation.workflow.guards import amendable
 
 # Inputs that satisfy every guard of each trigger, given a Subject built by `ready()`.
 GOOD: dict[str, dict[str, Any]] = {
@@ -156,7 +165,8 @@ GUARD_FAILURES = [
     ("withdraw", "intake", {}, {"reason": " "}, "reason"),
     ("prevent", "mediating", {"persons_involved": 2}, {"persons": 3}, "cannot exceed"),
     ("amend", "intake", {}, {"reason": ""}, "reason"),
-    ("amend", "accepted", {}, {"fields": ("parties",)}, "may not be corrected"),
+    ("amend", "accepted", {}, {"fields": ("parties",)}, "only before the case is accepted"),
+    ("amend", "closed", {}, {"fields": ("party_details",)}, "may not be corrected"),
 ]
 
 
@@ -375,12 +385,39 @@ def test_amendable_fields_by_state_amendable_rule() -> None:
 
     assert amend("intake", "parties", "summary") is None
     assert amend("accepted", "parties") is not None
+    assert amend("accepted", "party_details") is None
     assert amend("closed", "category") is None
     assert amend("closed", "summary") is not None
     assert amend("mediating", "amount", "persons_involved", "risk_level") is None
     assert amend("intake", "state") is not None
     assert amend("intake") is not None
     assert amend("intake", "category", reason=" ") is not None
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_who_the_parties_are_before_acceptance_their_particulars_until_closed(
+        state: State) -> None:
+    """A clerk's trial (issue 14): a misspelt name could not be corrected once the case was
+    accepted. The guard ``amendable``, in every state: a party added or removed or its role
+    changed (``parties``) only in intake, an existing party's particulars (``party_details``)
+    until the case is closed; both at once as the stricter of the two."""
+    def guard(*fields: str) -> str | None:
+        why = amendable(Subject(number="1", state=state), Amend(fields=fields, reason="更正"))
+        return None if why is None else why.render()
+
+    membership, details = guard("parties"), guard("party_details")
+    assert (membership is None) == (state == State.intake), (state, membership)
+    assert (details is None) == (state != State.closed), (state, details)
+    assert (guard("party_details", "parties") is None) == (state == State.intake)
+    if membership is not None:
+        assert "only before the case is accepted" in membership
+        assert (name("field", "party_details") in membership) == (state != State.closed)
+    try:
+        fire(ready(state), cmd("amend", {"fields": ("party_details",), "reason": "姓名写错"}))
+    except Refused as refused:
+        assert state == State.closed and refused.allowed is None
+    else:
+        assert state != State.closed
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

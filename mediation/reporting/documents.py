@@ -35,7 +35,7 @@ from mediation.cases import Case
 from mediation.committee import committee_of
 from mediation.core import choices, paths, zhnum
 from mediation.core.errors import InvalidInput, NotFound, UsageError
-from mediation.core.i18n import N_, msg, name
+from mediation.core.i18n import N_, join, msg, name
 from mediation.core.vocab import Role, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
@@ -136,13 +136,22 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
     if kind in forms.ON_DEMAND:
         _printed(uow, actor, r, [kind])
         return forms.on_demand(r, kind), r.revealed, r.prefix
-    docs = [d for d in forms.documents_of(r) if d.kind == kind]
+    every = forms.documents_of(r)
+    docs = [d for d in every if d.kind == kind]
+    if version is not None and docs and not any(d.key == f"{kind}-{version}" for d in docs):
+        numbers = [d.key.rpartition("-")[2] for d in docs]
+        raise NotFound(msg(  # 第3版: which ones there are
+            "case {case} has no {document} number {no}; it has numbers: {numbers}",
+            case=r.case.number, document=k.title, no=version,
+            nth=forms.nth(kind, version).strip("（）"), numbers=", ".join(numbers),
+            existing=join([forms.nth(kind, n).strip("（）") for n in numbers])))
     if version is not None:
         docs = [d for d in docs if d.key == f"{kind}-{version}"]
-    if not docs:
-        which = "" if version is None else " (" + str(version) + ")"
-        raise NotFound(msg("case {case} has no {document}{which}", case=r.case.number,
-                           document=k.title, which=which))
+    if not docs:  # what can be printed for this case now, in its state
+        kinds = list(dict.fromkeys([d.kind for d in every] + list(forms.ON_DEMAND)))
+        raise NotFound(msg("case {case} has no {document}; what can be printed for it now: "
+                           "{available}", case=r.case.number, document=k.title,
+                           available=join([name("document", x) for x in kinds])))
     _printed(uow, actor, r, [docs[-1].key])
     return docs[-1], r.revealed, r.prefix
 

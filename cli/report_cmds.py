@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -134,15 +133,6 @@ def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
                      succeeded=result["succeeded"], concluded=result["concluded"]) + "\n")
 
 
-def quarter_to_date(today: Any) -> Any:
-    from mediation.core import periods
-
-    q = (today.month - 1) // 3 + 1
-    start = today.replace(month=3 * (q - 1) + 1, day=1)
-    return periods.Period("quarter_to_date", f"{today:%Y}Q{q} (≤{today:%m-%d})", start,
-                        today + timedelta(days=1))
-
-
 def register(app: typer.Typer) -> None:
     report = typer.Typer(help=_("Reports for the Bureau of Justice."), no_args_is_help=True)
     app.add_typer(report, name="report")
@@ -174,20 +164,21 @@ def register(app: typer.Typer) -> None:
     def report_quarterly(
         ctx: typer.Context,
         quarter: str | None = typer.Option(None, "--quarter", help=_(
-            "The quarter, e.g. 2026Q4 (default: this quarter to date).")),
+            "The quarter: 2026Q3, 2026年第3季度, 本季度 (to date) or 上季度 (default: the last "
+            "complete quarter, in the committee's calendar).")),
         out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
         force: bool = o["force"],
     ) -> None:
-        """Write the quarterly statistics sheet as .xlsx; with --district, the district's
-        form (a row per committee)."""
+        """Write the quarterly statistics sheet (15 categories and a total) as .xlsx;
+        with --district, the district's form (a row per committee)."""
         from mediation.core import periods
 
         today = _committee_today(ctx)
         p = (periods.period_from_options(quarter_=quarter, today=today) if quarter
-             else quarter_to_date(today))
+             else periods.last_quarter(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported, force))
 
@@ -195,19 +186,20 @@ def register(app: typer.Typer) -> None:
     def report_yearly(
         ctx: typer.Context,
         year: str | None = typer.Option(None, "--year", help=_(
-            "The year, e.g. 2026 (default: this year to date).")),
+            "The year: 2025, 2025年, 今年 (to date) or 去年 (default: the last complete year, "
+            "in the committee's calendar).")),
         out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
         force: bool = o["force"],
     ) -> None:
-        """Write the yearly statistics sheet as .xlsx; with --district, the district's form
-        (a row per committee)."""
+        """Write the yearly statistics sheet (15 categories and a total) as .xlsx; with
+        --district, the district's form (a row per committee)."""
         from mediation.core import periods
 
         today = _committee_today(ctx)
         p = (periods.period_from_options(year_=year, today=today) if year
-             else periods.year_to_date(today))
+             else periods.last_year(today))
         _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
                                    reported, force))

@@ -325,15 +325,15 @@ def _date_parts(value: str, pattern: re.Pattern[str]) -> tuple[re.Match[str], da
 
 _PERIOD_RE: Final = re.compile(
     r"(?P<y>\d{4})\s*(?:[-/.]\s*(?P<m1>\d{1,2})|年\s*(?:(?P<m2>\d{1,2})\s*月"
-    r"|第?\s*(?P<q>[1-4一二三四])\s*季度?)|\s*[Qq]\s*(?P<q2>[1-4])|\s*年)?", re.ASCII)
+    r"|第?\s*(?P<q>[1-4一二三四])\s*季度?)|\s*[Qq]\s*(?P<q2>[1-4])|\s*年度?)?", re.ASCII)
 _QUARTERS: Final = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
 def period_text(value: str) -> str:
     """A month, quarter or year in any of the forms people write, as the statistics read it:
     ``2026年11月``, ``2026/11``, ``2026.11`` → ``2026-11``; ``2026年第4季度``, ``2026 q4`` →
-    ``2026Q4``; ``2026年`` → ``2026``. Anything else is returned folded, unchanged otherwise,
-    for the caller to refuse naming its forms."""
+    ``2026Q4``; ``2026年``, ``2026年度`` → ``2026``. Anything else is returned folded, unchanged
+    otherwise, for the caller to refuse naming its forms."""
     folded = fold(value).strip()
     m = _PERIOD_RE.fullmatch(folded)
     if m is None:

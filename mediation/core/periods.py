@@ -110,6 +110,19 @@ def last_month(today: date) -> Period:
     return month(index // 12, index % 12 + 1)
 
 
+def last_quarter(today: date) -> Period:
+    """The last complete quarter before ``today``'s (on 1 December 2026: 2026Q3; on 1 January
+    2027: 2026Q4): what a quarterly report is for when no quarter is named."""
+    index = today.year * 4 + (today.month - 1) // 3 - 1
+    return quarter(index // 4, index % 4 + 1)
+
+
+def last_year(today: date) -> Period:
+    """The last complete year before ``today``'s: what a yearly report is for when none is
+    named."""
+    return year(today.year - 1)
+
+
 def year_to_date(today: date) -> Period:
     return Period("year_to_date", f"{today:%Y} (≤{today:%m-%d})", date(today.year, 1, 1),
                   today + timedelta(days=1))

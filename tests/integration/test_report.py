@@ -96,8 +96,11 @@ _CALC = Path("/usr/lib/libreoffice/program/libsclo.so")
 
 @pytest.mark.skipif(_OFFICE is None or not _CALC.exists(),
                     reason="LibreOffice Calc is not installed (Debian: libreoffice-calc-nogui)")
-def test_libreoffice_converts_it(built: Built, tmp_path: Path) -> None:
-    _sheet(built, tmp_path / "lo.xlsx", "zh")
+@pytest.mark.parametrize("period", [APRIL, periods.quarter(2026, 2), periods.year(2026)],
+                         ids=["月报", "季报", "年报"])
+def test_libreoffice_converts_it(built: Built, tmp_path: Path, period: periods.Period) -> None:
+    """Each period's sheet (月报, 季报, 年报) opens in LibreOffice Calc and prints."""
+    _sheet(built, tmp_path / "lo.xlsx", "zh", period)
     assert _OFFICE is not None
     # A profile of its own, so a LibreOffice already running (another test, the user) is not
     # handed the conversion.

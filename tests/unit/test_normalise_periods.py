@@ -18,7 +18,8 @@ from mediation.core.normalise import fold_width, period_text
     ("2026-11", "2026-11"), ("2026/11", "2026-11"), ("2026.11", "2026-11"),
     ("2026年11月", "2026-11"), ("２０２６年１１月", "2026-11"), ("2026年1月", "2026-01"),
     ("2026Q4", "2026Q4"), ("2026 q4", "2026Q4"), ("2026年第4季度", "2026Q4"),
-    ("2026年四季度", "2026Q4"), ("2026年", "2026"), ("2026", "2026"),
+    ("2026年四季度", "2026Q4"), ("2026年", "2026"), ("2026", "2026"), ("2026年度", "2026"),
+    ("2026年第3季", "2026Q3"),
     ("2026-11-01..2026-11-30", "2026-11-01..2026-11-30"), ("十一月", "十一月"),
 ])
 def test_written_periods(written: str, read: str) -> None:
@@ -76,3 +77,27 @@ def test_a_word_of_no_period_is_refused_naming_the_words(lang: str) -> None:
     finally:
         set_language("en")
     assert "2026Q4" in text and ("上季度" if lang == "zh" else "last quarter") in text
+
+
+@given(st.dates(date(1950, 1, 1), date(2200, 12, 31)))
+def test_a_reports_default_period_is_the_last_complete_one(today: date) -> None:
+    """report monthly|quarterly|yearly without a period: the last period of its kind that has
+    ended by the committee's today, whole (on 1 December 2026: 2026-11, 2026Q3, 2025), the one
+    上月, 上季度, 去年 name."""
+    for last, word, kind in ((periods.last_month, "上月", "month"),
+                             (periods.last_quarter, "上季度", "quarter"),
+                             (periods.last_year, "去年", "year")):
+        got = last(today)
+        assert got.kind == kind and got.end <= today
+        holding = periods.period_from_options(
+            spec={"month": "本月", "quarter": "本季度", "year": "今年"}[kind], today=today)
+        assert got.end == holding.start <= today < holding.end
+        assert got == periods.period_from_options(spec=word, today=today)
+        assert got == periods.parse_period(got.label, today)
+
+
+def test_the_default_periods_on_the_first_of_december() -> None:
+    today = date(2026, 12, 1)
+    assert [p(today).label for p in (periods.last_month, periods.last_quarter,
+                                     periods.last_year)] == ["2026-11", "2026Q3", "2025"]
+    assert periods.last_quarter(date(2027, 1, 1)).label == "2026Q4"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import format_opt, json_opt, parse_date
+from cli.options import format_opt, json_opt, parse_at, parse_date
 from mediation.core import jsontext
 from mediation.core.files import not_readable
 from mediation.core.i18n import _, name
@@ -144,7 +145,8 @@ def _read_case_file(file: str) -> tuple[object, str]:
     return jsontext.loads(decoded(data, origin), origin), origin
 
 
-def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, Any]:
+def _guided_accept(ctx: typer.Context, lead_id: int, force: bool, at: date | None
+                   ) -> dict[str, Any]:
     """``lead accept LEAD`` at a terminal: the guided intake (cli/prompts.py) starting from
     what the lead says (source, when found, risk, what was seen, its reference), then the
     intake; a probable duplicate is shown and the clerk decides, as in ``case new``.
@@ -164,7 +166,8 @@ def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, A
     with draft.kept():  # Ctrl-C: what was typed kept, offered by the next lead accept LEAD
         record = guided_intake(calendar, prefill=start, draft=draft)
         try:
-            result: dict[str, Any] = e.act(leads.accept, lead_id, record, force=force)
+            result: dict[str, Any] = e.act(leads.accept, lead_id, record, force=force,
+                                           at=at)
         except DuplicateSuspected as exc:
             if exc.matches:
                 render.duplicates(exc.matches, exc.record)
@@ -174,7 +177,7 @@ def _guided_accept(ctx: typer.Context, lead_id: int, force: bool) -> dict[str, A
                 draft.discard()
                 render.err(_("Not registered; nothing was written.") + "\n")
                 raise typer.Exit(exc.exit_code) from None
-            result = e.act(leads.accept, lead_id, record, force=True)
+            result = e.act(leads.accept, lead_id, record, force=True, at=at)
     draft.discard()  # the case is written
     return result
 
@@ -270,6 +273,11 @@ def register_leads(app: typer.Typer) -> None:
             "`lead accept LEAD` offers to continue.")),
         force: bool = typer.Option(False, "--force", help=_(
             "Register even if it looks like a duplicate (recorded).")),
+        at: str | None = typer.Option(None, "--at", metavar="WHEN", help=_(
+            "When the case was registered, if not now (补录, a late entry): a date "
+            "(2026-11-28) or a date and time (2026-11-28 15:00) in the committee's time zone; "
+            "not in the future, not before the lead was found, at most the committee's "
+            "late-entry days ago.")),
         as_json: bool = json_opt(),
     ) -> None:
         """Take a lead as a case."""
@@ -277,15 +285,17 @@ def register_leads(app: typer.Typer) -> None:
 
         from mediation import leads
 
+        when = parse_at(at)  # before the guided intake asks anything
         if file is not None:
             data, origin = _read_case_file(file)
-            result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force)
+            result = env(ctx).act(leads.accept, lead_id, data, origin=origin, force=force,
+                                  at=when)
         elif not sys.stdin.isatty():
             raise typer.BadParameter(
                 _("give --file FILE (or '-' for standard input); the guided intake needs "
                   "a terminal"), param_hint="--file")
         else:
-            result = _guided_accept(ctx, lead_id, force)
+            result = _guided_accept(ctx, lead_id, force, when)
         if as_json:
             render.emit_json(result)
         else:

@@ -229,13 +229,16 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
 
 def new_case(
     uow: UnitOfWork, actor: Actor, record: CaseIn, *, force: bool = False,
-    at: date | None = None,
+    at: date | None = None, found_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Register a case in intake. Returns its summary (id, number, state, ...).
 
     ``at`` (``--at``, 补录): when it was registered, if not now (checked as a step's is:
-    ``step_machinery.checked_occurrence``); the case's registration time and the year of its
-    number are then that time's, and the event records both times.
+    ``step_machinery.checked_occurrence``: not in the future, within the committee's late-entry
+    days), and never before the dispute was discovered (the record's ``discovered_at``, or
+    ``found_at``: when the grid lead it is taken from was found, ``lead accept --at``, whichever is
+    later); a date alone on that day is that time. The case's registration time and the year of
+    its number are then that time's, and the event records both times.
 
     The probable-duplicate check (mediation/duplicates.py) runs only after everything the record
     could be refused for was built, so an invalid record fails alike whether or not it matches.
@@ -247,14 +250,14 @@ def new_case(
     s = uow.session
     key = settings.hash_key(uow)
     recorded = uow.now()
+    discovered = max((d for d in (record.discovered_at, found_at) if d is not None), default=None)
     now = recorded if at is None else checked_occurrence(uow, actor.committee_id, at, recorded,
-                                                         None)
+                                                         None, earliest=discovered)
     cal = calendars.of(uow, actor.committee_id)
-    if at is not None and record.discovered_at is not None and record.discovered_at > now:
+    if at is not None and discovered is not None and discovered > now:
         raise InvalidInput(msg(  # in the committee's wall time, as the clerk typed it
             "--at: the case cannot be registered before the dispute was discovered "
-            "({discovered})",
-            discovered=cal.local(record.discovered_at).strftime("%Y-%m-%d %H:%M")))
+            "({discovered})", discovered=cal.local(discovered).strftime("%Y-%m-%d %H:%M")))
     year = cal.local_date(now).year
     fields = case_fields(record, committee_id=actor.committee_id, year=year, seq=0, number="",
                          now=now, registrar=actor.username)

@@ -11,7 +11,8 @@
 - ``lead accept LEAD`` takes a case.json and registers it through the intake
   (:func:`mediation.intake.new_case`), prefilled from the lead where the file is silent: source
   ``grid``, ``discovered_at`` (when found), the risk, the lead's reference; the reporter is
-  carried over on the lead and in the ``lead_accept`` event.
+  carried over on the lead and in the ``lead_accept`` event. ``--at`` registers it late (补录)
+  by ``case new --at``'s rule, never before the lead was found.
 
 Every change is an event in the hash chain (``lead_report``, ``lead_dismiss``,
 ``lead_accept``).
@@ -20,7 +21,7 @@ Every change is an event in the hash chain (``lead_report``, ``lead_dismiss``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlmodel import col, select
@@ -249,10 +250,13 @@ def intake_prefill(uow: UnitOfWork, actor: Actor, lead_id: int) -> dict[str, Any
 
 
 def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
-           origin: str = "case.json", force: bool = False) -> dict[str, Any]:
+           origin: str = "case.json", force: bool = False,
+           at: date | None = None) -> dict[str, Any]:
     """Take a lead as a case: the case.json ``data`` prefilled from the lead (or a record the
     guided intake built from :func:`intake_prefill`), registered by the intake (which also
-    checks for probable duplicates)."""
+    checks for probable duplicates). ``at`` (``--at``, 补录): when the case was registered, if
+    not now, by the rule of ``case new --at`` (intake.new_case): not in the future, within the
+    late-entry days, and not before the lead was found."""
     require(actor, "lead.decide")
     require(actor, "case.create")
     lead = _open_lead(uow, actor, lead_id)
@@ -264,7 +268,7 @@ def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
     else:
         record = intake.parse_case(prefill(lead, data), origin=origin,
                                    calendar=calendars.of(uow, actor.committee_id))
-    result = intake.new_case(uow, actor, record, force=force)
+    result = intake.new_case(uow, actor, record, force=force, at=at, found_at=lead.found_at)
     now = uow.now()
     lead.status, lead.case_id = LeadStatus.accepted, result["id"]
     lead.decided_by, lead.decided_at = actor.username, now

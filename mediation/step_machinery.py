@@ -196,13 +196,17 @@ def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: dateti
                        previous: datetime | None, *, case: str | None = None,
                        registered: datetime | None = None,
                        state_began: datetime | None = None,
-                       state: str | None = None) -> datetime:
+                       state: str | None = None,
+                       earliest: datetime | None = None) -> datetime:
     """``at`` as the instant it names on the committee's calendar, checked against now, the
     case's registration, the previous step (or, with ``state_began``, for a record, when the
     case entered its ``state``) and the committee's late-entry days; InvalidInput saying why
-    not."""
+    not. ``earliest`` (a registration: when the dispute was found) only places a date alone
+    on that day at that time (workflow.occurrence); the caller says why anything earlier is
+    refused."""
     cal = calendars.of(uow, committee_id)
-    occurred = workflow.occurrence(at, now, previous, cal, state_began)
+    occurred = workflow.occurrence(at, now, previous, cal,
+                                   state_began if state_began is not None else earliest)
     floor = previous if state_began is None else state_began
     why = workflow.occurrence_problem(occurred, now, floor, cal,
                                       calendars.late_entry_limit(uow, committee_id),

@@ -85,7 +85,8 @@ def render() -> str:
         "",
         "## When a step happened (补录)",
         "",
-        "Every step, and `case new`, takes `--at`: a date (`2026-11-28`) or a date and time "
+        "Every step, and `case new` and `lead accept` (a registration, never before the "
+        "dispute or the lead was found), takes `--at`: a date (`2026-11-28`) or a date and time "
         "(`2026-11-28 15:00`) in the committee's time zone. The event records both when the "
         "step happened (`occurred_at`) and when it was entered (`at`), both under the hash "
         "(docs/audit.md §2). Refused, in one line: a time in the future, a time before the "
@@ -110,7 +111,8 @@ def render() -> str:
         "day: today means now; an earlier day its first instant, or the time of the case's "
         "previous step when that was later the same day, so the steps of a day keep the order "
         "they are entered in (for a record, also the time its state began, when that was later "
-        "that day). The case's milestones, its 30-day period, the judicial window and the "
+        "that day; for a registration, the time the dispute was found, when that was that "
+        "day). The case's milestones, its 30-day period, the judicial window and the "
         "statistics count by when a step happened, so a late entry moves the figures of the "
         "period it happened in.",
         "",

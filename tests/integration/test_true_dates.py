@@ -273,6 +273,10 @@ def test_a_registration_entered_late_is_not_before_the_discovery(room: Room) -> 
         room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 19))
     made = room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 21))
     assert made["registered_at"] == "2026-11-20T16:00:00Z"  # 21 November 00:00 in Beijing
+    # a date alone on the day of the discovery: registered when it was discovered (as a step's
+    # date alone on its previous step's day is that step's time), not refused at 00:00
+    same_day = room.run(intake.new_case, None, record, force=True, at=date(2026, 11, 20))
+    assert same_day["registered_at"] == "2026-11-20T02:00:00Z"
 
 
 def test_a_judicial_filing_entered_late_is_filed_the_day_it_happened(room: Room) -> None:

@@ -233,6 +233,17 @@ def _lighten(param: Any) -> None:
                                       shortcut=shortcut)
 
 
+def first_sentence(text: str | None) -> str | None:
+    """A command's short help in its group's listing: the first sentence of its help, whole
+    (the framework would cut it at 45 columns with ``...``: 将线索登记为案件：登记所给的...)."""
+    if not text:
+        return text
+    text = " ".join(text.split("\n\n", 1)[0].split())
+    ends = [i + 1 for i, ch in enumerate(text) if ch == "。" or (
+        ch == "." and (i + 1 == len(text) or text[i + 1] == " "))]
+    return text[:ends[0]] if ends else text
+
+
 def install(root: Any) -> Any:
     """Translate the tree's own texts, add each command's examples, give every command the
     translating formatter, and every parameter a coercion built only when needed
@@ -240,7 +251,7 @@ def install(root: Any) -> Any:
     for path, cmd in walk(root):
         cmd.context_class = TranslatingContext
         cmd.help = _t(cmd.help)
-        cmd.short_help = _t(cmd.short_help)
+        cmd.short_help = _t(cmd.short_help) or first_sentence(cmd.help)
         cmd.epilog = _t(cmd.epilog)
         if not getattr(cmd, "commands", None):
             example = examples(path)

@@ -108,6 +108,16 @@ def guardian_text(guardian: dict[str, str | None] | None) -> str:
     return "法定代理人：" + (guardian.get("name") or "") + (f"（{relation}）" if relation else "")
 
 
+def contact(p: Any) -> str:
+    """A party's phone on a form (联系方式), as shown to the reader (masked where masking
+    applies); a party without one (a minor) is reached through the guardian's, so labelled:
+    ``138****5678（法定代理人）``."""
+    if p.phone:
+        return str(p.phone)
+    phone = (p.guardian or {}).get("phone")
+    return f"{phone}（法定代理人）" if phone else ""
+
+
 def signer(p: Any) -> str:
     """Who signs for a party on a form's signature line: the party, and for a party without
     full civil capacity the guardian who signs for them (``周小宝（法定代理人：周建国）``)."""
@@ -151,7 +161,7 @@ def common(r: Reader) -> dict[str, Any]:
         parties.append({
             "no": i, "role": role, "name": p.name, "sex": _zh("sex", p.sex),
             "ethnicity": p.ethnicity or "", "age": _age(p.birth_date, registered),
-            "id_number": p.id_number or "", "phone": p.phone or "",
+            "id_number": p.id_number or "", "phone": contact(p),
             "address": p.address or "", "guardian": guardian,
         })
     amount_fen = _fen(v.amount)

@@ -42,7 +42,7 @@ from mediation.cases import Case, Party
 from mediation.core import normalise, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Command, StepDone
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, Refused
 from mediation.core.i18n import msg
 from mediation.core.i18n import name as display_name
 from mediation.db import casestore, eventlog
@@ -105,7 +105,12 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
     recorded = uow.now()
     occurred = recorded if at is None else occurred_at(uow, case, trigger, at, recorded)
     _when(uow, case, subject, occurred, recorded)
-    after = workflow.fire(subject, command)
+    try:
+        after = workflow.fire(subject, command)
+    except Refused as refused:
+        if refused.allowed:
+            refused.allowed = _offered(uow, actor, case, subject, trigger) or None
+        raise
     warned = tuple(w.render() for w in workflow.warnings(subject, command))
     old_version = case.version
     read = casestore.columns(case)
@@ -143,6 +148,19 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
         )
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
                     event=event.seq, warnings=warned)
+
+
+def _offered(uow: UnitOfWork, actor: Actor, case: Case, subject: workflow.Subject,
+             trigger: str) -> list[str]:
+    """What a refusal offers: the steps allowed from the case's state whose case-only guards
+    hold, judged on every fact they read (``workflow.offer_facts``), loaded now (a refusal is
+    rare; the step itself loads only its own trigger's facts)."""
+    more = workflow.offer_facts(subject.state)
+    assert case.id is not None
+    _, full, _ = casestore.load(uow, actor, case.id, trigger, more=more)
+    for fact in more:
+        setattr(subject, fact, getattr(full, fact))
+    return workflow.allowed_now(subject, trigger, known=workflow.ROW_FACTS | more)
 
 
 def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: datetime,

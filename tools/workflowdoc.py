@@ -149,9 +149,12 @@ def render() -> str:
         "for one trigger only, so the machine never accumulates models. The service then, in one "
         "database transaction: checks the actor's permission, refuses a stale "
         "`--expect-version` (exit 3), fires the trigger (guards raise a refusal naming the case, "
-        "its state, what was asked, why not, and what is allowed now), bumps the case's version "
-        "with a compare-and-set, applies the step's own records (agreement, minutes, follow-up, "
-        "...) and appends the hash-chained event. If anything fails, nothing of it remains.",
+        "its state, what was asked, why not, and what is allowed now: the steps of its state whose "
+        "guards on the case's own facts hold, judged on every fact those guards read "
+        "(`offer_facts`), steps whose guards read the command's inputs kept), bumps the "
+        "case's version with a compare-and-set, applies the step's own records (agreement, "
+        "minutes, follow-up, ...) and appends the hash-chained event. If anything fails, "
+        "nothing of it remains.",
         "",
         "Re-mediation (`remediate`) supersedes the current agreement (kept unchanged, marked "
         "superseded) and opens a new 30-day period; the next `agree` writes version 2. "

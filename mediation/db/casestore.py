@@ -254,8 +254,8 @@ def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> S
                                        key == bindparam("ref"))
 
 
-def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
-         ) -> tuple[Case, workflow.Subject, set[str]]:
+def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str,
+         more: frozenset[str] = frozenset()) -> tuple[Case, workflow.Subject, set[str]]:
     """:func:`find`, the facts ``trigger``'s guards read (every fact, one query each, is the
     tests' ``subject_of``; this reads only those) and the mediators the permission check needs
     (:func:`assigned_to`, but only whether the actor is one of them, and only when the actor is
@@ -266,7 +266,8 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
     key = case_key(uow, actor, ref)
     by_number = not isinstance(key, int)
     mediator = actor.role == Role.mediator
-    stmt = _load_statement(by_number, workflow.facts(trigger), mediator)
+    needed = workflow.facts(trigger) | more  # more: the facts a refusal's offer reads
+    stmt = _load_statement(by_number, needed, mediator)
     params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key}
     if mediator:
         params["username"] = actor.username
@@ -276,7 +277,6 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str
     facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     effective = facts.get("f_effective_at")
-    needed = workflow.facts(trigger)
     filed = facts.get("f_judicial_filed_on")
     subject = workflow.Subject(
         number=case.number,

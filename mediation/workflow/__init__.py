@@ -78,6 +78,7 @@ from mediation.workflow.table import (
     fire,
     machine,
     mermaid,
+    offer_facts,
     transition,
     warnings,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "mermaid",
     "occurrence",
     "occurrence_problem",
+    "offer_facts",
     "ready_to_close",
     "setting",
     "transition",

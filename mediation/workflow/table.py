@@ -325,11 +325,27 @@ CASE_GUARDS: frozenset[Guard] = frozenset(
      ready_to_close})
 
 
-def allowed_now(subject: Subject, refused: str | None = None) -> list[str]:
+def offer_facts(state: str) -> frozenset[str]:
+    """The facts the case-only guards (CASE_GUARDS) of the triggers allowed from ``state`` read:
+    what a refusal's list of the steps allowed now is judged on (the service loads them when a
+    refusal lists steps, so that it never offers a step the case's facts would refuse)."""
+    needed: frozenset[str] = frozenset()
+    for t in TRANSITIONS:
+        if state in t.sources:
+            for g in t.guards:
+                if g in CASE_GUARDS:
+                    needed |= GUARD_FACTS.get(g, frozenset())
+    return needed
+
+
+def allowed_now(subject: Subject, refused: str | None = None,
+                known: frozenset[str] | None = None) -> list[str]:
     """The triggers allowed from the subject's state whose case-only guards (CASE_GUARDS) do
-    not refuse them, so far as the facts loaded for the ``refused`` trigger tell, never the
-    ``refused`` trigger itself: what a refusal offers instead."""
-    known = ROW_FACTS | (facts(refused) if refused in TRIGGERS else frozenset())
+    not refuse them, so far as the facts ``known`` (by default those loaded for the ``refused``
+    trigger; every one with :func:`offer_facts`) tell, never the ``refused`` trigger itself:
+    what a refusal offers instead."""
+    if known is None:
+        known = ROW_FACTS | (facts(refused) if refused in TRIGGERS else frozenset())
     return [
         t.trigger for t in TRANSITIONS
         if subject.state in t.sources and t.trigger != refused

@@ -230,3 +230,4 @@ def test_a_corrected_id_number_carries_its_birth_date_and_sex(room: Room) -> Non
         room.run(steps.amend, None, cid, reason="更正", edit_parties={
             1: {"id_number": number("43010419810413004"), "sex": "male"}})
     _verified(room)
+

@@ -13,7 +13,7 @@ from cli.lines import emit, keep, keep_short
 from cli.output import category_name, emit_json, local_time
 from mediation.core import money
 from mediation.core.calendar import DEFAULT
-from mediation.core.i18n import N_, _, get_language, name
+from mediation.core.i18n import N_, Shown, _, get_language, name
 from mediation.core.vocab import STAFF_FIELDS
 
 if TYPE_CHECKING:
@@ -130,8 +130,9 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
         if key in ("documents", "document") and "key" in value:  # a filed document's entry:
             value = {("document" if k == "key" else k): v for k, v in value.items()}  # 文书
         return clauses((_("{field}: {value}", field=mark(name("field", k)),
-                          value=_nested(_value(v, k, kept, staff)) if isinstance(v, dict)
-                          else _value(v, k, kept, staff)) for k, v in value.items()
+                          value=Shown(_nested(_value(v, k, kept, staff)) if isinstance(v, dict)
+                                      else _value(v, k, kept, staff)))
+                        for k, v in value.items()
                         if v is not None), sep)
     if key == "corrected" and isinstance(value, list):  # a party's fields corrected, by name
         return clauses((mark(name("field", v)) for v in value),
@@ -165,11 +166,11 @@ def _changes(e: EventView, kept: bool) -> list[str]:
         if isinstance(change, list) and len(change) == 2:
             before, after = change
             lines.append(_("{field}: {before} → {after}", field=mark(name("field", key)),
-                           before=_value(before, key, kept, e.staff),
-                           after=_value(after, key, kept, e.staff)))
+                           before=Shown(_value(before, key, kept, e.staff)),
+                           after=Shown(_value(after, key, kept, e.staff))))
         else:
             lines.append(_("{field}: {value}", field=mark(name("field", key)),
-                           value=_value(change, key, kept, e.staff)))
+                           value=Shown(_value(change, key, kept, e.staff))))
     return lines
 
 

@@ -29,14 +29,19 @@ ID, PHONE = "430104198003120022", "13812345678"
 
 @cache
 def templates() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Every message id with fields: (id, its plain fields, its fields with a format spec)."""
+    """Every message id with fields: (id, its plain fields, its fields with a format spec). A
+    translation may name fields of its own (第{nth}版 for "number {no}"): they are the
+    message's fields too, since the code gives them for that language."""
     out = []
+    zh = known("zh_CN")
     for message_id in sorted(known("en")):
         try:
             parsed = list(string.Formatter().parse(message_id))
+            parsed += list(string.Formatter().parse(zh.get(message_id) or ""))
         except ValueError:
             continue
-        fields = [(f, spec) for _text, f, spec, _conversion in parsed if f is not None]
+        fields = list(dict.fromkeys(
+            (f, spec) for _text, f, spec, _conversion in parsed if f is not None))
         if not all(f.isidentifier() for f, _spec in fields):  # a help text's JSON example
             continue
         plain = [f for f, spec in fields if not spec]

@@ -214,7 +214,7 @@ def test_a_pooled_connection_dropped_while_idle_is_replaced(
 
 
 def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite: BEGIN IMMEDIATE goes straight to the driver; when another writer holds the
     database past busy_timeout, the failure is still SQLAlchemy's OperationalError, which
     storage.transaction retries and finally reports as Busy."""
@@ -226,6 +226,9 @@ def test_a_write_transaction_blocked_past_busy_timeout_is_a_retryable_error(
     from mediation.db.engines import create_schema, engine_for
     from mediation.db.storage import retryable, transaction
 
+    # every connection of this engine gives up after 50 ms (a failed one is replaced by a new
+    # connection, which would otherwise wait the real 30 s)
+    monkeypatch.setattr("mediation.db.engines.BUSY_TIMEOUT_MS", 50)
     path = tmp_path / "locked.db"
     engine = engine_for("sqlite:///" + str(path))
     create_schema(engine)

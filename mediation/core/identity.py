@@ -159,16 +159,23 @@ def mask_address(value: str | None) -> str | None:
     return redaction.mask_address(value)
 
 
-_KEYED: dict[bytes, hmac.HMAC] = {}
+_KEYED: dict[tuple[bytes, bytes], hmac.HMAC] = {}
 
 
 def keyed_hash(key: bytes, id_number: str) -> str:
     """HMAC-SHA256 of a normalised ID number: finds duplicates without storing the number twice."""
-    base = _KEYED.get(key)
-    if base is None:  # keyed once per key; each hash continues a copy of the keyed state
-        base = _KEYED[key] = hmac.new(key, digestmod=hashlib.sha256)
+    return _mac(key, b"", normalise_resident_id(id_number))
+
+
+def _mac(key: bytes, prefix: bytes, text: str) -> str:
+    """HMAC-SHA256 under ``key`` of ``prefix`` and ``text`` (each kind of number its own
+    prefix, so their hashes never meet): keyed once per key and prefix, each hash continuing a
+    copy of that keyed state."""
+    base = _KEYED.get((key, prefix))
+    if base is None:
+        base = _KEYED[key, prefix] = hmac.new(key, prefix, digestmod=hashlib.sha256)
     mac = base.copy()
-    mac.update(normalise_resident_id(id_number).encode())
+    mac.update(text.encode())
     return mac.hexdigest()
 
 
@@ -177,15 +184,8 @@ def phone_hash(key: bytes, phone: str) -> str:
     from the ID numbers' hashes: the search index finds a case by a party's phone without a
     plain copy of it (mediation/db/searchindex.py)."""
     canonical = normalise.phone_or_none(phone) or "".join(phone.split())
-    base = _PHONE_KEYED.get(key)
-    if base is None:  # as keyed_hash: keyed once per key (with the prefix), each hash a copy
-        base = _PHONE_KEYED[key] = hmac.new(key, b"phone\x00", digestmod=hashlib.sha256)
-    mac = base.copy()
-    mac.update(canonical.encode())
-    return mac.hexdigest()
+    return _mac(key, b"phone\x00", canonical)
 
-
-_PHONE_KEYED: dict[bytes, hmac.HMAC] = {}
 
 TAIL_KEYED = 4  # characters of a number's end that are hashed (search_kinds.TAIL_MIN: no fewer)
 _TAIL_RE = re.compile(r"\d{3}[\dX]", re.ASCII)  # what a searched end can end in (search_kinds)
@@ -207,15 +207,7 @@ def tail_hash(key: bytes, end: str) -> str:
     :data:`TAIL_KEYED` characters), kept apart from the whole numbers' hashes by its own prefix:
     the search index finds the cases whose parties' phones or ID numbers end so without reading
     every party (mediation/db/searchindex.py, docs/search.md)."""
-    base = _TAIL_KEYED.get(key)
-    if base is None:  # as phone_hash: keyed once per key (with the prefix), each hash a copy
-        base = _TAIL_KEYED[key] = hmac.new(key, b"tail\x00", digestmod=hashlib.sha256)
-    mac = base.copy()
-    mac.update(end.encode())
-    return mac.hexdigest()
-
-
-_TAIL_KEYED: dict[bytes, hmac.HMAC] = {}
+    return _mac(key, b"tail\x00", end)
 
 
 def scrub(text: str | None) -> str | None:

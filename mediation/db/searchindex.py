@@ -32,7 +32,7 @@ searchable field changed (:func:`touched`); the bulk import writes its cases' ro
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -295,19 +295,28 @@ def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True,
             conn.execute(text(f"ANALYZE {TEXT_TABLE}, {KEY_TABLE}"))  # plans from the start
 
 
+def _case_batches(conn: Connection, batch: int) -> Iterator[list[int]]:
+    """Every case's id, in order, ``batch`` at a time (read one batch after the other, so a
+    million cases are never in memory at once)."""
+    after = 0
+    while True:
+        ids = [int(r[0]) for r in conn.execute(text(
+            "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT :n"),
+            {"after": after, "n": batch})]
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
 def rebuild_keys(conn: Connection, batch: int = 5000, *, tails: bool = True) -> int:
     """Every case's number hashes (:func:`keys_of`), made anew from its parties, the text left
     as it is: migration 0023 (``tails=False``: its downgrade). Returns how many cases."""
     conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
     key = _key_of(conn)
     columns = ", ".join(_PARTY_COLUMNS)
-    after, done = 0, 0
-    while True:
-        ids = [int(r[0]) for r in conn.execute(text(
-            "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT :n"),
-            {"after": after, "n": batch})]
-        if not ids:
-            break
+    done = 0
+    for ids in _case_batches(conn, batch):
         parties: dict[int, list[dict[str, Any]]] = {}
         for r in conn.execute(text(f"SELECT case_id, {columns} FROM party WHERE case_id "
                                    f"IN ({','.join(str(i) for i in ids)})")):
@@ -315,7 +324,6 @@ def rebuild_keys(conn: Connection, batch: int = 5000, *, tails: bool = True) -> 
         _insert_keys(conn, [(cid, keys_of(key, parties.get(cid, []), tails=tails))
                             for cid in ids])
         done += len(ids)
-        after = ids[-1]
     if not _is_sqlite(conn):
         conn.execute(text(f"ANALYZE {KEY_TABLE}"))  # plans from the start
     return done
@@ -328,13 +336,8 @@ def differences(conn: Connection, batch: int = 2000) -> tuple[int, list[str]]:
     rowid = "rowid" if _is_sqlite(conn) else "case_id"
     key = _key_of(conn)
     problems: list[str] = []
-    after, seen = 0, 0
-    while True:
-        ids = [int(r[0]) for r in conn.execute(text(
-            "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT :n"),
-            {"after": after, "n": batch})]
-        if not ids:
-            break
+    seen = 0
+    for ids in _case_batches(conn, batch):
         listed = ",".join(str(i) for i in ids)
         stored = {int(r[0]): (str(r[1]), str(r[2])) for r in conn.execute(text(
             f"SELECT {rowid}, named, masked FROM {TEXT_TABLE} WHERE {rowid} IN ({listed})"))}
@@ -350,7 +353,6 @@ def differences(conn: Connection, batch: int = 2000) -> tuple[int, list[str]]:
             elif hashes.get(d.case_id, set()) != set(d.keys):
                 problems.append(f"case {d.case_id}: its indexed numbers differ from the case")
         seen += len(ids)
-        after = ids[-1]
     orphans = int(conn.execute(text(
         f"SELECT count(*) FROM {TEXT_TABLE} WHERE {rowid} NOT IN (SELECT id FROM cases)"
     )).scalar() or 0)

@@ -1,8 +1,9 @@
 """Retention: each committee sets how long personal data is kept once its record's purpose is
 over (PIPL art. 19: no longer than necessary).
 
-``apply`` anonymises every finished case (closed, or withdrawn) whose closing (withdrawal) is
-older than the period: parties' names (masked to ``张某``), ID numbers and their keyed hashes,
+``apply`` anonymises every finished case (closed, withdrawn, or declined and never closed)
+whose period has run from its end (``personal.PERIOD_START["cases"]``: its closing, else its
+withdrawal or its decline): parties' names (masked to ``张某``), ID numbers and their keyed hashes,
 phones, addresses (cut to the district), dates of birth (kept as the year), guardians; full
 names and numbers written inside every free-text field of the case (``mediation.core.personal``:
 its file, and the grid worker's report it came from) are masked too. What the statistics need
@@ -32,15 +33,16 @@ from mediation.cases import Case, Party
 from mediation.core import identity, personal, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg
-from mediation.core.vocab import State
+from mediation.core.vocab import FINISHED, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 
 MAX_DAYS = 365 * 100
 ACTION = "anonymise"
-# The states in which a case's purpose is over for good (a declined case goes on to be closed).
-ENDED: tuple[State, ...] = (State.closed, State.withdrawn)
+# The states in which a case's purpose is over (vocab.FINISHED: closed, declined, withdrawn);
+# its period runs from the first of personal.PERIOD_START["cases"] that is set.
+ENDED: tuple[State, ...] = FINISHED
 
 # Every model of the database (mediation.cases and mediation.tables, both imported above), by
 # its table's name.
@@ -98,7 +100,7 @@ def _due(uow: UnitOfWork, actor: Actor, days: int) -> list[Case]:
     cutoff = uow.now() - timedelta(days=days)
     done = select(Event.case_id).where(Event.action == ACTION,
                                        Event.committee_id == actor.committee_id)
-    ended = func.coalesce(Case.closed_at, Case.withdrawn_at)
+    ended = _start("cases")
     return list(uow.session.exec(
         select(Case).where(Case.committee_id == actor.committee_id,
                            col(Case.state).in_(ENDED), ended.is_not(None), ended < cutoff,
@@ -111,15 +113,20 @@ def _text_left(column: Column[Any]) -> Any:
     return column.is_not(None) & (column != "")
 
 
+def _start(table: str) -> Any:
+    """When a record of ``table`` starts its period: the first of its PERIOD_START set."""
+    t = MODELS[table].__table__
+    starts = [t.c[c] for c in personal.PERIOD_START[table]]
+    return func.coalesce(*starts) if len(starts) > 1 else starts[0]
+
+
 def _records_due(uow: UnitOfWork, actor: Actor, table: str, days: int) -> list[Any]:
     """The committee's records of ``table`` (RECORD_TEXT) that are part of no case, whose
     period has run from their start (PERIOD_START) and that still hold some of their text."""
     model, columns = RECORDS[table]
     t = model.__table__
-    starts = [t.c[c] for c in personal.PERIOD_START[table]]
-    start = func.coalesce(*starts) if len(starts) > 1 else starts[0]
     stmt = select(model).where(t.c.committee_id == actor.committee_id,
-                               start < uow.now() - timedelta(days=days),
+                               _start(table) < uow.now() - timedelta(days=days),
                                or_(*(_text_left(t.c[c]) for c in columns)))
     if "case_id" in t.c:  # one that became part of a case is kept, and redacted, with it
         stmt = stmt.where(t.c.case_id.is_(None))

@@ -21,7 +21,8 @@ exactly once, in one of four kinds:
 
 A new column is classified here, or tests/unit/test_personal_fields.py fails; every consumer
 derives its list from this module, so classifying it is all it takes. A new record kind of
-:data:`RECORD_TEXT` names its start in :data:`PERIOD_START`, and retention covers it
+:data:`RECORD_TEXT` names its start in :data:`PERIOD_START` (where a case's start is declared
+too), and retention covers it
 (tests/property/test_retention_covers_everything.py checks each column, on the database).
 """
 
@@ -82,12 +83,17 @@ RECORD_TEXT: dict[str, tuple[str, ...]] = {
     "sweep": ("note",),  # a sweep's note may name the households visited
 }
 
-# When a record's retention period starts: the first of these columns that is set. A lead:
+# When a record's retention period starts: the first of these columns that is set. A case:
+# when it was closed; one that never reaches closing, when its purpose ended otherwise -- the
+# applicant withdrew it (withdrawn_at) or the committee declined it (不予受理, declined_at: a
+# declined case may still get its follow-up visit and be closed, and then counts from its
+# closing, the later date). A lead:
 # when it was dismissed (decided_at), else, still in the inbox, when it was reported, the last
 # time anything touched it (an open lead nobody took up within the whole period is no longer
 # needed either: PIPL art. 19). A lead taken as a case is kept with its case. A sweep: when it
 # was recorded (a sweep is never changed after).
 PERIOD_START: dict[str, tuple[str, ...]] = {
+    "cases": ("closed_at", "withdrawn_at", "declined_at"),
     "lead": ("decided_at", "reported_at"),
     "sweep": ("recorded_at",),
 }

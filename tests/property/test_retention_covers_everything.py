@@ -4,12 +4,13 @@ sweep notes kept the names written in them forever; a withdrawn case kept its pa
 
 The world below holds a row of every table that has a column declared personal in
 mediation/core/personal.py (FREE_TEXT, PARTY_DATA, RECORD_TEXT), in every way a record ends: a case
-closed (from a grid worker's report), a case withdrawn, a lead dismissed, a lead left in the inbox,
-a sweep. Every declared text column of every row is then written with a word of its own, a
-party's name and a phone number. After ``retention apply``, no declared column of any row holds
-the name, the phone or an ID number; records whose period has not run keep their text. A table
-classified personal without a row here fails (build one), and a column retention leaves alone
-fails; tests/unit/test_personal_fields.py fails for a text column not classified at all.
+closed (from a grid worker's report), a case withdrawn, a case declined (不予受理) and never closed,
+a lead dismissed, a lead left in the inbox, a sweep. Every declared text column of every row is then
+written with a word of its own, a party's name and a phone number. After ``retention apply``, no
+declared column of any row holds the name, the phone or an ID number; records whose period has not
+run keep their text. A table classified personal without a row here fails (build one), and a column
+retention leaves alone fails; tests/unit/test_personal_fields.py fails for a text column not
+classified at all.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import String, text
 from sqlmodel import SQLModel
 
-from mediation import corrections, intake, leads, retention, sweeps
+from mediation import corrections, intake, leads, retention, steps, sweeps
 from mediation.core import personal
 from tests.conftest import Room, case_record
 from tests.integration.test_every_free_text import NAME, PHONE, closed_case, said
@@ -45,11 +46,19 @@ def _is_text(table: str, column: str) -> bool:
     return isinstance(kind, String) or isinstance(getattr(kind, "impl", None), String)
 
 
+def declined(room: Room) -> int:
+    """A case declined (不予受理) and left so: no follow-up, never closed."""
+    cid = int(room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)["id"])
+    room.run(steps.decline, None, cid, reason="party_refuses", advice=said("cases", "advice"))
+    return cid
+
+
 def world(room: Room) -> None:
     """Every kind of record holding personal data, each ended in every way it can end."""
     closed_case(room)  # a case, every row of its file, and the lead it came from
     withdrawn = room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)
     room.run(corrections.withdraw, None, withdrawn["id"], reason=said("cases", "withdrawn"))
+    declined(room)  # declined (不予受理) and never closed: its period runs from the decline
     dismissed = room.run(leads.report, None, place=said("lead", "place"),
                          seen=said("lead", "seen"), parties=said("lead", "parties"))
     room.run(leads.dismiss, None, dismissed["id"], reason="not_a_dispute",
@@ -77,6 +86,12 @@ def values(room: Room, table: str, column: str, *, ids: set[int] | None = None) 
     return [v for i, v in rows if ids is None or i in ids]
 
 
+def values_of(room: Room, table: str, column: str) -> list[tuple[int, Any]]:
+    with room.engine.connect() as conn:
+        return [(i, v) for i, v in conn.execute(text(
+            f"SELECT id, {column} FROM {table} ORDER BY id")).all()]
+
+
 def test_retention_clears_every_declared_column_of_every_table(room: Room) -> None:
     world(room)
     fill(room)
@@ -88,12 +103,15 @@ def test_retention_clears_every_declared_column_of_every_table(room: Room) -> No
                            seen=said("lead", "seen"), parties=said("lead", "parties"))["id"]
     recent_sweep = room.run(sweeps.record, None, area="桐梓坡小区", by="李明", found=0,
                             note=said("sweep", "note"))["id"]
+    recent_case = declined(room)
     room.run(retention.set_days, None, 2)
     shown = room.run(retention.show, None)
-    assert shown["due"] == 2 and shown["records"] == {"lead": 2, "sweep": 1}
+    assert shown["due"] == 3 and shown["records"] == {"lead": 2, "sweep": 1}
     result = room.run(retention.apply, None)
-    assert len(result["anonymised"]) == 2 and len(result["erased"]["lead"]) == 2
-    recent = {"lead": {recent_lead}, "sweep": {recent_sweep}}
+    assert len(result["anonymised"]) == 3 and len(result["erased"]["lead"]) == 2
+    recent_parties = {i for i, c in values_of(room, "party", "case_id") if c == recent_case}
+    recent = {"lead": {recent_lead}, "sweep": {recent_sweep}, "party": recent_parties,
+              "cases": {recent_case}}
     for table, columns in declared().items():
         ids = {i for i in values(room, table, "id") if i not in recent.get(table, set())}
         for column in columns:
@@ -103,10 +121,12 @@ def test_retention_clears_every_declared_column_of_every_table(room: Room) -> No
                 assert secret not in held, (table, column, held)
             if column == "birth_date":
                 assert all(v is None or date.fromisoformat(str(v)[:10]).timetuple()[1:3]
-                           == (1, 1) for v in values(room, table, column)), (table, column)
+                           == (1, 1) for v in values(room, table, column, ids=ids)), (
+                    table, column)
     # what has not run its period keeps its text; what the statistics count stays
     assert NAME in str(values(room, "lead", "seen", ids={recent_lead}))
     assert NAME in str(values(room, "sweep", "note", ids={recent_sweep}))
+    assert values(room, "party", "phone", ids=recent_parties) != [None] * len(recent_parties)
     assert values(room, "sweep", "disputes_found") == [1, 0]
     assert values(room, "lead", "status").count("dismissed") == 1
     # done once: nothing is due again, and every record erased is on the record

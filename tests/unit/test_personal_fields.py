@@ -88,8 +88,8 @@ def test_every_declared_column_exists_and_free_text_is_text() -> None:
     # the case file's free text is the case file's; the records' text is not
     assert set(personal.FREE_TEXT) <= set(casefile_changes.TABLES)
     assert not set(personal.RECORD_TEXT) & set(casefile_changes.TABLES)
-    # each kind of record names when its period starts: times of its own table
-    assert set(personal.PERIOD_START) == set(personal.RECORD_TEXT)
+    # each kind of record, and a case, names when its period starts: times of its own table
+    assert set(personal.PERIOD_START) == {*personal.RECORD_TEXT, "cases"}
     for table, starts in personal.PERIOD_START.items():
         for c in starts:
             assert isinstance(tables[table].c[c].type, DateTime), (table, c)

@@ -123,10 +123,15 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
         params.update(own)
     if not found:
         return []
-    params.update(limit=limit, pool=max(search_query.POOL, limit))
+    params.update(limit=limit, pool=max(search_query.POOL, limit),
+                  **settings.calendar_params(actor.committee_id))
     tail = named and bool(asked.tail)
     rows = _run(conn, search_query.statement(dialect, found, column, tail=tail), params)
-    results = _results(uow, rows, names_ok=named, cal=calendars.of(uow, actor.committee_id))
+    if not rows:
+        return []
+    # the calendar days overdue are counted in, read in the same statement
+    cal = settings.calendar_read(uow, actor.committee_id, rows[0].cal_zone, rows[0].cal_holidays)
+    results = _results(uow, rows, names_ok=named, cal=cal)
     hits = []
     for case, score, body, tail_kind in results:
         match, at, length = _snippet(body, terms)

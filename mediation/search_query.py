@@ -19,6 +19,7 @@ from typing import Any
 
 from mediation.db import searchgrams
 from mediation.db.searchindex import KEY_TABLE, TEXT_TABLE
+from mediation.db.settings import CALENDAR_COLUMNS
 
 MIN_TRIGRAM = 3  # characters: shorter words are matched with LIKE
 POOL = 200  # the newest matches ranked (text_query)
@@ -27,9 +28,10 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 COLUMNS = ("number", "state", "category", "source", "lead_mediator", "registered_at",
            "accepted_at", "deadline", "version")
 # a row of the statement: the case found, its score, the reader's text, its row, its lead
-# mediator's display name and how many of the committee's staff bear it, one party
+# mediator's display name and how many of the committee's staff bear it, one party, and the
+# committee's calendar settings (settings.CALENDAR_COLUMNS: days overdue are counted in it)
 RESULT = ("id", "score", "body", *COLUMNS, "lead_name", "lead_namesakes", "role", "name", "kind",
-          "tail_kind")
+          "tail_kind", "cal_zone", "cal_holidays")
 REFERENCE, NUMBER = 1e9, 1e8  # the scores of a case found by its number, by a party's number
 TAIL = 1e7  # the score of a case found by the end of a party's number
 
@@ -55,7 +57,8 @@ def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = F
     one) after ``id``, ``score``, ``body`` (the reader's ``column`` text) and :data:`COLUMNS`.
     ``tail``: a number's end (``:tail``, :func:`by_tail`) was asked for, and ``tail_kind`` says
     which of the party's numbers ends so (``phone``, ``id``; NULL: none), in the same
-    statement."""
+    statement. Last, the committee's calendar settings (``:cal_zone``, ``:cal_holidays``:
+    ``settings.calendar_params``), read here rather than in a statement of their own."""
     union = " UNION ALL ".join(f"SELECT id, score FROM ({q}) AS w{i}" for i, q in enumerate(found))
     hits = (f"SELECT id, max(score) AS score FROM ({union}) AS u GROUP BY id "
             "ORDER BY 2 DESC, id DESC LIMIT :limit")
@@ -70,7 +73,8 @@ def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = F
     tail_kind = (f"CASE WHEN {_PHONE_ENDS} THEN 'phone' WHEN {_ID_ENDS} THEN 'id' END"
                  if tail else "NULL")
     return (f"SELECT h.id, h.score, f.{column} AS body, {shown}, s.name AS lead_name, "
-            f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind, {tail_kind} AS tail_kind "
+            f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind, {tail_kind} AS tail_kind, "
+            f"{CALENDAR_COLUMNS} "
             f"FROM ({hits}) AS h {join} cases c ON c.id = h.id "
             f"{join} {TEXT_TABLE} f ON f.{key} = h.id "
             "LEFT JOIN staff s ON s.username = c.lead_mediator "

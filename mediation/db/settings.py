@@ -146,10 +146,37 @@ def calendar(uow: UnitOfWork, committee_id: int) -> Calendar:
         return found
     zkey, hkey = zone_key(committee_id), holidays_key(committee_id)
     rows = get_many(uow.conn, [zkey, hkey])
-    holidays = rows.get(hkey) == "1"
-    try:
-        cal = Calendar(zone=rows.get(zkey) or DEFAULT_ZONE, holidays_extend=holidays)
-    except UnknownZone:  # a zone the machine's time-zone database no longer knows
-        cal = Calendar(holidays_extend=holidays)
-    uow.memo[memo] = cal
+    cal = uow.memo[memo] = _calendar(rows.get(zkey), rows.get(hkey))
     return cal
+
+
+# The committee's calendar settings read as two columns of another statement (``cal_zone``,
+# ``cal_holidays``; parameters :func:`calendar_params`): a search reads them in its one statement
+# instead of a statement of their own (a round trip on PostgreSQL; issue 14).
+CALENDAR_COLUMNS = ("(SELECT value FROM setting WHERE key = :cal_zone) AS cal_zone, "
+                    "(SELECT value FROM setting WHERE key = :cal_holidays) AS cal_holidays")
+
+
+def calendar_params(committee_id: int) -> dict[str, str]:
+    return {"cal_zone": zone_key(committee_id), "cal_holidays": holidays_key(committee_id)}
+
+
+def calendar_read(uow: UnitOfWork, committee_id: int, zone: str | None, holidays: str | None
+                  ) -> Calendar:
+    """:func:`calendar` from the values :data:`CALENDAR_COLUMNS` read (the unit of work's own,
+    when it has read it already)."""
+    memo = ("calendar", committee_id)
+    found: Calendar | None = uow.memo.get(memo)
+    if found is None:
+        found = uow.memo[memo] = _calendar(zone, holidays)
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar(zone: str | None, holidays: str | None) -> Calendar:
+    """The calendar of those settings' values (None: not set)."""
+    extend = holidays == "1"
+    try:
+        return Calendar(zone=zone or DEFAULT_ZONE, holidays_extend=extend)
+    except UnknownZone:  # a zone the machine's time-zone database no longer knows
+        return Calendar(holidays_extend=extend)

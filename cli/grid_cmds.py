@@ -333,12 +333,7 @@ def register_leads(app: typer.Typer) -> None:
                 raise InvalidInput(msg("cannot read {file}: {error}", file=file,
                                        error=exc.strerror or type(exc).__name__)) from None
         text = decoded(data, origin)
-        try:
-            result = env(ctx).act(lead_import.import_leads, text, origin=origin)
-        except lead_import.LeadsRejected as exc:
-            for problem in exc.problems:
-                render.err(problem.render() + "\n")
-            raise
+        result = env(ctx).act(lead_import.import_leads, text, origin=origin)
         if as_json:
             render.emit_json(result)
         else:

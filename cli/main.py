@@ -223,6 +223,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         _error_line(exc.render())
         return exc.exit_code
     except MediationError as exc:
+        for detail in exc.details():  # every problem of a file, one line each (errors.Problems)
+            render.err(" ".join(render.clean(detail.render()).splitlines()) + "\n")
         _error_line(exc.render())
         return exc.exit_code
     except Unreadable as exc:  # a value a user or a file brought, which a parser let through:

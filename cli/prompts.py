@@ -341,4 +341,6 @@ def _run(form: Form, draft: Draft | None, finish: Callable[[CaseIn, date | None]
             return finish(parse_case(form.data(), origin=_("intake"), calendar=form.calendar),
                           form.registered())
         except InvalidInput as exc:  # a rule across fields: say it, and back to the summary
+            for detail in exc.details():  # every problem, one line each (errors.Problems)
+                say(detail.render())
             say(exc.render())

@@ -26,7 +26,7 @@ from mediation import duplicates
 from mediation.cases import CaseIn
 from mediation.core import jsontext
 from mediation.core.calendar import Calendar
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, Problems
 from mediation.core.i18n import _, get_language, set_language
 from mediation.db import eventlog
 from mediation.intake import (
@@ -90,6 +90,8 @@ def prepare_loaded(line: int, text: str, key: bytes, calendar: Calendar | None =
     try:
         record: CaseIn = parse_case(data, origin=_("line {line}", line=line),
                                     calendar=calendar)
+    except Problems as exc:  # every problem of the line, in its one line
+        return Rejected(line, exc.one_line())
     except InvalidInput as exc:
         return Rejected(line, exc.render())
     return rows(line, record, key)

@@ -41,10 +41,9 @@ from mediation.core.vocab import (
 # ---------------------------------------------------------------------------------------------
 # Tables
 
-# Money in fen: a 64-bit integer on both backends (migration 0006). SQLite's INTEGER already is
-# one (and declaring it BIGINT would only rebuild tables for nothing); PostgreSQL's INTEGER is
-# 32-bit (¥21,474,836.47 at most), so it is BIGINT there. Amounts are bounded at input
-# (money.MAX_AMOUNT_FEN) so that a SUM over tens of millions of them cannot overflow.
+# Money in fen: a 64-bit integer on both backends (migration 0006; SQLite's INTEGER is one,
+# PostgreSQL's BIGINT). Amounts are bounded at input (money.MAX_AMOUNT_FEN) so that a SUM over
+# tens of millions of them cannot overflow.
 FEN = BigInteger().with_variant(Integer(), "sqlite")
 
 
@@ -279,6 +278,11 @@ class PartyIn(fields.In):
         find every spelling."""
         return fields.person_name(v, info.data.get("kind", PartyKind.person))
 
+    @field_validator("id_number")  # checked alone, so found with the record's other problems
+    @classmethod
+    def _id_number(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return fields.resident_id(v, info.data.get("id_type"))
+
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
@@ -307,7 +311,7 @@ class CaseIn(fields.In):
     source: Annotated[Source, fields.code("source")]
     summary: LongText = Field(min_length=1, max_length=4000)
     requests: LongText = Field(min_length=1, max_length=4000)
-    referral_ref: Ident | None = None
+    referral_ref: Annotated[Ident | None, fields.CHECKED_WHEN_ABSENT] = None
     discovered_at: DateTimeIn | None = None
     risk_level: Annotated[RiskLevel, fields.code("risk")] = RiskLevel.low
     persons_involved: IntIn | None = Field(default=None, ge=1)
@@ -329,10 +333,10 @@ class CaseIn(fields.In):
     def _naive_utc(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
         return fields.discovered_at(v, info)
 
-    @model_validator(mode="after")
-    def _referral(self) -> CaseIn:
-        fields.check_referral(self.source, self.referral_ref)
-        return self
+    @field_validator("referral_ref")  # a field's check: found with the record's other problems
+    @classmethod
+    def _referral(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return fields.check_referral(info.data.get("source"), v)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from sqlmodel import col, select
 
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseIn, Party, PartyIn
+from mediation.cases import Case, CaseIn, GuardianIn, Party, PartyIn
 from mediation.committee import committee_of
 from mediation.core import categories, choices, identity, jsontext, normalise, redaction
 from mediation.core.calendar import Calendar
-from mediation.core.errors import DuplicateSuspected, InvalidInput
+from mediation.core.errors import DuplicateSuspected, InvalidInput, Problems
 from mediation.core.fields import FieldError
 from mediation.core.i18n import Msg, join, msg, name
 from mediation.core.money import yuan_to_fen
@@ -36,7 +36,8 @@ from mediation.tables import CaseCounter
 
 def parse_case(data: object, *, origin: str = "case.json",
                calendar: Calendar | None = None) -> CaseIn:
-    """Validate an intake record; InvalidInput names the first bad field and what is allowed.
+    """Validate an intake record; refused with every problem found at once (:class:`Problems`:
+    each names the field, what is wrong and what is allowed; one alone is an InvalidInput).
     Dates and times are read on ``calendar`` (the committee's; default Asia/Shanghai)."""
     if not isinstance(data, dict):
         raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
@@ -44,7 +45,11 @@ def parse_case(data: object, *, origin: str = "case.json",
     try:
         return CaseIn.model_validate(data, context=validation_context(calendar))
     except ValidationError as exc:
-        raise InvalidInput(_explain(exc, origin)) from None
+        problems = problems_of(exc, origin)
+        if len(problems) == 1:
+            raise InvalidInput(problems[0]) from None
+        raise Problems(msg("{origin}: {count} problems; nothing was written", origin=origin,
+                           count=len(problems)), problems) from None
 
 
 def validation_context(calendar: Calendar | None) -> dict[str, Any] | None:
@@ -66,33 +71,43 @@ def too_deep(origin: str) -> Msg:
                "deep)", origin=origin)
 
 
+# The fields of an intake record (its keys and its parties' and guardians' keys): each has a
+# name in both languages (field.*); any other key is one the record should not have.
+RECORD_FIELDS = frozenset(CaseIn.model_fields) | frozenset(PartyIn.model_fields) | frozenset(
+    GuardianIn.model_fields)
+
+
 def field_where(loc: Sequence[str | int]) -> str:
-    """Where in a case record a problem is, as a clerk reads it: the fields' names in the
-    user's language with a party by its number, then the path to find it in the file, e.g.
-    ``当事人1 证件号码（parties[0].id_number）`` under zh. Where a name has no translation (and
-    under en, where the path is the name) the path alone: ``parties[0].id_number``."""
+    """THE way a place in a case record is named to a clerk: in words of the user's language,
+    a party by its number, never the internal path (``parties[0].sex``): ``第1位当事人的性别``
+    under zh, ``party 1's sex`` under en; a guardian's phone ``第1位当事人的监护人的电话``. A key
+    the record should not have is quoted as typed (``第2位当事人的“colour”``)."""
     parts = [str(p) for p in loc]
-    path = ".".join(f"[{p}]" if p.isdigit() else p for p in parts).replace(".[", "[")
-    if not path:
-        return "(record)"
-    words = []
-    for i, p in enumerate(parts):
-        if p.isdigit():
-            continue
-        label = name("field", p)
-        if label == p or label.isascii():
-            return path  # a name without its words: the path says it best
-        after = parts[i + 1] if i + 1 < len(parts) else ""
-        words.append(f"{label}{int(after) + 1}" if after.isdigit() else label)
-    return msg("{field} ({path})", field=" ".join(words), path=path).render()
+    where = ""
+    i = 0
+    while i < len(parts):
+        p, after = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if p == "parties" and after.isdigit():
+            label, i = msg("party {n}", n=int(after) + 1).render(), i + 2
+        else:
+            label = name("field", p) if p in RECORD_FIELDS else msg("“{key}”", key=p).render()
+            i += 1
+        where = label if not where else msg("{owner}'s {field}", owner=where,
+                                            field=label).render()
+    return where or msg("the record").render()
 
 
-def _explain(exc: ValidationError, origin: str) -> Msg:
-    err = exc.errors(include_url=False)[0]
+def problems_of(exc: ValidationError, origin: str) -> list[Msg]:
+    """Each problem of a refused record: where (:func:`field_where`), what is wrong, what is
+    allowed; in the order of the record."""
+    return [_problem(err, origin) for err in exc.errors(include_url=False)]
+
+
+def _problem(err: Any, origin: str) -> Msg:
     loc = [str(p) for p in err["loc"]]
     ctx = err.get("ctx") or {}
     cause = ctx.get("error")
-    if isinstance(cause, FieldError):
+    if isinstance(cause, FieldError) and (not loc or loc[-1] != cause.field):
         loc.append(cause.field)
     where = field_where(loc)
     value = err.get("input")

@@ -10,7 +10,9 @@ exports, as CSV or JSON (docs/grid.md).
   free text loses control characters and the ID and phone numbers written in it
   (``redaction.scrub``) before it is stored; when found is a date and time not in the future;
   the risk is a known code. Each fault is one line naming the file's line (CSV) or record
-  (JSON) and the column. If any line is at fault, nothing is written (:class:`LeadsRejected`).
+  (JSON) and the column; every fault of the file is reported at once, those of its form (each
+  unknown column, each line with too many values, each record that is no object) too. If any
+  line is at fault, nothing is written (:class:`LeadsRejected`).
 - **Who.** Whoever may report leads (``lead.report``). A grid worker imports their own reports
   only (a ``reporter`` other than themselves is refused); a director or mediator may name any
   staff member of the committee who may report leads.
@@ -29,7 +31,7 @@ from mediation import leads
 from mediation.access import staff_names
 from mediation.access.policy import POLICY, Actor, require
 from mediation.core import jsontext
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, Problems
 from mediation.core.i18n import Msg, msg
 from mediation.core.vocab import Role
 from mediation.db import eventlog
@@ -50,107 +52,126 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _ALIASES = {alias.casefold(): column for column, names in COLUMNS.items() for alias in names}
 
 
-class LeadsRejected(InvalidInput):
+class LeadsRejected(Problems):
     """Some lines of the file are at fault; nothing was written. ``problems``: one line each."""
 
     def __init__(self, problems: list[Msg], total: int) -> None:
-        self.problems = problems
         super().__init__(msg("{bad} problems in {total} lines; nothing was imported (fix them "
-                             "and import the file again)", bad=len(problems), total=total))
+                             "and import the file again)", bad=len(problems), total=total),
+                         problems)
 
 
 def _header(name: str) -> str | None:
     return _ALIASES.get(name.strip().removeprefix("\ufeff").casefold())
 
 
-def parse(text: str, *, origin: str) -> list[tuple[str, dict[str, str | None]]]:
-    """The file's rows as (where, {column: value}): CSV with a header row, or a JSON array of
-    objects. Unknown columns and unreadable files are refused here, before any row."""
+Rows = list[tuple[str, dict[str, str | None]]]
+
+
+def parse(text: str, *, origin: str) -> tuple[Rows, list[Msg], int]:
+    """The file's rows as (where, {column: value}) (CSV with a header row, or a JSON array of
+    objects), every problem of its form (unknown columns, a line with too many values, a
+    record that is no object: all of them; a row with one is left out of the rows to check,
+    every row when the header has one) and how many rows it has. An unreadable file is refused
+    here."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("[", "{")):
         return _json_rows(stripped, origin)
     return _csv_rows(text.removeprefix("\ufeff"), origin)
 
 
-def _check_columns(names: list[str], origin: str) -> dict[str, str]:
+def _check_columns(names: list[str], origin: str, where: str | None = None
+                   ) -> tuple[dict[str, str], list[Msg]]:
+    """The file's (or a JSON record's) names of columns to their columns, and every problem
+    with them: each unknown column, each given twice (all of them)."""
     known: dict[str, str] = {}
-    unknown = []
+    problems: list[Msg] = []
+    at = origin if where is None else msg("{origin}, {where}", origin=origin,
+                                          where=where).render()
     for n in names:
         column = _header(n)
         if column is None:
-            unknown.append(n)
+            problems.append(msg("{origin}: unknown column {column} (the columns are: "
+                                "{allowed})", origin=at, column=n,
+                                allowed=", ".join(names[0] for names in COLUMNS.values())))
         elif column in known.values():
-            raise InvalidInput(msg("{origin}: the column {column} is given twice", origin=origin,
-                                   column=n))
+            problems.append(msg("{origin}: the column {column} is given twice", origin=at,
+                                column=n))
         else:
             known[n] = column
-    if unknown:
-        raise InvalidInput(msg("{origin}: unknown column {column} (the columns are: {allowed})",
-                               origin=origin, column=unknown[0],
-                               allowed=", ".join(names[0] for names in COLUMNS.values())))
-    return known
+    return known, problems
 
 
-def _csv_rows(text: str, origin: str) -> list[tuple[str, dict[str, str | None]]]:
+def _csv_rows(text: str, origin: str) -> tuple[Rows, list[Msg], int]:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader, None)
         if header is None:
             raise InvalidInput(msg("{origin}: the file is empty", origin=origin))
-        columns = _check_columns(header, origin)
-        rows = []
+        total = 0
+        columns, problems = _check_columns(header, origin)
+        header_ok = not problems
+        rows: Rows = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue  # a blank line, as spreadsheets leave at the end
             line = reader.line_num
             if len(values) > len(header):
-                raise InvalidInput(msg("{origin}: line {line} has {n} values for {m} columns",
-                                       origin=origin, line=line, n=len(values),
-                                       m=len(header)))
+                problems.append(msg("{origin}: line {line} has {n} values for {m} columns",
+                                    origin=origin, line=line, n=len(values), m=len(header)))
+                total += 1
+                continue
             row = {columns[h]: (v if v.strip() else None) for h, v in zip(header, values,
-                                                                         strict=False)}
+                                                                         strict=False)
+                   if h in columns}
             rows.append((msg("line {line}", line=line).render(), row))
+            total += 1
     except csv.Error as exc:
         raise InvalidInput(msg("{origin}: not readable as CSV (line {line}: {error})",
                                origin=origin, line=reader.line_num, error=str(exc))) from None
-    return rows
+    return (rows if header_ok else []), problems, total
 
 
-def _json_rows(text: str, origin: str) -> list[tuple[str, dict[str, str | None]]]:
+def _json_rows(text: str, origin: str) -> tuple[Rows, list[Msg], int]:
     data = jsontext.loads(text, origin)
     if isinstance(data, dict) and isinstance(data.get("leads"), list):
         data = data["leads"]
     if not isinstance(data, list):
         raise InvalidInput(msg("{origin}: expected a JSON array of leads", origin=origin))
-    rows = []
+    rows: Rows = []
+    problems: list[Msg] = []
     for i, item in enumerate(data, start=1):
         where = msg("record {n}", n=i).render()
         if not isinstance(item, dict):
-            raise InvalidInput(msg("{origin}: {where} is not an object", origin=origin,
-                                   where=where))
-        columns = _check_columns([str(k) for k in item], origin)
+            problems.append(msg("{origin}: {where} is not an object", origin=origin,
+                                where=where))
+            continue
+        columns, wrong = _check_columns([str(k) for k in item], origin, where)
         row: dict[str, str | None] = {}
         for key, value in item.items():
             if value is not None and not isinstance(value, str | int | float):
-                raise InvalidInput(msg("{origin}: {where}, {column}: expected text",
-                                       origin=origin, where=where, column=key))
-            row[columns[str(key)]] = None if value in (None, "") else str(value)
-        rows.append((where, row))
-    return rows
+                wrong.append(msg("{origin}: {where}, {column}: expected text",
+                                 origin=origin, where=where, column=key))
+            elif str(key) in columns:
+                row[columns[str(key)]] = None if value in (None, "") else str(value)
+        problems += wrong
+        if not wrong:
+            rows.append((where, row))
+    return rows, problems, len(data)
 
 
 def import_leads(uow: UnitOfWork, actor: Actor, text: str, *, origin: str) -> dict[str, Any]:
     """Import the leads of ``text`` (the file's content): all of them, or none."""
     require(actor, "lead.report")
-    rows = parse(text, origin=origin)
-    if not rows:
+    rows, problems, total = parse(text, origin=origin)
+    form = len(problems)
+    if not total:
         raise InvalidInput(msg("{origin}: no leads in the file", origin=origin))
-    if len(rows) > MAX_ROWS:
+    if total > MAX_ROWS:
         raise InvalidInput(msg("{origin}: at most {max} leads a file (split it)", origin=origin,
                                max=MAX_ROWS))
     reporters = _reporters(uow, actor)
     now = uow.now()
-    problems: list[Msg] = []
     made: list[Lead] = []
     for where, row in rows:
         reporter = (row.get("reporter") or actor.username).strip()
@@ -178,8 +199,10 @@ def import_leads(uow: UnitOfWork, actor: Actor, text: str, *, origin: str) -> di
             continue
         lead.reported_by = reporter
         made.append(lead)
+    if len(problems) == 1 and form == 1:  # the file's one fault of form: one line
+        raise InvalidInput(problems[0])
     if problems:
-        raise LeadsRejected(problems, len(rows))
+        raise LeadsRejected(problems, total)
     s = uow.session
     for lead in made:
         s.add(lead)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
-from mediation.core.i18n import Msg, join, msg, name
+from mediation.core.i18n import Msg, get_language, join, msg, name
 
 
 class Exit(IntEnum):
@@ -39,6 +39,10 @@ class MediationError(Exception):
     def render(self) -> str:
         return self.message.render()
 
+    def details(self) -> list[Msg]:
+        """The lines shown before the refusal's own (:class:`Problems`'); none for most."""
+        return []
+
     def __str__(self) -> str:
         return self.render()
 
@@ -50,6 +54,24 @@ class NotFound(MediationError):
 
 class InvalidInput(MediationError):
     """Input that fails validation: a malformed file, a bad ID number or phone, a bad date."""
+
+
+class Problems(InvalidInput):
+    """Input with several problems, all found at once (a case file's fields, a leads file's
+    lines): ``problems``, one message each (where, what is wrong, what is allowed), which the
+    CLI shows one line each before ``message`` (how many; nothing written). Exit 1."""
+
+    def __init__(self, message: Msg, problems: Sequence[Msg]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+    def details(self) -> list[Msg]:
+        return self.problems
+
+    def one_line(self) -> str:
+        """Every problem in one line (a bulk import's rejected line)."""
+        return ("；" if get_language() == "zh" else "; ").join(
+            p.render() for p in self.problems)
 
 
 class UsageError(InvalidInput):

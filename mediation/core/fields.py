@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+)
 
 from mediation.core import identity, money, normalise
 from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
@@ -183,6 +190,18 @@ def amount(v: Any) -> Any:
     return None if v is None else money.amount(v)
 
 
+def resident_id(id_number: str | None, id_type: IdType | None) -> str | None:
+    """A resident ID number (one without a type is one) in its normal form, checked on its own
+    (GB 11643: its form, its check digit); refused naming what is wrong (:class:`FieldError`).
+    :func:`identity_of` then checks it against the birth date and the sex."""
+    if not id_number or id_type not in (None, IdType.resident_id):
+        return id_number
+    found = identity.check_resident_id(id_number)
+    if isinstance(found, str):
+        raise FieldError("id_number", found)
+    return found[0]
+
+
 def identity_of(id_type: IdType | None, id_number: str | None, birth_date: date | None,
                 sex: Sex | None = None
                 ) -> tuple[IdType | None, str | None, date | None, Sex | None]:
@@ -268,12 +287,16 @@ def discovered_at(v: datetime | None, info: ValidationInfo | None) -> datetime |
     return at
 
 
+# A field whose check runs when it is not given too (a referral's reference, check_referral)
+CHECKED_WHEN_ABSENT = Field(validate_default=True)
 REFERRED = frozenset({Source.court, Source.police, Source.petition, Source.government})
 
 
-def check_referral(source: Source, referral_ref: str | None) -> None:
-    """A referred case needs the referring body's reference."""
+def check_referral(source: Source | None, referral_ref: str | None) -> str | None:
+    """A referred case needs the referring body's reference (``source`` None: not known, a
+    source refused on its own); the reference."""
     if source in REFERRED and not referral_ref:
         raise FieldError(
             "referral_ref", N_("a referred case needs the referring body's reference")
         )
+    return referral_ref

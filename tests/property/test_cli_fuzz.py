@@ -159,9 +159,10 @@ def _check(ran: Ran, before: dict[str, Any], db: Path, what: object, *,
     assert "Traceback" not in ran.err + ran.out, (what, ran.err)
     if ran.code != 0:
         # Besides the error: notes, the import's list of the records it rejected (one line
-        # each, "line N: ..."), and the table of probable duplicates shown with that refusal.
+        # each, "line N: ..."), every problem of a case file (one line each, "case.json: ...",
+        # errors.Problems), and the table of probable duplicates shown with that refusal.
         lines = [ln for ln in ran.err.splitlines()
-                 if ln.strip() and not ln.startswith(("note:", "line "))]
+                 if ln.strip() and not ln.startswith(("note:", "line ", "case.json: "))]
         errors = [ln for ln in lines if ln.startswith("error:")]
         assert len(errors) == 1, (what, ran.err)
         if "probable duplicate" not in errors[0].lower():

@@ -94,7 +94,7 @@ def test_a_birth_date_the_number_contradicts_is_refused_naming_both(number: str,
     with pytest.raises(InvalidInput) as caught:
         intake.parse_case(record)
     said = caught.value.render()
-    assert "\n" not in said and "parties[0].birth_date" in said
+    assert "\n" not in said and "party 1's date of birth" in said
     assert other.isoformat() in said and born.isoformat() in said
     assert said.index(other.isoformat()) < said.index(born.isoformat())  # given, then the ID's
     refused = _imported(record)
@@ -114,8 +114,9 @@ def test_a_sex_the_number_contradicts_is_refused_naming_both(number: str, lang: 
     said = caught.value.render()
     names = {"male": "男", "female": "女"} if lang == "zh" else {"male": "male",
                                                                  "female": "female"}
-    assert "\n" not in said and "parties[0].sex" in said
-    tail = said.split("parties[0].sex", 1)[1]
+    sex_at = {"zh": "第1位当事人的性别", "en": "party 1's sex"}
+    assert "\n" not in said and sex_at[lang] in said
+    tail = said.split(sex_at[lang], 1)[1]
     assert tail.index(names[other]) < tail.rindex(names[sex]), said  # both named, given first
     refused = _imported(record)  # the import, in the same words after its line number
     assert said.startswith("case.json") and isinstance(refused, str)

@@ -50,8 +50,8 @@ def test_no_control_character_reaches_storage(case_text: dict[str, str],
     try:
         parsed = intake.parse_case(json.loads(line))
     except InvalidInput as exc:  # a field left empty once cleaned: refused, named
-        said = exc.render()  # or a name of signs alone (fields.person_name)
-        assert "must not be empty" in said or "required" in said or "look like" in said
+        for said in [p.render() for p in exc.details()] or [exc.render()]:  # each problem
+            assert "must not be empty" in said or "required" in said or "look like" in said
         return
     for f, multiline in CASE_TEXT:
         assert _no_controls(getattr(parsed, f), multiline)

@@ -134,10 +134,10 @@ def test_discovered_at_without_offset_is_read_in_the_committee_zone() -> None:
 
 def test_discovered_at_in_the_future_is_refused() -> None:
     soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    with pytest.raises(InvalidInput, match=r"discovered_at.*future"):
+    with pytest.raises(InvalidInput, match=r"discovery time.*future"):
         intake.parse_case(case_record(discovered_at=soon))
     # tomorrow in the committee's calendar, not the machine's: from 16:00 UTC the UTC date is
     # already "today" in Beijing, and 00:00 of it is past
     tomorrow = (local_date(utcnow()) + timedelta(days=1)).isoformat()
-    with pytest.raises(InvalidInput, match="discovered_at"):
+    with pytest.raises(InvalidInput, match="discovery time"):
         intake.parse_case(case_record(discovered_at=tomorrow))

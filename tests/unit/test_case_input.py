@@ -38,16 +38,16 @@ def test_the_example_file_is_valid() -> None:
     [
         (case_record(category="77"), ["category", "is not a category", "allowed", "01"]),
         (case_record(source="rumour"), ["source", "'rumour' is not one of", "application"]),
-        (case_record(summary=""), ["summary", "must not be empty"]),
+        (case_record(summary=""), ["facts", "must not be empty"]),
         (case_record(parties=[]), ["parties", "must not be empty"]),
-        (case_record(colour="red"), ["colour", "unknown field"]),
-        (case_record(source="court"), ["referral_ref", "referring body"]),
-        (with_party(0, id_number="430104198003120011"), ["parties[0].id_number",
+        (case_record(colour="red"), ["'colour'", "unknown field"]),
+        (case_record(source="court"), ["referral reference", "referring body"]),
+        (with_party(0, id_number="430104198003120011"), ["party 1's ID number",
                                                          "check digit"]),
-        (with_party(1, phone="1234"), ["parties[1].phone", "not a phone number"]),
-        (with_party(0, role="witness"), ["parties[0].role", "applicant, respondent"]),
-        (with_party(0, birth_date="1980-13-01"), ["parties[0].birth_date"]),
-        (with_party(0, id_number=None, birth_date="2015-01-01"), ["parties[0].guardian",
+        (with_party(1, phone="1234"), ["party 2's phone", "not a phone number"]),
+        (with_party(0, role="witness"), ["party 1's role", "applicant, respondent"]),
+        (with_party(0, birth_date="1980-13-01"), ["party 1's date of birth"]),
+        (with_party(0, id_number=None, birth_date="2015-01-01"), ["party 1's guardian",
                                                                   "minor"]),
     ],
 )
@@ -73,4 +73,5 @@ def test_not_json_and_not_an_object() -> None:
 def test_messages_in_chinese() -> None:
     set_language("zh")
     text = refuse(with_party(0, id_number="430104198003120011"))
-    assert "校验码不正确" in text and "parties[0].id_number" in text
+    assert "校验码不正确" in text and "第1位当事人的证件号码" in text, text
+    assert "parties" not in text and "[0]" not in text, text

@@ -31,6 +31,7 @@ from mediation.db.engines import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import RootTransaction
     from sqlmodel import Session
 
 Clock = Callable[[], datetime]
@@ -93,7 +94,11 @@ class UnitOfWork:
                 # refused for serialization, so this costs nothing (issue 17).
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
         self.conn: Connection = conn
-        self._tx = conn.begin()
+        # Each statement on its own (snapshot=False): no transaction is begun here. A Core
+        # statement begins SQLAlchemy's own (autobegin, which the engine's begin hook leaves
+        # without a BEGIN), ended at exit; a search reads through the driver and begins none
+        # (the begin and its rollback were a fifth of a short search's Python, issue 14).
+        self._tx: RootTransaction | None = conn.begin() if self.snapshot else None
         # What a transaction rolled back on this pooled connection had collected for its events
         # (mediation.db.casefile) is not this one's.
         conn.info.pop(CASEFILE_PENDING, None)
@@ -183,8 +188,9 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if not self._committed and self._tx.is_active:
-                self._tx.rollback()
+            tx = self._transaction()
+            if not self._committed and tx is not None and tx.is_active:
+                tx.rollback()
         finally:
             if self._session is not None:
                 self._session.close()
@@ -193,13 +199,22 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.clock()
 
+    def _transaction(self) -> RootTransaction | None:
+        """This unit of work's transaction: the one it began, or (snapshot=False) the one a
+        statement began by itself, if any."""
+        return self._tx if self._tx is not None else self.conn.get_transaction()
+
     def commit(self) -> None:
         self.flush()
-        self._tx.commit()
+        tx = self._transaction()
+        if tx is not None:
+            tx.commit()
         self._committed = True
 
     def rollback(self) -> None:
-        self._tx.rollback()
+        tx = self._transaction()
+        if tx is not None:
+            tx.rollback()
 
 
 RETRY_ATTEMPTS = 6

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Dialect, text
 
 from mediation import calendars, search_kinds, search_query
 from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
-from mediation.caselist import CaseSummary, days_late, last_shown, overdue
+from mediation.caselist import CaseSummary, days_late, last_shown, overdue, summary_of
 from mediation.core import identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
@@ -182,18 +182,18 @@ def _summary(r: Any, names: dict[str, list[str]], now: datetime, cal: Calendar
     """A case's row as ``case list`` shows it, from its columns (search_query.COLUMNS), its
     parties' names as shown (:func:`_add_name`) and its lead mediator as people know them
     (``staff_names.label``; a user name that is nobody's shows as itself)."""
-    return CaseSummary.model_construct(
-        id=r.id, number=r.number, state=r.state, category=r.category, source=r.source,
-        applicants=names.get(PartyRole.applicant, []),
-        respondents=names.get(PartyRole.respondent, []),
-        lead_mediator=r.lead_mediator, registered_at=iso(r.registered_at),
-        accepted_at=iso(r.accepted_at), deadline=iso(r.deadline),
-        overdue=overdue(r.state, r.deadline, now), version=r.version,
-        days_overdue=days_late(r.state, r.deadline, now, cal),
-        deadline_last_day=last_shown(r.deadline, cal),
-        lead_mediator_name=staff_label(r.lead_mediator, r.lead_name,
-                                       shared=(r.lead_namesakes or 0) > 1)
-        if r.lead_mediator else None)
+    return summary_of({
+        "id": r.id, "number": r.number, "state": r.state, "category": r.category,
+        "source": r.source, "applicants": names.get(PartyRole.applicant, []),
+        "respondents": names.get(PartyRole.respondent, []),
+        "lead_mediator": r.lead_mediator, "registered_at": iso(r.registered_at),
+        "accepted_at": iso(r.accepted_at), "deadline": iso(r.deadline),
+        "overdue": overdue(r.state, r.deadline, now), "version": r.version,
+        "days_overdue": days_late(r.state, r.deadline, now, cal),
+        "deadline_last_day": last_shown(r.deadline, cal),
+        "lead_mediator_name": staff_label(r.lead_mediator, r.lead_name,
+                                          shared=(r.lead_namesakes or 0) > 1)
+        if r.lead_mediator else None})
 
 
 def _results(uow: UnitOfWork, rows: Sequence[Any], *, names_ok: bool, cal: Calendar

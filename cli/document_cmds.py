@@ -10,6 +10,7 @@ import typer
 from cli import render
 from cli.context import env
 from cli.options import MAX_INT, force_opt, format_opt, json_opt
+from mediation.core import documentkinds
 from mediation.core.i18n import _
 
 
@@ -72,7 +73,8 @@ def register_case(case: typer.Typer) -> None:
             render.emit_json(result)
         else:
             render.out(_("Wrote {file}: {title} ({copy}).", file=result["file"],
-                               title=doc.title, copy=_copy_line(revealed)) + "\n")
+                         title=documentkinds.shown_key(doc.key),
+                         copy=_copy_line(revealed)) + "\n")
 
     @case.command("file", help=_(
         "Write the whole case file (卷宗): cover, contents and every document in order, and "
@@ -170,7 +172,7 @@ def register(app: typer.Typer) -> None:
         folder = str(printing.committee_folder(prefix))
         columns = [render.Column(_("Template")), render.Column(_("Document"), flexible=True),
                    render.Column(_("Template source"))]
-        body = [[r["name"], r["title"],
+        body = [[r["name"], documentkinds.shown(r["name"].removesuffix(".docx")),
                  _("committee") if r["source"] == "committee" else _("built-in")] for r in rows]
         chosen = render.show(columns, body, fmt=fmt, as_json=as_json,
                              document={"committee_folder": folder, "templates": rows})

@@ -90,15 +90,10 @@ def clauses(parts: Iterable[str], sep: str) -> str:
 
 
 def _document(key: str) -> str:
-    """A printed document by its key (``agreement-1``, ``cover``): its kind's name, and number."""
-    kind, _sep, no = key.rpartition("-")
-    if kind and no.isdigit():
-        from mediation.reporting.forms import KINDS, nth
+    """A printed document by its key (``agreement-1``, ``cover``): documentkinds.shown_key."""
+    from mediation.core.documentkinds import shown_key
 
-        if get_language().startswith("zh") and kind in KINDS:  # as the document is titled
-            return name("document", kind) + nth(kind, no)
-        return _("{document} no. {no}", document=name("document", kind), no=no)
-    return name("document", key)
+    return shown_key(key)
 
 
 def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = {}) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mediation.core.i18n import get_language, msg, name
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -34,3 +36,37 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("termination", "人民调解终止调解告知书", "终止调解（人民调解法第二十六条）"),
     Kind("visit", "人民调解回访记录", "人民调解回访记录", "visit"),
 )}
+
+
+# Which one of a repeated document it is, as its title, its file name and the case's printing
+# history (cli/timeline) all say it: the nth session or visit 第n次, the nth agreement 第n版.
+_NTH = {"session": "（第{no}次）", "visit": "（第{no}次）", "agreement": "（第{no}版）"}
+
+
+def nth(kind: str, no: int | str) -> str:
+    """``（第2次）`` for the second session's record: the one name of a repeated document's
+    number (a kind that is not repeated has none: ``（第2份）``)."""
+    return _NTH.get(KINDS[kind].repeated or "", "（第{no}份）").format(no=no)
+
+
+def shown(kind: str, no: int | str | None = None) -> str:
+    """THE name of a document in what the program says, in the reader's language: under zh
+    its title as the document is titled (人民调解协议书（第1版）), under en its English name
+    (mediation agreement, version 1; session record no. 2), never a Chinese title inside an
+    English sentence. A key that is no kind (an old record's) as it is."""
+    if kind not in KINDS:
+        return name("document", kind)
+    if get_language() == "zh":
+        return KINDS[kind].title + ("" if no is None else nth(kind, no))
+    english = name("document", kind, "en")
+    if no is None:
+        return english
+    if KINDS[kind].repeated == "agreement":
+        return msg("{document}, version {no}", document=english, no=no).render()
+    return msg("{document} no. {no}", document=english, no=no).render()
+
+
+def shown_key(key: str) -> str:
+    """A document by its key (``agreement-1``, ``cover``), as :func:`shown` names it."""
+    kind, _sep, no = key.rpartition("-")
+    return shown(kind, no) if kind and no.isdigit() else shown(key)

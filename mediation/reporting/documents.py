@@ -33,7 +33,7 @@ from mediation import calendars
 from mediation.access.policy import Actor, allowed
 from mediation.cases import Case
 from mediation.committee import committee_of
-from mediation.core import choices, paths, zhnum
+from mediation.core import choices, documentkinds, paths, zhnum
 from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import N_, join, msg, name
 from mediation.core.vocab import Role, State
@@ -142,7 +142,7 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
         numbers = [d.key.rpartition("-")[2] for d in docs]
         raise NotFound(msg(  # 第3版: which ones there are
             "case {case} has no {document} number {no}; it has numbers: {numbers}",
-            case=r.case.number, document=k.title, no=version,
+            case=r.case.number, document=documentkinds.shown(kind), no=version,
             nth=forms.nth(kind, version).strip("（）"), numbers=", ".join(numbers),
             existing=join([forms.nth(kind, n).strip("（）") for n in numbers])))
     if version is not None:
@@ -150,8 +150,9 @@ def print_document(uow: UnitOfWork, actor: Actor, ref: str | int, kind: str, *,
     if not docs:  # what can be printed for this case now, in its state
         kinds = list(dict.fromkeys([d.kind for d in every] + list(forms.ON_DEMAND)))
         raise NotFound(msg("case {case} has no {document}; what can be printed for it now: "
-                           "{available}", case=r.case.number, document=k.title,
-                           available=join([name("document", x) for x in kinds])))
+                           "{available}", case=r.case.number,
+                           document=documentkinds.shown(kind),
+                           available=join([documentkinds.shown(x) for x in kinds])))
     _printed(uow, actor, r, [docs[-1].key])
     return docs[-1], r.revealed, r.prefix
 

@@ -14,6 +14,7 @@ from mediation.cases import Case, CaseView
 from mediation.core import categories, zhnum
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.documentkinds import KINDS as KINDS  # (re-exported: the forms by name)
+from mediation.core.documentkinds import nth as nth
 from mediation.core.i18n import name
 
 
@@ -198,17 +199,6 @@ def common(r: Reader) -> dict[str, Any]:
 
 def _agreement_number(number: str, version: int) -> str:
     return number if version == 1 else f"{number}（第{version}版）"
-
-
-# Which one of a repeated document it is, as its title, its file name and the case's printing
-# history (cli/timeline) all say it: the nth session or visit 第n次, the nth agreement 第n版.
-_NTH = {"session": "（第{no}次）", "visit": "（第{no}次）", "agreement": "（第{no}版）"}
-
-
-def nth(kind: str, no: int | str) -> str:
-    """``（第2次）`` for the second session's record: the one name of a repeated document's
-    number (a kind that is not repeated has none: ``（第2份）``)."""
-    return _NTH.get(KINDS[kind].repeated or "", "（第{no}份）").format(no=no)
 
 
 def documents_of(r: Reader) -> list[Planned]:

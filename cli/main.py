@@ -22,6 +22,7 @@ from mediation.core.i18n import (
     language_from_env,
     normalise_language,
     set_language,
+    shown_as,
 )
 from mediation.core.normalise import Unreadable
 
@@ -240,8 +241,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             render.out(exc.format_message() + "\n")
             return USAGE_EXIT
         where = getattr(ctx, "command_path", None) or "mediation"
+        said = framework.usage_error_text(exc)
         _error_line(_("{message} (see `{command} --help`)",
-                      message=" ".join(framework.usage_error_text(exc).split()),
+                      message=shown_as(said, " ".join(said.split())),
                       command=where))
         return exc.exit_code
     except BrokenPipeError:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
-from mediation.core.i18n import Msg, get_language, join, msg, name
+from mediation.core.i18n import Msg, get_language, join, msg, name, shown_as
 
 
 class Exit(IntEnum):
@@ -124,14 +124,15 @@ class Refused(MediationError):
             allowed = msg("Allowed now: {actions}.", actions=actions)
         elif self.allowed is not None:
             allowed = msg("Nothing more can be done to it.")
-        return msg(
+        text = msg(
             "Case {case} is {state}; cannot {action}: {why}. {allowed}",
             case=self.case,
             state=name("state", self.state),
             action=name("trigger", self.action),
             why=self.why,
             allowed=allowed,
-        ).render().rstrip()
+        ).render()
+        return shown_as(text, text.rstrip())
 
 
 class DuplicateSuspected(MediationError):

@@ -88,7 +88,8 @@ def gettext_(message_id: str, lang: str | None = None) -> str:
 
 
 def _(message_id: str, /, **params: object) -> str:
-    """Translate ``message_id`` into the current language and fill in ``params``."""
+    """Translate ``message_id`` into the current language and fill in ``params`` (a
+    :class:`Shown`: see :meth:`Msg.render`)."""
     return Msg(message_id, params).render()
 
 
@@ -105,17 +106,47 @@ class Msg:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def render(self, lang: str | None = None) -> str:
+        """The message in ``lang``: the catalogue's template as it is (its examples,
+        ``2026-01-01..2026-03-31``, ``13812345678``, are never masked) with every value
+        :func:`quoted`; the result is :class:`Shown`, so a message quoting a rendered message
+        (``错误：{message}``) does not scrub the template's text a second time. An id that is
+        no catalogue template (``msg(str(error))``, made of a value) is scrubbed as a value."""
         values = {k: (v.render(lang) if isinstance(v, Msg) else quoted(v))
                   for k, v in self.params.items()}
         text = gettext_(self.id, lang)
-        return text.format(**values) if values else text
+        if not is_template(self.id):
+            text = str(quoted(text))
+        return Shown(text.format(**values) if values else text)
 
 
 class Shown(str):
     """A value its view has already masked or revealed for this reader (a table's cell under
-    ``--reveal``): :func:`quoted` lets it through as it is."""
+    ``--reveal``), or a rendered message (:meth:`Msg.render`: its values already quoted, its
+    template the catalogue's own text): :func:`quoted` lets it through as it is."""
 
     __slots__ = ()
+
+
+def shown_as(source: str, text: str) -> str:
+    """``text``, made from ``source`` by a string operation (a strip, a join of its words), as
+    :class:`Shown` as ``source`` was (str's methods return a plain str)."""
+    return Shown(text) if isinstance(source, Shown) else text
+
+
+_templates: set[str] | None = None
+
+
+def is_template(message_id: str) -> bool:
+    """Whether ``message_id`` is a catalogue's entry (the Chinese catalogues hold every id)."""
+    global _templates
+    if _templates is None:
+        found: set[str] = set()
+        layer: object = _catalogue("zh")
+        while layer is not None:
+            found.update(k for k in getattr(layer, "_catalog", {}) if isinstance(k, str))
+            layer = getattr(layer, "_fallback", None)
+        _templates = found
+    return message_id in _templates
 
 
 def quoted(value: object) -> object:

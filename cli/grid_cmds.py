@@ -148,12 +148,13 @@ def _read_case_file(file: str) -> tuple[object, str]:
 def _guided_accept(ctx: typer.Context, lead_id: int, force: bool, at: date | None
                    ) -> dict[str, Any]:
     """``lead accept LEAD`` at a terminal: the guided intake (cli/prompts.py) starting from
-    what the lead says (source, when found, risk, what was seen, its reference), then the
-    intake; a probable duplicate is shown and the clerk decides, as in ``case new``.
-    Interrupted, what was typed is kept in the lead's own draft (cli/intake_draft.py), which
-    the next ``lead accept LEAD`` offers to continue; exit 130."""
+    what the lead says (source, when found, risk, what was seen, its reference), asking when
+    the case was registered unless ``--at`` said it (default now; never before the lead was
+    found), then the intake; a probable duplicate is shown and the clerk decides, as in
+    ``case new``. Interrupted, what was typed is kept in the lead's own draft
+    (cli/intake_draft.py), which the next ``lead accept LEAD`` offers to continue; exit 130."""
     from cli.intake_draft import Draft
-    from cli.prompts import guided_intake, yes
+    from cli.prompts import guided_intake, guided_registration, yes
     from mediation import calendars, leads
     from mediation.core.errors import DuplicateSuspected
 
@@ -163,11 +164,11 @@ def _guided_accept(ctx: typer.Context, lead_id: int, force: bool, at: date | Non
         calendar = calendars.of(uow, actor.committee_id)
         start = leads.intake_prefill(uow, actor, lead_id)
     draft = Draft(e.url(), lead=lead_id)
-    with draft.kept():  # Ctrl-C: what was typed kept, offered by the next lead accept LEAD
-        record = guided_intake(calendar, prefill=start, draft=draft)
+
+    def accept(record: Any, when: date | None) -> dict[str, Any]:
         try:
-            result: dict[str, Any] = e.act(leads.accept, lead_id, record, force=force,
-                                           at=at)
+            done: dict[str, Any] = e.act(leads.accept, lead_id, record, force=force, at=when)
+            return done
         except DuplicateSuspected as exc:
             if exc.matches:
                 render.duplicates(exc.matches, exc.record)
@@ -177,7 +178,15 @@ def _guided_accept(ctx: typer.Context, lead_id: int, force: bool, at: date | Non
                 draft.discard()
                 render.err(_("Not registered; nothing was written.") + "\n")
                 raise typer.Exit(exc.exit_code) from None
-            result = e.act(leads.accept, lead_id, record, force=True, at=at)
+            again: dict[str, Any] = e.act(leads.accept, lead_id, record, force=True, at=when)
+            return again
+
+    with draft.kept():  # Ctrl-C: what was typed kept, offered by the next lead accept LEAD
+        if at is not None:  # --at: when it was registered is given
+            result = accept(guided_intake(calendar, prefill=start, draft=draft), at)
+        else:  # asked as case new asks it (default now), shown in the summary; a refusal of
+            # the registration (beyond the late-entry days) back to the summary
+            result = guided_registration(calendar, draft, accept, prefill=start)
     draft.discard()  # the case is written
     return result
 

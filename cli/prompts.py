@@ -218,8 +218,13 @@ class Form:
                                            [v.value for v in RiskLevel], RiskLevel.low)
 
     def ask_registered(self) -> None:
+        """Never before the dispute was found: the time answered, or the grid lead's (the
+        prefilled one, ``lead accept``), whichever is later (intake.new_case's rule)."""
+        found = [t for t in (self.record.get("discovered_at"),
+                             self._prefilled.get("discovered_at")) if t]
+        latest = max(found, key=lambda t: datetime.fromisoformat(t)) if found else None
         self.record["registered_at"] = _registered(
-            self.calendar, self.record.get("registered_at"), self.record.get("discovered_at"))
+            self.calendar, self.record.get("registered_at"), latest)
 
     def registered(self) -> date | None:
         """When the case is registered (a date, or a datetime of the committee's zone, as
@@ -315,12 +320,14 @@ def guided_intake(calendar: Calendar | None = None,
 
 
 def guided_registration(calendar: Calendar | None, draft: Draft,
-                        register: Callable[[CaseIn, date | None], R]) -> R:
-    """``case new`` without --file or --at: :func:`guided_intake` that asks when the case was
-    registered too (empty: now; 补录 like ``--at``), and registers it by ``register``: a
-    refusal (a registration before the dispute was found, beyond the late-entry days) is said
-    and the clerk is back at the summary, what was typed kept."""
-    return _run(Form(calendar, registering=True), draft, register)
+                        register: Callable[[CaseIn, date | None], R],
+                        prefill: dict[str, Any] | None = None) -> R:
+    """``case new`` and ``lead accept`` (``prefill``: what the lead says) without --file or
+    --at: :func:`guided_intake` that asks when the case was registered too (empty: now; 补录
+    like ``--at``: a date alone is that day; never before the dispute, or the lead, was found),
+    shows it in the summary, and registers it by ``register``: a refusal (beyond the
+    late-entry days) is said and the clerk is back at the summary, what was typed kept."""
+    return _run(Form(calendar, prefill, registering=True), draft, register)
 
 
 def _run(form: Form, draft: Draft | None, finish: Callable[[CaseIn, date | None], R]) -> R:

@@ -17,6 +17,7 @@ ANSWERS = [
     "02",                      # category (source, facts, found, risk: from the lead)
     "赔偿维修费",               # requests
     "",                        # amount: none
+    "",                        # registered: now
     # applicant
     "person", "张三", "male", "汉族", "430104198003120014",
     "",                        # an adult lacking civil capacity? no
@@ -53,6 +54,28 @@ def test_lead_accept_through_the_guided_intake(cli: Callable[..., Result], lang:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_guided_lead_accept_asks_when_the_case_was_registered(
+        cli: Callable[..., Result], lang: str) -> None:
+    """As guided case new asks it (edbb9df's --at rule): default now; before the lead was
+    found is refused at the question, which is asked again; a date alone on the lead's day is
+    the time it was found; the answer is in the summary the clerk confirms."""
+    _lead(cli)
+    answers = [*ANSWERS[:3], "11-28", "2026-11-29", *ANSWERS[4:]]
+    out = cli("--lang", lang, "lead", "accept", "1", "--json",
+              input=Terminal("\n".join(answers) + "\n"), env={"MEDIATION_USER": "wangfang"})
+    assert out.code == 0, out.err + out.out
+    refused = ("登记时间不能早于发现时间" if lang == "zh"
+               else "the case cannot be registered before the dispute was found")
+    assert refused in out.err and "2026-11-29 09:30" in out.err, out.err
+    summary = out.err[out.err.rindex("Please check" if lang == "en" else "请核对"):]
+    assert ("登记时间" if lang == "zh" else "Registered") in summary, summary
+    assert "2026-11-29" in summary.split("登记时间" if lang == "zh" else "Registered")[1]
+    made = json.loads(out.out)
+    assert made["registered_at"] == "2026-11-29T01:30:00Z", made  # the lead's time that day
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_without_a_terminal_a_file_is_needed(cli: Callable[..., Result]) -> None:
     assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
                "--prefix", "龙").code == 0
@@ -81,7 +104,7 @@ def test_ctrl_c_in_lead_accept_keeps_a_draft_the_next_lead_accept_continues(
     import stat
 
     _lead(cli)
-    typed = ANSWERS[:6]  # stopped after the applicant's name and sex
+    typed = ANSWERS[:7]  # stopped after the applicant's name and sex
     out = cli("--lang", lang, "lead", "accept", "1", input=Stops(typed),
               env={"MEDIATION_USER": "wangfang"})
     assert out.code == 130 and out.out == "" and "Traceback" not in out.err
@@ -96,7 +119,7 @@ def test_ctrl_c_in_lead_accept_keeps_a_draft_the_next_lead_accept_continues(
     other = cli("--lang", lang, "case", "new", input=Stops([]))
     assert ("unfinished" if lang == "en" else "上次未完成") not in other.err
     assert _drafts() == [draft]
-    rest = ["", *ANSWERS[6:]]  # continue it (yes by default), then what is left
+    rest = ["", *ANSWERS[7:]]  # continue it (yes by default), then what is left
     out = cli("--lang", lang, "lead", "accept", "1", "--json",
               input=Terminal("\n".join(rest) + "\n"), env={"MEDIATION_USER": "wangfang"})
     assert out.code == 0, out.err

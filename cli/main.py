@@ -88,6 +88,58 @@ GROUPS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 _VALUE_OPTIONS = frozenset({"--db", "--user", "--token-file", "--lang"})
 
 
+def lift_globals(argv: Sequence[str], root: Any) -> list[str]:
+    """``argv`` with the root's options (``--lang``, ``--user``, ``--db``, ``--token-file``)
+    given after the command (``case list --lang zh``) moved to just before the command's first
+    word, where the parser takes them (docs/cli.md, "Global options"). A command with an option
+    of that name of its own keeps it (``report monthly --lang``: the report's language); after
+    ``--`` nothing is moved."""
+    args = list(argv)
+    cmd, first, i = root, None, 0
+    lifted: list[str] = []
+    kept: list[str] = []
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            kept += args[i:]
+            break
+        option = arg.split("=", 1)[0]
+        if option in _VALUE_OPTIONS and cmd is not root and option not in _own_options(cmd):
+            take = 1 if "=" in arg else 2
+            if i + take > len(args):  # no value: left where it is, for its error
+                kept.append(arg)
+                break
+            lifted += args[i:i + take]
+            i += take
+            continue
+        sub = (getattr(cmd, "commands", None) or {}).get(arg)
+        if not arg.startswith("-") and sub is not None:
+            first = len(kept) if first is None else first
+            cmd = sub
+        elif arg.startswith("-") and "=" not in arg and _takes_value(cmd, arg):
+            kept.append(arg)
+            i += 1
+            if i >= len(args):
+                break
+            arg = args[i]
+        kept.append(arg)
+        i += 1
+    if not lifted or first is None:
+        return args
+    return kept[:first] + lifted + kept[first:]
+
+
+def _own_options(cmd: Any) -> set[str]:
+    return {o for p in getattr(cmd, "params", []) for o in (*p.opts, *p.secondary_opts)}
+
+
+def _takes_value(cmd: Any, option: str) -> bool:
+    for p in getattr(cmd, "params", []):
+        if option in p.opts or option in p.secondary_opts:
+            return not getattr(p, "is_flag", False) and not getattr(p, "count", False)
+    return False
+
+
 def command_named(argv: Sequence[str]) -> str | None:
     """The top-level command or group ``argv`` names, or None (the root's own help, completion,
     or nothing named)."""
@@ -217,6 +269,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         from cli.options import normalise_params
 
         normalise_params(command)
+        args = lift_globals(args, command)
         result = command.main(args=args, prog_name="mediation", standalone_mode=False)
     except DuplicateSuspected as exc:
         if exc.matches:  # only cases the asker may read; the others are a notice

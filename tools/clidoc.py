@@ -18,9 +18,12 @@ INTRO = """# Command reference
 Generated from the command tree by `python tools/clidoc.py` (`make docs`); the help texts are the
 same in Chinese with `mediation --lang zh COMMAND --help`.
 
-Global options, before the command: `--db URL` (or `MEDIATION_DB`: a file path means SQLite,
-or a URL such as `postgresql+psycopg://user@host/db`), `--user NAME` (or `MEDIATION_USER`),
-`--lang zh|en` (or `MEDIATION_LANG`; default from `LANG`). `mediation --version` prints the
+Global options, before the command or anywhere after it (`mediation case list --lang zh` is
+`mediation --lang zh case list`; a command with an option of that name of its own, `report
+monthly --lang`, keeps it; nothing after `--` is moved): `--db URL` (or `MEDIATION_DB`: a file
+path means SQLite, or a URL such as `postgresql+psycopg://user@host/db`), `--user NAME` (or
+`MEDIATION_USER`), `--token-file FILE` (or `MEDIATION_TOKEN_FILE`), `--lang zh|en` (or
+`MEDIATION_LANG`; default from `LANG`). `mediation --version` prints the
 version. `mediation --install-completion` installs shell completion for the current shell (bash,
 zsh, fish, PowerShell; `--show-completion` prints the script instead): it completes commands,
 options, and enumerated values both as codes and as Chinese names (`--state 调` → `调解中`).

@@ -9,8 +9,11 @@ record never exceed the persons involved in the case. It is a step of the transi
 (``workflow.AMENDABLE`` says which field may change in which state: ``parties`` for who the
 parties are, ``party_details`` for their particulars), so it is versioned and
 recorded like every step: one event with each field's value before and after (masked as every
-event is: eventlog.append). The whole record, as corrected, is validated by the same schema as
-an intake (``intake.parse_case``), so a correction never stores what registration refuses.
+event is: eventlog.append). A person's name corrected is kept out of the event, before and after
+(``mediation.db.kept``: the event's case-file record holds their keyed hashes), so that
+``case history`` shows a reader who may see names what changed and retention can delete them.
+The whole record, as corrected, is validated by the same schema as an intake
+(``intake.parse_case``), so a correction never stores what registration refuses.
 
 A correction happens when it is recorded: it takes no ``--at`` (``workflow.CORRECTIONS``). When
 it changes a case counted in a period already reported, the nightly export lists it
@@ -38,7 +41,7 @@ from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.fields import corrected_party
 from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan
-from mediation.db import settings
+from mediation.db import kept, settings
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
 
@@ -104,6 +107,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     if prevented:
         touched.append("prevention")
     command = Amend(fields=tuple(touched), reason=reason)
+    names: list[kept.Value] = []  # persons' names corrected: kept out of the event
 
     def apply(case: Case) -> Changes:
         assert case.id is not None
@@ -135,14 +139,16 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
                 ch["amount"] = [_yuan(before), _yuan(new[column])]
                 del ch[column]
         if edits or add_parties or remove_parties:
-            _write_parties(uow, case, parties, checked, ch)
+            names[:] = _write_parties(uow, case, parties, checked, ch)
         _check_preventions(uow, case, prevented, ch)
         if not ch:
             raise InvalidInput(msg("nothing changes: the case already holds these values"))
         return ch
 
-    return step(uow, actor, ref, command, apply, expected_version=expected_version,
+    done = step(uow, actor, ref, command, apply, expected_version=expected_version,
                 reason=reason)
+    kept.write(uow.conn, done.event, done.id, names)
+    return done
 
 
 def _check_preventions(uow: UnitOfWork, case: Case, corrected: Mapping[int, Mapping[str, Any]],
@@ -228,9 +234,11 @@ def _parties_amended(current: list[dict[str, Any]], add: Sequence[Mapping[str, A
 
 
 def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
-                   ch: Changes) -> None:
+                   ch: Changes) -> list[kept.Value]:
     """The party rows made equal to the corrected record (updated in place, added, deleted),
-    and the change as the masked parties before and after."""
+    and the change as the masked parties before and after; returns the persons' names
+    corrected, before and after, to keep out of the event (``mediation.db.kept``: the event's
+    record of the case file holds their keyed hashes)."""
     assert case.id is not None
     key = settings.hash_key(uow)
     before = [_shown(p) for p in rows]
@@ -258,6 +266,10 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
             after[i] = {**after[i], "corrected": fixed}
     if before != after:
         ch["parties"] = [before, after]
+    return [kept.Value(f"party/{row.id}", "name", before_rows[i]["name"], values["name"], i)
+            for i, (row, values) in enumerate(zip(rows, wanted, strict=False))
+            if redaction.is_person(values.get("kind")) and "parties" in ch
+            and before_rows[i]["name"] != values.get("name")]
 
 
 # A party's stored fields a correction may change whose change the masked view may hide.

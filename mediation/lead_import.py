@@ -34,7 +34,6 @@ from mediation.core import jsontext
 from mediation.core.errors import InvalidInput, Problems
 from mediation.core.i18n import Msg, msg
 from mediation.core.vocab import Role
-from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Lead, Staff
 
@@ -208,9 +207,7 @@ def import_leads(uow: UnitOfWork, actor: Actor, text: str, *, origin: str) -> di
         s.add(lead)
     s.flush()
     for lead in made:
-        eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="lead_report",
-                        committee_id=actor.committee_id,
-                        changes={**leads.report_changes(lead), "via": [None, "import"]})
+        leads.append_report(uow, actor, lead, now, via="import")
     return {"imported": len(made), "ids": [lead.id for lead in made], "file": origin}
 
 

@@ -33,7 +33,7 @@ from mediation.core import choices, normalise, periods, redaction
 from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import N_, Msg, msg, name
 from mediation.core.vocab import LeadStatus, RiskLevel
-from mediation.db import eventlog
+from mediation.db import eventlog, kept, settings
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Lead
 
@@ -124,10 +124,22 @@ def validated(uow: UnitOfWork, actor: Actor, *, place: str | None, seen: str | N
                 status=LeadStatus.open, reported_by=actor.username, reported_at=now), []
 
 
-def report_changes(lead: Lead) -> dict[str, Any]:
-    """The changed fields of a ``lead_report`` event."""
-    return {"lead": [None, lead.id], "place": [None, lead.place], "cell": [None, lead.cell],
-            "risk": [None, lead.risk], "found_at": [None, _stamp(lead.found_at)]}
+def append_report(uow: UnitOfWork, actor: Actor, lead: Lead, now: datetime,
+                  via: str | None = None) -> None:
+    """The ``lead_report`` event of a lead written (and flushed): its cell, risk and when it
+    was found; its place kept out of the log (``mediation.db.kept``: the event holds its keyed
+    hash, the kept row the text, which retention deletes with the lead's)."""
+    place = [kept.Value(f"lead/{lead.id}", "place", None, lead.place)] if lead.place else []
+    changes: dict[str, Any] = {"lead": [None, lead.id], "cell": [None, lead.cell],
+                               "risk": [None, lead.risk],
+                               "found_at": [None, _stamp(lead.found_at)]}
+    if via is not None:
+        changes["via"] = [None, via]
+    key = settings.hash_key(uow)
+    event = eventlog.append(uow.session, at=now, actor=actor.username, role=actor.role,
+                            action="lead_report", committee_id=actor.committee_id,
+                            changes=changes, kept=kept.committed(key, place))
+    kept.write(uow.conn, event.seq, None, place)
 
 
 def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str | None = None,
@@ -145,8 +157,7 @@ def report(uow: UnitOfWork, actor: Actor, *, place: str, seen: str, found: str |
     s = uow.session
     s.add(lead)
     s.flush()
-    eventlog.append(s, at=now, actor=actor.username, role=actor.role, action="lead_report",
-                    committee_id=actor.committee_id, changes=report_changes(lead))
+    append_report(uow, actor, lead, now)
     return _full_view(lead, None)
 
 

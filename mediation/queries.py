@@ -51,7 +51,7 @@ from mediation.core.clock import iso
 from mediation.core.errors import UsageError
 from mediation.core.i18n import join, msg
 from mediation.core.money import fen_to_yuan
-from mediation.db import aftercare_rows, eventlog, settings
+from mediation.db import aftercare_rows, eventlog, kept, settings
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView, Staff
@@ -279,10 +279,12 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = Fal
     names_ok = reveal or sees_names(actor)
     names = [] if names_ok else redaction.persons(parties)
     typed = _typed_texts(uow, case.id, rows)
+    values = kept.of_events(uow.conn, [e.seq for e in rows])  # names corrected (kept out)
     shown = PartiesShown(parties, case, reveal=reveal, names_ok=names_ok,
                          corrected=corrected_since(shown_changes(e.changes) for e in rows))
-    return named_actors(uow, [shown.event(redact_event(_as_typed(
-        event_view(e, case.number), typed.get(e.seq)), names)) for e in rows])
+    return named_actors(uow, [shown.event(redact_event(kept.shown(_as_typed(
+        event_view(e, case.number), typed.get(e.seq)), values.get(e.seq, ()), names=names_ok),
+        names)) for e in rows])
 
 
 class PartiesShown:
@@ -409,9 +411,11 @@ def event_view(e: Event, number: str | None) -> EventView:
 
 def shown_changes(text: str) -> dict[str, Any]:
     """An event's changes as a reader sees them: without ``file``, the keyed record of the
-    whole case file that ``audit verify`` compares (hashes and row ids, nothing to read)."""
+    whole case file that ``audit verify`` compares, nor ``kept``, the keyed hashes of values
+    kept out of the log (hashes and row ids, nothing to read: ``kept.shown`` puts the values)."""
     changes: dict[str, Any] = json.loads(text)
     changes.pop("file", None)
+    changes.pop(kept.KEY, None)
     return changes
 
 

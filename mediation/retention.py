@@ -15,7 +15,9 @@ Every other record holding personal data (``personal.RECORD_TEXT``: a grid worke
 taken as a case, a sweep's note) has that text erased once the period has run from the record's
 own start (``personal.PERIOD_START``: a lead's dismissal, else its report; a sweep's recording):
 no party is on record there whose name could be masked. What it counted stays (a lead's cell,
-risk, status, reason and dates; a sweep's area, day and disputes found). Each record erased is
+risk, status, reason and dates; a sweep's area, day and disputes found). The personal values a
+record's events refer to, kept out of the log (``mediation.db.kept``: a party's name corrected,
+a lead's place as reported), are deleted with it. Each record erased is
 one ``anonymise`` event naming it; an erased record is not due again. The event log itself never
 held raw personal data (see docs/access.md).
 """
@@ -34,11 +36,12 @@ from mediation.core import identity, personal, redaction
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg
 from mediation.core.vocab import FINISHED, State
-from mediation.db import eventlog, settings
+from mediation.db import eventlog, kept, settings
 from mediation.db.storage import UnitOfWork
-from mediation.tables import Event
+from mediation.tables import Event, Lead
 
 MAX_DAYS = 365 * 100
+KEPT = "kept_value"  # the values kept out of the log (mediation.db.kept), named in the event
 ACTION = "anonymise"
 # The states in which a case's purpose is over (vocab.FINISHED: closed, declined, withdrawn);
 # its period runs from the first of personal.PERIOD_START["cases"] that is set.
@@ -163,6 +166,8 @@ def _erase(uow: UnitOfWork, actor: Actor, table: str, row: Any, days: int) -> No
             fields.append(attr)
     uow.session.add(row)
     uow.session.flush()
+    if kept.erase(uow.conn, records=[f"{table}/{row.id}"]):  # its text its events refer to
+        fields.append(KEPT)
     eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                     action=ACTION, committee_id=actor.committee_id,
                     reason=f"retention {days} days",
@@ -175,7 +180,9 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
     s = uow.session
     assert case.id is not None
     parties = s.exec(select(Party).where(Party.case_id == case.id)).all()
-    names = redaction.persons(parties)  # read before the names below are masked
+    # read before the names below are masked; with the names corrected since (kept values),
+    # which free text written before the correction may still hold
+    names = redaction.persons(parties) + kept.names(uow.conn, case.id)
 
     def text(value: str | None) -> str | None:
         return redaction.redact(value, names)
@@ -207,6 +214,10 @@ def _anonymise(uow: UnitOfWork, actor: Actor, case: Case, days: int) -> None:
                     fields.add(f"{row_type.__name__.lower()}.{attr}")
             s.add(row)
     s.flush()
+    # the personal values its events (and its lead's report) refer to, kept out of the log
+    leads = [f"lead/{i}" for i in s.exec(select(Lead.id).where(Lead.case_id == case.id))]
+    if kept.erase(uow.conn, case_id=case.id, records=leads):
+        fields.add(KEPT)
     eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role, action=ACTION,
                     committee_id=case.committee_id, case_id=case.id,
                     reason=f"retention {days} days",

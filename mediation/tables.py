@@ -142,6 +142,22 @@ class Event(SQLModel, table=True):
     hash: str
 
 
+class KeptValue(SQLModel, table=True):
+    """A personal value an event refers to but the log must not hold (mediation/db/kept.py): a
+    party's name before and after a correction, a lead's place as reported. The event holds
+    only its keyed hash; this row is mutable, and retention deletes it with its record."""
+
+    __tablename__ = "kept_value"
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)  # the event (its seq) that committed to it
+    case_id: int | None = Field(default=None, index=True)  # the case whose event it is
+    record: str = Field(index=True)  # "<table>/<row id>": the row it was a value of
+    field: str  # the column
+    item: int | None = None  # the row's place in the event's before/after list (parties)
+    before: str | None = None
+    after: str | None = None
+
+
 class LogHead(SQLModel, table=True):
     """The single row holding the last event's sequence number and hash."""
 

@@ -17,7 +17,8 @@ reported at its own ``seq`` and does not drown the rest of the log in follow-on 
 checks that the ``log_head`` row equals the last event, and replays every case in keyset batches
 of case ids (``mediation.db.casefile``): each event's changes read strictly, each versioned
 event by the transition table, the last state and version against the case row, and the whole
-case file against what its events recorded.
+case file against what its events recorded. Last, each personal value kept out of the log
+(``mediation.db.kept``) against the keyed hash its event holds.
 
 The result is typed: ``ok`` or the first bad ``seq`` and the kind of problem (:class:`Kind`).
 """
@@ -36,7 +37,7 @@ from sqlalchemy.exc import OperationalError
 from mediation.audit.anchors import Anchor, signature_valid
 from mediation.audit.findings import AnchorResult, Finding, Kind, VerifyResult
 from mediation.core.i18n import msg
-from mediation.db import casefile, casefile_rows, eventlog
+from mediation.db import casefile, casefile_rows, eventlog, kept, settings
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, LogHead
 
@@ -233,7 +234,19 @@ def _verify(conn: Connection, anchors: Sequence[Anchor], key: bytes | None,
     result.head = (prev_seq, prev_hash)
     _check_head(conn, result, prev_seq, prev_hash)
     _check_replay(conn, result, lambda row: _check_event(result, row, published))
+    _check_kept(conn, result)
     return result
+
+
+def _check_kept(conn: Connection, result: VerifyResult) -> None:
+    """Each personal value kept out of the log (``mediation.db.kept``; retention may have
+    deleted it) against the keyed hash its event recorded."""
+    key = settings.hash_key_of(conn)
+    for seq, case_id, name in kept.mismatches(conn, key):
+        result.add(Finding(seq, Kind.field, msg(
+            "the value kept out of the log for {name} is not the one its event recorded (its "
+            "keyed hash differs): it was changed behind the application's back", name=name),
+            case_id, name))
 
 
 def _rewritten(a: Anchor, actual: str) -> Finding:

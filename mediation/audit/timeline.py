@@ -12,7 +12,7 @@ from mediation.access.policy import Actor, audit_scope, sees_names
 from mediation.cases import Case, Party
 from mediation.core import redaction
 from mediation.core.clock import iso, start_of_local_day_utc
-from mediation.db import casestore
+from mediation.db import casestore, kept
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView
 
@@ -44,14 +44,18 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     from mediation.queries import event_view, named_actors, redact_event
 
     names: list[str] = []
-    if not (revealed or sees_names(actor)):
+    names_ok = revealed or sees_names(actor)
+    if not names_ok:
         # The persons of every case in the extract (redaction.persons: parties who are
         # persons, and guardians; organisations keep their registered names).
         case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
         names = redaction.persons_of_rows(uow.session.execute(
             select(col(Party.name), col(Party.kind), col(Party.guardian_name))
             .where(col(Party.case_id).in_(case_ids))).all())
-    return named_actors(uow, [redact_event(event_view(ev, number), names) for ev, number in rows])
+    values = kept.of_events(uow.conn, [ev.seq for ev, _ in rows])  # kept out of the log
+    return named_actors(uow, [redact_event(kept.shown(
+        event_view(ev, number), values.get(ev.seq, ()), names=names_ok), names)
+        for ev, number in rows])
 
 
 def log_page(uow: UnitOfWork, actor: Actor, *, limit: int | None = 50, page: int = 1,

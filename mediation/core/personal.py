@@ -2,7 +2,7 @@
 
 Every text column of every table of the database (the models of ``mediation.cases`` and
 ``mediation.tables``; the event log aside, which never holds raw personal data) is named here
-exactly once, in one of four kinds:
+exactly once, in one of five kinds:
 
 - :data:`FREE_TEXT`: what people typed about the dispute, which may name people and hold their
   numbers. Searched (the search index, ``mediation.db.searchindex``), shown masked by the
@@ -16,6 +16,8 @@ exactly once, in one of four kinds:
   redacts a record that became part of a case (its ``case_id`` set: the report a case came
   from) with that case; it erases every other one once the committee's period has run from
   the record's own start (:data:`PERIOD_START`).
+- :data:`KEPT_VALUES`: personal values an event refers to, kept out of the immutable log
+  (``mediation.db.kept``); retention deletes them with their case or record.
 - :data:`NOT_PERSONAL`: codes of a vocabulary, staff members' user names and names, case
   numbers, keyed hashes: nothing to mask.
 
@@ -73,6 +75,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "setting": ("key", "value"),
     "log_head": ("hash",),
     "stat_month": ("month", "figure"),
+    "kept_value": ("record", "field"),  # which row's column: "party/12", "name"
 }
 
 # Free text of records that are not a case's file: redacted by retention with the case the
@@ -82,6 +85,11 @@ RECORD_TEXT: dict[str, tuple[str, ...]] = {
     "lead": ("place", "seen", "parties", "dismiss_note"),
     "sweep": ("note",),  # a sweep's note may name the households visited
 }
+
+# Personal values an event refers to but the log must not hold (mediation.db.kept: a party's
+# name before and after a correction, a lead's place as reported; the event holds their keyed
+# hash): deleted by retention with the case, or the record, they are a value of.
+KEPT_VALUES: dict[str, tuple[str, ...]] = {"kept_value": ("before", "after")}
 
 # When a record's retention period starts: the first of these columns that is set. A case:
 # when it was closed; one that never reaches closing, when its purpose ended otherwise -- the

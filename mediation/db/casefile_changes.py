@@ -79,7 +79,13 @@ def recorded(key: bytes, table: str, column: str, value: Any) -> Any:
         value = plain(value)
     if value is None or column not in HASHED.get(table, ()):
         return value
-    text = value if isinstance(value, str) else json.dumps(value)
+    return keyed(key, value if isinstance(value, str) else json.dumps(value))
+
+
+def keyed(key: bytes, text: str) -> str:
+    """The keyed hash events record of a personal text: the first 32 hex digits of
+    HMAC-SHA256 under the database's ID-hash key (the case file's, and ``mediation.db.kept``'s
+    values kept out of the log)."""
     return hmac.digest(key, _MAC_PREFIX + text.encode("utf-8"), "sha256").hex()[:32]
 
 

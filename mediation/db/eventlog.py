@@ -218,6 +218,7 @@ def append(
     reason: str | None = None,
     changes: Mapping[str, Any] | None = None,
     persons: Sequence[str] = (),
+    kept: Mapping[str, Any] | None = None,
 ) -> Event:
     """Append one event inside the caller's transaction and advance the head.
 
@@ -228,7 +229,9 @@ def append(
     ``reason`` and ``changes`` has its ID and phone numbers scrubbed, and the names of
     ``persons`` (the case's parties who are persons, and guardians) masked, in any spelling
     (:mod:`mediation.core.redaction`). The case file's changes (``changes["file"]``) are added
-    after that, as recorded: their personal data and free text are keyed hashes already.
+    after that, as recorded: their personal data and free text are keyed hashes already; so
+    are ``kept``, the keyed hashes of values kept out of the log (``changes["kept"]``,
+    :mod:`mediation.db.kept`).
 
     ``session`` is the unit of work's ORM session or its connection; either way the event and
     the head are written with Core statements (a hot path: every step ends here). The returned
@@ -236,6 +239,8 @@ def append(
     """
     conn = _connection(session)
     changes = redaction.redact_changes(changes or {}, persons)
+    if kept:
+        changes = {**changes, "kept": dict(kept)}
     if case_id is not None:
         recorded = casefile_changes.take(conn, case_id)
         if recorded is not None:  # what the transaction changed of the case file (its

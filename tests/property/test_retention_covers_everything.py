@@ -35,7 +35,7 @@ def declared() -> dict[str, tuple[str, ...]]:
     """Every column declared personal, by table."""
     out: dict[str, list[str]] = {}
     for kind in (personal.FREE_TEXT, {personal.PARTY_TABLE: personal.PARTY_DATA},
-                 personal.RECORD_TEXT):
+                 personal.RECORD_TEXT, personal.KEPT_VALUES):
         for table, columns in kind.items():
             out.setdefault(table, []).extend(columns)
     return {t: tuple(cs) for t, cs in out.items()}
@@ -49,6 +49,8 @@ def _is_text(table: str, column: str) -> bool:
 def declined(room: Room) -> int:
     """A case declined (不予受理) and left so: no follow-up, never closed."""
     cid = int(room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)["id"])
+    # a name corrected: before and after kept out of the log (kept_value, mediation/db/kept.py)
+    room.run(corrections.amend, None, cid, reason="姓名写错", edit_parties={2: {"name": "李四丰"}})
     room.run(steps.decline, None, cid, reason="party_refuses", advice=said("cases", "advice"))
     return cid
 
@@ -110,8 +112,11 @@ def test_retention_clears_every_declared_column_of_every_table(room: Room) -> No
     result = room.run(retention.apply, None)
     assert len(result["anonymised"]) == 3 and len(result["erased"]["lead"]) == 2
     recent_parties = {i for i, c in values_of(room, "party", "case_id") if c == recent_case}
+    recent_kept = {i for i, r in values_of(room, "kept_value", "record")
+                   if r == f"lead/{recent_lead}"} | {
+        i for i, c in values_of(room, "kept_value", "case_id") if c == recent_case}
     recent = {"lead": {recent_lead}, "sweep": {recent_sweep}, "party": recent_parties,
-              "cases": {recent_case}}
+              "cases": {recent_case}, "kept_value": recent_kept}
     for table, columns in declared().items():
         ids = {i for i in values(room, table, "id") if i not in recent.get(table, set())}
         for column in columns:
@@ -126,6 +131,7 @@ def test_retention_clears_every_declared_column_of_every_table(room: Room) -> No
     # what has not run its period keeps its text; what the statistics count stays
     assert NAME in str(values(room, "lead", "seen", ids={recent_lead}))
     assert NAME in str(values(room, "sweep", "note", ids={recent_sweep}))
+    assert "李四丰" in str(values(room, "kept_value", "after", ids=recent_kept))
     assert values(room, "party", "phone", ids=recent_parties) != [None] * len(recent_parties)
     assert values(room, "sweep", "disputes_found") == [1, 0]
     assert values(room, "lead", "status").count("dismissed") == 1

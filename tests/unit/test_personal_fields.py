@@ -28,7 +28,8 @@ from mediation.core import personal
 from mediation.db import casefile_changes, searchindex
 
 CLASSES = {"free text": personal.FREE_TEXT, "party data": {"party": personal.PARTY_DATA},
-           "not personal": personal.NOT_PERSONAL, "record text": personal.RECORD_TEXT}
+           "not personal": personal.NOT_PERSONAL, "record text": personal.RECORD_TEXT,
+           "kept values": personal.KEPT_VALUES}
 
 
 # Tables that hold nothing typed as it was typed, and why.

@@ -102,7 +102,7 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     dialect = conn.dialect.name
     found: list[str] = []  # the ways the query finds a case (search_query)
     if asked.kind == "reference":
-        found.append(_reference(uow, actor, asked.number, where, params))
+        found.append(_reference(uow, actor, asked.ref, where, params))
     # a party's number, whole or its end, only for readers who may see names: to anyone else
     # the match itself would say whose number is on the case
     if named and asked.whole_number:
@@ -252,21 +252,22 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
     return " AND ".join(where), params
 
 
-def _reference(uow: UnitOfWork, actor: Actor, typed: str, where: str,
+def _reference(uow: UnitOfWork, actor: Actor, ref: str, where: str,
                params: dict[str, Any]) -> str:
     """The SQL finding the case a reference names (``search_kinds``: ``龙12``, ``第12号``, a full
-    number), its parameters put in ``params``. A form without its year means this year in the
-    committee's calendar, as ``case show`` reads it (db.casestore.case_key): the calendar is
-    read only within a day of New Year, when the zones of the world disagree on the year; the
-    committee's prefix that completes ``第12号`` is read in the search's own statement."""
+    number; ``ref`` as ``read_reference`` read it), its parameters put in ``params``. A form
+    without its year means this year in the committee's calendar, as ``case show`` reads it
+    (db.casestore.case_key): the calendar is read only within a day of New Year, when the
+    zones of the world disagree on the year; the committee's prefix that completes ``第12号``
+    is read in the search's own statement."""
     year = 0
-    if not search_kinds.states_year(typed):
+    if not search_kinds.year_stated(ref):
         now = uow.now()
         now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now  # naive: UTC
         years = {(now + timedelta(hours=h)).year for h in (-12, 14)}
         year = years.pop() if len(years) == 1 else \
             settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
-    key = search_kinds.reference_key(typed, year)
+    key = search_kinds.key_of(ref, year)
     if isinstance(key, normalise.CaseSeq):
         params["number_pre"] = f"({key.year})"
         params["number_post"] = normalise.case_number(key.year, "", key.seq).removeprefix(

@@ -43,6 +43,7 @@ class Asked:
     terms: list[str] = field(default_factory=list)
     number: str = ""
     tail: str = ""  # the end of a number it is (kind tail), or may be too (a landline)
+    ref: str = ""  # a reference as normalise.case_ref reads it (kind reference): key_of's input
 
     @property
     def whole_number(self) -> bool:
@@ -67,8 +68,9 @@ def classify(query: str) -> Asked:
     """What ``query`` asks for (the module's kinds, tried in that order)."""
     terms = terms_of(query)
     stripped = query.strip()
-    if is_reference(stripped):
-        return Asked("reference", terms, stripped)
+    ref = read_reference(stripped)
+    if ref is not None:
+        return Asked("reference", terms, stripped, ref=ref)
     compact = "".join(query.split())
     phone = identity.valid_phone(stripped)
     if phone is not None:  # a mobile's digits are no ID number's end (that starts 9 or 0)
@@ -92,22 +94,40 @@ def tail_of(query: str) -> str | None:
 def is_reference(query: str) -> bool:
     """Whether the query is a case number in one of its forms. A bare number is not (it may be
     an amount, or a number's tail); anything else is text to search."""
+    return read_reference(query) is not None
+
+
+def read_reference(query: str) -> str | None:
+    """The query as :func:`normalise.case_ref` reads it when it is a case number in one of its
+    forms (:func:`is_reference`), else None: read once, the key then taken for any year
+    (:func:`key_of`, :func:`year_stated`)."""
     try:
-        key = normalise.case_key(query, year=2000)  # the year does not decide the form
+        ref = normalise.case_ref(query)
+        key = normalise.key_of_ref(ref, year=2000)  # the year does not decide the form
     except (ValueError, TypeError):
-        return False
-    return isinstance(key, normalise.CaseSeq) or normalise.is_case_number(key)
+        return None
+    return ref if isinstance(key, normalise.CaseSeq) or normalise.is_case_number(key) else None
 
 
 def reference_key(query: str, year: int) -> str | normalise.CaseSeq:
     """The number a reference names, its year (when the form states none) ``year``; a
     :class:`~mediation.core.normalise.CaseSeq` when the committee's prefix completes it."""
-    key = normalise.case_key(query, year=year)
-    if isinstance(key, int):  # not a reference (is_reference says so first)
-        raise ValueError(query)
+    return key_of(normalise.case_ref(query), year)
+
+
+def key_of(ref: str, year: int) -> str | normalise.CaseSeq:
+    """:func:`reference_key` of a reference read by :func:`read_reference`."""
+    key = normalise.key_of_ref(ref, year=year)
+    if isinstance(key, int):  # not a reference (read_reference says so first)
+        raise ValueError(ref)
     return key
 
 
 def states_year(query: str) -> bool:
     """Whether a reference states its year (``2025龙12``, a full number) or means this year's."""
-    return reference_key(query, 1999) == reference_key(query, 2001)
+    return year_stated(normalise.case_ref(query))
+
+
+def year_stated(ref: str) -> bool:
+    """:func:`states_year` of a reference read by :func:`read_reference`."""
+    return key_of(ref, 1999) == key_of(ref, 2001)

@@ -215,7 +215,13 @@ def case_key(value: str | int, *, year: int | None = None) -> int | str | CaseSe
     year, China time), ``2025龙12`` case 12 of 2025; ``第12号`` or ``12号`` is a :class:`CaseSeq`
     (this year's case 12 of the reader's committee). Anything else is returned as text, which
     :func:`is_case_number` tells from a number."""
-    v = case_ref(str(value)).translate(_YEAR_BRACKETS)
+    return key_of_ref(case_ref(str(value)), year=year)
+
+
+def key_of_ref(ref: str, *, year: int | None = None) -> int | str | CaseSeq:
+    """:func:`case_key` of a reference already read by :func:`case_ref` (the reading is most of
+    the cost: a search asks for the key of one query for several years)."""
+    v = ref.translate(_YEAR_BRACKETS)
     if v.isascii() and v.isdigit() and len(v) <= 18:
         return int(v)
     if "人调字" not in v:

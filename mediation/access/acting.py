@@ -154,7 +154,7 @@ def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
     if staff is None:
         from mediation.access import staff_names
 
-        raise staff_names.unknown(user, None)
+        raise staff_names.unknown(user, staff_names.open_staff(uow))
     if not staff.active:
         raise PermissionDenied(msg("user {user} is disabled", user=user))
     if staff.login_required:

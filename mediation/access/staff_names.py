@@ -6,10 +6,13 @@ reporter column).
 - Otherwise a display name (in its one normal form, ``redaction.normal_name``) names the staff
   member who has it; two staff members with that name (two 李明) are refused naming their user
   names, so the clerk can give one.
-- Otherwise the name is unknown: refused naming who exists (user name and display name) when the
-  asker is a staff member of that committee (staff names are not party personal data, and every
-  staff member sees them in case histories); without a signed-in asker (signing in, ``--user``)
-  the refusal names nobody, since what was typed may be a password in the wrong field.
+- Otherwise the name is unknown (:func:`unknown`, THE refusal "nobody of that name; here are the
+  choices"): refused naming who exists (user name and display name, the closest to what was
+  typed first) when the asker is a staff member of that committee (staff names are not party
+  personal data, and every staff member sees them in case histories). Without a signed-in
+  asker (``--user``) it names the staff of the committees that do not require sign-in, where
+  ``--user`` alone already acts as any of them (:func:`open_staff`); a committee that requires
+  sign-in is named by nobody, since what was typed may be a password in the wrong field.
 
 Pure lookups: nothing is written.
 """
@@ -65,8 +68,33 @@ def ambiguous(typed: str, usernames: list[str]) -> InvalidInput:
                             "of {users}", name=typed, users=join(usernames)))
 
 
+def open_staff(uow: UnitOfWork) -> list[Any] | None:
+    """The staff ``--user`` alone may act as (committees without required sign-in), for
+    :func:`unknown`; None when there are none."""
+    from mediation.readtables import COMMITTEE
+
+    s, c = STAFF.c, COMMITTEE.c
+    rows = _read(uow, select(s.username, s.name, s.committee_id)
+                 .join(COMMITTEE, c.id == s.committee_id)
+                 .where(c.login_required.is_(False)).order_by(s.id))
+    return rows or None
+
+
+def _closest_first(typed: str, rows: list[Any]) -> list[Any]:
+    """``rows`` with those sharing the most characters with ``typed`` (李 → 李明) first."""
+    wanted = set(normalise.fold(typed).lower())
+
+    def shared(r: Any) -> int:
+        return len(wanted & set(f"{r.username}{r.name or ''}".lower()))
+
+    return sorted(rows, key=lambda r: -shared(r))
+
+
 def unknown(typed: str, rows: list[Any] | None) -> NotFound:
-    """The refusal of a name that is nobody: naming who exists when ``rows`` is given."""
+    """The refusal of a name that is nobody: naming who exists, the closest first, when
+    ``rows`` is given."""
+    if rows is not None:
+        rows = _closest_first(typed, rows)
     if rows is None:
         return NotFound(msg("unknown user \"{user}\"; a director adds staff with `mediation "
                             "staff add`", user=typed))

@@ -116,7 +116,7 @@ def test_a_refusal_is_one_line_naming_case_state_action_reason_and_what_is_allow
     (["case", "accept"], 2, "missing argument"),
     (["case", "frobnicate", "1"], 2, "no such command"),
     (["case", "new", "--file", "/nonexistent.json"], 2, "no such file"),
-    (["--user", "nobody", "case", "list"], 1, 'unknown user "nobody"'),
+    (["--user", "nobody", "case", "list"], 1, 'no staff member named "nobody"'),
     (["case", "accept", "1", "--expect-version", "5"], 3, "was changed by wangfang"),
 ])
 def test_bad_input_gets_one_line_and_the_documented_exit_code(

@@ -252,19 +252,20 @@ def register(app: typer.Typer) -> None:
         "Set the committee's retention period."))
     def retention_set(ctx: typer.Context, days: int = typer.Option(
             ..., "--days", max=MAX_INT, help=_(
-                "Days after closing before a case is anonymised (and a lead or sweep's "
-                "note erased)."))) -> None:
+                "Days after a case ended (closed, withdrawn, or declined and never closed) "
+                "before it is anonymised (and a lead or sweep's note erased)."))) -> None:
         """Set the committee's retention period."""
         from mediation import retention as svc
 
         result = env(ctx).act(svc.set_days, days)
-        render.out(_("Closed cases are anonymised {days} days after closing.",
+        render.out(_("Finished cases are anonymised {days} days after they ended (closed, "
+                     "withdrawn, or declined and never closed).",
                            days=result["days"]) + "\n")
 
     @retention.command("show", help=_(
-        "Show the retention period and how many closed cases, leads and sweeps are due."))
+        "Show the retention period and how many finished cases, leads and sweeps are due."))
     def retention_show(ctx: typer.Context, as_json: bool = json_opt()) -> None:
-        """Show the retention period and how many closed cases, leads and sweeps are due."""
+        """Show the retention period and how many finished cases, leads and sweeps are due."""
         from mediation import retention as svc
 
         result = env(ctx).act(svc.show, write=False)
@@ -273,23 +274,23 @@ def register(app: typer.Typer) -> None:
         elif result["days"] is None:
             render.out(_("No retention period is set.") + "\n")
         else:
-            render.out(_("Retention: {days} days; {due} closed cases are due.",
+            render.out(_("Retention: {days} days; {due} finished cases are due.",
                                days=result["days"], due=result["due"]) + "\n")
             for table, count in result["records"].items():
                 render.out("  " + _("{kind}: {count} due.", kind=_(svc.RECORD_NAMES[table]),
                                     count=count) + "\n")
 
     @retention.command("apply", help=_(
-        "Anonymise closed cases older than the period, and erase the text of leads and sweeps "
-        "as old (recorded; safe to repeat)."))
+        "Anonymise finished cases older than the period, and erase the text of leads and "
+        "sweeps as old (recorded; safe to repeat)."))
     def retention_apply(
         ctx: typer.Context,
         dry_run: bool = typer.Option(False, "--dry-run", help=_(
             "Only list what would be anonymised or erased.")),
         as_json: bool = json_opt(),
     ) -> None:
-        """Anonymise closed cases older than the period, and erase the text of leads and sweeps
-        as old (recorded; safe to repeat)."""
+        """Anonymise finished cases older than the period, and erase the text of leads and
+        sweeps as old (recorded; safe to repeat)."""
         from mediation import retention as svc
 
         result = env(ctx).act(svc.apply, dry_run=dry_run, write=not dry_run)

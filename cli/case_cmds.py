@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from contextlib import nullcontext
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from cli.options import (
     decoded,
     format_opt,
     json_opt,
+    parse_amount,
     parse_at,
     parse_date,
     read_stdin,
@@ -201,18 +201,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Record the agreement reached (a new version after re-mediation)."""
         from mediation import steps
-        from mediation.core import money, normalise
 
-        value: Decimal | None = None
-        if amount is not None:
-            try:
-                value = money.amount(amount)
-            except normalise.OutOfRange as exc:
-                raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
-            except normalise.Unreadable as exc:
-                raise typer.BadParameter(exc.message.render(), param_hint="--amount") from None
         render.step_done(env(ctx).act(steps.agree, case_ref, terms=terms, written=written,
-                                      amount=value, due=parse_date(due, "--due", AHEAD),
+                                      amount=parse_amount(amount),
+                                      due=parse_date(due, "--due", AHEAD),
                                       expected_version=expect_version, at=parse_at(at)), as_json)
 
     @case.command("terminate")

@@ -9,7 +9,7 @@ import typer
 from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
-from cli.options import MAX_INT, at_opt, json_opt, parse_at, version_opt
+from cli.options import MAX_INT, at_opt, json_opt, parse_amount, parse_at, version_opt
 from mediation.core import jsontext
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _
@@ -72,7 +72,8 @@ def register(case: typer.Typer) -> None:
         from mediation import steps
 
         fields = {k: v for k, v in {
-            "category": category, "summary": summary, "requests": requests, "amount": amount,
+            "category": category, "summary": summary, "requests": requests,
+            "amount": parse_amount(amount),
             "risk": risk, "persons": persons, "source": source, "referral": referral,
         }.items() if v is not None}
         edits = dict(_edit(v) for v in edit_party)

@@ -367,6 +367,19 @@ def sentence(text: str) -> str:
     return text
 
 
+_OUT_OF_RANGE = re.compile(r"Input should be (?:greater|less) than")
+
+
+def out_of_range(exc: Any) -> bool:
+    """A value read as its type but outside what the option allows (``--persons 0``,
+    ``--limit -1``): refused, exit 1, not a usage error (the rule of docs/cli.md's exit codes:
+    cannot be read as the type is 2; read but not allowed is 1)."""
+    from typer._click import exceptions as ce
+
+    return isinstance(exc, ce.BadParameter) and bool(_OUT_OF_RANGE.match(
+        str(exc.message).strip()))
+
+
 def usage_error_text(exc: Any) -> str:
     """A usage error as one sentence, built from the exception's fields."""
     from typer._click import exceptions as ce

@@ -298,7 +298,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         _error_line(_("{message} (see `{command} --help`)",
                       message=shown_as(said, " ".join(said.split())),
                       command=where))
-        return exc.exit_code
+        return Exit.REFUSED if framework.out_of_range(exc) else exc.exit_code
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a file or folder named on the command line: what is wrong with it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,24 @@ def parse_date(value: str | None, option: str, toward: str = "back") -> date | N
     try:
         return periods.parse_date(value, today=committee_today, toward=toward)
     except (InvalidInput, UsageError) as exc:
+        raise typer.BadParameter(exc.message.render(), param_hint=option) from None
+
+
+def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:
+    """An amount typed on the command line (money.amount: 1500, 1,500, 500元, 1.5万), THE one
+    reading of it (``case agree``, ``case amend``), by the exit-code rule: in none of its
+    written forms (``五百``) a usage error (exit 2) naming them; read but not allowed (``-5``,
+    above the bound, a fraction of a fen) refused (exit 1)."""
+    from mediation.core import money, normalise
+    from mediation.core.errors import InvalidInput
+
+    if value is None:
+        return None
+    try:
+        return money.amount(value)
+    except normalise.OutOfRange as exc:
+        raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
+    except normalise.Unreadable as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
 
 

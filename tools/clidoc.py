@@ -54,17 +54,82 @@ that is there: it refuses in one line (exit 1), before anything is written or re
 `--force` is given (`mediation.core.files.refuse_existing`, the one rule). `templates export`
 never replaces a template there, `--force` or not.
 
-Exit codes (one list, `mediation.core.errors.Exit`): 0 done; 1 refused by the domain (illegal
-transition, failed guard, permission), a well-formed reference to something the database does not
-hold (`case show 999`, `case assign 1 --mediator 无此人`, `lead dismiss 99`), or a file whose
-content fails validation; 2 a usage error: a value that cannot be read or is not one of a fixed
-list (`case show abc`, `case list --state 无此状态`, `report monthly --month 13月`, `--limit x`), or
-an option missing or misplaced, always naming the allowed forms; 3 concurrent-edit conflict (or
-the database stayed busy); 4 integrity failure; 70 an internal error (a bug, or the database
-unreachable: nothing is recorded; `MEDIATION_DEBUG=1` shows the traceback); 130 cancelled at a
-prompt. Every refusal is one line on standard error, in the `--lang` chosen, without a
-traceback; `--json` output is one JSON document on standard output.
+Every refusal is one line on standard error (a file's problems: one line each before it), in the
+`--lang` chosen, without a traceback; `--json` output is one JSON document on standard output.
+The exit codes are in the table below.
 """
+
+# Each code of mediation.core.errors.Exit: its meaning (en, zh) and an example (the command, and
+# what it says in en and zh). tests/unit/test_exit_table.py checks every member is here and in
+# docs/cli.md, and runs the examples that a fresh database can.
+EXITS: dict[str, tuple[str, str, str, str, str]] = {
+    "OK": ("done", "完成", "mediation case show 1", "(the case)", "（案件）"),
+    "REFUSED": (
+        "refused: a step not allowed now, a failed guard, a permission; a well-formed reference "
+        "to nothing (`case show 999`); a value read as its type but not allowed (`--amount -5`, "
+        "`--persons 0`, `--days 0`); a file whose content fails validation (every problem "
+        "listed); nothing written",
+        "被拒绝：当前不允许的操作、条件不满足、无权限；格式正确但不存在的对象（`case show 999`）；"
+        "能读懂但不允许的值（`--amount -5`、`--persons 0`、`--days 0`）；内容未通过校验的文件"
+        "（列出全部问题）；未写入任何内容",
+        "mediation case amend 1 --amount -5 --reason 更正",
+        "error: --amount: '-5': an amount must not be negative",
+        "错误：--amount：'-5'：金额不能为负数"),
+    "USAGE": (
+        "a usage error: a value that cannot be read as its type (`--amount 五百`, `--limit x`, "
+        "`case show abc`) or is not one of a fixed list (`--state 无此状态`), an option missing "
+        "or misplaced; always naming the allowed forms",
+        "用法错误：无法按类型读懂的值（`--amount 五百`、`--limit x`、`case show abc`）或不在固定"
+        "列表中的值（`--state 无此状态`），缺少或误用的选项；总会列出允许的写法",
+        "mediation case amend 1 --amount 五百 --reason 更正",
+        "error: invalid value for --amount: '五百' is not an amount; write yuan as 1500, ...",
+        "错误：--amount 的值无效：'五百' 不是金额；请写作以元为单位，如 1500、……"),
+    "CONFLICT": (
+        "someone changed the case first (`--expect-version`), or the database stayed busy; "
+        "nothing written: read it again and retry",
+        "案件已被他人先行修改（`--expect-version`），或数据库持续繁忙；未写入：请重新读取后再试",
+        "mediation case accept 8 --expect-version 1",
+        "error: case (2026)龙人调字第8号 was changed by 王芳 at ... (now version 2); reload it "
+        "and try again",
+        "错误：案件 (2026)龙人调字第8号 已被 王芳 于 …… 修改（当前版本 2）；请重新读取后再试"),
+    "INTEGRITY": (
+        "an integrity failure: the event log or the case files fail verification",
+        "完整性校验失败：事件日志或案卷未通过校验",
+        "mediation audit verify",
+        "error: audit verification failed at event 12: ...",
+        "错误：审计校验在事件 12 处失败：……"),
+    "INTERNAL": (
+        "an internal error (a bug, or the database unreachable): nothing recorded; "
+        "`MEDIATION_DEBUG=1` shows the traceback",
+        "内部错误（程序缺陷，或无法连接数据库）：未记录任何内容；`MEDIATION_DEBUG=1` 可查看详情",
+        "mediation --db postgresql+psycopg://nobody@127.0.0.1:1/x case list",
+        "error: internal error (OperationalError): ... The step was not recorded. ...",
+        "错误：内部错误，本次操作未被记录。设置 MEDIATION_DEBUG=1 可查看详情。"),
+    "INTERRUPTED": (
+        "cancelled at a prompt (Ctrl-C, or Ctrl-D: end of input); nothing written",
+        "在提问时取消（Ctrl-C 或 Ctrl-D）；未写入任何内容",
+        "mediation case new   (then Ctrl-C)",
+        "cancelled; nothing was written",
+        "已取消，未写入任何数据"),
+}
+
+
+def exit_table() -> str:
+    """The exit codes, one row per member of the enum, in its order."""
+    from mediation.core.errors import Exit
+
+    rows = ["## Exit codes\n",
+            "One list, `mediation.core.errors.Exit`. The rule between 1 and 2: a value that cannot "
+            "be read as its type is a usage error (2); one read but not allowed is refused (1).\n",
+            "| Code | `Exit` | Meaning | 含义 | Example | en | zh |",
+            "|---|---|---|---|---|---|---|"]
+    for member in Exit:
+        meaning, meaning_zh, command, en, zh = EXITS[member.name]
+        cells = [str(int(member)), member.name, meaning, meaning_zh, f"`{command}`",
+                 f"`{en}`", f"`{zh}`"]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
 
 
 def commands() -> list[tuple[str, Any]]:
@@ -96,7 +161,7 @@ def _shown(arg: Any) -> str:
 
 
 def render() -> str:
-    parts = [INTRO]
+    parts = [INTRO, exit_table()]
     for path, cmd in commands():
         parts.append(f"## {path}\n")
         parts.append((cmd.help or "").strip() + "\n")

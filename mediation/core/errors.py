@@ -1,10 +1,12 @@
 """Typed errors that cross from the library to the CLI and become one clean line each.
 
-Each carries its exit code from :class:`Exit`, the CLI's contract (docs/cli.md, "Exit codes").
-The one rule between 1 and 2: a value that cannot be read (in none of its written forms) or is
-not one of a fixed list is a usage error, :class:`UsageError`, exit 2, naming the allowed forms,
-whether the command line's parser or the library finds it; a well-formed reference to something
-the database does not hold (a case number, a staff member's name, a lead's number) is
+Each carries its exit code from :class:`Exit`, the CLI's contract (docs/cli.md, "Exit codes": one
+table, every member with its meaning and an example in both languages). The one rule between 1
+and 2: a value that cannot be read as its type (in none of its written forms: ``--amount 五百``)
+or is not one of a fixed list is a usage error, :class:`UsageError`, exit 2, naming the allowed
+forms, whether the command line's parser or the library finds it; a value read but not allowed
+(``--amount -5``, ``--persons 0``) is :class:`InvalidInput`, exit 1; a well-formed reference to
+something the database does not hold (a case number, a staff member's name, a lead's number) is
 :class:`NotFound`, exit 1, as is every other refusal by the domain and a file's content that
 fails validation (:class:`InvalidInput`).
 """

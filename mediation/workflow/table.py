@@ -21,7 +21,7 @@ from transitions import Machine, MachineError
 from mediation.core.commands import (
     Command,
 )
-from mediation.core.errors import Refused, UsageError
+from mediation.core.errors import InvalidInput, Refused
 from mediation.core.i18n import N_, Msg, get_language, msg, name
 from mediation.core.vocab import CONCLUDED as CONCLUDED  # the states grouped: workflow.NAME
 from mediation.core.vocab import FINISHED as FINISHED
@@ -236,9 +236,10 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
 }
 
 
-# The guards on a number given on the command line (--days): one outside its range is a usage
-# error (exit 2, saying the range), as the command line's own parser reports one, not a refusal
-# of the step. The range stays where the workflow keeps it (the guard, the committee's setting).
+# The guards on a number given on the command line (--days): one outside its range is read but
+# not allowed (exit 1, saying the range; docs/cli.md's exit codes), as the command line's own
+# parser refuses one, not a refusal of the step (no list of steps follows). The range stays
+# where the workflow keeps it (the guard, the committee's setting).
 RANGE_GUARDS: frozenset[Guard] = frozenset({extension_within_limit})
 
 
@@ -372,7 +373,7 @@ def fire(subject: Subject, command: Command) -> str:
     except _GuardFailed as failed:
         subject.state = before
         if failed.guard in RANGE_GUARDS:
-            raise UsageError(failed.why) from None
+            raise InvalidInput(failed.why) from None
         raise Refused(
             case=subject.number,
             state=before,

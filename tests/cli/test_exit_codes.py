@@ -33,6 +33,7 @@ MALFORMED = {
     "datetime": "2026-13-45 99:99", "month": "13月", "quarter": "2026Q5", "year": "二〇二六年",
     "period": "2026-13", "lang": "fr", "document": "无此文书", "json": "[不是JSON",
     "party": "abc", "zone": "Mars/Olympus", "numbering": "无此编号", "username": "X!",
+    "amount": "五百",
 }
 MISSING = {"case": "99999", "staff": "无此人", "lead": "99999", "token": "99999", "party": "9"}
 
@@ -43,7 +44,7 @@ FREE = {
     ("*", "place"), ("*", "attendees"), ("*", "court"), ("*", "out"), ("*", "file"),
     ("*", "db"), ("*", "key"), ("*", "anchor"), ("*", "name"), ("*", "summary"),
     ("*", "requests"), ("*", "referral"), ("*", "to"), ("*", "visited"), ("*", "measures"),
-    ("*", "escalation"), ("*", "party"), ("*", "query"), ("*", "text"), ("*", "amount"),
+    ("*", "escalation"), ("*", "party"), ("*", "query"), ("*", "text"),
     ("*", "committee"), ("*", "prefix"), ("*", "director_name"), ("*", "committee_name"),
     ("*", "full_name"), ("*", "form_no"), ("*", "unit"), ("*", "head"), ("*", "filler"),
     ("*", "area"), ("*", "seen"), ("*", "cell"), ("*", "parties"), ("*", "swept_by"),
@@ -84,6 +85,7 @@ def kind(command: str, p: Any) -> str | None:
                ("case assign", "co"): "staff", ("lead report", "found"): "datetime",
                ("case list", "category"): "choice", ("stats", "category"): "choice",
                ("templates export", "names"): "document", ("staff role", "role"): "choice",
+               ("case amend", "amount"): "amount", ("case agree", "amount"): "amount",
                ("case amend", "add_party"): "json", ("case amend", "edit_party"): "json",
                ("case amend", "prevention"): "json", ("case amend", "remove_party"): "party",
                ("calendar set", "zone"): "zone", ("procedure set", "numbering"): "numbering",

@@ -13,7 +13,7 @@ from mediation import intake, procedure, steps
 from mediation.cases import Agreement, Case
 from mediation.core import periods
 from mediation.core.calendar import Calendar
-from mediation.core.errors import InvalidInput, PermissionDenied, Refused, UsageError
+from mediation.core.errors import InvalidInput, PermissionDenied, Refused
 from mediation.reporting import stats
 from tests.conftest import Room, case_record
 
@@ -117,7 +117,7 @@ def test_local_practice_no_extension_after_the_deadline_so_past_overdue_stays(ro
 def test_extension_length_and_count_are_committee_settings(room: Room) -> None:
     room.run(procedure.set_procedure, None, extension_days=15, extensions=2)
     cid = mediating(room)
-    with pytest.raises(UsageError, match="1 to 15"):  # a number out of its range: usage
+    with pytest.raises(InvalidInput, match="1 to 15"):  # read, not allowed: refused (exit 1)
         room.run(steps.extend, None, cid, days=20, reason="等", consent=True)
     room.run(steps.extend, None, cid, days=15, reason="等", consent=True)
     room.run(steps.extend, None, cid, days=15, reason="再等", consent=True)

@@ -19,7 +19,7 @@ from mediation.core.commands import (
     Judicial,
     Mediate,
 )
-from mediation.core.errors import Refused, UsageError
+from mediation.core.errors import InvalidInput, Refused
 from mediation.core.i18n import name, set_language
 from mediation.core.vocab import State
 from mediation.workflow import Subject, fire
@@ -185,20 +185,22 @@ def test_each_guard_refuses_with_its_reason(trigger: str, state: str, facts: dic
 @pytest.mark.parametrize("state", ["accepted", "mediating"])
 @pytest.mark.parametrize("days", [0, -3, 31, 999])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_number_outside_its_range_is_a_usage_error(state: str, days: int, lang: str) -> None:
-    """A clerk's trial: case extend --days 0 was refused as a step (exit 1); a number outside
-    the range a range guard (RANGE_GUARDS) keeps is a usage error (exit 2) saying the range,
-    even when other inputs are missing too."""
+def test_a_number_outside_its_range_is_refused_as_input(state: str, days: int, lang: str) -> None:
+    """A clerk's trial: case extend --days 0 was refused as a step, listing steps; a number
+    outside the range a range guard (RANGE_GUARDS) keeps is read but not allowed: refused as
+    input (exit 1, docs/cli.md's exit codes) saying the range, no steps listed, even when other
+    inputs are missing too."""
     for inputs in ({"days": days}, {"days": days, "consent": False, "reason": ""}):
         subject = ready(state)
         set_language(lang)
         try:
-            with pytest.raises(UsageError) as info:
+            with pytest.raises(InvalidInput) as info:
                 fire(subject, cmd("extend", {**GOOD["extend"], **inputs}))
             text = info.value.render()
         finally:
             set_language("en")
-        assert subject.state == state and info.value.exit_code == 2
+        assert subject.state == state and info.value.exit_code == 1
+        assert not isinstance(info.value, Refused)
         assert ("--days must be 1 to 30" if lang == "en" else "--days 应为 1 至 30") in text, text
         assert "\n" not in text
 

@@ -244,7 +244,8 @@ def register(app: typer.Typer) -> None:
         render.show(columns, body, fmt=fmt, as_json=as_json, document=rows)
 
     retention = typer.Typer(help=_(
-        "How long personal data is kept: closed cases, grid leads, sweep notes (directors)."),
+        "How long personal data is kept: finished cases (closed, withdrawn, declined and never "
+        "closed), grid leads, sweep notes (directors)."),
         no_args_is_help=True)
     app.add_typer(retention, name="retention")
 

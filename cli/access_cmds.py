@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -53,6 +54,37 @@ def read_password(from_stdin: bool, *, confirm: bool = False, prompt: str | None
         render.err(_("The two passwords differ; please type it again.") + "\n")
 
 
+
+def _sign_in(e: Any, username: str, from_stdin: bool) -> dict[str, Any]:
+    """The password asked and checked: at a terminal up to ``sessions.TRIES`` times after a
+    wrong one (each failure recorded in the audit log by ``signin.login``), once from
+    ``--password-stdin``; a lock-out or another refusal ends it at once."""
+    from mediation.access import sessions, signin
+    from mediation.core.errors import PermissionDenied
+
+    tries = 1 if from_stdin else sessions.TRIES
+    for attempt in range(1, tries + 1):
+        password = read_password(from_stdin, whose=username)
+        try:
+            with e.uow() as uow:
+                result = signin.login(uow, username, password)
+                uow.commit()
+            return result
+        except signin.PasswordChangeRequired as exc:  # a one-time code: a new password now
+            render.err(exc.render() + "\n")
+            new = read_password(from_stdin, confirm=True, whose=username)
+            with e.uow() as uow:
+                result = signin.login(uow, username, password, new_password=new)
+                uow.commit()
+            return result
+        except PermissionDenied as exc:
+            if attempt == tries or exc.message.id != sessions.WRONG_PASSWORD:
+                raise
+            render.err(_("{refusal}; try again ({left} left)", refusal=exc.render(),
+                         left=tries - attempt) + "\n")
+    raise AssertionError("unreachable")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("login", help=_(
         "Sign in: keeps a session token (valid for a working day) in a private file."))
@@ -66,17 +98,7 @@ def register(app: typer.Typer) -> None:
         from mediation.access import signin
 
         e = env(ctx)
-        password = read_password(password_stdin, whose=username.strip())
-        try:
-            with e.uow() as uow:
-                result = signin.login(uow, username.strip(), password)
-                uow.commit()
-        except signin.PasswordChangeRequired as exc:
-            render.err(exc.render() + "\n")
-            new = read_password(password_stdin, confirm=True, whose=username.strip())
-            with e.uow() as uow:
-                result = signin.login(uow, username.strip(), password, new_password=new)
-                uow.commit()
+        result = _sign_in(e, username.strip(), password_stdin)
         path = signin.save_session(e.url(), result)
         render.out(_("Signed in as {user} ({role}) until {time}; session in {path}.",
                            user=staff_label(result["user"], result.get("name")),

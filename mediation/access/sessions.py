@@ -38,7 +38,7 @@ from mediation.access.passwords import (
 from mediation.access.policy import Actor, require, require_committee
 from mediation.core.clock import iso
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
-from mediation.core.i18n import msg
+from mediation.core.i18n import N_, msg
 from mediation.db import eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import AccessToken, Credential, Staff
@@ -63,6 +63,11 @@ def _issue(uow: UnitOfWork, staff: Staff, *, kind: str, lifetime: timedelta, by:
     uow.session.add(row)
     uow.session.flush()
     return token, row
+
+
+# The refusal of a wrong user name or password (the one a terminal may ask again after).
+WRONG_PASSWORD = N_("sign-in failed: wrong user name or password")
+TRIES = 3  # at a terminal, sign-in asks this many times (once from --password-stdin)
 
 
 def login(uow: UnitOfWork, username: str, password: str, new_password: str | None = None
@@ -90,7 +95,7 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
         eventlog.append(s, at=now, actor="(unknown)", role="unknown", action="login_failed",
                         changes={"why": [None, "unknown_user"]})
         uow.commit()
-        raise PermissionDenied(msg("sign-in failed: wrong user name or password"))
+        raise PermissionDenied(msg(WRONG_PASSWORD))
     cred = s.get(Credential, staff.id, with_for_update=True)  # count failures one at a time
 
     def fail(why: str, error: Any) -> None:
@@ -128,7 +133,7 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
             "administrator's and the committee's (a member of the committee gives it with "
             "`mediation staff code {user}`)", user=username))
     if proved != "ok":
-        fail("wrong_password", msg("sign-in failed: wrong user name or password"))
+        fail("wrong_password", msg(WRONG_PASSWORD))
     if first:
         assert cred.one_time_until is not None
         if cred.one_time_until <= now:

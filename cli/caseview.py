@@ -103,10 +103,15 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
 
 
 def _parties(view: CaseView, cells: int | None) -> None:
-    # every column kept: where they do not fit, each party is shown as a record
-    columns = [Column(_("Role")), Column(_("Name")), Column(_("Sex")), Column(_("Ethnicity")),
-               Column(_("ID number")), Column(_("Phone")), Column(_("Address"), wrap=True),
-               Column(_("Guardian"), wrap=True)]
+    # every value shown: a column that does not fit goes under its party's row (field: value),
+    # the address and guardian first, then the birth date, ethnicity, sex, phone, ID number;
+    # the role and the name are the row
+    columns = [Column(_("Role")), Column(_("Name")), Column(_("Sex"), 5, under=True),
+               Column(_("Ethnicity"), 6, under=True),
+               Column(_("Date of birth"), 7, under=True),
+               Column(_("ID number"), 3, under=True), Column(_("Phone"), 4, under=True),
+               Column(_("Address"), 8, wrap=True, under=True),
+               Column(_("Guardian"), 8, wrap=True, under=True)]
     body = []
     for p in view.parties:
         guardian = ""
@@ -115,7 +120,9 @@ def _parties(view: CaseView, cells: int | None) -> None:
             guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
                 "relation", relation), p.guardian.get("phone")) if v)
         body.append([name("party", p.role), p.name, name("sex", p.sex) if p.sex else "",
-                     fields.ethnicity_name(p.ethnicity) or "", p.id_number or "", p.phone or "",
+                     fields.ethnicity_name(p.ethnicity) or "",
+                     p.birth_date or "",  # revealed only (PartyView.of): else not shown
+                     p.id_number or "", p.phone or "",
                      lines.keep_places(p.address or ""), "\n".join(
                          keep_short(g) for g in guardian.split("\n") if g)])
     if cells is None:  # every column in its place, for a script reading the rows

@@ -20,7 +20,17 @@ from cli.output import (
     local_time,
     out,
 )
-from cli.tables import FORMATS, Column, emit_rows, fitted, nothing, output_format, period_line, show
+from cli.tables import (
+    FORMATS,
+    Cell,
+    Column,
+    emit_rows,
+    fitted,
+    nothing,
+    output_format,
+    period_line,
+    show,
+)
 from cli.timeline import history, timeline
 from mediation.core.i18n import _, name, or_absent
 from mediation.core.labels import staff_label
@@ -75,7 +85,8 @@ def step_done(result: StepDone, as_json: bool) -> None:
 VIEWS: dict[str, dict[str, int]] = {
     # what a clerk works from: which case, where it stands, who, by when; then what kind of
     # dispute, before the mediator (a clerk's trial at 80 columns: the category was left out;
-    # it fits by its short name, the parties over two lines, 已逾期 under the date)
+    # it fits by its short name, the parties over two lines, 已逾期 under the date; it gives
+    # way where a name is too wide beside it: a name is never cut)
     "list": {"id": 1, "number": 1, "state": 1, "parties": 1, "deadline": 1, "category": 2,
              "mediator": 3},
     # --overdue: which case, whose, the deadline and how many days late
@@ -92,16 +103,18 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
     """The one order of a case's columns (case list, case search; table, TSV and CSV): ID,
     number, state, parties, mediator, category, deadline, then ``extra`` columns (search's
     where found, key ``found``). Which are kept at 80 columns is the ``view``'s (``VIEWS``):
-    its defining columns are never left out; the parties are broken between names over lines
-    (shortened by whole names only past three lines or 12 columns), a category is never cut
+    its defining columns are never left out; the parties are broken between names over lines,
+    the column never narrower than its widest name (past three lines a side of several is
+    named by its first, :func:`parties_cell`; a name is never cut), a category is never cut
     (in English it may break between words); in a ``table`` it is named short (邻里, not
     邻里纠纷: the heading says 类别), in TSV and CSV in full. The overdue view says how many
     days late."""
     rank = VIEWS[view]
     columns = [Column(_("ID"), rank["id"], right=True), Column(_("Number"), rank["number"]),
                Column(_("State"), rank["state"]),
-               Column(_("Parties"), rank["parties"], flexible=True, least=12,
-                      whole=view == "overdue"),  # whose case is late: every name, whole
+               # a name is never cut: the column as wide as the widest name (cli.tables,
+               # whole), the parties over lines, a side of several as 罗霞等3人 past three
+               Column(_("Parties"), rank["parties"], flexible=True, whole=True),
                Column(_("Mediator"), rank["mediator"]),
                Column(_("Category"), rank["category"], flexible=True, whole=True),
                # a deadline past: its mark (已逾期) goes under the date where room is short
@@ -113,9 +126,8 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
             deadline = _("{date} (overdue by {days} days)", date=deadline, days=r.days_overdue)
         elif r.overdue:  # 2026-11-19 已逾期: the mark a unit of its own, under the date if need be
             deadline = _("{date} (overdue)", date=deadline)
-        parties = _("{applicants} v. {respondents}", applicants="、".join(r.applicants),
-                    respondents="、".join(r.respondents))
-        body.append([str(r.id), r.number, name("state", r.state), parties,
+        body.append([str(r.id), r.number, name("state", r.state),
+                     parties_cell(r.applicants, r.respondents),
                      r.lead_mediator_name or r.lead_mediator or "",
                      category_label(r.category, short=table),
                      deadline])
@@ -126,6 +138,23 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
         for row, cell in zip(body, cells, strict=True):
             row.append(cell)
     return columns, body
+
+
+def parties_cell(applicants: list[str], respondents: list[str]) -> Cell:
+    """``张三 与 李四、王五``; where that takes more than three lines of its column, the side
+    of more names, then both, named by its first and how many (``李四等2人``): names whole."""
+
+    def side(names: list[str], short: bool) -> str:
+        if short and len(names) > 1:
+            return _("{first} et al. ({count})", first=names[0], count=len(names))
+        return "、".join(names)
+
+    def both(short_a: bool, short_r: bool) -> str:
+        return _("{applicants} v. {respondents}", applicants=side(applicants, short_a),
+                 respondents=side(respondents, short_r))
+
+    first = (False, True) if len(respondents) >= len(applicants) else (True, False)
+    return Cell(both(False, False), (both(*first), both(True, True)))
 
 
 def case_list(rows: list[CaseSummary], *, as_json: bool = False, fmt: str | None = None,

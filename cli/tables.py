@@ -1,10 +1,12 @@
 """The one table renderer: every table the CLI prints goes through :func:`emit_rows`.
 
 On a terminal a table fitted to its width (80 columns and up): identifiers, states, dates and
-numbers are never split across lines (columns of less importance are left out first); every
+numbers are never split across lines (columns of less importance are left out first, or
+shown under their row as ``field: value`` where marked ``under``: :func:`beneath`); every
 cell is laid out here by unit (:func:`laid`), never folded by character by rich: a
 ``flexible`` cell (the parties, a category) is broken between its names or words and, past
-three lines, shortened with an ellipsis by whole names; free text (``by_character``, a
+three lines, shortened by whole names (a ``whole`` column never leaves one out: its
+:class:`Cell`'s shorter forms, ``罗霞等3人``); free text (``by_character``, a
 snippet) is what is shortened first; a ``wrap`` column (prose: a legal basis, an address)
 wraps keeping whole what is marked (an address's places, cli.lines.keep_places). In a pipe,
 or with ``--format tsv``, plain tab-separated rows without a header (what ``gh`` and ``git``
@@ -60,6 +62,19 @@ def output_format(fmt: str | None, as_json: bool = False) -> str:
     return "table" if sys.stdout.isatty() else "tsv"
 
 
+class Cell(str):
+    """A cell with shorter forms of itself (``shorter``), tried in turn where the cell would
+    take more than :data:`MOST_LINES` lines: the parties ``罗平 与 罗霞等3人`` for ``罗平 与
+    罗霞、罗刚、罗敏``, every name it shows whole. In a pipe the cell as it is."""
+
+    shorter: tuple[str, ...] = ()
+
+    def __new__(cls, text: str, shorter: tuple[str, ...] = ()) -> Cell:
+        made = super().__new__(cls, text)
+        made.shorter = tuple(s for s in shorter if s != text)
+        return made
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of a fitted table: lower ``priority`` columns are kept first; a ``flexible``
@@ -75,6 +90,7 @@ class Column:
     least: int = 0  # the narrowest an elastic column is made, if not SHORTEST
     by_character: bool = False  # free text (a search's snippet): one line, cut anywhere, first
     whole: bool = False  # a flexible cell of which no unit is ever left out (a category)
+    under: bool = False  # left out for width, its cells go under their row (field: value)
 
     @property
     def elastic(self) -> bool:
@@ -127,17 +143,22 @@ def _need(columns: list[Column], rows: list[list[str]], idx: list[int]) -> int:
     return sum(_leasts(columns, rows, idx)) + GAP * (len(idx) - 1)
 
 
-def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
-           ) -> tuple[list[Column], list[list[str]]]:
-    """The columns that fit ``columns_available`` terminal columns, most important first, each
+def kept_columns(columns: list[Column], rows: list[list[str]], columns_available: int) -> list[int]:
+    """Which columns fit ``columns_available`` terminal columns, most important first, each
     at its full width except the elastic ones (at least 16 columns wide)."""
     keep = list(range(len(columns)))
     for priority in sorted({c.priority for c in columns if c.priority > 1}, reverse=True):
         if _need(columns, rows, keep) <= columns_available:
             break
         keep = [i for i in keep if columns[i].priority != priority]
-    chosen = [columns[i] for i in keep]
-    return chosen, [[r[i] for i in keep] for r in rows]
+    return keep
+
+
+def fitted(columns: list[Column], rows: list[list[str]], columns_available: int
+           ) -> tuple[list[Column], list[list[str]]]:
+    """The columns :func:`kept_columns` keeps, and their cells."""
+    keep = kept_columns(columns, rows, columns_available)
+    return [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
 
 
 def fits(columns: list[Column], rows: list[list[str]], columns_available: int) -> bool:
@@ -175,7 +196,7 @@ def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[
         short = [i for i in order if widths[i] < natural[i]]
         if not short or not any(unused.values()):
             break
-        fixed.update({i: widths[i] - u for i, u in unused.items() if u > 0})
+        fixed.update({i: max(least[i], widths[i] - u) for i, u in unused.items() if u > 0})
         for i, w in fixed.items():
             widths[i] = w
     return widths
@@ -189,7 +210,14 @@ def laid(cell: str, cells: int, column: Column) -> str:
     if column.by_character:
         return shorten(unmarked(cell), cells, True)
     if column.flexible:
-        return broken(unmarked(cell), cells, None if column.whole else MOST_LINES)
+        most = None if column.whole else MOST_LINES
+        text = broken(unmarked(cell), cells, most)
+        for shorter in getattr(cell, "shorter", ()):  # a Cell's shorter forms, in turn,
+            if text.count("\n") < MOST_LINES:  # each only where none of its names is cut
+                break
+            if widest_unit(unmarked(shorter)) <= cells:
+                text = broken(unmarked(shorter), cells, most)
+        return text
     if column.wrap:
         return "\n".join(line for part in cell.split("\n")
                          for line in wrap(protect(part), cells, prefer=True))
@@ -286,16 +314,56 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
     if not fits(columns, rows, out.width):
         _records(columns, rows, out, title)
         return
-    cols, cells = fitted(columns, rows, out.width)
+    keep = kept_columns(columns, rows, out.width)
+    cols, cells = [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
     widths = _widths(cols, cells, out.width)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
-                  collapse_padding=True, title=title)
-    for c, w in zip(cols, widths, strict=True):  # each cell laid out by unit here, not by rich
-        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True,
-                         overflow="ellipsis", width=w)
-    for r in cells:
-        table.add_row(*[laid(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)])
-    out.print(table)
+    under = [i for i, c in enumerate(columns) if c.under and i not in keep]
+
+    def table(first: bool) -> Table:
+        made = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), show_edge=False,
+                     collapse_padding=True, title=title if first else None, show_header=first)
+        for c, w in zip(cols, widths, strict=True):  # each cell laid out by unit, not by rich
+            made.add_column(c.header, justify="right" if c.right else "left", no_wrap=True,
+                            overflow="ellipsis", width=w)
+        return made
+
+    if not under:
+        whole = table(True)
+        for r in cells:
+            whole.add_row(*[laid(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)])
+        out.print(whole)
+        return
+    lead = " " * (widths[0] + GAP if out.width - widths[0] - GAP >= 40 else 4)
+    for n, (r, row) in enumerate(zip(cells, rows, strict=True)):  # a table a row, aligned
+        one = table(n == 0)
+        one.add_row(*[laid(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)])
+        out.print(one)
+        for line in beneath([columns[i] for i in under], [row[i] for i in under], out.width,
+                            lead):
+            out.print(line, markup=False, soft_wrap=True)
+
+
+def beneath(columns: list[Column], cells: list[str], cells_wide: int, lead: str) -> list[str]:
+    """The cells of a row's columns left out for width (``under``), under the row: the short
+    ones on one line (``民族：土家族  出生日期：1975-11-20``), each wrapping one (an address)
+    on lines of its own; every value whole (cli.lines)."""
+    short: list[str] = []
+    long: list[str] = []
+    for column, cell in zip(columns, cells, strict=True):
+        if not unmarked(cell).strip():
+            continue
+        value = " ".join(p if "\ue000" in p else (keep_short(p) if column.wrap else keep(p))
+                         for p in cell.split("\n") if p)
+        said = _("{field}: {value}", field=keep(column.header), value=Shown(value))
+        (long if column.wrap else short).append(said)
+    done: list[str] = []
+    for text in short:  # side by side while they fit, GAP apart
+        if done and width(done[-1] + " " * GAP + unmarked(text)) <= cells_wide:
+            done[-1] += " " * GAP + unmarked(text)
+        else:
+            done += wrap(text, cells_wide, indent=lead + "  ", first_indent=lead)
+    return done + [line for text in long for line in wrap(
+        text, cells_wide, indent=lead + "  ", first_indent=lead)]
 
 
 def period_line(text: str, fmt: str) -> None:

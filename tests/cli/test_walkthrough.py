@@ -147,9 +147,12 @@ def test_a_malformed_file_names_the_field(cli: Cli, tmp_path: Path) -> None:
     record["parties"][1]["phone"] = "12345"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    for lang, words in (("en", "check digit does not match"), ("zh", "校验码不正确")):
+    for lang, words, where, phone in (
+            ("en", "check digit does not match", "party 1's ID number", "party 2's phone"),
+            ("zh", "校验码不正确", "第1位当事人的证件号码", "第2位当事人的电话")):
         result = cli("--lang", lang, "case", "new", "--file", str(path))
-        assert result.code == 1 and "parties[0].id_number" in result.err and words in result.err
+        assert result.code == 1 and where in result.err and words in result.err, result.err
+        assert phone in result.err, result.err  # every problem at once
     assert json.loads(ok(cli("case", "list", "--json")).out) == []
 
 

@@ -8,7 +8,9 @@ Backends: ``db_url`` (and so ``room`` and ``cli``) is parametrised over the ``ba
 ``postgres`` (deselect with ``-m "not postgres"``); it is skipped when the server is unreachable,
 except when ``CI=true``, where it fails. ``MEDIATION_TEST_BACKENDS=sqlite`` runs one backend only.
 On PostgreSQL, ``room`` is a copy of its worker's template and every database is dropped in the
-background (tests/pg.py says how, and why a copied room's clock starts when it does).
+background (tests/pg.py says how, and why a copied room's clock starts when it does). On both
+backends an empty database is given a copy of the worker's migrated schema instead of being
+migrated (tests/schemas.py), but in the migrations' own tests.
 """
 
 from __future__ import annotations
@@ -60,6 +62,22 @@ def _english_by_default() -> Iterator[None]:
     set_language("en")
     yield
     set_language("en")
+
+
+# The tests of the migrations themselves migrate every empty database (tests/schemas.py).
+MIGRATION_TESTS = ("tests.integration.test_migrations", "tests.integration.test_migration_names")
+
+
+@pytest.fixture(autouse=True)
+def _schema_copied(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty database is given a copy of this process's migrated schema instead of being
+    migrated again (tests/schemas.py), but in ``MIGRATION_TESTS``."""
+    if request.module.__name__ in MIGRATION_TESTS:
+        return
+    from mediation.db import migrate
+    from tests import schemas
+
+    monkeypatch.setattr(migrate, "upgrade", schemas.upgrade)
 
 
 class Clock:

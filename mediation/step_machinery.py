@@ -45,7 +45,7 @@ from mediation.core.commands import Command, StepDone
 from mediation.core.errors import InvalidInput, Refused
 from mediation.core.i18n import msg
 from mediation.core.i18n import name as display_name
-from mediation.db import casestore, eventlog
+from mediation.db import casefile_changes, casestore, eventlog
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 
@@ -123,6 +123,7 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
     persons_before = _persons(uow, case.id) if texts else []
     if twin is not None:
         _refuse_twin(uow, case, trigger, occurred, twin, persons_before)
+    noted = casefile_changes.mark(uow.conn)
     with uow.one_instant(occurred):
         with uow.deferred_flush():
             try:
@@ -133,19 +134,28 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
             changes = {"state": [before, after], **changes}
         case.state = after
         case.version = old_version + 1
+        persons = (_union(persons_before, _persons(uow, case.id))
+                   if texts and casefile_changes.mark(uow.conn) != noted else persons_before)
+        # The case's changed columns and the event are built before the write lock (issue 18:
+        # every other terminal waits while one holds it); the event is built again under it
+        # only if the step's records, flushed there, changed the case file further.
+        written = casestore.changed(uow, case, read)
+        draft = eventlog.draft(
+            uow.conn, at=recorded, occurred_at=occurred, actor=actor.username, role=actor.role,
+            action=trigger, committee_id=case.committee_id, case_id=case.id, from_state=before,
+            to_state=after, version=case.version, reason=reason, changes=changes,
+            persons=persons)
         # Everything above read what may be a moment old (reads_before_lock): the write lock is
         # taken here, and the compare-and-set refuses the step if the case moved meanwhile
         # (re-run from the start by storage.transaction when no version was named).
         uow.lock()
-        casestore.write(uow, case, read, old_version, expected_version)
+        casestore.write(uow, case, written, old_version, expected_version)
         uow.flush()
+        case_id = case.id
         event = eventlog.append(
-            uow.conn, at=recorded, occurred_at=occurred, actor=actor.username, role=actor.role,
-            action=trigger,
-            committee_id=case.committee_id, case_id=case.id, from_state=before, to_state=after,
-            version=case.version, reason=reason, changes=changes,
-            persons=_union(persons_before, _persons(uow, case.id)) if texts else (),
-        )
+            uow.conn, draft,
+            persons_now=(lambda: _union(persons_before, _persons(uow, case_id)))
+            if texts else None)
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
                     event=event.seq, warnings=warned)
 

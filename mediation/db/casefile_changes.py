@@ -104,9 +104,20 @@ def _hash_key(conn: Connection) -> bytes:
     return bytes(key)
 
 
+_NOTES = "mediation.casefile.notes"
+
+
 def _images(conn: Connection, case_id: int) -> tuple[Images, Images]:
-    pending: dict[int, tuple[Images, Images]] = conn.info.setdefault(_PENDING, {})
+    info = conn.info
+    info[_NOTES] = info.get(_NOTES, 0) + 1
+    pending: dict[int, tuple[Images, Images]] = info.setdefault(_PENDING, {})
     return pending.setdefault(case_id, ({}, {}))
+
+
+def mark(conn: Connection) -> int:
+    """How many changes to the case file this connection has collected so far: an event drafted
+    before its records were written (``eventlog.draft``) is built again if this moved on."""
+    return int(conn.info.get(_NOTES, 0))
 
 
 def note_insert(conn: Connection, table: str, row_id: int, case_id: int,
@@ -169,6 +180,13 @@ def inserted(key: bytes, rows: Sequence[tuple[str, int, Mapping[str, Any]]]) -> 
                 row[c] = value if kind is str or kind is int or kind is bool else plain(value)
         after[f"{t}/{i}"] = row
     return [dict.fromkeys(after), after]
+
+
+def keep(conn: Connection, case_id: int, recorded: list[Images]) -> None:
+    """Leave what :func:`take` returned for the next :func:`take` (an event drafted before
+    its records are written takes it again when it is written: ``eventlog.draft``)."""
+    before, after = recorded
+    conn.info.setdefault(_PENDING, {})[case_id] = (before, after)
 
 
 def take(conn: Connection, case_id: int) -> list[Images] | None:

@@ -38,6 +38,7 @@ from mediation.core.i18n import msg
 from mediation.core.labels import staff_label
 from mediation.core.vocab import JudicialResult, PartyRole, Role
 from mediation.db import casefile_changes, settings
+from mediation.db.compiled import Compiled
 from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Committee, Event, Staff
@@ -345,19 +346,33 @@ def columns(case: Case) -> dict[str, Any]:
     return {k: case.__dict__.get(k) for k in _CASE_COLUMNS}
 
 
-def write(uow: UnitOfWork, case: Case, read: dict[str, Any], old_version: int,
+def changed(uow: UnitOfWork, case: Case, read: dict[str, Any]) -> dict[str, Any]:
+    """The columns of ``case`` that differ from ``read`` (:func:`columns` when it was loaded),
+    its new version among them, noted for the step's event (casefile: the ORM's writes it sees
+    itself): what :func:`write` writes. Before the write lock: if the compare-and-set then
+    refuses the step, its transaction and what it noted are thrown away."""
+    written = {k: v for k, v in columns(case).items() if v != read[k]}
+    assert case.id is not None
+    for k, v in written.items():
+        casefile_changes.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
+    return written
+
+
+@cache
+def _write_statement(keys: frozenset[str]) -> Compiled:
+    return Compiled(_WRITE_CASE, sorted(keys))
+
+
+def write(uow: UnitOfWork, case: Case, written: dict[str, Any], old_version: int,
           expected_version: int | None) -> None:
-    """Write the columns of ``case`` that differ from ``read`` (:func:`columns` when it was
-    loaded) and its new version, if the stored version is still ``old_version``; otherwise the
-    step is refused as stale (:func:`refused_as_stale`)."""
-    values = columns(case)
-    written = {k: v for k, v in values.items() if v != read[k]}
+    """Write ``written`` (:func:`changed`) to the case's row, if the stored version is still
+    ``old_version``; otherwise the step is refused as stale (:func:`refused_as_stale`). One
+    ``UPDATE`` compiled once per set of columns (on SQLite run on the driver: it is held under
+    the write lock)."""
     # Compare-and-set on the version: a concurrent writer that got here first fails this.
-    bumped = uow.conn.execute(_WRITE_CASE, {"w_id": case.id, "w_version": old_version, **written})
+    bumped = _write_statement(frozenset(written)).execute(
+        uow.conn, {"w_id": case.id, "w_version": old_version, **written})
     if bumped.rowcount != 1:
         case.version = old_version
         raise refused_as_stale(uow, case, expected_version)
-    assert case.id is not None
-    for k, v in written.items():  # for the event (casefile: the ORM's writes it sees itself)
-        casefile_changes.note_update(uow.conn, "cases", case.id, case.id, k, read[k], v)
     uow.forget(Case, case.id)  # an ORM copy of this case in the session is now out of date

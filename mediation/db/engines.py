@@ -150,6 +150,16 @@ def take_write_lock(conn: Connection) -> None:
         raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
 
 
+def before_statement(conn: Connection, statement: str) -> None:
+    """SQLite, before each statement: a unit of work that reads first takes the write lock
+    before its first statement that is not a read allowed before it (READS_BEFORE_LOCK). The
+    engine's listener calls it, and ``mediation.db.compiled`` for what it runs on the driver."""
+    info = conn.info
+    if info.get(LOCK_PENDING) and not (info.get(READS_BEFORE_LOCK)
+                                       and statement.startswith("SELECT")):
+        take_write_lock(conn)
+
+
 def engine_for(url: str) -> Engine:
     """One engine per URL per process."""
     engine = _engines.get(url)
@@ -228,10 +238,7 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "before_cursor_execute")
         def _before_statement(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-            info = conn.info
-            if info.get(LOCK_PENDING) and not (info.get(READS_BEFORE_LOCK)
-                                               and statement.startswith("SELECT")):
-                take_write_lock(conn)
+            before_statement(conn, statement)
 
         return engine
     engine = create_engine(url)

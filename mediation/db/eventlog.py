@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from sqlalchemy.orm.util import identity_key
 
 from mediation.core import redaction
 from mediation.db import casefile_changes, searchindex
+from mediation.db.compiled import Compiled
 from mediation.db.rows import from_row
 from mediation.tables import Event, LogHead
 
@@ -181,6 +183,10 @@ _READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
 _LOCK_HEAD = _READ_HEAD.with_for_update()
 _INSERT_EVENT = insert(_EVENT)
 _ADVANCE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+# The same, run on SQLite's driver (mediation.db.compiled): held under the write lock.
+_LOCK_HEAD_ONCE = Compiled(_LOCK_HEAD)
+_INSERT_EVENT_ONCE = Compiled(_INSERT_EVENT, [c.key for c in _EVENT.columns])
+_ADVANCE_HEAD_ONCE = Compiled(_ADVANCE_HEAD, ["seq", "hash"])
 
 
 def _connection(target: Session | Connection) -> Connection:
@@ -202,6 +208,98 @@ def ensure_head(session: Session | Connection) -> None:
         conn.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
 
 
+@dataclass
+class Draft:
+    """An event built before its transaction takes the log head (:func:`draft`): redacted,
+    serialised, its hashed content split around the sequence number (:func:`seq_split`), so
+    that under the head (on SQLite the write lock every terminal queues on) only the head, the
+    hash and the insert remain (:func:`append` given it). What it was built from is kept, to
+    build it again if the transaction writes more of the case file before it is written."""
+
+    values: dict[str, Any]
+    changes: Mapping[str, Any]
+    reason: str | None
+    persons: Sequence[str]
+    kept: Mapping[str, Any] | None
+    content: tuple[str, str]
+    refresh_index: bool
+    mark: int
+
+
+def draft(
+    session: Session | Connection,
+    *,
+    at: datetime,
+    occurred_at: datetime | None = None,
+    actor: str,
+    role: str,
+    action: str,
+    committee_id: int | None = None,
+    case_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    version: int | None = None,
+    reason: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    persons: Sequence[str] = (),
+    kept: Mapping[str, Any] | None = None,
+) -> Draft:
+    """An event to append (:func:`append`, whose arguments these are), built as far as it can
+    be without the log head: redacted, serialised, its content ready for the hash."""
+    conn = _connection(session)
+    values: dict[str, Any] = {
+        "seq": 0,
+        "at": at.replace(tzinfo=None),
+        "committee_id": committee_id,
+        "case_id": case_id,
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "version": version,
+        "reason": None,
+        "changes": "",
+        "occurred_at": (occurred_at or at).replace(tzinfo=None),
+        "content_version": CONTENT_VERSION,
+        "prev_hash": "",
+        "hash": "",
+    }
+    recorded = casefile_changes.take(conn, case_id) if case_id is not None else None
+    if recorded is not None:  # taken again by append(), with whatever is added meanwhile
+        casefile_changes.keep(conn, values["case_id"], recorded)
+    return _build(conn, values, changes or {}, reason, persons, kept, recorded)
+
+
+def _build(conn: Connection, values: dict[str, Any], changes: Mapping[str, Any],
+           reason: str | None, persons: Sequence[str], kept: Mapping[str, Any] | None,
+           recorded: list[Any] | None) -> Draft:
+    """The event's columns from what it records: every string of ``reason`` and ``changes``
+    scrubbed and the names of ``persons`` masked, then the case file's changes (``recorded``:
+    their personal data and free text are keyed hashes already) added as recorded."""
+    redacted = redaction.redact_changes(changes, persons)
+    if kept:
+        redacted = {**redacted, "kept": dict(kept)}
+    if recorded is not None:
+        redacted = {**redacted, "file": recorded}
+    values["reason"] = redaction.redact(reason, persons)
+    values["changes"] = canonical_json(redacted)
+    content = seq_split(content_text(
+        0, values["at"], values["committee_id"], values["case_id"], values["actor"],
+        values["role"], values["action"], values["from_state"], values["to_state"],
+        values["version"], values["reason"], values["changes"], values["occurred_at"],
+        values["content_version"]))
+    return Draft(values, changes, reason, persons, kept, content,
+                 searchindex.touched(recorded) if recorded is not None else False,
+                 casefile_changes.mark(conn))
+
+
+@overload
+def append(session: Session | Connection, drafted: Draft, *,
+           persons_now: Callable[[], Sequence[str]] | None = None) -> Event: ...
+
+
+@overload
 def append(
     session: Session | Connection,
     *,
@@ -219,6 +317,28 @@ def append(
     changes: Mapping[str, Any] | None = None,
     persons: Sequence[str] = (),
     kept: Mapping[str, Any] | None = None,
+) -> Event: ...
+
+
+def append(
+    session: Session | Connection,
+    drafted: Draft | None = None,
+    *,
+    at: datetime | None = None,
+    occurred_at: datetime | None = None,
+    actor: str = "",
+    role: str = "",
+    action: str = "",
+    committee_id: int | None = None,
+    case_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    version: int | None = None,
+    reason: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    persons: Sequence[str] = (),
+    kept: Mapping[str, Any] | None = None,
+    persons_now: Callable[[], Sequence[str]] | None = None,
 ) -> Event:
     """Append one event inside the caller's transaction and advance the head.
 
@@ -236,46 +356,46 @@ def append(
     ``session`` is the unit of work's ORM session or its connection; either way the event and
     the head are written with Core statements (a hot path: every step ends here). The returned
     ``Event`` is in no session.
+
+    Or the event ``drafted`` before the write lock (:func:`draft`, a workflow step): built
+    again if the transaction wrote more of the case file since (a step's records), with the
+    names ``persons_now`` returns, when given (a party added or renamed is masked).
     """
+    if drafted is None:
+        assert at is not None
+        drafted = draft(
+            session, at=at, occurred_at=occurred_at, actor=actor, role=role, action=action,
+            committee_id=committee_id, case_id=case_id, from_state=from_state,
+            to_state=to_state, version=version, reason=reason, changes=changes,
+            persons=persons, kept=kept)
+    return _write(session, drafted, persons_now)
+
+
+def _write(session: Session | Connection, event: Draft,
+           persons: Callable[[], Sequence[str]] | None) -> Event:
     conn = _connection(session)
-    changes = redaction.redact_changes(changes or {}, persons)
-    if kept:
-        changes = {**changes, "kept": dict(kept)}
+    values = event.values
+    case_id = values["case_id"]
     if case_id is not None:
         recorded = casefile_changes.take(conn, case_id)
-        if recorded is not None:  # what the transaction changed of the case file (its
-            # personal data and free text are keyed hashes: casefile_changes.HASHED)
-            changes = {**changes, "file": recorded}
-            if searchindex.touched(recorded):  # the search index, in the same transaction
-                searchindex.refresh(conn, case_id)
-    values: dict[str, Any] = {
-        "seq": 0,
-        "at": at.replace(tzinfo=None),
-        "committee_id": committee_id,
-        "case_id": case_id,
-        "actor": actor,
-        "role": role,
-        "action": action,
-        "from_state": from_state,
-        "to_state": to_state,
-        "version": version,
-        "reason": redaction.redact(reason, persons),
-        "changes": canonical_json(changes),
-        "occurred_at": (occurred_at or at).replace(tzinfo=None),
-        "content_version": CONTENT_VERSION,
-        "prev_hash": "",
-        "hash": "",
-    }
+        if casefile_changes.mark(conn) != event.mark:
+            event = _build(conn, dict(values), event.changes, event.reason,
+                           persons() if persons is not None else event.persons, event.kept,
+                           recorded)
+            values = event.values
+        if event.refresh_index:  # the search index, in the same transaction
+            searchindex.refresh(conn, case_id)
+    before, after = event.content
     if conn.dialect.name == "postgresql":
-        values["seq"], values["prev_hash"], values["hash"] = _append_postgresql(conn, values)
+        values["seq"], values["prev_hash"], values["hash"] = _append_postgresql(
+            conn, values, before, after)
         return from_row(Event, values)
-    values["seq"], values["prev_hash"] = conn.execute(_LOCK_HEAD).one()
-    values["seq"] += 1
-    event = from_row(Event, values)
-    values["hash"] = event.hash = chain_hash(values["prev_hash"], content_of(event))
-    conn.execute(_INSERT_EVENT, values)
-    conn.execute(_ADVANCE_HEAD, {"seq": values["seq"], "hash": values["hash"]})
-    return event
+    seq, prev = _LOCK_HEAD_ONCE.execute(conn, {}).fetchone()
+    seq += 1
+    values.update(seq=seq, prev_hash=prev, hash=chain_hash(prev, f"{before}{seq}{after}"))
+    _INSERT_EVENT_ONCE.execute(conn, values)
+    _ADVANCE_HEAD_ONCE.execute(conn, {"seq": seq, "hash": values["hash"]})
+    return from_row(Event, values)
 
 
 # PostgreSQL: the head locked, the event inserted with its hash and the head advanced in ONE
@@ -317,13 +437,8 @@ def seq_split(content: str) -> tuple[str, str]:
     return content[:at], content[at + 1:]
 
 
-def _append_postgresql(conn: Connection, values: dict[str, Any]) -> tuple[int, str, str]:
-    content = content_text(0, values["at"], values["committee_id"], values["case_id"],
-                           values["actor"], values["role"], values["action"],
-                           values["from_state"], values["to_state"], values["version"],
-                           values["reason"], values["changes"], values["occurred_at"],
-                           values["content_version"])
-    before, after = seq_split(content)
+def _append_postgresql(conn: Connection, values: dict[str, Any], before: str, after: str
+                       ) -> tuple[int, str, str]:
     params = {k: v for k, v in values.items() if k not in ("seq", "prev_hash", "hash")}
     row = conn.execute(_PG_APPEND, {**params, "before": before, "after": after}).one()
     return int(row[0]), str(row[1]), str(row[2])

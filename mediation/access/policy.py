@@ -166,7 +166,15 @@ def refused(actor: Actor, permission: str, what: Msg) -> PermissionDenied:
     not do and why, the permission's code (the rule refusing, as docs/access.md lists it)."""
     return PermissionDenied(msg("{who} ({role}) {what} (permission: {permission})",
                                 who=actor.label, role=name("role", actor.role), what=what,
-                                permission=permission), permission=permission)
+                                permission=permission, named=permission_name(permission)),
+                            permission=permission)
+
+
+def permission_name(permission: str) -> Msg:
+    """A permission's name in the reader's words (``permission.case.read``: 查看案卷), THE
+    table of them being the catalogues' ``permission.*`` entries; a zh refusal shows it with
+    the code (``（权限：查看案卷 case.read）``)."""
+    return msg(f"permission.{permission}")
 
 
 def refusal(actor: Actor, permission: str, *, case: str | None = None, why: Msg | None = None
@@ -174,7 +182,7 @@ def refusal(actor: Actor, permission: str, *, case: str | None = None, why: Msg 
     """A missing permission (:func:`refused`): ``陈静 (clerk) may not read case files; that is
     for: director, mediator, auditor (permission: case.read)``, in the current language.
     ``case`` and ``why``: a refusal on one case and its reason (a mediator's own cases)."""
-    what = msg(f"permission.{permission}")
+    what = permission_name(permission)
     who = join([name("role", r) for r in holders(permission)])
     if case is not None and why is not None:
         return refused(actor, permission, msg("may not {action} on case {case}: {why}",

@@ -26,7 +26,7 @@ from mediation.access.policy import (
     require_role_change,
 )
 from mediation.core.errors import PermissionDenied
-from mediation.core.i18n import Msg, msg, name, set_language
+from mediation.core.i18n import Msg, gettext_, msg, name, set_language
 from mediation.core.vocab import Role
 
 ROLES = [r.value for r in Role]
@@ -72,8 +72,9 @@ def check_form(actor: Actor, code: str, error: PermissionDenied, lang: str) -> N
     if lang == "zh":
         assert text.startswith(f"{actor.label}（{role}）不能") or \
             text.startswith(f"{actor.label}（{role}）没有"), text
-        assert text.endswith(f"（权限：{code}）"), text
-        rest = text.replace(f"（权限：{code}）", "").replace("`mediation lead list --mine`", "")
+        named = gettext_(f"permission.{code}", lang)
+        assert text.endswith(f"（权限：{named} {code}）"), text
+        rest = text.replace(f"（权限：{named} {code}）", "").replace("`mediation lead list --mine`", "")
         assert not re.search(r"[A-Za-z]{2,}", rest), text  # every other word Chinese
     else:
         assert text.startswith(f"{actor.label} ({role}) "), text

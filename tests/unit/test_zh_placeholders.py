@@ -29,3 +29,19 @@ def test_no_english_placeholder_in_a_chinese_string() -> None:
             if m.group(0) == "YYYY-MM-DD" or m.group(0) in placeholders:
                 found.append((message_id[:60], m.group(0)))
     assert not found, found
+
+
+def test_a_refusal_names_the_permission_in_chinese_with_its_code() -> None:
+    from mediation.access.policy import POLICY, permission_name
+    from mediation.core.i18n import Msg
+
+    zh = known("zh_CN")
+    for permission in POLICY:
+        named = permission_name(permission).render("zh")
+        assert named != f"permission.{permission}" and not named.isascii(), permission
+        text = Msg("{who} ({role}) {what} (permission: {permission})",
+                   {"who": "王芳", "role": "主任", "what": "x", "permission": permission,
+                    "named": permission_name(permission)}).render("zh")
+        assert f"（权限：{named} {permission}）" in text, text
+    settings = [t for t in zh.values() if "（设置" in t]
+    assert settings and all("（设置：" in t for t in settings), settings

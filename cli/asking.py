@@ -7,6 +7,9 @@ An empty answer takes the default shown in brackets; end of input cancels (typer
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import typer
 
 from cli import render
@@ -99,15 +102,47 @@ def required(label: str, default: str | None = None) -> str:
         say(_("this is required"))
 
 
+T = TypeVar("T")
+
+
+class Refused(ValueError):
+    """An answer a question's own rule refuses, with what to say (already in the user's
+    language)."""
+
+
+def refusal(exc: Exception) -> str | None:
+    """What to say of an answer a field's rule refused (one line), or None: not a refusal."""
+    from mediation.core.errors import MediationError
+
+    message = getattr(exc, "message", None)
+    if isinstance(exc, MediationError):
+        return exc.render()
+    if isinstance(exc, Refused):
+        return str(exc)
+    return message.render() if message is not None and hasattr(message, "render") else None
+
+
+def answer(label: str, rule: Callable[[str], T], default: str | None = None,
+           shown: str | None = None, *, needed: bool = False) -> T | None:
+    """THE question of one field of the guided intake: asked until the field's own rule (the
+    one ``case new --file`` applies: mediation/core/fields.py, normalise, money) takes the
+    answer, a refusal said at once in one line; empty: None (``needed``: asked again).
+    ``default``: the current answer (a correction), Enter keeps it, ``-`` clears it."""
+    while True:
+        value = required(label, default) if needed else optional(label, default, shown)
+        if value is None:
+            return None
+        try:
+            return rule(value)
+        except Exception as exc:  # Unreadable, FieldError, ChoiceError, Refused, InvalidInput
+            said = refusal(exc)
+            if said is None:
+                raise
+            say(said)
+
+
 def phone(label: str | None = None, default: str | None = None) -> str | None:
     from mediation.core import identity
 
-    while True:
-        value = optional(label or _("Phone (empty if none)"), default,
-                         identity.mask_phone(default))
-        if value is None:
-            return value
-        try:
-            return normalise.phone(value)
-        except normalise.Unreadable as exc:
-            say(exc.message.render())
+    return answer(label or _("Phone (empty if none)"), normalise.phone, default,
+                  identity.mask_phone(default))

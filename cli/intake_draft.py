@@ -3,8 +3,10 @@
 Interrupted, ``case new`` (or ``lead accept LEAD``'s guided intake) keeps the answers given so far
 in a draft, says where in one line and exits 130; the next ``case new`` (``lead accept LEAD``) at
 a terminal on the same database offers to continue it ("上次未完成的登记，是否继续？"). The
-draft is deleted once the case is written, when the clerk declines to continue it, cancels at
-the summary or decides not to register a probable duplicate.
+draft is deleted once the case is written, when the clerk declines to continue it or decides not
+to register a probable duplicate. A cancel at the summary (n) keeps it, says where and how to
+continue or discard it, and exits 1 (a deliberate cancel, not an interruption); continued, it
+opens at the summary, as a draft interrupted there does.
 
 The draft holds personal data (names, ID numbers, phones) as typed: it is a private file (0600,
 even in a shared group directory; folder 0700) under the user's data folder
@@ -106,6 +108,18 @@ class Draft:
         self.form = None
         self.path.unlink(missing_ok=True)
         self.path.with_name(self.path.name + files.PARTIAL).unlink(missing_ok=True)
+
+    def cancelled(self, form: Typed) -> None:
+        """The clerk cancelled at the summary (n): what was typed is kept all the same (a
+        cancel by mistake loses nothing), said in one line with how to continue or discard it;
+        the next intake offers it at the summary."""
+        state = form.state()
+        self.form = None  # not saved again on the way out
+        if state is None:
+            return
+        self.save(state)
+        render.err(_("What was typed is kept in {path}: `{command}` continues it; answer n "
+                     "there to discard it.", path=str(self.path), command=self.resume) + "\n")
 
     @contextmanager
     def kept(self) -> Iterator[None]:

@@ -14,10 +14,11 @@ interruption (the draft, cli/intake_draft.py) and is not asked again when it is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from cli.asking import choose, optional, phone, required, say, yes
+from cli.asking import answer, choose, optional, phone, refusal, say, yes
 from mediation.core import fields, identity, normalise
 from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.fields import is_minor
@@ -28,21 +29,58 @@ SEXES = [s.value for s in Sex]
 RELATIONS = [r.value for r in GuardianRelation]
 
 
-def id_number(default: str | None = None) -> tuple[str | None, str | None]:
-    """The ID type and number: a resident ID number (checked, asked again when wrong), any
-    other number as an ID of another kind, or none; ``default``: the current one (masked)."""
+# The documents a person is identified by other than a resident ID, asked for when the number
+# typed is not one (a credit code is an organisation's: asked of organisations alone).
+DOCUMENTS = [t.value for t in IdType if t not in (IdType.resident_id, IdType.credit_code)]
+
+
+def _identity(kind: str, id_type: str | None
+              ) -> Callable[[str], tuple[str | None, str | None]]:
+    """The rule of a party's number (fields.identity_of, the one ``case new --file``, ``case
+    amend`` and the import apply), as a question's rule: the type and the number in their
+    normal form."""
+    def rule(value: str) -> tuple[str | None, str | None]:
+        found = fields.identity_of(IdType(id_type) if id_type else None, value, None, None,
+                                   kind)
+        return found[0], found[1]
+    return rule
+
+
+def _looks_resident(value: str) -> bool:
+    """Whether a number typed is meant as a resident ID: 18 characters, or 17 digits first."""
+    folded = identity.normalise_resident_id(value)
+    return len(folded) == 18 or (folded[:17].isdigit() and len(folded) >= 15)
+
+
+def id_number(default: str | None = None, kind: str = PartyKind.person,
+              default_type: str | None = None) -> tuple[str | None, str | None]:
+    """The ID type and number, each answer checked at once by the rule of every intake
+    (fields.identity_of) and asked again when wrong; ``default``: the current one (masked).
+    An organisation is asked for its unified social credit code (GB 32100). A person's number
+    that is no resident ID (居民身份证, the usual document) is followed by the question which
+    document it is (护照, 港澳居民来往内地通行证 ...), and checked as a number of that document."""
+    if kind != PartyKind.person:
+        found = answer(_("Unified social credit code (18 characters; empty if unknown)"),
+                       _identity(kind, None), default, default)
+        return found if found is not None else (None, None)
     while True:
         value = optional(_("ID number (empty if none)"), default, identity.mask_id(default))
         if value is None:
             return None, None
-        problem = identity.resident_id_problem(value)
-        if problem is None:
-            return IdType.resident_id, identity.normalise_resident_id(value)
-        folded = identity.normalise_resident_id(value)
-        if folded[:17].isdigit() or len(folded) == 18:
-            say(_(problem))
+        if not _looks_resident(value) and not identity.DOCUMENT_FORMS[IdType.other][0].match(
+                identity.normalise_resident_id(value)):  # ?, 是: no document's number
+            say(_(identity.DOCUMENT_FORMS[IdType.other][1]))
             continue
-        return IdType.other, value
+        id_type = IdType.resident_id if _looks_resident(value) else choose(
+            _("Which document is it?"), "id_type", DOCUMENTS,
+            default_type if default_type in DOCUMENTS else None)
+        try:
+            return _identity(kind, id_type)(value)
+        except ValueError as exc:
+            said = refusal(exc)
+            if said is None:
+                raise
+            say(said)
 
 
 def birth_date(party: dict[str, Any]) -> date | None:
@@ -74,7 +112,7 @@ def check_sex(party: dict[str, Any]) -> None:
         party["sex"] = choose(_("Sex"), "sex", SEXES, in_id)
         if identity.sex_contradicted(party["sex"], party.get("id_type"),
                                      party.get("id_number")) is not None:
-            party["id_type"], party["id_number"] = id_number()
+            party["id_type"], party["id_number"] = id_number(kind=party["kind"])
 
 
 def guardian(party: dict[str, Any], calendar: Calendar | None,
@@ -113,23 +151,13 @@ def guardian(party: dict[str, Any], calendar: Calendar | None,
 def ethnicity(default: str | None = None) -> str | None:
     """An ethnic group (fields.ethnicity: GB/T 3304, by name, 汉 or code), asked until it is
     one, or none."""
-    while True:
-        answer = optional(_("Ethnicity (e.g. 汉族 or 汉; empty if unknown)"), default)
-        try:
-            return fields.ethnicity(answer)
-        except normalise.Unreadable as exc:
-            say(exc.message.render())
+    return answer(_("Ethnicity (e.g. 汉族 or 汉; empty if unknown)"), fields.ethnicity, default)
 
 
 def person_name(label: str, kind: str, default: str | None = None) -> str:
     """A name that looks like one (fields.person_name, the rule the intake checks: a person's
     has no digits or signs), asked until it does."""
-    while True:
-        answer = required(label, default)
-        try:
-            return fields.person_name(answer, kind)
-        except normalise.Unreadable as exc:
-            say(exc.message.render())
+    return answer(label, lambda v: fields.person_name(v, kind), default, needed=True) or ""
 
 
 def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None = None,
@@ -152,7 +180,8 @@ def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None 
     if person and "ethnicity" not in p:
         p["ethnicity"] = ethnicity(was.get("ethnicity"))
     if "id_number" not in p:
-        p["id_type"], p["id_number"] = id_number(was.get("id_number"))
+        p["id_type"], p["id_number"] = id_number(was.get("id_number"), p["kind"],
+                                                 was.get("id_type"))
     if person:
         check_sex(p)
         g = p.get("guardian")  # asked now, not refused at the end; a partial one finished
@@ -161,21 +190,25 @@ def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None 
     if "phone" not in p:
         p["phone"] = phone(default=was.get("phone"))
     if "address" not in p:
-        p["address"] = optional(_("Address or work unit (empty if unknown)"),
-                                was.get("address"))
+        p["address"] = answer(_("Address or work unit (empty if unknown)"),
+                              lambda v: normalise.text(v), was.get("address"))
     return {k: v for k, v in p.items() if v is not None}
 
 
 def line(p: dict[str, Any]) -> str:
-    """A party in one line, as the summary shows it (ID number and phone masked)."""
+    """A party in one line, as the summary shows it: every answer the party's questions took
+    (ID number and phones masked; a document other than a resident ID named)."""
     from mediation.core.i18n import get_language
 
     parts = [name("kind", p["kind"]), p["name"]]
     if p.get("sex"):
         parts.append(name("sex", p["sex"]))
+    if p.get("ethnicity"):
+        parts.append(fields.ethnicity_name(p["ethnicity"]) or p["ethnicity"])
     if p.get("id_number"):
-        parts.append((identity.mask_id(p["id_number"]) or "") if p.get("id_type") ==
-                     IdType.resident_id else p["id_number"])
+        masked = identity.mask_id(p["id_number"]) or ""
+        parts.append(masked if p.get("id_type") in (None, IdType.resident_id)
+                     else f"{name('id_type', p['id_type'])} {masked}")
     if p.get("phone"):
         parts.append(identity.mask_phone(p["phone"]) or "")
     if p.get("address"):
@@ -185,4 +218,6 @@ def line(p: dict[str, Any]) -> str:
         parts.append(_("guardian {name} ({relation})", name=g["name"], relation=name(
             "relation", g["relation"])) if g.get("relation") else _("guardian {name}",
                                                                    name=g["name"]))
+        if g.get("phone"):
+            parts.append(_("guardian's phone {phone}", phone=identity.mask_phone(g["phone"])))
     return "，".join(parts) if get_language() == "zh" else ", ".join(parts)

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from cli import party_prompts, render
-from cli.asking import NO, YES, ask, choose, listing, optional, required, say, yes
+from cli.asking import NO, YES, Refused, answer, ask, choose, listing, say, yes
 from mediation.cases import CaseIn
-from mediation.core import categories, choices, normalise
+from mediation.core import categories, choices, fields, normalise
 from mediation.core.calendar import Calendar
 from mediation.core.i18n import _, get_language, name
 from mediation.core.vocab import PartyRole, RiskLevel, Source
@@ -32,32 +32,23 @@ __all__ = ["Form", "guided_intake", "guided_registration", "yes"]
 R = TypeVar("R")
 
 
-def _category() -> str:
+def _category_rule(value: str) -> str:
+    try:
+        return choices.category(value)
+    except choices.ChoiceError:  # every code and name would fill the screen: listed above
+        raise Refused(_("unknown category: give a code above (2 for 02) or its name")) from None
+
+
+def _category(default: str | None = None) -> str:
     lang = get_language()
     listing([f"{c.code}={c.name(lang)}" for c in categories.all_categories()])
-    while True:
-        try:
-            return choices.category(ask(_("Category (code or name)")))
-        except choices.ChoiceError:
-            say(_("unknown category: give a code above (2 for 02) or its name"))
+    return answer(_("Category (code or name)"), _category_rule, default, needed=True) or ""
 
 
-def _amount() -> str | None:
-    while True:
-        value = optional(_("Amount involved in yuan (empty if none)"))
-        if value is None:
-            return None
-        text = normalise.fold(value).replace(",", "").removesuffix("元")
-        try:
-            from decimal import Decimal, InvalidOperation
-
-            amount = Decimal(text)
-            if amount >= 0 and amount.is_finite():
-                return str(amount)
-        except InvalidOperation:
-            pass
-        say(_("{value} is not an amount: write a number of yuan, e.g. 1500 or 1500.50",
-              value=value))
+def _amount(default: str | None = None) -> str | None:
+    """The amount involved, by the rule of ``case new --file``'s (fields.amount: at most two
+    decimals, within the bound), refused at the question."""
+    return answer(_("Amount involved in yuan (empty if none)"), fields.amount_text, default)
 
 
 def _moment(question: str, future: str, calendar: Calendar | None, *,
@@ -76,30 +67,27 @@ def _moment(question: str, future: str, calendar: Calendar | None, *,
     from mediation.core.clock import utcnow
     from mediation.core.errors import InvalidInput
 
-    while True:
-        value = optional(question, default, render.local_time(default) if default else None)
-        if value is None:
-            return None
+    cal = calendar or DEFAULT
+
+    def rule(value: str) -> str:
         if value == default:
             return value
-        cal = calendar or DEFAULT
         try:
             text = normalise.datetime_text(periods.with_year(value, today=cal.local_date(
                 utcnow())))
             when = datetime.fromisoformat(text)
         except (ValueError, InvalidInput):  # normalise.Unreadable is a ValueError
-            say(_("{value} is not a date or a date and time: write 2026-11-28 or "
-                  "2026-11-28 15:00", value=value))
-            continue
+            raise Refused(_("{value} is not a date or a date and time: write 2026-11-28 or "
+                            "2026-11-28 15:00", value=value)) from None
         if when.tzinfo is None and (cal.to_utc(when) > utcnow() if "T" in text or times
                                     else when.date() > cal.local_date(utcnow())):
-            say(future)
-            continue
-        answer = when.isoformat() if "T" in text or times else when.date().isoformat()
-        if check is not None and (wrong := check(answer)) is not None:
-            say(wrong)
-            continue
-        return answer
+            raise Refused(future)
+        answer_ = when.isoformat() if "T" in text or times else when.date().isoformat()
+        if check is not None and (wrong := check(answer_)) is not None:
+            raise Refused(wrong)
+        return answer_
+
+    return answer(question, rule, default, render.local_time(default) if default else None)
 
 
 def _before(registered: str | None, discovered: str | None) -> bool:
@@ -158,6 +146,8 @@ class Form:
         # The party being entered, filled one answer at a time (kept in a draft when the
         # clerk is interrupted); it joins ``parties`` when complete.
         self.current: dict[str, Any] | None = None
+        # Every question answered: the clerk is at the summary (a draft resumed lands there).
+        self.reviewing = False
         self._prefilled = dict(self.record)
 
     def fields(self) -> list[tuple[str, Callable[[], str], Callable[[], None]]]:
@@ -190,24 +180,27 @@ class Form:
         return lambda: self.ask_party(i)
 
     def ask_category(self) -> None:
-        self.record["category"] = _category()
+        self.record["category"] = _category(self.record.get("category"))
 
     def ask_source(self) -> None:
         source = choose(_("Source"), "source", [s.value for s in Source], Source.application)
         ref = None
         if source not in (Source.application, Source.proactive, Source.grid):
-            ref = required(_("Referral reference"))
+            ref = answer(_("Referral reference"), normalise.fold,
+                         self.record.get("referral_ref"), needed=True)
         self.record.pop("referral_ref", None)
         self.record.update({"source": source, **({"referral_ref": ref} if ref else {})})
 
     def ask_summary(self) -> None:
-        self.record["summary"] = required(_("Facts"))
+        self.record["summary"] = answer(_("Facts"), fields.long_text,
+                                        self.record.get("summary"), needed=True)
 
     def ask_requests(self) -> None:
-        self.record["requests"] = required(_("Requests"))
+        self.record["requests"] = answer(_("Requests"), fields.long_text,
+                                         self.record.get("requests"), needed=True)
 
     def ask_amount(self) -> None:
-        self.record["amount"] = _amount()
+        self.record["amount"] = _amount(self.record.get("amount"))
 
     def ask_discovered(self) -> None:
         self.record["discovered_at"] = _discovered(
@@ -245,7 +238,10 @@ class Form:
 
     def fill(self) -> None:
         """Ask what is not answered yet (all of it, unless a draft is continued): the case's
-        fields, then the applicant, the respondent and any other parties."""
+        fields, then the applicant, the respondent and any other parties; nothing when the
+        clerk was at the summary already (a draft resumed there)."""
+        if self.reviewing:
+            return
         keys = (*self.KEYS, "registered_at") if self.registering else self.KEYS
         for key, (_label, _show, ask_field) in zip(keys, self.fields(), strict=False):
             if key not in self.record:
@@ -263,6 +259,7 @@ class Form:
                 self.current = {"role": choose(_("Role"), "party",
                                                [r.value for r in PartyRole])}
             else:
+                self.reviewing = True
                 return
 
     def state(self) -> dict[str, Any] | None:
@@ -271,13 +268,15 @@ class Form:
         if self.record == self._prefilled and not self.parties and (
                 self.current is None or set(self.current) <= {"role"}):
             return None
-        return {"record": self.record, "parties": self.parties, "current": self.current}
+        return {"record": self.record, "parties": self.parties, "current": self.current,
+                **({"step": "summary"} if self.reviewing else {})}
 
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from a draft's :meth:`state`."""
         self.record = dict(state["record"])
         self.parties = [dict(p) for p in state["parties"]]
         self.current = dict(state["current"]) if state.get("current") else None
+        self.reviewing = state.get("step") == "summary"
 
     def summary(self) -> None:
         say("")
@@ -331,7 +330,7 @@ def guided_registration(calendar: Calendar | None, draft: Draft,
 
 
 def _run(form: Form, draft: Draft | None, finish: Callable[[CaseIn, date | None], R]) -> R:
-    from mediation.core.errors import InvalidInput
+    from mediation.core.errors import Exit, InvalidInput
     from mediation.intake import parse_case
 
     if draft is not None:
@@ -340,10 +339,11 @@ def _run(form: Form, draft: Draft | None, finish: Callable[[CaseIn, date | None]
         draft.watch(form)
     form.fill()
     while True:
-        if not form.confirmed():
+        if not form.confirmed():  # a deliberate cancel (exit 1), not an interruption (130)
+            say(_("cancelled; nothing was written"))
             if draft is not None:
-                draft.discard()
-            raise typer.Abort()
+                draft.cancelled(form)
+            raise typer.Exit(Exit.REFUSED)
         try:
             return finish(parse_case(form.data(), origin=_("intake"), calendar=form.calendar),
                           form.registered())

@@ -281,7 +281,7 @@ class PartyIn(fields.In):
     @field_validator("id_number")  # checked alone, so found with the record's other problems
     @classmethod
     def _id_number(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return fields.resident_id(v, info.data.get("id_type"))
+        return fields.resident_id(v, info.data.get("id_type"), info.data.get("kind"))
 
     @field_validator("phone")
     @classmethod
@@ -291,7 +291,7 @@ class PartyIn(fields.In):
     @model_validator(mode="after")
     def _identity(self, info: ValidationInfo) -> PartyIn:
         id_type, number, born, sex = fields.identity_of(self.id_type, self.id_number,
-                                                        self.birth_date, self.sex)
+                                                        self.birth_date, self.sex, self.kind)
         if id_type != self.id_type:
             self.id_type = id_type
         if number != self.id_number:
@@ -309,8 +309,8 @@ class CaseIn(fields.In):
 
     category: CategoryIn
     source: Annotated[Source, fields.code("source")]
-    summary: LongText = Field(min_length=1, max_length=4000)
-    requests: LongText = Field(min_length=1, max_length=4000)
+    summary: LongText = Field(min_length=1, max_length=fields.TEXT_LIMIT)
+    requests: LongText = Field(min_length=1, max_length=fields.TEXT_LIMIT)
     referral_ref: Annotated[Ident | None, fields.CHECKED_WHEN_ABSENT] = None
     discovered_at: DateTimeIn | None = None
     risk_level: Annotated[RiskLevel, fields.code("risk")] = RiskLevel.low

@@ -23,12 +23,14 @@ class Exit(IntEnum):
     """The exit codes of ``mediation``: every one the CLI returns is one of these."""
 
     OK = 0
-    REFUSED = 1  # refused by the domain; a well-formed reference to nothing; a bad file
+    REFUSED = 1  # refused by the domain; a well-formed reference to nothing; a bad file;
+    # a deliberate cancel (否 at the guided intake's summary: the draft kept)
     USAGE = 2  # a value that cannot be read, or is not one of a fixed list; a missing option
     CONFLICT = 3  # somebody changed the case meanwhile, or the database stayed busy
     INTEGRITY = 4  # the event log or the case files fail verification
     INTERNAL = 70  # EX_SOFTWARE: a bug, or the database unreachable; not the user's fault
     INTERRUPTED = 130  # Ctrl-C or end of input at a prompt, as a shell reports an interrupt
+    # (never a cancel the user chose)
 
 
 class MediationError(Exception):

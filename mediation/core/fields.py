@@ -109,6 +109,26 @@ DateTimeIn = Annotated[datetime, _only_str(normalise.datetime_text)]
 IntIn = Annotated[int, _only_str(normalise.integer_text)]
 
 
+# The longest a case's facts or requests may be (cases.CaseIn).
+TEXT_LIMIT = 4000
+
+
+def long_text(v: str) -> str:
+    """Facts or requests as :data:`LongText` keeps them (control characters dropped), at most
+    :data:`TEXT_LIMIT` characters: the rule of ``CaseIn.summary`` and ``requests``, for the
+    guided intake's question."""
+    text = normalise.text(v, multiline=True)
+    if len(text) > TEXT_LIMIT:
+        raise normalise.Unreadable(N_("{count} characters: at most {limit} are kept; "
+                                      "shorten it"), count=len(text), limit=TEXT_LIMIT)
+    return text
+
+
+def amount_text(v: str) -> str:
+    """An amount as typed (:func:`amount`), as the text the guided intake keeps."""
+    return str(money.amount(v))
+
+
 def phone(v: str | None) -> str | None:
     """A phone number in its normal form; none given (already stripped by the schema) is None."""
     if v is None or v == "":
@@ -190,49 +210,76 @@ def amount(v: Any) -> Any:
     return None if v is None else money.amount(v)
 
 
-def resident_id(id_number: str | None, id_type: IdType | None) -> str | None:
-    """A resident ID number (one without a type is one) in its normal form, checked on its own
-    (GB 11643: its form, its check digit); refused naming what is wrong (:class:`FieldError`).
-    :func:`identity_of` then checks it against the birth date and the sex."""
-    if not id_number or id_type not in (None, IdType.resident_id):
+def resident_id(id_number: str | None, id_type: IdType | None,
+                kind: PartyKind | str | None = None) -> str | None:
+    """A party's number in its normal form, checked on its own by :func:`identity_of`'s rule
+    (a resident ID's form and check digit, an organisation's credit code, another document's
+    form), so that it is found with the record's other problems; refused naming what is wrong
+    (:class:`FieldError`). A problem of another field (an organisation's type) and the checks
+    against the birth date and the sex are :func:`identity_of`'s, on the whole party."""
+    if not id_number:
         return id_number
-    found = identity.check_resident_id(id_number)
-    if isinstance(found, str):
-        raise FieldError("id_number", found)
-    return found[0]
+    try:
+        return identity_of(id_type, id_number, None, None, kind)[1]
+    except FieldError as exc:
+        if exc.field != "id_number":
+            return id_number
+        raise
 
 
 def identity_of(id_type: IdType | None, id_number: str | None, birth_date: date | None,
-                sex: Sex | None = None
+                sex: Sex | None = None, kind: PartyKind | str | None = None
                 ) -> tuple[IdType | None, str | None, date | None, Sex | None]:
     """A party's ID type, number, birth date and sex, checked against each other: THE one
-    derivation of the facts a resident ID number holds (the intake, the guided intake and the
-    bulk import all validate through it, ``cases.PartyIn``). An ID number without a type is a
-    resident ID; a resident ID number is checked (GB 11643) and put in its normal form, and it
-    gives the birth date (its digits 7-14) and the sex (its 17th digit: odd male, even
-    female): either taken from it when not given, or, given, refused when it says otherwise,
-    naming both (:class:`FieldError`). Derived here, before the number is stored and shown only
-    masked or as its keyed hash."""
+    rule of a party's identifying number (``case new`` by file or at the terminal, ``case
+    amend``, the bulk import all validate through it, ``cases.PartyIn``).
+
+    An organisation's or a legal person's number is its unified social credit code (GB 32100,
+    its check character checked; type ``credit_code``, the default). A person's number without
+    a type is a resident ID; one of 18 characters is checked as a resident ID whatever the type
+    (a resident ID stored as ``other`` is one; ``other`` with an 18-character number is made
+    ``resident_id``); any other is checked against its document's form
+    (identity.DOCUMENT_FORMS). A resident ID number is put in its normal form, and it gives the
+    birth date (its digits 7-14) and the sex (its 17th digit: odd male, even female): either
+    taken from it when not given, or, given, refused when it says otherwise, naming both
+    (:class:`FieldError`). Derived here, before the number is stored and shown only masked or
+    as its keyed hash."""
     if not id_number:
         return id_type, id_number, birth_date, sex
+    if kind is not None and kind != PartyKind.person:
+        if id_type not in (None, IdType.credit_code):
+            raise FieldError("id_type", N_("an organisation is identified by its unified social "
+                                           "credit code: give id_type credit_code, or none"))
+        code = identity.check_credit_code(id_number)
+        if isinstance(code, str):
+            raise FieldError("id_number", code)
+        return IdType.credit_code, code[0], birth_date, sex
     if id_type is None:
         id_type = IdType.resident_id
-    if id_type == IdType.resident_id:
-        found = identity.check_resident_id(id_number)
-        if isinstance(found, str):
-            raise FieldError("id_number", found)
-        id_number, born = found
-        if birth_date is None:
-            birth_date = born
-        elif birth_date != born:
-            raise FieldError("birth_date", N_("{given} given, but the ID number says {in_id}"),
-                             given=birth_date.isoformat(), in_id=born.isoformat())
-        in_id = Sex(identity.sex_of_resident_id(id_number))
-        if sex is None:
-            sex = in_id
-        elif sex != in_id:
-            raise FieldError("sex", N_("{given} given, but the ID number says {in_id}"),
-                             given=name("sex", sex), in_id=name("sex", in_id))
+    resident = id_type == IdType.resident_id or len(identity.normalise_resident_id(
+        id_number)) == 18
+    if not resident:
+        problem = identity.document_problem(id_type, id_number)
+        if problem is not None:
+            raise FieldError("id_number", problem)
+        return id_type, identity.normalise_resident_id(id_number), birth_date, sex
+    if id_type == IdType.other:
+        id_type = IdType.resident_id
+    found = identity.check_resident_id(id_number)
+    if isinstance(found, str):
+        raise FieldError("id_number", found)
+    id_number, born = found
+    if birth_date is None:
+        birth_date = born
+    elif birth_date != born:
+        raise FieldError("birth_date", N_("{given} given, but the ID number says {in_id}"),
+                         given=birth_date.isoformat(), in_id=born.isoformat())
+    in_id = Sex(identity.sex_of_resident_id(id_number))
+    if sex is None:
+        sex = in_id
+    elif sex != in_id:
+        raise FieldError("sex", N_("{given} given, but the ID number says {in_id}"),
+                         given=name("sex", sex), in_id=name("sex", in_id))
     return id_type, id_number, birth_date, sex
 
 

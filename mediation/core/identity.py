@@ -91,6 +91,56 @@ def check_resident_id(value: str, today: date | None = None) -> str | tuple[str,
     return v, born
 
 
+# GB 32100-2015, the unified social credit code of a legal person or an organisation: 18
+# characters of this alphabet (no I, O, S, V, Z), the last a check character.
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$", re.ASCII)
+
+
+def check_credit_code(value: str) -> str | tuple[str]:
+    """What is wrong with ``value`` as a unified social credit code (a msgid), or, when nothing
+    is, the code in its normal form (any width, upper case, without spaces or hyphens)."""
+    v = normalise_resident_id(value)
+    if not _CREDIT_RE.match(v):
+        return N_("a unified social credit code is 18 characters: digits and capital letters "
+                  "other than I, O, S, V and Z (GB 32100)")
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(v, _CREDIT_WEIGHTS, strict=False))
+    if _CREDIT_CHARS[-total % 31] != v[17]:
+        return N_("the check character of the unified social credit code does not match "
+                  "(GB 32100)")
+    return (v,)
+
+
+# The numbers of the other documents a person is identified by, as printed on them (folded:
+# any width, upper case, no spaces or hyphens); an 18-character one is read as a resident ID.
+DOCUMENT_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
+    "passport": (re.compile(r"^[A-Z0-9]{5,17}$", re.ASCII),
+                 N_("a passport number is 5 to 17 letters and digits (E12345678)")),
+    "hk_macao_permit": (re.compile(r"^[HM]\d{8}(\d{2})?$", re.ASCII),
+                        N_("a Mainland travel permit for Hong Kong and Macao residents is H or "
+                           "M and 8 or 10 digits (H12345678)")),
+    "taiwan_permit": (re.compile(r"^\d{8}(\d{2})?$", re.ASCII),
+                      N_("a Mainland travel permit for Taiwan residents is 8 or 10 digits "
+                         "(12345678)")),
+    "foreign_permanent": (re.compile(r"^[A-Z]{3}\d{12}$", re.ASCII),
+                          N_("a foreigner's permanent residence ID card is 3 letters and 12 "
+                             "digits, or 18 characters like a resident ID")),
+    "other": (re.compile(r"^[A-Z0-9]{4,20}$", re.ASCII),
+              N_("a document number is 4 to 20 letters and digits")),
+}
+
+
+def document_problem(id_type: str, value: str) -> str | None:
+    """What is wrong with ``value`` as the number of a person's document of ``id_type`` other
+    than a resident ID (a msgid), or None."""
+    form = DOCUMENT_FORMS.get(id_type)
+    if form is None:
+        return N_("a person's document is a resident ID card, a passport, a travel permit or a "
+                  "permanent residence ID card; a credit code is an organisation's")
+    return None if form[0].match(normalise_resident_id(value)) else form[1]
+
+
 def birth_date_of_resident_id(value: str) -> date:
     v = normalise_resident_id(value)
     return date(int(v[6:10]), int(v[10:12]), int(v[12:14]))

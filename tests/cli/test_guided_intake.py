@@ -90,7 +90,10 @@ def test_the_summary_goes_back_to_a_field_and_cancel_writes_nothing(
                "--prefix", "龙").code == 0
     answers = _answers("", guardian=[], summary=["1", "婚姻家庭纠纷", "x", "99", "n"])
     out = cli("--lang", lang, "case", "new", input=Terminal("\n".join(answers) + "\n"))
-    assert out.code == 130 and out.out == ""
+    # a deliberate cancel: exit 1 (130 is Ctrl-C's), the draft kept and said
+    assert out.code == 1 and out.out == ""
+    assert ("已取消，未写入任何数据" if lang == "zh" else "cancelled; nothing was written") \
+        in out.err.splitlines()[-2]
     assert out.err.count("01 " + ("Marriage" if lang == "en" else "婚姻家庭纠纷")) >= 1
     assert ("1 to 10" in out.err) if lang == "en" else ("1 至 10" in out.err)
     assert json.loads(cli("case", "list", "--json").out) == []

@@ -160,14 +160,34 @@ def test_a_declined_draft_is_deleted_and_the_intake_starts_afresh(
     assert _drafts() == []
 
 
-def test_a_cancel_at_the_summary_deletes_the_draft(cli: Callable[..., Result]) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_cancel_at_the_summary_exits_1_and_keeps_the_draft_for_the_summary(
+        cli: Callable[..., Result], lang: str) -> None:
+    """A clerk's trial: 否 at the summary exited 130 (Ctrl-C's code) and lost what was typed.
+    A deliberate cancel exits 1, says nothing was written and where the draft is kept; the
+    next intake continues it at the summary, or, declined, deletes it."""
     assert cli("case", "new", input=Stops(CASE)).code == 130
     answers = ["y", "", "张三", "男", "", ADULT, "", "", "", "", "李四", "女", "", "", "", "",
                "",
                "n", "n"]
-    out = cli("case", "new", input=Terminal("\n".join(answers) + "\n"))
-    assert out.code == 130 and out.err.splitlines()[-1] == "cancelled; nothing was written"
+    out = cli("--lang", lang, "case", "new", input=Terminal("\n".join(answers) + "\n"))
+    assert out.code == 1, out.err
+    [draft] = _drafts()
+    cancel, kept = out.err.splitlines()[-2:]
+    assert cancel.endswith("已取消，未写入任何数据" if lang == "zh"
+                           else "cancelled; nothing was written")
+    assert str(draft) in kept and "mediation case new" in kept
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    assert json.loads(cli("case", "list", "--json").out) == []
+    # continued: straight to the summary, nothing asked again
+    out = cli("--lang", lang, "case", "new", "--json", input=Terminal("y\ny\n"))
+    assert out.code == 0, out.err
+    assert ("请核对填写的内容" if lang == "zh" else "Please check what was entered") in out.err
+    assert ("是否添加其他当事人" if lang == "zh" else "Add another party") not in out.err
     assert _drafts() == []
+    # a cancelled draft declined at the offer is deleted
+    assert cli("case", "new", input=Stops(CASE)).code == 130
+    assert cli("case", "new", input=Stops(["n"])).code == 130 and _drafts() == []
 
 
 def test_an_unreadable_draft_is_said_and_deleted(cli: Callable[..., Result]) -> None:

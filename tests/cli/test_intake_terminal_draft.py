@@ -66,7 +66,7 @@ AFTER_RESUME = [
 
 
 def _talk(args: list[str], env: dict[str, str], dialogue: list[tuple[str, str | None]],
-          *, then_ctrl_c: bool = False) -> tuple[str, int]:
+          *, then_ctrl_c: bool = False, at: str = "住址或工作单位") -> tuple[str, int]:
     child = pexpect.spawn(MEDIATION, args, env=env, encoding="utf-8", dimensions=(24, 80),
                           timeout=60)
     screen: list[str] = []
@@ -77,7 +77,7 @@ def _talk(args: list[str], env: dict[str, str], dialogue: list[tuple[str, str | 
             if typed is not None:
                 child.sendline(typed)
         if then_ctrl_c:
-            child.expect("住址或工作单位")
+            child.expect(at)
             child.sendcontrol("c")
         child.expect(pexpect.EOF)
         screen.append(child.before)
@@ -86,13 +86,19 @@ def _talk(args: list[str], env: dict[str, str], dialogue: list[tuple[str, str | 
     return "".join(screen).replace("\r", ""), int(child.exitstatus or 0)
 
 
-def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path) -> None:
+def _env(tmp_path: Path) -> dict[str, str]:
     drafts = tmp_path / "drafts"
     env = {**os.environ, "MEDIATION_DB": str(tmp_path / "room.db"),
            "MEDIATION_USER": "wangfang", "MEDIATION_LANG": "zh", "LANG": "zh_CN.UTF-8",
            "COLUMNS": "80", "LINES": "24", "NO_COLOR": "1", "TERM": "dumb",
            "MEDIATION_DRAFTS": str(drafts)}
     env.pop("MEDIATION_TOKEN_FILE", None)
+    return env
+
+
+def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    env = _env(tmp_path)
 
     def run(*args: str) -> str:
         done = subprocess.run([MEDIATION, *args], env=env, capture_output=True, text=True,
@@ -124,3 +130,48 @@ def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path)
     applicant, respondent = shown["parties"]
     assert applicant["sex"] == "male" and applicant["guardian"]["name"] == "张大山"
     assert respondent["guardian"] is None and respondent["phone"] == "13900001111"
+
+
+TO_THE_SUMMARY = [
+    *BEFORE_CTRL_C[:4],
+    ("涉及金额", "430104198003120014"),            # an ID number as an amount: at once
+    ("超过允许的最高金额", None),
+    ("涉及金额", "800"),
+    *BEFORE_CTRL_C[5:13],
+    ("证件号码", "?"),                               # no document's number: at once
+    ("4 至 20 位字母或数字", None),
+    *BEFORE_CTRL_C[13:],
+    ("住址或工作单位", ""),
+    ("是否添加其他当事人", "否"),
+    ("请核对填写的内容", None),
+    ("监护人电话 138\\*+5678", None),               # every answer shown: the guardian's phone
+]
+
+
+def test_ctrl_c_at_the_summary_resumes_at_the_summary_and_no_there_exits_1(
+        tmp_path: Path) -> None:
+    """A clerk's trial: Ctrl-C at 确认登记吗 resumed at 是否添加其他当事人 (and Enter twice
+    registered); 否 at the summary exited 130, Ctrl-C's code. Now the draft resumes at the
+    summary, shown again; 否 exits 1 saying nothing was written and where the draft is kept;
+    continued once more, it is registered."""
+    drafts = tmp_path / "drafts"
+    env = _env(tmp_path)
+    done = subprocess.run([MEDIATION, "init", "--no-login", "--committee",
+                           "龙王港社区人民调解委员会", "--prefix", "龙"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    screen, code = _talk(["case", "new"], env, TO_THE_SUMMARY, then_ctrl_c=True, at="确认登记吗")
+    assert code == 130, screen
+    [draft] = sorted(drafts.glob("*.json"))
+    back = [("上次未完成的登记，是否继续？", "是"), ("请核对填写的内容", None),
+            ("监护人电话 138\\*+5678", None)]
+    screen, code = _talk(["case", "new"], env, [*back, ("确认登记吗", "否")])
+    assert code == 1, screen
+    assert "是否添加其他当事人" not in screen
+    said = "".join(screen[screen.rindex("已取消"):].split())
+    assert said.startswith("已取消，未写入任何数据") and str(draft) in said, said
+    assert draft.exists()
+    screen, code = _talk(["case", "new"], env, [*back, ("确认登记吗", "是"),
+                                               ("已登记 \\(\\d{4}\\)龙人调字第1号", None)])
+    assert code == 0 and not draft.exists(), screen
+    assert "是否添加其他当事人" not in screen

@@ -131,7 +131,7 @@ def test_import_stores_what_case_new_stores(
     rich["parties"][1].update(id_number="430104201503120023", sex="female", guardian={
         "name": "王五", "relation": "父亲", "phone": "0731-8888 6666"})
     rich["parties"].append({"role": "respondent", "kind": "organisation", "name": "某某物业",
-                            "id_type": "credit_code", "id_number": "91430104MA4L0XXX0X"})
+                            "id_type": "credit_code", "id_number": "91430104MA4L0XXX0D"})
     one = tmp_path / "one.json"
     one.write_text(json.dumps(rich, ensure_ascii=False), "utf-8")
     assert cli("case", "new", "--file", str(one), "--force").code == 0

@@ -74,7 +74,7 @@ LINES = [
     _text(_party(0, phone="12345")),
     _text(_party(0, phone="")),
     _text(_party(0, kind="legal_person", name="某某物业公司", id_type="credit_code",
-                 id_number="91430104MA4L0XXX0X", sex=None)),
+                 id_number="91430104MA4L0XXX0D", sex=None)),
     _text(_party(0, role="witness")),
     _text(_party(0, name=5)),
     _text(case_record())[:-1] + ', "source": "grid"}',  # a repeated key: the last one wins

@@ -112,9 +112,11 @@ def case_rows(rows: list[CaseSummary], extra: list[tuple[Column, list[str]]] | N
     rank = VIEWS[view]
     columns = [Column(_("ID"), rank["id"], right=True), Column(_("Number"), rank["number"]),
                Column(_("State"), rank["state"]),
-               # a name is never cut: the column as wide as the widest name (cli.tables,
-               # whole), the parties over lines, a side of several as 罗霞等3人 past three
-               Column(_("Parties"), rank["parties"], flexible=True, whole=True),
+               # a name is never cut: the column as wide as the widest name up to 10 Han
+               # characters, a wider one under its row (cli.tables: whole, spill), the
+               # parties over lines, a side of several as 罗霞等3人 past three
+               Column(_("Parties"), rank["parties"], flexible=True, whole=True, spill=True,
+                      least=20),
                Column(_("Mediator"), rank["mediator"]),
                Column(_("Category"), rank["category"], flexible=True, whole=True),
                # a deadline past: its mark (已逾期) goes under the date where room is short

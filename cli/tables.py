@@ -91,6 +91,7 @@ class Column:
     by_character: bool = False  # free text (a search's snippet): one line, cut anywhere, first
     whole: bool = False  # a flexible cell of which no unit is ever left out (a category)
     under: bool = False  # left out for width, its cells go under their row (field: value)
+    spill: bool = False  # a ``whole`` column's name wider than it goes under its row, whole
 
     @property
     def elastic(self) -> bool:
@@ -123,8 +124,9 @@ def _least(column: Column, natural: int, widest: int = 0) -> int:
     are all short (a name, an address: lines.KEPT) is not wrapped."""
     if not column.elastic or (column.wrap and natural <= KEPT):
         return natural
-    if column.whole:
-        return max(min(widest, natural), cell_width(column.header))
+    if column.whole:  # a ``spill`` column: a name wider than ``least`` goes under its row
+        widest = min(widest, natural, (column.least or SHORTEST) if column.spill else widest)
+        return max(widest, cell_width(column.header))
     return max(min(column.least or SHORTEST, natural), cell_width(column.header))
 
 
@@ -181,8 +183,8 @@ def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[
     for _round in range(3):
         left = available - GAP * (len(cols) - 1) - sum(
             w for i, w in enumerate(natural) if i not in elastic) - sum(fixed.values())
-        order = sorted((i for i in elastic if i not in fixed),
-                       key=lambda i: (cols[i].by_character, natural[i]))
+        order = sorted((i for i in elastic if i not in fixed),  # names kept in their column
+                       key=lambda i: (cols[i].by_character, not cols[i].spill, natural[i]))
         for n, i in enumerate(order):
             if cols[i].by_character:  # free text: an even share of what is left
                 share = left // sum(1 for j in order[n:] if cols[j].by_character)
@@ -203,32 +205,42 @@ def _widths(cols: list[Column], cells: list[list[str]], available: int) -> list[
 
 
 def laid(cell: str, cells: int, column: Column) -> str:
+    """:func:`lay`'s lines of a cell."""
+    return lay(cell, cells, column)[0]
+
+
+def lay(cell: str, cells: int, column: Column) -> tuple[str, list[str]]:
     """A cell as the lines it takes in a column ``cells`` wide: free text shortened to one
     line; a flexible cell broken between its units (:func:`broken`); a wrapping cell (an
     address, prose) wrapped by cli.lines.wrap, values marked with cli.lines.keep whole; any
-    other cell as it is (its column is as wide as it)."""
+    other cell as it is (its column is as wide as it). With the lines, the names of a
+    ``spill`` column too wide for it (:func:`broken`), to be shown under the row."""
     if column.by_character:
-        return shorten(unmarked(cell), cells, True)
+        return shorten(unmarked(cell), cells, True), []
     if column.flexible:
         most = None if column.whole else MOST_LINES
-        text = broken(unmarked(cell), cells, most)
+        spill: list[str] | None = [] if column.spill else None
+        text = broken(unmarked(cell), cells, most, spill)
         for shorter in getattr(cell, "shorter", ()):  # a Cell's shorter forms, in turn,
             if text.count("\n") < MOST_LINES:  # each only where none of its names is cut
                 break
-            if widest_unit(unmarked(shorter)) <= cells:
-                text = broken(unmarked(shorter), cells, most)
-        return text
+            if column.spill or widest_unit(unmarked(shorter)) <= cells:
+                spill = [] if column.spill else None
+                text = broken(unmarked(shorter), cells, most, spill)
+        return text, spill or []
     if column.wrap:
         return "\n".join(line for part in cell.split("\n")
-                         for line in wrap(protect(part), cells, prefer=True))
-    return unmarked(cell)
+                          for line in wrap(protect(part), cells, prefer=True)), []
+    return unmarked(cell), []
 
 
-def broken(cell: str, cells: int, most: int | None = MOST_LINES) -> str:
+def broken(cell: str, cells: int, most: int | None = MOST_LINES,
+           spill: list[str] | None = None) -> str:
     """A cell of names (``张三 与 李四、王五``) or words in lines of ``cells`` columns, broken
     between them, never inside one; past ``most`` lines, or at a name wider than the column,
     the rest is left out whole for an ellipsis (only a first name wider than the whole column
-    is cut)."""
+    is cut), except that with ``spill`` a name wider than the column is put there instead,
+    whole, to be shown under the row."""
     done: list[list[str]] = []
     line: list[str] = []
     cut = False
@@ -236,6 +248,9 @@ def broken(cell: str, cells: int, most: int | None = MOST_LINES) -> str:
         for piece in _units(part):
             if width("".join(line) + piece.rstrip()) <= cells:
                 line.append(piece)
+                continue
+            if spill is not None and width(piece.rstrip()) > cells:
+                spill.append(piece.rstrip(" 、，,"))
                 continue
             if line:
                 done.append(line)
@@ -327,35 +342,38 @@ def emit_rows(columns: list[Column], rows: list[list[str]], fmt: str, *,
                             overflow="ellipsis", width=w)
         return made
 
-    if not under:
+    laid_rows = [[lay(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)] for r in cells]
+    if not under and not any(spilled for lr in laid_rows for _t, spilled in lr):
         whole = table(True)
-        for r in cells:
-            whole.add_row(*[laid(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)])
+        for lr in laid_rows:
+            whole.add_row(*[text for text, _s in lr])
         out.print(whole)
         return
     lead = " " * (widths[0] + GAP if out.width - widths[0] - GAP >= 40 else 4)
-    for n, (r, row) in enumerate(zip(cells, rows, strict=True)):  # a table a row, aligned
+    for n, (lr, row) in enumerate(zip(laid_rows, rows, strict=True)):  # a table a row, aligned
         one = table(n == 0)
-        one.add_row(*[laid(v, w, c) for c, v, w in zip(cols, r, widths, strict=True)])
+        one.add_row(*[text for text, _s in lr])
         out.print(one)
-        for line in beneath([columns[i] for i in under], [row[i] for i in under], out.width,
-                            lead):
+        below = [(columns[i], row[i]) for i in under]
+        below += [(c, "、".join(s)) for c, (_t, s) in zip(cols, lr, strict=True) if s]
+        for line in beneath([c for c, _v in below], [v for _c, v in below], out.width, lead):
             out.print(line, markup=False, soft_wrap=True)
 
 
 def beneath(columns: list[Column], cells: list[str], cells_wide: int, lead: str) -> list[str]:
     """The cells of a row's columns left out for width (``under``), under the row: the short
-    ones on one line (``民族：土家族  出生日期：1975-11-20``), each wrapping one (an address)
-    on lines of its own; every value whole (cli.lines)."""
+    ones on one line (``民族：土家族  出生日期：1975-11-20``), each wrapping one (an address,
+    names too wide for their column) on lines of its own; every value whole (cli.lines)."""
     short: list[str] = []
     long: list[str] = []
     for column, cell in zip(columns, cells, strict=True):
         if not unmarked(cell).strip():
             continue
-        value = " ".join(p if "\ue000" in p else (keep_short(p) if column.wrap else keep(p))
+        value = " ".join(p if "\ue000" in p else keep_short(p) if column.wrap else
+                         keep_each(p) if column.flexible else keep(p)
                          for p in cell.split("\n") if p)
         said = _("{field}: {value}", field=keep(column.header), value=Shown(value))
-        (long if column.wrap else short).append(said)
+        (long if column.elastic else short).append(said)
     done: list[str] = []
     for text in short:  # side by side while they fit, GAP apart
         if done and width(done[-1] + " " * GAP + unmarked(text)) <= cells_wide:

@@ -3,7 +3,8 @@ generated cases (names up to 20 Han characters, organisations' registered names,
 parties, long addresses, every state and category, revealed or masked) on a terminal 80, 100
 and 120 columns wide, in zh and en: no line is wider than the terminal and every name, case
 number, state, ID number, phone number and date appears whole on one line; a name is never cut
-(no ``…`` in a case list: a side of many parties is named by its first, ``罗霞等3人``). Piped,
+(no ``…`` in a case list: a side of many parties is named by its first, ``罗霞等3人``; a name
+too wide for its column goes under its row, and the list stays a table). Piped,
 the list is one tab-separated row per case, every name in full.
 
 The demo database's views are checked the same way by tests/cli/test_no_split.py and
@@ -146,6 +147,7 @@ def test_a_case_list_fits_and_keeps_every_name_whole(rows: list[CaseSummary],
             case_list(rows, total=len(rows))
         lines = _lines(shown, cells)
         assert "…" not in shown.getvalue()  # no name cut, none left out unsaid
+        assert lines[0].split()[:2] == (["编号", "案号"] if lang == "zh" else ["ID", "Number"])
         set_language(lang)
         values = {r.number for r in rows} | {name("state", r.state) for r in rows}
         values |= {r.deadline_last_day for r in rows if r.deadline_last_day}

@@ -74,7 +74,8 @@ def check_form(actor: Actor, code: str, error: PermissionDenied, lang: str) -> N
             text.startswith(f"{actor.label}（{role}）没有"), text
         named = gettext_(f"permission.{code}", lang)
         assert text.endswith(f"（权限：{named} {code}）"), text
-        rest = text.replace(f"（权限：{named} {code}）", "").replace("`mediation lead list --mine`", "")
+        rest = text.replace(f"（权限：{named} {code}）", "")
+        rest = rest.replace("`mediation lead list --mine`", "")
         assert not re.search(r"[A-Za-z]{2,}", rest), text  # every other word Chinese
     else:
         assert text.startswith(f"{actor.label} ({role}) "), text

@@ -53,8 +53,9 @@ def test_every_refusal_says_it_in_words(code: str, lang: str) -> None:
             assert gettext_(f"permission.{code}", lang) in text, text  # what, in words
             for holder in holders(code):  # who may
                 assert name("role", holder, lang) in text, (holder, text)
+            named = gettext_(f"permission.{code}", lang)
             assert text.endswith(f"(permission: {code})" if lang == "en"
-                                 else f"（权限：{gettext_(f'permission.{code}', lang)} {code}）"), text
+                                 else f"（权限：{named} {code}）"), text
             assert text.startswith("某"), text  # the display name (test_refusal_form.py)
             if lang == "zh":  # every word Chinese but the code
                 rest = text.replace(code, "")

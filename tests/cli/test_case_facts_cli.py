@@ -176,14 +176,16 @@ def test_a_fact_the_id_number_contradicts_is_refused_naming_both(
     assert refused.code == 1 and refused.out == ""
     line = refused.err.strip()
     assert "\n" not in line and "Traceback" not in line
-    assert f"parties[0].{field}" in line
+    where = {"sex": {"en": "party 1's sex", "zh": "第1位当事人的性别"},
+             "birth_date": {"en": "party 1's date of birth", "zh": "第1位当事人的出生日期"}}
+    assert where[field][lang] in line and "parties[0]" not in line, line
     assert line.index(given[lang]) < line.rindex(in_id[lang]), line
     assert ("身份证号码" if lang == "zh" else "ID number") in line
     assert json.loads(cli("case", "list", "--json").out) == []  # nothing written
     lines = tmp_path / "cases.jsonl"
     lines.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     imported = cli("--lang", lang, "case", "import", str(lines))
-    assert imported.code == 1 and line.split(f"parties[0].{field}", 1)[1] in imported.err
+    assert imported.code == 1 and line.split(where[field][lang], 1)[1] in imported.err
 
 
 def test_a_number_alone_gives_birth_date_and_sex_at_intake_and_import(

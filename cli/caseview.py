@@ -105,21 +105,22 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
 def _parties(view: CaseView, cells: int | None) -> None:
     # every value shown: a column that does not fit goes under its party's row (field: value),
     # the address and guardian first, then the birth date, ethnicity, sex, phone, ID number;
-    # the role and the name are the row
-    columns = [Column(_("Role")), Column(_("Name")), Column(_("Sex"), 5, under=True),
+    # the number (what case amend --edit-party N takes), the role and the name are the row
+    columns = [Column(_("No.")), Column(_("Role")), Column(_("Name")),
+               Column(_("Sex"), 5, under=True),
                Column(_("Ethnicity"), 6, under=True),
                Column(_("Date of birth"), 7, under=True),
                Column(_("ID number"), 3, under=True), Column(_("Phone"), 4, under=True),
                Column(_("Address"), 8, wrap=True, under=True),
                Column(_("Guardian"), 8, wrap=True, under=True)]
     body = []
-    for p in view.parties:
+    for no, p in enumerate(view.parties, 1):
         guardian = ""
         if p.guardian:
             relation = p.guardian.get("relation")
             guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
                 "relation", relation), p.guardian.get("phone")) if v)
-        body.append([name("party", p.role), p.name, name("sex", p.sex) if p.sex else "",
+        body.append([str(no), name("party", p.role), p.name, name("sex", p.sex) if p.sex else "",
                      fields.ethnicity_name(p.ethnicity) or "",
                      p.birth_date or "",  # revealed only (PartyView.of): else not shown
                      p.id_number or "", p.phone or "",
@@ -131,7 +132,7 @@ def _parties(view: CaseView, cells: int | None) -> None:
         return
     # on a terminal a column no party has a value in is left out (a case without guardians):
     # the others fit where they would not beside an empty one
-    used = [i for i in range(len(columns)) if i < 2 or any(row[i] for row in body)]
+    used = [i for i in range(len(columns)) if i < 3 or any(row[i] for row in body)]
     tables.emit_rows([columns[i] for i in used], [[row[i] for i in used] for row in body],
                      "table", title=_("Parties"))
 

@@ -133,10 +133,13 @@ def test_show_gives_each_partys_sex_and_ethnicity(cli: Cli, tmp_path: Path, lang
     text = _plain(shown.out)
     if terminal:
         assert all(len(line) <= 80 for line in text.splitlines()), text
-    else:  # one tab-separated row per party, the sex and ethnicity in their columns
+    else:  # one tab-separated row per party, numbered as case amend --edit-party N takes it,
+        # the sex and ethnicity in their columns
         rows = [line.split("\t") for line in text.splitlines()
-                if line.startswith(("申请人\t", "被申请人\t", "applicant\t", "respondent\t"))]
-        assert [r[2:4] for r in rows] == ([["女", "汉族"], ["女", "蒙古族"]] if zh
+                if line.split("\t")[1:2] in (["申请人"], ["被申请人"], ["applicant"],
+                                               ["respondent"])]
+        assert [r[0] for r in rows] == ["1", "2"]
+        assert [r[3:5] for r in rows] == ([["女", "汉族"], ["女", "蒙古族"]] if zh
                                           else [["female", "Han"], ["female", "Mongol"]])
     words = ["女", "蒙古族", "汉族"] if zh else ["female", "Mongol", "Han"]
     if terminal:  # a header or a record's labels (a pipe's rows have none)

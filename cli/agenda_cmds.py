@@ -16,6 +16,7 @@ KIND_NAMES = {
     "performance": lambda: _("Performance due"),
     "judicial": lambda: _("Judicial window"),
     "due_soon": lambda: _("Period ending"),
+    "session": lambda: _("Next session"),
     "follow_up": lambda: _("Follow-up visit"),
     "feedback": lambda: _("Feedback due"),
     "close": lambda: _("Ready to close"),

@@ -81,6 +81,11 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         deadline = keep(view.deadline_last_day)
         facts.append((_("Deadline"), _("{date} (overdue)", date=deadline) if view.overdue
                       else deadline))
+    if view.next_session:  # 约定下次调解 (case schedule)
+        nxt = view.next_session
+        facts.append((_("Next session"), " ".join(
+            [keep(nxt["at"]), *([nxt["place"]] if nxt.get("place") else [])])
+            + (f"（{nxt['note']}）" if nxt.get("note") else "")))
     if view.decline_reason:
         facts.append((_("Decline reason"), keep(name("decline", view.decline_reason))))
     if view.termination_reason:

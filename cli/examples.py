@@ -61,6 +61,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case urge": ("mediation case urge 龙12 --note 电话督促李四月底前付清余款",),
     "case recuse": ("mediation case recuse 龙12 --party 李四 --reason 系亲属 --mediator zhaomin",),
     "case police": ("mediation case police 龙12 --to 望月湖派出所 --note 双方扬言械斗",),
+    "case schedule": ("mediation case schedule 龙12 --at 2026-12-05T09:30 --place 村委会调解室",
+                      "mediation case schedule 龙12 --cancel"),
     "case remediate": ("mediation case remediate 龙12 --reason 司法确认被驳回 --consent",),
     "case search": ("mediation case search 张三",
                     "mediation case search 漏水 --state 调解中 --json"),

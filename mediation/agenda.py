@@ -1,9 +1,11 @@
 """What is due (``mediation agenda``, 待办): the day's work of the signed-in user.
 
-Eight kinds of item, each a case, the date it concerns, what to do next and the command to do it:
+Nine kinds of item, each a case, the date it concerns, what to do next and the command to do it:
 
 - ``overdue``: a case past its period (accepted or mediating, the deadline gone: Rules art. 33);
 - ``due_soon``: a case whose period ends within ``days`` days;
+- ``session``: the next mediation session agreed with the parties (``case schedule``), today or
+  within ``days`` days;
 - ``performance``: a confirmed agreement whose performance date has come, with no follow-up
   visit since;
 - ``follow_up``: a confirmed agreement in effect for ``FOLLOW_UP_DAYS`` days with no visit in
@@ -60,8 +62,8 @@ from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES, Settings, Subj
 DAYS = 7  # "due within": the period, the judicial window
 INTAKE_DAYS = 3  # waiting in intake longer than this
 FOLLOW_UP_DAYS = 30  # an agreement in effect this long wants a visit
-KINDS = ("overdue", "performance", "judicial", "due_soon", "follow_up", "feedback", "close",
-         "intake")
+KINDS = ("overdue", "session", "performance", "judicial", "due_soon", "follow_up", "feedback",
+         "close", "intake")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ SELECT c.id, c.number, c.year, c.seq, c.state, c.deadline, c.registered_at, c.le
         ORDER BY f.visited_at DESC, f.id DESC LIMIT 1) AS performed,
        (SELECT COUNT(*) FROM lead l WHERE l.case_id = c.id) AS from_lead,
        (SELECT COUNT(*) FROM judicial_confirmation j WHERE j.case_id = c.id
-                                                     AND j.agreement_id = a.id) AS filed
+                                                     AND j.agreement_id = a.id) AS filed,
+       (SELECT e.changes FROM event e WHERE e.case_id = c.id AND e.action = 'schedule'
+        ORDER BY e.seq DESC LIMIT 1) AS scheduled
 FROM cases c
 LEFT JOIN agreement a ON a.case_id = c.id AND a.superseded_at IS NULL
 WHERE {where}
@@ -218,6 +222,7 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
                 out.append(("due_soon", end, msg(
                     "its period ends {date}: record the agreement, or end mediation",
                     date=end.isoformat()), f"mediation case agree {ref} --terms 协议内容"))
+    out.extend(_session(r, ref, today, days, actor))
     if r.state == "intake":
         registered = _dt(r.registered_at)
         if registered is not None:
@@ -250,6 +255,25 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
                 f"mediation case judicial {ref} --court 人民法院"))
     out.extend(_after_mediation(r, ref, today, cal, last_visit, rules))
     return out
+
+
+def _session(r: Any, ref: str, today: date, days: int, actor: Actor
+             ) -> list[tuple[str, date, Msg, str]]:
+    """The next session agreed (``case schedule``), today or within ``days`` days."""
+    from mediation.steps_schedule import SCHEDULED, appointment
+
+    nxt = appointment(r.scheduled) if r.scheduled and r.state in SCHEDULED else None
+    if nxt is None:
+        return []
+    day = date.fromisoformat(nxt["at"][:10])
+    if not 0 <= (day - today).days <= days:
+        return []
+    where = f" {nxt['place']}" if nxt.get("place") else ""
+    cmd = (f"mediation case session {ref} --minutes 调解笔录" if r.state == "mediating" else
+           f"mediation case mediate {ref} --mediator {r.lead_mediator or actor.username} "
+           "--rights-notified")
+    return [("session", day, msg("next mediation session {when}{place}: hold it, then record "
+                                 "it", when=nxt["at"], place=where), cmd)]
 
 
 def _after_mediation(r: Any, ref: str, today: date, cal: Calendar, last_visit: date | None,

@@ -441,10 +441,10 @@ class CaseView(BaseModel):
     follow_ups: list[dict[str, Any]]
     judicial_confirmations: list[dict[str, Any]]
     preventions: list[dict[str, Any]]
-    # Urging performance (督促履行, case urge) and feedback (反馈, case feedback): when, by whom,
-    # the note (feedback: how and to whom), masked like every free-text field of the file.
+    # Urgings (督促履行) and feedbacks (反馈: how, to whom): when, by whom, the note, masked.
     urgings: list[dict[str, Any]] = []
     feedbacks: list[dict[str, Any]] = []
+    next_session: dict[str, Any] | None = None  # 约定下次调解 (steps_schedule.current)
     # The same party in open cases of other committees (duplicates.elsewhere): for a director,
     # each committee's name and case number; None for anyone else, or when there is none.
     elsewhere: list[dict[str, str]] | None = None

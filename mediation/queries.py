@@ -7,7 +7,7 @@ caller asked to reveal it, had the permission, and gave a reason (which is recor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
@@ -250,7 +250,18 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
                     "to": shown.get(f.recipient, f.recipient) if f.recipient in names
                     else t(f.recipient),
                     "note": t(f.note)} for f in feedbacks],
+        next_session=_next_session(uow, case, t),
     )
+
+
+def _next_session(uow: UnitOfWork, case: Case, t: Callable[[str | None], str | None]
+                  ) -> dict[str, Any] | None:
+    """The next session agreed (steps_schedule.current), its text as the file's is shown."""
+    from mediation.steps_schedule import current
+
+    nxt = current(uow, case)
+    return None if nxt is None else {**nxt, "place": t(nxt.get("place")),
+                                     "note": t(nxt.get("note"))}
 
 
 def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:

@@ -60,6 +60,7 @@ from mediation.steps_aftercare import urge as urge
 from mediation.steps_aftercare import visit as visit
 from mediation.steps_escalation import recuse as recuse
 from mediation.steps_escalation import report_police as report_police
+from mediation.steps_schedule import schedule as schedule
 
 # ---------------------------------------------------------------------------------------------
 # One function per trigger
@@ -390,6 +391,7 @@ STEPS: dict[str, Callable[..., StepDone]] = {
     "decline": decline,
     "mediate": mediate,
     "session": session,
+    "schedule": schedule,
     "extend": extend,
     "agree": agree,
     "terminate": terminate,

@@ -11,7 +11,7 @@ whether the step may then happen is the guards' decision, never the command's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -49,6 +49,17 @@ class Session(Command):
     minutes: str | None = None
     place: str | None = None
     attendees: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule(Command):
+    """约定下次调解: the next session agreed with the parties (``when``, naive UTC), or none."""
+
+    trigger: ClassVar[str] = "schedule"
+    when: datetime | None = None
+    place: str | None = None
+    note: str | None = None
+    cancel: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +205,7 @@ COMMANDS: dict[str, type[Command]] = {
     c.trigger: c
     for c in (Accept, Decline, Mediate, Session, Extend, Agree, Terminate, Confirm, Judicial,
               Feedback, Close, Remediate, Prevent, Assign, Recuse, ReportPolice, Withdraw,
-              Amend, Visit, Urge)
+              Amend, Visit, Urge, Schedule)
 }
 
 

@@ -26,6 +26,7 @@ from mediation.core.commands import (
     Recuse,
     Remediate,
     ReportPolice,
+    Schedule,
     Session,
     Terminate,
     Urge,
@@ -383,6 +384,18 @@ def police_report_recorded(_: Subject, c: ReportPolice) -> Msg | None:
     if _text(c.to):
         return None
     return msg("record which police station or department was told (--to)")
+
+
+def appointment_ahead(s: Subject, c: Schedule) -> Msg | None:
+    """约定下次调解: the next session is later than now (a cancellation names no time)."""
+    if c.cancel:
+        return None
+    if c.when is None:
+        return msg("give the date and time of the next session (--at 2026-12-05T09:30)")
+    now = s.now.replace(tzinfo=None) if s.now is not None else None
+    if now is not None and c.when.replace(tzinfo=None) <= now:
+        return msg("the next session must be later than now")
+    return None
 
 
 def amount_not_negative(_: Subject, c: Agree) -> Msg | None:

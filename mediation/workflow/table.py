@@ -33,6 +33,7 @@ from mediation.workflow.guards import (
     advice_given,
     amendable,
     amount_not_negative,
+    appointment_ahead,
     consent_recorded,
     dates_possible,
     decline_reason_allowed,
@@ -107,6 +108,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         "session", (S.mediating,), None, (minutes_given,),
         N_("Law arts. 22, 27 (minutes and files); Rules art. 29"),
         N_("A mediation session, with its minutes."),
+    ),
+    Transition(
+        "schedule", (S.accepted, S.mediating), None, (appointment_ahead,),
+        N_("Local practice"),
+        N_("The next mediation session agreed with the parties (约定下次调解): when and where; "
+           "a later one replaces it, --cancel withdraws it. The agenda reminds of it."),
     ),
     Transition(
         "extend", (S.accepted, S.mediating), None,

@@ -65,6 +65,7 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("case", "session", "1", "--minutes", "第一次调解", "--place", "调解室",
        "--attendees", "张三、李四")
     ok("case", "police", "1", "--to", "望月湖派出所", "--note", "扬言械斗")
+    ok("case", "schedule", "1", "--at", "2099-12-05T09:30", "--place", "村委会调解室")
     ok("case", "recuse", "1", "--party", "李四", "--reason", "系亲属", "--mediator", "wangfang")
     ok("case", "agree", "1", "--terms", "赔偿500元", "--amount", "500", "--due", "2026-12-31")
     ok("case", "confirm", "1")

@@ -85,6 +85,8 @@ EXPECTED: dict[str, Cmd] = {
     "case recuse": Cmd("case.assign", ("case", "recuse", "{case}", "--party", "李四", "--reason",
                                        "系亲属", "--mediator", "zhaomin")),
     "case police": Cmd("case.workflow", ("case", "police", "{case}", "--to", "望月湖派出所")),
+    "case schedule": Cmd("case.workflow", ("case", "schedule", "{case}", "--at",
+                                           "2099-12-05T09:30")),
     "case prevent": Cmd("case.workflow", ("case", "prevent", "{case}", "--kind", "group_fight",
                                           "--persons", "2")),
     "case amend": Cmd("case.workflow", ("case", "amend", "{case}", "--risk", "high",

@@ -96,6 +96,10 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         "mediator": st.sampled_from(["liming", "zhaomin"])}),
     "police": st.fixed_dictionaries({
         "to": st.sampled_from(["望月湖派出所", ""]), "note": maybe_text}),
+    "schedule": st.fixed_dictionaries({
+        "when": st.sampled_from([datetime(2099, 12, 5, 9, 30), datetime(2020, 1, 6, 9, 0),
+                                 None]),
+        "place": maybe_text}),
     "withdraw": st.fixed_dictionaries({"reason": maybe_text.map(lambda v: v or "")}),
     "amend": st.fixed_dictionaries({
         "reason": maybe_text.map(lambda v: v or ""),

@@ -45,6 +45,7 @@ GOOD: dict[str, dict[str, Any]] = {
     "urge": {"note": "电话督促李四付款"},
     "recuse": {"party": "李四", "reason": "调解员系张三亲属", "mediator": "zhaomin"},
     "police": {"to": "望月湖派出所", "note": "扬言械斗"},
+    "schedule": {"when": datetime(2099, 12, 5, 9, 30), "place": "村委会调解室"},
     "withdraw": {"reason": "申请人已自行和解"},
     "amend": {"fields": ("category",), "reason": "登记时选错类别"},
 }
@@ -162,6 +163,9 @@ GUARD_FAILURES = [
     ("recuse", "mediating", {}, {"mediator": None}, "no mediator"),
     ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),
     ("police", "mediating", {}, {"to": " "}, "police station"),
+    ("schedule", "mediating", {}, {"when": None}, "date and time of the next session"),
+    ("schedule", "accepted", {"now": datetime(2099, 12, 5, 9, 30)}, {},
+     "later than now"),
     ("withdraw", "intake", {}, {"reason": " "}, "reason"),
     ("prevent", "mediating", {"persons_involved": 2}, {"persons": 3}, "cannot exceed"),
     ("amend", "intake", {}, {"reason": ""}, "reason"),

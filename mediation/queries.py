@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
 
+from mediation import known_names
 from mediation.access.policy import (
     Actor,
     allowed,
@@ -292,10 +293,12 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = Fal
     typed = _typed_texts(uow, case.id, rows)
     values = kept.of_events(uow.conn, [e.seq for e in rows])  # names corrected (kept out)
     shown = PartiesShown(parties, case, reveal=reveal, names_ok=names_ok,
-                         corrected=corrected_since(shown_changes(e.changes) for e in rows))
-    return named_actors(uow, [shown.event(redact_event(kept.shown(_as_typed(
+                         corrected=corrected_since(shown_changes(e.changes) for e in rows),
+                         former=kept.names(uow.conn, case.id) if case.id else ())
+    views = [shown.event(redact_event(kept.shown(_as_typed(
         event_view(e, case.number), typed.get(e.seq)), values.get(e.seq, ()), names=names_ok),
-        names)) for e in rows])
+        names)) for e in rows]
+    return named_actors(uow, known_names.fill(views, parties) if names_ok else views)
 
 
 class PartiesShown:
@@ -307,11 +310,13 @@ class PartiesShown:
     FIELDS = ("name", "id_number", "phone")
 
     def __init__(self, parties: Sequence[Party], case: Case, *, reveal: bool,
-                 names_ok: bool, corrected: Mapping[int, set[str]] | None = None) -> None:
+                 names_ok: bool, corrected: Mapping[int, set[str]] | None = None,
+                 former: Sequence[str] = ()) -> None:
         self.corrected = corrected or {}
         self.pairs = [(PartyView.of(p, reveal=False, names=False),
                        PartyView.of(p, reveal=reveal, names=names_ok)) for p in parties]
-        persons = redaction.Names(redaction.persons(parties))
+        # the names corrected since (kept.names) masked the intake's text too
+        persons = redaction.Names([*redaction.persons(parties), *former])
         self.texts: dict[str, str] = {}
         if reveal or names_ok:
             for text in (case.summary, case.requests, case.referral_ref):

@@ -122,6 +122,10 @@ def case_timeline(uow: UnitOfWork, actor: Actor, ref: str, *, reveal: bool = Fal
     shown = PartiesShown(parties, case, reveal=reveal, names_ok=reveal or sees_names(actor))
     events = [shown.event(e) for e in log(uow, actor, case=str(cid), limit=1_000_000,
                                           revealed=reveal)]
+    if reveal or sees_names(actor):  # the names the log holds masked, where known
+        from mediation import known_names
+
+        events = known_names.fill(events, parties)
     return {"id": cid, "number": case.number, "state": case.state, "version": case.version,
             "registered_at": iso(case.registered_at),
             "events": [e.model_dump() for e in events]}

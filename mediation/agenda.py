@@ -98,7 +98,8 @@ SELECT c.id, c.number, c.year, c.seq, c.state, c.deadline, c.registered_at, c.le
        (SELECT COUNT(*) FROM judicial_confirmation j WHERE j.case_id = c.id
                                                      AND j.agreement_id = a.id) AS filed,
        (SELECT e.changes FROM event e WHERE e.case_id = c.id AND e.action = 'schedule'
-        ORDER BY e.seq DESC LIMIT 1) AS scheduled
+        ORDER BY e.seq DESC LIMIT 1) AS scheduled,
+       (SELECT MAX(s.held_at) FROM mediation_session s WHERE s.case_id = c.id) AS held
 FROM cases c
 LEFT JOIN agreement a ON a.case_id = c.id AND a.superseded_at IS NULL
 WHERE {where}
@@ -222,7 +223,7 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
                 out.append(("due_soon", end, msg(
                     "its period ends {date}: record the agreement, or end mediation",
                     date=end.isoformat()), f"mediation case agree {ref} --terms 协议内容"))
-    out.extend(_session(r, ref, today, days, actor))
+    out.extend(_session(r, ref, today, days, actor, cal))
     if r.state == "intake":
         registered = _dt(r.registered_at)
         if registered is not None:
@@ -257,13 +258,14 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
     return out
 
 
-def _session(r: Any, ref: str, today: date, days: int, actor: Actor
+def _session(r: Any, ref: str, today: date, days: int, actor: Actor, cal: Calendar
              ) -> list[tuple[str, date, Msg, str]]:
-    """The next session agreed (``case schedule``), today or within ``days`` days."""
-    from mediation.steps_schedule import SCHEDULED, appointment
+    """The next session agreed (``case schedule``), today or within ``days`` days, while it
+    holds (steps_schedule.holds: no session recorded on its day or after)."""
+    from mediation.steps_schedule import SCHEDULED, appointment, holds
 
     nxt = appointment(r.scheduled) if r.scheduled and r.state in SCHEDULED else None
-    if nxt is None:
+    if nxt is None or not holds(nxt, r.held, cal):
         return []
     day = date.fromisoformat(nxt["at"][:10])
     if not 0 <= (day - today).days <= days:

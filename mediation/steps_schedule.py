@@ -14,12 +14,13 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mediation import calendars
 from mediation.access.policy import Actor
-from mediation.cases import Case
+from mediation.cases import Case, MediationSession
 from mediation.core import identity
+from mediation.core.calendar import Calendar
 from mediation.core.commands import Schedule, StepDone
 from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import N_, msg
@@ -27,9 +28,11 @@ from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, step, text_inputs
 from mediation.tables import Event
+from mediation.workflow import appointment_holds
 
 SCHEDULED = ("accepted", "mediating")  # the table's sources: where an appointment still holds
 _EVENT = Event.__table__  # type: ignore[attr-defined]
+_SESSION = MediationSession.__table__  # type: ignore[attr-defined]
 
 
 def appointment(changes: Any) -> dict[str, Any] | None:
@@ -49,7 +52,21 @@ def current(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
         select(_EVENT.c.changes).where(_EVENT.c.case_id == case.id,
                                        _EVENT.c.action == "schedule")
         .order_by(_EVENT.c.seq.desc()).limit(1)).first()
-    return None if row is None else appointment(row[0])
+    nxt = None if row is None else appointment(row[0])
+    if nxt is None:
+        return None
+    held = uow.conn.execute(select(func.max(_SESSION.c.held_at))
+                            .where(_SESSION.c.case_id == case.id)).scalar()
+    return nxt if holds(nxt, held, calendars.of(uow, case.committee_id)) else None
+
+
+def holds(nxt: dict[str, Any], held: Any, cal: Calendar) -> bool:
+    """Whether the appointment ``nxt`` still holds after the case's latest session, held at
+    ``held`` (naive UTC, or its text as a raw query gives it; None: none): the workflow's rule
+    (``workflow.appointment_holds``) on the day of that session in the committee's calendar."""
+    if isinstance(held, str):
+        held = datetime.fromisoformat(held)
+    return appointment_holds(nxt["at"], None if held is None else cal.local_date(held))
 
 
 @text_inputs(multiline=("note",), line=("place",))

@@ -113,7 +113,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         "schedule", (S.accepted, S.mediating), None, (appointment_ahead,),
         N_("Local practice"),
         N_("The next mediation session agreed with the parties (约定下次调解): when and where; "
-           "a later one replaces it, --cancel withdraws it. The agenda reminds of it."),
+           "a later one replaces it, --cancel withdraws it. The agenda reminds of it until a "
+           "session is recorded on its day or after."),
     ),
     Transition(
         "extend", (S.accepted, S.mediating), None,

@@ -112,3 +112,46 @@ def test_a_wall_time_of_the_committee_calendar_on_the_agenda(room: Room) -> None
     with room.uow(write=False) as uow:
         assert not [i for i in agenda.agenda(uow, room.director, everyone=True)
                     if i.kind == "session"]
+
+
+# (when the session is recorded as held, whether the appointment of 2026-11-20 09:30 stands)
+HELD = [("2026-11-19 16:00", True),  # the day before: an extra session, the appointment stands
+        ("2026-11-20 08:00", False),  # earlier on the appointed day: that session, held early
+        ("2026-11-20 09:30", False),  # at the appointed time
+        ("2026-11-20 15:00", False),  # later that day
+        ("2026-11-23 10:00", False)]  # days later: the appointment was kept late
+
+
+@pytest.mark.parametrize(("held", "stands"), HELD)
+def test_a_session_held_on_its_day_or_after_clears_it(room: Room, held: str,
+                                                      stands: bool) -> None:
+    """A session recorded on the appointed day or after it is the appointed session: the
+    appointment leaves case show (下次调解) and the agenda at once, not when its day passes;
+    one held before that day leaves it standing (workflow.appointment_holds)."""
+    cid = mediating(room)
+    at(room, "2026-11-03 10:00")
+    room.run(steps.schedule, None, cid, when=datetime(2026, 11, 20, 9, 30), place="调解室")
+    at(room, held)
+    room.run(steps.session, None, cid, minutes="第二次调解")
+    at(room, "2026-11-19 09:00" if stands else held)  # the agenda seen while it would be due
+    with room.uow(write=False) as uow:
+        sessions = [i for i in agenda.agenda(uow, room.director, everyone=True)
+                    if i.kind == "session"]
+    assert (appointment(room, cid) is not None) is stands
+    assert bool(sessions) is stands
+
+
+def test_a_late_entry_counts_by_when_the_session_was_held(room: Room) -> None:
+    """A session entered late (--at) counts by the day it was held: held the day before the
+    appointment and entered on its day, the appointment stands; a later appointment after a
+    session on the appointed day holds again."""
+    cid = mediating(room)
+    at(room, "2026-11-03 10:00")
+    room.run(steps.schedule, None, cid, when=datetime(2026, 11, 20, 9, 30))
+    at(room, "2026-11-20 08:00")
+    room.run(steps.session, None, cid, minutes="昨天的调解", at=date(2026, 11, 19))
+    assert appointment(room, cid) is not None
+    room.run(steps.session, None, cid, minutes="约定的调解")
+    assert appointment(room, cid) is None
+    room.run(steps.schedule, None, cid, when=datetime(2026, 11, 27, 9, 30))
+    assert appointment(room, cid) == {"at": "2026-11-27 09:30", "place": None, "note": None}

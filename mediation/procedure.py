@@ -50,12 +50,13 @@ def set_procedure(uow: UnitOfWork, actor: Actor, *, numbering: str | None = None
             continue
         st = workflow.setting(name)  # KeyError: a caller's mistake, not the user's
         if isinstance(st.default, bool) != isinstance(value, bool):
-            raise InvalidInput(msg("{setting} is on or off", setting=name)
+            raise InvalidInput(msg("{setting} is on or off", setting=workflow.named(name))
                                if isinstance(st.default, bool)
-                               else msg("{setting} takes a number", setting=name))
+                               else msg("{setting} takes a number",
+                                        setting=workflow.named(name)))
         if not isinstance(value, bool) and not st.low <= value <= st.high:
-            raise InvalidInput(msg("{setting} must be from {low} to {high}", setting=name,
-                                   low=st.low, high=st.high))
+            raise InvalidInput(msg("{setting} must be from {low} to {high}",
+                                   setting=workflow.named(name), low=st.low, high=st.high))
         if value != before[name]:
             stored = ("1" if value else "0") if isinstance(value, bool) else str(value)
             settings.put(uow, settings.procedure_key(name, actor.committee_id), stored)

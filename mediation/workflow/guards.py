@@ -42,6 +42,7 @@ from mediation.core.vocab import (
 from mediation.workflow.dates import dated_input_problem, dated_inputs
 from mediation.workflow.settings import (
     Settings,
+    named,
 )
 
 # Corrections (case amend, issue 15): which fields of a registered case may change in which
@@ -301,8 +302,8 @@ def extension_within_limit(s: Subject, c: Extend) -> Msg | None:
     days, most = c.days, s.settings.extension_days
     if isinstance(days, int) and 1 <= days <= most:
         return None
-    return msg("--days must be 1 to {max}: the days one extension adds (setting extension_days)",
-               max=most)
+    return msg("--days must be 1 to {max}: the days one extension adds ({setting})",
+               max=most, setting=named("extension_days"))
 
 
 def extension_allowed(s: Subject, _: Extend) -> Msg | None:
@@ -312,7 +313,8 @@ def extension_allowed(s: Subject, _: Extend) -> Msg | None:
     most = s.settings.extensions
     if s.extensions >= most:
         return msg("this case may have {most} consented extension(s) and has had {had} "
-                   "(local practice; setting extensions)", most=most, had=s.extensions)
+                   "(local practice; {setting})", most=most, had=s.extensions,
+                   setting=named("extensions"))
     if s.deadline is not None and s.now is not None and s.now >= s.deadline:
         return msg("the period to conclude ended with {date}: an extension must be applied for "
                    "before the period ends",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mediation.core.i18n import N_
+from mediation.core.i18n import N_, Msg, msg
 
 CONCLUSION_DAYS = 30  # Rules art. 33: mediation normally concludes within one month of acceptance
 JUDICIAL_WINDOW_DAYS = 30  # Law art. 33: joint application within 30 days of the agreement's effect
@@ -78,3 +78,32 @@ def setting(name_: str) -> Setting:
         if st.name == name_:
             return st
     raise KeyError(name_)
+
+
+# Every setting a committee keeps (docs/settings.md's table, a row each), by the code messages
+# name it by (``procedure set --NAME``'s NAME; the calendar's and retention's by their
+# options), with the key its changes are recorded under in the log, whose name
+# (``field.KEY``: 延期次数, 时区) is the setting's name wherever it is shown: the one list.
+NAMED: dict[str, str] = {
+    "zone": "calendar_zone",
+    "holidays": "calendar_holidays",
+    "late_entry_days": "late_entry_days",
+    "retention_days": "retention_days",
+    "extension_days": "procedure_extension_days",
+    "extensions": "procedure_extensions",
+    "agree_needs_session": "procedure_agree_needs_session",
+    "close_needs_visit": "procedure_close_needs_visit",
+    "numbering": "procedure_numbering",
+}
+
+
+def setting_name(code: str) -> Msg:
+    """A setting's name alone (延期次数; extensions per case), for a label: KeyError for a
+    code not in :data:`NAMED` (a caller's mistake)."""
+    return msg(f"field.{NAMED[code]}")
+
+
+def named(code: str) -> Msg:
+    """THE way a message names a setting: its name and its code, ``设置“延期次数”
+    （extensions）``, ``setting "extensions per case" (extensions)``."""
+    return msg("setting \"{name}\" ({code})", name=setting_name(code), code=code)

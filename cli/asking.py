@@ -21,6 +21,24 @@ def say(text: str) -> None:
     render.err(text + "\n")
 
 
+def review(number: int, label: str, value: str, cells: int | None) -> list[str]:
+    """One row of the guided intake's review (before 确认登记吗): ``  3. 简要案情：value``, as
+    the lines it takes at ``cells`` terminal columns (None: one line, as in a pipe), a value
+    too long for one line wrapped with a hanging indent under the value's start (under the
+    label's, where the label leaves the value less than 20 columns), by display width (a CJK
+    character takes two; words, numbers and dates whole: cli.lines.wrap). The value passes
+    through the message (i18n.quoted): a number typed into free text is masked."""
+    from cli.lines import width as cells_of
+    from cli.lines import wrap
+
+    head = f"{number:>3}. " + _("{field}: {value}", field=label, value="")
+    text = f"{number:>3}. " + _("{field}: {value}", field=label, value=value)
+    if cells is None or cells_of(text) <= cells:
+        return [text]
+    hang = cells_of(head) if cells - cells_of(head) >= 20 else 5
+    return wrap(text[len(head):], cells, indent=" " * hang, first_indent=head)
+
+
 def listing(items: list[str]) -> None:
     """Choices as lines that fit the terminal, never splitting one choice."""
     import shutil

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from cli import party_prompts, render
-from cli.asking import NO, YES, Refused, answer, ask, choose, listing, say, yes
+from cli.asking import NO, YES, Refused, answer, ask, choose, listing, review, say, yes
 from mediation.cases import CaseIn
 from mediation.core import categories, choices, fields, normalise
 from mediation.core.calendar import Calendar
@@ -281,9 +281,10 @@ class Form:
     def summary(self) -> None:
         say("")
         say(_("Please check what was entered:"))
+        cells = render.console(stderr=True).width if render.is_terminal(stderr=True) else None
         for i, (label, show, _ask_again) in enumerate(self.fields(), 1):
-            # through the message (i18n.quoted): a number typed into free text is masked
-            say(f"{i:>3}. " + _("{field}: {value}", field=label, value=show()))
+            for line in review(i, label, show(), cells):  # a hanging indent under the value
+                say(line)
 
     def confirmed(self) -> bool:
         """Summary, then register (y), change field N (its number) or cancel (n)."""

@@ -12,7 +12,7 @@ from cli import lines, tables
 from cli.lines import keep, keep_short, width
 from cli.output import category_name, emit_json, local_time, out
 from cli.tables import Column
-from mediation.core import fields, money
+from mediation.core import choices, money
 from mediation.core.i18n import NOT_AGREED, _, name, or_absent
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def _parties(view: CaseView, cells: int | None) -> None:
             guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
                 "relation", relation), p.guardian.get("phone")) if v)
         body.append([str(no), name("party", p.role), p.name, name("sex", p.sex) if p.sex else "",
-                     fields.ethnicity_name(p.ethnicity) or "",
+                     choices.ethnicity_name(p.ethnicity) or "",
                      p.birth_date or "",  # revealed only (PartyView.of): else not shown
                      p.id_number or "", p.phone or "",
                      lines.keep_places(p.address or ""), "\n".join(

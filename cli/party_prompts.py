@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from cli.asking import answer, choose, optional, phone, refusal, say, yes
-from mediation.core import fields, identity, normalise
+from mediation.core import choices, fields, identity, normalise
 from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.fields import is_minor
 from mediation.core.i18n import _, name
@@ -204,7 +204,7 @@ def line(p: dict[str, Any]) -> str:
     if p.get("sex"):
         parts.append(name("sex", p["sex"]))
     if p.get("ethnicity"):
-        parts.append(fields.ethnicity_name(p["ethnicity"]) or p["ethnicity"])
+        parts.append(choices.ethnicity_name(p["ethnicity"]) or p["ethnicity"])
     if p.get("id_number"):
         masked = identity.mask_id(p["id_number"]) or ""
         parts.append(masked if p.get("id_type") in (None, IdType.resident_id)

@@ -213,3 +213,18 @@ def category_family(code: str) -> list[str]:
     from mediation.core import categories
 
     return [c.code for c in categories.all_categories() if code in (c.code, c.parent)]
+
+
+def ethnicity_name(stored: str | None) -> str | None:
+    """A stored ethnic group (the standard's Chinese name, ``fields.ethnicity``) in the reader's
+    language (汉族, Han); a value of no group of the standard (none is stored) as it is. Here,
+    not beside ``fields.ethnicity``: the views show it, and ``mediation.core.fields`` imports
+    pydantic, which no view (nor ``--help``, which imports the views) may pay for (issue 18)."""
+    from mediation.core.vocab import ETHNICITIES
+
+    if not stored:
+        return stored
+    try:
+        return name("ethnicity", parse("ethnicity", stored, ETHNICITIES))
+    except ChoiceError:
+        return stored

@@ -29,7 +29,7 @@ from mediation.core.calendar import DEFAULT as DEFAULT_CALENDAR
 from mediation.core.calendar import Calendar, age_on
 from mediation.core.clock import utcnow
 from mediation.core.i18n import N_, Msg, msg, name
-from mediation.core.vocab import ETHNICITIES, IdType, PartyKind, Sex, Source
+from mediation.core.vocab import IdType, PartyKind, Sex, Source
 
 
 class In(BaseModel):
@@ -173,19 +173,6 @@ def ethnicity(v: str | None) -> str | None:
             "{value!r} is not an ethnic group (GB/T 3304): give its name (汉族 or 汉, Han) or "
             "its code (01 to 56; 97 other, 98 of foreign origin)"), value=identity.scrub(v)
             ) from None
-
-
-def ethnicity_name(stored: str | None) -> str | None:
-    """A stored ethnic group (the standard's Chinese name, :func:`ethnicity`) in the reader's
-    language (汉族, Han); a value of no group of the standard (none is stored) as it is."""
-    from mediation.core import choices
-
-    if not stored:
-        return stored
-    try:
-        return name("ethnicity", choices.parse("ethnicity", stored, ETHNICITIES))
-    except choices.ChoiceError:
-        return stored
 
 
 EthnicityIn = Annotated[str, BeforeValidator(_text), AfterValidator(ethnicity)]

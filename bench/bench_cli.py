@@ -5,6 +5,8 @@
   ``case --help``. Typer itself is the floor; what is above it is the program's own set-up.
 - ``mediation case list --json`` on a small committee against a script that imports the same
   stack (sqlmodel, typer, rich, transitions) and runs one query on the same database.
+- ``mediation case show 1`` (a clerk reading one case file) against a script that
+  imports the same stack and reads that case's row and the rows of each table a case file shows.
 - ``mediation --help`` and ``--version``: which of the database stack they import (none).
 
 Paired runs: each round runs the floor and ours back to back, alternating which goes first,
@@ -27,6 +29,7 @@ from typing import Any
 ROUNDS = int(os.environ.get("BENCH_CLI_ROUNDS", "9"))
 TARGET_HELP = 1.15
 TARGET_LIST = 1.15
+TARGET_SHOW = 1.15
 ROOT = Path(__file__).resolve().parent.parent
 DB_STACK = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "mediation.db", "mediation.cases",
             "mediation.tables", "transitions")
@@ -164,6 +167,38 @@ def bench_list() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The floor of `case show`: the same stack imported, the case file's rows read
+
+
+SHOW_FLOOR = """
+import json, sys
+import rich, sqlmodel, transitions, typer  # the same stack
+from sqlalchemy import create_engine, text
+engine = create_engine(sys.argv[1])
+with engine.connect() as conn:
+    case = conn.execute(text("SELECT * FROM cases WHERE id = 1")).mappings().one()
+    rows = {t: [dict(r) for r in conn.execute(text(f"SELECT * FROM {t} WHERE case_id = 1"))
+                                       .mappings()]
+            for t in ("party", "case_mediator", "mediation_session", "agreement", "extension",
+                      "follow_up", "judicial_confirmation", "prevention", "urging", "feedback")}
+    staff = conn.execute(text("SELECT username, name FROM staff")).all()
+print(json.dumps({"case": dict(case), "rows": rows, "staff": [list(s) for s in staff]},
+                 default=str))
+"""
+
+
+def bench_show() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = _small_committee(Path(tmp))
+        floor_py = Path(tmp) / "floor.py"
+        floor_py.write_text(SHOW_FLOOR)
+        env = _env(MEDIATION_DB=db, MEDIATION_USER="wangfang")
+        floor, ours, ratio = paired([sys.executable, str(floor_py), "sqlite:///" + db],
+                                    _mediation("case", "show", "1"), env)
+    return {"floor_s": floor, "ours_s": ours, "ratio": ratio, "target": TARGET_SHOW}
+
+
+# ---------------------------------------------------------------------------------------------
 # What --help, --version and completion import
 
 
@@ -203,6 +238,9 @@ def main() -> None:
     li = bench_list()
     print(f"case list --json     {li['ours_s'] * 1000:7.1f} ms vs same-stack script "
           f"{li['floor_s'] * 1000:7.1f} ms: {li['ratio']:.2f}x (target <= {li['target']}x)")
+    sh = bench_show()
+    print(f"case show 1          {sh['ours_s'] * 1000:7.1f} ms vs same-stack script "
+          f"{sh['floor_s'] * 1000:7.1f} ms: {sh['ratio']:.2f}x (target <= {sh['target']}x)")
     for what, mods in bench_imports().items():
         print(f"{what:<20} imports of the database stack: {', '.join(mods) or 'none'}")
 

@@ -46,6 +46,7 @@ from mediation.core.errors import InvalidInput, Refused
 from mediation.core.i18n import msg
 from mediation.core.i18n import name as display_name
 from mediation.db import casefile_changes, casestore, eventlog
+from mediation.db.rows import assign
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event
 
@@ -132,8 +133,8 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
                 raise casestore.refused_as_stale(uow, case, expected_version) from None
         if after != before:
             changes = {"state": [before, after], **changes}
-        case.state = after
-        case.version = old_version + 1
+        assign(case, "state", after)
+        assign(case, "version", old_version + 1)
         persons = (_union(persons_before, _persons(uow, case.id))
                    if texts and casefile_changes.mark(uow.conn) != noted else persons_before)
         # The case's changed columns and the event are built before the write lock (issue 18:
@@ -311,7 +312,7 @@ def set_field(case: Case, changes: Changes, field: str, value: Any) -> None:
     before = getattr(case, field)
     if before != value:
         changes[field] = [_plain(before), _plain(value)]
-        setattr(case, field, value)
+        assign(case, field, value)
 
 
 def _plain(value: Any) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from mediation.core import encodings, files, normalise, paths
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.core.labels import staff_label
+from mediation.db.compiled import Compiled
 from mediation.readtables import ACCESS_TOKEN as _TOKEN
 from mediation.readtables import COMMITTEE as _COMMITTEE
 from mediation.readtables import STAFF as _STAFF
@@ -46,16 +48,18 @@ def token_hash(token: str) -> str:
 # Who is acting
 
 
-def _actor(staff: Any) -> Actor:
+def _actor(staff: Mapping[str, Any]) -> Actor:
     """The actor from a row of :data:`_WHO`: named to people by display name, with the user
     name when another staff member of the committee has the same name (``staff_label``)."""
-    return Actor(username=staff.username, name=staff.name, role=staff.role,
-                 committee_id=staff.committee_id,
-                 label=staff_label(staff.username, staff.name, shared=staff.namesakes > 1))
+    return Actor(username=staff["username"], name=staff["name"], role=staff["role"],
+                 committee_id=staff["committee_id"],
+                 label=staff_label(staff["username"], staff["name"],
+                                   shared=staff["namesakes"] > 1))
 
 
 # Who is acting is resolved on every command's path: one Core query for each way of naming
-# them, which also counts the staff of the committee sharing the actor's display name.
+# them, which also counts the staff of the committee sharing the actor's display name, compiled
+# once (on SQLite run on the driver: every step of every terminal reads it, issue 18).
 _NAMESAKE = _STAFF.alias("namesake")
 _NAMESAKES = (core_select(func.count()).select_from(_NAMESAKE)
               .where(_NAMESAKE.c.committee_id == _STAFF.c.committee_id,
@@ -63,12 +67,12 @@ _NAMESAKES = (core_select(func.count()).select_from(_NAMESAKE)
               .scalar_subquery().label("namesakes"))
 _WHO = (_STAFF.c.username, _STAFF.c.name, _STAFF.c.role, _STAFF.c.committee_id,
         _STAFF.c.active, _NAMESAKES)
-_BY_TOKEN = (
+_BY_TOKEN = Compiled(
     core_select(_TOKEN.c.revoked_at, _TOKEN.c.expires_at, *_WHO)
     .join(_STAFF, _STAFF.c.id == _TOKEN.c.staff_id)
     .where(_TOKEN.c.token_hash == bindparam("token_hash"))
 )
-_BY_NAME = (
+_BY_NAME = Compiled(
     core_select(*_WHO, _COMMITTEE.c.login_required)
     .outerjoin(_COMMITTEE, _COMMITTEE.c.id == _STAFF.c.committee_id)
     .where(_STAFF.c.username == bindparam("username"))
@@ -119,20 +123,20 @@ def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
                session: bool) -> Actor:
     now = uow.now()
     if token:
-        row = uow.conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
+        row = _BY_TOKEN.first(uow.conn, {"token_hash": token_hash(token)})
         problem = None
-        if row is None or row.revoked_at is not None:
+        if row is None or row["revoked_at"] is not None:
             problem = msg("the token is not valid (revoked or unknown); sign in again with "
                           "`mediation login USER`")
-        elif row.expires_at <= now:
+        elif row["expires_at"] <= now:
             problem = msg("the session has expired; sign in again with `mediation login USER`")
         if problem is None and row is not None:
-            if not row.active:
-                raise PermissionDenied(msg("user {user} is disabled", user=row.username))
-            if user and user not in (row.username, row.name):
+            if not row["active"]:
+                raise PermissionDenied(msg("user {user} is disabled", user=row["username"]))
+            if user and user not in (row["username"], row["name"]):
                 raise PermissionDenied(msg(
                     "signed in as {signed}, but MEDIATION_USER/--user names {user}; "
-                    "unset it or sign in as {user}", signed=row.username, user=user))
+                    "unset it or sign in as {user}", signed=row["username"], user=user))
             return _actor(row)
         if not session:
             assert problem is not None
@@ -143,21 +147,21 @@ def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
     if not user:
         raise InvalidInput(msg("who are you? sign in with `mediation login USER`, "
                                "or (without required sign-in) set MEDIATION_USER"))
-    staff = uow.conn.execute(_BY_NAME, {"username": user}).first()
+    staff = _BY_NAME.first(uow.conn, {"username": user})
     if staff is None:  # a display name (王芳): the one resolver, which refuses an ambiguous one
         from mediation.access import staff_names
 
         named = staff_names.find(uow, user)
         if named is not None:
-            staff = uow.conn.execute(_BY_NAME, {"username": named}).first()
+            staff = _BY_NAME.first(uow.conn, {"username": named})
             user = named
     if staff is None:
         from mediation.access import staff_names
 
         raise staff_names.unknown(user, staff_names.open_staff(uow))
-    if not staff.active:
+    if not staff["active"]:
         raise PermissionDenied(msg("user {user} is disabled", user=user))
-    if staff.login_required:
+    if staff["login_required"]:
         raise PermissionDenied(msg("this committee requires sign-in: run `mediation login {user}`"
                                    " (or use --token-file)", user=user))
     return _actor(staff)

@@ -15,7 +15,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, bindparam, exists, func, update
+from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -41,6 +41,7 @@ from mediation.db import casefile_changes, settings
 from mediation.db.compiled import Compiled
 from mediation.db.rows import from_row
 from mediation.db.storage import UnitOfWork
+from mediation.readtables import SETTING as _SETTING
 from mediation.tables import Committee, Event, Staff
 
 _T = TypeVar("_T")
@@ -200,11 +201,18 @@ def _party_count(role: PartyRole) -> Any:
             .scalar_subquery())
 
 
+def _setting(key: str) -> Any:
+    return (core_select(_SETTING.c.value).where(_SETTING.c.key == bindparam(key))
+            .scalar_subquery().label(key))
+
+
 @cache
-def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> Select[Any]:
-    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.facts)
-    and, for a mediator, whether the case is assigned to them."""
-    columns: list[Any] = [_CASES]
+def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> Compiled:
+    """The case row and, in the same statement, the guard facts in ``facts`` (workflow.facts),
+    for a mediator whether the case is assigned to them, and the committee's calendar settings
+    (settings.calendar_read: a step reads its calendar for its guards and its dates), compiled
+    once (on SQLite run on the driver: every terminal's step reads it, issue 18)."""
+    columns: list[Any] = [_CASES, _setting("cal_zone"), _setting("cal_holidays")]
     if "applicants" in facts:
         columns.append(_party_count(PartyRole.applicant).label("f_applicants"))
     if "respondents" in facts:
@@ -251,8 +259,8 @@ def _load_statement(by_number: bool, facts: frozenset[str], mediator: bool) -> S
                                       _MEDIATOR.c.username == bindparam("username"))
                        .label("f_assigned"))
     key = _CASES.c.number if by_number else _CASES.c.id
-    return core_select(*columns).where(_CASES.c.committee_id == bindparam("committee_id"),
-                                       key == bindparam("ref"))
+    return Compiled(core_select(*columns).where(
+        _CASES.c.committee_id == bindparam("committee_id"), key == bindparam("ref")))
 
 
 def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str,
@@ -269,14 +277,15 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str,
     mediator = actor.role == Role.mediator
     needed = workflow.facts(trigger) | more  # more: the facts a refusal's offer reads
     stmt = _load_statement(by_number, needed, mediator)
-    params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key}
+    params: dict[str, Any] = {"committee_id": actor.committee_id, "ref": key,
+                              **settings.calendar_params(actor.committee_id)}
     if mediator:
         params["username"] = actor.username
-    row = uow.conn.execute(stmt, params).first()
-    if row is None:
+    facts = stmt.first(uow.conn, params)
+    if facts is None:
         raise not_found(uow, actor, key)
-    facts = dict(row._mapping)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
+    settings.calendar_read(uow, case.committee_id, facts["cal_zone"], facts["cal_holidays"])
     effective = facts.get("f_effective_at")
     filed = facts.get("f_judicial_filed_on")
     subject = workflow.Subject(

@@ -26,3 +26,12 @@ def from_row(model: type[M], values: Mapping[str, Any]) -> M:
     obj: M = manager.new_instance()
     obj.__dict__.update(values)
     return obj
+
+
+def assign(obj: SQLModel, field: str, value: Any) -> None:
+    """Set a column of an instance :func:`from_row` built, as it set them: in its ``__dict__``,
+    where reading the attribute finds it. No session tracks the instance, so SQLAlchemy's
+    change tracking has nothing to record, and a table model validates no assignment, so
+    pydantic's ``__setattr__`` only stores it too: the two took 15-30 us an assignment, four a
+    workflow step (issue 18). Its caller writes the changes itself (casestore.write)."""
+    obj.__dict__[field] = value

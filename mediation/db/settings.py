@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, select
 
 from mediation.core.calendar import DEFAULT_ZONE, Calendar, UnknownZone
 from mediation.core.errors import NotFound
 from mediation.core.i18n import msg
+from mediation.db.compiled import Compiled
 from mediation.db.storage import UnitOfWork
 from mediation.readtables import SETTING
 
@@ -63,12 +64,12 @@ def _stored() -> type[Setting]:
 
 
 @functools.lru_cache(maxsize=16)
-def _some(n: int) -> Any:
+def _some(n: int) -> Compiled:
     """The query for ``n`` keys, one statement per ``n`` (compiled once and cached: an
     ``expanding`` IN is compiled anew on every run, which cost a step a third of a
-    millisecond; issue 18)."""
-    return select(_SETTING.c.key, _SETTING.c.value).where(
-        _SETTING.c.key.in_([bindparam(f"k{i}") for i in range(n)]))
+    millisecond; on SQLite run on the driver; issue 18)."""
+    return Compiled(select(_SETTING.c.key, _SETTING.c.value).where(
+        _SETTING.c.key.in_([bindparam(f"k{i}") for i in range(n)])))
 
 
 _ONE = select(_SETTING.c.value).where(_SETTING.c.key == bindparam("key"))
@@ -84,8 +85,8 @@ def get_many(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
     keys = list(keys)
     if not keys:
         return {}
-    return {str(k): str(v) for k, v in conn.execute(
-        _some(len(keys)), {f"k{i}": key for i, key in enumerate(keys)})}
+    return {str(k): str(v) for k, v in _some(len(keys)).rows(
+        conn, {f"k{i}": key for i, key in enumerate(keys)})}
 
 
 def put(uow: UnitOfWork, key: str, value: str) -> str | None:

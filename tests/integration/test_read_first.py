@@ -19,7 +19,8 @@ from mediation.access import acting
 from mediation.cases import Case, Prevention
 from mediation.core.commands import Prevent, StepDone
 from mediation.core.errors import Conflict
-from mediation.db.engines import release_engine
+from mediation.db import settings
+from mediation.db.engines import LOCK_PENDING, release_engine
 from mediation.db.storage import UnitOfWork, transaction
 from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
@@ -106,3 +107,16 @@ def test_a_case_moved_between_the_reads_and_the_lock_is_refused_or_run_again(
         events = uow.conn.execute(select(func.count()).select_from(Event).where(
             Event.case_id == cid, Event.action == "prevent")).scalar()  # type: ignore[arg-type]
     assert (kept, events) == ((0, 0) if expected is not None else (1, 1))
+
+
+def test_a_read_without_a_transaction_after_a_step_refused_before_the_lock(room: Room) -> None:
+    """A step refused before it took the lock leaves its pooled connection's lock pending; a
+    unit of work that opens no transaction (``snapshot=False``, a search) and reads on the
+    driver (``Compiled``: the calendar's settings, who acts) on that connection reads, and
+    takes no lock it is not in a transaction to take (it used to COMMIT nothing, an error)."""
+    with UnitOfWork(room.engine, read_first=True, clock=room.clock) as uow:
+        acting.actor_for(uow, user="wangfang", token=None)  # then refused: no lock taken
+    with UnitOfWork(room.engine, write=False, snapshot=False, clock=room.clock) as uow:
+        assert uow.conn.info.get(LOCK_PENDING)  # the same pooled connection
+        assert settings.get_many(uow.conn, [settings.zone_key(1)]) == {}
+        assert acting.actor_for(uow, user="wangfang", token=None).username == "wangfang"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation.core import cells, identity, redaction
+from mediation.core.clock import iso
 
 first17 = st.builds(lambda region, born, serial: f"{region}{born:%Y%m%d}{serial:03d}",
                     st.sampled_from(["430104", "110105", "650102", "540102"]),
@@ -66,6 +67,18 @@ def test_scrub_masks_as_the_masks_do_and_leaves_dates_and_amounts() -> None:
     assert redaction.scrub("ID110105194912310021") == "ID110***********0021"
     kept = "2026-11-30 09:50 赔偿12000000元，案号（2026）龙人调字第12号"
     assert redaction.scrub(kept) == kept
+
+
+@given(st.one_of(st.datetimes(datetime(1900, 1, 1), datetime(9999, 12, 31)),
+                 st.dates(date(1900, 1, 1), date(9999, 12, 31))))
+def test_an_instant_or_a_date_as_recorded_is_left_as_the_full_scrub_leaves_it(
+        value: date) -> None:
+    """scrub's shortcut for a whole value that is clock.iso's instant or date (issue 18) gives
+    what the three expressions give: every such value unchanged."""
+    text = iso(value)
+    assert text is not None and redaction._INSTANT_RE.fullmatch(text)
+    assert redaction._scrub_numbers(text) == text
+    assert redaction.scrub(text) == text
 
 
 DOTS = st.sampled_from(["·", "•", "・", ".", " · ", " . ", "．", "･"])

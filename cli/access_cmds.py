@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from cli import render
+from cli import records, render
 from cli.context import env
 from cli.options import MAX_INT, force_opt, format_opt, json_opt
 from mediation.core.i18n import NONE, _, join, name, or_absent
@@ -292,16 +292,27 @@ def register(app: typer.Typer) -> None:
         from mediation import retention as svc
 
         result = env(ctx).act(svc.show, write=False)
-        if as_json:
-            render.emit_json(result)
-        elif result["days"] is None:
-            render.out(_("No retention period is set.") + "\n")
-        else:
+
+        def say() -> None:
+            if result["days"] is None:
+                render.out(_("No retention period is set.") + "\n")
+                return
             render.out(_("Retention: {days} days; {due} finished cases are due.",
-                               days=result["days"], due=result["due"]) + "\n")
+                         days=result["days"], due=result["due"]) + "\n")
             for table, count in result["records"].items():
                 render.out("  " + _("{kind}: {count} due.", kind=_(svc.RECORD_NAMES[table]),
                                     count=count) + "\n")
+
+        def rows() -> list[tuple[str, str]]:  # the setting by its name, then what is due
+            from mediation.workflow import setting_name
+
+            return [(setting_name("retention_days").render(),
+                     str(result["days"]) if result["days"] is not None else _("not set")),
+                    (_("finished cases due"), str(result["due"]))] + [
+                (_(svc.RECORD_NAMES[table]), str(count))
+                for table, count in result["records"].items()]
+
+        records.show(rows, say, as_json=as_json, document=result)
 
     @retention.command("apply", help=_(
         "Anonymise finished cases older than the period, and erase the text of leads and "

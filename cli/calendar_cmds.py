@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import render
+from cli import records, render
 from cli.context import env
 from cli.options import json_opt
 from mediation.core.i18n import _
@@ -19,6 +19,16 @@ def _say(result: dict[str, object]) -> None:
                  days=result["late_entry_days"]) + "\n")
 
 
+def _rows(result: dict[str, object]) -> list[tuple[str, str]]:
+    """The calendar's settings, each by its name (workflow.setting_name), for a pipe."""
+    from mediation.workflow import setting_name
+
+    return [(setting_name("zone").render(), str(result["zone"])),
+            (setting_name("holidays").render(), _("yes") if result["holidays_extend"]
+             else _("no")),
+            (setting_name("late_entry_days").render(), str(result["late_entry_days"]))]
+
+
 def register(app: typer.Typer) -> None:
     cal = typer.Typer(help=_("The committee's calendar: time zone, public holidays and late "
                              "entries (see docs/settings.md)."), no_args_is_help=True)
@@ -30,10 +40,8 @@ def register(app: typer.Typer) -> None:
         from mediation import calendars
 
         result = env(ctx).act(calendars.show, write=False)
-        if as_json:
-            render.emit_json(result)
-        else:
-            _say(result)
+        records.show(lambda: _rows(result), lambda: _say(result), as_json=as_json,
+                     document=result)
 
     @cal.command("set", help=_(
         "Set the committee's time zone, public-holiday rule and/or late-entry days "

@@ -1,6 +1,7 @@
 """``case show`` for people: the facts, the parties, the mediators, sessions, agreements and
 visits. On a terminal fitted to its width without splitting a value (cli.lines, cli.tables); in
-a pipe each fact a ``label<TAB>value`` line and each party a tab-separated row, nothing wrapped.
+a pipe a record (cli.records): each fact, mediator, session, agreement (its 履行期限 a row of its
+own), visit... a ``label<TAB>value`` row, then the parties a headed block, nothing wrapped.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from cli import lines, tables
+from cli import lines, records, tables
 from cli.lines import keep, keep_short, width
 from cli.output import category_name, emit_json, local_time, out
 from cli.tables import Column
@@ -35,16 +36,12 @@ def ending(line: str, value: str | None) -> str:
     return _EMPTY_TAIL.sub("", line).replace(TAIL, "")
 
 
-def _facts(rows: list[tuple[str, str]], cells: int | None) -> None:
-    """``label  value`` lines, the values aligned and wrapped beside the labels; in a pipe
-    ``label<TAB>value``. A fact without a value is not shown (no label with nothing beside it:
-    :func:`ending`)."""
+def _facts(rows: list[tuple[str, str]], cells: int) -> None:
+    """``label  value`` lines on a terminal ``cells`` wide, the values aligned and wrapped
+    beside the labels (in a pipe: cli.records.facts). A fact without a value is not shown (no
+    label with nothing beside it: :func:`ending`)."""
     rows = [(label, value) for label, value in rows if lines.unmarked(value).strip()]
     if not rows:
-        return
-    if cells is None:
-        for label, value in rows:
-            out(f"{label}\t{' '.join(lines.fit(value, None))}\n")
         return
     pad = min(max(width(label) for label, _v in rows), LABEL_MOST) + 2
     beside = cells - pad >= 20
@@ -62,8 +59,12 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         emit_json(view.model_dump())
         return
     cells = lines.columns()
-    lines.emit(f"{keep(view.number)}  {keep(view.committee)}", bold=True)
     facts: list[tuple[str, str]] = []
+    if cells is None:  # a record in a pipe (cli.records): the number and committee labelled
+        facts += [(name("field", "number"), view.number),
+                  (name("field", "committee"), view.committee)]
+    else:
+        lines.emit(f"{keep(view.number)}  {keep(view.committee)}", bold=True)
     facts.append((_("State"), _("{state} (version {version})", state=keep(name(
         "state", view.state)), version=keep(view.version))))
     facts.append((_("Category"), keep(category_name(view.category))))
@@ -99,10 +100,14 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
         facts.append((_("Same party, open in another committee"), "、".join(
             _("{committee} {number}", committee=keep(e["committee"]), number=keep(e["number"]))
             for e in view.elsewhere)))
+    if cells is None:  # label<TAB>value rows (the mediators, sessions, agreements... too),
+        records.facts(facts + _lines(view, piped=True))  # then the parties, a headed block
+        _parties(view, cells)
+        return
     _facts(facts, cells)
     out("\n")
     _parties(view, cells)
-    for line in _lines(view):
+    for _label, line in _lines(view):
         lead = " " * (len(line) - len(line.lstrip(" ")))
         lines.emit(line, first_indent=lead, indent=lead + "    ")
 
@@ -131,9 +136,8 @@ def _parties(view: CaseView, cells: int | None) -> None:
                      p.id_number or "", p.phone or "",
                      lines.keep_places(p.address or ""), "\n".join(
                          keep_short(g) for g in guardian.split("\n") if g)])
-    if cells is None:  # every column in its place, for a script reading the rows
-        out(_("Parties") + "\n")
-        tables.emit_rows(columns, body, "tsv")
+    if cells is None:  # every column in its place and named, for a script reading the rows
+        records.block(_("Parties"), columns, body)
         return
     # on a terminal a column no party has a value in is left out (a case without guardians):
     # the others fit where they would not beside an empty one
@@ -142,65 +146,79 @@ def _parties(view: CaseView, cells: int | None) -> None:
                      "table", title=_("Parties"))
 
 
-def _lines(view: CaseView) -> list[str]:
+def _lines(view: CaseView, *, piped: bool = False) -> list[tuple[str, str]]:
     """The mediators, sessions, agreements, extensions, confirmations, visits, urgings,
-    feedbacks and preventions, one paragraph each, their values kept whole."""
-    said: list[str] = []
+    feedbacks and preventions, one paragraph each, their values kept whole; each with its
+    label (what it is: 调解会谈, 履行期限), by which a pipe's ``label<TAB>value`` row names
+    it. ``piped``: an agreement's amount and due date each a row of its own."""
+    said: list[tuple[str, str]] = []
+
+    def add(key: str, line: str) -> None:
+        said.append((name("field", key), line))
+
     for m in view.mediators:
         label = _("lead mediator") if m["lead"] else _("co-mediator")
-        said.append(_("Mediator: {name}, {label}", name=keep(m["label"]), label=keep(label)))
+        add("lead_mediator" if m["lead"] else "co_mediators", keep(m["label"]) if piped else
+            _("Mediator: {name}, {label}", name=keep(m["label"]), label=keep(label)))
     for s in view.sessions:
-        said.append(ending(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
-                             time=keep(local_time(s["held_at"])), minutes=TAIL),
-                           s["minutes"]))
+        add("session", ending(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
+                                time=keep(local_time(s["held_at"])), minutes=TAIL),
+                              s["minutes"]))
     for a in view.agreements:
         status = _("superseded") if a.superseded_at else (
             _("in effect") if a.effective_at else _("not yet in effect"))
-        said.append(ending(_("Agreement v{version} ({form}, {status}): {terms}", version=keep(
-            a.version), form=keep(name("form", a.form)), status=keep(status), terms=TAIL),
-            a.terms))
-        if a.amount or a.due:
-            said.append(_("    amount {amount} yuan, due {due}",
-                          amount=keep(or_absent(money.shown(a.amount), NOT_AGREED)),
-                          due=keep(or_absent(a.due, NOT_AGREED))))
+        add("agreement", ending(_("Agreement v{version} ({form}, {status}): {terms}",
+                                  version=keep(a.version), form=keep(name("form", a.form)),
+                                  status=keep(status), terms=TAIL), a.terms))
+        if piped:  # 涉及金额（元）, 履行期限: a row each
+            add("amount", money.shown(a.amount) or "")
+            add("due", a.due or "")
+        elif a.amount or a.due:
+            add("agreement", _("    amount {amount} yuan, due {due}",
+                               amount=keep(or_absent(money.shown(a.amount), NOT_AGREED)),
+                               due=keep(or_absent(a.due, NOT_AGREED))))
     for e in view.extensions:
-        said.append(_("Extension: {days} more days, to {deadline} ({reason})",
-                      days=keep(e["days"]), deadline=keep(e["new_last_day"]),
-                      reason=keep_short(e["reason"])))
+        add("new_deadline", _("Extension: {days} more days, to {deadline} ({reason})",
+                              days=keep(e["days"]), deadline=keep(e["new_last_day"]),
+                              reason=keep_short(e["reason"])))
     for j in view.judicial_confirmations:
-        said.append(_("Judicial confirmation: {court}, filed {filed}, {result}",
-                      court=keep_short(j["court"]), filed=keep(j["filed_on"]),
-                      result=keep(name("judicial", j["result"]))))
+        add("judicial", _("Judicial confirmation: {court}, filed {filed}, {result}",
+                          court=keep_short(j["court"]), filed=keep(j["filed_on"]),
+                          result=keep(name("judicial", j["result"]))))
     for f in view.follow_ups:
-        said.append(_("Follow-up {time}: performance {performance}, {satisfaction}. {note}",
-                      time=keep(local_time(f["visited_at"])),
-                      performance=keep(or_absent(f["performance"] and name(
-                          "performance", f["performance"]))),
-                      satisfaction=keep(name("satisfaction", f["satisfaction"])),
-                      note=TAIL))
-        said[-1] = ending(said[-1], f["note"])
-        if f.get("visited") or f.get("visitor"):
-            said.append(_("    visited by {visitor}; visited: {visited}",
-                          visitor=keep_short(or_absent(f.get("visitor"))),
-                          visited=keep_short(or_absent(f.get("visited")))))
-        if f.get("measures"):
-            said.append(ending(_("    measures taken: {measures}", measures=TAIL),
-                               f["measures"]))
-        if f.get("escalation"):
-            said.append(ending(_("    signs of escalation: {escalation}", escalation=TAIL),
-                               f["escalation"]))
+        add("follow_up", ending(_(
+            "Follow-up {time}: performance {performance}, {satisfaction}. {note}",
+            time=keep(local_time(f["visited_at"])),
+            performance=keep(or_absent(f["performance"] and name(
+                "performance", f["performance"]))),
+            satisfaction=keep(name("satisfaction", f["satisfaction"])),
+            note=TAIL), f["note"]))
+        if piped:  # who visited whom, what was done, the signs seen: values alone
+            for key in ("visitor", "visited", "measures", "escalation"):
+                add(key, f.get(key) or "")
+        elif f.get("visited") or f.get("visitor"):
+            add("visitor", _("    visited by {visitor}; visited: {visited}",
+                             visitor=keep_short(or_absent(f.get("visitor"))),
+                             visited=keep_short(or_absent(f.get("visited")))))
+        if not piped and f.get("measures"):
+            add("measures", ending(_("    measures taken: {measures}", measures=TAIL),
+                                   f["measures"]))
+        if not piped and f.get("escalation"):
+            add("escalation", ending(_("    signs of escalation: {escalation}",
+                                       escalation=TAIL), f["escalation"]))
     for u in view.urgings:
-        said.append(ending(_("Urged to perform {time} ({by}): {note}",
+        add("urge", ending(_("Urged to perform {time} ({by}): {note}",
                              time=keep(local_time(u["at"])), by=keep(u["by"]), note=TAIL),
                            u["note"]))
     for fb in view.feedbacks:
-        said.append(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
-                      time=keep(local_time(fb["at"])), by=keep(fb["by"]),
-                      channel=keep(name("channel", fb["channel"])),
-                      to=keep_short(or_absent(fb["to"] and name("recipient", fb["to"]))),
-                      note=TAIL))
-        said[-1] = ending(said[-1], fb["note"])
+        add("feedback", ending(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
+                                 time=keep(local_time(fb["at"])), by=keep(fb["by"]),
+                                 channel=keep(name("channel", fb["channel"])),
+                                 to=keep_short(or_absent(fb["to"] and name("recipient",
+                                                                           fb["to"]))),
+                                 note=TAIL), fb["note"]))
     for pr in view.preventions:
-        said.append(_("Escalation prevented: {kind}, {persons} persons",
-                      kind=keep(name("prevention", pr["kind"])), persons=keep(pr["persons"])))
-    return [s.rstrip() for s in said]
+        add("prevention", _("Escalation prevented: {kind}, {persons} persons",
+                            kind=keep(name("prevention", pr["kind"])),
+                            persons=keep(pr["persons"])))
+    return [(label, line.rstrip()) for label, line in said]

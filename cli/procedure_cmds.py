@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from cli import render
+from cli import records, render
 from cli.context import env
 from cli.options import json_opt
 from mediation.core.i18n import _
@@ -28,6 +28,18 @@ def _say(result: dict[str, Any]) -> None:
     render.out("\n".join(lines) + "\n")
 
 
+def _rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rules, each by its name (workflow.setting_name), for a pipe."""
+    from mediation.workflow import SETTINGS, setting_name
+
+    def value(v: object) -> str:
+        return (_("yes") if v else _("no")) if isinstance(v, bool) else str(v)
+
+    return [(setting_name(st.name).render(), value(result[st.name])) for st in SETTINGS] + [
+        (setting_name("numbering").render(),
+         result["numbering"] or _("the program's own codes"))]
+
+
 def register(app: typer.Typer) -> None:
     proc = typer.Typer(help=_("The rules of the procedure a committee may adjust, and its "
                               "province's category numbering (see docs/settings.md)."),
@@ -40,10 +52,8 @@ def register(app: typer.Typer) -> None:
         from mediation import procedure
 
         result = env(ctx).act(procedure.show, write=False)
-        if as_json:
-            render.emit_json(result)
-        else:
-            _say(result)
+        records.show(lambda: _rows(result), lambda: _say(result), as_json=as_json,
+                     document=result)
 
     @proc.command("set", help=_(
         "Change the committee's adjustable rules of the procedure (directors; recorded)."))

@@ -45,8 +45,12 @@ reports the last complete month. Lists show the newest first with the total, pag
 output is not a terminal (`--format table|tsv|csv|json` chooses); so do `audit log` and `case
 history` (a timeline on a terminal, one row per event in a pipe). On a terminal no identifier,
 name, state, date, number or amount is ever split across two lines, at any width (rows too wide for
-a table are shown as records); in a pipe nothing is wrapped, so `| grep` finds every word. Amounts
-are written one way (`1,200.00`).
+a table are shown as records); in a pipe nothing is wrapped, so `| grep` finds every word. A
+record (`case show`, `calendar show`, `procedure show`, `retention show`) in a pipe is one
+`label<TAB>value` row a fact, labelled in the chosen language (`履行期限<TAB>2026-12-31`,
+`Due<TAB>2026-12-31`), then its parties as a headed block: a blank line, `当事人`, a header row
+(`编号<TAB>身份<TAB>姓名...`), a row each (cli/records.py); lists stay rows without a header.
+Amounts are written one way (`1,200.00`).
 
 Files: a command that writes where `--out` says (`case print`, `case file`, `export nightly`,
 `report ...`, `audit checkpoint`, `token create`; likewise `db backup FILE`) never replaces a file

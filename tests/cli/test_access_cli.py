@@ -90,9 +90,10 @@ def test_assign_reveal_and_retention(cli: Callable[..., Any], tmp_path: Path) ->
     assert clerk.code == 1 and "陈静（统计员）不能查看案卷" in clerk.err
     assert cli("retention", "apply").code == 1
     assert cli("retention", "set", "--days", "30").code == 0
-    shown = cli("--lang", "zh", "retention", "show")
+    shown = cli("--lang", "zh", "retention", "show", terminal=True)
     assert "保留期限：30 天" in shown.out
     assert "未立案的网格线索：0 条到期" in shown.out and "排查备注：0 条到期" in shown.out
+    assert "保留天数\t30" in cli("--lang", "zh", "retention", "show").out.splitlines()
     applied = cli("retention", "apply", "--json")
     assert applied.code == 0 and json.loads(applied.out)["anonymised"] == []
 

@@ -34,14 +34,17 @@ def _confirmed(cli: Callable[..., Result]) -> None:
 def test_law_art_31_case_show_lists_visits_and_urging(cli: Callable[..., Result],
                                                       tmp_path: Path) -> None:
     _confirmed(cli)
-    zh = cli("--lang", "zh", "case", "show", "1")
+    zh = cli("--lang", "zh", "case", "show", "1", terminal=True)
     assert zh.code == 0, zh.err
     assert "回访人：王芳" in zh.out and "被回访人：村主任刘强" in zh.out
     assert "采取的措施：约定月底前付清" in zh.out and "激化迹象：无" in zh.out
     assert "督促履行" in zh.out and "电话督促被申请人履行" in zh.out
-    en = cli("--lang", "en", "case", "show", "1")
+    en = cli("--lang", "en", "case", "show", "1", terminal=True)
     assert "visited by 王芳; visited: 村主任刘强" in en.out
     assert "measures taken: 约定月底前付清" in en.out and "Urged to perform" in en.out
+    piped = cli("--lang", "zh", "case", "show", "1").out.splitlines()  # labelled rows
+    assert {"回访人\t王芳", "被回访人\t村主任刘强", "采取的措施\t约定月底前付清",
+            "激化苗头\t无"} <= set(piped)
     doc = json.loads(cli("case", "show", "1", "--json").out)
     assert doc["follow_ups"][0]["visited"] == "村主任刘强"
     assert doc["urgings"][0]["note"] == "电话督促被申请人履行"

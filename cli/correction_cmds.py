@@ -1,4 +1,5 @@
-"""`mediation case amend` and `case withdraw`: corrections of the record (issue 15)."""
+"""`mediation case amend` and `case withdraw`: corrections of the record (issue 15; the
+recorded agreement: issue 14)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,19 @@ import typer
 from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
-from cli.options import MAX_INT, at_opt, json_opt, parse_amount, parse_at, version_opt
+from cli.options import (
+    MAX_INT,
+    at_opt,
+    json_opt,
+    parse_amount,
+    parse_at,
+    parse_date,
+    version_opt,
+)
 from mediation.core import jsontext
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import _
+from mediation.core.periods import AHEAD
 
 
 def _object(value: str, option: str) -> dict[str, Any]:
@@ -66,9 +76,20 @@ def register(case: typer.Typer) -> None:
         prevention: list[str] = typer.Option([], "--prevention", metavar="N:JSON", help=_(
             "Correct prevention record N (in the order recorded): its kind and/or persons, "
             "e.g. 1:{\"persons\": 2} (repeatable).")),
+        agreement_due: str | None = typer.Option(None, "--agreement-due", metavar="DATE",
+                                                 help=_(
+            "Correct the agreement's performance deadline (履行期限) as recorded: 2026-12-31, "
+            "or 12月31日 for the next one to come; not before the day it was reached.")),
+        agreement_amount: str | None = typer.Option(None, "--agreement-amount", help=_(
+            "Correct the agreement's amount as recorded, in yuan.")),
+        agreement_terms: str | None = typer.Option(None, "--agreement-terms", help=_(
+            "Correct the agreement's terms as recorded (协议内容). The three --agreement "
+            "options correct the record of what the parties agreed (Law arts. 27-29), while "
+            "the case is agreed or confirmed; a change the parties agree to later is a new "
+            "agreement (Law art. 31): case remediate, then case agree.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
-        """Correct a registered case's fields or parties (更正), with the reason."""
+        """Correct a case's fields, parties or recorded agreement (更正), with the reason."""
         from mediation import steps
 
         fields = {k: v for k, v in {
@@ -76,13 +97,17 @@ def register(case: typer.Typer) -> None:
             "amount": parse_amount(amount),
             "risk": risk, "persons": persons, "source": source, "referral": referral,
         }.items() if v is not None}
+        agreement = {k: v for k, v in {
+            "due": parse_date(agreement_due, "--agreement-due", AHEAD),
+            "amount": parse_amount(agreement_amount, "--agreement-amount"),
+            "terms": agreement_terms}.items() if v is not None}
         edits = dict(_edit(v) for v in edit_party)
         render.step_done(env(ctx).act(
             steps.amend, case_ref, reason=reason, fields=fields,
             add_parties=[_object(v, "--add-party") for v in add_party], edit_parties=edits,
             remove_parties=remove_party,
             preventions=dict(_edit(v, "--prevention") for v in prevention),
-            expected_version=expect_version), as_json)
+            agreement=agreement, expected_version=expect_version), as_json)
 
     @case.command("withdraw")
     def withdraw(

@@ -30,7 +30,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case amend": ("mediation case amend 龙12 --category 邻里纠纷 --reason 登记时选错类别",
                    "mediation case amend 龙12 --remove-party 3 --reason 重复登记",
                    "mediation case amend 龙12 --edit-party '1:{\"name\": \"马红美\"}' "
-                   "--reason 姓名写错"),
+                   "--reason 姓名写错",
+                   "mediation case amend 龙12 --agreement-due 2026-12-31 --reason 漏登履行期限"),
     "case archive": ("mediation case archive 龙12",),
     "case assign": ("mediation case assign 龙12 --mediator liming --co zhaomin",
                     "mediation case assign 龙12 --mediator 李明 --co 赵敏"),

@@ -116,9 +116,9 @@ def parse_date(value: str | None, option: str, toward: str = "back") -> date | N
 
 def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:
     """An amount typed on the command line (money.amount: 1500, 1,500, 500元, 1.5万), THE one
-    reading of it (``case agree``, ``case amend``), by the exit-code rule: in none of its
-    written forms (``五百``) a usage error (exit 2) naming them; read but not allowed (``-5``,
-    above the bound, a fraction of a fen) refused (exit 1)."""
+    reading of it (``case agree``, ``case amend``; ``option`` names it), by the exit-code
+    rule: in none of its written forms (``五百``) a usage error (exit 2) naming them; read
+    but not allowed (``-5``, above the bound, a fraction of a fen) refused (exit 1)."""
     from mediation.core import money, normalise
     from mediation.core.errors import InvalidInput
 
@@ -127,7 +127,7 @@ def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:
     try:
         return money.amount(value)
     except normalise.OutOfRange as exc:
-        raise InvalidInput(msg("--amount: {why}", why=exc.message)) from None
+        raise InvalidInput(msg("{option}: {why}", option=option, why=exc.message)) from None
     except normalise.Unreadable as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
 

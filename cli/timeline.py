@@ -42,7 +42,7 @@ _VALUE_KINDS: dict[str, tuple[str, ...]] = {
 # Fields holding the instant a period is over: shown as its last day (Calendar.last_day_of).
 DEADLINES = frozenset({"deadline", "new_deadline"})
 # Fields holding an amount in yuan: written by money.shown, as everywhere else.
-MONEY = frozenset({"amount", "amount_yuan", "paid"})
+MONEY = frozenset({"amount", "amount_yuan", "paid", "agreement_amount"})
 # Names of the values above that no other vocabulary names: reasons the system records itself,
 # how a duplicate was met, a revealed field, the documents printed.
 NAMES = (N_("reason.print"), N_("reason.forced: probable duplicate"), N_("via.intake"),

@@ -4,7 +4,12 @@
 involved, source and referral), its prevention records (kind, persons) and its parties, with a
 required reason: a party added or removed, or its role changed, before acceptance; an existing
 party's particulars (name, phone, address, ID number, sex, ethnic group, guardian) until the case
-is closed and filed. The persons counted in a prevention
+is closed and filed; and the agreement in force as recorded (its 履行期限, amount and terms)
+while the case is agreed or confirmed (a clerk's trial, issue 14). That is a correction of the
+record to what the parties agreed (the signed 调解协议书, or the oral agreement as the mediator
+recorded it: Law arts. 27-29); a change the parties agree to later is not a correction but a new
+agreement (Law art. 31: it binds as agreed): case remediate, then case agree (a new version).
+The persons counted in a prevention
 record never exceed the persons involved in the case. It is a step of the transition table
 (``workflow.AMENDABLE`` says which field may change in which state: ``parties`` for who the
 parties are, ``party_details`` for their particulars), so it is versioned and
@@ -26,7 +31,7 @@ it changes a case counted in a period already reported, the nightly export lists
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import col, select
@@ -34,14 +39,14 @@ from sqlmodel import col, select
 from mediation import calendars, intake, workflow
 from mediation.access.policy import Actor
 from mediation.cases import Case, Party, Prevention
-from mediation.core import choices, identity, redaction
+from mediation.core import choices, identity, money, normalise, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Amend, StepDone, Withdraw
 from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.fields import corrected_party
 from mediation.core.i18n import N_, msg
-from mediation.core.money import fen_to_yuan
-from mediation.db import kept, settings
+from mediation.core.money import fen_to_yuan, yuan_to_fen
+from mediation.db import casestore, kept, settings
 from mediation.db.storage import UnitOfWork
 from mediation.step_machinery import Changes, set_field, step, text_inputs
 
@@ -62,7 +67,8 @@ FIELDS: dict[str, tuple[str, str]] = {
 # Display names of the fields these steps record (history, audit).
 EVENT_NAMES = (N_("field.withdrawn_at"), N_("field.persons_involved"),
                N_("guard.amendable"), N_("guard.persons_within_involved"),
-               N_("date.withdrawn"), N_("field.party_details"))
+               N_("date.withdrawn"), N_("field.party_details"), N_("field.agreement_due"),
+               N_("field.agreement_amount"), N_("field.agreement_terms"))
 
 
 @text_inputs(multiline=("reason",))
@@ -86,12 +92,20 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
           edit_parties: Mapping[int, Mapping[str, Any]] | None = None,
           remove_parties: Sequence[int] = (),
           preventions: Mapping[int, Mapping[str, Any]] | None = None,
+          agreement: Mapping[str, Any] | None = None,
           expected_version: int | None = None) -> StepDone:
     """Correct a registered case: ``fields`` (keys of :data:`FIELDS`, values as a case.json
     would give them; None clears an optional one), and its parties by their number (1, 2, ...
     as ``case show`` lists them): ``edit_parties`` maps a number to the keys that change;
     ``preventions`` maps a prevention record's number (1, 2, ... in the order recorded) to its
-    corrected ``kind`` and/or ``persons``."""
+    corrected ``kind`` and/or ``persons``; ``agreement`` corrects the agreement in force as
+    recorded (keys of :data:`AGREEMENT`: ``due`` a date, the 履行期限, on or after the day the
+    agreement was reached; ``amount`` in yuan, a Decimal or as typed; ``terms`` the 协议内容),
+    while the case is agreed or confirmed (workflow.AMENDABLE). That corrects the record to what
+    the parties agreed (Law arts. 27-29); a change they agree to later is a new agreement
+    (Law art. 31; case remediate, then case agree). Errors: UsageError for a key not known,
+    InvalidInput for a value not allowed, Refused in a state where it may not change."""
+    wanted = _agreement_given(agreement or {})
     given = dict(fields or {})
     unknown = sorted(set(given) - set(FIELDS))
     if unknown:
@@ -106,6 +120,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     prevented = dict(preventions or {})
     if prevented:
         touched.append("prevention")
+    touched.extend(AGREEMENT[k] for k in wanted)
     command = Amend(fields=tuple(touched), reason=reason)
     names: list[kept.Value] = []  # persons' names corrected: kept out of the event
 
@@ -141,6 +156,8 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
         if edits or add_parties or remove_parties:
             names[:] = _write_parties(uow, case, parties, checked, ch)
         _check_preventions(uow, case, prevented, ch)
+        if wanted:
+            _correct_agreement(uow, case, wanted, ch)
         if not ch:
             raise InvalidInput(msg("nothing changes: the case already holds these values"))
         return ch
@@ -149,6 +166,72 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
                 reason=reason)
     kept.write(uow.conn, done.event, done.id, names)
     return done
+
+
+# The agreement's recorded fields ``amend`` may change: its keyword → the field the correction
+# names (workflow.AMENDABLE, the event's change: before and after) → the agreement's column.
+AGREEMENT: dict[str, str] = {"due": "agreement_due", "amount": "agreement_amount",
+                             "terms": "agreement_terms"}
+_AGREEMENT_COLUMNS = {"due": "due", "amount": "amount_fen", "terms": "terms"}
+
+
+def _agreement_given(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The agreement's corrected values, checked as ``case agree`` checks them: ``due`` a
+    date, ``amount`` in yuan (money.amount: not negative, to the fen) as fen, ``terms`` text
+    (normalise.text) not empty."""
+    unknown = sorted(set(given) - set(AGREEMENT))
+    if unknown:
+        raise UsageError(msg("cannot correct the agreement's {fields}: its fields are "
+                               "{allowed}", fields=", ".join(unknown),
+                               allowed=", ".join(AGREEMENT)))
+    out: dict[str, Any] = {}
+    if "due" in given:
+        if not isinstance(given["due"], date) or isinstance(given["due"], datetime):
+            raise InvalidInput(msg("--agreement-due: give a date (YYYY-MM-DD)"))
+        out["due"] = given["due"]
+    if "amount" in given:
+        try:
+            out["amount"] = yuan_to_fen(money.amount(given["amount"]))
+        except (normalise.OutOfRange, normalise.Unreadable) as exc:
+            raise InvalidInput(msg("{option}: {why}", option="--agreement-amount",
+                                   why=exc.message)) from None
+    if "terms" in given:
+        terms = given["terms"]
+        terms = normalise.text(terms, multiline=True).strip() if isinstance(terms, str) else ""
+        if not terms:
+            raise InvalidInput(msg("the agreement has no terms"))
+        out["terms"] = terms
+    return out
+
+
+def _correct_agreement(uow: UnitOfWork, case: Case, wanted: Mapping[str, Any],
+                       ch: Changes) -> None:
+    """The case's agreement in force made to hold ``wanted`` (the guard ``amendable`` held: the
+    case is agreed or confirmed, so it has one); each field changed recorded before and after.
+    A 履行期限 is on or after the day the agreement was reached (dates.dated_input_problem),
+    whenever the correction is made."""
+    assert case.id is not None
+    a = casestore.still(casestore.current_agreement(uow, case.id))
+    if "due" in wanted:
+        cal = calendars.of(uow, case.committee_id)
+        today = cal.local_date(uow.now())
+        item = workflow.DatedInput("--agreement-due", wanted["due"], promise=True,
+                                   after="agreement_reached_on")
+        why = workflow.dated_input_problem(item, today, today, cal.local_date(a.reached_at))
+        if why is not None:
+            raise InvalidInput(why)
+    for key, value in wanted.items():
+        column = _AGREEMENT_COLUMNS[key]
+        before = getattr(a, column)
+        if before == value:
+            continue
+        setattr(a, column, value)
+        shown: tuple[Any, Any] = (
+            (iso(before), iso(value)) if key == "due"
+            else (fen_to_yuan(before), fen_to_yuan(value)) if key == "amount"
+            else (identity.scrub(before), identity.scrub(value)))
+        ch[AGREEMENT[key]] = list(shown)
+    uow.session.add(a)
 
 
 def _check_preventions(uow: UnitOfWork, case: Case, corrected: Mapping[int, Mapping[str, Any]],

@@ -142,6 +142,27 @@ def render() -> str:
         "`case withdraw` records that the applicant withdrew the application before acceptance "
         "(`withdrawn`, a finished state): not a decline, which is the committee's decision.",
         "",
+        "The agreement in force as recorded (`agreement_due`, `agreement_amount`, "
+        "`agreement_terms`: `case amend --agreement-due/--agreement-amount/--agreement-terms`) "
+        "is corrected while the case is agreed or confirmed, never once it is closed and "
+        "filed (a clerk's trial, issue 14: `case agree` without `--due` warned and recorded, "
+        "and then nothing could add the 履行期限, performance deadline). This is a "
+        "**correction of the record** to what the parties agreed: the signed 调解协议书 "
+        "(mediation agreement), or the oral agreement as the mediator recorded it (人民调解法 "
+        "arts. 27-29: the record kept, the agreement's content and the manner and time of its "
+        "performance). A substantive change the parties agree to later is **not a "
+        "correction** but a new agreement (人民调解法 art. 31: an agreement binds the parties "
+        "as agreed): `case remediate`, with both parties' consent, then `case agree` (a new "
+        "version; the old one stays unchanged). A 履行期限 is on or after the day the "
+        "agreement was reached, whenever it is corrected (`dates.dated_input_problem`); the "
+        "event holds each field before and after (`case history`); `case show`, the agenda's "
+        "performance reminder and the printed 调解协议书 read the corrected agreement, and the "
+        "nightly export lists the correction in corrections.csv (the statistics do not count "
+        "the date or the agreement's amount). Who may "
+        "correct it is who may record it (`case.workflow`: a mediator on the cases assigned to "
+        "them). The case's own amount in dispute (`--amount`) is a field of its own, corrected "
+        "separately.",
+        "",
         "## How a step is carried out",
         "",
         "One `transitions.Machine` is built per process from the table (`model=None`, "

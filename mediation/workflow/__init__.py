@@ -33,12 +33,15 @@ from mediation.workflow.dates import (
     LATE_ENTRY_DAYS,
     MAX_LATE_ENTRY_DAYS,
     RECORDS,
+    DatedInput,
     appointment_holds,
+    dated_input_problem,
     earliest,
     occurrence,
     occurrence_problem,
 )
 from mediation.workflow.guards import (
+    AGREEMENT_FIELDS,
     AMENDABLE,
     Guard,
     Subject,
@@ -88,6 +91,7 @@ from mediation.workflow.table import (
 )
 
 __all__ = [
+    "AGREEMENT_FIELDS",
     "AMENDABLE",
     "CASE_GUARDS",
     "CONCLUDED",
@@ -111,6 +115,7 @@ __all__ = [
     "SETTINGS",
     "TRANSITIONS",
     "TRIGGERS",
+    "DatedInput",
     "Guard",
     "Replay",
     "Setting",
@@ -121,6 +126,7 @@ __all__ = [
     "allowed_triggers",
     "appointment_holds",
     "closable",
+    "dated_input_problem",
     "earliest",
     "facts",
     "fire",

@@ -123,7 +123,9 @@ class DatedInput:
     """A date among a step's inputs: ``option`` names it as typed; a ``promise`` (a performance
     deadline) lies on or after the day the step happened, anything else is a fact of the past
     (a filing, a court's decision), on or before that day and never in the future; ``after``
-    names the fact of the case it cannot precede (``judicial_filed_on``: the pending filing)."""
+    names the fact of the case it cannot precede (``judicial_filed_on``: the pending filing;
+    ``agreement_reached_on``: the day the agreement was reached, for a performance deadline
+    corrected later, which is checked against that day rather than the day it is corrected)."""
 
     option: str
     day: date
@@ -155,10 +157,14 @@ def dated_input_problem(item: DatedInput, step_day: date, today: date,
     if not item.promise and item.day > step_day:
         return msg("{option} {date} is after the day this step happened ({day}, --at)",
                    option=item.option, date=when, day=step_day.isoformat())
-    if item.promise and item.day < step_day:
+    if item.promise and item.after is None and item.day < step_day:
         return msg("{option} {date} is before the day this step happened ({day})",
                    option=item.option, date=when, day=step_day.isoformat())
     if bound is not None and item.day < bound and item.after == "judicial_filed_on":
         return msg("the court cannot decide ({decided}) before the filing ({filed})",
                    decided=when, filed=bound.isoformat())
+    if bound is not None and item.day < bound and item.after == "agreement_reached_on":
+        return msg("{option} {date} is before the agreement was reached ({reached}): a "
+                   "performance deadline is on or after that day", option=item.option,
+                   date=when, reached=bound.isoformat())
     return None

@@ -55,11 +55,20 @@ from mediation.workflow.settings import (
 # the ethnic group, the guardian) are corrected until the case is closed and filed, as the
 # description is (a clerk's trial, issue 14).
 _UNTIL_CLOSED = tuple(s for s in State if s != State.closed)
+# The agreement as recorded (its 履行期限, amount and terms: ``case amend --agreement-*``, a
+# clerk's trial, issue 14) while it is the case's agreement in force and the case is not yet
+# closed: agreed or confirmed. This corrects the record to what the parties agreed (the signed
+# 调解协议书, or the oral agreement as the mediator recorded it: Law arts. 27-29); a change the
+# parties agree to later is a new agreement (Law art. 31: it binds as agreed), reached by
+# mediating again (case remediate, then case agree: a new version; the old one stays).
+AGREED: tuple[State, ...] = (State.agreed, State.confirmed)
+AGREEMENT_FIELDS: tuple[str, ...] = ("agreement_due", "agreement_amount", "agreement_terms")
 AMENDABLE: dict[str, tuple[State, ...]] = {
     "category": tuple(State), "source": tuple(State), "referral_ref": tuple(State),
     "summary": _UNTIL_CLOSED, "requests": _UNTIL_CLOSED, "amount": _UNTIL_CLOSED,
     "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
     "prevention": _UNTIL_CLOSED, "party_details": _UNTIL_CLOSED, "parties": (State.intake,),
+    **{f: AGREED for f in AGREEMENT_FIELDS},
 }
 
 
@@ -156,11 +165,12 @@ def no_performance_deadline(_: Subject, c: Agree) -> Msg | None:
     """A warning, not a refusal: an agreement that settles an amount names no date by which it
     is to be performed (``--due``). Law art. 29 lets the agreement state the manner and time of
     performance; without one, nobody is reminded when the payment falls due, and the agenda
-    asks for a follow-up visit only when the agreement has been in effect 30 days."""
+    asks for a follow-up visit only when the agreement has been in effect 30 days. The date
+    is added or corrected later with ``case amend --agreement-due`` (AMENDABLE)."""
     if c.amount is not None and c.due is None:
         return msg("the agreement settles an amount but names no performance deadline: give "
-                   "--due YYYY-MM-DD (Law art. 29) so the agenda reminds the visit when it "
-                   "falls due")
+                   "--due YYYY-MM-DD (Law art. 29), or add it later (case amend "
+                   "--agreement-due), so the agenda reminds the visit when it falls due")
     return None
 
 
@@ -286,6 +296,10 @@ def amendable(s: Subject, c: Amend) -> Msg | None:
                        "is accepted (a new party is a new case); the case is {state}: in this "
                        "state only {allowed} may be", state=name("state", s.state),
                        allowed=amendable_in(s.state))
+        if s.state not in AMENDABLE[f] and f in AGREEMENT_FIELDS and s.state != State.closed:
+            return msg("the case has no agreement in force to correct (an agreement is "
+                       "corrected once agreed and until the case is closed); in this state "
+                       "only {allowed} may be", allowed=amendable_in(s.state))
         if s.state not in AMENDABLE[f]:
             return msg("{field} may not be corrected once the case is {state}; in this state "
                        "only {allowed} may be", field=name("field", f),

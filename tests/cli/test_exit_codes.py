@@ -49,6 +49,7 @@ FREE = {
     ("*", "full_name"), ("*", "form_no"), ("*", "unit"), ("*", "head"), ("*", "filler"),
     ("*", "area"), ("*", "seen"), ("*", "cell"), ("*", "parties"), ("*", "swept_by"),
     ("*", "action"), ("*", "actor"), ("*", "words"), ("case visit", "visitor"),
+    ("case amend", "agreement_terms"),
 }
 
 
@@ -86,6 +87,7 @@ def kind(command: str, p: Any) -> str | None:
                ("case list", "category"): "choice", ("stats", "category"): "choice",
                ("templates export", "names"): "document", ("staff role", "role"): "choice",
                ("case amend", "amount"): "amount", ("case agree", "amount"): "amount",
+               ("case amend", "agreement_amount"): "amount",
                ("case amend", "add_party"): "json", ("case amend", "edit_party"): "json",
                ("case amend", "prevention"): "json", ("case amend", "remove_party"): "party",
                ("calendar set", "zone"): "zone", ("procedure set", "numbering"): "numbering",

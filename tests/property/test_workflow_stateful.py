@@ -1,8 +1,9 @@
 """Any trigger, from any state, with random inputs, against the real services and SQLite file.
 
 Steps are fired with random ``at`` times (补录: now, or up to 35 days back, as a date or a date
-and time) and corrections (``amend``) among them, and the end of the procedure as its own steps:
-follow-up visits (several), urging, feedback (反馈) and closing (issue 15).
+and time) and corrections (``amend``: of the agreement as recorded too, issue 14) among them,
+and the end of the procedure as its own steps: follow-up visits (several), urging, feedback
+(反馈) and closing (issue 15).
 
 Invariants after every step: each case's state is legal; a refused trigger changed nothing (no
 event, no version bump); an accepted one added exactly one event and bumped the version by one;
@@ -18,6 +19,7 @@ since happened in it (a late entry is the only thing that moves a past figure).
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from datetime import date, datetime, timedelta
@@ -38,10 +40,11 @@ from hypothesis.stateful import (
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
-from mediation.cases import Case, CaseFeedback, FollowUp
+from mediation.cases import Agreement, Case, CaseFeedback, FollowUp
 from mediation.core.calendar import DEFAULT
-from mediation.core.clock import local_date
+from mediation.core.clock import iso, local_date
 from mediation.core.errors import MediationError
+from mediation.core.money import fen_to_yuan
 from mediation.core.periods import Period, month
 from mediation.core.vocab import ALL_STATES
 from mediation.db.engines import release_engine
@@ -107,7 +110,13 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "category": st.sampled_from(["01", "02", "05", "99x"]),
             "risk": st.sampled_from(["low", "high", "nope"]),
             "persons": st.integers(0, 6), "summary": maybe_text,
-            "amount": st.sampled_from(["100", "1,200.50", "-1"])})}),
+            "amount": st.sampled_from(["100", "1,200.50", "-1"])}),
+        # the agreement as recorded (issue 14): a 履行期限 before or after the day it was
+        # reached, an amount, terms, or none (a correction of the case's fields alone)
+        "agreement": st.fixed_dictionaries({}, optional={
+            "due": st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+            "amount": st.sampled_from(["600", "1.5万", "-1"]),
+            "terms": maybe_text.map(lambda v: v or "")})}),
 }
 
 
@@ -116,8 +125,8 @@ COUNTED = ("intake", "accepted", "declined", "withdrawn", "terminated", "conclud
 
 
 HAPPY = {"intake": ["accept"], "accepted": ["mediate"], "mediating": ["session", "agree"],
-         "agreed": ["confirm"],
-         "confirmed": ["judicial", "visit", "urge", "feedback", "close", "remediate"],
+         "agreed": ["confirm", "amend"],
+         "confirmed": ["judicial", "visit", "urge", "feedback", "close", "remediate", "amend"],
          "terminated": ["visit", "feedback", "close"], "declined": ["visit", "feedback", "close"]}
 
 
@@ -131,6 +140,8 @@ def good_inputs(trigger: str, state: str, today: date) -> dict[str, Any]:
         return {"court": "岳麓区人民法院", "filed_on": today}
     if trigger == "agree":
         return {**GOOD[trigger], "written": True}
+    if trigger == "amend" and state in workflow.AMENDABLE["agreement_due"]:
+        return {"reason": "登记时漏记履行期限", "agreement": {"due": today + timedelta(days=30)}}
     if trigger == "amend":
         return {"reason": "登记时选错类别", "fields": {"category": "05"}}
     return GOOD[trigger]
@@ -355,6 +366,27 @@ class WorkflowMachine(RuleBasedStateMachine):
                 visits = uow.session.exec(select(FollowUp).where(
                     FollowUp.case_id == case.id)).all()
                 assert visits, "closed without a follow-up visit"
+
+    @invariant()
+    def the_agreement_in_force_is_what_its_events_last_recorded(self) -> None:
+        """The agreement's 履行期限 and amount as the log tells them: set by ``agree``, changed
+        only by a correction recorded before and after (``amend``: agreement_due,
+        agreement_amount); never before the day it was reached."""
+        with self.room.uow(write=False) as uow:
+            for a in uow.session.exec(select(Agreement).where(
+                    col(Agreement.superseded_at).is_(None))).all():
+                due: Any = None
+                amount: Any = None
+                for e in uow.session.exec(select(Event).where(Event.case_id == a.case_id)
+                                          .order_by(col(Event.seq))).all():
+                    changes = json.loads(e.changes or "{}")
+                    if e.action == "agree":
+                        due, amount = (changes["agreement"][1]["due"],
+                                       changes["agreement"][1]["amount"])
+                    due = changes.get("agreement_due", [None, due])[1]
+                    amount = changes.get("agreement_amount", [None, amount])[1]
+                assert (due, amount) == (iso(a.due), fen_to_yuan(a.amount_fen))
+                assert a.due is None or a.due >= local_date(a.reached_at)
 
     @invariant()
     def states_are_legal_and_replayable(self) -> None:

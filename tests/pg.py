@@ -272,16 +272,18 @@ def cloned_database(key: str, build: Callable[[str], T],
         _databases.drop_later(name)
 
 
-def replace_with_copy(engine: Any, build: Callable[[str], T]) -> T | None:
-    """Put a copy of this process's template ``schema`` (made by ``build(url)`` once) in place
-    of the empty database of ``engine`` (tests/schemas.py): the engine's connections are closed,
-    the database is renamed away and dropped in the background, and the copy takes its name.
-    Returns what ``build`` returned, or None (nothing done) where the database is not one of
-    this run's or cannot be renamed (a connection to it is open)."""
+def replace_with_copy(engine: Any, build: Callable[[str], T], key: str = "schema",
+                      fresh: Callable[[T], bool] = lambda _made: True) -> T | None:
+    """Put a copy of this process's template ``key`` (made by ``build(url)`` when there is none
+    or ``fresh`` refuses it; ``schema`` for tests/schemas.py, a demo for tests/conftest.py
+    ``demo_of``) in place of the empty database of ``engine``: the engine's connections are
+    closed, the database is renamed away and dropped in the background, and the copy takes its
+    name. Returns what ``build`` returned, or None (nothing done) where the database is not one
+    of this run's or cannot be renamed (a connection to it is open)."""
     name = str(engine.url.database or "")
     if not name.startswith(f"mtest_{HOST}_"):
         return None
-    template: _Template = _databases.template("schema", build, lambda _made: True)
+    template: _Template = _databases.template(key, build, fresh)
     made: T = template.made
     engine.dispose()
     old = _databases.name("old")

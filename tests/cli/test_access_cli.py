@@ -131,8 +131,9 @@ def test_sign_in_and_act_by_the_display_name(cli: Callable[..., Any]) -> None:
 
 
 @pytest.mark.parametrize(("lang", "said"), [("zh", "没有令牌。"), ("en", "No tokens.")])
-def test_an_empty_token_list_says_so(cli: Callable[..., Any], lang: str, said: str) -> None:
-    assert cli("demo", "--fresh", "--quiet").code == 0
+def test_an_empty_token_list_says_so(cli: Callable[..., Any],
+                                     demo_of: Callable[..., None], lang: str, said: str) -> None:
+    demo_of()
     shown = cli("--lang", lang, "token", "list", "--format", "table")
     assert shown.code == 0 and shown.out.strip() == said, shown
     assert cli("--lang", lang, "token", "list", "--format", "tsv").out == ""  # a pipe: no rows

@@ -17,8 +17,8 @@ Cli = Callable[..., Result]
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     return cli
 
 

@@ -26,8 +26,8 @@ FOUND = {"zh": "相符之处", "en": "Where found"}
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     return cli
 
 

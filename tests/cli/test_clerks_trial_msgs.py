@@ -15,8 +15,8 @@ Cli = Callable[..., Result]
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet", "--cases", "12").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of("--cases", "12")
     return cli
 
 

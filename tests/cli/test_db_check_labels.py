@@ -15,8 +15,9 @@ from tests.conftest import Result
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_check_has_a_label_in_both_languages(cli: Callable[..., Result], lang: str) -> None:
-    assert cli("demo", "--fresh", "--quiet").code == 0
+def test_every_check_has_a_label_in_both_languages(cli: Callable[..., Result],
+                                                   demo_of: Callable[..., None], lang: str) -> None:
+    demo_of()
     shown = json.loads(cli("db", "check", "--json").out)
     names = [c["name"] for c in shown["checks"]]
     assert set(names) <= set(CHECK_LABELS), set(names) - set(CHECK_LABELS)

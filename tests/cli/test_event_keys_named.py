@@ -23,8 +23,9 @@ def _keys(value: Any, found: set[str], parent: str = "") -> None:
             _keys(v, found, parent)
 
 
-def test_every_key_of_every_event_has_a_chinese_name(cli: Callable[..., Result]) -> None:
-    assert cli("demo", "--quiet").code == 0
+def test_every_key_of_every_event_has_a_chinese_name(cli: Callable[..., Result],
+                                                     demo_of: Callable[..., None]) -> None:
+    demo_of()
     archived = cli("case", "archive", "1", "--retention-days", "3650")
     assert archived.code == 0, archived.err
     log = cli("audit", "log", "--json", "--limit", "100000")

@@ -47,9 +47,11 @@ def _said(example: str) -> str:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_examples_give_their_code_and_say_what_the_table_says(cli: Cli, lang: str,
+def test_the_examples_give_their_code_and_say_what_the_table_says(cli: Cli,
+                                                                  demo_of: Callable[..., None],
+                                                                  lang: str,
                                                                  tmp_path: Path) -> None:
-    assert cli("demo", "--quiet").code == 0
+    demo_of()
     for member in (Exit.REFUSED, Exit.USAGE, Exit.CONFLICT):
         _meaning, _zh, command, en, zh = clidoc.EXITS[member.name]
         r = cli("--lang", lang, *shlex.split(command)[1:])
@@ -72,9 +74,10 @@ def test_the_examples_give_their_code_and_say_what_the_table_says(cli: Cli, lang
     (("case", "agree", "5", "--terms", "赔偿", "--amount", "五百"), 2),
     (("case", "extend", "5", "--days", "0", "--reason", "等待", "--consent"), 1),
 ])
-def test_unreadable_is_2_and_read_but_not_allowed_is_1(cli: Cli, lang: str,
+def test_unreadable_is_2_and_read_but_not_allowed_is_1(cli: Cli,
+                                                       demo_of: Callable[..., None], lang: str,
                                                        args: tuple[str, ...], code: int) -> None:
-    assert cli("demo", "--quiet").code == 0
+    demo_of()
     before = cli("case", "show", args[2] if args[1] != "list" else "1", "--json").out
     r = cli("--lang", lang, *args)
     assert r.code == code, (args, r.code, r.err)

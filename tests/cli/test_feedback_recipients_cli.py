@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,9 @@ from hypothesis import strategies as st
 
 from cli.caseview import TAIL, ending
 from cli.lines import width
-from tests.conftest import DATA, Result
+from tests.conftest import DATA, Build, Result
+
+Copy = Callable[[str, Build], None]
 
 
 def _ok(cli: Callable[..., Result], *args: str, **kw: object) -> Result:
@@ -25,22 +28,29 @@ def _ok(cli: Callable[..., Result], *args: str, **kw: object) -> Result:
     return r
 
 
-def _confirmed(cli: Callable[..., Result], source: dict[str, str] | None = None,
+def _confirmed(cli: Callable[..., Result], copy: Callable[[str, Build], None],
+               source: dict[str, str] | None = None,
                guardian: dict[str, str] | None = None) -> None:
-    """A confirmed case, visited; ``guardian``: the respondent (李四)'s."""
-    _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙",
-        "--director-name", "王芳")
-    record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
-    record.update(source or {})
-    if guardian:
-        record["parties"][1]["guardian"] = guardian
-    _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
-    for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
-                                   "--rights-notified"),
-                 ("session", "1", "--minutes", "双方陈述"),
-                 ("agree", "1", "--terms", "赔偿500元", "--written"), ("confirm", "1"),
-                 ("visit", "1", "--satisfaction", "satisfied", "--performance", "full")):
-        _ok(cli, "case", *step)
+    """A confirmed case, visited; ``guardian``: the respondent (李四)'s. Built through the CLI
+    once per worker for each ``source`` and ``guardian``, a copy in each test (``cli_copy``)."""
+
+    def build(cli: Callable[..., Result]) -> None:
+        _ok(cli, "init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix",
+            "龙", "--director-name", "王芳")
+        record = json.loads((DATA / "demo" / "case.json").read_text("utf-8"))
+        record.update(source or {})
+        if guardian:
+            record["parties"][1]["guardian"] = guardian
+        _ok(cli, "case", "new", "--file", "-", input=json.dumps(record, ensure_ascii=False))
+        for step in (("accept", "1"), ("mediate", "1", "--mediator", "wangfang",
+                                       "--rights-notified"),
+                     ("session", "1", "--minutes", "双方陈述"),
+                     ("agree", "1", "--terms", "赔偿500元", "--written"), ("confirm", "1"),
+                     ("visit", "1", "--satisfaction", "satisfied", "--performance", "full")):
+            _ok(cli, "case", *step)
+
+    made = json.dumps([source, guardian], sort_keys=True).encode()
+    copy(f"fb_{zlib.crc32(made):08x}", build)
 
 
 def _feedbacks(cli: Callable[..., Result]) -> list[dict[str, str]]:
@@ -48,8 +58,9 @@ def _feedbacks(cli: Callable[..., Result]) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_anyone_else_is_refused_naming_who_may(cli: Callable[..., Result], lang: str) -> None:
-    _confirmed(cli)
+def test_anyone_else_is_refused_naming_who_may(cli: Callable[..., Result],
+                                               cli_copy: Copy, lang: str) -> None:
+    _confirmed(cli, cli_copy)
     r = cli("--lang", lang, "case", "feedback", "1", "--channel", "phone", "--to", "王五")
     assert r.code == 1 and r.out == "" and len(r.err.strip().splitlines()) == 1, r
     line = r.err.strip()
@@ -69,9 +80,10 @@ def test_anyone_else_is_refused_naming_who_may(cli: Callable[..., Result], lang:
     ("张三", "张三"), ("张", "张三"), ("李四", "李四"), ("双方当事人", "双方当事人"),
     ("当事人", "双方当事人"), ("申请人", "申请人"), ("被申请人", "被申请人"),
     ("parties", "双方当事人"), ("respondents", "被申请人"), (" 张 三 ", "张三")])
-def test_the_parties_by_name_part_or_role_word(cli: Callable[..., Result], typed: str,
+def test_the_parties_by_name_part_or_role_word(cli: Callable[..., Result],
+                                               cli_copy: Copy, typed: str,
                                                stored_zh: str) -> None:
-    _confirmed(cli)
+    _confirmed(cli, cli_copy)
     _ok(cli, "case", "feedback", "1", "--channel", "phone", "--to", typed)
     stored = _feedbacks(cli)[0]["to"]  # a party's name, or a recipient's code
     assert stored == stored_zh or (stored.isascii() and stored_zh != "张三"), stored
@@ -81,14 +93,16 @@ def test_the_parties_by_name_part_or_role_word(cli: Callable[..., Result], typed
 
 @pytest.mark.parametrize("typed", ["网格员", "法院", "公安机关", "wangfang", "王芳"])
 def test_a_body_that_did_not_bring_the_dispute_is_refused(cli: Callable[..., Result],
+                                                          cli_copy: Copy,
                                                           typed: str) -> None:
-    _confirmed(cli)  # a party's application: no grid worker, no referring body
+    _confirmed(cli, cli_copy)  # a party's application: no grid worker, no referring body
     r = cli("--lang", "zh", "case", "feedback", "1", "--channel", "phone", "--to", typed)
     assert r.code == 1 and "不是本案可以反馈的对象" in r.err, r
 
 
-def test_a_referred_case_goes_back_to_its_referring_body(cli: Callable[..., Result]) -> None:
-    _confirmed(cli, {"source": "court", "referral_ref": "(2026)湘0104民诉前调12号"})
+def test_a_referred_case_goes_back_to_its_referring_body(cli: Callable[..., Result],
+                                                         cli_copy: Copy) -> None:
+    _confirmed(cli, cli_copy, {"source": "court", "referral_ref": "(2026)湘0104民诉前调12号"})
     r = cli("--lang", "zh", "case", "feedback", "1", "--channel", "written", "--to", "派出所")
     assert r.code == 1 and "法院" in r.err, r
     _ok(cli, "case", "feedback", "1", "--channel", "written")  # the default: the court
@@ -101,10 +115,11 @@ def test_a_referred_case_goes_back_to_its_referring_body(cli: Callable[..., Resu
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("terminal", [True, False])
-def test_case_show_prints_no_label_without_its_value(cli: Callable[..., Result], lang: str,
+def test_case_show_prints_no_label_without_its_value(cli: Callable[..., Result],
+                                                     cli_copy: Copy, lang: str,
                                                      terminal: bool) -> None:
     """The clerk's trial: a feedback without a note showed ``反馈对象 王五：``."""
-    _confirmed(cli)
+    _confirmed(cli, cli_copy)
     _ok(cli, "case", "feedback", "1", "--channel", "phone", "--to", "张三")
     r = _ok(cli, "--lang", lang, "case", "show", "1", terminal=terminal,
             env={"COLUMNS": "80"})
@@ -139,11 +154,12 @@ def test_ending_never_leaves_a_label_with_nothing_after_it(label: str, value: st
 
 @pytest.mark.parametrize("typed", ["李四", "李", "李大伟"])
 def test_a_party_with_a_guardian_is_told_through_the_guardian(cli: Callable[..., Result],
+                                                              cli_copy: Copy,
                                                               typed: str) -> None:
     """A clerk's trial: `--to 周小宝` fed the outcome back to a minor. A party with a guardian
     (法定代理人) is told through the guardian, named by the party or by the guardian; shown
     masked to a reader without the right to names, like a party."""
-    _confirmed(cli, guardian={"name": "李大伟", "relation": "spouse"})
+    _confirmed(cli, cli_copy, guardian={"name": "李大伟", "relation": "spouse"})
     _ok(cli, "--lang", "zh", "case", "feedback", "1", "--channel", "phone", "--to", typed)
     assert [f["to"] for f in _feedbacks(cli)] == ["李大伟"]
     _ok(cli, "staff", "add", "sunli", "--role", "auditor", "--name", "孙丽",
@@ -154,10 +170,10 @@ def test_a_party_with_a_guardian_is_told_through_the_guardian(cli: Callable[...,
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_feedback_through_a_guardian_says_so_and_a_refusal_names_the_guardians(
-        cli: Callable[..., Result], lang: str) -> None:
+        cli: Callable[..., Result], cli_copy: Copy, lang: str) -> None:
     """A clerk's trial: `--to 周子涵` (a minor) went to the guardian 周敏 and nothing said so;
     a refusal listed the parties without their guardians."""
-    _confirmed(cli, guardian={"name": "李大伟", "relation": "spouse"})
+    _confirmed(cli, cli_copy, guardian={"name": "李大伟", "relation": "spouse"})
     zh = lang == "zh"
     r = cli("--lang", lang, "case", "feedback", "1", "--channel", "phone", "--to", "王五")
     assert r.code == 1

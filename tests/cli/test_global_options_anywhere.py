@@ -51,8 +51,9 @@ def test_values_and_the_end_of_options_are_not_lifted() -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_global_options_after_the_command_run(cli: Cli, lang: str) -> None:
-    assert cli("demo", "--quiet", "--cases", "6").code == 0
+def test_global_options_after_the_command_run(cli: Cli,
+                                              demo_of: Callable[..., None], lang: str) -> None:
+    demo_of("--cases", "6")
     before = cli("--lang", lang, "case", "list").out
     r = cli("case", "list", "--lang", lang)
     assert r.code == 0 and r.out == before, r.err

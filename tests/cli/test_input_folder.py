@@ -17,8 +17,9 @@ READERS = [("case", "new", "--file"), ("case", "import"), ("lead", "accept", "1"
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_folder_is_not_a_file(cli: Callable[..., Result], tmp_path: Path, lang: str) -> None:
-    assert cli("demo", "--quiet").code == 0
+def test_a_folder_is_not_a_file(cli: Callable[..., Result],
+                                demo_of: Callable[..., None], tmp_path: Path, lang: str) -> None:
+    demo_of()
     folder, missing = tmp_path / "收件", tmp_path / "无此文件.json"
     folder.mkdir()
     for command in READERS:

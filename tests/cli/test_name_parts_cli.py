@@ -29,8 +29,8 @@ def width(line: str) -> int:
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     return cli
 
 

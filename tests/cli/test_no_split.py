@@ -31,8 +31,8 @@ _VALUES = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?|\d{1,3}(?:,\d{3})*\.\d
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     assert cli("sweep", "record", "--area", "桐梓坡路社区第三网格（含商铺和沿街门面）",
                "--by", "李明、网格员王强", "--found", "3", "--note",
                "沿街商铺噪音与占道经营问题较多，已登记并转交有关部门处理").code == 0

@@ -14,9 +14,10 @@ Cli = Callable[..., Result]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_missing_document_says_what_can_be_printed(cli: Cli, tmp_path: Path,
+def test_a_missing_document_says_what_can_be_printed(cli: Cli,
+                                                     demo_of: Callable[..., None], tmp_path: Path,
                                                      lang: str) -> None:
-    assert cli("demo", "--quiet").code == 0
+    demo_of()
     out = cli("--lang", lang, "case", "print", "agreement", "9", "--out",
               str(tmp_path / "a9.docx"))
     assert out.code == 1 and not (tmp_path / "a9.docx").exists()

@@ -26,9 +26,8 @@ KINDS = ("suicide", "civil_to_criminal", "group_petition", "group_fight")
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    r = cli("demo", "--quiet")
-    assert r.code == 0, r.err
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     return cli
 
 

@@ -16,8 +16,10 @@ Cli = Callable[..., Result]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # the index is changed with sqlite3
 
 
-def test_a_stale_search_index_is_found_and_rebuilt(cli: Cli, cli_db: str) -> None:
-    assert cli("demo", "--quiet").code == 0
+def test_a_stale_search_index_is_found_and_rebuilt(cli: Cli,
+                                                   demo_of: Callable[..., None],
+                                                   cli_db: str) -> None:
+    demo_of()
     good = json.loads(cli("db", "check", "--json").out)
     index = [c for c in good["checks"] if c["name"] == "search_index"]
     assert index and index[0]["ok"], good

@@ -16,9 +16,8 @@ ALL_TIME = ("--from", "2020-01-01")
 
 
 @pytest.fixture
-def demo(cli: Callable[..., Any]) -> Callable[..., Any]:
-    r = cli("demo", "--quiet")
-    assert r.code == 0, r.err
+def demo(cli: Callable[..., Any], demo_of: Callable[..., None]) -> Callable[..., Any]:
+    demo_of()
     return cli
 
 

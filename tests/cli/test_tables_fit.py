@@ -59,8 +59,8 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watch]:
 
 
 @pytest.fixture
-def desk(cli: Cli, tmp_path: Path) -> Cli:
-    assert cli("demo", "--quiet", "--cases", "40").code == 0
+def desk(cli: Cli, demo_of: Callable[..., None], tmp_path: Path) -> Cli:
+    demo_of("--cases", "40")
     for found in ("0", "3"):
         assert cli("sweep", "record", "--area", "桐梓坡路社区第三网格（含商铺和沿街门面）",
                    "--by", "李明、网格员王强", "--found", found, "--note",

@@ -111,10 +111,12 @@ def test_every_kind_of_event_has_a_chinese_name() -> None:
     assert not unnamed, unnamed
 
 
-def test_grid_sweep_staff_token_and_reveal_events_read_chinese(cli: Cli, tmp_path: Path) -> None:
+def test_grid_sweep_staff_token_and_reveal_events_read_chinese(cli: Cli,
+                                                               demo_of: Callable[..., None],
+                                                               tmp_path: Path) -> None:
     """The events beside the workflow's (grid leads, sweeps, staff acts, tokens, a checkpoint,
     a reveal, a print) in a Chinese timeline: no ASCII word but user names."""
-    assert cli("demo", "--quiet").code == 0
+    demo_of()
     acts = [
         ("sweep", "record", "--area", "第三网格", "--by", "李明", "--found", "0"),
         ("lead", "report", "--place", "桐梓坡路8栋", "--seen", "楼上漏水引发争吵",

@@ -38,8 +38,8 @@ _PLACES = re.compile(r".+?(?:街道|社区|小区|[省市区县镇乡村路街�
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     assert cli("lead", "report", "--place", "桐梓坡路8栋", "--seen",
                "楼上漏水，两户因维修费用分担问题多次争吵，已有推搡", "--risk", "medium",
                "--cell", "龙王港-03", "--parties", "张三、李四").code == 0

@@ -39,8 +39,8 @@ HEADERS = {"id": "ID", "number": "Number", "state": "State", "parties": "Parties
 
 
 @pytest.fixture
-def demo(cli: Cli) -> Cli:
-    assert cli("demo", "--quiet").code == 0
+def demo(cli: Cli, demo_of: Callable[..., None]) -> Cli:
+    demo_of()
     return cli
 
 

@@ -39,6 +39,9 @@ def width(text: str) -> int:
 # A value kept whole on one line (an identifier, a name, a state, a date, a number): between
 # these two private-use characters (cli.lines.keep), which wrap() removes.
 KEEP, END = "\ue000", "\ue001"
+# No break here (cli.lines.joined): a label stays on one line with the start of its value
+# (``证件号码：430***********0023``, ``监护人：（姓名：周建国``), never ``证件号码：`` alone.
+JOIN = "\ue002"
 # A typed example whose digits are grouped by spaces (138 1234 5678, +86 138 1234 5678,
 # 0731 8888 6666, 2026-11-28 15:00) is one piece, as an ASCII word is: a space between two
 # digits is inside a value, never a place to break.
@@ -56,13 +59,46 @@ _WORD_END = set("的了")  # and, short of those, after a particle that ends a p
 
 def unmarked(text: str) -> str:
     """``text`` without the marks of values kept whole."""
-    return text.replace(KEEP, "").replace(END, "")
+    return text.replace(KEEP, "").replace(END, "").replace(JOIN, "")
+
+
+def joined(value: str) -> str:
+    """A labelled value (``{field}: {value}``) whose start stays on the label's line: the value
+    to put in the template. THE one rule that a label and its value are never split (every
+    timeline, a record's ``field: value`` lines, a table's cells shown under their row)."""
+    from mediation.core.i18n import shown_as
+
+    return shown_as(value, JOIN + value)
 
 
 def _tokens(text: str, room: int) -> list[str]:
     """The pieces a line may break between: ASCII words, single CJK characters, white space,
     and each value kept whole with what is attached to it (``#12``, ``[案件 …]``); a kept value
-    wider than the whole line (``room``) is broken as ordinary text, the one exception."""
+    wider than the whole line (``room``) is broken as ordinary text, the one exception. A
+    label (what comes before a :data:`JOIN`, back to its colon's word) is one piece with the
+    first piece of its value, where the two fit on a line."""
+    out: list[str] = []
+    glue = False
+    for token in _pieces(text, room):
+        if token == JOIN:
+            glue = True
+            continue
+        if glue and out:
+            k = len(out) - 1
+            while k > 0 and out[k].isspace():
+                k -= 1
+            while k > 0 and out[k][0] in _NO_LINE_START and not out[k - 1].isspace():
+                k -= 1  # ``：`` never starts a line: the label's word before it comes too
+            if width("".join(out[k:]) + token) <= room:
+                out[k:] = ["".join(out[k:]) + token]
+                glue = False
+                continue
+        glue = False
+        out.append(token)
+    return out
+
+
+def _pieces(text: str, room: int) -> list[str]:
     out: list[str] = []
     for token in _TOKEN.findall(text):
         if KEEP not in token:
@@ -199,6 +235,23 @@ def keep_short(value: object) -> str:
     break as prose when longer."""
     text = str(value)
     return keep(text) if width(text) <= KEPT else text
+
+
+# A file's name or path in a longer text (备份/调解-2026-11-30.db, /srv/卷宗/龙12.docx): kept whole.
+_FILE = re.compile(r"[^\s，。；：、,;（）()]*/[^\s，。；：、,;（）()]+|"
+                   r"[^\s，。；：、,;（）()/]+\.[A-Za-z][A-Za-z0-9]{0,4}(?![A-Za-z0-9])")
+
+
+def keep_value(value: object) -> str:
+    """A value of a record (an event's field): kept whole when short (:func:`keep_short`) or
+    one word (a name of 20 characters: no space, no punctuation, up to 48 columns); prose is
+    free to break, but never inside a file's name or path, a case number, a date and time or
+    any other value :func:`protect` finds."""
+    text = str(value)
+    if width(text) <= KEPT or (width(text) <= 2 * KEPT and not any(
+            ch.isspace() or ch in _BREAKS for ch in text)):
+        return keep(text)
+    return protect(_FILE.sub(lambda m: keep(m.group()), text))
 
 
 def keep_each(text: str) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cli import tables
-from cli.lines import emit, keep, keep_short
+from cli.lines import emit, joined, keep, keep_value
 from cli.output import category_name, emit_json, local_time
 from mediation.core import money
 from mediation.core.calendar import DEFAULT
@@ -101,7 +101,7 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
     EventView.staff), times local, records as ``name: value`` pairs with translated field
     names. ``kept``: each single value marked to be kept whole on a wrapped line
     (lines.keep_short), the record around it free to break."""
-    mark = keep_short if kept else str
+    mark = keep_value if kept else str
     if value is None:
         return "—"
     if isinstance(value, str) and key in STAFF_FIELDS and (
@@ -125,8 +125,8 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
         if key in ("documents", "document") and "key" in value:  # a filed document's entry:
             value = {("document" if k == "key" else k): v for k, v in value.items()}  # 文书
         return clauses((_("{field}: {value}", field=mark(name("field", k)),
-                          value=Shown(_nested(_value(v, k, kept, staff)) if isinstance(v, dict)
-                                      else _value(v, k, kept, staff)))
+                          value=_joined(_nested(_value(v, k, kept, staff)) if isinstance(v, dict)
+                                        else _value(v, k, kept, staff), kept))
                         for k, v in value.items()
                         if v is not None), sep)
     if key == "corrected" and isinstance(value, list):  # a party's fields corrected, by name
@@ -153,19 +153,59 @@ def _move(e: EventView) -> str:
     return b if a == b else f"{a} → {b}".strip(" →")
 
 
+def _joined(text: str, kept: bool) -> Shown:
+    """A labelled value: on a terminal its start kept on the label's line (lines.joined)."""
+    return Shown(joined(text) if kept else text)
+
+
 def _changes(e: EventView, kept: bool) -> list[str]:
-    """Each field of the event: ``field: before → after`` (or ``field: value``)."""
+    """Each field of the event: ``field: before → after`` (or ``field: value``); a
+    correction's parties by what changed (:func:`_party_lines`)."""
     mark = keep if kept else str
     lines = []
     for key, change in e.changes.items():
-        if isinstance(change, list) and len(change) == 2:
+        if key == "parties" and isinstance(change, list) and len(change) == 2 and all(
+                isinstance(side, list) for side in change):
+            lines += _party_lines(change[0], change[1], kept, e.staff)
+        elif isinstance(change, list) and len(change) == 2:
             before, after = change
             lines.append(_("{field}: {before} → {after}", field=mark(name("field", key)),
-                           before=Shown(_value(before, key, kept, e.staff)),
+                           before=_joined(_value(before, key, kept, e.staff), kept),
                            after=Shown(_value(after, key, kept, e.staff))))
         else:
             lines.append(_("{field}: {value}", field=mark(name("field", key)),
-                           value=Shown(_value(change, key, kept, e.staff))))
+                           value=_joined(_value(change, key, kept, e.staff), kept)))
+    return lines
+
+
+def _party_lines(before: list[Any], after: list[Any], kept: bool,
+                 staff: Mapping[str, str]) -> list[str]:
+    """A correction's parties (mediation.party_changes): ``第2位当事人 电话：139****4321 →
+    139****1111`` for each field changed, ``第2位当事人 已更正：民族`` for those the masked
+    lists cannot show, a party added or removed whole."""
+    from mediation.party_changes import party_changes
+
+    mark = keep if kept else str
+    lines = []
+    for change in party_changes(before, after):
+        party = _("party {n}", n=change.number)
+        if change.party is not None:
+            template = N_("{party} added: {value}") if change.kind == "added" else \
+                N_("{party} removed: {value}")
+            lines.append(_(template, party=mark(party), value=_joined(
+                _value(change.party, "parties", kept, staff), kept)))
+            continue
+        for path, was, now in change.fields:
+            label = _("{party} {field}", party=party, field=_(
+                "{whose} {field}", whose=name("field", path[0]), field=name("field", path[1]))
+                if len(path) > 1 else name("field", path[0]))
+            lines.append(_("{field}: {before} → {after}", field=mark(label),
+                           before=_joined(_value(was, path[-1], kept, staff), kept),
+                           after=Shown(_value(now, path[-1], kept, staff))))
+        if change.corrected:
+            label = _("{party} {field}", party=party, field=name("field", "corrected"))
+            lines.append(_("{field}: {value}", field=mark(label), value=_joined(
+                _value(list(change.corrected), "corrected", kept, staff), kept)))
     return lines
 
 
@@ -218,10 +258,11 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
             head = f"{head} {keep(label)}"
         emit(head, indent="    ", bold=True)
         if e.occurred_at and e.occurred_at != e.at:
-            emit(_("happened: {time} (entered late)", time=keep(local_time(
-                e.occurred_at))), indent="      ", first_indent="    ")
+            emit(_("happened: {time} (entered late)", time=joined(keep(local_time(
+                e.occurred_at)))), indent="      ", first_indent="    ")
         if e.reason:
-            emit(_("reason: {reason}", reason=keep_short(_code_name(e.reason, "reason"))),
+            emit(_("reason: {reason}", reason=joined(keep_value(_code_name(e.reason,
+                                                                           "reason")))),
                  indent="      ", first_indent="    ")
         for line in _changes(e, True):
             emit(line, indent="      ", first_indent="    ")

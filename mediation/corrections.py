@@ -154,7 +154,8 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
                 ch["amount"] = [_yuan(before), _yuan(new[column])]
                 del ch[column]
         if edits or add_parties or remove_parties:
-            names[:] = _write_parties(uow, case, parties, checked, ch)
+            names[:] = _write_parties(uow, case, parties, checked, ch, [
+                i for i in range(len(parties)) if i + 1 not in set(remove_parties)])
         _check_preventions(uow, case, prevented, ch)
         if wanted:
             _correct_agreement(uow, case, wanted, ch)
@@ -317,9 +318,10 @@ def _parties_amended(current: list[dict[str, Any]], add: Sequence[Mapping[str, A
 
 
 def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
-                   ch: Changes) -> list[kept.Value]:
+                   ch: Changes, stay: Sequence[int]) -> list[kept.Value]:
     """The party rows made equal to the corrected record (updated in place, added, deleted),
-    and the change as the masked parties before and after; returns the persons' names
+    and the change as the masked parties before and after (``stay``: the place before of each
+    party not removed, in order); returns the persons' names
     corrected, before and after, to keep out of the event (``mediation.db.kept``: the event's
     record of the case file holds their keyed hashes)."""
     assert case.id is not None
@@ -342,11 +344,14 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
     # A correction the masked view cannot show (罗霞 → 罗夏 both read 罗某; a sex, an ethnic
     # group, an address) is still a correction: it is judged on the stored values, and the
     # event names the fields corrected, party by party (their values stay out of the log).
-    for i, values in enumerate(wanted[:len(rows)]):
+    # Likewise a guardian's name corrected along with the phone: the lists differ, and the
+    # name's correction is still named (known_names never puts the new name in the old's place).
+    for j, (i, values) in enumerate(zip(stay, wanted, strict=False)):  # the party, not the row
         fixed = sorted({"guardian" if k.startswith("guardian_") else k for k in _CORRECTABLE
-                        if k in values and before_rows[i].get(k) != values[k]})
-        if fixed and before[i] == after[i]:
-            after[i] = {**after[i], "corrected": fixed}
+                        if k in values and before_rows[i].get(k) != values[k]
+                        and _masked(k, before_rows[i]) == _masked(k, values)})
+        if fixed:
+            after[j] = {**after[j], "corrected": fixed}
     if before != after:
         ch["parties"] = [before, after]
     return [kept.Value(f"party/{row.id}", "name", before_rows[i]["name"], values["name"], i)
@@ -360,6 +365,20 @@ _CORRECTABLE = ("name", "sex", "ethnicity", "address", "birth_date", "id_number"
                 "guardian_name", "guardian_relation", "guardian_phone", "id_type", "role",
                 "kind")
 N_("field.corrected")
+
+
+def _masked(key: str, values: Mapping[str, Any]) -> Any:
+    """A stored field as an event shows it (:func:`_shown`); None for one it does not show."""
+    value = values.get(key)
+    if key == "name":
+        return redaction.shown_name(value or "", values.get("kind"), full=False)
+    if key == "guardian_name":
+        return redaction.shown_name(value, "person", full=False) if value else None
+    if key in ("phone", "guardian_phone"):
+        return identity.mask_phone(value)
+    if key == "id_number":
+        return identity.mask_id(value)
+    return value if key in ("role", "kind", "guardian_relation") else None
 
 
 def _shown(p: Party) -> dict[str, Any]:

@@ -4,15 +4,19 @@ reader who may see names (``case history``; a clerk's trial, issue 14).
 The log holds a party's name masked in a correction's party lists; the name is known from the
 party's row (the current one) and the names kept out of the log (db.kept: a corrected name,
 before → after). Walking the events from the newest back, each party (by position) has the name
-it had after that event; a masked name is replaced only where it is that name masked, and the
-walk stops (names stay masked) before an event that changed how many parties there are or that
-corrected a name the log does not keep (an event older than kept values)."""
+it had after that event, and its guardian's; a masked name is replaced only where it is that
+name masked. Through a correction that added or removed parties, each party before it is the
+party it became (mediation.party_changes.align): a party added later is named from its row in
+the events after it, the others keep their names before it; a party removed is not known (its
+name stays masked, unless the log kept it). A name corrected where the log does not keep it
+(an event older than kept values) stays masked from there back."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from mediation import party_changes
 from mediation.cases import Party
 from mediation.core import identity, redaction
 from mediation.tables import EventView
@@ -38,8 +42,13 @@ def fill(views: Sequence[EventView], parties: Sequence[Party]) -> list[EventView
             continue
         before, recorded = pair
         after = [_named(p, k) for p, k in zip(recorded, known, strict=True)]
-        if isinstance(before, list) and len(before) == len(after):
-            known = [_before(b, a, k) for b, a, k in zip(before, recorded, known, strict=True)]
+        if isinstance(before, list):  # each party before by the party it is after (or none:
+            was: Known = [(None, None)] * len(before)  # removed, its name unknown here)
+            for i, j in party_changes.align(before, recorded):
+                if i is not None:  # removed: only a name the log kept (shown in full)
+                    was[i] = _before(before[i], {}, (None, None)) if j is None else \
+                        _before(before[i], recorded[j], known[j])
+            known = was
             before = [_named(p, k) for p, k in zip(before, known, strict=True)]
         else:
             known = None
@@ -77,11 +86,18 @@ def _before(before: Any, after: Any, known: tuple[str | None, str | None]
     shown = before.get("name")
     if isinstance(shown, str) and shown != identity.mask_name(shown):
         name = shown  # kept out of the log and put back (kept.shown): the name before
-    elif "name" in corrected or before.get("name") != after.get("name"):
+    elif "name" in corrected or not _same(shown, after.get("name")):
         name = None
-    if "guardian" in corrected or _guardian_name(before) != _guardian_name(after):
+    if "guardian" in corrected or not _same(_guardian_name(before), _guardian_name(after)):
         guardian_name = None
     return (name, guardian_name)
+
+
+def _same(before: Any, after: Any) -> bool:
+    """Whether a name before an event is the one after it: the same, or it masked (the name
+    after put back in full from kept values: a party moved up past one removed)."""
+    return before == after or (isinstance(before, str) and isinstance(after, str)
+                               and before == identity.mask_name(after))
 
 
 def _guardian_name(party: dict[str, Any]) -> Any:

@@ -109,7 +109,7 @@ def case_timeline(uow: UnitOfWork, actor: Actor, ref: str, *, reveal: bool = Fal
     """One case for a reviewer: its current state and every event, with before and after; the
     parties the events name shown as ``case history`` shows them, and ``reveal`` checked and
     recorded as ``case show --reveal`` is (queries.record_reveal)."""
-    from mediation.queries import PartiesShown, record_reveal
+    from mediation.queries import PartiesShown, corrected_since, record_reveal
 
     audit_scope(actor)
     case = casestore.find(uow, actor, ref)
@@ -119,9 +119,11 @@ def case_timeline(uow: UnitOfWork, actor: Actor, ref: str, *, reveal: bool = Fal
                                   .order_by(col(Party.position))).scalars().all()
     if reveal:
         record_reveal(uow, actor, case, casestore.assigned_to(uow, cid), parties, reason)
-    shown = PartiesShown(parties, case, reveal=reveal, names_ok=reveal or sees_names(actor))
-    events = [shown.event(e) for e in log(uow, actor, case=str(cid), limit=1_000_000,
-                                          revealed=reveal)]
+    logged = log(uow, actor, case=str(cid), limit=1_000_000, revealed=reveal)
+    shown = PartiesShown(parties, case, reveal=reveal, names_ok=reveal or sees_names(actor),
+                         corrected=corrected_since(e.changes for e in logged),
+                         former=kept.names(uow.conn, cid))  # as case history (queries.history)
+    events = [shown.event(e) for e in logged]
     if reveal or sees_names(actor):  # the names the log holds masked, where known
         from mediation import known_names
 

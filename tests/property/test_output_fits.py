@@ -1,11 +1,14 @@
-"""Output that fits, for any case (issue 14): ``case list`` and ``case show`` rendered for
+"""Output that fits, for any case (issue 14): ``case list``, ``case show`` and the timelines
+(``case history``, ``audit log``, ``audit case``) rendered for
 generated cases (names up to 20 Han characters, organisations' registered names, several
 parties, long addresses, every state and category, revealed or masked) on a terminal 80, 100
 and 120 columns wide, in zh and en: no line is wider than the terminal and every name, case
 number, state, ID number, phone number and date appears whole on one line; a name is never cut
 (no ``…`` in a case list: a side of many parties is named by its first, ``罗霞等3人``; a name
 too wide for its column goes under its row, and the list stays a table). Piped,
-the list is one tab-separated row per case, every name in full.
+the list is one tab-separated row per case, every name in full. In a timeline no label ends a
+line apart from its value (``证件号码：`` alone), no file name, case number, date, hash prefix,
+masked number or name is split (tests/property/test_party_changes.py: only what changed).
 
 The demo database's views are checked the same way by tests/cli/test_no_split.py and
 test_units_at_80.py; this renders the views (cli.render.case_list, cli.caseview.case_view)
@@ -28,11 +31,13 @@ from hypothesis import strategies as st
 from cli.caseview import case_view
 from cli.lines import width
 from cli.render import case_list
+from cli.timeline import events
 from mediation.caselist import CaseSummary
 from mediation.cases import CaseView, PartyView
 from mediation.core import categories
 from mediation.core.i18n import name, set_language
 from mediation.core.vocab import State
+from mediation.tables import EventView
 from tests.conftest import TerminalOut
 
 HAN = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方邹熊白孟秦邱江尹薛阎段雷侯龙史陶黎贺顾毛郝龚邵万覃武钱戴严欧莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧阳买提江建国桂英秀兰明华强军平刚"  # noqa: E501
@@ -130,7 +135,7 @@ def terminal(cells: int | None, lang: str) -> Iterator[io.StringIO]:
 def _lines(shown: io.StringIO, cells: int) -> list[str]:
     lines = _STYLE.sub("", shown.getvalue()).splitlines()
     assert max((width(line) for line in lines), default=0) <= cells, "\n".join(lines)
-    assert not any(mark in line for line in lines for mark in ("\ue000", "\ue001"))
+    assert not any(mark in line for line in lines for mark in ("\ue000", "\ue001", "\ue002"))
     return lines
 
 
@@ -184,3 +189,73 @@ def test_a_case_file_fits_and_keeps_every_value_whole(view: CaseView, lang: str)
         for p in view.parties:  # an address's places whole (the address wraps between them)
             for place in re.findall("|".join(PLACES), p.address or ""):
                 assert any(place in line for line in lines), (place, "\n".join(lines))
+
+
+# --- timelines (case history, audit log, audit case) ---------------------------------------
+
+hashes = st.text("0123456789abcdef", min_size=16, max_size=16)
+files = st.builds(lambda d, n, ext: f"备份/{d}/{n}.{ext}", st.text(HAN, min_size=1, max_size=6),
+                  st.text(HAN + "-", min_size=1, max_size=12).map(lambda n: n + "-2026-12-01"),
+                  st.sampled_from(["db", "docx", "json", "pdf"]))
+prose = st.text(HAN + "，。", min_size=0, max_size=30)
+phones = st.integers(0, 9999).map(lambda n: f"139****{n:04d}")
+ids = st.integers(0, 9999).map(lambda n: f"430***********{n:04d}")
+
+
+@st.composite
+def event_parties(draw: st.DrawFn) -> dict[str, object]:
+    party: dict[str, object] = {"role": draw(st.sampled_from(["applicant", "respondent"])),
+                                "kind": "person", "name": draw(person), "phone": draw(phones)}
+    if draw(st.booleans()):
+        party["id_number"] = draw(ids)
+    if draw(st.booleans()):
+        party["guardian"] = {"name": draw(person), "relation": "parent", "phone": draw(phones)}
+    return party
+
+
+@st.composite
+def timelines(draw: st.DrawFn) -> tuple[list[EventView], set[str]]:
+    """Events holding what must stay whole (returned with them): names, masked numbers,
+    file names, case numbers, dates, hash prefixes, in records and in prose."""
+    whole: set[str] = set()
+    rows = []
+    for seq in range(1, draw(st.integers(1, 4)) + 1):
+        number, file, day, digest = draw(numbers), draw(files), draw(days), draw(hashes)
+        whole |= {number, file, day, digest}
+        note = "".join(draw(st.permutations(
+            [draw(prose), f" {file} ", number, f" {day} ", draw(prose)])))
+        parties = draw(st.lists(event_parties(), min_size=1, max_size=3))
+        for p in parties:
+            whole |= {str(p["name"]), str(p["phone"]), str(p.get("id_number", p["phone"]))}
+        changes: dict[str, object] = {
+            "parties": [None, parties], "note": [None, note], "fingerprint": [None, digest],
+            "file": [None, file], "deadline": [None, f"{day}T15:59:59Z"]}
+        rows.append(EventView(seq=seq, at="2026-12-01T13:45:00Z", case=number,
+                              actor="wangfang", role="director", action="new",
+                              from_state=None, to_state="intake", version=1,
+                              reason=draw(prose) + " " + file, changes=changes,
+                              hash=digest))
+    return rows, whole
+
+
+def _no_label_alone(lines: list[str]) -> None:
+    """No line ends with a label whose value is on the next (``证件号码：`` / ``phone:``)."""
+    for line in lines:
+        assert not line.rstrip().endswith(("：", ":")), "\n".join(lines)
+
+
+@given(made=timelines(), lang=st.sampled_from(["zh", "en"]), with_case=st.booleans())
+def test_a_timeline_fits_and_keeps_each_value_whole_and_by_its_label(
+        made: tuple[list[EventView], set[str]], lang: str, with_case: bool) -> None:
+    rows, whole = made
+    for cells in WIDTHS:
+        with terminal(cells, lang) as shown:
+            events(rows, fmt=None, as_json=False, with_case=with_case)
+        lines = _lines(shown, cells)
+        _whole(lines, {w for w in whole if width(w) <= cells - 6})
+        _no_label_alone(lines)
+    with terminal(None, lang) as piped:  # a pipe: a row an event, nothing wrapped
+        events(rows, fmt=None, as_json=False, with_case=with_case)
+    got = piped.getvalue().splitlines()
+    assert len(got) == len(rows) and all(w in piped.getvalue() for w in whole)
+    assert not any(mark in piped.getvalue() for mark in ("\ue000", "\ue001", "\ue002"))

@@ -148,7 +148,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         when: str | None = typer.Option(None, "--at", metavar="WHEN", help=_(
             "When, a date and time of the committee's calendar later than now: "
-            "2026-12-05T09:30, or 今天, 明天, 后天 and a time (明天 09:30).")),
+            "2026-12-05 09:30, 12月5日 上午9点半, 明天 下午3点; a date without its year the "
+            "next such day.")),
         place: str | None = typer.Option(None, "--place", metavar="TEXT", help=_(
             "Where (村委会调解室).")),
         note: str | None = typer.Option(None, "--note", help=_("Who is to come, what to bring.")),
@@ -160,23 +161,7 @@ def register(app: typer.Typer) -> None:
         where; the agenda reminds of it. A later one replaces it."""
         from mediation import steps
 
-        render.step_done(env(ctx).act(steps.schedule, case_ref, when=parse_at(_day(when)),
-                                      place=place, note=note, cancel=cancel,
+        render.step_done(env(ctx).act(steps.schedule, case_ref,
+                                      when=parse_at(when, toward="ahead"), place=place,
+                                      note=note, cancel=cancel,
                                       expected_version=expect_version), as_json)
-
-
-_DAYS_AHEAD = {"今天": 0, "明天": 1, "后天": 2, "today": 0, "tomorrow": 1}
-
-
-def _day(value: str | None) -> str | None:
-    """``--at 明天 09:30``: a day named relative to the committee's today, as its date."""
-    from datetime import timedelta
-
-    from cli.options import committee_today
-
-    text = (value or "").strip()
-    for word, ahead in _DAYS_AHEAD.items():
-        if text.lower().startswith(word):
-            day = committee_today() + timedelta(days=ahead)
-            return f"{day.isoformat()} {text[len(word):].strip()}".strip()
-    return value

@@ -135,35 +135,33 @@ def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:
 def at_opt() -> Any:
     return typer.Option(
         None, "--at", metavar="WHEN", help=_(
-            "When it happened, if not now (补录, a late entry): a date (2026-11-28) or a date "
-            "and time (2026-11-28 15:00) in the committee's time zone; not in the future, not "
-            "before the case's previous step, at most the committee's late-entry days ago."))
+            "When it happened, if not now (补录, a late entry): a date (2026-11-28, 11月28日, "
+            "昨天) or a date and time (2026-11-28 15:00, 11-28 下午3点, 昨天 9点半) in the "
+            "committee's time zone, a date without its year the latest such day; not in the "
+            "future, not before the case's previous step, at most the committee's late-entry "
+            "days ago."))
 
 
-def parse_at(value: str | None) -> date | None:
+def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> date | None:
     """``--at``: a date (a ``date``) or a date and time (a ``datetime``, a wall time of the
-    committee's zone unless it has an offset), in any form normalise.datetime_text reads; or a
-    usage error (exit 2)."""
+    committee's zone unless it has an offset), in any form mediation.core.moments reads
+    (``toward``: where a day without its year falls, moments.BACK for what happened, AHEAD for
+    an appointment); or a usage error (exit 2) naming the forms."""
     if value is None:
         return None
-    from mediation.core import normalise, periods
+    from mediation.core import moments
     from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
-    from mediation.core.errors import InvalidInput
 
     try:
-        text = normalise.datetime_text(periods.with_year(value, today=committee_today))
-        when = datetime.fromisoformat(text)
-    except (normalise.Unreadable, InvalidInput) as exc:  # not a real date (2026-11-31)
-        raise typer.BadParameter(exc.message.render(), param_hint="--at") from None
-    except ValueError:
-        raise typer.BadParameter(_(
-            "{value} is not a date or a date and time: write 2026-11-28 or 2026-11-28 15:00",
-            value=value), param_hint="--at") from None
-    if not in_range(when.date()):
+        when = moments.parse(value, today=committee_today, toward=toward)
+    except moments.Unreadable as exc:
+        raise typer.BadParameter(exc.message.render(), param_hint=option) from None
+    day = when.date() if isinstance(when, datetime) else when
+    if not in_range(day):
         raise typer.BadParameter(_("{value} is out of range: dates are from {first} to {last}",
                                    value=value, first=FIRST_DAY, last=LAST_DAY),
-                                 param_hint="--at")
-    return when if "T" in text else when.date()
+                                 param_hint=option)
+    return when
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,18 +54,17 @@ def _amount(default: str | None = None) -> str | None:
 def _moment(question: str, future: str, calendar: Calendar | None, *,
             times: bool = True, default: str | None = None,
             check: Callable[[str], str | None] | None = None) -> str | None:
-    """A date or a date and time of the committee's zone (in every form ``periods.with_year``
-    and ``normalise.datetime_text`` read: 11-28, 2026年11月28日 9:30), not in the future, as ISO
+    """A date or a date and time of the committee's zone (in every form mediation.core.moments
+    reads: 11-28, 2026年11月28日 9:30, 昨天 下午3点), not in the future, as ISO
     text; empty: None (now). ``times``: a date alone stays a date (``case new --at``'s rule),
     else it is that day's 00:00. ``default``: the answer given before (a correction at the
     summary: Enter keeps it); ``check``: what is wrong with an answer against the others (said
     at once, naming the question, and asked again), or None."""
     from datetime import datetime
 
-    from mediation.core import periods
+    from mediation.core import moments
     from mediation.core.calendar import DEFAULT
     from mediation.core.clock import utcnow
-    from mediation.core.errors import InvalidInput
 
     cal = calendar or DEFAULT
 
@@ -73,16 +72,16 @@ def _moment(question: str, future: str, calendar: Calendar | None, *,
         if value == default:
             return value
         try:
-            text = normalise.datetime_text(periods.with_year(value, today=cal.local_date(
-                utcnow())))
-            when = datetime.fromisoformat(text)
-        except (ValueError, InvalidInput):  # normalise.Unreadable is a ValueError
-            raise Refused(_("{value} is not a date or a date and time: write 2026-11-28 or "
-                            "2026-11-28 15:00", value=value)) from None
-        if when.tzinfo is None and (cal.to_utc(when) > utcnow() if "T" in text or times
+            found = moments.parse(value, today=cal.local_date(utcnow()))
+        except moments.Unreadable as exc:
+            raise Refused(exc.message.render()) from None
+        timed = isinstance(found, datetime)
+        when = found if isinstance(found, datetime) else datetime(found.year, found.month,
+                                                                   found.day)
+        if when.tzinfo is None and (cal.to_utc(when) > utcnow() if timed or times
                                     else when.date() > cal.local_date(utcnow())):
             raise Refused(future)
-        answer_ = when.isoformat() if "T" in text or times else when.date().isoformat()
+        answer_ = when.isoformat() if timed or times else when.date().isoformat()
         if check is not None and (wrong := check(answer_)) is not None:
             raise Refused(wrong)
         return answer_

@@ -29,7 +29,7 @@ from sqlmodel import col, select
 from mediation import calendars, intake
 from mediation.access.policy import Actor, allowed, require, require_any
 from mediation.cases import Case, CaseIn
-from mediation.core import choices, normalise, periods, redaction
+from mediation.core import choices, moments, normalise, redaction
 from mediation.core.errors import InvalidInput, NotFound, UsageError
 from mediation.core.i18n import N_, Msg, msg, name
 from mediation.core.vocab import LeadStatus, RiskLevel
@@ -70,11 +70,11 @@ def _found_at(uow: UnitOfWork, actor: Actor, found: str | None, now: datetime) -
         return now
     calendar = calendars.of(uow, actor.committee_id)
     try:
-        at = datetime.fromisoformat(normalise.datetime_text(
-            periods.with_year(found, today=calendar.local_date(now))))
-    except (ValueError, normalise.Unreadable, InvalidInput):
+        when = moments.parse(found, today=calendar.local_date(now))
+    except moments.Unreadable:
         raise UsageError(msg("when found (--found) {value!r} is not a date and time; write "
                                "e.g. 2026-11-30 09:30", value=found)) from None
+    at = when if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
     return calendar.to_utc(at)
 
 

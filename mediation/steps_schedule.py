@@ -79,7 +79,8 @@ def schedule(uow: UnitOfWork, actor: Actor, ref: str | int, *, when: date | None
     if cancel and (when is not None or place or note):
         raise UsageError(msg("--cancel takes no --at, --place or --note"))
     if not cancel and when is not None and not isinstance(when, datetime):
-        raise UsageError(msg("--at needs the time of the session too: 2026-12-05T09:30"))
+        raise UsageError(msg("--at needs the time of the session too: {example}",
+                             example=when.isoformat() + " 09:30"))
     case = casestore.find(uow, actor, ref)
     before = current(uow, case)
     if cancel and before is None:

@@ -9,12 +9,11 @@ caller's ``today``; never the machine's date) to the written form they stand for
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from mediation.core import calendar
+from mediation.core import calendar, moments
 from mediation.core.clock import start_of_local_day_utc
 from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import N_, msg
@@ -206,27 +205,25 @@ def parse_period(spec: str, today: Today) -> Period:
 
 
 # A date typed without its year (12月31日, 12-31) is the nearest such day on the side of today
-# the option looks to: AHEAD for a date still to come (a performance deadline, --due): on or
-# after today; BACK for every other (when something happened, --at; the bounds of a period, a
-# search or a log, --from/--to/--since/--until; a filing or a decision): on or before today.
-AHEAD: Final = "ahead"
-BACK: Final = "back"
-WRITTEN_DATES: Final = N_("2026-12-31 (also 2026/12/31, 2026.12.31, 2026年12月31日, or 12-31 "
-                          "and 12月31日 without the year)")
-Today = date | Callable[[], date]
+# the option looks to (THE rule: mediation.core.moments): AHEAD for a date still to come (an
+# appointment, a performance deadline, --due): on or after today; BACK for every other (when
+# something happened, --at; the bounds of a period, a search or a log, --from/--to/--since/
+# --until; a filing or a decision): on or before today.
+AHEAD: Final = moments.AHEAD
+BACK: Final = moments.BACK
+WRITTEN_DATES: Final = moments.DAY_FORMS
+Today = moments.Today
 
 
 def parse_date(value: str, *, today: Today, toward: str = BACK) -> date:
-    """A date in any written form the one normaliser reads (normalise.date_: 2026-12-31,
-    2026/12/31, 2026.12.31, 2026年12月31日, full-width digits), or without its year (12-31,
-    12月31日: :func:`with_year`). ``today`` (the committee's, or a function giving it when a
-    year is missing) and ``toward`` (AHEAD, BACK) place a date typed without its year."""
-    from mediation.core import normalise
-
+    """A date in any form :func:`mediation.core.moments.parse_day` reads (2026-12-31,
+    2026/12/31, 2026.12.31, 2026年12月31日, full-width digits; 12-31, 12月31日 without the
+    year; 今天, 昨天, 明天 ...). ``today`` (the committee's, or a function giving it when it is
+    needed) and ``toward`` (AHEAD, BACK) place a date typed without its year; UsageError
+    naming the forms otherwise."""
     try:
-        day = normalise.date_(with_year(value, today=today, toward=toward),
-                              forms=WRITTEN_DATES)
-    except normalise.Unreadable as exc:
+        day = moments.parse_day(value, today=today, toward=toward)
+    except moments.Unreadable as exc:
         raise UsageError(exc.message) from None
     _check_day(day, value)
     return day
@@ -234,27 +231,19 @@ def parse_date(value: str, *, today: Today, toward: str = BACK) -> date:
 
 def with_year(value: str, *, today: Today, toward: str = BACK) -> str:
     """``value`` with the year written in when it was typed without one (``12月31日 15:00`` →
-    ``2026-12-31 15:00``): the nearest year whose month and day fall on the ``toward`` side of
-    ``today`` (AHEAD: on or after it; BACK: on or before it), 2-29 in the nearest leap year.
-    Any other text comes back as it was, for the date readers to read or refuse."""
+    ``2026-12-31 15:00``), by :func:`mediation.core.moments.nearest`. Any other text comes
+    back as it was, for the date readers to read or refuse."""
     from mediation.core import normalise
 
     found = normalise.month_day(value)
     if found is None:
         return value
     mon, dom, rest = found
-    if not (1 <= mon <= 12 and 1 <= dom <= 31):
-        raise UsageError(msg("{value!r} is not a real date", value=value))
-    now = today() if callable(today) else today
-    step = 1 if toward == AHEAD else -1
-    for y in range(now.year, now.year + 9 * step, step):  # a leap year within eight years
-        try:
-            day = date(y, mon, dom)
-        except ValueError:
-            continue
-        if (day >= now) if toward == AHEAD else (day <= now):
-            return f"{day.isoformat()} {rest.lstrip()}".rstrip()
-    raise UsageError(msg("{value!r} is not a real date", value=value))
+    try:
+        day = moments.nearest(mon, dom, value, today=today, toward=toward)
+    except moments.Unreadable as exc:
+        raise UsageError(exc.message) from None
+    return f"{day.isoformat()} {rest.lstrip()}".rstrip()
 
 
 def _check_day(day: date, value: str) -> None:

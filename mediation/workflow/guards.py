@@ -407,7 +407,7 @@ def appointment_ahead(s: Subject, c: Schedule) -> Msg | None:
     if c.cancel:
         return None
     if c.when is None:
-        return msg("give the date and time of the next session (--at 2026-12-05T09:30)")
+        return msg("give the date and time of the next session (--at 2026-12-05 09:30)")
     now = s.now.replace(tzinfo=None) if s.now is not None else None
     if now is not None and c.when.replace(tzinfo=None) <= now:
         return msg("the next session must be later than now")

@@ -57,8 +57,9 @@ def test_bad_input_is_one_line_and_writes_nothing(demo: Cli, lang: str) -> None:
     before = version(demo)
     for args, code, said in (
             (("--at", "2020-01-06T09:00"), 1, ("须晚于现在", "later than now")),
-            (("--at", "2099-12-05"), 2, ("日期和时间", "time of the session")),
-            (("--at", "明天"), 2, ("日期和时间", "time of the session")),
+            (("--at", "2099-12-05"), 2, ("时间，如 2099-12-05 09:30",
+                                         "time of the session too: 2099-12-05 09:30")),
+            (("--at", "明天"), 2, ("须写明下次调解的时间", "time of the session")),
             (("--cancel",), 1, ("无需取消", "nothing to cancel")),
             (("--at", "明天 09:30", "--cancel"), 2, ("--cancel", "--cancel"))):
         result = demo(*L, "case", "schedule", "5", *args)

@@ -1,0 +1,179 @@
+"""THE reader of a moment as a clerk types it: every ``--at``, every date option (``--due``,
+``--from`` ...) and the guided questions read dates and times here, and nowhere else.
+
+A moment is a day, perhaps followed by a time of day:
+
+- the day: ``2026-12-01``, ``2026/12/01``, ``2026.12.01``, ``2026年12月1日`` (or 号);
+  without its year ``12-01``, ``12/01``, ``12.01``, ``12月1日``; or a word: 今天, 昨天, 前天,
+  大前天, 明天, 后天, 大后天 (today, yesterday, tomorrow);
+- the time (after a space, a ``T``, or straight after 日/号/the word): ``9:30``,
+  ``09:30:00`` (an offset ``+08:00`` or ``Z`` kept), ``9点``, ``9点半``, ``9点15分``,
+  ``9点整``, ``21时50分``, ``9时半``; before it 上午/早上/凌晨/中午/下午/傍晚/晚上, or
+  ``am``/``pm`` after it: 下午3点 is 15:00, 中午12点 12:00, 晚上9点 21:00, 凌晨12点 00:00,
+  ``3pm`` 15:00, ``3:30 pm`` 15:30.
+
+Digits, colons and spaces in any width (full-width ``１２：３０`` too).
+
+The year of a day typed without one (THE rule, :data:`BACK`/:data:`AHEAD`): the nearest such
+day on the side of the committee's today the option looks to. What happened (a step's
+``--at``, the bounds of a period, a search, a filing) looks BACK: on or before today. What is
+still to come (an appointment, ``case schedule --at``; a deadline, ``--due``) looks AHEAD: on
+or after today. 2-29 is the nearest leap year's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from mediation.core.i18n import N_, Msg, msg
+
+AHEAD: Final = "ahead"
+BACK: Final = "back"
+Today = date | Callable[[], date]
+
+FORMS: Final = N_("2026-11-28, 2026-11-28 15:00, 2026/11/28, 2026.11.28, 2026年11月28日 下午3点, "
+                  "11-28 9点半, 11月28日 21时50分, 今天, 昨天 15:00, 明天 上午9点")
+DAY_FORMS: Final = N_("2026-11-28 (also 2026/11/28, 2026.11.28, 2026年11月28日, 11-28, 11月28日 "
+                      "without the year, 今天, 昨天, 明天)")
+
+
+class Unreadable(ValueError):
+    """Text that is no moment in any form (a usage error: exit 2); ``message`` says so."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.id)
+        self.message = message
+
+
+_WORDS: Final = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0,
+                 "明天": 1, "明日": 1, "后天": 2, "大后天": 3,
+                 "yesterday": -1, "today": 0, "tomorrow": 1}
+_WORD_RE: Final = "|".join(sorted(_WORDS, key=len, reverse=True))
+_DAY: Final = (
+    rf"(?:(?P<word>{_WORD_RE})"
+    r"|(?:(?P<y>\d{4})\s*(?P<s>[-/.])\s*)?(?P<m1>\d{1,2})\s*(?(s)(?P=s)|[-/.])\s*(?P<d1>\d{1,2})"
+    r"|(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*(?P<ri>[日号])?)")
+_PART: Final = r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)"
+_CLOCK: Final = (
+    r"(?:(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<sec>\d{2})(?P<frac>\.\d{1,6})?)?"
+    r"|(?P<hz>\d{1,2})\s*[点時时]\s*(?:(?P<half>半)|(?P<mz>\d{1,2})\s*分?|整)?"
+    r"|(?P<ha>\d{1,2})(?=\s*[ap]\.?m))")
+_TIME: Final = (rf"(?:{_PART}\s*)?{_CLOCK}"
+                r"(?:\s*(?P<ampm>am|pm|a\.m\.|p\.m\.))?(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?")
+_MOMENT_RE: Final = re.compile(rf"{_DAY}(?:(?:\s*T\s*|\s+|(?<=[日号天])\s*){_TIME})?",
+                               re.ASCII | re.IGNORECASE)
+
+
+def parse(value: str, *, today: Today, toward: str = BACK, forms: str = FORMS
+          ) -> date | datetime:
+    """The moment ``value`` names: a ``date`` when no time was typed, else a ``datetime`` (a
+    wall time of the committee's zone, naive; aware when an offset was typed). ``today`` (the
+    committee's, or a function giving it, asked only for a word or a day without its year)
+    and ``toward`` (:data:`AHEAD`, :data:`BACK`) place them. :class:`Unreadable` naming the
+    forms (:data:`FORMS`) for anything else, or saying the date is not a real one
+    (2026-02-30)."""
+    return _parse(value, today, toward, forms)
+
+
+def parse_day(value: str, *, today: Today, toward: str = BACK) -> date:
+    """A day alone (a date option: ``--due``, ``--from``), read as :func:`parse` reads it;
+    :class:`Unreadable` naming :data:`DAY_FORMS` for anything else, a time included."""
+    found = _parse(value, today, toward, DAY_FORMS)
+    if isinstance(found, datetime):
+        raise Unreadable(msg("{value!r} is not a date; write {forms}", value=value,
+                             forms=msg(DAY_FORMS)))
+    return found
+
+
+def _parse(value: str, today: Today, toward: str, forms: str) -> date | datetime:
+    from mediation.core import normalise
+
+    text = normalise.fold(value).strip().lower()
+    m = _MOMENT_RE.fullmatch(text)
+    if m is None:
+        raise Unreadable(_unreadable(value, forms))
+    day = _day(m, value, today, toward)
+    if m.group("h") is None and m.group("hz") is None and m.group("ha") is None:
+        return day
+    hour, minute, second, micro = _clock(m, value, forms)
+    when = datetime(day.year, day.month, day.day, hour, minute, second, micro)
+    if m.group("tz"):
+        tz = m.group("tz").upper()
+        offset = "+00:00" if tz == "Z" else tz if ":" in tz else f"{tz[:3]}:{tz[3:]}"
+        when = datetime.fromisoformat(when.isoformat() + offset)
+    return when
+
+
+def _day(m: re.Match[str], value: str, today: Today, toward: str) -> date:
+    if m.group("word"):
+        now = today() if callable(today) else today
+        return now + timedelta(days=_WORDS[m.group("word")])
+    year = m.group("y") or m.group("y2")
+    mon = int(m.group("m1") or m.group("m2"))
+    dom = int(m.group("d1") or m.group("d2"))
+    if year is not None:
+        try:
+            return date(int(year), mon, dom)
+        except ValueError:
+            raise Unreadable(msg("{value!r} is not a real date", value=value)) from None
+    return nearest(mon, dom, value, today=today, toward=toward)
+
+
+def nearest(mon: int, dom: int, value: str, *, today: Today, toward: str) -> date:
+    """THE year of a day typed without one: the nearest ``mon``-``dom`` on the ``toward``
+    side of ``today`` (AHEAD: on or after it; BACK: on or before it); 2-29 the nearest leap
+    year's. :class:`Unreadable` when there is no such day (13-01, 2-30)."""
+    if 1 <= mon <= 12 and 1 <= dom <= 31:
+        now = today() if callable(today) else today
+        step = 1 if toward == AHEAD else -1
+        for y in range(now.year, now.year + 9 * step, step):  # a leap year within eight years
+            try:
+                day = date(y, mon, dom)
+            except ValueError:
+                continue
+            if (day >= now) if toward == AHEAD else (day <= now):
+                return day
+    raise Unreadable(msg("{value!r} is not a real date", value=value))
+
+
+_AFTERNOON: Final = ("下午", "傍晚", "晚上", "夜里")
+
+
+def _clock(m: re.Match[str], value: str, forms: str) -> tuple[int, int, int, int]:
+    """(hour, minute, second, microsecond) of the time typed, by the part of the day said."""
+    if m.group("h") is not None:
+        hour, minute = int(m.group("h")), int(m.group("mi"))
+        second = int(m.group("sec") or 0)
+        micro = int((m.group("frac") or ".0")[1:].ljust(6, "0"))
+    else:
+        hour, second, micro = int(m.group("hz") or m.group("ha")), 0, 0
+        minute = 30 if m.group("half") else int(m.group("mz") or 0)
+    part, ampm = m.group("part"), (m.group("ampm") or "").replace(".", "")
+    if part and ampm:  # 下午3点pm: not a form
+        hour = 99
+    elif part in _AFTERNOON or ampm == "pm":
+        if 1 <= hour <= 11:
+            hour += 12
+        elif hour == 12 and part in ("晚上", "夜里"):
+            hour = 99  # 晚上12点 is the next day's 00:00: write it so
+        elif hour == 0 or (ampm and hour > 12):
+            hour = 99
+    elif part == "中午" and 1 <= hour <= 2:
+        hour += 12
+    elif (part == "凌晨" and hour == 12) or (ampm == "am" and hour == 12):
+        hour = 0
+    elif (part or ampm) and hour > 12:
+        hour = 99  # 上午15点
+    if hour > 23 or minute > 59 or second > 59:
+        raise Unreadable(_unreadable(value, forms))
+    return hour, minute, second, micro
+
+
+def _unreadable(value: str, forms: str) -> Msg:
+    if forms == DAY_FORMS:
+        return msg("{value!r} is not a date; write {forms}", value=value, forms=msg(forms))
+    return msg("{value!r} is not a date or a date and time: write {forms}", value=value,
+               forms=msg(forms))

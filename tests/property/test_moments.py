@@ -1,0 +1,171 @@
+"""THE reader of a typed moment (mediation.core.moments, issue 14): every written form of a
+date and time a clerk types -- ISO, slashes, dots, 年月日, full-width, 上午/下午/晚上/中午, N点半,
+N点M分, N时M分, am/pm, 今天/昨天/明天 -- reads back to the same instant; a day without its year
+falls on the side of today its option looks to; anything else is Unreadable naming the forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mediation.core import moments
+from mediation.core.i18n import Msg
+
+_WIDE = str.maketrans("0123456789:-/. ", "０１２３４５６７８９：－／．\u3000")
+
+
+def _clock_forms(t: datetime) -> list[str]:
+    h, m = t.hour, t.minute
+    forms = [f"{h:02d}:{m:02d}", f"{h}:{m:02d}", f"{h:02d}:{m:02d}:00", f"{h}时{m}分",
+             f"{h}点{m}分"]
+    if m == 0:
+        forms += [f"{h}点", f"{h}时", f"{h}点整"]
+    if m == 30:
+        forms += [f"{h}点半", f"{h}时半"]
+    if 1 <= h <= 11:
+        forms += [f"上午{h}点{m}分", f"上午 {h}:{m:02d}", f"{h}:{m:02d} am", f"{h}:{m:02d}am"]
+    if 13 <= h <= 23:
+        forms += [f"下午{h - 12}点{m}分", f"下午 {h - 12}:{m:02d}", f"{h - 12}:{m:02d} pm",
+                  f"{h - 12}:{m:02d} p.m."]
+        if m == 30:
+            forms.append(f"下午{h - 12}点半")
+        if m == 0:
+            forms.append(f"{h - 12}pm")
+    if 18 <= h <= 23:
+        forms.append(f"晚上{h - 12}点{m}分")
+    if h == 12:
+        forms += [f"中午12点{m}分", f"12:{m:02d} pm"]
+    if h == 13:
+        forms.append(f"中午1点{m}分")
+    if h == 0:
+        forms += [f"凌晨12点{m}分", f"12:{m:02d} am", f"凌晨0点{m}分"]
+    return forms
+
+
+def _day_forms(d: date, *, year: bool = True) -> list[str]:
+    y = f"{d.year}" if year else ""
+    if not year:
+        return [f"{d.month}-{d.day}", f"{d.month:02d}-{d.day:02d}", f"{d.month}/{d.day}",
+                f"{d.month}.{d.day}", f"{d.month}月{d.day}日", f"{d.month}月{d.day}号"]
+    return [d.isoformat(), f"{y}/{d.month}/{d.day}", f"{y}.{d.month:02d}.{d.day:02d}",
+            f"{y}年{d.month}月{d.day}日", f"{y}年{d.month:02d}月{d.day:02d}号",
+            f"{y} 年 {d.month} 月 {d.day} 日"]
+
+
+def _joined(day: str, clock: str) -> list[str]:
+    out = [f"{day} {clock}"]
+    if day[-1] in "日号天":
+        out.append(f"{day}{clock}")
+    if day[-1].isdigit() and clock[0].isdigit() and ":" in clock:
+        out.append(f"{day}T{clock}")
+    return out
+
+
+moments_ = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2098, 12, 31)).map(
+    lambda t: t.replace(second=0, microsecond=0))
+
+
+@given(moments_, st.data())
+def test_every_written_form_of_a_date_and_time_reads_back_the_same(
+        t: datetime, data: st.DataObject) -> None:
+    day = data.draw(st.sampled_from(_day_forms(t.date())))
+    clock = data.draw(st.sampled_from(_clock_forms(t)))
+    written = data.draw(st.sampled_from(_joined(day, clock)))
+    wide = data.draw(st.booleans())
+    if wide:
+        written = written.translate(_WIDE)
+    for toward in (moments.BACK, moments.AHEAD):
+        assert moments.parse(written, today=date(2026, 12, 1), toward=toward) == t, written
+
+
+@given(moments_.map(lambda t: t.date()), st.data())
+def test_every_written_form_of_a_date_reads_back_as_a_date(d: date, data: st.DataObject
+                                                           ) -> None:
+    written = data.draw(st.sampled_from(_day_forms(d)))
+    if data.draw(st.booleans()):
+        written = written.translate(_WIDE)
+    assert moments.parse(written, today=date(2026, 12, 1)) == d
+    assert moments.parse_day(written, today=date(2026, 12, 1)) == d
+
+
+@given(moments_, st.integers(min_value=-3, max_value=3), st.data())
+def test_a_day_without_its_year_or_named_by_a_word_is_placed_by_the_one_rule(
+        t: datetime, offset: int, data: st.DataObject) -> None:
+    """Today is ``t``'s day moved by ``offset``: BACK puts a day without its year on or before
+    today, AHEAD on or after it, each the nearest such day; 今天/昨天/明天 ... are counted from
+    today whatever the side."""
+    today = t.date() + timedelta(days=offset)
+    clock = data.draw(st.sampled_from(_clock_forms(t)))
+    day = data.draw(st.sampled_from(_day_forms(t.date(), year=False)))
+    written = data.draw(st.sampled_from(_joined(day, clock)))
+    back = moments.parse(written, today=today, toward=moments.BACK)
+    ahead = moments.parse(written, today=today, toward=moments.AHEAD)
+    assert isinstance(back, datetime) and isinstance(ahead, datetime)
+    assert back.date() <= today <= ahead.date()
+    assert (back.month, back.day, back.time()) == (t.month, t.day, t.time())
+    assert (ahead.month, ahead.day, ahead.time()) == (t.month, t.day, t.time())
+    assert t.date() in (back.date(), ahead.date())  # the nearest: never a year further
+    words = {-3: "大前天", -2: "前天", -1: "昨天", 0: "今天", 1: "明天", 2: "后天", 3: "大后天"}
+    word = words[-offset]
+    assert moments.parse(f"{word} {clock}", today=today) == t
+    assert moments.parse(f"{word}{clock}", today=today) == t
+    assert moments.parse(word, today=today) == t.date()
+
+
+EXAMPLES = [  # the clerk's trial (issue 14), today 2026-12-01
+    ("12-05 09:30", moments.AHEAD, datetime(2026, 12, 5, 9, 30)),
+    ("12月3日 9:30", moments.AHEAD, datetime(2026, 12, 3, 9, 30)),
+    ("12月3日", moments.AHEAD, date(2026, 12, 3)),
+    ("今天", moments.BACK, date(2026, 12, 1)),
+    ("11-30 下午3点", moments.BACK, datetime(2026, 11, 30, 15, 0)),
+    ("2026年12月1日21时50分", moments.BACK, datetime(2026, 12, 1, 21, 50)),
+    ("明天 9点半", moments.AHEAD, datetime(2026, 12, 2, 9, 30)),
+    ("12月5日 上午9:30", moments.AHEAD, datetime(2026, 12, 5, 9, 30)),
+    ("2026年11月29日", moments.BACK, date(2026, 11, 29)),
+    ("２０２６－１１－２８　１５：００", moments.BACK, datetime(2026, 11, 28, 15, 0)),
+    ("11-28 下午3点", moments.AHEAD, datetime(2027, 11, 28, 15, 0)),
+]
+
+
+@pytest.mark.parametrize(("typed", "toward", "expected"), EXAMPLES)
+def test_the_clerks_examples(typed: str, toward: str, expected: date) -> None:
+    assert moments.parse(typed, today=date(2026, 12, 1), toward=toward) == expected
+
+
+def test_an_offset_is_kept() -> None:
+    found = moments.parse("2026-11-28T15:00:00+08:00", today=date(2026, 12, 1))
+    assert isinstance(found, datetime) and found.utcoffset() == timedelta(hours=8)
+
+
+@pytest.mark.parametrize("typed", [
+    "garbage", "上周", "2026-11-28 25:00", "2026-11-28 9:61", "上午15点", "晚上12点",
+    "下午0点", "11-2815:00", "下午3点pm", "2026-11", "9:30", "明天 下午", "2026-11-28 15",
+    "13pm"])
+def test_garbage_is_unreadable_naming_the_forms(typed: str) -> None:
+    with pytest.raises(moments.Unreadable) as caught:
+        moments.parse(typed, today=date(2026, 12, 1))
+    forms = caught.value.message.params["forms"]
+    assert isinstance(forms, Msg) and forms.id == moments.FORMS
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "2-30", "13-01", "2026年2月30日 9点"])
+def test_a_date_that_does_not_exist_is_unreadable(typed: str) -> None:
+    with pytest.raises(moments.Unreadable, match="not a real date"):
+        moments.parse(typed, today=date(2026, 12, 1))
+
+
+def test_a_date_option_refuses_a_time() -> None:
+    with pytest.raises(moments.Unreadable, match="is not a date;"):
+        moments.parse_day("2026-11-28 15:00", today=date(2026, 12, 1))
+
+
+def test_today_is_asked_only_when_needed() -> None:
+    def no_today() -> date:
+        raise AssertionError("asked")
+
+    ask: Callable[[], date] = no_today
+    assert moments.parse("2026-11-28 9点", today=ask) == datetime(2026, 11, 28, 9)

@@ -314,7 +314,7 @@ def register(app: typer.Typer) -> None:
         reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
         as_json: bool = json_opt(),
     ) -> None:
-        """Show one case file (parties with sex, ethnicity, guardian); masked unless revealed."""
+        """Show one case file (parties, guardians, representatives); masked unless revealed."""
         from mediation import queries
 
         view = env(ctx).act(queries.case_view, case_ref, reveal=reveal, reason=reason,
@@ -378,6 +378,7 @@ def _registered(result: dict[str, Any], as_json: bool, draft: Draft | None) -> N
         render.out(_("Registered {number} (id {id}).", number=result["number"],
                      id=result["id"]) + "\n")
         render.elsewhere(result.get("elsewhere"))
+        render.notes(result.get("notes"))
 
 
 def _register(e: Env, record: CaseIn, *, force: bool, at: date | None,

@@ -114,7 +114,8 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
 
 def _parties(view: CaseView, cells: int | None) -> None:
     # every value shown: a column that does not fit goes under its party's row (field: value),
-    # the address and guardian first, then the birth date, ethnicity, sex, phone, ID number;
+    # the address, guardian and representative first, then the birth date, ethnicity, sex,
+    # phone, ID number;
     # the number (what case amend --edit-party N takes), the role and the name are the row
     columns = [Column(_("No.")), Column(_("Role")), Column(_("Name")),
                Column(_("Sex"), 5, under=True),
@@ -122,7 +123,9 @@ def _parties(view: CaseView, cells: int | None) -> None:
                Column(_("Date of birth"), 7, under=True),
                Column(_("ID number"), 3, under=True), Column(_("Phone"), 4, under=True),
                Column(_("Address"), 8, wrap=True, under=True),
-               Column(_("Guardian"), 8, wrap=True, under=True)]
+               Column(_("Guardian"), 8, wrap=True, under=True),
+               # an organisation's 法定代表人 or 主要负责人: the name, then its title (职务)
+               Column(_("Representative"), 8, under=True)]
     body = []
     for no, p in enumerate(view.parties, 1):
         guardian = ""
@@ -135,7 +138,8 @@ def _parties(view: CaseView, cells: int | None) -> None:
                      p.birth_date or "",  # revealed only (PartyView.of): else not shown
                      p.id_number or "", p.phone or "",
                      lines.keep_places(p.address or ""), "\n".join(
-                         keep_short(g) for g in guardian.split("\n") if g)])
+                         keep_short(g) for g in guardian.split("\n") if g),
+                     representative_cell(p.representative)])
     if cells is None:  # every column in its place and named, for a script reading the rows
         records.block(_("Parties"), columns, body)
         return
@@ -144,6 +148,15 @@ def _parties(view: CaseView, cells: int | None) -> None:
     used = [i for i in range(len(columns)) if i < 3 or any(row[i] for row in body)]
     tables.emit_rows([columns[i] for i in used], [[row[i] for i in used] for row in body],
                      "table", title=_("Parties"))
+
+
+def representative_cell(rep: dict[str, str | None] | None) -> str:
+    """An organisation's representative (法定代表人 or 主要负责人, the column says) in its cell:
+    the name, its title (职务) on the next line; empty without one."""
+    if not rep or not rep.get("name"):
+        return ""
+    return "\n".join([keep(rep["name"]), *([keep_short(rep["title"])] if rep.get("title")
+                                             else [])])
 
 
 def _lines(view: CaseView, *, piped: bool = False) -> list[tuple[str, str]]:

@@ -311,6 +311,7 @@ def register_leads(app: typer.Typer) -> None:
             render.out(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
                                number=result["number"], id=result["id"]) + "\n")
             render.elsewhere(result.get("elsewhere"))
+            render.notes(result.get("notes"))
 
     @lead.command("import", help=_(
         "Import the leads a grid management platform or a spreadsheet exports (CSV with a "

@@ -49,9 +49,10 @@ def _text_or_none(v: object) -> bool:
 def _party_ok(p: object) -> bool:
     if not isinstance(p, dict) or not isinstance(p.get("role"), str):
         return False
-    g = p.get("guardian")
-    return all(_text_or_none(v) for k, v in p.items() if k != "guardian") and (
-        g is None or (isinstance(g, dict) and all(_text_or_none(v) for v in g.values())))
+    nested = ("guardian", "representative")  # each a record of its own, of text
+    return all(_text_or_none(v) for k, v in p.items() if k not in nested) and all(
+        p.get(k) is None or (isinstance(p[k], dict) and all(
+            _text_or_none(v) for v in p[k].values())) for k in nested)
 
 
 def readable(state: object) -> bool:

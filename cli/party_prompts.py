@@ -7,6 +7,9 @@ resident ID number (or a birth date entered); an adult when the clerk says the p
 civil capacity (a yes/no question, Civil Code arts. 21-23, 28); when no birth date is known, when
 the clerk says so. The guardian's name is checked as a party's is (fields.person_name), the
 relation is one of the list (vocab.GuardianRelation: 父母, 配偶 ..., or a word for one: 父亲).
+An organisation is asked for its representative (法定代表人 of a legal person, 主要负责人 of an
+unincorporated organisation: mediation.parties): the name, checked as a person's, may be left
+empty when it is not known yet (the case is registered with a note); then the title (职务).
 
 A party is filled in place, one answer at a time, so that what was answered survives an
 interruption (the draft, cli/intake_draft.py) and is not asked again when it is resumed.
@@ -24,6 +27,7 @@ from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.fields import is_minor
 from mediation.core.i18n import _, name
 from mediation.core.vocab import GuardianRelation, IdType, PartyKind, Sex
+from mediation.parties import representative_label
 
 SEXES = [s.value for s in Sex]
 RELATIONS = [r.value for r in GuardianRelation]
@@ -148,6 +152,29 @@ def guardian(party: dict[str, Any], calendar: Calendar | None,
     return kept
 
 
+def representative(party: dict[str, Any], current: dict[str, Any] | None = None
+                   ) -> dict[str, Any] | None:
+    """An organisation's representative (see the module's text), or None when the clerk does
+    not know it yet: the name (checked at its prompt as a person's name is, the rule of
+    ``RepresentativeIn``), then the title (职务, empty if unknown). ``current``: the one entered
+    before (a correction). Each answer is kept in ``party["representative"]`` as it is given,
+    so a draft resumed asks neither again."""
+    r = current or {}
+    kept = party.get("representative")
+    who = _(representative_label(party["kind"]))
+    if not isinstance(kept, dict):
+        found = answer(_("{who}'s name (empty if not known yet)", who=who),
+                       lambda v: fields.person_name(v, PartyKind.person), r.get("name"))
+        if found is None:
+            return None
+        kept = party["representative"] = {"name": found}
+    if "title" not in kept:
+        title = answer(_("{who}'s title, e.g. 总经理 (empty if unknown)", who=who),
+                       lambda v: normalise.text(v), r.get("title"))
+        kept["title"] = title
+    return kept
+
+
 def ethnicity(default: str | None = None) -> str | None:
     """An ethnic group (fields.ethnicity: GB/T 3304, by name, 汉 or code), asked until it is
     one, or none."""
@@ -182,6 +209,10 @@ def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None 
     if "id_number" not in p:
         p["id_type"], p["id_number"] = id_number(was.get("id_number"), p["kind"],
                                                  was.get("id_type"))
+    if not person:
+        rep = p.get("representative")  # asked now; a partial one (a draft) finished
+        if "representative" not in p or (isinstance(rep, dict) and "title" not in rep):
+            p["representative"] = representative(p, was.get("representative"))
     if person:
         check_sex(p)
         g = p.get("guardian")  # asked now, not refused at the end; a partial one finished
@@ -220,4 +251,9 @@ def line(p: dict[str, Any]) -> str:
                                                                    name=g["name"]))
         if g.get("phone"):
             parts.append(_("guardian's phone {phone}", phone=identity.mask_phone(g["phone"])))
+    rep = p.get("representative")
+    if isinstance(rep, dict) and rep.get("name"):
+        who = _(representative_label(p["kind"]))
+        parts.append(_("{who} {name} ({title})", who=who, name=rep["name"], title=rep["title"])
+                     if rep.get("title") else _("{who} {name}", who=who, name=rep["name"]))
     return "，".join(parts) if get_language() == "zh" else ", ".join(parts)

@@ -218,6 +218,14 @@ def elsewhere(seen: dict[str, Any] | None) -> None:
         err(_("Note: {notice}.", notice=seen["notice"]) + "\n")
 
 
+def notes(said: list[str] | None) -> None:
+    """After intake: what the record lacks that the forms need (an organisation's
+    representative: mediation.parties.missing_representatives), one note a line on standard
+    error; the case is registered."""
+    for note in said or []:
+        err(_("note: {message}", message=note) + "\n")
+
+
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:
     """The new record and the cases it resembles, side by side (on stderr), fitted to the
     terminal; names as the reader may see them (the service masked them)."""

@@ -59,6 +59,7 @@ FIELDS = (N_("field.attendees"), N_("field.court"), N_("field.decided_on"), N_("
           N_("field.phone"), N_("field.place"), N_("field.result"), N_("field.satisfaction"),
           N_("field.terms"), N_("field.version"), N_("field.sex"), N_("field.address"),
           N_("field.ethnicity"), N_("field.guardian"), N_("field.relation"),
+          N_("field.representative"), N_("field.title"),
           N_("field.id_type"), N_("field.visited_at"), N_("field.held_at"),
           N_("field.risk_level"), N_("field.days"), N_("field.reason"),
           N_("field.new_deadline"), N_("conclusion.agreement"), N_("conclusion.termination"),

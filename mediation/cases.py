@@ -4,7 +4,8 @@
   values so that raw SQL, reports and both database backends read them plainly.
 - ``*In`` schemas: what comes in (a ``case.json`` file, the guided intake), validated field by
   field with messages a mediator can act on; the field types and the checks are in
-  ``mediation.core.fields``.
+  ``mediation.core.fields``. A party's fields, in and out, are in ``mediation.parties``
+  (re-exported here).
 - ``*View`` schemas: what is shown. Personal data is masked unless the view is built with
   ``reveal=True``, so masking lives in the types, not in the commands.
 
@@ -18,25 +19,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ValidationInfo, field_validator
 from sqlalchemy import BigInteger, DateTime, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 import mediation.tables  # noqa: F401  (the committee table that a case's foreign key names)
-from mediation.core import fields, identity, redaction
+from mediation.core import fields, identity
 from mediation.core.clock import iso
-from mediation.core.fields import CategoryIn, DateIn, DateTimeIn, Ident, IntIn, LongText, Text
+from mediation.core.fields import CategoryIn, DateTimeIn, Ident, IntIn, LongText
 from mediation.core.money import fen_to_yuan
-from mediation.core.vocab import (
-    GuardianRelation,
-    IdType,
-    JudicialResult,
-    PartyKind,
-    PartyRole,
-    RiskLevel,
-    Sex,
-    Source,
-)
+from mediation.core.vocab import JudicialResult, RiskLevel, Source
+
+# A party's fields, in and out (re-exported: ``from mediation.cases import PartyIn`` holds)
+from mediation.parties import GuardianIn as GuardianIn
+from mediation.parties import PartyIn as PartyIn
+from mediation.parties import PartyView as PartyView
+from mediation.parties import RepresentativeIn as RepresentativeIn
 
 # ---------------------------------------------------------------------------------------------
 # Tables
@@ -117,6 +115,9 @@ class Party(SQLModel, table=True):
     guardian_name: str | None = None
     guardian_relation: str | None = None
     guardian_phone: str | None = None
+    # an organisation's 法定代表人 or 主要负责人 and its title (职务): mediation.parties, 0025
+    representative_name: str | None = None
+    representative_title: str | None = None
 
 
 class CaseMediator(SQLModel, table=True):
@@ -232,78 +233,6 @@ class CaseFeedback(SQLModel, table=True):
 # What comes in
 
 
-class GuardianIn(fields.In):
-    """A guardian (监护人): a name by a party's rule (fields.person_name; an organisation's for a
-    committee), a relation of the list (vocab.GuardianRelation: code, name or 父亲), a phone."""
-
-    relation: Annotated[GuardianRelation, fields.code("relation")] | None = None
-    name: Text = Field(min_length=1)
-    phone: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str, info: ValidationInfo) -> str:
-        return fields.person_name(v, PartyKind.organisation if info.data.get(
-            "relation") == GuardianRelation.committee else PartyKind.person)
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, v: str | None) -> str | None:
-        return fields.phone(v)
-
-
-class PartyIn(fields.In):
-    role: Annotated[PartyRole, fields.code("party")]
-    kind: Annotated[PartyKind, fields.code("kind")] = PartyKind.person
-    name: Text = Field(min_length=1, max_length=100)
-    sex: Annotated[Sex, fields.code("sex")] | None = None
-    ethnicity: fields.EthnicityIn | None = None
-    birth_date: DateIn | None = None
-    id_type: Annotated[IdType, fields.code("id_type")] | None = None
-    id_number: Ident | None = None
-    phone: str | None = None
-    address: Text | None = None
-    guardian: GuardianIn | None = None
-
-    @field_validator("guardian", mode="before")
-    @classmethod
-    def _guardian_text(cls, v: Any) -> Any:
-        return {"name": v} if isinstance(v, str) else v
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str, info: ValidationInfo) -> str:
-        """A name that looks like one (fields.person_name), in its one normal form (middle
-        dots, stray spaces: redaction.py), so that the duplicate check and the masking of names
-        find every spelling."""
-        return fields.person_name(v, info.data.get("kind", PartyKind.person))
-
-    @field_validator("id_number")  # checked alone, so found with the record's other problems
-    @classmethod
-    def _id_number(cls, v: str | None, info: ValidationInfo) -> str | None:
-        return fields.resident_id(v, info.data.get("id_type"), info.data.get("kind"))
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, v: str | None) -> str | None:
-        return fields.phone(v)
-
-    @model_validator(mode="after")
-    def _identity(self, info: ValidationInfo) -> PartyIn:
-        id_type, number, born, sex = fields.identity_of(self.id_type, self.id_number,
-                                                        self.birth_date, self.sex, self.kind)
-        if id_type != self.id_type:
-            self.id_type = id_type
-        if number != self.id_number:
-            self.id_number = number
-        if born != self.birth_date:
-            self.birth_date = born
-        if sex != self.sex:
-            self.sex = sex
-        fields.check_guardian(self.kind, self.birth_date, self.guardian is not None, info)
-        return self
-
-
 class CaseIn(fields.In):
     """The intake record: ``case.json`` or the guided prompts."""
 
@@ -341,45 +270,6 @@ class CaseIn(fields.In):
 
 # ---------------------------------------------------------------------------------------------
 # What is shown
-
-
-class PartyView(BaseModel):
-    role: str
-    kind: str
-    name: str
-    sex: str | None
-    ethnicity: str | None
-    birth_date: str | None
-    id_type: str | None
-    id_number: str | None
-    phone: str | None
-    address: str | None
-    guardian: dict[str, str | None] | None
-    masked: bool
-
-    @classmethod
-    def of(cls, p: Party, *, reveal: bool = False, names: bool = True) -> PartyView:
-        """``names=False`` (roles without access to names) masks persons' names too (``张某``);
-        the names of legal persons and organisations are not personal data and stay."""
-        idn = p.id_number if reveal else identity.mask_id(p.id_number)
-        phone = p.phone if reveal else identity.mask_phone(p.phone)
-        show_names = reveal or names
-        guardian = redaction.guardian_shown(p.guardian_name, p.guardian_relation,
-                                            p.guardian_phone, reveal=reveal, names=show_names)
-        return cls(
-            role=p.role,
-            kind=p.kind,
-            name=redaction.shown_name(p.name, p.kind, full=show_names),
-            sex=p.sex,
-            ethnicity=p.ethnicity,
-            birth_date=iso(p.birth_date) if reveal else None,
-            id_type=p.id_type,
-            id_number=idn,
-            phone=phone,
-            address=p.address if reveal else redaction.mask_address(p.address),
-            guardian=guardian,
-            masked=not reveal,
-        )
 
 
 class AgreementView(BaseModel):

@@ -3,7 +3,8 @@
 ``amend`` changes a registered case's fields (category, summary, requests, amount, risk, persons
 involved, source and referral), its prevention records (kind, persons) and its parties, with a
 required reason: a party added or removed, or its role changed, before acceptance; an existing
-party's particulars (name, phone, address, ID number, sex, ethnic group, guardian) until the case
+party's particulars (name, phone, address, ID number, sex, ethnic group, guardian, an
+organisation's representative) until the case
 is closed and filed; and the agreement in force as recorded (its 履行期限, amount and terms)
 while the case is agreed or confirmed (a clerk's trial, issue 14). That is a correction of the
 record to what the parties agreed (the signed 调解协议书, or the oral agreement as the mediator
@@ -48,6 +49,7 @@ from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.db import casestore, kept, settings
 from mediation.db.storage import UnitOfWork
+from mediation.parties import representative_shown
 from mediation.step_machinery import Changes, set_field, step, text_inputs
 
 # The case fields ``amend`` may change: its keyword (and the CLI option) → the intake record's
@@ -297,11 +299,15 @@ def _party_record(p: Party) -> dict[str, Any]:
     if p.guardian_name:
         guardian = {"name": p.guardian_name, "relation": p.guardian_relation,
                     "phone": p.guardian_phone}
+    representative = None
+    if p.representative_name:
+        representative = {k: v for k, v in {"name": p.representative_name,
+                                            "title": p.representative_title}.items() if v}
     return {k: v for k, v in {
         "role": p.role, "kind": p.kind, "name": p.name, "sex": p.sex,
         "ethnicity": p.ethnicity, "birth_date": iso(p.birth_date), "id_type": p.id_type,
         "id_number": p.id_number, "phone": p.phone, "address": p.address,
-        "guardian": guardian}.items() if v is not None}
+        "guardian": guardian, "representative": representative}.items() if v is not None}
 
 
 def _parties_amended(current: list[dict[str, Any]], add: Sequence[Mapping[str, Any]],
@@ -347,7 +353,8 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
     # Likewise a guardian's name corrected along with the phone: the lists differ, and the
     # name's correction is still named (known_names never puts the new name in the old's place).
     for j, (i, values) in enumerate(zip(stay, wanted, strict=False)):  # the party, not the row
-        fixed = sorted({"guardian" if k.startswith("guardian_") else k for k in _CORRECTABLE
+        fixed = sorted({k.partition("_")[0] if k.startswith(("guardian_", "representative_"))
+                        else k for k in _CORRECTABLE
                         if k in values and before_rows[i].get(k) != values[k]
                         and _masked(k, before_rows[i]) == _masked(k, values)})
         if fixed:
@@ -363,7 +370,7 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
 # A party's stored fields a correction may change whose change the masked view may hide.
 _CORRECTABLE = ("name", "sex", "ethnicity", "address", "birth_date", "id_number", "phone",
                 "guardian_name", "guardian_relation", "guardian_phone", "id_type", "role",
-                "kind")
+                "kind", "representative_name", "representative_title")
 N_("field.corrected")
 
 
@@ -372,13 +379,13 @@ def _masked(key: str, values: Mapping[str, Any]) -> Any:
     value = values.get(key)
     if key == "name":
         return redaction.shown_name(value or "", values.get("kind"), full=False)
-    if key == "guardian_name":
+    if key in ("guardian_name", "representative_name"):
         return redaction.shown_name(value, "person", full=False) if value else None
     if key in ("phone", "guardian_phone"):
         return identity.mask_phone(value)
     if key == "id_number":
         return identity.mask_id(value)
-    return value if key in ("role", "kind", "guardian_relation") else None
+    return value if key in ("role", "kind", "guardian_relation", "representative_title") else None
 
 
 def _shown(p: Party) -> dict[str, Any]:
@@ -389,4 +396,6 @@ def _shown(p: Party) -> dict[str, Any]:
         "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone),
         "guardian": redaction.guardian_shown(p.guardian_name, p.guardian_relation,
                                              p.guardian_phone, reveal=False, names=False),
+        "representative": representative_shown(p.representative_name, p.representative_title,
+                                                names=False),
     }.items() if v is not None}

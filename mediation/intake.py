@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
-from mediation.cases import Case, CaseIn, GuardianIn, Party, PartyIn
+from mediation.cases import Case, CaseIn, GuardianIn, Party, PartyIn, RepresentativeIn
 from mediation.committee import committee_of
 from mediation.core import categories, choices, identity, jsontext, normalise, redaction
 from mediation.core.calendar import Calendar
@@ -30,6 +30,7 @@ from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork
+from mediation.parties import missing_representatives, representative_shown
 from mediation.step_machinery import checked_occurrence
 from mediation.tables import CaseCounter
 
@@ -71,10 +72,11 @@ def too_deep(origin: str) -> Msg:
                "deep)", origin=origin)
 
 
-# The fields of an intake record (its keys and its parties' and guardians' keys): each has a
-# name in both languages (field.*); any other key is one the record should not have.
+# The fields of an intake record (its keys and its parties', guardians' and representatives'
+# keys): each has a name in both languages (field.*); any other key is one the record should
+# not have.
 RECORD_FIELDS = frozenset(CaseIn.model_fields) | frozenset(PartyIn.model_fields) | frozenset(
-    GuardianIn.model_fields)
+    GuardianIn.model_fields) | frozenset(RepresentativeIn.model_fields)
 
 
 def field_where(loc: Sequence[str | int]) -> str:
@@ -184,18 +186,20 @@ def case_fields(record: CaseIn, *, committee_id: int, year: int, seq: int, numbe
 
 PARTY_COLUMNS = ("position", "role", "kind", "name", "sex", "ethnicity", "birth_date", "id_type",
                  "id_number", "id_hash", "phone", "address", "guardian_name",
-                 "guardian_relation", "guardian_phone")
+                 "guardian_relation", "guardian_phone", "representative_name",
+                 "representative_title")
 
 
 def party_values(p: PartyIn, position: int, *, key: bytes) -> tuple[Any, ...]:
     """The columns of one party row but its case, in ``PARTY_COLUMNS`` order (the ID number's
     keyed hash included); the bulk import writes these tuples as they are."""
-    g = p.guardian
+    g, r = p.guardian, p.representative
     return (
         position, p.role.value, p.kind.value, p.name, p.sex.value if p.sex else None,
         p.ethnicity, p.birth_date, p.id_type.value if p.id_type else None, p.id_number,
         identity.keyed_hash(key, p.id_number) if p.id_number else None, p.phone, p.address,
         g.name if g else None, g.relation if g else None, g.phone if g else None,
+        r.name if r else None, r.title if r else None,
     )
 
 
@@ -207,10 +211,12 @@ def party_fields(record: CaseIn, position: int, p: PartyIn, *, case_id: int | No
 
 
 def record_persons(record: CaseIn) -> list[str]:
-    """The persons' names of an intake record (redaction.persons: persons and guardians)."""
+    """The persons' names of an intake record (redaction.persons: persons, guardians and
+    representatives)."""
     return [n for p in record.parties
             for n in (p.name if redaction.is_person(p.kind) else None,
-                      p.guardian.name if p.guardian else None) if n]
+                      p.guardian.name if p.guardian else None,
+                      p.representative.name if p.representative else None) if n]
 
 
 def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
@@ -236,7 +242,11 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
              # the guardian (since issue 14), masked as case show masks it; absent without one
              **({"guardian": redaction.guardian_shown(
                  p.guardian.name, p.guardian.relation, p.guardian.phone, reveal=False,
-                 names=False)} if p.guardian else {})}
+                 names=False)} if p.guardian else {}),
+             # an organisation's representative (mediation.parties), masked likewise
+             **({"representative": representative_shown(
+                 p.representative.name, p.representative.title, names=False)}
+                if p.representative else {})}
             for p in record.parties
         ],
     }.items() if v is not None}
@@ -321,4 +331,6 @@ def new_case(
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "duplicate_of": join(shown + ([duplicates.HIDDEN.render()] if hidden else []))
             if found else None,
-            "elsewhere": told}
+            "elsewhere": told,
+            # an organisation whose representative is not known yet: registered, and said
+            "notes": [m.render() for m in missing_representatives(record.parties)]}

@@ -330,12 +330,14 @@ class PartiesShown:
         for masked, shown in self.pairs:
             if value.get("role") == masked.role and all(
                     value.get(f) == getattr(masked, f) for f in self.FIELDS if f in value):
-                # the guardian (recorded since issue 14): the shown one where the recorded one
-                # is the row's masked (redaction.guardian_shown), as for the party's own fields
-                guardian = {"guardian": shown.guardian} if "guardian" in value and \
-                    "guardian" not in kept and value["guardian"] == masked.guardian else {}
+                # the guardian and the representative (recorded since issue 14): the shown one
+                # where the recorded one is the row's masked (redaction.guardian_shown,
+                # parties.representative_shown), as for the party's own fields
+                agents: dict[str, Any] = {
+                    a: getattr(shown, a) for a in ("guardian", "representative")
+                    if a in value and a not in kept and value[a] == getattr(masked, a)}
                 return {**value, **{f: getattr(shown, f) for f in self.FIELDS
-                                    if f in value and f not in kept}, **guardian}
+                                    if f in value and f not in kept}, **agents}
         return value
 
     def event(self, view: EventView) -> EventView:

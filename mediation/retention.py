@@ -4,7 +4,8 @@ over (PIPL art. 19: no longer than necessary).
 ``apply`` anonymises every finished case (closed, withdrawn, or declined and never closed)
 whose period has run from its end (``personal.PERIOD_START["cases"]``: its closing, else its
 withdrawal or its decline): parties' names (masked to ``张某``), ID numbers and their keyed hashes,
-phones, addresses (cut to the district), dates of birth (kept as the year), guardians; full
+phones, addresses (cut to the district), dates of birth (kept as the year), guardians and
+organisations' representatives (names masked); full
 names and numbers written inside every free-text field of the case (``mediation.core.personal``:
 its file, and the grid worker's report it came from) are masked too. What the statistics need
 stays: state, dates, category, source, amounts, roles, kinds, sex, ethnicity, agreements' form
@@ -68,7 +69,8 @@ RECORD_NAMES: dict[str, str] = {"lead": N_("grid leads never taken as a case"),
 
 def party_values(p: Party) -> dict[str, Any]:
     """A party's personal data (``personal.PARTY_DATA``) as retention leaves it: removed, cut
-    or masked; a guardian's relation (父亲) kept."""
+    or masked; a guardian's relation (父亲) and a representative's title (总经理) kept, names
+    masked (``王某``)."""
     return {
         "name": redaction.shown_name(p.name, p.kind, full=False),
         "id_number": None, "id_hash": None, "phone": None,
@@ -76,6 +78,8 @@ def party_values(p: Party) -> dict[str, Any]:
         "birth_date": date(p.birth_date.year, 1, 1) if p.birth_date else None,
         "guardian_name": identity.mask_name(p.guardian_name),
         "guardian_relation": p.guardian_relation, "guardian_phone": None,
+        "representative_name": identity.mask_name(p.representative_name),
+        "representative_title": p.representative_title,
     }
 
 

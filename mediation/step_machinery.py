@@ -288,7 +288,8 @@ def _refuse_twin(uow: UnitOfWork, case: Case, trigger: str, occurred: datetime, 
             when=cal.local(found).strftime("%Y-%m-%d %H:%M")))
 
 
-_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+_PERSONS = (core_select(col(Party.name), col(Party.kind), col(Party.guardian_name),
+                       col(Party.representative_name))
             .where(col(Party.case_id) == bindparam("case_id")))
 
 
@@ -299,7 +300,8 @@ def _has_text(command: Command, reason: str | None) -> bool:
 
 
 def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
-    """The names masked in a step's event (redaction.persons: persons and guardians)."""
+    """The names masked in a step's event (redaction.persons: persons, guardians,
+    representatives)."""
     return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
 
 

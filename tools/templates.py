@@ -157,10 +157,12 @@ PARTY_WIDTHS = [29.0, 37.0, 26.0, 36.0, 14.0, 14.0]
 
 
 def parties_table(doc: DocxDocument) -> None:
-    """Each party: its role and agent, then name, sex, ethnicity, age, ID, phone, address."""
+    """Each party: its role and agent (a guardian; an organisation's 法定代表人 or 主要负责人 and
+    title), then name, sex, ethnicity, age, ID, phone, address."""
     t = table(doc, 6, PARTY_WIDTHS)
     tag_row(t, "{%tr for p in parties %}")
-    row(t, "{{ p.role }}{% if p.guardian %}　{{ p.guardian }}{% endif %}", labels=(0,),
+    row(t, "{{ p.role }}{% if p.guardian %}　{{ p.guardian }}{% endif %}"
+        "{% if p.representative %}　{{ p.representative }}{% endif %}", labels=(0,),
         span=(0, 5))
     row(t, "姓名（名称）", "{{ p.name }}", "性别", "{{ p.sex }}", "民族", "{{ p.ethnicity }}",
         labels=(0, 2, 4))
@@ -218,6 +220,7 @@ def registration() -> DocxDocument:
     heading(doc, "人民调解受理登记表", number="案号：{{ number }}")
     para(doc, "　　{{ accepted_plain }}，本人民调解委员会经当事人同意，调解{{ applicants }}与"
               "{{ respondents }}之间的纠纷。")
+    parties_table(doc)  # each party: 名称、住所、法定代表人（主要负责人）姓名、职务 too
     t = table(doc, 2, [36.0, 120.0])
     row(t, "纠纷类型", "{{ category }}", labels=(0,))
     row(t, "案件来源", "{{ source }}{% if referral_ref %}（{{ referral_ref }}）{% endif %}",

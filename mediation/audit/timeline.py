@@ -47,10 +47,11 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
     names_ok = revealed or sees_names(actor)
     if not names_ok:
         # The persons of every case in the extract (redaction.persons: parties who are
-        # persons, and guardians; organisations keep their registered names).
+        # persons, guardians and representatives; organisations keep their registered names).
         case_ids = {ev.case_id for ev, _ in rows if ev.case_id is not None}
         names = redaction.persons_of_rows(uow.session.execute(
-            select(col(Party.name), col(Party.kind), col(Party.guardian_name))
+            select(col(Party.name), col(Party.kind), col(Party.guardian_name),
+                   col(Party.representative_name))
             .where(col(Party.case_id).in_(case_ids))).all())
     values = kept.of_events(uow.conn, [ev.seq for ev, _ in rows])  # kept out of the log
     return named_actors(uow, [redact_event(kept.shown(

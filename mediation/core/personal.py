@@ -9,7 +9,8 @@ exactly once, in one of five kinds:
   reader's right to names with numbers scrubbed (``queries.build_view``), recorded in the event
   log as keyed hashes only (``casefile_changes.HASHED``), redacted by retention
   (``mediation.retention``), never in an export file.
-- :data:`PARTY_DATA`: a party's own personal data (name, numbers, address, birth date, guardian),
+- :data:`PARTY_DATA`: a party's own personal data (name, numbers, address, birth date, guardian,
+  an organisation's representative),
   each with its own mask (``cases.PartyView``) and retention rule; hashed in the event log.
 - :data:`RECORD_TEXT`: the free text of records that are not a case's file (a grid worker's
   report, a sweep's note): not searched with a case nor shown in ``case show``. Retention
@@ -45,7 +46,9 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
 # A party's own personal data (the ``party`` table).
 PARTY_TABLE = "party"
 PARTY_DATA: tuple[str, ...] = ("name", "birth_date", "id_number", "phone", "address",
-                               "guardian_name", "guardian_relation", "guardian_phone")
+                               "guardian_name", "guardian_relation", "guardian_phone",
+                               # an organisation's representative (mediation.parties)
+                               "representative_name", "representative_title")
 
 # Text columns that hold no personal data.
 NOT_PERSONAL: dict[str, tuple[str, ...]] = {

@@ -53,6 +53,9 @@ class _PartyLike(Protocol):
     @property
     def guardian_name(self) -> str | None: ...
 
+    @property
+    def representative_name(self) -> str | None: ...
+
 
 def is_person(kind: object) -> bool:
     """Whether a party of this kind is a natural person (whose name is personal data)."""
@@ -60,24 +63,24 @@ def is_person(kind: object) -> bool:
 
 
 def persons(parties: Iterable[_PartyLike]) -> list[str]:
-    """The persons' names of a case: parties of kind person and every guardian (agent)."""
+    """The persons' names of a case: parties of kind person, every guardian (agent) and every
+    organisation's representative (法定代表人, 主要负责人: mediation.parties)."""
     out: list[str] = []
     for p in parties:
         if is_person(p.kind) and p.name:
             out.append(p.name)
-        if p.guardian_name:
-            out.append(p.guardian_name)
+        out.extend(n for n in (p.guardian_name, p.representative_name) if n)
     return out
 
 
 def persons_of_rows(rows: Iterable[Sequence[Any]]) -> list[str]:
-    """:func:`persons` of ``(name, kind, guardian_name)`` rows read with Core statements."""
+    """:func:`persons` of ``(name, kind, guardian_name, representative_name)`` rows read with
+    Core statements (the persons who act for a party: each a person's name, or None)."""
     out: list[str] = []
-    for name, kind, guardian in rows:
+    for name, kind, *agents in rows:
         if is_person(kind) and name:
             out.append(name)
-        if guardian:
-            out.append(guardian)
+        out.extend(a for a in agents if a)
     return out
 
 

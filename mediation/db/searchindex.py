@@ -5,7 +5,7 @@ exactly as a reader who may see the parties' names sees them in ``case show`` (I
 numbers scrubbed), and ``masked``, as a reader without that access sees them (persons' names
 masked too, in any spelling: ``张某``). A reader's search looks only in their column, so a match
 never rests on a word that reader could not read. The fields: the case number and the
-parties' and guardians' names, and every free-text field of the case file, as
+parties', guardians' and representatives' names, and every free-text field of the case file, as
 :data:`mediation.core.personal.FREE_TEXT` declares them (the referral's reference, summary,
 requests and advice; the sessions' place, attendees and minutes; the agreements' terms and
 reasons; the extensions' reasons; the follow-up visits' whom, notes, measures and signs of
@@ -48,7 +48,9 @@ KEY_TABLE = "case_fts_key"
 # The free text indexed, by table (mediation.core.personal: every free-text column of a case).
 TEXTS: dict[str, tuple[str, ...]] = personal.FREE_TEXT
 _PARTY_COLUMNS = ("name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash",
-                  "id_number")
+                  "id_number", "representative_name")
+# the persons who act for a party, named in full or masked as a person's (``王某``)
+_AGENTS = ("guardian_name", "representative_name")
 # The searchable columns of the case file, by table (what makes a change refresh the row).
 SEARCHED: dict[str, frozenset[str]] = {
     **{table: frozenset(columns) for table, columns in TEXTS.items()},
@@ -74,7 +76,7 @@ def document(key: bytes, case_id: int, case: Mapping[str, Any],
     ``TEXTS["cases"]``), ``parties`` its parties' columns, ``texts`` the free text of its other
     rows (:func:`read`); its number hashes :func:`keys_of` its parties."""
     persons = redaction.Names(redaction.persons_of_rows(
-        (p.get("name"), p.get("kind"), p.get("guardian_name")) for p in parties))
+        (p.get("name"), p.get("kind"), *(p.get(a) for a in _AGENTS)) for p in parties))
     free = [*(case.get(c) for c in TEXTS["cases"]), *texts]
     named: list[str] = [case.get("number") or ""]
     masked: list[str] = [case.get("number") or ""]
@@ -82,9 +84,10 @@ def document(key: bytes, case_id: int, case: Mapping[str, Any],
         if p.get("name"):
             named.append(p["name"])
             masked.append(redaction.shown_name(p["name"], p.get("kind"), full=False))
-        if p.get("guardian_name"):
-            named.append(p["guardian_name"])
-            masked.append(identity.mask_name(p["guardian_name"]) or "")
+        for agent in _AGENTS:
+            if p.get(agent):
+                named.append(p[agent])
+                masked.append(identity.mask_name(p[agent]) or "")
     for t in free:
         if t:
             named.append(redaction.redact(t) or "")
@@ -135,8 +138,8 @@ def touched(recorded: Sequence[Any] | None) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Reading the case file
 
-_PARTY_SQL = (f"SELECT case_id, {', '.join(_PARTY_COLUMNS)} "
-              "FROM party WHERE case_id IN ({ids}) ORDER BY case_id, position")
+_PARTY_SQL = ("SELECT case_id, {columns} FROM party WHERE case_id IN ({ids}) "
+              "ORDER BY case_id, position")
 Columns = tuple[tuple[str, tuple[str, ...]], ...]  # (table, its free-text columns) ...
 ALL: Columns = tuple(TEXTS.items())
 
@@ -170,18 +173,26 @@ def present(conn: Connection) -> Columns:
     return tuple(out)
 
 
+def party_present(conn: Connection) -> tuple[str, ...]:
+    """The party columns read that this database has (:func:`present`'s rule: a migration
+    before 0025 rebuilds the index of a table without the representative's name)."""
+    have = {c["name"] for c in inspect(conn).get_columns("party")}
+    return tuple(c for c in _PARTY_COLUMNS if c in have)
+
+
 def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns = ALL, *,
-         tails: bool = True) -> list[Document]:
+         tails: bool = True, party: tuple[str, ...] = _PARTY_COLUMNS) -> list[Document]:
     """The index rows of ``case_ids`` as the case file now is (cases that are gone: none);
     ``columns``: the free text read (:func:`present`, in a migration), all by default;
-    ``tails``: with the hashes of the numbers' ends (:func:`keys_of`)."""
+    ``tails``: with the hashes of the numbers' ends (:func:`keys_of`); ``party``: the party
+    columns read (:func:`party_present`, in a migration)."""
     if not case_ids:
         return []
     ids = ",".join(str(int(i)) for i in case_ids)
     case_sql, text_sql = _statements(columns)
     cases = {r.id: dict(r._mapping) for r in conn.execute(text(case_sql.format(ids=ids)))}
     parties: dict[int, list[dict[str, Any]]] = {}
-    for r in conn.execute(text(_PARTY_SQL.format(ids=ids))):
+    for r in conn.execute(text(_PARTY_SQL.format(columns=", ".join(party), ids=ids))):
         parties.setdefault(r.case_id, []).append(dict(r._mapping))
     texts: dict[int, list[str | None]] = {}
     if text_sql:
@@ -281,6 +292,7 @@ def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True,
     conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
     key = _key_of(conn)
     columns = present(conn) if columns is None else columns
+    party = party_present(conn)
     after, done = 0, 0
     while True:
         ids = [r[0] for r in conn.execute(text(
@@ -288,7 +300,8 @@ def rebuild(conn: Connection, batch: int = 2000, *, grams: bool = True,
             {"after": after, "n": batch})]
         if not ids:
             return done
-        insert_many(conn, read(conn, key, ids, columns, tails=tails), grams=grams)
+        insert_many(conn, read(conn, key, ids, columns, tails=tails, party=party),
+                    grams=grams)
         done += len(ids)
         after = ids[-1]
         if len(ids) < batch and not _is_sqlite(conn):
@@ -314,7 +327,7 @@ def rebuild_keys(conn: Connection, batch: int = 5000, *, tails: bool = True) -> 
     as it is: migration 0023 (``tails=False``: its downgrade). Returns how many cases."""
     conn.execute(text(f"DELETE FROM {KEY_TABLE}"))
     key = _key_of(conn)
-    columns = ", ".join(_PARTY_COLUMNS)
+    columns = ", ".join(party_present(conn))
     done = 0
     for ids in _case_batches(conn, batch):
         parties: dict[int, list[dict[str, Any]]] = {}

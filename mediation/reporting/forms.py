@@ -109,6 +109,18 @@ def guardian_text(guardian: dict[str, str | None] | None) -> str:
     return "法定代理人：" + (guardian.get("name") or "") + (f"（{relation}）" if relation else "")
 
 
+def representative_text(kind: str, rep: dict[str, str | None] | None) -> str:
+    """``法定代表人：王建华（总经理）`` (a legal person's) or ``主要负责人：…`` (an unincorporated
+    organisation's): the forms' 法定代表人（主要负责人）姓名、职务, in the party's block, as
+    shown to the reader (the name masked like a person's where masking applies); empty
+    without one."""
+    if not rep or not rep.get("name"):
+        return ""
+    who = "法定代表人" if kind == "legal_person" else "主要负责人"
+    title = rep.get("title")
+    return f"{who}：{rep['name']}" + (f"（{title}）" if title else "")
+
+
 def contact(p: Any) -> str:
     """A party's phone on a form (联系方式), as shown to the reader (masked where masking
     applies); a party without one (a minor) is reached through the guardian's, so labelled:
@@ -121,9 +133,12 @@ def contact(p: Any) -> str:
 
 def signer(p: Any) -> str:
     """Who signs for a party on a form's signature line: the party, and for a party without
-    full civil capacity the guardian who signs for them (``周小宝（法定代理人：周建国）``)."""
+    full civil capacity the guardian who signs for them (``周小宝（法定代理人：周建国）``), for an
+    organisation its representative (``某物业公司（法定代表人：王建华）``)."""
     if p.guardian and p.guardian.get("name"):
         return f"{p.name}（法定代理人：{p.guardian['name']}）"
+    if p.representative and p.representative.get("name"):
+        return f"{p.name}（{representative_text(p.kind, {**p.representative, 'title': None})}）"
     return str(p.name)
 
 
@@ -164,6 +179,7 @@ def common(r: Reader) -> dict[str, Any]:
             "ethnicity": p.ethnicity or "", "age": _age(p.birth_date, registered),
             "id_number": p.id_number or "", "phone": contact(p),
             "address": p.address or "", "guardian": guardian,
+            "representative": representative_text(p.kind, p.representative),
         })
     amount_fen = _fen(v.amount)
     return {

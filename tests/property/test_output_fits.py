@@ -78,7 +78,7 @@ def summaries(draw: st.DrawFn) -> CaseSummary:
 
 @st.composite
 def parties(draw: st.DrawFn, masked: bool) -> PartyView:
-    kind = draw(st.sampled_from(["person", "organisation"]))
+    kind = draw(st.sampled_from(["person", "organisation", "legal_person"]))
     is_person = kind == "person"
     address = "".join(draw(st.lists(st.sampled_from(PLACES), min_size=0, max_size=12)))
     return PartyView(
@@ -93,7 +93,13 @@ def parties(draw: st.DrawFn, masked: bool) -> PartyView:
         phone=draw(st.sampled_from(["138****5678", "073******0000"] if masked
                                    else ["13812345678", "0731-88880000"])),
         address=("湖南省长沙市岳麓区***" if masked else address) if address else None,
-        guardian=None, masked=masked)
+        guardian=None, masked=masked,
+        # an organisation's 法定代表人 or 主要负责人: a person's name (masked or not), a title
+        # up to the field's bound (RepresentativeIn: 30 characters)
+        representative=None if is_person or not draw(st.booleans()) else {
+            "name": "王某" if masked else draw(person),
+            "title": draw(st.none() | st.text(st.sampled_from("总经理董事长主任负责人执行合伙人"),
+                                               min_size=1, max_size=30))})
 
 
 @st.composite
@@ -176,6 +182,8 @@ def test_a_case_list_fits_and_keeps_every_name_whole(rows: list[CaseSummary],
 def test_a_case_file_fits_and_keeps_every_value_whole(view: CaseView, lang: str) -> None:
     values = {view.number} | {p.name for p in view.parties}
     values |= {v for p in view.parties for v in (p.id_number, p.phone, p.birth_date) if v}
+    # an organisation's representative: its name and title, each whole
+    values |= {v for p in view.parties for v in (p.representative or {}).values() if v}
     set_language(lang)
     values.add(name("state", view.state))
     set_language("en")

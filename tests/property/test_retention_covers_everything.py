@@ -58,7 +58,12 @@ def declined(room: Room) -> int:
 def world(room: Room) -> None:
     """Every kind of record holding personal data, each ended in every way it can end."""
     closed_case(room)  # a case, every row of its file, and the lead it came from
-    withdrawn = room.run(intake.new_case, None, intake.parse_case(case_record()), force=True)
+    # a company whose legal representative (法定代表人) is named by a secret: masked with it
+    company = {"role": "respondent", "kind": "legal_person", "name": "桐梓坡物业服务有限公司",
+               "representative": {"name": "李四", "title": "总经理"}}
+    record = case_record()
+    record["parties"].append(company)
+    withdrawn = room.run(intake.new_case, None, intake.parse_case(record), force=True)
     room.run(corrections.withdraw, None, withdrawn["id"], reason=said("cases", "withdrawn"))
     declined(room)  # declined (不予受理) and never closed: its period runs from the decline
     dismissed = room.run(leads.report, None, place=said("lead", "place"),

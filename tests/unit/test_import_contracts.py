@@ -11,8 +11,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 # The layers the database layer stands on, and itself.
-BELOW_OR_SAME = {"mediation.core", "mediation.workflow", "mediation.cases", "mediation.tables",
-                 "mediation.readtables", "mediation.db"}
+BELOW_OR_SAME = {"mediation.core", "mediation.workflow", "mediation.cases", "mediation.parties",
+                 "mediation.tables", "mediation.readtables", "mediation.db"}
 
 
 def _contract(contract_id: str) -> dict[str, Any]:

@@ -110,12 +110,16 @@ class P:
     kind: str
     name: str
     guardian_name: str | None = None
+    representative_name: str | None = None
 
 
 def test_persons_are_parties_who_are_persons_and_guardians_not_organisations() -> None:
-    parties = [P("person", "张小明", "张三"), P("legal_person", "长沙物业有限公司"),
+    parties = [P("person", "张小明", "张三"), P("legal_person", "长沙物业有限公司", None, "王建华"),
                P("organisation", "某某业委会")]
-    assert redaction.persons(parties) == ["张小明", "张三"]
+    # an organisation's name stays; its representative (法定代表人) is a person: masked
+    assert redaction.persons(parties) == ["张小明", "张三", "王建华"]
+    assert redaction.persons_of_rows([("长沙物业有限公司", "legal_person", None, "王建华"),
+                                      ("张小明", "person", "张三")]) == ["王建华", "张小明", "张三"]
     company = "长沙物业有限公司"
     assert redaction.shown_name(company, "legal_person", full=False) == company
     assert redaction.shown_name("张小明", "person", full=False) == "张某"

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from mediation.core.calendar import DEFAULT
 from mediation.core.clock import utcnow
-from tests.conftest import Result
+from tests.conftest import Result, case_record
 
 Cli = Callable[..., Result]
 W80 = {"COLUMNS": "80"}
@@ -82,3 +83,24 @@ def test_garbage_is_one_line_exit_2_naming_the_forms(demo: Cli, lang: str, typed
             assert ("明天 上午9点" if lang == "zh" else "tomorrow 9am") in r.err
         if lang == "zh":
             assert "write" not in r.err and "not a date" not in r.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_step_entered_with_a_date_alone_shows_the_date_alone(cli: Cli, tmp_path: Path,
+                                                               lang: str) -> None:
+    """``case accept 龙2 --at 2026年11月29日`` showed 受理时间 2026-11-29 00:00, a time nobody
+    entered: a step at its day's first instant shows the date alone (cli.output.local_time);
+    one entered with a time keeps it."""
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_record()), "utf-8")
+    three, two = (_today() - timedelta(days=n) for n in (3, 2))
+    assert cli("case", "new", "--file", str(path), "--at", f"{three:%Y-%m-%d} 9点").code == 0
+    r = cli("--lang", lang, "case", "accept", "1", "--at", f"{two.year}年{two.month}月{two.day}日")
+    assert r.code == 0, r.err
+    for argv in (("case", "show", "1"), ("case", "history", "1")):
+        for terminal in (True, False):
+            out = cli("--lang", lang, *argv, terminal=terminal, env=W80).out
+            assert two.isoformat() in out and f"{two.isoformat()} 00:00" not in out, out
+            assert f"{three.isoformat()} 09:00" in out, out

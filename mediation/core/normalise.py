@@ -178,6 +178,10 @@ _SEQ_RE: Final = re.compile(
     r"(?:\((?P<y1>\d{4})\)|(?P<y2>\d{4})年)?(?:第(?P<s1>\d+)号?|(?P<s2>\d+)号)"
     r"|(?P<y3>\d{4})第(?P<s3>\d+)号?")
 _NUMBER_RE: Final = re.compile(r"\(\d{4}\)[^()]+人调字第\d+号")
+# A full number missing its brackets or its year: ``2025龙人调字第12号``, ``龙人调字第12号``
+# (this year's), ``龙人调字12号``.
+_LOOSE_NUMBER_RE: Final = re.compile(
+    r"(?:(?P<year>\d{4})年?)?(?P<prefix>[^\W\d_]+?)人调字第?(?P<seq>\d+)号?")
 CASE_REF_FORMS: Final = N_(
     "{ref!r} is not a case: give its id ({id}), its number ({number}, brackets half- or "
     "full-width: {wide}) or a short form ({short}, {dated}, {seq_only}, {seq_bare})")
@@ -224,6 +228,13 @@ def key_of_ref(ref: str, *, year: int | None = None) -> int | str | CaseSeq:
     v = ref.translate(_YEAR_BRACKETS)
     if v.isascii() and v.isdigit() and len(v) <= 18:
         return int(v)
+    if "人调字" in v and not _NUMBER_RE.fullmatch(v):
+        # The number written without its year's brackets or without its year: 龙人调字第12号
+        # is this year's case 12 (a clerk's trial was refused it), 2025龙人调字第12号 2025's.
+        loose = _LOOSE_NUMBER_RE.fullmatch(v)
+        if loose:
+            return case_number(int(loose["year"]) if loose["year"] else year or _this_year(),
+                               loose["prefix"], int(loose["seq"]))
     if "人调字" not in v:
         alone = _SEQ_RE.fullmatch(v)
         if alone:

@@ -26,6 +26,22 @@ def test_every_way_of_writing_a_case(typed: str, meant: int | str) -> None:
     assert case_key(typed) == meant
 
 
+@given(st.integers(2000, 2099), st.sampled_from(["龙", "岳麓", "望城区"]),
+       st.integers(1, 99999), st.booleans(),
+       st.sampled_from(["{p}人调字第{s}号", "{p}人调字{s}号", " {p}人调字第 {s} 号"]))
+def test_a_full_number_without_its_year_is_this_years(year: int, prefix: str, seq: int,
+                                                     wide: bool, form: str) -> None:
+    """龙人调字第2号 (a clerk's trial was refused it while 第2号 worked); 2025龙人调字第2号 and
+    2025年龙人调字第2号 are 2025's."""
+    typed = form.format(p=prefix, s=seq)
+    dated = [f"{year}{typed.strip()}", f"{year}年{typed.strip()}"]
+    if wide:
+        typed, dated = typed.translate(FULL_WIDTH), [d.translate(FULL_WIDTH) for d in dated]
+    assert case_key(typed, year=year) == case_number(year, prefix, seq)
+    for d in dated:
+        assert case_key(d, year=2000) == case_number(year, prefix, seq), d
+
+
 def test_a_short_form_is_this_years_case() -> None:
     assert case_key("龙12", year=2026) == "(2026)龙人调字第12号"
     assert case_key("岳麓3", year=2027) == "(2027)岳麓人调字第3号"

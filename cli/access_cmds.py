@@ -29,9 +29,11 @@ def read_password(from_stdin: bool, *, confirm: bool = False, prompt: str | None
     if from_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
-    if not sys.stdin.isatty():
-        raise typer.BadParameter(_("no terminal to ask for the password; use --password-stdin"),
-                                 param_hint="--password-stdin")
+    if not sys.stdin.isatty():  # no option was given wrong: a usage error of the command
+        from mediation.core.errors import UsageError
+        from mediation.core.i18n import msg
+
+        raise UsageError(msg("no terminal to ask for the password; use --password-stdin"))
     label = prompt or (_("New password for {user}", user=whose) if whose and confirm else
                        _("Password for {user}", user=whose) if whose else _("Password"))
     while True:
@@ -100,10 +102,13 @@ def register(app: typer.Typer) -> None:
         e = env(ctx)
         result = _sign_in(e, username.strip(), password_stdin)
         path = signin.save_session(e.url(), result)
-        render.out(_("Signed in as {user} ({role}) until {time}; session in {path}.",
-                           user=staff_label(result["user"], result.get("name")),
-                           role=name("role", result["role"]),
-                           time=render.local_time(result["expires_at"]), path=str(path)) + "\n")
+        # Two lines: the session's path is long (106 columns with the first part at a
+        # clerk's trial), and a path split across lines cannot be copied.
+        render.out(_("Signed in as {user} ({role}) until {time}.",
+                     user=staff_label(result["user"], result.get("name")),
+                     role=name("role", result["role"]),
+                     time=render.local_time(result["expires_at"])) + "\n")
+        render.out(_("Session kept in {path}", path=str(path)) + "\n")
         render.admin_notices(result["notices"])
         if e.user and e.user not in (result["user"], result.get("name")):
             render.err(_("MEDIATION_USER/--user names {user}: unset it, or commands will "

@@ -83,6 +83,9 @@ def register(app: typer.Typer) -> None:
                                         password=password, admin=admin)
             uow.commit()
         render.committee_created(result, as_json=as_json)
+        if not as_json and director_name is None:  # documents would print the user name
+            render.out(_("The director's name is recorded as {user}; give the real name with "
+                         "`mediation staff name {user} NAME`.", user=result["director"]) + "\n")
         if not as_json and result["login_required"]:
             render.out(_("Sign-in is required: run `mediation login {user}`.",
                                user=result["director"]) + "\n")
@@ -168,6 +171,21 @@ def register(app: typer.Typer) -> None:
         row = env(ctx).act(svc.set_staff, username, role=role, committee=committee)
         render.out(_("{user} is now {role}.", user=staff_label(row["username"], row.get("name")),
                            role=name("role", row["role"])) + "\n")
+
+    @staff.command("name", help=_(
+        "Correct a staff member's name, as case files and documents print it (调解员, "
+        "回访人)."))
+    def staff_name(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
+                   full_name: str = typer.Argument(..., metavar="NAME", help=_(
+                       "The person's real name, e.g. 王芳.")),
+                   committee: str | None = _committee_opt()) -> None:
+        """Correct a staff member's name, as case files and documents print it (调解员,
+        回访人)."""
+        from mediation import committee as svc
+
+        row = env(ctx).act(svc.set_staff, username, name=full_name, committee=committee)
+        render.out(_("{user} is now named {name}.", user=row["username"], name=row["name"])
+                   + "\n")
 
     @staff.command("password", help=_(
         "Set a password: your own, or (directors) a staff member's."))

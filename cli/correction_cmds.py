@@ -3,6 +3,7 @@ recorded agreement: issue 14)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -37,13 +38,17 @@ def _object(value: str, option: str) -> dict[str, Any]:
     return data
 
 
+_EDIT_RE = re.compile(r"\s*(\d+)\s*[:：]\s*(.*)", re.S)  # 2:{…} or 2：{…} (an input method's)
+
+
 def _edit(value: str, option: str = "--edit-party") -> tuple[int, dict[str, Any]]:
-    number, sep, rest = value.partition(":")
-    if not sep or not number.strip().isdigit():
-        raise typer.BadParameter(_("write N:{{...}}, e.g. {example}",
-                                   example='2:{"phone": "13900001111"}'),
+    found = _EDIT_RE.fullmatch(value)
+    if not found:
+        # The example is the message's own text, never masked (a value quoted in a message
+        # is: the example showed as 139****1111, which cannot be typed).
+        raise typer.BadParameter(_('write N:{{...}}, e.g. {n}:{{"phone": "13900001111"}}', n=2),
                                  param_hint=option)
-    return int(number), _object(rest, option)
+    return int(found[1]), _object(found[2], option)
 
 
 def register(case: typer.Typer) -> None:

@@ -9,7 +9,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, force_opt, format_opt, json_opt
+from cli.options import MAX_INT, folder_arg, force_opt, format_opt, json_opt, out_folder
 from mediation.core import documentkinds
 from mediation.core.i18n import _
 
@@ -82,7 +82,9 @@ def register_case(case: typer.Typer) -> None:
     def file_(
         ctx: typer.Context,
         case_ref: str = typer.Argument(..., metavar="CASE"),
-        out: str = typer.Option(..., "--out", metavar="DIR", help=_(
+        folder: str | None = folder_arg(_("The folder to write the case file into (or "
+                                           "--out).")),
+        out: str | None = typer.Option(None, "--out", metavar="DIR", help=_(
             "The folder to write the case file into (created owner-only).")),
         no_pdf: bool = typer.Option(False, "--no-pdf", help=_(
             "Word documents only, even if LibreOffice is available.")),
@@ -94,21 +96,21 @@ def register_case(case: typer.Typer) -> None:
         one PDF of it when LibreOffice is available."""
         from mediation.reporting import documents, printing
 
-        folder = Path(out).expanduser()
-        if folder.exists() and not folder.is_dir():
-            raise typer.BadParameter(_("{path} exists and is not a folder", path=out),
+        dest = out_folder(folder, out)
+        if dest.exists() and not dest.is_dir():
+            raise typer.BadParameter(_("{path} exists and is not a folder", path=str(dest)),
                                      param_hint="--out")
         def planned(uow: Any, actor: Any) -> Any:
             """The plan, refused in its transaction (nothing recorded) when it would replace a
             file without --force."""
             plan = documents.case_file(uow, actor, case_ref, masked=masked)
-            printing.check_case_file(plan, folder, force=force, pdf=not no_pdf)
+            printing.check_case_file(plan, dest, force=force, pdf=not no_pdf)
             return plan
 
         plan = env(ctx).act(planned)
         if not no_pdf and printing.soffice() is not None and render.is_terminal(stderr=True):
             render.err(_("Converting to PDF with LibreOffice (this takes a while)...") + "\n")
-        result = printing.write_case_file(plan, folder, pdf=not no_pdf, force=force)
+        result = printing.write_case_file(plan, dest, pdf=not no_pdf, force=force)
         note = result.pop("note")
         result["note"] = note.render() if note is not None else None
         if as_json:

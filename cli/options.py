@@ -245,3 +245,22 @@ def _consuming(consume: Callable[..., tuple[Any, Any]], fn: Callable[[str], str]
             value = type(value)(fn(v) if isinstance(v, str) else v for v in value)
         return value, source
     return consume_value
+
+
+def folder_arg(help_text: str) -> Any:
+    """A command's output folder given as its last argument (``export nightly 导出/``), as
+    ``db backup FILE`` takes its file; ``--out DIR`` says the same (:func:`out_folder`)."""
+    return typer.Argument(None, metavar="DIR", show_default=False, help=help_text)
+
+
+def out_folder(positional: str | Path | None, option: str | Path | None) -> Path:
+    """THE folder of a command that takes it either way (``export nightly DIR`` or ``--out
+    DIR``): one of them, or the same in both; a usage error (exit 2) otherwise."""
+    from mediation.core.errors import UsageError
+
+    if positional is None and option is None:
+        raise UsageError(msg("give the folder to write to: DIR or --out DIR"))
+    if positional is not None and option is not None and Path(positional) != Path(option):
+        raise UsageError(msg("two folders given ({first} and --out {second}): give one",
+                             first=str(positional), second=str(option)))
+    return Path(positional if positional is not None else option or "").expanduser()

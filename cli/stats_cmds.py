@@ -11,7 +11,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import force_opt, format_opt
+from cli.options import folder_arg, force_opt, format_opt, out_folder
 from mediation.core import money
 from mediation.core.i18n import N_, _, name
 
@@ -248,8 +248,10 @@ def register(app: typer.Typer) -> None:
     @export.command("nightly")
     def export_nightly(
         ctx: typer.Context,
-        out: Path = typer.Option(..., "--out", help=_("The folder that holds one folder per "
-                                                     "day.")),
+        folder: Path | None = folder_arg(_("The folder that holds one folder per day (or "
+                                           "--out).")),
+        out: Path | None = typer.Option(None, "--out", metavar="DIR", help=_(
+            "The folder that holds one folder per day.")),
         day: str | None = typer.Option(None, "--date", metavar="DATE", help=_(
             "The day to export, YYYY-MM-DD (default: yesterday, the last complete day).")),
         force: bool = force_opt(),
@@ -263,10 +265,11 @@ def register(app: typer.Typer) -> None:
         from mediation.core import files
         from mediation.reporting import export as svc
 
+        dest = out_folder(folder, out)
         d = parse_date(day, "--date") or _today() - timedelta(days=1)
-        files.refuse_existing(out / d.isoformat(), force=force)
+        files.refuse_existing(dest / d.isoformat(), force=force)
         with _progress() as progress:
-            manifest = env(ctx).act(svc.nightly, out, d, progress=progress, write=False)
+            manifest = env(ctx).act(svc.nightly, dest, d, progress=progress, write=False)
         if as_json:
             render.emit_json(manifest)
         else:

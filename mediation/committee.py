@@ -268,7 +268,12 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
 
 
 def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None = None,
-              active: bool | None = None, committee: str | None = None) -> dict[str, Any]:
+              active: bool | None = None, name: str | None = None,
+              committee: str | None = None) -> dict[str, Any]:
+    """Change a staff member's role, account state or name (the name shown in case files,
+    on documents as 调解员/回访人, and by which staff are found: ``init`` without
+    ``--director-name`` left the user name there). Recorded as ``staff_role``,
+    ``staff_disable`` or ``staff_name`` with the values before and after; ``staff.manage``."""
     require(actor, "staff.manage")
     staff = find_staff(uow, actor, username, committee=committee)
     username = staff.username  # it may have been named by its display name
@@ -288,10 +293,19 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
             raise InvalidInput(msg("you cannot disable your own account"))
         changes["active"] = [staff.active, active]
         staff.active = active
+    if name is not None:
+        name = normalise.text(name)
+        if not name:
+            raise InvalidInput(msg("give the person's name (--name)"))
+        if name != staff.name:
+            changes["name"] = [staff.name, name]
+            staff.name = name
     if changes:
         uow.session.add(staff)
+        action = ("staff_role" if "role" in changes else
+                  "staff_disable" if "active" in changes else "staff_name")
         eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
-                        action="staff_role" if "role" in changes else "staff_disable",
+                        action=action,
                         committee_id=staff.committee_id,
                         changes={"username": [username, username], **changes})
     return staff_view(staff)

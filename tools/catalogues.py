@@ -64,7 +64,7 @@ def enum_keys() -> set[str]:
     keys |= {f"ethnicity.{c}" for c in cases.ETHNICITIES}
     keys |= {f"trigger.{t}" for t in workflow.TRIGGERS}
     keys |= {f"trigger.{a}" for a in ("new", "init", "staff_add", "staff_role", "staff_disable",
-                                       "reveal")}
+                                       "staff_name", "reveal")}
     keys |= {f"date.{d}" for d in ("discovered", "registered", "accepted", "declined",
                                    "rights_notified", "mediation_started", "concluded",
                                    "confirmed", "fed_back", "closed")}

@@ -173,8 +173,8 @@ def login(uow: UnitOfWork, username: str, password: str, new_password: str | Non
 # accounts, the halves of codes given and the first sign-ins with a one-time code, since the
 # director's previous sign-in. Anyone else is shown those acts that concern their own account
 # (a director the administrator made a clerk is still told).
-NOTICE_ACTIONS = ("staff_add", "staff_role", "staff_disable", "password_set", "password_reset",
-                  "token_create", "token_revoke", "committee_add", "code_half")
+NOTICE_ACTIONS = ("staff_add", "staff_role", "staff_disable", "staff_name", "password_set",
+                  "password_reset", "token_create", "token_revoke", "committee_add", "code_half")
 
 
 def notices(uow: UnitOfWork, director: Staff) -> list[dict[str, Any]]:

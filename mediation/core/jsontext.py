@@ -47,10 +47,63 @@ def where(exc: json.JSONDecodeError, origin: str | Msg | None) -> Msg:
                origin=origin, line=exc.lineno, column=exc.colno, what=problem(exc))
 
 
+# What a Chinese input method types for JSON's punctuation outside a text: full-width
+# colon, comma and brackets, read as JSON's own.
+_WIDE_PUNCT = str.maketrans({"：": ":", "，": ",", "｛": "{", "｝": "}", "［": "[", "］": "]",
+                             "　": " ", "、": ","})
+_OPENING_QUOTES = "\"“”＂"
+
+
+def ascii_punctuation(text: str) -> str:
+    """``text`` with the punctuation an input method types in place of JSON's read as JSON's:
+    texts in curly or full-width double quotes (“张三”, ＂张三＂) become texts in double
+    quotes, and a full-width colon, comma or bracket outside a text becomes its ASCII form.
+    What stands inside a text is kept as typed (a summary's ，and ：stay), an ASCII double
+    quote inside a curly-quoted text is escaped. Valid JSON comes back unchanged in meaning."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _OPENING_QUOTES:
+            ascii_opened = ch == '"'
+            out.append('"')
+            i += 1
+            while i < n:
+                ch = text[i]
+                if ch == "\\" and i + 1 < n:
+                    out.append(text[i:i + 2])
+                    i += 2
+                    continue
+                if (ch == '"') if ascii_opened else (ch in "“”＂"):
+                    break
+                if ch == '"':  # an ASCII quote inside a curly-quoted text
+                    out.append('\\"')
+                else:
+                    out.append(ch)
+                i += 1
+            if i < n:
+                out.append('"')
+                i += 1
+            continue
+        out.append(ch.translate(_WIDE_PUNCT))
+        i += 1
+    return "".join(out)
+
+
 def loads(text: str, origin: str | Msg | None, *, strict: bool = False) -> Any:
     """``text`` parsed, or :class:`InvalidInput` saying what is wrong and where. Raw control
-    characters are let through by default (the inputs' normaliser removes them)."""
+    characters are let through by default (the inputs' normaliser removes them). JSON typed
+    through a Chinese input method (``{“name”：“张三”}``) is read as its ASCII form
+    (:func:`ascii_punctuation`) when it is not JSON as typed; a refusal then points at the
+    text as typed."""
     try:
         return json.loads(text, strict=strict)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(where(exc, origin)) from None
+        first = exc
+    ascii_form = ascii_punctuation(text)
+    if ascii_form != text:
+        try:
+            return json.loads(ascii_form, strict=strict)
+        except json.JSONDecodeError:
+            pass
+    raise InvalidInput(where(first, origin)) from None

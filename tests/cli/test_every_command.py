@@ -41,6 +41,7 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ok("staff", "add", "liming", "--name", "李明", "--role", "mediator")
     ok("staff", "add", "chenjing", "--name", "陈静", "--role", "clerk")
     ok("staff", "role", "chenjing", "auditor")
+    ok("staff", "name", "chenjing", "陈静怡")
     ok("staff", "disable", "chenjing")
     ok("staff", "disable", "chenjing", "--enable")
     ok("staff", "password", "chenjing", "--password-stdin", input="一个足够长的口令2026\n")
@@ -55,6 +56,7 @@ def test_every_core_command_in_both_languages(cli: Callable[..., Result], tmp_pa
     ran.add("mediation staff code")
     staff = json.loads(ok("staff", "list", "--json").out)
     assert {s["username"]: s["role"] for s in staff}["chenjing"] == "auditor"
+    assert {s["username"]: s["name"] for s in staff}["chenjing"] == "陈静怡"
     assert ("调解员" if lang == "zh" else "mediator") in ok("staff", "list").out
     ok("case", "new", "--file", str(DATA / "demo" / "case.json"))
     ok("case", "accept", "1")

@@ -127,6 +127,7 @@ EXPECTED: dict[str, Cmd] = {
     "procedure set": Cmd("committee.settings", ("procedure", "set", "--extension-days", "20")),
     "staff disable": Cmd("staff.manage", ("staff", "disable", "zhaomin")),
     "staff role": Cmd("staff.manage", ("staff", "role", "zhaomin", "auditor")),
+    "staff name": Cmd("staff.manage", ("staff", "name", "zhaomin", "赵敏")),
     "staff reset": Cmd("staff.manage", ("staff", "reset", "zhaomin")),
     "staff code": Cmd("staff.code", ("staff", "code", "zhaomin")),
     "staff password": Cmd("staff.manage", ("staff", "password", "zhaomin", "--password-stdin"),

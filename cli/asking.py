@@ -95,10 +95,16 @@ def choose(label: str, kind: str, values: list[str], default: str | None = None)
         answer = ask(label, choices.label(kind, default) if default else None)
         if answer.isdigit() and 1 <= int(answer) <= len(values):
             return values[int(answer) - 1]
+        if not answer:  # Enter with nothing to keep: the list is just above, not repeated
+            say(_("this is required: type a number from the list above, or its name"))
+            continue
         try:
             return choices.parse(kind, answer, values)
-        except choices.ChoiceError as exc:
-            say(exc.message.render())
+        except choices.ChoiceError:
+            # one line: the list was printed above the question, numbered (a clerk's trial
+            # saw four lines of every choice repeated at each wrong answer)
+            say(_("{value} is none of the list above: type its number (1-{last}) or its "
+                  "name", value=answer, last=len(values)))
 
 
 # What clears an optional answer that has a current value (Enter keeps it).

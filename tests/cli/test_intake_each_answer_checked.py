@@ -117,6 +117,7 @@ def test_an_organisation_is_asked_for_its_credit_code(cli: Callable[..., Result]
     typed = ["02", "", "楼上漏水", "赔偿维修费", "", "", "", "",
              "法人", "长沙市某某物业有限公司",
              "ABC", CREDIT_BAD, CREDIT.lower(),  # the check character, at once
+             "",  # its representative (法定代表人): not known yet
              "", "",
              "", "李四", "男", "", "", "", "", "",
              "n", "y"]
@@ -216,3 +217,23 @@ def test_every_question_goes_through_the_one_checked_answer() -> None:
                         and (name, fn.name) not in allowed:
                     bare.append((name, fn.name, node.func.id))
     assert bare == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_choice_left_empty_or_wrong_is_told_in_one_short_line(cli: Callable[..., Result],
+                                                                 lang: str) -> None:
+    """A clerk's trial: Enter at 监护人与当事人的关系 (no default) said ``'' 不在可选范围内；
+    可选：…`` over four lines, at every Enter, when the list was printed just above."""
+    at = DIALOGUE.index(("父子", None))
+    dialogue = [*DIALOGUE[:at], ("", ("此项必填", "required")),
+                ("邻居", ("不在上面所列之中", "none of the list above")), *DIALOGUE[at:]]
+    out = cli("--lang", lang, "case", "new", "--json",
+              input=Terminal("\n".join([*(t for t, _s in dialogue), "y"]) + "\n"))
+    assert out.code == 0, out.err
+    review = "请核对填写的内容" if lang == "zh" else "Please check what was entered"
+    asked = out.err.split(review)[0]
+    for _text, said in dialogue[at:at + 2]:
+        assert said is not None
+        line = next(ln for ln in asked.splitlines() if said[lang == "en"] in ln)
+        assert "''" not in line and ("父母" not in line and "parent" not in line), line
+    assert "不在可选范围内" not in asked and "is not one of" not in asked

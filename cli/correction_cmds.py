@@ -92,6 +92,11 @@ def register(case: typer.Typer) -> None:
             "options correct the record of what the parties agreed (Law arts. 27-29), while "
             "the case is agreed or confirmed; a change the parties agree to later is a new "
             "agreement (Law art. 31): case remediate, then case agree.")),
+        registered_at: str | None = typer.Option(None, "--registered-at", metavar="WHEN",
+                                                 help=_(
+            "Correct the registration time (登记时间), as --at is written (2026-12-01 8:00, "
+            "今天 8点): not in the future, not after the case's first step, not before the "
+            "discovery time.")),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Correct a case's fields, parties or recorded agreement (更正), with the reason."""
@@ -112,7 +117,9 @@ def register(case: typer.Typer) -> None:
             add_parties=[_object(v, "--add-party") for v in add_party], edit_parties=edits,
             remove_parties=remove_party,
             preventions=dict(_edit(v, "--prevention") for v in prevention),
-            agreement=agreement, expected_version=expect_version), as_json)
+            agreement=agreement,
+            registered_at=parse_at(registered_at, option="--registered-at"),
+            expected_version=expect_version), as_json)
 
     @case.command("withdraw")
     def withdraw(

@@ -50,7 +50,7 @@ from mediation.core.money import fen_to_yuan, yuan_to_fen
 from mediation.db import casestore, kept, settings
 from mediation.db.storage import UnitOfWork
 from mediation.parties import representative_shown
-from mediation.step_machinery import Changes, set_field, step, text_inputs
+from mediation.step_machinery import Changes, first_step, set_field, step, text_inputs
 
 # The case fields ``amend`` may change: its keyword (and the CLI option) → the intake record's
 # key → the case column.
@@ -70,7 +70,7 @@ FIELDS: dict[str, tuple[str, str]] = {
 EVENT_NAMES = (N_("field.withdrawn_at"), N_("field.persons_involved"),
                N_("guard.amendable"), N_("guard.persons_within_involved"),
                N_("date.withdrawn"), N_("field.party_details"), N_("field.agreement_due"),
-               N_("field.agreement_amount"), N_("field.agreement_terms"))
+               N_("field.agreement_amount"), N_("field.agreement_terms"), N_("field.registered_at"))
 
 
 @text_inputs(multiline=("reason",))
@@ -95,6 +95,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
           remove_parties: Sequence[int] = (),
           preventions: Mapping[int, Mapping[str, Any]] | None = None,
           agreement: Mapping[str, Any] | None = None,
+          registered_at: date | None = None,
           expected_version: int | None = None) -> StepDone:
     """Correct a registered case: ``fields`` (keys of :data:`FIELDS`, values as a case.json
     would give them; None clears an optional one), and its parties by their number (1, 2, ...
@@ -105,7 +106,9 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     agreement was reached; ``amount`` in yuan, a Decimal or as typed; ``terms`` the 协议内容),
     while the case is agreed or confirmed (workflow.AMENDABLE). That corrects the record to what
     the parties agreed (Law arts. 27-29); a change they agree to later is a new agreement
-    (Law art. 31; case remediate, then case agree). Errors: UsageError for a key not known,
+    (Law art. 31; case remediate, then case agree). ``registered_at`` corrects the
+    registration time (登记时间; a date and time on the committee's calendar, a date alone its
+    first instant) within ``workflow.registration_problem``. Errors: UsageError for a key not known,
     InvalidInput for a value not allowed, Refused in a state where it may not change."""
     wanted = _agreement_given(agreement or {})
     given = dict(fields or {})
@@ -123,6 +126,8 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     if prevented:
         touched.append("prevention")
     touched.extend(AGREEMENT[k] for k in wanted)
+    if registered_at is not None:
+        touched.append("registered_at")
     command = Amend(fields=tuple(touched), reason=reason)
     names: list[kept.Value] = []  # persons' names corrected: kept out of the event
 
@@ -161,6 +166,8 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
         _check_preventions(uow, case, prevented, ch)
         if wanted:
             _correct_agreement(uow, case, wanted, ch)
+        if registered_at is not None:
+            _correct_registration(uow, case, registered_at, ch)
         if not ch:
             raise InvalidInput(msg("nothing changes: the case already holds these values"))
         return ch
@@ -235,6 +242,21 @@ def _correct_agreement(uow: UnitOfWork, case: Case, wanted: Mapping[str, Any],
             else (identity.scrub(before), identity.scrub(value)))
         ch[AGREEMENT[key]] = list(shown)
     uow.session.add(a)
+
+
+def _correct_registration(uow: UnitOfWork, case: Case, at: date, ch: Changes) -> None:
+    """The case's registration time made ``at`` (a date alone: its first instant, or now for
+    today), checked by the one rule ``workflow.registration_problem``; the statistics'
+    counters follow in the same transaction (db/statcounts: triggers on the case row)."""
+    assert case.id is not None
+    cal = calendars.of(uow, case.committee_id)
+    now = uow.now()
+    instant = workflow.occurrence(at, now, None, cal)
+    why = workflow.registration_problem(instant, now, first_step(uow, case.id),
+                                        case.discovered_at, case.year, cal)
+    if why is not None:
+        raise InvalidInput(why)
+    set_field(case, ch, "registered_at", instant)
 
 
 def _check_preventions(uow: UnitOfWork, case: Case, corrected: Mapping[int, Mapping[str, Any]],

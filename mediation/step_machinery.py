@@ -187,16 +187,28 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
 
 
 _EVENT = Event.__table__  # type: ignore[attr-defined]
+REGISTRATION = "new"  # the registration's event (intake.register)
 _STEPS = (_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
-          _EVENT.c.action.not_in(workflow.CORRECTIONS))
-# When the case's previous step happened (its events that are steps, a version, corrections
-# left out: they happen when recorded), and when it entered its current state (its
-# registration or its latest change of state).
+          _EVENT.c.action.not_in((*workflow.CORRECTIONS, REGISTRATION)))
+# When the case's previous step after its registration happened (its events that are steps, a
+# version, corrections left out: they happen when recorded), and when it entered its current
+# state by a step (its latest change of state). The registration itself is the case's
+# ``registered_at``, not its event's time: ``case amend --registered-at`` corrects it (issue 14).
 _PREVIOUS = core_select(
     func.max(_EVENT.c.occurred_at),
     func.max(sql_case((or_(_EVENT.c.from_state.is_(None),
                        _EVENT.c.from_state != _EVENT.c.to_state), _EVENT.c.occurred_at)))
 ).where(*_STEPS)
+
+
+_FIRST = core_select(func.min(_EVENT.c.occurred_at)).where(*_STEPS)
+
+
+def first_step(uow: UnitOfWork, case_id: int) -> datetime | None:
+    """When the case's earliest step after its registration happened (corrections left out),
+    None before any: the latest its registration may be corrected to
+    (``workflow.registration_problem``)."""
+    return _instant(uow.conn.execute(_FIRST, {"case_id": case_id}).scalar())
 
 
 def _instant(value: Any) -> datetime | None:
@@ -214,7 +226,8 @@ def occurred_at(uow: UnitOfWork, case: Case, trigger: str, at: date, now: dateti
     if trigger in workflow.CORRECTIONS:
         raise InvalidInput(msg("a correction happens when it is recorded: it takes no --at"))
     row = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).one()
-    previous, began = _instant(row[0]), _instant(row[1])
+    previous = _instant(row[0]) or case.registered_at
+    began = _instant(row[1]) or case.registered_at
     return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number,
                               registered=case.registered_at,
                               state_began=began if trigger in workflow.RECORDS else None,

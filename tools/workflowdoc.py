@@ -139,6 +139,13 @@ def render() -> str:
         "number typed wrong, the sex, the ethnic group, the guardian) until the case is closed "
         "and filed; the event records the parties before and after, masked, and names the "
         "fields corrected where the masked view cannot show the change. "
+        "The registration time (`registered_at`, 登记时间, `case amend --registered-at`: a case "
+        "registered without `--at` takes the clock's time) until the case is closed and filed: "
+        "not in the future, not after the case's first step after registration, not before "
+        "the discovery time (发现时间), in the case number's year (one rule, "
+        "`dates.registration_problem`); a step entered with `--at` earlier than the "
+        "registration is refused with that hint. The statistics count the corrected time (their "
+        "counters are kept by triggers on the case row). "
         "`case withdraw` records that the applicant withdrew the application before acceptance "
         "(`withdrawn`, a finished state): not a decline, which is the committee's decision.",
         "",

@@ -39,6 +39,7 @@ from mediation.workflow.dates import (
     earliest,
     occurrence,
     occurrence_problem,
+    registration_problem,
 )
 from mediation.workflow.guards import (
     AGREEMENT_FIELDS,
@@ -138,6 +139,7 @@ __all__ = [
     "occurrence_problem",
     "offer_facts",
     "ready_to_close",
+    "registration_problem",
     "setting",
     "setting_name",
     "transition",

@@ -81,8 +81,8 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
                    now=_local_text(cal, now))
     if registered is not None and occurred < registered:
         return msg("--at {when} is before the case was registered ({registered}): no step "
-                   "precedes the registration (a dispute that came in earlier is registered at "
-                   "its true date with case new --at)", when=when,
+                   "precedes the registration (a registration time entered wrong is corrected "
+                   "with case amend --registered-at)", when=when,
                    registered=_local_text(cal, registered))
     if previous is not None and occurred < previous:
         when, before = _local_pair(cal, occurred, previous)
@@ -96,6 +96,32 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
         return msg("--at {when} is more than {days} days ago: a step may be entered at most "
                    "{days} days late (committee setting: mediation calendar set "
                    "--late-entry-days)", when=when, days=late_entry_days)
+    return None
+
+
+def registration_problem(registered: datetime, now: datetime, first_step: datetime | None,
+                         discovered: datetime | None, year: int, cal: Calendar) -> Msg | None:
+    """THE rule of when a case's registration (登记时间) may be corrected to (``case amend
+    --registered-at``, a clerk's trial, issue 14), None when it may: ``registered`` a naive-UTC
+    instant, not in the future, not after ``first_step`` (the earliest step after the
+    registration, corrections left out: what :func:`occurrence_problem` compares a step with),
+    not before ``discovered`` (the discovery time, 发现时间, if recorded), and in the case
+    number's ``year`` (its local year: the number is that year's)."""
+    when = _local_text(cal, registered)
+    if registered > now:
+        return msg("--registered-at {when} is in the future (now {now})", when=when,
+                   now=_local_text(cal, now))
+    if first_step is not None and registered > first_step:
+        when, step = _local_pair(cal, registered, first_step)
+        return msg("--registered-at {when} is after the case's first step after registration "
+                   "({step}): a case is registered before any step", when=when, step=step)
+    if discovered is not None and registered < discovered:
+        when, found = _local_pair(cal, registered, discovered)
+        return msg("--registered-at {when} is before the dispute was discovered ({discovered})",
+                   when=when, discovered=found)
+    if cal.local(registered).year != year:
+        return msg("--registered-at {when} is not in {year}: the case number is {year}'s",
+                   when=when, year=year)
     return None
 
 

@@ -53,7 +53,9 @@ from mediation.workflow.settings import (
 # are whom mediation is with, and a new party is a new case. An existing party's particulars
 # (``party_details``: a name misspelt, a phone, an address, an ID number typed wrong, the sex,
 # the ethnic group, the guardian) are corrected until the case is closed and filed, as the
-# description is (a clerk's trial, issue 14).
+# description is (a clerk's trial, issue 14). The registration time (``registered_at``, 登记时间:
+# a case registered without ``--at`` took the clock's time) likewise, within the rule of
+# ``dates.registration_problem``.
 _UNTIL_CLOSED = tuple(s for s in State if s != State.closed)
 # The agreement as recorded (its 履行期限, amount and terms: ``case amend --agreement-*``, a
 # clerk's trial, issue 14) while it is the case's agreement in force and the case is not yet
@@ -69,6 +71,7 @@ AMENDABLE: dict[str, tuple[State, ...]] = {
     "risk_level": _UNTIL_CLOSED, "persons_involved": _UNTIL_CLOSED,
     "prevention": _UNTIL_CLOSED, "party_details": _UNTIL_CLOSED, "parties": (State.intake,),
     **{f: AGREED for f in AGREEMENT_FIELDS},
+    "registered_at": _UNTIL_CLOSED,
 }
 
 

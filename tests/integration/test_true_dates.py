@@ -97,9 +97,9 @@ def test_a_step_before_the_registration_says_a_case_is_registered_at_its_true_da
         room: Room) -> None:
     cid = _registered(room)
     with pytest.raises(InvalidInput, match=r"before the case was registered \(2026-11-27 10:00\)"
-                       r".*case new --at"):
+                       r".*case amend --registered-at"):
         room.run(steps.accept, None, cid, at=date(2026, 11, 26))
-    with pytest.raises(InvalidInput, match="case new --at"):  # a record too
+    with pytest.raises(InvalidInput, match="case amend --registered-at"):  # a record too
         room.run(steps.prevent, None, cid, kind="suicide", persons=1, at=date(2026, 11, 26))
 
 

@@ -169,7 +169,7 @@ def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> d
 
 # Values that name a file or a database: passed on exactly as typed (a Windows file name may
 # well hold full-width brackets).
-PATH_PARAMS = frozenset({"db", "file", "out", "key", "token_file", "anchor"})
+PATH_PARAMS = frozenset({"db", "file", "out", "folder", "key", "token_file", "anchor"})
 # Free text: kept as written, control characters removed (multi-line: line breaks kept).
 TEXT_PARAMS = frozenset({"minutes", "terms", "advice", "note", "reason"})
 LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_name",

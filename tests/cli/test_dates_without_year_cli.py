@@ -24,6 +24,8 @@ Cli = Callable[..., Result]
 # command, option, the other arguments it needs ({out}: a folder or file of the test's own)
 DATE_OPTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case agree", "--due", ("1", "--terms", "赔偿500元")),
+    ("case amend", "--agreement-due", ("1", "--reason", "补录履行期限")),
+    ("case amend", "--registered-at", ("1", "--reason", "登记时间写错")),
     ("case judicial", "--filed", ("1", "--court", "岳麓区人民法院")),
     ("case judicial", "--decided", ("1", "--result", "confirmed")),
     ("case search", "--from", ("张",)), ("case search", "--to", ("张",)),

@@ -68,7 +68,7 @@ def test_bad_sweeps_are_one_line_and_write_nothing(cli: Callable[..., Result], l
                        (("--area", "小区", "--by", "李明", "--found", "0", "--date",
                          "2999-01-01"), 1),
                        (("--area", "小区", "--by", "李明", "--found", "0", "--date",
-                         "昨天"), 2)):
+                         "上周"), 2)):
         r = cli("--lang", lang, "sweep", "record", *args)
         assert r.code == code, (args, r.out, r.err)
         assert "Traceback" not in r.err and r.err.strip()
@@ -193,7 +193,7 @@ def test_bad_leads_are_one_line_and_write_nothing(cli: Callable[..., Result], la
                        (("report", "--place", "楼", "--seen", "吵", "--risk", "extreme"), 2),
                        (("report", "--place", "楼", "--seen", "吵", "--found",
                          "2999-01-01 10:00"), 1),
-                       (("report", "--place", "楼", "--seen", "吵", "--found", "昨天"), 2),
+                       (("report", "--place", "楼", "--seen", "吵", "--found", "上周"), 2),
                        (("dismiss", "9", "--reason", "not_a_dispute"), 1),
                        (("accept", "9", "-f", _case_json(tmp_path)), 1)):
         r = cli("--lang", lang, "lead", *args)

@@ -57,7 +57,7 @@ def test_filters_and_nothing_found(demo: Cli, lang: str) -> None:
     assert all(h["state"] == "mediating" for h in by_state)
     wrong = demo(*L, "case", "search", "纠纷", "--category", "不存在的类别")
     assert wrong.code == 2 and "Traceback" not in wrong.err
-    bad_date = demo(*L, "case", "search", "纠纷", "--from", "明天")
+    bad_date = demo(*L, "case", "search", "纠纷", "--from", "下个月")
     assert bad_date.code == 2
     empty = demo(*L, "case", "search", "  ")
     assert empty.code == 2 and ("请给出" if lang == "zh" else "give some words") in empty.err

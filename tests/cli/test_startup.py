@@ -59,7 +59,8 @@ HELP_MAY_IMPORT = frozenset({
     "typer", "annotated_doc", "shellingham",
     "mediation", "mediation.core", *(f"mediation.core.{m}" for m in (
         "calendar", "categories", "choices", "clock", "documentkinds", "errors", "files", "i18n",
-        "identity", "jsontext", "labels", "lazyre", "money", "normalise", "paths", "periods",
+        "identity", "jsontext", "labels", "lazyre", "moments", "money", "normalise", "paths",
+        "periods",
         "redaction", "vocab")),
 })
 HELP_PATHS: list[tuple[tuple[str, ...], dict[str, str]]] = [

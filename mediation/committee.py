@@ -18,7 +18,7 @@ from mediation.access.policy import (
 from mediation.cases import Case
 from mediation.core import normalise
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied, UsageError
-from mediation.core.i18n import msg
+from mediation.core.i18n import Msg, msg
 from mediation.core.labels import staff_label
 from mediation.core.vocab import Role
 from mediation.db import eventlog, settings
@@ -246,9 +246,7 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
                                "password (prompted, or --password-stdin)"))
     if s.exec(select(Staff).where(Staff.username == username)).first() is not None:
         raise InvalidInput(msg("user {user} already exists in this database", user=username))
-    name = normalise.text(name)
-    if not name:
-        raise InvalidInput(msg("give the person's name (--name)"))
+    name = staff_name(name, msg("give the person's name (--name)"))
     staff = Staff(committee_id=committee_id, username=username, name=name,
                   role=role, created_at=uow.now())
     s.add(staff)
@@ -265,6 +263,21 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
                     changes={"username": [None, username], "name": [None, staff.name],
                              "role": [None, role]})
     return staff_view(staff) | code
+
+
+def staff_name(typed: str, empty: Msg) -> str:
+    """THE rule of a staff member's name (``staff add --name``, ``staff name``): a person's
+    name by the rule of a party's (fields.person_name: letters, no phone or ID number in it),
+    in its normal form; an empty one refused with ``empty``. :class:`InvalidInput` (exit 1)."""
+    from mediation.core import fields
+
+    text = normalise.text(typed)
+    if not text:
+        raise InvalidInput(empty)
+    try:
+        return fields.person_name(text)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg(exc.message_id, **exc.params)) from None
 
 
 def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None = None,
@@ -294,9 +307,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
         changes["active"] = [staff.active, active]
         staff.active = active
     if name is not None:
-        name = normalise.text(name)
-        if not name:
-            raise InvalidInput(msg("give the person's name (--name)"))
+        name = staff_name(name, msg("give the person's name"))
         if name != staff.name:
             changes["name"] = [staff.name, name]
             staff.name = name

@@ -50,6 +50,19 @@ def test_a_staff_members_name_is_corrected_and_recorded(room: Cli, lang: str) ->
     assert '"王二"' not in room("staff", "list", "--json").out
     blank = room("--lang", lang, "staff", "name", "wangfang", "  ")
     assert blank.code == 1 and len(blank.err.strip().splitlines()) == 1, blank.err
+    assert "--name" not in blank.err  # staff name takes no --name (a second trial)
+
+
+@pytest.mark.parametrize("command", [("staff", "name", "liming"),
+                                     ("staff", "add", "xiaozhao", "--no-password", "--name")])
+@pytest.mark.parametrize("typed", ["13812345678", "430104198003120014", "wang@example.com"])
+def test_a_staff_name_is_a_persons_name_by_the_parties_rule(room: Cli, command: tuple[str, ...],
+                                                            typed: str) -> None:
+    """`staff name liming 13812345678` was taken and shown as 138****5678 (a second trial)."""
+    refused = room("--lang", "zh", *command, typed)
+    assert refused.code == 1 and len(refused.err.strip().splitlines()) == 1, refused.err
+    listed = room("staff", "list", "--json").out
+    assert "xiaozhao" not in listed and typed not in listed and '"李明"' in listed
 
 
 def test_init_without_the_directors_name_says_how_to_give_it(cli: Cli) -> None:

@@ -85,18 +85,27 @@ def case_key(uow: UnitOfWork, actor: Reader, ref: str | int) -> int | str:
     raise UsageError(normalise.not_a_case(ref, prefix, year))
 
 
-_PREFIX_OF = re.compile(r"\(\d{4}\)([^()]+)人调字第\d+号")
+_PREFIX_OF = re.compile(r"\((\d{4})\)([^()]+)人调字第(\d+)号")
 
 
-def not_found(uow: UnitOfWork, actor: Reader, key: int | str) -> NotFound:
-    """THE refusal of a case the committee does not hold: a number whose prefix is another
-    committee's (虎 for a committee numbering 龙) says so and names this committee's prefix."""
+def not_found(uow: UnitOfWork, actor: Reader, key: int | str,
+              typed: str | int | None = None) -> NotFound:
+    """THE refusal of a case the committee does not hold. A number whose prefix is not the
+    committee's (虎 for a committee numbering 龙, or an abbreviation mistyped: ``龙调字第1号``,
+    read as the prefix 龙调字) quotes what was ``typed`` (not the number it was expanded to,
+    which would be garbled: ``(2026)龙调字人调字第1号``) and shows the committee's form of the
+    same case, in full and short: ``龙调字第1号 is not a case number of this committee; its
+    case numbers look like (2026)龙人调字第1号 or 龙1``."""
     m = _PREFIX_OF.fullmatch(key) if isinstance(key, str) else None
     prefix = _prefix(uow, actor.committee_id)
-    if m is not None and prefix and m.group(1) != prefix:
-        return NotFound(msg("{ref}: {other} is not this committee's prefix; its cases are "
-                            "numbered {prefix} (e.g. {prefix}12)", ref=key, other=m.group(1),
-                            prefix=prefix))
+    if m is not None and prefix and m.group(2) != prefix:
+        year, seq = int(m.group(1)), int(m.group(3))
+        this_year = settings.calendar(uow, actor.committee_id).local_date(uow.now()).year
+        return NotFound(msg("{ref} is not a case number of this committee; its case numbers "
+                            "look like {number} or {short}",
+                            ref=str(typed if typed is not None else key).strip(),
+                            number=normalise.case_number(year, prefix, seq),
+                            short=normalise.short_ref(year, prefix, seq, this_year=this_year)))
     return NotFound(msg("no case {ref} in this committee", ref=key))
 
 
@@ -107,7 +116,7 @@ def find(uow: UnitOfWork, actor: Reader, ref: str | int) -> Case:
     stmt = stmt.where(Case.id == key) if isinstance(key, int) else stmt.where(Case.number == key)
     case = uow.session.exec(stmt).first()
     if case is None:
-        raise not_found(uow, actor, key)
+        raise not_found(uow, actor, key, ref)
     return case
 
 
@@ -283,7 +292,7 @@ def load(uow: UnitOfWork, actor: Reader, ref: str | int, trigger: str,
         params["username"] = actor.username
     facts = stmt.first(uow.conn, params)
     if facts is None:
-        raise not_found(uow, actor, key)
+        raise not_found(uow, actor, key, ref)
     case = from_row(Case, {k: facts[k] for k in _CASE_COLUMNS})
     settings.calendar_read(uow, case.committee_id, facts["cal_zone"], facts["cal_holidays"])
     effective = facts.get("f_effective_at")

@@ -124,11 +124,13 @@ Chunk = tuple[bytes, list[Rejected], list[tuple[int, duplicates.Probe]], int]
 _CATEGORY = CASE_COLUMNS.index("category")
 _ROLE = PARTY_COLUMNS.index("role")
 _NAME = PARTY_COLUMNS.index("name")
+_KIND = PARTY_COLUMNS.index("kind")
 
 
 def _probe(item: Prepared) -> tuple[int, duplicates.Probe]:
     return item[0], duplicates.probe(str(item[1][_CATEGORY]),
-                                     [(p[_ROLE], p[_NAME], p[HASH]) for p in item[2]])
+                                     [(p[_ROLE], p[_NAME], p[HASH], p[_KIND])
+                                      for p in item[2]])
 
 
 def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar]) -> Chunk:

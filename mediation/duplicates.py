@@ -2,8 +2,15 @@
 
 The rule (:func:`rule`): a new record is a probable duplicate of a case of the same committee
 
-- ``same_id_number``: one of its parties' ID numbers (compared by keyed hash) is on that case,
+- ``same_id_number``: one of its persons' ID numbers (compared by keyed hash) is on that case,
   and the case is still open or was registered within ``DUPLICATE_WINDOW_DAYS``; or
+- ``same_organisation_and_party``: an organisation's 统一社会信用代码 (by keyed hash) is on that
+  case, open or within the window, AND so is another of the record's parties: a second
+  organisation by its code, or a party by its name. The code alone is not enough: a person's ID
+  number names one person, whose second application on the same facts is the same dispute, but
+  a company, a property manager or a school is party to many disputes with many people (a
+  landlord company and each of its tenants), each its own case (一案一卷 is one dispute, not one
+  organisation); a second case against it by someone else is no duplicate. Or
 - ``same_names_and_category``: the same category, and the case (registered within the window)
   has among its applicants and respondents one of the record's applicants' names and one of its
   respondents' names.
@@ -32,6 +39,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from mediation.access.policy import Actor, allowed, may_on_case, sees_names
@@ -62,38 +70,60 @@ class Probe:
     """What the rule compares of a record or a case."""
 
     category: str
-    id_hashes: frozenset[str]
+    id_hashes: frozenset[str]  # the persons' ID numbers (keyed hashes)
     applicants: frozenset[str]
     respondents: frozenset[str]
+    # the organisations' credit codes (keyed hashes), each with its name's key
+    organisations: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(h for h, _ in self.organisations)
+
+    def named_besides(self, codes: frozenset[str]) -> frozenset[str]:
+        """The names of its parties but the organisations of ``codes``."""
+        theirs = {n for h, n in self.organisations if h in codes}
+        return (self.applicants | self.respondents) - theirs
 
 
-def probe(category: str, parties: Iterable[tuple[str, str | None, str | None]]) -> Probe:
-    """A probe from ``(role, name, id_hash)`` of each party."""
+def probe(category: str,
+          parties: Iterable[tuple[str, str | None, str | None, str | None]]) -> Probe:
+    """A probe from ``(role, name, id_hash, kind)`` of each party (kind None: a person)."""
     hashes, applicants, respondents = set(), set(), set()
-    for role, pname, id_hash in parties:
-        if id_hash:
+    organisations: set[tuple[str, str]] = set()
+    for role, pname, id_hash, kind in parties:
+        if id_hash and kind is not None and not redaction.is_person(kind):
+            organisations.add((id_hash, name_key(pname or "")))
+        elif id_hash:
             hashes.add(id_hash)
         if pname:
             if role == PartyRole.applicant:
                 applicants.add(name_key(pname))
             elif role == PartyRole.respondent:
                 respondents.add(name_key(pname))
-    return Probe(category, frozenset(hashes), frozenset(applicants), frozenset(respondents))
+    return Probe(category, frozenset(hashes), frozenset(applicants), frozenset(respondents),
+                 frozenset(organisations))
 
 
 def probe_of(record: CaseIn, key: bytes) -> Probe:
     return probe(record.category, [
-        (p.role.value, p.name, identity.keyed_hash(key, p.id_number) if p.id_number else None)
-        for p in record.parties])
+        (p.role.value, p.name, identity.keyed_hash(key, p.id_number) if p.id_number else None,
+         p.kind.value) for p in record.parties])
 
 
 def rule(new: Probe, old: Probe, *, recent: bool, open_: bool) -> str | None:
     """THE rule: why ``new`` is a probable duplicate of ``old`` (None: it is not).
 
     ``recent``: ``old`` was registered within the window; ``open_``: it is not closed/declined.
+    An organisation's credit code counts only with another party in common (the module's text:
+    a company is party to many disputes).
     """
     if new.id_hashes & old.id_hashes and (recent or open_):
         return "same_id_number"
+    shared = new.codes & old.codes
+    if shared and (recent or open_) and (
+            len(shared) > 1 or new.named_besides(shared) & old.named_besides(shared)):
+        return "same_organisation_and_party"
     names = old.applicants | old.respondents
     if (recent and new.category == old.category and new.applicants & names
             and new.respondents & names):
@@ -109,7 +139,7 @@ def within(probes: Sequence[tuple[int, Probe]]) -> dict[int, tuple[int, str]]:
     kept: dict[int, Probe] = {}
     found: dict[int, tuple[int, str]] = {}
     for line, p in probes:
-        candidates = sorted({o for h in p.id_hashes for o in by_hash.get(h, ())}
+        candidates = sorted({o for h in p.id_hashes | p.codes for o in by_hash.get(h, ())}
                             | {o for n in p.applicants | p.respondents
                                for o in by_name.get(n, ())})
         for o in candidates:
@@ -120,7 +150,7 @@ def within(probes: Sequence[tuple[int, Probe]]) -> dict[int, tuple[int, str]]:
         if line in found:
             continue  # a duplicate line is not imported, so later lines do not match it
         kept[line] = p
-        for h in p.id_hashes:
+        for h in p.id_hashes | p.codes:
             by_hash.setdefault(h, []).append(line)
         for n in p.applicants | p.respondents:
             by_name.setdefault(n, []).append(line)
@@ -138,7 +168,7 @@ def find(uow: UnitOfWork, committee_id: int, probes: Sequence[Probe]) -> list[di
     s = uow.session
     now = uow.now()
     since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    hashes = {h for p in probes for h in p.id_hashes}
+    hashes = {h for p in probes for h in p.id_hashes | p.codes}
     names = {n for p in probes for n in p.applicants | p.respondents}
     categories = sorted({p.category for p in probes})
     ids: set[int] = set()
@@ -157,7 +187,7 @@ def find(uow: UnitOfWork, committee_id: int, probes: Sequence[Probe]) -> list[di
     if not ids:
         return [{} for _ in probes]
     cases: dict[int, tuple[str, str, datetime]] = {}
-    parties: dict[int, list[tuple[str, str | None, str | None]]] = {}
+    parties: dict[int, list[tuple[str, str | None, str | None, str | None]]] = {}
     for chunk in _chunks([str(i) for i in ids]):
         wanted = [int(i) for i in chunk]
         for cid, category, state, registered in s.exec(
@@ -165,10 +195,10 @@ def find(uow: UnitOfWork, committee_id: int, probes: Sequence[Probe]) -> list[di
                 .where(col(Case.id).in_(wanted))).all():
             assert cid is not None
             cases[cid] = (category, state, registered)
-        for cid, role, pname, id_hash in s.exec(
-                select(Party.case_id, Party.role, Party.name, Party.id_hash)
-                .where(col(Party.case_id).in_(wanted))).all():
-            parties.setdefault(cid, []).append((role, pname, id_hash))
+        for cid, role, pname, id_hash, kind in s.execute(sa_select(
+                col(Party.case_id), col(Party.role), col(Party.name), col(Party.id_hash),
+                col(Party.kind)).where(col(Party.case_id).in_(wanted))).all():
+            parties.setdefault(cid, []).append((role, pname, id_hash, kind))
     old = {cid: (probe(category, parties.get(cid, [])), registered >= since,
                  state not in _FINISHED)
            for cid, (category, state, registered) in cases.items()}

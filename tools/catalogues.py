@@ -68,7 +68,8 @@ def enum_keys() -> set[str]:
     keys |= {f"date.{d}" for d in ("discovered", "registered", "accepted", "declined",
                                    "rights_notified", "mediation_started", "concluded",
                                    "confirmed", "fed_back", "closed")}
-    keys |= {"duplicate.same_id_number", "duplicate.same_names_and_category"}
+    keys |= {"duplicate.same_id_number", "duplicate.same_names_and_category",
+             "duplicate.same_organisation_and_party"}
     keys |= {t.basis for t in workflow.TRANSITIONS} | {t.summary for t in workflow.TRANSITIONS}
     keys |= revision_keys()
     return keys

@@ -1,24 +1,32 @@
 """THE reader of a moment as a clerk types it: every ``--at``, every date option (``--due``,
 ``--from`` ...) and the guided questions read dates and times here, and nowhere else.
 
-A moment is a day, perhaps followed by a time of day:
+A moment is a day, perhaps followed by a time of day, or a time of day alone:
 
 - the day: ``2026-12-01``, ``2026/12/01``, ``2026.12.01``, ``2026年12月1日`` (or 号);
   without its year ``12-01``, ``12/01``, ``12.01``, ``12月1日``; or a word: 今天, 昨天, 前天,
-  大前天, 明天, 后天, 大后天 (today, yesterday, tomorrow);
-- the time (after a space, a ``T``, or straight after 日/号/the word): ``9:30``,
+  大前天, 明天, 后天, 大后天 (today, yesterday, tomorrow); or a day of the week: 周五, 星期五,
+  礼拜五, 周日/星期天 (周1 ... 周7 too, ``friday``), 上周五, 下周一, 这周三/本周三 (weeks
+  begin on Monday: 上周五 is the Friday of the week before this one);
+- the time (after a space, a ``T``, or straight after 日/号/天/the weekday): ``9:30``,
   ``09:30:00`` (an offset ``+08:00`` or ``Z`` kept), ``9点``, ``9点半``, ``9点15分``,
-  ``9点整``, ``21时50分``, ``9时半``; before it 上午/早上/凌晨/中午/下午/傍晚/晚上, or
-  ``am``/``pm`` after it: 下午3点 is 15:00, 中午12点 12:00, 晚上9点 21:00, 凌晨12点 00:00,
-  ``3pm`` 15:00, ``3:30 pm`` 15:30.
+  ``9点整``, ``21时50分``, ``9时半``, ``3点一刻`` (3:15), ``3点三刻`` (3:45); the hour and
+  minute in Chinese numerals too: 三点半, 十点一刻, 九点零五分, 十二点, 两点 (2:00), 二十点;
+  before it 上午/早上/凌晨/中午/下午/傍晚/晚上, or ``am``/``pm`` after it: 下午3点 is 15:00,
+  中午12点 12:00, 晚上9点 21:00, 凌晨12点 00:00, ``3pm`` 15:00, ``3:30 pm`` 15:30;
+- a time alone (``8点``, ``15:30``, ``下午三点``) is that time today.
 
 Digits, colons and spaces in any width (full-width ``１２：３０`` too).
 
-The year of a day typed without one (THE rule, :data:`BACK`/:data:`AHEAD`): the nearest such
-day on the side of the committee's today the option looks to. What happened (a step's
-``--at``, the bounds of a period, a search, a filing) looks BACK: on or before today. What is
-still to come (an appointment, ``case schedule --at``; a deadline, ``--due``) looks AHEAD: on
-or after today. 2-29 is the nearest leap year's.
+THE direction rule (:data:`BACK`/:data:`AHEAD`): what happened (a step's ``--at``, the bounds
+of a period, a search, a filing) looks BACK, to days on or before the committee's today; what
+is still to come (an appointment, ``case schedule --at``; a deadline, ``--due``) looks AHEAD, to
+days on or after it. A day typed without its year, or a bare day of the week, is the nearest
+such day on the option's side, today included (周五 on a Friday is that day either way); 2-29
+is the nearest leap year's. A word (明天, 上周五) and a time alone name their day whatever the
+side: a time alone is today's, on either side, as today is on both; whether that moment has
+passed is the command's to say (a step may not be in the future, an appointment must be later
+than now), never a reason to move it to another day.
 """
 
 from __future__ import annotations
@@ -52,19 +60,30 @@ _WORDS: Final = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今
                  "明天": 1, "明日": 1, "后天": 2, "大后天": 3,
                  "yesterday": -1, "today": 0, "tomorrow": 1}
 _WORD_RE: Final = "|".join(sorted(_WORDS, key=len, reverse=True))
+_WEEKDAYS: Final = {**{c: i for i, c in enumerate("一二三四五六")}, "日": 6, "天": 6,
+                    **{str(i + 1): i for i in range(7)},
+                    **{n: i for i, n in enumerate(("monday", "tuesday", "wednesday", "thursday",
+                                                   "friday", "saturday", "sunday"))}}
+_WEEKS: Final = {"上": -7, "下": 7, "这": 0, "本": 0}
 _DAY: Final = (
     rf"(?:(?P<word>{_WORD_RE})"
+    r"|(?P<wp>[上下这本])?\s*(?:周|星期|礼拜)\s*(?P<wd>[一二三四五六日天1-7])"
+    r"|(?P<wde>(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
     r"|(?:(?P<y>\d{4})\s*(?P<s>[-/.])\s*)?(?P<m1>\d{1,2})\s*(?(s)(?P=s)|[-/.])\s*(?P<d1>\d{1,2})"
     r"|(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*(?P<ri>[日号])?)")
 _PART: Final = r"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)"
+_ZH: Final = "[零〇一二两三四五六七八九十]{1,3}"  # an hour or minute in Chinese numerals
 _CLOCK: Final = (
     r"(?:(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<sec>\d{2})(?P<frac>\.\d{1,6})?)?"
-    r"|(?P<hz>\d{1,2})\s*[点時时]\s*(?:(?P<half>半)|(?P<mz>\d{1,2})\s*分?|整)?"
+    rf"|(?P<hz>\d{{1,2}}|{_ZH})\s*[点時时]\s*"
+    rf"(?:(?P<half>半)|(?P<ke>[一三])\s*刻|(?P<mz>\d{{1,2}}|{_ZH})\s*分?|整)?"
     r"|(?P<ha>\d{1,2})(?=\s*[ap]\.?m))")
 _TIME: Final = (rf"(?:{_PART}\s*)?{_CLOCK}"
                 r"(?:\s*(?P<ampm>am|pm|a\.m\.|p\.m\.))?(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?")
-_MOMENT_RE: Final = re.compile(rf"{_DAY}(?:(?:\s*T\s*|\s+|(?<=[日号天])\s*){_TIME})?",
-                               re.ASCII | re.IGNORECASE)
+_MOMENT_RE: Final = re.compile(
+    rf"{_DAY}(?:(?:\s*T\s*|\s+|(?<=[日号天一二三四五六])\s*){_TIME})?",
+    re.ASCII | re.IGNORECASE)
+_TIME_RE: Final = re.compile(_TIME, re.ASCII | re.IGNORECASE)  # a time alone: today's
 
 
 def parse(value: str, *, today: Today, toward: str = BACK, forms: str = FORMS
@@ -93,9 +112,12 @@ def _parse(value: str, today: Today, toward: str, forms: str) -> date | datetime
 
     text = normalise.fold(value).strip().lower()
     m = _MOMENT_RE.fullmatch(text)
-    if m is None:
+    if m is not None:
+        day = _day(m, value, today, toward)
+    elif (m := _TIME_RE.fullmatch(text)) is not None:
+        day = today() if callable(today) else today
+    else:
         raise Unreadable(_unreadable(value, forms))
-    day = _day(m, value, today, toward)
     if m.group("h") is None and m.group("hz") is None and m.group("ha") is None:
         return day
     hour, minute, second, micro = _clock(m, value, forms)
@@ -111,6 +133,9 @@ def _day(m: re.Match[str], value: str, today: Today, toward: str) -> date:
     if m.group("word"):
         now = today() if callable(today) else today
         return now + timedelta(days=_WORDS[m.group("word")])
+    if m.group("wd") or m.group("wde"):
+        return weekday(_WEEKDAYS[m.group("wd") or m.group("wde")], m.group("wp"),
+                       today=today, toward=toward)
     year = m.group("y") or m.group("y2")
     mon = int(m.group("m1") or m.group("m2"))
     dom = int(m.group("d1") or m.group("d2"))
@@ -139,6 +164,20 @@ def nearest(mon: int, dom: int, value: str, *, today: Today, toward: str) -> dat
     raise Unreadable(msg("{value!r} is not a real date", value=value))
 
 
+def weekday(wd: int, week: str | None, *, today: Today, toward: str) -> date:
+    """THE day a day of the week names (``wd``: 0 Monday ... 6 Sunday): in the week ``week``
+    says (上 the one before this, 下 the one after, 这/本 this one; weeks begin on Monday,
+    as a Chinese calendar's do), or, typed bare (``week`` None), the nearest such day on the
+    ``toward`` side of ``today``, today included (BACK: the latest on or before it; AHEAD:
+    the next on or after it)."""
+    now = today() if callable(today) else today
+    if week is not None:
+        return now + timedelta(days=wd - now.weekday() + _WEEKS[week])
+    if toward == AHEAD:
+        return now + timedelta(days=(wd - now.weekday()) % 7)
+    return now - timedelta(days=(now.weekday() - wd) % 7)
+
+
 _AFTERNOON: Final = ("下午", "傍晚", "晚上", "夜里")
 
 
@@ -149,8 +188,9 @@ def _clock(m: re.Match[str], value: str, forms: str) -> tuple[int, int, int, int
         second = int(m.group("sec") or 0)
         micro = int((m.group("frac") or ".0")[1:].ljust(6, "0"))
     else:
-        hour, second, micro = int(m.group("hz") or m.group("ha")), 0, 0
-        minute = 30 if m.group("half") else int(m.group("mz") or 0)
+        hour, second, micro = _number(m.group("hz") or m.group("ha")), 0, 0
+        minute = (30 if m.group("half") else 15 if m.group("ke") == "一"
+                  else 45 if m.group("ke") == "三" else _number(m.group("mz") or "0"))
     part, ampm = m.group("part"), (m.group("ampm") or "").replace(".", "")
     if part and ampm:  # 下午3点pm: not a form
         hour = 99
@@ -170,6 +210,17 @@ def _clock(m: re.Match[str], value: str, forms: str) -> tuple[int, int, int, int
     if hour > 23 or minute > 59 or second > 59:
         raise Unreadable(_unreadable(value, forms))
     return hour, minute, second, micro
+
+
+def _number(text: str) -> int:
+    """An hour or a minute in figures (9, 09) or Chinese numerals (九, 十二, 零五, 两), by
+    zhnum.small_value; 99 (no hour, no minute) for numerals that are no number (十十)."""
+    if text.isdigit():
+        return int(text)
+    from mediation.core import zhnum
+
+    found = zhnum.small_value(text)
+    return 99 if found is None else found
 
 
 def _unreadable(value: str, forms: str) -> Msg:

@@ -6,6 +6,8 @@
   agreement states a sum beside its figures (the rules of the People's Bank's 《支付结算办法》
   for writing amounts: 零 once for a run of zeros, 元/角 followed by 整, 壹拾 for a leading ten).
 - ``amount_figures``: 500.00元.
+- ``small_value``: the other way, 0..99 as a clerk types it (十二, 二十三, 零五, 两): the hours
+  and minutes of a typed moment (``mediation.core.moments``: 下午三点, 九点零五分).
 """
 
 from __future__ import annotations
@@ -30,6 +32,27 @@ def _small(n: int) -> str:
 def small_number(n: int) -> str:
     """A count in ordinary numerals (一式三份): 1..99 as words, larger ones in figures."""
     return _small(n) if 0 < n < 100 else str(n)
+
+
+def small_value(text: str) -> int | None:
+    """0..99 written in ordinary numerals, as :func:`_small` writes them or a clock is said:
+    ``九`` 9, ``十`` 10, ``十二`` 12, ``二十`` 20, ``二十三`` 23, ``零``/``〇`` 0, ``零五`` 5
+    (a minute), ``两`` 2 (alone: 两点); None for anything else (``十十``, ``一二``, ``两十``)."""
+    digits = {c: i for i, c in enumerate(_UPPER_DIGITS)} | {"零": 0}
+    if text == "两":
+        return 2
+    if len(text) == 1 and text in digits:
+        return digits[text]
+    if len(text) == 2 and text[0] in "零〇" and digits.get(text[1], 0) > 0:
+        return digits[text[1]]
+    head, ten, tail = text.partition("十")
+    if not ten or len(head) > 1 or len(tail) > 1:
+        return None
+    tens = 1 if not head else digits.get(head, 0)
+    ones = 0 if not tail else digits.get(tail, 0)
+    if tens < 1 or (tail and ones < 1) or (head and tens < 2):
+        return None
+    return tens * 10 + ones
 
 
 def date_upper(day: date) -> str:

@@ -104,3 +104,71 @@ def test_a_step_entered_with_a_date_alone_shows_the_date_alone(cli: Cli, tmp_pat
             out = cli("--lang", lang, *argv, terminal=terminal, env=W80).out
             assert two.isoformat() in out and f"{two.isoformat()} 00:00" not in out, out
             assert f"{three.isoformat()} 09:00" in out, out
+
+
+_WEEK = "一二三四五六日"
+
+
+def _case_registered_three_days_ago(cli: Cli, tmp_path: Path) -> date:
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_record()), "utf-8")
+    three = _today() - timedelta(days=3)
+    assert cli("case", "new", "--file", str(path), "--at", f"{three:%Y-%m-%d} 9点").code == 0
+    return three
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_step_at_a_time_alone_or_a_weekday_in_chinese_numerals(cli: Cli, tmp_path: Path,
+                                                                 lang: str) -> None:
+    """The second trial (issue 14): ``case accept 1 --at 下午三点`` (a time alone: today's)
+    was refused as no date; so were 周二 下午三点 and 十点一刻. A time alone that has not come
+    yet is refused as in the future, naming today at that time (exit 1, one line)."""
+    _case_registered_three_days_ago(cli, tmp_path)
+    now = DEFAULT.local(utcnow())
+    r = cli("--lang", lang, "case", "accept", "1", "--at", "下午三点", terminal=True, env=W80)
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 1, r.err
+    if now.hour >= 15:
+        assert r.code == 0, r.err
+        shown = cli("--lang", lang, "case", "history", "1", env=W80).out
+        assert f"{now.date()} 15:00" in shown, shown
+        return
+    assert r.code == 1 and f"{now.date()} 15:00" in r.err, r.err
+    two = _today() - timedelta(days=2)
+    r = cli("--lang", lang, "case", "accept", "1", "--at", f"周{_WEEK[two.weekday()]} 下午三点",
+            terminal=True, env=W80)
+    assert r.code == 0, r.err
+    for terminal in (True, False):
+        shown = cli("--lang", lang, "case", "history", "1", terminal=terminal, env=W80).out
+        assert f"{two} 15:00" in shown, shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("typed", ["周五 9点", "星期五 上午九点", "礼拜五9点"])
+def test_an_appointment_on_a_weekday_is_the_next_such_day(demo: Cli, lang: str, typed: str
+                                                          ) -> None:
+    """``case schedule 5 --at "周五 9点"``: the next Friday, today included; on a Friday
+    after 9:00 it is refused as not later than now (one line, exit 1)."""
+    now = DEFAULT.local(utcnow())
+    friday = _today() + timedelta(days=(4 - _today().weekday()) % 7)
+    r = demo("--lang", lang, "case", "schedule", "5", "--at", typed, terminal=True, env=W80)
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 1, r.err
+    if friday == now.date() and now.hour >= 9:
+        assert r.code == 1, r.err
+        return
+    assert r.code == 0, r.err
+    assert f"{friday} 09:00" in _next_session(demo), typed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_appointment_at_a_time_alone_is_today(demo: Cli, lang: str) -> None:
+    """``case schedule 5 --at 二十三点``: today at 23:00 (not tomorrow); once passed, the
+    refusal says the session must be later than now."""
+    now = DEFAULT.local(utcnow())
+    r = demo("--lang", lang, "case", "schedule", "5", "--at", "二十三点", env=W80)
+    if now.hour >= 23:
+        assert r.code == 1 and ("晚于现在" if lang == "zh" else "later than now") in r.err
+        return
+    assert r.code == 0, r.err
+    assert f"{now.date()} 23:00" in _next_session(demo)

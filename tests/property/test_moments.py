@@ -1,6 +1,8 @@
 """THE reader of a typed moment (mediation.core.moments, issue 14): every written form of a
 date and time a clerk types -- ISO, slashes, dots, 年月日, full-width, 上午/下午/晚上/中午, N点半,
-N点M分, N时M分, am/pm, 今天/昨天/明天 -- reads back to the same instant; a day without its year
+N点M分, N时M分, am/pm, 今天/昨天/明天, Chinese numerals (三点半, 十点一刻, 九点零五分,
+两点), 一刻/三刻, days of the week (周五, 星期五, 礼拜五, 上周五, 下周一, 这周三), a time alone
+(today's) -- reads back to the same instant; a day without its year or a bare day of the week
 falls on the side of today its option looks to; anything else is Unreadable naming the forms."""
 
 from __future__ import annotations
@@ -12,10 +14,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediation.core import moments
+from mediation.core import moments, zhnum
 from mediation.core.i18n import Msg
 
 _WIDE = str.maketrans("0123456789:-/. ", "０１２３４５６７８９：－／．\u3000")
+
+
+def _zh(n: int) -> str:
+    """An hour in Chinese numerals as said: 零, 九, 十二, 二十三."""
+    return zhnum.small_number(n) if n else "零"
+
+
+def _zh_minute(n: int) -> str:
+    """A minute in Chinese numerals as said: 零五, 十五, 四十五."""
+    return "零" + zhnum.small_number(n) if 0 < n < 10 else _zh(n)
+
+
+def _zh_forms(h: int, m: int, before: str = "") -> list[str]:
+    """The hour ``h`` (as said after ``before``, 下午) and minute ``m`` in Chinese numerals
+    and with 刻, 半."""
+    hours = [_zh(h), f"{h}"] + (["两"] if h == 2 else [])
+    forms = [f"{before}{hz}点{_zh_minute(m)}分" for hz in hours[:1]]
+    forms += [f"{before}{hz}点{_zh_minute(m)}" for hz in hours if m]
+    if m == 0:
+        forms += [f"{before}{hz}点" for hz in hours] + [f"{before}{_zh(h)}点整"]
+    if m == 30:
+        forms += [f"{before}{hz}点半" for hz in hours]
+    if m in (15, 45):
+        forms += [f"{before}{hz}点{'一' if m == 15 else '三'}刻" for hz in hours]
+    return forms
 
 
 def _clock_forms(t: datetime) -> list[str]:
@@ -43,6 +70,11 @@ def _clock_forms(t: datetime) -> list[str]:
         forms.append(f"中午1点{m}分")
     if h == 0:
         forms += [f"凌晨12点{m}分", f"12:{m:02d} am", f"凌晨0点{m}分"]
+    forms += _zh_forms(h, m)
+    if 1 <= h <= 11:
+        forms += _zh_forms(h, m, "上午")
+    if 13 <= h <= 23:
+        forms += _zh_forms(h - 12, m, "下午")
     return forms
 
 
@@ -58,7 +90,7 @@ def _day_forms(d: date, *, year: bool = True) -> list[str]:
 
 def _joined(day: str, clock: str) -> list[str]:
     out = [f"{day} {clock}"]
-    if day[-1] in "日号天":
+    if day[-1] in "日号天一二三四五六":
         out.append(f"{day}{clock}")
     if day[-1].isdigit() and clock[0].isdigit() and ":" in clock:
         out.append(f"{day}T{clock}")
@@ -116,6 +148,72 @@ def test_a_day_without_its_year_or_named_by_a_word_is_placed_by_the_one_rule(
     assert moments.parse(word, today=today) == t.date()
 
 
+def test_the_clock_forms_include_the_trials() -> None:
+    """The generator above writes what the second trial typed (issue 14)."""
+    written = {f for h, m in ((15, 0), (3, 30), (10, 15), (3, 15), (3, 45), (9, 5), (12, 0), (2, 0),
+                              (20, 0)) for f in _clock_forms(datetime(2026, 12, 1, h, m))}
+    assert {"下午三点", "三点半", "十点一刻", "3点一刻", "3点三刻", "九点零五分", "十二点", "两点",
+            "二十点"} <= written
+
+
+@given(moments_, st.data())
+def test_a_time_alone_is_today_on_either_side(t: datetime, data: st.DataObject) -> None:
+    """8点, 15:30, 下午三点 alone: that time of the committee's today, for a step (BACK) and
+    for an appointment (AHEAD) alike."""
+    written = data.draw(st.sampled_from(_clock_forms(t)))
+    if data.draw(st.booleans()):
+        written = written.translate(_WIDE)
+    for toward in (moments.BACK, moments.AHEAD):
+        assert moments.parse(written, today=t.date(), toward=toward) == t, written
+    with pytest.raises(moments.Unreadable, match="is not a date;"):
+        moments.parse_day(written, today=t.date())
+
+
+_WEEK = "一二三四五六日"
+
+
+def _weekday_forms(d: date) -> list[str]:
+    """The bare ways to say ``d``'s day of the week: 周五, 星期五, 礼拜五, 周5, friday."""
+    zh = _WEEK[d.weekday()]
+    forms = [f"周{zh}", f"星期{zh}", f"礼拜{zh}", f"周{d.weekday() + 1}",
+             d.strftime("%A").lower()]
+    if zh == "日":
+        forms += ["周天", "星期天", "礼拜天"]
+    return forms
+
+
+@given(moments_, st.integers(min_value=-13, max_value=13), st.booleans(), st.data())
+def test_a_day_of_the_week_is_placed_by_the_one_rule(
+        t: datetime, offset: int, timed: bool, data: st.DataObject) -> None:
+    """Today is ``t``'s day moved by ``offset``. 上周五/这周五/本周五/下周五 name the Friday of
+    the week before, this week, the week after (weeks begin on Monday) on either side; a bare
+    周五 is the latest Friday on or before today (BACK) or the next on or after it (AHEAD)."""
+    today = t.date() + timedelta(days=offset)
+    weeks = ((t.date() - timedelta(days=t.weekday()))
+             - (today - timedelta(days=today.weekday()))).days // 7
+    bare = data.draw(st.sampled_from(_weekday_forms(t.date())))
+    clock = data.draw(st.sampled_from(_clock_forms(t))) if timed else ""
+    expected = t if timed else t.date()
+
+    def read(day: str, toward: str) -> date:
+        written = data.draw(st.sampled_from(_joined(day, clock))) if timed else day
+        return moments.parse(written, today=today, toward=toward)
+
+    if bare[0] in "周星礼" and abs(weeks) <= 1:
+        prefix = data.draw(st.sampled_from({-1: ["上"], 0: ["这", "本"], 1: ["下"]}[weeks]))
+        for toward in (moments.BACK, moments.AHEAD):
+            assert read(prefix + bare, toward) == expected
+    back, ahead = read(bare, moments.BACK), read(bare, moments.AHEAD)
+    back_day = back.date() if isinstance(back, datetime) else back
+    ahead_day = ahead.date() if isinstance(ahead, datetime) else ahead
+    assert back_day <= today <= ahead_day and (ahead_day - back_day).days in (0, 7)
+    assert back_day.weekday() == ahead_day.weekday() == t.weekday()
+    if -6 <= offset <= 0:
+        assert ahead == expected
+    if 0 <= offset <= 6:
+        assert back == expected
+
+
 EXAMPLES = [  # the clerk's trial (issue 14), today 2026-12-01
     ("12-05 09:30", moments.AHEAD, datetime(2026, 12, 5, 9, 30)),
     ("12月3日 9:30", moments.AHEAD, datetime(2026, 12, 3, 9, 30)),
@@ -128,6 +226,18 @@ EXAMPLES = [  # the clerk's trial (issue 14), today 2026-12-01
     ("2026年11月29日", moments.BACK, date(2026, 11, 29)),
     ("２０２６－１１－２８　１５：００", moments.BACK, datetime(2026, 11, 28, 15, 0)),
     ("11-28 下午3点", moments.AHEAD, datetime(2027, 11, 28, 15, 0)),
+    # the second trial (issue 14), a Tuesday
+    ("下午三点", moments.BACK, datetime(2026, 12, 1, 15, 0)),
+    ("8点", moments.AHEAD, datetime(2026, 12, 1, 8, 0)),
+    ("周五 9点", moments.AHEAD, datetime(2026, 12, 4, 9, 0)),
+    ("周五 9点", moments.BACK, datetime(2026, 11, 27, 9, 0)),
+    ("周二", moments.BACK, date(2026, 12, 1)),
+    ("周二", moments.AHEAD, date(2026, 12, 1)),
+    ("上周五", moments.AHEAD, date(2026, 11, 27)),
+    ("下周一 上午十点", moments.BACK, datetime(2026, 12, 7, 10, 0)),
+    ("周三十点", moments.AHEAD, datetime(2026, 12, 2, 10, 0)),
+    ("今天 8点", moments.BACK, datetime(2026, 12, 1, 8, 0)),
+    ("大后天", moments.BACK, date(2026, 12, 4)),
 ]
 
 
@@ -143,8 +253,8 @@ def test_an_offset_is_kept() -> None:
 
 @pytest.mark.parametrize("typed", [
     "garbage", "上周", "2026-11-28 25:00", "2026-11-28 9:61", "上午15点", "晚上12点",
-    "下午0点", "11-2815:00", "下午3点pm", "2026-11", "9:30", "明天 下午", "2026-11-28 15",
-    "13pm"])
+    "下午0点", "11-2815:00", "下午3点pm", "2026-11", "明天 下午", "2026-11-28 15",
+    "13pm", "周八", "下下周一", "十十点", "两十点", "三十点", "九点六十分", "上午十五点", "周"])
 def test_garbage_is_unreadable_naming_the_forms(typed: str) -> None:
     with pytest.raises(moments.Unreadable) as caught:
         moments.parse(typed, today=date(2026, 12, 1))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -21,7 +21,7 @@ from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseIn, GuardianIn, Party, PartyIn, RepresentativeIn
 from mediation.committee import committee_of
-from mediation.core import categories, choices, identity, jsontext, normalise, redaction
+from mediation.core import categories, choices, identity, jsontext, moments, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput, Problems
 from mediation.core.fields import FieldError
@@ -99,6 +99,33 @@ def field_where(loc: Sequence[str | int]) -> str:
     return where or msg("the record").render()
 
 
+def keys_at(loc: Sequence[str]) -> list[str]:
+    """The keys a record may have at ``loc`` (the place of the object holding a key, as in a
+    validation error: ``[]`` the case, ``["parties", "0"]`` a party, ``["parties", "0",
+    "guardian"]`` its guardian), in the schema's order: what an unknown key's refusal lists."""
+    model: type[BaseModel] = CaseIn
+    for part in loc:
+        if part.isdigit():
+            continue
+        field = model.model_fields.get(part)
+        inner = _model_in(field.annotation) if field is not None else None
+        if inner is None:
+            break
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The record type a field holds (``list[PartyIn]``, ``GuardianIn | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def problems_of(exc: ValidationError, origin: str) -> list[Msg]:
     """Each problem of a refused record: where (:func:`field_where`), what is wrong, what is
     allowed; in the order of the record."""
@@ -115,14 +142,16 @@ def _problem(err: Any, origin: str) -> Msg:
     value = err.get("input")
     kind = err["type"]
     why: Msg
-    if isinstance(cause, (normalise.Unreadable, choices.ChoiceError, FieldError)):
+    if isinstance(cause, (normalise.Unreadable, moments.Unreadable, choices.ChoiceError,
+                          FieldError)):
         why = cause.message
     elif isinstance(cause, ValueError):
         why = msg(str(cause))
     elif kind == "missing":
         why = msg("required")
     elif kind == "extra_forbidden":
-        why = msg("unknown field")
+        why = msg("unknown field; the keys allowed here: {allowed}",
+                  allowed=join(keys_at(loc[:-1])))
     elif kind in ("enum", "literal_error"):
         expected = re.split(r", | or ", str(ctx.get("expected", "")).replace("'", ""))
         why = msg("{value!r} is not allowed; allowed: {allowed}", value=value,

@@ -41,13 +41,14 @@ _ENUMS: dict[str, str] = {
 
 @functools.cache
 def _words() -> dict[str, dict[str, str]]:
-    """Words people write for a value besides its names (父亲 for 父母), by vocabulary."""
+    """Words people write for a value besides its names (父亲 for 父母, 个人 for 自然人), by
+    vocabulary."""
     from mediation.core import vocab
 
     # an ethnic group's name without 族 (汉, 蒙古, 土 for 土族, not 土家族)
     short = {name("ethnicity", c, "zh").removesuffix("族"): c for c in values("ethnicity")
              if name("ethnicity", c, "zh").endswith("族")}
-    return {"relation": vocab.RELATION_WORDS, "ethnicity": short}
+    return {"relation": vocab.RELATION_WORDS, "kind": vocab.KIND_WORDS, "ethnicity": short}
 
 # The shortest part of a Chinese name taken for the whole (one character is too easily a slip).
 SHORTEST_PART = 2

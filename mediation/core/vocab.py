@@ -158,6 +158,11 @@ RELATION_WORDS: dict[str, str] = {
 }
 
 
+# The words clerks write for a natural person (自然人, Civil Code book 1 ch. 2) as a party's
+# kind (a clerk's trial wrote "kind": "个人"), read by choices.parse on every path alike.
+KIND_WORDS: dict[str, str] = dict.fromkeys(("个人", "公民"), PartyKind.person.value)
+
+
 # A person's ethnic group (民族) by GB/T 3304 (中国各民族名称的罗马字母拼写法和代码): the 56
 # groups' codes 01-56, 97 其他 (not identified) and 98 外国血统中国籍人士 (a citizen of foreign
 # origin). Their names are in the catalogues (ethnicity.01: 汉族, Han); typed as the code, the

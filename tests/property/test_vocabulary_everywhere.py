@@ -42,8 +42,14 @@ _WIDE = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
 def forms(kind: str, code: str) -> st.SearchStrategy[str]:
     """The ways a clerk writes ``code``: the code, its names, full width, upper case, spaced."""
     written = {code, name(kind, code, "zh"), name(kind, code, "en"), code.translate(_WIDE),
-               code.upper(), f" {code}\u3000", name(kind, code, "zh") + " "}
+               code.upper(), f" {code}\u3000", name(kind, code, "zh") + " ",
+               *words(kind, code)}
     return st.sampled_from(sorted(written))
+
+
+def words(kind: str, code: str) -> tuple[str, ...]:
+    """The words people write for ``code`` besides its names (个人 for 自然人, 父亲 for 父母)."""
+    return tuple(sorted(w for w, c in choices._words().get(kind, {}).items() if c == code))
 
 
 def category_forms(code: str) -> st.SearchStrategy[str]:
@@ -95,7 +101,8 @@ def _names(parser: ChoiceParser) -> dict[str, tuple[str, ...]]:
         return {c.code: (c.zh, c.en, *{c.code.lstrip("0")} - {c.code, ""})  # 2 is 02
                 for c in categories.all_categories()}
     codes = parser.codes or tuple(choices.values(parser.kind))
-    return {c: (name(parser.kind, c, "zh"), name(parser.kind, c, "en")) for c in codes}
+    return {c: (name(parser.kind, c, "zh"), name(parser.kind, c, "en"), *words(parser.kind, c))
+            for c in codes}
 
 
 def meant(parser: ChoiceParser, text: str) -> str | list[str]:

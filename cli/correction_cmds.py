@@ -51,6 +51,24 @@ def _edit(value: str, option: str = "--edit-party") -> tuple[int, dict[str, Any]
     return int(found[1]), _object(found[2], option)
 
 
+def _given(options: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The fields ``case amend`` was given: {keyword: value}, a value ``(typed, reader)`` read
+    by its reader; an empty value, 无 or none for one of corrections.CLEARABLE removes it
+    (None); an option not given is left out."""
+    from mediation.corrections import CLEARABLE, removes
+
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        typed, read = value if isinstance(value, tuple) else (value, None)
+        if typed is None:
+            continue
+        if prefix + key in CLEARABLE and isinstance(typed, str) and removes(typed):
+            out[key] = None
+        else:
+            out[key] = read(typed) if read is not None else typed
+    return out
+
+
 def register(case: typer.Typer) -> None:
     @case.command("amend")
     def amend(
@@ -62,14 +80,14 @@ def register(case: typer.Typer) -> None:
         requests: str | None = typer.Option(None, "--requests", help=_(
             "What the applicant asks for.")),
         amount: str | None = typer.Option(None, "--amount", help=_(
-            "The amount in dispute, in yuan.")),
+            "The amount in dispute, in yuan; 无 (or none, or \"\") removes it.")),
         risk: str | None = choice_opt("risk", None, "--risk", help=_("The risk level.")),
         persons: int | None = typer.Option(None, "--persons", min=1, max=MAX_INT, help=_(
             "How many persons are involved.")),
         source: str | None = choice_opt("source", None, "--source", help=_(
             "How the dispute came to the committee.")),
         referral: str | None = typer.Option(None, "--referral", help=_(
-            "The referring body's reference.")),
+            "The referring body's reference; 无 (or none, or \"\") removes it.")),
         add_party: list[str] = typer.Option([], "--add-party", metavar="JSON", help=_(
             "Add a party, as in case.json (before acceptance; repeatable).")),
         edit_party: list[str] = typer.Option([], "--edit-party", metavar="N:JSON", help=_(
@@ -84,9 +102,11 @@ def register(case: typer.Typer) -> None:
         agreement_due: str | None = typer.Option(None, "--agreement-due", metavar="DATE",
                                                  help=_(
             "Correct the agreement's performance deadline (履行期限) as recorded: 2026-12-31, "
-            "or 12月31日 for the next one to come; not before the day it was reached.")),
+            "or 12月31日 for the next one to come; not before the day it was reached; 无 (or "
+            "none, or \"\") removes it.")),
         agreement_amount: str | None = typer.Option(None, "--agreement-amount", help=_(
-            "Correct the agreement's amount as recorded, in yuan.")),
+            "Correct the agreement's amount as recorded, in yuan; 无 (or none, or \"\") "
+            "removes it.")),
         agreement_terms: str | None = typer.Option(None, "--agreement-terms", help=_(
             "Correct the agreement's terms as recorded (协议内容). The three --agreement "
             "options correct the record of what the parties agreed (Law arts. 27-29), while "
@@ -102,15 +122,15 @@ def register(case: typer.Typer) -> None:
         """Correct a case's fields, parties or recorded agreement (更正), with the reason."""
         from mediation import steps
 
-        fields = {k: v for k, v in {
+        fields = _given({
             "category": category, "summary": summary, "requests": requests,
-            "amount": parse_amount(amount),
-            "risk": risk, "persons": persons, "source": source, "referral": referral,
-        }.items() if v is not None}
-        agreement = {k: v for k, v in {
-            "due": parse_date(agreement_due, "--agreement-due", AHEAD),
-            "amount": parse_amount(agreement_amount, "--agreement-amount"),
-            "terms": agreement_terms}.items() if v is not None}
+            "amount": (amount, parse_amount), "risk": risk, "persons": persons,
+            "source": source, "referral": referral})
+        agreement = _given({
+            "due": (agreement_due, lambda v: parse_date(v, "--agreement-due", AHEAD)),
+            "amount": (agreement_amount,
+                       lambda v: parse_amount(v, "--agreement-amount")),
+            "terms": agreement_terms}, "agreement_")
         edits = dict(_edit(v) for v in edit_party)
         render.step_done(env(ctx).act(
             steps.amend, case_ref, reason=reason, fields=fields,

@@ -33,6 +33,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
                    "mediation case amend 龙12 --edit-party '1:{\"name\": \"马红美\"}' "
                    "--reason 姓名写错",
                    "mediation case amend 龙12 --agreement-due 2026-12-31 --reason 漏登履行期限",
+                   "mediation case amend 龙12 --agreement-due 无 --reason 协议未约定履行期限",
                    "mediation case amend 龙12 --registered-at '今天 8点' --reason 登记时间录错"),
     "case archive": ("mediation case archive 龙12",),
     "case assign": ("mediation case assign 龙12 --mediator liming --co zhaomin",

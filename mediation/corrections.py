@@ -64,6 +64,25 @@ FIELDS: dict[str, tuple[str, str]] = {
     "source": ("source", "source"),
     "referral": ("referral_ref", "referral_ref"),
 }
+# The optional ones a correction may remove (the amend keyword, agreement's prefixed
+# ``agreement_``): given None. The CLI takes an empty value, 无 or none for it (:func:`removes`).
+# Not risk and persons (always hold a value: low, the number of parties), nor the required ones.
+CLEARABLE = frozenset({"amount", "referral", "agreement_due", "agreement_amount"})
+_NONE_WORDS = frozenset({"", "无", "none"})
+
+
+def removes(value: str | None) -> bool:
+    """Whether ``value``, typed for a field in :data:`CLEARABLE`, asks to remove it: an empty
+    value, 无 or none (any case, spaces around ignored)."""
+    return value is not None and normalise.text(value).strip().lower() in _NONE_WORDS
+
+
+def _not_removable(given: Mapping[str, Any], prefix: str = "") -> None:
+    """A UsageError (exit 2) for a field given None that :data:`CLEARABLE` does not hold."""
+    kept_ = sorted(k for k, v in given.items() if v is None and prefix + k not in CLEARABLE)
+    if kept_:
+        raise UsageError(msg("{option} cannot be removed, only corrected",
+                             option="--" + (prefix + kept_[0]).replace("_", "-")))
 
 
 # Display names of the fields these steps record (history, audit).
@@ -98,12 +117,13 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
           registered_at: date | None = None,
           expected_version: int | None = None) -> StepDone:
     """Correct a registered case: ``fields`` (keys of :data:`FIELDS`, values as a case.json
-    would give them; None clears an optional one), and its parties by their number (1, 2, ...
-    as ``case show`` lists them): ``edit_parties`` maps a number to the keys that change;
+    would give them; None removes one of :data:`CLEARABLE`), and its parties by their number
+    (1, 2, ... as ``case show`` lists them): ``edit_parties`` maps a number to the keys that change;
     ``preventions`` maps a prevention record's number (1, 2, ... in the order recorded) to its
     corrected ``kind`` and/or ``persons``; ``agreement`` corrects the agreement in force as
     recorded (keys of :data:`AGREEMENT`: ``due`` a date, the 履行期限, on or after the day the
-    agreement was reached; ``amount`` in yuan, a Decimal or as typed; ``terms`` the 协议内容),
+    agreement was reached; ``amount`` in yuan, a Decimal or as typed; either None to remove it;
+    ``terms`` the 协议内容),
     while the case is agreed or confirmed (workflow.AMENDABLE). That corrects the record to what
     the parties agreed (Law arts. 27-29); a change they agree to later is a new agreement
     (Law art. 31; case remediate, then case agree). ``registered_at`` corrects the
@@ -116,6 +136,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
     if unknown:
         raise UsageError(msg("cannot correct {fields}: the fields are {allowed}",
                                fields=", ".join(unknown), allowed=", ".join(FIELDS)))
+    _not_removable(given)
     edits = dict(edit_parties or {})
     touched = [FIELDS[k][0] for k in given]
     if add_parties or remove_parties:  # who the parties are (workflow.AMENDABLE)
@@ -194,12 +215,13 @@ def _agreement_given(given: Mapping[str, Any]) -> dict[str, Any]:
         raise UsageError(msg("cannot correct the agreement's {fields}: its fields are "
                                "{allowed}", fields=", ".join(unknown),
                                allowed=", ".join(AGREEMENT)))
-    out: dict[str, Any] = {}
-    if "due" in given:
+    _not_removable(given, "agreement_")
+    out: dict[str, Any] = {k: None for k, v in given.items() if v is None}  # removed
+    if given.get("due") is not None:
         if not isinstance(given["due"], date) or isinstance(given["due"], datetime):
             raise InvalidInput(msg("--agreement-due: give a date (YYYY-MM-DD)"))
         out["due"] = given["due"]
-    if "amount" in given:
+    if given.get("amount") is not None:
         try:
             out["amount"] = yuan_to_fen(money.amount(given["amount"]))
         except (normalise.OutOfRange, normalise.Unreadable) as exc:
@@ -222,7 +244,7 @@ def _correct_agreement(uow: UnitOfWork, case: Case, wanted: Mapping[str, Any],
     whenever the correction is made."""
     assert case.id is not None
     a = casestore.still(casestore.current_agreement(uow, case.id))
-    if "due" in wanted:
+    if wanted.get("due") is not None:
         cal = calendars.of(uow, case.committee_id)
         today = cal.local_date(uow.now())
         item = workflow.DatedInput("--agreement-due", wanted["due"], promise=True,
@@ -238,7 +260,7 @@ def _correct_agreement(uow: UnitOfWork, case: Case, wanted: Mapping[str, Any],
         setattr(a, column, value)
         shown: tuple[Any, Any] = (
             (iso(before), iso(value)) if key == "due"
-            else (fen_to_yuan(before), fen_to_yuan(value)) if key == "amount"
+            else (_yuan(before), _yuan(value)) if key == "amount"
             else (identity.scrub(before), identity.scrub(value)))
         ch[AGREEMENT[key]] = list(shown)
     uow.session.add(a)

@@ -168,7 +168,12 @@ def render() -> str:
         "the date or the agreement's amount). Who may "
         "correct it is who may record it (`case.workflow`: a mediator on the cases assigned to "
         "them). The case's own amount in dispute (`--amount`) is a field of its own, corrected "
-        "separately.",
+        "separately. An optional field recorded once can be removed (a clerk's trial, issue 14: "
+        "`--agreement-due \"\"` was refused as unreadable): `无`, `none` or an empty value for "
+        "`--agreement-due`, `--agreement-amount`, `--amount` or `--referral` "
+        "(`corrections.CLEARABLE`, the one list), recorded before → — in the event; the "
+        "agenda's reminder goes with the date. A required field (summary, requests, the "
+        "agreement's terms) is corrected, never removed; risk and persons always hold a value.",
         "",
         "## How a step is carried out",
         "",

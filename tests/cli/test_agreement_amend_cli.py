@@ -103,3 +103,58 @@ def test_refusals_are_one_line_and_write_nothing(demo: Cli, lang: str) -> None:
         assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
         assert said[0 if zh else 1] in result.err, result.err
     assert {ref: shown(demo, ref)["version"] for ref in versions} == versions
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh", "无"), ("en", "none"), ("zh", "")])
+def test_a_recorded_deadline_is_removed(demo: Cli, lang: str, word: str) -> None:
+    """A 履行期限 recorded once can be removed (issue 14, a clerk's trial: --agreement-due ""
+    was refused as unreadable): 无, none or an empty value; history shows it before → —, the
+    agenda no longer reminds of it, case show no longer shows it."""
+    L = ("--lang", lang)
+    zh = lang == "zh"
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+
+    def performance() -> list[str]:
+        items = json.loads(demo(*L, "agenda", "--committee", "--json").out)
+        return [i["ref"] for i in items if i["kind"] == "performance"]
+
+    assert demo(*L, "case", "amend", "7", "--agreement-due", today, "--reason", "登记").code == 0
+    assert "龙7" in performance()
+    done = demo(*L, "case", "amend", "7", "--agreement-due", word, "--reason", "履行期限登记错误")
+    assert done.code == 0, done.err
+    assert shown(demo, "7")["agreements"][-1]["due"] is None  # type: ignore[index]
+    assert "龙7" not in performance()
+    line = demo(*L, "case", "history", "7").out.splitlines()[-1]
+    assert f"{today} → —" in line and "履行期限登记错误" in line, line
+    assert ("协议履行期限" if zh else "agreement's performance deadline") in line
+    screen = plain(demo(*L, "case", "show", "7", terminal=True, env={"COLUMNS": "80"}).out)
+    assert max(width(x) for x in screen.splitlines()) <= 80
+    assert f"due {today}" not in screen and f"履行期限 {today}" not in screen
+    piped = demo(*L, "case", "show", "7").out
+    assert not [x for x in piped.splitlines() if x.startswith("due") and today in x], piped
+    again = demo(*L, "case", "amend", "7", "--agreement-due", word, "--reason", "再删")
+    assert again.code == 1 and len(again.err.strip().splitlines()) == 1, again.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_optional_amendable_field_can_be_removed(demo: Cli, lang: str) -> None:
+    """The kind of fault, in the one place amend fields are defined (corrections.CLEARABLE):
+    the case's amount and referral reference, the agreement's amount are removed by 无; a
+    required one (summary, the agreement's terms) is not emptied: one line, nothing written."""
+    L = ("--lang", lang)
+    assert demo(*L, "case", "amend", "5", "--amount", "800", "--referral", "转123号",
+                "--reason", "补录").code == 0
+    referred = demo(*L, "case", "amend", "5", "--referral", "无", "--reason", "登记错误")
+    assert referred.code == 1 and "--referral" not in referred.err  # the rule's own words
+    done = demo(*L, "case", "amend", "5", "--amount", "无", "--referral", "none",
+                "--source", "application", "--reason", "登记错误")
+    assert done.code == 0, done.err
+    case = shown(demo, "5")
+    assert case["amount"] is None and case["referral_ref"] is None, case
+    assert demo(*L, "case", "amend", "6", "--agreement-amount", "", "--reason", "无金额").code == 0
+    assert shown(demo, "6")["agreements"][-1]["amount"] is None  # type: ignore[index]
+    version = shown(demo, "6")["version"]
+    for args in (("--summary", ""), ("--agreement-terms", "")):
+        refused = demo(*L, "case", "amend", "6", *args, "--reason", "更正")
+        assert refused.code in (1, 2) and len(refused.err.strip().splitlines()) == 1, refused.err
+    assert shown(demo, "6")["version"] == version

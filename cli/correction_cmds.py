@@ -46,8 +46,9 @@ def _edit(value: str, option: str = "--edit-party") -> tuple[int, dict[str, Any]
     if not found:
         # The example is the message's own text, never masked (a value quoted in a message
         # is: the example showed as 139****1111, which cannot be typed).
-        raise typer.BadParameter(_('write N:{{...}}, e.g. {n}:{{"phone": "13900001111"}}', n=2),
-                                 param_hint=option)
+        raise typer.BadParameter(_(
+            'write N:{{...}}, e.g. {n}:{{"representative": {{"name": "王建华", "title": '
+            '"总经理"}}}} or {n}:{{"phone": "13900001111"}}', n=2), param_hint=option)
     return int(found[1]), _object(found[2], option)
 
 

@@ -20,6 +20,7 @@ from cli.output import (
     local_time,
     out,
 )
+from cli.output import err as whole_err
 from cli.tables import (
     FORMATS,
     Cell,
@@ -221,9 +222,14 @@ def elsewhere(seen: dict[str, Any] | None) -> None:
 def notes(said: list[str] | None) -> None:
     """After intake: what the record lacks that the forms need (an organisation's
     representative: mediation.parties.missing_representatives), one note a line on standard
-    error; the case is registered."""
+    error; the case is registered. A note's first line is prose, fitted to the terminal; each
+    line after it is a command to copy (parties.representative_command), written whole on one
+    line as it is, never broken (a terminal too narrow shows it folded, and copies it whole)."""
     for note in said or []:
-        err(_("note: {message}", message=note) + "\n")
+        first, *commands = note.split("\n")
+        err(_("note: {message}", message=first) + "\n")
+        for command in commands:
+            whole_err("  " + command + "\n")
 
 
 def duplicates(matches: list[dict[str, Any]], new: dict[str, Any]) -> None:

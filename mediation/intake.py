@@ -362,4 +362,4 @@ def new_case(
             if found else None,
             "elsewhere": told,
             # an organisation whose representative is not known yet: registered, and said
-            "notes": [m.render() for m in missing_representatives(record.parties)]}
+            "notes": missing_representatives(record.parties, case.id)}

@@ -27,7 +27,7 @@ from sqlmodel import Field
 from mediation.core import fields, identity, redaction
 from mediation.core.clock import iso
 from mediation.core.fields import DateIn, FieldError, Ident, Text
-from mediation.core.i18n import N_, Msg, msg
+from mediation.core.i18n import N_, msg
 from mediation.core.vocab import GuardianRelation, IdType, PartyKind, PartyRole, Sex
 
 # ---------------------------------------------------------------------------------------------
@@ -55,14 +55,39 @@ def check_representative(kind: object, given: bool) -> None:
             "charge; a person takes part in person or through a guardian"))
 
 
-def missing_representatives(parties: list[PartyIn]) -> list[Msg]:
+def missing_representatives(parties: list[PartyIn], case_id: int) -> list[str]:
     """The note for each organisation of a record that names no representative: the forms
     print one (法定代表人（主要负责人）姓名、职务), so the clerk is told which party lacks it and
-    how to add it; registration goes on (a clerk may not know it yet)."""
-    return [msg("party {n} ({name}) names no {who}: the forms print one; add it with case amend "
-                "--edit-party {n}", n=i, name=p.name, who=msg(representative_label(p.kind)))
-            for i, p in enumerate(parties, 1)
-            if has_representative(p.kind) and p.representative is None]
+    the command that adds it (:func:`representative_command`), on a line of its own after the
+    note's first; registration goes on (a clerk may not know it yet). ``case_id``: the case's
+    id (what ``case amend`` takes, no brackets to quote in a shell)."""
+    out: list[str] = []
+    for i, p in enumerate(parties, 1):
+        if has_representative(p.kind) and p.representative is None:
+            note = msg("party {n} ({name}) has no legal representative on record: the forms "
+                       "print their name and title. Add them with this command (name and title "
+                       "filled in):", n=i, name=p.name) if p.kind == PartyKind.legal_person \
+                else msg("party {n} ({name}) has no person in charge on record: the forms print "
+                         "their name and title. Add them with this command (name and title "
+                         "filled in):", n=i, name=p.name)
+            out.append(f"{note.render()}\n{representative_command(case_id, i)}")
+    return out
+
+
+def representative_command(case_id: int, n: int) -> str:
+    """The command that records party ``n``'s representative: ``mediation case amend 12
+    --edit-party '2:{"representative": {"name": "姓名", "title": "职务"}}' --reason 补录法定代表
+    人`` (the keys ``case amend --edit-party`` takes: ``representative``, an object of ``name``
+    and ``title``), its placeholders and reason in the reader's language. One line, to copy
+    whole."""
+    import json
+    import shlex
+
+    edit = json.dumps({"representative": {"name": msg("NAME").render(),
+                                          "title": msg("TITLE").render()}}, ensure_ascii=False)
+    reason = msg("representative added").render()
+    return (f"mediation case amend {case_id} --edit-party {shlex.quote(f'{n}:{edit}')} "
+            f"--reason {shlex.quote(reason)}")
 
 
 def representative_shown(name: str | None, title: str | None, *,

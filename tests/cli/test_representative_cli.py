@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Callable
 from typing import Any
 
@@ -52,16 +53,22 @@ def test_a_company_without_its_representative_is_registered_with_a_note_then_ame
     init(cli)
     zh = lang == "zh"
     r = ok(cli("--lang", lang, "case", "new", "--file", "-", input=json.dumps(record())))
-    notes = [line for line in r.err.splitlines() if "--edit-party 2" in line]
+    said = r.err.splitlines()
+    notes = [i for i, line in enumerate(said) if "第2位当事人" in line or "party 2" in line]
     assert len(notes) == 1, r.err
-    assert ("第2位当事人" in notes[0] and "法定代表人" in notes[0]) if zh else (
-        "party 2" in notes[0] and "Legal representative" in notes[0]), notes
+    note, command = said[notes[0]], said[notes[0] + 1]
+    assert ("法定代表人" in note and "姓名、职务" in note) if zh else (
+        "has no legal representative on record" in note and "Legal" not in note), note
     if zh:
-        words = notes[0].replace("case amend --edit-party 2", "")
-        assert re.search("[A-Za-z]", words) is None, notes
-    r = ok(cli("--lang", lang, "case", "amend", "1", "--edit-party",
-               '2:{"representative": {"name": "王 建华", "title": "总经理"}}',
-               "--reason", "补录法定代表人"))
+        assert re.search("[A-Za-z]", note) is None, note
+    # the command whole on its own line, in the keys case amend --edit-party takes
+    name, title = ("姓名", "职务") if zh else ("NAME", "TITLE")
+    assert command == ("  mediation case amend 1 --edit-party '2:{\"representative\": {\"name\": "
+                       f"\"{name}\", \"title\": \"{title}\"}}}}' --reason "
+                       + ("'补录法定代表人'" if zh else "'representative added'")), command
+    typed = shlex.split(command.replace(name, "王 建华").replace(title, "总经理"))
+    assert typed[:4] == ["mediation", "case", "amend", "1"]
+    r = ok(cli("--lang", lang, *typed[1:]))
     shown = json.loads(ok(cli("case", "show", "1", "--json")).out)
     assert shown["parties"][1]["representative"] == {"name": "王建华", "title": "总经理"}
     assert shown["parties"][0]["representative"] is None
@@ -143,7 +150,8 @@ def test_the_guided_intake_registers_an_organisation_whose_representative_is_unk
                "非法人组织", "桐梓坡小区业主委员会", "", "", "", "", "n", "y"]
     out = cli("--lang", "zh", "case", "new", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 0, out.err
-    assert "主要负责人姓名" in out.err and "职务" not in out.err  # no name: no title asked
-    assert "第2位当事人" in out.err and "case amend --edit-party 2" in out.err, out.err
+    assert "主要负责人姓名" in out.err and "主要负责人职务" not in out.err  # no name: no title
+    assert "第2位当事人（桐梓坡小区业主委员会）尚未登记主要负责人" in out.err, out.err
+    assert "mediation case amend 1 --edit-party '2:{\"representative\"" in out.err, out.err
     shown = json.loads(ok(cli("case", "show", "1", "--json")).out)
     assert shown["parties"][1]["representative"] is None

@@ -68,7 +68,7 @@ def test_the_intake_stores_it_and_its_event_holds_it_masked(room: Room) -> None:
 def test_an_organisation_without_one_is_registered_with_a_note(room: Room) -> None:
     made = room.run(intake.new_case, None, intake.parse_case(record(kind="organisation")),
                     force=True)
-    assert len(made["notes"]) == 1 and "--edit-party 2" in made["notes"][0]
+    assert len(made["notes"]) == 1 and "--edit-party '2:{" in made["notes"][0]
     assert _stored(room, int(made["id"])) == [(None, None), (None, None)]
 
 

@@ -286,6 +286,10 @@ def register(app: typer.Typer) -> None:
         from mediation import retention as svc
 
         result = env(ctx).act(svc.set_days, days)
+        if not result["changed"]:
+            render.out(_("Nothing changed: the retention period is already {days} days.",
+                         days=days) + "\n")
+            return
         render.out(_("Finished cases are anonymised {days} days after they ended (closed, "
                      "withdrawn, or declined and never closed).",
                            days=result["days"]) + "\n")

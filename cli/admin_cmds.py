@@ -157,8 +157,11 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, active=enable, committee=committee)
-        render.out(_("{user}: {state}.", user=staff_label(row["username"], row.get("name")),
-                           state=_("active") if row["active"] else _("disabled")) + "\n")
+        state = _("active") if row["active"] else _("disabled")
+        who = staff_label(row["username"], row.get("name"))
+        render.out((_("{user}: {state}.", user=who, state=state) if row["changed"] else
+                    _("{user} is already {state}: nothing changed.", user=who, state=state))
+                   + "\n")
 
     @staff.command("role")
     def staff_role(ctx: typer.Context, username: str = typer.Argument(..., metavar="USER"),
@@ -169,8 +172,10 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, role=role, committee=committee)
-        render.out(_("{user} is now {role}.", user=staff_label(row["username"], row.get("name")),
-                           role=name("role", row["role"])) + "\n")
+        who, shown = staff_label(row["username"], row.get("name")), name("role", row["role"])
+        render.out((_("{user} is now {role}.", user=who, role=shown) if row["changed"] else
+                    _("{user} is already {role}: nothing changed.", user=who, role=shown))
+                   + "\n")
 
     @staff.command("name", help=_(
         "Correct a staff member's name, as case files and documents print it (调解员, "
@@ -184,7 +189,9 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, name=full_name, committee=committee)
-        render.out(_("{user} is now named {name}.", user=row["username"], name=row["name"])
+        render.out((_("{user} is now named {name}.", user=row["username"], name=row["name"])
+                    if row["changed"] else
+                    _("{name}'s name is unchanged: nothing was written.", name=row["name"]))
                    + "\n")
 
     @staff.command("password", help=_(

@@ -11,6 +11,8 @@ from mediation.core.i18n import _
 
 
 def _say(result: dict[str, object]) -> None:
+    if not result.get("changed", True):
+        render.out(_("Nothing changed: the calendar already has these settings.") + "\n")
     render.out(_("Time zone: {zone}; a period ending on a public holiday: {rule}.",
                        zone=result["zone"],
                        rule=_("runs on to the next working day") if result["holidays_extend"]

@@ -14,6 +14,8 @@ from mediation.core.i18n import _
 
 
 def _say(result: dict[str, Any]) -> None:
+    if not result.get("changed", True):
+        render.out(_("Nothing changed: the rules already have these settings.") + "\n")
     on, off = _("on"), _("off")
     lines = [
         _("One consented extension adds at most {days} days; extensions per case: {n}.",

@@ -168,12 +168,15 @@ def _changes(e: EventView, kept: bool) -> list[str]:
         if key == "parties" and isinstance(change, list) and len(change) == 2 and all(
                 isinstance(side, list) for side in change):
             lines += _party_lines(change[0], change[1], kept, e.staff)
-        elif isinstance(change, list) and len(change) == 2:
+        elif isinstance(change, list) and len(change) == 2 and change[0] != change[1]:
             before, after = change
             lines.append(_("{field}: {before} → {after}", field=mark(name("field", key)),
                            before=_joined(_value(before, key, kept, e.staff), kept),
                            after=Shown(_value(after, key, kept, e.staff))))
-        else:
+        else:  # a value alone, or the same before and after (the user an event is about:
+            # 用户名：李明, not 李明 → 李明; issue 14)
+            if isinstance(change, list) and len(change) == 2 and change[0] == change[1]:
+                change = change[0]
             lines.append(_("{field}: {value}", field=mark(name("field", key)),
                            value=_joined(_value(change, key, kept, e.staff), kept)))
     return lines

@@ -14,6 +14,7 @@ from typing import Any
 from mediation import workflow
 from mediation.access.policy import Actor, require
 from mediation.core.calendar import Calendar, UnknownZone, check_zone
+from mediation.core.changes import Changes, record
 from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import N_, msg
 from mediation.db import eventlog, settings
@@ -61,15 +62,14 @@ def set_calendar(uow: UnitOfWork, actor: Actor, *, zone: str | None = None,
     entered (directors; recorded)."""
     require(actor, "committee.settings")
     before = of(uow, actor.committee_id)
-    changes: dict[str, list[Any]] = {}
+    changes: Changes = {}
     if late_entry_days is not None:
         if not 0 <= late_entry_days <= workflow.MAX_LATE_ENTRY_DAYS:
             raise InvalidInput(msg("--late-entry-days is 0 to {max} days",
                                    max=workflow.MAX_LATE_ENTRY_DAYS))
         was = late_entry_limit(uow, actor.committee_id)
-        if late_entry_days != was:
+        if record(changes, "late_entry_days", was, late_entry_days):
             settings.put(uow, settings.late_entry_key(actor.committee_id), str(late_entry_days))
-            changes["late_entry_days"] = [was, late_entry_days]
     s = uow.session
     if zone is not None:
         zone = zone.strip()
@@ -79,13 +79,12 @@ def set_calendar(uow: UnitOfWork, actor: Actor, *, zone: str | None = None,
             raise UsageError(msg(
                 "{zone!r} is not a time zone: give an IANA name such as Asia/Shanghai or "
                 "Asia/Urumqi", zone=zone)) from None
-        if zone != before.zone:
+        if record(changes, "calendar_zone", before.zone, zone):
             settings.put(uow, settings.zone_key(actor.committee_id), zone)
-            changes["calendar_zone"] = [before.zone, zone]
-    if holidays_extend is not None and holidays_extend != before.holidays_extend:
+    if holidays_extend is not None and record(changes, "calendar_holidays",
+                                              before.holidays_extend, holidays_extend):
         settings.put(uow, settings.holidays_key(actor.committee_id),
                      "1" if holidays_extend else "0")
-        changes["calendar_holidays"] = [before.holidays_extend, holidays_extend]
     if changes:
         eventlog.append(s, at=uow.now(), actor=actor.username, role=actor.role,
                         action="calendar_set", committee_id=actor.committee_id,

@@ -17,6 +17,7 @@ from mediation.access.policy import (
 )
 from mediation.cases import Case
 from mediation.core import normalise
+from mediation.core.changes import Changes, record
 from mediation.core.errors import InvalidInput, NotFound, PermissionDenied, UsageError
 from mediation.core.i18n import Msg, msg
 from mediation.core.labels import staff_label
@@ -141,12 +142,13 @@ def rename_committee(uow: UnitOfWork, actor: Actor, name: str) -> dict[str, Any]
     new = _committee_name(name)
     committee = committee_of(uow, actor)
     old = committee.name
-    if new != old:
+    changes: Changes = {}
+    if record(changes, "committee", old, new):
         committee.name = new
         uow.session.add(committee)
         eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                         action="committee_rename", committee_id=actor.committee_id,
-                        changes={"committee": [old, new]})
+                        changes=changes)
     return {"committee_id": actor.committee_id, "prefix": committee.prefix, "old": old,
             "name": new, "changed": new != old}
 
@@ -290,7 +292,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
     require(actor, "staff.manage")
     staff = find_staff(uow, actor, username, committee=committee)
     username = staff.username  # it may have been named by its display name
-    changes: dict[str, list[Any]] = {}
+    changes: Changes = {}
     if staff.role not in _grantable(actor):
         require_grant(actor, staff.role)
     role = None if role is None else _check_role(role)
@@ -299,17 +301,16 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
                             target=staff_label(staff.username, staff.name))
         if staff.username == actor.username:
             raise InvalidInput(msg("you cannot change your own role"))
-        changes["role"] = [staff.role, role]
+    if role is not None and record(changes, "role", staff.role, role):
         staff.role = role
     if active is not None and active != staff.active:
         if staff.username == actor.username and not active:
             raise InvalidInput(msg("you cannot disable your own account"))
-        changes["active"] = [staff.active, active]
+    if active is not None and record(changes, "active", staff.active, active):
         staff.active = active
     if name is not None:
         name = staff_name(name, msg("give the person's name"))
-        if name != staff.name:
-            changes["name"] = [staff.name, name]
+        if record(changes, "name", staff.name, name):
             staff.name = name
     if changes:
         uow.session.add(staff)
@@ -319,7 +320,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
                         action=action,
                         committee_id=staff.committee_id,
                         changes={"username": [username, username], **changes})
-    return staff_view(staff)
+    return staff_view(staff) | {"changed": sorted(changes)}
 
 
 def _grantable(actor: Actor) -> frozenset[str]:

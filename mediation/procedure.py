@@ -13,6 +13,7 @@ from typing import Any
 from mediation import workflow
 from mediation.access.policy import Actor, require
 from mediation.core import categories
+from mediation.core.changes import Changes, record
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import N_, msg
 from mediation.db import casestore, eventlog, settings
@@ -44,7 +45,7 @@ def set_procedure(uow: UnitOfWork, actor: Actor, *, numbering: str | None = None
     file in data/numbering/, or ``""`` for the program's own codes."""
     require(actor, "committee.settings")
     before = view(uow, actor.committee_id)
-    changes: dict[str, list[Any]] = {}
+    changes: Changes = {}
     for name, value in values.items():
         if value is None:
             continue
@@ -57,18 +58,16 @@ def set_procedure(uow: UnitOfWork, actor: Actor, *, numbering: str | None = None
         if not isinstance(value, bool) and not st.low <= value <= st.high:
             raise InvalidInput(msg("{setting} must be from {low} to {high}",
                                    setting=workflow.named(name), low=st.low, high=st.high))
-        if value != before[name]:
+        if record(changes, f"procedure_{name}", before[name], value):
             stored = ("1" if value else "0") if isinstance(value, bool) else str(value)
             settings.put(uow, settings.procedure_key(name, actor.committee_id), stored)
-            changes[f"procedure_{name}"] = [before[name], value]
     if numbering is not None:
         chosen = numbering.strip() or None
         if chosen is not None:
             categories.numbering(chosen)  # InvalidInput naming what is wrong with the file
-        if chosen != before[NUMBERING]:
+        if record(changes, "procedure_numbering", before[NUMBERING], chosen):
             settings.put(uow, settings.procedure_key(NUMBERING, actor.committee_id),
                          chosen or "")
-            changes["procedure_numbering"] = [before[NUMBERING], chosen]
     if changes:
         eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
                         action="procedure_set", committee_id=actor.committee_id,

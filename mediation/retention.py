@@ -34,6 +34,7 @@ from sqlmodel import SQLModel, col, select
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, Party
 from mediation.core import identity, personal, redaction
+from mediation.core.changes import Changes, record
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import N_, msg
 from mediation.core.vocab import FINISHED, State
@@ -88,11 +89,13 @@ def set_days(uow: UnitOfWork, actor: Actor, days: int) -> dict[str, Any]:
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(msg("--days must be between 1 and {max}", max=MAX_DAYS))
     before = settings.retention_days(uow, actor.committee_id)
-    settings.put(uow, settings.retention_key(actor.committee_id), str(days))
-    eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
-                    action="retention_set", committee_id=actor.committee_id,
-                    changes={"retention_days": [before, days]})
-    return {"days": days, "before": before}
+    changes: Changes = {}
+    if record(changes, "retention_days", before, days):  # the same days: nothing written
+        settings.put(uow, settings.retention_key(actor.committee_id), str(days))
+        eventlog.append(uow.session, at=uow.now(), actor=actor.username, role=actor.role,
+                        action="retention_set", committee_id=actor.committee_id,
+                        changes=changes)
+    return {"days": days, "before": before, "changed": sorted(changes)}
 
 
 def show(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:

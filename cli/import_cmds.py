@@ -68,6 +68,9 @@ def register(app: typer.Typer) -> None:
         for seen in result.elsewhere:
             render.err(_("line {line} ({number}): ", line=seen["line"], number=seen["number"]))
             render.elsewhere(seen)
+        for noted in result.notes:  # an organisation without its representative: per line
+            render.notes([_("line {line} ({number}): ", line=noted["line"],
+                            number=noted["number"]) + said for said in noted["notes"]])
         if as_json:
             render.emit_json(result.as_dict())
         elif result.imported:

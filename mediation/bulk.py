@@ -64,10 +64,13 @@ class ImportResult:
     # imported cases whose party is in an open case of another committee (issue 17): line,
     # number, and what the importer is told (duplicates.told_elsewhere, as intake tells it)
     elsewhere: list[dict[str, Any]] = field(default_factory=list)
+    # imported cases with an organisation that names no representative: line, number, notes
+    # (parties.representative_notes, as intake notes them)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"imported": self.imported, "first": self.first, "last": self.last,
-                "batches": self.batches, "elsewhere": self.elsewhere,
+                "batches": self.batches, "elsewhere": self.elsewhere, "notes": self.notes,
                 "rejected": [{"line": r.line, "message": r.message} for r in self.rejected]}
 
 
@@ -215,10 +218,12 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
         spool.seek(0)
         try:
             for batch in _batches(spool, batch_size, skip):
-                first, last, elsewhere = transaction(
+                first, last, elsewhere, noted = transaction(
                     engine, partial(bulk_writing.write_batch, who=who, batch=batch), **kw)
                 result.elsewhere += [{"line": line, "number": number, **seen}
                                      for line, number, seen in elsewhere]
+                result.notes += [{"line": line, "number": number, "notes": said}
+                                 for line, number, said in noted]
                 result.first = result.first or first
                 result.last = last
                 result.imported += len(batch)

@@ -28,6 +28,7 @@ from mediation.core.vocab import State
 from mediation.db import casefile_changes, eventlog, searchindex, settings
 from mediation.db.storage import UnitOfWork
 from mediation.intake import PARTY_COLUMNS
+from mediation.parties import representative_notes
 from mediation.tables import CaseCounter, LogHead
 
 CACHE_KIB = 256 * 1024  # SQLite page cache of the connection writing the batches
@@ -111,9 +112,14 @@ def _executemany(uow: UnitOfWork, table: str, columns: tuple[str, ...],
     conn.exec_driver_sql(sql, rows)
 
 
-# What a written batch tells: its first and last case numbers, and for each case whose party is
-# in an open case of another committee, (line, number, what the importer is told).
-Written = tuple[str, str, list[tuple[int, str, dict[str, Any]]]]
+_KIND, _NAME = PARTY_COLUMNS.index("kind"), PARTY_COLUMNS.index("name")
+_REP = PARTY_COLUMNS.index("representative_name")
+
+# What a written batch tells: its first and last case numbers, for each case whose party is in
+# an open case of another committee (line, number, what the importer is told), and for each
+# case with an organisation that names no representative (line, number, the notes).
+Written = tuple[str, str, list[tuple[int, str, dict[str, Any]]],
+                list[tuple[int, str, list[str]]]]
 
 
 def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> Written:
@@ -197,4 +203,10 @@ def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> Wri
     told = duplicates.told_elsewhere(uow, actor, ids, [item[4] for item in batch])
     elsewhere = [(item[0], number, seen) for item, number, seen in zip(batch, numbers, told,
                                                                         strict=True) if seen]
-    return numbers[0], numbers[-1], elsewhere
+    # An organisation without its representative: imported, and noted per line as intake notes
+    # it (parties.representative_notes).
+    noted = [(item[0], number, said) for item, number, cid in zip(batch, numbers, ids,
+                                                                   strict=True)
+             if (said := representative_notes([(p[_KIND], p[_NAME], bool(p[_REP]))
+                                               for p in item[2]], cid))]
+    return numbers[0], numbers[-1], elsewhere, noted

@@ -19,6 +19,7 @@ natural person acts in person or through a guardian or an agent, not a represent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
@@ -56,20 +57,31 @@ def check_representative(kind: object, given: bool) -> None:
 
 
 def missing_representatives(parties: list[PartyIn], case_id: int) -> list[str]:
-    """The note for each organisation of a record that names no representative: the forms
-    print one (法定代表人（主要负责人）姓名、职务), so the clerk is told which party lacks it and
-    the command that adds it (:func:`representative_command`), on a line of its own after the
-    note's first; registration goes on (a clerk may not know it yet). ``case_id``: the case's
-    id (what ``case amend`` takes, no brackets to quote in a shell)."""
+    """The note for each organisation of a record that names no representative
+    (:func:`representative_notes`), for intake (``case new``, ``lead accept``)."""
+    return representative_notes([(p.kind, p.name, p.representative is not None)
+                                 for p in parties], case_id)
+
+
+def representative_notes(parties: Sequence[tuple[object, str, bool]], case_id: int
+                         ) -> list[str]:
+    """THE note for each organisation that names no representative, of a case's parties
+    (``(kind, name, whether it has one)`` each, in order), for intake and ``case import``
+    (per line) alike: the forms print one (法定代表人（主要负责人）姓名、职务), so the clerk is
+    told which party lacks it and the command that adds it (:func:`representative_command`),
+    on a line of its own after the note's first; registration goes on (a clerk may not know it
+    yet). ``case_id``: the case's id (what ``case amend`` takes, no brackets to quote in a
+    shell)."""
     out: list[str] = []
-    for i, p in enumerate(parties, 1):
-        if has_representative(p.kind) and p.representative is None:
+    for i, (kind, name, has) in enumerate(parties, 1):
+        if has_representative(kind) and not has:
             note = msg("party {n} ({name}) has no legal representative on record: the forms "
                        "print their name and title. Add them with this command (name and title "
-                       "filled in):", n=i, name=p.name) if p.kind == PartyKind.legal_person \
+                       "filled in):", n=i, name=name) \
+                if str(getattr(kind, "value", kind)) == PartyKind.legal_person \
                 else msg("party {n} ({name}) has no person in charge on record: the forms print "
                          "their name and title. Add them with this command (name and title "
-                         "filled in):", n=i, name=p.name)
+                         "filled in):", n=i, name=name)
             out.append(f"{note.render()}\n{representative_command(case_id, i)}")
     return out
 

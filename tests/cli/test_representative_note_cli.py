@@ -7,8 +7,11 @@ in the keys ``case amend --edit-party`` takes; the refusal shows a representativ
 from __future__ import annotations
 
 import io
+import json
 import shlex
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +19,7 @@ from cli import render
 from cli.lines import width
 from mediation.core.i18n import set_language
 from mediation.parties import PartyIn, missing_representatives, representative_command
-from tests.conftest import Result
+from tests.conftest import Result, case_record
 
 COMPANY = "长沙市岳麓区桐梓坡物业服务有限公司桐梓坡分公司"
 
@@ -74,3 +77,44 @@ def test_the_edit_party_refusal_shows_a_representative(cli: object, lang: str) -
     assert r.code == 2, r
     assert '2:{"representative": {"name": "王建华", "title": "总经理"}}' in r.err, r.err
     assert len([line for line in r.err.splitlines() if line.strip()]) == 1, r.err
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_case_import_notes_each_line_whose_organisation_names_no_representative(
+        cli: Any, tmp_path: Path, lang: str) -> None:
+    """A note, not a refusal: every line imported; the lines of an organisation without its
+    representative each noted with their case and the command (on stderr and in --json)."""
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    lines = []
+    for i, (kind, representative) in enumerate([
+            ("legal_person", None), ("legal_person", {"name": "王建华", "title": "总经理"}),
+            ("person", None), ("organisation", None)], 1):
+        rec = case_record(summary=f"第{i}起物业纠纷。")
+        tenant = {"role": "applicant", "kind": "person", "name": f"住户{'甲乙丙丁'[i - 1]}"}
+        other: dict[str, Any] = {"role": "respondent", "kind": kind,
+                                 "name": "桐梓坡物业公司" if kind != "person" else "李四"}
+        if representative:
+            other["representative"] = representative
+        rec["parties"] = [tenant, other]
+        lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(lines), "utf-8")
+    r: Result = cli("--lang", lang, "case", "import", str(path))
+    assert r.code == 0, r.err
+    said = r.err.splitlines()
+    noted = [line for line in said if "第2位当事人" in line or "party 2" in line]
+    assert len(noted) == 2, r.err
+    zh = lang == "zh"
+    assert noted[0].startswith("提示：第 1 行（(2026)龙人调字第1号）：" if zh else
+                               "note: line 1 ((2026)龙人调字第1号): "), noted
+    assert noted[1].startswith("提示：第 4 行（(2026)龙人调字第4号）：" if zh else
+                               "note: line 4 ((2026)龙人调字第4号): "), noted
+    assert ("法定代表人" in noted[0] and "主要负责人" in noted[1]) if zh else (
+        "legal representative" in noted[0] and "person in charge" in noted[1]), noted
+    commands = [line for line in said if line.startswith("  mediation case amend")]
+    assert commands == ["  " + representative_command(1, 2), "  " + representative_command(4, 2)]
+    doc = json.loads(cli("--lang", lang, "case", "import", str(path), "--force", "--json").out)
+    assert [(n["line"], len(n["notes"])) for n in doc["notes"]] == [(1, 1), (4, 1)], doc
+    assert doc["notes"][0]["notes"][0].endswith(representative_command(5, 2)), doc

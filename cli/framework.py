@@ -33,7 +33,7 @@ from cli.lines import command_lines, help_wrap, width
 from mediation.core.i18n import N_, _, get_language, gettext_, name
 
 __all__ = ["TranslatingContext", "TranslatingFormatter", "install", "tree_texts",
-           "usage_error_text"]
+           "unquoted_hint", "usage_error_text"]
 
 
 def wrap_paragraphs(text: str, columns: int, indent: str = "") -> str:
@@ -273,11 +273,13 @@ def _usage_names_command(cmd: Any) -> None:
     parse = cmd.parse_args
 
     def parse_args(ctx: Any, args: list[str]) -> Any:
+        given = list(args)  # the parser consumes the list: kept for unquoted_hint
         try:
             return parse(ctx, args)
         except ClickUsageError as exc:
             if exc.ctx is None:
                 exc.ctx = ctx
+            exc.given = given  # type: ignore[attr-defined]
             raise
 
     cmd.parse_args = parse_args
@@ -378,6 +380,46 @@ def out_of_range(exc: Any) -> bool:
 
     return isinstance(exc, ce.BadParameter) and bool(_OUT_OF_RANGE.match(
         str(exc.message).strip()))
+
+
+_EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)", re.S)
+_MOMENT_METAVARS = ("WHEN", "DATE")
+
+
+def unquoted_hint(exc: Any) -> str | None:
+    """An extra argument that is the rest of a time typed unquoted (``--at 今天 8点``: the
+    shell splits it at the space) in the reader's words: ``put a time with a space in quotes:
+    --at "今天 8点"``, the option and the words as typed; the example ``--at "今天 8点"`` when
+    the extra argument reads as a time (mediation.core.moments) but follows no date option.
+    None for any other extra argument."""
+    m = _EXTRA.fullmatch(str(getattr(exc, "message", "")).strip())
+    given: list[str] = list(getattr(exc, "given", None) or [])
+    if m is None or not given:
+        return None
+    extras = m.group("args").split()
+    ctx = getattr(exc, "ctx", None)
+    options = {opt for p in getattr(getattr(ctx, "command", None), "params", [])
+               if getattr(p, "metavar", None) in _MOMENT_METAVARS for opt in p.opts}
+    for i, token in enumerate(given):
+        name_, eq, value = token.partition("=")
+        if name_ not in options:
+            continue
+        at = i + 1 if eq else i + 2
+        if not eq and i + 1 < len(given):
+            value = given[i + 1]
+        typed = [w for w in given[at:at + len(extras)] if w in extras]
+        if typed and given[at] == extras[0]:
+            example = '{} "{}"'.format(name_, " ".join([value, *typed]))
+            return _("put a time with a space in quotes: {example}", example=example)
+    from datetime import date
+
+    from mediation.core import moments
+
+    try:
+        moments.parse(extras[0], today=date(2000, 1, 1))  # only whether it reads: any day
+    except moments.Unreadable:
+        return None
+    return _("put a time with a space in quotes: {example}", example=_('--at "today 8:00"'))
 
 
 def usage_error_text(exc: Any) -> str:

@@ -295,9 +295,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             return USAGE_EXIT
         where = getattr(ctx, "command_path", None) or "mediation"
         said = framework.usage_error_text(exc)
-        _error_line(_("{message} (see `{command} --help`)",
-                      message=shown_as(said, " ".join(said.split())),
-                      command=where))
+        message = shown_as(said, " ".join(said.split()))
+        hint = framework.unquoted_hint(exc)  # --at 今天 8点 unquoted: the hint is the help
+        _error_line(_("{message} (see `{command} --help`)", message=message, command=where)
+                    if hint is None else _("{message}; {hint}", message=message, hint=hint))
         return Exit.REFUSED if framework.out_of_range(exc) else exc.exit_code
     except BrokenPipeError:
         return 0

@@ -172,3 +172,45 @@ def test_an_appointment_at_a_time_alone_is_today(demo: Cli, lang: str) -> None:
         return
     assert r.code == 0, r.err
     assert f"{now.date()} 23:00" in _next_session(demo)
+
+
+UNQUOTED = [  # argv after the language, the hint's example, as the shell splits them
+    (("case", "accept", "9", "--at", "今天", "8点"), '--at "今天 8点"'),
+    (("case", "schedule", "5", "--at", "周五", "下午", "3点"), '--at "周五 下午 3点"'),
+    (("case", "schedule", "5", "--at=明天", "9:30"), '--at "明天 9:30"'),
+    (("case", "agree", "5", "--terms", "赔偿500元", "--due", "12月", "31日"), '--due "12月 31日"'),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("terminal", [True, False])
+@pytest.mark.parametrize(("argv", "example"), UNQUOTED)
+def test_a_time_typed_unquoted_is_told_to_be_quoted(demo: Cli, lang: str, terminal: bool,
+                                                    argv: tuple[str, ...], example: str
+                                                    ) -> None:
+    """``--at 今天 8点`` unquoted: the shell split it and the parser said only 多余的参数：8点
+    (issue 14); now the same line says to quote it, naming the option and what was typed.
+    Exit 2, one line, nothing written; in Chinese within 80 columns."""
+    from cli.lines import width
+
+    before = demo("case", "history", argv[2], "--json").out
+    r = demo("--lang", lang, *argv, terminal=terminal, env=W80)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
+    assert "Traceback" not in r.err and example in r.err, r.err
+    said = "时间中有空格时请加引号" if lang == "zh" else "put a time with a space in quotes"
+    assert said in r.err
+    if lang == "zh":
+        assert width(r.err.strip()) <= 80, r.err
+    assert demo("case", "history", argv[2], "--json").out == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_extra_time_after_no_date_option_is_told_the_form(demo: Cli, lang: str) -> None:
+    """``case accept 9 8点`` (the --at forgotten): the extra argument reads as a time, so the
+    line shows the form (--at "今天 8点"); any other extra argument keeps the plain line."""
+    r = demo("--lang", lang, "case", "accept", "9", "8点", terminal=True, env=W80)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
+    assert ('--at "今天 8点"' if lang == "zh" else '--at "today 8:00"') in r.err, r.err
+    r = demo("--lang", lang, "case", "accept", "9", "xyz", terminal=True, env=W80)
+    assert r.code == 2 and "引号" not in r.err and "quotes" not in r.err, r.err
+    assert "--help" in r.err

@@ -7,8 +7,12 @@ a party added or removed whole. THE one computation of it (``case history``, ``a
 How the lists line up (:func:`align`): a correction keeps the parties it does not remove in
 their order, each in its place or moved up past one removed, and puts the parties it adds after
 them (corrections._parties_amended); of the ways to line them up so, the one that changes
-least is taken: a field changed counts 1 (an ID number 4: another number is another person),
-a party added or removed 2; on a tie, the parties kept.
+least is taken: a field changed counts 1, a party added or removed 2; on a tie, the parties
+kept. An ID number counts 4 (another number is another person) only under a name not alike:
+another surname, as the masked lists show it (李某 is not 王某). Under a name alike (the same,
+or corrected within the surname: 罗霞 → 罗夏) it is a correction of the same party's number,
+and counts 1: a number corrected together with the phone (a clerk's trial, issue 14) is one
+party changed, its fields shown (the number masked), not a party removed and another added.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from mediation.core import identity
 
 Field = tuple[str, ...]  # ("phone",), or a guardian's ("guardian", "phone")
 _WHOLE = 2  # a party added, or removed: a party replaced costs 4, what 4 fields changed cost
-_WEIGHT = {"id_number": 4}  # another ID number: another person (corrected alone, a tie: kept)
+_WEIGHT = {"id_number": 4}  # another ID number under another name: another person
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,17 @@ def _keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     return [k for k in dict.fromkeys([*after, *before]) if k != "corrected"]
 
 
+def _alike(before: Any, after: Any) -> bool:
+    """Whether two names are alike: the same, or the same masked (the same surname)."""
+    return isinstance(before, str) and isinstance(after, str) and (
+        before == after or identity.mask_name(before) == identity.mask_name(after))
+
+
 def _cost(before: Any, after: Any) -> int:
     if not (isinstance(before, Mapping) and isinstance(after, Mapping)):
         return 0 if before == after else 2 * _WHOLE
-    return sum(_WEIGHT.get(k, 1) for k in _keys(before, after)
+    alike = _alike(before.get("name"), after.get("name"))
+    return sum(1 if alike else _WEIGHT.get(k, 1) for k in _keys(before, after)
                if _differs(k, before.get(k), after.get(k)))
 
 

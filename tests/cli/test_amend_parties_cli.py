@@ -52,3 +52,31 @@ def test_a_misspelt_name_is_corrected_after_acceptance(cli: Cli, lang: str) -> N
         if lang == "zh":
             assert "party" not in r.err and "accepted" not in r.err
     assert version(cli) == before
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("role", ["director", "mediator"])
+def test_an_id_number_corrected_with_the_phone_is_one_party_changed(
+        cli: Cli, lang: str, role: str) -> None:
+    """Issue 14, a clerk's trial: the number and the phone of party 2 corrected together were
+    shown as party 2 removed and another added (mediation.party_changes: another number counted
+    as another person). Now one party changed, its two fields, the number masked; for a
+    director and a mediator alike, on a terminal at 80 columns and piped."""
+    ok(cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会", "--prefix", "龙"))
+    ok(cli("staff", "add", "liming", "--name", "李明"))
+    ok(cli("case", "new", "--file", "-", input=json.dumps(case_record())))
+    ok(cli("case", "accept", "1"))
+    ok(cli("case", "mediate", "1", "--mediator", "liming", "--rights-notified"))
+    ok(cli("case", "amend", "1", "--edit-party",
+           '2:{"id_number": "430104197511200040", "phone": "13900001111"}',
+           "--reason", "证件号码抄错"))
+    user = "wangfang" if role == "director" else "liming"
+    for terminal in (True, False):
+        shown = ok(cli("--user", user, "--lang", lang, "case", "history", "1",
+                       terminal=terminal, env={"COLUMNS": "80"})).out
+        lines = [line for line in shown.splitlines() if "430104" in line or "139" in line]
+        assert "430104197511200040" not in shown and "13900001111" not in shown, shown
+        assert "139****1111" in shown and "0040" in shown, shown
+        words = ("新增", "删除") if lang == "zh" else ("added", "removed")
+        assert not any(w in line for w in words for line in lines), shown
+        assert ("第2位当事人" if lang == "zh" else "party 2") in shown.replace("Party", "party")

@@ -1,5 +1,5 @@
 """A correction's parties show only what changed (issue 14, a clerk's trial): for any
-correction (parties removed, particulars edited, parties added, as ``case amend`` makes them:
+correction (parties removed, particulars edited, an ID number among them, parties added, as ``case amend`` makes them:
 corrections._parties_amended), mediation.party_changes finds exactly the parties removed and
 added and, for each party kept, exactly the fields edited; and the timeline (``case history``,
 ``audit log``, ``audit case``, in zh and en, on a terminal and in a pipe) shows each value
@@ -21,6 +21,7 @@ from mediation.tables import EventView
 from tests.conftest import TerminalOut
 
 HAN = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁"
+ADDED = "甲乙丙丁戊己庚辛"  # the surnames of the parties added, none of those before
 
 
 @st.composite
@@ -30,11 +31,11 @@ def corrections(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, A
     ``edited`` (place after → the fields changed), ``added`` (places after)."""
     serial = iter(range(10_000))
 
-    def party() -> dict[str, Any]:
+    def party(surnames: str = HAN) -> dict[str, Any]:  # each of those before its own surname
         n = next(serial)
         p: dict[str, Any] = {"role": draw(st.sampled_from(["applicant", "respondent"])),
-                             "kind": "person", "name": draw(st.text(HAN, min_size=2,
-                                                                    max_size=4)) + f"{n}",
+                             "kind": "person", "name": surnames[n % len(surnames)] + draw(
+                                 st.text(HAN, min_size=1, max_size=3)) + f"{n}",
                              "phone": f"139****{n:04d}", "id_number": f"430***********{n:04d}"}
         if draw(st.booleans()):
             p["guardian"] = {"name": f"周{n}", "relation": "parent", "phone": f"136****{n:04d}"}
@@ -49,9 +50,13 @@ def corrections(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, A
             continue
         p = {**p}
         fields: set[tuple[str, ...]] = set()
-        for field in draw(st.sets(st.sampled_from(["phone", "name", "guardian.phone"]))):
+        for field in draw(st.sets(st.sampled_from(["phone", "name", "guardian.phone",
+                                                   "id_number"]))):
             n = next(serial)
-            if field == "guardian.phone" and "guardian" in p:
+            if field == "id_number":  # a number corrected (with any other field: issue 14)
+                p["id_number"] = f"430***********{n:04d}"
+                fields.add(("id_number",))
+            elif field == "guardian.phone" and "guardian" in p:
                 p["guardian"] = {**p["guardian"], "phone": f"136****{n:04d}"}
                 fields.add(("guardian", "phone"))
             elif field == "phone":
@@ -64,7 +69,8 @@ def corrections(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, A
             edited[len(after)] = fields
         after.append(p)
     kept = len(after)
-    after += [party() for _ in range(draw(st.integers(0, 2)))]
+    # another person: another surname (a party added in the place of one removed, 李某 → 王某)
+    after += [party(ADDED) for _ in range(draw(st.integers(0, 2)))]
     return before, after, {"removed": removed, "edited": edited,
                            "added": list(range(kept, len(after)))}
 

@@ -1,9 +1,9 @@
 """A correction's parties show only what changed (issue 14, a clerk's trial): for any
 correction (parties removed, particulars edited, an ID number among them, parties added, as
 ``case amend`` makes them: corrections._parties_amended), mediation.party_changes finds
-exactly the parties removed and added and, for each party kept, exactly the fields edited; and the timeline (``case history``,
-``audit log``, ``audit case``, in zh and en, on a terminal and in a pipe) shows each value
-changed and no value of a party left as it was."""
+exactly the parties removed and added and, for each party kept, exactly the fields edited;
+and the timeline (``case history``, ``audit log``, ``audit case``, in zh and en, on a terminal
+and in a pipe) shows each value changed and no value of a party left as it was."""
 
 from __future__ import annotations
 

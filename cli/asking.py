@@ -7,7 +7,9 @@ An empty answer takes the default shown in brackets; end of input cancels (typer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 import typer
@@ -56,9 +58,32 @@ def listing(items: list[str]) -> None:
         say(line)
 
 
+# What a clerk types to go back one question, where the questions allow it (going_back): the
+# way back to a party's 类型 in the middle of entering it (issue 14, a clerk's trial: Ctrl-C and
+# resuming returned to the same question). Compared folded (＜ is <).
+BACK = frozenset({"<", "返回", "上一步"})
+_BACK_ALLOWED: ContextVar[bool] = ContextVar("back_allowed", default=False)
+
+
+class Back(Exception):
+    """The clerk typed :data:`BACK` at a question asked within :func:`going_back`."""
+
+
+@contextmanager
+def going_back() -> Iterator[None]:
+    """Questions asked within it raise :class:`Back` on an answer of :data:`BACK`; the caller
+    forgets the previous answer and asks again from there (party_prompts.party)."""
+    token = _BACK_ALLOWED.set(True)
+    try:
+        yield
+    finally:
+        _BACK_ALLOWED.reset(token)
+
+
 def ask(label: str, default: str | None = None, shown: str | None = None) -> str:
     """One answer (stripped); ``default`` is shown in brackets (as ``shown``, if given: a
-    masked number) and taken on an empty answer."""
+    masked number) and taken on an empty answer. Within :func:`going_back`, :data:`BACK`
+    raises :class:`Back`."""
     import sys
 
     shown = f"{label} [{shown or default}]" if default else label
@@ -67,6 +92,8 @@ def ask(label: str, default: str | None = None, shown: str | None = None) -> str
     line = sys.stdin.readline()  # not the framework's prompt: it writes to standard output
     if not line:
         raise typer.Abort()  # end of input: cancelled, nothing written
+    if _BACK_ALLOWED.get() and choices.fold(line.strip()) in BACK:
+        raise Back()
     return line.strip() or (default or "")
 
 

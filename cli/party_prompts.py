@@ -21,12 +21,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from cli.asking import answer, choose, optional, phone, refusal, say, yes
+from cli.asking import Back, answer, choose, going_back, optional, phone, refusal, say, yes
 from mediation.core import choices, fields, identity, normalise
 from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.fields import is_minor
 from mediation.core.i18n import _, name
-from mediation.core.vocab import GuardianRelation, IdType, PartyKind, Sex
+from mediation.core.vocab import GuardianRelation, IdType, PartyKind, PartyRole, Sex
 from mediation.parties import representative_label
 
 SEXES = [s.value for s in Sex]
@@ -196,6 +196,42 @@ def party(role: str, calendar: Calendar | None, answered: dict[str, Any] | None 
     p: dict[str, Any] = answered if answered is not None else {"role": role}
     was = current or {}
     say(_("— {role} {n} —", role=name("party", p["role"]), n=n))
+    if n == 1 and p["role"] == PartyRole.applicant:  # told once, at the first party
+        say(_("(Type < to go back one question, to the party's kind if need be.)"))
+    with going_back():
+        while True:
+            try:
+                return _party(p, was, calendar)
+            except Back:
+                if not _forget_last(p):
+                    say(_("This is the party's first question."))
+
+
+# A party's questions in the order asked: what going back one question (asking.BACK) forgets.
+ORDER = ("kind", "name", "sex", "ethnicity", "id_number", "representative", "guardian",
+         "phone", "address")
+
+
+def _forget_last(p: dict[str, Any]) -> bool:
+    """Forget the party's last answer (of a guardian or a representative, its last one), so
+    that it is asked again; whether there was one."""
+    for key in reversed(ORDER):
+        if key not in p:
+            continue
+        inner = p[key]
+        if isinstance(inner, dict) and inner:
+            inner.popitem()  # its answers in the order asked
+        else:
+            del p[key]
+            if key == "id_number":
+                p.pop("id_type", None)
+        return True
+    return False
+
+
+def _party(p: dict[str, Any], was: dict[str, Any], calendar: Calendar | None
+           ) -> dict[str, Any]:
+    """The questions of :func:`party` not answered yet, in :data:`ORDER`."""
     if "kind" not in p:
         p["kind"] = choose(_("Kind"), "kind", [k.value for k in PartyKind],
                            was.get("kind", PartyKind.person))

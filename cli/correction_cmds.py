@@ -21,7 +21,7 @@ from cli.options import (
     version_opt,
 )
 from mediation.core import jsontext
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, Unchanged
 from mediation.core.i18n import _
 from mediation.core.periods import AHEAD
 
@@ -133,14 +133,22 @@ def register(case: typer.Typer) -> None:
                        lambda v: parse_amount(v, "--agreement-amount")),
             "terms": agreement_terms}, "agreement_")
         edits = dict(_edit(v) for v in edit_party)
-        render.step_done(env(ctx).act(
-            steps.amend, case_ref, reason=reason, fields=fields,
-            add_parties=[_object(v, "--add-party") for v in add_party], edit_parties=edits,
-            remove_parties=remove_party,
-            preventions=dict(_edit(v, "--prevention") for v in prevention),
-            agreement=agreement,
-            registered_at=parse_at(registered_at, option="--registered-at"),
-            expected_version=expect_version), as_json)
+        try:
+            done = env(ctx).act(
+                steps.amend, case_ref, reason=reason, fields=fields,
+                add_parties=[_object(v, "--add-party") for v in add_party], edit_parties=edits,
+                remove_parties=remove_party,
+                preventions=dict(_edit(v, "--prevention") for v in prevention),
+                agreement=agreement,
+                registered_at=parse_at(registered_at, option="--registered-at"),
+                expected_version=expect_version)
+        except Unchanged as same:  # the values held: no change, nothing written (exit 0)
+            if as_json:
+                render.emit_json({"changed": [], "message": same.render()})
+            else:
+                render.out(same.render() + "\n")
+            return
+        render.step_done(done, as_json)
 
     @case.command("withdraw")
     def withdraw(

@@ -43,7 +43,7 @@ from mediation.cases import Case, Party, Prevention
 from mediation.core import choices, identity, money, normalise, redaction
 from mediation.core.clock import iso
 from mediation.core.commands import Amend, StepDone, Withdraw
-from mediation.core.errors import InvalidInput, UsageError
+from mediation.core.errors import InvalidInput, Unchanged, UsageError
 from mediation.core.fields import corrected_party
 from mediation.core.i18n import N_, msg
 from mediation.core.money import fen_to_yuan, yuan_to_fen
@@ -190,7 +190,7 @@ def amend(uow: UnitOfWork, actor: Actor, ref: str | int, *, reason: str,
         if registered_at is not None:
             _correct_registration(uow, case, registered_at, ch)
         if not ch:
-            raise InvalidInput(msg("nothing changes: the case already holds these values"))
+            raise Unchanged(msg("nothing changes: the case already holds these values"))
         return ch
 
     done = step(uow, actor, ref, command, apply, expected_version=expected_version,

@@ -121,7 +121,10 @@ def render() -> str:
         "`case amend` corrects a registered case, with a required `--reason`; it is the "
         "`amend` row of the table, versioned and recorded like every step, its event holding "
         "each field's value before and after (masked as every event is). The whole record as "
-        "corrected is validated as an intake is. Which field may change in which state "
+        "corrected is validated as an intake is. A correction to the values the case already "
+        "holds is no change (one rule with every setter, `mediation/core/changes.py`): it says "
+        "so (没有变化：案件已是这些值), writes nothing and exits 0. Which field may change in "
+        "which state "
         "(`AMENDABLE` in `mediation/workflow/guards.py`):",
         "",
         "| field | may be corrected in |",

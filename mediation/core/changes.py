@@ -5,7 +5,8 @@ A value set to what it already is, is no change: nothing is recorded, nothing wr
 command says so and succeeds (exit 0). Every setter that records a field's value before and after
 (``staff name/role/disable``, ``committee rename``, ``calendar set``, ``procedure set``,
 ``retention set``) records it here; a case's fields in a step follow the same rule
-(``step_machinery.set_field``).
+(``step_machinery.set_field``), and ``case amend`` to the values the case holds raises
+:class:`~mediation.core.errors.Unchanged`, which the command says and exits 0 on.
 Pure: no database.
 """
 

@@ -60,6 +60,12 @@ class InvalidInput(MediationError):
     """Input that fails validation: a malformed file, a bad ID number or phone, a bad date."""
 
 
+class Unchanged(InvalidInput):
+    """A correction to the values already held (mediation.core.changes: the same value is no
+    change): nothing is written, and the command says so and succeeds (exit 0: ``case amend``
+    catches it); a caller of the library sees the refused input it is."""
+
+
 class Problems(InvalidInput):
     """Input with several problems, all found at once (a case file's fields, a leads file's
     lines): ``problems``, one message each (where, what is wrong, what is allowed), which the

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result
+from tests.conftest import Result, case_record
 
 Cli = Callable[..., Result]
 
@@ -66,3 +67,21 @@ def test_the_user_an_event_is_about_is_a_value_not_a_change(committee: Cli, lang
     log = committee("--lang", lang, "audit", "log", "--all", env={"COLUMNS": "80"}).out
     assert "李明明 → 李明明" not in log and "liming → liming" not in log, log
     assert ("用户名：李明明" if lang == "zh" else "李明 → 李明明") in log, log
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_correction_to_the_values_held_is_no_change(committee: Cli, tmp_path: Path,
+                                                       lang: str, terminal: bool) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_record(risk_level="low")), "utf-8")
+    assert committee("case", "new", "--file", str(path)).code == 0
+    before = _events(committee)
+    r = committee("--lang", lang, "case", "amend", "1", "--risk", "低" if lang == "zh" else "low",
+                  "--reason", "再核对", terminal=terminal, env={"COLUMNS": "80"})
+    assert r.code == 0 and "Traceback" not in r.err, (r.out, r.err)
+    assert ("没有变化：案件已是这些值" if lang == "zh" else
+            "nothing changes: the case already holds these values") in r.out, r.out
+    assert _events(committee) == before
+    shown = json.loads(committee("case", "show", "1", "--json").out)
+    assert shown["version"] == 1

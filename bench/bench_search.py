@@ -14,21 +14,27 @@ cases, ids and scores only. Issue 14 wants <= 50 ms median and <= 2x raw.
 
 Sizes: ``MEDIATION_BENCH_SEARCH_N`` (default 100,000 cases), ``MEDIATION_BENCH_SEARCH_RUNS``
 (default 15). PostgreSQL: ``MEDIATION_BENCH_PG`` (an admin URL) as in bench_storage.
+``MEDIATION_BENCH_SEARCH_KEEP`` (a folder): the databases are built once and kept, the SQLite
+file in that folder and the PostgreSQL database ``mediation_bench_search_<N>``, and a later run
+with the same folder and size times them again without the import (minutes at 100,000 cases),
+so that code before and after can be timed on the same database.
+``MEDIATION_BENCH_SEARCH_SKIP_SQLITE=1`` / ``MEDIATION_BENCH_SEARCH_SKIP_PG=1`` leave one out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.bench_storage import _pg_database, _resident_id
+from bench.bench_storage import PG_ADMIN, _pg_database, _resident_id
 
 N = int(os.environ.get("MEDIATION_BENCH_SEARCH_N", "100000"))
 RUNS = int(os.environ.get("MEDIATION_BENCH_SEARCH_RUNS", "15"))
@@ -127,18 +133,36 @@ def _raw_indexed_tail_sql(dialect: str, tail: str, key: bytes) -> tuple[str, lis
             [identity.tail_hash(key, tail[-4:]), *["%" + tail] * 3])
 
 
+KEEP = os.environ.get("MEDIATION_BENCH_SEARCH_KEEP", "")
+
+
+def _kept(engine: Any, n: int) -> bool:
+    """Whether ``engine``'s database is a kept one of ``n`` cases, fully imported."""
+    from sqlalchemy import inspect, text
+
+    if "cases" not in inspect(engine).get_table_names():
+        return False
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT count(*) FROM cases")).scalar_one() == n:
+            return True
+    raise SystemExit(f"{engine.url!r} holds a part of an import: drop it and run again")
+
+
 def _build(url: str, n: int, tmp: Path) -> Any:
     from mediation import bulk, committee
     from mediation.db.engines import create_schema, engine_for
     from mediation.db.storage import UnitOfWork
 
     engine = engine_for(url)
+    if KEEP and _kept(engine, n):
+        print(f"   {n:,} cases kept from a run before ({KEEP})")
+        return engine
     create_schema(engine)
     with UnitOfWork(engine) as uow:
         committee.init_committee(uow, name="龙王港社区人民调解委员会", prefix="龙",
                                  director="wangfang")
         uow.commit()
-    src = tmp / "cases.jsonl"
+    src = tmp / f"cases-{n}.jsonl"
     if not src.exists():
         with src.open("w", encoding="utf-8") as fh:
             for i in range(n):
@@ -312,13 +336,42 @@ def bench(url: str, label: str, tmp: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
+@contextlib.contextmanager
+def _pg_kept() -> Iterator[str | None]:
+    """The kept PostgreSQL database of ``N`` cases (created empty when absent), never dropped."""
+    try:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        name = f"mediation_bench_search_{N}"
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 3})
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                            {"n": name}).first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as exc:
+        print(f"   (PostgreSQL not reachable: {exc.__class__.__name__}; skipped)")
+        yield None
+        return
+    yield make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> None:
     print(f"   {N:,} cases, {RUNS} runs per query, load: {os.getloadavg()[0]:.2f}")
-    with tempfile.TemporaryDirectory() as tmp:
-        bench("sqlite:///" + str(Path(tmp) / "search.db"), "SQLite", Path(tmp))
-        with _pg_database() as pg:
-            if pg is not None:
-                bench(pg, "PostgreSQL", Path(tmp))
+    with contextlib.ExitStack() as stack:
+        if KEEP:
+            where = Path(KEEP)
+            where.mkdir(parents=True, exist_ok=True)
+        else:
+            where = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        if os.environ.get("MEDIATION_BENCH_SEARCH_SKIP_SQLITE") != "1":
+            bench("sqlite:///" + str(where / f"search-{N}.db"), "SQLite", where)
+        if os.environ.get("MEDIATION_BENCH_SEARCH_SKIP_PG") != "1":
+            with _pg_kept() if KEEP else _pg_database() as pg:
+                if pg is not None:
+                    bench(pg, "PostgreSQL", where)
     print(f"   load after: {os.getloadavg()[0]:.2f}")
 
 

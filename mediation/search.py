@@ -313,17 +313,21 @@ def _run(conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
         finally:
             cur.close()
     typed = _typed(conn.dialect)
+    make = _Row._make
     if not typed:
-        return [_Row(*r) for r in rows]
-    # A case's columns are the same on each of its rows (one per party): typed once per case
+        return [make(r) for r in rows]
+    # A case's columns are the same on each of its rows (one per party): typed once per case,
+    # and only the columns that need it (SQLite's times, stored as text)
     cases: dict[Any, tuple[Any, ...]] = {}
     out = []
     for r in rows:
         head = cases.get(r[0])
         if head is None:
-            head = cases[r[0]] = tuple(f(v) if f else v
-                                       for f, v in zip(typed, r[:_CASE_PART], strict=True))
-        out.append(_Row(*head, *r[_CASE_PART:]))
+            values = list(r[:_CASE_PART])
+            for i, f in typed:
+                values[i] = f(values[i])
+            head = cases[r[0]] = tuple(values)
+        out.append(make(head + tuple(r[_CASE_PART:])))
     return out
 
 
@@ -338,14 +342,13 @@ def _compiled(sql: str, dialect: Dialect) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _typed(dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
-    """How the driver's value of each column of a result row's case part (``_CASE_PART``; a
-    party's columns are taken as they are) becomes the model's (None: as it is); empty when
-    every column is taken as it is."""
-    typed = tuple(_CASES.c[c].type.dialect_impl(dialect).result_processor(dialect, None)
-                  if c in search_query.COLUMNS else None
-                  for c in search_query.RESULT[:_CASE_PART])
-    return typed if any(typed) else ()
+def _typed(dialect: Dialect) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """Which columns of a result row's case part (``_CASE_PART``; a party's columns are taken
+    as they are) the driver's value must be converted for, and how (into the model's value):
+    (position, converter) pairs, none when every column is taken as it is."""
+    typed = ((i, _CASES.c[c].type.dialect_impl(dialect).result_processor(dialect, None))
+             for i, c in enumerate(search_query.RESULT[:_CASE_PART]) if c in search_query.COLUMNS)
+    return tuple((i, f) for i, f in typed if f is not None)
 
 
 def _snippet(body: str, terms: Sequence[str]) -> tuple[str, int, int]:

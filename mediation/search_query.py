@@ -2,13 +2,15 @@
 finds, ranked, together with what the result shows of each (the row ``case list`` shows, its
 parties' names, the reader's text of the index for the snippet), in one round trip.
 
-The ways a case is found are each a ``SELECT id, score`` (:func:`by_reference`,
-:func:`by_number`, :func:`text_query`); :func:`statement` joins them (a case found several ways
-keeps its best score), keeps the best ``:limit`` and joins the rows shown to those only: one row
-per party (in order), the case's columns repeated. Each such statement cost a round trip of its
-own before (three at least, against the raw query's one: on a busy PostgreSQL server each takes
-milliseconds). The names are read as stored; what the reader is shown of them is decided where
-it always was (``redaction.shown_name``, in :mod:`mediation.search`).
+The ways a case is found are each a ``SELECT id, score, body`` (:func:`by_reference`,
+:func:`by_number`, :func:`text_query`; ``body`` the reader's text where that way read it anyway);
+:func:`statement` joins them (a case found several ways keeps its best score), keeps the best
+``:limit``, reads the text of those that came without it, and joins the rows shown to those
+only: one row per party (in order), the case's columns repeated. Each such statement cost a
+round trip of its own before (three at least, against the raw query's one: on a busy
+PostgreSQL server each takes milliseconds). The names are read as stored; what the reader is
+shown of them is decided where it always was (``redaction.shown_name``, in
+:mod:`mediation.search`).
 """
 
 from __future__ import annotations
@@ -46,37 +48,61 @@ def _pg_like(term: str) -> str:
     return "ILIKE" if any(ch.isascii() and ch.isalpha() for ch in term) else "LIKE"
 
 
+def _count(dialect: str, body: str, term: str, param: str) -> str:
+    """How often ``term`` (bound as ``param``) occurs in ``body``, ASCII case aside, as SQL.
+    SQLite's ``lower`` folds ASCII letters only, one character for one: for a word without
+    any (Chinese, digits) folding the text changes no occurrence of it and no length, so the
+    text is not folded (a copy of every text of the pool: 6% of a common word's statement)."""
+    if dialect == "sqlite" and not any(ch.isascii() and ch.isalpha() for ch in term):
+        return f"(length({body}) - length(replace({body}, {param}, ''))) / length({param})"
+    return (f"(length({body}) - length(replace(lower({body}), lower({param}), ''))) "
+            f"/ length({param})")
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
 def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = False) -> str:
-    """The search as one statement, from the ``SELECT id, score`` of each way a case is found
-    (``found``, not empty): the best ``:limit`` cases, best first (ties: the newest), each as
-    one row per party (``role``, ``name``, ``kind``, ``tail_kind``; NULLs for a case without
-    one) after ``id``, ``score``, ``body`` (the reader's ``column`` text) and :data:`COLUMNS`.
+    """The search as one statement, from the ``SELECT id, score, body`` of each way a case is
+    found (``found``, not empty; ``body`` the reader's ``column`` text where that way read it
+    anyway, else NULL): the best ``:limit`` cases, best first (ties: the newest), each as one
+    row per party (``role``, ``name``, ``kind``, ``tail_kind``; NULLs for a case without one)
+    after ``id``, ``score``, ``body`` (the reader's ``column`` text) and :data:`COLUMNS`.
     ``tail``: a number's end (``:tail``, :func:`by_tail`) was asked for, and ``tail_kind`` says
     which of the party's numbers ends so (``phone``, ``id``; NULL: none), in the same
     statement. Last, the committee's calendar settings (``:cal_zone``, ``:cal_holidays``:
-    ``settings.calendar_params``), read here rather than in a statement of their own."""
-    union = " UNION ALL ".join(f"SELECT id, score FROM ({q}) AS w{i}" for i, q in enumerate(found))
-    hits = (f"SELECT id, max(score) AS score FROM ({union}) AS u GROUP BY id "
-            "ORDER BY 2 DESC, id DESC LIMIT :limit")
-    # SQLite: the 20 hits drive (CROSS JOIN keeps the join order; the FTS5 text table is then
-    # read by rowid, not scanned)
-    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    ``settings.calendar_params``), read here rather than in a statement of their own.
+
+    The text of a case is read once: a way that read it (a short word's count, its ``LIKE``)
+    hands it over, and only the best ``:limit`` cases without it read it here, once each (on
+    SQLite a look-up in the FTS5 table per case: a sixth of a two-character name's statement
+    when it was read again for every case)."""
+    if len(found) == 1:  # one way: its cases are distinct already
+        best = (f"SELECT id, score, body FROM ({found[0]}) AS w0 "
+                "ORDER BY 2 DESC, id DESC LIMIT :limit")
+    else:  # a case found several ways keeps its best score
+        union = " UNION ALL ".join(f"SELECT id, score, body FROM ({q}) AS w{i}"
+                                   for i, q in enumerate(found))
+        best = (f"SELECT id, max(score) AS score, max(body) AS body FROM ({union}) AS u "
+                "GROUP BY id ORDER BY 2 DESC, id DESC LIMIT :limit")
     key = "rowid" if dialect == "sqlite" else "case_id"
+    # the text of the hits that came without it; LIMIT: computed once per case, not once per
+    # row of the join below (SQLite would otherwise merge it into the join, a row per party)
+    hits = (f"SELECT id, score, coalesce(body, (SELECT f.{column} FROM {TEXT_TABLE} f "
+            f"WHERE f.{key} = b.id)) AS body FROM ({best}) AS b LIMIT :limit")
+    # SQLite: the 20 hits drive (CROSS JOIN keeps the join order)
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
     shown = ", ".join(f"c.{c}" for c in COLUMNS)
     # the lead mediator as people know them (staff_names.label), read in the same statement
     namesakes = ("(SELECT count(*) FROM staff s2 WHERE s2.committee_id = s.committee_id "
                  "AND s2.name = s.name)")
     tail_kind = (f"CASE WHEN {_PHONE_ENDS} THEN 'phone' WHEN {_ID_ENDS} THEN 'id' END"
                  if tail else "NULL")
-    return (f"SELECT h.id, h.score, f.{column} AS body, {shown}, s.name AS lead_name, "
+    return (f"SELECT h.id, h.score, h.body, {shown}, s.name AS lead_name, "
             f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind, {tail_kind} AS tail_kind, "
             f"{CALENDAR_COLUMNS} "
             f"FROM ({hits}) AS h {join} cases c ON c.id = h.id "
-            f"{join} {TEXT_TABLE} f ON f.{key} = h.id "
             "LEFT JOIN staff s ON s.username = c.lead_mediator "
             "LEFT JOIN party p ON p.case_id = h.id "
             "ORDER BY h.score DESC, h.id DESC, p.position")
@@ -88,8 +114,8 @@ def by_reference(where: str, *, completed: bool = False) -> str:
     ``(2026)``, ``龙``, ``人调字第12号``), the prefix read in the same statement."""
     number = (":number_pre || (SELECT coalesce(co.prefix, '') FROM committee co "
               "WHERE co.id = c.committee_id) || :number_post") if completed else ":number"
-    return f"SELECT c.id AS id, {REFERENCE} AS score FROM cases c WHERE c.number = {number} " \
-           f"AND {where}"
+    return f"SELECT c.id AS id, {REFERENCE} AS score, NULL AS body FROM cases c " \
+           f"WHERE c.number = {number} AND {where}"
 
 
 # A party's number ends in ``:tail``: its phone or guardian's phone (a landline's hyphens aside),
@@ -107,7 +133,7 @@ def by_tail(where: str) -> str:
     checked on those cases' own parties only. (Reading every party took 35-80 ms at 20,000
     cases.)"""
     ends = f"{_PHONE_ENDS} OR {_ID_ENDS}"
-    return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score FROM {KEY_TABLE} k "
+    return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score, NULL AS body FROM {KEY_TABLE} k "
             f"JOIN cases c ON c.id = k.case_id WHERE k.hash = :tail_hash AND {where} "
             f"AND EXISTS (SELECT 1 FROM party p WHERE p.case_id = c.id AND ({ends}))")
 
@@ -115,7 +141,7 @@ def by_tail(where: str) -> str:
 def by_number(where: str, hashes: int) -> str:
     """The cases with a party whose phone or ID number's keyed hash is one of ``:h0``...``"""
     marks = ", ".join(f":h{i}" for i in range(hashes))
-    return (f"SELECT DISTINCT c.id AS id, {NUMBER} AS score FROM {KEY_TABLE} k "
+    return (f"SELECT DISTINCT c.id AS id, {NUMBER} AS score, NULL AS body FROM {KEY_TABLE} k "
             f"JOIN cases c ON c.id = k.case_id WHERE k.hash IN ({marks}) AND {where}")
 
 
@@ -147,8 +173,7 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
         conds.append(f"f.{column}_grams @@ CAST(:grams AS tsquery)")
     # how often the short words occur: their rank when no word reaches the trigram index
     def counts(body: str) -> str:
-        return " + ".join(f"(length({body}) - length(replace(lower({body}), lower(:r{i}), "
-                          f"''))) / length(:r{i})" for i in range(len(short)))
+        return " + ".join(_count(dialect, body, t, f":r{i}") for i, t in enumerate(short))
 
     params.update({f"r{i}": t for i, t in enumerate(short)})
     if short and not long_:  # only short words: the short-word index serves them
@@ -176,8 +201,9 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
     # SQLite: the index table drives (CROSS JOIN keeps the join order), newest first, so a
     # scan for a short word stops at the pool instead of probing the index for every case
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
-    # SQLite reads the text of the 20 shown afterwards (_texts), not of the whole pool
-    body = "NULL" if dialect == "sqlite" else f"f.{column}"
+    # the text where the pool's query reads it anyway (PostgreSQL; a short word's LIKE on
+    # SQLite); bm25 alone reads none: the 20 shown read theirs afterwards (statement)
+    body = "NULL" if dialect == "sqlite" and not short else f"f.{column}"
     pool = (f"SELECT c.id AS id, {score} AS score, {body} AS body FROM {TEXT_TABLE} f "
             f"{join} cases c ON c.id = {key} WHERE {' AND '.join(conds)} "
             f"ORDER BY {key} DESC LIMIT :pool")
@@ -202,7 +228,7 @@ def _short_query(dialect: str, short: Sequence[str], column: str, where: str,
         params["grams"] = searchgrams.match(column, short)
         # the index drives, newest first: a common word stops at the pool, a rare one is a
         # look-up of its few cases
-        pool = (f"SELECT c.id AS id, {counts('f.' + column)} AS score, NULL AS body "
+        pool = (f"SELECT c.id AS id, {counts('f.' + column)} AS score, f.{column} AS body "
                 f"FROM {searchgrams.GRAM_TABLE} g CROSS JOIN {TEXT_TABLE} f ON f.rowid = g.rowid "
                 f"CROSS JOIN cases c ON c.id = g.rowid "
                 f"WHERE {searchgrams.GRAM_TABLE} MATCH :grams AND {where} "

@@ -34,5 +34,10 @@ def iso(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
+        # isoformat: the same text as strftime("%Y-%m-%dT%H:%M:%SZ") at half its cost (every
+        # row a listing or a search shows has up to three); strftime for what isoformat would
+        # write otherwise (an offset, a year before 1000 padded to four digits)
+        if value.tzinfo is None and value.year >= 1000:
+            return value.isoformat(timespec="seconds") + "Z"
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat()

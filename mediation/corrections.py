@@ -274,8 +274,10 @@ def _correct_registration(uow: UnitOfWork, case: Case, at: date, ch: Changes) ->
     cal = calendars.of(uow, case.committee_id)
     now = uow.now()
     instant = workflow.occurrence(at, now, None, cal)
-    why = workflow.registration_problem(instant, now, first_step(uow, case.id),
-                                        case.discovered_at, case.year, cal)
+    first = first_step(uow, case.id)
+    why = workflow.registration_problem(instant, now, None if first is None else first[1],
+                                        case.discovered_at, case.year, cal,
+                                        step=None if first is None else first[0])
     if why is not None:
         raise InvalidInput(why)
     set_field(case, ch, "registered_at", instant)

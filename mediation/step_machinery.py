@@ -32,7 +32,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, or_
-from sqlalchemy import case as sql_case
 from sqlalchemy import select as core_select
 from sqlmodel import col
 
@@ -187,28 +186,31 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
 
 
 _EVENT = Event.__table__  # type: ignore[attr-defined]
-REGISTRATION = "new"  # the registration's event (intake.register)
+# A case's steps after its registration, in the dispute's time order: its events that are steps
+# (a version), corrections and plans left out (workflow.UNTIMED: a correction happens when it is
+# recorded; a booking of the next session says when something is to happen, not that anything
+# did). The registration itself is the case's ``registered_at``, not its event's time: ``case
+# amend --registered-at`` corrects it (issue 14).
 _STEPS = (_EVENT.c.case_id == bindparam("case_id"), _EVENT.c.version.is_not(None),
-          _EVENT.c.action.not_in((*workflow.CORRECTIONS, REGISTRATION)))
-# When the case's previous step after its registration happened (its events that are steps, a
-# version, corrections left out: they happen when recorded), and when it entered its current
-# state by a step (its latest change of state). The registration itself is the case's
-# ``registered_at``, not its event's time: ``case amend --registered-at`` corrects it (issue 14).
-_PREVIOUS = core_select(
-    func.max(_EVENT.c.occurred_at),
-    func.max(sql_case((or_(_EVENT.c.from_state.is_(None),
-                       _EVENT.c.from_state != _EVENT.c.to_state), _EVENT.c.occurred_at)))
-).where(*_STEPS)
+          _EVENT.c.action.not_in((*workflow.UNTIMED, workflow.REGISTRATION)))
+# The case's previous step (its trigger and when it happened; the latest recorded of those at
+# the same instant), and when it entered its current state by a step (its latest change of
+# state). Asked only for a late entry (``--at``), never on a step entered now.
+_PREVIOUS = (core_select(_EVENT.c.action, _EVENT.c.occurred_at).where(*_STEPS)
+             .order_by(_EVENT.c.occurred_at.desc(), _EVENT.c.seq.desc()).limit(1))
+_BEGAN = core_select(func.max(_EVENT.c.occurred_at)).where(
+    *_STEPS, or_(_EVENT.c.from_state.is_(None), _EVENT.c.from_state != _EVENT.c.to_state))
+_FIRST = (core_select(_EVENT.c.action, _EVENT.c.occurred_at).where(*_STEPS)
+          .order_by(_EVENT.c.occurred_at, _EVENT.c.seq).limit(1))
 
 
-_FIRST = core_select(func.min(_EVENT.c.occurred_at)).where(*_STEPS)
-
-
-def first_step(uow: UnitOfWork, case_id: int) -> datetime | None:
-    """When the case's earliest step after its registration happened (corrections left out),
-    None before any: the latest its registration may be corrected to
-    (``workflow.registration_problem``)."""
-    return _instant(uow.conn.execute(_FIRST, {"case_id": case_id}).scalar())
+def first_step(uow: UnitOfWork, case_id: int) -> tuple[str, datetime] | None:
+    """The case's earliest step after its registration (``workflow.UNTIMED`` left out): its
+    trigger and when it happened, None before any: the latest its registration may be
+    corrected to (``workflow.registration_problem``)."""
+    row = uow.conn.execute(_FIRST, {"case_id": case_id}).first()
+    when = None if row is None else _instant(row[1])
+    return None if row is None or when is None else (row[0], when)
 
 
 def _instant(value: Any) -> datetime | None:
@@ -222,16 +224,19 @@ def occurred_at(uow: UnitOfWork, case: Case, trigger: str, at: date, now: dateti
     """When a step entered late happened (``workflow.occurrence``), or InvalidInput saying why
     it cannot have (``workflow.occurrence_problem``): a record (``workflow.RECORDS``) may come
     before the case's latest step, after the case entered its state; any other step after the
-    case's latest step."""
+    case's latest step (plans and corrections, ``workflow.UNTIMED``, are none), named in the
+    refusal with its time."""
     if trigger in workflow.CORRECTIONS:
         raise InvalidInput(msg("a correction happens when it is recorded: it takes no --at"))
-    row = uow.conn.execute(_PREVIOUS, {"case_id": case.id}).one()
-    previous = _instant(row[0]) or case.registered_at
-    began = _instant(row[1]) or case.registered_at
-    return checked_occurrence(uow, case.committee_id, at, now, previous, case=case.number,
-                              registered=case.registered_at,
-                              state_began=began if trigger in workflow.RECORDS else None,
-                              state=case.state)
+    params = {"case_id": case.id}
+    row = uow.conn.execute(_PREVIOUS, params).first()
+    step, previous = (None, None) if row is None else (row[0], _instant(row[1]))
+    began = (_instant(uow.conn.execute(_BEGAN, params).scalar()) or case.registered_at
+             if trigger in workflow.RECORDS else None)
+    return checked_occurrence(uow, case.committee_id, at, now, previous or case.registered_at,
+                              case=case.number, registered=case.registered_at,
+                              state_began=began, state=case.state,
+                              previous_step=step if previous is not None else None)
 
 
 def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: datetime,
@@ -239,13 +244,14 @@ def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: dateti
                        registered: datetime | None = None,
                        state_began: datetime | None = None,
                        state: str | None = None,
-                       earliest: datetime | None = None) -> datetime:
+                       earliest: datetime | None = None,
+                       previous_step: str | None = None) -> datetime:
     """``at`` as the instant it names on the committee's calendar, checked against now, the
-    case's registration, the previous step (or, with ``state_began``, for a record, when the
-    case entered its ``state``) and the committee's late-entry days; InvalidInput saying why
-    not. ``earliest`` (a registration: when the dispute was found) only places a date alone
-    on that day at that time (workflow.occurrence); the caller says why anything earlier is
-    refused."""
+    case's registration, the previous step (``previous_step`` its trigger, None: the
+    registration; or, with ``state_began``, for a record, when the case entered its
+    ``state``) and the committee's late-entry days; InvalidInput saying why not.
+    ``earliest`` (a registration: when the dispute was found) only places a date alone on that
+    day at that time (workflow.occurrence); the caller says why anything earlier is refused."""
     cal = calendars.of(uow, committee_id)
     occurred = workflow.occurrence(at, now, previous, cal,
                                    state_began if state_began is not None else earliest)
@@ -253,7 +259,8 @@ def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: dateti
     why = workflow.occurrence_problem(occurred, now, floor, cal,
                                       calendars.late_entry_limit(uow, committee_id),
                                       registered=registered,
-                                      state=None if state_began is None else state)
+                                      state=None if state_began is None else state,
+                                      step=previous_step)
     if why is not None:
         raise InvalidInput(msg("case {case}: {why}", case=case, why=why) if case else why)
     return occurred

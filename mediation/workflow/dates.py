@@ -20,6 +20,18 @@ MAX_LATE_ENTRY_DAYS = 366
 # Triggers that correct the record rather than record something that happened in the dispute:
 # they happen when they are recorded, take no ``--at``, and are no "previous step" for one.
 CORRECTIONS: tuple[str, ...] = ("amend",)
+# Plans: triggers that record what is still to come rather than something that happened in the
+# dispute (the next session agreed with the parties, ``case schedule``: an appointment). A
+# booking made at 10:00 for tomorrow says nothing about this morning: a session held at 08:00
+# is entered after it at its true time (a clerk's trial, issue 14).
+PLANS: tuple[str, ...] = ("schedule",)
+# THE events of a case that are no step in the dispute's time order: corrections and plans.
+# None of them is the "previous step" a late entry is compared with (``occurrence_problem``),
+# nor the first step a corrected registration is compared with (``registration_problem``).
+# Every other trigger of the table is a step that happened (a record, :data:`RECORDS`, is one
+# too, placed by its own rule); tests/integration/test_true_dates.py names each trigger's kind.
+UNTIMED: tuple[str, ...] = (*CORRECTIONS, *PLANS)
+REGISTRATION = "new"  # the registration's event (intake.register): no trigger of the table
 # Records: steps that note something that happened while the case was in its state (a session's
 # minutes, an escalation prevented, a follow-up visit, urging performance, a report to the
 # police) without changing the state or anything a later step reads. A record found missing
@@ -70,11 +82,13 @@ def earliest(trigger: str, previous: datetime | None, state_began: datetime | No
 def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | None,
                        cal: Calendar, late_entry_days: int = LATE_ENTRY_DAYS, *,
                        registered: datetime | None = None,
-                       state: str | None = None) -> Msg | None:
+                       state: str | None = None, step: str | None = None) -> Msg | None:
     """Why a step cannot have happened at ``occurred`` (None when it can): in the future,
-    before the case's registration, before ``previous`` (the case's previous step; for a record,
-    :data:`RECORDS`, when the case entered ``state``), or more than ``late_entry_days`` days ago
-    (counted in local days)."""
+    before the case's registration, before ``previous`` (the case's previous step, ``step`` its
+    trigger, named in the refusal with its time, None: the registration; for a record,
+    :data:`RECORDS`, when the case entered ``state``), or more than ``late_entry_days`` days
+    ago (counted in local days).
+    Plans and corrections (:data:`UNTIMED`) are no previous step: the caller leaves them out."""
     when = _local_text(cal, occurred)
     if occurred > now:
         return msg("--at {when} is in the future (now {now})", when=when,
@@ -90,8 +104,8 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
             return msg("--at {when} is before the case became {state} ({previous}): this "
                        "record belongs to that state", when=when, state=name("state", state),
                        previous=before)
-        return msg("--at {when} is before the case's previous step ({previous})", when=when,
-                   previous=before)
+        return msg("--at {when} is before the case's previous step, {step} ({previous})",
+                   when=when, step=name("trigger", step or REGISTRATION), previous=before)
     if (cal.local_date(now) - cal.local_date(occurred)).days > late_entry_days:
         return msg("--at {when} is more than {days} days ago: a step may be entered at most "
                    "{days} days late (committee setting: mediation calendar set "
@@ -100,11 +114,13 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
 
 
 def registration_problem(registered: datetime, now: datetime, first_step: datetime | None,
-                         discovered: datetime | None, year: int, cal: Calendar) -> Msg | None:
+                         discovered: datetime | None, year: int, cal: Calendar, *,
+                         step: str | None = None) -> Msg | None:
     """THE rule of when a case's registration (登记时间) may be corrected to (``case amend
     --registered-at``, a clerk's trial, issue 14), None when it may: ``registered`` a naive-UTC
     instant, not in the future, not after ``first_step`` (the earliest step after the
-    registration, corrections left out: what :func:`occurrence_problem` compares a step with),
+    registration, :data:`UNTIMED` left out: what :func:`occurrence_problem` compares a step with;
+    ``step`` its trigger, named in the refusal),
     not before ``discovered`` (the discovery time, 发现时间, if recorded), and in the case
     number's ``year`` (its local year: the number is that year's)."""
     when = _local_text(cal, registered)
@@ -112,9 +128,10 @@ def registration_problem(registered: datetime, now: datetime, first_step: dateti
         return msg("--registered-at {when} is in the future (now {now})", when=when,
                    now=_local_text(cal, now))
     if first_step is not None and registered > first_step:
-        when, step = _local_pair(cal, registered, first_step)
-        return msg("--registered-at {when} is after the case's first step after registration "
-                   "({step}): a case is registered before any step", when=when, step=step)
+        when, first = _local_pair(cal, registered, first_step)
+        return msg("--registered-at {when} is after the case's first step after registration, "
+                   "{step} ({time}): a case is registered before any step", when=when,
+                   step=name("trigger", step or "?"), time=first)
     if discovered is not None and registered < discovered:
         when, found = _local_pair(cal, registered, discovered)
         return msg("--registered-at {when} is before the dispute was discovered ({discovered})",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from mediation.core.i18n import Msg, msg, or_absent
 from mediation.core.vocab import CONCLUDED, State
+from mediation.workflow.dates import REGISTRATION
 from mediation.workflow.table import (
     INITIAL,
     TRIGGERS,
@@ -60,17 +61,13 @@ class Replay:
         return problem
 
 
-# The one recorded step of a case that is not a trigger of the table: its registration.
-_REGISTRATION = "new"
-
-
 def _step_problem(state: str | None, last_version: int, action: str, from_state: str | None,
                   to_state: str | None, version: int | None) -> Msg | None:
     if version != last_version + 1:
         return msg("version {version} follows version {previous}", version=or_absent(version),
                    previous=last_version)
     if state is None:
-        if action != _REGISTRATION or from_state is not None or to_state != INITIAL:
+        if action != REGISTRATION or from_state is not None or to_state != INITIAL:
             return msg("the first event of a case must register it (new, into {state})",
                        state=INITIAL.value)
         return None

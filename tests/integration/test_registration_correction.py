@@ -79,8 +79,8 @@ def test_the_counters_follow_a_registration_moved_to_another_month(room: Room) -
 
 @pytest.mark.parametrize(("when", "why"), [
     (datetime(2026, 12, 1, 23, 0), "is in the future"),
-    (datetime(2026, 12, 1, 9, 30), r"after the case's first step after registration "
-                                   r"\(2026-12-01 09:00\)"),
+    (datetime(2026, 12, 1, 9, 30), r"after the case's first step after registration, "
+                                   r"accept \(2026-12-01 09:00\)"),
     (datetime(2026, 11, 20, 8, 0), r"before the dispute was discovered \(2026-11-25 10:00\)"),
 ])
 def test_a_registration_time_that_cannot_be_is_refused_and_nothing_written(

@@ -87,7 +87,7 @@ def test_a_step_in_the_future_is_refused(room: Room) -> None:
 def test_a_step_before_the_previous_step_of_the_case_is_refused(room: Room) -> None:
     cid = _registered(room)
     room.run(steps.accept, None, cid, at=datetime(2026, 11, 30, 9, 0))
-    with pytest.raises(InvalidInput, match=r"previous step \(2026-11-30 09:00\)"):
+    with pytest.raises(InvalidInput, match=r"previous step, accept \(2026-11-30 09:00\)"):
         room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True,
                  at=datetime(2026, 11, 29, 9, 0))
     assert _case(room, cid).state == "accepted"
@@ -129,7 +129,8 @@ def test_a_session_found_missing_is_entered_before_a_later_step_law_art_27(
                                            r"16:00\)"):
         room.run(steps.session, None, cid, minutes="补录。", at=datetime(2026, 11, 29, 15, 0))
     # a state-changing step stays in time order: after the latest step (1 December 10:00)
-    with pytest.raises(InvalidInput, match=r"previous step \(2026-12-01 10:00\)"):
+    with pytest.raises(InvalidInput,
+                       match=r"previous step, assign mediators \(2026-12-01 10:00\)"):
         room.run(steps.agree, None, cid, terms="赔偿。", written=True,
                  at=datetime(2026, 11, 30, 10, 0))
     # and so does a step that is no record (the lead mediator now is the latest one named)

@@ -10,11 +10,15 @@ event, no version bump); an accepted one added exactly one event and bumped the 
 each case's state and version equal the replay of its events; the event sequence is gapless;
 the occurrence times of each case's steps never go backwards in the order they were recorded
 (a record, ``workflow.RECORDS``, such as a session found missing after a later step, may go back,
-but never before the case entered the state it belongs to), and none is later than its
-recording; no interval of the statistics is negative; and the
-figures of a closed past month equal a brute-force count over the events (by when each step
-happened), and equal what they were when the month was first read unless an event recorded
-since happened in it (a late entry is the only thing that moves a past figure).
+but never before the case entered the state it belongs to; a plan or a correction, such as a
+booking of the next session, is no step in that order), and none is later than its recording;
+a step entered late at any time between the case's previous step that happened and now is
+never refused for its time, also right after a booking or a correction (issue 14: a session
+held at 08:00 was refused as earlier than a booking made at 10:00); no interval of the
+statistics is negative; and the figures of a closed past month equal a brute-force count over
+the events (by when each step happened), and equal what they were when the month was first
+read unless an event recorded since happened in it (a late entry is the only thing that moves a
+past figure).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from mediation import intake, queries, steps, workflow
 from mediation.cases import Agreement, Case, CaseFeedback, FollowUp
 from mediation.core.calendar import DEFAULT
 from mediation.core.clock import iso, local_date
-from mediation.core.errors import MediationError
+from mediation.core.errors import InvalidInput, MediationError
+from mediation.core.i18n import Msg
 from mediation.core.money import fen_to_yuan
 from mediation.core.periods import Period, month
 from mediation.core.vocab import ALL_STATES
@@ -51,6 +56,7 @@ from mediation.db.engines import release_engine
 from mediation.reporting import stats
 from mediation.tables import Event
 from tests.conftest import Room, case_record, make_room
+from tests.integration.test_step_time_floor import KINDS
 from tests.unit.test_workflow import GOOD
 
 maybe_text = st.sampled_from(["", "  ", "双方陈述事实", "告知向人民法院起诉", None])
@@ -118,6 +124,18 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "amount": st.sampled_from(["600", "1.5万", "-1"]),
             "terms": maybe_text.map(lambda v: v or "")})}),
 }
+
+
+# What happened in the dispute, in time order, by this test's own classification of the triggers
+# (not the workflow's): steps and records; plans and corrections did not happen.
+HAPPENED = frozenset(t for t, kind in KINDS.items() if kind in ("step", "record"))
+
+
+def time_refusal(refused: MediationError) -> bool:
+    """Whether ``refused`` is a step's ``--at`` refused for its time (workflow.dates:
+    occurrence_problem), not a guard's or an input's refusal."""
+    why = refused.message.params.get("why") if isinstance(refused, InvalidInput) else None
+    return isinstance(why, Msg) and why.id.startswith("--at {when}")
 
 
 COUNTED = ("intake", "accepted", "declined", "withdrawn", "terminated", "concluded",
@@ -209,19 +227,67 @@ class WorkflowMachine(RuleBasedStateMachine):
             inputs["at"] = self._at(data)
         self.fire_checked(case_id, trigger, inputs)
 
-    def fire_checked(self, case_id: int, trigger: str, inputs: dict[str, Any]) -> None:
+    def fire_checked(self, case_id: int, trigger: str, inputs: dict[str, Any]
+                     ) -> MediationError | None:
+        """Fire ``trigger``; the refusal, if it was refused (having changed nothing)."""
         before = self._snapshot(case_id)
         try:
             self.room.run(steps.STEPS[trigger], None, case_id, **inputs)
-        except MediationError:
+        except MediationError as refused:
             assert self._snapshot(case_id) == before, "a refused trigger changed something"
             event(f"{trigger} refused")
-            return
+            return refused
         event(f"{trigger} done")
         events, version, state = self._snapshot(case_id)
         assert events == before[0] + 1 and version == before[1] + 1
         dest = workflow.transition(trigger).dest
         assert state == (dest.value if dest else before[2])
+        return None
+
+    @rule(case_id=cases, data=st.data())
+    def back_dated_after_a_plan(self, case_id: int, data: st.DataObject) -> None:
+        """A booking of the next session (or a correction) made now, a little time passing,
+        then a step that happened at any moment between the case's previous step that
+        happened (this test's own classification: HAPPENED) and now, within the late-entry
+        days: never refused for its time."""
+        state = self._snapshot(case_id)[2]
+        local = DEFAULT.local(self.room.clock.now).replace(tzinfo=None)
+        plan = data.draw(st.sampled_from(sorted(t for t, k in KINDS.items()
+                                                if k in ("plan", "correction"))), label="plan")
+        inputs = ({"when": local.replace(hour=9, minute=0, second=0) + timedelta(days=1),
+                   "place": "村委会调解室"} if plan == "schedule"
+                  else good_inputs(plan, state, local.date()))
+        self.fire_checked(case_id, plan, dict(inputs))
+        self.room.clock.advance(minutes=data.draw(st.integers(0, 180), label="minutes later"))
+        allowed = [t for t in workflow.allowed_triggers(state) if t in HAPPENED]
+        if not allowed:
+            return
+        trigger = data.draw(st.sampled_from(allowed), label="step")
+        now = self.room.clock.now
+        oldest = DEFAULT.start_of_day_utc(local_date(now)
+                                          - timedelta(days=workflow.LATE_ENTRY_DAYS))
+        low = max(self._happened_last(case_id), oldest)
+        if low > now:
+            return
+        span = int((now - low).total_seconds())
+        when = low + timedelta(seconds=data.draw(st.integers(0, span), label="seconds after"))
+        inputs = dict(good_inputs(trigger, state, local_date(now)))
+        inputs["at"] = DEFAULT.local(min(when, now)).replace(tzinfo=None)
+        refused = self.fire_checked(case_id, trigger, inputs)
+        assert refused is None or not time_refusal(refused), refused.render()
+        if refused is None:
+            event("a step entered late after a plan or a correction")
+
+    def _happened_last(self, case_id: int) -> datetime:
+        """When the latest of the case's steps that happened happened (its registration
+        before any)."""
+        with self.room.uow(write=False) as uow:
+            case = uow.session.get(Case, case_id)
+            assert case is not None
+            times = uow.session.exec(select(Event.occurred_at).where(
+                Event.case_id == case_id, col(Event.action).in_(HAPPENED),
+                col(Event.version).is_not(None))).all()
+            return max([case.registered_at, *(t for t in times if t is not None)])
 
     @rule(case_id=cases, data=st.data())
     def advance(self, case_id: int, data: st.DataObject) -> None:
@@ -298,7 +364,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             began: dict[int, datetime] = {}
             for e in rows:
                 assert e.occurred_at is not None and e.occurred_at <= e.at
-                if e.version is None or e.action in workflow.CORRECTIONS:
+                if e.version is None or e.action not in HAPPENED | {"new"}:
                     continue
                 assert e.case_id is not None
                 floor = (began if e.action in workflow.RECORDS else last).get(e.case_id)

@@ -8,14 +8,21 @@ mediation.access.signin.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from cli import records, render
 from cli.context import env
-from cli.options import MAX_INT, force_opt, format_opt, json_opt
+from cli.options import (
+    MAX_INT,
+    destination_arg,
+    force_opt,
+    format_opt,
+    json_opt,
+    out_alias,
+    place,
+)
 from mediation.core.i18n import NONE, _, join, name, or_absent
 from mediation.core.labels import staff_label
 
@@ -147,8 +154,9 @@ def register(app: typer.Typer) -> None:
         username: str = typer.Argument(..., metavar="USER"),
         days: int = typer.Option(..., "--days", max=MAX_INT,
             help=_("How many days it stays valid.")),
-        out: str = typer.Option(..., "--out", metavar="FILE", help=_(
-            "Write the token to FILE (created readable by you only, 0600).")),
+        destination: str | None = destination_arg("FILE", _(
+            "The file to write the token to (created readable by you only, 0600).")),
+        out: str | None = out_alias("FILE"),
         force: bool = force_opt(),
         as_json: bool = json_opt(),
     ) -> None:
@@ -156,7 +164,8 @@ def register(app: typer.Typer) -> None:
         from mediation.access import signin
         from mediation.core import files
 
-        path = Path(out).expanduser()
+        path = place(destination, out, folder=False, metavar="FILE")
+        assert path is not None
         e = env(ctx)
         with e.uow() as uow:
             result = signin.create_token(uow, e.actor(uow), username, days=days)

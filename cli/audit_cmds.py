@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,10 +12,13 @@ from cli import render
 from cli.context import env
 from cli.options import (
     MAX_INT,
+    destination_arg,
     force_opt,
     format_opt,
     json_opt,
+    out_alias,
     parse_date,
+    place,
     reveal_opt,
     reveal_reason_opt,
 )
@@ -61,8 +63,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         key: str = typer.Option(..., "--key", metavar="FILE", help=_(
             "The secret key file (at least 16 bytes; keep it away from the database host).")),
-        out: str | None = typer.Option(None, "--out", metavar="FILE", help=_(
-            "Write the signed statement here (default: standard output).")),
+        destination: str | None = destination_arg("FILE", _(
+            "The file to write the signed statement to (default: standard output).")),
+        out: str | None = out_alias("FILE"),
         force: bool = force_opt(),
     ) -> None:
         """Write a signed (HMAC-SHA256) statement of the current head of the log.
@@ -74,15 +77,15 @@ def register(app: typer.Typer) -> None:
         from mediation.core import files
 
         key_bytes = svc.read_key(key)
-        if out is not None:  # before the checkpoint is recorded
-            files.refuse_existing(Path(out).expanduser(), force=force)
+        path = place(destination, out, folder=False, metavar="FILE", optional=True)
+        if path is not None:  # before the checkpoint is recorded
+            files.refuse_existing(path, force=force)
         statement = env(ctx).act(svc.checkpoint, key_bytes)
         text = json.dumps(statement, ensure_ascii=False, indent=2) + "\n"
-        if out is None:
+        if path is None:
             render.out(text)
         else:
-            files.write_atomically(Path(out).expanduser(), text.encode("utf-8"), replace=force,
-                                   parents=False)
+            files.write_atomically(path, text.encode("utf-8"), replace=force, parents=False)
         render.err(_("Checkpoint of event {seq} ({hash}) signed by {user}.",
                            seq=statement["log_head"]["seq"],
                            hash=statement["log_head"]["hash"][:16],

@@ -94,19 +94,21 @@ def register(app: typer.Typer) -> None:
     @db.command("backup")
     def backup(
         ctx: typer.Context,
-        file: str = typer.Argument(..., metavar="FILE"),
+        destination: str = typer.Argument(..., metavar="FILE", help=_(
+            "The file to write the copy to (its folder must exist).")),
         force: bool = typer.Option(False, "--force", help=_("Overwrite FILE if it exists.")),
         as_json: bool = json_opt(),
     ) -> None:
         """Write a consistent copy of the database while terminals keep working."""
-        from pathlib import Path
-
+        from cli.options import place
         from mediation.db import maintenance
         from mediation.db.engines import existing_engine, require_schema
 
+        path = place(destination, None, folder=False, metavar="FILE")
+        assert path is not None
         engine = existing_engine(env(ctx).url())
         require_schema(engine)
-        result = maintenance.backup(engine, Path(file), force=force)
+        result = maintenance.backup(engine, path, force=force)
         if as_json:
             render.emit_json(result)
         else:

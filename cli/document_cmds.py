@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from cli import render
 from cli.context import env
-from cli.options import MAX_INT, folder_arg, force_opt, format_opt, json_opt, out_folder
+from cli.options import (
+    MAX_INT,
+    destination_arg,
+    force_opt,
+    format_opt,
+    json_opt,
+    out_alias,
+    place,
+)
 from mediation.core import documentkinds
 from mediation.core.i18n import _
 
@@ -17,16 +24,6 @@ from mediation.core.i18n import _
 def _masked_opt() -> Any:
     return typer.Option(False, "--masked", help=_(
         "Print the masked copy even if you may print the full one (no reveal recorded)."))
-
-
-def _check_docx_out(out: str) -> Path:
-    path = Path(out)
-    if path.suffix.lower() != ".docx":
-        raise typer.BadParameter(_("give a file name ending in .docx"), param_hint="--out")
-    if not path.expanduser().parent.is_dir():
-        raise typer.BadParameter(_("no such folder: {path}", path=str(path.parent)),
-                                 param_hint="--out")
-    return path.expanduser()
 
 
 def _copy_line(revealed: bool) -> str:
@@ -46,8 +43,9 @@ def register_case(case: typer.Typer) -> None:
         version: int | None = typer.Option(
             None, "--version", metavar="N", min=1, max=MAX_INT, help=_(
                 "Which session, agreement version or visit (default the latest).")),
-        out: str = typer.Option(..., "--out", metavar="FILE.docx", help=_(
-            "The Word document to write.")),
+        destination: str | None = destination_arg("FILE", _(
+            "The Word document to write (a name ending in .docx).")),
+        out: str | None = out_alias("FILE"),
         force: bool = force_opt(),
         masked: bool = _masked_opt(),
         as_json: bool = json_opt(),
@@ -56,7 +54,8 @@ def register_case(case: typer.Typer) -> None:
         from mediation.core import files
         from mediation.reporting import documents, printing
 
-        path = _check_docx_out(out)
+        path = place(destination, out, folder=False, metavar="FILE", suffix=".docx")
+        assert path is not None
 
         def printed(uow: Any, actor: Any) -> Any:
             """The document, refused in its transaction (the printing not recorded) when it
@@ -82,10 +81,9 @@ def register_case(case: typer.Typer) -> None:
     def file_(
         ctx: typer.Context,
         case_ref: str = typer.Argument(..., metavar="CASE"),
-        folder: str | None = folder_arg(_("The folder to write the case file into (or "
-                                           "--out).")),
-        out: str | None = typer.Option(None, "--out", metavar="DIR", help=_(
-            "The folder to write the case file into (created owner-only).")),
+        destination: str | None = destination_arg("DIR", _(
+            "The folder to write the case file into (created owner-only if new).")),
+        out: str | None = out_alias("DIR"),
         no_pdf: bool = typer.Option(False, "--no-pdf", help=_(
             "Word documents only, even if LibreOffice is available.")),
         force: bool = force_opt(),
@@ -96,10 +94,9 @@ def register_case(case: typer.Typer) -> None:
         one PDF of it when LibreOffice is available."""
         from mediation.reporting import documents, printing
 
-        dest = out_folder(folder, out)
-        if dest.exists() and not dest.is_dir():
-            raise typer.BadParameter(_("{path} exists and is not a folder", path=str(dest)),
-                                     param_hint="--out")
+        dest = place(destination, out, folder=True, metavar="DIR")
+        assert dest is not None
+
         def planned(uow: Any, actor: Any) -> Any:
             """The plan, refused in its transaction (nothing recorded) when it would replace a
             file without --force."""
@@ -186,17 +183,20 @@ def register(app: typer.Typer) -> None:
     def export(
         ctx: typer.Context,
         names: list[str] = typer.Argument(None, metavar="NAME", help=_(
-            "Which templates (default all), e.g. agreement.")),
-        out: str | None = typer.Option(None, "--out", metavar="DIR", help=_(
-            "Where to copy them (default the committee's template folder).")),
+            "Which templates (default all), e.g. agreement; last, if you like, the folder "
+            "(DIR) to copy them into, an argument that is not a template's name (default the "
+            "committee's template folder).")),
+        out: str | None = out_alias("DIR"),
         as_json: bool = json_opt(),
     ) -> None:
         """Copy the templates in effect to a folder to edit them; never overwrites a file."""
         from mediation.reporting import printing
 
+        names = list(names or [])
+        destination = names.pop() if names and not printing.is_template(names[-1]) else None
+        folder = place(destination, out, folder=True, metavar="DIR", optional=True)
         prefix = env(ctx).act(_prefix, write=False)
-        result = printing.export_templates(prefix, Path(out).expanduser() if out else None,
-                                           list(names or []))
+        result = printing.export_templates(prefix, folder, names)
         if as_json:
             render.emit_json(result)
             return

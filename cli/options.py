@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from cli import render
-from mediation.core.i18n import Msg, _, msg
+from mediation.core.i18n import Msg, _, msg, name
 
 # The largest whole number any option takes (a count, a limit, days, an id): what a 32-bit
 # column holds on every backend. Beyond it, a usage error naming the range (exit 2), not an
@@ -25,10 +25,11 @@ def json_opt() -> Any:
 
 
 def force_opt() -> Any:
-    """``--force`` of every command that writes where ``--out`` says: the one rule,
-    mediation.core.files.refuse_existing."""
+    """``--force`` of every command that writes where its destination says (options
+    :func:`destination`): the one rule, mediation.core.files.refuse_existing."""
     return typer.Option(False, "--force", help=_(
-        "Overwrite what --out names if it exists already (without it: refused, nothing written)."))
+        "Overwrite the file or folder given if it exists already (without it: refused, "
+        "nothing written)."))
 
 
 def format_opt() -> Any:
@@ -169,7 +170,7 @@ def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> d
 
 # Values that name a file or a database: passed on exactly as typed (a Windows file name may
 # well hold full-width brackets).
-PATH_PARAMS = frozenset({"db", "file", "out", "folder", "key", "token_file", "anchor"})
+PATH_PARAMS = frozenset({"db", "file", "out", "destination", "key", "token_file", "anchor"})
 # Free text: kept as written, control characters removed (multi-line: line breaks kept).
 TEXT_PARAMS = frozenset({"minutes", "terms", "advice", "note", "reason"})
 LINE_PARAMS = frozenset({"place", "attendees", "court", "full_name", "director_name",
@@ -247,20 +248,41 @@ def _consuming(consume: Callable[..., tuple[Any, Any]], fn: Callable[[str], str]
     return consume_value
 
 
-def folder_arg(help_text: str) -> Any:
-    """A command's output folder given as its last argument (``export nightly 导出/``), as
-    ``db backup FILE`` takes its file; ``--out DIR`` says the same (:func:`out_folder`)."""
-    return typer.Argument(None, metavar="DIR", show_default=False, help=help_text)
+def destination_arg(metavar: str, help_text: str) -> Any:
+    """THE argument of every command that writes a file or folder: where, as its last
+    positional argument (``case print agreement 龙12 协议书.docx``, ``export nightly 导出/``,
+    as ``db backup FILE``); ``--out`` (:func:`out_alias`) says the same; read by
+    :func:`place`. Its parameter is named ``destination`` (tests/cli/test_destinations.py
+    finds the commands by it)."""
+    return typer.Argument(None, metavar=metavar, show_default=False, help=help_text)
 
 
-def out_folder(positional: str | Path | None, option: str | Path | None) -> Path:
-    """THE folder of a command that takes it either way (``export nightly DIR`` or ``--out
-    DIR``): one of them, or the same in both; a usage error (exit 2) otherwise."""
+def out_alias(metavar: str) -> Any:
+    """``--out``, kept for the scripts written before the argument (:func:`destination_arg`)."""
+    return typer.Option(None, "--out", metavar=metavar, help=_(
+        "The same as DIR (for scripts written with --out).") if metavar == "DIR" else _(
+        "The same as FILE (for scripts written with --out)."))
+
+
+def place(positional: str | Path | None, option: str | Path | None, *, folder: bool,
+                metavar: str, suffix: str | None = None, optional: bool = False
+                ) -> Path | None:
+    """THE place a command writes to, given as its argument or ``--out`` (one of them, or the
+    same in both; otherwise a usage error, exit 2; none given: None when ``optional``, else a
+    usage error), checked by the one rule mediation.core.outfiles.destination (exit 1:
+    a file where a folder is wanted, a folder where a file is, a missing folder to put it in).
+    Called before the command records or writes anything."""
     from mediation.core.errors import UsageError
+    from mediation.core.outfiles import destination as checked
 
     if positional is None and option is None:
-        raise UsageError(msg("give the folder to write to: DIR or --out DIR"))
+        if optional:
+            return None
+        raise UsageError(msg("give the place to write to: {metavar} (or --out {metavar})",
+                             metavar=name("metavar", metavar)))
     if positional is not None and option is not None and Path(positional) != Path(option):
-        raise UsageError(msg("two folders given ({first} and --out {second}): give one",
+        raise UsageError(msg("two places given ({first} and --out {second}): give one",
                              first=str(positional), second=str(option)))
-    return Path(positional if positional is not None else option or "").expanduser()
+    given = positional if positional is not None else option
+    assert given is not None
+    return checked(given, folder=folder, suffix=suffix)

@@ -10,7 +10,7 @@ import typer
 
 from cli import render
 from cli.context import env
-from cli.options import force_opt, parse_date
+from cli.options import destination_arg, force_opt, out_alias, parse_date, place
 from mediation.core.i18n import _
 
 
@@ -31,7 +31,7 @@ def _committee_today(ctx: typer.Context) -> Any:
 class FormOptions:
     """What every report command takes besides its period."""
 
-    out: Path | None  # None: a file named for the report in the current folder
+    out: Path | None  # checked (options.place); None: one named for the report
     lang: str | None
     as_json: bool
     district: bool
@@ -46,9 +46,10 @@ class FormOptions:
 def _options() -> dict[str, Any]:
     """The options every report command takes, as Typer parameter defaults."""
     return {
-        "out": typer.Option(None, "--out", help=_(
+        "destination": destination_arg("FILE", _(
             "The .xlsx file to write (default: one named for the report in the current "
             "folder, e.g. monthly-2026-11.xlsx; never overwritten without --force).")),
+        "out": out_alias("FILE"),
         "force": force_opt(),
         "lang": typer.Option(None, "--lang", help=_(
             "Language of the headers: zh (default) or en.")),
@@ -91,6 +92,12 @@ def default_out(p: Any, district: bool) -> Path:
     return Path.cwd() / f"{base}-{stamp}.xlsx"
 
 
+def _destination(destination: str | None, out: str | None) -> Path | None:
+    """The report's file as given (FILE or --out), by the one rule (options.place)."""
+    return place(destination, out, folder=False, metavar="FILE", suffix=".xlsx",
+                       optional=True)
+
+
 def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
     from mediation.core import files
     from mediation.core.errors import UsageError
@@ -105,8 +112,6 @@ def _write(ctx: typer.Context, p: Any, o: FormOptions) -> None:
         sheet_lang = normalise_language(o.lang) if o.lang else "zh"
     except ValueError:
         raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
-    if o.out.suffix.lower() != ".xlsx":
-        raise UsageError(msg("the report file must end in .xlsx: {path}", path=str(o.out)))
     header_given = [flag for flag, v in (("--form-no", o.form_no), ("--unit", o.unit),
                                          ("--head", o.head), ("--filler", o.filler),
                                          ("--reported", o.reported)) if v is not None]
@@ -144,7 +149,8 @@ def register(app: typer.Typer) -> None:
         month: str | None = typer.Option(None, "--month", help=_(
             "The month: 2026-11, 2026年11月, 11月 (the most recent November) or 上月 "
             "(default: the last complete month, in the committee's calendar).")),
-        out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
+        destination: str | None = o["destination"], out: str | None = o["out"],
+        lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
@@ -157,8 +163,8 @@ def register(app: typer.Typer) -> None:
         today = _committee_today(ctx)
         p = (periods.period_from_options(month_=month, today=today) if month
              else periods.last_month(today))
-        _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
-                                   reported, force))
+        _write(ctx, p, FormOptions(_destination(destination, out), lang, as_json, district,
+                                   form_no, unit, head, filler, reported, force))
 
     @report.command("quarterly")
     def report_quarterly(
@@ -166,7 +172,8 @@ def register(app: typer.Typer) -> None:
         quarter: str | None = typer.Option(None, "--quarter", help=_(
             "The quarter: 2026Q3, 2026年第3季度, 本季度 (to date) or 上季度 (default: the last "
             "complete quarter, in the committee's calendar).")),
-        out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
+        destination: str | None = o["destination"], out: str | None = o["out"],
+        lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
@@ -179,8 +186,8 @@ def register(app: typer.Typer) -> None:
         today = _committee_today(ctx)
         p = (periods.period_from_options(quarter_=quarter, today=today) if quarter
              else periods.last_quarter(today))
-        _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
-                                   reported, force))
+        _write(ctx, p, FormOptions(_destination(destination, out), lang, as_json, district,
+                                   form_no, unit, head, filler, reported, force))
 
     @report.command("yearly")
     def report_yearly(
@@ -188,7 +195,8 @@ def register(app: typer.Typer) -> None:
         year: str | None = typer.Option(None, "--year", help=_(
             "The year: 2025, 2025年, 今年 (to date) or 去年 (default: the last complete year, "
             "in the committee's calendar).")),
-        out: Path = o["out"], lang: str | None = o["lang"], as_json: bool = o["as_json"],
+        destination: str | None = o["destination"], out: str | None = o["out"],
+        lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
         unit: str | None = o["unit"], head: str | None = o["head"],
         filler: str | None = o["filler"], reported: str | None = o["reported"],
@@ -201,5 +209,5 @@ def register(app: typer.Typer) -> None:
         today = _committee_today(ctx)
         p = (periods.period_from_options(year_=year, today=today) if year
              else periods.last_year(today))
-        _write(ctx, p, FormOptions(out, lang, as_json, district, form_no, unit, head, filler,
-                                   reported, force))
+        _write(ctx, p, FormOptions(_destination(destination, out), lang, as_json, district,
+                                   form_no, unit, head, filler, reported, force))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -11,7 +10,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import folder_arg, force_opt, format_opt, out_folder
+from cli.options import destination_arg, force_opt, format_opt, out_alias, place
 from mediation.core import money
 from mediation.core.i18n import N_, _, name
 
@@ -248,10 +247,9 @@ def register(app: typer.Typer) -> None:
     @export.command("nightly")
     def export_nightly(
         ctx: typer.Context,
-        folder: Path | None = folder_arg(_("The folder that holds one folder per day (or "
-                                           "--out).")),
-        out: Path | None = typer.Option(None, "--out", metavar="DIR", help=_(
-            "The folder that holds one folder per day.")),
+        destination: str | None = destination_arg("DIR", _(
+            "The folder that holds one folder per day (created owner-only if new).")),
+        out: str | None = out_alias("DIR"),
         day: str | None = typer.Option(None, "--date", metavar="DATE", help=_(
             "The day to export, YYYY-MM-DD (default: yesterday, the last complete day).")),
         force: bool = force_opt(),
@@ -265,7 +263,8 @@ def register(app: typer.Typer) -> None:
         from mediation.core import files
         from mediation.reporting import export as svc
 
-        dest = out_folder(folder, out)
+        dest = place(destination, out, folder=True, metavar="DIR")
+        assert dest is not None
         d = parse_date(day, "--date") or _today() - timedelta(days=1)
         files.refuse_existing(dest / d.isoformat(), force=force)
         with _progress() as progress:

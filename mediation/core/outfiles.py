@@ -10,6 +10,13 @@ Every document, case file and PDF the program writes goes through here (one rule
   the content elsewhere. With ``overwrite=False`` an existing destination is refused too (a
   frozen case file's documents are never overwritten).
 
+- ``destination(given, folder=...)`` is THE rule of a place the user gives a command to write
+  to (every such command takes it as its positional argument, ``--out`` an alias: cli/options
+  ``destination``): a folder may be new but not a file; a file may not be a folder; either way
+  the folder it goes in must exist (a mistyped parent is not created); a file's name ends as its
+  kind says. One line naming the place as given, exit 1 (a value read but not allowed:
+  errors.Exit), nothing written; a name without its ending is a usage error (exit 2).
+
 Files and folders are created by :mod:`mediation.core.files`, the one helper for outputs (the
 export, backups and the monthly report use it directly): owner-only, or the group's in a shared
 group directory.
@@ -23,7 +30,7 @@ import stat
 from pathlib import Path
 
 from mediation.core import files
-from mediation.core.errors import InvalidInput
+from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import msg
 
 Exists = files.Exists  # the destination exists and may not be overwritten
@@ -37,6 +44,31 @@ def _refuse_link(path: Path) -> None:
     if stat.S_ISLNK(st.st_mode):
         raise InvalidInput(msg("{path} is a symbolic link; give the real place to write to",
                                path=str(path)))
+
+
+def destination(given: str | Path, *, folder: bool, suffix: str | None = None) -> Path:
+    """The place ``given`` (as the user typed it) checked for writing a folder (``folder``) or
+    a file (ending in ``suffix`` when given); returns it with ``~`` expanded. Errors:
+    InvalidInput (exit 1) for a file where a folder is wanted or a folder where a file is, or
+    a folder to put it in that does not exist; UsageError (exit 2) for a file name not ending
+    in ``suffix``. Nothing is created here."""
+    shown = str(given)
+    path = Path(given).expanduser()
+    if folder and path.exists() and not path.is_dir():
+        raise InvalidInput(msg("{path} exists and is not a folder: give a folder to write "
+                               "into (a new one is made)", path=shown))
+    if not folder and path.is_dir():
+        raise InvalidInput(msg("{path} is a folder: give the name of the file to write",
+                               path=shown))
+    parent = path.absolute().parent
+    if not parent.is_dir():
+        raise InvalidInput(msg("no folder {folder} to write {path} in: make it first, or "
+                               "give another place", folder=str(Path(shown).parent),
+                               path=shown))
+    if not folder and suffix and path.suffix.lower() != suffix:
+        raise UsageError(msg("{path}: the file's name must end in {suffix}", path=shown,
+                             suffix=suffix))
+    return path
 
 
 def private_dir(path: Path) -> Path:

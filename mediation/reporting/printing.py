@@ -65,6 +65,11 @@ def list_templates(prefix: str) -> list[dict[str, str]]:
     return out
 
 
+def is_template(name: str) -> bool:
+    """Whether ``name`` names a template (``agreement`` or ``agreement.docx``)."""
+    return name.removesuffix(".docx") in KINDS
+
+
 def export_templates(prefix: str, out: Path | None, names: list[str]) -> dict[str, Any]:
     """Copy the templates in effect (the committee's own, else the built-in) to ``out`` (default
     the committee's folder); an existing file is never overwritten."""

@@ -42,7 +42,7 @@ MISSING = {"case": "99999", "staff": "无此人", "lead": "99999", "token": "999
 FREE = {
     ("*", "reason"), ("*", "note"), ("*", "advice"), ("*", "minutes"), ("*", "terms"),
     ("*", "place"), ("*", "attendees"), ("*", "court"), ("*", "out"), ("*", "file"),
-    ("*", "folder"),
+    ("*", "folder"), ("*", "destination"),
     ("*", "db"), ("*", "key"), ("*", "anchor"), ("*", "name"), ("*", "summary"),
     ("*", "requests"), ("*", "referral"), ("*", "to"), ("*", "visited"), ("*", "measures"),
     ("*", "escalation"), ("*", "party"), ("*", "query"), ("*", "text"),

@@ -220,6 +220,7 @@ def test_cli_init_requires_sign_in_by_default(cli: Callable[..., Any], tmp_path:
                 "--password-stdin", input="clerk-password\n", env={"MEDIATION_USER": ""})
     assert added.code == 0, added.err
     out = tmp_path / "cron" / "clerk.token"
+    out.parent.mkdir()  # a missing folder is refused, not made (outfiles.destination)
     made = cli("token", "create", "chenjing", "--days", "365", "--out", str(out),
                env={"MEDIATION_USER": ""})
     assert made.code == 0, made.err

@@ -247,6 +247,20 @@ def cli_db(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def fixed_now() -> Iterator[Callable[[datetime], None]]:
+    """``fixed_now(instant)`` (naive UTC): from then on "now" and "today" of everything this
+    process runs, the CLI in-process included, are that instant's (mediation.core.clock.fixed)
+    until it is fixed again or the test ends: a test of the date does not depend on the day it
+    is run (a test skipped on 1 January was never run on 1 January)."""
+    from contextlib import ExitStack
+
+    from mediation.core import clock
+
+    with ExitStack() as stack:
+        yield lambda instant: stack.enter_context(clock.fixed(instant))
+
+
+@pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, cli_db: str, tmp_path: Path
         ) -> Callable[..., Result]:
     """Run the CLI in-process: ``cli("case", "list", input=..., env={...})``; with

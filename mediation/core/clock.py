@@ -7,16 +7,35 @@ day a case concluded on) are answered in local time. A committee's own time zone
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from mediation.core.calendar import DEFAULT
 
 LOCAL = DEFAULT.tz
+# The instant "now" is, when a test fixed it (:func:`fixed`; tests/conftest.py ``fixed_now``),
+# in this process only: no setting or environment variable moves the clock of a real install.
+_FIXED: list[datetime] = []
 
 
 def utcnow() -> datetime:
-    """Naive UTC, the form every timestamp is stored in."""
+    """Naive UTC, the form every timestamp is stored in: the one clock every "now" and
+    "today" is read from (the units of work's default clock, the CLI's today)."""
+    if _FIXED:
+        return _FIXED[-1]
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def fixed(instant: datetime) -> Iterator[None]:
+    """Within it, :func:`utcnow` answers ``instant`` (naive UTC): a test of what depends on
+    the date (the turn of a year, 1 January) does not depend on the day it is run."""
+    _FIXED.append(instant)
+    try:
+        yield
+    finally:
+        _FIXED.pop()
 
 
 def local_date(utc_naive: datetime) -> date:

@@ -425,6 +425,7 @@ added AS (
 UPDATE log_head SET seq = added.seq, hash = added.hash FROM added WHERE log_head.id = 1
 RETURNING added.seq, added.prev_hash, added.hash
 """)
+_PG_APPEND_ONCE = Compiled(_PG_APPEND)
 
 
 def seq_split(content: str) -> tuple[str, str]:
@@ -440,7 +441,7 @@ def seq_split(content: str) -> tuple[str, str]:
 def _append_postgresql(conn: Connection, values: dict[str, Any], before: str, after: str
                        ) -> tuple[int, str, str]:
     params = {k: v for k, v in values.items() if k not in ("seq", "prev_hash", "hash")}
-    row = conn.execute(_PG_APPEND, {**params, "before": before, "after": after}).one()
+    row = _PG_APPEND_ONCE.execute(conn, {**params, "before": before, "after": after}).fetchone()
     return int(row[0]), str(row[1]), str(row[2])
 
 

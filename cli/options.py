@@ -111,7 +111,9 @@ def parse_date(value: str | None, option: str, toward: str = "back") -> date | N
         return None
     try:
         return periods.parse_date(value, today=committee_today, toward=toward)
-    except (InvalidInput, UsageError) as exc:
+    except UsageError as exc:  # unreadable: one short line naming the option and forms
+        raise UsageError(msg("{option}: {why}", option=option, why=exc.message)) from None
+    except InvalidInput as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
 
 
@@ -152,11 +154,12 @@ def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> d
         return None
     from mediation.core import moments
     from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
+    from mediation.core.errors import UsageError
 
     try:
         when = moments.parse(value, today=committee_today, toward=toward)
-    except moments.Unreadable as exc:
-        raise typer.BadParameter(exc.message.render(), param_hint=option) from None
+    except moments.Unreadable as exc:  # one line within 80 columns: the option, the forms
+        raise UsageError(msg("{option}: {why}", option=option, why=exc.message)) from None
     day = when.date() if isinstance(when, datetime) else when
     if not in_range(day):
         raise typer.BadParameter(_("{value} is out of range: dates are from {first} to {last}",

@@ -42,10 +42,14 @@ AHEAD: Final = "ahead"
 BACK: Final = "back"
 Today = date | Callable[[], date]
 
-FORMS: Final = N_("2026-11-28, 2026-11-28 15:00, 2026/11/28, 2026.11.28, 2026年11月28日 下午3点, "
-                  "11-28 9点半, 11月28日 21时50分, 今天, 昨天 15:00, 明天 上午9点")
-DAY_FORMS: Final = N_("2026-11-28 (also 2026/11/28, 2026.11.28, 2026年11月28日, 11-28, 11月28日 "
-                      "without the year, 今天, 昨天, 明天)")
+# The forms a refusal names (:func:`examples`): days counted from the committee's today, on
+# the side the option looks to (a step is offered 昨天, an appointment 明天).
+# (three each, so that the refusal's line fits 80 columns in Chinese).
+MOMENT_BACK: Final = N_("{iso} 15:00, yesterday 3pm, {wd} 8:00")
+MOMENT_AHEAD: Final = N_("{iso} 3pm, tomorrow 9:30, {wd} 9:30")
+DAY_BACK: Final = N_("{iso}, {md} (without the year), yesterday, {wd}")
+DAY_AHEAD: Final = N_("{iso}, {md} (without the year), tomorrow, {wd}")
+_WEEK_EN: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Unreadable(ValueError):
@@ -86,28 +90,26 @@ _MOMENT_RE: Final = re.compile(
 _TIME_RE: Final = re.compile(_TIME, re.ASCII | re.IGNORECASE)  # a time alone: today's
 
 
-def parse(value: str, *, today: Today, toward: str = BACK, forms: str = FORMS
-          ) -> date | datetime:
+def parse(value: str, *, today: Today, toward: str = BACK) -> date | datetime:
     """The moment ``value`` names: a ``date`` when no time was typed, else a ``datetime`` (a
     wall time of the committee's zone, naive; aware when an offset was typed). ``today`` (the
     committee's, or a function giving it, asked only for a word or a day without its year)
-    and ``toward`` (:data:`AHEAD`, :data:`BACK`) place them. :class:`Unreadable` naming the
-    forms (:data:`FORMS`) for anything else, or saying the date is not a real one
+    and ``toward`` (:data:`AHEAD`, :data:`BACK`) place them. :class:`Unreadable` naming
+    forms (:func:`examples`) for anything else, or saying the date is not a real one
     (2026-02-30)."""
-    return _parse(value, today, toward, forms)
+    return _parse(value, today, toward, times=True)
 
 
 def parse_day(value: str, *, today: Today, toward: str = BACK) -> date:
     """A day alone (a date option: ``--due``, ``--from``), read as :func:`parse` reads it;
-    :class:`Unreadable` naming :data:`DAY_FORMS` for anything else, a time included."""
-    found = _parse(value, today, toward, DAY_FORMS)
+    :class:`Unreadable` naming days (:func:`examples`) for anything else, a time included."""
+    found = _parse(value, today, toward, times=False)
     if isinstance(found, datetime):
-        raise Unreadable(msg("{value!r} is not a date; write {forms}", value=value,
-                             forms=msg(DAY_FORMS)))
+        raise Unreadable(_unreadable(value, today, toward, times=False))
     return found
 
 
-def _parse(value: str, today: Today, toward: str, forms: str) -> date | datetime:
+def _parse(value: str, today: Today, toward: str, *, times: bool) -> date | datetime:
     from mediation.core import normalise
 
     text = normalise.fold(value).strip().lower()
@@ -117,10 +119,13 @@ def _parse(value: str, today: Today, toward: str, forms: str) -> date | datetime
     elif (m := _TIME_RE.fullmatch(text)) is not None:
         day = today() if callable(today) else today
     else:
-        raise Unreadable(_unreadable(value, forms))
+        raise Unreadable(_unreadable(value, today, toward, times=times))
     if m.group("h") is None and m.group("hz") is None and m.group("ha") is None:
         return day
-    hour, minute, second, micro = _clock(m, value, forms)
+    clock = _clock(m)
+    if clock is None:
+        raise Unreadable(_unreadable(value, today, toward, times=times))
+    hour, minute, second, micro = clock
     when = datetime(day.year, day.month, day.day, hour, minute, second, micro)
     if m.group("tz"):
         tz = m.group("tz").upper()
@@ -181,8 +186,9 @@ def weekday(wd: int, week: str | None, *, today: Today, toward: str) -> date:
 _AFTERNOON: Final = ("下午", "傍晚", "晚上", "夜里")
 
 
-def _clock(m: re.Match[str], value: str, forms: str) -> tuple[int, int, int, int]:
-    """(hour, minute, second, microsecond) of the time typed, by the part of the day said."""
+def _clock(m: re.Match[str]) -> tuple[int, int, int, int] | None:
+    """(hour, minute, second, microsecond) of the time typed, by the part of the day said;
+    None when there is no such time (上午15点, 9点61分)."""
     if m.group("h") is not None:
         hour, minute = int(m.group("h")), int(m.group("mi"))
         second = int(m.group("sec") or 0)
@@ -208,7 +214,7 @@ def _clock(m: re.Match[str], value: str, forms: str) -> tuple[int, int, int, int
     elif (part or ampm) and hour > 12:
         hour = 99  # 上午15点
     if hour > 23 or minute > 59 or second > 59:
-        raise Unreadable(_unreadable(value, forms))
+        return None
     return hour, minute, second, micro
 
 
@@ -223,8 +229,25 @@ def _number(text: str) -> int:
     return 99 if found is None else found
 
 
-def _unreadable(value: str, forms: str) -> Msg:
-    if forms == DAY_FORMS:
-        return msg("{value!r} is not a date; write {forms}", value=value, forms=msg(forms))
-    return msg("{value!r} is not a date or a date and time: write {forms}", value=value,
-               forms=msg(forms))
+def examples(today: Today, *, toward: str = BACK, times: bool = True) -> Msg:
+    """The forms a refusal names, as days of the committee's ``today`` on the ``toward``
+    side: on Tuesday 2026-12-01 BACK (a step) ``2026-11-29 15:00, yesterday 3pm, saturday
+    8:00``, AHEAD (an appointment) ``2026-12-03 3pm, tomorrow 9:30, friday 9:30``; ``times``
+    False: days alone (a date option), ``2026-11-29, 11-27 (without the year), yesterday,
+    saturday``. The Chinese catalogue writes them as a clerk types them (11月27日 9点半, 昨天
+    下午3点, 周六 8点): the parameters carry both."""
+    now = today() if callable(today) else today
+    sign = 1 if toward == AHEAD else -1
+    iso, md, wd = (now + timedelta(days=sign * n) for n in (2, 4, 3))
+    template = ((MOMENT_AHEAD if toward == AHEAD else MOMENT_BACK) if times
+                else DAY_AHEAD if toward == AHEAD else DAY_BACK)
+    return msg(template, iso=iso.isoformat(), full=f"{iso.year}年{iso.month}月{iso.day}日",
+               md=f"{md.month}-{md.day}", zhmd=f"{md.month}月{md.day}日",
+               wd=_WEEK_EN[wd.weekday()], zhwd="周" + "一二三四五六日"[wd.weekday()])
+
+
+def _unreadable(value: str, today: Today, toward: str, *, times: bool) -> Msg:
+    forms = examples(today, toward=toward, times=times)
+    if not times:
+        return msg("{value!r} is not a date: write {forms}", value=value, forms=forms)
+    return msg("{value!r} is not a date or a time: write {forms}", value=value, forms=forms)

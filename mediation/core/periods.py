@@ -211,7 +211,6 @@ def parse_period(spec: str, today: Today) -> Period:
 # --until; a filing or a decision): on or before today.
 AHEAD: Final = moments.AHEAD
 BACK: Final = moments.BACK
-WRITTEN_DATES: Final = moments.DAY_FORMS
 Today = moments.Today
 
 

@@ -75,14 +75,29 @@ def test_a_step_at_today_is_read(demo: Cli, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("typed", ["上周", "明天 下午", "上午15点", "2026-11-31"])
 def test_garbage_is_one_line_exit_2_naming_the_forms(demo: Cli, lang: str, typed: str) -> None:
-    for argv in (("case", "accept", "9"), ("case", "schedule", "5")):
-        r = demo("--lang", lang, *argv, "--at", typed, terminal=True, env=W80)
-        assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
-        assert "Traceback" not in r.err
-        if typed != "2026-11-31":
-            assert ("明天 上午9点" if lang == "zh" else "tomorrow 9am") in r.err
-        if lang == "zh":
-            assert "write" not in r.err and "not a date" not in r.err
+    """The forms are days counted from today on the option's side (a step: 昨天 and a past
+    weekday; an appointment: 明天 and one to come), in one line of at most 80 columns in
+    Chinese for a value as short as 上周."""
+    from cli.lines import width
+
+    week = "一二三四五六日"
+    for argv, toward in ((("case", "accept", "9"), -1), (("case", "schedule", "5"), 1)):
+        for terminal in (True, False):
+            r = demo("--lang", lang, *argv, "--at", typed, terminal=terminal, env=W80)
+            assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
+            assert "Traceback" not in r.err and "--at" in r.err
+            if typed == "2026-11-31":
+                continue
+            wd = _today() + timedelta(days=3 * toward)
+            if lang == "zh":
+                assert "write" not in r.err and "not a date" not in r.err
+                assert ("昨天 下午3点" if toward < 0 else "明天 9:30") in r.err, r.err
+                assert f"周{week[wd.weekday()]}" in r.err, r.err
+                assert width(r.err.strip()) <= 76 + width(typed), r.err  # 上周: 80
+            else:
+                assert ("yesterday 3pm" if toward < 0 else "tomorrow 9:30") in r.err, r.err
+                assert f"{_today() + timedelta(days=2 * toward)}" in r.err
+                assert wd.strftime("%A").lower() in r.err, r.err
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

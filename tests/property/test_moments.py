@@ -165,7 +165,7 @@ def test_a_time_alone_is_today_on_either_side(t: datetime, data: st.DataObject) 
         written = written.translate(_WIDE)
     for toward in (moments.BACK, moments.AHEAD):
         assert moments.parse(written, today=t.date(), toward=toward) == t, written
-    with pytest.raises(moments.Unreadable, match="is not a date;"):
+    with pytest.raises(moments.Unreadable, match="is not a date:"):
         moments.parse_day(written, today=t.date())
 
 
@@ -259,7 +259,33 @@ def test_garbage_is_unreadable_naming_the_forms(typed: str) -> None:
     with pytest.raises(moments.Unreadable) as caught:
         moments.parse(typed, today=date(2026, 12, 1))
     forms = caught.value.message.params["forms"]
-    assert isinstance(forms, Msg) and forms.id == moments.FORMS
+    assert isinstance(forms, Msg) and forms.id == moments.MOMENT_BACK
+    assert forms.params["iso"] == "2026-11-29" and forms.params["zhwd"] == "周六"
+
+
+@pytest.mark.parametrize(("toward", "times", "template", "iso", "zhmd", "wd"), [
+    (moments.BACK, True, moments.MOMENT_BACK, "2026-11-29", "11月27日", "saturday"),
+    (moments.AHEAD, True, moments.MOMENT_AHEAD, "2026-12-03", "12月5日", "friday"),
+    (moments.BACK, False, moments.DAY_BACK, "2026-11-29", "11月27日", "saturday"),
+    (moments.AHEAD, False, moments.DAY_AHEAD, "2026-12-03", "12月5日", "friday")])
+def test_a_refusal_offers_days_on_the_options_side(toward: str, times: bool, template: str,
+                                                   iso: str, zhmd: str, wd: str) -> None:
+    """The refusal's examples are counted from today (Tuesday 2026-12-01) on the side the
+    option looks to (a step is offered 昨天 and past days, an appointment 明天 and days to
+    come), each of them read back by the reader itself to a day on that side."""
+    read = moments.parse if times else moments.parse_day
+    with pytest.raises(moments.Unreadable) as caught:
+        read("garbage", today=date(2026, 12, 1), toward=toward)
+    forms = caught.value.message.params["forms"]
+    assert isinstance(forms, Msg) and forms.id == template
+    assert (forms.params["iso"], forms.params["zhmd"], forms.params["wd"]) == (iso, zhmd, wd)
+    for lang in ("zh", "en"):
+        for example in forms.render(lang).replace("、", ", ").split(", "):
+            example = example.split(" (")[0]
+            found = read(example, today=date(2026, 12, 1), toward=toward)
+            day = found.date() if isinstance(found, datetime) else found
+            assert (day < date(2026, 12, 1)) if toward == moments.BACK else (
+                day > date(2026, 12, 1)), (lang, example)
 
 
 @pytest.mark.parametrize("typed", ["2026-02-30", "2-30", "13-01", "2026年2月30日 9点"])
@@ -269,7 +295,7 @@ def test_a_date_that_does_not_exist_is_unreadable(typed: str) -> None:
 
 
 def test_a_date_option_refuses_a_time() -> None:
-    with pytest.raises(moments.Unreadable, match="is not a date;"):
+    with pytest.raises(moments.Unreadable, match="is not a date:"):
         moments.parse_day("2026-11-28 15:00", today=date(2026, 12, 1))
 
 

@@ -132,7 +132,8 @@ def _parties(view: CaseView, cells: int | None) -> None:
         if p.guardian:
             relation = p.guardian.get("relation")
             guardian = "\n".join(v for v in (p.guardian.get("name"), relation and name(
-                "relation", relation), p.guardian.get("phone")) if v)
+                "relation", relation), p.guardian.get("id_number"), p.guardian.get("phone"))
+                if v)
         body.append([str(no), name("party", p.role), p.name, name("sex", p.sex) if p.sex else "",
                      choices.ethnicity_name(p.ethnicity) or "",
                      p.birth_date or "",  # revealed only (PartyView.of): else not shown

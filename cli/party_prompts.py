@@ -5,8 +5,10 @@ sex digit contradicts as soon as the second of the two is entered, with one line
 again. A guardian is asked for only when the party needs one: a minor by the birth date in their
 resident ID number (or a birth date entered); an adult when the clerk says the party lacks full
 civil capacity (a yes/no question, Civil Code arts. 21-23, 28); when no birth date is known, when
-the clerk says so. The guardian's name is checked as a party's is (fields.person_name), the
-relation is one of the list (vocab.GuardianRelation: 父母, 配偶 ..., or a word for one: 父亲).
+the clerk says so. The guardian's name is checked as a party's is (fields.person_name), so is
+the guardian's ID number, asked after the name and optional (parties.guardian_id_number: a
+resident ID's check digit at once), the relation is one of the list (vocab.GuardianRelation:
+父母, 配偶 ..., or a word for one: 父亲).
 An organisation is asked for its representative (法定代表人 of a legal person, 主要负责人 of an
 unincorporated organisation: mediation.parties): the name, checked as a person's, may be left
 empty when it is not known yet (the case is registered with a note); then the title (职务).
@@ -27,7 +29,7 @@ from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.fields import is_minor
 from mediation.core.i18n import _, name
 from mediation.core.vocab import GuardianRelation, IdType, PartyKind, PartyRole, Sex
-from mediation.parties import representative_label
+from mediation.parties import guardian_id_number, guardian_kind, representative_label
 
 SEXES = [s.value for s in Sex]
 RELATIONS = [r.value for r in GuardianRelation]
@@ -121,11 +123,12 @@ def check_sex(party: dict[str, Any]) -> None:
 
 def guardian(party: dict[str, Any], calendar: Calendar | None,
              current: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """The guardian of a person who needs one (see the module's text), or None: the name
-    (checked as a party's is), the relation (one of the list, vocab.GuardianRelation), the
-    phone. ``current``: the guardian entered before (a correction), each answer's default.
-    Every answer is kept in ``party["guardian"]`` as it is given (a dict from the "needs one"
-    answer on), so that a draft resumed after an interruption asks none of them again."""
+    """The guardian of a person who needs one (see the module's text), or None: the relation
+    (one of the list, vocab.GuardianRelation), the name and the ID number (each checked as a
+    party's is; the number may be left empty), the phone. ``current``: the guardian entered
+    before (a correction), each answer's default. Every answer is kept in ``party["guardian"]``
+    as it is given (a dict from the "needs one" answer on), so that a draft resumed after an
+    interruption asks none of them again."""
     g = current or {}
     kept = party.get("guardian")
     if not isinstance(kept, dict):
@@ -143,10 +146,16 @@ def guardian(party: dict[str, Any], calendar: Calendar | None,
     if "relation" not in kept:
         kept["relation"] = choose(_("Guardian's relation to the party"), "relation", RELATIONS,
                                   g.get("relation"))
-    kind = PartyKind.organisation if kept["relation"] == GuardianRelation.committee \
-        else PartyKind.person
     if "name" not in kept:
-        kept["name"] = person_name(_("Guardian's name"), kind, g.get("name"))
+        kept["name"] = person_name(_("Guardian's name"), guardian_kind(kept["relation"]),
+                                   g.get("name"))
+    if "id_number" not in kept:  # checked at once by a party's rule (parties.guardian_id_number)
+        kept["id_number"] = answer(
+            _("Guardian's ID number (empty if none)") if guardian_kind(kept["relation"]) ==
+            PartyKind.person else _("Unified social credit code (18 characters; empty if "
+                                    "unknown)"),
+            lambda v: guardian_id_number(v, kept["relation"]), g.get("id_number"),
+            identity.mask_id(g.get("id_number")))
     if "phone" not in kept:
         kept["phone"] = phone(_("Guardian's phone (empty if none)"), g.get("phone"))
     return kept
@@ -285,6 +294,9 @@ def line(p: dict[str, Any]) -> str:
         parts.append(_("guardian {name} ({relation})", name=g["name"], relation=name(
             "relation", g["relation"])) if g.get("relation") else _("guardian {name}",
                                                                    name=g["name"]))
+        if g.get("id_number"):
+            parts.append(_("guardian's ID number {number}",
+                           number=identity.mask_id(g["id_number"])))
         if g.get("phone"):
             parts.append(_("guardian's phone {phone}", phone=identity.mask_phone(g["phone"])))
     rep = p.get("representative")

@@ -115,6 +115,9 @@ class Party(SQLModel, table=True):
     guardian_name: str | None = None
     guardian_relation: str | None = None
     guardian_phone: str | None = None
+    # the guardian's ID number and its keyed hash, stored as the party's (mediation.parties, 0026)
+    guardian_id_number: str | None = None
+    guardian_id_hash: str | None = None
     # an organisation's 法定代表人 or 主要负责人 and its title (职务): mediation.parties, 0025
     representative_name: str | None = None
     representative_title: str | None = None

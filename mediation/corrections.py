@@ -344,7 +344,7 @@ def _party_record(p: Party) -> dict[str, Any]:
     guardian = None
     if p.guardian_name:
         guardian = {"name": p.guardian_name, "relation": p.guardian_relation,
-                    "phone": p.guardian_phone}
+                    "id_number": p.guardian_id_number, "phone": p.guardian_phone}
     representative = None
     if p.representative_name:
         representative = {k: v for k, v in {"name": p.representative_name,
@@ -415,8 +415,8 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
 
 # A party's stored fields a correction may change whose change the masked view may hide.
 _CORRECTABLE = ("name", "sex", "ethnicity", "address", "birth_date", "id_number", "phone",
-                "guardian_name", "guardian_relation", "guardian_phone", "id_type", "role",
-                "kind", "representative_name", "representative_title")
+                "guardian_name", "guardian_relation", "guardian_phone", "guardian_id_number",
+                "id_type", "role", "kind", "representative_name", "representative_title")
 N_("field.corrected")
 
 
@@ -429,7 +429,7 @@ def _masked(key: str, values: Mapping[str, Any]) -> Any:
         return redaction.shown_name(value, "person", full=False) if value else None
     if key in ("phone", "guardian_phone"):
         return identity.mask_phone(value)
-    if key == "id_number":
+    if key in ("id_number", "guardian_id_number"):
         return identity.mask_id(value)
     return value if key in ("role", "kind", "guardian_relation", "representative_title") else None
 
@@ -441,7 +441,8 @@ def _shown(p: Party) -> dict[str, Any]:
         "name": redaction.shown_name(p.name, p.kind, full=False),
         "id_number": identity.mask_id(p.id_number), "phone": identity.mask_phone(p.phone),
         "guardian": redaction.guardian_shown(p.guardian_name, p.guardian_relation,
-                                             p.guardian_phone, reveal=False, names=False),
+                                             p.guardian_phone, reveal=False, names=False,
+                                             id_number=p.guardian_id_number),
         "representative": representative_shown(p.representative_name, p.representative_title,
                                                 names=False),
     }.items() if v is not None}

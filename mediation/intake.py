@@ -216,19 +216,22 @@ def case_fields(record: CaseIn, *, committee_id: int, year: int, seq: int, numbe
 PARTY_COLUMNS = ("position", "role", "kind", "name", "sex", "ethnicity", "birth_date", "id_type",
                  "id_number", "id_hash", "phone", "address", "guardian_name",
                  "guardian_relation", "guardian_phone", "representative_name",
-                 "representative_title")
+                 "representative_title", "guardian_id_number", "guardian_id_hash")
 
 
 def party_values(p: PartyIn, position: int, *, key: bytes) -> tuple[Any, ...]:
-    """The columns of one party row but its case, in ``PARTY_COLUMNS`` order (the ID number's
-    keyed hash included); the bulk import writes these tuples as they are."""
+    """The columns of one party row but its case, in ``PARTY_COLUMNS`` order (the ID numbers'
+    keyed hashes included: the party's, its guardian's); the bulk import writes these tuples as
+    they are."""
     g, r = p.guardian, p.representative
+    gid = g.id_number if g else None
     return (
         position, p.role.value, p.kind.value, p.name, p.sex.value if p.sex else None,
         p.ethnicity, p.birth_date, p.id_type.value if p.id_type else None, p.id_number,
         identity.keyed_hash(key, p.id_number) if p.id_number else None, p.phone, p.address,
         g.name if g else None, g.relation if g else None, g.phone if g else None,
         r.name if r else None, r.title if r else None,
+        gid, identity.keyed_hash(key, gid) if gid else None,
     )
 
 
@@ -271,7 +274,7 @@ def new_event_changes(record: CaseIn, number: str) -> dict[str, Any]:
              # the guardian (since issue 14), masked as case show masks it; absent without one
              **({"guardian": redaction.guardian_shown(
                  p.guardian.name, p.guardian.relation, p.guardian.phone, reveal=False,
-                 names=False)} if p.guardian else {}),
+                 names=False, id_number=p.guardian.id_number)} if p.guardian else {}),
              # an organisation's representative (mediation.parties), masked likewise
              **({"representative": representative_shown(
                  p.representative.name, p.representative.title, names=False)}

@@ -118,19 +118,43 @@ def representative_shown(name: str | None, title: str | None, *,
 # What comes in
 
 
+def guardian_kind(relation: object) -> PartyKind:
+    """What a guardian is: a person, or an organisation when it is the residents' or villagers'
+    committee (vocab.GuardianRelation.committee, Civil Code art. 32)."""
+    return PartyKind.organisation if str(getattr(relation, "value", relation)) == \
+        GuardianRelation.committee else PartyKind.person
+
+
+def guardian_id_number(v: str | None, relation: object = None) -> str | None:
+    """A guardian's ID number (身份证号) in its normal form, checked by THE rule of a party's
+    (:func:`mediation.core.fields.resident_id`, ``identity_of``): a person's is a resident ID
+    (GB 11643: 18 characters, a real birth date, the check digit), a committee's its unified
+    social credit code (GB 32100); refused with :class:`~mediation.core.fields.FieldError`
+    naming what is wrong. None or empty: none (it may be left out). The one check of
+    ``GuardianIn`` and the guided intake's question."""
+    return fields.resident_id(v, None, guardian_kind(relation)) or None
+
+
 class GuardianIn(fields.In):
     """A guardian (监护人): a name by a party's rule (fields.person_name; an organisation's for a
-    committee), a relation of the list (vocab.GuardianRelation: code, name or 父亲), a phone."""
+    committee), a relation of the list (vocab.GuardianRelation: code, name or 父亲), an ID number
+    by a party's rule (:func:`guardian_id_number`; stored with its keyed hash, migration 0026),
+    a phone."""
 
     relation: Annotated[GuardianRelation, fields.code("relation")] | None = None
     name: Text = Field(min_length=1)
+    id_number: Ident | None = None
     phone: str | None = None
 
     @field_validator("name")
     @classmethod
     def _name(cls, v: str, info: ValidationInfo) -> str:
-        return fields.person_name(v, PartyKind.organisation if info.data.get(
-            "relation") == GuardianRelation.committee else PartyKind.person)
+        return fields.person_name(v, guardian_kind(info.data.get("relation")))
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return guardian_id_number(v, info.data.get("relation"))
 
     @field_validator("phone")
     @classmethod
@@ -242,7 +266,8 @@ class PartyView(BaseModel):
         phone = p.phone if reveal else identity.mask_phone(p.phone)
         show_names = reveal or names
         guardian = redaction.guardian_shown(p.guardian_name, p.guardian_relation,
-                                            p.guardian_phone, reveal=reveal, names=show_names)
+                                            p.guardian_phone, reveal=reveal, names=show_names,
+                                            id_number=p.guardian_id_number)
         return cls(
             role=p.role,
             kind=p.kind,

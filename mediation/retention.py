@@ -4,7 +4,8 @@ over (PIPL art. 19: no longer than necessary).
 ``apply`` anonymises every finished case (closed, withdrawn, or declined and never closed)
 whose period has run from its end (``personal.PERIOD_START["cases"]``: its closing, else its
 withdrawal or its decline): parties' names (masked to ``张某``), ID numbers and their keyed hashes,
-phones, addresses (cut to the district), dates of birth (kept as the year), guardians and
+phones, addresses (cut to the district), dates of birth (kept as the year), guardians (names
+masked, their ID numbers, keyed hashes and phones erased) and
 organisations' representatives (names masked); full
 names and numbers written inside every free-text field of the case (``mediation.core.personal``:
 its file, and the grid worker's report it came from) are masked too. What the statistics need
@@ -79,6 +80,7 @@ def party_values(p: Party) -> dict[str, Any]:
         "birth_date": date(p.birth_date.year, 1, 1) if p.birth_date else None,
         "guardian_name": identity.mask_name(p.guardian_name),
         "guardian_relation": p.guardian_relation, "guardian_phone": None,
+        "guardian_id_number": None, "guardian_id_hash": None,
         "representative_name": identity.mask_name(p.representative_name),
         "representative_title": p.representative_title,
     }

@@ -119,19 +119,21 @@ def by_reference(where: str, *, completed: bool = False) -> str:
 
 
 # A party's number ends in ``:tail``: its phone or guardian's phone (a landline's hyphens aside),
-# or its ID number (by_tail finds the cases, statement's tail_kind says which number it was).
+# or its ID number or guardian's (by_tail finds the cases, statement's tail_kind says which
+# number it was).
 _PHONE_ENDS = ("(replace(p.phone, '-', '') LIKE :tail "
                "OR replace(p.guardian_phone, '-', '') LIKE :tail)")
-_ID_ENDS = "replace(upper(p.id_number), '-', '') LIKE :tail"
+_ID_ENDS = ("(replace(upper(p.id_number), '-', '') LIKE :tail "
+            "OR replace(upper(p.guardian_id_number), '-', '') LIKE :tail)")
 
 
 def by_tail(where: str) -> str:
-    """The cases with a party whose phone, guardian's phone or ID number ends in ``:tail`` (a
-    ``LIKE`` pattern, ``%5678``), a landline's hyphens aside (``0731-88886666`` ends in
-    ``188886666``): the candidates from the index, the cases with a number ending in the same 4
-    characters (``:tail_hash``, their keyed hash: ``searchindex.keys_of``), the longer end then
-    checked on those cases' own parties only. (Reading every party took 35-80 ms at 20,000
-    cases.)"""
+    """The cases with a party whose phone, guardian's phone, ID number or guardian's ID number
+    ends in ``:tail`` (a ``LIKE`` pattern, ``%5678``), a landline's hyphens aside
+    (``0731-88886666`` ends in ``188886666``): the candidates from the index, the cases with a
+    number ending in the same 4 characters (``:tail_hash``, their keyed hash:
+    ``searchindex.keys_of``), the longer end then checked on those cases' own parties only.
+    (Reading every party took 35-80 ms at 20,000 cases.)"""
     ends = f"{_PHONE_ENDS} OR {_ID_ENDS}"
     return (f"SELECT DISTINCT c.id AS id, {TAIL} AS score, NULL AS body FROM {KEY_TABLE} k "
             f"JOIN cases c ON c.id = k.case_id WHERE k.hash = :tail_hash AND {where} "

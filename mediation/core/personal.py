@@ -47,6 +47,7 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
 PARTY_TABLE = "party"
 PARTY_DATA: tuple[str, ...] = ("name", "birth_date", "id_number", "phone", "address",
                                "guardian_name", "guardian_relation", "guardian_phone",
+                               "guardian_id_number",  # since migration 0026
                                # an organisation's representative (mediation.parties)
                                "representative_name", "representative_title")
 
@@ -55,7 +56,8 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "cases": ("number", "state", "category", "source", "risk_level", "registrar",
               "duplicate_of", "decline_reason", "lead_mediator", "conclusion",
               "termination_reason", "first_outcome"),
-    "party": ("role", "kind", "sex", "ethnicity", "id_type", "id_hash"),  # id_hash: keyed
+    # the ID numbers' keyed hashes (the party's, its guardian's)
+    "party": ("role", "kind", "sex", "ethnicity", "id_type", "id_hash", "guardian_id_hash"),
     "case_mediator": ("username",),
     "mediation_session": ("recorded_by",),
     "agreement": ("form",),

@@ -93,16 +93,21 @@ def shown_name(name: str, kind: object, *, full: bool) -> str:
 
 
 def guardian_shown(name: str | None, relation: str | None, phone: str | None, *,
-                   reveal: bool, names: bool) -> dict[str, str | None] | None:
+                   reveal: bool, names: bool, id_number: str | None = None
+                   ) -> dict[str, str | None] | None:
     """A party's guardian (监护人) as shown: the name as a person's (:func:`shown_name`: ``周某``
-    unless ``names``), the relation's code, the phone masked unless ``reveal``; None without a
-    guardian. THE one shape: ``case show`` (cases.PartyView) and the events that record a
-    party (the intake's, the import's, a correction's: masked, ``reveal`` and ``names``
+    unless ``names``), the relation's code, the ID number (since migration 0026; the key only
+    when there is one, so that the events recorded before read as the guardian shown now) and
+    the phone masked unless ``reveal`` (``110***********1234``, ``138****5678``, as a party's);
+    None without a guardian. THE one shape: ``case show`` (cases.PartyView) and the events that
+    record a party (the intake's, the import's, a correction's: masked, ``reveal`` and ``names``
     false) hold the same, so that ``case history`` shows the guardian as ``case show`` does
     (queries.PartiesShown)."""
     if not name:
         return None
     return {"name": shown_name(name, PERSON, full=names), "relation": relation,
+            **({"id_number": id_number if reveal else identity.mask_id(id_number)}
+               if id_number else {}),
             "phone": phone if reveal else identity.mask_phone(phone)}
 
 

@@ -13,9 +13,11 @@ escalation; the court; the urgings' notes; the feedbacks' recipients and notes).
 declared there is indexed; nothing here names one (migration 0022 indexed those added then).
 
 Phone and ID numbers are never in the text: ``case_fts_key`` holds their keyed hashes (the ID
-numbers' is the party's ``id_hash``; a phone's, :func:`mediation.core.identity.phone_hash`), so a
+numbers' is the party's ``id_hash``, and its guardian's ``guardian_id_hash``, migration 0026; a
+phone's, :func:`mediation.core.identity.phone_hash`), so a
 number typed into a search finds its case without a plain copy anywhere; and the keyed hashes of
-their ends, the last 4 characters of each party's phone, guardian's phone and ID number
+their ends, the last 4 characters of each party's phone, guardian's phone, ID number and
+guardian's ID number
 (:func:`mediation.core.identity.tail_hash`, a prefix of its own: never equal to a whole number's),
 so a search by a number's end (``5678``) reads the parties of the few cases whose numbers end in
 the same 4 characters, not every party (:func:`keys_of`; migration 0023 added them).
@@ -48,7 +50,7 @@ KEY_TABLE = "case_fts_key"
 # The free text indexed, by table (mediation.core.personal: every free-text column of a case).
 TEXTS: dict[str, tuple[str, ...]] = personal.FREE_TEXT
 _PARTY_COLUMNS = ("name", "kind", "guardian_name", "phone", "guardian_phone", "id_hash",
-                  "id_number", "representative_name")
+                  "id_number", "representative_name", "guardian_id_hash", "guardian_id_number")
 # the persons who act for a party, named in full or masked as a person's (``王某``)
 _AGENTS = ("guardian_name", "representative_name")
 # The searchable columns of the case file, by table (what makes a change refresh the row).
@@ -100,20 +102,23 @@ def keys_of(key: bytes, parties: Iterable[Mapping[str, Any]], *, tails: bool = T
             ) -> frozenset[str]:
     """The number hashes of a case's parties (the one place they are made, at every write of a
     party: intake, import, amendment, erasure by retention, through :func:`refresh` and
-    :func:`insert_many`): each ID number's keyed hash, each phone's and guardian's phone's, and
-    (``tails``; not before migration 0023) the keyed hash of the end of each of these three
-    numbers (:func:`mediation.core.identity.tail_key`). A number erased is a hash gone."""
+    :func:`insert_many`): each ID number's keyed hash (the party's ``id_hash``, its guardian's
+    ``guardian_id_hash``), each phone's and guardian's phone's, and (``tails``; not before
+    migration 0023) the keyed hash of the end of each of these numbers
+    (:func:`mediation.core.identity.tail_key`). A number erased is a hash gone."""
     keys: set[str] = set()
     for p in parties:
-        if p.get("id_hash"):
-            keys.add(str(p["id_hash"]))
+        for hashed in (p.get("id_hash"), p.get("guardian_id_hash")):
+            if hashed:
+                keys.add(str(hashed))
         if not key:
             continue
         for phone in (p.get("phone"), p.get("guardian_phone")):
             if phone:
                 keys.add(identity.phone_hash(key, phone))
         if tails:
-            for number in (p.get("phone"), p.get("guardian_phone"), p.get("id_number")):
+            for number in (p.get("phone"), p.get("guardian_phone"), p.get("id_number"),
+                           p.get("guardian_id_number")):
                 end = identity.tail_key(number)
                 if end is not None:
                     keys.add(identity.tail_hash(key, end))
@@ -175,7 +180,8 @@ def present(conn: Connection) -> Columns:
 
 def party_present(conn: Connection) -> tuple[str, ...]:
     """The party columns read that this database has (:func:`present`'s rule: a migration
-    before 0025 rebuilds the index of a table without the representative's name)."""
+    before 0025 rebuilds the index of a table without the representative's name, one before
+    0026 without the guardian's ID number)."""
     have = {c["name"] for c in inspect(conn).get_columns("party")}
     return tuple(c for c in _PARTY_COLUMNS if c in have)
 

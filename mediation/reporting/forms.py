@@ -101,12 +101,18 @@ class Reader:
 
 
 def guardian_text(guardian: dict[str, str | None] | None) -> str:
-    """``法定代理人：周建国（父子）``: a party's guardian in the party's block, as shown to the
-    reader (the name masked like a party's where masking applies); empty without one."""
+    """``法定代理人：周建国（父子），身份证号：110101198001011234``: a party's guardian in the
+    party's block, identified as the party is (the forms' 法定代理人 姓名、身份证号; a
+    residents' committee by its 统一社会信用代码), as shown to the reader (the name masked like
+    a party's, the ID number like a party's ``110***********1234``, where masking applies);
+    empty without one."""
     if not guardian:
         return ""
     relation = _zh("relation", guardian.get("relation"))
-    return "法定代理人：" + (guardian.get("name") or "") + (f"（{relation}）" if relation else "")
+    number = guardian.get("id_number")
+    label = "统一社会信用代码" if guardian.get("relation") == "committee" else "身份证号"
+    return "法定代理人：" + (guardian.get("name") or "") + (
+        f"（{relation}）" if relation else "") + (f"，{label}：{number}" if number else "")
 
 
 def representative_text(kind: str, rep: dict[str, str | None] | None) -> str:

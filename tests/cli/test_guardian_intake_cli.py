@@ -24,7 +24,7 @@ def test_an_adult_without_full_capacity_gets_a_guardian_at_the_terminal(
                "是",                       # an adult without full civil capacity
                "叔叔", "配偶",              # not a relation of the list: asked again
                "13800002222", "张大山",     # the guardian's name: a phone, asked again
-               "", "", "",
+               "", "", "", "",             # the guardian's ID number, phone; phone, address
                "", "李四", "女", "", WOMAN, "n", "", "",  # an adult with full capacity
                "n", "y"]
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
@@ -42,7 +42,7 @@ def test_an_adult_without_full_capacity_gets_a_guardian_at_the_terminal(
     shown = json.loads(cli("case", "show", "1", "--json", "--reveal", "--reason", "核对").out)
     assert shown["parties"][0]["name"] == "张三"
     assert shown["parties"][0]["guardian"] == {"name": "张大山", "relation": "spouse",
-                                               "phone": None}
+                                               "phone": None}  # no ID number: no key
     assert shown["parties"][1]["guardian"] is None
     table = cli("--lang", lang, "case", "show", "1", terminal=True, env={"COLUMNS": "80"}).out
     assert ("配偶" if zh else "spouse") in table

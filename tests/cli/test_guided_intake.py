@@ -74,13 +74,30 @@ def test_a_minor_is_asked_for_a_guardian_at_once(cli: Callable[..., Result], lan
     assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
                "--prefix", "龙").code == 0
     # right after the ID number: the guardian's relation, then the name (required: an empty
-    # name is asked again)
-    answers = _answers(MINOR, guardian=["父子", "", "张大山", "13812345678"], summary=["y"])
+    # name is asked again), then the guardian's ID number (optional; issue 14)
+    answers = _answers(MINOR, guardian=["父子", "", "张大山", "110101198001010010",
+                                        "13812345678"], summary=["y"])
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
     assert out.code == 0, out.err
+    zh = lang == "zh"
     assert ("minor" in out.err) if lang == "en" else ("未成年人" in out.err)
+    assert ("监护人身份证号" if zh else "Guardian's ID number") in out.err
+    review = out.err.split("请核对填写的内容" if zh else "Please check what was entered")[1]
+    assert ("监护人身份证号 110***********0010" if zh
+            else "guardian's ID number 110***********0010") in review
+    assert "110101198001010010" not in out.err
     shown = json.loads(cli("case", "show", "1", "--json").out)
     assert shown["parties"][0]["guardian"]["relation"] == "parent"  # 父子: a word for 父母
+    assert shown["parties"][0]["guardian"]["id_number"] == "110***********0010"  # masked
+    revealed = json.loads(cli("case", "show", "1", "--json", "--reveal", "--reason", "核对").out)
+    assert revealed["parties"][0]["guardian"]["id_number"] == "110101198001010010"
+    for run in (cli("--lang", lang, "case", "show", "1", terminal=True, env={"COLUMNS": "80"}),
+                cli("--lang", lang, "case", "show", "1"),  # piped
+                cli("--lang", lang, "case", "history", "1")):
+        assert "110***********0010" in run.out and "110101198001010010" not in run.out, run.out
+    # found by the guardian's whole ID number (its keyed hash)
+    found = json.loads(cli("case", "search", "110101198001010010", "--json").out)
+    assert [c["id"] for c in found] == [1]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -66,7 +66,7 @@ def _drafts() -> list[Path]:
 def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Result],
                                                          lang: str) -> None:
     answers = [*CASE,
-               "", "张小明", "男", "", BOY, "父子", "张大山", "", "", "",  # a minor: guardian
+               "", "张小明", "男", "", BOY, "父子", "张大山", "", "", "", "",  # a minor: guardian
                "", "李四", "女", "", WOMAN, "", "", "",  # an adult: lacks capacity? no
                "n", "y"]
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
@@ -78,7 +78,7 @@ def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Resu
                          else "adult without full civil capacity") == 1  # asked of the adult
     assert out.err.count("监护人姓名" if zh else "Guardian's name") == 1
     shown = json.loads(cli("case", "show", "1", "--json").out)
-    assert shown["parties"][0]["guardian"]["relation"] == "parent"  # 父子: a word for 父母
+    assert shown["parties"][0]["guardian"]["relation"] == "parent"
     assert shown["parties"][1]["guardian"] is None
 
 
@@ -86,7 +86,7 @@ def test_an_adult_is_not_asked_for_a_guardian_a_minor_is(cli: Callable[..., Resu
 def test_without_a_birth_date_the_clerk_says_whether_a_guardian_is_needed(
         cli: Callable[..., Result], lang: str) -> None:
     answers = [*CASE,
-               "", "王五", "男", "", "", "是", "父子", "王大", "", "", "",  # lacks capacity
+               "", "王五", "男", "", "", "是", "父子", "王大", "", "", "", "",  # lacks capacity
                "", "李四", "女", "", WOMAN, "", "", "",
                "n", "y"]
     out = cli("--lang", lang, "case", "new", "--json", input=Terminal("\n".join(answers) + "\n"))
@@ -200,10 +200,11 @@ def test_an_unreadable_draft_is_said_and_deleted(cli: Callable[..., Result]) -> 
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("given", [1, 2, 3])  # stopped after: the "yes", the relation, the name
+# stopped after: the "yes", the relation, the name, the ID number
+@pytest.mark.parametrize("given", [1, 2, 3, 4])
 def test_every_guardian_answer_is_kept_in_the_draft(cli: Callable[..., Result], lang: str,
                                                     given: int) -> None:
-    guardian = ["y", "父子", "张大山", ""]
+    guardian = ["y", "父子", "张大山", "110101198001010010", ""]
     typed = [*CASE, "", "张三", "男", "汉族", ADULT, *guardian[:given]]
     assert cli("--lang", lang, "case", "new", input=Stops(typed)).code == 130
     rest = ["", *guardian[given:], "", "", "", "李四", "女", "", WOMAN, "", "", "", "n", "y"]
@@ -215,3 +216,4 @@ def test_every_guardian_answer_is_kept_in_the_draft(cli: Callable[..., Result], 
     shown = json.loads(cli("case", "show", "1", "--json", "--reveal", "--reason", "核对").out)
     assert shown["parties"][0]["guardian"]["name"] == "张大山"
     assert shown["parties"][0]["guardian"]["relation"] == "parent"
+    assert shown["parties"][0]["guardian"]["id_number"] == "110101198001010010"

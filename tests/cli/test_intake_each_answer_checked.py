@@ -76,6 +76,9 @@ DIALOGUE: list[tuple[str, tuple[str, str] | None]] = [
     (MINOR, None),
     ("父子", None),
     ("李四", None),
+    # the guardian's ID number (optional), checked by a party's rule at once
+    ("110101198001010011", ("校验码", "check digit")),
+    ("110101198001010010", None),
     ("1", ("电话", "phone")),                                 # the guardian's phone
     ("13912345678", None),
     ("", None),
@@ -100,14 +103,16 @@ def test_every_answer_is_checked_at_its_question(cli: Callable[..., Result],
         if said is not None:
             assert said[lang == "en"] in asked, (text[:20], said)
     assert "Traceback" not in out.err
+    assert asked.count("校验码" if lang == "zh" else "check digit") == 2  # both ID numbers
     for shown in ("139****5678", "138****5678", "1500", "****4567", "汉族" if lang == "zh"
-                  else "Han", "李四"):
+                  else "Han", "李四", "110***********0010"):
         assert shown in summary, (shown, summary)
     assert ("护照" if lang == "zh" else "passport") in summary
     case = json.loads(cli("case", "show", "1", "--json", "--reveal", "--reason", "核对").out)
     applicant, respondent = case["parties"]
     assert (applicant["id_type"], applicant["id_number"]) == ("passport", "A1234567")
     assert respondent["guardian"]["phone"] == "13912345678"
+    assert respondent["guardian"]["id_number"] == "110101198001010010"
     assert str(case["amount"]) in ("1500", "1500.00", "1500.0")
 
 

@@ -40,6 +40,7 @@ BEFORE_CTRL_C = [
     ("该当事人是未成年人", None),                    # so the guardian, at once
     ("监护人与当事人的关系", "父子"),                # a word for 父母
     ("监护人姓名", "张大山"),
+    ("监护人身份证号", "110101198001010010"),       # optional; checked at once
     ("监护人电话", "13812345678"),
     ("联系电话", ""),
     ("住址或工作单位", "湖南省长沙市岳麓区桐梓坡路8栋502"),
@@ -132,6 +133,11 @@ def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path)
     assert respondent["guardian"] is None and respondent["phone"] == "13900001111"
 
 
+# the summary's line of the minor, wrapped at 80 columns wherever it falls (a line may break
+# inside a Chinese word and goes on indented)
+WRAPPED_ID = r"监\s*护\s*人\s*身\s*份\s*证\s*号\s*110\*+0010"
+WRAPPED_PHONE = r"监\s*护\s*人\s*电\s*话\s*138\*+5678"
+
 TO_THE_SUMMARY = [
     *BEFORE_CTRL_C[:4],
     ("涉及金额", "430104198003120014"),            # an ID number as an amount: at once
@@ -144,7 +150,8 @@ TO_THE_SUMMARY = [
     ("住址或工作单位", ""),
     ("是否添加其他当事人", "否"),
     ("请核对填写的内容", None),
-    ("监护人电话 138\\*+5678", None),               # every answer shown: the guardian's phone
+    (WRAPPED_ID, None),                             # every answer shown, masked: the guardian's
+    (WRAPPED_PHONE, None),                          # ID number, phone
 ]
 
 
@@ -164,7 +171,7 @@ def test_ctrl_c_at_the_summary_resumes_at_the_summary_and_no_there_exits_1(
     assert code == 130, screen
     [draft] = sorted(drafts.glob("*.json"))
     back = [("上次未完成的登记，是否继续？", "是"), ("请核对填写的内容", None),
-            ("监护人电话 138\\*+5678", None)]
+            (WRAPPED_PHONE, None)]
     screen, code = _talk(["case", "new"], env, [*back, ("确认登记吗", "否")])
     assert code == 1, screen
     assert "是否添加其他当事人" not in screen

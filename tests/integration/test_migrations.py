@@ -134,7 +134,8 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path: An
             conn.execute(text(f"ALTER TABLE event DROP COLUMN {column}"))
         conn.execute(text("ALTER TABLE cases DROP COLUMN withdrawn_at"))  # 0011
         conn.execute(text("ALTER TABLE cases DROP COLUMN fed_back_at"))  # 0020
-        for column in ("representative_name", "representative_title"):  # 0025
+        for column in ("representative_name", "representative_title",  # 0025
+                       "guardian_id_number", "guardian_id_hash"):  # 0026
             conn.execute(text(f"ALTER TABLE party DROP COLUMN {column}"))
         for column in ("visited", "measures", "escalation"):  # 0015
             conn.execute(text(f"ALTER TABLE follow_up DROP COLUMN {column}"))

@@ -37,9 +37,12 @@ def test_back_in_a_guardians_questions_is_one_of_theirs(monkeypatch: pytest.Monk
     draft: dict[str, Any] = {"role": "applicant", "kind": "person", "name": "张小明",
                              "sex": "male", "ethnicity": None, "id_type": None,
                              "id_number": None, "guardian": {"relation": "parent"}}
-    _typed(monkeypatch, "返回", "祖父母", "张大山", "", "", "")  # at 姓名: back to 关系
+    # at 姓名: back to 关系; at the guardian's ID number (issue 14): back to 姓名
+    _typed(monkeypatch, "返回", "祖父母", "张大三", "<", "张大山", "110101198001010010", "", "",
+           "")
     got = party_prompts.party("applicant", None, draft)
-    assert got["guardian"] == {"relation": "grandparent", "name": "张大山", "phone": None}
+    assert got["guardian"] == {"relation": "grandparent", "name": "张大山",
+                               "id_number": "110101198001010010", "phone": None}
 
 
 def test_the_first_question_has_nothing_before_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -148,8 +148,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
         when: str | None = typer.Option(None, "--at", metavar="WHEN", help=_(
             "When, a date and time of the committee's calendar later than now: "
-            "2026-12-05 09:30, 12月5日 上午9点半, 明天 下午3点; a date without its year the "
-            "next such day.")),
+            "2026-12-05 09:30, 12月5日 上午9点半, 明天 下午3点, 周五 9点, 下午三点 (today); a "
+            "date without its year or a day of the week alone the next such day.")),
         place: str | None = typer.Option(None, "--place", metavar="TEXT", help=_(
             "Where (村委会调解室).")),
         note: str | None = typer.Option(None, "--note", help=_("Who is to come, what to bring.")),

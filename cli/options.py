@@ -139,8 +139,9 @@ def at_opt() -> Any:
     return typer.Option(
         None, "--at", metavar="WHEN", help=_(
             "When it happened, if not now (补录, a late entry): a date (2026-11-28, 11月28日, "
-            "昨天) or a date and time (2026-11-28 15:00, 11-28 下午3点, 昨天 9点半) in the "
-            "committee's time zone, a date without its year the latest such day; not in the "
+            "昨天, 周五) or a date and time (2026-11-28 15:00, 11-28 下午3点, 昨天 9点半, "
+            "周五 下午三点), or a time alone, today's (8点), in the committee's time zone; a "
+            "date without its year or a day of the week alone the latest such day; not in the "
             "future, not before the case's previous step, at most the committee's late-entry "
             "days ago."))
 

@@ -58,6 +58,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         pg.finish()
 
 
+# The longest files, longest first (--durations, 2026-12-01): pytest-xdist deals the tests out
+# in collection order, so these start first on every worker instead of ending the run on one.
+SLOWEST_FIRST = (
+    "tests/property/test_search_old_new.py", "tests/property/test_no_leaks.py",
+    "tests/property/test_workflow_stateful.py", "tests/property/test_no_leaks_written_forms.py",
+    "tests/cli/test_no_split.py", "tests/integration/test_concurrency.py",
+    "tests/cli/test_help_wrap.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run ``SLOWEST_FIRST``'s tests first, in its order; the rest keep theirs. Every worker
+    sorts the same collection the same way, as pytest-xdist requires."""
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return SLOWEST_FIRST.index(path) if path in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file and among the rest is kept
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default() -> Iterator[None]:
     set_language("en")

@@ -279,7 +279,7 @@ _SHAPES = (
     r"[(（]\d{4}[)）][^\s，。、；：()（）]{1,12}?第\d+号",  # a case number (2026)龙人调字第12号
     r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}",  # a date and time
     r"\[[^\[\]\n]+\]",  # a marker the framework adds: [必填], [默认：50；1 至 100]
-    r"`[^`\n]{1,40}`",  # a command to type
+    r"`(?![\s，。、；：）])[^`\n]{1,58}`",  # a command to type (not the gap between two)
     r"第[〇零一二三四五六七八九十百千\d]+[条款项章节]",  # an article of a law
     r"[（《「『【][^（）《》「」『』【】，。、；：？！\s]{1,10}[）》」』】]",  # a term, a title
     r"\d[\d,.]*\s?[万元天日件人名条次年月号岁个页]",  # a number with its unit

@@ -176,6 +176,8 @@ def rejoined(lines: list[str], text: str) -> bool:
                           st.tuples(st.just("token"), UNBREAKABLE)), min_size=1, max_size=120),
        st.integers(min_value=60, max_value=120), st.sampled_from(["zh", "en"]))
 @example([("han", "不"), ("han", "含")] * 3 + [("token", "138 1234 5678")] * 6, 60, "zh")
+@example([("token", "`mediation --state --committee --committee`"),
+          ("token", "`mediation case`")], 60, "zh")  # a command of 41 cells, then one
 def test_prose_wraps_only_where_a_line_may_break(pieces: list[tuple[str, str]], columns: int,
                                                  lang: str) -> None:
     """Any message or help text of Chinese, punctuation and typed values (a phone number with

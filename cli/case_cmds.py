@@ -375,8 +375,8 @@ def _registered(result: dict[str, Any], as_json: bool, draft: Draft | None) -> N
     if as_json:
         render.emit_json(result)
     else:
-        render.out(_("Registered {number} (id {id}).", number=result["number"],
-                     id=result["id"]) + "\n")
+        render.out(render.with_read_as(_("Registered {number} (id {id}).",
+                                         number=result["number"], id=result["id"])) + "\n")
         render.elsewhere(result.get("elsewhere"))
         render.notes(result.get("notes"))
 

@@ -308,8 +308,9 @@ def register_leads(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(result)
         else:
-            render.out(_("Lead {lead} taken as {number} (id {id}).", lead=lead_id,
-                               number=result["number"], id=result["id"]) + "\n")
+            render.out(render.with_read_as(_("Lead {lead} taken as {number} (id {id}).",
+                                             lead=lead_id, number=result["number"],
+                                             id=result["id"])) + "\n")
             render.elsewhere(result.get("elsewhere"))
             render.notes(result.get("notes"))
 

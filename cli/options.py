@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from cli import render
-from mediation.core.i18n import Msg, _, msg, name
+from mediation.core.i18n import Msg, _, join, msg, name
 
 # The largest whole number any option takes (a count, a limit, days, an id): what a 32-bit
 # column holds on every backend. Beyond it, a usage error naming the range (exit 2), not an
@@ -109,12 +109,15 @@ def parse_date(value: str | None, option: str, toward: str = "back") -> date | N
 
     if value is None:
         return None
+    today = _Today()
     try:
-        return periods.parse_date(value, today=committee_today, toward=toward)
+        day = periods.parse_date(value, today=today, toward=toward)
     except UsageError as exc:  # unreadable: one short line naming the option and forms
         raise UsageError(msg("{option}: {why}", option=option, why=exc.message)) from None
     except InvalidInput as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
+    today.remember(option, day)
+    return day
 
 
 def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:
@@ -157,8 +160,9 @@ def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> d
     from mediation.core.calendar import FIRST_DAY, LAST_DAY, in_range
     from mediation.core.errors import UsageError
 
+    today = _Today()
     try:
-        when = moments.parse(value, today=committee_today, toward=toward)
+        when = moments.parse(value, today=today, toward=toward)
     except moments.Unreadable as exc:  # one line within 80 columns: the option, the forms
         raise UsageError(msg("{option}: {why}", option=option, why=exc.message)) from None
     day = when.date() if isinstance(when, datetime) else when
@@ -166,7 +170,58 @@ def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> d
         raise typer.BadParameter(_("{value} is out of range: dates are from {first} to {last}",
                                    value=value, first=FIRST_DAY, last=LAST_DAY),
                                  param_hint=option)
+    today.remember(option, when)
     return when
+
+
+# What each moment typed relative to the day was read as, by option, on the running command's
+# context: its confirmation shows it (:func:`read_as`; render.step_done, the registration's
+# line), so that ``--at 今天 8点`` is seen as 2026-12-01 08:00 before anyone relies on it.
+_READ_AS = "mediation.read_as"
+
+
+class _Today:
+    """The committee's today (:func:`committee_today`) for the one reader of moments, which
+    asks for it only when what was typed depends on it: a word (今天, 明天), a day of the
+    week, a day without its year (12月5日), a time alone (8点) -- never for ``2026-12-05
+    09:30``. Asked, the moment read is remembered for :func:`read_as`."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self) -> date:
+        self.asked = True
+        return committee_today()
+
+    def remember(self, option: str, read: date) -> None:
+        from typer._click.globals import get_current_context
+
+        ctx = get_current_context(silent=True)
+        if self.asked and ctx is not None:
+            ctx.meta.setdefault(_READ_AS, {})[option] = read
+
+
+def read_as() -> Msg | None:
+    """THE line part saying what the running command's relative moments were read as (``--at
+    2026-12-01 08:00``: a date and time to the minute, or to the second when typed so, with
+    its offset if one was typed; a date alone as a date), in the order the options were read;
+    None when every moment named itself (``2026-12-01 08:00``) or none was typed."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    read: dict[str, date] = {} if ctx is None else ctx.meta.get(_READ_AS, {})
+    if not read:
+        return None
+    return msg("read as {moments}", moments=join(
+        [f"{option} {_moment_text(when)}" for option, when in read.items()]))
+
+
+def _moment_text(when: date) -> str:
+    if not isinstance(when, datetime):
+        return when.isoformat()
+    text = when.strftime("%Y-%m-%d %H:%M:%S" if when.second else "%Y-%m-%d %H:%M")
+    offset = when.strftime("%z")
+    return text + (f"{offset[:3]}:{offset[3:]}" if offset else "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,11 +73,20 @@ def step_done(result: StepDone, as_json: bool) -> None:
     if as_json:
         emit_json(asdict(result))
         return
-    out(
-        _("{number}: now {state} (version {version}, event {event})",
-          number=result.number, state=name("state", result.state),
-          version=result.version, event=result.event) + "\n"
-    )
+    out(with_read_as(_("{number}: now {state} (version {version}, event {event})",
+                       number=result.number, state=name("state", result.state),
+                       version=result.version, event=result.event)) + "\n")
+
+
+def with_read_as(line: str) -> str:
+    """A command's confirmation ``line`` and, when a moment was typed relative to the day
+    (``--at 今天 8点``, ``--due 12月31日``), what it was read as (cli.options.read_as) on the
+    line under it (beside it, a step's line would pass 80 columns), on a terminal and piped
+    alike; the first line stays what it always was."""
+    from cli.options import read_as
+
+    said = read_as()
+    return line if said is None else f"{line}\n{said.render()}"
 
 
 # Each listing's columns by priority (1 kept first; cli.tables.fitted leaves out the highest

@@ -98,7 +98,12 @@ def render() -> str:
         + ", ".join(f"`{t}`" for t in workflow.PLANS) + ", the next session booked with the "
         "parties) and a correction (" + ", ".join(f"`{t}`" for t in workflow.CORRECTIONS)
         + ") are none (`workflow.UNTIMED`), so a session held at 08:00 is entered after "
-        "tomorrow's session was booked at 10:00. Records are the exception to the previous "
+        "tomorrow's session was booked at 10:00. A moment typed relative to the day (a word "
+        "such as 今天 or 明天, a day of the week, a day without its year, a time alone) is "
+        "shown back under the command's line as what it was read as (`按 --at 2026-12-01 "
+        "08:00 记录`; `cli.options.read_as`), for every step, `case schedule --at`, `case "
+        "amend --registered-at` and `--agreement-due`, `case agree --due`, `case new --at` "
+        "and `lead accept --at`. Records are the exception to the previous "
         "step: "
         + ", ".join(f"`{t}`" for t in workflow.RECORDS) + " (`workflow.RECORDS`) note "
         "something that happened while the case was in its state, and change neither the "

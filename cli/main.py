@@ -300,8 +300,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         _error_line(_("{message} (see `{command} --help`)", message=message, command=where)
                     if hint is None else _("{message}; {hint}", message=message, hint=hint))
         return Exit.REFUSED if framework.out_of_range(exc) else exc.exit_code
-    except BrokenPipeError:
-        return 0
+    except (BrokenPipeError, PipeClosed):
+        return _pipe_closed()
     except OSError as exc:  # a file or folder named on the command line: what is wrong with it
         if exc.filename is None:
             return _internal(exc)
@@ -319,9 +319,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     return int(result) if isinstance(result, int) else 0
 
 
+class PipeClosed(Exception):
+    """Standard output's reader went away (``mediation case list | head -1``): not an error.
+    Raised instead of the BrokenPipeError, which Click's main would turn into exit 1."""
+
+
 def _interrupt_cancels(command: Any) -> None:
     """Ctrl-C while a command runs is a cancel, as Ctrl-D is (Typer would turn it into a
-    silent exit 130): the same line, the same exit."""
+    silent exit 130): the same line, the same exit. A closed pipe on standard output ends
+    the command quietly (:class:`PipeClosed`; Click would exit 1 for it)."""
     invoke = command.invoke
 
     def interruptible(ctx: Any) -> Any:
@@ -329,8 +335,19 @@ def _interrupt_cancels(command: Any) -> None:
             return invoke(ctx)
         except KeyboardInterrupt:
             raise typer.Abort() from None
+        except BrokenPipeError:
+            raise PipeClosed() from None
 
     command.invoke = interruptible
+    make_context = command.make_context  # the top level's --help is shown while parsing
+
+    def parsing(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return make_context(*args, **kwargs)
+        except BrokenPipeError:
+            raise PipeClosed() from None
+
+    command.make_context = parsing
 
 
 def _cancelled() -> int:
@@ -356,7 +373,7 @@ def _internal(exc: Exception) -> int:
 
 def _os_error(exc: OSError) -> str:
     """One line for a file or folder the system refused: which, and why, in the user's words.
-    (Writers write ``NAME.partial`` and rename it: the user named ``NAME``.)"""
+    (Writers name the destination, never their temporary file: files.named_as.)"""
     import errno
 
     reasons = {
@@ -370,10 +387,30 @@ def _os_error(exc: OSError) -> str:
         errno.ENAMETOOLONG: _("the name is too long"),
         errno.EEXIST: _("it already exists"),
     }
-    file = str(exc.filename).removesuffix(".partial")
+    file = str(exc.filename)  # the user's (files.named_as: never a temporary name)
     why = reasons.get(exc.errno or 0) or " ".join((exc.strerror or type(exc).__name__).split())
     return _("cannot use {file}: {reason}", file=file, reason=why)
 
 
+def _pipe_closed() -> int:
+    """The reader of standard output is gone (``| head -1``): the rest of the output is not
+    wanted, which is no error. Standard output is pointed at the null device so that
+    Python's flush at exit does not complain; exit 0, no message."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor (tests)
+        pass
+    return Exit.OK
+
+
 def main() -> None:
-    sys.exit(run())
+    """The ``mediation`` command: :func:`run`, then standard output flushed (a pipe closed
+    early, even after the command's last write, ends quietly with exit 0)."""
+    code = run()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _pipe_closed()
+    sys.exit(code)

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -149,6 +150,20 @@ def clear_partial(tmp: Path) -> None:
         tmp.unlink()
 
 
+@contextmanager
+def named_as(dest: Path, tmp: Path) -> Iterator[None]:
+    """While writing ``dest`` through its temporary ``tmp``: an OSError about ``tmp`` (it
+    cannot be created, written or renamed) names ``dest``, the path the user gave, so the
+    refusal (cli/main ``_os_error``: 无法使用 FILE：REASON) never shows a temporary name."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None and os.fsdecode(exc.filename) == str(tmp):
+            exc.filename = str(dest)
+            exc.filename2 = None
+        raise
+
+
 def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -178,10 +193,11 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], object] | bytes, *,
     refuse_existing(dest, force=replace)
     make_dirs(dest.parent)
     tmp = dest.with_name(dest.name + PARTIAL)
-    clear_partial(tmp)
-    fh = open_new(tmp, mode)
+    with named_as(dest, tmp):
+        clear_partial(tmp)
+        fh = open_new(tmp, mode)
     try:
-        with fh:
+        with named_as(dest, tmp), fh:
             if isinstance(write, bytes):
                 fh.write(write)
             else:
@@ -189,7 +205,8 @@ def write_atomically(dest: Path, write: Callable[[BinaryIO], object] | bytes, *,
             fh.flush()
             os.fsync(fh.fileno())
         refuse_link(dest)
-        os.replace(tmp, dest)
+        with named_as(dest, tmp):
+            os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)  # ours: created exclusively above
         raise

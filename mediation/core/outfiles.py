@@ -90,23 +90,25 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
         if not path.is_file():
             raise InvalidInput(msg("{path} exists and is not a file", path=str(path)))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
-    fd = files.create(tmp)
+    with files.named_as(path, tmp):
+        fd = files.create(tmp)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with files.named_as(path, tmp), os.fdopen(fd, "wb") as out:
             fd = -1
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the destination appeared meanwhile
-            except FileExistsError:
-                raise Exists(msg("{path} exists and is not overwritten",
-                                 path=str(path))) from None
-            finally:
-                tmp.unlink(missing_ok=True)
+        with files.named_as(path, tmp):
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)  # fails if the destination appeared meanwhile
+                except FileExistsError:
+                    raise Exists(msg("{path} exists and is not overwritten",
+                                     path=str(path))) from None
+                finally:
+                    tmp.unlink(missing_ok=True)
     except BaseException:
         if fd >= 0:
             os.close(fd)

@@ -1,0 +1,87 @@
+"""Kinds a clerk's trial (issue 14, zh, COLUMNS=80) found, each fixed in one place: a closed
+pipe (``| head -1``) ends quietly with exit 0 for every command; a refusal about a file written
+through a temporary name names the user's path, never the temporary one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Result, Templates, prepared
+
+Cli = Callable[..., Result]
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _committee(cli: Cli) -> None:
+    for args in (("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+                  "--prefix", "龙"),
+                 ("staff", "add", "liming", "--name", "李明", "--role", "mediator",
+                  "--no-password"),
+                 ("case", "new", "--file", str(ROOT / "data" / "demo" / "case.json"))):
+        made = cli(*args)
+        assert made.code == 0, made.err
+
+
+@pytest.fixture
+def room(cli: Cli, cli_db: str, cli_templates: Templates) -> Cli:
+    return prepared(cli, cli_db, cli_templates, "committee-case", _committee)
+
+
+def _piped_to_head(args: tuple[str, ...], db: str, lang: str) -> subprocess.CompletedProcess[bytes]:
+    """``mediation ARGS | head -1`` at its harshest: a real pipe whose reader has gone before
+    the command writes (head gone after its line, the command still writing)."""
+    exe = shutil.which("mediation", path=str(Path(sys.executable).parent)) or "mediation"
+    env = {**os.environ, "MEDIATION_DB": db, "MEDIATION_USER": "wangfang", "COLUMNS": "80",
+           "LANG": "zh_CN.UTF-8" if lang == "zh" else "C.UTF-8", "NO_COLOR": "1"}
+    env.pop("MEDIATION_LANG", None)
+    reader, writer = os.pipe()
+    os.close(reader)
+    with subprocess.Popen([exe, *args], stdout=writer, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, env=env) as proc:
+        os.close(writer)
+        _, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(args, proc.returncode, b"", err)
+
+
+PIPED = [("case", "show", "1"), ("case", "history", "1"), ("case", "list"),
+         ("staff", "list"), ("audit", "log"), ("--help",), ("case", "show", "--help")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", PIPED, ids=" ".join)
+def test_a_closed_pipe_ends_quietly_with_exit_0(room: Cli, cli_db: str, lang: str,
+                                                args: tuple[str, ...]) -> None:
+    done = _piped_to_head(args, cli_db, lang)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr == b""
+
+
+WRITERS = [("case", "print", "application", "1", "--out", "{dir}/x.docx"),
+           ("case", "print", "application", "1", "{dir}/x.docx"),
+           ("report", "monthly", "--month", "2026-11", "--out", "{dir}/r.xlsx"),
+           ("token", "create", "liming", "--days", "1", "--out", "{dir}/t.token"),
+           ("export", "nightly", "--date", "2026-11-30", "{dir}/exp"),
+           ("case", "file", "1", "--no-pdf", "{dir}/cf")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+@pytest.mark.parametrize("folder", ["/proc", "/sys"])
+def test_a_refused_file_is_named_as_given(room: Cli, command: tuple[str, ...], folder: str,
+                                          lang: str) -> None:
+    """`case print application 12 --out /proc/x.docx` said 无法使用 /proc/.x.docx.8b11cb1d9456."""
+    args = [a.replace("{dir}", folder) for a in command]
+    given = next(a for a in args if a.startswith(folder))
+    done = room("--lang", lang, *args, env={"COLUMNS": "80"})
+    assert done.code == 1, (done.out, done.err)
+    line = done.err.strip()
+    assert len(line.splitlines()) == 1 and given in line, line
+    assert ".partial" not in line and f"{folder}/." not in line, line

@@ -156,16 +156,16 @@ class DuplicateSuspected(MediationError):
         self.record = record
         self.hidden = hidden
         numbers = join([str(m["number"]) for m in matches])
+        # one line within 80 columns with a case number as long as (2026)龙人调字第123号
         if matches and hidden:
-            text = msg("Probable duplicate of {numbers}, and a probable duplicate exists in this "
-                       "committee that the director can see; check them side by side, or use "
-                       "--force to register it anyway (recorded).", numbers=numbers)
+            text = msg("May duplicate {numbers} and a case only the director sees; check, or "
+                       "add --force (recorded).", numbers=numbers)
         elif hidden:
-            text = msg("A probable duplicate exists in this committee; the director can see it. "
-                       "Use --force to register it anyway (recorded).")
+            text = msg("May duplicate a case only the director sees; check, or add --force "
+                       "(recorded).")
         else:
-            text = msg("Probable duplicate of {numbers}; check them side by side, or use --force "
-                       "to register it anyway (recorded).", numbers=numbers)
+            text = msg("May duplicate {numbers}; check, or add --force (recorded).",
+                       numbers=numbers)
         super().__init__(text)
 
 

@@ -85,3 +85,18 @@ def test_a_refused_file_is_named_as_given(room: Cli, command: tuple[str, ...], f
     line = done.err.strip()
     assert len(line.splitlines()) == 1 and given in line, line
     assert ".partial" not in line and f"{folder}/." not in line, line
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_duplicate_refusal_fits_80_columns(room: Cli, lang: str, terminal: bool) -> None:
+    """It wrapped at 80 columns: 错误：疑似与 (2026)龙人调字第1号 重复；请对照核实，或使用 --force
+    / 仍然登记（将被记录）。 Now one line, room for a three-digit number too."""
+    from rich.cells import cell_len
+
+    again = room("--lang", lang, "case", "new", "--file", str(ROOT / "data" / "demo" /
+                 "case.json"), env={"COLUMNS": "80"}, terminal=terminal)
+    assert again.code == 1, again.err
+    line = again.err.strip().splitlines()[-1]
+    assert "--force" in line and "(20" in line, line
+    assert cell_len(line.replace("第1号", "第123号")) <= 80, line

@@ -37,8 +37,8 @@ from mediation.db.engines import database_url, engine_for
 from mediation.db.storage import UnitOfWork
 from tests.access_world import build, case_record, release
 
-NOTICE = "A probable duplicate exists in this committee; the director can see it."
-NOTICE_ZH = "本委员会已有一件疑似重复的案件，主任可以查看。"
+NOTICE = "May duplicate a case only the director sees; check, or add --force (recorded)."
+NOTICE_ZH = "疑似与一件仅主任可见的案件重复；核实后可加 --force 登记（将被记录）"
 HIDDEN_CASE = case_record()  # case 1 of the world
 _fresh = itertools.count(1)
 HEAD = "log_head"  # the event log's head row changes with every event

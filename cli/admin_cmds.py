@@ -133,8 +133,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(row)
         else:
-            render.out(_("Added {user} ({name}) as {role}.", user=row["username"],
-                               name=row["name"], role=name("role", row["role"])) + "\n")
+            render.out(_with_namesakes(_("Added {user} ({name}) as {role}.",
+                                         user=row["username"], name=row["name"],
+                                         role=name("role", row["role"])), row) + "\n")
             render.one_time_code(row)
 
     @staff.command("list")
@@ -189,7 +190,10 @@ def register(app: typer.Typer) -> None:
         from mediation import committee as svc
 
         row = env(ctx).act(svc.set_staff, username, name=full_name, committee=committee)
-        render.out((_("{user} is now named {name}.", user=row["username"], name=row["name"])
+        said = (_("{user}'s name is corrected from {was} to {name}.", user=row["username"],
+                  was=row["was"], name=row["name"]) if row.get("was") else
+                _("{user} is now named {name}.", user=row["username"], name=row["name"]))
+        render.out((_with_namesakes(said, row)
                     if row["changed"] else
                     _("{name}'s name is unchanged: nothing was written.", name=row["name"]))
                    + "\n")
@@ -349,3 +353,16 @@ def workflow_road() -> list[str]:
             said.append(_("{state}: the end; recorded in it: {stays}.", state=shown,
                           stays=or_absent(stays, NONE)))
     return said
+
+
+def _with_namesakes(said: str, row: dict[str, Any]) -> str:
+    """``said`` (a staff member added or renamed), and when others of the committee have the
+    same name, a note saying so: homonyms are allowed, but a command given the name will ask
+    which user name is meant (issue 14: 李明 given to a second person said nothing)."""
+    if not row.get("namesakes"):
+        return said
+    from mediation.core.i18n import join
+
+    note = _("(note: {others} is also named {name}; where the name is given, you will be "
+             "asked to choose a user name)", others=join(row["namesakes"]), name=row["name"])
+    return _("{said} {note}", said=said.rstrip("。"), note=note)

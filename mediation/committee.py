@@ -264,7 +264,17 @@ def add_staff(uow: UnitOfWork, actor: Actor, *, username: str, name: str, role: 
                     committee_id=committee_id,
                     changes={"username": [None, username], "name": [None, staff.name],
                              "role": [None, role]})
-    return staff_view(staff) | code
+    return staff_view(staff) | code | {"namesakes": namesakes(uow, staff)}
+
+
+def namesakes(uow: UnitOfWork, staff: Staff) -> list[str]:
+    """The user names of the other staff of ``staff``'s committee with the same name. Two
+    people may share a name (allowed); the CLI says so, since a command given that name asks
+    which user name is meant (find_staff)."""
+    rows = uow.session.exec(select(Staff).where(Staff.committee_id == staff.committee_id,
+                                                Staff.name == staff.name,
+                                                Staff.username != staff.username))
+    return sorted(r.username for r in rows)
 
 
 def staff_name(typed: str, empty: Msg) -> str:
@@ -308,6 +318,7 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
             raise InvalidInput(msg("you cannot disable your own account"))
     if active is not None and record(changes, "active", staff.active, active):
         staff.active = active
+    was = staff.name
     if name is not None:
         name = staff_name(name, msg("give the person's name"))
         if record(changes, "name", staff.name, name):
@@ -320,7 +331,8 @@ def set_staff(uow: UnitOfWork, actor: Actor, username: str, *, role: str | None 
                         action=action,
                         committee_id=staff.committee_id,
                         changes={"username": [username, username], **changes})
-    return staff_view(staff) | {"changed": sorted(changes)}
+    return staff_view(staff) | {"changed": sorted(changes), "was": was,
+                                "namesakes": namesakes(uow, staff) if "name" in changes else []}
 
 
 def _grantable(actor: Actor) -> frozenset[str]:

@@ -100,3 +100,27 @@ def test_the_duplicate_refusal_fits_80_columns(room: Cli, lang: str, terminal: b
     line = again.err.strip().splitlines()[-1]
     assert "--force" in line and "(20" in line, line
     assert cell_len(line.replace("第1号", "第123号")) <= 80, line
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_name_another_staff_member_has_is_taken_and_said(room: Cli, lang: str,
+                                                           terminal: bool) -> None:
+    """`staff name zhaomin 李明` with liming already 李明 was taken silently."""
+    added = room("--lang", lang, "staff", "add", "zhaomin", "--name", "赵敏", "--no-password",
+                 env={"COLUMNS": "80"}, terminal=terminal)
+    assert added.code == 0 and "liming" not in added.out, added.out
+    renamed = room("--lang", lang, "staff", "name", "zhaomin", "李明", env={"COLUMNS": "80"},
+                   terminal=terminal)
+    assert renamed.code == 0, renamed.err
+    said = " ".join(renamed.out.split())
+    if lang == "zh":
+        assert said == ("zhaomin 的姓名已由 赵敏 更正为 李明（注意：liming 也叫 李明，按姓名指定时"
+                        "程序会请您选择用户名）"), said
+    else:
+        assert "from 赵敏 to 李明" in said and "liming is also named 李明" in said, said
+    twin = room("--lang", lang, "staff", "add", "liming2", "--name", "李明", "--no-password")
+    assert twin.code == 0, twin.err
+    assert ("liming、zhaomin" if lang == "zh" else "liming, zhaomin") in twin.out, twin.out
+    listed = room("staff", "list", "--json").out
+    assert listed.count('"李明"') == 3

@@ -407,10 +407,14 @@ def _write_parties(uow: UnitOfWork, case: Case, rows: list[Party], checked: Any,
             after[j] = {**after[j], "corrected": fixed}
     if before != after:
         ch["parties"] = [before, after]
-    return [kept.Value(f"party/{row.id}", "name", before_rows[i]["name"], values["name"], i)
+    if "parties" not in ch:  # below: the names of persons and of who act for a party (kept)
+        return []
+    return [kept.Value(f"party/{row.id}", field, before_rows[i].get(field), values.get(field), i)
             for i, (row, values) in enumerate(zip(rows, wanted, strict=False))
-            if redaction.is_person(values.get("kind")) and "parties" in ch
-            and before_rows[i]["name"] != values.get("name")]
+            for field in kept.NAME_FIELDS
+            if (field != "name" or redaction.is_person(values.get("kind")))
+            and before_rows[i].get(field) != values.get(field)
+            and before_rows[i].get(field) and values.get(field)]
 
 
 # A party's stored fields a correction may change whose change the masked view may hide.

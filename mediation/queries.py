@@ -144,7 +144,10 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     cid = case.id
     assert cid is not None
     parties = s.exec(select(Party).where(Party.case_id == cid).order_by(col(Party.position))).all()
-    party_names = redaction.persons(parties)
+    # the persons of the case, and the names its corrections replaced (kept.names: a party
+    # renamed is still named so in the facts written before)
+    party_names = [*redaction.persons(parties), *kept.names(uow.conn, cid)] \
+        if not (reveal or names_ok) else []
 
     def t(text: str | None) -> str | None:
         """THE rule of every free-text field of the case file, the same as the parties'
@@ -288,7 +291,7 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = Fal
         record_reveal(uow, actor, case, assigned, parties, reason)
     rows = uow.session.exec(select(Event).where(Event.case_id == case.id)
                             .order_by(col(Event.seq))).all()
-    names_ok = reveal or sees_names(actor)
+    names_ok = known_names.may_restore(actor, revealed=reveal)
     names = [] if names_ok else redaction.persons(parties)
     typed = _typed_texts(uow, case.id, rows)
     values = kept.of_events(uow.conn, [e.seq for e in rows])  # names corrected (kept out)
@@ -298,7 +301,8 @@ def history(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = Fal
     views = [shown.event(redact_event(kept.shown(_as_typed(
         event_view(e, case.number), typed.get(e.seq)), values.get(e.seq, ()), names=names_ok),
         names)) for e in rows]
-    return named_actors(uow, known_names.fill(views, parties) if names_ok else views)
+    return named_actors(uow, known_names.restore(uow, actor, views, revealed=reveal,
+                                                 parties={case.id or 0: parties}))
 
 
 class PartiesShown:

@@ -321,8 +321,12 @@ def _has_text(command: Command, reason: str | None) -> bool:
 
 def _persons(uow: UnitOfWork, case_id: int) -> list[str]:
     """The names masked in a step's event (redaction.persons: persons, guardians,
-    representatives)."""
-    return redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all())
+    representatives), and the names its corrections replaced (kept.names: a text written
+    before a party was renamed, an agreement's terms corrected later, still names them)."""
+    from mediation.db import kept
+
+    return [*redaction.persons_of_rows(uow.conn.execute(_PERSONS, {"case_id": case_id}).all()),
+            *kept.names(uow.conn, case_id)]
 
 
 def _union(first: list[str], second: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from mediation.access.policy import Actor, audit_scope, sees_names
+from mediation.access.policy import Actor, audit_scope
 from mediation.cases import Case, Party
 from mediation.core import redaction
 from mediation.core.clock import iso, start_of_local_day_utc
@@ -28,23 +28,26 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
         actor_name: str | None = None, since: date | datetime | None = None,
         until: date | datetime | None = None, action: str | None = None,
         limit: int | None = 500, offset: int = 0, newest_first: bool = False,
-        revealed: bool = False) -> list[EventView]:
+        revealed: bool = False, restored: bool = True) -> list[EventView]:
     """The committee's events, oldest first (``newest_first``: the latest first), filtered;
     ``since`` and ``until`` days inclusive; ``limit`` events from ``offset`` (None: all).
 
     A mediator sees only the events they made (``access.audit_scope``); a reader without access
     to parties' names (the auditor) sees them masked, also inside free text, unless the case
-    was ``revealed`` to them (:func:`case_timeline`).
+    was ``revealed`` to them (:func:`case_timeline`); a reader who may see names sees those
+    the log holds masked put back, by the one rule of every record view
+    (``known_names.restore``; ``restored=False``: left to the caller, :func:`case_timeline`).
     """
     stmt = _log_filter(uow, actor, case=case, actor_name=actor_name, since=since,
                        until=until, action=action)
     order = col(Event.seq).desc() if newest_first else col(Event.seq)
     stmt = stmt.order_by(order).offset(offset)
     rows = uow.session.execute(stmt if limit is None else stmt.limit(limit)).all()
+    from mediation import known_names
     from mediation.queries import event_view, named_actors, redact_event
 
     names: list[str] = []
-    names_ok = revealed or sees_names(actor)
+    names_ok = known_names.may_restore(actor, revealed=revealed)
     if not names_ok:
         # The persons of every case in the extract (redaction.persons: parties who are
         # persons, guardians and representatives; organisations keep their registered names).
@@ -54,9 +57,11 @@ def log(uow: UnitOfWork, actor: Actor, *, case: str | None = None,
                    col(Party.representative_name))
             .where(col(Party.case_id).in_(case_ids))).all())
     values = kept.of_events(uow.conn, [ev.seq for ev, _ in rows])  # kept out of the log
-    return named_actors(uow, [redact_event(kept.shown(
-        event_view(ev, number), values.get(ev.seq, ()), names=names_ok), names)
-        for ev, number in rows])
+    views = [redact_event(kept.shown(event_view(ev, number), values.get(ev.seq, ()),
+                                     names=names_ok), names) for ev, number in rows]
+    if restored:
+        views = known_names.restore(uow, actor, views, revealed=revealed)
+    return named_actors(uow, views)
 
 
 def log_page(uow: UnitOfWork, actor: Actor, *, limit: int | None = 50, page: int = 1,
@@ -120,15 +125,16 @@ def case_timeline(uow: UnitOfWork, actor: Actor, ref: str, *, reveal: bool = Fal
                                   .order_by(col(Party.position))).scalars().all()
     if reveal:
         record_reveal(uow, actor, case, casestore.assigned_to(uow, cid), parties, reason)
-    logged = log(uow, actor, case=str(cid), limit=1_000_000, revealed=reveal)
-    shown = PartiesShown(parties, case, reveal=reveal, names_ok=reveal or sees_names(actor),
+    from mediation import known_names
+
+    logged = log(uow, actor, case=str(cid), limit=1_000_000, revealed=reveal, restored=False)
+    shown = PartiesShown(parties, case, reveal=reveal,
+                         names_ok=known_names.may_restore(actor, revealed=reveal),
                          corrected=corrected_since(e.changes for e in logged),
                          former=kept.names(uow.conn, cid))  # as case history (queries.history)
-    events = [shown.event(e) for e in logged]
-    if reveal or sees_names(actor):  # the names the log holds masked, where known
-        from mediation import known_names
-
-        events = known_names.fill(events, parties)
+    # the names the log holds masked, where known: the one rule of every record view
+    events = known_names.restore(uow, actor, [shown.event(e) for e in logged],
+                                 revealed=reveal, parties={cid: parties})
     return {"id": cid, "number": case.number, "state": case.state, "version": case.version,
             "registered_at": iso(case.registered_at),
             "events": [e.model_dump() for e in events]}

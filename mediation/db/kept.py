@@ -3,7 +3,8 @@
 their keyed hash, so ``audit verify`` (and ``db check``) bind a kept value to its event while it
 exists, and retention can delete it (PIPL art. 19; the log cannot be rewritten).
 
-- A party's name corrected (``case amend --edit-party``): before and after, so that a reader
+- A party's name corrected (``case amend --edit-party``), or its guardian's or representative's
+  (``NAME_FIELDS``): before and after, so that a reader
   who may see names sees what changed (罗红 → 罗宏) in ``case history``, where the event shows
   both masked (罗某 → 罗某). The event's commitment is the case file's own record of the change
   (``changes["file"]``: the ``party/<id>`` row's ``name`` before and after, keyed hashes).
@@ -29,6 +30,11 @@ from mediation.db.casefile_changes import keyed
 from mediation.tables import Event, EventView, KeptValue
 
 KEY = "kept"  # the event's record of values kept out of it: "<record>.<field>" → [hash, hash]
+# The persons' names of a party row kept out of a correction's event (before → after): the
+# party's own, its guardian's, its representative's (法定代表人, 主要负责人); each the ``name``
+# of the party's entry in the event's lists, or of its ``guardian`` / ``representative``.
+NAME_FIELDS = ("name", "guardian_name", "representative_name")
+_AGENT = {"guardian_name": "guardian", "representative_name": "representative"}
 
 _T = KeptValue.__table__  # type: ignore[attr-defined]
 _EVENT = Event.__table__  # type: ignore[attr-defined]
@@ -83,7 +89,7 @@ def names(conn: Connection, case_id: int) -> list[str]:
     """Every person's name a case's corrections kept, before and after (for retention, which
     masks them in the case's free text with the current ones)."""
     rows = conn.execute(select(_T.c.before, _T.c.after).where(
-        _T.c.case_id == case_id, _T.c.field == "name").order_by(_T.c.id))
+        _T.c.case_id == case_id, _T.c.field.in_(NAME_FIELDS)).order_by(_T.c.id))
     return [v for r in rows for v in r if v]
 
 
@@ -147,15 +153,19 @@ def shown(view: EventView, values: Sequence[Value], *, names: bool) -> EventView
             pair = changes.get("parties")
             if not (isinstance(pair, list) and len(pair) == 2):
                 continue
-            changes["parties"] = [_named(side, v.item, value)
+            changes["parties"] = [_named(side, v.item, value, v.field)
                                   for side, value in zip(pair, (v.before, v.after), strict=True)]
     return view.model_copy(update={"changes": changes})
 
 
-def _named(side: Any, item: int, value: str | None) -> Any:
+def _named(side: Any, item: int, value: str | None, field: str = "name") -> Any:
     if not (isinstance(side, list) and 0 <= item < len(side) and isinstance(side[item], dict)
             and value is not None):
         return side
     out = list(side)
-    out[item] = {**side[item], "name": value}
+    agent = _AGENT.get(field)
+    if agent is None:
+        out[item] = {**side[item], "name": value}
+    elif isinstance(side[item].get(agent), dict):  # a guardian's, a representative's
+        out[item] = {**side[item], agent: {**side[item][agent], "name": value}}
     return out

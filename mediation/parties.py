@@ -149,11 +149,15 @@ class GuardianIn(fields.In):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str, info: ValidationInfo) -> str:
+        if fields.refused_before(info.data, "relation"):
+            return v
         return fields.person_name(v, guardian_kind(info.data.get("relation")))
 
     @field_validator("id_number")
     @classmethod
     def _id_number(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if fields.refused_before(info.data, "relation"):
+            return v
         return guardian_id_number(v, info.data.get("relation"))
 
     @field_validator("phone")
@@ -202,11 +206,15 @@ class PartyIn(fields.In):
         """A name that looks like one (fields.person_name), in its one normal form (middle
         dots, stray spaces: redaction.py), so that the duplicate check and the masking of names
         find every spelling."""
+        if fields.refused_before(info.data, "kind"):
+            return v
         return fields.person_name(v, info.data.get("kind", PartyKind.person))
 
     @field_validator("id_number")  # checked alone, so found with the record's other problems
     @classmethod
     def _id_number(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if fields.refused_before(info.data, "kind", "id_type"):
+            return v
         return fields.resident_id(v, info.data.get("id_type"), info.data.get("kind"))
 
     @field_validator("phone")
@@ -218,6 +226,8 @@ class PartyIn(fields.In):
     @classmethod
     def _representative(cls, v: RepresentativeIn | None,
                         info: ValidationInfo) -> RepresentativeIn | None:
+        if fields.refused_before(info.data, "kind"):
+            return v
         check_representative(info.data.get("kind", PartyKind.person), v is not None)
         return v
 

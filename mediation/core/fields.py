@@ -39,6 +39,14 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def refused_before(data: Mapping[str, Any], *names: str) -> bool:
+    """Whether a field that a check depends on (``names``, declared earlier) was refused: it is
+    then missing from ``data`` (a field validator's ``info.data``; a field not given has its
+    default there). The dependent check is skipped, so a refused ``"kind": "公司"`` does not
+    also report the credit code as a wrong resident ID number: one problem, said once."""
+    return any(n not in data for n in names)
+
+
 class FieldError(ValueError):
     """A validation problem that belongs to a named field of the model being validated; the
     message's ``params`` fill its fields (``message``)."""

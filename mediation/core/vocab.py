@@ -160,7 +160,9 @@ RELATION_WORDS: dict[str, str] = {
 
 # The words clerks write for a natural person (自然人, Civil Code book 1 ch. 2) as a party's
 # kind (a clerk's trial wrote "kind": "个人"), read by choices.parse on every path alike.
-KIND_WORDS: dict[str, str] = dict.fromkeys(("个人", "公民"), PartyKind.person.value)
+KIND_WORDS: dict[str, str] = dict.fromkeys(("个人", "公民"), PartyKind.person.value) | \
+    dict.fromkeys(("公司", "企业"), PartyKind.legal_person.value)  # 法人 (Civil Code art. 76:
+# a company is a for-profit legal person; written of a party, 企业 means the same)
 
 
 # A person's ethnic group (民族) by GB/T 3304 (中国各民族名称的罗马字母拼写法和代码): the 56

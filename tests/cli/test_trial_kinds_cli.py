@@ -124,3 +124,41 @@ def test_a_name_another_staff_member_has_is_taken_and_said(room: Cli, lang: str,
     assert ("liming、zhaomin" if lang == "zh" else "liming, zhaomin") in twin.out, twin.out
     listed = room("staff", "list", "--json").out
     assert listed.count('"李明"') == 3
+
+
+def _company_case(tmp_path: Path, kind: str) -> Path:
+    import json
+
+    record = json.loads((ROOT / "data" / "demo" / "case.json").read_text("utf-8"))
+    record["summary"] = "某物业公司与业主因物业费发生纠纷。"
+    record["parties"][1] = {"role": "respondent", "kind": kind, "name": "长沙市某物业服务有限公司",
+                            "id_number": "91350100M000100Y43",
+                            "representative": {"name": "王建华", "title": "总经理"}}
+    path = tmp_path / "公司.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["公司", "企业"])
+def test_a_company_is_a_legal_person(room: Cli, tmp_path: Path, lang: str, kind: str) -> None:
+    """`"kind": "公司"` was refused, and the credit code checked as a resident ID number."""
+    made = room("--lang", lang, "case", "new", "--force", "--file",
+                str(_company_case(tmp_path, kind)), "--json")
+    assert made.code == 0, made.err
+    assert '"legal_person"' in room("case", "show", "2", "--json").out
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_kind_is_the_only_problem_said(room: Cli, tmp_path: Path, lang: str,
+                                                 terminal: bool) -> None:
+    """The checks that depend on the kind (the number, the name, the representative) are
+    skipped when the kind itself is refused: one problem, not a second misleading one."""
+    made = room("--lang", lang, "case", "new", "--file", str(_company_case(tmp_path, "集团")),
+                env={"COLUMNS": "80"}, terminal=terminal)
+    assert made.code in (1, 2), made.err
+    said = made.err
+    assert "集团" in said
+    for wrong in ("18", "身份证", "resident", "ID number", "representative", "代表人"):
+        assert wrong not in said, said

@@ -85,6 +85,22 @@ def _english_by_default() -> Iterator[None]:
     set_language("en")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _drawing_imported() -> None:
+    """matplotlib (as the chart imports it), its fonts and openpyxl are imported once in each
+    test process: the nightly export makes its chart and sheet in a forked copy of the process
+    (mediation/reporting/beside.py), which otherwise imported them again at every export (about
+    0.55 s CPU each). The same functions draw the same bytes; only the imports are inherited."""
+    import openpyxl.styles
+    import openpyxl.utils
+    import openpyxl.worksheet.properties  # noqa: F401
+
+    from mediation.reporting import chart
+
+    chart._import_drawing()
+    chart.cjk_font()
+
+
 # The tests of the migrations themselves migrate every empty database (tests/schemas.py).
 MIGRATION_TESTS = ("tests.integration.test_migrations", "tests.integration.test_migration_names")
 

@@ -71,6 +71,9 @@ def register(app: typer.Typer) -> None:
 
         with e.uow(write=False) as uow:  # who acts, and the calendar the record is read on
             calendar = calendars.of(uow, e.actor(uow).committee_id)
+        from mediation.core import clock
+
+        clock.use(calendar)  # the guided intake shows times in it (output.local_time)
         draft = None
         if file is None:
             from cli.intake_draft import Draft

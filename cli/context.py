@@ -59,6 +59,16 @@ class Env:
 
         return acting.resolve(uow, self.credentials())
 
+    @staticmethod
+    def use_calendar(uow: UnitOfWork, actor: Actor) -> None:
+        """Read the acting committee's calendar once for this command (settings, memoised in
+        the unit of work, so the command's own rules read it without another statement) and
+        make it the one every time is shown and read in (clock.use, output.local_time)."""
+        from mediation.core import clock
+        from mediation.db import settings  # calendars.of, without the workflow it imports
+
+        clock.use(settings.calendar(uow, actor.committee_id))
+
     def act(self, fn: Callable[..., T], *args: Any, write: bool = True, snapshot: bool = True,
             **kwargs: Any) -> T:
         """Resolve the actor, call ``fn(uow, actor, *args, **kwargs)``, commit if writing
@@ -75,6 +85,7 @@ class Env:
 
         def once(uow: UnitOfWork) -> T:
             actor: Actor = self.actor(uow)
+            self.use_calendar(uow, actor)
             return fn(uow, actor, *args, **kwargs)
 
         # A write reads first (UnitOfWork): who acts, and a workflow step up to its

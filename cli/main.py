@@ -233,6 +233,10 @@ def build_app(only: str | None = None) -> typer.Typer:
                 set_language(normalise_language(lang))
             except ValueError:
                 raise typer.BadParameter(_("use zh or en"), param_hint="--lang") from None
+        from mediation.core import clock
+        from mediation.core.calendar import DEFAULT
+
+        clock.use(DEFAULT)  # until this command reads its committee's (Env.act)
         ctx.obj = Env(db=db, user=user, token_file=token_file)
 
     wanted = [g for g in GROUPS if only in g[0]] or GROUPS

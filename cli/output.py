@@ -78,8 +78,10 @@ def emit_json(value: Any) -> None:
 
 def local_time(value: str | None) -> str:
     """THE way a date or time is shown: an ISO UTC timestamp (``...Z``, or with an offset) in
-    China Standard Time, a wall time without an offset (the guided intake's answers, already
-    the committee's) as it is, both to the minute, ``2026-11-03 09:30``; a date as it is.
+    the committee's time zone (clock.calendar: its ``calendar set --zone``, read once by the
+    command; Asia/Shanghai by default), a wall time without an offset (the guided intake's
+    answers, already the committee's) as it is, both to the minute, ``2026-11-03 09:30``; a
+    date as it is.
 
     A step entered with a date alone (``--at 2026年11月29日``, not today) is recorded at that
     day's first instant (workflow.occurrence): a local time of exactly 00:00:00.000000 is
@@ -89,10 +91,10 @@ def local_time(value: str | None) -> str:
         return ""
     if "T" not in value:
         return value
-    from mediation.core.clock import LOCAL
+    from mediation.core import clock
 
     dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    wall = dt.astimezone(LOCAL) if dt.tzinfo is not None else dt
+    wall = dt.astimezone(clock.calendar().tz) if dt.tzinfo is not None else dt
     if (wall.hour, wall.minute, wall.second, wall.microsecond) == (0, 0, 0, 0):
         return wall.strftime("%Y-%m-%d")
     return wall.strftime("%Y-%m-%d %H:%M")

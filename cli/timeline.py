@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cli import tables
 from cli.lines import emit, joined, keep, keep_value
 from cli.output import category_name, emit_json, local_time
-from mediation.core import money
-from mediation.core.calendar import DEFAULT
+from mediation.core import clock, money
 from mediation.core.i18n import N_, Shown, _, get_language, name
 from mediation.core.vocab import STAFF_FIELDS
 
@@ -119,7 +118,8 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
         return mark(_document(value))
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
         if key in DEADLINES:  # the period's last day, as case show shows it
-            return mark(DEFAULT.last_day_of(datetime.fromisoformat(value[:19])).isoformat())
+            last = clock.calendar().last_day_of(datetime.fromisoformat(value[:19]))
+            return mark(last.isoformat())
         return mark(local_time(value))
     if isinstance(value, dict):
         sep = "，" if get_language() == "zh" else ", "

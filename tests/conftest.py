@@ -101,6 +101,18 @@ def _drawing_imported() -> None:
     chart.cjk_font()
 
 
+@pytest.fixture(autouse=True)
+def _default_calendar() -> Iterator[None]:
+    """Each test starts (and leaves) the process in the default calendar: a CLI command run
+    in-process makes its committee's the current one (clock.use, cli/context Env.act)."""
+    from mediation.core import clock
+    from mediation.core.calendar import DEFAULT
+
+    clock.use(DEFAULT)
+    yield
+    clock.use(DEFAULT)
+
+
 # The tests of the migrations themselves migrate every empty database (tests/schemas.py).
 MIGRATION_TESTS = ("tests.integration.test_migrations", "tests.integration.test_migration_names")
 

@@ -1,8 +1,12 @@
-"""Dates as the committee lives them, in the default calendar (China Standard Time).
+"""Dates as the committee lives them, in the committee's calendar.
 
 Timestamps are stored in UTC; the calendar questions (which year a case number belongs to, which
-day a case concluded on) are answered in local time. A committee's own time zone is a setting
-(``mediation.calendars``); these helpers answer in the default one (``Asia/Shanghai``).
+day a case concluded on) and every time shown are answered in local time. A committee's own time
+zone is a setting (``mediation.calendars``, ``mediation calendar set --zone``): a command reads it
+once, where it already opens the database (cli/context ``Env.act``), and makes it THE calendar of
+this process with :func:`use`; :func:`calendar` answers it (the default, ``Asia/Shanghai``, until
+a command has read the committee's, or for a command that opens no database). The helpers below
+and the CLI's ``output.local_time`` answer in it.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
-from mediation.core.calendar import DEFAULT
+from mediation.core.calendar import DEFAULT, Calendar
 
-LOCAL = DEFAULT.tz
+# The committee's calendar this command works in (:func:`use`), else the default.
+_CURRENT: list[Calendar] = [DEFAULT]
 # The instant "now" is, when a test fixed it (:func:`fixed`; tests/conftest.py ``fixed_now``),
 # in this process only: no setting or environment variable moves the clock of a real install.
 _FIXED: list[datetime] = []
@@ -38,13 +43,26 @@ def fixed(instant: datetime) -> Iterator[None]:
         _FIXED.pop()
 
 
+def use(cal: Calendar) -> None:
+    """Make ``cal`` (the acting committee's calendar, settings.calendar) the calendar every
+    time is shown and every local date answered in, for the rest of this command."""
+    _CURRENT[0] = cal
+
+
+def calendar() -> Calendar:
+    """THE calendar of the current committee (:func:`use`; the default, Asia/Shanghai, before
+    a command has read its committee's settings)."""
+    return _CURRENT[0]
+
+
 def local_date(utc_naive: datetime) -> date:
-    return DEFAULT.local_date(utc_naive)
+    """The committee's local date (:func:`calendar`) of a naive-UTC instant."""
+    return _CURRENT[0].local_date(utc_naive)
 
 
 def start_of_local_day_utc(day: date) -> datetime:
-    """The naive-UTC instant at which ``day`` begins in the default zone."""
-    return DEFAULT.start_of_day_utc(day)
+    """The naive-UTC instant at which ``day`` begins in the committee's zone."""
+    return _CURRENT[0].start_of_day_utc(day)
 
 
 def iso(value: datetime | date | None) -> str | None:

@@ -14,7 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from mediation.core import calendar, moments
-from mediation.core.clock import start_of_local_day_utc
+
+# counted in China Standard Time for every committee (docs/settings.md), not clock.calendar()
+from mediation.core.calendar import DEFAULT
 from mediation.core.errors import InvalidInput, UsageError
 from mediation.core.i18n import N_, msg
 
@@ -28,11 +30,11 @@ class Period:
 
     @property
     def start_utc(self) -> datetime:
-        return start_of_local_day_utc(self.start)
+        return DEFAULT.start_of_day_utc(self.start)
 
     @property
     def end_utc(self) -> datetime:
-        return start_of_local_day_utc(self.end)
+        return DEFAULT.start_of_day_utc(self.end)
 
     @property
     def last_day(self) -> date:

@@ -41,7 +41,9 @@ from typing import Any
 from mediation.access.policy import Actor, require
 from mediation.committee import committee_of
 from mediation.core import categories, files
-from mediation.core.clock import start_of_local_day_utc
+
+# counted in China Standard Time for every committee (docs/settings.md), not clock.calendar()
+from mediation.core.calendar import DEFAULT
 from mediation.core.periods import date_range, last_months, month_to_date, year_to_date
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork, unit_of_work
@@ -168,7 +170,7 @@ def _figures_beside(parent: UnitOfWork, head: tuple[int, str], actor: Actor, day
 
 def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
                progress: Progress) -> dict[str, Any]:
-    end = start_of_local_day_utc(day + timedelta(days=1))
+    end = DEFAULT.start_of_day_utc(day + timedelta(days=1))
     seq, head_hash = eventlog.head(uow.session)  # read first: the data is at least this new
     files: dict[str, dict[str, Any]] = {}
     # The committee's province numbering of the categories, when it loaded one (a column of

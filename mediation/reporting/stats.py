@@ -39,7 +39,9 @@ from typing import Any
 from sqlalchemy import String, Table, and_, case, func, literal, or_, select, union_all
 
 from mediation.access.policy import Actor, require
-from mediation.core.clock import local_date
+
+# counted in China Standard Time for every committee (docs/settings.md), not clock.calendar()
+from mediation.core.calendar import DEFAULT
 from mediation.core.errors import UsageError
 from mediation.core.i18n import msg
 from mediation.core.periods import Period
@@ -210,7 +212,7 @@ def _collect(conn: Any, q: Sql, ids: list[int], as_of: datetime) -> dict[str, di
     _prevention(conn, q, scope, row)
 
     # 6. Overdue, as of one instant (the index on (committee, state, deadline) answers it).
-    as_of_month = local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
+    as_of_month = DEFAULT.local_date(as_of - timedelta(microseconds=1)).strftime("%Y-%m")
     key = q.key(c, fixed_month=as_of_month).label("k")
     stmt = (select(key, func.count()).select_from(c)
             .where(c.c.committee_id.in_(ids), c.c.state.in_(OPEN_STATES),

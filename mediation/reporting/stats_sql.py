@@ -25,7 +25,9 @@ from sqlalchemy.sql.operators import custom_op
 from sqlmodel import SQLModel
 
 from mediation.core import categories
-from mediation.core.clock import start_of_local_day_utc
+
+# counted in China Standard Time for every committee (docs/settings.md), not clock.calendar()
+from mediation.core.calendar import DEFAULT
 from mediation.core.periods import Period, next_month
 
 
@@ -64,7 +66,7 @@ class Sql:
             if len(starts) == 1:
                 return last
             plain = self.ts(ts)
-            return case(*[(plain < start_of_local_day_utc(nxt), literal(f"{d:%Y-%m}", String))
+            return case(*[(plain < DEFAULT.start_of_day_utc(nxt), literal(f"{d:%Y-%m}", String))
                           for d, nxt in pairwise(starts)], else_=last)
         shifted = ts if is_date else ts + literal_column("interval '8 hours'")
         return func.to_char(shifted, "YYYY-MM")

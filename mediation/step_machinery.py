@@ -103,14 +103,11 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
     casestore.check_version(uow, case, expected_version)
     before = case.state
     recorded = uow.now()
+    if at is not None and trigger not in workflow.allowed_triggers(before):
+        _fire(uow, actor, case, subject, command)  # the state first: 已受理, not the --at
     occurred = recorded if at is None else occurred_at(uow, case, trigger, at, recorded)
     _when(uow, case, subject, occurred, recorded)
-    try:
-        after = workflow.fire(subject, command)
-    except Refused as refused:
-        if refused.allowed:
-            refused.allowed = _offered(uow, actor, case, subject, trigger) or None
-        raise
+    after = _fire(uow, actor, case, subject, command)
     warned = tuple(w.render() for w in workflow.warnings(subject, command))
     old_version = case.version
     read = casestore.columns(case)
@@ -179,6 +176,7 @@ def _when(uow: UnitOfWork, case: Case, subject: workflow.Subject, occurred: date
     committee's date today (when it is recorded), and the last day of the case's period."""
     cal = calendars.of(uow, case.committee_id)
     subject.now = occurred
+    subject.calendar = cal
     subject.today = cal.local_date(recorded)
     subject.occurred_on = cal.local_date(occurred)
     if case.deadline is not None:
@@ -217,6 +215,21 @@ def _instant(value: Any) -> datetime | None:
     if isinstance(value, str):  # SQLite's text, when the driver does not convert it
         return datetime.fromisoformat(value)
     return value if isinstance(value, datetime) else None
+
+
+def _fire(uow: UnitOfWork, actor: Actor, case: Case, subject: workflow.Subject,
+          command: Command) -> str:
+    """The step's state after it (``workflow.fire``), or its Refused offering the steps the
+    case's facts allow. THE order of a step's checks: whether the step may be taken from the
+    case's state comes before when it happened (``--at``): a step its state does not allow is
+    refused as such, whatever time was typed (a clerk's trial: 受理 on a case already 已受理
+    was told its time was before the registration)."""
+    try:
+        return workflow.fire(subject, command)
+    except Refused as refused:
+        if refused.allowed:
+            refused.allowed = _offered(uow, actor, case, subject, command.trigger) or None
+        raise
 
 
 def occurred_at(uow: UnitOfWork, case: Case, trigger: str, at: date, now: datetime

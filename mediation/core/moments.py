@@ -10,11 +10,20 @@ A moment is a day, perhaps followed by a time of day, or a time of day alone:
   begin on Monday: 上周五 is the Friday of the week before this one);
 - the time (after a space, a ``T``, or straight after 日/号/天/the weekday): ``9:30``,
   ``09:30:00`` (an offset ``+08:00`` or ``Z`` kept), ``9点``, ``9点半``, ``9点15分``,
-  ``9点整``, ``21时50分``, ``9时半``, ``3点一刻`` (3:15), ``3点三刻`` (3:45); the hour and
-  minute in Chinese numerals too: 三点半, 十点一刻, 九点零五分, 十二点, 两点 (2:00), 二十点;
+  ``9点整``, ``21时50分``, ``9时半``, ``3点一刻`` (15:15), ``3点三刻`` (15:45); the hour and
+  minute in Chinese numerals too: 三点半, 十点一刻, 九点零五分, 十二点, 两点 (14:00), 二十点;
   before it 上午/早上/凌晨/中午/下午/傍晚/晚上, or ``am``/``pm`` after it: 下午3点 is 15:00,
   中午12点 12:00, 晚上9点 21:00, 凌晨12点 00:00, ``3pm`` 15:00, ``3:30 pm`` 15:30;
 - a time alone (``8点``, ``15:30``, ``下午三点``) is that time today.
+
+THE bare hour (no 上午/下午/晚上/凌晨/中午..., no am/pm): an hour said with 点 or 时 from 1 to 6
+(``3点一刻``, 两点, 6点半) is the afternoon or evening, 13:00 to 18:59; 7 to 11 is the morning;
+12点 is noon. In Chinese office speech a bare hour means working hours: nobody in a committee's
+office says 3点 for 03:00, and a clerk's trial stored ``3点一刻`` typed at 17:09 as 03:15 that
+morning. A part of the day always says which: 凌晨3点 is 03:00, 上午6点 06:00. A clock
+reading with a colon (``3:15``, ``03:15``, ``15:30``), as a phone or a file writes it, is
+24-hour and read as written (03:15), as files are read (normalise.datetime_text); so are 0点,
+13点 ... 23点 and 二十点, which no part of the day makes ambiguous.
 
 Digits, colons and spaces in any width (full-width ``１２：３０`` too).
 
@@ -213,6 +222,8 @@ def _clock(m: re.Match[str]) -> tuple[int, int, int, int] | None:
         hour = 0
     elif (part or ampm) and hour > 12:
         hour = 99  # 上午15点
+    elif not part and not ampm and m.group("hz") is not None and 1 <= hour <= 6:
+        hour += 12  # THE bare hour: 3点一刻 said in the office is 15:15 (module docstring)
     if hour > 23 or minute > 59 or second > 59:
         return None
     return hour, minute, second, micro

@@ -72,6 +72,17 @@ def appointment_holds(at: str, last_session: date | None) -> bool:
     return last_session is None or last_session < date.fromisoformat(at[:10])
 
 
+def appointment_problem(when: datetime, now: datetime, cal: Calendar) -> Msg | None:
+    """Why the next session cannot be at ``when`` (None when it can): it has passed, or is
+    now (``when`` and ``now`` naive UTC, shown in the committee's wall time). An input error
+    (exit 1), not a refusal of the step by the case's state: the time and now are named, and
+    a time to come is offered (a clerk's trial: 今天 0点30 at 01:10 read as a state error)."""
+    if when > now:
+        return None
+    return msg("the next session's time {when} has passed (now {now}): write a time to come, "
+               "such as tomorrow 9:30", when=_local_text(cal, when), now=_local_text(cal, now))
+
+
 def earliest(trigger: str, previous: datetime | None, state_began: datetime | None
              ) -> datetime | None:
     """The earliest time ``trigger`` may have happened: after the case's latest step, or for a

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mediation.core import choices
+from mediation.core.calendar import DEFAULT, Calendar
 from mediation.core.commands import (
     Agree,
     Amend,
@@ -39,7 +40,7 @@ from mediation.core.vocab import (
     Performance,
     State,
 )
-from mediation.workflow.dates import dated_input_problem, dated_inputs
+from mediation.workflow.dates import appointment_problem, dated_input_problem, dated_inputs
 from mediation.workflow.settings import (
     Settings,
     named,
@@ -106,6 +107,7 @@ class Subject:
     # When the step happens (the instant and the committee's local date): set by the service.
     now: datetime | None = None
     today: date | None = None
+    calendar: Calendar | None = None  # the committee's: its wall time in what a guard says
     occurred_on: date | None = None  # the committee's date of the instant it happened (--at)
     deadline_day: date | None = None  # the last day of the period (the deadline is its end)
 
@@ -405,16 +407,20 @@ def police_report_recorded(_: Subject, c: ReportPolice) -> Msg | None:
     return msg("record which police station or department was told (--to)")
 
 
-def appointment_ahead(s: Subject, c: Schedule) -> Msg | None:
-    """约定下次调解: the next session is later than now (a cancellation names no time)."""
-    if c.cancel:
+def appointment_given(_: Subject, c: Schedule) -> Msg | None:
+    """约定下次调解: the next session's time is given (a cancellation names none)."""
+    if c.cancel or c.when is not None:
         return None
-    if c.when is None:
-        return msg("give the date and time of the next session (--at 2026-12-05 09:30)")
-    now = s.now.replace(tzinfo=None) if s.now is not None else None
-    if now is not None and c.when.replace(tzinfo=None) <= now:
-        return msg("the next session must be later than now")
-    return None
+    return msg("give the date and time of the next session (--at 2026-12-05 09:30)")
+
+
+def appointment_ahead(s: Subject, c: Schedule) -> Msg | None:
+    """约定下次调解: the next session is later than now (``dates.appointment_problem``: its
+    time and now in the committee's wall time)."""
+    if c.cancel or c.when is None or s.now is None:
+        return None
+    return appointment_problem(c.when.replace(tzinfo=None), s.now.replace(tzinfo=None),
+                               s.calendar or DEFAULT)
 
 
 def amount_not_negative(_: Subject, c: Agree) -> Msg | None:

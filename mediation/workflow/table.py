@@ -34,6 +34,7 @@ from mediation.workflow.guards import (
     amendable,
     amount_not_negative,
     appointment_ahead,
+    appointment_given,
     consent_recorded,
     dates_possible,
     decline_reason_allowed,
@@ -110,7 +111,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("A mediation session, with its minutes."),
     ),
     Transition(
-        "schedule", (S.accepted, S.mediating), None, (appointment_ahead,),
+        "schedule", (S.accepted, S.mediating), None, (appointment_given, appointment_ahead),
         N_("Local practice"),
         N_("The next mediation session agreed with the parties (约定下次调解): when and where; "
            "a later one replaces it, --cancel withdraws it. The agenda reminds of it until a "
@@ -225,7 +226,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # it does not declare here.
 # ``now``, ``today``, ``occurred_on`` and ``deadline_day`` are set by the service on every step.
 ROW_FACTS = frozenset({"number", "state", "category", "lead_mediator", "rights_notified",
-                       "deadline", "now", "today", "occurred_on", "deadline_day",
+                       "deadline", "now", "today", "calendar", "occurred_on", "deadline_day",
                        "persons_involved", "fed_back", "closed_on"})
 GUARD_FACTS: dict[Guard, frozenset[str]] = {
     has_both_sides: frozenset({"applicants", "respondents"}),
@@ -244,11 +245,12 @@ GUARD_FACTS: dict[Guard, frozenset[str]] = {
 }
 
 
-# The guards on a number given on the command line (--days): one outside its range is read but
-# not allowed (exit 1, saying the range; docs/cli.md's exit codes), as the command line's own
-# parser refuses one, not a refusal of the step (no list of steps follows). The range stays
-# where the workflow keeps it (the guard, the committee's setting).
-RANGE_GUARDS: frozenset[Guard] = frozenset({extension_within_limit})
+# The guards on a value given on the command line (--days; case schedule's --at): one outside
+# its range is read but not allowed (exit 1, saying the range, or the time and now; docs/cli.md's
+# exit codes), as the command line's own parser refuses one, not a refusal of the step by the
+# case's state (no state, no list of steps follows). The range stays where the workflow keeps it
+# (the guard, the committee's setting).
+RANGE_GUARDS: frozenset[Guard] = frozenset({extension_within_limit, appointment_ahead})
 
 
 @cache

@@ -179,11 +179,11 @@ def test_an_appointment_on_a_weekday_is_the_next_such_day(demo: Cli, lang: str, 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_an_appointment_at_a_time_alone_is_today(demo: Cli, lang: str) -> None:
     """``case schedule 5 --at 二十三点``: today at 23:00 (not tomorrow); once passed, the
-    refusal says the session must be later than now."""
+    refusal says its time has passed."""
     now = DEFAULT.local(utcnow())
     r = demo("--lang", lang, "case", "schedule", "5", "--at", "二十三点", env=W80)
     if now.hour >= 23:
-        assert r.code == 1 and ("晚于现在" if lang == "zh" else "later than now") in r.err
+        assert r.code == 1 and ("已经过去" if lang == "zh" else "has passed") in r.err
         return
     assert r.code == 0, r.err
     assert f"{now.date()} 23:00" in _next_session(demo)

@@ -45,14 +45,26 @@ def _zh_forms(h: int, m: int, before: str = "") -> list[str]:
     return forms
 
 
+def _bare_hours(h: int) -> list[int]:
+    """The hours written with 点/时 and no part of the day that mean ``h`` by THE bare-hour
+    rule: 1-6 are 13:00-18:59 (15 is 15点 or 3点), 7-11 the morning, 12 noon, 0 and 19-23
+    as written; 01:00-06:59 has none (凌晨3点 says it)."""
+    if 1 <= h <= 6:
+        return []
+    return [h] + ([h - 12] if 13 <= h <= 18 else [])
+
+
 def _clock_forms(t: datetime) -> list[str]:
     h, m = t.hour, t.minute
-    forms = [f"{h:02d}:{m:02d}", f"{h}:{m:02d}", f"{h:02d}:{m:02d}:00", f"{h}时{m}分",
-             f"{h}点{m}分"]
-    if m == 0:
-        forms += [f"{h}点", f"{h}时", f"{h}点整"]
-    if m == 30:
-        forms += [f"{h}点半", f"{h}时半"]
+    forms = [f"{h:02d}:{m:02d}", f"{h}:{m:02d}", f"{h:02d}:{m:02d}:00"]
+    for b in _bare_hours(h):
+        forms += [f"{b}时{m}分", f"{b}点{m}分"]
+        if m == 0:
+            forms += [f"{b}点", f"{b}时", f"{b}点整"]
+        if m == 30:
+            forms += [f"{b}点半", f"{b}时半"]
+    if 1 <= h <= 5:
+        forms += [f"凌晨{h}点{m}分", *_zh_forms(h, m, "凌晨")]
     if 1 <= h <= 11:
         forms += [f"上午{h}点{m}分", f"上午 {h}:{m:02d}", f"{h}:{m:02d} am", f"{h}:{m:02d}am"]
     if 13 <= h <= 23:
@@ -70,7 +82,8 @@ def _clock_forms(t: datetime) -> list[str]:
         forms.append(f"中午1点{m}分")
     if h == 0:
         forms += [f"凌晨12点{m}分", f"12:{m:02d} am", f"凌晨0点{m}分"]
-    forms += _zh_forms(h, m)
+    for b in _bare_hours(h):
+        forms += _zh_forms(b, m)
     if 1 <= h <= 11:
         forms += _zh_forms(h, m, "上午")
     if 13 <= h <= 23:
@@ -150,8 +163,8 @@ def test_a_day_without_its_year_or_named_by_a_word_is_placed_by_the_one_rule(
 
 def test_the_clock_forms_include_the_trials() -> None:
     """The generator above writes what the second trial typed (issue 14)."""
-    written = {f for h, m in ((15, 0), (3, 30), (10, 15), (3, 15), (3, 45), (9, 5), (12, 0), (2, 0),
-                              (20, 0)) for f in _clock_forms(datetime(2026, 12, 1, h, m))}
+    written = {f for h, m in ((15, 0), (15, 30), (10, 15), (15, 15), (15, 45), (9, 5), (12, 0),
+                              (14, 0), (20, 0)) for f in _clock_forms(datetime(2026, 12, 1, h, m))}
     assert {"下午三点", "三点半", "十点一刻", "3点一刻", "3点三刻", "九点零五分", "十二点", "两点",
             "二十点"} <= written
 
@@ -305,3 +318,47 @@ def test_today_is_asked_only_when_needed() -> None:
 
     ask: Callable[[], date] = no_today
     assert moments.parse("2026-11-28 9点", today=ask) == datetime(2026, 11, 28, 9)
+
+
+@given(st.integers(min_value=0, max_value=23), st.integers(min_value=0, max_value=59),
+       st.sampled_from(["", "上午", "早上", "凌晨", "中午", "下午", "傍晚", "晚上"]),
+       st.booleans(), st.data())
+def test_a_bare_hour_means_working_hours(h: int, m: int, part: str, zh: bool,
+                                         data: st.DataObject) -> None:
+    """THE bare-hour rule (a clerk's trial: 3点一刻 typed at 17:09 was stored as 03:15): an
+    hour said with 点/时 and no part of the day, 1-6, is 13:00-18:59; 7-11 the morning; 12
+    noon; 0 and 13-23 as said. A part of the day overrides it (凌晨3点 03:00, 上午6点 06:00);
+    a clock reading with a colon (3:15) is read as written."""
+    said = _zh(h) if zh else str(h)
+    unit = data.draw(st.sampled_from(["点", "时"]))
+    written = f"{part}{said}{unit}{_zh_minute(m) if zh else m}分"
+    today = date(2026, 12, 1)
+    try:
+        got = moments.parse(written, today=today)
+    except moments.Unreadable:
+        assert part, written  # only a part of the day can contradict an hour (上午15点)
+        return
+    assert isinstance(got, datetime) and got.minute == m
+    if not part:
+        assert got.hour == (h + 12 if 1 <= h <= 6 else h), written
+    elif part in ("凌晨", "上午", "早上") and h <= 11:
+        assert got.hour == (0 if part == "凌晨" and h == 12 else h), written
+    elif part in ("下午", "傍晚", "晚上") and 1 <= h <= 11:
+        assert got.hour == h + 12, written
+    if 1 <= h <= 9:
+        colon = moments.parse(f"{h}:{m:02d}", today=today)
+        assert isinstance(colon, datetime) and colon.hour == h
+
+
+def test_the_trials_bare_hours() -> None:
+    """3点一刻 at 17:09 is 15:15 that day; 两点 14:00; 凌晨3点 03:00; 12点 noon; 9点 09:00."""
+    today = date(2026, 12, 1)
+    assert moments.parse("3点一刻", today=today) == datetime(2026, 12, 1, 15, 15)
+    assert moments.parse("今天三点一刻", today=today) == datetime(2026, 12, 1, 15, 15)
+    assert moments.parse("两点", today=today) == datetime(2026, 12, 1, 14, 0)
+    assert moments.parse("6点59分", today=today) == datetime(2026, 12, 1, 18, 59)
+    assert moments.parse("凌晨3点", today=today) == datetime(2026, 12, 1, 3, 0)
+    assert moments.parse("上午6点", today=today) == datetime(2026, 12, 1, 6, 0)
+    assert moments.parse("12点", today=today) == datetime(2026, 12, 1, 12, 0)
+    assert moments.parse("7点", today=today) == datetime(2026, 12, 1, 7, 0)
+    assert moments.parse("3:15", today=today) == datetime(2026, 12, 1, 3, 15)

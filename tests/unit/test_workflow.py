@@ -164,8 +164,6 @@ GUARD_FAILURES = [
     ("recuse", "mediating", {"lead_mediator": "zhaomin"}, {}, "not be the one asked"),
     ("police", "mediating", {}, {"to": " "}, "police station"),
     ("schedule", "mediating", {}, {"when": None}, "date and time of the next session"),
-    ("schedule", "accepted", {"now": datetime(2099, 12, 5, 9, 30)}, {},
-     "later than now"),
     ("withdraw", "intake", {}, {"reason": " "}, "reason"),
     ("prevent", "mediating", {"persons_involved": 2}, {"persons": 3}, "cannot exceed"),
     ("amend", "intake", {}, {"reason": ""}, "reason"),
@@ -184,6 +182,27 @@ def test_each_guard_refuses_with_its_reason(trigger: str, state: str, facts: dic
         fire(subject, cmd(trigger, {**GOOD[trigger], **inputs}))
     assert subject.state == state
     assert why in refused.value.render()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_appointment_already_passed_is_refused_as_input(lang: str) -> None:
+    """A clerk's trial: case schedule --at "今天 0点30" at 01:10 read 当前为“调解中”，不能执行
+    “约定调解”: a time already passed is the input's fault, not the state's: refused as input
+    (exit 1), naming the time and now in the committee's wall time, offering a time to come."""
+    subject = ready("mediating")
+    subject.now = datetime(2026, 12, 1, 17, 10)  # 2026-12-02 01:10 in Beijing
+    set_language(lang)
+    try:
+        with pytest.raises(InvalidInput) as info:
+            fire(subject, cmd("schedule", {"when": datetime(2026, 12, 1, 16, 30)}))
+        shown = info.value.render()
+    finally:
+        set_language("en")
+    assert subject.state == "mediating"
+    assert shown == ("下次调解的时间 2026-12-02 00:30 已经过去（现在 2026-12-02 01:10）；请写将来的"
+                     "时间，如 明天 9:30" if lang == "zh" else
+                     "the next session's time 2026-12-02 00:30 has passed (now 2026-12-02 "
+                     "01:10): write a time to come, such as tomorrow 9:30")
 
 
 @pytest.mark.parametrize("state", ["accepted", "mediating"])

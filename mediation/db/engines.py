@@ -193,6 +193,17 @@ def release_engine(which: str | Engine) -> None:
             del _engines[key]
 
 
+def release_sqlite_engines_under(folder: str | Path) -> None:
+    """Release (:func:`release_engine`) this process's engines of SQLite files under
+    ``folder``: a process that ran commands on databases of a folder it is done with (a test's
+    folder)."""
+    base = str(Path(folder).resolve()) + os.sep
+    for key in [k for k in _engines if k.startswith("sqlite")]:
+        path = str(_engines[key].url.database or "")
+        if path and str(Path(path).resolve()).startswith(base):
+            release_engine(key)
+
+
 def release_engines(*, inherited: bool = False) -> None:
     """Forget every engine of this process. ``inherited``: in a forked child, whose pooled
     connections are its parent's: they are left open for the parent (``dispose(close=False)``)."""

@@ -42,7 +42,7 @@ def test_committees_on_one_database_number_their_own_cases(room: Room) -> None:
     assert theirs == [f"({year})老人调字第{i}号" for i in (1, 2)]
     # Each committee sees only its own cases.
     with room.uow(write=False) as uow:
-        with pytest.raises(Exception, match=r"no case|not this committee.s prefix"):
+        with pytest.raises(Exception, match=r"no case|not a case number of this committee"):
             casestore.find(uow, other, ours[0])
 
 

@@ -29,14 +29,18 @@ def review(number: int, label: str, value: str, cells: int | None) -> list[str]:
     too long for one line wrapped with a hanging indent under the value's start (under the
     label's, where the label leaves the value less than 20 columns), by display width (a CJK
     character takes two; words, numbers and dates whole: cli.lines.wrap). The value passes
-    through the message (i18n.quoted): a number typed into free text is masked."""
+    through the message (i18n.quoted): a number typed into free text is masked. A value may
+    come marked (cli.lines.keep: a party's line, party_prompts.line); one that is not is kept
+    whole by the rule of a record's value (cli.lines.keep_value: a name, a number, a date
+    whole, prose free to break): no value is ever split across two lines (issue 14)."""
+    from cli.lines import KEEP, keep_value, unmarked, wrap
     from cli.lines import width as cells_of
-    from cli.lines import wrap
 
     head = f"{number:>3}. " + _("{field}: {value}", field=label, value="")
-    text = f"{number:>3}. " + _("{field}: {value}", field=label, value=value)
-    if cells is None or cells_of(text) <= cells:
-        return [text]
+    text = f"{number:>3}. " + _("{field}: {value}", field=label,
+                                value=value if KEEP in value else keep_value(value))
+    if cells is None or cells_of(unmarked(text)) <= cells:
+        return [unmarked(text)]
     hang = cells_of(head) if cells - cells_of(head) >= 20 else 5
     return wrap(text[len(head):], cells, indent=" " * hang, first_indent=head)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 from cli import output
@@ -252,6 +253,25 @@ def keep_value(value: object) -> str:
             ch.isspace() or ch in _BREAKS for ch in text)):
         return keep(text)
     return protect(_FILE.sub(lambda m: keep(m.group()), text))
+
+
+def keep_message(message: Callable[..., str], **values: str) -> str:
+    """A message filled with ``values`` (``message``: its template in the current language,
+    ``lambda **v: _("guardian {name} ({relation})", **v)``) in which nothing is split: each
+    value kept whole (:func:`keep_value`, quoted as a message quotes it), and each word of the
+    template's own text too (``监护人身份证号``); pieces side by side stay on one line where
+    they fit (``法定代表人王建华（总经理）``), else the line breaks between two of them."""
+    from mediation.core.i18n import quoted
+
+    slots = {k: f"{_SLOT}{k}{_SLOT_END}" for k in values}
+    template = _SLOTS.split(message(**slots))
+    return "".join(keep_value(quoted(values[part])) if i % 2 else
+                   re.sub(r"\S+", lambda m: keep(m.group()), part)
+                   for i, part in enumerate(template))
+
+
+_SLOT, _SLOT_END = "\ue003", "\ue004"  # where a value goes in a template (keep_message)
+_SLOTS = re.compile("\ue003([^\ue004]*)\ue004")
 
 
 def keep_each(text: str) -> str:

@@ -273,35 +273,48 @@ def _party(p: dict[str, Any], was: dict[str, Any], calendar: Calendar | None
 
 def line(p: dict[str, Any]) -> str:
     """A party in one line, as the summary shows it: every answer the party's questions took
-    (ID number and phones masked; a document other than a resident ID named)."""
+    (ID number and phones masked; a document other than a resident ID named). Each value is
+    marked to be kept whole (cli.lines.keep: a name, an organisation's representative with
+    the title, a guardian's name, relation, masked ID number and phone; an address broken only
+    between its places), so the review's wrapping never splits one (issue 14); asking.review
+    removes the marks."""
+    from cli.lines import keep, keep_message, keep_places, keep_value
     from mediation.core.i18n import get_language
 
-    parts = [name("kind", p["kind"]), p["name"]]
+    parts = [keep(name("kind", p["kind"])), keep_value(p["name"])]
     if p.get("sex"):
-        parts.append(name("sex", p["sex"]))
+        parts.append(keep(name("sex", p["sex"])))
     if p.get("ethnicity"):
-        parts.append(choices.ethnicity_name(p["ethnicity"]) or p["ethnicity"])
+        parts.append(keep(choices.ethnicity_name(p["ethnicity"]) or p["ethnicity"]))
     if p.get("id_number"):
         masked = identity.mask_id(p["id_number"]) or ""
-        parts.append(masked if p.get("id_type") in (None, IdType.resident_id)
-                     else f"{name('id_type', p['id_type'])} {masked}")
+        parts.append(keep(masked) if p.get("id_type") in (None, IdType.resident_id)
+                     else keep_message(lambda **v: "{kind} {number}".format(**v),
+                                       kind=name("id_type", p["id_type"]), number=masked))
     if p.get("phone"):
-        parts.append(identity.mask_phone(p["phone"]) or "")
+        parts.append(keep(identity.mask_phone(p["phone"]) or ""))
     if p.get("address"):
-        parts.append(p["address"])
+        parts.append(keep_places(p["address"]))
     if p.get("guardian"):
         g = p["guardian"]
-        parts.append(_("guardian {name} ({relation})", name=g["name"], relation=name(
-            "relation", g["relation"])) if g.get("relation") else _("guardian {name}",
-                                                                   name=g["name"]))
+        if g.get("relation"):
+            parts.append(keep_message(lambda **v: _("guardian {name} ({relation})", **v),
+                                      name=g["name"], relation=name("relation", g["relation"])))
+        else:
+            parts.append(keep_message(lambda **v: _("guardian {name}", **v), name=g["name"]))
         if g.get("id_number"):
-            parts.append(_("guardian's ID number {number}",
-                           number=identity.mask_id(g["id_number"])))
+            parts.append(keep_message(lambda **v: _("guardian's ID number {number}", **v),
+                                      number=identity.mask_id(g["id_number"]) or ""))
         if g.get("phone"):
-            parts.append(_("guardian's phone {phone}", phone=identity.mask_phone(g["phone"])))
+            parts.append(keep_message(lambda **v: _("guardian's phone {phone}", **v),
+                                      phone=identity.mask_phone(g["phone"]) or ""))
     rep = p.get("representative")
     if isinstance(rep, dict) and rep.get("name"):
         who = _(representative_label(p["kind"]))
-        parts.append(_("{who} {name} ({title})", who=who, name=rep["name"], title=rep["title"])
-                     if rep.get("title") else _("{who} {name}", who=who, name=rep["name"]))
+        if rep.get("title"):
+            parts.append(keep_message(lambda **v: _("{who} {name} ({title})", **v), who=who,
+                                      name=rep["name"], title=rep["title"]))
+        else:
+            parts.append(keep_message(lambda **v: _("{who} {name}", **v), who=who,
+                                      name=rep["name"]))
     return "，".join(parts) if get_language() == "zh" else ", ".join(parts)

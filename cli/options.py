@@ -24,10 +24,11 @@ def json_opt() -> Any:
     return typer.Option(False, "--json", help=_("Print one JSON document on stdout."))
 
 
-def force_opt() -> Any:
+def force_opt(help: str | None = None) -> Any:
     """``--force`` of every command that writes where its destination says (options
-    :func:`destination`): the one rule, mediation.core.files.refuse_existing."""
-    return typer.Option(False, "--force", help=_(
+    :func:`destination`): the one rule, mediation.core.files.refuse_existing. ``help``: what
+    is overwritten, where the command says it better (``export nightly``: the day's folder)."""
+    return typer.Option(False, "--force", help=help or _(
         "Overwrite the file or folder given if it exists already (without it: refused, "
         "nothing written)."))
 

@@ -8,11 +8,11 @@ from typing import Any
 import typer
 
 from cli import render
-from cli.choices import choice_opt
+from cli.choices import COMPOSED, choice_opt
 from cli.context import env
 from cli.options import destination_arg, force_opt, format_opt, out_alias, place
 from mediation.core import money
-from mediation.core.i18n import N_, _, name
+from mediation.core.i18n import N_, _, join, name
 
 SMALL_DENOMINATOR = 30
 
@@ -244,7 +244,14 @@ def register(app: typer.Typer) -> None:
                          no_args_is_help=True)
     app.add_typer(export, name="export")
 
-    @export.command("nightly")
+    from mediation.reporting import nightly_files  # light: the names the export writes
+
+    # The files listed from the one place that names them (issue 14: the help had drifted).
+    nightly_help = _("Write DIR/D/ (D: the day exported) atomically: {files}; personal data "
+                     "masked.", files=join(list(nightly_files.names())))
+    COMPOSED.add(nightly_help)
+
+    @export.command("nightly", help=nightly_help)
     def export_nightly(
         ctx: typer.Context,
         destination: str | None = destination_arg("DIR", _(
@@ -252,11 +259,13 @@ def register(app: typer.Typer) -> None:
         out: str | None = out_alias("DIR"),
         day: str | None = typer.Option(None, "--date", metavar="DATE", help=_(
             "The day to export, YYYY-MM-DD (default: yesterday, the last complete day).")),
-        force: bool = force_opt(),
+        force: bool = force_opt(_(
+            "Overwrite the day's folder DIR/D/ if it exists already (without it: refused, "
+            "nothing written).")),
         as_json: bool = typer.Option(False, "--json", help=_("Print the manifest as JSON.")),
     ) -> None:
-        """Write DIR/D/: cases.csv, events.csv (masked), stats.json, the monthly .xlsx,
-        trend.png and manifest.json, atomically."""
+        """Write the day's folder DIR/D/ (the files mediation.reporting.nightly_files names,
+        which the help lists), atomically."""
         from datetime import timedelta
 
         from cli.options import parse_date

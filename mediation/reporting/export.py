@@ -1,10 +1,11 @@
 """The nightly export: ``DIR/D/`` with the register, the log, the figures, the report and a chart.
 
 The CSV files are written by ``export_csv.py``, the chart drawn by ``chart.py``; this module
-decides what the folder holds and writes it atomically. The figures, the sheet and the chart
-are made in a forked process while this one streams the CSVs (``beside.py``: on two cores their
-fixed cost no longer adds to the export's time), from the same state of the database or else
-here after the CSVs.
+decides what the folder holds and writes it atomically, under the names ``nightly_files.py``
+gives (the one place that names them; ``export nightly --help`` lists them from there). The
+figures, the sheet and the chart are made in a forked process while this one streams the CSVs
+(``beside.py``: on two cores their fixed cost no longer adds to the export's time), from the
+same state of the database or else here after the CSVs.
 
 - ``cases.csv`` and ``events.csv`` (when each event was recorded and when its step happened):
   UTF-8 with a BOM (so Excel shows Chinese), streamed from the
@@ -48,6 +49,7 @@ from mediation.core.periods import date_range, last_months, month_to_date, year_
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork, unit_of_work
 from mediation.reporting import beside, chart, export_corrections, export_csv
+from mediation.reporting import nightly_files as day_files
 from mediation.reporting.export_csv import Progress
 from mediation.reporting.figures import Figures, Stats, monthly_series, to_json
 from mediation.reporting.stats import compute
@@ -183,20 +185,20 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
     fork = beside.forks()
     made_beside = functools.partial(_figures_beside, uow, (seq, head_hash), actor, day, end,
                                     committee.name)
-    progress("stats.json", 0, 1)
+    progress(day_files.STATS, 0, 1)
     with beside.start([made_beside] if fork else [], fork=fork) as side:
-        files["cases.csv"] = export_csv.write_cases(uow, actor.committee_id, end,
-                                                    work / "cases.csv", progress, numbering)
-        files["events.csv"] = export_csv.write_events(uow, actor.committee_id, end,
-                                                      work / "events.csv", progress)
+        files[day_files.CASES] = export_csv.write_cases(
+            uow, actor.committee_id, end, work / day_files.CASES, progress, numbering)
+        files[day_files.EVENTS] = export_csv.write_events(
+            uow, actor.committee_id, end, work / day_files.EVENTS, progress)
         window = export_corrections.since(work.parent, day)
-        files["corrections.csv"] = export_corrections.write(
-            uow, actor.committee_id, window, end, work / "corrections.csv")
+        files[day_files.CORRECTIONS] = export_corrections.write(
+            uow, actor.committee_id, window, end, work / day_files.CORRECTIONS)
         made = side.results()
     figures = made[0] if made and made[0] is not None else _figures(uow, actor, day, end,
                                                                     committee.name)
-    name = f"monthly-{day:%Y-%m}.xlsx"
-    for file, data in zip(("stats.json", name, "trend.png"), figures, strict=True):
+    sheet = day_files.monthly(day)
+    for file, data in zip((day_files.STATS, sheet, day_files.TREND), figures, strict=True):
         files[file] = export_csv.write_bytes(work / file, data)
         progress(file, 1, 1)
 
@@ -207,13 +209,12 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
         "committee": {"id": committee.id, "name": committee.name},
         "categories_version": categories.table_version(),
         "numbering": numbering,
-        "rows": {"cases.csv": files["cases.csv"]["rows"],
-                 "events.csv": files["events.csv"]["rows"],
-                 "corrections.csv": files["corrections.csv"]["rows"]},
+        "rows": {name: files[name]["rows"]
+                 for name in (day_files.CASES, day_files.EVENTS, day_files.CORRECTIONS)},
         "corrections_since": window.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "files": {k: {"sha256": v["sha256"], "bytes": v["bytes"]}
                   for k, v in sorted(files.items())},
         "log_head": {"seq": seq, "hash": head_hash},
     }
-    export_csv.write_bytes(work / "manifest.json", export_csv.json_bytes(manifest))
+    export_csv.write_bytes(work / day_files.MANIFEST, export_csv.json_bytes(manifest))
     return manifest

@@ -62,6 +62,7 @@ HELP_MAY_IMPORT = frozenset({
         "identity", "jsontext", "labels", "lazyre", "moments", "money", "normalise", "paths",
         "periods",
         "redaction", "vocab")),
+    "mediation.reporting", "mediation.reporting.nightly_files",  # export nightly's file names
 })
 HELP_PATHS: list[tuple[tuple[str, ...], dict[str, str]]] = [
     (("--help",), {}), (("case", "--help"), {}), (("--lang", "zh", "case", "--help"), {}),

@@ -143,3 +143,26 @@ def test_piped_stats_say_the_period_and_label_their_columns(demo: Callable[..., 
     assert figures["登记数" if zh else "Intake (registered)"] == "9"
     as_csv = demo("--lang", lang, "stats", "--year", "2026", "--format", "csv").out.splitlines()
     assert as_csv[0] == lines[0] and as_csv[1] == lines[1].replace("\t", ",")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_nightly_help_names_exactly_the_files_written(demo: Callable[..., Any], tmp_path: Path,
+                                                      lang: str) -> None:
+    """Issue 14: the help listed 月报.xlsx (the file is monthly-YYYY-MM.xlsx) and not
+    corrections.csv; --force spoke of a file where the day's folder is overwritten. The help
+    (piped and at 80 columns) now lists the files from the one place that names them."""
+    import re
+
+    for columns in ("80", "200"):
+        r = demo("--lang", lang, "export", "nightly", "--help", env={"COLUMNS": columns})
+        assert r.code == 0, r.err
+        text = " ".join(r.out.split())
+        listed = set(re.findall(r"[A-Za-z][\w-]*\.(?:csv|json|xlsx|png)", text))
+        r = demo("export", "nightly", "--out", str(tmp_path), "--date", "2026-11-20", "--force")
+        assert r.code == 0, r.err
+        written = {p.name for p in (tmp_path / "2026-11-20").iterdir()}
+        assert {n.replace("YYYY-MM", "2026-11") for n in listed} == written, (listed, written)
+        assert "monthly-YYYY-MM.xlsx" in listed and "月报" not in text
+        force = text[text.index("--force "):]
+        assert ("文件夹" in force.split("--json")[0] and "文件，" not in force.split("--json")[0]
+                if lang == "zh" else "folder" in force.split("--json")[0])

@@ -1,0 +1,31 @@
+"""The files of the nightly export's day folder (``DIR/D/``): THE one place that names them.
+
+The export (mediation/reporting/export.py) writes them under these names and ``export nightly
+--help`` lists them from here, so the two cannot drift (issue 14: the help listed 月报.xlsx
+where the file is ``monthly-YYYY-MM.xlsx``, and left out ``corrections.csv``). Light on purpose:
+a help page may import it (tests/cli/test_startup.py HELP_MAY_IMPORT), not the export.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+CASES = "cases.csv"
+EVENTS = "events.csv"
+CORRECTIONS = "corrections.csv"
+STATS = "stats.json"
+TREND = "trend.png"
+MANIFEST = "manifest.json"
+MONTHLY = "monthly-{month}.xlsx"  # month: YYYY-MM, the month of the day exported
+
+
+def monthly(day: date) -> str:
+    """The monthly report's file for ``day``'s month: ``monthly-2026-11.xlsx``."""
+    return MONTHLY.format(month=f"{day:%Y-%m}")
+
+
+def names(day: date | None = None) -> tuple[str, ...]:
+    """Every file of the day folder, in the order the help lists them; without ``day`` the
+    monthly report's as its pattern, ``monthly-YYYY-MM.xlsx``."""
+    sheet = monthly(day) if day is not None else MONTHLY.format(month="YYYY-MM")
+    return (CASES, EVENTS, CORRECTIONS, STATS, sheet, TREND, MANIFEST)

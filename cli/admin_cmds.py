@@ -26,7 +26,8 @@ GUARD_NAMES = (
     N_("guard.judicial_written_only"), N_("guard.dates_possible"),
     N_("guard.recusal_recorded"), N_("guard.police_report_recorded"),
     N_("guard.visited_named"), N_("guard.urging_recorded"), N_("guard.fed_back_recorded"),
-    N_("guard.visit_before_close"), N_("guard.appointment_ahead"))
+    N_("guard.visit_before_close"), N_("guard.appointment_given"),
+    N_("guard.appointment_ahead"))
 
 
 def role_value(value: str) -> str:

@@ -144,6 +144,7 @@ def register(app: typer.Typer) -> None:
 
         view = env(ctx).act(svc.case_timeline, case_ref, reveal=reveal, reason=reason,
                             write=reveal)
+        names = view.pop("names", [])
         if as_json:
             render.emit_json(view)
             return
@@ -152,7 +153,8 @@ def register(app: typer.Typer) -> None:
         emit(_("{number}: now {state}, version {version}, {count} events",
                number=keep(view["number"]), state=keep(name("state", view["state"])),
                version=keep(view["version"]), count=keep(len(view["events"]))), bold=True)
-        render.timeline([EventView(**e) for e in view["events"]], with_case=False)
+        render.timeline([EventView(**e).naming(names) for e in view["events"]],
+                        with_case=False)
 
 
 # Fields whose values are enumerated names, and the kind of name they are.

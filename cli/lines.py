@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from cli import output
@@ -243,6 +245,27 @@ _FILE = re.compile(r"[^\s，。；：、,;（）()]*/[^\s，。；：、,;（）
                    r"[^\s，。；：、,;（）()/]+\.[A-Za-z][A-Za-z0-9]{0,4}(?![A-Za-z0-9])")
 
 
+_WORDS: ContextVar[tuple[str, ...]] = ContextVar("words_kept", default=())
+
+
+@contextmanager
+def words_kept(words: Iterable[str]) -> Iterator[None]:
+    """Within it, :func:`keep_value` keeps each of ``words`` whole inside prose too (the
+    persons' names a record's free text holds: an agreement's terms, a reason)."""
+    token = _WORDS.set(tuple(sorted({w for w in words if w}, key=len, reverse=True)))
+    try:
+        yield
+    finally:
+        _WORDS.reset(token)
+
+
+def _kept_words(text: str) -> str:
+    words = [w for w in _WORDS.get() if w in text]
+    if not words:
+        return text
+    return re.sub("|".join(re.escape(w) for w in words), lambda m: keep(m.group()), text)
+
+
 def keep_value(value: object) -> str:
     """A value of a record (an event's field): kept whole when short (:func:`keep_short`) or
     one word (a name of 20 characters: no space, no punctuation, up to 48 columns); prose is
@@ -252,7 +275,7 @@ def keep_value(value: object) -> str:
     if width(text) <= KEPT or (width(text) <= 2 * KEPT and not any(
             ch.isspace() or ch in _BREAKS for ch in text)):
         return keep(text)
-    return protect(_FILE.sub(lambda m: keep(m.group()), text))
+    return protect(_kept_words(_FILE.sub(lambda m: keep(m.group()), text)))
 
 
 def keep_message(message: Callable[..., str], **values: str) -> str:

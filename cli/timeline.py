@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cli import tables
-from cli.lines import emit, joined, keep, keep_value
+from cli.lines import emit, joined, keep, keep_value, words_kept
 from cli.output import category_name, emit_json, local_time
 from mediation.core import clock, money
 from mediation.core.i18n import N_, Shown, _, get_language, name
@@ -264,9 +264,10 @@ def timeline(rows: list[EventView], *, with_case: bool) -> None:
         if e.occurred_at and e.occurred_at != e.at:
             emit(_("happened: {time} (entered late)", time=joined(keep(local_time(
                 e.occurred_at)))), indent="      ", first_indent="    ")
-        if e.reason:
-            emit(_("reason: {reason}", reason=joined(keep_value(_code_name(e.reason,
-                                                                           "reason")))),
-                 indent="      ", first_indent="    ")
-        for line in _changes(e, True):
-            emit(line, indent="      ", first_indent="    ")
+        with words_kept(e.names):  # a person's name in free text is never split either
+            if e.reason:
+                emit(_("reason: {reason}", reason=joined(keep_value(_code_name(e.reason,
+                                                                               "reason")))),
+                     indent="      ", first_indent="    ")
+            for line in _changes(e, True):
+                emit(line, indent="      ", first_indent="    ")

@@ -3,23 +3,21 @@
 ``amend`` changes a registered case's fields (category, summary, requests, amount, risk, persons
 involved, source and referral), its prevention records (kind, persons) and its parties, with a
 required reason: a party added or removed, or its role changed, before acceptance; an existing
-party's particulars (name, phone, address, ID number, sex, ethnic group, guardian, an
-organisation's representative) until the case
-is closed and filed; and the agreement in force as recorded (its 履行期限, amount and terms)
-while the case is agreed or confirmed (a clerk's trial, issue 14). That is a correction of the
-record to what the parties agreed (the signed 调解协议书, or the oral agreement as the mediator
-recorded it: Law arts. 27-29); a change the parties agree to later is not a correction but a new
-agreement (Law art. 31: it binds as agreed): case remediate, then case agree (a new version).
-The persons counted in a prevention
-record never exceed the persons involved in the case. It is a step of the transition table
-(``workflow.AMENDABLE`` says which field may change in which state: ``parties`` for who the
-parties are, ``party_details`` for their particulars), so it is versioned and
-recorded like every step: one event with each field's value before and after (masked as every
-event is: eventlog.append). A person's name corrected is kept out of the event, before and after
-(``mediation.db.kept``: the event's case-file record holds their keyed hashes), so that
-``case history`` shows a reader who may see names what changed and retention can delete them.
-The whole record, as corrected, is validated by the same schema as an intake
-(``intake.parse_case``), so a correction never stores what registration refuses.
+party's particulars (name, phone, address, ID number, sex, ethnic group, guardian, an organisation's
+representative) until the case is closed and filed; and the agreement in force as recorded (its
+履行期限, amount and terms) while the case is agreed or confirmed (a clerk's trial, issue 14). That
+is a correction of the record to what the parties agreed (the signed 调解协议书, or the oral
+agreement as the mediator recorded it: Law arts. 27-29); a change the parties agree to later is not
+a correction but a new agreement (Law art. 31: it binds as agreed): case remediate, then case agree
+(a new version). The persons counted in a prevention record never exceed the persons involved in the
+case. It is a step of the transition table (``workflow.AMENDABLE`` says which field may change in
+which state: ``parties`` for who the parties are, ``party_details`` for their particulars), so it is
+versioned and recorded like every step: one event with each field's value before and after (masked
+as every event is: eventlog.append). A person's name corrected is kept out of the event, before and
+after (``mediation.db.kept``: the event's case-file record holds their keyed hashes), so that ``case
+history`` shows a reader who may see names what changed and retention can delete them. The whole
+record, as corrected, is validated by the same schema as an intake (``intake.parse_case``), so a
+correction never stores what registration refuses.
 
 A correction happens when it is recorded: it takes no ``--at`` (``workflow.CORRECTIONS``). When
 it changes a case counted in a period already reported, the nightly export lists it

@@ -229,4 +229,6 @@ def _unmasked(view: EventView, persons: Sequence[str]) -> EventView:
 
     changes = {k: v if k == "parties" else walk(v) for k, v in view.changes.items()}
     reason = unmask_text(view.reason, persons) if view.reason else view.reason
-    return view.model_copy(update={"changes": changes, "reason": reason})
+    shown = view.model_copy(update={"changes": changes, "reason": reason})
+    shown._names = [n for n in (redaction.normal_name(p) for p in persons) if n]
+    return shown

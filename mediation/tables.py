@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 from sqlalchemy import BigInteger, DateTime, Integer
 from sqlmodel import Field, SQLModel
 
@@ -212,3 +212,15 @@ class EventView(BaseModel):
     actor_name: str | None = None  # the actor for people (staff_names.label); ``actor`` stays
     # Each staff member named in ``changes`` (STAFF_FIELDS): user name -> staff_names.label.
     staff: dict[str, str] = {}
+    # The persons' names put back into its free text (known_names.restore), for the screen
+    # to keep each whole on a wrapped line; never exported (a private attribute).
+    _names: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return self._names
+
+    def naming(self, names: list[str]) -> EventView:
+        """This view with ``names`` as the persons' names its free text may hold."""
+        self._names = list(names)
+        return self

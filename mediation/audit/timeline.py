@@ -137,4 +137,7 @@ def case_timeline(uow: UnitOfWork, actor: Actor, ref: str, *, reveal: bool = Fal
                                  revealed=reveal, parties={cid: parties})
     return {"id": cid, "number": case.number, "state": case.state, "version": case.version,
             "registered_at": iso(case.registered_at),
-            "events": [e.model_dump() for e in events]}
+            "events": [e.model_dump() for e in events],
+            # the persons' names its events' free text may hold, as restored for this reader:
+            # for the screen to keep each whole (cli.lines.words_kept); not part of the record
+            "names": sorted({n for e in events for n in e.names})}

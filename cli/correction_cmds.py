@@ -21,8 +21,8 @@ from cli.options import (
     version_opt,
 )
 from mediation.core import jsontext
-from mediation.core.errors import InvalidInput, Unchanged
-from mediation.core.i18n import _
+from mediation.core.errors import InvalidInput, Unchanged, UsageError
+from mediation.core.i18n import _, msg
 from mediation.core.periods import AHEAD
 
 
@@ -133,6 +133,10 @@ def register(case: typer.Typer) -> None:
                        lambda v: parse_amount(v, "--agreement-amount")),
             "terms": agreement_terms}, "agreement_")
         edits = dict(_edit(v) for v in edit_party)
+        if not (fields or agreement or edits or add_party or remove_party or prevention
+                or registered_at is not None):  # a usage error, before the case is read
+            raise UsageError(msg("nothing to correct: give a field to change (see mediation "
+                                 "case amend --help)"))
         try:
             done = env(ctx).act(
                 steps.amend, case_ref, reason=reason, fields=fields,

@@ -46,12 +46,19 @@ def _refuse_link(path: Path) -> None:
                                path=str(path)))
 
 
+# The endings of the files the program writes or reads: a folder given with one (case file 1
+# 卷宗/x.docx) or as "-" (standard output elsewhere) is a mistake, not a folder to make.
+FILE_ENDINGS = frozenset({".docx", ".pdf", ".xlsx", ".csv", ".json", ".jsonl", ".db", ".png",
+                          ".txt", ".zip", ".doc", ".xls"})
+
+
 def destination(given: str | Path, *, folder: bool, suffix: str | None = None) -> Path:
     """The place ``given`` (as the user typed it) checked for writing a folder (``folder``) or
     a file (ending in ``suffix`` when given); returns it with ``~`` expanded. Errors:
     InvalidInput (exit 1) for a file where a folder is wanted or a folder where a file is, or
-    a folder to put it in that does not exist; UsageError (exit 2) for a file name not ending
-    in ``suffix``. Nothing is created here."""
+    a folder to put it in that does not exist (or is a file); UsageError (exit 2) for a file
+    name not ending in ``suffix``, and for a folder given a file's name (``FILE_ENDINGS``) or
+    ``-``. Nothing is created here."""
     shown = str(given)
     path = Path(given).expanduser()
     if folder and path.exists() and not path.is_dir():
@@ -60,7 +67,13 @@ def destination(given: str | Path, *, folder: bool, suffix: str | None = None) -
     if not folder and path.is_dir():
         raise InvalidInput(msg("{path} is a folder: give the name of the file to write",
                                path=shown))
+    if folder and (shown.strip() == "-" or path.suffix.lower() in FILE_ENDINGS):
+        raise UsageError(msg("{path} is a file's name, not a folder's: give a folder to write "
+                             "into, such as out/", path=shown))
     parent = path.absolute().parent
+    if parent.exists() and not parent.is_dir():  # afile/x.docx, afile a file
+        raise InvalidInput(msg("{path} exists and is not a folder: give a folder to write "
+                               "into (a new one is made)", path=str(Path(shown).parent)))
     if not parent.is_dir():
         raise InvalidInput(msg("no folder {folder} to write {path} in: make it first, or "
                                "give another place", folder=str(Path(shown).parent),

@@ -153,3 +153,52 @@ def test_out_still_works_and_two_places_are_a_usage_error(world: tuple[Cli, Path
     both = cli(*args[:at], str(other), "--out", str(dest), *args[at + 1:], "--force")
     assert both.code == 2 and len(both.err.strip().splitlines()) == 1, both.err
     assert not other.exists()
+
+
+@pytest.mark.parametrize("command", sorted(c for c, run in RUNS.items() if run[1]))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_folder_given_a_files_name_is_a_usage_error(world: tuple[Cli, Path], command: str,
+                                                      lang: str) -> None:
+    """The fourth clerk's trial: case file 1 卷宗/x.docx made a folder named x.docx, export
+    nightly - one named -; both are refused, exit 2, one line, nothing made."""
+    cli, work = world
+    before = _tree(work)
+    for dest in (str(work / "卷宗" / "x.docx"), str(work / "月报.xlsx"), "-"):
+        refused = cli("--lang", lang, *_args(command, Path(dest), work))
+        assert refused.code == 2, (command, dest, refused.err)
+        line = refused.err.strip()
+        assert len(line.splitlines()) == 1 and dest in line, line
+        assert ("是文件名，不是文件夹" if lang == "zh" else "is a file's name") in line, line
+        assert _tree(work) == before and not Path("-").exists(), command
+
+
+@pytest.mark.parametrize("command", sorted(c for c, run in RUNS.items() if not run[1]))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_where_the_folder_should_be_is_named_so(world: tuple[Cli, Path], command: str,
+                                                       lang: str) -> None:
+    """The fourth trial: case print agreement 6 afile/x.docx (afile a file) said 没有文件夹
+    afile; it is there, and not a folder."""
+    cli, work = world
+    (work / "afile").write_text("x", encoding="utf-8")
+    suffix = RUNS[command][2]
+    refused = cli("--lang", lang, *_args(command, work / "afile" / f"x{suffix}", work))
+    assert refused.code == 1, (command, refused.err)
+    line = refused.err.strip()
+    assert WORDS["not a folder"][0 if lang == "zh" else 1] in line, line
+    assert str(work / "afile") in line and len(line.splitlines()) == 1, line
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_amend_with_nothing_to_correct_is_a_usage_error(world: tuple[Cli, Path],
+                                                        lang: str) -> None:
+    """The fourth trial: case amend 5 --reason x said the case's state could not be amended
+    (exit 1); nothing was given to correct, which is how the command was used: exit 2, one
+    line, before the case is read."""
+    cli, _ = world
+    for ref in ("1", "99"):
+        r = cli("--lang", lang, "case", "amend", ref, "--reason", "核实")
+        assert r.code == 2, r.err
+        line = r.err.strip()
+        assert len(line.splitlines()) == 1 and "case amend --help" in line, line
+        assert ("没有要更正的内容" if lang == "zh" else "nothing to correct") in line, line
+        assert ("调解中" not in line) and ("当前" not in line), line

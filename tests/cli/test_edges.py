@@ -48,7 +48,7 @@ def _one_line(result: Result) -> str:
     (("stats", "--by", "foo"), 2, "category, mediator"),
     (("case", "show", "1", "--reveal"), 2, "--reason"),
     (("report", "monthly", "--out", "{dir}/case.json/x.xlsx"), 1,
-     "case.json to write"),  # a file is no folder to write in (outfiles.destination)
+     "case.json exists and is not a folder"),  # a file is no folder to write in (outfiles)
     (("report", "monthly", "{dir}/no/such/dir/x.xlsx"), 1, "no folder"),
 ])
 def test_an_edge_is_one_clear_line(world: Cli, tmp_path: Path, args: tuple[str, ...],

@@ -81,8 +81,8 @@ def test_amend_and_withdraw_through_the_cli(room: Cli, tmp_path: Path) -> None:
     shown = room("case", "history", "1")
     assert "登记时选错类别" in shown.out and "139****1111" in shown.out
     assert "13900001111" not in shown.out
-    r = room("case", "amend", "1", "--reason", "无")
-    assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+    r = room("case", "amend", "1", "--reason", "无")  # nothing to correct: a usage error
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
     r = room("case", "amend", "1", "--edit-party", "x", "--reason", "无")
     assert r.code == 2
     r = room("--lang", "zh", "case", "withdraw", "1", "--reason", "申请人已自行和解")

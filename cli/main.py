@@ -401,11 +401,16 @@ def _pipe_closed() -> int:
     wanted, which is no error. Standard output is pointed at the null device so that
     Python's flush at exit does not complain; exit 0, no message."""
     try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
+        target = sys.stdout.fileno()
     except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor (tests)
+        return Exit.OK
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, target)
+    except OSError:  # pragma: no cover - nothing more to do for a reader that is gone
         pass
+    finally:
+        os.close(null)
     return Exit.OK
 
 

@@ -13,21 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_desk_trial_small_cli import _committee  # the same room
 from tests.conftest import Result, Templates, prepared
 
 Cli = Callable[..., Result]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _committee(cli: Cli) -> None:
-    for args in (("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
-                  "--prefix", "龙"),
-                 ("staff", "add", "liming", "--name", "李明", "--role", "mediator",
-                  "--no-password"),
-                 ("case", "new", "--file", str(ROOT / "data" / "demo" / "case.json"))):
-        made = cli(*args)
-        assert made.code == 0, made.err
 
 
 @pytest.fixture

@@ -362,8 +362,8 @@ def _parties_amended(current: list[dict[str, Any]], add: Sequence[Mapping[str, A
         if not 1 <= n <= count:
             raise InvalidInput(msg("the case has no party {n} (parties 1 to {count})", n=n,
                                    count=count))
-    out = [corrected_party(p, edits.get(i + 1, {})) for i, p in enumerate(current)
-           if i + 1 not in set(remove)]
+    out = [corrected_party(p, intake.record_keys(edits.get(i + 1, {}), "--edit-party", [
+        "parties", str(i)])) for i, p in enumerate(current) if i + 1 not in set(remove)]
     return [*out, *(dict(p) for p in add)]
 
 

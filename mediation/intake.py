@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, get_args
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -21,11 +21,20 @@ from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.cases import Case, CaseIn, GuardianIn, Party, PartyIn, RepresentativeIn
 from mediation.committee import committee_of
-from mediation.core import categories, choices, identity, jsontext, moments, normalise, redaction
+from mediation.core import (
+    categories,
+    choices,
+    identity,
+    jsontext,
+    moments,
+    normalise,
+    recordkeys,
+    redaction,
+)
 from mediation.core.calendar import Calendar
 from mediation.core.errors import DuplicateSuspected, InvalidInput, Problems
 from mediation.core.fields import FieldError
-from mediation.core.i18n import Msg, join, msg, name
+from mediation.core.i18n import Msg, get_language, join, msg, name
 from mediation.core.money import yuan_to_fen
 from mediation.core.vocab import PartyRole, State
 from mediation.db import eventlog, settings
@@ -43,6 +52,7 @@ def parse_case(data: object, *, origin: str = "case.json",
     if not isinstance(data, dict):
         raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
                                origin=origin))
+    data = record_keys(data, origin)
     try:
         return CaseIn.model_validate(data, context=validation_context(calendar))
     except ValidationError as exc:
@@ -92,7 +102,8 @@ def field_where(loc: Sequence[str | int]) -> str:
         if p == "parties" and after.isdigit():
             label, i = msg("party {n}", n=int(after) + 1).render(), i + 2
         else:
-            label = name("field", p) if p in RECORD_FIELDS else msg("“{key}”", key=p).render()
+            label = name("field", p) if p in RECORD_FIELDS else msg(
+                "“{key}”", key=recordkeys.shown(p)).render()
             i += 1
         where = label if not where else msg("{owner}'s {field}", owner=where,
                                             field=label).render()
@@ -102,28 +113,35 @@ def field_where(loc: Sequence[str | int]) -> str:
 def keys_at(loc: Sequence[str]) -> list[str]:
     """The keys a record may have at ``loc`` (the place of the object holding a key, as in a
     validation error: ``[]`` the case, ``["parties", "0"]`` a party, ``["parties", "0",
-    "guardian"]`` its guardian), in the schema's order: what an unknown key's refusal lists."""
-    model: type[BaseModel] = CaseIn
-    for part in loc:
-        if part.isdigit():
-            continue
-        field = model.model_fields.get(part)
-        inner = _model_in(field.annotation) if field is not None else None
-        if inner is None:
-            break
-        model = inner
-    return list(model.model_fields)
+    "guardian"]`` its guardian), in the schema's order, as codes."""
+    return list(recordkeys.nested(CaseIn, list(loc)).model_fields)
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The record type a field holds (``list[PartyIn]``, ``GuardianIn | None``), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+def allowed_keys(loc: Sequence[str]) -> str:
+    """What an unknown key's refusal lists as the keys allowed at ``loc``: the codes; under zh
+    the Chinese names (which may be written for them, mediation/core/recordkeys.py) and where
+    the codes are (docs/case-json.md). Names with their codes would fit no place's refusal in
+    80 columns (a representative's: 94), so the codes are in the docs, not in the line."""
+    codes = keys_at(loc)
+    if get_language() != "zh":
+        return join(codes)
+    return msg("{names} (or their codes: docs/case-json.md)",
+               names=join([recordkeys.label(c) for c in codes])).render()
+
+
+def record_keys(data: Any, origin: str, loc: Sequence[str] = ()) -> Any:
+    """``data``, the record at ``loc`` of a case record (``[]`` the case, ``["parties", "0"]``
+    its first party), with each field keyed by its code (a clerk may key it by its Chinese name:
+    recordkeys.canonical); a field keyed twice is refused in one line."""
+    try:
+        return recordkeys.canonical(recordkeys.nested(CaseIn, list(loc)), data, list(loc))
+    except recordkeys.SameField as exc:
+        first, second = exc.keys
+        raise InvalidInput(msg(
+            "{origin}: {place}: “{first}” and “{second}” are the same field ({field}): give it "
+            "once", origin=origin, place=field_where(exc.loc), first=recordkeys.shown(first),
+            second=recordkeys.shown(second),
+            field=name("field", exc.code))) from None
 
 
 def problems_of(exc: ValidationError, origin: str) -> list[Msg]:
@@ -151,7 +169,7 @@ def _problem(err: Any, origin: str) -> Msg:
         why = msg("required")
     elif kind == "extra_forbidden":
         why = msg("unknown field; the keys allowed here: {allowed}",
-                  allowed=join(keys_at(loc[:-1])))
+                  allowed=allowed_keys(loc[:-1]))
     elif kind in ("enum", "literal_error"):
         expected = re.split(r", | or ", str(ctx.get("expected", "")).replace("'", ""))
         why = msg("{value!r} is not allowed; allowed: {allowed}", value=value,

@@ -277,7 +277,7 @@ def accept(uow: UnitOfWork, actor: Actor, lead_id: int, data: object, *,
         raise InvalidInput(msg("{origin}: expected a JSON object with the case fields",
                                origin=origin))
     else:
-        record = intake.parse_case(prefill(lead, data), origin=origin,
+        record = intake.parse_case(prefill(lead, intake.record_keys(data, origin)), origin=origin,
                                    calendar=calendars.of(uow, actor.committee_id))
     result = intake.new_case(uow, actor, record, force=force, at=at, found_at=lead.found_at)
     now = uow.now()

@@ -55,7 +55,8 @@ def test_an_unknown_key_lists_the_keys(committee: Cli, tmp_path: Path, lang: str
     assert r.code == 1 and r.out == "" and "Traceback" not in r.err, r.err
     assert len(r.err.strip().splitlines()) == 1, r.err
     if lang == "zh":
-        assert "“colour”：未知的键；可用的键：category、source、summary" in r.err, r.err
+        assert "“colour”：未知的键；可用的键：纠纷类别、来源、简要案情" in r.err, r.err
+        assert "（也可写代码，见 docs/case-json.md）" in r.err, r.err
     else:
         assert "'colour': unknown field; the keys allowed here: category, source" in r.err
     assert committee("case", "list", "--json").out.strip() in ("[]", "")

@@ -127,10 +127,10 @@ _NAME = PARTY_COLUMNS.index("name")
 _KIND = PARTY_COLUMNS.index("kind")
 
 
-def _probe(item: Prepared) -> tuple[int, duplicates.Probe]:
-    return item[0], duplicates.probe(str(item[1][_CATEGORY]),
-                                     [(p[_ROLE], p[_NAME], p[HASH], p[_KIND])
-                                      for p in item[2]])
+def probe_of(item: Prepared) -> duplicates.Probe:
+    """What the duplicate rules compare of a prepared line (duplicates.probe)."""
+    return duplicates.probe(str(item[1][_CATEGORY]),
+                            [(p[_ROLE], p[_NAME], p[HASH], p[_KIND]) for p in item[2]])
 
 
 def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar]) -> Chunk:
@@ -144,7 +144,7 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
             bad.append(item)
         else:
             good.append(item)
-    probes = [_probe(item) for item in good] if check else []
+    probes = [(item[0], probe_of(item)) for item in good] if check else []
     return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
 
 

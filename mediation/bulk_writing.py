@@ -21,7 +21,7 @@ from sqlmodel import col
 from mediation import calendars, duplicates
 from mediation.access.policy import Actor, require
 from mediation.access.signin import Credentials, resolve
-from mediation.bulk_validation import BIRTH, CASE_COLUMNS, DISCOVERED, Prepared
+from mediation.bulk_validation import BIRTH, CASE_COLUMNS, DISCOVERED, Prepared, probe_of
 from mediation.committee import committee_of
 from mediation.core import normalise
 from mediation.core.vocab import State
@@ -200,7 +200,7 @@ def write_batch(uow: UnitOfWork, who: Credentials, batch: list[Prepared]) -> Wri
     conn.execute(update(LogHead).where(col(LogHead.id) == 1).values(seq=seq, hash=prev))
     # The same party in an open case of another committee (issue 17): the rule of intake
     # (duplicates.told_elsewhere), recorded on the new case, told as the importer may see it.
-    told = duplicates.told_elsewhere(uow, actor, ids, [item[4] for item in batch])
+    told = duplicates.told_elsewhere(uow, actor, ids, [probe_of(item) for item in batch])
     elsewhere = [(item[0], number, seen) for item, number, seen in zip(batch, numbers, told,
                                                                         strict=True) if seen]
     # An organisation without its representative: imported, and noted per line as intake notes

@@ -118,16 +118,27 @@ def rule(new: Probe, old: Probe, *, recent: bool, open_: bool) -> str | None:
     An organisation's credit code counts only with another party in common (the module's text:
     a company is party to many disputes).
     """
-    if new.id_hashes & old.id_hashes and (recent or open_):
-        return "same_id_number"
-    shared = new.codes & old.codes
-    if shared and (recent or open_) and (
-            len(shared) > 1 or new.named_besides(shared) & old.named_besides(shared)):
-        return "same_organisation_and_party"
+    same = same_party(new, old)
+    if same is not None and (recent or open_):
+        return same
     names = old.applicants | old.respondents
     if (recent and new.category == old.category and new.applicants & names
             and new.respondents & names):
         return "same_names_and_category"
+    return None
+
+
+def same_party(new: Probe, old: Probe) -> str | None:
+    """THE rule of the same party, for a probable duplicate (:func:`rule`) and across
+    committees (:func:`elsewhere_each`): a person's ID number in common (``same_id_number``), or
+    an organisation's credit code with another party in common, a second organisation by its
+    code or a party by its name (``same_organisation_and_party``); a code alone is none (a
+    company is party to many disputes). None: no party in common by this rule."""
+    if new.id_hashes & old.id_hashes:
+        return "same_id_number"
+    shared = new.codes & old.codes
+    if shared and (len(shared) > 1 or new.named_besides(shared) & old.named_besides(shared)):
+        return "same_organisation_and_party"
     return None
 
 
@@ -284,51 +295,55 @@ def duplicate_of_as_seen_by(uow: UnitOfWork, actor: Actor, committee_id: int,
 
 # ---------------------------------------------------------------------------------------------
 # Across committees (issue 17): committees sharing a database share the key of the ID numbers'
-# keyed hashes, so the same party in an open case of another committee is found by the hashes
-# alone, without reading that case. It is never a refusal (the other committee's case is not
-# ours to merge): the director learns that committee's name and the case number, nothing else,
-# and decides; anyone else learns only that one exists (ELSEWHERE_HIDDEN).
+# keyed hashes, so the same party in an open case of another committee is found by the hashes,
+# by the rule of the same party (same_party: an organisation's credit code only with another
+# party in common, its parties' names compared, never shown). It is never a refusal (the other
+# committee's case is not ours to merge): the director learns that committee's name and the case
+# number, nothing else, and decides; anyone else learns only that one exists (ELSEWHERE_HIDDEN).
 
 
-def elsewhere(uow: UnitOfWork, committee_id: int, id_hashes: Iterable[str], *,
+def elsewhere(uow: UnitOfWork, committee_id: int, probe_: Probe, *,
               not_case: int | None = None) -> list[dict[str, str]]:
-    """Open cases (not closed or declined) of the OTHER committees of the database with a party
-    whose ID number has one of ``id_hashes``: their committee's name and case number only."""
-    return elsewhere_each(uow, committee_id, [id_hashes], not_case=not_case)[0]
+    """Open cases (not closed or declined) of the OTHER committees of the database with the same
+    party as ``probe_`` by :func:`same_party` (a person's ID number; an organisation's credit
+    code only with another party in common): their committee's name and case number only."""
+    return elsewhere_each(uow, committee_id, [probe_], not_case=not_case)[0]
 
 
-def elsewhere_each(uow: UnitOfWork, committee_id: int, records: Sequence[Iterable[str]], *,
+def elsewhere_each(uow: UnitOfWork, committee_id: int, probes: Sequence[Probe], *,
                    not_case: int | None = None) -> list[list[dict[str, str]]]:
-    """:func:`elsewhere` for each of many records (their parties' ID hashes), in one pass over
-    the database (``case import`` asks it for a whole batch)."""
-    wanted = [sorted(set(r)) for r in records]
-    hashes = sorted({h for r in wanted for h in r})
+    """:func:`elsewhere` for each of many records (their probes), in one pass over the database
+    (``case import`` asks it for a whole batch)."""
+    hashes = sorted({h for p in probes for h in p.id_hashes | p.codes})
     if not hashes or uow.session.exec(select(Committee.id).where(
             Committee.id != committee_id).limit(1)).first() is None:
-        return [[] for _ in wanted]  # one committee in the database: nowhere else to look
-    by_hash: dict[str, set[tuple[str, str, int]]] = {}
+        return [[] for _ in probes]  # one committee in the database: nowhere else to look
+    cases: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(hashes):
-        stmt = (select(Committee.name, Case.number, Case.id, Party.id_hash)
+        stmt = (select(Committee.name, Case.number, Case.id)
                 .join(Party, col(Party.case_id) == Case.id)
                 .join(Committee, col(Committee.id) == Case.committee_id)
                 .where(Case.committee_id != committee_id, col(Party.id_hash).in_(chunk),
                        col(Case.state).not_in(_FINISHED)))
-        for n, num, cid, h in uow.session.exec(stmt):
-            by_hash.setdefault(str(h), set()).add((str(n), str(num), int(cid or 0)))
-    out = []
-    for r in wanted:
-        found = {f for h in r for f in by_hash.get(h, ())}
-        out.append([{"committee": n, "number": num}
-                    for n, num, cid in sorted(found, key=lambda f: f[2]) if cid != not_case])
-    return out
+        for n, num, cid in uow.session.exec(stmt):
+            cases[int(cid or 0)] = (str(n), str(num))
+    parties: dict[int, list[tuple[str, str | None, str | None, str | None]]] = {}
+    for chunk in _chunks([str(i) for i in cases]):  # their parties, compared, never shown
+        for cid, role, pname, id_hash, kind in uow.session.execute(sa_select(
+                col(Party.case_id), col(Party.role), col(Party.name), col(Party.id_hash),
+                col(Party.kind)).where(col(Party.case_id).in_([int(i) for i in chunk]))).all():
+            parties.setdefault(int(cid), []).append((role, pname, id_hash, kind))
+    old = {cid: probe("", parties.get(cid, [])) for cid in cases}
+    return [[{"committee": cases[cid][0], "number": cases[cid][1]} for cid in sorted(cases)
+             if cid != not_case and same_party(p, old[cid]) is not None] for p in probes]
 
 
 def told_elsewhere(uow: UnitOfWork, actor: Actor, case_ids: Sequence[int],
-                   records: Sequence[Iterable[str]]) -> list[dict[str, Any] | None]:
+                   records: Sequence[Probe]) -> list[dict[str, Any] | None]:
     """THE rule across committees for newly registered cases, for intake (``case new``, ``lead
-    accept``) and ``case import`` alike: for each new case (its id, its parties' ID hashes) the
-    open cases of other committees with the same party (:func:`elsewhere_each`), recorded on the
-    new case (:func:`record_elsewhere`) and told as ``actor`` may see them
+    accept``) and ``case import`` alike: for each new case (its id, its probe) the open cases
+    of other committees with the same party (:func:`elsewhere_each`), recorded on the new case
+    (:func:`record_elsewhere`) and told as ``actor`` may see them
     (:func:`elsewhere_as_seen_by`: the director committee and number, others that one exists).
     Never a refusal: the director decides."""
     found = elsewhere_each(uow, actor.committee_id, records)

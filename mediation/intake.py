@@ -339,7 +339,8 @@ def new_case(
     party_rows = [party_fields(record, i, p, case_id=None, key=key)
                   for i, p in enumerate(record.parties)]
     new_event_changes(record, "")  # what the event would hold is built before the check too
-    found = duplicates.find(uow, actor.committee_id, [duplicates.probe_of(record, key)])[0]
+    probe = duplicates.probe_of(record, key)
+    found = duplicates.find(uow, actor.committee_id, [probe])[0]
     duplicates.record_hits(uow, actor, found, via="intake", forced=force)
     if found and not force:
         seen = duplicates.as_seen_by(uow, actor, found)
@@ -374,8 +375,7 @@ def new_case(
                                                        duplicate_of)
     # The same party in an open case of another committee of the database (issue 17): told,
     # never refused; the director decides (duplicates.elsewhere).
-    told = duplicates.told_elsewhere(uow, actor, [case.id], [
-        [row["id_hash"] for row in party_rows if row.get("id_hash")]])[0]
+    told = duplicates.told_elsewhere(uow, actor, [case.id], [probe])[0]
     return {"id": case.id, "number": number, "state": case.state, "category": case.category,
             "source": case.source, "version": case.version,
             "registered_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

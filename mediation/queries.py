@@ -114,8 +114,9 @@ def case_view(uow: UnitOfWork, actor: Actor, ref: str | int, *, reveal: bool = F
     if allowed(actor, "duplicate.elsewhere") and case.state not in FINISHED:
         from mediation import duplicates
 
-        view.elsewhere = duplicates.elsewhere(
-            uow, case.committee_id, [p.id_hash for p in parties if p.id_hash]) or None
+        view.elsewhere = duplicates.elsewhere(uow, case.committee_id, duplicates.probe(
+            case.category, [(p.role, p.name, p.id_hash, p.kind) for p in parties]),
+            not_case=cid) or None
     return view
 
 

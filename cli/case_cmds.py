@@ -376,7 +376,7 @@ def _registered(result: dict[str, Any], as_json: bool, draft: Draft | None) -> N
     if draft is not None:
         draft.discard()  # the case is written
     if as_json:
-        render.emit_json(result)
+        render.emit_json(render.json_read_as(result))
     else:
         render.out(render.with_read_as(_("Registered {number} (id {id}).",
                                          number=result["number"], id=result["id"])) + "\n")

@@ -307,7 +307,7 @@ def register_leads(app: typer.Typer) -> None:
         else:
             result = _guided_accept(ctx, lead_id, force, when)
         if as_json:
-            render.emit_json(result)
+            render.emit_json(render.json_read_as(result))
         else:
             render.out(render.with_read_as(_("Lead {lead} taken as {number} (id {id}).",
                                              lead=lead_id, number=result["number"],

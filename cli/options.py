@@ -217,6 +217,21 @@ def read_as() -> Msg | None:
         [f"{option} {_moment_text(when)}" for option, when in read.items()]))
 
 
+def read_moments() -> dict[str, str]:
+    """What :func:`read_as` says, for ``--json``: each option's moment as ISO 8601 (a date
+    alone ``2026-12-01``; a date and time with its offset, the committee's zone's when none
+    was typed: ``2026-12-01T08:00:00+08:00``); empty when :func:`read_as` says nothing."""
+    from typer._click.globals import get_current_context
+
+    from mediation.core import clock
+
+    ctx = get_current_context(silent=True)
+    read: dict[str, date] = {} if ctx is None else ctx.meta.get(_READ_AS, {})
+    return {option: (when if when.tzinfo else when.replace(tzinfo=clock.calendar().tz))
+            .isoformat(timespec="seconds") if isinstance(when, datetime) else when.isoformat()
+            for option, when in read.items()}
+
+
 def _moment_text(when: date) -> str:
     if not isinstance(when, datetime):
         return when.isoformat()

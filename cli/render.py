@@ -71,7 +71,7 @@ def step_done(result: StepDone, as_json: bool) -> None:
     for warning in result.warnings:
         err(_("note: {message}", message=warning) + "\n")
     if as_json:
-        emit_json(asdict(result))
+        emit_json(json_read_as(asdict(result)))
         return
     out(with_read_as(_("{number}: now {state} (version {version}, event {event})",
                        number=result.number, state=name("state", result.state),
@@ -87,6 +87,16 @@ def with_read_as(line: str) -> str:
 
     said = read_as()
     return line if said is None else f"{line}\n{said.render()}"
+
+
+def json_read_as(doc: dict[str, Any]) -> dict[str, Any]:
+    """A command's ``--json`` document and, where :func:`with_read_as` would add its line, the
+    same moments as ISO 8601 under ``read_as`` (cli.options.read_moments: ``{"--at":
+    "2026-12-01T08:00:00+08:00"}``); the document as it was otherwise."""
+    from cli.options import read_moments
+
+    read = read_moments()
+    return {**doc, "read_as": read} if read else doc
 
 
 # Each listing's columns by priority (1 kept first; cli.tables.fitted leaves out the highest

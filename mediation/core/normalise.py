@@ -16,7 +16,7 @@ means:
   letters and brackets ``（）`` become ASCII, the ideographic space a space), every dash a
   hyphen, surrounding spaces stripped.
 - **Written forms** with one canonical stored form each: :func:`phone`, ``money.amount``,
-  :func:`date_`, :func:`datetime_text`, :func:`case_ref`, :func:`resident_id_text`. Each
+  :func:`date_`, :func:`case_ref`, :func:`resident_id_text`. Each
   returns the canonical value or raises :class:`Unreadable`, whose message names the value and
   the forms accepted.
 
@@ -325,8 +325,6 @@ DATE_FORMS: Final = N_("2026-12-31 (also 2026/12/31, 2026.12.31, 2026年12月31�
 _DATE_RE: Final = re.compile(
     r"(?P<y>\d{4})\s*(?:(?P<s>[-/.])\s*(?P<m1>\d{1,2})\s*(?P=s)\s*(?P<d1>\d{1,2})"
     r"|年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]?)", re.ASCII)
-_DATETIME_RE: Final = re.compile(_DATE_RE.pattern + r"(?P<time>(?:[T ]\s*|(?<=[日号])\s*)\S.*)?",
-                                 re.ASCII)
 
 
 def _date_parts(value: str, pattern: re.Pattern[str]) -> tuple[re.Match[str], date] | None:
@@ -365,7 +363,7 @@ def period_text(value: str) -> str:
 
 
 # A month and a day without their year (12-31, 12/31, 12.31, 12月31日, 12月31号), perhaps with a
-# time after it as datetime_text reads one: which year it is, periods.parse_date decides.
+# time after it (core/moments reads the time): which year it is, periods.parse_date decides.
 _MONTH_DAY_RE: Final = re.compile(
     r"(?P<m>\d{1,2})\s*(?:(?P<s>[-/.])\s*(?P<d1>\d{1,2})|月\s*(?P<d2>\d{1,2})\s*[日号]?)"
     r"(?P<rest>(?:[T ]\s*|(?<=[日号])\s*)\S.*)?", re.ASCII)
@@ -390,26 +388,6 @@ def date_(value: str, forms: str = DATE_FORMS) -> date:
         raise Unreadable(N_("{value!r} is not a date; write {forms}"), value=value,
                          forms=msg(forms))
     return found[1]
-
-
-def datetime_text(value: str) -> str:
-    """A date and time as ISO 8601 text for the schema to parse: the date part in any form
-    :func:`date_` reads, the time part (``10:30``, ``10:30:00+08:00``) folded and kept. A value
-    whose date part is not one of those forms comes back folded, for the schema to refuse."""
-    v = fold(value)
-    found = _date_parts(v, _DATETIME_RE)
-    if found is None:
-        return v
-    m, day = found
-    when = (m.group("time") or "").strip()
-    if when.startswith("T"):
-        when = when[1:].strip()
-    if _ONE_DIGIT_HOUR_RE.match(when):  # 1:00 as people write it is 01:00
-        when = "0" + when
-    return day.isoformat() + ("T" + when if when else "")
-
-
-_ONE_DIGIT_HOUR_RE: Final = re.compile(r"\d:\d\d", re.ASCII)
 
 
 # ---------------------------------------------------------------------------------------------

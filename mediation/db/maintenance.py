@@ -20,14 +20,13 @@ import sqlite3
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import col
 
-from mediation.core import files
+from mediation.core import clock, files
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import Msg, msg
 from mediation.db import casefile, statcounts
@@ -206,7 +205,7 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> dict[str, A
         os.fsync(out.fileno())
     kept = None
     if target.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
         kept = target.with_name(f"{target.name}.before-restore-{stamp}")
         os.replace(target, kept)
     for suffix in ("-wal", "-shm"):

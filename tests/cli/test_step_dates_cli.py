@@ -108,3 +108,26 @@ def test_registered_at_corrected_is_read_back(room: Cli, tmp_path: Path) -> None
         r = room("--lang", lang, "case", "amend", "1", "--registered-at", typed,
                  "--reason", "登记时间录错")
         _says(r, said)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_json_gives_the_moments_as_read(room: Cli, tmp_path: Path, lang: str) -> None:
+    """--json carries what the line under a step's text says (按 --at … 记录), as ISO 8601
+    under read_as (issue 14): the committee's offset on a date and time, a date alone as a
+    date; a moment that names itself adds nothing, as on the text line."""
+    def run(*args: str) -> dict[str, object]:
+        r = room("--lang", lang, *args, "--json")
+        assert r.code == 0, r.err
+        out: dict[str, object] = json.loads(r.out)
+        return out
+
+    made = run("case", "new", "--file", str(tmp_path / "case.json"), "--at", "昨天 15:00")
+    assert made["read_as"] == {"--at": "2026-12-01T15:00:00+08:00"}
+    assert run("case", "accept", "1", "--at", "今天 9:30")["read_as"] == {
+        "--at": "2026-12-02T09:30:00+08:00"}
+    assert "read_as" not in run("case", "mediate", "1", "--mediator", "wangfang",
+                                "--rights-notified", "--at", "2026-12-02 09:40")
+    run("case", "session", "1", "--minutes", "双方陈述了事实。", "--at", "2026-12-02 09:45")
+    agreed = run("case", "agree", "1", "--terms", "赔偿500元。", "--due", "12月31日",
+                 "--at", "今天")
+    assert agreed["read_as"] == {"--due": "2026-12-31", "--at": "2026-12-02"}

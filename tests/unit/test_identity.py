@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -96,3 +98,19 @@ def test_keyed_hash_is_stable_and_keyed() -> None:
 def test_only_ascii_digits_count() -> None:
     assert not identity.phone_valid("13٨12345678")  # an Arabic-Indic digit
     assert identity.resident_id_problem("11010519491231002X".replace("1", "١", 1)) is not None
+
+
+def test_today_of_an_id_number_is_the_clock_s(fixed_now: Any) -> None:
+    """identity's today is THE clock's (issue 14: it read the machine's, out of a fixed now's
+    reach): a birth date on the committee's today is allowed, the day after it is not, whatever
+    the machine's date; 16:00 UTC is the next day in Beijing."""
+    from datetime import datetime
+
+    from mediation.core.identity import check_resident_id, gb11643_check_char
+
+    first17 = "430104" + "20300102" + "001"
+    number = first17 + gb11643_check_char(first17)
+    fixed_now(datetime(2030, 1, 1, 15, 59))  # 2030-01-01 23:59 in Beijing
+    assert check_resident_id(number) == "the birth date inside it is in the future"
+    fixed_now(datetime(2030, 1, 1, 16, 0))  # 2030-01-02 00:00 in Beijing
+    assert check_resident_id(number) == (number, date(2030, 1, 2))

@@ -120,12 +120,6 @@ def test_dates_refused_name_the_forms() -> None:
         normalise.date_("2026/02/30")
 
 
-def test_date_times_keep_their_time() -> None:
-    assert normalise.datetime_text("2026/12/31 10:30") == "2026-12-31T10:30"
-    assert normalise.datetime_text("２０２６年１２月３１日　１０：３０") == "2026-12-31T10:30"
-    assert normalise.datetime_text("2026-12-31T10:30:00+08:00") == "2026-12-31T10:30:00+08:00"
-
-
 def test_full_width_resident_ids_are_read_and_not_told_18_characters() -> None:
     typed = full_width(VALID_ID.lower())
     assert len(typed) == 18
@@ -329,7 +323,7 @@ def test_the_parsers_answer_every_text_with_a_value_or_unreadable(value: str) ->
     """Whatever a clerk or a fuzzer types: a canonical value, or Unreadable; never another
     exception (the CLI would exit 70)."""
     for parse in (normalise.phone, money.amount, normalise.date_, normalise.case_key,
-                  normalise.datetime_text, normalise.resident_id_text, normalise.integer_text):
+                  normalise.resident_id_text, normalise.integer_text):
         try:
             parse(value)
         except normalise.Unreadable:
@@ -342,19 +336,15 @@ def test_the_parsers_answer_every_text_with_a_value_or_unreadable(value: str) ->
     assert found is None or normalise.phone_or_none(found) == found
 
 
-def test_a_one_digit_hour_is_read_as_two() -> None:
-    from mediation.core import normalise
-
-    assert normalise.datetime_text("2026-12-01 1:00") == "2026-12-01T01:00"
-    assert normalise.datetime_text("2026-12-01 11:00") == "2026-12-01T11:00"
-    assert normalise.datetime_text("2026-12-01") == "2026-12-01"
-
-
 def test_a_date_that_does_not_exist_is_unreadable_not_a_bare_error() -> None:
+    from datetime import date
+
     import pytest
 
-    from mediation.core import normalise
+    from mediation.core import moments, normalise
 
-    for bad in ("2026-11-31 10:00", "2026-02-30"):
-        with pytest.raises(normalise.Unreadable):
-            normalise.datetime_text(bad)
+    for bad in ("2026-11-31 10:00", "2026-02-30"):  # a moment: THE reader (core/moments)
+        with pytest.raises(moments.Unreadable):
+            moments.parse(bad, today=date(2026, 12, 1))
+    with pytest.raises(normalise.Unreadable):
+        normalise.date_("2026-02-30")

@@ -70,7 +70,8 @@ def register(app: typer.Typer) -> None:
         from mediation import calendars
 
         with e.uow(write=False) as uow:  # who acts, and the calendar the record is read on
-            calendar = calendars.of(uow, e.actor(uow).committee_id)
+            actor = e.actor(uow)
+            calendar = calendars.of(uow, actor.committee_id)
         from mediation.core import clock
 
         clock.use(calendar)  # the guided intake shows times in it (output.local_time)
@@ -79,7 +80,7 @@ def register(app: typer.Typer) -> None:
             from cli.intake_draft import Draft
             from cli.prompts import guided_intake, guided_registration
 
-            draft = Draft(e.url())
+            draft = Draft(e.url(), actor)  # theirs alone: another member never sees it
             with draft.kept():  # Ctrl-C: what was typed kept, offered next time
                 if when is not None:  # --at: when it was registered is given
                     record = guided_intake(calendar, draft=draft)

@@ -164,7 +164,7 @@ def _guided_accept(ctx: typer.Context, lead_id: int, force: bool, at: date | Non
         calendar = calendars.of(uow, actor.committee_id)
         e.use_calendar(uow, actor)  # the guided intake shows times in it (output.local_time)
         start = leads.intake_prefill(uow, actor, lead_id)
-    draft = Draft(e.url(), lead=lead_id)
+    draft = Draft(e.url(), actor, lead=lead_id)
 
     def accept(record: Any, when: date | None) -> dict[str, Any]:
         try:

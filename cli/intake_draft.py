@@ -2,7 +2,8 @@
 
 Interrupted, ``case new`` (or ``lead accept LEAD``'s guided intake) keeps the answers given so far
 in a draft, says where in one line and exits 130; the next ``case new`` (``lead accept LEAD``) at
-a terminal on the same database offers to continue it ("上次未完成的登记，是否继续？"). The
+a terminal on the same database, by the same staff member, offers to continue it
+("上次未完成的登记，是否继续？"). The
 draft is deleted once the case is written, when the clerk declines to continue it or decides not
 to register a probable duplicate. A cancel at the summary (n) keeps it, says where and how to
 continue or discard it, and exits 1 (a deliberate cancel, not an interruption); continued, it
@@ -11,18 +12,24 @@ opens at the summary, as a draft interrupted there does.
 The draft holds personal data (names, ID numbers, phones) as typed: it is a private file (0600,
 even in a shared group directory; folder 0700) under the user's data folder
 (``$XDG_DATA_HOME/mediation/drafts``, or ``MEDIATION_DRAFTS``), written through
-core/files.py (never through a link), one per database (named by a hash of its URL, which may
-hold a password), and never in the database or the event log (docs/access.md).
+core/files.py (never through a link), one per database and staff member (named by a hash of
+the database's URL, which may hold a password, the committee and the user name of who signed in:
+a draft belongs to whoever typed it; another member signed in on the same operating-system
+account is never offered it nor told what it holds), and never in the database or the event log
+(docs/access.md). A draft of an earlier version, named by the database alone, has no known owner:
+it is deleted, said in one line, and offered to nobody.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 
@@ -32,6 +39,9 @@ from cli.main import INTERRUPTED_EXIT
 from mediation.core import files, paths
 from mediation.core.i18n import _
 
+if TYPE_CHECKING:
+    from mediation.access.policy import Actor
+
 
 class Typed(Protocol):
     def state(self) -> dict[str, Any] | None:
@@ -40,6 +50,24 @@ class Typed(Protocol):
 
 def folder() -> Path:
     return paths.user_path("data", "drafts", env="MEDIATION_DRAFTS")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _private_folder(where: Path) -> None:
+    """The drafts' folder, owner-only (0700) even in a shared group directory: the names of
+    the files in it are nobody else's business either. One we own that others may enter is
+    made owner-only again."""
+    files.make_dirs(where.parent)
+    try:
+        os.mkdir(where, files.PRIVATE_DIR)
+    except FileExistsError:
+        pass
+    st = where.stat()
+    if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) != files.PRIVATE_DIR:
+        os.chmod(where, files.PRIVATE_DIR)
 
 
 def _text_or_none(v: object) -> bool:
@@ -67,20 +95,28 @@ def readable(state: object) -> bool:
 
 
 class Draft:
-    """The draft of the guided intake on one database."""
+    """The draft of the guided intake of one staff member (``owner``) on one database."""
 
-    def __init__(self, db_url: str, lead: int | None = None) -> None:
+    def __init__(self, db_url: str, owner: Actor, lead: int | None = None) -> None:
         """``lead``: the draft of ``lead accept LEAD``'s guided intake, one per lead, apart from
         ``case new``'s (a case taken from a lead is registered only by taking that lead)."""
-        digest = hashlib.sha256(db_url.encode("utf-8")).hexdigest()[:16]
+        digest = _digest(db_url, str(owner.committee_id), owner.username)
         self.path = folder() / (f"intake-{digest}.json" if lead is None
                                 else f"lead-{lead}-{digest}.json")
+        unowned = _digest(db_url)  # an earlier version's name: the database alone
+        self.unowned = folder() / (f"intake-{unowned}.json" if lead is None
+                                   else f"lead-{lead}-{unowned}.json")
         self.resume = "mediation case new" if lead is None else f"mediation lead accept {lead}"
         self.form: Typed | None = None
 
     def offer(self) -> dict[str, Any] | None:
         """A draft left by an interrupted intake, if the clerk continues it; a declined or
-        unreadable one is deleted."""
+        unreadable one is deleted. An earlier version's draft, whose owner is unknown, is
+        deleted unread and offered to nobody."""
+        if self.unowned.is_file():
+            self.unowned.unlink(missing_ok=True)
+            render.err(_("An unfinished intake kept by an earlier version, whose owner is "
+                         "not known, is deleted unread.") + "\n")
         if not self.path.is_file():
             return None
         try:
@@ -102,6 +138,7 @@ class Draft:
         self.form = form
 
     def save(self, state: dict[str, Any]) -> None:
+        _private_folder(self.path.parent)
         files.write_atomically(self.path, json.dumps(state, ensure_ascii=False).encode(),
                                mode=files.PRIVATE_FILE)
 

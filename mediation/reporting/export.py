@@ -19,6 +19,9 @@ same state of the database or else here after the CSVs.
 - ``corrections.csv``: the late entries and corrections recorded since the last export that
   touched figures it had already counted (``export_corrections.py``), so that a clerk sees why a
   past month's figure moved.
+- ``字段说明.csv`` (``columns.csv`` under en): what each column of the three CSVs holds and
+  the values it may hold, in the export's language (``export_columns.py``: the CSVs keep their
+  code header and coded values, the Bureau's machine contract, under every language).
 - ``manifest.json``: row counts, the sha256 of each file, the schema version and the head of the
   event log (``log_head``: sequence number and hash) when the export was read.
 
@@ -48,7 +51,7 @@ from mediation.core.calendar import DEFAULT
 from mediation.core.periods import date_range, last_months, month_to_date, year_to_date
 from mediation.db import eventlog, settings
 from mediation.db.storage import UnitOfWork, unit_of_work
-from mediation.reporting import beside, chart, export_corrections, export_csv
+from mediation.reporting import beside, chart, export_columns, export_corrections, export_csv
 from mediation.reporting import nightly_files as day_files
 from mediation.reporting.export_csv import Progress
 from mediation.reporting.figures import Figures, Stats, monthly_series, to_json
@@ -194,6 +197,8 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
         window = export_corrections.since(work.parent, day)
         files[day_files.CORRECTIONS] = export_corrections.write(
             uow, actor.committee_id, window, end, work / day_files.CORRECTIONS)
+        dictionary = day_files.columns()
+        files[dictionary] = export_columns.write(work / dictionary)
         made = side.results()
     figures = made[0] if made and made[0] is not None else _figures(uow, actor, day, end,
                                                                     committee.name)
@@ -212,6 +217,7 @@ def _write_all(uow: UnitOfWork, actor: Actor, work: Path, day: date,
         "rows": {name: files[name]["rows"]
                  for name in (day_files.CASES, day_files.EVENTS, day_files.CORRECTIONS)},
         "corrections_since": window.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "columns": dictionary,
         "files": {k: {"sha256": v["sha256"], "bytes": v["bytes"]}
                   for k, v in sorted(files.items())},
         "log_head": {"seq": seq, "hash": head_hash},

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from mediation.core.i18n import N_, gettext_
+
 CASES = "cases.csv"
 EVENTS = "events.csv"
 CORRECTIONS = "corrections.csv"
@@ -17,6 +19,14 @@ STATS = "stats.json"
 TREND = "trend.png"
 MANIFEST = "manifest.json"
 MONTHLY = "monthly-{month}.xlsx"  # month: YYYY-MM, the month of the day exported
+# The column dictionary of the CSVs (export_columns.py), named and written in the language of
+# the export: 字段说明.csv under zh
+COLUMNS = N_("columns.csv")
+
+
+def columns(lang: str | None = None) -> str:
+    """The column dictionary's file name in ``lang`` (default: the current language)."""
+    return gettext_(COLUMNS, lang)
 
 
 def monthly(day: date) -> str:
@@ -26,6 +36,7 @@ def monthly(day: date) -> str:
 
 def names(day: date | None = None) -> tuple[str, ...]:
     """Every file of the day folder, in the order the help lists them; without ``day`` the
-    monthly report's as its pattern, ``monthly-YYYY-MM.xlsx``."""
+    monthly report's as its pattern, ``monthly-YYYY-MM.xlsx``; the column dictionary's in the
+    current language."""
     sheet = monthly(day) if day is not None else MONTHLY.format(month="YYYY-MM")
-    return (CASES, EVENTS, CORRECTIONS, STATS, sheet, TREND, MANIFEST)
+    return (CASES, EVENTS, CORRECTIONS, columns(), STATS, sheet, TREND, MANIFEST)

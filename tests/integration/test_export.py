@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import random
@@ -21,7 +23,16 @@ from sqlmodel import col, select
 
 from mediation.cases import Party
 from mediation.core import periods
-from mediation.reporting import beside, chart, export, export_csv, figures
+from mediation.core.i18n import get_language, set_language
+from mediation.reporting import (
+    beside,
+    chart,
+    export,
+    export_columns,
+    export_csv,
+    figures,
+    nightly_files,
+)
 from tests.property.stats_history import Built, History, build
 
 DAY = date(2026, 6, 30)
@@ -61,9 +72,9 @@ def test_manifest_rows_and_checksums(built: Built, tmp_path: Path) -> None:
     manifest = _run(built, tmp_path)
     folder = tmp_path / DAY.isoformat()
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["cases.csv", "events.csv", "corrections.csv", "stats.json", "monthly-2026-06.xlsx",
-         "trend.png",
-         "manifest.json"])
+        ["cases.csv", "events.csv", "corrections.csv", nightly_files.columns(), "stats.json",
+         "monthly-2026-06.xlsx", "trend.png", "manifest.json"])
+    assert sorted(nightly_files.names(DAY)) == sorted(p.name for p in folder.iterdir())
     on_disk = json.loads((folder / "manifest.json").read_text("utf-8"))
     assert on_disk == {k: v for k, v in manifest.items() if k != "folder"}
     for name, entry in on_disk["files"].items():
@@ -414,3 +425,46 @@ def test_cases_csv_ends_with_the_first_feedback(built: Built, tmp_path: Path) ->
     assert first, "the histories hold some feedback"
     for row in cases[1:]:
         assert row[-1] == first.get(row[0], ""), row
+
+
+@pytest.mark.parametrize(("lang", "file", "header"), [
+    ("zh", "字段说明.csv", "文件,列（代码）,中文名,英文名,含义,可选值（代码及中文名）"),
+    ("en", "columns.csv", "file,column (code),Chinese name,English name,meaning,"
+                          "values (code and Chinese name)")])
+def test_the_csvs_keep_their_codes_and_a_dictionary_in_the_language_names_them(
+        built: Built, tmp_path: Path, lang: str, file: str, header: str) -> None:
+    """Issue 14: the CSVs are the Bureau's machine contract (code headers, coded values) under
+    every language; beside them, in the export's language, the column dictionary: one row per
+    column of each CSV, in its header's order, with the Chinese name of each value. Owner-only,
+    in the manifest, in the help's list of files, no case data."""
+    was = get_language()
+    set_language(lang)
+    try:
+        manifest = _run(built, tmp_path / lang)
+        listed = nightly_files.names(DAY)
+    finally:
+        set_language(was)
+    folder = tmp_path / lang / DAY.isoformat()
+    assert manifest["columns"] == file and file in manifest["files"] and file in listed
+    assert (folder / file).stat().st_mode & 0o777 == 0o600
+    data = (folder / file).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert ",".join(rows[0]) == header
+    for name in (nightly_files.CASES, nightly_files.EVENTS, nightly_files.CORRECTIONS):
+        head = next(csv.reader(io.StringIO((folder / name).read_text("utf-8-sig"))))
+        described = [r[1] for r in rows[1:] if r[0] == name]
+        assert described == head, name  # every column, in the header's order
+    by = {(r[0], r[1]): r for r in rows[1:]}
+    assert by[("cases.csv", "state")][2:4] == ["状态", "state"]
+    assert "accepted 已受理" in by[("cases.csv", "state")][5]
+    assert "02 邻里纠纷" in by[("cases.csv", "category")][5]
+    assert "late_entry 补录" in by[("corrections.csv", "kind")][5]
+    assert all(r[2] and r[3] and r[4] for r in rows[1:])  # a name in each language, a meaning
+    if lang == "zh":  # the meanings in Chinese
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in r[4]) for r in rows[1:])
+    with built.uow() as uow:  # no case data: no party's name, masked or not
+        names = {p.name for p in uow.session.exec(select(Party)).all()}
+    text = data.decode("utf-8-sig")
+    assert not [n for n in names if n in text]
+    assert rows == [list(r) for r in export_columns.rows(lang)]

@@ -7,7 +7,8 @@ own), visit... a ``label<TAB>value`` row, then the parties a headed block, nothi
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from cli import lines, records, tables
 from cli.lines import keep, keep_short, width
@@ -164,42 +165,63 @@ def _lines(view: CaseView, *, piped: bool = False) -> list[tuple[str, str]]:
     """The mediators, sessions, agreements, extensions, confirmations, visits, urgings,
     feedbacks and preventions, one paragraph each, their values kept whole; each with its
     label (what it is: 调解会谈, 履行期限), by which a pipe's ``label<TAB>value`` row names
-    it. ``piped``: an agreement's amount and due date each a row of its own."""
+    it. ``piped``: an agreement's amount and due date each a row of its own.
+
+    THE rule of a pipe's labels (issue 14, a clerk's trial: ``case show 1 | grep 金额`` gave
+    涉及金额（元） for the case and for each agreement alike): every label is unique. A record's
+    field is named as the record's where the case has one of that name (协议金额（元）: the
+    agreement's amount, as case history names it, beside the case's 涉及金额（元）), and where a
+    case holds more than one record of a kind (sessions, agreements, co-mediators, visits...)
+    each row of the n-th is numbered: 调解会谈（2）, 协议金额（元）（2）, the same n for a record
+    and its fields."""
     said: list[tuple[str, str]] = []
+    where: list[tuple[int, int]] = [(1, 1)]  # the record being added: (n, how many of its kind)
 
     def add(key: str, line: str) -> None:
-        said.append((name("field", key), line))
+        label = name("field", key)
+        n, count = where[0]
+        if piped and count > 1:
+            label = _("{field} ({n})", field=label, n=n)
+        said.append((label, line))
 
-    for m in view.mediators:
+    def each(records: list[Any]) -> Iterator[Any]:
+        for n, record in enumerate(records, 1):
+            where[0] = (n, len(records))
+            yield record
+        where[0] = (1, 1)
+
+    for m in each([m for m in view.mediators if m["lead"]]) if piped else ():
+        add("lead_mediator", keep(m["label"]))
+    for m in each([m for m in view.mediators if not m["lead"]] if piped else view.mediators):
         label = _("lead mediator") if m["lead"] else _("co-mediator")
         add("lead_mediator" if m["lead"] else "co_mediators", keep(m["label"]) if piped else
             _("Mediator: {name}, {label}", name=keep(m["label"]), label=keep(label)))
-    for s in view.sessions:
+    for s in each(view.sessions):
         add("session", ending(_("Session {no}, {time}: {minutes}", no=keep(s["no"]),
                                 time=keep(local_time(s["held_at"])), minutes=TAIL),
                               s["minutes"]))
-    for a in view.agreements:
+    for a in each(view.agreements):
         status = _("superseded") if a.superseded_at else (
             _("in effect") if a.effective_at else _("not yet in effect"))
         add("agreement", ending(_("Agreement v{version} ({form}, {status}): {terms}",
                                   version=keep(a.version), form=keep(name("form", a.form)),
                                   status=keep(status), terms=TAIL), a.terms))
-        if piped:  # 涉及金额（元）, 履行期限: a row each
-            add("amount", money.shown(a.amount) or "")
+        if piped:  # 协议金额（元） (the agreement's, not the case's 涉及金额), 履行期限
+            add("agreement_amount", money.shown(a.amount) or "")
             add("due", a.due or "")
         elif a.amount or a.due:
             add("agreement", _("    amount {amount} yuan, due {due}",
                                amount=keep(or_absent(money.shown(a.amount), NOT_AGREED)),
                                due=keep(or_absent(a.due, NOT_AGREED))))
-    for e in view.extensions:
+    for e in each(view.extensions):
         add("new_deadline", _("Extension: {days} more days, to {deadline} ({reason})",
                               days=keep(e["days"]), deadline=keep(e["new_last_day"]),
                               reason=keep_short(e["reason"])))
-    for j in view.judicial_confirmations:
+    for j in each(view.judicial_confirmations):
         add("judicial", _("Judicial confirmation: {court}, filed {filed}, {result}",
                           court=keep_short(j["court"]), filed=keep(j["filed_on"]),
                           result=keep(name("judicial", j["result"]))))
-    for f in view.follow_ups:
+    for f in each(view.follow_ups):
         add("follow_up", ending(_(
             "Follow-up {time}: performance {performance}, {satisfaction}. {note}",
             time=keep(local_time(f["visited_at"])),
@@ -220,18 +242,18 @@ def _lines(view: CaseView, *, piped: bool = False) -> list[tuple[str, str]]:
         if not piped and f.get("escalation"):
             add("escalation", ending(_("    signs of escalation: {escalation}",
                                        escalation=TAIL), f["escalation"]))
-    for u in view.urgings:
+    for u in each(view.urgings):
         add("urge", ending(_("Urged to perform {time} ({by}): {note}",
                              time=keep(local_time(u["at"])), by=keep(u["by"]), note=TAIL),
                            u["note"]))
-    for fb in view.feedbacks:
+    for fb in each(view.feedbacks):
         add("feedback", ending(_("Fed back {time} ({by}) by {channel} to {to}: {note}",
                                  time=keep(local_time(fb["at"])), by=keep(fb["by"]),
                                  channel=keep(name("channel", fb["channel"])),
                                  to=keep_short(or_absent(fb["to"] and name("recipient",
                                                                            fb["to"]))),
                                  note=TAIL), fb["note"]))
-    for pr in view.preventions:
+    for pr in each(view.preventions):
         add("prevention", _("Escalation prevented: {kind}, {persons} persons",
                             kind=keep(name("prevention", pr["kind"])),
                             persons=keep(pr["persons"])))

@@ -69,7 +69,8 @@ def test_a_piped_record_is_labelled_rows(demo: Cli, lang: str, words: str,
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_case_show_piped_names_each_field(demo: Cli, lang: str) -> None:
-    """grep finds the due date, the mediator, each party by its column's name."""
+    """grep finds the due date, the mediator, each party by its column's name, and tells the
+    case's amount from the agreement's."""
     zh = lang == "zh"
     out = demo("--lang", lang, "case", "show", "1").out
     facts, blocks = parsed(out)
@@ -83,3 +84,8 @@ def test_case_show_piped_names_each_field(demo: Cli, lang: str) -> None:
     assert [p["姓名" if zh else "Name"] for p in parties] == ["张三", "李四"]
     assert [line for line in out.splitlines() if ("履行期限" if zh else "Due") in line] == \
         ["履行期限\t2026-12-31" if zh else "Due\t2026-12-31"]
+    # the case's amount and the agreement's are told apart (issue 14, a clerk's trial)
+    assert [line for line in out.splitlines() if line.split("\t")[0].endswith(
+        "金额（元）" if zh else "mount (yuan)")] == (
+        ["涉及金额（元）\t500.00", "协议金额（元）\t500.00"] if zh else
+        ["Amount (yuan)\t500.00", "Agreement's amount (yuan)\t500.00"])

@@ -136,3 +136,20 @@ def test_the_docs_name_every_field_as_the_program_does() -> None:
         for code in inner.model_fields:
             assert f"`{code}` {recordkeys.label(code)}" in DOC, code
     assert "mediation/core/recordkeys.py" in DOC
+
+
+@SQLITE
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_lead_is_accepted_with_a_chinese_keyed_file(committee: Cli, tmp_path: Path,
+                                                      lang: str) -> None:
+    """The lead fills in what the file leaves out (来源, 简要案情 …); a field the file gives in
+    Chinese is the file's, not keyed twice beside the lead's."""
+    ok(committee("--lang", lang, "lead", "report", "--place", "桐梓坡路8栋", "--seen", "楼上漏水"))
+    record = example()
+    del record["来源"], record["发现纠纷时间"]
+    record["简要案情"] = "卫生间漏水，天花板受损。"
+    path = tmp_path / "线索案件.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    ok(committee("--lang", lang, "lead", "accept", "1", "-f", str(path)))
+    case = shown(committee, "1")
+    assert case["source"] == "grid" and case["summary"] == "卫生间漏水，天花板受损。", case

@@ -140,6 +140,38 @@ def _takes_value(cmd: Any, option: str) -> bool:
     return False
 
 
+def command_words(argv: Sequence[str]) -> list[str]:
+    """``argv`` with the command's words as typed through a Chinese input method made plain:
+    full-width letters (``ｃａｓｅ``) and a full-width space inside a word (``case　show``, one
+    argument) become ``case`` and ``case``, ``show``. Only the first two words that are not
+    options are looked at (the command and its subcommand), and only when they fold (NFKC) to
+    Latin letters and hyphens; anything else, and every later argument (the user's data), is
+    left exactly as typed. ``login``'s user name is folded but keeps its case."""
+    import re
+    import unicodedata
+
+    out: list[str] = []
+    words = 0
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip or words >= 2 or arg.startswith(("-", "－")) or arg == "":
+            skip = not skip and arg in _VALUE_OPTIONS
+            out.append(arg)
+            if arg == "--":
+                return out + list(argv[i + 1:])
+            continue
+        folded = unicodedata.normalize("NFKC", arg).split()
+        if folded != [arg] and folded and len(folded) <= 2 - words \
+                and all(re.fullmatch(r"[A-Za-z][A-Za-z-]*", w) for w in folded):
+            keep_case = words == 1 and out and out[-1] == "login"
+            out += folded if keep_case else [w.lower() for w in folded]
+            words += len(folded)
+            continue
+        out.append(arg)
+        words += 1
+    return out
+
+
 def command_named(argv: Sequence[str]) -> str | None:
     """The top-level command or group ``argv`` names, or None (the root's own help, completion,
     or nothing named)."""
@@ -256,7 +288,7 @@ def _error_line(text: str) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the documented contract)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = command_words(sys.argv[1:] if argv is None else argv)
     choose_language(args)
     from cli import framework, lines
 

@@ -94,6 +94,43 @@ def _sign_in(e: Any, username: str, from_stdin: bool) -> dict[str, Any]:
     raise AssertionError("unreachable")
 
 
+def _end(previous: dict[str, str] | None, token: str) -> dict[str, Any] | None:
+    """End the session the session file held before this sign-in (on its own database),
+    recorded as a sign-out: the file keeps one session, so the one it held is over. Its owner
+    (``open``: whether it had not expired), or None; a database gone since ends nothing."""
+    if not previous or previous["token"] == token:
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mediation.access import signin
+    from mediation.core.errors import MediationError
+    from mediation.db.engines import engine_for
+    from mediation.db.storage import unit_of_work
+
+    try:
+        with unit_of_work(engine_for(previous["db"])) as uow:
+            ended = signin.logout(uow, previous["token"])
+            uow.commit()
+    except (SQLAlchemyError, MediationError, OSError):
+        return None
+    return ended
+
+
+def _whoami_line(who: dict[str, Any]) -> str:
+    if who["user"] is None:
+        return _("No one is signed in: {why}", why=who["why"].render())
+    fields = {"user": who["label"], "role": name("role", who["role"]),
+              "committee": or_absent(who["committee"])}
+    if who["via"] == "user":
+        return _("{user} ({role}), {committee}; sign-in is not enabled: MEDIATION_USER/--user "
+                 "names who acts and proves nothing", **fields)
+    time = render.local_time(str(who["expires_at"]))
+    if who["via"] == "token":
+        return _("{user} ({role}), {committee}; by a token valid until {time}", time=time,
+                 **fields)
+    return _("{user} ({role}), {committee}; signed in until {time}", time=time, **fields)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("login", help=_(
         "Sign in: keeps a session token (valid for a working day) in a private file."))
@@ -107,14 +144,21 @@ def register(app: typer.Typer) -> None:
         from mediation.access import signin
 
         e = env(ctx)
+        previous = signin.read_session()  # one session at a time in the session file
         result = _sign_in(e, username.strip(), password_stdin)
         path = signin.save_session(e.url(), result)
+        ended = _end(previous, result["token"])
+        who = {"user": staff_label(result["user"], result.get("name")),
+               "role": name("role", result["role"]),
+               "time": render.local_time(result["expires_at"])}
         # Two lines: the session's path is long (106 columns with the first part at a
         # clerk's trial), and a path split across lines cannot be copied.
-        render.out(_("Signed in as {user} ({role}) until {time}.",
-                     user=staff_label(result["user"], result.get("name")),
-                     role=name("role", result["role"]),
-                     time=render.local_time(result["expires_at"])) + "\n")
+        if ended and ended["open"] and ended["user"] != result["user"]:  # said, never silent
+            render.out(_("Signed in as {user} ({role}) until {time}; {previous} is signed "
+                         "out.", previous=staff_label(ended["user"], ended.get("name")),
+                         **who) + "\n")
+        else:
+            render.out(_("Signed in as {user} ({role}) until {time}.", **who) + "\n")
         render.out(_("Session kept in {path}", path=str(path)) + "\n")
         render.admin_notices(result["notices"])
         if e.user and e.user not in (result["user"], result.get("name")):
@@ -142,6 +186,24 @@ def register(app: typer.Typer) -> None:
                        + "\n")
         else:
             render.err(_("No session was open.") + "\n")
+
+    @app.command("whoami", help=_(
+        "Who is signed in: name, role and committee (or that no one is, or that the committee "
+        "does not require sign-in)."))
+    def whoami(ctx: typer.Context, as_json: bool = json_opt()) -> None:
+        """Who is signed in: name, role and committee (or that no one is, or that the committee
+        does not require sign-in)."""
+        from mediation.access import acting
+
+        e = env(ctx)
+        with e.uow(write=False) as uow:
+            who = acting.whoami(uow, e.credentials())
+        if as_json:
+            why = who.pop("why", None)
+            who.pop("label", None)
+            render.emit_json(who | ({"why": why.render()} if why is not None else {}))
+        else:
+            render.out(_whoami_line(who) + "\n")
 
     token = typer.Typer(help=_("Long-lived tokens for scripts and cron (directors)."),
                         no_args_is_help=True)

@@ -92,6 +92,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "init": ("mediation --user wangfang init --committee 龙王港社区调委会 --prefix 龙",),
     "login": ("mediation login wangfang",),
     "logout": ("mediation logout",),
+    "whoami": ("mediation whoami", "mediation whoami --json"),
     "report monthly": ("mediation report monthly",
                        "mediation report monthly --month 2026-11 --force",
                        "mediation report monthly 上月报表.xlsx",

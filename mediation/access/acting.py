@@ -27,7 +27,8 @@ from sqlalchemy import select as core_select
 
 from mediation.access.policy import Actor
 from mediation.core import encodings, files, normalise, paths
-from mediation.core.errors import InvalidInput, NotFound, PermissionDenied
+from mediation.core.clock import iso
+from mediation.core.errors import InvalidInput, MediationError, NotFound, PermissionDenied
 from mediation.core.i18n import msg
 from mediation.core.labels import staff_label
 from mediation.db.compiled import Compiled
@@ -165,6 +166,39 @@ def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
         raise PermissionDenied(msg("this committee requires sign-in: run `mediation login {user}`"
                                    " (or use --token-file)", user=user))
     return _actor(staff)
+
+
+_COMMITTEE_OF = Compiled(
+    core_select(_COMMITTEE.c.name, _COMMITTEE.c.login_required)
+    .where(_COMMITTEE.c.id == bindparam("committee_id"))
+)
+
+
+def whoami(uow: UnitOfWork, who: Credentials) -> dict[str, Any]:
+    """Who a command would act as (``mediation whoami``), asked of :func:`resolve`, the one
+    resolver: user, display name, role, committee, and how they are named (``via``:
+    ``session``, ``token`` with its expiry, or ``user`` on a committee without sign-in,
+    where ``MEDIATION_USER`` names the actor and proves nothing). When nobody is, ``user`` is
+    None and ``why`` is what any command would refuse with."""
+    if not who.token and not who.user:  # nothing presented: not a question, a statement
+        return {"user": None, "why": msg("`mediation login USER` signs in (or, where the "
+                                         "committee does not require sign-in, MEDIATION_USER "
+                                         "names who acts)")}
+    try:
+        actor = resolve(uow, who)
+    except MediationError as exc:
+        return {"user": None, "why": exc.message}
+    committee = _COMMITTEE_OF.first(uow.conn, {"committee_id": actor.committee_id})
+    expires, via = None, "user"
+    if who.token:
+        row = _BY_TOKEN.first(uow.conn, {"token_hash": token_hash(who.token)})
+        if (row is not None and row["revoked_at"] is None and row["expires_at"] > uow.now()
+                and row["username"] == actor.username):
+            expires, via = iso(row["expires_at"]), "session" if who.session else "token"
+    return {"user": actor.username, "name": actor.name, "label": actor.label,
+            "role": actor.role, "committee": committee["name"] if committee else None,
+            "sign_in_required": bool(committee and committee["login_required"]),
+            "via": via, "expires_at": expires}
 
 
 # ---------------------------------------------------------------------------------------------

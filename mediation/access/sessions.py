@@ -225,11 +225,14 @@ def awaits_half(uow: UnitOfWork, username: str) -> bool:
 
 
 def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
-    """End the session of ``token`` (recorded); None when it was unknown or already over."""
+    """End the session of ``token`` (recorded); None when it was unknown or already over.
+    ``open``: whether it had not expired yet (``mediation login`` says whose session it
+    ended)."""
     row = uow.session.exec(
         select(AccessToken).where(AccessToken.token_hash == token_hash(token))).first()
     if row is None or row.revoked_at is not None:
         return None
+    still_open = row.expires_at > uow.now()
     row.revoked_at = uow.now()
     uow.session.add(row)
     staff = uow.session.get(Staff, row.staff_id)
@@ -237,7 +240,7 @@ def logout(uow: UnitOfWork, token: str) -> dict[str, Any] | None:
     eventlog.append(uow.session, at=uow.now(), actor=staff.username, role=staff.role,
                     action="logout", committee_id=staff.committee_id,
                     changes={"token_id": [row.id, None]})
-    return {"user": staff.username, "name": staff.name}
+    return {"user": staff.username, "name": staff.name, "open": still_open}
 
 
 def create_token(uow: UnitOfWork, actor: Actor, username: str, *, days: int

@@ -58,6 +58,7 @@ EXPECTED: dict[str, Cmd] = {
     "demo": Cmd(None, ("demo", "--quiet")),
     "login": Cmd(None, ("login", "{user}", "--password-stdin"), input="not-the-password\n"),
     "logout": Cmd(None, ("logout",)),
+    "whoami": Cmd(None, ("whoami",)),
     "workflow diagram": Cmd(None, ("workflow", "diagram")),
     "workflow table": Cmd(None, ("workflow", "table")),
     "case new": Cmd("case.create", ("case", "new", "-f", "{dir}/case.json", "--force")),

@@ -173,7 +173,7 @@ def test_cron_token_logout_and_revoke(guarded: Room) -> None:
         actor_for(guarded, token=made["token"])
     session = login(guarded, "liming", PASSWORD)["token"]
     with guarded.uow() as uow:
-        assert signin.logout(uow, session) == {"user": "liming", "name": "李明"}
+        assert signin.logout(uow, session) == {"user": "liming", "name": "李明", "open": True}
         uow.commit()
     with pytest.raises(PermissionDenied, match="not valid"):
         actor_for(guarded, token=session)

@@ -101,6 +101,7 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     conn = uow.conn
     dialect = conn.dialect.name
     found: list[str] = []  # the ways the query finds a case (search_query)
+    carried = False
     if asked.kind == "reference":
         found.append(_reference(uow, actor, asked.ref, where, params))
     # a party's number, whole or its end, only for readers who may see names: to anyone else
@@ -115,10 +116,12 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
         params["tail_hash"] = identity.tail_hash(_key(conn), asked.tail[-identity.TAIL_KEYED:])
     # a whole phone or ID number is never in the text (scrubbed there): no text search for it
     if asked.searched_as_text:
-        common = (dialect != "sqlite" and all(len(t) < search_query.MIN_TRIGRAM for t in terms)
-                  and searchgrams.pg_common(conn, column,
-                                            [searchgrams.query_gram(t) for t in terms]))
+        # PostgreSQL: the short words its statistics put in many cases (checked on the texts)
+        common = [t for t in terms if dialect != "sqlite" and len(t) < search_query.MIN_TRIGRAM
+                  and searchgrams.pg_common(conn, column, [searchgrams.query_gram(t)])]
         sql, own = search_query.text_query(dialect, terms, column, where, common=common)
+        # found by its words alone: the text's rows carry the case's row (PostgreSQL)
+        carried = dialect != "sqlite" and not found
         found.append(sql)
         params.update(own)
     if not found:
@@ -126,7 +129,8 @@ def search_cases(uow: UnitOfWork, actor: Actor, query: str, *, filters: Filters 
     params.update(limit=limit, pool=max(search_query.POOL, limit),
                   **settings.calendar_params(actor.committee_id))
     tail = named and bool(asked.tail)
-    rows = _run(conn, search_query.statement(dialect, found, column, tail=tail), params)
+    rows = _run(conn, search_query.statement(dialect, found, column, tail=tail,
+                                             carried=carried), params)
     if not rows:
         return []
     # the calendar days overdue are counted in, read in the same statement

@@ -16,7 +16,8 @@ shown of them is decided where it always was (``redaction.shown_name``, in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from mediation.db import searchgrams
@@ -34,6 +35,11 @@ COLUMNS = ("number", "state", "category", "source", "lead_mediator", "registered
 # committee's calendar settings (settings.CALENDAR_COLUMNS: days overdue are counted in it)
 RESULT = ("id", "score", "body", *COLUMNS, "lead_name", "lead_namesakes", "role", "name", "kind",
           "tail_kind", "cal_zone", "cal_holidays")
+# PostgreSQL: the text search's rows carry the case's columns shown (read with the case it
+# joins anyway), so that a search found by its words alone is not joined to the cases again
+# (statement's ``carried``: a relation, the cases with their eight indexes, fewer to plan)
+_CARRIED = "".join(f", c.{c}" for c in COLUMNS)
+_CARRIED_OUT = "".join(f", {c}" for c in COLUMNS)
 REFERENCE, NUMBER = 1e9, 1e8  # the scores of a case found by its number, by a party's number
 TAIL = 1e7  # the score of a case found by the end of a party's number
 
@@ -48,22 +54,47 @@ def _pg_like(term: str) -> str:
     return "ILIKE" if any(ch.isascii() and ch.isalpha() for ch in term) else "LIKE"
 
 
+def _caseless(dialect: str, term: str) -> bool:
+    """Whether the dialect's ``lower`` changes no character of ``term`` and makes none of them
+    from another: SQLite's folds ASCII letters only; PostgreSQL's (libc) folds every cased
+    letter, one character for one, and a CJK character (category ``Lo``), a digit (``Nd``) or
+    ASCII punctuation has no case. Then folding the text changes no occurrence of ``term``."""
+    if dialect == "sqlite":
+        return not any(ch.isascii() and ch.isalpha() for ch in term)
+    return all(unicodedata.category(ch) in ("Lo", "Nd") or (ch.isascii() and not ch.isalpha())
+               for ch in term)
+
+
 def _count(dialect: str, body: str, term: str, param: str) -> str:
     """How often ``term`` (bound as ``param``) occurs in ``body``, ASCII case aside, as SQL.
-    SQLite's ``lower`` folds ASCII letters only, one character for one: for a word without
-    any (Chinese, digits) folding the text changes no occurrence of it and no length, so the
-    text is not folded (a copy of every text of the pool: 6% of a common word's statement)."""
-    if dialect == "sqlite" and not any(ch.isascii() and ch.isalpha() for ch in term):
+    For a word without any character ``lower`` folds (:func:`_caseless`: Chinese, digits)
+    folding the text changes no occurrence of it and no length, so the text is not folded
+    (a copy of every text of the pool: 6% of a common word's statement on SQLite, and on
+    PostgreSQL, whose ``lower`` reads every character's case, more)."""
+    if _caseless(dialect, term):
         return f"(length({body}) - length(replace({body}, {param}, ''))) / length({param})"
     return (f"(length({body}) - length(replace(lower({body}), lower({param}), ''))) "
             f"/ length({param})")
+
+
+def _holds(body: str, gram: str, param: str) -> str:
+    """PostgreSQL: whether ``body`` holds the short word whose gram (``searchgrams.query_gram``,
+    ASCII letters folded) is ``gram``, bound as ``param``, exactly as the short-word index says:
+    ASCII letters folded on both sides. A gram without ASCII letters occurs in the folded text
+    exactly where it occurs in the text (folding changes only ASCII letters), so the text is
+    not folded then (``translate`` copied every text it checked: with the count's ``lower``,
+    1.94 ms of a common word's statement executed against 0.49 ms without)."""
+    if any(ch.isascii() and ch.isalpha() for ch in gram):
+        return f"strpos(translate({body}, '{_UPPER}', '{_UPPER.lower()}'), {param}) > 0"
+    return f"strpos({body}, {param}) > 0"
 
 
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = False) -> str:
+def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = False,
+              carried: bool = False) -> str:
     """The search as one statement, from the ``SELECT id, score, body`` of each way a case is
     found (``found``, not empty; ``body`` the reader's ``column`` text where that way read it
     anyway, else NULL): the best ``:limit`` cases, best first (ties: the newest), each as one
@@ -77,7 +108,11 @@ def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = F
     The text of a case is read once: a way that read it (a short word's count, its ``LIKE``)
     hands it over, and only the best ``:limit`` cases without it read it here, once each (on
     SQLite a look-up in the FTS5 table per case: a sixth of a two-character name's statement
-    when it was read again for every case)."""
+    when it was read again for every case).
+
+    ``carried``: one way, the text's on PostgreSQL (:func:`text_query`), whose rows are its best
+    ``:limit`` cases, each with its text and the case's columns shown (:data:`_CARRIED`): they
+    are taken as they come, without the layers above nor a second join to the cases."""
     if len(found) == 1:  # one way: its cases are distinct already
         best = (f"SELECT id, score, body FROM ({found[0]}) AS w0 "
                 "ORDER BY 2 DESC, id DESC LIMIT :limit")
@@ -93,17 +128,19 @@ def statement(dialect: str, found: Sequence[str], column: str, *, tail: bool = F
             f"WHERE f.{key} = b.id)) AS body FROM ({best}) AS b LIMIT :limit")
     # SQLite: the 20 hits drive (CROSS JOIN keeps the join order)
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
-    shown = ", ".join(f"c.{c}" for c in COLUMNS)
     # the lead mediator as people know them (staff_names.label), read in the same statement
     namesakes = ("(SELECT count(*) FROM staff s2 WHERE s2.committee_id = s.committee_id "
                  "AND s2.name = s.name)")
     tail_kind = (f"CASE WHEN {_PHONE_ENDS} THEN 'phone' WHEN {_ID_ENDS} THEN 'id' END"
                  if tail else "NULL")
+    case, source = "c", f"({hits}) AS h {join} cases c ON c.id = h.id"
+    if carried:
+        case, source = "h", f"({found[0]}) AS h"
+    shown = ", ".join(f"{case}.{c}" for c in COLUMNS)
     return (f"SELECT h.id, h.score, h.body, {shown}, s.name AS lead_name, "
             f"{namesakes} AS lead_namesakes, p.role, p.name, p.kind, {tail_kind} AS tail_kind, "
-            f"{CALENDAR_COLUMNS} "
-            f"FROM ({hits}) AS h {join} cases c ON c.id = h.id "
-            "LEFT JOIN staff s ON s.username = c.lead_mediator "
+            f"{CALENDAR_COLUMNS} FROM {source} "
+            f"LEFT JOIN staff s ON s.username = {case}.lead_mediator "
             "LEFT JOIN party p ON p.case_id = h.id "
             "ORDER BY h.score DESC, h.id DESC, p.position")
 
@@ -148,13 +185,14 @@ def by_number(where: str, hashes: int) -> str:
 
 
 def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
-               common: bool = False) -> tuple[str, dict[str, Any]]:
+               common: Collection[str] = ()) -> tuple[str, dict[str, Any]]:
     """The ranked text search as SQL (``:limit``, ``:pool`` and ``where``'s parameters still to
     bind): the ids, scores and ``column`` texts of the cases whose ``column`` holds every term,
     higher scores first. Ranked among the newest ``:pool`` matches (:data:`POOL`): a common
     word matches thousands of cases, and scoring every one of them (bm25, similarity) is what
     made such a search slow; the index hands the matches over newest first and stops at the
-    pool."""
+    pool. ``common``: the words of one or two characters PostgreSQL's statistics put in many
+    cases (:func:`searchgrams.pg_common`), checked on the texts rather than looked up."""
     long_ = [t for t in terms if len(t) >= MIN_TRIGRAM]
     short = [t for t in terms if len(t) < MIN_TRIGRAM]
     params: dict[str, Any] = {}
@@ -167,19 +205,29 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
             # (The short-word index instead, beside a long word: 0.1-60 s at 100,000 cases,
             # as an IN list or a look-up per row, against 1-90 ms.)
             conds.append(f"f.{column} LIKE :s{i} ESCAPE '\\'")
-    if short and dialect != "sqlite":
-        # beside a long word too, the short-word index: the planner combines it with the
-        # trigram index (a rare short word with a common long one: a walk of the long one's
-        # matches checking each text took 15-40 ms at 30,000 cases, 0.3-1.7 ms so)
-        params["grams"] = searchgrams.pg_query(short)
-        conds.append(f"f.{column}_grams @@ CAST(:grams AS tsquery)")
+    if short and long_ and dialect != "sqlite":
+        # beside a long word, a short word the statistics call rare through the short-word
+        # index: the planner combines it with the trigram index (a rare short word with a
+        # common long one: a walk of the long one's matches checking each text took 15-40 ms
+        # at 30,000 cases, 0.3-1.7 ms so); one in ``common`` use checked on the long word's
+        # matches (through the index, both common and found together, the planner rechecked
+        # every match of both and sorted them: 50-120 ms for 借款 到期未还 at 100,000 cases)
+        rare = [t for t in short if t not in common]
+        for i, t in enumerate(short):
+            if t in common:
+                params[f"g{i}"] = searchgrams.query_gram(t)
+                conds.append(_holds(f"f.{column}", params[f"g{i}"], f":g{i}"))
+        if rare:
+            params["grams"] = searchgrams.pg_query(rare)
+            conds.append(f"f.{column}_grams @@ CAST(:grams AS tsquery)")
     # how often the short words occur: their rank when no word reaches the trigram index
     def counts(body: str) -> str:
         return " + ".join(_count(dialect, body, t, f":r{i}") for i, t in enumerate(short))
 
     params.update({f"r{i}": t for i, t in enumerate(short)})
     if short and not long_:  # only short words: the short-word index serves them
-        return _short_query(dialect, short, column, where, params, counts, common)
+        return _short_query(dialect, short, column, where, params, counts,
+                            all(t in common for t in short))
     if dialect == "sqlite":
         key = "f.rowid"
         if long_:
@@ -206,10 +254,12 @@ def text_query(dialect: str, terms: Sequence[str], column: str, where: str, *,
     # the text where the pool's query reads it anyway (PostgreSQL; a short word's LIKE on
     # SQLite); bm25 alone reads none: the 20 shown read theirs afterwards (statement)
     body = "NULL" if dialect == "sqlite" and not short else f"f.{column}"
-    pool = (f"SELECT c.id AS id, {score} AS score, {body} AS body FROM {TEXT_TABLE} f "
+    # PostgreSQL: the case's columns shown ride along (:data:`CARRIED`)
+    inner, carried = ("", "") if dialect == "sqlite" else (_CARRIED, _CARRIED_OUT)
+    pool = (f"SELECT c.id AS id, {score} AS score, {body} AS body{inner} FROM {TEXT_TABLE} f "
             f"{join} cases c ON c.id = {key} WHERE {' AND '.join(conds)} "
             f"ORDER BY {key} DESC LIMIT :pool")
-    return (f"SELECT id, {outer} AS score, body FROM ({pool}) AS pool "
+    return (f"SELECT id, {outer} AS score, body{carried} FROM ({pool}) AS pool "
             "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
 
 
@@ -237,21 +287,20 @@ def _short_query(dialect: str, short: Sequence[str], column: str, where: str,
                 f"ORDER BY g.rowid DESC LIMIT :pool")
         return (f"SELECT id, score, body FROM ({pool}) AS pool "
                 "ORDER BY 2 DESC, id DESC LIMIT :limit", params)
-    outer = f"SELECT id, {counts('body')} AS score, body FROM (%s) AS pool " \
+    outer = f"SELECT id, {counts('body')} AS score, body{_CARRIED_OUT} FROM (%s) AS pool " \
             "ORDER BY 2 DESC, id DESC LIMIT :limit"
     if common:  # exact: ASCII letters folded on both sides, as the grams are
         conds = []
         for i, t in enumerate(short):
             params[f"g{i}"] = searchgrams.query_gram(t)
-            conds.append(f"strpos(translate(f.{column}, '{_UPPER}', '{_UPPER.lower()}'), "
-                         f":g{i}) > 0")
-        return outer % (f"SELECT c.id AS id, f.{column} AS body FROM {TEXT_TABLE} f "
+            conds.append(_holds(f"f.{column}", params[f"g{i}"], f":g{i}"))
+        return outer % (f"SELECT c.id AS id, f.{column} AS body{_CARRIED} FROM {TEXT_TABLE} f "
                         f"JOIN cases c ON c.id = f.case_id WHERE {' AND '.join(conds)} "
                         f"AND {where} ORDER BY f.case_id DESC LIMIT :pool"), params
     params["grams"] = searchgrams.pg_query(short)
     return outer % (f"WITH m AS MATERIALIZED (SELECT case_id FROM {TEXT_TABLE} "
                     f"WHERE {column}_grams @@ CAST(:grams AS tsquery)) "
-                    f"SELECT c.id AS id, f.{column} AS body FROM m "
+                    f"SELECT c.id AS id, f.{column} AS body{_CARRIED} FROM m "
                     f"JOIN {TEXT_TABLE} f ON f.case_id = m.case_id "
                     f"JOIN cases c ON c.id = m.case_id "
                     f"WHERE {where} ORDER BY m.case_id DESC LIMIT :pool"), params

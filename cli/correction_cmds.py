@@ -70,6 +70,20 @@ def _given(options: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _said_corrected(ctx: typer.Context, done: Any, as_json: bool) -> None:
+    """The step's line, then what it corrected, one line per field as case history tells the
+    event (issue 14, a clerk's trial: case amend did not say what it changed); --json: the
+    event's changes as case history --json gives them."""
+    from cli.timeline import corrected
+    from mediation import queries
+
+    event = next(e for e in env(ctx).act(queries.history, done.id, write=False)
+                 if e.seq == done.event)  # the event as case history shows it to this reader
+    render.step_done(done, as_json, {"changes": event.changes})
+    if not as_json:
+        corrected(event)
+
+
 def register(case: typer.Typer) -> None:
     @case.command("amend")
     def amend(
@@ -152,7 +166,7 @@ def register(case: typer.Typer) -> None:
             else:
                 render.out(same.render() + "\n")
             return
-        render.step_done(done, as_json)
+        _said_corrected(ctx, done, as_json)
 
     @case.command("withdraw")
     def withdraw(

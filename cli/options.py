@@ -259,7 +259,8 @@ TEXT_IN = {("init", "committee"): "line",
            ("case amend", "summary"): "text", ("case amend", "requests"): "text",
            ("case amend", "referral"): "line", ("case amend", "add_party"): "line",
            ("case amend", "edit_party"): "line", ("case amend", "amount"): "line",
-           ("case amend", "prevention"): "line"}
+           ("case amend", "prevention"): "line",
+           ("case amend", "agreement_terms"): "text"}  # 协议内容 as written: ，。 kept
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

@@ -66,12 +66,13 @@ def paragraph(text: str) -> None:
         out("\n".join(help_wrap(line, console().width) or [""]) + "\n")
 
 
-def step_done(result: StepDone, as_json: bool) -> None:
-    """The step's line (or JSON); its warnings (workflow: they do not refuse) on stderr."""
+def step_done(result: StepDone, as_json: bool, more: dict[str, Any] | None = None) -> None:
+    """The step's line (or JSON, with ``more``'s keys); its warnings (workflow: they do not
+    refuse) on stderr."""
     for warning in result.warnings:
         err(_("note: {message}", message=warning) + "\n")
     if as_json:
-        emit_json(json_read_as(asdict(result)))
+        emit_json(json_read_as({**asdict(result), **(more or {})}))
         return
     out(with_read_as(_("{number}: now {state} (version {version}, event {event})",
                        number=result.number, state=name("state", result.state),

@@ -172,7 +172,8 @@ def _changes(e: EventView, kept: bool) -> list[str]:
             before, after = change
             lines.append(_("{field}: {before} → {after}", field=mark(name("field", key)),
                            before=_joined(_value(before, key, kept, e.staff), kept),
-                           after=Shown(_value(after, key, kept, e.staff))))
+                           after=Shown(mark(_("(none)")) if after is None  # removed: （无）
+                                       else _value(after, key, kept, e.staff))))
         else:  # a value alone, or the same before and after (the user an event is about:
             # 用户名：李明, not 李明 → 李明; issue 14)
             if isinstance(change, list) and len(change) == 2 and change[0] == change[1]:
@@ -211,6 +212,16 @@ def _party_lines(before: list[Any], after: list[Any], kept: bool,
             lines.append(_("{field}: {value}", field=mark(label), value=_joined(
                 _value(list(change.corrected), "corrected", kept, staff), kept)))
     return lines
+
+
+def corrected(e: EventView) -> None:
+    """What a correction (``case amend``) changed, one line per field, in the words of ``case
+    history`` (:func:`_changes`, the same change record the event stores, masked as it shows
+    it): ``已更正 履行期限：2026-12-10 → 2026-12-20``, a value removed ``→ （无）``; fitted to
+    the terminal without splitting a value, one line each in a pipe."""
+    with words_kept(e.names):
+        for line in _changes(e, True):
+            emit(_("corrected {change}", change=Shown(line)), indent="    ", first_indent="")
 
 
 def event_columns() -> list[tables.Column]:

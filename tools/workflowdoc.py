@@ -136,7 +136,11 @@ def render() -> str:
         "each field's value before and after (masked as every event is). The whole record as "
         "corrected is validated as an intake is. A correction to the values the case already "
         "holds is no change (one rule with every setter, `mediation/core/changes.py`): it says "
-        "so (没有变化：案件已是这些值), writes nothing and exits 0. Which field may change in "
+        "so (没有变化：案件已是这些值), writes nothing and exits 0. A correction says what it "
+        "changed under its line, one line per field, in the words `case history` uses for the "
+        "same event (`cli.timeline.corrected`; issue 14): `已更正 协议履行期限：2026-11-15 → "
+        "2026-12-20`, a masked value masked, a removed one `（无）` (en `(none)`); `--json` "
+        "gives the event's `changes` as `case history --json` does. Which field may change in "
         "which state "
         "(`AMENDABLE` in `mediation/workflow/guards.py`):",
         "",
@@ -187,7 +191,8 @@ def render() -> str:
         "separately. An optional field recorded once can be removed (a clerk's trial, issue 14: "
         "`--agreement-due \"\"` was refused as unreadable): `无`, `none` or an empty value for "
         "`--agreement-due`, `--agreement-amount`, `--amount` or `--referral` "
-        "(`corrections.CLEARABLE`, the one list), recorded before → — in the event; the "
+        "(`corrections.CLEARABLE`, the one list), recorded before → none in the event (shown "
+        "before → （无）, en (none), by case history and case amend); the "
         "agenda's reminder goes with the date. A required field (summary, requests, the "
         "agreement's terms) is corrected, never removed; risk and persons always hold a value.",
         "",

@@ -108,7 +108,7 @@ def test_refusals_are_one_line_and_write_nothing(demo: Cli, lang: str) -> None:
 @pytest.mark.parametrize(("lang", "word"), [("zh", "无"), ("en", "none"), ("zh", "")])
 def test_a_recorded_deadline_is_removed(demo: Cli, lang: str, word: str) -> None:
     """A 履行期限 recorded once can be removed (issue 14, a clerk's trial: --agreement-due ""
-    was refused as unreadable): 无, none or an empty value; history shows it before → —, the
+    was refused as unreadable): 无, none or an empty value; history shows it before → （无）, the
     agenda no longer reminds of it, case show no longer shows it."""
     L = ("--lang", lang)
     zh = lang == "zh"
@@ -125,7 +125,7 @@ def test_a_recorded_deadline_is_removed(demo: Cli, lang: str, word: str) -> None
     assert shown(demo, "7")["agreements"][-1]["due"] is None  # type: ignore[index]
     assert "龙7" not in performance()
     line = demo(*L, "case", "history", "7").out.splitlines()[-1]
-    assert f"{today} → —" in line and "履行期限登记错误" in line, line
+    assert f"{today} → {'（无）' if zh else '(none)'}" in line and "履行期限登记错误" in line, line
     assert ("协议履行期限" if zh else "agreement's performance deadline") in line
     screen = plain(demo(*L, "case", "show", "7", terminal=True, env={"COLUMNS": "80"}).out)
     assert max(width(x) for x in screen.splitlines()) <= 80

@@ -165,6 +165,7 @@ def _changes(e: EventView, kept: bool) -> list[str]:
     mark = keep if kept else str
     lines = []
     for key, change in e.changes.items():
+        key, change = _as_shown(key, change)
         if key == "parties" and isinstance(change, list) and len(change) == 2 and all(
                 isinstance(side, list) for side in change):
             lines += _party_lines(change[0], change[1], kept, e.staff)
@@ -181,6 +182,16 @@ def _changes(e: EventView, kept: bool) -> list[str]:
             lines.append(_("{field}: {value}", field=mark(name("field", key)),
                            value=_joined(_value(change, key, kept, e.staff), kept)))
     return lines
+
+
+def _as_shown(key: str, change: Any) -> tuple[str, Any]:
+    """A field the log holds in a stored unit shown as people read it: the case's amount, which
+    an agreement's step records in fen (``amount_fen``: 500000), as 涉及金额（元） 5,000.00."""
+    if key == "amount_fen":
+        if isinstance(change, list):
+            return "amount", [money.fen_to_yuan(v) if isinstance(v, int) else v for v in change]
+        return "amount", money.fen_to_yuan(change) if isinstance(change, int) else change
+    return key, change
 
 
 def _party_lines(before: list[Any], after: list[Any], kept: bool,

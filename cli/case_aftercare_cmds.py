@@ -8,7 +8,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import at_opt, json_opt, parse_at, version_opt
+from cli.options import at_opt, composed, hours_help, json_opt, parse_at, version_opt
 from mediation.core.i18n import _
 
 
@@ -146,10 +146,11 @@ def register(app: typer.Typer) -> None:
         "where; the agenda reminds of it. A later one replaces it."))
     def schedule(
         ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
-        when: str | None = typer.Option(None, "--at", metavar="WHEN", help=_(
+        when: str | None = typer.Option(None, "--at", metavar="WHEN", help=composed(_(
             "When, a date and time of the committee's calendar later than now: "
             "2026-12-05 09:30, 12月5日 上午9点半, 明天 下午3点, 周五 9点, 下午三点 (today); a "
-            "date without its year or a day of the week alone the next such day.")),
+            "date without its year or a day of the week alone the next such day. {hours}",
+            hours=hours_help()))),
         place: str | None = typer.Option(None, "--place", metavar="TEXT", help=_(
             "Where (村委会调解室).")),
         note: str | None = typer.Option(None, "--note", help=_("Who is to come, what to bring.")),

@@ -14,6 +14,8 @@ from cli.context import env
 from cli.options import (
     MAX_INT,
     at_opt,
+    composed,
+    hours_help,
     json_opt,
     parse_amount,
     parse_at,
@@ -128,10 +130,10 @@ def register(case: typer.Typer) -> None:
             "the case is agreed or confirmed; a change the parties agree to later is a new "
             "agreement (Law art. 31): case remediate, then case agree.")),
         registered_at: str | None = typer.Option(None, "--registered-at", metavar="WHEN",
-                                                 help=_(
+                                                 help=composed(_(
             "Correct the registration time (登记时间), as --at is written (2026-12-01 8:00, "
             "今天 8点): not in the future, not after the case's first step, not before the "
-            "discovery time.")),
+            "discovery time. {hours}", hours=hours_help()))),
         expect_version: int | None = version_opt(), as_json: bool = json_opt(),
     ) -> None:
         """Correct a case's fields, parties or recorded agreement (更正), with the reason."""

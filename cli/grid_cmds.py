@@ -10,7 +10,7 @@ import typer
 from cli import render
 from cli.choices import choice_opt
 from cli.context import env
-from cli.options import format_opt, json_opt, parse_at, parse_date
+from cli.options import composed, format_opt, hours_help, json_opt, parse_at, parse_date
 from mediation.core import jsontext
 from mediation.core.files import not_readable
 from mediation.core.i18n import _, name
@@ -283,11 +283,11 @@ def register_leads(app: typer.Typer) -> None:
             "`lead accept LEAD` offers to continue.")),
         force: bool = typer.Option(False, "--force", help=_(
             "Register even if it looks like a duplicate (recorded).")),
-        at: str | None = typer.Option(None, "--at", metavar="WHEN", help=_(
+        at: str | None = typer.Option(None, "--at", metavar="WHEN", help=composed(_(
             "When the case was registered, if not now (补录, a late entry): a date "
             "(2026-11-28) or a date and time (2026-11-28 15:00) in the committee's time zone; "
             "not in the future, not before the lead was found, at most the committee's "
-            "late-entry days ago.")),
+            "late-entry days ago. {hours}", hours=hours_help()))),
         as_json: bool = json_opt(),
     ) -> None:
         """Take a lead as a case."""

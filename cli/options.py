@@ -139,15 +139,32 @@ def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
 
 
+def hours_help() -> Msg:
+    """THE sentence every option typed as a time ends its help with: how a bare hour (3点) is
+    read (mediation.core.moments.HOURS_HELP)."""
+    from mediation.core.moments import HOURS_HELP
+
+    return msg(HOURS_HELP)
+
+
+def composed(text: str) -> str:
+    """A help text composed when the tree is built (a sentence and :func:`hours_help`): shown
+    as it is, no message id itself (cli.choices.COMPOSED)."""
+    from cli.choices import COMPOSED
+
+    COMPOSED.add(text)
+    return text
+
+
 def at_opt() -> Any:
     return typer.Option(
-        None, "--at", metavar="WHEN", help=_(
+        None, "--at", metavar="WHEN", help=composed(_(
             "When it happened, if not now (补录, a late entry): a date (2026-11-28, 11月28日, "
             "昨天, 周五) or a date and time (2026-11-28 15:00, 11-28 下午3点, 昨天 9点半, "
             "周五 下午三点), or a time alone, today's (8点), in the committee's time zone; a "
             "date without its year or a day of the week alone the latest such day; not in the "
             "future, not before the case's previous step, at most the committee's late-entry "
-            "days ago."))
+            "days ago. {hours}", hours=hours_help())))
 
 
 def parse_at(value: str | None, toward: str = "back", option: str = "--at") -> date | None:

@@ -275,7 +275,7 @@ def _correct_registration(uow: UnitOfWork, case: Case, at: date, ch: Changes) ->
     first = first_step(uow, case.id)
     why = workflow.registration_problem(instant, now, None if first is None else first[1],
                                         case.discovered_at, case.year, cal,
-                                        step=None if first is None else first[0])
+                                        step=None if first is None else first[0], at=at)
     if why is not None:
         raise InvalidInput(why)
     set_field(case, ch, "registered_at", instant)

@@ -273,7 +273,7 @@ def checked_occurrence(uow: UnitOfWork, committee_id: int, at: date, now: dateti
                                       calendars.late_entry_limit(uow, committee_id),
                                       registered=registered,
                                       state=None if state_began is None else state,
-                                      step=previous_step)
+                                      step=previous_step, at=at)
     if why is not None:
         raise InvalidInput(msg("case {case}: {why}", case=case, why=why) if case else why)
     return occurred

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from mediation.core.calendar import Calendar
 from mediation.core.commands import Agree, Command, Judicial
 from mediation.core.i18n import Msg, msg, name
+from mediation.core.moments import TimeAlone
 
 # Committee setting (``mediation calendar set --late-entry-days N``, docs/settings.md): how many
 # days after it happened a step may still be entered. Later than that it is a correction for the
@@ -93,17 +94,18 @@ def earliest(trigger: str, previous: datetime | None, state_began: datetime | No
 def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | None,
                        cal: Calendar, late_entry_days: int = LATE_ENTRY_DAYS, *,
                        registered: datetime | None = None,
-                       state: str | None = None, step: str | None = None) -> Msg | None:
+                       state: str | None = None, step: str | None = None,
+                       at: date | None = None) -> Msg | None:
     """Why a step cannot have happened at ``occurred`` (None when it can): in the future,
     before the case's registration, before ``previous`` (the case's previous step, ``step`` its
     trigger, named in the refusal with its time, None: the registration; for a record,
     :data:`RECORDS`, when the case entered ``state``), or more than ``late_entry_days`` days
-    ago (counted in local days).
+    ago (counted in local days). ``at``: the moment as typed (mediation.core.moments): a time
+    typed alone in the future is offered as yesterday's (:func:`future`).
     Plans and corrections (:data:`UNTIMED`) are no previous step: the caller leaves them out."""
     when = _local_text(cal, occurred)
     if occurred > now:
-        return msg("--at {when} is in the future (now {now})", when=when,
-                   now=_local_text(cal, now))
+        return future("--at", occurred, now, cal, at)
     if registered is not None and occurred < registered:
         return msg("--at {when} is before the case was registered ({registered}): no step "
                    "precedes the registration (a registration time entered wrong is corrected "
@@ -126,18 +128,18 @@ def occurrence_problem(occurred: datetime, now: datetime, previous: datetime | N
 
 def registration_problem(registered: datetime, now: datetime, first_step: datetime | None,
                          discovered: datetime | None, year: int, cal: Calendar, *,
-                         step: str | None = None) -> Msg | None:
+                         step: str | None = None, at: date | None = None) -> Msg | None:
     """THE rule of when a case's registration (登记时间) may be corrected to (``case amend
     --registered-at``, a clerk's trial, issue 14), None when it may: ``registered`` a naive-UTC
     instant, not in the future, not after ``first_step`` (the earliest step after the
     registration, :data:`UNTIMED` left out: what :func:`occurrence_problem` compares a step with;
     ``step`` its trigger, named in the refusal),
     not before ``discovered`` (the discovery time, 发现时间, if recorded), and in the case
-    number's ``year`` (its local year: the number is that year's)."""
+    number's ``year`` (its local year: the number is that year's). ``at`` as for
+    :func:`occurrence_problem`."""
     when = _local_text(cal, registered)
     if registered > now:
-        return msg("--registered-at {when} is in the future (now {now})", when=when,
-                   now=_local_text(cal, now))
+        return future("--registered-at", registered, now, cal, at)
     if first_step is not None and registered > first_step:
         when, first = _local_pair(cal, registered, first_step)
         return msg("--registered-at {when} is after the case's first step after registration, "
@@ -151,6 +153,20 @@ def registration_problem(registered: datetime, now: datetime, first_step: dateti
         return msg("--registered-at {when} is not in {year}: the case number is {year}'s",
                    when=when, year=year)
     return None
+
+
+def future(option: str, when: datetime, now: datetime, cal: Calendar, at: date | None
+           ) -> Msg:
+    """THE refusal of a moment that happened but is in the future: ``when`` and ``now`` (naive
+    UTC) in the committee's wall time; a time typed alone (``at`` a moments.TimeAlone: 3点一刻
+    typed at 00:20 for the afternoon before) is offered as the same time yesterday, as typed."""
+    shown, current = _local_text(cal, when), _local_text(cal, now)
+    if isinstance(at, TimeAlone) and at.typed:
+        return msg("{option} {when} is in the future (now {now}); if you meant yesterday, "
+                   "write {option} \"yesterday {time}\"", option=option, when=shown,
+                   now=current, time=at.typed)
+    return msg("{option} {when} is in the future (now {now})", option=option, when=shown,
+               now=current)
 
 
 def _local_text(cal: Calendar, instant: datetime) -> str:

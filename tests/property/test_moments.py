@@ -1,8 +1,11 @@
 """THE reader of a typed moment (mediation.core.moments, issue 14): every written form of a
-date and time a clerk types -- ISO, slashes, dots, 年月日, full-width, 上午/下午/晚上/中午, N点半,
-N点M分, N时M分, am/pm, 今天/昨天/明天, Chinese numerals (三点半, 十点一刻, 九点零五分,
-两点), 一刻/三刻, days of the week (周五, 星期五, 礼拜五, 上周五, 下周一, 这周三), a time alone
-(today's) -- reads back to the same instant; a day without its year or a bare day of the week
+date and time a clerk types -- ISO, slashes, dots, 年月日, full-width, every part of the day
+(凌晨 早上 早晨 上午 中午 下午 傍晚 晚上 夜里 半夜 深夜; 今晚, 昨晚 ...), N点半, N点M分, N点零M分,
+N点钟, N点过M分, N时M分, am/pm, 今天/昨天/明天, Chinese numerals (三点半, 十点一刻, 九点零五分,
+两点), 一刻/三刻/1刻, days of the week (周五, 星期五, 礼拜五, 上周五, 下周一, 这周三), a time
+alone (today's), the night after a day (晚上12点, 半夜1点: the next day's) -- reads back to the
+same instant; a part of the day with an hour it does not say (中午3点) or without an hour is
+refused naming what to write; a day without its year or a bare day of the week
 falls on the side of today its option looks to; anything else is Unreadable naming the forms."""
 
 from __future__ import annotations
@@ -88,6 +91,54 @@ def _clock_forms(t: datetime) -> list[str]:
         forms += _zh_forms(h, m, "上午")
     if 13 <= h <= 23:
         forms += _zh_forms(h - 12, m, "下午")
+    for b in _bare_hours(h):  # the third trial (issue 14): 3点钟, 3点零5分, 3点过5分, 3点1刻
+        if m == 0:
+            forms += [f"{b}点钟", f"{_zh(b)}点钟"]
+        if 0 < m < 10:
+            forms += [f"{b}点零{m}分", f"{b}点{m:02d}分", f"{_zh(b)}点零{m}"]
+        if m:
+            forms.append(f"{b}点过{m}分")
+        if m in (15, 45):
+            forms += [f"{b}点{m // 15}刻", f"{b}点过{'一' if m == 15 else '三'}刻"]
+    for part, said in _parts_saying(h):
+        forms += [f"{part}{said}点{m}分", f"{part} {said}:{m:02d}", f"{part}{said}点零{m}分"
+                  if 0 < m < 10 else f"{part}{said}点{m:02d}分", *_zh_forms(said, m, part)]
+        if m == 0:
+            forms.append(f"{part}{said}点钟")
+    return forms
+
+
+# THE parts of the day and the hours of the day named each says (the oracle of the reader's
+# table, mediation.core.moments._PARTS); the night's hours after midnight are the next day's
+# (:data:`NIGHT`).
+WINDOWS = {"凌晨": range(0, 8), "早上": range(1, 12), "早晨": range(1, 12), "上午": range(1, 13),
+           "中午": range(11, 15), "下午": range(12, 24), "傍晚": range(13, 24),
+           "晚上": range(17, 24), "夜里": range(19, 24), "半夜": range(21, 24),
+           "深夜": range(21, 24)}
+NIGHT = ("晚上", "夜里", "半夜", "深夜")
+
+
+def _said(h: int) -> list[int]:
+    """The hours a clock said with a part of the day may mean ``h`` by: 15 as 15 or 3, 0 as 0
+    or 12."""
+    return [h] + ([h - 12] if h > 12 else []) + ([12] if h == 0 else [])
+
+
+def _parts_saying(h: int) -> list[tuple[str, int]]:
+    """(part, hour said) that mean ``h`` on the day named: 下午3点, 下午15点, 中午1点, 凌晨12点."""
+    return [(p, s) for p, hours in WINDOWS.items() if h in hours for s in _said(h)]
+
+
+def _night_forms(t: datetime) -> list[str]:
+    """The ways to say ``t`` (00:00 to 04:59) as the night after the day before: 晚上12点,
+    夜里1点半, 半夜十二点, 深夜2:30."""
+    h, m = t.hour, t.minute
+    if h > 4:
+        return []
+    forms = []
+    for part in NIGHT:
+        for said in ([12, 0] if h == 0 else [h]):
+            forms += [f"{part}{said}点{m}分", f"{part} {said}:{m:02d}", *_zh_forms(said, m, part)]
     return forms
 
 
@@ -167,6 +218,18 @@ def test_the_clock_forms_include_the_trials() -> None:
                               (14, 0), (20, 0)) for f in _clock_forms(datetime(2026, 12, 1, h, m))}
     assert {"下午三点", "三点半", "十点一刻", "3点一刻", "3点三刻", "九点零五分", "十二点", "两点",
             "二十点"} <= written
+
+
+def test_the_clock_forms_include_the_third_trial() -> None:
+    """The generators write what the third trial typed (issue 14): 零 before a minute in
+    figures, 点钟, every part of the day, the night's 12点 and 1点."""
+    written = {f for h, m in ((15, 5), (12, 30), (0, 0), (23, 0), (18, 0), (7, 0), (20, 0),
+                              (15, 0), (15, 15))
+               for f in _clock_forms(datetime(2026, 12, 1, h, m))}
+    assert {"3点零5分", "3点05分", "三点零五", "中午12点半", "凌晨12点", "夜里11点", "傍晚6点",
+            "早上7点", "晚上8点", "3点整", "3点钟", "深夜11点", "3点1刻"} <= written
+    night = {f for h in (0, 1) for f in _night_forms(datetime(2026, 12, 2, h, 0))}
+    assert {"晚上12点", "半夜1点", "夜里十二点", "深夜1点"} <= night
 
 
 @given(moments_, st.data())
@@ -265,9 +328,9 @@ def test_an_offset_is_kept() -> None:
 
 
 @pytest.mark.parametrize("typed", [
-    "garbage", "上周", "2026-11-28 25:00", "2026-11-28 9:61", "上午15点", "晚上12点",
-    "下午0点", "11-2815:00", "下午3点pm", "2026-11", "明天 下午", "2026-11-28 15",
-    "13pm", "周八", "下下周一", "十十点", "两十点", "三十点", "九点六十分", "上午十五点", "周"])
+    "garbage", "上周", "2026-11-28 25:00", "2026-11-28 9:61", "11-2815:00", "下午3点pm",
+    "2026-11", "2026-11-28 15", "13pm", "周八", "下下周一", "十十点", "两十点", "三十点",
+    "九点六十分", "周", "3点半钟", "差5分3点"])
 def test_garbage_is_unreadable_naming_the_forms(typed: str) -> None:
     with pytest.raises(moments.Unreadable) as caught:
         moments.parse(typed, today=date(2026, 12, 1))
@@ -321,33 +384,115 @@ def test_today_is_asked_only_when_needed() -> None:
 
 
 @given(st.integers(min_value=0, max_value=23), st.integers(min_value=0, max_value=59),
-       st.sampled_from(["", "上午", "早上", "凌晨", "中午", "下午", "傍晚", "晚上"]),
-       st.booleans(), st.data())
+       st.sampled_from(["", *WINDOWS]), st.booleans(), st.data())
 def test_a_bare_hour_means_working_hours(h: int, m: int, part: str, zh: bool,
                                          data: st.DataObject) -> None:
     """THE bare-hour rule (a clerk's trial: 3点一刻 typed at 17:09 was stored as 03:15): an
     hour said with 点/时 and no part of the day, 1-6, is 13:00-18:59; 7-11 the morning; 12
-    noon; 0 and 13-23 as said. A part of the day overrides it (凌晨3点 03:00, 上午6点 06:00);
-    a clock reading with a colon (3:15) is read as written."""
+    noon; 0 and 13-23 as said. A part of the day says which (凌晨3点 03:00, 上午6点 06:00,
+    :func:`test_a_part_of_the_day_reads_only_an_hour_it_says`); a clock reading with a colon
+    (3:15) is read as written."""
     said = _zh(h) if zh else str(h)
     unit = data.draw(st.sampled_from(["点", "时"]))
     written = f"{part}{said}{unit}{_zh_minute(m) if zh else m}分"
     today = date(2026, 12, 1)
-    try:
-        got = moments.parse(written, today=today)
-    except moments.Unreadable:
-        assert part, written  # only a part of the day can contradict an hour (上午15点)
+    if part:
+        _reads_as_the_part_says(written, part, h, m, today)
         return
-    assert isinstance(got, datetime) and got.minute == m
-    if not part:
-        assert got.hour == (h + 12 if 1 <= h <= 6 else h), written
-    elif part in ("凌晨", "上午", "早上") and h <= 11:
-        assert got.hour == (0 if part == "凌晨" and h == 12 else h), written
-    elif part in ("下午", "傍晚", "晚上") and 1 <= h <= 11:
-        assert got.hour == h + 12, written
+    got = moments.parse(written, today=today)
+    assert isinstance(got, datetime) and got.minute == m and got.date() == today
+    assert got.hour == (h + 12 if 1 <= h <= 6 else h), written
     if 1 <= h <= 9:
         colon = moments.parse(f"{h}:{m:02d}", today=today)
         assert isinstance(colon, datetime) and colon.hour == h
+
+
+def _reads_as_the_part_says(written: str, part: str, said: int, m: int, day: date) -> None:
+    """``written`` (``part``, the hour ``said``, minute ``m``, on ``day``) is the one hour of
+    the part's window the clock may mean (:func:`_said`), on ``day``; or, in the night, 12点/0点
+    to 4点 on the day after; else refused naming two readings, each read back as it says."""
+    meant = [h for h in range(24) if said in _said(h) and h in WINDOWS[part]]
+    after = part in NIGHT and said in (0, 12, 1, 2, 3, 4)
+    try:
+        got = moments.parse(written, today=day)
+    except moments.Unreadable as refused:
+        assert not meant and not after, written
+        p = refused.message.params
+        for example, clock in ((p["early"], p["am"]), (p["late"], p["pm"])):
+            read = moments.parse(str(example), today=day)
+            assert isinstance(read, datetime) and f"{read:%H:%M}" == clock, (written, example)
+        return
+    assert isinstance(got, datetime) and got.minute == m, written
+    if after:
+        assert (got.date(), got.hour) == (day + timedelta(days=1), said % 12), written
+    else:
+        assert len(meant) == 1 and (got.date(), got.hour) == (day, meant[0]), written
+
+
+@given(st.sampled_from(list(WINDOWS)), st.integers(min_value=0, max_value=23),
+       st.integers(min_value=0, max_value=59), st.sampled_from(["", "今天", "12月1日", "周二 "]),
+       st.booleans())
+def test_a_part_of_the_day_reads_only_an_hour_it_says(part: str, said: int, m: int, day: str,
+                                                      zh: bool) -> None:
+    """Every part of the day (凌晨 早上 早晨 上午 中午 下午 傍晚 晚上 夜里 半夜 深夜) with
+    every hour: read as the part says (中午1点 13:00, 夜里11点 23:00, 晚上12点 the next day's
+    00:00, 半夜1点 the next day's 01:00), never another hour (the third trial: 中午3点 was
+    stored as 03:00, 夜里1点 as 13:00); an hour the part does not say is refused."""
+    written = f"{day}{part}{_zh(said) if zh else said}点{_zh_minute(m) if zh else m}分"
+    _reads_as_the_part_says(written, part, said, m, date(2026, 12, 1))
+
+
+@pytest.mark.parametrize("part", list(WINDOWS))
+@pytest.mark.parametrize("day", ["", "明天", "明天 ", "12月1日", "周五"])
+def test_a_part_of_the_day_without_its_hour_is_refused_naming_one(part: str, day: str) -> None:
+    """明天下午, 半夜: refused in one line naming the part and an example, which reads."""
+    with pytest.raises(moments.Unreadable) as caught:
+        moments.parse(f"{day}{part}", today=date(2026, 12, 1))
+    p = caught.value.message.params
+    assert p["part"] == part and isinstance(moments.parse(str(p["example"]),
+                                                          today=date(2026, 12, 1)), datetime)
+    with pytest.raises(moments.Unreadable, match="is not a date:"):
+        moments.parse_day(f"{day}{part}", today=date(2026, 12, 1))
+
+
+@given(moments_.filter(lambda t: t.hour <= 4), st.data())
+def test_the_night_is_the_night_after_the_day_named(t: datetime, data: st.DataObject) -> None:
+    """晚上12点, 夜里1点半, 半夜十二点, 深夜2:30 after a day are the small hours of the next:
+    12月1日晚上12点 is 12-02 00:00; a time alone is tonight's (today 12-01: 12-02 00:00), 昨天
+    晚上12点 and 昨晚12点 last night's; 凌晨 names the day's own (12月2日凌晨0点)."""
+    night = data.draw(st.sampled_from(_night_forms(t)))
+    before = t.date() - timedelta(days=1)
+    day = data.draw(st.sampled_from(_day_forms(before)))
+    written = data.draw(st.sampled_from([f"{day} {night}", f"{day}{night}"]))
+    if data.draw(st.booleans()):
+        written = written.translate(_WIDE)
+    for toward in (moments.BACK, moments.AHEAD):
+        assert moments.parse(written, today=before, toward=toward) == t, written
+    alone = moments.parse(night, today=before)
+    assert alone == t and isinstance(alone, moments.TimeAlone) and alone.typed == night
+    for word in ("昨天", "昨天 ", "昨"):
+        yesterday = night.replace("晚上", "晚") if word == "昨" else night
+        if word == "昨" and not yesterday.startswith("晚"):
+            continue
+        assert moments.parse(f"{word}{yesterday}", today=t.date()) == t, (word, yesterday)
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("今晚8点", "今天晚上8点"), ("昨晚11点半", "昨天晚上11点半"), ("明晚七点", "明天晚上七点"),
+    ("今早8点", "今天早上8点"), ("明早9:30", "明天早上9:30"), ("昨夜2点", "昨天夜里2点"),
+    ("今夜11点", "今天夜里11点"), ("12-01晚上8点", "12-01 晚上8点")])
+def test_a_day_and_a_part_said_as_one_word(said: str, meant: str) -> None:
+    today = date(2026, 12, 1)
+    assert moments.parse(said, today=today) == moments.parse(meant, today=today)
+
+
+def test_a_time_alone_is_marked_as_typed() -> None:
+    """A time typed without its day is a TimeAlone keeping the text (a step refused as in the
+    future offers the same time yesterday); a day and a time are not."""
+    alone = moments.parse(" 3点一刻 ", today=date(2026, 12, 1))
+    assert isinstance(alone, moments.TimeAlone) and alone.typed == "3点一刻"
+    assert not isinstance(moments.parse("今天 3点一刻", today=date(2026, 12, 1)),
+                          moments.TimeAlone)
 
 
 def test_the_trials_bare_hours() -> None:

@@ -86,7 +86,7 @@ def case_view(view: CaseView, *, as_json: bool) -> None:
     if view.next_session:  # 约定下次调解 (case schedule)
         nxt = view.next_session
         facts.append((_("Next session"), " ".join(
-            [keep(nxt["at"]), *([nxt["place"]] if nxt.get("place") else [])])
+            [keep(local_time(nxt["at"])), *([nxt["place"]] if nxt.get("place") else [])])
             + (f"（{nxt['note']}）" if nxt.get("note") else "")))
     if view.decline_reason:
         facts.append((_("Decline reason"), keep(name("decline", view.decline_reason))))

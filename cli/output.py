@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -94,10 +94,11 @@ def local_time(value: str | None) -> str:
     from mediation.core import clock
 
     dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    wall = dt.astimezone(clock.calendar().tz) if dt.tzinfo is not None else dt
-    if (wall.hour, wall.minute, wall.second, wall.microsecond) == (0, 0, 0, 0):
-        return wall.strftime("%Y-%m-%d")
-    return wall.strftime("%Y-%m-%d %H:%M")
+    if dt.tzinfo is not None:  # an instant: clock.shown, the one rule (the agenda's too)
+        return clock.shown(dt.astimezone(UTC).replace(tzinfo=None))
+    if (dt.hour, dt.minute, dt.second, dt.microsecond) == (0, 0, 0, 0):
+        return dt.strftime("%Y-%m-%d")
+    return dt.strftime("%Y-%m-%d %H:%M")
 
 
 def category_name(code: str) -> str:

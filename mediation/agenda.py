@@ -31,6 +31,7 @@ user may read (for a mediator that is their default). Dates are the committee's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -50,6 +51,7 @@ from mediation.access.policy import (
     sees_names,
 )
 from mediation.caselist import summaries_as_seen_by
+from mediation.core import clock
 from mediation.core.calendar import Calendar
 from mediation.core.errors import UsageError
 from mediation.core.i18n import Msg, join, msg
@@ -99,6 +101,8 @@ SELECT c.id, c.number, c.year, c.seq, c.state, c.deadline, c.registered_at, c.le
                                                      AND j.agreement_id = a.id) AS filed,
        (SELECT e.changes FROM event e WHERE e.case_id = c.id AND e.action = 'schedule'
         ORDER BY e.seq DESC LIMIT 1) AS scheduled,
+       (SELECT MAX(e.seq) FROM event e WHERE e.case_id = c.id AND e.action = 'schedule')
+        AS scheduled_seq,
        (SELECT MAX(s.held_at) FROM mediation_session s WHERE s.case_id = c.id) AS held
 FROM cases c
 LEFT JOIN agreement a ON a.case_id = c.id AND a.superseded_at IS NULL
@@ -135,6 +139,7 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
             "has no case agenda: what became of your leads is in `mediation lead list --mine`"))
     require(actor, "case.read")
     cal = calendars.of(uow, actor.committee_id)
+    then = calendars.zone_then(uow, actor.committee_id)  # read only for an old booking
     rules = procedure_settings(uow, actor.committee_id)
     now = uow.now().replace(tzinfo=None)
     today = cal.local_date(now)
@@ -157,7 +162,7 @@ def due(uow: UnitOfWork, actor: Actor, *, everyone: bool = False, mine: bool = F
     for r in rows:
         ref = short_ref(r.year, prefix, r.seq, this_year=today.year)
         for kind, when, todo, command in _items(r, ref, now, today, cal, rules, days, intake_days,
-                                                actor):
+                                                actor, then):
             found.append((r, ref, kind, when, todo, command))
     shown = {s.id: s for s in summaries_as_seen_by(uow, sorted({f[0].id for f in found}),
                                                    names_ok=sees_names(actor))}
@@ -193,8 +198,8 @@ def _day(value: Any) -> date | None:
 
 
 def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: Settings,
-           days: int,
-           intake_days: int, actor: Actor) -> list[tuple[str, date, Msg, str]]:
+           days: int, intake_days: int, actor: Actor, then: Callable[[int], Calendar]
+           ) -> list[tuple[str, date, Msg, str]]:
     out: list[tuple[str, date, Msg, str]] = []
     deadline = _dt(r.deadline)
     if r.state in OPEN_STATES and deadline is not None:
@@ -223,7 +228,7 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
                 out.append(("due_soon", end, msg(
                     "its period ends {date}: record the agreement, or end mediation",
                     date=end.isoformat()), f"mediation case agree {ref} --terms 协议内容"))
-    out.extend(_session(r, ref, today, days, actor, cal))
+    out.extend(_session(r, ref, today, days, actor, cal, then))
     if r.state == "intake":
         registered = _dt(r.registered_at)
         if registered is not None:
@@ -258,16 +263,19 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
     return out
 
 
-def _session(r: Any, ref: str, today: date, days: int, actor: Actor, cal: Calendar
-             ) -> list[tuple[str, date, Msg, str]]:
+def _session(r: Any, ref: str, today: date, days: int, actor: Actor, cal: Calendar,
+             then: Callable[[int], Calendar]) -> list[tuple[str, date, Msg, str]]:
     """The next session agreed (``case schedule``), today or within ``days`` days, while it
-    holds (steps_schedule.holds: no session recorded on its day or after)."""
-    from mediation.steps_schedule import SCHEDULED, appointment, holds
+    holds (steps_schedule.holds: no session recorded on its day or after); its time an
+    instant, shown in the committee's zone as case show shows it (steps_schedule.instant)."""
+    from mediation.steps_schedule import SCHEDULED, appointment, holds, instant
 
-    nxt = appointment(r.scheduled) if r.scheduled and r.state in SCHEDULED else None
+    nxt = appointment(r.scheduled, lambda: then(int(r.scheduled_seq))) \
+        if r.scheduled and r.state in SCHEDULED else None
     if nxt is None or not holds(nxt, r.held, cal):
         return []
-    day = date.fromisoformat(nxt["at"][:10])
+    booked = instant(nxt["at"], lambda: cal)
+    day = cal.local_date(booked)
     if not 0 <= (day - today).days <= days:
         return []
     where = f" {nxt['place']}" if nxt.get("place") else ""
@@ -275,7 +283,7 @@ def _session(r: Any, ref: str, today: date, days: int, actor: Actor, cal: Calend
            f"mediation case mediate {ref} --mediator {r.lead_mediator or actor.username} "
            "--rights-notified")
     return [("session", day, msg("next mediation session {when}{place}: hold it, then record "
-                                 "it", when=nxt["at"], place=where), cmd)]
+                                 "it", when=clock.shown(booked, cal), place=where), cmd)]
 
 
 def _after_mediation(r: Any, ref: str, today: date, cal: Calendar, last_visit: date | None,

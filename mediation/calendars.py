@@ -8,8 +8,13 @@ and docs/settings.md for what each setting does.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
+
+from sqlalchemy import select
 
 from mediation import workflow
 from mediation.access.policy import Actor, require
@@ -26,6 +31,37 @@ def of(uow: UnitOfWork, committee_id: int) -> Calendar:
     read once per unit of work (``uow.memo``, which settings.put clears): settings.calendar,
     where the database layer reads it too (a case's short form is of the committee's year)."""
     return settings.calendar(uow, committee_id)
+
+
+def zone_then(uow: UnitOfWork, committee_id: int) -> Callable[[int], Calendar]:
+    """The committee's calendar as it was when event ``seq`` was recorded: its zone the one its
+    ``calendar_set`` events had set before it (the first one's former zone before any; today's
+    when none changed it). What a time written as a wall time by an earlier version was read in
+    (a booking, ``steps_schedule.instant``). The events are read once, at the first call."""
+    from mediation.tables import Event
+
+    now = of(uow, committee_id)
+    changes: list[tuple[int, list[str]]] = []
+
+    def at(seq: int) -> Calendar:
+        if not changes:
+            e = Event.__table__  # type: ignore[attr-defined]
+            changes.append((0, [now.zone, now.zone]))  # read: none changed it before 0
+            for s, text in uow.conn.execute(
+                    select(e.c.seq, e.c.changes).where(e.c.committee_id == committee_id,
+                                                        e.c.action == "calendar_set")
+                    .order_by(e.c.seq)).all():
+                pair = json.loads(text).get("calendar_zone")
+                if isinstance(pair, list) and len(pair) == 2:
+                    changes.append((int(s), pair))
+        later = [pair for s, pair in changes[1:] if s > seq]
+        before = [pair for s, pair in changes[1:] if s < seq]
+        zone = before[-1][1] if before else later[0][0] if later else now.zone
+        try:
+            return dataclasses.replace(now, zone=zone)
+        except UnknownZone:  # a zone the machine's time-zone database no longer knows
+            return now
+    return at
 
 
 def today(uow: UnitOfWork, actor: Actor) -> date:

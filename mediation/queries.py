@@ -1,8 +1,7 @@
 """Reading cases: the whole file, lists of what is due, and a case's history.
 
 Everything returned is a view schema from ``cases.py``: personal data arrives masked unless the
-caller asked to reveal it, had the permission, and gave a reason (which is recorded as an event).
-"""
+caller asked to reveal it, had the permission, and gave a reason (recorded as an event)."""
 
 from __future__ import annotations
 
@@ -407,8 +406,10 @@ def named_actors(uow: UnitOfWork, views: list[EventView]) -> list[EventView]:
     (``actor_name``) and each user name inside the changes (``staff``, vocab.STAFF_FIELDS);
     ``actor`` and ``changes`` keep the user names."""
     from mediation.access import staff_names
+    from mediation.steps_schedule import shown_events  # a booking's time an instant (issue 14)
     from mediation.tables import staff_values
 
+    views = shown_events(uow, views)
     named = [staff_values(v.changes) for v in views]
     shown = staff_names.labels(uow, {v.actor for v in views}.union(*named))
     return [v.model_copy(update={"actor_name": shown.get(v.actor, v.actor),

@@ -98,7 +98,11 @@ def render() -> str:
         + ", ".join(f"`{t}`" for t in workflow.PLANS) + ", the next session booked with the "
         "parties) and a correction (" + ", ".join(f"`{t}`" for t in workflow.CORRECTIONS)
         + ") are none (`workflow.UNTIMED`), so a session held at 08:00 is entered after "
-        "tomorrow's session was booked at 10:00. A moment typed relative to the day (a word "
+        "tomorrow's session was booked at 10:00. A booking's time is an instant like a "
+        "step's: typed in the committee's time zone, stored in UTC, shown in the zone the "
+        "committee has when it is read, so a booking and a session typed at the same time "
+        "always read the same, before and after `calendar set --zone` "
+        "(docs/settings.md#time-zone). A moment typed relative to the day (a word "
         "such as 今天 or 明天, a day of the week, a day without its year, a time alone) is "
         "shown back under the command's line as what it was read as (`按 --at 2026-12-01 "
         "08:00 记录`; `cli.options.read_as`), for every step, `case schedule --at`, `case "

@@ -65,6 +65,17 @@ def start_of_local_day_utc(day: date) -> datetime:
     return _CURRENT[0].start_of_day_utc(day)
 
 
+def shown(utc_naive: datetime, cal: Calendar | None = None) -> str:
+    """THE text of an instant as people read it (cli.output.local_time, the agenda): its wall
+    time in the committee's calendar (``cal``, else :func:`calendar`) to the minute,
+    ``2026-11-03 09:30``; a local time of exactly 00:00:00.000000 (a day entered alone, recorded
+    at its first instant: workflow.occurrence) as the date alone, ``2026-11-29``."""
+    wall = (cal or _CURRENT[0]).local(utc_naive)
+    if (wall.hour, wall.minute, wall.second, wall.microsecond) == (0, 0, 0, 0):
+        return wall.strftime("%Y-%m-%d")
+    return wall.strftime("%Y-%m-%d %H:%M")
+
+
 def iso(value: datetime | date | None) -> str | None:
     """A time as shown and recorded: naive UTC as ``YYYY-MM-DDTHH:MM:SSZ``, a date as
     ``YYYY-MM-DD``, nothing as None."""

@@ -62,15 +62,15 @@ def occurrence(at: date, now: datetime, previous: datetime | None, cal: Calendar
     return start
 
 
-def appointment_holds(at: str, last_session: date | None) -> bool:
+def appointment_holds(day: date, last_session: date | None) -> bool:
     """THE rule of when the next session agreed with the parties (约定下次调解, ``case
-    schedule``) still holds: ``at`` its wall time in the committee's calendar (``YYYY-MM-DD
-    HH:MM``), ``last_session`` the local day of the case's latest recorded session (``case
-    session``; None: none). A session held on the appointed day or after it (at or after the
-    appointed time, or earlier that day) is that session held, and the appointment is done; a
-    session held before that day leaves it standing. ``case show`` (下次调解) and the agenda
+    schedule``) still holds: ``day`` its day in the committee's calendar, ``last_session`` the
+    local day of the case's latest recorded session (``case session``; None: none). A session
+    held on the appointed day or after it (at or after the appointed time, or earlier that day)
+    is that session held, and the appointment is done; a session held before that day leaves
+    it standing. ``case show`` (下次调解) and the agenda
     both ask here."""
-    return last_session is None or last_session < date.fromisoformat(at[:10])
+    return last_session is None or last_session < day
 
 
 def appointment_problem(when: datetime, now: datetime, cal: Calendar) -> Msg | None:

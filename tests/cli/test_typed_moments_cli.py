@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,10 @@ def _today() -> date:
 
 
 def _next_session(cli: Cli) -> str:
-    return str(json.loads(cli("case", "show", "5", "--json").out).get("next_session"))
+    """The next session's time, an instant in the JSON, as the demo's zone (Shanghai) reads it."""
+    nxt = json.loads(cli("case", "show", "5", "--json").out).get("next_session")
+    at = datetime.fromisoformat(nxt["at"].rstrip("Z")) if nxt else None
+    return "None" if at is None else DEFAULT.local(at).strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

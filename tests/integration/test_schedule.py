@@ -23,6 +23,11 @@ def at(room: Room, local: str) -> None:
     room.clock.now = Calendar().to_utc(datetime.fromisoformat(local))
 
 
+def utc(local: str) -> str:
+    """A Shanghai wall time as the instant a booking records (steps_schedule.instant)."""
+    return Calendar().to_utc(datetime.fromisoformat(local)).isoformat() + "Z"
+
+
 def registered(room: Room) -> int:
     at(room, "2026-11-02 09:00")
     return int(room.run(intake.new_case, None, intake.parse_case(case_record()),
@@ -55,7 +60,7 @@ def test_only_later_than_now(room: Room) -> None:
         room.run(steps.schedule, None, cid)
     assert appointment(room, cid) is None
     room.run(steps.schedule, None, cid, when=datetime(2026, 11, 3, 10, 1))
-    assert appointment(room, cid) == {"at": "2026-11-03 10:01", "place": None, "note": None}
+    assert appointment(room, cid) == {"at": utc("2026-11-03 10:01"), "place": None, "note": None}
 
 
 def test_the_states_the_table_allows(room: Room) -> None:
@@ -66,7 +71,7 @@ def test_the_states_the_table_allows(room: Room) -> None:
     room.run(steps.accept, None, cid)
     room.run(steps.schedule, None, cid, when=when, place="村委会调解室")  # accepted
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
-    assert appointment(room, cid) == {"at": "2026-11-20 09:30", "place": "村委会调解室",
+    assert appointment(room, cid) == {"at": utc("2026-11-20 09:30"), "place": "村委会调解室",
                                       "note": None}
     room.run(steps.session, None, cid, minutes="双方陈述")
     room.run(steps.agree, None, cid, terms="赔偿500元", written=True)
@@ -80,7 +85,8 @@ def test_a_later_one_replaces_it_and_cancel_withdraws_it(room: Room) -> None:
     room.run(steps.schedule, None, cid, when=datetime(2026, 11, 20, 9, 30), place="调解室",
              note="带齐票据")
     room.run(steps.schedule, None, cid, when=datetime(2026, 11, 21, 14, 0), place="村委会")
-    assert appointment(room, cid) == {"at": "2026-11-21 14:00", "place": "村委会", "note": None}
+    assert appointment(room, cid) == {"at": utc("2026-11-21 14:00"), "place": "村委会",
+                                      "note": None}
     with pytest.raises(UsageError, match="--cancel takes no"):
         room.run(steps.schedule, None, cid, cancel=True, place="村委会")
     room.run(steps.schedule, None, cid, cancel=True)
@@ -91,9 +97,10 @@ def test_a_later_one_replaces_it_and_cancel_withdraws_it(room: Room) -> None:
         rows = uow.session.exec(select(Event.changes).where(
             Event.case_id == cid, Event.action == "schedule").order_by(col(Event.seq))).all()
     moves = [json.loads(r)["next_session"] for r in rows]
-    assert [m[0] and m[0]["at"] for m in moves] == [None, "2026-11-20 09:30", "2026-11-21 14:00"]
-    assert [m[1] and m[1]["at"] for m in moves] == ["2026-11-20 09:30", "2026-11-21 14:00",
-                                                    None]
+    assert [m[0] and m[0]["at"] for m in moves] == [None, utc("2026-11-20 09:30"),
+                                                    utc("2026-11-21 14:00")]
+    assert [m[1] and m[1]["at"] for m in moves] == [utc("2026-11-20 09:30"),
+                                                    utc("2026-11-21 14:00"), None]
 
 
 def test_a_wall_time_of_the_committee_calendar_on_the_agenda(room: Room) -> None:
@@ -102,7 +109,7 @@ def test_a_wall_time_of_the_committee_calendar_on_the_agenda(room: Room) -> None
     room.run(steps.schedule, None, cid, when=datetime(2026, 11, 4, 0, 30))  # after midnight
     with room.uow(write=False) as uow:
         nxt = current(uow, find(uow, room.director, cid))
-        assert nxt is not None and nxt["at"] == "2026-11-04 00:30"
+        assert nxt is not None and nxt["at"] == utc("2026-11-04 00:30")
         items = [i for i in agenda.agenda(uow, room.director, everyone=True)
                  if i.kind == "session"]
     assert [(i.case_id, i.when, i.days) for i in items] == [(cid, date(2026, 11, 4), 1)]
@@ -154,4 +161,4 @@ def test_a_late_entry_counts_by_when_the_session_was_held(room: Room) -> None:
     room.run(steps.session, None, cid, minutes="约定的调解")
     assert appointment(room, cid) is None
     room.run(steps.schedule, None, cid, when=datetime(2026, 11, 27, 9, 30))
-    assert appointment(room, cid) == {"at": "2026-11-27 09:30", "place": None, "note": None}
+    assert appointment(room, cid) == {"at": utc("2026-11-27 09:30"), "place": None, "note": None}

@@ -264,8 +264,7 @@ def _next_session(uow: UnitOfWork, case: Case, t: Callable[[str | None], str | N
     from mediation.steps_schedule import current
 
     nxt = current(uow, case)
-    return None if nxt is None else {**nxt, "place": t(nxt.get("place")),
-                                     "note": t(nxt.get("note"))}
+    return nxt and {**nxt, "place": t(nxt.get("place")), "note": t(nxt.get("note"))}
 
 
 def _duplicate_of(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:

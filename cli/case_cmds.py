@@ -358,13 +358,17 @@ def register(app: typer.Typer) -> None:
 
     @case.command("history")
     def history(ctx: typer.Context, case_ref: str = typer.Argument(..., metavar="CASE"),
+                since: str | None = typer.Option(None, "--since", metavar="DATE", help=_(
+                    "Only the steps recorded from this day on (2026-11-30, 11月28日, 昨天, "
+                    "周日), in the committee's time zone.")),
                 reveal: bool = reveal_opt(), reason: str | None = reveal_reason_opt(),
                 fmt: str | None = format_opt(), as_json: bool = json_opt()) -> None:
         """Every step of one case from the event log, guardians too; masked unless revealed."""
         from mediation import queries
 
+        day = parse_date(since, "--since")  # a usage error before the case is read
         render.history(env(ctx).act(queries.history, case_ref, reveal=reveal, reason=reason,
-                                    write=reveal), as_json=as_json, fmt=fmt)
+                                    write=reveal), as_json=as_json, fmt=fmt, since=day)
 
     from cli import correction_cmds, document_cmds, search_cmds
 

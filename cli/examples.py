@@ -48,6 +48,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case file": ("mediation case file 龙12 卷宗/",
                   "mediation case file 龙12 卷宗/ --force"),
     "case history": ("mediation case history 龙12",
+                     "mediation case history 龙12 --since 昨天",
                      "mediation case history 龙12 --reveal --reason 核对当事人身份"),
     "case import": ("mediation case import 案件.jsonl",),
     "case judicial": ("mediation case judicial 龙12 --court 岳麓区人民法院",

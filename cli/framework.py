@@ -20,7 +20,7 @@ Kept light: imported at start-up, it needs nothing beyond typer itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -422,6 +422,18 @@ def unquoted_hint(exc: Any) -> str | None:
     return _("put a time with a space in quotes: {example}", example=_('--at "today 8:00"'))
 
 
+def alike(typed: str, options: Iterable[str]) -> list[str]:
+    """THE rule of what an unknown option is offered instead: the options whose names, without
+    their dashes, are like it (difflib's ratio at least 0.6, as Click's own cut-off). Click
+    compares them with the dashes, which alone made --since look like --json (issue 14, a
+    clerk's trial: case history 1 --since 昨天 was offered --json)."""
+    from difflib import SequenceMatcher
+
+    bare = typed.lstrip("-")
+    return sorted(o for o in set(options)
+                  if SequenceMatcher(None, bare, o.lstrip("-")).ratio() >= 0.6)
+
+
 def usage_error_text(exc: Any) -> str:
     """A usage error as one sentence, built from the exception's fields."""
     from typer._click import exceptions as ce
@@ -449,9 +461,10 @@ def usage_error_text(exc: Any) -> str:
         return _("invalid value for {hint}: {message}", hint=_hint(where), message=message)
     if isinstance(exc, ce.NoSuchOption):
         text = sentence(exc.message)
-        if exc.possibilities:
+        offered = alike(exc.option_name, exc.possibilities or ())
+        if offered:
             text = _("{message} (did you mean {options}?)", message=text,
-                     options=", ".join(sorted(exc.possibilities)))
+                     options=", ".join(offered))
         return text
     if isinstance(exc, ce.ClickException):
         return sentence(exc.message)

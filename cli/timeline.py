@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cli import tables
@@ -19,9 +19,20 @@ if TYPE_CHECKING:
     from mediation.tables import EventView
 
 
-def history(rows: list[EventView], *, as_json: bool, fmt: str | None = None) -> None:
-    """A case's history: the timeline on a terminal, TSV rows in a pipe, CSV or JSON."""
-    events(rows, fmt=fmt, as_json=as_json, with_case=False)
+def history(rows: list[EventView], *, as_json: bool, fmt: str | None = None,
+            since: date | None = None) -> None:
+    """A case's history: the timeline on a terminal, TSV rows in a pipe, CSV or JSON; with
+    ``since`` the events recorded from that local day on (as ``audit log --since`` counts), and
+    none of them said as what helps: the day of the latest, an earlier --since or none (issue
+    14, a clerk's trial: case history 1 --since 昨天 was offered --json)."""
+    empty = None
+    if since is not None:
+        start = clock.iso(clock.start_of_local_day_utc(since)) or ""
+        kept, rows = rows, [e for e in rows if (e.at or "") >= start]
+        if not rows and kept:
+            empty = _("Nothing since {day} (latest {last}): give an earlier --since or omit it",
+                      day=since.isoformat(), last=local_time(kept[-1].at)[:10])
+    events(rows, fmt=fmt, as_json=as_json, with_case=False, empty=empty)
 
 
 # The vocabulary (catalogue kind) of a field's value; where a key is used by two vocabularies

@@ -30,6 +30,7 @@ DATE_OPTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case judicial", "--decided", ("1", "--result", "confirmed")),
     ("case search", "--from", ("张",)), ("case search", "--to", ("张",)),
     ("audit log", "--since", ()), ("audit log", "--until", ()),
+    ("case history", "--since", ("1",)),
     ("stats", "--from", ()), ("stats", "--to", ()),
     ("sweep list", "--from", ()), ("sweep list", "--to", ()),
     ("sweep record", "--date", ("--area", "桐梓坡路8栋", "--by", "李明", "--found", "0")),

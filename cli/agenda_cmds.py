@@ -13,6 +13,7 @@ from mediation.core.i18n import _
 
 KIND_NAMES = {
     "overdue": lambda: _("Overdue"),
+    "assign": lambda: _("No mediator"),
     "performance": lambda: _("Performance due"),
     "judicial": lambda: _("Judicial window"),
     "due_soon": lambda: _("Period ending"),

@@ -1,6 +1,6 @@
 """What is due (``mediation agenda``, 待办): the day's work of the signed-in user.
 
-Nine kinds of item, each a case, the date it concerns, what to do next and the command to do it:
+Ten kinds of item, each a case, the date it concerns, what to do next and the command to do it:
 
 - ``overdue``: a case past its period (accepted or mediating, the deadline gone: Rules art. 33);
 - ``due_soon``: a case whose period ends within ``days`` days;
@@ -20,7 +20,10 @@ Nine kinds of item, each a case, the date it concerns, what to do next and the c
   not yet closed and filed (结案归档);
 - ``judicial``: a written agreement whose 30-day window for judicial confirmation (Law art. 33)
   closes within ``days`` days, with no application filed;
-- ``intake``: a case waiting in intake for more than ``intake_days`` days.
+- ``intake``: a case waiting in intake for more than ``intake_days`` days;
+- ``assign``: an accepted case with no mediator, at once, for whoever appoints them
+  (``case.assign``: the director); a mediator who accepts takes the case on
+  (``policy.takes_on_accept``), so this is a case the director accepted.
 
 Whose (``policy.agenda_scope``, the one rule): by default a director's agenda is the whole
 committee's (a director oversees it), anyone else's the cases assigned to them and the cases
@@ -64,8 +67,8 @@ from mediation.workflow import JUDICIAL_WINDOW_DAYS, OPEN_STATES, Settings, Subj
 DAYS = 7  # "due within": the period, the judicial window
 INTAKE_DAYS = 3  # waiting in intake longer than this
 FOLLOW_UP_DAYS = 30  # an agreement in effect this long wants a visit
-KINDS = ("overdue", "session", "performance", "judicial", "due_soon", "follow_up", "feedback",
-         "close", "intake")
+KINDS = ("overdue", "assign", "session", "performance", "judicial", "due_soon", "follow_up",
+         "feedback", "close", "intake")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class Item:
 
 _CASES = """
 SELECT c.id, c.number, c.year, c.seq, c.state, c.deadline, c.registered_at, c.lead_mediator,
-       c.concluded_at, c.declined_at, c.fed_back_at,
+       c.concluded_at, c.declined_at, c.fed_back_at, c.accepted_at,
        (SELECT COUNT(*) FROM extension e WHERE e.case_id = c.id) AS extensions,
        a.form, a.due, a.effective_at,
        (SELECT MAX(f.visited_at) FROM follow_up f WHERE f.case_id = c.id) AS visited,
@@ -201,6 +204,12 @@ def _items(r: Any, ref: str, now: datetime, today: date, cal: Calendar, rules: S
            days: int, intake_days: int, actor: Actor, then: Callable[[int], Calendar]
            ) -> list[tuple[str, date, Msg, str]]:
     out: list[tuple[str, date, Msg, str]] = []
+    if r.state == "accepted" and not r.lead_mediator and allowed(actor, "case.assign"):
+        accepted = _dt(r.accepted_at)
+        since = cal.local_date(accepted) if accepted is not None else today
+        out.append(("assign", since, msg(  # at once: nobody mediates it until then
+            "accepted {date} with no mediator: appoint one", date=since.isoformat()),
+            f"mediation case assign {ref} --mediator 调解员"))
     deadline = _dt(r.deadline)
     if r.state in OPEN_STATES and deadline is not None:
         end = cal.last_day_of(deadline)  # the last day, as case list shows it

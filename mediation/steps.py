@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 
 from mediation import calendars, workflow
-from mediation.access.policy import Actor, require, require_appointment
+from mediation.access.policy import Actor, require, require_appointment, takes_on_accept
 from mediation.cases import (
     Agreement,
     Case,
@@ -80,6 +80,11 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         now = uow.now()
         set_field(case, ch, "accepted_at", now)
         set_field(case, ch, "deadline", _conclusion_deadline(uow, case, now))
+        assert case.id is not None
+        if takes_on_accept(actor, assigned=casestore.assigned_to(uow, case.id)):
+            set_field(case, ch, "lead_mediator", actor.username)  # theirs: in the event
+            uow.session.add(CaseMediator(case_id=case.id, username=actor.username, lead=True,
+                                         assigned_at=now))
         return ch
 
     return step(uow, actor, ref, Accept(), apply, expected_version=expected_version, at=at)

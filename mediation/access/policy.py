@@ -329,6 +329,17 @@ def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
     raise denied(actor, "case.assign")
 
 
+def takes_on_accept(actor: Actor, *, assigned: set[str]) -> bool:
+    """Whether ``actor``, accepting a case, becomes its mediator: a mediator accepting a case
+    no mediator is assigned to (recorded in the accept event as its ``lead_mediator``). The
+    committee accepts through its members (DOMAIN.md: accept), a mediator appoints only
+    themselves (:func:`require_appointment`), and the case they took on stays theirs to see
+    and act on (:func:`may_on_case`), not lost the moment it leaves intake. A director
+    accepting leaves the appointment to ``case assign``; a case assigned already keeps its
+    mediators."""
+    return actor.role == Role.mediator and not assigned
+
+
 # Display names of the events this feature records, and of their changed fields (history, audit).
 EVENT_NAMES = (
     N_("trigger.assign"), N_("trigger.login"), N_("trigger.login_failed"), N_("trigger.logout"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, func, select
 
-from mediation import intake, queries, steps
+from mediation import committee, intake, queries, steps
 from mediation.cases import Agreement, Case
 from mediation.core.errors import (
     Conflict,
@@ -215,9 +215,11 @@ def test_reveal_needs_a_reason_and_is_recorded(room: Room) -> None:
 
 def test_a_mediator_works_only_on_assigned_cases(room: Room) -> None:
     cid = new(room)["id"]
-    room.run(steps.accept, room.mediator, cid)  # intake is open to mediators
+    room.run(steps.accept, room.mediator, cid)  # intake is open to mediators: he takes it on
+    with room.uow(write=False) as uow:
+        other = committee.resolve_actor(uow, "zhaomin")
     with pytest.raises(PermissionDenied, match="assigned to them"):
-        room.run(steps.terminate, room.mediator, cid, reason="no_agreement", advice="起诉")
+        room.run(steps.terminate, other, cid, reason="no_agreement", advice="起诉")
     room.run(steps.mediate, None, cid, mediator="liming", rights_notified=True)
     room.run(steps.session, room.mediator, cid, minutes="第一次调解")
     with room.uow(write=False) as uow:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from mediation.core import identity, normalise
+from mediation.core import identity, normalise, redaction
 
 Kind = Literal["reference", "phone", "id", "tail", "text"]
 TAIL_MIN: Final = 4  # characters of a number's end: fewer would find half the committee
@@ -56,9 +56,12 @@ class Asked:
 
 
 def terms_of(query: str) -> list[str]:
-    """The words of a query: split on white space (ideographic too), each at most once."""
+    """The words of a query: split on white space (ideographic too), each at most once; a dot
+    typed between two Han characters (``阿依古丽.买买提``, ``阿依古丽 • 买买提``) read as the
+    middle dot names are stored with (``redaction.normal_dots``), as the duplicate check reads
+    a name (the index holds a name without its dots too: ``searchindex.document``)."""
     out: list[str] = []
-    for t in normalise.text(query).split():
+    for t in redaction.normal_dots(normalise.text(query)).split():
         if t and t not in out:
             out.append(t)
     return out

@@ -132,6 +132,38 @@ def normal_name(name: str) -> str:
     return _SPACES_RE.sub(" ", v)
 
 
+def normal_dots(text: str) -> str:
+    """``text`` with each dot typed between two Han characters (``.``, ``•``, ``・``, ...; spaces
+    beside it too) made the middle dot a name is stored with (:func:`normal_name`): what a
+    search's words are read as, so that ``阿依古丽.买买提`` is the stored ``阿依古丽·买买提``."""
+    return _DOT_RE.sub("·", text) if any(ch in _SQUEEZED_OUT for ch in text) else text
+
+
+UNDOTTED_MAX = 3  # dots in a name of which each may be left out; beyond, all or none
+
+
+def undotted_names(name: str) -> list[str]:
+    """A stored name (:func:`normal_name`) as a clerk may type it without some or all of the
+    dots between its Han characters (``阿依古丽·买买提`` → ``阿依古丽买买提``; for a name of
+    three parts, either dot left out too): every such form but the name itself, in a stable
+    order, the one without any dot first; none for a name without a dot. A name of more than
+    :data:`UNDOTTED_MAX` dots: the one without any only."""
+    if "·" not in name:
+        return []
+    pieces = _DOT_RE.split(name)
+    if len(pieces) < 2:
+        return []
+    dots = len(pieces) - 1
+    out = ["".join(pieces)]
+    if dots <= UNDOTTED_MAX:
+        for keep in range(1, 2 ** dots - 1):  # some dots kept, some left out
+            form = pieces[0]
+            for i, piece in enumerate(pieces[1:]):
+                form += ("·" if keep >> i & 1 else "") + piece
+            out.append(form)
+    return out
+
+
 # Matching ignores what variant spellings differ in: whitespace and the dots (and letter case
 # and width). Text and names are compared "squeezed" of those; a match is mapped back to the
 # characters of the original text. No regular expression per name: names differ from case to

@@ -73,10 +73,12 @@ class Document:
 
 def document(key: bytes, case_id: int, case: Mapping[str, Any],
              parties: Sequence[Mapping[str, Any]], texts: Iterable[str | None], *,
-             tails: bool = True) -> Document:
+             tails: bool = True, undotted: bool = True) -> Document:
     """The index row of a case: ``case`` its columns (the number and its free text,
     ``TEXTS["cases"]``), ``parties`` its parties' columns, ``texts`` the free text of its other
-    rows (:func:`read`); its number hashes :func:`keys_of` its parties."""
+    rows (:func:`read`); its number hashes :func:`keys_of` its parties. ``undotted``: the names
+    with dots also without them (:func:`_typed`; not before migration 0027)."""
+    typed = _typed if undotted else _as_stored
     persons = redaction.Names(redaction.persons_of_rows(
         (p.get("name"), p.get("kind"), *(p.get(a) for a in _AGENTS)) for p in parties))
     free = [*(case.get(c) for c in TEXTS["cases"]), *texts]
@@ -84,11 +86,11 @@ def document(key: bytes, case_id: int, case: Mapping[str, Any],
     masked: list[str] = [case.get("number") or ""]
     for p in parties:
         if p.get("name"):
-            named.append(p["name"])
+            named.extend(typed(p["name"]))
             masked.append(redaction.shown_name(p["name"], p.get("kind"), full=False))
         for agent in _AGENTS:
             if p.get(agent):
-                named.append(p[agent])
+                named.extend(typed(p[agent]))
                 masked.append(identity.mask_name(p[agent]) or "")
     for t in free:
         if t:
@@ -96,6 +98,20 @@ def document(key: bytes, case_id: int, case: Mapping[str, Any],
             masked.append(redaction.redact(t, persons) or "")
     return Document(case_id, "\n".join(named), "\n".join(masked),
                     keys_of(key, parties, tails=tails))
+
+
+def _typed(name: str) -> tuple[str, ...]:
+    """A name as the ``named`` text holds it: as stored, and without its dots when it has any
+    (``阿依古丽·买买提`` and ``阿依古丽买买提``, migration 0027; a name of three parts also
+    without either: ``redaction.undotted_names``), so that a clerk who types it
+    without the dot finds it (a dot typed otherwise is read as the stored one:
+    ``search_kinds.terms_of``). The ``masked`` text holds neither: a reader who may not see
+    names finds no case by one."""
+    return (name, *redaction.undotted_names(name))
+
+
+def _as_stored(name: str) -> tuple[str, ...]:
+    return (name,)
 
 
 def keys_of(key: bytes, parties: Iterable[Mapping[str, Any]], *, tails: bool = True
@@ -187,11 +203,12 @@ def party_present(conn: Connection) -> tuple[str, ...]:
 
 
 def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns = ALL, *,
-         tails: bool = True, party: tuple[str, ...] = _PARTY_COLUMNS) -> list[Document]:
+         tails: bool = True, party: tuple[str, ...] = _PARTY_COLUMNS, undotted: bool = True
+         ) -> list[Document]:
     """The index rows of ``case_ids`` as the case file now is (cases that are gone: none);
     ``columns``: the free text read (:func:`present`, in a migration), all by default;
     ``tails``: with the hashes of the numbers' ends (:func:`keys_of`); ``party``: the party
-    columns read (:func:`party_present`, in a migration)."""
+    columns read (:func:`party_present`, in a migration); ``undotted``: :func:`document`'s."""
     if not case_ids:
         return []
     ids = ",".join(str(int(i)) for i in case_ids)
@@ -205,7 +222,7 @@ def read(conn: Connection, key: bytes, case_ids: Sequence[int], columns: Columns
         for r in conn.execute(text(text_sql.format(ids=ids))):
             texts.setdefault(r[0], []).append(r[4])
     return [document(key, cid, cases[cid], parties.get(cid, []), texts.get(cid, []),
-                     tails=tails)
+                     tails=tails, undotted=undotted)
             for cid in case_ids if cid in cases]
 
 
@@ -228,6 +245,22 @@ def refresh(conn: Connection, case_id: int) -> None:
     docs = read(conn, _key_of(conn), [case_id])
     _delete(conn, [case_id])
     insert_many(conn, docs)
+
+
+def refresh_dotted(conn: Connection, *, undotted: bool = True, batch: int = 500) -> int:
+    """Rewrite the index rows of the cases with a party, guardian or representative whose name
+    has a dot (migration 0027: their names without the dots, :func:`_typed`; ``undotted=False``
+    its downgrade). Returns how many cases."""
+    ids = [int(r[0]) for r in conn.execute(text(
+        "SELECT DISTINCT case_id FROM party WHERE name LIKE :dot OR guardian_name LIKE :dot "
+        "OR representative_name LIKE :dot ORDER BY case_id"), {"dot": "%·%"})]
+    key = _key_of(conn)
+    for at in range(0, len(ids), batch):
+        part = ids[at:at + batch]
+        docs = read(conn, key, part, undotted=undotted)
+        _delete(conn, part)
+        insert_many(conn, docs)
+    return len(ids)
 
 
 def _delete(conn: Connection, case_ids: Sequence[int]) -> None:

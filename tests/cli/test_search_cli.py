@@ -91,3 +91,22 @@ def test_help_is_chinese_with_an_example(cli: Cli) -> None:
     helped = cli("--lang", "zh", "case", "search", "--help")
     assert helped.code == 0
     assert "查找案件" in helped.out and "mediation case search 张三" in helped.out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_dotted_name_is_found_however_its_dot_is_typed(cli: Cli, lang: str) -> None:
+    """A clerk's trial (issue 14): 阿依古丽买买提 / .买买提 / •买买提 / ・买买提 found nothing."""
+    from tests.conftest import case_record
+
+    assert cli("init", "--no-login", "--committee", "龙王港社区人民调解委员会",
+               "--prefix", "龙").code == 0
+    record = case_record()
+    record["parties"][0]["name"] = "阿依古丽 • 买买提"  # stored as 阿依古丽·买买提
+    assert cli("case", "new", "--file", "-", "--force", input=json.dumps(record)).code == 0
+    for typed in ("阿依古丽·买买提", "阿依古丽买买提", "阿依古丽.买买提", "阿依古丽•买买提",
+                  "阿依古丽・买买提", "买买提"):
+        found = cli("--lang", lang, "case", "search", typed, "--format", "table",
+                    env={"COLUMNS": "80"})
+        assert found.code == 0, found.err
+        assert "阿依古丽·买买提" in found.out, (typed, found.out)
+        assert max(width(line) for line in found.out.splitlines()) <= 80

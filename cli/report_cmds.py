@@ -49,6 +49,9 @@ def _options() -> dict[str, Any]:
         "destination": destination_arg("FILE", _(
             "The .xlsx file to write (default: one named for the report in the current "
             "folder, e.g. monthly-2026-11.xlsx; never overwritten without --force).")),
+        "period": typer.Argument(None, metavar="PERIOD", show_default=False, help=_(
+            "The period, as its option takes it (11月, 上月, 2026-11; 上季度; 去年), typed "
+            "before the file.")),
         "out": out_alias("FILE"),
         "force": force_opt(),
         "lang": typer.Option(None, "--lang", help=_(
@@ -90,6 +93,23 @@ def default_out(p: Any, district: bool) -> Path:
              "quarter": f"{p.start:%Y}Q{(p.start.month - 1) // 3 + 1}"}.get(
         kind, f"{p.start:%Y-%m-%d}")
     return Path.cwd() / f"{base}-{stamp}.xlsx"
+
+
+def _period_given(period: str | None, option: str | None, name: str, destination: str | None
+                  ) -> tuple[str | None, str | None]:
+    """``(period, destination)`` from ``report monthly [PERIOD] [FILE]``: the period may be
+    typed before the file as ``stats`` takes it (``report monthly 11月 月报.xlsx``), or as its
+    option (``--month 11月``); a .xlsx name alone is the file, as before (``report monthly
+    上月报表.xlsx``). Both the argument and the option: a usage error."""
+    from mediation.core.errors import UsageError
+    from mediation.core.i18n import msg
+
+    if period is not None and destination is None and period.lower().endswith(".xlsx"):
+        return option, period
+    if period is not None and option is not None:
+        raise UsageError(msg("the period is given twice ({period} and {option} {value}): give "
+                             "one", period=period, option=name, value=option))
+    return (period if period is not None else option), destination
 
 
 def _destination(destination: str | None, out: str | None) -> Path | None:
@@ -149,6 +169,7 @@ def register(app: typer.Typer) -> None:
         month: str | None = typer.Option(None, "--month", help=_(
             "The month: 2026-11, 2026年11月, 11月 (the most recent November) or 上月 "
             "(default: the last complete month, in the committee's calendar).")),
+        period: str | None = o["period"],
         destination: str | None = o["destination"], out: str | None = o["out"],
         lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
@@ -160,6 +181,7 @@ def register(app: typer.Typer) -> None:
         --district, the district's form (a row per committee)."""
         from mediation.core import periods
 
+        month, destination = _period_given(period, month, "--month", destination)
         today = _committee_today(ctx)
         p = (periods.period_from_options(month_=month, today=today) if month
              else periods.last_month(today))
@@ -172,6 +194,7 @@ def register(app: typer.Typer) -> None:
         quarter: str | None = typer.Option(None, "--quarter", help=_(
             "The quarter: 2026Q3, 2026年第3季度, 本季度 (to date) or 上季度 (default: the last "
             "complete quarter, in the committee's calendar).")),
+        period: str | None = o["period"],
         destination: str | None = o["destination"], out: str | None = o["out"],
         lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
@@ -183,6 +206,7 @@ def register(app: typer.Typer) -> None:
         with --district, the district's form (a row per committee)."""
         from mediation.core import periods
 
+        quarter, destination = _period_given(period, quarter, "--quarter", destination)
         today = _committee_today(ctx)
         p = (periods.period_from_options(quarter_=quarter, today=today) if quarter
              else periods.last_quarter(today))
@@ -195,6 +219,7 @@ def register(app: typer.Typer) -> None:
         year: str | None = typer.Option(None, "--year", help=_(
             "The year: 2025, 2025年, 今年 (to date) or 去年 (default: the last complete year, "
             "in the committee's calendar).")),
+        period: str | None = o["period"],
         destination: str | None = o["destination"], out: str | None = o["out"],
         lang: str | None = o["lang"], as_json: bool = o["as_json"],
         district: bool = o["district"], form_no: str | None = o["form_no"],
@@ -206,6 +231,7 @@ def register(app: typer.Typer) -> None:
         --district, the district's form (a row per committee)."""
         from mediation.core import periods
 
+        year, destination = _period_given(period, year, "--year", destination)
         today = _committee_today(ctx)
         p = (periods.period_from_options(year_=year, today=today) if year
              else periods.last_year(today))

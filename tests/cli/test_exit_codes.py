@@ -82,6 +82,8 @@ def kind(command: str, p: Any) -> str | None:
                ("lead accept", "lead_id"): "lead", ("token revoke", "token_id"): "token",
                ("report monthly", "lang"): "lang", ("report quarterly", "lang"): "lang",
                ("report yearly", "lang"): "lang", ("stats", "period"): "period",
+               ("report monthly", "period"): "period", ("report quarterly", "period"): "period",
+               ("report yearly", "period"): "period",
                ("case mediate", "mediator"): "staff", ("case assign", "mediator"): "staff",
                ("case recuse", "mediator"): "staff", ("case mediate", "co"): "staff",
                ("case assign", "co"): "staff", ("lead report", "found"): "datetime",

@@ -85,8 +85,11 @@ def register(app: typer.Typer) -> None:
             uow.commit()
         render.committee_created(result, as_json=as_json)
         if not as_json and director_name is None:  # documents would print the user name
-            render.out(_("The director's name is recorded as {user}; give the real name with "
-                         "`mediation staff name {user} NAME`.", user=result["director"]) + "\n")
+            text = N_("The district administrator's name is recorded as {user}; give the real "
+                      "name with `mediation staff name {user} NAME`.") if admin else N_(
+                "The director's name is recorded as {user}; give the real name with "
+                "`mediation staff name {user} NAME`.")
+            render.out(_(text, user=result["director"]) + "\n")
         if not as_json and result["login_required"]:
             render.out(_("Sign-in is required: run `mediation login {user}`.",
                                user=result["director"]) + "\n")

@@ -8,8 +8,10 @@ safely; the schema created, probed and required.
   through a step -- or, when its unit of work reads first (``mediation_read_first``: a workflow
   step, whose compare-and-set on the case's version refuses what a stale read would get wrong),
   with a plain ``BEGIN``, taking the write lock (:func:`take_write_lock`) only at its first
-  statement that is not such a read, so that terminals do their reads side by side. A path
-  on a network filesystem is refused: SQLite's locking is not safe there.
+  statement that is not such a read, so that terminals do their reads side by side. Our
+  writers queue for ``BEGIN IMMEDIATE`` on a turnstile (``mediation.db.turnstile``), woken as
+  soon as the writer before them is done. A path on a network filesystem is refused: SQLite's
+  locking is not safe there.
 - PostgreSQL: a pooled connection idle for more than :data:`PING_AFTER_IDLE_SECONDS` is pinged
   (and replaced if dead) before use.
 
@@ -31,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from mediation.core import paths
 from mediation.core.errors import InvalidInput, NotFound
 from mediation.core.i18n import msg
+from mediation.db.turnstile import TimedOut, Turnstile
 
 BUSY_TIMEOUT_MS = 30_000
 NETWORK_FILESYSTEMS = frozenset(
@@ -131,6 +134,11 @@ _engines: dict[str, Engine] = {}
 # the statements now run are such reads (READS_BEFORE_LOCK; mediation.db.storage sets it).
 LOCK_PENDING = "mediation.lock_pending"
 READS_BEFORE_LOCK = "mediation.reads_before_lock"
+# The database's writers' turnstile (mediation.db.turnstile), and whether this connection has
+# passed it for its transaction.
+TURNSTILE = "mediation.turnstile"
+TURNSTILE_HELD = "mediation.turnstile_held"
+_turnstiles: dict[str, Turnstile] = {}
 
 
 def take_write_lock(conn: Connection) -> None:
@@ -144,10 +152,35 @@ def take_write_lock(conn: Connection) -> None:
     info[LOCK_PENDING] = False
     dbapi: Any = conn.connection.dbapi_connection
     dbapi.execute("COMMIT")
+    begin_immediate(info, dbapi)
+
+
+def begin_immediate(info: dict[Any, Any], dbapi: Any) -> None:
+    """SQLite: ``BEGIN IMMEDIATE`` on the driver's connection (its pool record's ``info``),
+    through the writers' turnstile when the database has one (``mediation.db.turnstile``: a
+    waiting terminal is woken the moment the writer before it is done, instead of sleeping in
+    SQLite's busy handler); left by :func:`leave_turnstile` when the transaction ends. A
+    failure ("database is locked" once the timeout has passed) is raised as SQLAlchemy raises
+    it."""
+    gate = info.get(TURNSTILE)
+    if gate is not None and not info.get(TURNSTILE_HELD):
+        try:
+            info[TURNSTILE_HELD] = gate.enter(BUSY_TIMEOUT_MS / 1000)
+        except TimedOut:
+            locked = sqlite3.OperationalError("database is locked")
+            raise DBAPIError.instance("BEGIN IMMEDIATE", None, locked, sqlite3.Error) from None
     try:
         dbapi.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
+        leave_turnstile(info)
         raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+
+
+def leave_turnstile(info: dict[Any, Any]) -> None:
+    """Leave the writers' turnstile if this connection (its pool record's ``info``) passed it:
+    at the end of its transaction (``storage.UnitOfWork``), or when it goes back to the pool."""
+    if info.pop(TURNSTILE_HELD, False):
+        info[TURNSTILE].leave()
 
 
 def before_statement(conn: Connection, statement: str) -> None:
@@ -191,6 +224,9 @@ def release_engine(which: str | Engine) -> None:
         if engine is which or key == url:
             engine.dispose()
             del _engines[key]
+            gate = _turnstiles.pop(key, None)
+            if gate is not None:
+                gate.close()
 
 
 def release_sqlite_engines_under(folder: str | Path) -> None:
@@ -210,6 +246,9 @@ def release_engines(*, inherited: bool = False) -> None:
     for engine in _engines.values():
         engine.dispose(close=not inherited)
     _engines.clear()
+    for gate in _turnstiles.values():
+        gate.close()  # in a forked child, the parent's descriptor is left open for it
+    _turnstiles.clear()
 
 
 def _make_engine(url: str) -> Engine:
@@ -218,8 +257,14 @@ def _make_engine(url: str) -> Engine:
         _create_private(path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
+        database = make_url(url).database or ""
+        gate = (None if database in ("", ":memory:")
+                else _turnstiles.setdefault(url, Turnstile(database)))
+
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        def _on_connect(dbapi_conn: Any, record: Any) -> None:
+            leave_turnstile(record.info)  # a record's connection replaced mid-transaction
+            record.info[TURNSTILE] = gate
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -238,14 +283,25 @@ def _make_engine(url: str) -> Engine:
             info[READS_BEFORE_LOCK] = False
             if not options.get("mediation_snapshot", True):
                 return  # each statement on its own (UnitOfWork snapshot=False)
-            statement = "BEGIN IMMEDIATE" if write and not late else "BEGIN"
             # Straight to the driver (a statement per transaction, SQLAlchemy's execution
             # machinery costs more than the statement); a failure ("database is locked" once
             # busy_timeout has passed) is raised as SQLAlchemy would have raised it.
+            dbapi: Any = conn.connection.dbapi_connection
+            if write and not late:
+                begin_immediate(info, dbapi)
+                return
             try:
-                conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
+                dbapi.execute("BEGIN")
             except sqlite3.Error as exc:
-                raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
+                raise DBAPIError.instance("BEGIN", None, exc, sqlite3.Error) from exc
+
+        @event.listens_for(engine, "checkin")
+        def _on_checkin_sqlite(_dbapi_conn: Any, record: Any) -> None:
+            leave_turnstile(record.info)
+
+        @event.listens_for(engine, "invalidate")
+        def _on_invalidate(_dbapi_conn: Any, record: Any, _exc: Any) -> None:
+            leave_turnstile(record.info)
 
         @event.listens_for(engine, "before_cursor_execute")
         def _before_statement(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:

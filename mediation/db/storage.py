@@ -26,6 +26,7 @@ from mediation.core.i18n import msg
 from mediation.db.engines import (
     READS_BEFORE_LOCK,
     engine_for,
+    leave_turnstile,
     sqlite_locked,
     take_write_lock,
 )
@@ -192,6 +193,7 @@ class UnitOfWork:
             if not self._committed and tx is not None and tx.is_active:
                 tx.rollback()
         finally:
+            leave_turnstile(self.conn.info)
             if self._session is not None:
                 self._session.close()
             self.conn.close()
@@ -210,6 +212,7 @@ class UnitOfWork:
         if tx is not None:
             tx.commit()
         self._committed = True
+        leave_turnstile(self.conn.info)  # the next terminal's turn, before this one tidies up
 
     def rollback(self) -> None:
         tx = self._transaction()

@@ -277,7 +277,9 @@ TEXT_IN = {("init", "committee"): "line",
            ("case amend", "referral"): "line", ("case amend", "add_party"): "line",
            ("case amend", "edit_party"): "line", ("case amend", "amount"): "line",
            ("case amend", "prevention"): "line",
-           ("case amend", "agreement_terms"): "text"}  # 协议内容 as written: ，。 kept
+           # free text as written (，。 kept), not folded as a code (issue 14)
+           ("case amend", "agreement_terms"): "text", ("case visit", "measures"): "text",
+           ("case visit", "escalation"): "text", ("case police", "to"): "line"}
 # Option values that are codes of a vocabulary: folded and lower case (normalise.code).
 CODE_PARAMS = frozenset({"state", "kind", "performance", "satisfaction", "result", "by",
                          "role", "lang"})

@@ -76,3 +76,14 @@ def test_amend_json_carries_the_event_s_changes(demo: Cli) -> None:
     assert done["changes"] == event[0]["changes"]
     assert done["changes"]["agreement_due"] == ["2026-11-15", "2026-12-20"]
     assert "13900001111" not in r.out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_free_text_keeps_its_punctuation(demo: Cli, lang: str) -> None:
+    """A visit's measures and signs of escalation are text as written (，。 kept), as the
+    agreement's terms corrected are: they were folded as codes (cli.options TEXT_IN)."""
+    r = demo("--lang", lang, "case", "visit", "7", "--performance", "full", "--satisfaction",
+             "satisfied", "--measures", "已督促，双方同意。", "--escalation", "无，情绪平稳。")
+    assert r.code == 0, r.err
+    visit = json.loads(demo("case", "show", "7", "--json").out)["follow_ups"][-1]
+    assert (visit["measures"], visit["escalation"]) == ("已督促，双方同意。", "无，情绪平稳。")

@@ -302,6 +302,36 @@ def test_every_file_parameter_is_passed_on_as_typed() -> None:
     assert walk(typer.main.get_command(build_app()), "") == []
 
 
+# Options of metavar TEXT that are words to find or form fields, folded on purpose.
+FOLDED_TEXT = {("case search", "words"), *((f"report {kind}", name)
+                                           for kind in ("monthly", "quarterly", "yearly")
+                                           for name in ("form_no", "unit"))}
+
+
+def test_free_text_is_never_folded_as_a_code() -> None:
+    """Free text (what people write: terms, minutes, measures taken) keeps its punctuation as
+    written, ，。 never becoming ,. (issue 14: case amend --agreement-terms and case visit
+    --measures/--escalation were folded as codes). Every option a writer fills in, by its
+    name (TEXT_PARAMS and their prefixed forms: agreement_terms) or its metavar TEXT, is
+    read as text or a line. Derived from the app, so a new one is checked too."""
+    import typer
+
+    from cli import framework
+    from cli.main import build_app
+    from cli.options import TEXT_PARAMS, param_kind
+
+    folded = []
+    for path, cmd in framework.walk(typer.main.get_command(build_app())):
+        command = path.removeprefix("mediation").strip()
+        for p in cmd.params:
+            writes = p.metavar == "TEXT" or any(
+                (p.name or "").endswith(("_" + t, t)) for t in TEXT_PARAMS)
+            if writes and (command, p.name) not in FOLDED_TEXT and param_kind(
+                    command, p.name) not in ("text", "line", "code"):  # code: a vocabulary's
+                folded.append(f"{command} {p.name}")
+    assert not folded, folded
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_other_user_files_go_through_the_one_reader(room: Cli, tmp_path: Path) -> None:
     token = tmp_path / "token"

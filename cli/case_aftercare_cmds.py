@@ -161,8 +161,16 @@ def register(app: typer.Typer) -> None:
         """Record the next mediation session agreed with the parties (约定下次调解): when and
         where; the agenda reminds of it. A later one replaces it."""
         from mediation import steps
+        from mediation.core.errors import Unchanged
 
-        render.step_done(env(ctx).act(steps.schedule, case_ref,
-                                      when=parse_at(when, toward="ahead"), place=place,
-                                      note=note, cancel=cancel,
-                                      expected_version=expect_version), as_json)
+        try:
+            done = env(ctx).act(steps.schedule, case_ref, when=parse_at(when, toward="ahead"),
+                                place=place, note=note, cancel=cancel,
+                                expected_version=expect_version)
+        except Unchanged as same:  # booked already so: nothing written (exit 0)
+            if as_json:
+                render.emit_json({"changed": [], "message": same.render()})
+            else:
+                render.out(same.render() + "\n")
+            return
+        render.step_done(done, as_json)

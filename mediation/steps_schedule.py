@@ -32,7 +32,7 @@ from mediation.core import identity
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
 from mediation.core.commands import Schedule, StepDone
-from mediation.core.errors import InvalidInput, UsageError
+from mediation.core.errors import InvalidInput, Unchanged, UsageError
 from mediation.core.i18n import N_, msg
 from mediation.db import casestore
 from mediation.db.storage import UnitOfWork
@@ -151,6 +151,10 @@ def schedule(uow: UnitOfWork, actor: Actor, ref: str | int, *, when: date | None
         "at": iso(starts),  # an instant, as every step's time (:func:`instant`)
         "place": (place or "").strip() or None,
         "note": identity.scrub((note or "").strip()) or None}
+
+    if after is not None and before == after:  # the one rule: the same value is no change
+        raise Unchanged(msg("case {case}: this session is already booked, at the same time and "
+                            "place: nothing recorded", case=case.number))
 
     def apply(case: Case) -> Changes:
         return {"next_session": [before, after]}

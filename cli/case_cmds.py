@@ -100,6 +100,7 @@ def register(app: typer.Typer) -> None:
                 except OSError as exc:
                     raise InvalidInput(msg("cannot read {file}: {error}", file=file,
                                            error=exc.strerror or type(exc).__name__)) from None
+            _refuse_a_table(data, origin)
             record = intake.load_case_file(decoded(data, origin), origin=origin,
                                            calendar=calendar)
         with draft.kept() if draft is not None else nullcontext():
@@ -412,3 +413,15 @@ def _register(e: Env, record: CaseIn, *, force: bool, at: date | None,
             render.err(_("Not registered; nothing was written.") + "\n")
             raise typer.Exit(exc.exit_code) from None
         return e.act(intake.new_case, record, force=True, at=at)
+
+
+def _refuse_a_table(data: bytes | str, origin: str) -> None:
+    """A spreadsheet or a document given as the case's JSON (filekinds.kind_of): one line."""
+    from mediation.core import filekinds
+
+    head = data[:filekinds.HEAD]
+    kind = filekinds.kind_of(origin, head.encode() if isinstance(head, str) else head)
+    if kind is not None:
+        raise InvalidInput(msg("{origin} is a {kind} file; case new --file takes one case as "
+                               "JSON (see docs/case-json.md); a ledger of cases goes through "
+                               "case import", origin=origin, kind=kind))

@@ -43,7 +43,7 @@ from mediation import bulk_validation, bulk_writing, calendars, duplicates
 from mediation.access.policy import Actor
 from mediation.access.signin import Credentials
 from mediation.bulk_validation import Prepared, Rejected
-from mediation.core import encodings, files, normalise
+from mediation.core import encodings, filekinds, files, normalise
 from mediation.core.calendar import Calendar
 from mediation.core.errors import InvalidInput
 from mediation.core.i18n import join, msg, name
@@ -150,6 +150,7 @@ def import_cases(
         who = Credentials(user=who)
     if (why := files.not_readable(path)) is not None:
         raise InvalidInput(why)
+    _refuse_not_json_lines(path)
     try:  # the one reader's rules (encodings.encoding_of), streamed for a large file
         encoding, note = encodings.file_encoding(path)
     except normalise.Unreadable as exc:
@@ -170,6 +171,21 @@ def import_cases(
                          progress=progress, kw=kw, encoding=encoding)
     result.encoding = note
     return result
+
+
+def _refuse_not_json_lines(path: Path) -> None:
+    """A spreadsheet or a document (filekinds.kind_of) said so in one line, before any line is
+    read as JSON."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(filekinds.HEAD)
+    except OSError:
+        return  # the reader below says why
+    kind = filekinds.kind_of(path.name, head)
+    if kind is not None:
+        raise InvalidInput(msg("{origin} is a {kind} file; case import takes only .jsonl, one "
+                               "JSON object per line (see docs/case-json.md)",
+                               origin=path.name, kind=kind))
 
 
 @contextmanager

@@ -265,6 +265,11 @@ class CaseIn(fields.In):
     def _naive_utc(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
         return fields.discovered_at(v, info)
 
+    @field_validator("parties")
+    @classmethod
+    def _sides(cls, v: list[PartyIn]) -> list[PartyIn]:
+        return fields.check_sides(v)
+
     @field_validator("referral_ref")  # a field's check: found with the record's other problems
     @classmethod
     def _referral(cls, v: str | None, info: ValidationInfo) -> str | None:

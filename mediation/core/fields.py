@@ -366,3 +366,29 @@ def check_referral(source: Source | None, referral_ref: str | None) -> str | Non
             "referral_ref", N_("a referred case needs the referring body's reference")
         )
     return referral_ref
+
+
+def check_sides(parties: list[Any]) -> list[Any]:
+    """No person on both sides of one dispute (issue 14, the fifth clerk's trial: a case was
+    registered as 阿依古丽·买买提 与 阿依古丽·买买提). Two parties are the same person when they
+    have the same ID number, or the same name (its one normal form, redaction.normal_name)
+    while one of them has no ID number to tell them apart; namesakes on opposite sides are
+    registered by giving both ID numbers. ``parties``: PartyIn records (role, name,
+    id_number)."""
+    from mediation.core.redaction import normal_name
+
+    def key(p: Any) -> tuple[str, str | None]:
+        return normal_name(str(p.name)), (str(p.id_number).upper() if p.id_number else None)
+
+    sides = [(n, key(p), str(p.role)) for n, p in enumerate(parties, 1)]
+    for n, (who, number), role in sides:
+        for m, (other, other_number), other_role in sides:
+            if m <= n or role == other_role:
+                continue
+            same = (number is not None and number == other_number) or (
+                who == other and (number is None or other_number is None))
+            if same:
+                raise FieldError("parties", N_(
+                    "parties {n} and {m} are one person on both sides; if they are two people "
+                    "of the same name, give both their ID numbers"), n=n, m=m)
+    return parties

@@ -31,4 +31,5 @@ def test_no_stored_unit_in_any_timeline(cli: Cli, lang: str) -> None:
             assert "（分）" not in out and "(fen)" not in out and "amount_fen" not in out, \
                 (command, out)
     line = cli(*L, "case", "history", "5").out.splitlines()[-1]
-    assert ("涉及金额（元）：— → 1,500.00" if lang == "zh" else "amount (yuan): — → 1,500.00") in line
+    shown = "涉及金额（元）：— → 1,500.00" if lang == "zh" else "amount (yuan): — → 1,500.00"
+    assert shown in line

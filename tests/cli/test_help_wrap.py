@@ -231,7 +231,8 @@ def test_prose_breaks_after_punctuation_near_the_line_end(
     set_language("zh")
     try:
         text = ("调解成功率 96.4% = 调解成功 54 件 ÷ 调解结案 56 件（达成协议 + 受理后终止调解；"
-                "不含不予受理、受理前撤回申请和未办结案件）；95% 置信区间（威尔逊法）87.9% 至 99.0%。")
+                "不含不予受理、受理前撤回申请和未办结案件）；"
+                "95% 置信区间（威尔逊法）87.9% 至 99.0%。")
         for columns in range(60, 121):
             monkeypatch.setenv("COLUMNS", str(columns))
             paragraph(text)

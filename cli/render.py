@@ -74,9 +74,17 @@ def step_done(result: StepDone, as_json: bool, more: dict[str, Any] | None = Non
     if as_json:
         emit_json(json_read_as({**asdict(result), **(more or {})}))
         return
-    out(with_read_as(_("{number}: now {state} (version {version}, event {event})",
-                       number=result.number, state=name("state", result.state),
-                       version=result.version, event=result.event)) + "\n")
+    said = {"number": result.number, "state": name("state", result.state),
+            "version": result.version, "event": result.event}
+    if result.by is None:  # nobody signed in: MEDIATION_USER names, proves nothing
+        line = _("{number}: now {state} (version {version}, event {event})", **said)
+    else:  # who recorded it (sign-in on): wrapped after a comma, never in a name, at 80
+        from cli.lines import help_wrap, keep
+
+        line = "\n".join(help_wrap(_(
+            "{number}: now {state} (version {version}, event {event}), recorded by {by}",
+            by=keep(result.by), **said), console().width))
+    out(with_read_as(line) + "\n")
 
 
 def with_read_as(line: str) -> str:

@@ -154,7 +154,8 @@ def _step(uow: UnitOfWork, actor: Actor, ref: str | int, command: Command, apply
             persons_now=(lambda: _union(persons_before, _persons(uow, case_id)))
             if texts else None)
     return StepDone(id=case.id, number=case.number, state=case.state, version=case.version,
-                    event=event.seq, warnings=warned)
+                    event=event.seq, warnings=warned,
+                    by=actor.label if actor.signed_in else None)
 
 
 def _offered(uow: UnitOfWork, actor: Actor, case: Case, subject: workflow.Subject,

@@ -49,13 +49,14 @@ def token_hash(token: str) -> str:
 # Who is acting
 
 
-def _actor(staff: Mapping[str, Any]) -> Actor:
+def _actor(staff: Mapping[str, Any], *, signed_in: bool = False) -> Actor:
     """The actor from a row of :data:`_WHO`: named to people by display name, with the user
-    name when another staff member of the committee has the same name (``staff_label``)."""
+    name when another staff member of the committee has the same name (``staff_label``);
+    ``signed_in``: identified by a session or token."""
     return Actor(username=staff["username"], name=staff["name"], role=staff["role"],
                  committee_id=staff["committee_id"],
                  label=staff_label(staff["username"], staff["name"],
-                                   shared=staff["namesakes"] > 1))
+                                   shared=staff["namesakes"] > 1), signed_in=signed_in)
 
 
 # Who is acting is resolved on every command's path: one Core query for each way of naming
@@ -138,7 +139,7 @@ def _actor_for(uow: UnitOfWork, *, user: str | None, token: str | None,
                 raise PermissionDenied(msg(
                     "signed in as {signed}, but MEDIATION_USER/--user names {user}; "
                     "unset it or sign in as {user}", signed=row["username"], user=user))
-            return _actor(row)
+            return _actor(row, signed_in=True)
         if not session:
             assert problem is not None
             raise PermissionDenied(problem)

@@ -56,6 +56,9 @@ class Actor:
     role: str
     committee_id: int
     label: str = ""
+    # Identified by a session or token (sign-in), not only named (MEDIATION_USER on a
+    # committee without sign-in): what a step's confirmation names them for (StepDone.by).
+    signed_in: bool = False
 
     def __post_init__(self) -> None:
         if not self.label:

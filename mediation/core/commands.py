@@ -221,6 +221,9 @@ class StepDone:
     event: int
     # What the table's warning checks said (workflow.warnings), in the user's language.
     warnings: tuple[str, ...] = field(default=(), kw_only=True)
+    # Who recorded it, as named to people (``Actor.label``), when they signed in (a session or
+    # token); None where MEDIATION_USER only names them (a committee without sign-in).
+    by: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

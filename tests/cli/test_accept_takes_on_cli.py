@@ -6,6 +6,7 @@ mediator is on the director's default agenda at once. zh and en, signed in, 80 c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,3 +65,26 @@ def test_a_mediator_who_accepts_becomes_its_mediator(cli: Callable[..., Result],
     assert cli("case", "assign", "2", "--mediator", "zhaomin", env=env).code == 0
     agenda = cli("--lang", lang, "agenda", env=env)
     assert "case assign" not in agenda.out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_step_line_names_who_recorded_it_when_signed_in(cli: Callable[..., Result],
+                                                          room: str, tmp_path: Path,
+                                                          lang: str) -> None:
+    zh = lang == "zh"
+    _login(cli, room, "liming")
+    out = cli("--lang", lang, "case", "accept", "3", env={**SIGNED_IN, "MEDIATION_DB": room})
+    assert out.code == 0, out.err
+    said = (r"\(\d{4}\)龙人调字第3号：当前为“已受理”（版本 2，记录 \d+），由 李明 记录\n" if zh
+            else r"\(\d{4}\)龙人调字第3号: now accepted \(version 2, event \d+\), "
+            r"recorded by 李明\n")
+    assert re.fullmatch(said, out.out), out.out
+    doc = cli("case", "accept", "2", "--json", env={**SIGNED_IN, "MEDIATION_DB": room})
+    assert json.loads(doc.out)["by"] == "李明"
+    # without sign-in MEDIATION_USER only names the actor: the line as it always was
+    open_db = tmp_path / "open.db"
+    build(open_db)
+    out = cli("--lang", lang, "case", "accept", "1",
+              env={"MEDIATION_DB": str(open_db), "MEDIATION_USER": "liming", "COLUMNS": "80"})
+    assert out.code == 0, out.err
+    assert out.out.endswith("）\n" if zh else ")\n") and "李明" not in out.out

@@ -323,22 +323,29 @@ def normalise_params(command: Any, path: str = "") -> None:
     for param in command.params:
         descriptor = getattr(param, "type_descriptor", None)
         annotation = getattr(descriptor, "annotation", None)
-        if annotation is bool or annotation is Path:
+        if annotation is bool:
             continue
-        kind = param_kind(path, param.name)
-        if kind == "path":
-            continue
-        param.consume_value = _consuming(param.consume_value, _normaliser(kind))
+        kind = "path" if annotation is Path else param_kind(path, param.name)
+        param.consume_value = _consuming(param.consume_value,
+                                         str if kind == "path" else _normaliser(kind))
 
 
 def _consuming(consume: Callable[..., tuple[Any, Any]], fn: Callable[[str], str]
                ) -> Callable[..., tuple[Any, Any]]:
+    """Every value read as typed is first refused if it holds a placeholder a printed command
+    left to fill in (``--reason ‹原因›``: core.placeholders, one line, exit 1), then
+    normalised."""
+    from mediation.core.placeholders import refuse
+
+    def read(v: str) -> str:
+        return fn(refuse(v))
+
     def consume_value(ctx: Any, opts: Any) -> tuple[Any, Any]:
         value, source = consume(ctx, opts)
         if isinstance(value, str):
-            value = fn(value)
+            value = read(value)
         elif isinstance(value, (list, tuple)):
-            value = type(value)(fn(v) if isinstance(v, str) else v for v in value)
+            value = type(value)(read(v) if isinstance(v, str) else v for v in value)
         return value, source
     return consume_value
 

@@ -62,7 +62,8 @@ NAMES = (N_("reason.print"), N_("reason.forced: probable duplicate"), N_("via.in
          N_("document.investigation"), N_("document.session"), N_("document.agreement"),
          N_("document.oral"), N_("document.termination"), N_("document.visit"))
 # Field names of nested records (an agreement, a session, a party...), shown translated.
-FIELDS = (N_("field.attendees"), N_("field.court"), N_("field.decided_on"), N_("field.due"),
+FIELDS = (N_("field.after_closing"), N_("field.attendees"), N_("field.court"),
+          N_("field.decided_on"), N_("field.due"),
           N_("field.effective_at"), N_("field.filed_on"), N_("field.form"),
           N_("field.id_number"), N_("field.kind"), N_("field.lawsuit"), N_("field.minutes"),
           N_("field.no"), N_("field.note"), N_("field.performance"), N_("field.persons"),

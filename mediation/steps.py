@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import col, select
@@ -48,7 +49,7 @@ from mediation.core.commands import (
     Terminate,
 )
 from mediation.core.money import fen_to_yuan, yuan_to_fen
-from mediation.core.vocab import AgreementForm, JudicialResult
+from mediation.core.vocab import AgreementForm, JudicialResult, State
 from mediation.corrections import amend as amend
 from mediation.corrections import withdraw as withdraw
 from mediation.db import casefile_changes, casestore
@@ -274,8 +275,11 @@ def judicial(uow: UnitOfWork, actor: Actor, ref: str | int, *, court: str | None
                                       court=(court or "").strip(),
                                       filed_on=filed_on or local_date(uow.now()))
             uow.session.add(jc)
-            return {"judicial": [None, {"court": jc.court, "filed_on": iso(jc.filed_on),
-                                        "result": JudicialResult.pending}]}
+            filed: dict[str, Any] = {"court": jc.court, "filed_on": iso(jc.filed_on),
+                                     "result": JudicialResult.pending}
+            if case.state == State.closed:  # filed within the window, recorded after closing
+                filed["after_closing"] = True  # (workflow.judicial): history says so
+            return {"judicial": [None, filed]}
         pending = casestore.pending_judicial(uow, case.id)
         pending = casestore.still(pending)
         pending.result = result

@@ -240,6 +240,21 @@ def render() -> str:
         "after closing. `close` (结案归档) closes and files the case, after at least one visit "
         "unless the committee turned `close_needs_visit` off.",
         "",
+        "Closing does not end the parties' right to apply for judicial confirmation (司法确认, "
+        "Law art. 33): they may apply, with the written agreement, within 30 days of its "
+        "taking effect (the period starts the day after, DOMAIN.md §7; "
+        "`workflow.judicial_window_end`, the one rule, read by the guard and by the agenda). So "
+        "a closed case takes `case judicial --court … --filed DATE` when DATE is within that "
+        "window (on or after the agreement took effect, on or before its last day, not in the "
+        "future, nothing else pending: `judicial_filing_in_time`), as an open one does; a "
+        "filing dated after the window is refused in one line naming it "
+        "(`司法确认应在协议生效之日（2026-11-10）起 30 日内申请`), and a closed case without an "
+        "agreement in effect takes none. The event records the filing with "
+        "`after_closing: true`, shown in `case history` as `结案后登记：是` (en: `recorded "
+        "after closing: yes`). Closing while the window is open is allowed, with a warning "
+        "naming its last day; the agenda suggests closing only once the window has ended or a "
+        "filing was made (docs/agenda.md).",
+        "",
         "Before issue 15 one `feedback` step recorded the visit and closed the case. Databases "
         "keep those events: the replay (`audit verify`, `db check`) accepts them as "
         "`LEGACY_STEPS` in `mediation/workflow/replay.py`, and migration 0020 took each such "

@@ -52,6 +52,7 @@ from mediation.workflow.guards import (
     closable,
     ready_to_close,
 )
+from mediation.workflow.judicial import judicial_window_end
 from mediation.workflow.replay import (
     LEGACY_STEPS,
     Replay,
@@ -137,6 +138,7 @@ __all__ = [
     "earliest",
     "facts",
     "fire",
+    "judicial_window_end",
     "legacy_feedback",
     "machine",
     "mermaid",

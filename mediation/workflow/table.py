@@ -145,8 +145,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         (judicial_result_allowed, judicial_written_only, dates_possible,
          judicial_filing_in_time),
         N_("Law art. 33; SPC Interpretation [2011] No. 5 art. 3"),
-        N_("Judicial confirmation of a written agreement: filed with a court, then confirmed or "
-           "rejected (the decision may come after the case is closed)."),
+        N_("Judicial confirmation of a written agreement: filed with a court within 30 days of "
+           "the agreement taking effect, then confirmed or rejected (a filing made within the 30 "
+           "days, and the decision, may be recorded after the case is closed)."),
     ),
     Transition(
         "feedback", (*CONCLUDED, S.closed), None,

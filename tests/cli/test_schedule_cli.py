@@ -36,13 +36,14 @@ def test_schedule_show_agenda_cancel(demo: Cli, lang: str) -> None:
     assert "09:30 村委会调解室（请双方带齐票据）" in line
     items = [i for i in json.loads(demo(*L, "agenda", "--committee", "--json").out)
              if i["kind"] == "session"]
+    minutes = "‹调解笔录›" if zh else "‹minutes›"  # the clerk's to write (issue 14)
     assert [(i["ref"], i["days"], i["command"]) for i in items] == [
-        ("龙5", 1, "mediation case session 龙5 --minutes 调解笔录")]
+        ("龙5", 1, f"mediation case session 龙5 --minutes {minutes}")]
     assert ("下次调解" if zh else "next mediation session") in items[0]["todo"]
     table = demo(*L, "agenda", "--committee", "--format", "table", env={"COLUMNS": "80"})
     assert table.code == 0 and max(width(x) for x in table.out.splitlines()) <= 80
     assert ("下次调解" if zh else "Next session") in table.out
-    assert "mediation case session 龙5 --minutes 调解笔录" in table.out
+    assert f"mediation case session 龙5 --minutes {minutes}" in table.out
     history = demo(*L, "case", "history", "5").out
     assert ("约定调解" if zh else "schedule the next session") in history
     assert demo(*L, "case", "schedule", "5", "--cancel").code == 0

@@ -60,6 +60,7 @@ HELP_MAY_IMPORT = frozenset({
     "mediation", "mediation.core", *(f"mediation.core.{m}" for m in (
         "calendar", "categories", "choices", "clock", "documentkinds", "errors", "files", "i18n",
         "identity", "jsontext", "labels", "lazyre", "moments", "money", "normalise", "paths",
+        "placeholders",
         "periods",
         "redaction", "vocab")),
     "mediation.reporting", "mediation.reporting.nightly_files",  # export nightly's file names

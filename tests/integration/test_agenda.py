@@ -93,6 +93,10 @@ def test_visit_feedback_and_close_are_due_in_turn(room: Room) -> None:
     room.run(steps.feedback, None, cid, to="申请人", channel="phone")
     room.run(steps.visit, None, cid, visited="张三", performance="partial",
              satisfaction="satisfied")
+    urge = [i for i in _items(room, room.mediator) if i.case_id == cid]  # at once (issue 14)
+    assert [i.kind for i in urge] == ["urge"] and urge[0].days == 0
+    assert urge[0].command.startswith(f"mediation case urge {urge[0].ref} --note ‹")
+    room.run(steps.urge, None, cid, note="电话督促被申请人")
     assert cid not in _kinds(room, room.mediator)
     room.clock.advance(days=31)
     assert _kinds(room, room.mediator)[cid] == ["follow_up"]
@@ -108,7 +112,9 @@ def test_visit_feedback_and_close_are_due_in_turn(room: Room) -> None:
     room.run(steps.terminate, None, ended, reason="no_agreement", advice="可向法院起诉")
     items = [i for i in _items(room, room.mediator) if i.case_id == ended]
     assert [i.kind for i in items] == ["feedback"]
-    assert "--to 申请人 --channel 电话" in items[0].command
+    # whoever brought it: case feedback's own default, no --to; the channel is the clerk's
+    assert items[0].command == f"mediation case feedback {items[0].ref} --channel " \
+        "‹in_person/phone/message/written›"
     room.clock.advance(days=30)
     assert _kinds(room, room.mediator)[ended] == ["feedback", "follow_up"]
 

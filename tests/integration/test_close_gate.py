@@ -103,7 +103,7 @@ def test_law_art_33_closing_while_the_judicial_window_is_open_warns(room: Room) 
     room.run(steps.visit, None, cid, satisfaction="satisfied", visited="张三", performance="full")
     room.run(steps.feedback, None, cid, channel="phone")
     (warned,) = _judicial_warnings(room, cid)
-    assert "until 2026-12-02" in warned and "filing made before closing" in warned
+    assert "until 2026-12-02" in warned and "still recorded after closing" in warned
 
 
 def test_no_judicial_warning_once_filed(room: Room) -> None:

@@ -81,8 +81,9 @@ def test_spc_2011_5_filing_not_in_future_decision_not_before_filing_and_after_cl
     room.run(steps.follow_up_and_close, None, cid, performance="full", satisfaction="satisfied")
     done = room.run(steps.judicial, None, cid, result="confirmed", decided_on=date(2026, 11, 18))
     assert done.state == "closed"  # recorded without reopening the case
-    with pytest.raises(Refused, match="closed case records only"):
-        room.run(steps.judicial, None, cid, court="岳麓区人民法院")
+    at(room, "2026-12-10 10:00")  # closed, a filing dated after its 30 days (issue 14)
+    with pytest.raises(Refused, match="within 30 days"):
+        room.run(steps.judicial, None, cid, court="岳麓区人民法院", filed_on=date(2026, 12, 5))
 
 
 def test_local_practice_one_extension_before_the_period_ends(room: Room) -> None:

@@ -44,7 +44,7 @@ from hypothesis.stateful import (
 from sqlmodel import col, func, select
 
 from mediation import intake, queries, steps, workflow
-from mediation.cases import Agreement, Case, CaseFeedback, FollowUp
+from mediation.cases import Agreement, Case, CaseFeedback, FollowUp, JudicialConfirmation
 from mediation.core.calendar import DEFAULT
 from mediation.core.clock import iso, local_date
 from mediation.core.errors import InvalidInput, MediationError
@@ -434,6 +434,48 @@ class WorkflowMachine(RuleBasedStateMachine):
                 visits = uow.session.exec(select(FollowUp).where(
                     FollowUp.case_id == case.id)).all()
                 assert visits, "closed without a follow-up visit"
+
+    @rule(case_id=cases, data=st.data())
+    def judicial_filing_after_closing(self, case_id: int, data: st.DataObject) -> None:
+        """Issue 14: closing does not end the parties' 30 days (Law art. 33): on a closed case
+        a filing dated within its written agreement's window is recorded (its history says
+        after closing), one dated after it refused, as before closing."""
+        with self.room.uow(write=False) as uow:
+            case = uow.session.get(Case, case_id)
+            assert case is not None
+            agreement = uow.session.exec(select(Agreement).where(
+                Agreement.case_id == case_id, col(Agreement.superseded_at).is_(None))).first()
+            pending = uow.session.exec(select(JudicialConfirmation).where(
+                JudicialConfirmation.case_id == case_id,
+                JudicialConfirmation.result == "pending")).first()
+        if (case.state != "closed" or agreement is None or agreement.effective_at is None
+                or agreement.form != "written" or pending is not None):
+            return
+        effective = local_date(agreement.effective_at)
+        today = local_date(self.room.clock.now)
+        filed = effective + timedelta(days=data.draw(st.integers(0, 35), label="filed after"))
+        refused = self.fire_checked(case_id, "judicial",
+                                    {"court": "岳麓区人民法院", "filed_on": filed})
+        in_window = filed <= effective + timedelta(days=workflow.JUDICIAL_WINDOW_DAYS) \
+            and filed <= today
+        assert (refused is None) == in_window, (filed, effective, today, refused)
+        event("a filing after closing " + ("recorded" if refused is None else "refused"))
+
+    @invariant()
+    def every_filing_is_within_its_window(self) -> None:
+        """Law art. 33: every judicial confirmation was filed within 30 days of its agreement
+        taking effect, the case open or closed; one recorded on a closed case says so."""
+        with self.room.uow(write=False) as uow:
+            for j in uow.session.exec(select(JudicialConfirmation)).all():
+                a = uow.session.get(Agreement, j.agreement_id)
+                assert a is not None and a.effective_at is not None
+                effective = local_date(a.effective_at)
+                assert effective <= j.filed_on <= effective + timedelta(
+                    days=workflow.JUDICIAL_WINDOW_DAYS)
+            for e in uow.session.exec(select(Event).where(Event.action == "judicial")).all():
+                filed = json.loads(e.changes)["judicial"][1]
+                if "filed_on" in filed:
+                    assert filed.get("after_closing", False) == (e.from_state == "closed")
 
     @invariant()
     def the_agreement_in_force_is_what_its_events_last_recorded(self) -> None:

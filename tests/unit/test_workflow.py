@@ -135,7 +135,10 @@ GUARD_FAILURES = [
     ("judicial", "confirmed", {}, {"filed_on": date(2027, 1, 1)}, "in the future"),
     ("judicial", "confirmed", {"judicial_pending": True, "judicial_filed_on": date(2026, 11, 5)},
      {"result": "confirmed", "decided_on": date(2026, 11, 4)}, "before the filing"),
-    ("judicial", "closed", {}, {}, "closed case records only the court's decision"),
+    ("judicial", "closed", {"agreement_effective_on": None}, {},
+     "closed case records only the court's decision"),
+    # closing does not end the 30 days (Law art. 33), nor extend them (issue 14)
+    ("judicial", "closed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
     ("judicial", "confirmed", {}, {"filed_on": date(2026, 12, 15)}, "within 30 days"),
     ("judicial", "confirmed", {"agreement_effective_on": date(2026, 12, 1)},
      {"filed_on": date(2026, 11, 29)},
@@ -531,3 +534,21 @@ def test_judicial_window_open_warns_on_close(overrides: dict[str, Any], warned: 
     assert (why is not None) is warned
     if why is not None:
         assert "until 2026-12-01" in why.render("en")
+
+
+def test_a_closed_case_takes_a_filing_within_the_window() -> None:
+    """Issue 14 (a clerk's trial): closed on the agenda's word while the parties' 30 days for
+    judicial confirmation ran, the case refused their filing. A filing dated on or before the
+    window's last day (workflow.judicial_window_end) is recorded on the closed case; the warning
+    at closing says so."""
+    effective = date(2026, 11, 1)
+    end = workflow.judicial_window_end("written", effective, False)
+    assert end == date(2026, 12, 1)
+    assert workflow.judicial_window_end("oral", effective, False) is None
+    assert workflow.judicial_window_end("written", effective, True) is None
+    for filed in (effective, date(2026, 11, 20), end):
+        assert fire(ready("closed"), cmd("judicial", {**GOOD["judicial"], "filed_on": filed})
+                    ) == "closed"
+    with pytest.raises(Refused, match="within 30 days"):
+        fire(ready("closed"), cmd("judicial", {**GOOD["judicial"],
+                                               "filed_on": end + timedelta(days=1)}))

@@ -23,6 +23,8 @@ from cli.options import (
     parse_at,
     parse_date,
     read_stdin,
+    registered_from_opt,
+    registered_to_opt,
     reveal_opt,
     reveal_reason_opt,
     version_opt,
@@ -338,6 +340,8 @@ def register(app: typer.Typer) -> None:
             "Only cases this mediator handles (a user name or name).")),
         category: str | None = category_opt("--category", help=_(
             "Only this category: a code, a name, or a parent code (with its sub-categories).")),
+        from_: str | None = registered_from_opt(),
+        to: str | None = registered_to_opt(),
         limit: int = typer.Option(50, "--limit", min=1, max=MAX_INT, help=_(
             "Show at most this many cases, newest first.")),
         page: int = typer.Option(1, "--page", min=1, max=MAX_INT, help=_(
@@ -351,9 +355,11 @@ def register(app: typer.Typer) -> None:
         from mediation.core.choices import category_family
 
         families = category_family(category) if category else None
+        first, last = parse_date(from_, "--from"), parse_date(to, "--to")
         rows, total = env(ctx).act(caselist.case_page, state=state, overdue=overdue, mine=mine,
                                    categories=families, limit=None if all_ else limit,
-                                   page=1 if all_ else page, mediator=mediator, write=False)
+                                   page=1 if all_ else page, mediator=mediator,
+                                   registered=(first, last), write=False)
         render.case_list(rows, as_json=as_json, fmt=fmt, total=total,
                          page=1 if all_ else page, view="overdue" if overdue else "list")
 

@@ -40,6 +40,18 @@ def format_opt() -> Any:
         "How to print (default: a table on a terminal, tab-separated rows in a pipe)."))
 
 
+def registered_from_opt() -> Any:
+    """``--from`` of case list and case search: the first day of registration (parse_date)."""
+    return typer.Option(None, "--from", metavar="DATE", help=_(
+        "Only cases registered on or after this date."))
+
+
+def registered_to_opt() -> Any:
+    """``--to`` of case list and case search: the last day of registration (parse_date)."""
+    return typer.Option(None, "--to", metavar="DATE", help=_(
+        "Only cases registered on or before this date."))
+
+
 def version_opt() -> Any:
     return typer.Option(
         None, "--expect-version", metavar="N", max=MAX_INT,

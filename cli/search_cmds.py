@@ -10,7 +10,14 @@ import typer
 from cli import render
 from cli.choices import category_opt, choice_opt
 from cli.context import env
-from cli.options import MAX_INT, format_opt, json_opt, parse_date
+from cli.options import (
+    MAX_INT,
+    format_opt,
+    json_opt,
+    parse_date,
+    registered_from_opt,
+    registered_to_opt,
+)
 from mediation.core.i18n import _, name
 
 if TYPE_CHECKING:
@@ -67,10 +74,8 @@ def register_case(case: typer.Typer) -> None:
             "Only cases in this state.")),
         category: str | None = category_opt("--category", help=_(
             "Only this category: a code, a name, or a parent code (with its sub-categories).")),
-        from_: str | None = typer.Option(None, "--from", metavar="DATE", help=_(
-            "Only cases registered on or after this date.")),
-        to: str | None = typer.Option(None, "--to", metavar="DATE", help=_(
-            "Only cases registered on or before this date.")),
+        from_: str | None = registered_from_opt(),
+        to: str | None = registered_to_opt(),
         mediator: str | None = typer.Option(None, "--mediator", metavar="USER", help=_(
             "Only cases this mediator handles (a user name or name).")),
         limit: int = typer.Option(20, "--limit", min=1, max=MAX_INT, help=_(

@@ -11,7 +11,7 @@ redaction (``core/redaction.shown_name``); permissions are ``access/policy``'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -154,9 +154,21 @@ def summarise(uow: UnitOfWork, rows: list[Any], *, names_ok: bool = True) -> lis
     return out
 
 
+Days = tuple[date | None, date | None]
+
+
+def registered_bounds(cal: Calendar, days: Days) -> tuple[datetime | None, datetime | None]:
+    """THE meaning of ``--from``/``--to`` of case list and case search: a case registered from
+    the first day's 00:00 to the last day's 24:00 of the committee's calendar, as naive-UTC
+    instants ``(on or after, before)``; None where a bound is not given."""
+    first, last = days
+    return (cal.start_of_day_utc(first) if first else None,
+            cal.end_of(last) if last else None)
+
+
 def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: bool,
                  mine: bool, categories: Sequence[str] | None,
-                 mediator: str | None = None) -> list[Any]:
+                 mediator: str | None = None, registered: Days = (None, None)) -> list[Any]:
     """The conditions on the cases table of a list with these filters (read with Core: what the
     ORM session holds unflushed is flushed first, as its own queries would)."""
     uow.flush()
@@ -168,6 +180,11 @@ def _case_filter(uow: UnitOfWork, actor: Actor, *, state: str | None, overdue: b
         where.append(c.category.in_(list(categories)))
     if overdue:
         where += [c.state.in_(OPEN_STATES), c.deadline < uow.now()]
+    since, before = registered_bounds(settings.calendar(uow, actor.committee_id), registered)
+    if since is not None:
+        where.append(c.registered_at >= since)
+    if before is not None:
+        where.append(c.registered_at < before)
     scope = case_scope(actor, mine=mine)
     if scope != COMMITTEE:
         m = CASE_MEDIATOR.c
@@ -190,14 +207,15 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
                overdue: bool = False, mine: bool = False, category: str | None = None,
                categories: Sequence[str] | None = None, limit: int | None = 200,
                offset: int = 0, newest_first: bool = False,
-               mediator: str | None = None) -> list[CaseSummary]:
+               mediator: str | None = None, registered: Days = (None, None)
+               ) -> list[CaseSummary]:
     """Cases the actor may see, filtered; ``categories`` is a set of codes (a parent and its
     sub-categories), ``category`` one code. Oldest first unless ``newest_first`` (overdue
     lists: the earliest deadline first)."""
     require(actor, "case.read")
     cats = list(categories or []) + ([category] if category else [])
     where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine, categories=cats,
-                         mediator=mediator)
+                         mediator=mediator, registered=registered)
     c = CASES.c
     order: Any
     if overdue:
@@ -213,11 +231,12 @@ def list_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 
 def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
                 overdue: bool = False, mine: bool = False,
-                categories: Sequence[str] | None = None, mediator: str | None = None) -> int:
+                categories: Sequence[str] | None = None, mediator: str | None = None,
+                registered: Days = (None, None)) -> int:
     """How many cases :func:`list_cases` would list with the same filters and no limit."""
     require(actor, "case.read")
     where = _case_filter(uow, actor, state=state, overdue=overdue, mine=mine,
-                         categories=categories, mediator=mediator)
+                         categories=categories, mediator=mediator, registered=registered)
     return int(uow.conn.execute(select(func.count()).select_from(CASES).where(*where))
                .scalar_one())
 
@@ -225,12 +244,14 @@ def count_cases(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
 def case_page(uow: UnitOfWork, actor: Actor, *, state: str | None = None,
               overdue: bool = False, mine: bool = False,
               categories: Sequence[str] | None = None, limit: int | None = 50,
-              page: int = 1, mediator: str | None = None) -> tuple[list[CaseSummary], int]:
-    """One page of the list, newest first, and the total it is a page of (one read)."""
+              page: int = 1, mediator: str | None = None,
+              registered: Days = (None, None)) -> tuple[list[CaseSummary], int]:
+    """One page of the list, newest first, and the total it is a page of (one read);
+    ``registered``: the first and last day of registration (:func:`registered_bounds`)."""
     total = count_cases(uow, actor, state=state, overdue=overdue, mine=mine,
-                        categories=categories, mediator=mediator)
+                        categories=categories, mediator=mediator, registered=registered)
     offset = (page - 1) * limit if limit else 0
     rows = list_cases(uow, actor, state=state, overdue=overdue, mine=mine,
                       categories=categories, limit=limit, offset=offset, newest_first=True,
-                      mediator=mediator)
+                      mediator=mediator, registered=registered)
     return rows, total

@@ -29,14 +29,21 @@ import functools
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, text
 
 from mediation import calendars, search_kinds, search_query
 from mediation.access.policy import MINE_AND_INTAKE, Actor, case_scope, require, sees_names
-from mediation.caselist import CaseSummary, days_late, last_shown, overdue, summary_of
+from mediation.caselist import (
+    CaseSummary,
+    days_late,
+    last_shown,
+    overdue,
+    registered_bounds,
+    summary_of,
+)
 from mediation.core import identity, normalise, redaction
 from mediation.core.calendar import Calendar
 from mediation.core.clock import iso
@@ -237,15 +244,15 @@ def _filters(uow: UnitOfWork, actor: Actor, f: Filters) -> tuple[str, dict[str, 
             params[f"cat{i}"] = code
             names.append(f":cat{i}")
         where.append(f"c.category IN ({', '.join(names)})")
-    if f.registered_from or f.registered_to:
-        cal = calendars.of(uow, actor.committee_id)
-        if f.registered_from:
+    if f.registered_from or f.registered_to:  # THE meaning of case list's --from/--to too
+        since, before = registered_bounds(calendars.of(uow, actor.committee_id),
+                                          (f.registered_from, f.registered_to))
+        if since is not None:
             where.append("c.registered_at >= :reg_from")
-            params["reg_from"] = cal.to_utc(datetime.combine(f.registered_from, time()))
-        if f.registered_to:
+            params["reg_from"] = since
+        if before is not None:
             where.append("c.registered_at < :reg_to")
-            params["reg_to"] = cal.to_utc(datetime.combine(f.registered_to + timedelta(days=1),
-                                                           time()))
+            params["reg_to"] = before
     if f.mediator:
         where.append("(c.lead_mediator = :mediator OR c.id IN (SELECT case_id FROM "
                      "case_mediator WHERE username = :mediator))")

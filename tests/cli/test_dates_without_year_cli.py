@@ -29,6 +29,7 @@ DATE_OPTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case judicial", "--filed", ("1", "--court", "岳麓区人民法院")),
     ("case judicial", "--decided", ("1", "--result", "confirmed")),
     ("case search", "--from", ("张",)), ("case search", "--to", ("张",)),
+    ("case list", "--from", ()), ("case list", "--to", ()),
     ("audit log", "--since", ()), ("audit log", "--until", ()),
     ("case history", "--since", ("1",)),
     ("stats", "--from", ()), ("stats", "--to", ()),

@@ -75,8 +75,6 @@ def kind(command: str, p: Any) -> str | None:
     info = getattr(getattr(p, "type_descriptor", None), "parameter_info", None)
     if isinstance(getattr(info, "callback", None), ChoiceParser):
         return "choice"
-    if ("*", name) in FREE or (command, name) in FREE:
-        return "free"
     special = {("case print", "kind"): "document", ("templates export", "kind"): "document",
                ("case print", "version"): "int", ("lead dismiss", "lead_id"): "lead",
                ("lead accept", "lead_id"): "lead", ("token revoke", "token_id"): "token",
@@ -95,9 +93,12 @@ def kind(command: str, p: Any) -> str | None:
                ("case amend", "prevention"): "json", ("case amend", "remove_party"): "party",
                ("calendar set", "zone"): "zone", ("procedure set", "numbering"): "numbering",
                ("staff add", "username"): "username", ("committee add", "director"): "username",
-               ("case search", "mediator"): "staff"}
-    if (command, name) in special:
+               ("case search", "mediator"): "staff",
+               ("case search", "to"): "date", ("case list", "to"): "date"}
+    if (command, name) in special:  # before FREE: a --to that is a date, not a recipient
         return special[(command, name)]
+    if ("*", name) in FREE or (command, name) in FREE:
+        return "free"
     if metavar == "CASE":
         return "case"
     if metavar == "DATE" or name in ("due", "since", "until", "date", "reported", "filed",

@@ -80,20 +80,22 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         conn = self.engine.connect()
+        self._restore: tuple[Any, bool, Any] | None = None
+        pg = conn.dialect.name == "postgresql"
         if not self.snapshot:  # a read of one statement that counts: each statement alone
             conn = conn.execution_options(mediation_write=False, mediation_snapshot=False)
-            if conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            if pg:
+                self._restore = _driver_level(conn, autocommit=True)
         elif self.read_first:
             conn = conn.execution_options(mediation_read_first=True)
         elif not self.write:
             conn = conn.execution_options(mediation_write=False)
-            if conn.dialect.name == "postgresql":
+            if pg:
                 # One snapshot for every statement of a read (statistics, the district's rows
                 # and total, reports, exports): figures that take several queries agree with
                 # each other while other terminals write. A read-only transaction is never
                 # refused for serialization, so this costs nothing (issue 17).
-                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                self._restore = _driver_level(conn, autocommit=False)
         self.conn: Connection = conn
         # Each statement on its own (snapshot=False): no transaction is begun here. A Core
         # statement begins SQLAlchemy's own (autobegin, which the engine's begin hook leaves
@@ -196,6 +198,8 @@ class UnitOfWork:
             leave_turnstile(self.conn.info)
             if self._session is not None:
                 self._session.close()
+            if self._restore is not None:
+                _restore_level(self.conn, self._restore)
             self.conn.close()
 
     def now(self) -> datetime:
@@ -218,6 +222,41 @@ class UnitOfWork:
         tx = self._transaction()
         if tx is not None:
             tx.rollback()
+
+
+def _driver_level(conn: Connection, *, autocommit: bool) -> tuple[Any, bool, Any]:
+    """PostgreSQL: put the pooled connection's driver (psycopg) in autocommit (a read of
+    statements each on its own: no BEGIN and no ROLLBACK, two round trips) or have its next
+    transaction begin REPEATABLE READ (a read with one snapshot); returns what to restore at
+    the unit's end (:func:`_restore_level`). Set on the driver's connection itself rather than
+    as SQLAlchemy's ``isolation_level`` execution option, which checks, sets and at check-in
+    resets the level through its characteristics (7 of the 15 microseconds a search's unit of
+    work cost its process, issue 14); what SQLAlchemy sees is the same: its transaction begins
+    nothing on psycopg, whose own BEGIN carries the level. The connection is idle at check-out
+    (the pool rolled it back at check-in), as the driver requires."""
+    dbapi: Any = conn.connection.dbapi_connection
+    before = (dbapi, dbapi.autocommit, dbapi.isolation_level)
+    if autocommit:
+        dbapi.autocommit = True
+    else:
+        from psycopg import IsolationLevel
+
+        dbapi.isolation_level = IsolationLevel.REPEATABLE_READ
+    return before
+
+
+def _restore_level(conn: Connection, before: tuple[Any, bool, Any]) -> None:
+    """The driver's connection as :func:`_driver_level` found it, before it goes back to the
+    pool; one that cannot be (still in a transaction a failure left open, or broken) is
+    discarded rather than handed to the next unit of work in autocommit or at another level."""
+    dbapi, autocommit, level = before
+    try:
+        if dbapi.autocommit != autocommit:
+            dbapi.autocommit = autocommit
+        if dbapi.isolation_level != level:
+            dbapi.isolation_level = level
+    except Exception:
+        conn.invalidate()
 
 
 RETRY_ATTEMPTS = 6

@@ -31,7 +31,9 @@ def _period(cli: Cli, *args: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_period_before_the_file(demo: Cli, tmp_path: Path, lang: str) -> None:
+def test_period_before_the_file(demo: Cli, tmp_path: Path, lang: str,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the file named for the report is written here
     L = ("--lang", lang)
     for kind, typed, option in (("monthly", "上月", "--month"), ("monthly", "11月", "--month"),
                                 ("quarterly", "上季度", "--quarter"), ("yearly", "去年", "--year")):

@@ -142,6 +142,9 @@ def _value(value: Any, key: str, kept: bool = False, staff: Mapping[str, str] = 
                                         else _value(v, k, kept, staff), kept))
                         for k, v in value.items()
                         if v is not None), sep)
+    if key == "renumbered" and isinstance(value, list):  # sessions' numbers (steps_session)
+        zh = get_language() == "zh"
+        return clauses((mark(f"第{v}次" if zh else str(v)) for v in value), "、" if zh else ", ")
     if key == "corrected" and isinstance(value, list):  # a party's fields corrected, by name
         return clauses((mark(name("field", v)) for v in value),
                        "、" if get_language() == "zh" else ", ")

@@ -55,7 +55,7 @@ from mediation.db import aftercare_rows, eventlog, kept, settings
 from mediation.db.casestore import assigned_to, find
 from mediation.db.storage import UnitOfWork
 from mediation.tables import Event, EventView, Staff
-from mediation.workflow import FINISHED
+from mediation.workflow import FINISHED, session_order
 
 __all__ = [
     "PartiesShown",
@@ -168,7 +168,7 @@ def build_view(uow: UnitOfWork, actor: Actor, case: Case, *, reveal: bool, names
     mediators = rows(CaseMediator)
     # In the order they were held (a session found missing may be entered after a later one:
     # workflow.RECORDS), numbered so; the stored number is the order they were entered in.
-    sessions = sorted(rows(MediationSession, "no"), key=lambda x: (x.held_at, x.no))
+    sessions = sorted(rows(MediationSession, "no"), key=lambda x: session_order(x.held_at, x.no))
     agreements = rows(Agreement, "version")
     extensions = rows(Extension)
     follow_ups = rows(FollowUp)

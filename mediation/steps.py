@@ -26,7 +26,6 @@ from mediation.cases import (
     CaseMediator,
     Extension,
     JudicialConfirmation,
-    MediationSession,
     Prevention,
 )
 from mediation.committee import assignable
@@ -44,7 +43,6 @@ from mediation.core.commands import (
     Mediate,
     Prevent,
     Remediate,
-    Session,
     StepDone,
     Terminate,
 )
@@ -62,6 +60,7 @@ from mediation.steps_aftercare import visit as visit
 from mediation.steps_escalation import recuse as recuse
 from mediation.steps_escalation import report_police as report_police
 from mediation.steps_schedule import schedule as schedule
+from mediation.steps_session import session as session
 
 # ---------------------------------------------------------------------------------------------
 # One function per trigger
@@ -139,29 +138,6 @@ def mediate(uow: UnitOfWork, actor: Actor, ref: str | int, *, mediator: str | No
                  Mediate(mediator=lead, co_mediators=tuple(co), rights_notified=rights_notified),
                  apply,
                  expected_version=expected_version, at=at)
-
-
-@text_inputs(multiline=("minutes",), line=("place", "attendees"))
-def session(uow: UnitOfWork, actor: Actor, ref: str | int, *, minutes: str,
-            place: str | None = None, attendees: str | None = None,
-            expected_version: int | None = None,
-            at: date | None = None) -> StepDone:
-    def apply(case: Case) -> Changes:
-        assert case.id is not None
-        count = len(uow.session.exec(
-            select(MediationSession.id).where(MediationSession.case_id == case.id)).all())
-        row = MediationSession(case_id=case.id, no=count + 1, held_at=uow.now(), place=place,
-                               attendees=attendees, minutes=minutes.strip(),
-                               recorded_by=actor.username)
-        uow.session.add(row)
-        return {"session": [None, {"no": row.no, "place": place, "attendees": attendees,
-                                   "minutes": identity.scrub(row.minutes)}]}
-
-    twin = Twin(MediationSession.__table__, "held_at",  # type: ignore[attr-defined]
-                {"minutes": minutes.strip(), "place": place, "attendees": attendees})
-    return step(uow, actor, ref,
-                 Session(minutes=minutes, place=place, attendees=attendees), apply,
-                 expected_version=expected_version, at=at, twin=twin)
 
 
 @text_inputs(multiline=("reason",))

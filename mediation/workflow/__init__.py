@@ -43,6 +43,8 @@ from mediation.workflow.dates import (
     occurrence,
     occurrence_problem,
     registration_problem,
+    renumbering,
+    session_order,
 )
 from mediation.workflow.guards import (
     AGREEMENT_FIELDS,
@@ -148,6 +150,8 @@ __all__ = [
     "offer_facts",
     "ready_to_close",
     "registration_problem",
+    "renumbering",
+    "session_order",
     "setting",
     "setting_name",
     "transition",

@@ -73,6 +73,27 @@ def appointment_holds(day: date, last_session: date | None) -> bool:
     return last_session is None or last_session < day
 
 
+def session_order(held_at: datetime, entered: int) -> tuple[datetime, int]:
+    """THE order a case's sessions are numbered in (第N次调解: case show, the printed records,
+    the history): the order they were held, those held at the same instant in the order they
+    were entered (``entered``, the stored ``no``). A session found missing and entered later at
+    its true time (a record, :data:`RECORDS`) therefore renumbers the ones held after it:
+    :func:`renumbering` says how."""
+    return (held_at, entered)
+
+
+def renumbering(held: list[tuple[datetime, int]], new: tuple[datetime, int]
+                ) -> tuple[int, list[tuple[int, int]]]:
+    """The number a session entered now (``new``: when held, its entry number) takes among the
+    case's sessions (``held``, each as :func:`session_order` keys it), and each session's
+    number before and after it that it changes (``[(2, 3), (3, 4)]``: 原第2次→第3次...)."""
+    before = sorted(held)
+    after = sorted([*held, new])
+    moved = [(i, after.index(s) + 1) for i, s in enumerate(before, 1)
+             if after.index(s) + 1 != i]
+    return after.index(new) + 1, moved
+
+
 def appointment_problem(when: datetime, now: datetime, cal: Calendar) -> Msg | None:
     """Why the next session cannot be at ``when`` (None when it can): it has passed, or is
     now (``when`` and ``now`` naive UTC, shown in the committee's wall time). An input error

@@ -428,6 +428,6 @@ def _refuse_a_table(data: bytes | str, origin: str) -> None:
     head = data[:filekinds.HEAD]
     kind = filekinds.kind_of(origin, head.encode() if isinstance(head, str) else head)
     if kind is not None:
-        raise InvalidInput(msg("{origin} is a {kind} file; case new --file takes one case as "
-                               "JSON (see docs/case-json.md); a ledger of cases goes through "
-                               "case import", origin=origin, kind=kind))
+        raise InvalidInput(msg("{origin}: a {kind} file, not JSON; case new --file takes one "
+                               "case as JSON (see docs/case-json.md); a ledger of cases goes "
+                               "through case import", origin=origin, kind=kind))

@@ -50,7 +50,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "case history": ("mediation case history 龙12",
                      "mediation case history 龙12 --since 昨天",
                      "mediation case history 龙12 --reveal --reason 核对当事人身份"),
-    "case import": ("mediation case import 案件.jsonl",),
+    "case import": ("mediation case import 案件.jsonl", "mediation case import 台账.xlsx"),
     "case judicial": ("mediation case judicial 龙12 --court 岳麓区人民法院",
                       "mediation case judicial 龙12 --result 确认有效"),
     "case list": ("mediation case list --state 调解中 --category 邻里纠纷",

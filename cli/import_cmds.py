@@ -1,4 +1,5 @@
-"""`mediation case import FILE.jsonl`: many cases at once, validated like case.json."""
+"""`mediation case import FILE`: many cases at once (JSON Lines, or a ledger: .csv, .xlsx),
+validated like case.json."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ def register(app: typer.Typer) -> None:
     @case.command("import")
     def import_(
         ctx: typer.Context,
-        file: str = typer.Argument(..., metavar="FILE.jsonl", help=_(
-            "One case per line, each a case.json object (see docs/case-json.md).")),
+        file: str = typer.Argument(..., metavar="FILE", help=_(
+            "A .jsonl file, one case.json object per line, or a ledger (.csv or .xlsx: a header "
+            "row, then one case per row); see docs/case-json.md.")),
         force: bool = typer.Option(False, "--force", help=_(
             "Do not check for probable duplicates (same ID number, or same names and "
             "category).")),
@@ -31,7 +33,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help=_(
             "Print one JSON document on stdout.")),
     ) -> None:
-        """Register many cases from a JSON Lines file; nothing is written if any is invalid."""
+        """Register many cases from JSON Lines or a ledger; nothing is written if any is bad."""
         from pathlib import Path
 
         from mediation import bulk

@@ -39,7 +39,7 @@ from typing import IO, Any
 
 from sqlalchemy import Engine
 
-from mediation import bulk_validation, bulk_writing, calendars, duplicates
+from mediation import bulk_validation, bulk_writing, calendars, duplicates, ledger
 from mediation.access.policy import Actor
 from mediation.access.signin import Credentials
 from mediation.bulk_validation import Prepared, Rejected
@@ -150,14 +150,7 @@ def import_cases(
         who = Credentials(user=who)
     if (why := files.not_readable(path)) is not None:
         raise InvalidInput(why)
-    _refuse_not_json_lines(path)
-    try:  # the one reader's rules (encodings.encoding_of), streamed for a large file
-        encoding, note = encodings.file_encoding(path)
-    except normalise.Unreadable as exc:
-        raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
-    except OSError as exc:
-        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
-                               error=exc.strerror or type(exc).__name__)) from None
+    source, encoding, note, unheaded = _source(path)
     kw: dict[str, Any] = {} if clock is None else {"clock": clock}
 
     def start(uow: UnitOfWork) -> tuple[Actor, bytes, Calendar]:
@@ -168,24 +161,37 @@ def import_cases(
     with _without_gc():
         result = _import(engine, actor, who, path, key, calendar, force=force,
                          skip_invalid=skip_invalid, batch_size=batch_size, workers=workers,
-                         progress=progress, kw=kw, encoding=encoding)
+                         progress=progress, kw=kw, encoding=encoding, source=source,
+                         unheaded=unheaded)
     result.encoding = note
     return result
 
 
-def _refuse_not_json_lines(path: Path) -> None:
-    """A spreadsheet or a document (filekinds.kind_of) said so in one line, before any line is
-    read as JSON."""
-    try:
+def _source(path: Path) -> tuple[Path | list[tuple[int, str]], str, str | None,
+                                 list[Rejected]]:
+    """What is read: the JSON Lines file, or the JSON lines a ledger's rows become
+    (mediation.ledger), with its codec, the encoding note and the ledger's rows refused before
+    validation. Another spreadsheet or a document (filekinds.kind_of) is refused in one line,
+    before any line is read as JSON."""
+    try:  # the one reader's rules (encodings.encoding_of), streamed for a large file
         with path.open("rb") as fh:
             head = fh.read(filekinds.HEAD)
-    except OSError:
-        return  # the reader below says why
-    kind = filekinds.kind_of(path.name, head)
-    if kind is not None:
-        raise InvalidInput(msg("{origin} is a {kind} file; case import takes only .jsonl, one "
-                               "JSON object per line (see docs/case-json.md)",
-                               origin=path.name, kind=kind))
+        if ledger.readable(path, head):
+            table = ledger.read(path, head)
+            return table.rows, "utf-8", table.encoding, [Rejected(row, msg(
+                "line {line}: column {column} has a value but no header", line=row,
+                column=column).render()) for row, column in table.unheaded]
+        if (kind := filekinds.kind_of(path.name, head)) is not None:
+            raise InvalidInput(msg("{origin}: a {kind} file, not JSON; case import reads .jsonl, "
+                                   ".csv or .xlsx: save it as .xlsx or CSV (see "
+                                   "docs/case-json.md)", origin=path.name, kind=kind))
+        encoding, note = encodings.file_encoding(path)
+    except normalise.Unreadable as exc:
+        raise InvalidInput(msg("{origin}: {why}", origin=path.name, why=exc.message)) from None
+    except OSError as exc:
+        raise InvalidInput(msg("cannot read {file}: {error}", file=str(path),
+                               error=exc.strerror or type(exc).__name__)) from None
+    return path, encoding, note, []
 
 
 @contextmanager
@@ -206,14 +212,16 @@ def _import(engine: Engine, actor: Actor, who: Credentials, path: Path, key: byt
             calendar: Calendar, *,
             force: bool, skip_invalid: bool, batch_size: int, workers: int | None,
             progress: Callable[[int], None] | None, kw: dict[str, Any],
-            encoding: str = "utf-8-sig") -> ImportResult:
-    result = ImportResult()
+            encoding: str = "utf-8-sig", source: Path | list[tuple[int, str]] | None = None,
+            unheaded: list[Rejected] | None = None) -> ImportResult:
+    result = ImportResult(rejected=list(unheaded or ()))
     probes: list[tuple[int, duplicates.Probe]] = []
-    total = 0
+    total = len(result.rejected)
     with tempfile.TemporaryFile(prefix="mediation-import-") as spool:
         workers = workers or bulk_validation.default_workers(path)
         for blob, bad, chunk_probes, count in bulk_validation.validated(
-                path, key, workers, not force, calendar, encoding):
+                path if source is None else source, key, workers, not force, calendar,
+                encoding):
             total += count
             result.rejected.extend(bad)
             pickle.dump(blob, spool, protocol=pickle.HIGHEST_PROTOCOL)

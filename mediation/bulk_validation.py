@@ -148,9 +148,9 @@ def _prepare_chunk(args: tuple[list[tuple[int, str]], bytes, str, bool, Calendar
     return pickle.dumps(good, protocol=pickle.HIGHEST_PROTOCOL), bad, probes, len(lines)
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
+def _chunks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
     chunk: list[tuple[int, str]] = []
-    for n, text in enumerate(lines, start=1):
+    for n, text in lines:
         if text.strip():
             chunk.append((n, text))
             if len(chunk) == CHUNK:
@@ -160,18 +160,28 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def validated(path: Path, key: bytes, workers: int, hashes: bool, calendar: Calendar,
-              encoding: str = "utf-8-sig") -> Iterator[Chunk]:
+def validated(source: Path | list[tuple[int, str]], key: bytes, workers: int, hashes: bool,
+              calendar: Calendar, encoding: str = "utf-8-sig") -> Iterator[Chunk]:
+    """The chunks of the JSON Lines file ``source``, or of the numbered JSON lines a ledger's
+    rows became (mediation.ledger), validated."""
+    if isinstance(source, Path):
+        with source.open(encoding=encoding) as fh:
+            yield from _validated(enumerate(fh, start=1), key, workers, hashes, calendar)
+    else:
+        yield from _validated(source, key, workers, hashes, calendar)
+
+
+def _validated(lines: Iterable[tuple[int, str]], key: bytes, workers: int, hashes: bool,
+               calendar: Calendar) -> Iterator[Chunk]:
     lang = get_language()
-    with path.open(encoding=encoding) as fh:
-        tasks = ((chunk, key, lang, hashes, calendar) for chunk in _chunks(fh))
-        if workers <= 1:
-            for task in tasks:
-                yield _prepare_chunk(task)
-            return
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(workers) as pool:
-            yield from pool.imap(_prepare_chunk, tasks, chunksize=1)
+    tasks = ((chunk, key, lang, hashes, calendar) for chunk in _chunks(lines))
+    if workers <= 1:
+        for task in tasks:
+            yield _prepare_chunk(task)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        yield from pool.imap(_prepare_chunk, tasks, chunksize=1)
 
 
 def default_workers(path: Path) -> int:

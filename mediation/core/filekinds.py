@@ -37,8 +37,10 @@ def kind_of(name: str, head: bytes) -> str | None:
 
 
 def is_xlsx(name: str, head: bytes) -> bool:
-    """An Office Open XML workbook (what Excel and WPS save as ``.xlsx``), by its bytes."""
-    return head.startswith(_ZIP) and kind_of(name, head) == EXCEL
+    """An Office Open XML workbook (what Excel and WPS save as ``.xlsx``), by its bytes or its
+    name."""
+    return kind_of(name, head) == EXCEL and (head.startswith(_ZIP) or PurePath(
+        name).suffix.lower() in (".xlsx", ".xlsm"))
 
 
 def _text_kind(head: bytes) -> str | None:

@@ -65,6 +65,27 @@ def code_of(model: type[BaseModel], key: str) -> str:
     return aliases(model).get(_folded(key), key)
 
 
+def path_of(model: type[BaseModel], key: str) -> list[str] | None:
+    """The field a flat key names, as the codes of its path: ``["phone"]`` for ``电话``, and a
+    nested record's field by the record's name and the field's run together
+    (``法定代表人职务``, ``representative.title``: ``["representative", "title"]``); None if it
+    names none. The one reading of a spreadsheet's column headers (``mediation.ledger``)."""
+    code = code_of(model, key)
+    if code in model.model_fields:
+        return [code]
+    folded = _folded(key)
+    for code, field in model.model_fields.items():
+        inner = _model_in(field.annotation)
+        if inner is None:
+            continue
+        forms = {code, *(form for form, c in aliases(model).items() if c == code)}
+        for form in sorted(forms, key=len, reverse=True):
+            rest = folded[len(form):].lstrip("._-") if folded.startswith(form) else ""
+            if rest and (sub := path_of(inner, rest)) is not None:
+                return [code, *sub]
+    return None
+
+
 def canonical(model: type[BaseModel], data: Any, loc: list[str] | None = None) -> Any:
     """``data`` (a record of ``model``, as read from JSON) with every key a code, in its nested
     records too; anything that is not a record is given back as it is (the schema refuses it).

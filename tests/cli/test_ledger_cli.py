@@ -47,21 +47,30 @@ KIND = {"台账.csv": "CSV", "台账.tsv": "TSV", "台账.txt": "CSV", "台账.j
 @SQLITE
 @pytest.mark.parametrize("terminal", [False, True])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("command", [("case", "import"), ("case", "new", "--file")])
 def test_a_table_is_told_so_in_one_line(committee: Cli, tmp_path: Path, lang: str,
-                                        terminal: bool, command: tuple[str, ...]) -> None:
-    for name, path in files(tmp_path).items():
-        r = committee("--lang", lang, *command, str(path), terminal=terminal,
+                                        terminal: bool) -> None:
+    """case new --file refuses every table; case import reads a CSV or .xlsx ledger and
+    refuses the rest (.xls, .docx, a broken .xlsx) in one line."""
+    given = files(tmp_path)
+    runs = [(("case", "new", "--file"), name) for name in given]
+    runs += [(("case", "import"), name) for name in ("台账.xls", "记录.docx", "台账.xlsx")]
+    for command, name in runs:
+        r = committee("--lang", lang, *command, str(given[name]), terminal=terminal,
                       env={"COLUMNS": "80"})
         assert r.code == 1 and "Traceback" not in r.err, (name, r.err)
         lines = r.err.strip().splitlines()
         assert len(lines) == 1, (name, r.err)
-        said = f"{name} 是 {KIND[name]} 文件；" if lang == "zh" else f"{name} is a {KIND[name]}"
+        if name == "台账.xlsx" and command[1] == "import":  # a ZIP signature, not a workbook
+            said = "无法按 .xlsx 工作簿读取" if lang == "zh" else "cannot be read as an .xlsx"
+        else:
+            said = (f"{name} 是 {KIND[name]} 文件；" if lang == "zh"
+                    else f"{name}: a {KIND[name]} file, not JSON")
         assert said in lines[0], lines
         assert "JSON 格式错误" not in r.err and "第 1 行" not in r.err
-        if lang == "zh":
-            assert ("只接受每行一个 JSON 的 .jsonl" if command[1] == "import"
-                    else "台账请用 case import 导入") in lines[0]
+        if lang == "zh" and command[1] == "new":
+            assert "台账请用 case import 导入" in lines[0]
+        elif lang == "zh" and name != "台账.xlsx":
+            assert "请另存为 .xlsx 或 CSV" in lines[0]
     listed = committee("case", "list", "--json")
     assert listed.code == 0 and listed.out.strip() == "[]", listed.out
 

@@ -80,10 +80,11 @@ def accept(uow: UnitOfWork, actor: Actor, ref: str | int, *,
         now = uow.now()
         set_field(case, ch, "accepted_at", now)
         set_field(case, ch, "deadline", _conclusion_deadline(uow, case, now))
-        assert case.id is not None
-        if takes_on_accept(actor, assigned=casestore.assigned_to(uow, case.id)):
+        case_id = case.id
+        assert case_id is not None
+        if takes_on_accept(actor, assigned=lambda: casestore.assigned_to(uow, case_id)):
             set_field(case, ch, "lead_mediator", actor.username)  # theirs: in the event
-            uow.session.add(CaseMediator(case_id=case.id, username=actor.username, lead=True,
+            uow.session.add(CaseMediator(case_id=case_id, username=actor.username, lead=True,
                                          assigned_at=now))
         return ch
 

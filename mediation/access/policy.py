@@ -37,6 +37,7 @@ whoever looks the rule up in docs/access.md (exit code 1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mediation.core.errors import PermissionDenied
@@ -332,15 +333,16 @@ def require_appointment(actor: Actor, *, lead: str | None, co: list[str],
     raise denied(actor, "case.assign")
 
 
-def takes_on_accept(actor: Actor, *, assigned: set[str]) -> bool:
+def takes_on_accept(actor: Actor, *, assigned: Callable[[], set[str]]) -> bool:
     """Whether ``actor``, accepting a case, becomes its mediator: a mediator accepting a case
     no mediator is assigned to (recorded in the accept event as its ``lead_mediator``). The
     committee accepts through its members (DOMAIN.md: accept), a mediator appoints only
     themselves (:func:`require_appointment`), and the case they took on stays theirs to see
     and act on (:func:`may_on_case`), not lost the moment it leaves intake. A director
     accepting leaves the appointment to ``case assign``; a case assigned already keeps its
-    mediators."""
-    return actor.role == Role.mediator and not assigned
+    mediators. ``assigned``: the case's mediators, asked only of a mediator (a director's
+    accept reads nothing more: a step's statements stay on the driver, issue 18)."""
+    return actor.role == Role.mediator and not assigned()
 
 
 # Display names of the events this feature records, and of their changed fields (history, audit).

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cli import render
+from cli import output, render
 from cli.choices import choice_opt
 from cli.context import env
 from cli.options import MAX_INT, format_opt
@@ -305,10 +305,11 @@ def register(app: typer.Typer) -> None:
 
         e = env(ctx)
         summary = svc.build(e.url(), synthetic=cases, seed=seed, fresh=fresh)
-        render.err(_("Demo database: {url} ({count} cases). Try: MEDIATION_DB={path} "
-                           "MEDIATION_USER={user} mediation case list",
-                           url=summary["url"], count=summary["cases"], path=summary["path"],
-                           user=summary["director"]) + "\n")
+        # the command to try on a line of its own, whole (render.notes): a line to copy
+        render.err(_("Demo database: {url} ({count} cases). Try:", url=summary["url"],
+                     count=summary["cases"]) + "\n")
+        output.err(f"  MEDIATION_DB={summary['path']} MEDIATION_USER="
+                   f"{summary['director']} mediation case list\n")
         if quiet:
             return
         from cli import agenda_cmds

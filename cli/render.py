@@ -298,7 +298,7 @@ def one_time_code(result: dict[str, Any]) -> None:
         text = _("One-time code for {who}: {code} (valid until {time}). Hand it to them in "
                  "person: they sign in with it once and then choose their own password.",
                  **fields)
-    sys.stdout.write(text + "\n")
+    paragraph(text)  # instructions: wrapped to the terminal (catalogue flag `wrapped`)
 
 
 def admin_notices(rows: list[dict[str, Any]]) -> None:

@@ -281,12 +281,12 @@ def register(app: typer.Typer) -> None:
         if as_json:
             render.emit_json(manifest)
         else:
-            render.out(_("Exported {date} to {folder}: {cases} cases, {events} events; "
-                               "log head {seq} {hash}.", date=d.isoformat(),
-                               folder=manifest["folder"], cases=manifest["rows"]["cases.csv"],
-                               events=manifest["rows"]["events.csv"],
-                               seq=manifest["log_head"]["seq"],
-                               hash=manifest["log_head"]["hash"][:16]) + "\n")
+            render.out(_("Exported {date} to {folder}: {cases} cases, {events} events.",
+                         date=d.isoformat(), folder=manifest["folder"],
+                         cases=manifest["rows"]["cases.csv"],
+                         events=manifest["rows"]["events.csv"]) + "\n")
+            render.out(_("Log head {seq} {hash}.", seq=manifest["log_head"]["seq"],
+                         hash=manifest["log_head"]["hash"][:16]) + "\n")
 
 
 class _progress:

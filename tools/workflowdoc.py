@@ -93,7 +93,7 @@ def render() -> str:
         "case's registration (the refusal says that a dispute that came in earlier is "
         "registered at its true date with `case new --at`), a time before the case's previous "
         "step (`workflow.occurrence_problem`; the refusal names that step and its time: "
-        "`不能早于本案上一步骤“受理”（2026-12-01 09:30）`), or one more than the committee's "
+        "`早于本案上一步骤“受理”（2026-12-01 09:30）`), or one more than the committee's "
         "late-entry days ago. The previous step is one that happened in the dispute: a plan ("
         + ", ".join(f"`{t}`" for t in workflow.PLANS) + ", the next session booked with the "
         "parties) and a correction (" + ", ".join(f"`{t}`" for t in workflow.CORRECTIONS)

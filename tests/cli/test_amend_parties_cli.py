@@ -45,7 +45,7 @@ def test_a_misspelt_name_is_corrected_after_acceptance(cli: Cli, lang: str) -> N
                  ("--add-party", '{"role": "被申请人", "name": "王五"}')):
         r = cli("--lang", lang, "case", "amend", "1", *argv, "--reason", "更正")
         assert r.code == 1 and len(r.err.strip().splitlines()) == 1, r.err
-        expected = ("当事人只能在受理前增加、删除或调换" if lang == "zh"
+        expected = ("受理前才能增删当事人或调换身份" if lang == "zh"
                     else "only before the case is accepted")
         assert expected in r.err, r.err
         assert ("当事人信息" if lang == "zh" else "parties' particulars") in r.err

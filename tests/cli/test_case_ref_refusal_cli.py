@@ -25,7 +25,7 @@ def test_a_wrong_abbreviation_is_quoted_as_typed(cli: Cli, lang: str, terminal: 
     line = " ".join(r.err.split())
     assert "调字人调字" not in line
     if lang == "zh":
-        assert "龙调字第1号 不是本委员会的案号；案号形如 (" in line, line
+        assert "龙调字第1号 不是本调委会的案号，应形如 (" in line, line
         assert "龙人调字第1号 或 龙1" in line, line
     else:
         assert "龙调字第1号 is not a case number of this committee; its case numbers look " \

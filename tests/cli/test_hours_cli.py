@@ -66,7 +66,7 @@ def test_an_appointment_already_passed_names_its_time(
              terminal=terminal, env=W80)
     assert r.code == 1 and "Traceback" not in r.err
     assert len(r.err.strip().splitlines()) == 1, r.err
-    said = (f"下次调解的时间 {day} 00:30 已经过去（现在 {day} 01:10）；请写将来的时间，如 明天 9:30"
+    said = (f"下次调解时间 {day} 00:30 已过（现 {day} 01:10）：请写将来时间"
             if lang == "zh" else f"the next session's time {day} 00:30 has passed (now {day} "
             "01:10): write a time to come, such as tomorrow 9:30")
     assert said in r.err, r.err

@@ -151,7 +151,7 @@ def _record(**party: object) -> dict[str, object]:
     ({"id_type": "other", "id_number": BAD_CHECK}, ("校验码", "check digit")),
     ({"id_type": "passport", "id_number": "?"}, ("护照号码", "passport number")),
     ({"id_type": "other", "id_number": "是"}, ("4 至 20 位", "4 to 20")),
-    ({"id_type": "credit_code", "id_number": "A1234567"}, ("自然人的证件", "a person's")),
+    ({"id_type": "credit_code", "id_number": "A1234567"}, ("自然人证件", "a person's")),
     ({"kind": "legal_person", "name": "某某公司", "sex": None, "id_number": CREDIT_BAD},
      ("GB 32100", "GB 32100")),
     ({"kind": "organisation", "name": "某某协会", "sex": None, "id_type": "credit_code",

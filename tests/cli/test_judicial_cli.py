@@ -37,7 +37,7 @@ def agreed(cli: Cli) -> Cli:
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", "is before the agreement took effect"), ("zh", "早于调解协议生效之日")])
+    ("en", "is before the agreement took effect"), ("zh", "早于协议生效日")])
 def test_a_filing_before_the_agreement_took_effect_says_so(agreed: Cli, lang: str,
                                                            words: str) -> None:
     today = DEFAULT.local_date(utcnow())

@@ -57,7 +57,7 @@ def test_bad_input_is_one_line_and_writes_nothing(demo: Cli, lang: str) -> None:
     L = ("--lang", lang)
     before = version(demo)
     for args, code, said in (
-            (("--at", "2020-01-06T09:00"), 1, ("下次调解的时间 2020-01-06 09:00 已经过去（现在 ",
+            (("--at", "2020-01-06T09:00"), 1, ("下次调解时间 2020-01-06 09:00 已过（现 ",
                                                "time 2020-01-06 09:00 has passed (now ")),
             (("--at", "2099-12-05"), 2, ("时间，如 2099-12-05 09:30",
                                          "time of the session too: 2099-12-05 09:30")),

@@ -96,7 +96,7 @@ def test_a_step_before_the_previous_step_is_refused_naming_it(room: Cli, tmp_pat
     r = room(*L, "case", "mediate", "1", "--mediator", "wangfang", "--rights-notified",
              "--at", "今天 8点", terminal=True, env={"COLUMNS": "80"})
     assert r.code == 1 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
-    assert (("不能早于本案上一步骤“受理”（2026-12-02 09:30）" if zh else
+    assert (("早于本案上一步骤“受理”（2026-12-02 09:30）" if zh else
              "before the case's previous step, accept (2026-12-02 09:30)") in r.err), r.err
     assert room("case", "history", "1", "--json").out == before
 

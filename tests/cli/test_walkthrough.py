@@ -93,7 +93,7 @@ def test_a_mediators_day(cli: Cli, tmp_path: Path, lang: str) -> None:
 
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", ["Case (2026)", "is intake; cannot confirm", "Allowed now: accept, decline"]),
-    ("zh", ["当前为“登记”", "不能执行“确认协议”", "当前可执行：受理、不予受理"]),
+    ("zh", ["为“登记”", "不能执行“确认协议”", "当前可执行：受理、不予受理"]),
 ])
 def test_a_refusal_is_one_line_naming_case_state_action_reason_and_what_is_allowed(
         cli: Cli, tmp_path: Path, lang: str, words: list[str]) -> None:

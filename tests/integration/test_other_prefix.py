@@ -30,7 +30,7 @@ def _year(room: Room) -> int:
 @pytest.mark.parametrize(("lang", "said"), [
     ("en", "{ref} is not a case number of this committee; its case numbers look like "
            "({year})龙人调字第10号 or 龙10"),
-    ("zh", "{ref} 不是本委员会的案号；案号形如 ({year})龙人调字第10号 或 龙10"),
+    ("zh", "{ref} 不是本调委会的案号，应形如 ({year})龙人调字第10号 或 龙10"),
 ])
 @pytest.mark.parametrize("ref", ["虎10", "({year})虎人调字第10号", "龙调字第10号", "龙人调第10号"])
 def test_another_prefix_is_quoted_as_typed(room: Room, ref: str, lang: str, said: str) -> None:

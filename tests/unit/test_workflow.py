@@ -202,8 +202,8 @@ def test_an_appointment_already_passed_is_refused_as_input(lang: str) -> None:
     finally:
         set_language("en")
     assert subject.state == "mediating"
-    assert shown == ("下次调解的时间 2026-12-02 00:30 已经过去（现在 2026-12-02 01:10）；请写将来的"
-                     "时间，如 明天 9:30" if lang == "zh" else
+    assert shown == ("下次调解时间 2026-12-02 00:30 已过（现 2026-12-02 01:10）：请写将来时间"
+                     if lang == "zh" else
                      "the next session's time 2026-12-02 00:30 has passed (now 2026-12-02 "
                      "01:10): write a time to come, such as tomorrow 9:30")
 

@@ -61,6 +61,15 @@ never replaces a template there, `--force` or not.
 Every refusal is one line on standard error (a file's problems: one line each before it), in the
 `--lang` chosen, without a traceback; `--json` output is one JSON document on standard output.
 The exit codes are in the table below.
+
+A one-line message (a refusal, a note, a confirmation) fits an 80-column terminal: filled with the
+longest values its fields take in practice (a case number as (2026)龙人调字第1234号, a masked name
+of four characters, a path of 20 columns, a date and time), it takes at most 80 columns less the
+`错误：` / `error: ` before it: 74 columns under zh (a Chinese character takes two), 73 under en.
+tests/unit/test_message_width.py checks every message of the catalogues; text the CLI wraps to
+the terminal (help, a statistics note, a one-time code's instructions, a note before a command
+to copy) is marked `#, wrapped` in its catalogue entry. A message that needs a list longer than
+that names the most common forms and leaves the rest to `--help`.
 """
 
 # Each code of mediation.core.errors.Exit: its meaning (en, zh) and an example (the command, and
@@ -95,7 +104,7 @@ EXITS: dict[str, tuple[str, str, str, str, str]] = {
         "mediation case accept 8 --expect-version 1",
         "error: case (2026)龙人调字第8号 was changed by 王芳 at ... (now version 2); reload it "
         "and try again",
-        "错误：案件 (2026)龙人调字第8号 已被 王芳 于 …… 修改（当前版本 2）；请重新读取后再试"),
+        "错误：(2026)龙人调字第8号 已被 王芳 于 …… 修改：请重读再试"),
     "INTEGRITY": (
         "an integrity failure: the event log or the case files fail verification",
         "完整性校验失败：事件日志或案卷未通过校验",
@@ -108,7 +117,7 @@ EXITS: dict[str, tuple[str, str, str, str, str]] = {
         "内部错误（程序缺陷，或无法连接数据库）：未记录任何内容；`MEDIATION_DEBUG=1` 可查看详情",
         "mediation --db postgresql+psycopg://nobody@127.0.0.1:1/x case list",
         "error: internal error (OperationalError): ... The step was not recorded. ...",
-        "错误：内部错误，本次操作未被记录。设置 MEDIATION_DEBUG=1 可查看详情。"),
+        "错误：内部错误（OperationalError）：……。本次操作未记录；设 MEDIATION_DEBUG=1 看详情。"),
     "INTERRUPTED": (
         "cancelled at a prompt (Ctrl-C, or Ctrl-D: end of input); nothing written",
         "在提问时取消（Ctrl-C 或 Ctrl-D）；未写入任何内容",

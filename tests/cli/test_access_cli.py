@@ -123,7 +123,7 @@ def test_sign_in_and_act_by_the_display_name(cli: Callable[..., Any]) -> None:
     signed = cli("--lang", "zh", "login", "王芳", "--password-stdin", input=PW + "\n",
                  env={"MEDIATION_USER": "王芳"})
     assert signed.code == 0 and signed.err == "", signed.err
-    assert "已登录为 王芳（主任）" in signed.out, signed.out
+    assert "王芳（主任）已登录至" in signed.out, signed.out
     listed = cli("case", "list", "--json", env={"MEDIATION_USER": "王芳"})
     assert listed.code == 0, listed.err
     wrong = cli("login", "王小芳", "--password-stdin", input=PW + "\n", env=SIGNED_IN)

@@ -114,8 +114,8 @@ def test_a_minor_an_adult_a_contradiction_and_ctrl_c_then_resume(tmp_path: Path)
     [draft] = sorted(drafts.glob("*.json"))
     # wrapped to the 80 columns by the program, the path whole on its line, nothing lost
     said = screen[screen.rindex("已取消"):].strip().splitlines()
-    assert "".join(said).replace(" ", "") == (f"已取消，尚未登记。已填写的内容保存在{draft}，"
-                                             "再次运行mediationcasenew可以继续。"), said
+    assert "".join(said).replace(" ", "") == (f"已取消，尚未登记；草稿在{draft}，"
+                                             "mediationcasenew可续"), said
     assert any(str(draft) in line for line in said), said
     assert stat.S_IMODE(draft.stat().st_mode) == 0o600
     adult = screen.split("— 第1位被申请人 —")[1]  # the adult: asked only whether she lacks capacity

@@ -49,7 +49,7 @@ def test_a_second_sign_in_says_whose_session_it_ended(cli: Callable[..., Result]
     hers = json.loads(Path(os.environ["MEDIATION_SESSION_FILE"]).read_text())["token"]
     out = _login(cli, room, "liming", lang)
     line = out.out.splitlines()[0]
-    assert line.startswith("已登录为 李明（调解员），有效至 " if zh
+    assert line.startswith("李明（调解员）已登录至 " if zh
                            else "Signed in as 李明 (mediator) until "), line
     assert line.endswith("；王芳 的登录已结束。" if zh else "; 王芳 is signed out."), line
     # her session is over, not only forgotten: her token signs nobody in
@@ -71,8 +71,8 @@ def test_whoami_says_who_is_signed_in_or_that_no_one_is(cli: Callable[..., Resul
     env = {**SIGNED_IN, "MEDIATION_DB": room}
     out = cli("--lang", lang, "whoami", env=env)
     assert out.code == 0, out.err
-    assert out.out == ("当前无人登录：用 `mediation login 用户名` 登录（调委会不要求登录时，由 "
-                       "MEDIATION_USER 指明谁在操作）\n" if zh else
+    assert out.out == ("当前无人登录：用 `mediation login 用户名` 登录；不要求登录时 "
+                       "MEDIATION_USER 指明操作者\n" if zh else
                        "No one is signed in: `mediation login USER` signs in (or, where the "
                        "committee does not require sign-in, MEDIATION_USER names who acts)\n")
     assert json.loads(cli("whoami", "--json", env=env).out)["user"] is None

@@ -103,6 +103,15 @@ SPECIFIC: dict[str, dict[str, str]] = {
     # what the district administrator did, the longest of its acts (停用/启用账号)
     'Notice: the district administrator {admin} did "{act}" ({user}) on {time}.': {
         "act": "停用/启用账号"},
+    # an hour a part of the day does not say (moments._no_such_hour: 中午3点)
+    "{value!r}: {part} has no {hour} o'clock; write {early} ({am}) or {late} ({pm})": {
+        "value": "中午3点", "part": "中午", "hour": "3", "early": "凌晨3点", "am": "03:00",
+        "late": "下午3点", "pm": "15:00"},
+    # a time typed alone that is still to come today (dates.py: 晚上12点), for --registered-at
+    '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
+    '"yesterday {time}"': {"option": "--registered-at", "time": "晚上12点"},
+    # the one whose session a sign-in ends: a person
+    "Signed in as {user} ({role}) until {time}; {previous} is signed out.": {"previous": NAME},
     # the forms of a case reference, for case 12 (normalise.not_a_case)
     "{ref!r} is not a case: give its id ({id}), its number ({number}, brackets half- or "
     "full-width: {wide}) or a short form ({short}, {dated}, {seq_only}, {seq_bare})": {

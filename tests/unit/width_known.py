@@ -11,6 +11,8 @@ ZH_LEFT: frozenset[str] = frozenset({
     '--registered-at)',
     'write N:{{...}}, e.g. {n}:{{"representative": {{"name": "王建华", "title": "总经理"}}}} or '
     '{n}:{{"phone": "13900001111"}}',
+    '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
+    '"yesterday {time}"',
     '{ref!r} is not a case: give its id ({id}), its number ({number}, brackets half- or '
     'full-width: {wide}) or a short form ({short}, {dated}, {seq_only}, {seq_bare})',
 })
@@ -34,6 +36,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     "--registered-at {when} is not in {year}: the case number is {year}'s",
     '--reveal needs --reason: why the full personal data is needed (it is recorded)',
     '2026-11, 2026年11月, 11月 (the most recent November), this month or last month',
+    'An unfinished intake kept by an earlier version, whose owner is not known, is deleted unread.',
     'Filed {case} on {date}; kept for {period}; {count} documents frozen.',
     'Finished cases are anonymised {days} days after they ended (closed, withdrawn, or declined '
     'and never closed).',
@@ -61,6 +64,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'Notice: {user} signed in with a one-time code and chose a password on {time}.',
     'One consented extension adds at most {days} days; extensions per case: {n}.',
     'Restored {file} from {source} (schema revision {rev}).',
+    'Signed in as {user} ({role}) until {time}; {previous} is signed out.',
     'Small numbers: with only {n} concluded cases the interval is wide; do not compare rates on '
     'their own.',
     'Success rate: none — no case concluded in this period (the denominator is 0).',
@@ -76,6 +80,8 @@ EN_KNOWN: frozenset[str] = frozenset({
     'Whether a case is closed and filed only after at least one follow-up visit.',
     'Write DIR/D/ (D: the day exported) atomically: {files}; personal data masked.',
     'Wrote {path}: {period}, {succeeded} succeeded of {concluded} concluded.',
+    '`mediation login USER` signs in (or, where the committee does not require sign-in, '
+    'MEDIATION_USER names who acts)',
     'a Mainland travel permit for Hong Kong and Macao residents is H or M and 8 or 10 digits '
     '(H12345678)',
     'a Mainland travel permit for Taiwan residents is 8 or 10 digits (12345678)',
@@ -232,6 +238,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'ends',
     'the persons counted ({persons}) cannot exceed the persons involved in the case ({involved}): '
     'correct the case first (case amend --persons)',
+    "the reporting category's code in the province's numbering the committee loaded; empty if none",
     'the same party is in an open case of another committee; the director can see which in case '
     'show',
     'the search index differs from the cases in {n} places; repair it with `mediation db reindex`',
@@ -253,6 +260,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     "user name {user!r} is not allowed: 2-32 characters, lower-case letters, digits, '_', '.', "
     "'-', starting with a letter",
     'when found (--found) {value!r} is not a date and time; write e.g. 2026-11-30 09:30',
+    'when the outcome was first fed back to the referring body, UTC; empty before',
     'who are you? sign in with `mediation login USER`, or (without required sign-in) set '
     'MEDIATION_USER',
     'write N:{{...}}, e.g. {n}:{{"representative": {{"name": "王建华", "title": "总经理"}}}} or '
@@ -276,7 +284,10 @@ EN_KNOWN: frozenset[str] = frozenset({
     '{option} {date} is after the day this step happened ({day}, --at)',
     '{option} {date} is before the agreement was reached ({reached}): a performance deadline is '
     'on or after that day',
+    '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
+    '"yesterday {time}"',
     '{origin}: the JSON is nested too deeply (a case record is at most 4 levels deep)',
+    '{origin}: {place}: “{first}” and “{second}” are the same field ({field}): give it once',
     '{path} cannot be opened as a database ({why}); name a mediation database file with --db or '
     'MEDIATION_DB',
     '{path} exists and is not a folder: give a folder to write into (a new one is made)',
@@ -296,6 +307,10 @@ EN_KNOWN: frozenset[str] = frozenset({
     'full-width: {wide}) or a short form ({short}, {dated}, {seq_only}, {seq_bare})',
     '{ref} is not a case number of this committee; its case numbers look like {number} or {short}',
     '{typed} is part of the names of several who may mediate: {found}; give one of them',
+    '{user} ({role}), {committee}; by a token valid until {time}',
+    '{user} ({role}), {committee}; sign-in is not enabled: MEDIATION_USER/--user names who acts '
+    'and proves nothing',
+    '{user} ({role}), {committee}; signed in until {time}',
     '{user} cannot mediate: a {role} is not a mediator; those who may mediate: {able}',
     '{user} cannot mediate: the account is disabled; those who may mediate: {able}',
     "{user} has no one-time code awaiting the committee's half; a director gives a whole code "
@@ -310,6 +325,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'rounded',
     '{value!r} is not an ethnic group (GB/T 3304): give its name (汉族 or 汉, Han) or its code (01 '
     'to 56; 97 other, 98 of foreign origin)',
+    "{value!r}: {part} has no {hour} o'clock; write {early} ({am}) or {late} ({pm})",
     '{value} is none of the list above: type its number (1-{last}) or its name',
     '{who} cannot sign in until a member of the committee gives them the second half of their '
     'one-time code: `mediation staff code {user}`.',

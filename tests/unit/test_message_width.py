@@ -110,6 +110,14 @@ SPECIFIC: dict[str, dict[str, str]] = {
     # a time typed alone that is still to come today (dates.py: 晚上12点), for --registered-at
     '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
     '"yesterday {time}"': {"option": "--registered-at", "time": "晚上12点"},
+    # a spreadsheet or document given where JSON is read: its file name and its kind
+    "{origin} is a {kind} file; case import takes only .jsonl, one JSON object per line (see "
+    "docs/case-json.md)": {"origin": PATH, "kind": "Excel"},
+    "{origin} is a {kind} file; case new --file takes one case as JSON (see docs/case-json.md); "
+    "a ledger of cases goes through case import": {"origin": PATH, "kind": "Excel"},
+    # a period's option as typed (--month)
+    "the period is given twice ({period} and {option} {value}): give one": {
+        "option": "--quarter", "value": "2026Q4"},
     # the one whose session a sign-in ends: a person
     "Signed in as {user} ({role}) until {time}; {previous} is signed out.": {"previous": NAME},
     # the forms of a case reference, for case 12 (normalise.not_a_case)

@@ -59,6 +59,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'committee whether this is one dispute.',
     "Nothing of yours is due. The whole committee's agenda: `mediation agenda --committee`.",
     'Nothing of yours is due. With the cases waiting in intake: `mediation agenda`.',
+    'Nothing since {day} (latest {last}): give an earlier --since or omit it',
     'Notice: the district administrator {admin} did "{act}" ({user}) on {time}.',
     "Notice: {giver} gave the committee's half of the one-time code of {user} on {time}.",
     'Notice: {user} signed in with a one-time code and chose a password on {time}.',
@@ -71,6 +72,8 @@ EN_KNOWN: frozenset[str] = frozenset({
     'Sweep {id} recorded: {area} on {date}, a zero report (no disputes found).',
     "The director's name is recorded as {user}; give the real name with `mediation staff name "
     '{user} NAME`.',
+    "The district administrator's name is recorded as {user}; give the real name with `mediation "
+    'staff name {user} NAME`.',
     'The event log holds: {events} events, head {seq} ({hash}), {cases} cases replayed.',
     'Token {id} for {user}, valid until {time}, written to {path}. Use it with --token-file or '
     'MEDIATION_TOKEN_FILE.',
@@ -118,6 +121,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'case {case}: no next session is scheduled: nothing to cancel',
     'case {case}: row {row} is in the case file, but no event recorded it',
     'case {case}: row {row}, recorded by event {seq}, is missing from the case file',
+    'case {case}: this session is already booked, at the same time and place: nothing recorded',
     'case {case}: this {step} is already recorded ({when}, the same content): a record typed '
     'twice is kept once, nothing was written (a second one that day differs in what it records)',
     "case {case}: {action} does not follow from the case's earlier events: {why}",
@@ -234,6 +238,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'the parties have not been told their rights and duties (--rights-notified)',
     'the parties may apply for judicial confirmation until {date}: a closed case takes only the '
     "court's decision on a filing made before closing (case judicial)",
+    'the period is given twice ({period} and {option} {value}): give one',
     'the period to conclude ended with {date}: an extension must be applied for before the period '
     'ends',
     'the persons counted ({persons}) cannot exceed the persons involved in the case ({involved}): '
@@ -286,6 +291,10 @@ EN_KNOWN: frozenset[str] = frozenset({
     'on or after that day',
     '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
     '"yesterday {time}"',
+    '{origin} is a {kind} file; case import takes only .jsonl, one JSON object per line (see '
+    'docs/case-json.md)',
+    '{origin} is a {kind} file; case new --file takes one case as JSON (see docs/case-json.md); a '
+    'ledger of cases goes through case import',
     '{origin}: the JSON is nested too deeply (a case record is at most 4 levels deep)',
     '{origin}: {place}: “{first}” and “{second}” are the same field ({field}): give it once',
     '{path} cannot be opened as a database ({why}); name a mediation database file with --db or '

@@ -118,6 +118,9 @@ SPECIFIC: dict[str, dict[str, str]] = {
     # a period's option as typed (--month)
     "the period is given twice ({period} and {option} {value}): give one": {
         "option": "--quarter", "value": "2026Q4"},
+    # a step's line: the event's number and who recorded it
+    "{number}: now {state} (version {version}, event {event}), recorded by {by}": {
+        "event": COUNT, "by": NAME},
     # the one whose session a sign-in ends: a person
     "Signed in as {user} ({role}) until {time}; {previous} is signed out.": {"previous": NAME},
     # the forms of a case reference, for case 12 (normalise.not_a_case)

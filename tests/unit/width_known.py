@@ -9,8 +9,13 @@ ZH_LEFT: frozenset[str] = frozenset({
     '--at {when} is before the case was registered ({registered}): no step precedes the '
     'registration (a registration time entered wrong is corrected with case amend '
     '--registered-at)',
+    'parties {n} and {m} are one person on both sides; if they are two people of the same name, '
+    'give both their ID numbers',
+    'the parties may apply for judicial confirmation until {date}: a filing made by then is still '
+    'recorded after closing (case judicial --filed)',
     'write N:{{...}}, e.g. {n}:{{"representative": {{"name": "王建华", "title": "总经理"}}}} or '
     '{n}:{{"phone": "13900001111"}}',
+    '{number}: now {state} (version {version}, event {event}), recorded by {by}',
     '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
     '"yesterday {time}"',
     '{ref!r} is not a case: give its id ({id}), its number ({number}, brackets half- or '
@@ -173,6 +178,8 @@ EN_KNOWN: frozenset[str] = frozenset({
     "--dbname='{url}' {file} (see docs/deploy.md)",
     'only an organisation or a legal person has a legal representative or person in charge; a '
     'person takes part in person or through a guardian',
+    'parties {n} and {m} are one person on both sides; if they are two people of the same name, '
+    'give both their ID numbers',
     'past its period (it ended {date}): conclude it, with the agreement reached or by ending '
     'mediation',
     'pdfunite (Debian package poppler-utils) was not found: the .docx files were written, without '
@@ -194,6 +201,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'the agreement settles an amount but names no performance deadline: give --due YYYY-MM-DD '
     '(Law art. 29), or add it later (case amend --agreement-due), so the agenda reminds the visit '
     'when it falls due',
+    'the agreement took effect {date}: report the outcome back to whoever brought the dispute',
     'the agreement was to be performed by {date}: visit the parties and record how it is performed',
     'the case cannot be registered before the dispute was found ({discovered}): give the '
     'registration time again',
@@ -201,6 +209,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'until the case is closed); in this state only {allowed} may be',
     'the case was closed on {date}: a feedback is recorded only if it was given on or before that '
     'day (--at YYYY-MM-DD)',
+    'the case was declined {date}: report it back to whoever brought the dispute',
     'the check character of the unified social credit code does not match (GB 32100)',
     "the committee's half of your own code is given by another member of the committee",
     'the database already holds data; the demo needs an empty one (use --fresh for an earlier '
@@ -220,6 +229,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     'spacing, a float), or a field is not UTF-8 or is malformed',
     'the filing date {filed} is before the agreement took effect ({date}): a filing is made on or '
     'after that day, within {days} days',
+    'the follow-up visit of {date} found the agreement not fully performed: urge performance',
     'the head published in {file} has hash {published}, the log now has {actual}: history up to '
     'it was rewritten',
     'the head {seq} published in {file} is beyond the end of the log ({last}): the log was '
@@ -236,8 +246,8 @@ EN_KNOWN: frozenset[str] = frozenset({
     'tomorrow 9:30',
     'the one-time code of {user} has expired; ask for a new one (`mediation staff reset {user}`)',
     'the parties have not been told their rights and duties (--rights-notified)',
-    'the parties may apply for judicial confirmation until {date}: a closed case takes only the '
-    "court's decision on a filing made before closing (case judicial)",
+    'the parties may apply for judicial confirmation until {date}: a filing made by then is still '
+    'recorded after closing (case judicial --filed)',
     'the period is given twice ({period} and {option} {value}): give one',
     'the period to conclude ended with {date}: an extension must be applied for before the period '
     'ends',
@@ -284,6 +294,7 @@ EN_KNOWN: frozenset[str] = frozenset({
     '{file} is not a signed checkpoint: with --key every anchor must be signed (a manifest, or a '
     'checkpoint whose signature was removed, is accepted only without --key)',
     '{file} is not a sound SQLite database ({verdict}); nothing was changed',
+    '{number}: now {state} (version {version}, event {event}), recorded by {by}',
     '{n} of them registered before events recorded the whole case file: their state and version '
     'were checked, not their fields.',
     '{option} {date} is after the day this step happened ({day}, --at)',

@@ -11,13 +11,27 @@ ZH_LEFT: frozenset[str] = frozenset({
     '--registered-at)',
     'parties {n} and {m} are one person on both sides; if they are two people of the same name, '
     'give both their ID numbers',
+    'records of sessions printed before carry the old numbers: {which}; print them again '
+    '(mediation case print session {case} --version N)',
     'the parties may apply for judicial confirmation until {date}: a filing made by then is still '
     'recorded after closing (case judicial --filed)',
+    'this session ({when}) was held before session {first} already recorded: it is session {no}, '
+    'and the later ones are renumbered: {moves}',
     'write N:{{...}}, e.g. {n}:{{"representative": {{"name": "王建华", "title": "总经理"}}}} or '
     '{n}:{{"phone": "13900001111"}}',
     '{number}: now {state} (version {version}, event {event}), recorded by {by}',
     '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
     '"yesterday {time}"',
+    '{origin}: a {kind} file, not JSON; case import reads .jsonl, .csv or .xlsx: save it as .xlsx '
+    'or CSV (see docs/case-json.md)',
+    '{origin}: a {kind} file, not JSON; case new --file takes one case as JSON (see '
+    'docs/case-json.md); a ledger of cases goes through case import',
+    '{origin}: cannot be read as an .xlsx workbook; save it again from Excel or WPS as .xlsx or '
+    'CSV',
+    "{origin}: column {column} ({header}) names no field; the columns are the fields' names or "
+    "codes, a party's after its role: 申请人姓名, 被申请人2电话 (see docs/case-json.md)",
+    '{origin}: the first row names no field; it must be the header, naming the columns (see '
+    'docs/case-json.md)',
     '{ref!r} is not a case: give its id ({id}), its number ({number}, brackets half- or '
     'full-width: {wide}) or a short form ({short}, {dated}, {seq_only}, {seq_bare})',
 })
@@ -188,6 +202,8 @@ EN_KNOWN: frozenset[str] = frozenset({
     'record to whom the outcome was reported (--to: the party, the grid worker, the referring '
     'court, police station or office)',
     'record which party asked for another mediator (--party) and why (--reason)',
+    'records of sessions printed before carry the old numbers: {which}; print them again '
+    '(mediation case print session {case} --version N)',
     'several staff members are named {name}: give the user name, one of {users}',
     'sign-in is required here, so the first user needs a password (prompted, or --password-stdin)',
     'signed in as {signed}, but MEDIATION_USER/--user names {user}; unset it or sign in as {user}',
@@ -271,6 +287,8 @@ EN_KNOWN: frozenset[str] = frozenset({
     'this database already has committees that require sign-in; the district administrator adds '
     'committees with `mediation committee add`',
     'this month, last month, this quarter, last quarter, this year or last year',
+    'this session ({when}) was held before session {first} already recorded: it is session {no}, '
+    'and the later ones are renumbered: {moves}',
     'two places given ({first} and --out {second}): give one',
     "user name {user!r} is not allowed: 2-32 characters, lower-case letters, digits, '_', '.', "
     "'-', starting with a letter",
@@ -302,11 +320,18 @@ EN_KNOWN: frozenset[str] = frozenset({
     'on or after that day',
     '{option} {when} is in the future (now {now}); if you meant yesterday, write {option} '
     '"yesterday {time}"',
-    '{origin} is a {kind} file; case import takes only .jsonl, one JSON object per line (see '
-    'docs/case-json.md)',
-    '{origin} is a {kind} file; case new --file takes one case as JSON (see docs/case-json.md); a '
-    'ledger of cases goes through case import',
+    '{origin}: a {kind} file, not JSON; case import reads .jsonl, .csv or .xlsx: save it as .xlsx '
+    'or CSV (see docs/case-json.md)',
+    '{origin}: a {kind} file, not JSON; case new --file takes one case as JSON (see '
+    'docs/case-json.md); a ledger of cases goes through case import',
+    '{origin}: cannot be read as an .xlsx workbook; save it again from Excel or WPS as .xlsx or '
+    'CSV',
+    "{origin}: column {column} ({header}) names no field; the columns are the fields' names or "
+    "codes, a party's after its role: 申请人姓名, 被申请人2电话 (see docs/case-json.md)",
+    '{origin}: no header row; the first row names the columns (see docs/case-json.md)',
     '{origin}: the JSON is nested too deeply (a case record is at most 4 levels deep)',
+    '{origin}: the first row names no field; it must be the header, naming the columns (see '
+    'docs/case-json.md)',
     '{origin}: {place}: “{first}” and “{second}” are the same field ({field}): give it once',
     '{path} cannot be opened as a database ({why}); name a mediation database file with --db or '
     'MEDIATION_DB',

@@ -43,16 +43,28 @@ def _folded(key: str) -> str:
     return normalise.fold(key).replace(" ", "")
 
 
+# The other names a clerk's ledger commonly heads a column with (身份证号 for 证件号码): read as
+# the field's own name, in every record; the program keeps showing the field's name.
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "id_number": ("身份证号", "身份证号码", "证件号"),
+    "phone": ("联系电话", "手机", "手机号", "手机号码", "电话号码"),
+    "address": ("住址", "地址"),
+    "summary": ("案情", "纠纷简要情况", "基本案情"),
+    "requests": ("请求", "诉求", "申请事项"),
+    "category": ("类别", "纠纷类型"),
+}
+
+
 @cache
 def aliases(model: type[BaseModel]) -> dict[str, str]:
     """The Chinese keys of ``model``'s fields, folded (:func:`_folded`), each to its code: the
-    name, and the name without its bracketed note."""
+    name, the name without its bracketed note, and its :data:`COMMON_NAMES`."""
     out: dict[str, str] = {}
     for code in model.model_fields:
         if label(code) == code:
             continue
         whole = _folded(label(code))
-        for form in {whole, _NOTE.sub("", whole)}:
+        for form in {whole, _NOTE.sub("", whole), *map(_folded, COMMON_NAMES.get(code, ()))}:
             taken = out.setdefault(form, code)
             assert taken == code and form not in model.model_fields, (model, form)
     return out

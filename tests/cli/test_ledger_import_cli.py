@@ -143,3 +143,22 @@ def test_a_value_without_a_header_refuses_its_row(committee: Cli, tmp_path: Path
     r = committee("--lang", "zh", "case", "import", "--skip-invalid",
                   str(save(tmp_path / "台账.csv", text)))
     assert r.code == 0 and len(cases(committee)) == 1, r.err
+
+
+@SQLITE
+def test_common_column_names_read_as_the_fields(committee: Cli, tmp_path: Path) -> None:
+    """A ledger headed as clerks head theirs (申请人身份证号, 手机, 案情, 诉求; the import
+    helper's report: 申请人身份证号 was refused) imports the case its program-named ledger gives;
+    so does a JSON case file keyed so."""
+    from mediation.core.recordkeys import COMMON_NAMES, label
+
+    text = ledger()
+    renamed = text
+    for code, names in COMMON_NAMES.items():
+        renamed = renamed.replace(label(code), names[0])
+    assert renamed != text and "身份证号" in renamed
+    assert committee("case", "import", str(save(tmp_path / "a.csv", text))).code == 0
+    done = committee("case", "import", "--force", str(save(tmp_path / "b.csv", renamed)))
+    assert done.code == 0, done.err
+    every = cases(committee)
+    assert every[:2] == every[2:4]

@@ -52,7 +52,8 @@ def test_a_table_is_told_so_in_one_line(committee: Cli, tmp_path: Path, lang: st
     """case new --file refuses every table; case import reads a CSV or .xlsx ledger and
     refuses the rest (.xls, .docx, a broken .xlsx) in one line."""
     given = files(tmp_path)
-    runs = [(("case", "new", "--file"), name) for name in given]
+    runs: list[tuple[tuple[str, ...], str]] = [
+        (("case", "new", "--file"), name) for name in given]
     runs += [(("case", "import"), name) for name in ("台账.xls", "记录.docx", "台账.xlsx")]
     for command, name in runs:
         r = committee("--lang", lang, *command, str(given[name]), terminal=terminal,

@@ -30,9 +30,9 @@ of Justice, read only) see the district's figures: per committee and in total, c
 
 Every refusal has one form (:func:`refused`): the person by their display name and role, what
 they may not do in words and who may, from one table (:data:`WORDS`, catalogue keys
-``permission.<code>``), and the permission's code, in the same brackets in every refusal
-(``（权限：case.read）``, ``(permission: case.read)``): the words are for the clerk, the code for
-whoever looks the rule up in docs/access.md (exit code 1).
+``permission.<code>``), and the permission, in the same brackets in every refusal
+(``（权限：查看案卷）``, ``(permission: case.read)``): under zh by its name alone (every
+word Chinese), under en by its code, for whoever looks the rule up in docs/access.md (exit code 1).
 """
 
 from __future__ import annotations
@@ -165,9 +165,10 @@ def holders(permission: str) -> list[str]:
 
 
 def refused(actor: Actor, permission: str, what: Msg) -> PermissionDenied:
-    """THE form of every refusal: ``王芳（主任）{what}（权限：case.assign）`` / ``王芳 (director)
-    {what} (permission: case.assign)``: the person by display name and role, ``what`` they may
-    not do and why, the permission's code (the rule refusing, as docs/access.md lists it)."""
+    """THE form of every refusal: ``王芳（主任）{what}（权限：为案件指派调解员）`` /
+    ``王芳 (director) {what} (permission: case.assign)``: the person by display name and role,
+    ``what`` they may not do and why, the permission (the rule refusing, as docs/access.md
+    lists it: under zh its name, under en its code)."""
     return PermissionDenied(msg("{who} ({role}) {what} (permission: {permission})",
                                 who=actor.label, role=name("role", actor.role), what=what,
                                 permission=permission, named=permission_name(permission)),
@@ -176,8 +177,8 @@ def refused(actor: Actor, permission: str, what: Msg) -> PermissionDenied:
 
 def permission_name(permission: str) -> Msg:
     """A permission's name in the reader's words (``permission.case.read``: 查看案卷), THE
-    table of them being the catalogues' ``permission.*`` entries; a zh refusal shows it with
-    the code (``（权限：查看案卷 case.read）``)."""
+    table of them being the catalogues' ``permission.*`` entries; a zh refusal shows it alone
+    (``（权限：查看案卷）``)."""
     return msg(f"permission.{permission}")
 
 

@@ -10,8 +10,8 @@ back. Categories have their own rules (:func:`category`): code, name, a part of 
 name (``邻里``), or a code without its leading zero (``2`` → ``02``).
 
 A value that is none of these raises :class:`ChoiceError` whose message names the allowed values:
-under zh each by its Chinese name with its code in brackets (``男（male）、女（female）``),
-under en the codes. Every
+under zh each by its Chinese name alone (``男、女``: the codes are still read, and --help and
+the docs list them), under en the codes. Every
 vocabulary value read from any input (a CLI option, a prompt, ``case.json``, a ``case import``
 line, ``case amend --add-party/--edit-party/--prevention`` JSON, a lead CSV or JSON) goes
 through :func:`parse` or :func:`category`, so the code and its name are accepted alike on every
@@ -99,11 +99,10 @@ def allowed(kind: str, codes: Sequence[str] | None = None) -> str:
 
 
 def listing(kind: str, codes: Sequence[str] | None = None) -> str:
-    """THE allowed values as a refusal names them: under zh each by its Chinese name with the
-    code in brackets (``男（male）、女（female）``: both can be typed), under en the codes."""
-    zh = get_language() == "zh"
-    return join([both(kind, code) if zh else code
-                 for code in (codes if codes is not None else values(kind))])
+    """THE allowed values as a refusal names them: under zh each by its Chinese name alone
+    (``男、女``; the codes are still read, and --help and the docs list them), under en the
+    codes."""
+    return join([label(kind, code) for code in (codes if codes is not None else values(kind))])
 
 
 def both(kind: str, code: str) -> str:
@@ -158,8 +157,10 @@ def parts(wanted: str, names: Mapping[str, str], *, shortest: int = SHORTEST_PAR
 
 
 def _both(kind: str, codes: Sequence[str]) -> str:
-    """Each value by its Chinese name and code, whatever the language: what a part of a
-    Chinese name matched."""
+    """What a part of a Chinese name matched: under zh each by its Chinese name (as
+    :func:`listing`), under en by its Chinese name and code (``自然人 (person)``)."""
+    if get_language() == "zh":
+        return listing(kind, codes)
     return join([both(kind, c) for c in codes])
 
 

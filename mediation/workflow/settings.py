@@ -104,6 +104,6 @@ def setting_name(code: str) -> Msg:
 
 
 def named(code: str) -> Msg:
-    """THE way a message names a setting: its name and its code, ``设置“延期次数”
-    （extensions）``, ``setting "extensions per case" (extensions)``."""
+    """THE way a message names a setting: under zh its name alone, ``设置“延期次数”``; under
+    en its name and its code, ``setting "extensions per case" (extensions)``."""
     return msg("setting \"{name}\" ({code})", name=setting_name(code), code=code)

@@ -36,9 +36,6 @@ PRODUCTS = {
 MERMAID = re.compile(r"^\s*(?:stateDiagram-v2|(?:\[\*\]|\w+) --> (?:\[\*\]|\w+)"
                      r'|state "([^"]*)" as \w+$)', re.M)
 MERMAID_LABEL = re.compile(r'^\s*(?:\S+ --> \S+ : (.*)|state "([^"]*)" as \w+)$', re.M)
-# A value offered as its code, which a user may type, follows its Chinese name in brackets:
-# 自然人（person）. A code anywhere else in a refusal is a word a clerk cannot read.
-BRACKETED = re.compile(r"(?<=[^\x00-\x7f])（[A-Za-z][\w-]*）")
 # Brackets doubled ([[期间]], [[名称]...]...), and one space between two Chinese characters or
 # Chinese punctuation (和 威尔逊, 写入 文件): neither belongs on a help page.
 DOUBLED = re.compile(r"\[\[|\]\]")
@@ -113,7 +110,8 @@ def test_the_checker_finds_english() -> None:
     assert foreign_words("数据库 postgresql+psycopg://u@h/db，文件 a.json，--state 选项") == set()
     assert foreign_words("状态 intake") == {"intake"}
     assert foreign_words("状态 intake", codes()) == set()
-    assert refusal_words("'x' 不是以下之一：自然人（person）、法人（legal_person）", ["x"]) == set()
+    assert refusal_words("'x' 不是以下之一：自然人、法人", ["x"]) == set()
+    assert refusal_words("'x' 不是以下之一：自然人（person）", ["x"]) == {"person"}
     assert refusal_words("'x' 不是以下之一：person 自然人、already_in_court", ["x"]) == {
         "person", "already_in_court"}
     assert [m.start() for m in CJK_SPACE.finditer("含分母和 威尔逊、写入 文件，  提示")] == [4, 11]
@@ -218,9 +216,9 @@ def test_every_usage_error_is_chinese(zh: Callable[..., Result], path: str,
 
 
 def refusal_words(text: str, argv: list[str]) -> set[str]:
-    """The foreign words of a refusal: a code of a vocabulary is allowed only in brackets after
-    its Chinese name (choices.listing: 自然人（person）), what the user typed as typed."""
-    return foreign_words(BRACKETED.sub(" ", text), set(argv))
+    """The foreign words of a refusal: none but what the user typed, as typed (a value is
+    named by its Chinese name alone, choices.listing: 自然人、法人)."""
+    return foreign_words(text, set(argv))
 
 
 BAD_VALUES = [

@@ -340,7 +340,7 @@ def test_refusal_in_chinese(cli: Callable[..., object], template: Path, tmp_path
     cmd = Cmd("case.read", ("--lang", "zh", "case", "list"))
     code, _out, err = run_as(cli, template, tmp_path, role, cmd)
     assert code == 1
-    assert "（权限：查看案卷 case.read）" in err and NAMES[role] in err and USERS[role] not in err
+    assert "（权限：查看案卷）" in err and NAMES[role] in err and USERS[role] not in err
     assert {"clerk": "统计员", "admin": "区县管理员"}[role] in err, err
 
 

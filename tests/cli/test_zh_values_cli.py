@@ -89,11 +89,11 @@ def test_amend_prevention_json_takes_the_chinese_kind(room: Cli) -> None:
     r = room("--lang", "zh", "case", "amend", "1", "--reason", "类型记错", "--prevention",
              '1:{"kind": "洪水"}')
     assert r.code == 2 and r.err.count("\n") == 1, r.err  # not one of a list: a usage error
-    assert "防止自杀（suicide）" in r.err
+    assert "防止自杀" in r.err and "suicide" not in r.err
 
 
 @pytest.mark.parametrize(("lang", "shown"),
-                         [("en", "male, female"), ("zh", "男（male）、女（female）")])
+                         [("en", "male, female"), ("zh", "男、女")])
 @pytest.mark.parametrize("via", ["new", "import", "amend"])
 def test_an_unknown_value_is_one_line_naming_codes_and_names(room: Cli, tmp_path: Path,
                                                              lang: str, shown: str,

@@ -138,7 +138,7 @@ def test_the_judicial_warning_is_chinese_under_zh(room: Room) -> None:
     ("en", "may not close a case whose agreement was not fully performed, with a reason "
            "(--reason); that is for: director (permission: case.close.reason)"),
     ("zh", "不能在协议未完全履行时说明理由结案；可以的角色：主任"
-           "（权限：在协议未完全履行时说明理由结案 case.close.reason）"),
+           "（权限：在协议未完全履行时说明理由结案）"),
 ])
 def test_a_mediator_closing_with_a_reason_is_told_only_a_director_may(
         room: Room, lang: str, words: str) -> None:

@@ -73,7 +73,7 @@ def test_deny_by_default() -> None:
     ("en", "陈静 (clerk) may not read case files; that is for: director, mediator, auditor "
            "(permission: case.read)"),
     ("zh", "陈静（统计员）不能查看案卷；可以的角色：主任、调解员、审计员"
-           "（权限：查看案卷 case.read）"),
+           "（权限：查看案卷）"),
 ])
 def test_refusal_names_role_and_permission(lang: str, expected: str) -> None:
     set_language(lang)

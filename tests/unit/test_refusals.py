@@ -55,7 +55,7 @@ def test_every_refusal_says_it_in_words(code: str, lang: str) -> None:
                 assert name("role", holder, lang) in text, (holder, text)
             named = gettext_(f"permission.{code}", lang)
             assert text.endswith(f"(permission: {code})" if lang == "en"
-                                 else f"（权限：{named} {code}）"), text
+                                 else f"（权限：{named}）"), text
             assert text.startswith("某"), text  # the display name (test_refusal_form.py)
             if lang == "zh":  # every word Chinese but the code
                 rest = text.replace(code, "")

@@ -126,11 +126,36 @@ def parse_date(value: str | None, option: str, toward: str = "back") -> date | N
     try:
         day = periods.parse_date(value, today=today, toward=toward)
     except UsageError as exc:  # unreadable: one short line naming the option and forms
-        raise UsageError(msg("{option}: {why}", option=option, why=exc.message)) from None
+        whole = _period_bound(value, option)
+        if whole is None:
+            raise UsageError(msg("{option}: {why}", option=option, why=exc.message)) from None
+        day = whole
     except InvalidInput as exc:
         raise typer.BadParameter(exc.message.render(), param_hint=option) from None
     today.remember(option, day)
     return day
+
+
+# The options bounding a span of days: a period typed there (上月, 本月, 11月, 2026-11, 今年)
+# is read as its first day (a lower bound) or its last (an upper bound), as stats reads it.
+_LOWER_BOUNDS = frozenset({"--from", "--since"})
+_UPPER_BOUNDS = frozenset({"--to", "--until"})
+
+
+def _period_bound(value: str, option: str) -> date | None:
+    """The first or last day of the period ``value`` names, for a bound option (``case list
+    --from 上月``: the first of last month; ``--to 上月`` its last day); None when the option
+    is no bound or ``value`` names no period."""
+    from mediation.core import periods
+    from mediation.core.errors import UsageError
+
+    if option not in _LOWER_BOUNDS | _UPPER_BOUNDS:
+        return None
+    try:
+        p = periods.period_from_options(spec=value, today=committee_today())
+    except UsageError:
+        return None
+    return p.start if option in _LOWER_BOUNDS else p.last_day
 
 
 def parse_amount(value: str | None, option: str = "--amount") -> Decimal | None:

@@ -80,7 +80,7 @@ def test_a_masked_role_is_told_names_are_masked(demo: Cli, lang: str) -> None:
         assert found.code == 0, found.err
         note = found.err.strip().splitlines()  # in a pipe, then why no case is shown
         assert len(note) == (2 if fmt == "tsv" else 1) and "张某" in note[0], note
-        assert ("审计员" in note[0] and "姓名" in note[0]) if lang == "zh" else \
+        assert ("审计员" in note[0] and "全名" in note[0]) if lang == "zh" else \
             ("masked for your role (auditor)" in note[0])
     director = demo("--lang", lang, "case", "search", "张三", "--format", "table",
                     env={"MEDIATION_USER": "wangfang"})

@@ -13,7 +13,8 @@ safely; the schema created, probed and required.
   soon as the writer before them is done. A path on a network filesystem is refused: SQLite's
   locking is not safe there.
 - PostgreSQL: a pooled connection idle for more than :data:`PING_AFTER_IDLE_SECONDS` is pinged
-  (and replaced if dead) before use.
+  (and replaced if dead) before use. A new engine's first connection reads the server's
+  settings SQLAlchemy asks for in one round trip (``mediation.db.pg_first_connect``).
 
 The unit of work that runs on an engine is ``mediation.db.storage``.
 """
@@ -308,7 +309,10 @@ def _make_engine(url: str) -> Engine:
             before_statement(conn, statement)
 
         return engine
-    engine = create_engine(url)
+    from mediation.db import pg_first_connect
+
+    engine = create_engine(url, **pg_first_connect.ENGINE_OPTIONS)
+    pg_first_connect.answer_in_one_round_trip(engine)
 
     # A pooled connection that sat idle for a while may have been dropped by the server (a
     # restart, an idle timeout): ping it before handing it out, and replace it if it is dead.

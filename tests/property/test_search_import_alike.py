@@ -26,6 +26,7 @@ from mediation.core import identity
 from mediation.db import searchgrams, searchindex
 from mediation.db import settings as db_settings
 from tests.conftest import Room
+from tests.property.sides import one_person_per_side
 from tests.property.test_search_oracle import CHARS, _auditor, name_of, text_of
 
 PHONES = ("13800138000", "0731-88886666", None)
@@ -57,7 +58,8 @@ def _record(parties: list[dict[str, Any]], summary: str, requests: str,
 
 
 records_of = st.lists(st.builds(_record, st.lists(party_of, min_size=2, max_size=3), text_of,
-                                text_of, st.one_of(st.none(), text_of)),
+                                text_of, st.one_of(st.none(), text_of)).filter(
+    lambda r: one_person_per_side(r["parties"])),
                       min_size=1, max_size=4)
 
 

@@ -59,7 +59,8 @@ def _scan(room: Room, column: str, words: list[str]) -> set[int]:
 
 
 @settings(max_examples=40)
-@given(cases=st.lists(st.tuples(name_of, name_of, text_of), min_size=1, max_size=3),
+@given(cases=st.lists(st.tuples(name_of, name_of, text_of).filter(lambda t: t[0] != t[1]),
+                      min_size=1, max_size=3),  # one person is never on both sides
        data=st.data())
 def test_search_finds_what_a_scan_finds(room: Room, cases: list[tuple[str, str, str]],
                                         data: Any) -> None:

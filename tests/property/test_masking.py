@@ -37,6 +37,8 @@ party = st.fixed_dictionaries({
 def test_list_and_show_never_print_full_ids_or_phones(
         cli: Callable[..., Result], applicant: dict[str, str], respondent: dict[str, str],
         text_id: str, text_phone: str) -> None:
+    if applicant["id_number"] == respondent["id_number"]:  # one person is never on both sides
+        return
     if cli("staff", "list").code != 0:
         assert cli("init", "--no-login", "--committee", "测试调委会", "--prefix", "测").code == 0
     record = {

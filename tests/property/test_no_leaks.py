@@ -73,7 +73,8 @@ def test_no_full_personal_data_for_clerks_and_auditors(
         cli: Callable[..., Any], tmp_path: Path, a: dict[str, str], b: dict[str, str],
         g: dict[str, str]) -> None:
     people = [a["name"], b["name"], g["name"]]
-    if any(x in y for x in people for y in people if x is not y):
+    if any(x in y for x in people for y in people if x is not y) \
+            or a["id_number"] == b["id_number"]:  # one person is never on both sides
         return
     db = tmp_path / "cli.db"
     if not db.exists():

@@ -56,7 +56,8 @@ def _strings(value: Any) -> list[str]:
 @given(a=party, b=party, advance=st.integers(0, 3), data=st.data())
 def test_search_shows_and_matches_only_what_case_show_shows(
         room: Room, a: dict[str, str], b: dict[str, str], advance: int, data: Any) -> None:
-    if a["name"] == b["name"] or a["name"] in b["name"] or b["name"] in a["name"]:
+    if a["name"] == b["name"] or a["name"] in b["name"] or b["name"] in a["name"] \
+            or a["id_number"] == b["id_number"]:  # one person is never on both sides
         return
     readers = _readers(room)
     record = intake.parse_case({

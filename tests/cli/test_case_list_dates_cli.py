@@ -57,12 +57,15 @@ def test_from_and_to_keep_the_cases_registered_on_those_days(demo: Cli, lang: st
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_period_word_is_told_as_case_search_tells_it(demo: Cli, lang: str) -> None:
     L = ("--lang", lang)
-    listed = demo(*L, "case", "list", "--from", "上月")
+    listed = demo(*L, "case", "list", "--from", "上月")  # a period: its first day (9ca1e69)
     searched = demo(*L, "case", "search", "纠纷", "--from", "上月")
-    assert listed.code == searched.code == 2
-    assert "--from" in listed.err and "Traceback" not in listed.err
-    assert "没有选项" not in listed.err and "No such option" not in listed.err
-    assert listed.err.splitlines()[-1] == searched.err.splitlines()[-1]
+    assert listed.code == searched.code == 0, (listed.err, searched.err)
+    bad = demo(*L, "case", "list", "--from", "xyz")
+    worse = demo(*L, "case", "search", "纠纷", "--from", "xyz")
+    assert bad.code == worse.code == 2
+    assert "--from" in bad.err and "Traceback" not in bad.err
+    assert "没有选项" not in bad.err and "No such option" not in bad.err
+    assert bad.err.splitlines()[-1] == worse.err.splitlines()[-1]
 
 
 def test_the_two_commands_share_one_definition_of_the_options() -> None:

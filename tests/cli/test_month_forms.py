@@ -64,8 +64,8 @@ def month_options() -> list[tuple[str, str | None]]:
         for p in cmd.params:
             if p.name == "month":
                 found.append((prefix, p.opts[0]))
-            elif p.name == "period":
-                found.append((prefix, None))
+            elif p.name == "period" and prefix in ("stats", "report monthly"):
+                found.append((prefix, None))  # report quarterly/yearly: a quarter, a year
 
     walk(typer.main.get_command(build_app()), "")
     return sorted(found, key=str)

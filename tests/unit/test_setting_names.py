@@ -23,7 +23,7 @@ def test_each_setting_is_named_in_both_languages(code: str) -> None:
     en = workflow.setting_name(code).render("en")
     assert HAN.search(zh) and not re.search("[A-Za-z]", zh), zh
     assert en and not en.startswith("field.") and not HAN.search(en), en
-    assert zh in workflow.named(code).render("zh") and code in workflow.named(code).render("zh")
+    assert zh in workflow.named(code).render("zh")  # under zh without its code (a944906)
     assert en in workflow.named(code).render("en")
 
 

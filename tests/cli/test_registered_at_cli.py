@@ -64,7 +64,7 @@ def test_the_trial_register_correct_then_accept(room: Cli, lang: str) -> None:
     r = room(*L, "case", "amend", "1", "--registered-at", f"{day.isoformat()} 9:00",
              "--reason", "再改")
     assert r.code == 1 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
-    assert ("第一个步骤“受理”" if zh else "first step after registration, accept") in r.err
+    assert ("晚于“受理”" if zh else "first step after registration, accept") in r.err
     if (day.month, day.day) == (1, 1):  # nor yesterday, last year's: the number is this year's
         r = room(*L, "case", "amend", "1", "--registered-at", "昨天 8点", "--reason", "再改")
         assert r.code == 1 and len(r.err.strip().splitlines()) == 1

@@ -109,7 +109,7 @@ def test_a_read_command_never_creates_a_database(cli: Cli, tmp_path: Path) -> No
     target = tmp_path / "nowhere" / "x.db"
     for lang in ("zh", "en"):
         result = cli("--lang", lang, "--db", str(target), "case", "list")
-        assert result.code == 1 and str(target) in result.err and "mediation init" in result.err
+        assert result.code == 1 and str(target) in result.err and "init" in result.err
         result = cli("--lang", lang, "--db", str(target), "db", "status")
         assert result.code == 1 and str(target) in result.err
     assert not target.parent.exists()

@@ -19,6 +19,7 @@ from mediation import intake, retention, steps
 from mediation.cases import FollowUp, MediationSession
 from mediation.reporting import documents, printing
 from tests.conftest import Room
+from tests.property.sides import one_person_per_side
 
 NAMES = st.text(alphabet="赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨", min_size=2, max_size=3)
 
@@ -39,7 +40,8 @@ stories = st.builds(
     Story,
     parties=st.tuples(NAMES, NAMES, st.lists(st.tuples(
         st.sampled_from(["applicant", "respondent"]), NAMES), max_size=3)).map(
-        lambda t: [("applicant", t[0]), ("respondent", t[1]), *t[2]]),
+        lambda t: [("applicant", t[0]), ("respondent", t[1]), *t[2]]).filter(
+        lambda ps: one_person_per_side([{"role": r, "name": n} for r, n in ps])),
     source=st.sampled_from(["application", "proactive", "grid"]),
     ending=st.sampled_from(["declined", "terminated", "agreed"]),
     sessions=st.integers(min_value=1, max_value=3),

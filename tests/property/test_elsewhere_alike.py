@@ -49,7 +49,7 @@ def _record(a: int | None, b: int | None, n: int) -> dict[str, Any]:
 
 
 # 龙's cases: (applicant's ID, respondent's ID, finished?)
-LONG_CASES = [(0, 1, False), (1, 2, True), (3, None, False), (4, 4, True), (None, 5, False)]
+LONG_CASES = [(0, 1, False), (1, 2, True), (3, None, False), (4, None, True), (None, 5, False)]
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,8 @@ _party = st.one_of(st.none(), st.integers(0, POOL - 1))
 
 
 @settings(max_examples=25, deadline=None)
-@given(records=st.lists(st.tuples(_party, _party), min_size=1, max_size=4))
+@given(records=st.lists(st.tuples(_party, _party).filter(  # never one person on both sides
+    lambda t: t[0] is None or t[0] != t[1]), min_size=1, max_size=4))
 def test_import_and_intake_tell_alike(world: tuple[Room, Any, Path],
                                       records: list[tuple[int | None, int | None]]) -> None:
     room, other, folder = world

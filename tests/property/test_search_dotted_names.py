@@ -19,12 +19,13 @@ from typing import Any
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from mediation import committee, duplicates, intake, search, search_kinds
+from mediation import duplicates, intake, search, search_kinds
 from mediation.access.policy import Actor
 from mediation.core import redaction
 from mediation.db import searchindex
 from mediation.db.storage import UnitOfWork
 from tests.conftest import Room
+from tests.property.test_search_oracle import _auditor
 
 PART = "阿依古丽买提艾尔肯热娜吐逊江帕夏木"
 DOTS = ["·", ".", "．", "•", "・", "‧", " · ", " . ", "", "　•　"]
@@ -37,18 +38,6 @@ def _typed(parts: list[str], dots: list[str]) -> str:
     for dot, part in zip(dots, parts[1:], strict=False):
         out += dot + part
     return out
-
-
-def _auditor(room: Room) -> Actor:
-    with room.uow() as uow:
-        try:
-            committee.add_staff(uow, room.director, username="sunli", name="孙丽",
-                                role="auditor")
-            uow.commit()
-        except Exception:
-            uow.rollback()
-    with room.uow(write=False) as uow:
-        return committee.resolve_actor(uow, "sunli")
 
 
 def _found(uow: UnitOfWork, actor: Actor, query: str) -> set[int]:
